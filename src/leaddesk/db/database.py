@@ -1,0 +1,66 @@
+"""The handle every service, the CLI and the UI use: one engine, its sessions, schema checked.
+
+``Database.open()`` resolves the URL (``--db``, ``LEADDESK_DB_URL``, the data directory), refuses a
+database it must not touch, upgrades the schema to this release, then switches SQLite to WAL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from leaddesk.config import resolve_db_url
+from leaddesk.db import migrate
+from leaddesk.db.engine import (
+    display_url,
+    enable_wal,
+    make_engine,
+    session_factory,
+    translate_errors,
+)
+from leaddesk.errors import DatabaseError
+
+
+@dataclass
+class Database:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, url: str | None = None, *, upgrade: bool = True) -> Database:
+        """Open the database at ``url`` (or the configured default) ready for this release."""
+        engine = make_engine(resolve_db_url(url))
+        try:
+            with translate_errors(engine.url):
+                if upgrade:
+                    migrate.upgrade(engine)
+                elif migrate.needs_upgrade(engine):
+                    raise DatabaseError(
+                        f"{display_url(engine.url)} uses an older schema; "
+                        f"run `leaddesk db upgrade` first")
+                enable_wal(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine=engine, sessions=session_factory(engine))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def display_url(self) -> str:
+        return display_url(self.engine.url)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        with translate_errors(self.engine.url), self.sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()

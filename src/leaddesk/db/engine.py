@@ -1,0 +1,160 @@
+"""Opening a database: URL checks, engine settings per dialect, schema upgrade on open.
+
+SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL goes through psycopg 3. Every failure
+becomes a :class:`~leaddesk.errors.LeadDeskError` whose message names the database without its
+password and says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from leaddesk.errors import ConfigError, DatabaseError
+
+SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DBNAME"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def parse_url(url: str) -> URL:
+    """Check a database URL and normalise it (``postgresql://`` means psycopg 3 here)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"not a database URL: {_scrub(url)!r}; expected {SUPPORTED}") from None
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
+            raise ConfigError(f"unsupported PostgreSQL driver {parsed.get_driver_name()!r}; "
+                              f"use postgresql+psycopg://")
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        if parsed.get_driver_name() not in ("pysqlite", ""):
+            raise ConfigError(f"unsupported SQLite driver {parsed.get_driver_name()!r}; "
+                              f"use sqlite:///PATH")
+        return parsed
+    raise ConfigError(f"unsupported database {backend!r}; LeadDesk works with {SUPPORTED}")
+
+
+def display_url(url: URL | str) -> str:
+    """The URL as it may be shown to a user or a log: password masked."""
+    try:
+        return (url if isinstance(url, URL) else make_url(url)).render_as_string(
+            hide_password=True)
+    except ArgumentError:
+        return "<malformed URL>"
+
+
+def _scrub(url: str) -> str:
+    # A malformed URL cannot be parsed to mask its password, so drop anything that could be one.
+    if "@" in url:
+        scheme, _, rest = url.partition("://")
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return url
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for an in-memory database."""
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(database)
+
+
+def _check_sqlite_location(path: Path) -> None:
+    directory = path.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create the data directory {directory}: {exc.strerror}; choose another "
+            f"location with --db sqlite:///PATH or LEADDESK_DATA_DIR") from None
+    if path.exists() and path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    # WAL needs to create -wal and -shm files beside the database, so the directory must be writable.
+    if not os.access(directory, os.W_OK | os.X_OK) or (
+            path.exists() and not os.access(path, os.R_OK | os.W_OK)):
+        raise DatabaseError(
+            f"cannot write to {path}: the file or its directory is read-only; fix the permissions "
+            f"or choose another location with --db sqlite:///PATH or LEADDESK_DATA_DIR")
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Only settings that never write: a corrupt or foreign file must stay byte-for-byte untouched.
+    # WAL (which writes the header) is switched on after the schema checks pass.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with LeadDesk's settings; does not touch the schema."""
+    parsed = parse_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_path(parsed)
+        if path is not None:
+            _check_sqlite_location(path)
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    else:
+        kwargs["pool_pre_ping"] = True
+        kwargs["connect_args"] = {"connect_timeout": 10}
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise ConfigError(f"the database driver for {display_url(parsed)} is not installed: "
+                          f"{exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_sqlite_connect)
+    return engine
+
+
+def enable_wal(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite" and sqlite_path(engine.url) is not None:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+
+
+def describe_dbapi_error(exc: DBAPIError, url: URL | str) -> str:
+    """A one-line user message for a driver error, without the SQL or any password."""
+    where = display_url(url)
+    text = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+    lowered = text.lower()
+    if "file is not a database" in lowered or "malformed" in lowered:
+        return (f"{where} is not a readable LeadDesk database (the file is damaged or not SQLite); "
+                f"it was left untouched. Restore it from a backup or point --db elsewhere.")
+    if "readonly" in lowered or "read-only" in lowered or "unable to open database" in lowered:
+        return (f"cannot open {where} for writing ({text}); fix the permissions or choose another "
+                f"location with --db or LEADDESK_DATA_DIR")
+    if "connection" in lowered or "could not" in lowered or "timeout" in lowered:
+        return f"cannot reach the database at {where}: {text}. Check that the server is running."
+    return f"database error at {where}: {text}"
+
+
+def table_names(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+@contextmanager
+def translate_errors(url: URL | str) -> Iterator[None]:
+    """Turn driver exceptions into :class:`DatabaseError` with a clear message."""
+    try:
+        yield
+    except DBAPIError as exc:
+        raise DatabaseError(describe_dbapi_error(exc, url)) from None
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    # expire_on_commit=False: services hand out plain data built before commit, never live rows.
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,311 @@
+"""The LeadDesk data model (SQLAlchemy 2.0 typed ORM).
+
+Every table here is created by an Alembic revision in ``migrations/versions``; change both together.
+No column ever holds a password or token: accounts keep only a keyring reference.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
+
+from leaddesk.db.types import PortableJSON, UTCDateTime, utcnow
+
+# Deterministic constraint names, so migrations can refer to them on both databases.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: PortableJSON,
+                           list[Any]: PortableJSON}
+
+
+class Status(enum.StrEnum):
+    """Where a submission is in the team's workflow."""
+
+    NEW = "new"
+    OPEN = "open"
+    WAITING = "waiting"
+    DONE = "done"
+    SPAM = "spam"
+
+
+class AccountKind(enum.StrEnum):
+    IMAP = "imap"
+    SMTP = "smtp"
+    API = "api"
+    FILE = "file"
+
+
+STATUS_VALUES = tuple(s.value for s in Status)
+ACCOUNT_KINDS = tuple(k.value for k in AccountKind)
+
+
+class Account(Base):
+    """A source (IMAP mailbox, form API, local files) or an SMTP identity. Settings, never secrets."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {ACCOUNT_KINDS!r}", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    # host, port, security, user, folder, preset, base_url, from identity, CA file ...
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The keyring entry's name (service/username); the secret itself lives only in the keyring.
+    secret_ref: Mapped[str | None] = mapped_column(String(255))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SyncState(Base):
+    """How far a source has been read: per account and folder (IMAP) or per account (API cursor)."""
+
+    __tablename__ = "sync_states"
+    __table_args__ = (UniqueConstraint("account_id", "folder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    folder: Mapped[str] = mapped_column(String(255), default="")
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    last_uid: Mapped[int | None] = mapped_column(BigInteger)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    synced_at: Mapped[datetime | None]
+
+
+class Contact(Base):
+    """A visitor, one per normalised e-mail address (or none, for a phone-only lead)."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    company: Mapped[str | None] = mapped_column(String(255))
+    first_seen_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    aliases: Mapped[list[ContactAlias]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan")
+
+
+class ContactAlias(Base):
+    """An address that belongs to a contact after a merge, so later mail finds the kept contact."""
+
+    __tablename__ = "contact_aliases"
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"),
+                                            index=True)
+    contact: Mapped[Contact] = relationship(back_populates="aliases")
+
+
+class TeamMember(Base):
+    """Someone submissions can be assigned to."""
+
+    __tablename__ = "team_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Post(Base):
+    """A blog post or page of the team's site that visitors write from; fetched and cached."""
+
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    excerpt: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    author: Mapped[str | None] = mapped_column(String(255))
+    categories: Mapped[list[Any]] = mapped_column(default=list)
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    fetched_at: Mapped[datetime | None]
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    fetch_error: Mapped[str | None] = mapped_column(Text)
+
+
+submission_tags = Table(
+    "submission_tags",
+    Base.metadata,
+    Column("submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    colour: Mapped[str] = mapped_column(String(7), default="#808080")
+
+
+class Submission(Base):
+    """One received message: a form submission (a lead) or, flagged, any other mail in the box.
+
+    ``raw`` keeps the original bytes (or API JSON) so a better parser can re-read it later.
+    ``version`` grows on every change; updates check it to turn concurrent edits into conflicts.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUS_VALUES!r}", name="status"),
+        # The inbox: newest first, spam and non-submissions usually hidden.
+        Index("ix_submissions_received", "received_at", "id"),
+        Index("ix_submissions_status_received", "status", "received_at"),
+        Index("ix_submissions_topic_received", "topic", "received_at"),
+        Index("ix_submissions_assignee_received", "assignee_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True)
+    # Per-source identity, e.g. "imap:<account>:<folder>:<uidvalidity>:<uid>" or "api:<account>:<id>".
+    source_key: Mapped[str] = mapped_column(String(512), unique=True)
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    raw: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    subject: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = deferred(mapped_column(Text))  # sanitised, never raw
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    visitor_name: Mapped[str | None] = mapped_column(String(255))
+    visitor_email: Mapped[str | None] = mapped_column(String(320))
+    visitor_phone: Mapped[str | None] = mapped_column(String(64))
+    visitor_company: Mapped[str | None] = mapped_column(String(255))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    topic: Mapped[str | None] = mapped_column(String(255))
+    page_url: Mapped[str | None] = mapped_column(String(2048))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"),
+                                                index=True)
+    # The post as it was when the lead arrived; a later edit of the post does not rewrite history.
+    post_snapshot: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
+    status: Mapped[str] = mapped_column(String(16), default=Status.NEW.value)
+    spam_reason: Mapped[str | None] = mapped_column(Text)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team_members.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    problems: Mapped[list[Any]] = mapped_column(default=list)
+    is_submission: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    account: Mapped[Account | None] = relationship()
+    contact: Mapped[Contact | None] = relationship()
+    post: Mapped[Post | None] = relationship()
+    assignee: Mapped[TeamMember | None] = relationship()
+    tags: Mapped[list[Tag]] = relationship(secondary=submission_tags, order_by=Tag.name)
+    notes: Mapped[list[Note]] = relationship(back_populates="submission",
+                                             cascade="all, delete-orphan", order_by="Note.id")
+    replies: Mapped[list[Reply]] = relationship(back_populates="submission",
+                                                cascade="all, delete-orphan", order_by="Reply.id")
+
+
+class Note(Base):
+    """An internal note on a submission, visible to the team only."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="notes")
+
+
+class Reply(Base):
+    """A reply to a submission: a draft, or a message sent over SMTP."""
+
+    __tablename__ = "replies"
+    __table_args__ = (
+        CheckConstraint("state IN ('draft', 'sent', 'failed')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(120))
+    message_id: Mapped[str | None] = mapped_column(String(998))
+    to_addrs: Mapped[str] = mapped_column(Text)
+    cc_addrs: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="replies")
+
+
+class AuditEvent(Base):
+    """Who changed what, when, with the values before and after."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
+
+
+class Tombstone(Base):
+    """What remains of an erased contact's messages: one-way digests of their identifying keys.
+
+    A later sync that meets the same message (source key, Message-ID or content hash) skips it, so
+    an erasure is not undone; the digests alone do not reveal who the person was.
+    """
+
+    __tablename__ = "tombstones"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)

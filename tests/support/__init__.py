@@ -1,0 +1,1 @@
+"""Helpers shared by the test suite: throwaway servers and data factories."""
