@@ -1,0 +1,76 @@
+"""`leaddesk list` and `leaddesk show`: reading submissions from the command line."""
+
+from __future__ import annotations
+
+import argparse
+
+from leaddesk import detail, query
+from leaddesk.cli import output
+from leaddesk.cli.context import Context
+from leaddesk.cli.options import add_filter_options, filter_from_args
+
+BATCH = 1000
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("list", help="list submissions (newest first; spam hidden unless --all)")
+    add_filter_options(p)
+    p.add_argument("-n", "--limit", type=int, default=50,
+                   help="how many rows (default 50; 0 for all)")
+    p.add_argument("--offset", type=int, default=0, help="skip this many rows first")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--count", action="store_true", help="print only the number of matches")
+    p.set_defaults(handler=run_list)
+
+    p = sub.add_parser("show", help="show one submission with its fields, notes and history")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--raw", action="store_true", help="print the original message bytes")
+    p.set_defaults(handler=run_show)
+
+
+def run_list(args: argparse.Namespace, ctx: Context) -> int:
+    flt = filter_from_args(args)
+    db = ctx.database()
+    with db.session() as session:
+        if args.count:
+            ctx.out.write(f"{query.count(session, flt)}\n")
+            return 0
+        if args.limit == 0 and args.offset == 0:
+            # Everything: stream in keyset batches so a million rows need no memory.
+            rows = query.iterate(session, flt, batch=BATCH)
+            if args.json:
+                output.json_lines((r.as_json() for r in rows), ctx.out)
+            else:
+                output.submission_table(list(rows), ctx.out)
+            return 0
+        limit = args.limit if args.limit > 0 else 2**62
+        page = query.find(session, flt, limit=limit, offset=args.offset)
+    if args.json:
+        output.json_lines((r.as_json() for r in page.rows), ctx.out)
+        return 0
+    output.submission_table(page.rows, ctx.out)
+    shown = len(page.rows)
+    if page.total > shown + args.offset:
+        ctx.err.write(f"{shown} of {page.total:,} shown; use --limit 0 for all, or --offset\n")
+    return 0
+
+
+def run_show(args: argparse.Namespace, ctx: Context) -> int:
+    db = ctx.database()
+    with db.session() as session:
+        info = detail.load(session, args.id)
+        raw = detail.raw_bytes(session, args.id) if args.raw else None
+    if raw is not None:
+        ctx.out.flush()
+        buffer = getattr(ctx.out, "buffer", None)
+        if buffer is not None:
+            buffer.write(raw)
+        else:
+            ctx.out.write(raw.decode("utf-8", "replace"))
+        return 0
+    if args.json:
+        output.json_lines([info.as_json()], ctx.out)
+    else:
+        output.submission_detail(info, ctx.out)
+    return 0

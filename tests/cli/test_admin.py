@@ -1,0 +1,81 @@
+"""Global options, `db`, `accounts list`, and commands of later releases."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leaddesk import __version__
+from tests.cli.conftest import Runner
+
+
+def test_version(run: Runner) -> None:
+    result = run("--version")
+    assert result.code == 0
+    assert result.out.strip() == f"leaddesk {__version__}"
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    result = subprocess.run([sys.executable, "-m", "leaddesk", "--version"], capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip() == f"leaddesk {__version__}"
+
+
+def test_db_upgrade_creates_and_then_reports_up_to_date(run: Runner, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    first = run("--db", url, "db", "upgrade")
+    assert first.code == 0
+    assert "upgraded from schema empty to" in first.out
+    second = run("--db", url, "db", "upgrade")
+    assert "is up to date" in second.out
+    status = run("--db", url, "db", "status")
+    assert "up to date" in status.out
+
+
+def test_default_database_lives_in_the_data_dir(run: Runner, tmp_path: Path) -> None:
+    assert run("db", "upgrade").code == 0
+    assert (tmp_path / "data" / "leaddesk.db").exists()
+
+
+def test_corrupt_database_is_reported_and_untouched(run: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "broken.db"
+    path.write_bytes(b"\x00garbage" * 100)
+    result = run("--db", f"sqlite:///{path}", "list")
+    assert result.code == 1
+    assert "damaged" in result.err
+    assert "Traceback" not in result.err
+    assert path.read_bytes() == b"\x00garbage" * 100
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("nonsense", "not a database URL"),
+    ("mysql://u@h/db", "unsupported database"),
+])
+def test_bad_db_url_is_one_clear_line(run: Runner, url: str, message: str) -> None:
+    result = run("--db", url, "list")
+    assert result.code == 1
+    assert message in result.err
+    assert result.err.count("\n") == 1
+
+
+def test_accounts_list_starts_empty(run: Runner, sqlite_url: str) -> None:
+    result = run("--db", sqlite_url, "accounts", "list")
+    assert result.code == 0
+    assert "no accounts yet" in result.err
+
+
+@pytest.mark.parametrize("argv", [["gui"], ["demo"], ["import", "x.eml"], ["sync"],
+                                  ["export"], ["accounts", "add", "imap", "x"]])
+def test_later_commands_say_so_in_one_line(run: Runner, argv: list[str]) -> None:
+    result = run(*argv)
+    assert result.code == 1
+    assert "not in this release yet" in result.err
+    assert result.err.count("\n") == 1
+
+
+def test_usage_errors_exit_2(run: Runner) -> None:
+    assert run("frobnicate").code == 2
+    assert run("show", "abc").code == 2

@@ -1,0 +1,105 @@
+"""`leaddesk list` and `show` against a real database file."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from leaddesk.db import Database
+from leaddesk.db.models import Tag
+from tests.cli.conftest import Runner
+from tests.support.factories import BASE_TIME, make_member, make_submission
+
+JSON_KEYS = {"id", "message_id", "account", "received_at", "submitted_at", "name", "email",
+             "phone", "company", "topic", "page_url", "post_title", "status", "is_spam",
+             "is_submission", "tags", "assignee", "subject", "message", "problems"}
+
+
+@pytest.fixture
+def url(sqlite_url: str) -> str:
+    db = Database.open(sqlite_url)
+    with db.session() as s:
+        ada = make_member(s, "Ada")
+        first = make_submission(s, visitor_name="Zoë Müller", topic="Patient engagement",
+                                body_text="Please send the white paper.\nThanks!",
+                                fields={"Your Name": "Zoë Müller", "Topic": "Patient engagement"},
+                                raw=b"From: site@example.org\r\n\r\nraw body", received_at=BASE_TIME)
+        first.tags.append(Tag(name="hot", colour="#ff0000"))
+        make_submission(s, visitor_name="Bob Stone", topic="Speakers bureaus", status="open",
+                        assignee_id=ada.id, received_at=BASE_TIME + timedelta(days=1))
+        make_submission(s, visitor_name="Spammy", status="spam",
+                        received_at=BASE_TIME + timedelta(days=2))
+    db.close()
+    return sqlite_url
+
+
+def test_list_shows_the_inbox_newest_first(run: Runner, url: str) -> None:
+    result = run("--db", url, "list")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0].split()[:3] == ["ID", "RECEIVED", "STATUS"]
+    assert "Bob Stone" in lines[1]
+    assert "Zoë Müller" in lines[2]
+    assert "Spammy" not in result.out
+
+
+def test_list_json_has_the_documented_fields(run: Runner, url: str) -> None:
+    result = run("--db", url, "list", "--json", "--all")
+    objects = [json.loads(line) for line in result.out.splitlines()]
+    assert [o["name"] for o in objects] == ["Spammy", "Bob Stone", "Zoë Müller"]
+    assert all(set(o) >= JSON_KEYS for o in objects)
+    assert objects[0]["is_spam"] is True
+    assert objects[2]["tags"] == ["hot"]
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    (["--status", "open"], ["Bob Stone"]),
+    (["--topic", "patient engagement"], []),  # topics match exactly, as stored
+    (["--topic", "Patient engagement"], ["Zoë Müller"]),
+    (["--tag", "hot"], ["Zoë Müller"]),
+    (["--assignee", "Ada"], ["Bob Stone"]),
+    (["--unassigned"], ["Zoë Müller"]),
+    (["-q", "white paper"], ["Zoë Müller"]),
+    (["--since", "2026-03-03"], ["Bob Stone"]),
+    (["--until", "2026-03-02"], ["Zoë Müller"]),
+    (["--sort", "name", "--asc"], ["Bob Stone", "Zoë Müller"]),
+    (["--status", "spam"], ["Spammy"]),
+    (["--limit", "0"], ["Bob Stone", "Zoë Müller"]),
+    (["--limit", "1", "--offset", "1"], ["Zoë Müller"]),
+])
+def test_list_filters(run: Runner, url: str, options: list[str], expected: list[str]) -> None:
+    result = run("--db", url, "list", "--json", *options)
+    assert result.code == 0, result.err
+    assert [json.loads(line)["name"] for line in result.out.splitlines()] == expected
+
+
+def test_list_count(run: Runner, url: str) -> None:
+    assert run("--db", url, "list", "--count", "--all").out.strip() == "3"
+
+
+def test_show_prints_fields_message_and_history(run: Runner, url: str) -> None:
+    ident = json.loads(run("--db", url, "list", "--json", "--tag", "hot").out)["id"]
+    result = run("--db", url, "show", str(ident))
+    assert result.code == 0
+    assert "Zoë Müller" in result.out
+    assert "Topic: Patient engagement" in result.out
+    assert "  Thanks!" in result.out
+    data = json.loads(run("--db", url, "show", str(ident), "--json").out)
+    assert data["fields"] == {"Your Name": "Zoë Müller", "Topic": "Patient engagement"}
+    assert data["raw_size"] == len(b"From: site@example.org\r\n\r\nraw body")
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["show", "999"], "no submission 999"),
+    (["list", "--status", "later"], "unknown status 'later'"),
+    (["list", "--since", "yesterday"], "not a date: 'yesterday'"),
+])
+def test_user_errors_are_one_line_and_nonzero(run: Runner, url: str, argv: list[str],
+                                              message: str) -> None:
+    result = run("--db", url, *argv)
+    assert result.code == 1
+    assert result.err.count("\n") == 1
+    assert message in result.err
+    assert "Traceback" not in result.err

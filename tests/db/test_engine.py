@@ -1,0 +1,116 @@
+"""Opening databases: URLs, SQLite settings, and clear errors that leave files untouched."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from leaddesk.db import Database
+from leaddesk.db.engine import display_url
+from leaddesk.db.models import Submission
+from leaddesk.errors import ConfigError, DatabaseError
+from tests.support.factories import make_submission
+
+
+def test_default_location_is_the_data_dir(tmp_path: Path) -> None:
+    db = Database.open()
+    db.close()
+    assert (tmp_path / "data" / "leaddesk.db").exists()
+
+
+def test_leaddesk_db_url_overrides_the_data_dir(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEADDESK_DB_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    Database.open().close()
+    assert (tmp_path / "elsewhere.db").exists()
+    assert not (tmp_path / "data" / "leaddesk.db").exists()
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(sqlite_url: str) -> None:
+    db = Database.open(sqlite_url)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() >= 5000
+    db.close()
+
+
+def test_datetimes_come_back_aware_in_utc(db: Database) -> None:
+    paris = timezone(timedelta(hours=1))
+    with db.session() as s:
+        sid = make_submission(s, received_at=datetime(2026, 1, 5, 10, 30, tzinfo=paris)).id
+    with db.session() as s:
+        received = s.get(Submission, sid).received_at  # type: ignore[union-attr]
+    assert received == datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+    assert received.tzinfo is not None
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("not a url", "not a database URL"),
+    ("mysql://u@h/db", "unsupported database 'mysql'"),
+    ("postgresql+asyncpg://u@h/db", "unsupported PostgreSQL driver"),
+    ("oracle+cx://u@h/db", "unsupported database 'oracle'"),
+])
+def test_bad_urls_are_refused_clearly(url: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Database.open(url)
+
+
+def test_passwords_never_appear_in_messages() -> None:
+    with pytest.raises(ConfigError) as excinfo:
+        Database.open("mysql://ada:hunter2@db.example/leads")
+    assert "hunter2" not in str(excinfo.value)
+    assert "hunter2" not in display_url("postgresql+psycopg://ada:hunter2@db/leads")
+
+
+def test_unreachable_postgresql_is_one_clear_error() -> None:
+    # Port 1 on loopback: nothing listens, the connection is refused at once.
+    with pytest.raises(DatabaseError, match="cannot reach the database") as excinfo:
+        Database.open("postgresql+psycopg://ada:hunter2@127.0.0.1:1/leads")
+    assert "hunter2" not in str(excinfo.value)
+
+
+def test_corrupt_sqlite_file_is_left_byte_for_byte_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "leaddesk.db"
+    garbage = b"this is not SQLite\x00" * 300
+    path.write_bytes(garbage)
+    with pytest.raises(DatabaseError, match="damaged"):
+        Database.open(f"sqlite:///{path}")
+    assert path.read_bytes() == garbage
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leaddesk.db"]
+
+
+def test_truncated_sqlite_file_is_refused(sqlite_url: str) -> None:
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    damaged = path.read_bytes()[:1500]
+    path.write_bytes(damaged)
+    with pytest.raises(DatabaseError):
+        Database.open(sqlite_url)
+    assert path.read_bytes() == damaged
+
+
+def test_read_only_location_is_a_clear_error() -> None:
+    # /proc refuses new files even to root, so this holds on CI as for a normal user.
+    with pytest.raises(DatabaseError, match="LEADDESK_DATA_DIR"):
+        Database.open("sqlite:////proc/leaddesk-test/leaddesk.db")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_read_only_directory_is_a_clear_error(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        with pytest.raises(DatabaseError, match="read-only"):
+            Database.open(f"sqlite:///{locked / 'leaddesk.db'}")
+    finally:
+        locked.chmod(0o755)
+
+
+def test_a_directory_is_not_a_database(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="is a directory"):
+        Database.open(f"sqlite:///{tmp_path}")
