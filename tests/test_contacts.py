@@ -1,0 +1,375 @@
+"""Contact services: merge on request, GDPR erasure with tombstones, summaries; on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import ColumnElement, func, select, text
+
+from leaddesk import contacts, triage
+from leaddesk.contacts import ErasureSummary, is_tombstoned, tombstone_digest
+from leaddesk.db import Database
+from leaddesk.db.models import (
+    AuditEvent,
+    Contact,
+    ContactAlias,
+    Note,
+    Reply,
+    Submission,
+    Tag,
+    Tombstone,
+    submission_tags,
+)
+from leaddesk.errors import ConflictError, NotFoundError, ValidationError
+from tests.support.factories import BASE_TIME, make_contact, make_submission
+
+
+def count(db: Database, model: Any, *where: ColumnElement[bool]) -> int:
+    with db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def contact_of(db: Database, submission_id: int) -> int | None:
+    with db.session() as s:
+        return s.scalar(select(Submission.contact_id).where(Submission.id == submission_id))
+
+
+# ------------------------------------------------------------------ merge
+
+@dataclass
+class Pair:
+    keep: int
+    drop: int
+    keep_subs: list[int]
+    drop_subs: list[int]
+
+
+@pytest.fixture
+def pair(db: Database) -> Pair:
+    """Ada known twice: her main address (name, no phone) and a work address with more details."""
+    with db.session() as s:
+        keep = make_contact(s, "ada@example.org", name="Ada Lovelace", phone=None, company="  ",
+                            first_seen_at=BASE_TIME + timedelta(days=2),
+                            last_seen_at=BASE_TIME + timedelta(days=3))
+        drop = make_contact(s, "ada.l@work.example", name="A. Lovelace", phone="+44 20 7946 0000",
+                            company="Analytical Engines", first_seen_at=BASE_TIME,
+                            last_seen_at=BASE_TIME + timedelta(days=5))
+        s.add(ContactAlias(email="countess@old.example", contact_id=drop.id))
+        keep_subs = [make_submission(s, contact_id=keep.id).id]
+        drop_subs = [make_submission(s, contact_id=drop.id).id for _ in range(2)]
+        return Pair(keep.id, drop.id, keep_subs, drop_subs)
+
+
+def test_merge_moves_submissions_keeps_the_address_and_fills_the_gaps(db: Database,
+                                                                      pair: Pair) -> None:
+    with db.session() as s:
+        result = contacts.merge_contacts(s, pair.keep, pair.drop, actor="Bob")
+    assert result.dropped_id == pair.drop
+    assert result.submissions_moved == 2
+    kept = result.kept
+    assert (kept.id, kept.email, kept.name, kept.phone, kept.company) == (
+        pair.keep, "ada@example.org", "Ada Lovelace", "+44 20 7946 0000", "Analytical Engines")
+    assert (kept.first_seen_at, kept.last_seen_at) == (BASE_TIME, BASE_TIME + timedelta(days=5))
+    assert kept.aliases == ("ada.l@work.example", "countess@old.example")
+    assert kept.submissions == 3
+    assert {contact_of(db, i) for i in pair.keep_subs + pair.drop_subs} == {pair.keep}
+    assert count(db, Contact, Contact.id == pair.drop) == 0
+    with db.session() as s:
+        aliases = dict(s.execute(select(ContactAlias.email, ContactAlias.contact_id)).all())
+    assert aliases == {"ada.l@work.example": pair.keep, "countess@old.example": pair.keep}
+    # Both old addresses now find the kept contact.
+    with db.session() as s:
+        assert contacts.contact_summary(s, "ADA.L@work.example").id == pair.keep
+        assert contacts.contact_summary(s, "countess@old.example").id == pair.keep
+
+
+def test_merge_audits_both_contacts_as_they_were_and_each_moved_submission(
+        db: Database, pair: Pair) -> None:
+    with db.session() as s:
+        contacts.merge_contacts(s, pair.keep, pair.drop, actor="Bob")
+        merge = s.scalars(select(AuditEvent).where(AuditEvent.action == "contact.merge")).one()
+        moves = list(s.scalars(select(AuditEvent).where(AuditEvent.entity == "submission")))
+        versions = dict(s.execute(select(Submission.id, Submission.version)).all())
+    assert (merge.actor, merge.entity, merge.entity_id) == ("Bob", "contact", pair.keep)
+    assert merge.before is not None
+    assert merge.after is not None
+    drop, keep = merge.before["drop"], merge.before["keep"]
+    assert (drop["id"], drop["email"], drop["phone"], drop["aliases"]) == (
+        pair.drop, "ada.l@work.example", "+44 20 7946 0000", ["countess@old.example"])
+    assert (keep["id"], keep["phone"], keep["aliases"]) == (pair.keep, None, [])
+    assert keep["first_seen_at"] == (BASE_TIME + timedelta(days=2)).isoformat()
+    assert merge.after["submission_ids"] == pair.drop_subs
+    assert merge.after["keep"]["phone"] == "+44 20 7946 0000"
+    assert sorted((e.entity_id, e.action, e.before, e.after) for e in moves) == [
+        (i, "contact", {"contact_id": pair.drop}, {"contact_id": pair.keep})
+        for i in pair.drop_subs]
+    # Moved submissions changed, so their versions moved on; the kept one's did not.
+    assert [versions[i] for i in pair.drop_subs] == [2, 2]
+    assert versions[pair.keep_subs[0]] == 1
+
+
+def test_a_conflict_after_a_merge_names_it(db: Database, pair: Pair) -> None:
+    with db.session() as s:
+        contacts.merge_contacts(s, pair.keep, pair.drop, actor="Bob")
+    with pytest.raises(ConflictError, match=f"by Bob a moment ago \\(moved to contact "
+                                            f"{pair.keep}\\)"), db.session() as s:
+        triage.set_status(s, pair.drop_subs[0], "done", actor="Ada", expected_version=1)
+
+
+def test_merge_keeps_the_kept_contacts_own_details(db: Database) -> None:
+    with db.session() as s:
+        keep = make_contact(s, "a@example.org", name="Ada", phone="1", company="Mine")
+        drop = make_contact(s, "b@example.org", name="Other", phone="2", company="Theirs",
+                            first_seen_at=BASE_TIME)
+        result = contacts.merge_contacts(s, keep.id, drop.id, actor="Bob")
+    assert (result.kept.name, result.kept.phone, result.kept.company) == ("Ada", "1", "Mine")
+    assert (result.kept.first_seen_at, result.kept.last_seen_at) == (BASE_TIME, None)
+    assert result.submissions_moved == 0
+
+
+def test_merging_a_phone_only_contact_adds_no_alias(db: Database) -> None:
+    with db.session() as s:
+        keep = make_contact(s, "a@example.org")
+        drop = Contact(email=None, phone="+1 555 0100")
+        s.add(drop)
+        s.flush()
+        result = contacts.merge_contacts(s, keep.id, drop.id, actor="Bob")
+    assert result.kept.aliases == ()
+    assert result.kept.phone == "+1 555 0100"
+
+
+def test_merging_a_contact_with_itself_or_an_unknown_one_is_refused(db: Database,
+                                                                    pair: Pair) -> None:
+    with pytest.raises(ValidationError, match=f"cannot merge contact {pair.keep} with itself"), \
+            db.session() as s:
+        contacts.merge_contacts(s, pair.keep, pair.keep, actor="Bob")
+    with pytest.raises(NotFoundError, match=r"^no contact 999999$"), db.session() as s:
+        contacts.merge_contacts(s, pair.keep, 999_999, actor="Bob")
+    with pytest.raises(NotFoundError, match=r"^no contact 999999$"), db.session() as s:
+        contacts.merge_contacts(s, 999_999, pair.drop, actor="Bob")
+    assert count(db, Contact) == 2
+    assert count(db, AuditEvent) == 0
+
+
+# ------------------------------------------------------------------ erasure
+
+PERSONAL = ("zoe@pharma.example", "zoe.m@home.example", "Zoë Müller", "+49 30 1234567",
+            "Acme Pharma", "white paper", "zoe-secret-subject")
+
+
+@dataclass
+class Person:
+    contact: int
+    linked: list[int]      # submissions linked to her contact
+    unlinked: int          # from her alias address, not linked to any contact yet
+    other: int             # someone else's submission
+    keys: list[tuple[str, str | None, str | None]]  # her submissions' source key, id, hash
+
+
+@pytest.fixture
+def person(db: Database) -> Person:
+    with db.session() as s:
+        zoe = make_contact(s, "zoe@pharma.example", name="Zoë Müller", phone="+49 30 1234567",
+                           company="Acme Pharma")
+        s.add(ContactAlias(email="zoe.m@home.example", contact_id=zoe.id))
+        tag = Tag(name="hot")
+        s.add(tag)
+        first = make_submission(s, contact_id=zoe.id, visitor_name="Zoë Müller",
+                                visitor_email="zoe@pharma.example", subject="zoe-secret-subject",
+                                body_text="Could you share the white paper?",
+                                content_hash="A" * 64)
+        second = make_submission(s, contact_id=zoe.id, visitor_email="zoe@pharma.example",
+                                 content_hash="b" * 64)
+        unlinked = make_submission(s, contact_id=None, visitor_email="Zoe.M@home.example",
+                                   message_id=None, content_hash="c" * 64)
+        other = make_submission(s, visitor_email="bob@example.org", content_hash="d" * 64)
+        first.tags.append(tag)
+        other.tags.append(tag)
+        s.add(Note(submission_id=first.id, author="Ada", body="Zoë wants a call"))
+        s.add(Reply(submission_id=first.id, author="Ada", to_addrs="zoe@pharma.example",
+                    subject="Re: white paper", body="Here it is", state="sent"))
+        s.flush()
+        mine = [first, second, unlinked]
+        keys = [(m.source_key, m.message_id, m.content_hash) for m in mine]
+        person = Person(zoe.id, [first.id, second.id], unlinked.id, other.id, keys)
+    with db.session() as s:  # some history: a merge (personal data!) and triage
+        twin = make_contact(s, "z.mueller@pharma.example", name="Z. Müller")
+        contacts.merge_contacts(s, person.contact, twin.id, actor="Ada")
+        triage.set_status(s, person.linked[0], "open", actor="Ada")
+        triage.add_note(s, person.linked[0], "second note", actor="Ada")
+        triage.set_status(s, person.other, "open", actor="Ada")
+    return person
+
+
+def all_audit_text(db: Database) -> str:
+    with db.session() as s:
+        return json.dumps([[e.actor, e.action, e.entity, e.entity_id, e.before, e.after]
+                           for e in s.scalars(select(AuditEvent))], ensure_ascii=False)
+
+
+def search_rows(db: Database, ids: list[int]) -> int:
+    listed = ", ".join(str(i) for i in ids)
+    sql = (f"SELECT count(*) FROM submissions_fts WHERE rowid IN ({listed})"
+           if db.dialect == "sqlite" else
+           f"SELECT count(*) FROM submission_search WHERE submission_id IN ({listed})")
+    with db.session() as s:
+        return int(s.execute(text(sql)).scalar_one())
+
+
+@pytest.mark.parametrize("key", ["id", "email", "alias"])
+def test_erase_removes_the_person_and_everything_about_them(db: Database, person: Person,
+                                                            key: str) -> None:
+    targets: dict[str, int | str] = {"id": person.contact, "email": " ZOE@pharma.example ",
+                                     "alias": "zoe.m@home.example"}
+    target = targets[key]
+    erased = [*person.linked, person.unlinked]
+    assert search_rows(db, erased) == 3
+    with db.session() as s:
+        summary = contacts.erase_contact(s, target, actor="Bob")
+    assert summary == ErasureSummary(
+        contact_id=person.contact, submissions_erased=3, notes_erased=2, replies_erased=1,
+        aliases_erased=2, tombstones_written=8, audit_events_erased=3)
+    assert count(db, Contact, Contact.id == person.contact) == 0
+    assert count(db, ContactAlias) == 0
+    assert count(db, Submission, Submission.id.in_(erased)) == 0
+    assert count(db, Note) == count(db, Reply) == 0
+    assert count(db, submission_tags, submission_tags.c.submission_id.in_(erased)) == 0
+    assert search_rows(db, erased) == 0
+    # Someone else's message, and the tag, stay.
+    assert count(db, Submission, Submission.id == person.other) == 1
+    assert count(db, Tag) == 1
+    assert count(db, submission_tags) == 1
+
+
+def test_erase_leaves_tombstones_for_every_key(db: Database, person: Person) -> None:
+    with db.session() as s:
+        contacts.erase_contact(s, person.contact, actor="Bob")
+    with db.session() as s:
+        for source_key, message_id, content_hash in person.keys:
+            assert is_tombstoned(s, source_key=source_key)
+            assert content_hash is not None
+            assert is_tombstoned(s, content_hash=content_hash)
+            assert is_tombstoned(s, content_hash=content_hash.lower())
+            if message_id is not None:
+                assert is_tombstoned(s, message_id=message_id)
+                assert is_tombstoned(s, message_id=message_id.strip("<>"))
+        other = s.get(Submission, person.other)
+        assert other is not None
+        assert not is_tombstoned(s, source_key=other.source_key, message_id=other.message_id,
+                                 content_hash=other.content_hash)
+        assert not is_tombstoned(s)
+        stones = list(s.scalars(select(Tombstone)))
+    assert sorted(t.kind for t in stones) == sorted(
+        ["source_key"] * 3 + ["message_id"] * 2 + ["content_hash"] * 3)
+    assert all(re.fullmatch(r"[0-9a-f]{64}", t.digest) for t in stones)
+    plain = {v for keys in person.keys for v in keys if v}
+    assert not plain & {t.digest for t in stones}
+
+
+def test_the_erasure_audit_event_holds_counts_and_the_contact_id_only(db: Database,
+                                                                      person: Person) -> None:
+    assert "zoe@pharma.example" in all_audit_text(db)  # the merge recorded her details
+    with db.session() as s:
+        contacts.erase_contact(s, person.contact, actor="Bob")
+        erasure = s.scalars(select(AuditEvent).where(AuditEvent.action == "contact.erase")).one()
+    assert (erasure.actor, erasure.entity, erasure.entity_id, erasure.before) == (
+        "Bob", "contact", person.contact, None)
+    assert erasure.after == {"contact_id": person.contact, "submissions": 3, "notes": 2,
+                             "replies": 1, "aliases": 2, "tombstones": 8}
+    # Nothing left anywhere in the audit log identifies her or her messages.
+    remaining = all_audit_text(db)
+    for value in (*PERSONAL, "z.mueller@pharma.example", "Z. Müller",
+                  *(k for keys in person.keys for k in keys if k)):
+        assert value not in remaining
+    # History of other submissions is kept.
+    with db.session() as s:
+        assert s.scalars(select(AuditEvent.entity_id).where(
+            AuditEvent.entity == "submission")).all() == [person.other]
+
+
+def test_erase_detaches_cached_rows_of_the_session(db: Database, person: Person) -> None:
+    with db.session() as s:
+        cached = s.get(Submission, person.linked[0])
+        assert cached is not None
+        assert len(cached.notes) == 2
+        contacts.erase_contact(s, person.contact, actor="Bob")
+        assert s.get(Submission, person.linked[0]) is None
+        assert s.scalars(select(Note)).all() == []
+
+
+def test_erase_by_an_address_without_a_contact_erases_its_unlinked_submissions(
+        db: Database) -> None:
+    with db.session() as s:
+        lone = make_submission(s, visitor_email="lone@example.org", content_hash="e" * 64)
+        kept = make_submission(s, visitor_email="kept@example.org")
+        keys = (lone.source_key, lone.message_id)
+        summary = contacts.erase_contact(s, "Lone@Example.org", actor="Bob")
+    assert summary == ErasureSummary(None, 1, 0, 0, 0, 3, 0)
+    assert count(db, Submission) == 1
+    with db.session() as s:
+        assert s.get(Submission, kept.id) is not None
+        assert is_tombstoned(s, source_key=keys[0])
+        assert is_tombstoned(s, message_id=keys[1])
+        erasure = s.scalars(select(AuditEvent)).one()
+    assert erasure.after is not None
+    assert "lone@example.org" not in json.dumps(erasure.after)
+
+
+def test_tombstones_are_written_once_per_key(db: Database) -> None:
+    with db.session() as s:
+        a = make_contact(s, "a@example.org")
+        b = make_contact(s, "b@example.org")
+        # The same message fetched twice (two folders), and a duplicate body from someone else.
+        make_submission(s, contact_id=a.id, message_id="<same@x>", content_hash="f" * 64)
+        make_submission(s, contact_id=a.id, message_id="<same@x>", content_hash="f" * 64)
+        make_submission(s, contact_id=b.id, content_hash="F" * 64)
+        first = contacts.erase_contact(s, a.id, actor="Bob")
+        second = contacts.erase_contact(s, "b@example.org", actor="Bob")
+    assert first.tombstones_written == 2 + 1 + 1  # two source keys, one id, one hash
+    assert second.tombstones_written == 2  # its source key and message id; the hash exists
+    assert count(db, Tombstone) == 6
+
+
+def test_erasing_an_unknown_contact_is_not_found(db: Database) -> None:
+    with pytest.raises(NotFoundError, match=r"^no contact 424242$"), db.session() as s:
+        contacts.erase_contact(s, 424242, actor="Bob")
+    with pytest.raises(NotFoundError, match=re.escape(
+            "no contact with the e-mail address 'ghost@example.org'")), db.session() as s:
+        contacts.erase_contact(s, "ghost@example.org", actor="Bob")
+    assert count(db, AuditEvent) == count(db, Tombstone) == 0
+
+
+# ------------------------------------------------------------------ tombstone digests
+
+def test_tombstone_digest_is_a_stable_sha256_per_kind() -> None:
+    digest = tombstone_digest("message_id", "<abc@example.org>")
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
+    assert digest == tombstone_digest("message_id", " abc@example.org ")
+    assert digest != tombstone_digest("source_key", "<abc@example.org>")
+    assert tombstone_digest("content_hash", "AB") == tombstone_digest("content_hash", "ab")
+    assert tombstone_digest("source_key", "imap:1:INBOX:7:42") != tombstone_digest(
+        "source_key", "imap:1:INBOX:7:43")
+    with pytest.raises(ValueError, match="unknown tombstone kind 'email'"):
+        tombstone_digest("email", "x")
+
+
+# ------------------------------------------------------------------ summaries
+
+def test_contact_summary_by_id_email_or_alias(db: Database, pair: Pair) -> None:
+    with db.session() as s:
+        by_id = contacts.contact_summary(s, pair.drop)
+        by_text_id = contacts.contact_summary(s, str(pair.drop))
+        by_email = contacts.contact_summary(s, "ADA.L@work.example")
+        by_alias = contacts.contact_summary(s, "countess@old.example")
+    assert by_id == by_text_id == by_email == by_alias
+    assert (by_id.email, by_id.name, by_id.aliases, by_id.submissions) == (
+        "ada.l@work.example", "A. Lovelace", ("countess@old.example",), 2)
+    with pytest.raises(NotFoundError, match=re.escape(
+            "no contact with the e-mail address 'x@y.z'")), db.session() as s:
+        contacts.contact_summary(s, "x@y.z")
