@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from bisect import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Generic, TypeVar
 
 SITE = "https://www.helix-health-comms.example"
 
@@ -125,8 +127,8 @@ POST_TITLES = (
 
 # Sentence templates: {slot} names a word list below. Openers and closers frame 0-3 middles.
 OPENERS = (
-    "Hello,", "Dear team,", "Hi there,", "Good morning,", "Dear Sir or Madam,", "Hello {first},",
-    "Hi,", "Dear colleagues,", "Greetings from {city}.", "",
+    "Hello,", "Dear team,", "Hi there,", "Good morning,", "Dear Sir or Madam,", "Dear {team_first},",
+    "Hi,", "Dear colleagues,", "Greetings from {city}.", "Hello {team_first},", "",
 )
 MIDDLES = (
     "We are planning a {initiative} for {audience} in {region} and are looking for an agency with "
@@ -147,7 +149,7 @@ MIDDLES = (
     "Our {audience} network needs fresh content on {post_subject}.",
     "We liked the white paper and shared it with our {department} team.",
     "{brand} is in phase {phase} and we want to prepare the {audience} community.",
-    "My colleague {first} recommended you after the {congress} congress.",
+    "My colleague {colleague} recommended you after the {congress} congress.",
     "We need help with {challenge} before the {congress} meeting.",
     "Is {service} something you offer for {company_kind} clients too?",
 )
@@ -240,26 +242,28 @@ def _brand_names() -> tuple[str, ...]:
 
 
 BRANDS = _brand_names()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Weighted:
+class Weighted(Generic[T]):
     """Draw from ``values`` with fixed cumulative weights (fast, reproducible)."""
 
-    values: tuple[object, ...]
+    values: tuple[T, ...]
     cum: tuple[float, ...]
 
     @classmethod
-    def zipf(cls, values: Sequence[object], s: float = 1.0) -> Weighted:
+    def zipf(cls, values: Sequence[T], s: float = 1.0) -> Weighted[T]:
+        """The first value is the most frequent; the n-th comes 1/n^s as often."""
         return cls(tuple(values), tuple(accumulate(1 / (rank ** s) for rank in
                                                    range(1, len(values) + 1))))
 
     @classmethod
-    def of(cls, pairs: Sequence[tuple[object, float]]) -> Weighted:
+    def of(cls, pairs: Sequence[tuple[T, float]]) -> Weighted[T]:
         return cls(tuple(v for v, _ in pairs), tuple(accumulate(w for _, w in pairs)))
 
-    def pick(self, rng: random.Random) -> object:
-        return rng.choices(self.values, cum_weights=self.cum)[0]
+    def pick(self, rng: random.Random) -> T:
+        return self.values[bisect(self.cum, rng.random() * self.cum[-1], 0, len(self.cum) - 1)]
 
 
 def ascii_fold(text: str) -> str:
@@ -274,7 +278,7 @@ class Messages:
     def __init__(self) -> None:
         # Rank order decides frequency; a per-list shuffle with a fixed seed keeps it reproducible.
         order = random.Random(11)
-        self._slots = {}
+        self._slots: dict[str, Weighted[str]] = {}
         for name, words in SLOTS.items():
             shuffled = list(words)
             order.shuffle(shuffled)
@@ -282,12 +286,14 @@ class Messages:
         self._slots["brand"] = Weighted.zipf(BRANDS, 1.05)
         self._slots["post_subject"] = Weighted.zipf(
             [t.split(":")[0].lower() for t in POST_TITLES], 0.9)
+        self._slots["team_first"] = Weighted.zipf([name.split()[0] for name in TEAM], 0.5)
+        self._slots["colleague"] = Weighted.zipf(FIRST_NAMES, 0.5)
         self._middles = Weighted.zipf(MIDDLES, 0.6)
 
     def _fill(self, template: str, rng: random.Random, first: str) -> str:
         if "{" not in template:
             return template
-        values = {name: str(self._slots[name].pick(rng)) for name in self._slots
+        values = {name: self._slots[name].pick(rng) for name in self._slots
                   if "{" + name + "}" in template}
         values["first"] = first
         return template.format(**values)
@@ -295,6 +301,6 @@ class Messages:
     def message(self, rng: random.Random, first: str) -> str:
         parts = [self._fill(rng.choice(OPENERS), rng, first)]
         for _ in range(rng.choices((1, 2, 3), weights=(45, 35, 20))[0]):
-            parts.append(self._fill(str(self._middles.pick(rng)), rng, first))
+            parts.append(self._fill(self._middles.pick(rng), rng, first))
         parts.append(self._fill(rng.choice(CLOSERS), rng, first))
         return " ".join(p for p in parts if p)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # LeadDesk from a source checkout, on Debian/Ubuntu (other systems: install the libraries by hand).
 #
-#   bash packaging/dev.sh run [ARGS]   install LeadDesk into .venv and launch it (SQLite by default)
+#   bash packaging/dev.sh run [ARGS]   install LeadDesk into .venv and launch it (the demo by default)
 #   bash packaging/dev.sh test [ARGS]  install everything the tests need; run ruff, mypy and pytest
 #
 # System packages are installed with apt-get when missing (as root, or through sudo); Python
@@ -17,7 +17,7 @@ QT_RUNTIME="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-re
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
   libdbus-1-3"
 # Real servers the integration tests start on loopback.
-TEST_SERVERS="postgresql"
+TEST_SERVERS="postgresql dovecot-imapd openssl"
 
 say() { printf 'leaddesk-dev: %s\n' "$*" >&2; }
 
@@ -59,6 +59,8 @@ run)
   apt_install $QT_RUNTIME
   make_venv
   "$VENV/bin/python" -m pip install -q -e .
+  # Without arguments: the demo, so a newcomer sees real-looking leads at once.
+  if [ $# -eq 0 ]; then set -- demo; fi
   exec "$VENV/bin/leaddesk" "$@"
   ;;
 test)

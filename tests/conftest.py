@@ -119,3 +119,6 @@ def db(db_url: str) -> Iterator[Database]:
     database = Database.open(db_url)
     yield database
     database.close()
+
+
+pytest_plugins = ["tests.support.cli", "tests.support.keyrings"]

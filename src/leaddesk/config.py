@@ -57,3 +57,8 @@ def current_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers) and no LOGNAME
         return "unknown"
+
+
+def demo_db_url() -> str:
+    """The demo's own SQLite database, apart from the user's real one."""
+    return f"sqlite:///{data_dir() / 'demo.db'}"

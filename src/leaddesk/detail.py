@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leaddesk import query
-from leaddesk.db.models import AuditEvent, Note, Reply, Submission
+from leaddesk.db.models import AuditEvent, Contact, Note, Post, Reply, Submission
 from leaddesk.errors import NotFoundError
 
 
@@ -43,6 +43,29 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class PostView:
+    """The post the visitor came from, as cached, and as it was when the lead arrived."""
+
+    id: int
+    url: str
+    title: str | None
+    excerpt: str | None
+    author: str | None
+    published_at: datetime | None
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+    leads: int
+    changed_since: bool  # the cached post differs from the snapshot kept with the lead
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: int
+    first_seen_at: datetime | None
+    other_submissions: int
+
+
+@dataclass(frozen=True)
 class SubmissionDetail:
     row: query.SubmissionRow
     fields: dict[str, Any]
@@ -51,6 +74,9 @@ class SubmissionDetail:
     notes: tuple[NoteView, ...]
     replies: tuple[ReplyView, ...]
     history: tuple[HistoryEntry, ...]
+    body_html: str | None = None
+    post: PostView | None = None
+    contact: ContactView | None = None
 
     def as_json(self) -> dict[str, Any]:
         data = self.row.as_json()
@@ -73,8 +99,10 @@ def load(session: Session, submission_id: int) -> SubmissionDetail:
     rows = query.rows_by_ids(session, [submission_id])
     if not rows:
         raise NotFoundError(f"no submission {submission_id}; `leaddesk list --all` shows the ids")
-    fields, spam_reason, raw_size = session.execute(
-        select(Submission.fields, Submission.spam_reason, func.coalesce(func.length(Submission.raw), 0))
+    fields, spam_reason, raw_size, body_html, post_id, snapshot = session.execute(
+        select(Submission.fields, Submission.spam_reason,
+               func.coalesce(func.length(Submission.raw), 0), Submission.body_html,
+               Submission.post_id, Submission.post_snapshot)
         .where(Submission.id == submission_id)).one()
     notes = session.execute(select(Note).where(Note.submission_id == submission_id)
                             .order_by(Note.id)).scalars()
@@ -93,7 +121,38 @@ def load(session: Session, submission_id: int) -> SubmissionDetail:
         replies=tuple(ReplyView(r.id, r.author, r.to_addrs, r.subject, r.state, r.sent_at)
                       for r in replies),
         history=tuple(HistoryEntry(e.at, e.actor, e.action, e.before, e.after) for e in history),
+        body_html=body_html,
+        post=_post(session, post_id, snapshot),
+        contact=_contact(session, rows[0].contact_id, submission_id),
     )
+
+
+def _post(session: Session, post_id: int | None, snapshot: dict[str, Any] | None) -> PostView | None:
+    if post_id is None:
+        return None
+    post = session.get(Post, post_id)
+    if post is None:
+        return None
+    leads = session.execute(select(func.count()).select_from(Submission).where(
+        Submission.post_id == post_id, Submission.is_submission.is_(True))).scalar_one()
+    changed = snapshot is not None and any(
+        snapshot.get(key) not in (None, getattr(post, key)) for key in ("title", "excerpt"))
+    return PostView(id=post.id, url=post.url, title=post.title, excerpt=post.excerpt,
+                    author=post.author, published_at=post.published_at,
+                    categories=tuple(str(c) for c in post.categories or ()),
+                    tags=tuple(str(t) for t in post.tags or ()), leads=int(leads),
+                    changed_since=changed)
+
+
+def _contact(session: Session, contact_id: int | None, submission_id: int) -> ContactView | None:
+    if contact_id is None:
+        return None
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        return None
+    others = session.execute(select(func.count()).select_from(Submission).where(
+        Submission.contact_id == contact_id, Submission.id != submission_id)).scalar_one()
+    return ContactView(contact.id, contact.first_seen_at, int(others))
 
 
 def raw_bytes(session: Session, submission_id: int) -> bytes:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from leaddesk import __version__
-from tests.cli.conftest import Runner
+from tests.support.cli import Runner
 
 
 def test_version(run: Runner) -> None:
@@ -67,8 +67,7 @@ def test_accounts_list_starts_empty(run: Runner, sqlite_url: str) -> None:
     assert "no accounts yet" in result.err
 
 
-@pytest.mark.parametrize("argv", [["gui"], ["demo"], ["import", "x.eml"], ["sync"],
-                                  ["export"], ["accounts", "add", "imap", "x"]])
+@pytest.mark.parametrize("argv", [["accounts", "add", "api", "x"], ["accounts", "test", "x"]])
 def test_later_commands_say_so_in_one_line(run: Runner, argv: list[str]) -> None:
     result = run(*argv)
     assert result.code == 1
@@ -79,3 +78,26 @@ def test_later_commands_say_so_in_one_line(run: Runner, argv: list[str]) -> None
 def test_usage_errors_exit_2(run: Runner) -> None:
     assert run("frobnicate").code == 2
     assert run("show", "abc").code == 2
+
+
+@pytest.mark.parametrize("argv", [["gui"], [], ["demo"]])
+def test_without_a_display_the_window_commands_say_so(run: Runner, argv: list[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    result = run(*argv)
+    assert result.code == 1
+    assert "no display" in result.err
+    assert result.err.count("\n") == 1
+
+
+def test_demo_without_the_window_fills_its_own_database(run: Runner, tmp_path: Path) -> None:
+    first = run("demo", "--no-gui")
+    assert first.code == 0, first.err
+    assert "(50 new messages)" in first.out
+    assert (tmp_path / "data" / "demo.db").exists()
+    assert not (tmp_path / "data" / "leaddesk.db").exists()  # the user's own stays untouched
+    again = run("demo", "--no-gui")
+    assert "(0 new messages)" in again.out
+    demo_url = f"sqlite:///{tmp_path / 'data' / 'demo.db'}"
+    assert run("--db", demo_url, "list", "--count").out.strip() == "40"

@@ -9,7 +9,7 @@ import pytest
 
 from leaddesk.db import Database
 from leaddesk.db.models import Tag
-from tests.cli.conftest import Runner
+from tests.support.cli import Runner
 from tests.support.factories import BASE_TIME, make_member, make_submission
 
 JSON_KEYS = {"id", "message_id", "account", "received_at", "submitted_at", "name", "email",

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from leaddesk.db import Database
-from tests.cli.conftest import Runner
+from tests.support.cli import Runner
 from tests.support.factories import make_contact, make_submission
 
 

@@ -12,7 +12,15 @@ import sys
 from collections.abc import Sequence
 
 from leaddesk import __version__
-from leaddesk.cli import admin, browse, later, triage_commands
+from leaddesk.cli import (
+    accounts_commands,
+    admin,
+    browse,
+    gui_commands,
+    ingest_commands,
+    later,
+    triage_commands,
+)
 from leaddesk.cli.context import Context
 from leaddesk.errors import LeadDeskError
 from leaddesk.progress import Cancelled
@@ -38,9 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="who is acting, for the audit log (default: $LEADDESK_USER or login)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    gui_commands.add_parsers(sub)
     later.add_parsers(sub)
     browse.add_parsers(sub)
     triage_commands.add_parsers(sub)
+    ingest_commands.add_parsers(sub)
+    accounts_commands.add_parsers(sub)
     admin.add_parsers(sub)
     return parser
 

@@ -24,21 +24,6 @@ def not_yet(feature: str) -> Handler:
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("gui", help="open the desktop window (the default command)")
-    p.set_defaults(handler=not_yet("the desktop window"))
-
-    p = sub.add_parser("demo", help="open the app on a fresh database with demo leads")
-    p.set_defaults(handler=not_yet("the demo mailbox"))
-
-    p = sub.add_parser("import", help="import .eml files, Maildir folders and mbox files")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.set_defaults(handler=not_yet("importing mail files"))
-
-    p = sub.add_parser("sync", help="fetch new submissions from accounts")
-    p.add_argument("name", nargs="?", metavar="NAME", help="one account (default: all)")
-    p.add_argument("--watch", action="store_true", help="keep running and sync as mail arrives")
-    p.set_defaults(handler=not_yet("syncing accounts"))
-
     p = sub.add_parser("export", help="export the filtered leads as CSV or JSON Lines")
     add_filter_options(p)
     p.add_argument("--preset", default="generic", help="hubspot, salesforce or generic")

@@ -148,14 +148,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submissions_account_id'), ['account_id'], unique=False)
-        batch_op.create_index('ix_submissions_assignee_received', ['assignee_id', 'received_at'], unique=False)
+        batch_op.create_index('ix_submissions_assignee_received', ['assignee_id', 'received_at', 'id', 'is_submission', 'status', 'topic'], unique=False)
         batch_op.create_index(batch_op.f('ix_submissions_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_submissions_content_hash'), ['content_hash'], unique=False)
+        batch_op.create_index('ix_submissions_facets', ['is_submission', 'status', 'topic', 'assignee_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_submissions_message_id'), ['message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_submissions_post_id'), ['post_id'], unique=False)
-        batch_op.create_index('ix_submissions_received', ['received_at', 'id'], unique=False)
-        batch_op.create_index('ix_submissions_status_received', ['status', 'received_at'], unique=False)
-        batch_op.create_index('ix_submissions_topic_received', ['topic', 'received_at'], unique=False)
+        batch_op.create_index('ix_submissions_received', ['received_at', 'id', 'is_submission', 'status', 'topic'], unique=False)
+        batch_op.create_index('ix_submissions_status_received', ['status', 'received_at', 'id', 'is_submission', 'topic'], unique=False)
+        batch_op.create_index('ix_submissions_topic_received', ['topic', 'received_at', 'id', 'is_submission', 'status'], unique=False)
 
     op.create_table('sync_states',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -239,6 +240,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_submissions_received')
         batch_op.drop_index(batch_op.f('ix_submissions_post_id'))
         batch_op.drop_index(batch_op.f('ix_submissions_message_id'))
+        batch_op.drop_index('ix_submissions_facets')
         batch_op.drop_index(batch_op.f('ix_submissions_content_hash'))
         batch_op.drop_index(batch_op.f('ix_submissions_contact_id'))
         batch_op.drop_index('ix_submissions_assignee_received')

@@ -1,4 +1,4 @@
-"""Run the real `leaddesk` entry point in-process and capture what it prints."""
+"""Run the real `leaddesk` entry point in-process and capture what it prints (fixture `run`)."""
 
 from __future__ import annotations
 

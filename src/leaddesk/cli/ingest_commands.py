@@ -1,0 +1,148 @@
+"""`leaddesk import`, `sync` and `demo`: getting submissions in from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from types import FrameType
+
+from leaddesk import accounts, secrets
+from leaddesk.cli.context import Context
+from leaddesk.cli.gui_commands import check_display, open_window
+from leaddesk.cli.progress import ProgressBar
+from leaddesk.config import data_dir, demo_db_url
+from leaddesk.db import Database
+from leaddesk.errors import LeadDeskError, NotYetAvailableError
+from leaddesk.ingest import files, imap
+from leaddesk.ingest.store import BatchResult
+from leaddesk.progress import CancelToken
+from leaddesk.resources import demo_mailbox
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("import", help="import .eml files, Maildir folders and mbox files")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(handler=run_import)
+
+    p = sub.add_parser("sync", help="fetch new submissions from accounts")
+    p.add_argument("name", nargs="?", metavar="NAME", help="one account (default: all)")
+    p.add_argument("--watch", action="store_true",
+                   help="keep running: wait for new mail with IMAP IDLE and sync it")
+    p.add_argument("--batch-size", type=int, default=imap.BATCH_SIZE, metavar="N",
+                   help=f"messages per transaction (default {imap.BATCH_SIZE})")
+    p.set_defaults(handler=run_sync)
+
+    p = sub.add_parser("demo", help="a demo database filled from the bundled demo mailbox")
+    p.add_argument("--reset", action="store_true", help="start the demo database afresh")
+    p.add_argument("--no-gui", action="store_true", help="only fill the demo database")
+    p.set_defaults(handler=run_demo)
+
+
+def _cancel_on_sigterm(cancel: CancelToken) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        cancel.cancel()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
+
+
+def run_import(args: argparse.Namespace, ctx: Context) -> int:
+    files.check_paths(args.paths)  # a typo fails before the database is even opened
+    files.import_paths(ctx.database(), args.paths, reporter=ProgressBar(ctx.err))
+    return 0
+
+
+def _report(name: str, result: BatchResult, ctx: Context) -> None:
+    ctx.out.write(f"{name}: {result.added} new, {result.duplicates} already there\n")
+    ctx.out.flush()
+
+
+def run_sync(args: argparse.Namespace, ctx: Context) -> int:
+    if args.batch_size < 1:
+        raise LeadDeskError("--batch-size must be at least 1")
+    db = ctx.database()
+    with db.session() as session:
+        if args.name:
+            targets = [accounts.get_account(session, args.name)]
+        else:
+            targets = [a for a in accounts.list_accounts(session) if a.enabled
+                       and a.kind in ("imap", "api")]
+    if not targets:
+        raise LeadDeskError("no accounts to sync; add one with `leaddesk accounts add imap NAME …`")
+    cancel = CancelToken()
+    _cancel_on_sigterm(cancel)
+    if args.watch:
+        return _watch(db, targets, args.batch_size, cancel, ctx)
+    failures = 0
+    for account in targets:
+        try:
+            _require_imap(account, explicit=bool(args.name))
+            if account.kind != "imap":
+                continue
+            result = imap.sync_account(db, account, _password(account), batch_size=args.batch_size,
+                                       reporter=ProgressBar(ctx.err), cancel=cancel)
+            _report(account.name, result, ctx)
+        except LeadDeskError as exc:
+            if len(targets) == 1:
+                raise
+            failures += 1
+            ctx.err.write(f"leaddesk: {account.name}: {exc}\n")
+    return 1 if failures else 0
+
+
+def _require_imap(account: accounts.AccountInfo, *, explicit: bool) -> None:
+    if account.kind != "imap" and explicit:
+        raise NotYetAvailableError(f"syncing {account.kind} accounts is not in this release yet")
+
+
+def _password(account: accounts.AccountInfo) -> str:
+    return secrets.get_secret(account.secret_ref or secrets.secret_ref(account.name))
+
+
+def _watch(db: Database, targets: list[accounts.AccountInfo], batch_size: int,
+           cancel: CancelToken, ctx: Context) -> int:
+    """One IDLE watcher thread per account until Ctrl-C or SIGTERM; the first fatal error ends all."""
+    errors: list[str] = []
+
+    def watch(account: accounts.AccountInfo) -> None:
+        try:
+            imap.watch_account(db, account, _password(account), cancel=cancel,
+                               batch_size=batch_size,
+                               on_result=lambda result: _report(account.name, result, ctx))
+        except LeadDeskError as exc:
+            errors.append(f"{account.name}: {exc}")
+            cancel.cancel()
+
+    threads = [threading.Thread(target=watch, args=(a,), name=f"watch-{a.name}", daemon=True)
+               for a in targets if a.kind == "imap"]
+    for thread in threads:
+        thread.start()
+    try:
+        while any(t.is_alive() for t in threads):
+            for thread in threads:
+                thread.join(0.5)
+    except KeyboardInterrupt:
+        cancel.cancel()
+    for error in errors:
+        ctx.err.write(f"leaddesk: {error}\n")
+    return 1 if errors else 0
+
+
+def run_demo(args: argparse.Namespace, ctx: Context) -> int:
+    url = ctx.db_url or demo_db_url()
+    if args.reset and url == demo_db_url():
+        for suffix in ("", "-wal", "-shm"):
+            (data_dir() / f"demo.db{suffix}").unlink(missing_ok=True)
+    if not args.no_gui:
+        check_display()  # before any work: a headless box gets one clear line
+    db = Database.open(url)
+    try:
+        result = files.import_paths(db, [demo_mailbox()], reporter=ProgressBar(ctx.err))
+        ctx.out.write(f"demo database: {url} ({result.added} new messages)\n")
+        ctx.out.flush()
+        if args.no_gui:
+            ctx.out.write(f"try: leaddesk --db {url} list\n")
+            return 0
+        return open_window(db, title_suffix=" — demo")
+    finally:
+        db.close()

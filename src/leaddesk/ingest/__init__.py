@@ -1,0 +1,1 @@
+"""Getting submissions in: parsers, sources and the store pipeline."""

@@ -1,0 +1,153 @@
+"""Local mail files as a source: single .eml files, Maildir folders and mbox files.
+
+``leaddesk import PATH…`` and the demo use it. Each message's key is the SHA-256 of its bytes, so
+importing the same file twice adds nothing, and a message also synced over IMAP is recognised by
+its Message-ID.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mailbox
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from leaddesk.db import Database
+from leaddesk.errors import LeadDeskError
+from leaddesk.ingest.parse import parse_message
+from leaddesk.ingest.store import BatchResult, Incoming, store_all
+from leaddesk.progress import CancelToken, Reporter
+
+BATCH_SIZE = 200
+MAIL_SUFFIXES = (".eml", ".txt")
+
+
+class ImportPathError(LeadDeskError):
+    """Raised when a path given to import does not exist or is not mail."""
+
+
+@dataclass(frozen=True)
+class RawMessage:
+    label: str  # where it came from, for error lines: path or path#key
+    raw: bytes
+    mtime: datetime | None
+
+
+def _is_maildir(path: Path) -> bool:
+    return all((path / sub).is_dir() for sub in ("cur", "new", "tmp"))
+
+
+def _is_mbox(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        return handle.read(5) == b"From "
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+
+def _sources(path: Path, *, explicit: bool = True) -> Iterator[tuple[str, Path]]:
+    """(kind, path) for every mail container under ``path``: "maildir", "mbox" or "file".
+
+    A file named on the command line is always read; inside folders only files that look like
+    mail (.eml and friends, or an mbox) are, so a stray PDF is passed over.
+    """
+    if path.is_dir():
+        if _is_maildir(path):
+            yield "maildir", path
+            return
+        for child in sorted(path.iterdir()):
+            if child.is_dir() or child.suffix.lower() in MAIL_SUFFIXES or _is_mbox(child):
+                yield from _sources(child, explicit=False)
+        return
+    if _is_mbox(path):
+        yield "mbox", path
+    elif explicit or path.suffix.lower() in MAIL_SUFFIXES:
+        yield "file", path
+
+
+def _from_source(kind: str, path: Path) -> Iterator[RawMessage]:
+    if kind == "file":
+        yield RawMessage(str(path), path.read_bytes(), _mtime(path))
+        return
+    box: mailbox.Mailbox[Any] = (mailbox.Maildir(path, factory=None, create=False)
+                                 if kind == "maildir" else
+                                 mailbox.mbox(path, factory=None, create=False))
+    try:
+        for key in sorted(box.iterkeys()) if kind == "maildir" else box.iterkeys():
+            if kind == "maildir" and key.startswith("."):
+                continue  # .gitkeep and other dotfiles: some Python versions list them as mail
+            yield RawMessage(f"{path}#{key}", box.get_bytes(key), None)
+    finally:
+        box.close()
+
+
+def check_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Resolve the paths given by the user, refusing missing ones before anything is stored."""
+    resolved = [Path(p).expanduser() for p in paths]
+    for path in resolved:
+        if not path.exists():
+            raise ImportPathError(f"{path}: no such file or directory")
+        if not os.access(path, os.R_OK):
+            raise ImportPathError(f"{path}: not readable (check its permissions)")
+    return resolved
+
+
+def read_messages(paths: Sequence[str | os.PathLike[str]]) -> Iterator[RawMessage]:
+    for path in check_paths(paths):
+        for kind, source in _sources(path):
+            yield from _from_source(kind, source)
+
+
+def count_messages(paths: Sequence[str | os.PathLike[str]]) -> int:
+    """How many messages the paths hold (cheap: no parsing), for the progress bar."""
+    total = 0
+    for path in check_paths(paths):
+        for kind, source in _sources(path):
+            if kind == "maildir":
+                total += sum(1 for sub in ("cur", "new") for name in os.listdir(source / sub)
+                             if not name.startswith("."))
+            elif kind == "mbox":
+                total += _count_mbox(source)
+            else:
+                total += 1
+    return total
+
+
+def _count_mbox(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.startswith(b"From "))
+
+
+def source_key(raw: bytes) -> str:
+    return "file:" + hashlib.sha256(raw).hexdigest()
+
+
+def _batches(messages: Iterable[RawMessage], site_addresses: Sequence[str]
+             ) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
+    batch: list[Incoming] = []
+    for message in messages:
+        draft = parse_message(message.raw, site_addresses=site_addresses)
+        batch.append(Incoming(source_key(message.raw), message.raw, draft, message.mtime))
+        if len(batch) >= BATCH_SIZE:
+            yield batch, None
+            batch = []
+    if batch:
+        yield batch, None
+
+
+def import_paths(db: Database, paths: Sequence[str | os.PathLike[str]], *,
+                 account_id: int | None = None, site_addresses: Sequence[str] = (),
+                 reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
+    """Import every message under ``paths`` through the store pipeline."""
+    total = count_messages(paths)
+    return store_all(db, _batches(read_messages(paths), site_addresses), account_id=account_id,
+                     what="import", total=total, reporter=reporter, cancel=cancel)

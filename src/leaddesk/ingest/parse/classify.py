@@ -1,0 +1,135 @@
+"""Rules that say a mail is not a form submission, and that a submission is spam.
+
+Not a submission: a bounce (delivery status notification), an auto-reply, a reply or forward in a
+thread (a colleague answering a lead, quoting the notification), a WordPress system notice, a
+newsletter or list mail. Those that need no layout are checked first; the mailing-list check comes after
+the known layouts, as some form services send their notifications with list headers.
+
+Spam rules are kept conservative, because a lead wrongly hidden costs more than a spam shown: a filled
+honeypot field, several links, well-known spam offers (SEO, link building, crypto, casino, pills), a
+message in Cyrillic or CJK script on a Latin-script form, or an empty message from a "name" that is a
+URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from leaddesk.ingest.parse.readable import Readable
+from leaddesk.ingest.parse.synonyms import label_key
+from leaddesk.ingest.parse.visitor import looks_like_url
+
+_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.IGNORECASE)
+_BOUNCE_SUBJECT = re.compile(
+    r"^(undelivered mail|undeliverable|delivery status notification|delivery failure|mail delivery "
+    r"(failed|failure|system|subsystem)|returned mail|failure notice|unzustellbar|nicht zustellbar|"
+    r"non remis|non distribuable|no se puede entregar|impossibile recapitare|onbestelbaar)",
+    re.IGNORECASE)
+_AUTO_REPLY_SUBJECT = re.compile(
+    r"^(auto(matic)?[ -]?(reply|response|antwort)|automatische antwort|abwesenheitsnotiz|"
+    r"out of (the )?office|r[ée]ponse automatique|absence du bureau|respuesta autom[aá]tica|"
+    r"fuera de la oficina|risposta automatica|fuori sede|automatisch antwoord|afwezig|"
+    r"resposta autom[aá]tica|ausente do escrit[oó]rio)\b", re.IGNORECASE)
+_REPLY_PREFIX = re.compile(r"^\s*(re|aw|antw|sv|vs|ref|rif|r|rv|rép|rep)\s*(\[\d+\])?\s*:", re.IGNORECASE)
+_FORWARD_PREFIX = re.compile(r"^\s*(fwd?|wg|tr|enc|doorst)\s*(\[\d+\])?\s*:", re.IGNORECASE)
+_QUOTE = re.compile(
+    r"^>|^(on .{5,160} wrote:|am [^:\n]{5,160} schrieb [^:\n]{1,80}:|le .{5,160} a [ée]crit ?:|"
+    r"el .{5,160} escribi[oó]:|il .{5,160} ha scritto:|op [^:\n]{5,160} schreef [^:\n]{1,80}:|"
+    r"em .{5,160} escreveu:|"
+    r"-{2,} ?(original message|ursprüngliche nachricht|message d'origine|mensaje original|"
+    r"messaggio originale|oorspronkelijk bericht|mensagem original) ?-{2,})",
+    re.IGNORECASE | re.MULTILINE)
+_WP_NOTICE = re.compile(
+    r"^\[[^\]]{1,120}\]\s*(.*\b(password|passwort|mot de passe|contrase[ñn]a|wachtwoord|senha|"
+    r"login details|anmeldedaten|new user|neue[rn]? benutzer|nouvel utilisateur|email (address )?"
+    r"change|e-mail-adresse ge[äa]ndert|admin email|site has updated|automatic update|background "
+    r"update|plugins? (were|was|have been) (automatically )?updated|technical issue|technisches "
+    r"problem|personal data|datenexport|erase|confirm action|please moderate|new comment|comment:|"
+    r"neuer kommentar|bitte moderieren))", re.IGNORECASE)
+_LIST_HEADERS = ("list-unsubscribe", "list-id", "list-post")
+
+_SPAM_PHRASES = re.compile(
+    r"\b(seo (services?|agency|experts?|packages?|audit|company|team)|search engine optimi[sz]ation|"
+    r"first page (of|on) google|top (of|on) google|page one of google|rank(ing)? (your|higher|#?1)|"
+    r"backlinks?|link[- ]building|guest[- ]post(ing|s)?|domain authority|"
+    r"increase (your )?(website |web |site )?traffic|website traffic|"
+    r"bitcoin|cryptocurrenc(y|ies)|crypto ?(currency|trading|investment|wallet|profits?)|"
+    r"forex|binary options?|online casino|casino bonus|viagra|cialis|payday loans?|"
+    r"make money (online|fast|from home)|earn \$?\d+ (per|a) (day|week))\b",
+    re.IGNORECASE)
+_LINK = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
+_HONEYPOT = re.compile(
+    r"honeypot|gotcha|\bbot ?field\b|\bhp\b|leave (this )?(field )?(empty|blank)|do not fill|"
+    r"nicht ausf[uü]llen|feld leer lassen|laisser (ce champ )?vide|dejar (este campo )?vac[ií]o|"
+    r"lasciare vuoto")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+MANY_LINKS = 4
+
+
+def _header(mail: Readable, name: str) -> str:
+    return (mail.mail.header(name) or "").strip().lower()
+
+
+def early_reason(mail: Readable) -> str | None:
+    """Why the mail is not a submission, for the kinds recognisable without reading its fields."""
+    types = mail.mail.part_types
+    if ("multipart/report" in types or "message/delivery-status" in types
+            or _BOUNCE_SENDER.match(mail.sender[1]) or _BOUNCE_SUBJECT.match(mail.subject)):
+        return "bounce (delivery status notification)"
+    auto_submitted = _header(mail, "auto-submitted")
+    if (auto_submitted.startswith("auto-replied") or "x-autoreply" in mail.mail.headers
+            or "x-autorespond" in mail.mail.headers or _header(mail, "precedence") == "auto_reply"
+            or _AUTO_REPLY_SUBJECT.match(mail.subject)):
+        return "auto-reply"
+    threaded = "in-reply-to" in mail.mail.headers or "references" in mail.mail.headers
+    quoting = _QUOTE.search(mail.text) is not None
+    if _FORWARD_PREFIX.match(mail.subject):
+        return "forwarded e-mail"
+    # A visitor may type "Re: ..." as the subject of a form; a real reply is threaded or quotes.
+    if (_REPLY_PREFIX.match(mail.subject) and (threaded or quoting)) or (threaded and quoting):
+        return "reply in an e-mail thread"
+    if _WP_NOTICE.match(mail.subject):
+        return "WordPress system notice"
+    return None
+
+
+def list_reason(mail: Readable) -> str | None:
+    """Why a mail with no known form layout is not a submission: it came through a mailing list."""
+    if any(name in mail.mail.headers for name in _LIST_HEADERS):
+        return "newsletter or mailing list (List-Unsubscribe)"
+    if _header(mail, "precedence") in ("bulk", "list", "junk"):
+        return "bulk mail (Precedence: bulk)"
+    return None
+
+
+def _script_share(text: str) -> tuple[int, int]:
+    """(letters in Cyrillic or CJK script, all letters)."""
+    foreign = len(_CYRILLIC.findall(text)) + len(_CJK.findall(text))
+    return foreign, foreign + len(_LATIN.findall(text))
+
+
+def spam_reason(fields: Mapping[str, str], name: str | None, message: str | None) -> str | None:
+    """Why a submission looks like spam, or None."""
+    for label, value in fields.items():
+        if value.strip() and _HONEYPOT.search(label_key(label)):
+            return f"honeypot field {label!r} filled in"
+    # Offers show up in any field (subject, company, "website"); links are counted in the message only,
+    # as a form's own URL fields hold one link each by design.
+    phrase = _SPAM_PHRASES.search("\n".join([*fields.values(), message or ""]))
+    if phrase is not None:
+        return f"spam phrase {phrase.group(0)!r}"
+    text = message if message is not None else "\n".join(fields.values())
+    links = len(_LINK.findall(text)) + text.lower().count("[url=")
+    if links >= MANY_LINKS:
+        return f"{links} links in the message"
+    foreign, letters = _script_share(text)
+    labels_latin = all(_LATIN.search(label) for label in fields if label.strip())
+    if labels_latin and foreign >= 20 and foreign >= 0.8 * letters:
+        script = "Cyrillic" if _CYRILLIC.search(text) else "CJK"
+        return f"message in {script} script on a Latin-script form"
+    if not (message or "").strip() and name and looks_like_url(name):
+        return "empty message, and the name is a URL"
+    return None

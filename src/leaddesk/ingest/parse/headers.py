@@ -1,0 +1,109 @@
+"""Reading header values: RFC 2047 encoded words, raw 8-bit bytes, addresses, dates, Message-IDs.
+
+The parser runs with the fast ``compat32`` policy, which hands out header values undecoded; this module
+does the decoding that ``policy.default`` would do, but only for the few headers the parser reads and
+without ever raising on a malformed encoded word.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import quopri
+import re
+from datetime import UTC, datetime
+from email.utils import getaddresses, parsedate_to_datetime
+
+from leaddesk.ingest.parse import charsets
+from leaddesk.ingest.parse.text import one_line
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = re.compile(r"(\?=)[ \t\r\n]+(?==\?)")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+
+
+def raw_text(value: str) -> str:
+    """A raw header value as text: unfolded, with raw 8-bit bytes decoded (UTF-8, else cp1252)."""
+    value = _FOLD.sub("", value)
+    try:
+        data = value.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:
+        return value
+    if data.isascii():
+        return value
+    return charsets.decode(data, "utf-8")[0]
+
+
+def _decode_word(charset: str, encoding: str, payload: str) -> str | None:
+    try:
+        if encoding in "bB":
+            data = base64.b64decode(payload + "=" * (-len(payload) % 4))
+        else:
+            data = quopri.decodestring(payload.replace("_", " ").encode("ascii", "replace"), header=True)
+    except (binascii.Error, ValueError):
+        return None
+    # RFC 2231 allows a language after the charset: "utf-8*de".
+    return charsets.decode(data, charset.split("*", 1)[0])[0]
+
+
+def decode_words(value: str) -> str:
+    """Decode the RFC 2047 encoded words in ``value``; a broken word is left as it was written."""
+    if "=?" not in value:
+        return value
+    # Whitespace between two adjacent encoded words is not part of the text (RFC 2047, section 6.2).
+    value = _BETWEEN_WORDS.sub(r"\1", value)
+
+    def replace(match: re.Match[str]) -> str:
+        decoded = _decode_word(match.group(1), match.group(2), match.group(3))
+        return match.group(0) if decoded is None else decoded
+
+    return _ENCODED_WORD.sub(replace, value)
+
+
+def text_value(value: str) -> str:
+    """A header such as Subject as one line of readable text."""
+    return one_line(decode_words(raw_text(value)))
+
+
+def addresses(value: str) -> list[tuple[str, str]]:
+    """The (display name, address) pairs of an address header, names decoded, addresses as written.
+
+    Addresses are split before the names are decoded: a decoded name may hold commas or quotes.
+    """
+    result: list[tuple[str, str]] = []
+    try:
+        pairs = getaddresses([raw_text(value)])
+    except Exception:  # the stdlib address parser has raised on hostile input before
+        return result
+    for name, address in pairs:
+        name = one_line(decode_words(name)).strip("'\" ")
+        address = one_line(address)
+        if name or address:
+            result.append((name, address))
+    return result
+
+
+def date_value(value: str) -> datetime | None:
+    """The Date header as an aware UTC datetime; a date without a zone is taken as UTC."""
+    try:
+        parsed = parsedate_to_datetime(raw_text(value).strip())
+    except Exception:  # malformed dates raise TypeError, ValueError or IndexError depending on the form
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def message_id(value: str) -> str | None:
+    """The Message-ID with its angle brackets, without surrounding whitespace."""
+    text = raw_text(value).strip()
+    match = _MESSAGE_ID.search(text)
+    if match:
+        return match.group(0)
+    token = text.split()[0] if text.split() else ""
+    token = token.strip("<>")
+    return f"<{token}>" if token else None

@@ -1,0 +1,287 @@
+"""Rendering an HTML mail body as plain text that keeps its structure.
+
+Line breaks and blocks become newlines; a table row of two cells becomes a ``Label: value`` line, and
+so does the "label row, then value row" pattern of Gravity Forms' and WPForms' field tables. Besides the
+text, the renderer returns those (label, value) pairs as it found them, so that a multi-line value in a
+table cell stays one value rather than being re-guessed from lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from leaddesk.ingest.parse.text import storable
+
+Item = str | tuple[str, str]
+
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "caption", "center", "dd", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "legend",
+    "li", "main", "nav", "ol", "p", "section", "ul",
+})
+# Their content is never text for a reader.
+_SKIPPED = frozenset({"script", "style", "title", "noscript", "template", "svg", "object", "iframe"})
+_BOLD = frozenset({"b", "strong", "th"})
+_SPACES = re.compile(r"[^\S\n]+")
+_LABEL_CLASS = re.compile(r"(^|[\s_-])(label|field-name|name)($|[\s_-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class HtmlText:
+    """The rendered text and, in order, its lines and the (label, value) pairs found in tables."""
+
+    text: str
+    items: tuple[Item, ...]
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        return [item for item in self.items if isinstance(item, tuple)]
+
+    @property
+    def lines(self) -> list[str]:
+        return [item for item in self.items if isinstance(item, str)]
+
+
+@dataclass
+class _Cell:
+    parts: list[str] = field(default_factory=list)
+    bold_chars: int = 0
+    chars: int = 0
+    label_class: bool = False
+
+    def text(self) -> str:
+        return _tidy("".join(self.parts))
+
+    def looks_like_label(self) -> bool:
+        text = self.text()
+        if not text or "\n" in text or len(text) > 80:
+            return False
+        return self.label_class or (self.chars > 0 and self.bold_chars >= 0.8 * self.chars)
+
+
+@dataclass
+class _Row:
+    depth: int
+    cells: list[_Cell] = field(default_factory=list)
+    open_cell: _Cell | None = None
+    layout: bool = False  # the row holds a nested table: it frames content rather than pairing it
+
+
+def _tidy(text: str) -> str:
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+class _Renderer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[Item] = []
+        self.line: list[str] = []
+        self.rows: list[_Row] = []
+        self.skip = 0
+        self.pre = 0
+        self.bold = 0
+        self.table_depth = 0
+        self.pending_label: str | None = None
+        self.links: list[tuple[str | None, int]] = []  # href and where its text starts in the sink
+
+    # ---------------------------------------------------------------- where text goes
+    def _cell(self) -> _Cell | None:
+        return self.rows[-1].open_cell if self.rows else None
+
+    def _sink(self) -> list[str]:
+        cell = self._cell()
+        return cell.parts if cell is not None else self.line
+
+    def _newline(self, blank: bool = False) -> None:
+        cell = self._cell()
+        if cell is not None:
+            cell.parts.append("\n\n" if blank else "\n")
+            return
+        text = _tidy("".join(self.line))
+        self.line = []
+        if text:
+            self._emit_lines(text)
+        if blank and self.items and self.items[-1] != "":
+            self.items.append("")
+
+    def _emit_lines(self, text: str) -> None:
+        if self.pending_label is not None:
+            label, self.pending_label = self.pending_label, None
+            self.items.append(label)
+        self.items.extend(text.split("\n"))
+
+    def _emit_pair(self, label: str, value: str) -> None:
+        self.items.append((label, value))
+
+    # ---------------------------------------------------------------- tables
+    def _close_cell(self) -> None:
+        if self.rows and self.rows[-1].open_cell is not None:
+            row = self.rows[-1]
+            assert row.open_cell is not None
+            row.cells.append(row.open_cell)
+            row.open_cell = None
+
+    def _close_rows(self, depth: int) -> None:
+        while self.rows and self.rows[-1].depth >= depth:
+            self._close_cell()
+            self._finish_row(self.rows.pop())
+
+    def _finish_row(self, row: _Row) -> None:
+        cells = [cell for cell in row.cells if cell.text()]
+        if row.layout or not cells:
+            for cell in cells:
+                self._emit_lines(cell.text())
+            return
+        first = cells[0].text()
+        label = first.rstrip(":").strip()
+        if len(cells) >= 2 and label and "\n" not in first and len(first) <= 80:
+            if self.pending_label is not None:
+                self._emit_lines(self.pending_label)
+                self.pending_label = None
+            self._emit_pair(label, "\n".join(cell.text() for cell in cells[1:]))
+        elif len(cells) == 1 and cells[0].looks_like_label():
+            if self.pending_label is not None:
+                self._emit_lines(self.pending_label)
+            self.pending_label = label or first
+        elif len(cells) == 1 and self.pending_label is not None:
+            pending, self.pending_label = self.pending_label, None
+            self._emit_pair(pending, first)
+        else:
+            for cell in cells:
+                self._emit_lines(cell.text())
+
+    def _open_cell(self, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.rows or self.rows[-1].depth < self.table_depth:
+            self._newline()
+            self.rows.append(_Row(depth=self.table_depth))
+        self._close_cell()
+        classes = " ".join(value or "" for name, value in attrs if name == "class")
+        self.rows[-1].open_cell = _Cell(label_class=bool(_LABEL_CLASS.search(classes))
+                                        and "value" not in classes.lower())
+
+    # ---------------------------------------------------------------- parser callbacks
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self.skip += 1
+            return
+        if self.skip:
+            return
+        if tag in _BOLD:
+            self.bold += 1
+        if tag == "br":
+            self._newline()
+        elif tag == "table":
+            cell = self._cell()
+            if cell is not None:
+                row = self.rows[-1]
+                row.layout = True
+                text = cell.text()
+                cell.parts, cell.chars, cell.bold_chars = [], 0, 0
+                if text:
+                    self._emit_lines(text)
+            else:
+                self._newline()
+            self.table_depth += 1
+        elif tag == "tr":
+            self._close_rows(self.table_depth)
+            self._newline()
+            self.rows.append(_Row(depth=self.table_depth))
+        elif tag in ("td", "th"):
+            self._open_cell(attrs)
+        elif tag == "pre":
+            self.pre += 1
+            self._newline()
+        elif tag == "a":
+            href = dict(attrs).get("href")
+            self.links.append((href, len("".join(self._sink()))))
+        elif tag in _BLOCKS:
+            self._newline(blank=tag == "p")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self.skip = max(0, self.skip - 1)
+            return
+        if self.skip:
+            return
+        if tag in _BOLD:
+            self.bold = max(0, self.bold - 1)
+        if tag in ("td", "th"):
+            self._close_cell()
+        elif tag == "tr":
+            if self.rows and self.rows[-1].depth >= self.table_depth:
+                self._close_cell()
+                self._finish_row(self.rows.pop())
+        elif tag == "table":
+            self._close_rows(self.table_depth)
+            self.table_depth = max(0, self.table_depth - 1)
+            self._newline()
+        elif tag == "pre":
+            self.pre = max(0, self.pre - 1)
+            self._newline()
+        elif tag == "a":
+            self._end_link()
+        elif tag in _BLOCKS:
+            self._newline(blank=tag == "p")
+
+    def _end_link(self) -> None:
+        if not self.links:
+            return
+        href, start = self.links.pop()
+        if not href or not href.lower().startswith(("http://", "https://")):
+            return
+        sink = self._sink()
+        shown = "".join(sink)[start:].strip()
+        # Keep where a link points when its text does not say it: "Page: <a href=URL>Post title</a>".
+        if shown and href.rstrip("/") not in shown and shown.rstrip("/") not in href:
+            sink.append(f" ({href.strip()})")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if not self.pre:
+            data = _SPACES.sub(" ", data.replace("\n", " "))
+        cell = self._cell()
+        if cell is not None:
+            visible = len(data.strip())
+            cell.chars += visible
+            if self.bold:
+                cell.bold_chars += visible
+        self._sink().append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._close_rows(0)
+        self._newline()
+        if self.pending_label is not None:
+            self.items.append(self.pending_label)
+            self.pending_label = None
+
+
+def render(html: str) -> HtmlText:
+    """Render ``html``; malformed markup is rendered as well as it can be, never raised on."""
+    renderer = _Renderer()
+    try:
+        renderer.feed(html)
+        renderer.close()
+    except Exception:  # HTMLParser has raised on odd declarations in the past; keep what was read
+        renderer.line.append(" ")
+        renderer._newline()
+    items: list[Item] = []
+    for item in renderer.items:
+        if isinstance(item, tuple):
+            items.append((storable(item[0]), storable(item[1])))
+        elif item or (items and items[-1] != ""):
+            items.append(storable(item))
+    while items and items[-1] == "":
+        items.pop()
+    text = "\n".join(item if isinstance(item, str) else f"{item[0]}: {item[1]}" for item in items)
+    return HtmlText(text=text.strip(), items=tuple(items))

@@ -1,0 +1,73 @@
+"""What a layout returns, and the field readers the layouts share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from leaddesk.ingest.parse.fieldlines import label_value_fields
+from leaddesk.ingest.parse.html_text import HtmlText
+from leaddesk.ingest.parse.readable import Readable
+
+Fields = list[tuple[str, str]]
+
+
+@dataclass
+class Extracted:
+    """A recognised notification: its fields in order and what the layout itself knows beyond them
+    (the CF7 "From:" line, Elementor's page URL, the site's name in the footer ...)."""
+
+    plugin: str
+    fields: Fields
+    message: str | None = None
+    name: str | None = None
+    email: str | None = None
+    page_url: str | None = None
+    post_title: str | None = None
+    submitted_at: str | None = None
+    topic: str | None = None
+    site_names: tuple[str, ...] = ()
+
+
+def fields_from_html(html: HtmlText) -> Fields:
+    """Table pairs as they are, and "Label: value" lines between them, in document order."""
+    fields: Fields = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        if chunk:
+            fields.extend(label_value_fields("\n".join(chunk))[0])
+            chunk.clear()
+
+    for item in html.items:
+        if isinstance(item, tuple):
+            flush()
+            fields.append(item)
+        else:
+            chunk.append(item)
+    flush()
+    return fields
+
+
+def fields_of(mail: Readable) -> Fields:
+    """The fields of a mail whose layout has no markers of its own: the HTML tables when there are
+    any (they keep multi-line values whole), else the "Label: value" lines of the text."""
+    if mail.html is not None and mail.html.pairs:
+        return fields_from_html(mail.html)
+    return label_value_fields(mail.text)[0]
+
+
+_FORMISH = re.compile(r"\b(forms?|submissions?|submitted|formular|formulaire|formulario|modulo)\b",
+                      re.IGNORECASE)
+
+
+def mentions_form(mail: Readable) -> bool:
+    """True when the subject or text speaks of a form: a form service also sends other mail (deploy
+    reports, invoices, confirmations) from the same address."""
+    return bool(_FORMISH.search(mail.subject) or _FORMISH.search(mail.text[:2000]))
+
+
+def without(fields: Fields, *labels: str) -> Fields:
+    """``fields`` without the ones whose label (case-insensitive) is in ``labels``."""
+    drop = {label.casefold() for label in labels}
+    return [(label, value) for label, value in fields if label.casefold() not in drop]

@@ -1,0 +1,165 @@
+"""From raw bytes to a :class:`Mail`: decoded headers, the text and HTML bodies, and what was wrong.
+
+Parsing uses the ``compat32`` policy: ``policy.default`` builds a header object for every header and
+is several times slower (see the parse figures in the package docstring), while the parser needs only a
+handful of headers and two body parts. Headers are decoded by :mod:`.headers`, bodies by
+:mod:`.charsets`; nothing here raises on malformed input, damage is reported in ``problems``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+
+from leaddesk.ingest.parse import charsets
+from leaddesk.ingest.parse.headers import raw_text
+from leaddesk.ingest.parse.text import control_share, storable
+
+# What a MIME defect means for the person reading the lead, by defect class name.
+_DEFECTS = {
+    "NoBoundaryInMultipartDefect": "multipart message without a boundary; the body was read as plain text",
+    "StartBoundaryNotFoundDefect": "multipart boundary never appears in the body",
+    "CloseBoundaryNotFoundDefect": "multipart body ends without its closing boundary (truncated?)",
+    "MissingHeaderBodySeparatorDefect": "no blank line after the headers",
+    "InvalidBase64PaddingDefect": "damaged base64 body",
+    "InvalidBase64CharactersDefect": "damaged base64 body",
+    "InvalidBase64LengthDefect": "damaged base64 body",
+    "FirstHeaderLineIsContinuationDefect": "malformed headers",
+    "MisplacedEnvelopeHeaderDefect": "malformed headers",
+    # Follows from a missing boundary, which is reported already.
+    "MultipartInvariantViolationDefect": "",
+}
+# Headers every real message has some of; without any, what parsed as headers was body text
+# ("Name: Jane" looks like a header line).
+_MAIL_HEADERS = frozenset({
+    "from", "to", "cc", "date", "subject", "message-id", "received", "return-path", "mime-version",
+    "content-type", "content-transfer-encoding", "reply-to", "sender", "delivered-to", "x-mailer",
+    "dkim-signature", "authentication-results", "in-reply-to", "references", "user-agent",
+})
+
+
+@dataclass(frozen=True)
+class Mail:
+    """The parts of a message the parser reads."""
+
+    headers: Mapping[str, tuple[str, ...]]  # lower-case name -> raw values (unfolded, 8-bit decoded)
+    text: str | None  # the first text/plain body, decoded
+    html: str | None  # the first text/html body, decoded
+    content_type: str
+    part_types: tuple[str, ...]
+    problems: tuple[str, ...] = field(default=())
+
+    def header(self, name: str) -> str | None:
+        values = self.headers.get(name)
+        return values[0] if values else None
+
+
+def _charset(part: Message) -> str | None:
+    try:
+        charset = part.get_param("charset")
+    except Exception:  # an undecodable RFC 2231 parameter
+        return None
+    if isinstance(charset, tuple):
+        charset = charset[2]
+    return charset if isinstance(charset, str) else None
+
+
+def _body(part: Message, problems: list[str]) -> str | None:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        problems.append("a body part could not be decoded")
+        return None
+    if not isinstance(data, bytes):
+        return None
+    text, note = charsets.decode(data, _charset(part))
+    if note:
+        problems.append(note)
+    if control_share(text.replace("\r", "")) > 0.05:
+        problems.append("the body looks like binary data, not text")
+    return storable(text)
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = str(part.get("content-disposition", "")).strip().lower()
+    return disposition.startswith("attachment")
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except Exception:
+        return "text/plain"
+
+
+def _headerless(raw: bytes) -> Mail:
+    """The whole of ``raw`` as a text body: it has no mail headers."""
+    problems = ["no mail headers found"]
+    body, note = charsets.decode(raw, None)
+    if note:
+        problems.append(note)
+    if control_share(body.replace("\r", "")) > 0.05:
+        problems.append("the body looks like binary data, not text")
+    return Mail({}, storable(body), None, "text/plain", ("text/plain",), tuple(problems))
+
+
+def read(raw: bytes) -> Mail:
+    """Parse ``raw`` (one message, as received); never raises."""
+    if not raw.strip():
+        return Mail({}, "", None, "text/plain", (), ("the message is empty",))
+    problems: list[str] = []
+    try:
+        message = message_from_bytes(raw)
+    except Exception as error:  # the feed parser is lenient, but keep the promise
+        return Mail({}, None, None, "text/plain", (), (f"not readable as e-mail ({type(error).__name__})",))
+
+    headers: dict[str, list[str]] = {}
+    for name, value in message.raw_items():
+        headers.setdefault(name.strip().lower(), []).append(raw_text(str(value)))
+    if not _MAIL_HEADERS.intersection(headers):
+        return _headerless(raw)
+
+    text: str | None = None
+    html: str | None = None
+    part_types: list[str] = []
+    defects: list[str] = []
+    try:
+        parts = list(message.walk())
+    except Exception:  # a pathological nesting depth
+        parts = [message]
+        problems.append("the MIME structure is too deeply nested")
+    for part in parts:
+        ctype = _content_type(part)
+        part_types.append(ctype)
+        if part.is_multipart() or _is_attachment(part):
+            continue
+        if ctype == "text/html":
+            if html is None:
+                html = _body(part, problems)
+        # A multipart without a boundary is one undivided body, and a single-part message of any type
+        # is all there is: both are read as the text they most likely are.
+        elif (ctype == "text/plain" or ctype.startswith("multipart/") or part is message) and text is None:
+            text = _body(part, problems)
+    for part in parts:
+        # Read after decoding: base64 damage is only noticed, and recorded on the part, then.
+        defects.extend(type(defect).__name__ for defect in part.defects)
+
+    for name in dict.fromkeys(defects):
+        description = _DEFECTS.get(name)
+        if description is None:
+            description = f"malformed MIME structure ({name[:-6]})"
+        if description and description not in problems:
+            problems.append(description)
+    if text is None and html is None:
+        problems.append("no readable text in the message")
+
+    return Mail(
+        headers={name: tuple(values) for name, values in headers.items()},
+        text=text,
+        html=html,
+        content_type=_content_type(message),
+        part_types=tuple(part_types),
+        problems=tuple(dict.fromkeys(problems)),
+    )

@@ -1,0 +1,48 @@
+"""The view of a message that layouts and rules look at: decoded subject and addresses, the plain
+text (from text/plain, or rendered from the HTML when there is none) and the rendered HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from leaddesk.ingest.parse import headers, html_text, mime
+from leaddesk.ingest.parse.text import tidy_block
+
+
+@dataclass(frozen=True)
+class Readable:
+    mail: mime.Mail
+    subject: str
+    sender: tuple[str, str]  # From: (display name, address)
+    reply_to: tuple[tuple[str, str], ...]
+    text: str
+    html: html_text.HtmlText | None
+
+    @classmethod
+    def of(cls, mail: mime.Mail) -> Readable:
+        subject = headers.text_value(mail.header("subject") or "")
+        from_header = mail.header("from")
+        senders = headers.addresses(from_header) if from_header else []
+        reply_header = mail.header("reply-to")
+        reply_to = tuple(headers.addresses(reply_header)) if reply_header else ()
+        rendered = html_text.render(mail.html) if mail.html else None
+        text = mail.text or ""
+        if not text.strip() and rendered is not None:
+            text = rendered.text
+        return cls(mail=mail, subject=subject, sender=senders[0] if senders else ("", ""),
+                   reply_to=reply_to, text=tidy_block(text), html=rendered)
+
+    @property
+    def sender_domain(self) -> str:
+        return self.sender[1].rpartition("@")[2].strip().lower().rstrip(">")
+
+    def sent_by(self, *domains: str) -> bool:
+        """True when the From address is at one of ``domains`` or a subdomain of one."""
+        domain = self.sender_domain
+        return any(domain == d or domain.endswith("." + d) for d in domains)
+
+    @cached_property
+    def html_source(self) -> str:
+        """The raw HTML, lower-cased, for markers such as a plugin's table colours."""
+        return (self.mail.html or "").lower()

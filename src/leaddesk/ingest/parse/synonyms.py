@@ -1,0 +1,216 @@
+"""Which form field is which: the label table (English, German, French, Spanish, Italian, Dutch,
+Portuguese) and :func:`map_fields`, which turns any field dict into the canonical keys.
+
+A label is compared after :func:`label_key` folds case, accents, punctuation, "your"-style possessives
+and "(required)" markers away, first against exact phrases, then against keywords. The same mapping
+serves mail notifications and the JSON records of form APIs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from leaddesk.ingest.parse.text import fold
+
+CANONICAL_KEYS = ("name", "first_name", "last_name", "email", "phone", "company", "topic", "message",
+                  "page_url", "post_title", "submitted_at")
+
+# Roles beyond the canonical keys: "subject" can stand in for the topic, "date"/"time" make up
+# submitted_at, "meta" marks fields that are known but carry nothing to map (IP, user agent ...).
+_EXACT: dict[str, tuple[str, ...]] = {
+    "name": (
+        "name", "full name", "fullname", "contact name", "contact person", "ansprechpartner",
+        "vollstandiger name", "vor und nachname", "vorname und nachname", "vorname nachname",
+        "nom complet", "nom et prenom", "prenom et nom", "nombre completo", "nombre y apellidos",
+        "nome completo", "nome e cognome", "volledige naam", "naam", "nom", "nome", "nombre",
+        "ihr name", "name des absenders", "sender name",
+    ),
+    "first_name": ("first name", "firstname", "given name", "forename", "vorname", "prenom", "voornaam",
+                   "primeiro nome", "nombre de pila", "fname"),
+    "last_name": ("last name", "lastname", "surname", "family name", "nachname", "familienname",
+                  "nom de famille", "apellido", "apellidos", "cognome", "achternaam", "sobrenome",
+                  "apelido", "lname"),
+    "email": (
+        "email", "e mail", "mail", "email address", "e mail address", "emailaddress", "e mail adresse",
+        "email adresse", "mailadresse", "adresse e mail", "adresse email", "adresse electronique",
+        "adresse courriel", "courriel", "correo", "correo electronico", "direccion de correo",
+        "direccion de correo electronico", "indirizzo email", "indirizzo e mail", "posta elettronica",
+        "e mailadres", "emailadres", "endereco de email", "endereco de e mail", "endereco eletronico",
+        "replyto", "reply to", "mail from",
+    ),
+    "phone": (
+        "phone", "telephone", "tel", "phone number", "telephone number", "mobile", "mobile phone",
+        "mobile number", "cell", "cell phone", "telefon", "telefonnummer", "handy", "mobil",
+        "mobilnummer", "rufnummer", "telephone portable", "numero de telephone", "portable",
+        "telefono", "numero de telefono", "movil", "cellulare", "numero di telefono",
+        "telefoonnummer", "mobiel", "telefoon", "telemovel", "telefone", "celular",
+    ),
+    "company": (
+        "company", "company name", "organisation", "organization", "organisation name",
+        "organization name", "business", "business name", "employer", "firm", "institution",
+        "firma", "unternehmen", "firmenname", "arbeitgeber", "societe", "entreprise", "organisme",
+        "nom de l entreprise", "nom de la societe", "empresa", "compania", "organizacion",
+        "nombre de la empresa", "azienda", "societa", "ente", "nome azienda", "bedrijf", "organisatie",
+        "bedrijfsnaam", "organizacao", "nome da empresa",
+    ),
+    "topic": (
+        "topic", "topics", "interest", "interests", "topic of interest", "topics of interest",
+        "area of interest", "areas of interest", "interested in", "i am interested in",
+        "im interested in", "i m interested in", "what are you interested in", "inquiry type",
+        "enquiry type", "type of inquiry", "type of enquiry", "reason for contact", "reason",
+        "thema", "themen", "themenbereich", "interesse", "interessengebiet", "anliegen", "bereich",
+        "sujet", "centre d interet", "domaine d interet", "motif", "motif de contact", "tema",
+        "area de interes", "interes", "motivo", "argomento", "area di interesse", "interessi",
+        "interessegebied", "area de interesse", "assunto de interesse",
+    ),
+    "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto"),
+    "message": (
+        "message", "messages", "message body", "comments", "comment", "enquiry", "inquiry",
+        "question", "questions", "details", "notes", "how can we help", "how can we help you",
+        "additional information", "nachricht", "mitteilung", "kommentar", "anfrage", "frage",
+        "ihre anfrage", "nachrichtentext", "commentaire", "commentaires", "demande", "corps du message",
+        "mensaje", "comentario", "comentarios", "consulta", "cuerpo del mensaje", "messaggio",
+        "commento", "richiesta", "domanda", "corpo del messaggio", "bericht", "opmerking",
+        "opmerkingen", "vraag", "berichttekst", "mensagem", "comentario", "pergunta",
+        "corpo da mensagem",
+    ),
+    "page_url": (
+        "page", "page url", "url", "page link", "source", "source url", "source page", "referrer",
+        "referer", "referrer url", "referring page", "referrer page", "referring url", "form url",
+        "submitted from", "page submitted on", "landing page", "post url", "article url",
+        "blog post url", "seite", "seiten url", "url der seite", "beitrags url", "page de provenance",
+        "url de la page", "pagina", "url de la pagina", "pagina url", "url della pagina", "url da pagina",
+        "_url", "_post_url",
+    ),
+    "post_title": (
+        "post", "post title", "article", "article title", "blog post", "blog post title", "page title",
+        "beitrag", "beitragstitel", "artikel", "titel", "titre", "titre de l article", "titulo",
+        "titulo del articulo", "articulo", "entrada", "articolo", "titolo", "titolo articolo",
+        "artigo", "titulo do artigo", "_post_title",
+    ),
+    "date": ("date", "datum", "fecha", "data", "submission date", "date submitted", "entry date",
+             "submitted on", "_date"),
+    "time": ("time", "zeit", "uhrzeit", "heure", "hora", "ora", "tijd", "tijdstip", "_time"),
+    "submitted_at": ("submitted at", "submitted", "date time", "date and time", "timestamp",
+                     "submission time", "eingegangen am", "datum und uhrzeit", "date et heure",
+                     "fecha y hora", "data e ora"),
+    "meta": ("remote ip", "ip", "ip address", "user agent", "browser", "powered by", "_remote_ip",
+             "_user_agent", "agent utilisateur", "ip distante", "propulse par"),
+}
+_BY_KEY = {key: role for role, keys in _EXACT.items() for key in keys}
+
+# Keyword rules for labels no exact phrase matches, tried in order: "company name" is a company,
+# not a name, and "e-mail consent" is only an e-mail when the value holds an address.
+_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("meta", re.compile(r"\b(honeypot|gotcha|captcha|consent|privacy|gdpr|dsgvo|newsletter|"
+                        r"agree|accept|datenschutz)\b")),
+    ("email", re.compile(r"\b(e ?mail|courriel|correo|emailadres)\b")),
+    ("phone", re.compile(r"\b(phone|telephone|tel|mobile|telefon\w*|handy|telefono|telefoon|"
+                         r"telefone|celular|cellulare)\b")),
+    ("company", re.compile(r"\b(company|organi[sz]ation|firma|unternehmen|societe|entreprise|"
+                           r"empresa|azienda|bedrijf|organisatie|organizacao)\b")),
+    ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam)\b")),
+    ("last_name", re.compile(r"\b(last name|surname|family name|nachname|nom de famille|apellidos?|"
+                             r"cognome|achternaam|sobrenome)\b")),
+    ("topic", re.compile(r"\b(topic|interest|interested|thema|interesse|sujet|tema|argomento|"
+                         r"interes)\b")),
+    ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|comments?|"
+                           r"kommentar|commentaire|comentarios?|commento|inquiry|enquiry|anfrage|"
+                           r"question)\b")),
+    ("page_url", re.compile(r"\b(page url|url|referr?(er|ing)|seiten url)\b")),
+    ("name", re.compile(r"\b(name|naam|nom|nome|nombre)\b")),
+)
+_POSSESSIVE = re.compile(
+    r"^(your|ihre?|deine?|votre|vos|tu|su|tus|sus|il tuo|la tua|il suo|la sua|uw|je|jouw|"
+    r"a sua|o seu|sua|seu) ")
+_MARKERS = re.compile(r"\((required|optional|pflichtfeld|erforderlich|optional|obligatoire|facultatif|"
+                      r"obligatorio|opcional|obbligatorio|facoltativo|verplicht|optioneel)\)|\*")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+# Labels repeat from message to message: folding and matching them once is enough.
+@lru_cache(maxsize=4096)
+def label_key(label: str) -> str:
+    """The comparable form of a field label: "Your E-Mail (required)*" becomes "e mail"."""
+    key = _MARKERS.sub(" ", fold(label)).strip()
+    # Contact Form 7's special mail tags, when a record names a field after its tag.
+    if key.startswith("_") and key in _BY_KEY:
+        return key
+    key = _NOT_WORD.sub(" ", key.replace("_", " ")).strip()
+    return _POSSESSIVE.sub("", key).strip()
+
+
+def role_of(label: str, value: str = "") -> str | None:
+    """The role of a field: a canonical key, or "subject", "date", "time", "meta", or None."""
+    return _role(label, "@" in value)
+
+
+@lru_cache(maxsize=4096)
+def _role(label: str, value_has_at: bool) -> str | None:
+    key = label_key(label)
+    if not key:
+        return None
+    role = _BY_KEY.get(key)
+    if role is not None:
+        return role
+    for candidate, pattern in _KEYWORDS:
+        if pattern.search(key):
+            if candidate == "email" and not value_has_at:
+                continue
+            return candidate
+    return None
+
+
+def is_known_label(label: str) -> bool:
+    """True when the label is in the table (exact phrase), so that it surely starts a new field."""
+    return label_key(label) in _BY_KEY
+
+
+def _usable(value: str) -> bool:
+    return bool(value.strip()) and value.strip().lower() not in ("(empty)", "-", "n/a", "--")
+
+
+def map_fields(fields: Mapping[str, str]) -> dict[str, str]:
+    """Canonical key -> value for the fields whose label says what they are.
+
+    Keys are among :data:`CANONICAL_KEYS`; the first usable field of each role wins. ``name`` is
+    composed from first and last name when there is no full-name field, and a plain "Name" (or
+    "Nom", "Nome" ...) next to only a last-name field is the first name (and vice versa). A short,
+    one-line subject stands in for the topic when there is no topic field, because a contact form's
+    subject field names what the visitor wants to talk about.
+    """
+    found: dict[str, str] = {}
+    for label, raw_value in fields.items():
+        value = str(raw_value).strip()
+        if not _usable(value):
+            continue
+        role = role_of(str(label), value)
+        if role is None or role == "meta" or role in found:
+            continue
+        found[role] = value
+
+    name = found.pop("name", None)
+    first = found.get("first_name")
+    last = found.get("last_name")
+    if name is not None and last is not None and first is None:
+        found["first_name"] = first = name
+        name = None
+    elif name is not None and first is not None and last is None:
+        found["last_name"] = last = name
+        name = None
+    if name is None and (first or last):
+        name = " ".join(part for part in (first, last) if part)
+    if name is not None:
+        found["name"] = name
+
+    subject = found.pop("subject", None)
+    if "topic" not in found and subject is not None and "\n" not in subject and len(subject) <= 80:
+        found["topic"] = subject
+
+    date, time = found.pop("date", None), found.pop("time", None)
+    if "submitted_at" not in found and (date or time):
+        found["submitted_at"] = " ".join(part for part in (date, time) if part)
+
+    return {key: found[key] for key in CANONICAL_KEYS if key in found}

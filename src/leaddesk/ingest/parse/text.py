@@ -1,0 +1,49 @@
+"""Small text helpers shared by the parser: making decoded text storable and comparable.
+
+Everything the parser hands out goes through :func:`storable`, because mail is untrusted input and the
+store (SQLite and PostgreSQL) rejects NUL characters and lone surrogates in text columns.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls except TAB and LF; CR is handled by the newline normalisation first.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_SPACES = re.compile(r"\s+")
+
+
+def storable(text: str) -> str:
+    """Return ``text`` with normalised newlines and without characters a database cannot hold."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", text)
+    # A lone surrogate cannot be encoded as UTF-8: it would fail at insert time, far from here.
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def tidy_block(text: str) -> str:
+    """A storable block of text: no trailing blanks on lines, at most one empty line in a row."""
+    text = _TRAILING_SPACE.sub("\n", storable(text))
+    return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def one_line(text: str) -> str:
+    """A storable single line: every run of whitespace (newlines too) becomes one space."""
+    return _SPACES.sub(" ", storable(text)).strip()
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text``, for comparing labels and names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def control_share(text: str) -> float:
+    """The share of control characters, to tell binary junk from text."""
+    if not text:
+        return 0.0
+    return len(_CONTROLS.findall(text)) / len(text)

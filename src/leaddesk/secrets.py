@@ -1,0 +1,96 @@
+"""The only module that touches the OS keyring: passwords and tokens live there and nowhere else.
+
+The database and config files hold only a reference (``secret_ref``). Every keyring call runs with
+a timeout, because a locked Secret Service with a display can block forever on an invisible
+unlock prompt. No secret value ever appears in an exception message or a log line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+import keyring
+import keyring.errors
+
+from leaddesk.errors import LeadDeskError
+
+SERVICE = "LeadDesk"
+TIMEOUT_SECONDS = 10.0
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+FIX_HINT = ("start or unlock a Secret Service such as GNOME Keyring or KWallet (on Windows and "
+            "macOS the system keyring works as is)")
+
+
+class KeyringUnavailableError(LeadDeskError):
+    """Raised when no usable keyring exists, it is locked, or it did not answer in time."""
+
+
+class SecretMissingError(LeadDeskError):
+    """Raised when the keyring holds no secret for an account (never stored, or deleted)."""
+
+
+def secret_ref(account_name: str) -> str:
+    """The keyring username under which an account's secret is stored (service ``LeadDesk``)."""
+    return f"account:{account_name}"
+
+
+def _call(what: str, function: Callable[[], _T]) -> _T:
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function()
+        except BaseException as exc:  # handed back to the caller's thread below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="keyring", daemon=True)
+    worker.start()
+    worker.join(TIMEOUT_SECONDS)
+    if worker.is_alive():
+        raise KeyringUnavailableError(
+            f"the keyring did not answer within {TIMEOUT_SECONDS:.0f} s while trying to {what} "
+            f"(it may be waiting to be unlocked); {FIX_HINT}")
+    error = outcome.get("error")
+    if isinstance(error, keyring.errors.NoKeyringError):
+        raise KeyringUnavailableError(f"no keyring is available to {what}; {FIX_HINT}") from None
+    if isinstance(error, keyring.errors.KeyringLocked):
+        raise KeyringUnavailableError(f"the keyring is locked, cannot {what}; {FIX_HINT}") from None
+    if isinstance(error, keyring.errors.InitError | keyring.errors.KeyringError | RuntimeError):
+        # Messages from backends never include the secret, but may be long: keep the first line.
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise KeyringUnavailableError(f"the keyring failed to {what} ({detail}); {FIX_HINT}") from None
+    if isinstance(error, BaseException):
+        raise error
+    return outcome["value"]  # type: ignore[return-value]
+
+
+def set_secret(ref: str, value: str) -> None:
+    if not value:
+        raise LeadDeskError("an empty password or token cannot be stored")
+    _call("store the password", lambda: keyring.set_password(SERVICE, ref, value))
+    log.info("stored a secret in the keyring for %s", ref)
+
+
+def get_secret(ref: str) -> str:
+    value = _call("read the password", lambda: keyring.get_password(SERVICE, ref))
+    if not value:
+        raise SecretMissingError(
+            f"the keyring holds no password for {ref.removeprefix('account:')}; set it again with "
+            f"`leaddesk accounts edit NAME --password-stdin`")
+    return value
+
+
+def delete_secret(ref: str) -> None:
+    def delete() -> None:
+        # Already gone is fine: deleting is idempotent.
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
+            keyring.delete_password(SERVICE, ref)
+
+    _call("delete the password", delete)

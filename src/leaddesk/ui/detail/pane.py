@@ -1,0 +1,57 @@
+"""The whole detail pane: card on top, then the message beside the post; empty state when idle."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from leaddesk.detail import SubmissionDetail
+
+from leaddesk.ui.detail.card import VisitorCard
+from leaddesk.ui.detail.message import MessageTabs
+from leaddesk.ui.detail.post import PostPanel
+from leaddesk.ui.welcome import Welcome
+
+
+class DetailPane(QStackedWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.empty = QLabel("Select a message to read it here.\n\n"
+                            "j / k move through the list · / searches · ? shows every shortcut")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setEnabled(False)
+        self.addWidget(self.empty)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 8, 8, 8)
+        self.card = VisitorCard()
+        layout.addWidget(self.card)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setObjectName("messagePostSplit")
+        self.message = MessageTabs()
+        self.post = PostPanel()
+        self.split.addWidget(self.message)
+        self.split.addWidget(self.post)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 1)
+        layout.addWidget(self.split, 1)
+        self.addWidget(page)
+        self.welcome = Welcome()
+        self.addWidget(self.welcome)
+        self.current: SubmissionDetail | None = None
+
+    def show_welcome(self) -> None:
+        self.current = None
+        self.setCurrentWidget(self.welcome)
+
+    def show_detail(self, detail: SubmissionDetail, raw: bytes | None) -> None:
+        self.current = detail
+        self.card.show_detail(detail)
+        self.message.show_detail(detail, raw)
+        self.post.show_detail(detail)
+        self.setCurrentIndex(1)
+
+    def clear(self) -> None:
+        self.current = None
+        self.setCurrentIndex(0)

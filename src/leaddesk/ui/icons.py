@@ -1,0 +1,42 @@
+"""The application icon (from resources/icons, SVG source) and the tray badge with a count."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+
+from leaddesk.errors import LeadDeskError
+from leaddesk.resources import resources_dir
+
+
+def app_icon() -> QIcon:
+    try:
+        path = resources_dir() / "icons" / "leaddesk.svg"
+    except LeadDeskError:
+        return QIcon()
+    return QIcon(str(path)) if path.exists() else QIcon()
+
+
+def badge_icon(count: int, size: int = 64) -> QIcon:
+    """The app icon with the number of new leads in a corner badge."""
+    pixmap = app_icon().pixmap(size, size)
+    if pixmap.isNull():
+        pixmap = QPixmap(size, size)
+        pixmap.fill(QColor("#2f6fde"))
+    if count <= 0:
+        return QIcon(pixmap)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    diameter = size * 0.6
+    rect = QRectF(size - diameter, 0, diameter, diameter)
+    painter.setBrush(QColor("#d93025"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(rect)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(int(diameter * 0.55))
+    painter.setFont(font)
+    painter.setPen(QColor("#ffffff"))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "99+" if count > 99 else str(count))
+    painter.end()
+    return QIcon(pixmap)

@@ -1,0 +1,218 @@
+"""The managers' Leads page: one row per contact, filters as drop-downs, chart and posts beside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk import insights, leads, triage
+from leaddesk.db import Database
+from leaddesk.db.models import Status
+from leaddesk.insights import PostStats, TopicCount
+from leaddesk.leads import LeadRow
+from leaddesk.query import Filter
+
+from leaddesk.ui.charts import PostTable, TopicChart
+from leaddesk.ui.format import short_time
+from leaddesk.ui.tasks import TaskRunner
+from leaddesk.ui.widgets import caption
+
+SHOWN_LIMIT = 5000  # rows in the table; the count and the export always cover every lead
+PERIODS = (("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365), ("All time", 0))
+Index = QModelIndex | QPersistentModelIndex
+
+
+class LeadsModel(QAbstractTableModel):
+    HEADERS = ("Contact", "Company", "First-touch post", "Topic", "Status", "Owner", "Last", "#")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[LeadRow] = []
+
+    def set_rows(self, rows: list[LeadRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.name or row.email or "", row.company or "", row.first_post or "",
+                    row.first_topic or "No topic", row.status.capitalize(), row.owner or "",
+                    short_time(row.last_at), str(row.messages))[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return row.email
+        return None
+
+
+@dataclass(frozen=True)
+class LeadsData:
+    rows: list[LeadRow]
+    contacts: int
+    messages: int
+    counts: list[TopicCount]
+    posts: list[PostStats]
+
+
+class LeadsPage(QWidget):
+    export_requested = Signal(object)  # the Filter of the leads shown
+
+    def __init__(self, db: Database, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.tasks = tasks
+        self._generation = 0
+        bar = QHBoxLayout()
+        self.topic = QComboBox()
+        self.period = QComboBox()
+        for label, days in PERIODS:
+            self.period.addItem(label, days)
+        self.period.setCurrentIndex(2)
+        self.owner = QComboBox()
+        self.status = QComboBox()
+        self.status.addItem("Status: not spam", None)
+        for status in Status:
+            if status is not Status.SPAM:
+                self.status.addItem(f"Status: {status.value}", status.value)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter contacts…")
+        self.search.setClearButtonEnabled(True)
+        self.summary = QLabel()
+        self.export = QPushButton("Export leads → CSV")
+        self.export.clicked.connect(lambda: self.export_requested.emit(self.current_filter()))
+        for widget in (self.topic, self.period, self.owner, self.status, self.search):
+            bar.addWidget(widget)
+        for combo in (self.topic, self.period, self.owner, self.status):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        bar.addStretch(1)
+        bar.addWidget(self.summary)
+        bar.addWidget(self.export)
+
+        self.model = LeadsModel()
+        self.table = QTableView()
+        self.table.setObjectName("leadsTable")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((170, 150, 200, 150, 70, 80, 70, 30)):
+            self.table.setColumnWidth(column, width)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(caption("Leads per topic, per week"))
+        self.chart = TopicChart()
+        side_layout.addWidget(self.chart, 3)
+        side_layout.addWidget(caption("Leads per post"))
+        self.posts = PostTable()
+        side_layout.addWidget(self.posts, 2)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(side)
+        split.setSizes([760, 560])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        for combo in (self.topic, self.period, self.owner, self.status):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.search.returnPressed.connect(self.reload)
+        self.search.textChanged.connect(lambda text: None if text else self.reload())
+        self._choices_loaded = False
+
+    def current_filter(self) -> Filter:
+        flt = Filter()
+        topic = self.topic.currentData()
+        if self.topic.currentIndex() > 0:
+            flt = flt.with_(topics=(topic,))
+        days = self.period.currentData()
+        if days:
+            flt = flt.with_(received_from=datetime.now().astimezone() - timedelta(days=days))
+        if self.owner.currentIndex() > 0:
+            flt = flt.with_(assignees=(self.owner.currentData(),))
+        if self.status.currentData():
+            flt = flt.with_(statuses=(self.status.currentData(),))
+        if self.search.text().strip():
+            flt = flt.with_(text=self.search.text().strip())
+        return flt
+
+    def reload(self) -> None:
+        if not self._choices_loaded:
+            self._load_choices()
+        flt = self.current_filter()
+        self._generation += 1
+        generation = self._generation
+
+        def load() -> LeadsData:
+            with self.db.session() as session:
+                contacts, messages = leads.count_leads(session, flt)
+                return LeadsData(leads.lead_rows(session, flt, limit=SHOWN_LIMIT), contacts,
+                                 messages, insights.leads_per_topic(session, flt),
+                                 insights.leads_per_post(session, flt))
+
+        self.tasks.db(load, lambda data: self._show(generation, data))
+
+    def _show(self, generation: int, data: LeadsData) -> None:
+        if generation != self._generation:
+            return
+        self.model.set_rows(data.rows)
+        self.summary.setText(f"{data.contacts:,} contacts · {data.messages:,} messages")
+        self.export.setText(f"Export {data.contacts:,} leads → CSV")
+        self.chart.show_counts(data.counts, title="", last=8)
+        self.posts.show_posts(data.posts)
+
+    def _load_choices(self) -> None:
+        def load() -> tuple[list[str | None], list[str]]:
+            from leaddesk import query
+            with self.db.session() as session:
+                topics = list(query.facets(session, Filter()).topics)
+                members = [m.name for m in triage.list_members(session)]
+            return sorted(topics, key=lambda t: (t is None, t or "")), members
+
+        def fill(choices: tuple[list[str | None], list[str]]) -> None:
+            topics, members = choices
+            for combo, label in ((self.topic, "Topic: all"), (self.owner, "Owner: anyone")):
+                combo.blockSignals(True)
+                combo.clear()
+                combo.addItem(label, None)
+            for topic in topics:
+                self.topic.addItem(f"Topic: {topic or 'No topic'}", topic)
+            for member in members:
+                self.owner.addItem(f"Owner: {member}", member)
+            for combo in (self.topic, self.owner):
+                combo.blockSignals(False)
+            self._choices_loaded = True
+
+        self.tasks.db(load, fill)

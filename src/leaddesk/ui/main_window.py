@@ -1,0 +1,267 @@
+"""The main window: top bar, banner, the pages (Inbox, Leads, Insights), status bar, tray.
+
+It wires the pieces together and owns what spans pages: sync, shortcuts, undo, remembered
+geometry. The pages own their own content.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk.config import demo_db_url
+from leaddesk.db import Database
+from leaddesk.errors import LeadDeskError
+
+from leaddesk.ui.banner import Banner
+from leaddesk.ui.format import ago
+from leaddesk.ui.inbox import InboxPage
+from leaddesk.ui.insights_page import InsightsPage
+from leaddesk.ui.leads_page import LeadsPage
+from leaddesk.ui.operations import Operations, Outcome
+from leaddesk.ui.settings import AUTO_SYNC_MINUTES, Settings
+from leaddesk.ui.shortcuts import SHORTCUTS, STATUS_HINT, ShortcutSheet
+from leaddesk.ui.sync_controller import SyncController, SyncOutcome
+from leaddesk.ui.tasks import TaskRunner
+from leaddesk.ui.top_bar import TopBar
+from leaddesk.ui.tray import Tray
+
+GEOMETRY_KEY = "window/geometry"
+STATE_KEY = "window/state"
+SPLIT_KEY = "window/inbox_split"
+DETAIL_SPLIT_KEY = "window/detail_split"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, *, me: str, tasks: TaskRunner | None = None,
+                 settings: Settings | None = None, title_suffix: str = "") -> None:
+        super().__init__()
+        self.db = db
+        self.me = me
+        self.tasks = tasks or TaskRunner(self)
+        self.settings = settings or Settings()
+        self.setWindowTitle(f"LeadDesk{title_suffix}")
+        self.ops = Operations(db, self.tasks, me, self)
+        self.sync = SyncController(db, self.tasks, self)
+        self.last_synced: datetime | None = None
+
+        self.top = TopBar()
+        self.banner = Banner()
+        self.inbox = InboxPage(db, self.tasks, self.ops, me)
+        self.leads = LeadsPage(db, self.tasks)
+        self.insights = InsightsPage(db, self.tasks)
+        self.pages = QStackedWidget()
+        for page in (self.inbox, self.leads, self.insights):
+            self.pages.addWidget(page)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.synced_label = QLabel("Not synced yet")
+        self.db_label = QLabel(self._db_description())
+        self.statusBar().addWidget(self.synced_label)
+        self.statusBar().addWidget(self.db_label)
+        self.statusBar().addPermanentWidget(QLabel(STATUS_HINT))
+        self.tray = Tray(self)
+
+        self._connect()
+        self._bind_shortcuts()
+        self._restore_layout()
+        self.auto_sync = QTimer(self)
+        self.auto_sync.timeout.connect(self.start_sync)
+        self.apply_auto_sync()
+        self.clock = QTimer(self)
+        self.clock.timeout.connect(self._tick)
+        self.clock.start(30_000)
+        self.inbox.reload()
+
+    def _db_description(self) -> str:
+        return "PostgreSQL" if self.db.dialect == "postgresql" else "SQLite"
+
+    # ------------------------------------------------------------ wiring
+    def _connect(self) -> None:
+        top = self.top
+        top.page_changed.connect(self.show_page)
+        top.search_changed.connect(self.inbox.set_text)
+        top.chip_removed.connect(self.inbox.remove_chip)
+        top.sync_clicked.connect(self.start_sync)
+        top.cancel_clicked.connect(self.sync.cancel)
+        top.export_clicked.connect(self.export)
+        top.settings_clicked.connect(self.open_settings)
+        self.inbox.chips_changed.connect(top.set_chips)
+        self.sync.running_changed.connect(
+            lambda running: top.sync_started() if running else top.sync_stopped())
+        self.sync.progress.connect(top.sync_progress)
+        self.sync.finished.connect(self._sync_finished)
+        self.ops.succeeded.connect(self._operation_done)
+        self.ops.conflicted.connect(self._conflict)
+        self.ops.failed.connect(lambda text: self.banner.show_message(text))
+        self.tasks.unhandled_error.connect(self.show_error)
+        welcome = self.inbox.detail.welcome
+        welcome.add_mailbox.connect(self.add_mailbox)
+        welcome.open_demo.connect(self.open_demo)
+
+    def show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        if self.pages.currentWidget() is self.leads:
+            self.leads.reload()
+        elif self.pages.currentWidget() is self.insights:
+            self.insights.reload()
+
+    def _bind_shortcuts(self) -> None:
+        handlers = {
+            "next": lambda: self.inbox.step_selection(1),
+            "previous": lambda: self.inbox.step_selection(-1),
+            "done": lambda: self._status("done"),
+            "open": lambda: self._status("open"),
+            "waiting": lambda: self._status("waiting"),
+            "spam": lambda: self._status("spam"),
+            "assign": self.inbox.detail.card.open_owner_menu,
+            "tag": self.inbox.detail.card.ask_tag,
+            "reply": lambda: self.banner.show_message(
+                "Replying from LeadDesk comes with the next release; use your mail program "
+                "for now.", "info", seconds=6),
+            "search": self.top.focus_search,
+            "undo": self.undo,
+            "sync": self.start_sync,
+            "help": lambda: ShortcutSheet(self).exec(),
+        }
+        for name, key, what in SHORTCUTS:
+            action = QAction(what, self)
+            action.setObjectName(f"action-{name}")
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(handlers[name])
+            self.addAction(action)
+
+    def _status(self, status: str) -> None:
+        ids = self.inbox.selected_ids()
+        if ids:
+            self.ops.set_status(ids, status, self.inbox._version())
+
+    # ------------------------------------------------------------ outcomes
+    def _operation_done(self, outcome: Outcome) -> None:
+        self.inbox.refresh(outcome.ids)
+        undo = " — Ctrl+Z undoes it" if outcome.change is not None else ""
+        self.statusBar().showMessage(f"{outcome.label}{undo}", 5000)
+
+    def _conflict(self, message: str, ids: object) -> None:
+        self.banner.show_message(f"{message}. The message was reloaded: check it and try "
+                                 f"again.", "warning")
+        self.inbox.refresh(list(ids) if isinstance(ids, tuple | list) else [])
+
+    def undo(self) -> None:
+        if not self.ops.undo():
+            self.statusBar().showMessage("Nothing to undo", 3000)
+
+    def show_error(self, exc: object) -> None:
+        if isinstance(exc, LeadDeskError):
+            self.banner.show_message(str(exc))
+        else:
+            QMessageBox.critical(self, "LeadDesk",
+                                 f"Something went wrong: {exc}\n\nYour data is safe; the action "
+                                 f"was not completed. Run `leaddesk -v gui` to see details.")
+
+    # ------------------------------------------------------------ sync
+    def start_sync(self) -> None:
+        self.sync.start()
+
+    def _sync_finished(self, outcome: SyncOutcome) -> None:
+        self.last_synced = datetime.now().astimezone()
+        self._tick()
+        if outcome.errors:
+            self.banner.show_message("Sync problem — " + " · ".join(outcome.errors))
+        elif outcome.accounts == 0:
+            self.banner.show_message(
+                "No mailbox is set up yet: add one with `leaddesk accounts add imap NAME …`.",
+                "info", seconds=8)
+        if outcome.added:
+            self.inbox.reload()
+            self.tray.notify_new(outcome.added)
+
+    def apply_auto_sync(self) -> None:
+        minutes = self.settings.get_int(AUTO_SYNC_MINUTES)
+        if minutes > 0:
+            self.auto_sync.start(minutes * 60_000)
+        else:
+            self.auto_sync.stop()
+
+    def _tick(self) -> None:
+        self.synced_label.setText(f"Synced {ago(self.last_synced)}" if self.last_synced
+                                  else "Not synced yet")
+
+    # ------------------------------------------------------------ other pages and dialogs
+    def export(self) -> None:
+        self.banner.show_message("CSV export from the window comes with the next release; "
+                                 "`leaddesk export` works today.", "info", seconds=6)
+
+    def open_settings(self) -> None:
+        from leaddesk.ui.settings_dialog import SettingsDialog
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            self.apply_auto_sync()
+
+    def add_mailbox(self) -> None:
+        from leaddesk.ui.mailbox_dialog import MailboxDialog
+        dialog = MailboxDialog(self.db, self.tasks, self.me, self)
+        if dialog.exec() and dialog.added is not None:
+            self.statusBar().showMessage(f"Added {dialog.added.name}; syncing…", 5000)
+            self.start_sync()
+
+    def open_demo(self) -> None:
+        """Fill the demo database from the bundled mailbox and open a window on it."""
+        from leaddesk.ingest import files
+        from leaddesk.resources import demo_mailbox
+
+        def work() -> Database:
+            demo = Database.open(demo_db_url())
+            files.import_paths(demo, [demo_mailbox()])
+            return demo
+
+        def opened(demo: Database) -> None:
+            window = MainWindow(demo, me=self.me, settings=self.settings, title_suffix=" — demo")
+            window.show()
+            self.demo_window = window  # keep it alive
+
+        self.statusBar().showMessage("Opening the demo…", 5000)
+        self.tasks.net(work, opened)
+
+    # ------------------------------------------------------------ layout memory
+    def _restore_layout(self) -> None:
+        geometry = self.settings.blob(GEOMETRY_KEY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 860)
+        for key, splitter in ((SPLIT_KEY, self.inbox.split),
+                              (DETAIL_SPLIT_KEY, self.inbox.detail.split)):
+            state = self.settings.blob(key)
+            if state is not None:
+                splitter.restoreState(state)
+
+    def save_layout(self) -> None:
+        self.settings.set_blob(GEOMETRY_KEY, self.saveGeometry())
+        self.settings.set_blob(SPLIT_KEY, self.inbox.split.saveState())
+        self.settings.set_blob(DETAIL_SPLIT_KEY, self.inbox.detail.split.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.sync.cancel()
+        self.tasks.wait(10_000)
+        self.tray.hide()
+        super().closeEvent(event)

@@ -1,0 +1,108 @@
+"""Every triage action of the UI as a small named operation with a success and a failure path.
+
+Operations run in the database worker. On success the window refreshes what changed and remembers
+the change for undo; a conflict (someone else changed the lead) becomes a clear banner and a
+refresh; any other error a banner that says what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from PySide6.QtCore import QObject, Signal
+
+from leaddesk import triage
+from leaddesk.db import Database
+from leaddesk.errors import ConflictError
+
+from leaddesk.ui.tasks import TaskRunner
+
+Single = Callable[[Session, int], triage.Change]
+Bulk = Callable[[Session, Sequence[int]], int]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    label: str
+    ids: tuple[int, ...]
+    change: triage.Change | None  # the undoable change, for single-row operations
+
+
+class Operations(QObject):
+    succeeded = Signal(object)  # Outcome
+    conflicted = Signal(str, object)  # message, ids to refresh
+    failed = Signal(str)
+
+    def __init__(self, db: Database, tasks: TaskRunner, actor: str,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.tasks = tasks
+        self.actor = actor
+        self.last_change: triage.Change | None = None
+
+    def _run(self, label: str, ids: Sequence[int], single: Single, bulk: Bulk) -> None:
+        ids = tuple(ids)
+        if not ids:
+            return
+
+        def work() -> Outcome:
+            with self.db.session() as session:
+                if len(ids) == 1:
+                    return Outcome(label, ids, single(session, ids[0]))
+                bulk(session, ids)
+                return Outcome(label, ids, None)
+
+        self.tasks.db(work, self._ok, lambda exc: self._bad(exc, ids))
+
+    def _ok(self, outcome: Outcome) -> None:
+        if outcome.change is not None and outcome.change.changed:
+            self.last_change = outcome.change
+        self.succeeded.emit(outcome)
+
+    def _bad(self, exc: BaseException, ids: tuple[int, ...]) -> None:
+        if isinstance(exc, ConflictError):
+            self.conflicted.emit(str(exc), ids)
+        else:
+            self.failed.emit(str(exc))
+
+    def set_status(self, ids: Sequence[int], status: str, version: int | None = None) -> None:
+        self._run(f"status → {status}", ids,
+                  lambda s, i: triage.set_status(s, i, status, actor=self.actor,
+                                                 expected_version=version),
+                  lambda s, many: triage.bulk_set_status(s, many, status, actor=self.actor))
+
+    def assign(self, ids: Sequence[int], who: str | None, version: int | None = None) -> None:
+        self._run(f"owner → {who or 'nobody'}", ids,
+                  lambda s, i: triage.assign(s, i, who, actor=self.actor,
+                                             expected_version=version),
+                  lambda s, many: triage.bulk_assign(s, many, who, actor=self.actor))
+
+    def add_tag(self, ids: Sequence[int], tag: str, version: int | None = None) -> None:
+        self._run(f"tag {tag} added", ids,
+                  lambda s, i: triage.add_tag(s, i, tag, actor=self.actor,
+                                              expected_version=version),
+                  lambda s, many: triage.bulk_add_tag(s, many, tag, actor=self.actor))
+
+    def remove_tag(self, ids: Sequence[int], tag: str, version: int | None = None) -> None:
+        self._run(f"tag {tag} removed", ids,
+                  lambda s, i: triage.remove_tag(s, i, tag, actor=self.actor,
+                                                 expected_version=version),
+                  lambda s, many: triage.bulk_remove_tag(s, many, tag, actor=self.actor))
+
+    def add_note(self, submission_id: int, text: str) -> None:
+        self._run("note added", [submission_id],
+                  lambda s, i: triage.add_note(s, i, text, actor=self.actor),
+                  lambda s, many: 0)
+
+    def undo(self) -> bool:
+        change = self.last_change
+        if change is None:
+            return False
+        self.last_change = None
+        self._run("undone", [change.submission_id],
+                  lambda s, i: triage.undo(s, change, actor=self.actor), lambda s, many: 0)
+        return True

@@ -1,0 +1,37 @@
+"""The keyboard map, declared once: the window binds it, the status bar and the sheet show it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+SHORTCUTS: tuple[tuple[str, str, str], ...] = (
+    # (action name, key, what it does)
+    ("next", "J", "next message"),
+    ("previous", "K", "previous message"),
+    ("done", "E", "mark done"),
+    ("open", "O", "mark open"),
+    ("waiting", "W", "mark waiting"),
+    ("spam", "!", "mark spam"),
+    ("assign", "A", "assign"),
+    ("tag", "T", "add a tag"),
+    ("reply", "R", "reply"),
+    ("search", "/", "search"),
+    ("undo", "Ctrl+Z", "undo the last triage action"),
+    ("sync", "F5", "sync now"),
+    ("help", "?", "all shortcuts"),
+)
+
+STATUS_HINT = "j/k next · e done · a assign · t tag · r reply · / search · ? all shortcuts"
+
+
+class ShortcutSheet(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(self)
+        rows = "".join(f"<tr><td><b>{key}</b></td><td>&nbsp;&nbsp;{what}</td></tr>"
+                       for _, key, what in SHORTCUTS)
+        layout.addWidget(QLabel(f"<table>{rows}</table>"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)

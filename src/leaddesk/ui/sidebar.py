@@ -1,0 +1,121 @@
+"""The sidebar: views, topics and tags, each with its count; saved views at the bottom."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from leaddesk.query import Facets
+
+from leaddesk.ui.views import View
+
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
+NO_TOPIC_LABEL = "No topic"
+
+
+def colour_dot(colour: str, size: int = 10) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(colour))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(0, 0, size, size)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class Sidebar(QTreeWidget):
+    view_chosen = Signal(str)  # view key
+    topic_toggled = Signal(object)  # topic name, or None for "No topic"
+    tag_toggled = Signal(str)
+
+    def __init__(self, views: list[View], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.setColumnCount(2)
+        self.setHeaderHidden(True)
+        self.setRootIsDecorated(False)
+        self.setIndentation(8)
+        self.setUniformRowHeights(True)
+        self.setIconSize(QSize(10, 10))
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self._views = self._section("Views")
+        self._topics = self._section("Topics")
+        self._tags = self._section("Tags")
+        self._view_items: dict[str, QTreeWidgetItem] = {}
+        for view in views:
+            item = self._entry(self._views, view.label, "view", view.key)
+            self._view_items[view.key] = item
+        self.expandAll()
+        self.itemClicked.connect(self._clicked)
+        self.setCurrentItem(self._view_items[views[0].key])
+
+    def _section(self, title: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self, [title.upper()])
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        item.setFont(0, font)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setForeground(0, self.palette().placeholderText())
+        return item
+
+    def _entry(self, parent: QTreeWidgetItem, label: str, kind: str, value: object,
+               count: int | None = None) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [label, "" if count is None else str(count)])
+        item.setData(0, KIND_ROLE, kind)
+        item.setData(0, VALUE_ROLE, value)
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        item.setForeground(1, self.palette().placeholderText())
+        return item
+
+    def _clicked(self, item: QTreeWidgetItem, column: int) -> None:
+        kind = item.data(0, KIND_ROLE)
+        value = item.data(0, VALUE_ROLE)
+        if kind == "view":
+            self.view_chosen.emit(value)
+        elif kind == "topic":
+            self.topic_toggled.emit(value)
+        elif kind == "tag":
+            self.tag_toggled.emit(value)
+
+    def select_view(self, key: str) -> None:
+        item = self._view_items.get(key)
+        if item is not None:
+            self.setCurrentItem(item)
+
+    def set_view_counts(self, counts: Mapping[str, int]) -> None:
+        for key, item in self._view_items.items():
+            item.setText(1, str(counts[key]) if key in counts else "")
+
+    def set_facets(self, facets: Facets, tag_colours: Mapping[str, str],
+                   chosen_topics: tuple[str | None, ...], chosen_tags: tuple[str, ...]) -> None:
+        self._fill(self._topics, "topic",
+                   sorted(((t, n) for t, n in facets.topics.items() if t is not None),
+                          key=lambda tn: (-tn[1], tn[0])) + (
+                       [(None, facets.topics[None])] if facets.topics.get(None) else []),
+                   chosen_topics, {})
+        self._fill(self._tags, "tag", sorted(facets.tags.items(), key=lambda tn: (-tn[1], tn[0])),
+                   chosen_tags, tag_colours)
+
+    def _fill(self, section: QTreeWidgetItem, kind: str, entries: list[tuple[object, int]],
+              chosen: tuple[object, ...], colours: Mapping[str, str]) -> None:
+        section.takeChildren()
+        for value, count in entries:
+            label = NO_TOPIC_LABEL if value is None else str(value)
+            item = self._entry(section, label, kind, value, count)
+            if isinstance(value, str) and value in colours:
+                item.setIcon(0, colour_dot(colours[value]))
+            if value in chosen:
+                font = item.font(0)
+                font.setBold(True)
+                item.setFont(0, font)
+        section.setExpanded(True)
+        section.setHidden(not entries)

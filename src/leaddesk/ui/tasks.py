@@ -1,0 +1,96 @@
+"""Background work for the UI: workers never touch widgets.
+
+Two pools: database work goes through one single-thread pool (SQLite likes one writer, and it keeps
+the order of a user's actions), network work (sync, keyring) may run in parallel. A task's result
+or error comes back to the GUI thread by signal; an error nobody handles becomes a clear dialog.
+In tests, ``TaskRunner(inline=True)`` runs every task on the calling thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, function: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self.function = function
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self.function()
+        except BaseException as exc:  # handed to the GUI thread; nothing may escape a worker
+            log.debug("task failed: %s", "".join(traceback.format_exception(exc)))
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """Runs callables off the GUI thread and calls back on it."""
+
+    unhandled_error = Signal(object)  # errors of tasks started without ``on_error``
+
+    def __init__(self, parent: QObject | None = None, *, inline: bool = False) -> None:
+        super().__init__(parent)
+        self.inline = inline
+        self.db_pool = QThreadPool(self)
+        self.db_pool.setMaxThreadCount(1)
+        self.net_pool = QThreadPool(self)
+        self.net_pool.setMaxThreadCount(4)
+        self._alive: set[_Signals] = set()
+
+    def _start(self, pool: QThreadPool, function: Callable[[], Any], on_done: Done | None,
+               on_error: Failed | None) -> None:
+        signals = _Signals()
+        self._alive.add(signals)  # keep the QObject alive until its signal is delivered
+
+        def finished_ok(result: Any) -> None:
+            self._alive.discard(signals)
+            if on_done is not None:
+                on_done(result)
+
+        def finished_bad(exc: BaseException) -> None:
+            self._alive.discard(signals)
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.unhandled_error.emit(exc)
+
+        signals.done.connect(finished_ok)
+        signals.failed.connect(finished_bad)
+        task = _Task(function, signals)
+        if self.inline:
+            task.run()
+        else:
+            pool.start(task)
+
+    def db(self, function: Callable[[], Any], on_done: Done | None = None,
+           on_error: Failed | None = None) -> None:
+        """Database work, one task at a time, in submission order."""
+        self._start(self.db_pool, function, on_done, on_error)
+
+    def net(self, function: Callable[[], Any], on_done: Done | None = None,
+            on_error: Failed | None = None) -> None:
+        """Network or keyring work; may run beside other network tasks."""
+        self._start(self.net_pool, function, on_done, on_error)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until all tasks finished (for shutdown and tests)."""
+        return self.db_pool.waitForDone(msecs) and self.net_pool.waitForDone(msecs)

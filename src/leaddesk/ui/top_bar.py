@@ -1,0 +1,126 @@
+"""The bar across the top: pages, Sync with inline progress and cancel, search, filter chips, export."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTabBar,
+    QToolButton,
+    QWidget,
+)
+
+from leaddesk.ui.widgets import Chip, clear_layout
+
+SEARCH_DEBOUNCE_MS = 250
+PROGRESS_AFTER_MS = 500  # a progress bar only for work that lasts; no flicker for quick syncs
+
+
+class TopBar(QWidget):
+    page_changed = Signal(int)
+    sync_clicked = Signal()
+    cancel_clicked = Signal()
+    search_changed = Signal(str)  # debounced
+    chip_removed = Signal(str, str)  # kind, value
+    export_clicked = Signal()
+    settings_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        brand = QLabel("LeadDesk")
+        font = brand.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        brand.setFont(font)
+        layout.addWidget(brand)
+        self.pages = QTabBar()
+        self.pages.setDrawBase(False)
+        for name in ("Inbox", "Leads", "Insights"):
+            self.pages.addTab(name)
+        self.pages.currentChanged.connect(self.page_changed)
+        layout.addWidget(self.pages)
+
+        self.sync = QPushButton("⟳ Sync")
+        self.sync.setToolTip("Fetch new messages from every mailbox (F5)")
+        self.sync.clicked.connect(self.sync_clicked)
+        layout.addWidget(self.sync)
+        self.sync_label = QLabel()
+        self.sync_bar = QProgressBar()
+        self.sync_bar.setMaximumWidth(140)
+        self.sync_bar.setTextVisible(False)
+        self.sync_cancel = QToolButton()
+        self.sync_cancel.setText("✕")
+        self.sync_cancel.setToolTip("Cancel the sync (what was fetched is kept)")
+        self.sync_cancel.clicked.connect(self.cancel_clicked)
+        for widget in (self.sync_label, self.sync_bar, self.sync_cancel):
+            layout.addWidget(widget)
+            widget.hide()
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.timeout.connect(self._reveal_progress)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search visitor, message, post…  ( / )")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
+        layout.addWidget(self.search, 1)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+
+        self.chips = QHBoxLayout()
+        self.chips.setSpacing(4)
+        layout.addLayout(self.chips)
+        layout.addStretch(0)
+        self.export = QPushButton("Export CSV…")
+        self.export.clicked.connect(self.export_clicked)
+        layout.addWidget(self.export)
+        settings = QToolButton()
+        settings.setText("⚙")
+        settings.setToolTip("Settings")
+        settings.clicked.connect(self.settings_clicked)
+        layout.addWidget(settings)
+
+    def set_chips(self, chips: list[tuple[str, str, str, str]]) -> None:
+        """(kind, value, label, colour) for each active filter."""
+        clear_layout(self.chips)
+        for kind, value, label, colour in chips:
+            chip = Chip(label, colour, removable=True)
+            chip.removed.connect(lambda _text, k=kind, v=value: self.chip_removed.emit(k, v))
+            self.chips.addWidget(chip)
+
+    def sync_started(self) -> None:
+        self.sync.setEnabled(False)
+        self.sync_label.setText("Syncing")
+        self.sync_bar.setRange(0, 0)
+        self._progress_timer.start(PROGRESS_AFTER_MS)
+
+    def _reveal_progress(self) -> None:
+        for widget in (self.sync_label, self.sync_bar, self.sync_cancel):
+            widget.show()
+
+    def sync_progress(self, what: str, done: int, total: object) -> None:
+        if isinstance(total, int) and total > 0:
+            self.sync_bar.setRange(0, total)
+            self.sync_bar.setValue(done)
+            self.sync_label.setText(f"{what.removeprefix('sync ')} {done:,}/{total:,}")
+        else:
+            self.sync_label.setText(f"{what.removeprefix('sync ')}…")
+
+    def sync_stopped(self) -> None:
+        self._progress_timer.stop()
+        self.sync.setEnabled(True)
+        for widget in (self.sync_label, self.sync_bar, self.sync_cancel):
+            widget.hide()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()

@@ -1,0 +1,35 @@
+"""The first run: an empty database and no mailbox yet. Offer the three ways to begin."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+class Welcome(QWidget):
+    add_mailbox = Signal()
+    open_demo = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title = QLabel("Welcome to LeadDesk")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        title.setFont(font)
+        text = QLabel("Your inbox of website leads is empty. Connect the mailbox that receives "
+                      "the form notifications, or look around with demo leads first.")
+        text.setWordWrap(True)
+        text.setMaximumWidth(460)
+        mailbox = QPushButton("Add mailbox…")
+        mailbox.setDefault(True)
+        mailbox.clicked.connect(self.add_mailbox)
+        api = QPushButton("Add API source…")
+        api.setEnabled(False)
+        api.setToolTip("Form backends (Netlify, Formspree, HubSpot…) come with a later release")
+        demo = QPushButton("Open the demo")
+        demo.clicked.connect(self.open_demo)
+        for widget in (title, text, mailbox, api, demo):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -1,0 +1,82 @@
+"""HTML bodies: rendered to text with table rows as "Label: value", sanitised for display."""
+
+from __future__ import annotations
+
+from leaddesk.ingest.parse import parse_message
+from leaddesk.ingest.parse.html_text import render
+from leaddesk.ingest.parse.sanitise import sanitise
+
+
+def test_two_cell_rows_become_pairs() -> None:
+    html = "<table><tr><td>Name:</td><td>Jan</td></tr><tr><td>Message:</td><td>Hi<br>there</td></tr></table>"
+    rendered = render(html)
+    assert rendered.pairs == [("Name", "Jan"), ("Message", "Hi\nthere")]
+    assert rendered.text == "Name: Jan\nMessage: Hi\nthere"
+
+
+def test_label_row_then_value_row_becomes_a_pair() -> None:
+    html = ("<table><tr><td colspan=2><strong>Email</strong></td></tr>"
+            "<tr><td width=20>&nbsp;</td><td><a href='mailto:a@b.example'>a@b.example</a></td></tr>"
+            "<tr><th>Phone</th></tr><tr><td>+49 30 1</td></tr></table>")
+    assert render(html).pairs == [("Email", "a@b.example"), ("Phone", "+49 30 1")]
+
+
+def test_nested_layout_tables_do_not_merge_rows() -> None:
+    html = ("<table><tr><td>Header text<table><tr><td>A</td><td>1</td></tr></table>after</td>"
+            "<td>side</td></tr></table>")
+    assert render(html).items == ("Header text", ("A", "1"), "after", "side")
+
+
+def test_blocks_and_breaks_keep_lines_and_scripts_styles_titles_vanish() -> None:
+    html = ("<html><head><title>T</title><style>p{color:red}</style></head><body>"
+            "<p>First   paragraph\nstill first</p><div>Second</div>line<br/>break"
+            "<script>alert(1)</script><pre>  keep\n  spacing</pre></body></html>")
+    # <pre> keeps its line breaks (indentation is not kept: lines are trimmed everywhere).
+    assert render(html).text == "First paragraph still first\n\nSecond\nline\nbreak\nkeep\nspacing"
+
+
+def test_links_keep_their_target_when_the_text_hides_it() -> None:
+    assert render('Page: <a href="https://x.example/post/">The post</a>').text == \
+        "Page: The post (https://x.example/post/)"
+    assert render('<a href="https://x.example/">https://x.example/</a>').text == "https://x.example/"
+    assert render('<a href="mailto:a@b.example">a@b.example</a>').text == "a@b.example"
+
+
+def test_broken_markup_is_rendered_anyway() -> None:
+    assert render("<td>a<tr><td>b</td></p></p><!-- x").text
+    assert render("<table><tr><td>").text == ""
+
+
+def test_sanitise_removes_remote_resources_and_scripts() -> None:
+    dirty = ('<html><head><link rel="stylesheet" href="https://evil.example/x.css"><style>a{}</style></head>'
+             '<body style="background:url(https://evil.example/bg.png)">'
+             '<img src="https://evil.example/p.gif"><p style="color:red" onclick="x()">Hi <b>there</b></p>'
+             '<iframe src="https://evil.example"></iframe>'
+             '<a href="javascript:alert(1)">js</a><a href="https://ok.example/">ok</a>'
+             '<table><tr><td colspan="2" bgcolor="#fff">cell</td></tr></table>'
+             '<form><input></form></body></html>')
+    clean = sanitise(dirty)
+    for gone in ("evil.example", "<img", "<link", "<style", "style=", "onclick", "<iframe", "javascript:",
+                 "<form", "<input", "bgcolor"):
+        assert gone not in clean
+    assert "<p>Hi <b>there</b></p>" in clean
+    assert '<a href="https://ok.example/" rel="noopener noreferrer nofollow">ok</a>' in clean
+    assert '<td colspan="2">cell</td>' in clean
+
+
+def test_html_only_mail_gets_full_text_from_the_html() -> None:
+    draft = parse_message(b"From: Web <web@site.example>\nSubject: x\n"
+                          b"Content-Type: text/html; charset=utf-8\n\n"
+                          b"<p>Name: Jane</p><p>Email: jane@x.example</p><p>Message: Hello<br>World</p>")
+    assert draft.full_text == "Name: Jane\n\nEmail: jane@x.example\n\nMessage: Hello\nWorld"
+    assert draft.body_text == "Hello\nWorld"
+    assert draft.body_html == "<p>Name: Jane</p><p>Email: jane@x.example</p><p>Message: Hello<br>World</p>"
+
+
+def test_plain_part_is_preferred_to_html() -> None:
+    data = (b'From: a@b.example\nSubject: x\nContent-Type: multipart/alternative; boundary="b"\n\n'
+            b"--b\nContent-Type: text/plain\n\nName: Plain\nEmail: p@x.example\n"
+            b"--b\nContent-Type: text/html\n\n<p>Name: Html</p>\n--b--\n")
+    draft = parse_message(data)
+    assert draft.full_text == "Name: Plain\nEmail: p@x.example"
+    assert draft.body_html == "<p>Name: Html</p>"

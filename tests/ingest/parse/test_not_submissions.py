@@ -1,0 +1,68 @@
+"""Mail in the box that is not a form submission is flagged with the reason, not dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from leaddesk.ingest.parse import parse_message
+from tests.ingest.parse.eml import parse, raw
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("not_colleague", "no form fields found (an ordinary e-mail)"),
+    ("not_bounce", "bounce (delivery status notification)"),
+    ("not_newsletter", "newsletter or mailing list (List-Unsubscribe)"),
+    ("not_wp_password_changed", "WordPress system notice"),
+    ("not_staff_reply", "reply in an e-mail thread"),
+    ("not_autoreply", "auto-reply"),
+])
+def test_not_a_submission(name: str, reason: str) -> None:
+    draft = parse(name)
+    assert not draft.is_submission
+    assert draft.not_submission_reason == reason
+    assert draft.plugin is None
+    assert draft.fields == {}
+    assert draft.visitor_email is None
+    assert draft.visitor_name is None
+    assert not draft.is_spam
+    # What is there is still kept for reading.
+    assert draft.subject
+    assert draft.message_id
+    assert draft.full_text
+    assert draft.body_text == draft.full_text
+
+
+def test_newsletter_fields_do_not_make_it_a_lead() -> None:
+    # The newsletter has "Name:" and "Message:" lines; its List-Unsubscribe decides.
+    assert "Name: Patient engagement in 2027" in parse("not_newsletter").full_text
+
+
+def test_a_form_service_with_list_headers_is_still_a_submission() -> None:
+    # HubSpot's notification carries List-Unsubscribe and Auto-Submitted: auto-generated.
+    assert parse("hubspot").is_submission
+
+
+def test_visitor_subject_starting_with_re_is_still_a_submission() -> None:
+    # CF7 4.x uses the visitor's subject as the mail subject; without threading headers or quoting
+    # it is not a reply.
+    data = raw("cf7_4x").replace(b"Subject: Question about IMI partnerships\r\n",
+                                 b"Subject: Re: your IMI article\r\n", 1)
+    draft = parse_message(data)
+    assert draft.subject == "Re: your IMI article"
+    assert draft.is_submission
+    assert draft.plugin == "contact-form-7"
+
+
+def test_forwarded_notification_is_not_a_new_lead() -> None:
+    data = raw("cf7_current").replace(b'Subject: Example Pharma Agency "Patient engagement"',
+                                      b'Subject: Fwd: Example Pharma Agency "Patient engagement"', 1)
+    draft = parse_message(data)
+    assert not draft.is_submission
+    assert draft.not_submission_reason == "forwarded e-mail"
+
+
+def test_staff_reply_quoting_the_notification_has_no_fields_or_visitor() -> None:
+    draft = parse("not_staff_reply")
+    assert "> Message Body:" in draft.full_text
+    assert draft.topic is None
+    assert draft.page_url is None

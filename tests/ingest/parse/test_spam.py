@@ -1,0 +1,60 @@
+"""Spam-looking submissions are flagged with the reason; ordinary leads are not (rules stay
+conservative)."""
+
+from __future__ import annotations
+
+import pytest
+
+from leaddesk.ingest.parse.classify import spam_reason
+from tests.ingest.parse.eml import parse
+from tests.ingest.parse.test_layouts import EXPECTED
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("spam_seo", "spam phrase 'first page of Google'"),
+    ("spam_crypto", "spam phrase 'Bitcoin'"),
+    ("spam_links", "5 links in the message"),
+    ("spam_cyrillic", "message in Cyrillic script on a Latin-script form"),
+    ("spam_url_name", "empty message, and the name is a URL"),
+    ("spam_honeypot", "honeypot field 'Leave this field empty' filled in"),
+])
+def test_spam_is_flagged(name: str, reason: str) -> None:
+    draft = parse(name)
+    assert draft.is_submission
+    assert draft.is_spam
+    assert draft.spam_reason == reason
+
+
+@pytest.mark.parametrize("name", [*sorted(EXPECTED), "charset_latin1", "charset_cp1252_as_utf8",
+                                  "visitor_reply_to", "invalid_email"])
+def test_real_leads_are_not_spam(name: str) -> None:
+    draft = parse(name)
+    assert not draft.is_spam
+    assert draft.spam_reason is None
+
+
+@pytest.mark.parametrize(("fields", "name", "message", "spam"), [
+    # three links are still a normal message: a visitor may cite papers
+    ({"Message": "x"}, "Jane", "See https://a.example https://b.example and www.c.example", False),
+    ({"Message": "x"}, "Jane", "[url=http://a.example]cheap[/url] https://b.example https://c.example "
+                               "https://d.example", True),
+    ({"Message": "x"}, "Jane", "Our agency does SEO for pharma brands, can we talk about a joint pitch?",
+     False),
+    ({"Message": "x"}, "Jane", "We offer SEO services for your site.", True),
+    ({"Message": "x"}, "Jane", "We need guest posts.", True),
+    # a Greek or a Cyrillic name alone is no reason
+    ({"Name": "Иван", "Message": "x"}, "Иван Петров", "We would like to discuss a launch in Bulgaria.",
+     False),
+    # too short to judge by script
+    ({"Message": "x"}, "Jane", "Спасибо!", False),
+    ({"Message": "x"}, "Jane",
+     "请联系我们，我们提供网站推广服务，价格优惠，欢迎咨询合作事宜。谢谢您的关注", True),
+    ({"Website": "https://jane.example"}, "Jane", None, False),
+    ({"Name": "www.pills.example"}, "www.pills.example", "", True),
+    ({"Name": "www.pills.example"}, "www.pills.example", "I need a quote.", False),
+    ({"Subject": "SEO services for your website", "Message": "Call us"}, "Jane", "Call us", True),
+    ({"honeypot": ""}, "Jane", "Hello", False),
+    ({"_gotcha": "x"}, "Jane", "Hello", True),
+])
+def test_spam_rules(fields: dict[str, str], name: str, message: str | None, spam: bool) -> None:
+    assert (spam_reason(fields, name, message) is not None) is spam

@@ -1,0 +1,98 @@
+"""The label table and map_fields, which the HTTP API ingest reuses for JSON records."""
+
+from __future__ import annotations
+
+import pytest
+
+from leaddesk.ingest.parse import map_fields
+from leaddesk.ingest.parse.synonyms import CANONICAL_KEYS, label_key, role_of
+
+
+@pytest.mark.parametrize(("label", "role"), [
+    ("your-name", "name"), ("Your Name (required)", "name"), ("Full name *", "name"), ("Naam", "name"),
+    ("Nombre", "name"), ("Nome", "name"), ("Nom", "name"),
+    ("Vorname", "first_name"), ("Prénom", "first_name"), ("Voornaam", "first_name"),
+    ("Nachname", "last_name"), ("Cognome", "last_name"), ("Apellidos", "last_name"), ("Sobrenome",
+    "last_name"),
+    ("your-email", "email"), ("E-Mail-Adresse", "email"), ("Adresse e-mail", "email"), ("Courriel", "email"),
+    ("Correo electrónico", "email"), ("Indirizzo email", "email"), ("E-mailadres", "email"),
+    ("Endereço de e-mail", "email"),
+    ("Telephone", "phone"), ("Tel.", "phone"), ("Mobile", "phone"), ("Telefon", "phone"),
+    ("Téléphone", "phone"), ("Teléfono", "phone"), ("Telefono", "phone"), ("Telefoonnummer", "phone"),
+    ("Company name", "company"), ("Organisation", "company"), ("Firma", "company"), ("Unternehmen",
+    "company"),
+    ("Société", "company"), ("Entreprise", "company"), ("Empresa", "company"), ("Azienda", "company"),
+    ("Bedrijf", "company"),
+    ("Topic of interest", "topic"), ("Area of interest", "topic"), ("Interest", "topic"), ("Thema", "topic"),
+    ("Sujet", "topic"), ("Tema", "topic"), ("What are you interested in?", "topic"),
+    ("Subject", "subject"), ("your-subject", "subject"), ("Betreff", "subject"), ("Objet", "subject"),
+    ("Asunto", "subject"), ("Oggetto", "subject"), ("Onderwerp", "subject"), ("Assunto", "subject"),
+    ("your-message", "message"), ("Comments", "message"), ("Nachricht", "message"), ("Ihre Nachricht",
+    "message"),
+    ("Votre message", "message"), ("Mensaje", "message"), ("Messaggio", "message"), ("Bericht", "message"),
+    ("Mensagem", "message"), ("Comment or Message", "message"), ("Message Body", "message"),
+    ("Page URL", "page_url"), ("Source", "page_url"), ("Referrer", "page_url"), ("Seite", "page_url"),
+    ("Referring page", "page_url"),
+    ("Post", "post_title"), ("Beitrag", "post_title"), ("Page Title", "post_title"),
+    ("Date", "date"), ("Datum", "date"), ("Heure", "time"), ("Uhrzeit", "time"),
+    ("Remote IP", "meta"), ("User Agent", "meta"), ("I agree to the privacy policy", "meta"),
+    ("Favourite colour", None), ("From", None),
+])
+def test_role_of(label: str, role: str | None) -> None:
+    assert role_of(label, "someone@example.com") == role
+
+
+def test_email_keywords_need_an_address() -> None:
+    assert role_of("Email me a copy", "someone@example.com") == "email"
+    assert role_of("Email me a copy", "yes") is None
+    assert role_of("E-mail", "not an address") == "email"  # an exact label is trusted, and flagged later
+
+
+def test_label_key() -> None:
+    assert label_key("Your E-Mail (required)*") == "e mail"
+    assert label_key("  Téléphone : ") == "telephone"
+
+
+def test_map_fields_on_a_json_record() -> None:
+    record = {"your-name": "Zoë Becker", "your-email": "zoe@novagen.example",
+              "your-subject": "Patient engagement", "your-message": "Hello", "_wpcf7": "42",
+              "_wpcf7_unit_tag": "wpcf7-f42-p7-o1",
+              "page_url": "https://www.example-pharma-agency.com/blog/x/", "phone": "", "company": "(empty)"}
+    assert map_fields(record) == {"name": "Zoë Becker", "email": "zoe@novagen.example",
+                                  "topic": "Patient engagement", "message": "Hello",
+                                  "page_url": "https://www.example-pharma-agency.com/blog/x/"}
+
+
+def test_first_and_last_name_are_combined() -> None:
+    assert map_fields({"Vorname": "Jürgen", "Nachname": "Müller", "E-Mail": "j@m.example"}) == {
+        "name": "Jürgen Müller", "first_name": "Jürgen", "last_name": "Müller", "email": "j@m.example"}
+
+
+@pytest.mark.parametrize(("fields", "first", "last"), [
+    ({"Prénom": "Anaïs", "Nom": "Lefèvre"}, "Anaïs", "Lefèvre"),  # French: Nom is the family name here
+    ({"Nome": "Giulia", "Cognome": "Rossi"}, "Giulia", "Rossi"),  # Italian: Nome is the given name here
+    ({"Name": "Jane", "Surname": "Doe"}, "Jane", "Doe"),
+])
+def test_plain_name_next_to_a_first_or_last_name(fields: dict[str, str], first: str, last: str) -> None:
+    mapped = map_fields(fields)
+    assert (mapped["first_name"], mapped["last_name"], mapped["name"]) == (first, last, f"{first} {last}")
+
+
+def test_topic_field_wins_over_subject() -> None:
+    assert map_fields({"Subject": "Hello there", "Topic": "Market access"})["topic"] == "Market access"
+
+
+def test_long_or_multiline_subject_is_not_a_topic() -> None:
+    assert "topic" not in map_fields({"Subject": "x" * 81})
+    assert "topic" not in map_fields({"Subject": "line one\nline two"})
+
+
+def test_date_and_time_make_submitted_at() -> None:
+    mapped = map_fields({"Date": "November 23, 2026", "Time": "4:07 pm"})
+    assert mapped["submitted_at"] == "November 23, 2026 4:07 pm"
+
+
+def test_first_usable_field_of_a_role_wins_and_order_of_keys_is_canonical() -> None:
+    mapped = map_fields({"Message": "", "Comments": "second", "Email": "a@b.example", "Name": "A"})
+    assert mapped["message"] == "second"
+    assert list(mapped) == [key for key in CANONICAL_KEYS if key in mapped]

@@ -1,0 +1,116 @@
+"""Who the visitor is: fields first, then Reply-To, then the From display name, never the site."""
+
+from __future__ import annotations
+
+import pytest
+
+from leaddesk.ingest.parse import normalise_email, normalise_url, parse_message
+from tests.ingest.parse.eml import parse, raw
+
+
+def test_fields_come_first() -> None:
+    # CF7 sets Reply-To to the same address; the field's (mixed-case) value is the one normalised.
+    draft = parse("cf7_current")
+    assert draft.visitor_email == "zoe.becker@novagen-therapeutics.example"
+
+
+def test_fields_win_over_a_different_reply_to() -> None:
+    data = raw("generic").replace(b"To: leads@",
+                                  b"Reply-To: Someone Else <else@other.example>\r\nTo: leads@", 1)
+    draft = parse_message(data)
+    assert draft.visitor_email == "marco.bianchi@azienda-salus.example"
+    assert draft.visitor_name == "Marco Bianchi"
+
+
+def test_reply_to_when_the_form_has_no_email_field() -> None:
+    draft = parse("visitor_reply_to")
+    assert draft.visitor_email == "ingrid.strom@haugen-pharma.example"
+    assert draft.visitor_name == "Ingrid Strøm"
+
+
+def test_from_display_name_when_nothing_else_names_the_visitor() -> None:
+    # CF7 4.x sends as "[your-name] <wordpress@site>": the display name is the visitor.
+    draft = parse("visitor_from_name")
+    assert draft.visitor_name == "Rui Gonçalves"
+    assert draft.visitor_email is None
+
+
+def test_reply_to_equal_to_from_and_site_title_are_not_the_visitor() -> None:
+    draft = parse("visitor_site_sender")
+    assert draft.visitor_email is None
+    assert draft.visitor_name is None
+    assert draft.is_submission
+
+
+def test_known_site_addresses_are_never_the_visitor() -> None:
+    without = parse("visitor_known_site_address")
+    assert without.visitor_email == "team@example-pharma-agency.com"
+    draft = parse("visitor_known_site_address", site_addresses={"Team@Example-Pharma-Agency.com"})
+    assert draft.visitor_email is None
+    # "Forms <forms@...>" names the mailbox, not a person.
+    assert draft.visitor_name is None
+
+
+def test_the_site_sender_is_never_the_visitor_even_in_a_field() -> None:
+    data = raw("generic").replace(b"marco.bianchi@azienda-salus.example",
+                                  b"website@example-pharma-agency.com")
+    draft = parse_message(data)
+    assert draft.visitor_email is None
+    assert "the form's e-mail address website@example-pharma-agency.com is the site's own; not used" \
+        in draft.problems
+
+
+def test_automated_reply_to_is_not_the_visitor() -> None:
+    data = raw("visitor_reply_to").replace(b"Ingrid.Strom@Haugen-Pharma.example",
+                                           b"no-reply@haugen-pharma.example")
+    draft = parse_message(data)
+    assert draft.visitor_email is None
+
+
+def test_invalid_email_is_kept_as_typed_and_flagged() -> None:
+    draft = parse("invalid_email")
+    assert draft.visitor_email == "jane.doe@@novagen"
+    assert draft.problems == ("invalid email address 'jane.doe@@novagen' (kept as typed)",)
+    assert draft.visitor_phone == "+44 20 7946 0958"
+    assert draft.is_submission
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("Jane.Doe@Example-Pharma.com", ("jane.doe@example-pharma.com", True)),
+    ("  <jane@novagen.example>  ", ("jane@novagen.example", True)),
+    ("mailto:jane@novagen.example", ("jane@novagen.example", True)),
+    ("jürgen@müller.example", ("jürgen@müller.example", True)),
+    ("jane.doe@@novagen", ("jane.doe@@novagen", False)),
+    ("jane..doe@novagen.example", ("jane..doe@novagen.example", False)),
+    ("jane@localhost", ("jane@localhost", False)),
+    ("", ("", False)),
+    ("not an address", ("not an address", False)),
+])
+def test_normalise_email(typed: str, expected: tuple[str, bool]) -> None:
+    assert normalise_email(typed) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("https://www.example-pharma-agency.com/blog/imi-public-private-partnerships/?utm_source=linkedin"
+     "&utm_medium=social&utm_campaign=x&gclid=abc&fbclid=def&msclkid=1&_hsenc=p2&mc_cid=9#comments",
+     "https://www.example-pharma-agency.com/blog/imi-public-private-partnerships/"),
+    ("https://www.example-pharma-agency.com/blog/?p=42&utm_source=x&lang=de",
+     "https://www.example-pharma-agency.com/blog/?p=42&lang=de"),
+    ("www.example-pharma-agency.com/blog/focus-on-micro-influencers/",
+     "https://www.example-pharma-agency.com/blog/focus-on-micro-influencers/"),
+    ("example-pharma-agency.com", "https://example-pharma-agency.com/"),
+    ("//www.example-pharma-agency.com/a", "https://www.example-pharma-agency.com/a"),
+    ("HTTP://WWW.Example-Pharma-Agency.com:80/Blog/Post", "http://www.example-pharma-agency.com/Blog/Post"),
+    ("https://www.example-pharma-agency.com:8443/x", "https://www.example-pharma-agency.com:8443/x"),
+    # the query is kept as written, not re-encoded
+    ("https://example.com/search?q=a%20b&x=%2F", "https://example.com/search?q=a%20b&x=%2F"),
+    ("https://user:secret@example.com/a", "https://example.com/a"),
+    ("javascript:alert(1)", None),
+    ("mailto:jane@example.com", None),
+    ("ftp://files.example.com/a", None),
+    ("New White Paper on Patient Engagement", None),
+    ("", None),
+    ("https://", None),
+])
+def test_normalise_url(value: str, expected: str | None) -> None:
+    assert normalise_url(value) == expected

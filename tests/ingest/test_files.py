@@ -1,0 +1,72 @@
+"""`leaddesk import`: .eml files, Maildir folders and mbox files."""
+
+from __future__ import annotations
+
+import mailbox
+from pathlib import Path
+
+import pytest
+
+from leaddesk.db import Database
+from leaddesk.ingest import files
+from leaddesk.progress import Cancelled, CancelToken
+from tests.support.cli import Runner
+from tests.support.mail import notification
+
+
+@pytest.fixture
+def maildir(tmp_path: Path) -> Path:
+    box = mailbox.Maildir(tmp_path / "Maildir", create=True)
+    for n in range(1, 6):
+        box.add(notification(n))
+    return tmp_path / "Maildir"
+
+
+@pytest.fixture
+def mbox(tmp_path: Path) -> Path:
+    box = mailbox.mbox(tmp_path / "leads.mbox", create=True)
+    for n in range(10, 13):
+        box.add(notification(n))
+    box.flush()
+    box.close()
+    return tmp_path / "leads.mbox"
+
+
+def test_maildir_mbox_and_eml_in_one_go(db: Database, maildir: Path, mbox: Path,
+                                        tmp_path: Path) -> None:
+    eml = tmp_path / "one.eml"
+    eml.write_bytes(notification(20))
+    assert files.count_messages([maildir, mbox, eml]) == 9
+    result = files.import_paths(db, [maildir, mbox, eml])
+    assert (result.added, result.duplicates) == (9, 0)
+    again = files.import_paths(db, [maildir, mbox, eml])
+    assert (again.added, again.duplicates) == (0, 9)
+
+
+def test_a_folder_of_eml_files(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "exported"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.eml").write_bytes(notification(n))
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    assert files.import_paths(db, [folder]).added == 3
+
+
+def test_cancel_stops_between_batches(db: Database, maildir: Path) -> None:
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        files.import_paths(db, [maildir], cancel=cancel)
+
+
+def test_import_command(run: Runner, sqlite_url: str, maildir: Path) -> None:
+    result = run("--db", sqlite_url, "import", str(maildir))
+    assert result.code == 0, result.err
+    assert "import: 5 added, 0 already there" in result.err
+    assert run("--db", sqlite_url, "list", "--count").out.strip() == "5"
+
+
+def test_import_of_a_missing_path_is_one_line(run: Runner, sqlite_url: str) -> None:
+    result = run("--db", sqlite_url, "import", "/nonexistent/leads.mbox")
+    assert result.code == 1
+    assert result.err == "leaddesk: /nonexistent/leads.mbox: no such file or directory\n"

@@ -1,0 +1,113 @@
+"""The store pipeline: dedup, contacts, posts, tombstones and atomic batches."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from leaddesk import contacts
+from leaddesk.db import Database
+from leaddesk.db.models import Contact, Post, Submission, SyncState
+from leaddesk.ingest.parse import parse_message
+from leaddesk.ingest.store import Incoming, fingerprint, store_batch
+from tests.support.factories import make_account
+from tests.support.mail import notification
+
+
+def item(n: int, key: str | None = None, **kwargs: object) -> Incoming:
+    raw = notification(n, **kwargs)  # type: ignore[arg-type]
+    return Incoming(key or f"test:{n}", raw, parse_message(raw))
+
+
+def count(db: Database) -> int:
+    with db.session() as s:
+        return int(s.execute(select(func.count()).select_from(Submission)).scalar_one())
+
+
+def test_same_source_key_twice_is_one_submission(db: Database) -> None:
+    assert store_batch(db, [item(1)], account_id=None).added == 1
+    again = store_batch(db, [item(1)], account_id=None)
+    assert (again.added, again.duplicates) == (0, 1)
+    assert count(db) == 1
+
+
+def test_same_message_id_from_another_source_is_one_submission(db: Database) -> None:
+    store_batch(db, [item(1, "imap:1:INBOX:1:1")], account_id=None)
+    result = store_batch(db, [item(1, "file:abc")], account_id=None)
+    assert result.duplicates == 1
+    assert count(db) == 1
+
+
+def test_same_content_under_another_message_id_is_one_submission(db: Database) -> None:
+    first = item(1)
+    twin = replace(first, source_key="api:formspree:99",
+                   draft=replace(first.draft, message_id="<other@example.net>"))
+    assert fingerprint(first.draft) == fingerprint(twin.draft)
+    store_batch(db, [first, twin], account_id=None)
+    assert count(db) == 1
+
+
+def test_contacts_are_upserted_by_normalised_email(db: Database) -> None:
+    store_batch(db, [item(1, email="Zoe@Pharma.Example", name="Zoë"),
+                     item(2, email="zoe@pharma.example", name="Zoë Müller")], account_id=None)
+    with db.session() as s:
+        people = s.execute(select(Contact)).scalars().all()
+        assert len(people) == 1
+        assert people[0].email == "zoe@pharma.example"
+        assert people[0].name == "Zoë Müller"  # the newest message wins
+        linked = s.execute(select(func.count()).select_from(Submission).where(
+            Submission.contact_id == people[0].id)).scalar_one()
+    assert linked == 2
+
+
+def test_page_url_links_a_post(db: Database) -> None:
+    raw = (b"From: site <wordpress@example-pharma-agency.com>\r\nSubject: New message\r\n"
+           b"Message-ID: <p1@x>\r\n\r\nName: Ada\r\nEmail: ada@example.net\r\n"
+           b"Page URL: https://www.example-pharma-agency.com/blog/imi/?utm_source=x#form\r\n"
+           b"Message: Hello there, tell me more\r\n")
+    store_batch(db, [Incoming("test:p", raw, parse_message(raw))], account_id=None)
+    with db.session() as s:
+        post = s.execute(select(Post)).scalar_one()
+        sub = s.execute(select(Submission)).scalar_one()
+    assert post.url == "https://www.example-pharma-agency.com/blog/imi/"
+    assert sub.post_id == post.id
+
+
+def test_erased_messages_do_not_come_back(db: Database) -> None:
+    store_batch(db, [item(1)], account_id=None)
+    with db.session() as s:
+        contacts.erase_contact(s, "visitor1@example.net", actor="dpo")
+    result = store_batch(db, [item(1), item(1, "imap:1:INBOX:9:1")], account_id=None)
+    assert (result.added, result.erased) == (0, 2)
+    assert count(db) == 0
+
+
+def test_a_failing_batch_stores_nothing_and_keeps_the_old_state(db: Database) -> None:
+    with db.session() as s:
+        account_id = make_account(s, "site").id
+
+    def advance(session: Session) -> None:
+        session.add(SyncState(account_id=account_id, folder="INBOX", last_uid=2))
+        session.flush()
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        store_batch(db, [item(1), item(2)], account_id=account_id, advance=advance)
+    assert count(db) == 0
+    with db.session() as s:
+        assert s.execute(select(SyncState)).first() is None
+
+
+def test_unparseable_mail_is_stored_with_its_reason(db: Database) -> None:
+    raw = b"\x00\xff\xfe garbage without headers \x00"
+    result = store_batch(db, [Incoming("test:g", raw, parse_message(raw),
+                                       datetime(2026, 1, 1, tzinfo=UTC))], account_id=None)
+    assert result.added == 1
+    with db.session() as s:
+        sub = s.execute(select(Submission)).scalar_one()
+        assert sub.raw == raw
+        assert sub.problems

@@ -1,0 +1,292 @@
+"""The bundled demo content (resources/demo): the mailbox reads as its manifest says, and the demo site
+has the shape of the WordPress REST API.
+
+The manifest (resources/demo/manifest.json) records, for every message file, what it is (a submission, a
+spam submission, or not a submission at all) and, for form mails, what the parser must find in it.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import mailbox
+import re
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from email.parser import BytesHeaderParser
+from email.utils import parsedate_to_datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from leaddesk.ingest.parse import SubmissionDraft, parse_message
+
+DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
+MAILDIR = DEMO / "mailbox"
+SITE = DEMO / "site"
+BASE = "https://www.example-pharma-agency.com"
+KINDS = {"submission", "not-submission", "spam"}
+POST_SLUGS = {"imi-public-private-partnerships", "white-paper-patient-engagement",
+              "white-paper-speakers-bureaus", "focus-on-micro-influencers"}
+TOPICS = {"Patient engagement", "Speakers bureaus", "Micro-influencers", "Public/private partnerships (IMI)",
+          "Medical education", "Market access"}
+MAILDIR_NAME = re.compile(r"^\d{10}\.M\d+P\d+\.demo$")
+
+
+def _manifest() -> dict[str, dict[str, Any]]:
+    data = json.loads((DEMO / "manifest.json").read_text(encoding="utf-8"))
+    messages: dict[str, dict[str, Any]] = data["messages"]
+    return messages
+
+
+MANIFEST = _manifest()
+FORM_MAILS = sorted(name for name, entry in MANIFEST.items() if entry["kind"] != "not-submission")
+OTHER_MAILS = sorted(name for name, entry in MANIFEST.items() if entry["kind"] == "not-submission")
+
+
+def raw(name: str) -> bytes:
+    return (MAILDIR / name).read_bytes()
+
+
+@cache
+def parsed(name: str) -> SubmissionDraft:
+    return parse_message(raw(name))
+
+
+def headers(name: str) -> Any:
+    return BytesHeaderParser().parsebytes(raw(name))
+
+
+def decoded_text(name: str) -> str:
+    """The header block and every text part, transfer encoding and charset undone."""
+    message = email.message_from_bytes(raw(name))
+    texts = [raw(name).split(b"\n\n", 1)[0].decode("ascii", "replace")]
+    for part in message.walk():
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+    return "\n".join(texts)
+
+
+# ---------------------------------------------------------------- the Maildir
+
+
+def test_maildir_has_its_three_folders_and_tmp_stays_empty() -> None:
+    for folder in ("cur", "new", "tmp"):
+        assert (MAILDIR / folder).is_dir(), folder
+    # A placeholder keeps tmp/ in git; readers never look inside tmp/.
+    assert sorted(p.name for p in (MAILDIR / "tmp").iterdir()) == [".gitkeep"]
+
+
+def test_cur_and_new_hold_only_messages() -> None:
+    # Python 3.11's mailbox.Maildir takes every file in cur/ and new/ for a message, dotfiles too.
+    for folder in ("cur", "new"):
+        for path in (MAILDIR / folder).iterdir():
+            assert path.is_file(), path
+            assert MAILDIR_NAME.match(path.name), path
+
+
+def test_every_file_is_in_the_manifest_and_the_other_way_round() -> None:
+    on_disk = {f"{p.parent.name}/{p.name}" for folder in ("cur", "new") for p in (MAILDIR / folder).iterdir()}
+    assert on_disk == set(MANIFEST)
+    assert all(entry["kind"] in KINDS for entry in MANIFEST.values())
+
+
+def test_the_maildir_holds_at_least_45_messages() -> None:
+    box = mailbox.Maildir(MAILDIR, factory=None, create=False)
+    try:
+        assert len(box) >= 45
+        assert all(box.get_bytes(key).strip() for key in box.iterkeys())
+    finally:
+        box.close()
+
+
+def test_dates_are_spread_over_the_ten_weeks_before_24_november_2026() -> None:
+    dates = [parsedate_to_datetime(headers(name)["Date"]) for name in MANIFEST]
+    assert all(d.tzinfo is not None for d in dates)
+    start, end = datetime(2026, 9, 14, tzinfo=UTC), datetime(2026, 11, 24, tzinfo=UTC)
+    assert all(start <= d < end for d in dates), [d for d in dates if not start <= d < end]
+    assert max(dates) - min(dates) >= timedelta(weeks=9)
+    weeks = {d.isocalendar()[1] for d in dates}
+    assert len(weeks) >= 10
+
+
+def test_message_ids_are_unique_but_for_one_duplicate_delivery() -> None:
+    ids = Counter(headers(name)["Message-ID"].strip() for name in MANIFEST)
+    repeated = [message_id for message_id, count in ids.items() if count > 1]
+    assert len(repeated) == 1
+    assert ids[repeated[0]] == 2
+    copies = [name for name in MANIFEST if headers(name)["Message-ID"].strip() == repeated[0]]
+    # A re-delivery: the bytes differ (the receiving server's Received line), the message is the same.
+    assert raw(copies[0]) != raw(copies[1])
+    assert parsed(copies[0]).body_text == parsed(copies[1]).body_text
+    for name in MANIFEST:
+        assert headers(name)["Message-ID"].strip() == MANIFEST[name]["message_id"]
+
+
+def test_some_messages_use_other_charsets_and_transfer_encodings() -> None:
+    content_types = [str(headers(name).get("Content-Type", "")).lower() for name in MANIFEST]
+    encodings = Counter(str(headers(name).get("Content-Transfer-Encoding", "")).lower() for name in MANIFEST)
+    assert sum("iso-8859-1" in ct for ct in content_types) >= 2
+    assert encodings["quoted-printable"] >= 3
+    assert encodings["base64"] >= 1
+
+
+def test_visitor_data_is_fictional() -> None:
+    for name in FORM_MAILS:
+        email = MANIFEST[name]["email"]
+        assert email.rsplit(".", 1)[-1] in ("example", "test"), email
+    # Every address anywhere in the mail (headers and decoded bodies) is reserved or a known service's.
+    address = re.compile(r"[\w.+-]+@(?:[\w-]+\.)+[a-z]+\b", re.IGNORECASE)
+    known = ("example-pharma-agency.com", "hubspot.com", "hubspotemail.net", "netlify.com", "formspree.io",
+             "webflow.com", "amazonses.com")
+    for name in MANIFEST:
+        for found in address.findall(decoded_text(name)):
+            domain = found.split("@", 1)[1].lower()
+            assert domain.endswith((".example", ".test", *known)), (name, found)
+
+
+# ---------------------------------------------------------------- what the parser reads
+
+
+@pytest.mark.parametrize("name", FORM_MAILS)
+def test_form_mail_reads_as_the_manifest_says(name: str) -> None:
+    expected, draft = MANIFEST[name], parsed(name)
+    assert draft.problems == ()
+    assert draft.is_submission
+    assert draft.is_spam == (expected["kind"] == "spam"), draft.spam_reason
+    assert draft.plugin == expected["plugin"]
+    assert draft.visitor_email == expected["email"]
+    assert draft.visitor_name == expected["name"]
+    assert draft.topic == expected["topic"]
+    assert draft.page_url == expected["page_url"]
+    assert draft.body_text.strip()
+
+
+@pytest.mark.parametrize("name", OTHER_MAILS)
+def test_other_mail_is_not_taken_for_a_submission(name: str) -> None:
+    draft = parsed(name)
+    assert not draft.is_submission
+    assert draft.not_submission_reason
+
+
+def test_at_least_35_submissions_with_a_visitor_address_and_most_with_a_topic() -> None:
+    leads = [parsed(name) for name in FORM_MAILS if MANIFEST[name]["kind"] == "submission"]
+    with_email = [draft for draft in leads if draft.visitor_email]
+    assert len(with_email) >= 35
+    assert sum(1 for draft in leads if draft.topic) >= 0.8 * len(leads)
+    # Every topic of the site's form occurs, and a few submissions have none.
+    assert {draft.topic for draft in leads} >= TOPICS
+    assert any(draft.topic is None for draft in leads)
+
+
+def test_at_least_five_form_plugins() -> None:
+    plugins = {parsed(name).plugin for name in FORM_MAILS}
+    assert len(plugins) >= 5, plugins
+    assert {"contact-form-7", "wpforms", "gravity-forms", "elementor", "ninja-forms", "hubspot", "netlify",
+            "formspree", "webflow", "generic"} <= plugins
+
+
+def test_spam_and_other_mail_are_there() -> None:
+    kinds = Counter(entry["kind"] for entry in MANIFEST.values())
+    assert kinds["spam"] >= 3
+    assert kinds["not-submission"] >= 5
+    reasons = {parsed(name).not_submission_reason for name in OTHER_MAILS}
+    assert len(reasons) >= 5, reasons
+
+
+def test_some_visitors_write_again_weeks_later() -> None:
+    seen: dict[str, list[datetime]] = {}
+    for name in FORM_MAILS:
+        draft = parsed(name)
+        if MANIFEST[name]["kind"] == "submission" and draft.visitor_email and draft.sent_at:
+            seen.setdefault(draft.visitor_email, []).append(draft.sent_at)
+    repeat = [email for email, dates in seen.items()
+              if max(dates) - min(dates) >= timedelta(weeks=2)]
+    assert len(repeat) >= 2, repeat
+
+
+def test_submissions_come_from_the_posts_the_contact_page_and_the_home_page() -> None:
+    pages = {MANIFEST[name]["page_url"] for name in FORM_MAILS} - {None}
+    expected = {f"{BASE}/blog/{slug}/" for slug in POST_SLUGS} | {f"{BASE}/contact/", f"{BASE}/"}
+    assert pages == expected
+
+
+# ---------------------------------------------------------------- the demo site
+
+POST_KEYS = {"id", "date", "date_gmt", "slug", "link", "title", "excerpt", "content", "categories", "tags",
+             "_embedded"}
+TERM_KEYS = {"id", "name", "slug", "taxonomy"}
+
+
+def _load(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _check_post(post: dict[str, Any]) -> None:
+    assert set(post) >= POST_KEYS, POST_KEYS - set(post)
+    assert isinstance(post["id"], int)
+    for key in ("date", "date_gmt"):
+        datetime.fromisoformat(post[key])  # WordPress writes them without an offset
+    assert post["slug"] in POST_SLUGS
+    assert post["link"] == f"{BASE}/blog/{post['slug']}/"
+    for key in ("title", "excerpt", "content"):
+        assert isinstance(post[key]["rendered"], str)
+        assert post[key]["rendered"].strip()
+    assert post["content"]["rendered"].lstrip().startswith("<p>")
+    author = post["_embedded"]["author"][0]
+    assert isinstance(author["name"], str)
+    assert author["name"]
+    categories, tags = post["_embedded"]["wp:term"]
+    for term in categories + tags:
+        assert set(term) >= TERM_KEYS, term
+    assert {term["taxonomy"] for term in categories} == {"category"}
+    assert {term["taxonomy"] for term in tags} == {"post_tag"}
+    assert [term["id"] for term in categories] == post["categories"]
+    assert [term["id"] for term in tags] == post["tags"]
+
+
+@pytest.mark.parametrize("slug", sorted(POST_SLUGS))
+def test_each_post_file_has_the_rest_api_shape(slug: str) -> None:
+    post = _load(SITE / "posts" / f"{slug}.json")
+    assert isinstance(post, dict)
+    _check_post(post)
+    assert post["slug"] == slug
+
+
+def test_posts_json_lists_the_four_posts_newest_first() -> None:
+    posts = _load(SITE / "posts.json")
+    assert isinstance(posts, list)
+    assert len(posts) == 4
+    assert {post["slug"] for post in posts} == POST_SLUGS
+    for post in posts:
+        _check_post(post)
+        assert post == _load(SITE / "posts" / f"{post['slug']}.json")
+    dates = [post["date_gmt"] for post in posts]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_every_json_file_of_the_site_loads() -> None:
+    files = sorted(SITE.rglob("*.json"))
+    assert len(files) == 5
+    for path in files:
+        _load(path)
+
+
+def test_the_imi_post_keeps_the_text_of_the_real_page() -> None:
+    post = _load(SITE / "posts" / "imi-public-private-partnerships.json")
+    assert "Europe&#8217;s IMI Sets Pace" in post["title"]["rendered"]
+    content = post["content"]["rendered"]
+    for phrase in ("largest public/private partnership in the pharmaceutical industry",
+                   "jointly funded for 2 billion euros",
+                   "Now in its third year accepting proposals",
+                   "Italy’s Drug Development and Discovery Unit"):
+        assert phrase in content
+
+
+def test_the_micro_influencers_post_names_its_author() -> None:
+    post = _load(SITE / "posts" / "focus-on-micro-influencers.json")
+    assert post["_embedded"]["author"][0]["name"] == "Brian Castle"
+    assert "Digital Insights Lead" in post["content"]["rendered"]

@@ -1,0 +1,93 @@
+"""The triage window, driven as a user would: select, keys, search, undo, conflicts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from leaddesk import triage
+from leaddesk.db import Database
+
+from leaddesk.ui.main_window import MainWindow
+
+
+def visible_names(window: MainWindow) -> list[str]:
+    model = window.inbox.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_opens_on_the_inbox_with_counts_and_the_newest_message(window: MainWindow) -> None:
+    names = visible_names(window)
+    assert len(names) == 30
+    assert names[0] == "Visitor 29"
+    assert "Spammer" not in names
+    assert window.inbox.detail.card.name.text() == "Visitor 29"
+    views = window.inbox.sidebar._view_items
+    assert views["inbox"].text(1) == "30"
+    assert views["spam"].text(1) == "1"
+    assert window.inbox.detail.post.title.text() == "Europe's IMI Sets Pace"
+
+
+def test_keyboard_moves_and_marks_done(qtbot, window: MainWindow, ui_db: Database) -> None:
+    qtbot.keyClick(window.inbox.list, Qt.Key.Key_J)
+    assert window.inbox.detail.card.name.text() == "Visitor 28"
+    qtbot.keyClick(window.inbox.list, Qt.Key.Key_E)
+    names = visible_names(window)
+    assert "Visitor 28" not in names  # done leaves the inbox
+    assert window.inbox.detail.card.name.text() == "Visitor 27"  # and the next one shows
+    qtbot.keyClick(window.inbox.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "Visitor 28" in visible_names(window)
+
+
+def test_search_is_debounced_and_filters_in_the_database(qtbot, window: MainWindow) -> None:
+    window.top.search.setText("Visitor 07")
+    qtbot.waitUntil(lambda: visible_names(window) == ["Visitor 07"], timeout=3000)
+
+
+def test_topic_in_the_sidebar_becomes_a_removable_chip(window: MainWindow) -> None:
+    window.inbox.toggle_topic("Patient engagement")
+    assert len(visible_names(window)) == 10
+    items = [window.top.chips.itemAt(i) for i in range(window.top.chips.count())]
+    chips = [item.widget() for item in items if item is not None]
+    assert [getattr(chip, "text", None) for chip in chips] == ["Patient engagement"]
+    window.inbox.remove_chip("topic", "Patient engagement")
+    assert len(visible_names(window)) == 30
+
+
+def test_a_colleagues_change_becomes_a_clear_conflict(window: MainWindow, ui_db: Database) -> None:
+    shown = window.inbox.detail.current
+    assert shown is not None
+    with ui_db.session() as s:  # a colleague, on another desktop, changes the same lead
+        triage.set_status(s, shown.row.id, "waiting", actor="Ada")
+    window.inbox.detail.card.status_chosen.emit("done")
+    assert window.banner.isVisible()
+    assert "Ada" in window.banner.label.text()
+    with ui_db.session() as s:
+        assert triage.set_status(s, shown.row.id, "waiting", actor="x").changed is False
+
+
+def test_tags_and_owner_from_the_card(window: MainWindow) -> None:
+    card = window.inbox.detail.card
+    card.tag_added.emit("vip")
+    card.assignee_chosen.emit("Ada")
+    current = window.inbox.detail.current
+    assert current is not None
+    assert "vip" in current.row.tags
+    assert current.row.assignee == "Ada"
+
+
+def test_layout_is_remembered(qtbot, ui_db: Database) -> None:
+    from PySide6.QtWidgets import QSplitter
+
+    from leaddesk.ui.main_window import SPLIT_KEY
+    from leaddesk.ui.tasks import TaskRunner
+    first = MainWindow(ui_db, me="tester", tasks=TaskRunner(inline=True))
+    qtbot.addWidget(first)
+    first.show()
+    first.inbox.split.setSizes([150, 300, 350])
+    state = first.inbox.split.saveState()
+    first.close()
+    second = MainWindow(ui_db, me="tester", tasks=TaskRunner(inline=True))
+    qtbot.addWidget(second)
+    assert second.settings.blob("window/geometry") is not None
+    assert second.settings.blob(SPLIT_KEY) == state
+    assert QSplitter().restoreState(state)
