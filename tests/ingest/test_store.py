@@ -111,3 +111,22 @@ def test_unparseable_mail_is_stored_with_its_reason(db: Database) -> None:
         sub = s.execute(select(Submission)).scalar_one()
         assert sub.raw == raw
         assert sub.problems
+
+
+def test_the_same_message_twice_in_one_batch_is_one_submission(db: Database) -> None:
+    result = store_batch(db, [item(1, "a"), item(1, "b")], account_id=None)
+    assert (result.added, result.duplicates) == (1, 1)
+
+
+def test_mail_from_a_merged_address_finds_the_kept_contact(db: Database) -> None:
+    store_batch(db, [item(1, email="zoe@work.example"), item(2, email="zoe@home.example")],
+                account_id=None)
+    with db.session() as s:
+        keep, drop = (s.execute(select(Contact.id).where(Contact.email == e)).scalar_one()
+                      for e in ("zoe@work.example", "zoe@home.example"))
+        contacts.merge_contacts(s, keep, drop, actor="tester")
+    store_batch(db, [item(3, email="zoe@home.example")], account_id=None)
+    with db.session() as s:
+        owners = set(s.execute(select(Submission.contact_id)).scalars())
+        assert owners == {keep}
+        assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 1

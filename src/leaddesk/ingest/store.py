@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from leaddesk.contacts import is_tombstoned
+from leaddesk.contacts import tombstone_digest
 from leaddesk.db import Database
-from leaddesk.db.models import Contact, ContactAlias, Post, Status, Submission
+from leaddesk.db.models import Contact, ContactAlias, Post, Status, Submission, Tombstone
 from leaddesk.db.types import utcnow
 from leaddesk.ingest.parse import SubmissionDraft, normalise_email
 from leaddesk.progress import CancelToken, NullReporter, Reporter
@@ -73,29 +73,105 @@ def fingerprint(draft: SubmissionDraft) -> str | None:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _existing(session: Session, item: Incoming, content_hash: str | None) -> int | None:
-    keys = [Submission.source_key == item.source_key]
-    if item.draft.message_id:
-        keys.append(Submission.message_id == item.draft.message_id)
-    if content_hash:
-        keys.append(Submission.content_hash == content_hash)
-    return session.execute(select(Submission.id).where(or_(*keys)).limit(1)).scalar()
+@dataclass
+class _Known:
+    """Keys already stored (or met earlier in the same batch)."""
+
+    source_keys: set[str] = field(default_factory=set)
+    message_ids: set[str] = field(default_factory=set)
+    hashes: set[str] = field(default_factory=set)
+
+    def holds(self, item: Incoming, content_hash: str | None) -> bool:
+        return (item.source_key in self.source_keys
+                or (item.draft.message_id or "") in self.message_ids
+                or (content_hash or "") in self.hashes)
+
+    def add(self, item: Incoming, content_hash: str | None) -> None:
+        self.source_keys.add(item.source_key)
+        if item.draft.message_id:
+            self.message_ids.add(item.draft.message_id)
+        if content_hash:
+            self.hashes.add(content_hash)
 
 
-def _contact(session: Session, draft: SubmissionDraft, seen: datetime) -> int | None:
+def _known(session: Session, prepared: Sequence[tuple[Incoming, str | None]]) -> _Known:
+    source_keys = [item.source_key for item, _ in prepared]
+    message_ids = [item.draft.message_id for item, _ in prepared if item.draft.message_id]
+    hashes = [h for _, h in prepared if h]
+    known = _Known()
+    rows = session.execute(select(Submission.source_key, Submission.message_id,
+                                  Submission.content_hash).where(or_(
+        Submission.source_key.in_(source_keys), Submission.message_id.in_(message_ids),
+        Submission.content_hash.in_(hashes))))
+    for source_key, message_id, content_hash in rows:
+        known.source_keys.add(source_key)
+        if message_id:
+            known.message_ids.add(message_id)
+        if content_hash:
+            known.hashes.add(content_hash)
+    return known
+
+
+def _erased(session: Session, prepared: Sequence[tuple[Incoming, str | None]]) -> set[int]:
+    """Positions of the items that belong to messages erased on request."""
+    digests: dict[str, set[int]] = {}
+    for position, (item, content_hash) in enumerate(prepared):
+        for kind, value in (("source_key", item.source_key),
+                            ("message_id", item.draft.message_id),
+                            ("content_hash", content_hash)):
+            if value:
+                digests.setdefault(tombstone_digest(kind, value), set()).add(position)
+    found = session.execute(select(Tombstone.digest).where(Tombstone.digest.in_(digests)))
+    return {position for digest in found.scalars() for position in digests[digest]}
+
+
+def _contact_email(draft: SubmissionDraft) -> str | None:
     if not draft.is_submission or not draft.visitor_email:
         return None
     email, valid = normalise_email(draft.visitor_email)
-    if not valid:
-        return None  # kept on the submission as typed, but no contact is keyed on a bad address
-    email = email.casefold()
-    contact = session.execute(select(Contact).where(Contact.email == email)).scalar()
-    if contact is None:
-        alias = session.get(ContactAlias, email)
-        contact = session.get(Contact, alias.contact_id) if alias else None
-    if contact is None:
-        contact = Contact(email=email, first_seen_at=seen, last_seen_at=seen)
-        session.add(contact)
+    # An invalid address stays on the submission as typed, but no contact is keyed on it.
+    return email.casefold() if valid else None
+
+
+def _upsert_contacts(session: Session, fresh: Sequence[tuple[Incoming, datetime]]
+                     ) -> list[int | None]:
+    """The contact of each item (created or updated), by normalised e-mail or alias."""
+    emails = [_contact_email(item.draft) for item, _ in fresh]
+    wanted = {e for e in emails if e}
+    if not wanted:
+        return [None] * len(fresh)
+    by_email = {c.email: c for c in session.execute(
+        select(Contact).where(Contact.email.in_(wanted))).scalars()}
+    aliased = dict(session.execute(select(ContactAlias.email, ContactAlias.contact_id)
+                                   .where(ContactAlias.email.in_(wanted - set(by_email)))).all())
+    merged = {c.id: c for c in session.execute(select(Contact).where(
+        Contact.id.in_(set(aliased.values())))).scalars()}
+    by_email.update({alias: merged[contact_id] for alias, contact_id in aliased.items()})
+    # New people are built as plain objects and inserted with one executemany: flushing new ORM
+    # objects would cost one INSERT … RETURNING per row on SQLite.
+    for (item, seen), email in zip(fresh, emails, strict=True):
+        if email is None:
+            continue
+        found = by_email.get(email)
+        if found is None:
+            found = by_email[email] = Contact(email=email, first_seen_at=seen, last_seen_at=seen)
+        _refresh_contact(found, item.draft, seen)
+    new = [c for c in by_email.values() if c.id is None and c not in session]
+    if new:
+        now = utcnow()
+        session.execute(insert(Contact.__table__), [
+            {"email": c.email, "name": c.name, "phone": c.phone, "company": c.company,
+             "first_seen_at": c.first_seen_at, "last_seen_at": c.last_seen_at, "created_at": now}
+            for c in new])
+        ids = dict(session.execute(select(Contact.email, Contact.id).where(
+            Contact.email.in_([c.email for c in new]))).all())
+        for contact in new:
+            contact.id = ids[contact.email]
+    session.flush()  # updates of known contacts, batched
+    return [by_email[e].id if e else None for e in emails]
+
+
+def _refresh_contact(contact: Contact, draft: SubmissionDraft, seen: datetime) -> None:
     # The newest message knows the freshest details; keep older ones where it says nothing.
     newest = contact.last_seen_at is None or seen >= contact.last_seen_at
     for attr, value in (("name", draft.visitor_name), ("phone", draft.visitor_phone),
@@ -106,85 +182,95 @@ def _contact(session: Session, draft: SubmissionDraft, seen: datetime) -> int | 
         contact.first_seen_at = seen
     if contact.last_seen_at is None or seen > contact.last_seen_at:
         contact.last_seen_at = seen
+
+
+def _upsert_posts(session: Session, fresh: Sequence[tuple[Incoming, datetime]]) -> list[int | None]:
+    urls = {item.draft.page_url for item, _ in fresh if item.draft.page_url}
+    if not urls:
+        return [None] * len(fresh)
+    by_url = {p.url: p for p in session.execute(select(Post).where(Post.url.in_(urls))).scalars()}
+    for item, _ in fresh:
+        url, title = item.draft.page_url, item.draft.post_title
+        if not url:
+            continue
+        post = by_url.get(url)
+        if post is None:
+            by_url[url] = post = Post(url=url, title=title)
+            session.add(post)
+        elif title and not post.title:
+            post.title = title
     session.flush()
-    return contact.id
+    return [by_url[item.draft.page_url].id if item.draft.page_url else None for item, _ in fresh]
 
 
-def _post(session: Session, draft: SubmissionDraft) -> int | None:
-    if not draft.page_url:
-        return None
-    post = session.execute(select(Post).where(Post.url == draft.page_url)).scalar()
-    if post is None:
-        post = Post(url=draft.page_url, title=draft.post_title)
-        session.add(post)
-        session.flush()
-    elif draft.post_title and not post.title:
-        post.title = draft.post_title
-    return post.id
-
-
-def _submission(item: Incoming, account_id: int | None, content_hash: str | None,
-                contact_id: int | None, post_id: int | None) -> Submission:
+def _row(item: Incoming, account_id: int | None, content_hash: str | None,
+         contact_id: int | None, post_id: int | None, received: datetime) -> dict[str, Any]:
     d = item.draft
-    received = item.received_at or d.sent_at or utcnow()
     problems = list(d.problems)
     if not d.is_submission and d.not_submission_reason:
         problems.append(f"not a form submission: {d.not_submission_reason}")
-    return Submission(
-        account_id=account_id,
-        source_key=item.source_key,
-        message_id=d.message_id,
-        content_hash=content_hash,
-        raw=item.raw,
-        received_at=received,
-        submitted_at=d.submitted_at or d.sent_at,
-        subject=d.subject,
-        body_text=d.body_text or d.full_text,
-        body_html=d.body_html,
-        fields=dict(d.fields),
-        visitor_name=d.visitor_name,
-        visitor_email=d.visitor_email,
-        visitor_phone=d.visitor_phone,
-        visitor_company=d.visitor_company,
-        contact_id=contact_id,
-        topic=d.topic,
-        page_url=d.page_url,
-        post_id=post_id,
-        status=Status.SPAM.value if d.is_spam else Status.NEW.value,
-        spam_reason=d.spam_reason if d.is_spam else None,
-        problems=problems,
-        is_submission=d.is_submission,
-    )
+    now = utcnow()
+    return {
+        "account_id": account_id, "source_key": item.source_key, "message_id": d.message_id,
+        "content_hash": content_hash, "raw": item.raw, "received_at": received,
+        "submitted_at": d.submitted_at or d.sent_at, "subject": d.subject,
+        "body_text": d.body_text or d.full_text, "body_html": d.body_html,
+        "fields": dict(d.fields), "visitor_name": d.visitor_name,
+        "visitor_email": d.visitor_email, "visitor_phone": d.visitor_phone,
+        "visitor_company": d.visitor_company, "contact_id": contact_id, "topic": d.topic,
+        "page_url": d.page_url, "post_id": post_id,
+        "status": Status.SPAM.value if d.is_spam else Status.NEW.value,
+        "spam_reason": d.spam_reason if d.is_spam else None, "problems": problems,
+        "is_submission": d.is_submission, "version": 1, "created_at": now, "updated_at": now,
+    }
+
+
+def store_items(session: Session, items: Sequence[Incoming], account_id: int | None) -> BatchResult:
+    """Store a batch in the caller's transaction, a few statements for the whole batch."""
+    result = BatchResult()
+    if not items:
+        return result
+    prepared = [(item, fingerprint(item.draft)) for item in items]
+    erased = _erased(session, prepared)
+    known = _known(session, prepared)
+    fresh: list[tuple[Incoming, datetime]] = []
+    hashes: list[str | None] = []
+    for position, (item, content_hash) in enumerate(prepared):
+        if position in erased:
+            result.erased += 1
+        elif known.holds(item, content_hash):
+            result.duplicates += 1
+        else:
+            known.add(item, content_hash)  # the same message twice in one batch is one lead
+            fresh.append((item, item.received_at or item.draft.sent_at or utcnow()))
+            hashes.append(content_hash)
+    if not fresh:
+        return result
+    contacts = _upsert_contacts(session, fresh)
+    posts = _upsert_posts(session, fresh)
+    rows = [_row(item, account_id, content_hash, contact_id, post_id, received)
+            for (item, received), content_hash, contact_id, post_id
+            in zip(fresh, hashes, contacts, posts, strict=True)]
+    # A Core executemany: one statement for the batch. (The ORM's bulk INSERT splits the batch
+    # by which columns are None, and with RETURNING SQLite would get one INSERT per row.)
+    session.execute(insert(Submission.__table__), rows)
+    keys = [row["source_key"] for row in rows]
+    result.added_ids = sorted(session.execute(
+        select(Submission.id).where(Submission.source_key.in_(keys))).scalars())
+    result.added = len(result.added_ids)
+    return result
 
 
 def store_one(session: Session, item: Incoming, account_id: int | None) -> BatchResult:
     """Store one item in the caller's transaction (dedup first); report what happened."""
-    result = BatchResult()
-    content_hash = fingerprint(item.draft)
-    if is_tombstoned(session, source_key=item.source_key, message_id=item.draft.message_id,
-                     content_hash=content_hash):
-        result.erased += 1
-        return result
-    if _existing(session, item, content_hash) is not None:
-        result.duplicates += 1
-        return result
-    seen = item.received_at or item.draft.sent_at or utcnow()
-    submission = _submission(item, account_id, content_hash, _contact(session, item.draft, seen),
-                             _post(session, item.draft))
-    session.add(submission)
-    session.flush()
-    result.added += 1
-    result.added_ids.append(submission.id)
-    return result
+    return store_items(session, [item], account_id)
 
 
 def store_batch(db: Database, items: Sequence[Incoming], *, account_id: int | None,
                 advance: Callable[[Session], Any] | None = None) -> BatchResult:
     """Store a batch and advance the source's sync state in one transaction."""
-    result = BatchResult()
     with db.session() as session:
-        for item in items:
-            result.merge(store_one(session, item, account_id))
+        result = store_items(session, items, account_id)
         if advance is not None:
             advance(session)
     return result
