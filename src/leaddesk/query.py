@@ -7,6 +7,7 @@ Rows are frozen dataclasses, safe to hand to another thread after the session is
 from __future__ import annotations
 
 import enum
+import json
 import math
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,19 +15,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
-    Integer,
     Select,
     String,
-    column,
     exists,
     func,
     or_,
     select,
+    text,
     tuple_,
     type_coerce,
-    values,
 )
 from sqlalchemy.orm import Session
 
@@ -228,9 +226,9 @@ def _in_or_null(column: Any, values: Sequence[str | None]) -> ColumnElement[bool
 
 
 def _conditions(flt: Filter, dialect: str, *, skip: Collection[str] = (),
-                steer: _Steer = _Steer.FREE, text: bool = True,
+                steer: _Steer = _Steer.FREE, with_text: bool = True,
                 plan: _TextPlan | None = None) -> list[ColumnElement[bool]]:
-    """WHERE conditions for ``flt``; ``skip`` leaves out facet dimensions, ``text`` the search.
+    """WHERE conditions for ``flt``; ``skip`` leaves out facet dimensions, ``with_text`` the search.
 
     With a ``plan`` that holds the matching ids, the search reads those instead of the index.
     """
@@ -250,7 +248,7 @@ def _conditions(flt: Filter, dialect: str, *, skip: Collection[str] = (),
             where.append(Submission.status != Status.SPAM.value)
     if not flt.include_non_submissions:
         where.append(col(Submission.is_submission, ranges=0).is_(True))
-    if text and flt.text:
+    if with_text and flt.text:
         # On SQLite the matches drive the statement only for BY_ID; otherwise they filter what
         # the other conditions' indexes yield (statistics or not).
         match = search.matches(dialect, flt.text, lookup=not sqlite or steer is _Steer.BY_ID,
@@ -401,7 +399,7 @@ def _text_steer(plan: _TextPlan | None) -> _Steer:
 def _walk_text(session: Session, flt: Filter, plan: _TextPlan, *, need: int,
                after: Cursor | None) -> list[int]:
     """The first ``need`` ids in received order that pass ``flt``, for text with many matches."""
-    where = _conditions(flt, "sqlite", steer=_Steer.ORDERED, text=False)
+    where = _conditions(flt, "sqlite", steer=_Steer.ORDERED, with_text=False)
     if after is not None:
         where.append(_after(after, flt))
     # Candidates carry the stored date text: thousands of them, and only the last one is needed.
@@ -577,7 +575,7 @@ def _intersection(flt: Filter, plan: _TextPlan) -> Select[int]:
     """The ids that pass ``flt`` with narrowing filters, matches looked up the cheaper way."""
     if plan.ids is None:  # a common word: read its many matches once, in order
         return search.matches_among(flt.text, select(Submission.id).where(
-            *_conditions(flt, "sqlite", text=False)))
+            *_conditions(flt, "sqlite", with_text=False)))
     return select(Submission.id).where(*_conditions(flt, "sqlite", plan=plan))
 
 
@@ -603,7 +601,7 @@ def _page_of(session: Session, stmt: Select[int], flt: Filter, *, limit: int, of
 
 def _rows_fewer_than(session: Session, flt: Filter, limit: int) -> bool:
     """Do fewer than ``limit`` rows pass ``flt`` without its text? (Stops counting there.)"""
-    found = select(Submission.id).where(*_conditions(flt, "sqlite", text=False)).limit(limit)
+    found = select(Submission.id).where(*_conditions(flt, "sqlite", with_text=False)).limit(limit)
     return session.execute(select(func.count()).select_from(found.subquery())).scalar_one() < limit
 
 
@@ -676,6 +674,17 @@ def facets(session: Session, flt: Filter) -> Facets:
                   assignees=_by_key(assignees))
 
 
+# Each possible (shown, status, topic, assignee) group, counted as one exact range of the facet
+# index. The value lists are JSON, so the statement stays the same and is prepared once.
+_GROUP_COUNTS = text("""
+    SELECT s.value, t.value, m.value, (
+        SELECT count(*) FROM submissions
+        WHERE is_submission = k.value AND status = s.value
+          AND topic IS t.value AND assignee_id IS m.value)
+    FROM json_each(:shown) AS k, json_each(:statuses) AS s, json_each(:topics) AS t,
+         json_each(:members) AS m""")
+
+
 def _group_counts_by_seek(session: Session, flt: Filter) -> list[tuple[Any, ...]] | None:
     """(status, topic, assignee id, count) of the plain inbox's groups, on SQLite; None when
     there are too many possible groups for this to pay.
@@ -684,23 +693,17 @@ def _group_counts_by_seek(session: Session, flt: Filter) -> list[tuple[Any, ...]
     the facet index: counting a range only compares keys, about twice as fast. The possible
     values come from skipping through the indexes (a few lookups per distinct value).
     """
-    shown = [False, True] if flt.include_non_submissions else [True]
-    combinations: list[tuple[Any, ...]] = [(s,) for s in shown]
-    for attribute in (Submission.status, Submission.topic, Submission.assignee_id):
-        found = _distinct(session, attribute, most=FACET_GROUPS_MAX // len(combinations))
+    values: dict[str, list[Any]] = {"shown": [0, 1] if flt.include_non_submissions else [1]}
+    combinations = len(values["shown"])
+    for name, attribute in (("statuses", Submission.status), ("topics", Submission.topic),
+                            ("members", Submission.assignee_id)):
+        found = _distinct(session, attribute, most=FACET_GROUPS_MAX // combinations)
         if found is None:
             return None
-        combinations = [(*c, value) for c in combinations for value in found]
-    keys = values(column("sub", Boolean), column("status", String), column("topic", String),
-                  column("member", Integer), name="k").data(combinations).cte("k")
-    counted = (select(func.count()).select_from(Submission)
-               .where(Submission.is_submission == keys.c.sub, Submission.status == keys.c.status,
-                      Submission.topic.is_(keys.c.topic),
-                      Submission.assignee_id.is_(keys.c.member))
-               .correlate(keys).scalar_subquery())
+        values[name], combinations = found, combinations * max(len(found), 1)
     groups: dict[tuple[Any, ...], int] = {}
-    for status, topic, member, n in session.execute(
-            select(keys.c.status, keys.c.topic, keys.c.member, counted)):
+    params = {name: json.dumps(found) for name, found in values.items()}
+    for status, topic, member, n in session.execute(_GROUP_COUNTS, params):
         if n:
             groups[status, topic, member] = groups.get((status, topic, member), 0) + n
     return [(*key, n) for key, n in groups.items()]

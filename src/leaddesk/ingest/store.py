@@ -19,9 +19,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import Table, insert, or_, select
 from sqlalchemy.orm import Session
 
 from leaddesk.contacts import tombstone_digest
@@ -34,6 +34,9 @@ from leaddesk.progress import CancelToken, NullReporter, Reporter
 log = logging.getLogger(__name__)
 
 _SPACES = re.compile(r"\s+")
+# Core tables for executemany inserts (see store_items for why not the ORM).
+CONTACTS = cast(Table, Contact.__table__)
+SUBMISSIONS = cast(Table, Submission.__table__)
 
 
 @dataclass(frozen=True)
@@ -156,10 +159,10 @@ def _upsert_contacts(session: Session, fresh: Sequence[tuple[Incoming, datetime]
         if found is None:
             found = by_email[email] = Contact(email=email, first_seen_at=seen, last_seen_at=seen)
         _refresh_contact(found, item.draft, seen)
-    new = [c for c in by_email.values() if c.id is None and c not in session]
+    new = [c for c in by_email.values() if c not in session]
     if new:
         now = utcnow()
-        session.execute(insert(Contact.__table__), [
+        session.execute(insert(CONTACTS), [
             {"email": c.email, "name": c.name, "phone": c.phone, "company": c.company,
              "first_seen_at": c.first_seen_at, "last_seen_at": c.last_seen_at, "created_at": now}
             for c in new])
@@ -253,7 +256,7 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
             in zip(fresh, hashes, contacts, posts, strict=True)]
     # A Core executemany: one statement for the batch. (The ORM's bulk INSERT splits the batch
     # by which columns are None, and with RETURNING SQLite would get one INSERT per row.)
-    session.execute(insert(Submission.__table__), rows)
+    session.execute(insert(SUBMISSIONS), rows)
     keys = [row["source_key"] for row in rows]
     result.added_ids = sorted(session.execute(
         select(Submission.id).where(Submission.source_key.in_(keys))).scalars())
