@@ -70,3 +70,22 @@ def test_import_of_a_missing_path_is_one_line(run: Runner, sqlite_url: str) -> N
     result = run("--db", sqlite_url, "import", "/nonexistent/leads.mbox")
     assert result.code == 1
     assert result.err == "leaddesk: /nonexistent/leads.mbox: no such file or directory\n"
+
+
+def test_large_imports_parse_in_worker_processes(db: Database, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from leaddesk.ingest import parallel
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(files, "BATCH_SIZE", 7)
+    box = mailbox.Maildir(tmp_path / "big", create=True)
+    for n in range(40):
+        box.add(notification(n))
+    result = files.import_paths(db, [tmp_path / "big"])
+    assert (result.added, result.duplicates) == (40, 0)
+    with db.session() as s:
+        from sqlalchemy import select
+
+        from leaddesk.db.models import Submission
+        emails = sorted(s.execute(select(Submission.visitor_email)).scalars())
+    assert emails == sorted(f"visitor{n}@example.net" for n in range(40))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
-from leaddesk.ingest.parse import parse_message
+from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, store_all
 from leaddesk.progress import CancelToken, Reporter
 
@@ -131,17 +131,23 @@ def source_key(raw: bytes) -> str:
     return "file:" + hashlib.sha256(raw).hexdigest()
 
 
-def _batches(messages: Iterable[RawMessage], site_addresses: Sequence[str]
-             ) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
-    batch: list[Incoming] = []
+def _chunks(messages: Iterable[RawMessage]) -> Iterator[tuple[list[RawMessage], list[bytes]]]:
+    batch: list[RawMessage] = []
     for message in messages:
-        draft = parse_message(message.raw, site_addresses=site_addresses)
-        batch.append(Incoming(source_key(message.raw), message.raw, draft, message.mtime))
+        batch.append(message)
         if len(batch) >= BATCH_SIZE:
-            yield batch, None
+            yield batch, [m.raw for m in batch]
             batch = []
     if batch:
-        yield batch, None
+        yield batch, [m.raw for m in batch]
+
+
+def _batches(messages: Iterable[RawMessage], site_addresses: Sequence[str], total: int
+             ) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
+    for batch, drafts in parse_chunks(_chunks(messages), site_addresses=site_addresses,
+                                      total=total):
+        yield [Incoming(source_key(m.raw), m.raw, draft, m.mtime)
+               for m, draft in zip(batch, drafts, strict=True)], None
 
 
 def import_paths(db: Database, paths: Sequence[str | os.PathLike[str]], *,
@@ -149,5 +155,6 @@ def import_paths(db: Database, paths: Sequence[str | os.PathLike[str]], *,
                  reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
     """Import every message under ``paths`` through the store pipeline."""
     total = count_messages(paths)
-    return store_all(db, _batches(read_messages(paths), site_addresses), account_id=account_id,
+    return store_all(db, _batches(read_messages(paths), site_addresses, total),
+                     account_id=account_id,
                      what="import", total=total, reporter=reporter, cancel=cancel)
