@@ -87,5 +87,5 @@ def test_large_imports_parse_in_worker_processes(db: Database, tmp_path: Path,
         from sqlalchemy import select
 
         from leaddesk.db.models import Submission
-        emails = sorted(s.execute(select(Submission.visitor_email)).scalars())
+        emails = sorted(str(e) for e in s.execute(select(Submission.visitor_email)).scalars())
     assert emails == sorted(f"visitor{n}@example.net" for n in range(40))
