@@ -30,7 +30,7 @@ from leaddesk.db.models import SyncState
 from leaddesk.db.types import utcnow
 from leaddesk.errors import LeadDeskError
 from leaddesk.ingest.locks import account_lock
-from leaddesk.ingest.parse import parse_message
+from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, store_all
 from leaddesk.progress import CancelToken, Reporter
 
@@ -178,24 +178,36 @@ def _batches(client: IMAPClient, account: AccountInfo, settings: ImapSettings, p
         # Nothing new, but remember the UIDVALIDITY (a first sync of an empty folder, a reset).
         yield [], _advance(account.id, settings.folder, plan.uidvalidity, 0) if plan.reset else None
         return
+    fetched = _fetch(client, account, settings, plan, batch_size)
+    for (keys, last_uid), drafts in parse_chunks(fetched, site_addresses=site_addresses,
+                                                 total=len(plan.uids)):
+        items = [Incoming(key, raw, draft, received)
+                 for (key, raw, received), draft in zip(keys, drafts, strict=True)]
+        yield items, _advance(account.id, settings.folder, plan.uidvalidity, last_uid)
+
+
+Fetched = tuple[list[tuple[str, bytes, datetime | None]], int]
+
+
+def _fetch(client: IMAPClient, account: AccountInfo, settings: ImapSettings, plan: FolderPlan,
+           batch_size: int) -> Iterator[tuple[Fetched, list[bytes]]]:
+    """Batches of (key, raw, INTERNALDATE) with the batch's last UID, and the raw bytes to parse."""
     for start in range(0, len(plan.uids), batch_size):
         chunk = plan.uids[start:start + batch_size]
         try:
             fetched = client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
         except (OSError, IMAPClientError, EOFError) as exc:
             raise explain(exc, settings) from None
-        items = []
+        found = []
         for uid in chunk:
             data = fetched.get(uid)
             if data is None:  # expunged between SEARCH and FETCH
                 continue
-            raw = bytes(data[b"BODY[]"])
             internal = data.get(b"INTERNALDATE")
-            received = _aware(internal) if isinstance(internal, datetime) else None
-            key = f"imap:{account.id}:{settings.folder}:{plan.uidvalidity}:{uid}"
-            items.append(Incoming(key, raw, parse_message(raw, site_addresses=site_addresses),
-                                  received))
-        yield items, _advance(account.id, settings.folder, plan.uidvalidity, chunk[-1])
+            found.append((f"imap:{account.id}:{settings.folder}:{plan.uidvalidity}:{uid}",
+                          bytes(data[b"BODY[]"]),
+                          _aware(internal) if isinstance(internal, datetime) else None))
+        yield (found, chunk[-1]), [raw for _, raw, _ in found]
 
 
 def _with_mailbox(site_addresses: Sequence[str], settings: ImapSettings) -> list[str]:
