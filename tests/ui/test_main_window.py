@@ -91,3 +91,21 @@ def test_layout_is_remembered(qtbot, ui_db: Database) -> None:
     assert second.settings.blob("window/geometry") is not None
     assert second.settings.blob(SPLIT_KEY) == state
     assert QSplitter().restoreState(state)
+
+
+def test_saved_views_come_back_after_a_restart(qtbot, window: MainWindow, ui_db: Database,
+                                               monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from leaddesk.ui.tasks import TaskRunner
+    window.inbox.toggle_topic("Patient engagement")
+    window.inbox.choose_view("unassigned")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("PE leads", True))
+    window.save_view()
+    window.close()
+    again = MainWindow(ui_db, me="tester", tasks=TaskRunner(inline=True))
+    qtbot.addWidget(again)
+    assert [v.name for v in again.inbox.saved] == ["PE leads"]
+    again.inbox.choose_saved("PE leads")
+    assert again.inbox.view.key == "unassigned"
+    assert len(visible_names(again)) == 10

@@ -31,7 +31,7 @@ from leaddesk.ui.list_model import COLUMNS, ID_ROLE, ROW_ROLE, SubmissionListMod
 from leaddesk.ui.operations import Operations
 from leaddesk.ui.sidebar import NO_TOPIC_LABEL, Sidebar
 from leaddesk.ui.tasks import TaskRunner
-from leaddesk.ui.views import Narrowing, View, builtin_views, combine
+from leaddesk.ui.views import Narrowing, SavedView, View, builtin_views, combine
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,8 @@ class InboxPage(QWidget):
         self.sidebar.view_chosen.connect(self.choose_view)
         self.sidebar.topic_toggled.connect(self.toggle_topic)
         self.sidebar.tag_toggled.connect(self.toggle_tag)
+        self.sidebar.saved_chosen.connect(self.choose_saved)
+        self.saved: list[SavedView] = []
         self.model.sort_requested.connect(self._sort)
         self.model.page_loaded.connect(self._update_footer)
         self.list.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -133,6 +135,21 @@ class InboxPage(QWidget):
     def choose_view(self, key: str) -> None:
         self.view = self.views[key]
         self.reload()
+
+    def set_saved_views(self, saved: list[SavedView]) -> None:
+        self.saved = saved
+        self.sidebar.set_saved_views([v.name for v in saved])
+
+    def current_as_saved(self, name: str) -> SavedView:
+        return SavedView(name, self.view.key, self.narrowing)
+
+    def choose_saved(self, name: str) -> None:
+        for saved in self.saved:
+            if saved.name == name and saved.view in self.views:
+                self.view = self.views[saved.view]
+                self.narrowing = saved.narrowing
+                self.reload()
+                return
 
     def toggle_topic(self, topic: str | None) -> None:
         self.narrowing = self.narrowing.toggle_topic(topic)

@@ -11,6 +11,7 @@ from datetime import datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -29,12 +30,13 @@ from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.insights_page import InsightsPage
 from leaddesk.ui.leads_page import LeadsPage
 from leaddesk.ui.operations import Operations, Outcome
-from leaddesk.ui.settings import AUTO_SYNC_MINUTES, Settings
+from leaddesk.ui.settings import AUTO_SYNC_MINUTES, SAVED_VIEWS, Settings
 from leaddesk.ui.shortcuts import SHORTCUTS, STATUS_HINT, ShortcutSheet
 from leaddesk.ui.sync_controller import SyncController, SyncOutcome
 from leaddesk.ui.tasks import TaskRunner
 from leaddesk.ui.top_bar import TopBar
 from leaddesk.ui.tray import Tray
+from leaddesk.ui.views import SavedView, saved_views_from_json, saved_views_to_json
 
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
@@ -112,6 +114,9 @@ class MainWindow(QMainWindow):
         self.ops.conflicted.connect(self._conflict)
         self.ops.failed.connect(lambda text: self.banner.show_message(text))
         self.tasks.unhandled_error.connect(self.show_error)
+        self.inbox.sidebar.save_requested.connect(self.save_view)
+        self.inbox.sidebar.saved_delete_requested.connect(self.delete_saved_view)
+        self.inbox.set_saved_views(saved_views_from_json(self.settings.get_str(SAVED_VIEWS)))
         welcome = self.inbox.detail.welcome
         welcome.add_mailbox.connect(self.add_mailbox)
         welcome.open_demo.connect(self.open_demo)
@@ -214,6 +219,21 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.settings, self)
         if dialog.exec():
             self.apply_auto_sync()
+
+    def save_view(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save view", "Name of this view:")
+        if not ok or not name.strip():
+            return
+        kept = [v for v in self.inbox.saved if v.name != name.strip()]
+        self._store_saved([*kept, self.inbox.current_as_saved(name.strip())])
+
+    def delete_saved_view(self, name: str) -> None:
+        self._store_saved([v for v in self.inbox.saved if v.name != name])
+
+    def _store_saved(self, views: list[SavedView]) -> None:
+        self.settings.set(SAVED_VIEWS, saved_views_to_json(views))
+        self.settings.sync()
+        self.inbox.set_saved_views(views)
 
     def add_mailbox(self) -> None:
         from leaddesk.ui.mailbox_dialog import MailboxDialog

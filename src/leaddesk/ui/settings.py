@@ -35,6 +35,7 @@ Setting = IntSetting | StrSetting | BoolSetting
 AUTO_SYNC_MINUTES = IntSetting("sync/auto_minutes", 10)  # 0 turns auto-sync off
 ME = StrSetting("team/me", "")  # who this desktop acts as; empty: the login name
 NOTIFY_NEW = BoolSetting("notify/new_leads", True)
+SAVED_VIEWS = StrSetting("views/saved", "[]")  # JSON, see leaddesk.ui.views
 
 
 class Settings:

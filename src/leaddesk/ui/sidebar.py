@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from leaddesk.query import Facets
 
@@ -33,6 +33,9 @@ class Sidebar(QTreeWidget):
     view_chosen = Signal(str)  # view key
     topic_toggled = Signal(object)  # topic name, or None for "No topic"
     tag_toggled = Signal(str)
+    saved_chosen = Signal(str)  # saved view name
+    save_requested = Signal()
+    saved_delete_requested = Signal(str)
 
     def __init__(self, views: list[View], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +52,7 @@ class Sidebar(QTreeWidget):
         self._views = self._section("Views")
         self._topics = self._section("Topics")
         self._tags = self._section("Tags")
+        self._saved = self._section("Saved views")
         self._view_items: dict[str, QTreeWidgetItem] = {}
         for view in views:
             item = self._entry(self._views, view.label, "view", view.key)
@@ -85,6 +89,28 @@ class Sidebar(QTreeWidget):
             self.topic_toggled.emit(value)
         elif kind == "tag":
             self.tag_toggled.emit(value)
+        elif kind == "saved":
+            self.saved_chosen.emit(value)
+        elif kind == "save":
+            self.save_requested.emit()
+
+    def set_saved_views(self, names: list[str]) -> None:
+        self._saved.takeChildren()
+        for name in names:
+            self._entry(self._saved, name, "saved", name)
+        hint = self._entry(self._saved, "＋ Save current view…", "save", None)
+        hint.setForeground(0, self.palette().placeholderText())
+        hint.setToolTip(0, "Keep the current view, topics, tags and search under a name")
+        self._saved.setExpanded(True)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        item = self.itemAt(event.pos())
+        if item is not None and item.data(0, KIND_ROLE) == "saved":
+            menu = QMenu(self)
+            name = str(item.data(0, VALUE_ROLE))
+            menu.addAction(f"Delete saved view “{name}”",
+                           lambda: self.saved_delete_requested.emit(name))
+            menu.exec(event.globalPos())
 
     def select_view(self, key: str) -> None:
         item = self._view_items.get(key)

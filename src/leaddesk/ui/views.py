@@ -6,8 +6,10 @@ the chips narrow it; the search box adds free text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from leaddesk.query import Filter
 
@@ -65,3 +67,35 @@ def combine(view: View, narrowing: Narrowing, *, sort: Filter | None = None,
     if sort is not None:
         flt = flt.with_(sort=sort.sort, descending=sort.descending)
     return flt
+
+
+@dataclass(frozen=True)
+class SavedView:
+    """A view and narrowing the user named, to come back to in one click."""
+
+    name: str
+    view: str
+    narrowing: Narrowing
+
+
+def saved_views_to_json(views: list[SavedView]) -> str:
+    return json.dumps([{"name": v.name, "view": v.view, "narrowing": asdict(v.narrowing)}
+                       for v in views])
+
+
+def saved_views_from_json(text: str) -> list[SavedView]:
+    """Saved views from settings; entries that do not parse (hand-edited, older) are skipped."""
+    try:
+        data: Any = json.loads(text or "[]")
+    except ValueError:
+        return []
+    views = []
+    for entry in data if isinstance(data, list) else []:
+        try:
+            n = entry["narrowing"]
+            views.append(SavedView(str(entry["name"]), str(entry["view"]), Narrowing(
+                topics=tuple(n.get("topics", ())), tags=tuple(n.get("tags", ())),
+                days=n.get("days"), text=str(n.get("text", "")))))
+        except (KeyError, TypeError, AttributeError):
+            continue
+    return views
