@@ -109,3 +109,21 @@ def test_saved_views_come_back_after_a_restart(qtbot, window: MainWindow, ui_db:
     again.inbox.choose_saved("PE leads")
     assert again.inbox.view.key == "unassigned"
     assert len(visible_names(again)) == 10
+
+
+def test_export_dialog_writes_exactly_the_view(qtbot, window: MainWindow, tmp_path) -> None:
+    import csv
+
+    from leaddesk.ui.export_dialog import ExportDialog
+    window.inbox.toggle_topic("Patient engagement")
+    dialog = ExportDialog(window.db, window.tasks, window.inbox.current_filter(),
+                          what="the messages in this view", count=10, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "pe.csv"))
+    dialog.start()
+    assert dialog.outcome is not None
+    assert dialog.outcome.rows == 10
+    with open(tmp_path / "pe.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 10
+    assert {r["topic"] for r in rows} == {"Patient engagement"}

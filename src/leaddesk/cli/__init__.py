@@ -16,9 +16,9 @@ from leaddesk.cli import (
     accounts_commands,
     admin,
     browse,
+    export_commands,
     gui_commands,
     ingest_commands,
-    later,
     triage_commands,
 )
 from leaddesk.cli.context import Context
@@ -47,11 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui_commands.add_parsers(sub)
-    later.add_parsers(sub)
     browse.add_parsers(sub)
     triage_commands.add_parsers(sub)
     ingest_commands.add_parsers(sub)
     accounts_commands.add_parsers(sub)
+    export_commands.add_parsers(sub)
     admin.add_parsers(sub)
     return parser
 

@@ -10,7 +10,6 @@ import argparse
 from collections.abc import Callable
 
 from leaddesk.cli.context import Context
-from leaddesk.cli.options import add_filter_options
 from leaddesk.errors import NotYetAvailableError
 
 Handler = Callable[[argparse.Namespace, Context], int]
@@ -21,12 +20,3 @@ def not_yet(feature: str) -> Handler:
         raise NotYetAvailableError(f"{feature} is not in this release yet; it comes with the "
                                    f"next ones (see README, Roadmap)")
     return handler
-
-
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("export", help="export the filtered leads as CSV or JSON Lines")
-    add_filter_options(p)
-    p.add_argument("--preset", default="generic", help="hubspot, salesforce or generic")
-    p.add_argument("--per", choices=["lead", "submission"], default="submission")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
-    p.set_defaults(handler=not_yet("CSV export"))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, column, select, table, text
@@ -73,12 +72,13 @@ _POSTGRES_IDS = ("SELECT submission_id FROM submission_search "
 
 
 def matches(dialect: str, query: str, *, lookup: bool = True,
-            ids: Sequence[int] | None = None) -> ColumnElement[bool] | None:
+            ids: str | None = None) -> ColumnElement[bool] | None:
     """A WHERE clause on ``submissions.id`` for free text, or None when the text has no words.
 
     SQLite only: ``lookup=False`` writes ``+id``, so that the matches cannot be fetched by id and
     are checked against the rows the other conditions select (whatever the statistics say);
-    ``ids``, every matching id found earlier in the same transaction, replaces the index.
+    ``ids``, every matching id found earlier in the same transaction (a JSON array), replaces
+    the index.
     """
     if dialect == "postgresql":
         sql, expression = _POSTGRES_IDS, tsquery(query)
@@ -88,7 +88,7 @@ def matches(dialect: str, query: str, *, lookup: bool = True,
         return None
     if ids is not None and dialect == "sqlite":
         found = text("SELECT value FROM json_each(:known)").bindparams(
-            bindparam("known", json.dumps(list(ids)))).columns(column("id", Integer))
+            bindparam("known", ids)).columns(column("id", Integer))
     else:
         found = text(sql).bindparams(bindparam("q", expression)).columns(column("id", Integer))
     if lookup or dialect != "sqlite":
@@ -110,33 +110,39 @@ def recent_share(session: Session, query: str, *, newest: int, window: int) -> f
     return int(found) / max(window, 1)
 
 
-def first_matches(session: Session, query: str, *, cap: int) -> list[int] | None:
-    """SQLite: every id the text matches, in id order, or None if it matches ``cap`` or more."""
+def first_matches(session: Session, query: str, *, cap: int) -> tuple[int, str] | None:
+    """SQLite: how many ids the text matches and all of them as a JSON array, or None if it
+    matches ``cap`` or more.
+
+    Ids travel as one JSON string, not as rows: thousands of row tuples in Python would wake the
+    garbage collector, whose full passes cost tens of milliseconds in a large application.
+    """
     expression = fts5_query(query)
     if expression is None:
-        return []
-    found = list(session.execute(text(f"{_SQLITE_IDS} LIMIT :cap"),
-                                 {"q": expression, "cap": cap}).scalars().all())
-    return None if len(found) >= cap else found
+        return 0, "[]"
+    found, ids = session.execute(
+        text(f"SELECT count(*), json_group_array(rowid) FROM ({_SQLITE_IDS} LIMIT :cap)"),
+        {"q": expression, "cap": cap}).one()
+    return None if found >= cap else (int(found), str(ids))
 
 
-def matching_ids(session: Session, query: str, candidates: Sequence[int]) -> set[int]:
-    """SQLite: which of ``candidates`` the text matches.
+def matching_ids(session: Session, query: str, candidates: str, *, low: int,
+                 high: int) -> set[int]:
+    """SQLite: which of ``candidates`` (a JSON array of ids between ``low`` and ``high``) the
+    text matches.
 
     One pass over the full-text index between the smallest and the largest candidate id: recent
     submissions have neighbouring ids, so the pass is short. (Asking per id would merge the prefix
     lists once per id.)
     """
     expression = fts5_query(query)
-    if expression is None or not candidates:
+    if expression is None:
         return set()
     found = session.execute(
-        text(f"SELECT value FROM json_each(:ids) WHERE value IN "
+        text(f"SELECT json_group_array(value) FROM json_each(:ids) WHERE value IN "
              f"({_SQLITE_IDS} AND rowid BETWEEN :lo AND :hi)"),
-        {"ids": json.dumps(list(candidates)), "q": expression, "lo": min(candidates),
-         "hi": max(candidates)})
-    return set(found.scalars().all())
-
+        {"ids": candidates, "q": expression, "lo": low, "hi": high}).scalar_one()
+    return set(json.loads(found))
 
 
 def matches_among(query: str, candidates: Select[int]) -> Select[int]:

@@ -99,7 +99,7 @@ class InboxPage(QWidget):
         self.split.addWidget(self.sidebar)
         self.split.addWidget(list_box)
         self.split.addWidget(self.detail)
-        self.split.setSizes([210, 620, 610])
+        self.split.setSizes([230, 600, 610])
         self.split.setStretchFactor(2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

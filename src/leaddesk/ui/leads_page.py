@@ -113,6 +113,7 @@ class LeadsPage(QWidget):
             bar.addWidget(widget)
         for combo in (self.topic, self.period, self.owner, self.status):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMaximumWidth(260)
         bar.addStretch(1)
         bar.addWidget(self.summary)
         bar.addWidget(self.export)

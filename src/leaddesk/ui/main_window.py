@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.inbox.sidebar.save_requested.connect(self.save_view)
         self.inbox.sidebar.saved_delete_requested.connect(self.delete_saved_view)
         self.inbox.set_saved_views(saved_views_from_json(self.settings.get_str(SAVED_VIEWS)))
+        self.leads.export_requested.connect(self.export_leads)
         welcome = self.inbox.detail.welcome
         welcome.add_mailbox.connect(self.add_mailbox)
         welcome.open_demo.connect(self.open_demo)
@@ -211,8 +212,36 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ other pages and dialogs
     def export(self) -> None:
-        self.banner.show_message("CSV export from the window comes with the next release; "
-                                 "`leaddesk export` works today.", "info", seconds=6)
+        """Export what the Inbox shows, or the selected messages when several are selected."""
+        from leaddesk.export import selection
+        if self.pages.currentWidget() is self.leads:
+            self.export_leads(self.leads.current_filter())
+            return
+        selected = self.inbox.selected_ids()
+        if len(selected) > 1:
+            self._open_export(selection(selected), "the selected messages", len(selected))
+        else:
+            self._open_export(self.inbox.current_filter(), "the messages in this view",
+                              self.inbox.model.rowCount())
+
+    def export_leads(self, flt: object) -> None:
+        from leaddesk.query import Filter
+        if isinstance(flt, Filter):
+            self._open_export(flt, "the leads of this filter", None, per_lead=True)
+
+    def _open_export(self, flt: object, what: str, count: int | None, *,
+                     per_lead: bool = False) -> None:
+        from leaddesk.query import Filter
+
+        from leaddesk.ui.export_dialog import ExportDialog
+        if not isinstance(flt, Filter):
+            return
+        dialog = ExportDialog(self.db, self.tasks, flt, what=what, count=count, parent=self)
+        if per_lead:
+            dialog.per.setCurrentIndex(1)
+        if dialog.exec() and dialog.outcome is not None:
+            self.statusBar().showMessage(f"Exported {dialog.outcome.rows:,} rows to "
+                                         f"{dialog.outcome.path}", 8000)
 
     def open_settings(self) -> None:
         from leaddesk.ui.settings_dialog import SettingsDialog

@@ -98,7 +98,7 @@ class Sidebar(QTreeWidget):
         self._saved.takeChildren()
         for name in names:
             self._entry(self._saved, name, "saved", name)
-        hint = self._entry(self._saved, "＋ Save current view…", "save", None)
+        hint = self._entry(self._saved, "+ Save current view…", "save", None)
         hint.setForeground(0, self.palette().placeholderText())
         hint.setToolTip(0, "Keep the current view, topics, tags and search under a name")
         self._saved.setExpanded(True)

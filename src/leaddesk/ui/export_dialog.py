@@ -1,0 +1,137 @@
+"""The Export dialog: exactly the current filter (or the selected messages) to a CSV the CRM takes.
+
+The export streams in a worker with a progress bar and a Cancel button; the file appears only
+when it is complete.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+from leaddesk import export
+from leaddesk.db import Database
+from leaddesk.export import ExportOptions, ExportResult, Format, Per, PresetStore, presets
+from leaddesk.progress import CancelToken
+from leaddesk.query import Filter
+
+from leaddesk.ui.sync_controller import SignalReporter
+from leaddesk.ui.tasks import TaskRunner
+
+
+class ExportDialog(QDialog):
+    def __init__(self, db: Database, tasks: TaskRunner, flt: Filter, *, what: str,
+                 count: int | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.tasks = tasks
+        self.flt = flt
+        self.cancel_token: CancelToken | None = None
+        self.outcome: ExportResult | None = None
+        self.setWindowTitle("Export to CSV")
+        form = QFormLayout(self)
+        counted = f"{count:,} " if count is not None else ""
+        form.addRow(QLabel(f"Exports {counted}{what}: exactly what the list shows."))
+        self.preset = QComboBox()
+        names = [*presets.BUILTIN, *(p.name for p in PresetStore().all())]
+        for name in dict.fromkeys(names):
+            self.preset.addItem(name)
+        self.preset.setCurrentText("generic")
+        form.addRow("Preset", self.preset)
+        self.per = QComboBox()
+        self.per.addItem("One row per message", Per.SUBMISSION)
+        self.per.addItem("One row per lead (contact)", Per.LEAD)
+        form.addRow("Rows", self.per)
+        self.format = QComboBox()
+        self.format.addItem("CSV for Excel (UTF-8 with BOM)", (Format.CSV, "utf-8-sig"))
+        self.format.addItem("CSV, plain UTF-8", (Format.CSV, "utf-8"))
+        self.format.addItem("JSON Lines (for scripts)", (Format.JSONL, "utf-8"))
+        form.addRow("Format", self.format)
+        self.delimiter = QComboBox()
+        self.delimiter.addItem("Comma ,", ",")
+        self.delimiter.addItem("Semicolon ; (European Excel)", ";")
+        form.addRow("Delimiter", self.delimiter)
+        path_row = QHBoxLayout()
+        self.path = QLineEdit(str(Path.home() / "leads.csv"))
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose)
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        form.addRow("File", path_row)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        form.addRow(self.progress)
+        form.addRow(self.status)
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton("Export",
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.start)
+        self.buttons.rejected.connect(self._cancel_or_close)
+        form.addRow(self.buttons)
+
+    def _choose(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(),
+                                              "CSV (*.csv);;JSON Lines (*.jsonl);;All files (*)")
+        if name:
+            self.path.setText(name)
+
+    def options(self) -> ExportOptions:
+        fmt, encoding = self.format.currentData()
+        return ExportOptions(preset=presets.resolve(self.preset.currentText()),
+                             per=self.per.currentData(),
+                             format=fmt, encoding=encoding, delimiter=self.delimiter.currentData())
+
+    def start(self) -> None:
+        token = CancelToken()
+        self.cancel_token = token
+        reporter = SignalReporter()
+        reporter.advanced.connect(self._advanced)
+        self.export_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.status.setText("Exporting…")
+        target, options, flt = self.path.text(), self.options(), self.flt
+        self.tasks.net(
+            lambda: export.export_to_file(self.db, flt, target, options, reporter=reporter,
+                                          cancel=token),
+            self._done, self._failed)
+
+    def _advanced(self, done: int, total: object) -> None:
+        if isinstance(total, int) and total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        self.status.setText(f"Exported {done:,} rows…")
+
+    def _done(self, result: ExportResult) -> None:
+        self.cancel_token = None
+        self.outcome = result
+        self.status.setText(f"Exported {result.rows:,} rows to {result.path}.")
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.cancel_token = None
+        self.export_button.setEnabled(True)
+        self.progress.hide()
+        self.status.setText(str(exc))
+
+    def _cancel_or_close(self) -> None:
+        if self.cancel_token is not None:
+            self.cancel_token.cancel()  # the worker stops between batches; no partial file stays
+        else:
+            self.reject()
