@@ -127,3 +127,29 @@ def test_export_dialog_writes_exactly_the_view(qtbot, window: MainWindow, tmp_pa
         rows = list(csv.DictReader(handle))
     assert len(rows) == 10
     assert {r["topic"] for r in rows} == {"Patient engagement"}
+
+
+def test_settings_manage_team_members_and_tag_colours(qtbot, window: MainWindow,
+                                                      monkeypatch) -> None:
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QColorDialog, QInputDialog
+
+    from leaddesk.ui.settings_dialog import SettingsDialog
+    dialog = SettingsDialog(window.settings, window.db, window.tasks, "tester", window)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ben", True))
+    dialog._add_member()
+    names = [dialog.members.list.item(i).data(256) for i in range(dialog.members.list.count())]
+    assert "Ben" in names
+    dialog.tags.list.setCurrentRow(0)
+    monkeypatch.setattr(QColorDialog, "getColor", lambda *a, **k: QColor("#123456"))
+    dialog._recolour_tag()
+    with window.db.session() as s:
+        from leaddesk import triage
+        assert [t.colour for t in triage.list_tags(s)] == ["#123456"]
+    dialog.tags.list.setCurrentRow(0)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", True))
+    dialog._rename_tag()  # an empty name changes nothing
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ben", True))
+    dialog._add_member()  # a duplicate is refused in one clear line
+    assert "Ben" in dialog.members.error.text()

@@ -45,6 +45,7 @@ class SidebarData:
 class InboxPage(QWidget):
     filter_changed = Signal(object)  # the Filter now shown
     empty_database = Signal()  # nothing at all stored yet: the first run
+    new_count_changed = Signal(int)
     chips_changed = Signal(list)
     total_changed = Signal(int)
 
@@ -212,6 +213,7 @@ class InboxPage(QWidget):
         def load() -> SidebarData:
             with self.db.session() as session:
                 counts = {key: query.count(session, v.base) for key, v in views.items()}
+                counts["new"] = query.count(session, Filter(statuses=("new",)))
                 facets = query.facets(session, combine(view, narrowing))
                 tags = {t.name: t.colour for t in triage.list_tags(session)}
                 members = [m.name for m in triage.list_members(session)]
@@ -222,6 +224,7 @@ class InboxPage(QWidget):
     def _show_sidebar(self, data: SidebarData) -> None:
         self.tag_colours = data.tag_colours
         self.sidebar.set_view_counts(data.counts)
+        self.new_count_changed.emit(data.counts.get("new", 0))
         if data.counts.get("all", 0) == 0 and data.counts.get("spam", 0) == 0:
             self.detail.show_welcome()
             self.empty_database.emit()

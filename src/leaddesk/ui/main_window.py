@@ -80,7 +80,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.db_label)
         self.statusBar().addPermanentWidget(QLabel(STATUS_HINT))
         self.tray = Tray(self)
-
         self._connect()
         self._bind_shortcuts()
         self._restore_layout()
@@ -118,6 +117,7 @@ class MainWindow(QMainWindow):
         self.inbox.sidebar.saved_delete_requested.connect(self.delete_saved_view)
         self.inbox.set_saved_views(saved_views_from_json(self.settings.get_str(SAVED_VIEWS)))
         self.leads.export_requested.connect(self.export_leads)
+        self.inbox.new_count_changed.connect(self.tray.set_new_count)
         welcome = self.inbox.detail.welcome
         welcome.add_mailbox.connect(self.add_mailbox)
         welcome.open_demo.connect(self.open_demo)
@@ -245,9 +245,10 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         from leaddesk.ui.settings_dialog import SettingsDialog
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self.db, self.tasks, self.me, self)
         if dialog.exec():
             self.apply_auto_sync()
+        self.inbox.reload_sidebar()  # members and tags may have changed
 
     def save_view(self) -> None:
         name, ok = QInputDialog.getText(self, "Save view", "Name of this view:")

@@ -1,43 +1,177 @@
-"""Settings: who this desktop is, auto-sync interval, notifications."""
+"""Settings: who this desktop is, auto-sync, notifications; the team members and the tags."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
+    QColorDialog,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
     QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
+from leaddesk import triage
+from leaddesk.db import Database
+
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW, Settings
+from leaddesk.ui.sidebar import colour_dot
+from leaddesk.ui.tasks import TaskRunner
+
+
+class _ListTab(QWidget):
+    """A list with buttons underneath and a line for errors; refreshed from the database."""
+
+    def __init__(self, buttons: list[tuple[str, Callable[[], None]]]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.list = QListWidget()
+        layout.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        for label, handler in buttons:
+            button = QPushButton(label)
+            button.clicked.connect(handler)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.error)
+
+    def chosen(self) -> str | None:
+        item = self.list.currentItem()
+        return str(item.data(256)) if item is not None else None
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, db: Database, tasks: TaskRunner, actor: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.db = db
+        self.tasks = tasks
+        self.actor = actor
         self.setWindowTitle("LeadDesk settings")
-        form = QFormLayout(self)
-        self.me = QLineEdit(settings.get_str(ME))
+        self.resize(520, 420)
+        tabs = QTabWidget()
+        tabs.addTab(self._general(), "General")
+        self.members = _ListTab([("Add…", self._add_member), ("Remove", self._remove_member)])
+        tabs.addTab(self.members, "Team")
+        self.tags = _ListTab([("New…", self._new_tag), ("Rename…", self._rename_tag),
+                              ("Colour…", self._recolour_tag), ("Delete", self._delete_tag)])
+        tabs.addTab(self.tags, "Tags")
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def _general(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.me = QLineEdit(self.settings.get_str(ME))
         self.me.setPlaceholderText("your login name")
         form.addRow("I am (team member name):", self.me)
         self.minutes = QSpinBox()
         self.minutes.setRange(0, 240)
         self.minutes.setSuffix(" min")
         self.minutes.setSpecialValueText("off")
-        self.minutes.setValue(settings.get_int(AUTO_SYNC_MINUTES))
+        self.minutes.setValue(self.settings.get_int(AUTO_SYNC_MINUTES))
         form.addRow("Sync automatically every:", self.minutes)
         self.notify = QCheckBox("Notify me when new leads arrive")
-        self.notify.setChecked(settings.get_bool(NOTIFY_NEW))
+        self.notify.setChecked(self.settings.get_bool(NOTIFY_NEW))
         form.addRow(self.notify)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        return page
+
+    # ------------------------------------------------------------ team and tags
+    def refresh(self) -> None:
+        def load() -> tuple[list[triage.Member], list[triage.TagInfo]]:
+            with self.db.session() as session:
+                return (triage.list_members(session, include_inactive=True),
+                        triage.list_tags(session))
+
+        self.tasks.db(load, self._show)
+
+    def _show(self, data: tuple[list[triage.Member], list[triage.TagInfo]]) -> None:
+        members, tags = data
+        self.members.list.clear()
+        for m in members:
+            text = f"{m.name}  ({m.assigned} assigned)" + ("" if m.active else "  — inactive")
+            item = QListWidgetItem(text)
+            item.setData(256, m.name)
+            self.members.list.addItem(item)
+        self.tags.list.clear()
+        for t in tags:
+            item = QListWidgetItem(colour_dot(t.colour, 12), f"{t.name}  ({t.submissions})")
+            item.setData(256, t.name)
+            self.tags.list.addItem(item)
+
+    def _change(self, tab: _ListTab, work: Callable[[Any], object]) -> None:
+        """Run one triage change; errors (duplicate name, bad colour) show under the list."""
+        def run() -> None:
+            with self.db.session() as session:
+                work(session)
+
+        tab.error.clear()
+        self.tasks.db(run, lambda _r: self.refresh(), lambda exc: tab.error.setText(str(exc)))
+
+    def _add_member(self) -> None:
+        name, ok = QInputDialog.getText(self, "Add team member", "Name:")
+        if ok and name.strip():
+            self._change(self.members,
+                         lambda s: triage.add_member(s, name.strip(), actor=self.actor))
+
+    def _remove_member(self) -> None:
+        name = self.members.chosen()
+        if name:
+            self._change(self.members, lambda s: triage.remove_member(s, name, actor=self.actor))
+
+    def _new_tag(self) -> None:
+        name, ok = QInputDialog.getText(self, "New tag", "Name:")
+        if ok and name.strip():
+            colour = QColorDialog.getColor(QColor("#808080"), self, "Tag colour")
+            hex_colour = colour.name() if colour.isValid() else triage.DEFAULT_TAG_COLOUR
+            self._change(self.tags, lambda s: triage.create_tag(s, name.strip(), hex_colour,
+                                                                actor=self.actor))
+
+    def _rename_tag(self) -> None:
+        old = self.tags.chosen()
+        if old:
+            new, ok = QInputDialog.getText(self, "Rename tag", "New name:", text=old)
+            if ok and new.strip():
+                self._change(self.tags, lambda s: triage.rename_tag(s, old, new.strip(),
+                                                                    actor=self.actor))
+
+    def _recolour_tag(self) -> None:
+        name = self.tags.chosen()
+        if name:
+            colour = QColorDialog.getColor(QColor("#808080"), self, f"Colour of {name}")
+            if colour.isValid():
+                self._change(self.tags, lambda s: triage.recolour_tag(s, name, colour.name(),
+                                                                      actor=self.actor))
+
+    def _delete_tag(self) -> None:
+        name = self.tags.chosen()
+        if name:
+            self._change(self.tags, lambda s: triage.delete_tag(s, name, actor=self.actor))
 
     def accept(self) -> None:
         self.settings.set(ME, self.me.text().strip())
