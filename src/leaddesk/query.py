@@ -18,6 +18,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    case,
     exists,
     func,
     or_,
@@ -42,6 +43,7 @@ from leaddesk.db.models import (
 from leaddesk.errors import ValidationError
 
 DEFAULT_PAGE_SIZE = 50
+ID_CHUNK = 5_000  # ids fetched per call by ids()
 AnySelect = Select[*tuple[Any, ...]]
 NO_TOPIC = None  # in Filter.topics, matches submissions without a topic
 UNASSIGNED = None  # in Filter.assignees, matches submissions nobody owns
@@ -359,7 +361,8 @@ NARROW_ROWS = 50_000        # filters passing fewer rows are intersected with th
 
 @dataclass(frozen=True)
 class _TextPlan:
-    ids: tuple[int, ...] | None     # every match, unless the word is common
+    found: int | None               # rows the text matches; None for a common word
+    ids: str | None                 # those rows' ids as a JSON array; None for a common word
     largest_id: int
     share: float                    # estimated share of recent rows the text matches
 
@@ -371,21 +374,24 @@ class _TextPlan:
         largest = int(session.execute(select(func.max(Submission.id))).scalar() or 0)
         share = search.recent_share(session, flt.text, newest=largest, window=RECENT_WINDOW)
         if share * largest >= COMMON:
-            return cls(ids=None, largest_id=largest, share=share)
-        found = search.first_matches(session, flt.text, cap=COMMON)
-        floor = (COMMON if found is None else len(found)) / max(largest, 1)
-        return cls(ids=None if found is None else tuple(found), largest_id=largest,
-                   share=max(share, floor))
+            return cls(found=None, ids=None, largest_id=largest, share=share)
+        first = search.first_matches(session, flt.text, cap=COMMON)
+        if first is None:
+            return cls(found=None, ids=None, largest_id=largest,
+                       share=max(share, COMMON / max(largest, 1)))
+        found, ids = first
+        return cls(found=found, ids=ids, largest_id=largest,
+                   share=max(share, found / max(largest, 1)))
 
     @property
     def matches(self) -> int:
         """Rows the text matches (COMMON for a common word)."""
-        return COMMON if self.ids is None else len(self.ids)
+        return COMMON if self.found is None else self.found
 
     def by_id(self, need: int = DEFAULT_PAGE_SIZE) -> bool:
         """Fetch the matches by id and sort them, rather than walk in received order?"""
         limit = min(max(500, math.isqrt(need * self.largest_id // 4)), COMMON // 2)
-        return self.ids is not None and len(self.ids) <= limit
+        return self.found is not None and self.found <= limit
 
     def first_batch(self, need: int) -> int:
         return min(max(int(need / max(self.share, 1e-6) * 1.5) + 50, 200), WALK_BATCH_MAX)
@@ -398,28 +404,39 @@ def _text_steer(plan: _TextPlan | None) -> _Steer:
 
 def _walk_text(session: Session, flt: Filter, plan: _TextPlan, *, need: int,
                after: Cursor | None) -> list[int]:
-    """The first ``need`` ids in received order that pass ``flt``, for text with many matches."""
+    """The first ``need`` ids in received order that pass ``flt``, for text with many matches.
+
+    Each batch of candidates comes back as two JSON arrays (ids and stored dates), not as rows:
+    see :func:`search.first_matches` on the garbage collector.
+    """
     where = _conditions(flt, "sqlite", steer=_Steer.ORDERED, with_text=False)
     if after is not None:
         where.append(_after(after, flt))
-    # Candidates carry the stored date text: thousands of them, and only the last one is needed.
     stored = type_coerce(Submission.received_at, String)
-    known = set(plan.ids) if plan.ids is not None else None
+    known = set(json.loads(plan.ids)) if plan.ids is not None else None
     batch = plan.first_batch(need)
     found: list[int] = []
     edge: tuple[str, int] | None = None
     while True:
-        stmt = _ordered(select(Submission.id, stored).where(*where), flt)
+        stmt = _ordered(select(Submission.id.label("id"), stored.label("at")).where(*where), flt)
         if edge is not None:
             key, last = tuple_(stored, Submission.id), tuple_(*edge)
             stmt = stmt.where(key < last if flt.descending else key > last)
-        candidates = session.execute(stmt.limit(batch)).all()
-        hits = known if known is not None else search.matching_ids(
-            session, flt.text, [c[0] for c in candidates])
-        found.extend(c[0] for c in candidates if c[0] in hits)
-        if len(found) >= need or len(candidates) < batch:
+        page = stmt.limit(batch).subquery()
+        count_, ids_json, ats_json = session.execute(select(
+            func.count(), func.json_group_array(page.c.id), func.json_group_array(page.c.at))).one()
+        if not count_:
             return found[:need]
-        edge = (candidates[-1][1], candidates[-1][0])
+        ids, ats = json.loads(ids_json), json.loads(ats_json)
+        hits = known if known is not None else search.matching_ids(
+            session, flt.text, ids_json, low=min(ids), high=max(ids))
+        keys = sorted(((ats[i], ids[i]) for i, x in enumerate(ids) if x in hits),
+                      reverse=flt.descending)
+        found.extend(i for _, i in keys)
+        if len(found) >= need or count_ < batch:
+            return found[:need]
+        keyed = zip(ats, ids, strict=True)
+        edge = min(keyed) if flt.descending else max(keyed)
         batch = min(batch * 4, WALK_BATCH_MAX)
 
 
@@ -431,7 +448,7 @@ def count(session: Session, flt: Filter) -> int:
 
 def _count(session: Session, flt: Filter, plan: _TextPlan | None) -> int:
     dialect = _dialect(session)
-    if plan is not None and plan.ids == ():
+    if plan is not None and plan.found == 0:
         return 0
     if dialect == "sqlite" and _only_exclusions(flt):
         # Counting a whole index reads page headers only; the hidden rows are few.
@@ -453,7 +470,12 @@ def ids(session: Session, flt: Filter) -> list[int]:
     plan = _TextPlan.make(session, flt)
     stmt = _ordered(select(Submission.id).where(
         *_conditions(flt, _dialect(session), steer=_text_steer(plan), plan=plan)), flt)
-    return list(session.execute(stmt).scalars().all())
+    # In chunks: one fetchall of a million rows is a single C call that holds the GIL for
+    # ~0.5 s, freezing the GUI thread while a worker loads the list.
+    found: list[int] = []
+    for chunk in session.execute(stmt.execution_options(yield_per=ID_CHUNK)).scalars().partitions():
+        found.extend(chunk)
+    return found
 
 
 def _row_select() -> AnySelect:
@@ -525,7 +547,7 @@ def find(session: Session, flt: Filter, *, limit: int = DEFAULT_PAGE_SIZE, offse
     dialect = _dialect(session)
     plan = _TextPlan.make(session, flt)
     total: int | None = None
-    if plan is not None and plan.ids == ():
+    if plan is not None and plan.found == 0:
         rows: list[SubmissionRow] = []
         total = 0
     elif plan is not None:
@@ -559,10 +581,11 @@ def _text_page(session: Session, flt: Filter, plan: _TextPlan, *, limit: int, of
             session, flt, NARROW_ROWS))):
         # The other filters pick a short range of a covering index: intersect it with the
         # matches there, which gives the total and, when short, the page.
-        both = list(session.execute(_intersection(flt, plan)).scalars().all())
-        total = len(both)
-        if total <= SORT_MAX:
-            stmt = select(Submission.id).where(Submission.id.in_(both))
+        both = _intersection(flt, plan).subquery()
+        total, both_ids = session.execute(select(func.count(), case(
+            (func.count() <= SORT_MAX, func.json_group_array(both.c.id))))).one()
+        if both_ids is not None:
+            stmt = select(Submission.id).where(Submission.id.in_(search.json_ids(both_ids)))
             return _page_of(session, _ordered(stmt, flt, bare=True), flt, limit=limit,
                             offset=offset, after=after), total
     if flt.sort is Sort.RECEIVED:
@@ -585,9 +608,10 @@ def _ids_by_id(session: Session, flt: Filter, plan: _TextPlan, *, limit: int, of
     sort keys are sorted. With a total and no cursor, one pass gives both."""
     stmt = _ordered(select(Submission.id).where(
         *_conditions(flt, "sqlite", steer=_Steer.BY_ID, plan=plan)), flt, bare=True)
-    if after is None and with_total:
-        every = list(session.execute(stmt).scalars().all())
-        return every[offset:offset + limit], len(every)
+    if after is None and with_total:  # the total rides along on every row of the page
+        rows = session.execute(stmt.add_columns(func.count().over())
+                               .limit(limit).offset(offset)).all()
+        return [r[0] for r in rows], (int(rows[0][1]) if rows else None)
     return _page_of(session, stmt, flt, limit=limit, offset=offset, after=after), None
 
 

@@ -17,7 +17,17 @@ import json
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    TextualSelect,
+    bindparam,
+    column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -71,6 +81,12 @@ _POSTGRES_IDS = ("SELECT submission_id FROM submission_search "
                  "WHERE document @@ to_tsquery('simple', :q)")
 
 
+def json_ids(ids: str) -> TextualSelect:
+    """SQLite: a subquery of the ids in a JSON array (one parameter, however many ids)."""
+    return text("SELECT value FROM json_each(:ids)").bindparams(
+        bindparam("ids", ids, unique=True)).columns(column("id", Integer))
+
+
 def matches(dialect: str, query: str, *, lookup: bool = True,
             ids: str | None = None) -> ColumnElement[bool] | None:
     """A WHERE clause on ``submissions.id`` for free text, or None when the text has no words.
@@ -87,8 +103,7 @@ def matches(dialect: str, query: str, *, lookup: bool = True,
     if expression is None:
         return None
     if ids is not None and dialect == "sqlite":
-        found = text("SELECT value FROM json_each(:known)").bindparams(
-            bindparam("known", ids)).columns(column("id", Integer))
+        found = json_ids(ids)
     else:
         found = text(sql).bindparams(bindparam("q", expression)).columns(column("id", Integer))
     if lookup or dialect != "sqlite":
@@ -153,6 +168,6 @@ def matches_among(query: str, candidates: Select[int]) -> Select[int]:
     FTS5 from being asked once per candidate.)
     """
     expression = fts5_query(query) or '""'
-    return select(_FTS.c.rowid).where(
+    return select(_FTS.c.rowid.label("id")).where(
         text("submissions_fts MATCH :q").bindparams(bindparam("q", expression)),
         unindexed(_FTS.c.rowid).in_(candidates))

@@ -28,7 +28,9 @@ LINE_END = "\r\n"
 
 
 class Writer(Protocol):
-    needs_full_rows: bool
+    """Writes one export: the header, then batch after batch, keeping none of them."""
+
+    needs_full_rows: bool  # True: rows() also wants the batch's query.SubmissionRow objects
 
     def header(self) -> None: ...
 
@@ -36,7 +38,7 @@ class Writer(Protocol):
 
 
 class CsvWriter:
-    """Writes the preset's columns, every cell neutralised as :func:`~leaddesk.export.cells.neutralise` does.
+    """The preset's columns, each cell neutralised as :func:`~leaddesk.export.cells.neutralise` does.
 
     Lines are built here rather than by the csv module: with every cell quoted, RFC 4180 comes
     down to doubling the double quotes, and str.replace does that three times faster than the csv

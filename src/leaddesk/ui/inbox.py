@@ -74,6 +74,8 @@ class InboxPage(QWidget):
         self.list.horizontalHeader().setSortIndicator(len(COLUMNS) - 1, Qt.SortOrder.DescendingOrder)
         self.list.verticalHeader().setVisible(False)
         self.list.verticalHeader().setDefaultSectionSize(26)
+        # Fixed row heights: with a million rows, Qt must not measure each one on a reset.
+        self.list.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.list.setShowGrid(False)
         self.list.setAlternatingRowColors(True)
         self.list.setWordWrap(False)

@@ -73,7 +73,7 @@ class Sidebar(QTreeWidget):
 
     def _entry(self, parent: QTreeWidgetItem, label: str, kind: str, value: object,
                count: int | None = None) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(parent, [label, "" if count is None else str(count)])
+        item = QTreeWidgetItem(parent, [label, "" if count is None else f"{count:,}"])
         item.setData(0, KIND_ROLE, kind)
         item.setData(0, VALUE_ROLE, value)
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -119,7 +119,7 @@ class Sidebar(QTreeWidget):
 
     def set_view_counts(self, counts: Mapping[str, int]) -> None:
         for key, item in self._view_items.items():
-            item.setText(1, str(counts[key]) if key in counts else "")
+            item.setText(1, f"{counts[key]:,}" if key in counts else "")
 
     def set_facets(self, facets: Facets, tag_colours: Mapping[str, str],
                    chosen_topics: tuple[str | None, ...], chosen_tags: tuple[str, ...]) -> None:
