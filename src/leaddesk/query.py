@@ -2,6 +2,10 @@
 
 Everything filters in the database (never in Python), so it scales to a million submissions.
 Rows are frozen dataclasses, safe to hand to another thread after the session is gone.
+
+On SQLite the statements are shaped to get fast plans with or without planner statistics (see
+the sections below); bench/README.md has the figures and bench/verify.py checks that every shape
+answers exactly what plain SQL answers.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ class Sort(enum.StrEnum):
     STATUS = "status"
 
 
-_SORT_COLUMNS = {
+SORT_COLUMNS = {
     Sort.RECEIVED: Submission.received_at,
     Sort.SUBMITTED: Submission.submitted_at,
     Sort.NAME: Submission.visitor_name,
@@ -328,7 +332,7 @@ def _dialect(session: Session) -> str:
 
 
 def _ordered(stmt: AnySelect, flt: Filter, *, bare: bool = False) -> AnySelect:
-    column = _SORT_COLUMNS[flt.sort]
+    column = SORT_COLUMNS[flt.sort]
     if bare:  # sort the few rows found by id rather than walk the sort column's index
         column = _bare(column)
     if flt.descending:

@@ -41,14 +41,6 @@ AnySelect = Select[*tuple[Any, ...]]
 # which runs far less often when fewer rows are alive at once; PostgreSQL's round trips stay few.
 DEFAULT_BATCH = 500
 
-_SORT_COLUMNS = {
-    Sort.RECEIVED: Submission.received_at,
-    Sort.SUBMITTED: Submission.submitted_at,
-    Sort.NAME: Submission.visitor_name,
-    Sort.EMAIL: Submission.visitor_email,
-    Sort.TOPIC: Submission.topic,
-    Sort.STATUS: Submission.status,
-}
 
 
 def _where(session: Session, flt: Filter) -> list[ColumnElement[bool]]:
@@ -73,7 +65,7 @@ def _where(session: Session, flt: Filter) -> list[ColumnElement[bool]]:
 
 
 def _ordered(stmt: AnySelect, flt: Filter) -> AnySelect:
-    column = _SORT_COLUMNS[flt.sort]
+    column = query.SORT_COLUMNS[flt.sort]
     if flt.descending:
         return stmt.order_by(column.desc(), Submission.id.desc())
     return stmt.order_by(column.asc(), Submission.id.asc())
