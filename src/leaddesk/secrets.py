@@ -75,7 +75,7 @@ def set_secret(ref: str, value: str) -> None:
     if not value:
         raise LeadDeskError("an empty password or token cannot be stored")
     _call("store the password", lambda: keyring.set_password(SERVICE, ref, value))
-    log.info("stored a secret in the keyring for %s", ref)
+    log.info("keyring entry written for %s", ref)
 
 
 def get_secret(ref: str) -> str:
