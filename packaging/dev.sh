@@ -17,7 +17,7 @@ QT_RUNTIME="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-re
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
   libdbus-1-3"
 # Real servers the integration tests start on loopback.
-TEST_SERVERS="postgresql dovecot-imapd openssl"
+TEST_SERVERS="postgresql dovecot-imapd openssl gnome-keyring dbus"
 
 say() { printf 'leaddesk-dev: %s\n' "$*" >&2; }
 

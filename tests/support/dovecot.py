@@ -1,6 +1,6 @@
 """A throwaway Dovecot IMAP server on loopback, for the IMAP integration tests.
 
-User ``alice`` / ``secret``; a self-signed certificate valid for 127.0.0.1 and localhost. As root,
+User ``alice`` with ``PASSWORD``; a self-signed certificate valid for 127.0.0.1 and localhost. As root,
 mail is stored as ``nobody`` (Dovecot refuses uid 0 for mail processes) and the directory lives
 under /tmp with o+x on every parent (Dovecot's auth process runs as user ``dovecot``).
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 from tests.support.postgres import free_port
 
 USER = "alice"
-PASSWORD = "secret"
+PASSWORD = "al1ce-Tr0ub4dor-7731"  # distinctive: tests search files for it
 
 CONFIG = """\
 base_dir = {d}/run
