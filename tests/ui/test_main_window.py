@@ -153,3 +153,25 @@ def test_settings_manage_team_members_and_tag_colours(qtbot, window: MainWindow,
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ben", True))
     dialog._add_member()  # a duplicate is refused in one clear line
     assert "Ben" in dialog.members.error.text()
+
+
+def test_add_mailbox_reports_a_refused_connection_and_saves_nothing(qtbot, window: MainWindow,
+                                                                    memory_keyring) -> None:
+    from leaddesk import accounts
+    from tests.support.postgres import free_port
+
+    from leaddesk.ui.mailbox_dialog import MailboxDialog
+    dialog = MailboxDialog(window.db, window.tasks, "tester", window)
+    qtbot.addWidget(dialog)
+    dialog.host.setText("127.0.0.1")
+    dialog.security.setCurrentText("plain")
+    dialog.port.setValue(free_port())
+    dialog.user.setText("alice")
+    dialog.password.setText("pw-that-must-not-leak")
+    dialog._test_and_save()
+    assert "refused the connection" in dialog.status.text()
+    assert "pw-that-must-not-leak" not in dialog.status.text()
+    assert dialog.added is None
+    with window.db.session() as s:
+        assert accounts.list_accounts(s) == []
+    assert memory_keyring.store == {}

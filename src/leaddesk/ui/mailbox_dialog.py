@@ -34,6 +34,7 @@ class MailboxDialog(QDialog):
         self.actor = actor
         self.added: AccountInfo | None = None
         self.setWindowTitle("Add a mailbox")
+        self.setMinimumWidth(460)
         form = QFormLayout(self)
         self.name = QLineEdit("website")
         self.host = QLineEdit()
