@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 
-from leaddesk.db import Database
-from leaddesk.db.models import Tag
 from tests.support.cli import Runner
-from tests.support.factories import BASE_TIME, make_member, make_submission
+from tests.support.factories import seed_small_inbox
 
 JSON_KEYS = {"id", "message_id", "account", "received_at", "submitted_at", "name", "email",
              "phone", "company", "topic", "page_url", "post_title", "status", "is_spam",
@@ -19,20 +16,7 @@ JSON_KEYS = {"id", "message_id", "account", "received_at", "submitted_at", "name
 
 @pytest.fixture
 def url(sqlite_url: str) -> str:
-    db = Database.open(sqlite_url)
-    with db.session() as s:
-        ada = make_member(s, "Ada")
-        first = make_submission(s, visitor_name="Zoë Müller", topic="Patient engagement",
-                                body_text="Please send the white paper.\nThanks!",
-                                fields={"Your Name": "Zoë Müller", "Topic": "Patient engagement"},
-                                raw=b"From: site@example.org\r\n\r\nraw body", received_at=BASE_TIME)
-        first.tags.append(Tag(name="hot", colour="#ff0000"))
-        make_submission(s, visitor_name="Bob Stone", topic="Speakers bureaus", status="open",
-                        assignee_id=ada.id, received_at=BASE_TIME + timedelta(days=1))
-        make_submission(s, visitor_name="Spammy", status="spam",
-                        received_at=BASE_TIME + timedelta(days=2))
-    db.close()
-    return sqlite_url
+    return seed_small_inbox(sqlite_url)
 
 
 def test_list_shows_the_inbox_newest_first(run: Runner, url: str) -> None:

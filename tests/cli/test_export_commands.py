@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from leaddesk.db import Database
-from leaddesk.db.models import Tag
 from tests.support.cli import Runner
-from tests.support.factories import BASE_TIME, make_member, make_submission
+from tests.support.factories import BASE_TIME, make_submission, seed_small_inbox
 
 BOM = b"\xef\xbb\xbf"
 GENERIC = ["id", "message_id", "received_at", "submitted_at", "name", "first_name", "last_name",
@@ -23,19 +22,7 @@ GENERIC = ["id", "message_id", "received_at", "submitted_at", "name", "first_nam
 @pytest.fixture
 def url(db_url: str) -> str:
     """The inbox of tests/cli/test_browse.py, on SQLite and PostgreSQL."""
-    db = Database.open(db_url)
-    with db.session() as s:
-        ada = make_member(s, "Ada")
-        first = make_submission(s, visitor_name="Zoë Müller", topic="Patient engagement",
-                                body_text="Please send the white paper.\nThanks!",
-                                received_at=BASE_TIME)
-        first.tags.append(Tag(name="hot", colour="#ff0000"))
-        make_submission(s, visitor_name="Bob Stone", topic="Speakers bureaus", status="open",
-                        assignee_id=ada.id, received_at=BASE_TIME + timedelta(days=1))
-        make_submission(s, visitor_name="Spammy", status="spam",
-                        received_at=BASE_TIME + timedelta(days=2))
-    db.close()
-    return db_url
+    return seed_small_inbox(db_url)
 
 
 def read(path: Path, *, encoding: str = "utf-8-sig", delimiter: str = ",") -> list[list[str]]:

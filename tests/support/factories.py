@@ -61,3 +61,27 @@ def make_account(session: Session, name: str, kind: str = "imap") -> Account:
     session.add(account)
     session.flush()
     return account
+
+
+def seed_small_inbox(url: str) -> str:
+    """Three submissions the CLI tests share: a tagged new lead with form fields and raw bytes,
+    an open one owned by Ada, and spam. Returns ``url``."""
+    from datetime import timedelta as _td
+
+    from leaddesk.db import Database
+    from leaddesk.db.models import Tag
+
+    db = Database.open(url)
+    with db.session() as s:
+        ada = make_member(s, "Ada")
+        first = make_submission(s, visitor_name="Zoë Müller", topic="Patient engagement",
+                                body_text="Please send the white paper.\nThanks!",
+                                fields={"Your Name": "Zoë Müller", "Topic": "Patient engagement"},
+                                raw=b"From: site@example.org\r\n\r\nraw body", received_at=BASE_TIME)
+        first.tags.append(Tag(name="hot", colour="#ff0000"))
+        make_submission(s, visitor_name="Bob Stone", topic="Speakers bureaus", status="open",
+                        assignee_id=ada.id, received_at=BASE_TIME + _td(days=1))
+        make_submission(s, visitor_name="Spammy", status="spam",
+                        received_at=BASE_TIME + _td(days=2))
+    db.close()
+    return url

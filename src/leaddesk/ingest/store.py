@@ -264,11 +264,6 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
     return result
 
 
-def store_one(session: Session, item: Incoming, account_id: int | None) -> BatchResult:
-    """Store one item in the caller's transaction (dedup first); report what happened."""
-    return store_items(session, [item], account_id)
-
-
 def store_batch(db: Database, items: Sequence[Incoming], *, account_id: int | None,
                 advance: Callable[[Session], Any] | None = None) -> BatchResult:
     """Store a batch and advance the source's sync state in one transaction."""

@@ -307,12 +307,9 @@ class InboxPage(QWidget):
         self.tasks.db(load, show, lambda exc: self.detail.clear())
 
     def refresh(self, ids: Sequence[int] = ()) -> None:
-        """After a change: re-query (the row may leave the view), refresh rows and the detail."""
-        self.model.refresh(ids)
-        current = self._current_id()
-        if current is not None and (not ids or current in ids):
-            self.load_detail(current)
-        self.reload(keep=current)
+        """After a change: re-query, since the row may leave the view. The reload resets the model
+        (dropping every cached page) and reselects the row, which reloads the detail too."""
+        self.reload(keep=self._current_id())
 
     def current_row(self) -> query.SubmissionRow | None:
         index = self.list.currentIndex()

@@ -86,14 +86,6 @@ class SubmissionListModel(QAbstractTableModel):
         self._pages.move_to_end(number)
         return page.get(self._ids[row])
 
-    def refresh(self, submission_ids: Sequence[int] = ()) -> None:
-        """Reload the cached pages holding these ids (all pages when none are given)."""
-        wanted = set(submission_ids)
-        for number in list(self._pages):
-            if not wanted or wanted & set(self._pages[number]):
-                del self._pages[number]
-                self._request(number)
-
     def _request(self, number: int) -> None:
         if number in self._pending:
             return
