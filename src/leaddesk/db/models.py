@@ -158,6 +158,45 @@ class Post(Base):
     etag: Mapped[str | None] = mapped_column(String(255))
     last_modified: Mapped[str | None] = mapped_column(String(64))
     fetch_error: Mapped[str | None] = mapped_column(Text)
+    # Added in revision 0002 (post resolution):
+    kind: Mapped[str | None] = mapped_column(String(16))  # "post" or "page" (WordPress), or None
+    source: Mapped[str | None] = mapped_column(String(16))  # how it was resolved: "rest", "html"
+    wp_id: Mapped[int | None] = mapped_column(Integer)
+    slug: Mapped[str | None] = mapped_column(String(255))
+    modified_at: Mapped[datetime | None]
+    # Failed fetches back off: the attempt count and when the next one may run.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_fetch_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class Site(Base):
+    """An origin (scheme://host[:port]) of the team's own sites: the only hosts posts are fetched from.
+
+    A page URL on any other host is shown but never requested, so a stranger's submission cannot make
+    the app call arbitrary addresses on the team's network.
+    """
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    origin: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TopicMapping(Base):
+    """Maps a post's category or tag to one of the team's topics of interest (editable)."""
+
+    __tablename__ = "topic_mappings"
+    __table_args__ = (
+        CheckConstraint("kind IN ('category', 'tag')", name="kind"),
+        UniqueConstraint("kind", "term"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    term: Mapped[str] = mapped_column(String(255))
+    topic: Mapped[str] = mapped_column(String(255))
 
 
 submission_tags = Table(
@@ -221,6 +260,9 @@ class Submission(Base):
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
     topic: Mapped[str | None] = mapped_column(String(255))
+    # Where the topic came from: "field" (the form), "mapping" (the post's terms), "manual"; None
+    # when there is no topic. Re-deriving after a mapping change touches only "mapping" and None.
+    topic_source: Mapped[str | None] = mapped_column(String(16))
     page_url: Mapped[str | None] = mapped_column(String(2048))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"),
                                                 index=True)
@@ -284,8 +326,40 @@ class Reply(Base):
     error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Added in revision 0002 (replies over SMTP):
+    in_reply_to: Mapped[str | None] = mapped_column(String(998))
+    references: Mapped[str | None] = mapped_column(Text)
+    raw: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))  # the exact bytes sent
+    copied_to_sent_at: Mapped[datetime | None]  # when the copy reached the IMAP Sent folder
+    updated_at: Mapped[datetime | None]
 
     submission: Mapped[Submission] = relationship(back_populates="replies")
+
+
+class ReplyTemplate(Base):
+    """A saved reply; ``{first_name}``, ``{name}``, ``{topic}``, ``{post_title}``, ``{post_url}``,
+    ``{my_name}`` are filled in when it is used."""
+
+    __tablename__ = "reply_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    subject: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Presence(Base):
+    """"Also viewing": a short lease a desktop renews while a message is open (team mode)."""
+
+    __tablename__ = "presence"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class AuditEvent(Base):
