@@ -181,6 +181,9 @@ class Site(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     origin: Mapped[str] = mapped_column(String(255), unique=True)
     name: Mapped[str | None] = mapped_column(String(255))
+    # Where this origin's pages are fetched from when not the origin itself: a staging mirror, or
+    # the demo's loopback server standing in for the real blog. Redirects must stay within it too.
+    fetch_base: Mapped[str | None] = mapped_column(String(255))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('origin', sa.String(length=255), nullable=False),
     sa.Column('name', sa.String(length=255), nullable=True),
+    sa.Column('fetch_base', sa.String(length=255), nullable=True),
     sa.Column('added_at', UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sites')),
     sa.UniqueConstraint('origin', name=op.f('uq_sites_origin'))
