@@ -3,6 +3,7 @@
 #
 #   bash packaging/dev.sh run [ARGS]   install LeadDesk into .venv and launch it (the demo by default)
 #   bash packaging/dev.sh test [ARGS]  install everything the tests need; run ruff, mypy and pytest
+#                                     (all of it, the slow packaging tests that build the bundle too)
 #
 # System packages are installed with apt-get when missing (as root, or through sudo); Python
 # packages go into the virtual environment $LEADDESK_VENV (default: .venv in the checkout).
@@ -18,6 +19,8 @@ QT_RUNTIME="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-re
   libdbus-1-3"
 # Real servers the integration tests start on loopback.
 TEST_SERVERS="postgresql dovecot-imapd openssl gnome-keyring dbus"
+# What the packaging tests build and check installers with (tests/packaging).
+PACKAGING_TOOLS="desktop-file-utils appstream binutils"
 
 say() { printf 'leaddesk-dev: %s\n' "$*" >&2; }
 
@@ -66,9 +69,9 @@ run)
 test)
   shift
   # shellcheck disable=SC2086
-  apt_install $QT_RUNTIME $TEST_SERVERS
+  apt_install $QT_RUNTIME $TEST_SERVERS $PACKAGING_TOOLS
   make_venv
-  "$VENV/bin/python" -m pip install -q -e '.[test]'
+  "$VENV/bin/python" -m pip install -q -e '.[test,package]'
   say "ruff"; "$VENV/bin/ruff" check src tests bench
   say "mypy"; "$VENV/bin/mypy"
   say "pytest"

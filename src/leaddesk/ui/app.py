@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from leaddesk import __version__
@@ -14,6 +16,11 @@ from leaddesk.db import Database
 from leaddesk.ui.icons import app_icon
 from leaddesk.ui.main_window import MainWindow
 from leaddesk.ui.settings import ME, Settings
+
+# Set (to anything) by packaging tests: show the window, wait for the inbox's first page, print one
+# line and exit 0; exit 1 if nothing loads within SMOKE_TIMEOUT_MS. Proves an installed build starts.
+ENV_SMOKE_TEST = "LEADDESK_SMOKE_TEST"
+SMOKE_TIMEOUT_MS = 60_000
 
 
 def application() -> QApplication:
@@ -36,7 +43,28 @@ def run(db: Database, *, title_suffix: str = "") -> int:
     me = settings.get_str(ME) or current_user()
     window = MainWindow(db, me=me, settings=settings, title_suffix=title_suffix)
     window.show()
+    if os.environ.get(ENV_SMOKE_TEST):
+        _quit_when_loaded(app, window)
     # Everything alive now (Qt wrappers, modules) lives for the whole session: keep it out of the
     # cyclic collector's full passes, which otherwise stall list loads at a million rows.
     gc.freeze()
     return int(app.exec())
+
+
+def _quit_when_loaded(app: QApplication, window: MainWindow) -> None:
+    reported: list[str] = []
+
+    def done(code: int, what: str) -> None:
+        if reported:  # later pages load too; only the first answer counts
+            return
+        reported.append(what)
+        if sys.stdout is not None:  # a windowed Windows build has no stdout
+            print(f"leaddesk {__version__} smoke test: {what}", flush=True)
+        app.exit(code)
+
+    def loaded() -> None:
+        done(0, f"window shown, {window.inbox.model.rowCount()} messages listed")
+
+    window.inbox.model.page_loaded.connect(loaded)
+    window.inbox.empty_database.connect(loaded)
+    QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: done(1, "the inbox did not load in time"))
