@@ -776,6 +776,33 @@ def add_note(session: Session, submission_id: int, text: str, *, actor: str,
     return Change(submission_id, NOTE, plan.before, plan.after, versions[submission_id])
 
 
+# ------------------------------------------------------------------ after a lost connection
+
+def was_saved(session: Session, change: Change, *, actor: str) -> bool:
+    """Whether ``change`` (made by ``actor``) is in the database.
+
+    For a retry after the connection dropped during COMMIT, when nobody knows whether the server
+    committed: running the change again would add a second note, or turn a status change into a
+    conflict with oneself (see :mod:`leaddesk.team.resilience`).
+    """
+    if not change.changed:
+        return True
+    if change.action == NOTE:
+        return session.execute(select(Note.id).where(
+            Note.id == change.after.get("note_id"), Note.submission_id == change.submission_id,
+            Note.author == actor)).first() is not None
+    version = session.scalar(select(Submission.version)
+                             .where(Submission.id == change.submission_id))
+    if version is None or version < change.version:
+        return False
+    recent = session.execute(
+        select(AuditEvent.actor, AuditEvent.action, AuditEvent.after)
+        .where(AuditEvent.entity == "submission", AuditEvent.entity_id == change.submission_id)
+        .order_by(AuditEvent.id.desc()).limit(20))
+    return any(who == actor and action == change.action and dict(after or {}) == dict(change.after)
+               for who, action, after in recent)
+
+
 # ------------------------------------------------------------------ undo
 
 def undo(session: Session, change: Change, *, actor: str) -> Change:

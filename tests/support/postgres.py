@@ -64,6 +64,18 @@ class PostgresServer:
         subprocess.run(_as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m",
                                      mode, "-w", "stop"]), check=False, capture_output=True)
 
+    def restart(self) -> None:
+        """Stop (fast: every connection is cut, open transactions roll back) and start again."""
+        self.stop("fast")
+        self.start()
+
+    def database(self, name: str) -> str:
+        """Create database ``name`` on this server; return its URL."""
+        subprocess.run(_as_postgres([str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p",
+                                     str(self.port), "-U", "postgres", name]),
+                       check=True, capture_output=True)
+        return self.url(name)
+
     @classmethod
     def create(cls, bindir: Path) -> PostgresServer:
         root = Path(tempfile.mkdtemp(prefix="leaddesk-pg-", dir="/tmp"))

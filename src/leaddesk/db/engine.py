@@ -16,13 +16,21 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from leaddesk.errors import ConfigError, DatabaseError
+from leaddesk.errors import ConfigError, DatabaseError, DatabaseUnavailableError
 
 SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DBNAME"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# libpq settings for a team's shared server: a dead peer (a cut cable, a sleeping laptop's Wi-Fi)
+# is noticed within ~30 s by TCP keepalives instead of the kernel's two hours, and unacknowledged
+# writes give up after 20 s; either way the pool reconnects and the UI shows "reconnecting".
+PG_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 10, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+    "keepalives_count": 3, "tcp_user_timeout": 20_000, "application_name": "leaddesk",
+}
 
 
 def parse_url(url: str) -> URL:
@@ -109,7 +117,7 @@ def make_engine(url: str) -> Engine:
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
         kwargs["pool_pre_ping"] = True
-        kwargs["connect_args"] = {"connect_timeout": 10}
+        kwargs["connect_args"] = dict(PG_CONNECT_ARGS)
     try:
         engine = create_engine(parsed, **kwargs)
     except (NoSuchModuleError, ImportError) as exc:
@@ -146,13 +154,31 @@ def table_names(engine: Engine) -> set[str]:
     return set(inspect(engine).get_table_names())
 
 
+def is_transient(exc: BaseException) -> bool:
+    """True for a failure that may pass by itself: a lost or refused connection to the server
+    (restart, network cut, failover) or a SQLite database locked by another writer."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if exc.orig is not None and type(exc.orig).__module__.startswith("sqlite3"):
+        # SQLite's OperationalError also means "no such table" or a damaged file: not transient.
+        text = str(exc.orig).lower()
+        return "locked" in text or "busy" in text
+    return True  # psycopg's OperationalError: connection failures, admin shutdown, starting up
+
+
 @contextmanager
 def translate_errors(url: URL | str) -> Iterator[None]:
-    """Turn driver exceptions into :class:`DatabaseError` with a clear message."""
+    """Turn driver exceptions into :class:`DatabaseError` with a clear message
+    (:class:`DatabaseUnavailableError` when retrying may help)."""
     try:
         yield
     except DBAPIError as exc:
-        raise DatabaseError(describe_dbapi_error(exc, url)) from None
+        kind = DatabaseUnavailableError if is_transient(exc) else DatabaseError
+        raise kind(describe_dbapi_error(exc, url)) from None
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -3,6 +3,10 @@
 Operations run in the database worker. On success the window refreshes what changed and remembers
 the change for undo; a conflict (someone else changed the lead) becomes a clear banner and a
 refresh; any other error a banner that says what to do.
+
+A database that drops (a restart, a network cut) does not lose an action: it is retried for a
+while (``reconnecting`` tells the window), without ever applying it twice, and if the database
+stays away the banner says plainly that it was NOT saved (leaddesk.team.resilience).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from leaddesk import triage
 from leaddesk.db import Database
 from leaddesk.errors import ConflictError
+from leaddesk.team.resilience import run_with_retry
 
 from leaddesk.ui.tasks import TaskRunner
 
@@ -35,6 +40,7 @@ class Operations(QObject):
     succeeded = Signal(object)  # Outcome
     conflicted = Signal(str, object)  # message, ids to refresh
     failed = Signal(str)
+    reconnecting = Signal(str)  # the database dropped during an action, which is being retried
 
     def __init__(self, db: Database, tasks: TaskRunner, actor: str,
                  parent: QObject | None = None) -> None:
@@ -49,12 +55,22 @@ class Operations(QObject):
         if not ids:
             return
 
+        def attempt(session: Session) -> Outcome:
+            if len(ids) == 1:
+                return Outcome(label, ids, single(session, ids[0]))
+            bulk(session, ids)
+            return Outcome(label, ids, None)
+
+        def saved(session: Session, outcome: Outcome) -> bool:
+            # Bulk changes skip rows already changed, so running them again is harmless.
+            change = outcome.change
+            return change is not None and triage.was_saved(session, change, actor=self.actor)
+
+        what = f"{label} on #{ids[0]}" if len(ids) == 1 else f"{label} on {len(ids)} messages"
+
         def work() -> Outcome:
-            with self.db.session() as session:
-                if len(ids) == 1:
-                    return Outcome(label, ids, single(session, ids[0]))
-                bulk(session, ids)
-                return Outcome(label, ids, None)
+            return run_with_retry(self.db, attempt, what=what, verify=saved,
+                                  on_retry=lambda n, reason: self.reconnecting.emit(reason))
 
         self.tasks.db(work, self._ok, lambda exc: self._bad(exc, ids))
 

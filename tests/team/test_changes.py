@@ -1,0 +1,182 @@
+"""Change feeds against real databases: a change committed by one desktop reaches another."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from leaddesk import triage
+from leaddesk.db import Database
+from leaddesk.team import presence
+from leaddesk.team.changes import (
+    EVERYTHING,
+    Change,
+    ChangeFeed,
+    FeedLost,
+    FeedState,
+    open_feed,
+    parse_notification,
+)
+from tests.support.factories import make_submission
+
+
+class Collected:
+    def __init__(self) -> None:
+        self.changes: queue.Queue[Change] = queue.Queue()
+        self.states: list[FeedState] = []
+        self.connected = threading.Event()
+
+    def on_changes(self, changes: list[Change]) -> None:
+        for change in changes:
+            self.changes.put(change)
+
+    def on_state(self, state: FeedState, reason: str) -> None:
+        self.states.append(state)
+        if state is FeedState.CONNECTED:
+            self.connected.set()
+
+    def next_matching(self, table: str, timeout: float = 10.0) -> Change:
+        while True:
+            change = self.changes.get(timeout=timeout)
+            if change.table == table:
+                return change
+
+
+@pytest.fixture
+def listening(other: Database) -> Iterator[Collected]:
+    """A feed on the second desktop, running in a thread as the UI runs it."""
+    feed = open_feed(other)
+    assert feed is not None
+    feed.poll_seconds = 0.2
+    collected = Collected()
+    stop = threading.Event()
+    thread = threading.Thread(target=feed.run, args=(collected.on_changes, collected.on_state,
+                                                     stop), daemon=True)
+    thread.start()
+    assert collected.connected.wait(10)
+    yield collected
+    stop.set()
+    thread.join(10)
+    assert not thread.is_alive()
+
+
+def test_a_status_change_reaches_the_other_desktop_with_its_id(
+        db: Database, seeded: int, listening: Collected) -> None:
+    with db.session() as s:
+        triage.set_status(s, seeded, "done", actor="Ada")
+    change = listening.next_matching("submissions")
+    assert change.ids == frozenset({seeded})
+
+
+def test_new_mail_and_tags_are_announced(db: Database, seeded: int,
+                                         listening: Collected) -> None:
+    with db.session() as s:
+        new_id = make_submission(s).id
+    assert new_id in (listening.next_matching("submissions").ids or set())
+    with db.session() as s:
+        triage.add_tag(s, seeded, "hot", actor="Ada")
+    change = listening.next_matching("submissions")
+    assert change.ids == frozenset({seeded})
+
+
+def test_a_rolled_back_change_is_not_announced(db: Database, seeded: int,
+                                               listening: Collected) -> None:
+    def change_then_fail() -> None:
+        with db.session() as s:
+            triage.set_status(s, seeded, "done", actor="Ada")
+            raise RuntimeError("changed my mind")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
+    with db.session() as s:
+        triage.assign(s, seeded, "Bob", actor="Ada")
+    change = listening.next_matching("submissions")
+    assert change.ids == frozenset({seeded})
+    with db.session() as s:  # and the rolled-back status really is not there
+        assert triage._read_one(s, seeded).status == "new"
+    assert listening.changes.empty() or listening.changes.get().table != "submissions"
+
+
+def test_presence_is_announced_when_someone_opens_a_message_not_on_renewal(
+        db: Database, seeded: int, listening: Collected) -> None:
+    with db.session() as s:
+        presence.renew(s, seeded, "desk-a", "Ada")
+    assert listening.next_matching("presence").is_presence_only
+    with db.session() as s:
+        presence.renew(s, seeded, "desk-a", "Ada")
+    with db.session() as s:
+        triage.set_status(s, seeded, "waiting", actor="Ada")
+    # the renewal stayed silent: the next thing heard is the status change
+    assert listening.changes.get(timeout=10).table == "submissions"
+
+
+@pytest.mark.postgres
+def test_more_than_a_hundred_ids_mean_everything(postgres_url: str) -> None:
+    db = Database.open(postgres_url)
+    try:
+        feed = open_feed(db)
+        assert feed is not None
+        feed.open()
+        try:
+            with db.session() as s:
+                ids = [make_submission(s).id for _ in range(120)]
+                triage.bulk_set_status(s, ids, "done", actor="Ada")
+            changes = feed.poll(5)
+            assert any(c.table == "submissions" and c.ids is None for c in changes)
+        finally:
+            feed.close()
+    finally:
+        db.close()
+
+
+def test_parse_notification_treats_garbage_as_everything() -> None:
+    assert parse_notification("not json") == EVERYTHING
+    assert parse_notification('{"table": "tags", "op": "DELETE", "ids": [3]}') == Change(
+        "tags", frozenset({3}), "DELETE")
+
+
+class _Flaky(ChangeFeed):
+    """Fails to connect twice, then delivers one change and drops the connection once."""
+
+    backoff_seconds = (0.01,)
+
+    def __init__(self) -> None:
+        self.opens = 0
+        self.polls = 0
+
+    def open(self) -> None:
+        self.opens += 1
+        if self.opens <= 2:
+            raise FeedLost("refused")
+
+    def poll(self, timeout: float) -> list[Change]:
+        self.polls += 1
+        if self.polls == 1:
+            return [Change("submissions", frozenset({1}))]
+        if self.polls == 2:
+            raise FeedLost("server closed the connection")
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+def test_run_reconnects_and_asks_for_a_full_refresh_after_a_gap() -> None:
+    feed = _Flaky()
+    collected = Collected()
+    stop = threading.Event()
+    original = collected.on_changes
+
+    def on_changes(changes: list[Change]) -> None:
+        original(changes)
+        if EVERYTHING in changes:
+            stop.set()
+
+    feed.run(on_changes, collected.on_state, stop)
+    assert collected.states == [FeedState.RECONNECTING, FeedState.RECONNECTING,
+                                FeedState.CONNECTED, FeedState.RECONNECTING, FeedState.CONNECTED]
+    got = [collected.changes.get_nowait() for _ in range(2)]
+    assert got == [Change("submissions", frozenset({1})), EVERYTHING]

@@ -1,0 +1,163 @@
+"""The headless sync worker against real Dovecot and PostgreSQL/SQLite: one worker per account,
+IDLE and interval modes, structured logs, a database restart survived."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import func, select
+
+from leaddesk import accounts, secrets
+from leaddesk.accounts import AccountInfo
+from leaddesk.db import Database
+from leaddesk.db.models import Submission
+from leaddesk.ingest.locks import SyncInProgressError, held_locks
+from leaddesk.ingest.store import BatchResult
+from leaddesk.progress import CancelToken
+from leaddesk.team.worker import WorkerOptions, run_worker, worker_logging
+from tests.ingest.conftest import AccountFactory, Mailbox
+from tests.support.dovecot import PASSWORD, USER
+from tests.support.keyrings import MemoryKeyring
+from tests.support.mail import notification
+from tests.support.postgres import PostgresServer
+
+
+def _count(db: Database) -> int:
+    with db.session() as s:
+        return int(s.execute(select(func.count()).select_from(Submission)).scalar_one())
+
+
+def _until(check: Callable[[], bool], seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@dataclass
+class Running:
+    cancel: CancelToken
+    thread: threading.Thread
+    results: list[BatchResult] = field(default_factory=list)
+    errors: list[BaseException] = field(default_factory=list)
+
+    def stop(self) -> None:
+        self.cancel.cancel()
+        self.thread.join(20)
+        assert not self.thread.is_alive(), "the worker stops promptly when asked"
+
+
+@pytest.fixture
+def start_worker() -> Iterator[Callable[..., Running]]:
+    started: list[Running] = []
+
+    def start(db: Database, account: AccountInfo, **options: object) -> Running:
+        running = Running(CancelToken(), threading.Thread())
+
+        def target() -> None:
+            try:
+                run_worker(db, account, lambda: PASSWORD, cancel=running.cancel,
+                           options=WorkerOptions(**options),  # type: ignore[arg-type]
+                           on_result=lambda a, r: running.results.append(r))
+            except BaseException as exc:  # handed to the test
+                running.errors.append(exc)
+
+        running.thread = threading.Thread(target=target, daemon=True)
+        running.thread.start()
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.cancel.cancel()
+        running.thread.join(20)
+
+
+def test_two_workers_on_one_account_one_wins(db: Database, other: Database,
+                                             imap_account: AccountFactory,
+                                             start_worker: Callable[..., Running]) -> None:
+    account = imap_account()
+    first = start_worker(db, account, interval=1.0)
+    assert _until(lambda: bool(first.results)), first.errors
+    assert [h.account_id for h in held_locks(other, [account.id])] == [account.id]
+    second = start_worker(other, account, interval=1.0)
+    second.thread.join(20)
+    assert len(second.errors) == 1
+    assert isinstance(second.errors[0], SyncInProgressError)
+    assert "already running" in str(second.errors[0])
+    assert first.thread.is_alive()
+    assert not first.errors
+    first.stop()
+    assert held_locks(other, [account.id]) == []
+
+
+def test_idle_worker_stores_new_mail_and_logs_json(db: Database, mailbox: Mailbox,
+                                                   imap_account: AccountFactory,
+                                                   start_worker: Callable[..., Running]) -> None:
+    account = imap_account()
+    stream = io.StringIO()
+    with worker_logging("json", stream):
+        running = start_worker(db, account, idle_check_seconds=0.2)
+        assert _until(lambda: bool(running.results)), running.errors
+        mailbox.append(notification(1), notification(2))
+        assert _until(lambda: _count(db) == 2)
+        running.stop()
+    events = [json.loads(line) for line in stream.getvalue().splitlines()]
+    names = [e["event"] for e in events]
+    assert names[0] == "worker.start"
+    assert names[-1] == "worker.stop"
+    assert "lock.acquired" in names
+    synced = [e for e in events if e["event"] == "sync.done"]
+    assert sum(e["added"] for e in synced) == 2
+    assert all(e["account"] == "site" and e["level"] == "info" for e in synced)
+    assert PASSWORD not in stream.getvalue()
+
+
+def test_cli_second_worker_exits_with_one_clear_line(db_url: str, db: Database, run: object,
+                                                     imap_account: AccountFactory,
+                                                     start_worker: Callable[..., Running]
+                                                     ) -> None:
+    account = imap_account()
+    first = start_worker(db, account, interval=1.0)
+    assert _until(lambda: bool(first.results)), first.errors
+    result = run("--db", db_url, "sync", "--interval", "1")  # type: ignore[operator]
+    assert result.code == 1
+    assert "a sync of site is already running" in result.err
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.postgres
+def test_worker_survives_a_database_restart(restartable_pg: PostgresServer,
+                                            restartable_db: Database, mailbox: Mailbox,
+                                            memory_keyring: MemoryKeyring,
+                                            start_worker: Callable[..., Running]) -> None:
+    db = restartable_db
+    server = mailbox.server
+    name = f"site-{uuid.uuid4().hex[:6]}"
+    with db.session() as session:
+        account = accounts.add_account(session, name, "imap", {
+            "host": "127.0.0.1", "port": server.ssl_port, "security": "ssl", "user": USER,
+            "folder": mailbox.folder, "ca_file": str(server.cert), "since": None}, actor="t")
+    secrets.set_secret(secrets.secret_ref(name), PASSWORD)
+    stream = io.StringIO()
+    with worker_logging("json", stream):
+        running = start_worker(db, account, interval=1.0, db_backoff=(0.5,))
+        assert _until(lambda: bool(running.results)), running.errors
+        restartable_pg.restart()
+        mailbox.append(notification(1))
+        assert _until(lambda: _count(db) == 1, 40), (stream.getvalue(), running.errors)
+        assert _until(lambda: bool(held_locks(db, [account.id])))  # it holds the lock again
+        running.stop()
+    assert not running.errors
+    events = [json.loads(line)["event"] for line in stream.getvalue().splitlines()]
+    assert {"lock.lost", "db.unreachable"} & set(events)
+    assert events.count("lock.acquired") >= 2
