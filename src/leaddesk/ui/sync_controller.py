@@ -14,7 +14,8 @@ from PySide6.QtCore import QObject, Signal
 from leaddesk import accounts, secrets
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
-from leaddesk.ingest import imap
+from leaddesk.ingest import api, imap
+from leaddesk.ingest.store import BatchResult
 from leaddesk.progress import CancelToken
 
 from leaddesk.ui.tasks import TaskRunner
@@ -92,15 +93,20 @@ class SyncController(QObject):
     def _sync_all(self, token: CancelToken) -> SyncOutcome:
         outcome = SyncOutcome()
         with self.db.session() as session:
-            targets = [a for a in accounts.list_accounts(session, "imap") if a.enabled]
+            targets = [a for a in accounts.list_accounts(session)
+                       if a.enabled and a.kind in ("imap", "api")]
         outcome.accounts = len(targets)
         for account in targets:
             if token.cancelled:
                 break
             try:
-                password = secrets.get_secret(account.secret_ref or secrets.secret_ref(account.name))
-                result = imap.sync_account(self.db, account, password, reporter=self.reporter,
-                                           cancel=token)
+                secret = secrets.get_secret(account.secret_ref or secrets.secret_ref(account.name))
+                if account.kind == "api":
+                    result: BatchResult = api.sync_api_account(
+                        self.db, account, secret, reporter=self.reporter, cancel=token)
+                else:
+                    result = imap.sync_account(self.db, account, secret, reporter=self.reporter,
+                                               cancel=token)
                 outcome.added += result.added
                 outcome.added_ids.extend(result.added_ids)
             except LeadDeskError as exc:

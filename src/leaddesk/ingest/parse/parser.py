@@ -79,7 +79,7 @@ def _field_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return fields
 
 
-def _clip(value: str | None, column: str, problems: list[str]) -> str | None:
+def clip_to_column(value: str | None, column: str, problems: list[str]) -> str | None:
     if value is None:
         return None
     value = one_line(value)
@@ -109,7 +109,7 @@ def _parse(raw: bytes, site_addresses: Collection[str]) -> SubmissionDraft:
     message_id_header = mail.header("message-id")
     date_header = mail.header("date")
     common: _Common = {
-        "message_id": _clip(headers.message_id(message_id_header) if message_id_header else None,
+        "message_id": clip_to_column(headers.message_id(message_id_header) if message_id_header else None,
                             "message_id", problems),
         "subject": readable.subject or None,
         "sent_at": headers.date_value(date_header) if date_header else None,
@@ -149,12 +149,12 @@ def _parse(raw: bytes, site_addresses: Collection[str]) -> SubmissionDraft:
         submitted_at=_when(canonical.get("submitted_at"), extracted.submitted_at),
         body_text=tidy_block(message) if message else readable.text,
         fields=fields,
-        visitor_name=_clip(name, "visitor_name", problems),
-        visitor_email=_clip(email, "visitor_email", problems),
-        visitor_phone=_clip(canonical.get("phone"), "visitor_phone", problems),
-        visitor_company=_clip(canonical.get("company"), "visitor_company", problems),
-        topic=_clip(canonical.get("topic") or extracted.topic, "topic", problems),
-        page_url=_clip(page, "page_url", problems),
+        visitor_name=clip_to_column(name, "visitor_name", problems),
+        visitor_email=clip_to_column(email, "visitor_email", problems),
+        visitor_phone=clip_to_column(canonical.get("phone"), "visitor_phone", problems),
+        visitor_company=clip_to_column(canonical.get("company"), "visitor_company", problems),
+        topic=clip_to_column(canonical.get("topic") or extracted.topic, "topic", problems),
+        page_url=clip_to_column(page, "page_url", problems),
         post_title=one_line(canonical.get("post_title") or extracted.post_title or "") or None,
         plugin=extracted.plugin,
         is_submission=True,

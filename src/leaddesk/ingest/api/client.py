@@ -1,0 +1,267 @@
+"""HTTP for the form-backend sources: httpx with timeouts, retries and errors that never show a token.
+
+429 (with its Retry-After) and 5xx answers, timeouts and cut connections are retried with a capped,
+jittered exponential backoff; the waits poll the cancel token, so Cancel and Ctrl-C stop a sync
+within a tenth of a second. DNS failures, refused connections and TLS errors are not retried: they
+do not heal in seconds, and the user wants the cause at once. Every message is built here from the
+host and the path only (httpx's own messages carry the whole URL, query and all, and an API key may
+travel in the query) and is scrubbed of the token besides.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import socket
+import ssl
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from leaddesk import __version__
+from leaddesk.ingest.api.errors import (
+    ApiAuthError,
+    ApiConnectionError,
+    ApiError,
+    ApiNotFoundError,
+    ApiRateLimitError,
+    PageError,
+)
+from leaddesk.progress import CancelToken
+
+log = logging.getLogger(__name__)
+# httpx logs every request with its whole URL at INFO, query included, and an API key may travel in
+# the query: its loggers are held at WARNING, and this module logs the URL without the query itself.
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+USER_AGENT = f"LeadDesk/{__version__} (form submissions sync)"
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+MAX_ATTEMPTS = 5
+BACKOFF_BASE_SECONDS = 1.0
+BACKOFF_CAP_SECONDS = 30.0
+# A Retry-After longer than this is reported rather than waited for: a sync should not hang for an
+# hour on a quota; the next run picks up where this one stopped.
+RETRY_AFTER_CAP_SECONDS = 120.0
+AUTH_KINDS = ("bearer", "basic", "header", "query", "none")
+
+
+@dataclass(frozen=True)
+class Auth:
+    """How the token travels: ``bearer``, ``basic`` (user name + token as password, or a token
+    written ``user:password``), an API-key ``header`` or ``query`` parameter named ``name``, or
+    ``none``."""
+
+    kind: str
+    token: str
+    name: str | None = None
+    username: str | None = None
+
+    def basic_pair(self) -> tuple[str, str]:
+        if self.username is not None:
+            return self.username, self.token
+        user, sep, password = self.token.partition(":")
+        return (user, password) if sep else ("", self.token)
+
+    def secrets(self) -> list[str]:
+        """Every string that must never appear in a message (the token and its basic-auth parts)."""
+        parts = [self.token, *self.basic_pair()] if self.kind == "basic" else [self.token]
+        return [p for p in parts if len(p) >= 4]
+
+
+def where(url: str | httpx.URL) -> str:
+    """Scheme, host and path of a URL: never its query or user info."""
+    parts = urlsplit(str(url))
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return f"{parts.scheme}://{host}{parts.path}"
+
+
+def _host(url: str | httpx.URL) -> str:
+    parts = urlsplit(str(url))
+    return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in found:
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
+
+
+class ApiClient:
+    """One sync's HTTP session with one service. ``what`` names it in messages ("the Netlify API")."""
+
+    def __init__(self, auth: Auth, *, what: str, account: str, cancel: CancelToken | None = None,
+                 timeout: httpx.Timeout | float | None = None, max_attempts: int | None = None,
+                 backoff_base: float | None = None, backoff_cap: float | None = None,
+                 verify: ssl.SSLContext | str | bool = True) -> None:
+        # Defaults are read at call time, so that a test or tool can tune the module's constants.
+        self.auth = auth
+        self.what = what
+        self.account = account
+        self.cancel = cancel or CancelToken()
+        self.max_attempts = max(1, max_attempts if max_attempts is not None else MAX_ATTEMPTS)
+        self.backoff_base: float = backoff_base if backoff_base is not None else BACKOFF_BASE_SECONDS
+        self.backoff_cap: float = backoff_cap if backoff_cap is not None else BACKOFF_CAP_SECONDS
+        self.retries = 0  # how many requests were repeated (429, 5xx, timeouts, cut connections)
+        self.requests = 0
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if auth.kind == "bearer":
+            headers["Authorization"] = f"Bearer {auth.token}"
+        elif auth.kind == "header":
+            headers[auth.name or "X-API-Key"] = auth.token
+        basic = httpx.BasicAuth(*auth.basic_pair()) if auth.kind == "basic" else None
+        self._http = httpx.Client(timeout=timeout if timeout is not None else TIMEOUT,
+                                  headers=headers, auth=basic, verify=verify, follow_redirects=True)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ requests
+    def get(self, url: str, params: Mapping[str, Any] | None = None) -> httpx.Response:
+        """GET with retries; a 2xx response, or an :class:`ApiError` with one clear line."""
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        if self.auth.kind == "query":
+            query[self.auth.name or "api_key"] = self.auth.token
+        for attempt in range(1, self.max_attempts + 1):
+            self.cancel.raise_if_cancelled()
+            self.requests += 1
+            try:
+                response = self._http.get(url, params=query)
+            except httpx.HTTPError as exc:
+                error = self._transport_error(exc, url)
+                if not isinstance(exc, self._RETRYABLE) or attempt == self.max_attempts:
+                    raise error from None
+                self._wait(self._backoff(attempt), f"{error}", attempt)
+                continue
+            log.info("GET %s -> %s", where(response.url), response.status_code)
+            status = response.status_code
+            if status == 429 or status >= 500:
+                delay = retry_after_seconds(response.headers.get("Retry-After"))
+                if status == 429 and delay is not None and delay > RETRY_AFTER_CAP_SECONDS:
+                    raise self._scrub(ApiRateLimitError(
+                        f"{self.what} ({_host(url)}) limits the request rate and asks to wait "
+                        f"{delay / 60:.0f} min; everything fetched so far was kept, sync again later"))
+                if attempt == self.max_attempts:
+                    raise self._scrub(ApiError(
+                        f"{self.what} ({_host(url)}) answered HTTP {status} {attempt} times in a row; "
+                        f"everything fetched so far was kept, sync again later"))
+                self._wait(delay if delay is not None else self._backoff(attempt),
+                           f"HTTP {status} from {_host(url)}", attempt)
+                continue
+            if status >= 400:
+                raise self._status_error(response, url)
+            return response
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> tuple[Any, httpx.Response]:
+        """The decoded JSON body and the response; a body that is not JSON raises PageError."""
+        response = self.get(url, params)
+        try:
+            return response.json(), response
+        except ValueError:
+            kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+            raise self._scrub(PageError(
+                f"{self.what} sent a page that is not valid JSON ({kind}, {len(response.content)} "
+                f"bytes) from {where(url)}")) from None
+
+    # ------------------------------------------------------------------ retries
+    _RETRYABLE = (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError,
+                  httpx.WriteError, httpx.CloseError)
+
+    def _backoff(self, attempt: int) -> float:
+        # Full jitter between half and the whole step: clients that failed together spread out.
+        step = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        return float(step * random.uniform(0.5, 1.0))
+
+    def _wait(self, seconds: float, why: str, attempt: int) -> None:
+        self.retries += 1
+        log.warning("%s: %s; retrying in %.1f s (attempt %d of %d)", self.account, why, seconds,
+                    attempt + 1, self.max_attempts)
+        deadline = time.monotonic() + seconds
+        while True:
+            self.cancel.raise_if_cancelled()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(0.1, left))
+
+    # ------------------------------------------------------------------ messages
+    def _scrub(self, error: ApiError) -> ApiError:
+        text = str(error)
+        for secret in self.auth.secrets():
+            text = text.replace(secret, "•••")
+        error.args = (text,)
+        return error
+
+    def _transport_error(self, exc: httpx.HTTPError, url: str) -> ApiError:
+        host = _host(url)
+        chain = _chain(exc)
+        text = " ".join(str(e) for e in chain).lower()
+        if any(isinstance(e, socket.gaierror) for e in chain) or "name or service not known" in text \
+                or "nodename nor servname" in text or "getaddrinfo" in text:
+            message = (f"cannot find the host {urlsplit(url).hostname} of {self.what} (DNS lookup "
+                       f"failed); check the base URL and the network")
+        elif any(isinstance(e, ConnectionRefusedError) for e in chain) or "connection refused" in text:
+            message = (f"{self.what} at {host} refused the connection; check the base URL and that "
+                       f"the server is running")
+        elif cert := next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None):
+            message = (f"the certificate of {host} is not trusted ({cert.verify_message}); check the "
+                       f"base URL")
+        elif any(isinstance(e, ssl.SSLError) for e in chain) or "ssl" in text:
+            message = f"TLS with {host} failed; check that the base URL's scheme (https/http) is right"
+        elif isinstance(exc, httpx.TimeoutException):
+            message = (f"{self.what} at {host} did not answer in time; everything fetched so far was "
+                       f"kept, sync again later")
+        else:
+            message = (f"the connection to {self.what} at {host} was lost ({type(exc).__name__}); "
+                       f"everything fetched so far was kept, sync again")
+        return self._scrub(ApiConnectionError(message))
+
+    def _status_error(self, response: httpx.Response, url: str) -> ApiError:
+        status = response.status_code
+        host = _host(url)
+        if status in (401, 403):
+            return self._scrub(ApiAuthError(
+                f"{self.what} ({host}) rejected the token (HTTP {status} {response.reason_phrase}); "
+                f"it may be wrong, expired or lack read access: give a new one with "
+                f"`leaddesk accounts edit {self.account} --token-stdin`"))
+        if status == 404:
+            return self._scrub(ApiNotFoundError(
+                f"{self.what} ({host}) has nothing at {urlsplit(url).path} (HTTP 404): check the form "
+                f"or site id and the base URL"))
+        detail = " ".join(response.text[:200].split()) if response.text else response.reason_phrase
+        return self._scrub(ApiError(f"{self.what} ({host}) refused the request (HTTP {status}: "
+                                    f"{detail})"))
