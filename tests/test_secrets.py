@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import keyring
 import keyring.backends.fail
+import keyring.backends.null
 import pytest
 from keyring.backend import KeyringBackend
+from keyrings.alt.file import PlaintextKeyring
 
 from leaddesk import secrets
 from leaddesk.db import Database
@@ -27,7 +30,10 @@ class HangingKeyring(KeyringBackend):
     """A Secret Service stuck on an unlock prompt nobody can see."""
 
     priority = 1
-    release = threading.Event()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()  # set at the end of the test, so the thread can end
 
     def get_password(self, service: str, username: str) -> str | None:
         self.release.wait(30)
@@ -38,6 +44,17 @@ class HangingKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.release.wait(30)
+
+
+@contextlib.contextmanager
+def using_keyring(backend: KeyringBackend) -> Iterator[KeyringBackend]:
+    """Make ``backend`` the keyring for the block, then put the previous one back."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
 
 
 def every_file_under(*roots: Path) -> Iterator[Path]:
@@ -80,27 +97,73 @@ def test_wrong_password_error_does_not_echo_it(sqlite_url: str,
 
 
 def test_no_keyring_is_a_clear_message_naming_the_fix() -> None:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())
-    try:
+    with using_keyring(keyring.backends.fail.Keyring()):
         with pytest.raises(KeyringUnavailableError, match="GNOME Keyring or KWallet"):
             secrets.set_secret("account:site", PASSWORD)
         with pytest.raises(KeyringUnavailableError, match="no keyring is available"):
             secrets.get_secret("account:site")
-    finally:
-        keyring.set_keyring(previous)
 
 
 def test_a_hanging_keyring_times_out_instead_of_freezing(monkeypatch: pytest.MonkeyPatch) -> None:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(HangingKeyring())
     monkeypatch.setattr(secrets, "TIMEOUT_SECONDS", 0.2)
+    backend = HangingKeyring()
     try:
-        with pytest.raises(KeyringUnavailableError, match="did not answer"):
+        with using_keyring(backend), pytest.raises(KeyringUnavailableError, match="did not answer"):
             secrets.get_secret("account:site")
     finally:
-        HangingKeyring.release.set()
-        keyring.set_keyring(previous)
+        backend.release.set()
+
+
+def plaintext(tmp_path: Path) -> PlaintextKeyring:
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring_pass.cfg")
+    return backend
+
+
+def test_a_plain_text_keyring_is_refused_unless_chosen(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    backend = plaintext(tmp_path)
+    with using_keyring(backend):
+        with pytest.raises(KeyringUnavailableError, match="plain text or not at all"):
+            secrets.set_secret("account:site", PASSWORD)
+        assert not Path(backend.file_path).exists()
+        # Chosen explicitly (a headless server), it is the user's call.
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+        secrets.set_secret("account:site", PASSWORD)
+        assert secrets.get_secret("account:site") == PASSWORD
+
+
+def test_the_null_keyring_would_lose_the_secret_and_is_refused() -> None:
+    with using_keyring(keyring.backends.null.Keyring()), pytest.raises(
+            KeyringUnavailableError, match="GNOME Keyring"):
+        secrets.set_secret("account:site", PASSWORD)
+
+
+def test_a_chainer_writing_to_plain_text_is_refused(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    class Chained(KeyringBackend):
+        """Like keyring's ChainerBackend: writes go to the first of ``backends``."""
+
+        priority = 1
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.backends = [plaintext(tmp_path), MemoryKeyring()]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.backends[0].set_password(service, username, password)
+
+        def delete_password(self, service: str, username: str) -> None:
+            pass
+
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    with using_keyring(Chained()), pytest.raises(KeyringUnavailableError, match="plain text"):
+        secrets.set_secret("account:site", PASSWORD)
+    assert not (tmp_path / "keyring_pass.cfg").exists()
 
 
 def test_a_missing_secret_says_how_to_set_it(memory_keyring: MemoryKeyring) -> None:

@@ -3,12 +3,18 @@
 The database and config files hold only a reference (``secret_ref``). Every keyring call runs with
 a timeout, because a locked Secret Service with a display can block forever on an invisible
 unlock prompt. No secret value ever appears in an exception message or a log line.
+
+A keyring that would keep the secret in plain text (keyrings.alt's file backend, which the keyring
+library picks silently on a box without a Secret Service) or throw it away (the null backend) is
+refused with the same message as no keyring at all, unless the user chose it explicitly with
+``PYTHON_KEYRING_BACKEND``: there is never a silent plain-text fallback.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -36,9 +42,30 @@ class SecretMissingError(LeadDeskError):
     """Raised when the keyring holds no secret for an account (never stored, or deleted)."""
 
 
+# Backends that store secrets unencrypted in a file, or not at all.
+NOT_SAFE = frozenset({"keyrings.alt.file.PlaintextKeyring", "keyring.backends.null.Keyring"})
+
+
 def secret_ref(account_name: str) -> str:
     """The keyring username under which an account's secret is stored (service ``LeadDesk``)."""
     return f"account:{account_name}"
+
+
+def _qualified(backend: object) -> str:
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+
+def _refuse_unsafe_backend(what: str) -> None:
+    """Raise unless the keyring that would receive the secret keeps it safe (or was chosen)."""
+    backend = keyring.get_keyring()
+    # The chainer writes to the first of its backends (highest priority first).
+    chained = getattr(backend, "backends", None)
+    writer = chained[0] if isinstance(chained, list) and chained else backend
+    name = _qualified(writer)
+    if name in NOT_SAFE and os.environ.get("PYTHON_KEYRING_BACKEND") != name:
+        raise KeyringUnavailableError(
+            f"no secure keyring is available to {what} (only {name}, which keeps passwords in "
+            f"plain text or not at all); {FIX_HINT}")
 
 
 def _call(what: str, function: Callable[[], _T]) -> _T:
@@ -46,6 +73,8 @@ def _call(what: str, function: Callable[[], _T]) -> _T:
 
     def run() -> None:
         try:
+            # Backend discovery talks to D-Bus too: it runs under the same timeout.
+            _refuse_unsafe_backend(what)
             outcome["value"] = function()
         except BaseException as exc:  # handed back to the caller's thread below
             outcome["error"] = exc

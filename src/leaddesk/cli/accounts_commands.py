@@ -1,19 +1,25 @@
-"""`leaddesk accounts …`: adding and listing sources; secrets go to the keyring only."""
+"""`leaddesk accounts …`: add, edit, remove, list and test sources and SMTP identities.
+
+Secrets are read from standard input (``--password-stdin`` / ``--token-stdin``) and go to the
+keyring only; the database keeps a reference. No command prints a secret.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
-from leaddesk import accounts, secrets
-from leaddesk.cli import output
+from leaddesk import accounts, connection, secrets
+from leaddesk.cli import api_commands, output
 from leaddesk.cli.context import Context
-from leaddesk.cli.later import not_yet
 from leaddesk.cli.options import parse_when
-from leaddesk.errors import ValidationError
+from leaddesk.errors import LeadDeskError, ValidationError
+
+Parser = argparse.ArgumentParser
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[Parser]) -> None:
     p = sub.add_parser("accounts", help="mailboxes, form APIs and SMTP identities")
     p.set_defaults(handler=run_list, json=False)
     acc = p.add_subparsers(dest="accounts_command", metavar="COMMAND")
@@ -26,27 +32,84 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     kinds = add.add_subparsers(dest="kind", metavar="KIND", required=True)
     imap = kinds.add_parser("imap", help="an IMAP mailbox that receives the form notifications")
     imap.add_argument("name", metavar="NAME")
-    imap.add_argument("--host", required=True)
-    imap.add_argument("--port", type=int, help="default: 993 for ssl, 143 otherwise")
-    imap.add_argument("--user", required=True)
-    imap.add_argument("--security", choices=accounts.SECURITY_MODES, default="ssl",
-                      help="ssl (default), starttls, or plain (only to localhost)")
-    imap.add_argument("--ca-file", help="CA certificate that signed the server's certificate")
-    imap.add_argument("--folder", default="INBOX", help="folder to read (default INBOX)")
-    imap.add_argument("--since", metavar="DATE", help="first sync: only mail since DATE")
-    imap.add_argument("--password-stdin", action="store_true",
-                      help="read the password from standard input (it goes to the keyring)")
+    _server_options(imap, "imap", required=True)
+    _imap_options(imap)
+    _secret_option(imap, "password")
     imap.set_defaults(handler=run_add_imap)
-    for kind in ("api", "smtp"):
-        later = kinds.add_parser(kind, help=f"a {kind} account (coming soon)")
-        later.add_argument("rest", nargs=argparse.REMAINDER)
-        later.set_defaults(handler=not_yet(f"adding {kind} accounts"))
 
-    for name, feature in (("edit", "editing accounts"), ("remove", "removing accounts"),
-                          ("test", "testing connections")):
-        later = acc.add_parser(name, help=f"{feature} (coming soon)")
-        later.add_argument("rest", nargs=argparse.REMAINDER)
-        later.set_defaults(handler=not_yet(feature))
+    smtp = kinds.add_parser("smtp", help="an SMTP identity that sends replies")
+    smtp.add_argument("name", metavar="NAME")
+    _server_options(smtp, "smtp", required=True)
+    _smtp_options(smtp)
+    _secret_option(smtp, "password")
+    smtp.set_defaults(handler=run_add_smtp)
+
+    # API sources (form backends): issue #8's parser lives with its commands.
+    api_commands.add_api_parser(kinds)
+
+    edit = acc.add_parser("edit", help="change an account's settings or secret")
+    edit.add_argument("name", metavar="NAME")
+    _server_options(edit, None, required=False)
+    _imap_options(edit)
+    _smtp_options(edit)
+    edit.add_argument("--base-url", help="API: the form backend's base URL")
+    edit.add_argument("--form", help="API: the form (site or form id) to read")
+    state = edit.add_mutually_exclusive_group()
+    state.add_argument("--enable", dest="enabled", action="store_const", const=True)
+    state.add_argument("--disable", dest="enabled", action="store_const", const=False,
+                       help="a disabled source is not synced; a disabled identity is not offered")
+    secret = edit.add_mutually_exclusive_group()
+    secret.add_argument("--password-stdin", action="store_true",
+                        help="read a new password from standard input (it goes to the keyring)")
+    secret.add_argument("--token-stdin", action="store_true",
+                        help="read a new API token from standard input (it goes to the keyring)")
+    edit.set_defaults(handler=run_edit)
+
+    remove = acc.add_parser("remove", help="remove an account and its keyring entry "
+                                           "(its messages stay)")
+    remove.add_argument("name", metavar="NAME")
+    remove.set_defaults(handler=run_remove)
+
+    test = acc.add_parser("test", help="log in with the stored secret and report what failed")
+    test.add_argument("name", metavar="NAME")
+    test.add_argument("--json", action="store_true", help="one JSON object: name, ok, message")
+    test.set_defaults(handler=run_test)
+
+
+def _server_options(p: Parser, kind: str | None, *, required: bool) -> None:
+    p.add_argument("--host", required=required)
+    ports = {"imap": "993 for ssl, 143 otherwise", "smtp": "465 for ssl, 587 for starttls"}
+    p.add_argument("--port", type=int, help=f"default: {ports.get(kind or '', 'per security')}")
+    p.add_argument("--user", required=required and kind == "imap",
+                   help="login name" + (" (default: the From address)" if kind == "smtp" else ""))
+    p.add_argument("--security", choices=accounts.SECURITY_MODES,
+                   default="ssl" if required else None,
+                   help="ssl (default), starttls, or plain (only to localhost)")
+    p.add_argument("--ca-file", help="CA certificate that signed the server's certificate "
+                                     "(`none` clears it)")
+
+
+def _imap_options(p: Parser) -> None:
+    p.add_argument("--folder", help="IMAP: folder to read (default INBOX)")
+    p.add_argument("--since", metavar="DATE", help="IMAP, first sync: only mail since DATE")
+
+
+def _smtp_options(p: Parser) -> None:
+    p.add_argument("--from", dest="from_address", metavar="ADDRESS",
+                   help="SMTP: the From address of replies (default: the user, if an address)")
+    p.add_argument("--from-name", metavar="NAME", help="SMTP: the name shown beside it")
+    p.add_argument("--sent-copy", metavar="IMAP_ACCOUNT",
+                   help="SMTP: keep a copy of each reply in this IMAP account's Sent folder "
+                        "(`none` for no copy)")
+    p.add_argument("--sent-folder", metavar="FOLDER",
+                   help="SMTP: the Sent folder's name (default: the one the server marks \\Sent)")
+    p.add_argument("--after-send", choices=accounts.AFTER_SEND_CHOICES,
+                   help="SMTP: the lead's status once replied (default waiting; keep = unchanged)")
+
+
+def _secret_option(p: Parser, what: str) -> None:
+    p.add_argument(f"--{what}-stdin", action="store_true",
+                   help=f"read the {what} from standard input (it goes to the keyring)")
 
 
 def read_secret_from_stdin(what: str) -> str:
@@ -58,22 +121,116 @@ def read_secret_from_stdin(what: str) -> str:
     return value
 
 
-def run_add_imap(args: argparse.Namespace, ctx: Context) -> int:
-    if not args.password_stdin:
-        raise ValidationError("give the password with --password-stdin (it goes to the keyring, "
-                              "never on the command line)")
-    password = read_secret_from_stdin("password")
-    settings = {"host": args.host, "port": args.port, "user": args.user,
-                "security": args.security, "folder": args.folder,
-                "ca_file": args.ca_file,
-                "since": parse_when(args.since).date().isoformat() if args.since else None}
+def _require_secret(given: bool, what: str) -> str:
+    if not given:
+        raise ValidationError(f"give the {what} with --{what}-stdin (it goes to the keyring, "
+                              f"never on the command line)")
+    return read_secret_from_stdin(what)
+
+
+def _none(value: str | None) -> str | None:
+    return None if value is None or value.lower() == "none" else value
+
+
+def _add(ctx: Context, name: str, kind: str, settings: dict[str, Any],
+         secret: str) -> accounts.AccountInfo:
     with ctx.database().session() as session:
-        info = accounts.add_account(session, args.name, "imap", settings, actor=ctx.actor)
+        info = accounts.add_account(session, name, kind, settings, actor=ctx.actor)
         # Inside the transaction: if the keyring refuses, the account is not left half-made.
-        secrets.set_secret(info.secret_ref or secrets.secret_ref(info.name), password)
-    ctx.out.write(f"added IMAP account {info.name} ({info.settings['user']} at "
-                  f"{info.settings['host']}:{info.settings['port']}); run `leaddesk sync "
+        secrets.set_secret(info.secret_ref or secrets.secret_ref(info.name), secret)
+    return info
+
+
+def run_add_imap(args: argparse.Namespace, ctx: Context) -> int:
+    password = _require_secret(args.password_stdin, "password")
+    settings = {"host": args.host, "port": args.port, "user": args.user,
+                "security": args.security, "folder": args.folder or "INBOX",
+                "ca_file": _none(args.ca_file),
+                "since": parse_when(args.since).date().isoformat() if args.since else None}
+    info = _add(ctx, args.name, "imap", settings, password)
+    ctx.out.write(f"added IMAP account {info.name} ({info.describe()}); run `leaddesk sync "
                   f"{info.name}`\n")
+    return 0
+
+
+def _smtp_settings(args: argparse.Namespace) -> dict[str, Any]:
+    values = {"from_address": args.from_address, "from_name": args.from_name,
+              "sent_account": args.sent_copy, "sent_folder": args.sent_folder,
+              "after_send": args.after_send}
+    return {k: (_none(v) if k in ("sent_account", "sent_folder") else v)
+            for k, v in values.items() if v is not None}
+
+
+def run_add_smtp(args: argparse.Namespace, ctx: Context) -> int:
+    password = _require_secret(args.password_stdin, "password")
+    settings = {"host": args.host, "port": args.port, "security": args.security,
+                "user": args.user or args.from_address, "ca_file": _none(args.ca_file),
+                **_smtp_settings(args)}
+    info = _add(ctx, args.name, "smtp", settings, password)
+    ctx.out.write(f"added SMTP account {info.name} ({info.describe()}, From "
+                  f"{info.settings['from_address']}); check it with `leaddesk accounts test "
+                  f"{info.name}`\n")
+    return 0
+
+
+def run_edit(args: argparse.Namespace, ctx: Context) -> int:
+    changes: dict[str, Any] = {k: v for k, v in {
+        "host": args.host, "port": args.port, "user": args.user, "security": args.security,
+        "folder": args.folder, "base_url": args.base_url, "form": args.form}.items()
+        if v is not None}
+    if args.ca_file is not None:
+        changes["ca_file"] = _none(args.ca_file)
+    if args.since is not None:
+        changes["since"] = parse_when(args.since).date().isoformat()
+    changes.update(_smtp_settings(args))
+    secret = None
+    if args.password_stdin or args.token_stdin:
+        secret = read_secret_from_stdin("password" if args.password_stdin else "token")
+    if not changes and args.enabled is None and secret is None:
+        raise ValidationError("nothing to change; give a setting such as --host, or "
+                              "--password-stdin")
+    with ctx.database().session() as session:
+        info = accounts.get_account(session, args.name)
+        if changes or args.enabled is not None:
+            info = accounts.edit_account(session, args.name, changes, actor=ctx.actor,
+                                         enabled=args.enabled)
+        if secret is not None:
+            if info.kind not in accounts.KINDS_WITH_SECRET:
+                raise ValidationError(f"a {info.kind} account has no password or token")
+            secrets.set_secret(info.secret_ref or secrets.secret_ref(info.name), secret)
+    what = [*sorted(changes), *(["enabled"] if args.enabled is not None else []),
+            *(["secret (in the keyring)"] if secret is not None else [])]
+    ctx.out.write(f"changed {info.name}: {', '.join(what)}\n")
+    return 0
+
+
+def run_remove(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.database().session() as session:
+        info = accounts.remove_account(session, args.name, actor=ctx.actor)
+    # After the commit: a keyring that fails now leaves an orphan entry, never a broken account.
+    if info.secret_ref:
+        secrets.delete_secret(info.secret_ref)
+    ctx.out.write(f"removed {info.kind} account {info.name}; its messages are kept\n")
+    return 0
+
+
+def run_test(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.database().session() as session:
+        info = accounts.get_account(session, args.name)
+    if info.secret_ref is None:
+        raise ValidationError(f"{info.name} is a {info.kind} account: there is no connection to test")
+    secret = secrets.get_secret(info.secret_ref)
+    try:
+        message = connection.check_connection(info, secret)
+    except LeadDeskError as exc:
+        if not args.json:
+            raise
+        output.json_lines([{"name": info.name, "ok": False, "message": str(exc)}], ctx.out)
+        return 1
+    if args.json:
+        output.json_lines([{"name": info.name, "ok": True, "message": message}], ctx.out)
+    else:
+        ctx.out.write(f"{info.name}: OK, {message}\n")
     return 0
 
 
@@ -83,12 +240,19 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         output.json_lines(({"name": a.name, "kind": a.kind, "host": a.settings.get("host"),
                             "port": a.settings.get("port"), "user": a.settings.get("user"),
-                            "folder": a.settings.get("folder"), "enabled": a.enabled}
+                            "folder": a.settings.get("folder"), "enabled": a.enabled,
+                            "security": a.settings.get("security"),
+                            "from": a.settings.get("from_address"),
+                            "sent_copy": a.settings.get("sent_account"),
+                            "preset": a.settings.get("preset")}
                            for a in found), ctx.out)
     elif found:
-        output.table(["NAME", "KIND", "HOST", "USER", "FOLDER"],
-                     ([a.name, a.kind, f"{a.settings.get('host', '')}:{a.settings.get('port', '')}",
-                       str(a.settings.get("user") or ""), str(a.settings.get("folder") or "")]
+        output.table(["NAME", "KIND", "HOST", "USER", "FOLDER / FROM"],
+                     ([a.name + ("" if a.enabled else " (off)"), a.kind,
+                       f"{a.settings.get('host', '')}:{a.settings.get('port', '')}"
+                       if a.settings.get("host") else str(a.settings.get("base_url") or ""),
+                       str(a.settings.get("user") or ""),
+                       str(a.settings.get("folder") or a.settings.get("from_address") or "")]
                       for a in found), ctx.out)
     else:
         ctx.err.write("no accounts yet\n")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from leaddesk import accounts, secrets
 from leaddesk.accounts import DEFAULT_PORTS, AccountInfo
 from leaddesk.db import Database
+from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import imap
 
 from leaddesk.ui.tasks import TaskRunner
@@ -79,9 +80,13 @@ class MailboxDialog(QDialog):
     def _test_and_save(self) -> None:
         name = self.name.text().strip()
         password = self.password.text()
-        settings = accounts.check_imap_settings(self._settings()) if self.host.text() else None
-        if settings is None or not password:
+        if not self.host.text().strip() or not password:
             self.status.setText("Fill in the server, the user and the password.")
+            return
+        try:
+            settings = accounts.check_imap_settings(self._settings())
+        except LeadDeskError as exc:  # plain to another machine, no user…: one line, here
+            self.status.setText(str(exc))
             return
         self.status.setText("Checking the connection…")
         self.buttons.setEnabled(False)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 class Welcome(QWidget):
     add_mailbox = Signal()
+    add_api = Signal()  # a form backend (Netlify, Formspree, HubSpot…) instead of a mailbox
     open_demo = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -27,8 +28,8 @@ class Welcome(QWidget):
         mailbox.setDefault(True)
         mailbox.clicked.connect(self.add_mailbox)
         api = QPushButton("Add API source…")
-        api.setEnabled(False)
-        api.setToolTip("Form backends (Netlify, Formspree, HubSpot…) come with a later release")
+        api.setToolTip("A form backend's API: Netlify, Formspree, Gravity Forms, HubSpot, Typeform")
+        api.clicked.connect(self.add_api)
         demo = QPushButton("Open the demo")
         demo.clicked.connect(self.open_demo)
         for widget in (title, text, mailbox, api, demo):

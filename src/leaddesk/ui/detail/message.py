@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.detail import SubmissionDetail
+from leaddesk.detail import ReplyView, SubmissionDetail
 
 from leaddesk.ui.format import long_time
 
@@ -74,6 +74,8 @@ class MessageTabs(QTabWidget):
         self.addTab(notes_page, "Notes")
         self.history = QTextBrowser()
         self.addTab(self.history, "History")
+        self.replies = QTextBrowser()  # the replies sent (and unsent drafts) in this thread
+        self.addTab(self.replies, "Replies")
 
     def _add_note(self) -> None:
         text = self.note_input.text().strip()
@@ -105,6 +107,19 @@ class MessageTabs(QTabWidget):
         self.notes.setPlainText("\n\n".join(f"{n.author} · {long_time(n.created_at)}\n{n.body}"
                                             for n in detail.notes) or "No notes yet.")
         self.setTabText(4, f"Notes ({len(detail.notes)})" if detail.notes else "Notes")
+        self.replies.setPlainText("\n\n".join(reply_text(r) for r in detail.replies)
+                                  or "No replies yet. Press r to answer.")
+        self.setTabText(self.indexOf(self.replies), f"Replies ({len(detail.replies)})"
+                        if detail.replies else "Replies")
         self.history.setPlainText("\n".join(
             f"{long_time(h.at)}  {h.actor}  {h.action}  {h.after or ''}" for h in detail.history)
             or "No changes yet.")
+
+
+def reply_text(r: ReplyView) -> str:
+    """One reply in the thread: state and time, who to whom, the subject, any error, the text."""
+    head = f"{r.state} {long_time(r.sent_at)}" if r.sent_at else r.state
+    lines = [f"{head} · {r.author} → {r.to}" + (f" · cc {r.cc}" if r.cc else ""), r.subject]
+    if r.error and r.state != "sent":
+        lines.append(f"⚠ {r.error}")
+    return "\n".join(lines) + "\n\n" + r.body

@@ -1,0 +1,240 @@
+"""Replying to a lead: keep the draft, send it over SMTP, record it in the thread, copy it to Sent.
+
+The draft is stored before anything goes on the wire, so a refused login, a timeout or a crash
+loses nothing: the reply stays unsent ("failed", with the error) and a retry picks it up again.
+Only a message the SMTP server accepted is marked sent; then the lead's status moves on (to
+"waiting" unless the SMTP account says otherwise) and an audit event records the reply. The copy
+to the IMAP Sent folder comes last: if it fails the reply is still sent, and the result says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leaddesk import accounts, secrets, triage
+from leaddesk.accounts import AccountInfo
+from leaddesk.db import Database
+from leaddesk.db.models import AuditEvent, Reply, Submission
+from leaddesk.db.types import utcnow
+from leaddesk.errors import LeadDeskError, NotFoundError, ValidationError
+from leaddesk.reply import compose, sent_copy, smtp
+from leaddesk.reply.compose import Draft, Lead
+
+log = logging.getLogger(__name__)
+
+REPLY = "reply"  # audit action on the submission
+UNSENT = ("draft", "failed")
+
+SecretReader = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class SendResult:
+    reply_id: int
+    message_id: str
+    recipients: tuple[str, ...]
+    status: str | None  # the lead's new status, or None when it did not change
+    copied_to: str | None  # the Sent folder that received the copy
+    copy_error: str | None
+    refused: tuple[str, ...] = ()  # recipients the server refused while accepting others
+
+    def as_json(self) -> dict[str, object]:
+        return {"reply_id": self.reply_id, "message_id": self.message_id,
+                "to": list(self.recipients), "status": self.status, "copied_to": self.copied_to,
+                "copy_error": self.copy_error, "refused": list(self.refused)}
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    reply_id: int
+    account_id: int | None
+    draft: Draft
+    error: str | None
+
+
+def smtp_account(session: Session, name: str | None) -> AccountInfo:
+    """The named SMTP identity, or the only one there is."""
+    if name:
+        info = accounts.get_account(session, name)
+        if info.kind != "smtp":
+            raise ValidationError(f"{name!r} is an {info.kind} account; replies go out through an "
+                                  f"SMTP account")
+        return info
+    found = [a for a in accounts.list_accounts(session, "smtp") if a.enabled]
+    if not found:
+        raise NotFoundError("no SMTP account to send from; add one with `leaddesk accounts add "
+                            "smtp NAME --host H --user U --from ADDRESS --password-stdin`")
+    if len(found) > 1:
+        raise ValidationError("several SMTP accounts exist; choose one with --account "
+                              f"({', '.join(a.name for a in found)})")
+    return found[0]
+
+
+def my_name(account: AccountInfo | None, actor: str) -> str:
+    """What ``{my_name}`` says: the identity's display name, else who is acting."""
+    if account is not None and account.settings.get("from_name"):
+        return str(account.settings["from_name"])
+    return actor
+
+
+def unsent_draft(session: Session, submission_id: int, author: str) -> StoredDraft | None:
+    """The newest reply this author started on this lead and did not send (a saved or failed one)."""
+    row = session.execute(
+        select(Reply).where(Reply.submission_id == submission_id, Reply.author == author,
+                            Reply.state.in_(UNSENT))
+        .order_by(Reply.id.desc()).limit(1)).scalar()
+    if row is None:
+        return None
+    return StoredDraft(row.id, row.account_id, Draft(
+        to=_split(row.to_addrs), cc=_split(row.cc_addrs), subject=row.subject, body=row.body),
+        row.error)
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(a.strip() for a in (value or "").split(",") if a.strip())
+
+
+def _store(session: Session, submission_id: int, draft: Draft, *, account_id: int | None,
+           author: str, reply_id: int | None) -> Reply:
+    row = session.get(Reply, reply_id) if reply_id is not None else None
+    if row is None:
+        existing = unsent_draft(session, submission_id, author)
+        row = session.get(Reply, existing.reply_id) if existing else None
+    if row is not None and (row.submission_id != submission_id or row.state not in UNSENT):
+        raise ValidationError(f"reply {row.id} was sent already or belongs to another lead")
+    if row is None:
+        row = Reply(submission_id=submission_id, author=author, state="draft")
+        session.add(row)
+    row.account_id = account_id
+    row.to_addrs = ", ".join(draft.to)
+    row.cc_addrs = ", ".join(draft.cc) or None
+    row.subject = draft.subject
+    row.body = draft.body
+    row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def save_draft(db: Database, submission_id: int, draft: Draft, *, actor: str,
+               account_id: int | None = None, reply_id: int | None = None) -> int:
+    """Keep an unfinished reply (no checks beyond the lead existing); returns its id."""
+    author = triage.clean_actor(actor)
+    with db.session() as session:
+        if session.get(Submission, submission_id) is None:
+            raise NotFoundError(f"no submission {submission_id}")
+        return _store(session, submission_id, draft, account_id=account_id, author=author,
+                      reply_id=reply_id).id
+
+
+def _fail(db: Database, reply_id: int, error: LeadDeskError) -> None:
+    with db.session() as session:
+        row = session.get(Reply, reply_id)
+        if row is not None:
+            row.state = "failed"
+            row.error = str(error)
+            row.updated_at = utcnow()
+
+
+def _recipients(message: EmailMessage) -> list[str]:
+    return [a for header in ("To", "Cc") for a in compose.parse_addresses(
+        message.get_all(header) or [], header)]
+
+
+def send_reply(db: Database, submission_id: int, draft: Draft, account: AccountInfo, *,
+               actor: str, reply_id: int | None = None, status_after: str | None = "account",
+               read_secret: SecretReader = secrets.get_secret) -> SendResult:
+    """Send ``draft`` as a reply to the lead through the SMTP ``account``.
+
+    ``status_after`` is the lead's status once sent: ``"account"`` uses the account's setting
+    (``waiting`` by default), ``None`` or ``"keep"`` leaves it. Raises a LeadDeskError when nothing
+    was sent; the draft is then kept, marked failed with the error.
+    """
+    author = triage.clean_actor(actor)
+    if account.kind != "smtp":
+        raise ValidationError(f"{account.name!r} is not an SMTP account")
+    settings = smtp.SmtpSettings.from_account(account)
+    with db.session() as session:
+        lead: Lead = compose.load_lead(session, submission_id)
+        message = compose.build_message(draft, from_address=account.settings["from_address"],
+                                        from_name=account.settings.get("from_name"), lead=lead)
+        row = _store(session, submission_id, draft, account_id=account.id, author=author,
+                     reply_id=reply_id)
+        reply_id = row.id
+        row.message_id = str(message["Message-ID"])
+        row.in_reply_to = message.get("In-Reply-To")
+        row.references = message.get("References")
+    raw = message.as_bytes(policy=SMTP)
+    recipients = _recipients(message)
+    try:
+        password = read_secret(account.secret_ref or secrets.secret_ref(account.name))
+        refused = smtp.send(settings, password, message, recipients)
+    except LeadDeskError as exc:
+        _fail(db, reply_id, exc)
+        raise
+    sent_at = utcnow()
+    status = _mark_sent(db, submission_id, reply_id, raw, sent_at, recipients, author,
+                        _status_after(account, status_after))
+    copied_to, copy_error = _copy_to_sent(db, account, reply_id, raw, sent_at, read_secret)
+    return SendResult(reply_id, str(message["Message-ID"]), tuple(recipients), status, copied_to,
+                      copy_error, tuple(refused))
+
+
+def _status_after(account: AccountInfo, choice: str | None) -> str | None:
+    if choice == "account":
+        choice = account.settings.get("after_send") or accounts.DEFAULT_AFTER_SEND
+    return None if choice in (None, "keep") else choice
+
+
+def _mark_sent(db: Database, submission_id: int, reply_id: int, raw: bytes, sent_at: datetime,
+               recipients: list[str], author: str, status: str | None) -> str | None:
+    with db.session() as session:
+        row = session.get(Reply, reply_id)
+        assert row is not None  # stored above, and nobody deletes an unsent reply meanwhile
+        row.state = "sent"
+        row.error = None
+        row.raw = raw
+        row.sent_at = sent_at
+        row.updated_at = sent_at
+        # The audit log records that a reply went out, not to whom or what it said.
+        session.add(AuditEvent(actor=author, action=REPLY, entity="submission",
+                               entity_id=submission_id, before=None,
+                               after={"reply_id": reply_id, "recipients": len(recipients)}))
+    if status is None:
+        return None
+    # A separate transaction: the reply is sent and recorded whatever happens to the status.
+    try:
+        with db.session() as session:
+            change = triage.set_status(session, submission_id, status, actor=author)
+    except LeadDeskError as exc:
+        log.warning("reply %s sent; status not changed: %s", reply_id, exc)
+        return None
+    return status if change.changed else None
+
+
+def _copy_to_sent(db: Database, account: AccountInfo, reply_id: int, raw: bytes, sent_at: datetime,
+                  read_secret: SecretReader) -> tuple[str | None, str | None]:
+    name = account.settings.get("sent_account")
+    if not name:
+        return None, None
+    try:
+        with db.session() as session:
+            mailbox = accounts.get_account(session, name)
+        password = read_secret(mailbox.secret_ref or secrets.secret_ref(mailbox.name))
+        folder = sent_copy.append_copy(mailbox, password, raw, sent_at,
+                                       account.settings.get("sent_folder"))
+    except LeadDeskError as exc:
+        log.warning("reply %s sent; copy to Sent failed: %s", reply_id, exc)
+        return None, str(exc)
+    with db.session() as session:
+        row = session.get(Reply, reply_id)
+        if row is not None:
+            row.copied_to_sent_at = utcnow()
+    return folder, None

@@ -1,0 +1,155 @@
+"""Sending over SMTP with smtplib: implicit TLS or STARTTLS, AUTH, certificates always verified.
+
+Every failure becomes one :class:`SmtpError` line naming the exact cause (DNS, refused, TLS,
+authentication, timeout, a refused recipient), never the password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from leaddesk.accounts import AccountInfo
+from leaddesk.errors import LeadDeskError
+
+TIMEOUT_SECONDS = 30.0
+
+
+class SmtpError(LeadDeskError):
+    """Raised when a reply cannot be sent; the message names the cause and what to do."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str
+    user: str
+    ca_file: str | None = None
+
+    @classmethod
+    def from_account(cls, account: AccountInfo) -> SmtpSettings:
+        s = account.settings
+        return cls(host=s["host"], port=int(s["port"]), security=s["security"], user=s["user"],
+                   ca_file=s.get("ca_file"))
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def tls_context(ca_file: str | None) -> ssl.SSLContext:
+    # Certificates are always verified; a private CA is given as a file, never switched off.
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        raise SmtpError(f"cannot read the CA file {ca_file}: {exc}") from None
+
+
+def explain(exc: BaseException, settings: SmtpSettings) -> SmtpError:
+    """One clear line for a connection, TLS, login or delivery failure."""
+    where = settings.where
+    if isinstance(exc, socket.gaierror):
+        return SmtpError(f"cannot find the SMTP server {settings.host} (DNS lookup failed); check "
+                         f"the host name")
+    if isinstance(exc, ConnectionRefusedError):
+        return SmtpError(f"the SMTP server {where} refused the connection; check the host, the port "
+                         f"and that the server is running")
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return SmtpError(f"the certificate of {where} is not trusted ({exc.verify_message}); if the "
+                         f"server uses its own CA, give it with --ca-file")
+    if isinstance(exc, ssl.SSLError):
+        return SmtpError(f"TLS with {where} failed ({exc.reason or exc}); check --security (ssl for "
+                         f"port 465, starttls for 587)")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return SmtpError(f"the SMTP server {where} refused the login for {settings.user}: wrong user "
+                         f"name or password; set it again with `leaddesk accounts edit NAME "
+                         f"--password-stdin`")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return SmtpError(f"the SMTP server {where} does not offer what is needed ({_reply(exc)}); "
+                         f"check --security")
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = ", ".join(sorted(exc.recipients))
+        return SmtpError(f"the SMTP server {where} refused the recipient {refused}; check the "
+                         f"address")
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return SmtpError(f"the SMTP server {where} refused the sender {exc.sender} ({_reply(exc)}); "
+                         f"check the From address of the account")
+    # smtplib turns a read timeout into "SMTPServerDisconnected: … timed out".
+    if isinstance(exc, TimeoutError | socket.timeout) or (
+            isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc)):
+        return SmtpError(f"the SMTP server {where} did not answer in time; nothing was sent, try "
+                         f"again")
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | EOFError):
+        return SmtpError(f"the SMTP server {where} closed the connection; nothing was sent, check "
+                         f"--security and try again")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return SmtpError(f"the SMTP server {where} answered with an error: {_reply(exc)}")
+    return SmtpError(f"SMTP failure with {where}: {exc.__class__.__name__}: {exc}")
+
+
+def _reply(exc: BaseException) -> str:
+    code = getattr(exc, "smtp_code", None)
+    error = getattr(exc, "smtp_error", b"")
+    text = error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error or exc)
+    return f"{code} {text}".strip() if code else text
+
+
+def connect(settings: SmtpSettings, password: str) -> smtplib.SMTP:
+    """A logged-in SMTP session; the caller quits it."""
+    client: smtplib.SMTP | None = None
+    try:
+        if settings.security == "ssl":
+            client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_SECONDS,
+                                      context=tls_context(settings.ca_file))
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS)
+            client.ehlo()
+            if settings.security == "starttls":
+                client.starttls(context=tls_context(settings.ca_file))
+                client.ehlo()
+        client.login(settings.user, password)
+    except SmtpError:
+        _close(client)
+        raise
+    except (OSError, smtplib.SMTPException, EOFError) as exc:
+        _close(client)
+        raise explain(exc, settings) from None
+    return client
+
+
+def _close(client: smtplib.SMTP | None) -> None:
+    if client is not None:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            client.close()
+
+
+def quit_quietly(client: smtplib.SMTP) -> None:
+    # The message went through already; a failing QUIT changes nothing.
+    with contextlib.suppress(OSError, smtplib.SMTPException, EOFError):
+        client.quit()
+
+
+def send(settings: SmtpSettings, password: str, message: EmailMessage,
+         recipients: list[str]) -> list[str]:
+    """Deliver ``message`` to ``recipients`` (To and Cc); returns those the server refused.
+
+    When every recipient is refused smtplib raises, and nothing was sent.
+    """
+    client = connect(settings, password)
+    try:
+        refused = client.send_message(message, to_addrs=recipients)
+    except (OSError, smtplib.SMTPException, EOFError) as exc:
+        _close(client)
+        raise explain(exc, settings) from None
+    quit_quietly(client)
+    return sorted(refused)
+
+
+def check(settings: SmtpSettings, password: str) -> None:
+    """Connect, negotiate TLS and log in, then leave: the account's connection test."""
+    quit_quietly(connect(settings, password))

@@ -1,0 +1,135 @@
+"""Saved replies in Settings: the list on the left, the selected one editable on the right.
+
+Placeholders are checked when saving, so a typo like ``{firstname}`` is reported here and never
+reaches a visitor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk.db import Database
+from leaddesk.reply import templates
+from leaddesk.reply.templates import TemplateInfo
+
+from leaddesk.ui.tasks import TaskRunner
+from leaddesk.ui.widgets import button_row
+
+HELP = ("Placeholders: " + "  ".join(f"{{{p}}}" for p in templates.PLACEHOLDERS)
+        + ". A missing value reads naturally (\"Hi there\"). An empty subject answers "
+          "with \"Re: …\".")
+
+
+class TemplatesTab(QWidget):
+    def __init__(self, db: Database, tasks: TaskRunner, actor: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.tasks = tasks
+        self.actor = actor
+        self.items: list[TemplateInfo] = []
+        self.current: str | None = None  # the stored name of the template being edited
+        layout = QVBoxLayout(self)
+        split = QSplitter()
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(self._chosen)
+        split.addWidget(self.list)
+        editor = QWidget()
+        form = QFormLayout(editor)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.name = QLineEdit()
+        self.subject = QLineEdit()
+        self.subject.setPlaceholderText("Re: … (the lead's subject)")
+        self.body = QPlainTextEdit()
+        self.body.setPlaceholderText("Hi {first_name},\n\nthanks for reading “{post_title}”…")
+        form.addRow("Name", self.name)
+        form.addRow("Subject", self.subject)
+        form.addRow("Text", self.body)
+        hint = QLabel(HELP)
+        hint.setWordWrap(True)
+        hint.setEnabled(False)
+        form.addRow(hint)
+        split.addWidget(editor)
+        split.setStretchFactor(1, 3)
+        layout.addWidget(split, 1)
+        self.error = button_row(layout, [("New", self.new), ("Save", self.save),
+                                         ("Delete", self.delete)])
+        self.refresh()
+
+    def refresh(self, select: str | None = None) -> None:
+        def load() -> list[TemplateInfo]:
+            with self.db.session() as session:
+                return templates.list_templates(session)
+
+        def show(found: list[TemplateInfo]) -> None:
+            self.items = found
+            self.list.blockSignals(True)
+            self.list.clear()
+            self.list.addItems([t.name for t in found])
+            self.list.blockSignals(False)
+            names = [t.name for t in found]
+            if select in names:
+                self.list.setCurrentRow(names.index(select))
+            elif found:
+                self.list.setCurrentRow(0)
+            else:
+                self.new()
+
+        self.tasks.db(load, show, lambda exc: self.error.setText(str(exc)))
+
+    def _chosen(self, row: int) -> None:
+        if 0 <= row < len(self.items):
+            t = self.items[row]
+            self.current = t.name
+            self.name.setText(t.name)
+            self.subject.setText(t.subject or "")
+            self.body.setPlainText(t.body)
+            self.error.clear()
+
+    def new(self) -> None:
+        self.current = None
+        self.list.clearSelection()
+        self.name.clear()
+        self.subject.clear()
+        self.body.clear()
+        self.name.setFocus()
+
+    def _run(self, work: Callable[[], TemplateInfo], select: str | None) -> None:
+        self.error.clear()
+        self.tasks.db(work, lambda _t: self.refresh(select),
+                      lambda exc: self.error.setText(str(exc)))
+
+    def save(self) -> None:
+        name, subject, body = self.name.text(), self.subject.text(), self.body.toPlainText()
+        current, actor = self.current, self.actor
+
+        def work() -> TemplateInfo:
+            with self.db.session() as session:
+                if current is None:
+                    return templates.add_template(session, name, body, subject, actor=actor)
+                return templates.edit_template(session, current, actor=actor, new_name=name,
+                                               body=body, subject=subject)
+
+        self._run(work, " ".join(name.split()))
+
+    def delete(self) -> None:
+        current, actor = self.current, self.actor
+        if current is None:
+            return
+
+        def work() -> TemplateInfo:
+            with self.db.session() as session:
+                return templates.remove_template(session, current, actor=actor)
+
+        self._run(work, None)

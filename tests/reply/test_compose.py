@@ -1,0 +1,76 @@
+"""The default draft and the message: visitor as recipient, "Re:", the quote, threading headers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from leaddesk.errors import ValidationError
+from leaddesk.reply import compose
+from leaddesk.reply.compose import Draft, Lead
+from leaddesk.reply.templates import TemplateInfo
+
+LEAD = Lead(id=1, name="Zoë Müller", email="zoe@example.net", subject="Website enquiry",
+            message="Line one\n\nLine three", topic=None, post_title="IMI", post_url=None,
+            message_id="<n1@site.example>", received_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+
+def test_default_draft_answers_the_visitor_and_quotes_them() -> None:
+    draft = compose.default_draft(LEAD, my_name="Ada")
+    assert draft.to == ("zoe@example.net",)
+    assert draft.subject == "Re: Website enquiry"
+    assert draft.body.startswith("\n\nOn ")
+    assert draft.body.endswith("Zoë Müller wrote:\n> Line one\n>\n> Line three\n")
+
+
+@pytest.mark.parametrize("sender", ["noreply@site.example", "no-reply@site.example",
+                                    "WordPress@site.example", "do_not_reply+x@site.example"])
+def test_a_no_reply_sender_is_never_the_default_recipient(sender: str) -> None:
+    lead = Lead(**{**LEAD.__dict__, "email": sender})
+    assert compose.default_draft(lead, my_name="Ada").to == ()
+
+
+def test_re_is_not_doubled_and_a_template_subject_wins() -> None:
+    assert compose.reply_subject("RE: hello") == "RE: hello"
+    assert compose.reply_subject("  ") == "Re: your message"
+    template = TemplateInfo(1, "t", "About {post_title}", "Hi {first_name}")
+    draft = compose.default_draft(LEAD, my_name="Ada", template=template)
+    assert draft.subject == "About IMI"
+    assert draft.body.startswith("Hi Zoë\n\nOn ")
+
+
+def test_applying_a_template_keeps_the_recipients() -> None:
+    draft = Draft(to=("a@b.org",), cc=("c@d.org",), subject="Mine", body="old")
+    applied = compose.apply_template(draft, LEAD, TemplateInfo(1, "t", None, "Hello {name}"),
+                                     my_name="Ada")
+    assert (applied.to, applied.cc, applied.subject) == (("a@b.org",), ("c@d.org",), "Mine")
+    assert applied.body.startswith("Hello Zoë Müller\n\n")
+
+
+def test_message_headers() -> None:
+    lead = Lead(**{**LEAD.__dict__, "earlier": ("<r1@agency.example>",)})
+    msg = compose.build_message(Draft(to=("Zoë <zoe@example.net>", "zoe@EXAMPLE.net"),
+                                      subject="Re: x", body="Hi"),
+                                from_address="team@agency.example", from_name="Ada", lead=lead)
+    assert msg["To"] == "zoe@example.net"  # duplicates dropped
+    assert msg["In-Reply-To"] == "<n1@site.example>"
+    assert msg["References"] == "<n1@site.example> <r1@agency.example>"
+    assert msg["Message-ID"].endswith("@agency.example>")
+
+
+@pytest.mark.parametrize(("field", "value"), [("subject", "a\nb"), ("to", ("x@y.org\r",)),
+                                              ("to", ("not an address",)), ("to", ()),
+                                              ("body", "  ")])
+def test_bad_drafts_are_refused(field: str, value: object) -> None:
+    values = {"to": ("zoe@example.net",), "subject": "Hi", "body": "text", field: value}
+    with pytest.raises(ValidationError):
+        compose.build_message(Draft(**values),  # type: ignore[arg-type]
+                              from_address="team@agency.example", from_name=None, lead=LEAD)
+
+
+def test_a_line_break_in_the_from_name_is_refused() -> None:
+    with pytest.raises(ValidationError, match="From name"):
+        compose.build_message(Draft(to=("zoe@example.net",), subject="Hi", body="x"),
+                              from_address="team@agency.example", from_name="Ada\r\nBcc: x@y",
+                              lead=LEAD)
