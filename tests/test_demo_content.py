@@ -290,3 +290,35 @@ def test_the_micro_influencers_post_names_its_author() -> None:
     post = _load(SITE / "posts" / "focus-on-micro-influencers.json")
     assert post["_embedded"]["author"][0]["name"] == "Brian Castle"
     assert "Digital Insights Lead" in post["content"]["rendered"]
+
+
+# ---------------------------------------------------------------- the demo site's pages
+
+
+@pytest.mark.parametrize("slug", sorted(POST_SLUGS))
+def test_each_post_has_an_html_page_whose_meta_tags_agree_with_the_api(slug: str) -> None:
+    from leaddesk.posts.html import parse_page
+    from leaddesk.posts.wordpress import parse_rest
+
+    post = _load(SITE / "posts" / f"{slug}.json")
+    meta = parse_page((SITE / "blog" / slug / "index.html").read_bytes())
+    rest = parse_rest(json.dumps([post]).encode(), post["link"], "post")
+    assert rest is not None
+    assert (meta.title, meta.author, meta.published_at, meta.sections, meta.tags) == (
+        rest.title, rest.author, rest.published_at, rest.categories, rest.tags)
+    assert meta.og_type == "article"
+
+
+def test_the_imi_page_lists_the_three_other_posts() -> None:
+    page = (SITE / "blog" / "imi-public-private-partnerships" / "index.html").read_text("utf-8")
+    more = page.split("More Posts", 1)[1]
+    titles = ["New White Paper on Patient Engagement", "New White Paper on Building Speakers Bureaus",
+              "Focus on Micro-Influencers"]
+    assert [more.index(t) for t in titles] == sorted(more.index(t) for t in titles)
+    assert "Send Us A Message" in page
+
+
+def test_the_contact_and_home_pages_are_there() -> None:
+    from leaddesk.posts.html import parse_page
+    assert parse_page((SITE / "contact" / "index.html").read_bytes()).title == "Contact us"
+    assert parse_page((SITE / "index.html").read_bytes()).og_type == "website"

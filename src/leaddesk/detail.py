@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from leaddesk import query
 from leaddesk.db.models import AuditEvent, Contact, Note, Post, Reply, Submission
 from leaddesk.errors import NotFoundError
+from leaddesk.posts.sites import Allowlist
+from leaddesk.posts.snapshot import changed_fields, state_of
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class ReplyView:
     subject: str
     state: str
     sent_at: datetime | None
+    cc: str | None = None
+    body: str = ""
+    error: str | None = None  # why the last attempt failed (state "failed")
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,21 @@ class PostView:
     tags: tuple[str, ...]
     leads: int
     changed_since: bool  # the cached post differs from the snapshot kept with the lead
+    # Post resolution (leaddesk.posts): resolved / pending / failed / not-allowed, and why not.
+    state: str = "pending"
+    fetch_error: str | None = None
+    fetched_at: datetime | None = None
+    modified_at: datetime | None = None
+    snapshot: dict[str, Any] | None = None  # the post as it was when the lead arrived
+    changed_fields: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "url": self.url, "title": self.title, "excerpt": self.excerpt,
+                "author": self.author, "categories": list(self.categories),
+                "tags": list(self.tags), "state": self.state, "fetch_error": self.fetch_error,
+                "published_at": self.published_at.isoformat() if self.published_at else None,
+                "changed_since": self.changed_since, "changed_fields": list(self.changed_fields),
+                "snapshot": self.snapshot, "leads": self.leads}
 
 
 @dataclass(frozen=True)
@@ -87,8 +107,10 @@ class SubmissionDetail:
             notes=[{"author": n.author, "body": n.body, "created_at": n.created_at.isoformat()}
                    for n in self.notes],
             replies=[{"author": r.author, "to": r.to, "subject": r.subject, "state": r.state,
-                      "sent_at": r.sent_at.isoformat() if r.sent_at else None}
+                      "sent_at": r.sent_at.isoformat() if r.sent_at else None, "id": r.id,
+                      "cc": r.cc, "body": r.body, "error": r.error}
                      for r in self.replies],
+            post=self.post.as_json() if self.post else None,
             history=[{"at": h.at.isoformat(), "actor": h.actor, "action": h.action,
                       "before": h.before, "after": h.after} for h in self.history],
         )
@@ -118,7 +140,8 @@ def load(session: Session, submission_id: int) -> SubmissionDetail:
         spam_reason=spam_reason,
         raw_size=int(raw_size),
         notes=tuple(NoteView(n.id, n.author, n.body, n.created_at) for n in notes),
-        replies=tuple(ReplyView(r.id, r.author, r.to_addrs, r.subject, r.state, r.sent_at)
+        replies=tuple(ReplyView(r.id, r.author, r.to_addrs, r.subject, r.state, r.sent_at,
+                                r.cc_addrs, r.body, r.error)
                       for r in replies),
         history=tuple(HistoryEntry(e.at, e.actor, e.action, e.before, e.after) for e in history),
         body_html=body_html,
@@ -135,13 +158,15 @@ def _post(session: Session, post_id: int | None, snapshot: dict[str, Any] | None
         return None
     leads = session.execute(select(func.count()).select_from(Submission).where(
         Submission.post_id == post_id, Submission.is_submission.is_(True))).scalar_one()
-    changed = snapshot is not None and any(
-        snapshot.get(key) not in (None, getattr(post, key)) for key in ("title", "excerpt"))
+    changed = tuple(changed_fields(snapshot, post))
     return PostView(id=post.id, url=post.url, title=post.title, excerpt=post.excerpt,
                     author=post.author, published_at=post.published_at,
                     categories=tuple(str(c) for c in post.categories or ()),
                     tags=tuple(str(t) for t in post.tags or ()), leads=int(leads),
-                    changed_since=changed)
+                    changed_since=bool(changed),
+                    state=state_of(post, allowed=Allowlist.load(session).allows(post.url)),
+                    fetch_error=post.fetch_error, fetched_at=post.fetched_at,
+                    modified_at=post.modified_at, snapshot=snapshot, changed_fields=changed)
 
 
 def _contact(session: Session, contact_id: int | None, submission_id: int) -> ContactView | None:

@@ -139,6 +139,7 @@ class SubmissionRow:
     contact_id: int | None
     tags: tuple[str, ...] = ()
     tag_colours: tuple[str, ...] = ()
+    post_url: str | None = None  # the resolved post's address (None: no post linked)
 
     @property
     def is_spam(self) -> bool:
@@ -159,6 +160,7 @@ class SubmissionRow:
             "topic": self.topic,
             "page_url": self.page_url,
             "post_title": self.post_title,
+            "post_url": self.post_url,
             "status": self.status,
             "is_spam": self.is_spam,
             "is_submission": self.is_submission,
@@ -489,7 +491,8 @@ def _row_select() -> AnySelect:
             Account.name.label("account"), Submission.received_at, Submission.submitted_at,
             Submission.visitor_name, Submission.visitor_email, Submission.visitor_phone,
             Submission.visitor_company, Submission.topic, Submission.page_url,
-            Post.title.label("post_title"), Submission.status, Submission.is_submission,
+            Post.title.label("post_title"), Post.url.label("post_url"), Submission.status,
+            Submission.is_submission,
             TeamMember.name.label("assignee"), Submission.subject, Submission.body_text,
             Submission.problems, Submission.contact_id,
         )
@@ -525,6 +528,7 @@ def _to_rows(session: Session, records: Sequence[Any]) -> list[SubmissionRow]:
             message=r.body_text, problems=tuple(r.problems or ()), contact_id=r.contact_id,
             tags=tuple(name for name, _ in tags.get(r.id, ())),
             tag_colours=tuple(colour for _, colour in tags.get(r.id, ())),
+            post_url=r.post_url,
         )
         for r in records
     ]

@@ -130,3 +130,24 @@ def test_mail_from_a_merged_address_finds_the_kept_contact(db: Database) -> None
         owners = set(s.execute(select(Submission.contact_id)).scalars())
         assert owners == {keep}
         assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 1
+
+
+def test_a_topic_field_is_marked_as_such_and_an_unresolved_post_waits(db: Database) -> None:
+    def raw(n: int, topic: str | None) -> Incoming:
+        data = (f"From: site <wordpress@example-pharma-agency.com>\r\nSubject: New message\r\n"
+                f"Message-ID: <t{n}@x>\r\n\r\nName: Ada {n}\r\nEmail: ada{n}@example.net\r\n"
+                + (f"Topic of interest: {topic}\r\n" if topic else "")
+                + "Page URL: https://www.example-pharma-agency.com/blog/imi/\r\n"
+                f"Message: Hello there, tell me more ({n})\r\n").encode()
+        return Incoming(f"test:t{n}", data, parse_message(data))
+
+    store_batch(db, [raw(1, "Market access"), raw(2, None)], account_id=None)
+    with db.session() as s:
+        subs = {sub.visitor_name: sub for sub in s.execute(select(Submission)).scalars()}
+        post = s.execute(select(Post)).scalar_one()
+    assert (subs["Ada 1"].topic, subs["Ada 1"].topic_source) == ("Market access", "field")
+    # The post is not looked up yet (that happens after the sync): no topic, no snapshot yet.
+    assert (subs["Ada 2"].topic, subs["Ada 2"].topic_source, subs["Ada 2"].post_snapshot) == (
+        None, None, None)
+    assert post.source is None
+    assert post.fetched_at is None

@@ -6,6 +6,10 @@ draft) plus a callback that advances its sync state. The batch and the state are
 transaction: a crash or a cut connection leaves either both or neither, so the next run resumes
 with no gap and no duplicate.
 
+A lead whose post is already resolved gets the post's snapshot and, without a topic field, the
+topic its categories and tags map to at once; the others get both from the next resolution pass
+(``leaddesk.posts.resolve``), which runs after the sync, never inside its transaction.
+
 Dedup order: the per-source key, then the Message-ID, then a content fingerprint (visitor e-mail +
 message text), so the same submission arriving twice (by mail and by API, or from two folders) is
 one lead. Messages erased on a GDPR request (tombstones) are skipped.
@@ -21,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, or_, select
+from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk.contacts import tombstone_digest
@@ -29,6 +33,8 @@ from leaddesk.db import Database
 from leaddesk.db.models import Contact, ContactAlias, Post, Status, Submission, Tombstone
 from leaddesk.db.types import utcnow
 from leaddesk.ingest.parse import SubmissionDraft, normalise_email
+from leaddesk.posts.snapshot import is_resolved, snapshot_of
+from leaddesk.posts.topics import FIELD, MAPPING, Mappings
 from leaddesk.progress import CancelToken, NullReporter, Reporter
 
 log = logging.getLogger(__name__)
@@ -187,7 +193,8 @@ def _refresh_contact(contact: Contact, draft: SubmissionDraft, seen: datetime) -
         contact.last_seen_at = seen
 
 
-def _upsert_posts(session: Session, fresh: Sequence[tuple[Incoming, datetime]]) -> list[int | None]:
+def _upsert_posts(session: Session, fresh: Sequence[tuple[Incoming, datetime]]
+                  ) -> list[Post | None]:
     urls = {item.draft.page_url for item, _ in fresh if item.draft.page_url}
     if not urls:
         return [None] * len(fresh)
@@ -203,11 +210,41 @@ def _upsert_posts(session: Session, fresh: Sequence[tuple[Incoming, datetime]]) 
         elif title and not post.title:
             post.title = title
     session.flush()
-    return [by_url[item.draft.page_url].id if item.draft.page_url else None for item, _ in fresh]
+    return [by_url[item.draft.page_url] if item.draft.page_url else None for item, _ in fresh]
+
+
+def _topics(session: Session, fresh: Sequence[tuple[Incoming, datetime]],
+            posts: Sequence[Post | None]) -> list[tuple[str | None, str | None]]:
+    """(topic, topic_source) of each item: the form's field, else the resolved post's mapping."""
+    mappings: Mappings | None = None
+    found: list[tuple[str | None, str | None]] = []
+    for (item, _), post in zip(fresh, posts, strict=True):
+        if item.draft.topic:
+            found.append((item.draft.topic, FIELD))
+            continue
+        topic = None
+        if post is not None and is_resolved(post):
+            mappings = mappings or Mappings.load(session)
+            topic = mappings.topic_for([str(c) for c in post.categories or []],
+                                       [str(t) for t in post.tags or []])
+        found.append((topic, MAPPING if topic else None))
+    return found
+
+
+def _snapshot(session: Session, posts: Sequence[Post | None], keys: Sequence[str]) -> None:
+    """Keep the resolved posts as they are now with the leads that just arrived from them."""
+    by_post: dict[int, tuple[Post, list[str]]] = {}
+    for post, key in zip(posts, keys, strict=True):
+        if post is not None and is_resolved(post):
+            by_post.setdefault(post.id, (post, []))[1].append(key)
+    for post, post_keys in by_post.values():
+        session.execute(update(SUBMISSIONS).where(SUBMISSIONS.c.source_key.in_(post_keys))
+                        .values(post_snapshot=snapshot_of(post)))
 
 
 def _row(item: Incoming, account_id: int | None, content_hash: str | None,
-         contact_id: int | None, post_id: int | None, received: datetime) -> dict[str, Any]:
+         contact_id: int | None, post: Post | None, topic: tuple[str | None, str | None],
+         received: datetime) -> dict[str, Any]:
     d = item.draft
     problems = list(d.problems)
     if not d.is_submission and d.not_submission_reason:
@@ -220,8 +257,8 @@ def _row(item: Incoming, account_id: int | None, content_hash: str | None,
         "body_text": d.body_text or d.full_text, "body_html": d.body_html,
         "fields": dict(d.fields), "visitor_name": d.visitor_name,
         "visitor_email": d.visitor_email, "visitor_phone": d.visitor_phone,
-        "visitor_company": d.visitor_company, "contact_id": contact_id, "topic": d.topic,
-        "page_url": d.page_url, "post_id": post_id,
+        "visitor_company": d.visitor_company, "contact_id": contact_id, "topic": topic[0],
+        "topic_source": topic[1], "page_url": d.page_url, "post_id": post.id if post else None,
         "status": Status.SPAM.value if d.is_spam else Status.NEW.value,
         "spam_reason": d.spam_reason if d.is_spam else None, "problems": problems,
         "is_submission": d.is_submission, "version": 1, "created_at": now, "updated_at": now,
@@ -251,13 +288,16 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
         return result
     contacts = _upsert_contacts(session, fresh)
     posts = _upsert_posts(session, fresh)
-    rows = [_row(item, account_id, content_hash, contact_id, post_id, received)
-            for (item, received), content_hash, contact_id, post_id
-            in zip(fresh, hashes, contacts, posts, strict=True)]
+    topics = _topics(session, fresh, posts)
+    rows = [_row(item, account_id, content_hash, contact_id, post, topic, received)
+            for (item, received), content_hash, contact_id, post, topic
+            in zip(fresh, hashes, contacts, posts, topics, strict=True)]
     # A Core executemany: one statement for the batch. (The ORM's bulk INSERT splits the batch
     # by which columns are None, and with RETURNING SQLite would get one INSERT per row.)
     session.execute(insert(SUBMISSIONS), rows)
     keys = [row["source_key"] for row in rows]
+    # Snapshots after the insert: a per-row JSON None in the executemany would store JSON null.
+    _snapshot(session, posts, keys)
     result.added_ids = sorted(session.execute(
         select(Submission.id).where(Submission.source_key.in_(keys))).scalars())
     result.added = len(result.added_ids)

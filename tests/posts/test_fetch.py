@@ -1,0 +1,123 @@
+"""The HTTP client against a real server on loopback: allowlist, redirects, timeouts, byte cap."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from leaddesk.posts.fetch import HTML_ACCEPT, USER_AGENT, FetchConfig, Fetcher, FetchError
+from leaddesk.posts.sites import Allowlist
+from tests.posts.server import Answer, TestSite
+
+PAGE = b"<!DOCTYPE html><title>Hello</title><p>Some text of the post, long enough.</p>"
+
+
+def fetcher(site: TestSite, **config: float) -> Fetcher:
+    return Fetcher(Allowlist({site.base: None}), FetchConfig(**config))  # type: ignore[arg-type]
+
+
+def test_get_sends_an_honest_user_agent_and_reads_the_page(site: TestSite) -> None:
+    site.routes["/blog/a/"] = Answer(body=PAGE, headers={"ETag": '"v1"'})
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/blog/a/", accept=HTML_ACCEPT)
+    assert (r.status, r.content_type, r.charset, r.etag, r.body) == (
+        200, "text/html", "utf-8", '"v1"', PAGE)
+    assert site.seen[0].headers["user-agent"] == USER_AGENT
+    assert USER_AGENT.startswith("LeadDesk/")
+
+
+def test_a_host_not_on_the_allowlist_is_never_requested(site: TestSite) -> None:
+    site.routes["/internal/admin"] = Answer(body=PAGE)
+    # The same server under another name: a different origin, so not allowed.
+    stranger = site.base.replace("127.0.0.1", "localhost") + "/internal/admin"
+    with fetcher(site) as f, pytest.raises(FetchError, match="not one of the team's sites") as e:
+        f.get(stranger, accept=HTML_ACCEPT)
+    assert not e.value.retry
+    assert site.paths == []
+
+
+def test_a_redirect_within_the_site_is_followed(site: TestSite) -> None:
+    site.routes["/blog/old"] = Answer(301, headers={"Location": "/blog/new/"})
+    site.routes["/blog/new/"] = Answer(body=PAGE)
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/blog/old", accept=HTML_ACCEPT)
+    assert r.url == f"{site.base}/blog/new/"
+    assert site.paths == ["/blog/old", "/blog/new/"]
+
+
+def test_a_redirect_leaving_the_allowlist_is_not_followed(site: TestSite) -> None:
+    elsewhere = site.base.replace("127.0.0.1", "localhost") + "/steal"
+    site.routes["/blog/a/"] = Answer(302, headers={"Location": elsewhere})
+    site.routes["/steal"] = Answer(body=PAGE)
+    with fetcher(site) as f, pytest.raises(FetchError, match="redirects to localhost"):
+        f.get(f"{site.base}/blog/a/", accept=HTML_ACCEPT)
+    assert site.paths == ["/blog/a/"]
+
+
+def test_a_redirect_loop_ends(site: TestSite) -> None:
+    site.routes["/loop"] = Answer(302, headers={"Location": "/loop"})
+    with fetcher(site, max_redirects=3) as f, pytest.raises(FetchError, match="redirects"):
+        f.get(f"{site.base}/loop", accept=HTML_ACCEPT)
+    assert site.paths == ["/loop"] * 4
+
+
+def test_a_response_slower_than_the_timeout_gives_up(site: TestSite) -> None:
+    site.routes["/slow/"] = Answer(body=PAGE, delay=3.0)
+    started = time.monotonic()
+    with fetcher(site, read_timeout=0.3) as f, pytest.raises(FetchError, match="in time") as e:
+        f.get(f"{site.base}/slow/", accept=HTML_ACCEPT)
+    assert time.monotonic() - started < 2.0
+    assert e.value.retry
+
+
+def test_a_trickling_response_hits_the_total_timeout(site: TestSite) -> None:
+    def trickle(seen: object) -> Answer:
+        return Answer(body=PAGE, filler=50_000_000)
+    site.routes["/big/"] = trickle
+    # The body streams fast here; a total budget of zero seconds stops it after the first chunk.
+    with fetcher(site, total_timeout=0.0) as f, pytest.raises(FetchError, match="in time"):
+        f.get(f"{site.base}/big/", accept=HTML_ACCEPT)
+
+
+def test_a_50_mb_body_is_cut_off_at_the_cap(site: TestSite) -> None:
+    site.routes["/huge/"] = Answer(body=PAGE, filler=50 * 1024 * 1024)
+    cap = 256 * 1024
+    with fetcher(site, max_bytes=cap) as f:
+        r = f.get(f"{site.base}/huge/", accept=HTML_ACCEPT)
+    assert r.truncated
+    assert len(r.body) == cap
+    assert r.body.startswith(PAGE)
+    assert site.done.wait(10)
+    # The client hung up: the server could not send the 50 MB (only what the socket buffers held).
+    assert site.sent["/huge/"] < 50 * 1024 * 1024
+
+
+def test_a_refused_connection_is_a_retryable_failure() -> None:
+    allowlist = Allowlist({"http://127.0.0.1:9": None})  # the discard port: nothing listens
+    with Fetcher(allowlist, FetchConfig(connect_timeout=1.0)) as f, \
+            pytest.raises(FetchError, match="could not reach") as e:
+        f.get("http://127.0.0.1:9/blog/a/", accept=HTML_ACCEPT)
+    assert e.value.retry
+
+
+def test_conditional_headers_are_sent(site: TestSite) -> None:
+    site.routes["/blog/a/"] = Answer(304, headers={"ETag": '"v1"'})
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/blog/a/", accept=HTML_ACCEPT, etag='"v1"',
+                  last_modified="Tue, 01 Sep 2026 07:00:00 GMT")
+    assert r.status == 304
+    assert site.seen[0].headers["if-none-match"] == '"v1"'
+    assert site.seen[0].headers["if-modified-since"] == "Tue, 01 Sep 2026 07:00:00 GMT"
+
+
+def test_a_mirrored_site_is_fetched_from_its_fetch_base(site: TestSite) -> None:
+    site.routes["/blog/a/"] = Answer(301, headers={
+        "Location": "https://www.example-pharma-agency.com/blog/b/"})
+    site.routes["/blog/b/"] = Answer(body=PAGE)
+    allowlist = Allowlist({"https://www.example-pharma-agency.com": site.base})
+    with Fetcher(allowlist) as f:
+        r = f.get("https://www.example-pharma-agency.com/blog/a/?utm=x", accept=HTML_ACCEPT)
+    # A redirect naming the real origin goes through the mirror again; the URL stays the site's.
+    assert r.url == "https://www.example-pharma-agency.com/blog/b/"
+    assert site.paths == ["/blog/a/?utm=x", "/blog/b/"]
