@@ -121,4 +121,4 @@ def db(db_url: str) -> Iterator[Database]:
     database.close()
 
 
-pytest_plugins = ["tests.support.cli", "tests.support.keyrings"]
+pytest_plugins = ["tests.support.cli", "tests.support.keyrings", "tests.support.smtp"]

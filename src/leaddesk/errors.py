@@ -20,6 +20,13 @@ class DatabaseError(LeadDeskError):
     """Raised when the database cannot be opened or used: corrupt file, unreachable server, I/O error."""
 
 
+class DatabaseUnavailableError(DatabaseError):
+    """Raised when the database server cannot be reached right now (restart, network cut).
+
+    Transient: the same action may succeed when it is back, so callers may retry it.
+    """
+
+
 class SchemaTooNewError(DatabaseError):
     """Raised when the database was written by a newer LeadDesk; it is left untouched."""
 

@@ -19,6 +19,9 @@ from leaddesk.cli import (
     export_commands,
     gui_commands,
     ingest_commands,
+    posts_commands,
+    reply_commands,
+    team_commands,
     triage_commands,
 )
 from leaddesk.cli.context import Context
@@ -51,8 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     triage_commands.add_parsers(sub)
     ingest_commands.add_parsers(sub)
     accounts_commands.add_parsers(sub)
+    reply_commands.add_parsers(sub)
     export_commands.add_parsers(sub)
     admin.add_parsers(sub)
+    posts_commands.add_parsers(sub)
+    team_commands.add_parsers(sub)
     return parser
 
 

@@ -7,7 +7,8 @@ import signal
 import threading
 from types import FrameType
 
-from leaddesk import accounts, secrets
+from leaddesk import accounts, demo_site, secrets
+from leaddesk.cli import api_commands
 from leaddesk.cli.context import Context
 from leaddesk.cli.gui_commands import check_display, open_window
 from leaddesk.cli.progress import ProgressBar
@@ -16,8 +17,10 @@ from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError, NotYetAvailableError
 from leaddesk.ingest import files, imap
 from leaddesk.ingest.store import BatchResult
+from leaddesk.posts.resolve import resolve_after_sync, resolve_posts
 from leaddesk.progress import CancelToken
 from leaddesk.resources import demo_mailbox
+from leaddesk.team import worker
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +34,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                    help="keep running: wait for new mail with IMAP IDLE and sync it")
     p.add_argument("--batch-size", type=int, default=imap.BATCH_SIZE, metavar="N",
                    help=f"messages per transaction (default {imap.BATCH_SIZE})")
+    p.add_argument("--interval", type=float, metavar="SECONDS",
+                   help="with --watch (implied): sync every SECONDS instead of waiting in IDLE")
+    p.add_argument("--log-format", choices=("text", "json"), default="text",
+                   help="--watch logs events to stderr as text or JSON lines (default text)")
     p.set_defaults(handler=run_sync)
 
     p = sub.add_parser("demo", help="a demo database filled from the bundled demo mailbox")
@@ -71,11 +78,14 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
         raise LeadDeskError("no accounts to sync; add one with `leaddesk accounts add imap NAME …`")
     cancel = CancelToken()
     _cancel_on_sigterm(cancel)
-    if args.watch:
-        return _watch(db, targets, args.batch_size, cancel, ctx)
+    if args.watch or args.interval is not None:
+        return _watch(db, targets, args, cancel, ctx)
     failures = 0
     for account in targets:
         try:
+            if account.kind == "api":  # form backends (issue #8): token from the keyring, one page per batch
+                _report(account.name, api_commands.sync_api(db, account, ctx, cancel), ctx)
+                continue
             _require_imap(account, explicit=bool(args.name))
             if account.kind != "imap":
                 continue
@@ -87,6 +97,11 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
                 raise
             failures += 1
             ctx.err.write(f"leaddesk: {account.name}: {exc}\n")
+    # New leads' posts are looked up after the sync, outside its transactions: best effort, a
+    # site that is down never turns a good sync into a failure (it is retried with backoff).
+    posts = resolve_after_sync(db)
+    if posts is not None and (posts.resolved or posts.failed):
+        ctx.err.write(posts.summary() + "\n")
     return 1 if failures else 0
 
 
@@ -99,30 +114,37 @@ def _password(account: accounts.AccountInfo) -> str:
     return secrets.get_secret(account.secret_ref or secrets.secret_ref(account.name))
 
 
-def _watch(db: Database, targets: list[accounts.AccountInfo], batch_size: int,
+def _watch(db: Database, targets: list[accounts.AccountInfo], args: argparse.Namespace,
            cancel: CancelToken, ctx: Context) -> int:
-    """One IDLE watcher thread per account until Ctrl-C or SIGTERM; the first fatal error ends all."""
+    """The headless worker (leaddesk.team.worker): one thread per account until Ctrl-C or
+    SIGTERM; the first fatal error (login refused, account already synced elsewhere) ends all."""
+    if args.interval is not None and args.interval < 1:
+        raise LeadDeskError("--interval must be at least 1 second")
+    options = worker.WorkerOptions(interval=args.interval, batch_size=args.batch_size)
     errors: list[str] = []
 
     def watch(account: accounts.AccountInfo) -> None:
         try:
-            imap.watch_account(db, account, _password(account), cancel=cancel,
-                               batch_size=batch_size,
-                               on_result=lambda result: _report(account.name, result, ctx))
+            worker.run_worker(db, account, lambda: _password(account), cancel=cancel,
+                              options=options, on_result=lambda a, result: _report(
+                                  a.name, result, ctx) if args.log_format == "text" else None)
         except LeadDeskError as exc:
             errors.append(f"{account.name}: {exc}")
             cancel.cancel()
 
     threads = [threading.Thread(target=watch, args=(a,), name=f"watch-{a.name}", daemon=True)
-               for a in targets if a.kind == "imap"]
-    for thread in threads:
-        thread.start()
-    try:
-        while any(t.is_alive() for t in threads):
+               for a in targets if a.kind in ("imap", "api")]
+    with worker.worker_logging(args.log_format, ctx.err):
+        for thread in threads:
+            thread.start()
+        try:
+            while any(t.is_alive() for t in threads):
+                for thread in threads:
+                    thread.join(0.5)
+        except KeyboardInterrupt:
+            cancel.cancel()
             for thread in threads:
-                thread.join(0.5)
-    except KeyboardInterrupt:
-        cancel.cancel()
+                thread.join(15)
     for error in errors:
         ctx.err.write(f"leaddesk: {error}\n")
     return 1 if errors else 0
@@ -137,12 +159,15 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
         check_display()  # before any work: a headless box gets one clear line
     db = Database.open(url)
     try:
-        result = files.import_paths(db, [demo_mailbox()], reporter=ProgressBar(ctx.err))
-        ctx.out.write(f"demo database: {url} ({result.added} new messages)\n")
-        ctx.out.flush()
-        if args.no_gui:
-            ctx.out.write(f"try: leaddesk --db {url} list\n")
-            return 0
-        return open_window(db, title_suffix=" — demo")
+        # The demo blog is served on loopback while the demo runs, so posts resolve for real.
+        with demo_site.serving(db):
+            result = files.import_paths(db, [demo_mailbox()], reporter=ProgressBar(ctx.err))
+            posts = resolve_posts(db)
+            ctx.out.write(f"demo database: {url} ({result.added} new messages)\n{posts.summary()}\n")
+            ctx.out.flush()
+            if args.no_gui:
+                ctx.out.write(f"try: leaddesk --db {url} list\n")
+                return 0
+            return open_window(db, title_suffix=" — demo")
     finally:
         db.close()

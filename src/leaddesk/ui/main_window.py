@@ -20,17 +20,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.config import demo_db_url
+from leaddesk.config import current_user, demo_db_url
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
+from leaddesk.team.changes import Change
 
 from leaddesk.ui.banner import Banner
 from leaddesk.ui.format import ago
 from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.insights_page import InsightsPage
 from leaddesk.ui.leads_page import LeadsPage
+from leaddesk.ui.live import LiveUpdates, PresenceLeases
 from leaddesk.ui.operations import Operations, Outcome
-from leaddesk.ui.settings import AUTO_SYNC_MINUTES, SAVED_VIEWS, Settings
+from leaddesk.ui.post_resolver import PostResolver, ResolveReport
+from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, SAVED_VIEWS, Settings
 from leaddesk.ui.shortcuts import SHORTCUTS, STATUS_HINT, ShortcutSheet
 from leaddesk.ui.sync_controller import SyncController, SyncOutcome
 from leaddesk.ui.tasks import TaskRunner
@@ -46,7 +49,8 @@ DETAIL_SPLIT_KEY = "window/detail_split"
 
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, *, me: str, tasks: TaskRunner | None = None,
-                 settings: Settings | None = None, title_suffix: str = "") -> None:
+                 settings: Settings | None = None, title_suffix: str = "",
+                 live: bool | None = None) -> None:
         super().__init__()
         self.db = db
         self.me = me
@@ -55,6 +59,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"LeadDesk{title_suffix}")
         self.ops = Operations(db, self.tasks, me, self)
         self.sync = SyncController(db, self.tasks, self)
+        self.posts = PostResolver(db, self.tasks, self)  # post lookups: on start, after each sync
         self.last_synced: datetime | None = None
 
         self.top = TopBar()
@@ -90,6 +95,11 @@ class MainWindow(QMainWindow):
         self.clock.timeout.connect(self._tick)
         self.clock.start(30_000)
         self.inbox.reload()
+        self.sync.finished.connect(lambda _outcome: self.posts.start())
+        self.posts.finished.connect(self._posts_resolved)
+        QTimer.singleShot(0, self.posts.start)
+        # Live team mode; off by default under the inline test runner (no background threads).
+        self._start_live(not self.tasks.inline if live is None else live)
 
     def _db_description(self) -> str:
         return "PostgreSQL" if self.db.dialect == "postgresql" else "SQLite"
@@ -121,6 +131,7 @@ class MainWindow(QMainWindow):
         welcome = self.inbox.detail.welcome
         welcome.add_mailbox.connect(self.add_mailbox)
         welcome.open_demo.connect(self.open_demo)
+        welcome.add_api.connect(self.add_api_source)
 
     def show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
@@ -139,9 +150,7 @@ class MainWindow(QMainWindow):
             "spam": lambda: self._status("spam"),
             "assign": self.inbox.detail.card.open_owner_menu,
             "tag": self.inbox.detail.card.ask_tag,
-            "reply": lambda: self.banner.show_message(
-                "Replying from LeadDesk comes with the next release; use your mail program "
-                "for now.", "info", seconds=6),
+            "reply": self.reply,
             "search": self.top.focus_search,
             "undo": self.undo,
             "sync": self.start_sync,
@@ -183,6 +192,10 @@ class MainWindow(QMainWindow):
                                  f"was not completed. Run `leaddesk -v gui` to see details.")
 
     # ------------------------------------------------------------ sync
+    def _posts_resolved(self, report: ResolveReport) -> None:
+        if report.changed:
+            self.inbox.refresh()  # titles, snapshots and derived topics beside the messages
+
     def start_sync(self) -> None:
         self.sync.start()
 
@@ -248,6 +261,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.settings, self.db, self.tasks, self.me, self)
         if dialog.exec():
             self.apply_auto_sync()
+            self._apply_me(self.settings.get_str(ME) or current_user())
         self.inbox.reload_sidebar()  # members and tags may have changed
 
     def save_view(self) -> None:
@@ -272,23 +286,111 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Added {dialog.added.name}; syncing…", 5000)
             self.start_sync()
 
+    def reply(self) -> None:
+        """Open the reply window for the message shown (several may be open at once)."""
+        from leaddesk.ui.composer import Composer
+        shown = self.inbox.detail.current
+        if shown is None:
+            return
+        composer = Composer(self.db, self.tasks, shown.row.id, self.me, self)
+        composer.sent.connect(self._reply_sent)
+        composer.draft_saved.connect(lambda sid: self.inbox.refresh([sid]))
+        composer.show()
+        self.composer = composer  # the newest one, for tests and screenshots
+
+    def _reply_sent(self, result: object) -> None:
+        from leaddesk.reply.service import SendResult
+        if not isinstance(result, SendResult):
+            return
+        self.inbox.refresh()
+        self.statusBar().showMessage(f"Reply sent to {', '.join(result.recipients)}", 6000)
+        if result.copy_error:
+            self.banner.show_message(result.copy_error, "warning")
+
+    def add_api_source(self) -> None:
+        from leaddesk.ui.accounts_dialog import AccountsDialog
+        dialog = AccountsDialog(self.db, self.tasks, self.me, self)
+        if dialog.tab.add("api") is not None:
+            self.start_sync()
+
     def open_demo(self) -> None:
         """Fill the demo database from the bundled mailbox and open a window on it."""
+        from leaddesk import demo_site
         from leaddesk.ingest import files
         from leaddesk.resources import demo_mailbox
 
-        def work() -> Database:
+        def work() -> tuple[Database, demo_site.DemoSite]:
             demo = Database.open(demo_db_url())
             files.import_paths(demo, [demo_mailbox()])
-            return demo
+            # The demo blog is served on loopback for as long as the demo window lives, so its
+            # posts resolve for real (the window's resolver runs on start).
+            site = demo_site.DemoSite().start()
+            with demo.session() as session:
+                demo_site.register(session, site.base)
+            return demo, site
 
-        def opened(demo: Database) -> None:
+        def opened(result: tuple[Database, demo_site.DemoSite]) -> None:
+            demo, site = result
             window = MainWindow(demo, me=self.me, settings=self.settings, title_suffix=" — demo")
+            window.destroyed.connect(site.stop)
             window.show()
             self.demo_window = window  # keep it alive
 
         self.statusBar().showMessage("Opening the demo…", 5000)
         self.tasks.net(work, opened)
+
+    # ------------------------------------------------------------ team mode
+    def _start_live(self, enabled: bool) -> None:
+        self.live = LiveUpdates(self.db, self)
+        self.live.changed.connect(self._live_changed)
+        self.live.state_changed.connect(self._live_state)
+        self.ops.reconnecting.connect(
+            lambda reason: self._live_state("reconnecting", reason))
+        self.ops.succeeded.connect(lambda _outcome: self._live_state("connected", ""))
+        self.presence = PresenceLeases(self.db, self.tasks, self.me, self)
+        self.presence.viewers_changed.connect(self.inbox.detail.set_viewers)
+        self.inbox.list.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.presence.show(self.inbox._current_id()))
+        self.presence.show(self.inbox._current_id())  # the first message may be open already
+        self._reconnecting = False
+        if enabled:
+            self.live.start()
+
+    def _apply_me(self, me: str) -> None:
+        """Settings → "I am" takes effect at once: on audit events and on the presence line."""
+        self.me = me
+        self.ops.actor = me
+        self.presence.member = me
+
+    def _live_changed(self, changes: list[Change]) -> None:
+        """A colleague (or the sync worker) changed something: refresh what shows it."""
+        if any(c.table == "presence" for c in changes):
+            self.presence.renew()
+        if all(c.is_presence_only for c in changes):
+            return
+        if len(self.inbox.selected_ids()) > 1:
+            # Reloading would drop the user's multi-selection: counts only, list on next change.
+            self.inbox.reload_sidebar()
+        else:
+            self.inbox.refresh()  # list, counts and the open message, selection kept
+        page = self.pages.currentWidget()
+        if page is self.leads:
+            self.leads.reload()
+        elif page is self.insights:
+            self.insights.reload()
+
+    def _live_state(self, state: str, reason: str) -> None:
+        if state == "reconnecting" and not self._reconnecting:
+            self._reconnecting = True
+            self.banner.show_message(
+                "Reconnecting to the database… Changes you make now are retried and saved when "
+                "it is back; you will be told if one cannot be saved.", "warning")
+            self.db_label.setText(f"{self._db_description()} — reconnecting…")
+        elif state == "connected" and self._reconnecting:
+            self._reconnecting = False
+            self.banner.show_message("Connected to the database again; the view is up to date.",
+                                     "info", seconds=5)
+            self.db_label.setText(self._db_description())
 
     # ------------------------------------------------------------ layout memory
     def _restore_layout(self) -> None:
@@ -312,6 +414,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.sync.cancel()
+        self.posts.cancel()
+        self.live.stop()
+        self.presence.show(None)  # give the lease back rather than let it expire
         self.tasks.wait(10_000)
         self.tray.hide()
         super().closeEvent(event)

@@ -12,13 +12,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -31,6 +28,7 @@ from leaddesk.db import Database
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW, Settings
 from leaddesk.ui.sidebar import colour_dot
 from leaddesk.ui.tasks import TaskRunner
+from leaddesk.ui.widgets import button_row
 
 
 class _ListTab(QWidget):
@@ -41,17 +39,7 @@ class _ListTab(QWidget):
         layout = QVBoxLayout(self)
         self.list = QListWidget()
         layout.addWidget(self.list, 1)
-        row = QHBoxLayout()
-        for label, handler in buttons:
-            button = QPushButton(label)
-            button.clicked.connect(handler)
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
-        layout.addWidget(self.error)
+        self.error = button_row(layout, buttons)
 
     def chosen(self) -> str | None:
         item = self.list.currentItem()
@@ -67,7 +55,7 @@ class SettingsDialog(QDialog):
         self.tasks = tasks
         self.actor = actor
         self.setWindowTitle("LeadDesk settings")
-        self.resize(520, 420)
+        self.resize(760, 520)
         tabs = QTabWidget()
         tabs.addTab(self._general(), "General")
         self.members = _ListTab([("Add…", self._add_member), ("Remove", self._remove_member)])
@@ -75,6 +63,16 @@ class SettingsDialog(QDialog):
         self.tags = _ListTab([("New…", self._new_tag), ("Rename…", self._rename_tag),
                               ("Colour…", self._recolour_tag), ("Delete", self._delete_tag)])
         tabs.addTab(self.tags, "Tags")
+        from leaddesk.ui.accounts_dialog import AccountsTab
+        from leaddesk.ui.settings_templates import TemplatesTab
+        self.accounts = AccountsTab(db, tasks, actor)
+        tabs.addTab(self.accounts, "Accounts")
+        self.templates = TemplatesTab(db, tasks, actor)
+        tabs.addTab(self.templates, "Templates")
+        from leaddesk.ui.settings_sites import SitesTab
+        self.sites = SitesTab(db, tasks, actor)
+        tabs.addTab(self.sites, "Sites && topics")
+        self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -1,10 +1,38 @@
-"""Small reusable widgets: tag chips, section captions, elided labels."""
+"""Small reusable widgets: tag chips, section captions, elided labels, settings button rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
+
+
+def button_row(layout: QBoxLayout, buttons: Sequence[tuple[str, Callable[[], None]]]) -> QLabel:
+    """A row of push buttons under a list, and below it the label where their errors show
+    (plain text: messages quote what strangers wrote)."""
+    row = QHBoxLayout()
+    for label, handler in buttons:
+        button = QPushButton(label)
+        button.clicked.connect(handler)
+        row.addWidget(button)
+    row.addStretch(1)
+    layout.addLayout(row)
+    message = QLabel()
+    message.setWordWrap(True)
+    message.setTextFormat(Qt.TextFormat.PlainText)
+    message.setStyleSheet("color: #b00020;")
+    layout.addWidget(message)
+    return message
 
 
 def readable_on(colour: QColor) -> QColor:

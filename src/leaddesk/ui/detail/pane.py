@@ -25,6 +25,13 @@ class DetailPane(QStackedWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(8, 8, 8, 8)
+        # Team mode: who else has this message open right now (leaddesk.ui.live.PresenceLeases).
+        self.also_viewing = QLabel()
+        self.also_viewing.setObjectName("alsoViewing")
+        self.also_viewing.setStyleSheet("#alsoViewing { background: #ede7f6; color: #4527a0; "
+                                        "border-radius: 4px; padding: 3px 8px; }")
+        self.also_viewing.hide()
+        layout.addWidget(self.also_viewing)
         self.card = VisitorCard()
         layout.addWidget(self.card)
         self.split = QSplitter(Qt.Orientation.Horizontal)
@@ -55,3 +62,8 @@ class DetailPane(QStackedWidget):
     def clear(self) -> None:
         self.current = None
         self.setCurrentIndex(0)
+
+    def set_viewers(self, names: list[str]) -> None:
+        """"Also viewing: Ada, Bob" above the card, hidden when nobody else is looking."""
+        self.also_viewing.setText(f"Also viewing: {', '.join(names)}")
+        self.also_viewing.setVisible(bool(names))
