@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,10 @@ def test_demo_without_the_window_fills_its_own_database(run: Runner, tmp_path: P
     assert "(0 new messages)" in again.out
     demo_url = f"sqlite:///{tmp_path / 'data' / 'demo.db'}"
     assert run("--db", demo_url, "list", "--count").out.strip() == "40"
+    # The sidebar's topics are the team's topics: free-text subjects ("Question on your IMI
+    # article") stay out; the leads without a topic field get their post's mapped topic.
+    listed = run("--db", demo_url, "list", "--json", "--limit", "0").out
+    rows = [json.loads(line) for line in listed.splitlines()]
+    assert {row["topic"] for row in rows} == {
+        "Patient engagement", "Speakers bureaus", "Micro-influencers", "Market access",
+        "Medical education", "Public/private partnerships (IMI)", None}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk import contacts
 from leaddesk.db import Database
-from leaddesk.db.models import Contact, Post, Submission, SyncState
+from leaddesk.db.models import Contact, Post, Submission, SyncState, TopicMapping
 from leaddesk.ingest.parse import parse_message
 from leaddesk.ingest.store import Incoming, fingerprint, store_batch
 from tests.support.factories import make_account
@@ -151,3 +151,23 @@ def test_a_topic_field_is_marked_as_such_and_an_unresolved_post_waits(db: Databa
         None, None, None)
     assert post.source is None
     assert post.fetched_at is None
+
+
+def test_a_subject_becomes_the_topic_only_when_it_names_a_team_topic(db: Database) -> None:
+    def raw(n: int, subject: str) -> Incoming:
+        data = (f"From: site <wordpress@example-pharma-agency.com>\r\nSubject: New message\r\n"
+                f"Message-ID: <s{n}@x>\r\n\r\nName: Bea {n}\r\nEmail: bea{n}@example.net\r\n"
+                f"Subject: {subject}\r\nMessage: Hello there, tell me more ({n})\r\n").encode()
+        return Incoming(f"test:s{n}", data, parse_message(data))
+
+    with db.session() as s:
+        s.add(TopicMapping(kind="tag", term="KOL", topic="Speakers bureaus"))
+        s.add(Post(url="https://www.example-pharma-agency.com/blog/a/", categories=["Market Access"]))
+    store_batch(db, [raw(1, "speakers bureaus"), raw(2, "Market access"),
+                     raw(3, "Question on your article")], account_id=None)
+    with db.session() as s:
+        got = {sub.visitor_name: (sub.topic, sub.topic_source)
+               for sub in s.execute(select(Submission)).scalars()}
+    assert got == {"Bea 1": ("Speakers bureaus", "field"),  # a mapping's topic, as the team spells it
+                   "Bea 2": ("Market Access", "field"),  # a category's default topic
+                   "Bea 3": (None, None)}  # free text stays out of the topic filter

@@ -34,7 +34,7 @@ from leaddesk.db.models import Contact, ContactAlias, Post, Status, Submission, 
 from leaddesk.db.types import utcnow
 from leaddesk.ingest.parse import SubmissionDraft, normalise_email
 from leaddesk.posts.snapshot import is_resolved, snapshot_of
-from leaddesk.posts.topics import FIELD, MAPPING, Mappings
+from leaddesk.posts.topics import FIELD, MAPPING, Mappings, known_topics
 from leaddesk.progress import CancelToken, NullReporter, Reporter
 
 log = logging.getLogger(__name__)
@@ -215,13 +215,22 @@ def _upsert_posts(session: Session, fresh: Sequence[tuple[Incoming, datetime]]
 
 def _topics(session: Session, fresh: Sequence[tuple[Incoming, datetime]],
             posts: Sequence[Post | None]) -> list[tuple[str | None, str | None]]:
-    """(topic, topic_source) of each item: the form's field, else the resolved post's mapping."""
+    """(topic, topic_source) of each item: the form's topic field, else a subject naming one of
+    the team's topics, else the resolved post's mapping."""
     mappings: Mappings | None = None
+    known: dict[str, str] | None = None
     found: list[tuple[str | None, str | None]] = []
     for (item, _), post in zip(fresh, posts, strict=True):
         if item.draft.topic:
             found.append((item.draft.topic, FIELD))
             continue
+        if item.draft.topic_hint:
+            mappings = mappings or Mappings.load(session)
+            known = known if known is not None else known_topics(session, mappings)
+            named = known.get(item.draft.topic_hint.strip().casefold())
+            if named:
+                found.append((named, FIELD))
+                continue
         topic = None
         if post is not None and is_resolved(post):
             mappings = mappings or Mappings.load(session)

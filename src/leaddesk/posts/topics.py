@@ -77,6 +77,19 @@ class Mappings:
         return None
 
 
+def known_topics(session: Session, mappings: Mappings | None = None) -> dict[str, str]:
+    """The team's topics, by their case-folded name: every mapping's topic and every category's
+    default topic. A form's subject that names one of them is taken as the lead's topic."""
+    mappings = mappings or Mappings.load(session)
+    found = {topic.casefold(): topic for topic in mappings.by_term.values() if topic}
+    for categories in session.execute(select(Post.categories)).scalars():
+        for category in categories or []:
+            topic = mappings.effective("category", str(category))
+            if topic:
+                found.setdefault(topic.casefold(), topic)
+    return found
+
+
 def _clean(kind: str, term: str) -> tuple[str, str]:
     kind = kind.strip().lower()
     if kind not in KINDS:

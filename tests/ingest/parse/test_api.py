@@ -14,7 +14,7 @@ from tests.ingest.parse.eml import all_fixtures, parse
 FIELDS = ["message_id", "subject", "sent_at", "submitted_at", "body_text", "full_text", "body_html", "fields",
           "visitor_name", "visitor_email", "visitor_phone", "visitor_company", "topic", "page_url",
           "post_title", "plugin", "is_submission", "not_submission_reason", "is_spam", "spam_reason",
-          "problems"]
+          "problems", "topic_hint"]
 PLUGINS = {"contact-form-7", "wpforms", "gravity-forms", "elementor", "ninja-forms", "hubspot", "netlify",
            "formspree", "webflow", "generic", None}
 

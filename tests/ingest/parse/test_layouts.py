@@ -20,16 +20,19 @@ MICRO = (SITE + "/blog/focus-on-micro-influencers/", "Focus on Micro-Influencers
 EXPECTED: dict[str, dict[str, object]] = {
     "cf7_current": {
         "plugin": "contact-form-7", "visitor_name": "Zoë Becker",
-        "visitor_email": "zoe.becker@novagen-therapeutics.example", "topic": "Patient engagement",
+        "visitor_email": "zoe.becker@novagen-therapeutics.example",
+        "topic": None, "topic_hint": "Patient engagement",
         "fields": ["From", "Subject", "Message Body"], "page_url": None,
         "message_starts": "Hello,\n\nI read your new white paper on patient engagement"},
     "cf7_notification_56": {
         "plugin": "contact-form-7", "visitor_name": "Lars Holm",
         "visitor_email": "lars.holm@nordivance.example",
-        "topic": "Speakers bureaus", "message_starts": "We are building a speakers bureau"},
+        "topic": None, "topic_hint": "Speakers bureaus",
+        "message_starts": "We are building a speakers bureau"},
     "cf7_4x": {
         "plugin": "contact-form-7", "visitor_name": "Jürgen Müller",
-        "visitor_email": "juergen.mueller@rhenagen.example", "topic": "Question about IMI partnerships",
+        "visitor_email": "juergen.mueller@rhenagen.example",
+        "topic": None, "topic_hint": "Question about IMI partnerships",
         "message_starts": "Dear team,\nyour article on IMI"},
     "cf7_custom": {
         "plugin": "contact-form-7", "visitor_name": "Sofia Conti",

@@ -59,7 +59,7 @@ def test_map_fields_on_a_json_record() -> None:
               "_wpcf7_unit_tag": "wpcf7-f42-p7-o1",
               "page_url": "https://www.example-pharma-agency.com/blog/x/", "phone": "", "company": "(empty)"}
     assert map_fields(record) == {"name": "Zoë Becker", "email": "zoe@novagen.example",
-                                  "topic": "Patient engagement", "message": "Hello",
+                                  "topic_hint": "Patient engagement", "message": "Hello",
                                   "page_url": "https://www.example-pharma-agency.com/blog/x/"}
 
 
@@ -82,9 +82,14 @@ def test_topic_field_wins_over_subject() -> None:
     assert map_fields({"Subject": "Hello there", "Topic": "Market access"})["topic"] == "Market access"
 
 
+def test_a_subject_only_hints_at_the_topic() -> None:
+    # Only the store, which knows the team's topics, can tell "Market access" from "Hello there".
+    assert map_fields({"Subject": "Market access"}) == {"topic_hint": "Market access"}
+
+
 def test_long_or_multiline_subject_is_not_a_topic() -> None:
-    assert "topic" not in map_fields({"Subject": "x" * 81})
-    assert "topic" not in map_fields({"Subject": "line one\nline two"})
+    assert map_fields({"Subject": "x" * 81}) == {}
+    assert map_fields({"Subject": "line one\nline two"}) == {}
 
 
 def test_date_and_time_make_submitted_at() -> None:

@@ -122,6 +122,7 @@ def build_draft(record: RecordFields, *, plugin: str) -> SubmissionDraft:
         visitor_phone=clip_to_column(canonical.get("phone"), "visitor_phone", problems),
         visitor_company=clip_to_column(canonical.get("company"), "visitor_company", problems),
         topic=clip_to_column(canonical.get("topic"), "topic", problems),
+        topic_hint=clip_to_column(canonical.get("topic_hint"), "topic", problems),
         page_url=clip_to_column(page, "page_url", problems),
         post_title=one_line(canonical.get("post_title") or "") or None,
         plugin=plugin, is_submission=True, not_submission_reason=None,

@@ -32,3 +32,6 @@ class SubmissionDraft:
     is_spam: bool
     spam_reason: str | None
     problems: tuple[str, ...]
+    # A one-line subject field, when there is no topic field: the store makes it the topic only
+    # when it names one of the team's topics (free-text subjects would clutter the topic filter).
+    topic_hint: str | None = None

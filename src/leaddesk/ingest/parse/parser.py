@@ -153,7 +153,9 @@ def _parse(raw: bytes, site_addresses: Collection[str]) -> SubmissionDraft:
         visitor_email=clip_to_column(email, "visitor_email", problems),
         visitor_phone=clip_to_column(canonical.get("phone"), "visitor_phone", problems),
         visitor_company=clip_to_column(canonical.get("company"), "visitor_company", problems),
-        topic=clip_to_column(canonical.get("topic") or extracted.topic, "topic", problems),
+        topic=clip_to_column(canonical.get("topic"), "topic", problems),
+        # CF7's default mail subject carries the visitor's typed subject: a hint, not a topic.
+        topic_hint=clip_to_column(canonical.get("topic_hint") or extracted.topic, "topic", problems),
         page_url=clip_to_column(page, "page_url", problems),
         post_title=one_line(canonical.get("post_title") or extracted.post_title or "") or None,
         plugin=extracted.plugin,

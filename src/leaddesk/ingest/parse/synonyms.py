@@ -14,10 +14,10 @@ from functools import lru_cache
 
 from leaddesk.ingest.parse.text import fold
 
-CANONICAL_KEYS = ("name", "first_name", "last_name", "email", "phone", "company", "topic", "message",
-                  "page_url", "post_title", "submitted_at")
+CANONICAL_KEYS = ("name", "first_name", "last_name", "email", "phone", "company", "topic",
+                  "topic_hint", "message", "page_url", "post_title", "submitted_at")
 
-# Roles beyond the canonical keys: "subject" can stand in for the topic, "date"/"time" make up
+# Roles beyond the canonical keys: "subject" can hint at the topic, "date"/"time" make up
 # submitted_at, "meta" marks fields that are known but carry nothing to map (IP, user agent ...).
 _EXACT: dict[str, tuple[str, ...]] = {
     "name": (
@@ -178,8 +178,9 @@ def map_fields(fields: Mapping[str, str]) -> dict[str, str]:
     Keys are among :data:`CANONICAL_KEYS`; the first usable field of each role wins. ``name`` is
     composed from first and last name when there is no full-name field, and a plain "Name" (or
     "Nom", "Nome" ...) next to only a last-name field is the first name (and vice versa). A short,
-    one-line subject stands in for the topic when there is no topic field, because a contact form's
-    subject field names what the visitor wants to talk about.
+    one-line subject becomes ``topic_hint`` when there is no topic field: a subject chosen from a list
+    names a topic, a typed one ("Question on your article") does not, and only the store knows the
+    team's topics to tell them apart.
     """
     found: dict[str, str] = {}
     for label, raw_value in fields.items():
@@ -207,7 +208,7 @@ def map_fields(fields: Mapping[str, str]) -> dict[str, str]:
 
     subject = found.pop("subject", None)
     if "topic" not in found and subject is not None and "\n" not in subject and len(subject) <= 80:
-        found["topic"] = subject
+        found["topic_hint"] = subject
 
     date, time = found.pop("date", None), found.pop("time", None)
     if "submitted_at" not in found and (date or time):
