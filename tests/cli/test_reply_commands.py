@@ -26,7 +26,9 @@ def url(sqlite_url: str) -> str:
     with db.session() as s:
         post = make_post(s, "https://example-agency.com/blog/imi/", "Europe's IMI Sets Pace")
         make_submission(s, id=7, visitor_name="Zoë Müller", visitor_email="zoe@example.net",
-                        message_id="<n7@example-agency.com>", subject="Website enquiry",
+                        message_id="<n7@example-agency.com>",
+                        subject="New message from Send Us A Message",
+                        fields={"Your Subject": "Website enquiry"},
                         body_text="Please send the white paper.", topic="Patient engagement",
                         post_id=post.id)
     db.close()

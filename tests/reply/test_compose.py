@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from leaddesk.db import Database
 from leaddesk.errors import ValidationError
 from leaddesk.reply import compose
 from leaddesk.reply.compose import Draft, Lead
 from leaddesk.reply.templates import TemplateInfo
+from tests.support.factories import make_submission
 
 LEAD = Lead(id=1, name="Zoë Müller", email="zoe@example.net", subject="Website enquiry",
             message="Line one\n\nLine three", topic=None, post_title="IMI", post_url=None,
@@ -74,3 +76,15 @@ def test_a_line_break_in_the_from_name_is_refused() -> None:
         compose.build_message(Draft(to=("zoe@example.net",), subject="Hi", body="x"),
                               from_address="team@agency.example", from_name="Ada\r\nBcc: x@y",
                               lead=LEAD)
+
+
+def test_the_subject_is_the_visitors_not_the_notifications(db: Database) -> None:
+    with db.session() as session:
+        asked = make_submission(session, fields={"Your Subject": "Brochure request"},
+                                subject="New Entry: Send Us A Message", topic="Market access")
+        topical = make_submission(session, fields={}, topic="Market access")
+        bare = make_submission(session, fields={}, topic=None, page_url=None)
+        ids = (asked.id, topical.id, bare.id)
+    with db.session() as session:
+        subjects = [compose.reply_subject(compose.load_lead(session, i).subject) for i in ids]
+    assert subjects == ["Re: Brochure request", "Re: Market access", "Re: your message"]

@@ -60,7 +60,7 @@ def test_the_server_receives_exactly_the_reply(db: Database, lead_id: int, mode:
     assert msg["From"] == "Ada from Example Agency <team@example-agency.com>"
     assert msg["To"] == "zoe@example.net"
     assert msg["Cc"] is None
-    assert msg["Subject"] == "Re: New message from Send Us A Message"
+    assert msg["Subject"] == "Re: Patient engagement"  # the topic, not the notification's subject
     assert msg["In-Reply-To"] == "<notification-1@example-agency.com>"
     assert msg["References"] == "<notification-1@example-agency.com>"
     assert msg["Message-ID"] == result.message_id

@@ -50,7 +50,8 @@ def test_r_opens_the_composer_and_send_delivers(qtbot, window: MainWindow, ui_db
     shown = window.inbox.detail.current
     assert shown is not None
     assert composer.to.text() == shown.row.email
-    assert composer.subject.text() == f"Re: {shown.row.subject}"
+    # The visitor's own words (here the topic), never the notification's "New message from …".
+    assert composer.subject.text() == f"Re: {shown.row.topic}"
     assert composer.body.toPlainText().startswith("\n\nOn ")
     composer.apply_template("white paper")
     assert composer.body.toPlainText().startswith(

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db.models import Post, Reply, Submission
 from leaddesk.errors import NotFoundError, ValidationError
+from leaddesk.ingest.parse.synonyms import role_of
 from leaddesk.reply import templates
 from leaddesk.reply.templates import TemplateInfo
 
@@ -74,12 +75,28 @@ def load_lead(session: Session, submission_id: int) -> Lead:
         select(Reply.message_id).where(Reply.submission_id == submission_id,
                                        Reply.state == "sent", Reply.message_id.is_not(None))
         .order_by(Reply.id)).scalars()
-    return Lead(id=sub.id, name=sub.visitor_name, email=sub.visitor_email, subject=sub.subject,
+    post_title = (post.title if post else None) or snapshot.get("title")
+    return Lead(id=sub.id, name=sub.visitor_name, email=sub.visitor_email,
+                subject=visitor_subject(sub, post_title),
                 message=sub.body_text, topic=sub.topic,
-                post_title=(post.title if post else None) or snapshot.get("title"),
+                post_title=post_title,
                 post_url=(post.url if post else None) or sub.page_url,
                 message_id=sub.message_id, received_at=sub.submitted_at or sub.received_at,
                 earlier=tuple(m for m in earlier if m))
+
+
+def visitor_subject(sub: Submission, post_title: str | None) -> str | None:
+    """What the visitor's message is about, in their terms: the form's subject field, else the
+    topic, else the post they read. Never the notification's own subject ("New Entry: Send Us A
+    Message"): the site's plugin wrote that, and the visitor never saw it. Mail that is not a form
+    submission keeps its own subject."""
+    if not sub.is_submission:
+        return sub.subject
+    for label, value in (sub.fields or {}).items():
+        text = " ".join(str(value).split())
+        if text and role_of(str(label), text) == "subject":
+            return text
+    return sub.topic or post_title
 
 
 def reply_subject(subject: str | None) -> str:
