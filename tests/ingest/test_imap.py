@@ -6,14 +6,13 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
@@ -21,7 +20,6 @@ from leaddesk.db.models import Submission, SyncState
 from leaddesk.ingest import imap
 from leaddesk.ingest.locks import SyncInProgressError, account_lock
 from leaddesk.ingest.store import BatchResult
-from leaddesk.progress import CancelToken
 from tests.ingest.conftest import AccountFactory, Mailbox
 from tests.support.dovecot import PASSWORD
 from tests.support.mail import notification
@@ -210,28 +208,3 @@ def test_the_sync_lock_holds_across_connections_on_postgresql(postgres_url: str)
     finally:
         first.close()
         second.close()
-
-
-def test_watch_picks_up_new_mail_with_idle(db: Database, mailbox: Mailbox,
-                                           imap_account: AccountFactory) -> None:
-    account = imap_account()
-    cancel = CancelToken()
-    results: list[int] = []
-    watcher = threading.Thread(target=imap.watch_account, kwargs={
-        "db": db, "account": account, "password": PASSWORD, "cancel": cancel,
-        "on_result": lambda r: results.append(r.added), "idle_check_seconds": 0.2})
-    watcher.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not results and time.monotonic() < deadline:
-            time.sleep(0.05)
-        mailbox.append(notification(1))
-        while sum(results) < 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        cancel.cancel()
-        watcher.join(10)
-    assert not watcher.is_alive()
-    assert sum(results) == 1
-    with db.session() as s:
-        assert s.execute(select(func.count()).select_from(Submission)).scalar_one() == 1

@@ -13,7 +13,6 @@ import contextlib
 import logging
 import socket
 import ssl
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -210,7 +209,8 @@ def _fetch(client: IMAPClient, account: AccountInfo, settings: ImapSettings, pla
         yield (found, chunk[-1]), [raw for _, raw, _ in found]
 
 
-def _with_mailbox(site_addresses: Sequence[str], settings: ImapSettings) -> list[str]:
+def with_mailbox(site_addresses: Sequence[str], settings: ImapSettings) -> list[str]:
+    """The site's addresses plus the mailbox's own, none of which is ever the visitor."""
     # The mailbox's own address sends and receives the notifications: it is never the visitor.
     own = [settings.user] if "@" in settings.user else []
     return [*site_addresses, *own]
@@ -237,73 +237,25 @@ def sync_account(db: Database, account: AccountInfo, password: str, *,
                  reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
     """One sync of an IMAP account: refused if another process is syncing it right now."""
     settings = ImapSettings.from_account(account)
-    site_addresses = _with_mailbox(site_addresses, settings)
+    site_addresses = with_mailbox(site_addresses, settings)
     with account_lock(db, account.id, account.name):
         client = connect(settings, password)
         try:
             return sync_once(db, client, account, settings, batch_size=batch_size,
                              site_addresses=site_addresses, reporter=reporter, cancel=cancel)
         finally:
-            _logout(client)
+            logout(client)
 
 
-def _logout(client: IMAPClient) -> None:
+def logout(client: IMAPClient) -> None:
+    """Log out, quietly: the connection may be gone already."""
     # The connection may be gone already; there is nothing left to tidy then.
     with contextlib.suppress(OSError, IMAPClientError, EOFError):
         client.logout()
 
 
-def watch_account(db: Database, account: AccountInfo, password: str, *,
-                  on_result: Callable[[BatchResult], None], cancel: CancelToken,
-                  batch_size: int = BATCH_SIZE, site_addresses: Sequence[str] = (),
-                  idle_check_seconds: float = 5.0, retry_seconds: float = 10.0,
-                  reporter: Reporter | None = None) -> None:
-    """Sync, then wait in IDLE for new mail and sync again, until cancelled.
-
-    A lost connection is retried after ``retry_seconds``; other errors (login) end the watch.
-    """
-    settings = ImapSettings.from_account(account)
-    site_addresses = _with_mailbox(site_addresses, settings)
-    with account_lock(db, account.id, account.name):
-        while not cancel.cancelled:
-            try:
-                client = connect(settings, password)
-            except ImapError as exc:
-                if "login" in str(exc):
-                    raise
-                log.warning("%s; retrying in %.0f s", exc, retry_seconds)
-                time.sleep(retry_seconds)
-                continue
-            try:
-                _watch_connected(db, client, account, settings, on_result, cancel, batch_size,
-                                 site_addresses, idle_check_seconds, reporter)
-            except ImapError as exc:
-                log.warning("%s; reconnecting in %.0f s", exc, retry_seconds)
-                time.sleep(retry_seconds)
-            finally:
-                _logout(client)
-
-
-def _watch_connected(db: Database, client: IMAPClient, account: AccountInfo,
-                     settings: ImapSettings, on_result: Callable[[BatchResult], None],
-                     cancel: CancelToken, batch_size: int, site_addresses: Sequence[str],
-                     idle_check_seconds: float, reporter: Reporter | None) -> None:
-    while not cancel.cancelled:
-        on_result(sync_once(db, client, account, settings, batch_size=batch_size,
-                            site_addresses=site_addresses, reporter=reporter, cancel=cancel))
-        try:
-            client.idle()
-            started = time.monotonic()
-            while not cancel.cancelled and time.monotonic() - started < IDLE_RENEW_SECONDS:
-                responses = client.idle_check(timeout=idle_check_seconds)
-                if any(_announces_mail(r) for r in responses):
-                    break
-            client.idle_done()
-        except (OSError, IMAPClientError, EOFError) as exc:
-            raise explain(exc, settings) from None
-
-
-def _announces_mail(response: Any) -> bool:
+def announces_mail(response: Any) -> bool:
+    """Whether an IDLE response says new mail arrived."""
     # Untagged IDLE responses look like (2, b"EXISTS"); others are (b"OK", ...) and the like.
     return isinstance(response, tuple) and len(response) > 1 and response[1] in (b"EXISTS",
                                                                                  b"RECENT")

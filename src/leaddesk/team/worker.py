@@ -125,7 +125,7 @@ def _serve(db: Database, account: AccountInfo, password: Callable[[], str],
            on_result: OnResult | None) -> None:
     """While holding the lock: connect to IMAP, sync, wait, sync again; reconnect IMAP on loss."""
     settings = imap.ImapSettings.from_account(account)
-    site_addresses = imap._with_mailbox((), settings)
+    site_addresses = imap.with_mailbox((), settings)
     while not cancel.cancelled:
         try:
             client = imap.connect(settings, password())
@@ -152,7 +152,7 @@ def _serve(db: Database, account: AccountInfo, password: Callable[[], str],
                   level=logging.WARNING, account=account.name, error=str(exc))
             _wait(cancel, lock, options.retry_seconds)
         finally:
-            imap._logout(client)
+            imap.logout(client)
 
 
 def _serve_api(db: Database, account: AccountInfo, token: Callable[[], str],
@@ -202,7 +202,7 @@ def _idle(client: IMAPClient, settings: imap.ImapSettings, cancel: CancelToken, 
         started = last_check = time.monotonic()
         lost = False
         while not cancel.cancelled and time.monotonic() - started < imap.IDLE_RENEW_SECONDS:
-            if any(imap._announces_mail(r) for r in client.idle_check(timeout=check_seconds)):
+            if any(imap.announces_mail(r) for r in client.idle_check(timeout=check_seconds)):
                 break
             if time.monotonic() - last_check >= LOCK_CHECK_SECONDS:
                 last_check = time.monotonic()
