@@ -78,7 +78,7 @@ def _action(session: Session, sid: int, version: int, actor: str, rng: random.Ra
                              expected_version=version)
     if kind < 0.9:
         tag = rng.choice(TAGS)
-        tags = set(triage._tags_of(session, [sid])[sid])
+        tags = set(triage.current_tags(session, [sid])[sid])
         change = triage.remove_tag if tag in tags else triage.add_tag
         return change(session, sid, tag, actor=actor, expected_version=version)
     return triage.add_note(session, sid, f"called back ({rng.randrange(10_000)})", actor=actor,
@@ -94,7 +94,7 @@ def client(url: str, name: str, ids: list[int], stop: threading.Event, stats: Cl
             sid = rng.choice(ids)
             for _try in range(2):  # a conflict: reload (read again) and try once more
                 with db.session() as s:
-                    version = triage._read_one(s, sid).version
+                    version = triage.read_current(s, sid).version
                 started = time.perf_counter()
 
                 def act(session: Session, i: int = sid, v: int = version) -> triage.Change:

@@ -16,7 +16,7 @@ from leaddesk import triage
 from leaddesk.db import Database
 from leaddesk.db.models import AuditEvent, Note, Submission, Tag, TeamMember, submission_tags
 from leaddesk.errors import ConflictError, NotFoundError, ValidationError
-from leaddesk.triage import Change
+from leaddesk.triage import Change, actions, versions
 from tests.support.factories import make_member, make_submission
 
 MISSING = 987_654
@@ -507,7 +507,7 @@ def test_bulk_with_no_ids_changes_nothing(db: Database) -> None:
 
 
 def test_bulk_works_across_chunks(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(triage, "_CHUNK", 2)
+    monkeypatch.setattr(versions, "_CHUNK", 2)  # read by versions._chunks, which every chunked query uses
     with db.session() as s:
         ids = [make_submission(s).id for _ in range(5)]
         make_member(s, "Ada")
@@ -668,7 +668,7 @@ def test_a_racing_writer_blocked_behind_another_transaction_gets_a_conflict(
 def test_a_conflict_in_a_bulk_change_names_the_row(db: Database, three: list[int],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     b = three[1]
-    real_read = triage._read
+    real_read = versions._read
     interfered = False
 
     def read_then_colleague_writes(session: Session, ids: Any) -> Any:
@@ -680,7 +680,8 @@ def test_a_conflict_in_a_bulk_change_names_the_row(db: Database, three: list[int
                 triage.set_status(other, b, "spam", actor="Ada")
         return current
 
-    monkeypatch.setattr(triage, "_read", read_then_colleague_writes)
+    # Patched where bulk_set_status looks it up, not in leaddesk.triage.versions where it lives.
+    monkeypatch.setattr(actions, "_read", read_then_colleague_writes)
     with pytest.raises(ConflictError, match=f"submission {b} was changed by Ada"), \
             db.session() as s:
         triage.bulk_set_status(s, three, "done", actor="Bob")

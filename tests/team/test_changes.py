@@ -96,7 +96,7 @@ def test_a_rolled_back_change_is_not_announced(db: Database, seeded: int,
     change = listening.next_matching("submissions")
     assert change.ids == frozenset({seeded})
     with db.session() as s:  # and the rolled-back status really is not there
-        assert triage._read_one(s, seeded).status == "new"
+        assert triage.read_current(s, seeded).status == "new"
     assert listening.changes.empty() or listening.changes.get().table != "submissions"
 
 

@@ -17,9 +17,9 @@ from leaddesk.team import presence
 
 def test_two_sessions_editing_one_lead(db: Database, other: Database, seeded: int) -> None:
     with db.session() as s:  # both desktops show version 1
-        seen_by_ada = triage._read_one(s, seeded).version
+        seen_by_ada = triage.read_current(s, seeded).version
     with other.session() as s:
-        seen_by_bob = triage._read_one(s, seeded).version
+        seen_by_bob = triage.read_current(s, seeded).version
     with other.session() as s:
         triage.assign(s, seeded, "Bob", actor="Bob", expected_version=seen_by_bob)
     with pytest.raises(ConflictError) as caught, db.session() as s:
@@ -27,7 +27,7 @@ def test_two_sessions_editing_one_lead(db: Database, other: Database, seeded: in
     assert caught.value.changed_by == "Bob"
     assert "changed by Bob a moment ago (assigned to Bob)" in str(caught.value)
     with db.session() as s:  # Bob's edit stands, Ada's was not written over it
-        current = triage._read_one(s, seeded)
+        current = triage.read_current(s, seeded)
     assert (current.status, current.assignee, current.version) == ("new", "Bob", 2)
     with db.session() as s:  # after the refresh, Ada's change goes through
         change = triage.set_status(s, seeded, "done", actor="Ada",

@@ -54,7 +54,7 @@ def test_server_restarted_during_a_write_retries_and_saves_once(
     assert retries, "the restart was noticed and retried"
     assert change.version == 2
     with db.session() as s:
-        assert triage._read_one(s, lead).status == "done"
+        assert triage.read_current(s, lead).status == "done"
     assert _audit_count(db, lead) == 1  # saved exactly once
 
 
@@ -99,7 +99,7 @@ def test_a_write_while_the_server_stays_down_is_reported_as_not_saved(
     finally:
         restartable_pg.start()
     with db.session() as s:  # and it really was not saved
-        assert triage._read_one(s, lead).status == "new"
+        assert triage.read_current(s, lead).status == "new"
 
 
 def test_conflicts_are_not_retried(restartable_db: Database, lead: int) -> None:

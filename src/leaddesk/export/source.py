@@ -26,8 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-# The conditions are query.py's own, so export and `list` cannot drift apart. They are private
-# there (with the SQLite planner hints); this module's one use of them is _where().
+# The conditions are leaddesk.query's own, so export and `list` cannot drift apart; this module's
+# one use of them (with a SQLite planner hint, query.Steer) is _where().
 from leaddesk import query
 from leaddesk.db.models import Account, Post, Submission, Tag, TeamMember, submission_tags
 from leaddesk.export.cells import join_values, timestamp
@@ -56,8 +56,8 @@ def _where(session: Session, flt: Filter) -> list[ColumnElement[bool]]:
         # A date range in date order: SQLite must read the received-date index for just that
         # range (10x faster at 1M rows) rather than the whole table through the facets index.
         # Without a range, SQLite's own plan stands: reading everything, it is as good as any.
-        steer["steer"] = query._Steer.ORDERED
-    conditions = query._conditions(flt.with_(ids=()), dialect, **steer)
+        steer["steer"] = query.Steer.ORDERED
+    conditions = query.conditions(flt.with_(ids=()), dialect, **steer)
     if flt.ids:
         conditions.append(Submission.id.in_(
             bindparam("export_ids", sorted(set(flt.ids)), expanding=True, literal_execute=True)))

@@ -1,0 +1,174 @@
+"""Ordered pages: the sort order, keyset paging (after a :class:`~leaddesk.query.rows.Cursor`) and
+offset paging, and :func:`find`, including how a page of a text search is found on SQLite (see
+:mod:`leaddesk.query.text_plan`).
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import ColumnElement, Select, String, case, func, select, tuple_, type_coerce
+from sqlalchemy.orm import Session
+
+from leaddesk.db import search
+from leaddesk.db.models import Submission
+from leaddesk.errors import ValidationError
+from leaddesk.query.counts import count_planned
+from leaddesk.query.filters import SORT_COLUMNS, Filter, Sort, Steer, conditions, dialect_of, without_index
+from leaddesk.query.rows import (
+    DEFAULT_PAGE_SIZE,
+    AnySelect,
+    Cursor,
+    Page,
+    SubmissionRow,
+    row_select,
+    rows_by_ids,
+    to_rows,
+)
+from leaddesk.query.text_plan import (
+    NARROW_ROWS,
+    SORT_MAX,
+    WALK_BATCH_MAX,
+    TextPlan,
+    has_narrow_filters,
+    intersection,
+)
+
+
+def ordered(stmt: AnySelect, flt: Filter, *, bare: bool = False) -> AnySelect:
+    column = SORT_COLUMNS[flt.sort]
+    if bare:  # sort the few rows found by id rather than walk the sort column's index
+        column = without_index(column)
+    if flt.descending:
+        return stmt.order_by(column.desc(), Submission.id.desc())
+    return stmt.order_by(column.asc(), Submission.id.asc())
+
+
+def _after(cursor: Cursor, flt: Filter, *, bare: bool = False) -> ColumnElement[bool]:
+    key = tuple_(without_index(Submission.received_at) if bare else Submission.received_at, Submission.id)
+    edge = tuple_(cursor.received_at, cursor.id)
+    return key < edge if flt.descending else key > edge
+
+
+def find(session: Session, flt: Filter, *, limit: int = DEFAULT_PAGE_SIZE, offset: int = 0,
+         after: Cursor | None = None, with_total: bool = True) -> Page:
+    """One ordered page of rows, the total count, and a cursor for the next page.
+
+    ``after`` pages by keyset (constant cost at any depth) and works with the received-date sort;
+    ``offset`` works with every sort.
+    """
+    if after is not None and flt.sort is not Sort.RECEIVED:
+        raise ValidationError("keyset paging works with the received-date sort only")
+    dialect = dialect_of(session)
+    plan = TextPlan.make(session, flt)
+    total: int | None = None
+    if plan is not None and plan.found == 0:
+        rows: list[SubmissionRow] = []
+        total = 0
+    elif plan is not None:
+        page_ids, total = _text_page(session, flt, plan, limit=limit, offset=offset, after=after,
+                                     with_total=with_total)
+        rows = rows_by_ids(session, page_ids)
+    else:
+        steer = Steer.ORDERED if flt.sort is Sort.RECEIVED else Steer.FREE
+        stmt = ordered(row_select().where(*conditions(flt, dialect, steer=steer)), flt)
+        if after is not None:
+            stmt = stmt.where(_after(after, flt))
+        rows = to_rows(session, session.execute(stmt.limit(limit).offset(offset)).all())
+    next_cursor = None
+    if len(rows) == limit and flt.sort is Sort.RECEIVED:
+        next_cursor = Cursor(rows[-1].received_at, rows[-1].id)
+    if not with_total:
+        total = -1
+    elif total is None:
+        total = count_planned(session, flt, plan)
+    return Page(rows=tuple(rows), total=total, next_cursor=next_cursor)
+
+
+def _text_page(session: Session, flt: Filter, plan: TextPlan, *, limit: int, offset: int,
+               after: Cursor | None, with_total: bool) -> tuple[list[int], int | None]:
+    """The ids of a page of a text search on SQLite, and the total when it came for free."""
+    if plan.by_id(offset + limit):
+        return _ids_by_id(session, flt, plan, limit=limit, offset=offset, after=after,
+                          with_total=with_total)
+    total = None
+    if has_narrow_filters(flt) and (with_total or (plan.ids is not None and _rows_fewer_than(
+            session, flt, NARROW_ROWS))):
+        # The other filters pick a short range of a covering index: intersect it with the
+        # matches there, which gives the total and, when short, the page.
+        both = intersection(flt, plan).subquery()
+        total, both_ids = session.execute(select(func.count(), case(
+            (func.count() <= SORT_MAX, func.json_group_array(both.c.id))))).one()
+        if both_ids is not None:
+            stmt = select(Submission.id).where(Submission.id.in_(search.json_ids(both_ids)))
+            return _page_of(session, ordered(stmt, flt, bare=True), flt, limit=limit,
+                            offset=offset, after=after), total
+    if flt.sort is Sort.RECEIVED:
+        return _walk_text(session, flt, plan, need=offset + limit, after=after)[offset:], total
+    stmt = ordered(select(Submission.id).where(*conditions(flt, "sqlite", plan=plan)), flt)
+    return _page_of(session, stmt, flt, limit=limit, offset=offset, after=None), total
+
+
+def _ids_by_id(session: Session, flt: Filter, plan: TextPlan, *, limit: int, offset: int,
+               after: Cursor | None, with_total: bool) -> tuple[list[int], int | None]:
+    """A page of ids for text with few matches: each match is looked up by id and only ids and
+    sort keys are sorted. With a total and no cursor, one pass gives both."""
+    stmt = ordered(select(Submission.id).where(
+        *conditions(flt, "sqlite", steer=Steer.BY_ID, plan=plan)), flt, bare=True)
+    if after is None and with_total:  # the total rides along on every row of the page
+        rows = session.execute(stmt.add_columns(func.count().over())
+                               .limit(limit).offset(offset)).all()
+        return [r[0] for r in rows], (int(rows[0][1]) if rows else None)
+    return _page_of(session, stmt, flt, limit=limit, offset=offset, after=after), None
+
+
+def _page_of(session: Session, stmt: Select[int], flt: Filter, *, limit: int, offset: int,
+             after: Cursor | None) -> list[int]:
+    """One page of an ordered id select that is sorted, not walked (keyset key kept bare)."""
+    if after is not None:
+        stmt = stmt.where(_after(after, flt, bare=True))
+    return list(session.execute(stmt.limit(limit).offset(offset)).scalars().all())
+
+
+def _rows_fewer_than(session: Session, flt: Filter, limit: int) -> bool:
+    """Do fewer than ``limit`` rows pass ``flt`` without its text? (Stops counting there.)"""
+    found = select(Submission.id).where(*conditions(flt, "sqlite", with_text=False)).limit(limit)
+    return session.execute(select(func.count()).select_from(found.subquery())).scalar_one() < limit
+
+
+def _walk_text(session: Session, flt: Filter, plan: TextPlan, *, need: int,
+               after: Cursor | None) -> list[int]:
+    """The first ``need`` ids in received order that pass ``flt``, for text with many matches.
+
+    Each batch of candidates comes back as two JSON arrays (ids and stored dates), not as rows:
+    see :func:`search.first_matches` on the garbage collector.
+    """
+    where = conditions(flt, "sqlite", steer=Steer.ORDERED, with_text=False)
+    if after is not None:
+        where.append(_after(after, flt))
+    stored = type_coerce(Submission.received_at, String)
+    known = set(json.loads(plan.ids)) if plan.ids is not None else None
+    batch = plan.first_batch(need)
+    found: list[int] = []
+    edge: tuple[str, int] | None = None
+    while True:
+        stmt = ordered(select(Submission.id.label("id"), stored.label("at")).where(*where), flt)
+        if edge is not None:
+            key, last = tuple_(stored, Submission.id), tuple_(*edge)
+            stmt = stmt.where(key < last if flt.descending else key > last)
+        page = stmt.limit(batch).subquery()
+        count_, ids_json, ats_json = session.execute(select(
+            func.count(), func.json_group_array(page.c.id), func.json_group_array(page.c.at))).one()
+        if not count_:
+            return found[:need]
+        ids, ats = json.loads(ids_json), json.loads(ats_json)
+        hits = known if known is not None else search.matching_ids(
+            session, flt.text, ids_json, low=min(ids), high=max(ids))
+        keys = sorted(((ats[i], ids[i]) for i, x in enumerate(ids) if x in hits),
+                      reverse=flt.descending)
+        found.extend(i for _, i in keys)
+        if len(found) >= need or count_ < batch:
+            return found[:need]
+        keyed = zip(ats, ids, strict=True)
+        edge = min(keyed) if flt.descending else max(keyed)
+        batch = min(batch * 4, WALK_BATCH_MAX)

@@ -1,0 +1,156 @@
+"""The rows the query API hands out and how they are loaded: :class:`SubmissionRow` (with its
+stable ``--json`` shape), a :class:`Page` of them with the :class:`Cursor` to the next one, and
+:func:`rows_by_ids`.
+
+Rows are frozen dataclasses, safe to hand to another thread after the session is gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from leaddesk.db.models import Account, Post, Status, Submission, Tag, TeamMember, submission_tags
+
+DEFAULT_PAGE_SIZE = 50
+AnySelect = Select[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    """One submission as lists, JSON output and export see it."""
+
+    id: int
+    version: int
+    message_id: str | None
+    account: str | None
+    received_at: datetime
+    submitted_at: datetime | None
+    name: str | None
+    email: str | None
+    phone: str | None
+    company: str | None
+    topic: str | None
+    page_url: str | None
+    post_title: str | None
+    status: str
+    is_submission: bool
+    assignee: str | None
+    subject: str | None
+    message: str | None
+    problems: tuple[str, ...]
+    contact_id: int | None
+    tags: tuple[str, ...] = ()
+    tag_colours: tuple[str, ...] = ()
+    post_url: str | None = None  # the resolved post's address (None: no post linked)
+
+    @property
+    def is_spam(self) -> bool:
+        return self.status == Status.SPAM.value
+
+    def as_json(self) -> dict[str, Any]:
+        """The stable ``--json`` shape: scripts depend on these keys; add, never rename."""
+        return {
+            "id": self.id,
+            "message_id": self.message_id,
+            "account": self.account,
+            "received_at": self.received_at.isoformat(),
+            "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
+            "name": self.name,
+            "email": self.email,
+            "phone": self.phone,
+            "company": self.company,
+            "topic": self.topic,
+            "page_url": self.page_url,
+            "post_title": self.post_title,
+            "post_url": self.post_url,
+            "status": self.status,
+            "is_spam": self.is_spam,
+            "is_submission": self.is_submission,
+            "tags": list(self.tags),
+            "assignee": self.assignee,
+            "subject": self.subject,
+            "message": self.message,
+            "problems": list(self.problems),
+            "version": self.version,
+            "contact_id": self.contact_id,
+        }
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next keyset page starts (only for the default received-date order)."""
+
+    received_at: datetime
+    id: int
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: tuple[SubmissionRow, ...]
+    total: int
+    next_cursor: Cursor | None
+
+
+def row_select() -> AnySelect:
+    return (
+        select(
+            Submission.id, Submission.version, Submission.message_id,
+            Account.name.label("account"), Submission.received_at, Submission.submitted_at,
+            Submission.visitor_name, Submission.visitor_email, Submission.visitor_phone,
+            Submission.visitor_company, Submission.topic, Submission.page_url,
+            Post.title.label("post_title"), Post.url.label("post_url"), Submission.status,
+            Submission.is_submission,
+            TeamMember.name.label("assignee"), Submission.subject, Submission.body_text,
+            Submission.problems, Submission.contact_id,
+        )
+        .select_from(Submission)
+        .outerjoin(Account, Account.id == Submission.account_id)
+        .outerjoin(Post, Post.id == Submission.post_id)
+        .outerjoin(TeamMember, TeamMember.id == Submission.assignee_id)
+    )
+
+
+def _tags_for(session: Session, submission_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    found: dict[int, list[tuple[str, str]]] = {}
+    if not submission_ids:
+        return found
+    stmt = (select(submission_tags.c.submission_id, Tag.name, Tag.colour)
+            .join(Tag, Tag.id == submission_tags.c.tag_id)
+            .where(submission_tags.c.submission_id.in_(submission_ids))
+            .order_by(Tag.name))
+    for submission_id, name, colour in session.execute(stmt):
+        found.setdefault(submission_id, []).append((name, colour))
+    return found
+
+
+def to_rows(session: Session, records: Sequence[Any]) -> list[SubmissionRow]:
+    tags = _tags_for(session, [r.id for r in records])
+    return [
+        SubmissionRow(
+            id=r.id, version=r.version, message_id=r.message_id, account=r.account,
+            received_at=r.received_at, submitted_at=r.submitted_at, name=r.visitor_name,
+            email=r.visitor_email, phone=r.visitor_phone, company=r.visitor_company,
+            topic=r.topic, page_url=r.page_url, post_title=r.post_title, status=r.status,
+            is_submission=r.is_submission, assignee=r.assignee, subject=r.subject,
+            message=r.body_text, problems=tuple(r.problems or ()), contact_id=r.contact_id,
+            tags=tuple(name for name, _ in tags.get(r.id, ())),
+            tag_colours=tuple(colour for _, colour in tags.get(r.id, ())),
+            post_url=r.post_url,
+        )
+        for r in records
+    ]
+
+
+def rows_by_ids(session: Session, submission_ids: Sequence[int]) -> list[SubmissionRow]:
+    """Rows for the given ids, in the order given (missing ids are left out)."""
+    if not submission_ids:
+        return []
+    records = session.execute(row_select().where(Submission.id.in_(submission_ids))).all()
+    by_id = {row.id: row for row in to_rows(session, records)}
+    return [by_id[i] for i in submission_ids if i in by_id]

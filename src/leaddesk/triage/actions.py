@@ -1,0 +1,164 @@
+"""Actions on one submission or many: status, assignment and notes, and undoing or confirming them.
+
+Bulk calls (``bulk_*``) plan every row first and then write them all in chunks, all-or-nothing in
+the caller's transaction. :func:`was_saved` answers whether a change made before a lost connection
+reached the database; :func:`undo` reverses one, unless someone changed the submission since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leaddesk.db.models import AuditEvent, Note, Submission
+from leaddesk.db.types import utcnow
+from leaddesk.errors import ValidationError
+from leaddesk.triage.members import _assignable
+from leaddesk.triage.results import ASSIGN, NOTE, STATUS, TAG_ADD, TAG_REMOVE, Change, _tag_diff
+from leaddesk.triage.tags import add_tag, remove_tag
+from leaddesk.triage.validation import _clean_status, _unique, clean_actor
+from leaddesk.triage.versions import (
+    _apply_many,
+    _apply_one,
+    _bump,
+    _plan_one,
+    _Planned,
+    _read,
+    _record,
+    _unchanged,
+    read_current,
+)
+
+# ------------------------------------------------------------------ status
+
+def set_status(session: Session, submission_id: int, status: str, *, actor: str,
+               expected_version: int | None = None) -> Change:
+    """Move a submission to ``status`` (one of :class:`~leaddesk.db.models.Status`)."""
+    actor = clean_actor(actor)
+    new = _clean_status(status)
+    current = read_current(session, submission_id)
+    plan = _plan_one(current, expected_version, {"status": current.status}, {"status": new})
+    if current.status == new:
+        return _unchanged(session, current, plan, STATUS)
+    return _apply_one(session, current, plan, action=STATUS, actor=actor, values={"status": new})
+
+
+def bulk_set_status(session: Session, submission_ids: Sequence[int], status: str, *,
+                    actor: str) -> int:
+    """Set ``status`` on every listed submission; returns how many actually changed."""
+    actor = clean_actor(actor)
+    new = _clean_status(status)
+    current = _read(session, _unique(submission_ids))
+    planned = [_Planned(c.id, c.version, {"status": c.status}, {"status": new})
+               for c in current.values() if c.status != new]
+    return _apply_many(session, planned, action=STATUS, actor=actor, values={"status": new})
+
+
+# ------------------------------------------------------------------ assignment
+
+def assign(session: Session, submission_id: int, member_name: str | None, *, actor: str,
+           expected_version: int | None = None) -> Change:
+    """Give a submission to a team member, or to nobody with ``None``."""
+    actor = clean_actor(actor)
+    member = _assignable(session, member_name) if member_name is not None else None
+    current = read_current(session, submission_id)
+    plan = _plan_one(current, expected_version, {"assignee": current.assignee},
+                     {"assignee": member.name if member else None})
+    new_id = member.id if member else None
+    if current.assignee_id == new_id:
+        return _unchanged(session, current, plan, ASSIGN)
+    return _apply_one(session, current, plan, action=ASSIGN, actor=actor,
+                      values={"assignee_id": new_id})
+
+
+def bulk_assign(session: Session, submission_ids: Sequence[int], member_name: str | None, *,
+                actor: str) -> int:
+    """Assign every listed submission (``None`` unassigns); returns how many changed."""
+    actor = clean_actor(actor)
+    member = _assignable(session, member_name) if member_name is not None else None
+    new_id = member.id if member else None
+    current = _read(session, _unique(submission_ids))
+    planned = [_Planned(c.id, c.version, {"assignee": c.assignee},
+                        {"assignee": member.name if member else None})
+               for c in current.values() if c.assignee_id != new_id]
+    return _apply_many(session, planned, action=ASSIGN, actor=actor,
+                       values={"assignee_id": new_id})
+
+
+# ------------------------------------------------------------------ notes
+
+def add_note(session: Session, submission_id: int, text: str, *, actor: str,
+             expected_version: int | None = None) -> Change:
+    """Add an internal note, written by ``actor``.
+
+    The audit event holds the note's id and length, never its text: notes often quote the
+    visitor, and the audit log must not become a second copy of personal data.
+    """
+    actor = clean_actor(actor)
+    body = text.strip()
+    if not body:
+        raise ValidationError("the note is empty; write something first")
+    current = read_current(session, submission_id)
+    expected = current.version if expected_version is None else expected_version
+    now = utcnow()
+    versions = _bump(session, [_Planned(current.id, expected, {}, {})], {}, now)
+    note = Note(submission_id=submission_id, author=actor, body=body, created_at=now)
+    session.add(note)
+    session.flush()
+    plan = _Planned(current.id, expected, {}, {"note_id": note.id, "length": len(body)})
+    _record(session, [plan], action=NOTE, actor=actor, now=now)
+    return Change(submission_id, NOTE, plan.before, plan.after, versions[submission_id])
+
+
+# ------------------------------------------------------------------ after a lost connection
+
+def was_saved(session: Session, change: Change, *, actor: str) -> bool:
+    """Whether ``change`` (made by ``actor``) is in the database.
+
+    For a retry after the connection dropped during COMMIT, when nobody knows whether the server
+    committed: running the change again would add a second note, or turn a status change into a
+    conflict with oneself (see :mod:`leaddesk.team.resilience`).
+    """
+    if not change.changed:
+        return True
+    if change.action == NOTE:
+        return session.execute(select(Note.id).where(
+            Note.id == change.after.get("note_id"), Note.submission_id == change.submission_id,
+            Note.author == actor)).first() is not None
+    version = session.scalar(select(Submission.version)
+                             .where(Submission.id == change.submission_id))
+    if version is None or version < change.version:
+        return False
+    recent = session.execute(
+        select(AuditEvent.actor, AuditEvent.action, AuditEvent.after)
+        .where(AuditEvent.entity == "submission", AuditEvent.entity_id == change.submission_id)
+        .order_by(AuditEvent.id.desc()).limit(20))
+    return any(who == actor and action == change.action and dict(after or {}) == dict(change.after)
+               for who, action, after in recent)
+
+
+# ------------------------------------------------------------------ undo
+
+def undo(session: Session, change: Change, *, actor: str) -> Change:
+    """Reverse a status, assignment or tag change, unless the submission changed since.
+
+    The reversal is itself a change (audited, version bumped) made with ``change.version`` as
+    the expected version, so undoing over a colleague's newer edit raises ConflictError.
+    Notes cannot be undone this way.
+    """
+    if not change.changed:
+        return change
+    sid, version = change.submission_id, change.version
+    if change.action == STATUS:
+        return set_status(session, sid, change.before["status"], actor=actor,
+                          expected_version=version)
+    if change.action == ASSIGN:
+        return assign(session, sid, change.before["assignee"], actor=actor,
+                      expected_version=version)
+    if change.action in (TAG_ADD, TAG_REMOVE):
+        (tag,) = _tag_diff(change.before, change.after)
+        reverse = remove_tag if change.action == TAG_ADD else add_tag
+        return reverse(session, sid, tag, actor=actor, expected_version=version)
+    raise ValidationError(f"a {change.action!r} change cannot be undone")

@@ -1,0 +1,92 @@
+"""What a triage change is: the records triage hands back and the audit action names.
+
+Owns :class:`Change` (what one call did to one submission, enough to show and undo it), the
+:class:`TagInfo`, :class:`Member` and :class:`MemberRemoval` results, the action names written on
+submission audit events, and :func:`describe_change`, the short phrase for one such event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from leaddesk.triage.validation import _sorted_names
+
+# Audit actions on submissions (entity "submission").
+STATUS = "status"
+TAG_ADD = "tag.add"
+TAG_REMOVE = "tag.remove"
+ASSIGN = "assign"
+NOTE = "note"
+CONTACT = "contact"  # written by leaddesk.contacts when a merge moves a submission
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one call did to one submission: enough for the UI to show it and to :func:`undo` it.
+
+    ``changed`` is False when the submission already had the requested value; then nothing was
+    written. ``version`` is the submission's version afterwards: pass it as ``expected_version``
+    to the next change so that an edit by someone else in between becomes a conflict.
+    """
+
+    submission_id: int
+    action: str
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+    version: int
+    changed: bool = True
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    id: int
+    name: str
+    colour: str
+    submissions: int  # how many submissions carry the tag (had it, for a deleted tag)
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    name: str
+    email: str | None
+    active: bool
+    assigned: int  # submissions currently assigned to them
+
+
+@dataclass(frozen=True)
+class MemberRemoval:
+    """Outcome of :func:`remove_member`: deleted outright, or deactivated to keep their work."""
+
+    name: str
+    deleted: bool
+    still_assigned: int
+
+
+def _tag_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> list[str]:
+    old = set((before or {}).get("tags") or [])
+    new = set((after or {}).get("tags") or [])
+    return _sorted_names(new ^ old)
+
+
+def describe_change(action: str, before: Mapping[str, Any] | None,
+                    after: Mapping[str, Any] | None) -> str:
+    """A short human phrase for an audit event on a submission, e.g. ``status → done``."""
+    after = after or {}
+    if action == STATUS:
+        return f"status → {after.get('status')}"
+    if action == ASSIGN:
+        who = after.get("assignee")
+        return f"assigned to {who}" if who else "unassigned"
+    if action == TAG_ADD:
+        return f"tagged {', '.join(_tag_diff(before, after))}"
+    if action == TAG_REMOVE:
+        return f"tag {', '.join(_tag_diff(before, after))} removed"
+    if action == NOTE:
+        return "note added"
+    if action == CONTACT:
+        return f"moved to contact {after.get('contact_id')}"
+    return action
+
