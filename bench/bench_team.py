@@ -173,7 +173,8 @@ def lost_updates(url: str, everyone: list[ClientStats]) -> dict[str, int]:
                 for actor, entity_id, action, after in s.execute(
                     select(AuditEvent.actor, AuditEvent.entity_id, AuditEvent.action,
                            AuditEvent.after).where(AuditEvent.entity == "submission")))
-            versions = dict(s.execute(select(Submission.id, Submission.version)))
+            # .all(): a Result has keys(), so dict() would take it for a mapping
+            versions = dict(s.execute(select(Submission.id, Submission.version)).all())
             note_ids = set(s.scalars(select(Note.id)))
     finally:
         db.close()

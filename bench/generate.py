@@ -95,8 +95,15 @@ def _sqlite_insert(table: Table) -> str:
 
 
 def _encode(table: Table, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    pairs = [(c.name, _sqlite_encoder(c)) for c in table.columns]
-    return [tuple(encode(row.get(name)) for name, encode in pairs) for row in rows]
+    # A column the generator does not fill gets its scalar model default (e.g. posts.attempts = 0),
+    # as an ORM insert would; the rest are NULL.
+    pairs = [(c.name, _sqlite_encoder(c), _scalar_default(c)) for c in table.columns]
+    return [tuple(encode(row.get(name, default)) for name, encode, default in pairs) for row in rows]
+
+
+def _scalar_default(column: Any) -> Any:
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
 
 
 # ----------------------------------------------------------------- the two processes
