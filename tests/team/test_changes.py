@@ -15,6 +15,7 @@ from leaddesk.team.changes import (
     EVERYTHING,
     Change,
     ChangeFeed,
+    EchoFilter,
     FeedLost,
     FeedState,
     open_feed,
@@ -180,3 +181,42 @@ def test_run_reconnects_and_asks_for_a_full_refresh_after_a_gap() -> None:
                                 FeedState.CONNECTED, FeedState.RECONNECTING, FeedState.CONNECTED]
     got = [collected.changes.get_nowait() for _ in range(2)]
     assert got == [Change("submissions", frozenset({1})), EVERYTHING]
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_echo_of_an_own_write_is_dropped_once() -> None:
+    clock = _Clock()
+    echoes = EchoFilter(seconds=3.0, clock=clock)
+    echoes.expect([7, 8])
+    own = [Change("submissions", frozenset({7, 8}), "UPDATE"),
+           Change("submission_tags", frozenset({7}), "INSERT")]
+    assert echoes.drop(own) == []
+    # The same lead changed again (a colleague, a moment later) is not an echo any more.
+    assert echoes.drop(own[:1]) == own[:1]
+
+
+def test_other_changes_pass_the_echo_filter() -> None:
+    clock = _Clock()
+    echoes = EchoFilter(seconds=3.0, clock=clock)
+    echoes.expect([7])
+    others = [Change("submissions", frozenset({7, 9}), "UPDATE"),  # more than was written here
+              Change("submissions", None, "UPDATE"),  # too many ids to name
+              Change("tags", frozenset({7}), "UPDATE"),  # not a triage table
+              EVERYTHING]
+    assert echoes.drop(others) == others
+
+
+def test_an_expected_echo_that_never_came_expires() -> None:
+    clock = _Clock()
+    echoes = EchoFilter(seconds=3.0, clock=clock)
+    echoes.expect([7])
+    clock.now += 3.5
+    late = [Change("submissions", frozenset({7}), "UPDATE")]
+    assert echoes.drop(late) == late

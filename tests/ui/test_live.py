@@ -129,3 +129,23 @@ def test_live_updates_debounce_a_burst_and_report_the_gap(qtbot, ui_db: Database
         live.stop()
     first = batches[0]
     assert [c.ids for c in first[:3]] == [frozenset({1}), frozenset({2}), frozenset({3})]
+
+
+def test_an_own_action_is_not_reloaded_again_by_its_echo(qtbot, live_window: MainWindow,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = live_window.inbox.detail.current
+    assert shown is not None
+    refreshes: list[object] = []
+    real_refresh = live_window.inbox.refresh
+
+    def counted(ids: tuple[int, ...] = ()) -> None:
+        refreshes.append(tuple(ids))
+        real_refresh(ids)
+
+    monkeypatch.setattr(live_window.inbox, "refresh", counted)
+    heard: list[object] = []
+    live_window.live.changed.connect(heard.append)
+    live_window.ops.set_status([shown.row.id], "open")
+    qtbot.waitUntil(lambda: bool(heard), timeout=5000)  # the feed announced the write …
+    qtbot.wait(300)
+    assert refreshes == [(shown.row.id,)]  # … and only the action's own refresh ran

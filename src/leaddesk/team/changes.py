@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -52,6 +52,52 @@ class Change:
 
 
 EVERYTHING = Change(ANY_TABLE)
+
+# The tables a triage action of this desktop writes (the audit log reaches SQLite's poller as
+# "submissions"): their announcement comes back a moment after the window already refreshed.
+OWN_WRITE_TABLES = frozenset({"submissions", "submission_tags", "notes"})
+
+
+class EchoFilter:
+    """Drops the echo of this desktop's own triage writes from the feed.
+
+    The window refreshes the rows it changed as soon as an action succeeds; without this, the
+    feed's announcement of the same write would reload the list, the counts and the open message a
+    second time after every key press. Each action is expected once, for a few seconds: its first
+    batch of matching changes is dropped, anything else (other ids, other tables, unknown ids, a
+    later change to the same lead) still refreshes.
+    """
+
+    def __init__(self, seconds: float = 3.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._expected: list[tuple[frozenset[int], float]] = []
+
+    def expect(self, ids: Iterable[int]) -> None:
+        """This desktop just wrote ``ids`` and has refreshed them already."""
+        wanted = frozenset(ids)
+        if wanted:
+            self._expected.append((wanted, self.clock() + self.seconds))
+
+    def drop(self, changes: Sequence[Change]) -> list[Change]:
+        """The changes that are not the echo of an expected write."""
+        now = self.clock()
+        self._expected = [(ids, until) for ids, until in self._expected if until > now]
+        kept: list[Change] = []
+        matched: set[int] = set()
+        for change in changes:
+            index = self._match(change)
+            if index is None:
+                kept.append(change)
+            else:
+                matched.add(index)
+        self._expected = [e for i, e in enumerate(self._expected) if i not in matched]
+        return kept
+
+    def _match(self, change: Change) -> int | None:
+        if change.table not in OWN_WRITE_TABLES or not change.ids:
+            return None
+        return next((i for i, (ids, _) in enumerate(self._expected) if change.ids <= ids), None)
 
 
 class FeedState(StrEnum):

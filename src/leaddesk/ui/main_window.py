@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from leaddesk.config import current_user, demo_db_url
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
-from leaddesk.team.changes import Change
+from leaddesk.team.changes import Change, EchoFilter
 
 from leaddesk.ui.banner import Banner
 from leaddesk.ui.format import ago
@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.setWindowTitle(f"LeadDesk{title_suffix}")
         self.ops = Operations(db, self.tasks, me, self)
+        self.echoes = EchoFilter()
         self.sync = SyncController(db, self.tasks, self)
         self.posts = PostResolver(db, self.tasks, self)  # post lookups: on start, after each sync
         self.last_synced: datetime | None = None
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ outcomes
     def _operation_done(self, outcome: Outcome) -> None:
+        self.echoes.expect(outcome.ids)  # refreshed here: the feed's echo need not reload again
         self.inbox.refresh(outcome.ids)
         undo = " — Ctrl+Z undoes it" if outcome.change is not None else ""
         self.statusBar().showMessage(f"{outcome.label}{undo}", 5000)
@@ -364,6 +366,9 @@ class MainWindow(QMainWindow):
 
     def _live_changed(self, changes: list[Change]) -> None:
         """A colleague (or the sync worker) changed something: refresh what shows it."""
+        changes = self.echoes.drop(changes)
+        if not changes:
+            return
         if any(c.table == "presence" for c in changes):
             self.presence.renew()
         if all(c.is_presence_only for c in changes):
