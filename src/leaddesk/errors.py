@@ -51,7 +51,3 @@ class ConflictError(LeadDeskError):
         super().__init__(message)
         self.changed_by = changed_by
         self.changed_at = changed_at
-
-
-class NotYetAvailableError(LeadDeskError):
-    """Raised by a command whose feature arrives with a later release."""

@@ -183,3 +183,16 @@ def test_imap_test_connection_against_dovecot(run: Runner, sqlite_url: str, mail
     memory_keyring.store[(secrets.SERVICE, "account:site")] = "bad"
     bad = run("--db", sqlite_url, "accounts", "test", "site")
     assert (bad.code, "refused the login" in bad.err) == (1, True)
+
+
+@pytest.mark.parametrize("watch", [[], ["--watch"]])
+def test_syncing_an_smtp_identity_is_one_clear_line(run: Runner, sqlite_url: str,
+                                                    watch: list[str]) -> None:
+    db = Database.open(sqlite_url)
+    with db.session() as s:
+        s.add(Account(name="replies", kind="smtp", settings={"host": "127.0.0.1", "port": 25}))
+    db.close()
+    result = run("--db", sqlite_url, "sync", "replies", *watch)
+    assert result.code == 1
+    assert result.err == ("leaddesk: replies is an smtp account: only IMAP mailboxes and form "
+                          "APIs are synced\n")

@@ -14,13 +14,15 @@ from leaddesk.cli.gui_commands import check_display, open_window
 from leaddesk.cli.progress import ProgressBar
 from leaddesk.config import data_dir, demo_db_url
 from leaddesk.db import Database
-from leaddesk.errors import LeadDeskError, NotYetAvailableError
+from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import files, imap
 from leaddesk.ingest.store import BatchResult
 from leaddesk.posts.resolve import resolve_after_sync, resolve_posts
 from leaddesk.progress import CancelToken
 from leaddesk.resources import demo_mailbox
 from leaddesk.team import worker
+
+SYNCED_KINDS = ("imap", "api")  # smtp identities only send; file imports are one-off
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -71,9 +73,12 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
     with db.session() as session:
         if args.name:
             targets = [accounts.get_account(session, args.name)]
+            if targets[0].kind not in SYNCED_KINDS:
+                raise LeadDeskError(f"{args.name} is an {targets[0].kind} account: only IMAP "
+                                    f"mailboxes and form APIs are synced")
         else:
             targets = [a for a in accounts.list_accounts(session) if a.enabled
-                       and a.kind in ("imap", "api")]
+                       and a.kind in SYNCED_KINDS]
     if not targets:
         raise LeadDeskError("no accounts to sync; add one with `leaddesk accounts add imap NAME …`")
     cancel = CancelToken()
@@ -83,14 +88,12 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
     failures = 0
     for account in targets:
         try:
-            if account.kind == "api":  # form backends (issue #8): token from the keyring, one page per batch
-                _report(account.name, api_commands.sync_api(db, account, ctx, cancel), ctx)
-                continue
-            _require_imap(account, explicit=bool(args.name))
-            if account.kind != "imap":
-                continue
-            result = imap.sync_account(db, account, _password(account), batch_size=args.batch_size,
-                                       reporter=ProgressBar(ctx.err), cancel=cancel)
+            if account.kind == "api":  # token from the keyring, one page per batch
+                result = api_commands.sync_api(db, account, ctx, cancel)
+            else:
+                result = imap.sync_account(db, account, _password(account),
+                                           batch_size=args.batch_size,
+                                           reporter=ProgressBar(ctx.err), cancel=cancel)
             _report(account.name, result, ctx)
         except LeadDeskError as exc:
             if len(targets) == 1:
@@ -103,11 +106,6 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
     if posts is not None and (posts.resolved or posts.failed):
         ctx.err.write(posts.summary() + "\n")
     return 1 if failures else 0
-
-
-def _require_imap(account: accounts.AccountInfo, *, explicit: bool) -> None:
-    if account.kind != "imap" and explicit:
-        raise NotYetAvailableError(f"syncing {account.kind} accounts is not in this release yet")
 
 
 def _password(account: accounts.AccountInfo) -> str:
@@ -133,7 +131,7 @@ def _watch(db: Database, targets: list[accounts.AccountInfo], args: argparse.Nam
             cancel.cancel()
 
     threads = [threading.Thread(target=watch, args=(a,), name=f"watch-{a.name}", daemon=True)
-               for a in targets if a.kind in ("imap", "api")]
+               for a in targets]
     with worker.worker_logging(args.log_format, ctx.err):
         for thread in threads:
             thread.start()

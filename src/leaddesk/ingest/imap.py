@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
-import ssl
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -24,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk.accounts import AccountInfo
+from leaddesk.connection import reach_failure, tls_context
 from leaddesk.db import Database
 from leaddesk.db.models import SyncState
 from leaddesk.db.types import utcnow
@@ -67,29 +67,13 @@ class ImapSettings:
         return f"{self.host}:{self.port}"
 
 
-def _tls_context(settings: ImapSettings) -> ssl.SSLContext:
-    # Certificates are always verified; a self-signed server needs its CA file, not a switch-off.
-    try:
-        return ssl.create_default_context(cafile=settings.ca_file)
-    except (OSError, ssl.SSLError) as exc:
-        raise ImapError(f"cannot read the CA file {settings.ca_file}: {exc}") from None
-
-
 def explain(exc: BaseException, settings: ImapSettings) -> ImapError:
     """One clear line for a connection or protocol failure."""
     where = settings.where
-    if isinstance(exc, socket.gaierror):
-        return ImapError(f"cannot find the IMAP server {settings.host} (DNS lookup failed); "
-                         f"check the host name")
-    if isinstance(exc, ConnectionRefusedError):
-        return ImapError(f"the IMAP server {where} refused the connection; check the host, the port "
-                         f"and that the server is running")
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return ImapError(f"the certificate of {where} is not trusted ({exc.verify_message}); if "
-                         f"the server uses its own CA, give it with --ca-file")
-    if isinstance(exc, ssl.SSLError):
-        return ImapError(f"TLS with {where} failed ({exc.reason or exc}); check --security "
-                         f"(ssl for port 993, starttls for 143)")
+    unreachable = reach_failure(exc, service="IMAP", host=settings.host, port=settings.port,
+                                security_hint="ssl for port 993, starttls for 143")
+    if unreachable is not None:
+        return ImapError(unreachable)
     if isinstance(exc, LoginError):
         return ImapError(f"the IMAP server {where} refused the login for {settings.user}: wrong "
                          f"user name or password; set it again with `leaddesk accounts edit`")
@@ -109,12 +93,12 @@ def connect(settings: ImapSettings, password: str) -> IMAPClient:
     try:
         if settings.security == "ssl":
             client = IMAPClient(settings.host, port=settings.port, ssl=True,
-                                ssl_context=_tls_context(settings), timeout=TIMEOUT_SECONDS)
+                                ssl_context=tls_context(settings.ca_file, ImapError), timeout=TIMEOUT_SECONDS)
         else:
             client = IMAPClient(settings.host, port=settings.port, ssl=False,
                                 timeout=TIMEOUT_SECONDS)
             if settings.security == "starttls":
-                client.starttls(_tls_context(settings))
+                client.starttls(tls_context(settings.ca_file, ImapError))
         client.login(settings.user, password)
     except ImapError:
         raise

@@ -9,11 +9,11 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import socket
-import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from leaddesk.accounts import AccountInfo
+from leaddesk.connection import reach_failure, tls_context
 from leaddesk.errors import LeadDeskError
 
 TIMEOUT_SECONDS = 30.0
@@ -42,29 +42,13 @@ class SmtpSettings:
         return f"{self.host}:{self.port}"
 
 
-def tls_context(ca_file: str | None) -> ssl.SSLContext:
-    # Certificates are always verified; a private CA is given as a file, never switched off.
-    try:
-        return ssl.create_default_context(cafile=ca_file)
-    except (OSError, ssl.SSLError) as exc:
-        raise SmtpError(f"cannot read the CA file {ca_file}: {exc}") from None
-
-
 def explain(exc: BaseException, settings: SmtpSettings) -> SmtpError:
     """One clear line for a connection, TLS, login or delivery failure."""
     where = settings.where
-    if isinstance(exc, socket.gaierror):
-        return SmtpError(f"cannot find the SMTP server {settings.host} (DNS lookup failed); check "
-                         f"the host name")
-    if isinstance(exc, ConnectionRefusedError):
-        return SmtpError(f"the SMTP server {where} refused the connection; check the host, the port "
-                         f"and that the server is running")
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return SmtpError(f"the certificate of {where} is not trusted ({exc.verify_message}); if the "
-                         f"server uses its own CA, give it with --ca-file")
-    if isinstance(exc, ssl.SSLError):
-        return SmtpError(f"TLS with {where} failed ({exc.reason or exc}); check --security (ssl for "
-                         f"port 465, starttls for 587)")
+    unreachable = reach_failure(exc, service="SMTP", host=settings.host, port=settings.port,
+                                security_hint="ssl for port 465, starttls for 587")
+    if unreachable is not None:
+        return SmtpError(unreachable)
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return SmtpError(f"the SMTP server {where} refused the login for {settings.user}: wrong user "
                          f"name or password; set it again with `leaddesk accounts edit NAME "
@@ -105,12 +89,12 @@ def connect(settings: SmtpSettings, password: str) -> smtplib.SMTP:
     try:
         if settings.security == "ssl":
             client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_SECONDS,
-                                      context=tls_context(settings.ca_file))
+                                      context=tls_context(settings.ca_file, SmtpError))
         else:
             client = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS)
             client.ehlo()
             if settings.security == "starttls":
-                client.starttls(context=tls_context(settings.ca_file))
+                client.starttls(context=tls_context(settings.ca_file, SmtpError))
                 client.ehlo()
         client.login(settings.user, password)
     except SmtpError:
