@@ -171,3 +171,75 @@ def test_a_subject_becomes_the_topic_only_when_it_names_a_team_topic(db: Databas
     assert got == {"Bea 1": ("Speakers bureaus", "field"),  # a mapping's topic, as the team spells it
                    "Bea 2": ("Market Access", "field"),  # a category's default topic
                    "Bea 3": (None, None)}  # free text stays out of the topic filter
+
+
+# ------------------------------------------------------------------ one key at a time
+# Each dedup key and each tombstone kind on its own: the second message shares exactly one key
+# with the first, so losing that key's rule fails here even while the other two still work.
+KEYS = ["source_key", "message_id", "content"]
+SAME_TEXT = "Hello, could you send us the white paper on patient engagement?"
+
+
+def twins(key: str) -> tuple[Incoming, Incoming]:
+    """Two messages that share ``key`` and nothing else."""
+    first = Incoming("imap:1:INBOX:7:1", notification(1, message=SAME_TEXT),
+                     parse_message(notification(1, message=SAME_TEXT)))
+    if key == "source_key":
+        second = item(2, first.source_key)
+    elif key == "message_id":
+        other = item(2, "api:formspree:2")
+        second = replace(other, draft=replace(other.draft, message_id=first.draft.message_id))
+    else:
+        raw = notification(2, email="visitor1@example.net", message=SAME_TEXT)
+        second = Incoming("api:formspree:2", raw, parse_message(raw))
+    shared = {"source_key": first.source_key == second.source_key,
+              "message_id": first.draft.message_id == second.draft.message_id,
+              "content": fingerprint(first.draft) == fingerprint(second.draft)}
+    assert fingerprint(first.draft) is not None
+    assert shared == {k: k == key for k in KEYS}
+    return first, second
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_one_shared_key_makes_a_duplicate(db: Database, key: str) -> None:
+    first, second = twins(key)
+    store_batch(db, [first], account_id=None)
+    again = store_batch(db, [second], account_id=None)
+    assert (again.added, again.duplicates, again.erased) == (0, 1, 0)
+    assert count(db) == 1
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_one_shared_key_within_a_batch_makes_a_duplicate(db: Database, key: str) -> None:
+    first, second = twins(key)
+    result = store_batch(db, [first, second], account_id=None)
+    assert (result.added, result.duplicates, result.erased) == (1, 1, 0)
+    assert count(db) == 1
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_one_shared_key_with_an_erased_message_keeps_it_erased(db: Database, key: str) -> None:
+    first, second = twins(key)
+    store_batch(db, [first], account_id=None)
+    with db.session() as s:
+        contacts.erase_contact(s, "visitor1@example.net", actor="dpo")
+    result = store_batch(db, [second], account_id=None)
+    assert (result.added, result.duplicates, result.erased) == (0, 0, 1)
+    assert count(db) == 0
+
+
+def test_messages_sharing_no_key_are_two_leads(db: Database) -> None:
+    store_batch(db, [item(1)], account_id=None)
+    with db.session() as s:
+        contacts.erase_contact(s, "visitor1@example.net", actor="dpo")
+    result = store_batch(db, [item(2), item(3)], account_id=None)
+    assert (result.added, result.duplicates, result.erased) == (2, 0, 0)
+    assert count(db) == 2
+
+
+def test_messages_without_a_message_id_or_fingerprint_are_not_merged(db: Database) -> None:
+    # No Message-ID and no fingerprint on either: only the source key may decide.
+    bare = [replace(i, draft=replace(i.draft, message_id=None, body_text=""))
+            for i in (item(1), item(2))]
+    assert all(fingerprint(i.draft) is None for i in bare)
+    assert store_batch(db, bare, account_id=None).added == 2
