@@ -81,6 +81,60 @@ def test_sync_never_sets_seen_or_deletes(db: Database, mailbox: Mailbox,
     assert all(b"\\Seen" not in f for f in flags.values())
 
 
+def seen_flags(mailbox: Mailbox) -> list[bool]:
+    client = mailbox.client()
+    client.select_folder(mailbox.folder, readonly=True)
+    flags = client.get_flags(client.search(["ALL"]))
+    client.logout()
+    return [b"\\Seen" in flags[uid] for uid in sorted(flags)]
+
+
+def test_bodies_are_peeked_even_in_a_writable_folder(db: Database, mailbox: Mailbox,
+                                                      imap_account: AccountFactory) -> None:
+    # The read-only SELECT is taken out of the way: BODY.PEEK alone must keep \Seen unset.
+    account = imap_account()
+    mailbox.append(notification(1), notification(2))
+    settings = imap.ImapSettings.from_account(account)
+    client = imap.connect(settings, PASSWORD)
+    asked: list[bool] = []
+    select_folder = client.select_folder
+
+    def writable(folder: str, readonly: bool = False) -> object:
+        asked.append(readonly)
+        return select_folder(folder, readonly=False)
+
+    client.select_folder = writable
+    try:
+        assert imap.sync_once(db, client, account, settings).added == 2
+        assert asked == [True]  # the sync did ask for read-only, the other safeguard
+        assert seen_flags(mailbox) == [False, False]
+        # The control: in this writable folder a plain BODY[] fetch does set \Seen.
+        client.fetch(client.search(["ALL"])[:1], ["BODY[]"])
+        assert seen_flags(mailbox) == [True, False]
+    finally:
+        imap.logout(client)
+
+
+def test_a_read_only_folder_keeps_seen_unset_even_without_peek(db: Database, mailbox: Mailbox,
+                                                               imap_account: AccountFactory) -> None:
+    # The other way round: BODY.PEEK is taken out of the way, the read-only SELECT alone remains.
+    account = imap_account()
+    mailbox.append(notification(1), notification(2))
+    settings = imap.ImapSettings.from_account(account)
+    client = imap.connect(settings, PASSWORD)
+    fetch = client.fetch
+
+    def without_peek(messages: object, data: list[str], *args: object, **kwargs: object) -> object:
+        return fetch(messages, [d.replace("BODY.PEEK[]", "BODY[]") for d in data], *args, **kwargs)
+
+    client.fetch = without_peek
+    try:
+        assert imap.sync_once(db, client, account, settings).added == 2
+    finally:
+        imap.logout(client)
+    assert seen_flags(mailbox) == [False, False]
+
+
 def test_uidvalidity_reset_rematches_on_message_id(db: Database, mailbox: Mailbox,
                                                    imap_account: AccountFactory) -> None:
     account = imap_account()
