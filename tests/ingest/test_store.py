@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -13,7 +14,8 @@ from leaddesk import contacts
 from leaddesk.db import Database
 from leaddesk.db.models import Contact, Post, Submission, SyncState, TopicMapping
 from leaddesk.ingest.parse import parse_message
-from leaddesk.ingest.store import Incoming, fingerprint, store_batch
+from leaddesk.ingest.store import Incoming, fingerprint, store_all, store_batch
+from leaddesk.progress import Cancelled, CancelToken
 from tests.support.factories import make_account
 from tests.support.mail import notification
 
@@ -268,3 +270,130 @@ def test_messages_without_a_message_id_or_fingerprint_are_not_merged(db: Databas
             for i in (item(1), item(2))]
     assert all(fingerprint(i.draft) is None for i in bare)
     assert store_batch(db, bare, account_id=None).added == 2
+
+
+# ------------------------------------------------------------------ what a fingerprint covers
+def test_the_fingerprint_ignores_spacing_and_case_only() -> None:
+    base = item(1).draft
+    spaced = replace(base, body_text="  " + base.body_text.replace(" ", " \n\t ").upper() + " ",
+                     visitor_email=(base.visitor_email or "").upper())
+    assert fingerprint(spaced) == fingerprint(base)
+    assert fingerprint(replace(base, body_text=base.body_text + ".")) != fingerprint(base)
+    assert fingerprint(replace(base, visitor_email="other@example.net")) != fingerprint(base)
+
+
+@pytest.mark.parametrize("change", [{"is_submission": False}, {"visitor_email": None},
+                                    {"visitor_email": ""}, {"body_text": " \n "}])
+def test_no_fingerprint_without_a_submission_an_email_and_a_message(change: dict[str, object]) -> None:
+    # Without all three, two different messages could look alike and one would be lost.
+    assert fingerprint(replace(item(1).draft, **change)) is None  # type: ignore[arg-type]
+
+
+def test_a_mail_that_is_not_a_submission_makes_no_contact(db: Database) -> None:
+    bounce = item(1)
+    bounce = replace(bounce, draft=replace(bounce.draft, is_submission=False,
+                                           not_submission_reason="auto-reply"))
+    assert store_batch(db, [bounce], account_id=None).added == 1
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 0
+        sub = s.execute(select(Submission)).scalar_one()
+        assert sub.contact_id is None
+        assert "not a form submission: auto-reply" in sub.problems
+
+
+def test_an_older_message_fills_gaps_but_never_overwrites_newer_details(db: Database) -> None:
+    newer = item(2, email="zoe@pharma.example", name="Zoë Müller",
+                 when=datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
+    store_batch(db, [newer], account_id=None)
+    older = item(1, email="zoe@pharma.example", name="Z. M.", when=datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    older = replace(older, draft=replace(older.draft, visitor_phone="+46 31 555 21 80",
+                                         visitor_company="Pharma AB"))
+    store_batch(db, [older], account_id=None)
+    with db.session() as s:
+        person = s.execute(select(Contact)).scalar_one()
+    assert (person.name, person.phone, person.company) == ("Zoë Müller", "+46 31 555 21 80",
+                                                          "Pharma AB")
+    assert person.first_seen_at is not None
+    assert person.last_seen_at is not None
+    assert (person.first_seen_at.date().isoformat(), person.last_seen_at.date().isoformat()) == (
+        "2026-03-01", "2026-03-05")
+    # A message as new as the last one still counts as the newest.
+    same_time = item(3, email="zoe@pharma.example", name="Zoë M.",
+                     when=datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
+    store_batch(db, [replace(same_time, received_at=person.last_seen_at)], account_id=None)
+    with db.session() as s:
+        assert s.execute(select(Contact.name)).scalar_one() == "Zoë M."
+
+
+# ------------------------------------------------------------------ batches with a reporter
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple[object, ...]] = []
+
+    def started(self, what: str, total: int | None) -> None:
+        self.events.append(("started", what, total))
+
+    def progress(self, done: int, total: int | None) -> None:
+        self.events.append(("progress", done, total))
+
+    def item_failed(self, item: str, reason: str) -> None:
+        self.events.append(("failed", item, reason))
+
+    def finished(self, summary: str) -> None:
+        self.events.append(("finished", summary))
+
+
+def test_store_all_adds_up_the_batches_and_reports_each(db: Database) -> None:
+    store_batch(db, [item(9)], account_id=None)
+    with db.session() as s:
+        contacts.erase_contact(s, "visitor9@example.net", actor="dpo")
+    store_batch(db, [item(1)], account_id=None)
+    reporter = Recorder()
+    batches = [([item(1), item(2)], None), ([item(3), item(9)], None), ([item(4)], None)]
+    result = store_all(db, batches, account_id=None, what="sync site", total=5, reporter=reporter)
+    assert (result.added, result.duplicates, result.erased) == (3, 1, 1)
+    assert len(result.added_ids) == 3
+    assert reporter.events == [
+        ("started", "sync site", 5), ("progress", 2, 5), ("progress", 4, 5), ("progress", 5, 5),
+        ("finished", "sync site: 3 added, 1 already there, 1 erased earlier")]
+
+
+def test_store_all_without_erasures_says_nothing_about_them(db: Database) -> None:
+    reporter = Recorder()
+    store_all(db, [([item(1)], None)], account_id=None, what="import", reporter=reporter)
+    assert reporter.events[-1] == ("finished", "import: 1 added, 0 already there")
+
+
+def test_store_all_stops_between_batches_when_cancelled(db: Database) -> None:
+    cancel = CancelToken()
+    reporter = Recorder()
+
+    def batches() -> Iterator[tuple[list[Incoming], None]]:
+        yield [item(1)], None
+        cancel.cancel()
+        yield [item(2)], None
+
+    with pytest.raises(Cancelled):
+        store_all(db, batches(), account_id=None, what="sync", reporter=reporter, cancel=cancel)
+    assert count(db) == 1  # the first batch is kept, the second never stored
+    assert reporter.events[-1] == ("finished", "sync: 1 added, 0 already there")
+
+
+def test_store_all_advances_the_state_with_each_batch(db: Database) -> None:
+    with db.session() as s:
+        account_id = make_account(s, "site").id
+
+    def advance_to(uid: int) -> Callable[[Session], None]:
+        def advance(session: Session) -> None:
+            state = session.execute(select(SyncState)).scalar()
+            if state is None:
+                state = SyncState(account_id=account_id, folder="INBOX")
+                session.add(state)
+            state.last_uid = uid
+        return advance
+
+    store_all(db, [([item(1)], advance_to(1)), ([item(2)], advance_to(2))], account_id=account_id,
+              what="sync")
+    with db.session() as s:
+        assert [st.last_uid for st in s.execute(select(SyncState)).scalars()] == [2]
+        assert set(s.execute(select(Submission.account_id)).scalars()) == {account_id}
