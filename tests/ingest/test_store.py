@@ -397,3 +397,55 @@ def test_store_all_advances_the_state_with_each_batch(db: Database) -> None:
     with db.session() as s:
         assert [st.last_uid for st in s.execute(select(SyncState)).scalars()] == [2]
         assert set(s.execute(select(Submission.account_id)).scalars()) == {account_id}
+
+
+# ------------------------------------------------------------------ contacts and posts in one batch
+def with_post(n: int, url: str | None, title: str | None = None, **kwargs: object) -> Incoming:
+    incoming = item(n, **kwargs)
+    return replace(incoming, draft=replace(incoming.draft, page_url=url, post_title=title))
+
+
+def test_a_new_contact_keeps_every_detail_of_its_first_message(db: Database) -> None:
+    first = item(1, email="ana@example.net", name="Ana Ruiz", when=datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    first = replace(first, draft=replace(first.draft, visitor_phone="+34 91 555 0101",
+                                         visitor_company="Farma SL"))
+    store_batch(db, [first], account_id=None)
+    with db.session() as s:
+        person = s.execute(select(Contact)).scalar_one()
+    assert (person.email, person.name, person.phone, person.company) == (
+        "ana@example.net", "Ana Ruiz", "+34 91 555 0101", "Farma SL")
+    assert person.first_seen_at == person.last_seen_at == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    assert person.created_at is not None
+
+
+def test_an_item_without_a_contact_or_post_does_not_stop_the_rest_of_the_batch(db: Database) -> None:
+    notice = replace(item(1), draft=replace(item(1).draft, is_submission=False, page_url=None))
+    url = "https://www.example-pharma-agency.com/blog/imi/"
+    result = store_batch(db, [notice, with_post(2, url, "IMI"), with_post(3, url)], account_id=None)
+    assert result.added == 3
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 2
+        post = s.execute(select(Post)).scalar_one()
+        linked = s.execute(select(Submission.post_id).order_by(Submission.id)).scalars().all()
+    assert (post.url, post.title) == (url, "IMI")
+    assert linked == [None, post.id, post.id]
+
+
+def test_a_known_post_is_reused_and_gets_a_title_it_lacked(db: Database) -> None:
+    url = "https://www.example-pharma-agency.com/blog/imi/"
+    store_batch(db, [with_post(1, url)], account_id=None)
+    store_batch(db, [with_post(2, url, "Europe's IMI")], account_id=None)
+    store_batch(db, [with_post(3, url, "A later title")], account_id=None)  # a title is kept
+    with db.session() as s:
+        post = s.execute(select(Post)).scalar_one()
+        assert set(s.execute(select(Submission.post_id)).scalars()) == {post.id}
+    assert post.title == "Europe's IMI"
+
+
+def test_a_known_contact_is_found_in_a_later_batch(db: Database) -> None:
+    store_batch(db, [item(1, email="ana@example.net")], account_id=None)
+    store_batch(db, [item(2, email="ANA@example.net")], account_id=None)
+    with db.session() as s:
+        people = s.execute(select(Contact.id)).scalars().all()
+        assert len(people) == 1
+        assert set(s.execute(select(Submission.contact_id)).scalars()) == set(people)
