@@ -400,8 +400,8 @@ def test_store_all_advances_the_state_with_each_batch(db: Database) -> None:
 
 
 # ------------------------------------------------------------------ contacts and posts in one batch
-def with_post(n: int, url: str | None, title: str | None = None, **kwargs: object) -> Incoming:
-    incoming = item(n, **kwargs)
+def with_post(n: int, url: str | None, title: str | None = None) -> Incoming:
+    incoming = item(n)
     return replace(incoming, draft=replace(incoming.draft, page_url=url, post_title=title))
 
 
