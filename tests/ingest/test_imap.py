@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -89,13 +90,19 @@ def seen_flags(mailbox: Mailbox) -> list[bool]:
     return [b"\\Seen" in flags[uid] for uid in sorted(flags)]
 
 
-def test_bodies_are_peeked_even_in_a_writable_folder(db: Database, mailbox: Mailbox,
-                                                      imap_account: AccountFactory) -> None:
-    # The read-only SELECT is taken out of the way: BODY.PEEK alone must keep \Seen unset.
+def two_new_mails(mailbox: Mailbox, imap_account: AccountFactory
+                  ) -> tuple[AccountInfo, imap.ImapSettings, Any]:
+    """An account with two unread mails, and a client logged in to it (the test logs out)."""
     account = imap_account()
     mailbox.append(notification(1), notification(2))
     settings = imap.ImapSettings.from_account(account)
-    client = imap.connect(settings, PASSWORD)
+    return account, settings, imap.connect(settings, PASSWORD)
+
+
+def test_bodies_are_peeked_even_in_a_writable_folder(db: Database, mailbox: Mailbox,
+                                                      imap_account: AccountFactory) -> None:
+    # The read-only SELECT is taken out of the way: BODY.PEEK alone must keep \Seen unset.
+    account, settings, client = two_new_mails(mailbox, imap_account)
     asked: list[bool] = []
     select_folder = client.select_folder
 
@@ -118,10 +125,7 @@ def test_bodies_are_peeked_even_in_a_writable_folder(db: Database, mailbox: Mail
 def test_a_read_only_folder_keeps_seen_unset_even_without_peek(db: Database, mailbox: Mailbox,
                                                                imap_account: AccountFactory) -> None:
     # The other way round: BODY.PEEK is taken out of the way, the read-only SELECT alone remains.
-    account = imap_account()
-    mailbox.append(notification(1), notification(2))
-    settings = imap.ImapSettings.from_account(account)
-    client = imap.connect(settings, PASSWORD)
+    account, settings, client = two_new_mails(mailbox, imap_account)
     fetch = client.fetch
 
     def without_peek(messages: object, data: list[str], *args: object, **kwargs: object) -> object:

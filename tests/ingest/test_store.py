@@ -301,16 +301,24 @@ def test_a_mail_that_is_not_a_submission_makes_no_contact(db: Database) -> None:
         assert "not a form submission: auto-reply" in sub.problems
 
 
-def test_an_older_message_fills_gaps_but_never_overwrites_newer_details(db: Database) -> None:
-    newer = item(2, email="zoe@pharma.example", name="Zoë Müller",
-                 when=datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
-    store_batch(db, [newer], account_id=None)
-    older = item(1, email="zoe@pharma.example", name="Z. M.", when=datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
-    older = replace(older, draft=replace(older.draft, visitor_phone="+46 31 555 21 80",
-                                         visitor_company="Pharma AB"))
-    store_batch(db, [older], account_id=None)
+def visitor(n: int, email: str, name: str, day: int, phone: str | None = None,
+            company: str | None = None) -> Incoming:
+    """Message ``n`` from one person, sent on March ``day``."""
+    incoming = item(n, email=email, name=name, when=datetime(2026, 3, day, 9, 0, tzinfo=UTC))
+    return replace(incoming, draft=replace(incoming.draft, visitor_phone=phone,
+                                           visitor_company=company))
+
+
+def the_contact(db: Database) -> Contact:
     with db.session() as s:
-        person = s.execute(select(Contact)).scalar_one()
+        return s.execute(select(Contact)).scalar_one()
+
+
+def test_an_older_message_fills_gaps_but_never_overwrites_newer_details(db: Database) -> None:
+    store_batch(db, [visitor(2, "zoe@pharma.example", "Zoë Müller", 5)], account_id=None)
+    store_batch(db, [visitor(1, "zoe@pharma.example", "Z. M.", 1, "+46 31 555 21 80", "Pharma AB")],
+                account_id=None)
+    person = the_contact(db)
     assert (person.name, person.phone, person.company) == ("Zoë Müller", "+46 31 555 21 80",
                                                           "Pharma AB")
     assert person.first_seen_at is not None
@@ -406,12 +414,9 @@ def with_post(n: int, url: str | None, title: str | None = None) -> Incoming:
 
 
 def test_a_new_contact_keeps_every_detail_of_its_first_message(db: Database) -> None:
-    first = item(1, email="ana@example.net", name="Ana Ruiz", when=datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
-    first = replace(first, draft=replace(first.draft, visitor_phone="+34 91 555 0101",
-                                         visitor_company="Farma SL"))
-    store_batch(db, [first], account_id=None)
-    with db.session() as s:
-        person = s.execute(select(Contact)).scalar_one()
+    store_batch(db, [visitor(1, "ana@example.net", "Ana Ruiz", 1, "+34 91 555 0101", "Farma SL")],
+                account_id=None)
+    person = the_contact(db)
     assert (person.email, person.name, person.phone, person.company) == (
         "ana@example.net", "Ana Ruiz", "+34 91 555 0101", "Farma SL")
     assert person.first_seen_at == person.last_seen_at == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
