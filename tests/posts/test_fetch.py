@@ -121,3 +121,85 @@ def test_a_mirrored_site_is_fetched_from_its_fetch_base(site: TestSite) -> None:
     # A redirect naming the real origin goes through the mirror again; the URL stays the site's.
     assert r.url == "https://www.example-pharma-agency.com/blog/b/"
     assert site.paths == ["/blog/a/?utm=x", "/blog/b/"]
+
+
+# ------------------------------------------------------------------ the allowlist at every hop
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_every_redirect_status_is_checked_and_followed(site: TestSite, status: int) -> None:
+    site.routes["/a"] = Answer(status, headers={"Location": "/b"})
+    site.routes["/b"] = Answer(body=PAGE)
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert (r.url, r.status, r.body) == (f"{site.base}/b", 200, PAGE)
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_every_redirect_status_leaving_the_sites_is_refused(site: TestSite, status: int) -> None:
+    site.routes["/a"] = Answer(status, headers={"Location": "http://localhost:1/admin"})
+    with fetcher(site) as f, pytest.raises(FetchError) as e:
+        f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert str(e.value) == ("the page redirects to localhost, which is not one of the team's sites; "
+                            "the redirect was not followed")
+    assert not e.value.retry
+
+
+def test_a_later_hop_leaving_the_sites_is_refused_too(site: TestSite) -> None:
+    site.routes["/a"] = Answer(302, headers={"Location": "/b"})
+    site.routes["/b"] = Answer(302, headers={"Location": site.base.replace("127.0.0.1", "localhost")
+                                            + "/c"})
+    site.routes["/c"] = Answer(body=PAGE)
+    with fetcher(site) as f, pytest.raises(FetchError, match="redirects to localhost"):
+        f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert site.paths == ["/a", "/b"]
+
+
+def test_another_port_on_the_same_host_is_another_site(site: TestSite) -> None:
+    other_port = site.base.rsplit(":", 1)[0] + ":1"
+    site.routes["/a"] = Answer(302, headers={"Location": other_port + "/admin"})
+    with fetcher(site) as f, pytest.raises(FetchError, match=r"redirects to 127\.0\.0\.1"):
+        f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    with fetcher(site) as f, pytest.raises(FetchError) as e:
+        f.get(other_port + "/admin", accept=HTML_ACCEPT)
+    assert str(e.value) == ("127.0.0.1 is not one of the team's sites, so it is not requested "
+                            "(add it with `leaddesk sites add`)")
+    assert site.paths == ["/a"]
+
+
+def test_exactly_max_redirects_are_followed(site: TestSite) -> None:
+    for n in range(3):
+        site.routes[f"/hop{n}"] = Answer(302, headers={"Location": f"/hop{n + 1}"})
+    site.routes["/hop3"] = Answer(body=PAGE)
+    with fetcher(site, max_redirects=3) as f:
+        assert f.get(f"{site.base}/hop0", accept=HTML_ACCEPT).body == PAGE
+    with fetcher(site, max_redirects=2) as f, pytest.raises(FetchError) as e:
+        f.get(f"{site.base}/hop0", accept=HTML_ACCEPT)
+    assert str(e.value) == "more than 2 redirects"
+    assert not e.value.retry
+
+
+def test_a_redirect_status_without_a_location_is_the_answer(site: TestSite) -> None:
+    site.routes["/a"] = Answer(302, body=PAGE)
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert (r.status, r.body) == (302, PAGE)
+    assert site.paths == ["/a"]
+
+
+def test_no_conditional_headers_unless_asked(site: TestSite) -> None:
+    site.routes["/blog/a/"] = Answer(body=PAGE, content_type='text/HTML; Charset="ISO-8859-1"')
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/blog/a/", accept="application/json")
+    assert (r.content_type, r.charset, r.etag, r.last_modified, r.truncated) == (
+        "text/html", "iso-8859-1", None, None, False)
+    headers = site.seen[0].headers
+    assert "if-none-match" not in headers
+    assert "if-modified-since" not in headers
+    assert headers["accept"] == "application/json"
+
+
+def test_a_refused_connection_names_the_host_without_the_errno() -> None:
+    allowlist = Allowlist({"http://127.0.0.1:9": None})
+    with Fetcher(allowlist, FetchConfig(connect_timeout=1.0)) as f, pytest.raises(FetchError) as e:
+        f.get("http://127.0.0.1:9/blog/a/", accept=HTML_ACCEPT)
+    assert str(e.value).startswith("could not reach 127.0.0.1:9: ")
+    assert "Errno" not in str(e.value)
