@@ -4,9 +4,10 @@
 #   bash packaging/dev.sh run [ARGS]   install LeadDesk into .venv and launch it (the demo by default)
 #   bash packaging/dev.sh test [ARGS]  install everything the tests need; run ruff, mypy and pytest
 #                                     (all of it, the slow packaging tests that build the bundle too)
-#   bash packaging/dev.sh mutate [MODULE…]  the mutation run over the modules that guard data
-#                                     (all of them in priority order, or e.g. ingest.store), then the
-#                                     score per module; slow, never in CI (docs/MUTATION.md)
+#   bash packaging/dev.sh mutate [--retry] [MODULE…]  the mutation run over the modules that guard
+#                                     data (all in priority order, or e.g. ingest.store), then the
+#                                     score per module; --retry re-runs only the surviving mutants
+#                                     (after adding tests). Slow, never in CI (docs/MUTATION.md)
 #
 # System packages are installed with apt-get when missing (as root, or through sudo); Python
 # packages go into the virtual environment $LEADDESK_VENV (default: .venv in the checkout).
@@ -86,6 +87,8 @@ test)
   ;;
 mutate)
   shift
+  retry=""
+  if [ "${1:-}" = "--retry" ]; then retry=1; shift; fi
   # shellcheck disable=SC2086
   apt_install $QT_RUNTIME $TEST_SERVERS
   make_venv
@@ -94,11 +97,17 @@ mutate)
   venv=$(cd "$VENV" && pwd)
   export QT_QPA_PLATFORM=offscreen
   for module in $modules; do
-    say "mutating $module"
-    # Each module in its own .mutate/MODULE/ (see packaging/mutate.py); mutmut keeps its results
-    # there, so a second run only retries what changed.
+    # Each module in its own .mutate/MODULE/ (see packaging/mutate.py). mutmut keeps results
+    # there: a second run tries only mutants without one, --retry the survivors again.
     dir=$("$venv/bin/python" packaging/mutate.py prepare "$module")
-    (cd "$dir" && "$venv/bin/mutmut" run "leaddesk.$module.*" >run.log 2>&1) \
+    names=""
+    if [ -n "$retry" ]; then
+      names=$("$venv/bin/python" packaging/mutate.py survivors "$module")
+      [ -z "$names" ] && continue
+    fi
+    say "mutating $module"
+    # shellcheck disable=SC2086
+    (cd "$dir" && "$venv/bin/mutmut" run $names >run.log 2>&1) \
       || say "mutmut stopped on $module: see $dir/run.log"
     "$venv/bin/python" packaging/mutate.py report "$module" | tail -n 1
   done
@@ -106,5 +115,5 @@ mutate)
   "$venv/bin/python" packaging/mutate.py report $modules
   ;;
 *)
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
