@@ -418,6 +418,19 @@ def with_post(n: int, url: str | None, title: str | None = None) -> Incoming:
     return replace(incoming, draft=replace(incoming.draft, page_url=url, post_title=title))
 
 
+def test_a_newer_message_moves_last_seen_and_keeps_first_seen(db: Database) -> None:
+    store_batch(db, [visitor(1, "ana@example.net", "Ana", 1, "+34 91 555 0101")], account_id=None)
+    store_batch(db, [visitor(2, "ana@example.net", "Ana Ruiz", 7)], account_id=None)
+    person = the_contact(db)
+    assert (person.name, person.phone) == ("Ana Ruiz", "+34 91 555 0101")
+    assert (person.first_seen_at, person.last_seen_at) == (datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
+                                                          datetime(2026, 3, 7, 9, 0, tzinfo=UTC))
+    store_batch(db, [visitor(3, "ana@example.net", "Ana R.", 4)], account_id=None)  # in between
+    person = the_contact(db)
+    assert (person.name, person.first_seen_at, person.last_seen_at) == (
+        "Ana Ruiz", datetime(2026, 3, 1, 9, 0, tzinfo=UTC), datetime(2026, 3, 7, 9, 0, tzinfo=UTC))
+
+
 def test_a_new_contact_keeps_every_detail_of_its_first_message(db: Database) -> None:
     store_batch(db, [visitor(1, "ana@example.net", "Ana Ruiz", 1, "+34 91 555 0101", "Farma SL")],
                 account_id=None)
