@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from typing import Any
 
 import pytest
 
@@ -94,13 +95,13 @@ def test_the_subject_is_the_visitors_not_the_notifications(db: Database) -> None
 # ------------------------------------------------------------------ every header field on its own
 def build(**changes: object) -> EmailMessage:
     """build_message with one field changed from a good reply; the rest stays valid."""
-    draft = {"to": ("zoe@example.net",), "cc": (), "subject": "Hi", "body": "text"}
-    sender = {"from_address": "team@agency.example", "from_name": "Ada"}
-    lead = dict(LEAD.__dict__, earlier=("<r1@agency.example>",))
+    draft: dict[str, Any] = {"to": ("zoe@example.net",), "cc": (), "subject": "Hi", "body": "text"}
+    sender: dict[str, Any] = {"from_address": "team@agency.example", "from_name": "Ada"}
+    lead: dict[str, Any] = dict(LEAD.__dict__, earlier=("<r1@agency.example>",))
     for key, value in changes.items():
         target = draft if key in draft else sender if key in sender else lead
         target[key] = value
-    return compose.build_message(Draft(**draft), lead=Lead(**lead), **sender)  # type: ignore[arg-type]
+    return compose.build_message(Draft(**draft), lead=Lead(**lead), **sender)
 
 
 @pytest.mark.parametrize(("field", "value", "what"), [
