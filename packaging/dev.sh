@@ -100,7 +100,7 @@ mutate)
     # Each module in its own .mutate/MODULE/ (see packaging/mutate.py). mutmut keeps results
     # there: a second run tries only mutants without one, --retry the survivors again.
     dir=$("$venv/bin/python" packaging/mutate.py prepare "$module")
-    names=""
+    names=$("$venv/bin/python" packaging/mutate.py scope "$module")
     if [ -n "$retry" ]; then
       names=$("$venv/bin/python" packaging/mutate.py survivors "$module")
       [ -z "$names" ] && continue

@@ -4,11 +4,14 @@
     python packaging/mutate.py prepare MODULE        make .mutate/MODULE/, where mutmut runs
     python packaging/mutate.py report [MODULE…]      a table: killed, survived, equivalent, score
     python packaging/mutate.py survivors [MODULE…]   surviving mutants not judged equivalent
+    python packaging/mutate.py scope MODULE          the mutant names to run (all when empty)
 
 ``bash packaging/dev.sh mutate [MODULE…]`` is the one command that uses these. Modules are named
 like ``ingest.store`` (``leaddesk.`` and ``.py`` left out); they, their order and the tests that
 may kill each one's mutants are ``[tool.leaddesk.mutate]`` in pyproject.toml, the options for
-mutmut ``[tool.mutmut]``. mutmut reads its settings from the pyproject.toml of the directory it
+mutmut ``[tool.mutmut]``; ``[tool.leaddesk.mutate.scope]`` narrows a module that holds more than
+its safeguard (the HTML view's loader sits in a module full of widgets) to the functions that are
+the safeguard. mutmut reads its settings from the pyproject.toml of the directory it
 runs in, so each module gets a directory of its own (.mutate/MODULE/, links to src/ and tests/
 and a pyproject.toml naming that module and its tests): a mutant then runs only the module's own
 tests that reached it, not every test of the suite that happens to pass through.
@@ -20,6 +23,7 @@ neither as killed nor as missed.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import sys
@@ -43,6 +47,12 @@ def _plan() -> dict[str, list[str]]:
     """module → its tests, in priority order."""
     tests: dict[str, list[str]] = _pyproject()["tool"]["leaddesk"]["mutate"]["tests"]
     return tests
+
+
+def scope(module: str) -> list[str]:
+    """Globs of the mutant names to run in ``module``; empty for all of them."""
+    functions: list[str] = _pyproject()["tool"]["leaddesk"]["mutate"].get("scope", {}).get(module, [])
+    return [f"leaddesk.{module}.{function}" for function in functions]
 
 
 def _path(module: str) -> str:
@@ -77,11 +87,14 @@ def equivalent() -> set[str]:
 
 
 def results(module: str) -> dict[str, int | None]:
+    """Exit code by mutant name, for the mutants in the module's scope."""
     meta = WORK / module / "mutants" / (_path(module) + ".meta")
     if not meta.exists():
         return {}
     codes: dict[str, int | None] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
-    return codes
+    globs = scope(module)
+    return {name: code for name, code in codes.items()
+            if not globs or any(fnmatch.fnmatchcase(name, g) for g in globs)}
 
 
 def _order(name: str) -> tuple[str, int]:
@@ -113,7 +126,7 @@ def report(names: list[str]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    commands = ("modules", "prepare", "report", "survivors")
+    commands = ("modules", "prepare", "report", "survivors", "scope")
     if not argv or argv[0] not in commands:
         print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
         return 2
@@ -128,6 +141,8 @@ def main(argv: list[str]) -> int:
         print("\n".join(wanted))
     elif argv[0] == "prepare":
         print("\n".join(str(prepare(m)) for m in wanted))
+    elif argv[0] == "scope":
+        print("\n".join(name for m in wanted for name in scope(m)))
     elif argv[0] == "report":
         report(wanted)
     else:
