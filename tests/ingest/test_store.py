@@ -472,3 +472,35 @@ def test_a_known_contact_is_found_in_a_later_batch(db: Database) -> None:
         people = s.execute(select(Contact.id)).scalars().all()
         assert len(people) == 1
         assert set(s.execute(select(Submission.contact_id)).scalars()) == set(people)
+
+
+# ------------------------------------------------------------------ a post resolved before the lead
+RESOLVED = "https://www.example-pharma-agency.com/blog/kol/"
+
+
+@pytest.mark.parametrize(("categories", "tags", "topic"), [
+    (["Market Access"], ["KOL"], "Speakers bureaus"),  # a tag's mapping comes first
+    (["Market Access"], ["unmapped"], "Market Access"),  # else a category's default topic
+    ([], [], None),
+])
+def test_a_lead_on_a_resolved_post_gets_its_topic_and_snapshot_at_once(
+        db: Database, categories: list[str], tags: list[str], topic: str | None) -> None:
+    with db.session() as s:
+        s.add(TopicMapping(kind="tag", term="KOL", topic="Speakers bureaus"))
+        s.add(Post(url=RESOLVED, title="KOL engagement", source="rest", categories=categories,
+                   tags=tags))
+    store_batch(db, [with_post(1, RESOLVED), with_post(2, None)], account_id=None)
+    with db.session() as s:
+        on_post, elsewhere = s.execute(select(Submission).order_by(Submission.id)).scalars().all()
+    assert (on_post.topic, on_post.topic_source) == (topic, "mapping" if topic else None)
+    assert on_post.post_snapshot is not None
+    assert on_post.post_snapshot["title"] == "KOL engagement"
+    assert elsewhere.post_snapshot is None
+
+
+def test_an_invalid_address_is_kept_as_typed_but_makes_no_contact(db: Database) -> None:
+    typed = replace(item(1), draft=replace(item(1).draft, visitor_email="ana(at)example.net"))
+    store_batch(db, [typed], account_id=None)
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 0
+        assert s.execute(select(Submission.visitor_email)).scalar_one() == "ana(at)example.net"
