@@ -504,3 +504,38 @@ def test_an_invalid_address_is_kept_as_typed_but_makes_no_contact(db: Database) 
     with db.session() as s:
         assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 0
         assert s.execute(select(Submission.visitor_email)).scalar_one() == "ana(at)example.net"
+
+
+def test_leads_on_two_resolved_posts_each_keep_their_own_post(db: Database) -> None:
+    other = "https://www.example-pharma-agency.com/blog/imi/"
+    with db.session() as s:
+        s.add_all([Post(url=RESOLVED, title="KOL engagement", source="rest"),
+                   Post(url=other, title="IMI", source="html")])
+    store_batch(db, [with_post(1, RESOLVED), with_post(2, other), with_post(3, RESOLVED)],
+                account_id=None)
+    with db.session() as s:
+        titles = [sub.post_snapshot["title"] for sub in  # type: ignore[index]
+                  s.execute(select(Submission).order_by(Submission.id)).scalars()]
+    assert titles == ["KOL engagement", "IMI", "KOL engagement"]
+
+
+def test_the_stored_row_holds_what_the_message_said(db: Database) -> None:
+    sent = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    received = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
+    first = replace(item(1), received_at=received)
+    first = replace(first, draft=replace(first.draft, submitted_at=None, sent_at=sent,
+                                         body_html="<p>Hello</p>", subject="Hello there"))
+    second = item(2)
+    second = replace(second, draft=replace(second.draft, body_text="", full_text="the whole mail",
+                                           submitted_at=datetime(2026, 3, 1, 8, 0, tzinfo=UTC)))
+    quiet = item(3)  # not a submission, with no reason given: no made-up problem either
+    quiet = replace(quiet, draft=replace(quiet.draft, is_submission=False, not_submission_reason=None))
+    store_batch(db, [first, second, quiet], account_id=None)
+    with db.session() as s:
+        rows = s.execute(select(Submission).order_by(Submission.id)).scalars().all()
+        assert (rows[0].received_at, rows[0].submitted_at, rows[0].subject, rows[0].body_html) == (
+            received, sent, "Hello there", "<p>Hello</p>")
+        assert rows[0].body_text == first.draft.body_text
+        assert (rows[1].submitted_at, rows[1].body_text) == (
+            datetime(2026, 3, 1, 8, 0, tzinfo=UTC), "the whole mail")
+        assert not any("not a form submission" in p for p in rows[2].problems)
