@@ -524,13 +524,17 @@ def test_the_stored_row_holds_what_the_message_said(db: Database) -> None:
     received = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
     first = replace(item(1), received_at=received)
     first = replace(first, draft=replace(first.draft, submitted_at=None, sent_at=sent,
-                                         body_html="<p>Hello</p>", subject="Hello there"))
+                                         body_html="<p>Hello</p>", subject="Hello there",
+                                         page_url="https://www.example-pharma-agency.com/blog/x/"))
     second = item(2)
     second = replace(second, draft=replace(second.draft, body_text="", full_text="the whole mail",
                                            submitted_at=datetime(2026, 3, 1, 8, 0, tzinfo=UTC)))
+    second = replace(second, draft=replace(second.draft, spam_reason="left over"))  # not spam
     quiet = item(3)  # not a submission, with no reason given: no made-up problem either
     quiet = replace(quiet, draft=replace(quiet.draft, is_submission=False, not_submission_reason=None))
-    store_batch(db, [first, second, quiet], account_id=None)
+    spam = item(4)
+    spam = replace(spam, draft=replace(spam.draft, is_spam=True, spam_reason="5 links in the message"))
+    store_batch(db, [first, second, quiet, spam], account_id=None)
     with db.session() as s:
         rows = s.execute(select(Submission).order_by(Submission.id)).scalars().all()
         assert (rows[0].received_at, rows[0].submitted_at, rows[0].subject, rows[0].body_html) == (
@@ -539,3 +543,13 @@ def test_the_stored_row_holds_what_the_message_said(db: Database) -> None:
         assert (rows[1].submitted_at, rows[1].body_text) == (
             datetime(2026, 3, 1, 8, 0, tzinfo=UTC), "the whole mail")
         assert not any("not a form submission" in p for p in rows[2].problems)
+        d = first.draft
+        assert (rows[0].fields, rows[0].visitor_name, rows[0].visitor_email, rows[0].visitor_phone,
+                rows[0].visitor_company, rows[0].page_url) == (
+            d.fields, d.visitor_name, d.visitor_email, d.visitor_phone, d.visitor_company,
+            d.page_url)
+        assert rows[0].fields
+        assert rows[0].page_url
+        assert [(r.status, r.spam_reason, r.is_submission) for r in rows] == [
+            ("new", None, True), ("new", None, True), ("new", None, False),
+            ("spam", "5 links in the message", True)]
