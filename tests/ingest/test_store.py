@@ -550,6 +550,54 @@ def test_the_stored_row_holds_what_the_message_said(db: Database) -> None:
             d.page_url)
         assert rows[0].fields
         assert rows[0].page_url
+        assert all(r.version == 1 and r.created_at == r.updated_at for r in rows)
         assert [(r.status, r.spam_reason, r.is_submission) for r in rows] == [
             ("new", None, True), ("new", None, True), ("new", None, False),
             ("spam", "5 links in the message", True)]
+
+
+def test_every_duplicate_in_a_batch_is_counted(db: Database) -> None:
+    store_batch(db, [item(1), item(2), item(3)], account_id=None)
+    again = store_batch(db, [item(1), item(2), item(3), item(4)], account_id=None)
+    assert (again.added, again.duplicates) == (1, 3)
+
+
+def test_a_lasting_unique_key_clash_is_retried_then_reported(db: Database,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from leaddesk.errors import DatabaseError
+    from leaddesk.ingest import store
+
+    calls: list[int] = []
+
+    def clashing(session: Session, items: object, account_id: object) -> None:
+        calls.append(1)
+        raise IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed: submissions.source_key"))
+
+    monkeypatch.setattr(store, "store_items", clashing)
+    with pytest.raises(DatabaseError, match="UNIQUE constraint failed") as info:
+        store_batch(db, [item(1)], account_id=None)
+    assert len(calls) == store.RACE_ATTEMPTS
+    assert str(db.engine.url.database) in str(info.value)  # names the database it failed on
+
+
+def test_a_clash_that_clears_on_the_last_attempt_is_stored(db: Database,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from leaddesk.ingest import store
+
+    real = store.store_items
+    calls: list[int] = []
+
+    def clashing_until_the_last(session: Session, items: list[Incoming], account_id: int | None
+                                ) -> store.BatchResult:
+        calls.append(1)
+        if len(calls) < store.RACE_ATTEMPTS:
+            raise IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed"))
+        return real(session, items, account_id)
+
+    monkeypatch.setattr(store, "store_items", clashing_until_the_last)
+    assert store_batch(db, [item(1)], account_id=None).added == 1
+    assert len(calls) == store.RACE_ATTEMPTS
