@@ -114,6 +114,33 @@ def test_merge_audits_both_contacts_as_they_were_and_each_moved_submission(
     assert versions[pair.keep_subs[0]] == 1
 
 
+def test_merge_records_each_contact_whole(db: Database, pair: Pair) -> None:
+    with db.session() as s:
+        contacts.merge_contacts(s, pair.keep, pair.drop, actor="Bob")
+        merge = s.scalars(select(AuditEvent).where(AuditEvent.action == "contact.merge")).one()
+    assert merge.before is not None
+    assert merge.before["drop"] == {
+        "id": pair.drop, "email": "ada.l@work.example", "name": "A. Lovelace",
+        "phone": "+44 20 7946 0000", "company": "Analytical Engines",
+        "first_seen_at": BASE_TIME.isoformat(),
+        "last_seen_at": (BASE_TIME + timedelta(days=5)).isoformat(),
+        "aliases": ["countess@old.example"]}
+    assert merge.before["keep"]["last_seen_at"] == (BASE_TIME + timedelta(days=3)).isoformat()
+
+
+def test_merge_marks_moved_submissions_as_changed_now(db: Database, pair: Pair) -> None:
+    with db.session() as s:
+        before = {i: s.get(Submission, i).updated_at for i in pair.drop_subs}  # type: ignore[union-attr]
+        cached = s.get(Submission, pair.drop_subs[0])  # what a window has loaded
+        assert cached is not None
+        assert cached.contact_id == pair.drop
+        contacts.merge_contacts(s, pair.keep, pair.drop, actor="Bob")
+        # The caller's loaded copy is refreshed, not left pointing at the deleted contact.
+        assert cached.contact_id == pair.keep
+        after = {i: s.get(Submission, i).updated_at for i in pair.drop_subs}  # type: ignore[union-attr]
+    assert all(after[i] > before[i] for i in pair.drop_subs)
+
+
 def test_a_conflict_after_a_merge_names_it(db: Database, pair: Pair) -> None:
     with db.session() as s:
         contacts.merge_contacts(s, pair.keep, pair.drop, actor="Bob")
