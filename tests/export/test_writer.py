@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from leaddesk.export.fields import LEAD_FIELDS, Record
 from leaddesk.export.presets import Column
-from leaddesk.export.writer import CsvWriter
+from leaddesk.export.writer import CsvWriter, JsonLinesWriter
 
 # OWASP's CSV injection triggers, leading line breaks and tab included.
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "\n"]
@@ -84,3 +87,58 @@ def test_no_rows_write_nothing_more_than_the_header() -> None:
 def test_an_unknown_delimiter_is_refused() -> None:
     with pytest.raises(ValueError, match=r"unsupported delimiter '\|'"):
         CsvWriter(io.StringIO(), fields_columns(), "|")
+
+
+# ------------------------------------------------------------------ JSON Lines
+class FullRow:
+    """Stands in for query.SubmissionRow: its JSON and its name."""
+
+    def __init__(self, id: int, name: str | None, **extra: object) -> None:
+        self.id = id
+        self.name = name
+        self.extra = extra
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, **self.extra}
+
+
+def json_lines(per_lead: bool, records: list[Record], full: list[FullRow]) -> list[dict[str, Any]]:
+    out = io.StringIO()
+    writer = JsonLinesWriter(out, per_lead=per_lead)
+    writer.header()
+    writer.rows(records, full)  # type: ignore[arg-type]
+    text = out.getvalue()
+    assert text == "" or text.endswith("\n")
+    assert "\r" not in text
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_json_lines_keep_text_as_typed_and_split_the_name() -> None:
+    when = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    lines = json_lines(False, [Record(id=1), Record(id=2)],
+                       [FullRow(1, "=Zoë Müller", received_at=when), FullRow(2, None)])
+    assert lines == [
+        {"id": 1, "name": "=Zoë Müller", "received_at": str(when), "first_name": "=Zoë",
+         "last_name": "Müller"},
+        {"id": 2, "name": None, "first_name": "", "last_name": ""}]
+
+
+def test_json_lines_skip_a_row_deleted_between_the_reads() -> None:
+    lines = json_lines(False, [Record(id=1), Record(id=2), Record(id=3)],
+                       [FullRow(1, "Ada"), FullRow(3, "Bea")])
+    assert [line["id"] for line in lines] == [1, 3]
+    assert json_lines(False, [Record(id=9)], []) == []
+
+
+def test_json_lines_per_lead_add_the_lead_fields() -> None:
+    record = Record(id=1, contact_id=7, submission_count=3, first_topic="IMI")
+    line = json_lines(True, [record], [FullRow(1, "Ada")])[0]
+    assert {name: line[name] for name in LEAD_FIELDS} == {
+        name: getattr(record, name) for name in LEAD_FIELDS}
+    assert "submission_count" not in json_lines(False, [record], [FullRow(1, "Ada")])[0]
+
+
+def test_json_lines_are_utf8_text_not_escapes() -> None:
+    out = io.StringIO()
+    JsonLinesWriter(out, per_lead=False).rows([Record(id=1)], [FullRow(1, "Zoë")])  # type: ignore[list-item]
+    assert "Zoë" in out.getvalue()
