@@ -141,6 +141,24 @@ def test_merge_marks_moved_submissions_as_changed_now(db: Database, pair: Pair) 
     assert all(after[i] > before[i] for i in pair.drop_subs)
 
 
+def test_merge_keeps_the_wider_seen_span_from_either_side(db: Database) -> None:
+    with db.session() as s:
+        keep = make_contact(s, "a@example.org", first_seen_at=BASE_TIME,
+                            last_seen_at=BASE_TIME + timedelta(days=9))
+        drop = make_contact(s, "b@example.org", first_seen_at=BASE_TIME + timedelta(days=1),
+                            last_seen_at=BASE_TIME + timedelta(days=2))
+        kept = contacts.merge_contacts(s, keep.id, drop.id, actor="Bob").kept
+    assert (kept.first_seen_at, kept.last_seen_at) == (BASE_TIME, BASE_TIME + timedelta(days=9))
+
+
+def test_the_merge_event_and_the_moves_share_one_time(db: Database, pair: Pair) -> None:
+    with db.session() as s:
+        contacts.merge_contacts(s, pair.keep, pair.drop, actor="Bob")
+        times = set(s.scalars(select(AuditEvent.at)))
+    assert len(times) == 1
+    assert None not in times
+
+
 def test_a_conflict_after_a_merge_names_it(db: Database, pair: Pair) -> None:
     with db.session() as s:
         contacts.merge_contacts(s, pair.keep, pair.drop, actor="Bob")
@@ -328,6 +346,35 @@ def test_erase_detaches_cached_rows_of_the_session(db: Database, person: Person)
         contacts.erase_contact(s, person.contact, actor="Bob")
         assert s.get(Submission, person.linked[0]) is None
         assert s.scalars(select(Note)).all() == []
+
+
+def test_erase_detaches_notes_and_replies_loaded_on_their_own(db: Database,
+                                                              person: Person) -> None:
+    with db.session() as s:
+        tag = s.scalars(select(Tag)).one()  # loaded first, and held: not a submission's row
+        note = s.scalars(select(Note).where(Note.submission_id == person.linked[0])).first()
+        reply = s.scalars(select(Reply).where(Reply.submission_id == person.linked[0])).one()
+        other = s.get(Submission, person.other)
+        assert note is not None
+        assert other is not None
+        contacts.erase_contact(s, person.contact, actor="Bob")
+        assert note not in s
+        assert reply not in s
+        assert other in s  # someone else's row stays where it was
+        assert tag in s
+        s.flush()
+
+
+def test_a_key_tombstoned_before_is_not_written_twice(db: Database) -> None:
+    with db.session() as s:
+        first = make_submission(s, visitor_email="a@example.org", message_id=None)
+        key = first.source_key
+        contacts.erase_contact(s, "a@example.org", actor="Bob")
+    with db.session() as s:  # the same source key stored again by hand, then erased again
+        make_submission(s, visitor_email="a@example.org", source_key=key, message_id=None)
+        summary = contacts.erase_contact(s, "a@example.org", actor="Bob")
+    assert summary.tombstones_written == 0
+    assert count(db, Tombstone) == 1
 
 
 def test_erase_by_an_address_without_a_contact_erases_its_unlinked_submissions(
