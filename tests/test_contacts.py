@@ -447,3 +447,64 @@ def test_contact_summary_by_id_email_or_alias(db: Database, pair: Pair) -> None:
     with pytest.raises(NotFoundError, match=re.escape(
             "no contact with the e-mail address 'x@y.z'")), db.session() as s:
         contacts.contact_summary(s, "x@y.z")
+
+
+# ------------------------------------------------------------------ erasure: only hers, all of hers
+def test_erase_spares_her_address_on_someone_elses_contact(db: Database, person: Person) -> None:
+    # A colleague's contact once sent a form with her alias address typed in: linked to him,
+    # it is his submission, and erasing her leaves it.
+    with db.session() as s:
+        bob = make_contact(s, "bob@example.org")
+        his = make_submission(s, contact_id=bob.id, visitor_email="zoe.m@home.example").id
+    with db.session() as s:
+        contacts.erase_contact(s, person.contact, actor="Bob")
+    assert count(db, Submission, Submission.id == his) == 1
+
+
+def test_erase_by_address_spares_linked_submissions(db: Database) -> None:
+    with db.session() as s:
+        bob = make_contact(s, "bob@example.org")
+        linked = make_submission(s, contact_id=bob.id, visitor_email="shared@example.org").id
+        make_submission(s, contact_id=None, visitor_email="shared@example.org")
+        summary = contacts.erase_contact(s, "shared@example.org", actor="Bob")
+    assert summary.submissions_erased == 1
+    assert count(db, Submission, Submission.id == linked) == 1
+
+
+def test_erase_keeps_other_entities_history_with_the_same_ids(db: Database, person: Person) -> None:
+    with db.session() as s:
+        other_contact = make_contact(s, "someone@example.org")
+        s.add_all([
+            AuditEvent(actor="Ada", action="tag.create", entity="tag", entity_id=person.linked[0]),
+            AuditEvent(actor="Ada", action="tag.create", entity="tag", entity_id=person.contact),
+            AuditEvent(actor="Ada", action="contact.merge", entity="contact",
+                       entity_id=other_contact.id)])
+    with db.session() as s:
+        contacts.erase_contact(s, person.contact, actor="Bob")
+    assert count(db, AuditEvent, AuditEvent.entity == "tag") == 2
+    assert count(db, AuditEvent, AuditEvent.entity == "contact",
+                 AuditEvent.action == "contact.merge") == 1
+
+
+def test_erase_counts_across_chunks(db: Database, person: Person,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts, "_CHUNK", 1)  # every submission in a chunk of its own
+    with db.session() as s:
+        s.add(Note(submission_id=person.linked[1], author="Ada", body="also this"))
+        s.add(Reply(submission_id=person.unlinked, author="Ada", to_addrs="zoe.m@home.example",
+                    subject="Re", body="Hi", state="sent"))
+    with db.session() as s:
+        summary = contacts.erase_contact(s, person.contact, actor="Bob")
+    assert (summary.submissions_erased, summary.notes_erased, summary.replies_erased) == (3, 3, 2)
+    # Her history from the fixture: the merge, a status change and a note on her first message.
+    assert summary.audit_events_erased == 3
+    assert count(db, Submission) == 1
+
+
+def test_the_erasure_and_its_tombstones_share_one_time(db: Database, person: Person) -> None:
+    with db.session() as s:
+        contacts.erase_contact(s, person.contact, actor="Bob")
+    with db.session() as s:
+        erased_at = set(s.scalars(select(Tombstone.erased_at)))
+        event_at = s.scalars(select(AuditEvent.at).where(AuditEvent.action == "contact.erase")).one()
+    assert erased_at == {event_at}
