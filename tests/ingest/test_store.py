@@ -414,8 +414,10 @@ def test_store_all_advances_the_state_with_each_batch(db: Database) -> None:
 
 # ------------------------------------------------------------------ contacts and posts in one batch
 def with_post(n: int, url: str | None, title: str | None = None) -> Incoming:
+    """Message ``n`` from ``url``, with no topic of its own: only the post can give it one."""
     incoming = item(n)
-    return replace(incoming, draft=replace(incoming.draft, page_url=url, post_title=title))
+    return replace(incoming, draft=replace(incoming.draft, page_url=url, post_title=title,
+                                           topic=None, topic_hint=None))
 
 
 def test_a_newer_message_moves_last_seen_and_keeps_first_seen(db: Database) -> None:
