@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -64,3 +66,24 @@ def test_as_datetime_gives_aware_utc() -> None:
 def test_truncate_at_the_limit(text: str, limit: int, expected: str) -> None:
     assert truncate(text, limit) == expected
     assert len(truncate(text, limit) or "") <= limit
+
+
+@pytest.fixture
+def tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A desktop far from UTC: naive times must still be read as UTC, never as local time."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("tokyo")
+def test_times_do_not_depend_on_the_desktops_time_zone() -> None:
+    assert as_datetime("2026-03-02T09:00:00") == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    for moment in ("2026-03-02T09:00:00", "2026-03-02T18:00:00+09:00",
+                   datetime(2026, 3, 2, 18, 0, tzinfo=timezone(timedelta(hours=9)))):
+        converted = as_datetime(moment)
+        assert converted.utcoffset() == timedelta(0)
+        assert converted.hour == 9
+        assert timestamp(moment) == "2026-03-02T09:00:00+00:00"

@@ -77,6 +77,11 @@ def test_a_header_is_guarded_like_any_cell() -> None:
     assert text == '"\'=Name","Co"\r\n'
 
 
+def test_a_single_column_writes_whole_values() -> None:
+    text = written([Column("Name", lambda r: r.name, "name")], SimpleNamespace(name="Ada"))
+    assert text == '"Name"\r\n"Ada"\r\n'
+
+
 def test_no_rows_write_nothing_more_than_the_header() -> None:
     out = io.StringIO(newline="")
     writer = CsvWriter(out, fields_columns())
