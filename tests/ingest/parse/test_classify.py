@@ -92,3 +92,24 @@ def test_one_signal_alone_makes_it_not_a_submission(data: bytes, reason: str) ->
 ])
 def test_a_near_miss_is_still_a_lead(data: bytes) -> None:
     assert verdict(data) is None
+
+
+def multipart(kind: str, extra_type: str) -> bytes:
+    """The notification's text as the first part of a ``multipart/<kind>`` with one more part."""
+    data = raw("cf7_current").replace(b"\r\n", b"\n")
+    head, _, body = data.partition(b"\n\n")
+    head = b"\n".join(line for line in head.split(b"\n")
+                      if not line.lower().startswith((b"content-type", b"content-transfer-encoding")))
+    return (head + f"\nContent-Type: multipart/{kind}; boundary=\"b1\"\n\n--b1\n"
+            "Content-Type: text/plain; charset=utf-8\n\n".encode() + body
+            + f"\n--b1\nContent-Type: {extra_type}\n\nReporting-MTA: dns; mail.example\n\n--b1--\n"
+            .encode())
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (multipart("mixed", "text/plain"), None),  # the control: a lead in a multipart mail
+    (multipart("report", "text/plain"), "bounce (delivery status notification)"),
+    (multipart("mixed", "message/delivery-status"), "bounce (delivery status notification)"),
+], ids=["control", "report", "delivery-status"])
+def test_a_delivery_report_part_alone_makes_a_bounce(data: bytes, reason: str | None) -> None:
+    assert verdict(data) == reason

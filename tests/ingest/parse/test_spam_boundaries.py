@@ -110,3 +110,13 @@ def test_an_empty_message_from_a_url_name(name: str | None, message: str | None,
     reason = spam_reason({}, name, message)
     assert (reason == "empty message, and the name is a URL") is spam
     assert (reason is not None) is spam
+
+
+def test_a_phrase_at_the_end_of_a_field_counts() -> None:
+    assert spam_reason({"Company": "Cheap backlinks", "Message": "x"}, "Jane", "Hello") == (
+        "spam phrase 'backlinks'")
+
+
+def test_without_a_message_links_in_every_field_count() -> None:
+    fields = {"Name": "Jane"} | {f"Link {n}": f"www.site{n}.example" for n in range(MANY_LINKS)}
+    assert spam_reason(fields, "Jane", None) == f"{MANY_LINKS} links in the message"
