@@ -20,6 +20,8 @@ TAG_REMOVE = "tag.remove"
 ASSIGN = "assign"
 NOTE = "note"
 CONTACT = "contact"  # written by leaddesk.contacts when a merge moves a submission
+EDIT = "edit"  # a person corrected fields the parser read (leaddesk.triage.edits)
+REPARSE = "reparse"  # a newer parser (or a taught label) re-read the stored message
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,10 @@ def describe_change(action: str, before: Mapping[str, Any] | None,
         return f"tag {', '.join(_tag_diff(before, after))} removed"
     if action == NOTE:
         return "note added"
+    if action == EDIT:
+        return "edited " + ", ".join(k for k in after if not k.startswith("_"))
+    if action == REPARSE:
+        return "re-read: " + ", ".join(k for k in after if not k.startswith("_"))
     if action == CONTACT:
         return f"moved to contact {after.get('contact_id')}"
     return action
