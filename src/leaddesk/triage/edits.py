@@ -88,17 +88,17 @@ def edit_submission(session: Session, submission_id: int, changes: Mapping[str, 
 
     mark = {"by": actor, "at": utcnow().isoformat()}
     values: dict[str, Any] = {EDITABLE[f]: v for f, v in differing.items()}
-    values["edited_fields"] = {**edited, **{f: mark for f in differing}}
+    values["edited_fields"] = {**edited, **dict.fromkeys(differing, mark)}
     before: dict[str, Any] = {**plan.before, "_edited": {f: edited.get(f) for f in differing}}
-    after: dict[str, Any] = {**plan.after, "_edited": {f: mark for f in differing}}
+    after: dict[str, Any] = {**plan.after, "_edited": dict.fromkeys(differing, mark)}
     offer = None
     if "email" in differing:
-        new_contact, offer = _relink_contact(session, submission_id, contact_id,
+        new_contact, offer = link_contact(session, submission_id, contact_id,
                                              differing["email"])
         values["contact_id"] = new_contact
         before["_contact_id"], after["_contact_id"] = contact_id, new_contact
     if "page_url" in differing:
-        values.update(_relink_post(session, differing["page_url"]))
+        values.update(link_post(session, differing["page_url"]))
         before["_post_id"], after["_post_id"] = post_id, values["post_id"]
     if "topic" in differing:
         values["topic_source"] = MANUAL if differing["topic"] else None
@@ -106,7 +106,7 @@ def edit_submission(session: Session, submission_id: int, changes: Mapping[str, 
     plan = _plan_one(current, expected_version, before, after)
     change = _apply_one(session, current, plan, action=EDIT, actor=actor, values=values)
     if "email" in differing:
-        _drop_if_orphan(session, contact_id, keep=values["contact_id"])
+        drop_if_orphan(session, contact_id, keep=values["contact_id"])
     return EditResult(change, offer)
 
 
@@ -128,16 +128,16 @@ def undo_edit(session: Session, change: Change, *, actor: str) -> Change:
     if "_contact_id" in before:
         restored = before["_contact_id"]
         if restored is not None and session.get(Contact, restored) is None:
-            restored, _ = _relink_contact(session, change.submission_id, None, before.get("email"))
+            restored, _ = link_contact(session, change.submission_id, None, before.get("email"))
         values["contact_id"] = restored
     if "_post_id" in before:
-        values.update(_relink_post(session, before.get("page_url")))
+        values.update(link_post(session, before.get("page_url")))
     if "_topic_source" in before:
         values["topic_source"] = before["_topic_source"]
     plan = _plan_one(current, change.version, after, before)
     undone = _apply_one(session, current, plan, action=EDIT, actor=actor, values=values)
     if "_contact_id" in after:
-        _drop_if_orphan(session, after["_contact_id"], keep=values.get("contact_id"))
+        drop_if_orphan(session, after["_contact_id"], keep=values.get("contact_id"))
     return undone
 
 
@@ -150,7 +150,7 @@ def _contact_for(session: Session, email: str) -> int | None:
     return found
 
 
-def _relink_contact(session: Session, submission_id: int, old_contact: int | None,
+def link_contact(session: Session, submission_id: int, old_contact: int | None,
                     email: str | None) -> tuple[int | None, tuple[int, int] | None]:
     """(the contact the submission belongs to with ``email``, a merge to offer or None)."""
     if email is None:
@@ -169,7 +169,7 @@ def _relink_contact(session: Session, submission_id: int, old_contact: int | Non
     return contact.id, None
 
 
-def _drop_if_orphan(session: Session, contact_id: int | None, *, keep: int | None) -> None:
+def drop_if_orphan(session: Session, contact_id: int | None, *, keep: int | None) -> None:
     """Delete a contact that only existed through a mistyped address, now that nothing uses it."""
     if contact_id is None or contact_id == keep:
         return
@@ -183,7 +183,7 @@ def _drop_if_orphan(session: Session, contact_id: int | None, *, keep: int | Non
         session.flush()
 
 
-def _relink_post(session: Session, url: str | None) -> dict[str, Any]:
+def link_post(session: Session, url: str | None) -> dict[str, Any]:
     """post_id and snapshot for a page URL: the known post, or a new one the resolver looks up."""
     # null(), not None: None in a JSON column is stored as the JSON value null.
     if url is None:

@@ -17,13 +17,14 @@ itself. On the test fixtures (about 1 kB each) parsing, walking and decoding a m
 """
 
 from leaddesk.ingest.parse.draft import SubmissionDraft
+from leaddesk.ingest.parse.parser import parse_message
+from leaddesk.ingest.parse.synonyms import map_fields
+from leaddesk.ingest.parse.visitor import normalise_email, normalise_url
+
+__all__ = ["PARSER_VERSION", "SubmissionDraft", "map_fields", "normalise_email", "normalise_url",
+           "parse_message"]
 
 # Grows whenever the reader learns to read stored mail better: rows read by an older version are
 # re-read in the background (leaddesk.reparse).
 PARSER_VERSION: int = 1
 
-from leaddesk.ingest.parse.parser import parse_message
-from leaddesk.ingest.parse.synonyms import map_fields
-from leaddesk.ingest.parse.visitor import normalise_email, normalise_url
-
-__all__ = ["PARSER_VERSION", "SubmissionDraft", "map_fields", "normalise_email", "normalise_url", "parse_message"]

@@ -41,6 +41,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('verdict_by', sa.String(length=120), nullable=True))
         batch_op.create_index(batch_op.f('ix_submissions_parser_version'), ['parser_version'],
                               unique=False)
+    # Statuses people set before this revision are in the audit log: a re-read must keep them,
+    # and (erring towards never hiding a lead) the verdicts that went with them.
+    op.execute("UPDATE submissions SET status_set_by = (SELECT a.actor FROM audit_events a "
+               "WHERE a.entity = 'submission' AND a.entity_id = submissions.id "
+               "AND a.action = 'status' ORDER BY a.id DESC LIMIT 1)")
+    op.execute("UPDATE submissions SET verdict_by = status_set_by "
+               "WHERE status_set_by IS NOT NULL")
 
 
 def downgrade() -> None:
