@@ -105,7 +105,9 @@ def edit_submission(session: Session, submission_id: int, changes: Mapping[str, 
         before["_topic_source"], after["_topic_source"] = topic_source, values["topic_source"]
     plan = _plan_one(current, expected_version, before, after)
     change = _apply_one(session, current, plan, action=EDIT, actor=actor, values=values)
-    if "email" in differing:
+    if "email" in differing and offer is None:
+        # A contact that existed only through the mistyped address goes; one that collides is
+        # kept for the merge the person is offered.
         drop_if_orphan(session, contact_id, keep=values["contact_id"])
     return EditResult(change, offer)
 

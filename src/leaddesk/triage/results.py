@@ -78,7 +78,8 @@ def describe_change(action: str, before: Mapping[str, Any] | None,
     """A short human phrase for an audit event on a submission, e.g. ``status → done``."""
     after = after or {}
     if action == STATUS:
-        return f"status → {after.get('status')}"
+        back = " (brought back as a lead)" if after.get("is_submission") is True else ""
+        return f"status → {after.get('status')}{back}"
     if action == ASSIGN:
         who = after.get("assignee")
         return f"assigned to {who}" if who else "unassigned"
