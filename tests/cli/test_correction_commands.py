@@ -9,7 +9,7 @@ import pytest
 from leaddesk.db import Database
 from tests.support.cli import Runner
 from tests.support.factories import make_contact, make_submission
-from tests.support.mail import SENDER, SITE, lead, spam
+from tests.support.correction_mail import SENDER, SITE, lead, spam
 
 
 @pytest.fixture

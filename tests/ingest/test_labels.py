@@ -8,7 +8,7 @@ from leaddesk.errors import ValidationError
 from leaddesk.ingest import labels
 from leaddesk.ingest.parse import parse_message
 from leaddesk.ingest.parse.synonyms import label_key
-from tests.support.mail import SENDER, lead
+from tests.support.correction_mail import SENDER, lead
 
 AREA = label_key("Area of work")
 

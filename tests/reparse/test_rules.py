@@ -7,7 +7,7 @@ from typing import Any
 from leaddesk.ingest.parse import SubmissionDraft, parse_message
 from leaddesk.reparse import Stored, plan
 from leaddesk.reparse.rules import COLUMNS
-from tests.support.mail import SITE, auto_reply, lead, spam
+from tests.support.correction_mail import SITE, auto_reply, lead, spam
 
 MARK = {"by": "Ada", "at": "2026-12-01T10:00:00+00:00"}
 FIELD_TOPIC: tuple[str | None, str | None] = (None, None)

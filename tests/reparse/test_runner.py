@@ -16,7 +16,7 @@ from leaddesk.ingest.files import import_paths
 from leaddesk.ingest.parse import PARSER_VERSION
 from leaddesk.progress import Cancelled, CancelToken, NullReporter
 from tests.support.factories import make_member, make_submission
-from tests.support.mail import SENDER, SITE, lead, spam
+from tests.support.correction_mail import SENDER, SITE, lead, spam
 
 
 def stored(db: Database, sid: int) -> Any:

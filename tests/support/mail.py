@@ -1,35 +1,42 @@
-"""Small form notifications built in tests: a lead, form spam, an auto-reply."""
+"""Form notification e-mails for sync and import tests, shaped like Contact Form 7's default mail."""
 
 from __future__ import annotations
 
-SITE = "https://www.example-pharma.com"
-SENDER = "wordpress@example-pharma.com"
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+SITE = "https://www.example-pharma-agency.com"
+POSTS = {
+    "imi": "/blog/imi-public-private-partnerships/",
+    "engagement": "/blog/new-white-paper-on-patient-engagement/",
+}
 
 
-def notification(*lines: str, subject: str = "New message from the website",
-                 sender: str = SENDER, message_id: str = "<lead-1@example-pharma.com>") -> bytes:
-    """A plain "Label: value" notification with the given field lines."""
-    body = "\n".join(lines)
-    return (f"From: WordPress <{sender}>\nTo: info@example-pharma.com\nSubject: {subject}\n"
-            f"Message-ID: {message_id}\nDate: Tue, 01 Dec 2026 10:00:00 +0000\n"
-            f"Content-Type: text/plain; charset=utf-8\n\n{body}\n").encode()
-
-
-def lead(message_id: str = "<lead-1@example-pharma.com>", sender: str = SENDER) -> bytes:
-    """Jane Roe asks for a quote; 'Area of work' is a label the reader cannot place."""
-    return notification("Name: Jane Roe", "Email: jane@acme.example", "Area of work: Oncology",
-                        "Message: Hello there, we would like a quote for a campaign.",
-                        f"Page URL: {SITE}/blog/imi-europe/", message_id=message_id,
-                        sender=sender)
-
-
-def spam() -> bytes:
-    return notification("Name: Rank Bot", "Email: bot@seo.example",
-                        "Message: We offer SEO services to put you on the first page of Google.",
-                        message_id="<spam-1@example-pharma.com>")
-
-
-def auto_reply() -> bytes:
-    return notification("I am out of the office until Monday.",
-                        subject="Automatic reply: New message from the website",
-                        message_id="<ooo-1@example-pharma.com>")
+def notification(n: int, *, name: str | None = None, email: str | None = None,
+                 topic: str = "Patient engagement", message: str | None = None,
+                 page: str = "engagement", when: datetime | None = None) -> bytes:
+    name = name or f"Visitor {n}"
+    email = email or f"visitor{n}@example.net"
+    message = message or f"Hello, this is message number {n}. Could you send us the white paper?"
+    when = when or datetime(2026, 3, 2, 9, 0, tzinfo=UTC) + timedelta(minutes=n)
+    return (
+        f"From: Example Pharma Agency <wordpress@example-pharma-agency.com>\r\n"
+        f"To: info@example-pharma-agency.com\r\n"
+        f"Reply-To: {name} <{email}>\r\n"
+        f"Subject: Example Pharma Agency \"{topic}\"\r\n"
+        f"Date: {format_datetime(when)}\r\n"
+        f"Message-ID: <notification-{n}@example-pharma-agency.com>\r\n"
+        f"MIME-Version: 1.0\r\n"
+        f"Content-Type: text/plain; charset=UTF-8\r\n"
+        f"Content-Transfer-Encoding: 8bit\r\n"
+        f"\r\n"
+        f"From: {name} <{email}>\r\n"
+        f"Subject: {topic}\r\n"
+        f"\r\n"
+        f"Message Body:\r\n"
+        f"{message}\r\n"
+        f"\r\n"
+        f"-- \r\n"
+        f"This e-mail was sent from a contact form on Example Pharma Agency "
+        f"({SITE}{POSTS[page]})\r\n"
+    ).encode()
