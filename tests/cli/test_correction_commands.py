@@ -8,8 +8,8 @@ import pytest
 
 from leaddesk.db import Database
 from tests.support.cli import Runner
-from tests.support.factories import make_contact, make_submission
 from tests.support.correction_mail import SENDER, SITE, lead, spam
+from tests.support.factories import make_contact, make_submission
 
 
 @pytest.fixture
@@ -45,17 +45,22 @@ def test_edit_sets_fields_and_show_says_who(run: Runner, url: str) -> None:
     assert (data["name"], data["topic"], data["page_url"]) == (
         "Jane Roe", "Oncology", f"{SITE}/blog/x/")
     edited = data["edited_fields"]
-    assert isinstance(edited, dict) and edited["name"]["by"] == "Ada"
+    assert isinstance(edited, dict)
+    assert edited["name"]["by"] == "Ada"
     text = run("--db", url, "show", "1").out
-    assert "Edited:" in text and "name by Ada" in text
+    assert "Edited:" in text
+    assert "name by Ada" in text
 
 
 def test_edit_refuses_a_bad_email_and_a_stale_version(run: Runner, url: str) -> None:
     bad = run("--db", url, "edit", "1", "--email", "jane at acme")
-    assert bad.code == 1 and "invalid e-mail address" in bad.err and "\n" == bad.err[-1]
+    assert bad.code == 1
+    assert "invalid e-mail address" in bad.err
+    assert bad.err[-1] == "\n"
     assert run("--db", url, "status", "1", "open").code == 0
     stale = run("--db", url, "edit", "1", "--name", "X", "--expect-version", "1")
-    assert stale.code == 1 and "changed by" in stale.err
+    assert stale.code == 1
+    assert "changed by" in stale.err
     assert run("--db", url, "edit", "1").code == 1  # nothing to edit
 
 
@@ -73,7 +78,8 @@ def test_hidden_messages_say_why_and_status_new_brings_them_back(run: Runner, ur
     assert (data["is_submission"], data["not_submission_reason"]) == (False, "auto-reply")
     assert "status ID new" in run("--db", url, "show", "3").out
     result = run("--db", url, "status", "2,3", "new")
-    assert result.code == 0 and "2 of 2 submissions changed" in result.out
+    assert result.code == 0
+    assert "2 of 2 submissions changed" in result.out
     back = [json.loads(line)["id"] for line in run("--db", url, "list", "--json").out.splitlines()]
     assert {2, 3} <= set(back)
 
@@ -81,12 +87,14 @@ def test_hidden_messages_say_why_and_status_new_brings_them_back(run: Runner, ur
 def test_reparse_dry_run_then_for_real(run: Runner, url: str) -> None:
     dry = run("--db", url, "reparse", "--dry-run")
     assert dry.code == 0, dry.err
-    assert "name" in dry.out and "#1 name: Area of work → Jane Roe" in dry.out
+    assert "name" in dry.out
+    assert "#1 name: Area of work → Jane Roe" in dry.out
     assert "Nothing was written" in dry.out
     assert show(run, url, 1)["name"] == "Area of work"
     real = run("--db", url, "reparse", "--json")
     report = json.loads(real.out)
-    assert report["counts"]["name"] == 2 and not report["dry_run"]  # Jane, and the spammer
+    assert report["counts"]["name"] == 2
+    assert not report["dry_run"]
     assert show(run, url, 1)["name"] == "Jane Roe"
     assert show(run, url, 2)["status"] == "spam"  # still spam: the parser agrees
 
@@ -99,7 +107,8 @@ def test_reparse_takes_the_list_filters(run: Runner, url: str) -> None:
 def test_labels_map_list_remove_and_reparse(run: Runner, url: str) -> None:
     taught = run("--db", url, "--as", "Ada", "labels", "map", "Area of work", "topic",
                  "--form", SENDER)
-    assert taught.code == 0 and "is topic on " + SENDER in taught.out
+    assert taught.code == 0
+    assert "is topic on " + SENDER in taught.out
     listed = [json.loads(line) for line in run("--db", url, "labels", "list", "--json")
               .out.splitlines()]
     assert [(r["form"], r["label"], r["field"], r["created_by"]) for r in listed] == [
@@ -109,10 +118,12 @@ def test_labels_map_list_remove_and_reparse(run: Runner, url: str) -> None:
     assert run("--db", url, "labels", "remove", "Area of work", "--form", SENDER).code == 0
     assert run("--db", url, "labels", "list").err.startswith("no labels taught yet")
     missing = run("--db", url, "labels", "remove", "Area of work")
-    assert missing.code == 1 and "no taught label" in missing.err
+    assert missing.code == 1
+    assert "no taught label" in missing.err
 
 
 def test_labels_map_refuses_an_unknown_field(run: Runner, url: str) -> None:
     result = run("--db", url, "labels", "map", "Area", "favourite colour")
-    assert result.code == 1 and "unknown field" in result.err
+    assert result.code == 1
+    assert "unknown field" in result.err
     assert run("--db", url, "labels", "map", "Where", "page").code == 0

@@ -43,7 +43,7 @@ def test_a_taught_label_beats_a_built_in_synonym_for_the_same_field() -> None:
     assert labels.parse(raw, book=book).visitor_name == "Oncology"
 
 
-@pytest.mark.parametrize("typed, canonical", [("page", "page_url"), ("Topic", "topic"),
+@pytest.mark.parametrize(("typed", "canonical"), [("page", "page_url"), ("Topic", "topic"),
                                               ("first name", "first_name"), ("e-mail", "email")])
 def test_fields_people_type(typed: str, canonical: str) -> None:
     assert labels.clean_field(typed) == canonical

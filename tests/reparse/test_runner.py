@@ -15,8 +15,8 @@ from leaddesk.ingest import labels
 from leaddesk.ingest.files import import_paths
 from leaddesk.ingest.parse import PARSER_VERSION
 from leaddesk.progress import Cancelled, CancelToken, NullReporter
-from tests.support.factories import make_member, make_submission
 from tests.support.correction_mail import SENDER, SITE, lead, spam
+from tests.support.factories import make_member, make_submission
 
 
 def stored(db: Database, sid: int) -> Any:
@@ -40,10 +40,13 @@ def test_reparse_corrects_the_parsers_fields_and_audits_it(db: Database) -> None
     assert (row.visitor_name, row.page_url) == ("Jane Roe", f"{SITE}/blog/imi-europe/")
     assert row.post_id is not None  # the page links its post
     assert row.parser_version == PARSER_VERSION
-    assert report.changed == 1 and report.counts["name"] == 1 and report.counts["page_url"] == 1
+    assert report.changed == 1
+    assert report.counts["name"] == 1
+    assert report.counts["page_url"] == 1
     with db.session() as s:
         [event] = s.scalars(select(AuditEvent).where(AuditEvent.action == "reparse"))
-    assert event.after is not None and event.after["name"] == "Jane Roe"
+    assert event.after is not None
+    assert event.after["name"] == "Jane Roe"
 
 
 def test_reparse_keeps_edits_status_owner_tags_and_notes(db: Database) -> None:
@@ -59,7 +62,8 @@ def test_reparse_keeps_edits_status_owner_tags_and_notes(db: Database) -> None:
     row = stored(db, sid)
     assert row.visitor_name == "Dr Jane Roe"
     assert row.page_url == f"{SITE}/blog/imi-europe/"  # what she did not edit is re-read
-    assert row.status == "waiting" and row.assignee_id is not None
+    assert row.status == "waiting"
+    assert row.assignee_id is not None
     with db.session() as s:
         assert triage.current_tags(s, [sid])[sid] == ["hot"]
         assert s.scalar(select(Note.body).where(Note.submission_id == sid)) == "called her"
@@ -77,7 +81,8 @@ def test_dry_run_reports_examples_and_writes_nothing(db: Database) -> None:
     sid = misread(db, lead())
     before = stored(db, sid)
     report = reparse.reparse(db, ids=[sid], dry_run=True)
-    assert report.dry_run and report.changed == 1
+    assert report.dry_run
+    assert report.changed == 1
     assert any(e.field == "name" and e.after == "Jane Roe" for e in report.examples)
     after = stored(db, sid)
     assert (after.visitor_name, after.version, after.parser_version) == (
@@ -91,7 +96,8 @@ def test_upgrade_rereads_only_older_rows_resumably_and_can_be_cancelled(db: Data
                       parser_version=PARSER_VERSION)
     api = misread(db, b'{"id": 1}', source_key="api:1:1", message_id=None)
     with db.session() as s:
-        assert reparse.stale_ids(s) == ids and reparse.stale_count(s) == 3
+        assert reparse.stale_ids(s) == ids
+        assert reparse.stale_count(s) == 3
 
     class StopAfterFirst(NullReporter):
         def progress(self, done: int, total: int | None) -> None:

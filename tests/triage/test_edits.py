@@ -33,7 +33,8 @@ def test_edit_changes_marks_audits_and_bumps_the_version(db: Database, sid: int)
         result = triage.edit_submission(s, sid, {"name": " Jane  Roe ", "company": "Acme",
                                                  "phone": ""}, actor="Ada")
     change = result.change
-    assert change.action == "edit" and change.version == 2
+    assert change.action == "edit"
+    assert change.version == 2
     assert {k: v for k, v in change.after.items() if not k.startswith("_")} == {
         "name": "Jane Roe", "company": "Acme"}  # phone was empty already: not an edit
     stored = row(db, sid)
@@ -42,6 +43,8 @@ def test_edit_changes_marks_audits_and_bumps_the_version(db: Database, sid: int)
     assert stored.edited_fields["name"]["by"] == "Ada"
     with db.session() as s:
         [event] = s.scalars(select(AuditEvent).where(AuditEvent.action == "edit"))
+    assert event.before is not None
+    assert event.after is not None
     assert (event.actor, event.before["name"], event.after["name"]) == (
         "Ada", "Area of work", "Jane Roe")
     assert triage.describe_change("edit", event.before, event.after) == "edited name, company"
@@ -83,7 +86,7 @@ def test_a_topic_typed_by_hand_is_manual(db: Database, sid: int) -> None:
     assert (row(db, sid).topic, row(db, sid).topic_source) == ("Rare diseases", "manual")
 
 
-@pytest.mark.parametrize("field, value, message", [
+@pytest.mark.parametrize(("field", "value", "message"), [
     ("email", "jane at acme", "invalid e-mail"),
     ("page_url", "not a page", "not a web address"),
     ("name", "x" * 256, "too long"),
@@ -102,7 +105,9 @@ def test_a_changed_page_url_relinks_the_post(db: Database, sid: int) -> None:
     stored = row(db, sid)
     assert stored.page_url == "https://www.example.com/blog/a"
     with db.session() as s:
-        assert s.get(Post, stored.post_id).url == stored.page_url
+        post = s.get(Post, stored.post_id)
+        assert post is not None
+        assert post.url == stored.page_url
 
 
 def test_a_new_email_gets_its_own_contact_and_undo_returns_to_the_old(db: Database,

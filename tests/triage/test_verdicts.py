@@ -28,10 +28,12 @@ def test_status_new_brings_back_a_message_called_not_a_submission(db: Database) 
     sid = hidden(db)
     with db.session() as s:
         change = triage.set_status(s, sid, "new", actor="Ada")
-    assert change.changed and change.after["is_submission"] is True
+    assert change.changed
+    assert change.after["is_submission"] is True
     assert "brought back" in triage.describe_change(change.action, change.before, change.after)
     stored = row(db, sid)
-    assert stored.is_submission and (stored.verdict_by, stored.status_set_by) == ("Ada", "Ada")
+    assert stored.is_submission
+    assert (stored.verdict_by, stored.status_set_by) == ("Ada", "Ada")
 
 
 def test_undo_hides_it_again(db: Database) -> None:
@@ -41,7 +43,8 @@ def test_undo_hides_it_again(db: Database) -> None:
     with db.session() as s:
         triage.undo(s, change, actor="Ada")
     stored = row(db, sid)
-    assert not stored.is_submission and stored.verdict_by is None
+    assert not stored.is_submission
+    assert stored.verdict_by is None
 
 
 def test_marking_spam_and_back_is_a_verdict(db: Database) -> None:
