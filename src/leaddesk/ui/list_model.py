@@ -7,6 +7,7 @@ reload bumps a generation counter so that pages still in flight for an old filte
 
 from __future__ import annotations
 
+import html
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -38,6 +39,12 @@ VISITOR, TOPIC, POST, TAGS, OWNER, STATUS, RECEIVED = range(len(COLUMNS))
 PAGE_SIZE = 100
 MAX_CACHED_PAGES = 60
 Index = QModelIndex | QPersistentModelIndex
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows ``text`` as written: Qt would take "<b>…" in a visitor's text for
+    rich text, so it is escaped inside an explicit rich-text block."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 class SubmissionListModel(QAbstractTableModel):
@@ -162,11 +169,15 @@ class SubmissionListModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(row: SubmissionRow, column: int) -> str | None:
+        text = None
         if column == VISITOR:
-            return f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
-        if column == POST:
-            return row.page_url
-        return None
+            text = f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
+        elif column == POST:
+            text = row.page_url
+        # A hidden message says why on every cell: a real lead must never vanish unexplained.
+        if row.hidden_reason:
+            text = f"{row.hidden_reason}\nN brings it back" + (f"\n\n{text}" if text else "")
+        return plain_tooltip(text) if text else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]
