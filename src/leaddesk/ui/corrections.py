@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction
@@ -46,7 +46,7 @@ def team_topics(db: Database) -> list[str]:
     """The topics to pick from: mapped and category topics, and those leads already carry."""
     with db.session() as session:
         found = dict(known_topics(session))
-        for topic in session.scalars(select(distinct(Submission.topic))
+        for topic in session.scalars(select(Submission.topic).distinct()
                                      .where(Submission.topic.is_not(None))):
             if topic:
                 found.setdefault(topic.casefold(), topic)
