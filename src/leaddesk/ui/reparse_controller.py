@@ -16,28 +16,20 @@ from leaddesk import reparse
 from leaddesk.db import Database
 from leaddesk.progress import Cancelled, CancelToken
 
-from leaddesk.ui.sync_controller import SignalReporter
+from leaddesk.ui.sync_controller import BackgroundJob
 from leaddesk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
 
-class ReparseController(QObject):
+class ReparseController(BackgroundJob):
     running_changed = Signal(bool)
     progress = Signal(int, object)  # done, total
     finished = Signal(str, int)  # one-line summary, rows changed
 
     def __init__(self, db: Database, tasks: TaskRunner, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
-        self.cancel_token: CancelToken | None = None
-        self.reporter = SignalReporter()
+        super().__init__(db, tasks, parent)
         self.reporter.advanced.connect(self.progress)
-
-    @property
-    def running(self) -> bool:
-        return self.cancel_token is not None
 
     def start_stale(self) -> bool:
         """Re-read what an older parser read, if anything (quietly does nothing otherwise)."""
@@ -45,10 +37,6 @@ class ReparseController(QObject):
 
     def start_all(self) -> bool:
         return self._start(stale=False)
-
-    def cancel(self) -> None:
-        if self.cancel_token is not None:
-            self.cancel_token.cancel()
 
     def _start(self, *, stale: bool) -> bool:
         if self.running:
