@@ -13,7 +13,8 @@ from leaddesk.db import Database
 from leaddesk.db.models import AuditEvent, Note, Submission
 from leaddesk.ingest import labels
 from leaddesk.ingest.files import import_paths
-from leaddesk.ingest.parse import PARSER_VERSION
+from leaddesk.ingest.parse import PARSER_VERSION, parse_message
+from leaddesk.ingest.store import Incoming, fingerprint, store_items
 from leaddesk.progress import Cancelled, CancelToken, NullReporter
 from tests.support.correction_mail import SENDER, SITE, lead, spam
 from tests.support.factories import make_member, make_submission
@@ -47,6 +48,15 @@ def test_reparse_corrects_the_parsers_fields_and_audits_it(db: Database) -> None
         [event] = s.scalars(select(AuditEvent).where(AuditEvent.action == "reparse"))
     assert event.after is not None
     assert event.after["name"] == "Jane Roe"
+
+
+def test_the_dedup_fingerprint_follows_the_new_reading(db: Database) -> None:
+    sid = misread(db, lead(), content_hash="stale", body_text="Name: Jane Roe Email: …")
+    reparse.reparse(db, ids=[sid])
+    assert stored(db, sid).content_hash == fingerprint(parse_message(lead()))
+    api_copy = Incoming("api:9:1", b"{}", parse_message(lead(message_id="<other@x>")))
+    with db.session() as s:
+        assert store_items(s, [api_copy], None).duplicates == 1  # the same lead by another route
 
 
 def test_reparse_keeps_edits_status_owner_tags_and_notes(db: Database) -> None:
@@ -127,7 +137,8 @@ def test_a_taught_label_reads_new_and_stored_mail(db: Database, tmp_path: Any) -
     assert (stored(db, sid).topic, stored(db, sid).topic_source) == ("Oncology", "field")
 
     path = tmp_path / "new.eml"
-    path.write_bytes(lead(message_id="<new@example-pharma.com>"))
+    another = lead(message_id="<new@example-pharma.com>").replace(b"jane@", b"joe@")
+    path.write_bytes(another)
     result = import_paths(db, [path])
     [new] = result.added_ids
     assert stored(db, new).topic == "Oncology"

@@ -25,7 +25,7 @@ from leaddesk.db.types import utcnow
 from leaddesk.errors import ConflictError
 from leaddesk.ingest import labels
 from leaddesk.ingest.parse import PARSER_VERSION, normalise_email
-from leaddesk.ingest.store import derive_topics
+from leaddesk.ingest.store import derive_topics, fingerprint
 from leaddesk.progress import CancelToken, NullReporter, Reporter
 from leaddesk.query import Filter
 from leaddesk.query import ids as query_ids
@@ -94,20 +94,23 @@ def _site_addresses(session: Session) -> dict[int, list[str]]:
     return found
 
 
-def _load(session: Session, ids: Sequence[int]) -> list[tuple[Stored, bytes | None, int | None,
-                                                              int | None, str]]:
+_Loaded = tuple[Stored, bytes | None, int | None, int | None, str, str | None]
+
+
+def _load(session: Session, ids: Sequence[int]) -> list[_Loaded]:
     columns = [getattr(Submission, c) for c in COLUMNS]
     rows = session.execute(select(
         Submission.id, Submission.version, Submission.raw, Submission.account_id,
         Submission.contact_id, Submission.source_key, Submission.edited_fields,
-        Submission.status_set_by, Submission.verdict_by, *columns)
+        Submission.status_set_by, Submission.verdict_by, Submission.content_hash, *columns)
         .where(Submission.id.in_(ids)).order_by(Submission.id))
     loaded = []
     for row in rows:
-        values = dict(zip(COLUMNS, row[9:], strict=True))
+        values = dict(zip(COLUMNS, row[10:], strict=True))
         stored = Stored(row.id, row.version, values, dict(row.edited_fields or {}),
                         row.status_set_by, row.verdict_by)
-        loaded.append((stored, row.raw, row.account_id, row.contact_id, row.source_key))
+        loaded.append((stored, row.raw, row.account_id, row.contact_id, row.source_key,
+                       row.content_hash))
     return loaded
 
 
@@ -142,7 +145,7 @@ def _batch(session: Session, ids: Sequence[int], book: labels.LabelBook, report:
     loaded = _load(session, ids)
     readable = []
     for entry in loaded:
-        stored, raw, account_id, _, source_key = entry
+        stored, raw, account_id, _, source_key, _ = entry
         if raw is None or source_key.startswith("api:"):
             report.skipped += 1
             continue
@@ -155,9 +158,16 @@ def _batch(session: Session, ids: Sequence[int], book: labels.LabelBook, report:
         posts.get((e[0].values["page_url"] if "page_url" in e[0].edited else d.page_url) or "")
         for e, d in readable])
     untouched: list[int] = []
-    for ((stored, _, _, contact_id, _), draft), topic in zip(readable, topics, strict=True):
+    rehashed: list[tuple[int, str]] = []
+    for ((stored, _, _, contact_id, _, old_hash), draft), topic in zip(readable, topics,
+                                                                        strict=True):
         report.examined += 1
         planned = plan(stored, draft, topic)
+        # The dedup fingerprint follows the parser's reading, so the same submission arriving
+        # again (by API, from another folder) still finds this row. A key is never dropped.
+        new_hash = fingerprint(draft)
+        if new_hash is not None and new_hash != old_hash:
+            rehashed.append((stored.id, new_hash))
         if not planned.changed:
             untouched.append(stored.id)
             continue
@@ -173,7 +183,13 @@ def _batch(session: Session, ids: Sequence[int], book: labels.LabelBook, report:
         except ConflictError:
             report.changed -= 1
             report.conflicts += 1
-    if untouched and not report.dry_run:
+    if report.dry_run:
+        return
+    for sid, new_hash in rehashed:
+        session.execute(update(Submission).where(Submission.id == sid)
+                        .values(content_hash=new_hash)
+                        .execution_options(synchronize_session=False))
+    if untouched:
         # Nothing to change but the note that the current parser has read them: no version bump.
         session.execute(update(Submission).where(Submission.id.in_(untouched),
                                                  Submission.parser_version != PARSER_VERSION)
