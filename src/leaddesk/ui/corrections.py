@@ -154,11 +154,13 @@ class Corrections(QObject):
         shown = self.inbox.detail.current
         if shown is None:
             return
-        sid = shown.row.id
+        sid, page = shown.row.id, shown.row.page_url or ""
 
         def work() -> labels.LabelRule:
             with self.db.session() as session:
-                form = labels.sender_of(detail.raw_bytes(session, sid))
+                # The notification's sender; a record without one (a form API's JSON) by its
+                # page's host rather than every form.
+                form = labels.sender_of(detail.raw_bytes(session, sid)) or labels.host_of(page)
                 return labels.map_label(session, label, field, form=form, actor=self.me)
 
         self.tasks.db(work, self._taught, lambda exc: self.banner.show_message(str(exc)))
