@@ -24,7 +24,7 @@ from leaddesk.db.models import Account, Post, Submission
 from leaddesk.db.types import utcnow
 from leaddesk.errors import ConflictError
 from leaddesk.ingest import labels
-from leaddesk.ingest.parse import PARSER_VERSION, normalise_email
+from leaddesk.ingest.parse import PARSER_VERSION, SubmissionDraft, normalise_email
 from leaddesk.ingest.store import derive_topics, fingerprint
 from leaddesk.progress import CancelToken, NullReporter, Reporter
 from leaddesk.query import Filter
@@ -94,24 +94,32 @@ def _site_addresses(session: Session) -> dict[int, list[str]]:
     return found
 
 
-_Loaded = tuple[Stored, bytes | None, int | None, int | None, str, str | None]
+@dataclass(frozen=True)
+class _Row:
+    stored: Stored
+    raw: bytes | None
+    account_id: int | None
+    contact_id: int | None
+    source_key: str
+    content_hash: str | None
 
 
-def _load(session: Session, ids: Sequence[int]) -> list[_Loaded]:
+def _load(session: Session, ids: Sequence[int]) -> list[_Row]:
     columns = [getattr(Submission, c) for c in COLUMNS]
     rows = session.execute(select(
         Submission.id, Submission.version, Submission.raw, Submission.account_id,
         Submission.contact_id, Submission.source_key, Submission.edited_fields,
         Submission.status_set_by, Submission.verdict_by, Submission.content_hash, *columns)
         .where(Submission.id.in_(ids)).order_by(Submission.id))
-    loaded = []
-    for row in rows:
-        values = dict(zip(COLUMNS, row[10:], strict=True))
-        stored = Stored(row.id, row.version, values, dict(row.edited_fields or {}),
-                        row.status_set_by, row.verdict_by)
-        loaded.append((stored, row.raw, row.account_id, row.contact_id, row.source_key,
-                       row.content_hash))
-    return loaded
+    return [_Row(Stored(r.id, r.version, dict(zip(COLUMNS, r[10:], strict=True)),
+                        dict(r.edited_fields or {}), r.status_set_by, r.verdict_by),
+                 r.raw, r.account_id, r.contact_id, r.source_key, r.content_hash)
+            for r in rows]
+
+
+def _page(row: _Row, draft: SubmissionDraft) -> str | None:
+    """The page the lead will show: the person's, if they corrected it, else the parser's."""
+    return row.stored.values["page_url"] if "page_url" in row.stored.edited else draft.page_url
 
 
 def _apply(session: Session, stored: Stored, planned: Planned, contact_id: int | None) -> None:
@@ -142,31 +150,27 @@ def _posts_by_url(session: Session, urls: set[str]) -> dict[str, Post]:
 
 def _batch(session: Session, ids: Sequence[int], book: labels.LabelBook, report: ReparseReport,
            addresses: dict[int, list[str]]) -> None:
-    loaded = _load(session, ids)
-    readable = []
-    for entry in loaded:
-        stored, raw, account_id, _, source_key, _ = entry
-        if raw is None or source_key.startswith("api:"):
+    readable: list[tuple[_Row, SubmissionDraft]] = []
+    for row in _load(session, ids):
+        if row.raw is None or row.source_key.startswith("api:"):
             report.skipped += 1
             continue
-        draft = labels.parse(raw, site_addresses=addresses.get(account_id or 0, []), book=book)
-        readable.append((entry, draft))
-    urls = {draft.page_url if "page_url" not in e[0].edited else e[0].values["page_url"]
-            for e, draft in readable}
-    posts = _posts_by_url(session, {u for u in urls if u})
-    topics = derive_topics(session, [d for _, d in readable], [
-        posts.get((e[0].values["page_url"] if "page_url" in e[0].edited else d.page_url) or "")
-        for e, d in readable])
+        draft = labels.parse(row.raw, site_addresses=addresses.get(row.account_id or 0, []),
+                             book=book)
+        readable.append((row, draft))
+    posts = _posts_by_url(session, {url for row, d in readable if (url := _page(row, d))})
+    topics = derive_topics(session, [d for _, d in readable],
+                           [posts.get(_page(row, d) or "") for row, d in readable])
     untouched: list[int] = []
     rehashed: list[tuple[int, str]] = []
-    for ((stored, _, _, contact_id, _, old_hash), draft), topic in zip(readable, topics,
-                                                                        strict=True):
+    for (row, draft), topic in zip(readable, topics, strict=True):
+        stored = row.stored
         report.examined += 1
         planned = plan(stored, draft, topic)
         # The dedup fingerprint follows the parser's reading, so the same submission arriving
         # again (by API, from another folder) still finds this row. A key is never dropped.
         new_hash = fingerprint(draft)
-        if new_hash is not None and new_hash != old_hash:
+        if new_hash is not None and new_hash != row.content_hash:
             rehashed.append((stored.id, new_hash))
         if not planned.changed:
             untouched.append(stored.id)
@@ -179,7 +183,7 @@ def _batch(session: Session, ids: Sequence[int], book: labels.LabelBook, report:
         if report.dry_run:
             continue
         try:
-            _apply(session, stored, planned, contact_id)
+            _apply(session, stored, planned, row.contact_id)
         except ConflictError:
             report.changed -= 1
             report.conflicts += 1
