@@ -4,7 +4,7 @@ Work goes in batches, one transaction each, so a re-read that is cancelled or cu
 it finished and the next run takes up the rest (rows read by the current parser are done). Each
 changed row is a compare-and-swap write with an audit event (action ``reparse``), like any
 triage change: a colleague's edit made meanwhile wins and the row is left for the next run. A dry
-run does the same work in a transaction that is rolled back, and reports examples.
+run reads and compares the same way, writes nothing, and reports examples.
 
 Messages without raw mail (form-API records keep JSON, read by their own reader) are skipped.
 """
@@ -73,10 +73,6 @@ class ReparseReport:
                 "conflicts": self.conflicts, "dry_run": self.dry_run,
                 "counts": dict(sorted(self.counts.items())),
                 "examples": [vars(e) for e in self.examples]}
-
-
-class _Rollback(Exception):
-    """Ends a dry run's transaction without committing it."""
 
 
 def _short(value: Any) -> str:
