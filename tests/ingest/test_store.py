@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from leaddesk import contacts
 from leaddesk.db import Database
 from leaddesk.db.models import Contact, Post, Submission, SyncState, TopicMapping
-from leaddesk.ingest.parse import parse_message
+from leaddesk.ingest.parse import PARSER_VERSION, parse_message
 from leaddesk.ingest.store import Incoming, fingerprint, store_all, store_batch
 from leaddesk.progress import Cancelled, CancelToken
 from tests.support.factories import make_account
@@ -299,6 +299,7 @@ def test_a_mail_that_is_not_a_submission_makes_no_contact(db: Database) -> None:
         sub = s.execute(select(Submission)).scalar_one()
         assert sub.contact_id is None
         assert "not a form submission: auto-reply" in sub.problems
+        assert sub.not_submission_reason == "auto-reply"
 
 
 def visitor(n: int, email: str, name: str, day: int, phone: str | None = None,
@@ -553,6 +554,8 @@ def test_the_stored_row_holds_what_the_message_said(db: Database) -> None:
         assert rows[0].fields
         assert rows[0].page_url
         assert all(r.version == 1 and r.created_at == r.updated_at for r in rows)
+        assert {r.parser_version for r in rows} == {PARSER_VERSION}
+        assert [r.not_submission_reason for r in rows] == [None] * 4  # leads, or no reason given
         assert [(r.status, r.spam_reason, r.is_submission) for r in rows] == [
             ("new", None, True), ("new", None, True), ("new", None, False),
             ("spam", "5 links in the message", True)]
