@@ -528,6 +528,7 @@ def test_the_stored_row_holds_what_the_message_said(db: Database) -> None:
     first = replace(item(1), received_at=received)
     first = replace(first, draft=replace(first.draft, submitted_at=None, sent_at=sent,
                                          body_html="<p>Hello</p>", subject="Hello there",
+                                         visitor_phone="+46 31 555 21 80", visitor_company="AB",
                                          page_url="https://www.example-pharma-agency.com/blog/x/"))
     second = item(2)
     second = replace(second, draft=replace(second.draft, body_text="", full_text="the whole mail",
@@ -552,7 +553,8 @@ def test_the_stored_row_holds_what_the_message_said(db: Database) -> None:
             d.fields, d.visitor_name, d.visitor_email, d.visitor_phone, d.visitor_company,
             d.page_url)
         assert rows[0].fields
-        assert rows[0].page_url
+        assert (rows[0].page_url, rows[0].visitor_phone, rows[0].visitor_company) == (
+            "https://www.example-pharma-agency.com/blog/x/", "+46 31 555 21 80", "AB")
         assert all(r.version == 1 and r.created_at == r.updated_at for r in rows)
         assert {r.parser_version for r in rows} == {PARSER_VERSION}
         assert [r.not_submission_reason for r in rows] == [None] * 4  # leads, or no reason given
