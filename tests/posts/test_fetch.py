@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import pytest
 
+from leaddesk.posts import fetch
 from leaddesk.posts.fetch import HTML_ACCEPT, USER_AGENT, FetchConfig, Fetcher, FetchError
 from leaddesk.posts.sites import Allowlist
 from tests.posts.server import Answer, TestSite
@@ -203,3 +205,84 @@ def test_a_refused_connection_names_the_host_without_the_errno() -> None:
         f.get("http://127.0.0.1:9/blog/a/", accept=HTML_ACCEPT)
     assert str(e.value).startswith("could not reach 127.0.0.1:9: ")
     assert "Errno" not in str(e.value)
+
+
+# ------------------------------------------------------------------ what a response says
+@pytest.mark.parametrize(("params", "charset"), [
+    (' charset="UTF-8"', "utf-8"), (" format=flowed; CharSet=latin1", "latin1"),
+    (" charset=", None), (" charset", None), ("", None), (" name=a=b; charset=koi8-r", "koi8-r"),
+])
+def test_the_charset_parameter(params: str, charset: str | None) -> None:
+    assert fetch._charset(params) == charset
+
+
+@pytest.mark.parametrize(("content_type", "media", "charset"), [
+    ("text/html; charset=utf-8; format=flowed", "text/html", "utf-8"),
+    (None, "", None),
+])
+def test_the_media_type_without_its_parameters(site: TestSite, content_type: str | None,
+                                                media: str, charset: str | None) -> None:
+    site.routes["/a"] = Answer(body=PAGE, content_type=content_type)
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert (r.content_type, r.charset) == (media, charset)
+
+
+def test_the_kind_of_timeout_is_named() -> None:
+    assert fetch._kind(httpx.ConnectTimeout("x")) == "connecting"
+    assert fetch._kind(httpx.ReadTimeout("x")) == "waiting for the page"
+    assert fetch._kind(httpx.PoolTimeout("x")) == "timeout"
+
+
+@pytest.mark.parametrize(("error", "reason"), [
+    (httpx.ConnectError("[Errno 111] Connection refused"), "Connection refused"),
+    (httpx.ConnectError("[Errno -2] Name or service not known] really"),
+     "Name or service not known] really"),
+    (httpx.ConnectError("TLS handshake failed"), "TLS handshake failed"),
+    (httpx.ConnectError(""), "ConnectError"),
+])
+def test_the_reason_drops_the_errno_only(error: httpx.TransportError, reason: str) -> None:
+    assert fetch._reason(error) == reason
+
+
+def test_a_slow_page_names_what_it_waited_for(site: TestSite) -> None:
+    site.routes["/slow/"] = Answer(body=PAGE, delay=3.0)
+    with fetcher(site, read_timeout=0.3) as f, pytest.raises(FetchError) as e:
+        f.get(f"{site.base}/slow/", accept=HTML_ACCEPT)
+    assert str(e.value) == "the site did not answer in time (waiting for the page)"
+
+
+def test_a_refused_connection_says_so_in_words() -> None:
+    allowlist = Allowlist({"http://127.0.0.1:9": None})
+    with Fetcher(allowlist, FetchConfig(connect_timeout=1.0)) as f, pytest.raises(FetchError) as e:
+        f.get("http://127.0.0.1:9/blog/a/", accept=HTML_ACCEPT)
+    assert str(e.value) == "could not reach 127.0.0.1:9: Connection refused"
+
+
+@pytest.mark.parametrize("size", [100_000 - 1, 100_000, 300_000])
+def test_the_body_is_read_whole_up_to_the_cap(site: TestSite, size: int) -> None:
+    body = bytes(i % 251 for i in range(size))  # no two chunks alike: a lost or extra byte shows
+    site.routes["/a"] = Answer(body=body, content_type="application/octet-stream")
+    with fetcher(site, max_bytes=100_000) as f:
+        r = f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert r.body == body[:100_000]
+    assert r.truncated is (size >= 100_000)
+
+
+def test_a_small_page_is_read_whole(site: TestSite) -> None:
+    body = bytes(i % 251 for i in range(300_000))
+    site.routes["/a"] = Answer(body=body)
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert (r.body, r.truncated) == (body, False)
+
+
+def test_the_own_sites_on_loopback_never_go_through_a_proxy(site: TestSite,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    site.routes["/a"] = Answer(body=PAGE)
+    with fetcher(site) as f:
+        assert f.get(f"{site.base}/a", accept=HTML_ACCEPT).body == PAGE
