@@ -29,7 +29,7 @@ class _InertDocument(QTextDocument):
     own loadResource reads ``file:`` paths and ``data:`` URLs itself, so declining there is not
     enough: this override is the one the document consults while laying out images and styles."""
 
-    def loadResource(self, type: int, name: QUrl) -> Any:
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
         return None
 
 
