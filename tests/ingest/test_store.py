@@ -608,3 +608,17 @@ def test_a_clash_that_clears_on_the_last_attempt_is_stored(db: Database,
     monkeypatch.setattr(store, "store_items", clashing_until_the_last)
     assert store_batch(db, [item(1)], account_id=None).added == 1
     assert len(calls) == store.RACE_ATTEMPTS
+
+
+def test_derive_topics_gives_what_the_store_gives(db: Database) -> None:
+    from leaddesk.ingest.store import derive_topics
+
+    with db.session() as s:
+        s.add(TopicMapping(kind="tag", term="KOL", topic="Speakers bureaus"))
+        post = Post(url=RESOLVED, title="KOL engagement", source="rest", tags=["KOL"])
+        s.add(post)
+        s.flush()
+        own = replace(item(1).draft, topic="Market access")
+        bare = with_post(2, RESOLVED).draft
+        assert derive_topics(s, [own, bare, bare], [None, post, None]) == [
+            ("Market access", "field"), ("Speakers bureaus", "mapping"), (None, None)]
