@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, func, select, text, update
 
 from leaddesk import contacts, triage
 from leaddesk.contacts import ErasureSummary, is_tombstoned, tombstone_digest
@@ -508,3 +508,23 @@ def test_the_erasure_and_its_tombstones_share_one_time(db: Database, person: Per
         erased_at = set(s.scalars(select(Tombstone.erased_at)))
         event_at = s.scalars(select(AuditEvent.at).where(AuditEvent.action == "contact.erase")).one()
     assert erased_at == {event_at}
+
+
+def test_tombstone_digests_stay_the_same_across_versions() -> None:
+    # Tombstones outlive upgrades: the digest of a key must never change, or erased mail returns.
+    import hashlib
+    for kind, value, normal in [("content_hash", " AB12 ", "ab12"),
+                                ("message_id", "<x@y.example>", "x@y.example"),
+                                ("source_key", " imap:1:INBOX:7:42 ", "imap:1:INBOX:7:42")]:
+        assert tombstone_digest(kind, value) == hashlib.sha256(f"{kind}\0{normal}".encode()).hexdigest()
+    with pytest.raises(ValueError, match=re.escape(
+            "unknown tombstone kind 'email'; use one of source_key, message_id, content_hash")):
+        tombstone_digest("email", "x")
+
+
+def test_a_contact_is_read_fresh_not_from_the_session_cache(db: Database, pair: Pair) -> None:
+    with db.session() as s:
+        assert contacts.contact_summary(s, pair.keep).name == "Ada Lovelace"  # now cached
+        s.execute(update(Contact).where(Contact.id == pair.keep).values(name="Ada King")
+                  .execution_options(synchronize_session=False))
+        assert contacts.contact_summary(s, pair.keep).name == "Ada King"
