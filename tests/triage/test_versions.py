@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from leaddesk import triage
 from leaddesk.db import Database
@@ -94,3 +94,44 @@ def test_bump_returns_each_rows_new_version(db: Database) -> None:
     assert got == {ids[0]: 3, ids[1]: 2}
     with db.session() as s:
         assert [s.get(Submission, i).status for i in ids] == ["done", "done"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("ids", "said"), [
+    ([7], "no submission 7; "),
+    ([1, 2, 3, 4, 5], "no submissions 1, 2, 3, 4, 5; "),
+    ([1, 2, 3, 4, 5, 6], "no submissions 1, 2, 3, 4, 5, …; "),
+])
+def test_missing_ids_are_named_up_to_five(ids: list[int], said: str) -> None:
+    assert str(versions._no_submission(ids)) == said + "`leaddesk list --all` shows the ids"
+
+
+def test_a_conflict_names_this_rows_last_writer_only(db: Database, sid: int) -> None:
+    with db.session() as s:
+        other = make_submission(s).id
+    with db.session() as s:
+        triage.set_status(s, sid, "open", actor="Ada")
+    with db.session() as s:
+        triage.set_status(s, other, "done", actor="Cleo")  # another lead, later
+        s.add(AuditEvent(actor="Zed", action="tag.create", entity="tag", entity_id=sid))
+    with pytest.raises(ConflictError, match=r"changed by Ada a moment ago \(status → open\)"), \
+            db.session() as s:
+        triage.set_status(s, sid, "done", actor="Bob", expected_version=1)
+
+
+def test_a_no_op_reports_what_it_found(db: Database, sid: int) -> None:
+    with db.session() as s:
+        change = triage.set_status(s, sid, "new", actor="Bob")
+    assert (change.submission_id, change.action, change.before, change.after, change.version,
+            change.changed) == (sid, "status", {"status": "new"}, {"status": "new"}, 1, False)
+
+
+def test_a_bulk_change_records_its_events_at_the_rows_time(db: Database) -> None:
+    with db.session() as s:
+        ids = [make_submission(s).id for _ in range(2)]
+    with db.session() as s:
+        triage.bulk_set_status(s, ids, "done", actor="Ada")
+    with db.session() as s:
+        times = {s.get(Submission, i).updated_at for i in ids}  # type: ignore[union-attr]
+        at = set(s.scalars(select(AuditEvent.at)))
+    assert at == times
+    assert len(at) == 1
