@@ -533,7 +533,9 @@ def test_the_stored_row_holds_what_the_message_said(db: Database) -> None:
     second = item(2)
     second = replace(second, draft=replace(second.draft, body_text="", full_text="the whole mail",
                                            submitted_at=datetime(2026, 3, 1, 8, 0, tzinfo=UTC)))
-    second = replace(second, draft=replace(second.draft, spam_reason="left over"))  # not spam
+    # Left-overs on a lead that is not spam and is a submission: neither reason is stored.
+    second = replace(second, draft=replace(second.draft, spam_reason="left over",
+                                           not_submission_reason="left over"))
     quiet = item(3)  # not a submission, with no reason given: no made-up problem either
     quiet = replace(quiet, draft=replace(quiet.draft, is_submission=False, not_submission_reason=None))
     spam = item(4)
