@@ -134,3 +134,38 @@ def test_a_lead_without_a_message_id_is_answered_without_threading_headers() -> 
     assert msg["In-Reply-To"] is None
     assert msg["References"] is None
     assert msg["Cc"] is None
+
+
+def test_the_message_as_sent() -> None:
+    when = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    msg = compose.build_message(Draft(to=("a@x.org", "b@y.org"), cc=("c@z.org", "d@z.org"),
+                                      subject="Re: Hi", body="line one\r\nline two"),
+                                from_address="team@agency.example", from_name=None,
+                                lead=LEAD, date=when)
+    text = msg.as_string()
+    for header in ("From: team@agency.example", "To: a@x.org, b@y.org", "Cc: c@z.org, d@z.org",
+                   "Subject: Re: Hi", "Date: Mon, 02 Mar 2026 09:00:00 +0000",
+                   "In-Reply-To: <n1@site.example>", "References: <n1@site.example>"):
+        assert f"\n{header}\n" in "\n" + text, header
+    assert "\nMessage-ID: <" in text
+    assert msg.get_content() == "line one\nline two\n"
+    assert "Date: " in build().as_string()  # without a date: now
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("to", (), "the reply has no recipient; fill in To"),
+    ("subject", "   ", "the reply has no subject"),
+    ("body", " \n ", "the reply is empty; write something first"),
+])
+def test_an_incomplete_reply_says_what_is_missing(field: str, value: object, message: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        build(**{field: value})
+    assert str(info.value) == message
+
+
+def test_a_template_gives_its_subject_and_my_name() -> None:
+    draft = Draft(to=("a@b.org",), subject="Mine", body="old")
+    applied = compose.apply_template(draft, LEAD, TemplateInfo(1, "t", "About {post_title}",
+                                                               "Best, {my_name}"), my_name="Ada")
+    assert applied.subject == "About IMI"
+    assert applied.body.startswith("Best, Ada\n\n")
