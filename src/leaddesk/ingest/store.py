@@ -12,7 +12,9 @@ topic its categories and tags map to at once; the others get both from the next 
 
 Dedup order: the per-source key, then the Message-ID, then a content fingerprint (visitor e-mail +
 message text), so the same submission arriving twice (by mail and by API, or from two folders) is
-one lead. Messages erased on a GDPR request (tombstones) are skipped.
+one lead. Messages erased on a GDPR request (tombstones) are skipped. Before all that, mail that
+continues a lead's conversation (an answer to our reply) joins the lead as a message
+(:mod:`leaddesk.conversations.ingest`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk.contacts import tombstone_digest
+from leaddesk.conversations.ingest import Mail, thread_batch
+from leaddesk.conversations.record import Answer
 from leaddesk.db import Database
 from leaddesk.db.models import Contact, ContactAlias, Post, Status, Submission, Tombstone
 from leaddesk.db.types import utcnow
@@ -61,12 +65,16 @@ class BatchResult:
     duplicates: int = 0
     erased: int = 0  # skipped: matches a tombstone
     added_ids: list[int] = field(default_factory=list)
+    threaded: int = 0  # e-mails that joined a lead's conversation
+    answers: list[Answer] = field(default_factory=list)  # visitors' answers among them
 
     def merge(self, other: BatchResult) -> None:
         self.added += other.added
         self.duplicates += other.duplicates
         self.erased += other.erased
         self.added_ids.extend(other.added_ids)
+        self.threaded += other.threaded
+        self.answers.extend(other.answers)
 
 
 def fingerprint(draft: SubmissionDraft) -> str | None:
@@ -279,6 +287,7 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
     result = BatchResult()
     if not items:
         return result
+    items = _thread(session, items, account_id, result)
     prepared = [(item, fingerprint(item.draft)) for item in items]
     erased = _erased(session, prepared)
     known = _known(session, prepared)
@@ -313,6 +322,22 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
     return result
 
 
+def _thread(session: Session, items: Sequence[Incoming], account_id: int | None,
+            result: BatchResult) -> Sequence[Incoming]:
+    """Let mail that continues a lead's conversation join it; the rest goes on as before."""
+    threaded = thread_batch(session, [
+        Mail(item.raw, item.draft.subject, item.draft.full_text or item.draft.body_text,
+             item.source_key, item.received_at) for item in items], account_id)
+    if not threaded.taken and not threaded.erased:
+        return items
+    result.threaded += threaded.added.added
+    result.duplicates += threaded.added.duplicates
+    result.erased += len(threaded.erased)
+    result.answers.extend(threaded.added.answers)
+    skip = threaded.taken | threaded.erased
+    return [item for position, item in enumerate(items) if position not in skip]
+
+
 def store_batch(db: Database, items: Sequence[Incoming], *, account_id: int | None,
                 advance: Callable[[Session], Any] | None = None) -> BatchResult:
     """Store a batch and advance the source's sync state in one transaction."""
@@ -340,5 +365,6 @@ def store_all(db: Database, batches: Iterable[tuple[Sequence[Incoming], Callable
             reporter.progress(done, total)
     finally:
         reporter.finished(f"{what}: {result.added} added, {result.duplicates} already there"
+                          + (f", {result.threaded} joined conversations" if result.threaded else "")
                           + (f", {result.erased} erased earlier" if result.erased else ""))
     return result
