@@ -78,13 +78,13 @@ AccountFactory = Callable[..., AccountInfo]
 def imap_account(db: Database, mailbox: Mailbox, memory_keyring: MemoryKeyring) -> AccountFactory:
     def make(name: str = "site", *, password: str = PASSWORD, security: str = "ssl",
              port: int | None = None, ca_file: str | None = "default",
-             since: str | None = None) -> AccountInfo:
+             since: str | None = None, **extra: object) -> AccountInfo:
         server = mailbox.server
         chosen_port = port or (server.ssl_port if security == "ssl" else server.port)
         settings = {"host": "127.0.0.1", "port": chosen_port, "security": security, "user": USER,
                     "folder": mailbox.folder,
                     "ca_file": str(server.cert) if ca_file == "default" else ca_file,
-                    "since": since}
+                    "since": since, **extra}
         with db.session() as session:
             info = accounts.add_account(session, name, "imap", settings, actor="tester")
         secrets.set_secret(secrets.secret_ref(name), password)

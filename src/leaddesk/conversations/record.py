@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import triage
+from leaddesk.accounts import ON_ANSWER_CHOICES
 from leaddesk.conversations import headers, threads
 from leaddesk.conversations.headers import MailHeaders
 from leaddesk.conversations.threads import Known
@@ -30,9 +31,7 @@ from leaddesk.db.types import utcnow
 
 SYNC_ACTOR = "LeadDesk sync"
 MESSAGE = "message"  # audit action: an e-mail joined the lead
-REOPEN = "open"  # on_answer values: move waiting/done to open, or keep the status
-KEEP = "keep"
-ON_ANSWER_VALUES = (REOPEN, KEEP)
+REOPEN, KEEP = ON_ANSWER_CHOICES  # move a waiting/done lead to open, or keep its status
 _REOPENED = (Status.WAITING.value, Status.DONE.value)
 
 

@@ -227,7 +227,8 @@ def sync_once(db: Database, client: IMAPClient, account: AccountInfo, settings: 
             folder = sent_folder.find_folder(client, account, settings)
             if folder is not None and folder != settings.folder:
                 result.merge(sent_folder.sync_sent(db, client, account, settings, folder,
-                                                   reporter=reporter, cancel=cancel))
+                                                   batch_size=batch_size, reporter=reporter,
+                                                   cancel=cancel))
             client.select_folder(settings.folder, readonly=True)
         except (OSError, IMAPClientError, EOFError) as exc:
             raise explain(exc, settings) from None

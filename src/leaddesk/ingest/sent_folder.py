@@ -37,7 +37,6 @@ from leaddesk.progress import CancelToken, NullReporter, Reporter
 log = logging.getLogger(__name__)
 
 HEADER_FETCH = f"BODY.PEEK[HEADER.FIELDS ({' '.join(headers.FIELDS)})]"
-BATCH_SIZE = 500  # headers only: a few hundred bytes each
 
 
 def enabled(account: AccountInfo) -> bool:
@@ -88,7 +87,7 @@ def _pick(db: Database, mails: Sequence[Fetched]) -> tuple[list[tuple[int, int]]
 
 
 def sync_sent(db: Database, client: IMAPClient, account: AccountInfo,
-              settings: imap.ImapSettings, folder: str, *, batch_size: int = BATCH_SIZE,
+              settings: imap.ImapSettings, folder: str, *, batch_size: int = imap.BATCH_SIZE,
               reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
     """Read the Sent folder's new messages; those that belong to leads join them as outbound."""
     reporter = reporter or NullReporter()

@@ -279,6 +279,8 @@ def _row(item: Incoming, account_id: int | None, content_hash: str | None,
         "status": Status.SPAM.value if d.is_spam else Status.NEW.value,
         "spam_reason": d.spam_reason if d.is_spam else None, "problems": problems,
         "is_submission": d.is_submission, "version": 1, "created_at": now, "updated_at": now,
+        # The submission is the conversation's first inbound message.
+        "unread": False, "message_count": 1, "last_inbound_at": received, "last_outbound_at": None,
     }
 
 

@@ -48,6 +48,26 @@ class SubmissionRow:
     tags: tuple[str, ...] = ()
     tag_colours: tuple[str, ...] = ()
     post_url: str | None = None  # the resolved post's address (None: no post linked)
+    # The conversation (leaddesk.conversations): unread answer, e-mails in it, newest each way.
+    unread: bool = False
+    message_count: int = 1
+    last_inbound_at: datetime | None = None
+    last_outbound_at: datetime | None = None
+
+    @property
+    def needs_reply(self) -> bool:
+        """The visitor wrote last (or nobody answered yet) and the lead is not done."""
+        if self.status == Status.DONE.value:
+            return False
+        if self.last_outbound_at is None:
+            return True
+        return self.last_inbound_at is not None and self.last_inbound_at > self.last_outbound_at
+
+    @property
+    def last_contact(self) -> datetime | None:
+        """The newest e-mail of the conversation, either way."""
+        moments = [m for m in (self.last_inbound_at, self.last_outbound_at) if m is not None]
+        return max(moments) if moments else None
 
     @property
     def is_spam(self) -> bool:
@@ -79,6 +99,10 @@ class SubmissionRow:
             "problems": list(self.problems),
             "version": self.version,
             "contact_id": self.contact_id,
+            "unread": self.unread,
+            "message_count": self.message_count,
+            "needs_reply": self.needs_reply,
+            "last_contact": self.last_contact.isoformat() if self.last_contact else None,
         }
 
 
@@ -107,7 +131,8 @@ def row_select() -> AnySelect:
             Post.title.label("post_title"), Post.url.label("post_url"), Submission.status,
             Submission.is_submission,
             TeamMember.name.label("assignee"), Submission.subject, Submission.body_text,
-            Submission.problems, Submission.contact_id,
+            Submission.problems, Submission.contact_id, Submission.unread,
+            Submission.message_count, Submission.last_inbound_at, Submission.last_outbound_at,
         )
         .select_from(Submission)
         .outerjoin(Account, Account.id == Submission.account_id)
@@ -141,7 +166,8 @@ def to_rows(session: Session, records: Sequence[Any]) -> list[SubmissionRow]:
             message=r.body_text, problems=tuple(r.problems or ()), contact_id=r.contact_id,
             tags=tuple(name for name, _ in tags.get(r.id, ())),
             tag_colours=tuple(colour for _, colour in tags.get(r.id, ())),
-            post_url=r.post_url,
+            post_url=r.post_url, unread=bool(r.unread), message_count=r.message_count or 1,
+            last_inbound_at=r.last_inbound_at, last_outbound_at=r.last_outbound_at,
         )
         for r in records
     ]
