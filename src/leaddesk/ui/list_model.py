@@ -19,6 +19,7 @@ from leaddesk.db import Database
 from leaddesk.query import Sort, SubmissionRow
 
 from leaddesk.ui.format import short_time
+from leaddesk.ui.icons import unread_dot
 from leaddesk.ui.tasks import TaskRunner
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the SubmissionRow, or None while loading
@@ -138,8 +139,10 @@ class SubmissionListModel(QAbstractTableModel):
             return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, index.column())
-        if role == Qt.ItemDataRole.FontRole and row.status == "new":
+        if role == Qt.ItemDataRole.FontRole and (row.status == "new" or row.unread):
             return self._bold
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == VISITOR and row.unread:
+            return unread_dot()
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, index.column())
         return None
@@ -147,7 +150,9 @@ class SubmissionListModel(QAbstractTableModel):
     @staticmethod
     def _display(row: SubmissionRow, column: int) -> str:
         if column == VISITOR:
-            return row.name or row.email or "(unknown visitor)"
+            who = row.name or row.email or "(unknown visitor)"
+            # The number of e-mails in the conversation, once there is one.
+            return f"{who}  ({row.message_count})" if row.message_count > 1 else who
         if column == TOPIC:
             return row.topic or ""
         if column == POST:
@@ -163,7 +168,12 @@ class SubmissionListModel(QAbstractTableModel):
     @staticmethod
     def _tooltip(row: SubmissionRow, column: int) -> str | None:
         if column == VISITOR:
-            return f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
+            tip = f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
+            if row.message_count > 1:
+                tip += f"\n{row.message_count} messages in the conversation"
+            if row.unread:
+                tip += "\nAn answer you have not read yet"
+            return tip
         if column == POST:
             return row.page_url
         return None

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from PySide6.QtCore import QObject, Signal
 
 from leaddesk import triage
+from leaddesk.conversations.record import mark_read
 from leaddesk.db import Database
 from leaddesk.errors import ConflictError
 from leaddesk.team.resilience import run_with_retry
@@ -41,6 +42,7 @@ class Operations(QObject):
     conflicted = Signal(str, object)  # message, ids to refresh
     failed = Signal(str)
     reconnecting = Signal(str)  # the database dropped during an action, which is being retried
+    read_marked = Signal(int)  # a lead's unread answer is read now (its id)
 
     def __init__(self, db: Database, tasks: TaskRunner, actor: str,
                  parent: QObject | None = None) -> None:
@@ -113,6 +115,15 @@ class Operations(QObject):
         self._run("note added", [submission_id],
                   lambda s, i: triage.add_note(s, i, text, actor=self.actor),
                   lambda s, many: 0)
+
+    def mark_read(self, submission_id: int) -> None:
+        """The owner opened a lead with an unread answer (anyone, while nobody owns it)."""
+        def work() -> bool:
+            with self.db.session() as session:
+                return mark_read(session, submission_id, actor=self.actor)
+
+        self.tasks.db(work, lambda changed: self.read_marked.emit(submission_id) if changed
+                      else None, lambda exc: self.failed.emit(str(exc)))
 
     def undo(self) -> bool:
         change = self.last_change

@@ -1,4 +1,5 @@
-"""The message itself: plain text, every form field, safe HTML, raw source, notes and history."""
+"""The message itself: plain text, every form field, safe HTML, raw source, notes, history and
+the conversation's timeline."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.detail import ReplyView, SubmissionDetail
 
+from leaddesk.ui.detail.timeline import TimelineView
 from leaddesk.ui.format import long_time
 
 
@@ -76,6 +78,8 @@ class MessageTabs(QTabWidget):
         self.addTab(self.history, "History")
         self.replies = QTextBrowser()  # the replies sent (and unsent drafts) in this thread
         self.addTab(self.replies, "Replies")
+        self.timeline = TimelineView()  # the whole conversation (leaddesk.conversations)
+        self.addTab(self.timeline, "Conversation")
 
     def _add_note(self) -> None:
         text = self.note_input.text().strip()
@@ -111,6 +115,15 @@ class MessageTabs(QTabWidget):
                                   or "No replies yet. Press r to answer.")
         self.setTabText(self.indexOf(self.replies), f"Replies ({len(detail.replies)})"
                         if detail.replies else "Replies")
+        self.timeline.show_entries(detail.timeline())
+        count = len(detail.messages)
+        index = self.indexOf(self.timeline)
+        self.setTabText(index, f"Conversation ({count})" if count > 1 else "Conversation")
+        # A lead with answers opens on its conversation; a lone submission on its message.
+        if count > 1:
+            self.setCurrentIndex(index)
+        elif self.currentIndex() == index:
+            self.setCurrentIndex(0)
         self.history.setPlainText("\n".join(
             f"{long_time(h.at)}  {h.actor}  {h.action}  {h.after or ''}" for h in detail.history)
             or "No changes yet.")
