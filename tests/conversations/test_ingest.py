@@ -129,3 +129,32 @@ def test_a_new_submission_is_never_taken_for_an_answer(db: Database) -> None:
     lead_with_reply(db)
     result = put(db, notification(2, name="Nadia Benali", email="nadia@example.net"), "k:9")
     assert (result.added, result.threaded) == (1, 0)
+
+
+def test_an_answer_older_than_our_last_reply_changes_nothing(db: Database) -> None:
+    lead = lead_with_reply(db)
+    result = put(db, answer(1, to_message=REPLY, when=WHEN - timedelta(hours=1)), "k:2")
+    assert (result.threaded, result.answers) == (1, [])
+    assert state(db, lead) == ("waiting", False, 3)
+
+
+def test_mail_from_our_own_address_joins_as_outbound(db: Database) -> None:
+    lead = lead_with_reply(db)
+    with db.session() as s:
+        s.add(Account(name="me", kind="smtp", settings={"from_address": "bob@example-agency.com"}))
+    result = put(db, answer(1, to_message=REPLY, visitor="Bob <bob@example-agency.com>"), "k:2")
+    assert (result.threaded, result.answers) == (1, [])
+    assert state(db, lead) == ("waiting", False, 3)
+    with db.session() as s:
+        assert s.execute(select(Message.direction).where(
+            Message.from_addr == "bob@example-agency.com")).scalar_one() == "out"
+
+
+def test_the_notification_met_again_is_a_duplicate_not_a_message(db: Database) -> None:
+    lead = lead_with_reply(db)
+    raw = notification(1, name="Nadia Benali", email="nadia@example.net")
+    # The same notification in another folder, now carrying a thread header.
+    raw = raw.replace(b"MIME-Version", f"In-Reply-To: {REPLY}\r\nMIME-Version".encode(), 1)
+    result = put(db, raw, "imap:1:Archive:1:1")
+    assert (result.added, result.threaded, result.duplicates) == (0, 0, 1)
+    assert state(db, lead)[2] == 2

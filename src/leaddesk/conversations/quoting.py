@@ -47,5 +47,5 @@ def fold(text: str) -> Folded:
     while start > 0 and (lines[start - 1].startswith(">") or not lines[start - 1].strip()):
         start -= 1
     if start < end and "\n".join(lines[:start]).strip():
-        return Folded("\n".join(lines[:start]).rstrip(), "\n".join(lines[start:end]))
+        return Folded("\n".join(lines[:start]).rstrip(), "\n".join(lines[start:end]).strip("\n"))
     return Folded(text.strip("\n"), "")
