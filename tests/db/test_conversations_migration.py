@@ -15,7 +15,6 @@ from leaddesk.db import Database, migrate
 from leaddesk.db.models import Message
 
 
-
 def before_0005() -> str:
     """The revision 0005 follows (it moves when another branch's revision lands first)."""
     down = ScriptDirectory.from_config(migrate.alembic_config()).get_revision("0005").down_revision

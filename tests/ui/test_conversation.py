@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from leaddesk import accounts, secrets, triage
 from leaddesk.db import Database
@@ -44,7 +45,8 @@ def converse(db: Database, *, owner: str | None = None, n: int = 1) -> int:
         lead_id = lead.id
         if owner:
             triage.assign(s, lead_id, owner, actor="tester")
-    raw = answer(n, to_message=REPLY.replace("1@", f"{n}@"), body="Yes please, <b>send it</b> to my colleague too.",
+    raw = answer(n, to_message=REPLY.replace("1@", f"{n}@"),
+                 body="Yes please, <b>send it</b> to my colleague too.",
                  when=BASE_TIME + timedelta(days=3, hours=2))
     store_batch(db, [Incoming(f"k:answer:{n}", raw, parse_message(raw))], account_id=None)
     return lead_id
@@ -78,8 +80,8 @@ def test_the_timeline_shows_the_conversation(qtbot, window: MainWindow, ui_db: D
     qtbot.mouseClick(last.quote_toggle, Qt.MouseButton.LeftButton)
     assert not last.quoted.isHidden()
     assert "> Thanks for reading!" in last.quoted.text()
-    assert any("waiting → open by LeadDesk sync" in e.text() for e in tabs.timeline.entries
-               if not isinstance(e, MessageEntry))
+    events = [e.text() for e in tabs.timeline.entries if isinstance(e, QLabel)]
+    assert any("waiting → open by LeadDesk sync" in text for text in events)
 
 
 def test_unread_dot_count_and_reading(qtbot, window: MainWindow, ui_db: Database) -> None:
