@@ -78,8 +78,9 @@ class MessageTabs(QTabWidget):
         self.addTab(self.history, "History")
         self.replies = QTextBrowser()  # the replies sent (and unsent drafts) in this thread
         self.addTab(self.replies, "Replies")
-        self.timeline = TimelineView()  # the whole conversation (leaddesk.conversations)
-        self.addTab(self.timeline, "Conversation")
+        # The whole conversation (leaddesk.conversations), first: it is what a lead is about.
+        self.timeline = TimelineView()
+        self.insertTab(0, self.timeline, "Conversation")
 
     def _add_note(self) -> None:
         text = self.note_input.text().strip()
@@ -104,13 +105,14 @@ class MessageTabs(QTabWidget):
             self.fields.setItem(i, 0, QTableWidgetItem(str(key)))
             self.fields.setItem(i, 1, QTableWidgetItem(str(value)))
         self.fields.resizeColumnToContents(0)
-        self.setTabText(1, f"Fields ({len(detail.fields)})")
+        self.setTabText(self.indexOf(self.fields), f"Fields ({len(detail.fields)})")
         self.html.setHtml(detail.body_html or "<p><i>This message has no HTML part.</i></p>")
-        self.setTabEnabled(2, bool(detail.body_html))
+        self.setTabEnabled(self.indexOf(self.html), bool(detail.body_html))
         self.source.setPlainText(raw.decode("utf-8", "replace") if raw else "(no source kept)")
         self.notes.setPlainText("\n\n".join(f"{n.author} · {long_time(n.created_at)}\n{n.body}"
                                             for n in detail.notes) or "No notes yet.")
-        self.setTabText(4, f"Notes ({len(detail.notes)})" if detail.notes else "Notes")
+        notes_tab = self.indexOf(self.notes.parentWidget())
+        self.setTabText(notes_tab, f"Notes ({len(detail.notes)})" if detail.notes else "Notes")
         self.replies.setPlainText("\n\n".join(reply_text(r) for r in detail.replies)
                                   or "No replies yet. Press r to answer.")
         self.setTabText(self.indexOf(self.replies), f"Replies ({len(detail.replies)})"
@@ -123,7 +125,7 @@ class MessageTabs(QTabWidget):
         if count > 1:
             self.setCurrentIndex(index)
         elif self.currentIndex() == index:
-            self.setCurrentIndex(0)
+            self.setCurrentWidget(self.text)
         self.history.setPlainText("\n".join(
             f"{long_time(h.at)}  {h.actor}  {h.action}  {h.after or ''}" for h in detail.history)
             or "No changes yet.")

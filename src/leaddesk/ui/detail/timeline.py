@@ -8,8 +8,10 @@ a stranger wrote is shown as plain text (never Qt rich text).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QScrollArea,
     QToolButton,
@@ -56,12 +58,22 @@ class MessageEntry(QFrame):
         super().__init__(parent)
         self.message = message
         self.setObjectName("timelineMessage")
-        colour = INBOUND_COLOUR if message.direction == "in" else OUTBOUND_COLOUR
-        self.setStyleSheet(f"#timelineMessage {{ border-left: 3px solid {colour}; "
-                           f"padding-left: 6px; }}")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 4, 4)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(8)
+        # A coloured bar on the left says who wrote: the visitor (blue) or the team (green).
+        self.bar = QFrame()
+        self.bar.setFixedWidth(3)
+        self.bar.setAutoFillBackground(True)
+        palette = self.bar.palette()
+        palette.setColor(QPalette.ColorRole.Window,
+                         QColor(INBOUND_COLOUR if message.direction == "in" else OUTBOUND_COLOUR))
+        self.bar.setPalette(palette)
+        outer.addWidget(self.bar)
+        layout = QVBoxLayout()
+        layout.setContentsMargins(0, 2, 4, 2)
         layout.setSpacing(2)
+        outer.addLayout(layout, 1)
         self.heading = plain_label(heading(message), object_name="timelineHeading")
         font = self.heading.font()
         font.setBold(True)

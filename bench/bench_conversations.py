@@ -1,0 +1,135 @@
+"""Conversations benchmark: what reading the Sent folder adds to an IMAP sync.
+
+    python -m bench.bench_conversations [--inbox 10000] [--sent 5000] [--related 100] [--repeat 3]
+
+A throwaway Dovecot gets an INBOX-like folder of ``--inbox`` form notifications and a Sent folder
+of ``--sent`` messages, of which ``--related`` belong to leads (half threaded by In-Reply-To, half
+only addressed to the lead's visitor) and the rest is ordinary office mail with bodies of a few
+kilobytes. Each round syncs a fresh SQLite database twice, once without the Sent folder and once
+with it, alternating which goes first; the figure is the median over the rounds. The target
+(issue #17): reading Sent adds at most 20 % to the sync time. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from leaddesk import accounts
+from leaddesk.accounts import AccountInfo
+from leaddesk.db import Database
+from leaddesk.db.models import Message, Submission
+from leaddesk.ingest import imap
+from tests.support.dovecot import PASSWORD, USER
+from tests.support.mail import notification
+
+from bench.ingest_imap import dovecot, load_folder
+
+LEADS_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SENT_AT = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+OFFICE_TEXT = ("Dear partner,\r\n\r\nplease find the figures for the last quarter below. "
+               "We will discuss them on Thursday.\r\n\r\n" + "Line item, amount, note\r\n" * 60)
+
+
+def sent_message(i: int, related: int, inbox: int) -> bytes:
+    """The i-th Sent message: a reply to lead i for the first ``related``, else office mail."""
+    when = format_datetime(SENT_AT + timedelta(minutes=i))
+    if i < related:
+        n = 1 + i * max(1, inbox // max(1, related))
+        thread = (f"In-Reply-To: <notification-{n}@example-pharma-agency.com>\r\n"
+                  if i % 2 == 0 else "")
+        return (f"From: Bob <bob@example-agency.com>\r\nTo: visitor{n}@example.net\r\n"
+                f"Subject: Re: Patient engagement\r\nDate: {when}\r\n"
+                f"Message-ID: <bob-{i}@example-agency.com>\r\n{thread}"
+                f"Content-Type: text/plain; charset=UTF-8\r\n\r\n"
+                f"Hello, here is the white paper you asked for.\r\n").encode()
+    return (f"From: Bob <bob@example-agency.com>\r\nTo: partner{i}@supplier.example\r\n"
+            f"Subject: Quarterly figures {i}\r\nDate: {when}\r\n"
+            f"Message-ID: <office-{i}@example-agency.com>\r\n"
+            f"Content-Type: text/plain; charset=UTF-8\r\n\r\n{OFFICE_TEXT}").encode()
+
+
+def write_maildir(root: Path, messages: list[bytes], first: datetime) -> Path:
+    cur = root / "cur"
+    cur.mkdir(parents=True)
+    for i, raw in enumerate(messages):
+        path = cur / f"{i:07d}.bench:2,S"
+        path.write_bytes(raw)
+        stamp = (first + timedelta(seconds=i)).timestamp()
+        os.utime(path, (stamp, stamp))
+    return root
+
+
+def account(db: Database, port: int, cert: Path, sent_folder: str) -> AccountInfo:
+    with db.session() as session:
+        return accounts.add_account(session, "bench", "imap", {
+            "host": "127.0.0.1", "port": port, "security": "ssl", "user": USER,
+            "folder": "bench", "ca_file": str(cert), "sent_folder": sent_folder}, actor="bench")
+
+
+def one_sync(work: Path, port: int, cert: Path, *, sent: bool, tag: str) -> tuple[float, int, int]:
+    """Seconds for one full sync into a fresh database, leads stored, messages joined."""
+    db = Database.open(f"sqlite:///{work / f'{tag}.db'}")
+    try:
+        info = account(db, port, cert, "bench-sent")
+        started = time.perf_counter()
+        imap.sync_account(db, info, PASSWORD, sent=sent)
+        seconds = time.perf_counter() - started
+        with db.session() as s:
+            leads = s.execute(select(func.count()).select_from(Submission)).scalar_one()
+            joined = s.execute(select(func.count()).select_from(Message)).scalar_one()
+    finally:
+        db.close()
+    return seconds, int(leads), int(joined)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inbox", type=int, default=10_000)
+    parser.add_argument("--sent", type=int, default=5_000)
+    parser.add_argument("--related", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="leaddesk-bench-conv-") as tmp, dovecot() as server:
+        work = Path(tmp)
+        inbox = write_maildir(work / "inbox", [notification(n) for n in range(1, args.inbox + 1)],
+                              LEADS_AT)
+        sent = write_maildir(work / "sent", [sent_message(i, args.related, args.inbox)
+                                             for i in range(args.sent)], SENT_AT)
+        load_folder(server, inbox, args.inbox, "bench")
+        load_folder(server, sent, args.sent, "bench-sent")
+        print(f"INBOX {args.inbox:,} notifications, Sent {args.sent:,} messages "
+              f"({args.related} to leads); {args.repeat} rounds", file=sys.stderr)
+        without: list[float] = []
+        with_sent: list[float] = []
+        for round_ in range(args.repeat):
+            order = (False, True) if round_ % 2 == 0 else (True, False)
+            for sent_on in order:
+                seconds, leads, joined = one_sync(work, server.ssl_port, server.cert,
+                                                  sent=sent_on, tag=f"r{round_}-{sent_on}")
+                (with_sent if sent_on else without).append(seconds)
+                print(f"  round {round_ + 1}: {'with' if sent_on else 'without'} Sent "
+                      f"{seconds:6.2f} s, {leads:,} leads, {joined} messages joined",
+                      file=sys.stderr)
+                expected = args.related if sent_on else 0
+                if leads != args.inbox or joined != expected:
+                    raise SystemExit(f"wrong result: {leads} leads, {joined} joined "
+                                     f"(expected {args.inbox}, {expected})")
+    base, full = statistics.median(without), statistics.median(with_sent)
+    print(f"sync without Sent  {base:6.2f} s (median)")
+    print(f"sync with Sent     {full:6.2f} s (median)")
+    print(f"Sent adds          {full - base:6.2f} s = {100 * (full - base) / base:4.1f} % "
+          f"(target ≤ 20 %)")
+
+
+if __name__ == "__main__":
+    main()
