@@ -3,9 +3,6 @@ messages, and counts, last contact and "needs reply" are right from the first st
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, select, text
@@ -22,15 +19,8 @@ def before_0005() -> str:
     return down
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def old_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'old.db'}"
-    return str(request.getfixturevalue("empty_postgres_url"))
-
-
-def test_sent_replies_join_the_conversation(old_url: str) -> None:
-    engine = create_engine(old_url)
+def test_sent_replies_join_the_conversation(empty_url: str) -> None:
+    engine = create_engine(empty_url)
     with engine.begin() as conn:
         command.upgrade(migrate.alembic_config(conn), before_0005())
         for n in (1, 2):
@@ -45,7 +35,7 @@ def test_sent_replies_join_the_conversation(old_url: str) -> None:
             "'Thanks', 'sent', '2026-03-03 10:00:00', '2026-03-03 10:00:00'), (1, 'Ada', NULL, "
             "'v@example.net', 'Re: hi', 'draft text', 'draft', NULL, '2026-03-04 10:00:00')"))
     engine.dispose()
-    db = Database.open(old_url)
+    db = Database.open(empty_url)
     try:
         with db.session() as s:
             (message,) = s.execute(select(Message)).scalars()

@@ -4,10 +4,8 @@ a UIDVALIDITY reset of Sent, and a SIGKILL in the middle of reading Sent."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -24,7 +22,7 @@ from leaddesk.db.types import utcnow
 from leaddesk.ingest import imap
 from leaddesk.ingest.store import BatchResult
 from leaddesk.reply import compose, service
-from tests.ingest.conftest import AccountFactory, Mailbox
+from tests.ingest.conftest import AccountFactory, Mailbox, cli_with_imap_account
 from tests.reply.conftest import (
     ServerFactory,
     SmtpAccountFactory,
@@ -195,14 +193,7 @@ def test_sigkill_while_reading_sent_loses_and_doubles_nothing(sqlite_url: str, m
     later = utcnow() + timedelta(hours=1)
     put_in(mailbox, sent, *(colleague_reply(n, to=f"visitor{n}@example.net", when=later)
                             for n in range(1, total + 1)))
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
-           "XDG_DATA_HOME": str(tmp_path / "xdg")}
-    base = [sys.executable, "-m", "leaddesk", "--db", sqlite_url]
-    server = mailbox.server
-    subprocess.run([*base, "accounts", "add", "imap", "site", "--host", "127.0.0.1", "--port",
-                    str(server.ssl_port), "--user", "alice", "--ca-file", str(server.cert),
-                    "--folder", mailbox.folder, "--sent-folder", sent, "--password-stdin"],
-                   input=f"{PASSWORD}\n", text=True, env=env, check=True, capture_output=True)
+    base, env = cli_with_imap_account(mailbox, sqlite_url, tmp_path, "--sent-folder", sent)
     worker = subprocess.Popen([*base, "sync", "site", "--batch-size", "1"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     db = Database.open(sqlite_url)
