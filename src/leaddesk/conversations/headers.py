@@ -1,6 +1,6 @@
 """The headers that place an e-mail in a conversation, read from its raw bytes.
 
-Only the header block is parsed (``BytesHeaderParser``), so the Sent-folder sync can decide from a
+Only the header block is read (a plain split, not the email package's parser), so the Sent-folder sync can decide from a
 ``BODY.PEEK[HEADER.FIELDS (…)]`` fetch whether a message belongs to a lead before it downloads
 the body. Nothing here raises on malformed input: a header that cannot be read counts as absent.
 """
@@ -11,19 +11,21 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
-from email.message import Message
-from email.parser import BytesHeaderParser
-from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
-# What the Sent-folder sync asks the server for before deciding to fetch a body.
-FIELDS = ("MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "FROM", "TO", "CC", "SUBJECT", "DATE")
+# What the Sent-folder sync asks the server for before deciding to fetch a body: only what
+# placing a message needs (its sender and subject are read from the body, once picked).
+FIELDS = ("MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "TO", "CC", "DATE")
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,996}>")
 # "Re:", "RE[2]:", "AW:", "SV:"… as mail programs in the team's languages write them.
 _REPLY_PREFIX = re.compile(r"^\s*(re|aw|antw|sv|vs|ref|rif|r|rv|rép|rep|wg|fwd?|tr)\s*(\[\d+\])?\s*:\s*",
                            re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_FIELD = re.compile(r"^([!-9;-~]+):[ \t]*(.*(?:\r?\n[ \t].*)*)", re.MULTILINE)
+_SIMPLE_FROM = re.compile(r'^\s*(?:"?([^"<>,;:\\@()]*?)"?\s*)?<?([^\s<>"(),;:\\@]+@[^\s<>"(),;:\\@]+)>?\s*$')
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
 @dataclass(frozen=True)
@@ -73,18 +75,55 @@ def may_thread(raw: bytes, subject: str | None) -> bool:
 
 def read(raw: bytes) -> MailHeaders:
     """The conversation headers of ``raw`` (a whole message or only its header block)."""
-    message = BytesHeaderParser(policy=compat32).parsebytes(head_of(raw))
-    from_pairs = _addresses(message, "from")
-    name, address = from_pairs[0] if from_pairs else (None, None)
+    fields = _fields(head_of(raw))
+    from_pairs = _from(fields.get("from", []))
+    name, address = from_pairs if from_pairs else (None, None)
     return MailHeaders(
-        message_id=next(iter(message_ids(_value(message, "message-id"))), None),
-        in_reply_to=message_ids(_value(message, "in-reply-to"))[:1],
-        references=message_ids(_value(message, "references")),
+        message_id=next(iter(message_ids(_first(fields, "message-id"))), None),
+        in_reply_to=message_ids(_first(fields, "in-reply-to"))[:1],
+        references=message_ids(_first(fields, "references")),
         from_name=name or None, from_addr=address,
-        to=tuple(a for _, a in _addresses(message, "to") if a),
-        cc=tuple(a for _, a in _addresses(message, "cc") if a),
-        subject=_text(_value(message, "subject")),
-        date=_date(_value(message, "date")))
+        to=_recipients(fields.get("to", [])), cc=_recipients(fields.get("cc", [])),
+        subject=_text(_first(fields, "subject")),
+        date=_date(_first(fields, "date")))
+
+
+def _fields(head: bytes) -> dict[str, list[str]]:
+    """Header name (lower case) -> its values, unfolded. A plain split rather than the email
+    parser: a Sent folder has thousands of headers to read and most are not ours (the email
+    package spends most of its time on objects this never needs)."""
+    text = head.decode("utf-8", "replace")  # stored text never holds lone surrogates
+    found: dict[str, list[str]] = {}
+    for match in _FIELD.finditer(text):
+        value = _FOLD.sub(" ", match.group(2)).strip()
+        found.setdefault(match.group(1).lower(), []).append(value)
+    return found
+
+
+def _first(fields: dict[str, list[str]], name: str) -> str | None:
+    values = fields.get(name)
+    return values[0] if values else None
+
+
+def _from(values: list[str]) -> tuple[str, str] | None:
+    if not values:
+        return None
+    simple = _SIMPLE_FROM.match(values[0])
+    if simple is not None:  # "Name <a@b>" or "a@b": most mail, without the full address parser
+        return _text(simple.group(1) or ""), simple.group(2).lower()
+    try:
+        pairs = getaddresses(values[:1])
+    except Exception:  # the stdlib address parser has raised on hostile input before
+        return None
+    for display, address in pairs:
+        if "@" in address:
+            return _text(display), address.strip().lower()
+    return None
+
+
+def _recipients(values: list[str]) -> tuple[str, ...]:
+    """Every address in To or Cc, lower case, once: only the addresses matter here."""
+    return tuple(dict.fromkeys(a.lower().rstrip(".") for v in values for a in _ADDRESS.findall(v)))
 
 
 def message_ids(value: str | None) -> tuple[str, ...]:
@@ -104,32 +143,16 @@ def thread_subject(subject: str | None) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
-def _value(message: Message, name: str) -> str | None:
-    value = message.get(name)
-    if value is None:
-        return None
-    # compat32 hands out a Header object for undecodable bytes; str() gives its text.
-    return str(value)
-
-
 def _text(value: str | None) -> str:
     if not value:
         return ""
+    if "=?" not in value:
+        return _SPACES.sub(" ", value).strip()
     try:
         text = str(make_header(decode_header(value)))
     except Exception:  # a broken encoded word: keep it as written
         text = value
     return _SPACES.sub(" ", text).strip()
-
-
-def _addresses(message: Message, name: str) -> list[tuple[str, str]]:
-    values = message.get_all(name) or []
-    try:
-        pairs = getaddresses([str(v) for v in values])
-    except Exception:  # the stdlib address parser has raised on hostile input before
-        return []
-    return [(_text(display), address.strip().lower()) for display, address in pairs
-            if "@" in address]
 
 
 def _date(value: str | None) -> datetime | None:

@@ -64,15 +64,12 @@ def _header_block(data: dict[bytes, object]) -> bytes:
     return b""
 
 
-Fetched = tuple[int, MailHeaders, datetime | None]
-
-
-def _pick(db: Database, mails: Sequence[Fetched]) -> tuple[list[tuple[int, int]], int]:
+def _pick(db: Database, mails: Sequence[tuple[int, MailHeaders]]) -> tuple[list[tuple[int, int]], int]:
     """(uid, lead) of the mails that belong to a lead and are not stored yet, and how many are
     stored already (LeadDesk's own replies, mail met in INBOX)."""
     with db.session() as session:
-        known = threads.load(session, [mail for _, mail, _ in mails])
-        fresh = [(uid, mail) for uid, mail, _ in mails if mail.message_id not in known.lead_of]
+        known = threads.load(session, [mail for _, mail in mails])
+        fresh = [(uid, mail) for uid, mail in mails if mail.message_id not in known.lead_of]
         picked: dict[int, int] = {}
         unmatched: list[tuple[int, MailHeaders]] = []
         for uid, mail in fresh:
@@ -120,29 +117,24 @@ def sync_sent(db: Database, client: IMAPClient, account: AccountInfo,
 
 def _batch(db: Database, client: IMAPClient, account: AccountInfo, settings: imap.ImapSettings,
            folder: str, plan: imap.FolderPlan, chunk: list[int], result: BatchResult) -> None:
-    fetched = client.fetch(chunk, [HEADER_FETCH, "INTERNALDATE"])
-    mails: list[Fetched] = []
-    for uid in chunk:
-        data = fetched.get(uid)
-        if data is None:  # expunged between SEARCH and FETCH
-            continue
-        internal = data.get(b"INTERNALDATE")
-        mails.append((uid, headers.read(_header_block(data)),
-                      imap.aware(internal) if isinstance(internal, datetime) else None))
+    fetched = client.fetch(chunk, [HEADER_FETCH])
+    mails = [(uid, headers.read(_header_block(fetched[uid]))) for uid in chunk
+             if uid in fetched]  # a message expunged between SEARCH and FETCH is gone
     picked, stored = _pick(db, mails)
-    bodies = client.fetch([uid for uid, _ in picked], ["BODY.PEEK[]"]) if picked else {}
-    dates = {uid: internal for uid, _, internal in mails}
+    bodies = client.fetch([uid for uid, _ in picked], ["BODY.PEEK[]", "INTERNALDATE"]) \
+        if picked else {}
     new: list[NewMessage] = []
     for uid, lead in picked:
         data = bodies.get(uid)
         if data is None:
             continue
         raw = bytes(data[b"BODY[]"])
+        internal = data.get(b"INTERNALDATE")
         new.append(NewMessage(
             submission_id=lead, direction="out", headers=headers.read(raw),
             text=parse_message(raw).full_text, raw=raw, account_id=account.id,
             source_key=f"imap:{account.id}:{folder}:{plan.uidvalidity}:{uid}",
-            received_at=dates.get(uid)))
+            received_at=imap.aware(internal) if isinstance(internal, datetime) else None))
     # The messages and the folder's new position in one transaction.
     with db.session() as session:
         known = threads.load(session, [m.headers for m in new])

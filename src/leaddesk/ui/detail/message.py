@@ -56,7 +56,7 @@ class MessageTabs(QTabWidget):
         self.source.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.source.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.notes = QTextBrowser()
-        notes_page = QWidget()
+        self.notes_page = notes_page = QWidget()
         notes_layout = QVBoxLayout(notes_page)
         notes_layout.setContentsMargins(0, 0, 0, 0)
         notes_layout.addWidget(self.notes)
@@ -111,7 +111,7 @@ class MessageTabs(QTabWidget):
         self.source.setPlainText(raw.decode("utf-8", "replace") if raw else "(no source kept)")
         self.notes.setPlainText("\n\n".join(f"{n.author} · {long_time(n.created_at)}\n{n.body}"
                                             for n in detail.notes) or "No notes yet.")
-        notes_tab = self.indexOf(self.notes.parentWidget())
+        notes_tab = self.indexOf(self.notes_page)
         self.setTabText(notes_tab, f"Notes ({len(detail.notes)})" if detail.notes else "Notes")
         self.replies.setPlainText("\n\n".join(reply_text(r) for r in detail.replies)
                                   or "No replies yet. Press r to answer.")
