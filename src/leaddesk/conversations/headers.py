@@ -2,7 +2,8 @@
 
 Only the header block is read (a plain split, not the email package's parser), so the
 Sent-folder sync can decide from a ``BODY.PEEK[HEADER.FIELDS (…)]`` fetch whether a message
-belongs to a lead before it downloads the body. Nothing here raises on malformed input: a header that cannot be read counts as absent.
+belongs to a lead before it downloads the body. Nothing here raises on malformed input: a
+header that cannot be read counts as absent.
 """
 
 from __future__ import annotations
