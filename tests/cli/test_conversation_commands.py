@@ -98,3 +98,8 @@ def test_export_has_messages_and_last_contact(run: Runner, url: str) -> None:
     rows = list(csv.DictReader(result.out.lstrip("\ufeff").splitlines()))
     assert [(r["messages"], r["last_contact"]) for r in rows] == [
         ("3", (WHEN + timedelta(hours=1)).isoformat()), ("1", rows[1]["received_at"])]
+
+
+def test_activity_sort_puts_the_latest_answer_first(run: Runner, url: str) -> None:
+    # Omar's lead arrived after Nadia's, but Nadia answered since.
+    assert ids(run, url, "--sort", "activity") == [1, 2]
