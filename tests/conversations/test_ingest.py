@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from leaddesk import contacts
+from leaddesk.conversations import headers, threads
 from leaddesk.db import Database
 from leaddesk.db.models import Account, Message, Submission
 from leaddesk.ingest.parse import parse_message
@@ -158,3 +159,20 @@ def test_the_notification_met_again_is_a_duplicate_not_a_message(db: Database) -
     result = put(db, raw, "imap:1:Archive:1:1")
     assert (result.added, result.threaded, result.duplicates) == (0, 0, 1)
     assert state(db, lead)[2] == 2
+
+
+def test_an_answer_reopens_a_done_lead_too(db: Database) -> None:
+    lead = lead_with_reply(db, status="done")
+    put(db, answer(1, to_message=REPLY), "k:2")
+    assert state(db, lead) == ("open", True, 3)
+
+
+def test_mail_to_a_visitor_before_their_lead_arrived_is_not_theirs(db: Database) -> None:
+    lead_with_reply(db)  # the lead arrived on 2 March
+    earlier = headers.read(b"To: nadia@example.net\r\nDate: Sun, 1 Mar 2026 10:00:00 +0000\r\n\r\n")
+    later = headers.read(b"To: Nadia <NADIA@example.net>\r\nDate: Wed, 4 Mar 2026 10:00:00 +0000"
+                         b"\r\n\r\n")
+    stranger = headers.read(b"To: eve@example.org\r\nDate: Wed, 4 Mar 2026 10:00:00 +0000\r\n\r\n")
+    with db.session() as s:
+        found = threads.by_recipient(s, [earlier, later, stranger])
+    assert list(found) == [1]
