@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -83,12 +84,19 @@ def account(db: Database, port: int, cert: Path, sent_folder: str) -> AccountInf
 class Round:
     inbox: float  # seconds: the INBOX sync of a fresh database (Sent not read)
     sent: float  # seconds: the next sync, which finds INBOX unchanged and reads Sent
-    inbox_cpu: float  # this process's CPU seconds for each (the server's are not counted)
+    inbox_cpu: float  # LeadDesk's CPU seconds for each, parse workers included (not Dovecot's)
     sent_cpu: float
 
     @property
     def overhead(self) -> float:
         return self.sent / self.inbox
+
+
+def cpu_seconds() -> float:
+    """CPU used by this process and its finished children (the INBOX sync's parse workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), \
+        resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def one_round(work: Path, port: int, cert: Path, tag: str, inbox: int, related: int) -> Round:
@@ -98,9 +106,9 @@ def one_round(work: Path, port: int, cert: Path, tag: str, inbox: int, related: 
         info = account(db, port, cert, "bench-sent")
         times: list[tuple[float, float]] = []
         for sent in (False, True):
-            wall, cpu = time.perf_counter(), time.process_time()
+            wall, cpu = time.perf_counter(), cpu_seconds()
             imap.sync_account(db, info, PASSWORD, sent=sent)
-            times.append((time.perf_counter() - wall, time.process_time() - cpu))
+            times.append((time.perf_counter() - wall, cpu_seconds() - cpu))
         with db.session() as s:
             leads = s.execute(select(func.count()).select_from(Submission)).scalar_one()
             joined = s.execute(select(func.count()).select_from(Message)).scalar_one()
@@ -145,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Sent folder, {args.sent:,} messages      {sent_s:6.2f} s (median), "
           f"{args.related} joined leads")
     print(f"reading Sent adds               {100 * share:5.1f} % wall, {100 * cpu:5.1f} % CPU "
-          f"of this process (target ≤ 20 %)")
+          f"(target ≤ 20 %)")
 
 
 if __name__ == "__main__":
