@@ -176,3 +176,21 @@ def test_mail_to_a_visitor_before_their_lead_arrived_is_not_theirs(db: Database)
     with db.session() as s:
         found = threads.by_recipient(s, [earlier, later, stranger])
     assert list(found) == [1]
+
+
+def test_an_auto_reply_is_no_answer(db: Database) -> None:
+    lead = lead_with_reply(db)
+    raw = answer(1, to_message=REPLY).replace(b"MIME-Version", b"Auto-Submitted: auto-replied\r\n"
+                                              b"MIME-Version", 1)
+    result = put(db, raw, "k:2")
+    assert (result.threaded, result.added) == (0, 1)  # kept as a hidden mail, with its reason
+    assert state(db, lead) == ("waiting", False, 2)
+
+
+def test_a_colleague_writing_to_the_visitor_from_elsewhere_is_outbound(db: Database) -> None:
+    lead = lead_with_reply(db)
+    raw = answer(1, to_message=REPLY, visitor="Lea <lea@example-agency.com>").replace(
+        b"To: team@example-agency.com", b"To: nadia@example.net", 1)
+    result = put(db, raw, "k:2")
+    assert (result.threaded, result.answers) == (1, [])
+    assert state(db, lead) == ("waiting", False, 3)

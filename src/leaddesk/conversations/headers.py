@@ -25,6 +25,7 @@ _REPLY_PREFIX = re.compile(r"^\s*(re|aw|antw|sv|vs|ref|rif|r|rv|rép|rep|wg|fwd?
 _SPACES = re.compile(r"\s+")
 _FIELD = re.compile(r"^([!-9;-~]+):[ \t]*(.*(?:\r?\n[ \t].*)*)", re.MULTILINE)
 _SIMPLE_FROM = re.compile(r'^\s*(?:"?([^"<>,;:\\@()]*?)"?\s*)?<?([^\s<>"(),;:\\@]+@[^\s<>"(),;:\\@]+)>?\s*$')
+_DAEMON = re.compile(r"^(mailer-daemon|postmaster|mail-daemon)@")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
@@ -42,6 +43,8 @@ class MailHeaders:
     cc: tuple[str, ...]
     subject: str
     date: datetime | None
+    # Written by a machine (an auto-reply, a bounce, a list): never a person's answer.
+    automatic: bool = False
 
     @property
     def parents(self) -> tuple[str, ...]:
@@ -86,7 +89,17 @@ def read(raw: bytes) -> MailHeaders:
         from_name=name or None, from_addr=address,
         to=_recipients(fields.get("to", [])), cc=_recipients(fields.get("cc", [])),
         subject=_text(_first(fields, "subject")),
-        date=_date(_first(fields, "date")))
+        date=_date(_first(fields, "date")), automatic=_automatic(fields, address))
+
+
+def _automatic(fields: dict[str, list[str]], sender: str | None) -> bool:
+    """RFC 3834 Auto-Submitted, the usual auto-responder and bulk headers, bounces."""
+    submitted = (_first(fields, "auto-submitted") or "no").strip().lower()
+    precedence = (_first(fields, "precedence") or "").strip().lower()
+    kind = (_first(fields, "content-type") or "").lower()
+    return (submitted != "no" or "x-autoreply" in fields or "x-autorespond" in fields
+            or precedence in ("auto_reply", "bulk", "junk", "list")
+            or "multipart/report" in kind or _DAEMON.match(sender or "") is not None)
 
 
 def _fields(head: bytes) -> dict[str, list[str]]:

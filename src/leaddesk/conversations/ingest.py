@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.conversations import headers, threads
 from leaddesk.conversations.record import REOPEN, Added, NewMessage, add_messages
-from leaddesk.db.models import Account
+from leaddesk.db.models import Account, Submission
 from leaddesk.db.types import utcnow
 
 
@@ -47,11 +47,24 @@ def on_answer(session: Session, account_id: int | None) -> str:
     return str((settings or {}).get("on_answer") or REOPEN)
 
 
+def direction(mail: headers.MailHeaders, own: set[str], visitor: str | None) -> str:
+    """"out" for the team's mail: from one of our addresses, or written to the lead's visitor by
+    someone else (a colleague who copied the shared mailbox); "in" for everything else."""
+    if mail.from_addr in own:
+        return "out"
+    who = (visitor or "").casefold()
+    if who and mail.from_addr != who and who in mail.recipients:
+        return "out"
+    return "in"
+
+
 def thread_batch(session: Session, mails: Sequence[Mail], account_id: int | None) -> Threaded:
     """Join the mails of a batch that continue a conversation to their leads."""
     result = Threaded()
-    read = {i: headers.read(m.raw) for i, m in enumerate(mails)
-            if headers.may_thread(m.raw, m.subject)}
+    read = {i: mail for i, mail in ((i, headers.read(m.raw)) for i, m in enumerate(mails)
+                                    if headers.may_thread(m.raw, m.subject))
+            # An auto-reply or a bounce is no answer: it stays a hidden mail with its reason.
+            if not mail.automatic}
     if not read:
         return result
     known = threads.load(session, read.values())
@@ -72,7 +85,9 @@ def thread_batch(session: Session, mails: Sequence[Mail], account_id: int | None
     leads.update({unmatched[i]: lead for i, lead in found.items()})
     if not leads:
         return result
-    new = [NewMessage(submission_id=lead, direction="out" if read[p].from_addr in own else "in",
+    visitors = dict(session.execute(select(Submission.id, Submission.visitor_email).where(
+        Submission.id.in_(set(leads.values())))).all())
+    new = [NewMessage(submission_id=lead, direction=direction(read[p], own, visitors.get(lead)),
                       headers=read[p], text=mails[p].text, raw=mails[p].raw,
                       account_id=account_id, source_key=mails[p].source_key,
                       received_at=mails[p].received_at)

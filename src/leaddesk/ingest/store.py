@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leaddesk.contacts import tombstone_digest
+from leaddesk.conversations.headers import may_thread
 from leaddesk.conversations.ingest import Mail, thread_batch
 from leaddesk.conversations.record import Answer
 from leaddesk.db import Database
@@ -291,11 +292,27 @@ def _row(item: Incoming, account_id: int | None, content_hash: str | None,
 
 
 def store_items(session: Session, items: Sequence[Incoming], account_id: int | None) -> BatchResult:
-    """Store a batch in the caller's transaction, a few statements for the whole batch."""
+    """Store a batch in the caller's transaction, a few statements for the whole batch.
+
+    Mail that may continue a conversation (it names earlier mail, or says "Re:") is looked at
+    after the rest of the batch is stored, so an answer finds its lead even when the lead's
+    notification came in the same batch (an import, a first sync).
+    """
     result = BatchResult()
+    maybe = [item for item in items if may_thread(item.raw, item.draft.subject)]
+    if len(maybe) < len(items):
+        _store_new(session, [item for item in items if not may_thread(item.raw, item.draft.subject)],
+                   account_id, result)
+    if maybe:
+        _store_new(session, _thread(session, maybe, account_id, result), account_id, result)
+    return result
+
+
+def _store_new(session: Session, items: Sequence[Incoming], account_id: int | None,
+               result: BatchResult) -> None:
+    """Store the items as submissions (or other mail), skipping duplicates and erased ones."""
     if not items:
-        return result
-    items = _thread(session, items, account_id, result)
+        return
     prepared = [(item, fingerprint(item.draft)) for item in items]
     erased = _erased(session, prepared)
     known = _known(session, prepared)
@@ -311,7 +328,7 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
             fresh.append((item, item.received_at or item.draft.sent_at or utcnow()))
             hashes.append(content_hash)
     if not fresh:
-        return result
+        return
     contacts = _upsert_contacts(session, fresh)
     posts = _upsert_posts(session, fresh)
     topics = _topics(session, fresh, posts)
@@ -324,10 +341,10 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
     keys = [row["source_key"] for row in rows]
     # Snapshots after the insert: a per-row JSON None in the executemany would store JSON null.
     _snapshot(session, posts, keys)
-    result.added_ids = sorted(session.execute(
+    added = sorted(session.execute(
         select(Submission.id).where(Submission.source_key.in_(keys))).scalars())
-    result.added = len(result.added_ids)
-    return result
+    result.added_ids = sorted([*result.added_ids, *added])
+    result.added += len(added)
 
 
 def _thread(session: Session, items: Sequence[Incoming], account_id: int | None,
