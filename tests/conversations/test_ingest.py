@@ -194,3 +194,12 @@ def test_a_colleague_writing_to_the_visitor_from_elsewhere_is_outbound(db: Datab
     result = put(db, raw, "k:2")
     assert (result.threaded, result.answers) == (1, [])
     assert state(db, lead) == ("waiting", False, 3)
+
+
+def test_an_answer_in_the_same_batch_as_its_notification_joins_it(db: Database) -> None:
+    raws = [answer(1, to_message=NOTIFICATION),  # first in the batch, as an import may order it
+            notification(1, name="Nadia Benali", email="nadia@example.net")]
+    result = store_batch(db, [Incoming(f"k:{n}", raw, parse_message(raw))
+                              for n, raw in enumerate(raws)], account_id=None)
+    assert (result.added, result.threaded) == (1, 1)
+    assert rows(db) == 1
