@@ -20,6 +20,7 @@ from leaddesk.query import Sort, SubmissionRow
 
 from leaddesk.ui.format import short_time
 from leaddesk.ui.icons import unread_dot
+from leaddesk.ui.safe_text import tooltip
 from leaddesk.ui.tasks import TaskRunner
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the SubmissionRow, or None while loading
@@ -34,6 +35,7 @@ COLUMNS: tuple[tuple[str, Sort | None], ...] = (
     ("Status", Sort.STATUS),
     ("Received", Sort.RECEIVED),
 )
+
 VISITOR, TOPIC, POST, TAGS, OWNER, STATUS, RECEIVED = range(len(COLUMNS))
 
 PAGE_SIZE = 100
@@ -167,16 +169,19 @@ class SubmissionListModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(row: SubmissionRow, column: int) -> str | None:
+        text = None
         if column == VISITOR:
-            tip = f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
+            text = f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
             if row.message_count > 1:
-                tip += f"\n{row.message_count} messages in the conversation"
+                text += f"\n{row.message_count} messages in the conversation"
             if row.unread:
-                tip += "\nAn answer you have not read yet"
-            return tip
-        if column == POST:
-            return row.page_url
-        return None
+                text += "\nAn answer you have not read yet"
+        elif column == POST:
+            text = row.page_url
+        # A hidden message says why on every cell: a real lead must never vanish unexplained.
+        if row.hidden_reason:
+            text = f"{row.hidden_reason}\nN brings it back" + (f"\n\n{text}" if text else "")
+        return tooltip(text) if text else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]

@@ -11,8 +11,6 @@ from datetime import datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -26,6 +24,7 @@ from leaddesk.errors import LeadDeskError
 from leaddesk.team.changes import Change, EchoFilter
 
 from leaddesk.ui.banner import Banner
+from leaddesk.ui.corrections import Corrections
 from leaddesk.ui.format import ago
 from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.insights_page import InsightsPage
@@ -33,6 +32,7 @@ from leaddesk.ui.leads_page import LeadsPage
 from leaddesk.ui.live import LiveUpdates, PresenceLeases
 from leaddesk.ui.operations import Operations, Outcome
 from leaddesk.ui.post_resolver import PostResolver, ResolveReport
+from leaddesk.ui.safe_text import PlainLabel, ask_text, message_box
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, SAVED_VIEWS, Settings
 from leaddesk.ui.shortcuts import SHORTCUTS, STATUS_HINT, ShortcutSheet
 from leaddesk.ui.sync_controller import SyncController, SyncOutcome
@@ -80,12 +80,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.synced_label = QLabel("Not synced yet")
-        self.db_label = QLabel(self._db_description())
+        self.synced_label = PlainLabel("Not synced yet")
+        self.db_label = PlainLabel(self._db_description())
         self.statusBar().addWidget(self.synced_label)
         self.statusBar().addWidget(self.db_label)
-        self.statusBar().addPermanentWidget(QLabel(STATUS_HINT))
+        self.statusBar().addPermanentWidget(PlainLabel(STATUS_HINT))
         self.tray = Tray(self)
+        self.corrections = Corrections(self, db, self.tasks, self.ops, self.inbox, self.banner, me)
         self._connect()
         self._bind_shortcuts()
         self._restore_layout()
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.sync.finished.connect(lambda _outcome: self.posts.start())
         self.posts.finished.connect(self._posts_resolved)
         QTimer.singleShot(0, self.posts.start)
+        QTimer.singleShot(0, self.corrections.start_stale)  # mail an older parser read
         # Live team mode; off by default under the inline test runner (no background threads).
         self._start_live(not self.tasks.inline if live is None else live)
 
@@ -149,6 +151,8 @@ class MainWindow(QMainWindow):
             "open": lambda: self._status("open"),
             "waiting": lambda: self._status("waiting"),
             "spam": lambda: self._status("spam"),
+            "restore": self.corrections.restore,
+            "reparse": self.corrections.start_all,
             "assign": self.inbox.detail.card.open_owner_menu,
             "tag": self.inbox.detail.card.ask_tag,
             "reply": self.reply,
@@ -189,9 +193,9 @@ class MainWindow(QMainWindow):
         if isinstance(exc, LeadDeskError):
             self.banner.show_message(str(exc))
         else:
-            QMessageBox.critical(self, "LeadDesk",
-                                 f"Something went wrong: {exc}\n\nYour data is safe; the action "
-                                 f"was not completed. Run `leaddesk -v gui` to see details.")
+            message_box(self, "LeadDesk", f"Something went wrong: {exc}\n\nYour data is safe; the "
+                        f"action was not completed. Run `leaddesk -v gui` to see details.",
+                        icon=QMessageBox.Icon.Critical)
 
     # ------------------------------------------------------------ sync
     def _posts_resolved(self, report: ResolveReport) -> None:
@@ -269,7 +273,7 @@ class MainWindow(QMainWindow):
         self.inbox.reload_sidebar()  # members and tags may have changed
 
     def save_view(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save view", "Name of this view:")
+        name, ok = ask_text(self, "Save view", "Name of this view:")
         if not ok or not name.strip():
             return
         kept = [v for v in self.inbox.saved if v.name != name.strip()]
@@ -422,6 +426,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.sync.cancel()
         self.posts.cancel()
+        self.corrections.reparse.cancel()
         self.live.stop()
         self.presence.show(None)  # give the lease back rather than let it expire
         self.tasks.wait(10_000)

@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
@@ -22,17 +21,16 @@ from PySide6.QtWidgets import (
 from leaddesk.conversations.timeline import SENT_HERE, SUBMISSION, MessageView, TimelineEntry
 
 from leaddesk.ui.format import long_time
+from leaddesk.ui.safe_text import PlainLabel
 
 # Left edge colours: the visitor's mail and the team's, readable on light and dark palettes.
 INBOUND_COLOUR = "#1e88e5"
 OUTBOUND_COLOUR = "#43a047"
 
 
-def plain_label(text: str, *, object_name: str = "", selectable: bool = True) -> QLabel:
+def plain_label(text: str, *, object_name: str = "", selectable: bool = True) -> PlainLabel:
     """A wrapped label that never interprets its text as markup."""
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
+    label = PlainLabel(text)
     label.setWordWrap(True)
     if object_name:
         label.setObjectName(object_name)
@@ -87,7 +85,7 @@ class MessageEntry(QFrame):
         self.body = plain_label(folded.fresh or "(no text)")
         layout.addWidget(self.body)
         self.quote_toggle: QToolButton | None = None
-        self.quoted: QLabel | None = None
+        self.quoted: PlainLabel | None = None
         if folded.has_quote:
             lines = len(folded.quoted.splitlines())
             self.quote_toggle = QToolButton()

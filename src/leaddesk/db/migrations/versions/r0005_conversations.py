@@ -5,7 +5,7 @@ Replies LeadDesk sent before this revision become outbound messages of their lea
 timeline, the message counts and "needs reply" are right from the first start.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-06 00:00:00.000000
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from leaddesk.db.types import UTCDateTime
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
