@@ -23,6 +23,7 @@ from leaddesk.ingest import imap
 from leaddesk.ingest.store import BatchResult
 from leaddesk.reply import compose, service
 from tests.ingest.conftest import AccountFactory, Mailbox, cli_with_imap_account
+from tests.posts.helpers import submission as lead
 from tests.reply.conftest import (
     ServerFactory,
     SmtpAccountFactory,
@@ -70,14 +71,6 @@ def conversation(db: Database, lead_id: int) -> list[tuple[str, str | None]]:
         return [(d, a) for d, a in s.execute(
             select(Message.direction, Message.from_addr).where(Message.submission_id == lead_id)
             .order_by(Message.sent_at, Message.id))]
-
-
-def lead(db: Database, lead_id: int) -> Submission:
-    with db.session() as s:
-        row = s.get(Submission, lead_id)
-        assert row is not None
-        s.expunge(row)
-        return row
 
 
 def needs_reply(db: Database) -> list[int]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.header import decode_header, make_header
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import getaddresses
+
+from leaddesk.ingest.parse.headers import date_value
 
 # What the Sent-folder sync asks the server for before deciding to fetch a body: only what
 # placing a message needs (its sender and subject are read from the body, once picked).
@@ -92,6 +94,10 @@ def read(raw: bytes) -> MailHeaders:
         date=_date(_first(fields, "date")), automatic=_automatic(fields, address))
 
 
+def _date(value: str | None) -> datetime | None:
+    return date_value(value) if value else None
+
+
 def _automatic(fields: dict[str, list[str]], sender: str | None) -> bool:
     """RFC 3834 Auto-Submitted, the usual auto-responder and bulk headers, bounces."""
     submitted = (_first(fields, "auto-submitted") or "no").strip().lower()
@@ -167,18 +173,3 @@ def _text(value: str | None) -> str:
     except Exception:  # a broken encoded word: keep it as written
         text = value
     return _SPACES.sub(" ", text).strip()
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = parsedate_to_datetime(value.strip())
-    except Exception:  # malformed dates raise TypeError, ValueError or IndexError
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
