@@ -165,7 +165,9 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
         with demo_site.serving(db):
             result = files.import_paths(db, [demo_mailbox()], reporter=ProgressBar(ctx.err))
             posts = resolve_posts(db)
-            ctx.out.write(f"demo database: {url} ({result.added} new messages)\n{posts.summary()}\n")
+            # Mail that joined a lead's conversation is a new message too, not a new row.
+            new = result.added + result.threaded
+            ctx.out.write(f"demo database: {url} ({new} new messages)\n{posts.summary()}\n")
             ctx.out.flush()
             if args.no_gui:
                 ctx.out.write(f"try: leaddesk --db {url} list\n")
