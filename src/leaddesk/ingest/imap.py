@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -155,7 +155,7 @@ def _advance(account_id: int, folder: str, uidvalidity: int, last_uid: int
 
 
 def _batches(client: IMAPClient, account: AccountInfo, settings: ImapSettings, plan: FolderPlan,
-             batch_size: int, site_addresses: Sequence[str]
+             batch_size: int, site_addresses: Sequence[str], label_map: Mapping[str, str] | None = None
              ) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
     if not plan.uids:
         # Nothing new, but remember the UIDVALIDITY (a first sync of an empty folder, a reset).
@@ -163,7 +163,7 @@ def _batches(client: IMAPClient, account: AccountInfo, settings: ImapSettings, p
         return
     fetched = _fetch(client, account, settings, plan, batch_size)
     for (keys, last_uid), drafts in parse_chunks(fetched, site_addresses=site_addresses,
-                                                 total=len(plan.uids)):
+                                                 total=len(plan.uids), label_map=label_map):
         items = [Incoming(key, raw, draft, received)
                  for (key, raw, received), draft in zip(keys, drafts, strict=True)]
         yield items, _advance(account.id, settings.folder, plan.uidvalidity, last_uid)
@@ -206,19 +206,22 @@ def _aware(moment: datetime) -> datetime:
 
 def sync_once(db: Database, client: IMAPClient, account: AccountInfo, settings: ImapSettings, *,
               batch_size: int = BATCH_SIZE, site_addresses: Sequence[str] = (),
-              reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
+              reporter: Reporter | None = None, cancel: CancelToken | None = None,
+              label_map: Mapping[str, str] | None = None) -> BatchResult:
     try:
         plan = plan_folder(db, client, account, settings)
     except (OSError, IMAPClientError, EOFError) as exc:
         raise explain(exc, settings) from None
-    return store_all(db, _batches(client, account, settings, plan, batch_size, site_addresses),
+    return store_all(db, _batches(client, account, settings, plan, batch_size, site_addresses,
+                                  label_map),
                      account_id=account.id, what=f"sync {account.name}", total=len(plan.uids),
                      reporter=reporter, cancel=cancel)
 
 
 def sync_account(db: Database, account: AccountInfo, password: str, *,
                  batch_size: int = BATCH_SIZE, site_addresses: Sequence[str] = (),
-                 reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
+                 reporter: Reporter | None = None, cancel: CancelToken | None = None,
+                 label_map: Mapping[str, str] | None = None) -> BatchResult:
     """One sync of an IMAP account: refused if another process is syncing it right now."""
     settings = ImapSettings.from_account(account)
     site_addresses = with_mailbox(site_addresses, settings)
@@ -226,7 +229,8 @@ def sync_account(db: Database, account: AccountInfo, password: str, *,
         client = connect(settings, password)
         try:
             return sync_once(db, client, account, settings, batch_size=batch_size,
-                             site_addresses=site_addresses, reporter=reporter, cancel=cancel)
+                             site_addresses=site_addresses, reporter=reporter, cancel=cancel,
+                             label_map=label_map)
         finally:
             logout(client)
 

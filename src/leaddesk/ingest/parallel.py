@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
@@ -24,8 +24,9 @@ POOL_THRESHOLD = 2000
 AHEAD = 3  # chunks in flight per worker
 
 
-def parse_chunk(raws: Sequence[bytes], site_addresses: Sequence[str]) -> list[SubmissionDraft]:
-    return [parse_message(raw, site_addresses=site_addresses) for raw in raws]
+def parse_chunk(raws: Sequence[bytes], site_addresses: Sequence[str],
+                label_map: Mapping[str, str] | None = None) -> list[SubmissionDraft]:
+    return [parse_message(raw, site_addresses=site_addresses, label_map=label_map) for raw in raws]
 
 
 def workers() -> int:
@@ -33,18 +34,21 @@ def workers() -> int:
 
 
 def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses: Sequence[str],
-                 total: int | None) -> Iterator[tuple[T, list[SubmissionDraft]]]:
-    """Parse each chunk's raw messages; ``T`` travels along (keys, dates). Order is kept."""
+                 total: int | None, label_map: Mapping[str, str] | None = None
+                 ) -> Iterator[tuple[T, list[SubmissionDraft]]]:
+    """Parse each chunk's raw messages; ``T`` travels along (keys, dates). Order is kept.
+    ``label_map`` is the taught labels (see :func:`parse_message`)."""
     count = workers()
     if count < 2 or total is None or total < POOL_THRESHOLD:
         for tag, raws in chunks:
-            yield tag, parse_chunk(raws, site_addresses)
+            yield tag, parse_chunk(raws, site_addresses, label_map)
         return
     pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
     pending: deque[tuple[T, Future[list[SubmissionDraft]]]] = deque()
     try:
         for tag, raws in chunks:
-            pending.append((tag, pool.submit(parse_chunk, list(raws), list(site_addresses))))
+            pending.append((tag, pool.submit(parse_chunk, list(raws), list(site_addresses),
+                                             dict(label_map) if label_map else None)))
             if len(pending) >= count * AHEAD:
                 first, future = pending.popleft()
                 yield first, future.result()

@@ -20,8 +20,8 @@ PLUGINS = {"contact-form-7", "wpforms", "gravity-forms", "elementor", "ninja-for
 
 
 def test_exports() -> None:
-    assert set(parse_package.__all__) == {"SubmissionDraft", "parse_message", "normalise_email",
-                                          "normalise_url", "map_fields"}
+    assert set(parse_package.__all__) == {"PARSER_VERSION", "SubmissionDraft", "parse_message",
+                                          "normalise_email", "normalise_url", "map_fields"}
 
 
 def test_draft_shape_is_frozen() -> None:

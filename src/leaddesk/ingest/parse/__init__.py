@@ -17,8 +17,9 @@ itself. On the test fixtures (about 1 kB each) parsing, walking and decoding a m
 """
 
 from leaddesk.ingest.parse.draft import SubmissionDraft
-from leaddesk.ingest.parse.parser import parse_message
+from leaddesk.ingest.parse.parser import PARSER_VERSION, parse_message
 from leaddesk.ingest.parse.synonyms import map_fields
 from leaddesk.ingest.parse.visitor import normalise_email, normalise_url
 
-__all__ = ["SubmissionDraft", "map_fields", "normalise_email", "normalise_url", "parse_message"]
+__all__ = ["PARSER_VERSION", "SubmissionDraft", "map_fields", "normalise_email", "normalise_url",
+           "parse_message"]

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from leaddesk.ingest.parse.fieldlines import ForcedLabel
 from leaddesk.ingest.parse.text import storable
 
 Item = str | tuple[str, str]
@@ -25,6 +26,8 @@ _BLOCKS = frozenset({
 _SKIPPED = frozenset({"script", "style", "title", "noscript", "template", "svg", "object", "iframe"})
 _BOLD = frozenset({"b", "strong", "th"})
 _SPACES = re.compile(r"[^\S\n]+")
+# A block of these is a label when short: "<h3>Email</h3><p>jane@...</p>", "<dt>Name</dt><dd>...".
+_LABEL_BLOCKS = frozenset({"dt", "h3", "h4", "h5", "h6"})
 _LABEL_CLASS = re.compile(r"(^|[\s_-])(label|field-name|name)($|[\s_-])", re.IGNORECASE)
 
 
@@ -92,6 +95,9 @@ class _Renderer(HTMLParser):
         self.table_depth = 0
         self.pending_label: str | None = None
         self.links: list[tuple[str | None, int]] = []  # href and where its text starts in the sink
+        self.label_block = 0  # inside a <dt> or a small heading
+        self.line_chars = 0  # visible characters of the line being built, and how many are bold
+        self.line_bold = 0
 
     # ---------------------------------------------------------------- where text goes
     def _cell(self) -> _Cell | None:
@@ -107,8 +113,15 @@ class _Renderer(HTMLParser):
             cell.parts.append("\n\n" if blank else "\n")
             return
         text = _tidy("".join(self.line))
-        self.line = []
-        if text:
+        bold = self.line_chars > 0 and self.line_bold >= 0.8 * self.line_chars
+        self.line, self.line_chars, self.line_bold = [], 0, 0
+        if text and "\n" not in text and len(text) <= 60 and (bold or self.label_block):
+            # A bold line or a heading alone: the label of the block below it.
+            if self.pending_label is not None:
+                self.items.append(self.pending_label)
+                self.pending_label = None
+            self.items.append(ForcedLabel(text))
+        elif text:
             self._emit_lines(text)
         if blank and self.items and self.items[-1] != "":
             self.items.append("")
@@ -205,6 +218,8 @@ class _Renderer(HTMLParser):
             self.links.append((href, len("".join(self._sink()))))
         elif tag in _BLOCKS:
             self._newline(blank=tag == "p")
+            if tag in _LABEL_BLOCKS:
+                self.label_block += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED:
@@ -231,6 +246,8 @@ class _Renderer(HTMLParser):
             self._end_link()
         elif tag in _BLOCKS:
             self._newline(blank=tag == "p")
+            if tag in _LABEL_BLOCKS:
+                self.label_block = max(0, self.label_block - 1)
 
     def _end_link(self) -> None:
         if not self.links:
@@ -250,11 +267,15 @@ class _Renderer(HTMLParser):
         if not self.pre:
             data = _SPACES.sub(" ", data.replace("\n", " "))
         cell = self._cell()
+        visible = len(data.strip())
         if cell is not None:
-            visible = len(data.strip())
             cell.chars += visible
             if self.bold:
                 cell.bold_chars += visible
+        else:
+            self.line_chars += visible
+            if self.bold:
+                self.line_bold += visible
         self._sink().append(data)
 
     def close(self) -> None:
@@ -279,6 +300,8 @@ def render(html: str) -> HtmlText:
     for item in renderer.items:
         if isinstance(item, tuple):
             items.append((storable(item[0]), storable(item[1])))
+        elif isinstance(item, ForcedLabel):
+            items.append(ForcedLabel(storable(item)))
         elif item or (items and items[-1] != ""):
             items.append(storable(item))
     while items and items[-1] == "":

@@ -82,7 +82,10 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "submitted from", "page submitted on", "landing page", "post url", "article url",
         "blog post url", "seite", "seiten url", "url der seite", "beitrags url", "page de provenance",
         "url de la page", "pagina", "url de la pagina", "pagina url", "url della pagina", "url da pagina",
-        "_url", "_post_url",
+        "_url", "_post_url", "contact form url", "form page", "form page url", "page address",
+        "submitted from url", "source page url", "referrer page url", "http referer", "http referrer",
+        "embed url", "embedded url", "form location", "herkunftsseite", "quellseite", "seiten adresse",
+        "url de provenance", "page d origine", "pagina de origen", "url de origen", "pagina di provenienza",
     ),
     "post_title": (
         "post", "post title", "article", "article title", "blog post", "blog post title", "page title",
@@ -91,13 +94,17 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "artigo", "titulo do artigo", "_post_title",
     ),
     "date": ("date", "datum", "fecha", "data", "submission date", "date submitted", "entry date",
-             "submitted on", "_date"),
+             "submitted on", "_date", "date of submission", "sent on", "received on", "gesendet am"),
     "time": ("time", "zeit", "uhrzeit", "heure", "hora", "ora", "tijd", "tijdstip", "_time"),
     "submitted_at": ("submitted at", "submitted", "date time", "date and time", "timestamp",
                      "submission time", "eingegangen am", "datum und uhrzeit", "date et heure",
                      "fecha y hora", "data e ora"),
     "meta": ("remote ip", "ip", "ip address", "user agent", "browser", "powered by", "_remote_ip",
-             "_user_agent", "agent utilisateur", "ip distante", "propulse par"),
+             "_user_agent", "agent utilisateur", "ip distante", "propulse par", "user ip", "visitor ip",
+             "ip adresse", "adresse ip", "direccion ip", "indirizzo ip", "user agent browser os",
+             "entry id", "entry", "submission id", "form id", "form name", "form",
+             "site", "site name", "website name", "language", "locale", "country",
+             "navigateur", "navegador", "id", "form title", "time zone", "timezone"),
 }
 _BY_KEY = {key: role for role, keys in _EXACT.items() for key in keys}
 
@@ -111,9 +118,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"telefone|celular|cellulare)\b")),
     ("company", re.compile(r"\b(company|organi[sz]ation|firma|unternehmen|societe|entreprise|"
                            r"empresa|azienda|bedrijf|organisatie|organizacao)\b")),
-    ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam)\b")),
+    ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam|name first)\b")),
     ("last_name", re.compile(r"\b(last name|surname|family name|nachname|nom de famille|apellidos?|"
-                             r"cognome|achternaam|sobrenome)\b")),
+                             r"cognome|achternaam|sobrenome|name last)\b")),
     ("topic", re.compile(r"\b(topic|interest|interested|thema|interesse|sujet|tema|argomento|"
                          r"interes)\b")),
     ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|comments?|"
@@ -172,7 +179,7 @@ def _usable(value: str) -> bool:
     return bool(value.strip()) and value.strip().lower() not in ("(empty)", "-", "n/a", "--")
 
 
-def map_fields(fields: Mapping[str, str]) -> dict[str, str]:
+def map_fields(fields: Mapping[str, str], label_map: Mapping[str, str] | None = None) -> dict[str, str]:
     """Canonical key -> value for the fields whose label says what they are.
 
     Keys are among :data:`CANONICAL_KEYS`; the first usable field of each role wins. ``name`` is
@@ -181,13 +188,17 @@ def map_fields(fields: Mapping[str, str]) -> dict[str, str]:
     one-line subject becomes ``topic_hint`` when there is no topic field: a subject chosen from a list
     names a topic, a typed one ("Question on your article") does not, and only the store knows the
     team's topics to tell them apart.
+
+    ``label_map`` (:func:`label_key` of a label -> one of :data:`CANONICAL_KEYS`, or "meta" to ignore a
+    field) is what a person taught for this form; it wins over the built-in table.
     """
     found: dict[str, str] = {}
     for label, raw_value in fields.items():
         value = str(raw_value).strip()
         if not _usable(value):
             continue
-        role = role_of(str(label), value)
+        taught = label_map.get(label_key(str(label))) if label_map else None
+        role = taught if taught is not None else role_of(str(label), value)
         if role is None or role == "meta" or role in found:
             continue
         found[role] = value

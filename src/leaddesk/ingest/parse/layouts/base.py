@@ -36,7 +36,7 @@ def fields_from_html(html: HtmlText) -> Fields:
 
     def flush() -> None:
         if chunk:
-            fields.extend(label_value_fields("\n".join(chunk))[0])
+            fields.extend(label_value_fields(chunk)[0])
             chunk.clear()
 
     for item in html.items:
