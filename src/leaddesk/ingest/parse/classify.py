@@ -58,7 +58,7 @@ _SPAM_PHRASES = re.compile(
     r"backlinks?|link[- ]building|guest[- ]post(ing|s)?|domain authority|dofollow|do-follow|"
     r"increase (your )?(website |web |site )?traffic|website traffic|"
     r"talk ?with ?web ?visitors?|web visitors? into (leads|customers|sales)|"
-    r"capture any visitor'?s name|my name'?s eric|"
+    r"capture any visitor'?s name|"
     r"bitcoin|cryptocurrenc(y|ies)|crypto ?(currency|trading|investment|wallet|profits?)|"
     r"forex|binary options?|online casino|casino bonus|viagra|cialis|payday loans?|"
     r"make money (online|fast|from home)|earn \$?\d+ (per|a) (day|week))\b")

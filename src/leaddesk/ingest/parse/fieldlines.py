@@ -26,7 +26,7 @@ from leaddesk.ingest.parse.synonyms import is_known_label, role_of
 _LABEL_LINE = re.compile(r"^[ \t]*(?P<label>[^\W\d_][^:\n]{0,59}?)[ \t]*:(?P<value>.*)$")
 _DASHED = re.compile(r"^-{3}[ \t]+(?P<label>\S.*?)[ \t]+-{3}[ \t]*$", re.MULTILINE)
 _DASHED_LINE = re.compile(r"^[ \t]*-{3}[ \t]+(?P<label>\S.*?)[ \t]+-{3}[ \t]*$")
-_NOT_IN_LABEL = re.compile(r"[@<>\[\]{}=|\\/\";,!?]|https?|www\.")
+_NOT_IN_LABEL = re.compile(r"[@<>\[\]{}=|\\/\";,!]|https?|www\.")
 # "1. ", "2) ", "- ", "* ", "• " in front of a field: a list of fields, not part of the label.
 _MARKER = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•·▪◦‣–])[ \t]+")
 # *Label*, **Label**, _Label_: how a mail client writes a bold HTML label as text.
@@ -102,10 +102,13 @@ def _bare_label(line: str) -> tuple[str, bool] | None:
     if dashed is not None:
         return dashed.group("label").strip(), True
     text = line.strip()
-    if not text or len(text) > 40 or text.endswith((".", "!", "?", ",")):
+    if not text or len(text) > 60 or text.endswith((".", "!", ",")):
         return None
     label = text.rstrip(":").strip()
-    if label and looks_like_label(label) and is_known_label(label):
+    if not label or not looks_like_label(label):
+        return None
+    # A known label, or a question that names a field ("What's your e-mail address?", Typeform).
+    if is_known_label(label) or (label.endswith("?") and role_of(label, "@") is not None):
         return label, False
     return None
 

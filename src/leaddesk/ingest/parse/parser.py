@@ -18,7 +18,7 @@ from leaddesk.ingest.parse.layouts import Extracted
 from leaddesk.ingest.parse.readable import Readable
 from leaddesk.ingest.parse.sanitise import sanitise
 from leaddesk.ingest.parse.synonyms import label_key, map_fields, role_of
-from leaddesk.ingest.parse.text import one_line, storable, tidy_block
+from leaddesk.ingest.parse.text import fold, one_line, storable, tidy_block
 from leaddesk.ingest.parse.visitor import (
     Senders,
     normalise_email,
@@ -202,10 +202,13 @@ def _role(label: str, value: str, label_map: Mapping[str, str] | None) -> str | 
     return taught if taught is not None else role_of(label, value)
 
 
-def _from_is_site(readable: Readable, senders: Senders, hosts: Collection[str]) -> bool:
+def _from_is_site(readable: Readable, senders: Senders, hosts: Collection[str], typed_name: str | None
+                  ) -> bool:
     """True when the From header is the site's (or the form service's), False when the notification
     was sent in the visitor's name from the visitor's own address."""
     from_name, from_address = readable.sender
+    if typed_name and from_name and fold(one_line(typed_name)) == fold(from_name):
+        return False  # From carries the name typed into the form: the visitor sent it
     if not from_name or senders.is_site_name(from_name, from_address):
         return True
     return page.same_site(_domain(from_address), hosts)
@@ -223,7 +226,8 @@ def _visitor(readable: Readable, canonical: dict[str, str], extracted: Extracted
     if typed:
         normalised, valid = normalise_email(typed)
         from_address = readable.sender[1].strip().lower()
-        site_sender = normalised == from_address and _from_is_site(readable, senders, hosts)
+        site_sender = normalised == from_address and _from_is_site(
+            readable, senders, hosts, canonical.get("name") or extracted.name)
         if valid and (known.is_site_address(normalised) or site_sender):
             problems.append(f"the form's e-mail address {normalised} is the site's own; not used")
         elif valid:
