@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from leaddesk.ingest.parse.visitor import normalise_url
@@ -53,16 +54,29 @@ def _bare(host: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def _suffixes(host: str) -> list[str]:
+    """"www.a.example.com" -> ["a.example.com", "example.com", "com"]: the host and its parents."""
+    labels = _bare(host).split(".")
+    return [".".join(labels[i:]) for i in range(len(labels))]
+
+
 def same_site(host: str, hosts: Collection[str]) -> bool:
     """True when ``host`` is one of ``hosts`` or a subdomain of one (``www.`` ignored)."""
-    host = _bare(host)
-    return bool(host) and any(host == _bare(h) or host.endswith("." + _bare(h)) for h in hosts if h)
+    if not host or not hosts:
+        return False
+    bare = {_bare(h) for h in hosts if h}
+    return any(suffix in bare for suffix in _suffixes(host))
+
+
+_SERVICES = frozenset(_bare(h) for h in SERVICE_HOSTS)
 
 
 def is_service(host: str) -> bool:
-    return same_site(host, SERVICE_HOSTS)
+    return any(suffix in _SERVICES for suffix in _suffixes(host))
 
 
+# The same notification links come back in message after message.
+@lru_cache(maxsize=4096)
 def is_machinery(url: str) -> bool:
     """True for an admin, dashboard, edit, unsubscribe or privacy link, or a form service's."""
     return bool(_MACHINERY.search(url)) or is_service(host_of(url))

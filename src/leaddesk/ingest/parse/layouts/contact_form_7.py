@@ -100,12 +100,11 @@ def recognise(mail: Readable) -> Extracted | None:
     lines = content.split("\n")
     body_at = next((i for i, line in enumerate(lines) if line.rstrip().endswith(":")
                     and fold(line.strip().rstrip(":").strip()) in _BODY_LABELS), None)
-    if body_at is not None and not any(fold(label) in _FROM_LABELS for label, _ in
-                                       label_value_fields("\n".join(lines[:body_at]))[0]):
+    head = label_value_fields(lines[:body_at])[0] if body_at is not None else []
+    if not any(fold(label) in _FROM_LABELS for label, _ in head):
         body_at = None
     extracted = Extracted(plugin=NAME, fields=[], site_names=tuple(site_names))
     if body_at is not None:
-        head, _ = label_value_fields("\n".join(lines[:body_at]))
         # The message runs to the next known field or metadata label: customised bodies add
         # "Page URL: [_url]", "Date: [_date]", "IP: [_remote_ip]" lines after it.
         body, _ = label_value_fields(lines[body_at:])
