@@ -108,8 +108,10 @@ def _headerless(raw: bytes) -> Mail:
 
 
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
-_HEADER_LINE = re.compile(r"^([\x21-\x39\x3b-\x7e]+)[ \t]*:[ \t]*(.*)$", re.DOTALL)
+_HEADER_LINE = re.compile(r"^([\x21-\x39\x3b-\x7e]+):[ \t]*(.*)$", re.DOTALL)
 _PARAM = re.compile(r';\s*([\w.-]+)\s*=\s*(?:"([^"\\]*)"|([^\s;"]+))')
+# A Content-Type the shortcut can read exactly as the feed parser does; anything else is left to it.
+_SIMPLE_TYPE = re.compile(r'^\s*[\w.+-]+/[\w.+-]+\s*(;\s*[\w.-]+\s*=\s*("[^"\\]*"|[^\s;"]+)\s*)*;?\s*$', re.ASCII)
 
 
 def _fast(raw: bytes) -> Mail | None:
@@ -122,10 +124,12 @@ def _fast(raw: bytes) -> Mail | None:
     end = _HEAD_END.search(raw)
     if end is None:
         return None
-    head = raw[:end.start()].decode("ascii", "surrogateescape")
+    head = raw[:end.start()].decode("ascii", "surrogateescape").replace("\r\n", "\n")
+    if "\r" in head:
+        return None  # a lone CR ends a header line for the feed parser: leave such mail to it
     headers: dict[str, list[str]] = {}
     name = ""
-    for line in head.replace("\r\n", "\n").split("\n"):
+    for line in head.split("\n"):
         if line[:1] in (" ", "\t"):
             if not name:
                 return None  # a continuation first: malformed, the feed parser reports it
@@ -140,8 +144,11 @@ def _fast(raw: bytes) -> Mail | None:
         return None
     ctype_header = raw_text(headers.get("content-type", ["text/plain"])[0])
     ctype = ctype_header.partition(";")[0].strip().lower() or "text/plain"
-    encoding = raw_text(headers.get("content-transfer-encoding", [""])[0]).strip().lower()
+    # Compared as the feed parser compares it: lower-cased, not stripped.
+    encoding = headers.get("content-transfer-encoding", [""])[0].lower()
     if (ctype not in ("text/plain", "text/html") or "*" in ctype_header
+            or not (ctype_header.isascii() and encoding.isascii())
+            or ("content-type" in headers and not _SIMPLE_TYPE.match(ctype_header))
             or encoding not in ("", "7bit", "8bit", "binary", "quoted-printable")
             or "attachment" in headers.get("content-disposition", [""])[0].lower()):
         return None
