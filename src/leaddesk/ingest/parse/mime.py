@@ -111,7 +111,8 @@ _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _HEADER_LINE = re.compile(r"^([\x21-\x39\x3b-\x7e]+):[ \t]*(.*)$", re.DOTALL)
 _PARAM = re.compile(r';\s*([\w.-]+)\s*=\s*(?:"([^"\\]*)"|([^\s;"]+))')
 # A Content-Type the shortcut can read exactly as the feed parser does; anything else is left to it.
-_SIMPLE_TYPE = re.compile(r'^\s*[\w.+-]+/[\w.+-]+\s*(;\s*[\w.-]+\s*=\s*("[^"\\]*"|[^\s;"]+)\s*)*;?\s*$', re.ASCII)
+_SIMPLE_TYPE = re.compile(
+    r'^\s*[\w.+-]+/[\w.+-]+\s*(;\s*[\w.-]+\s*=\s*("[^"\\]*"|[^\s;"]+)\s*)*;?\s*$', re.ASCII)
 
 
 def _fast(raw: bytes) -> Mail | None:
