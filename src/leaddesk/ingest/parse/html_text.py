@@ -58,8 +58,7 @@ class _Cell:
     def text(self) -> str:
         return _tidy("".join(self.parts))
 
-    def looks_like_label(self) -> bool:
-        text = self.text()
+    def looks_like_label(self, text: str) -> bool:
         if not text or "\n" in text or len(text) > 80:
             return False
         return self.label_class or (self.chars > 0 and self.bold_chars >= 0.8 * self.chars)
@@ -74,6 +73,8 @@ class _Row:
 
 
 def _tidy(text: str) -> str:
+    if "\n" not in text:
+        return " ".join(text.split())
     lines = [" ".join(line.split()) for line in text.split("\n")]
     out: list[str] = []
     for line in lines:
@@ -150,19 +151,20 @@ class _Renderer(HTMLParser):
             self._finish_row(self.rows.pop())
 
     def _finish_row(self, row: _Row) -> None:
-        cells = [cell for cell in row.cells if cell.text()]
+        # Each cell's text once: tidying it is most of the cost of a table.
+        cells = [(cell, text) for cell in row.cells if (text := cell.text())]
         if row.layout or not cells:
-            for cell in cells:
-                self._emit_lines(cell.text())
+            for _, text in cells:
+                self._emit_lines(text)
             return
-        first = cells[0].text()
+        first = cells[0][1]
         label = first.rstrip(":").strip()
         if len(cells) >= 2 and label and "\n" not in first and len(first) <= 80:
             if self.pending_label is not None:
                 self._emit_lines(self.pending_label)
                 self.pending_label = None
-            self._emit_pair(label, "\n".join(cell.text() for cell in cells[1:]))
-        elif len(cells) == 1 and cells[0].looks_like_label():
+            self._emit_pair(label, "\n".join(text for _, text in cells[1:]))
+        elif len(cells) == 1 and cells[0][0].looks_like_label(first):
             if self.pending_label is not None:
                 self._emit_lines(self.pending_label)
             self.pending_label = label or first
@@ -170,8 +172,8 @@ class _Renderer(HTMLParser):
             pending, self.pending_label = self.pending_label, None
             self._emit_pair(pending, first)
         else:
-            for cell in cells:
-                self._emit_lines(cell.text())
+            for _, text in cells:
+                self._emit_lines(text)
 
     def _open_cell(self, attrs: list[tuple[str, str | None]]) -> None:
         if not self.rows or self.rows[-1].depth < self.table_depth:

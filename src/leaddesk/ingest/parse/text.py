@@ -30,7 +30,10 @@ def storable(text: str) -> str:
 
 def tidy_block(text: str) -> str:
     """A storable block of text: no trailing blanks on lines, at most one empty line in a row."""
-    text = _TRAILING_SPACE.sub("\n", storable(text))
+    text = storable(text)
+    if " \n" not in text and "\t\n" not in text and "\n\n\n" not in text:
+        return text.strip()  # nothing for the two patterns to do, the usual case
+    text = _TRAILING_SPACE.sub("\n", text)
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
@@ -48,6 +51,6 @@ def fold(text: str) -> str:
 
 def control_share(text: str) -> float:
     """The share of control characters, to tell binary junk from text."""
-    if not text:
+    if not text or _CONTROLS.search(text) is None:
         return 0.0
     return len(_CONTROLS.findall(text)) / len(text)

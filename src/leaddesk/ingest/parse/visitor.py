@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -72,6 +73,8 @@ def normalise_email(value: str) -> tuple[str, bool]:
     return checked.normalized.lower(), True
 
 
+# A notification names its page URL in a field, in the text and in a footer: read it once.
+@lru_cache(maxsize=4096)
 def normalise_url(value: str) -> str | None:
     """The page URL without tracking parameters or fragment, with https added when the scheme is
     missing; None when ``value`` is not a web address."""
