@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db.models import ACCOUNT_KINDS, STATUS_VALUES, Account, AuditEvent
 from leaddesk.errors import NotFoundError, ValidationError
+from leaddesk.lines import has_line_break
 from leaddesk.secrets import secret_ref
 
 SECURITY_MODES = ("ssl", "starttls", "plain")
@@ -72,7 +73,7 @@ def is_loopback(host: str) -> bool:
 def _one_line(settings: dict[str, Any]) -> None:
     for key in _ONE_LINE:
         value = settings.get(key)
-        if isinstance(value, str) and ("\r" in value or "\n" in value):
+        if isinstance(value, str) and has_line_break(value):
             raise ValidationError(f"the {key.replace('_', ' ')} must be one line")
 
 
