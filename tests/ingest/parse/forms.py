@@ -422,10 +422,50 @@ VISITOR_FROM = Form(
             message="Hello,\nwe would like"),
     reply_to="bram.peeters@gentbio.example", named=False)
 
+FORMSUBMIT = Form(
+    "formsubmit", "FormSubmit-style table with a 'Name | Value' head row", "New submission from Contact",
+    "FormSubmit <submissions@formsubmit.example>", None,
+    "<h2>Someone just submitted your form</h2><table><tr><th>Name</th><th>Value</th></tr>"
+    "<tr><td>name</td><td>Ana Costa</td></tr><tr><td>email</td><td>ana.costa@portomed.example</td></tr>"
+    "<tr><td>message</td><td>" + MSG_HTML + "</td></tr></table>",
+    _expect("Ana Costa", "ana.costa@portomed.example", message="Hello,\nwe would like"), named=False)
+
+TALLY = Form(
+    "tally", "Tally-style questions as bold paragraphs", "New Tally form submission",
+    "Tally <notifications@tally.example>", None,
+    "<p><strong>What is your name?</strong></p><p>Emil Varga</p><p><strong>Your email</strong></p>"
+    "<p>emil.varga@budamed.example</p><p><strong>Tell us about your project</strong></p><p>" + MSG_HTML
+    + "</p>",
+    _expect("Emil Varga", "emil.varga@budamed.example", message="Hello,\nwe would like"), named=False)
+
+ZOHO = Form(
+    "zoho", "Zoho-style plain text ('Label : value', tab-separated rows)", "Contact form entry",
+    "Zoho Forms <notification@zohoforms.example>",
+    "Name : Ravi Kumar\nEmail\travi.kumar@indipharm.example\nContact Number : +91 22 5550 0101\n"
+    "Service : Market access\nDescribe your request : " + MSG + "\n", None,
+    _expect("Ravi Kumar", "ravi.kumar@indipharm.example", phone="+91 22 5550 0101", topic="Market access",
+            message="Hello,\nwe would like"), named=False)
+
+MARKDOWN = Form(
+    "markdown_bot", "A bot or mail client writing Markdown ('**Name:** value')", "New lead",
+    "Leads Bot <bot@example-pharma-agency.com>",
+    "**Name:** Mia Hoffmann\n**Email:** mia.hoffmann@spreemed.example\n**Company:** Spreemed\n"
+    "**Message:**\n" + MSG + "\n", None,
+    _expect("Mia Hoffmann", "mia.hoffmann@spreemed.example", company="Spreemed",
+            message="Hello,\nwe would like"), named=False)
+
+SIGNED = Form(
+    "signed_message", "A template that puts the message first, then the name and address",
+    "Website message", "Leo Martin <wordpress@example-pharma-agency.com>",
+    MSG + "\n\n--\nLeo Martin\nleo.martin@gallia-sante.example\n", None,
+    _expect("Leo Martin", "leo.martin@gallia-sante.example", message="Hello,\nwe would like"),
+    reply_to="leo.martin@gallia-sante.example", named=False)
+
 FORMS: tuple[Form, ...] = (
     CF7_TRAILING, CF7_HTML, WPFORMS, GRAVITY, ELEMENTOR_PLAIN, NINJA_CONTACT_ME, JETPACK, JETPACK_LEGACY,
     FLUENT, FORMIDABLE, FORMINATOR, DIVI, KADENCE, HUBSPOT, NETLIFY, FORMSPREE, WEBFLOW, SQUARESPACE, WIX,
-    TYPEFORM, DRUPAL, EVEREST, JOTFORM, GERMAN, FRENCH, SPANISH, VISITOR_FROM,
+    TYPEFORM, DRUPAL, EVEREST, JOTFORM, GERMAN, FRENCH, SPANISH, VISITOR_FROM, FORMSUBMIT, TALLY, ZOHO,
+    MARKDOWN, SIGNED,
 )
 
 

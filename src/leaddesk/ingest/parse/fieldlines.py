@@ -73,8 +73,15 @@ def looks_like_label(label: str) -> bool:
 
 
 def split_label_line(line: str) -> tuple[str, str] | None:
-    """("Label", "value") when ``line`` is a "Label: value" line, else None."""
+    """("Label", "value") when ``line`` is a "Label: value" line (or "Label<TAB>value" with a known
+    label, as a table comes out in text), else None."""
+    if line[:1] in ("*", "_"):
+        line = line.lstrip("*_ \t")  # "**Name:** Jane", Markdown from a mail client or a bot
     if ":" not in line:
+        if "\t" in line:
+            label, _, value = line.strip().partition("\t")
+            if value.strip() and looks_like_label(label) and is_known_label(label):
+                return label.strip(), value.strip()
         return None
     match = _LABEL_LINE.match(line)
     if match is None:

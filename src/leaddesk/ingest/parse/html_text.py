@@ -29,6 +29,9 @@ _BOLD = frozenset({"b", "strong", "th"})
 _SPACES = re.compile(r"[^\S\n]+")
 # A block of these is a label when short: "<h3>Email</h3><p>jane@...</p>", "<dt>Name</dt><dd>...".
 _LABEL_BLOCKS = frozenset({"dt", "h3", "h4", "h5", "h6"})
+_HEADER_ROW = re.compile(
+    r"^(field|name|question|label|feld|champ|campo|frage)\|(value|answer|response|wert|antwort|"
+    r"valeur|r[ée]ponse|valor|respuesta)$", re.IGNORECASE)
 _LABEL_CLASS = re.compile(r"(^|[\s_-])(label|field-name|name)($|[\s_-])", re.IGNORECASE)
 
 
@@ -152,13 +155,15 @@ class _Renderer(HTMLParser):
 
     def _finish_row(self, row: _Row) -> None:
         # Each cell's text once: tidying it is most of the cost of a table.
-        cells = [(cell, text) for cell in row.cells if (text := cell.text())]
+        cells = [(cell, text) for cell in row.cells if (text := cell.text()) and text != ":"]
         if row.layout or not cells:
             for _, text in cells:
                 self._emit_lines(text)
             return
         first = cells[0][1]
         label = first.rstrip(":").strip()
+        if len(cells) == 2 and _HEADER_ROW.match(f"{first}|{cells[1][1]}"):
+            return  # "Field | Value": the head of a field table, not a field
         if len(cells) >= 2 and label and "\n" not in first and len(first) <= 80:
             if self.pending_label is not None:
                 self._emit_lines(self.pending_label)

@@ -46,6 +46,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "mobilnummer", "rufnummer", "telephone portable", "numero de telephone", "portable",
         "telefono", "numero de telefono", "movil", "cellulare", "numero di telefono",
         "telefoonnummer", "mobiel", "telefoon", "telemovel", "telefone", "celular",
+        "contact number", "contact no", "phone no", "tel no", "whatsapp", "whatsapp number",
     ),
     "company": (
         "company", "company name", "organisation", "organization", "organisation name",
@@ -63,7 +64,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "thema", "themen", "themenbereich", "interesse", "interessengebiet", "anliegen", "bereich",
         "sujet", "centre d interet", "domaine d interet", "motif", "motif de contact", "tema",
         "area de interes", "interes", "motivo", "argomento", "area di interesse", "interessi",
-        "interessegebied", "area de interesse", "assunto de interesse",
+        "interessegebied", "area de interesse", "assunto de interesse", "service", "services",
+        "service of interest", "category", "dienstleistung", "leistung", "prestation", "servicio",
     ),
     "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto"),
     "message": (
@@ -126,6 +128,10 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|comments?|"
                            r"kommentar|commentaire|comentarios?|commento|inquiry|enquiry|anfrage|"
                            r"question)\b")),
+    # Free-text prompts that name no field: "Tell us about your project", "How can we help you?".
+    ("message", re.compile(r"\b(tell us|how can we|what can we|describe|description|your request|"
+                           r"project details|your project|beschreibung|votre demande|"
+                           r"su consulta|su solicitud)\b")),
     ("page_url", re.compile(r"\b(page url|url|referr?(er|ing)|seiten url)\b")),
     ("name", re.compile(r"\b(name|naam|nom|nome|nombre)\b")),
 )
@@ -136,6 +142,10 @@ _MARKERS = re.compile(r"\((required|optional|pflichtfeld|erforderlich|optional|o
                       r"obligatorio|opcional|obbligatorio|facoltativo|verplicht|optioneel)\)|\*")
 _NOT_WORD = re.compile(r"[^\w]+")
 
+
+_SENDER_LABELS = frozenset({"from", "sender", "absender", "von", "expediteur", "de", "remitente",
+                            "mittente", "da", "van"})
+_SENDER = re.compile(r"^(?P<name>[^<>@\n]{1,100}?)\s*<(?P<email>[^<>@\s]+@[^<>\s]+)>$")
 
 # Labels repeat from message to message: folding and matching them once is enough.
 @lru_cache(maxsize=4096)
@@ -203,6 +213,13 @@ def map_fields(fields: Mapping[str, str], label_map: Mapping[str, str] | None = 
             continue
         found[role] = value
 
+    for label, raw_value in fields.items():
+        # "From: Jane Roe <jane@novagen.example>", the sender line of a hand-made template.
+        if label_key(str(label)) in _SENDER_LABELS and ("name" not in found or "email" not in found):
+            sender = _SENDER.match(str(raw_value).strip())
+            if sender is not None:
+                found.setdefault("name", sender.group("name").strip().strip('"'))
+                found.setdefault("email", sender.group("email"))
     name = found.pop("name", None)
     first = found.get("first_name")
     last = found.get("last_name")

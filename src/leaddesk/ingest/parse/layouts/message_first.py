@@ -4,6 +4,8 @@
   ``<p>{field:message}</p><p>-{field:name} ( {field:email} )</p>``, subject "New message from
   {field:name}", Reply-To the e-mail field. The sign-off line is the only place the name and address
   are written.
+* Any template that closes the message with the visitor's name and address on two lines, when
+  Reply-To or the From display name confirms them.
 * Divi's contact form module without a custom message pattern (``ContactForm.php``): the body is the
   message field, then one "Label: value" line per further field; name and e-mail go only into the
   headers (``From: "name" <mail@host>``, ``Reply-To: "name" <email>``); subject "New Message From
@@ -20,7 +22,31 @@ from leaddesk.ingest.parse.readable import Readable
 from leaddesk.ingest.parse.synonyms import is_known_label
 
 _SIGN_OFF = re.compile(r"^[-–—]\s*(?P<name>[^()\n@]{1,80}?)\s*\(\s*(?P<email>[^()\s]+@[^()\s]+)\s*\)\s*$")
+_ADDRESS = re.compile(r"^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$")
+_NAME = re.compile(r"^[^\W\d_][^\d:@<>()\[\]{}|/\\]{0,58}[^\W\d_]\.?$")
 _DIVI_SUBJECT = re.compile(r"^new message from\s+\S", re.IGNORECASE)
+
+
+def _signed(mail: Readable, lines: list[str]) -> Extracted | None:
+    """The message, then the visitor's name and address on the last two lines (after an optional
+    "--"), taken only when Reply-To or the From display name confirms them."""
+    if len(lines) < 3:
+        return None
+    address, name = lines[-1].strip().strip("<>"), lines[-2].strip()
+    if not _ADDRESS.match(address) or not _NAME.match(name):
+        return None
+    confirmed = any(reply.lower() == address.lower() for _, reply in mail.reply_to) or (
+        mail.sender[0].strip().casefold() == name.casefold())
+    if not confirmed:
+        return None
+    body = lines[:-2]
+    while body and (not body[-1].strip() or body[-1].strip() in ("--", "-", "—", "–")):
+        body.pop()
+    message = "\n".join(body).strip()
+    if not message:
+        return None
+    return Extracted(plugin="generic", fields=[("Message", message), ("Name", name), ("Email", address)],
+                     message=message, name=name, email=address)
 
 
 def recognise(mail: Readable) -> Extracted | None:
@@ -36,6 +62,9 @@ def recognise(mail: Readable) -> Extracted | None:
         return Extracted(plugin="ninja-forms",
                          fields=[("Message", message), ("Name", name), ("Email", email)],
                          message=message, name=name, email=email)
+    signed = _signed(mail, lines)
+    if signed is not None:
+        return signed
     if not _DIVI_SUBJECT.match(mail.subject) or not mail.reply_to or mail.html is not None:
         return None
     # The further fields close the body, one "Label: value" line each.
