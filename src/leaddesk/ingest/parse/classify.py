@@ -149,7 +149,8 @@ def spam_reason(fields: Mapping[str, str], name: str | None, message: str | None
             return f"honeypot field {label!r} filled in"
     # Offers show up in any field (subject, company, "website"); links are counted in the message only,
     # as a form's own URL fields hold one link each by design.
-    phrase = _phrase("\n".join([*fields.values(), message or ""]))
+    values = list(fields.values())
+    phrase = _phrase("\n".join(values if message is None or message in values else [*values, message]))
     if phrase is not None:
         return f"spam phrase {phrase!r}"
     text = message if message is not None else "\n".join(fields.values())

@@ -117,6 +117,11 @@ class _Renderer(HTMLParser):
         if cell is not None:
             cell.parts.append("\n\n" if blank else "\n")
             return
+        if not self.line:  # most block boundaries follow another one: nothing to flush
+            self.line_chars = self.line_bold = 0
+            if blank and self.items and self.items[-1] != "":
+                self.items.append("")
+            return
         text = _tidy("".join(self.line))
         bold = self.line_chars > 0 and self.line_bold >= 0.8 * self.line_chars
         self.line, self.line_chars, self.line_bold = [], 0, 0
@@ -273,7 +278,11 @@ class _Renderer(HTMLParser):
         if self.skip:
             return
         if not self.pre:
-            data = _SPACES.sub(" ", data.replace("\n", " "))
+            if not data.strip():
+                self._sink().append(" ")  # the indentation between tags, most of all data
+                return
+            if not data.isprintable() or "  " in data:  # printable: no newline, tab or odd space
+                data = _SPACES.sub(" ", data.replace("\n", " "))
         cell = self._cell()
         visible = len(data.strip())
         if cell is not None:
@@ -305,6 +314,9 @@ _TOKEN = re.compile(
 _ATTRIBUTE = re.compile(r"""([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 
 
+_ATTRIBUTE_TAGS = frozenset({"td", "th", "a"})
+
+
 def _attributes(text: str) -> list[tuple[str, str | None]]:
     found: list[tuple[str, str | None]] = []
     for match in _ATTRIBUTE.finditer(text):
@@ -326,7 +338,9 @@ def _feed(renderer: _Renderer, html: str) -> None:
             renderer.handle_endtag(tag)
             continue
         rest = token.group(3)
-        renderer.handle_starttag(tag, _attributes(rest) if "=" in rest else [])
+        # Only cells (their class) and links (their target) are read for attributes.
+        wanted = tag in _ATTRIBUTE_TAGS and "=" in rest
+        renderer.handle_starttag(tag, _attributes(rest) if wanted else [])
         if rest.rstrip().endswith("/"):
             renderer.handle_endtag(tag)
 

@@ -213,9 +213,9 @@ def map_fields(fields: Mapping[str, str], label_map: Mapping[str, str] | None = 
             continue
         found[role] = value
 
-    for label, raw_value in fields.items():
+    for label, raw_value in (fields.items() if "name" not in found or "email" not in found else ()):
         # "From: Jane Roe <jane@novagen.example>", the sender line of a hand-made template.
-        if label_key(str(label)) in _SENDER_LABELS and ("name" not in found or "email" not in found):
+        if label_key(str(label)) in _SENDER_LABELS:
             sender = _SENDER.match(str(raw_value).strip())
             if sender is not None:
                 found.setdefault("name", sender.group("name").strip().strip('"'))
