@@ -93,10 +93,11 @@ def test_links_of_the_notification_never_count(message: str, spam: bool) -> None
 @pytest.mark.parametrize(("message", "phrase"), [
     ("My name's Eric and I just found your site. Talk With Web Visitor is a software widget.",
      "Talk With Web Visitor"),
-    ("Turn your web visitors into leads today", "web visitors into leads"),
+    ("We provide affordable SEO for medical sites", "We provide affordable SEO"),
+    ("We can boost your site. Increase your website traffic by 300%", "Increase your website traffic"),
     ("We sell high quality backlinks and link building packages", "backlinks"),
     ("Invest in Bitcoin now, guaranteed returns", "Bitcoin"),
-    ("Our SEO agency can help", "SEO agency"),
+    ("Our SEO agency can help", "Our SEO agency"),
     ("Get dofollow links from DA 90 sites", "dofollow"),
 ])
 def test_known_form_spam_is_caught_and_quoted(message: str, phrase: str) -> None:
@@ -107,6 +108,9 @@ def test_known_form_spam_is_caught_and_quoted(message: str, phrase: str) -> None
     "We would like to convert more web visitors into patients for our clinic trial recruitment.",
     "Our visitors talk with our web team about patient engagement.",
     "We are an SEO-savvy pharma brand and need a partner for speakers bureaus.",
+    "Do you offer SEO services for pharma brands? We need search engine optimization for our site.",
+    "We want to turn web visitors into leads and increase website traffic to our patient portal.",
+    "Our new product page is ranking higher than expected; can you help with the launch?",
 ])
 def test_genuine_marketing_questions_are_not_spam(message: str) -> None:
     assert spam_reason({"Message": message}, "Jane", message) is None

@@ -53,12 +53,16 @@ _LIST_HEADERS = ("list-unsubscribe", "list-id", "list-post")
 # One scanner for every known offer, run over lower-cased text: a case-insensitive alternation costs
 # about four times as much in Python's engine. Kept to phrases a genuine lead does not use.
 _SPAM_PHRASES = re.compile(
-    r"\b(seo (services?|agency|experts?|packages?|audit|company|team)|search engine optimi[sz]ation|"
-    r"first page (of|on) google|top (of|on) google|page one of google|rank(ing)? (your|higher|#?1)|"
+    # SEO is sold, and sometimes bought: only the seller's wording counts ("we offer SEO", "our SEO
+    # services"), never a visitor asking for it ("do you offer SEO services?").
+    r"\b((our|affordable|cheap|professional|best|expert) seo (services?|agency|experts?|packages?|audit|"
+    r"company|team)|seo (services?|packages?) for your|(we|i) (offer|provide|sell|can provide|"
+    r"speciali[sz]e in)( you)? (affordable |cheap |professional |the best )?(seo|search engine "
+    r"optimi[sz]ation|backlinks?|link[- ]building|guest[- ]posts?|web ?traffic)|"
+    r"first page (of|on) google|top (of|on) google|page one of google|rank (your|#?1)|"
     r"backlinks?|link[- ]building|guest[- ]post(ing|s)?|domain authority|dofollow|do-follow|"
-    r"increase (your )?(website |web |site )?traffic|website traffic|"
-    r"talk ?with ?web ?visitors?|web visitors? into (leads|customers|sales)|"
-    r"capture any visitor'?s name|"
+    r"increase your (website |web |site )?traffic|"
+    r"talk ?with ?web ?visitors?|capture any visitor'?s name|"
     r"bitcoin|cryptocurrenc(y|ies)|crypto ?(currency|trading|investment|wallet|profits?)|"
     r"forex|binary options?|online casino|casino bonus|viagra|cialis|payday loans?|"
     r"make money (online|fast|from home)|earn \$?\d+ (per|a) (day|week))\b")
