@@ -21,6 +21,9 @@ HOSTS = {"example-pharma-agency.com"}
     f"Formulaire soumis depuis {SITE}/blog/a/",
     f"Enviado desde {SITE}/blog/a/",
     f"Referer: {SITE}/blog/a/",
+    f"The visitor wrote from the page {SITE}/blog/a/",
+    f"Nachricht auf der Seite {SITE}/blog/a/ abgeschickt",
+    f"Message envoyé sur la page {SITE}/blog/a/",
 ])
 def test_closing_sentences_name_the_page(line: str) -> None:
     assert choose([], "Name: Jane\n" + line, HOSTS) == SITE + "/blog/a/"

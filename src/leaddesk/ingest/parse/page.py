@@ -26,7 +26,8 @@ _HOME = re.compile(r"^(https?://|www\.)[^/?#\s]+/?$", re.IGNORECASE)
 # lower-cased text, which is several times faster than a case-insensitive pattern.
 _PAGE_SENTENCE = re.compile(
     r"(this form (was )?submitted (at|on|from)|form submitted (at|on|from)|submitted (on|from|at|via)|"
-    r"sent (from|via)|was sent from|submitted on page|page submitted on|referr?er|"
+    r"sent (from|via)|was sent from|submitted on page|page submitted on|referr?er|(from|on) the page|"
+    r"url of the page|auf der seite|sur la page|en la p[aá]gina|"
     r"gesendet (von|über|ueber)|abgesendet (von|auf|über)|eingereicht (auf|über|von)|von der seite|"
     r"envoy[ée] (depuis|de|à partir de)|soumis (depuis|sur|à partir de)|depuis la page|"
     r"enviado (desde|en)|remitido desde|desde la p[aá]gina|enviado a trav[eé]s de)")
