@@ -115,21 +115,34 @@ def from_value(value: str) -> str | None:
     return normalise_url(value) if not found else None
 
 
-def sentence_urls(text: str) -> list[str]:
-    """URLs that closing sentences name as the page: "This form submitted at: URL"."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # lower() changed the length ("İ"): offsets would not match
-        lowered = text
+@dataclass(frozen=True)
+class Found:
+    """A web address in the text, and where it starts."""
+
+    start: int
+    url: str
+
+
+def scan(text: str) -> list[Found]:
+    """Every web address in ``text``, in order: read once per message, used for the page and hosts."""
+    if "://" not in text and "www." not in text and "WWW." not in text:
+        return []
+    return [Found(match.start(), match.group(0).rstrip(_TRAILING)) for match in URL.finditer(text)]
+
+
+def sentence_urls(text: str, found: list[Found] | None = None) -> list[str]:
+    """URLs that closing sentences name as the page: "This form submitted at: URL", or the URL
+    alone on the line below "... sent from the page:"."""
     urls: list[str] = []
-    for sentence in _PAGE_SENTENCE.finditer(lowered):
-        end = text.find("\n", sentence.end())
-        end = len(text) if end < 0 else end
-        found = urls_in(text[sentence.end():end])
-        if not found and text[sentence.end():end].rstrip().endswith(":"):
-            # "Sent from the page:" with the URL on the line below.
-            below = text.find("\n", end + 1)
-            found = urls_in(text[end + 1:len(text) if below < 0 else below])[:1]
-        urls.extend(found)
+    for item in scan(text) if found is None else found:
+        line_start = text.rfind("\n", 0, item.start) + 1
+        before = text[line_start:item.start]
+        if _PAGE_SENTENCE.search(before.lower()):
+            urls.append(item.url)
+        elif not before.strip() and line_start > 0:
+            previous = text[text.rfind("\n", 0, line_start - 1) + 1:line_start - 1].rstrip()
+            if previous.endswith(":") and _PAGE_SENTENCE.search(previous.lower()):
+                urls.append(item.url)
     return urls
 
 
@@ -146,16 +159,18 @@ def site_hosts(known: Iterable[str], urls: Iterable[str]) -> set[str]:
     return hosts
 
 
-def choose(named: Iterable[str | None], text: str, hosts: Collection[str]) -> str | None:
+def choose(named: Iterable[str | None], text: str, hosts: Collection[str],
+           found: list[Found] | None = None) -> str | None:
     """The page URL: named candidates first, then closing sentences; a URL on the site's host wins;
-    never machinery, never a bare home page from a sentence."""
+    never machinery, never a bare home page from a sentence. ``found`` is :func:`scan` of ``text``
+    when the caller has it."""
     candidates: list[Candidate] = []
     for value in named:
         if value:
             url = from_value(value)
             if url is not None and not is_machinery(url):
                 candidates.append(Candidate(url, True))
-    for raw in sentence_urls(text):
+    for raw in sentence_urls(text, found):
         url = normalise_url(raw)
         if url is not None and not is_machinery(url) and not is_home(url):
             candidates.append(Candidate(url, False))

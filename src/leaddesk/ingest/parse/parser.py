@@ -148,8 +148,11 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
     canonical = map_fields(fields, label_map)
     to_header = mail.header("to")
     recipients = headers.addresses(to_header) if to_header else []
+    found = page.scan(readable.text)
+    tail = len(readable.text) - 2000  # home pages named in the closing lines say the site's host
     hosts = page.site_hosts([*site_hosts, *(_domain(a) for a in site_addresses),
-                             *(_domain(a) for _, a in recipients)], page.urls_in(readable.text[-2000:]))
+                             *(_domain(a) for _, a in recipients)],
+                            [item.url for item in found if item.start >= tail])
     senders = Senders.of([readable.sender], site_addresses, extracted.site_names)
     name, email = _visitor(readable, canonical, extracted, senders, problems,
                            Senders.of([], site_addresses, extracted.site_names), hosts)
@@ -157,7 +160,7 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
     named_pages = [canonical.get("page_url"), extracted.page_url,
                    *(value for label, value in fields.items()
                      if _role(label, value, label_map) == "page_url")]
-    page_url = page.choose(named_pages, readable.text, hosts)
+    page_url = page.choose(named_pages, readable.text, hosts, found)
 
     spam = classify.spam_reason(fields, name, message, site_hosts=hosts, page_url=page_url)
     return SubmissionDraft(
