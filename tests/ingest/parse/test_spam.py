@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from leaddesk.ingest.parse.classify import spam_reason
+from leaddesk.ingest.parse.classify import _phrase, spam_reason
 from tests.ingest.parse.eml import parse
 from tests.ingest.parse.test_layouts import EXPECTED
 
@@ -120,3 +120,18 @@ def test_a_form_with_only_a_page_url_field_and_no_message_is_not_spam() -> None:
     fields = {"Name": "Jane", "Page URL": PAGE, "Referrer": "https://www.example-pharma-agency.com/",
               "Admin": "https://www.example-pharma-agency.com/wp-admin/", "Website": "https://jane.example"}
     assert spam_reason(fields, "Jane", None, site_hosts=SITE_HOSTS, page_url=PAGE) is None
+
+
+@pytest.mark.parametrize("sample", [
+    "our seo services", "affordable SEO packages", "SEO services for your clinic", "we offer seo",
+    "I provide backlinks", "we sell guest posts", "we specialize in search engine optimization",
+    "we can provide web traffic", "first page of Google", "top on google", "page one of google",
+    "rank your site", "rank #1", "cheap backlinks", "link-building", "guest posting", "domain authority",
+    "dofollow", "do-follow", "increase your website traffic", "TalkWithWebVisitor", "talk with web visitors",
+    "capture any visitor's name", "bitcoin", "cryptocurrencies", "crypto trading", "forex",
+    "binary options", "online casino", "casino bonus", "viagra", "cialis", "payday loans",
+    "make money online", "earn $500 per day",
+])
+def test_every_spam_phrase_passes_the_trigger_words(sample: str) -> None:
+    # The substring pre-check must never stop a phrase the pattern knows.
+    assert _phrase(f"Hello. {sample}. Thanks") is not None, sample

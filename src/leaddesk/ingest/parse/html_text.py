@@ -321,7 +321,7 @@ def _attributes(text: str) -> list[tuple[str, str | None]]:
     found: list[tuple[str, str | None]] = []
     for match in _ATTRIBUTE.finditer(text):
         value = next((v for v in match.group(2, 3, 4) if v is not None), None)
-        found.append((match.group(1).lower(), unescape(value) if value and "&" in value else value))
+        found.append((match.group(1).lower(), storable(unescape(value)) if value and "&" in value else value))
     return found
 
 
@@ -331,7 +331,9 @@ def _feed(renderer: _Renderer, html: str) -> None:
         if tag is None:
             text = token.group(0)
             if not text.startswith(("<!", "<?")):
-                renderer.handle_data(unescape(text) if "&" in text else text)
+                # An entity can stand for a character no database holds ("&#12;"): checked here,
+                # so that the items need no check of their own.
+                renderer.handle_data(storable(unescape(text)) if "&" in text else text)
             continue
         tag = tag.lower()
         if token.group(1):
@@ -348,6 +350,7 @@ def _feed(renderer: _Renderer, html: str) -> None:
 def render(html: str) -> HtmlText:
     """Render ``html``; malformed markup is rendered as well as it can be, never raised on."""
     renderer = _Renderer()
+    html = storable(html)
     try:
         _feed(renderer, html)
         renderer.close()
@@ -356,12 +359,8 @@ def render(html: str) -> HtmlText:
         renderer._newline()
     items: list[Item] = []
     for item in renderer.items:
-        if isinstance(item, tuple):
-            items.append((storable(item[0]), storable(item[1])))
-        elif isinstance(item, ForcedLabel):
-            items.append(ForcedLabel(storable(item)))
-        elif item or (items and items[-1] != ""):
-            items.append(storable(item))
+        if isinstance(item, tuple) or item or (items and items[-1] != ""):
+            items.append(item)
     while items and items[-1] == "":
         items.pop()
     text = "\n".join(item if isinstance(item, str) else f"{item[0]}: {item[1]}" for item in items)

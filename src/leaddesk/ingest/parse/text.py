@@ -20,9 +20,10 @@ _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 def storable(text: str) -> str:
     """Return ``text`` with normalised newlines and without characters a database cannot hold."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _UNSTORABLE.search(text) is None:
         return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROLS.sub("", text)
     # A lone surrogate cannot be encoded as UTF-8: it would fail at insert time, far from here.
     return _SURROGATES.sub("\ufffd", text)
