@@ -461,11 +461,31 @@ SIGNED = Form(
     _expect("Leo Martin", "leo.martin@gallia-sante.example", message="Hello,\nwe would like"),
     reply_to="leo.martin@gallia-sante.example", named=False)
 
+DRUPAL_CONTACT = Form(
+    "drupal_contact", "Drupal core contact form (site-wide form, default mail)",
+    "[Example Pharma Agency] Campaign question", "Example Pharma Agency <admin@example-pharma-agency.com>",
+    "Hugo Lambert (hugo.lambert@belgopharm.example) sent a message using the contact form at "
+    f"{SITE}/contact/feedback.\n\nThe sender's name\nHugo Lambert\n\nThe sender's email\n"
+    "hugo.lambert@belgopharm.example\n\nSubject\nCampaign question\n\nMessage\n" + MSG + "\n", None,
+    _expect("Hugo Lambert", "hugo.lambert@belgopharm.example", page=SITE + "/contact/feedback",
+            message="Hello,\nwe would like"),
+    reply_to="hugo.lambert@belgopharm.example", named=False)
+
+SHOPIFY = Form(
+    "shopify", "Shopify store contact form", "New customer message on November 27, 2026 at 10:05 am",
+    "Example Pharma Shop <mailer@shopify.com>",
+    "You received a new message from your online store's contact form.\n\nCountry Code: DE\n"
+    "Name: Greta Vogel\nEmail: greta.vogel@hanseapharm.example\nPhone Number: +49 40 555 0101\n"
+    "Body:\n" + MSG + "\n", None,
+    _expect("Greta Vogel", "greta.vogel@hanseapharm.example", phone="+49 40 555 0101",
+            message="Hello,\nwe would like"),
+    reply_to="greta.vogel@hanseapharm.example", named=False)
+
 FORMS: tuple[Form, ...] = (
     CF7_TRAILING, CF7_HTML, WPFORMS, GRAVITY, ELEMENTOR_PLAIN, NINJA_CONTACT_ME, JETPACK, JETPACK_LEGACY,
     FLUENT, FORMIDABLE, FORMINATOR, DIVI, KADENCE, HUBSPOT, NETLIFY, FORMSPREE, WEBFLOW, SQUARESPACE, WIX,
     TYPEFORM, DRUPAL, EVEREST, JOTFORM, GERMAN, FRENCH, SPANISH, VISITOR_FROM, FORMSUBMIT, TALLY, ZOHO,
-    MARKDOWN, SIGNED,
+    MARKDOWN, SIGNED, DRUPAL_CONTACT, SHOPIFY,
 )
 
 

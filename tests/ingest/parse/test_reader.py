@@ -122,3 +122,12 @@ def test_label_map_wins_over_the_synonyms() -> None:
     draft = parse_message(_mail(body), label_map={"area": "topic", "name": "company"})
     assert draft.topic == "Oncology"
     assert draft.visitor_company == "Jane Roe"
+
+
+def test_a_label_known_by_a_keyword_starts_a_field_only_where_one_can_start() -> None:
+    text = "The sender's name\nHugo Lambert\n\nThe sender's email\nhugo@belgo.example\n\nMessage\nHello"
+    assert dict(label_value_fields(text)[0]) == {
+        "The sender's name": "Hugo Lambert", "The sender's email": "hugo@belgo.example", "Message": "Hello"}
+    inside = "Name: Jane\nMessage: Hello\n\nThe sender's name\nis Jane, as above"
+    assert dict(label_value_fields(inside)[0])["Message"] == (
+        "Hello\n\nThe sender's name\nis Jane, as above")

@@ -99,8 +99,10 @@ def _strip_marker(line: str) -> str:
     return line[match.end():]
 
 
-def _bare_label(line: str) -> tuple[str, bool] | None:
-    """(label, emphasised) when ``line`` is a label alone on its line: "*Name*", "Email", "Name:"."""
+def _bare_label(line: str) -> tuple[str, bool | None] | None:
+    """(label, emphasised) when ``line`` is a label alone on its line: "*Name*", "Email", "Name:";
+    emphasised is None for a label known only by a keyword, which starts a field only after a blank
+    line, as the first field or in a run of such fields."""
     emphasised = _EMPHASIS.match(line)
     if emphasised is not None:
         label = emphasised.group("label").strip().rstrip(":").strip()
@@ -117,6 +119,9 @@ def _bare_label(line: str) -> tuple[str, bool] | None:
     # A known label, or a question that names a field ("What's your e-mail address?", Typeform).
     if is_known_label(label) or (label.endswith("?") and role_of(label, "@") is not None):
         return label, False
+    # A label that names a field by a keyword ("The sender's name"): only where a field can start.
+    if role_of(label, "@") is not None:
+        return label, None
     return None
 
 
@@ -145,7 +150,7 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
         split = None if forced else split_label_line(core)
         if split is not None and not split[1] and _EMPHASIS.match(core):
             split = None  # "**Name:**" alone: an emphasised bare label, read below
-        bare: tuple[str, bool] | None = None
+        bare: tuple[str, bool | None] | None = None
         if forced:
             bare = (line.strip().rstrip(":").strip(), True)
         elif split is None:
@@ -164,8 +169,13 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
         elif bare is not None and _next_has_value(lines, index):
             label, emphasised = bare
             shape_repeats = bool(fields) and fields[-1].bare
-            if (emphasised or current is None or not current.free_text
-                    or (shape_repeats and (previous_blank or not _is_free_text(current.label)))):
+            if emphasised is None:
+                starts = previous_blank and (current is None or (shape_repeats
+                                                                 and not _is_free_text(current.label)))
+            else:
+                starts = (emphasised or current is None or not current.free_text
+                          or (shape_repeats and (previous_blank or not _is_free_text(current.label))))
+            if starts:
                 fields.append(_Field(label, [], free_text=True, bare=True))
                 closed = False
                 previous_blank = False
@@ -189,7 +199,11 @@ def _next_has_value(lines: list[str], index: int) -> bool:
     """True when a line with text follows ``index`` before the next label (a label needs a value)."""
     for line in lines[index + 1:index + 4]:
         if line.strip():
-            return not isinstance(line, ForcedLabel) and _bare_label(_strip_marker(line)) is None
+            if isinstance(line, ForcedLabel):
+                return False
+            label = _bare_label(_strip_marker(line))
+            return label is None or label[1] is None  # a keyword-only label can be a value
+
     return False
 
 

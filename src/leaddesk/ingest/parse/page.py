@@ -27,7 +27,7 @@ _HOME = re.compile(r"^(https?://|www\.)[^/?#\s]+/?$", re.IGNORECASE)
 _PAGE_SENTENCE = re.compile(
     r"(this form (was )?submitted (at|on|from)|form submitted (at|on|from)|submitted (on|from|at|via)|"
     r"sent (from|via)|was sent from|submitted on page|page submitted on|referr?er|(from|on) the page|"
-    r"url of the page|auf der seite|sur la page|en la p[aá]gina|"
+    r"url of the page|auf der seite|sur la page|en la p[aá]gina|contact form at|form on page|"
     r"gesendet (von|über|ueber)|abgesendet (von|auf|über)|eingereicht (auf|über|von)|von der seite|"
     r"envoy[ée] (depuis|de|à partir de)|soumis (depuis|sur|à partir de)|depuis la page|"
     r"enviado (desde|en)|remitido desde|desde la p[aá]gina|enviado a trav[eé]s de)")

@@ -69,7 +69,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
     ),
     "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto"),
     "message": (
-        "message", "messages", "message body", "comments", "comment", "enquiry", "inquiry",
+        "message", "messages", "message body", "body", "comments", "comment", "enquiry", "inquiry",
         "question", "questions", "details", "notes", "how can we help", "how can we help you",
         "additional information", "nachricht", "mitteilung", "kommentar", "anfrage", "frage",
         "ihre anfrage", "nachrichtentext", "commentaire", "commentaires", "demande", "corps du message",
