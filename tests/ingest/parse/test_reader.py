@@ -59,6 +59,21 @@ def test_trailing_metadata_never_joins_the_message(lines: list[str], trailers: l
         assert dict(fields)[label].startswith(value)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_MESSAGE_LINE, min_size=1, max_size=8).filter(lambda lines: any(lines)),
+       st.lists(st.sampled_from(_TRAILERS), min_size=1, max_size=4, unique=True))
+def test_trailing_metadata_never_joins_a_cf7_message_body(lines: list[str], trailers: list[str]) -> None:
+    message = "\n".join(lines)
+    body = CF7_CUSTOM.replace("{message}", message).replace(
+        "Page URL: https://www.example-pharma-agency.com/blog/speakers/\nDate: November 27, 2026\n"
+        "IP: 203.0.113.9\n", "\n".join(trailers) + "\n")
+    draft = parse_message(_mail(body, 'Example Pharma Agency "Speakers"'))
+    for trailer in trailers:
+        assert trailer not in draft.body_text
+        label, _, value = trailer.partition(": ")
+        assert draft.fields.get(label, "").startswith(value), (label, draft.fields)
+
+
 def test_message_keeps_its_own_colon_lines_but_not_a_closing_block() -> None:
     text = ("Name: Jane Roe\nEmail: jane@novagen.example\nMessage: Hello\nNote: we need 200 speakers\n"
             "Thanks\n\nBudget: 50k\nTimeline: Q3")

@@ -106,7 +106,7 @@ def _bare_label(line: str) -> tuple[str, bool | None] | None:
     emphasised = _EMPHASIS.match(line)
     if emphasised is not None:
         label = emphasised.group("label").strip().rstrip(":").strip()
-        return (label, True) if looks_like_label(label) else None
+        return (label, True) if label[:1].isalpha() and looks_like_label(label) else None
     dashed = _DASHED_LINE.match(line)
     if dashed is not None:
         return dashed.group("label").strip(), True
@@ -168,12 +168,19 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
                 continue
         elif bare is not None and _next_has_value(lines, index):
             label, emphasised = bare
-            shape_repeats = bool(fields) and fields[-1].bare
+            # The shape of the fields above: a message's own bareness ("Message Body:" alone) is not it.
+            above = fields[:-1] if current is not None and _is_free_text(current.label) else fields
+            shape_repeats = any(f.bare for f in above[-1:])
             if emphasised is None:
                 starts = previous_blank and (current is None or (shape_repeats
                                                                  and not _is_free_text(current.label)))
+            elif emphasised:
+                # Inside a message, "*Important*" on its own line is the visitor's: an emphasised
+                # label starts a field there only when known or when the fields above had its shape.
+                starts = (current is None or not _is_free_text(current.label) or is_known_label(label)
+                          or any(f.bare for f in fields[:-1]))
             else:
-                starts = (emphasised or current is None or not current.free_text
+                starts = (current is None or not current.free_text
                           or (shape_repeats and (previous_blank or not _is_free_text(current.label))))
             if starts:
                 fields.append(_Field(label, [], free_text=True, bare=True))
@@ -201,6 +208,9 @@ def _next_has_value(lines: list[str], index: int) -> bool:
         if line.strip():
             if isinstance(line, ForcedLabel):
                 return False
+            split = split_label_line(_strip_marker(line))
+            if split is not None and is_known_label(split[0]):
+                return False  # "Page URL: ..." is the next field, not this label's value
             label = _bare_label(_strip_marker(line))
             return label is None or label[1] is None  # a keyword-only label can be a value
 
