@@ -146,3 +146,37 @@ def test_a_label_known_by_a_keyword_starts_a_field_only_where_one_can_start() ->
     inside = "Name: Jane\nMessage: Hello\n\nThe sender's name\nis Jane, as above"
     assert dict(label_value_fields(inside)[0])["Message"] == (
         "Hello\n\nThe sender's name\nis Jane, as above")
+
+
+_WORDS = st.sampled_from(["we", "need", "a", "speakers", "bureau", "for", "our", "launch", "in", "spring",
+                          "please", "call", "me", "about", "patient", "engagement", "and", "the",
+                          "congress", "budget", "thanks"])
+_SENTENCE = st.lists(_WORDS, min_size=1, max_size=12).map(" ".join)
+_SHAPES = {
+    "lines": lambda pairs: "\n".join(f"{label}: {value}" for label, value in pairs),
+    "bare": lambda pairs: "\n\n".join(f"{label}\n{value}" for label, value in pairs),
+    "list": lambda pairs: "\n".join(f"{i}. *{label}*\n{value}" for i, (label, value) in enumerate(pairs, 1)),
+    "table": lambda pairs: "<table>" + "".join(f"<tr><td>{label}</td><td>{value.replace(chr(10), '<br>')}"
+                                               f"</td></tr>" for label, value in pairs) + "</table>",
+    "bold": lambda pairs: "".join(f"<p><strong>{label}</strong></p><p>{value.replace(chr(10), '<br>')}</p>"
+                                  for label, value in pairs),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(_SHAPES)), st.sampled_from(["Name", "Full name", "Your Name", "Nom"]),
+       st.sampled_from(["Email", "E-mail", "Your email", "Courriel"]),
+       st.sampled_from(["Message", "Your message", "Comments", "How can we help?", "Nachricht"]),
+       st.lists(_SENTENCE, min_size=1, max_size=4))
+def test_a_plain_lead_in_any_shape_is_read_and_never_hidden(shape: str, name_label: str, email_label: str,
+                                                            message_label: str, sentences: list[str]) -> None:
+    message = "\n".join(sentences)
+    pairs = [(name_label, "Jane Roe"), (email_label, "jane.roe@novagen.example"), (message_label, message)]
+    body = _SHAPES[shape](pairs)
+    ctype = "html" if shape in ("table", "bold") else "plain"
+    raw = _mail(body).replace(b"text/plain", f"text/{ctype}".encode())
+    draft = parse_message(raw)
+    assert draft.is_submission, draft.not_submission_reason
+    assert not draft.is_spam, draft.spam_reason
+    assert (draft.visitor_name, draft.visitor_email) == ("Jane Roe", "jane.roe@novagen.example")
+    assert draft.body_text == message
