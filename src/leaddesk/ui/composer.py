@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -31,6 +30,7 @@ from leaddesk.reply import compose, service, templates
 from leaddesk.reply.compose import Draft, Lead
 from leaddesk.reply.templates import TemplateInfo
 
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.tasks import TaskRunner
 
 NO_TEMPLATE = "— no template —"
@@ -83,7 +83,7 @@ class Composer(QWidget):
         self.body = QPlainTextEdit()
         self.body.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
         layout.addWidget(self.body, 1)
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -28,6 +27,7 @@ from leaddesk.export import ExportOptions, ExportResult, Format, Per, PresetStor
 from leaddesk.progress import CancelToken
 from leaddesk.query import Filter
 
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.sync_controller import SignalReporter
 from leaddesk.ui.tasks import TaskRunner
 
@@ -44,7 +44,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export to CSV")
         form = QFormLayout(self)
         counted = f"{count:,} " if count is not None else ""
-        form.addRow(QLabel(f"Exports {counted}{what}: exactly what the list shows."))
+        form.addRow(PlainLabel(f"Exports {counted}{what}: exactly what the list shows."))
         self.preset = QComboBox()
         names = [*presets.BUILTIN, *(p.name for p in PresetStore().all())]
         for name in dict.fromkeys(names):
@@ -73,7 +73,7 @@ class ExportDialog(QDialog):
         form.addRow("File", path_row)
         self.progress = QProgressBar()
         self.progress.hide()
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setWordWrap(True)
         form.addRow(self.progress)
         form.addRow(self.status)

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -20,6 +19,7 @@ from leaddesk.db import Database
 from leaddesk.insights import Period, PostStats, TopicCount
 
 from leaddesk.ui.charts import PostTable, TopicChart
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.tasks import TaskRunner
 from leaddesk.ui.widgets import caption, muted
 
@@ -48,7 +48,7 @@ class InsightsPage(QWidget):
         self.period.addItem("Per week", "week")
         self.period.addItem("Per month", "month")
         self.period.currentIndexChanged.connect(lambda _i: self.reload())
-        bar.addWidget(QLabel("Leads per topic"))
+        bar.addWidget(PlainLabel("Leads per topic"))
         bar.addWidget(self.period)
         bar.addStretch(1)
         self.median = muted()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -29,6 +28,7 @@ from leaddesk.query import Filter
 
 from leaddesk.ui.charts import PostTable, TopicChart
 from leaddesk.ui.format import short_time
+from leaddesk.ui.safe_text import PlainLabel, tooltip
 from leaddesk.ui.tasks import TaskRunner
 from leaddesk.ui.widgets import caption
 
@@ -70,7 +70,7 @@ class LeadsModel(QAbstractTableModel):
                     row.first_topic or "No topic", row.status.capitalize(), row.owner or "",
                     short_time(row.last_at), str(row.messages))[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return row.email
+            return tooltip(row.email)
         return None
 
 
@@ -106,7 +106,7 @@ class LeadsPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter contacts…")
         self.search.setClearButtonEnabled(True)
-        self.summary = QLabel()
+        self.summary = PlainLabel()
         self.export = QPushButton("Export leads → CSV")
         self.export.clicked.connect(lambda: self.export_requested.emit(self.current_filter()))
         for widget in (self.topic, self.period, self.owner, self.status, self.search):

@@ -19,6 +19,7 @@ from leaddesk.db import Database
 from leaddesk.query import Sort, SubmissionRow
 
 from leaddesk.ui.format import short_time
+from leaddesk.ui.safe_text import tooltip
 from leaddesk.ui.tasks import TaskRunner
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the SubmissionRow, or None while loading
@@ -33,6 +34,7 @@ COLUMNS: tuple[tuple[str, Sort | None], ...] = (
     ("Status", Sort.STATUS),
     ("Received", Sort.RECEIVED),
 )
+
 VISITOR, TOPIC, POST, TAGS, OWNER, STATUS, RECEIVED = range(len(COLUMNS))
 
 PAGE_SIZE = 100
@@ -163,9 +165,9 @@ class SubmissionListModel(QAbstractTableModel):
     @staticmethod
     def _tooltip(row: SubmissionRow, column: int) -> str | None:
         if column == VISITOR:
-            return f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
+            return tooltip(f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip())
         if column == POST:
-            return row.page_url
+            return tooltip(row.page_url)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

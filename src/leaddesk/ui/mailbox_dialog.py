@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -23,6 +22,7 @@ from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import imap
 
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.tasks import TaskRunner
 
 
@@ -59,10 +59,10 @@ class MailboxDialog(QDialog):
                               ("User", self.user), ("Password", self.password),
                               ("Folder", self.folder), ("CA file", self.ca_file)):
             form.addRow(label, widget)
-        note = QLabel("The password is kept in your system keyring, never in a file.")
+        note = PlainLabel("The password is kept in your system keyring, never in a file.")
         note.setWordWrap(True)
         form.addRow(note)
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setWordWrap(True)
         form.addRow(self.status)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save

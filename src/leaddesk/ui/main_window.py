@@ -11,8 +11,6 @@ from datetime import datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -33,6 +31,7 @@ from leaddesk.ui.leads_page import LeadsPage
 from leaddesk.ui.live import LiveUpdates, PresenceLeases
 from leaddesk.ui.operations import Operations, Outcome
 from leaddesk.ui.post_resolver import PostResolver, ResolveReport
+from leaddesk.ui.safe_text import PlainLabel, ask_text, message_box
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, SAVED_VIEWS, Settings
 from leaddesk.ui.shortcuts import SHORTCUTS, STATUS_HINT, ShortcutSheet
 from leaddesk.ui.sync_controller import SyncController, SyncOutcome
@@ -80,11 +79,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.synced_label = QLabel("Not synced yet")
-        self.db_label = QLabel(self._db_description())
+        self.synced_label = PlainLabel("Not synced yet")
+        self.db_label = PlainLabel(self._db_description())
         self.statusBar().addWidget(self.synced_label)
         self.statusBar().addWidget(self.db_label)
-        self.statusBar().addPermanentWidget(QLabel(STATUS_HINT))
+        self.statusBar().addPermanentWidget(PlainLabel(STATUS_HINT))
         self.tray = Tray(self)
         self._connect()
         self._bind_shortcuts()
@@ -189,9 +188,9 @@ class MainWindow(QMainWindow):
         if isinstance(exc, LeadDeskError):
             self.banner.show_message(str(exc))
         else:
-            QMessageBox.critical(self, "LeadDesk",
-                                 f"Something went wrong: {exc}\n\nYour data is safe; the action "
-                                 f"was not completed. Run `leaddesk -v gui` to see details.")
+            message_box(self, "LeadDesk", f"Something went wrong: {exc}\n\nYour data is safe; the "
+                        f"action was not completed. Run `leaddesk -v gui` to see details.",
+                        icon=QMessageBox.Icon.Critical)
 
     # ------------------------------------------------------------ sync
     def _posts_resolved(self, report: ResolveReport) -> None:
@@ -267,7 +266,7 @@ class MainWindow(QMainWindow):
         self.inbox.reload_sidebar()  # members and tags may have changed
 
     def save_view(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save view", "Name of this view:")
+        name, ok = ask_text(self, "Save view", "Name of this view:")
         if not ok or not name.strip():
             return
         kept = [v for v in self.inbox.saved if v.name != name.strip()]

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QInputDialog,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from leaddesk import triage
 from leaddesk.db import Database
 
+from leaddesk.ui.safe_text import ask_text
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW, Settings
 from leaddesk.ui.sidebar import colour_dot
 from leaddesk.ui.tasks import TaskRunner
@@ -132,7 +132,7 @@ class SettingsDialog(QDialog):
         self.tasks.db(run, lambda _r: self.refresh(), lambda exc: tab.error.setText(str(exc)))
 
     def _add_member(self) -> None:
-        name, ok = QInputDialog.getText(self, "Add team member", "Name:")
+        name, ok = ask_text(self, "Add team member", "Name:")
         if ok and name.strip():
             self._change(self.members,
                          lambda s: triage.add_member(s, name.strip(), actor=self.actor))
@@ -143,7 +143,7 @@ class SettingsDialog(QDialog):
             self._change(self.members, lambda s: triage.remove_member(s, name, actor=self.actor))
 
     def _new_tag(self) -> None:
-        name, ok = QInputDialog.getText(self, "New tag", "Name:")
+        name, ok = ask_text(self, "New tag", "Name:")
         if ok and name.strip():
             colour = QColorDialog.getColor(QColor("#808080"), self, "Tag colour")
             hex_colour = colour.name() if colour.isValid() else triage.DEFAULT_TAG_COLOUR
@@ -153,7 +153,7 @@ class SettingsDialog(QDialog):
     def _rename_tag(self) -> None:
         old = self.tags.chosen()
         if old:
-            new, ok = QInputDialog.getText(self, "Rename tag", "New name:", text=old)
+            new, ok = ask_text(self, "Rename tag", "New name:", old)
             if ok and new.strip():
                 self._change(self.tags, lambda s: triage.rename_tag(s, old, new.strip(),
                                                                     actor=self.actor))

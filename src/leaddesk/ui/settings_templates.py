@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QFormLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -23,6 +22,7 @@ from leaddesk.db import Database
 from leaddesk.reply import templates
 from leaddesk.reply.templates import TemplateInfo
 
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.tasks import TaskRunner
 from leaddesk.ui.widgets import button_row
 
@@ -56,7 +56,7 @@ class TemplatesTab(QWidget):
         form.addRow("Name", self.name)
         form.addRow("Subject", self.subject)
         form.addRow("Text", self.body)
-        hint = QLabel(HELP)
+        hint = PlainLabel(HELP)
         hint.setWordWrap(True)
         hint.setEnabled(False)
         form.addRow(hint)
