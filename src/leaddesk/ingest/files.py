@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import mailbox
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
+from leaddesk.ingest import labels
+from leaddesk.ingest.labels import LabelBook
 from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, store_all
 from leaddesk.progress import CancelToken, Reporter
@@ -143,21 +145,20 @@ def _chunks(messages: Iterable[RawMessage]) -> Iterator[tuple[list[RawMessage], 
 
 
 def _batches(messages: Iterable[RawMessage], site_addresses: Sequence[str], total: int,
-             label_map: Mapping[str, str] | None = None
-             ) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
+             book: LabelBook) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
     for batch, drafts in parse_chunks(_chunks(messages), site_addresses=site_addresses,
-                                      total=total, label_map=label_map):
+                                      total=total, book=book):
         yield [Incoming(source_key(m.raw), m.raw, draft, m.mtime)
                for m, draft in zip(batch, drafts, strict=True)], None
 
 
 def import_paths(db: Database, paths: Sequence[str | os.PathLike[str]], *,
                  account_id: int | None = None, site_addresses: Sequence[str] = (),
-                 reporter: Reporter | None = None, cancel: CancelToken | None = None,
-                 label_map: Mapping[str, str] | None = None) -> BatchResult:
-    """Import every message under ``paths`` through the store pipeline (``label_map``: the taught
-    labels, see :func:`leaddesk.ingest.parse.parse_message`)."""
+                 reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
+    """Import every message under ``paths`` through the store pipeline."""
     total = count_messages(paths)
-    return store_all(db, _batches(read_messages(paths), site_addresses, total, label_map),
+    with db.session() as session:
+        book = labels.load(session)
+    return store_all(db, _batches(read_messages(paths), site_addresses, total, book),
                      account_id=account_id,
                      what="import", total=total, reporter=reporter, cancel=cancel)

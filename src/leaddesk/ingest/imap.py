@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -28,6 +28,8 @@ from leaddesk.db import Database
 from leaddesk.db.models import SyncState
 from leaddesk.db.types import utcnow
 from leaddesk.errors import LeadDeskError
+from leaddesk.ingest import labels
+from leaddesk.ingest.labels import LabelBook
 from leaddesk.ingest.locks import account_lock
 from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, store_all
@@ -155,7 +157,7 @@ def _advance(account_id: int, folder: str, uidvalidity: int, last_uid: int
 
 
 def _batches(client: IMAPClient, account: AccountInfo, settings: ImapSettings, plan: FolderPlan,
-             batch_size: int, site_addresses: Sequence[str], label_map: Mapping[str, str] | None = None
+             batch_size: int, site_addresses: Sequence[str], book: LabelBook
              ) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
     if not plan.uids:
         # Nothing new, but remember the UIDVALIDITY (a first sync of an empty folder, a reset).
@@ -163,7 +165,7 @@ def _batches(client: IMAPClient, account: AccountInfo, settings: ImapSettings, p
         return
     fetched = _fetch(client, account, settings, plan, batch_size)
     for (keys, last_uid), drafts in parse_chunks(fetched, site_addresses=site_addresses,
-                                                 total=len(plan.uids), label_map=label_map):
+                                                 total=len(plan.uids), book=book):
         items = [Incoming(key, raw, draft, received)
                  for (key, raw, received), draft in zip(keys, drafts, strict=True)]
         yield items, _advance(account.id, settings.folder, plan.uidvalidity, last_uid)
@@ -206,22 +208,22 @@ def _aware(moment: datetime) -> datetime:
 
 def sync_once(db: Database, client: IMAPClient, account: AccountInfo, settings: ImapSettings, *,
               batch_size: int = BATCH_SIZE, site_addresses: Sequence[str] = (),
-              reporter: Reporter | None = None, cancel: CancelToken | None = None,
-              label_map: Mapping[str, str] | None = None) -> BatchResult:
+              reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
     try:
         plan = plan_folder(db, client, account, settings)
     except (OSError, IMAPClientError, EOFError) as exc:
         raise explain(exc, settings) from None
+    with db.session() as session:
+        book = labels.load(session)  # read per sync: a label taught meanwhile applies at once
     return store_all(db, _batches(client, account, settings, plan, batch_size, site_addresses,
-                                  label_map),
+                                  book),
                      account_id=account.id, what=f"sync {account.name}", total=len(plan.uids),
                      reporter=reporter, cancel=cancel)
 
 
 def sync_account(db: Database, account: AccountInfo, password: str, *,
                  batch_size: int = BATCH_SIZE, site_addresses: Sequence[str] = (),
-                 reporter: Reporter | None = None, cancel: CancelToken | None = None,
-                 label_map: Mapping[str, str] | None = None) -> BatchResult:
+                 reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
     """One sync of an IMAP account: refused if another process is syncing it right now."""
     settings = ImapSettings.from_account(account)
     site_addresses = with_mailbox(site_addresses, settings)
@@ -229,8 +231,7 @@ def sync_account(db: Database, account: AccountInfo, password: str, *,
         client = connect(settings, password)
         try:
             return sync_once(db, client, account, settings, batch_size=batch_size,
-                             site_addresses=site_addresses, reporter=reporter, cancel=cancel,
-                             label_map=label_map)
+                             site_addresses=site_addresses, reporter=reporter, cancel=cancel)
         finally:
             logout(client)
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-from leaddesk.ingest.parse import SubmissionDraft, parse_message
+from leaddesk.ingest.labels import LabelBook, parse
+from leaddesk.ingest.parse import SubmissionDraft
 
 T = TypeVar("T")
 
@@ -25,8 +26,9 @@ AHEAD = 3  # chunks in flight per worker
 
 
 def parse_chunk(raws: Sequence[bytes], site_addresses: Sequence[str],
-                label_map: Mapping[str, str] | None = None) -> list[SubmissionDraft]:
-    return [parse_message(raw, site_addresses=site_addresses, label_map=label_map) for raw in raws]
+                book: LabelBook | None = None) -> list[SubmissionDraft]:
+    """Each message read with the labels taught for its form (``book``)."""
+    return [parse(raw, site_addresses=site_addresses, book=book) for raw in raws]
 
 
 def workers() -> int:
@@ -34,21 +36,19 @@ def workers() -> int:
 
 
 def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses: Sequence[str],
-                 total: int | None, label_map: Mapping[str, str] | None = None
+                 total: int | None, book: LabelBook | None = None
                  ) -> Iterator[tuple[T, list[SubmissionDraft]]]:
-    """Parse each chunk's raw messages; ``T`` travels along (keys, dates). Order is kept.
-    ``label_map`` is the taught labels (see :func:`parse_message`)."""
+    """Parse each chunk's raw messages; ``T`` travels along (keys, dates). Order is kept."""
     count = workers()
     if count < 2 or total is None or total < POOL_THRESHOLD:
         for tag, raws in chunks:
-            yield tag, parse_chunk(raws, site_addresses, label_map)
+            yield tag, parse_chunk(raws, site_addresses, book)
         return
     pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
     pending: deque[tuple[T, Future[list[SubmissionDraft]]]] = deque()
     try:
         for tag, raws in chunks:
-            pending.append((tag, pool.submit(parse_chunk, list(raws), list(site_addresses),
-                                             dict(label_map) if label_map else None)))
+            pending.append((tag, pool.submit(parse_chunk, list(raws), list(site_addresses), book)))
             if len(pending) >= count * AHEAD:
                 first, future = pending.popleft()
                 yield first, future.result()

@@ -8,21 +8,24 @@ reached the database; :func:`undo` reverses one, unless someone changed the subm
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk.db.models import AuditEvent, Note, Submission
+from leaddesk.db.models import AuditEvent, Note, Status, Submission
 from leaddesk.db.types import utcnow
 from leaddesk.errors import ValidationError
+from leaddesk.triage.edits import undo_edit
 from leaddesk.triage.members import _assignable
-from leaddesk.triage.results import ASSIGN, NOTE, STATUS, TAG_ADD, TAG_REMOVE, Change, _tag_diff
+from leaddesk.triage.results import ASSIGN, EDIT, NOTE, STATUS, TAG_ADD, TAG_REMOVE, Change, _tag_diff
 from leaddesk.triage.tags import add_tag, remove_tag
 from leaddesk.triage.validation import _clean_status, _unique, clean_actor
 from leaddesk.triage.versions import (
     _apply_many,
     _apply_one,
     _bump,
+    _Current,
     _plan_one,
     _Planned,
     _read,
@@ -33,16 +36,46 @@ from leaddesk.triage.versions import (
 
 # ------------------------------------------------------------------ status
 
+def _status_plan(current: _Current, new: str, actor: str
+                 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(before, after, column values) of moving ``current`` to status ``new``.
+
+    A person's status outranks a re-read (``status_set_by``). Marking spam, taking a lead out of
+    spam, or bringing back a message the parser called "not a submission" overrides the parser's
+    verdict (``verdict_by``): a re-read never hides that lead again.
+    """
+    spam = Status.SPAM.value
+    reinstate = not current.is_submission and new != spam
+    before: dict[str, Any] = {"status": current.status}
+    after: dict[str, Any] = {"status": new}
+    values: dict[str, Any] = {"status": new, "status_set_by": actor}
+    if reinstate:
+        before["is_submission"], after["is_submission"] = False, True
+        values["is_submission"] = True
+    if reinstate or spam in (new, current.status):
+        before["verdict_by"], after["verdict_by"] = current.verdict_by, actor
+        values["verdict_by"] = actor
+    return before, after, values
+
+
+def _status_unchanged(current: _Current, new: str) -> bool:
+    return current.status == new and (current.is_submission or new == Status.SPAM.value)
+
+
 def set_status(session: Session, submission_id: int, status: str, *, actor: str,
                expected_version: int | None = None) -> Change:
-    """Move a submission to ``status`` (one of :class:`~leaddesk.db.models.Status`)."""
+    """Move a submission to ``status`` (one of :class:`~leaddesk.db.models.Status`).
+
+    Any status but spam also brings back a message the parser judged "not a submission".
+    """
     actor = clean_actor(actor)
     new = _clean_status(status)
     current = read_current(session, submission_id)
-    plan = _plan_one(current, expected_version, {"status": current.status}, {"status": new})
-    if current.status == new:
+    before, after, values = _status_plan(current, new, actor)
+    plan = _plan_one(current, expected_version, before, after)
+    if _status_unchanged(current, new):
         return _unchanged(session, current, plan, STATUS)
-    return _apply_one(session, current, plan, action=STATUS, actor=actor, values={"status": new})
+    return _apply_one(session, current, plan, action=STATUS, actor=actor, values=values)
 
 
 def bulk_set_status(session: Session, submission_ids: Sequence[int], status: str, *,
@@ -51,9 +84,29 @@ def bulk_set_status(session: Session, submission_ids: Sequence[int], status: str
     actor = clean_actor(actor)
     new = _clean_status(status)
     current = _read(session, _unique(submission_ids))
-    planned = [_Planned(c.id, c.version, {"status": c.status}, {"status": new})
-               for c in current.values() if c.status != new]
-    return _apply_many(session, planned, action=STATUS, actor=actor, values={"status": new})
+    # Rows differ in what else changes (a verdict, a reinstated lead): one statement per shape.
+    groups: dict[tuple[str, ...], tuple[dict[str, Any], list[_Planned]]] = {}
+    for c in current.values():
+        if _status_unchanged(c, new):
+            continue
+        before, after, values = _status_plan(c, new, actor)
+        group = groups.setdefault(tuple(sorted(values)), (values, []))
+        group[1].append(_Planned(c.id, c.version, before, after))
+    return sum(_apply_many(session, planned, action=STATUS, actor=actor, values=values)
+               for values, planned in groups.values())
+
+
+def _undo_status(session: Session, change: Change, *, actor: str) -> Change:
+    """Put back the status and, with it, the verdict and who had set them."""
+    actor = clean_actor(actor)
+    current = read_current(session, change.submission_id)
+    before = dict(change.before)
+    values: dict[str, Any] = {key: before[key] for key in ("status", "is_submission",
+                                                           "verdict_by") if key in before}
+    after: dict[str, Any] = {key: getattr(current, key) for key in values}
+    values["status_set_by"] = actor  # putting a status back is a person's decision too
+    plan = _plan_one(current, change.version, after, before)
+    return _apply_one(session, current, plan, action=STATUS, actor=actor, values=values)
 
 
 # ------------------------------------------------------------------ assignment
@@ -142,7 +195,7 @@ def was_saved(session: Session, change: Change, *, actor: str) -> bool:
 # ------------------------------------------------------------------ undo
 
 def undo(session: Session, change: Change, *, actor: str) -> Change:
-    """Reverse a status, assignment or tag change, unless the submission changed since.
+    """Reverse a status, assignment, tag or field edit, unless the submission changed since.
 
     The reversal is itself a change (audited, version bumped) made with ``change.version`` as
     the expected version, so undoing over a colleague's newer edit raises ConflictError.
@@ -152,8 +205,9 @@ def undo(session: Session, change: Change, *, actor: str) -> Change:
         return change
     sid, version = change.submission_id, change.version
     if change.action == STATUS:
-        return set_status(session, sid, change.before["status"], actor=actor,
-                          expected_version=version)
+        return _undo_status(session, change, actor=actor)
+    if change.action == EDIT:
+        return undo_edit(session, change, actor=actor)
     if change.action == ASSIGN:
         return assign(session, sid, change.before["assignee"], actor=actor,
                       expected_version=version)

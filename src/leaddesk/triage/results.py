@@ -20,6 +20,8 @@ TAG_REMOVE = "tag.remove"
 ASSIGN = "assign"
 NOTE = "note"
 CONTACT = "contact"  # written by leaddesk.contacts when a merge moves a submission
+EDIT = "edit"  # a person corrected fields the parser read (leaddesk.triage.edits)
+REPARSE = "reparse"  # a newer parser (or a taught label) re-read the stored message
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ def describe_change(action: str, before: Mapping[str, Any] | None,
     """A short human phrase for an audit event on a submission, e.g. ``status → done``."""
     after = after or {}
     if action == STATUS:
-        return f"status → {after.get('status')}"
+        back = " (brought back as a lead)" if after.get("is_submission") is True else ""
+        return f"status → {after.get('status')}{back}"
     if action == ASSIGN:
         who = after.get("assignee")
         return f"assigned to {who}" if who else "unassigned"
@@ -86,6 +89,10 @@ def describe_change(action: str, before: Mapping[str, Any] | None,
         return f"tag {', '.join(_tag_diff(before, after))} removed"
     if action == NOTE:
         return "note added"
+    if action == EDIT:
+        return "edited " + ", ".join(k for k in after if not k.startswith("_"))
+    if action == REPARSE:
+        return "re-read: " + ", ".join(k for k in after if not k.startswith("_"))
     if action == CONTACT:
         return f"moved to contact {after.get('contact_id')}"
     return action

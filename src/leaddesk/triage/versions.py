@@ -47,6 +47,9 @@ class _Current:
     status: str
     assignee_id: int | None
     assignee: str | None
+    is_submission: bool = True
+    status_set_by: str | None = None
+    verdict_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,11 +72,13 @@ def _read(session: Session, ids: Sequence[int]) -> dict[int, _Current]:
     for chunk in _chunks(ids):
         result = session.execute(
             select(Submission.id, Submission.version, Submission.status, Submission.assignee_id,
-                   TeamMember.name)
+                   TeamMember.name, Submission.is_submission, Submission.status_set_by,
+                   Submission.verdict_by)
             .outerjoin(TeamMember, TeamMember.id == Submission.assignee_id)
             .where(Submission.id.in_(chunk)))
-        for sid, version, status, assignee_id, assignee in result:
-            found[sid] = _Current(sid, version, status, assignee_id, assignee)
+        for sid, version, status, assignee_id, assignee, is_sub, set_by, verdict_by in result:
+            found[sid] = _Current(sid, version, status, assignee_id, assignee, bool(is_sub),
+                                  set_by, verdict_by)
     missing = [i for i in ids if i not in found]
     if missing:
         raise _no_submission(missing)

@@ -164,11 +164,15 @@ class SubmissionListModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(row: SubmissionRow, column: int) -> str | None:
+        text = None
         if column == VISITOR:
-            return tooltip(f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip())
-        if column == POST:
-            return tooltip(row.page_url)
-        return None
+            text = f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
+        elif column == POST:
+            text = row.page_url
+        # A hidden message says why on every cell: a real lead must never vanish unexplained.
+        if row.hidden_reason:
+            text = f"{row.hidden_reason}\nN brings it back" + (f"\n\n{text}" if text else "")
+        return tooltip(text) if text else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]

@@ -24,6 +24,7 @@ from leaddesk.errors import LeadDeskError
 from leaddesk.team.changes import Change, EchoFilter
 
 from leaddesk.ui.banner import Banner
+from leaddesk.ui.corrections import Corrections
 from leaddesk.ui.format import ago
 from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.insights_page import InsightsPage
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.db_label)
         self.statusBar().addPermanentWidget(PlainLabel(STATUS_HINT))
         self.tray = Tray(self)
+        self.corrections = Corrections(self, db, self.tasks, self.ops, self.inbox, self.banner, me)
         self._connect()
         self._bind_shortcuts()
         self._restore_layout()
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self.sync.finished.connect(lambda _outcome: self.posts.start())
         self.posts.finished.connect(self._posts_resolved)
         QTimer.singleShot(0, self.posts.start)
+        QTimer.singleShot(0, self.corrections.start_stale)  # mail an older parser read
         # Live team mode; off by default under the inline test runner (no background threads).
         self._start_live(not self.tasks.inline if live is None else live)
 
@@ -148,6 +151,8 @@ class MainWindow(QMainWindow):
             "open": lambda: self._status("open"),
             "waiting": lambda: self._status("waiting"),
             "spam": lambda: self._status("spam"),
+            "restore": self.corrections.restore,
+            "reparse": self.corrections.start_all,
             "assign": self.inbox.detail.card.open_owner_menu,
             "tag": self.inbox.detail.card.ask_tag,
             "reply": self.reply,
@@ -419,6 +424,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.sync.cancel()
         self.posts.cancel()
+        self.corrections.reparse.cancel()
         self.live.stop()
         self.presence.show(None)  # give the lease back rather than let it expire
         self.tasks.wait(10_000)

@@ -41,6 +41,7 @@ class Operations(QObject):
     conflicted = Signal(str, object)  # message, ids to refresh
     failed = Signal(str)
     reconnecting = Signal(str)  # the database dropped during an action, which is being retried
+    merge_offered = Signal(int, int)  # an edited e-mail belongs to another contact: keep, drop
 
     def __init__(self, db: Database, tasks: TaskRunner, actor: str,
                  parent: QObject | None = None) -> None:
@@ -50,7 +51,8 @@ class Operations(QObject):
         self.actor = actor
         self.last_change: triage.Change | None = None
 
-    def _run(self, label: str, ids: Sequence[int], single: Single, bulk: Bulk) -> None:
+    def _run(self, label: str, ids: Sequence[int], single: Single, bulk: Bulk,
+             after: Callable[[], None] | None = None) -> None:
         ids = tuple(ids)
         if not ids:
             return
@@ -72,12 +74,15 @@ class Operations(QObject):
             return run_with_retry(self.db, attempt, what=what, verify=saved,
                                   on_retry=lambda n, reason: self.reconnecting.emit(reason))
 
-        self.tasks.db(work, self._ok, lambda exc: self._bad(exc, ids))
+        self.tasks.db(work, lambda outcome: self._ok(outcome, after),
+                      lambda exc: self._bad(exc, ids))
 
-    def _ok(self, outcome: Outcome) -> None:
+    def _ok(self, outcome: Outcome, after: Callable[[], None] | None = None) -> None:
         if outcome.change is not None and outcome.change.changed:
             self.last_change = outcome.change
         self.succeeded.emit(outcome)
+        if after is not None:
+            after()
 
     def _bad(self, exc: BaseException, ids: tuple[int, ...]) -> None:
         if isinstance(exc, ConflictError):
@@ -113,6 +118,26 @@ class Operations(QObject):
         self._run("note added", [submission_id],
                   lambda s, i: triage.add_note(s, i, text, actor=self.actor),
                   lambda s, many: 0)
+
+    def edit(self, submission_id: int, changes: dict[str, str | None],
+             version: int | None = None) -> None:
+        """Correct fields of one lead (leaddesk.triage.edits); undoable like any triage action."""
+        offers: list[tuple[int, int]] = []
+
+        def single(s: Session, i: int) -> triage.Change:
+            offers.clear()  # a retry starts over
+            result = triage.edit_submission(s, i, changes, actor=self.actor,
+                                            expected_version=version)
+            if result.merge_offer is not None:
+                offers.append(result.merge_offer)
+            return result.change
+
+        def offer() -> None:
+            for keep, drop in offers:
+                self.merge_offered.emit(keep, drop)
+
+        self._run(f"edited {', '.join(changes)}", [submission_id], single, lambda s, many: 0,
+                  after=offer)
 
     def undo(self) -> bool:
         change = self.last_change

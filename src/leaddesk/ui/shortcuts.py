@@ -14,12 +14,14 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("open", "O", "mark open"),
     ("waiting", "W", "mark waiting"),
     ("spam", "!", "mark spam"),
+    ("restore", "N", "not spam / a real lead: bring it back as new"),
     ("assign", "A", "assign"),
     ("tag", "T", "add a tag"),
     ("reply", "R", "reply"),
     ("search", "/", "search"),
     ("undo", "Ctrl+Z", "undo the last triage action"),
     ("sync", "F5", "sync now"),
+    ("reparse", "Ctrl+Shift+R", "re-read stored mail with the current parser"),
     ("help", "?", "all shortcuts"),
 )
 

@@ -52,12 +52,8 @@ class SyncOutcome:
     accounts: int = 0
 
 
-class SyncController(QObject):
-    """Runs one sync at a time over all enabled IMAP accounts."""
-
-    running_changed = Signal(bool)
-    progress = Signal(str, int, object)  # what, done, total
-    finished = Signal(object)  # SyncOutcome
+class BackgroundJob(QObject):
+    """One cancellable job at a time in a worker, reporting through a :class:`SignalReporter`."""
 
     def __init__(self, db: Database, tasks: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,13 +61,28 @@ class SyncController(QObject):
         self.tasks = tasks
         self.cancel_token: CancelToken | None = None
         self.reporter = SignalReporter()
-        self._what = ""
-        self.reporter.began.connect(self._began)
-        self.reporter.advanced.connect(lambda d, t: self.progress.emit(self._what, d, t))
 
     @property
     def running(self) -> bool:
         return self.cancel_token is not None
+
+    def cancel(self) -> None:
+        if self.cancel_token is not None:
+            self.cancel_token.cancel()
+
+
+class SyncController(BackgroundJob):
+    """Runs one sync at a time over all enabled IMAP accounts."""
+
+    running_changed = Signal(bool)
+    progress = Signal(str, int, object)  # what, done, total
+    finished = Signal(object)  # SyncOutcome
+
+    def __init__(self, db: Database, tasks: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(db, tasks, parent)
+        self._what = ""
+        self.reporter.began.connect(self._began)
+        self.reporter.advanced.connect(lambda d, t: self.progress.emit(self._what, d, t))
 
     def _began(self, what: str, total: object) -> None:
         self._what = what
@@ -85,10 +96,6 @@ class SyncController(QObject):
         self.running_changed.emit(True)
         self.tasks.net(lambda: self._sync_all(token), self._done, self._crashed)
         return True
-
-    def cancel(self) -> None:
-        if self.cancel_token is not None:
-            self.cancel_token.cancel()
 
     def _sync_all(self, token: CancelToken) -> SyncOutcome:
         outcome = SyncOutcome()

@@ -160,8 +160,11 @@ def _fast(raw: bytes) -> Mail | None:
             or encoding not in ("", "7bit", "8bit", "binary", "quoted-printable", "base64")
             or "attachment" in headers.get("content-disposition", [""])[0].lower()):
         return None
-    params = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
-              for m in _PARAM.finditer(ctype_header)}
+    pairs = [(m.group(1).lower(), m.group(2) if m.group(2) is not None else m.group(3))
+             for m in _PARAM.finditer(ctype_header)]
+    params = dict(pairs)
+    if len(params) != len(pairs):
+        return None  # a parameter given twice: which one counts is the feed parser's to say
     data = raw[end.end():]
     if encoding == "quoted-printable":
         data = quopri.decodestring(data)

@@ -8,8 +8,10 @@ from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 from leaddesk.detail import SubmissionDetail
 
 from leaddesk.ui.detail.card import VisitorCard
+from leaddesk.ui.detail.edit_fields import EditFieldsPanel
 from leaddesk.ui.detail.message import MessageTabs
 from leaddesk.ui.detail.post import PostPanel
+from leaddesk.ui.detail.verdict import VerdictBar
 from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.welcome import Welcome
 
@@ -33,8 +35,12 @@ class DetailPane(QStackedWidget):
                                         "border-radius: 4px; padding: 3px 8px; }")
         self.also_viewing.hide()
         layout.addWidget(self.also_viewing)
+        self.verdict = VerdictBar()  # why a hidden message is hidden, and the way back
+        layout.addWidget(self.verdict)
         self.card = VisitorCard()
         layout.addWidget(self.card)
+        self.edit = EditFieldsPanel()  # correcting what the parser read
+        layout.addWidget(self.edit)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("messagePostSplit")
         self.message = MessageTabs()
@@ -55,7 +61,9 @@ class DetailPane(QStackedWidget):
 
     def show_detail(self, detail: SubmissionDetail, raw: bytes | None) -> None:
         self.current = detail
+        self.verdict.show_row(detail.row)
         self.card.show_detail(detail)
+        self.edit.show_row(detail.row)
         self.message.show_detail(detail, raw)
         self.post.show_detail(detail)
         self.setCurrentIndex(1)
