@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from leaddesk import contacts, query, reparse, triage
@@ -98,3 +99,24 @@ def test_facets_of_the_inbox_read_the_kept_counts(db: Database) -> None:
     assert inbox.tags == {"hot": 1}
     assert everything.topics == {None: 1, "Market access": 3}
     assert everything.tags == {"hot": 2}
+
+
+@pytest.mark.postgres
+def test_two_writers_moving_rows_between_the_same_groups_do_not_wait_for_each_other(
+        postgres_url: str) -> None:
+    db = Database.open(postgres_url)
+    try:
+        with db.session() as s:
+            first = make_submission(s, status="new").id
+            second = make_submission(s, status="open").id
+        with db.engine.connect() as a, db.engine.connect() as b:
+            a.execute(text("UPDATE submissions SET status = 'open' WHERE id = :i"), {"i": first})
+            # Without SKIP LOCKED this waits for a's counts rows (and a deadlock follows if a
+            # then moved a row the other way); the timeout turns a wait into a failure.
+            b.execute(text("SET lock_timeout = '3s'"))
+            b.execute(text("UPDATE submissions SET status = 'new' WHERE id = :i"), {"i": second})
+            b.commit()
+            a.commit()
+        assert_exact(db)
+    finally:
+        db.close()

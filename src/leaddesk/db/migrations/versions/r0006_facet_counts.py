@@ -6,6 +6,11 @@ colleague's desktop, another tool) changes them in the same transaction, so they
 every write. New groups are added as a zero row first and then counted; readers sum per group, so
 a group added twice at once by two PostgreSQL clients is still counted right.
 
+On PostgreSQL a writer never waits for another's counts row: it takes a row of its group that no
+one else has locked (SKIP LOCKED) or adds one. Waiting would serialise triage across desktops and
+could deadlock two transactions that move rows between the same groups in opposite directions;
+the price is a few more rows per group, at most one per concurrent writer.
+
 Revision ID: 0006
 Revises: 0004
 Create Date: 2026-12-06 04:30:00.000000
@@ -107,7 +112,7 @@ POSTGRES_UP = [
         UPDATE facet_counts SET n = n + delta WHERE ctid = (
             SELECT ctid FROM facet_counts WHERE is_submission = shown AND status = st
               AND topic IS NOT DISTINCT FROM tp AND assignee_id IS NOT DISTINCT FROM member
-            LIMIT 1);
+            LIMIT 1 FOR UPDATE SKIP LOCKED);
         IF NOT FOUND THEN
             INSERT INTO facet_counts (is_submission, status, topic, assignee_id, n)
             VALUES (shown, st, tp, member, delta);
@@ -119,7 +124,7 @@ POSTGRES_UP = [
     BEGIN
         UPDATE tag_facet_counts SET n = n + delta WHERE ctid = (
             SELECT ctid FROM tag_facet_counts WHERE tag_id = tag AND is_submission = shown
-              AND status = st LIMIT 1);
+              AND status = st LIMIT 1 FOR UPDATE SKIP LOCKED);
         IF NOT FOUND THEN
             INSERT INTO tag_facet_counts (tag_id, is_submission, status, n)
             VALUES (tag, shown, st, delta);
