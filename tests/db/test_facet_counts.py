@@ -120,3 +120,15 @@ def test_two_writers_moving_rows_between_the_same_groups_do_not_wait_for_each_ot
         assert_exact(db)
     finally:
         db.close()
+
+
+def test_facets_under_any_other_filter_count_the_rows_themselves(db: Database) -> None:
+    with db.session() as s:
+        make_submission(s, unread=True, topic="Market access")
+        make_submission(s, unread=False, topic=None)
+        triage.add_tag(s, make_submission(s, unread=False).id, "hot", actor=ACTOR)
+    with db.session() as s:
+        unread = query.facets(s, query.Filter(unread=True))
+    assert unread.statuses == {"new": 1}
+    assert unread.topics == {"Market access": 1}
+    assert unread.tags == {}

@@ -12,7 +12,7 @@ could deadlock two transactions that move rows between the same groups in opposi
 the price is a few more rows per group, at most one per concurrent writer.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-06 04:30:00.000000
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
