@@ -132,6 +132,7 @@ def test_live_updates_debounce_a_burst_and_report_the_gap(qtbot, ui_db: Database
 
 
 def test_an_own_action_is_not_reloaded_again_by_its_echo(qtbot, live_window: MainWindow,
+                                                         colleague: Database,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     shown = live_window.inbox.detail.current
     assert shown is not None
@@ -143,9 +144,15 @@ def test_an_own_action_is_not_reloaded_again_by_its_echo(qtbot, live_window: Mai
         real_refresh(ids)
 
     monkeypatch.setattr(live_window.inbox, "refresh", counted)
-    heard: list[object] = []
+    heard: list[list[Change]] = []
     live_window.live.changed.connect(heard.append)
     live_window.ops.set_status([shown.row.id], "open")
     qtbot.waitUntil(lambda: bool(heard), timeout=5000)  # the feed announced the write …
-    qtbot.wait(300)
-    assert refreshes == [(shown.row.id,)]  # … and only the action's own refresh ran
+    # … and a colleague's later write marks the end of it: the feed delivers in order, so once the
+    # marker is heard every batch of the echo has been handled, with no fixed wait.
+    other = next(i for i in range(1, 40) if i != shown.row.id)
+    with colleague.session() as s:
+        triage.assign(s, other, "Ada", actor="Ada")
+    qtbot.waitUntil(lambda: any(other in (c.ids or ()) for batch in heard for c in batch), timeout=5000)
+    # The action's own refresh, then the colleague's: the echo itself reloaded nothing.
+    assert refreshes == [(shown.row.id,), ()]

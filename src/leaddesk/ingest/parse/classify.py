@@ -78,7 +78,11 @@ _HONEYPOT = re.compile(
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-MANY_LINKS = 4
+MANY_LINKS = 4  # links in the message that make it spam; a visitor citing three papers is a lead
+# A message in another script is spam only when long enough to judge and nearly all of it: a
+# bilingual lead (a greeting in Russian, the request in English) stays a lead.
+FOREIGN_SCRIPT_MIN_LETTERS = 20
+FOREIGN_SCRIPT_SHARE = 0.8
 
 
 def _header(mail: Readable, name: str) -> str:
@@ -172,7 +176,8 @@ def spam_reason(fields: Mapping[str, str], name: str | None, message: str | None
         return f"{links} links in the message"
     foreign, letters = _script_share(text)
     labels_latin = all(_LATIN.search(label) for label in fields if label.strip())
-    if labels_latin and foreign >= 20 and foreign >= 0.8 * letters:
+    if (labels_latin and foreign >= FOREIGN_SCRIPT_MIN_LETTERS
+            and foreign >= FOREIGN_SCRIPT_SHARE * letters):
         script = "Cyrillic" if _CYRILLIC.search(text) else "CJK"
         return f"message in {script} script on a Latin-script form"
     if not (message or "").strip() and name and looks_like_url(name):
