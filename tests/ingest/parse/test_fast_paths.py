@@ -112,3 +112,21 @@ def test_doubtful_addresses_go_to_email_validator(address: str) -> None:
 @given(st.text(st.sampled_from(list('ab "<>@,.;:()\\=?é\t')), max_size=30))
 def test_the_one_mailbox_split_agrees_with_getaddresses(value: str) -> None:
     assert _pairs(value) == getaddresses([value])
+
+
+@pytest.mark.parametrize("head", [
+    b"Subject: a\r\n long\r\n\tfolded subject\r\nFrom: a@b.example\r\n",
+    b"Subject:\n continued only\nFrom: a@b.example\n",
+    b"From: a@b.example\nSubject: Gr\xc3\xbc\xc3\x9fe\nX-Empty:\n",
+    b"From: a@b.example\nSubject: caf\xe9\n",
+    b" From: a@b.example\nSubject: continuation first\n",
+    b"From: a@b.example\nNot a header line\n",
+    b"From : a@b.example\nSubject: spaced name\n",
+    b"From: a@b.example\nSubject: one\nSubject: two\nTo: c@d.example\n",
+])
+def test_the_header_split_agrees_with_the_feed_parser(head: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = head + b"\nName: Jane\nEmail: jane@example.com\n"
+    fast = mime._fast(data)
+    if fast is not None:
+        assert fast == _slow_read(data, monkeypatch)
+    assert mime.read(data) == _slow_read(data, monkeypatch)

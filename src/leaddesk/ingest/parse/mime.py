@@ -110,7 +110,12 @@ def _headerless(raw: bytes) -> Mail:
 
 
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
-_HEADER_LINE = re.compile(r"^([\x21-\x39\x3b-\x7e]+):[ \t]*(.*)$", re.DOTALL)
+# A header: its name, and its value with any continuation lines (newline, then a blank) after it.
+_HEADER = r"([\x21-\x39\x3b-\x7e]+):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)"
+_HEADERS = re.compile(_HEADER)
+# A head made of nothing but such headers; anything else (a continuation first, a line without a
+# colon, spaced names) is left to the feed parser, which reports it.
+_ALL_HEADERS = re.compile(rf"(?:{_HEADER}(?:\n|\Z))*")
 _PARAM = re.compile(r';\s*([\w.-]+)\s*=\s*(?:"([^"\\]*)"|([^\s;"]+))')
 # A Content-Type the shortcut can read exactly as the feed parser does; anything else is left to it.
 _SIMPLE_TYPE = re.compile(
@@ -135,19 +140,12 @@ def _fast(raw: bytes) -> Mail | None:
     head = raw[:end.start()].decode("ascii", "surrogateescape").replace("\r\n", "\n")
     if "\r" in head:
         return None  # a lone CR ends a header line for the feed parser: leave such mail to it
+    if _ALL_HEADERS.fullmatch(head) is None:
+        return None
     headers: dict[str, list[str]] = {}
-    name = ""
-    for line in head.split("\n"):
-        if line[:1] in (" ", "\t"):
-            if not name:
-                return None  # a continuation first: malformed, the feed parser reports it
-            headers[name][-1] += line
-            continue
-        match = _HEADER_LINE.match(line)
-        if match is None:
-            return None
-        name = match.group(1).lower()
-        headers.setdefault(name, []).append(match.group(2))
+    for name, value in _HEADERS.findall(head):
+        # Unfolded as the feed parser unfolds: the line break goes, the blank that follows it stays.
+        headers.setdefault(name.lower(), []).append(value.replace("\n", "") if "\n" in value else value)
     if not _MAIL_HEADERS.intersection(headers):
         return None
     ctype_header = raw_text(headers.get("content-type", ["text/plain"])[0])
@@ -185,7 +183,10 @@ def _fast(raw: bytes) -> Mail | None:
     if control_share(text.replace("\r", "")) > 0.05:
         problems.append("the body looks like binary data, not text")
     body = storable(text)
-    return Mail(headers={key: tuple(raw_text(v) for v in values) for key, values in headers.items()},
+    # An ASCII head has nothing for raw_text to decode (its values hold no line breaks any more).
+    decoded = ({key: tuple(values) for key, values in headers.items()} if head.isascii()
+               else {key: tuple(raw_text(v) for v in values) for key, values in headers.items()})
+    return Mail(headers=decoded,
                 text=body if ctype == "text/plain" else None, html=body if ctype == "text/html" else None,
                 content_type=ctype, part_types=(ctype,), problems=tuple(problems))
 
