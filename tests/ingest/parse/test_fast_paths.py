@@ -1,5 +1,5 @@
 """The parser's shortcuts give what the slow, general code gives: the single-part MIME path, the HTML
-tokenizer, the plain-address check and the one-mailbox header split."""
+tokenizer, the plain-address check, the one-mailbox header split and storable's printable check."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from leaddesk.ingest.parse import html_text, mime
 from leaddesk.ingest.parse.headers import _pairs
+from leaddesk.ingest.parse.text import _CONTROLS, _SURROGATES, storable
 from leaddesk.ingest.parse.visitor import _plain_address
 from tests.ingest.parse.eml import all_fixtures, raw
 from tests.ingest.parse.forms import build, cases
@@ -130,3 +131,20 @@ def test_the_header_split_agrees_with_the_feed_parser(head: bytes, monkeypatch: 
     if fast is not None:
         assert fast == _slow_read(data, monkeypatch)
     assert mime.read(data) == _slow_read(data, monkeypatch)
+
+
+def _storable_by_patterns(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=())))
+def test_storable_agrees_with_its_patterns(text: str) -> None:
+    assert storable(text) == _storable_by_patterns(text)
+
+
+@pytest.mark.parametrize("text", ["plain", "tab\there", "cr\rlf\r\n", "nul\x00", "del\x7f", "lone \ud800",
+                                  "non-breaking\xa0space", "line\u2028separator", "\x85next line"])
+def test_storable_on_the_characters_its_shortcut_skips(text: str) -> None:
+    assert storable(text) == _storable_by_patterns(text)
