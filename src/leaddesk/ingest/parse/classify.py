@@ -97,11 +97,12 @@ def early_reason(mail: Readable) -> str | None:
             or _AUTO_REPLY_SUBJECT.match(mail.subject)):
         return "auto-reply"
     threaded = "in-reply-to" in mail.mail.headers or "references" in mail.mail.headers
-    quoting = _QUOTE.search(mail.text) is not None
     if _FORWARD_PREFIX.match(mail.subject):
         return "forwarded e-mail"
-    # A visitor may type "Re: ..." as the subject of a form; a real reply is threaded or quotes.
-    if (_REPLY_PREFIX.match(mail.subject) and (threaded or quoting)) or (threaded and quoting):
+    # A visitor may type "Re: ..." as the subject of a form; a real reply is threaded or quotes. The
+    # text is searched for quotes only when that can decide (a scan of the whole text per message).
+    if ((threaded or _REPLY_PREFIX.match(mail.subject)) and _QUOTE.search(mail.text) is not None) or (
+            threaded and _REPLY_PREFIX.match(mail.subject)):
         return "reply in an e-mail thread"
     if _WP_NOTICE.match(mail.subject):
         return "WordPress system notice"
