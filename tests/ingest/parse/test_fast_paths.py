@@ -1,8 +1,10 @@
 """The parser's shortcuts give what the slow, general code gives: the single-part MIME path, the HTML
-tokenizer, the plain-address check, the one-mailbox header split and storable's printable check."""
+tokenizer, the plain-address check, the one-mailbox header split, storable's printable check
+and the URL pattern's first-letter class."""
 
 from __future__ import annotations
 
+import re
 from email.utils import getaddresses
 
 import pytest
@@ -10,7 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leaddesk.ingest.parse import html_text, mime
+from leaddesk.ingest.parse import html_text, mime, page
 from leaddesk.ingest.parse.headers import _pairs
 from leaddesk.ingest.parse.text import _CONTROLS, _SURROGATES, storable
 from leaddesk.ingest.parse.visitor import _plain_address
@@ -148,3 +150,33 @@ def test_storable_agrees_with_its_patterns(text: str) -> None:
                                   "non-breaking\xa0space", "line\u2028separator", "\x85next line"])
 def test_storable_on_the_characters_its_shortcut_skips(text: str) -> None:
     assert storable(text) == _storable_by_patterns(text)
+
+
+# What page.URL stands for: http(s) links and www. hosts, as a plain alternation.
+_URL_BY_ALTERNATION = re.compile(r"[hH][tT][tT][pP][sS]?://[^\s<>\"'()\[\]]+|\b[wW]{3}\.[^\s<>\"'()\[\]]+")
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in pattern.finditer(text)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="hHtTpPsSwW:/.-_aé1 \n<>\"'()[]x"))
+def test_the_url_pattern_finds_what_the_alternation_finds(text: str) -> None:
+    assert _spans(page.URL, text) == _spans(_URL_BY_ALTERNATION, text)
+
+
+@pytest.mark.parametrize("text", [
+    "see https://a.example/x and www.b.example.", "xwww.no.example awww.b wWw.c.example", "_www.x.example",
+    "HTTPS://A.EXAMPLE http:/no hTtP://mixed.example", "éwww.accent.example", "www.", "http://",
+])
+def test_the_url_pattern_on_edges(text: str) -> None:
+    assert _spans(page.URL, text) == _spans(_URL_BY_ALTERNATION, text)
+
+
+def test_the_url_pattern_agrees_on_every_fixture() -> None:
+    for data in RAWS:
+        mail = mime.read(data)
+        for text in (mail.text, mail.html):
+            if text:
+                assert _spans(page.URL, text) == _spans(_URL_BY_ALTERNATION, text)
