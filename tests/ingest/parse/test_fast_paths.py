@@ -1,10 +1,11 @@
 """The parser's shortcuts give what the slow, general code gives: the single-part MIME path, the HTML
-tokenizer, the plain-address check, the one-mailbox header split, storable's printable check
-and the URL pattern's first-letter class."""
+tokenizer, the plain-address check, the one-mailbox header split, storable's printable check,
+fold's ASCII case, the dashed-field pre-check and the URL pattern's first-letter class."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from email.utils import getaddresses
 
 import pytest
@@ -13,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leaddesk.ingest.parse import html_text, mime, page
+from leaddesk.ingest.parse.fieldlines import _DASHED, dashed_fields
 from leaddesk.ingest.parse.headers import _pairs
-from leaddesk.ingest.parse.text import _CONTROLS, _SURROGATES, storable
+from leaddesk.ingest.parse.text import _CONTROLS, _SURROGATES, fold, storable
 from leaddesk.ingest.parse.visitor import _plain_address
 from tests.ingest.parse.eml import all_fixtures, raw
 from tests.ingest.parse.forms import build, cases
@@ -180,3 +182,27 @@ def test_the_url_pattern_agrees_on_every_fixture() -> None:
         for text in (mail.text, mail.html):
             if text:
                 assert _spans(page.URL, text) == _spans(_URL_BY_ALTERNATION, text)
+
+
+def _fold_by_unicode(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_fold_agrees_with_its_unicode_form(text: str) -> None:
+    assert fold(text) == _fold_by_unicode(text)
+    ascii_text = text.encode("ascii", "replace").decode("ascii")
+    assert fold(ascii_text) == _fold_by_unicode(ascii_text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["--- Name ---", "-- Name --", "Jane", "", "--- E-mail ---", "a---b",
+                                 "----", "---  x  ---", "- -- Name -- -"])).map("\n".join))
+def test_dashed_fields_skips_only_text_its_pattern_cannot_match(text: str) -> None:
+    if "---" not in text:
+        assert _DASHED.search(text) is None
+        assert dashed_fields(text) == []
+    else:
+        assert len(dashed_fields(text)) == len(_DASHED.findall(text))

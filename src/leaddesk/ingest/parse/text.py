@@ -50,6 +50,8 @@ def one_line(text: str) -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of ``text``, for comparing labels and names."""
+    if text.isascii():
+        return text.lower()  # ASCII has no accents to strip, and its case folding is lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
