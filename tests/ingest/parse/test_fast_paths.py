@@ -206,3 +206,73 @@ def test_dashed_fields_skips_only_text_its_pattern_cannot_match(text: str) -> No
         assert dashed_fields(text) == []
     else:
         assert len(dashed_fields(text)) == len(_DASHED.findall(text))
+
+
+def _alternative(body: str, boundary: str = "b1", head: str = "") -> bytes:
+    return (f"From: a@b.example\nSubject: s\n{head}MIME-Version: 1.0\n"
+            f"Content-Type: multipart/alternative; boundary=\"{boundary}\"\n\n{body}").encode(
+                "utf-8", "surrogateescape")
+
+
+_PLAIN = "Content-Type: text/plain; charset=utf-8\n\nName: Jane\nEmail: jane@example.com\n"
+_HTML = "Content-Type: text/html; charset=utf-8\n\n<p>Name: Jane</p>\n"
+
+
+@pytest.mark.parametrize(("data", "fast"), [
+    (_alternative(f"preamble\n--b1\n{_PLAIN}--b1\n{_HTML}--b1--\nepilogue\n"), True),
+    (_alternative(f"--b1  \r\n{_PLAIN}\r\n--b1\t\n{_HTML}--b1-- \n"), True),
+    (_alternative(f"--b1\n{_PLAIN}--b1\n{_PLAIN}--b1\n{_HTML}--b1--"), True),
+    (_alternative("--b1\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"
+                  "TmFtZTogSmFuZQ==\n--b1--\n"), True),
+    (_alternative("--b1\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n"
+                  "Caf=C3=A9 =\nau lait\n--b1--\n"), True),
+    (_alternative(f"--b1\n{_PLAIN}--b1\n{_HTML}"), False),  # no closing boundary
+    (_alternative(f"--b1\n{_PLAIN}--b1\n--b1\n{_HTML}--b1--\n"), False),  # an empty part
+    (_alternative(f"--b1\nContent-Type: multipart/mixed; boundary=b2\n\n--b2\n{_PLAIN}--b2--\n--b1--\n"),
+     False),
+    (_alternative(f"--b1\n{_PLAIN}--b1\nContent-Type: text/plain\nContent-Disposition: attachment\n\nx\n"
+                  f"--b1--\n"), False),
+    (_alternative(f"--b1\n{_PLAIN}--b1x\nnot a boundary\n--b1--x\n--b1--\n"), True),
+    (_alternative("--b1\nContent-Type: text/plain\n\nlone\rCR\n--b1--\n"), False),
+    (_alternative("--b1\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\nTmFtZ\n--b1--\n"),
+     False),
+    (_alternative(f"--<b1>\n{_PLAIN}--<b1>--\n", boundary="<b1>"), False),
+    (_alternative(f"--b1--\n{_PLAIN}"), False),
+    (_alternative("--b1\nName: Jane\n\nno content type\n--b1--\n"), False),
+    (_alternative(f"--b1\n{_PLAIN}--b1--\n", head="Content-Transfer-Encoding: base64\n"), False),
+    (_alternative("--b1\nContent-Type: text/plain; charset=iso-8859-1\n\nCaf\udce9\n--b1--\n"), True),
+])
+def test_the_fast_multipart_path_agrees_with_the_feed_parser(
+        data: bytes, fast: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = mime._fast(data)
+    assert (found is not None) == fast
+    if found is not None:
+        assert found == _slow_read(data, monkeypatch)
+    assert mime.read(data) == _slow_read(data, monkeypatch)
+
+
+def test_the_fast_path_reads_the_multipart_fixtures() -> None:
+    taken = [data for data in RAWS if b"multipart/alternative" in data and mime._fast(data) is not None]
+    assert len(taken) >= 10
+
+
+_PIECES = ["--b1", "--b1--", "--b1 ", "--b1--\t", "--b1x", "-b1", "Content-Type: text/plain",
+           "Content-Type: text/html", "--b1\nContent-Type: text/html\n",
+           "--b1\r\nContent-Type: text/plain\r\n",
+           "Content-Type: text/plain; charset=iso-8859-1", "Content-Transfer-Encoding: base64",
+           "Content-Transfer-Encoding: quoted-printable", "Content-Disposition: attachment", " folded",
+           "", "Name: Jane", "<p>x</p>", "TmFtZQ==", "caf=C3=A9=", "\udce9t\udce9", "x\r"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16), st.sampled_from(["\n", "\r\n"]))
+def test_the_fast_multipart_path_agrees_on_shuffled_parts(lines: list[str], newline: str) -> None:
+    # Opened as a part and closed, so that many of the examples take the shortcut.
+    data = _alternative(newline.join(["--b1", "Content-Type: text/plain", "", *lines, "--b1--"]))
+    found = mime._fast(data)
+    if found is not None:
+        mime_fast, mime._fast = mime._fast, lambda _raw: None  # type: ignore[assignment]
+        try:
+            assert found == mime.read(data)
+        finally:
+            mime._fast = mime_fast
