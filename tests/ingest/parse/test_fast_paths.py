@@ -276,3 +276,14 @@ def test_the_fast_multipart_path_agrees_on_shuffled_parts(lines: list[str], newl
             assert found == mime.read(data)
         finally:
             mime._fast = mime_fast
+
+
+@pytest.mark.parametrize("html", [
+    "<table><tr><td CLASS='Label'>Name</td><td>Jane</td></tr></table>",
+    "<table><tr><td width=20 data-class=label>Name</td><td>Jane</td></tr></table>",
+    "<table><tr><th class=field-name>Email</th><td class=value>j@x.example</td></tr></table>",
+    "<p><A HREF='https://x.example/page'>the page</A> <a name=top>top</a> <a href>empty</a></p>",
+    "<p><span class=label>Name</span> <font color=red>Jane</font> <img src=x.png></p>",
+])
+def test_the_tokenizer_reads_the_attributes_the_renderer_needs(html: str) -> None:
+    assert _items_with_tokenizer(html) == _items_with_html_parser(html)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from functools import lru_cache
 
 from leaddesk.ingest.parse import page
 from leaddesk.ingest.parse.readable import Readable
@@ -151,6 +152,12 @@ def visitor_links(text: str, site_hosts: Collection[str] = (), page_url: str | N
     return count
 
 
+# Labels repeat from message to message: each is matched once.
+@lru_cache(maxsize=4096)
+def _is_honeypot(label: str) -> bool:
+    return _HONEYPOT.search(label_key(label)) is not None
+
+
 def spam_reason(fields: Mapping[str, str], name: str | None, message: str | None, *,
                 site_hosts: Collection[str] = (), page_url: str | None = None) -> str | None:
     """Why a submission looks like spam, in words a person can check, or None.
@@ -158,7 +165,7 @@ def spam_reason(fields: Mapping[str, str], name: str | None, message: str | None
     ``site_hosts`` and ``page_url`` say which links belong to the notification: they never count.
     """
     for label, value in fields.items():
-        if value.strip() and _HONEYPOT.search(label_key(label)):
+        if value.strip() and _is_honeypot(label):
             return f"honeypot field {label!r} filled in"
     # Offers show up in any field (subject, company, "website"); links are counted in the message only,
     # as a form's own URL fields hold one link each by design.
@@ -172,8 +179,9 @@ def spam_reason(fields: Mapping[str, str], name: str | None, message: str | None
     if links >= MANY_LINKS:
         return f"{links} links in the message"
     foreign, letters = _script_share(text)
-    labels_latin = all(_LATIN.search(label) for label in fields if label.strip())
-    if labels_latin and foreign >= 20 and foreign >= 0.8 * letters:
+    # The labels are looked at only for a message mostly in another script (rare).
+    if (foreign >= 20 and foreign >= 0.8 * letters
+            and all(_LATIN.search(label) for label in fields if label.strip())):
         script = "Cyrillic" if _CYRILLIC.search(text) else "CJK"
         return f"message in {script} script on a Latin-script form"
     if not (message or "").strip() and name and looks_like_url(name):

@@ -289,11 +289,12 @@ class _Renderer(HTMLParser):
             cell.chars += visible
             if self.bold:
                 cell.bold_chars += visible
+            cell.parts.append(data)
         else:
             self.line_chars += visible
             if self.bold:
                 self.line_bold += visible
-        self._sink().append(data)
+            self.line.append(data)
 
     def close(self) -> None:
         super().close()
@@ -318,7 +319,8 @@ _TOKEN = re.compile(
 _ATTRIBUTE = re.compile(r"""([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 
 
-_ATTRIBUTE_TAGS = frozenset({"td", "th", "a"})
+# The tags whose attributes the renderer reads, and the attribute it reads.
+_ATTRIBUTE_TAGS = {"td": "class", "th": "class", "a": "href"}
 # The tags the renderer acts on; any other tag (span, font, img ...) changes nothing, so the tokenizer
 # does not hand it over at all.
 _HANDLED = _SKIPPED | _BOLD | _BLOCKS | {"br", "table", "tr", "td", "th", "pre", "a"}
@@ -351,8 +353,9 @@ def _feed(renderer: _Renderer, html: str) -> None:
         if slash:
             renderer.handle_endtag(tag)
             continue
-        # Only cells (their class) and links (their target) are read for attributes.
-        wanted = tag in _ATTRIBUTE_TAGS and "=" in rest
+        # Only cells (their class) and links (their target) are read for attributes, and only when
+        # the attribute's name is there at all (most cells have a width or colour but no class).
+        wanted = tag in _ATTRIBUTE_TAGS and "=" in rest and _ATTRIBUTE_TAGS[tag] in rest.lower()
         renderer.handle_starttag(tag, _attributes(rest) if wanted else [])
         if rest.rstrip().endswith("/"):
             renderer.handle_endtag(tag)
