@@ -14,7 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leaddesk.ingest.parse import html_text, mime, page
-from leaddesk.ingest.parse.fieldlines import _DASHED, dashed_fields
+from leaddesk.ingest.parse.fieldlines import (
+    _DASHED,
+    _bare_label,
+    _strip_marker,
+    dashed_fields,
+    is_footer,
+    split_label_line,
+)
 from leaddesk.ingest.parse.headers import _pairs
 from leaddesk.ingest.parse.text import _CONTROLS, _SURROGATES, fold, storable
 from leaddesk.ingest.parse.visitor import _plain_address
@@ -287,3 +294,11 @@ def test_the_fast_multipart_path_agrees_on_shuffled_parts(lines: list[str], newl
 ])
 def test_the_tokenizer_reads_the_attributes_the_renderer_needs(html: str) -> None:
     assert _items_with_tokenizer(html) == _items_with_html_parser(html)
+
+
+@pytest.mark.parametrize("line", ["", " ", "\t", " \t ", "\xa0", "\u2003"])
+def test_a_blank_line_is_neither_a_label_nor_a_footer(line: str) -> None:
+    # What label_value_fields' shortcut for blank lines takes for granted.
+    assert split_label_line(_strip_marker(line)) is None
+    assert _bare_label(_strip_marker(line)) is None
+    assert not is_footer(line)

@@ -146,6 +146,12 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     for index, line in enumerate(lines):
         current = fields[-1] if fields and not closed else None
         forced = isinstance(line, ForcedLabel)
+        if not forced and not line.strip():
+            # A blank line is no label and no footer: what the checks below would conclude.
+            if current is not None:
+                current.lines.append(line)
+            previous_blank = True
+            continue
         core = _strip_marker(line)
         split = None if forced else split_label_line(core)
         if split is not None and not split[1] and _EMPHASIS.match(core):
