@@ -29,6 +29,8 @@ API_PRESETS = ("netlify", "formspree", "gravityforms", "hubspot", "typeform", "g
 # What a sent reply does to the lead's status; "keep" leaves it alone.
 AFTER_SEND_CHOICES = ("keep", *STATUS_VALUES)
 DEFAULT_AFTER_SEND = "waiting"
+# What a visitor's answer does to a waiting or done lead: reopen it, or keep its status.
+ON_ANSWER_CHOICES = ("open", "keep")
 KINDS_WITH_SECRET = ("imap", "smtp", "api")
 _NAME = re.compile(r"^[\w.@+-]{1,120}$")
 # Settings that are free text shown in headers or folder names: one line only.
@@ -105,7 +107,13 @@ def _server(kind: str, settings: dict[str, Any]) -> dict[str, Any]:
 def check_imap_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """Validate and complete IMAP settings (default port per security mode)."""
     checked = _server("imap", settings)
-    return {**checked, "folder": settings.get("folder") or "INBOX"}
+    on_answer = settings.get("on_answer") or ON_ANSWER_CHOICES[0]
+    if on_answer not in ON_ANSWER_CHOICES:
+        raise ValidationError(f"unknown answer handling {on_answer!r}; use "
+                              f"{' or '.join(ON_ANSWER_CHOICES)}")
+    return {**checked, "folder": settings.get("folder") or "INBOX",
+            "sent_folder": settings.get("sent_folder") or None,
+            "sent_sync": settings.get("sent_sync", True) is not False, "on_answer": on_answer}
 
 
 def check_smtp_settings(settings: dict[str, Any]) -> dict[str, Any]:

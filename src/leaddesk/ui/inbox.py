@@ -125,6 +125,7 @@ class InboxPage(QWidget):
         card.tag_removed.connect(lambda t: self.ops.remove_tag(self.selected_ids(), t,
                                                                self._version()))
         self.detail.message.note_added.connect(self._add_note)
+        self.ops.read_marked.connect(lambda _id: self.refresh())
 
     def _add_note(self, text: str) -> None:
         current = self._current_id()
@@ -303,6 +304,8 @@ class InboxPage(QWidget):
         def show(result: tuple[SubmissionDetail, bytes]) -> None:
             if self._current_id() == submission_id:
                 self.detail.show_detail(*result)
+                if result[0].row.unread:
+                    self.ops.mark_read(submission_id)
 
         self.tasks.db(load, show, lambda exc: self.detail.clear())
 

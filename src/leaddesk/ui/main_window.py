@@ -214,9 +214,11 @@ class MainWindow(QMainWindow):
             self.banner.show_message(
                 "No mailbox is set up yet: add one with `leaddesk accounts add imap NAME …`.",
                 "info", seconds=8)
-        if outcome.added:
+        if outcome.added or outcome.threaded:
             self.inbox.reload()
+        if outcome.added:
             self.tray.notify_new(outcome.added)
+        self.tray.notify_answers(outcome.answers)
 
     def apply_auto_sync(self) -> None:
         minutes = self.settings.get_int(AUTO_SYNC_MINUTES)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from PySide6.QtCore import QObject, Signal
 
 from leaddesk import triage
+from leaddesk.conversations.record import mark_read
 from leaddesk.db import Database
 from leaddesk.errors import ConflictError
 from leaddesk.team.resilience import run_with_retry
@@ -41,6 +42,7 @@ class Operations(QObject):
     conflicted = Signal(str, object)  # message, ids to refresh
     failed = Signal(str)
     reconnecting = Signal(str)  # the database dropped during an action, which is being retried
+    read_marked = Signal(int)  # a lead's unread answer is read now (its id)
     merge_offered = Signal(int, int)  # an edited e-mail belongs to another contact: keep, drop
 
     def __init__(self, db: Database, tasks: TaskRunner, actor: str,
@@ -119,6 +121,14 @@ class Operations(QObject):
                   lambda s, i: triage.add_note(s, i, text, actor=self.actor),
                   lambda s, many: 0)
 
+    def mark_read(self, submission_id: int) -> None:
+        """The owner opened a lead with an unread answer (anyone, while nobody owns it)."""
+        def work() -> bool:
+            with self.db.session() as session:
+                return mark_read(session, submission_id, actor=self.actor)
+
+        self.tasks.db(work, lambda changed: self.read_marked.emit(submission_id) if changed
+                      else None, lambda exc: self.failed.emit(str(exc)))
     def edit(self, submission_id: int, changes: dict[str, str | None],
              version: int | None = None) -> None:
         """Correct fields of one lead (leaddesk.triage.edits); undoable like any triage action."""

@@ -48,6 +48,8 @@ class SignalReporter(QObject):
 class SyncOutcome:
     added: int = 0
     added_ids: list[int] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)  # who answered (leaddesk.conversations)
+    threaded: int = 0  # e-mails that joined conversations (answers, colleagues' replies)
     errors: list[str] = field(default_factory=list)
     accounts: int = 0
 
@@ -116,6 +118,8 @@ class SyncController(BackgroundJob):
                                                cancel=token)
                 outcome.added += result.added
                 outcome.added_ids.extend(result.added_ids)
+                outcome.answers.extend(a.who for a in result.answers)
+                outcome.threaded += result.threaded
             except LeadDeskError as exc:
                 outcome.errors.append(f"{account.name}: {exc}")
         return outcome
