@@ -126,12 +126,19 @@ def _store(session: Session, submission_id: int, draft: Draft, *, account_id: in
 def save_draft(db: Database, submission_id: int, draft: Draft, *, actor: str,
                account_id: int | None = None, reply_id: int | None = None) -> int:
     """Keep an unfinished reply (no checks beyond the lead existing); returns its id."""
-    author = triage.clean_actor(actor)
     with db.session() as session:
-        if session.get(Submission, submission_id) is None:
-            raise NotFoundError(f"no submission {submission_id}")
-        return _store(session, submission_id, draft, account_id=account_id, author=author,
-                      reply_id=reply_id).id
+        return store_draft(session, submission_id, draft, actor=actor, account_id=account_id,
+                           reply_id=reply_id)
+
+
+def store_draft(session: Session, submission_id: int, draft: Draft, *, actor: str,
+                account_id: int | None = None, reply_id: int | None = None) -> int:
+    """:func:`save_draft` in the caller's transaction (the window's database worker)."""
+    author = triage.clean_actor(actor)
+    if session.get(Submission, submission_id) is None:
+        raise NotFoundError(f"no submission {submission_id}")
+    return _store(session, submission_id, draft, account_id=account_id, author=author,
+                  reply_id=reply_id).id
 
 
 def _fail(db: Database, reply_id: int, error: LeadDeskError) -> None:
@@ -160,7 +167,7 @@ def send_reply(db: Database, submission_id: int, draft: Draft, account: AccountI
     author = triage.clean_actor(actor)
     if account.kind != "smtp":
         raise ValidationError(f"{account.name!r} is not an SMTP account")
-    settings = smtp.SmtpSettings.from_account(account)
+    settings = account.smtp
     with db.session() as session:
         lead: Lead = compose.load_lead(session, submission_id)
         message = compose.build_message(draft, from_address=account.settings["from_address"],

@@ -8,7 +8,7 @@ Import it whole (``from leaddesk import triage``): every name below is re-export
 - ``tags``: tags on submissions, and the tag catalogue
 - ``members``: team members
 - ``versions``: reading current state, the compare-and-swap version check, conflicts, audit events
-- ``results``: ``Change`` and the other result records, audit action names, ``describe_change``
+- ``results``: ``Edit`` and the other result records, audit action names, ``describe_change``
 - ``validation``: cleaning names, colours, statuses and e-mail addresses
 
 Every change writes an :class:`~leaddesk.db.models.AuditEvent`. A change to a submission also bumps
@@ -40,11 +40,12 @@ from leaddesk.triage.results import (
     STATUS,
     TAG_ADD,
     TAG_REMOVE,
-    Change,
+    Edit,
     Member,
     MemberRemoval,
     TagInfo,
     describe_change,
+    submission_change,
 )
 from leaddesk.triage.tags import (
     DEFAULT_TAG_COLOUR,
@@ -70,7 +71,7 @@ __all__ = [
     "STATUS",
     "TAG_ADD",
     "TAG_REMOVE",
-    "Change",
+    "Edit",
     "Member",
     "MemberRemoval",
     "TagInfo",
@@ -96,6 +97,7 @@ __all__ = [
     "remove_tag",
     "rename_tag",
     "set_status",
+    "submission_change",
     "undo",
     "was_saved",
 ]
