@@ -21,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from leaddesk.db.models import STATUS_VALUES
 from leaddesk.errors import ValidationError
+from leaddesk.lines import has_line_break
 
 SECURITY_MODES = ("ssl", "starttls", "plain")
 DEFAULT_PORTS = {("imap", "ssl"): 993, ("imap", "starttls"): 143, ("imap", "plain"): 143,
@@ -46,7 +47,7 @@ def is_loopback(host: str) -> bool:
 def _one_line(settings: dict[str, Any]) -> None:
     for key in _ONE_LINE:
         value = settings.get(key)
-        if isinstance(value, str) and ("\r" in value or "\n" in value):
+        if isinstance(value, str) and has_line_break(value):
             raise ValidationError(f"the {key.replace('_', ' ')} must be one line")
 
 

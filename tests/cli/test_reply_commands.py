@@ -120,6 +120,24 @@ def test_reply_with_a_body_file_and_overrides(run: Runner, url: str, tmp_path: P
     assert show(run, url)["status"] == "new"
 
 
+@pytest.mark.parametrize("char", ["\r", "\n", "\x85", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e",
+                                  "\u2028", "\u2029"])
+def test_any_line_break_in_the_subject_is_one_line_refusal(run: Runner, url: str, tmp_path: Path,
+                                                          memory_keyring: MemoryKeyring,
+                                                          smtp_server: ServerFactory, char: str) -> None:
+    server = smtp_server("plain")
+    add_account(url, server)
+    body = tmp_path / "reply.txt"
+    body.write_text("Dear Zoë")
+    result = run("--db", url, "reply", "7", "--body-file", str(body),
+                 "--subject", f"The paper{char}Bcc: victim@example.org")
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert result.err.strip().count("\n") == 0
+    assert "the subject contains a line break" in result.err
+    assert server.received == []
+
+
 def test_a_failed_reply_keeps_the_draft_and_marks_nothing(run: Runner, url: str, tmp_path: Path,
                                                           memory_keyring: MemoryKeyring,
                                                           smtp_server: ServerFactory) -> None:

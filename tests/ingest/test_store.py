@@ -171,3 +171,28 @@ def test_a_subject_becomes_the_topic_only_when_it_names_a_team_topic(db: Databas
     assert got == {"Bea 1": ("Speakers bureaus", "field"),  # a mapping's topic, as the team spells it
                    "Bea 2": ("Market Access", "field"),  # a category's default topic
                    "Bea 3": (None, None)}  # free text stays out of the topic filter
+
+
+def test_a_batch_raced_by_another_writer_is_stored_again_not_failed(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process commits the same message between our dedup read and our insert: the unique
+    key refuses the copy, and the batch is read again and counted as a duplicate, not an error."""
+    from leaddesk.ingest import store
+
+    store_batch(db, [item(1, email="ana@example.net")], account_id=None)  # "the other writer"
+    real_known = store._known
+    reads: list[int] = []
+
+    def stale_first_read(session: Session, prepared: list[tuple[Incoming, str | None]]) -> store._Known:
+        reads.append(1)
+        # The first read happened before the other writer's commit: it saw nothing.
+        return store._Known() if len(reads) == 1 else real_known(session, prepared)
+
+    monkeypatch.setattr(store, "_known", stale_first_read)
+    result = store_batch(db, [item(1, email="ana@example.net"), item(2, email="ana@example.net")],
+                         account_id=None)
+    assert len(reads) == 2
+    assert (result.added, result.duplicates) == (1, 1)
+    assert count(db) == 2
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 1

@@ -105,3 +105,16 @@ def test_without_an_smtp_account_the_draft_can_still_be_kept(qtbot, window: Main
     composer.close()  # an edited draft is kept on close
     again = open_composer(qtbot, window)
     assert again.body.toPlainText() == "Draft for later"
+
+
+def test_the_composer_refuses_a_unicode_line_break_in_the_subject(
+        qtbot, window: MainWindow, ui_db: Database, smtp_server: ServerFactory,
+        memory_keyring) -> None:
+    server = smtp_server("plain")
+    set_up(ui_db, server)
+    composer = open_composer(qtbot, window)
+    composer.subject.setText("Re: paper\u2028Bcc: victim@example.org")
+    composer.send()
+    qtbot.waitUntil(lambda: "line break" in composer.error.text(), timeout=10_000)
+    assert composer.isVisible()
+    assert server.received == []

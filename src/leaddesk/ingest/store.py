@@ -26,10 +26,12 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leaddesk.contacts import tombstone_digest
 from leaddesk.db import Database
+from leaddesk.db.engine import translate_errors
 from leaddesk.db.models import Contact, ContactAlias, Post, Status, Submission, Tombstone
 from leaddesk.db.types import utcnow
 from leaddesk.ingest.parse import SubmissionDraft, normalise_email
@@ -40,6 +42,10 @@ from leaddesk.progress import CancelToken, NullReporter, Reporter
 log = logging.getLogger(__name__)
 
 _SPACES = re.compile(r"\s+")
+# Another process (a cron import beside the window's sync) may store some of the same messages
+# between our dedup read and our insert; the unique keys refuse the second copy and the batch is
+# read again. Each retry sees the other writer's commit, so a few always suffice.
+RACE_ATTEMPTS = 5
 # Core tables for executemany inserts (see store_items for why not the ORM).
 CONTACTS = cast(Table, Contact.__table__)
 SUBMISSIONS = cast(Table, Submission.__table__)
@@ -315,12 +321,26 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
 
 def store_batch(db: Database, items: Sequence[Incoming], *, account_id: int | None,
                 advance: Callable[[Session], Any] | None = None) -> BatchResult:
-    """Store a batch and advance the source's sync state in one transaction."""
-    with db.session() as session:
-        result = store_items(session, items, account_id)
-        if advance is not None:
-            advance(session)
-    return result
+    """Store a batch and advance the source's sync state in one transaction.
+
+    A unique key refused because a concurrent writer committed the same message (or contact)
+    first is not a failure: the transaction is rolled back and the batch stored again, now
+    finding the other writer's rows as duplicates.
+    """
+    with translate_errors(db.engine.url):
+        for attempt in range(1, RACE_ATTEMPTS + 1):
+            try:
+                with db.sessions.begin() as session:
+                    result = store_items(session, items, account_id)
+                    if advance is not None:
+                        advance(session)
+                return result
+            except IntegrityError:
+                if attempt == RACE_ATTEMPTS:
+                    raise
+                log.info("another writer stored part of this batch first; storing it again "
+                         "(attempt %d of %d)", attempt + 1, RACE_ATTEMPTS)
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 def store_all(db: Database, batches: Iterable[tuple[Sequence[Incoming], Callable[[Session], Any] | None]],
@@ -339,6 +359,11 @@ def store_all(db: Database, batches: Iterable[tuple[Sequence[Incoming], Callable
             done += len(items)
             reporter.progress(done, total)
     finally:
+        # Close the source now, in this thread: a parse pool left to the garbage collector would
+        # be shut down from its own manager thread ("cannot join current thread").
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
         reporter.finished(f"{what}: {result.added} added, {result.duplicates} already there"
                           + (f", {result.erased} erased earlier" if result.erased else ""))
     return result

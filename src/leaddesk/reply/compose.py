@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from leaddesk.db.models import Post, Reply, Submission
 from leaddesk.errors import NotFoundError, ValidationError
 from leaddesk.ingest.parse.synonyms import role_of
+from leaddesk.lines import has_line_break
 from leaddesk.reply import templates
 from leaddesk.reply.templates import TemplateInfo
 
@@ -139,7 +140,7 @@ def apply_template(draft: Draft, lead: Lead, template: TemplateInfo, *,
 # ------------------------------------------------------------------ the message
 
 def no_line_breaks(value: str, what: str) -> str:
-    if "\r" in value or "\n" in value:
+    if has_line_break(value):
         raise ValidationError(f"the {what} contains a line break; header fields must be one line")
     return value
 

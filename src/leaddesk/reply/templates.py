@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from leaddesk.db.models import AuditEvent, ReplyTemplate
 from leaddesk.db.types import utcnow
 from leaddesk.errors import NotFoundError, ValidationError
+from leaddesk.lines import has_line_break
 
 PLACEHOLDERS = ("first_name", "name", "topic", "post_title", "post_url", "my_name")
 DEFAULTS: Mapping[str, str] = {
@@ -120,7 +121,7 @@ def get_template(session: Session, name: str) -> TemplateInfo:
 def _check_subject(subject: str | None) -> str | None:
     if subject is None or not subject.strip():
         return None
-    if "\r" in subject or "\n" in subject:
+    if has_line_break(subject):
         raise ValidationError("a template subject must be one line")
     return check(subject.strip())
 

@@ -1,0 +1,44 @@
+"""The parse pool: a consumer that stops early shuts the worker processes down at once, in its own
+thread (left to the garbage collector, the pool was shut down from its own manager thread and
+raised "cannot join current thread")."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator, Sequence
+
+import pytest
+
+from leaddesk.db import Database
+from leaddesk.ingest import parallel
+from leaddesk.ingest.store import Incoming, store_all
+from leaddesk.progress import Cancelled, CancelToken, NullReporter
+from tests.support.mail import notification
+
+
+class CancelAfterFirstBatch(NullReporter):
+    def __init__(self, token: CancelToken) -> None:
+        self.token = token
+
+    def progress(self, done: int, total: int | None) -> None:
+        self.token.cancel()
+
+
+def test_a_cancelled_store_stops_the_parse_pool_before_returning(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    raws = [notification(n) for n in range(60)]
+    chunks = ((start, raws[start:start + 5]) for start in range(0, len(raws), 5))
+
+    def batches() -> Iterator[tuple[Sequence[Incoming], None]]:
+        for start, drafts in parallel.parse_chunks(chunks, site_addresses=(), total=len(raws)):
+            yield [Incoming(f"test:{start + i}", raws[start + i], draft)
+                   for i, draft in enumerate(drafts)], None
+
+    source = batches()  # still referenced here: only an explicit close stops its pool
+    token = CancelToken()
+    with pytest.raises(Cancelled):
+        store_all(db, source, account_id=None, what="import", total=len(raws),
+                  reporter=CancelAfterFirstBatch(token), cancel=token)
+    assert multiprocessing.active_children() == []
