@@ -339,10 +339,7 @@ class MainWindow(QMainWindow):
             files.import_paths(demo, [demo_mailbox()])
             # The demo blog is served on loopback for as long as the demo window lives, so its
             # posts resolve for real (the window's resolver runs on start).
-            site = demo_site.DemoSite().start()
-            with demo.session() as session:
-                demo_site.register(session, site.base)
-            return demo, site
+            return demo, demo_site.start_for(demo)
 
         def opened(result: tuple[Database, demo_site.DemoSite]) -> None:
             demo, site = result

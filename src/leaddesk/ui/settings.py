@@ -121,7 +121,7 @@ def splitter_sizes(state: QByteArray) -> list[int]:
 
     stream = QDataStream(state, QIODevice.OpenModeFlag.ReadOnly)
     marker, version = stream.readInt32(), stream.readInt32()
-    if marker != 0xff or version != 0:
+    if marker != 0xff or version not in (0, 1):  # Qt 5 wrote 0, Qt 6 writes 1
         return []
     count = stream.readInt32()
     return [stream.readInt32() for _ in range(max(0, min(count, 16)))]

@@ -10,16 +10,10 @@ published on the change bus like any other change.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
-from leaddesk import accounts, secrets
-from leaddesk.changes import CREATED, Change, Kind
-from leaddesk.db import Database
-from leaddesk.errors import LeadDeskError
-from leaddesk.ingest import api, imap
-from leaddesk.ingest.store import BatchResult
+from leaddesk.ingest.sync_all import SyncOutcome, sync_every_account
 from leaddesk.progress import CancelToken
 
 from leaddesk.ui.context import AppContext
@@ -48,18 +42,6 @@ class SignalReporter(QObject):
 
     def finished(self, summary: str) -> None:
         self.ended.emit(summary)
-
-
-@dataclass
-class SyncOutcome:
-    added: int = 0
-    added_ids: list[int] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # account, message
-    accounts: int = 0
-
-    @property
-    def changes(self) -> list[Change]:
-        return [Change.of(Kind.SUBMISSION, self.added_ids, {CREATED})] if self.added_ids else []
 
 
 class SyncController(QObject):
@@ -98,7 +80,7 @@ class SyncController(QObject):
         self.report = SyncReport()
         self.running_changed.emit(True)
         db = self.ctx.db
-        (NetOp(self.ctx, lambda: sync_all(db, self.reporter, token), parent=self, what="sync")
+        (NetOp(self.ctx, lambda: sync_every_account(db, self.reporter, token), parent=self, what="sync")
          .success(self._done).failure(self._crashed).run_in_background())
         return True
 
@@ -119,28 +101,3 @@ class SyncController(QObject):
         self.report.account_failed("sync", f"the sync failed unexpectedly: {exc}")
         self._done(SyncOutcome())
         return False  # the default path shows it too (and logs the traceback at ERROR)
-
-
-def sync_all(db: Database, reporter: SignalReporter, token: CancelToken) -> SyncOutcome:
-    """Every enabled IMAP and API account in turn (runs in the network pool)."""
-    outcome = SyncOutcome()
-    with db.session() as session:
-        targets = [a for a in accounts.list_accounts(session)
-                   if a.enabled and a.kind in ("imap", "api")]
-    outcome.accounts = len(targets)
-    for account in targets:
-        if token.cancelled:
-            break
-        try:
-            secret = secrets.get_secret(account.secret_ref or secrets.secret_ref(account.name))
-            if account.kind == "api":
-                result: BatchResult = api.sync_api_account(db, account, secret,
-                                                           reporter=reporter, cancel=token)
-            else:
-                result = imap.sync_account(db, account, secret, reporter=reporter, cancel=token)
-            outcome.added += result.added
-            outcome.added_ids.extend(result.added_ids)
-        except LeadDeskError as exc:
-            log.info("sync of %s failed: %s", account.name, exc)
-            outcome.errors.append((account.name, str(exc)))
-    return outcome
