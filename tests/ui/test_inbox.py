@@ -14,6 +14,7 @@ from PySide6.QtCore import QItemSelectionModel
 from leaddesk import query, triage
 from leaddesk.changes import Change, Kind
 from leaddesk.db import Database
+from leaddesk.detail import SubmissionDetail
 
 from leaddesk.ui.bus import ELSEWHERE
 from leaddesk.ui.inbox import InboxPage
@@ -53,6 +54,12 @@ def queries(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> Queries:
     return counted
 
 
+def shown(inbox: InboxPage) -> SubmissionDetail:
+    current = inbox.shown()
+    assert current is not None
+    return current
+
+
 def shown_names(inbox: InboxPage) -> list[str]:
     return [inbox.model.index(r, 0).data() for r in range(inbox.model.rowCount())]
 
@@ -69,7 +76,7 @@ def test_a_tag_refreshes_exactly_the_row_it_touched(window: MainWindow,
     assert queries.rows == [[sid], [sid]]
     assert queries["facets"] == 1
     assert "follow-up" in inbox.model.index(0, 3).data()
-    assert "follow-up" in inbox.detail.current.row.tags
+    assert "follow-up" in shown(inbox).row.tags
 
 
 def test_a_status_that_leaves_the_view_requeries_the_list_once(window: MainWindow,
@@ -88,7 +95,7 @@ def test_a_note_repaints_nothing_in_the_list_and_counts_nothing(window: MainWind
     assert sid is not None
     window.ops.add_note(sid, "called back")
     assert (queries["ids"], queries["facets"]) == (0, 0)
-    assert window.inbox.detail.current.notes[-1].body == "called back"
+    assert shown(window.inbox).notes[-1].body == "called back"
 
 
 def test_another_desktops_change_arrives_through_the_bus(window: MainWindow, ui_db: Database,
@@ -100,7 +107,7 @@ def test_another_desktops_change_arrives_through_the_bus(window: MainWindow, ui_
         triage.assign(s, sid, "Ada", actor="Ada")
     window.ctx.bus.publish([Change.of(Kind.SUBMISSION, [sid], {"assignee"})], ELSEWHERE)
     assert inbox.model.index(0, 4).data() == "Ada"  # the row
-    assert inbox.detail.current.row.assignee == "Ada"  # the open message
+    assert shown(inbox).row.assignee == "Ada"  # the open message
     assert queries["ids"] == 0  # the view does not filter on owners
     assert queries.rows == [[sid], [sid]]  # the row, the open message
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTreeWidgetItem
 
 from leaddesk.query import Facets
 
 from leaddesk.ui.sidebar import NO_TOPIC_LABEL, Sidebar
 from leaddesk.ui.views import builtin_views
+
+
+def child(section: QTreeWidgetItem, index: int) -> QTreeWidgetItem:
+    item = section.child(index)
+    assert item is not None
+    return item
 
 
 def click(qtbot, sidebar: Sidebar, text: str) -> None:
@@ -24,10 +31,10 @@ def test_counts_facets_and_choices(qtbot) -> None:
     assert sidebar._view_items["done"].text(1) == ""
     sidebar.set_facets(Facets(topics={"Speakers": 3, None: 2, "Digital": 5},
                               tags={"hot lead": 4}), {"hot lead": "#e53935"}, ("Digital",), ())
-    topics = [sidebar._topics.child(i).text(0) for i in range(sidebar._topics.childCount())]
-    assert topics == ["Digital", "Speakers", NO_TOPIC_LABEL]  # most first, "no topic" last
-    assert sidebar._topics.child(0).font(0).bold()  # the chosen one
-    assert not sidebar._tags.child(0).icon(0).isNull()  # the tag's colour
+    topics = [child(sidebar._topics, i) for i in range(sidebar._topics.childCount())]
+    assert [t.text(0) for t in topics] == ["Digital", "Speakers", NO_TOPIC_LABEL]  # most first
+    assert topics[0].font(0).bold()  # the chosen one
+    assert not child(sidebar._tags, 0).icon(0).isNull()  # the tag's colour
     chosen: list[object] = []
     sidebar.view_chosen.connect(chosen.append)
     sidebar.topic_toggled.connect(chosen.append)
