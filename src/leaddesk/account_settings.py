@@ -44,6 +44,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_web_address(url: str, *, name: str, expected: str = "start with https://") -> None:
+    """``url`` is http(s) with a host, and plain http only to this machine (a token would cross
+    the network in clear text)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValidationError(f"{name} must {expected} (got {url!r})")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ValidationError(f"{name} must use https:// (plain http is only allowed to this "
+                              f"machine, localhost)")
+
+
 def _one_line(settings: dict[str, Any]) -> None:
     for key in _ONE_LINE:
         value = settings.get(key)
@@ -164,14 +175,8 @@ class ApiSettings:
         base_url = _text(settings.get("base_url"))
         if base_url is not None:
             base_url = base_url.rstrip("/")
-            parts = urlsplit(base_url)
-            if parts.scheme not in ("https", "http") or not parts.hostname:
-                raise ValidationError(f"--base-url must be a web address starting with https:// "
-                                      f"(got {base_url!r})")
-            if parts.scheme == "http" and not is_loopback(parts.hostname):
-                # The token would cross the network in clear text.
-                raise ValidationError("--base-url must use https:// (plain http is only allowed "
-                                      "to this machine, localhost)")
+            check_web_address(base_url, name="--base-url",
+                              expected="be a web address starting with https://")
         config = settings.get("config")
         return cls(preset, base_url, _text(settings.get("form")),
                    dict(config) if isinstance(config, dict) else {})

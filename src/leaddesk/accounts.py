@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +42,7 @@ __all__ = ["AFTER_SEND_CHOICES", "API_PRESETS", "DEFAULT_AFTER_SEND", "DEFAULT_P
            "list_accounts", "remove_account", "save_account"]
 
 KINDS_WITH_SECRET = ("imap", "smtp", "api")
+_S = TypeVar("_S", ImapSettings, SmtpSettings, ApiSettings)
 _NAME = re.compile(r"^[\w.@+-]{1,120}$")
 
 
@@ -59,26 +60,23 @@ class AccountInfo:
         """The settings as the kind's typed record (validated), None for local files."""
         return parse(self.kind, self.settings)
 
+    def _typed_as(self, wanted: type[_S], what: str) -> _S:
+        typed = self.typed
+        if not isinstance(typed, wanted):
+            raise ValidationError(f"{self.name} is an {self.kind} account, not {what}")
+        return typed
+
     @property
     def imap(self) -> ImapSettings:
-        typed = self.typed
-        if not isinstance(typed, ImapSettings):
-            raise ValidationError(f"{self.name} is an {self.kind} account, not an IMAP mailbox")
-        return typed
+        return self._typed_as(ImapSettings, "an IMAP mailbox")
 
     @property
     def smtp(self) -> SmtpSettings:
-        typed = self.typed
-        if not isinstance(typed, SmtpSettings):
-            raise ValidationError(f"{self.name} is an {self.kind} account, not an SMTP identity")
-        return typed
+        return self._typed_as(SmtpSettings, "an SMTP identity")
 
     @property
     def api(self) -> ApiSettings:
-        typed = self.typed
-        if not isinstance(typed, ApiSettings):
-            raise ValidationError(f"{self.name} is an {self.kind} account, not a form API")
-        return typed
+        return self._typed_as(ApiSettings, "a form API")
 
     @property
     def change(self) -> Change:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -44,10 +45,10 @@ class Collected:
                 return change
 
 
-@pytest.fixture
-def listening(other: Database) -> Iterator[Collected]:
-    """A feed on the second desktop, running in a thread as the UI runs it."""
-    feed = open_feed(other)
+@contextmanager
+def feed_of(desktop: Database) -> Iterator[Collected]:
+    """The change feed of ``desktop``, running in a thread as the UI runs it."""
+    feed = open_feed(desktop)
     assert feed is not None
     feed.poll_seconds = 0.2
     collected = Collected()
@@ -55,11 +56,20 @@ def listening(other: Database) -> Iterator[Collected]:
     thread = threading.Thread(target=feed.run, args=(collected.on_changes, collected.on_state,
                                                      stop), daemon=True)
     thread.start()
-    assert collected.connected.wait(10)
-    yield collected
-    stop.set()
-    thread.join(10)
+    try:
+        assert collected.connected.wait(10)
+        yield collected
+    finally:
+        stop.set()
+        thread.join(10)
     assert not thread.is_alive()
+
+
+@pytest.fixture
+def listening(other: Database) -> Iterator[Collected]:
+    """A feed on the second desktop."""
+    with feed_of(other) as collected:
+        yield collected
 
 
 def test_a_status_change_reaches_the_other_desktop_with_its_id(
@@ -191,16 +201,7 @@ def test_this_process_own_writes_are_not_announced_back_to_it(
         db: Database, other: Database, seeded: int) -> None:
     """The feed recognises the initiator of a write: this process's own commits were published
     by the operation that made them, so only the other desktop's reach the bus."""
-    feed = open_feed(db)  # the feed of the desktop that writes
-    assert feed is not None
-    feed.poll_seconds = 0.2
-    collected = Collected()
-    stop = threading.Event()
-    thread = threading.Thread(target=feed.run, args=(collected.on_changes, collected.on_state,
-                                                     stop), daemon=True)
-    thread.start()
-    try:
-        assert collected.connected.wait(10)
+    with feed_of(db) as collected:  # the feed of the desktop that writes
         with db.session() as s:  # this desktop: status and a new lead
             triage.set_status(s, seeded, "done", actor="Ada")
             mine = make_submission(s).id
@@ -214,6 +215,3 @@ def test_this_process_own_writes_are_not_announced_back_to_it(
             assert mine not in change.ids
             assert change.touches({"tags", CREATED}), change  # never this desktop's status change
             heard |= change.ids
-    finally:
-        stop.set()
-        thread.join(10)

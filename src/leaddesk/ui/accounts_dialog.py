@@ -33,11 +33,13 @@ from leaddesk.errors import LeadDeskError
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, NetOp, known_error_in
+from leaddesk.ui.widgets import close_button, dialog_layout
 
 KIND_LABELS = {"imap": "Mailbox (IMAP)", "smtp": "Sending (SMTP)", "api": "Form API",
                "file": "Files"}
 SECRET_WORD = {"api": "Token"}
 NONE = "— none —"
+
 
 
 def _error_label() -> QLabel:
@@ -334,11 +336,7 @@ class AccountsDialog(QDialog):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Accounts")
-        self.resize(760, 420)
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self, "Accounts", 760, 420)
         self.tab = AccountsTab(ctx, self)
         layout.addWidget(self.tab)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        close_button(self, layout)

@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         tasks = tasks or TaskRunner(self)
         self.ctx = AppContext(db, tasks, me, settings or Settings())
+        # The context's parts under the names the window (and its tests) use.
+        self.db, self.tasks, self.settings = db, tasks, self.ctx.settings
         self.setWindowTitle(f"LeadDesk{title_suffix}")
         self.ops = TriageActions(self.ctx, self)
         self.sync = SyncController(self.ctx, self)
@@ -96,7 +98,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.sync_problems)
         self.statusBar().addWidget(self.db_label)
         self.statusBar().addPermanentWidget(QLabel(STATUS_HINT))
-        self.tray = Tray(self)
+        self.tray = Tray(self, self.ctx.settings)
         self._connect()
         self._bind_shortcuts()
         self._restore_layout()
@@ -111,19 +113,6 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.posts.start)
         # Live team mode; off by default under the inline test runner (no background threads).
         self._start_live(not self.tasks.inline if live is None else live)
-
-    # The context's parts, under the names the rest of the window (and its tests) use.
-    @property
-    def db(self) -> Database:
-        return self.ctx.db
-
-    @property
-    def tasks(self) -> TaskRunner:
-        return self.ctx.tasks
-
-    @property
-    def settings(self) -> Settings:
-        return self.ctx.settings
 
     @property
     def me(self) -> str:

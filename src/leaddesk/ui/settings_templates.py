@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.changes import Change, Kind
 from leaddesk.reply import templates
 from leaddesk.reply.templates import TemplateInfo
 
@@ -105,7 +104,6 @@ class TemplatesTab(QWidget):
     def _run(self, work: Callable[[Session], TemplateInfo], select: str | None) -> None:
         self.error.clear()
         (DbOp(self.ctx, work, parent=self, what="saving the template")
-         .changes(lambda t: [Change.of(Kind.TEMPLATE, [t.id])])
          .success(lambda _t: self.refresh(select)).failure(known_error_in(self.error.setText))
          .run_in_background())
 

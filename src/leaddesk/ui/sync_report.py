@@ -13,14 +13,14 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
+
+from leaddesk.ui.widgets import close_button, dialog_layout
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,7 @@ class SyncReportDialog(QDialog):
 
     def __init__(self, report: SyncReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Last sync")
-        self.resize(820, 360)
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self, "Last sync", 820, 360)
         when = report.started.strftime("%H:%M")
         added = f"{report.added} new message{'s' if report.added != 1 else ''}"
         self.summary = QLabel(f"Sync at {when}: {added}, {report.headline() or 'no problems'}.")
@@ -90,6 +88,4 @@ class SyncReportDialog(QDialog):
         for column, width in enumerate((200, 280, 300)):
             self.list.setColumnWidth(column, width)
         layout.addWidget(self.list, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        close_button(self, layout)
