@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from PySide6.QtCore import Qt
+
 from leaddesk import accounts
 from leaddesk.db import Database
 from leaddesk.ingest import api
@@ -59,9 +61,10 @@ def test_a_bad_api_page_shows_in_the_sync_report(qtbot, ui_db: Database, server:
 
     dialog = SyncReportDialog(report, window)
     qtbot.addWidget(dialog)
-    row = dialog.list.topLevelItem(0)
-    assert row is not None
-    assert [row.text(c) for c in range(3)] == [problem.item, problem.reason, problem.advice]
+    ((item, reason, advice),) = dialog.blocks
+    assert (item.text(), reason.text()) == (problem.item, problem.reason)
+    assert advice.text() == f"What to do: {problem.advice}"
+    assert item.textFormat() == Qt.TextFormat.PlainText  # an API's text is never rich text
     assert "4 new messages, 1 problem in the last sync" in dialog.summary.text()
 
 

@@ -29,12 +29,21 @@ class AppContext:
     settings: Settings
     bus: ChangeBus = field(default_factory=ChangeBus)
     failures: Failures = field(default_factory=Failures)
+    closed: bool = False
 
     def __post_init__(self) -> None:
         # A setting's change is published like any other, so views follow it at once.
-        self.settings.changed.connect(
-            lambda key: self.bus.publish([Change.of(Kind.SETTING, None, [key])], self.settings))
+        self.settings.changed.connect(self._setting_changed)
         self.bus.changes_made.connect(self._follow_me)
+
+    def close(self) -> None:
+        """Stop following the settings (another window, the demo's, may share them)."""
+        if not self.closed:
+            self.closed = True
+            self.settings.changed.disconnect(self._setting_changed)
+
+    def _setting_changed(self, key: str) -> None:
+        self.bus.publish([Change.of(Kind.SETTING, None, [key])], self.settings)
 
     def _follow_me(self, changes: list[Change], _initiator: object) -> None:
         if any(c.kind == Kind.SETTING and c.touches([ME.key]) for c in changes):

@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         tasks = tasks or TaskRunner(self)
         self.ctx = AppContext(db, tasks, me, settings or Settings())
+        for part in (self.ctx.bus, self.ctx.failures):  # they live and die with the window
+            part.setParent(self)
         # The context's parts under the names the window (and its tests) use.
         self.db, self.tasks, self.settings = db, tasks, self.ctx.settings
         self.setWindowTitle(f"LeadDesk{title_suffix}")
@@ -95,8 +97,9 @@ class MainWindow(QMainWindow):
         self.sync_problems.hide()
         self.db_label = QLabel(self._db_description())
         self.statusBar().addWidget(self.synced_label)
-        self.statusBar().addWidget(self.sync_problems)
         self.statusBar().addWidget(self.db_label)
+        # Permanent: a passing status message must not cover it.
+        self.statusBar().addPermanentWidget(self.sync_problems)
         self.statusBar().addPermanentWidget(QLabel(STATUS_HINT))
         self.tray = Tray(self, self.ctx.settings)
         self._connect()
@@ -399,5 +402,6 @@ class MainWindow(QMainWindow):
         self.live.stop()
         self.presence.show(None)  # give the lease back rather than let it expire
         self.tasks.wait(10_000)
+        self.ctx.close()
         self.tray.hide()
         super().closeEvent(event)

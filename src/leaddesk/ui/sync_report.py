@@ -11,14 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QHeaderView,
-    QLabel,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from leaddesk.ui.widgets import close_button, dialog_layout
 
@@ -66,26 +59,41 @@ def advice_for(item: str, reason: str) -> str:
 
 
 class SyncReportDialog(QDialog):
-    """The problems of the last sync, one row each: what, what happened, what to do."""
+    """The problems of the last sync, one block each: what, what happened, what to do."""
 
     def __init__(self, report: SyncReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = dialog_layout(self, "Last sync", 820, 360)
+        layout = dialog_layout(self, "Last sync", 720, 420)
         when = report.started.strftime("%H:%M")
         added = f"{report.added} new message{'s' if report.added != 1 else ''}"
-        self.summary = QLabel(f"Sync at {when}: {added}, {report.headline() or 'no problems'}.")
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary = plain_label(f"Sync at {when}: {added}, "
+                                   f"{report.headline() or 'no problems'}.")
         layout.addWidget(self.summary)
-        self.list = QTreeWidget()
-        self.list.setHeaderLabels(["What", "What happened", "What to do"])
-        self.list.setRootIsDecorated(False)
-        self.list.setWordWrap(True)
-        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.blocks: list[tuple[QLabel, QLabel, QLabel]] = []
+        inner = QWidget()
+        rows = QVBoxLayout(inner)
         for problem in report.problems:
-            # Item text is always plain (an API's error may quote a stranger's data).
-            self.list.addTopLevelItem(QTreeWidgetItem([problem.item, problem.reason,
-                                                       problem.advice]))
-        for column, width in enumerate((200, 280, 300)):
-            self.list.setColumnWidth(column, width)
-        layout.addWidget(self.list, 1)
+            # Plain text always: an API's error may quote a stranger's data.
+            item, reason = plain_label(problem.item), plain_label(problem.reason)
+            advice = plain_label(f"What to do: {problem.advice}")
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+            for label in (item, reason, advice):
+                rows.addWidget(label)
+            rows.addSpacing(10)
+            self.blocks.append((item, reason, advice))
+        rows.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout.addWidget(scroll, 1)
         close_button(self, layout)
+
+
+def plain_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
