@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk import insights, leads, triage
+from leaddesk.changes import Change, Kind
 from leaddesk.db.models import Status
 from leaddesk.insights import PostStats, TopicCount
 from leaddesk.leads import LeadRow
@@ -153,6 +154,13 @@ class LeadsPage(BusPage):
         self.search.returnPressed.connect(self.reload)
         self.search.textChanged.connect(lambda text: None if text else self.reload())
         self._choices_loaded = False
+
+    def on_changes(self, changes: list[Change], initiator: object) -> None:
+        # A new member or topic belongs in the drop-downs too.
+        if any(c.kind in (Kind.MEMBER, Kind.ANY) or (c.kind == Kind.SUBMISSION and c.touches(
+                ["topic", "created"])) for c in changes):
+            self._choices_loaded = False
+        super().on_changes(changes, initiator)
 
     def current_filter(self) -> Filter:
         flt = Filter()
