@@ -103,6 +103,7 @@ class SubmissionDetail:
         data.update(
             fields=self.fields,
             spam_reason=self.spam_reason,
+            not_submission_reason=self.row.not_submission_reason,
             raw_size=self.raw_size,
             notes=[{"author": n.author, "body": n.body, "created_at": n.created_at.isoformat()}
                    for n in self.notes],

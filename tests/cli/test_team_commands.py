@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from leaddesk.db import Database
+from leaddesk.db import Database, migrate
 from leaddesk.db.models import AuditEvent
 from leaddesk.team import presence
 from tests.support.cli import Runner
@@ -28,7 +28,7 @@ def test_team_init_migrates_and_adds_members_once(empty_db_url: str, run: Runner
                 "Ada:ada@example.org", "--member", "Bob", "--json")
     assert first.code == 0, first.err
     data = json.loads(first.out)
-    assert data["revision"] == "0003"
+    assert data["revision"] == migrate.head_revision()
     assert [(m["name"], m["email"], m["created"]) for m in data["members"]] == [
         ("Ada", "ada@example.org", True), ("Bob", None, True)]
     dialect = data["dialect"]

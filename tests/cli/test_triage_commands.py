@@ -7,7 +7,7 @@ import json
 import pytest
 
 from leaddesk.db import Database
-from tests.support.cli import Runner
+from tests.support.cli import Runner, show_json
 from tests.support.factories import make_contact, make_submission
 
 
@@ -26,11 +26,7 @@ def url(sqlite_url: str) -> str:
     return sqlite_url
 
 
-def show(run: Runner, url: str, ident: int) -> dict[str, object]:
-    result = run("--db", url, "show", str(ident), "--json")
-    assert result.code == 0, result.err
-    data: dict[str, object] = json.loads(result.out)
-    return data
+show = show_json
 
 
 def test_status_changes_and_is_audited_with_the_actor(run: Runner, url: str) -> None:

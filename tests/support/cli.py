@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,3 +31,11 @@ def run(capsys: pytest.CaptureFixture[str]) -> Runner:
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
     return invoke
+
+
+def show_json(run: Runner, url: str, ident: int) -> dict[str, object]:
+    """`leaddesk show ID --json` on the database at ``url``, parsed."""
+    result = run("--db", url, "show", str(ident), "--json")
+    assert result.code == 0, result.err
+    data: dict[str, object] = json.loads(result.out)
+    return data

@@ -10,6 +10,16 @@ from leaddesk.db import Database
 from leaddesk.ui.main_window import MainWindow
 
 
+def answer_prompt(monkeypatch, text: str) -> None:
+    """The next prompt (safe_text.ask_text) is answered with ``text`` and OK."""
+    from PySide6.QtWidgets import QInputDialog
+
+    def answered(dialog: QInputDialog) -> int:
+        dialog.setTextValue(text)
+        return 1
+    monkeypatch.setattr(QInputDialog, "exec", answered)
+
+
 def visible_names(window: MainWindow) -> list[str]:
     model = window.inbox.model
     return [model.index(r, 0).data() for r in range(model.rowCount())]
@@ -101,12 +111,10 @@ def test_layout_is_remembered(qtbot, ui_db: Database) -> None:
 
 def test_saved_views_come_back_after_a_restart(qtbot, window: MainWindow, ui_db: Database,
                                                monkeypatch) -> None:
-    from PySide6.QtWidgets import QInputDialog
-
     from leaddesk.ui.tasks import TaskRunner
     window.inbox.toggle_topic("Patient engagement")
     window.inbox.choose_view("unassigned")
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("PE leads", True))
+    answer_prompt(monkeypatch, "PE leads")
     window.save_view()
     window.close()
     again = MainWindow(ui_db, me="tester", tasks=TaskRunner(inline=True))
@@ -138,12 +146,12 @@ def test_export_dialog_writes_exactly_the_view(qtbot, window: MainWindow, tmp_pa
 def test_settings_manage_team_members_and_tag_colours(qtbot, window: MainWindow,
                                                       monkeypatch) -> None:
     from PySide6.QtGui import QColor
-    from PySide6.QtWidgets import QColorDialog, QInputDialog
+    from PySide6.QtWidgets import QColorDialog
 
     from leaddesk.ui.settings_dialog import SettingsDialog
     dialog = SettingsDialog(window.ctx, window)
     qtbot.addWidget(dialog)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ben", True))
+    answer_prompt(monkeypatch, "Ben")
     dialog._add_member()
     names = [dialog.members.list.item(i).data(256) for i in range(dialog.members.list.count())]
     assert "Ben" in names
@@ -154,9 +162,9 @@ def test_settings_manage_team_members_and_tag_colours(qtbot, window: MainWindow,
         from leaddesk import triage
         assert [t.colour for t in triage.list_tags(s)] == ["#123456"]
     dialog.tags.list.setCurrentRow(0)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", True))
+    answer_prompt(monkeypatch, "")
     dialog._rename_tag()  # an empty name changes nothing
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ben", True))
+    answer_prompt(monkeypatch, "Ben")
     dialog._add_member()  # a duplicate is refused in one clear line
     assert "Ben" in dialog.members.error.text()
 

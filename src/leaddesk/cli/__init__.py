@@ -16,6 +16,7 @@ from leaddesk.cli import (
     accounts_commands,
     admin,
     browse,
+    correction_commands,
     export_commands,
     gui_commands,
     ingest_commands,
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui_commands.add_parsers(sub)
     browse.add_parsers(sub)
     triage_commands.add_parsers(sub)
+    correction_commands.add_parsers(sub)
     ingest_commands.add_parsers(sub)
     accounts_commands.add_parsers(sub)
     reply_commands.add_parsers(sub)

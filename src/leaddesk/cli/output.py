@@ -70,6 +70,10 @@ def submission_detail(d: SubmissionDetail, out: TextIO | None = None) -> None:
         ("Message-ID", r.message_id),
         ("Subject", r.subject),
         ("Spam", d.spam_reason),
+        ("Hidden", (r.hidden_reason or "") + (" — `leaddesk status ID new` brings it back"
+                                              if r.hidden_reason else "")),
+        ("Edited", ", ".join(f"{name} by {mark.get('by')}" for name, mark in
+                             r.edited_fields.items() if isinstance(mark, dict))),
         ("Problems", "; ".join(r.problems)),
     ]
     for label, value in lines:

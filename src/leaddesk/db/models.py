@@ -280,6 +280,17 @@ class Submission(Base):
     is_submission: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Added in revision 0004 (corrections and re-reading). Which parser read the stored fields:
+    # a newer parser re-reads older rows in the background (leaddesk.reparse).
+    parser_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1",
+                                                index=True)
+    not_submission_reason: Mapped[str | None] = mapped_column(Text)
+    # What a person decided, which a re-read never overrides: the fields they corrected
+    # ({"name": {"by": "Ada", "at": "…"}}), who last set the status, and who overrode the
+    # parser's spam / not-a-submission verdict (brought a lead back, or marked one spam).
+    edited_fields: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
+    status_set_by: Mapped[str | None] = mapped_column(String(120))
+    verdict_by: Mapped[str | None] = mapped_column(String(120))
 
     account: Mapped[Account | None] = relationship()
     contact: Mapped[Contact | None] = relationship()
@@ -363,6 +374,25 @@ class Presence(Base):
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     member: Mapped[str] = mapped_column(String(120))
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LabelMapping(Base):
+    """A label the reader could not place, taught once: "on this form, 'Your area' is the topic".
+
+    ``form`` is the notification's sender address, a site host, or "" for every form;
+    ``label_key`` is the label as :func:`leaddesk.ingest.parse.synonyms.label_key` folds it.
+    """
+
+    __tablename__ = "label_mappings"
+    __table_args__ = (UniqueConstraint("form", "label_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form: Mapped[str] = mapped_column(String(320), default="", server_default="")
+    label: Mapped[str] = mapped_column(String(255))
+    label_key: Mapped[str] = mapped_column(String(255))
+    field: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEvent(Base):

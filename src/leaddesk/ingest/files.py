@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
+from leaddesk.ingest import labels
+from leaddesk.ingest.labels import LabelBook
 from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, store_all
 from leaddesk.progress import CancelToken, Reporter
@@ -142,10 +144,10 @@ def _chunks(messages: Iterable[RawMessage]) -> Iterator[tuple[list[RawMessage], 
         yield batch, [m.raw for m in batch]
 
 
-def _batches(messages: Iterable[RawMessage], site_addresses: Sequence[str], total: int
-             ) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
+def _batches(messages: Iterable[RawMessage], site_addresses: Sequence[str], total: int,
+             book: LabelBook) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
     for batch, drafts in parse_chunks(_chunks(messages), site_addresses=site_addresses,
-                                      total=total):
+                                      total=total, book=book):
         yield [Incoming(source_key(m.raw), m.raw, draft, m.mtime)
                for m, draft in zip(batch, drafts, strict=True)], None
 
@@ -155,6 +157,8 @@ def import_paths(db: Database, paths: Sequence[str | os.PathLike[str]], *,
                  reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
     """Import every message under ``paths`` through the store pipeline."""
     total = count_messages(paths)
-    return store_all(db, _batches(read_messages(paths), site_addresses, total),
+    with db.session() as session:
+        book = labels.load(session)
+    return store_all(db, _batches(read_messages(paths), site_addresses, total, book),
                      account_id=account_id,
                      what="import", total=total, reporter=reporter, cancel=cancel)

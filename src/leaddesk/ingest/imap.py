@@ -28,6 +28,8 @@ from leaddesk.db import Database
 from leaddesk.db.models import SyncState
 from leaddesk.db.types import utcnow
 from leaddesk.errors import LeadDeskError
+from leaddesk.ingest import labels
+from leaddesk.ingest.labels import LabelBook
 from leaddesk.ingest.locks import account_lock
 from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, store_all
@@ -133,7 +135,7 @@ def _advance(account_id: int, folder: str, uidvalidity: int, last_uid: int
 
 
 def _batches(client: IMAPClient, account: AccountInfo, settings: ImapSettings, plan: FolderPlan,
-             batch_size: int, site_addresses: Sequence[str]
+             batch_size: int, site_addresses: Sequence[str], book: LabelBook
              ) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
     if not plan.uids:
         # Nothing new, but remember the UIDVALIDITY (a first sync of an empty folder, a reset).
@@ -141,7 +143,7 @@ def _batches(client: IMAPClient, account: AccountInfo, settings: ImapSettings, p
         return
     fetched = _fetch(client, account, settings, plan, batch_size)
     for (keys, last_uid), drafts in parse_chunks(fetched, site_addresses=site_addresses,
-                                                 total=len(plan.uids)):
+                                                 total=len(plan.uids), book=book):
         items = [Incoming(key, raw, draft, received)
                  for (key, raw, received), draft in zip(keys, drafts, strict=True)]
         yield items, _advance(account.id, settings.folder, plan.uidvalidity, last_uid)
@@ -189,7 +191,10 @@ def sync_once(db: Database, client: IMAPClient, account: AccountInfo, settings: 
         plan = plan_folder(db, client, account, settings)
     except (OSError, IMAPClientError, EOFError) as exc:
         raise explain(exc, settings) from None
-    return store_all(db, _batches(client, account, settings, plan, batch_size, site_addresses),
+    with db.session() as session:
+        book = labels.load(session)  # read per sync: a label taught meanwhile applies at once
+    return store_all(db, _batches(client, account, settings, plan, batch_size, site_addresses,
+                                  book),
                      account_id=account.id, what=f"sync {account.name}", total=len(plan.uids),
                      reporter=reporter, cancel=cancel)
 

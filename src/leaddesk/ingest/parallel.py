@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-from leaddesk.ingest.parse import SubmissionDraft, parse_message
+from leaddesk.ingest.labels import LabelBook, parse
+from leaddesk.ingest.parse import SubmissionDraft
 
 T = TypeVar("T")
 
@@ -24,8 +25,10 @@ POOL_THRESHOLD = 2000
 AHEAD = 3  # chunks in flight per worker
 
 
-def parse_chunk(raws: Sequence[bytes], site_addresses: Sequence[str]) -> list[SubmissionDraft]:
-    return [parse_message(raw, site_addresses=site_addresses) for raw in raws]
+def parse_chunk(raws: Sequence[bytes], site_addresses: Sequence[str],
+                book: LabelBook | None = None) -> list[SubmissionDraft]:
+    """Each message read with the labels taught for its form (``book``)."""
+    return [parse(raw, site_addresses=site_addresses, book=book) for raw in raws]
 
 
 def workers() -> int:
@@ -33,18 +36,19 @@ def workers() -> int:
 
 
 def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses: Sequence[str],
-                 total: int | None) -> Iterator[tuple[T, list[SubmissionDraft]]]:
+                 total: int | None, book: LabelBook | None = None
+                 ) -> Iterator[tuple[T, list[SubmissionDraft]]]:
     """Parse each chunk's raw messages; ``T`` travels along (keys, dates). Order is kept."""
     count = workers()
     if count < 2 or total is None or total < POOL_THRESHOLD:
         for tag, raws in chunks:
-            yield tag, parse_chunk(raws, site_addresses)
+            yield tag, parse_chunk(raws, site_addresses, book)
         return
     pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
     pending: deque[tuple[T, Future[list[SubmissionDraft]]]] = deque()
     try:
         for tag, raws in chunks:
-            pending.append((tag, pool.submit(parse_chunk, list(raws), list(site_addresses))))
+            pending.append((tag, pool.submit(parse_chunk, list(raws), list(site_addresses), book)))
             if len(pending) >= count * AHEAD:
                 first, future = pending.popleft()
                 yield first, future.result()

@@ -34,7 +34,7 @@ from leaddesk.db import Database
 from leaddesk.db.engine import translate_errors
 from leaddesk.db.models import Contact, ContactAlias, Post, Status, Submission, Tombstone
 from leaddesk.db.types import utcnow
-from leaddesk.ingest.parse import SubmissionDraft, normalise_email
+from leaddesk.ingest.parse import PARSER_VERSION, SubmissionDraft, normalise_email
 from leaddesk.posts.snapshot import is_resolved, snapshot_of
 from leaddesk.posts.topics import FIELD, MAPPING, Mappings, known_topics
 from leaddesk.progress import CancelToken, NullReporter, Reporter
@@ -246,6 +246,13 @@ def _topics(session: Session, fresh: Sequence[tuple[Incoming, datetime]],
     return found
 
 
+def derive_topics(session: Session, drafts: Sequence[SubmissionDraft],
+                  posts: Sequence[Post | None]) -> list[tuple[str | None, str | None]]:
+    """(topic, topic_source) of a lead with each draft and post, as the store gives it (re-read)."""
+    now = utcnow()
+    return _topics(session, [(Incoming("", b"", draft), now) for draft in drafts], posts)
+
+
 def _snapshot(session: Session, posts: Sequence[Post | None], keys: Sequence[str]) -> None:
     """Keep the resolved posts as they are now with the leads that just arrived from them."""
     by_post: dict[int, tuple[Post, list[str]]] = {}
@@ -277,6 +284,8 @@ def _row(item: Incoming, account_id: int | None, content_hash: str | None,
         "status": Status.SPAM.value if d.is_spam else Status.NEW.value,
         "spam_reason": d.spam_reason if d.is_spam else None, "problems": problems,
         "is_submission": d.is_submission, "version": 1, "created_at": now, "updated_at": now,
+        "not_submission_reason": None if d.is_submission else d.not_submission_reason,
+        "parser_version": PARSER_VERSION,
     }
 
 

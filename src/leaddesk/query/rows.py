@@ -7,8 +7,8 @@ Rows are frozen dataclasses, safe to hand to another thread after the session is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -48,10 +48,24 @@ class SubmissionRow:
     tags: tuple[str, ...] = ()
     tag_colours: tuple[str, ...] = ()
     post_url: str | None = None  # the resolved post's address (None: no post linked)
+    spam_reason: str | None = None
+    not_submission_reason: str | None = None
+    # Fields a person corrected: {"name": {"by": "Ada", "at": "…"}}; who overrode the verdict.
+    edited_fields: Mapping[str, Any] = field(default_factory=dict)
+    verdict_by: str | None = None
 
     @property
     def is_spam(self) -> bool:
         return self.status == Status.SPAM.value
+
+    @property
+    def hidden_reason(self) -> str | None:
+        """Why the inbox hides this message (spam or not a submission), in one line, or None."""
+        if self.is_spam:
+            return f"Marked spam: {self.spam_reason or 'by a person'}"
+        if not self.is_submission:
+            return f"Not a form submission: {self.not_submission_reason or 'no reason kept'}"
+        return None
 
     def as_json(self) -> dict[str, Any]:
         """The stable ``--json`` shape: scripts depend on these keys; add, never rename."""
@@ -79,6 +93,10 @@ class SubmissionRow:
             "problems": list(self.problems),
             "version": self.version,
             "contact_id": self.contact_id,
+            "spam_reason": self.spam_reason if self.is_spam else None,
+            "not_submission_reason": None if self.is_submission else self.not_submission_reason,
+            "edited_fields": dict(self.edited_fields),
+            "verdict_by": self.verdict_by,
         }
 
 
@@ -107,7 +125,8 @@ def row_select() -> AnySelect:
             Post.title.label("post_title"), Post.url.label("post_url"), Submission.status,
             Submission.is_submission,
             TeamMember.name.label("assignee"), Submission.subject, Submission.body_text,
-            Submission.problems, Submission.contact_id,
+            Submission.problems, Submission.contact_id, Submission.spam_reason,
+            Submission.not_submission_reason, Submission.edited_fields, Submission.verdict_by,
         )
         .select_from(Submission)
         .outerjoin(Account, Account.id == Submission.account_id)
@@ -129,6 +148,17 @@ def _tags_for(session: Session, submission_ids: Sequence[int]) -> dict[int, list
     return found
 
 
+_NOT_SUBMISSION = "not a form submission: "
+
+
+def _reason_in(problems: Sequence[str] | None) -> str | None:
+    # Rows stored before revision 0004 kept the reason only among their problems.
+    for problem in problems or ():
+        if str(problem).startswith(_NOT_SUBMISSION):
+            return str(problem)[len(_NOT_SUBMISSION):]
+    return None
+
+
 def to_rows(session: Session, records: Sequence[Any]) -> list[SubmissionRow]:
     tags = _tags_for(session, [r.id for r in records])
     return [
@@ -141,7 +171,9 @@ def to_rows(session: Session, records: Sequence[Any]) -> list[SubmissionRow]:
             message=r.body_text, problems=tuple(r.problems or ()), contact_id=r.contact_id,
             tags=tuple(name for name, _ in tags.get(r.id, ())),
             tag_colours=tuple(colour for _, colour in tags.get(r.id, ())),
-            post_url=r.post_url,
+            post_url=r.post_url, spam_reason=r.spam_reason,
+            not_submission_reason=r.not_submission_reason or _reason_in(r.problems),
+            edited_fields=dict(r.edited_fields or {}), verdict_by=r.verdict_by,
         )
         for r in records
     ]

@@ -6,6 +6,7 @@ Import it whole (``from leaddesk import triage``): every name below is re-export
 
 - ``actions``: status, assignment and notes on one submission or many; ``was_saved``; ``undo``
 - ``tags``: tags on submissions, and the tag catalogue
+- ``edits``: a person correcting the fields the parser read (``edit_submission``)
 - ``members``: team members
 - ``versions``: reading current state, the compare-and-swap version check, conflicts, audit events
 - ``results``: ``Edit`` and the other result records, audit action names, ``describe_change``
@@ -32,11 +33,14 @@ from leaddesk.triage.actions import (
     undo,
     was_saved,
 )
+from leaddesk.triage.edits import EDITABLE, EditResult, clean_value, edit_submission
 from leaddesk.triage.members import add_member, list_members, remove_member
 from leaddesk.triage.results import (
     ASSIGN,
     CONTACT,
+    EDIT,
     NOTE,
+    REPARSE,
     STATUS,
     TAG_ADD,
     TAG_REMOVE,
@@ -67,11 +71,15 @@ __all__ = [
     "CONTACT",
     "CSS_COLOURS",
     "DEFAULT_TAG_COLOUR",
+    "EDIT",
+    "EDITABLE",
     "NOTE",
+    "REPARSE",
     "STATUS",
     "TAG_ADD",
     "TAG_REMOVE",
     "Edit",
+    "EditResult",
     "Member",
     "MemberRemoval",
     "TagInfo",
@@ -84,10 +92,12 @@ __all__ = [
     "bulk_remove_tag",
     "bulk_set_status",
     "clean_actor",
+    "clean_value",
     "create_tag",
     "current_tags",
     "delete_tag",
     "describe_change",
+    "edit_submission",
     "list_members",
     "list_tags",
     "normalise_colour",

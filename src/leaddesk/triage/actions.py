@@ -8,20 +8,33 @@ reached the database; :func:`undo` reverses one, unless someone changed the subm
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk.changes import Change
-from leaddesk.db.models import AuditEvent, Note, Submission
+from leaddesk.changes import Change, merge
+from leaddesk.db.models import AuditEvent, Note, Status, Submission
 from leaddesk.db.types import utcnow
 from leaddesk.errors import ValidationError
+from leaddesk.triage.edits import undo_edit
 from leaddesk.triage.members import assignable
-from leaddesk.triage.results import ASSIGN, NOTE, STATUS, TAG_ADD, TAG_REMOVE, Edit, tag_diff
+from leaddesk.triage.results import (
+    ASSIGN,
+    EDIT,
+    NOTE,
+    STATUS,
+    TAG_ADD,
+    TAG_REMOVE,
+    Edit,
+    submission_change,
+    tag_diff,
+)
 from leaddesk.triage.tags import add_tag, remove_tag
 from leaddesk.triage.validation import clean_actor, clean_status, unique
 from leaddesk.triage.versions import (
-    Planned,
+    Current,
+    VersionedWrite,
     apply_many,
     apply_one,
     bump_versions,
@@ -34,16 +47,46 @@ from leaddesk.triage.versions import (
 
 # ------------------------------------------------------------------ status
 
+def _status_plan(current: Current, new: str, actor: str
+                 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(before, after, column values) of moving ``current`` to status ``new``.
+
+    A person's status outranks a re-read (``status_set_by``). Marking spam, taking a lead out of
+    spam, or bringing back a message the parser called "not a submission" overrides the parser's
+    verdict (``verdict_by``): a re-read never hides that lead again.
+    """
+    spam = Status.SPAM.value
+    reinstate = not current.is_submission and new != spam
+    before: dict[str, Any] = {"status": current.status}
+    after: dict[str, Any] = {"status": new}
+    values: dict[str, Any] = {"status": new, "status_set_by": actor}
+    if reinstate:
+        before["is_submission"], after["is_submission"] = False, True
+        values["is_submission"] = True
+    if reinstate or spam in (new, current.status):
+        before["verdict_by"], after["verdict_by"] = current.verdict_by, actor
+        values["verdict_by"] = actor
+    return before, after, values
+
+
+def _status_unchanged(current: Current, new: str) -> bool:
+    return current.status == new and (current.is_submission or new == Status.SPAM.value)
+
+
 def set_status(session: Session, submission_id: int, status: str, *, actor: str,
                expected_version: int | None = None) -> Edit:
-    """Move a submission to ``status`` (one of :class:`~leaddesk.db.models.Status`)."""
+    """Move a submission to ``status`` (one of :class:`~leaddesk.db.models.Status`).
+
+    Any status but spam also brings back a message the parser judged "not a submission".
+    """
     actor = clean_actor(actor)
     new = clean_status(status)
     current = read_current(session, submission_id)
-    plan = plan_one(current, expected_version, {"status": current.status}, {"status": new})
-    if current.status == new:
+    before, after, values = _status_plan(current, new, actor)
+    plan = plan_one(current, expected_version, before, after)
+    if _status_unchanged(current, new):
         return unchanged(session, current, plan, STATUS)
-    return apply_one(session, current, plan, action=STATUS, actor=actor, values={"status": new})
+    return apply_one(session, current, plan, action=STATUS, actor=actor, values=values)
 
 
 def bulk_set_status(session: Session, submission_ids: Sequence[int], status: str, *,
@@ -52,9 +95,30 @@ def bulk_set_status(session: Session, submission_ids: Sequence[int], status: str
     actor = clean_actor(actor)
     new = clean_status(status)
     current = read_many(session, unique(submission_ids))
-    planned = [Planned(c.id, c.version, {"status": c.status}, {"status": new})
-               for c in current.values() if c.status != new]
-    return apply_many(session, planned, action=STATUS, actor=actor, values={"status": new})
+    # Rows differ in what else changes (a verdict, a reinstated lead): one statement per shape.
+    groups: dict[tuple[str, ...], tuple[dict[str, Any], list[VersionedWrite]]] = {}
+    for c in current.values():
+        if _status_unchanged(c, new):
+            continue
+        before, after, values = _status_plan(c, new, actor)
+        group = groups.setdefault(tuple(sorted(values)), (values, []))
+        group[1].append(VersionedWrite(c.id, c.version, before, after))
+    written = [apply_many(session, planned, action=STATUS, actor=actor, values=values)
+               for values, planned in groups.values()]
+    return merge(written)[0] if written else submission_change(STATUS, [])
+
+
+def _undo_status(session: Session, change: Edit, *, actor: str) -> Edit:
+    """Put back the status and, with it, the verdict and who had set them."""
+    actor = clean_actor(actor)
+    current = read_current(session, change.submission_id)
+    before = dict(change.before)
+    values: dict[str, Any] = {key: before[key] for key in ("status", "is_submission",
+                                                           "verdict_by") if key in before}
+    after: dict[str, Any] = {key: getattr(current, key) for key in values}
+    values["status_set_by"] = actor  # putting a status back is a person's decision too
+    plan = plan_one(current, change.version, after, before)
+    return apply_one(session, current, plan, action=STATUS, actor=actor, values=values)
 
 
 # ------------------------------------------------------------------ assignment
@@ -81,7 +145,7 @@ def bulk_assign(session: Session, submission_ids: Sequence[int], member_name: st
     member = assignable(session, member_name) if member_name is not None else None
     new_id = member.id if member else None
     current = read_many(session, unique(submission_ids))
-    planned = [Planned(c.id, c.version, {"assignee": c.assignee},
+    planned = [VersionedWrite(c.id, c.version, {"assignee": c.assignee},
                         {"assignee": member.name if member else None})
                for c in current.values() if c.assignee_id != new_id]
     return apply_many(session, planned, action=ASSIGN, actor=actor,
@@ -104,11 +168,11 @@ def add_note(session: Session, submission_id: int, text: str, *, actor: str,
     current = read_current(session, submission_id)
     expected = current.version if expected_version is None else expected_version
     now = utcnow()
-    versions = bump_versions(session, [Planned(current.id, expected, {}, {})], {}, now)
+    versions = bump_versions(session, [VersionedWrite(current.id, expected, {}, {})], {}, now)
     note = Note(submission_id=submission_id, author=actor, body=body, created_at=now)
     session.add(note)
     session.flush()
-    plan = Planned(current.id, expected, {}, {"note_id": note.id, "length": len(body)})
+    plan = VersionedWrite(current.id, expected, {}, {"note_id": note.id, "length": len(body)})
     record_events(session, [plan], action=NOTE, actor=actor, now=now)
     return Edit(submission_id, NOTE, plan.before, plan.after, versions[submission_id])
 
@@ -143,7 +207,7 @@ def was_saved(session: Session, change: Edit, *, actor: str) -> bool:
 # ------------------------------------------------------------------ undo
 
 def undo(session: Session, change: Edit, *, actor: str) -> Edit:
-    """Reverse a status, assignment or tag change, unless the submission changed since.
+    """Reverse a status, assignment, tag or field edit, unless the submission changed since.
 
     The reversal is itself a change (audited, version bumped) made with ``change.version`` as
     the expected version, so undoing over a colleague's newer edit raises ConflictError.
@@ -153,8 +217,9 @@ def undo(session: Session, change: Edit, *, actor: str) -> Edit:
         return change
     sid, version = change.submission_id, change.version
     if change.action == STATUS:
-        return set_status(session, sid, change.before["status"], actor=actor,
-                          expected_version=version)
+        return _undo_status(session, change, actor=actor)
+    if change.action == EDIT:
+        return undo_edit(session, change, actor=actor)
     if change.action == ASSIGN:
         return assign(session, sid, change.before["assignee"], actor=actor,
                       expected_version=version)

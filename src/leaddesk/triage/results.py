@@ -21,10 +21,17 @@ TAG_REMOVE = "tag.remove"
 ASSIGN = "assign"
 NOTE = "note"
 CONTACT = "contact"  # written by leaddesk.contacts when a merge moves a submission
+EDIT = "edit"  # a person corrected fields the parser read (leaddesk.triage.edits)
+REPARSE = "reparse"  # a newer parser (or a taught label) re-read the stored message
 
 # The submission field each action writes, for the change record the window refreshes by.
 FIELDS = {STATUS: "status", ASSIGN: "assignee", TAG_ADD: "tags", TAG_REMOVE: "tags",
           NOTE: "notes", CONTACT: "contact"}
+
+
+# A corrected field (leaddesk.triage.edits) as the change-record field the window refreshes by.
+EDITED_FIELDS = {"name": "visitor", "email": "visitor", "phone": "visitor", "company": "visitor",
+                 "topic": "topic", "page_url": "post"}
 
 
 def submission_change(action: str, ids: Iterable[int]) -> Change:
@@ -51,7 +58,11 @@ class Edit:
     @property
     def change(self) -> Change:
         """What it wrote, as the plain record (no ids when nothing was written)."""
-        return submission_change(self.action, [self.submission_id] if self.changed else [])
+        ids = [self.submission_id] if self.changed else []
+        if self.action == EDIT:  # a correction names the fields it wrote
+            return Change.of(Kind.SUBMISSION, ids,
+                             {EDITED_FIELDS.get(name, name) for name in self.after})
+        return submission_change(self.action, ids)
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,8 @@ def describe_change(action: str, before: Mapping[str, Any] | None,
     """A short human phrase for an audit event on a submission, e.g. ``status → done``."""
     after = after or {}
     if action == STATUS:
-        return f"status → {after.get('status')}"
+        back = " (brought back as a lead)" if after.get("is_submission") is True else ""
+        return f"status → {after.get('status')}{back}"
     if action == ASSIGN:
         who = after.get("assignee")
         return f"assigned to {who}" if who else "unassigned"
@@ -114,6 +126,10 @@ def describe_change(action: str, before: Mapping[str, Any] | None,
         return f"tag {', '.join(tag_diff(before, after))} removed"
     if action == NOTE:
         return "note added"
+    if action == EDIT:
+        return "edited " + ", ".join(k for k in after if not k.startswith("_"))
+    if action == REPARSE:
+        return "re-read: " + ", ".join(k for k in after if not k.startswith("_"))
     if action == CONTACT:
         return f"moved to contact {after.get('contact_id')}"
     return action

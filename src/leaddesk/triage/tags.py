@@ -20,7 +20,7 @@ from leaddesk.errors import ConflictError, NotFoundError, ValidationError
 from leaddesk.triage.results import TAG_ADD, TAG_REMOVE, Edit, TagInfo, submission_change
 from leaddesk.triage.validation import clean_actor, clean_name, normalise_colour, sorted_names, unique
 from leaddesk.triage.versions import (
-    Planned,
+    VersionedWrite,
     audit,
     bump_versions,
     chunks,
@@ -133,7 +133,7 @@ def bulk_add_tag(session: Session, submission_ids: Sequence[int], tag_name: str,
     tag = _find_tag(session, name)
     name = tag.name if tag is not None else name
     tags = current_tags(session, ids)
-    planned = [Planned(c.id, c.version, {"tags": tags[c.id]},
+    planned = [VersionedWrite(c.id, c.version, {"tags": tags[c.id]},
                         {"tags": sorted_names([*tags[c.id], name])})
                for c in current.values() if name not in tags[c.id]]
     if not planned:
@@ -155,7 +155,7 @@ def bulk_remove_tag(session: Session, submission_ids: Sequence[int], tag_name: s
     current = read_many(session, ids)
     tag = _require_tag(session, tag_name)
     tags = current_tags(session, ids)
-    planned = [Planned(c.id, c.version, {"tags": tags[c.id]},
+    planned = [VersionedWrite(c.id, c.version, {"tags": tags[c.id]},
                         {"tags": [t for t in tags[c.id] if t != tag.name]})
                for c in current.values() if tag.name in tags[c.id]]
     now = utcnow()

@@ -48,10 +48,13 @@ class Current:
     status: str
     assignee_id: int | None
     assignee: str | None
+    is_submission: bool = True
+    status_set_by: str | None = None
+    verdict_by: str | None = None
 
 
 @dataclass(frozen=True)
-class Planned:
+class VersionedWrite:
     id: int
     expected_version: int
     before: dict[str, Any]
@@ -70,11 +73,13 @@ def read_many(session: Session, ids: Sequence[int]) -> dict[int, Current]:
     for chunk in chunks(ids):
         result = session.execute(
             select(Submission.id, Submission.version, Submission.status, Submission.assignee_id,
-                   TeamMember.name)
+                   TeamMember.name, Submission.is_submission, Submission.status_set_by,
+                   Submission.verdict_by)
             .outerjoin(TeamMember, TeamMember.id == Submission.assignee_id)
             .where(Submission.id.in_(chunk)))
-        for sid, version, status, assignee_id, assignee in result:
-            found[sid] = Current(sid, version, status, assignee_id, assignee)
+        for sid, version, status, assignee_id, assignee, is_sub, set_by, verdict_by in result:
+            found[sid] = Current(sid, version, status, assignee_id, assignee, bool(is_sub),
+                                  set_by, verdict_by)
     missing = [i for i in ids if i not in found]
     if missing:
         raise _no_submission(missing)
@@ -145,7 +150,7 @@ def expire(session: Session, ids: Iterable[int]) -> None:
             session.expire(cached)
 
 
-def bump_versions(session: Session, planned: Sequence[Planned], values: Mapping[str, Any],
+def bump_versions(session: Session, planned: Sequence[VersionedWrite], values: Mapping[str, Any],
           now: datetime) -> dict[int, int]:
     """Compare-and-swap update of every planned row; new versions by id, or ConflictError."""
     versions: dict[int, int] = {}
@@ -169,7 +174,7 @@ def bump_versions(session: Session, planned: Sequence[Planned], values: Mapping[
     return versions
 
 
-def record_events(session: Session, planned: Sequence[Planned], *, action: str, actor: str,
+def record_events(session: Session, planned: Sequence[VersionedWrite], *, action: str, actor: str,
             now: datetime) -> None:
     """One audit event per changed submission, in one executemany round trip."""
     if planned:
@@ -185,12 +190,12 @@ def audit(session: Session, *, actor: str, action: str, entity: str, entity_id: 
 
 
 def plan_one(current: Current, expected_version: int | None, before: dict[str, Any],
-              after: dict[str, Any]) -> Planned:
+              after: dict[str, Any]) -> VersionedWrite:
     expected = current.version if expected_version is None else expected_version
-    return Planned(current.id, expected, before, after)
+    return VersionedWrite(current.id, expected, before, after)
 
 
-def unchanged(session: Session, current: Current, plan: Planned, action: str) -> Edit:
+def unchanged(session: Session, current: Current, plan: VersionedWrite, action: str) -> Edit:
     # Nothing to write, but a stale expected_version is still a conflict, as in the
     # compare-and-swap: the caller decided on an outdated view, even if the result matches.
     if plan.expected_version != current.version:
@@ -198,7 +203,7 @@ def unchanged(session: Session, current: Current, plan: Planned, action: str) ->
     return Edit(current.id, action, plan.before, plan.after, current.version, changed=False)
 
 
-def apply_one(session: Session, current: Current, plan: Planned, *, action: str, actor: str,
+def apply_one(session: Session, current: Current, plan: VersionedWrite, *, action: str, actor: str,
                values: Mapping[str, Any]) -> Edit:
     now = utcnow()
     versions = bump_versions(session, [plan], values, now)
@@ -206,7 +211,7 @@ def apply_one(session: Session, current: Current, plan: Planned, *, action: str,
     return Edit(current.id, action, plan.before, plan.after, versions[current.id])
 
 
-def apply_many(session: Session, planned: Sequence[Planned], *, action: str, actor: str,
+def apply_many(session: Session, planned: Sequence[VersionedWrite], *, action: str, actor: str,
                values: Mapping[str, Any]) -> Change:
     """Write every planned row (version check, audit event); the change names the rows written."""
     now = utcnow()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTreeWidget,
@@ -33,6 +32,7 @@ from leaddesk.errors import LeadDeskError
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, NetOp, known_error_in
+from leaddesk.ui.safe_text import PlainLabel, ask_yes_no
 from leaddesk.ui.widgets import close_button, dialog_layout
 
 KIND_LABELS = {"imap": "Mailbox (IMAP)", "smtp": "Sending (SMTP)", "api": "Form API",
@@ -43,7 +43,7 @@ NONE = "— none —"
 
 
 def _error_label() -> QLabel:
-    label = QLabel()
+    label = PlainLabel()
     label.setWordWrap(True)
     return label
 
@@ -107,7 +107,7 @@ class AccountEditor(QDialog):
         if existing:
             self.secret.setPlaceholderText(f"leave empty to keep the stored {word.lower()}")
         self.form.addRow(word, self.secret)
-        note = QLabel(f"The {word.lower()} is kept in your system keyring, never in a file or "
+        note = PlainLabel(f"The {word.lower()} is kept in your system keyring, never in a file or "
                       f"the database.")
         note.setWordWrap(True)
         note.setEnabled(False)
@@ -299,9 +299,9 @@ class AccountsTab(QWidget):
         chosen = self.chosen()
         if chosen is None:
             return
-        if confirm and QMessageBox.question(
+        if confirm and not ask_yes_no(
                 self, "Remove account", f"Remove {chosen.name} and its keyring entry? Messages "
-                f"already fetched stay.") != QMessageBox.StandardButton.Yes:
+                f"already fetched stay."):
             return
 
         db, actor = self.ctx.db, self.ctx.actor

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QWidget
+
+from leaddesk.ui.safe_text import PlainLabel
 
 STYLES = {  # background, text, border
     "error": ("#fdecea", "#611a15", "#f5c2c0"),
@@ -18,7 +20,7 @@ class Banner(QFrame):
         self.setObjectName("banner")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
-        self.label = QLabel()
+        self.label = PlainLabel()
         self.label.setWordWrap(True)
         layout.addWidget(self.label, 1)
         close = QToolButton()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidg
 from leaddesk.insights import PostStats, TopicCount
 
 from leaddesk.ui.format import short_time
+from leaddesk.ui.safe_text import chart_text, tooltip
 
 # A palette that stays readable on light and dark backgrounds.
 TOPIC_COLOURS = ("#7e57c2", "#43a047", "#1e88e5", "#f9a825", "#e53935", "#00897b", "#8d6e63",
@@ -61,7 +62,7 @@ class TopicChart(QChartView):
         for i, (name, per_period) in enumerate(grid.items()):
             if not per_period:
                 continue
-            bar = QBarSet(name)
+            bar = QBarSet(chart_text(name))
             bar.setColor(QColor(TOPIC_COLOURS[i % len(TOPIC_COLOURS)]))
             for period in periods:
                 bar.append(per_period.get(period, 0))
@@ -110,7 +111,7 @@ class PostTable(QTableWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 0:
-                    item.setToolTip(post.url)
+                    item.setToolTip(tooltip(post.url))
                 if post.leads == 0:
                     item.setForeground(self.palette().placeholderText())
                 self.setItem(row, column, item)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -35,6 +34,7 @@ from leaddesk.reply.templates import TemplateInfo
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, NetOp, known_error_in
+from leaddesk.ui.safe_text import PlainLabel
 
 NO_TEMPLATE = "— no template —"
 
@@ -84,7 +84,7 @@ class Composer(QWidget):
         self.body = QPlainTextEdit()
         self.body.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
         layout.addWidget(self.body, 1)
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -29,6 +28,7 @@ from leaddesk.query import Filter
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import NetOp, known_error_in
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.sync_controller import SignalReporter
 
 
@@ -43,7 +43,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export to CSV")
         form = QFormLayout(self)
         counted = f"{count:,} " if count is not None else ""
-        form.addRow(QLabel(f"Exports {counted}{what}: exactly what the list shows."))
+        form.addRow(PlainLabel(f"Exports {counted}{what}: exactly what the list shows."))
         self.preset = QComboBox()
         names = [*presets.BUILTIN, *(p.name for p in PresetStore().all())]
         for name in dict.fromkeys(names):
@@ -72,7 +72,7 @@ class ExportDialog(QDialog):
         form.addRow("File", path_row)
         self.progress = QProgressBar()
         self.progress.hide()
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setWordWrap(True)
         form.addRow(self.progress)
         form.addRow(self.status)

@@ -40,6 +40,7 @@ class Failures(QObject):
                           f"Something went wrong{f' ({what})' if what else ''}: {exc}\n\n"
                           f"Your data is safe; the action was not completed. The details below "
                           f"are also in the log (`leaddesk -v gui` shows them).", parent=parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # an error may quote a visitor's words
         box.setDetailedText(details(exc))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): a failure never blocks the event loop (or a test)

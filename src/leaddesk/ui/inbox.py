@@ -20,7 +20,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from leaddesk.ui.detail.pane import DetailPane
 from leaddesk.ui.list_delegate import TagChipDelegate
 from leaddesk.ui.list_model import COLUMNS, ID_ROLE, ROW_ROLE, SubmissionListModel
 from leaddesk.ui.operations import DbOp
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.settings import COLUMN_WIDTHS, ME
 from leaddesk.ui.sidebar import NO_TOPIC_LABEL, Sidebar
 from leaddesk.ui.triage_actions import TriageActions
@@ -106,7 +106,7 @@ class InboxPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the post takes the slack
         header.setStretchLastSection(False)
         self.list.setColumnHidden(5, True)  # status shows as bold (new) and in the detail pane
-        self.footer = QLabel()
+        self.footer = PlainLabel()
         self.footer.setContentsMargins(6, 2, 6, 2)
         list_box = QWidget()
         list_layout = QVBoxLayout(list_box)

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -24,6 +23,7 @@ from leaddesk.ui.charts import PostTable, TopicChart
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import BusPage
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.widgets import caption, muted
 
 
@@ -49,7 +49,7 @@ class InsightsPage(BusPage):
         self.period.addItem("Per week", "week")
         self.period.addItem("Per month", "month")
         self.period.currentIndexChanged.connect(lambda _i: self.reload())
-        bar.addWidget(QLabel("Leads per topic"))
+        bar.addWidget(PlainLabel("Leads per topic"))
         bar.addWidget(self.period)
         bar.addStretch(1)
         self.median = muted()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -34,6 +33,7 @@ from leaddesk.ui.context import AppContext
 from leaddesk.ui.format import short_time
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import BusPage
+from leaddesk.ui.safe_text import PlainLabel, tooltip
 from leaddesk.ui.widgets import caption
 
 SHOWN_LIMIT = 5000  # rows in the table; the count and the export always cover every lead
@@ -74,7 +74,7 @@ class LeadsModel(QAbstractTableModel):
                     row.first_topic or "No topic", row.status.capitalize(), row.owner or "",
                     short_time(row.last_at), str(row.messages))[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return row.email
+            return tooltip(row.email)
         return None
 
 
@@ -108,7 +108,7 @@ class LeadsPage(BusPage):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter contacts…")
         self.search.setClearButtonEnabled(True)
-        self.summary = QLabel()
+        self.summary = PlainLabel()
         self.export = QPushButton("Export leads → CSV")
         self.export.clicked.connect(lambda: self.export_requested.emit(self.current_filter()))
         for widget in (self.topic, self.period, self.owner, self.status, self.search):

@@ -22,6 +22,7 @@ from leaddesk.query import Sort, SubmissionRow
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.format import short_time
 from leaddesk.ui.operations import DbOp
+from leaddesk.ui.safe_text import tooltip
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the SubmissionRow, or None while loading
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -35,6 +36,7 @@ COLUMNS: tuple[tuple[str, Sort | None], ...] = (
     ("Status", Sort.STATUS),
     ("Received", Sort.RECEIVED),
 )
+
 VISITOR, TOPIC, POST, TAGS, OWNER, STATUS, RECEIVED = range(len(COLUMNS))
 
 PAGE_SIZE = 100
@@ -196,11 +198,15 @@ class SubmissionListModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(row: SubmissionRow, column: int) -> str | None:
+        text = None
         if column == VISITOR:
-            return f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
-        if column == POST:
-            return row.page_url
-        return None
+            text = f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
+        elif column == POST:
+            text = row.page_url
+        # A hidden message says why on every cell: a real lead must never vanish unexplained.
+        if row.hidden_reason:
+            text = f"{row.hidden_reason}\nN brings it back" + (f"\n\n{text}" if text else "")
+        return tooltip(text) if text else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -25,6 +24,7 @@ from leaddesk.ingest import imap
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import NetOp, known_error_in
+from leaddesk.ui.safe_text import PlainLabel
 
 
 class MailboxDialog(QDialog):
@@ -58,10 +58,10 @@ class MailboxDialog(QDialog):
                               ("User", self.user), ("Password", self.password),
                               ("Folder", self.folder), ("CA file", self.ca_file)):
             form.addRow(label, widget)
-        note = QLabel("The password is kept in your system keyring, never in a file.")
+        note = PlainLabel("The password is kept in your system keyring, never in a file.")
         note.setWordWrap(True)
         form.addRow(note)
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setWordWrap(True)
         form.addRow(self.status)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save

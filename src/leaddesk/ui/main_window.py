@@ -12,8 +12,6 @@ from datetime import datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QInputDialog,
-    QLabel,
     QMainWindow,
     QPushButton,
     QStackedWidget,
@@ -27,6 +25,7 @@ from leaddesk.db import Database
 
 from leaddesk.ui.banner import Banner
 from leaddesk.ui.context import AppContext
+from leaddesk.ui.corrections import Corrections
 from leaddesk.ui.format import ago
 from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.insights_page import InsightsPage
@@ -34,6 +33,7 @@ from leaddesk.ui.leads_page import LeadsPage
 from leaddesk.ui.live import LiveUpdates, PresenceLeases
 from leaddesk.ui.operations import NetOp
 from leaddesk.ui.post_resolver import PostResolver
+from leaddesk.ui.safe_text import PlainLabel, ask_text
 from leaddesk.ui.settings import (
     AUTO_SYNC_MINUTES,
     COLUMN_WIDTHS,
@@ -88,20 +88,21 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.synced_label = QLabel("Not synced yet")
+        self.synced_label = PlainLabel("Not synced yet")
         self.sync_problems = QPushButton()
         self.sync_problems.setObjectName("syncProblems")
         self.sync_problems.setFlat(True)
         self.sync_problems.setToolTip("What went wrong in the last sync, and what to do")
         self.sync_problems.clicked.connect(self.open_sync_report)
         self.sync_problems.hide()
-        self.db_label = QLabel(self._db_description())
+        self.db_label = PlainLabel(self._db_description())
         self.statusBar().addWidget(self.synced_label)
         self.statusBar().addWidget(self.db_label)
         # Permanent: a passing status message must not cover it.
         self.statusBar().addPermanentWidget(self.sync_problems)
-        self.statusBar().addPermanentWidget(QLabel(STATUS_HINT))
+        self.statusBar().addPermanentWidget(PlainLabel(STATUS_HINT))
         self.tray = Tray(self, self.ctx.settings)
+        self.corrections = Corrections(self, self.ctx, self.ops, self.inbox)
         self._connect()
         self._bind_shortcuts()
         self._restore_layout()
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.inbox.reload()
         self.sync.finished.connect(lambda _report: self.posts.start())
         QTimer.singleShot(0, self.posts.start)
+        QTimer.singleShot(0, self.corrections.start_stale)  # mail an older parser read
         # Live team mode; off by default under the inline test runner (no background threads).
         self._start_live(not self.tasks.inline if live is None else live)
 
@@ -170,6 +172,8 @@ class MainWindow(QMainWindow):
             "open": lambda: self.inbox.set_status("open"),
             "waiting": lambda: self.inbox.set_status("waiting"),
             "spam": lambda: self.inbox.set_status("spam"),
+            "restore": self.corrections.restore,
+            "reparse": self.corrections.start_all,
             "assign": self.inbox.detail.card.open_owner_menu,
             "tag": self.inbox.detail.card.ask_tag,
             "reply": self.reply,
@@ -274,7 +278,7 @@ class MainWindow(QMainWindow):
         SettingsDialog(self.ctx, self).exec()  # what it changes is published on the bus
 
     def save_view(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save view", "Name of this view:")
+        name, ok = ask_text(self, "Save view", "Name of this view:")
         if not ok or not name.strip():
             return
         kept = [v for v in self.inbox.saved if v.name != name.strip()]
@@ -399,6 +403,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.sync.cancel()
         self.posts.cancel()
+        self.corrections.reparse.cancel()
         self.live.stop()
         self.presence.show(None)  # give the lease back rather than let it expire
         self.tasks.wait(10_000)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QInputDialog,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -27,6 +26,7 @@ from leaddesk import triage
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
+from leaddesk.ui.safe_text import ask_text
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW
 from leaddesk.ui.sidebar import colour_dot
 from leaddesk.ui.widgets import button_row
@@ -129,7 +129,7 @@ class SettingsDialog(QDialog):
          .run_in_background())
 
     def _add_member(self) -> None:
-        name, ok = QInputDialog.getText(self, "Add team member", "Name:")
+        name, ok = ask_text(self, "Add team member", "Name:")
         if ok and name.strip():
             self._change(self.members,
                          lambda s, actor: triage.add_member(s, name.strip(), actor=actor))
@@ -140,7 +140,7 @@ class SettingsDialog(QDialog):
             self._change(self.members, lambda s, actor: triage.remove_member(s, name, actor=actor))
 
     def _new_tag(self) -> None:
-        name, ok = QInputDialog.getText(self, "New tag", "Name:")
+        name, ok = ask_text(self, "New tag", "Name:")
         if ok and name.strip():
             colour = QColorDialog.getColor(QColor("#808080"), self, "Tag colour")
             hex_colour = colour.name() if colour.isValid() else triage.DEFAULT_TAG_COLOUR
@@ -150,7 +150,7 @@ class SettingsDialog(QDialog):
     def _rename_tag(self) -> None:
         old = self.tags.chosen()
         if old:
-            new, ok = QInputDialog.getText(self, "Rename tag", "New name:", text=old)
+            new, ok = ask_text(self, "Rename tag", "New name:", old)
             if ok and new.strip():
                 self._change(self.tags, lambda s, actor: triage.rename_tag(
                     s, old, new.strip(), actor=actor))

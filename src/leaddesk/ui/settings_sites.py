@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -32,6 +31,7 @@ from leaddesk.posts import sites, topics
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
+from leaddesk.ui.safe_text import PlainLabel, ask_item, ask_text
 from leaddesk.ui.widgets import button_row
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -70,7 +70,7 @@ class SitesTab(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._edited)
         inner.addWidget(self.table, 1)
-        hint = QLabel("Double-click a topic to change it; clear it to go back to the default. "
+        hint = PlainLabel("Double-click a topic to change it; clear it to go back to the default. "
                       "A form's own topic field always wins.")
         hint.setWordWrap(True)
         inner.addWidget(hint)
@@ -136,8 +136,7 @@ class SitesTab(QWidget):
          .run_in_background())
 
     def _add_site(self) -> None:
-        url, ok = QInputDialog.getText(self, "Add site",
-                                       "Your site's address (e.g. https://www.example.com):")
+        url, ok = ask_text(self, "Add site", "Your site's address (e.g. https://www.example.com):")
         if ok and url.strip():
             self._change(self.sites_message, lambda s: sites.add_site(s, url.strip()),
                          "Added. Its posts are looked up after the next sync.")
@@ -168,14 +167,14 @@ class SitesTab(QWidget):
             self._use_default(kind, term)
 
     def _add_mapping(self) -> None:
-        kind, ok = QInputDialog.getItem(self, "Add mapping", "Kind of term:", list(topics.KINDS),
-                                        1, False)
+        kind, ok = ask_item(self, "Add mapping", "Kind of term:", list(topics.KINDS), current=1,
+                            editable=False)
         if not ok:
             return
-        term, ok = QInputDialog.getText(self, "Add mapping", f"The {kind}'s name:")
+        term, ok = ask_text(self, "Add mapping", f"The {kind}'s name:")
         if not ok or not term.strip():
             return
-        topic, ok = QInputDialog.getText(self, "Add mapping", f"Topic for {term.strip()}:")
+        topic, ok = ask_text(self, "Add mapping", f"Topic for {term.strip()}:")
         if ok:
             self._change(self.topics_message,
                          lambda s: topics.set_mapping(s, kind, term.strip(), topic.strip()),

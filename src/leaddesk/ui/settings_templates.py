@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from PySide6.QtWidgets import (
     QFormLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -26,6 +25,7 @@ from leaddesk.reply.templates import TemplateInfo
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.widgets import button_row
 
 HELP = ("Placeholders: " + "  ".join(f"{{{p}}}" for p in templates.PLACEHOLDERS)
@@ -55,7 +55,7 @@ class TemplatesTab(QWidget):
         form.addRow("Name", self.name)
         form.addRow("Subject", self.subject)
         form.addRow("Text", self.body)
-        hint = QLabel(HELP)
+        hint = PlainLabel(HELP)
         hint.setWordWrap(True)
         hint.setEnabled(False)
         form.addRow(hint)

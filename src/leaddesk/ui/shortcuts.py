@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+
+from leaddesk.ui.safe_text import RichLabel, escape
 
 SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     # (action name, key, what it does)
@@ -12,12 +14,14 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("open", "O", "mark open"),
     ("waiting", "W", "mark waiting"),
     ("spam", "!", "mark spam"),
+    ("restore", "N", "not spam / a real lead: bring it back as new"),
     ("assign", "A", "assign"),
     ("tag", "T", "add a tag"),
     ("reply", "R", "reply"),
     ("search", "/", "search"),
     ("undo", "Ctrl+Z", "undo the last triage action"),
     ("sync", "F5", "sync now"),
+    ("reparse", "Ctrl+Shift+R", "re-read stored mail with the current parser"),
     ("help", "?", "all shortcuts"),
 )
 
@@ -29,9 +33,9 @@ class ShortcutSheet(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(self)
-        rows = "".join(f"<tr><td><b>{key}</b></td><td>&nbsp;&nbsp;{what}</td></tr>"
+        rows = "".join(f"<tr><td><b>{escape(key)}</b></td><td>&nbsp;&nbsp;{escape(what)}</td></tr>"
                        for _, key, what in SHORTCUTS)
-        layout.addWidget(QLabel(f"<table>{rows}</table>"))
+        layout.addWidget(RichLabel(f"<table>{rows}</table>"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

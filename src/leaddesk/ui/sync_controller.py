@@ -44,7 +44,25 @@ class SignalReporter(QObject):
         self.ended.emit(summary)
 
 
-class SyncController(QObject):
+class BackgroundJob(QObject):
+    """One cancellable job at a time in a worker, reporting through a :class:`SignalReporter`."""
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.cancel_token: CancelToken | None = None
+        self.reporter = SignalReporter()
+
+    @property
+    def running(self) -> bool:
+        return self.cancel_token is not None
+
+    def cancel(self) -> None:
+        if self.cancel_token is not None:
+            self.cancel_token.cancel()
+
+
+class SyncController(BackgroundJob):
     """Runs one sync at a time over all enabled IMAP and API accounts."""
 
     running_changed = Signal(bool)
@@ -52,10 +70,7 @@ class SyncController(QObject):
     finished = Signal(object)  # SyncReport
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.cancel_token: CancelToken | None = None
-        self.reporter = SignalReporter()
+        super().__init__(ctx, parent)
         self.report = SyncReport()  # the last (or current) sync's
         self._what = ""
         self.reporter.began.connect(self._began)
@@ -63,10 +78,6 @@ class SyncController(QObject):
         self.reporter.failed_item.connect(lambda item, reason: self.report.item_failed(item,
                                                                                       reason))
         self.reporter.ended.connect(lambda summary: self.report.summaries.append(summary))
-
-    @property
-    def running(self) -> bool:
-        return self.cancel_token is not None
 
     def _began(self, what: str, total: object) -> None:
         self._what = what
@@ -83,10 +94,6 @@ class SyncController(QObject):
         (NetOp(self.ctx, lambda: sync_every_account(db, self.reporter, token), parent=self, what="sync")
          .success(self._done).failure(self._crashed).run_in_background())
         return True
-
-    def cancel(self) -> None:
-        if self.cancel_token is not None:
-            self.cancel_token.cancel()
 
     def _done(self, outcome: SyncOutcome) -> None:
         self.cancel_token = None

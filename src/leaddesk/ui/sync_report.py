@@ -13,6 +13,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.widgets import close_button, dialog_layout
 
 
@@ -92,8 +93,7 @@ class SyncReportDialog(QDialog):
 
 
 def plain_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label = PlainLabel(text)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.widgets import Chip, clear_layout
 
 SEARCH_DEBOUNCE_MS = 250
@@ -33,7 +33,7 @@ class TopBar(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        brand = QLabel("LeadDesk")
+        brand = PlainLabel("LeadDesk")
         font = brand.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
@@ -50,7 +50,7 @@ class TopBar(QWidget):
         self.sync.setToolTip("Fetch new messages from every mailbox (F5)")
         self.sync.clicked.connect(self.sync_clicked)
         layout.addWidget(self.sync)
-        self.sync_label = QLabel()
+        self.sync_label = PlainLabel()
         self.sync_bar = QProgressBar()
         self.sync_bar.setMaximumWidth(140)
         self.sync_bar.setTextVisible(False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMainWindow, QMenu, QSystemTrayIcon
 
 from leaddesk.ui.icons import app_icon, badge_icon
+from leaddesk.ui.safe_text import notification
 from leaddesk.ui.settings import NOTIFY_NEW, Settings
 
 
@@ -32,12 +33,13 @@ class Tray:
     def set_new_count(self, count: int) -> None:
         if self.icon is not None:
             self.icon.setIcon(badge_icon(count))
-            self.icon.setToolTip(f"LeadDesk — {count} new" if count else "LeadDesk")
+            self.icon.setToolTip(notification(f"LeadDesk — {count} new") if count else "LeadDesk")
 
     def notify_new(self, added: int) -> None:
         if self.icon is None or not self.settings.get(NOTIFY_NEW):
             return
-        self.icon.showMessage("LeadDesk", f"{added} new lead{'s' if added != 1 else ''} arrived",
+        self.icon.showMessage("LeadDesk", notification(f"{added} new lead{'s' if added != 1 else ''} "
+                                                       f"arrived"),
                               QSystemTrayIcon.MessageIcon.Information, 5000)
 
     def hide(self) -> None:

@@ -27,13 +27,15 @@ Bulk = Callable[[Session, Sequence[int], str], Change]
 
 class TriageActions(QObject):
     done = Signal(str, bool)  # what was done, whether Ctrl+Z undoes it
+    merge_offered = Signal(int, int)  # an edited e-mail belongs to another contact: keep, drop
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.last_edit: triage.Edit | None = None
 
-    def _run(self, label: str, ids: Sequence[int], single: Single, bulk: Bulk) -> None:
+    def _run(self, label: str, ids: Sequence[int], single: Single, bulk: Bulk,
+             after: Callable[[], None] | None = None) -> None:
         ids = tuple(ids)
         if not ids:
             return
@@ -54,6 +56,8 @@ class TriageActions(QObject):
             if edit is not None and edit.changed:
                 self.last_edit = edit
             self.done.emit(label, edit is not None)
+            if after is not None:
+                after()
 
         def failed(exc: BaseException) -> bool:
             if isinstance(exc, ConflictError):  # reload the lead, so the user sees what changed
@@ -92,6 +96,25 @@ class TriageActions(QObject):
         self._run("note added", [submission_id],
                   lambda s, i, actor: triage.add_note(s, i, text, actor=actor),
                   lambda s, many, actor: triage.submission_change(triage.NOTE, []))
+
+    def edit(self, submission_id: int, changes: dict[str, str | None],
+             version: int | None = None) -> None:
+        """Correct fields of one lead (leaddesk.triage.edits); undoable like any triage action."""
+        offers: list[tuple[int, int]] = []
+
+        def single(s: Session, i: int, actor: str) -> triage.Edit:
+            offers.clear()  # a retry starts over
+            result = triage.edit_submission(s, i, changes, actor=actor, expected_version=version)
+            if result.merge_offer is not None:
+                offers.append(result.merge_offer)
+            return result.change
+
+        def offer() -> None:
+            for keep, drop in offers:
+                self.merge_offered.emit(keep, drop)
+
+        self._run(f"edited {', '.join(changes)}", [submission_id], single,
+                  lambda s, many, actor: triage.submission_change(triage.EDIT, []), after=offer)
 
     def undo(self) -> bool:
         edit = self.last_edit

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+from leaddesk.ui.safe_text import PlainLabel
 
 
 class Welcome(QWidget):
@@ -15,12 +17,12 @@ class Welcome(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title = QLabel("Welcome to LeadDesk")
+        title = PlainLabel("Welcome to LeadDesk")
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         title.setFont(font)
-        text = QLabel("Your inbox of website leads is empty. Connect the mailbox that receives "
+        text = PlainLabel("Your inbox of website leads is empty. Connect the mailbox that receives "
                       "the form notifications, or look around with demo leads first.")
         text.setWordWrap(True)
         text.setMaximumWidth(460)

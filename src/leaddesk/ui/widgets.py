@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from leaddesk.ui.safe_text import PlainLabel, tooltip
+
 
 def button_row(layout: QBoxLayout, buttons: Sequence[tuple[str, Callable[[], None]]]) -> QLabel:
     """A row of push buttons under a list, and below it the label where their errors show
@@ -30,7 +32,7 @@ def button_row(layout: QBoxLayout, buttons: Sequence[tuple[str, Callable[[], Non
         row.addWidget(button)
     row.addStretch(1)
     layout.addLayout(row)
-    message = QLabel()
+    message = PlainLabel()
     message.setWordWrap(True)
     message.setTextFormat(Qt.TextFormat.PlainText)
     message.setStyleSheet("color: #b00020;")
@@ -65,14 +67,14 @@ class Chip(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        label = QLabel(text + (" " if removable else ""))
+        label = PlainLabel(text + (" " if removable else ""))
         label.setStyleSheet(chip_style(colour))
         layout.addWidget(label)
         if removable:
             button = QToolButton()
             button.setText("×")
             button.setAutoRaise(True)
-            button.setToolTip(f"Remove {text}")
+            button.setToolTip(tooltip(f"Remove {text}"))
             button.setAccessibleName(f"Remove {text}")
             button.clicked.connect(lambda: self.removed.emit(self.text))
             layout.addWidget(button)
@@ -81,7 +83,7 @@ class Chip(QWidget):
 
 def caption(text: str) -> QLabel:
     """A small upper-case section caption in the palette's muted colour."""
-    label = QLabel(text.upper())
+    label = PlainLabel(text.upper())
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 0.8)
     font.setBold(True)
@@ -94,7 +96,7 @@ def caption(text: str) -> QLabel:
 
 
 def muted(text: str = "") -> QLabel:
-    label = QLabel(text)
+    label = PlainLabel(text)
     palette = label.palette()
     palette.setColor(QPalette.ColorRole.WindowText,
                      palette.color(QPalette.ColorRole.PlaceholderText))

@@ -20,7 +20,8 @@ PLUGINS = {"contact-form-7", "wpforms", "gravity-forms", "elementor", "ninja-for
 
 
 def test_exports() -> None:
-    assert set(parse_package.__all__) == {"SubmissionDraft", "parse_message", "normalise_email",
+    assert set(parse_package.__all__) == {"PARSER_VERSION", "SubmissionDraft", "parse_message",
+                                          "normalise_email",
                                           "normalise_url", "map_fields"}
 
 

@@ -21,4 +21,10 @@ from leaddesk.ingest.parse.parser import parse_message
 from leaddesk.ingest.parse.synonyms import map_fields
 from leaddesk.ingest.parse.visitor import normalise_email, normalise_url
 
-__all__ = ["SubmissionDraft", "map_fields", "normalise_email", "normalise_url", "parse_message"]
+__all__ = ["PARSER_VERSION", "SubmissionDraft", "map_fields", "normalise_email", "normalise_url",
+           "parse_message"]
+
+# Grows whenever the reader learns to read stored mail better: rows read by an older version are
+# re-read in the background (leaddesk.reparse).
+PARSER_VERSION: int = 1
+

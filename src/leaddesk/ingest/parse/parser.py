@@ -7,7 +7,7 @@ what is not a submission (:mod:`.classify`), recognise the layout and read the f
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import TypedDict
 
@@ -41,16 +41,19 @@ class _Common(TypedDict):
     body_html: str | None
 
 
-def parse_message(raw: bytes, *, site_addresses: Collection[str] = ()) -> SubmissionDraft:
+def parse_message(raw: bytes, *, site_addresses: Collection[str] = (),
+                  label_map: Mapping[str, str] | None = None) -> SubmissionDraft:
     """Read one e-mail (its raw bytes, as received) as a submission draft.
 
     ``site_addresses`` are further addresses known to be the site's own senders (compared without
     regard to case); they are never taken for the visitor. Nothing raises: what could not be read is
     explained in ``problems``, and an internal error gives a draft that stays visible as a
-    submission, with the error in ``problems``, so that a bug never hides a lead.
+    submission, with the error in ``problems``, so that a bug never hides a lead. ``label_map``
+    (``label_key(label)`` -> canonical key) is what a person taught for this form; it wins over
+    the built-in synonyms.
     """
     try:
-        return _parse(bytes(raw), site_addresses)
+        return _parse(bytes(raw), site_addresses, label_map)
     except Exception as error:  # a bug must not lose a lead: keep it visible, say what happened
         return _failed(error)
 
@@ -101,7 +104,8 @@ def _when(*candidates: str | None) -> datetime | None:
     return None
 
 
-def _parse(raw: bytes, site_addresses: Collection[str]) -> SubmissionDraft:
+def _parse(raw: bytes, site_addresses: Collection[str],
+           label_map: Mapping[str, str] | None = None) -> SubmissionDraft:
     mail = mime.read(raw)
     readable = Readable.of(mail)
     problems = list(mail.problems)
@@ -135,7 +139,7 @@ def _parse(raw: bytes, site_addresses: Collection[str]) -> SubmissionDraft:
             is_spam=False, spam_reason=None, problems=tuple(dict.fromkeys(problems)))
 
     fields = _field_dict(extracted.fields)
-    canonical = map_fields(fields)
+    canonical = map_fields(fields, label_map)
     senders = Senders.of([readable.sender], site_addresses, extracted.site_names)
     name, email = _visitor(readable, canonical, extracted, senders, problems)
     message = canonical.get("message") or extracted.message

@@ -172,7 +172,8 @@ def _usable(value: str) -> bool:
     return bool(value.strip()) and value.strip().lower() not in ("(empty)", "-", "n/a", "--")
 
 
-def map_fields(fields: Mapping[str, str]) -> dict[str, str]:
+def map_fields(fields: Mapping[str, str],
+               label_map: Mapping[str, str] | None = None) -> dict[str, str]:
     """Canonical key -> value for the fields whose label says what they are.
 
     Keys are among :data:`CANONICAL_KEYS`; the first usable field of each role wins. ``name`` is
@@ -183,11 +184,14 @@ def map_fields(fields: Mapping[str, str]) -> dict[str, str]:
     team's topics to tell them apart.
     """
     found: dict[str, str] = {}
-    for label, raw_value in fields.items():
+    taught = label_map or {}
+    # Labels a person taught go first, so that they win over a built-in synonym for the same role.
+    ordered = sorted(fields.items(), key=lambda item: label_key(str(item[0])) not in taught)
+    for label, raw_value in ordered:
         value = str(raw_value).strip()
         if not _usable(value):
             continue
-        role = role_of(str(label), value)
+        role = taught.get(label_key(str(label))) or role_of(str(label), value)
         if role is None or role == "meta" or role in found:
             continue
         found[role] = value

@@ -8,8 +8,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
-    QInputDialog,
-    QLabel,
     QMenu,
     QPushButton,
     QToolButton,
@@ -21,6 +19,7 @@ from leaddesk.db.models import Status
 from leaddesk.detail import SubmissionDetail
 
 from leaddesk.ui.format import short_time
+from leaddesk.ui.safe_text import PlainLabel, ask_item, tooltip
 from leaddesk.ui.widgets import Chip, clear_layout, muted
 
 
@@ -34,7 +33,7 @@ class VisitorCard(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
-        self.name = QLabel()
+        self.name = PlainLabel()
         font = self.name.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
@@ -51,7 +50,7 @@ class VisitorCard(QFrame):
             button = QPushButton(status.value.capitalize())
             button.setCheckable(True)
             button.setObjectName(f"status-{status.value}")
-            button.setToolTip(f"Mark as {status.value}")
+            button.setToolTip(tooltip(f"Mark as {status.value}"))
             self.statuses.addButton(button)
             controls.addWidget(button)
             button.clicked.connect(lambda _=False, s=status.value: self.status_chosen.emit(s))
@@ -113,8 +112,7 @@ class VisitorCard(QFrame):
             self.tags.addWidget(chip)
 
     def ask_tag(self) -> None:
-        name, ok = QInputDialog.getItem(self, "Add tag", "Tag (pick one or type a new name):",
-                                        self._known_tags, 0, True)
+        name, ok = ask_item(self, "Add tag", "Tag (pick one or type a new name):", self._known_tags)
         if ok and name.strip():
             self.tag_added.emit(name.strip())
 

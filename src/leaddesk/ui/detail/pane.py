@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from leaddesk.detail import SubmissionDetail
 
 from leaddesk.ui.detail.card import VisitorCard
+from leaddesk.ui.detail.edit_fields import EditFieldsPanel
 from leaddesk.ui.detail.message import MessageTabs
 from leaddesk.ui.detail.post import PostPanel
+from leaddesk.ui.detail.verdict import VerdictBar
+from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.welcome import Welcome
 
 
 class DetailPane(QStackedWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.empty = QLabel("Select a message to read it here.\n\n"
+        self.empty = PlainLabel("Select a message to read it here.\n\n"
                             "j / k move through the list · / searches · ? shows every shortcut")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setEnabled(False)
@@ -26,14 +29,18 @@ class DetailPane(QStackedWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(8, 8, 8, 8)
         # Team mode: who else has this message open right now (leaddesk.ui.live.PresenceLeases).
-        self.also_viewing = QLabel()
+        self.also_viewing = PlainLabel()
         self.also_viewing.setObjectName("alsoViewing")
         self.also_viewing.setStyleSheet("#alsoViewing { background: #ede7f6; color: #4527a0; "
                                         "border-radius: 4px; padding: 3px 8px; }")
         self.also_viewing.hide()
         layout.addWidget(self.also_viewing)
+        self.verdict = VerdictBar()  # why a hidden message is hidden, and the way back
+        layout.addWidget(self.verdict)
         self.card = VisitorCard()
         layout.addWidget(self.card)
+        self.edit = EditFieldsPanel()  # correcting what the parser read
+        layout.addWidget(self.edit)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("messagePostSplit")
         self.message = MessageTabs()
@@ -54,7 +61,9 @@ class DetailPane(QStackedWidget):
 
     def show_detail(self, detail: SubmissionDetail, raw: bytes | None) -> None:
         self.current = detail
+        self.verdict.show_row(detail.row)
         self.card.show_detail(detail)
+        self.edit.show_row(detail.row)
         self.message.show_detail(detail, raw)
         self.post.show_detail(detail)
         self.setCurrentIndex(1)

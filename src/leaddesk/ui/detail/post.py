@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from leaddesk.detail import PostView, SubmissionDetail
 
+from leaddesk.ui.safe_text import PlainLabel, RichLabel, escape
 from leaddesk.ui.widgets import Chip, caption, clear_layout, muted
 
 CATEGORY_COLOUR = "#7e57c2"
@@ -28,8 +29,7 @@ FIELD_NAMES = {"title": "title", "excerpt": "text", "author": "author", "categor
                "tags": "tags"}
 
 
-def _plain(label: QLabel) -> QLabel:
-    label.setTextFormat(Qt.TextFormat.PlainText)  # visitor-controlled sites: never markup
+def _wrapping(label: QLabel) -> QLabel:
     label.setWordWrap(True)
     return label
 
@@ -55,28 +55,27 @@ class PostPanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
         layout.addWidget(caption("The post they came from"))
-        self.title = _plain(QLabel())
+        self.title = _wrapping(PlainLabel())
         self.title.setObjectName("postTitle")
         font = self.title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.title.setFont(font)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.byline = _plain(muted())
+        self.byline = _wrapping(muted())
         self.terms = QHBoxLayout()  # categories as chips; tags, often many, as wrapped text
         self.terms.setSpacing(4)
-        self.tags = _plain(muted())
+        self.tags = _wrapping(muted())
         self.tags.setObjectName("postTags")
-        self.excerpt = _plain(QLabel())
+        self.excerpt = _wrapping(PlainLabel())
         self.excerpt.setObjectName("postExcerpt")
         self.excerpt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.link = QLabel()
-        self.link.setTextFormat(Qt.TextFormat.RichText)  # only our own markup, URL escaped
+        self.link = RichLabel()  # only our own markup, the URL escaped
         self.link.setOpenExternalLinks(False)
         self.link.linkActivated.connect(self._open)
-        self.note = _plain(QLabel())
+        self.note = _wrapping(PlainLabel())
         self.note.setObjectName("postNote")
-        self.warning = _plain(QLabel())
+        self.warning = _wrapping(PlainLabel())
         self.warning.setObjectName("postChanged")
         self.warning.setStyleSheet("color: #b26b00;")
         self.toggle = QPushButton("Show it as the visitor saw it")
@@ -179,10 +178,6 @@ def _link(url: str | None, leads: int | None) -> str:
         return ""
     count = f" · {leads} lead{'s' if leads != 1 else ''} from this page" if leads else ""
     if urlsplit(url).scheme not in ("http", "https"):
-        return _escape(url) + count
-    return f'<a href="{_escape(url)}">Open in browser ↗</a>{count}'
+        return escape(url) + count
+    return f'<a href="{escape(url)}">Open in browser ↗</a>{count}'
 
-
-def _escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-            .replace(">", "&gt;"))

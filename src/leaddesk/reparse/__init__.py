@@ -1,0 +1,22 @@
+"""Re-reading stored mail with the current parser and the labels a person taught.
+
+- ``rules``: what a re-read may change, and the guards that keep every decision a person made
+- ``runner``: batches, dry runs, reports, and the background upgrade after a parser upgrade
+
+    from leaddesk import reparse
+    report = reparse.reparse(db, Filter(text="acme"), dry_run=True)
+    print(report.summary())
+"""
+
+from leaddesk.reparse.rules import PERSON_EDITABLE, Planned, Stored, plan
+from leaddesk.reparse.runner import (
+    Example,
+    ReparseReport,
+    reparse,
+    stale_count,
+    stale_ids,
+    upgrade,
+)
+
+__all__ = ["PERSON_EDITABLE", "Example", "Planned", "ReparseReport", "Stored", "plan", "reparse",
+           "stale_count", "stale_ids", "upgrade"]

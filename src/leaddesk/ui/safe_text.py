@@ -1,0 +1,129 @@
+"""Words from strangers shown as words: labels, tooltips, message boxes, prompts, notifications.
+
+Qt guesses whether a string is rich text (``Qt::mightBeRichText``) for labels, tooltips and
+message boxes, and rich text loads images: a visitor named ``Zed <img src="file:///dev/zero">``
+would make Qt read that file on the GUI thread (exhausting memory; a FIFO blocks the window for
+good; on Windows a ``file://host/share`` path reaches a stranger's SMB server). So every widget in
+``leaddesk.ui`` that can show words from a submission, contact, post, API record or mail header
+goes through this module, and ``tests/ui/test_safe_text.py`` walks the source to keep it so:
+
+* :class:`PlainLabel` instead of ``QLabel``; :class:`RichLabel` only for our own markup, built with
+  :func:`escape` around every value;
+* :func:`tooltip` for every tooltip that is not a literal;
+* :func:`message_box`, :func:`ask_text` and :func:`ask_item` instead of ``QMessageBox`` and
+  ``QInputDialog``'s static helpers;
+* :func:`chart_text` for Qt Charts' legends and axis labels (always drawn as HTML);
+* :func:`notification` for tray messages, whose renderer may read markup.
+
+The sanitised HTML view (``ui/detail/message.py``) stays the one place a message's HTML is drawn,
+and it loads no resource at all.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
+
+_NOTIFICATION_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆"})
+
+
+def escape(text: object) -> str:
+    """``text`` as HTML that shows it literally (for our own rich text around a stranger's words)."""
+    return html.escape(str(text), quote=True)
+
+
+class PlainLabel(QLabel):
+    """A label that never reads its text as markup."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText(text)
+
+
+class RichLabel(QLabel):
+    """A label for markup we write ourselves: every value inside it must pass through :func:`escape`."""
+
+    def __init__(self, html_text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setText(html_text)
+
+
+def tooltip(text: str | None) -> str:
+    """A tooltip that shows ``text`` literally, line breaks kept.
+
+    Tooltips always guess, and an escaped string would be guessed plain when it holds no ``&lt;``
+    (showing ``&amp;`` as is); wrapping it in a paragraph makes the guess "rich" and the escape exact.
+    """
+    if not text:
+        return ""
+    return f'<p style="white-space:pre-wrap">{escape(text)}</p>'
+
+
+def chart_text(text: str) -> str:
+    """Text for a Qt Charts legend entry or axis label, which Qt Charts always draws as HTML."""
+    return escape(text)
+
+
+def notification(text: str) -> str:
+    """A tray notification's text with no markup characters left.
+
+    Depending on the platform the message is drawn by a Qt label (guessing rich text) or by a
+    notification server that reads a subset of HTML; look-alike characters read the same in both.
+    """
+    return text.translate(_NOTIFICATION_LOOKALIKES)
+
+
+def message_box(parent: QWidget | None, title: str, text: str, *,
+                icon: QMessageBox.Icon = QMessageBox.Icon.Information,
+                buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+                default: QMessageBox.StandardButton = QMessageBox.StandardButton.NoButton,
+                details: str | None = None) -> QMessageBox.StandardButton:
+    """A modal message box whose text is plain; returns the button pressed."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if default != QMessageBox.StandardButton.NoButton:
+        box.setDefaultButton(default)
+    if details:
+        box.setDetailedText(details)  # a plain-text area already
+    return QMessageBox.StandardButton(box.exec())
+
+
+def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
+    """Yes or No, No being the default."""
+    return message_box(parent, title, text, icon=QMessageBox.Icon.Question,
+                       buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                       default=QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
+
+
+def _prompt(parent: QWidget | None, title: str, label: str) -> QInputDialog:
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    for child in dialog.findChildren(QLabel):  # the prompt may quote a name a stranger chose
+        child.setTextFormat(Qt.TextFormat.PlainText)
+    return dialog
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> tuple[str, bool]:
+    """One line of text from the user, like ``QInputDialog.getText`` with a plain prompt."""
+    dialog = _prompt(parent, title, label)
+    dialog.setTextValue(text)
+    accepted = bool(dialog.exec())
+    return dialog.textValue(), accepted
+
+
+def ask_item(parent: QWidget | None, title: str, label: str, items: Sequence[str], *,
+             current: int = 0, editable: bool = True) -> tuple[str, bool]:
+    """A choice from ``items`` (or a new value when editable), with a plain prompt."""
+    dialog = _prompt(parent, title, label)
+    dialog.setComboBoxItems(list(items))
+    dialog.setComboBoxEditable(editable)
+    if items:
+        dialog.setTextValue(items[min(max(current, 0), len(items) - 1)])
+    accepted = bool(dialog.exec())
+    return dialog.textValue(), accepted

@@ -1,0 +1,153 @@
+"""Re-reading stored mail on SQLite and PostgreSQL: what changes, what a person decided stays,
+dry runs, the background upgrade (resumable, cancellable) and taught labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from leaddesk import reparse, triage
+from leaddesk.db import Database
+from leaddesk.db.models import AuditEvent, Note, Submission
+from leaddesk.ingest import labels
+from leaddesk.ingest.files import import_paths
+from leaddesk.ingest.parse import PARSER_VERSION, parse_message
+from leaddesk.ingest.store import Incoming, fingerprint, store_items
+from leaddesk.progress import Cancelled, CancelToken, NullReporter
+from tests.support.correction_mail import SENDER, SITE, lead, spam
+from tests.support.factories import make_member, make_submission
+
+
+def stored(db: Database, sid: int) -> Any:
+    with db.session() as s:
+        return s.execute(select(Submission).where(Submission.id == sid)).scalar_one()
+
+
+def misread(db: Database, raw: bytes, **columns: Any) -> int:
+    """A message an older parser read badly: wrong name, no page, parser version 0."""
+    values: dict[str, Any] = {"raw": raw, "visitor_name": "Area of work", "page_url": None,
+                              "visitor_email": "jane@acme.example", "parser_version": 0}
+    values.update(columns)
+    with db.session() as s:
+        return make_submission(s, **values).id
+
+
+def test_reparse_corrects_the_parsers_fields_and_audits_it(db: Database) -> None:
+    sid = misread(db, lead())
+    report = reparse.reparse(db, ids=[sid])
+    row = stored(db, sid)
+    assert (row.visitor_name, row.page_url) == ("Jane Roe", f"{SITE}/blog/imi-europe/")
+    assert row.post_id is not None  # the page links its post
+    assert row.parser_version == PARSER_VERSION
+    assert report.changed == 1
+    assert report.counts["name"] == 1
+    assert report.counts["page_url"] == 1
+    with db.session() as s:
+        [event] = s.scalars(select(AuditEvent).where(AuditEvent.action == "reparse"))
+    assert event.after is not None
+    assert event.after["name"] == "Jane Roe"
+
+
+def test_the_dedup_fingerprint_follows_the_new_reading(db: Database) -> None:
+    sid = misread(db, lead(), content_hash="stale", body_text="Name: Jane Roe Email: …")
+    reparse.reparse(db, ids=[sid])
+    assert stored(db, sid).content_hash == fingerprint(parse_message(lead()))
+    api_copy = Incoming("api:9:1", b"{}", parse_message(lead(message_id="<other@x>")))
+    with db.session() as s:
+        assert store_items(s, [api_copy], None).duplicates == 1  # the same lead by another route
+
+
+def test_reparse_keeps_edits_status_owner_tags_and_notes(db: Database) -> None:
+    sid = misread(db, lead())
+    with db.session() as s:
+        make_member(s, "Bob")
+        triage.edit_submission(s, sid, {"name": "Dr Jane Roe"}, actor="Ada")
+        triage.set_status(s, sid, "waiting", actor="Ada")
+        triage.assign(s, sid, "Bob", actor="Ada")
+        triage.add_tag(s, sid, "hot", actor="Ada")
+        triage.add_note(s, sid, "called her", actor="Ada")
+    reparse.reparse(db, ids=[sid])
+    row = stored(db, sid)
+    assert row.visitor_name == "Dr Jane Roe"
+    assert row.page_url == f"{SITE}/blog/imi-europe/"  # what she did not edit is re-read
+    assert row.status == "waiting"
+    assert row.assignee_id is not None
+    with db.session() as s:
+        assert triage.current_tags(s, [sid])[sid] == ["hot"]
+        assert s.scalar(select(Note.body).where(Note.submission_id == sid)) == "called her"
+
+
+def test_reparse_keeps_a_lead_a_person_took_out_of_spam(db: Database) -> None:
+    sid = misread(db, spam(), visitor_name="Rank Bot", status="spam", spam_reason="old rule")
+    with db.session() as s:
+        triage.set_status(s, sid, "new", actor="Ada")
+    reparse.reparse(db, ids=[sid])
+    assert stored(db, sid).status == "new"
+
+
+def test_dry_run_reports_examples_and_writes_nothing(db: Database) -> None:
+    sid = misread(db, lead())
+    before = stored(db, sid)
+    report = reparse.reparse(db, ids=[sid], dry_run=True)
+    assert report.dry_run
+    assert report.changed == 1
+    assert any(e.field == "name" and e.after == "Jane Roe" for e in report.examples)
+    after = stored(db, sid)
+    assert (after.visitor_name, after.version, after.parser_version) == (
+        before.visitor_name, before.version, 0)
+
+
+def test_upgrade_rereads_only_older_rows_resumably_and_can_be_cancelled(db: Database) -> None:
+    ids = [misread(db, lead(message_id=f"<m{n}@x>"), message_id=f"<m{n}@x>")
+           for n in range(3)]
+    current = misread(db, lead(message_id="<now@x>"), message_id="<now@x>",
+                      parser_version=PARSER_VERSION)
+    api = misread(db, b'{"id": 1}', source_key="api:1:1", message_id=None)
+    with db.session() as s:
+        assert reparse.stale_ids(s) == ids
+        assert reparse.stale_count(s) == 3
+
+    class StopAfterFirst(NullReporter):
+        def progress(self, done: int, total: int | None) -> None:
+            token.cancel()
+
+    token = CancelToken()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reparse.runner, "BATCH", 2)
+        with pytest.raises(Cancelled):
+            reparse.upgrade(db, reporter=StopAfterFirst(), cancel=token)
+        with db.session() as s:
+            assert reparse.stale_ids(s) == ids[2:]  # the first batch is kept
+        reparse.upgrade(db)
+    with db.session() as s:
+        assert reparse.stale_count(s) == 0
+    assert stored(db, current).visitor_name == "Area of work"  # not re-read: already current
+    assert stored(db, api).parser_version == 0  # API records are read by their own reader
+
+
+def test_a_taught_label_reads_new_and_stored_mail(db: Database, tmp_path: Any) -> None:
+    sid = misread(db, lead(), visitor_name="Jane Roe",
+                  page_url=f"{SITE}/blog/imi-europe/", parser_version=PARSER_VERSION)
+    with db.session() as s:
+        labels.map_label(s, "Area of work", "topic", form=SENDER, actor="Ada")
+    report = reparse.reparse(db, ids=[sid])
+    assert report.counts["topic"] == 1
+    assert (stored(db, sid).topic, stored(db, sid).topic_source) == ("Oncology", "field")
+
+    path = tmp_path / "new.eml"
+    another = lead(message_id="<new@example-pharma.com>").replace(b"jane@", b"joe@")
+    path.write_bytes(another)
+    result = import_paths(db, [path])
+    [new] = result.added_ids
+    assert stored(db, new).topic == "Oncology"
+
+
+def test_a_label_taught_for_another_form_does_not_apply(db: Database, tmp_path: Any) -> None:
+    with db.session() as s:
+        labels.map_label(s, "Area of work", "topic", form="forms@other.example", actor="Ada")
+    path = tmp_path / "new.eml"
+    path.write_bytes(lead())
+    [new] = import_paths(db, [path]).added_ids
+    assert stored(db, new).topic is None

@@ -1,0 +1,172 @@
+"""Correcting and re-reading from the window, offscreen: the reason a message is hidden and the
+one-key way back, the 'Correct details' form with Ctrl+Z, the merge offer, teaching a label from
+the Fields tab, and the background re-read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from PySide6.QtCore import Qt
+
+from leaddesk.db import Database
+from leaddesk.db.models import Contact, LabelMapping, Submission
+from tests.support.correction_mail import SENDER, lead
+from tests.support.factories import make_contact, make_submission
+
+from leaddesk.ui.main_window import MainWindow
+from leaddesk.ui.tasks import TaskRunner
+
+
+def stored(db: Database, sid: int) -> Any:
+    with db.session() as s:
+        return s.execute(select(Submission).where(Submission.id == sid)).scalar_one()
+
+
+def open_window(qtbot: Any, db: Database) -> MainWindow:
+    win = MainWindow(db, me="tester", tasks=TaskRunner(inline=True))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def select_id(window: MainWindow, sid: int) -> None:
+    row = window.inbox.model.row_of(sid)
+    assert row >= 0
+    window.inbox.select_row(row)
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every yes/no question the window asks is answered yes, and recorded."""
+    asked: list[str] = []
+    from leaddesk.ui.corrections import Corrections
+
+    def ask(self: Corrections, title: str, text: str) -> bool:
+        asked.append(title)
+        return True
+
+    monkeypatch.setattr(Corrections, "ask", ask)
+    return asked
+
+
+def test_a_spam_message_says_why_and_n_brings_it_back(qtbot: Any, window: MainWindow,
+                                                      ui_db: Database) -> None:
+    with ui_db.session() as s:
+        sid = make_submission(s, visitor_name="Real Lead", status="spam",
+                              spam_reason="spam phrase '<b>backlinks</b>'").id
+    window.inbox.choose_view("spam")
+    select_id(window, sid)
+    bar = window.inbox.detail.verdict
+    assert bar.isVisible()
+    assert bar.reason.text() == "Marked spam: spam phrase '<b>backlinks</b>'"
+    assert bar.reason.textFormat() == Qt.TextFormat.PlainText
+    tip = window.inbox.model.index(window.inbox.model.row_of(sid), 2).data(
+        Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;backlinks" in tip
+    assert "N brings it back" in tip
+    qtbot.keyClick(window.inbox.list, Qt.Key.Key_N)
+    assert stored(ui_db, sid).status == "new"
+    assert stored(ui_db, sid).verdict_by == "tester"
+    window.inbox.choose_view("inbox")
+    assert window.inbox.model.row_of(sid) >= 0
+
+
+def test_a_message_called_not_a_submission_comes_back_with_one_click(
+        window: MainWindow, ui_db: Database) -> None:
+    with ui_db.session() as s:
+        sid = make_submission(s, visitor_name="Hidden Lead", is_submission=False,
+                              not_submission_reason="no form fields found (an ordinary e-mail)").id
+    window.inbox.choose_view("all")  # the view that lists what the inbox hides
+    select_id(window, sid)
+    bar = window.inbox.detail.verdict
+    assert bar.isVisible()
+    assert "Not a form submission: no form fields found" in bar.reason.text()
+    bar.restore.click()
+    assert stored(ui_db, sid).is_submission
+
+
+def test_correct_details_saves_marks_and_ctrl_z_undoes(qtbot: Any, window: MainWindow,
+                                                       ui_db: Database) -> None:
+    shown = window.inbox.detail.current
+    assert shown is not None
+    sid = shown.row.id
+    panel = window.inbox.detail.edit
+    assert not panel.form_box.isVisible()
+    panel.toggle.click()
+    assert panel.form_box.isVisible()
+    assert panel.topic.findText("Patient engagement") >= 0  # the team's topics to pick from
+    panel.inputs["name"].setText("Dr Visitor")
+    panel.topic.setEditText("Rare diseases")
+    panel.save_button.click()
+    row = stored(ui_db, sid)
+    assert (row.visitor_name, row.topic, row.topic_source) == (
+        "Dr Visitor", "Rare diseases", "manual")
+    assert window.inbox.detail.card.name.text() == "Dr Visitor"
+    assert panel.edited.text() == "Edited by tester: name, topic"
+    qtbot.keyClick(window.inbox.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    row = stored(ui_db, sid)
+    assert (row.visitor_name, row.topic) == ("Visitor 29", "Speakers bureaus")
+    assert not row.edited_fields
+
+
+def test_a_bad_email_is_refused_in_the_form(window: MainWindow, ui_db: Database) -> None:
+    shown = window.inbox.detail.current
+    assert shown is not None
+    panel = window.inbox.detail.edit
+    panel.toggle.click()
+    panel.inputs["email"].setText("visitor at example")
+    panel.save_button.click()
+    assert panel.error.isVisible()
+    assert "invalid e-mail address" in panel.error.text()
+    assert stored(ui_db, shown.row.id).version == shown.row.version
+
+
+def test_an_email_of_another_contact_offers_a_merge(window: MainWindow, ui_db: Database,
+                                                    answers: list[str]) -> None:
+    with ui_db.session() as s:
+        old = make_contact(s, "typo@example.org")
+        known = make_contact(s, "right@example.org")
+        sid = make_submission(s, visitor_name="Merge Me", contact_id=old.id,
+                              visitor_email="typo@example.org").id
+        old_id, known_id = old.id, known.id
+    window.inbox.reload()
+    select_id(window, sid)
+    panel = window.inbox.detail.edit
+    panel.toggle.click()
+    panel.inputs["email"].setText("right@example.org")
+    panel.save_button.click()
+    assert answers == ["Merge contacts?"]
+    row = stored(ui_db, sid)
+    assert row.contact_id == known_id
+    with ui_db.session() as s:
+        assert s.get(Contact, old_id) is None  # merged into the known contact
+
+
+def test_teaching_a_label_rereads_stored_mail(qtbot: Any, ui_db: Database,
+                                               answers: list[str]) -> None:
+    with ui_db.session() as s:
+        sid = make_submission(s, raw=lead(), visitor_name="Jane Roe",
+                              fields={"Area of work": "Oncology"}).id
+    window = open_window(qtbot, ui_db)
+    select_id(window, sid)
+    table = window.inbox.detail.message.fields
+    assert table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    window.corrections.teach("Area of work", "topic")
+    with ui_db.session() as s:
+        rule = s.scalars(select(LabelMapping)).one()
+        assert (rule.form, rule.field, rule.created_by) == (SENDER, "topic", "tester")
+    assert answers == ["Label taught"]
+    assert stored(ui_db, sid).topic == "Oncology"
+
+
+def test_mail_an_older_parser_read_is_reread_when_the_window_opens(qtbot: Any,
+                                                                   ui_db: Database) -> None:
+    with ui_db.session() as s:
+        sid = make_submission(s, raw=lead(), visitor_name="Area of work",
+                              parser_version=0).id
+    window = open_window(qtbot, ui_db)
+    qtbot.waitUntil(lambda: stored(ui_db, sid).visitor_name == "Jane Roe", timeout=5000)
+    assert not window.corrections.progress.isVisible()
