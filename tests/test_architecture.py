@@ -108,3 +108,14 @@ def test_widgets_never_open_a_database_session() -> None:
               if ".session()" in path.read_text(encoding="utf-8")
               and path.name != "operations.py"]
     assert opened == []
+
+
+def test_one_class_per_name() -> None:
+    """Two classes called the same (two ``Change``s, two ``Page``s) are read as one; they must
+    not be."""
+    where: dict[str, list[str]] = {}
+    for path in SRC.rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                where.setdefault(node.name, []).append(_module_name(path))
+    assert {name: places for name, places in where.items() if len(places) > 1} == {}

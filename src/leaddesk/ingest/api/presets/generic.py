@@ -36,7 +36,7 @@ from leaddesk.ingest.api.client import AUTH_KINDS, ApiClient, Auth
 from leaddesk.ingest.api.draft import RecordFields, add_field, text_of
 from leaddesk.ingest.api.jsonpath import compile_path, resolve
 from leaddesk.ingest.api.source import (
-    Page,
+    ApiPage,
     Position,
     PresetInfo,
     Source,
@@ -137,7 +137,7 @@ class GenericSource(Source):
             {"offset": 0} if self.style == "offset" else {"cursor": None} if self.style == "cursor" \
             else {"url": None}
 
-    def fetch(self, client: ApiClient, position: Position) -> Page:
+    def fetch(self, client: ApiClient, position: Position) -> ApiPage:
         params: dict[str, Any] = dict(self.config.get("params") or {})
         size = self._size()
         if size and self.pagination.get("size_param"):
@@ -154,7 +154,7 @@ class GenericSource(Source):
             url, params = str(position["url"]), {}  # the link carries its own query
         data, response = client.get_json(url, params)
         records = expect_list(resolve(data, str(self.config.get("records") or "")), "records", self)
-        return Page(records, self._next(position, data, response, records, url))
+        return ApiPage(records, self._next(position, data, response, records, url))
 
     def _next(self, position: Position, data: Any, response: Any, records: list[Any],
               url: str) -> Position | None:
