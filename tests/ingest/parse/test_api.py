@@ -21,8 +21,7 @@ PLUGINS = {"contact-form-7", "wpforms", "gravity-forms", "elementor", "ninja-for
 
 def test_exports() -> None:
     assert set(parse_package.__all__) == {"PARSER_VERSION", "SubmissionDraft", "parse_message",
-                                          "normalise_email",
-                                          "normalise_url", "map_fields"}
+                                          "normalise_email", "normalise_url", "map_fields"}
 
 
 def test_draft_shape_is_frozen() -> None:
@@ -66,3 +65,9 @@ def test_an_internal_error_never_escapes(monkeypatch: pytest.MonkeyPatch) -> Non
     # A bug must not hide a possible lead: it stays visible, with the reason.
     assert draft.is_submission
     assert draft.problems == ("parser error (RuntimeError: kaputt); the raw message is kept",)
+
+
+def test_parser_version_is_exported_for_the_store() -> None:
+    # The store keeps it per message and re-reads older results: 1 was the layout-only parser.
+    assert isinstance(parse_package.PARSER_VERSION, int)
+    assert parse_package.PARSER_VERSION >= 2

@@ -11,6 +11,7 @@ e-mail: the two become one lead whichever arrives first.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -91,10 +92,12 @@ def _email(typed: str | None, problems: list[str]) -> str | None:
     return normalised
 
 
-def build_draft(record: RecordFields, *, plugin: str) -> SubmissionDraft:
-    """The draft of one API record: a form submission, never an exception."""
+def build_draft(record: RecordFields, *, plugin: str,
+                label_map: Mapping[str, str] | None = None) -> SubmissionDraft:
+    """The draft of one API record: a form submission, never an exception. ``label_map`` is the
+    taught labels, as for :func:`leaddesk.ingest.parse.parse_message`."""
     problems = list(record.problems)
-    canonical = map_fields(record.fields)
+    canonical = map_fields(record.fields, label_map)
     canonical.update({k: v for k, v in record.known.items() if v and v.strip()})
     message = canonical.get("message")
     full_text = "\n".join(f"{label}: {value}" for label, value in record.fields.items())
@@ -112,7 +115,7 @@ def build_draft(record: RecordFields, *, plugin: str) -> SubmissionDraft:
     email = _email(canonical.get("email"), problems)
     if name and "@" in name and normalise_email(name)[1]:
         name = None  # an address typed into the name field says nothing more than the e-mail
-    spam = spam_reason(record.fields, name, message)
+    spam = spam_reason(record.fields, name, message, page_url=page)
     return SubmissionDraft(
         message_id=None, subject=one_line(record.subject) if record.subject else None,
         sent_at=submitted_at, submitted_at=submitted_at, body_text=body, full_text=full_text,

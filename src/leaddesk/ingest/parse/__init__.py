@@ -1,30 +1,33 @@
 """Reading one e-mail's raw bytes as a submission draft.
 
-    from leaddesk.ingest.parse import parse_message
-    draft = parse_message(raw_bytes, site_addresses={"info@example-pharma-agency.com"})
+    from leaddesk.ingest.parse import PARSER_VERSION, parse_message
+    draft = parse_message(raw_bytes, site_addresses={"info@example-pharma-agency.com"},
+                          label_map={"area of expertise": "topic"})
 
-Recognised layouts: Contact Form 7 (4.x, 5.x and custom templates with its special mail tags), WPForms
-(plain text and HTML), Gravity Forms (HTML and text ``{all_fields}``), Elementor Pro (``[all-fields]``
-and its metadata block), Ninja Forms, HubSpot, Netlify, Formspree and Webflow notifications, and a
-generic "Label: value" layout for any other mailer. Mail that is not a form submission (bounces,
-auto-replies, replies in a thread, WordPress notices, newsletters, ordinary e-mail) is returned with
-``is_submission=False`` and the reason.
+Beneath every layout is a structural reader (:mod:`.fieldlines`, :mod:`.html_text`): "Label: value"
+lines, a label alone on its line with the value below, numbered and bulleted lists, HTML tables,
+bold/heading/``<dt>`` labels over a block, and "--- Label ---" blocks; a message ends where a known
+field or metadata label, or a closing block of the same shape as the fields above, begins. Layouts
+add certainty where a template is known: Contact Form 7 (default and custom templates with its special
+mail tags), WPForms, Gravity Forms, Elementor Pro, Ninja Forms (fields table and the "Contact Me"
+template), Divi, HubSpot, Netlify, Formspree and Webflow; any other mailer is read by the structural
+reader alone. The page the visitor came from comes from fields and closing sentences (:mod:`.page`).
+Mail that is not a form submission (bounces, auto-replies, replies in a thread, WordPress notices,
+newsletters, ordinary e-mail) is returned with ``is_submission=False`` and the reason; spam with
+``is_spam`` and a reason a person can check.
 
-Performance: the MIME parser runs with ``policy.compat32`` and decodes only the headers it needs
-itself. On the test fixtures (about 1 kB each) parsing, walking and decoding a message takes about
-45 µs with compat32 against 640 µs with ``policy.default`` (about 14 times more); the whole of
-``parse_message`` runs at about 2,250 messages per second on one core.
+``PARSER_VERSION`` is stored with what the parser read; bump it whenever a change alters a draft.
+
+Performance: a single-part text message (nine in ten) is read without the stdlib feed parser, HTML
+with a regex tokenizer instead of ``html.parser``, everyday addresses without ``email_validator``;
+each shortcut is tested against the general code it stands for. ``bench/bench_parse.py`` gives the
+figures (bench/README.md, "Parser").
 """
 
 from leaddesk.ingest.parse.draft import SubmissionDraft
-from leaddesk.ingest.parse.parser import parse_message
+from leaddesk.ingest.parse.parser import PARSER_VERSION, parse_message
 from leaddesk.ingest.parse.synonyms import map_fields
 from leaddesk.ingest.parse.visitor import normalise_email, normalise_url
 
 __all__ = ["PARSER_VERSION", "SubmissionDraft", "map_fields", "normalise_email", "normalise_url",
            "parse_message"]
-
-# Grows whenever the reader learns to read stored mail better: rows read by an older version are
-# re-read in the background (leaddesk.reparse).
-PARSER_VERSION: int = 1
-

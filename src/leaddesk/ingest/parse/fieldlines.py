@@ -1,23 +1,47 @@
-"""Reading form fields out of plain text: "Label: value" lines, "Label:" blocks and "--- Label ---".
+"""Reading form fields out of lines of text: the structural reader beneath every layout.
+
+Shapes it reads, in any mix: "Label: value" lines (a value may go on over the next lines); "Label:"
+alone with the value below; a label alone on its line with the value below, when the label is
+emphasised (``*Name*``, a bold or heading block of an HTML mail, a ``<dt>``) or a known one;
+numbered and bulleted lists of either ("1. Name: Jane", "- *Email*"); and "--- Label ---" blocks.
 
 The hard part is telling a field label from a line of the visitor's message that happens to contain a
 colon. A line starts a new field only when its label looks like one (short, starts with a letter, no
 sentence punctuation, no address or URL) and, once a free-text field such as the message has begun,
-only when the label is a known one from the synonym table: "Note: we need 200 speakers" inside a
-message stays in the message.
+only when the label is a known field or metadata label from the synonym table, or when the line
+repeats the shape of the fields above it (a closing block of "Label: value" lines after a blank
+line): "Note: we need 200 speakers" inside a message stays in the message, while "Page URL:",
+"Date:" and "IP:" lines after it do not. A footer sentence ("Sent by an unverified visitor", "This
+e-mail was sent from ...") ends the field before it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from leaddesk.ingest.parse.synonyms import is_known_label, role_of
 
 _LABEL_LINE = re.compile(r"^[ \t]*(?P<label>[^\W\d_][^:\n]{0,59}?)[ \t]*:(?P<value>.*)$")
 _DASHED = re.compile(r"^-{3}[ \t]+(?P<label>\S.*?)[ \t]+-{3}[ \t]*$", re.MULTILINE)
+_DASHED_LINE = re.compile(r"^[ \t]*-{3}[ \t]+(?P<label>\S.*?)[ \t]+-{3}[ \t]*$")
 _NOT_IN_LABEL = re.compile(r"[@<>\[\]{}=|\\/\";,!]|https?|www\.")
+# "1. ", "2) ", "- ", "* ", "• " in front of a field: a list of fields, not part of the label.
+_MARKER = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•·▪◦‣–])[ \t]+")
+# *Label*, **Label**, _Label_: how a mail client writes a bold HTML label as text.
+_EMPHASIS = re.compile(r"^[ \t]*(\*{1,2}|_{1,2})(?P<label>[^*_\n]{1,60}?)\1[ \t]*:?[ \t]*$")
+_FOOTER = re.compile(
+    r"^[ \t]*(sent (by|via) |sent from (?!my )|this (e-?mail|email|message|form|notification|submission) "
+    r"(was|has been|is) |you (are )?receiv|to (unsubscribe|stop receiving)|manage (your )?notification|"
+    r"powered by |diese (e-?mail|nachricht) wurde|gesendet (von|über) |ce (message|courriel|e-?mail) a "
+    r"[ée]t[ée]|envoy[ée] (depuis|de|par|via) |este (correo|mensaje|e-?mail) (fue|ha sido)|"
+    r"enviado (desde|por|a trav[ée]s) |--[ \t]*$)", re.IGNORECASE)
 MAX_LABEL_WORDS = 6
+
+
+class ForcedLabel(str):
+    """A line the layout knows to be a label (an HTML bold block, a ``<dt>``, a heading)."""
 
 
 @dataclass
@@ -25,6 +49,7 @@ class _Field:
     label: str
     lines: list[str] = field(default_factory=list)
     free_text: bool = False
+    bare: bool = False  # the label stood alone on its line (no colon, or nothing after it)
 
     def value(self) -> str:
         lines = list(self.lines)
@@ -48,53 +73,177 @@ def looks_like_label(label: str) -> bool:
 
 
 def split_label_line(line: str) -> tuple[str, str] | None:
-    """("Label", "value") when ``line`` is a "Label: value" line, else None."""
+    """("Label", "value") when ``line`` is a "Label: value" line (or "Label<TAB>value" with a known
+    label, as a table comes out in text), else None."""
+    if line[:1] in ("*", "_"):
+        line = line.lstrip("*_ \t")  # "**Name:** Jane", Markdown from a mail client or a bot
+    if ":" not in line:
+        if "\t" in line:
+            label, _, value = line.strip().partition("\t")
+            if value.strip() and looks_like_label(label) and is_known_label(label):
+                return label.strip(), value.strip()
+        return None
     match = _LABEL_LINE.match(line)
     if match is None:
         return None
     label, value = match.group("label").strip(), match.group("value")
     if value.startswith("//") or not looks_like_label(label):
         return None
-    return label.rstrip(" *"), value.strip()
+    return label.rstrip(" *").strip("*_ ").strip(), value.strip().lstrip("*_").strip()
+
+
+def _strip_marker(line: str) -> str:
+    match = _MARKER.match(line)
+    if match is None or line.lstrip().startswith(("---", "-- ")):
+        return line
+    return line[match.end():]
+
+
+def _bare_label(line: str) -> tuple[str, bool | None] | None:
+    """(label, emphasised) when ``line`` is a label alone on its line: "*Name*", "Email", "Name:";
+    emphasised is None for a label known only by a keyword, which starts a field only after a blank
+    line, as the first field or in a run of such fields."""
+    emphasised = _EMPHASIS.match(line)
+    if emphasised is not None:
+        label = emphasised.group("label").strip().rstrip(":").strip()
+        return (label, True) if label[:1].isalpha() and looks_like_label(label) else None
+    dashed = _DASHED_LINE.match(line)
+    if dashed is not None:
+        return dashed.group("label").strip(), True
+    text = line.strip()
+    if not text or len(text) > 60 or text.endswith((".", "!", ",")):
+        return None
+    label = text.rstrip(":").strip()
+    if not label or not looks_like_label(label):
+        return None
+    # A known label, or a question that names a field ("What's your e-mail address?", Typeform).
+    if is_known_label(label) or (label.endswith("?") and role_of(label, "@") is not None):
+        return label, False
+    # A label that names a field by a keyword ("The sender's name"): only where a field can start.
+    if role_of(label, "@") is not None:
+        return label, None
+    return None
 
 
 def _is_free_text(label: str) -> bool:
     return role_of(label) == "message"
 
 
-def label_value_fields(text: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """The fields of ``text`` in order, and the lines before the first field.
+def is_footer(line: str) -> bool:
+    """True for a notification's own closing sentence ("Sent by an unverified visitor ...")."""
+    return bool(_FOOTER.match(line))
 
-    Handles "Label: value" lines, values continued on the next lines, and "Label:" alone on a line
-    with the value below (Formspree's layout), blank lines inside values included.
-    """
+
+def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The fields of ``text`` (a string, or lines some of which may be :class:`ForcedLabel`) in
+    order, and the lines before the first field."""
+    lines = text.split("\n") if isinstance(text, str) else list(text)
     fields: list[_Field] = []
     preamble: list[str] = []
     previous_blank = True
-    for line in text.split("\n"):
-        split = split_label_line(line)
-        current = fields[-1] if fields else None
-        starts_field = split is not None and (
-            current is None
-            or not current.free_text
-            or is_known_label(split[0])
-            or (previous_blank and not _is_free_text(current.label))
-        )
-        if split is not None and starts_field:
-            label, value = split
-            new = _Field(label, [value] if value else [], free_text=_is_free_text(label) or not value)
-            fields.append(new)
+    tail: list[list[int]] = []
+    closed = False  # a footer line ended the field before: what follows is not its value
+    for index, line in enumerate(lines):
+        current = fields[-1] if fields and not closed else None
+        forced = isinstance(line, ForcedLabel)
+        core = _strip_marker(line)
+        split = None if forced else split_label_line(core)
+        if split is not None and not split[1] and _EMPHASIS.match(core):
+            split = None  # "**Name:**" alone: an emphasised bare label, read below
+        bare: tuple[str, bool | None] | None = None
+        if forced:
+            bare = (line.strip().rstrip(":").strip(), True)
+        elif split is None:
+            bare = _bare_label(core)
+        if split is not None:
+            starts = (current is None or not current.free_text or is_known_label(split[0])
+                      or (previous_blank and not _is_free_text(current.label))
+                      or _closing_block(lines, index, fields, tail))
+            if starts:
+                label, value = split
+                fields.append(_Field(label, [value] if value else [],
+                                     free_text=_is_free_text(label) or not value, bare=not value))
+                closed = False
+                previous_blank = False
+                continue
+        elif bare is not None and _next_has_value(lines, index):
+            label, emphasised = bare
+            # The shape of the fields above: a message's own bareness ("Message Body:" alone) is not it.
+            above = fields[:-1] if current is not None and _is_free_text(current.label) else fields
+            shape_repeats = any(f.bare for f in above[-1:])
+            if emphasised is None:
+                starts = previous_blank and (current is None or (shape_repeats
+                                                                 and not _is_free_text(current.label)))
+            elif emphasised:
+                # Inside a message, "*Important*" on its own line is the visitor's: an emphasised
+                # label starts a field there only when known or when the fields above had its shape.
+                starts = (current is None or not _is_free_text(current.label) or is_known_label(label)
+                          or any(f.bare for f in fields[:-1]))
+            else:
+                starts = (current is None or not current.free_text
+                          or (shape_repeats and (previous_blank or not _is_free_text(current.label))))
+            if starts:
+                fields.append(_Field(label, [], free_text=True, bare=True))
+                closed = False
+                previous_blank = False
+                continue
+        if line.strip() and is_footer(line):
+            closed = True
         elif current is not None:
             current.lines.append(line)
             if line.strip():
                 current.free_text = current.free_text or len(current.lines) > 1
-        elif line.strip():
+        elif line.strip() and not fields:
             preamble.append(line.strip())
         previous_blank = not line.strip()
     # "Here's what they had to say:" has the shape of a label, but a sentence-long label with no value
     # is an introduction, not a field.
     return [(f.label, f.value()) for f in fields
             if f.value() or len(f.label.split()) < 4 or is_known_label(f.label)], preamble
+
+
+def _next_has_value(lines: list[str], index: int) -> bool:
+    """True when a line with text follows ``index`` before the next label (a label needs a value)."""
+    for line in lines[index + 1:index + 4]:
+        if line.strip():
+            if isinstance(line, ForcedLabel):
+                return False
+            split = split_label_line(_strip_marker(line))
+            if split is not None and is_known_label(split[0]):
+                return False  # "Page URL: ..." is the next field, not this label's value
+            label = _bare_label(_strip_marker(line))
+            return label is None or label[1] is None  # a keyword-only label can be a value
+
+    return False
+
+
+def _label_tail(lines: list[str]) -> list[int]:
+    """For each index, how many "Label: value" lines (with values) run from it to the end of the
+    text or to a footer, blank lines skipped; 0 when another kind of line comes first."""
+    counts = [0] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if not line.strip():
+            counts[index] = counts[index + 1]
+        elif is_footer(line):
+            counts[index] = 0
+        else:
+            split = split_label_line(_strip_marker(line))
+            counts[index] = counts[index + 1] + 1 if split is not None and split[1] else -len(lines)
+    return [max(count, 0) for count in counts[:-1]]
+
+
+def _closing_block(lines: list[str], index: int, fields: list[_Field], tail: list[list[int]]) -> bool:
+    """True when the line at ``index`` opens the closing block of a free-text field: after a blank
+    line, it and every line to the end (or to a footer) are "Label: value" lines with values, at
+    least two of them, as the fields above the free text were."""
+    if index == 0 or lines[index - 1].strip() or len(fields) < 2:
+        return False
+    if any(f.bare for f in fields[:-1]):
+        return False  # the fields above were not "Label: value" lines
+    if not tail:
+        tail.append(_label_tail(lines))  # once per text: the check runs for many lines
+    return tail[0][index] >= 2
 
 
 def dashed_fields(text: str) -> list[tuple[str, str]]:

@@ -8,6 +8,10 @@ handful of headers and two body parts. Headers are decoded by :mod:`.headers`, b
 
 from __future__ import annotations
 
+import base64
+import binascii
+import quopri
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -105,10 +109,97 @@ def _headerless(raw: bytes) -> Mail:
     return Mail({}, storable(body), None, "text/plain", ("text/plain",), tuple(problems))
 
 
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_HEADER_LINE = re.compile(r"^([\x21-\x39\x3b-\x7e]+):[ \t]*(.*)$", re.DOTALL)
+_PARAM = re.compile(r';\s*([\w.-]+)\s*=\s*(?:"([^"\\]*)"|([^\s;"]+))')
+# A Content-Type the shortcut can read exactly as the feed parser does; anything else is left to it.
+_SIMPLE_TYPE = re.compile(
+    r'^\s*[\w.+-]+/[\w.+-]+\s*(;\s*[\w.-]+\s*=\s*("[^"\\]*"|[^\s;"]+)\s*)*;?\s*$', re.ASCII)
+
+
+def _find(raw: bytes, separator: bytes) -> int:
+    at = raw.find(separator)
+    return len(raw) if at < 0 else at
+
+
+def _fast(raw: bytes) -> Mail | None:
+    """A single-part text message with plain headers, read without the feed parser; None for
+    anything else (multipart, base64, RFC 2231 parameters, odd headers), which :func:`read` handles.
+
+    Nine in ten notifications are one text part: this path gives the same :class:`Mail` as the feed
+    parser at a fraction of its cost.
+    """
+    end = _HEAD_END.search(raw, max(0, min(_find(raw, b"\r\n\r\n"), _find(raw, b"\n\n")) - 2))
+    if end is None:
+        return None
+    head = raw[:end.start()].decode("ascii", "surrogateescape").replace("\r\n", "\n")
+    if "\r" in head:
+        return None  # a lone CR ends a header line for the feed parser: leave such mail to it
+    headers: dict[str, list[str]] = {}
+    name = ""
+    for line in head.split("\n"):
+        if line[:1] in (" ", "\t"):
+            if not name:
+                return None  # a continuation first: malformed, the feed parser reports it
+            headers[name][-1] += line
+            continue
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            return None
+        name = match.group(1).lower()
+        headers.setdefault(name, []).append(match.group(2))
+    if not _MAIL_HEADERS.intersection(headers):
+        return None
+    ctype_header = raw_text(headers.get("content-type", ["text/plain"])[0])
+    ctype = ctype_header.partition(";")[0].strip().lower() or "text/plain"
+    # Compared as the feed parser compares it: lower-cased, not stripped.
+    encoding = headers.get("content-transfer-encoding", [""])[0].lower()
+    if (ctype not in ("text/plain", "text/html") or "*" in ctype_header
+            or not (ctype_header.isascii() and encoding.isascii())
+            or ("content-type" in headers and not _SIMPLE_TYPE.match(ctype_header))
+            or encoding not in ("", "7bit", "8bit", "binary", "quoted-printable", "base64")
+            or "attachment" in headers.get("content-disposition", [""])[0].lower()):
+        return None
+    pairs = [(m.group(1).lower(), m.group(2) if m.group(2) is not None else m.group(3))
+             for m in _PARAM.finditer(ctype_header)]
+    params = dict(pairs)
+    if len(params) != len(pairs):
+        return None  # a parameter given twice: which one counts is the feed parser's to say
+    data = raw[end.end():]
+    if encoding == "quoted-printable":
+        data = quopri.decodestring(data)
+    elif encoding == "base64":
+        # What the feed parser decodes without a defect; damaged base64 is left to it, so that the
+        # problem it reports stays the same.
+        joined = b"".join(data.splitlines())
+        if len(joined) % 4:
+            return None
+        try:
+            data = base64.b64decode(joined, validate=True)
+        except binascii.Error:
+            return None
+    problems: list[str] = []
+    text, note = charsets.decode(data, params.get("charset"))
+    if note:
+        problems.append(note)
+    if control_share(text.replace("\r", "")) > 0.05:
+        problems.append("the body looks like binary data, not text")
+    body = storable(text)
+    return Mail(headers={key: tuple(raw_text(v) for v in values) for key, values in headers.items()},
+                text=body if ctype == "text/plain" else None, html=body if ctype == "text/html" else None,
+                content_type=ctype, part_types=(ctype,), problems=tuple(problems))
+
+
 def read(raw: bytes) -> Mail:
     """Parse ``raw`` (one message, as received); never raises."""
     if not raw.strip():
         return Mail({}, "", None, "text/plain", (), ("the message is empty",))
+    try:
+        fast = _fast(raw)
+    except Exception:  # whatever the shortcut trips on, the feed parser reads it
+        fast = None
+    if fast is not None:
+        return fast
     problems: list[str] = []
     try:
         message = message_from_bytes(raw)

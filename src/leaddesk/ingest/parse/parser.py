@@ -11,20 +11,24 @@ from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import TypedDict
 
-from leaddesk.ingest.parse import classify, headers, layouts, mime
+from leaddesk.ingest.parse import classify, headers, layouts, mime, page
 from leaddesk.ingest.parse.dates import parse_form_datetime
 from leaddesk.ingest.parse.draft import SubmissionDraft
 from leaddesk.ingest.parse.layouts import Extracted
 from leaddesk.ingest.parse.readable import Readable
 from leaddesk.ingest.parse.sanitise import sanitise
-from leaddesk.ingest.parse.synonyms import map_fields
-from leaddesk.ingest.parse.text import one_line, storable, tidy_block
+from leaddesk.ingest.parse.synonyms import label_key, map_fields, role_of
+from leaddesk.ingest.parse.text import fold, one_line, storable, tidy_block
 from leaddesk.ingest.parse.visitor import (
     Senders,
     normalise_email,
-    normalise_url,
     visitor_reply_to,
 )
+
+# The parser's behaviour, stored with every message it reads: a newer version re-reads older results.
+# Bump it on every change to what the parser returns for some message. 1 was the layout-only parser;
+# 2 adds the structural reader, page URLs from closing sentences and links that are not the visitor's.
+PARSER_VERSION: int = 2
 
 # Column sizes of leaddesk.db.models.Submission: longer values would fail on PostgreSQL at insert.
 _LIMITS = {"visitor_name": 255, "visitor_email": 320, "visitor_phone": 64, "visitor_company": 255,
@@ -42,18 +46,20 @@ class _Common(TypedDict):
 
 
 def parse_message(raw: bytes, *, site_addresses: Collection[str] = (),
-                  label_map: Mapping[str, str] | None = None) -> SubmissionDraft:
+                  label_map: Mapping[str, str] | None = None,
+                  site_hosts: Collection[str] = ()) -> SubmissionDraft:
     """Read one e-mail (its raw bytes, as received) as a submission draft.
 
     ``site_addresses`` are further addresses known to be the site's own senders (compared without
-    regard to case); they are never taken for the visitor. Nothing raises: what could not be read is
-    explained in ``problems``, and an internal error gives a draft that stays visible as a
-    submission, with the error in ``problems``, so that a bug never hides a lead. ``label_map``
-    (``label_key(label)`` -> canonical key) is what a person taught for this form; it wins over
-    the built-in synonyms.
+    regard to case); they are never taken for the visitor. ``label_map`` maps
+    ``synonyms.label_key(label)`` to a canonical key (``synonyms.CANONICAL_KEYS``) for labels a person
+    taught; it wins over the built-in synonyms. ``site_hosts`` are the site's own web hosts: a page
+    URL on one of them wins, and their links are never counted as the visitor's. Nothing raises:
+    what could not be read is explained in ``problems``, and an internal error gives a draft that
+    stays visible as a submission, with the error in ``problems``, so that a bug never hides a lead.
     """
     try:
-        return _parse(bytes(raw), site_addresses, label_map)
+        return _parse(bytes(raw), site_addresses, label_map, site_hosts)
     except Exception as error:  # a bug must not lose a lead: keep it visible, say what happened
         return _failed(error)
 
@@ -104,8 +110,8 @@ def _when(*candidates: str | None) -> datetime | None:
     return None
 
 
-def _parse(raw: bytes, site_addresses: Collection[str],
-           label_map: Mapping[str, str] | None = None) -> SubmissionDraft:
+def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, str] | None,
+           site_hosts: Collection[str]) -> SubmissionDraft:
     mail = mime.read(raw)
     readable = Readable.of(mail)
     problems = list(mail.problems)
@@ -140,14 +146,23 @@ def _parse(raw: bytes, site_addresses: Collection[str],
 
     fields = _field_dict(extracted.fields)
     canonical = map_fields(fields, label_map)
+    to_header = mail.header("to")
+    recipients = headers.addresses(to_header) if to_header else []
+    found = page.scan(readable.text)
+    tail = len(readable.text) - 2000  # home pages named in the closing lines say the site's host
+    hosts = page.site_hosts([*site_hosts, *(_domain(a) for a in site_addresses),
+                             *(_domain(a) for _, a in recipients)],
+                            [item.url for item in found if item.start >= tail])
     senders = Senders.of([readable.sender], site_addresses, extracted.site_names)
-    name, email = _visitor(readable, canonical, extracted, senders, problems)
+    name, email = _visitor(readable, canonical, extracted, senders, problems,
+                           Senders.of([], site_addresses, extracted.site_names), hosts)
     message = canonical.get("message") or extracted.message
-    # The first candidate that is a web address: a "page" field may hold a title rather than a URL.
-    page = next((url for url in (normalise_url(candidate) for candidate in
-                                 (canonical.get("page_url"), extracted.page_url) if candidate) if url), None)
+    named_pages = [canonical.get("page_url"), extracted.page_url,
+                   *(value for label, value in fields.items()
+                     if _role(label, value, label_map) == "page_url")]
+    page_url = page.choose(named_pages, readable.text, hosts, found)
 
-    spam = classify.spam_reason(fields, name, message)
+    spam = classify.spam_reason(fields, name, message, site_hosts=hosts, page_url=page_url)
     return SubmissionDraft(
         **common,
         submitted_at=_when(canonical.get("submitted_at"), extracted.submitted_at),
@@ -160,7 +175,7 @@ def _parse(raw: bytes, site_addresses: Collection[str],
         topic=clip_to_column(canonical.get("topic"), "topic", problems),
         # CF7's default mail subject carries the visitor's typed subject: a hint, not a topic.
         topic_hint=clip_to_column(canonical.get("topic_hint") or extracted.topic, "topic", problems),
-        page_url=clip_to_column(page, "page_url", problems),
+        page_url=clip_to_column(page_url, "page_url", problems),
         post_title=one_line(canonical.get("post_title") or extracted.post_title or "") or None,
         plugin=extracted.plugin,
         is_submission=True,
@@ -181,14 +196,42 @@ def _safe_html(html: str | None, problems: list[str]) -> str | None:
         return None
 
 
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].strip().strip(">").lower()
+
+
+def _role(label: str, value: str, label_map: Mapping[str, str] | None) -> str | None:
+    taught = label_map.get(label_key(label)) if label_map else None
+    return taught if taught is not None else role_of(label, value)
+
+
+def _from_is_site(readable: Readable, senders: Senders, hosts: Collection[str], typed_name: str | None
+                  ) -> bool:
+    """True when the From header is the site's (or the form service's), False when the notification
+    was sent in the visitor's name from the visitor's own address."""
+    from_name, from_address = readable.sender
+    if typed_name and from_name and fold(one_line(typed_name)) == fold(from_name):
+        return False  # From carries the name typed into the form: the visitor sent it
+    if not from_name or senders.is_site_name(from_name, from_address):
+        return True
+    return page.same_site(_domain(from_address), hosts)
+
+
 def _visitor(readable: Readable, canonical: dict[str, str], extracted: Extracted, senders: Senders,
-             problems: list[str]) -> tuple[str | None, str | None]:
-    """(name, e-mail): from the fields, then Reply-To, then the From display name."""
+             problems: list[str], known: Senders, hosts: Collection[str]) -> tuple[str | None, str | None]:
+    """(name, e-mail): from the fields, then Reply-To, then the From display name.
+
+    A typed address equal to From is the visitor's unless From is the site's: some sites send the
+    notification from the visitor's own address.
+    """
     email: str | None = None
     typed = canonical.get("email") or extracted.email
     if typed:
         normalised, valid = normalise_email(typed)
-        if valid and senders.is_site_address(normalised):
+        from_address = readable.sender[1].strip().lower()
+        site_sender = normalised == from_address and _from_is_site(
+            readable, senders, hosts, canonical.get("name") or extracted.name)
+        if valid and (known.is_site_address(normalised) or site_sender):
             problems.append(f"the form's e-mail address {normalised} is the site's own; not used")
         elif valid:
             email = normalised

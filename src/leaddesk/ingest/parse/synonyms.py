@@ -46,6 +46,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "mobilnummer", "rufnummer", "telephone portable", "numero de telephone", "portable",
         "telefono", "numero de telefono", "movil", "cellulare", "numero di telefono",
         "telefoonnummer", "mobiel", "telefoon", "telemovel", "telefone", "celular",
+        "contact number", "contact no", "phone no", "tel no", "whatsapp", "whatsapp number",
     ),
     "company": (
         "company", "company name", "organisation", "organization", "organisation name",
@@ -63,11 +64,12 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "thema", "themen", "themenbereich", "interesse", "interessengebiet", "anliegen", "bereich",
         "sujet", "centre d interet", "domaine d interet", "motif", "motif de contact", "tema",
         "area de interes", "interes", "motivo", "argomento", "area di interesse", "interessi",
-        "interessegebied", "area de interesse", "assunto de interesse",
+        "interessegebied", "area de interesse", "assunto de interesse", "service", "services",
+        "service of interest", "category", "dienstleistung", "leistung", "prestation", "servicio",
     ),
     "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto"),
     "message": (
-        "message", "messages", "message body", "comments", "comment", "enquiry", "inquiry",
+        "message", "messages", "message body", "body", "comments", "comment", "enquiry", "inquiry",
         "question", "questions", "details", "notes", "how can we help", "how can we help you",
         "additional information", "nachricht", "mitteilung", "kommentar", "anfrage", "frage",
         "ihre anfrage", "nachrichtentext", "commentaire", "commentaires", "demande", "corps du message",
@@ -82,7 +84,10 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "submitted from", "page submitted on", "landing page", "post url", "article url",
         "blog post url", "seite", "seiten url", "url der seite", "beitrags url", "page de provenance",
         "url de la page", "pagina", "url de la pagina", "pagina url", "url della pagina", "url da pagina",
-        "_url", "_post_url",
+        "_url", "_post_url", "contact form url", "form page", "form page url", "page address",
+        "submitted from url", "source page url", "referrer page url", "http referer", "http referrer",
+        "embed url", "embedded url", "form location", "herkunftsseite", "quellseite", "seiten adresse",
+        "url de provenance", "page d origine", "pagina de origen", "url de origen", "pagina di provenienza",
     ),
     "post_title": (
         "post", "post title", "article", "article title", "blog post", "blog post title", "page title",
@@ -91,13 +96,17 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "artigo", "titulo do artigo", "_post_title",
     ),
     "date": ("date", "datum", "fecha", "data", "submission date", "date submitted", "entry date",
-             "submitted on", "_date"),
+             "submitted on", "_date", "date of submission", "sent on", "received on", "gesendet am"),
     "time": ("time", "zeit", "uhrzeit", "heure", "hora", "ora", "tijd", "tijdstip", "_time"),
     "submitted_at": ("submitted at", "submitted", "date time", "date and time", "timestamp",
                      "submission time", "eingegangen am", "datum und uhrzeit", "date et heure",
                      "fecha y hora", "data e ora"),
     "meta": ("remote ip", "ip", "ip address", "user agent", "browser", "powered by", "_remote_ip",
-             "_user_agent", "agent utilisateur", "ip distante", "propulse par"),
+             "_user_agent", "agent utilisateur", "ip distante", "propulse par", "user ip", "visitor ip",
+             "ip adresse", "adresse ip", "direccion ip", "indirizzo ip", "user agent browser os",
+             "entry id", "entry", "submission id", "form id", "form name", "form",
+             "site", "site name", "website name", "language", "locale", "country",
+             "navigateur", "navegador", "id", "form title", "time zone", "timezone"),
 }
 _BY_KEY = {key: role for role, keys in _EXACT.items() for key in keys}
 
@@ -111,14 +120,18 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"telefone|celular|cellulare)\b")),
     ("company", re.compile(r"\b(company|organi[sz]ation|firma|unternehmen|societe|entreprise|"
                            r"empresa|azienda|bedrijf|organisatie|organizacao)\b")),
-    ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam)\b")),
+    ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam|name first)\b")),
     ("last_name", re.compile(r"\b(last name|surname|family name|nachname|nom de famille|apellidos?|"
-                             r"cognome|achternaam|sobrenome)\b")),
+                             r"cognome|achternaam|sobrenome|name last)\b")),
     ("topic", re.compile(r"\b(topic|interest|interested|thema|interesse|sujet|tema|argomento|"
                          r"interes)\b")),
     ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|comments?|"
                            r"kommentar|commentaire|comentarios?|commento|inquiry|enquiry|anfrage|"
                            r"question)\b")),
+    # Free-text prompts that name no field: "Tell us about your project", "How can we help you?".
+    ("message", re.compile(r"\b(tell us|how can we|what can we|describe|description|your request|"
+                           r"project details|your project|beschreibung|votre demande|"
+                           r"su consulta|su solicitud)\b")),
     ("page_url", re.compile(r"\b(page url|url|referr?(er|ing)|seiten url)\b")),
     ("name", re.compile(r"\b(name|naam|nom|nome|nombre)\b")),
 )
@@ -129,6 +142,10 @@ _MARKERS = re.compile(r"\((required|optional|pflichtfeld|erforderlich|optional|o
                       r"obligatorio|opcional|obbligatorio|facoltativo|verplicht|optioneel)\)|\*")
 _NOT_WORD = re.compile(r"[^\w]+")
 
+
+_SENDER_LABELS = frozenset({"from", "sender", "absender", "von", "expediteur", "de", "remitente",
+                            "mittente", "da", "van"})
+_SENDER = re.compile(r"^(?P<name>[^<>@\n]{1,100}?)\s*<(?P<email>[^<>@\s]+@[^<>\s]+)>$")
 
 # Labels repeat from message to message: folding and matching them once is enough.
 @lru_cache(maxsize=4096)
@@ -182,6 +199,9 @@ def map_fields(fields: Mapping[str, str],
     one-line subject becomes ``topic_hint`` when there is no topic field: a subject chosen from a list
     names a topic, a typed one ("Question on your article") does not, and only the store knows the
     team's topics to tell them apart.
+
+    ``label_map`` (:func:`label_key` of a label -> one of :data:`CANONICAL_KEYS`, or "meta" to ignore a
+    field) is what a person taught for this form; it wins over the built-in table.
     """
     found: dict[str, str] = {}
     taught = label_map or {}
@@ -196,6 +216,13 @@ def map_fields(fields: Mapping[str, str],
             continue
         found[role] = value
 
+    for label, raw_value in (fields.items() if "name" not in found or "email" not in found else ()):
+        # "From: Jane Roe <jane@novagen.example>", the sender line of a hand-made template.
+        if label_key(str(label)) in _SENDER_LABELS:
+            sender = _SENDER.match(str(raw_value).strip())
+            if sender is not None:
+                found.setdefault("name", sender.group("name").strip().strip('"'))
+                found.setdefault("email", sender.group("email"))
     name = found.pop("name", None)
     first = found.get("first_name")
     last = found.get("last_name")

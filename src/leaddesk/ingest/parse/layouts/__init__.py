@@ -15,6 +15,7 @@ from leaddesk.ingest.parse.layouts import (
     generic,
     gravity_forms,
     hubspot,
+    message_first,
     netlify,
     ninja_forms,
     webflow,
@@ -35,6 +36,7 @@ _SPECIFIC: tuple[Callable[[Readable], Extracted | None], ...] = (
     gravity_forms.recognise,
     ninja_forms.recognise,
     contact_form_7.recognise,
+    message_first.recognise,
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from leaddesk.ingest.parse.fieldlines import label_value_fields
+from leaddesk.ingest.parse.fieldlines import ForcedLabel, label_value_fields
 from leaddesk.ingest.parse.html_text import HtmlText
 from leaddesk.ingest.parse.readable import Readable
 
@@ -36,7 +36,7 @@ def fields_from_html(html: HtmlText) -> Fields:
 
     def flush() -> None:
         if chunk:
-            fields.extend(label_value_fields("\n".join(chunk))[0])
+            fields.extend(label_value_fields(chunk)[0])
             chunk.clear()
 
     for item in html.items:
@@ -50,9 +50,11 @@ def fields_from_html(html: HtmlText) -> Fields:
 
 
 def fields_of(mail: Readable) -> Fields:
-    """The fields of a mail whose layout has no markers of its own: the HTML tables when there are
-    any (they keep multi-line values whole), else the "Label: value" lines of the text."""
-    if mail.html is not None and mail.html.pairs:
+    """The fields of a mail whose layout has no markers of its own: the HTML structure when it has
+    tables or bold/heading labels (they keep multi-line values whole and say what is a label), else
+    the lines of the text."""
+    if mail.html is not None and (mail.html.pairs or any(isinstance(item, ForcedLabel)
+                                                         for item in mail.html.items)):
         return fields_from_html(mail.html)
     return label_value_fields(mail.text)[0]
 

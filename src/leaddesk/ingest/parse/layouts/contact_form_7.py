@@ -12,7 +12,8 @@ Templates, from CF7's ``includes/contact-form-template.php``:
 
 Every default sets ``Reply-To: [your-email]``. Sites translate the template and edit it freely, often
 into "Label: [tag]" lines with the special mail tags ([_url], [_post_title], [_post_url], [_date],
-[_time], [_remote_ip], [_user_agent]); those are read as labelled fields. A mail is taken for CF7 when it
+[_time], [_remote_ip], [_user_agent]); those are read as labelled fields, also when they follow the
+default "Message Body:" block. A mail is taken for CF7 when it
 ends with the signature separator and a footer that speaks of a contact form and gives the site's URL.
 """
 
@@ -99,15 +100,16 @@ def recognise(mail: Readable) -> Extracted | None:
     lines = content.split("\n")
     body_at = next((i for i, line in enumerate(lines) if line.rstrip().endswith(":")
                     and fold(line.strip().rstrip(":").strip()) in _BODY_LABELS), None)
-    if body_at is not None and not any(fold(label) in _FROM_LABELS for label, _ in
-                                       label_value_fields("\n".join(lines[:body_at]))[0]):
+    head = label_value_fields(lines[:body_at])[0] if body_at is not None else []
+    if not any(fold(label) in _FROM_LABELS for label, _ in head):
         body_at = None
     extracted = Extracted(plugin=NAME, fields=[], site_names=tuple(site_names))
     if body_at is not None:
-        head, _ = label_value_fields("\n".join(lines[:body_at]))
-        message = "\n".join(lines[body_at + 1:]).strip()
-        extracted.fields = [*head, (lines[body_at].strip().rstrip(":").strip(), message)]
-        extracted.message = message
+        # The message runs to the next known field or metadata label: customised bodies add
+        # "Page URL: [_url]", "Date: [_date]", "IP: [_remote_ip]" lines after it.
+        body, _ = label_value_fields(lines[body_at:])
+        extracted.fields = [*head, *body]
+        extracted.message = body[0][1] if body else ""
     else:
         extracted.fields = label_value_fields(content)[0]
     for label, value in extracted.fields:

@@ -1,0 +1,80 @@
+"""Templates that put the visitor's message first, with no field labels around it.
+
+* Ninja Forms' "Contact Me" template (``contact-me.nff``): the e-mail action's body is
+  ``<p>{field:message}</p><p>-{field:name} ( {field:email} )</p>``, subject "New message from
+  {field:name}", Reply-To the e-mail field. The sign-off line is the only place the name and address
+  are written.
+* Any template that closes the message with the visitor's name and address on two lines, when
+  Reply-To or the From display name confirms them.
+* Divi's contact form module without a custom message pattern (``ContactForm.php``): the body is the
+  message field, then one "Label: value" line per further field; name and e-mail go only into the
+  headers (``From: "name" <mail@host>``, ``Reply-To: "name" <email>``); subject "New Message From
+  <site> - <form title>".
+"""
+
+from __future__ import annotations
+
+import re
+
+from leaddesk.ingest.parse.fieldlines import split_label_line
+from leaddesk.ingest.parse.layouts.base import Extracted
+from leaddesk.ingest.parse.readable import Readable
+from leaddesk.ingest.parse.synonyms import is_known_label
+
+_SIGN_OFF = re.compile(r"^[-–—]\s*(?P<name>[^()\n@]{1,80}?)\s*\(\s*(?P<email>[^()\s]+@[^()\s]+)\s*\)\s*$")
+_ADDRESS = re.compile(r"^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$")
+_NAME = re.compile(r"^[^\W\d_][^\d:@<>()\[\]{}|/\\]{0,58}[^\W\d_]\.?$")
+_DIVI_SUBJECT = re.compile(r"^new message from\s+\S", re.IGNORECASE)
+
+
+def _signed(mail: Readable, lines: list[str]) -> Extracted | None:
+    """The message, then the visitor's name and address on the last two lines (after an optional
+    "--"), taken only when Reply-To or the From display name confirms them."""
+    if len(lines) < 3:
+        return None
+    address, name = lines[-1].strip().strip("<>"), lines[-2].strip()
+    if not _ADDRESS.match(address) or not _NAME.match(name):
+        return None
+    confirmed = any(reply.lower() == address.lower() for _, reply in mail.reply_to) or (
+        mail.sender[0].strip().casefold() == name.casefold())
+    if not confirmed:
+        return None
+    body = lines[:-2]
+    while body and (not body[-1].strip() or body[-1].strip() in ("--", "-", "—", "–")):
+        body.pop()
+    message = "\n".join(body).strip()
+    if not message:
+        return None
+    return Extracted(plugin="generic", fields=[("Message", message), ("Name", name), ("Email", address)],
+                     message=message, name=name, email=address)
+
+
+def recognise(mail: Readable) -> Extracted | None:
+    lines = mail.text.split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        return None
+    sign_off = _SIGN_OFF.match(lines[-1].strip())
+    if sign_off is not None:
+        message = "\n".join(lines[:-1]).strip()
+        name, email = sign_off.group("name").strip(), sign_off.group("email")
+        return Extracted(plugin="ninja-forms",
+                         fields=[("Message", message), ("Name", name), ("Email", email)],
+                         message=message, name=name, email=email)
+    signed = _signed(mail, lines)
+    if signed is not None:
+        return signed
+    if not _DIVI_SUBJECT.match(mail.subject) or not mail.reply_to or mail.html is not None:
+        return None
+    # The further fields close the body, one "Label: value" line each.
+    split = len(lines)
+    while split > 0 and split_label_line(lines[split - 1]) is not None:
+        split -= 1
+    fields = [pair for pair in (split_label_line(line) for line in lines[split:]) if pair is not None]
+    message = "\n".join(lines[:split]).strip()
+    # A body that opens with known fields is an ordinary "Label: value" layout, read elsewhere.
+    if not message or any(pair is not None and is_known_label(pair[0])
+                          for pair in map(split_label_line, lines[:split])):
+        return None
+    return Extracted(plugin="divi", fields=[("Message", message), *fields], message=message)

@@ -1,0 +1,509 @@
+"""A catalogue of form notifications, one per form system and format, with what the parser must read.
+
+Each :class:`Form` is modelled on the template a form system really sends (the source of each is in
+``fixtures/README.md``, section "The form-system catalogue"); :func:`build` renders it as raw bytes in
+the formats that system sends: ``plain`` (text/plain), ``html`` (text/html) or ``multipart``
+(multipart/alternative with both). The tests read every (form, format) pair and check each expected
+value; ``bench/bench_parse.py`` scores the same checks as the accuracy figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formatdate
+
+from leaddesk.ingest.parse import SubmissionDraft
+
+SITE = "https://www.example-pharma-agency.com"
+MICRO = SITE + "/blog/focus-on-micro-influencers/"
+SPEAKERS = SITE + "/blog/white-paper-speakers-bureaus/"
+PATIENT = SITE + "/blog/white-paper-patient-engagement/"
+IMI = SITE + "/blog/imi-public-private-partnerships/"
+WP = "WordPress <wordpress@example-pharma-agency.com>"
+TO = "leads@example-pharma-agency.com"
+
+
+@dataclass(frozen=True)
+class Form:
+    """One notification: its headers, its bodies and the values the parser must find."""
+
+    key: str
+    system: str
+    subject: str
+    sender: str
+    plain: str | None
+    html: str | None
+    expected: dict[str, str | None]
+    reply_to: str | None = None
+    formats: tuple[str, ...] = ()
+    named: bool = True  # a system the issue names; False for the unnamed ones (generalisation)
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+    def all_formats(self) -> tuple[str, ...]:
+        if self.formats:
+            return self.formats
+        found = [name for name, body in (("plain", self.plain), ("html", self.html)) if body]
+        return (*found, "multipart") if len(found) == 2 else tuple(found)
+
+
+def build(form: Form, fmt: str) -> bytes:
+    """The raw message of ``form`` in ``fmt`` ("plain", "html" or "multipart")."""
+    if fmt == "multipart":
+        assert form.plain is not None
+        assert form.html is not None
+        message: MIMEMultipart | MIMEText = MIMEMultipart("alternative")
+        message.attach(MIMEText(form.plain, "plain", "utf-8"))
+        message.attach(MIMEText(form.html, "html", "utf-8"))
+    else:
+        body = form.plain if fmt == "plain" else form.html
+        assert body is not None
+        message = MIMEText(body, fmt, "utf-8")
+    message["From"] = form.sender
+    message["To"] = TO
+    message["Subject"] = form.subject
+    message["Date"] = formatdate(1796000000 + len(form.key) * 3600, usegmt=True)
+    message["Message-ID"] = f"<{form.key}.{fmt}@mail.example-pharma-agency.com>"
+    if form.reply_to:
+        message["Reply-To"] = form.reply_to
+    for name, value in form.extra_headers.items():
+        message[name] = value
+    return message.as_bytes()
+
+
+def _rows(pairs: list[tuple[str, str]], row: str) -> str:
+    return "".join(row.format(label=label, value=value.replace("\n", "<br>")) for label, value in pairs)
+
+
+def _lines(pairs: list[tuple[str, str]], line: str = "{label}: {value}\n") -> str:
+    return "".join(line.format(label=label, value=value) for label, value in pairs)
+
+
+def _expect(name: str | None, email: str | None, *, phone: str | None = None,
+            company: str | None = None, topic: str | None = None, page: str | None = None,
+            message: str | None = None) -> dict[str, str | None]:
+    return {"visitor_name": name, "visitor_email": email, "visitor_phone": phone,
+            "visitor_company": company, "topic": topic, "page_url": page, "message_starts": message}
+
+
+MSG = "Hello,\nwe would like to discuss a campaign for our new product.\nNote: launch is in Q3.\nThanks"
+MSG_HTML = MSG.replace("\n", "<br>")
+
+# ----------------------------------------------------------------- WordPress plugins
+
+CF7_TRAILING = Form(
+    "cf7_trailing", "Contact Form 7 (customised: Message Body then [_url], [_date], [_remote_ip])",
+    'Example Pharma Agency "Speakers bureaus"', "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+    "From: Hanna Lind <hanna.lind@nordpharma.example>\nSubject: Speakers bureaus\n\nMessage Body:\n"
+    "We need a speakers bureau for two congresses.\nDeadline: end of March.\nSee "
+    "https://www.example-pharma-agency.com/services/ and https://congress.example/2027\n\n"
+    f"Page URL: {SPEAKERS}?utm_source=newsletter\nPost: New White Paper on Building Speakers Bureaus\n"
+    "Date: November 27, 2026\nTime: 3:04 pm\nIP: 203.0.113.9\n"
+    "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) https://browser.example/\n\n-- \n"
+    "This e-mail was sent from a contact form on Example Pharma Agency (https://www.example-pharma-agency.com)",
+    None, _expect("Hanna Lind", "hanna.lind@nordpharma.example", page=SPEAKERS,
+                  message="We need a speakers bureau for two congresses.\nDeadline: end of March."),
+    reply_to="hanna.lind@nordpharma.example")
+
+CF7_HTML = Form(
+    "cf7_html", "Contact Form 7 (custom template, HTML content type)",
+    "[Example Pharma Agency] Contact", "Example Pharma Agency <wordpress@example-pharma-agency.com>", None,
+    "<p>Name: Tomas Berg<br>Email: tomas.berg@balticbio.example<br>Company: Baltic Bio<br>"
+    "Topic: Market access<br>Message:<br>" + MSG_HTML + "</p><p>Page: <a href=\"" + IMI + "\">"
+    "Europe's IMI Sets Pace</a><br>Date: 27/11/2026<br>IP: 198.51.100.7</p><p>-- <br>This e-mail was sent "
+    "from a contact form on Example Pharma Agency (https://www.example-pharma-agency.com)</p>",
+    _expect("Tomas Berg", "tomas.berg@balticbio.example", company="Baltic Bio", topic="Market access",
+            page=IMI, message="Hello,\nwe would like to discuss"),
+    reply_to="tomas.berg@balticbio.example")
+
+_WPF = [("Name", "Olivia Brandt"), ("Email", "olivia.brandt@helvepharm.example"),
+        ("Phone", "+41 44 555 01 02"),
+        ("Topic of interest", "Patient engagement"), ("Comment or Message", MSG)]
+WPFORMS = Form(
+    "wpforms", "WPForms (plain dashed template, modern HTML template)", "New Entry: Send Us A Message",
+    "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+    _lines(_WPF, "--- {label} ---\n\n{value}\n\n") + f"--- Page URL ---\n\n{PATIENT}\n\n",
+    "<table class=\"body wpforms\"><tr><td><table class=\"container\">"
+    + _rows([*_WPF, ("Page URL", PATIENT)],
+            '<tr class="field-name"><td><strong>{label}</strong></td></tr>'
+            '<tr class="field-value"><td>{value}</td></tr>')
+    + '</table></td></tr><tr><td class="footer">Sent from <a href="' + SITE + '">Example Pharma Agency</a>'
+    "</td></tr></table>",
+    _expect("Olivia Brandt", "olivia.brandt@helvepharm.example", phone="+41 44 555 01 02",
+            topic="Patient engagement", page=PATIENT, message="Hello,\nwe would like"),
+    reply_to="olivia.brandt@helvepharm.example")
+
+_GF = [("Name", "Lea Novak"), ("Email", "lea.novak@adriagen.example"), ("Company", "Adriagen d.o.o."),
+       ("I'm interested in", "Medical education"), ("Message", MSG)]
+GRAVITY = Form(
+    "gravity", "Gravity Forms ({all_fields} HTML and text, {embed_url})", "New submission from Contact",
+    "WordPress <wordpress@example-pharma-agency.com>",
+    _lines(_GF) + f"\nSource URL: {PATIENT}\n",
+    '<table width="99%" border="0" cellpadding="1" cellspacing="0" bgcolor="#EAEAEA"><tr><td>'
+    '<table width="100%" border="0" cellpadding="5" cellspacing="0" bgcolor="#FFFFFF">'
+    + _rows(_GF, '<tr bgcolor="#EAF2FA"><td colspan="2"><font style="font-family: sans-serif; '
+            'font-size:12px;"><strong>{label}</strong></font></td></tr><tr bgcolor="#FFFFFF"><td width="20">'
+            '&nbsp;</td><td><font style="font-family: sans-serif; font-size:12px;">{value}</font></td></tr>')
+    + f"</table></td></tr></table><p>Source URL: {PATIENT}</p>",
+    _expect("Lea Novak", "lea.novak@adriagen.example", company="Adriagen d.o.o.", topic="Medical education",
+            page=PATIENT, message="Hello,\nwe would like"))
+
+ELEMENTOR_PLAIN = Form(
+    "elementor_plain", "Elementor Pro (plain content type, metadata on)", 'New message from "Example Pharma"',
+    "Example Pharma <admin@example-pharma-agency.com>",
+    "Name: Marta Ruiz\nEmail: marta.ruiz@iberfarma.example\nCompany: Iberfarma\nTopic: Micro-influencers\n"
+    f"Message: {MSG}\n\n---\n\nDate: November 27, 2026\nTime: 4:07 pm\nPage URL: {MICRO}\n"
+    "User Agent: Mozilla/5.0\nRemote IP: 192.0.2.10\nPowered by: Elementor\n", None,
+    _expect("Marta Ruiz", "marta.ruiz@iberfarma.example", company="Iberfarma", topic="Micro-influencers",
+            page=MICRO, message="Hello,\nwe would like"),
+    reply_to="marta.ruiz@iberfarma.example")
+
+NINJA_CONTACT_ME = Form(
+    "ninja_contact_me", "Ninja Forms (default 'Contact Me' template)", "New message from Pieter Claes",
+    WP, None, "<p>" + MSG_HTML + "</p><p>-Pieter Claes ( pieter.claes@flandria.example )</p>",
+    _expect("Pieter Claes", "pieter.claes@flandria.example", message="Hello,\nwe would like"),
+    reply_to="pieter.claes@flandria.example")
+
+JETPACK = Form(
+    "jetpack", "Jetpack contact form (current, HTML)", "[Example Pharma Agency] Focus on Micro-Influencers",
+    "Example Pharma Agency <wordpress@example-pharma-agency.com>", None,
+    "<b>Name:</b> Ingrid Haug<br /><br /><b>Email:</b> ingrid.haug@fjordmed.example<br /><br />"
+    "<b>Website:</b> https://fjordmed.example<br /><br /><b>Message:</b> " + MSG_HTML + "<br /><br />"
+    "<br /><hr />Time: November 27, 2026 at 10:32 am<br />IP Address: 203.0.113.77<br />"
+    f"Source URL: {MICRO}<br />Sent by an unverified visitor to your site.<br />"
+    '<a href="https://www.example-pharma-agency.com/wp-admin/edit.php?post_type=feedback">View all '
+    "responses</a>",
+    _expect("Ingrid Haug", "ingrid.haug@fjordmed.example", page=MICRO, message="Hello,\nwe would like"),
+    reply_to="Ingrid Haug <ingrid.haug@fjordmed.example>")
+
+JETPACK_LEGACY = Form(
+    "jetpack_legacy", "Jetpack / Grunion contact form (legacy, plain)",
+    "[Example Pharma Agency] New White Paper on Patient Engagement", WP,
+    "Name: Jonas Weber\nEmail: jonas.weber@alpenbio.example\nWebsite: \nComment: " + MSG + "\n\n"
+    f"Time: November 27, 2026 at 10:32 am\nIP Address: 203.0.113.78\nContact Form URL: {PATIENT}\n"
+    "Sent by an unverified visitor to your site.\n", None,
+    _expect("Jonas Weber", "jonas.weber@alpenbio.example", page=PATIENT, message="Hello,\nwe would like"),
+    reply_to="Jonas Weber <jonas.weber@alpenbio.example>")
+
+_FF = [("Name", "Chiara Greco"), ("Email", "chiara.greco@medilatium.example"),
+       ("Phone", "+39 06 555 0101"), ("Subject", "Market access"), ("Message", MSG)]
+FLUENT = Form(
+    "fluent", "Fluent Forms ({all_data} and 'This form submitted at')", "New Form Submission",
+    "Example Pharma Agency <wordpress@example-pharma-agency.com>", None,
+    '<p><table class="ff_all_data" width="600" cellpadding="0" cellspacing="0"><tbody>'
+    + _rows(_FF, '<tr class="field-label"><th style="padding: 6px 12px; background-color: #f8f8f8; '
+            'text-align: left;"><strong>{label}</strong></th></tr><tr class="field-value">'
+            '<td style="padding: 6px 12px 12px 12px;">{value}</td></tr>')
+    + f"</tbody></table></p><p>This form submitted at: {IMI}</p>",
+    _expect("Chiara Greco", "chiara.greco@medilatium.example", phone="+39 06 555 0101", page=IMI,
+            message="Hello,\nwe would like"))
+
+_FRM = [("Name", "Sven Olsen"), ("Email", "sven.olsen@nordcare.example"), ("Company", "Nordcare AS"),
+        ("Message", MSG)]
+FORMIDABLE = Form(
+    "formidable", "Formidable Forms ([default-message] with user information)",
+    "[Example Pharma Agency] Contact Us Form received", WP,
+    "\n".join(f"{label}: {value}" for label, value in _FRM)
+    + "\n\nUser-Agent (Browser/OS): Mozilla/5.0 (Macintosh) Safari\n"
+    + f"Referrer: {SPEAKERS}\n",
+    '<table cellspacing="0" style="font-size:12px;line-height:135%; border-bottom:1px solid #dddddd;"><tbody>'
+    + _rows([*_FRM, ("User-Agent (Browser/OS)", "Mozilla/5.0 (Macintosh) Safari"), ("Referrer", SPEAKERS)],
+            '<tr style="background-color:#ffffff;"><th style="text-align:left;">{label}</th>'
+            '<td style="text-align:left;">{value}</td></tr>')
+    + "</tbody></table>",
+    _expect("Sven Olsen", "sven.olsen@nordcare.example", company="Nordcare AS", page=SPEAKERS,
+            message="Hello,\nwe would like"),
+    reply_to="sven.olsen@nordcare.example")
+
+_FMN = [("Name", "Amelie Faure"), ("Email Address", "amelie.faure@provence-sante.example"),
+        ("Phone Number", "+33 4 91 55 01 01"), ("Topic", "Digital campaigns"), ("Message", MSG)]
+FORMINATOR = Form(
+    "forminator", "Forminator (default admin e-mail, {all_fields} as a numbered list)",
+    "New Form Entry #42 for Contact Us", WP,
+    "You have a new website form submission:\n\n"
+    + "".join(f"   {i}. *{label}*\n   {value}\n" for i, (label, value) in enumerate(_FMN, 1))
+    + "\n---\nThis message was sent from https://www.example-pharma-agency.com.\n",
+    "You have a new website form submission: <br/> <ol>"
+    + _rows(_FMN, "<li><b>{label}</b><br/>{value}</li>")
+    + "</ol> <br/>---<br/> This message was sent from https://www.example-pharma-agency.com.",
+    _expect("Amelie Faure", "amelie.faure@provence-sante.example", phone="+33 4 91 55 01 01",
+            topic="Digital campaigns", message="Hello,\nwe would like"))
+
+DIVI = Form(
+    "divi", "Divi contact form module (default message pattern)",
+    "New Message From Example Pharma Agency - Contact",
+    '"Karl Huber" <mail@example-pharma-agency.com>',
+    MSG + "\r\nPhone: +43 1 555 0101\r\nCompany: Huber Pharma",
+    None, _expect("Karl Huber", "karl.huber@huberpharma.example", phone="+43 1 555 0101",
+                  company="Huber Pharma", message="Hello,\nwe would like"),
+    reply_to='"Karl Huber" <karl.huber@huberpharma.example>')
+
+KADENCE = Form(
+    "kadence", "Kadence Blocks advanced form", "[Example Pharma Agency] New form submission",
+    WP, None,
+    "<p><strong>Name:</strong> Eva Lindqvist</p><p><strong>Email:</strong> eva.lindqvist@sveamed.example</p>"
+    "<p><strong>Company:</strong> Sveamed AB</p><p><strong>Message:</strong> " + MSG_HTML + "</p>"
+    f'<p>This e-mail was sent from a form on <a href="{MICRO}">Focus on Micro-Influencers</a> '
+    f"({MICRO}).</p>",
+    _expect("Eva Lindqvist", "eva.lindqvist@sveamed.example", company="Sveamed AB", page=MICRO,
+            message="Hello,\nwe would like"),
+    reply_to="eva.lindqvist@sveamed.example")
+
+# ----------------------------------------------------------------- hosted services
+
+HUBSPOT = Form(
+    "hubspot_html", "HubSpot form notification (HTML and text)",
+    "New form submission on Send Us A Message", "HubSpot <noreply@notifications.hubspot.com>",
+    "Someone filled out Send Us A Message on your website.\n\nFirst name: Nora\nLast name: Kelly\n"
+    "Email: nora.kelly@liffeybio.example\nCompany name: Liffey Bio\nMessage: " + MSG + "\n\n"
+    f"Page submitted on: Focus on Micro-Influencers ({MICRO})\n\n"
+    "View contact: https://app.hubspot.com/contacts/123/contact/456\n",
+    "<p>Someone filled out <b>Send Us A Message</b> on your website.</p><table>"
+    "<tr><td>First name:</td><td>Nora</td></tr><tr><td>Last name:</td><td>Kelly</td></tr>"
+    "<tr><td>Email:</td><td>nora.kelly@liffeybio.example</td></tr><tr><td>Company name:</td>"
+    "<td>Liffey Bio</td></tr><tr><td>Message:</td><td>" + MSG_HTML + "</td></tr></table>"
+    f'<p>Page submitted on: <a href="{MICRO}">Focus on Micro-Influencers</a></p>'
+    '<p><a href="https://app.hubspot.com/contacts/123/contact/456">View contact</a></p>',
+    _expect("Nora Kelly", "nora.kelly@liffeybio.example", company="Liffey Bio", page=MICRO,
+            message="Hello,\nwe would like"))
+
+NETLIFY = Form(
+    "netlify_html", "Netlify Forms", "[Netlify] New form submission from contact",
+    "Netlify Forms <formresponses@netlify.com>",
+    "Your form contact on example-pharma-agency got a new submission.\n\nname: Finn Murphy\n"
+    "email: finn.murphy@corkpharm.example\ncompany: Corkpharm\nmessage: " + MSG + "\n\n"
+    "You can view all submissions at https://app.netlify.com/sites/example-pharma/forms\n",
+    "<p>Your form <b>contact</b> got a new submission.</p><dl><dt>name</dt><dd>Finn Murphy</dd>"
+    "<dt>email</dt><dd>finn.murphy@corkpharm.example</dd><dt>company</dt><dd>Corkpharm</dd>"
+    "<dt>message</dt><dd>" + MSG_HTML + "</dd></dl><p><a href=\"https://app.netlify.com/sites/"
+    "example-pharma/forms\">View all submissions</a></p>",
+    _expect("Finn Murphy", "finn.murphy@corkpharm.example", company="Corkpharm",
+            message="Hello,\nwe would like"),
+    reply_to="finn.murphy@corkpharm.example")
+
+FORMSPREE = Form(
+    "formspree_html", "Formspree", "New submission from www.example-pharma-agency.com/blog/focus-on-micro-"
+    "influencers/", "Formspree <noreply@formspree.io>",
+    "Someone just submitted your form on www.example-pharma-agency.com. Here's what they had to say:\n\n"
+    "name:\nAoife Byrne\n\nemail:\naoife.byrne@shannonhealth.example\n\nmessage:\n" + MSG + "\n\n"
+    "This form was submitted at 09:42 AM UTC - 27 November 2026.\n",
+    "<p>Someone just submitted your form on www.example-pharma-agency.com. Here's what they had to say:</p>"
+    "<table><tr><th>name</th><td>Aoife Byrne</td></tr><tr><th>email</th>"
+    "<td>aoife.byrne@shannonhealth.example</td></tr><tr><th>message</th><td>" + MSG_HTML + "</td></tr>"
+    "</table><p>This form was submitted at 09:42 AM UTC - 27 November 2026.</p>"
+    '<p><a href="https://formspree.io/forms/abc/submissions">See all submissions</a> · '
+    '<a href="https://formspree.io/unsubscribe/abc">Unsubscribe</a></p>',
+    _expect("Aoife Byrne", "aoife.byrne@shannonhealth.example", page=MICRO, message="Hello,\nwe would like"),
+    reply_to="aoife.byrne@shannonhealth.example")
+
+WEBFLOW = Form(
+    "webflow_html", "Webflow", "New form submission on Example Pharma Agency",
+    "Webflow <no-reply-forms@webflow.com>",
+    "Your site Example Pharma Agency has a new form submission from Contact Form.\n\nName: Mateo Silva\n"
+    "Email: mateo.silva@lusopharma.example\nCompany: Lusopharma\nMessage: " + MSG + "\n\n"
+    "View all submissions: https://webflow.com/dashboard/sites/example-pharma/forms\n",
+    "<p>Your site <b>Example Pharma Agency</b> has a new form submission from <b>Contact Form</b>.</p>"
+    "<p><strong>Name</strong><br>Mateo Silva</p><p><strong>Email</strong><br>mateo.silva@lusopharma.example"
+    "</p><p><strong>Company</strong><br>Lusopharma</p><p><strong>Message</strong><br>" + MSG_HTML + "</p>"
+    '<p><a href="https://webflow.com/dashboard/sites/example-pharma/forms">View all submissions</a></p>',
+    _expect("Mateo Silva", "mateo.silva@lusopharma.example", company="Lusopharma",
+            message="Hello,\nwe would like"))
+
+SQUARESPACE = Form(
+    "squarespace", "Squarespace form block", "Form Submission - Contact - Send Us A Message",
+    "Squarespace <form-submission@squarespace.info>",
+    "Sent via form submission from Example Pharma Agency\n\nName: Ella Schmidt\n\n"
+    "Email Address: ella.schmidt@rheinmed.example\n\nSubject: Patient engagement\n\nMessage: " + MSG + "\n\n"
+    "(Sent via Example Pharma Agency)\n",
+    "<p>Sent via form submission from <b>Example Pharma Agency</b></p>"
+    "<p><strong>Name:</strong> Ella Schmidt</p><p><strong>Email Address:</strong> "
+    "ella.schmidt@rheinmed.example"
+    "</p><p><strong>Subject:</strong> Patient engagement</p><p><strong>Message:</strong> " + MSG_HTML
+    + "</p>",
+    _expect("Ella Schmidt", "ella.schmidt@rheinmed.example", message="Hello,\nwe would like"),
+    reply_to="ella.schmidt@rheinmed.example")
+
+WIX = Form(
+    "wix", "Wix Forms", "New form submission: Contact Us", "Wix Forms <no-reply@crm.wix.com>", None,
+    "<div><h2>You got a new form submission</h2></div><div>Form: Contact Us</div>"
+    "<div>First Name</div><div>Lukas</div><div>Last Name</div><div>Meier</div><div>Email</div>"
+    "<div>lukas.meier@zurimed.example</div><div>Phone</div><div>+41 43 555 0101</div>"
+    "<div>Message</div><div>" + MSG_HTML + "</div>"
+    '<div><a href="https://manage.wix.com/dashboard/abc/contacts">View Submission</a></div>',
+    _expect("Lukas Meier", "lukas.meier@zurimed.example", phone="+41 43 555 0101",
+            message="Hello,\nwe would like"))
+
+TYPEFORM = Form(
+    "typeform", "Typeform response notification", "New response for Send Us A Message",
+    "Typeform <notifications@typeform.io>",
+    "Send Us A Message has a new response\n\nWhat's your name?\nSara Conti\n\n"
+    "What's your email address?\nsara.conti@lombardia-bio.example\n\nWhich company do you work for?\n"
+    "Lombardia Bio\n\nWhich topic are you interested in?\nSpeakers bureaus\n\nHow can we help?\n"
+    + MSG + "\n",
+    "<h2>Send Us A Message has a new response</h2><p><strong>What's your name?</strong></p><p>Sara Conti</p>"
+    "<p><strong>What's your email address?</strong></p><p>sara.conti@lombardia-bio.example</p>"
+    "<p><strong>Which company do you work for?</strong></p><p>Lombardia Bio</p>"
+    "<p><strong>Which topic are you interested in?</strong></p><p>Speakers bureaus</p>"
+    "<p><strong>How can we help?</strong></p><p>" + MSG_HTML + "</p>"
+    '<p><a href="https://admin.typeform.com/form/abc/results">See all responses</a></p>',
+    _expect("Sara Conti", "sara.conti@lombardia-bio.example", company="Lombardia Bio",
+            topic="Speakers bureaus", message="Hello,\nwe would like"))
+
+# ----------------------------------------------------------------- systems the issue does not name
+
+DRUPAL = Form(
+    "drupal_webform", "Drupal Webform (default e-mail)", "Webform submission from: Contact",
+    "Example Pharma Agency <admin@example-pharma-agency.com>",
+    "Submitted on Fri, 11/27/2026 - 10:12\nSubmitted by: Anonymous\nSubmitted values are:\n\n"
+    "Your Name: Nils Berg\nYour Email: nils.berg@oslomed.example\nSubject: Market access\nMessage:\n"
+    + MSG + "\n\n\nThe results of this submission may be viewed at:\n"
+    "https://www.example-pharma-agency.com/admin/structure/webform/manage/contact/submission/12\n",
+    None, _expect("Nils Berg", "nils.berg@oslomed.example", message="Hello,\nwe would like"), named=False)
+
+EVEREST = Form(
+    "everest", "Everest Forms ({all_fields})", "New Form Entry Contact", WP, None,
+    "<strong>First Name</strong><br/>Julia<br/><br/><strong>Last Name</strong><br/>Wagner<br/><br/>"
+    "<strong>Email</strong><br/>julia.wagner@donaupharm.example<br/><br/><strong>Message</strong><br/>"
+    + MSG_HTML + "<br/><br/>",
+    _expect("Julia Wagner", "julia.wagner@donaupharm.example", message="Hello,\nwe would like"),
+    named=False)
+
+JOTFORM = Form(
+    "jotform", "Jotform (table e-mail)", "Re: Send Us A Message - Lisa Park",
+    "Jotform <noreply@jotform.com>", None,
+    '<table class="mailTable"><tr><td class="questionColumn">Full Name</td><td class="valueColumn">Lisa Park'
+    '</td></tr><tr><td class="questionColumn">E-mail</td><td class="valueColumn">lisa.park@seoulbio.example'
+    '</td></tr><tr><td class="questionColumn">Organisation</td><td class="valueColumn">Seoul Bio</td></tr>'
+    '<tr><td class="questionColumn">Your Message</td><td class="valueColumn">' + MSG_HTML + "</td></tr>"
+    "</table><p>Submission URL: " + MICRO + "</p>",
+    _expect("Lisa Park", "lisa.park@seoulbio.example", company="Seoul Bio", page=MICRO,
+            message="Hello,\nwe would like"),
+    reply_to="lisa.park@seoulbio.example", named=False)
+
+GERMAN = Form(
+    "german_sentence", "A German PHP mailer (label on its own line, 'Gesendet von')",
+    "Neue Anfrage über das Kontaktformular", "Website <website@example-pharma-agency.com>",
+    "Vorname:\nKlara\n\nNachname:\nFischer\n\nE-Mail:\nklara.fischer@elbmed.example\n\n"
+    "Firma:\nElbmed GmbH\n\n"
+    "Nachricht:\nGuten Tag,\nwir planen eine Kampagne.\nHinweis: Start im Mai.\n\n"
+    f"Gesendet von der Seite {PATIENT}\n",
+    None, _expect("Klara Fischer", "klara.fischer@elbmed.example", company="Elbmed GmbH", page=PATIENT,
+                  message="Guten Tag,\nwir planen eine Kampagne.\nHinweis: Start im Mai."), named=False)
+
+FRENCH = Form(
+    "french_bullets", "A French mailer (bulleted list, 'Envoyé depuis')", "Nouveau message du site",
+    "Site <noreply@example-pharma-agency.com>",
+    "Nouveau message :\n\n- Nom : Lucie Bernard\n- Courriel : lucie.bernard@lyonpharma.example\n"
+    "- Téléphone : +33 4 72 55 01 01\n- Société : Lyonpharma\n"
+    "- Message : Bonjour, nous préparons un congrès.\n\n"
+    f"Envoyé depuis {MICRO}\n", None,
+    _expect("Lucie Bernard", "lucie.bernard@lyonpharma.example", phone="+33 4 72 55 01 01",
+            company="Lyonpharma", page=MICRO, message="Bonjour, nous préparons un congrès."), named=False)
+
+SPANISH = Form(
+    "spanish_dl", "A Spanish HTML mailer (definition list, 'Enviado desde')",
+    "Nuevo mensaje desde el formulario", "Formulario <formulario@example-pharma-agency.com>", None,
+    "<h2>Nuevo mensaje</h2><dl><dt>Nombre</dt><dd>Pablo</dd><dt>Apellidos</dt><dd>García López</dd>"
+    "<dt>Correo electrónico</dt><dd>pablo.garcia@madridfarma.example</dd>"
+    "<dt>Empresa</dt><dd>Madrid Farma</dd>"
+    "<dt>Mensaje</dt><dd>Hola, queremos un programa de formación.</dd></dl>"
+    f'<p>Enviado desde <a href="{SPEAKERS}">{SPEAKERS}</a></p>'
+    '<p><a href="https://www.example-pharma-agency.com/politica-de-privacidad/">Privacidad</a></p>',
+    _expect("Pablo García López", "pablo.garcia@madridfarma.example", company="Madrid Farma", page=SPEAKERS,
+            message="Hola, queremos un programa de formación."), named=False)
+
+VISITOR_FROM = Form(
+    "visitor_from", "A mailer that sends from the visitor's own address",
+    "Contact form: Bram Peeters", "Bram Peeters <bram.peeters@gentbio.example>",
+    "Name: Bram Peeters\nEmail: bram.peeters@gentbio.example\nCompany: Gent Bio\nMessage: " + MSG + "\n",
+    None,
+    _expect("Bram Peeters", "bram.peeters@gentbio.example", company="Gent Bio",
+            message="Hello,\nwe would like"),
+    reply_to="bram.peeters@gentbio.example", named=False)
+
+FORMSUBMIT = Form(
+    "formsubmit", "FormSubmit-style table with a 'Name | Value' head row", "New submission from Contact",
+    "FormSubmit <submissions@formsubmit.example>", None,
+    "<h2>Someone just submitted your form</h2><table><tr><th>Name</th><th>Value</th></tr>"
+    "<tr><td>name</td><td>Ana Costa</td></tr><tr><td>email</td><td>ana.costa@portomed.example</td></tr>"
+    "<tr><td>message</td><td>" + MSG_HTML + "</td></tr></table>",
+    _expect("Ana Costa", "ana.costa@portomed.example", message="Hello,\nwe would like"), named=False)
+
+TALLY = Form(
+    "tally", "Tally-style questions as bold paragraphs", "New Tally form submission",
+    "Tally <notifications@tally.example>", None,
+    "<p><strong>What is your name?</strong></p><p>Emil Varga</p><p><strong>Your email</strong></p>"
+    "<p>emil.varga@budamed.example</p><p><strong>Tell us about your project</strong></p><p>" + MSG_HTML
+    + "</p>",
+    _expect("Emil Varga", "emil.varga@budamed.example", message="Hello,\nwe would like"), named=False)
+
+ZOHO = Form(
+    "zoho", "Zoho-style plain text ('Label : value', tab-separated rows)", "Contact form entry",
+    "Zoho Forms <notification@zohoforms.example>",
+    "Name : Ravi Kumar\nEmail\travi.kumar@indipharm.example\nContact Number : +91 22 5550 0101\n"
+    "Service : Market access\nDescribe your request : " + MSG + "\n", None,
+    _expect("Ravi Kumar", "ravi.kumar@indipharm.example", phone="+91 22 5550 0101", topic="Market access",
+            message="Hello,\nwe would like"), named=False)
+
+MARKDOWN = Form(
+    "markdown_bot", "A bot or mail client writing Markdown ('**Name:** value')", "New lead",
+    "Leads Bot <bot@example-pharma-agency.com>",
+    "**Name:** Mia Hoffmann\n**Email:** mia.hoffmann@spreemed.example\n**Company:** Spreemed\n"
+    "**Message:**\n" + MSG + "\n", None,
+    _expect("Mia Hoffmann", "mia.hoffmann@spreemed.example", company="Spreemed",
+            message="Hello,\nwe would like"), named=False)
+
+SIGNED = Form(
+    "signed_message", "A template that puts the message first, then the name and address",
+    "Website message", "Leo Martin <wordpress@example-pharma-agency.com>",
+    MSG + "\n\n--\nLeo Martin\nleo.martin@gallia-sante.example\n", None,
+    _expect("Leo Martin", "leo.martin@gallia-sante.example", message="Hello,\nwe would like"),
+    reply_to="leo.martin@gallia-sante.example", named=False)
+
+DRUPAL_CONTACT = Form(
+    "drupal_contact", "Drupal core contact form (site-wide form, default mail)",
+    "[Example Pharma Agency] Campaign question", "Example Pharma Agency <admin@example-pharma-agency.com>",
+    "Hugo Lambert (hugo.lambert@belgopharm.example) sent a message using the contact form at "
+    f"{SITE}/contact/feedback.\n\nThe sender's name\nHugo Lambert\n\nThe sender's email\n"
+    "hugo.lambert@belgopharm.example\n\nSubject\nCampaign question\n\nMessage\n" + MSG + "\n", None,
+    _expect("Hugo Lambert", "hugo.lambert@belgopharm.example", page=SITE + "/contact/feedback",
+            message="Hello,\nwe would like"),
+    reply_to="hugo.lambert@belgopharm.example", named=False)
+
+SHOPIFY = Form(
+    "shopify", "Shopify store contact form", "New customer message on November 27, 2026 at 10:05 am",
+    "Example Pharma Shop <mailer@shopify.com>",
+    "You received a new message from your online store's contact form.\n\nCountry Code: DE\n"
+    "Name: Greta Vogel\nEmail: greta.vogel@hanseapharm.example\nPhone Number: +49 40 555 0101\n"
+    "Body:\n" + MSG + "\n", None,
+    _expect("Greta Vogel", "greta.vogel@hanseapharm.example", phone="+49 40 555 0101",
+            message="Hello,\nwe would like"),
+    reply_to="greta.vogel@hanseapharm.example", named=False)
+
+FORMS: tuple[Form, ...] = (
+    CF7_TRAILING, CF7_HTML, WPFORMS, GRAVITY, ELEMENTOR_PLAIN, NINJA_CONTACT_ME, JETPACK, JETPACK_LEGACY,
+    FLUENT, FORMIDABLE, FORMINATOR, DIVI, KADENCE, HUBSPOT, NETLIFY, FORMSPREE, WEBFLOW, SQUARESPACE, WIX,
+    TYPEFORM, DRUPAL, EVEREST, JOTFORM, GERMAN, FRENCH, SPANISH, VISITOR_FROM, FORMSUBMIT, TALLY, ZOHO,
+    MARKDOWN, SIGNED, DRUPAL_CONTACT, SHOPIFY,
+)
+
+
+def cases() -> list[tuple[Form, str]]:
+    """Every (form, format) pair of the catalogue."""
+    return [(form, fmt) for form in FORMS for fmt in form.all_formats()]
+
+
+def checks(form: Form, draft: SubmissionDraft) -> list[tuple[str, object, object]]:
+    """(what, expected, found) for every check of ``form`` against a parsed draft."""
+    out: list[tuple[str, object, object]] = [
+        ("is_submission", True, draft.is_submission),
+        ("not spam", None, draft.spam_reason),
+    ]
+    for key, value in form.expected.items():
+        if key == "message_starts":
+            body = draft.body_text
+            out.append((key, value, body[:len(value)] if value is not None else None))
+        else:
+            out.append((key, value, getattr(draft, key)))
+    return out

@@ -1,0 +1,62 @@
+"""The page the visitor came from: named fields, closing sentences, the site's host first, never
+machinery."""
+
+from __future__ import annotations
+
+import pytest
+
+from leaddesk.ingest.parse.page import choose, is_machinery, sentence_urls, site_hosts
+
+SITE = "https://www.example-pharma-agency.com"
+HOSTS = {"example-pharma-agency.com"}
+
+
+@pytest.mark.parametrize("line", [
+    f"This form submitted at: {SITE}/blog/a/",
+    f"Submitted on {SITE}/blog/a/",
+    f"Submitted from: {SITE}/blog/a/",
+    f"Sent from Example Pharma Agency <{SITE}/blog/a/>",
+    f"Gesendet von der Seite {SITE}/blog/a/",
+    f"Envoyé depuis {SITE}/blog/a/",
+    f"Formulaire soumis depuis {SITE}/blog/a/",
+    f"Enviado desde {SITE}/blog/a/",
+    f"Referer: {SITE}/blog/a/",
+    f"The visitor wrote from the page {SITE}/blog/a/",
+    f"Nachricht auf der Seite {SITE}/blog/a/ abgeschickt",
+    f"Message envoyé sur la page {SITE}/blog/a/",
+])
+def test_closing_sentences_name_the_page(line: str) -> None:
+    assert choose([], "Name: Jane\n" + line, HOSTS) == SITE + "/blog/a/"
+
+
+def test_the_url_on_the_next_line() -> None:
+    assert sentence_urls(f"This form was submitted from:\n{SITE}/blog/b/") == [SITE + "/blog/b/"]
+
+
+def test_the_site_host_wins_over_an_earlier_url() -> None:
+    named = ["https://partner.example/landing/", f"{SITE}/blog/c/?utm_source=x"]
+    assert choose(named, "", HOSTS) == SITE + "/blog/c/"
+    assert choose(named, "", set()) == "https://partner.example/landing/"
+
+
+@pytest.mark.parametrize("url", [
+    f"{SITE}/wp-admin/admin.php?page=wpforms-entries", f"{SITE}/wp-admin/post.php?post=12&action=edit",
+    f"{SITE}/dashboard/", "https://app.hubspot.com/contacts/1/contact/2", f"{SITE}/unsubscribe?id=1",
+    f"{SITE}/privacy-policy/", f"{SITE}/datenschutz/", "https://formspree.io/forms/abc",
+    f"{SITE}/admin/structure/webform/manage/contact/submission/12",
+])
+def test_machinery_is_never_the_page(url: str) -> None:
+    assert is_machinery(url)
+    assert choose([url], f"Submitted from: {url}", HOSTS) is None
+
+
+@pytest.mark.parametrize("url", [f"{SITE}/blog/how-to-generate-leads/", f"{SITE}/blog/editorial-team/",
+                                 f"{SITE}/blog/admin-costs-in-pharma/"])
+def test_ordinary_pages_are_not_machinery(url: str) -> None:
+    assert not is_machinery(url)
+
+
+def test_a_home_page_in_a_footer_is_the_site_not_the_page() -> None:
+    text = f"This message was sent from {SITE}."
+    assert choose([], text, HOSTS) is None
+    assert site_hosts([], [SITE]) == {"example-pharma-agency.com"}

@@ -1,0 +1,182 @@
+"""The structural reader (:mod:`leaddesk.ingest.parse.fieldlines`): each shape of label and value, and
+where a free-text message ends."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leaddesk.ingest.parse import parse_message
+from leaddesk.ingest.parse.fieldlines import ForcedLabel, label_value_fields
+
+CF7_CUSTOM = (
+    "From: Hanna Lind <hanna.lind@nordpharma.example>\nSubject: Speakers bureaus\n\nMessage Body:\n"
+    "{message}\n\nPage URL: https://www.example-pharma-agency.com/blog/speakers/\nDate: November 27, 2026\n"
+    "IP: 203.0.113.9\n\n-- \nThis e-mail was sent from a contact form on Example Pharma Agency "
+    "(https://www.example-pharma-agency.com)\n")
+
+
+def _mail(body: str, subject: str = "Contact") -> bytes:
+    return (f"From: Example Pharma Agency <wordpress@example-pharma-agency.com>\r\n"
+            f"To: leads@example-pharma-agency.com\r\nSubject: {subject}\r\n"
+            "Date: Fri, 27 Nov 2026 10:00:00 +0000\r\nMessage-ID: <r1@example-pharma-agency.com>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            + body.replace("\n", "\r\n")).encode()
+
+
+def test_cf7_message_body_then_trailing_metadata() -> None:
+    message = "We need a speakers bureau.\nNote: two congresses.\nSee https://a.example https://b.example"
+    draft = parse_message(_mail(CF7_CUSTOM.format(message=message), 'Example Pharma Agency "Speakers"'))
+    assert draft.plugin == "contact-form-7"
+    assert draft.body_text == message
+    assert draft.page_url == "https://www.example-pharma-agency.com/blog/speakers/"
+    assert draft.fields["Date"] == "November 27, 2026"
+    assert draft.fields["IP"] == "203.0.113.9"
+    assert not draft.is_spam, draft.spam_reason
+
+
+_TRAILERS = ["Page URL: https://www.example-pharma-agency.com/blog/post/", "Date: November 27, 2026",
+             "IP: 203.0.113.9", "User-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0",
+             "Remote IP: 198.51.100.4", "Time: 10:32 am", "Referer: https://www.example-pharma-agency.com/"]
+_MESSAGE_LINE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+                        max_size=60).filter(lambda line: line.strip() == line)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_MESSAGE_LINE, min_size=1, max_size=8).filter(lambda lines: any(lines)),
+       st.lists(st.sampled_from(_TRAILERS), min_size=1, max_size=4, unique=True), st.booleans())
+def test_trailing_metadata_never_joins_the_message(lines: list[str], trailers: list[str],
+                                                   blank: bool) -> None:
+    text = "\n".join(["Name: Jane Roe", "Email: jane@novagen.example", "Message:", *lines,
+                      *([""] if blank else []), *trailers])
+    fields, _ = label_value_fields(text)
+    labels = [label for label, _ in fields]
+    message = dict(fields).get("Message", "")
+    for trailer in trailers:
+        label, _, value = trailer.partition(": ")
+        assert trailer not in message
+        assert label in labels
+        assert dict(fields)[label].startswith(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_MESSAGE_LINE, min_size=1, max_size=8).filter(lambda lines: any(lines)),
+       st.lists(st.sampled_from(_TRAILERS), min_size=1, max_size=4, unique=True))
+def test_trailing_metadata_never_joins_a_cf7_message_body(lines: list[str], trailers: list[str]) -> None:
+    message = "\n".join(lines)
+    body = CF7_CUSTOM.replace("{message}", message).replace(
+        "Page URL: https://www.example-pharma-agency.com/blog/speakers/\nDate: November 27, 2026\n"
+        "IP: 203.0.113.9\n", "\n".join(trailers) + "\n")
+    draft = parse_message(_mail(body, 'Example Pharma Agency "Speakers"'))
+    for trailer in trailers:
+        assert trailer not in draft.body_text
+        label, _, value = trailer.partition(": ")
+        assert draft.fields.get(label, "").startswith(value), (label, draft.fields)
+
+
+def test_message_keeps_its_own_colon_lines_but_not_a_closing_block() -> None:
+    text = ("Name: Jane Roe\nEmail: jane@novagen.example\nMessage: Hello\nNote: we need 200 speakers\n"
+            "Thanks\n\nBudget: 50k\nTimeline: Q3")
+    fields = dict(label_value_fields(text)[0])
+    assert fields["Message"] == "Hello\nNote: we need 200 speakers\nThanks"
+    assert fields["Budget"] == "50k"
+    assert fields["Timeline"] == "Q3"
+
+
+def test_one_closing_colon_line_stays_in_the_message() -> None:
+    text = "Name: Jane Roe\nEmail: jane@novagen.example\nMessage: Hello\n\nPS: call me"
+    assert dict(label_value_fields(text)[0])["Message"] == "Hello\n\nPS: call me"
+
+
+def test_label_on_its_own_line() -> None:
+    fields = dict(label_value_fields("Name\nJane Roe\nEmail\njane@novagen.example\nMessage\nHi\nthere")[0])
+    assert fields == {"Name": "Jane Roe", "Email": "jane@novagen.example", "Message": "Hi\nthere"}
+
+
+def test_unknown_bare_line_is_not_a_label() -> None:
+    fields = dict(label_value_fields("Name: Jane\nMessage: Hi\nWeather\nis fine")[0])
+    assert fields["Message"] == "Hi\nWeather\nis fine"
+
+
+def test_numbered_and_bulleted_lists() -> None:
+    numbered = dict(label_value_fields("1. *Name*\nJane\n2. *Email*\njane@novagen.example")[0])
+    assert numbered == {"Name": "Jane", "Email": "jane@novagen.example"}
+    bulleted = dict(label_value_fields("- Name: Jane\n• Email: jane@novagen.example\n* Company: Novagen")[0])
+    assert bulleted == {"Name": "Jane", "Email": "jane@novagen.example", "Company": "Novagen"}
+
+
+def test_forced_labels_from_html_blocks() -> None:
+    lines = [ForcedLabel("Budget range"), "10-50k", ForcedLabel("Email"), "jane@novagen.example"]
+    assert dict(label_value_fields(lines)[0]) == {"Budget range": "10-50k", "Email": "jane@novagen.example"}
+
+
+def test_dashed_blocks() -> None:
+    fields = dict(label_value_fields("--- Name ---\n\nJane\n\n--- Comment ---\n\nHi\nthere\n")[0])
+    assert fields == {"Name": "Jane", "Comment": "Hi\nthere"}
+
+
+def test_footer_sentence_ends_a_field() -> None:
+    text = "Name: Jane\nContact Form URL: https://x.example/p/\nSent by an unverified visitor to your site."
+    assert dict(label_value_fields(text)[0])["Contact Form URL"] == "https://x.example/p/"
+
+
+def test_html_label_shapes() -> None:
+    html = ("<h3>Name</h3><p>Jane Roe</p><p><strong>E-mail</strong></p><div>jane@novagen.example</div>"
+            "<dl><dt>Company</dt><dd>Novagen</dd></dl><b>Message:</b><br>Hello<br>there")
+    raw = (b"From: Site <site@example-pharma-agency.com>\r\nSubject: Contact\r\nDate: Fri, 27 Nov 2026 "
+           b"10:00:00 +0000\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html.encode())
+    draft = parse_message(raw)
+    assert (draft.visitor_name, draft.visitor_email, draft.visitor_company) == (
+        "Jane Roe", "jane@novagen.example", "Novagen")
+    assert draft.body_text == "Hello\nthere"
+
+
+def test_label_map_wins_over_the_synonyms() -> None:
+    body = "Name: Jane Roe\nEmail: jane@novagen.example\nArea: Oncology\nSubject: Hi\nMessage: Hello"
+    assert parse_message(_mail(body)).topic is None
+    draft = parse_message(_mail(body), label_map={"area": "topic", "name": "company"})
+    assert draft.topic == "Oncology"
+    assert draft.visitor_company == "Jane Roe"
+
+
+def test_a_label_known_by_a_keyword_starts_a_field_only_where_one_can_start() -> None:
+    text = "The sender's name\nHugo Lambert\n\nThe sender's email\nhugo@belgo.example\n\nMessage\nHello"
+    assert dict(label_value_fields(text)[0]) == {
+        "The sender's name": "Hugo Lambert", "The sender's email": "hugo@belgo.example", "Message": "Hello"}
+    inside = "Name: Jane\nMessage: Hello\n\nThe sender's name\nis Jane, as above"
+    assert dict(label_value_fields(inside)[0])["Message"] == (
+        "Hello\n\nThe sender's name\nis Jane, as above")
+
+
+_WORDS = st.sampled_from(["we", "need", "a", "speakers", "bureau", "for", "our", "launch", "in", "spring",
+                          "please", "call", "me", "about", "patient", "engagement", "and", "the",
+                          "congress", "budget", "thanks"])
+_SENTENCE = st.lists(_WORDS, min_size=1, max_size=12).map(" ".join)
+_SHAPES = {
+    "lines": lambda pairs: "\n".join(f"{label}: {value}" for label, value in pairs),
+    "bare": lambda pairs: "\n\n".join(f"{label}\n{value}" for label, value in pairs),
+    "list": lambda pairs: "\n".join(f"{i}. *{label}*\n{value}" for i, (label, value) in enumerate(pairs, 1)),
+    "table": lambda pairs: "<table>" + "".join(f"<tr><td>{label}</td><td>{value.replace(chr(10), '<br>')}"
+                                               f"</td></tr>" for label, value in pairs) + "</table>",
+    "bold": lambda pairs: "".join(f"<p><strong>{label}</strong></p><p>{value.replace(chr(10), '<br>')}</p>"
+                                  for label, value in pairs),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(_SHAPES)), st.sampled_from(["Name", "Full name", "Your Name", "Nom"]),
+       st.sampled_from(["Email", "E-mail", "Your email", "Courriel"]),
+       st.sampled_from(["Message", "Your message", "Comments", "How can we help?", "Nachricht"]),
+       st.lists(_SENTENCE, min_size=1, max_size=4))
+def test_a_plain_lead_in_any_shape_is_read_and_never_hidden(shape: str, name_label: str, email_label: str,
+                                                            message_label: str, sentences: list[str]) -> None:
+    message = "\n".join(sentences)
+    pairs = [(name_label, "Jane Roe"), (email_label, "jane.roe@novagen.example"), (message_label, message)]
+    body = _SHAPES[shape](pairs)
+    ctype = "html" if shape in ("table", "bold") else "plain"
+    raw = _mail(body).replace(b"text/plain", f"text/{ctype}".encode())
+    draft = parse_message(raw)
+    assert draft.is_submission, draft.not_submission_reason
+    assert not draft.is_spam, draft.spam_reason
+    assert (draft.visitor_name, draft.visitor_email) == ("Jane Roe", "jane.roe@novagen.example")
+    assert draft.body_text == message
