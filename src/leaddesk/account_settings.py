@@ -30,6 +30,8 @@ API_PRESETS = ("netlify", "formspree", "gravityforms", "hubspot", "typeform", "g
 # What a sent reply does to the lead's status; "keep" leaves it alone.
 AFTER_SEND_CHOICES = ("keep", *STATUS_VALUES)
 DEFAULT_AFTER_SEND = "waiting"
+# What a visitor's answer does to a waiting or done lead: reopen it, or keep its status.
+ON_ANSWER_CHOICES = ("open", "keep")
 # Settings that are free text shown in headers or folder names: one line only.
 _ONE_LINE = ("host", "user", "folder", "from_address", "from_name", "ca_file", "sent_folder",
              "sent_account", "base_url", "form")
@@ -111,6 +113,9 @@ class _Server:
 class ImapSettings(_Server):
     folder: str = "INBOX"
     since: date | None = None  # the first sync reads mail from this day on
+    sent_folder: str | None = None  # where the team's own replies are read from (else found)
+    sent_sync: bool = True  # read the Sent folder for replies sent from any mail client
+    on_answer: str = ON_ANSWER_CHOICES[0]
 
     @classmethod
     def parse(cls, settings: dict[str, Any]) -> ImapSettings:
@@ -120,8 +125,13 @@ class ImapSettings(_Server):
                 date.fromisoformat(str(since)) if since else None)
         except ValueError:
             raise ValidationError(f"invalid start date {since!r}; use YYYY-MM-DD") from None
+        on_answer = settings.get("on_answer") or ON_ANSWER_CHOICES[0]
+        if on_answer not in ON_ANSWER_CHOICES:
+            raise ValidationError(f"unknown answer handling {on_answer!r}; use "
+                                  f"{' or '.join(ON_ANSWER_CHOICES)}")
         return cls(**cls._check("imap", settings), folder=settings.get("folder") or "INBOX",
-                   since=when)
+                   since=when, sent_folder=settings.get("sent_folder") or None,
+                   sent_sync=settings.get("sent_sync", True) is not False, on_answer=on_answer)
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "since": self.since.isoformat() if self.since else None}

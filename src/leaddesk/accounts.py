@@ -21,6 +21,7 @@ from leaddesk.account_settings import (
     API_PRESETS,
     DEFAULT_AFTER_SEND,
     DEFAULT_PORTS,
+    ON_ANSWER_CHOICES,
     SECURITY_MODES,
     AccountSettings,
     ApiSettings,
@@ -37,9 +38,9 @@ from leaddesk.errors import NotFoundError, ValidationError
 from leaddesk.secrets import secret_ref
 
 __all__ = ["AFTER_SEND_CHOICES", "API_PRESETS", "DEFAULT_AFTER_SEND", "DEFAULT_PORTS",
-           "KINDS_WITH_SECRET", "SECURITY_MODES", "AccountInfo", "add_account", "check_settings",
-           "delete_account", "edit_account", "get_account", "get_account_by_id", "is_loopback",
-           "list_accounts", "remove_account", "save_account"]
+           "KINDS_WITH_SECRET", "ON_ANSWER_CHOICES", "SECURITY_MODES", "AccountInfo", "add_account",
+           "check_settings", "delete_account", "edit_account", "get_account", "get_account_by_id",
+           "is_loopback", "list_accounts", "remove_account", "save_account"]
 
 KINDS_WITH_SECRET = ("imap", "smtp", "api")
 _S = TypeVar("_S", ImapSettings, SmtpSettings, ApiSettings)

@@ -37,6 +37,7 @@ from leaddesk.db.models import (
     AuditEvent,
     Contact,
     ContactAlias,
+    Message,
     Note,
     Reply,
     Submission,
@@ -341,8 +342,14 @@ def erase_contact(session: Session, contact_id_or_email: int | str, *,
                                 .where(Note.submission_id.in_(chunk))) or 0
         replies += session.scalar(select(func.count()).select_from(Reply)
                                   .where(Reply.submission_id.in_(chunk))) or 0
+    # The conversation's e-mails too: an answer naming any of them must not bring the lead back.
+    conversation: list[tuple[str | None, str | None, str | None]] = []
+    for chunk in _chunks(ids):
+        conversation.extend((key, message_id, None) for key, message_id in session.execute(
+            select(Message.source_key, Message.message_id).where(Message.submission_id.in_(chunk))))
     tombstones = _write_tombstones(
-        session, ((r.source_key, r.message_id, r.content_hash) for r in rows), now)
+        session, [*((r.source_key, r.message_id, r.content_hash) for r in rows), *conversation],
+        now)
 
     # The audit log holds personal data too (a merge keeps both contacts' details), so the
     # history of everything erased goes with it.

@@ -1,5 +1,5 @@
-"""Everything about one submission for a detail view: the row, its form fields, notes, replies
-and history. Plain frozen dataclasses, built inside the session and safe to pass anywhere."""
+"""Everything about one submission for a detail view: the row, its form fields, notes, replies,
+history and conversation. Plain frozen dataclasses, built inside the session and safe to pass anywhere."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leaddesk import query
+from leaddesk.conversations.timeline import MessageView, TimelineEntry, timeline
+from leaddesk.conversations.timeline import messages as conversation
 from leaddesk.db.models import AuditEvent, Contact, Note, Post, Reply, Submission
 from leaddesk.errors import NotFoundError
 from leaddesk.posts.sites import Allowlist
 from leaddesk.posts.snapshot import changed_fields, state_of
+from leaddesk.triage.results import STATUS
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,15 @@ class SubmissionDetail:
     body_html: str | None = None
     post: PostView | None = None
     contact: ContactView | None = None
+    # The conversation's e-mails in time order, the submission first (leaddesk.conversations).
+    messages: tuple[MessageView, ...] = ()
+
+    def timeline(self) -> tuple[TimelineEntry, ...]:
+        """The e-mails, notes and status changes in time order."""
+        statuses = [(h.at, h.actor, (h.before or {}).get("status"), (h.after or {}).get("status"))
+                    for h in self.history if h.action == STATUS]
+        return timeline(self.messages, [(n.created_at, n.author, n.body) for n in self.notes],
+                        statuses)
 
     def as_json(self) -> dict[str, Any]:
         data = self.row.as_json()
@@ -114,6 +126,7 @@ class SubmissionDetail:
             post=self.post.as_json() if self.post else None,
             history=[{"at": h.at.isoformat(), "actor": h.actor, "action": h.action,
                       "before": h.before, "after": h.after} for h in self.history],
+            messages=[m.as_json() for m in self.messages],
         )
         return data
 
@@ -148,6 +161,7 @@ def load(session: Session, submission_id: int) -> SubmissionDetail:
         body_html=body_html,
         post=_post(session, post_id, snapshot),
         contact=_contact(session, rows[0].contact_id, submission_id),
+        messages=conversation(session, submission_id),
     )
 
 

@@ -196,3 +196,28 @@ def test_syncing_an_smtp_identity_is_one_clear_line(run: Runner, sqlite_url: str
     assert result.code == 1
     assert result.err == ("leaddesk: replies is an smtp account: only IMAP mailboxes and form "
                           "APIs are synced\n")
+
+
+def test_an_imap_accounts_sent_folder_and_answer_settings(run: Runner, sqlite_url: str,
+                                                          memory_keyring: MemoryKeyring,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def settings() -> dict[str, object]:
+        db = Database.open(sqlite_url)
+        with db.session() as s:
+            found = dict(s.execute(select(Account.settings)).scalar_one())
+        db.close()
+        return found
+
+    with_stdin(monkeypatch, IMAP_PASSWORD)
+    assert run("--db", sqlite_url, "accounts", "add", "imap", "site", "--host", "localhost",
+               "--user", "alice", "--security", "plain", "--password-stdin").code == 0
+    assert {k: settings()[k] for k in ("sent_folder", "sent_sync", "on_answer")} == {
+        "sent_folder": None, "sent_sync": True, "on_answer": "open"}
+    assert run("--db", sqlite_url, "accounts", "edit", "site", "--sent-folder", "Gesendet",
+               "--no-sent-sync", "--on-answer", "keep").code == 0
+    assert {k: settings()[k] for k in ("sent_folder", "sent_sync", "on_answer")} == {
+        "sent_folder": "Gesendet", "sent_sync": False, "on_answer": "keep"}
+    assert run("--db", sqlite_url, "accounts", "edit", "site", "--sent-sync").code == 0
+    assert settings()["sent_sync"] is True
+    bad = run("--db", sqlite_url, "accounts", "edit", "site", "--on-answer", "close")
+    assert bad.code == 2

@@ -23,13 +23,6 @@ def _not_search(obj: Any, name: str | None, type_: str, reflected: bool, compare
     return not (type_ == "table" and name is not None and name.startswith(SEARCH_OBJECTS))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'fresh.db'}"
-    return str(request.getfixturevalue("empty_postgres_url"))
-
-
 def test_fresh_database_is_migrated_to_head(empty_url: str) -> None:
     db = Database.open(empty_url)
     with db.engine.connect() as conn:

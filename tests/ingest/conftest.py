@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import ssl
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from imapclient import IMAPClient
@@ -78,15 +81,30 @@ AccountFactory = Callable[..., AccountInfo]
 def imap_account(db: Database, mailbox: Mailbox, memory_keyring: MemoryKeyring) -> AccountFactory:
     def make(name: str = "site", *, password: str = PASSWORD, security: str = "ssl",
              port: int | None = None, ca_file: str | None = "default",
-             since: str | None = None) -> AccountInfo:
+             since: str | None = None, **extra: object) -> AccountInfo:
         server = mailbox.server
         chosen_port = port or (server.ssl_port if security == "ssl" else server.port)
         settings = {"host": "127.0.0.1", "port": chosen_port, "security": security, "user": USER,
                     "folder": mailbox.folder,
                     "ca_file": str(server.cert) if ca_file == "default" else ca_file,
-                    "since": since}
+                    "since": since, **extra}
         with db.session() as session:
             info = accounts.add_account(session, name, "imap", settings, actor="tester")
         secrets.set_secret(secrets.secret_ref(name), password)
         return info
     return make
+
+
+def cli_with_imap_account(mailbox: Mailbox, database_url: str, tmp_path: Path,
+                          *options: str) -> tuple[list[str], dict[str, str]]:
+    """The `leaddesk` command line and environment for a real sync process (which a test may
+    SIGKILL), after adding the IMAP account "site" through it with ``options``."""
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+           "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    base = [sys.executable, "-m", "leaddesk", "--db", database_url]
+    server = mailbox.server
+    subprocess.run([*base, "accounts", "add", "imap", "site", "--host", "127.0.0.1", "--port",
+                    str(server.ssl_port), "--user", USER, "--ca-file", str(server.cert),
+                    "--folder", mailbox.folder, *options, "--password-stdin"],
+                   input=f"{PASSWORD}\n", text=True, env=env, check=True, capture_output=True)
+    return base, env

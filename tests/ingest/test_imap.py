@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -20,7 +18,7 @@ from leaddesk.db.models import Submission, SyncState
 from leaddesk.ingest import imap
 from leaddesk.ingest.locks import SyncInProgressError, account_lock
 from leaddesk.ingest.store import BatchResult
-from tests.ingest.conftest import AccountFactory, Mailbox
+from tests.ingest.conftest import AccountFactory, Mailbox, cli_with_imap_account
 from tests.support.dovecot import PASSWORD
 from tests.support.mail import notification
 from tests.support.proxy import CuttingProxy
@@ -119,14 +117,7 @@ def test_sigkill_mid_sync_loses_and_doubles_nothing(sqlite_url: str, mailbox: Ma
                                                     tmp_path: Path) -> None:
     total = 150
     mailbox.append(*(notification(n) for n in range(1, total + 1)))
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
-           "XDG_DATA_HOME": str(tmp_path / "xdg")}
-    base = [sys.executable, "-m", "leaddesk", "--db", sqlite_url]
-    server = mailbox.server
-    subprocess.run([*base, "accounts", "add", "imap", "site", "--host", "127.0.0.1", "--port",
-                    str(server.ssl_port), "--user", "alice", "--ca-file", str(server.cert),
-                    "--folder", mailbox.folder, "--password-stdin"],
-                   input=f"{PASSWORD}\n", text=True, env=env, check=True, capture_output=True)
+    base, env = cli_with_imap_account(mailbox, sqlite_url, tmp_path)
     worker = subprocess.Popen([*base, "sync", "site", "--batch-size", "1"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     db = Database.open(sqlite_url)

@@ -33,6 +33,9 @@ def add_parsers(sub: argparse._SubParsersAction[Parser]) -> None:
     imap.add_argument("name", metavar="NAME")
     _server_options(imap, "imap", required=True)
     _imap_options(imap)
+    imap.add_argument("--sent-folder", metavar="FOLDER",
+                      help="the Sent folder to read replies from (default: the one marked \\Sent, "
+                           "else Sent / Sent Items / Sent Messages)")
     _secret_option(imap, "password")
     imap.set_defaults(handler=run_add_imap)
 
@@ -50,6 +53,8 @@ def add_parsers(sub: argparse._SubParsersAction[Parser]) -> None:
     edit.add_argument("name", metavar="NAME")
     _server_options(edit, None, required=False)
     _imap_options(edit)
+    edit.add_argument("--sent-sync", dest="sent_sync", action="store_const", const=True,
+                      help="IMAP: read the Sent folder again")
     _smtp_options(edit)
     edit.add_argument("--base-url", help="API: the form backend's base URL")
     edit.add_argument("--form", help="API: the form (site or form id) to read")
@@ -91,6 +96,11 @@ def _server_options(p: Parser, kind: str | None, *, required: bool) -> None:
 def _imap_options(p: Parser) -> None:
     p.add_argument("--folder", help="IMAP: folder to read (default INBOX)")
     p.add_argument("--since", metavar="DATE", help="IMAP, first sync: only mail since DATE")
+    p.add_argument("--no-sent-sync", dest="sent_sync", action="store_const", const=False,
+                   help="IMAP: do not read the Sent folder")
+    p.add_argument("--on-answer", choices=accounts.ON_ANSWER_CHOICES,
+                   help="IMAP: what a visitor's answer does to a waiting or done lead "
+                        "(default open; keep = unchanged)")
 
 
 def _smtp_options(p: Parser) -> None:
@@ -126,7 +136,9 @@ def run_add_imap(args: argparse.Namespace, ctx: Context) -> int:
     settings = {"host": args.host, "port": args.port, "user": args.user,
                 "security": args.security, "folder": args.folder or "INBOX",
                 "ca_file": _none(args.ca_file),
-                "since": parse_when(args.since).date().isoformat() if args.since else None}
+                "since": parse_when(args.since).date().isoformat() if args.since else None,
+                "sent_folder": _none(args.sent_folder), "sent_sync": args.sent_sync is not False,
+                "on_answer": args.on_answer or accounts.ON_ANSWER_CHOICES[0]}
     info = _add(ctx, args.name, "imap", settings, password)
     ctx.out.write(f"added IMAP account {info.name} ({info.describe()}); run `leaddesk sync "
                   f"{info.name}`\n")
@@ -156,7 +168,8 @@ def run_add_smtp(args: argparse.Namespace, ctx: Context) -> int:
 def run_edit(args: argparse.Namespace, ctx: Context) -> int:
     changes: dict[str, Any] = {k: v for k, v in {
         "host": args.host, "port": args.port, "user": args.user, "security": args.security,
-        "folder": args.folder, "base_url": args.base_url, "form": args.form}.items()
+        "folder": args.folder, "base_url": args.base_url, "form": args.form,
+        "sent_sync": args.sent_sync, "on_answer": args.on_answer}.items()
         if v is not None}
     if args.ca_file is not None:
         changes["ca_file"] = _none(args.ca_file)

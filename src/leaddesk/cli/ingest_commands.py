@@ -33,6 +33,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("name", nargs="?", metavar="NAME", help="one account (default: all)")
     p.add_argument("--watch", action="store_true",
                    help="keep running: wait for new mail with IMAP IDLE and sync it")
+    p.add_argument("--no-sent-sync", dest="sent_sync", action="store_false",
+                   help="this time, read only the mailbox's folder, not its Sent folder")
     p.add_argument("--batch-size", type=int, default=imap.BATCH_SIZE, metavar="N",
                    help=f"messages per transaction (default {imap.BATCH_SIZE})")
     p.add_argument("--interval", type=float, metavar="SECONDS",
@@ -61,7 +63,8 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _report(name: str, result: BatchResult, ctx: Context) -> None:
-    ctx.out.write(f"{name}: {result.added} new, {result.duplicates} already there\n")
+    joined = f", {result.threaded} joined conversations" if result.threaded else ""
+    ctx.out.write(f"{name}: {result.added} new, {result.duplicates} already there{joined}\n")
     ctx.out.flush()
 
 
@@ -85,7 +88,8 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
             else:
                 result = imap.sync_account(db, account, _password(account),
                                            batch_size=args.batch_size,
-                                           reporter=ProgressBar(ctx.err), cancel=cancel)
+                                           reporter=ProgressBar(ctx.err), cancel=cancel,
+                                           sent=args.sent_sync)
             _report(account.name, result, ctx)
         except LeadDeskError as exc:
             if len(targets) == 1:
@@ -153,7 +157,9 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
         with demo_site.serving(db):
             result = files.import_paths(db, [demo_mailbox()], reporter=ProgressBar(ctx.err))
             posts = resolve_posts(db)
-            ctx.out.write(f"demo database: {url} ({result.added} new messages)\n{posts.summary()}\n")
+            # Mail that joined a lead's conversation is a new message too, not a new row.
+            new = result.added + result.threaded
+            ctx.out.write(f"demo database: {url} ({new} new messages)\n{posts.summary()}\n")
             ctx.out.flush()
             if args.no_gui:
                 ctx.out.write(f"try: leaddesk --db {url} list\n")

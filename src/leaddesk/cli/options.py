@@ -67,6 +67,10 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
                          default=None, help="only leads that were answered")
     replied.add_argument("--not-replied", dest="replied", action="store_const", const=False,
                          help="only leads still waiting for an answer")
+    group.add_argument("--needs-reply", action="store_true", default=None,
+                       help="only leads whose last message is the visitor's (not done)")
+    group.add_argument("--unread", action="store_true", default=None,
+                       help="only leads with an answer their owner has not read")
     group.add_argument("--all", action="store_true",
                        help="include spam and messages that are not form submissions")
     group.add_argument("--sort", default=Sort.RECEIVED.value,
@@ -96,6 +100,8 @@ def filter_from_args(args: argparse.Namespace) -> Filter:
         received_from=parse_when(args.since) if args.since else None,
         received_to=parse_when(args.until, end_of_day=True) if args.until else None,
         replied=args.replied,
+        needs_reply=True if getattr(args, "needs_reply", None) else None,
+        unread=True if getattr(args, "unread", None) else None,
         include_spam=args.all,
         include_non_submissions=args.all,
         sort=Sort(args.sort),

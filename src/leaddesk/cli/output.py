@@ -66,6 +66,9 @@ def submission_detail(d: SubmissionDetail, out: TextIO | None = None) -> None:
         ("Post", r.post_title),
         ("Tags", ", ".join(r.tags)),
         ("Owner", r.assignee or "(unassigned)"),
+        ("Attention", ", ".join(x for x in (
+            "unread answer" if r.unread else "",
+            "needs reply" if r.needs_reply and r.is_submission else "") if x)),
         ("Account", r.account),
         ("Message-ID", r.message_id),
         ("Subject", r.subject),
@@ -86,6 +89,7 @@ def submission_detail(d: SubmissionDetail, out: TextIO | None = None) -> None:
     write("\nMessage:\n")
     for line in (r.message or "(empty)").splitlines() or [""]:
         write(f"  {line}\n")
+    conversation(d, stream)
     if d.notes:
         write("\nNotes:\n")
         for n in d.notes:
@@ -98,6 +102,25 @@ def submission_detail(d: SubmissionDetail, out: TextIO | None = None) -> None:
         write("\nHistory:\n")
         for h in d.history:
             write(f"  {local(h.at)}  {h.actor}  {h.action}  {describe_change(h.before, h.after)}\n")
+
+
+def conversation(d: SubmissionDetail, out: TextIO) -> None:
+    """The e-mails after the submission, each with its direction and sender, quotes folded."""
+    later = d.messages[1:]
+    if not later:
+        return
+    out.write(f"\nConversation ({len(d.messages)} messages, the submission first):\n")
+    for m in later:
+        arrow = "→ to the visitor" if m.direction == "out" else "← from the visitor"
+        by = f" (sent by {m.author} from LeadDesk)" if m.author else ""
+        out.write(f"\n  {local(m.date)}  {arrow}  {m.sender}{by}\n")
+        if m.subject:
+            out.write(f"  Subject: {m.subject}\n")
+        folded = m.folded
+        for line in folded.fresh.splitlines() or [""]:
+            out.write(f"    {line}\n")
+        if folded.has_quote:
+            out.write(f"    [… {len(folded.quoted.splitlines())} quoted lines folded]\n")
 
 
 def describe_change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
@@ -291,6 +292,14 @@ class Submission(Base):
     edited_fields: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
     status_set_by: Mapped[str | None] = mapped_column(String(120))
     verdict_by: Mapped[str | None] = mapped_column(String(120))
+    # Added in revision 0005 (conversations), kept by leaddesk.conversations in the transaction
+    # that adds a message: the owner has not read the visitor's latest answer; how many e-mails
+    # the conversation holds (the submission counts as one); the newest of each direction.
+    # "Needs reply" is last_inbound_at newer than last_outbound_at (or no outbound at all).
+    unread: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    message_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    last_inbound_at: Mapped[datetime | None]
+    last_outbound_at: Mapped[datetime | None]
 
     account: Mapped[Account | None] = relationship()
     contact: Mapped[Contact | None] = relationship()
@@ -348,6 +357,43 @@ class Reply(Base):
     updated_at: Mapped[datetime | None]
 
     submission: Mapped[Submission] = relationship(back_populates="replies")
+
+
+class Message(Base):
+    """One e-mail of a lead's conversation after the submission: our replies (sent by LeadDesk or
+    found in a Sent folder) and the visitor's answers. Added in revision 0005.
+
+    ``source_key`` is the IMAP identity (account, folder, UIDVALIDITY, UID) of a message read from
+    a mailbox; a reply LeadDesk sent has none but its ``reply_id``. One Message-ID appears once per
+    lead (the unique constraint), whichever route (INBOX, Sent, LeadDesk's own send) met it first.
+    """
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        UniqueConstraint("submission_id", "message_id"),
+        Index("ix_messages_submission_sent", "submission_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(3))  # "in" (the visitor) or "out" (the team)
+    from_name: Mapped[str | None] = mapped_column(String(255))
+    from_addr: Mapped[str | None] = mapped_column(String(320))
+    to_addrs: Mapped[str | None] = mapped_column(Text)
+    cc_addrs: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime]  # the Date header, else when the mailbox received it
+    subject: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(998))
+    references: Mapped[str | None] = mapped_column(Text)
+    raw: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    source_key: Mapped[str | None] = mapped_column(String(512), unique=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="SET NULL"))
+    author: Mapped[str | None] = mapped_column(String(120))  # who sent it from LeadDesk
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ReplyTemplate(Base):

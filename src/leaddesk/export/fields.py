@@ -22,7 +22,7 @@ from leaddesk.export.cells import Cell, Moment
 SUBMISSION_FIELDS = (
     "id", "message_id", "received_at", "submitted_at", "name", "first_name", "last_name", "email",
     "phone", "company", "topic", "tags", "status", "assignee", "page_url", "post_title", "message",
-    "account",
+    "account", "messages", "last_contact",
 )
 # Added after those when exporting one row per lead.
 LEAD_FIELDS = (
@@ -62,6 +62,8 @@ class Record(NamedTuple):
     subject: str | None = None
     message: str | None = None
     contact_id: int | None = None
+    messages: int = 1  # e-mails in the conversation, the submission included
+    last_contact_raw: Moment | None = None  # the conversation's newest e-mail, either way
     tags_raw: str | None = None  # the names as the database joins them (see source._tag_names)
     # Worked out.
     received_at: str = ""
@@ -76,6 +78,7 @@ class Record(NamedTuple):
     first_topic: str | None = None
     first_post_title: str | None = None
     first_page_url: str | None = None
+    last_contact: str | None = None
 
 
 SELECTED = Record._fields[:Record._fields.index("tags_raw") + 1]

@@ -19,8 +19,11 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    and_,
     bindparam,
+    case,
     func,
+    or_,
     select,
     type_coerce,
 )
@@ -106,6 +109,13 @@ def _tags(joined: str | None) -> str:
     return join_values(sorted(joined.split(_TAG_SEPARATOR)))
 
 
+def _last_contact() -> Any:
+    """The newer of the last inbound and last outbound e-mail (either may be missing)."""
+    inbound, outbound = Submission.last_inbound_at, Submission.last_outbound_at
+    return case((and_(outbound.is_not(None), or_(inbound.is_(None), outbound > inbound)), outbound),
+                else_=inbound)
+
+
 def _row_select() -> AnySelect:
     # In the order of Record's first fields (fields.SELECTED), labelled with their names.
     columns = (
@@ -114,7 +124,8 @@ def _row_select() -> AnySelect:
         Submission.visitor_name, Submission.visitor_email, Submission.visitor_phone,
         Submission.visitor_company, Submission.topic, Submission.page_url, Post.title,
         Submission.status, Submission.is_submission, TeamMember.name, TeamMember.email,
-        Submission.subject, Submission.body_text, Submission.contact_id, _tag_names(),
+        Submission.subject, Submission.body_text, Submission.contact_id,
+        Submission.message_count, _raw(_last_contact()), _tag_names(),
     )
     return (
         select(*(column.label(field) for column, field in zip(columns, SELECTED, strict=True)))
@@ -177,9 +188,10 @@ def count(session: Session, flt: Filter, *, per_lead: bool) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-_RECEIVED, _SUBMITTED, _NAME, _TOPIC, _PAGE_URL, _POST_TITLE, _TAGS = (
+_RECEIVED, _SUBMITTED, _NAME, _TOPIC, _PAGE_URL, _POST_TITLE, _TAGS, _LAST_CONTACT = (
     SELECTED.index(field) for field in (
-        "received_raw", "submitted_raw", "name", "topic", "page_url", "post_title", "tags_raw"))
+        "received_raw", "submitted_raw", "name", "topic", "page_url", "post_title", "tags_raw",
+        "last_contact_raw"))
 
 
 def _record(row: Sequence[Any], per_lead: bool) -> Record:
@@ -197,7 +209,7 @@ def _record(row: Sequence[Any], per_lead: bool) -> Record:
     return _new_record(Record, (
         *selected, received, timestamp(selected[_SUBMITTED]), parts.first, parts.last,
         parts.salutation, _tags(selected[_TAGS]), count, first, received, first_topic,
-        first_post, first_page))
+        first_post, first_page, timestamp(selected[_LAST_CONTACT])))
 
 
 def batches(session: Session, flt: Filter, *, per_lead: bool,

@@ -3,8 +3,10 @@
 Incremental by UIDVALIDITY + UID: each batch of messages and the new "last UID" are stored in one
 transaction, so an interrupted sync (cut connection, SIGKILL) resumes with no gap and no duplicate.
 The folder is opened read-only and bodies are fetched with BODY.PEEK: LeadDesk never sets \\Seen
-and never deletes on the server. A UIDVALIDITY change restarts from the first UID and relies on the
-store's Message-ID dedup, so nothing is missed and nothing doubled.
+and never deletes on the server. A UIDVALIDITY change restarts from the first UID and relies on
+the store's Message-ID dedup, so nothing is missed and nothing doubled. After the folder, the
+account's Sent folder is read (:mod:`leaddesk.ingest.sent_folder`), so replies sent from any
+mail program join their leads.
 """
 
 from __future__ import annotations
@@ -124,14 +126,15 @@ def plan_folder(db: Database, client: IMAPClient, account: AccountInfo,
     return FolderPlan(uidvalidity=uidvalidity, uids=uids, reset=reset)
 
 
-def _advance(account_id: int, folder: str, uidvalidity: int, last_uid: int
-             ) -> Callable[[Session], None]:
-    def advance(session: Session) -> None:
+def advance(account_id: int, folder: str, uidvalidity: int, last_uid: int
+            ) -> Callable[[Session], None]:
+    """The state update that goes into the transaction of the batch ending at ``last_uid``."""
+    def move(session: Session) -> None:
         state = _state(session, account_id, folder)
         state.uidvalidity = uidvalidity
         state.last_uid = last_uid
         state.synced_at = utcnow()
-    return advance
+    return move
 
 
 def _batches(client: IMAPClient, account: AccountInfo, settings: ImapSettings, plan: FolderPlan,
@@ -139,14 +142,14 @@ def _batches(client: IMAPClient, account: AccountInfo, settings: ImapSettings, p
              ) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
     if not plan.uids:
         # Nothing new, but remember the UIDVALIDITY (a first sync of an empty folder, a reset).
-        yield [], _advance(account.id, settings.folder, plan.uidvalidity, 0) if plan.reset else None
+        yield [], advance(account.id, settings.folder, plan.uidvalidity, 0) if plan.reset else None
         return
     fetched = _fetch(client, account, settings, plan, batch_size)
     for (keys, last_uid), drafts in parse_chunks(fetched, site_addresses=site_addresses,
                                                  total=len(plan.uids), book=book):
         items = [Incoming(key, raw, draft, received)
                  for (key, raw, received), draft in zip(keys, drafts, strict=True)]
-        yield items, _advance(account.id, settings.folder, plan.uidvalidity, last_uid)
+        yield items, advance(account.id, settings.folder, plan.uidvalidity, last_uid)
 
 
 Fetched = tuple[list[tuple[str, bytes, datetime | None]], int]
@@ -169,7 +172,7 @@ def _fetch(client: IMAPClient, account: AccountInfo, settings: ImapSettings, pla
             internal = data.get(b"INTERNALDATE")
             found.append((f"imap:{account.id}:{settings.folder}:{plan.uidvalidity}:{uid}",
                           bytes(data[b"BODY[]"]),
-                          _aware(internal) if isinstance(internal, datetime) else None))
+                          aware(internal) if isinstance(internal, datetime) else None))
         yield (found, chunk[-1]), [raw for _, raw, _ in found]
 
 
@@ -180,28 +183,45 @@ def with_mailbox(site_addresses: Sequence[str], settings: ImapSettings) -> list[
     return [*site_addresses, *own]
 
 
-def _aware(moment: datetime) -> datetime:
+def aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def sync_once(db: Database, client: IMAPClient, account: AccountInfo, settings: ImapSettings, *,
               batch_size: int = BATCH_SIZE, site_addresses: Sequence[str] = (),
-              reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
+              reporter: Reporter | None = None, cancel: CancelToken | None = None,
+              sent: bool = True) -> BatchResult:
+    """Read the folder's new mail, then (unless ``sent`` is False or the account says so) the
+    Sent folder's; the folder is selected again at the end, ready for IDLE."""
+    from leaddesk.ingest import sent_folder  # it builds on this module's connection helpers
+
     try:
         plan = plan_folder(db, client, account, settings)
     except (OSError, IMAPClientError, EOFError) as exc:
         raise explain(exc, settings) from None
     with db.session() as session:
         book = labels.load(session)  # read per sync: a label taught meanwhile applies at once
-    return store_all(db, _batches(client, account, settings, plan, batch_size, site_addresses,
-                                  book),
-                     account_id=account.id, what=f"sync {account.name}", total=len(plan.uids),
-                     reporter=reporter, cancel=cancel)
+    result = store_all(db, _batches(client, account, settings, plan, batch_size, site_addresses,
+                                    book),
+                       account_id=account.id, what=f"sync {account.name}", total=len(plan.uids),
+                       reporter=reporter, cancel=cancel)
+    if sent and sent_folder.enabled(account):
+        try:
+            folder = sent_folder.find_folder(client, account, settings)
+            if folder is not None and folder != settings.folder:
+                result.merge(sent_folder.sync_sent(db, client, account, settings, folder,
+                                                   batch_size=batch_size, reporter=reporter,
+                                                   cancel=cancel))
+            client.select_folder(settings.folder, readonly=True)
+        except (OSError, IMAPClientError, EOFError) as exc:
+            raise explain(exc, settings) from None
+    return result
 
 
 def sync_account(db: Database, account: AccountInfo, password: str, *,
                  batch_size: int = BATCH_SIZE, site_addresses: Sequence[str] = (),
-                 reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
+                 reporter: Reporter | None = None, cancel: CancelToken | None = None,
+                 sent: bool = True) -> BatchResult:
     """One sync of an IMAP account: refused if another process is syncing it right now."""
     settings = account.imap
     site_addresses = with_mailbox(site_addresses, settings)
@@ -209,7 +229,8 @@ def sync_account(db: Database, account: AccountInfo, password: str, *,
         client = connect(settings, password)
         try:
             return sync_once(db, client, account, settings, batch_size=batch_size,
-                             site_addresses=site_addresses, reporter=reporter, cancel=cancel)
+                             site_addresses=site_addresses, reporter=reporter, cancel=cancel,
+                             sent=sent)
         finally:
             logout(client)
 

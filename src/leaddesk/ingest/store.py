@@ -12,7 +12,9 @@ topic its categories and tags map to at once; the others get both from the next 
 
 Dedup order: the per-source key, then the Message-ID, then a content fingerprint (visitor e-mail +
 message text), so the same submission arriving twice (by mail and by API, or from two folders) is
-one lead. Messages erased on a GDPR request (tombstones) are skipped.
+one lead. Messages erased on a GDPR request (tombstones) are skipped. Before all that, mail that
+continues a lead's conversation (an answer to our reply) joins the lead as a message
+(:mod:`leaddesk.conversations.ingest`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leaddesk.contacts import tombstone_digest
+from leaddesk.conversations.headers import may_thread
+from leaddesk.conversations.ingest import ThreadedMail, thread_batch
+from leaddesk.conversations.record import Answer
 from leaddesk.db import Database
 from leaddesk.db.engine import translate_errors
 from leaddesk.db.models import Contact, ContactAlias, Post, Status, Submission, Tombstone
@@ -67,12 +72,16 @@ class BatchResult:
     duplicates: int = 0
     erased: int = 0  # skipped: matches a tombstone
     added_ids: list[int] = field(default_factory=list)
+    threaded: int = 0  # e-mails that joined a lead's conversation
+    answers: list[Answer] = field(default_factory=list)  # visitors' answers among them
 
     def merge(self, other: BatchResult) -> None:
         self.added += other.added
         self.duplicates += other.duplicates
         self.erased += other.erased
         self.added_ids.extend(other.added_ids)
+        self.threaded += other.threaded
+        self.answers.extend(other.answers)
 
 
 def fingerprint(draft: SubmissionDraft) -> str | None:
@@ -286,14 +295,33 @@ def _row(item: Incoming, account_id: int | None, content_hash: str | None,
         "is_submission": d.is_submission, "version": 1, "created_at": now, "updated_at": now,
         "not_submission_reason": None if d.is_submission else d.not_submission_reason,
         "parser_version": PARSER_VERSION,
+        # The submission is the conversation's first inbound message.
+        "unread": False, "message_count": 1, "last_inbound_at": received, "last_outbound_at": None,
     }
 
 
 def store_items(session: Session, items: Sequence[Incoming], account_id: int | None) -> BatchResult:
-    """Store a batch in the caller's transaction, a few statements for the whole batch."""
+    """Store a batch in the caller's transaction, a few statements for the whole batch.
+
+    Mail that may continue a conversation (it names earlier mail, or says "Re:") is looked at
+    after the rest of the batch is stored, so an answer finds its lead even when the lead's
+    notification came in the same batch (an import, a first sync).
+    """
     result = BatchResult()
+    maybe = [item for item in items if may_thread(item.raw, item.draft.subject)]
+    if len(maybe) < len(items):
+        _store_new(session, [item for item in items if not may_thread(item.raw, item.draft.subject)],
+                   account_id, result)
+    if maybe:
+        _store_new(session, _thread(session, maybe, account_id, result), account_id, result)
+    return result
+
+
+def _store_new(session: Session, items: Sequence[Incoming], account_id: int | None,
+               result: BatchResult) -> None:
+    """Store the items as submissions (or other mail), skipping duplicates and erased ones."""
     if not items:
-        return result
+        return
     prepared = [(item, fingerprint(item.draft)) for item in items]
     erased = _erased(session, prepared)
     known = _known(session, prepared)
@@ -309,7 +337,7 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
             fresh.append((item, item.received_at or item.draft.sent_at or utcnow()))
             hashes.append(content_hash)
     if not fresh:
-        return result
+        return
     contacts = _upsert_contacts(session, fresh)
     posts = _upsert_posts(session, fresh)
     topics = _topics(session, fresh, posts)
@@ -322,10 +350,26 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
     keys = [row["source_key"] for row in rows]
     # Snapshots after the insert: a per-row JSON None in the executemany would store JSON null.
     _snapshot(session, posts, keys)
-    result.added_ids = sorted(session.execute(
+    added = sorted(session.execute(
         select(Submission.id).where(Submission.source_key.in_(keys))).scalars())
-    result.added = len(result.added_ids)
-    return result
+    result.added_ids = sorted([*result.added_ids, *added])
+    result.added += len(added)
+
+
+def _thread(session: Session, items: Sequence[Incoming], account_id: int | None,
+            result: BatchResult) -> Sequence[Incoming]:
+    """Let mail that continues a lead's conversation join it; the rest goes on as before."""
+    threaded = thread_batch(session, [
+        ThreadedMail(item.raw, item.draft.subject, item.draft.full_text or item.draft.body_text,
+             item.source_key, item.received_at) for item in items], account_id)
+    if not threaded.taken and not threaded.erased:
+        return items
+    result.threaded += threaded.added.added
+    result.duplicates += threaded.added.duplicates
+    result.erased += len(threaded.erased)
+    result.answers.extend(threaded.added.answers)
+    skip = threaded.taken | threaded.erased
+    return [item for position, item in enumerate(items) if position not in skip]
 
 
 def store_batch(db: Database, items: Sequence[Incoming], *, account_id: int | None,
@@ -374,5 +418,6 @@ def store_all(db: Database, batches: Iterable[tuple[Sequence[Incoming], Callable
         if close is not None:
             close()
         reporter.finished(f"{what}: {result.added} added, {result.duplicates} already there"
+                          + (f", {result.threaded} joined conversations" if result.threaded else "")
                           + (f", {result.erased} erased earlier" if result.erased else ""))
     return result

@@ -31,13 +31,18 @@ SYNCED_KINDS = ("imap", "api")
 class SyncOutcome:
     added: int = 0
     added_ids: list[int] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)  # who answered (leaddesk.conversations)
+    threaded: int = 0  # e-mails that joined conversations (answers, colleagues' replies)
     errors: list[tuple[str, str]] = field(default_factory=list)  # account, message
     accounts: int = 0
 
     @property
     def changes(self) -> list[Change]:
         """The new leads, as the change record the window refreshes by."""
-        return [Change.of(Kind.SUBMISSION, self.added_ids, {CREATED})] if self.added_ids else []
+        changes = [Change.of(Kind.SUBMISSION, self.added_ids, {CREATED})] if self.added_ids else []
+        if self.threaded:  # answers and replies joined leads (ids not reported): reopened, unread
+            changes.append(Change.of(Kind.SUBMISSION, None, {"answers", "replies", "unread", "status"}))
+        return changes
 
 
 def sync_targets(session: Session, name: str | None = None) -> list[AccountInfo]:
@@ -69,6 +74,8 @@ def sync_every_account(db: Database, reporter: Reporter, cancel: CancelToken) ->
                 result = imap.sync_account(db, account, secret, reporter=reporter, cancel=cancel)
             outcome.added += result.added
             outcome.added_ids.extend(result.added_ids)
+            outcome.answers.extend(a.who for a in result.answers)
+            outcome.threaded += result.threaded
         except LeadDeskError as exc:
             log.info("sync of %s failed: %s", account.name, exc)
             outcome.errors.append((account.name, str(exc)))

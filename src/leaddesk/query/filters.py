@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from leaddesk.changes import CREATED, DELETED
@@ -35,6 +35,7 @@ class Sort(enum.StrEnum):
     EMAIL = "email"
     TOPIC = "topic"
     STATUS = "status"
+    ACTIVITY = "activity"  # the visitor's latest mail first: an answer brings its lead to the top
 
 
 SORT_COLUMNS = {
@@ -44,6 +45,7 @@ SORT_COLUMNS = {
     Sort.EMAIL: Submission.visitor_email,
     Sort.TOPIC: Submission.topic,
     Sort.STATUS: Submission.status,
+    Sort.ACTIVITY: Submission.last_inbound_at,
 }
 
 # The change-record field (leaddesk.changes) each sort key reads.
@@ -69,6 +71,8 @@ class Filter:
     received_from: datetime | None = None
     received_to: datetime | None = None
     replied: bool | None = None
+    needs_reply: bool | None = None  # the last message of the conversation is the visitor's
+    unread: bool | None = None  # an answer the owner has not read yet
     contact_id: int | None = None
     ids: tuple[int, ...] = ()
     include_spam: bool = False
@@ -101,6 +105,8 @@ class Filter:
                               (self.topics, ("topic",)), (self.tags, ("tags",)),
                               (self.assignees, ("assignee",)), (self.accounts, ("account",)),
                               (self.replied is not None, ("replies",)),
+                              (self.needs_reply is not None, ("replies", "answers")),
+                              (self.unread is not None, ("unread", "answers")),
                               (self.contact_id is not None, ("contact",))):
             if wanted:
                 fields.update(names)
@@ -191,11 +197,22 @@ def conditions(flt: Filter, dialect: str, *, skip: Collection[str] = (),
     if flt.replied is not None:
         replied = exists().where(Reply.submission_id == Submission.id, Reply.state == "sent")
         where.append(replied if flt.replied else ~replied)
+    if flt.needs_reply is not None:
+        where.append(needs_reply_condition() if flt.needs_reply else ~needs_reply_condition())
+    if flt.unread is not None:
+        where.append(col(Submission.unread, ranges=0).is_(flt.unread))
     if flt.contact_id is not None:
         where.append(Submission.contact_id == flt.contact_id)
     if flt.ids:
         where.append(Submission.id.in_(flt.ids))
     return where
+
+
+def needs_reply_condition() -> ColumnElement[bool]:
+    """The visitor wrote last (or nobody answered yet) and the lead is not done."""
+    return and_(or_(Submission.last_outbound_at.is_(None),
+                    Submission.last_inbound_at > Submission.last_outbound_at),
+                Submission.status != Status.DONE.value)
 
 
 def _assignee_condition(column: Any, assignees: Sequence[str | None]) -> ColumnElement[bool]:

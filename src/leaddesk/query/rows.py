@@ -53,6 +53,26 @@ class SubmissionRow:
     # Fields a person corrected: {"name": {"by": "Ada", "at": "…"}}; who overrode the verdict.
     edited_fields: Mapping[str, Any] = field(default_factory=dict)
     verdict_by: str | None = None
+    # The conversation (leaddesk.conversations): unread answer, e-mails in it, newest each way.
+    unread: bool = False
+    message_count: int = 1
+    last_inbound_at: datetime | None = None
+    last_outbound_at: datetime | None = None
+
+    @property
+    def needs_reply(self) -> bool:
+        """The visitor wrote last (or nobody answered yet) and the lead is not done."""
+        if self.status == Status.DONE.value:
+            return False
+        if self.last_outbound_at is None:
+            return True
+        return self.last_inbound_at is not None and self.last_inbound_at > self.last_outbound_at
+
+    @property
+    def last_contact(self) -> datetime | None:
+        """The newest e-mail of the conversation, either way."""
+        moments = [m for m in (self.last_inbound_at, self.last_outbound_at) if m is not None]
+        return max(moments) if moments else None
 
     @property
     def is_spam(self) -> bool:
@@ -97,6 +117,10 @@ class SubmissionRow:
             "not_submission_reason": None if self.is_submission else self.not_submission_reason,
             "edited_fields": dict(self.edited_fields),
             "verdict_by": self.verdict_by,
+            "unread": self.unread,
+            "message_count": self.message_count,
+            "needs_reply": self.needs_reply,
+            "last_contact": self.last_contact.isoformat() if self.last_contact else None,
         }
 
 
@@ -127,6 +151,8 @@ def row_select() -> AnySelect:
             TeamMember.name.label("assignee"), Submission.subject, Submission.body_text,
             Submission.problems, Submission.contact_id, Submission.spam_reason,
             Submission.not_submission_reason, Submission.edited_fields, Submission.verdict_by,
+            Submission.unread, Submission.message_count, Submission.last_inbound_at,
+            Submission.last_outbound_at,
         )
         .select_from(Submission)
         .outerjoin(Account, Account.id == Submission.account_id)
@@ -174,6 +200,8 @@ def to_rows(session: Session, records: Sequence[Any]) -> list[SubmissionRow]:
             post_url=r.post_url, spam_reason=r.spam_reason,
             not_submission_reason=r.not_submission_reason or _reason_in(r.problems),
             edited_fields=dict(r.edited_fields or {}), verdict_by=r.verdict_by,
+            unread=bool(r.unread), message_count=r.message_count or 1,
+            last_inbound_at=r.last_inbound_at, last_outbound_at=r.last_outbound_at,
         )
         for r in records
     ]

@@ -1,16 +1,17 @@
 """Composing a reply: the default draft for a lead, and the exact e-mail that goes out.
 
 The default draft answers the visitor (never the site's no-reply sender), says "Re: …" and quotes
-the visitor's message. The e-mail gets a fresh Message-ID, a Date, and In-Reply-To / References
-that thread it under the notification and any earlier reply. A CR or LF in any header field is
-refused: addresses, names and subjects come partly from strangers.
+the visitor's message: their latest answer once the lead is a conversation, with In-Reply-To that
+answer and References the whole conversation. The e-mail gets a fresh Message-ID, a Date, and
+In-Reply-To / References that thread it under the notification and any earlier reply. A CR or
+LF in any header field is refused: addresses, names and subjects come partly from strangers.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -20,6 +21,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leaddesk.conversations.timeline import SUBMISSION, MessageView, latest_inbound
+from leaddesk.conversations.timeline import messages as conversation
 from leaddesk.db.models import Post, Reply, Submission
 from leaddesk.errors import NotFoundError, ValidationError
 from leaddesk.ingest.parse.synonyms import role_of
@@ -59,6 +62,11 @@ class Lead:
     received_at: datetime
     # Message-IDs of replies already sent in this thread, oldest first.
     earlier: tuple[str, ...] = field(default=())
+    # The whole conversation's Message-IDs in time order (leaddesk.conversations): the References
+    # of a reply when the lead has a conversation; and who wrote the message quoted, when it is
+    # an answer rather than the submission.
+    thread: tuple[str, ...] = field(default=())
+    quoted_name: str | None = None
 
     def values(self, my_name: str | None) -> dict[str, str | None]:
         return {"first_name": templates.first_name(self.name), "name": self.name,
@@ -77,13 +85,28 @@ def load_lead(session: Session, submission_id: int) -> Lead:
                                        Reply.state == "sent", Reply.message_id.is_not(None))
         .order_by(Reply.id)).scalars()
     post_title = (post.title if post else None) or snapshot.get("title")
-    return Lead(id=sub.id, name=sub.visitor_name, email=sub.visitor_email,
+    lead = Lead(id=sub.id, name=sub.visitor_name, email=sub.visitor_email,
                 subject=visitor_subject(sub, post_title),
                 message=sub.body_text, topic=sub.topic,
                 post_title=post_title,
                 post_url=(post.url if post else None) or sub.page_url,
                 message_id=sub.message_id, received_at=sub.submitted_at or sub.received_at,
                 earlier=tuple(m for m in earlier if m))
+    return answering_latest(lead, conversation(session, submission_id))
+
+
+def answering_latest(lead: Lead, views: Sequence[MessageView]) -> Lead:
+    """The lead as a reply sees it once the visitor has answered: In-Reply-To the visitor's
+    newest e-mail, References the whole conversation, and that e-mail (its new part) quoted."""
+    if len(views) < 2:
+        return lead
+    thread = tuple(dict.fromkeys(v.message_id for v in views if v.message_id))
+    latest = latest_inbound(views)
+    if latest is None or latest.kind == SUBMISSION:
+        return replace(lead, thread=thread)
+    return replace(lead, thread=thread, message_id=latest.message_id or lead.message_id,
+                   message=latest.folded.fresh, received_at=latest.date,
+                   quoted_name=latest.from_name or latest.from_addr)
 
 
 def visitor_subject(sub: Submission, post_title: str | None) -> str | None:
@@ -113,7 +136,7 @@ def is_no_reply(address: str) -> bool:
 
 def quote(lead: Lead) -> str:
     when = format_datetime(lead.received_at.astimezone()) if lead.received_at else ""
-    who = lead.name or lead.email or "the visitor"
+    who = lead.quoted_name or lead.name or lead.email or "the visitor"
     lines = (lead.message or "").strip().splitlines() or [""]
     quoted = "\n".join(f"> {line}" if line else ">" for line in lines)
     return f"On {when}, {who} wrote:\n{quoted}\n"
@@ -193,7 +216,7 @@ def build_message(draft: Draft, *, from_address: str, from_name: str | None, lea
     parent = no_line_breaks(lead.message_id or "", "Message-ID of the lead")
     if parent:
         message["In-Reply-To"] = parent
-    chain = [m for m in (parent, *lead.earlier) if m]
+    chain = list(lead.thread) or [m for m in (parent, *lead.earlier) if m]
     for item in chain:
         no_line_breaks(item, "References")
     if chain:

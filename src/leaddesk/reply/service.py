@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk import accounts, secrets, triage
 from leaddesk.accounts import AccountInfo
+from leaddesk.conversations.record import record_reply
 from leaddesk.db import Database
 from leaddesk.db.models import AuditEvent, Reply, Submission
 from leaddesk.db.types import utcnow
@@ -215,6 +216,7 @@ def _mark_sent(db: Database, submission_id: int, reply_id: int, raw: bytes, sent
         session.add(AuditEvent(actor=author, action=REPLY, entity="submission",
                                entity_id=submission_id, before=None,
                                after={"reply_id": reply_id, "recipients": len(recipients)}))
+        record_reply(session, submission_id, reply_id, raw, row.body, author)
     if status is None:
         return None
     # A separate transaction: the reply is sent and recorded whatever happens to the status.

@@ -40,3 +40,22 @@ def badge_icon(count: int, size: int = 64) -> QIcon:
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "99+" if count > 99 else str(count))
     painter.end()
     return QIcon(pixmap)
+
+
+_UNREAD: QIcon | None = None
+
+
+def unread_dot(size: int = 10) -> QIcon:
+    """The list's mark of a lead with an answer its owner has not read (made once)."""
+    global _UNREAD
+    if _UNREAD is None:
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#1e88e5"))
+        painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
+        painter.end()
+        _UNREAD = QIcon(pixmap)
+    return _UNREAD

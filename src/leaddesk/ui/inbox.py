@@ -44,7 +44,7 @@ from leaddesk.ui.views import Narrowing, SavedView, View, builtin_views, combine
 
 # The submission fields the sidebar counts and facets read: other changes leave them alone.
 COUNTED = frozenset({CREATED, DELETED, "status", "is_spam", "is_submission", "assignee", "topic",
-                     "tags"})
+                     "tags", "unread", "answers", "replies"})
 
 
 @dataclass(frozen=True)
@@ -395,6 +395,8 @@ class InboxPage(QWidget):
         def show(result: tuple[SubmissionDetail, bytes]) -> None:
             if self.current_id() == submission_id:
                 self.detail.show_detail(*result)
+                if result[0].row.unread:
+                    self.ops.mark_read(submission_id)
 
         def failed(exc: BaseException) -> bool:
             if self.current_id() == submission_id:

@@ -21,6 +21,7 @@ from leaddesk.query import Sort, SubmissionRow
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.format import short_time
+from leaddesk.ui.icons import unread_dot
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.safe_text import tooltip
 
@@ -174,8 +175,10 @@ class SubmissionListModel(QAbstractTableModel):
             return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, index.column())
-        if role == Qt.ItemDataRole.FontRole and row.status == "new":
+        if role == Qt.ItemDataRole.FontRole and (row.status == "new" or row.unread):
             return self._bold
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == VISITOR and row.unread:
+            return unread_dot()
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, index.column())
         return None
@@ -183,7 +186,9 @@ class SubmissionListModel(QAbstractTableModel):
     @staticmethod
     def _display(row: SubmissionRow, column: int) -> str:
         if column == VISITOR:
-            return row.name or row.email or "(unknown visitor)"
+            who = row.name or row.email or "(unknown visitor)"
+            # The number of e-mails in the conversation, once there is one.
+            return f"{who}  ({row.message_count})" if row.message_count > 1 else who
         if column == TOPIC:
             return row.topic or ""
         if column == POST:
@@ -201,6 +206,10 @@ class SubmissionListModel(QAbstractTableModel):
         text = None
         if column == VISITOR:
             text = f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
+            if row.message_count > 1:
+                text += f"\n{row.message_count} messages in the conversation"
+            if row.unread:
+                text += "\nAn answer you have not read yet"
         elif column == POST:
             text = row.page_url
         # A hidden message says why on every cell: a real lead must never vanish unexplained.

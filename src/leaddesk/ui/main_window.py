@@ -225,6 +225,7 @@ class MainWindow(QMainWindow):
                 "info", seconds=8)
         if report.added:
             self.tray.notify_new(report.added)
+        self.tray.notify_answers(report.answers)
 
     def open_sync_report(self) -> None:
         SyncReportDialog(self.sync.report, self).exec()

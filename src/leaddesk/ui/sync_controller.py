@@ -98,6 +98,7 @@ class SyncController(BackgroundJob):
     def _done(self, outcome: SyncOutcome) -> None:
         self.cancel_token = None
         self.report.added = outcome.added
+        self.report.answers = outcome.answers
         self.report.accounts = outcome.accounts
         for account, message in outcome.errors:
             self.report.account_failed(account, message)

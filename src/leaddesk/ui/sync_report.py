@@ -30,6 +30,7 @@ class SyncReport:
     problems: list[Problem] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
     added: int = 0
+    answers: list[str] = field(default_factory=list)  # who answered a lead
     accounts: int = 0
 
     def item_failed(self, item: str, reason: str) -> None:

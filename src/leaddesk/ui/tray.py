@@ -42,6 +42,25 @@ class Tray:
                                                        f"arrived"),
                               QSystemTrayIcon.MessageIcon.Information, 5000)
 
+    def notify_answers(self, who: list[str]) -> None:
+        """"Nadia Benali answered", or how many visitors did."""
+        settings = getattr(self.window, "settings", None)
+        if self.icon is None or not who or (settings is not None
+                                             and not settings.get_bool(NOTIFY_NEW)):
+            return
+        self.icon.showMessage("LeadDesk", notification(answered_text(who)),
+                              QSystemTrayIcon.MessageIcon.Information, 5000)
+
     def hide(self) -> None:
         if self.icon is not None:
             self.icon.hide()
+
+
+def answered_text(who: list[str]) -> str:
+    """The notification's words for the visitors who answered."""
+    names = list(dict.fromkeys(who))
+    if len(names) == 1:
+        return f"{names[0]} answered"
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]} answered"
+    return f"{names[0]} and {len(names) - 1} others answered"

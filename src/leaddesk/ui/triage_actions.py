@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from leaddesk import triage
 from leaddesk.changes import Change, Kind
+from leaddesk.conversations.record import mark_read
 from leaddesk.errors import ConflictError
 
 from leaddesk.ui.context import AppContext
@@ -96,6 +97,16 @@ class TriageActions(QObject):
         self._run("note added", [submission_id],
                   lambda s, i, actor: triage.add_note(s, i, text, actor=actor),
                   lambda s, many, actor: triage.submission_change(triage.NOTE, []))
+
+    def mark_read(self, submission_id: int) -> None:
+        """The owner opened a lead with an unread answer (anyone, while nobody owns it)."""
+        actor = self.ctx.actor
+
+        def work(session: Session) -> Change:
+            changed = mark_read(session, submission_id, actor=actor)
+            return Change.of(Kind.SUBMISSION, [submission_id] if changed else [], ["unread"])
+
+        DbOp(self.ctx, work, parent=self, what="marking the answer read").run_in_background()
 
     def edit(self, submission_id: int, changes: dict[str, str | None],
              version: int | None = None) -> None:

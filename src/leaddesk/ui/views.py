@@ -24,6 +24,9 @@ class View:
 def builtin_views(me: str) -> list[View]:
     return [
         View("inbox", "Inbox", Filter(statuses=("new", "open"))),
+        # The visitor wrote last: a colleague's reply from any mail client takes a lead out.
+        View("needs_reply", "Needs reply", Filter(statuses=("new", "open", "waiting"),
+                                                  needs_reply=True)),
         View("mine", "Mine", Filter(statuses=("new", "open", "waiting"), assignees=(me,))),
         View("unassigned", "Unassigned", Filter(statuses=("new", "open", "waiting"),
                                                 assignees=(None,))),

@@ -1,4 +1,5 @@
-"""The message itself: plain text, every form field, safe HTML, raw source, notes and history."""
+"""The message itself: plain text, every form field, safe HTML, raw source, notes, history and
+the conversation's timeline."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.detail import ReplyView, SubmissionDetail
 
+from leaddesk.ui.detail.timeline import TimelineView
 from leaddesk.ui.format import long_time
 
 
@@ -54,7 +56,7 @@ class MessageTabs(QTabWidget):
         self.source.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.source.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.notes = QTextBrowser()
-        notes_page = QWidget()
+        self.notes_page = notes_page = QWidget()
         notes_layout = QVBoxLayout(notes_page)
         notes_layout.setContentsMargins(0, 0, 0, 0)
         notes_layout.addWidget(self.notes)
@@ -76,6 +78,9 @@ class MessageTabs(QTabWidget):
         self.addTab(self.history, "History")
         self.replies = QTextBrowser()  # the replies sent (and unsent drafts) in this thread
         self.addTab(self.replies, "Replies")
+        # The whole conversation (leaddesk.conversations), first: it is what a lead is about.
+        self.timeline = TimelineView()
+        self.insertTab(0, self.timeline, "Conversation")
 
     def _add_note(self) -> None:
         text = self.note_input.text().strip()
@@ -100,17 +105,27 @@ class MessageTabs(QTabWidget):
             self.fields.setItem(i, 0, QTableWidgetItem(str(key)))
             self.fields.setItem(i, 1, QTableWidgetItem(str(value)))
         self.fields.resizeColumnToContents(0)
-        self.setTabText(1, f"Fields ({len(detail.fields)})")
+        self.setTabText(self.indexOf(self.fields), f"Fields ({len(detail.fields)})")
         self.html.setHtml(detail.body_html or "<p><i>This message has no HTML part.</i></p>")
-        self.setTabEnabled(2, bool(detail.body_html))
+        self.setTabEnabled(self.indexOf(self.html), bool(detail.body_html))
         self.source.setPlainText(raw.decode("utf-8", "replace") if raw else "(no source kept)")
         self.notes.setPlainText("\n\n".join(f"{n.author} · {long_time(n.created_at)}\n{n.body}"
                                             for n in detail.notes) or "No notes yet.")
-        self.setTabText(4, f"Notes ({len(detail.notes)})" if detail.notes else "Notes")
+        notes_tab = self.indexOf(self.notes_page)
+        self.setTabText(notes_tab, f"Notes ({len(detail.notes)})" if detail.notes else "Notes")
         self.replies.setPlainText("\n\n".join(reply_text(r) for r in detail.replies)
                                   or "No replies yet. Press r to answer.")
         self.setTabText(self.indexOf(self.replies), f"Replies ({len(detail.replies)})"
                         if detail.replies else "Replies")
+        self.timeline.show_entries(detail.timeline())
+        count = len(detail.messages)
+        index = self.indexOf(self.timeline)
+        self.setTabText(index, f"Conversation ({count})" if count > 1 else "Conversation")
+        # A lead with answers opens on its conversation; a lone submission on its message.
+        if count > 1:
+            self.setCurrentIndex(index)
+        elif self.currentIndex() == index:
+            self.setCurrentWidget(self.text)
         self.history.setPlainText("\n".join(
             f"{long_time(h.at)}  {h.actor}  {h.action}  {h.after or ''}" for h in detail.history)
             or "No changes yet.")
