@@ -38,6 +38,7 @@ WORDS = (
     "adedutrin",           # ~0.01 %, a rare brand name
 )
 TOPICS = tuple(t for t, _ in corpus.TOPICS if t is not None)
+COMMON_WORD = "engagement"  # in a third of all rows
 STATUS_CHOICES: tuple[tuple[str, ...], ...] = (
     ("new",), ("open",), ("done",), ("waiting",), ("new", "open"), ("new", "open", "waiting"))
 
@@ -90,6 +91,10 @@ def scenarios(db: Database, runs: int) -> list[Scenario]:
                  call(lambda s, i: query.facets(s, Filter()))),
         Scenario("count", "(d) count of the inbox",
                  call(lambda s, i: query.count(s, Filter()))),
+        Scenario("count_word", f"(e) count of a common word ({COMMON_WORD!r})",
+                 call(lambda s, i: query.count(s, Filter(text=COMMON_WORD)))),
+        Scenario("estimate_word", "(e) estimate of that count (about N)",
+                 call(lambda s, i: query.estimate(s, Filter(text=COMMON_WORD)))),
         Scenario("keyset", f"(d) keyset page {KEYSET_PAGE}",
                  call(lambda s, i: query.find(s, Filter(), limit=PAGE, after=deep,
                                               with_total=False))),

@@ -4,6 +4,10 @@
 #   bash packaging/dev.sh run [ARGS]   install LeadDesk into .venv and launch it (the demo by default)
 #   bash packaging/dev.sh test [ARGS]  install everything the tests need; run ruff, mypy and pytest
 #                                     (all of it, the slow packaging tests that build the bundle too)
+#   bash packaging/dev.sh mutate [--retry] [MODULE…]  the mutation run over the modules that guard
+#                                     data (all in priority order, or e.g. ingest.store), then the
+#                                     score per module; --retry re-runs only the surviving mutants
+#                                     (after adding tests). Slow, never in CI (docs/MUTATION.md)
 #
 # System packages are installed with apt-get when missing (as root, or through sudo); Python
 # packages go into the virtual environment $LEADDESK_VENV (default: .venv in the checkout).
@@ -17,8 +21,9 @@ PYTHON=${PYTHON:-python3}
 QT_RUNTIME="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
   libdbus-1-3"
-# Real servers the integration tests start on loopback.
-TEST_SERVERS="postgresql dovecot-imapd openssl gnome-keyring dbus"
+# Real servers the integration tests start on loopback; chattr (e2fsprogs) locks a directory
+# against root for the read-only location test.
+TEST_SERVERS="postgresql dovecot-imapd openssl gnome-keyring dbus e2fsprogs"
 # What the packaging tests build and check installers with (tests/packaging).
 PACKAGING_TOOLS="desktop-file-utils appstream binutils"
 
@@ -80,6 +85,35 @@ test)
   export QT_QPA_PLATFORM=offscreen
   exec "$VENV/bin/python" -m pytest "$@"
   ;;
+mutate)
+  shift
+  retry=""
+  if [ "${1:-}" = "--retry" ]; then retry=1; shift; fi
+  # shellcheck disable=SC2086
+  apt_install $QT_RUNTIME $TEST_SERVERS
+  make_venv
+  "$VENV/bin/python" -m pip install -q -e '.[test,mutate]'
+  modules=$("$VENV/bin/python" packaging/mutate.py modules "$@")  # refuses unknown names
+  venv=$(cd "$VENV" && pwd)
+  export QT_QPA_PLATFORM=offscreen
+  for module in $modules; do
+    # Each module in its own .mutate/MODULE/ (see packaging/mutate.py). mutmut keeps results
+    # there: a second run tries only mutants without one, --retry the survivors again.
+    dir=$("$venv/bin/python" packaging/mutate.py prepare "$module")
+    names=$("$venv/bin/python" packaging/mutate.py scope "$module")
+    if [ -n "$retry" ]; then
+      names=$("$venv/bin/python" packaging/mutate.py survivors "$module")
+      [ -z "$names" ] && continue
+    fi
+    say "mutating $module"
+    # shellcheck disable=SC2086
+    (cd "$dir" && "$venv/bin/mutmut" run $names >run.log 2>&1) \
+      || say "mutmut stopped on $module: see $dir/run.log"
+    "$venv/bin/python" packaging/mutate.py report "$module" | tail -n 1
+  done
+  # shellcheck disable=SC2086
+  "$venv/bin/python" packaging/mutate.py report $modules
+  ;;
 *)
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, func, select, text, update
 
 from leaddesk import contacts, triage
 from leaddesk.contacts import ErasureSummary, is_tombstoned, tombstone_digest
@@ -112,6 +112,51 @@ def test_merge_audits_both_contacts_as_they_were_and_each_moved_submission(
     # Moved submissions changed, so their versions moved on; the kept one's did not.
     assert [versions[i] for i in pair.drop_subs] == [2, 2]
     assert versions[pair.keep_subs[0]] == 1
+
+
+def test_merge_records_each_contact_whole(db: Database, pair: Pair) -> None:
+    with db.session() as s:
+        contacts.merge_contacts(s, pair.keep, pair.drop, actor="Bob")
+        merge = s.scalars(select(AuditEvent).where(AuditEvent.action == "contact.merge")).one()
+    assert merge.before is not None
+    assert merge.before["drop"] == {
+        "id": pair.drop, "email": "ada.l@work.example", "name": "A. Lovelace",
+        "phone": "+44 20 7946 0000", "company": "Analytical Engines",
+        "first_seen_at": BASE_TIME.isoformat(),
+        "last_seen_at": (BASE_TIME + timedelta(days=5)).isoformat(),
+        "aliases": ["countess@old.example"]}
+    assert merge.before["keep"]["last_seen_at"] == (BASE_TIME + timedelta(days=3)).isoformat()
+
+
+def test_merge_marks_moved_submissions_as_changed_now(db: Database, pair: Pair) -> None:
+    with db.session() as s:
+        before = {i: s.get(Submission, i).updated_at for i in pair.drop_subs}  # type: ignore[union-attr]
+        cached = s.get(Submission, pair.drop_subs[0])  # what a window has loaded
+        assert cached is not None
+        assert cached.contact_id == pair.drop
+        contacts.merge_contacts(s, pair.keep, pair.drop, actor="Bob")
+        # The caller's loaded copy is refreshed, not left pointing at the deleted contact.
+        assert cached.contact_id == pair.keep
+        after = {i: s.get(Submission, i).updated_at for i in pair.drop_subs}  # type: ignore[union-attr]
+    assert all(after[i] > before[i] for i in pair.drop_subs)
+
+
+def test_merge_keeps_the_wider_seen_span_from_either_side(db: Database) -> None:
+    with db.session() as s:
+        keep = make_contact(s, "a@example.org", first_seen_at=BASE_TIME,
+                            last_seen_at=BASE_TIME + timedelta(days=9))
+        drop = make_contact(s, "b@example.org", first_seen_at=BASE_TIME + timedelta(days=1),
+                            last_seen_at=BASE_TIME + timedelta(days=2))
+        kept = contacts.merge_contacts(s, keep.id, drop.id, actor="Bob").kept
+    assert (kept.first_seen_at, kept.last_seen_at) == (BASE_TIME, BASE_TIME + timedelta(days=9))
+
+
+def test_the_merge_event_and_the_moves_share_one_time(db: Database, pair: Pair) -> None:
+    with db.session() as s:
+        contacts.merge_contacts(s, pair.keep, pair.drop, actor="Bob")
+        times = set(s.scalars(select(AuditEvent.at)))
+    assert len(times) == 1
+    assert None not in times
 
 
 def test_a_conflict_after_a_merge_names_it(db: Database, pair: Pair) -> None:
@@ -303,6 +348,35 @@ def test_erase_detaches_cached_rows_of_the_session(db: Database, person: Person)
         assert s.scalars(select(Note)).all() == []
 
 
+def test_erase_detaches_notes_and_replies_loaded_on_their_own(db: Database,
+                                                              person: Person) -> None:
+    with db.session() as s:
+        tag = s.scalars(select(Tag)).one()  # loaded first, and held: not a submission's row
+        note = s.scalars(select(Note).where(Note.submission_id == person.linked[0])).first()
+        reply = s.scalars(select(Reply).where(Reply.submission_id == person.linked[0])).one()
+        other = s.get(Submission, person.other)
+        assert note is not None
+        assert other is not None
+        contacts.erase_contact(s, person.contact, actor="Bob")
+        assert note not in s
+        assert reply not in s
+        assert other in s  # someone else's row stays where it was
+        assert tag in s
+        s.flush()
+
+
+def test_a_key_tombstoned_before_is_not_written_twice(db: Database) -> None:
+    with db.session() as s:
+        first = make_submission(s, visitor_email="a@example.org", message_id=None)
+        key = first.source_key
+        contacts.erase_contact(s, "a@example.org", actor="Bob")
+    with db.session() as s:  # the same source key stored again by hand, then erased again
+        make_submission(s, visitor_email="a@example.org", source_key=key, message_id=None)
+        summary = contacts.erase_contact(s, "a@example.org", actor="Bob")
+    assert summary.tombstones_written == 0
+    assert count(db, Tombstone) == 1
+
+
 def test_erase_by_an_address_without_a_contact_erases_its_unlinked_submissions(
         db: Database) -> None:
     with db.session() as s:
@@ -373,3 +447,84 @@ def test_contact_summary_by_id_email_or_alias(db: Database, pair: Pair) -> None:
     with pytest.raises(NotFoundError, match=re.escape(
             "no contact with the e-mail address 'x@y.z'")), db.session() as s:
         contacts.contact_summary(s, "x@y.z")
+
+
+# ------------------------------------------------------------------ erasure: only hers, all of hers
+def test_erase_spares_her_address_on_someone_elses_contact(db: Database, person: Person) -> None:
+    # A colleague's contact once sent a form with her alias address typed in: linked to him,
+    # it is his submission, and erasing her leaves it.
+    with db.session() as s:
+        bob = make_contact(s, "bob@example.org")
+        his = make_submission(s, contact_id=bob.id, visitor_email="zoe.m@home.example").id
+    with db.session() as s:
+        contacts.erase_contact(s, person.contact, actor="Bob")
+    assert count(db, Submission, Submission.id == his) == 1
+
+
+def test_erase_by_address_spares_linked_submissions(db: Database) -> None:
+    with db.session() as s:
+        bob = make_contact(s, "bob@example.org")
+        linked = make_submission(s, contact_id=bob.id, visitor_email="shared@example.org").id
+        make_submission(s, contact_id=None, visitor_email="shared@example.org")
+        summary = contacts.erase_contact(s, "shared@example.org", actor="Bob")
+    assert summary.submissions_erased == 1
+    assert count(db, Submission, Submission.id == linked) == 1
+
+
+def test_erase_keeps_other_entities_history_with_the_same_ids(db: Database, person: Person) -> None:
+    with db.session() as s:
+        other_contact = make_contact(s, "someone@example.org")
+        s.add_all([
+            AuditEvent(actor="Ada", action="tag.create", entity="tag", entity_id=person.linked[0]),
+            AuditEvent(actor="Ada", action="tag.create", entity="tag", entity_id=person.contact),
+            AuditEvent(actor="Ada", action="contact.merge", entity="contact",
+                       entity_id=other_contact.id)])
+    with db.session() as s:
+        contacts.erase_contact(s, person.contact, actor="Bob")
+    assert count(db, AuditEvent, AuditEvent.entity == "tag") == 2
+    assert count(db, AuditEvent, AuditEvent.entity == "contact",
+                 AuditEvent.action == "contact.merge") == 1
+
+
+def test_erase_counts_across_chunks(db: Database, person: Person,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts, "_CHUNK", 1)  # every submission in a chunk of its own
+    with db.session() as s:
+        s.add(Note(submission_id=person.linked[1], author="Ada", body="also this"))
+        s.add(Reply(submission_id=person.unlinked, author="Ada", to_addrs="zoe.m@home.example",
+                    subject="Re", body="Hi", state="sent"))
+    with db.session() as s:
+        summary = contacts.erase_contact(s, person.contact, actor="Bob")
+    assert (summary.submissions_erased, summary.notes_erased, summary.replies_erased) == (3, 3, 2)
+    # Her history from the fixture: the merge, a status change and a note on her first message.
+    assert summary.audit_events_erased == 3
+    assert count(db, Submission) == 1
+
+
+def test_the_erasure_and_its_tombstones_share_one_time(db: Database, person: Person) -> None:
+    with db.session() as s:
+        contacts.erase_contact(s, person.contact, actor="Bob")
+    with db.session() as s:
+        erased_at = set(s.scalars(select(Tombstone.erased_at)))
+        event_at = s.scalars(select(AuditEvent.at).where(AuditEvent.action == "contact.erase")).one()
+    assert erased_at == {event_at}
+
+
+def test_tombstone_digests_stay_the_same_across_versions() -> None:
+    # Tombstones outlive upgrades: the digest of a key must never change, or erased mail returns.
+    import hashlib
+    for kind, value, normal in [("content_hash", " AB12 ", "ab12"),
+                                ("message_id", "<x@y.example>", "x@y.example"),
+                                ("source_key", " imap:1:INBOX:7:42 ", "imap:1:INBOX:7:42")]:
+        assert tombstone_digest(kind, value) == hashlib.sha256(f"{kind}\0{normal}".encode()).hexdigest()
+    with pytest.raises(ValueError, match=re.escape(
+            "unknown tombstone kind 'email'; use one of source_key, message_id, content_hash")):
+        tombstone_digest("email", "x")
+
+
+def test_a_contact_is_read_fresh_not_from_the_session_cache(db: Database, pair: Pair) -> None:
+    with db.session() as s:
+        assert contacts.contact_summary(s, pair.keep).name == "Ada Lovelace"  # now cached
+        s.execute(update(Contact).where(Contact.id == pair.keep).values(name="Ada King")
+                  .execution_options(synchronize_session=False))
+        assert contacts.contact_summary(s, pair.keep).name == "Ada King"

@@ -184,3 +184,27 @@ def test_invalid_status_and_sort_are_refused() -> None:
         Filter(statuses=("later",))
     with pytest.raises(ValidationError, match="cannot sort by 'colour'"):
         Filter(sort="colour")  # type: ignore[arg-type]
+
+
+def test_an_estimate_is_exact_when_counting_is_cheap(seeded: Database) -> None:
+    for flt in (Filter(), Filter(text="oncology"), Filter(statuses=("new",))):
+        with seeded.session() as s:
+            assert query.estimate(s, flt) == query.Estimate(query.count(s, flt), exact=True)
+
+
+def test_a_common_word_is_estimated_from_its_share_of_the_newest_rows(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from leaddesk.query import text_plan
+
+    monkeypatch.setattr(text_plan, "COMMON", 3)  # so that a handful of rows make a word common
+    with db.session() as s:
+        for i in range(8):
+            make_submission(s, body_text="webinar please" if i % 2 else "a quote please")
+    with db.session() as s:
+        guess = query.estimate(s, Filter(text="webinar"))
+        exact = query.count(s, Filter(text="webinar"))
+    if db.dialect == "sqlite":
+        assert not guess.exact
+        assert 0 < guess.value <= 8  # a share of the rows the other filters pass
+    else:
+        assert guess == query.Estimate(exact, exact=True)

@@ -7,10 +7,12 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import keyring.backends.fail
 import keyring.backends.null
+import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 from keyrings.alt.file import PlaintextKeyring
@@ -18,6 +20,7 @@ from keyrings.alt.file import PlaintextKeyring
 from leaddesk import secrets
 from leaddesk.account_settings import ImapSettings
 from leaddesk.db import Database
+from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import imap
 from leaddesk.secrets import KeyringUnavailableError
 from tests.support.cli import Runner
@@ -181,3 +184,108 @@ def test_the_schema_has_no_place_for_secrets(sqlite_url: str) -> None:
     finally:
         db.close()
     assert not {c for c in columns if any(word in c for word in ("password", "token"))}
+
+
+# ------------------------------------------------------------------ every path through the keyring
+class FailingKeyring(MemoryKeyring):
+    """A keyring whose every call raises ``error``."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise self.error
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise self.error
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise self.error
+
+
+def test_store_read_and_delete_use_the_leaddesk_service(memory_keyring: MemoryKeyring) -> None:
+    ref = secrets.secret_ref("site")
+    assert ref == "account:site"
+    secrets.set_secret(ref, PASSWORD)
+    assert memory_keyring.store == {("LeadDesk", "account:site"): PASSWORD}
+    assert secrets.get_secret(ref) == PASSWORD
+    secrets.delete_secret(ref)
+    assert memory_keyring.store == {}
+    secrets.delete_secret(ref)  # already gone: deleting again is fine
+    with pytest.raises(secrets.SecretMissingError,
+                       match=r"^the keyring holds no password for site; set it again with "):
+        secrets.get_secret(ref)
+
+
+def test_an_empty_secret_is_refused_before_the_keyring(memory_keyring: MemoryKeyring) -> None:
+    with pytest.raises(LeadDeskError, match=r"^an empty password or token cannot be stored$"):
+        secrets.set_secret("account:site", "")
+    assert memory_keyring.store == {}
+
+
+def test_an_empty_stored_secret_counts_as_missing(memory_keyring: MemoryKeyring) -> None:
+    memory_keyring.store[("LeadDesk", "account:site")] = ""
+    with pytest.raises(secrets.SecretMissingError):
+        secrets.get_secret("account:site")
+
+
+@pytest.mark.parametrize(("call", "what"), [
+    (lambda: secrets.set_secret("account:site", PASSWORD), "store the password"),
+    (lambda: secrets.get_secret("account:site"), "read the password"),
+    (lambda: secrets.delete_secret("account:site"), "delete the password"),
+])
+@pytest.mark.parametrize(("error", "message"), [
+    (keyring.errors.NoKeyringError("none"), "no keyring is available to {what}; "),
+    (keyring.errors.KeyringLocked("locked"), "the keyring is locked, cannot {what}; "),
+    (keyring.errors.InitError("D-Bus went away\nat line 2"),
+     "the keyring failed to {what} (D-Bus went away); "),
+    (keyring.errors.KeyringError("  "), "the keyring failed to {what} (KeyringError); "),
+    (RuntimeError("no session bus"), "the keyring failed to {what} (no session bus); "),
+])
+def test_each_keyring_failure_is_one_clear_line(call: Any, what: str, error: Exception,
+                                                message: str) -> None:
+    with using_keyring(FailingKeyring(error)), pytest.raises(KeyringUnavailableError) as excinfo:
+        call()
+    text = str(excinfo.value)
+    assert text == message.format(what=what) + secrets.FIX_HINT
+    assert "\n" not in text
+    assert excinfo.value.__cause__ is None
+    assert excinfo.value.__suppress_context__
+
+
+def test_an_unexpected_error_is_not_dressed_up(memory_keyring: MemoryKeyring) -> None:
+    with using_keyring(FailingKeyring(ValueError("a bug"))), pytest.raises(ValueError, match="a bug"):
+        secrets.get_secret("account:site")
+
+
+def test_the_timeout_names_what_it_was_doing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(secrets, "TIMEOUT_SECONDS", 0.2)
+    backend = HangingKeyring()
+    try:
+        with using_keyring(backend), pytest.raises(KeyringUnavailableError) as excinfo:
+            secrets.set_secret("account:site", PASSWORD)
+        # The stuck call is left behind on a named daemon thread, so quitting never waits for it.
+        stuck = [t for t in threading.enumerate() if t.name == "keyring" and t.is_alive()]
+        assert stuck
+        assert all(t.daemon for t in stuck)
+    finally:
+        backend.release.set()
+    assert str(excinfo.value) == ("the keyring did not answer within 0 s while trying to store the "
+                                  "password (it may be waiting to be unlocked); " + secrets.FIX_HINT)
+
+
+def test_another_chosen_backend_does_not_allow_plain_text(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    with using_keyring(plaintext(tmp_path)), pytest.raises(KeyringUnavailableError) as excinfo:
+        secrets.set_secret("account:site", PASSWORD)
+    assert str(excinfo.value).startswith(
+        "no secure keyring is available to store the password (only "
+        "keyrings.alt.file.PlaintextKeyring, which keeps passwords in plain text or not at all); ")
+
+
+def test_a_chainer_with_no_backends_is_judged_itself(memory_keyring: MemoryKeyring) -> None:
+    memory_keyring.backends = []  # type: ignore[attr-defined]
+    secrets.set_secret("account:site", PASSWORD)
+    assert secrets.get_secret("account:site") == PASSWORD

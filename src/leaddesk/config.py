@@ -10,8 +10,6 @@ import getpass
 import os
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
-
 APP_NAME = "LeadDesk"
 APP_AUTHOR = "LeadDesk"
 DB_FILENAME = "leaddesk.db"
@@ -25,13 +23,22 @@ ENV_USER = "LEADDESK_USER"
 def data_dir() -> Path:
     """The directory that holds the default SQLite database and other user data."""
     override = os.environ.get(ENV_DATA_DIR)
-    return Path(override) if override else Path(user_data_dir(APP_NAME, APP_AUTHOR))
+    if override:
+        return Path(override)
+    # Imported here: platformdirs costs a start-up that `leaddesk --version` should not pay.
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, APP_AUTHOR))
 
 
 def config_dir() -> Path:
     """The directory for settings files (never secrets: those live in the keyring)."""
     override = os.environ.get(ENV_CONFIG_DIR)
-    return Path(override) if override else Path(user_config_dir(APP_NAME, APP_AUTHOR))
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, APP_AUTHOR))
 
 
 def default_db_path() -> Path:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -99,16 +103,39 @@ def test_read_only_location_is_a_clear_error() -> None:
         Database.open("sqlite:////proc/leaddesk-test/leaddesk.db")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
-def test_read_only_directory_is_a_clear_error(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o555)
+@contextmanager
+def read_only_directory(path: Path) -> Iterator[Path]:
+    """A directory nobody may write to, root included.
+
+    Root ignores permission bits, so as root (CI) the directory is made immutable with
+    ``chattr +i`` instead, which the kernel enforces for root too. No skip: a machine where
+    neither works fails here, naming what is missing.
+    """
+    path.mkdir()
+    if os.geteuid() != 0:
+        path.chmod(0o555)
+        try:
+            yield path
+        finally:
+            path.chmod(0o755)
+        return
+    chattr = shutil.which("chattr")
+    if chattr is None:
+        pytest.fail("chattr is missing (apt-get install e2fsprogs): needed to lock a directory as root")
+    made = subprocess.run([chattr, "+i", str(path)], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.fail(f"chattr +i {path} failed: {made.stderr.strip()}")
     try:
+        yield path
+    finally:
+        subprocess.run([chattr, "-i", str(path)], check=True)
+
+
+def test_read_only_directory_is_a_clear_error(tmp_path: Path) -> None:
+    with read_only_directory(tmp_path / "locked") as locked:
         with pytest.raises(DatabaseError, match="read-only"):
             Database.open(f"sqlite:///{locked / 'leaddesk.db'}")
-    finally:
-        locked.chmod(0o755)
+        assert list(locked.iterdir()) == []  # nothing was created in it
 
 
 def test_a_directory_is_not_a_database(tmp_path: Path) -> None:

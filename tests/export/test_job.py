@@ -235,6 +235,7 @@ PAYLOADS = [
     "@SUM(1)",
     "\t=1",
     "\r=1",
+    "\n=1",
     '=1+2";=1+2',
     "=1+2'\" ;,=1+2",
     'plain, with "quotes"; and\r\nlines',
@@ -249,7 +250,7 @@ def test_formula_payloads_are_neutralised_end_to_end(db: Database, tmp_path: Pat
     target = tmp_path / "payloads.csv"
     export_to_file(db, Filter(descending=False), target)
     rows = as_dicts(read_csv(target))
-    expected = [("'" + p if p[0] in "=+-@\t\r" else p) for p in PAYLOADS]
+    expected = [("'" + p if p[0] in "=+-@\t\r\n" else p) for p in PAYLOADS]
     assert [r["name"] for r in rows] == expected
     assert [r["company"] for r in rows] == expected
     assert [r["message"] for r in rows] == expected

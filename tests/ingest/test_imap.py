@@ -6,12 +6,14 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from leaddesk.account_settings import ImapSettings
 from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
 from leaddesk.db.models import Submission, SyncState
@@ -77,6 +79,64 @@ def test_sync_never_sets_seen_or_deletes(db: Database, mailbox: Mailbox,
     client.logout()
     assert len(flags) == 2
     assert all(b"\\Seen" not in f for f in flags.values())
+
+
+def seen_flags(mailbox: Mailbox) -> list[bool]:
+    client = mailbox.client()
+    client.select_folder(mailbox.folder, readonly=True)
+    flags = client.get_flags(client.search(["ALL"]))
+    client.logout()
+    return [b"\\Seen" in flags[uid] for uid in sorted(flags)]
+
+
+def two_new_mails(mailbox: Mailbox, imap_account: AccountFactory
+                  ) -> tuple[AccountInfo, ImapSettings, Any]:
+    """An account with two unread mails, and a client logged in to it (the test logs out)."""
+    account = imap_account()
+    mailbox.append(notification(1), notification(2))
+    settings = account.imap
+    return account, settings, imap.connect(settings, PASSWORD)
+
+
+def test_bodies_are_peeked_even_in_a_writable_folder(db: Database, mailbox: Mailbox,
+                                                      imap_account: AccountFactory) -> None:
+    # The read-only SELECT is taken out of the way: BODY.PEEK alone must keep \Seen unset.
+    account, settings, client = two_new_mails(mailbox, imap_account)
+    asked: list[bool] = []
+    select_folder = client.select_folder
+
+    def writable(folder: str, readonly: bool = False) -> object:
+        asked.append(readonly)
+        return select_folder(folder, readonly=False)
+
+    client.select_folder = writable
+    try:
+        assert imap.sync_once(db, client, account, settings).added == 2
+        assert asked  # every folder the sync opened (the lead folder, the Sent folder) …
+        assert all(asked)  # … it asked to open read-only, the other safeguard
+        assert seen_flags(mailbox) == [False, False]
+        # The control: in this writable folder a plain BODY[] fetch does set \Seen.
+        client.fetch(client.search(["ALL"])[:1], ["BODY[]"])
+        assert seen_flags(mailbox) == [True, False]
+    finally:
+        imap.logout(client)
+
+
+def test_a_read_only_folder_keeps_seen_unset_even_without_peek(db: Database, mailbox: Mailbox,
+                                                               imap_account: AccountFactory) -> None:
+    # The other way round: BODY.PEEK is taken out of the way, the read-only SELECT alone remains.
+    account, settings, client = two_new_mails(mailbox, imap_account)
+    fetch = client.fetch
+
+    def without_peek(messages: object, data: list[str], *args: object, **kwargs: object) -> object:
+        return fetch(messages, [d.replace("BODY.PEEK[]", "BODY[]") for d in data], *args, **kwargs)
+
+    client.fetch = without_peek
+    try:
+        assert imap.sync_once(db, client, account, settings).added == 2
+    finally:
+        imap.logout(client)
+    assert seen_flags(mailbox) == [False, False]
 
 
 def test_uidvalidity_reset_rematches_on_message_id(db: Database, mailbox: Mailbox,
@@ -199,3 +259,129 @@ def test_the_sync_lock_holds_across_connections_on_postgresql(postgres_url: str)
     finally:
         first.close()
         second.close()
+
+
+# ------------------------------------------------------------------ sync state, without a server
+class ScriptedClient:
+    """Just enough of IMAPClient for plan_folder and the fetch loop: one folder's UIDs."""
+
+    def __init__(self, uidvalidity: int, messages: dict[int, bytes],
+                 dates: dict[int, object] | None = None) -> None:
+        self.uidvalidity = uidvalidity
+        self.messages = messages
+        self.dates = dates or {}
+        self.searches: list[list[object]] = []
+        self.vanish: set[int] = set()  # expunged between SEARCH and FETCH
+
+    def select_folder(self, folder: str, readonly: bool = False) -> dict[bytes, object]:
+        assert readonly
+        return {b"UIDVALIDITY": self.uidvalidity}
+
+    def search(self, criteria: list[object]) -> list[int]:
+        self.searches.append(criteria)
+        first = int(str(criteria[1]).split(":")[0])
+        # "n:*" always matches the highest UID, even when it is below n.
+        return sorted({uid for uid in self.messages if uid >= first} | {max(self.messages)})
+
+    def fetch(self, uids: list[int], data: list[str]) -> dict[int, dict[bytes, object]]:
+        assert data == ["BODY.PEEK[]", "INTERNALDATE"]
+        return {uid: {b"BODY[]": self.messages[uid], b"INTERNALDATE": self.dates.get(uid)}
+                for uid in uids if uid not in self.vanish}
+
+
+@pytest.fixture
+def offline_account(db: Database, memory_keyring: object) -> AccountInfo:
+    from leaddesk import accounts
+    with db.session() as s:
+        return accounts.add_account(s, "box", "imap", {
+            "host": "imap.example.org", "port": 993, "security": "ssl", "user": "leads@example.org",
+            "folder": "INBOX", "since": "2026-03-01"}, actor="tester")
+
+
+def sync_offline(db: Database, account: AccountInfo, client: ScriptedClient,
+                 batch_size: int = 2) -> BatchResult:
+    # The lead folder's state only: the Sent folder has tests of its own.
+    return imap.sync_once(db, client, account, account.imap,
+                          batch_size=batch_size, sent=False)
+
+
+def state_of(db: Database) -> tuple[int | None, int | None]:
+    with db.session() as s:
+        state = s.execute(select(SyncState)).scalar_one()
+        return state.uidvalidity, state.last_uid
+
+
+def test_the_first_sync_asks_since_the_date_and_records_the_last_uid(
+        db: Database, offline_account: AccountInfo) -> None:
+    client = ScriptedClient(7, {n: notification(n) for n in (3, 4, 9)})
+    result = sync_offline(db, offline_account, client)
+    assert result.added == 3
+    assert client.searches == [["UID", "1:*", "SINCE", date(2026, 3, 1)]]
+    assert state_of(db) == (7, 9)
+    assert stored(db) == [f"<notification-{n}@example-pharma-agency.com>" for n in (3, 4, 9)]
+    with db.session() as s:
+        keys = s.execute(select(Submission.source_key).order_by(Submission.id)).scalars().all()
+    assert keys == [f"imap:{offline_account.id}:INBOX:7:{n}" for n in (3, 4, 9)]
+
+
+def test_a_later_sync_asks_only_for_newer_uids_and_skips_the_highest_old_one(
+        db: Database, offline_account: AccountInfo) -> None:
+    client = ScriptedClient(7, {n: notification(n) for n in (3, 4)})
+    sync_offline(db, offline_account, client)
+    again = sync_offline(db, offline_account, client)  # the server answers "5:*" with UID 4
+    assert (again.added, again.duplicates) == (0, 0)
+    assert client.searches[-1] == ["UID", "5:*"]
+    assert state_of(db) == (7, 4)
+    client.messages[5] = notification(5)
+    assert sync_offline(db, offline_account, client).added == 1
+    assert state_of(db) == (7, 5)
+
+
+def test_a_new_uidvalidity_rereads_the_folder_and_matches_by_message_id(
+        db: Database, offline_account: AccountInfo) -> None:
+    sync_offline(db, offline_account, ScriptedClient(7, {n: notification(n) for n in (1, 2)}))
+    client = ScriptedClient(8, {1: notification(1), 2: notification(2), 3: notification(3)})
+    result = sync_offline(db, offline_account, client)
+    assert (result.added, result.duplicates) == (1, 2)
+    assert client.searches == [["UID", "1:*", "SINCE", date(2026, 3, 1)]]
+    assert state_of(db) == (8, 3)
+
+
+def test_an_emptied_folder_with_a_new_uidvalidity_is_remembered(
+        db: Database, offline_account: AccountInfo) -> None:
+    sync_offline(db, offline_account, ScriptedClient(7, {4: notification(4)}))
+    client = ScriptedClient(8, {4: notification(4)})
+    client.search = lambda criteria: []  # type: ignore[method-assign]
+    assert sync_offline(db, offline_account, client).added == 0
+    assert state_of(db) == (8, 0)  # the next sync starts at UID 1 of the new folder
+    # Nothing new and no reset: the state stays as it is.
+    assert sync_offline(db, offline_account, client).added == 0
+    assert state_of(db) == (8, 0)
+
+
+def test_a_message_expunged_before_its_fetch_is_skipped_and_the_state_moves_on(
+        db: Database, offline_account: AccountInfo) -> None:
+    naive = datetime(2026, 3, 2, 9, 30)  # imapclient hands INTERNALDATE over naive or aware
+    aware = datetime(2026, 3, 2, 11, 30, tzinfo=timezone(timedelta(hours=2)))
+    client = ScriptedClient(7, {n: notification(n) for n in (1, 2, 3)}, dates={1: naive, 3: aware})
+    client.vanish = {2}
+    assert sync_offline(db, offline_account, client, batch_size=2).added == 2
+    assert state_of(db) == (7, 3)
+    with db.session() as s:
+        received = s.execute(select(Submission.received_at).order_by(Submission.id)).scalars().all()
+    assert received == [datetime(2026, 3, 2, 9, 30, tzinfo=UTC), datetime(2026, 3, 2, 9, 30, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize(("response", "new_mail"), [
+    ((2, b"EXISTS"), True), ((1, b"RECENT"), True), ((3, b"EXPUNGE"), False),
+    ((b"OK", b"Still here"), False), ((2,), False), (b"EXISTS", False), (None, False),
+])
+def test_only_exists_and_recent_announce_mail(response: object, new_mail: bool) -> None:
+    assert imap.announces_mail(response) is new_mail
+
+
+def test_the_mailbox_address_is_never_the_visitor() -> None:
+    settings = ImapSettings("h", 993, "ssl", "leads@example.org")
+    assert imap.with_mailbox(["wordpress@site.example"], settings) == [
+        "wordpress@site.example", "leads@example.org"]
+    assert imap.with_mailbox([], ImapSettings("h", 993, "ssl", "leads")) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -12,8 +13,9 @@ from sqlalchemy.orm import Session
 from leaddesk import contacts
 from leaddesk.db import Database
 from leaddesk.db.models import Contact, Post, Submission, SyncState, TopicMapping
-from leaddesk.ingest.parse import parse_message
-from leaddesk.ingest.store import Incoming, fingerprint, store_batch
+from leaddesk.ingest.parse import PARSER_VERSION, parse_message
+from leaddesk.ingest.store import Incoming, fingerprint, store_all, store_batch
+from leaddesk.progress import Cancelled, CancelToken
 from tests.support.factories import make_account
 from tests.support.mail import notification
 
@@ -196,3 +198,429 @@ def test_a_batch_raced_by_another_writer_is_stored_again_not_failed(
     assert count(db) == 2
     with db.session() as s:
         assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 1
+
+
+# ------------------------------------------------------------------ one key at a time
+# Each dedup key and each tombstone kind on its own: the second message shares exactly one key
+# with the first, so losing that key's rule fails here even while the other two still work.
+KEYS = ["source_key", "message_id", "content"]
+SAME_TEXT = "Hello, could you send us the white paper on patient engagement?"
+
+
+def twins(key: str) -> tuple[Incoming, Incoming]:
+    """Two messages that share ``key`` and nothing else."""
+    first = Incoming("imap:1:INBOX:7:1", notification(1, message=SAME_TEXT),
+                     parse_message(notification(1, message=SAME_TEXT)))
+    if key == "source_key":
+        second = item(2, first.source_key)
+    elif key == "message_id":
+        other = item(2, "api:formspree:2")
+        second = replace(other, draft=replace(other.draft, message_id=first.draft.message_id))
+    else:
+        raw = notification(2, email="visitor1@example.net", message=SAME_TEXT)
+        second = Incoming("api:formspree:2", raw, parse_message(raw))
+    shared = {"source_key": first.source_key == second.source_key,
+              "message_id": first.draft.message_id == second.draft.message_id,
+              "content": fingerprint(first.draft) == fingerprint(second.draft)}
+    assert fingerprint(first.draft) is not None
+    assert shared == {k: k == key for k in KEYS}
+    return first, second
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_one_shared_key_makes_a_duplicate(db: Database, key: str) -> None:
+    first, second = twins(key)
+    store_batch(db, [first], account_id=None)
+    again = store_batch(db, [second], account_id=None)
+    assert (again.added, again.duplicates, again.erased) == (0, 1, 0)
+    assert count(db) == 1
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_one_shared_key_within_a_batch_makes_a_duplicate(db: Database, key: str) -> None:
+    first, second = twins(key)
+    result = store_batch(db, [first, second], account_id=None)
+    assert (result.added, result.duplicates, result.erased) == (1, 1, 0)
+    assert count(db) == 1
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_one_shared_key_with_an_erased_message_keeps_it_erased(db: Database, key: str) -> None:
+    first, second = twins(key)
+    store_batch(db, [first], account_id=None)
+    with db.session() as s:
+        contacts.erase_contact(s, "visitor1@example.net", actor="dpo")
+    result = store_batch(db, [second], account_id=None)
+    assert (result.added, result.duplicates, result.erased) == (0, 0, 1)
+    assert count(db) == 0
+
+
+def test_messages_sharing_no_key_are_two_leads(db: Database) -> None:
+    store_batch(db, [item(1)], account_id=None)
+    with db.session() as s:
+        contacts.erase_contact(s, "visitor1@example.net", actor="dpo")
+    result = store_batch(db, [item(2), item(3)], account_id=None)
+    assert (result.added, result.duplicates, result.erased) == (2, 0, 0)
+    assert count(db) == 2
+
+
+def test_messages_without_a_message_id_or_fingerprint_are_not_merged(db: Database) -> None:
+    # No Message-ID and no fingerprint on either: only the source key may decide.
+    bare = [replace(i, draft=replace(i.draft, message_id=None, body_text=""))
+            for i in (item(1), item(2))]
+    assert all(fingerprint(i.draft) is None for i in bare)
+    assert store_batch(db, bare, account_id=None).added == 2
+
+
+# ------------------------------------------------------------------ what a fingerprint covers
+def test_the_fingerprint_ignores_spacing_and_case_only() -> None:
+    base = item(1).draft
+    spaced = replace(base, body_text="  " + base.body_text.replace(" ", " \n\t ").upper() + " ",
+                     visitor_email=(base.visitor_email or "").upper())
+    assert fingerprint(spaced) == fingerprint(base)
+    assert fingerprint(replace(base, body_text=base.body_text + ".")) != fingerprint(base)
+    assert fingerprint(replace(base, visitor_email="other@example.net")) != fingerprint(base)
+
+
+@pytest.mark.parametrize("change", [{"is_submission": False}, {"visitor_email": None},
+                                    {"visitor_email": ""}, {"body_text": " \n "}])
+def test_no_fingerprint_without_a_submission_an_email_and_a_message(change: dict[str, object]) -> None:
+    # Without all three, two different messages could look alike and one would be lost.
+    assert fingerprint(replace(item(1).draft, **change)) is None  # type: ignore[arg-type]
+
+
+def test_a_mail_that_is_not_a_submission_makes_no_contact(db: Database) -> None:
+    bounce = item(1)
+    bounce = replace(bounce, draft=replace(bounce.draft, is_submission=False,
+                                           not_submission_reason="auto-reply"))
+    assert store_batch(db, [bounce], account_id=None).added == 1
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 0
+        sub = s.execute(select(Submission)).scalar_one()
+        assert sub.contact_id is None
+        assert "not a form submission: auto-reply" in sub.problems
+        assert sub.not_submission_reason == "auto-reply"
+
+
+def visitor(n: int, email: str, name: str, day: int, phone: str | None = None,
+            company: str | None = None) -> Incoming:
+    """Message ``n`` from one person, sent on March ``day``."""
+    incoming = item(n, email=email, name=name, when=datetime(2026, 3, day, 9, 0, tzinfo=UTC))
+    return replace(incoming, draft=replace(incoming.draft, visitor_phone=phone,
+                                           visitor_company=company))
+
+
+def the_contact(db: Database) -> Contact:
+    with db.session() as s:
+        return s.execute(select(Contact)).scalar_one()
+
+
+def test_an_older_message_fills_gaps_but_never_overwrites_newer_details(db: Database) -> None:
+    store_batch(db, [visitor(2, "zoe@pharma.example", "Zoë Müller", 5)], account_id=None)
+    store_batch(db, [visitor(1, "zoe@pharma.example", "Z. M.", 1, "+46 31 555 21 80", "Pharma AB")],
+                account_id=None)
+    person = the_contact(db)
+    assert (person.name, person.phone, person.company) == ("Zoë Müller", "+46 31 555 21 80",
+                                                          "Pharma AB")
+    assert person.first_seen_at is not None
+    assert person.last_seen_at is not None
+    assert (person.first_seen_at.date().isoformat(), person.last_seen_at.date().isoformat()) == (
+        "2026-03-01", "2026-03-05")
+    # A message as new as the last one still counts as the newest.
+    same_time = item(3, email="zoe@pharma.example", name="Zoë M.",
+                     when=datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
+    store_batch(db, [replace(same_time, received_at=person.last_seen_at)], account_id=None)
+    with db.session() as s:
+        assert s.execute(select(Contact.name)).scalar_one() == "Zoë M."
+
+
+# ------------------------------------------------------------------ batches with a reporter
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple[object, ...]] = []
+
+    def started(self, what: str, total: int | None) -> None:
+        self.events.append(("started", what, total))
+
+    def progress(self, done: int, total: int | None) -> None:
+        self.events.append(("progress", done, total))
+
+    def item_failed(self, item: str, reason: str) -> None:
+        self.events.append(("failed", item, reason))
+
+    def finished(self, summary: str) -> None:
+        self.events.append(("finished", summary))
+
+
+def test_store_all_adds_up_the_batches_and_reports_each(db: Database) -> None:
+    store_batch(db, [item(9)], account_id=None)
+    with db.session() as s:
+        contacts.erase_contact(s, "visitor9@example.net", actor="dpo")
+    store_batch(db, [item(1)], account_id=None)
+    reporter = Recorder()
+    batches = [([item(1), item(2)], None), ([item(3), item(9)], None), ([item(4)], None)]
+    result = store_all(db, batches, account_id=None, what="sync site", total=5, reporter=reporter)
+    assert (result.added, result.duplicates, result.erased) == (3, 1, 1)
+    assert len(result.added_ids) == 3
+    assert reporter.events == [
+        ("started", "sync site", 5), ("progress", 2, 5), ("progress", 4, 5), ("progress", 5, 5),
+        ("finished", "sync site: 3 added, 1 already there, 1 erased earlier")]
+
+
+def test_store_all_without_erasures_says_nothing_about_them(db: Database) -> None:
+    reporter = Recorder()
+    store_all(db, [([item(1)], None)], account_id=None, what="import", reporter=reporter)
+    assert reporter.events[-1] == ("finished", "import: 1 added, 0 already there")
+
+
+def test_store_all_stops_between_batches_when_cancelled(db: Database) -> None:
+    cancel = CancelToken()
+    reporter = Recorder()
+
+    def batches() -> Iterator[tuple[list[Incoming], None]]:
+        try:
+            yield [item(1)], None
+            cancel.cancel()
+            yield [item(2)], None
+        finally:
+            reporter.events.append(("source closed",))
+
+    with pytest.raises(Cancelled):
+        store_all(db, batches(), account_id=None, what="sync", reporter=reporter, cancel=cancel)
+    assert count(db) == 1  # the first batch is kept, the second never stored
+    # The source is closed by store_all itself, in this thread, before the summary.
+    assert reporter.events[-2:] == [("source closed",),
+                                    ("finished", "sync: 1 added, 0 already there")]
+
+
+def test_store_all_advances_the_state_with_each_batch(db: Database) -> None:
+    with db.session() as s:
+        account_id = make_account(s, "site").id
+
+    def advance_to(uid: int) -> Callable[[Session], None]:
+        def advance(session: Session) -> None:
+            state = session.execute(select(SyncState)).scalar()
+            if state is None:
+                state = SyncState(account_id=account_id, folder="INBOX")
+                session.add(state)
+            state.last_uid = uid
+        return advance
+
+    store_all(db, [([item(1)], advance_to(1)), ([item(2)], advance_to(2))], account_id=account_id,
+              what="sync")
+    with db.session() as s:
+        assert [st.last_uid for st in s.execute(select(SyncState)).scalars()] == [2]
+        assert set(s.execute(select(Submission.account_id)).scalars()) == {account_id}
+
+
+# ------------------------------------------------------------------ contacts and posts in one batch
+def with_post(n: int, url: str | None, title: str | None = None) -> Incoming:
+    """Message ``n`` from ``url``, with no topic of its own: only the post can give it one."""
+    incoming = item(n)
+    return replace(incoming, draft=replace(incoming.draft, page_url=url, post_title=title,
+                                           topic=None, topic_hint=None))
+
+
+def test_a_newer_message_moves_last_seen_and_keeps_first_seen(db: Database) -> None:
+    store_batch(db, [visitor(1, "ana@example.net", "Ana", 1, "+34 91 555 0101")], account_id=None)
+    store_batch(db, [visitor(2, "ana@example.net", "Ana Ruiz", 7)], account_id=None)
+    person = the_contact(db)
+    assert (person.name, person.phone) == ("Ana Ruiz", "+34 91 555 0101")
+    assert (person.first_seen_at, person.last_seen_at) == (datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
+                                                          datetime(2026, 3, 7, 9, 0, tzinfo=UTC))
+    store_batch(db, [visitor(3, "ana@example.net", "Ana R.", 4)], account_id=None)  # in between
+    person = the_contact(db)
+    assert (person.name, person.first_seen_at, person.last_seen_at) == (
+        "Ana Ruiz", datetime(2026, 3, 1, 9, 0, tzinfo=UTC), datetime(2026, 3, 7, 9, 0, tzinfo=UTC))
+
+
+def test_a_new_contact_keeps_every_detail_of_its_first_message(db: Database) -> None:
+    store_batch(db, [visitor(1, "ana@example.net", "Ana Ruiz", 1, "+34 91 555 0101", "Farma SL")],
+                account_id=None)
+    person = the_contact(db)
+    assert (person.email, person.name, person.phone, person.company) == (
+        "ana@example.net", "Ana Ruiz", "+34 91 555 0101", "Farma SL")
+    assert person.first_seen_at == person.last_seen_at == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    assert person.created_at is not None
+
+
+def test_an_item_without_a_contact_or_post_does_not_stop_the_rest_of_the_batch(db: Database) -> None:
+    notice = replace(item(1), draft=replace(item(1).draft, is_submission=False, page_url=None))
+    url = "https://www.example-pharma-agency.com/blog/imi/"
+    result = store_batch(db, [notice, with_post(2, url, "IMI"), with_post(3, url)], account_id=None)
+    assert result.added == 3
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 2
+        post = s.execute(select(Post)).scalar_one()
+        linked = s.execute(select(Submission.post_id).order_by(Submission.id)).scalars().all()
+    assert (post.url, post.title) == (url, "IMI")
+    assert linked == [None, post.id, post.id]
+
+
+def test_a_known_post_is_reused_and_gets_a_title_it_lacked(db: Database) -> None:
+    url = "https://www.example-pharma-agency.com/blog/imi/"
+    store_batch(db, [with_post(1, url)], account_id=None)
+    store_batch(db, [with_post(2, url, "Europe's IMI")], account_id=None)
+    store_batch(db, [with_post(3, url, "A later title")], account_id=None)  # a title is kept
+    with db.session() as s:
+        post = s.execute(select(Post)).scalar_one()
+        assert set(s.execute(select(Submission.post_id)).scalars()) == {post.id}
+    assert post.title == "Europe's IMI"
+
+
+def test_a_known_contact_is_found_in_a_later_batch(db: Database) -> None:
+    store_batch(db, [item(1, email="ana@example.net")], account_id=None)
+    store_batch(db, [item(2, email="ANA@example.net")], account_id=None)
+    with db.session() as s:
+        people = s.execute(select(Contact.id)).scalars().all()
+        assert len(people) == 1
+        assert set(s.execute(select(Submission.contact_id)).scalars()) == set(people)
+
+
+# ------------------------------------------------------------------ a post resolved before the lead
+RESOLVED = "https://www.example-pharma-agency.com/blog/kol/"
+
+
+@pytest.mark.parametrize(("categories", "tags", "topic"), [
+    (["Market Access"], ["KOL"], "Speakers bureaus"),  # a tag's mapping comes first
+    (["Market Access"], ["unmapped"], "Market Access"),  # else a category's default topic
+    ([], [], None),
+])
+def test_a_lead_on_a_resolved_post_gets_its_topic_and_snapshot_at_once(
+        db: Database, categories: list[str], tags: list[str], topic: str | None) -> None:
+    with db.session() as s:
+        s.add(TopicMapping(kind="tag", term="KOL", topic="Speakers bureaus"))
+        s.add(Post(url=RESOLVED, title="KOL engagement", source="rest", categories=categories,
+                   tags=tags))
+    store_batch(db, [with_post(1, RESOLVED), with_post(2, None)], account_id=None)
+    with db.session() as s:
+        on_post, elsewhere = s.execute(select(Submission).order_by(Submission.id)).scalars().all()
+    assert (on_post.topic, on_post.topic_source) == (topic, "mapping" if topic else None)
+    assert on_post.post_snapshot is not None
+    assert on_post.post_snapshot["title"] == "KOL engagement"
+    assert elsewhere.post_snapshot is None
+
+
+def test_an_invalid_address_is_kept_as_typed_but_makes_no_contact(db: Database) -> None:
+    typed = replace(item(1), draft=replace(item(1).draft, visitor_email="ana(at)example.net"))
+    store_batch(db, [typed], account_id=None)
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 0
+        assert s.execute(select(Submission.visitor_email)).scalar_one() == "ana(at)example.net"
+
+
+def test_leads_on_two_resolved_posts_each_keep_their_own_post(db: Database) -> None:
+    other = "https://www.example-pharma-agency.com/blog/imi/"
+    with db.session() as s:
+        s.add_all([Post(url=RESOLVED, title="KOL engagement", source="rest"),
+                   Post(url=other, title="IMI", source="html")])
+    store_batch(db, [with_post(1, RESOLVED), with_post(2, other), with_post(3, RESOLVED)],
+                account_id=None)
+    with db.session() as s:
+        titles = [sub.post_snapshot["title"] for sub in  # type: ignore[index]
+                  s.execute(select(Submission).order_by(Submission.id)).scalars()]
+    assert titles == ["KOL engagement", "IMI", "KOL engagement"]
+
+
+def test_the_stored_row_holds_what_the_message_said(db: Database) -> None:
+    sent = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    received = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
+    first = replace(item(1), received_at=received)
+    first = replace(first, draft=replace(first.draft, submitted_at=None, sent_at=sent,
+                                         body_html="<p>Hello</p>", subject="Hello there",
+                                         visitor_phone="+46 31 555 21 80", visitor_company="AB",
+                                         page_url="https://www.example-pharma-agency.com/blog/x/"))
+    second = item(2)
+    second = replace(second, draft=replace(second.draft, body_text="", full_text="the whole mail",
+                                           submitted_at=datetime(2026, 3, 1, 8, 0, tzinfo=UTC)))
+    # Left-overs on a lead that is not spam and is a submission: neither reason is stored.
+    second = replace(second, draft=replace(second.draft, spam_reason="left over",
+                                           not_submission_reason="left over"))
+    quiet = item(3)  # not a submission, with no reason given: no made-up problem either
+    quiet = replace(quiet, draft=replace(quiet.draft, is_submission=False, not_submission_reason=None))
+    spam = item(4)
+    spam = replace(spam, draft=replace(spam.draft, is_spam=True, spam_reason="5 links in the message"))
+    store_batch(db, [first, second, quiet, spam], account_id=None)
+    with db.session() as s:
+        rows = s.execute(select(Submission).order_by(Submission.id)).scalars().all()
+        assert (rows[0].received_at, rows[0].submitted_at, rows[0].subject, rows[0].body_html) == (
+            received, sent, "Hello there", "<p>Hello</p>")
+        assert rows[0].body_text == first.draft.body_text
+        assert (rows[1].submitted_at, rows[1].body_text) == (
+            datetime(2026, 3, 1, 8, 0, tzinfo=UTC), "the whole mail")
+        assert not any("not a form submission" in p for p in rows[2].problems)
+        d = first.draft
+        assert (rows[0].fields, rows[0].visitor_name, rows[0].visitor_email, rows[0].visitor_phone,
+                rows[0].visitor_company, rows[0].page_url) == (
+            d.fields, d.visitor_name, d.visitor_email, d.visitor_phone, d.visitor_company,
+            d.page_url)
+        assert rows[0].fields
+        assert (rows[0].page_url, rows[0].visitor_phone, rows[0].visitor_company) == (
+            "https://www.example-pharma-agency.com/blog/x/", "+46 31 555 21 80", "AB")
+        assert all(r.version == 1 and r.created_at == r.updated_at for r in rows)
+        assert {r.parser_version for r in rows} == {PARSER_VERSION}
+        assert [r.not_submission_reason for r in rows] == [None] * 4  # leads, or no reason given
+        assert [(r.status, r.spam_reason, r.is_submission) for r in rows] == [
+            ("new", None, True), ("new", None, True), ("new", None, False),
+            ("spam", "5 links in the message", True)]
+
+
+def test_every_duplicate_in_a_batch_is_counted(db: Database) -> None:
+    store_batch(db, [item(1), item(2), item(3)], account_id=None)
+    again = store_batch(db, [item(1), item(2), item(3), item(4)], account_id=None)
+    assert (again.added, again.duplicates) == (1, 3)
+
+
+def test_a_lasting_unique_key_clash_is_retried_then_reported(db: Database,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from leaddesk.errors import DatabaseError
+    from leaddesk.ingest import store
+
+    calls: list[int] = []
+
+    def clashing(session: Session, items: object, account_id: object) -> None:
+        calls.append(1)
+        raise IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed: submissions.source_key"))
+
+    monkeypatch.setattr(store, "store_items", clashing)
+    with pytest.raises(DatabaseError, match="UNIQUE constraint failed") as info:
+        store_batch(db, [item(1)], account_id=None)
+    assert len(calls) == store.RACE_ATTEMPTS
+    assert str(db.engine.url.database) in str(info.value)  # names the database it failed on
+
+
+def test_a_clash_that_clears_on_the_last_attempt_is_stored(db: Database,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from leaddesk.ingest import store
+
+    real = store.store_items
+    calls: list[int] = []
+
+    def clashing_until_the_last(session: Session, items: list[Incoming], account_id: int | None
+                                ) -> store.BatchResult:
+        calls.append(1)
+        if len(calls) < store.RACE_ATTEMPTS:
+            raise IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed"))
+        return real(session, items, account_id)
+
+    monkeypatch.setattr(store, "store_items", clashing_until_the_last)
+    assert store_batch(db, [item(1)], account_id=None).added == 1
+    assert len(calls) == store.RACE_ATTEMPTS
+
+
+def test_derive_topics_gives_what_the_store_gives(db: Database) -> None:
+    from leaddesk.ingest.store import derive_topics
+
+    with db.session() as s:
+        s.add(TopicMapping(kind="tag", term="KOL", topic="Speakers bureaus"))
+        post = Post(url=RESOLVED, title="KOL engagement", source="rest", tags=["KOL"])
+        s.add(post)
+        s.flush()
+        own = replace(item(1).draft, topic="Market access")
+        bare = with_post(2, RESOLVED).draft
+        assert derive_topics(s, [own, bare, bare], [None, post, None]) == [
+            ("Market access", "field"), ("Speakers bureaus", "mapping"), (None, None)]

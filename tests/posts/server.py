@@ -16,7 +16,7 @@ import pytest
 class Answer:
     status: int = 200
     body: bytes = b""
-    content_type: str = "text/html; charset=utf-8"
+    content_type: str | None = "text/html; charset=utf-8"  # None: no Content-Type header
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before the status line
     filler: int = 0  # send this many bytes of body (after ``body``), as fast as the client reads
@@ -74,7 +74,8 @@ class TestSite:
         sent = 0
         try:
             handler.send_response(a.status)
-            handler.send_header("Content-Type", a.content_type)
+            if a.content_type is not None:
+                handler.send_header("Content-Type", a.content_type)
             handler.send_header("Content-Length", str(len(a.body) + a.filler))
             for key, value in a.headers.items():
                 handler.send_header(key, value)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import pytest
 
+from leaddesk.posts import fetch
 from leaddesk.posts.fetch import HTML_ACCEPT, USER_AGENT, FetchConfig, Fetcher, FetchError
 from leaddesk.posts.sites import Allowlist
 from tests.posts.server import Answer, TestSite
@@ -121,3 +123,166 @@ def test_a_mirrored_site_is_fetched_from_its_fetch_base(site: TestSite) -> None:
     # A redirect naming the real origin goes through the mirror again; the URL stays the site's.
     assert r.url == "https://www.example-pharma-agency.com/blog/b/"
     assert site.paths == ["/blog/a/?utm=x", "/blog/b/"]
+
+
+# ------------------------------------------------------------------ the allowlist at every hop
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_every_redirect_status_is_checked_and_followed(site: TestSite, status: int) -> None:
+    site.routes["/a"] = Answer(status, headers={"Location": "/b"})
+    site.routes["/b"] = Answer(body=PAGE)
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert (r.url, r.status, r.body) == (f"{site.base}/b", 200, PAGE)
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_every_redirect_status_leaving_the_sites_is_refused(site: TestSite, status: int) -> None:
+    site.routes["/a"] = Answer(status, headers={"Location": "http://localhost:1/admin"})
+    with fetcher(site) as f, pytest.raises(FetchError) as e:
+        f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert str(e.value) == ("the page redirects to localhost, which is not one of the team's sites; "
+                            "the redirect was not followed")
+    assert not e.value.retry
+
+
+def test_a_later_hop_leaving_the_sites_is_refused_too(site: TestSite) -> None:
+    site.routes["/a"] = Answer(302, headers={"Location": "/b"})
+    site.routes["/b"] = Answer(302, headers={"Location": site.base.replace("127.0.0.1", "localhost")
+                                            + "/c"})
+    site.routes["/c"] = Answer(body=PAGE)
+    with fetcher(site) as f, pytest.raises(FetchError, match="redirects to localhost"):
+        f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert site.paths == ["/a", "/b"]
+
+
+def test_another_port_on_the_same_host_is_another_site(site: TestSite) -> None:
+    other_port = site.base.rsplit(":", 1)[0] + ":1"
+    site.routes["/a"] = Answer(302, headers={"Location": other_port + "/admin"})
+    with fetcher(site) as f, pytest.raises(FetchError, match=r"redirects to 127\.0\.0\.1"):
+        f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    with fetcher(site) as f, pytest.raises(FetchError) as e:
+        f.get(other_port + "/admin", accept=HTML_ACCEPT)
+    assert str(e.value) == ("127.0.0.1 is not one of the team's sites, so it is not requested "
+                            "(add it with `leaddesk sites add`)")
+    assert site.paths == ["/a"]
+
+
+def test_exactly_max_redirects_are_followed(site: TestSite) -> None:
+    for n in range(3):
+        site.routes[f"/hop{n}"] = Answer(302, headers={"Location": f"/hop{n + 1}"})
+    site.routes["/hop3"] = Answer(body=PAGE)
+    with fetcher(site, max_redirects=3) as f:
+        assert f.get(f"{site.base}/hop0", accept=HTML_ACCEPT).body == PAGE
+    with fetcher(site, max_redirects=2) as f, pytest.raises(FetchError) as e:
+        f.get(f"{site.base}/hop0", accept=HTML_ACCEPT)
+    assert str(e.value) == "more than 2 redirects"
+    assert not e.value.retry
+
+
+def test_a_redirect_status_without_a_location_is_the_answer(site: TestSite) -> None:
+    site.routes["/a"] = Answer(302, body=PAGE)
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert (r.status, r.body) == (302, PAGE)
+    assert site.paths == ["/a"]
+
+
+def test_no_conditional_headers_unless_asked(site: TestSite) -> None:
+    site.routes["/blog/a/"] = Answer(body=PAGE, content_type='text/HTML; Charset="ISO-8859-1"')
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/blog/a/", accept="application/json")
+    assert (r.content_type, r.charset, r.etag, r.last_modified, r.truncated) == (
+        "text/html", "iso-8859-1", None, None, False)
+    headers = site.seen[0].headers
+    assert "if-none-match" not in headers
+    assert "if-modified-since" not in headers
+    assert headers["accept"] == "application/json"
+
+
+def test_a_refused_connection_names_the_host_without_the_errno() -> None:
+    allowlist = Allowlist({"http://127.0.0.1:9": None})
+    with Fetcher(allowlist, FetchConfig(connect_timeout=1.0)) as f, pytest.raises(FetchError) as e:
+        f.get("http://127.0.0.1:9/blog/a/", accept=HTML_ACCEPT)
+    assert str(e.value).startswith("could not reach 127.0.0.1:9: ")
+    assert "Errno" not in str(e.value)
+
+
+# ------------------------------------------------------------------ what a response says
+@pytest.mark.parametrize(("params", "charset"), [
+    (' charset="UTF-8"', "utf-8"), (" format=flowed; CharSet=latin1", "latin1"),
+    (" charset=", None), (" charset", None), ("", None), (" name=a=b; charset=koi8-r", "koi8-r"),
+])
+def test_the_charset_parameter(params: str, charset: str | None) -> None:
+    assert fetch._charset(params) == charset
+
+
+@pytest.mark.parametrize(("content_type", "media", "charset"), [
+    ("text/html; charset=utf-8; format=flowed", "text/html", "utf-8"),
+    (None, "", None),
+])
+def test_the_media_type_without_its_parameters(site: TestSite, content_type: str | None,
+                                                media: str, charset: str | None) -> None:
+    site.routes["/a"] = Answer(body=PAGE, content_type=content_type)
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert (r.content_type, r.charset) == (media, charset)
+
+
+def test_the_kind_of_timeout_is_named() -> None:
+    assert fetch._kind(httpx.ConnectTimeout("x")) == "connecting"
+    assert fetch._kind(httpx.ReadTimeout("x")) == "waiting for the page"
+    assert fetch._kind(httpx.PoolTimeout("x")) == "timeout"
+
+
+@pytest.mark.parametrize(("error", "reason"), [
+    (httpx.ConnectError("[Errno 111] Connection refused"), "Connection refused"),
+    (httpx.ConnectError("[Errno -2] Name or service not known] really"),
+     "Name or service not known] really"),
+    (httpx.ConnectError("TLS handshake failed"), "TLS handshake failed"),
+    (httpx.ConnectError(""), "ConnectError"),
+])
+def test_the_reason_drops_the_errno_only(error: httpx.TransportError, reason: str) -> None:
+    assert fetch._reason(error) == reason
+
+
+def test_a_slow_page_names_what_it_waited_for(site: TestSite) -> None:
+    site.routes["/slow/"] = Answer(body=PAGE, delay=3.0)
+    with fetcher(site, read_timeout=0.3) as f, pytest.raises(FetchError) as e:
+        f.get(f"{site.base}/slow/", accept=HTML_ACCEPT)
+    assert str(e.value) == "the site did not answer in time (waiting for the page)"
+
+
+def test_a_refused_connection_says_so_in_words() -> None:
+    allowlist = Allowlist({"http://127.0.0.1:9": None})
+    with Fetcher(allowlist, FetchConfig(connect_timeout=1.0)) as f, pytest.raises(FetchError) as e:
+        f.get("http://127.0.0.1:9/blog/a/", accept=HTML_ACCEPT)
+    assert str(e.value) == "could not reach 127.0.0.1:9: Connection refused"
+
+
+@pytest.mark.parametrize("size", [100_000 - 1, 100_000, 300_000])
+def test_the_body_is_read_whole_up_to_the_cap(site: TestSite, size: int) -> None:
+    body = bytes(i % 251 for i in range(size))  # no two chunks alike: a lost or extra byte shows
+    site.routes["/a"] = Answer(body=body, content_type="application/octet-stream")
+    with fetcher(site, max_bytes=100_000) as f:
+        r = f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert r.body == body[:100_000]
+    assert r.truncated is (size >= 100_000)
+
+
+def test_a_small_page_is_read_whole(site: TestSite) -> None:
+    body = bytes(i % 251 for i in range(300_000))
+    site.routes["/a"] = Answer(body=body)
+    with fetcher(site) as f:
+        r = f.get(f"{site.base}/a", accept=HTML_ACCEPT)
+    assert (r.body, r.truncated) == (body, False)
+
+
+def test_the_own_sites_on_loopback_never_go_through_a_proxy(site: TestSite,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    site.routes["/a"] = Answer(body=PAGE)
+    with fetcher(site) as f:
+        assert f.get(f"{site.base}/a", accept=HTML_ACCEPT).body == PAGE

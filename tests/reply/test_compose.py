@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.message import EmailMessage
+from typing import Any
 
 import pytest
 
@@ -88,3 +90,82 @@ def test_the_subject_is_the_visitors_not_the_notifications(db: Database) -> None
     with db.session() as session:
         subjects = [compose.reply_subject(compose.load_lead(session, i).subject) for i in ids]
     assert subjects == ["Re: Brochure request", "Re: Market access", "Re: your message"]
+
+
+# ------------------------------------------------------------------ every header field on its own
+def build(**changes: object) -> EmailMessage:
+    """build_message with one field changed from a good reply; the rest stays valid."""
+    draft: dict[str, Any] = {"to": ("zoe@example.net",), "cc": (), "subject": "Hi", "body": "text"}
+    sender: dict[str, Any] = {"from_address": "team@agency.example", "from_name": "Ada"}
+    lead: dict[str, Any] = dict(LEAD.__dict__, earlier=("<r1@agency.example>",))
+    for key, value in changes.items():
+        target = draft if key in draft else sender if key in sender else lead
+        target[key] = value
+    return compose.build_message(Draft(**draft), lead=Lead(**lead), **sender)
+
+
+@pytest.mark.parametrize(("field", "value", "what"), [
+    ("to", ("zoe@example.net{br}Bcc: victim@example.org",), "To"),
+    ("cc", ("c@example.org{br}Bcc: victim@example.org",), "Cc"),
+    ("subject", "Hi{br}Bcc: victim@example.org", "subject"),
+    ("from_name", "Ada{br}Bcc: victim@example.org", "From name"),
+    ("from_address", "team@agency.example{br}Bcc: victim@example.org", "From address"),
+    ("message_id", "<n1@site.example>{br}Bcc: victim@example.org", "Message-ID of the lead"),
+    ("earlier", ("<r1@agency.example>{br}Bcc: victim@example.org",), "References"),
+])
+@pytest.mark.parametrize("br", ["\n", "\r", "\x85", "\u2028"])
+def test_each_header_field_refuses_a_line_break(field: str, value: object, what: str,
+                                                br: str) -> None:
+    given = (tuple(v.format(br=br) for v in value) if isinstance(value, tuple)
+             else str(value).format(br=br))
+    with pytest.raises(ValidationError, match=f"^the {what} contains a line break"):
+        build(**{field: given})
+
+
+def test_every_field_at_once_without_line_breaks_is_accepted() -> None:
+    msg = build(cc=("Cleo <c@example.org>", "c@EXAMPLE.org", ""), from_name="Ada Lovelace")
+    assert msg["Cc"] == "c@example.org"
+    assert msg["From"] == "Ada Lovelace <team@agency.example>"
+    assert msg["Subject"] == "Hi"
+
+
+def test_a_lead_without_a_message_id_is_answered_without_threading_headers() -> None:
+    msg = build(message_id=None, earlier=())
+    assert msg["In-Reply-To"] is None
+    assert msg["References"] is None
+    assert msg["Cc"] is None
+
+
+def test_the_message_as_sent() -> None:
+    when = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    msg = compose.build_message(Draft(to=("a@x.org", "b@y.org"), cc=("c@z.org", "d@z.org"),
+                                      subject="Re: Hi", body="line one\r\nline two"),
+                                from_address="team@agency.example", from_name=None,
+                                lead=LEAD, date=when)
+    text = msg.as_string()
+    for header in ("From: team@agency.example", "To: a@x.org, b@y.org", "Cc: c@z.org, d@z.org",
+                   "Subject: Re: Hi", "Date: Mon, 02 Mar 2026 09:00:00 +0000",
+                   "In-Reply-To: <n1@site.example>", "References: <n1@site.example>"):
+        assert f"\n{header}\n" in "\n" + text, header
+    assert "\nMessage-ID: <" in text
+    assert msg.get_content() == "line one\nline two\n"
+    assert "Date: " in build().as_string()  # without a date: now
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("to", (), "the reply has no recipient; fill in To"),
+    ("subject", "   ", "the reply has no subject"),
+    ("body", " \n ", "the reply is empty; write something first"),
+])
+def test_an_incomplete_reply_says_what_is_missing(field: str, value: object, message: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        build(**{field: value})
+    assert str(info.value) == message
+
+
+def test_a_template_gives_its_subject_and_my_name() -> None:
+    draft = Draft(to=("a@b.org",), subject="Mine", body="old")
+    applied = compose.apply_template(draft, LEAD, TemplateInfo(1, "t", "About {post_title}",
+                                                               "Best, {my_name}"), my_name="Ada")
+    assert applied.subject == "About IMI"
+    assert applied.body.startswith("Best, Ada\n\n")

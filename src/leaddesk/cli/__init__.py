@@ -2,29 +2,23 @@
 
 Command names, options and ``--json`` keys are kept stable: add to them, never rename. Every user
 error is one line on stderr and a non-zero exit, never a traceback.
+
+Each call imports only the module of the command it runs (``COMMAND_MODULES``): `--version` and
+`list` start without the accounts, Alembic, httpx or Qt. Whenever the command is not plain to
+see (help, an unknown word, anything the quick look cannot parse) every module is loaded, so the
+parser, its help and its errors are exactly those of the full command line.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import NoReturn
 
 from leaddesk import __version__
-from leaddesk.cli import (
-    accounts_commands,
-    admin,
-    browse,
-    correction_commands,
-    export_commands,
-    gui_commands,
-    ingest_commands,
-    posts_commands,
-    reply_commands,
-    team_commands,
-    triage_commands,
-)
 from leaddesk.cli.context import Context
 from leaddesk.errors import LeadDeskError
 from leaddesk.progress import Cancelled
@@ -35,8 +29,31 @@ EXIT_INTERRUPTED = 130
 
 log = logging.getLogger("leaddesk")
 
+# The command modules in the order their commands are listed by `leaddesk --help`.
+MODULES = ("gui_commands", "browse", "triage_commands", "correction_commands", "ingest_commands",
+           "accounts_commands", "reply_commands", "export_commands", "admin", "posts_commands",
+           "team_commands")
+# Which module adds each top-level command; tests/cli/test_init.py keeps it equal to the parsers.
+COMMAND_MODULES = {
+    "gui": "gui_commands",
+    "list": "browse", "show": "browse",
+    "status": "triage_commands", "tag": "triage_commands", "assign": "triage_commands",
+    "note": "triage_commands", "tags": "triage_commands", "members": "triage_commands",
+    "contacts": "triage_commands",
+    "edit": "correction_commands", "reparse": "correction_commands",
+    "labels": "correction_commands",
+    "import": "ingest_commands", "sync": "ingest_commands", "demo": "ingest_commands",
+    "accounts": "accounts_commands",
+    "reply": "reply_commands", "templates": "reply_commands",
+    "export": "export_commands",
+    "db": "admin",
+    "posts": "posts_commands", "sites": "posts_commands", "topics": "posts_commands",
+    "team": "team_commands",
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(modules: Iterable[str] = MODULES) -> argparse.ArgumentParser:
+    """The command line with the commands of ``modules`` (all of them unless told)."""
     parser = argparse.ArgumentParser(
         prog="leaddesk",
         description="LeadDesk: a desktop inbox for website contact-form leads.",
@@ -50,18 +67,43 @@ def build_parser() -> argparse.ArgumentParser:
                         help="who is acting, for the audit log (default: $LEADDESK_USER or login)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    gui_commands.add_parsers(sub)
-    browse.add_parsers(sub)
-    triage_commands.add_parsers(sub)
-    correction_commands.add_parsers(sub)
-    ingest_commands.add_parsers(sub)
-    accounts_commands.add_parsers(sub)
-    reply_commands.add_parsers(sub)
-    export_commands.add_parsers(sub)
-    admin.add_parsers(sub)
-    posts_commands.add_parsers(sub)
-    team_commands.add_parsers(sub)
+    wanted = set(modules)
+    for name in MODULES:
+        if name in wanted:
+            importlib.import_module(f"leaddesk.cli.{name}").add_parsers(sub)
     return parser
+
+
+class _Unclear(Exception):
+    """The quick look at the arguments could not tell the command."""
+
+
+class _QuickParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _Unclear(message)
+
+
+def modules_for(argv: Sequence[str]) -> tuple[str, ...]:
+    """The command modules a call needs: the command's own, none for `--version`, else all."""
+    quick = _QuickParser(prog="leaddesk", add_help=False)
+    quick.add_argument("-h", "--help", action="store_true")
+    quick.add_argument("--version", action="store_true")
+    quick.add_argument("--db")
+    quick.add_argument("--as", dest="actor")
+    quick.add_argument("-v", "--verbose", action="store_true")
+    quick.add_argument("command", nargs="?")
+    quick.add_argument("rest", nargs=argparse.REMAINDER)
+    try:
+        known, _ = quick.parse_known_args(argv)
+    except _Unclear:
+        return MODULES
+    if known.help:
+        return MODULES
+    if known.command is None:
+        # Without a command LeadDesk opens its window (see main), unless it only prints its version.
+        return () if known.version else (COMMAND_MODULES["gui"],)
+    module = COMMAND_MODULES.get(known.command)
+    return MODULES if module is None else (module,)
 
 
 def setup_logging(verbose: bool) -> None:
@@ -70,10 +112,11 @@ def setup_logging(verbose: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(modules_for(argv))
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+        args = parser.parse_args([*argv, "gui"])
     setup_logging(args.verbose)
     ctx = Context(db_url=args.db)
     if args.actor:

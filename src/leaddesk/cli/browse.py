@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from leaddesk import detail, query
+from leaddesk import query
 from leaddesk.cli import output
 from leaddesk.cli.context import Context
 from leaddesk.cli.options import add_filter_options, filter_from_args
@@ -57,6 +57,9 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_show(args: argparse.Namespace, ctx: Context) -> int:
+    # Imported here so that `list` does not load the posts and history readers it never uses.
+    from leaddesk import detail
+
     db = ctx.database()
     with db.session() as session:
         info = detail.load(session, args.id)

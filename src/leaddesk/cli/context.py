@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from leaddesk.config import current_user
-from leaddesk.db import Database
+
+if TYPE_CHECKING:
+    from leaddesk.db import Database
 
 
 @dataclass
@@ -21,6 +23,9 @@ class Context:
     def database(self) -> Database:
         """The database, schema upgraded on open (the app upgrades on start)."""
         if self._database is None:
+            # Imported here: `leaddesk --version` and `--help` never load SQLAlchemy.
+            from leaddesk.db import Database
+
             self._database = Database.open(self.db_url)
         return self._database
 

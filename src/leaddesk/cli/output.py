@@ -6,10 +6,11 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from leaddesk.detail import SubmissionDetail
-from leaddesk.query import SubmissionRow
+if TYPE_CHECKING:
+    from leaddesk.detail import SubmissionDetail
+    from leaddesk.query import SubmissionRow
 
 
 def local(moment: datetime | None) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any, Protocol, TextIO, cast
 
-from leaddesk.export.cells import FORMULA_TRIGGERS, Cell
+from leaddesk.export.cells import Cell, neutralise
 from leaddesk.export.fields import LEAD_FIELDS, Record
 from leaddesk.export.names import split_name
 from leaddesk.export.presets import Column
@@ -38,7 +38,7 @@ class Writer(Protocol):
 
 
 class CsvWriter:
-    """The preset's columns, each cell neutralised as :func:`~leaddesk.export.cells.neutralise` does.
+    """The preset's columns, each cell through :func:`~leaddesk.export.cells.neutralise`.
 
     Lines are built here rather than by the csv module: with every cell quoted, RFC 4180 comes
     down to doubling the double quotes, and str.replace does that three times faster than the csv
@@ -63,26 +63,19 @@ class CsvWriter:
             getters = tuple(c.get for c in self._columns)
             self._values = lambda r: [get(r) for get in getters]
 
-    def _inner(self, values: Iterable[Cell], triggers: frozenset[str] = FORMULA_TRIGGERS) -> str:
+    def _inner(self, values: Iterable[Cell]) -> str:
         """A line without its outer quotes and line end: cells joined by '","'.
 
-        neutralise() is inlined and names are bound locally: this runs for every cell of every
-        row. The outer quotes are added once per batch (see _lines), saving three copies of
-        every line.
+        Every cell goes through :func:`~leaddesk.export.cells.neutralise`, the one formula guard
+        (a second inlined copy of it once lost a trigger unnoticed). Names are bound locally: this
+        runs for every cell of every row. The outer quotes are added once per batch (see _lines),
+        saving three copies of every line.
         """
         cells: list[str] = []
-        append = cells.append
+        append, guard = cells.append, neutralise
         for value in values:
-            if value is None:
-                append("")
-                continue
-            if type(value) is not str:
-                value = str(value)
-            if value and value[0] in triggers:
-                value = "'" + value
-            if '"' in value:
-                value = value.replace('"', '""')
-            append(value)
+            text = guard(value)
+            append(text.replace('"', '""') if '"' in text else text)
         return self._between.join(cells)
 
     def _lines(self, inner: list[str]) -> str:

@@ -14,19 +14,20 @@ Callers use the names exported here; each module says what it owns:
 * :mod:`~leaddesk.query.rows`: :class:`SubmissionRow`, :class:`Page`, :class:`Cursor`,
   :func:`rows_by_ids`;
 * :mod:`~leaddesk.query.pages`: sort order, keyset and offset paging, :func:`find`;
-* :mod:`~leaddesk.query.counts`: :func:`count` and :func:`facets` (:class:`Facets`);
+* :mod:`~leaddesk.query.counts`: :func:`count`, :func:`estimate` (:class:`Estimate`, a count
+  to show at once) and :func:`facets` (:class:`Facets`);
 * :mod:`~leaddesk.query.stream`: :func:`ids` and :func:`iterate`, every match at constant memory;
 * :mod:`~leaddesk.query.text_plan`: how a text search reads its matches on SQLite.
 """
 
-from leaddesk.query.counts import Facets, count, facets
+from leaddesk.query.counts import Estimate, Facets, count, estimate, facets
 from leaddesk.query.filters import NO_TOPIC, SORT_COLUMNS, UNASSIGNED, Filter, Sort, Steer, conditions
 from leaddesk.query.pages import find
 from leaddesk.query.rows import Cursor, Page, SubmissionRow, rows_by_ids
 from leaddesk.query.stream import ids, iterate
 
 __all__ = [
-    "NO_TOPIC", "SORT_COLUMNS", "UNASSIGNED", "Cursor", "Facets", "Filter", "Page", "Sort",
-    "Steer", "SubmissionRow", "conditions", "count", "facets", "find", "ids", "iterate",
-    "rows_by_ids",
+    "NO_TOPIC", "SORT_COLUMNS", "UNASSIGNED", "Cursor", "Estimate", "Facets", "Filter", "Page",
+    "Sort", "Steer", "SubmissionRow", "conditions", "count", "estimate", "facets", "find", "ids",
+    "iterate", "rows_by_ids",
 ]

@@ -1,20 +1,28 @@
 """Totals and facets: :func:`count` and :func:`facets` (counts per status, topic, tag and
-assignee), with the SQLite shortcuts for the plain inbox (whole indexes less the hidden rows).
+assignee), with the shortcuts for the plain inbox: whole indexes less the hidden rows for the
+total on SQLite, and the trigger-kept ``facet_counts`` / ``tag_facet_counts`` tables for its facets.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from leaddesk.db import search
-from leaddesk.db.models import Status, Submission, Tag, TeamMember, submission_tags
-from leaddesk.query.filters import UNASSIGNED, Filter, Steer, conditions, dialect_of, without_index
+from leaddesk.db.models import (
+    Status,
+    Submission,
+    Tag,
+    TeamMember,
+    facet_counts,
+    submission_tags,
+    tag_facet_counts,
+)
+from leaddesk.query.filters import UNASSIGNED, Filter, Steer, conditions, dialect_of
 from leaddesk.query.text_plan import TextPlan, has_narrow_filters, intersection, text_steer
 
 
@@ -30,11 +38,33 @@ class Facets:
 
 
 _FACET_DIMENSIONS = frozenset({"statuses", "topics", "assignees"})
-FACET_GROUPS_MAX = 4_000    # possible (status, topic, assignee) groups counted one by one
 
 
 def count(session: Session, flt: Filter) -> int:
     return count_planned(session, flt, TextPlan.make(session, flt))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A count to show at once: exact, or "about ``value``" while :func:`count` runs elsewhere."""
+
+    value: int
+    exact: bool
+
+
+def estimate(session: Session, flt: Filter) -> Estimate:
+    """The number of matches without reading every match of a common word.
+
+    Exact whenever that is cheap: no text, a rarer word (its matches are fetched once anyway), or
+    PostgreSQL. For a common word on SQLite, its share of the newest rows (which the text plan
+    samples) times the rows the other filters pass, counted from covering indexes. The UI shows
+    "about N" and replaces it with :func:`count`, run in a worker.
+    """
+    plan = TextPlan.make(session, flt)
+    if plan is None or plan.found is not None:
+        return Estimate(count_planned(session, flt, plan), exact=True)
+    others = count_planned(session, replace(flt, text=""), None)
+    return Estimate(round(plan.share * others), exact=False)
 
 
 def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
@@ -64,7 +94,7 @@ def _only_exclusions(flt: Filter, *, skip: Collection[str] = ()) -> bool:
         "topics" not in skip and flt.topics, "tags" not in skip and flt.tags,
         "assignees" not in skip and flt.assignees, flt.accounts, flt.ids,
         flt.received_from is not None, flt.received_to is not None, flt.replied is not None,
-        flt.contact_id is not None)
+        flt.needs_reply is not None, flt.unread is not None, flt.contact_id is not None)
     return not any(narrowing)
 
 
@@ -92,10 +122,9 @@ def facets(session: Session, flt: Filter) -> Facets:
     names = {a for a in flt.assignees if a is not None}
     plan = TextPlan.make(session, flt)
     steer = text_steer(plan)
-    groups = None
-    if dialect == "sqlite" and _only_exclusions(flt, skip=_FACET_DIMENSIONS):
-        groups = _group_counts_by_seek(session, flt)
-    if groups is None:
+    if _only_exclusions(flt, skip=_FACET_DIMENSIONS):
+        groups = _kept_group_counts(session, flt)
+    else:
         groups = [tuple(g) for g in session.execute(
             select(Submission.status, Submission.topic, Submission.assignee_id, func.count())
             .where(*conditions(flt, dialect, skip=_FACET_DIMENSIONS, steer=steer, plan=plan))
@@ -132,75 +161,37 @@ def facets(session: Session, flt: Filter) -> Facets:
                   assignees=_by_key(assignees))
 
 
-# Each possible (shown, status, topic, assignee) group, counted as one exact range of the facet
-# index. The value lists are JSON, so the statement stays the same and is prepared once.
-_GROUP_COUNTS = text("""
-    SELECT s.value, t.value, m.value, (
-        SELECT count(*) FROM submissions
-        WHERE is_submission = k.value AND status = s.value
-          AND topic IS t.value AND assignee_id IS m.value)
-    FROM json_each(:shown) AS k, json_each(:statuses) AS s, json_each(:topics) AS t,
-         json_each(:members) AS m""")
+def _shown(flt: Filter, table: Any) -> list[ColumnElement[bool]]:
+    """The plain inbox's rows of a trigger-kept counts table (see :func:`_hidden`)."""
+    shown: list[ColumnElement[bool]] = []
+    if not flt.include_non_submissions:
+        shown.append(table.c.is_submission.is_(True))
+    if not flt.include_spam:
+        shown.append(table.c.status != Status.SPAM.value)
+    return shown
 
 
-def _group_counts_by_seek(session: Session, flt: Filter) -> list[tuple[Any, ...]] | None:
-    """(status, topic, assignee id, count) of the plain inbox's groups, on SQLite; None when
-    there are too many possible groups for this to pay.
+def _kept_group_counts(session: Session, flt: Filter) -> list[tuple[Any, ...]]:
+    """(status, topic, assignee id, count) of the plain inbox's groups, from ``facet_counts``.
 
-    Rather than group a million index entries, count each possible group as one exact range of
-    the facet index: counting a range only compares keys, about twice as fast. The possible
-    values come from skipping through the indexes (a few lookups per distinct value).
-    """
-    values: dict[str, list[Any]] = {"shown": [0, 1] if flt.include_non_submissions else [1]}
-    combinations = len(values["shown"])
-    for name, attribute in (("statuses", Submission.status), ("topics", Submission.topic),
-                            ("members", Submission.assignee_id)):
-        found = _distinct(session, attribute, most=FACET_GROUPS_MAX // combinations)
-        if found is None:
-            return None
-        values[name], combinations = found, combinations * max(len(found), 1)
-    groups: dict[tuple[Any, ...], int] = {}
-    params = {name: json.dumps(found) for name, found in values.items()}
-    for status, topic, member, n in session.execute(_GROUP_COUNTS, params):
-        if n:
-            groups[status, topic, member] = groups.get((status, topic, member), 0) + n
-    return [(*key, n) for key, n in groups.items()]
-
-
-def _distinct(session: Session, attribute: Any, *, most: int) -> list[Any] | None:
-    """The distinct values of an indexed column, NULL first, one index seek per value; None if
-    there are more than ``most``."""
-    found: list[Any] = []
-    if attribute.expression.nullable and session.execute(
-            select(Submission.id).where(attribute.is_(None)).limit(1)).first():
-        found.append(None)
-    value = session.execute(select(func.min(attribute))).scalar()
-    while value is not None:
-        if len(found) >= most:
-            return None
-        found.append(value)
-        value = session.execute(select(func.min(attribute)).where(attribute > value)).scalar()
-    return found
+    Spam stays in: the status facet shows it whatever the filter (see ``status_ok``)."""
+    c = facet_counts.c
+    shown = [] if flt.include_non_submissions else [c.is_submission.is_(True)]
+    total = func.sum(c.n)
+    return [tuple(g) for g in session.execute(
+        select(c.status, c.topic, c.assignee_id, total).where(*shown)
+        .group_by(c.status, c.topic, c.assignee_id).having(total > 0))]
 
 
 def _tag_counts(session: Session, flt: Filter, dialect: str, steer: Steer,
                 plan: TextPlan | None) -> dict[str, int]:
     tag_names = dict(session.execute(select(Tag.id, Tag.name)).all())
     if _only_exclusions(flt, skip={"tags"}):
-        # Every link, less those of hidden rows: short index reads instead of a join that would
-        # look up a row per link (on PostgreSQL: instead of scanning every row).
-        counts: dict[int, int] = dict(session.execute(
-            select(submission_tags.c.tag_id, func.count()).group_by(submission_tags.c.tag_id))
-            .all())
-        for part in _hidden(flt):
-            hidden = session.execute(  # from the hidden rows to their links, never the reverse
-                select(submission_tags.c.tag_id, func.count()).select_from(Submission)
-                .join(submission_tags, submission_tags.c.submission_id == (
-                    without_index(Submission.id) if dialect == "sqlite" else Submission.id))
-                .where(*part).group_by(submission_tags.c.tag_id))
-            for tag_id, n in hidden:
-                counts[tag_id] -= n
-        return {tag_names[t]: n for t, n in counts.items() if n > 0}
+        c = tag_facet_counts.c
+        total = func.sum(c.n)
+        kept = session.execute(select(c.tag_id, total).where(*_shown(flt, tag_facet_counts))
+                               .group_by(c.tag_id).having(total > 0))
+        return {tag_names[t]: int(n) for t, n in kept if t in tag_names}
     links = session.execute(
         select(Tag.name, func.count())
         .select_from(submission_tags)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from functools import lru_cache
 
 from leaddesk.ingest.parse import page
 from leaddesk.ingest.parse.readable import Readable
@@ -78,7 +79,11 @@ _HONEYPOT = re.compile(
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-MANY_LINKS = 4
+MANY_LINKS = 4  # links in the message that make it spam; a visitor citing three papers is a lead
+# A message in another script is spam only when long enough to judge and nearly all of it: a
+# bilingual lead (a greeting in Russian, the request in English) stays a lead.
+FOREIGN_SCRIPT_MIN_LETTERS = 20
+FOREIGN_SCRIPT_SHARE = 0.8
 
 
 def _header(mail: Readable, name: str) -> str:
@@ -97,11 +102,12 @@ def early_reason(mail: Readable) -> str | None:
             or _AUTO_REPLY_SUBJECT.match(mail.subject)):
         return "auto-reply"
     threaded = "in-reply-to" in mail.mail.headers or "references" in mail.mail.headers
-    quoting = _QUOTE.search(mail.text) is not None
     if _FORWARD_PREFIX.match(mail.subject):
         return "forwarded e-mail"
-    # A visitor may type "Re: ..." as the subject of a form; a real reply is threaded or quotes.
-    if (_REPLY_PREFIX.match(mail.subject) and (threaded or quoting)) or (threaded and quoting):
+    # A visitor may type "Re: ..." as the subject of a form; a real reply is threaded or quotes. The
+    # text is searched for quotes only when that can decide (a scan of the whole text per message).
+    if ((threaded or _REPLY_PREFIX.match(mail.subject)) and _QUOTE.search(mail.text) is not None) or (
+            threaded and _REPLY_PREFIX.match(mail.subject)):
         return "reply in an e-mail thread"
     if _WP_NOTICE.match(mail.subject):
         return "WordPress system notice"
@@ -150,6 +156,12 @@ def visitor_links(text: str, site_hosts: Collection[str] = (), page_url: str | N
     return count
 
 
+# Labels repeat from message to message: each is matched once.
+@lru_cache(maxsize=4096)
+def _is_honeypot(label: str) -> bool:
+    return _HONEYPOT.search(label_key(label)) is not None
+
+
 def spam_reason(fields: Mapping[str, str], name: str | None, message: str | None, *,
                 site_hosts: Collection[str] = (), page_url: str | None = None) -> str | None:
     """Why a submission looks like spam, in words a person can check, or None.
@@ -157,7 +169,7 @@ def spam_reason(fields: Mapping[str, str], name: str | None, message: str | None
     ``site_hosts`` and ``page_url`` say which links belong to the notification: they never count.
     """
     for label, value in fields.items():
-        if value.strip() and _HONEYPOT.search(label_key(label)):
+        if value.strip() and _is_honeypot(label):
             return f"honeypot field {label!r} filled in"
     # Offers show up in any field (subject, company, "website"); links are counted in the message only,
     # as a form's own URL fields hold one link each by design.
@@ -171,8 +183,9 @@ def spam_reason(fields: Mapping[str, str], name: str | None, message: str | None
     if links >= MANY_LINKS:
         return f"{links} links in the message"
     foreign, letters = _script_share(text)
-    labels_latin = all(_LATIN.search(label) for label in fields if label.strip())
-    if labels_latin and foreign >= 20 and foreign >= 0.8 * letters:
+    # The labels are looked at only for a message mostly in another script (rare).
+    if (foreign >= FOREIGN_SCRIPT_MIN_LETTERS and foreign >= FOREIGN_SCRIPT_SHARE * letters
+            and all(_LATIN.search(label) for label in fields if label.strip())):
         script = "Cyrillic" if _CYRILLIC.search(text) else "CJK"
         return f"message in {script} script on a Latin-script form"
     if not (message or "").strip() and name and looks_like_url(name):

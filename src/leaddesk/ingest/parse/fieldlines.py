@@ -146,6 +146,12 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     for index, line in enumerate(lines):
         current = fields[-1] if fields and not closed else None
         forced = isinstance(line, ForcedLabel)
+        if not forced and not line.strip():
+            # A blank line is no label and no footer: what the checks below would conclude.
+            if current is not None:
+                current.lines.append(line)
+            previous_blank = True
+            continue
         core = _strip_marker(line)
         split = None if forced else split_label_line(core)
         if split is not None and not split[1] and _EMPHASIS.match(core):
@@ -198,8 +204,9 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
         previous_blank = not line.strip()
     # "Here's what they had to say:" has the shape of a label, but a sentence-long label with no value
     # is an introduction, not a field.
-    return [(f.label, f.value()) for f in fields
-            if f.value() or len(f.label.split()) < 4 or is_known_label(f.label)], preamble
+    read = [(f.label, f.value()) for f in fields]
+    return [(label, value) for label, value in read
+            if value or len(label.split()) < 4 or is_known_label(label)], preamble
 
 
 def _next_has_value(lines: list[str], index: int) -> bool:
@@ -248,6 +255,8 @@ def _closing_block(lines: list[str], index: int, fields: list[_Field], tail: lis
 
 def dashed_fields(text: str) -> list[tuple[str, str]]:
     """The fields of WPForms' plain-text layout: "--- Label ---", a blank line, the value."""
+    if "---" not in text:
+        return []  # what the multi-line pattern needs, found without trying it at every line start
     matches = list(_DASHED.finditer(text))
     fields: list[tuple[str, str]] = []
     for index, match in enumerate(matches):

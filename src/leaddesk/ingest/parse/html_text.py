@@ -289,11 +289,12 @@ class _Renderer(HTMLParser):
             cell.chars += visible
             if self.bold:
                 cell.bold_chars += visible
+            cell.parts.append(data)
         else:
             self.line_chars += visible
             if self.bold:
                 self.line_bold += visible
-        self._sink().append(data)
+            self.line.append(data)
 
     def close(self) -> None:
         super().close()
@@ -308,13 +309,21 @@ class _Renderer(HTMLParser):
 # html.parser does for these (lower-cased tag names, unescaped text and attribute values, self-closing
 # tags) at about a third of its cost, which made HTML the largest share of a parse. Attribute values
 # and tag bodies stop at "<" so that broken markup cannot make a match scan the rest of the mail.
+# A tag comes first as (slash, name, attributes); anything else is the fourth group: a comment, a
+# declaration, text or a lone "<". findall hands these out as plain tuples, which costs less than a
+# match object per token.
 _TOKEN = re.compile(
-    r"<!--.*?(?:-->|\Z)|<[!?][^<>]*>?|<(/?)([a-zA-Z][^\s/<>]*)((?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*)>|[^<]+|<",
+    r"<(/?)([a-zA-Z][^\s/<>]*)((?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*)>"
+    r"|(<!--.*?(?:-->|\Z)|<[!?][^<>]*>?|[^<]+|<)",
     re.DOTALL)
 _ATTRIBUTE = re.compile(r"""([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 
 
-_ATTRIBUTE_TAGS = frozenset({"td", "th", "a"})
+# The tags whose attributes the renderer reads, and the attribute it reads.
+_ATTRIBUTE_TAGS = {"td": "class", "th": "class", "a": "href"}
+# The tags the renderer acts on; any other tag (span, font, img ...) changes nothing, so the tokenizer
+# does not hand it over at all.
+_HANDLED = _SKIPPED | _BOLD | _BLOCKS | {"br", "table", "tr", "td", "th", "pre", "a"}
 
 
 def _attributes(text: str) -> list[tuple[str, str | None]]:
@@ -326,22 +335,27 @@ def _attributes(text: str) -> list[tuple[str, str | None]]:
 
 
 def _feed(renderer: _Renderer, html: str) -> None:
-    for token in _TOKEN.finditer(html):
-        tag = token.group(2)
-        if tag is None:
-            text = token.group(0)
+    for slash, tag, rest, text in _TOKEN.findall(html):
+        if not tag:
+            if text.isspace() and not renderer.pre:
+                # The indentation between tags, most of all data: what handle_data makes of it.
+                if not renderer.skip:
+                    renderer._sink().append(" ")
+                continue
             if not text.startswith(("<!", "<?")):
                 # An entity can stand for a character no database holds ("&#12;"): checked here,
                 # so that the items need no check of their own.
                 renderer.handle_data(storable(unescape(text)) if "&" in text else text)
             continue
         tag = tag.lower()
-        if token.group(1):
+        if tag not in _HANDLED:
+            continue
+        if slash:
             renderer.handle_endtag(tag)
             continue
-        rest = token.group(3)
-        # Only cells (their class) and links (their target) are read for attributes.
-        wanted = tag in _ATTRIBUTE_TAGS and "=" in rest
+        # Only cells (their class) and links (their target) are read for attributes, and only when
+        # the attribute's name is there at all (most cells have a width or colour but no class).
+        wanted = tag in _ATTRIBUTE_TAGS and "=" in rest and _ATTRIBUTE_TAGS[tag] in rest.lower()
         renderer.handle_starttag(tag, _attributes(rest) if wanted else [])
         if rest.rstrip().endswith("/"):
             renderer.handle_endtag(tag)

@@ -18,8 +18,12 @@ from urllib.parse import urlsplit
 
 from leaddesk.ingest.parse.visitor import normalise_url
 
-# Letter classes rather than IGNORECASE: the flag makes Python's engine several times slower here.
-URL = re.compile(r"[hH][tT][tT][pP][sS]?://[^\s<>\"'()\[\]]+|\b[wW]{3}\.[^\s<>\"'()\[\]]+")
+# "http(s)://..." or "www. ..." (after a word boundary), in any case. Letter classes rather than
+# IGNORECASE: the flag makes Python's engine several times slower here. The pattern opens with one
+# class of first letters so that the engine skips every other position at C speed (the plain
+# alternation it stands for, in tests/ingest/parse/test_fast_paths.py, tries both branches at each
+# character, which made the URL scan cost three times as much).
+URL = re.compile(r"[hHwW](?:(?<=[hH])[tT][tT][pP][sS]?://|(?<=\b[wW])[wW]{2}\.)[^\s<>\"'()\[\]]+")
 _TRAILING = ".,;:!?)]}>'\""
 _HOME = re.compile(r"^(https?://|www\.)[^/?#\s]+/?$", re.IGNORECASE)
 # Sentences that name the page the form was on, the URL on the same line after them; matched against

@@ -20,6 +20,10 @@ _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 def storable(text: str) -> str:
     """Return ``text`` with normalised newlines and without characters a database cannot hold."""
+    if text.isprintable():
+        # No control character (CR included) and no surrogate: most one-line values, and a method
+        # call costs a fraction of a pattern search.
+        return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _UNSTORABLE.search(text) is None:
@@ -46,6 +50,8 @@ def one_line(text: str) -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of ``text``, for comparing labels and names."""
+    if text.isascii():
+        return text.lower()  # ASCII has no accents to strip, and its case folding is lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

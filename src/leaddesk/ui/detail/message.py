@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -26,16 +26,26 @@ from leaddesk.ui.detail.timeline import TimelineView
 from leaddesk.ui.format import long_time
 
 
+class _InertDocument(QTextDocument):
+    """A document that loads no resource. When the browser's loader declines, QTextDocument's
+    own loadResource reads ``file:`` paths and ``data:`` URLs itself, so declining there is not
+    enough: this override is the one the document consults while laying out images and styles."""
+
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
+        return None
+
+
 class SafeBrowser(QTextBrowser):
     """Shows sanitised HTML and never loads anything: remote images, style sheets, links."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.setDocument(_InertDocument(self))
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
 
     def loadResource(self, type: int, name: QUrl | str) -> Any:
-        return None
+        return None  # what setSource() would fetch; the document's own loads go to _InertDocument
 
 
 class MessageTabs(QTabWidget):

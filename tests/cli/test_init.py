@@ -1,0 +1,95 @@
+"""The command line loads per command only what that command needs, and still knows every command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leaddesk.cli import COMMAND_MODULES, MODULES, build_parser, modules_for
+from leaddesk.db import Database
+
+# What `--version` and `list` must never import: the window, migrations, HTTP and the API presets.
+HEAVY = ("PySide6", "alembic", "httpx", "leaddesk.ingest.api", "leaddesk.accounts", "leaddesk.ui")
+
+PROBE = """
+import json, sys
+from leaddesk.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+json.dump({"code": code, "modules": sorted(sys.modules)}, sys.stderr)
+"""
+
+
+def _commands_of(parser_modules: tuple[str, ...]) -> set[str]:
+    parser = build_parser(parser_modules)
+    sub = parser._subparsers._group_actions[0]  # type: ignore[union-attr]
+    return set(sub.choices)  # type: ignore[arg-type]
+
+
+def test_the_command_table_names_exactly_the_commands_each_module_adds() -> None:
+    for module in MODULES:
+        assert _commands_of((module,)) == {c for c, m in COMMAND_MODULES.items() if m == module}
+    assert _commands_of(MODULES) == set(COMMAND_MODULES)
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--version"], ()),
+    (["list", "-n", "3"], ("browse",)),
+    (["--db", "sqlite:///x.db", "--as", "ann", "-v", "show", "3"], ("browse",)),
+    ([], ("gui_commands",)),
+    (["--help"], MODULES),
+    (["lsit"], MODULES),
+    (["--db"], MODULES),
+    (["--ver"], MODULES),
+])
+def test_only_the_commands_module_is_loaded_unless_the_command_is_unclear(
+        argv: list[str], expected: tuple[str, ...]) -> None:
+    assert modules_for(argv) == expected
+
+
+def test_help_and_errors_are_those_of_the_full_command_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from leaddesk.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    assert all(command in listed for command in ("list", "accounts", "export", "team"))
+    with pytest.raises(SystemExit):
+        main(["lsit"])
+    assert "invalid choice: 'lsit'" in capsys.readouterr().err
+
+
+def _probe(argv: list[str]) -> tuple[object, list[str]]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+    report = json.loads(done.stderr.splitlines()[-1] if done.stderr.endswith("}") else
+                        done.stderr[done.stderr.rindex('{"code"'):])
+    return report["code"], report["modules"]
+
+
+def _heavy(modules: list[str]) -> list[str]:
+    return [m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY)]
+
+
+def test_version_loads_neither_the_database_nor_the_heavy_parts() -> None:
+    code, modules = _probe(["--version"])
+    assert code == 0
+    assert _heavy(modules) == []
+    assert "sqlalchemy" not in modules
+
+
+def test_list_on_an_up_to_date_database_loads_none_of_the_heavy_parts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'up-to-date.db'}"
+    Database.open(url).close()
+    code, modules = _probe(["--db", url, "list"])
+    assert code == 0
+    assert _heavy(modules) == []

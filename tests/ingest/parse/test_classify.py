@@ -1,0 +1,115 @@
+"""Each not-a-submission rule on its own: a real form notification with one thing changed.
+
+Every case starts from a notification that is a lead and changes a single header or the subject,
+so each condition of a rule is the only reason for the verdict (a bounce recognised by its sender
+alone, an auto-reply by one header alone, …). The tests go through ``parse_message``, the public
+entry point, so they hold whatever the parser's inside looks like.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from leaddesk.ingest.parse import parse_message
+from tests.ingest.parse.eml import raw
+
+CF7_SUBJECT = b'Subject: Example Pharma Agency "Patient engagement"'
+
+
+def cf7(*headers: str, subject: str | None = None, sender: str | None = None,
+        quote: bool = False) -> bytes:
+    """The current Contact Form 7 notification with extra headers, another subject or sender."""
+    data = raw("cf7_current")
+    if subject is not None:
+        data = data.replace(CF7_SUBJECT, b"Subject: " + subject.encode(), 1)
+    if sender is not None:
+        data = data.replace(b"From: Example Pharma Agency <wordpress@example-pharma-agency.com>",
+                            b"From: " + sender.encode(), 1)
+    if quote:
+        head, _, body = data.partition(b"\n\n")
+        data = head + b"\n\nOn Fri, 20 Nov 2026 at 14:05, Zoe Becker wrote:\n> Hello\n\n" + body
+    extra = "".join(f"{h}\n" for h in headers).encode()
+    return extra + data
+
+
+def generic(*headers: str) -> bytes:
+    """A notification of no known layout: list headers are judged for these only."""
+    return "".join(f"{h}\r\n" for h in headers).encode() + raw("generic")
+
+
+def verdict(data: bytes) -> str | None:
+    draft = parse_message(data)
+    assert draft.is_submission is (draft.not_submission_reason is None)
+    return draft.not_submission_reason
+
+
+def test_the_unchanged_notifications_are_leads() -> None:
+    assert verdict(cf7()) is None
+    assert verdict(generic()) is None
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (cf7(sender="MAILER-DAEMON@mail.example-pharma-agency.com"), "bounce (delivery status notification)"),
+    (cf7(sender="postmaster@mail.example.org"), "bounce (delivery status notification)"),
+    (cf7(subject="Undelivered Mail Returned to Sender"), "bounce (delivery status notification)"),
+    (cf7(subject="Unzustellbar: Ihre Nachricht"), "bounce (delivery status notification)"),
+    (cf7("Auto-Submitted: auto-replied"), "auto-reply"),
+    (cf7("X-Autoreply: yes"), "auto-reply"),
+    (cf7("X-Autorespond: yes"), "auto-reply"),
+    (cf7("Precedence: auto_reply"), "auto-reply"),
+    (cf7(subject="Out of Office: back on Monday"), "auto-reply"),
+    (cf7(subject="Automatische Antwort: Urlaub"), "auto-reply"),
+    (cf7(subject="Fwd: Example Pharma Agency"), "forwarded e-mail"),
+    (cf7(subject="WG: Example Pharma Agency"), "forwarded e-mail"),
+    (cf7("In-Reply-To: <a@b.example>", subject="Re: Patient engagement"), "reply in an e-mail thread"),
+    (cf7("References: <a@b.example>", subject="AW: Patient engagement"), "reply in an e-mail thread"),
+    (cf7(subject="Re: Patient engagement", quote=True), "reply in an e-mail thread"),
+    (cf7("In-Reply-To: <a@b.example>", quote=True), "reply in an e-mail thread"),
+    (cf7(subject="[Example Pharma Agency] Password Changed"), "WordPress system notice"),
+    (cf7(subject="[Example Pharma Agency] Please moderate: \"Post\""), "WordPress system notice"),
+    (generic("List-Unsubscribe: <mailto:leave@news.example>"),
+     "newsletter or mailing list (List-Unsubscribe)"),
+    (generic("List-Id: <news.example>"), "newsletter or mailing list (List-Unsubscribe)"),
+    (generic("List-Post: <mailto:all@news.example>"), "newsletter or mailing list (List-Unsubscribe)"),
+    (generic("Precedence: bulk"), "bulk mail (Precedence: bulk)"),
+    (generic("Precedence: list"), "bulk mail (Precedence: bulk)"),
+    (generic("Precedence: junk"), "bulk mail (Precedence: bulk)"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_one_signal_alone_makes_it_not_a_submission(data: bytes, reason: str) -> None:
+    assert verdict(data) == reason
+
+
+@pytest.mark.parametrize("data", [
+    cf7("Auto-Submitted: auto-generated"),  # form services send notifications this way
+    cf7("Auto-Submitted: no"),
+    cf7("Precedence: first-class"),
+    cf7(subject="Re: your article"),  # a visitor's own subject: no thread, no quote
+    cf7("In-Reply-To: <a@b.example>"),  # threaded but quoting nothing
+    cf7(subject="[Example Pharma Agency] Question about your post"),
+    cf7(subject="Reply needed: out of office hours support"),
+    cf7("List-Unsubscribe: <mailto:leave@form.example>"),  # a known layout wins over list headers
+    generic("Precedence: first-class"),
+])
+def test_a_near_miss_is_still_a_lead(data: bytes) -> None:
+    assert verdict(data) is None
+
+
+def multipart(kind: str, extra_type: str) -> bytes:
+    """The notification's text as the first part of a ``multipart/<kind>`` with one more part."""
+    data = raw("cf7_current").replace(b"\r\n", b"\n")
+    head, _, body = data.partition(b"\n\n")
+    head = b"\n".join(line for line in head.split(b"\n")
+                      if not line.lower().startswith((b"content-type", b"content-transfer-encoding")))
+    return (head + f"\nContent-Type: multipart/{kind}; boundary=\"b1\"\n\n--b1\n"
+            "Content-Type: text/plain; charset=utf-8\n\n".encode() + body
+            + f"\n--b1\nContent-Type: {extra_type}\n\nReporting-MTA: dns; mail.example\n\n--b1--\n"
+            .encode())
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (multipart("mixed", "text/plain"), None),  # the control: a lead in a multipart mail
+    (multipart("report", "text/plain"), "bounce (delivery status notification)"),
+    (multipart("mixed", "message/delivery-status"), "bounce (delivery status notification)"),
+], ids=["control", "report", "delivery-status"])
+def test_a_delivery_report_part_alone_makes_a_bounce(data: bytes, reason: str | None) -> None:
+    assert verdict(data) == reason
