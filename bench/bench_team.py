@@ -68,7 +68,7 @@ class ClientStats:
 
 
 def _action(session: Session, sid: int, version: int, actor: str, rng: random.Random
-            ) -> triage.Change:
+            ) -> triage.Edit:
     kind = rng.random()
     if kind < 0.4:
         return triage.set_status(session, sid, rng.choice(STATUSES), actor=actor,
@@ -97,7 +97,7 @@ def client(url: str, name: str, ids: list[int], stop: threading.Event, stats: Cl
                     version = triage.read_current(s, sid).version
                 started = time.perf_counter()
 
-                def act(session: Session, i: int = sid, v: int = version) -> triage.Change:
+                def act(session: Session, i: int = sid, v: int = version) -> triage.Edit:
                     return _action(session, i, v, name, rng)
 
                 try:
@@ -146,7 +146,7 @@ def listener(url: str, stop: threading.Event, counts: Counter[str]) -> None:
         feed.open()
         while not stop.is_set():
             for change in feed.poll(0.5):
-                counts[f"notify:{change.table}"] += 1
+                counts[f"notify:{change.kind}"] += 1
     finally:
         feed.close()
         db.close()

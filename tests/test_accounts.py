@@ -15,11 +15,11 @@ SMTP = {"host": "smtp.example.com", "user": "ada@example.com", "security": "star
 
 
 def test_smtp_defaults() -> None:
-    checked = accounts.check_smtp_settings(SMTP)
+    checked = accounts.check_settings("smtp", SMTP)
     assert checked["port"] == 587
     assert checked["from_address"] == "ada@example.com"  # the user, when it is an address
     assert checked["after_send"] == "waiting"
-    assert accounts.check_smtp_settings({**SMTP, "security": "ssl"})["port"] == 465
+    assert accounts.check_settings("smtp", {**SMTP, "security": "ssl"})["port"] == 465
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -30,7 +30,7 @@ def test_smtp_defaults() -> None:
 ])
 def test_bad_smtp_settings(change: dict[str, object], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
-        accounts.check_smtp_settings({**SMTP, **change})
+        accounts.check_settings("smtp", {**SMTP, **change})
 
 
 def test_edit_is_validated_and_audited(db: Database) -> None:
@@ -57,7 +57,7 @@ def test_api_settings_are_generic(db: Database) -> None:
     assert info.secret_ref == "account:forms"
     assert info.settings == {"preset": "formspree", "form": "xyz", "base_url": None, "config": {}}
     with pytest.raises(ValidationError, match="unknown API preset"):
-        accounts.check_api_settings({"preset": "wufoo"})
+        accounts.check_settings("api", {"preset": "wufoo"})
 
 
 def test_api_connection_test_is_delegated(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,6 +18,7 @@ from keyring.backend import KeyringBackend
 from keyrings.alt.file import PlaintextKeyring
 
 from leaddesk import secrets
+from leaddesk.account_settings import ImapSettings
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import imap
@@ -92,8 +93,8 @@ def test_password_reaches_only_the_keyring(run: Runner, tmp_path: Path,
 
 def test_wrong_password_error_does_not_echo_it(sqlite_url: str,
                                                memory_keyring: MemoryKeyring) -> None:
-    settings = imap.ImapSettings(host="127.0.0.1", port=free_port(), security="plain",
-                                 user="alice")
+    settings = ImapSettings(host="127.0.0.1", port=free_port(), security="plain",
+                            user="alice")
     with pytest.raises(imap.ImapError) as excinfo:
         imap.connect(settings, PASSWORD)
     assert PASSWORD not in str(excinfo.value)

@@ -16,7 +16,7 @@ from leaddesk import triage
 from leaddesk.db import Database
 from leaddesk.db.models import AuditEvent, Note, Submission, Tag, TeamMember, submission_tags
 from leaddesk.errors import ConflictError, NotFoundError, ValidationError
-from leaddesk.triage import Change, actions, versions
+from leaddesk.triage import Edit, actions, versions
 from tests.support.factories import make_member, make_submission
 
 MISSING = 987_654
@@ -73,7 +73,7 @@ def test_set_status_changes_status_bumps_version_and_writes_an_audit_event(
     created = row(db, sid).updated_at
     with db.session() as s:
         change = triage.set_status(s, sid, "done", actor="Ada")
-    assert change == Change(sid, "status", {"status": "new"}, {"status": "done"}, version=2)
+    assert change == Edit(sid, "status", {"status": "new"}, {"status": "done"}, version=2)
     after = row(db, sid)
     assert (after.status, after.version) == ("done", 2)
     assert after.updated_at > created
@@ -132,7 +132,7 @@ def test_add_tag_creates_the_tag_on_the_fly_with_the_default_colour(db: Database
                                                                      sid: int) -> None:
     with db.session() as s:
         change = triage.add_tag(s, sid, "  Hot lead ", actor="Ada")
-    assert change == Change(sid, "tag.add", {"tags": []}, {"tags": ["Hot lead"]}, version=2)
+    assert change == Edit(sid, "tag.add", {"tags": []}, {"tags": ["Hot lead"]}, version=2)
     assert tags_of(db, sid) == ["Hot lead"]
     with db.session() as s:
         tag = s.scalars(select(Tag)).one()
@@ -165,7 +165,7 @@ def test_remove_tag_takes_it_off_and_keeps_the_tag(db: Database, sid: int) -> No
         triage.add_tag(s, sid, "cold", actor="Ada")
         change = triage.remove_tag(s, sid, "HOT", actor="Bob")
         again = triage.remove_tag(s, sid, "hot", actor="Bob")
-    assert change == Change(sid, "tag.remove", {"tags": ["cold", "hot"]}, {"tags": ["cold"]},
+    assert change == Edit(sid, "tag.remove", {"tags": ["cold", "hot"]}, {"tags": ["cold"]},
                             version=4)
     assert not again.changed
     assert tags_of(db, sid) == ["cold"]
@@ -307,9 +307,9 @@ def test_assign_reassign_and_unassign(db: Database, sid: int) -> None:
         second = triage.assign(s, sid, "Bob", actor="Cy")
         third = triage.assign(s, sid, None, actor="Cy")
         again = triage.assign(s, sid, None, actor="Cy")
-    assert first == Change(sid, "assign", {"assignee": None}, {"assignee": "Ada"}, version=2)
+    assert first == Edit(sid, "assign", {"assignee": None}, {"assignee": "Ada"}, version=2)
     assert second.before == {"assignee": "Ada"}
-    assert third == Change(sid, "assign", {"assignee": "Bob"}, {"assignee": None}, version=4)
+    assert third == Edit(sid, "assign", {"assignee": "Bob"}, {"assignee": None}, version=4)
     assert not again.changed
     assert row(db, sid).assignee_id is None
     assert [audit_tuple(e) for e in events(db, entity_id=sid)] == [
@@ -400,7 +400,7 @@ def test_add_note_stores_it_bumps_the_version_and_keeps_the_text_out_of_the_audi
         note = s.scalars(select(Note)).one()
     assert (note.submission_id, note.author, note.body) == (
         sid, "Ada", "Called Zoë on +44 20 7946 0000")
-    assert change == Change(sid, "note", {}, {"note_id": note.id, "length": 30}, version=2)
+    assert change == Edit(sid, "note", {}, {"note_id": note.id, "length": 30}, version=2)
     assert version(db, sid) == 2
     [e] = events(db, entity_id=sid)
     assert audit_tuple(e) == ("Ada", "note", "submission", sid, {},
@@ -424,7 +424,8 @@ def test_bulk_set_status_changes_only_what_differs_one_audit_event_each(
     with db.session() as s:
         triage.set_status(s, c, "done", actor="Ada")
         changed = triage.bulk_set_status(s, [a, b, c, a], "done", actor="Bob")
-    assert changed == 2
+    assert changed.count == 2
+    assert changed.fields == frozenset({"status"})
     assert [row(db, i).status for i in three] == ["done"] * 3
     assert [version(db, i) for i in three] == [2, 2, 2]
     bob = [e for e in events(db) if e.actor == "Bob"]
@@ -456,7 +457,7 @@ def test_bulk_add_and_remove_tag(db: Database, three: list[int]) -> None:
     with db.session() as s:
         triage.add_tag(s, a, "hot", actor="Ada")
         added = triage.bulk_add_tag(s, three, "HOT", actor="Bob")
-    assert added == 2
+    assert added.count == 2
     assert [tags_of(db, i) for i in three] == [["hot"]] * 3
     assert [version(db, i) for i in three] == [2, 2, 2]
     tag_adds = [e for e in events(db) if e.actor == "Bob"]
@@ -468,7 +469,7 @@ def test_bulk_add_and_remove_tag(db: Database, three: list[int]) -> None:
         triage.add_tag(s, c, "cold", actor="Ada")
         removed = triage.bulk_remove_tag(s, [a, b], "hot", actor="Cy")
         nothing = triage.bulk_remove_tag(s, [a, b], "hot", actor="Cy")
-    assert (removed, nothing) == (2, 0)
+    assert (removed.count, nothing.count) == (2, 0)
     assert [tags_of(db, i) for i in three] == [[], [], ["cold", "hot"]]
     assert [version(db, i) for i in three] == [3, 3, 3]
     assert sorted(e.entity_id or 0 for e in events(db) if e.actor == "Cy") == sorted([a, b])
@@ -480,7 +481,7 @@ def test_bulk_assign_and_unassign(db: Database, three: list[int]) -> None:
         ada = make_member(s, "Ada").id
         triage.assign(s, a, "Ada", actor="Ada")
         assigned = triage.bulk_assign(s, three, "Ada", actor="Bob")
-    assert assigned == 2
+    assert assigned.count == 2
     assert [row(db, i).assignee_id for i in three] == [ada] * 3
     assert sorted((e.entity_id, str(e.before), str(e.after)) for e in events(db)
                   if e.actor == "Bob") == sorted([
@@ -488,7 +489,7 @@ def test_bulk_assign_and_unassign(db: Database, three: list[int]) -> None:
         (c, "{'assignee': None}", "{'assignee': 'Ada'}")])
     with db.session() as s:
         unassigned = triage.bulk_assign(s, three, None, actor="Bob")
-    assert unassigned == 3
+    assert unassigned.count == 3
     assert [row(db, i).assignee_id for i in three] == [None] * 3
     assert [version(db, i) for i in three] == [3, 3, 3]
     with pytest.raises(NotFoundError, match="no team member 'Zed'"), db.session() as s:
@@ -498,23 +499,23 @@ def test_bulk_assign_and_unassign(db: Database, three: list[int]) -> None:
 def test_bulk_with_no_ids_changes_nothing(db: Database) -> None:
     with db.session() as s:
         make_member(s, "Ada")
-        assert triage.bulk_set_status(s, [], "done", actor="Ada") == 0
-        assert triage.bulk_add_tag(s, [], "hot", actor="Ada") == 0
-        assert triage.bulk_assign(s, [], "Ada", actor="Ada") == 0
+        assert triage.bulk_set_status(s, [], "done", actor="Ada").count == 0
+        assert triage.bulk_add_tag(s, [], "hot", actor="Ada").count == 0
+        assert triage.bulk_assign(s, [], "Ada", actor="Ada").count == 0
         assert s.scalar(select(func.count()).select_from(Tag)) == 0
     assert events(db) == []
     assert events(db, "tag") == []
 
 
 def test_bulk_works_across_chunks(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(versions, "_CHUNK", 2)  # read by versions._chunks, which every chunked query uses
+    monkeypatch.setattr(versions, "_CHUNK", 2)  # read by versions.chunks, which every chunked query uses
     with db.session() as s:
         ids = [make_submission(s).id for _ in range(5)]
         make_member(s, "Ada")
-        assert triage.bulk_set_status(s, ids, "open", actor="Ada") == 5
-        assert triage.bulk_add_tag(s, ids, "hot", actor="Ada") == 5
-        assert triage.bulk_assign(s, ids, "Ada", actor="Ada") == 5
-        assert triage.bulk_remove_tag(s, ids, "hot", actor="Ada") == 5
+        assert triage.bulk_set_status(s, ids, "open", actor="Ada").count == 5
+        assert triage.bulk_add_tag(s, ids, "hot", actor="Ada").count == 5
+        assert triage.bulk_assign(s, ids, "Ada", actor="Ada").count == 5
+        assert triage.bulk_remove_tag(s, ids, "hot", actor="Ada").count == 5
     assert [version(db, i) for i in ids] == [5] * 5
     assert len(events(db)) == 20
 
@@ -625,7 +626,7 @@ def test_versions_come_from_the_database_not_the_session_cache(db: Database, sid
             triage.set_status(ada, sid, "done", actor="Ada")
         # Without expected_version the version read now counts, so this is not a conflict ...
         change = triage.set_status(bob, sid, "waiting", actor="Bob")
-        assert change == Change(sid, "status", {"status": "done"}, {"status": "waiting"}, 3)
+        assert change == Edit(sid, "status", {"status": "done"}, {"status": "waiting"}, 3)
         # ... and the cached object no longer shows the old values.
         assert (cached.status, cached.version) == ("waiting", 3)
 
@@ -635,7 +636,7 @@ def test_a_racing_writer_blocked_behind_another_transaction_gets_a_conflict(
     """Bob reads version 1, then his UPDATE waits for Ada's uncommitted one. When Ada commits,
     his compare-and-swap finds version 2 and must fail instead of overwriting her change."""
     bob_updating = threading.Event()
-    outcome: list[BaseException | Change] = []
+    outcome: list[BaseException | Edit] = []
 
     def signal(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
         if threading.current_thread().name == "bob" and statement.startswith("UPDATE"):
@@ -668,7 +669,7 @@ def test_a_racing_writer_blocked_behind_another_transaction_gets_a_conflict(
 def test_a_conflict_in_a_bulk_change_names_the_row(db: Database, three: list[int],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     b = three[1]
-    real_read = versions._read
+    real_read = versions.read_many
     interfered = False
 
     def read_then_colleague_writes(session: Session, ids: Any) -> Any:
@@ -681,7 +682,7 @@ def test_a_conflict_in_a_bulk_change_names_the_row(db: Database, three: list[int
         return current
 
     # Patched where bulk_set_status looks it up, not in leaddesk.triage.versions where it lives.
-    monkeypatch.setattr(actions, "_read", read_then_colleague_writes)
+    monkeypatch.setattr(actions, "read_many", read_then_colleague_writes)
     with pytest.raises(ConflictError, match=f"submission {b} was changed by Ada"), \
             db.session() as s:
         triage.bulk_set_status(s, three, "done", actor="Bob")

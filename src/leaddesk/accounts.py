@@ -8,34 +8,43 @@ edits, lists and removes rows (each change audited); it never talks to a server
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk.db.models import ACCOUNT_KINDS, STATUS_VALUES, Account, AuditEvent
+from leaddesk import secrets
+from leaddesk.account_settings import (
+    AFTER_SEND_CHOICES,
+    API_PRESETS,
+    DEFAULT_AFTER_SEND,
+    DEFAULT_PORTS,
+    ON_ANSWER_CHOICES,
+    SECURITY_MODES,
+    AccountSettings,
+    ApiSettings,
+    ImapSettings,
+    SmtpSettings,
+    check,
+    is_loopback,
+    parse,
+)
+from leaddesk.changes import Change, Kind
+from leaddesk.db import Database
+from leaddesk.db.models import ACCOUNT_KINDS, Account, AuditEvent
 from leaddesk.errors import NotFoundError, ValidationError
-from leaddesk.lines import has_line_break
 from leaddesk.secrets import secret_ref
 
-SECURITY_MODES = ("ssl", "starttls", "plain")
-DEFAULT_PORTS = {("imap", "ssl"): 993, ("imap", "starttls"): 143, ("imap", "plain"): 143,
-                 ("smtp", "ssl"): 465, ("smtp", "starttls"): 587, ("smtp", "plain"): 25}
-API_PRESETS = ("netlify", "formspree", "gravityforms", "hubspot", "typeform", "generic")
-# What a sent reply does to the lead's status; "keep" leaves it alone.
-AFTER_SEND_CHOICES = ("keep", *STATUS_VALUES)
-DEFAULT_AFTER_SEND = "waiting"
-# What a visitor's answer does to a waiting or done lead: reopen it, or keep its status.
-ON_ANSWER_CHOICES = ("open", "keep")
+__all__ = ["AFTER_SEND_CHOICES", "API_PRESETS", "DEFAULT_AFTER_SEND", "DEFAULT_PORTS",
+           "KINDS_WITH_SECRET", "ON_ANSWER_CHOICES", "SECURITY_MODES", "AccountInfo", "add_account",
+           "check_settings", "delete_account", "edit_account", "get_account", "get_account_by_id",
+           "is_loopback", "list_accounts", "remove_account", "save_account"]
+
 KINDS_WITH_SECRET = ("imap", "smtp", "api")
+_S = TypeVar("_S", ImapSettings, SmtpSettings, ApiSettings)
 _NAME = re.compile(r"^[\w.@+-]{1,120}$")
-# Settings that are free text shown in headers or folder names: one line only.
-_ONE_LINE = ("host", "user", "folder", "from_address", "from_name", "ca_file", "sent_folder",
-             "sent_account", "base_url", "form")
 
 
 @dataclass(frozen=True)
@@ -43,19 +52,46 @@ class AccountInfo:
     id: int
     name: str
     kind: str
-    settings: dict[str, Any]
+    settings: dict[str, Any]  # as stored; read them typed through ``typed``
     secret_ref: str | None
     enabled: bool
 
+    @property
+    def typed(self) -> AccountSettings | None:
+        """The settings as the kind's typed record (validated), None for local files."""
+        return parse(self.kind, self.settings)
+
+    def _typed_as(self, wanted: type[_S], what: str) -> _S:
+        typed = self.typed
+        if not isinstance(typed, wanted):
+            raise ValidationError(f"{self.name} is an {self.kind} account, not {what}")
+        return typed
+
+    @property
+    def imap(self) -> ImapSettings:
+        return self._typed_as(ImapSettings, "an IMAP mailbox")
+
+    @property
+    def smtp(self) -> SmtpSettings:
+        return self._typed_as(SmtpSettings, "an SMTP identity")
+
+    @property
+    def api(self) -> ApiSettings:
+        return self._typed_as(ApiSettings, "a form API")
+
+    @property
+    def change(self) -> Change:
+        return Change.of(Kind.ACCOUNT, [self.id])
+
     def describe(self) -> str:
         """Where the account connects, for lists: ``user@host:port`` or the API preset."""
-        s = self.settings
-        if self.kind == "api":
-            return str(s.get("base_url") or s.get("preset") or "")
-        if not s.get("host"):
+        try:
+            typed = self.typed
+        except ValidationError:  # a row written by hand or by an older LeadDesk: still listed
             return ""
-        user = f"{s['user']} at " if s.get("user") else ""
-        return f"{user}{s['host']}:{s.get('port', '')}"
+        if isinstance(typed, ApiSettings):
+            return typed.base_url or typed.preset
+        return "" if typed is None else f"{typed.user} at {typed.where}"
 
 
 def _info(account: Account) -> AccountInfo:
@@ -63,100 +99,9 @@ def _info(account: Account) -> AccountInfo:
                        account.secret_ref, account.enabled)
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _one_line(settings: dict[str, Any]) -> None:
-    for key in _ONE_LINE:
-        value = settings.get(key)
-        if isinstance(value, str) and has_line_break(value):
-            raise ValidationError(f"the {key.replace('_', ' ')} must be one line")
-
-
-def _server(kind: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """Host, security and port shared by IMAP and SMTP (default port per security mode)."""
-    label = kind.upper()
-    host = str(settings.get("host") or "").strip()
-    if not host:
-        raise ValidationError(f"an {label} account needs --host")
-    security = settings.get("security") or "ssl"
-    if security not in SECURITY_MODES:
-        raise ValidationError(f"unknown security {security!r}; use one of {', '.join(SECURITY_MODES)}")
-    if security == "plain" and not is_loopback(host):
-        raise ValidationError(f"plain (unencrypted) {label} is only allowed to this machine "
-                              f"(localhost); use --security ssl or starttls")
-    try:
-        port = int(settings.get("port") or DEFAULT_PORTS[(kind, security)])
-    except (TypeError, ValueError):
-        raise ValidationError(f"invalid port {settings.get('port')!r}") from None
-    if not 0 < port < 65536:
-        raise ValidationError(f"invalid port {port}")
-    if not str(settings.get("user") or "").strip():
-        raise ValidationError(f"an {label} account needs --user")
-    _one_line(settings)
-    return {**settings, "host": host, "port": port, "security": security,
-            "user": str(settings["user"]).strip(), "ca_file": settings.get("ca_file") or None}
-
-
-def check_imap_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """Validate and complete IMAP settings (default port per security mode)."""
-    checked = _server("imap", settings)
-    on_answer = settings.get("on_answer") or ON_ANSWER_CHOICES[0]
-    if on_answer not in ON_ANSWER_CHOICES:
-        raise ValidationError(f"unknown answer handling {on_answer!r}; use "
-                              f"{' or '.join(ON_ANSWER_CHOICES)}")
-    return {**checked, "folder": settings.get("folder") or "INBOX",
-            "sent_folder": settings.get("sent_folder") or None,
-            "sent_sync": settings.get("sent_sync", True) is not False, "on_answer": on_answer}
-
-
-def check_smtp_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """Validate and complete an SMTP identity: server, From address and name, what a send does."""
-    checked = _server("smtp", settings)
-    sender = str(settings.get("from_address") or "").strip() or (
-        checked["user"] if "@" in checked["user"] else "")
-    if not sender:
-        raise ValidationError("an SMTP account needs --from ADDRESS (the From of your replies)")
-    try:
-        sender = validate_email(sender, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise ValidationError(f"invalid From address {sender!r}: {exc}") from None
-    after = settings.get("after_send") or DEFAULT_AFTER_SEND
-    if after not in AFTER_SEND_CHOICES:
-        raise ValidationError(f"unknown status after sending {after!r}; use one of "
-                              f"{', '.join(AFTER_SEND_CHOICES)}")
-    return {**checked, "from_address": sender,
-            "from_name": str(settings.get("from_name") or "").strip() or None,
-            "sent_account": settings.get("sent_account") or None,
-            "sent_folder": settings.get("sent_folder") or None, "after_send": after}
-
-
-def check_api_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """The generic part of a form-API source; the preset's own rules live in ``leaddesk.ingest.api``."""
-    preset = settings.get("preset") or "generic"
-    if preset not in API_PRESETS:
-        raise ValidationError(f"unknown API preset {preset!r}; use one of {', '.join(API_PRESETS)}")
-    _one_line(settings)
-    config = settings.get("config")
-    return {**settings, "preset": preset, "base_url": settings.get("base_url") or None,
-            "form": settings.get("form") or None,
-            "config": dict(config) if isinstance(config, dict) else {}}
-
-
 def check_settings(kind: str, settings: dict[str, Any]) -> dict[str, Any]:
-    if kind == "imap":
-        return check_imap_settings(settings)
-    if kind == "smtp":
-        return check_smtp_settings(settings)
-    if kind == "api":
-        return check_api_settings(settings)
-    return settings
+    """Validate and complete a ``kind`` account's settings (see leaddesk.account_settings)."""
+    return check(kind, settings)
 
 
 def _row(session: Session, name: str) -> Account:
@@ -181,7 +126,7 @@ def add_account(session: Session, name: str, kind: str, settings: dict[str, Any]
         raise ValidationError(f"unknown account kind {kind!r}; use one of {', '.join(ACCOUNT_KINDS)}")
     if session.execute(select(Account.id).where(Account.name == name)).first():
         raise ValidationError(f"an account named {name!r} exists already")
-    settings = check_settings(kind, settings)
+    settings = check(kind, settings)
     _check_sent_account(session, settings)
     account = Account(name=name, kind=kind, settings=settings,
                       secret_ref=secret_ref(name) if kind in KINDS_WITH_SECRET else None)
@@ -206,7 +151,7 @@ def edit_account(session: Session, name: str, changes: dict[str, Any], *, actor:
     if (changes.get("security") and "port" not in changes and account.kind in ("imap", "smtp")
             and before.get("port") == DEFAULT_PORTS.get((account.kind, before.get("security", "")))):
         merged["port"] = None
-    settings = check_settings(account.kind, merged)
+    settings = check(account.kind, merged)
     _check_sent_account(session, settings)
     account.settings = settings
     if enabled is not None:
@@ -254,3 +199,38 @@ def list_accounts(session: Session, kind: str | None = None) -> list[AccountInfo
     if kind:
         stmt = stmt.where(Account.kind == kind)
     return [_info(a) for a in session.execute(stmt).scalars()]
+
+
+# ------------------------------------------------------------------ with the keyring
+
+def save_account(db: Database, name: str, settings: dict[str, Any], *, actor: str,
+                 kind: str | None = None, secret: str | None = None,
+                 enabled: bool | None = None) -> AccountInfo:
+    """Add an account (``kind`` given) or edit one (``kind`` None), and store its secret.
+
+    The one way the CLI and both dialogs set up an account. The keyring write runs inside the
+    database transaction: a keyring that refuses rolls the account back, so an account is never
+    left without its password.
+    """
+    with db.session() as session:
+        if kind is not None:
+            info = add_account(session, name, kind, settings, actor=actor)
+        elif settings or enabled is not None:
+            info = edit_account(session, name, settings, actor=actor, enabled=enabled)
+        else:
+            info = get_account(session, name)
+        if secret is not None:
+            if info.kind not in KINDS_WITH_SECRET:
+                raise ValidationError(f"a {info.kind} account has no password or token")
+            secrets.set_secret(info.secret_ref or secret_ref(info.name), secret)
+    return info
+
+
+def delete_account(db: Database, name: str, *, actor: str) -> AccountInfo:
+    """Remove an account, then its keyring entry (after the commit: a keyring that fails now
+    leaves an orphan entry, never an account without its secret)."""
+    with db.session() as session:
+        info = remove_account(session, name, actor=actor)
+    if info.secret_ref:
+        secrets.delete_secret(info.secret_ref)
+    return info

@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from leaddesk.changes import DELETED, Change, Kind
 from leaddesk.db.models import (
     AuditEvent,
     Contact,
@@ -73,6 +74,12 @@ class MergeResult:
     dropped_id: int
     submissions_moved: int
 
+    @property
+    def changes(self) -> list[Change]:
+        """Both contacts, and the moved messages (whose contact changed)."""
+        return [Change.of(Kind.CONTACT, [self.kept.id, self.dropped_id]),
+                Change.of(Kind.SUBMISSION, None, ["contact"])]
+
 
 @dataclass(frozen=True)
 class ErasureSummary:
@@ -84,6 +91,12 @@ class ErasureSummary:
     replies_erased: int
     aliases_erased: int
     tombstones_written: int
+
+    @property
+    def changes(self) -> list[Change]:
+        """The contact, and its messages gone (no ids: nothing identifies the person)."""
+        return [Change.of(Kind.CONTACT, None if self.contact_id is None else [self.contact_id]),
+                Change.of(Kind.SUBMISSION, None, [DELETED])]
     audit_events_erased: int
 
 

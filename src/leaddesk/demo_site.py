@@ -154,10 +154,23 @@ def register(session: Session, base: str) -> None:
             topics.set_mapping(session, kind, term, topic)
 
 
+def start_for(db: Database) -> DemoSite:
+    """Start the demo site and register it in ``db``; the caller stops it."""
+    site = DemoSite().start()
+    try:
+        with db.session() as session:
+            register(session, site.base)
+    except BaseException:
+        site.stop()
+        raise
+    return site
+
+
 @contextmanager
 def serving(db: Database) -> Iterator[DemoSite]:
     """The demo site running and registered in ``db`` for as long as the block lasts."""
-    with DemoSite() as site:
-        with db.session() as session:
-            register(session, site.base)
+    site = start_for(db)
+    try:
         yield site
+    finally:
+        site.stop()

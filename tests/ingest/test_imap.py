@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from leaddesk.account_settings import ImapSettings
 from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
 from leaddesk.db.models import Submission, SyncState
@@ -89,11 +90,11 @@ def seen_flags(mailbox: Mailbox) -> list[bool]:
 
 
 def two_new_mails(mailbox: Mailbox, imap_account: AccountFactory
-                  ) -> tuple[AccountInfo, imap.ImapSettings, Any]:
+                  ) -> tuple[AccountInfo, ImapSettings, Any]:
     """An account with two unread mails, and a client logged in to it (the test logs out)."""
     account = imap_account()
     mailbox.append(notification(1), notification(2))
-    settings = imap.ImapSettings.from_account(account)
+    settings = account.imap
     return account, settings, imap.connect(settings, PASSWORD)
 
 
@@ -300,7 +301,7 @@ def offline_account(db: Database, memory_keyring: object) -> AccountInfo:
 def sync_offline(db: Database, account: AccountInfo, client: ScriptedClient,
                  batch_size: int = 2) -> BatchResult:
     # The lead folder's state only: the Sent folder has tests of its own.
-    return imap.sync_once(db, client, account, imap.ImapSettings.from_account(account),
+    return imap.sync_once(db, client, account, account.imap,
                           batch_size=batch_size, sent=False)
 
 
@@ -380,7 +381,7 @@ def test_only_exists_and_recent_announce_mail(response: object, new_mail: bool) 
 
 
 def test_the_mailbox_address_is_never_the_visitor() -> None:
-    settings = imap.ImapSettings("h", 993, "ssl", "leads@example.org")
+    settings = ImapSettings("h", 993, "ssl", "leads@example.org")
     assert imap.with_mailbox(["wordpress@site.example"], settings) == [
         "wordpress@site.example", "leads@example.org"]
-    assert imap.with_mailbox([], imap.ImapSettings("h", 993, "ssl", "leads")) == []
+    assert imap.with_mailbox([], ImapSettings("h", 993, "ssl", "leads")) == []

@@ -134,7 +134,7 @@ def test_untrusted_certificate_after_starttls(db: Database, lead_id: int,
                                               smtp_account: SmtpAccountFactory) -> None:
     server = smtp_server("starttls")
     with pytest.raises(smtp.SmtpError, match="not trusted"):
-        smtp.check(smtp.SmtpSettings.from_account(smtp_account(server, trust=False)),
+        smtp.check(smtp_account(server, trust=False).smtp,
                    smtp_support.PASSWORD)
 
 
@@ -213,7 +213,7 @@ def test_unknown_host_is_named_as_dns(smtp_server: ServerFactory,
                                       smtp_account: SmtpAccountFactory) -> None:
     account = smtp_account(smtp_server("ssl"), host="no-such-host.invalid")
     with pytest.raises(smtp.SmtpError, match="DNS lookup failed"):
-        smtp.check(smtp.SmtpSettings.from_account(account), smtp_support.PASSWORD)
+        smtp.check(account.smtp, smtp_support.PASSWORD)
 
 
 @pytest.mark.parametrize("bad", [

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leaddesk import triage
+from leaddesk.changes import EVERYTHING, Change
 from leaddesk.db import Database
 from leaddesk.db.models import AuditEvent, Note
 from leaddesk.errors import ConflictError, DatabaseUnavailableError
-from leaddesk.team.changes import EVERYTHING, Change, FeedState, open_feed
+from leaddesk.team.changes import FeedState, open_feed
 from leaddesk.team.resilience import run_with_retry
 from tests.support.factories import make_member, make_submission
 from tests.support.postgres import PostgresServer
@@ -41,7 +42,7 @@ def test_server_restarted_during_a_write_retries_and_saves_once(
     first = threading.Event()
     retries: list[str] = []
 
-    def work(session: Session) -> triage.Change:
+    def work(session: Session) -> triage.Edit:
         change = triage.set_status(session, lead, "done", actor="Ada", expected_version=1)
         if not first.is_set():
             first.set()
@@ -64,14 +65,14 @@ def test_a_note_whose_commit_answer_was_lost_is_not_added_twice(
     db = restartable_db
     calls: list[int] = []
 
-    def work(session: Session) -> triage.Change:
+    def work(session: Session) -> triage.Edit:
         calls.append(1)
         return triage.add_note(session, lead, "Called back, wants a quote", actor="Ada")
 
     real_attempt = run_with_retry.__globals__["_attempt"]
     lost = run_with_retry.__globals__["_Lost"]
 
-    def committed_then_cut(database: Database, fn: object) -> triage.Change:
+    def committed_then_cut(database: Database, fn: object) -> triage.Edit:
         result = real_attempt(database, fn)
         if len(calls) == 1:
             raise lost("server closed the connection unexpectedly", True, result)

@@ -68,6 +68,6 @@ def test_bulk_status_brings_back_hidden_messages_too(db: Database) -> None:
     ids = [hidden(db), hidden(db)]
     with db.session() as s:
         ids.append(make_submission(s).id)
-        assert triage.bulk_set_status(s, ids, "open", actor="Ada") == 3
+        assert triage.bulk_set_status(s, ids, "open", actor="Ada").count == 3
     assert all(row(db, i).is_submission and row(db, i).status == "open" for i in ids)
     assert [row(db, i).verdict_by for i in ids] == ["Ada", "Ada", None]

@@ -65,7 +65,7 @@ def test_a_row_deleted_meanwhile_is_not_found(db: Database, sid: int) -> None:
     with db.session() as s:
         s.execute(delete(Submission).where(Submission.id == sid))
     with pytest.raises(NotFoundError), db.session() as s:
-        versions._bump(s, [versions._Planned(sid, 1, {}, {})], {"status": "done"}, NOW)
+        versions.bump_versions(s, [versions.VersionedWrite(sid, 1, {}, {})], {"status": "done"}, NOW)
     with db.session() as s:
         assert str(versions._conflict(s, sid)) == f"no submission {sid}; it was deleted meanwhile"
 
@@ -75,10 +75,10 @@ def test_a_bulk_conflict_names_the_stale_row_and_writes_nothing(db: Database) ->
         ids = [make_submission(s).id for _ in range(3)]
     with db.session() as s:
         triage.set_status(s, ids[1], "open", actor="Ada")
-    planned = [versions._Planned(i, 1, {"status": "new"}, {"status": "done"}) for i in ids]
+    planned = [versions.VersionedWrite(i, 1, {"status": "new"}, {"status": "done"}) for i in ids]
     with pytest.raises(ConflictError, match=f"submission {ids[1]} was changed by Ada"), \
             db.session() as s:
-        versions._bump(s, planned, {"status": "done"}, NOW)
+        versions.bump_versions(s, planned, {"status": "done"}, NOW)
     with db.session() as s:
         assert [s.get(Submission, i).version for i in ids] == [1, 2, 1]  # type: ignore[union-attr]
 
@@ -89,8 +89,8 @@ def test_bump_returns_each_rows_new_version(db: Database) -> None:
     with db.session() as s:
         triage.set_status(s, ids[0], "open", actor="Ada")
     with db.session() as s:
-        got = versions._bump(s, [versions._Planned(ids[0], 2, {}, {}),
-                                 versions._Planned(ids[1], 1, {}, {})], {"status": "done"}, NOW)
+        got = versions.bump_versions(s, [versions.VersionedWrite(ids[0], 2, {}, {}),
+                                 versions.VersionedWrite(ids[1], 1, {}, {})], {"status": "done"}, NOW)
     assert got == {ids[0]: 3, ids[1]: 2}
     with db.session() as s:
         assert [s.get(Submission, i).status for i in ids] == ["done", "done"]  # type: ignore[union-attr]

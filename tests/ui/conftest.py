@@ -11,8 +11,15 @@ from leaddesk.db import Database
 from leaddesk.db.models import Tag
 from tests.support.factories import BASE_TIME, make_member, make_post, make_submission
 
+from leaddesk.ui.context import AppContext
 from leaddesk.ui.main_window import MainWindow
+from leaddesk.ui.settings import Settings
 from leaddesk.ui.tasks import TaskRunner
+
+
+def inline_context(db: Database, actor: str = "tester") -> AppContext:
+    """An app context whose tasks run inline: what a page or dialog needs, without a window."""
+    return AppContext(db, TaskRunner(inline=True), actor, Settings())
 
 
 @pytest.fixture
@@ -42,3 +49,8 @@ def window(qtbot, ui_db: Database) -> MainWindow:
     qtbot.addWidget(win)
     win.show()
     return win
+
+
+@pytest.fixture
+def ctx(ui_db: Database) -> AppContext:
+    return inline_context(ui_db)

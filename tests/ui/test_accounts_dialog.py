@@ -15,9 +15,12 @@ from leaddesk.reply import templates
 from tests.support import smtp as smtp_support
 from tests.support.smtp import ServerFactory
 from tests.test_secrets import HangingKeyring, using_keyring
+from tests.ui.conftest import inline_context
 
 from leaddesk.ui.accounts_dialog import AccountEditor, AccountsTab
+from leaddesk.ui.context import AppContext
 from leaddesk.ui.main_window import MainWindow
+from leaddesk.ui.settings import Settings
 from leaddesk.ui.settings_dialog import SettingsDialog
 from leaddesk.ui.settings_templates import TemplatesTab
 from leaddesk.ui.tasks import TaskRunner
@@ -45,13 +48,13 @@ def fill_smtp(editor: AccountEditor, port: int, password: str = SECRET) -> None:
 
 @pytest.fixture
 def tab(qtbot, ui_db: Database) -> AccountsTab:
-    widget = AccountsTab(ui_db, TaskRunner(inline=True), "tester")
+    widget = AccountsTab(inline_context(ui_db))
     qtbot.addWidget(widget)
     return widget
 
 
 def test_settings_has_accounts_and_templates_tabs(qtbot, window: MainWindow) -> None:
-    dialog = SettingsDialog(window.settings, window.db, window.tasks, "tester", window)
+    dialog = SettingsDialog(window.ctx, window)
     qtbot.addWidget(dialog)
     names = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert {"Accounts", "Templates"} <= set(names)
@@ -61,7 +64,7 @@ def test_add_test_edit_and_remove_an_smtp_account(qtbot, tab: AccountsTab, ui_db
                                                   memory_keyring,
                                                   smtp_server: ServerFactory) -> None:
     server = smtp_server("plain")
-    editor = AccountEditor(tab.db, tab.tasks, "tester", "smtp", parent=tab)
+    editor = AccountEditor(tab.ctx, "smtp", parent=tab)
     qtbot.addWidget(editor)
     fill_smtp(editor, server.port, "wrong")
     editor.test()
@@ -80,7 +83,7 @@ def test_add_test_edit_and_remove_an_smtp_account(qtbot, tab: AccountsTab, ui_db
     assert "replies: OK" in tab.result.text()
     chosen = tab.chosen()
     assert chosen is not None
-    edit = AccountEditor(tab.db, tab.tasks, "tester", "smtp", existing=chosen, parent=tab)
+    edit = AccountEditor(tab.ctx, "smtp", existing=chosen, parent=tab)
     qtbot.addWidget(edit)
     assert edit.secret.text() == ""  # the secret is never read back into the form
     edit.fields["from_name"].setText("Ada Lovelace")
@@ -102,7 +105,7 @@ def test_add_test_edit_and_remove_an_smtp_account(qtbot, tab: AccountsTab, ui_db
 def test_no_keyring_is_named_and_nothing_is_saved(qtbot, tab: AccountsTab,
                                                   ui_db: Database) -> None:
     with using_keyring(keyring.backends.fail.Keyring()):
-        editor = AccountEditor(tab.db, tab.tasks, "tester", "smtp", parent=tab)
+        editor = AccountEditor(tab.ctx, "smtp", parent=tab)
         qtbot.addWidget(editor)
         fill_smtp(editor, 2525)
         editor.save()
@@ -121,7 +124,7 @@ def test_a_locked_keyring_never_blocks_the_window(qtbot, ui_db: Database,
     backend = HangingKeyring()  # a Secret Service waiting on an unlock prompt nobody can see
     try:
         with using_keyring(backend):
-            editor = AccountEditor(ui_db, tasks, "tester", "smtp")
+            editor = AccountEditor(AppContext(ui_db, tasks, "tester", Settings()), "smtp")
             qtbot.addWidget(editor)
             fill_smtp(editor, 2525)
             editor.save()
@@ -136,7 +139,7 @@ def test_a_locked_keyring_never_blocks_the_window(qtbot, ui_db: Database,
 
 def test_api_source_is_treated_generically(qtbot, tab: AccountsTab, ui_db: Database,
                                            memory_keyring) -> None:
-    editor = AccountEditor(tab.db, tab.tasks, "tester", "api", parent=tab)
+    editor = AccountEditor(tab.ctx, "api", parent=tab)
     qtbot.addWidget(editor)
     editor.name.setText("netlify")
     editor.preset.setCurrentText("netlify")
@@ -159,7 +162,7 @@ def test_welcome_api_button_opens_the_accounts_dialog(qtbot, window: MainWindow,
 
 
 def test_templates_tab_saves_and_refuses_unknown_placeholders(qtbot, ui_db: Database) -> None:
-    tab = TemplatesTab(ui_db, TaskRunner(inline=True), "tester")
+    tab = TemplatesTab(inline_context(ui_db))
     qtbot.addWidget(tab)
     tab.new()
     tab.name.setText("thanks")

@@ -9,10 +9,13 @@ from collections.abc import Iterator
 import pytest
 
 from leaddesk import triage
+from leaddesk.changes import EVERYTHING, Change, Kind
 from leaddesk.db import Database
 from leaddesk.team import presence
-from leaddesk.team.changes import Change, ChangeFeed, FeedLost, FeedState
+from leaddesk.team.changes import ChangeFeed, FeedLost, FeedState
+from tests.ui.conftest import inline_context
 
+from leaddesk.ui.bus import ELSEWHERE
 from leaddesk.ui.live import LiveUpdates
 from leaddesk.ui.main_window import MainWindow
 from leaddesk.ui.tasks import TaskRunner
@@ -104,7 +107,7 @@ class _Scripted(ChangeFeed):
             self.step += 1
             step = self.step
         if step <= 3:
-            return [Change("submissions", frozenset({step}))]
+            return [Change.of(Kind.SUBMISSION, [step], {"status"})]
         if step == 4:
             raise FeedLost("server closed the connection")
         threading.Event().wait(min(timeout, 0.05))
@@ -115,44 +118,39 @@ class _Scripted(ChangeFeed):
 
 
 def test_live_updates_debounce_a_burst_and_report_the_gap(qtbot, ui_db: Database) -> None:
-    live = LiveUpdates(ui_db, feed=_Scripted(), debounce_ms=200)
-    batches: list[list[Change]] = []
+    ctx = inline_context(ui_db)
+    live = LiveUpdates(ctx, feed=_Scripted(), debounce_ms=200)
+    batches: list[tuple[list[Change], object]] = []
     states: list[str] = []
-    live.changed.connect(batches.append)
+    ctx.bus.changes_made.connect(lambda changes, initiator: batches.append((changes, initiator)))
     live.state_changed.connect(lambda state, reason: states.append(state))
     live.start()
     try:
         qtbot.waitUntil(lambda: states == [FeedState.RECONNECTING.value,
                                            FeedState.CONNECTED.value], timeout=5000)
-        qtbot.waitUntil(lambda: any(Change("*") in b for b in batches), timeout=5000)
+        qtbot.waitUntil(lambda: any(EVERYTHING in b for b, _ in batches), timeout=5000)
     finally:
         live.stop()
-    first = batches[0]
-    assert [c.ids for c in first[:3]] == [frozenset({1}), frozenset({2}), frozenset({3})]
+    first, initiator = batches[0]
+    assert initiator == ELSEWHERE
+    assert first[0] == Change.of(Kind.SUBMISSION, [1, 2, 3], {"status"})  # one refresh
 
 
-def test_an_own_action_is_not_reloaded_again_by_its_echo(qtbot, live_window: MainWindow,
-                                                         colleague: Database,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_own_action_is_not_heard_again_from_the_feed(qtbot, live_window: MainWindow,
+                                                        colleague: Database) -> None:
+    """The feed recognises this desktop's own commits: the action published its change once,
+    and only the colleague's later write comes from the feed."""
     shown = live_window.inbox.detail.current
     assert shown is not None
-    refreshes: list[object] = []
-    real_refresh = live_window.inbox.refresh
-
-    def counted(ids: tuple[int, ...] = ()) -> None:
-        refreshes.append(tuple(ids))
-        real_refresh(ids)
-
-    monkeypatch.setattr(live_window.inbox, "refresh", counted)
-    heard: list[list[Change]] = []
-    live_window.live.changed.connect(heard.append)
+    heard: list[tuple[list[Change], object]] = []
+    live_window.ctx.bus.changes_made.connect(lambda c, i: heard.append((c, i)))
     live_window.ops.set_status([shown.row.id], "open")
-    qtbot.waitUntil(lambda: bool(heard), timeout=5000)  # the feed announced the write …
-    # … and a colleague's later write marks the end of it: the feed delivers in order, so once the
-    # marker is heard every batch of the echo has been handled, with no fixed wait.
-    other = next(i for i in range(1, 40) if i != shown.row.id)
-    with colleague.session() as s:
-        triage.assign(s, other, "Ada", actor="Ada")
-    qtbot.waitUntil(lambda: any(other in (c.ids or ()) for batch in heard for c in batch), timeout=5000)
-    # The action's own refresh, then the colleague's: the echo itself reloaded nothing.
-    assert refreshes == [(shown.row.id,), ()]
+    other = live_window.inbox.model.ids[-1]
+    with colleague.session() as s:  # after ours: once it is heard, ours would have been too
+        triage.add_tag(s, other, "later", actor="Ada")
+    qtbot.waitUntil(lambda: any(i == ELSEWHERE for _, i in heard), timeout=5000)
+    own = [c for c, i in heard if i is live_window.ops]
+    assert own == [[Change.of(Kind.SUBMISSION, [shown.row.id], {"status"})]]
+    from_feed = [c for changes, i in heard if i == ELSEWHERE for c in changes]
+    assert all(shown.row.id not in (c.ids or ()) for c in from_feed)
+    assert any(other in (c.ids or ()) for c in from_feed)

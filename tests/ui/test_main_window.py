@@ -88,19 +88,25 @@ def test_tags_and_owner_from_the_card(window: MainWindow) -> None:
 def test_layout_is_remembered(qtbot, ui_db: Database) -> None:
     from PySide6.QtWidgets import QSplitter
 
-    from leaddesk.ui.main_window import SPLIT_KEY
+    from leaddesk.ui.settings import COLUMN_WIDTHS, GEOMETRY, INBOX_SPLIT, LAST_PAGE
     from leaddesk.ui.tasks import TaskRunner
     first = MainWindow(ui_db, me="tester", tasks=TaskRunner(inline=True))
     qtbot.addWidget(first)
     first.show()
     first.inbox.split.setSizes([150, 300, 350])
-    state = first.inbox.split.saveState()
+    sizes = first.inbox.split.sizes()
+    first.inbox.list.horizontalHeader().resizeSection(0, 222)
+    first.top.pages.setCurrentIndex(2)
     first.close()
     second = MainWindow(ui_db, me="tester", tasks=TaskRunner(inline=True))
     qtbot.addWidget(second)
-    assert second.settings.blob("window/geometry") is not None
-    assert second.settings.blob(SPLIT_KEY) == state
-    assert QSplitter().restoreState(state)
+    assert second.settings.get(GEOMETRY)
+    assert second.settings.get(INBOX_SPLIT) == sizes
+    assert second.settings.get(COLUMN_WIDTHS)[0] == 222
+    assert second.settings.get(LAST_PAGE) == 2
+    assert second.pages.currentWidget() is second.insights
+    assert second.inbox.list.horizontalHeader().sectionSize(0) == 222
+    assert isinstance(second.inbox.split, QSplitter)
 
 
 def test_saved_views_come_back_after_a_restart(qtbot, window: MainWindow, ui_db: Database,
@@ -124,7 +130,7 @@ def test_export_dialog_writes_exactly_the_view(qtbot, window: MainWindow, tmp_pa
 
     from leaddesk.ui.export_dialog import ExportDialog
     window.inbox.toggle_topic("Patient engagement")
-    dialog = ExportDialog(window.db, window.tasks, window.inbox.current_filter(),
+    dialog = ExportDialog(window.ctx, window.inbox.current_filter(),
                           what="the messages in this view", count=10, parent=window)
     qtbot.addWidget(dialog)
     dialog.path.setText(str(tmp_path / "pe.csv"))
@@ -143,7 +149,7 @@ def test_settings_manage_team_members_and_tag_colours(qtbot, window: MainWindow,
     from PySide6.QtWidgets import QColorDialog
 
     from leaddesk.ui.settings_dialog import SettingsDialog
-    dialog = SettingsDialog(window.settings, window.db, window.tasks, "tester", window)
+    dialog = SettingsDialog(window.ctx, window)
     qtbot.addWidget(dialog)
     answer_prompt(monkeypatch, "Ben")
     dialog._add_member()
@@ -169,7 +175,7 @@ def test_add_mailbox_reports_a_refused_connection_and_saves_nothing(qtbot, windo
     from tests.support.postgres import free_port
 
     from leaddesk.ui.mailbox_dialog import MailboxDialog
-    dialog = MailboxDialog(window.db, window.tasks, "tester", window)
+    dialog = MailboxDialog(window.ctx, window)
     qtbot.addWidget(dialog)
     dialog.host.setText("127.0.0.1")
     dialog.security.setCurrentText("plain")

@@ -12,11 +12,11 @@ from leaddesk.db import Database
 from leaddesk.db.models import Post
 from leaddesk.posts import sites, snapshot, topics
 from tests.support.factories import make_submission
+from tests.ui.conftest import inline_context
 
 from leaddesk.ui.detail.post import PostPanel
 from leaddesk.ui.post_resolver import PostResolver
 from leaddesk.ui.settings_sites import SitesTab
-from leaddesk.ui.tasks import TaskRunner
 
 BLOG = "https://www.example-pharma-agency.com"
 
@@ -95,7 +95,7 @@ def test_the_settings_tab_edits_sites_and_mappings_and_rederives(qtbot, sqlite_u
     sid = _lead(db, f"{BLOG}/blog/a/", title="A", source="rest", categories=["Digital"], tags=["KOL"])
     with db.session() as s:
         sites.add_site(s, BLOG, name="Blog")
-    tab = SitesTab(db, TaskRunner(inline=True), "tester")
+    tab = SitesTab(inline_context(db))
     qtbot.addWidget(tab)
     assert tab.sites.item(0).text() == f"{BLOG}  — Blog"
     def cell(row: int, column: int) -> QTableWidgetItem:
@@ -118,7 +118,7 @@ def test_the_settings_tab_edits_sites_and_mappings_and_rederives(qtbot, sqlite_u
 def test_the_resolver_runs_a_pass_and_reports(qtbot, sqlite_url: str) -> None:
     db = Database.open(sqlite_url)
     _lead(db, "https://stranger.example/x")
-    resolver = PostResolver(db, TaskRunner(inline=True))
+    resolver = PostResolver(inline_context(db))
     with qtbot.waitSignal(resolver.finished) as blocker:
         assert resolver.start()
     assert blocker.args[0].not_allowed == 1

@@ -7,13 +7,12 @@ keyring only; the database keeps a reference. No command prints a secret.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from leaddesk import accounts, connection, secrets
 from leaddesk.cli import api_commands, output
 from leaddesk.cli.context import Context
-from leaddesk.cli.options import parse_when
+from leaddesk.cli.options import parse_when, read_secret, require_secret
 from leaddesk.errors import LeadDeskError, ValidationError
 
 Parser = argparse.ArgumentParser
@@ -122,37 +121,18 @@ def _secret_option(p: Parser, what: str) -> None:
                    help=f"read the {what} from standard input (it goes to the keyring)")
 
 
-def read_secret_from_stdin(what: str) -> str:
-    if sys.stdin is None or sys.stdin.closed:
-        raise ValidationError(f"--{what}-stdin was given but standard input is closed")
-    value = sys.stdin.readline().rstrip("\r\n")
-    if not value:
-        raise ValidationError(f"no {what} on standard input")
-    return value
-
-
-def _require_secret(given: bool, what: str) -> str:
-    if not given:
-        raise ValidationError(f"give the {what} with --{what}-stdin (it goes to the keyring, "
-                              f"never on the command line)")
-    return read_secret_from_stdin(what)
-
-
 def _none(value: str | None) -> str | None:
     return None if value is None or value.lower() == "none" else value
 
 
 def _add(ctx: Context, name: str, kind: str, settings: dict[str, Any],
          secret: str) -> accounts.AccountInfo:
-    with ctx.database().session() as session:
-        info = accounts.add_account(session, name, kind, settings, actor=ctx.actor)
-        # Inside the transaction: if the keyring refuses, the account is not left half-made.
-        secrets.set_secret(info.secret_ref or secrets.secret_ref(info.name), secret)
-    return info
+    return accounts.save_account(ctx.database(), name, settings, kind=kind, secret=secret,
+                                 actor=ctx.actor)
 
 
 def run_add_imap(args: argparse.Namespace, ctx: Context) -> int:
-    password = _require_secret(args.password_stdin, "password")
+    password = require_secret(args.password_stdin, "password")
     settings = {"host": args.host, "port": args.port, "user": args.user,
                 "security": args.security, "folder": args.folder or "INBOX",
                 "ca_file": _none(args.ca_file),
@@ -174,7 +154,7 @@ def _smtp_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_add_smtp(args: argparse.Namespace, ctx: Context) -> int:
-    password = _require_secret(args.password_stdin, "password")
+    password = require_secret(args.password_stdin, "password")
     settings = {"host": args.host, "port": args.port, "security": args.security,
                 "user": args.user or args.from_address, "ca_file": _none(args.ca_file),
                 **_smtp_settings(args)}
@@ -198,19 +178,12 @@ def run_edit(args: argparse.Namespace, ctx: Context) -> int:
     changes.update(_smtp_settings(args))
     secret = None
     if args.password_stdin or args.token_stdin:
-        secret = read_secret_from_stdin("password" if args.password_stdin else "token")
+        secret = read_secret("password" if args.password_stdin else "token")
     if not changes and args.enabled is None and secret is None:
         raise ValidationError("nothing to change; give a setting such as --host, or "
                               "--password-stdin")
-    with ctx.database().session() as session:
-        info = accounts.get_account(session, args.name)
-        if changes or args.enabled is not None:
-            info = accounts.edit_account(session, args.name, changes, actor=ctx.actor,
-                                         enabled=args.enabled)
-        if secret is not None:
-            if info.kind not in accounts.KINDS_WITH_SECRET:
-                raise ValidationError(f"a {info.kind} account has no password or token")
-            secrets.set_secret(info.secret_ref or secrets.secret_ref(info.name), secret)
+    info = accounts.save_account(ctx.database(), args.name, changes, secret=secret,
+                                 enabled=args.enabled, actor=ctx.actor)
     what = [*sorted(changes), *(["enabled"] if args.enabled is not None else []),
             *(["secret (in the keyring)"] if secret is not None else [])]
     ctx.out.write(f"changed {info.name}: {', '.join(what)}\n")
@@ -218,11 +191,7 @@ def run_edit(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_remove(args: argparse.Namespace, ctx: Context) -> int:
-    with ctx.database().session() as session:
-        info = accounts.remove_account(session, args.name, actor=ctx.actor)
-    # After the commit: a keyring that fails now leaves an orphan entry, never a broken account.
-    if info.secret_ref:
-        secrets.delete_secret(info.secret_ref)
+    info = accounts.delete_account(ctx.database(), args.name, actor=ctx.actor)
     ctx.out.write(f"removed {info.kind} account {info.name}; its messages are kept\n")
     return 0
 

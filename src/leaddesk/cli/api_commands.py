@@ -12,9 +12,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from leaddesk import accounts, secrets
+from leaddesk import accounts
 from leaddesk.accounts import AccountInfo
 from leaddesk.cli.context import Context
+from leaddesk.cli.options import read_secret, require_secret
 from leaddesk.cli.progress import ProgressBar
 from leaddesk.db import Database
 from leaddesk.errors import ValidationError
@@ -64,21 +65,15 @@ def read_config(path: str | None) -> dict[str, Any]:
 
 
 def run_add_api(args: argparse.Namespace, ctx: Context) -> int:
-    # Imported here: accounts_commands imports this module, and this function needs its reader.
-    from leaddesk.cli.accounts_commands import read_secret_from_stdin
-
-    if not args.token_stdin:
-        raise ValidationError("give the token with --token-stdin (it goes to the keyring, never on "
-                              "the command line)")
+    if not args.token_stdin:  # before reading the config: the usage error comes first
+        require_secret(False, "token")
     config = read_config(args.config)
     if args.site:
         config["site"] = args.site
     settings = api.check_settings(args.preset, base_url=args.base_url, form=args.form, config=config)
-    token = read_secret_from_stdin("token")
-    with ctx.database().session() as session:
-        info = accounts.add_account(session, args.name, "api", settings, actor=ctx.actor)
-        # Inside the transaction: if the keyring refuses, the account is not left half-made.
-        secrets.set_secret(info.secret_ref or secrets.secret_ref(info.name), token)
+    token = read_secret("token")
+    info = accounts.save_account(ctx.database(), args.name, settings, kind="api", secret=token,
+                                 actor=ctx.actor)
     preset = api.PRESETS[args.preset]
     what = f"form {settings['form']}" if settings.get("form") else \
         f"site {config['site']}" if config.get("site") else "as configured"

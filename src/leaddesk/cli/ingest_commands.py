@@ -17,12 +17,11 @@ from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import files, imap
 from leaddesk.ingest.store import BatchResult
+from leaddesk.ingest.sync_all import sync_targets
 from leaddesk.posts.resolve import resolve_after_sync, resolve_posts
 from leaddesk.progress import CancelToken
 from leaddesk.resources import demo_mailbox
 from leaddesk.team import worker
-
-SYNCED_KINDS = ("imap", "api")  # smtp identities only send; file imports are one-off
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,14 +73,7 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
         raise LeadDeskError("--batch-size must be at least 1")
     db = ctx.database()
     with db.session() as session:
-        if args.name:
-            targets = [accounts.get_account(session, args.name)]
-            if targets[0].kind not in SYNCED_KINDS:
-                raise LeadDeskError(f"{args.name} is an {targets[0].kind} account: only IMAP "
-                                    f"mailboxes and form APIs are synced")
-        else:
-            targets = [a for a in accounts.list_accounts(session) if a.enabled
-                       and a.kind in SYNCED_KINDS]
+        targets = sync_targets(session, args.name)
     if not targets:
         raise LeadDeskError("no accounts to sync; add one with `leaddesk accounts add imap NAME …`")
     cancel = CancelToken()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date, datetime, time, timedelta
 
 from leaddesk.db.models import Status
@@ -106,3 +107,21 @@ def filter_from_args(args: argparse.Namespace) -> Filter:
         sort=Sort(args.sort),
         descending=not args.asc,
     )
+
+
+def read_secret(what: str) -> str:
+    """A password or token from standard input (one line): never on the command line."""
+    if sys.stdin is None or sys.stdin.closed:
+        raise ValidationError(f"--{what}-stdin was given but standard input is closed")
+    value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        raise ValidationError(f"no {what} on standard input")
+    return value
+
+
+def require_secret(given: bool, what: str) -> str:
+    """:func:`read_secret`, or the error that says how to give it."""
+    if not given:
+        raise ValidationError(f"give the {what} with --{what}-stdin (it goes to the keyring, "
+                              f"never on the command line)")
+    return read_secret(what)

@@ -13,6 +13,7 @@ from typing import TypeAlias
 from sqlalchemy.orm import Session
 
 from leaddesk import contacts, triage
+from leaddesk.changes import Change
 from leaddesk.cli import output
 from leaddesk.cli.context import Context
 from leaddesk.cli.options import NONE_WORDS, parse_ids
@@ -108,8 +109,8 @@ def _add_contacts_parsers(sub: Subparsers) -> None:
 # ------------------------------------------------------------------ submissions
 
 def _apply(ctx: Context, ids: Sequence[int],
-           one: Callable[[Session, int], triage.Change],
-           many: Callable[[Session, Sequence[int]], int]) -> int:
+           one: Callable[[Session, int], triage.Edit],
+           many: Callable[[Session, Sequence[int]], Change]) -> int:
     """Run the single-row operation for one id (with its conflict check), the bulk one for more."""
     with ctx.database().session() as session:
         if len(ids) == 1:
@@ -118,7 +119,7 @@ def _apply(ctx: Context, ids: Sequence[int],
             state = "changed" if change.changed else "unchanged"
             ctx.out.write(f"#{change.submission_id} {state}: {text} (version {change.version})\n")
         else:
-            changed = many(session, ids)
+            changed = many(session, ids).count
             ctx.out.write(f"{changed} of {len(ids)} submissions changed\n")
     return 0
 

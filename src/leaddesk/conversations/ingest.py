@@ -22,7 +22,7 @@ from leaddesk.db.types import utcnow
 
 
 @dataclass(frozen=True)
-class Mail:
+class ThreadedMail:
     """What the pipeline knows of one incoming message."""
 
     raw: bytes
@@ -58,7 +58,7 @@ def direction(mail: headers.MailHeaders, own: set[str], visitor: str | None) -> 
     return "in"
 
 
-def thread_batch(session: Session, mails: Sequence[Mail], account_id: int | None) -> Threaded:
+def thread_batch(session: Session, mails: Sequence[ThreadedMail], account_id: int | None) -> Threaded:
     """Join the mails of a batch that continue a conversation to their leads."""
     result = Threaded()
     read = {i: mail for i, mail in ((i, headers.read(m.raw)) for i, m in enumerate(mails)

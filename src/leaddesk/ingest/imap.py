@@ -16,7 +16,7 @@ import logging
 import socket
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from imapclient import IMAPClient
@@ -24,8 +24,8 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leaddesk.account_settings import ImapSettings
 from leaddesk.accounts import AccountInfo
-from leaddesk.connection import reach_failure, tls_context
 from leaddesk.db import Database
 from leaddesk.db.models import SyncState
 from leaddesk.db.types import utcnow
@@ -35,6 +35,7 @@ from leaddesk.ingest.labels import LabelBook
 from leaddesk.ingest.locks import account_lock
 from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, store_all
+from leaddesk.net_errors import reach_failure, tls_context
 from leaddesk.progress import CancelToken, Reporter
 
 log = logging.getLogger(__name__)
@@ -46,29 +47,6 @@ IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: re-issue IDLE before the server's 30-m
 
 class ImapError(LeadDeskError):
     """Raised when the mailbox cannot be reached or read; the message names the exact cause."""
-
-
-@dataclass(frozen=True)
-class ImapSettings:
-    host: str
-    port: int
-    security: str
-    user: str
-    folder: str = "INBOX"
-    ca_file: str | None = None
-    since: date | None = None
-
-    @classmethod
-    def from_account(cls, account: AccountInfo) -> ImapSettings:
-        s = account.settings
-        since = s.get("since")
-        return cls(host=s["host"], port=int(s["port"]), security=s["security"], user=s["user"],
-                   folder=s.get("folder") or "INBOX", ca_file=s.get("ca_file"),
-                   since=date.fromisoformat(since) if since else None)
-
-    @property
-    def where(self) -> str:
-        return f"{self.host}:{self.port}"
 
 
 def explain(exc: BaseException, settings: ImapSettings) -> ImapError:
@@ -245,7 +223,7 @@ def sync_account(db: Database, account: AccountInfo, password: str, *,
                  reporter: Reporter | None = None, cancel: CancelToken | None = None,
                  sent: bool = True) -> BatchResult:
     """One sync of an IMAP account: refused if another process is syncing it right now."""
-    settings = ImapSettings.from_account(account)
+    settings = account.imap
     site_addresses = with_mailbox(site_addresses, settings)
     with account_lock(db, account.id, account.name):
         client = connect(settings, password)

@@ -24,6 +24,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 from imapclient.imapclient import SENT
 
+from leaddesk.account_settings import ImapSettings
 from leaddesk.accounts import AccountInfo
 from leaddesk.conversations import headers, threads
 from leaddesk.conversations.headers import MailHeaders
@@ -43,7 +44,7 @@ def enabled(account: AccountInfo) -> bool:
     return account.settings.get("sent_sync", True) is not False
 
 
-def find_folder(client: IMAPClient, account: AccountInfo, settings: imap.ImapSettings) -> str | None:
+def find_folder(client: IMAPClient, account: AccountInfo, settings: ImapSettings) -> str | None:
     """The folder to read, or None when the mailbox has none (then there is nothing to read)."""
     configured = account.settings.get("sent_folder")
     if configured:
@@ -84,7 +85,7 @@ def _pick(db: Database, mails: Sequence[tuple[int, MailHeaders]]) -> tuple[list[
 
 
 def sync_sent(db: Database, client: IMAPClient, account: AccountInfo,
-              settings: imap.ImapSettings, folder: str, *, batch_size: int = imap.BATCH_SIZE,
+              settings: ImapSettings, folder: str, *, batch_size: int = imap.BATCH_SIZE,
               reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
     """Read the Sent folder's new messages; those that belong to leads join them as outbound."""
     reporter = reporter or NullReporter()
@@ -115,7 +116,7 @@ def sync_sent(db: Database, client: IMAPClient, account: AccountInfo,
     return result
 
 
-def _batch(db: Database, client: IMAPClient, account: AccountInfo, settings: imap.ImapSettings,
+def _batch(db: Database, client: IMAPClient, account: AccountInfo, settings: ImapSettings,
            folder: str, plan: imap.FolderPlan, chunk: list[int], result: BatchResult) -> None:
     fetched = client.fetch(chunk, [HEADER_FETCH])
     mails = [(uid, headers.read(_header_block(fetched[uid]))) for uid in chunk

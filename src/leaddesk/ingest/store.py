@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.contacts import tombstone_digest
 from leaddesk.conversations.headers import may_thread
-from leaddesk.conversations.ingest import Mail, thread_batch
+from leaddesk.conversations.ingest import ThreadedMail, thread_batch
 from leaddesk.conversations.record import Answer
 from leaddesk.db import Database
 from leaddesk.db.engine import translate_errors
@@ -360,7 +360,7 @@ def _thread(session: Session, items: Sequence[Incoming], account_id: int | None,
             result: BatchResult) -> Sequence[Incoming]:
     """Let mail that continues a lead's conversation join it; the rest goes on as before."""
     threaded = thread_batch(session, [
-        Mail(item.raw, item.draft.subject, item.draft.full_text or item.draft.body_text,
+        ThreadedMail(item.raw, item.draft.subject, item.draft.full_text or item.draft.body_text,
              item.source_key, item.received_at) for item in items], account_id)
     if not threaded.taken and not threaded.erased:
         return items

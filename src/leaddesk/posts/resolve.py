@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from leaddesk.changes import Change, Kind
 from leaddesk.db import Database
 from leaddesk.db.models import Post, Submission
 from leaddesk.db.types import utcnow
@@ -86,6 +87,14 @@ class ResolveReport:
     @property
     def changed(self) -> bool:
         return bool(self.resolved or self.snapshots or self.topics or self.failed)
+
+    @property
+    def changes(self) -> list[Change]:
+        """What a pass changed: posts, and the rows that show them (titles, derived topics)."""
+        if not self.changed:
+            return []
+        fields = {"post", "topic"} if self.topics else {"post"}
+        return [Change(Kind.POST), Change.of(Kind.SUBMISSION, None, fields)]
 
     def summary(self) -> str:
         parts = [f"{self.resolved} resolved", f"{self.unchanged} unchanged", f"{self.failed} failed"]

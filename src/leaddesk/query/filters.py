@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from leaddesk.changes import CREATED, DELETED
 from leaddesk.db import search
 from leaddesk.db.models import Account, Reply, Status, Submission, Tag, TeamMember, submission_tags
 from leaddesk.errors import ValidationError
@@ -46,6 +47,11 @@ SORT_COLUMNS = {
     Sort.STATUS: Submission.status,
     Sort.ACTIVITY: Submission.last_inbound_at,
 }
+
+# The change-record field (leaddesk.changes) each sort key reads.
+SORT_FIELDS = {Sort.RECEIVED: "received_at", Sort.SUBMITTED: "submitted_at",
+               Sort.NAME: "visitor", Sort.EMAIL: "visitor", Sort.TOPIC: "topic",
+               Sort.STATUS: "status"}
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,22 @@ class Filter:
 
     def with_(self, **changes: Any) -> Filter:
         return replace(self, **changes)
+
+    def depends_on(self) -> frozenset[str]:
+        """The submission fields (as named in :mod:`leaddesk.changes`) that decide whether a row
+        belongs to this filter or where it sorts: a change to one of them re-queries the list,
+        a change to any other field only repaints the rows it names."""
+        fields = {CREATED, DELETED, "status", "is_spam", "is_submission", SORT_FIELDS[self.sort]}
+        for wanted, names in ((self.text, ("visitor", "message", "subject")),
+                              (self.topics, ("topic",)), (self.tags, ("tags",)),
+                              (self.assignees, ("assignee",)), (self.accounts, ("account",)),
+                              (self.replied is not None, ("replies",)),
+                              (self.needs_reply is not None, ("replies", "answers")),
+                              (self.unread is not None, ("unread", "answers")),
+                              (self.contact_id is not None, ("contact",))):
+            if wanted:
+                fields.update(names)
+        return frozenset(fields)
 
 
 # ----------------------------------------------------------------- building the WHERE clause

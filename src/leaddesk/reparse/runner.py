@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from leaddesk.changes import Change, Kind
 from leaddesk.db import Database
 from leaddesk.db.models import Account, Post, Submission
 from leaddesk.db.types import utcnow
@@ -32,7 +33,7 @@ from leaddesk.query import ids as query_ids
 from leaddesk.reparse.rules import COLUMNS, Planned, Stored, plan
 from leaddesk.triage.edits import drop_if_orphan, link_contact, link_post
 from leaddesk.triage.results import REPARSE
-from leaddesk.triage.versions import _bump, _Planned, _record
+from leaddesk.triage.versions import VersionedWrite, bump_versions, record_events
 
 BATCH = 200
 EXAMPLES_PER_FIELD = 3
@@ -56,6 +57,11 @@ class ReparseReport:
     dry_run: bool = False
     counts: Counter[str] = field(default_factory=Counter)
     examples: list[Example] = field(default_factory=list)
+
+    @property
+    def changes(self) -> list[Change]:
+        """What a re-read changed, for the window: any field of some leads (not named here)."""
+        return [Change(Kind.SUBMISSION)] if self.changed and not self.dry_run else []
 
     def summary(self) -> str:
         verb = "would change" if self.dry_run else "changed"
@@ -128,12 +134,12 @@ def _apply(session: Session, stored: Stored, planned: Planned, contact_id: int |
     if "page_url" in planned.changed:
         values.update(link_post(session, planned.values["page_url"]))
     # The audit names what changed with short excerpts; the message itself stays in one place.
-    item = _Planned(stored.id, stored.version,
+    item = VersionedWrite(stored.id, stored.version,
                     {name: _short(b) for name, (b, _) in planned.changed.items()},
                     {name: _short(a) for name, (_, a) in planned.changed.items()})
     now = utcnow()
-    _bump(session, [item], values, now)
-    _record(session, [item], action=REPARSE, actor=SYSTEM_ACTOR, now=now)
+    bump_versions(session, [item], values, now)
+    record_events(session, [item], action=REPARSE, actor=SYSTEM_ACTOR, now=now)
     if "contact_id" in values:
         drop_if_orphan(session, contact_id, keep=values["contact_id"])
 

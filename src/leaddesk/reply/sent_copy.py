@@ -38,7 +38,7 @@ def find_sent_folder(client: IMAPClient, configured: str | None) -> str:
 def append_copy(mailbox: AccountInfo, password: str, raw: bytes, when: datetime,
                 folder: str | None = None) -> str:
     """Store ``raw`` in the Sent folder of ``mailbox``; returns the folder's name."""
-    settings = imap.ImapSettings.from_account(mailbox)
+    settings = mailbox.imap
     client = imap.connect(settings, password)
     try:
         target = find_sent_folder(client, folder)

@@ -81,8 +81,8 @@ def smtp_account(session: Session, name: str | None) -> AccountInfo:
 
 def my_name(account: AccountInfo | None, actor: str) -> str:
     """What ``{my_name}`` says: the identity's display name, else who is acting."""
-    if account is not None and account.settings.get("from_name"):
-        return str(account.settings["from_name"])
+    if account is not None and account.smtp.from_name:
+        return account.smtp.from_name
     return actor
 
 
@@ -127,12 +127,19 @@ def _store(session: Session, submission_id: int, draft: Draft, *, account_id: in
 def save_draft(db: Database, submission_id: int, draft: Draft, *, actor: str,
                account_id: int | None = None, reply_id: int | None = None) -> int:
     """Keep an unfinished reply (no checks beyond the lead existing); returns its id."""
-    author = triage.clean_actor(actor)
     with db.session() as session:
-        if session.get(Submission, submission_id) is None:
-            raise NotFoundError(f"no submission {submission_id}")
-        return _store(session, submission_id, draft, account_id=account_id, author=author,
-                      reply_id=reply_id).id
+        return store_draft(session, submission_id, draft, actor=actor, account_id=account_id,
+                           reply_id=reply_id)
+
+
+def store_draft(session: Session, submission_id: int, draft: Draft, *, actor: str,
+                account_id: int | None = None, reply_id: int | None = None) -> int:
+    """:func:`save_draft` in the caller's transaction (the window's database worker)."""
+    author = triage.clean_actor(actor)
+    if session.get(Submission, submission_id) is None:
+        raise NotFoundError(f"no submission {submission_id}")
+    return _store(session, submission_id, draft, account_id=account_id, author=author,
+                  reply_id=reply_id).id
 
 
 def _fail(db: Database, reply_id: int, error: LeadDeskError) -> None:
@@ -161,11 +168,12 @@ def send_reply(db: Database, submission_id: int, draft: Draft, account: AccountI
     author = triage.clean_actor(actor)
     if account.kind != "smtp":
         raise ValidationError(f"{account.name!r} is not an SMTP account")
-    settings = smtp.SmtpSettings.from_account(account)
+    settings = account.smtp
     with db.session() as session:
         lead: Lead = compose.load_lead(session, submission_id)
-        message = compose.build_message(draft, from_address=account.settings["from_address"],
-                                        from_name=account.settings.get("from_name"), lead=lead)
+        identity = account.smtp
+        message = compose.build_message(draft, from_address=identity.from_address,
+                                        from_name=identity.from_name, lead=lead)
         row = _store(session, submission_id, draft, account_id=account.id, author=author,
                      reply_id=reply_id)
         reply_id = row.id
@@ -190,7 +198,7 @@ def send_reply(db: Database, submission_id: int, draft: Draft, account: AccountI
 
 def _status_after(account: AccountInfo, choice: str | None) -> str | None:
     if choice == "account":
-        choice = account.settings.get("after_send") or accounts.DEFAULT_AFTER_SEND
+        choice = account.smtp.after_send
     return None if choice in (None, "keep") else choice
 
 
@@ -223,7 +231,7 @@ def _mark_sent(db: Database, submission_id: int, reply_id: int, raw: bytes, sent
 
 def _copy_to_sent(db: Database, account: AccountInfo, reply_id: int, raw: bytes, sent_at: datetime,
                   read_secret: SecretReader) -> tuple[str | None, str | None]:
-    name = account.settings.get("sent_account")
+    name = account.smtp.sent_account
     if not name:
         return None, None
     try:
@@ -231,7 +239,7 @@ def _copy_to_sent(db: Database, account: AccountInfo, reply_id: int, raw: bytes,
             mailbox = accounts.get_account(session, name)
         password = read_secret(mailbox.secret_ref or secrets.secret_ref(mailbox.name))
         folder = sent_copy.append_copy(mailbox, password, raw, sent_at,
-                                       account.settings.get("sent_folder"))
+                                       account.smtp.sent_folder)
     except LeadDeskError as exc:
         log.warning("reply %s sent; copy to Sent failed: %s", reply_id, exc)
         return None, str(exc)

@@ -9,37 +9,17 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import socket
-from dataclasses import dataclass
 from email.message import EmailMessage
 
-from leaddesk.accounts import AccountInfo
-from leaddesk.connection import reach_failure, tls_context
+from leaddesk.account_settings import SmtpSettings
 from leaddesk.errors import LeadDeskError
+from leaddesk.net_errors import reach_failure, tls_context
 
 TIMEOUT_SECONDS = 30.0
 
 
 class SmtpError(LeadDeskError):
     """Raised when a reply cannot be sent; the message names the cause and what to do."""
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    security: str
-    user: str
-    ca_file: str | None = None
-
-    @classmethod
-    def from_account(cls, account: AccountInfo) -> SmtpSettings:
-        s = account.settings
-        return cls(host=s["host"], port=int(s["port"]), security=s["security"], user=s["user"],
-                   ca_file=s.get("ca_file"))
-
-    @property
-    def where(self) -> str:
-        return f"{self.host}:{self.port}"
 
 
 def explain(exc: BaseException, settings: SmtpSettings) -> SmtpError:

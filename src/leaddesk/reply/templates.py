@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leaddesk.changes import Change, Kind
 from leaddesk.db.models import AuditEvent, ReplyTemplate
 from leaddesk.db.types import utcnow
 from leaddesk.errors import NotFoundError, ValidationError
@@ -34,6 +35,10 @@ class TemplateInfo:
     name: str
     subject: str | None
     body: str
+
+    @property
+    def change(self) -> Change:
+        return Change.of(Kind.TEMPLATE, [self.id])
 
 
 def _info(t: ReplyTemplate) -> TemplateInfo:

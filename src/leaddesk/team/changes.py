@@ -6,6 +6,10 @@ SQLite: :class:`SqliteDataVersionPoller` asks ``PRAGMA data_version`` a few time
 dedicated connection (a change by any other connection bumps it), then reads what is new from the
 audit log, so two processes on one machine see each other's work.
 
+Both announce :class:`leaddesk.changes.Change` records (kind, ids, fields), the same record the
+window's own operations publish, and both leave out this process's own commits, recognised by the
+connection that made them (:mod:`leaddesk.team.own_writes`): the operation already published those.
+
 Both are headless and blocking; :meth:`ChangeFeed.run` loops until stopped, reconnects with
 backoff after the database drops, reports "reconnecting" and "connected" to a callback, and after
 a reconnect sends :data:`EVERYTHING` because changes made meanwhile were never announced.
@@ -27,77 +31,40 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from leaddesk.changes import CREATED, DELETED, EVERYTHING, Change, Kind, merge
 from leaddesk.db import Database
 from leaddesk.db.engine import PG_CONNECT_ARGS, display_url, sqlite_path
+from leaddesk.team.own_writes import OwnWrites
+from leaddesk.triage.results import FIELDS
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "leaddesk_changes"
-ANY_TABLE = "*"
 MAX_IDS = 100  # the triggers send null beyond this: "many, refresh everything"
 
 
-@dataclass(frozen=True)
-class Change:
-    """One announced write: which table, and which ids (submission ids where the table has
-    them), or ``None`` when unknown or too many."""
-
-    table: str
-    ids: frozenset[int] | None = None
-    op: str = ""
-
-    @property
-    def is_presence_only(self) -> bool:
-        return self.table == "presence"
-
-
-EVERYTHING = Change(ANY_TABLE)
-
-# The tables a triage action of this desktop writes (the audit log reaches SQLite's poller as
-# "submissions"): their announcement comes back a moment after the window already refreshed.
-OWN_WRITE_TABLES = frozenset({"submissions", "submission_tags", "notes"})
+# How a table's announcement reads as a change record (leaddesk.changes): the kind, and the
+# submission field a write to it touches (None: any field of that kind).
+TABLE_CHANGES: dict[str, tuple[Kind, str | None]] = {
+    "submissions": (Kind.SUBMISSION, None),
+    "submission_tags": (Kind.SUBMISSION, "tags"),
+    "notes": (Kind.SUBMISSION, "notes"),
+    "replies": (Kind.SUBMISSION, "replies"),
+    "tags": (Kind.TAG, None),
+    "team_members": (Kind.MEMBER, None),
+    "presence": (Kind.PRESENCE, None),
+}
+_ROW_OPS = {"INSERT": CREATED, "DELETE": DELETED}
 
 
-class EchoFilter:
-    """Drops the echo of this desktop's own triage writes from the feed.
-
-    The window refreshes the rows it changed as soon as an action succeeds; without this, the
-    feed's announcement of the same write would reload the list, the counts and the open message a
-    second time after every key press. Each action is expected once, for a few seconds: its first
-    batch of matching changes is dropped, anything else (other ids, other tables, unknown ids, a
-    later change to the same lead) still refreshes.
-    """
-
-    def __init__(self, seconds: float = 3.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.seconds = seconds
-        self.clock = clock
-        self._expected: list[tuple[frozenset[int], float]] = []
-
-    def expect(self, ids: Iterable[int]) -> None:
-        """This desktop just wrote ``ids`` and has refreshed them already."""
-        wanted = frozenset(ids)
-        if wanted:
-            self._expected.append((wanted, self.clock() + self.seconds))
-
-    def drop(self, changes: Sequence[Change]) -> list[Change]:
-        """The changes that are not the echo of an expected write."""
-        now = self.clock()
-        self._expected = [(ids, until) for ids, until in self._expected if until > now]
-        kept: list[Change] = []
-        matched: set[int] = set()
-        for change in changes:
-            index = self._match(change)
-            if index is None:
-                kept.append(change)
-            else:
-                matched.add(index)
-        self._expected = [e for i, e in enumerate(self._expected) if i not in matched]
-        return kept
-
-    def _match(self, change: Change) -> int | None:
-        if change.table not in OWN_WRITE_TABLES or not change.ids:
-            return None
-        return next((i for i, (ids, _) in enumerate(self._expected) if change.ids <= ids), None)
+def table_change(table: str, ids: Iterable[int] | None, op: str = "") -> Change:
+    """The change record for a write to ``table`` (unknown tables: :data:`EVERYTHING`)."""
+    if table not in TABLE_CHANGES:
+        return EVERYTHING
+    kind, field = TABLE_CHANGES[table]
+    if table == "submissions" and op in _ROW_OPS:
+        field = _ROW_OPS[op]  # stored or deleted rows: membership changes, not a field
+    return Change.of(kind, ids, None if field is None else {field})
 
 
 class FeedState(StrEnum):
@@ -168,8 +135,8 @@ def parse_notification(payload: str) -> Change:
     try:
         data = json.loads(payload)
         ids = data.get("ids")
-        return Change(str(data["table"]), frozenset(int(i) for i in ids) if ids else None,
-                      str(data.get("op", "")))
+        return table_change(str(data["table"]), [int(i) for i in ids] if ids else None,
+                            str(data.get("op", "")))
     except (ValueError, KeyError, TypeError, AttributeError):
         return EVERYTHING
 
@@ -179,7 +146,8 @@ class PgListener(ChangeFeed):
 
     heartbeat_seconds = 15.0  # a silent, cut connection is found by a query, not by waiting
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, own: OwnWrites | None = None) -> None:
+        self.own = own
         _args, params = engine.dialect.create_connect_args(engine.url)
         self._params: dict[str, Any] = {**params, **PG_CONNECT_ARGS,
                                         "application_name": "leaddesk-listen"}
@@ -204,11 +172,9 @@ class PgListener(ChangeFeed):
         if self._conn is None:
             raise FeedLost("not connected")
         try:
-            changes = [parse_notification(n.payload)
-                       for n in self._conn.notifies(timeout=timeout, stop_after=1)]
-            if changes:  # drain what came with it, so one burst makes one refresh
-                changes += [parse_notification(n.payload)
-                            for n in self._conn.notifies(timeout=0.05)]
+            notes = list(self._conn.notifies(timeout=timeout, stop_after=1))
+            if notes:  # drain what came with it, so one burst makes one refresh
+                notes += list(self._conn.notifies(timeout=0.05))
                 self._last_activity = time.monotonic()
             elif time.monotonic() - self._last_activity > self.heartbeat_seconds:
                 self._conn.execute("SELECT 1")
@@ -216,7 +182,9 @@ class PgListener(ChangeFeed):
         except psycopg.Error as exc:
             raise FeedLost(f"the connection to {self._where} was lost "
                            f"({exc.__class__.__name__})") from None
-        return changes
+        # This process's own commits were published by the operation that made them.
+        return [parse_notification(n.payload) for n in notes
+                if self.own is None or not self.own.is_own_backend(n.pid)]
 
     def close(self) -> None:
         if self._conn is not None:
@@ -238,8 +206,9 @@ class _Marks:
     replies: tuple[int, str]
 
 
-_ENTITY_TABLES = {"submission": "submissions", "tag": "tags", "member": "team_members",
-                  "contact": "submissions", "account": "accounts"}
+_ENTITY_KINDS = {"submission": Kind.SUBMISSION, "tag": Kind.TAG, "member": Kind.MEMBER,
+                 "contact": Kind.CONTACT, "account": Kind.ACCOUNT}
+_MAX_EVENTS = 1000  # audit events read per poll; beyond that, "many" of each kind
 
 
 class SqliteDataVersionPoller(ChangeFeed):
@@ -248,8 +217,9 @@ class SqliteDataVersionPoller(ChangeFeed):
 
     interval_seconds = 0.2
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, own: OwnWrites | None = None) -> None:
         self.path = path
+        self.own = own
         self._conn: sqlite3.Connection | None = None
         self._version = -1
         self._marks = _Marks(0, 0, (0, 0), (0, ""))
@@ -302,29 +272,41 @@ class SqliteDataVersionPoller(ChangeFeed):
         self._marks = new
         changes: list[Change] = []
         if new.audit > old.audit:
-            by_table: dict[str, set[int] | None] = {}
-            for entity, entity_id in self._conn.execute(
-                    "SELECT DISTINCT entity, entity_id FROM audit_events WHERE id > ? LIMIT ?",
-                    (old.audit, MAX_IDS + 1)):
-                table = _ENTITY_TABLES.get(str(entity), ANY_TABLE)
-                ids = by_table.setdefault(table, set())
-                if ids is not None and entity_id is not None and entity == "submission":
-                    ids.add(int(entity_id))
-                elif entity != "submission":
-                    by_table[table] = None
-            changes += [Change(t, frozenset(ids) if ids and len(ids) <= MAX_IDS else None)
-                        for t, ids in by_table.items()]
+            changes += self._audited(old.audit)
         if new.submissions > old.submissions:
             added = [int(r[0]) for r in self._conn.execute(
                 "SELECT id FROM submissions WHERE id > ? ORDER BY id LIMIT ?",
-                (old.submissions, MAX_IDS + 1))]
-            changes.append(Change("submissions", frozenset(added) if len(added) <= MAX_IDS
-                                  else None, "INSERT"))
+                (old.submissions, MAX_IDS + 1)) if not self._is_own("submissions", int(r[0]))]
+            if added:
+                changes.append(Change.of(Kind.SUBMISSION, added if len(added) <= MAX_IDS else None,
+                                         {CREATED}))
         if new.presence != old.presence:
-            changes.append(Change("presence"))
+            changes.append(Change(Kind.PRESENCE))
         if new.replies != old.replies:
-            changes.append(Change("replies"))
-        return changes
+            changes.append(Change.of(Kind.SUBMISSION, None, {"replies"}))
+        return merge(changes)
+
+    def _is_own(self, table: str, row_id: int) -> bool:
+        return self.own is not None and self.own.take_own(table, row_id)
+
+    def _audited(self, after: int) -> list[Change]:
+        """What the audit events since ``after`` changed, other than this process's own."""
+        assert self._conn is not None
+        rows = self._conn.execute(
+            "SELECT id, entity, entity_id, action FROM audit_events WHERE id > ? ORDER BY id "
+            "LIMIT ?", (after, _MAX_EVENTS + 1)).fetchall()
+        changes: list[Change] = []
+        for event_id, entity, entity_id, action in rows[:_MAX_EVENTS]:
+            if self._is_own("audit_events", int(event_id)):
+                continue
+            kind = _ENTITY_KINDS.get(str(entity), Kind.ANY)
+            field = FIELDS.get(str(action)) if kind is Kind.SUBMISSION else None
+            changes.append(Change.of(kind, None if entity_id is None else [int(entity_id)],
+                                     None if field is None else [field]))
+        if len(rows) > _MAX_EVENTS:  # a big burst: many of each kind
+            changes = [Change(c.kind) for c in changes]
+        changes = merge(changes)
+        return [c if c.count <= MAX_IDS else Change(c.kind, None, c.fields) for c in changes]
 
     def close(self) -> None:
         if self._conn is not None:
@@ -335,6 +317,6 @@ class SqliteDataVersionPoller(ChangeFeed):
 def open_feed(db: Database) -> ChangeFeed | None:
     """The feed that suits ``db``, or None for an in-memory database (one process only)."""
     if db.dialect == "postgresql":
-        return PgListener(db.engine)
+        return PgListener(db.engine, OwnWrites(db.engine))
     path = sqlite_path(db.engine.url)
-    return SqliteDataVersionPoller(path) if path is not None else None
+    return SqliteDataVersionPoller(path, OwnWrites(db.engine)) if path is not None else None

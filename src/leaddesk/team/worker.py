@@ -26,6 +26,7 @@ from typing import Any, TextIO
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from leaddesk.account_settings import ImapSettings
 from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
 from leaddesk.db.engine import translate_errors
@@ -124,7 +125,7 @@ def _serve(db: Database, account: AccountInfo, password: Callable[[], str],
            options: WorkerOptions, cancel: CancelToken, lock: HeldLock,
            on_result: OnResult | None) -> None:
     """While holding the lock: connect to IMAP, sync, wait, sync again; reconnect IMAP on loss."""
-    settings = imap.ImapSettings.from_account(account)
+    settings = account.imap
     site_addresses = imap.with_mailbox((), settings)
     while not cancel.cancelled:
         try:
@@ -194,7 +195,7 @@ def _wait(cancel: CancelToken, lock: HeldLock, seconds: float) -> None:
             raise _LockLost
 
 
-def _idle(client: IMAPClient, settings: imap.ImapSettings, cancel: CancelToken, lock: HeldLock,
+def _idle(client: IMAPClient, settings: ImapSettings, cancel: CancelToken, lock: HeldLock,
           check_seconds: float) -> None:
     """Wait in IMAP IDLE until new mail, a stop request, a lost lock or the renewal time."""
     try:

@@ -9,7 +9,7 @@ Import it whole (``from leaddesk import triage``): every name below is re-export
 - ``edits``: a person correcting the fields the parser read (``edit_submission``)
 - ``members``: team members
 - ``versions``: reading current state, the compare-and-swap version check, conflicts, audit events
-- ``results``: ``Change`` and the other result records, audit action names, ``describe_change``
+- ``results``: ``Edit`` and the other result records, audit action names, ``describe_change``
 - ``validation``: cleaning names, colours, statuses and e-mail addresses
 
 Every change writes an :class:`~leaddesk.db.models.AuditEvent`. A change to a submission also bumps
@@ -44,11 +44,12 @@ from leaddesk.triage.results import (
     STATUS,
     TAG_ADD,
     TAG_REMOVE,
-    Change,
+    Edit,
     Member,
     MemberRemoval,
     TagInfo,
     describe_change,
+    submission_change,
 )
 from leaddesk.triage.tags import (
     DEFAULT_TAG_COLOUR,
@@ -77,7 +78,7 @@ __all__ = [
     "STATUS",
     "TAG_ADD",
     "TAG_REMOVE",
-    "Change",
+    "Edit",
     "EditResult",
     "Member",
     "MemberRemoval",
@@ -106,6 +107,7 @@ __all__ = [
     "remove_tag",
     "rename_tag",
     "set_status",
+    "submission_change",
     "undo",
     "was_saved",
 ]

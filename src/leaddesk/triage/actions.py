@@ -13,30 +13,41 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leaddesk.changes import Change, merge
 from leaddesk.db.models import AuditEvent, Note, Status, Submission
 from leaddesk.db.types import utcnow
 from leaddesk.errors import ValidationError
 from leaddesk.triage.edits import undo_edit
-from leaddesk.triage.members import _assignable
-from leaddesk.triage.results import ASSIGN, EDIT, NOTE, STATUS, TAG_ADD, TAG_REMOVE, Change, _tag_diff
+from leaddesk.triage.members import assignable
+from leaddesk.triage.results import (
+    ASSIGN,
+    EDIT,
+    NOTE,
+    STATUS,
+    TAG_ADD,
+    TAG_REMOVE,
+    Edit,
+    submission_change,
+    tag_diff,
+)
 from leaddesk.triage.tags import add_tag, remove_tag
-from leaddesk.triage.validation import _clean_status, _unique, clean_actor
+from leaddesk.triage.validation import clean_actor, clean_status, unique
 from leaddesk.triage.versions import (
-    _apply_many,
-    _apply_one,
-    _bump,
-    _Current,
-    _plan_one,
-    _Planned,
-    _read,
-    _record,
-    _unchanged,
+    Current,
+    VersionedWrite,
+    apply_many,
+    apply_one,
+    bump_versions,
+    plan_one,
     read_current,
+    read_many,
+    record_events,
+    unchanged,
 )
 
 # ------------------------------------------------------------------ status
 
-def _status_plan(current: _Current, new: str, actor: str
+def _status_plan(current: Current, new: str, actor: str
                  ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """(before, after, column values) of moving ``current`` to status ``new``.
 
@@ -58,45 +69,46 @@ def _status_plan(current: _Current, new: str, actor: str
     return before, after, values
 
 
-def _status_unchanged(current: _Current, new: str) -> bool:
+def _status_unchanged(current: Current, new: str) -> bool:
     return current.status == new and (current.is_submission or new == Status.SPAM.value)
 
 
 def set_status(session: Session, submission_id: int, status: str, *, actor: str,
-               expected_version: int | None = None) -> Change:
+               expected_version: int | None = None) -> Edit:
     """Move a submission to ``status`` (one of :class:`~leaddesk.db.models.Status`).
 
     Any status but spam also brings back a message the parser judged "not a submission".
     """
     actor = clean_actor(actor)
-    new = _clean_status(status)
+    new = clean_status(status)
     current = read_current(session, submission_id)
     before, after, values = _status_plan(current, new, actor)
-    plan = _plan_one(current, expected_version, before, after)
+    plan = plan_one(current, expected_version, before, after)
     if _status_unchanged(current, new):
-        return _unchanged(session, current, plan, STATUS)
-    return _apply_one(session, current, plan, action=STATUS, actor=actor, values=values)
+        return unchanged(session, current, plan, STATUS)
+    return apply_one(session, current, plan, action=STATUS, actor=actor, values=values)
 
 
 def bulk_set_status(session: Session, submission_ids: Sequence[int], status: str, *,
-                    actor: str) -> int:
-    """Set ``status`` on every listed submission; returns how many actually changed."""
+                    actor: str) -> Change:
+    """Set ``status`` on every listed submission; the change names those that actually changed."""
     actor = clean_actor(actor)
-    new = _clean_status(status)
-    current = _read(session, _unique(submission_ids))
+    new = clean_status(status)
+    current = read_many(session, unique(submission_ids))
     # Rows differ in what else changes (a verdict, a reinstated lead): one statement per shape.
-    groups: dict[tuple[str, ...], tuple[dict[str, Any], list[_Planned]]] = {}
+    groups: dict[tuple[str, ...], tuple[dict[str, Any], list[VersionedWrite]]] = {}
     for c in current.values():
         if _status_unchanged(c, new):
             continue
         before, after, values = _status_plan(c, new, actor)
         group = groups.setdefault(tuple(sorted(values)), (values, []))
-        group[1].append(_Planned(c.id, c.version, before, after))
-    return sum(_apply_many(session, planned, action=STATUS, actor=actor, values=values)
-               for values, planned in groups.values())
+        group[1].append(VersionedWrite(c.id, c.version, before, after))
+    written = [apply_many(session, planned, action=STATUS, actor=actor, values=values)
+               for values, planned in groups.values()]
+    return merge(written)[0] if written else submission_change(STATUS, [])
 
 
-def _undo_status(session: Session, change: Change, *, actor: str) -> Change:
+def _undo_status(session: Session, change: Edit, *, actor: str) -> Edit:
     """Put back the status and, with it, the verdict and who had set them."""
     actor = clean_actor(actor)
     current = read_current(session, change.submission_id)
@@ -105,45 +117,45 @@ def _undo_status(session: Session, change: Change, *, actor: str) -> Change:
                                                            "verdict_by") if key in before}
     after: dict[str, Any] = {key: getattr(current, key) for key in values}
     values["status_set_by"] = actor  # putting a status back is a person's decision too
-    plan = _plan_one(current, change.version, after, before)
-    return _apply_one(session, current, plan, action=STATUS, actor=actor, values=values)
+    plan = plan_one(current, change.version, after, before)
+    return apply_one(session, current, plan, action=STATUS, actor=actor, values=values)
 
 
 # ------------------------------------------------------------------ assignment
 
 def assign(session: Session, submission_id: int, member_name: str | None, *, actor: str,
-           expected_version: int | None = None) -> Change:
+           expected_version: int | None = None) -> Edit:
     """Give a submission to a team member, or to nobody with ``None``."""
     actor = clean_actor(actor)
-    member = _assignable(session, member_name) if member_name is not None else None
+    member = assignable(session, member_name) if member_name is not None else None
     current = read_current(session, submission_id)
-    plan = _plan_one(current, expected_version, {"assignee": current.assignee},
+    plan = plan_one(current, expected_version, {"assignee": current.assignee},
                      {"assignee": member.name if member else None})
     new_id = member.id if member else None
     if current.assignee_id == new_id:
-        return _unchanged(session, current, plan, ASSIGN)
-    return _apply_one(session, current, plan, action=ASSIGN, actor=actor,
+        return unchanged(session, current, plan, ASSIGN)
+    return apply_one(session, current, plan, action=ASSIGN, actor=actor,
                       values={"assignee_id": new_id})
 
 
 def bulk_assign(session: Session, submission_ids: Sequence[int], member_name: str | None, *,
-                actor: str) -> int:
-    """Assign every listed submission (``None`` unassigns); returns how many changed."""
+                actor: str) -> Change:
+    """Assign every listed submission (``None`` unassigns); the change names those that changed."""
     actor = clean_actor(actor)
-    member = _assignable(session, member_name) if member_name is not None else None
+    member = assignable(session, member_name) if member_name is not None else None
     new_id = member.id if member else None
-    current = _read(session, _unique(submission_ids))
-    planned = [_Planned(c.id, c.version, {"assignee": c.assignee},
+    current = read_many(session, unique(submission_ids))
+    planned = [VersionedWrite(c.id, c.version, {"assignee": c.assignee},
                         {"assignee": member.name if member else None})
                for c in current.values() if c.assignee_id != new_id]
-    return _apply_many(session, planned, action=ASSIGN, actor=actor,
+    return apply_many(session, planned, action=ASSIGN, actor=actor,
                        values={"assignee_id": new_id})
 
 
 # ------------------------------------------------------------------ notes
 
 def add_note(session: Session, submission_id: int, text: str, *, actor: str,
-             expected_version: int | None = None) -> Change:
+             expected_version: int | None = None) -> Edit:
     """Add an internal note, written by ``actor``.
 
     The audit event holds the note's id and length, never its text: notes often quote the
@@ -156,18 +168,18 @@ def add_note(session: Session, submission_id: int, text: str, *, actor: str,
     current = read_current(session, submission_id)
     expected = current.version if expected_version is None else expected_version
     now = utcnow()
-    versions = _bump(session, [_Planned(current.id, expected, {}, {})], {}, now)
+    versions = bump_versions(session, [VersionedWrite(current.id, expected, {}, {})], {}, now)
     note = Note(submission_id=submission_id, author=actor, body=body, created_at=now)
     session.add(note)
     session.flush()
-    plan = _Planned(current.id, expected, {}, {"note_id": note.id, "length": len(body)})
-    _record(session, [plan], action=NOTE, actor=actor, now=now)
-    return Change(submission_id, NOTE, plan.before, plan.after, versions[submission_id])
+    plan = VersionedWrite(current.id, expected, {}, {"note_id": note.id, "length": len(body)})
+    record_events(session, [plan], action=NOTE, actor=actor, now=now)
+    return Edit(submission_id, NOTE, plan.before, plan.after, versions[submission_id])
 
 
 # ------------------------------------------------------------------ after a lost connection
 
-def was_saved(session: Session, change: Change, *, actor: str) -> bool:
+def was_saved(session: Session, change: Edit, *, actor: str) -> bool:
     """Whether ``change`` (made by ``actor``) is in the database.
 
     For a retry after the connection dropped during COMMIT, when nobody knows whether the server
@@ -194,7 +206,7 @@ def was_saved(session: Session, change: Change, *, actor: str) -> bool:
 
 # ------------------------------------------------------------------ undo
 
-def undo(session: Session, change: Change, *, actor: str) -> Change:
+def undo(session: Session, change: Edit, *, actor: str) -> Edit:
     """Reverse a status, assignment, tag or field edit, unless the submission changed since.
 
     The reversal is itself a change (audited, version bumped) made with ``change.version`` as
@@ -212,7 +224,7 @@ def undo(session: Session, change: Change, *, actor: str) -> Change:
         return assign(session, sid, change.before["assignee"], actor=actor,
                       expected_version=version)
     if change.action in (TAG_ADD, TAG_REMOVE):
-        (tag,) = _tag_diff(change.before, change.after)
+        (tag,) = tag_diff(change.before, change.after)
         reverse = remove_tag if change.action == TAG_ADD else add_tag
         return reverse(session, sid, tag, actor=actor, expected_version=version)
     raise ValidationError(f"a {change.action!r} change cannot be undone")

@@ -26,9 +26,9 @@ from leaddesk.errors import ValidationError
 from leaddesk.ingest.parse import normalise_url
 from leaddesk.posts.snapshot import is_resolved, snapshot_of
 from leaddesk.posts.topics import MANUAL
-from leaddesk.triage.results import EDIT, Change
-from leaddesk.triage.validation import _clean_email, clean_actor
-from leaddesk.triage.versions import _apply_one, _plan_one, _unchanged, read_current
+from leaddesk.triage.results import EDIT, Edit
+from leaddesk.triage.validation import clean_actor, clean_email
+from leaddesk.triage.versions import apply_one, plan_one, read_current, unchanged
 
 # The fields a person may correct, and the column each lives in.
 EDITABLE: Mapping[str, str] = {
@@ -43,7 +43,7 @@ _LIMITS = {"name": 255, "email": 320, "phone": 64, "company": 255, "topic": 255,
 class EditResult:
     """What an edit did, and the contact merge it suggests (``(keep_id, drop_id)``) if any."""
 
-    change: Change
+    change: Edit
     merge_offer: tuple[int, int] | None = None
 
 
@@ -58,7 +58,7 @@ def clean_value(field: str, value: str | None) -> str | None:
         raise ValidationError(f"the {field.replace('_', ' ')} is too long; keep it to "
                               f"{_LIMITS[field]} characters")
     if field == "email":
-        return _clean_email(text)
+        return clean_email(text)
     if field == "page_url":
         url = normalise_url(text)
         if url is None:
@@ -82,9 +82,9 @@ def edit_submission(session: Session, submission_id: int, changes: Mapping[str, 
     edited, contact_id, post_id, topic_source = dict(row[0] or {}), row[1], row[2], row[3]
     old = dict(zip(wanted, row[4:], strict=True))
     differing = {f: v for f, v in wanted.items() if v != old[f]}
-    plan = _plan_one(current, expected_version, {f: old[f] for f in differing}, differing)
+    plan = plan_one(current, expected_version, {f: old[f] for f in differing}, differing)
     if not differing:
-        return EditResult(_unchanged(session, current, plan, EDIT))
+        return EditResult(unchanged(session, current, plan, EDIT))
 
     mark = {"by": actor, "at": utcnow().isoformat()}
     values: dict[str, Any] = {EDITABLE[f]: v for f, v in differing.items()}
@@ -103,8 +103,8 @@ def edit_submission(session: Session, submission_id: int, changes: Mapping[str, 
     if "topic" in differing:
         values["topic_source"] = MANUAL if differing["topic"] else None
         before["_topic_source"], after["_topic_source"] = topic_source, values["topic_source"]
-    plan = _plan_one(current, expected_version, before, after)
-    change = _apply_one(session, current, plan, action=EDIT, actor=actor, values=values)
+    plan = plan_one(current, expected_version, before, after)
+    change = apply_one(session, current, plan, action=EDIT, actor=actor, values=values)
     if "email" in differing and offer is None:
         # A contact that existed only through the mistyped address goes; one that collides is
         # kept for the merge the person is offered.
@@ -112,7 +112,7 @@ def edit_submission(session: Session, submission_id: int, changes: Mapping[str, 
     return EditResult(change, offer)
 
 
-def undo_edit(session: Session, change: Change, *, actor: str) -> Change:
+def undo_edit(session: Session, change: Edit, *, actor: str) -> Edit:
     """Put the fields back as they were before ``change``, marks and links included."""
     actor = clean_actor(actor)
     current = read_current(session, change.submission_id)
@@ -136,8 +136,8 @@ def undo_edit(session: Session, change: Change, *, actor: str) -> Change:
         values.update(link_post(session, before.get("page_url")))
     if "_topic_source" in before:
         values["topic_source"] = before["_topic_source"]
-    plan = _plan_one(current, change.version, after, before)
-    undone = _apply_one(session, current, plan, action=EDIT, actor=actor, values=values)
+    plan = plan_one(current, change.version, after, before)
+    undone = apply_one(session, current, plan, action=EDIT, actor=actor, values=values)
     if "_contact_id" in after:
         drop_if_orphan(session, after["_contact_id"], keep=values.get("contact_id"))
     return undone

@@ -1,7 +1,7 @@
 """Team members: the people submissions can be assigned to (list, add, remove, look up).
 
 Someone who still owns submissions is only deactivated when removed, so their work keeps showing
-who had it; :func:`_assignable` is the lookup assignment uses, refusing removed members.
+who had it; :func:`assignable` is the lookup assignment uses, refusing removed members.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from leaddesk.db.models import Submission, TeamMember
 from leaddesk.errors import ConflictError, NotFoundError, ValidationError
 from leaddesk.triage.results import Member, MemberRemoval
-from leaddesk.triage.validation import _clean_email, _clean_name, clean_actor
-from leaddesk.triage.versions import _audit
+from leaddesk.triage.validation import clean_actor, clean_email, clean_name
+from leaddesk.triage.versions import audit
 
 
 def _members(session: Session) -> list[TeamMember]:
@@ -39,8 +39,8 @@ def _no_member(name: str) -> NotFoundError:
                          f"`leaddesk members add {shlex.quote(name)}`")
 
 
-def _assignable(session: Session, name: str) -> TeamMember:
-    cleaned = _clean_name(name, "team member")
+def assignable(session: Session, name: str) -> TeamMember:
+    cleaned = clean_name(name, "team member")
     member = _find_member(session, cleaned)
     if member is None:
         raise _no_member(cleaned)
@@ -69,8 +69,8 @@ def list_members(session: Session, *, include_inactive: bool = False) -> list[Me
 def add_member(session: Session, name: str, email: str | None = None, *, actor: str) -> Member:
     """Add someone submissions can be assigned to; re-adding a removed member reactivates them."""
     actor = clean_actor(actor)
-    name = _clean_name(name, "team member")
-    address = _clean_email(email)
+    name = clean_name(name, "team member")
+    address = clean_email(email)
     member = _find_member(session, name)
     if member is not None and member.active:
         raise ValidationError(f"team member {member.name!r} already exists")
@@ -89,7 +89,7 @@ def add_member(session: Session, name: str, email: str | None = None, *, actor: 
     except IntegrityError:
         raise ConflictError(f"team member {name!r} was just added by someone else; "
                             f"reload and try again") from None
-    _audit(session, actor=actor, action=action, entity="member", entity_id=member.id,
+    audit(session, actor=actor, action=action, entity="member", entity_id=member.id,
            before=before, after={"name": member.name, "email": member.email, "active": True})
     return Member(member.id, member.name, member.email, True,
                   _assigned_counts(session).get(member.id, 0))
@@ -103,7 +103,7 @@ def remove_member(session: Session, name: str, *, actor: str) -> MemberRemoval:
     unassigned) until someone reassigns them, and nobody can assign new ones to them.
     """
     actor = clean_actor(actor)
-    cleaned = _clean_name(name, "team member")
+    cleaned = clean_name(name, "team member")
     member = _find_member(session, cleaned)
     if member is None or not member.active:
         raise _no_member(cleaned)
@@ -116,7 +116,7 @@ def remove_member(session: Session, name: str, *, actor: str) -> MemberRemoval:
         session.delete(member)
         action, after = "member.remove", None
     session.flush()
-    _audit(session, actor=actor, action=action, entity="member", entity_id=member.id,
+    audit(session, actor=actor, action=action, entity="member", entity_id=member.id,
            before=before, after=after)
     return MemberRemoval(member.name, deleted=not owned, still_assigned=owned)
 

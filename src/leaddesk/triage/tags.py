@@ -13,23 +13,24 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from leaddesk.changes import Change
 from leaddesk.db.models import Tag, submission_tags
 from leaddesk.db.types import utcnow
 from leaddesk.errors import ConflictError, NotFoundError, ValidationError
-from leaddesk.triage.results import TAG_ADD, TAG_REMOVE, Change, TagInfo
-from leaddesk.triage.validation import _clean_name, _sorted_names, _unique, clean_actor, normalise_colour
+from leaddesk.triage.results import TAG_ADD, TAG_REMOVE, Edit, TagInfo, submission_change
+from leaddesk.triage.validation import clean_actor, clean_name, normalise_colour, sorted_names, unique
 from leaddesk.triage.versions import (
-    _audit,
-    _bump,
-    _chunks,
-    _expire,
-    _plan_one,
-    _Planned,
-    _read,
-    _record,
-    _unchanged,
+    VersionedWrite,
+    audit,
+    bump_versions,
+    chunks,
     current_tags,
+    expire,
+    plan_one,
     read_current,
+    read_many,
+    record_events,
+    unchanged,
 )
 
 DEFAULT_TAG_COLOUR = "#808080"
@@ -50,7 +51,7 @@ def _find_tag(session: Session, name: str) -> Tag | None:
 
 
 def _require_tag(session: Session, name: str) -> Tag:
-    tag = _find_tag(session, _clean_name(name, "tag"))
+    tag = _find_tag(session, clean_name(name, "tag"))
     if tag is None:
         raise NotFoundError(f"no tag {name.strip()!r}")
     return tag
@@ -65,7 +66,7 @@ def _insert_tag(session: Session, name: str, colour: str, *, actor: str) -> Tag:
         # Another desktop created the same name between our check and this insert.
         raise ConflictError(f"tag {name!r} was just created by someone else; "
                             f"reload and try again") from None
-    _audit(session, actor=actor, action="tag.create", entity="tag", entity_id=tag.id,
+    audit(session, actor=actor, action="tag.create", entity="tag", entity_id=tag.id,
            before=None, after={"name": tag.name, "colour": tag.colour})
     return tag
 
@@ -77,91 +78,91 @@ def _link(session: Session, tag_id: int, ids: Sequence[int]) -> None:
 
 
 def add_tag(session: Session, submission_id: int, tag_name: str, *, actor: str,
-            expected_version: int | None = None) -> Change:
+            expected_version: int | None = None) -> Edit:
     """Tag a submission, creating the tag (grey) if no tag has that name in any letter case."""
     actor = clean_actor(actor)
-    name = _clean_name(tag_name, "tag")
+    name = clean_name(tag_name, "tag")
     current = read_current(session, submission_id)
     tag = _find_tag(session, name)
     name = tag.name if tag is not None else name
     tags = current_tags(session, [submission_id])[submission_id]
-    plan = _plan_one(current, expected_version, {"tags": tags},
-                     {"tags": _sorted_names({*tags, name})})
+    plan = plan_one(current, expected_version, {"tags": tags},
+                     {"tags": sorted_names({*tags, name})})
     if name in tags:
-        return _unchanged(session, current, plan, TAG_ADD)
+        return unchanged(session, current, plan, TAG_ADD)
     now = utcnow()
-    versions = _bump(session, [plan], {}, now)
+    versions = bump_versions(session, [plan], {}, now)
     if tag is None:
         tag = _insert_tag(session, name, DEFAULT_TAG_COLOUR, actor=actor)
     _link(session, tag.id, [submission_id])
-    _record(session, [plan], action=TAG_ADD, actor=actor, now=now)
-    return Change(submission_id, TAG_ADD, plan.before, plan.after, versions[submission_id])
+    record_events(session, [plan], action=TAG_ADD, actor=actor, now=now)
+    return Edit(submission_id, TAG_ADD, plan.before, plan.after, versions[submission_id])
 
 
 def remove_tag(session: Session, submission_id: int, tag_name: str, *, actor: str,
-               expected_version: int | None = None) -> Change:
+               expected_version: int | None = None) -> Edit:
     """Take a tag off a submission; the tag itself stays in the catalogue."""
     actor = clean_actor(actor)
     current = read_current(session, submission_id)
     tag = _require_tag(session, tag_name)
     tags = current_tags(session, [submission_id])[submission_id]
-    plan = _plan_one(current, expected_version, {"tags": tags},
+    plan = plan_one(current, expected_version, {"tags": tags},
                      {"tags": [t for t in tags if t != tag.name]})
     if tag.name not in tags:
-        return _unchanged(session, current, plan, TAG_REMOVE)
+        return unchanged(session, current, plan, TAG_REMOVE)
     now = utcnow()
-    versions = _bump(session, [plan], {}, now)
+    versions = bump_versions(session, [plan], {}, now)
     _unlink(session, tag.id, [submission_id])
-    _record(session, [plan], action=TAG_REMOVE, actor=actor, now=now)
-    return Change(submission_id, TAG_REMOVE, plan.before, plan.after, versions[submission_id])
+    record_events(session, [plan], action=TAG_REMOVE, actor=actor, now=now)
+    return Edit(submission_id, TAG_REMOVE, plan.before, plan.after, versions[submission_id])
 
 
 def _unlink(session: Session, tag_id: int, ids: Sequence[int]) -> None:
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         session.execute(delete(submission_tags).where(
             submission_tags.c.tag_id == tag_id, submission_tags.c.submission_id.in_(chunk)))
 
 
 def bulk_add_tag(session: Session, submission_ids: Sequence[int], tag_name: str, *,
-                 actor: str) -> int:
-    """Tag every listed submission (creating the tag if needed); returns how many changed."""
+                 actor: str) -> Change:
+    """Tag every listed submission (creating the tag if needed); the change names those tagged."""
     actor = clean_actor(actor)
-    name = _clean_name(tag_name, "tag")
-    ids = _unique(submission_ids)
-    current = _read(session, ids)
+    name = clean_name(tag_name, "tag")
+    ids = unique(submission_ids)
+    current = read_many(session, ids)
     tag = _find_tag(session, name)
     name = tag.name if tag is not None else name
     tags = current_tags(session, ids)
-    planned = [_Planned(c.id, c.version, {"tags": tags[c.id]},
-                        {"tags": _sorted_names([*tags[c.id], name])})
+    planned = [VersionedWrite(c.id, c.version, {"tags": tags[c.id]},
+                        {"tags": sorted_names([*tags[c.id], name])})
                for c in current.values() if name not in tags[c.id]]
     if not planned:
-        return 0
+        return submission_change(TAG_ADD, [])
     now = utcnow()
-    versions = _bump(session, planned, {}, now)
+    versions = bump_versions(session, planned, {}, now)
     if tag is None:
         tag = _insert_tag(session, name, DEFAULT_TAG_COLOUR, actor=actor)
     _link(session, tag.id, [p.id for p in planned])
-    _record(session, planned, action=TAG_ADD, actor=actor, now=now)
-    return len(versions)
+    record_events(session, planned, action=TAG_ADD, actor=actor, now=now)
+    return submission_change(TAG_ADD, versions)
 
 
 def bulk_remove_tag(session: Session, submission_ids: Sequence[int], tag_name: str, *,
-                    actor: str) -> int:
-    """Take a tag off every listed submission; returns how many had it."""
+                    actor: str) -> Change:
+    """Take a tag off every listed submission; the change names those that had it."""
     actor = clean_actor(actor)
-    ids = _unique(submission_ids)
-    current = _read(session, ids)
+    ids = unique(submission_ids)
+    current = read_many(session, ids)
     tag = _require_tag(session, tag_name)
     tags = current_tags(session, ids)
-    planned = [_Planned(c.id, c.version, {"tags": tags[c.id]},
+    planned = [VersionedWrite(c.id, c.version, {"tags": tags[c.id]},
                         {"tags": [t for t in tags[c.id] if t != tag.name]})
                for c in current.values() if tag.name in tags[c.id]]
     now = utcnow()
-    versions = _bump(session, planned, {}, now)
+    versions = bump_versions(session, planned, {}, now)
     _unlink(session, tag.id, [p.id for p in planned])
-    _record(session, planned, action=TAG_REMOVE, actor=actor, now=now)
-    return len(versions)
+    record_events(session, planned, action=TAG_REMOVE, actor=actor, now=now)
+    return submission_change(TAG_REMOVE, versions)
 
 
 # ------------------------------------------------------------------ the tag catalogue
@@ -187,7 +188,7 @@ def create_tag(session: Session, name: str, colour: str = DEFAULT_TAG_COLOUR, *,
                actor: str) -> TagInfo:
     """A new tag; the name must differ from every existing one in more than letter case."""
     actor = clean_actor(actor)
-    name = _clean_name(name, "tag")
+    name = clean_name(name, "tag")
     colour = normalise_colour(colour)
     existing = _find_tag(session, name)
     if existing is not None:
@@ -199,7 +200,7 @@ def rename_tag(session: Session, old: str, new: str, *, actor: str) -> TagInfo:
     """Rename a tag everywhere it is used; changing only the letter case is allowed."""
     actor = clean_actor(actor)
     tag = _require_tag(session, old)
-    new_name = _clean_name(new, "tag")
+    new_name = clean_name(new, "tag")
     clash = _find_tag(session, new_name)
     if clash is not None and clash.id != tag.id:
         raise ValidationError(f"cannot rename {tag.name!r} to {new_name!r}: a tag named "
@@ -208,7 +209,7 @@ def rename_tag(session: Session, old: str, new: str, *, actor: str) -> TagInfo:
         before = {"name": tag.name}
         tag.name = new_name
         session.flush()
-        _audit(session, actor=actor, action="tag.rename", entity="tag", entity_id=tag.id,
+        audit(session, actor=actor, action="tag.rename", entity="tag", entity_id=tag.id,
                before=before, after={"name": new_name})
     return _tag_info(session, tag)
 
@@ -221,7 +222,7 @@ def recolour_tag(session: Session, name: str, colour: str, *, actor: str) -> Tag
         before = {"colour": tag.colour}
         tag.colour = new_colour
         session.flush()
-        _audit(session, actor=actor, action="tag.recolour", entity="tag", entity_id=tag.id,
+        audit(session, actor=actor, action="tag.recolour", entity="tag", entity_id=tag.id,
                before=before, after={"colour": new_colour})
     return _tag_info(session, tag)
 
@@ -233,12 +234,12 @@ def delete_tag(session: Session, name: str, *, actor: str) -> TagInfo:
     tagged = sorted(session.scalars(select(submission_tags.c.submission_id)
                                     .where(submission_tags.c.tag_id == tag.id)))
     info = TagInfo(tag.id, tag.name, tag.colour, len(tagged))
-    _audit(session, actor=actor, action="tag.delete", entity="tag", entity_id=tag.id,
+    audit(session, actor=actor, action="tag.delete", entity="tag", entity_id=tag.id,
            before={"name": tag.name, "colour": tag.colour, "submission_ids": tagged}, after=None)
     session.execute(delete(submission_tags).where(submission_tags.c.tag_id == tag.id))
     session.delete(tag)
     session.flush()
     # Cached submissions may still list the tag in their loaded ``tags`` collection.
-    _expire(session, tagged)
+    expire(session, tagged)
     return info
 

@@ -34,7 +34,7 @@ _HEX_COLOUR = re.compile(r"#([0-9a-f]{3}|[0-9a-f]{6})")
 
 def clean_actor(actor: str) -> str:
     """The actor name as written on audit events: trimmed, non-empty, within the column width."""
-    return _clean_name(actor, "actor")
+    return clean_name(actor, "actor")
 
 
 def normalise_colour(value: str) -> str:
@@ -51,14 +51,14 @@ def normalise_colour(value: str) -> str:
     return f"#{digits}"
 
 
-def _clean_status(value: str) -> str:
+def clean_status(value: str) -> str:
     text = value.strip().lower()
     if text not in STATUS_VALUES:
         raise ValidationError(f"unknown status {value!r}; use one of {', '.join(STATUS_VALUES)}")
     return Status(text).value
 
 
-def _clean_name(value: str, what: str) -> str:
+def clean_name(value: str, what: str) -> str:
     name = value.strip()
     if not name:
         raise ValidationError(f"the {what} name is empty")
@@ -69,7 +69,7 @@ def _clean_name(value: str, what: str) -> str:
     return name
 
 
-def _clean_email(value: str | None) -> str | None:
+def clean_email(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     try:
@@ -78,10 +78,10 @@ def _clean_email(value: str | None) -> str | None:
         raise ValidationError(f"invalid e-mail address {value!r}: {exc}") from None
 
 
-def _unique(ids: Iterable[int]) -> list[int]:
+def unique(ids: Iterable[int]) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def _sorted_names(names: Iterable[str]) -> list[str]:
+def sorted_names(names: Iterable[str]) -> list[str]:
     return sorted(names, key=lambda n: (n.casefold(), n))
 

@@ -18,11 +18,12 @@ from sqlalchemy import and_, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from leaddesk.changes import Change
 from leaddesk.db.models import AuditEvent, Submission, Tag, TeamMember, submission_tags
 from leaddesk.db.types import utcnow
 from leaddesk.errors import ConflictError, LeadDeskError, NotFoundError
-from leaddesk.triage.results import Change, describe_change
-from leaddesk.triage.validation import _sorted_names
+from leaddesk.triage.results import Edit, describe_change, submission_change
+from leaddesk.triage.validation import sorted_names
 
 # Keeps every IN list (and the tuple IN of the compare-and-swap, two parameters per row) well
 # under SQLite's and PostgreSQL's bind-parameter limits, whatever the selection size.
@@ -31,7 +32,7 @@ _CHUNK = 500
 _T = TypeVar("_T")
 
 
-def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
+def chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start:start + _CHUNK]
 
@@ -39,7 +40,7 @@ def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
 # ------------------------------------------------------------------ reading current state
 
 @dataclass(frozen=True)
-class _Current:
+class Current:
     """A submission's triage fields as the database has them now (not as the session cached)."""
 
     id: int
@@ -53,7 +54,7 @@ class _Current:
 
 
 @dataclass(frozen=True)
-class _Planned:
+class VersionedWrite:
     id: int
     expected_version: int
     before: dict[str, Any]
@@ -66,10 +67,10 @@ def _no_submission(ids: Sequence[int]) -> NotFoundError:
     return NotFoundError(f"no {noun} {shown}; `leaddesk list --all` shows the ids")
 
 
-def _read(session: Session, ids: Sequence[int]) -> dict[int, _Current]:
+def read_many(session: Session, ids: Sequence[int]) -> dict[int, Current]:
     """Current rows for ``ids``, or NotFoundError naming the missing ones (nothing is changed)."""
-    found: dict[int, _Current] = {}
-    for chunk in _chunks(ids):
+    found: dict[int, Current] = {}
+    for chunk in chunks(ids):
         result = session.execute(
             select(Submission.id, Submission.version, Submission.status, Submission.assignee_id,
                    TeamMember.name, Submission.is_submission, Submission.status_set_by,
@@ -77,7 +78,7 @@ def _read(session: Session, ids: Sequence[int]) -> dict[int, _Current]:
             .outerjoin(TeamMember, TeamMember.id == Submission.assignee_id)
             .where(Submission.id.in_(chunk)))
         for sid, version, status, assignee_id, assignee, is_sub, set_by, verdict_by in result:
-            found[sid] = _Current(sid, version, status, assignee_id, assignee, bool(is_sub),
+            found[sid] = Current(sid, version, status, assignee_id, assignee, bool(is_sub),
                                   set_by, verdict_by)
     missing = [i for i in ids if i not in found]
     if missing:
@@ -85,22 +86,22 @@ def _read(session: Session, ids: Sequence[int]) -> dict[int, _Current]:
     return found
 
 
-def read_current(session: Session, submission_id: int) -> _Current:
+def read_current(session: Session, submission_id: int) -> Current:
     """One submission's triage fields and version as the database has them now."""
-    return _read(session, [submission_id])[submission_id]
+    return read_many(session, [submission_id])[submission_id]
 
 
 def current_tags(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     """The tag names on each of ``ids``, sorted, as the database has them now."""
     tags: dict[int, list[str]] = {i: [] for i in ids}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         result = session.execute(
             select(submission_tags.c.submission_id, Tag.name)
             .join(Tag, Tag.id == submission_tags.c.tag_id)
             .where(submission_tags.c.submission_id.in_(chunk)))
         for sid, name in result:
             tags[sid].append(name)
-    return {sid: _sorted_names(names) for sid, names in tags.items()}
+    return {sid: sorted_names(names) for sid, names in tags.items()}
 
 
 # ------------------------------------------------------------------ conflicts
@@ -141,7 +142,7 @@ def _conflict(session: Session, submission_id: int) -> LeadDeskError:
 
 # ------------------------------------------------------------------ writing
 
-def _expire(session: Session, ids: Iterable[int]) -> None:
+def expire(session: Session, ids: Iterable[int]) -> None:
     # Changes go through SQL, not the ORM: drop cached copies so the caller's objects reload.
     for sid in ids:
         cached = session.identity_map.get(identity_key(Submission, sid))
@@ -149,11 +150,11 @@ def _expire(session: Session, ids: Iterable[int]) -> None:
             session.expire(cached)
 
 
-def _bump(session: Session, planned: Sequence[_Planned], values: Mapping[str, Any],
+def bump_versions(session: Session, planned: Sequence[VersionedWrite], values: Mapping[str, Any],
           now: datetime) -> dict[int, int]:
     """Compare-and-swap update of every planned row; new versions by id, or ConflictError."""
     versions: dict[int, int] = {}
-    for chunk in _chunks(planned):
+    for chunk in chunks(planned):
         if len(chunk) == 1:
             where = and_(Submission.id == chunk[0].id,
                          Submission.version == chunk[0].expected_version)
@@ -169,11 +170,11 @@ def _bump(session: Session, planned: Sequence[_Planned], values: Mapping[str, An
         stale = [p.id for p in chunk if p.id not in versions]
         if stale:
             raise _conflict(session, stale[0])
-    _expire(session, versions)
+    expire(session, versions)
     return versions
 
 
-def _record(session: Session, planned: Sequence[_Planned], *, action: str, actor: str,
+def record_events(session: Session, planned: Sequence[VersionedWrite], *, action: str, actor: str,
             now: datetime) -> None:
     """One audit event per changed submission, in one executemany round trip."""
     if planned:
@@ -182,37 +183,38 @@ def _record(session: Session, planned: Sequence[_Planned], *, action: str, actor
              "entity_id": p.id, "before": p.before, "after": p.after} for p in planned])
 
 
-def _audit(session: Session, *, actor: str, action: str, entity: str, entity_id: int | None,
+def audit(session: Session, *, actor: str, action: str, entity: str, entity_id: int | None,
            before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
     session.add(AuditEvent(actor=actor, action=action, entity=entity, entity_id=entity_id,
                            before=before, after=after))
 
 
-def _plan_one(current: _Current, expected_version: int | None, before: dict[str, Any],
-              after: dict[str, Any]) -> _Planned:
+def plan_one(current: Current, expected_version: int | None, before: dict[str, Any],
+              after: dict[str, Any]) -> VersionedWrite:
     expected = current.version if expected_version is None else expected_version
-    return _Planned(current.id, expected, before, after)
+    return VersionedWrite(current.id, expected, before, after)
 
 
-def _unchanged(session: Session, current: _Current, plan: _Planned, action: str) -> Change:
+def unchanged(session: Session, current: Current, plan: VersionedWrite, action: str) -> Edit:
     # Nothing to write, but a stale expected_version is still a conflict, as in the
     # compare-and-swap: the caller decided on an outdated view, even if the result matches.
     if plan.expected_version != current.version:
         raise _conflict(session, current.id)
-    return Change(current.id, action, plan.before, plan.after, current.version, changed=False)
+    return Edit(current.id, action, plan.before, plan.after, current.version, changed=False)
 
 
-def _apply_one(session: Session, current: _Current, plan: _Planned, *, action: str, actor: str,
+def apply_one(session: Session, current: Current, plan: VersionedWrite, *, action: str, actor: str,
+               values: Mapping[str, Any]) -> Edit:
+    now = utcnow()
+    versions = bump_versions(session, [plan], values, now)
+    record_events(session, [plan], action=action, actor=actor, now=now)
+    return Edit(current.id, action, plan.before, plan.after, versions[current.id])
+
+
+def apply_many(session: Session, planned: Sequence[VersionedWrite], *, action: str, actor: str,
                values: Mapping[str, Any]) -> Change:
+    """Write every planned row (version check, audit event); the change names the rows written."""
     now = utcnow()
-    versions = _bump(session, [plan], values, now)
-    _record(session, [plan], action=action, actor=actor, now=now)
-    return Change(current.id, action, plan.before, plan.after, versions[current.id])
-
-
-def _apply_many(session: Session, planned: Sequence[_Planned], *, action: str, actor: str,
-                values: Mapping[str, Any]) -> int:
-    now = utcnow()
-    versions = _bump(session, planned, values, now)
-    _record(session, planned, action=action, actor=actor, now=now)
-    return len(versions)
+    versions = bump_versions(session, planned, values, now)
+    record_events(session, planned, action=action, actor=actor, now=now)
+    return submission_change(action, versions)

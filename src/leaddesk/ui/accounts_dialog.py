@@ -28,16 +28,18 @@ from PySide6.QtWidgets import (
 
 from leaddesk import accounts, connection, secrets
 from leaddesk.accounts import AccountInfo
-from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
 
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import DbOp, NetOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel, ask_yes_no
-from leaddesk.ui.tasks import TaskRunner
+from leaddesk.ui.widgets import close_button, dialog_layout
 
 KIND_LABELS = {"imap": "Mailbox (IMAP)", "smtp": "Sending (SMTP)", "api": "Form API",
                "file": "Files"}
 SECRET_WORD = {"api": "Token"}
 NONE = "— none —"
+
 
 
 def _error_label() -> QLabel:
@@ -54,13 +56,11 @@ def show_result(label: QLabel, text: str, *, ok: bool) -> None:
 class AccountEditor(QDialog):
     """Add or edit one account of a kind; "Test connection" tries the values as typed."""
 
-    def __init__(self, db: Database, tasks: TaskRunner, actor: str, kind: str, *,
+    def __init__(self, ctx: AppContext, kind: str, *,
                  existing: AccountInfo | None = None, imap_names: list[str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
-        self.actor = actor
+        self.ctx = ctx
         self.kind = kind
         self.existing = existing
         self.saved: AccountInfo | None = None
@@ -187,8 +187,13 @@ class AccountEditor(QDialog):
             return connection.check_connection(info, secret)
 
         self._busy("Testing the connection…")
-        self.tasks.net(work, lambda text: self._done(f"OK: {text}", ok=True),
-                       lambda exc: self._done(str(exc), ok=False))
+        (NetOp(self.ctx, work, parent=self, what="testing the connection")
+         .success(lambda text: self._done(f"OK: {text}", ok=True))
+         .failure(self._failed).run_in_background())
+
+    def _failed(self, exc: BaseException) -> bool:
+        self._done("That did not work.", ok=False)
+        return bool(known_error_in(lambda text: self._done(text, ok=False))(exc))
 
     def save(self) -> None:
         name = self.name.text().strip()
@@ -198,35 +203,29 @@ class AccountEditor(QDialog):
                         ok=False)
             return
         values, kind, existing = self.settings(), self.kind, self.existing
+        db, actor = self.ctx.db, self.ctx.actor
 
         def work() -> AccountInfo:
             # Keyring and database together, off the GUI thread: a refusing keyring rolls back.
-            with self.db.session() as session:
-                if existing is None:
-                    info = accounts.add_account(session, name, kind, values, actor=self.actor)
-                else:
-                    info = accounts.edit_account(session, existing.name, values, actor=self.actor)
-                if secret:
-                    secrets.set_secret(info.secret_ref or secrets.secret_ref(info.name), secret)
-            return info
+            return accounts.save_account(db, existing.name if existing else name, values,
+                                         kind=None if existing else kind,
+                                         secret=secret or None, actor=actor)
 
         def saved(info: AccountInfo) -> None:
             self.saved = info
             self.accept()
 
         self._busy("Saving…")
-        self.tasks.net(work, saved, lambda exc: self._done(str(exc), ok=False))
+        (NetOp(self.ctx, work, parent=self, what="saving the account")
+         .success(saved).failure(self._failed).run_in_background())
 
 
 class AccountsTab(QWidget):
     """The Settings tab: every account, with add, edit, remove and test."""
 
-    def __init__(self, db: Database, tasks: TaskRunner, actor: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
-        self.actor = actor
+        self.ctx = ctx
         self.accounts: list[AccountInfo] = []
         layout = QVBoxLayout(self)
         self.list = QTreeWidget()
@@ -250,11 +249,11 @@ class AccountsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        def load() -> list[AccountInfo]:
-            with self.db.session() as session:
-                return accounts.list_accounts(session)
+        DbOp(self.ctx, accounts.list_accounts, parent=self, what="listing the accounts").success(
+            self._show).failure(self._failed).run_in_background()
 
-        self.tasks.db(load, self._show, lambda exc: show_result(self.result, str(exc), ok=False))
+    def _failed(self, exc: BaseException) -> bool:
+        return bool(known_error_in(lambda text: show_result(self.result, text, ok=False))(exc))
 
     def _show(self, found: list[AccountInfo]) -> None:
         self.accounts = found
@@ -279,7 +278,7 @@ class AccountsTab(QWidget):
         return [a.name for a in self.accounts if a.kind == "imap"]
 
     def add(self, kind: str) -> AccountInfo | None:
-        editor = AccountEditor(self.db, self.tasks, self.actor, kind,
+        editor = AccountEditor(self.ctx, kind,
                                imap_names=self._imap_names(), parent=self)
         if editor.exec() and editor.saved is not None:
             show_result(self.result, f"Added {editor.saved.name}.", ok=True)
@@ -290,7 +289,7 @@ class AccountsTab(QWidget):
         chosen = self.chosen()
         if chosen is None:
             return
-        editor = AccountEditor(self.db, self.tasks, self.actor, chosen.kind, existing=chosen,
+        editor = AccountEditor(self.ctx, chosen.kind, existing=chosen,
                                imap_names=self._imap_names(), parent=self)
         if editor.exec() and editor.saved is not None:
             show_result(self.result, f"Saved {chosen.name}.", ok=True)
@@ -305,18 +304,15 @@ class AccountsTab(QWidget):
                 f"already fetched stay."):
             return
 
-        def work() -> AccountInfo:
-            with self.db.session() as session:
-                info = accounts.remove_account(session, chosen.name, actor=self.actor)
-            if info.secret_ref:
-                secrets.delete_secret(info.secret_ref)
-            return info
+        db, actor = self.ctx.db, self.ctx.actor
 
         def removed(info: AccountInfo) -> None:
             show_result(self.result, f"Removed {info.name}.", ok=True)
             self.refresh()
 
-        self.tasks.net(work, removed, lambda exc: show_result(self.result, str(exc), ok=False))
+        (NetOp(self.ctx, lambda: accounts.delete_account(db, chosen.name, actor=actor),
+               parent=self, what="removing the account")
+         .success(removed).failure(self._failed).run_in_background())
 
     def test(self) -> None:
         chosen = self.chosen()
@@ -328,22 +324,19 @@ class AccountsTab(QWidget):
             return connection.check_connection(chosen, secrets.get_secret(ref))
 
         show_result(self.result, f"Testing {chosen.name}…", ok=True)
-        self.tasks.net(work, lambda text: show_result(self.result, f"{chosen.name}: OK, {text}",
-                                                      ok=True),
-                       lambda exc: show_result(self.result, f"{chosen.name}: {exc}", ok=False))
+        (NetOp(self.ctx, work, parent=self, what=f"testing {chosen.name}")
+         .success(lambda text: show_result(self.result, f"{chosen.name}: OK, {text}", ok=True))
+         .failure(known_error_in(lambda text: show_result(self.result, f"{chosen.name}: {text}",
+                                                          ok=False)))
+         .run_in_background())
 
 
 class AccountsDialog(QDialog):
     """The accounts tab on its own, for the welcome page's "Add API source…"."""
 
-    def __init__(self, db: Database, tasks: TaskRunner, actor: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Accounts")
-        self.resize(760, 420)
-        layout = QVBoxLayout(self)
-        self.tab = AccountsTab(db, tasks, actor, self)
+        layout = dialog_layout(self, "Accounts", 760, 420)
+        self.tab = AccountsTab(ctx, self)
         layout.addWidget(self.tab)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        close_button(self, layout)

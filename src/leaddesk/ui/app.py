@@ -40,7 +40,7 @@ def run(db: Database, *, title_suffix: str = "") -> int:
     """Show the main window on ``db`` and run the event loop until it closes."""
     app = application()
     settings = Settings()
-    me = settings.get_str(ME) or current_user()
+    me = settings.get(ME) or current_user()
     window = MainWindow(db, me=me, settings=settings, title_suffix=title_suffix)
     window.show()
     if os.environ.get(ENV_SMOKE_TEST):

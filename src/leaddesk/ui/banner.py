@@ -7,10 +7,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QWidget
 
 from leaddesk.ui.safe_text import PlainLabel
 
-STYLES = {
-    "error": "background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;",
-    "warning": "background: #fff4e5; color: #663c00; border: 1px solid #ffd59e;",
-    "info": "background: #e8f4fd; color: #0d3c61; border: 1px solid #b6dcf7;",
+STYLES = {  # background, text, border
+    "error": ("#fdecea", "#611a15", "#f5c2c0"),
+    "warning": ("#fff4e5", "#663c00", "#ffd59e"),
+    "info": ("#e8f4fd", "#0d3c61", "#b6dcf7"),
 }
 
 
@@ -36,7 +36,12 @@ class Banner(QFrame):
 
     def show_message(self, text: str, kind: str = "error", *, seconds: int = 0) -> None:
         self.label.setText(text)
-        self.setStyleSheet(f"#banner {{{STYLES[kind]} border-radius: 4px;}}")
+        # The label and the close button take the banner's colour too: on a dark palette they
+        # would otherwise keep their light text on the banner's light background.
+        background, colour, border = STYLES[kind]
+        self.setStyleSheet(f"#banner {{background: {background}; border: 1px solid {border}; "
+                           f"border-radius: 4px;}} "
+                           f"#banner QLabel, #banner QToolButton {{color: {colour};}}")
         self.show()
         if seconds:
             self._timer.start(seconds * 1000)

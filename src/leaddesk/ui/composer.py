@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,13 +27,14 @@ from PySide6.QtWidgets import (
 
 from leaddesk import accounts
 from leaddesk.accounts import AccountInfo
-from leaddesk.db import Database
+from leaddesk.changes import Change, Kind
 from leaddesk.reply import compose, service, templates
 from leaddesk.reply.compose import Draft, Lead
 from leaddesk.reply.templates import TemplateInfo
 
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import DbOp, NetOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel
-from leaddesk.ui.tasks import TaskRunner
 
 NO_TEMPLATE = "— no template —"
 
@@ -50,15 +53,13 @@ def _addresses(text: str) -> tuple[str, ...]:
 
 class Composer(QWidget):
     sent = Signal(object)  # service.SendResult
-    draft_saved = Signal(int)  # the submission id
 
-    def __init__(self, db: Database, tasks: TaskRunner, submission_id: int, actor: str,
+    def __init__(self, ctx: AppContext, submission_id: int,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.db = db
-        self.tasks = tasks
+        self.ctx = ctx
         self.submission_id = submission_id
-        self.actor = actor
+        self.actor = ctx.actor  # who writes this reply, even if "I am" changes meanwhile
         self.data: ComposeData | None = None
         self.reply_id: int | None = None
         self.finished = False
@@ -107,16 +108,19 @@ class Composer(QWidget):
     def _load(self) -> None:
         sid, actor = self.submission_id, self.actor
 
-        def load() -> ComposeData:
-            with self.db.session() as session:
-                return ComposeData(
-                    lead=compose.load_lead(session, sid),
-                    accounts=[a for a in accounts.list_accounts(session, "smtp") if a.enabled],
-                    templates=templates.list_templates(session),
-                    stored=service.unsent_draft(session, sid, actor))
+        def load(session: Session) -> ComposeData:
+            return ComposeData(
+                lead=compose.load_lead(session, sid),
+                accounts=[a for a in accounts.list_accounts(session, "smtp") if a.enabled],
+                templates=templates.list_templates(session),
+                stored=service.unsent_draft(session, sid, actor))
 
-        self.tasks.db(load, self._loaded,
-                      lambda exc: self._set_busy(False, str(exc), error=True))
+        def failed(exc: BaseException) -> bool:
+            self._set_busy(False, "The reply cannot be written now.", error=True)
+            return bool(known_error_in(lambda text: self._set_busy(False, text, error=True))(exc))
+
+        DbOp(self.ctx, load, parent=self, what="opening the reply").success(
+            self._loaded).failure(failed).run_in_background()
 
     def _loaded(self, data: ComposeData) -> None:
         self.data = data
@@ -204,38 +208,47 @@ class Composer(QWidget):
             return
         draft = self.draft()
         self._set_busy(True, f"Sending through {account.name}…")
-        sid, actor, reply_id = self.submission_id, self.actor, self.reply_id
+        sid, actor, reply_id, db = self.submission_id, self.actor, self.reply_id, self.ctx.db
 
         def work() -> service.SendResult:
-            return service.send_reply(self.db, sid, draft, account, actor=actor, reply_id=reply_id)
+            return service.send_reply(db, sid, draft, account, actor=actor, reply_id=reply_id)
 
-        self.tasks.net(work, self._sent, self._failed)
+        def changed(result: service.SendResult) -> list[Change]:
+            fields = {"replies", "status"} if result.status else {"replies"}
+            return [Change.of(Kind.SUBMISSION, [sid], fields)]
+
+        (NetOp(self.ctx, work, parent=self, what="sending the reply").changes(changed)
+         .success(self._sent).failure(self._failed).run_in_background())
 
     def _sent(self, result: service.SendResult) -> None:
         self.finished = True
         self.sent.emit(result)
         self.close()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException) -> bool:
         # The service kept the draft (marked failed); the next Send continues that same reply.
-        self._set_busy(False, f"Not sent: {exc}", error=True)
+        self._set_busy(False, "Not sent; the draft is kept.", error=True)
+        return bool(known_error_in(
+            lambda text: self._set_busy(False, f"Not sent: {text}", error=True))(exc))
 
     def save_draft(self) -> None:
         draft = self.draft()
         account = self._chosen_account()
         sid, actor, reply_id = self.submission_id, self.actor, self.reply_id
 
-        def work() -> int:
-            return service.save_draft(self.db, sid, draft, actor=actor, reply_id=reply_id,
-                                      account_id=account.id if account else None)
+        def work(session: Session) -> int:
+            return service.store_draft(session, sid, draft, actor=actor, reply_id=reply_id,
+                                       account_id=account.id if account else None)
 
         def saved(new_id: int) -> None:
             self.reply_id = new_id
             self.body.document().setModified(False)
-            self.draft_saved.emit(sid)
             self.say("Draft saved.")
 
-        self.tasks.db(work, saved, lambda exc: self.say(str(exc), error=True))
+        (DbOp(self.ctx, work, parent=self, what="saving the draft")
+         .changes(lambda _id: [Change.of(Kind.SUBMISSION, [sid], {"replies"})])
+         .success(saved).failure(known_error_in(lambda text: self.say(text, error=True)))
+         .run_in_background())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # An edited, unsent reply is never lost: it is kept as a draft for next time.

@@ -1,7 +1,7 @@
 """The window's side of correcting and re-reading leads, wired in one place.
 
 - the detail pane's verdict bar and the N key bring a hidden lead back (status new);
-- the pane's "Correct details" form saves through Operations.edit (version-checked, Ctrl+Z);
+- the pane's "Correct details" form saves through TriageActions.edit (version-checked, Ctrl+Z);
   an e-mail that belongs to another contact offers to merge the two;
 - the Fields tab's context menu teaches a label for the message's form, then offers to re-read
   the stored mail;
@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction
@@ -24,17 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk import contacts, detail
-from leaddesk.db import Database
+from leaddesk.changes import Change, Kind
 from leaddesk.db.models import Submission
 from leaddesk.ingest import labels
 from leaddesk.posts.topics import known_topics
 
-from leaddesk.ui.banner import Banner
+from leaddesk.ui.context import AppContext
 from leaddesk.ui.inbox import InboxPage
-from leaddesk.ui.operations import Operations, Outcome
+from leaddesk.ui.operations import DbOp
 from leaddesk.ui.reparse_controller import ReparseController
 from leaddesk.ui.safe_text import ask_yes_no
-from leaddesk.ui.tasks import TaskRunner
+from leaddesk.ui.triage_actions import TriageActions
 
 # What the Fields tab offers to teach, in the words people use.
 TEACH = (("name", "Name"), ("first_name", "First name"), ("last_name", "Last name"),
@@ -42,34 +43,30 @@ TEACH = (("name", "Name"), ("first_name", "First name"), ("last_name", "Last nam
          ("message", "Message"), ("page_url", "Page URL"))
 
 
-def team_topics(db: Database) -> list[str]:
+def team_topics(session: Session) -> list[str]:
     """The topics to pick from: mapped and category topics, and those leads already carry."""
-    with db.session() as session:
-        found = dict(known_topics(session))
-        for topic in session.scalars(select(Submission.topic).distinct()
-                                     .where(Submission.topic.is_not(None))):
-            if topic:
-                found.setdefault(topic.casefold(), topic)
+    found = dict(known_topics(session))
+    for topic in session.scalars(select(Submission.topic).distinct()
+                                 .where(Submission.topic.is_not(None))):
+        if topic:
+            found.setdefault(topic.casefold(), topic)
     return sorted(found.values(), key=str.casefold)
 
 
 class Corrections(QObject):
-    def __init__(self, window: QMainWindow, db: Database, tasks: TaskRunner, ops: Operations,
-                 inbox: InboxPage, banner: Banner, me: str) -> None:
+    def __init__(self, window: QMainWindow, ctx: AppContext, ops: TriageActions,
+                 inbox: InboxPage) -> None:
         super().__init__(window)
         self.window = window
-        self.db = db
-        self.tasks = tasks
+        self.ctx = ctx
         self.ops = ops
         self.inbox = inbox
-        self.banner = banner
-        self.me = me
-        self.reparse = ReparseController(db, tasks, self)
+        self.reparse = ReparseController(ctx, self)
         pane = inbox.detail
         pane.verdict.restore_requested.connect(self.restore)
         pane.edit.save_requested.connect(self.save_edit)
         ops.merge_offered.connect(self.offer_merge)
-        ops.succeeded.connect(self._after_operation)
+        ctx.bus.changes_made.connect(self._changes_made)
         fields: QTableWidget = pane.message.fields
         fields.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         fields.customContextMenuRequested.connect(self._fields_menu)
@@ -95,20 +92,23 @@ class Corrections(QObject):
         """N: a hidden lead (spam, not a submission) back to new; any lead to new."""
         ids = self.inbox.selected_ids()
         if ids:
-            self.ops.set_status(ids, "new", self.inbox._version())
+            self.ops.set_status(ids, "new", self.inbox.shown_version())
 
     # ------------------------------------------------------------ corrections
     def save_edit(self, changes: dict[str, str | None]) -> None:
-        shown = self.inbox.detail.current
+        shown = self.inbox.shown()
         if shown is not None:
             self.ops.edit(shown.row.id, changes, shown.row.version)
 
     def load_topics(self) -> None:
-        self.tasks.db(lambda: team_topics(self.db), self.inbox.detail.edit.set_topics)
+        DbOp(self.ctx, team_topics, parent=self, what="listing topics").success(
+            self.inbox.detail.edit.set_topics).run_in_background()
 
-    def _after_operation(self, outcome: Outcome) -> None:
-        if outcome.change is not None and outcome.change.action == "edit":
-            self.load_topics()  # a topic typed by hand joins the list
+    def _changes_made(self, changes: list[Change], _initiator: object) -> None:
+        if any(c.kind in (Kind.POST, Kind.ANY) or (c.kind == Kind.SUBMISSION and c.fields
+                                                   is not None and "topic" in c.fields)
+               for c in changes):
+            self.load_topics()  # a topic typed by hand, or a new mapping, joins the list
 
     def ask(self, title: str, text: str) -> bool:
         """A yes/no question (tests answer it without a dialog)."""
@@ -121,16 +121,14 @@ class Corrections(QObject):
                         f"alias."):
             return
 
-        def work() -> str:
-            with self.db.session() as session:
-                result = contacts.merge_contacts(session, keep, drop, actor=self.me)
-            return f"Merged contact {result.dropped_id} into {result.kept.id}"
+        actor = self.ctx.actor
+        (DbOp(self.ctx, lambda s: contacts.merge_contacts(s, keep, drop, actor=actor),
+              parent=self.window, what="merging contacts")
+         .success(self._merged).run_in_background())
 
-        self.tasks.db(work, self._merged, lambda exc: self.banner.show_message(str(exc)))
-
-    def _merged(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 5000)
-        self.inbox.refresh()
+    def _merged(self, result: contacts.MergeResult) -> None:
+        self.window.statusBar().showMessage(
+            f"Merged contact {result.dropped_id} into {result.kept.id}", 5000)
 
     # ------------------------------------------------------------ teaching a label
     def _fields_menu(self, point: QPoint) -> None:
@@ -150,19 +148,19 @@ class Corrections(QObject):
 
     def teach(self, label: str, field: str) -> None:
         """Remember that ``label`` on this message's form is ``field``; offer to re-read."""
-        shown = self.inbox.detail.current
+        shown = self.inbox.shown()
         if shown is None:
             return
-        sid, page = shown.row.id, shown.row.page_url or ""
+        sid, page, actor = shown.row.id, shown.row.page_url or "", self.ctx.actor
 
-        def work() -> labels.LabelRule:
-            with self.db.session() as session:
-                # The notification's sender; a record without one (a form API's JSON) by its
-                # page's host rather than every form.
-                form = labels.sender_of(detail.raw_bytes(session, sid)) or labels.host_of(page)
-                return labels.map_label(session, label, field, form=form, actor=self.me)
+        def work(session: Session) -> labels.LabelRule:
+            # The notification's sender; a record without one (a form API's JSON) by its page's
+            # host rather than every form.
+            form = labels.sender_of(detail.raw_bytes(session, sid)) or labels.host_of(page)
+            return labels.map_label(session, label, field, form=form, actor=actor)
 
-        self.tasks.db(work, self._taught, lambda exc: self.banner.show_message(str(exc)))
+        DbOp(self.ctx, work, parent=self.window, what="teaching a label").success(
+            self._taught).run_in_background()
 
     def _taught(self, rule: labels.LabelRule) -> None:
         where = f"mail from {rule.form}" if rule.form else "every form"
@@ -192,6 +190,5 @@ class Corrections(QObject):
             self.progress.setValue(done)
 
     def _reparsed(self, summary: str, changed: int) -> None:
+        # What changed reached the pages over the bus; the summary says how many.
         self.window.statusBar().showMessage(summary, 8000)
-        if changed:
-            self.inbox.refresh()

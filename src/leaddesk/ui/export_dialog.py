@@ -22,22 +22,21 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk import export
-from leaddesk.db import Database
 from leaddesk.export import ExportOptions, ExportResult, Format, Per, PresetStore, presets
 from leaddesk.progress import CancelToken
 from leaddesk.query import Filter
 
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import NetOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.sync_controller import SignalReporter
-from leaddesk.ui.tasks import TaskRunner
 
 
 class ExportDialog(QDialog):
-    def __init__(self, db: Database, tasks: TaskRunner, flt: Filter, *, what: str,
+    def __init__(self, ctx: AppContext, flt: Filter, *, what: str,
                  count: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
+        self.ctx = ctx
         self.flt = flt
         self.cancel_token: CancelToken | None = None
         self.outcome: ExportResult | None = None
@@ -106,11 +105,12 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.status.setText("Exporting…")
-        target, options, flt = self.path.text(), self.options(), self.flt
-        self.tasks.net(
-            lambda: export.export_to_file(self.db, flt, target, options, reporter=reporter,
-                                          cancel=token),
-            self._done, self._failed)
+        target, options, flt, db = self.path.text(), self.options(), self.flt, self.ctx.db
+        # Network pool: a long read streamed to a file must not hold up the database worker.
+        (NetOp(self.ctx, lambda: export.export_to_file(db, flt, target, options,
+                                                        reporter=reporter, cancel=token),
+               parent=self, what="export")
+         .success(self._done).failure(self._failed).run_in_background())
 
     def _advanced(self, done: int, total: object) -> None:
         if isinstance(total, int) and total > 0:
@@ -124,11 +124,12 @@ class ExportDialog(QDialog):
         self.status.setText(f"Exported {result.rows:,} rows to {result.path}.")
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException) -> bool:
         self.cancel_token = None
         self.export_button.setEnabled(True)
         self.progress.hide()
-        self.status.setText(str(exc))
+        self.status.setText("The export failed; nothing was written.")
+        return bool(known_error_in(self.status.setText)(exc))
 
     def _cancel_or_close(self) -> None:
         if self.cancel_token is not None:

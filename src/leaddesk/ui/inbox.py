@@ -2,12 +2,19 @@
 
 It owns the current view, facet picks, search text and sort; every change re-queries the database
 in the worker (ids for the list, counts and facets for the sidebar) and never filters in Python.
+
+It follows the change bus (:meth:`InboxPage.on_changes`): rows whose ids are known are re-fetched
+and repainted; the id list is re-queried only when a change can move rows in or out of the view or
+reorder it (a field the filter or the sort reads, new mail, a deletion); counts and facets reload
+once per batch; the open message reloads when it is among the changed rows. Selection and scroll
+position survive every refresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
+from sqlalchemy.orm import Session
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,18 +27,32 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk import detail, query, triage
-from leaddesk.db import Database
+from leaddesk.changes import CREATED, DELETED, Change, Kind
 from leaddesk.detail import SubmissionDetail
 from leaddesk.query import Facets, Filter, Sort
 
+from leaddesk.ui.context import AppContext
 from leaddesk.ui.detail.pane import DetailPane
 from leaddesk.ui.list_delegate import TagChipDelegate
 from leaddesk.ui.list_model import COLUMNS, ID_ROLE, ROW_ROLE, SubmissionListModel
-from leaddesk.ui.operations import Operations
+from leaddesk.ui.operations import DbOp
 from leaddesk.ui.safe_text import PlainLabel
+from leaddesk.ui.settings import COLUMN_WIDTHS, ME
 from leaddesk.ui.sidebar import NO_TOPIC_LABEL, Sidebar
-from leaddesk.ui.tasks import TaskRunner
+from leaddesk.ui.triage_actions import TriageActions
 from leaddesk.ui.views import Narrowing, SavedView, View, builtin_views, combine
+
+# The submission fields the sidebar counts and facets read: other changes leave them alone.
+COUNTED = frozenset({CREATED, DELETED, "status", "is_spam", "is_submission", "assignee", "topic",
+                     "tags", "unread", "answers", "replies"})
+
+
+@dataclass(frozen=True)
+class _Memory:
+    current: int | None
+    selected: set[int]
+    top: int | None  # the id at the top of the visible list
+    row: int  # the current row, for "the next one" when the current message leaves
 
 
 @dataclass(frozen=True)
@@ -49,14 +70,12 @@ class InboxPage(QWidget):
     chips_changed = Signal(list)
     total_changed = Signal(int)
 
-    def __init__(self, db: Database, tasks: TaskRunner, operations: Operations, me: str,
+    def __init__(self, ctx: AppContext, actions: TriageActions,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
-        self.ops = operations
-        self.me = me
-        self.views = {v.key: v for v in builtin_views(me)}
+        self.ctx = ctx
+        self.ops = actions
+        self.views = {v.key: v for v in builtin_views(ctx.actor)}
         self.view: View = self.views["inbox"]
         self.narrowing = Narrowing()
         self.order = Filter()
@@ -64,7 +83,7 @@ class InboxPage(QWidget):
         self._load_generation = 0
 
         self.sidebar = Sidebar(list(self.views.values()))
-        self.model = SubmissionListModel(db, tasks)
+        self.model = SubmissionListModel(ctx)
         self.list = QTableView()
         self.list.setObjectName("messageList")
         self.list.setModel(self.model)
@@ -82,7 +101,7 @@ class InboxPage(QWidget):
         self.list.setItemDelegateForColumn(3, TagChipDelegate(self.list))
         header = self.list.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((150, 110, 180, 90, 64, 60, 76)):
+        for column, width in enumerate(ctx.settings.get(COLUMN_WIDTHS)[:len(COLUMNS)]):
             header.resizeSection(column, width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the post takes the slack
         header.setStretchLastSection(False)
@@ -117,20 +136,30 @@ class InboxPage(QWidget):
         self.model.page_loaded.connect(self._update_footer)
         self.list.selectionModel().currentRowChanged.connect(self._current_changed)
         card = self.detail.card
-        card.status_chosen.connect(lambda s: self.ops.set_status(self.selected_ids(), s,
-                                                                 self._version()))
+        card.status_chosen.connect(self.set_status)
         card.assignee_chosen.connect(lambda who: self.ops.assign(self.selected_ids(), who,
-                                                                 self._version()))
-        card.tag_added.connect(lambda t: self.ops.add_tag(self.selected_ids(), t, self._version()))
+                                                                 self.shown_version()))
+        card.tag_added.connect(lambda t: self.ops.add_tag(self.selected_ids(), t,
+                                                          self.shown_version()))
         card.tag_removed.connect(lambda t: self.ops.remove_tag(self.selected_ids(), t,
-                                                               self._version()))
+                                                               self.shown_version()))
         self.detail.message.note_added.connect(self._add_note)
-        self.ops.read_marked.connect(lambda _id: self.refresh())
+        ctx.bus.changes_made.connect(self.on_changes)
 
     def _add_note(self, text: str) -> None:
-        current = self._current_id()
+        current = self.current_id()
         if current is not None:
             self.ops.add_note(current, text)
+
+    def set_status(self, status: str) -> None:
+        """The selected messages (or the open one) move to ``status``."""
+        ids = self.selected_ids()
+        if ids:
+            self.ops.set_status(ids, status, self.shown_version())
+
+    def column_widths(self) -> list[int]:
+        header = self.list.horizontalHeader()
+        return [header.sectionSize(c) for c in range(len(COLUMNS))]
 
     # ------------------------------------------------------------ what is shown
     def current_filter(self) -> Filter:
@@ -193,36 +222,77 @@ class InboxPage(QWidget):
     # ------------------------------------------------------------ loading
     def reload(self, keep: int | None = None) -> None:
         """Re-query ids for the list and the sidebar's counts, keeping the selection if possible."""
+        self._requery(keep)
+        self.reload_sidebar()
+        self.filter_changed.emit(self.current_filter())
+        self.chips_changed.emit(self.chips())
+
+    def _requery(self, keep: int | None = None) -> None:
         flt = self.current_filter()
         self._load_generation += 1
         generation = self._load_generation
-        keep = keep if keep is not None else self._current_id()
-        fallback_row = self.list.currentIndex().row()
-
-        def load_ids() -> list[int]:
-            with self.db.session() as session:
-                return query.ids(session, flt)
-
-        self.tasks.db(load_ids, lambda ids: self._show_ids(generation, ids, keep, fallback_row))
-        self.reload_sidebar()
-        self.filter_changed.emit(flt)
-        self.chips_changed.emit(self.chips())
+        memory = self._remember(keep)
+        (DbOp(self.ctx, lambda s: query.ids(s, flt), parent=self, what="loading the list")
+         .success(lambda ids: self._show_ids(generation, ids, memory)).run_in_background())
 
     def reload_sidebar(self) -> None:
         views = dict(self.views)
         narrowing = self.narrowing
         view = self.view
 
-        def load() -> SidebarData:
-            with self.db.session() as session:
-                counts = {key: query.count(session, v.base) for key, v in views.items()}
-                counts["new"] = query.count(session, Filter(statuses=("new",)))
-                facets = query.facets(session, combine(view, narrowing))
-                tags = {t.name: t.colour for t in triage.list_tags(session)}
-                members = [m.name for m in triage.list_members(session)]
+        def load(session: Session) -> SidebarData:
+            counts = {key: query.count(session, v.base) for key, v in views.items()}
+            counts["new"] = query.count(session, Filter(statuses=("new",)))
+            facets = query.facets(session, combine(view, narrowing))
+            tags = {t.name: t.colour for t in triage.list_tags(session)}
+            members = [m.name for m in triage.list_members(session)]
             return SidebarData(counts, facets, tags, members)
 
-        self.tasks.db(load, self._show_sidebar)
+        DbOp(self.ctx, load, parent=self, what="counting").success(
+            self._show_sidebar).run_in_background()
+
+    def on_changes(self, changes: list[Change], initiator: object) -> None:
+        """Refresh what the changes touch, and only that (see the module docstring)."""
+        if any(c.kind == Kind.SETTING and c.touches([ME.key]) for c in changes):
+            self._follow_me()
+            return
+        if any(c.kind == Kind.ANY for c in changes):
+            self.model.set_ids(self.model.ids, keep_rows=False)
+            self.reload(keep=self.current_id())
+            self._reload_detail_if(None)
+            return
+        catalogue = any(c.kind in (Kind.TAG, Kind.MEMBER, Kind.CONTACT, Kind.POST) for c in changes)
+        rows = [c for c in changes if c.kind == Kind.SUBMISSION]
+        if not rows and not catalogue:
+            return
+        membership = self.current_filter().depends_on()
+        if any(c.touches(membership) for c in rows):
+            self._requery(self.current_id())
+        known: set[int] = set()
+        for change in rows:
+            if change.ids is None:
+                known = set()
+                self.model.refresh_rows(None)
+                break
+            known |= change.ids
+        else:
+            self.model.refresh_rows(known)
+        if catalogue:  # a renamed tag, a member, a contact or post shows in many rows
+            self.model.refresh_rows(None)
+        if catalogue or any(c.touches(COUNTED) for c in rows):
+            self.reload_sidebar()  # once per batch
+        self._reload_detail_if(None if catalogue or any(c.ids is None for c in rows) else known)
+
+    def _reload_detail_if(self, ids: set[int] | None) -> None:
+        current = self.current_id()
+        if current is not None and (ids is None or current in ids):
+            self.load_detail(current)
+
+    def _follow_me(self) -> None:
+        """Settings → "I am" changed: the Mine view is someone else's now."""
+        self.views = {v.key: v for v in builtin_views(self.ctx.actor)}
+        self.view = self.views[self.view.key]
+        self.reload()
 
     def _show_sidebar(self, data: SidebarData) -> None:
         self.tag_colours = data.tag_colours
@@ -237,20 +307,41 @@ class InboxPage(QWidget):
         self.detail.card.set_choices(data.members, data.tag_colours)
         self.chips_changed.emit(self.chips())
 
-    def _show_ids(self, generation: int, ids: list[int], keep: int | None,
-                  fallback_row: int) -> None:
+    def _remember(self, keep: int | None) -> _Memory:
+        """What the user is looking at: restored after the list's ids are re-queried."""
+        top = self.list.rowAt(0)
+        selected = {int(i.data(ID_ROLE)) for i in self.list.selectionModel().selectedRows()}
+        return _Memory(keep if keep is not None else self.current_id(), selected,
+                       self.model.ids[top] if 0 <= top < len(self.model.ids) else None,
+                       self.list.currentIndex().row())
+
+    def _show_ids(self, generation: int, ids: list[int], memory: _Memory) -> None:
         if generation != self._load_generation:
             return
+        if ids == self.model.ids and self.model.rowCount():
+            return  # nothing moved: the selection, scroll and cached rows stay as they are
         self.model.set_ids(ids)
         self.total_changed.emit(len(ids))
         self._update_footer()
-        row = self.model.row_of(keep) if keep is not None else -1
-        if row < 0 and keep is not None and fallback_row >= 0 and ids:
-            row = min(fallback_row, len(ids) - 1)  # the message left the view: show the next one
+        self._restore(memory, ids)
+
+    def _restore(self, memory: _Memory, ids: list[int]) -> None:
+        row = self.model.row_of(memory.current) if memory.current is not None else -1
+        if row < 0 and memory.current is not None and memory.row >= 0 and ids:
+            row = min(memory.row, len(ids) - 1)  # the message left the view: show the next one
         if row < 0 and ids:
             row = 0  # a new view opens on its newest message
+        top = self.model.row_of(memory.top) if memory.top is not None else -1
+        if top >= 0:
+            self.list.scrollTo(self.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
         if row >= 0:
-            self.select_row(row)
+            self.select_row(row, scroll=top < 0)
+            others = [self.model.row_of(i) for i in memory.selected if i != memory.current]
+            selection = self.list.selectionModel()
+            for other in (r for r in others if r >= 0):
+                selection.select(self.model.index(other, 0),
+                                 QItemSelectionModel.SelectionFlag.Select
+                                 | QItemSelectionModel.SelectionFlag.Rows)
         elif self.detail.currentWidget() is not self.detail.welcome:
             self.detail.clear()
 
@@ -265,24 +356,25 @@ class InboxPage(QWidget):
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.list.selectionModel().selectedRows()})
         ids = [int(self.model.index(r, 0).data(ID_ROLE)) for r in rows]
-        current = self._current_id()
+        current = self.current_id()
         return ids or ([current] if current is not None else [])
 
-    def _current_id(self) -> int | None:
+    def current_id(self) -> int | None:
         index = self.list.currentIndex()
         return int(index.data(ID_ROLE)) if index.isValid() else None
 
-    def _version(self) -> int | None:
+    def shown_version(self) -> int | None:
         """The version the user is looking at, so a colleague's edit in between is a conflict."""
         shown = self.detail.current
         return shown.row.version if shown is not None and len(self.selected_ids()) == 1 else None
 
-    def select_row(self, row: int) -> None:
+    def select_row(self, row: int, *, scroll: bool = True) -> None:
         index = self.model.index(row, 0)
         self.list.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
-        self.list.scrollTo(index)
+        if scroll:
+            self.list.scrollTo(index)
 
     def step_selection(self, step: int) -> None:
         current = self.list.currentIndex().row()
@@ -297,23 +389,27 @@ class InboxPage(QWidget):
         self.load_detail(int(current.data(ID_ROLE)))
 
     def load_detail(self, submission_id: int) -> None:
-        def load() -> tuple[SubmissionDetail, bytes]:
-            with self.db.session() as session:
-                return detail.load(session, submission_id), detail.raw_bytes(session, submission_id)
+        def load(session: Session) -> tuple[SubmissionDetail, bytes]:
+            return detail.load(session, submission_id), detail.raw_bytes(session, submission_id)
 
         def show(result: tuple[SubmissionDetail, bytes]) -> None:
-            if self._current_id() == submission_id:
+            if self.current_id() == submission_id:
                 self.detail.show_detail(*result)
                 if result[0].row.unread:
                     self.ops.mark_read(submission_id)
 
-        self.tasks.db(load, show, lambda exc: self.detail.clear())
+        def failed(exc: BaseException) -> bool:
+            if self.current_id() == submission_id:
+                self.detail.clear()
+            return False  # and the failure is shown
 
-    def refresh(self, ids: Sequence[int] = ()) -> None:
-        """After a change: re-query, since the row may leave the view. The reload resets the model
-        (dropping every cached page) and reselects the row, which reloads the detail too."""
-        self.reload(keep=self._current_id())
+        (DbOp(self.ctx, load, parent=self, what=f"opening #{submission_id}")
+         .success(show).failure(failed).run_in_background())
 
     def current_row(self) -> query.SubmissionRow | None:
         index = self.list.currentIndex()
         return index.data(ROW_ROLE) if index.isValid() else None
+
+    def shown(self) -> SubmissionDetail | None:
+        """The message open in the detail pane."""
+        return self.detail.current

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.orm import Session
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,12 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk import insights
-from leaddesk.db import Database
 from leaddesk.insights import Period, PostStats, TopicCount
 
 from leaddesk.ui.charts import PostTable, TopicChart
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import DbOp
+from leaddesk.ui.page import BusPage
 from leaddesk.ui.safe_text import PlainLabel
-from leaddesk.ui.tasks import TaskRunner
 from leaddesk.ui.widgets import caption, muted
 
 
@@ -38,11 +41,9 @@ def describe(delay: timedelta | None) -> str:
     return f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.1f} days"
 
 
-class InsightsPage(QWidget):
-    def __init__(self, db: Database, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
+class InsightsPage(BusPage):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
         bar = QHBoxLayout()
         self.period = QComboBox()
         self.period.addItem("Per week", "week")
@@ -73,13 +74,13 @@ class InsightsPage(QWidget):
     def reload(self) -> None:
         period: Period = "month" if self.period.currentData() == "month" else "week"
 
-        def load() -> InsightsData:
-            with self.db.session() as session:
-                return InsightsData(insights.leads_per_topic(session, period=period),
-                                    insights.leads_per_post(session),
-                                    insights.median_time_to_first_lead(session))
+        def load(session: Session) -> InsightsData:
+            return InsightsData(insights.leads_per_topic(session, period=period),
+                                insights.leads_per_post(session),
+                                insights.median_time_to_first_lead(session))
 
-        self.tasks.db(load, self._show)
+        DbOp(self.ctx, load, parent=self, what="loading insights").success(
+            self._show).run_in_background()
 
     def _show(self, data: InsightsData) -> None:
         unit = "week" if self.period.currentData() == "week" else "month"

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,16 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk import insights, leads, triage
-from leaddesk.db import Database
+from leaddesk.changes import Change, Kind
 from leaddesk.db.models import Status
 from leaddesk.insights import PostStats, TopicCount
 from leaddesk.leads import LeadRow
 from leaddesk.query import Filter
 
 from leaddesk.ui.charts import PostTable, TopicChart
+from leaddesk.ui.context import AppContext
 from leaddesk.ui.format import short_time
+from leaddesk.ui.operations import DbOp
+from leaddesk.ui.page import BusPage
 from leaddesk.ui.safe_text import PlainLabel, tooltip
-from leaddesk.ui.tasks import TaskRunner
 from leaddesk.ui.widgets import caption
 
 SHOWN_LIMIT = 5000  # rows in the table; the count and the export always cover every lead
@@ -83,13 +87,11 @@ class LeadsData:
     posts: list[PostStats]
 
 
-class LeadsPage(QWidget):
+class LeadsPage(BusPage):
     export_requested = Signal(object)  # the Filter of the leads shown
 
-    def __init__(self, db: Database, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
         self._generation = 0
         bar = QHBoxLayout()
         self.topic = QComboBox()
@@ -153,6 +155,13 @@ class LeadsPage(QWidget):
         self.search.textChanged.connect(lambda text: None if text else self.reload())
         self._choices_loaded = False
 
+    def on_changes(self, changes: list[Change], initiator: object) -> None:
+        # A new member or topic belongs in the drop-downs too.
+        if any(c.kind in (Kind.MEMBER, Kind.ANY) or (c.kind == Kind.SUBMISSION and c.touches(
+                ["topic", "created"])) for c in changes):
+            self._choices_loaded = False
+        super().on_changes(changes, initiator)
+
     def current_filter(self) -> Filter:
         flt = Filter()
         topic = self.topic.currentData()
@@ -176,14 +185,14 @@ class LeadsPage(QWidget):
         self._generation += 1
         generation = self._generation
 
-        def load() -> LeadsData:
-            with self.db.session() as session:
-                contacts, messages = leads.count_leads(session, flt)
-                return LeadsData(leads.lead_rows(session, flt, limit=SHOWN_LIMIT), contacts,
-                                 messages, insights.leads_per_topic(session, flt),
-                                 insights.leads_per_post(session, flt))
+        def load(session: Session) -> LeadsData:
+            contacts, messages = leads.count_leads(session, flt)
+            return LeadsData(leads.lead_rows(session, flt, limit=SHOWN_LIMIT), contacts,
+                             messages, insights.leads_per_topic(session, flt),
+                             insights.leads_per_post(session, flt))
 
-        self.tasks.db(load, lambda data: self._show(generation, data))
+        (DbOp(self.ctx, load, parent=self, what="loading leads")
+         .success(lambda data: self._show(generation, data)).run_in_background())
 
     def _show(self, generation: int, data: LeadsData) -> None:
         if generation != self._generation:
@@ -195,11 +204,10 @@ class LeadsPage(QWidget):
         self.posts.show_posts(data.posts)
 
     def _load_choices(self) -> None:
-        def load() -> tuple[list[str | None], list[str]]:
+        def load(session: Session) -> tuple[list[str | None], list[str]]:
             from leaddesk import query
-            with self.db.session() as session:
-                topics = list(query.facets(session, Filter()).topics)
-                members = [m.name for m in triage.list_members(session)]
+            topics = list(query.facets(session, Filter()).topics)
+            members = [m.name for m in triage.list_members(session)]
             return sorted(topics, key=lambda t: (t is None, t or "")), members
 
         def fill(choices: tuple[list[str | None], list[str]]) -> None:
@@ -216,4 +224,5 @@ class LeadsPage(QWidget):
                 combo.blockSignals(False)
             self._choices_loaded = True
 
-        self.tasks.db(load, fill)
+        DbOp(self.ctx, load, parent=self, what="loading topics and owners").success(
+            fill).run_in_background()

@@ -3,25 +3,27 @@
 A million ids cost a few megabytes; the rows behind them are fetched a page at a time, in the
 database worker, when the view first asks for one of them, and kept in a bounded page cache. A
 reload bumps a generation counter so that pages still in flight for an old filter are dropped.
+After a change whose ids are known, :meth:`refresh_rows` re-fetches just those rows of the cached
+pages (one query) and repaints them; nothing else is reset, so selection and scroll stay put.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
 from leaddesk import query
-from leaddesk.db import Database
 from leaddesk.query import Sort, SubmissionRow
 
+from leaddesk.ui.context import AppContext
 from leaddesk.ui.format import short_time
 from leaddesk.ui.icons import unread_dot
+from leaddesk.ui.operations import DbOp
 from leaddesk.ui.safe_text import tooltip
-from leaddesk.ui.tasks import TaskRunner
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the SubmissionRow, or None while loading
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -39,7 +41,7 @@ COLUMNS: tuple[tuple[str, Sort | None], ...] = (
 VISITOR, TOPIC, POST, TAGS, OWNER, STATUS, RECEIVED = range(len(COLUMNS))
 
 PAGE_SIZE = 100
-MAX_CACHED_PAGES = 60
+MAX_CACHED_ROWS = 6000
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -47,24 +49,31 @@ class SubmissionListModel(QAbstractTableModel):
     sort_requested = Signal(object, bool)  # Sort, descending
     page_loaded = Signal()
 
-    def __init__(self, db: Database, tasks: TaskRunner) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
-        self.db = db
-        self.tasks = tasks
+        self.ctx = ctx
         self._ids: list[int] = []
-        self._pages: OrderedDict[int, dict[int, SubmissionRow]] = OrderedDict()
-        self._pending: set[int] = set()
+        self._rows: dict[int, int] = {}  # id -> row, so row_of is a lookup, not a search
+        # Rows by id, least recently used first: a new id list (a re-sort, a row leaving the
+        # view) keeps every row still valid, so the list repaints without a round trip.
+        self._cache: OrderedDict[int, SubmissionRow] = OrderedDict()
+        self._pending: set[int] = set()  # page numbers being fetched for the current id list
+        self._gone: set[int] = set()  # asked for, not found (deleted meanwhile): not asked again
         self._generation = 0
         self._bold = QFont()
         self._bold.setBold(True)
 
     # ------------------------------------------------------------ content
-    def set_ids(self, ids: Sequence[int]) -> None:
+    def set_ids(self, ids: Sequence[int], *, keep_rows: bool = True) -> None:
+        """Show ``ids``; ``keep_rows=False`` forgets every cached row too (all may be stale)."""
         self.beginResetModel()
         self._generation += 1
         self._ids = list(ids)
-        self._pages.clear()
+        self._rows = {sid: row for row, sid in enumerate(self._ids)}
         self._pending.clear()
+        self._gone.clear()
+        if not keep_rows:
+            self._cache.clear()
         self.endResetModel()
 
     @property
@@ -72,44 +81,69 @@ class SubmissionListModel(QAbstractTableModel):
         return self._ids
 
     def row_of(self, submission_id: int) -> int:
-        try:
-            return self._ids.index(submission_id)
-        except ValueError:
-            return -1
+        return self._rows.get(submission_id, -1)
+
+    def cached_ids(self, ids: Iterable[int] | None = None) -> list[int]:
+        """Which of ``ids`` (None: all) have their row cached."""
+        return list(self._cache) if ids is None else [i for i in ids if i in self._cache]
+
+    def refresh_rows(self, ids: Iterable[int] | None = None) -> None:
+        """Re-fetch the cached rows of ``ids`` (None: every cached row) and repaint them; rows
+        not cached are fetched when the view needs them anyway."""
+        wanted = self.cached_ids(ids)
+        if wanted:
+            (DbOp(self.ctx, lambda s: query.rows_by_ids(s, wanted), parent=self,
+                  what="reloading messages")
+             .success(self._replaced).run_in_background())
+
+    def _replaced(self, rows: list[SubmissionRow]) -> None:
+        self._store(rows)
+        for row in sorted(self._rows[r.id] for r in rows if r.id in self._rows):
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _store(self, rows: Iterable[SubmissionRow]) -> None:
+        for row in rows:
+            self._cache[row.id] = row
+            self._cache.move_to_end(row.id)
+        while len(self._cache) > MAX_CACHED_ROWS:
+            self._cache.popitem(last=False)
 
     def submission(self, row: int) -> SubmissionRow | None:
         if not 0 <= row < len(self._ids):
             return None
-        number = row // PAGE_SIZE
-        if number not in self._pages:
-            self._request(number)  # answers at once when tasks run inline (tests)
-        page = self._pages.get(number)
-        if page is None:
-            return None
-        self._pages.move_to_end(number)
-        return page.get(self._ids[row])
+        sid = self._ids[row]
+        if sid not in self._cache and sid not in self._gone:
+            self._request(row // PAGE_SIZE)  # answers at once when tasks run inline (tests)
+        found = self._cache.get(sid)
+        if found is not None:
+            self._cache.move_to_end(sid)
+        return found
 
     def _request(self, number: int) -> None:
         if number in self._pending:
             return
         self._pending.add(number)
         generation = self._generation
-        ids = self._ids[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
+        ids = [i for i in self._ids[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
+               if i not in self._cache]
 
-        def load() -> list[SubmissionRow]:
-            with self.db.session() as session:
-                return query.rows_by_ids(session, ids)
+        def failed(exc: BaseException) -> bool:
+            # The page stays "pending" until the list reloads: a repaint must not repeat it.
+            return False  # the failure is shown
 
-        self.tasks.db(load, lambda rows: self._loaded(generation, number, rows),
-                      lambda exc: self._pending.discard(number))
+        (DbOp(self.ctx, lambda s: query.rows_by_ids(s, ids), parent=self,
+              what="loading messages")
+         .success(lambda rows: self._loaded(generation, number, ids, rows))
+         .failure(failed).run_in_background())
 
-    def _loaded(self, generation: int, number: int, rows: list[SubmissionRow]) -> None:
+    def _loaded(self, generation: int, number: int, asked: list[int],
+                rows: list[SubmissionRow]) -> None:
+        self._store(rows)  # rows are fresh whatever list asked for them
         if generation != self._generation:
-            return  # a page for a filter that is no longer shown
+            return
         self._pending.discard(number)
-        self._pages[number] = {r.id: r for r in rows}
-        while len(self._pages) > MAX_CACHED_PAGES:
-            self._pages.popitem(last=False)
+        found = {r.id for r in rows}
+        self._gone.update(i for i in asked if i not in found)
         first = number * PAGE_SIZE
         last = min(first + PAGE_SIZE, len(self._ids)) - 1
         if last >= first:

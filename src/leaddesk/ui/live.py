@@ -18,13 +18,17 @@ import logging
 import queue
 import threading
 
+from sqlalchemy.orm import Session
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from leaddesk.db import Database
+from leaddesk.changes import Change
 from leaddesk.team import presence
-from leaddesk.team.changes import Change, ChangeFeed, FeedState, open_feed
+from leaddesk.team.changes import ChangeFeed, FeedState, open_feed
 
-from leaddesk.ui.tasks import TaskRunner
+from leaddesk.ui.bus import ELSEWHERE
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import DbOp
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +37,13 @@ DRAIN_MS = 100
 
 
 class LiveUpdates(QObject):
-    changed = Signal(object)  # list[Change], on the GUI thread, debounced
     state_changed = Signal(str, str)  # FeedState value, reason
 
-    def __init__(self, db: Database, parent: QObject | None = None, *,
+    def __init__(self, ctx: AppContext, parent: QObject | None = None, *,
                  feed: ChangeFeed | None = None, debounce_ms: int = DEBOUNCE_MS) -> None:
         super().__init__(parent)
-        self.feed = feed if feed is not None else open_feed(db)
+        self.ctx = ctx
+        self.feed = feed if feed is not None else open_feed(ctx.db)
         self.state = FeedState.CONNECTED.value
         self._pending: list[Change] = []
         self._stop = threading.Event()
@@ -82,14 +86,14 @@ class LiveUpdates(QObject):
             if kind == "state":
                 self._on_state(str(value), reason)
             elif isinstance(value, list):
-                self._pending.extend(value)
+                self._pending.extend(c for c in value if isinstance(c, Change))
                 if not self._debounce.isActive():
                     self._debounce.start()
 
     def _flush(self) -> None:
         changes, self._pending = self._pending, []
         if changes:
-            self.changed.emit(changes)
+            self.ctx.bus.publish(changes, ELSEWHERE)
 
     def _on_state(self, state: str, reason: str) -> None:
         if state != self.state:
@@ -102,13 +106,10 @@ class PresenceLeases(QObject):
 
     viewers_changed = Signal(list)
 
-    def __init__(self, db: Database, tasks: TaskRunner, member: str,
-                 parent: QObject | None = None, *,
+    def __init__(self, ctx: AppContext, parent: QObject | None = None, *,
                  renew_ms: int = presence.RENEW_SECONDS * 1000) -> None:
         super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
-        self.member = member
+        self.ctx = ctx
         self.client_id = presence.new_client_id()
         self.current: int | None = None
         self.timer = QTimer(self)
@@ -129,30 +130,30 @@ class PresenceLeases(QObject):
         self.renew()
 
     def renew(self) -> None:
-        submission_id, client, member = self.current, self.client_id, self.member
+        submission_id, client, member = self.current, self.client_id, self.ctx.actor
         if submission_id is None:
             return
 
-        def work() -> list[str]:
-            with self.db.session() as session:
-                return presence.renew(session, submission_id, client, member)
+        def work(session: Session) -> list[str]:
+            return presence.renew(session, submission_id, client, member)
 
-        self.tasks.db(work, lambda names: self._got(submission_id, names), self._failed)
+        (DbOp(self.ctx, work, parent=self, what="also viewing")
+         .success(lambda names: self._got(submission_id, names)).failure(self._failed)
+         .run_in_background())
 
     def _got(self, submission_id: int, names: list[str]) -> None:
         if submission_id == self.current:
             self.viewers_changed.emit(names)
 
-    def _failed(self, exc: BaseException) -> None:
-        # Presence is a courtesy: a failed renewal (database away) must never bother the user;
-        # the lease expires by itself and the next renewal tries again.
-        log.info("presence renewal failed: %s", exc)
+    def _failed(self, exc: BaseException) -> bool:
+        # Presence is a courtesy: a failed renewal (database away, which the window already
+        # says) must not interrupt the user; it is logged, the lease expires by itself and the
+        # next renewal tries again.
+        log.warning("presence renewal failed: %s", exc)
+        return True
 
     def release(self) -> None:
         client = self.client_id
 
-        def work() -> None:
-            with self.db.session() as session:
-                presence.release(session, client)
-
-        self.tasks.db(work, None, self._failed)
+        (DbOp(self.ctx, lambda s: presence.release(s, client), parent=self,
+              what="also viewing").failure(self._failed).run_in_background())

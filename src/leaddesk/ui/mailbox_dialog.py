@@ -16,23 +16,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk import accounts, secrets
+from leaddesk import accounts
+from leaddesk.account_settings import ImapSettings
 from leaddesk.accounts import DEFAULT_PORTS, AccountInfo
-from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import imap
 
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import NetOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel
-from leaddesk.ui.tasks import TaskRunner
 
 
 class MailboxDialog(QDialog):
-    def __init__(self, db: Database, tasks: TaskRunner, actor: str,
+    def __init__(self, ctx: AppContext,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
-        self.actor = actor
+        self.ctx = ctx
         self.added: AccountInfo | None = None
         self.setWindowTitle("Add a mailbox")
         self.setMinimumWidth(460)
@@ -84,30 +83,28 @@ class MailboxDialog(QDialog):
             self.status.setText("Fill in the server, the user and the password.")
             return
         try:
-            settings = accounts.check_imap_settings(self._settings())
+            settings = ImapSettings.parse(self._settings())
         except LeadDeskError as exc:  # plain to another machine, no user…: one line, here
             self.status.setText(str(exc))
             return
         self.status.setText("Checking the connection…")
         self.buttons.setEnabled(False)
+        db, actor = self.ctx.db, self.ctx.actor
 
         def work() -> AccountInfo:
-            client = imap.connect(imap.ImapSettings(
-                host=str(settings["host"]), port=int(settings["port"]),
-                security=str(settings["security"]), user=str(settings["user"]),
-                folder=str(settings["folder"]), ca_file=settings.get("ca_file")), password)
-            client.logout()
-            with self.db.session() as session:
-                info = accounts.add_account(session, name, "imap", settings, actor=self.actor)
-                secrets.set_secret(info.secret_ref or secrets.secret_ref(name), password)
-            return info
+            # Network pool: the login and the keyring may each take seconds.
+            imap.logout(imap.connect(settings, password))
+            return accounts.save_account(db, name, settings.to_dict(), kind="imap",
+                                         secret=password, actor=actor)
 
         def saved(info: AccountInfo) -> None:
             self.added = info
             self.accept()
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: BaseException) -> bool:
             self.buttons.setEnabled(True)
-            self.status.setText(str(exc))
+            self.status.setText("Not added.")
+            return bool(known_error_in(self.status.setText)(exc))
 
-        self.tasks.net(work, saved, failed)
+        (NetOp(self.ctx, work, parent=self, what="adding the mailbox")
+         .success(saved).failure(failed).run_in_background())

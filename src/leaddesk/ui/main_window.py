@@ -1,7 +1,8 @@
 """The main window: top bar, banner, the pages (Inbox, Leads, Insights), status bar, tray.
 
-It wires the pieces together and owns what spans pages: sync, shortcuts, undo, remembered
-geometry. The pages own their own content.
+It builds the app context (:mod:`leaddesk.ui.context`) and wires the pieces together; it owns what
+spans pages: sync and its report, shortcuts, undo, the banner, remembered layout. The pages own
+their content and follow the change bus themselves; the window never reaches into them.
 """
 
 from __future__ import annotations
@@ -12,39 +13,45 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
-    QMessageBox,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from leaddesk.config import current_user, demo_db_url
+from leaddesk.changes import Change, Kind
+from leaddesk.config import demo_db_url
 from leaddesk.db import Database
-from leaddesk.errors import LeadDeskError
-from leaddesk.team.changes import Change, EchoFilter
 
 from leaddesk.ui.banner import Banner
+from leaddesk.ui.context import AppContext
 from leaddesk.ui.corrections import Corrections
 from leaddesk.ui.format import ago
 from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.insights_page import InsightsPage
 from leaddesk.ui.leads_page import LeadsPage
 from leaddesk.ui.live import LiveUpdates, PresenceLeases
-from leaddesk.ui.operations import Operations, Outcome
-from leaddesk.ui.post_resolver import PostResolver, ResolveReport
-from leaddesk.ui.safe_text import PlainLabel, ask_text, message_box
-from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, SAVED_VIEWS, Settings
+from leaddesk.ui.operations import NetOp
+from leaddesk.ui.post_resolver import PostResolver
+from leaddesk.ui.safe_text import PlainLabel, ask_text
+from leaddesk.ui.settings import (
+    AUTO_SYNC_MINUTES,
+    COLUMN_WIDTHS,
+    DETAIL_SPLIT,
+    GEOMETRY,
+    INBOX_SPLIT,
+    LAST_PAGE,
+    SAVED_VIEWS,
+    Settings,
+)
 from leaddesk.ui.shortcuts import SHORTCUTS, STATUS_HINT, ShortcutSheet
-from leaddesk.ui.sync_controller import SyncController, SyncOutcome
+from leaddesk.ui.sync_controller import SyncController
+from leaddesk.ui.sync_report import SyncReport, SyncReportDialog
 from leaddesk.ui.tasks import TaskRunner
 from leaddesk.ui.top_bar import TopBar
 from leaddesk.ui.tray import Tray
+from leaddesk.ui.triage_actions import TriageActions
 from leaddesk.ui.views import SavedView, saved_views_from_json, saved_views_to_json
-
-GEOMETRY_KEY = "window/geometry"
-STATE_KEY = "window/state"
-SPLIT_KEY = "window/inbox_split"
-DETAIL_SPLIT_KEY = "window/detail_split"
 
 
 class MainWindow(QMainWindow):
@@ -52,22 +59,23 @@ class MainWindow(QMainWindow):
                  settings: Settings | None = None, title_suffix: str = "",
                  live: bool | None = None) -> None:
         super().__init__()
-        self.db = db
-        self.me = me
-        self.tasks = tasks or TaskRunner(self)
-        self.settings = settings or Settings()
+        tasks = tasks or TaskRunner(self)
+        self.ctx = AppContext(db, tasks, me, settings or Settings())
+        for part in (self.ctx.bus, self.ctx.failures):  # they live and die with the window
+            part.setParent(self)
+        # The context's parts under the names the window (and its tests) use.
+        self.db, self.tasks, self.settings = db, tasks, self.ctx.settings
         self.setWindowTitle(f"LeadDesk{title_suffix}")
-        self.ops = Operations(db, self.tasks, me, self)
-        self.echoes = EchoFilter()
-        self.sync = SyncController(db, self.tasks, self)
-        self.posts = PostResolver(db, self.tasks, self)  # post lookups: on start, after each sync
+        self.ops = TriageActions(self.ctx, self)
+        self.sync = SyncController(self.ctx, self)
+        self.posts = PostResolver(self.ctx, self)  # post lookups: on start, after each sync
         self.last_synced: datetime | None = None
 
         self.top = TopBar()
         self.banner = Banner()
-        self.inbox = InboxPage(db, self.tasks, self.ops, me)
-        self.leads = LeadsPage(db, self.tasks)
-        self.insights = InsightsPage(db, self.tasks)
+        self.inbox = InboxPage(self.ctx, self.ops)
+        self.leads = LeadsPage(self.ctx)
+        self.insights = InsightsPage(self.ctx)
         self.pages = QStackedWidget()
         for page in (self.inbox, self.leads, self.insights):
             self.pages.addWidget(page)
@@ -81,12 +89,20 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.synced_label = PlainLabel("Not synced yet")
+        self.sync_problems = QPushButton()
+        self.sync_problems.setObjectName("syncProblems")
+        self.sync_problems.setFlat(True)
+        self.sync_problems.setToolTip("What went wrong in the last sync, and what to do")
+        self.sync_problems.clicked.connect(self.open_sync_report)
+        self.sync_problems.hide()
         self.db_label = PlainLabel(self._db_description())
         self.statusBar().addWidget(self.synced_label)
         self.statusBar().addWidget(self.db_label)
+        # Permanent: a passing status message must not cover it.
+        self.statusBar().addPermanentWidget(self.sync_problems)
         self.statusBar().addPermanentWidget(PlainLabel(STATUS_HINT))
-        self.tray = Tray(self)
-        self.corrections = Corrections(self, db, self.tasks, self.ops, self.inbox, self.banner, me)
+        self.tray = Tray(self, self.ctx.settings)
+        self.corrections = Corrections(self, self.ctx, self.ops, self.inbox)
         self._connect()
         self._bind_shortcuts()
         self._restore_layout()
@@ -97,12 +113,15 @@ class MainWindow(QMainWindow):
         self.clock.timeout.connect(self._tick)
         self.clock.start(30_000)
         self.inbox.reload()
-        self.sync.finished.connect(lambda _outcome: self.posts.start())
-        self.posts.finished.connect(self._posts_resolved)
+        self.sync.finished.connect(lambda _report: self.posts.start())
         QTimer.singleShot(0, self.posts.start)
         QTimer.singleShot(0, self.corrections.start_stale)  # mail an older parser read
         # Live team mode; off by default under the inline test runner (no background threads).
         self._start_live(not self.tasks.inline if live is None else live)
+
+    @property
+    def me(self) -> str:
+        return self.ctx.actor
 
     def _db_description(self) -> str:
         return "PostgreSQL" if self.db.dialect == "postgresql" else "SQLite"
@@ -122,13 +141,14 @@ class MainWindow(QMainWindow):
             lambda running: top.sync_started() if running else top.sync_stopped())
         self.sync.progress.connect(top.sync_progress)
         self.sync.finished.connect(self._sync_finished)
-        self.ops.succeeded.connect(self._operation_done)
-        self.ops.conflicted.connect(self._conflict)
-        self.ops.failed.connect(lambda text: self.banner.show_message(text))
-        self.tasks.unhandled_error.connect(self.show_error)
+        self.ops.done.connect(self._action_done)
+        self.ctx.failures.banner_requested.connect(
+            lambda text, kind: self.banner.show_message(text, kind))
+        self.tasks.unhandled_error.connect(lambda exc: self.ctx.failures.report(exc, self))
+        self.ctx.bus.changes_made.connect(self._changes_made)
         self.inbox.sidebar.save_requested.connect(self.save_view)
         self.inbox.sidebar.saved_delete_requested.connect(self.delete_saved_view)
-        self.inbox.set_saved_views(saved_views_from_json(self.settings.get_str(SAVED_VIEWS)))
+        self.inbox.set_saved_views(saved_views_from_json(self.settings.get(SAVED_VIEWS)))
         self.leads.export_requested.connect(self.export_leads)
         self.inbox.new_count_changed.connect(self.tray.set_new_count)
         welcome = self.inbox.detail.welcome
@@ -138,6 +158,7 @@ class MainWindow(QMainWindow):
 
     def show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
+        self.settings.set(LAST_PAGE, index)
         if self.pages.currentWidget() is self.leads:
             self.leads.reload()
         elif self.pages.currentWidget() is self.insights:
@@ -147,10 +168,10 @@ class MainWindow(QMainWindow):
         handlers = {
             "next": lambda: self.inbox.step_selection(1),
             "previous": lambda: self.inbox.step_selection(-1),
-            "done": lambda: self._status("done"),
-            "open": lambda: self._status("open"),
-            "waiting": lambda: self._status("waiting"),
-            "spam": lambda: self._status("spam"),
+            "done": lambda: self.inbox.set_status("done"),
+            "open": lambda: self.inbox.set_status("open"),
+            "waiting": lambda: self.inbox.set_status("waiting"),
+            "spam": lambda: self.inbox.set_status("spam"),
             "restore": self.corrections.restore,
             "reparse": self.corrections.start_all,
             "assign": self.inbox.detail.card.open_owner_menu,
@@ -168,60 +189,49 @@ class MainWindow(QMainWindow):
             action.triggered.connect(handlers[name])
             self.addAction(action)
 
-    def _status(self, status: str) -> None:
-        ids = self.inbox.selected_ids()
-        if ids:
-            self.ops.set_status(ids, status, self.inbox._version())
-
     # ------------------------------------------------------------ outcomes
-    def _operation_done(self, outcome: Outcome) -> None:
-        self.echoes.expect(outcome.ids)  # refreshed here: the feed's echo need not reload again
-        self.inbox.refresh(outcome.ids)
-        undo = " — Ctrl+Z undoes it" if outcome.change is not None else ""
-        self.statusBar().showMessage(f"{outcome.label}{undo}", 5000)
+    def _action_done(self, label: str, undoable: bool) -> None:
+        undo = " — Ctrl+Z undoes it" if undoable else ""
+        self.statusBar().showMessage(f"{label}{undo}", 5000)
+        self._live_state("connected", "")
 
-    def _conflict(self, message: str, ids: object) -> None:
-        self.banner.show_message(f"{message}. The message was reloaded: check it and try "
-                                 f"again.", "warning")
-        self.inbox.refresh(list(ids) if isinstance(ids, tuple | list) else [])
+    def _changes_made(self, changes: list[Change], _initiator: object) -> None:
+        """What spans pages: the presence line, and settings the window itself applies."""
+        if any(c.kind in (Kind.PRESENCE, Kind.ANY) for c in changes):
+            self.presence.renew()
+        if any(c.kind == Kind.SETTING and c.touches([AUTO_SYNC_MINUTES.key]) for c in changes):
+            self.apply_auto_sync()
 
     def undo(self) -> None:
         if not self.ops.undo():
             self.statusBar().showMessage("Nothing to undo", 3000)
 
-    def show_error(self, exc: object) -> None:
-        if isinstance(exc, LeadDeskError):
-            self.banner.show_message(str(exc))
-        else:
-            message_box(self, "LeadDesk", f"Something went wrong: {exc}\n\nYour data is safe; the "
-                        f"action was not completed. Run `leaddesk -v gui` to see details.",
-                        icon=QMessageBox.Icon.Critical)
-
     # ------------------------------------------------------------ sync
-    def _posts_resolved(self, report: ResolveReport) -> None:
-        if report.changed:
-            self.inbox.refresh()  # titles, snapshots and derived topics beside the messages
-
     def start_sync(self) -> None:
         self.sync.start()
 
-    def _sync_finished(self, outcome: SyncOutcome) -> None:
+    def _sync_finished(self, report: SyncReport) -> None:
         self.last_synced = datetime.now().astimezone()
         self._tick()
-        if outcome.errors:
-            self.banner.show_message("Sync problem — " + " · ".join(outcome.errors))
-        elif outcome.accounts == 0:
+        headline = report.headline()
+        self.sync_problems.setText(f"⚠ {headline}" if headline else "")
+        self.sync_problems.setVisible(bool(headline))
+        if headline:
+            self.banner.show_message(f"Sync: {headline}. Click it in the status bar to see what "
+                                     f"to do.", "warning", seconds=10)
+        elif report.accounts == 0:
             self.banner.show_message(
                 "No mailbox is set up yet: add one with `leaddesk accounts add imap NAME …`.",
                 "info", seconds=8)
-        if outcome.added or outcome.threaded:
-            self.inbox.reload()
-        if outcome.added:
-            self.tray.notify_new(outcome.added)
-        self.tray.notify_answers(outcome.answers)
+        if report.added:
+            self.tray.notify_new(report.added)
+        self.tray.notify_answers(report.answers)
+
+    def open_sync_report(self) -> None:
+        SyncReportDialog(self.sync.report, self).exec()
 
     def apply_auto_sync(self) -> None:
-        minutes = self.settings.get_int(AUTO_SYNC_MINUTES)
+        minutes = self.settings.get(AUTO_SYNC_MINUTES)
         if minutes > 0:
             self.auto_sync.start(minutes * 60_000)
         else:
@@ -257,7 +267,7 @@ class MainWindow(QMainWindow):
         from leaddesk.ui.export_dialog import ExportDialog
         if not isinstance(flt, Filter):
             return
-        dialog = ExportDialog(self.db, self.tasks, flt, what=what, count=count, parent=self)
+        dialog = ExportDialog(self.ctx, flt, what=what, count=count, parent=self)
         if per_lead:
             dialog.per.setCurrentIndex(1)
         if dialog.exec() and dialog.outcome is not None:
@@ -266,11 +276,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         from leaddesk.ui.settings_dialog import SettingsDialog
-        dialog = SettingsDialog(self.settings, self.db, self.tasks, self.me, self)
-        if dialog.exec():
-            self.apply_auto_sync()
-            self._apply_me(self.settings.get_str(ME) or current_user())
-        self.inbox.reload_sidebar()  # members and tags may have changed
+        SettingsDialog(self.ctx, self).exec()  # what it changes is published on the bus
 
     def save_view(self) -> None:
         name, ok = ask_text(self, "Save view", "Name of this view:")
@@ -289,7 +295,7 @@ class MainWindow(QMainWindow):
 
     def add_mailbox(self) -> None:
         from leaddesk.ui.mailbox_dialog import MailboxDialog
-        dialog = MailboxDialog(self.db, self.tasks, self.me, self)
+        dialog = MailboxDialog(self.ctx, self)
         if dialog.exec() and dialog.added is not None:
             self.statusBar().showMessage(f"Added {dialog.added.name}; syncing…", 5000)
             self.start_sync()
@@ -297,12 +303,11 @@ class MainWindow(QMainWindow):
     def reply(self) -> None:
         """Open the reply window for the message shown (several may be open at once)."""
         from leaddesk.ui.composer import Composer
-        shown = self.inbox.detail.current
+        shown = self.inbox.shown()
         if shown is None:
             return
-        composer = Composer(self.db, self.tasks, shown.row.id, self.me, self)
+        composer = Composer(self.ctx, shown.row.id, self)
         composer.sent.connect(self._reply_sent)
-        composer.draft_saved.connect(lambda sid: self.inbox.refresh([sid]))
         composer.show()
         self.composer = composer  # the newest one, for tests and screenshots
 
@@ -310,14 +315,13 @@ class MainWindow(QMainWindow):
         from leaddesk.reply.service import SendResult
         if not isinstance(result, SendResult):
             return
-        self.inbox.refresh()
         self.statusBar().showMessage(f"Reply sent to {', '.join(result.recipients)}", 6000)
         if result.copy_error:
             self.banner.show_message(result.copy_error, "warning")
 
     def add_api_source(self) -> None:
         from leaddesk.ui.accounts_dialog import AccountsDialog
-        dialog = AccountsDialog(self.db, self.tasks, self.me, self)
+        dialog = AccountsDialog(self.ctx, self)
         if dialog.tab.add("api") is not None:
             self.start_sync()
 
@@ -327,15 +331,12 @@ class MainWindow(QMainWindow):
         from leaddesk.ingest import files
         from leaddesk.resources import demo_mailbox
 
-        def work() -> tuple[Database, demo_site.DemoSite]:
+        def fill() -> tuple[Database, demo_site.DemoSite]:
             demo = Database.open(demo_db_url())
             files.import_paths(demo, [demo_mailbox()])
             # The demo blog is served on loopback for as long as the demo window lives, so its
             # posts resolve for real (the window's resolver runs on start).
-            site = demo_site.DemoSite().start()
-            with demo.session() as session:
-                demo_site.register(session, site.base)
-            return demo, site
+            return demo, demo_site.start_for(demo)
 
         def opened(result: tuple[Database, demo_site.DemoSite]) -> None:
             demo, site = result
@@ -345,50 +346,23 @@ class MainWindow(QMainWindow):
             self.demo_window = window  # keep it alive
 
         self.statusBar().showMessage("Opening the demo…", 5000)
-        self.tasks.net(work, opened)
+        NetOp(self.ctx, fill, parent=self, what="opening the demo").success(
+            opened).run_in_background()
 
     # ------------------------------------------------------------ team mode
     def _start_live(self, enabled: bool) -> None:
-        self.live = LiveUpdates(self.db, self)
-        self.live.changed.connect(self._live_changed)
+        self.live = LiveUpdates(self.ctx, self)
         self.live.state_changed.connect(self._live_state)
-        self.ops.reconnecting.connect(
+        self.ctx.bus.reconnecting.connect(
             lambda reason: self._live_state("reconnecting", reason))
-        self.ops.succeeded.connect(lambda _outcome: self._live_state("connected", ""))
-        self.presence = PresenceLeases(self.db, self.tasks, self.me, self)
+        self.presence = PresenceLeases(self.ctx, self)
         self.presence.viewers_changed.connect(self.inbox.detail.set_viewers)
         self.inbox.list.selectionModel().currentRowChanged.connect(
-            lambda current, _previous: self.presence.show(self.inbox._current_id()))
-        self.presence.show(self.inbox._current_id())  # the first message may be open already
+            lambda current, _previous: self.presence.show(self.inbox.current_id()))
+        self.presence.show(self.inbox.current_id())  # the first message may be open already
         self._reconnecting = False
         if enabled:
             self.live.start()
-
-    def _apply_me(self, me: str) -> None:
-        """Settings → "I am" takes effect at once: on audit events and on the presence line."""
-        self.me = me
-        self.ops.actor = me
-        self.presence.member = me
-
-    def _live_changed(self, changes: list[Change]) -> None:
-        """A colleague (or the sync worker) changed something: refresh what shows it."""
-        changes = self.echoes.drop(changes)
-        if not changes:
-            return
-        if any(c.table == "presence" for c in changes):
-            self.presence.renew()
-        if all(c.is_presence_only for c in changes):
-            return
-        if len(self.inbox.selected_ids()) > 1:
-            # Reloading would drop the user's multi-selection: counts only, list on next change.
-            self.inbox.reload_sidebar()
-        else:
-            self.inbox.refresh()  # list, counts and the open message, selection kept
-        page = self.pages.currentWidget()
-        if page is self.leads:
-            self.leads.reload()
-        elif page is self.insights:
-            self.insights.reload()
 
     def _live_state(self, state: str, reason: str) -> None:
         if state == "reconnecting" and not self._reconnecting:
@@ -405,21 +379,25 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ layout memory
     def _restore_layout(self) -> None:
-        geometry = self.settings.blob(GEOMETRY_KEY)
-        if geometry is not None:
+        geometry = self.settings.get(GEOMETRY)
+        if geometry:
             self.restoreGeometry(geometry)
         else:
             self.resize(1440, 860)
-        for key, splitter in ((SPLIT_KEY, self.inbox.split),
-                              (DETAIL_SPLIT_KEY, self.inbox.detail.split)):
-            state = self.settings.blob(key)
-            if state is not None:
-                splitter.restoreState(state)
+        for option, splitter in ((INBOX_SPLIT, self.inbox.split),
+                                 (DETAIL_SPLIT, self.inbox.detail.split)):
+            sizes = self.settings.get(option)
+            if len(sizes) == splitter.count():
+                splitter.setSizes(sizes)
+        page = self.settings.get(LAST_PAGE)
+        if 0 < page < self.pages.count():
+            self.top.pages.setCurrentIndex(page)  # emits page_changed: the page loads
 
     def save_layout(self) -> None:
-        self.settings.set_blob(GEOMETRY_KEY, self.saveGeometry())
-        self.settings.set_blob(SPLIT_KEY, self.inbox.split.saveState())
-        self.settings.set_blob(DETAIL_SPLIT_KEY, self.inbox.detail.split.saveState())
+        self.settings.set(GEOMETRY, bytes(self.saveGeometry().data()))
+        self.settings.set(INBOX_SPLIT, self.inbox.split.sizes())
+        self.settings.set(DETAIL_SPLIT, self.inbox.detail.split.sizes())
+        self.settings.set(COLUMN_WIDTHS, self.inbox.column_widths())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -430,5 +408,6 @@ class MainWindow(QMainWindow):
         self.live.stop()
         self.presence.show(None)  # give the lease back rather than let it expire
         self.tasks.wait(10_000)
+        self.ctx.close()
         self.tray.hide()
         super().closeEvent(event)

@@ -1,159 +1,176 @@
-"""Every triage action of the UI as a small named operation with a success and a failure path.
+"""One operation type for every UI action and background call, in the manner of Anki's
+``aqt.operations`` (``CollectionOp(parent, op).success(...).failure(...).run_in_background()``).
 
-Operations run in the database worker. On success the window refreshes what changed and remembers
-the change for undo; a conflict (someone else changed the lead) becomes a clear banner and a
-refresh; any other error a banner that says what to do.
+How to add an action::
 
-A database that drops (a restart, a network cut) does not lose an action: it is retried for a
-while (``reconnecting`` tells the window), without ever applying it twice, and if the database
-stays away the banner says plainly that it was NOT saved (leaddesk.team.resilience).
+    def mark_done(self, ids: list[int]) -> None:
+        DbOp(self.ctx, lambda s: triage.bulk_set_status(s, ids, "done", actor=self.ctx.actor),
+             parent=self, what="mark done").success(self._say_done).run_in_background()
+
+- Work gets a fresh session and runs in the single database worker (one writer, in the order the
+  user acted); the session commits when the work returns and rolls back if it raises.
+- Network work (:class:`NetOp`) runs in the network pool; what it fetched is handed to an optional
+  ``write`` step, which runs in the database worker like a :class:`DbOp`.
+- A result that says what changed (a :class:`leaddesk.changes.Change`, an Edit, a list of them,
+  or anything with a ``changes`` attribute) is published on the change bus with ``initiator``
+  (default: ``parent``) before ``success`` runs; every page refreshes what it shows of it.
+- Without ``.failure(...)`` a failure takes the default path (:mod:`leaddesk.ui.failures`): a
+  known LeadDesk error becomes the banner, anything else a dialog with details, logged at ERROR.
+  A ``failure`` handler that returns True handled it; returning False/None still shows it. So
+  nothing is ever swallowed.
+- ``.retrying(what=..., verify=...)`` runs the work through leaddesk.team.resilience: a dropped
+  database is retried (never applied twice) and the window says it is reconnecting.
+- Reads are operations too (no changes, just a ``success`` that shows the data).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, Self, TypeVar
 
 from sqlalchemy.orm import Session
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
-from leaddesk import triage
-from leaddesk.conversations.record import mark_read
-from leaddesk.db import Database
-from leaddesk.errors import ConflictError
+from leaddesk.changes import Change
+from leaddesk.errors import LeadDeskError
 from leaddesk.team.resilience import run_with_retry
 
-from leaddesk.ui.tasks import TaskRunner
+from leaddesk.ui.context import AppContext
 
-Single = Callable[[Session, int], triage.Change]
-Bulk = Callable[[Session, Sequence[int]], int]
+log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Outcome:
-    label: str
-    ids: tuple[int, ...]
-    change: triage.Change | None  # the undoable change, for single-row operations
+T = TypeVar("T")
+R = TypeVar("R")
+Success = Callable[[Any], None]
+Failure = Callable[[BaseException], bool | None]
 
 
-class Operations(QObject):
-    succeeded = Signal(object)  # Outcome
-    conflicted = Signal(str, object)  # message, ids to refresh
-    failed = Signal(str)
-    reconnecting = Signal(str)  # the database dropped during an action, which is being retried
-    read_marked = Signal(int)  # a lead's unread answer is read now (its id)
-    merge_offered = Signal(int, int)  # an edited e-mail belongs to another contact: keep, drop
+def changes_of(result: object) -> list[Change]:
+    """The change records a work function's result carries, if any."""
+    if isinstance(result, Change):
+        return [result]
+    change = getattr(result, "change", None)
+    if isinstance(change, Change):
+        return [change]
+    changes = getattr(result, "changes", None)
+    if isinstance(changes, Iterable) and not isinstance(changes, str | bytes):
+        return [c for c in changes if isinstance(c, Change)]
+    if isinstance(result, list | tuple):
+        return [c for item in result for c in changes_of(item)]
+    return []
 
-    def __init__(self, db: Database, tasks: TaskRunner, actor: str,
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
-        self.actor = actor
-        self.last_change: triage.Change | None = None
 
-    def _run(self, label: str, ids: Sequence[int], single: Single, bulk: Bulk,
-             after: Callable[[], None] | None = None) -> None:
-        ids = tuple(ids)
-        if not ids:
+class _Op(Generic[T]):
+    def __init__(self, ctx: AppContext, *, parent: QWidget | QObject | None = None,
+                 what: str = "") -> None:
+        self.ctx = ctx
+        self.parent = parent
+        self.what = what
+        self._initiator: object = parent
+        self._success: Success | None = None
+        self._failure: Failure | None = None
+        self._changes: Callable[[T], list[Change]] = changes_of
+
+    def success(self, callback: Callable[[T], None]) -> Self:
+        self._success = callback
+        return self
+
+    def failure(self, callback: Failure) -> Self:
+        """``callback(exc)``; return True when it showed the failure itself."""
+        self._failure = callback
+        return self
+
+    def initiator(self, initiator: object) -> Self:
+        self._initiator = initiator
+        return self
+
+    def changes(self, extract: Callable[[T], list[Change]]) -> Self:
+        """How to read the change records from the result (default: :func:`changes_of`)."""
+        self._changes = extract
+        return self
+
+    def run_in_background(self) -> None:
+        raise NotImplementedError
+
+    def _done(self, result: T) -> None:
+        changes = self._changes(result)
+        if changes:
+            self.ctx.bus.publish(changes, self._initiator)
+        if self._success is not None:
+            self._success(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        handled = self._failure(exc) if self._failure is not None else False
+        if not handled:
+            widget = self.parent if isinstance(self.parent, QWidget) else None
+            self.ctx.failures.report(exc, widget, what=self.what)
+
+
+class DbOp(_Op[T]):
+    """Work on the database, in the single database worker, with a session of its own."""
+
+    def __init__(self, ctx: AppContext, work: Callable[[Session], T], *,
+                 parent: QWidget | QObject | None = None, what: str = "") -> None:
+        super().__init__(ctx, parent=parent, what=what)
+        self.work = work
+        self._retry: tuple[str, Callable[[Session, T], bool] | None] | None = None
+
+    def retrying(self, *, what: str, verify: Callable[[Session, T], bool] | None = None
+                 ) -> Self:
+        self._retry = (what, verify)
+        return self
+
+    def _call(self) -> T:
+        if self._retry is None:
+            with self.ctx.db.session() as session:
+                return self.work(session)
+        what, verify = self._retry
+        return run_with_retry(self.ctx.db, self.work, what=what, verify=verify,
+                              on_retry=lambda _n, reason: self.ctx.bus.reconnecting.emit(
+                                  reason))
+
+    def run_in_background(self) -> None:
+        self.ctx.tasks.db(self._call, self._done, self._failed)
+
+
+class NetOp(_Op[T], Generic[R, T]):
+    """Network (or keyring) work in the network pool; ``write`` stores what it fetched, in the
+    database worker."""
+
+    def __init__(self, ctx: AppContext, fetch: Callable[[], R],
+                 write: Callable[[Session, R], T] | None = None, *,
+                 parent: QWidget | QObject | None = None, what: str = "") -> None:
+        super().__init__(ctx, parent=parent, what=what)
+        self.fetch = fetch
+        self.write = write
+
+    def run_in_background(self) -> None:
+        self.ctx.tasks.net(self.fetch, self._fetched, self._failed)
+
+    def _fetched(self, fetched: R) -> None:
+        write = self.write
+        if write is None:
+            self._done(fetched)  # type: ignore[arg-type]  # T is R without a write step
             return
 
-        def attempt(session: Session) -> Outcome:
-            if len(ids) == 1:
-                return Outcome(label, ids, single(session, ids[0]))
-            bulk(session, ids)
-            return Outcome(label, ids, None)
+        def store() -> T:
+            with self.ctx.db.session() as session:
+                return write(session, fetched)
 
-        def saved(session: Session, outcome: Outcome) -> bool:
-            # Bulk changes skip rows already changed, so running them again is harmless.
-            change = outcome.change
-            return change is not None and triage.was_saved(session, change, actor=self.actor)
+        self.ctx.tasks.db(store, self._done, self._failed)
 
-        what = f"{label} on #{ids[0]}" if len(ids) == 1 else f"{label} on {len(ids)} messages"
 
-        def work() -> Outcome:
-            return run_with_retry(self.db, attempt, what=what, verify=saved,
-                                  on_retry=lambda n, reason: self.reconnecting.emit(reason))
+def known_error_in(show: Callable[[str], None]) -> Failure:
+    """A failure handler for dialogs: a known LeadDesk error is shown by ``show`` (a label in the
+    dialog, beside what the user typed); anything else takes the default path."""
 
-        self.tasks.db(work, lambda outcome: self._ok(outcome, after),
-                      lambda exc: self._bad(exc, ids))
+    def handle(exc: BaseException) -> bool:
+        if isinstance(exc, LeadDeskError):
+            show(str(exc))
+            return True
+        return False
 
-    def _ok(self, outcome: Outcome, after: Callable[[], None] | None = None) -> None:
-        if outcome.change is not None and outcome.change.changed:
-            self.last_change = outcome.change
-        self.succeeded.emit(outcome)
-        if after is not None:
-            after()
-
-    def _bad(self, exc: BaseException, ids: tuple[int, ...]) -> None:
-        if isinstance(exc, ConflictError):
-            self.conflicted.emit(str(exc), ids)
-        else:
-            self.failed.emit(str(exc))
-
-    def set_status(self, ids: Sequence[int], status: str, version: int | None = None) -> None:
-        self._run(f"status → {status}", ids,
-                  lambda s, i: triage.set_status(s, i, status, actor=self.actor,
-                                                 expected_version=version),
-                  lambda s, many: triage.bulk_set_status(s, many, status, actor=self.actor))
-
-    def assign(self, ids: Sequence[int], who: str | None, version: int | None = None) -> None:
-        self._run(f"owner → {who or 'nobody'}", ids,
-                  lambda s, i: triage.assign(s, i, who, actor=self.actor,
-                                             expected_version=version),
-                  lambda s, many: triage.bulk_assign(s, many, who, actor=self.actor))
-
-    def add_tag(self, ids: Sequence[int], tag: str, version: int | None = None) -> None:
-        self._run(f"tag {tag} added", ids,
-                  lambda s, i: triage.add_tag(s, i, tag, actor=self.actor,
-                                              expected_version=version),
-                  lambda s, many: triage.bulk_add_tag(s, many, tag, actor=self.actor))
-
-    def remove_tag(self, ids: Sequence[int], tag: str, version: int | None = None) -> None:
-        self._run(f"tag {tag} removed", ids,
-                  lambda s, i: triage.remove_tag(s, i, tag, actor=self.actor,
-                                                 expected_version=version),
-                  lambda s, many: triage.bulk_remove_tag(s, many, tag, actor=self.actor))
-
-    def add_note(self, submission_id: int, text: str) -> None:
-        self._run("note added", [submission_id],
-                  lambda s, i: triage.add_note(s, i, text, actor=self.actor),
-                  lambda s, many: 0)
-
-    def mark_read(self, submission_id: int) -> None:
-        """The owner opened a lead with an unread answer (anyone, while nobody owns it)."""
-        def work() -> bool:
-            with self.db.session() as session:
-                return mark_read(session, submission_id, actor=self.actor)
-
-        self.tasks.db(work, lambda changed: self.read_marked.emit(submission_id) if changed
-                      else None, lambda exc: self.failed.emit(str(exc)))
-    def edit(self, submission_id: int, changes: dict[str, str | None],
-             version: int | None = None) -> None:
-        """Correct fields of one lead (leaddesk.triage.edits); undoable like any triage action."""
-        offers: list[tuple[int, int]] = []
-
-        def single(s: Session, i: int) -> triage.Change:
-            offers.clear()  # a retry starts over
-            result = triage.edit_submission(s, i, changes, actor=self.actor,
-                                            expected_version=version)
-            if result.merge_offer is not None:
-                offers.append(result.merge_offer)
-            return result.change
-
-        def offer() -> None:
-            for keep, drop in offers:
-                self.merge_offered.emit(keep, drop)
-
-        self._run(f"edited {', '.join(changes)}", [submission_id], single, lambda s, many: 0,
-                  after=offer)
-
-    def undo(self) -> bool:
-        change = self.last_change
-        if change is None:
-            return False
-        self.last_change = None
-        self._run("undone", [change.submission_id],
-                  lambda s, i: triage.undo(s, change, actor=self.actor), lambda s, many: 0)
-        return True
+    return handle

@@ -1,33 +1,29 @@
 """Post lookups from the window: a resolution pass in the network pool, never on the GUI thread.
 
 Started when the window opens and after every sync; one pass at a time (a request while one runs
-is remembered and runs after it). ``finished`` carries the core's ResolveReport, so the window can
-reload what changed.
+is remembered and runs after it). The pass's report says what changed (posts, and the rows that
+show them); the operation publishes that on the change bus, so the pages refresh it.
 """
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import QObject, Signal
 
-from leaddesk.db import Database
 from leaddesk.posts.resolve import ResolveReport, resolve_posts
 from leaddesk.progress import CancelToken
 
-from leaddesk.ui.tasks import TaskRunner
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import NetOp
 
-log = logging.getLogger(__name__)
 __all__ = ["PostResolver", "ResolveReport"]
 
 
 class PostResolver(QObject):
     finished = Signal(object)  # ResolveReport
 
-    def __init__(self, db: Database, tasks: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
+        self.ctx = ctx
         self.cancel_token: CancelToken | None = None
         self.again = False
 
@@ -40,8 +36,10 @@ class PostResolver(QObject):
             self.again = True
             return False
         token = self.cancel_token = CancelToken()
-        self.tasks.net(lambda: resolve_posts(self.db, everything=everything, cancel=token),
-                       self._done, self._failed)
+        db = self.ctx.db
+        (NetOp(self.ctx, lambda: resolve_posts(db, everything=everything, cancel=token),
+               parent=self, what="looking up posts")
+         .success(self._done).failure(self._failed).run_in_background())
         return True
 
     def cancel(self) -> None:
@@ -55,8 +53,9 @@ class PostResolver(QObject):
             self.again = False
             self.start()
 
-    def _failed(self, exc: BaseException) -> None:
-        # A lookup problem (the database busy, a bug) never interrupts the user: log it, retry later.
-        log.warning("post lookup failed: %s", exc)
+    def _failed(self, exc: BaseException) -> bool:
         self.cancel_token = None
         self.again = False
+        # Shown as a warning (the user did not start it), never swallowed; retried after a sync.
+        self.ctx.failures.background(exc, "looking up posts")
+        return True

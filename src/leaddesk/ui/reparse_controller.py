@@ -3,23 +3,19 @@
 After an upgrade the window re-reads, by itself and in the background, the messages an older
 parser read (``start_stale``); a person can also re-read everything at once (``start_all``), e.g.
 after teaching a label. The job commits batch by batch, so a cancel or a closed window keeps what
-was done and the next start takes up the rest.
+was done and the next start takes up the rest. What it changed goes on the change bus.
 """
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import QObject, Signal
 
 from leaddesk import reparse
-from leaddesk.db import Database
 from leaddesk.progress import Cancelled, CancelToken
 
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import DbOp, NetOp
 from leaddesk.ui.sync_controller import BackgroundJob
-from leaddesk.ui.tasks import TaskRunner
-
-log = logging.getLogger(__name__)
 
 
 class ReparseController(BackgroundJob):
@@ -27,48 +23,55 @@ class ReparseController(BackgroundJob):
     progress = Signal(int, object)  # done, total
     finished = Signal(str, int)  # one-line summary, rows changed
 
-    def __init__(self, db: Database, tasks: TaskRunner, parent: QObject | None = None) -> None:
-        super().__init__(db, tasks, parent)
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(ctx, parent)
         self.reporter.advanced.connect(self.progress)
 
     def start_stale(self) -> bool:
         """Re-read what an older parser read, if anything (quietly does nothing otherwise)."""
-        return self._start(stale=True)
-
-    def start_all(self) -> bool:
-        return self._start(stale=False)
-
-    def _start(self, *, stale: bool) -> bool:
         if self.running:
             return False
-        token = CancelToken()
-        self.cancel_token = token
-
-        def work() -> reparse.ReparseReport | None:
-            with self.db.session() as session:
-                ids = reparse.stale_ids(session) if stale else None
-            if ids is not None and not ids:
-                return None
-            self.running_changed.emit(True)
-            try:
-                return reparse.reparse(self.db, ids=ids, reporter=self.reporter, cancel=token)
-            except Cancelled:
-                return reparse.ReparseReport()
-
-        self.tasks.net(work, self._done, self._crashed)
+        self.cancel_token = CancelToken()  # taken now: a second start waits for this one
+        (DbOp(self.ctx, reparse.stale_ids, parent=self, what="looking for mail to re-read")
+         .success(self._stale_found).failure(self._crashed).run_in_background())
         return True
 
-    def _done(self, report: reparse.ReparseReport | None) -> None:
+    def start_all(self) -> bool:
+        if self.running:
+            return False
+        self.cancel_token = CancelToken()
+        self._run(None)
+        return True
+
+    def _stale_found(self, ids: list[int]) -> None:
+        if ids:
+            self._run(ids)
+        else:
+            self.cancel_token = None
+
+    def _run(self, ids: list[int] | None) -> None:
+        token, db, reporter = self.cancel_token, self.ctx.db, self.reporter
+        assert token is not None
+
+        def work() -> reparse.ReparseReport:
+            try:
+                return reparse.reparse(db, ids=ids, reporter=reporter, cancel=token)
+            except Cancelled:  # what was done is kept
+                return reparse.ReparseReport()
+
+        self.running_changed.emit(True)
+        (NetOp(self.ctx, work, parent=self, what="re-reading stored mail")
+         .success(self._done).failure(self._crashed).run_in_background())
+
+    def _done(self, report: reparse.ReparseReport) -> None:
         cancelled = self.cancel_token is not None and self.cancel_token.cancelled
         self.cancel_token = None
         self.running_changed.emit(False)
-        if report is None:
-            return
         summary = "Re-read cancelled; what was done is kept" if cancelled else report.summary()
         self.finished.emit(summary, report.changed)
 
-    def _crashed(self, exc: BaseException) -> None:
-        log.exception("re-read failed", exc_info=exc)
+    def _crashed(self, exc: BaseException) -> bool:
         self.cancel_token = None
         self.running_changed.emit(False)
-        self.finished.emit(f"Re-reading stored mail failed: {exc}", 0)
+        self.finished.emit("Re-reading stored mail failed", 0)
+        return False  # the default path says why (and logs the traceback at ERROR)

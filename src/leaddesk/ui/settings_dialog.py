@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+
+from sqlalchemy.orm import Session
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -22,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk import triage
-from leaddesk.db import Database
 
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import ask_text
-from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW, Settings
+from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW
 from leaddesk.ui.sidebar import colour_dot
-from leaddesk.ui.tasks import TaskRunner
 from leaddesk.ui.widgets import button_row
 
 
@@ -47,13 +48,10 @@ class _ListTab(QWidget):
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, db: Database, tasks: TaskRunner, actor: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.settings = settings
-        self.db = db
-        self.tasks = tasks
-        self.actor = actor
+        self.ctx = ctx
+        self.settings = ctx.settings
         self.setWindowTitle("LeadDesk settings")
         self.resize(760, 520)
         tabs = QTabWidget()
@@ -65,12 +63,12 @@ class SettingsDialog(QDialog):
         tabs.addTab(self.tags, "Tags")
         from leaddesk.ui.accounts_dialog import AccountsTab
         from leaddesk.ui.settings_templates import TemplatesTab
-        self.accounts = AccountsTab(db, tasks, actor)
+        self.accounts = AccountsTab(ctx)
         tabs.addTab(self.accounts, "Accounts")
-        self.templates = TemplatesTab(db, tasks, actor)
+        self.templates = TemplatesTab(ctx)
         tabs.addTab(self.templates, "Templates")
         from leaddesk.ui.settings_sites import SitesTab
-        self.sites = SitesTab(db, tasks, actor)
+        self.sites = SitesTab(ctx)
         tabs.addTab(self.sites, "Sites && topics")
         self.tabs = tabs
         layout = QVBoxLayout(self)
@@ -85,28 +83,27 @@ class SettingsDialog(QDialog):
     def _general(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.me = QLineEdit(self.settings.get_str(ME))
+        self.me = QLineEdit(self.settings.get(ME))
         self.me.setPlaceholderText("your login name")
         form.addRow("I am (team member name):", self.me)
         self.minutes = QSpinBox()
         self.minutes.setRange(0, 240)
         self.minutes.setSuffix(" min")
         self.minutes.setSpecialValueText("off")
-        self.minutes.setValue(self.settings.get_int(AUTO_SYNC_MINUTES))
+        self.minutes.setValue(self.settings.get(AUTO_SYNC_MINUTES))
         form.addRow("Sync automatically every:", self.minutes)
         self.notify = QCheckBox("Notify me when new leads arrive")
-        self.notify.setChecked(self.settings.get_bool(NOTIFY_NEW))
+        self.notify.setChecked(self.settings.get(NOTIFY_NEW))
         form.addRow(self.notify)
         return page
 
     # ------------------------------------------------------------ team and tags
     def refresh(self) -> None:
-        def load() -> tuple[list[triage.Member], list[triage.TagInfo]]:
-            with self.db.session() as session:
-                return (triage.list_members(session, include_inactive=True),
-                        triage.list_tags(session))
+        def load(session: Session) -> tuple[list[triage.Member], list[triage.TagInfo]]:
+            return triage.list_members(session, include_inactive=True), triage.list_tags(session)
 
-        self.tasks.db(load, self._show)
+        DbOp(self.ctx, load, parent=self, what="loading the team and tags").success(
+            self._show).run_in_background()
 
     def _show(self, data: tuple[list[triage.Member], list[triage.TagInfo]]) -> None:
         members, tags = data
@@ -122,54 +119,54 @@ class SettingsDialog(QDialog):
             item.setData(256, t.name)
             self.tags.list.addItem(item)
 
-    def _change(self, tab: _ListTab, work: Callable[[Any], object]) -> None:
-        """Run one triage change; errors (duplicate name, bad colour) show under the list."""
-        def run() -> None:
-            with self.db.session() as session:
-                work(session)
-
+    def _change(self, tab: _ListTab, work: Callable[[Session, str], object]) -> None:
+        """Run one catalogue change as the current actor; a known error (duplicate name, bad
+        colour) shows under the list, what it changed goes on the bus."""
         tab.error.clear()
-        self.tasks.db(run, lambda _r: self.refresh(), lambda exc: tab.error.setText(str(exc)))
+        actor = self.ctx.actor
+        (DbOp(self.ctx, lambda s: work(s, actor), parent=self, what="changing the team or tags")
+         .success(lambda _r: self.refresh()).failure(known_error_in(tab.error.setText))
+         .run_in_background())
 
     def _add_member(self) -> None:
         name, ok = ask_text(self, "Add team member", "Name:")
         if ok and name.strip():
             self._change(self.members,
-                         lambda s: triage.add_member(s, name.strip(), actor=self.actor))
+                         lambda s, actor: triage.add_member(s, name.strip(), actor=actor))
 
     def _remove_member(self) -> None:
         name = self.members.chosen()
         if name:
-            self._change(self.members, lambda s: triage.remove_member(s, name, actor=self.actor))
+            self._change(self.members, lambda s, actor: triage.remove_member(s, name, actor=actor))
 
     def _new_tag(self) -> None:
         name, ok = ask_text(self, "New tag", "Name:")
         if ok and name.strip():
             colour = QColorDialog.getColor(QColor("#808080"), self, "Tag colour")
             hex_colour = colour.name() if colour.isValid() else triage.DEFAULT_TAG_COLOUR
-            self._change(self.tags, lambda s: triage.create_tag(s, name.strip(), hex_colour,
-                                                                actor=self.actor))
+            self._change(self.tags, lambda s, actor: triage.create_tag(
+                s, name.strip(), hex_colour, actor=actor))
 
     def _rename_tag(self) -> None:
         old = self.tags.chosen()
         if old:
             new, ok = ask_text(self, "Rename tag", "New name:", old)
             if ok and new.strip():
-                self._change(self.tags, lambda s: triage.rename_tag(s, old, new.strip(),
-                                                                    actor=self.actor))
+                self._change(self.tags, lambda s, actor: triage.rename_tag(
+                    s, old, new.strip(), actor=actor))
 
     def _recolour_tag(self) -> None:
         name = self.tags.chosen()
         if name:
             colour = QColorDialog.getColor(QColor("#808080"), self, f"Colour of {name}")
             if colour.isValid():
-                self._change(self.tags, lambda s: triage.recolour_tag(s, name, colour.name(),
-                                                                      actor=self.actor))
+                self._change(self.tags, lambda s, actor: triage.recolour_tag(
+                    s, name, colour.name(), actor=actor))
 
     def _delete_tag(self) -> None:
         name = self.tags.chosen()
         if name:
-            self._change(self.tags, lambda s: triage.delete_tag(s, name, actor=self.actor))
+            self._change(self.tags, lambda s, actor: triage.delete_tag(s, name, actor=actor))
 
     def accept(self) -> None:
         self.settings.set(ME, self.me.text().strip())

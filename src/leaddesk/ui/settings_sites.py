@@ -9,7 +9,8 @@ work runs in the db pool; errors show under the section they belong to.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+
+from sqlalchemy.orm import Session
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,25 +26,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.db import Database
+from leaddesk.changes import Change, Kind
 from leaddesk.posts import sites, topics
 
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel, ask_item, ask_text
-from leaddesk.ui.tasks import TaskRunner
 from leaddesk.ui.widgets import button_row
 
 ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("Kind", "Term", "Topic", "How", "Posts")
 TOPIC_COLUMN = 2
+POSTS = Change(Kind.POST)  # a site or a mapping changed: what posts give
 
 
 class SitesTab(QWidget):
-    def __init__(self, db: Database, tasks: TaskRunner, actor: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
-        self.actor = actor
+        self.ctx = ctx
         layout = QVBoxLayout(self)
 
         box = QGroupBox("The team's sites — LeadDesk reads posts only from these")
@@ -82,11 +82,11 @@ class SitesTab(QWidget):
 
     # ------------------------------------------------------------ loading
     def refresh(self) -> None:
-        def load() -> tuple[list[sites.SiteInfo], list[topics.MappingInfo]]:
-            with self.db.session() as session:
-                return sites.list_sites(session), topics.list_mappings(session)
+        def load(session: Session) -> tuple[list[sites.SiteInfo], list[topics.MappingInfo]]:
+            return sites.list_sites(session), topics.list_mappings(session)
 
-        self.tasks.db(load, self._show)
+        DbOp(self.ctx, load, parent=self, what="loading sites and topics").success(
+            self._show).run_in_background()
 
     def _show(self, data: tuple[list[sites.SiteInfo], list[topics.MappingInfo]]) -> None:
         found_sites, mappings = data
@@ -118,22 +118,22 @@ class SitesTab(QWidget):
         self.table.blockSignals(False)
 
     # ------------------------------------------------------------ changes
-    def _change(self, message: QLabel, work: Callable[[Any], object], done: str = "") -> None:
-        def run() -> object:
-            with self.db.session() as session:
-                return work(session)
-
+    def _change(self, message: QLabel, work: Callable[[Session], object], done: str = "", *,
+                changed: Change = POSTS) -> None:
+        """One change to the sites or mappings; ``changed`` is what it changes (for the bus)."""
         def finished(result: object) -> None:
             message.setStyleSheet("")
             message.setText(done.format(result=result))
             self.refresh()
 
-        def failed(exc: BaseException) -> None:
+        def failed(text: str) -> None:
             message.setStyleSheet("color: #b00020;")
-            message.setText(str(exc))
+            message.setText(text)
 
         message.clear()
-        self.tasks.db(run, finished, failed)
+        (DbOp(self.ctx, work, parent=self, what="changing sites and topics")
+         .changes(lambda _result: [changed]).success(finished).failure(known_error_in(failed))
+         .run_in_background())
 
     def _add_site(self) -> None:
         url, ok = ask_text(self, "Add site", "Your site's address (e.g. https://www.example.com):")
@@ -195,7 +195,7 @@ class SitesTab(QWidget):
             kind, term, _ = chosen
         k, t = kind, term
 
-        def work(session: Any) -> None:
+        def work(session: Session) -> None:
             if any(m.explicit for m in topics.list_mappings(session)
                    if m.kind == k and m.term.casefold() == t.casefold()):
                 topics.remove_mapping(session, k, t)
@@ -205,5 +205,6 @@ class SitesTab(QWidget):
 
     def rederive(self) -> None:
         self._change(self.topics_message,
-                     lambda s: topics.rederive(s, actor=self.actor),
-                     "Topics re-derived: {result} leads changed.")
+                     lambda s: topics.rederive(s, actor=self.ctx.actor),
+                     "Topics re-derived: {result} leads changed.",
+                     changed=Change.of(Kind.SUBMISSION, None, {"topic"}))

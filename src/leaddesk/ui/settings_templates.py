@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy.orm import Session
+
 from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
@@ -18,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.db import Database
 from leaddesk.reply import templates
 from leaddesk.reply.templates import TemplateInfo
 
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel
-from leaddesk.ui.tasks import TaskRunner
 from leaddesk.ui.widgets import button_row
 
 HELP = ("Placeholders: " + "  ".join(f"{{{p}}}" for p in templates.PLACEHOLDERS)
@@ -32,12 +34,9 @@ HELP = ("Placeholders: " + "  ".join(f"{{{p}}}" for p in templates.PLACEHOLDERS)
 
 
 class TemplatesTab(QWidget):
-    def __init__(self, db: Database, tasks: TaskRunner, actor: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
-        self.actor = actor
+        self.ctx = ctx
         self.items: list[TemplateInfo] = []
         self.current: str | None = None  # the stored name of the template being edited
         layout = QVBoxLayout(self)
@@ -68,10 +67,6 @@ class TemplatesTab(QWidget):
         self.refresh()
 
     def refresh(self, select: str | None = None) -> None:
-        def load() -> list[TemplateInfo]:
-            with self.db.session() as session:
-                return templates.list_templates(session)
-
         def show(found: list[TemplateInfo]) -> None:
             self.items = found
             self.list.blockSignals(True)
@@ -86,7 +81,8 @@ class TemplatesTab(QWidget):
             else:
                 self.new()
 
-        self.tasks.db(load, show, lambda exc: self.error.setText(str(exc)))
+        DbOp(self.ctx, templates.list_templates, parent=self, what="loading templates").success(
+            show).failure(known_error_in(self.error.setText)).run_in_background()
 
     def _chosen(self, row: int) -> None:
         if 0 <= row < len(self.items):
@@ -105,31 +101,26 @@ class TemplatesTab(QWidget):
         self.body.clear()
         self.name.setFocus()
 
-    def _run(self, work: Callable[[], TemplateInfo], select: str | None) -> None:
+    def _run(self, work: Callable[[Session], TemplateInfo], select: str | None) -> None:
         self.error.clear()
-        self.tasks.db(work, lambda _t: self.refresh(select),
-                      lambda exc: self.error.setText(str(exc)))
+        (DbOp(self.ctx, work, parent=self, what="saving the template")
+         .success(lambda _t: self.refresh(select)).failure(known_error_in(self.error.setText))
+         .run_in_background())
 
     def save(self) -> None:
         name, subject, body = self.name.text(), self.subject.text(), self.body.toPlainText()
-        current, actor = self.current, self.actor
+        current, actor = self.current, self.ctx.actor
 
-        def work() -> TemplateInfo:
-            with self.db.session() as session:
-                if current is None:
-                    return templates.add_template(session, name, body, subject, actor=actor)
-                return templates.edit_template(session, current, actor=actor, new_name=name,
-                                               body=body, subject=subject)
+        def work(session: Session) -> TemplateInfo:
+            if current is None:
+                return templates.add_template(session, name, body, subject, actor=actor)
+            return templates.edit_template(session, current, actor=actor, new_name=name,
+                                           body=body, subject=subject)
 
         self._run(work, " ".join(name.split()))
 
     def delete(self) -> None:
-        current, actor = self.current, self.actor
+        current, actor = self.current, self.ctx.actor
         if current is None:
             return
-
-        def work() -> TemplateInfo:
-            with self.db.session() as session:
-                return templates.remove_template(session, current, actor=actor)
-
-        self._run(work, None)
+        self._run(lambda s: templates.remove_template(s, current, actor=actor), None)

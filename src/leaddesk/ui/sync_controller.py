@@ -1,24 +1,24 @@
-"""Sync from the UI: every IMAP account in a network worker, progress by signal, cancellable.
+"""Sync from the UI: every IMAP and API account in a network worker, progress by signal,
+cancellable, and a report of every problem.
 
 The engine reports through the core's Reporter protocol; :class:`SignalReporter` turns those calls
-into Qt signals, which cross from the worker to the GUI thread safely.
+into Qt signals, which cross from the worker to the GUI thread safely. Each failed item and each
+summary goes into the sync's :class:`~leaddesk.ui.sync_report.SyncReport`; the new messages are
+published on the change bus like any other change.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
-from leaddesk import accounts, secrets
-from leaddesk.db import Database
-from leaddesk.errors import LeadDeskError
-from leaddesk.ingest import api, imap
-from leaddesk.ingest.store import BatchResult
+from leaddesk.ingest.sync_all import SyncOutcome, sync_every_account
 from leaddesk.progress import CancelToken
 
-from leaddesk.ui.tasks import TaskRunner
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import NetOp
+from leaddesk.ui.sync_report import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -44,23 +44,12 @@ class SignalReporter(QObject):
         self.ended.emit(summary)
 
 
-@dataclass
-class SyncOutcome:
-    added: int = 0
-    added_ids: list[int] = field(default_factory=list)
-    answers: list[str] = field(default_factory=list)  # who answered (leaddesk.conversations)
-    threaded: int = 0  # e-mails that joined conversations (answers, colleagues' replies)
-    errors: list[str] = field(default_factory=list)
-    accounts: int = 0
-
-
 class BackgroundJob(QObject):
     """One cancellable job at a time in a worker, reporting through a :class:`SignalReporter`."""
 
-    def __init__(self, db: Database, tasks: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.tasks = tasks
+        self.ctx = ctx
         self.cancel_token: CancelToken | None = None
         self.reporter = SignalReporter()
 
@@ -74,17 +63,21 @@ class BackgroundJob(QObject):
 
 
 class SyncController(BackgroundJob):
-    """Runs one sync at a time over all enabled IMAP accounts."""
+    """Runs one sync at a time over all enabled IMAP and API accounts."""
 
     running_changed = Signal(bool)
     progress = Signal(str, int, object)  # what, done, total
-    finished = Signal(object)  # SyncOutcome
+    finished = Signal(object)  # SyncReport
 
-    def __init__(self, db: Database, tasks: TaskRunner, parent: QObject | None = None) -> None:
-        super().__init__(db, tasks, parent)
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.report = SyncReport()  # the last (or current) sync's
         self._what = ""
         self.reporter.began.connect(self._began)
         self.reporter.advanced.connect(lambda d, t: self.progress.emit(self._what, d, t))
+        self.reporter.failed_item.connect(lambda item, reason: self.report.item_failed(item,
+                                                                                      reason))
+        self.reporter.ended.connect(lambda summary: self.report.summaries.append(summary))
 
     def _began(self, what: str, total: object) -> None:
         self._what = what
@@ -95,40 +88,24 @@ class SyncController(BackgroundJob):
             return False
         token = CancelToken()
         self.cancel_token = token
+        self.report = SyncReport()
         self.running_changed.emit(True)
-        self.tasks.net(lambda: self._sync_all(token), self._done, self._crashed)
+        db = self.ctx.db
+        (NetOp(self.ctx, lambda: sync_every_account(db, self.reporter, token), parent=self, what="sync")
+         .success(self._done).failure(self._crashed).run_in_background())
         return True
-
-    def _sync_all(self, token: CancelToken) -> SyncOutcome:
-        outcome = SyncOutcome()
-        with self.db.session() as session:
-            targets = [a for a in accounts.list_accounts(session)
-                       if a.enabled and a.kind in ("imap", "api")]
-        outcome.accounts = len(targets)
-        for account in targets:
-            if token.cancelled:
-                break
-            try:
-                secret = secrets.get_secret(account.secret_ref or secrets.secret_ref(account.name))
-                if account.kind == "api":
-                    result: BatchResult = api.sync_api_account(
-                        self.db, account, secret, reporter=self.reporter, cancel=token)
-                else:
-                    result = imap.sync_account(self.db, account, secret, reporter=self.reporter,
-                                               cancel=token)
-                outcome.added += result.added
-                outcome.added_ids.extend(result.added_ids)
-                outcome.answers.extend(a.who for a in result.answers)
-                outcome.threaded += result.threaded
-            except LeadDeskError as exc:
-                outcome.errors.append(f"{account.name}: {exc}")
-        return outcome
 
     def _done(self, outcome: SyncOutcome) -> None:
         self.cancel_token = None
+        self.report.added = outcome.added
+        self.report.answers = outcome.answers
+        self.report.accounts = outcome.accounts
+        for account, message in outcome.errors:
+            self.report.account_failed(account, message)
         self.running_changed.emit(False)
-        self.finished.emit(outcome)
+        self.finished.emit(self.report)
 
-    def _crashed(self, exc: BaseException) -> None:
-        log.exception("sync crashed", exc_info=exc)
-        self._done(SyncOutcome(errors=[f"sync failed unexpectedly: {exc}"]))
+    def _crashed(self, exc: BaseException) -> bool:
+        self.report.account_failed("sync", f"the sync failed unexpectedly: {exc}")
+        self._done(SyncOutcome())
+        return False  # the default path shows it too (and logs the traceback at ERROR)

@@ -6,12 +6,13 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QSystemTrayIcon
 
 from leaddesk.ui.icons import app_icon, badge_icon
 from leaddesk.ui.safe_text import notification
-from leaddesk.ui.settings import NOTIFY_NEW
+from leaddesk.ui.settings import NOTIFY_NEW, Settings
 
 
 class Tray:
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: QMainWindow, settings: Settings) -> None:
         self.window = window
+        self.settings = settings
         self.icon: QSystemTrayIcon | None = None
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return  # no tray (offscreen, some Wayland desktops): the window still works
@@ -35,8 +36,7 @@ class Tray:
             self.icon.setToolTip(notification(f"LeadDesk — {count} new") if count else "LeadDesk")
 
     def notify_new(self, added: int) -> None:
-        settings = getattr(self.window, "settings", None)
-        if self.icon is None or (settings is not None and not settings.get_bool(NOTIFY_NEW)):
+        if self.icon is None or not self.settings.get(NOTIFY_NEW):
             return
         self.icon.showMessage("LeadDesk", notification(f"{added} new lead{'s' if added != 1 else ''} "
                                                        f"arrived"),

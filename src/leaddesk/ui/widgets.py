@@ -8,11 +8,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -109,3 +112,17 @@ def clear_layout(layout: QHBoxLayout) -> None:
         widget = item.widget() if item is not None else None
         if widget is not None:
             widget.deleteLater()
+
+
+def dialog_layout(dialog: QDialog, title: str, width: int, height: int) -> QVBoxLayout:
+    """Title, size and the vertical layout of a simple dialog."""
+    dialog.setWindowTitle(title)
+    dialog.resize(width, height)
+    return QVBoxLayout(dialog)
+
+
+def close_button(dialog: QDialog, layout: QBoxLayout) -> None:
+    """A Close button at the bottom of a dialog that only shows something."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)

@@ -39,7 +39,7 @@ class PresetInfo:
 
 
 @dataclass
-class Page:
+class ApiPage:
     records: list[Any]
     next: Position | None  # None: this was the last page
 
@@ -82,7 +82,7 @@ class Source(ABC):
         """The first page of a walk; ``mark`` is the newest record already stored, if any."""
 
     @abstractmethod
-    def fetch(self, client: ApiClient, position: Position) -> Page:
+    def fetch(self, client: ApiClient, position: Position) -> ApiPage:
         """One page; :class:`PageError` when it cannot be read."""
 
     def after_failed(self, position: Position) -> Position | None:

@@ -37,7 +37,7 @@ from leaddesk.ingest.api.client import ApiClient
 from leaddesk.ingest.api.draft import build_draft
 from leaddesk.ingest.api.errors import PageError
 from leaddesk.ingest.api.presets import source_for
-from leaddesk.ingest.api.source import Page, Position, Source, content_id
+from leaddesk.ingest.api.source import ApiPage, Position, Source, content_id
 from leaddesk.ingest.locks import account_lock
 from leaddesk.ingest.parse import SubmissionDraft
 from leaddesk.ingest.store import BatchResult, Incoming, store_all
@@ -148,7 +148,7 @@ class _Run:
             return record_id, []
         return content_id(record), ["the record has no id; it is recognised by its content"]
 
-    def _read(self, page: Page, where: str, *, stop: str | None = None,
+    def _read(self, page: ApiPage, where: str, *, stop: str | None = None,
               stop_ids: Sequence[str] = ()) -> tuple[list[Incoming], bool, list[tuple[str, str]]]:
         """(items to store, whether a record at or below ``stop`` was met, (mark, id) of each
         readable record)."""
@@ -178,7 +178,7 @@ class _Run:
             items.append(item)
         return items, reached, marks
 
-    def _fetch(self, position: Position) -> Page | None:
+    def _fetch(self, position: Position) -> ApiPage | None:
         try:
             return self.source.fetch(self.client, position)
         except PageError as exc:
@@ -259,7 +259,7 @@ class _Run:
                 advance = _saver(self.account.id, cursor)
             yield items, advance
 
-    def _pages(self, position: Position | None) -> Iterator[tuple[Position, Page]]:
+    def _pages(self, position: Position | None) -> Iterator[tuple[Position, ApiPage]]:
         """The readable pages from ``position`` on, each with its position. An unreadable page is
         reported, counted in ``self.failed`` and skipped when the API names the page after it."""
         in_a_row = 0

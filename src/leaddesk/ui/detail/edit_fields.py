@@ -2,7 +2,7 @@
 
 A strip under the visitor card says who corrected what ("edited by Ada: name, topic") and opens
 the form; Save sends only the fields that changed (``save_requested``), which the window runs as
-a version-checked, undoable triage operation (Operations.edit). Values are checked here first with
+a version-checked, undoable triage operation (TriageActions.edit). Values are checked here first with
 the core's own rules (:func:`leaddesk.triage.clean_value`, e-mail by email-validator), so a typo is
 a line under the form rather than a round trip.
 """

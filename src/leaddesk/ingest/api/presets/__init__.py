@@ -8,9 +8,9 @@ validates the settings of a new account.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
-from leaddesk.accounts import AccountInfo, is_loopback
+from leaddesk.account_settings import ApiSettings
+from leaddesk.accounts import AccountInfo
 from leaddesk.errors import ValidationError
 from leaddesk.ingest.api.presets.formspree import FormspreeSource
 from leaddesk.ingest.api.presets.generic import GenericSource
@@ -34,20 +34,13 @@ def _source_class(preset: Any) -> type[Source]:
 
 def check_settings(preset: str, *, base_url: str | None = None, form: str | None = None,
                    config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The settings to store for a new API account, validated; ValidationError says what is missing."""
-    if base_url is not None:
-        base_url = base_url.strip().rstrip("/")
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ValidationError(f"--base-url must be a web address starting with https:// "
-                                  f"(got {base_url!r})")
-        if parts.scheme == "http" and not is_loopback(parts.hostname):
-            # The token would cross the network in clear text.
-            raise ValidationError("--base-url must use https:// (plain http is only allowed to this "
-                                  "machine, localhost)")
-    settings = {"preset": preset, "base_url": base_url or None,
-                "form": str(form).strip() if form else None, "config": dict(config or {})}
-    return _source_class(preset).check(settings)
+    """The settings to store for a new API account, validated (the common rules by
+    :class:`~leaddesk.account_settings.ApiSettings`, the preset's own by its source class);
+    ValidationError says what is missing."""
+    source = _source_class(preset)
+    typed = ApiSettings.parse({"preset": preset, "base_url": base_url, "form": form,
+                               "config": dict(config or {})})
+    return source.check(typed.to_dict())
 
 
 def source_for(account: AccountInfo) -> Source:

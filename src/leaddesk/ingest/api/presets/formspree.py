@@ -14,7 +14,7 @@ from typing import Any
 from leaddesk.ingest.api.client import ApiClient, Auth
 from leaddesk.ingest.api.draft import RecordFields, add_field, text_of
 from leaddesk.ingest.api.source import (
-    Page,
+    ApiPage,
     Position,
     PresetInfo,
     Source,
@@ -42,7 +42,7 @@ class FormspreeSource(Source):
     def first(self, mark: str | None) -> Position:
         return {"since": None, "offset": 0}
 
-    def fetch(self, client: ApiClient, position: Position) -> Page:
+    def fetch(self, client: ApiClient, position: Position) -> ApiPage:
         limit = int(self.config.get("limit") or LIMIT)
         data, _ = client.get_json(f"{self.base_url}/forms/{self.form}/submissions", {
             "order": "asc", "limit": limit, "offset": position.get("offset") or None,
@@ -50,7 +50,7 @@ class FormspreeSource(Source):
         records = expect_list(expect_object(data, "an answer", self).get("submissions"),
                               "submissions", self)
         more = len(records) >= limit
-        return Page(records, {**position, "offset": int(position.get("offset") or 0) + len(records)}
+        return ApiPage(records, {**position, "offset": int(position.get("offset") or 0) + len(records)}
                     if more else None)
 
     def after_failed(self, position: Position) -> Position | None:

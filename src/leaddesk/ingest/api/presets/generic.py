@@ -28,15 +28,15 @@ has) or ``oldest_first`` (the sync resumes at the last page it read).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-from leaddesk.accounts import is_loopback
+from leaddesk.account_settings import check_web_address
 from leaddesk.errors import ValidationError
 from leaddesk.ingest.api.client import AUTH_KINDS, ApiClient, Auth
 from leaddesk.ingest.api.draft import RecordFields, add_field, text_of
 from leaddesk.ingest.api.jsonpath import compile_path, resolve
 from leaddesk.ingest.api.source import (
-    Page,
+    ApiPage,
     Position,
     PresetInfo,
     Source,
@@ -79,13 +79,9 @@ class GenericSource(Source):
             raise ValidationError("the configuration's URL uses {base_url}: give --base-url")
         if "{form}" in url and not settings.get("form"):
             raise ValidationError("the configuration's URL uses {form}: give --form")
-        where = urlsplit(url.replace("{base_url}", settings.get("base_url") or ""))
-        if where.scheme not in ("https", "http") or not where.hostname:
-            raise ValidationError(f"the configuration's URL must start with https:// or {{base_url}} "
-                                  f"(got {url!r})")
-        if where.scheme == "http" and not is_loopback(where.hostname):
-            raise ValidationError("the configuration's URL must use https:// (plain http is only "
-                                  "allowed to this machine, localhost)")
+        check_web_address(url.replace("{base_url}", settings.get("base_url") or ""),
+                          name="the configuration's URL",
+                          expected="start with https:// or {base_url}")
         auth = config.get("auth") or {}
         if not isinstance(auth, dict) or auth.get("type", "bearer") not in AUTH_KINDS:
             raise ValidationError(f"auth.type must be one of {', '.join(AUTH_KINDS)}")
@@ -141,7 +137,7 @@ class GenericSource(Source):
             {"offset": 0} if self.style == "offset" else {"cursor": None} if self.style == "cursor" \
             else {"url": None}
 
-    def fetch(self, client: ApiClient, position: Position) -> Page:
+    def fetch(self, client: ApiClient, position: Position) -> ApiPage:
         params: dict[str, Any] = dict(self.config.get("params") or {})
         size = self._size()
         if size and self.pagination.get("size_param"):
@@ -158,7 +154,7 @@ class GenericSource(Source):
             url, params = str(position["url"]), {}  # the link carries its own query
         data, response = client.get_json(url, params)
         records = expect_list(resolve(data, str(self.config.get("records") or "")), "records", self)
-        return Page(records, self._next(position, data, response, records, url))
+        return ApiPage(records, self._next(position, data, response, records, url))
 
     def _next(self, position: Position, data: Any, response: Any, records: list[Any],
               url: str) -> Position | None:

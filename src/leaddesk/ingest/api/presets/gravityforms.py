@@ -17,7 +17,7 @@ from typing import Any
 from leaddesk.ingest.api.client import ApiClient, Auth
 from leaddesk.ingest.api.draft import RecordFields, add_field, text_of
 from leaddesk.ingest.api.source import (
-    Page,
+    ApiPage,
     Position,
     PresetInfo,
     Source,
@@ -57,7 +57,7 @@ class GravityFormsSource(Source):
     def first(self, mark: str | None) -> Position:
         return {"page": 1}
 
-    def fetch(self, client: ApiClient, position: Position) -> Page:
+    def fetch(self, client: ApiClient, position: Position) -> ApiPage:
         page = int(position["page"])
         size = int(self.config.get("page_size") or PAGE_SIZE)
         data, _ = client.get_json(f"{self.base_url}/forms/{self.form}/entries", {
@@ -70,7 +70,7 @@ class GravityFormsSource(Source):
         except (TypeError, ValueError):
             total = None
         more = page * size < total if total is not None else len(records) >= size
-        return Page(records, {"page": page + 1} if more and records else None)
+        return ApiPage(records, {"page": page + 1} if more and records else None)
 
     def after_failed(self, position: Position) -> Position | None:
         return {"page": int(position["page"]) + 1}

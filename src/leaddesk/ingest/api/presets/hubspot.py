@@ -14,7 +14,7 @@ from leaddesk.ingest.api.client import ApiClient
 from leaddesk.ingest.api.draft import RecordFields, add_field, text_of
 from leaddesk.ingest.api.jsonpath import resolve
 from leaddesk.ingest.api.source import (
-    Page,
+    ApiPage,
     Position,
     PresetInfo,
     Source,
@@ -39,14 +39,14 @@ class HubSpotSource(Source):
     def first(self, mark: str | None) -> Position:
         return {"after": None}
 
-    def fetch(self, client: ApiClient, position: Position) -> Page:
+    def fetch(self, client: ApiClient, position: Position) -> ApiPage:
         data, _ = client.get_json(
             f"{self.base_url}/form-integrations/v1/submissions/forms/{self.form}",
             {"limit": int(self.config.get("limit") or LIMIT), "after": position.get("after")})
         answer = expect_object(data, "an answer", self)
         records = expect_list(answer.get("results"), "results", self)
         after = text_of(resolve(answer, "paging.next.after"))
-        return Page(records, {"after": after} if after and records else None)
+        return ApiPage(records, {"after": after} if after and records else None)
 
     def describe(self, position: Position) -> str:
         return "the page after cursor " + str(position["after"]) if position.get("after") \

@@ -15,7 +15,7 @@ from leaddesk.errors import ValidationError
 from leaddesk.ingest.api.client import ApiClient
 from leaddesk.ingest.api.draft import RecordFields, add_field, text_of
 from leaddesk.ingest.api.source import (
-    Page,
+    ApiPage,
     Position,
     PresetInfo,
     Source,
@@ -51,14 +51,14 @@ class NetlifySource(Source):
     def first(self, mark: str | None) -> Position:
         return {"page": 1}
 
-    def fetch(self, client: ApiClient, position: Position) -> Page:
+    def fetch(self, client: ApiClient, position: Position) -> ApiPage:
         page = int(position["page"])
         per_page = int(self.config.get("per_page") or PER_PAGE)
         data, response = client.get_json(self._url(), {"page": page, "per_page": per_page})
         records = expect_list(data, "submissions", self)
         # Without a Link header (a proxy dropped it) a full page may have a successor.
         more = "next" in response.links if "link" in response.headers else len(records) >= per_page
-        return Page(records, {"page": page + 1} if more and records else None)
+        return ApiPage(records, {"page": page + 1} if more and records else None)
 
     def after_failed(self, position: Position) -> Position | None:
         return {"page": int(position["page"]) + 1}

@@ -17,7 +17,7 @@ from typing import Any
 from leaddesk.ingest.api.client import ApiClient
 from leaddesk.ingest.api.draft import RecordFields, add_field, text_of
 from leaddesk.ingest.api.source import (
-    Page,
+    ApiPage,
     Position,
     PresetInfo,
     Source,
@@ -73,7 +73,7 @@ class TypeformSource(Source):
         # "since" takes seconds; the response at the mark itself comes back and is skipped.
         return {"before": None, "since": mark[:19] if mark else None}
 
-    def fetch(self, client: ApiClient, position: Position) -> Page:
+    def fetch(self, client: ApiClient, position: Position) -> ApiPage:
         size = int(self.config.get("page_size") or PAGE_SIZE)
         data, _ = client.get_json(f"{self.base_url}/forms/{self.form}/responses", {
             "page_size": size, "before": position.get("before"), "since": position.get("since")})
@@ -83,7 +83,7 @@ class TypeformSource(Source):
         more = count > 1 if isinstance(count, int) else len(records) >= size
         last = records[-1] if records and isinstance(records[-1], dict) else {}
         token = text_of(last.get("token") or last.get("response_id"))
-        return Page(records, {**position, "before": token} if more and token else None)
+        return ApiPage(records, {**position, "before": token} if more and token else None)
 
     def describe(self, position: Position) -> str:
         return f"the page before response {position['before']}" if position.get("before") \

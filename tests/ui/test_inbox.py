@@ -1,0 +1,162 @@
+"""The Inbox page on the change bus: an action refreshes exactly the rows it touched, another
+desktop's change arrives through the bus, and the selection and scroll survive every refresh."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from PySide6.QtCore import QItemSelectionModel
+
+from leaddesk import query, triage
+from leaddesk.changes import Change, Kind
+from leaddesk.db import Database
+from leaddesk.detail import SubmissionDetail
+
+from leaddesk.ui.bus import ELSEWHERE
+from leaddesk.ui.inbox import InboxPage
+from leaddesk.ui.main_window import MainWindow
+
+
+class Queries(Counter[str]):
+    """How often the page asks the database for ids, rows, counts and facets, and which rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[int]] = []  # the ids of each rows_by_ids call
+
+    def reset(self) -> None:
+        self.clear()
+        self.rows.clear()
+
+
+@pytest.fixture
+def queries(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> Queries:
+    counted = Queries()
+
+    def spy(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            counted[name] += 1
+            if name == "rows_by_ids":
+                counted.rows.append(sorted(args[1]))
+            return real(*args, **kwargs)
+        return call
+
+    for name in ("ids", "rows_by_ids", "count", "facets"):
+        monkeypatch.setattr(query, name, spy(name, getattr(query, name)))
+    model = window.inbox.model
+    for row in range(model.rowCount()):  # the list as a user sees it: every row loaded
+        model.submission(row)
+    counted.reset()
+    return counted
+
+
+def shown(inbox: InboxPage) -> SubmissionDetail:
+    current = inbox.shown()
+    assert current is not None
+    return current
+
+
+def shown_names(inbox: InboxPage) -> list[str]:
+    return [inbox.model.index(r, 0).data() for r in range(inbox.model.rowCount())]
+
+
+def test_a_tag_refreshes_exactly_the_row_it_touched(window: MainWindow,
+                                                    queries: Queries) -> None:
+    inbox = window.inbox
+    sid = inbox.current_id()
+    assert sid is not None
+    inbox.detail.card.tag_added.emit("follow-up")
+    # The inbox view does not filter on tags: no id query; the one row for the list and the
+    # open message (the same lead); counts and facets once.
+    assert queries["ids"] == 0
+    assert queries.rows == [[sid], [sid]]
+    assert queries["facets"] == 1
+    assert "follow-up" in inbox.model.index(0, 3).data()
+    assert "follow-up" in shown(inbox).row.tags
+
+
+def test_a_status_that_leaves_the_view_requeries_the_list_once(window: MainWindow,
+                                                               queries: Queries) -> None:
+    inbox = window.inbox
+    before = inbox.model.rowCount()
+    inbox.set_status("waiting")  # the inbox shows new and open
+    assert queries["ids"] == 1
+    assert queries["facets"] == 1
+    assert inbox.model.rowCount() == before - 1
+
+
+def test_a_note_repaints_nothing_in_the_list_and_counts_nothing(window: MainWindow,
+                                                                queries: Queries) -> None:
+    sid = window.inbox.current_id()
+    assert sid is not None
+    window.ops.add_note(sid, "called back")
+    assert (queries["ids"], queries["facets"]) == (0, 0)
+    assert shown(window.inbox).notes[-1].body == "called back"
+
+
+def test_another_desktops_change_arrives_through_the_bus(window: MainWindow, ui_db: Database,
+                                                         queries: Queries) -> None:
+    inbox = window.inbox
+    sid = inbox.current_id()
+    assert sid is not None
+    with ui_db.session() as s:  # a colleague assigns the open lead
+        triage.assign(s, sid, "Ada", actor="Ada")
+    window.ctx.bus.publish([Change.of(Kind.SUBMISSION, [sid], {"assignee"})], ELSEWHERE)
+    assert inbox.model.index(0, 4).data() == "Ada"  # the row
+    assert shown(inbox).row.assignee == "Ada"  # the open message
+    assert queries["ids"] == 0  # the view does not filter on owners
+    assert queries.rows == [[sid], [sid]]  # the row, the open message
+
+
+def select_rows(inbox: InboxPage, rows: list[int]) -> None:
+    inbox.select_row(rows[0])
+    for row in rows[1:]:
+        inbox.list.selectionModel().select(
+            inbox.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def test_selection_and_scroll_survive_a_refresh_that_moves_rows(qtbot, window: MainWindow,
+                                                                ui_db: Database) -> None:
+    inbox = window.inbox
+    window.resize(1024, 500)
+    ids = list(inbox.model.ids)
+    select_rows(inbox, [12, 14, 15])
+    inbox.list.scrollTo(inbox.model.index(10, 0), inbox.list.ScrollHint.PositionAtTop)
+    top = ids[inbox.list.rowAt(0)]
+    chosen = set(inbox.selected_ids())
+    gone = ids[2]  # above the selection: every selected row moves up one
+    with ui_db.session() as s:
+        triage.set_status(s, gone, "done", actor="Ada")
+    window.ctx.bus.publish([Change.of(Kind.SUBMISSION, [gone], {"status"})], ELSEWHERE)
+    assert gone not in inbox.model.ids
+    assert set(inbox.selected_ids()) == chosen
+    assert inbox.current_id() == ids[12]
+    assert inbox.model.ids[inbox.list.rowAt(0)] == top
+
+
+def test_new_mail_elsewhere_adds_rows_and_counts(window: MainWindow, ui_db: Database,
+                                                 queries: Queries) -> None:
+    from tests.support.factories import make_submission
+    inbox = window.inbox
+    current = inbox.current_id()
+    with ui_db.session() as s:
+        new = make_submission(s, visitor_name="Fresh Lead").id
+    window.ctx.bus.publish([Change.of(Kind.SUBMISSION, [new], {"created"})], ELSEWHERE)
+    assert "Fresh Lead" in shown_names(inbox)
+    assert inbox.current_id() == current  # the user's place is kept
+    assert window.inbox.sidebar._view_items["inbox"].text(1) == "31"
+
+
+def test_i_am_follows_the_setting_at_once(window: MainWindow, ui_db: Database) -> None:
+    from leaddesk.ui.settings import ME
+    with ui_db.session() as s:
+        triage.assign(s, window.inbox.model.ids[0], "Ada", actor="Ada")
+    window.settings.set(ME, "Ada")
+    assert window.ctx.actor == "Ada"
+    window.inbox.choose_view("mine")
+    assert window.inbox.model.rowCount() == 1
