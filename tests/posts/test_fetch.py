@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import httpx
@@ -286,3 +287,52 @@ def test_the_own_sites_on_loopback_never_go_through_a_proxy(site: TestSite,
     site.routes["/a"] = Answer(body=PAGE)
     with fetcher(site) as f:
         assert f.get(f"{site.base}/a", accept=HTML_ACCEPT).body == PAGE
+
+
+def test_a_busy_host_does_not_hold_up_another(site: TestSite) -> None:
+    release = threading.Event()
+
+    def held(seen: object) -> Answer:
+        release.wait(10)
+        return Answer(body=PAGE)
+    site.routes["/held"] = held
+    site.routes["/free"] = Answer(body=PAGE)
+    other = site.base.replace("127.0.0.1", "localhost")
+    allowlist = Allowlist({site.base: None, other: None})
+    with Fetcher(allowlist, FetchConfig(per_host=1)) as f:
+        busy = threading.Thread(target=f.get, args=(f"{other}/held",), kwargs={"accept": HTML_ACCEPT})
+        busy.start()
+        deadline = time.monotonic() + 10
+        while "/held" not in site.paths and time.monotonic() < deadline:
+            time.sleep(0.01)
+        try:
+            # localhost's only slot is taken; 127.0.0.1 has a slot of its own.
+            assert f.get(f"{site.base}/free", accept=HTML_ACCEPT).body == PAGE
+            assert busy.is_alive()
+        finally:
+            release.set()
+            busy.join(10)
+
+
+def test_the_last_modified_date_is_kept(site: TestSite) -> None:
+    site.routes["/a"] = Answer(body=PAGE, headers={"Last-Modified": "Tue, 01 Sep 2026 07:00:00 GMT"})
+    with fetcher(site) as f:
+        assert f.get(f"{site.base}/a", accept=HTML_ACCEPT).last_modified == (
+            "Tue, 01 Sep 2026 07:00:00 GMT")
+
+
+@pytest.mark.parametrize(("params", "charset"), [
+    (" charset=x=y", "x=y"), (' charset="X-MAC-ROMAN"', "x-mac-roman"),
+])
+def test_the_charset_value_is_everything_after_the_first_equals_sign(params: str,
+                                                                     charset: str) -> None:
+    assert fetch._charset(params) == charset
+
+
+@pytest.mark.parametrize(("error", "reason"), [
+    (httpx.ConnectError("handshake] failed"), "handshake] failed"),
+    (httpx.ConnectError("[Errno"), "[Errno"),
+])
+def test_a_reason_without_an_errno_prefix_is_kept_whole(error: httpx.TransportError,
+                                                        reason: str) -> None:
+    assert fetch._reason(error) == reason
