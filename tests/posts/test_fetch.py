@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 
@@ -336,3 +337,36 @@ def test_the_charset_value_is_everything_after_the_first_equals_sign(params: str
 def test_a_reason_without_an_errno_prefix_is_kept_whole(error: httpx.TransportError,
                                                         reason: str) -> None:
     assert fetch._reason(error) == reason
+
+
+def test_an_unusable_address_is_not_worth_a_retry(site: TestSite) -> None:
+    with fetcher(site) as f, pytest.raises(FetchError) as e:
+        f.get(f"{site.base}/a\x00b", accept=HTML_ACCEPT)
+    assert str(e.value).startswith("not a usable address: Invalid non-printable ASCII character")
+    assert e.value.retry is False
+    assert site.paths == []
+
+
+def test_a_site_that_never_accepts_the_connection_gives_up_at_the_connect_timeout() -> None:
+    # A listening socket that never accepts, its queue filled: Linux drops further SYNs, so a new
+    # connection hangs in connect() as a far host that does not answer would (all on loopback).
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        fillers = [socket.socket() for _ in range(3)]
+        try:
+            for filler in fillers:
+                filler.setblocking(False)
+                filler.connect_ex(("127.0.0.1", port))
+            base = f"http://127.0.0.1:{port}"
+            started = time.monotonic()
+            with Fetcher(Allowlist({base: None}), FetchConfig(connect_timeout=0.3, read_timeout=30,
+                                                              total_timeout=30)) as f, \
+                    pytest.raises(FetchError) as e:
+                f.get(f"{base}/a", accept=HTML_ACCEPT)
+            assert str(e.value) == "the site did not answer in time (connecting)"
+            assert time.monotonic() - started < 10
+        finally:
+            for filler in fillers:
+                filler.close()
