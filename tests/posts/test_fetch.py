@@ -37,7 +37,7 @@ def test_a_host_not_on_the_allowlist_is_never_requested(site: TestSite) -> None:
     stranger = site.base.replace("127.0.0.1", "localhost") + "/internal/admin"
     with fetcher(site) as f, pytest.raises(FetchError, match="not one of the team's sites") as e:
         f.get(stranger, accept=HTML_ACCEPT)
-    assert not e.value.retry
+    assert e.value.retry is False
     assert site.paths == []
 
 
@@ -144,7 +144,7 @@ def test_every_redirect_status_leaving_the_sites_is_refused(site: TestSite, stat
         f.get(f"{site.base}/a", accept=HTML_ACCEPT)
     assert str(e.value) == ("the page redirects to localhost, which is not one of the team's sites; "
                             "the redirect was not followed")
-    assert not e.value.retry
+    assert e.value.retry is False
 
 
 def test_a_later_hop_leaving_the_sites_is_refused_too(site: TestSite) -> None:
@@ -178,7 +178,7 @@ def test_exactly_max_redirects_are_followed(site: TestSite) -> None:
     with fetcher(site, max_redirects=2) as f, pytest.raises(FetchError) as e:
         f.get(f"{site.base}/hop0", accept=HTML_ACCEPT)
     assert str(e.value) == "more than 2 redirects"
-    assert not e.value.retry
+    assert e.value.retry is False
 
 
 def test_a_redirect_status_without_a_location_is_the_answer(site: TestSite) -> None:
@@ -288,6 +288,9 @@ def test_the_own_sites_on_loopback_never_go_through_a_proxy(site: TestSite,
     site.routes["/a"] = Answer(body=PAGE)
     with fetcher(site) as f:
         assert f.get(f"{site.base}/a", accept=HTML_ACCEPT).body == PAGE
+    by_name = site.base.replace("127.0.0.1", "localhost")
+    with Fetcher(Allowlist({by_name: None})) as f:
+        assert f.get(f"{by_name}/a", accept=HTML_ACCEPT).body == PAGE
 
 
 def test_a_busy_host_does_not_hold_up_another(site: TestSite) -> None:
