@@ -28,7 +28,7 @@ from leaddesk.errors import DatabaseError
 T = TypeVar("T")
 
 
-class Writer(Protocol):
+class WriteRunner(Protocol):
     """Runs a write (a whole transaction) where writes belong and returns its result or raises
     its exception. The window's runs it in its single database worker; by default it runs inline."""
 
@@ -42,7 +42,7 @@ class Database:
     # Where the long-running services (sync, post lookup, re-read) run their write transactions:
     # None runs them inline (the CLI, the headless worker); the window hands them to its database
     # worker so network threads never write (see leaddesk.ui.context).
-    writer: Writer | None = None
+    writer: WriteRunner | None = None
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool = True) -> Database:
