@@ -80,5 +80,13 @@ class Database:
         """Run ``work`` (which opens its own transaction) through :attr:`writer`."""
         return work() if self.writer is None else self.writer(work)
 
+    def transaction(self, work: Callable[[Session], T]) -> T:
+        """``work`` in one transaction of its own, run through :attr:`writer` (the window's
+        database worker when network work writes; inline everywhere else)."""
+        def run() -> T:
+            with self.session() as session:
+                return work(session)
+        return self.write(run)
+
     def close(self) -> None:
         self.engine.dispose()
