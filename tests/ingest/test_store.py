@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -198,6 +200,42 @@ def test_a_batch_raced_by_another_writer_is_stored_again_not_failed(
     assert count(db) == 2
     with db.session() as s:
         assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 1
+
+
+def test_a_batch_and_its_state_go_to_the_databases_writer_in_one_transaction(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's writer runs each transaction in its database worker: the batch, its sync state
+    and a race's retry all go through it, and the refused key comes back to be retried."""
+    from leaddesk.ingest import store
+
+    store_batch(db, [item(1, email="ana@example.net")], account_id=None)  # "the other writer"
+    real_known = store._known
+    reads: list[int] = []
+
+    def stale_first_read(session: Session, prepared: list[tuple[Incoming, str | None]]) -> store._Known:
+        reads.append(threading.get_ident())
+        return store._Known() if len(reads) == 1 else real_known(session, prepared)
+
+    monkeypatch.setattr(store, "_known", stale_first_read)
+    with db.session() as s:
+        account_id = make_account(s, "site").id
+    advanced: list[int] = []
+
+    def advance(session: Session) -> None:
+        advanced.append(threading.get_ident())
+        session.add(SyncState(account_id=account_id, folder="INBOX", last_uid=2))
+
+    with ThreadPoolExecutor(1) as worker:
+        writer = replace(db, writer=lambda work: worker.submit(work).result())
+        result = store_batch(writer, [item(1, email="ana@example.net"),
+                                      item(2, email="ana@example.net")],
+                             account_id=account_id, advance=advance)
+        (worker_thread,) = set(reads) | set(advanced)
+    assert worker_thread != threading.get_ident()
+    assert len(reads) == 2  # the refused first attempt, then the retry
+    assert (result.added, result.duplicates) == (1, 1)
+    with db.session() as s:
+        assert s.execute(select(SyncState.last_uid)).scalar_one() == 2
 
 
 # ------------------------------------------------------------------ one key at a time

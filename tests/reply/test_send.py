@@ -229,3 +229,36 @@ def test_a_line_break_in_a_header_is_refused_before_anything_happens(
         service.send_reply(db, lead_id, bad, smtp_account(server), actor="Ada")
     assert server.received == []
     assert replies(db) == []
+
+
+def test_every_write_of_a_send_goes_through_the_databases_writer(
+        db: Database, lead_id: int, smtp_server: ServerFactory,
+        smtp_account: SmtpAccountFactory) -> None:
+    """The window sends on its network pool and hands each write to its database worker: here a
+    one-thread executor stands for that worker, and the SMTP talk stays on the caller's thread."""
+    from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
+
+    server = smtp_server("plain")
+    account = smtp_account(server)
+    worker = ThreadPoolExecutor(max_workers=1)
+    writes: list[int] = []
+
+    def on_worker(work):
+        def run():
+            writes.append(threading.get_ident())
+            return work()
+        return worker.submit(run).result()
+
+    try:
+        worker_thread = worker.submit(threading.get_ident).result()
+        result = service.send_reply(replace(db, writer=on_worker), lead_id, draft_for(db, lead_id),
+                                    account, actor="Ada")
+    finally:
+        worker.shutdown()
+    assert len(server.received) == 1
+    assert result.status == "waiting"
+    # The draft, the sent mark and the status change: three transactions, all on the worker.
+    assert len(writes) >= 3
+    assert set(writes) == {worker_thread}
+    assert replies(db)[0].state == "sent"

@@ -6,9 +6,10 @@ database it must not touch, upgrades the schema to this release, then switches S
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,11 +25,24 @@ from leaddesk.db.engine import (
 )
 from leaddesk.errors import DatabaseError
 
+T = TypeVar("T")
+
+
+class WriteRunner(Protocol):
+    """Runs a write (a whole transaction) where writes belong and returns its result or raises
+    its exception. The window's runs it in its single database worker; by default it runs inline."""
+
+    def __call__(self, work: Callable[[], T], /) -> T: ...
+
 
 @dataclass
 class Database:
     engine: Engine
     sessions: sessionmaker[Session]
+    # Where the long-running services (sync, post lookup, re-read) run their write transactions:
+    # None runs them inline (the CLI, the headless worker); the window hands them to its database
+    # worker so network threads never write (see leaddesk.ui.context).
+    writer: WriteRunner | None = None
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool = True) -> Database:
@@ -61,6 +75,18 @@ class Database:
         """A session in one transaction: committed on success, rolled back on any error."""
         with translate_errors(self.engine.url), self.sessions.begin() as session:
             yield session
+
+    def write(self, work: Callable[[], T]) -> T:
+        """Run ``work`` (which opens its own transaction) through :attr:`writer`."""
+        return work() if self.writer is None else self.writer(work)
+
+    def transaction(self, work: Callable[[Session], T]) -> T:
+        """``work`` in one transaction of its own, run through :attr:`writer` (the window's
+        database worker when network work writes; inline everywhere else)."""
+        def run() -> T:
+            with self.session() as session:
+                return work(session)
+        return self.write(run)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -110,11 +110,15 @@ def plan_folder(db: Database, client: IMAPClient, account: AccountInfo,
                 settings: ImapSettings) -> FolderPlan:
     info = client.select_folder(settings.folder, readonly=True)
     uidvalidity = int(info[b"UIDVALIDITY"])
-    with db.session() as session:
-        state = _state(session, account.id, settings.folder)
-        reset = state.uidvalidity is not None and state.uidvalidity != uidvalidity
-        last_uid = 0 if reset or state.uidvalidity is None else int(state.last_uid or 0)
-        first_sync = state.uidvalidity is None
+
+    def read_state() -> tuple[bool, int, bool]:  # a write: a first sync adds the folder's state
+        with db.session() as session:
+            state = _state(session, account.id, settings.folder)
+            reset = state.uidvalidity is not None and state.uidvalidity != uidvalidity
+            last_uid = 0 if reset or state.uidvalidity is None else int(state.last_uid or 0)
+            return reset, last_uid, state.uidvalidity is None
+
+    reset, last_uid, first_sync = db.write(read_state)
     if reset:
         log.warning("UIDVALIDITY of %s changed (%s); re-reading the folder, matching on Message-ID",
                     settings.folder, uidvalidity)

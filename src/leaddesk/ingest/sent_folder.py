@@ -28,7 +28,7 @@ from leaddesk.account_settings import ImapSettings
 from leaddesk.accounts import AccountInfo
 from leaddesk.conversations import headers, threads
 from leaddesk.conversations.headers import MailHeaders
-from leaddesk.conversations.record import NewMessage, add_messages
+from leaddesk.conversations.record import Added, NewMessage, add_messages
 from leaddesk.db import Database
 from leaddesk.ingest import imap
 from leaddesk.ingest.parse import parse_message
@@ -100,8 +100,7 @@ def sync_sent(db: Database, client: IMAPClient, account: AccountInfo,
     try:
         if not plan.uids:
             if plan.reset:  # remember the new UIDVALIDITY even when the folder is empty
-                with db.session() as session:
-                    imap.advance(account.id, folder, plan.uidvalidity, 0)(session)
+                db.write(lambda: _advance(db, account, folder, plan.uidvalidity))
             return result
         for start in range(0, len(plan.uids), batch_size):
             cancel.raise_if_cancelled()
@@ -114,6 +113,11 @@ def sync_sent(db: Database, client: IMAPClient, account: AccountInfo,
         reporter.finished(f"sent {account.name}: {result.threaded} joined conversations, "
                           f"{result.duplicates} already there")
     return result
+
+
+def _advance(db: Database, account: AccountInfo, folder: str, uidvalidity: int) -> None:
+    with db.session() as session:
+        imap.advance(account.id, folder, uidvalidity, 0)(session)
 
 
 def _batch(db: Database, client: IMAPClient, account: AccountInfo, settings: ImapSettings,
@@ -137,10 +141,14 @@ def _batch(db: Database, client: IMAPClient, account: AccountInfo, settings: Ima
             source_key=f"imap:{account.id}:{folder}:{plan.uidvalidity}:{uid}",
             received_at=imap.aware(internal) if isinstance(internal, datetime) else None))
     # The messages and the folder's new position in one transaction.
-    with db.session() as session:
-        known = threads.load(session, [m.headers for m in new])
-        added = add_messages(session, new, known)
-        imap.advance(account.id, folder, plan.uidvalidity, chunk[-1])(session)
+    def write() -> Added:
+        with db.session() as session:
+            known = threads.load(session, [m.headers for m in new])
+            added = add_messages(session, new, known)
+            imap.advance(account.id, folder, plan.uidvalidity, chunk[-1])(session)
+            return added
+
+    added = db.write(write)
     result.threaded += added.added
     result.duplicates += added.duplicates + stored
     log.debug("sent %s: %d headers, %d picked, %d added", folder, len(mails), len(picked),

@@ -372,6 +372,15 @@ def _thread(session: Session, items: Sequence[Incoming], account_id: int | None,
     return [item for position, item in enumerate(items) if position not in skip]
 
 
+def _store_in_one_transaction(db: Database, items: Sequence[Incoming], account_id: int | None,
+                              advance: Callable[[Session], Any] | None) -> BatchResult:
+    with db.sessions.begin() as session:
+        result = store_items(session, items, account_id)
+        if advance is not None:
+            advance(session)
+    return result
+
+
 def store_batch(db: Database, items: Sequence[Incoming], *, account_id: int | None,
                 advance: Callable[[Session], Any] | None = None) -> BatchResult:
     """Store a batch and advance the source's sync state in one transaction.
@@ -383,11 +392,9 @@ def store_batch(db: Database, items: Sequence[Incoming], *, account_id: int | No
     with translate_errors(db.engine.url):
         for attempt in range(1, RACE_ATTEMPTS + 1):
             try:
-                with db.sessions.begin() as session:
-                    result = store_items(session, items, account_id)
-                    if advance is not None:
-                        advance(session)
-                return result
+                # The transaction runs where the database's writer puts it (the window's
+                # database worker); its IntegrityError comes back here unchanged.
+                return db.write(lambda: _store_in_one_transaction(db, items, account_id, advance))
             except IntegrityError:
                 if attempt == RACE_ATTEMPTS:
                     raise

@@ -263,18 +263,7 @@ def resolve_posts(db: Database, *, everything: bool = False, post_ids: Iterable[
     try:
         if allowed:
             results = _fetch_all(allowlist, config, allowed, reporter, cancel)
-        with db.session() as session:
-            if refused:
-                _note_not_allowed(session, refused, allowlist)
-            posts = {p.id: p for p in session.execute(select(Post).where(
-                Post.id.in_([f.post_id for f in results]))).scalars()}
-            for found in results:
-                if found.post_id in posts:
-                    _apply(posts[found.post_id], found, now)
-            session.flush()
-            ok = [f.post_id for f in results if f.error is None]
-            report.snapshots = fill_snapshots(session, ok)
-            report.topics = topics.derive_topics(session, post_ids=ok)
+        db.write(lambda: _store(db, results, refused, allowlist, now, report))
     finally:
         for found in results:
             if found.error is not None:
@@ -288,6 +277,23 @@ def resolve_posts(db: Database, *, everything: bool = False, post_ids: Iterable[
         report.seconds = time.monotonic() - started
         reporter.finished(report.summary())
     return report
+
+
+def _store(db: Database, results: list[Fetched], refused: list[int], allowlist: Allowlist,
+           now: datetime, report: ResolveReport) -> None:
+    """Write what the lookups found, in one transaction (where the database's writer runs it)."""
+    with db.session() as session:
+        if refused:
+            _note_not_allowed(session, refused, allowlist)
+        posts = {p.id: p for p in session.execute(select(Post).where(
+            Post.id.in_([f.post_id for f in results]))).scalars()}
+        for found in results:
+            if found.post_id in posts:
+                _apply(posts[found.post_id], found, now)
+        session.flush()
+        ok = [f.post_id for f in results if f.error is None]
+        report.snapshots = fill_snapshots(session, ok)
+        report.topics = topics.derive_topics(session, post_ids=ok)
 
 
 def _fetch_all(allowlist: Allowlist, config: FetchConfig | None, due: list[Due],

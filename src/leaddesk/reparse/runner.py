@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -203,6 +204,12 @@ def _batch(session: Session, ids: Sequence[int], book: labels.LabelBook, report:
                         .execution_options(synchronize_session=False))
 
 
+def _batch_in_transaction(db: Database, ids: Sequence[int], book: labels.LabelBook,
+                          report: ReparseReport, addresses: dict[int, list[str]]) -> None:
+    with db.session() as session:
+        _batch(session, ids, book, report, addresses)
+
+
 def stale_ids(session: Session) -> list[int]:
     """Messages read by an older parser (with raw mail to read again), oldest first."""
     return list(session.scalars(select(Submission.id).where(
@@ -228,8 +235,8 @@ def reparse(db: Database, flt: Filter | None = None, *, ids: Sequence[int] | Non
     try:
         for start in range(0, len(chosen), BATCH):
             cancel.raise_if_cancelled()
-            with db.session() as session:
-                _batch(session, chosen[start:start + BATCH], book, report, addresses)
+            db.write(partial(_batch_in_transaction, db, chosen[start:start + BATCH], book, report,
+                             addresses))
             reporter.progress(min(start + BATCH, len(chosen)), len(chosen))
     finally:
         reporter.finished(report.summary())

@@ -127,9 +127,8 @@ def _store(session: Session, submission_id: int, draft: Draft, *, account_id: in
 def save_draft(db: Database, submission_id: int, draft: Draft, *, actor: str,
                account_id: int | None = None, reply_id: int | None = None) -> int:
     """Keep an unfinished reply (no checks beyond the lead existing); returns its id."""
-    with db.session() as session:
-        return store_draft(session, submission_id, draft, actor=actor, account_id=account_id,
-                           reply_id=reply_id)
+    return db.transaction(lambda session: store_draft(
+        session, submission_id, draft, actor=actor, account_id=account_id, reply_id=reply_id))
 
 
 def store_draft(session: Session, submission_id: int, draft: Draft, *, actor: str,
@@ -143,12 +142,13 @@ def store_draft(session: Session, submission_id: int, draft: Draft, *, actor: st
 
 
 def _fail(db: Database, reply_id: int, error: LeadDeskError) -> None:
-    with db.session() as session:
+    def mark(session: Session) -> None:
         row = session.get(Reply, reply_id)
         if row is not None:
             row.state = "failed"
             row.error = str(error)
             row.updated_at = utcnow()
+    db.transaction(mark)
 
 
 def _recipients(message: EmailMessage) -> list[str]:
@@ -169,17 +169,19 @@ def send_reply(db: Database, submission_id: int, draft: Draft, account: AccountI
     if account.kind != "smtp":
         raise ValidationError(f"{account.name!r} is not an SMTP account")
     settings = account.smtp
-    with db.session() as session:
+
+    def store(session: Session) -> tuple[EmailMessage, int]:
         lead: Lead = compose.load_lead(session, submission_id)
-        identity = account.smtp
-        message = compose.build_message(draft, from_address=identity.from_address,
-                                        from_name=identity.from_name, lead=lead)
+        message = compose.build_message(draft, from_address=settings.from_address,
+                                        from_name=settings.from_name, lead=lead)
         row = _store(session, submission_id, draft, account_id=account.id, author=author,
                      reply_id=reply_id)
-        reply_id = row.id
         row.message_id = str(message["Message-ID"])
         row.in_reply_to = message.get("In-Reply-To")
         row.references = message.get("References")
+        return message, row.id
+
+    message, reply_id = db.transaction(store)
     raw = message.as_bytes(policy=SMTP)
     recipients = _recipients(message)
     try:
@@ -204,7 +206,7 @@ def _status_after(account: AccountInfo, choice: str | None) -> str | None:
 
 def _mark_sent(db: Database, submission_id: int, reply_id: int, raw: bytes, sent_at: datetime,
                recipients: list[str], author: str, status: str | None) -> str | None:
-    with db.session() as session:
+    def mark(session: Session) -> None:
         row = session.get(Reply, reply_id)
         assert row is not None  # stored above, and nobody deletes an unsent reply meanwhile
         row.state = "sent"
@@ -217,12 +219,13 @@ def _mark_sent(db: Database, submission_id: int, reply_id: int, raw: bytes, sent
                                entity_id=submission_id, before=None,
                                after={"reply_id": reply_id, "recipients": len(recipients)}))
         record_reply(session, submission_id, reply_id, raw, row.body, author)
+    db.transaction(mark)
     if status is None:
         return None
     # A separate transaction: the reply is sent and recorded whatever happens to the status.
     try:
-        with db.session() as session:
-            change = triage.set_status(session, submission_id, status, actor=author)
+        change = db.transaction(
+            lambda session: triage.set_status(session, submission_id, status, actor=author))
     except LeadDeskError as exc:
         log.warning("reply %s sent; status not changed: %s", reply_id, exc)
         return None
@@ -235,16 +238,16 @@ def _copy_to_sent(db: Database, account: AccountInfo, reply_id: int, raw: bytes,
     if not name:
         return None, None
     try:
-        with db.session() as session:
-            mailbox = accounts.get_account(session, name)
+        mailbox = db.transaction(lambda session: accounts.get_account(session, name))
         password = read_secret(mailbox.secret_ref or secrets.secret_ref(mailbox.name))
         folder = sent_copy.append_copy(mailbox, password, raw, sent_at,
                                        account.smtp.sent_folder)
     except LeadDeskError as exc:
         log.warning("reply %s sent; copy to Sent failed: %s", reply_id, exc)
         return None, str(exc)
-    with db.session() as session:
+    def mark(session: Session) -> None:
         row = session.get(Reply, reply_id)
         if row is not None:
             row.copied_to_sent_at = utcnow()
+    db.transaction(mark)
     return folder, None

@@ -208,7 +208,8 @@ class Composer(QWidget):
             return
         draft = self.draft()
         self._set_busy(True, f"Sending through {account.name}…")
-        sid, actor, reply_id, db = self.submission_id, self.actor, self.reply_id, self.ctx.db
+        # net_db: the send runs on the network pool and hands its writes to the database worker.
+        sid, actor, reply_id, db = self.submission_id, self.actor, self.reply_id, self.ctx.net_db
 
         def work() -> service.SendResult:
             return service.send_reply(db, sid, draft, account, actor=actor, reply_id=reply_id)

@@ -9,7 +9,7 @@ own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from leaddesk.changes import Change, Kind
 from leaddesk.config import current_user
@@ -30,8 +30,12 @@ class AppContext:
     bus: ChangeBus = field(default_factory=ChangeBus)
     failures: Failures = field(default_factory=Failures)
     closed: bool = False
+    # The database as network work sees it: its writes run in the database worker (the network
+    # thread waits), so the window has one writer. Pass it, not ``db``, to a NetOp's work.
+    net_db: Database = field(init=False)
 
     def __post_init__(self) -> None:
+        self.net_db = replace(self.db, writer=self.tasks.write)
         # A setting's change is published like any other, so views follow it at once.
         self.settings.changed.connect(self._setting_changed)
         self.bus.changes_made.connect(self._follow_me)

@@ -36,7 +36,7 @@ class PostResolver(QObject):
             self.again = True
             return False
         token = self.cancel_token = CancelToken()
-        db = self.ctx.db
+        db = self.ctx.net_db
         (NetOp(self.ctx, lambda: resolve_posts(db, everything=everything, cancel=token),
                parent=self, what="looking up posts")
          .success(self._done).failure(self._failed).run_in_background())

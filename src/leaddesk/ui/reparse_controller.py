@@ -50,7 +50,7 @@ class ReparseController(BackgroundJob):
             self.cancel_token = None
 
     def _run(self, ids: list[int] | None) -> None:
-        token, db, reporter = self.cancel_token, self.ctx.db, self.reporter
+        token, db, reporter = self.cancel_token, self.ctx.net_db, self.reporter
         assert token is not None
 
         def work() -> reparse.ReparseReport:

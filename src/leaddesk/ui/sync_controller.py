@@ -90,7 +90,7 @@ class SyncController(BackgroundJob):
         self.cancel_token = token
         self.report = SyncReport()
         self.running_changed.emit(True)
-        db = self.ctx.db
+        db = self.ctx.net_db
         (NetOp(self.ctx, lambda: sync_every_account(db, self.reporter, token), parent=self, what="sync")
          .success(self._done).failure(self._crashed).run_in_background())
         return True

@@ -9,16 +9,31 @@ In tests, ``TaskRunner(inline=True)`` runs every task on the calling thread.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
+# Set while a thread runs database work: a write asked for there runs at once (waiting for the
+# single database worker from inside it would wait forever).
+_in_db_worker = threading.local()
+
+
+def _as_db_work(function: Callable[[], T]) -> Callable[[], T]:
+    def run() -> T:
+        _in_db_worker.active = True
+        try:
+            return function()
+        finally:
+            _in_db_worker.active = False
+    return run
 
 
 class _Signals(QObject):
@@ -40,6 +55,25 @@ class _Task(QRunnable):
             self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(result)
+
+
+class _Waited(QRunnable, Generic[T]):
+    """A database task a network thread waits for: the result or the exception, kept for it."""
+
+    def __init__(self, function: Callable[[], T]) -> None:
+        super().__init__()
+        self.function = _as_db_work(function)
+        self.finished = threading.Event()
+        self.result: T | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self.function()
+        except BaseException as exc:  # re-raised in the waiting thread; nothing escapes a worker
+            self.error = exc
+        finally:
+            self.finished.set()
 
 
 class TaskRunner(QObject):
@@ -84,12 +118,32 @@ class TaskRunner(QObject):
     def db(self, function: Callable[[], Any], on_done: Done | None = None,
            on_error: Failed | None = None) -> None:
         """Database work, one task at a time, in submission order."""
-        self._start(self.db_pool, function, on_done, on_error)
+        self._start(self.db_pool, _as_db_work(function), on_done, on_error)
 
     def net(self, function: Callable[[], Any], on_done: Done | None = None,
             on_error: Failed | None = None) -> None:
         """Network or keyring work; may run beside other network tasks."""
         self._start(self.net_pool, function, on_done, on_error)
+
+    def write(self, function: Callable[[], T]) -> T:
+        """Run ``function`` in the database worker and block the calling worker thread until it
+        returns (its result) or raises (the same exception, re-raised here).
+
+        For network work that must write (a sync's batches): the writes then queue with the
+        user's actions on the single writer. Never from the GUI thread, which must not block.
+        """
+        if self.inline or getattr(_in_db_worker, "active", False):
+            return function()  # already where writes run (tests; a DbOp's own write)
+        app = QCoreApplication.instance()
+        if app is not None and QThread.currentThread() is app.thread():
+            raise RuntimeError("the GUI thread may not wait for the database worker")
+        task: _Waited[T] = _Waited(function)
+        task.setAutoDelete(False)  # read after it ran
+        self.db_pool.start(task)
+        task.finished.wait()
+        if task.error is not None:
+            raise task.error
+        return task.result  # type: ignore[return-value]  # set: the task ran without error
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until all tasks finished (for shutdown and tests)."""

@@ -98,8 +98,11 @@ def _state(session: Session, account_id: int) -> SyncState:
 
 
 def load_cursor(db: Database, account_id: int) -> ApiCursor:
-    with db.session() as session:
-        return ApiCursor.load(_state(session, account_id).cursor)
+    def read() -> ApiCursor:  # a write: a first sync adds the account's state
+        with db.session() as session:
+            return ApiCursor.load(_state(session, account_id).cursor)
+
+    return db.write(read)
 
 
 def _saver(account_id: int, cursor: ApiCursor) -> Callable[[Session], None]:
