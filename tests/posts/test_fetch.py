@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 
 import httpx
@@ -35,7 +37,7 @@ def test_a_host_not_on_the_allowlist_is_never_requested(site: TestSite) -> None:
     stranger = site.base.replace("127.0.0.1", "localhost") + "/internal/admin"
     with fetcher(site) as f, pytest.raises(FetchError, match="not one of the team's sites") as e:
         f.get(stranger, accept=HTML_ACCEPT)
-    assert not e.value.retry
+    assert e.value.retry is False
     assert site.paths == []
 
 
@@ -142,7 +144,7 @@ def test_every_redirect_status_leaving_the_sites_is_refused(site: TestSite, stat
         f.get(f"{site.base}/a", accept=HTML_ACCEPT)
     assert str(e.value) == ("the page redirects to localhost, which is not one of the team's sites; "
                             "the redirect was not followed")
-    assert not e.value.retry
+    assert e.value.retry is False
 
 
 def test_a_later_hop_leaving_the_sites_is_refused_too(site: TestSite) -> None:
@@ -176,7 +178,7 @@ def test_exactly_max_redirects_are_followed(site: TestSite) -> None:
     with fetcher(site, max_redirects=2) as f, pytest.raises(FetchError) as e:
         f.get(f"{site.base}/hop0", accept=HTML_ACCEPT)
     assert str(e.value) == "more than 2 redirects"
-    assert not e.value.retry
+    assert e.value.retry is False
 
 
 def test_a_redirect_status_without_a_location_is_the_answer(site: TestSite) -> None:
@@ -286,3 +288,88 @@ def test_the_own_sites_on_loopback_never_go_through_a_proxy(site: TestSite,
     site.routes["/a"] = Answer(body=PAGE)
     with fetcher(site) as f:
         assert f.get(f"{site.base}/a", accept=HTML_ACCEPT).body == PAGE
+    by_name = site.base.replace("127.0.0.1", "localhost")
+    with Fetcher(Allowlist({by_name: None})) as f:
+        assert f.get(f"{by_name}/a", accept=HTML_ACCEPT).body == PAGE
+
+
+def test_a_busy_host_does_not_hold_up_another(site: TestSite) -> None:
+    release = threading.Event()
+
+    def held(seen: object) -> Answer:
+        release.wait(10)
+        return Answer(body=PAGE)
+    site.routes["/held"] = held
+    site.routes["/free"] = Answer(body=PAGE)
+    other = site.base.replace("127.0.0.1", "localhost")
+    allowlist = Allowlist({site.base: None, other: None})
+    with Fetcher(allowlist, FetchConfig(per_host=1)) as f:
+        busy = threading.Thread(target=f.get, args=(f"{other}/held",), kwargs={"accept": HTML_ACCEPT})
+        busy.start()
+        deadline = time.monotonic() + 10
+        while "/held" not in site.paths and time.monotonic() < deadline:
+            time.sleep(0.01)
+        try:
+            # localhost's only slot is taken; 127.0.0.1 has a slot of its own.
+            assert f.get(f"{site.base}/free", accept=HTML_ACCEPT).body == PAGE
+            assert busy.is_alive()
+        finally:
+            release.set()
+            busy.join(10)
+
+
+def test_the_last_modified_date_is_kept(site: TestSite) -> None:
+    site.routes["/a"] = Answer(body=PAGE, headers={"Last-Modified": "Tue, 01 Sep 2026 07:00:00 GMT"})
+    with fetcher(site) as f:
+        assert f.get(f"{site.base}/a", accept=HTML_ACCEPT).last_modified == (
+            "Tue, 01 Sep 2026 07:00:00 GMT")
+
+
+@pytest.mark.parametrize(("params", "charset"), [
+    (" charset=x=y", "x=y"), (' charset="X-MAC-ROMAN"', "x-mac-roman"),
+])
+def test_the_charset_value_is_everything_after_the_first_equals_sign(params: str,
+                                                                     charset: str) -> None:
+    assert fetch._charset(params) == charset
+
+
+@pytest.mark.parametrize(("error", "reason"), [
+    (httpx.ConnectError("handshake] failed"), "handshake] failed"),
+    (httpx.ConnectError("[Errno"), "[Errno"),
+])
+def test_a_reason_without_an_errno_prefix_is_kept_whole(error: httpx.TransportError,
+                                                        reason: str) -> None:
+    assert fetch._reason(error) == reason
+
+
+def test_an_unusable_address_is_not_worth_a_retry(site: TestSite) -> None:
+    with fetcher(site) as f, pytest.raises(FetchError) as e:
+        f.get(f"{site.base}/a\x00b", accept=HTML_ACCEPT)
+    assert str(e.value).startswith("not a usable address: Invalid non-printable ASCII character")
+    assert e.value.retry is False
+    assert site.paths == []
+
+
+def test_a_site_that_never_accepts_the_connection_gives_up_at_the_connect_timeout() -> None:
+    # A listening socket that never accepts, its queue filled: Linux drops further SYNs, so a new
+    # connection hangs in connect() as a far host that does not answer would (all on loopback).
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        fillers = [socket.socket() for _ in range(3)]
+        try:
+            for filler in fillers:
+                filler.setblocking(False)
+                filler.connect_ex(("127.0.0.1", port))
+            base = f"http://127.0.0.1:{port}"
+            started = time.monotonic()
+            with Fetcher(Allowlist({base: None}), FetchConfig(connect_timeout=0.3, read_timeout=30,
+                                                              total_timeout=30)) as f, \
+                    pytest.raises(FetchError) as e:
+                f.get(f"{base}/a", accept=HTML_ACCEPT)
+            assert str(e.value) == "the site did not answer in time (connecting)"
+            assert time.monotonic() - started < 10
+        finally:
+            for filler in fillers:
+                filler.close()

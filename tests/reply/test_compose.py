@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
 
+from leaddesk.conversations.timeline import MAIL, SUBMISSION, MessageView
 from leaddesk.db import Database
-from leaddesk.errors import ValidationError
+from leaddesk.db.models import Post, Reply
+from leaddesk.errors import NotFoundError, ValidationError
 from leaddesk.reply import compose
 from leaddesk.reply.compose import Draft, Lead
 from leaddesk.reply.templates import TemplateInfo
@@ -169,3 +172,135 @@ def test_a_template_gives_its_subject_and_my_name() -> None:
                                                                "Best, {my_name}"), my_name="Ada")
     assert applied.subject == "About IMI"
     assert applied.body.startswith("Best, Ada\n\n")
+
+
+# ------------------------------------------------------------------ what the reply answers
+def view(direction: str, message_id: str | None, text: str = "", *, minute: int = 0,
+         kind: str = MAIL, from_name: str | None = None,
+         from_addr: str | None = None) -> MessageView:
+    return MessageView(direction=direction, from_name=from_name, from_addr=from_addr, to=None,
+                       date=datetime(2026, 3, 3, 10, minute, tzinfo=UTC), subject=None,
+                       text=text, message_id=message_id, kind=kind)
+
+
+SUBMITTED = view("in", "<n1@site.example>", "Line one", kind=SUBMISSION)
+
+
+def test_a_lead_without_a_conversation_is_answered_as_submitted() -> None:
+    assert compose.answering_latest(LEAD, []) == LEAD
+    assert compose.answering_latest(LEAD, [SUBMITTED]) == LEAD
+
+
+def test_a_team_reply_alone_threads_the_reply_but_quotes_the_submission() -> None:
+    ours = view("out", "<r1@agency.example>", "Thanks!", minute=5)
+    lead = compose.answering_latest(LEAD, [SUBMITTED, ours, view("out", None, minute=6)])
+    assert lead == Lead(**{**LEAD.__dict__, "thread": ("<n1@site.example>", "<r1@agency.example>")})
+
+
+def test_the_visitors_newest_answer_is_what_the_reply_answers() -> None:
+    ours = view("out", "<r1@agency.example>", "Thanks!", minute=5)
+    answer = view("in", "<a1@example.net>", "Yes please.\n\nOn Mon, Ada wrote:\n> Thanks!",
+                  minute=9, from_name="Zoë M.", from_addr="zoe@example.net")
+    lead = compose.answering_latest(LEAD, [SUBMITTED, ours, answer, view("in", "<r1@agency.example>")])
+    assert lead.thread == ("<n1@site.example>", "<r1@agency.example>", "<a1@example.net>")
+    assert lead.message_id == "<r1@agency.example>"  # the newest inbound one
+    lead = compose.answering_latest(LEAD, [SUBMITTED, ours, answer])
+    assert (lead.message_id, lead.message, lead.received_at, lead.quoted_name) == (
+        "<a1@example.net>", "Yes please.", answer.date, "Zoë M.")
+    assert (lead.id, lead.name, lead.email, lead.subject) == (1, "Zoë Müller", "zoe@example.net",
+                                                              "Website enquiry")
+
+
+def test_an_answer_without_a_message_id_or_name_keeps_the_leads_and_names_the_address() -> None:
+    answer = view("in", None, "Yes please.", minute=9, from_addr="zoe@example.net")
+    lead = compose.answering_latest(LEAD, [SUBMITTED, answer])
+    assert (lead.message_id, lead.quoted_name, lead.thread) == (
+        "<n1@site.example>", "zoe@example.net", ("<n1@site.example>",))
+
+
+def test_a_lead_is_loaded_with_its_post_and_earlier_replies(db: Database) -> None:
+    sent_at = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    with db.session() as session:
+        post = Post(url="https://site.example/blog/imi/", title="IMI")
+        session.add(post)
+        session.flush()
+        sub = make_submission(session, post_id=post.id, topic="Market access",
+                              page_url="https://site.example/contact/", submitted_at=sent_at,
+                              body_text="Hello there")
+        for state, mid in (("sent", "<r1@agency.example>"), ("draft", "<d@agency.example>"),
+                           ("sent", None), ("sent", "<r2@agency.example>")):
+            session.add(Reply(submission_id=sub.id, author="Ada", to_addrs="x@y.org",
+                              subject="Re", body="b", state=state, message_id=mid))
+        other = make_submission(session, post_snapshot={"title": "Old title"}, post_id=None,
+                                page_url="https://site.example/contact/", topic=None)
+        session.add(Reply(submission_id=other.id, author="Ada", to_addrs="x@y.org",
+                          subject="Re", body="b", state="sent", message_id="<o@agency.example>"))
+        expected = Lead(id=sub.id, name=sub.visitor_name, email=sub.visitor_email,
+                        subject="Market access", message="Hello there", topic="Market access",
+                        post_title="IMI", post_url="https://site.example/blog/imi/",
+                        message_id=sub.message_id, received_at=sent_at,
+                        earlier=("<r1@agency.example>", "<r2@agency.example>"))
+        ids = (sub.id, other.id)
+    with db.session() as session:
+        lead = compose.load_lead(session, ids[0])
+        assert lead == Lead(**{**expected.__dict__, "received_at": lead.received_at})
+        assert lead.received_at.replace(tzinfo=UTC) == sent_at
+        mirrored = compose.load_lead(session, ids[1])
+        assert (mirrored.post_title, mirrored.post_url, mirrored.subject, mirrored.earlier) == (
+            "Old title", "https://site.example/contact/", "Old title", ("<o@agency.example>",))
+        with pytest.raises(NotFoundError, match="no submission 999999"):
+            compose.load_lead(session, 999_999)
+
+
+def test_a_blank_subject_field_falls_back_to_the_topic_and_mail_keeps_its_subject(
+        db: Database) -> None:
+    with db.session() as session:
+        blank = make_submission(session, fields={"Subject": "  \n "}, topic="Market access")
+        spaced = make_submission(session, fields={"Subject": " Brochure \n request "})
+        mail = make_submission(session, is_submission=False, subject="Invoice 12",
+                               fields={"Subject": "x"}, topic="Market access")
+        assert compose.visitor_subject(blank, None) == "Market access"
+        assert compose.visitor_subject(spaced, None) == "Brochure request"
+        assert compose.visitor_subject(mail, "IMI") == "Invoice 12"
+
+
+# ------------------------------------------------------------------ the draft's text
+def test_the_quote_names_the_time_and_whoever_is_known() -> None:
+    when = format_datetime(LEAD.received_at.astimezone())
+    assert compose.quote(LEAD).startswith(f"On {when}, Zoë Müller wrote:\n")
+    by_address = Lead(**{**LEAD.__dict__, "name": None})
+    assert compose.quote(by_address).startswith(f"On {when}, zoe@example.net wrote:\n")
+    nobody = Lead(**{**LEAD.__dict__, "name": None, "email": None, "message": None})
+    assert compose.quote(nobody) == f"On {when}, the visitor wrote:\n>\n"
+
+
+def test_a_template_can_use_every_value() -> None:
+    lead = Lead(**{**LEAD.__dict__, "topic": "Market access", "post_url": "https://s.example/p"})
+    template = TemplateInfo(1, "t", None, "  {topic} {post_url} {post_title} {my_name}  ")
+    assert compose.default_draft(lead, my_name="Ada", template=template).body.startswith(
+        "  Market access https://s.example/p IMI Ada\n\nOn ")
+
+
+# ------------------------------------------------------------------ addresses
+def test_addresses_from_one_field_or_several() -> None:
+    assert compose.parse_addresses("a@x.org, Bea <b@y.org>", "To") == ("a@x.org", "b@y.org")
+    assert compose.parse_addresses(("", "c@x.org"), "Cc") == ("c@x.org",)
+    assert compose.parse_addresses(("zoë@example.net",), "To") == ("zoë@example.net",)
+
+
+def test_a_bad_address_is_named_in_the_error() -> None:
+    with pytest.raises(ValidationError, match=r"^invalid Cc address 'nope': "):
+        compose.parse_addresses(("nope",), "Cc")
+
+
+def test_the_message_id_domain_is_the_senders() -> None:
+    assert compose.domain_of('"a@b"@agency.example') == "agency.example"
+    assert compose.domain_of("team@") == "localhost"
+    msg = build(from_address='"a@b"@agency.example')
+    assert msg["From"].addresses[0].domain == "agency.example"  # split at the last @
+    assert msg["Message-ID"].endswith("@agency.example>")
+
+
+def test_without_a_date_the_message_is_dated_now_in_local_time() -> None:
+    # formatdate(localtime=False) writes "-0000", "no time zone information".
+    assert not build()["Date"].endswith("-0000")
