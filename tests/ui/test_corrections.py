@@ -170,3 +170,28 @@ def test_mail_an_older_parser_read_is_reread_when_the_window_opens(qtbot: Any,
     window = open_window(qtbot, ui_db)
     qtbot.waitUntil(lambda: stored(ui_db, sid).visitor_name == "Jane Roe", timeout=5000)
     assert not window.corrections.progress.isVisible()
+
+
+def test_the_windows_reread_holds_the_database_worker_one_small_batch_at_a_time(
+        qtbot: Any, ui_db: Database, monkeypatch: Any) -> None:
+    """The re-read shares the database worker with triage: small batches keep a key press from
+    waiting behind a long one."""
+    from leaddesk import reparse
+    from leaddesk.reparse import runner
+
+    with ui_db.session() as s:
+        ids = [make_submission(s, raw=lead(), visitor_name="Area of work", parser_version=0).id
+               for _ in range(reparse.INTERACTIVE_BATCH + 3)]
+    sizes: list[int] = []
+    real = runner._batch_in_transaction
+
+    def counted(db, batch_ids, *args):
+        sizes.append(len(batch_ids))
+        return real(db, batch_ids, *args)
+
+    monkeypatch.setattr(runner, "_batch_in_transaction", counted)
+    open_window(qtbot, ui_db)
+    qtbot.waitUntil(lambda: all(stored(ui_db, sid).visitor_name == "Jane Roe" for sid in ids),
+                    timeout=10_000)
+    assert sizes == [reparse.INTERACTIVE_BATCH, 3]
+    assert reparse.INTERACTIVE_BATCH < runner.BATCH

@@ -55,7 +55,8 @@ class ReparseController(BackgroundJob):
 
         def work() -> reparse.ReparseReport:
             try:
-                return reparse.reparse(db, ids=ids, reporter=reporter, cancel=token)
+                return reparse.reparse(db, ids=ids, reporter=reporter, cancel=token,
+                                       batch=reparse.INTERACTIVE_BATCH)
             except Cancelled:  # what was done is kept
                 return reparse.ReparseReport()
 
