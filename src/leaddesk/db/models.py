@@ -534,7 +534,8 @@ class RuleAcknowledgement(Base):
 
     __tablename__ = "rule_acknowledgements"
     __table_args__ = (
-        CheckConstraint("state IN ('pending', 'sent', 'failed', 'skipped')", name="state"),
+        CheckConstraint("state IN ('pending', 'sending', 'sent', 'failed', 'skipped')",
+                        name="state"),
         UniqueConstraint("contact", "day"),
     )
 

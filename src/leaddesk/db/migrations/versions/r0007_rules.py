@@ -54,7 +54,7 @@ def upgrade() -> None:
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('created_at', UTCDateTime(), nullable=False),
     sa.Column('sent_at', UTCDateTime(), nullable=True),
-    sa.CheckConstraint("state IN ('pending', 'sent', 'failed', 'skipped')",
+    sa.CheckConstraint("state IN ('pending', 'sending', 'sent', 'failed', 'skipped')",
                        name=op.f('ck_rule_acknowledgements_state')),
     sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'],
                             name=op.f('fk_rule_acknowledgements_submission_id_submissions'),
