@@ -64,11 +64,11 @@ class SendReport:
 
 
 def _pending(db: Database) -> list[tuple[int, int | None, str, str]]:
-    return db.transaction(lambda s: list(s.execute(
+    return db.transaction(lambda s: [(a, b, c, d) for a, b, c, d in s.execute(
         select(RuleAcknowledgement.id, RuleAcknowledgement.submission_id,
                RuleAcknowledgement.rule, RuleAcknowledgement.template)
         .where(RuleAcknowledgement.state == "pending")
-        .order_by(RuleAcknowledgement.id).limit(SEND_BATCH)).tuples()))
+        .order_by(RuleAcknowledgement.id).limit(SEND_BATCH))])
 
 
 def _mark(db: Database, ack_id: int, state: str, *, error: str | None = None,

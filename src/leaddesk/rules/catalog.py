@@ -188,7 +188,7 @@ def move_rule(session: Session, name: str, by: int, *, actor: str) -> RuleSpec:
 # ------------------------------------------------------------------ options
 
 def get_options(session: Session) -> dict[str, str]:
-    stored = dict(session.execute(select(RuleOption.key, RuleOption.value)).tuples().all())
+    stored = dict(session.execute(select(RuleOption.key, RuleOption.value)).all())
     return {key: stored.get(key, default) for key, default in OPTIONS.items()}
 
 
