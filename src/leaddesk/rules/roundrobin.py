@@ -35,9 +35,9 @@ def pick(session: Session, rule_id: int | None, members: Sequence[str]) -> str |
 
     order = [name for name, _ in listed]
     choice = min(available, key=lambda name: (count(name), order.index(name)))
-    level = count(choice)
+    level = count(choice) + 1
     if rule_id is not None:
-        _set(session, stored, rule_id, choice, level + 1)
+        _set(session, stored, rule_id, choice, level)
         for name, away in listed:
             if away and count(name) < level:
                 _set(session, stored, rule_id, name, level)
