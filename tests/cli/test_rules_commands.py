@@ -110,7 +110,7 @@ def test_test_run_and_undo(run: Runner, url: str) -> None:
     assert (lead["assignee"], lead["status"]) == ("Anna", "open")
     history = lead["history"]
     assert isinstance(history, list)
-    assert {h["actor"] for h in history} == {"rule: pricing"}  # type: ignore[index]
+    assert {h["actor"] for h in history} == {"rule: pricing"}
     assert ok(run, url, "rules", "run") == "changed 0 of 5 leads\n"
 
     assert ok(run, url, "rules", "undo", "3") == "undid 2 changes on submission 3\n"

@@ -11,7 +11,8 @@ from leaddesk.db import Database
 from leaddesk.db.models import Reply, RuleAcknowledgement
 from leaddesk.reply import templates
 from leaddesk.rules import acknowledge, catalog
-from tests.reply.conftest import SmtpAccountFactory, smtp_account  # noqa: F401 (fixture)
+from tests.reply.conftest import SmtpAccountFactory
+from tests.reply.conftest import smtp_account as smtp_account  # the fixture, shared
 from tests.rules.conftest import Importer, add_rule, audit_of, lead, mid
 from tests.support.mail import notification
 from tests.support.smtp import ServerFactory, SmtpServer

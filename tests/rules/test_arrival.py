@@ -38,7 +38,8 @@ def test_rules_apply_to_leads_an_imap_sync_stores(db: Database, mailbox: Mailbox
     mailbox.append(notification(1, page="imi"), notification(2))
     assert imap.sync_account(db, account, PASSWORD).added == 2
     first = lead(db, mid(1))
-    assert first.assignee is not None and first.assignee.name == "Anna"
+    assert first.assignee is not None
+    assert first.assignee.name == "Anna"
     assert [t.name for t in first.tags] == ["imi"]
     assert audit_of(db, first.id) == [("rule: imi", "assign"), ("rule: imi", "tag.add")]
     assert lead(db, mid(2)).tags == []

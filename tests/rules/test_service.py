@@ -30,8 +30,10 @@ def test_check_rule_says_which_conditions_held(db: Database, imported: Importer)
     assert result.held == [("words=price,quote", True, "Example Pharma Agency \"Market access\""),
                            ("topic=Speakers bureaus", False, "Market access")]
     assert result.would == []
-    assert result.as_json()["conditions"][1] == {"condition": "topic=Speakers bureaus",
-                                                 "held": False, "value": "Market access"}
+    assert result.as_json()["conditions"] == [{"condition": "words=price,quote", "held": True,
+                                               "value": "Example Pharma Agency \"Market access\""},
+                                              {"condition": "topic=Speakers bureaus",
+                                               "held": False, "value": "Market access"}]
     add_rule(db, "quote", ["words=quote"], ["assign=Anna", "tag=pricing"])
     with db.session() as s:
         triage.add_note(s, row.id, "called them", actor="Ben")

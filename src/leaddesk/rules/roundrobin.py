@@ -56,5 +56,6 @@ def _set(session: Session, stored: dict[str, RuleCounter], rule_id: int, name: s
 
 def counters(session: Session, rule_id: int) -> dict[str, int]:
     """How many leads the rule gave each member so far."""
-    return {member: n for member, n in session.execute(
-        select(RuleCounter.member, RuleCounter.assigned).where(RuleCounter.rule_id == rule_id))}
+    rows = session.execute(select(RuleCounter.member, RuleCounter.assigned)
+                           .where(RuleCounter.rule_id == rule_id))
+    return {str(member): int(n) for member, n in rows}

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk import triage
-from leaddesk.db.models import AuditEvent, Submission
+from leaddesk.db.models import AuditEvent, Status, Submission
 from leaddesk.errors import ConflictError, NotFoundError, ValidationError
 from leaddesk.query import Filter
 from leaddesk.query.stream import ids as filtered_ids
@@ -96,8 +96,10 @@ class RulePreview:
 
 
 def preview(session: Session, spec: RuleSpec, *, last: int = PREVIEW_LEADS) -> RulePreview:
-    """How many of the last ``last`` leads ``spec`` would change had it been there on arrival."""
-    ids = list(session.scalars(select(Submission.id).where(Submission.is_submission)
+    """How many of the last ``last`` leads ``spec`` would change had it been there on arrival
+    (spam and non-submissions left out, as on arrival)."""
+    ids = list(session.scalars(select(Submission.id).where(Submission.is_submission,
+                                                           Submission.status != Status.SPAM.value)
                                .order_by(Submission.received_at.desc(), Submission.id.desc())
                                .limit(last)))
     compiled = compile_rules([RuleSpec(**{**spec.__dict__, "enabled": True})],
