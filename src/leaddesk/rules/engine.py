@@ -25,7 +25,6 @@ from leaddesk.rules import acknowledge, roundrobin
 from leaddesk.rules.facts import Facts
 from leaddesk.rules.matching import Test, compile_condition
 from leaddesk.rules.spec import Action, Condition, RuleSpec
-from leaddesk.triage.results import Edit
 from leaddesk.triage.versions import chunks
 
 RULE_PREFIX = "rule: "
@@ -62,6 +61,7 @@ class PlannedAction:
     rule: RuleSpec
     action: Action
     description: str
+    order: tuple[int, int] = (0, 0)  # (the rule's place, the action's place in it)
 
 
 @dataclass
@@ -71,7 +71,7 @@ class RunReport:
     examined: int = 0
     skipped_by_person: int = 0
     changes: dict[int, list[str]] = field(default_factory=dict)
-    edits: list[Edit] = field(default_factory=list)
+    written: list[Change] = field(default_factory=list)
     acknowledgements: int = 0  # queued, sent after the transaction commits
 
     @property
@@ -80,14 +80,14 @@ class RunReport:
 
     @property
     def change(self) -> Change | None:
-        written = [e.change for e in self.edits if e.changed]
+        written = [c for c in self.written if c.ids]
         return merge(written)[0] if written else None
 
     def merge(self, other: RunReport) -> None:
         self.examined += other.examined
         self.skipped_by_person += other.skipped_by_person
         self.changes.update(other.changes)
-        self.edits.extend(other.edits)
+        self.written.extend(other.written)
         self.acknowledgements += other.acknowledgements
 
 
@@ -141,36 +141,45 @@ def plan(rules: Sequence[CompiledRule], f: Facts, *, already: frozenset[str] = f
     holds, so the rules below behave as they did).
     """
     planned: list[PlannedAction] = []
-    for rule in rules:
+    for place, rule in enumerate(rules):
         if not rule.matches(f):
             continue
         if rule.spec.name not in already:
-            for action in rule.spec.actions:
+            for index, action in enumerate(rule.spec.actions):
                 description = _plan_action(rule.spec, action, f)
                 if description is not None:
-                    planned.append(PlannedAction(rule.spec, action, description))
+                    planned.append(PlannedAction(rule.spec, action, description, (place, index)))
         if rule.spec.stop:
             break
     return planned
 
 
-def _apply(session: Session, lead: int, item: PlannedAction) -> Edit | None:
+def _apply(session: Session, item: PlannedAction, leads: Sequence[int]) -> list[Change]:
+    """One action of one rule on every lead it was planned for, through triage's bulk calls
+    (version-checked, one audit event per lead, all in the caller's transaction)."""
     actor, action, value = item.rule.actor, item.action, item.action.value or ""
     group = action.round_robin
     if group is not None:
-        member = roundrobin.pick(session, item.rule.id, group)
-        return None if member is None else triage.assign(session, lead, member, actor=actor)
+        by_member: dict[str, list[int]] = {}
+        for lead, member in zip(leads, roundrobin.pick_many(session, item.rule.id, group,
+                                                            len(leads)), strict=True):
+            if member is not None:
+                by_member.setdefault(member, []).append(lead)
+        return [triage.bulk_assign(session, ids, member, actor=actor)
+                for member, ids in by_member.items()]
     if action.name == "assign":
-        return triage.assign(session, lead, value, actor=actor)
+        return [triage.bulk_assign(session, leads, value, actor=actor)]
     if action.name == "tag":
-        return triage.add_tag(session, lead, value, actor=actor)
+        return [triage.bulk_add_tag(session, leads, value, actor=actor)]
     if action.name == "status":
-        return triage.set_status(session, lead, value, actor=actor)
-    if action.name == "topic":
-        return triage.edit_submission(session, lead, {"topic": value}, actor=actor).change
+        return [triage.bulk_set_status(session, leads, value, actor=actor)]
     if action.name == "spam":
-        return triage.set_status(session, lead, Status.SPAM.value, actor=actor, reason=actor)
-    return None  # acknowledge: queued once all rules ran
+        return [triage.bulk_set_status(session, leads, Status.SPAM.value, actor=actor,
+                                       reason=actor)]
+    if action.name == "topic":
+        return [triage.edit_submission(session, lead, {"topic": value}, actor=actor).change.change
+                for lead in leads]
+    return []  # acknowledge: queued once all rules ran
 
 
 def history(session: Session, ids: Sequence[int]) -> tuple[set[int], dict[int, set[str]]]:
@@ -201,26 +210,32 @@ def run(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts],
     if not rules or not facts:
         return report
     touched, ran = (set(), {}) if fresh else history(session, [f.id for f in facts])
+    groups: dict[tuple[int, int], tuple[PlannedAction, list[int]]] = {}
     for f in facts:
         report.examined += 1
         if f.id in touched:
             report.skipped_by_person += 1
             continue
         planned = plan(rules, f, already=frozenset(ran.get(f.id, ())))
-        if dry_run:
-            if planned:
-                report.changes[f.id] = [f"{p.rule.name}: {p.description}" for p in planned]
-            continue
-        done: list[str] = []
+        if planned:
+            report.changes[f.id] = [f"{p.rule.name}: {p.description}" for p in planned
+                                    if dry_run or p.action.name != "acknowledge"]
         for item in planned:
-            edit = _apply(session, f.id, item)
-            if edit is not None and edit.changed:
-                report.edits.append(edit)
-                done.append(f"{item.rule.name}: {item.description}")
-        if f.acknowledge is not None and acknowledgements and acknowledge.queue(
-                session, f, rule=f.acknowledge[0], template=f.acknowledge[1], zone=zone):
+            groups.setdefault(item.order, (item, []))[1].append(f.id)
+    if dry_run:
+        return report
+    # In the rules' order, then each rule's actions' order: per lead, what a later rule sets
+    # wins, exactly as planned; every lead with the same change is written at once.
+    for order in sorted(groups):
+        item, leads = groups[order]
+        report.written.extend(_apply(session, item, leads))
+    for f in facts:
+        if f.acknowledge is not None and acknowledgements and f.id not in touched and \
+                acknowledge.queue(session, f, rule=f.acknowledge[0], template=f.acknowledge[1],
+                                  zone=zone):
             report.acknowledgements += 1
-            done.append(f"{f.acknowledge[0]}: acknowledgement queued")
-        if done:
-            report.changes[f.id] = done
+            report.changes.setdefault(f.id, []).append(
+                f"{f.acknowledge[0]}: acknowledgement queued")
+    for lead in [lead for lead, done in report.changes.items() if not done]:
+        del report.changes[lead]
     return report

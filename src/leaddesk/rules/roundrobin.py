@@ -16,33 +16,41 @@ from sqlalchemy.orm import Session
 from leaddesk.db.models import RuleCounter, TeamMember
 
 
-def pick(session: Session, rule_id: int | None, members: Sequence[str]) -> str | None:
-    """The member who gets the next lead (their counter counted), or None when all are away."""
+def pick_many(session: Session, rule_id: int | None, members: Sequence[str], count: int
+              ) -> list[str | None]:
+    """Who gets each of the next ``count`` leads (counted), None for a lead when all are away."""
     rows = session.execute(select(TeamMember.name, TeamMember.away).where(TeamMember.active))
     status = {name.casefold(): (name, bool(away)) for name, away in rows}
     listed = [status[m.casefold()] for m in members if m.casefold() in status]
     available = [name for name, away in listed if not away]
     if not available:
-        return None
+        return [None] * count
     stored: dict[str, RuleCounter] = {}
     if rule_id is not None:
         stored = {c.member.casefold(): c for c in session.scalars(
             select(RuleCounter).where(RuleCounter.rule_id == rule_id))}
-
-    def count(name: str) -> int:
-        row = stored.get(name.casefold())
-        return row.assigned if row is not None else 0
-
+    counts = {name: stored[name.casefold()].assigned if name.casefold() in stored else 0
+              for name, _ in listed}
     order = [name for name, _ in listed]
-    choice = min(available, key=lambda name: (count(name), order.index(name)))
-    level = count(choice) + 1
-    if rule_id is not None:
-        _set(session, stored, rule_id, choice, level)
+    chosen: list[str | None] = []
+    for _ in range(count):
+        choice = min(available, key=lambda name: (counts[name], order.index(name)))
+        counts[choice] += 1
         for name, away in listed:
-            if away and count(name) < level:
-                _set(session, stored, rule_id, name, level)
+            if away and counts[name] < counts[choice]:
+                counts[name] = counts[choice]
+        chosen.append(choice)
+    if rule_id is not None:
+        for name, value in counts.items():
+            if value:
+                _set(session, stored, rule_id, name, value)
         session.flush()
-    return choice
+    return chosen
+
+
+def pick(session: Session, rule_id: int | None, members: Sequence[str]) -> str | None:
+    """The member who gets the next lead (their counter counted), or None when all are away."""
+    return pick_many(session, rule_id, members, 1)[0]
 
 
 def _set(session: Session, stored: dict[str, RuleCounter], rule_id: int, name: str,

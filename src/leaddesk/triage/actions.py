@@ -94,7 +94,7 @@ def set_status(session: Session, submission_id: int, status: str, *, actor: str,
 
 
 def bulk_set_status(session: Session, submission_ids: Sequence[int], status: str, *,
-                    actor: str) -> Change:
+                    actor: str, reason: str | None = None) -> Change:
     """Set ``status`` on every listed submission; the change names those that actually changed."""
     actor = clean_actor(actor)
     new = clean_status(status)
@@ -104,7 +104,7 @@ def bulk_set_status(session: Session, submission_ids: Sequence[int], status: str
     for c in current.values():
         if _status_unchanged(c, new):
             continue
-        before, after, values = _status_plan(c, new, actor)
+        before, after, values = _status_plan(c, new, actor, reason)
         group = groups.setdefault(tuple(sorted(values)), (values, []))
         group[1].append(VersionedWrite(c.id, c.version, before, after))
     written = [apply_many(session, planned, action=STATUS, actor=actor, values=values)

@@ -161,8 +161,11 @@ def bump_versions(session: Session, planned: Sequence[VersionedWrite], values: M
             where = and_(Submission.id == chunk[0].id,
                          Submission.version == chunk[0].expected_version)
         else:
-            where = tuple_(Submission.id, Submission.version).in_(
-                [(p.id, p.expected_version) for p in chunk])
+            # The plain id list lets SQLite find the rows by primary key; a row-value IN alone
+            # makes it scan the whole table for every chunk.
+            where = and_(Submission.id.in_([p.id for p in chunk]),
+                         tuple_(Submission.id, Submission.version).in_(
+                             [(p.id, p.expected_version) for p in chunk]))
         result = session.execute(
             update(Submission).where(where)
             .values(version=Submission.version + 1, updated_at=now, **values)
