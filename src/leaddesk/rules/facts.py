@@ -40,8 +40,13 @@ class Facts:
     acknowledge: tuple[str, str] | None = None
 
 
-def load_facts(session: Session, ids: Sequence[int]) -> list[Facts]:
-    """The facts of ``ids`` in id order (missing ids are left out)."""
+def load_facts(session: Session, ids: Sequence[int], *, fresh: bool = False,
+               contacts: bool = True) -> list[Facts]:
+    """The facts of ``ids`` in id order (missing ids are left out).
+
+    ``fresh``: the leads were just stored, so they carry no tags yet (a query saved);
+    ``contacts=False``: no rule asks new or returning, so nobody's first lead is looked up.
+    """
     rows: list[Any] = []
     for chunk in chunks(sorted(set(ids))):
         rows.extend(session.execute(
@@ -54,8 +59,9 @@ def load_facts(session: Session, ids: Sequence[int]) -> list[Facts]:
             .outerjoin(Account, Account.id == Submission.account_id)
             .outerjoin(TeamMember, TeamMember.id == Submission.assignee_id)
             .where(Submission.id.in_(chunk))).all())
-    first_seen = _first_seen(session, {r[11] for r in rows if r[11] is not None})
-    tags = current_tags(session, [r[0] for r in rows])
+    first_seen = _first_seen(session, {r[11] for r in rows if r[11] is not None}) \
+        if contacts else {}
+    tags = {r[0]: [] for r in rows} if fresh else current_tags(session, [r[0] for r in rows])
     return [Facts(id=r[0], received_at=r[1], subject=r[2] or "", body=r[3] or "", topic=r[4],
                   page_url=r[5], post_title=r[6], account=r[7], email=r[8], phone=r[9],
                   fields=dict(r[10] or {}),

@@ -39,7 +39,9 @@ def run_on(session: Session, ids: Sequence[int], *, dry_run: bool = False,
     options = catalog.get_options(session)
     zone = catalog.zone_of(options[catalog.TIMEZONE])
     compiled = compile_rules(specs, zone)
-    return run_engine(session, compiled, load_facts(session, ids), zone=zone, fresh=fresh,
+    contacts = any(c.field == "contact" for rule in compiled for c in rule.spec.conditions)
+    facts = load_facts(session, ids, fresh=fresh, contacts=contacts)
+    return run_engine(session, compiled, facts, zone=zone, fresh=fresh,
                       dry_run=dry_run,
                       acknowledgements=options[catalog.ACKNOWLEDGEMENTS] == "on")
 
