@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -19,15 +17,7 @@ from tests.ingest.conftest import AccountFactory, Mailbox
 from tests.rules.conftest import add_members, add_rule, audit_of, lead, mid
 from tests.support.dovecot import PASSWORD
 from tests.support.mail import notification
-
-
-def _until(check: Callable[[], bool], seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
+from tests.support.waiting import until
 
 
 def test_rules_apply_to_leads_an_imap_sync_stores(db: Database, mailbox: Mailbox,
@@ -71,7 +61,7 @@ def test_the_headless_worker_applies_rules(db: Database, mailbox: Mailbox,
             with db.session() as s:
                 return bool(s.execute(select(Submission.id).where(
                     Submission.message_id == mid(1), Submission.tags.any())).first())
-        assert _until(tagged), errors
+        assert until(tagged), errors
     finally:
         cancel.cancel()
         thread.join(20)
