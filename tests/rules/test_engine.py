@@ -154,3 +154,16 @@ def test_machine_actors_match_the_modules_that_write_them() -> None:
     from leaddesk.conversations.record import SYNC_ACTOR
     from leaddesk.reparse.runner import SYSTEM_ACTOR
     assert {SYNC_ACTOR, SYSTEM_ACTOR} == MACHINE_ACTORS
+
+
+def test_an_action_that_cannot_be_done_never_costs_the_leads(db: Database,
+                                                             imported: Importer) -> None:
+    add_members(db, "Anna")
+    add_rule(db, "to anna", [], ["assign=Anna", "tag=routed"])
+    with db.session() as s:
+        triage.remove_member(s, "Anna", actor="Ada")  # after the rule was saved
+    result = imported(notification(1), notification(2))
+    assert result.added == 2
+    row = lead(db, mid(1))
+    assert row.assignee_id is None
+    assert [t.name for t in row.tags] == ["routed"]  # the rule's other action still ran

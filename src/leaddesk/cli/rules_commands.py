@@ -247,6 +247,8 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
             report = service.run_on(session, parse_ids(args.ids), dry_run=args.dry_run)
         else:
             report = service.run_filtered(session, filter_from_args(args), dry_run=args.dry_run)
+    for failure in report.failed:
+        ctx.err.write(f"leaddesk: not done: {failure}\n")
     if report.acknowledgements and not args.dry_run:
         acknowledge.send_pending(db)
     if args.json:

@@ -11,6 +11,7 @@ is not run on it again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -21,11 +22,14 @@ from sqlalchemy.orm import Session
 from leaddesk import triage
 from leaddesk.changes import Change, merge
 from leaddesk.db.models import AuditEvent, Status
+from leaddesk.errors import LeadDeskError
 from leaddesk.rules import acknowledge, roundrobin
 from leaddesk.rules.facts import Facts
 from leaddesk.rules.matching import Test, compile_condition
 from leaddesk.rules.spec import Action, Condition, RuleSpec
 from leaddesk.triage.versions import chunks
+
+log = logging.getLogger(__name__)
 
 RULE_PREFIX = "rule: "
 # The parser's re-read and the sync (leaddesk.reparse.runner.SYSTEM_ACTOR,
@@ -73,6 +77,7 @@ class RunReport:
     changes: dict[int, list[str]] = field(default_factory=dict)
     written: list[Change] = field(default_factory=list)
     acknowledgements: int = 0  # queued, sent after the transaction commits
+    failed: list[str] = field(default_factory=list)  # actions that could not be done, and why
 
     @property
     def changed(self) -> int:
@@ -89,6 +94,7 @@ class RunReport:
         self.changes.update(other.changes)
         self.written.extend(other.written)
         self.acknowledgements += other.acknowledgements
+        self.failed.extend(other.failed)
 
 
 def _plan_action(rule: RuleSpec, action: Action, f: Facts) -> str | None:
@@ -228,7 +234,19 @@ def run(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts],
     # wins, exactly as planned; every lead with the same change is written at once.
     for order in sorted(groups):
         item, leads = groups[order]
-        report.written.extend(_apply(session, item, leads))
+        try:
+            # A savepoint per action: one that cannot be done (its member was removed since
+            # the rule was saved) is skipped and logged; it never costs the leads being stored.
+            with session.begin_nested():
+                report.written.extend(_apply(session, item, leads))
+        except LeadDeskError as exc:
+            log.warning("rule %r could not %s on %d leads: %s", item.rule.name, item.action,
+                        len(leads), exc)
+            report.failed.append(f"{item.rule.name}: {item.action}: {exc}")
+            for lead in leads:
+                done = report.changes.get(lead, [])
+                if f"{item.rule.name}: {item.description}" in done:
+                    done.remove(f"{item.rule.name}: {item.description}")
     for f in facts:
         if f.acknowledge is not None and acknowledgements and f.id not in touched and \
                 acknowledge.queue(session, f, rule=f.acknowledge[0], template=f.acknowledge[1],
