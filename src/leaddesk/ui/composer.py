@@ -55,11 +55,12 @@ class Composer(QWidget):
     sent = Signal(object)  # service.SendResult
 
     def __init__(self, ctx: AppContext, submission_id: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, template: str | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx = ctx
         self.submission_id = submission_id
         self.actor = ctx.actor  # who writes this reply, even if "I am" changes meanwhile
+        self.start_template = template  # the saved reply chosen from the lead's header
         self.data: ComposeData | None = None
         self.reply_id: int | None = None
         self.finished = False
@@ -77,7 +78,11 @@ class Composer(QWidget):
         self.template.setToolTip("Fills in the visitor's name, the post they read and your name; "
                                  "manage templates in Settings → Templates")
         self.template.activated.connect(self._template_chosen)
-        for label, widget in (("From", self.account), ("To", self.to), ("Cc", self.cc),
+        self.reply_as = PlainLabel(self.actor)
+        self.reply_as.setObjectName("replyAs")
+        self.reply_as.setToolTip("Who signs and owns this reply: Settings → General → I am")
+        for label, widget in (("Reply as", self.reply_as), ("From", self.account), ("To", self.to),
+                              ("Cc", self.cc),
                               ("Subject", self.subject), ("Template", self.template)):
             form.addRow(label, widget)
         layout.addLayout(form)
@@ -101,6 +106,8 @@ class Composer(QWidget):
         self.buttons.rejected.connect(self.close)
         layout.addWidget(self.buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.send)
+        # Escape leaves, as from a dialog; an edited reply is kept as a draft (closeEvent).
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         self._set_busy(True, "Loading…")
         self._load()
 
@@ -143,6 +150,8 @@ class Composer(QWidget):
         else:
             self._fill(compose.default_draft(data.lead, my_name=self._my_name()))
         self.body.document().setModified(False)
+        if stored is None and self.start_template:
+            self.apply_template(self.start_template)
         problem, error = None, True
         if not data.accounts:
             problem = ("No SMTP account to send from yet: add one in Settings → Accounts. "

@@ -28,8 +28,7 @@ from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import ask_text
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW
-from leaddesk.ui.sidebar import colour_dot
-from leaddesk.ui.widgets import button_row
+from leaddesk.ui.widgets import button_row, colour_dot
 
 
 class _ListTab(QWidget):

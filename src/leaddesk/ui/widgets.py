@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
@@ -25,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk.ui.safe_text import PlainLabel, tooltip
+
+W = TypeVar("W", bound=QWidget)
 
 
 def button_row(layout: QBoxLayout, buttons: Sequence[tuple[str, Callable[[], None]]]) -> QLabel:
@@ -58,7 +61,7 @@ def colour_dot(colour: str, size: int = 10) -> QIcon:
     return QIcon(pixmap)
 
 
-def never_widens(widget: QWidget) -> QWidget:
+def never_widens(widget: W) -> W:
     """Let a layout give ``widget`` less width than its text asks for (a wrapped label wraps
     further, an elided one elides): a header's content then never pushes a splitter."""
     policy = widget.sizePolicy()
@@ -82,6 +85,9 @@ def chip_style(colour: str) -> str:
             f"border-radius: 9px; padding: 1px 8px;")
 
 
+CHIP_MAX_WIDTH = 200
+
+
 class Chip(QWidget):
     """A coloured, rounded label with an optional remove button."""
 
@@ -96,6 +102,7 @@ class Chip(QWidget):
         layout.setSpacing(0)
         label = PlainLabel(text + (" " if removable else ""))
         label.setStyleSheet(chip_style(colour))
+        label.setMaximumWidth(CHIP_MAX_WIDTH)  # a very long tag name is cut, not the pane widened
         layout.addWidget(label)
         if removable:
             button = QToolButton()

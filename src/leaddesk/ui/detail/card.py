@@ -91,7 +91,7 @@ class VisitorCard(QFrame):
         self.controls.addWidget(self.add_tag)
         layout.addLayout(self.controls)
 
-        actions = QHBoxLayout()
+        self.action_row = actions = QHBoxLayout()  # the pane adds "Correct details" at its end
         actions.setSpacing(6)
         self.reply = QPushButton("↩ Reply")
         self.reply.setObjectName("replyButton")

@@ -41,7 +41,7 @@ from leaddesk.ui.detail.timeline import TimelineView
 from leaddesk.ui.format import long_time
 from leaddesk.ui.safe_text import tooltip
 
-FIELD_ROWS_SHOWN = 6  # more fields scroll inside the grid: the text stays in view
+FIELD_ROWS_SHOWN = 5  # more fields scroll inside the grid: the text stays in view
 
 
 class _InertDocument(QTextDocument):
@@ -74,6 +74,7 @@ class MessageTabs(QTabWidget):
         self.setObjectName("messageTabs")
         self.setUsesScrollButtons(False)  # four short titles fit; never hide one behind arrows
         self.setDocumentMode(True)
+        self._has_html = False
         self.message_page = self._message_page()
         self.addTab(self.message_page, "Message")
         self.timeline = TimelineView()  # the conversation, replies and history merged
@@ -106,15 +107,13 @@ class MessageTabs(QTabWidget):
         self.fields.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.fields.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.fields)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
         self.more = QToolButton()  # "2 more messages in the conversation →"
         self.more.setObjectName("conversationHint")
         self.more.setAutoRaise(True)
         self.more.clicked.connect(lambda: self.setCurrentWidget(self.timeline))
         self.more.hide()
-        bar.addWidget(self.more)
-        bar.addStretch(1)
+        layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignLeft)
+        # In the tab bar's corner, where it costs no line of the text's height.
         self.formatted = QToolButton()
         self.formatted.setObjectName("showFormatted")
         self.formatted.setText("Show formatted")
@@ -123,8 +122,8 @@ class MessageTabs(QTabWidget):
         self.formatted.setToolTip("The message's HTML, sanitised; remote images and links are "
                                   "never loaded")
         self.formatted.toggled.connect(self._show_formatted)
-        bar.addWidget(self.formatted)
-        layout.addLayout(bar)
+        self.setCornerWidget(self.formatted, Qt.Corner.TopRightCorner)
+        self.currentChanged.connect(self._corner)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
         self.html = SafeBrowser()
@@ -151,6 +150,9 @@ class MessageTabs(QTabWidget):
         layout.addLayout(add)
         return page
 
+    def _corner(self) -> None:
+        self.formatted.setVisible(self._has_html and self.currentWidget() is self.message_page)
+
     def _show_formatted(self, shown: bool) -> None:
         self.body.setCurrentWidget(self.html if shown else self.text)
         self.formatted.setText("Show plain text" if shown else "Show formatted")
@@ -173,10 +175,10 @@ class MessageTabs(QTabWidget):
         for problem in row.problems:
             footer.append(f"⚠ {problem}")
         self.text.setPlainText("\n".join(lines) + "\n\n" + " · ".join(footer))
-        self._show_fields(detail.fields)
+        self._show_fields(detail.fields, row.message or "")
         self.html.setHtml(detail.body_html or "<p><i>This message has no HTML part.</i></p>")
         self.formatted.setChecked(False)
-        self.formatted.setVisible(bool(detail.body_html))
+        self._has_html = bool(detail.body_html)
         self.source.setPlainText(raw.decode("utf-8", "replace") if raw else "(no source kept)")
         self.notes.setPlainText("\n\n".join(f"{n.author} · {long_time(n.created_at)}\n{n.body}"
                                             for n in detail.notes) or "No notes yet.")
@@ -191,8 +193,12 @@ class MessageTabs(QTabWidget):
         self.more.setVisible(more > 0)
         # Every lead opens on its Message (the tab used last does not stick).
         self.setCurrentWidget(self.message_page)
+        self._corner()
 
-    def _show_fields(self, fields: dict[str, object]) -> None:
+    def _show_fields(self, fields: dict[str, object], message: str) -> None:
+        said = " ".join(message.split())
+        # The message field is the text right below: the grid holds the rest.
+        fields = {k: v for k, v in fields.items() if not said or " ".join(str(v).split()) != said}
         self.fields.setRowCount(len(fields))
         for i, (key, value) in enumerate(fields.items()):
             label = QTableWidgetItem(str(key))
