@@ -11,8 +11,15 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from PySide6.QtCore import QRect, QSize, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
+from PySide6.QtCore import QRect, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
@@ -61,6 +68,7 @@ DEFAULT_SIZE = (1440, 860)  # on a screen that has room; a smaller screen gets w
 # Below this window width the sidebar folds away (Ctrl+B or the status bar's ☰ brings it back),
 # so the list and the lead keep readable widths at 1024 px.
 NARROW_WIDTH = 1180
+SIDEBAR_WIDTH = 190
 
 
 class MainWindow(QMainWindow):
@@ -112,6 +120,7 @@ class MainWindow(QMainWindow):
         self.sidebar_toggle.setToolTip("Show or hide the sidebar (Ctrl+B)")
         self.sidebar_toggle.clicked.connect(self.toggle_sidebar)
         self._sidebar_chosen: bool | None = None  # None: follow the window's width
+        self._fitted = False
         self.statusBar().addWidget(self.sidebar_toggle)
         self.statusBar().addWidget(self.synced_label)
         self.statusBar().addWidget(self.db_label)
@@ -447,20 +456,40 @@ class MainWindow(QMainWindow):
     def fit_to_screen(self) -> None:
         """Keep the window within the available area of the screen it is on (a geometry
         remembered on a bigger monitor, or the default size on a small one, would reach past
-        its edges)."""
-        screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
-        self.setGeometry(clamped(self.geometry(), screen.availableGeometry(),
-                                 self.frameGeometry().size() - self.geometry().size()))
+        its edges). Run before the first show and again once the frame's size is known."""
+        screen = QGuiApplication.screenAt(self.frameGeometry().center()) or self.screen()
+        frame = self.frameGeometry()
+        border = frame.size() - self.geometry().size()  # title bar and edges
+        fitted = clamped(frame, screen.availableGeometry())
+        if fitted != frame:
+            self.resize(fitted.size() - border)
+            self.move(fitted.topLeft())  # a top-level window's position is its frame's
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # the window manager has framed it now
+            self._fitted = True
+            QTimer.singleShot(0, self.fit_to_screen)
 
     def toggle_sidebar(self) -> None:
         """Show or hide the sidebar; the choice holds until the next start."""
-        self._sidebar_chosen = not self.inbox.sidebar.isVisible()
-        self.inbox.sidebar.setVisible(self._sidebar_chosen)
+        self._sidebar_chosen = self.inbox.sidebar.isHidden()
+        self._show_sidebar(self._sidebar_chosen)
+
+    def _show_sidebar(self, shown: bool) -> None:
+        split = self.inbox.split
+        if shown != self.inbox.sidebar.isHidden():  # isVisible() is False until the window shows
+            return
+        self.inbox.sidebar.setVisible(shown)
+        sizes = split.sizes()
+        if shown and sizes[0] < SIDEBAR_WIDTH:  # folded at start: give it room, from the detail
+            room = SIDEBAR_WIDTH - sizes[0]
+            split.setSizes([SIDEBAR_WIDTH, sizes[1], max(sizes[2] - room, 0)])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self._sidebar_chosen is None:  # fold it away on a narrow window, unless chosen
-            self.inbox.sidebar.setVisible(event.size().width() >= NARROW_WIDTH)
+            self._show_sidebar(event.size().width() >= NARROW_WIDTH)
 
     def save_layout(self) -> None:
         self.settings.set(GEOMETRY, bytes(self.saveGeometry().data()))
@@ -485,17 +514,15 @@ class MainWindow(QMainWindow):
 def default_split(width: int) -> list[int]:
     """Sidebar, list and detail widths for a first start: the list gets a little more than
     the detail; on a narrow window the sidebar is folded away."""
-    sidebar = 0 if width < NARROW_WIDTH else 190
+    sidebar = 0 if width < NARROW_WIDTH else SIDEBAR_WIDTH
     rest = max(width - sidebar, 2)
     return [sidebar, rest * 52 // 100, rest - rest * 52 // 100]
 
 
-def clamped(window: QRect, available: QRect, frame: QSize | None = None) -> QRect:
-    """``window`` moved and shrunk as little as needed to lie within ``available``; ``frame`` is
-    what the window manager's title bar and borders add around it."""
-    extra = frame or QSize(0, 0)
-    width = max(1, min(window.width(), available.width() - extra.width()))
-    height = max(1, min(window.height(), available.height() - extra.height()))
-    x = max(available.left(), min(window.x(), available.right() + 1 - width - extra.width()))
-    y = max(available.top(), min(window.y(), available.bottom() + 1 - height - extra.height()))
+def clamped(window: QRect, available: QRect) -> QRect:
+    """``window`` moved, and shrunk only if it must, to lie within ``available``."""
+    width = max(1, min(window.width(), available.width()))
+    height = max(1, min(window.height(), available.height()))
+    x = max(available.left(), min(window.x(), available.right() + 1 - width))
+    y = max(available.top(), min(window.y(), available.bottom() + 1 - height))
     return QRect(x, y, width, height)
