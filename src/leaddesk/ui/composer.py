@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -106,8 +106,6 @@ class Composer(QWidget):
         self.buttons.rejected.connect(self.close)
         layout.addWidget(self.buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.send)
-        # Escape leaves, as from a dialog; an edited reply is kept as a draft (closeEvent).
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         self._set_busy(True, "Loading…")
         self._load()
 
@@ -259,6 +257,14 @@ class Composer(QWidget):
          .changes(lambda _id: [Change.of(Kind.SUBMISSION, [sid], {"replies"})])
          .success(saved).failure(known_error_in(lambda text: self.say(text, error=True)))
          .run_in_background())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Escape leaves, as from a dialog; an edited reply is kept as a draft (closeEvent). A
+        # key event rather than a shortcut: it works whichever window the system calls active.
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # An edited, unsent reply is never lost: it is kept as a draft for next time.

@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         card.set_me(self.ctx.actor)
         card.reply_requested.connect(self.reply)
         card.template_chosen.connect(lambda name: self.reply(template=name))
-        self.ops.undone.connect(lambda sid: self.inbox.reload(keep=sid))  # select what came back
+        self.ops.undone.connect(self._reselect)
         welcome = self.inbox.detail.welcome
         welcome.add_mailbox.connect(self.add_mailbox)
         welcome.open_demo.connect(self.open_demo)
@@ -257,6 +257,15 @@ class MainWindow(QMainWindow):
 
         DbOp(self.ctx, load, parent=self, what="loading the templates").success(
             self.inbox.detail.card.set_templates).run_in_background()
+
+    def _reselect(self, submission_id: int) -> None:
+        """Select the lead an undo brought back: at once if the list holds it again, else once
+        the list is re-queried (that later query wins over any still under way)."""
+        row = self.inbox.model.row_of(submission_id)
+        if row >= 0:
+            self.inbox.select_row(row)
+        else:
+            self.inbox.reload(keep=submission_id)
 
     def undo(self) -> None:
         if not self.ops.undo():
