@@ -76,3 +76,14 @@ def test_the_reply_is_written_as_who_i_am_now(qtbot, window: MainWindow) -> None
     assert window.composer.actor == "Ada"
     assert window.composer.reply_as.text() == "Ada"
     window.composer.close()
+
+
+def test_i_am_offers_the_team_members(qtbot, window: MainWindow) -> None:
+    dialog = SettingsDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    assert [dialog.me_choice.itemText(i) for i in range(dialog.me_choice.count())] == [
+        "Ada", "tester"]
+    assert dialog.me.text() == ""  # not chosen yet: the login name
+    dialog.me_choice.setCurrentIndex(0)
+    dialog.accept()
+    assert window.ctx.actor == "Ada"

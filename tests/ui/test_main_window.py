@@ -252,3 +252,12 @@ def test_reply_and_template_from_the_header(qtbot, window: MainWindow, ui_db: Da
     composer.close()
     card.reply.click()
     assert window.composer is not composer
+
+
+def test_escape_leaves_the_correction_form_unsaved(qtbot, window: MainWindow) -> None:
+    edit = window.inbox.detail.edit
+    edit.open_editor()
+    edit.inputs["name"].setText("Someone Else")
+    qtbot.keyClick(edit.inputs["name"], Qt.Key.Key_Escape)
+    assert edit.form_box.isHidden()
+    assert window.inbox.detail.card.name.text() == "Visitor 29"

@@ -10,6 +10,7 @@ a line under the form rather than a round trip.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -122,6 +123,12 @@ class EditFieldsPanel(QFrame):
         """The "✎ Correct details · edited by …" line, for a host that places it elsewhere (the
         lead header puts it beside Reply)."""
         return self.strip
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.form_box.isVisible():
+            self.close_editor()  # Escape leaves the form as it leaves a dialog: nothing saved
+            return
+        super().keyPressEvent(event)
 
     def set_topics(self, topics: list[str]) -> None:
         text = self.topic.currentText()

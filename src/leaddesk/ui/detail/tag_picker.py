@@ -39,7 +39,7 @@ class TagPicker(QDialog):
         self.list = QListWidget()
         self.list.itemActivated.connect(self._take)
         layout.addWidget(self.list)
-        self.resize(280, 320)
+        self.resize(260, 240)
         self._fill("")
 
     def _fill(self, text: str) -> None:
