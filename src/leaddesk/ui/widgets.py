@@ -97,11 +97,18 @@ class Chip(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.text = text
+        # One rounded shape around the name and its ×, so the × reads as part of the chip.
+        self.setObjectName("chip")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"#chip {{ {chip_style(colour)} padding: 0px; }}"
+                           "#chip QLabel { background: transparent; border: none; "
+                           f"padding: 1px {2 if removable else 8}px 1px 8px; }}"
+                           "#chip QToolButton { border: none; background: transparent; "
+                           "padding: 0px 6px 0px 0px; }")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        label = PlainLabel(text + (" " if removable else ""))
-        label.setStyleSheet(chip_style(colour))
+        label = PlainLabel(text)
         label.setMaximumWidth(CHIP_MAX_WIDTH)  # a very long tag name is cut, not the pane widened
         layout.addWidget(label)
         if removable:

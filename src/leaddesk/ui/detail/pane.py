@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from leaddesk.detail import SubmissionDetail
 
@@ -57,8 +64,16 @@ class DetailPane(QStackedWidget):
         self.split.setObjectName("messagePostSplit")
         self.message = MessageTabs()
         self.post = PostPanel()
+        # The post scrolls (down only) when its strip is short: below the message on a narrow
+        # pane it is a few lines high, and a long excerpt must not be cut off mid-line.
+        post_box = QScrollArea()
+        post_box.setObjectName("postScroll")
+        post_box.setWidget(self.post)
+        post_box.setWidgetResizable(True)
+        post_box.setFrameShape(QFrame.Shape.NoFrame)
+        post_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.split.addWidget(self.message)
-        self.split.addWidget(self.post)
+        self.split.addWidget(post_box)
         self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 1)
         layout.addWidget(self.split, 1)
