@@ -261,3 +261,34 @@ def test_escape_leaves_the_correction_form_unsaved(qtbot, window: MainWindow) ->
     qtbot.keyClick(edit.inputs["name"], Qt.Key.Key_Escape)
     assert edit.form_box.isHidden()
     assert window.inbox.detail.card.name.text() == "Visitor 29"
+
+
+def test_the_conversation_holds_the_history_and_message_the_form(qtbot,
+                                                                 window: MainWindow) -> None:
+    from PySide6.QtWidgets import QLabel
+    card = window.inbox.detail.card
+    card.assignee_chosen.emit("Ada")
+    card.tag_added.emit("vip")
+    tabs = window.inbox.detail.message
+    assert tabs.currentWidget() is tabs.message_page
+    assert tabs.fields.rowCount() == 1  # the form's field, in the grid above the text
+    lines = [e.text() for e in tabs.timeline.entries if isinstance(e, QLabel)]
+    assert any(line.startswith("Owner → Ada by tester") for line in lines)
+    assert any(line.startswith("Tag added: vip by tester") for line in lines)
+
+
+def test_show_formatted_switches_to_the_safe_html_view(qtbot, window: MainWindow) -> None:
+    import dataclasses
+    pane = window.inbox.detail
+    shown = pane.current
+    assert shown is not None
+    tabs = pane.message
+    tabs.show_detail(dataclasses.replace(shown, body_html="<p>Hello <b>there</b></p>"), None)
+    assert tabs.formatted.isVisibleTo(tabs)
+    assert tabs.body.currentWidget() is tabs.text
+    tabs.formatted.click()
+    assert tabs.body.currentWidget() is tabs.html
+    assert "Hello there" in tabs.html.toPlainText()
+    tabs.show_detail(shown, None)  # the next lead opens on its plain text again
+    assert tabs.body.currentWidget() is tabs.text
+    assert not tabs.formatted.isVisibleTo(tabs)  # this one has no HTML part
