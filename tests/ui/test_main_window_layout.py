@@ -150,3 +150,17 @@ def test_at_1280_the_sidebar_shows_its_names_whole(qtbot, ui_db: Database, scree
     widest = max(metrics.horizontalAdvance(entry.text(0))
                  for entry in (topics.child(i) for i in range(topics.childCount())) if entry)
     assert sidebar.columnWidth(0) >= widest + sidebar.indentation()
+
+
+def test_a_sidebar_folded_last_time_opens_on_a_wide_screen(qtbot, ui_db: Database,
+                                                          screen_of) -> None:
+    screen_of(1024, 700)
+    narrow = open_window(qtbot, ui_db)
+    assert narrow.inbox.split.sizes()[0] == 0
+    narrow.close()  # remembers the folded sidebar's 0 width
+    screen_of(1600, 1000)
+    wide = open_window(qtbot, ui_db)
+    wide.resize(1600, 1000)
+    settle()
+    assert wide.inbox.sidebar.isVisible()
+    assert wide.inbox.sidebar.width() >= 150

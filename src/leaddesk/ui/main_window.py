@@ -456,6 +456,10 @@ class MainWindow(QMainWindow):
             sizes = self.settings.get(option)
             if option is INBOX_SPLIT and sizes == option.default:  # never arranged: fit it
                 sizes = default_split(self.width())
+            elif option is INBOX_SPLIT and len(sizes) == 3 and sizes[0] == 0:
+                # Folded last time (a narrow window): a wide one opens it again.
+                sidebar = default_split(self.width())[0]
+                sizes = [sidebar, sizes[1], max(sizes[2] - sidebar, 0)]
             if len(sizes) == splitter.count():
                 splitter.setSizes(sizes)
         page = self.settings.get(LAST_PAGE)
