@@ -55,7 +55,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     out.add_argument("--format", choices=[fmt.value for fmt in export.Format], default="csv",
                      help="csv (default) or jsonl: one JSON object per line, for scripts")
     out.add_argument("--encoding", choices=export.ENCODINGS, default=None,
-                     help="utf-8-sig: UTF-8 with a BOM, for Excel (CSV default); utf-8: without")
+                     help="utf-8-sig: UTF-8 with a BOM, for Excel (CSV default); utf-8: without "
+                          "(the salesforce preset's default)")
     out.add_argument("--delimiter", choices=export.DELIMITERS, default=",", metavar="{',',';'}",
                      help="cell separator: , (default) or ; (Excel in many European locales)")
     p.set_defaults(handler=run_export)
