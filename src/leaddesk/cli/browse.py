@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from leaddesk import query
-from leaddesk.cli import output
+from leaddesk.cli import names, output
 from leaddesk.cli.context import Context
 from leaddesk.cli.options import add_filter_options, filter_from_args
 
@@ -33,6 +33,7 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
     flt = filter_from_args(args)
     db = ctx.database()
     with db.session() as session:
+        flt = names.resolve(session, flt)
         if args.count:
             ctx.out.write(f"{query.count(session, flt)}\n")
             return 0
