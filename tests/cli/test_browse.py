@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from leaddesk.config import default_db_path
 from tests.support.cli import Runner
 from tests.support.factories import seed_small_inbox
 
@@ -123,3 +125,24 @@ def test_a_tag_that_matches_nothing_names_the_closest(run: Runner, url: str) -> 
     assert result.err == 'leaddesk: no tag "hott" (--tag); did you mean "hot"?\n'
     export = run("--db", url, "export", "--tag", "hott")
     assert (export.code, export.err) == (1, result.err)
+
+
+def test_an_empty_default_database_says_where_the_demo_is(run: Runner, tmp_path: Path) -> None:
+    # The data directory is the test's (see tests/conftest.py); no --db: the default database.
+    empty = run("list")
+    assert empty.code == 0
+    assert empty.out.split() == ["ID", "RECEIVED", "STATUS", "NAME", "E-MAIL", "TOPIC", "OWNER",
+                                 "TAGS", "SUBJECT"]  # stdout as ever
+    assert empty.err.count("\n") == 1
+    assert "no messages in" in empty.err
+    assert "`leaddesk demo` opens demo leads, in a database of their own" in empty.err
+    assert run("list", "--json").out == ""  # --json output unchanged: nothing
+    assert run("demo", "--no-gui").code == 0
+    demo_url = f"sqlite:///{default_db_path().parent / 'demo.db'}"
+    after = run("list", "--json")
+    assert after.out == ""
+    assert f"`leaddesk --db {demo_url} list` lists it" in after.err
+    assert "`leaddesk demo` opens it" in after.err
+    # Never for a database named with --db, nor for one with messages.
+    assert run("--db", demo_url, "list", "--count").err == ""
+    assert run("--db", f"sqlite:///{tmp_path / 'other.db'}", "list").err == ""

@@ -9,12 +9,13 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from leaddesk import __version__
+from leaddesk import __version__, demo
 from leaddesk.config import current_user
 from leaddesk.db import Database
 
 from leaddesk.ui.icons import app_icon
 from leaddesk.ui.main_window import MainWindow
+from leaddesk.ui.operations import NetOp
 from leaddesk.ui.settings import ME, Settings
 
 # Set (to anything) by packaging tests: show the window, wait for the inbox's first page, print one
@@ -49,6 +50,31 @@ def run(db: Database, *, title_suffix: str = "") -> int:
     # cyclic collector's full passes, which otherwise stall list loads at a million rows.
     gc.freeze()
     return int(app.exec())
+
+
+# Windows opened in place of another ("Open the demo"): referenced while the session lasts.
+REPLACEMENTS: list[MainWindow] = []
+
+
+def open_demo_instead(window: MainWindow) -> None:
+    """The welcome screen's "Open the demo": fill the demo database in the network pool through
+    :func:`leaddesk.demo.open_demo` (what `leaddesk demo` runs, so the demo is the same), then put
+    a window on it where ``window`` (the empty one) was, and close ``window``."""
+
+    def opened(result: demo.OpenDemo) -> None:
+        demo_window = MainWindow(result.db, me=window.me, settings=window.settings,
+                                 title_suffix=demo.TITLE_SUFFIX)
+        demo_window.restoreGeometry(window.saveGeometry())
+        app = QApplication.instance()
+        if app is not None:  # the blog is served and the database open until LeadDesk quits
+            app.aboutToQuit.connect(result.close)
+        REPLACEMENTS.append(demo_window)
+        demo_window.show()
+        window.close()
+
+    window.statusBar().showMessage("Opening the demo…", 5000)
+    NetOp(window.ctx, demo.open_demo, parent=window, what="opening the demo").success(
+        opened).run_in_background()
 
 
 def _quit_when_loaded(app: QApplication, window: MainWindow) -> None:
