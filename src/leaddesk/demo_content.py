@@ -1,11 +1,11 @@
 """The demo team's work on the demo leads, so the demo shows the whole product.
 
-``resources/demo/team.json`` names the team (one member away: removed from the assignable team
-but still owning leads, the way a colleague on leave looks), coloured tags, one reply template per
-topic, and what happened to the leads: owners, tags, notes, replies sent from a template, statuses
-(every one occurs) and one answered conversation (a reply, then the visitor's answer, which brings
-the lead back to "open", unread and needing a reply). Older leads were answered, so "Needs reply"
-holds the fresh leads and that answer, not every lead of the demo.
+``resources/demo/team.json`` names the team (one member away: removed from the assignable
+team since a date but still owning leads, the way a colleague on leave looks), coloured tags, one
+reply template per topic, and what happened to the leads: owners, tags, notes, replies sent from
+a template, statuses (every one occurs) and one answered conversation (a reply, then the
+visitor's answer, which brings the lead back to "open", unread and needing a reply). Older leads
+were answered, so "Needs reply" holds the fresh leads and that answer, not every lead of the demo.
 
 Everything goes through the same functions a person's actions do (triage, templates,
 conversations), then each step is dated when it happened in the story instead of today, so the
@@ -75,22 +75,27 @@ def _seed(session: Session, data: Mapping[str, Any]) -> Seeded:
     first = data["members"][0]["name"]
     if session.execute(select(TeamMember.id).where(TeamMember.name == first)).first():
         return Seeded()
+    story = _Story(session, {m["name"]: m["email"] for m in data["members"]}, first)
+    story.dated(datetime.fromisoformat(data["team_since"]), lambda: _set_up(session, data, story))
+    for entry in data["leads"]:
+        story.play(entry)
+    for member in data["members"]:
+        if member.get("away_since"):
+            story.dated(datetime.fromisoformat(member["away_since"]), partial(
+                triage.remove_member, session, member["name"], actor=first))
+    return Seeded(len(data["members"]), len(story.by_topic), len(data["leads"]), story.replies,
+                  story.answers)
+
+
+def _set_up(session: Session, data: Mapping[str, Any], story: _Story) -> None:
+    """The team, its tags and its templates (one per topic)."""
     for member in data["members"]:
         triage.add_member(session, member["name"], member["email"], actor=ACTOR)
     for tag in data["tags"]:
         triage.create_tag(session, tag["name"], tag["colour"], actor=ACTOR)
-    by_topic: dict[str, templates.TemplateInfo] = {}
     for t in data["templates"]:
-        by_topic[t["topic"]] = templates.add_template(session, t["name"], t["body"], t["subject"],
-                                                      actor=ACTOR)
-    story = _Story(session, {m["name"]: m["email"] for m in data["members"]}, by_topic, first)
-    for entry in data["leads"]:
-        story.play(entry)
-    for member in data["members"]:
-        if member.get("away"):
-            triage.remove_member(session, member["name"], actor=first)
-    return Seeded(len(data["members"]), len(by_topic), len(data["leads"]), story.replies,
-                  story.answers)
+        story.by_topic[t["topic"]] = templates.add_template(
+            session, t["name"], t["body"], t["subject"], actor=ACTOR)
 
 
 def _key(lead: Submission) -> str:
@@ -101,11 +106,10 @@ def _key(lead: Submission) -> str:
 class _Story:
     """Plays one lead's entry: each step through the real functions, then dated."""
 
-    def __init__(self, session: Session, emails: dict[str, str],
-                 by_topic: dict[str, templates.TemplateInfo], lead_member: str) -> None:
+    def __init__(self, session: Session, emails: dict[str, str], lead_member: str) -> None:
         self.session = session
         self.emails = emails
-        self.by_topic = by_topic
+        self.by_topic: dict[str, templates.TemplateInfo] = {}
         self.lead_member = lead_member
         self.replies = 0
         self.answers = 0
@@ -140,7 +144,7 @@ class _Story:
             at = datetime.fromisoformat(entry["answer"]["at"])
             steps.append((at, lambda: self._answer(lead, entry["answer"], at)))
         for at, step in sorted(steps, key=lambda s: s[0]):  # stable: same time, listed order
-            self._dated(at, step)
+            self.dated(at, step)
 
     def _lead(self, message_id: str) -> Submission:
         lead = self.session.execute(select(Submission).where(
@@ -150,7 +154,7 @@ class _Story:
                                 f"{message_id}")
         return lead
 
-    def _dated(self, at: datetime, action: Callable[[], object]) -> None:
+    def dated(self, at: datetime, action: Callable[[], object]) -> None:
         """Run ``action`` and date what it wrote (audit events, notes, the lead) at ``at``."""
         last_event = self.session.execute(select(func.max(AuditEvent.id))).scalar() or 0
         last_note = self.session.execute(select(func.max(Note.id))).scalar() or 0
