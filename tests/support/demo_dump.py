@@ -2,7 +2,8 @@
 
 Every table, every row, sorted; only what differs by the clock or the machine is left out: when a
 row was written (created/updated/added/fetched/synced, a post snapshot's ``taken_at``), audit
-times, and the demo blog's loopback port (``sites.fetch_base``).
+times, the demo blog's loopback port (``sites.fetch_base``), and the open windows' "also viewing"
+leases (``presence``), which are no content.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ VOLATILE = {"created_at", "updated_at", "added_at", "fetched_at", "next_fetch_at
             "expires_at", "erased_at"}
 VOLATILE_IN = {("audit_events", "at"), ("sites", "fetch_base")}
 VOLATILE_KEYS = {"taken_at"}  # inside JSON columns
+VOLATILE_TABLES = {"presence"}
 
 
 def _value(value: Any) -> str:
@@ -30,6 +32,8 @@ def dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     out: dict[str, list[tuple[Any, ...]]] = {}
     with db.session() as session:
         for table in Base.metadata.sorted_tables:
+            if table.name in VOLATILE_TABLES:
+                continue
             columns = [c for c in table.columns if c.name not in VOLATILE
                        and (table.name, c.name) not in VOLATILE_IN]
             rows = session.execute(select(*columns)).all()

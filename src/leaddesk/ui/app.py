@@ -17,6 +17,7 @@ from leaddesk.ui.icons import app_icon
 from leaddesk.ui.main_window import MainWindow
 from leaddesk.ui.operations import NetOp
 from leaddesk.ui.settings import ME, Settings
+from leaddesk.ui.tasks import TaskRunner
 
 # Set (to anything) by packaging tests: show the window, wait for the inbox's first page, print one
 # line and exit 0; exit 1 if nothing loads within SMOKE_TIMEOUT_MS. Proves an installed build starts.
@@ -52,8 +53,9 @@ def run(db: Database, *, title_suffix: str = "") -> int:
     return int(app.exec())
 
 
-# Windows opened in place of another ("Open the demo"): referenced while the session lasts.
-REPLACEMENTS: list[MainWindow] = []
+# Windows opened in place of another ("Open the demo") with the demo they show: referenced while
+# the session lasts.
+REPLACEMENTS: list[tuple[MainWindow, demo.OpenDemo]] = []
 
 
 def open_demo_instead(window: MainWindow) -> None:
@@ -62,13 +64,15 @@ def open_demo_instead(window: MainWindow) -> None:
     a window on it where ``window`` (the empty one) was, and close ``window``."""
 
     def opened(result: demo.OpenDemo) -> None:
-        demo_window = MainWindow(result.db, me=window.me, settings=window.settings,
+        # The same kind of task runner (inline only under tests).
+        tasks = TaskRunner(inline=True) if window.tasks.inline else None
+        demo_window = MainWindow(result.db, me=window.me, settings=window.settings, tasks=tasks,
                                  title_suffix=demo.TITLE_SUFFIX)
         demo_window.restoreGeometry(window.saveGeometry())
         app = QApplication.instance()
         if app is not None:  # the blog is served and the database open until LeadDesk quits
             app.aboutToQuit.connect(result.close)
-        REPLACEMENTS.append(demo_window)
+        REPLACEMENTS.append((demo_window, result))
         demo_window.show()
         window.close()
 
