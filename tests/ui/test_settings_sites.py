@@ -20,9 +20,7 @@ def test_the_demo_blog_is_labelled_and_its_port_not_shown() -> None:
     text = site_text(demo)
     assert "127.0.0.1" not in text
     assert "41234" not in text
-    assert text.startswith(f"{demo_site.ORIGIN}  — {demo_site.NAME}")
-    assert "the demo's bundled blog" in text
-    assert "not one of your sites" in text
+    assert text == f"{demo_site.ORIGIN}  — the demo's own blog, not one of your sites"
 
 
 def test_other_sites_and_a_users_own_loopback_mirror_are_shown_as_they_are() -> None:
@@ -43,7 +41,7 @@ def test_the_tab_lists_the_running_demo_site_as_the_demos(qtbot, sqlite_url: str
             tab = SitesTab(inline_context(db))
             qtbot.addWidget(tab)
             line = tab.sites.item(0).text()
-            assert "the demo's bundled blog" in line
+            assert "the demo's own blog" in line
             assert served.base not in line
     finally:
         db.close()

@@ -44,9 +44,9 @@ POSTS = Change(Kind.POST)  # a site or a mapping changed: what posts give
 
 def site_text(site: sites.SiteInfo) -> str:
     """A site's line; the demo's loopback copy of its blog is named as such, without its port."""
-    text = site.origin + (f"  — {site.name}" if site.name else "")
     if demo_site.is_demo_mirror(site.origin, site.fetch_base):
-        return text + "  (the demo's bundled blog, served by LeadDesk: not one of your sites)"
+        return f"{site.origin}  — the demo's own blog, not one of your sites"
+    text = site.origin + (f"  — {site.name}" if site.name else "")
     return text + (f"  (fetched from {site.fetch_base})" if site.fetch_base else "")
 
 class SitesTab(QWidget):
