@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk.changes import Change, Kind
-from leaddesk.config import demo_db_url
 from leaddesk.db import Database
 
 from leaddesk.ui.banner import Banner
@@ -41,7 +40,7 @@ from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.insights_page import InsightsPage
 from leaddesk.ui.leads_page import LeadsPage
 from leaddesk.ui.live import LiveUpdates, PresenceLeases
-from leaddesk.ui.operations import DbOp, NetOp
+from leaddesk.ui.operations import DbOp
 from leaddesk.ui.post_resolver import PostResolver
 from leaddesk.ui.safe_text import PlainLabel, ask_text
 from leaddesk.ui.settings import (
@@ -392,28 +391,9 @@ class MainWindow(QMainWindow):
             self.start_sync()
 
     def open_demo(self) -> None:
-        """Fill the demo database from the bundled mailbox and open a window on it."""
-        from leaddesk import demo_site
-        from leaddesk.ingest import files
-        from leaddesk.resources import demo_mailbox
-
-        def fill() -> tuple[Database, demo_site.DemoSite]:
-            demo = Database.open(demo_db_url())
-            files.import_paths(demo, [demo_mailbox()])
-            # The demo blog is served on loopback for as long as the demo window lives, so its
-            # posts resolve for real (the window's resolver runs on start).
-            return demo, demo_site.start_for(demo)
-
-        def opened(result: tuple[Database, demo_site.DemoSite]) -> None:
-            demo, site = result
-            window = MainWindow(demo, me=self.me, settings=self.settings, title_suffix=" — demo")
-            window.destroyed.connect(site.stop)
-            window.show()
-            self.demo_window = window  # keep it alive
-
-        self.statusBar().showMessage("Opening the demo…", 5000)
-        NetOp(self.ctx, fill, parent=self, what="opening the demo").success(
-            opened).run_in_background()
+        """Replace this (empty) window by one on the demo database (see ui.app)."""
+        from leaddesk.ui.app import open_demo_instead
+        open_demo_instead(self)
 
     # ------------------------------------------------------------ team mode
     def _start_live(self, enabled: bool) -> None:
