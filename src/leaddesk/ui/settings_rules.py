@@ -16,13 +16,9 @@ from sqlalchemy.orm import Session
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QListWidget,
     QPlainTextEdit,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -41,7 +37,7 @@ from leaddesk.rules.spec import (
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel
-from leaddesk.ui.widgets import button_row
+from leaddesk.ui.widgets import button_row, list_beside_form
 
 HELP = (f"When (all must hold), one per line: {', '.join(f'{f}=…' for f in FIELDS)}. "
         f"Do, one per line: {', '.join(ACTIONS)} (assign=round-robin:Anna,Ben spreads leads "
@@ -59,14 +55,7 @@ class RulesTab(QWidget):
         self.ctx = ctx
         self.items: list[RuleSpec] = []
         self.current: str | None = None  # the stored name of the rule being edited
-        layout = QVBoxLayout(self)
-        split = QSplitter()
-        self.list = QListWidget()
-        self.list.currentRowChanged.connect(self._chosen)
-        split.addWidget(self.list)
-        editor = QWidget()
-        form = QFormLayout(editor)
-        form.setContentsMargins(0, 0, 0, 0)
+        layout, self.list, form = list_beside_form(self, self._chosen)
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Speakers bureaus to Anna")
         flags = QHBoxLayout()
@@ -93,9 +82,6 @@ class RulesTab(QWidget):
         hint.setWordWrap(True)
         hint.setEnabled(False)
         form.addRow(hint)
-        split.addWidget(editor)
-        split.setStretchFactor(1, 3)
-        layout.addWidget(split, 1)
         self.error = button_row(layout, [("Up", lambda: self.reorder(-1)),
                                          ("Down", lambda: self.reorder(1)), ("New", self.new),
                                          ("Save", self.save), ("Delete", self.delete)])
