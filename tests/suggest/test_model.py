@@ -22,7 +22,8 @@ def test_ranks_the_likely_value_first_with_its_heaviest_features() -> None:
     assert ranked[0].confidence > ranked[1].confidence
     assert {f for f, _ in ranked[0].reasons} == {"w:keynote", "p:blog/speakers"}
     owner = model.rank(OWNER, ["d:acme.com"], allowed={"Anna", "Ben"})
-    assert owner[0].value == "Ben" and owner[0].reasons[0][0] == "d:acme.com"
+    assert owner[0].value == "Ben"
+    assert owner[0].reasons[0][0] == "d:acme.com"
     assert model.rank(OWNER, ["d:acme.com"], allowed={"Anna"})[0].value == "Anna"
     assert model.rank(OWNER, ["d:acme.com"], exclude={"Ben"})[0].value == "Anna"
 

@@ -22,11 +22,15 @@ def test_clear_cases_are_suggested_right_with_reasons(team: Database) -> None:
     with team.session() as s:
         speaker = suggest.suggest(s, 13)
         billing = suggest.suggest(s, 14)
-    assert speaker.topic is not None and speaker.topic.value == "Speakers"
-    assert speaker.owner is not None and speaker.owner.value == "Anna"
+    assert speaker.topic is not None
+    assert speaker.topic.value == "Speakers"
+    assert speaker.owner is not None
+    assert speaker.owner.value == "Anna"
     assert [t.value for t in speaker.tags] == ["event"]
-    assert billing.topic is not None and billing.topic.value == "Billing"
-    assert billing.owner is not None and billing.owner.value == "Ben"
+    assert billing.topic is not None
+    assert billing.topic.value == "Billing"
+    assert billing.owner is not None
+    assert billing.owner.value == "Ben"
     assert [t.value for t in billing.tags] == ["invoice"]
     assert speaker.topic.confidence > 0.6
     # The reasons name the words, post or domain that weigh most, and earlier leads like it.
@@ -34,10 +38,12 @@ def test_clear_cases_are_suggested_right_with_reasons(team: Database) -> None:
     assert len(speaker.topic.reasons) == 3
     assert kinds & {("word", "keynote"), ("word", "speaker"), ("word", "conference"),
                     ("post", "blog.example.org/speakers")}
-    assert speaker.topic.leads and set(speaker.topic.leads) <= {1, 2, 3, 4}
+    assert speaker.topic.leads
+    assert set(speaker.topic.leads) <= {1, 2, 3, 4}
     assert all(r.weight > 0 for r in speaker.topic.reasons)
     assert "the word" in speaker.topic.because() or "the post" in speaker.topic.because()
-    assert billing.owner.reasons and billing.owner.leads
+    assert billing.owner.reasons
+    assert billing.owner.leads
 
 
 def test_suggesting_changes_nothing(team: Database) -> None:
@@ -130,7 +136,8 @@ def test_accepted_triage_is_learnt_as_the_team_s_own(team: Database) -> None:
         trained = suggest.update(s)
         model = suggest.load(s)
     assert trained.changed == 1
-    assert model is not None and model.targets[suggest.TOPIC].labels["Speakers"] == 5
+    assert model is not None
+    assert model.targets[suggest.TOPIC].labels["Speakers"] == 5
 
 
 def test_accept_without_a_suggestion_is_a_clear_error(team: Database) -> None:
@@ -147,13 +154,15 @@ def test_reject_changes_later_suggestions(team: Database) -> None:
     with team.session() as s:
         first = suggest.suggest(s, 16).owner
         suggest.reject(s, 13, ["owner"], actor="Bea")
-    assert first is not None and first.value == "Anna"
+    assert first is not None
+    assert first.value == "Anna"
     with team.session() as s:
         # The rejected lead never gets that value again, even before the model learns.
         again = suggest.suggest(s, 13).owner
         assert again is None or again.value != "Anna"
         lead = s.get(Submission, 13)
-        assert lead is not None and lead.assignee_id is None  # a reject changes no lead
+        assert lead is not None
+        assert lead.assignee_id is None
         suggest.update(s)
     with team.session() as s:
         later = suggest.suggest(s, 16).owner

@@ -21,7 +21,8 @@ def _full_counts(db: Database) -> suggest.Model:
 def test_incremental_update_equals_a_full_retrain(team: Database) -> None:
     with team.session() as s:
         first = suggest.update(s)  # the first update is a full training
-    assert first.full and first.examples == 8
+    assert first.full
+    assert first.examples == 8
     with team.session() as s:
         speaker_lead(s, 20)
         billing_lead(s, 21)
@@ -36,7 +37,9 @@ def test_incremental_update_equals_a_full_retrain(team: Database) -> None:
     with team.session() as s:
         updated = suggest.update(s)
         stored = suggest.load(s)
-    assert updated.changed == 5 and updated.rejections == 1 and not updated.full
+    assert updated.changed == 5
+    assert updated.rejections == 1
+    assert not updated.full
     assert stored is not None
     assert stored.same_counts(_full_counts(team))
     assert stored.targets[suggest.TOPIC].labels == {"Speakers": 4, "Billing": 5, "Keynotes": 1}
@@ -44,7 +47,8 @@ def test_incremental_update_equals_a_full_retrain(team: Database) -> None:
     with team.session() as s:
         revision = store.stored_revision(s)
         again = suggest.update(s)
-        assert again.changed == 0 and store.stored_revision(s) == revision
+        assert again.changed == 0
+        assert store.stored_revision(s) == revision
 
 
 def test_rejections_are_counted_once(team: Database) -> None:
@@ -61,7 +65,8 @@ def test_rejections_are_counted_once(team: Database) -> None:
     with team.session() as s:
         suggest.retrain(s)
         model = suggest.load(s)
-    assert model is not None and model.targets[suggest.TOPIC].rejections == {"Speakers": 1}
+    assert model is not None
+    assert model.targets[suggest.TOPIC].rejections == {"Speakers": 1}
 
 
 def test_examples_keep_what_was_counted(team: Database) -> None:

@@ -4,8 +4,9 @@ The model lives in the database (``suggest_state``: its counts as compressed JSO
 examples it counted (``suggest_examples``) and the feedback on suggestions (``suggest_feedback``),
 so every desktop of a team shares it and nothing leaves the machine or the team's database.
 
-- :func:`retrain` counts everything again; :func:`compute` is its read-only half and :func:`save` the writing one, so the window
-  can count in a background thread and hold the single database writer only to store the result.
+- :func:`retrain` counts everything again: :func:`compute` is its read-only half and :func:`save`
+  the writing one, so the window can count in a background thread and hold the single database
+  writer only to store the result.
 - :func:`update` folds in what changed since: leads with a person's triage event after the stored
   watermark (re-read over a margin, since on PostgreSQL a concurrent transaction may commit an
   older event id late; re-reading is harmless because an unchanged lead is skipped) and rejections
