@@ -22,11 +22,12 @@ from leaddesk.suggest.service import (
     reject,
     suggest,
     undo_accept,
+    untriaged,
 )
 from leaddesk.suggest.store import Trained, compute, load, retrain, save, update
 
 __all__ = [
     "OWNER", "TAGS", "TARGETS", "TOPIC", "Accepted", "Example", "LeadText", "Model", "Reason",
     "Suggestion", "Suggestions", "Trained", "accept", "build", "compute", "features", "load",
-    "reject", "retrain", "save", "suggest", "undo_accept", "update",
+    "reject", "retrain", "save", "suggest", "undo_accept", "untriaged", "update",
 ]

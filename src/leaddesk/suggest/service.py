@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session
 
 from leaddesk import triage
 from leaddesk.changes import Change
-from leaddesk.db.models import Status, Submission, SuggestExample, SuggestFeedback, TeamMember
+from leaddesk.db.models import (
+    Status,
+    Submission,
+    SuggestExample,
+    SuggestFeedback,
+    TeamMember,
+    submission_tags,
+)
 from leaddesk.errors import NotFoundError, ValidationError
 from leaddesk.suggest.features import LeadText, describe, features
 from leaddesk.suggest.model import OWNER, TAGS, TARGETS, TOPIC, Model, Ranked
@@ -166,6 +173,17 @@ def suggest(session: Session, submission_id: int, *, model: Model | None = None)
         topic=similar.suggestion(TOPIC, topic) if topic else None,
         tags=tuple(similar.suggestion(TAGS, t) for t in tags),
         owner=similar.suggestion(OWNER, owner) if owner else None)
+
+
+def untriaged(session: Session, limit: int = 20) -> list[int]:
+    """The newest untriaged leads (new submissions missing a topic, tags or an owner)."""
+    tagged = select(submission_tags.c.submission_id)
+    return list(session.scalars(
+        select(Submission.id)
+        .where(Submission.status == Status.NEW.value, Submission.is_submission.is_(True),
+               (Submission.topic.is_(None)) | (Submission.assignee_id.is_(None))
+               | Submission.id.not_in(tagged))
+        .order_by(Submission.received_at.desc(), Submission.id.desc()).limit(limit)))
 
 
 def _first(ranked: list[Ranked]) -> Ranked | None:
