@@ -35,7 +35,7 @@ from sqlalchemy import insert, select
 from leaddesk import suggest
 from leaddesk.db import Database
 from leaddesk.db.models import AuditEvent, Submission, SuggestState, TeamMember
-from leaddesk.suggest.model import OWNER, TAGS, TOPIC, Example, Model
+from leaddesk.suggest.model import OWNER, TAGS, TOPIC, Labelled, Model
 
 TOPICS = ("speakers", "workshops", "sponsoring", "press", "careers", "billing", "partnerships",
           "research")
@@ -145,7 +145,7 @@ def quality(leads: int, noise: float, seed: int) -> dict[str, Any]:
     cut = START + timedelta(days=30 * 9)
     train = [x for x in history if x.at < cut]
     test = [x for x in history if x.at >= cut]
-    model = suggest.build(Example(x.id, tuple(suggest.features(x.text)), x.topic, x.owner,
+    model = suggest.build(Labelled(x.id, tuple(suggest.features(x.text)), x.topic, x.owner,
                                   x.tags) for x in train)
     return {"train": len(train), "test": len(test), **_accuracy(model, test, train)}
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from leaddesk.suggest.model import OWNER, TAGS, TOPIC, Example, Model, build
+from leaddesk.suggest.model import OWNER, TAGS, TOPIC, Labelled, Model, build
 
 
-def _examples() -> list[Example]:
+def _examples() -> list[Labelled]:
     return [
-        Example(1, ("w:keynote", "w:conference", "p:blog/speakers"), "Speakers", "Anna",
+        Labelled(1, ("w:keynote", "w:conference", "p:blog/speakers"), "Speakers", "Anna",
                 ("event",)),
-        Example(2, ("w:keynote", "w:speaker", "p:blog/speakers"), "Speakers", "Anna", ("event",)),
-        Example(3, ("w:invoice", "w:payment", "d:acme.com"), "Billing", "Ben", ("invoice",)),
-        Example(4, ("w:invoice", "w:amount", "d:acme.com"), "Billing", "Ben", ()),
+        Labelled(2, ("w:keynote", "w:speaker", "p:blog/speakers"), "Speakers", "Anna", ("event",)),
+        Labelled(3, ("w:invoice", "w:payment", "d:acme.com"), "Billing", "Ben", ("invoice",)),
+        Labelled(4, ("w:invoice", "w:amount", "d:acme.com"), "Billing", "Ben", ()),
     ]
 
 
@@ -36,7 +36,7 @@ def test_tags_are_one_versus_the_rest() -> None:
 
 def test_taking_an_example_back_equals_never_counting_it() -> None:
     model = build(_examples())
-    extra = Example(5, ("w:keynote", "w:new"), "Press", "Cleo", ("media", "event"))
+    extra = Labelled(5, ("w:keynote", "w:new"), "Press", "Cleo", ("media", "event"))
     model.add(extra)
     model.add(extra, -1)
     assert model.same_counts(build(_examples()))

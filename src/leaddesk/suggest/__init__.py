@@ -12,7 +12,7 @@ database. Import it whole (``from leaddesk import suggest``).
 """
 
 from leaddesk.suggest.features import LeadText, features
-from leaddesk.suggest.model import OWNER, TAGS, TARGETS, TOPIC, Example, Model, build
+from leaddesk.suggest.model import OWNER, TAGS, TARGETS, TOPIC, Labelled, Model, build
 from leaddesk.suggest.service import (
     Accepted,
     Reason,
@@ -27,7 +27,7 @@ from leaddesk.suggest.service import (
 from leaddesk.suggest.store import Trained, compute, load, retrain, save, update
 
 __all__ = [
-    "OWNER", "TAGS", "TARGETS", "TOPIC", "Accepted", "Example", "LeadText", "Model", "Reason",
+    "OWNER", "TAGS", "TARGETS", "TOPIC", "Accepted", "Labelled", "LeadText", "Model", "Reason",
     "Suggestion", "Suggestions", "Trained", "accept", "build", "compute", "features", "load",
     "reject", "retrain", "save", "suggest", "undo_accept", "untriaged", "update",
 ]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db.models import AuditEvent, Submission
 from leaddesk.suggest.features import LeadText, features
-from leaddesk.suggest.model import Example
+from leaddesk.suggest.model import Labelled
 from leaddesk.triage.results import ASSIGN, EDIT, TAG_ADD, TAG_REMOVE, tag_diff
 from leaddesk.triage.versions import chunks
 
@@ -108,11 +108,11 @@ def lead_features(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     return {sid: features(text) for sid, text in lead_texts(session, ids)}
 
 
-def examples(session: Session, labels: Mapping[int, Labels]) -> list[Example]:
+def examples(session: Session, labels: Mapping[int, Labels]) -> list[Labelled]:
     """The training examples of the labelled leads that still exist."""
     found = lead_features(session, sorted(labels))
     return [to_example(sid, found[sid], labels[sid]) for sid in sorted(found)]
 
 
-def to_example(sid: int, feats: Sequence[str], labels: Labels) -> Example:
-    return Example(sid, tuple(feats), labels.topic, labels.owner, tuple(sorted(labels.tags)))
+def to_example(sid: int, feats: Sequence[str], labels: Labels) -> Labelled:
+    return Labelled(sid, tuple(feats), labels.topic, labels.owner, tuple(sorted(labels.tags)))

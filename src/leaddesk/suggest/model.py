@@ -43,7 +43,7 @@ TOP_REASONS = 3
 
 
 @dataclass(frozen=True)
-class Example:
+class Labelled:
     """One lead as the model counted it: its features and the team's labels for it."""
 
     submission_id: int
@@ -159,7 +159,7 @@ class Model:
     targets: dict[str, TargetCounts] = field(
         default_factory=lambda: {t: TargetCounts() for t in TARGETS})
 
-    def add(self, example: Example, sign: int = 1) -> None:
+    def add(self, example: Labelled, sign: int = 1) -> None:
         if example.topic:
             self.targets[TOPIC].add(example.features, [example.topic], sign)
         if example.owner:
@@ -237,7 +237,7 @@ def _reasons(counts: TargetCounts, label: str, features: Sequence[str]
     return tuple((f, round(w, 3)) for f, w in weighed[:TOP_REASONS])
 
 
-def build(examples: Iterable[Example],
+def build(examples: Iterable[Labelled],
           rejections: Iterable[tuple[str, Sequence[str], str]] = ()) -> Model:
     """A model from scratch: every example, then every (target, features, value) rejection."""
     model = Model()

@@ -23,7 +23,7 @@ import threading
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy import update as sql_update
@@ -41,7 +41,10 @@ from leaddesk.suggest.history import (
     to_example,
     touched_since,
 )
-from leaddesk.suggest.model import Example, Model, build
+from leaddesk.suggest.model import Labelled, Model, build
+
+if TYPE_CHECKING:
+    from leaddesk.db import Database
 
 STATE_ID = 1
 REJECT = "reject"
@@ -60,7 +63,7 @@ class Trained:
     changed: int = 0  # leads whose example changed (incremental), or all of them (retrain)
     rejections: int = 0
     full: bool = False
-    _rows: tuple[Example, ...] = ()
+    _rows: tuple[Labelled, ...] = ()
     _feedback_ids: tuple[int, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
@@ -129,7 +132,14 @@ def compute(session: Session) -> Trained:
                    tuple(i for i, *_ in rejections))
 
 
-def _example_row(example: Example) -> dict[str, Any]:
+def compute_apart(db: Database) -> Trained:
+    """:func:`compute` in a read-only session of its own: for a background thread that must not
+    hold the window's single database writer while it counts."""
+    with db.session() as session:
+        return compute(session)
+
+
+def _example_row(example: Labelled) -> dict[str, Any]:
     return {"submission_id": example.submission_id, "features": list(example.features),
             "topic": example.topic, "owner": example.owner, "tags": list(example.tags)}
 
@@ -224,11 +234,11 @@ def _relabel(session: Session, model: Model, ids: Sequence[int]) -> int:
     if not ids:
         return 0
     labels = team_labels(session, ids)
-    old: dict[int, Example] = {}
+    old: dict[int, Labelled] = {}
     for start in range(0, len(ids), 500):
         for row in session.scalars(select(SuggestExample)
                                    .where(SuggestExample.submission_id.in_(ids[start:start + 500]))):
-            old[row.submission_id] = Example(row.submission_id, tuple(row.features), row.topic,
+            old[row.submission_id] = Labelled(row.submission_id, tuple(row.features), row.topic,
                                              row.owner, tuple(row.tags))
     moved = [sid for sid in ids if _labels_of(old.get(sid)) != _labels_of_new(labels.get(sid))]
     feats = lead_features(session, [sid for sid in moved if sid in labels])
@@ -244,7 +254,7 @@ def _relabel(session: Session, model: Model, ids: Sequence[int]) -> int:
     return len(moved)
 
 
-def _labels_of(example: Example | None) -> tuple[Any, ...] | None:
+def _labels_of(example: Labelled | None) -> tuple[Any, ...] | None:
     return None if example is None else (example.topic, example.owner, tuple(example.tags))
 
 

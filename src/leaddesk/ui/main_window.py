@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
             "reparse": self.corrections.start_all,
             "assign": self.inbox.detail.card.open_owner_menu,
             "tag": self.inbox.detail.card.ask_tag,
+            "suggestion": self.inbox.detail.suggestions.accept,
             "reply": self.reply,
             "search": self.top.focus_search,
             "undo": self.undo,

@@ -17,6 +17,7 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("restore", "N", "not spam / a real lead: bring it back as new"),
     ("assign", "A", "assign"),
     ("tag", "T", "add a tag"),
+    ("suggestion", "Y", "accept the suggested topic, tags and owner"),
     ("reply", "R", "reply"),
     ("search", "/", "search"),
     ("undo", "Ctrl+Z", "undo the last triage action"),
