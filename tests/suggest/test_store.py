@@ -87,3 +87,18 @@ def test_a_concurrent_update_is_a_conflict_not_a_lost_count(team: Database) -> N
         suggest.retrain(s)
     with team.session() as s, pytest.raises(ConflictError, match="updated by someone else"):
         store.save(s, store.compute(s), revision=stale[0])
+
+
+def test_other_events_move_the_watermark_but_keep_the_model(team: Database) -> None:
+    with team.session() as s:
+        suggest.retrain(s)
+        before = store.stored_revision(s)
+    with team.session() as s:
+        triage.add_note(s, 13, "called them back", actor=PERSON)
+    with team.session() as s:
+        assert suggest.update(s).changed == 0
+        after = store.stored_revision(s)
+    assert before is not None
+    assert after is not None
+    assert after[0] == before[0]
+    assert after[1] > before[1]

@@ -26,7 +26,8 @@ MAX_WORDS = 120
 _FIELD_VALUE_LIMIT = 40  # longer values are free text, not a choice from a list
 _FIELD_WORDS_LIMIT = 4
 
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]{2}", re.UNICODE)
+# Two or more characters, starting with a letter; inner apostrophes and hyphens kept.
+_TOKEN = re.compile(r"[^\W\d_][\w'-]*[^\W_]")
 
 # English and German filler words, and words every contact form contains.
 _STOP_TEXT = """
@@ -65,14 +66,9 @@ class LeadText:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens of ``text`` without stop words, in order, each once."""
-    seen: dict[str, None] = {}
-    for match in _TOKEN.finditer(text[:TEXT_LIMIT].casefold()):
-        token = match.group().replace("’", "'")
-        if token not in STOP_WORDS and len(token) > 1:
-            seen.setdefault(token, None)
-            if len(seen) >= MAX_WORDS:
-                break
-    return list(seen)
+    folded = text[:TEXT_LIMIT].casefold().replace("’", "'")
+    kept = dict.fromkeys(t for t in _TOKEN.findall(folded) if t not in STOP_WORDS)
+    return list(kept)[:MAX_WORDS]
 
 
 def _field_features(fields: Mapping[str, Any]) -> Iterable[str]:

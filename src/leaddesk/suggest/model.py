@@ -90,16 +90,19 @@ class TargetCounts:
 
     def evidence(self, label: str, feature: str) -> int:
         """How many examples with ``label`` had ``feature``, less what rejections took back."""
-        counted = self.by_label.get(label, _EMPTY)[feature]
-        rejected = self.rejected.get(label, _EMPTY)[feature]
-        return max(0, counted - REJECT_WEIGHT * rejected)
+        # dict.get, not Counter's []: a missing key would cost a Python call (__missing__).
+        counted = self.by_label.get(label, _EMPTY).get(feature, 0)
+        rejected = self.rejected.get(label)
+        if not rejected:
+            return counted
+        return max(0, counted - REJECT_WEIGHT * rejected.get(feature, 0))
 
     def log_ratio(self, label: str, feature: str) -> float:
         """log P(feature | label) - log P(feature | any other label): the feature's weight."""
         vocabulary = len(self.features)
         totals = self.totals()
         inside = self.evidence(label, feature)
-        rest = self.features[feature] - self.by_label.get(label, _EMPTY)[feature]
+        rest = self.features.get(feature, 0) - self.by_label.get(label, _EMPTY).get(feature, 0)
         rest_total = totals[""] - totals.get(label, 0)
         return (math.log((inside + ALPHA) / (totals.get(label, 0) + ALPHA * vocabulary))
                 - math.log((rest + ALPHA) / (rest_total + ALPHA * vocabulary)))
@@ -128,6 +131,9 @@ _EMPTY: Counter[str] = Counter()
 
 
 def _bump(counter: Counter[str], features: Sequence[str], sign: int) -> None:
+    if sign == 1:
+        counter.update(features)  # counted in C: retraining 100k leads is mostly this
+        return
     for feature in features:
         value = counter[feature] + sign
         if value:
@@ -201,7 +207,17 @@ class Model:
 def _log_likelihood(counts: TargetCounts, label: str, features: Sequence[str]) -> float:
     vocabulary = len(counts.features)
     denominator = math.log(counts.totals().get(label, 0) + ALPHA * vocabulary)
-    return sum(math.log(counts.evidence(label, f) + ALPHA) - denominator for f in features)
+    # The inner loop of suggesting, kept free of calls: what evidence() computes, inline.
+    seen = counts.by_label.get(label, _EMPTY)
+    rejected = counts.rejected.get(label)
+    log = math.log
+    total = 0.0
+    for f in features:
+        n = seen.get(f, 0)
+        if rejected:
+            n = max(0, n - REJECT_WEIGHT * rejected.get(f, 0))
+        total += log(n + ALPHA)
+    return total - denominator * len(features)
 
 
 def _softmax(counts: TargetCounts, labels: Sequence[str], features: Sequence[str]

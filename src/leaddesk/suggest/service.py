@@ -12,11 +12,12 @@ still empty (no topic, no tags, no owner).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from leaddesk import triage
@@ -26,6 +27,7 @@ from leaddesk.db.models import (
     Submission,
     SuggestExample,
     SuggestFeedback,
+    Tag,
     TeamMember,
     submission_tags,
 )
@@ -34,13 +36,12 @@ from leaddesk.suggest.features import LeadText, describe, features
 from leaddesk.suggest.model import OWNER, TAGS, TARGETS, TOPIC, Model, Ranked
 from leaddesk.suggest.store import ACCEPT, REJECT, load
 from leaddesk.triage.validation import clean_actor
-from leaddesk.triage.versions import current_tags
 
 MIN_CONFIDENCE = 0.25  # below this a topic or owner is a guess, not a suggestion
 TAG_CONFIDENCE = 0.5  # a tag is suggested when more likely on than off
 MAX_TAGS = 3
 SIMILAR_LEADS = 2
-_SIMILAR_SCAN = 300  # recent examples searched for earlier leads sharing the reasons
+_SIMILAR_SCAN = 100  # recent examples searched for earlier leads sharing the reasons
 
 
 @dataclass(frozen=True)
@@ -121,31 +122,39 @@ class _Lead:
     features: list[str]
 
 
+# Built once: suggesting runs these for every lead opened, and building a statement costs more
+# than running it.
+_LEAD = (select(Submission.status, Submission.is_submission, Submission.topic,
+                Submission.assignee_id, Submission.subject, Submission.body_text,
+                Submission.fields, Submission.page_url, Submission.visitor_email)
+         .where(Submission.id == bindparam("sid")))
+_TAGS = (select(Tag.name).join(submission_tags, submission_tags.c.tag_id == Tag.id)
+         .where(submission_tags.c.submission_id == bindparam("sid")))
+_REJECTED = (select(SuggestFeedback.target, SuggestFeedback.value)
+             .where(SuggestFeedback.submission_id == bindparam("sid"),
+                    SuggestFeedback.verdict == REJECT))
+_ACTIVE = select(TeamMember.name).where(TeamMember.active.is_(True))
+
+
 def _read_lead(session: Session, sid: int) -> _Lead:
-    row = session.execute(
-        select(Submission.status, Submission.is_submission, Submission.topic,
-               Submission.assignee_id, Submission.subject, Submission.body_text,
-               Submission.fields, Submission.page_url, Submission.visitor_email)
-        .where(Submission.id == sid)).first()
+    row = session.execute(_LEAD, {"sid": sid}).first()
     if row is None:
         raise NotFoundError(f"no submission {sid}; `leaddesk list --all` shows the ids")
     status, is_sub, topic, owner_id, subject, body, fields, page_url, email = row
     return _Lead(sid, bool(is_sub) and status == Status.NEW.value, topic, owner_id,
-                 current_tags(session, [sid])[sid],
+                 list(session.scalars(_TAGS, {"sid": sid})),
                  features(LeadText(subject, body, fields, page_url, email)))
 
 
 def rejected_values(session: Session, sid: int) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {t: set() for t in TARGETS}
-    for target, value in session.execute(
-            select(SuggestFeedback.target, SuggestFeedback.value)
-            .where(SuggestFeedback.submission_id == sid, SuggestFeedback.verdict == REJECT)):
+    for target, value in session.execute(_REJECTED, {"sid": sid}):
         found.setdefault(target, set()).add(value)
     return found
 
 
 def _active_members(session: Session) -> set[str]:
-    return set(session.scalars(select(TeamMember.name).where(TeamMember.active.is_(True))))
+    return set(session.scalars(_ACTIVE))
 
 
 def suggest(session: Session, submission_id: int, *, model: Model | None = None) -> Suggestions:
@@ -190,31 +199,55 @@ def _first(ranked: list[Ranked]) -> Ranked | None:
     return ranked[0] if ranked and ranked[0].confidence >= MIN_CONFIDENCE else None
 
 
+def _needles(value: str) -> tuple[str, ...]:
+    # How a string looks inside the stored JSON text: escaped (SQLite, json.dumps) or not
+    # (PostgreSQL's own rendering of non-ASCII characters).
+    return tuple({json.dumps(value), json.dumps(value, ensure_ascii=False)})
+
+
+_RECENT = (select(SuggestExample.submission_id, cast(SuggestExample.features, Text),
+                  SuggestExample.topic, SuggestExample.owner, cast(SuggestExample.tags, Text))
+           .where(SuggestExample.submission_id < bindparam("before"))
+           .order_by(SuggestExample.submission_id.desc()).limit(bindparam("scan")))
+
+
 class _Similar:
-    """Earlier leads with the suggested value that share its heaviest features."""
+    """Earlier leads with the suggested value that share its heaviest features.
+
+    The newest examples are read once per lead as plain JSON text and searched as text: decoding
+    them, or one query per suggestion, would cost more than all the rest of suggesting.
+    """
 
     def __init__(self, session: Session, submission_id: int) -> None:
         self.session = session
         self.submission_id = submission_id
-        self._recent: list[SuggestExample] | None = None
+        self._recent: list[tuple[int, str, str | None, str | None, str]] | None = None
 
-    def _candidates(self, target: str, value: str) -> Iterable[SuggestExample]:
-        query = (select(SuggestExample).where(SuggestExample.submission_id < self.submission_id)
-                 .order_by(SuggestExample.submission_id.desc()).limit(_SIMILAR_SCAN))
+    def _rows(self, target: str, value: str) -> list[tuple[int, str, str | None, str | None, str]]:
+        if self._recent is None:
+            self._recent = [tuple(r) for r in self.session.execute(  # type: ignore[misc]
+                _RECENT, {"before": self.submission_id, "scan": _SIMILAR_SCAN})]
+        rows = self._recent
         if target == TOPIC:
-            return self.session.scalars(query.where(SuggestExample.topic == value))
-        if target == OWNER:
-            return self.session.scalars(query.where(SuggestExample.owner == value))
-        if self._recent is None:  # tags sit in a JSON list: one scan serves every tag
-            self._recent = list(self.session.scalars(query))
-        return (e for e in self._recent if value in (e.tags or ()))
+            found = [r for r in rows if r[2] == value]
+        elif target == OWNER:
+            found = [r for r in rows if r[3] == value]
+        else:
+            tag = _needles(value)
+            found = [r for r in rows if any(t in (r[4] or "") for t in tag)]
+        if found or target == TAGS:
+            return found
+        # A value none of the newest examples has: look for it alone.
+        column = SuggestExample.topic if target == TOPIC else SuggestExample.owner
+        return [tuple(r) for r in self.session.execute(  # type: ignore[misc]
+            _RECENT.where(column == value), {"before": self.submission_id, "scan": 20})]
 
     def leads(self, target: str, value: str, reasons: Sequence[str]) -> tuple[int, ...]:
         if not reasons:
             return ()
-        wanted = set(reasons)
-        scored = [(len(wanted.intersection(e.features or ())), e.submission_id)
-                  for e in self._candidates(target, value)]
+        needles = [_needles(f) for f in reasons]
+        scored = [(sum(any(n in (r[1] or "") for n in each) for each in needles), r[0])
+                  for r in self._rows(target, value)]
         scored = [s for s in scored if s[0] > 0]
         scored.sort(key=lambda s: (-s[0], -s[1]))
         return tuple(sid for _, sid in scored[:SIMILAR_LEADS])

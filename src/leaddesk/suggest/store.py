@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -50,7 +50,7 @@ STATE_ID = 1
 REJECT = "reject"
 ACCEPT = "accept"
 # Audit events re-read behind the watermark on every update (see the module docstring).
-MARGIN = 1000
+MARGIN = 200
 
 
 @dataclass(frozen=True)
@@ -144,13 +144,19 @@ def _example_row(example: Labelled) -> dict[str, Any]:
             "topic": example.topic, "owner": example.owner, "tags": list(example.tags)}
 
 
+def _examples_table() -> Table:
+    # Core, not the ORM's bulk insert, which costs more than the rows themselves.
+    return SuggestExample.metadata.tables[SuggestExample.__tablename__]
+
+
 def save(session: Session, trained: Trained, *, revision: int | None = None) -> Trained:
     """Write a full training run: examples replaced, rejections marked counted, the model."""
     expected = revision if revision is not None else _revision_or_none(session)
     session.execute(delete(SuggestExample))
     rows = [_example_row(e) for e in trained._rows]
+    table = _examples_table()
     for start in range(0, len(rows), 2000):
-        session.execute(insert(SuggestExample), rows[start:start + 2000])
+        session.execute(insert(table), rows[start:start + 2000])
     _mark_counted(session, trained._feedback_ids)
     _write_state(session, trained, expected)
     return trained
@@ -208,17 +214,24 @@ def update(session: Session, *, progress: Callable[[str], None] | None = None) -
             progress("first training on the team's triage")
         return retrain(session)
     revision, watermark = stamp
+    audit_id = latest_event_id(session)
+    rejections = _uncounted_rejections(session, only_new=True)
+    if audit_id == watermark and not rejections:
+        # The common case (a lead opened, nothing triaged since): two small queries.
+        return Trained(load(session) or Model(), audit_id, 0)
     model = load(session)
     assert model is not None
     model = Model.from_json(model.as_json())  # the cached copy stays as it was
-    audit_id = latest_event_id(session)
-    touched = touched_since(session, max(0, watermark - MARGIN))
-    changed = _relabel(session, model, touched)
-    rejections = _uncounted_rejections(session, only_new=True)
+    changed = _relabel(session, model, touched_since(session, max(0, watermark - MARGIN)))
+    if not changed and not rejections:
+        # Only other events (notes, statuses) since: move the watermark, keep the revision, so
+        # every desktop's decoded copy stays valid.
+        session.execute(sql_update(SuggestState)
+                        .where(SuggestState.id == STATE_ID, SuggestState.revision == revision)
+                        .values(audit_id=audit_id).execution_options(synchronize_session=False))
+        return Trained(model, audit_id, _count_examples(model))
     for _, target, feats, value in rejections:
         model.reject(target, feats, value)
-    if not changed and not rejections and audit_id == watermark:
-        return Trained(model, audit_id, _count_examples(model))
     _mark_counted(session, [i for i, *_ in rejections])
     trained = Trained(model, audit_id, _count_examples(model), changed, len(rejections))
     _write_state(session, trained, revision)
@@ -242,15 +255,21 @@ def _relabel(session: Session, model: Model, ids: Sequence[int]) -> int:
                                              row.owner, tuple(row.tags))
     moved = [sid for sid in ids if _labels_of(old.get(sid)) != _labels_of_new(labels.get(sid))]
     feats = lead_features(session, [sid for sid in moved if sid in labels])
+    added: list[dict[str, Any]] = []
     for sid in moved:
         before = old.get(sid)
         if before is not None:
             model.add(before, -1)
-            session.execute(delete(SuggestExample).where(SuggestExample.submission_id == sid))
         if sid in labels and sid in feats:
             example = to_example(sid, feats[sid], labels[sid])
             model.add(example)
-            session.execute(insert(SuggestExample), [_example_row(example)])
+            added.append(_example_row(example))
+    gone = [sid for sid in moved if sid in old]
+    for start in range(0, len(gone), 500):
+        session.execute(delete(SuggestExample)
+                        .where(SuggestExample.submission_id.in_(gone[start:start + 500])))
+    if added:
+        session.execute(insert(_examples_table()), added)
     return len(moved)
 
 
