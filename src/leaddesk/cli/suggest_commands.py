@@ -100,7 +100,7 @@ def _print(found: suggest.Suggestions, ctx: Context) -> None:
         return
     ctx.out.write(f"#{sid}\n")
     output.table(["", "SUGGESTED", "CONFIDENCE", "BECAUSE"],
-                 ([s.target, s.value, f"{s.confidence:.0%}", s.because()] for s in items),
+                 ([s.target, s.value, s.percent, s.because()] for s in items),
                  ctx.out)
     ctx.out.write(f"accept: leaddesk suggest accept {sid} [topic|tags|owner]  ·  "
                   f"reject: leaddesk suggest reject {sid} [topic|tags|owner]\n")

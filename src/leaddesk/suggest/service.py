@@ -62,6 +62,11 @@ class Suggestion:
     reasons: tuple[Reason, ...] = ()
     leads: tuple[int, ...] = ()  # earlier leads with this value that share the reasons
 
+    @property
+    def percent(self) -> str:
+        """The confidence for people: never "100 %", a suggestion is a guess."""
+        return f"{min(round(self.confidence * 100), 99)} %"
+
     def as_json(self) -> dict[str, Any]:
         return {"value": self.value, "confidence": round(self.confidence, 3),
                 "reasons": [r.as_json() for r in self.reasons], "leads": list(self.leads)}

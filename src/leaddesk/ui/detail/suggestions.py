@@ -47,13 +47,12 @@ def summary(found: suggest.Suggestions) -> str:
     items = found.all
     if not items:
         return ""
-    shown = ", ".join(f"{s.target} {s.value} ({s.confidence:.0%})".replace("%", " %")
-                      for s in items)
+    shown = ", ".join(f"{s.target} {s.value} ({s.percent})" for s in items)
     return f"Suggested: {shown} \u2014 because {items[0].because()}"
 
 
 def details(found: suggest.Suggestions) -> str:
-    return "\n".join(f"{s.target} {s.value}: {s.confidence:.0%}, because {s.because()}"
+    return "\n".join(f"{s.target} {s.value}: {s.percent}, because {s.because()}"
                      for s in found.all)
 
 
