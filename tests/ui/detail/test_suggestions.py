@@ -113,3 +113,23 @@ def test_the_y_key_accepts_in_the_window(qtbot, team_db: Database) -> None:
     with team_db.session() as s:
         assert s.get(Submission, 13).topic == "Speakers"  # type: ignore[union-attr]
 
+
+
+def test_the_model_is_brought_up_to_date_at_most_every_two_minutes(
+        strip: SuggestionStrip, team_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    with team_db.session() as s:
+        suggest.retrain(s)
+    calls: list[int] = []
+    real = suggest.update
+
+    def counting(session: object) -> object:
+        calls.append(1)
+        return real(session)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(suggest, "update", counting)
+    for sid in (13, 14, 13, 14):
+        strip.show_row(_row(team_db, sid))  # type: ignore[arg-type]
+    assert len(calls) == 1  # the shared database worker is not held for it on every lead
+    strip._refreshed -= 121
+    strip.show_row(_row(team_db, 13))  # type: ignore[arg-type]
+    assert len(calls) == 2

@@ -11,6 +11,7 @@ come from what visitors and colleagues typed).
 
 from __future__ import annotations
 
+import time
 from contextlib import suppress
 
 from sqlalchemy.orm import Session
@@ -32,9 +33,16 @@ STYLE = ("#suggestionStrip { background: #e8f4fd; border: 1px solid #b6dcf7; "
          "border-radius: 4px; } #suggestionStrip QLabel { color: #0b3d66; }")
 
 
-def _load(session: Session, submission_id: int) -> suggest.Suggestions:
-    """The lead's suggestions after folding in the latest triage (when a model exists)."""
-    if store.stored_revision(session) is not None:
+# Folding in the latest triage costs up to a few hundred milliseconds at 100k leads (the stored
+# model is re-encoded), held in the shared database worker: at most this often, not per lead.
+# Suggestions a little behind are harmless: a rejected value is never shown again for its lead at
+# once, and an accepted lead is no longer untriaged.
+REFRESH_SECONDS = 120.0
+
+
+def _load(session: Session, submission_id: int, refresh: bool) -> suggest.Suggestions:
+    """The lead's suggestions, after folding in the latest triage when ``refresh``."""
+    if refresh and store.stored_revision(session) is not None:
         # A colleague updating at the same moment: theirs is as good, and the savepoint takes
         # back our half-written update.
         with suppress(ConflictError), session.begin_nested():
@@ -86,6 +94,7 @@ class SuggestionStrip(QFrame):
         self.shown: suggest.Suggestions | None = None
         self.accepted: suggest.Accepted | None = None
         self._training = False
+        self._refreshed = -REFRESH_SECONDS  # the first lead shown brings the model up to date
         self.hide()
 
     def bind(self, ctx: AppContext) -> None:
@@ -103,7 +112,11 @@ class SuggestionStrip(QFrame):
         if self.ctx is None or not row.is_submission or row.status != Status.NEW.value:
             return
         lead = row.id
-        (DbOp(self.ctx, lambda s: _load(s, lead), parent=self, what="suggesting")
+        now = time.monotonic()
+        refresh = now - self._refreshed >= REFRESH_SECONDS
+        if refresh:
+            self._refreshed = now
+        (DbOp(self.ctx, lambda s: _load(s, lead, refresh), parent=self, what="suggesting")
          .success(lambda found: self._loaded(lead, found))
          .failure(self._quiet).run_in_background())
 
