@@ -40,11 +40,6 @@ ALPHA = 0.1  # Lidstone smoothing: small, the vocabulary is large and each featu
 REJECT_WEIGHT = 1  # one rejection takes back one example's evidence for its features
 TEMPERATURE = 4.0  # confidence calibration (bench: suggestions at >= 80 % are right ~80 %)
 TOP_REASONS = 3
-# How much one feature of a kind weighs against one word, per target. The visitor's domain is one
-# feature among twenty-odd words, yet it is what owners follow most (the account a colleague
-# looks after): bench/bench_suggest.py, owner top-1 55 % → 61 % at weight 3 (6 gives 62 %, but
-# would let one domain outvote a whole message).
-KIND_WEIGHTS: dict[str, dict[str, float]] = {OWNER: {"d": 3.0}}
 
 
 @dataclass(frozen=True)
@@ -193,7 +188,7 @@ class Model:
             scored = [(label, _sigmoid(_tag_log_odds(counts, label, known) / TEMPERATURE))
                       for label in candidates]
         else:
-            scored = _softmax(counts, candidates, known, KIND_WEIGHTS.get(target, {}))
+            scored = _softmax(counts, candidates, known)
         scored.sort(key=lambda item: (-item[1], item[0]))
         return [Ranked(label, confidence, _reasons(counts, label, known))
                 for label, confidence in scored[:limit]]
@@ -209,8 +204,7 @@ class Model:
         return all(self.targets[t].same_counts(other.targets[t]) for t in TARGETS)
 
 
-def _log_likelihood(counts: TargetCounts, label: str, features: Sequence[str],
-                    weights: Mapping[str, float]) -> float:
+def _log_likelihood(counts: TargetCounts, label: str, features: Sequence[str]) -> float:
     vocabulary = len(counts.features)
     denominator = math.log(counts.totals().get(label, 0) + ALPHA * vocabulary)
     # The inner loop of suggesting, kept free of calls: what evidence() computes, inline.
@@ -222,19 +216,18 @@ def _log_likelihood(counts: TargetCounts, label: str, features: Sequence[str],
         n = seen.get(f, 0)
         if rejected:
             n = max(0, n - REJECT_WEIGHT * rejected.get(f, 0))
-        total += (log(n + ALPHA) - denominator) * weights.get(f[0], 1.0)
-    return total
+        total += log(n + ALPHA)
+    return total - denominator * len(features)
 
 
-def _softmax(counts: TargetCounts, labels: Sequence[str], features: Sequence[str],
-             weights: Mapping[str, float]) -> list[tuple[str, float]]:
-    scores = [(math.log(counts.labels[label] + 1)
-               + _log_likelihood(counts, label, features, weights))
+def _softmax(counts: TargetCounts, labels: Sequence[str], features: Sequence[str]
+             ) -> list[tuple[str, float]]:
+    scores = [(math.log(counts.labels[label] + 1) + _log_likelihood(counts, label, features))
               / TEMPERATURE for label in labels]
     top = max(scores)
-    odds = [math.exp(s - top) for s in scores]
-    total = sum(odds)
-    return [(label, w / total) for label, w in zip(labels, odds, strict=True)]
+    weights = [math.exp(s - top) for s in scores]
+    total = sum(weights)
+    return [(label, w / total) for label, w in zip(labels, weights, strict=True)]
 
 
 def _tag_log_odds(counts: TargetCounts, label: str, features: Sequence[str]) -> float:
