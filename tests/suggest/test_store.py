@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 
 from leaddesk import suggest, triage
 from leaddesk.db import Database
-from leaddesk.db.models import SuggestExample, SuggestFeedback
+from leaddesk.db.models import SuggestExample, SuggestFeedback, SuggestState
 from leaddesk.errors import ConflictError
 from leaddesk.suggest import store
+from leaddesk.suggest.history import latest_event_id
 from tests.support.suggest_history import PERSON, billing_lead, speaker_lead, triage_as
 
 
@@ -102,3 +104,18 @@ def test_other_events_move_the_watermark_but_keep_the_model(team: Database) -> N
     assert after is not None
     assert after[0] == before[0]
     assert after[1] > before[1]
+
+
+def test_an_event_committed_late_behind_the_watermark_is_still_counted(team: Database) -> None:
+    """On PostgreSQL a transaction can commit an older event id after a newer one was counted."""
+    with team.session() as s:
+        suggest.retrain(s)
+    with team.session() as s:
+        triage_as(s, 13, "Speakers", "Anna", "event")
+        # As if the watermark had already moved past these events before they were committed.
+        s.execute(sql_update(SuggestState).values(audit_id=latest_event_id(s)))
+    with team.session() as s:
+        triage.add_note(s, 14, "later work moves the log on", actor=PERSON)
+    with team.session() as s:
+        assert suggest.update(s).changed == 1
+        assert s.get(SuggestExample, 13) is not None
