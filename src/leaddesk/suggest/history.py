@@ -3,7 +3,9 @@
 The labels of a lead are replayed from its audit events in order: the last topic a person set
 (a field edit of ``topic``), the last owner a person assigned, and the tags people added and did
 not take off again. Changes made by a rule (actor ``rule: NAME``) are not the team's judgement and
-are skipped; so are re-reads and anything else that is not triage.
+are skipped; so are re-reads and anything else that is not triage. Every lead a person triaged is
+an example for tags (its people-made tags, possibly none: "none of these" is a habit too); it is an
+example for topic and owner only when a person set one.
 """
 
 from __future__ import annotations
