@@ -64,8 +64,9 @@ class Suggestion:
 
     @property
     def percent(self) -> str:
-        """The confidence for people: never "100 %", a suggestion is a guess."""
-        return f"{min(round(self.confidence * 100), 99)} %"
+        """The confidence for people: never "100 %", a suggestion is a guess. The space is a
+        non-breaking one, so "99 %" never wraps between the number and its sign."""
+        return f"{min(round(self.confidence * 100), 99)}\u00a0%"
 
     def as_json(self) -> dict[str, Any]:
         return {"value": self.value, "confidence": round(self.confidence, 3),
