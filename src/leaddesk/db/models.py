@@ -140,6 +140,8 @@ class TeamMember(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Added in revision 0007 (rules): away members are skipped by round-robin assignment.
+    away: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Post(Base):
@@ -492,6 +494,72 @@ class Tombstone(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Rule(Base):
+    """A routing rule (revision 0007): when every condition holds, its actions run on a new lead.
+
+    ``conditions`` and ``actions`` are lists of ``[name, value]`` pairs as typed on the command line
+    (``["words", "pricing,quote"]``, ``["assign", "round-robin:Anna,Ben"]``); rules run in
+    ``position`` order, and ``stop`` keeps the rules below from running on a lead this one matched.
+    """
+
+    __tablename__ = "rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    stop: Mapped[bool] = mapped_column(Boolean, default=False)
+    conditions: Mapped[list[Any]] = mapped_column(default=list)
+    actions: Mapped[list[Any]] = mapped_column(default=list)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RuleCounter(Base):
+    """How many leads a round-robin rule gave each member: the even spread survives restarts."""
+
+    __tablename__ = "rule_counters"
+
+    rule_id: Mapped[int] = mapped_column(ForeignKey("rules.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    member: Mapped[str] = mapped_column(String(120), primary_key=True)
+    assigned: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RuleAcknowledgement(Base):
+    """An acknowledgement a rule sends (or sent): one per contact address and local day."""
+
+    __tablename__ = "rule_acknowledgements"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'sending', 'sent', 'failed', 'skipped')",
+                        name="state"),
+        UniqueConstraint("contact", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact: Mapped[str] = mapped_column(String(320))  # the visitor's address, case-folded
+    day: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD in the rules' time zone
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL"), index=True)
+    rule: Mapped[str] = mapped_column(String(120))
+    template: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    reply_id: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class RuleOption(Base):
+    """The rules' settings shared by every desktop and worker: time zone, acknowledgements."""
+
+    __tablename__ = "rule_options"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class SuggestExample(Base):
