@@ -29,13 +29,13 @@ from leaddesk.changes import Change, Kind
 from leaddesk.db.models import AuditEvent, Submission, submission_tags
 from leaddesk.db.types import utcnow
 from leaddesk.posts.topics import MANUAL
-from leaddesk.triage.actions import _status_plan, _status_unchanged
+from leaddesk.triage.actions import status_plan, status_unchanged
 from leaddesk.triage.edits import clean_value
 from leaddesk.triage.members import assignable
 from leaddesk.triage.results import ASSIGN, EDIT, EDITED_FIELDS, STATUS, TAG_ADD, submission_change
-from leaddesk.triage.tags import DEFAULT_TAG_COLOUR, _all_tags, _insert_tag
+from leaddesk.triage.tags import DEFAULT_TAG_COLOUR, all_tags, insert_tag
 from leaddesk.triage.validation import clean_actor, clean_name, clean_status, sorted_names, unique
-from leaddesk.triage.versions import Current, _conflict, chunks, current_tags, expire, read_many
+from leaddesk.triage.versions import Current, chunks, conflict, current_tags, expire, read_many
 
 # Core tables: the ORM's bulk paths cost more per row than the statements themselves here.
 SUBMISSIONS = cast(Table, Submission.__table__)
@@ -78,7 +78,7 @@ def apply_steps(session: Session, steps: Sequence[tuple[int, Step]]) -> list[Cha
     leads = {sid: _Lead(c, tags[sid], {}) for sid, c in current.items()}
     if any(step.action == EDIT for _, step in steps):
         _read_topics(session, leads)
-    catalogue = {t.name.casefold(): t for t in _all_tags(session)}
+    catalogue = {t.name.casefold(): t for t in all_tags(session)}
     # A tag's name as written: the catalogue's, or for a new tag the first step's spelling.
     names = {key: tag.name for key, tag in catalogue.items()}
     members: dict[str, tuple[int, str]] = {}
@@ -133,9 +133,9 @@ def _play(session: Session, lead: _Lead, step: Step, actor: str, now: datetime,
     c = lead.current
     if step.action == STATUS:
         new = clean_status(step.value)
-        if _status_unchanged(c, new):
+        if status_unchanged(c, new):
             return None
-        before, after, values = _status_plan(c, new, actor, step.reason)
+        before, after, values = status_plan(c, new, actor, step.reason)
         lead.values.update(values)
         lead.current = replace(c, **values)
         return before, after
@@ -201,7 +201,7 @@ def _raise_conflict(session: Session, expected: Sequence[tuple[int, int]]) -> No
     found = dict(session.execute(select(Submission.id, Submission.version).where(
         Submission.id.in_([sid for sid, _ in expected]))).tuples())
     stale = next(sid for sid, version in expected if found.get(sid) != version + 1)
-    raise _conflict(session, stale)
+    raise conflict(session, stale)
 
 
 def _link(session: Session, links: Sequence[tuple[int, str, str]], catalogue: dict[str, Any]
@@ -211,7 +211,7 @@ def _link(session: Session, links: Sequence[tuple[int, str, str]], catalogue: di
     for sid, name, actor in links:
         tag = catalogue.get(name.casefold())
         if tag is None:
-            tag = catalogue[name.casefold()] = _insert_tag(session, name, DEFAULT_TAG_COLOUR,
+            tag = catalogue[name.casefold()] = insert_tag(session, name, DEFAULT_TAG_COLOUR,
                                                            actor=actor)
         rows.append({"submission_id": sid, "tag_id": tag.id})
     if rows:
