@@ -8,6 +8,8 @@ from leaddesk import query
 from leaddesk.cli import output
 from leaddesk.cli.context import Context
 from leaddesk.cli.options import add_filter_options, filter_from_args
+from leaddesk.config import resolve_db_url
+from leaddesk.query import quick
 
 BATCH = 1000
 
@@ -31,6 +33,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
     flt = filter_from_args(args)
+    if _quick_list(args, flt, ctx):
+        return 0
     db = ctx.database()
     with db.session() as session:
         if args.count:
@@ -46,14 +50,39 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
             return 0
         limit = args.limit if args.limit > 0 else 2**62
         page = query.find(session, flt, limit=limit, offset=args.offset)
+    _print_page(args, page, ctx)
+    return 0
+
+
+def _print_page(args: argparse.Namespace, page: query.Page, ctx: Context) -> None:
     if args.json:
         output.json_lines((r.as_json() for r in page.rows), ctx.out)
-        return 0
+        return
     output.submission_table(page.rows, ctx.out)
     shown = len(page.rows)
     if page.total > shown + args.offset:
         ctx.err.write(f"{shown} of {page.total:,} shown; use --limit 0 for all, or --offset\n")
-    return 0
+
+
+def _quick_list(args: argparse.Namespace, flt: query.Filter, ctx: Context) -> bool:
+    """A page (or the count) of the plain inbox read without SQLAlchemy, when that applies
+    (see :mod:`leaddesk.query.quick`); False leaves the call to the usual path."""
+    if not quick.handles(flt) or (args.limit == 0 and not args.count):
+        return False
+    connection = quick.connect(resolve_db_url(ctx.db_url))
+    if connection is None:
+        return False
+    try:
+        if args.count:
+            ctx.out.write(f"{quick.total(connection, flt)}\n")
+            return True
+        limit = args.limit if args.limit > 0 else 2**62
+        page = quick.page(connection, flt, limit=limit, offset=args.offset,
+                          with_total=not args.json)
+    finally:
+        connection.close()
+    _print_page(args, page, ctx)
+    return True
 
 
 def run_show(args: argparse.Namespace, ctx: Context) -> int:

@@ -1,6 +1,6 @@
 """Totals and facets: :func:`count` and :func:`facets` (counts per status, topic, tag and
-assignee), with the shortcuts for the plain inbox: whole indexes less the hidden rows for the
-total on SQLite, and the trigger-kept ``facet_counts`` / ``tag_facet_counts`` tables for its facets.
+assignee), with the shortcut for the plain inbox: the trigger-kept ``facet_counts`` /
+``tag_facet_counts`` tables give its total and its facets.
 """
 
 from __future__ import annotations
@@ -72,13 +72,11 @@ def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
     dialect = dialect_of(session)
     if plan is not None and plan.found == 0:
         return 0
-    if dialect == "sqlite" and _only_exclusions(flt):
-        # Counting a whole index reads page headers only; the hidden rows are few.
-        visible: ColumnElement[Any] = select(func.count()).select_from(Submission).scalar_subquery()
-        for part in _hidden(flt):
-            visible = visible - select(func.count()).select_from(Submission).where(*part)\
-                .scalar_subquery()
-        return int(session.execute(select(visible)).scalar_one())
+    if _only_exclusions(flt):
+        # The plain inbox: a few hundred rows of the trigger-kept counts table, exact after
+        # every write, instead of a million index entries (leaddesk.query.quick sums the same).
+        return int(session.execute(select(func.coalesce(func.sum(facet_counts.c.n), 0))
+                                   .where(*_shown(flt, facet_counts))).scalar_one())
     if plan is not None and has_narrow_filters(flt) and not plan.by_id():
         stmt = select(func.count()).select_from(intersection(flt, plan).subquery())
     else:
@@ -96,19 +94,6 @@ def _only_exclusions(flt: Filter, *, skip: Collection[str] = ()) -> bool:
         flt.received_from is not None, flt.received_to is not None, flt.replied is not None,
         flt.needs_reply is not None, flt.unread is not None, flt.contact_id is not None)
     return not any(narrowing)
-
-
-def _hidden(flt: Filter) -> list[list[ColumnElement[bool]]]:
-    """What the plain inbox hides, as disjoint condition lists (non-submissions, then spam)."""
-    parts: list[list[ColumnElement[bool]]] = []
-    if not flt.include_non_submissions:
-        parts.append([Submission.is_submission.is_(False)])
-    if not flt.include_spam:
-        spam = [Submission.status == Status.SPAM.value]
-        if not flt.include_non_submissions:
-            spam.insert(0, Submission.is_submission.is_(True))
-        parts.append(spam)
-    return parts
 
 
 def facets(session: Session, flt: Filter) -> Facets:
@@ -162,7 +147,8 @@ def facets(session: Session, flt: Filter) -> Facets:
 
 
 def _shown(flt: Filter, table: Any) -> list[ColumnElement[bool]]:
-    """The plain inbox's rows of a trigger-kept counts table (see :func:`_hidden`)."""
+    """The plain inbox's rows of a trigger-kept counts table: spam and non-submissions hidden
+    unless the filter shows them."""
     shown: list[ColumnElement[bool]] = []
     if not flt.include_non_submissions:
         shown.append(table.c.is_submission.is_(True))
