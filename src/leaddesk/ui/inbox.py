@@ -34,7 +34,7 @@ from leaddesk.query import Facets, Filter, Sort
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.detail.pane import DetailPane
 from leaddesk.ui.list_delegate import TagChipDelegate
-from leaddesk.ui.list_model import COLUMNS, ID_ROLE, ROW_ROLE, SubmissionListModel
+from leaddesk.ui.list_model import COLUMNS, ID_ROLE, PAGE_SIZE, ROW_ROLE, SubmissionListModel
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.settings import COLUMN_WIDTHS, ME
@@ -81,6 +81,7 @@ class InboxPage(QWidget):
         self.order = Filter()
         self.tag_colours: dict[str, str] = {}
         self._load_generation = 0
+        self._listed: Filter | None = None  # the filter whose list the model holds or awaits
 
         self.sidebar = Sidebar(list(self.views.values()))
         self.model = SubmissionListModel(ctx)
@@ -232,8 +233,24 @@ class InboxPage(QWidget):
         self._load_generation += 1
         generation = self._load_generation
         memory = self._remember(keep)
+        if flt != self._listed:
+            # A new list (start, another view, filter or sort): its first page is painted at
+            # once; the full id list (seconds at a million rows) follows and is appended.
+            self._listed = flt
+            (DbOp(self.ctx, lambda s: query.find(s, flt, limit=PAGE_SIZE, with_total=False).rows,
+                  parent=self, what="loading the list")
+             .success(lambda rows: self._show_first(generation, rows, memory))
+             .run_in_background())
         (DbOp(self.ctx, lambda s: query.ids(s, flt), parent=self, what="loading the list")
          .success(lambda ids: self._show_ids(generation, ids, memory)).run_in_background())
+
+    def _show_first(self, generation: int, rows: tuple[query.SubmissionRow, ...],
+                    memory: _Memory) -> None:
+        if generation != self._load_generation:
+            return
+        self.model.show_first(rows)
+        self.footer.setText("reading the whole list…")
+        self._restore(memory, self.model.ids)
 
     def reload_sidebar(self) -> None:
         views = dict(self.views)
@@ -319,7 +336,13 @@ class InboxPage(QWidget):
         if generation != self._load_generation:
             return
         if ids == self.model.ids and self.model.rowCount():
+            self.total_changed.emit(len(ids))
+            self._update_footer()
             return  # nothing moved: the selection, scroll and cached rows stay as they are
+        if self.model.grow(ids):  # the rest after the first page: what the user did stays
+            self.total_changed.emit(len(ids))
+            self._update_footer()
+            return
         self.model.set_ids(ids)
         self.total_changed.emit(len(ids))
         self._update_footer()
