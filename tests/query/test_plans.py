@@ -90,7 +90,7 @@ def branches(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     spy(pages, "_walk_text", "text walk")
     spy(pages, "intersection", "page by intersection")
     spy(counts, "intersection", "count by intersection")
-    spy(counts, "_shown", "count from the counts table")
+    spy(counts, "_group_conditions", "count from the counts table")
     return taken
 
 

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 
 __all__ = [
-    "NO_TOPIC", "SORT_COLUMNS", "SORT_FIELDS", "UNASSIGNED", "Filter", "Sort", "Steer", "conditions",
-    "dialect_of", "needs_reply_condition", "without_index",
+    "NO_TOPIC", "SORT_COLUMNS", "SORT_FIELDS", "UNASSIGNED", "Filter", "Sort", "Steer",
+    "assignee_condition", "conditions", "dialect_of", "in_or_null", "needs_reply_condition",
+    "without_index",
 ]
 
 SORT_COLUMNS = {
@@ -59,7 +60,7 @@ def without_index(attribute: Any) -> Any:
     return search.unindexed(attribute.expression)
 
 
-def _in_or_null(column: Any, values: Sequence[str | None]) -> ColumnElement[bool]:
+def in_or_null(column: Any, values: Sequence[str | None]) -> ColumnElement[bool]:
     present = [v for v in values if v is not None]
     clauses: list[ColumnElement[bool]] = []
     if present:
@@ -102,9 +103,9 @@ def conditions(flt: Filter, dialect: str, *, skip: Collection[str] = (),
         if match is not None:
             where.append(match)
     if flt.topics and "topics" not in skip:
-        where.append(_in_or_null(col(Submission.topic, ranges=len(flt.topics)), flt.topics))
+        where.append(in_or_null(col(Submission.topic, ranges=len(flt.topics)), flt.topics))
     if flt.assignees and "assignees" not in skip:
-        where.append(_assignee_condition(col(Submission.assignee_id,
+        where.append(assignee_condition(col(Submission.assignee_id,
                                              ranges=len(flt.assignees)), flt.assignees))
     if flt.tags and "tags" not in skip:
         for name in flt.tags:
@@ -141,7 +142,7 @@ def needs_reply_condition() -> ColumnElement[bool]:
                 Submission.status != Status.DONE.value)
 
 
-def _assignee_condition(column: Any, assignees: Sequence[str | None]) -> ColumnElement[bool]:
+def assignee_condition(column: Any, assignees: Sequence[str | None]) -> ColumnElement[bool]:
     names = [a for a in assignees if a is not None]
     clauses: list[ColumnElement[bool]] = []
     if len(names) == 1:  # an equality, so one owner's inbox walks its index in date order
