@@ -235,21 +235,26 @@ class InboxPage(QWidget):
         memory = self._remember(keep)
         if flt != self._listed:
             # A new list (start, another view, filter or sort): its first page is painted at
-            # once; the full id list (seconds at a million rows) follows and is appended.
+            # once with the number of matches (exact, or "about N" for a common word); the full
+            # id list (seconds at a million rows) follows, is appended and gives the exact total.
             self._listed = flt
-            (DbOp(self.ctx, lambda s: query.find(s, flt, limit=PAGE_SIZE, with_total=False).rows,
-                  parent=self, what="loading the list")
-             .success(lambda rows: self._show_first(generation, rows, memory))
+
+            def first(s: Session) -> tuple[tuple[query.SubmissionRow, ...], query.Estimate]:
+                return (query.find(s, flt, limit=PAGE_SIZE, with_total=False).rows,
+                        query.estimate(s, flt))
+            (DbOp(self.ctx, first, parent=self, what="loading the list")
+             .success(lambda found: self._show_first(generation, *found, memory))
              .run_in_background())
         (DbOp(self.ctx, lambda s: query.ids(s, flt), parent=self, what="loading the list")
          .success(lambda ids: self._show_ids(generation, ids, memory)).run_in_background())
 
     def _show_first(self, generation: int, rows: tuple[query.SubmissionRow, ...],
-                    memory: _Memory) -> None:
+                    total: query.Estimate, memory: _Memory) -> None:
         if generation != self._load_generation:
             return
         self.model.show_first(rows)
-        self.footer.setText("reading the whole list…")
+        about = "" if total.exact else "about "
+        self.footer.setText(f"{about}{total.value:,} messages · reading the whole list…")
         self._restore(memory, self.model.ids)
 
     def reload_sidebar(self) -> None:
