@@ -1,14 +1,18 @@
 """Counts of the sidebar's kind of filter (statuses, topics, owners) come from the trigger-kept
-counts table: they must equal a row-by-row count after every kind of write, on both databases."""
+counts table, and a common word's from the full-text index less the hidden rows: each must equal
+a row-by-row count after every kind of write."""
 
 from __future__ import annotations
 
 import itertools
 
+import pytest
+from sqlalchemy import func, select
+
 from leaddesk import contacts, query, triage
 from leaddesk.db import Database
 from leaddesk.db.models import Submission, TeamMember
-from leaddesk.query import Filter
+from leaddesk.query import Filter, text_plan
 from tests.support.factories import make_contact, make_member, make_submission
 
 TOPICS = ("Patient engagement", "Speakers bureaus", None)
@@ -76,3 +80,32 @@ def test_status_topic_and_owner_counts_stay_exact_after_every_write(db: Database
     with db.session() as s:
         contacts.erase_contact(s, person.id, actor="Ada")
     _check(db)  # erase
+
+
+def test_a_common_word_is_counted_in_the_index_less_the_hidden_rows(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_plan, "COMMON", 5)  # a word in more than 5 rows counts as common
+    db = Database.open(sqlite_url)
+    try:
+        with db.session() as s:
+            ids = [make_submission(s, status=STATUSES[n % 4], is_submission=n % 7 != 0,
+                                   body_text="About patient engagement" if n % 4 else "Hello").id
+                   for n in range(40)]
+        with db.session() as s:
+            plan = text_plan.TextPlan.make(s, Filter(text="engag"))
+            assert plan is not None
+            assert plan.ids is None  # common
+        for step in range(2):
+            with db.session() as s:
+                for flt in (Filter(text="engag"), Filter(text="engag", include_spam=True),
+                            Filter(text="engag", include_non_submissions=True),
+                            Filter(text="engag", include_spam=True, include_non_submissions=True)):
+                    expected = s.execute(select(func.count()).select_from(Submission).where(
+                        *query.conditions(flt, "sqlite"))).scalar_one()
+                    assert query.count(s, flt) == expected > 0
+            if step == 0:  # after writes too: spam, a deletion
+                with db.session() as s:
+                    triage.set_status(s, ids[1], "spam", actor="Ada")
+                    s.delete(s.get(Submission, ids[2]))
+    finally:
+        db.close()

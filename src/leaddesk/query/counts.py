@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from leaddesk.db import search
@@ -86,6 +86,16 @@ def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
         # index entry per row (leaddesk.query.quick sums the plain inbox's the same way).
         return int(session.execute(select(func.coalesce(func.sum(facet_counts.c.n), 0))
                                    .where(*_group_conditions(flt))).scalar_one())
+    if dialect == "sqlite" and plan is not None and plan.ids is None \
+            and _only_exclusions(replace(flt, text="")):
+        # A common word alone: its matches counted in the full-text index, less those among
+        # the few rows the inbox hides (spam, not submissions), read once through.
+        total = search.count_all_matches(session, flt.text)
+        hidden = _hidden(flt)
+        if hidden is not None:
+            total -= int(session.execute(select(func.count()).select_from(search.matches_among(
+                flt.text, select(Submission.id).where(hidden)).subquery())).scalar_one())
+        return total
     if plan is not None and has_narrow_filters(flt) and not plan.by_id():
         stmt = select(func.count()).select_from(intersection(flt, plan).subquery())
     else:
@@ -103,6 +113,16 @@ def _only_exclusions(flt: Filter, *, skip: Collection[str] = ()) -> bool:
         flt.received_from is not None, flt.received_to is not None, flt.replied is not None,
         flt.needs_reply is not None, flt.unread is not None, flt.contact_id is not None)
     return not any(narrowing)
+
+
+def _hidden(flt: Filter) -> ColumnElement[bool] | None:
+    """The rows ``flt`` hides although they match everything else (None: it hides none)."""
+    parts: list[ColumnElement[bool]] = []
+    if not flt.include_non_submissions:
+        parts.append(Submission.is_submission.is_(False))
+    if not flt.include_spam:
+        parts.append(Submission.status == Status.SPAM.value)
+    return or_(*parts) if parts else None
 
 
 def _group_conditions(flt: Filter) -> list[ColumnElement[bool]]:
