@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaddesk import query
 from leaddesk.cli import output
 from leaddesk.cli.context import Context
 from leaddesk.cli.options import add_filter_options, filter_from_args
-from leaddesk.config import resolve_db_url
+from leaddesk.config import default_db_path, demo_db_url, resolve_db_url
 from leaddesk.query import quick
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# SQLAlchemy, the models and the name resolver are imported in the functions that need them:
+# the plain inbox's `list` (see _quick_list) must start without them.
 
 BATCH = 1000
 
@@ -31,12 +39,42 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.set_defaults(handler=run_show)
 
 
+def demo_hint(session: Session, ctx: Context) -> str | None:
+    """For the default database when it holds nothing at all: where the demo's leads are (the
+    demo has a database of its own, so after `leaddesk demo` a plain `list` shows nothing)."""
+    from sqlalchemy import select
+
+    from leaddesk.db.models import Submission
+
+    if not _is_default_database(ctx):
+        return None
+    if session.execute(select(Submission.id).limit(1)).first() is not None:
+        return None
+    demo = demo_db_url()
+    if Path(demo.removeprefix("sqlite:///")).exists():
+        where = (f"the demo has its own database: `leaddesk demo` opens it, "
+                 f"`leaddesk --db {demo} list` lists it")
+    else:
+        where = "`leaddesk demo` opens demo leads, in a database of their own"
+    return f"leaddesk: no messages in {default_db_path()} yet; {where}\n"
+
+
+def _is_default_database(ctx: Context) -> bool:
+    return resolve_db_url(ctx.db_url) == f"sqlite:///{default_db_path()}"
+
+
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
     flt = filter_from_args(args)
     if _quick_list(args, flt, ctx):
         return 0
+    from leaddesk.cli import names
+
     db = ctx.database()
     with db.session() as session:
+        hint = demo_hint(session, ctx)
+        if hint:
+            ctx.err.write(hint)
+        flt = names.resolve(session, flt)
         if args.count:
             ctx.out.write(f"{query.count(session, flt)}\n")
             return 0
@@ -72,6 +110,9 @@ def _quick_list(args: argparse.Namespace, flt: query.Filter, ctx: Context) -> bo
     connection = quick.connect(resolve_db_url(ctx.db_url))
     if connection is None:
         return False
+    if _is_default_database(ctx) and quick.is_empty(connection):
+        connection.close()
+        return False  # the usual path says where the demo's leads are (demo_hint)
     try:
         if args.count:
             ctx.out.write(f"{quick.total(connection, flt)}\n")

@@ -101,6 +101,11 @@ def _where(flt: Filter) -> str:
     return f"WHERE {' AND '.join(parts)} " if parts else ""
 
 
+def is_empty(connection: sqlite3.Connection) -> bool:
+    """No submission stored at all (not even spam)?"""
+    return connection.execute("SELECT 1 FROM submissions LIMIT 1").fetchone() is None
+
+
 def total(connection: sqlite3.Connection, flt: Filter) -> int:
     """The number of rows of the plain inbox, from the trigger-kept ``facet_counts``."""
     where = []
