@@ -1,6 +1,6 @@
 """The window on a big database: how soon the first rows are painted, and what memory it holds.
 
-    python -m bench.bench_window --db /tmp/leaddesk-1m.db [--runs 3]
+    python -m bench.bench_window --db /tmp/leaddesk-1m.db [--runs 3] [--src OTHER/src]
 
 The database is one :mod:`bench.generate` built (``--rows`` builds one if ``--db`` does not exist).
 Each run starts a fresh process that does what ``leaddesk gui`` does (imports, opens the database,
@@ -89,9 +89,9 @@ def child(db_path: str) -> None:
     sys.exit(code)
 
 
-def run_once(db_path: Path) -> dict[str, float]:
+def run_once(db_path: Path, src: Path = REPO / "src") -> dict[str, float]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
+           "PYTHONPATH": os.pathsep.join([str(src), str(REPO)])}
     with tempfile.TemporaryDirectory() as home:
         env["XDG_CONFIG_HOME"] = env["XDG_DATA_HOME"] = home
         start = time.perf_counter()
@@ -124,6 +124,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows if --db is built here")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--src", type=Path, default=REPO / "src",
+                        help="the code to measure (another checkout's src/, e.g. main's, for a "
+                             "before/after)")
     args = parser.parse_args(argv)
     if not args.db.exists():
         subprocess.run([sys.executable, "-m", "bench.generate", "--rows", str(args.rows),
@@ -131,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{args.db}; load average {os.getloadavg()[0]:.1f}")
     runs = []
     for n in range(args.runs):
-        seen = run_once(args.db)
+        seen = run_once(args.db, args.src)
         runs.append(seen)
         print(f"  run {n + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in seen.items()), flush=True)
     print(f"median of {args.runs} (seconds from process start; MB):")
