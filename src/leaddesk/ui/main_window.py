@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
             "assign_me": self.inbox.detail.card.assign_to_me,
             "sidebar": self.toggle_sidebar,
             "tag": self.inbox.detail.card.ask_tag,
+            "suggestion": self.inbox.detail.suggestions.accept,
             "reply": self.reply,
             "search": self.top.focus_search,
             "undo": self.undo,

@@ -70,6 +70,8 @@ class SettingsDialog(QDialog):
         from leaddesk.ui.settings_sites import SitesTab
         self.sites = SitesTab(ctx)
         tabs.addTab(self.sites, "Sites && topics")
+        from leaddesk.ui.settings_rules import RulesTab
+        tabs.addTab(RulesTab(ctx), "Rules")
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
