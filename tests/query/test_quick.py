@@ -121,3 +121,14 @@ def test_list_prints_the_same_either_way(url: str, options: list[str],
     usually = capsys.readouterr()
     assert (quickly.out, quickly.err) == (usually.out, usually.err)
     assert quickly.out
+
+
+def test_a_database_error_on_the_quick_path_is_left_to_the_usual_one(
+        url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+    monkeypatch.setattr(quick, "page", broken)
+    monkeypatch.setattr(quick, "total", broken)
+    for options in ([], ["--count"]):
+        assert main(["--db", url, "list", *options]) == 0
+        assert capsys.readouterr().out  # answered by the usual path

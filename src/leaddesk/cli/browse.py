@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,14 +116,19 @@ def _quick_list(args: argparse.Namespace, flt: query.Filter, ctx: Context) -> bo
         return False  # the usual path says where the demo's leads are (demo_hint)
     try:
         if args.count:
-            ctx.out.write(f"{quick.total(connection, flt)}\n")
-            return True
-        limit = args.limit if args.limit > 0 else 2**62
-        page = quick.page(connection, flt, limit=limit, offset=args.offset,
-                          with_total=not args.json)
+            total = quick.total(connection, flt)
+        else:
+            limit = args.limit if args.limit > 0 else 2**62
+            page = quick.page(connection, flt, limit=limit, offset=args.offset,
+                              with_total=not args.json)
+    except sqlite3.Error:
+        return False  # busy, damaged…: the usual path says what happened in one line
     finally:
         connection.close()
-    _print_page(args, page, ctx)
+    if args.count:
+        ctx.out.write(f"{total}\n")
+    else:
+        _print_page(args, page, ctx)
     return True
 
 
