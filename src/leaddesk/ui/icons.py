@@ -43,6 +43,17 @@ def badge_icon(count: int, size: int = 64) -> QIcon:
 
 
 _UNREAD: QIcon | None = None
+_NO_DOT: QIcon | None = None
+
+
+def no_dot(size: int = 10) -> QIcon:
+    """An empty icon of the unread dot's size: read rows keep the dot's room, names line up."""
+    global _NO_DOT
+    if _NO_DOT is None:
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        _NO_DOT = QIcon(pixmap)
+    return _NO_DOT
 
 
 def unread_dot(size: int = 10) -> QIcon:
