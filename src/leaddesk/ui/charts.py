@@ -12,7 +12,7 @@ Qt Charts draws bar-set labels as HTML: topic names pass through ``safe_text.cha
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk import query
+from leaddesk import insights, query
 from leaddesk.insights import Period, PostStats, TopicCount
 from leaddesk.query import Filter
 
@@ -49,6 +49,7 @@ from leaddesk.ui.safe_text import PlainLabel, chart_text, tooltip
 MAX_TOPICS = 6  # the rest are summed as "Other" so the legend stays legible
 MAX_BARS = 26  # periods shown at most; an older start is moved up to the first one shown
 RANGES = (("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365), ("All time", 0))
+DEFAULT_RANGE = 1  # the last 90 days, per week: a quarter, as a manager reviews it
 WEEKS_UP_TO_DAYS = 120  # a longer range is drawn per month
 NO_TOPIC_LABEL = "No topic"
 OTHER_LABEL = "Other"
@@ -67,6 +68,9 @@ class ChartRange:
     def periods(self, counts: Sequence[TopicCount]) -> list[date]:
         """Every period from the range's start (or the first lead) to today, empty ones too,
         the last :data:`MAX_BARS` of them."""
+        return self.all_periods(counts)[-MAX_BARS:]
+
+    def all_periods(self, counts: Sequence[TopicCount]) -> list[date]:
         if self.start is not None:
             first = bucket(self.start.date(), self.unit)
         else:
@@ -77,17 +81,28 @@ class ChartRange:
         while current <= last:
             found.append(current)
             current = next_period(current, self.unit)
-        return found[-MAX_BARS:]
+        return found
 
     def label(self, periods: Sequence[date]) -> str:
         if not periods:
             return ""
         end = min(next_period(periods[-1], self.unit) - timedelta(days=1), self.today)
         start = max(periods[0], self.start.date()) if self.start else periods[0]
-        return f"{day_label(start)} – {day_label(end, year=True)}"
+        return f"{day_label(start, year=start.year != end.year)} – {day_label(end, year=True)}"
 
     def with_start(self, flt: Filter) -> Filter:
         return flt.with_(received_from=self.start) if self.start is not None else flt
+
+
+def topic_counts(session: Session, flt: Filter,
+                 rng: ChartRange) -> tuple[ChartRange, list[TopicCount]]:
+    """Leads per topic for the range (in a worker). Weeks that would not fit the chart
+    (:data:`MAX_BARS`) are counted per month instead, rather than cut off the oldest leads."""
+    counts = insights.leads_per_topic(session, rng.with_start(flt), period=rng.unit)
+    if rng.unit == "week" and len(rng.all_periods(counts)) > MAX_BARS:
+        rng = replace(rng, unit="month")
+        counts = insights.leads_per_topic(session, rng.with_start(flt), period="month")
+    return rng, counts
 
 
 def chart_range(days: int, *, unit: Period | None = None,
@@ -118,7 +133,17 @@ def day_label(day: date, *, year: bool = False) -> str:
 
 
 def period_label(start: date, unit: Period) -> str:
-    return day_label(start) if unit == "week" else start.strftime("%b %Y")
+    """A bar's label, short enough for a narrow chart (the title gives the years)."""
+    return day_label(start) if unit == "week" else start.strftime("%b")
+
+
+def value_ticks(peak: int) -> tuple[int, int]:
+    """(top, ticks) of a count axis: whole, round steps (1, 2, 5, 10, 20, 50 …), 3 to 6 ticks."""
+    step = 1
+    while peak / step > 5:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    top = max(-(-peak // step) * step, step)
+    return top, top // step + 1
 
 
 def known_topics(session: Session) -> list[str | None]:
@@ -184,12 +209,29 @@ class TopicChart(QWidget):
         self.legend = QWidget()
         self.legend.setObjectName("chartLegend")
         self.legend_layout = FlowLayout(self.legend)
+        self.legend_layout.setContentsMargins(8, 0, 8, 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.legend)
         self.stacks: list[Stack] = []
+        self.labels: list[str] = []
         self.theme()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._turn_labels()
+
+    def _turn_labels(self) -> None:
+        """Period labels stand upright when the bars are too narrow for them to lie flat
+        (Qt would cut them to "…")."""
+        if not self.labels:
+            return
+        widest = max(self.fontMetrics().horizontalAdvance(label) for label in self.labels)
+        per_bar = self.chart().plotArea().width() / len(self.labels)
+        angle = 0 if widest + 6 <= per_bar or per_bar <= 0 else -90
+        for axis in self.chart().axes(Qt.Orientation.Horizontal):
+            axis.setLabelsAngle(angle)
 
     def chart(self) -> QChart:
         return self.view.chart()
@@ -242,18 +284,22 @@ class TopicChart(QWidget):
             series.append(bar)
         chart.addSeries(series)
         labels = QBarCategoryAxis()
-        labels.append([period_label(p, rng.unit) for p in periods])
+        labels.setTruncateLabels(False)  # upright instead of cut (see _turn_labels)
+        self.labels = [period_label(p, rng.unit) for p in periods]
+        labels.append(self.labels)
         chart.addAxis(labels, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(labels)
         axis = QValueAxis()
         axis.setLabelFormat("%d")
         peak = max((sum(s.counts[i] for s in self.stacks) for i in range(len(periods))), default=0)
-        axis.setRange(0, max(peak, 1))
-        axis.setTickCount(min(max(peak, 1), 5) + 1)
+        top, ticks = value_ticks(peak)
+        axis.setRange(0, top)
+        axis.setTickCount(ticks)
         chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis)
         self._fill_legend()
         self.theme()
+        self._turn_labels()
 
     def _fill_legend(self) -> None:
         while self.legend_layout.count():

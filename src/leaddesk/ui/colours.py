@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from PySide6.QtGui import QColor, QPalette
 
-# Hues (degrees) far enough apart to tell apart in a stacked bar and a legend.
-HUES = (265, 130, 212, 42, 0, 174, 25, 232, 75, 320)
+# Hues (degrees) 40° apart: neighbours in a stacked bar and a legend stay apart.
+HUES = (0, 40, 80, 120, 160, 200, 240, 280, 320)
 NO_TOPIC = "#9e9e9e"
 TEXT_CONTRAST = 4.5  # WCAG 2.x AA for text
 GRAPHIC_CONTRAST = 3.0  # WCAG 2.x for bars, dots and other graphical objects

@@ -74,8 +74,13 @@ class ColumnFit(QObject):
         if want <= room:
             return {c: self.preferred[c] for c in shown}
         floor = sum(self.minimums[c] for c in shown)
+        if floor > room:
+            # Narrower than every minimum: all shrink alike and elide, rather than run off the
+            # right edge where nobody sees them.
+            scale = max(room, 0) / (floor + self.minimums[self.stretch]) if floor else 0.0
+            return {c: max(int(self.minimums[c] * scale), 16) for c in shown}
         spare = sum(self.preferred[c] - self.minimums[c] for c in shown)
-        share = max(room - floor, 0) / spare if spare else 0.0
+        share = (room - floor) / spare if spare else 0.0
         return {c: self.minimums[c] + int((self.preferred[c] - self.minimums[c]) * share)
                 for c in shown}
 

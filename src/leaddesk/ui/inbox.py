@@ -40,10 +40,12 @@ from leaddesk.ui.list_delegate import ListDelegate
 from leaddesk.ui.list_model import (
     COLUMNS,
     ID_ROLE,
+    OWNER,
     POST,
     RECEIVED,
     ROW_ROLE,
     STATUS,
+    TAGS,
     TOPIC,
     SubmissionListModel,
 )
@@ -56,7 +58,7 @@ from leaddesk.ui.views import Narrowing, SavedView, View, builtin_views, combine
 from leaddesk.ui.widgets import Chip, clear_layout
 
 # Below these widths a column would cut its words ("Eu…", "19 N"): the others shrink first.
-MIN_WIDTHS = (110, 70, 90, 50, 34, 96, 0)  # Received: measured from the font, see _min_widths
+MIN_WIDTHS = (110, 70, 90, 50, 50, 100, 0)  # Received: measured from the font, see _min_widths
 WAITING_REPAINT_MS = 60_000  # "waiting 3 d" follows the clock
 
 # The submission fields the sidebar counts and facets read: other changes leave them alone.
@@ -119,9 +121,10 @@ class InboxPage(QWidget):
         self.list.setItemDelegate(ListDelegate(self.list))
         stored = ctx.settings.get(COLUMN_WIDTHS)
         defaults = COLUMN_WIDTHS.default
-        # The post takes the slack; the topic steps aside first when even minimums do not fit.
+        # The post takes the slack; when even the minimums do not fit, the topic steps aside
+        # first, then the tags, then the owner: the visitor, what needs doing and when stay.
         self.columns = ColumnFit(
-            self.list, stretch=POST, minimums=self._min_widths(), optional=(TOPIC,),
+            self.list, stretch=POST, minimums=self._min_widths(), optional=(TOPIC, TAGS, OWNER),
             preferred=stored if len(stored) == len(COLUMNS) else defaults,
             save=lambda widths: ctx.settings.set(COLUMN_WIDTHS, widths))
         self._clock = QTimer(self)
@@ -200,7 +203,7 @@ class InboxPage(QWidget):
         metrics = self.list.fontMetrics()
         widths = list(MIN_WIDTHS)
         # A received date stays whole ("28 Sep 2024", "Yesterday"), in a bold row too.
-        widths[RECEIVED] = int(metrics.horizontalAdvance("28 Sep 2024") * 1.1) + 16
+        widths[RECEIVED] = int(metrics.horizontalAdvance("28 Sep 2024") * 1.1) + 8
         return widths
 
     # ------------------------------------------------------------ the page's bar

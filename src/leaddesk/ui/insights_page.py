@@ -32,6 +32,7 @@ from leaddesk.insights import Period, PostStats, TopicCount
 from leaddesk.query import Filter
 
 from leaddesk.ui.charts import (
+    DEFAULT_RANGE,
     RANGES,
     ChartRange,
     PostTable,
@@ -40,6 +41,7 @@ from leaddesk.ui.charts import (
     first_lead_text,
     known_topics,
     period_label,
+    topic_counts,
 )
 from leaddesk.ui.colours import TopicColours
 from leaddesk.ui.context import AppContext
@@ -51,6 +53,7 @@ from leaddesk.ui.widgets import caption, muted
 
 @dataclass(frozen=True)
 class InsightsData:
+    range: ChartRange  # per month when the weeks would not fit
     counts: list[TopicCount]
     posts: list[PostStats]
     median: timedelta | None
@@ -101,11 +104,10 @@ class InsightsPage(BusPage):
         self.range = QComboBox()
         for label, days in RANGES:
             self.range.addItem(label, days)
-        self.range.setCurrentIndex(2)
+        self.range.setCurrentIndex(DEFAULT_RANGE)
         self.unit = QComboBox()
         self.unit.addItem("Per week", "week")
         self.unit.addItem("Per month", "month")
-        self.unit.setCurrentIndex(1)
         for combo in (self.range, self.unit):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
             bar.addWidget(combo)
@@ -145,9 +147,8 @@ class InsightsPage(BusPage):
         rng = self.chart_range()
 
         def load(session: Session) -> InsightsData:
-            flt = rng.with_start(Filter())
-            return InsightsData(insights.leads_per_topic(session, flt, period=rng.unit),
-                                insights.leads_per_post(session, flt),
+            return InsightsData(*topic_counts(session, Filter(), rng),
+                                insights.leads_per_post(session, rng.with_start(Filter())),
                                 insights.median_time_to_first_lead(session),
                                 known_topics(session))
 
@@ -156,7 +157,7 @@ class InsightsPage(BusPage):
 
     def _show(self, data: InsightsData) -> None:
         self.data = data
-        rng = self.chart_range()
+        rng = data.range
         colours = TopicColours(data.topics, self.chart.chart().backgroundBrush().color())
         periods = rng.periods(data.counts)
         self.chart.show_counts(data.counts, rng, colours,
@@ -173,7 +174,7 @@ class InsightsPage(BusPage):
         if self.data is None:
             return [], []
         if which == "topics":
-            return TOPIC_HEADERS, topic_rows(self.data.counts, self.chart_range())
+            return TOPIC_HEADERS, topic_rows(self.data.counts, self.data.range)
         return POST_HEADERS, post_rows(self.data.posts)
 
     def export_table(self, which: str, path: str | None = None) -> None:

@@ -24,7 +24,16 @@ from leaddesk.insights import PostStats, TopicCount
 from leaddesk.leads import LeadRow
 from leaddesk.query import Filter
 
-from leaddesk.ui.charts import RANGES, PostTable, TopicChart, chart_range, known_topics
+from leaddesk.ui.charts import (
+    DEFAULT_RANGE,
+    RANGES,
+    ChartRange,
+    PostTable,
+    TopicChart,
+    chart_range,
+    known_topics,
+    topic_counts,
+)
 from leaddesk.ui.colours import TopicColours
 from leaddesk.ui.column_fit import ColumnFit
 from leaddesk.ui.context import AppContext
@@ -91,6 +100,7 @@ class LeadsData:
     rows: list[LeadRow]
     contacts: int
     messages: int
+    range: ChartRange  # per month when the weeks would not fit
     counts: list[TopicCount]
     posts: list[PostStats]
     topics: list[str | None]
@@ -106,7 +116,7 @@ class LeadsPage(BusPage):
         self.period = QComboBox()
         for label, days in RANGES:
             self.period.addItem(label, days)
-        self.period.setCurrentIndex(2)
+        self.period.setCurrentIndex(DEFAULT_RANGE)
         self.owner = QComboBox()
         self.status = QComboBox()
         self.status.addItem("Status: not spam", None)
@@ -121,11 +131,11 @@ class LeadsPage(BusPage):
         for combo in (self.topic, self.period, self.owner, self.status):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setMaximumWidth(220)
-            combo.setMinimumContentsLength(6)
+            combo.setMinimumContentsLength(10)
             bar.addWidget(combo)
         bar.addWidget(self.search, 1)
-        bar.addWidget(self.summary)
         bar.addWidget(self.export)
+        self.summary.setContentsMargins(6, 2, 6, 2)
 
         self.model = LeadsModel()
         self.table = QTableView()
@@ -147,9 +157,15 @@ class LeadsPage(BusPage):
         side_layout.addWidget(caption("Leads per post"))
         self.posts = PostTable()
         side_layout.addWidget(self.posts, 2)
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(0)
+        table_layout.addWidget(self.table, 1)
+        table_layout.addWidget(self.summary)  # under the table, as the Inbox's footer
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setObjectName("leadsSplit")
-        split.addWidget(self.table)
+        split.addWidget(table_box)
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -197,7 +213,7 @@ class LeadsPage(BusPage):
         def load(session: Session) -> LeadsData:
             contacts, messages = leads.count_leads(session, flt)
             return LeadsData(leads.lead_rows(session, flt, limit=SHOWN_LIMIT), contacts,
-                             messages, insights.leads_per_topic(session, flt, period=rng.unit),
+                             messages, *topic_counts(session, flt, rng),
                              insights.leads_per_post(session, flt), known_topics(session))
 
         (DbOp(self.ctx, load, parent=self, what="loading leads")
@@ -206,7 +222,7 @@ class LeadsPage(BusPage):
     def _show(self, generation: int, data: LeadsData) -> None:
         if generation != self._generation:
             return
-        rng = chart_range(self.period.currentData() or 0)
+        rng = data.range
         colours = TopicColours(data.topics, self.chart.chart().backgroundBrush().color())
         self.model.colours = TopicColours(data.topics, self.palette().base().color())
         self.model.set_rows(data.rows)

@@ -28,6 +28,14 @@ def chip_width(metrics: QFontMetrics, text: str) -> int:
     return metrics.horizontalAdvance(text) + 2 * CHIP_PAD
 
 
+def fit_text(metrics: QFontMetrics, text: str, width: int) -> str:
+    """``text`` when it fits ``width``, else elided ("Speak…"); Qt's own elision cuts a word
+    that fits exactly, so it is asked only when the text is too wide."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
 class ListDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,8 +87,7 @@ class ListDelegate(QStyledItemDelegate):
             text = name
             if chip_width(metrics, text) > room:
                 # The first chip elides to fit; later ones give way to "…".
-                text = metrics.elidedText(name, Qt.TextElideMode.ElideRight,
-                                          int(room) - 2 * CHIP_PAD) if i == 0 else ""
+                text = fit_text(metrics, name, int(room) - 2 * CHIP_PAD) if i == 0 else ""
                 if not text or text == "…":
                     painter.setPen(self._text_colour(option))
                     painter.drawText(QRectF(x, rect.top(), rect.right() - x, rect.height()),
@@ -113,8 +120,7 @@ class ListDelegate(QStyledItemDelegate):
             return
         metrics = option.fontMetrics
         width = min(chip_width(metrics, needs.badge), rect.width())
-        badge = metrics.elidedText(needs.badge, Qt.TextElideMode.ElideRight,
-                                   int(width) - 2 * CHIP_PAD)
+        badge = fit_text(metrics, needs.badge, int(width) - 2 * CHIP_PAD)
         self._chip(painter, QRectF(rect.left(), rect.top(), width, rect.height()), badge,
                    QColor(needs.badge_colour))
         if needs.waiting is None:
@@ -128,8 +134,7 @@ class ListDelegate(QStyledItemDelegate):
         room = int(rect.right() - left)
         text = needs.waiting_text
         if metrics.horizontalAdvance(text) > room:  # "waiting 3 d" → "3 d" before eliding
-            text = metrics.elidedText(text.removeprefix("waiting "), Qt.TextElideMode.ElideRight,
-                                      room)
+            text = fit_text(metrics, text.removeprefix("waiting "), room)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         colour = (amber(option.palette.color(QPalette.ColorRole.Base))
                   if needs.overdue and not selected else self._text_colour(option))
