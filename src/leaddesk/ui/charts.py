@@ -28,6 +28,7 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -144,6 +145,15 @@ def value_ticks(peak: int) -> tuple[int, int]:
         step = step * 5 // 2 if str(step).startswith("2") else step * 2
     top = max(-(-peak // step) * step, step)
     return top, top // step + 1
+
+
+def range_combo() -> QComboBox:
+    """The range picker both chart pages show, with the same choices and default."""
+    combo = QComboBox()
+    for label, days in RANGES:
+        combo.addItem(label, days)
+    combo.setCurrentIndex(DEFAULT_RANGE)
+    return combo
 
 
 def known_topics(session: Session) -> list[str | None]:

@@ -32,8 +32,6 @@ from leaddesk.insights import Period, PostStats, TopicCount
 from leaddesk.query import Filter
 
 from leaddesk.ui.charts import (
-    DEFAULT_RANGE,
-    RANGES,
     ChartRange,
     PostTable,
     TopicChart,
@@ -41,6 +39,7 @@ from leaddesk.ui.charts import (
     first_lead_text,
     known_topics,
     period_label,
+    range_combo,
     topic_counts,
 )
 from leaddesk.ui.colours import TopicColours
@@ -101,10 +100,7 @@ class InsightsPage(BusPage):
         super().__init__(ctx, parent)
         self.data: InsightsData | None = None
         self.bar, bar = page_bar()
-        self.range = QComboBox()
-        for label, days in RANGES:
-            self.range.addItem(label, days)
-        self.range.setCurrentIndex(DEFAULT_RANGE)
+        self.range = range_combo()
         self.unit = QComboBox()
         self.unit.addItem("Per week", "week")
         self.unit.addItem("Per month", "month")

@@ -25,13 +25,12 @@ from leaddesk.leads import LeadRow
 from leaddesk.query import Filter
 
 from leaddesk.ui.charts import (
-    DEFAULT_RANGE,
-    RANGES,
     ChartRange,
     PostTable,
     TopicChart,
     chart_range,
     known_topics,
+    range_combo,
     topic_counts,
 )
 from leaddesk.ui.colours import TopicColours
@@ -113,10 +112,7 @@ class LeadsPage(BusPage):
         self.contacts = 0
         self.bar, bar = page_bar()
         self.topic = QComboBox()
-        self.period = QComboBox()
-        for label, days in RANGES:
-            self.period.addItem(label, days)
-        self.period.setCurrentIndex(DEFAULT_RANGE)
+        self.period = range_combo()
         self.owner = QComboBox()
         self.status = QComboBox()
         self.status.addItem("Status: not spam", None)
