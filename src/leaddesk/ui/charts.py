@@ -43,9 +43,9 @@ from leaddesk.insights import Period, PostStats, TopicCount
 from leaddesk.query import Filter
 
 from leaddesk.ui.colours import TopicColours, palette_text
-from leaddesk.ui.flow_layout import FlowLayout
 from leaddesk.ui.format import short_time
 from leaddesk.ui.safe_text import PlainLabel, chart_text, tooltip
+from leaddesk.ui.widgets import FlowLayout
 
 MAX_TOPICS = 6  # the rest are summed as "Other" so the legend stays legible
 MAX_BARS = 26  # periods shown at most; an older start is moved up to the first one shown
@@ -218,7 +218,7 @@ class TopicChart(QWidget):
         self.view.setChart(chart)
         self.legend = QWidget()
         self.legend.setObjectName("chartLegend")
-        self.legend_layout = FlowLayout(self.legend)
+        self.legend_layout = FlowLayout(self.legend, spacing=12)
         self.legend_layout.setContentsMargins(8, 0, 8, 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -42,8 +42,7 @@ from leaddesk.ui.format import short_time
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import BusPage
 from leaddesk.ui.safe_text import PlainLabel, tooltip
-from leaddesk.ui.sidebar import colour_dot
-from leaddesk.ui.widgets import caption
+from leaddesk.ui.widgets import caption, colour_dot
 
 SHOWN_LIMIT = 5000  # rows in the table; the count and the export always cover every lead
 Index = QModelIndex | QPersistentModelIndex
