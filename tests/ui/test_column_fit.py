@@ -55,12 +55,14 @@ def test_widths_shrink_in_proportion_then_optional_columns_step_aside(qtbot) -> 
     qtbot.addWidget(table)
     table.setModel(QStandardItemModel(1, 4))
     fit = ColumnFit(table, stretch=1, preferred=[200, 100, 100, 100], minimums=[100, 50, 50, 50],
-                    optional=(3,))
+                    optional=((3, 40),))
     assert fit.widths(600) == {0: 200, 2: 100, 3: 100}  # room for all: as preferred
     assert fit.widths(400) == {0: 175, 2: 87, 3: 87}  # each gives up the same share of its spare
-    fit._step_aside(230)  # the minimums (250) do not fit: column 3 steps aside
+    fit._step_aside(280)  # the minimums (250) leave 30, not the 40 column 3 asks: it steps aside
     assert fit.stepped_aside == {3}
     assert table.isColumnHidden(3)
+    fit._step_aside(290)
+    assert fit.stepped_aside == set()
     fit._step_aside(800)
     assert fit.stepped_aside == set()
     assert not table.isColumnHidden(3)

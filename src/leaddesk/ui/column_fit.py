@@ -19,9 +19,10 @@ SAVE_AFTER_MS = 400  # one write after a drag, not one per pixel
 
 class ColumnFit(QObject):
     def __init__(self, view: QTableView, *, stretch: int, preferred: Sequence[int],
-                 minimums: Sequence[int], optional: Sequence[int] = (),
+                 minimums: Sequence[int], optional: Sequence[tuple[int, int]] = (),
                  save: Callable[[list[int]], None] | None = None) -> None:
-        """``optional``: columns hidden, in this order, when the minimums do not fit."""
+        """``optional``: (column, room) pairs, in the order they step aside: a column stays
+        only while the minimums of those shown leave it ``room`` pixels to spare."""
         super().__init__(view)
         self.view = view
         self.header: QHeaderView = view.horizontalHeader()
@@ -102,8 +103,8 @@ class ColumnFit(QObject):
         there is room again."""
         aside: set[int] = set()
         needed = sum(self.minimums)
-        for column in self.optional:
-            if needed <= available:
+        for column, room in self.optional:
+            if needed + room <= available:
                 break
             aside.add(column)
             needed -= self.minimums[column]

@@ -59,6 +59,7 @@ from leaddesk.ui.widgets import Chip, clear_layout
 
 # Below these widths a column would cut its words ("Eu…", "19 N"): the others shrink first.
 MIN_WIDTHS = (110, 70, 90, 50, 50, 100, 0)  # Received: measured from the font, see _min_widths
+TOPIC_ROOM = 160  # spare pixels the Topic column needs to stay, for the visitor and post to grow
 WAITING_REPAINT_MS = 60_000  # "waiting 3 d" follows the clock
 
 # The submission fields the sidebar counts and facets read: other changes leave them alone.
@@ -121,10 +122,12 @@ class InboxPage(QWidget):
         self.list.setItemDelegate(ListDelegate(self.list))
         stored = ctx.settings.get(COLUMN_WIDTHS)
         defaults = COLUMN_WIDTHS.default
-        # The post takes the slack; when even the minimums do not fit, the topic steps aside
-        # first, then the tags, then the owner: the visitor, what needs doing and when stay.
+        # The post takes the slack. The topic (also in the sidebar and the lead's header) steps
+        # aside before the visitor and post are cut short; when even the minimums do not fit,
+        # the tags, then the owner follow: the visitor, what needs doing and when stay.
         self.columns = ColumnFit(
-            self.list, stretch=POST, minimums=self._min_widths(), optional=(TOPIC, TAGS, OWNER),
+            self.list, stretch=POST, minimums=self._min_widths(),
+            optional=((TOPIC, TOPIC_ROOM), (TAGS, 0), (OWNER, 0)),
             preferred=stored if len(stored) == len(COLUMNS) else defaults,
             save=lambda widths: ctx.settings.set(COLUMN_WIDTHS, widths))
         self._clock = QTimer(self)

@@ -143,7 +143,7 @@ class LeadsPage(BusPage):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.columns = ColumnFit(self.table, stretch=2, preferred=WIDTHS, minimums=MIN_WIDTHS,
-                                 optional=(1,))  # the company steps aside first
+                                 optional=((1, 0),))  # the company steps aside first
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(caption("Leads per topic"))
