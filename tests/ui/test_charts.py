@@ -37,14 +37,17 @@ def counts_for(rng, topics) -> list[TopicCount]:
 
 
 @pytest.mark.parametrize("text", ["#e6e6e6", "#4a4a4a"])  # the theme's text; dark grey on dark
-def test_chart_text_reads_on_a_dark_palette(qtbot, text: str) -> None:
+@pytest.mark.parametrize("dark_first", [True, False])  # themed before drawing, or switched after
+def test_chart_text_reads_on_a_dark_palette(qtbot, text: str, dark_first: bool) -> None:
     chart = TopicChart()
     qtbot.addWidget(chart)
-    chart.setPalette(dark_palette(text))
     rng = chart_range(90, now=NOW)
-    background = chart.chart().backgroundBrush().color()
+    if dark_first:
+        chart.setPalette(dark_palette(text))
     chart.show_counts(counts_for(rng, ["Speakers bureaus", LONG, None]), rng,
-                      TopicColours(["Speakers bureaus", LONG], background), title="Leads per topic")
+                      ["Speakers bureaus", LONG], title="Leads per topic")
+    if not dark_first:
+        chart.setPalette(dark_palette(text))
     background = chart.chart().backgroundBrush().color()
     assert background == QColor("#1e1e1e")  # the palette's, not Qt Charts' light theme
     qchart = chart.chart()
@@ -67,8 +70,7 @@ def test_the_legend_shows_every_name_whole_and_bar_labels_are_escaped(qtbot) -> 
     chart.show()
     rng = chart_range(90, now=NOW)
     hostile = "<img src=x> Speakers"
-    chart.show_counts(counts_for(rng, [LONG, hostile]), rng, TopicColours([LONG, hostile],
-                      QColor("#ffffff")))
+    chart.show_counts(counts_for(rng, [LONG, hostile]), rng, [LONG, hostile])
     texts = [label.text() for label in chart.legend.findChildren(QLabel) if label.text()]
     assert any(t.startswith(LONG) for t in texts)
     assert not any("…" in t for t in texts)

@@ -226,6 +226,7 @@ class TopicChart(QWidget):
         layout.addWidget(self.legend)
         self.stacks: list[Stack] = []
         self.labels: list[str] = []
+        self._shown: tuple[list[TopicCount], ChartRange, list[str | None], str] | None = None
         self.theme()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -250,6 +251,9 @@ class TopicChart(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self.theme()
+            if self._shown is not None:  # the bars' lightness follows the new background
+                counts, rng, topics, title = self._shown
+                self.show_counts(counts, rng, topics, title=title)
 
     def theme(self) -> None:
         """Text, axes and background in the palette's colours (text at 4.5:1 or better)."""
@@ -277,7 +281,11 @@ class TopicChart(QWidget):
             label.setPalette(palette)
 
     def show_counts(self, counts: Sequence[TopicCount], rng: ChartRange,
-                    colours: TopicColours, *, title: str = "") -> None:
+                    topics: Sequence[str | None], *, title: str = "") -> None:
+        """Draw ``counts``; ``topics`` is every topic the team has (see :func:`known_topics`),
+        so each keeps its colour whatever this chart shows. A new palette redraws it."""
+        self._shown = (list(counts), rng, list(topics), title)
+        colours = TopicColours(topics, self.chart().backgroundBrush().color())
         chart = self.chart()
         chart.removeAllSeries()
         for axis in chart.axes():

@@ -42,7 +42,6 @@ from leaddesk.ui.charts import (
     range_combo,
     topic_counts,
 )
-from leaddesk.ui.colours import TopicColours
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.filter_bar import export_button, page_bar
 from leaddesk.ui.operations import DbOp, NetOp
@@ -154,9 +153,8 @@ class InsightsPage(BusPage):
     def _show(self, data: InsightsData) -> None:
         self.data = data
         rng = data.range
-        colours = TopicColours(data.topics, self.chart.chart().backgroundBrush().color())
         periods = rng.periods(data.counts)
-        self.chart.show_counts(data.counts, rng, colours,
+        self.chart.show_counts(data.counts, rng, data.topics,
                                title=f"Leads per topic, per {rng.unit} · {rng.label(periods)}")
         self.posts.show_posts(data.posts)
         self.median.setText(f"Median time from publication to first lead: {describe(data.median)}")

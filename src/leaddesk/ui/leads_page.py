@@ -218,13 +218,12 @@ class LeadsPage(BusPage):
         if generation != self._generation:
             return
         rng = data.range
-        colours = TopicColours(data.topics, self.chart.chart().backgroundBrush().color())
         self.model.colours = TopicColours(data.topics, self.palette().base().color())
         self.model.set_rows(data.rows)
         self.contacts = data.contacts
         self.summary.setText(f"{data.contacts:,} contacts · {data.messages:,} messages")
         self.export.setText(f"Export {data.contacts:,} contacts…")
-        self.chart.show_counts(data.counts, rng, colours,
+        self.chart.show_counts(data.counts, rng, data.topics,
                                title=f"per {rng.unit} · {rng.label(rng.periods(data.counts))}")
         self.posts.show_posts(data.posts)
 
