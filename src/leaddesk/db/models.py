@@ -492,3 +492,58 @@ class Tombstone(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SuggestExample(Base):
+    """One lead as the suggestion model counted it (leaddesk.suggest; revision 0009): its features
+    and the team's topic, owner and tags for it, so a relabelled lead's old counts can be taken
+    back exactly."""
+
+    __tablename__ = "suggest_examples"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    features: Mapped[list[Any]] = mapped_column(default=list)
+    topic: Mapped[str | None] = mapped_column(String(255))
+    owner: Mapped[str | None] = mapped_column(String(120))
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class SuggestFeedback(Base):
+    """A person accepting or rejecting a suggestion (revision 0009); rejections are training data
+    (``counted`` once folded into the stored model), accepts are learnt from the triage they did."""
+
+    __tablename__ = "suggest_feedback"
+    __table_args__ = (
+        CheckConstraint("verdict IN ('accept', 'reject')", name="verdict"),
+        CheckConstraint("target IN ('topic', 'tags', 'owner')", name="target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(255))
+    verdict: Mapped[str] = mapped_column(String(8))
+    confidence: Mapped[int | None] = mapped_column(Integer)  # percent
+    actor: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    features: Mapped[list[Any]] = mapped_column(default=list)
+    counted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class SuggestState(Base):
+    """The stored suggestion model (revision 0009): one row, its counts as compressed JSON.
+
+    ``revision`` grows with every write and guards it (compare-and-swap): two desktops updating
+    at once never lose each other's counts. ``audit_id`` is the newest audit event counted.
+    """
+
+    __tablename__ = "suggest_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    audit_id: Mapped[int] = mapped_column(Integer, default=0)
+    examples: Mapped[int] = mapped_column(Integer, default=0)
+    model: Mapped[bytes | None] = mapped_column(LargeBinary)
+    trained_at: Mapped[datetime | None]

@@ -152,6 +152,7 @@ class InboxPage(QWidget):
         list_layout.addWidget(self.list, 1)
         list_layout.addWidget(self.footer)
         self.detail = DetailPane()
+        self.detail.suggestions.bind(ctx)
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("inboxSplit")

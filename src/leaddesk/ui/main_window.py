@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
             "assign_me": self.inbox.detail.card.assign_to_me,
             "sidebar": self.toggle_sidebar,
             "tag": self.inbox.detail.card.ask_tag,
+            "suggestion": self.inbox.detail.suggestions.accept,
             "reply": self.reply,
             "search": lambda: focus_search(self.pages.currentWidget()),  # the page's own box
             "undo": self.undo,
