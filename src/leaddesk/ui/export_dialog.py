@@ -68,6 +68,7 @@ class ExportDialog(QDialog):
         self.delimiter.addItem("Comma ,", ",")
         self.delimiter.addItem("Semicolon ; (European Excel)", ";")
         form.addRow("Delimiter", self.delimiter)
+        self.preset.currentTextChanged.connect(self._preset_chosen)
         path_row = QHBoxLayout()
         self.path = QLineEdit(str(Path.home() / "leads.csv"))
         browse = QPushButton("Choose…")
@@ -88,6 +89,13 @@ class ExportDialog(QDialog):
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self._cancel_or_close)
         form.addRow(self.buttons)
+
+    def _preset_chosen(self, name: str) -> None:
+        """Offer the encoding the preset's CRM reads (Salesforce's importers take no BOM)."""
+        wanted = presets.resolve(name).encoding or "utf-8-sig"
+        for index in range(self.format.count()):
+            if self.format.itemData(index) == (Format.CSV, wanted):
+                self.format.setCurrentIndex(index)
 
     def _choose(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(),
