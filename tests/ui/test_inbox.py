@@ -201,6 +201,7 @@ def test_the_first_page_shows_before_the_whole_list_which_then_grows_in_place(
     assert inbox.model.cached_ids(everything[:10]) == everything[:10]
     assert totals == []
     assert inbox.footer.text().startswith(f"{len(everything):,} messages")  # counted at once
+    assert f"Export {len(everything):,} leads" in inbox.export.text()
     assert inbox.current_id() == everything[0]
     inbox.select_row(3)
     resets: list[bool] = []

@@ -103,7 +103,8 @@ class InboxPage(QWidget):
         self.tag_colours: dict[str, str] = {}
         self._load_generation = 0
         self._listed: Filter | None = None  # the filter whose list the model holds or awaits
-        self._interim: str | None = None  # the footer while only the first page is shown
+        # The number of matches while only the first page is shown (the id list on its way).
+        self._estimate: query.Estimate | None = None
 
         self.sidebar = Sidebar(list(self.views.values()))
         self.model = SubmissionListModel(ctx)
@@ -231,7 +232,8 @@ class InboxPage(QWidget):
         if len(selected) > 1:
             from leaddesk.export import selection
             return selection(selected), "selected leads", len(selected)
-        return self.current_filter(), "leads in this view", self.model.rowCount()
+        shown = self.model.rowCount() if self._estimate is None else self._estimate.value
+        return self.current_filter(), "leads in this view", shown
 
     def _update_export(self) -> None:
         _flt, what, count = self._export_scope()
@@ -334,8 +336,7 @@ class InboxPage(QWidget):
                     total: query.Estimate, memory: _Memory) -> None:
         if generation != self._load_generation:
             return
-        about = "" if total.exact else "about "
-        self._interim = f"{about}{total.value:,} messages · reading the whole list…"
+        self._estimate = total
         self.model.show_first(rows)
         self._update_footer()
         self._restore(memory, self.model.ids)
@@ -423,7 +424,7 @@ class InboxPage(QWidget):
     def _show_ids(self, generation: int, ids: list[int], memory: _Memory) -> None:
         if generation != self._load_generation:
             return
-        self._interim = None
+        self._estimate = None
         if ids == self.model.ids and self.model.rowCount():
             self.total_changed.emit(len(ids))
             self._update_footer()
@@ -461,8 +462,10 @@ class InboxPage(QWidget):
             self.detail.clear()
 
     def _update_footer(self) -> None:
-        if self._interim is not None:  # the first page is shown, the id list still on its way
-            self.footer.setText(self._interim)
+        if self._estimate is not None:  # the first page is shown, the id list still on its way
+            about = "" if self._estimate.exact else "about "
+            self.footer.setText(f"{about}{self._estimate.value:,} messages · "
+                                f"reading the whole list…")
             return
         shown = self.model.rowCount()
         order = self.current_filter()
