@@ -4,6 +4,7 @@ and audit events (so undo reverses them alike), with one version bump per change
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,9 +13,9 @@ from sqlalchemy import select
 from leaddesk import triage
 from leaddesk.db import Database
 from leaddesk.db.models import AuditEvent, Submission
-from leaddesk.errors import NotFoundError, ValidationError
+from leaddesk.errors import ConflictError, NotFoundError, ValidationError
 from leaddesk.rules import service
-from leaddesk.triage import ASSIGN, EDIT, STATUS, TAG_ADD, Step
+from leaddesk.triage import ASSIGN, EDIT, STATUS, TAG_ADD, Step, batch, versions
 from tests.db.test_facet_counts import assert_exact
 from tests.support.factories import make_member, make_submission
 
@@ -135,4 +136,25 @@ def test_an_invalid_step_writes_nothing(db: Database,
                                (fast[1], Step(RULE_A, ASSIGN, "Nobody"))])
     with pytest.raises(ValidationError), db.session() as s:
         triage.apply_steps(s, [(fast[0], Step(RULE_A, STATUS, "later"))])
+    assert [_state(db, lead) for lead in fast] == before
+
+
+def test_a_row_changed_since_it_was_read_is_a_conflict_naming_who_changed_it(
+        db: Database, two_sets: tuple[list[int], list[int]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _, fast = two_sets
+    with db.session() as s:
+        triage.add_note(s, fast[1], "called back", actor="Ben")  # version 1 → 2
+    fresh_read = versions.read_many
+
+    def read_before_ben(session: Any, ids: Sequence[int]) -> dict[int, Any]:
+        # As if the rows were read just before Ben's note landed.
+        return {sid: replace(c, version=c.version - 1) if sid == fast[1] else c
+                for sid, c in fresh_read(session, ids).items()}
+
+    monkeypatch.setattr(batch, "read_many", read_before_ben)
+    before = [_state(db, lead) for lead in fast]
+    with pytest.raises(ConflictError, match="changed by Ben"), db.session() as s:
+        triage.apply_steps(s, [(fast[0], Step(RULE_A, TAG_ADD, "x")),
+                               (fast[1], Step(RULE_A, TAG_ADD, "x"))])
     assert [_state(db, lead) for lead in fast] == before

@@ -193,14 +193,21 @@ def _write(session: Session, leads: dict[int, _Lead], now: datetime) -> None:
                  **{f"b_{c}": lead.values[c] for c in columns}} for lead in group]
         result = session.connection().execute(statement, rows)
         if result.rowcount != len(rows):
-            _raise_conflict(session, [(lead.current.id, lead.current.version) for lead in group])
+            _raise_conflict(session, [(lead.current.id, lead.current.version) for lead in group],
+                            now)
     expire(session, [sid for sid, lead in leads.items() if lead.changed])
 
 
-def _raise_conflict(session: Session, expected: Sequence[tuple[int, int]]) -> None:
-    found = dict(session.execute(select(Submission.id, Submission.version).where(
-        Submission.id.in_([sid for sid, _ in expected]))).tuples())
-    stale = next(sid for sid, version in expected if found.get(sid) != version + 1)
+def _raise_conflict(session: Session, expected: Sequence[tuple[int, int]], now: datetime) -> None:
+    """The rows this write bumped carry its version and time; the first that does not is the
+    one someone else changed (the caller rolls everything back)."""
+    found: dict[int, tuple[int, datetime]] = {}
+    for chunk in chunks([sid for sid, _ in expected]):
+        found.update((sid, (version, at)) for sid, version, at in session.execute(
+            select(Submission.id, Submission.version, Submission.updated_at)
+            .where(Submission.id.in_(chunk))))
+    stale = next((sid for sid, version in expected if found.get(sid) != (version + 1, now)),
+                 expected[0][0])
     raise conflict(session, stale)
 
 
