@@ -284,6 +284,9 @@ class ScriptedClient:
         return sorted({uid for uid in self.messages if uid >= first} | {max(self.messages)})
 
     def fetch(self, uids: list[int], data: list[str]) -> dict[int, dict[bytes, object]]:
+        if data == ["RFC822.SIZE"]:  # the batch plan: sizes first
+            return {uid: {b"RFC822.SIZE": len(self.messages[uid])} for uid in uids
+                    if uid not in self.vanish}
         assert data == ["BODY.PEEK[]", "INTERNALDATE"]
         return {uid: {b"BODY[]": self.messages[uid], b"INTERNALDATE": self.dates.get(uid)}
                 for uid in uids if uid not in self.vanish}
