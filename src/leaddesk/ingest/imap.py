@@ -240,7 +240,7 @@ class _Fetcher:
         try:
             try:
                 sizes = _sizes(self.client, self.plan.uids)
-                batches = plan_batches(self.plan.uids, sizes, self.batch_size)
+                batches = plan_batches(self.plan.uids, sizes, self.batch_size, BATCH_BYTES)
             except (OSError, IMAPClientError, EOFError) as exc:
                 raise explain(exc, self.settings) from None
             for chunk in batches:
