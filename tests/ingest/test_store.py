@@ -703,12 +703,13 @@ def test_the_sqlite_staged_insert_stores_what_a_core_insert_stores(
     assert len(hits) == 3
 
 
-def test_the_staging_table_is_left_empty_and_a_refused_batch_stores_nothing(db: Database) -> None:
+def test_a_refused_multi_row_insert_stores_nothing_and_large_batches_go_in_parts(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     from sqlalchemy.exc import IntegrityError
 
     from leaddesk.ingest import store
     if db.dialect != "sqlite":
-        pytest.skip("SQLite's staging path")
+        pytest.skip("SQLite's multi-row path")
     store_batch(db, [item(1)], account_id=None)
     with db.session() as s:
         row = {k: v for k, v in s.execute(select(store.SUBMISSIONS)).one()._mapping.items()
@@ -716,10 +717,9 @@ def test_the_staging_table_is_left_empty_and_a_refused_batch_stores_nothing(db: 
     with pytest.raises(IntegrityError), db.sessions.begin() as s:
         store.insert_rows(s, store.SUBMISSIONS, [{**row, "source_key": "new"}, row])
     assert count(db) == 1
-    store_batch(db, [item(2)], account_id=None)
+    monkeypatch.setattr(store, "SQLITE_VALUES_PARAMETERS", 2 * len(row))  # two rows a statement
+    result = store_batch(db, [item(n) for n in range(2, 7)], account_id=None)
+    assert result.added == 5
     with db.session() as s:
-        staged = s.connection().exec_driver_sql(
-            "SELECT name FROM sqlite_temp_master WHERE type = 'table'").scalars().all()
-        assert all(s.connection().exec_driver_sql(f"SELECT count(*) FROM temp.{name}").scalar()
-                   == 0 for name in staged)
-    assert count(db) == 2
+        keys = s.execute(select(Submission.source_key).order_by(Submission.id)).scalars().all()
+    assert keys == [f"test:{n}" for n in range(1, 7)]
