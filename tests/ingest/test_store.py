@@ -676,28 +676,28 @@ def _stored_row(db: Database, key: str) -> tuple[object, ...]:
     return tuple(row)
 
 
-def test_the_sqlite_staged_insert_stores_what_a_core_insert_stores(
+def test_the_sqlite_multi_row_insert_stores_what_a_core_insert_stores(
         db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    """insert_rows goes through a staging table on SQLite; each value must arrive exactly as the
-    Core executemany it replaces would write it (types, JSON, dates, None as JSON null)."""
+    """insert_rows writes multi-row INSERT … VALUES statements on SQLite; each value must arrive
+    exactly as the Core executemany it replaces would write it (types, JSON, dates, JSON null)."""
     from sqlalchemy import insert
 
     from leaddesk.ingest import store
     if db.dialect != "sqlite":
-        pytest.skip("the staging path is SQLite's; elsewhere insert_rows is the Core insert")
+        pytest.skip("the multi-row path is SQLite's; elsewhere insert_rows is the Core insert")
     store_batch(db, [item(1, name="Zoë")], account_id=None)
     with db.session() as s:  # the same row again, under another key, the way the store built it
         rows = [dict(r._mapping) for r in s.execute(select(store.SUBMISSIONS)).all()]
     fresh = [{k: v for k, v in r.items() if k not in ("id", "post_snapshot", "edited_fields")}
              for r in rows]
-    staged = [{**r, "source_key": "staged", "message_id": None, "content_hash": None} for r in fresh]
+    multi = [{**r, "source_key": "multi", "message_id": None, "content_hash": None} for r in fresh]
     core = [{**r, "source_key": "core", "message_id": None, "content_hash": None} for r in fresh]
-    staged[0]["fields"] = core[0]["fields"] = {"Name": "Zoë", "n": 1}
+    multi[0]["fields"] = core[0]["fields"] = {"Name": "Zoë", "n": 1}
     with db.sessions.begin() as s:
-        store.insert_rows(s, store.SUBMISSIONS, staged)
+        store.insert_rows(s, store.SUBMISSIONS, multi)
         s.execute(insert(store.SUBMISSIONS), core)
-    assert _stored_row(db, "staged") == _stored_row(db, "core")
-    with db.engine.connect() as conn:  # the FTS trigger fired for the staged row too
+    assert _stored_row(db, "multi") == _stored_row(db, "core")
+    with db.engine.connect() as conn:  # the FTS trigger fired for that row too
         hits = conn.exec_driver_sql("SELECT rowid FROM submissions_fts WHERE submissions_fts "
                                     "MATCH 'Zoë'").all()
     assert len(hits) == 3
