@@ -73,6 +73,11 @@ class Filter:
     replied: bool | None = None
     needs_reply: bool | None = None  # the last message of the conversation is the visitor's
     unread: bool | None = None  # an answer the owner has not read yet
+    # Not answered and waiting longer than the team's target in business hours
+    # (leaddesk.response_times). ``overdue_before`` is that deadline resolved for one moment
+    # (received before it = overdue); without it the active policy and the current time decide.
+    overdue: bool | None = None
+    overdue_before: datetime | None = None
     contact_id: int | None = None
     ids: tuple[int, ...] = ()
     include_spam: bool = False
@@ -107,6 +112,7 @@ class Filter:
                               (self.replied is not None, ("replies",)),
                               (self.needs_reply is not None, ("replies", "answers")),
                               (self.unread is not None, ("unread", "answers")),
+                              (self.overdue is not None, ("replies", "answers", "received_at")),
                               (self.contact_id is not None, ("contact",))):
             if wanted:
                 fields.update(names)
@@ -201,6 +207,9 @@ def conditions(flt: Filter, dialect: str, *, skip: Collection[str] = (),
         where.append(needs_reply_condition() if flt.needs_reply else ~needs_reply_condition())
     if flt.unread is not None:
         where.append(col(Submission.unread, ranges=0).is_(flt.unread))
+    if flt.overdue is not None:
+        late = overdue_condition(flt.overdue_before)
+        where.append(late if flt.overdue else ~late)
     if flt.contact_id is not None:
         where.append(Submission.contact_id == flt.contact_id)
     if flt.ids:
@@ -213,6 +222,18 @@ def needs_reply_condition() -> ColumnElement[bool]:
     return and_(or_(Submission.last_outbound_at.is_(None),
                     Submission.last_inbound_at > Submission.last_outbound_at),
                 Submission.status != Status.DONE.value)
+
+
+def overdue_condition(before: datetime | None = None) -> ColumnElement[bool]:
+    """A lead nobody answered, not done or spam, received before the deadline ``before`` (by
+    default the active response policy's, now): see :mod:`leaddesk.response_times`."""
+    if before is None:
+        from leaddesk import response_times  # it reads rows of this package
+
+        before = response_times.active().overdue_before(datetime.now().astimezone())
+    return and_(Submission.first_answered_at.is_(None), Submission.is_submission.is_(True),
+                Submission.status.not_in((Status.DONE.value, Status.SPAM.value)),
+                Submission.received_at < before)
 
 
 def _assignee_condition(column: Any, assignees: Sequence[str | None]) -> ColumnElement[bool]:

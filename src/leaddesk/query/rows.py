@@ -58,6 +58,7 @@ class SubmissionRow:
     message_count: int = 1
     last_inbound_at: datetime | None = None
     last_outbound_at: datetime | None = None
+    first_answered_at: datetime | None = None  # the earliest outbound e-mail (response times)
 
     @property
     def needs_reply(self) -> bool:
@@ -121,6 +122,8 @@ class SubmissionRow:
             "message_count": self.message_count,
             "needs_reply": self.needs_reply,
             "last_contact": self.last_contact.isoformat() if self.last_contact else None,
+            "first_answered_at": (self.first_answered_at.isoformat()
+                                  if self.first_answered_at else None),
         }
 
 
@@ -152,7 +155,7 @@ def row_select() -> AnySelect:
             Submission.problems, Submission.contact_id, Submission.spam_reason,
             Submission.not_submission_reason, Submission.edited_fields, Submission.verdict_by,
             Submission.unread, Submission.message_count, Submission.last_inbound_at,
-            Submission.last_outbound_at,
+            Submission.last_outbound_at, Submission.first_answered_at,
         )
         .select_from(Submission)
         .outerjoin(Account, Account.id == Submission.account_id)
@@ -202,6 +205,7 @@ def to_rows(session: Session, records: Sequence[Any]) -> list[SubmissionRow]:
             edited_fields=dict(r.edited_fields or {}), verdict_by=r.verdict_by,
             unread=bool(r.unread), message_count=r.message_count or 1,
             last_inbound_at=r.last_inbound_at, last_outbound_at=r.last_outbound_at,
+            first_answered_at=r.first_answered_at,
         )
         for r in records
     ]
