@@ -7,7 +7,7 @@ import argparse
 from leaddesk import query
 from leaddesk.cli import output
 from leaddesk.cli.context import Context
-from leaddesk.cli.options import add_filter_options, filter_from_args
+from leaddesk.cli.options import add_filter_options, filter_from_args, with_deadline
 
 BATCH = 1000
 
@@ -30,8 +30,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
-    flt = filter_from_args(args)
     db = ctx.database()
+    flt = with_deadline(db, filter_from_args(args))
     with db.session() as session:
         if args.count:
             ctx.out.write(f"{query.count(session, flt)}\n")
