@@ -22,6 +22,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -165,19 +166,20 @@ class LeadLike(Protocol):
     def is_submission(self) -> bool: ...
 
 
-def waiting_seconds(lead: LeadLike, now: datetime, policy: ResponsePolicy | None = None) -> float:
-    """Business seconds the lead has waited for its first answer (up to the answer, or ``now``)."""
-    policy = policy or active()
-    return policy.business_seconds(lead.received_at, lead.first_answered_at or now)
-
-
 def overdue(lead: LeadLike, now: datetime, hours: ResponsePolicy | None = None) -> bool:
     """Whether the list should badge ``lead`` as overdue at ``now`` (the active policy unless
     ``hours`` is given): unanswered, open, and waiting more than the target."""
     policy = hours or active()
     if lead.first_answered_at is not None or lead.status in _CLOSED or not lead.is_submission:
         return False
-    return waiting_seconds(lead, now, policy) > policy.target_seconds
+    # The same test as the SQL filter: cheap per row however old the lead (a list paints many
+    # rows with one ``now``), and equal to "waited more than the target" by construction.
+    return lead.received_at < _deadline(policy, now)
+
+
+@lru_cache(maxsize=64)
+def _deadline(policy: ResponsePolicy, now: datetime) -> datetime:
+    return policy.overdue_before(now)
 
 
 @dataclass(frozen=True)
