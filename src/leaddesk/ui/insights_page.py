@@ -23,6 +23,7 @@ from leaddesk.ui.charts import PostTable, TopicChart
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import BusPage
+from leaddesk.ui.response_chart import ResponseTimesPanel
 from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.widgets import caption, muted
 
@@ -67,6 +68,7 @@ class InsightsPage(BusPage):
         split.addWidget(self.chart)
         split.addWidget(lower)
         split.setSizes([420, 320])
+        split.addWidget(ResponseTimesPanel(ctx))  # time to first answer: loads when shown
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)

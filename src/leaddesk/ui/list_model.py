@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from leaddesk import query
+from leaddesk import query, response_times
 from leaddesk.query import Sort, SubmissionRow
 
 from leaddesk.ui.context import AppContext
@@ -27,6 +28,7 @@ from leaddesk.ui.safe_text import tooltip
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the SubmissionRow, or None while loading
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 3  # unanswered past the team's target (a badge)
 
 COLUMNS: tuple[tuple[str, Sort | None], ...] = (
     ("Visitor", Sort.NAME),
@@ -175,6 +177,8 @@ class SubmissionListModel(QAbstractTableModel):
             return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, index.column())
+        if role == OVERDUE_ROLE:
+            return response_times.overdue(row, datetime.now(UTC))
         if role == Qt.ItemDataRole.FontRole and (row.status == "new" or row.unread):
             return self._bold
         if role == Qt.ItemDataRole.DecorationRole and index.column() == VISITOR and row.unread:

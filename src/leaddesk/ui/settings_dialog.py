@@ -70,6 +70,9 @@ class SettingsDialog(QDialog):
         from leaddesk.ui.settings_sites import SitesTab
         self.sites = SitesTab(ctx)
         tabs.addTab(self.sites, "Sites && topics")
+        from leaddesk.ui.settings_hours import HoursTab
+        self.hours = HoursTab(ctx)
+        tabs.addTab(self.hours, "Response times")
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)

@@ -1,0 +1,190 @@
+"""Insights → response times: the median and 90th percentile of time to first answer in business
+hours per week, per owner or per topic, as bars and as a table with the leads still waiting and
+overdue. The figures come from leaddesk.response_stats, loaded in the database worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk import response_stats
+from leaddesk.changes import Change, Kind
+from leaddesk.response_stats import Grouping, ResponseReport, ResponseStat, duration_text
+
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import DbOp
+from leaddesk.ui.page import COUNTED_FIELDS, BusPage
+from leaddesk.ui.safe_text import chart_text
+from leaddesk.ui.settings_hours import describe
+from leaddesk.ui.widgets import caption, muted
+
+MEDIAN_COLOUR, P90_COLOUR = "#1e88e5", "#f9a825"
+SHOWN = 12  # the latest weeks, or the busiest owners and topics, in the chart
+GROUPS: tuple[tuple[str, Grouping], ...] = (("Per week", "week"), ("Per owner", "owner"),
+                                            ("Per topic", "topic"))
+_ANSWER_FIELDS = (*COUNTED_FIELDS, "replies", "answers")
+
+
+def group_label(stat: ResponseStat, *, short: bool = False) -> str:
+    """An owner or topic as typed; a week as its Monday ("14 Sep", or "14 Sep 2026")."""
+    if stat.key is None:
+        return {"owner": "No owner", "topic": "No topic"}.get(stat.by, "All")
+    if isinstance(stat.key, str):
+        return stat.key
+    return f"{stat.key.day} {stat.key.strftime('%b' if short else '%b %Y')}"
+
+
+class ResponseChart(QChartView):
+    """Median and 90th percentile side by side, in business hours."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(220)
+        chart = QChart()
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setBackgroundVisible(False)
+        self.setChart(chart)
+
+    def show_stats(self, stats: Sequence[ResponseStat], *, title: str) -> None:
+        chart = self.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        chart.setTitle(chart_text(title))
+        answered = [s for s in stats if s.answered]
+        shown = answered[-SHOWN:] if stats and stats[0].by == "week" else answered[:SHOWN]
+        series = QBarSeries()
+        for name, colour, value in (("Median", MEDIAN_COLOUR, lambda s: s.median_s),
+                                    ("90th percentile", P90_COLOUR, lambda s: s.p90_s)):
+            bars = QBarSet(name)
+            bars.setColor(QColor(colour))
+            for stat in shown:
+                bars.append((value(stat) or 0) / 3600)
+            series.append(bars)
+        chart.addSeries(series)
+        labels = QBarCategoryAxis()
+        labels.append([chart_text(group_label(s, short=True)) for s in shown])
+        chart.addAxis(labels, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(labels)
+        axis = QValueAxis()
+        axis.setLabelFormat("%.0f")
+        peak = max(((s.p90_s or 0) / 3600 for s in shown), default=0)
+        axis.setRange(0, max(peak * 1.1, 1))
+        chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis)
+
+
+class ResponseTable(QTableWidget):
+    HEADERS = ("Group", "Answered", "Median", "90th percentile", "Waiting", "Overdue")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(self.HEADERS), parent)
+        self.setObjectName("responseTable")
+        self.setHorizontalHeaderLabels(self.HEADERS)
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(self.HEADERS)):
+            self.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def show_stats(self, stats: Sequence[ResponseStat]) -> None:
+        rows = list(reversed(stats)) if stats and stats[0].by == "week" else list(stats)
+        self.setRowCount(len(rows))
+        for row, stat in enumerate(rows):
+            cells = (group_label(stat), str(stat.answered), duration_text(stat.median_s),
+                     duration_text(stat.p90_s), str(stat.waiting), str(stat.overdue))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)  # plain text: an owner or topic is shown as typed
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if column == 5 and stat.overdue:
+                    item.setForeground(QColor("#e53935"))
+                self.setItem(row, column, item)
+
+
+class ResponseTimesPanel(BusPage):
+    """The response-times part of the Insights page; it loads when first shown."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.stale = True  # nothing loaded yet: the first show loads
+        self.report: ResponseReport | None = None
+        bar = QHBoxLayout()
+        bar.addWidget(caption("Time to first answer"))
+        self.grouping = QComboBox()
+        self.grouping.setObjectName("responseGrouping")
+        for label, key in GROUPS:
+            self.grouping.addItem(label, key)
+        self.grouping.currentIndexChanged.connect(lambda _i: self._draw())
+        bar.addWidget(self.grouping)
+        bar.addStretch(1)
+        self.overall = muted()
+        self.overall.setWordWrap(False)
+        self.overall.setObjectName("responseOverall")
+        bar.addWidget(self.overall)
+        self.chart = ResponseChart()
+        self.table = ResponseTable()
+        self.policy = muted()
+        self.policy.setWordWrap(True)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.chart)
+        split.addWidget(self.table)
+        split.setSizes([560, 440])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.policy)
+
+    def affected_by(self, change: Change) -> bool:
+        if change.kind == Kind.SUBMISSION:
+            return change.touches(_ANSWER_FIELDS)
+        return change.kind in (Kind.ANY, Kind.MEMBER, Kind.SETTING)
+
+    def reload(self) -> None:
+        def load(session: Session) -> ResponseReport:
+            return response_stats.report(session)
+
+        DbOp(self.ctx, load, parent=self, what="loading response times").success(
+            self._loaded).run_in_background()
+
+    def _loaded(self, report: ResponseReport) -> None:
+        self.report = report
+        overall = report.overall
+        self.overall.setText(
+            f"All leads: median {duration_text(overall.median_s)}, 90th percentile "
+            f"{duration_text(overall.p90_s)}; {overall.waiting} waiting, "
+            f"{overall.overdue} overdue")
+        self.policy.setText("Business hours: " + describe(report.policy)
+                            + " (Settings → Response times)")
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.report is None:
+            return
+        by: Grouping = self.grouping.currentData()
+        stats = self.report.groups[by]
+        label = self.grouping.currentText().lower()
+        self.chart.show_stats(stats, title=f"Time to first answer {label} (business hours)")
+        self.table.show_stats(stats)
