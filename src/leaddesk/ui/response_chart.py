@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -35,7 +35,7 @@ from leaddesk.ui.settings_hours import describe
 from leaddesk.ui.widgets import caption, muted
 
 MEDIAN_COLOUR, P90_COLOUR = "#1e88e5", "#f9a825"
-SHOWN = 12  # the latest weeks, or the busiest owners and topics, in the chart
+SHOWN = 8  # the latest weeks, or the busiest owners and topics, in the chart
 GROUPS: tuple[tuple[str, Grouping], ...] = (("Per week", "week"), ("Per owner", "owner"),
                                             ("Per topic", "topic"))
 _ANSWER_FIELDS = (*COUNTED_FIELDS, "replies", "answers")
@@ -69,6 +69,10 @@ class ResponseChart(QChartView):
         for axis in chart.axes():
             chart.removeAxis(axis)
         chart.setTitle(chart_text(title))
+        # Qt Charts ignores the palette: take the text colour from it, so a dark theme reads.
+        ink = self.palette().color(QPalette.ColorRole.WindowText)
+        chart.setTitleBrush(ink)
+        chart.legend().setLabelColor(ink)
         answered = [s for s in stats if s.answered]
         shown = answered[-SHOWN:] if stats and stats[0].by == "week" else answered[:SHOWN]
         series = QBarSeries()
@@ -82,10 +86,12 @@ class ResponseChart(QChartView):
         chart.addSeries(series)
         labels = QBarCategoryAxis()
         labels.append([chart_text(group_label(s, short=True)) for s in shown])
+        labels.setLabelsColor(ink)
         chart.addAxis(labels, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(labels)
         axis = QValueAxis()
         axis.setLabelFormat("%.0f")
+        axis.setLabelsColor(ink)
         peak = max(((s.p90_s or 0) / 3600 for s in shown), default=0)
         axis.setRange(0, max(peak * 1.1, 1))
         chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
@@ -93,13 +99,14 @@ class ResponseChart(QChartView):
 
 
 class ResponseTable(QTableWidget):
-    HEADERS = ("Group", "Answered", "Median", "90th percentile", "Waiting", "Overdue")
+    HEADERS = ("Group", "Answered", "Median", "P90", "Waiting", "Overdue")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)
         self.setObjectName("responseTable")
         self.setHorizontalHeaderLabels(self.HEADERS)
         self.verticalHeader().setVisible(False)
+        self.setWordWrap(False)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -150,7 +157,7 @@ class ResponseTimesPanel(BusPage):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.chart)
         split.addWidget(self.table)
-        split.setSizes([560, 440])
+        split.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
