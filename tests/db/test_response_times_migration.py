@@ -7,24 +7,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from alembic import command
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, select, text
 
 from leaddesk.db import Database, migrate
 from leaddesk.db.models import Submission, TeamSetting
-
-
-def before_0008() -> str:
-    """The revision 0008 follows (it moves when another branch's revision lands first)."""
-    down = ScriptDirectory.from_config(migrate.alembic_config()).get_revision("0008").down_revision
-    assert isinstance(down, str)
-    return down
+from tests.support.migrations import revision_before
 
 
 def test_first_answers_are_backfilled(empty_url: str) -> None:
     engine = create_engine(empty_url)
     with engine.begin() as conn:
-        command.upgrade(migrate.alembic_config(conn), before_0008())
+        command.upgrade(migrate.alembic_config(conn), revision_before("0008"))
         for n in (1, 2, 3):
             conn.execute(text(
                 "INSERT INTO submissions (id, source_key, received_at, fields, status, version, "

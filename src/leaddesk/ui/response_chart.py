@@ -9,15 +9,13 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,6 +25,7 @@ from leaddesk import response_stats
 from leaddesk.changes import Change, Kind
 from leaddesk.response_stats import Grouping, ResponseReport, ResponseStat, duration_text
 
+from leaddesk.ui.charts import PostTable, TopicChart
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import COUNTED_FIELDS, BusPage
@@ -50,24 +49,14 @@ def group_label(stat: ResponseStat, *, short: bool = False) -> str:
     return f"{stat.key.day} {stat.key.strftime('%b' if short else '%b %Y')}"
 
 
-class ResponseChart(QChartView):
-    """Median and 90th percentile side by side, in business hours."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(220)
-        chart = QChart()
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.setBackgroundVisible(False)
-        self.setChart(chart)
+class ResponseChart(TopicChart):
+    """Median and 90th percentile side by side, in business hours (a TopicChart's view)."""
 
     def show_stats(self, stats: Sequence[ResponseStat], *, title: str) -> None:
         chart = self.chart()
         chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+        for old in chart.axes():
+            chart.removeAxis(old)
         chart.setTitle(chart_text(title))
         # Qt Charts ignores the palette: take the text colour from it, so a dark theme reads.
         ink = self.palette().color(QPalette.ColorRole.WindowText)
@@ -98,21 +87,15 @@ class ResponseChart(QChartView):
         series.attachAxis(axis)
 
 
-class ResponseTable(QTableWidget):
-    HEADERS = ("Group", "Answered", "Median", "P90", "Waiting", "Overdue")
+class ResponseTable(PostTable):
+    """The groups' figures (a PostTable's look, other columns)."""
+
+    HEADERS: tuple[str, ...] = ("Group", "Answered", "Median", "P90", "Waiting", "Overdue")
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, len(self.HEADERS), parent)
+        super().__init__(parent)
         self.setObjectName("responseTable")
-        self.setHorizontalHeaderLabels(self.HEADERS)
-        self.verticalHeader().setVisible(False)
-        self.setWordWrap(False)
-        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(self.HEADERS)):
-            self.horizontalHeader().setSectionResizeMode(
-                column, QHeaderView.ResizeMode.ResizeToContents)
+        self.setWordWrap(False)  # "16 Nov 2026" on one line
 
     def show_stats(self, stats: Sequence[ResponseStat]) -> None:
         rows = list(reversed(stats)) if stats and stats[0].by == "week" else list(stats)
