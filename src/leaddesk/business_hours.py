@@ -12,7 +12,8 @@ Plain data and arithmetic: no database, no Qt. :mod:`leaddesk.response_times` st
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -153,26 +154,13 @@ class BusinessHours:
         """The working spans of local date ``day`` as UTC instants (none on a holiday)."""
         return _day_spans(self, day)
 
-    def _spans_between(self, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
-        tz = zone(self.time_zone)
-        # One local day either side: a span is found by its local date, the instants are UTC.
-        day = start.astimezone(tz).date() - timedelta(days=1)
-        last = end.astimezone(tz).date() + timedelta(days=1)
-        while day <= last:
-            yield from self.day_spans(day)
-            day += timedelta(days=1)
-
     def seconds_between(self, start: datetime, end: datetime) -> float:
         """Working seconds from ``start`` to ``end`` (0 when ``end`` is not after ``start``)."""
         start, end = _utc(start), _utc(end)
         if end <= start:
             return 0.0
-        total = 0.0
-        for low, high in self._spans_between(start, end):
-            overlap = (min(high, end) - max(low, start)).total_seconds()
-            if overlap > 0:
-                total += overlap
-        return total
+        prefix = _prefix(self)
+        return (prefix.position(end) - prefix.position(start)).total_seconds()
 
     def earliest_over(self, end: datetime, seconds: float) -> datetime:
         """The instant before which a start has *more* than ``seconds`` of work until ``end``.
@@ -216,6 +204,47 @@ def _day_spans(hours: BusinessHours, day: date) -> tuple[tuple[datetime, datetim
         if high > low:
             spans.append((low, high))
     return tuple(spans)
+
+
+class _Prefix:
+    """Working time before each local day since an anchor day, filled as far as asked.
+
+    A lead's business time is then two look-ups and a day's spans, however long it waited (the
+    insights measure every lead). Sums are timedeltas: exact microseconds, so a wait of exactly
+    the target compares equal, never a rounding error above it.
+    """
+
+    def __init__(self, hours: BusinessHours) -> None:
+        self.hours = hours
+        self.anchor: date | None = None
+        self.sums: list[timedelta] = [timedelta(0)]  # sums[i]: work in the i days from anchor
+        self.lock = threading.Lock()  # the database worker and the window's thread both ask
+
+    def _before(self, day: date) -> timedelta:
+        if self.anchor is None or day < self.anchor:
+            self.anchor, self.sums = day - timedelta(days=366), [timedelta(0)]
+        index = (day - self.anchor).days
+        while len(self.sums) <= index:
+            filled = self.anchor + timedelta(days=len(self.sums) - 1)
+            self.sums.append(self.sums[-1] + sum(
+                ((high - low) for low, high in self.hours.day_spans(filled)), timedelta(0)))
+        return self.sums[index]
+
+    def position(self, moment: datetime) -> timedelta:
+        """Work from the anchor to ``moment``: the days before its local day, then that day's
+        spans up to it (a day's spans lie within the day, so no other day counts)."""
+        day = moment.astimezone(zone(self.hours.time_zone)).date()
+        with self.lock:
+            done = self._before(day)
+        for low, high in self.hours.day_spans(day):
+            if moment > low:
+                done += min(moment, high) - low
+        return done
+
+
+@lru_cache(maxsize=32)
+def _prefix(hours: BusinessHours) -> _Prefix:
+    return _Prefix(hours)
 
 
 def _utc(moment: datetime) -> datetime:

@@ -87,8 +87,26 @@ def load_leads(session: Session, flt: Filter = Filter()) -> list[LeadResponse]: 
     return [LeadResponse(*row) for row in rows]
 
 
-def summarise(leads: Sequence[LeadResponse], policy: ResponsePolicy, now: datetime, *,
-              by: Grouping) -> list[ResponseStat]:
+@dataclass(frozen=True)
+class Measured:
+    """One lead with its time to first answer (business seconds; None: not answered yet) and
+    whether it is overdue: worked out once, whatever the groupings."""
+
+    lead: LeadResponse
+    seconds: float | None
+    late: bool
+
+
+def measure(leads: Sequence[LeadResponse], policy: ResponsePolicy,
+            now: datetime) -> list[Measured]:
+    return [Measured(lead, policy.business_seconds(lead.received_at, lead.first_answered_at)
+                     if lead.first_answered_at is not None else None,
+                     lead.first_answered_at is None and overdue(lead, now, policy))
+            for lead in leads]
+
+
+def group(measured: Sequence[Measured], policy: ResponsePolicy, *,
+          by: Grouping) -> list[ResponseStat]:
     """Per group of ``by``: answers' median and p90 (business seconds), waiting and overdue."""
     tz = zone(policy.hours.time_zone)
 
@@ -103,17 +121,23 @@ def summarise(leads: Sequence[LeadResponse], policy: ResponsePolicy, now: dateti
     answers: dict[date | str | None, list[float]] = {}
     waiting: dict[date | str | None, int] = {}
     late: dict[date | str | None, int] = {}
-    for lead in leads:
-        key = key_of(lead)
-        answers.setdefault(key, [])
-        if lead.first_answered_at is not None:
-            answers[key].append(policy.business_seconds(lead.received_at, lead.first_answered_at))
+    for one in measured:
+        key = key_of(one.lead)
+        found = answers.setdefault(key, [])
+        if one.seconds is not None:
+            found.append(one.seconds)
         else:
             waiting[key] = waiting.get(key, 0) + 1
-            late[key] = late.get(key, 0) + overdue(lead, now, policy)
+            late[key] = late.get(key, 0) + one.late
     return [ResponseStat(by, key, len(found), waiting.get(key, 0), late.get(key, 0),
                          statistics.median(found) if found else None, percentile(found, 0.9))
             for key, found in sorted(answers.items(), key=lambda item: _order(by, item))]
+
+
+def summarise(leads: Sequence[LeadResponse], policy: ResponsePolicy, now: datetime, *,
+              by: Grouping) -> list[ResponseStat]:
+    """:func:`group` of ``leads`` measured at ``now``."""
+    return group(measure(leads, policy, now), policy, by=by)
 
 
 def _order(by: Grouping, item: tuple[date | str | None, list[float]]) -> tuple[Any, ...]:
@@ -138,9 +162,9 @@ def report(session: Session, flt: Filter = Filter(),  # noqa: B008 - frozen
     """Response times under the team's stored policy, grouped every way."""
     policy = load_policy(session)
     now = now or datetime.now(UTC)
-    leads = load_leads(session, flt)
-    groups = {by: summarise(leads, policy, now, by=by) for by in GROUPINGS}
-    overall = summarise(leads, policy, now, by="all")
+    measured = measure(load_leads(session, flt), policy, now)
+    groups = {by: group(measured, policy, by=by) for by in GROUPINGS}
+    overall = group(measured, policy, by="all")
     return ResponseReport(policy, groups, overall[0] if overall else
                           ResponseStat("all", None, 0, 0, 0, None, None))
 

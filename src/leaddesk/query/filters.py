@@ -8,7 +8,7 @@ leads, insights and export), so they cannot drift apart.
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -208,7 +208,7 @@ def conditions(flt: Filter, dialect: str, *, skip: Collection[str] = (),
     if flt.unread is not None:
         where.append(col(Submission.unread, ranges=0).is_(flt.unread))
     if flt.overdue is not None:
-        late = overdue_condition(flt.overdue_before)
+        late = overdue_condition(flt.overdue_before, col)
         where.append(late if flt.overdue else ~late)
     if flt.contact_id is not None:
         where.append(Submission.contact_id == flt.contact_id)
@@ -224,16 +224,28 @@ def needs_reply_condition() -> ColumnElement[bool]:
                 Submission.status != Status.DONE.value)
 
 
-def overdue_condition(before: datetime | None = None) -> ColumnElement[bool]:
+def _plain(attribute: Any, *, ranges: int) -> Any:
+    return attribute
+
+
+def overdue_condition(before: datetime | None = None,
+                      column: Callable[..., Any] = _plain) -> ColumnElement[bool]:
     """A lead nobody answered, not done or spam, received before the deadline ``before`` (by
-    default the active response policy's, now): see :mod:`leaddesk.response_times`."""
+    default the active response policy's, now): see :mod:`leaddesk.response_times`.
+
+    ``column`` steers SQLite as :func:`conditions` does: a page walks the received-date index
+    instead of reading every shown lead through the facets index and sorting them (5x faster
+    at 100k leads, bench/README.md).
+    """
     if before is None:
         from leaddesk import response_times  # it reads rows of this package
 
         before = response_times.active().overdue_before(datetime.now().astimezone())
-    return and_(Submission.first_answered_at.is_(None), Submission.is_submission.is_(True),
-                Submission.status.not_in((Status.DONE.value, Status.SPAM.value)),
-                Submission.received_at < before)
+    return and_(Submission.first_answered_at.is_(None),
+                column(Submission.is_submission, ranges=0).is_(True),
+                column(Submission.status, ranges=0).not_in((Status.DONE.value,
+                                                            Status.SPAM.value)),
+                column(Submission.received_at, ranges=1) < before)
 
 
 def _assignee_condition(column: Any, assignees: Sequence[str | None]) -> ColumnElement[bool]:
