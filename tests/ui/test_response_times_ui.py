@@ -18,6 +18,7 @@ from leaddesk.db import Database
 from leaddesk.db.models import Submission, TeamMember
 from leaddesk.response_times import ResponsePolicy
 
+from leaddesk.ui import response_chart
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.list_model import ID_ROLE, OVERDUE_ROLE
 from leaddesk.ui.main_window import MainWindow
@@ -105,15 +106,16 @@ def test_settings_has_a_response_times_tab(qtbot, ctx: AppContext) -> None:
     assert isinstance(dialog.hours, HoursTab)
 
 
-def test_the_insights_panel(qtbot, ctx: AppContext, ui_db: Database,
-                            answered: list[int]) -> None:
+def test_the_insights_panel(qtbot, ctx: AppContext, ui_db: Database, answered: list[int],
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(response_chart, "PERIOD_DAYS", 10_000)  # the test leads are from March
     with ui_db.session() as s:
         response_times.save_policy(s, POLICY, actor="Ada")
     panel = ResponseTimesPanel(ctx)
     qtbot.addWidget(panel)
     panel.show()  # the first show loads
     qtbot.waitUntil(lambda: panel.report is not None)
-    assert panel.overall.text().startswith("All leads: median 1.0 h, 90th percentile 1.0 h;")
+    assert panel.overall.text().startswith("Last 6 months: median 1.0 h, 90th percentile 1.0 h;")
     assert "27 waiting, 27 overdue" in panel.overall.text()
     assert "Europe/Stockholm" in panel.policy.text()
     panel.grouping.setCurrentIndex(panel.grouping.findData("owner"))
@@ -130,3 +132,13 @@ def test_the_insights_panel(qtbot, ctx: AppContext, ui_db: Database,
     assert labels.categories() == ["&lt;b&gt;Ada&lt;/b&gt; &amp; co"]  # drawn as HTML: escaped
     for label in panel.findChildren(QLabel):
         assert label.textFormat().name == "PlainText"
+
+
+def test_the_insights_panel_shows_the_last_six_months(qtbot, ctx: AppContext,
+                                                       answered: list[int]) -> None:
+    panel = ResponseTimesPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.report is not None)
+    assert panel.report is not None
+    assert panel.report.overall.answered == 0  # the test leads arrived in March

@@ -6,6 +6,7 @@ overdue. The figures come from leaddesk.response_stats, loaded in the database w
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk import response_stats
 from leaddesk.changes import Change, Kind
+from leaddesk.query import Filter
 from leaddesk.response_stats import Grouping, ResponseReport, ResponseStat, duration_text
 
 from leaddesk.ui.charts import PostTable, TopicChart
@@ -38,6 +40,7 @@ SHOWN = 8  # the latest weeks, or the busiest owners and topics, in the chart
 GROUPS: tuple[tuple[str, Grouping], ...] = (("Per week", "week"), ("Per owner", "owner"),
                                             ("Per topic", "topic"))
 _ANSWER_FIELDS = (*COUNTED_FIELDS, "replies", "answers")
+PERIOD_DAYS = 182
 
 
 def group_label(stat: ResponseStat, *, short: bool = False) -> str:
@@ -153,8 +156,11 @@ class ResponseTimesPanel(BusPage):
         return change.kind in (Kind.ANY, Kind.MEMBER, Kind.SETTING)
 
     def reload(self) -> None:
+        # The last six months: what a manager compares, and a bounded cost on a long history.
+        since = Filter(received_from=datetime.now(UTC) - timedelta(days=PERIOD_DAYS))
+
         def load(session: Session) -> ResponseReport:
-            return response_stats.report(session)
+            return response_stats.report(session, since)
 
         DbOp(self.ctx, load, parent=self, what="loading response times").success(
             self._loaded).run_in_background()
@@ -163,7 +169,7 @@ class ResponseTimesPanel(BusPage):
         self.report = report
         overall = report.overall
         self.overall.setText(
-            f"All leads: median {duration_text(overall.median_s)}, 90th percentile "
+            f"Last 6 months: median {duration_text(overall.median_s)}, 90th percentile "
             f"{duration_text(overall.p90_s)}; {overall.waiting} waiting, "
             f"{overall.overdue} overdue")
         self.policy.setText("Business hours: " + describe(report.policy)
