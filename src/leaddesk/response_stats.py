@@ -163,16 +163,33 @@ class ResponseReport:
     overall: ResponseStat
 
 
-def report(session: Session, flt: Filter = Filter(),  # noqa: B008 - frozen
-           now: datetime | None = None) -> ResponseReport:
-    """Response times under the team's stored policy, grouped every way."""
-    policy = load_policy(session)
-    now = now or datetime.now(UTC)
-    measured = measure(load_leads(session, flt), policy, now)
+@dataclass(frozen=True)
+class Collected:
+    """What the database gives a report: the stored policy and the leads. Plain data, so the
+    arithmetic can run away from the database worker (the window does)."""
+
+    policy: ResponsePolicy
+    leads: list[LeadResponse]
+
+
+def collect(session: Session, flt: Filter = Filter()) -> Collected:  # noqa: B008 - frozen
+    return Collected(load_policy(session), load_leads(session, flt))
+
+
+def build(collected: Collected, now: datetime) -> ResponseReport:
+    """Every grouping of the collected leads, measured at ``now``."""
+    policy = collected.policy
+    measured = measure(collected.leads, policy, now)
     groups = {by: group(measured, policy, by=by) for by in GROUPINGS}
     overall = group(measured, policy, by="all")
     return ResponseReport(policy, groups, overall[0] if overall else
                           ResponseStat("all", None, 0, 0, 0, None, None))
+
+
+def report(session: Session, flt: Filter = Filter(),  # noqa: B008 - frozen
+           now: datetime | None = None) -> ResponseReport:
+    """Response times under the team's stored policy, grouped every way."""
+    return build(collect(session, flt), now or datetime.now(UTC))
 
 
 def duration_text(seconds: float | None) -> str:

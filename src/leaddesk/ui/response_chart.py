@@ -25,11 +25,17 @@ from PySide6.QtWidgets import (
 from leaddesk import response_stats
 from leaddesk.changes import Change, Kind
 from leaddesk.query import Filter
-from leaddesk.response_stats import Grouping, ResponseReport, ResponseStat, duration_text
+from leaddesk.response_stats import (
+    Collected,
+    Grouping,
+    ResponseReport,
+    ResponseStat,
+    duration_text,
+)
 
 from leaddesk.ui.charts import PostTable, TopicChart
 from leaddesk.ui.context import AppContext
-from leaddesk.ui.operations import DbOp
+from leaddesk.ui.operations import DbOp, NetOp
 from leaddesk.ui.page import COUNTED_FIELDS, BusPage
 from leaddesk.ui.safe_text import chart_text
 from leaddesk.ui.settings_hours import describe
@@ -159,11 +165,18 @@ class ResponseTimesPanel(BusPage):
         # The last six months: what a manager compares, and a bounded cost on a long history.
         since = Filter(received_from=datetime.now(UTC) - timedelta(days=PERIOD_DAYS))
 
-        def load(session: Session) -> ResponseReport:
-            return response_stats.report(session, since)
+        def load(session: Session) -> Collected:
+            return response_stats.collect(session, since)
+
+        def measure(collected: Collected) -> None:
+            # The arithmetic (seconds at 100k leads) runs in the other pool: the database
+            # worker is free for the user's triage meanwhile.
+            NetOp(self.ctx, lambda: response_stats.build(collected, datetime.now(UTC)),
+                  parent=self, what="measuring response times").success(
+                self._loaded).run_in_background()
 
         DbOp(self.ctx, load, parent=self, what="loading response times").success(
-            self._loaded).run_in_background()
+            measure).run_in_background()
 
     def _loaded(self, report: ResponseReport) -> None:
         self.report = report
