@@ -106,3 +106,16 @@ def test_contacts_merge_and_erase(run: Runner, url: str) -> None:
     assert erased.code == 0, erased.err
     assert "4 submissions" in erased.out
     assert run("--db", url, "list", "--count", "--all").out.strip() == "0"
+
+
+def test_tag_messages_name_the_tag(run: Runner, url: str) -> None:
+    assert run("--db", url, "tag", "1", "vip").out.startswith('#1 changed: tagged "vip" (version')
+    again = run("--db", url, "tag", "1", "VIP")
+    assert again.code == 0
+    assert again.out.startswith('#1 unchanged: already tagged "vip" (version')
+    assert run("--db", url, "tag", "1,2", "vip").out.strip() == \
+        '1 of 2 submissions changed (tagged "vip")'
+    assert run("--db", url, "tag", "1", "vip", "--remove").out.startswith(
+        '#1 changed: tag "vip" removed')
+    assert run("--db", url, "tag", "1", "vip", "--remove").out.startswith(
+        '#1 unchanged: not tagged "vip"')

@@ -31,7 +31,8 @@ def test_generic_headers_and_order() -> None:
 def test_hubspot_headers_and_order() -> None:
     assert presets.HUBSPOT.headers() == [
         "First Name", "Last Name", "Email", "Phone Number", "Company Name", "Lead Status",
-        "Lifecycle Stage", "Contact owner", "Message"]
+        "Lifecycle Stage", "Contact owner", "Message", "Topic of interest", "Page URL",
+        "Post title", "Received date"]
     assert presets.HUBSPOT.headers(per_lead=True) == presets.HUBSPOT.headers()
 
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from leaddesk import query
-from leaddesk.cli import output
+from leaddesk.cli import names, output
 from leaddesk.cli.context import Context
 from leaddesk.cli.options import add_filter_options, filter_from_args, with_deadline
+from leaddesk.config import default_db_path, demo_db_url, resolve_db_url
+from leaddesk.db.models import Submission
 
 BATCH = 1000
 
@@ -29,10 +35,30 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.set_defaults(handler=run_show)
 
 
+def demo_hint(session: Session, ctx: Context) -> str | None:
+    """For the default database when it holds nothing at all: where the demo's leads are (the
+    demo has a database of its own, so after `leaddesk demo` a plain `list` shows nothing)."""
+    if resolve_db_url(ctx.db_url) != f"sqlite:///{default_db_path()}":
+        return None
+    if session.execute(select(Submission.id).limit(1)).first() is not None:
+        return None
+    demo = demo_db_url()
+    if Path(demo.removeprefix("sqlite:///")).exists():
+        where = (f"the demo has its own database: `leaddesk demo` opens it, "
+                 f"`leaddesk --db {demo} list` lists it")
+    else:
+        where = "`leaddesk demo` opens demo leads, in a database of their own"
+    return f"leaddesk: no messages in {default_db_path()} yet; {where}\n"
+
+
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.database()
     flt = with_deadline(db, filter_from_args(args))
     with db.session() as session:
+        hint = demo_hint(session, ctx)
+        if hint:
+            ctx.err.write(hint)
+        flt = names.resolve(session, flt)
         if args.count:
             ctx.out.write(f"{query.count(session, flt)}\n")
             return 0

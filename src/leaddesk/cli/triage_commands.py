@@ -19,6 +19,7 @@ from leaddesk.cli.context import Context
 from leaddesk.cli.options import NONE_WORDS, parse_ids
 from leaddesk.db.models import Status
 from leaddesk.errors import ValidationError
+from leaddesk.triage.results import tag_diff
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -110,18 +111,36 @@ def _add_contacts_parsers(sub: Subparsers) -> None:
 
 def _apply(ctx: Context, ids: Sequence[int],
            one: Callable[[Session, int], triage.Edit],
-           many: Callable[[Session, Sequence[int]], Change]) -> int:
-    """Run the single-row operation for one id (with its conflict check), the bulk one for more."""
+           many: Callable[[Session, Sequence[int]], Change],
+           describe: Callable[[triage.Edit], str] | None = None, what: str = "") -> int:
+    """Run the single-row operation for one id (with its conflict check), the bulk one for more.
+
+    ``describe`` words a single change instead of the audit phrase; ``what`` follows the bulk count
+    (tagging names the tag either way: "already tagged" alone would not say which)."""
     with ctx.database().session() as session:
         if len(ids) == 1:
             change = one(session, ids[0])
-            text = triage.describe_change(change.action, change.before, change.after)
+            text = describe(change) if describe else triage.describe_change(
+                change.action, change.before, change.after)
             state = "changed" if change.changed else "unchanged"
             ctx.out.write(f"#{change.submission_id} {state}: {text} (version {change.version})\n")
         else:
             changed = many(session, ids).count
-            ctx.out.write(f"{changed} of {len(ids)} submissions changed\n")
+            ctx.out.write(f"{changed} of {len(ids)} submissions changed{what}\n")
     return 0
+
+
+def _tag_phrase(name: str, remove: bool) -> Callable[[triage.Edit], str]:
+    def phrase(change: triage.Edit) -> str:
+        # The stored spelling when the tag exists ("VIP" typed, "vip" stored).
+        held = (change.after or change.before or {}).get("tags") or []
+        names = tag_diff(change.before, change.after) or [
+            t for t in held if t.casefold() == name.casefold()][:1] or [name]
+        tag = ", ".join(f'"{n}"' for n in names)
+        if remove:
+            return f"tag {tag} removed" if change.changed else f"not tagged {tag}"
+        return f"tagged {tag}" if change.changed else f"already tagged {tag}"
+    return phrase
 
 
 def run_status(args: argparse.Namespace, ctx: Context) -> int:
@@ -138,13 +157,17 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_tag(args: argparse.Namespace, ctx: Context) -> int:
     ids = parse_ids(args.ids)
+    name = " ".join(args.name.split())
+    describe = _tag_phrase(name, args.remove)
     if args.remove:
         return _apply(ctx, ids,
                       lambda s, i: triage.remove_tag(s, i, args.name, actor=ctx.actor),
-                      lambda s, many: triage.bulk_remove_tag(s, many, args.name, actor=ctx.actor))
+                      lambda s, many: triage.bulk_remove_tag(s, many, args.name, actor=ctx.actor),
+                      describe, f' (tag "{name}" removed)')
     return _apply(ctx, ids,
                   lambda s, i: triage.add_tag(s, i, args.name, actor=ctx.actor),
-                  lambda s, many: triage.bulk_add_tag(s, many, args.name, actor=ctx.actor))
+                  lambda s, many: triage.bulk_add_tag(s, many, args.name, actor=ctx.actor),
+                  describe, f' (tagged "{name}")')
 
 
 def run_assign(args: argparse.Namespace, ctx: Context) -> int:

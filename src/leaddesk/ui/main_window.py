@@ -9,18 +9,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from sqlalchemy.orm import Session
+
+from PySide6.QtCore import QRect, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from leaddesk.changes import Change, Kind
-from leaddesk.config import demo_db_url
 from leaddesk.db import Database
 
 from leaddesk.ui.banner import Banner
@@ -31,7 +40,7 @@ from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.insights_page import InsightsPage
 from leaddesk.ui.leads_page import LeadsPage
 from leaddesk.ui.live import LiveUpdates, PresenceLeases
-from leaddesk.ui.operations import NetOp
+from leaddesk.ui.operations import DbOp
 from leaddesk.ui.post_resolver import PostResolver
 from leaddesk.ui.safe_text import PlainLabel, ask_text
 from leaddesk.ui.settings import (
@@ -41,6 +50,7 @@ from leaddesk.ui.settings import (
     GEOMETRY,
     INBOX_SPLIT,
     LAST_PAGE,
+    ME,
     SAVED_VIEWS,
     Settings,
 )
@@ -53,6 +63,12 @@ from leaddesk.ui.top_bar import TopBar
 from leaddesk.ui.tray import Tray
 from leaddesk.ui.triage_actions import TriageActions
 from leaddesk.ui.views import SavedView, saved_views_from_json, saved_views_to_json
+
+DEFAULT_SIZE = (1440, 860)  # on a screen that has room; a smaller screen gets what it has
+# Below this window width the sidebar folds away (Ctrl+B or the status bar's ☰ brings it back),
+# so the list and the lead keep readable widths at 1024 px.
+NARROW_WIDTH = 1180
+SIDEBAR_WIDTH = 190
 
 
 class MainWindow(QMainWindow):
@@ -97,6 +113,15 @@ class MainWindow(QMainWindow):
         self.sync_problems.clicked.connect(self.open_sync_report)
         self.sync_problems.hide()
         self.db_label = PlainLabel(self._db_description())
+        self.sidebar_toggle = QToolButton()
+        self.sidebar_toggle.setObjectName("sidebarToggle")
+        self.sidebar_toggle.setText("☰")
+        self.sidebar_toggle.setAutoRaise(True)
+        self.sidebar_toggle.setToolTip("Show or hide the sidebar (Ctrl+B)")
+        self.sidebar_toggle.clicked.connect(self.toggle_sidebar)
+        self._sidebar_chosen: bool | None = None  # None: follow the window's width
+        self._fitted = False
+        self.statusBar().addWidget(self.sidebar_toggle)
         self.statusBar().addWidget(self.synced_label)
         self.statusBar().addWidget(self.db_label)
         # Permanent: a passing status message must not cover it.
@@ -115,6 +140,7 @@ class MainWindow(QMainWindow):
         self.clock.start(30_000)
         load_team_policy(self.ctx, self)  # before the inbox's first query: "Overdue" uses it
         self.inbox.reload()
+        self.load_templates()
         self.sync.finished.connect(lambda _report: self.posts.start())
         QTimer.singleShot(0, self.posts.start)
         QTimer.singleShot(0, self.corrections.start_stale)  # mail an older parser read
@@ -153,6 +179,11 @@ class MainWindow(QMainWindow):
         self.inbox.set_saved_views(saved_views_from_json(self.settings.get(SAVED_VIEWS)))
         self.leads.export_requested.connect(self.export_leads)
         self.inbox.new_count_changed.connect(self.tray.set_new_count)
+        card = self.inbox.detail.card
+        card.set_me(self.ctx.actor)
+        card.reply_requested.connect(self.reply)
+        card.template_chosen.connect(lambda name: self.reply(template=name))
+        self.ops.undone.connect(self._reselect)
         welcome = self.inbox.detail.welcome
         welcome.add_mailbox.connect(self.add_mailbox)
         welcome.open_demo.connect(self.open_demo)
@@ -177,6 +208,8 @@ class MainWindow(QMainWindow):
             "restore": self.corrections.restore,
             "reparse": self.corrections.start_all,
             "assign": self.inbox.detail.card.open_owner_menu,
+            "assign_me": self.inbox.detail.card.assign_to_me,
+            "sidebar": self.toggle_sidebar,
             "tag": self.inbox.detail.card.ask_tag,
             "reply": self.reply,
             "search": self.top.focus_search,
@@ -203,6 +236,37 @@ class MainWindow(QMainWindow):
             self.presence.renew()
         if any(c.kind == Kind.SETTING and c.touches([AUTO_SYNC_MINUTES.key]) for c in changes):
             self.apply_auto_sync()
+        if any(c.kind == Kind.SETTING and c.touches([ME.key]) for c in changes):
+            self._follow_me()
+        if any(c.kind in (Kind.TEMPLATE, Kind.ANY) for c in changes):
+            self.load_templates()
+
+    def _follow_me(self) -> None:
+        """Settings → "I am" changed: "Assign to me" and the open lead's header follow at once
+        (the context's actor, which notes, events and new replies use, has followed already)."""
+        card = self.inbox.detail.card
+        card.set_me(self.ctx.actor)
+        if self.inbox.detail.current is not None:
+            card.show_detail(self.inbox.detail.current)
+
+    def load_templates(self) -> None:
+        """The saved replies the header's Template menu offers."""
+        from leaddesk.reply import templates
+
+        def load(session: Session) -> list[str]:
+            return [t.name for t in templates.list_templates(session)]
+
+        DbOp(self.ctx, load, parent=self, what="loading the templates").success(
+            self.inbox.detail.card.set_templates).run_in_background()
+
+    def _reselect(self, submission_id: int) -> None:
+        """Select the lead an undo brought back: at once if the list holds it again, else once
+        the list is re-queried (that later query wins over any still under way)."""
+        row = self.inbox.model.row_of(submission_id)
+        if row >= 0:
+            self.inbox.select_row(row)
+        else:
+            self.inbox.reload(keep=submission_id)
 
     def undo(self) -> None:
         if not self.ops.undo():
@@ -302,13 +366,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Added {dialog.added.name}; syncing…", 5000)
             self.start_sync()
 
-    def reply(self) -> None:
-        """Open the reply window for the message shown (several may be open at once)."""
+    def reply(self, template: str | None = None) -> None:
+        """Open the reply window for the message shown (several may be open at once), starting
+        from the saved reply ``template`` if one is named."""
         from leaddesk.ui.composer import Composer
         shown = self.inbox.shown()
         if shown is None:
             return
-        composer = Composer(self.ctx, shown.row.id, self)
+        composer = Composer(self.ctx, shown.row.id, self, template=template or None)
         composer.sent.connect(self._reply_sent)
         composer.show()
         self.composer = composer  # the newest one, for tests and screenshots
@@ -328,28 +393,9 @@ class MainWindow(QMainWindow):
             self.start_sync()
 
     def open_demo(self) -> None:
-        """Fill the demo database from the bundled mailbox and open a window on it."""
-        from leaddesk import demo_site
-        from leaddesk.ingest import files
-        from leaddesk.resources import demo_mailbox
-
-        def fill() -> tuple[Database, demo_site.DemoSite]:
-            demo = Database.open(demo_db_url())
-            files.import_paths(demo, [demo_mailbox()])
-            # The demo blog is served on loopback for as long as the demo window lives, so its
-            # posts resolve for real (the window's resolver runs on start).
-            return demo, demo_site.start_for(demo)
-
-        def opened(result: tuple[Database, demo_site.DemoSite]) -> None:
-            demo, site = result
-            window = MainWindow(demo, me=self.me, settings=self.settings, title_suffix=" — demo")
-            window.destroyed.connect(site.stop)
-            window.show()
-            self.demo_window = window  # keep it alive
-
-        self.statusBar().showMessage("Opening the demo…", 5000)
-        NetOp(self.ctx, fill, parent=self, what="opening the demo").success(
-            opened).run_in_background()
+        """Replace this (empty) window by one on the demo database (see ui.app)."""
+        from leaddesk.ui.app import open_demo_instead
+        open_demo_instead(self)
 
     # ------------------------------------------------------------ team mode
     def _start_live(self, enabled: bool) -> None:
@@ -385,15 +431,60 @@ class MainWindow(QMainWindow):
         if geometry:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1440, 860)
+            self.resize(*DEFAULT_SIZE)
+        self.fit_to_screen()
         for option, splitter in ((INBOX_SPLIT, self.inbox.split),
                                  (DETAIL_SPLIT, self.inbox.detail.split)):
             sizes = self.settings.get(option)
+            if option is INBOX_SPLIT and sizes == option.default:  # never arranged: fit it
+                sizes = default_split(self.width())
+            elif option is INBOX_SPLIT and len(sizes) == 3 and sizes[0] == 0:
+                # Folded last time (a narrow window): a wide one opens it again.
+                sidebar = default_split(self.width())[0]
+                sizes = [sidebar, sizes[1], max(sizes[2] - sidebar, 0)]
             if len(sizes) == splitter.count():
                 splitter.setSizes(sizes)
         page = self.settings.get(LAST_PAGE)
         if 0 < page < self.pages.count():
             self.top.pages.setCurrentIndex(page)  # emits page_changed: the page loads
+
+    def fit_to_screen(self) -> None:
+        """Keep the window within the available area of the screen it is on (a geometry
+        remembered on a bigger monitor, or the default size on a small one, would reach past
+        its edges). Run before the first show and again once the frame's size is known."""
+        screen = QGuiApplication.screenAt(self.frameGeometry().center()) or self.screen()
+        frame = self.frameGeometry()
+        border = frame.size() - self.geometry().size()  # title bar and edges
+        fitted = clamped(frame, screen.availableGeometry())
+        if fitted != frame:
+            self.resize(fitted.size() - border)
+            self.move(fitted.topLeft())  # a top-level window's position is its frame's
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # the window manager has framed it now
+            self._fitted = True
+            QTimer.singleShot(0, self.fit_to_screen)
+
+    def toggle_sidebar(self) -> None:
+        """Show or hide the sidebar; the choice holds until the next start."""
+        self._sidebar_chosen = self.inbox.sidebar.isHidden()
+        self._show_sidebar(self._sidebar_chosen)
+
+    def _show_sidebar(self, shown: bool) -> None:
+        split = self.inbox.split
+        if shown != self.inbox.sidebar.isHidden():  # isVisible() is False until the window shows
+            return
+        self.inbox.sidebar.setVisible(shown)
+        sizes = split.sizes()
+        if shown and sizes[0] < SIDEBAR_WIDTH:  # folded at start: give it room, from the detail
+            room = SIDEBAR_WIDTH - sizes[0]
+            split.setSizes([SIDEBAR_WIDTH, sizes[1], max(sizes[2] - room, 0)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._sidebar_chosen is None:  # fold it away on a narrow window, unless chosen
+            self._show_sidebar(event.size().width() >= NARROW_WIDTH)
 
     def save_layout(self) -> None:
         self.settings.set(GEOMETRY, bytes(self.saveGeometry().data()))
@@ -413,3 +504,20 @@ class MainWindow(QMainWindow):
         self.ctx.close()
         self.tray.hide()
         super().closeEvent(event)
+
+
+def default_split(width: int) -> list[int]:
+    """Sidebar, list and detail widths for a first start: the list gets a little more than
+    the detail; on a narrow window the sidebar is folded away."""
+    sidebar = 0 if width < NARROW_WIDTH else SIDEBAR_WIDTH
+    rest = max(width - sidebar, 2)
+    return [sidebar, rest * 52 // 100, rest - rest * 52 // 100]
+
+
+def clamped(window: QRect, available: QRect) -> QRect:
+    """``window`` moved, and shrunk only if it must, to lie within ``available``."""
+    width = max(1, min(window.width(), available.width()))
+    height = max(1, min(window.height(), available.height()))
+    x = max(available.left(), min(window.x(), available.right() + 1 - width))
+    y = max(available.top(), min(window.y(), available.bottom() + 1 - height))
+    return QRect(x, y, width, height)

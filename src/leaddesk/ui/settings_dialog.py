@@ -10,10 +10,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QSpinBox,
@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk import triage
+from leaddesk.config import current_user
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import ask_text
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW
-from leaddesk.ui.sidebar import colour_dot
-from leaddesk.ui.widgets import button_row
+from leaddesk.ui.widgets import button_row, colour_dot
 
 
 class _ListTab(QWidget):
@@ -86,9 +86,18 @@ class SettingsDialog(QDialog):
     def _general(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.me = QLineEdit(self.settings.get(ME))
-        self.me.setPlaceholderText("your login name")
-        form.addRow("I am (team member name):", self.me)
+        # The team's members to pick from (so Mine, notes and replies carry the very name leads
+        # are assigned to), or any name typed; empty means the login name.
+        self.me_choice = QComboBox()
+        self.me_choice.setObjectName("iAm")
+        self.me_choice.setEditable(True)
+        self.me_choice.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = self.me_choice.lineEdit()
+        assert line is not None
+        self.me = line
+        self.me.setText(self.settings.get(ME))
+        self.me.setPlaceholderText(f"your login name ({current_user()})")
+        form.addRow("I am (team member name):", self.me_choice)
         self.minutes = QSpinBox()
         self.minutes.setRange(0, 240)
         self.minutes.setSuffix(" min")
@@ -110,6 +119,10 @@ class SettingsDialog(QDialog):
 
     def _show(self, data: tuple[list[triage.Member], list[triage.TagInfo]]) -> None:
         members, tags = data
+        typed = self.me.text()
+        self.me_choice.clear()
+        self.me_choice.addItems([m.name for m in members if m.active])
+        self.me.setText(typed)
         self.members.list.clear()
         for m in members:
             text = f"{m.name}  ({m.assigned} assigned)" + ("" if m.active else "  — inactive")

@@ -1,5 +1,5 @@
 """The lead's conversation as one timeline: the submission, our replies, their answers,
-colleagues' replies, notes and status changes in time order.
+colleagues' replies, notes, status changes and the rest of its history in time order.
 
 Each e-mail shows its direction and sender; quoted history is folded behind a button. Everything
 a stranger wrote is shown as plain text (never Qt rich text).
@@ -109,9 +109,13 @@ class MessageEntry(QFrame):
 
 
 def event_text(entry: TimelineEntry) -> str:
-    """A note or a status change as one quiet line."""
+    """A note, a reply not sent, a status or other change as a quiet line or two."""
     if entry.kind == "note":
         return f"Note by {entry.actor} · {long_time(entry.at)}\n{entry.text}"
+    if entry.kind == "reply":
+        return entry.text  # a draft or a failed reply, headed by its state (message.reply_text)
+    if entry.kind == "event":
+        return f"{entry.text[:1].upper()}{entry.text[1:]} by {entry.actor} · {long_time(entry.at)}"
     return f"Status {entry.text} by {entry.actor} · {long_time(entry.at)}"
 
 
