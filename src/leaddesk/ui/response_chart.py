@@ -61,6 +61,10 @@ def group_label(stat: ResponseStat, *, short: bool = False) -> str:
 class ResponseChart(TopicChart):
     """Median and 90th percentile side by side, in business hours (a TopicChart's view)."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(140)  # third on the Insights page: the window must fit 1024x700
+
     def show_stats(self, stats: Sequence[ResponseStat], *, title: str) -> None:
         chart = self.chart()
         chart.removeAllSeries()
