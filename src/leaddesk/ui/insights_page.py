@@ -69,6 +69,7 @@ class InsightsPage(BusPage):
         split.addWidget(lower)
         split.setSizes([420, 320])
         split.addWidget(ResponseTimesPanel(ctx))  # time to first answer: loads when shown
+        split.setSizes([300, 200, 300])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)

@@ -70,7 +70,7 @@ class ResponseChart(TopicChart):
         chart.removeAllSeries()
         for old in chart.axes():
             chart.removeAxis(old)
-        chart.setTitle(chart_text(title))
+        chart.setTitle(chart_text(title) if self.height() > 260 else "")  # room for bars first
         # Qt Charts ignores the palette: take the text colour from it, so a dark theme reads.
         ink = self.palette().color(QPalette.ColorRole.WindowText)
         chart.setTitleBrush(ink)
@@ -92,7 +92,8 @@ class ResponseChart(TopicChart):
         chart.addAxis(labels, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(labels)
         axis = QValueAxis()
-        axis.setLabelFormat("%.0f")
+        axis.setLabelFormat("%.0f h")
+        axis.setTickCount(3)  # legible however short the panel is
         axis.setLabelsColor(ink)
         peak = max(((s.p90_s or 0) / 3600 for s in shown), default=0)
         axis.setRange(0, max(peak * 1.1, 1))
