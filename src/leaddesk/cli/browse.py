@@ -84,12 +84,14 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_show(args: argparse.Namespace, ctx: Context) -> int:
     # Imported here so that `list` does not load the posts and history readers it never uses.
-    from leaddesk import detail
+    from leaddesk import detail, suggest
 
     db = ctx.database()
     with db.session() as session:
         info = detail.load(session, args.id)
         raw = detail.raw_bytes(session, args.id) if args.raw else None
+        # Read only: the stored model as it is (`leaddesk suggest` brings it up to date).
+        suggested = suggest.suggest(session, args.id).as_json() if args.json else None
     if raw is not None:
         ctx.out.flush()
         buffer = getattr(ctx.out, "buffer", None)
@@ -99,7 +101,7 @@ def run_show(args: argparse.Namespace, ctx: Context) -> int:
             ctx.out.write(raw.decode("utf-8", "replace"))
         return 0
     if args.json:
-        output.json_lines([info.as_json()], ctx.out)
+        output.json_lines([{**info.as_json(), "suggestions": suggested}], ctx.out)
     else:
         output.submission_detail(info, ctx.out)
     return 0

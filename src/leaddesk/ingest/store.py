@@ -43,6 +43,7 @@ from leaddesk.ingest.parse import PARSER_VERSION, SubmissionDraft, normalise_ema
 from leaddesk.posts.snapshot import is_resolved, snapshot_of
 from leaddesk.posts.topics import FIELD, MAPPING, Mappings, known_topics
 from leaddesk.progress import CancelToken, NullReporter, Reporter
+from leaddesk.rules import arrival
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class BatchResult:
     added_ids: list[int] = field(default_factory=list)
     threaded: int = 0  # e-mails that joined a lead's conversation
     answers: list[Answer] = field(default_factory=list)  # visitors' answers among them
+    acknowledgements: int = 0  # queued by rules, sent once the batch committed
 
     def merge(self, other: BatchResult) -> None:
         self.added += other.added
@@ -82,6 +84,7 @@ class BatchResult:
         self.added_ids.extend(other.added_ids)
         self.threaded += other.threaded
         self.answers.extend(other.answers)
+        self.acknowledgements += other.acknowledgements
 
 
 def fingerprint(draft: SubmissionDraft) -> str | None:
@@ -376,6 +379,7 @@ def _store_in_one_transaction(db: Database, items: Sequence[Incoming], account_i
                               advance: Callable[[Session], Any] | None) -> BatchResult:
     with db.sessions.begin() as session:
         result = store_items(session, items, account_id)
+        result.acknowledgements = arrival.apply_new(session, result.added_ids)  # rules on arrival
         if advance is not None:
             advance(session)
     return result
@@ -394,7 +398,9 @@ def store_batch(db: Database, items: Sequence[Incoming], *, account_id: int | No
             try:
                 # The transaction runs where the database's writer puts it (the window's
                 # database worker); its IntegrityError comes back here unchanged.
-                return db.write(lambda: _store_in_one_transaction(db, items, account_id, advance))
+                result = db.write(lambda: _store_in_one_transaction(db, items, account_id, advance))
+                arrival.after_commit(db, result.acknowledgements)
+                return result
             except IntegrityError:
                 if attempt == RACE_ATTEMPTS:
                     raise

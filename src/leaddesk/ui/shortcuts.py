@@ -18,6 +18,7 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("assign", "A", "assign"),
     ("assign_me", "M", "assign to me"),
     ("tag", "T", "add a tag"),
+    ("suggestion", "Y", "accept the suggested topic, tags and owner"),
     ("reply", "R", "reply"),
     ("search", "/", "search"),
     ("undo", "Ctrl+Z", "undo the last triage action"),

@@ -13,12 +13,15 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
     QLayoutItem,
+    QListWidget,
     QPushButton,
     QSizePolicy,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +31,24 @@ from PySide6.QtWidgets import (
 from leaddesk.ui.safe_text import PlainLabel, tooltip
 
 W = TypeVar("W", bound=QWidget)
+
+
+def list_beside_form(owner: QWidget, chosen: Callable[[int], None]
+                     ) -> tuple[QVBoxLayout, QListWidget, QFormLayout]:
+    """A settings catalogue's layout: the list on the left (``chosen(row)`` on a new row), the
+    chosen item's form on the right; returns (the owner's layout, the list, the form)."""
+    layout = QVBoxLayout(owner)
+    split = QSplitter()
+    items = QListWidget()
+    items.currentRowChanged.connect(chosen)
+    split.addWidget(items)
+    editor = QWidget()
+    form = QFormLayout(editor)
+    form.setContentsMargins(0, 0, 0, 0)
+    split.addWidget(editor)
+    split.setStretchFactor(1, 3)
+    layout.addWidget(split, 1)
+    return layout, items, form
 
 
 def button_row(layout: QBoxLayout, buttons: Sequence[tuple[str, Callable[[], None]]]) -> QLabel:

@@ -24,6 +24,7 @@ from leaddesk.ui.detail.card import VisitorCard
 from leaddesk.ui.detail.edit_fields import EditFieldsPanel
 from leaddesk.ui.detail.message import MessageTabs
 from leaddesk.ui.detail.post import PostPanel
+from leaddesk.ui.detail.suggestions import SuggestionStrip
 from leaddesk.ui.detail.verdict import VerdictBar
 from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.welcome import Welcome
@@ -57,6 +58,8 @@ class DetailPane(QStackedWidget):
         layout.addWidget(self.verdict)
         self.card = VisitorCard()
         layout.addWidget(self.card)
+        self.suggestions = SuggestionStrip()  # learnt topic, tags, owner for an untriaged lead
+        layout.addWidget(self.suggestions)
         self.edit = EditFieldsPanel()  # correcting what the parser read
         self.card.action_row.addWidget(self.edit.strip_widget())  # on the Reply line: no row of its own
         layout.addWidget(self.edit)
@@ -104,6 +107,7 @@ class DetailPane(QStackedWidget):
         self.current = detail
         self.verdict.show_row(detail.row)
         self.card.show_detail(detail)
+        self.suggestions.show_row(detail.row)
         self.edit.show_row(detail.row)
         self.message.show_detail(detail, raw)
         self.post.show_detail(detail)

@@ -7,7 +7,7 @@ are right from the first start. ``team_settings`` holds the business hours and t
 target (JSON per key), shared by every desktop on one database.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-06 06:30:00.000000
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from leaddesk.db.types import PortableJSON, UTCDateTime
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
