@@ -55,6 +55,7 @@ from leaddesk.ui.settings import (
     SAVED_VIEWS,
     Settings,
 )
+from leaddesk.ui.settings_hours import load_team_policy
 from leaddesk.ui.shortcuts import SHORTCUTS, STATUS_HINT, ShortcutSheet
 from leaddesk.ui.sync_controller import SyncController
 from leaddesk.ui.sync_report import SyncReport, SyncReportDialog
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self.clock = QTimer(self)
         self.clock.timeout.connect(self._tick)
         self.clock.start(30_000)
+        load_team_policy(self.ctx, self)  # before the inbox's first query: "Overdue" uses it
         self.inbox.reload()
         self.load_templates()
         self.sync.finished.connect(lambda _report: self.posts.start())

@@ -72,6 +72,9 @@ class SettingsDialog(QDialog):
         tabs.addTab(self.sites, "Sites && topics")
         from leaddesk.ui.settings_rules import RulesTab
         tabs.addTab(RulesTab(ctx), "Rules")
+        from leaddesk.ui.settings_hours import HoursTab
+        self.hours = HoursTab(ctx)
+        tabs.addTab(self.hours, "Response times")
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
