@@ -7,8 +7,8 @@ version of the operation, all-or-nothing.
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from typing import TypeAlias
 
 from sqlalchemy.orm import Session
