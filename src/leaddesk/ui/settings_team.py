@@ -61,7 +61,7 @@ def set_away(ctx: AppContext, parent: QWidget, name: str, away: bool, *,
         catalog.set_away(session, name, away, actor=actor)
         return Change.of(Kind.MEMBER)
 
-    def failed(exc: BaseException) -> bool:
+    def failed(exc: BaseException) -> bool | None:
         refresh()
         return known_error_in(error)(exc)
 
