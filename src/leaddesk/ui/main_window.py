@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self.inbox.set_saved_views(saved_views_from_json(self.settings.get(SAVED_VIEWS)))
         self.leads.export_requested.connect(self.export_leads)
         self.inbox.new_count_changed.connect(self.tray.set_new_count)
+        self.inbox.detail.message.timeline.bind(self.ctx)  # Undo on a rule's change
         card = self.inbox.detail.card
         card.set_me(self.ctx.actor)
         card.reply_requested.connect(self.reply)
@@ -243,6 +244,7 @@ class MainWindow(QMainWindow):
     def _follow_me(self) -> None:
         """Settings → "I am" changed: "Assign to me" and the open lead's header follow at once
         (the context's actor, which notes, events and new replies use, has followed already)."""
+        self.inbox.detail.message.timeline.bind(self.ctx)  # Undo on a rule's change
         card = self.inbox.detail.card
         card.set_me(self.ctx.actor)
         if self.inbox.detail.current is not None:
