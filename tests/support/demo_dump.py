@@ -3,7 +3,8 @@
 Every table, every row, sorted; only what differs by the clock or the machine is left out: when a
 row was written (created/updated/added/fetched/synced, a post snapshot's ``taken_at``), audit
 times, the demo blog's loopback port (``sites.fetch_base``), and the open windows' "also viewing"
-leases (``presence``), which are no content.
+leases (``presence``), which are no content, and the suggestion model (``suggest_*``): a cache
+the window trains from the same content in the background as soon as it opens.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ VOLATILE = {"created_at", "updated_at", "added_at", "fetched_at", "next_fetch_at
             "expires_at", "erased_at"}
 VOLATILE_IN = {("audit_events", "at"), ("sites", "fetch_base")}
 VOLATILE_KEYS = {"taken_at"}  # inside JSON columns
-VOLATILE_TABLES = {"presence"}
+VOLATILE_TABLES = {"presence", "suggest_state", "suggest_examples", "suggest_feedback"}
 
 
 def _value(value: Any) -> str:

@@ -49,14 +49,14 @@ def test_keyboard_moves_and_marks_done(qtbot, window: MainWindow, ui_db: Databas
 
 
 def test_search_is_debounced_and_filters_in_the_database(qtbot, window: MainWindow) -> None:
-    window.top.search.setText("Visitor 07")
+    window.inbox.search.setText("Visitor 07")
     qtbot.waitUntil(lambda: visible_names(window) == ["Visitor 07"], timeout=3000)
 
 
 def test_topic_in_the_sidebar_becomes_a_removable_chip(window: MainWindow) -> None:
     window.inbox.toggle_topic("Patient engagement")
     assert len(visible_names(window)) == 10
-    items = [window.top.chips.itemAt(i) for i in range(window.top.chips.count())]
+    items = [window.inbox.chip_row.itemAt(i) for i in range(window.inbox.chip_row.count())]
     chips = [item.widget() for item in items if item is not None]
     assert [getattr(chip, "text", None) for chip in chips] == ["Patient engagement"]
     window.inbox.remove_chip("topic", "Patient engagement")
@@ -105,7 +105,7 @@ def test_layout_is_remembered(qtbot, ui_db: Database) -> None:
     assert second.settings.get(COLUMN_WIDTHS)[0] == 222
     assert second.settings.get(LAST_PAGE) == 2
     assert second.pages.currentWidget() is second.insights
-    assert second.inbox.list.horizontalHeader().sectionSize(0) == 222
+    assert second.inbox.column_widths()[0] == 222  # as dragged, however narrow the list is now
     assert isinstance(second.inbox.split, QSplitter)
 
 

@@ -41,6 +41,7 @@ from leaddesk.ui.insights_page import InsightsPage
 from leaddesk.ui.leads_page import LeadsPage
 from leaddesk.ui.live import LiveUpdates, PresenceLeases
 from leaddesk.ui.operations import DbOp
+from leaddesk.ui.page import focus_search
 from leaddesk.ui.post_resolver import PostResolver
 from leaddesk.ui.safe_text import PlainLabel, ask_text
 from leaddesk.ui.settings import (
@@ -156,13 +157,9 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         top = self.top
         top.page_changed.connect(self.show_page)
-        top.search_changed.connect(self.inbox.set_text)
-        top.chip_removed.connect(self.inbox.remove_chip)
         top.sync_clicked.connect(self.start_sync)
         top.cancel_clicked.connect(self.sync.cancel)
-        top.export_clicked.connect(self.export)
         top.settings_clicked.connect(self.open_settings)
-        self.inbox.chips_changed.connect(top.set_chips)
         self.sync.running_changed.connect(
             lambda running: top.sync_started() if running else top.sync_stopped())
         self.sync.progress.connect(top.sync_progress)
@@ -175,7 +172,6 @@ class MainWindow(QMainWindow):
         self.inbox.sidebar.save_requested.connect(self.save_view)
         self.inbox.sidebar.saved_delete_requested.connect(self.delete_saved_view)
         self.inbox.set_saved_views(saved_views_from_json(self.settings.get(SAVED_VIEWS)))
-        self.leads.export_requested.connect(self.export_leads)
         self.inbox.new_count_changed.connect(self.tray.set_new_count)
         self.inbox.detail.message.timeline.bind(self.ctx)  # Undo on a rule's change
         card = self.inbox.detail.card
@@ -212,7 +208,7 @@ class MainWindow(QMainWindow):
             "tag": self.inbox.detail.card.ask_tag,
             "suggestion": self.inbox.detail.suggestions.accept,
             "reply": self.reply,
-            "search": self.top.focus_search,
+            "search": lambda: focus_search(self.pages.currentWidget()),  # the page's own box
             "undo": self.undo,
             "sync": self.start_sync,
             "help": lambda: ShortcutSheet(self).exec(),
@@ -309,38 +305,6 @@ class MainWindow(QMainWindow):
                                   else "Not synced yet")
 
     # ------------------------------------------------------------ other pages and dialogs
-    def export(self) -> None:
-        """Export what the Inbox shows, or the selected messages when several are selected."""
-        from leaddesk.export import selection
-        if self.pages.currentWidget() is self.leads:
-            self.export_leads(self.leads.current_filter())
-            return
-        selected = self.inbox.selected_ids()
-        if len(selected) > 1:
-            self._open_export(selection(selected), "the selected messages", len(selected))
-        else:
-            self._open_export(self.inbox.current_filter(), "the messages in this view",
-                              self.inbox.model.rowCount())
-
-    def export_leads(self, flt: object) -> None:
-        from leaddesk.query import Filter
-        if isinstance(flt, Filter):
-            self._open_export(flt, "the leads of this filter", None, per_lead=True)
-
-    def _open_export(self, flt: object, what: str, count: int | None, *,
-                     per_lead: bool = False) -> None:
-        from leaddesk.query import Filter
-
-        from leaddesk.ui.export_dialog import ExportDialog
-        if not isinstance(flt, Filter):
-            return
-        dialog = ExportDialog(self.ctx, flt, what=what, count=count, parent=self)
-        if per_lead:
-            dialog.per.setCurrentIndex(1)
-        if dialog.exec() and dialog.outcome is not None:
-            self.statusBar().showMessage(f"Exported {dialog.outcome.rows:,} rows to "
-                                         f"{dialog.outcome.path}", 8000)
-
     def open_settings(self) -> None:
         from leaddesk.ui.settings_dialog import SettingsDialog
         SettingsDialog(self.ctx, self).exec()  # what it changes is published on the bus

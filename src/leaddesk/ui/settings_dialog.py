@@ -28,7 +28,7 @@ from leaddesk.config import current_user
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import ask_text
-from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW
+from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW, WAITING_AMBER_HOURS
 from leaddesk.ui.settings_team import MemberRow, set_away
 from leaddesk.ui.widgets import button_row, colour_dot
 
@@ -104,6 +104,11 @@ class SettingsDialog(QDialog):
         self.minutes.setSpecialValueText("off")
         self.minutes.setValue(self.settings.get(AUTO_SYNC_MINUTES))
         form.addRow("Sync automatically every:", self.minutes)
+        self.amber = QSpinBox()
+        self.amber.setRange(1, 24 * 30)
+        self.amber.setSuffix(" h")
+        self.amber.setValue(self.settings.get(WAITING_AMBER_HOURS))
+        form.addRow("Show \"waiting\" in amber after:", self.amber)
         self.notify = QCheckBox("Notify me when new leads arrive")
         self.notify.setChecked(self.settings.get(NOTIFY_NEW))
         form.addRow(self.notify)
@@ -196,5 +201,6 @@ class SettingsDialog(QDialog):
         self.settings.set(ME, self.me.text().strip())
         self.settings.set(AUTO_SYNC_MINUTES, self.minutes.value())
         self.settings.set(NOTIFY_NEW, self.notify.isChecked())
+        self.settings.set(WAITING_AMBER_HOURS, self.amber.value())
         self.settings.sync()
         super().accept()
