@@ -6,9 +6,9 @@ import argparse
 import sys
 from datetime import date, datetime, time, timedelta
 
-from leaddesk.db.models import Status
 from leaddesk.errors import ValidationError
 from leaddesk.query import Filter, Sort
+from leaddesk.statuses import Status
 
 NONE_WORDS = ("none", "-")
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
 from leaddesk.db.types import PortableJSON, UTCDateTime, utcnow
+from leaddesk.statuses import Status as Status  # re-exported: its home before statuses.py
 
 # Deterministic constraint names, so migrations can refer to them on both databases.
 NAMING_CONVENTION = {
@@ -44,16 +45,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: PortableJSON,
                            list[Any]: PortableJSON}
-
-
-class Status(enum.StrEnum):
-    """Where a submission is in the team's workflow."""
-
-    NEW = "new"
-    OPEN = "open"
-    WAITING = "waiting"
-    DONE = "done"
-    SPAM = "spam"
 
 
 class AccountKind(enum.StrEnum):

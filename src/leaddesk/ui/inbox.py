@@ -41,6 +41,7 @@ from leaddesk.ui.list_model import (
     COLUMNS,
     ID_ROLE,
     OWNER,
+    PAGE_SIZE,
     POST,
     RECEIVED,
     ROW_ROLE,
@@ -101,6 +102,9 @@ class InboxPage(QWidget):
         self.order = Filter()
         self.tag_colours: dict[str, str] = {}
         self._load_generation = 0
+        self._listed: Filter | None = None  # the filter whose list the model holds or awaits
+        # The number of matches while only the first page is shown (the id list on its way).
+        self._estimate: query.Estimate | None = None
 
         self.sidebar = Sidebar(list(self.views.values()))
         self.model = SubmissionListModel(ctx)
@@ -228,7 +232,8 @@ class InboxPage(QWidget):
         if len(selected) > 1:
             from leaddesk.export import selection
             return selection(selected), "selected leads", len(selected)
-        return self.current_filter(), "leads in this view", self.model.rowCount()
+        shown = self.model.rowCount() if self._estimate is None else self._estimate.value
+        return self.current_filter(), "leads in this view", shown
 
     def _update_export(self) -> None:
         _flt, what, count = self._export_scope()
@@ -312,8 +317,29 @@ class InboxPage(QWidget):
         self._load_generation += 1
         generation = self._load_generation
         memory = self._remember(keep)
+        if flt != self._listed:
+            # A new list (start, another view, filter or sort): its first page is painted at
+            # once with the number of matches (exact, or "about N" for a common word); the full
+            # id list (seconds at a million rows) follows, is appended and gives the exact total.
+            self._listed = flt
+
+            def first(s: Session) -> tuple[tuple[query.SubmissionRow, ...], query.Estimate]:
+                return (query.find(s, flt, limit=PAGE_SIZE, with_total=False).rows,
+                        query.estimate(s, flt))
+            (DbOp(self.ctx, first, parent=self, what="loading the list")
+             .success(lambda found: self._show_first(generation, *found, memory))
+             .run_in_background())
         (DbOp(self.ctx, lambda s: query.ids(s, flt), parent=self, what="loading the list")
          .success(lambda ids: self._show_ids(generation, ids, memory)).run_in_background())
+
+    def _show_first(self, generation: int, rows: tuple[query.SubmissionRow, ...],
+                    total: query.Estimate, memory: _Memory) -> None:
+        if generation != self._load_generation:
+            return
+        self._estimate = total
+        self.model.show_first(rows)
+        self._update_footer()
+        self._restore(memory, self.model.ids)
 
     def reload_sidebar(self) -> None:
         views = dict(self.views)
@@ -398,8 +424,17 @@ class InboxPage(QWidget):
     def _show_ids(self, generation: int, ids: list[int], memory: _Memory) -> None:
         if generation != self._load_generation:
             return
+        self._estimate = None
         if ids == self.model.ids and self.model.rowCount():
+            self.total_changed.emit(len(ids))
+            self._update_footer()
+            self._update_export()
             return  # nothing moved: the selection, scroll and cached rows stay as they are
+        if self.model.grow(ids):  # the rest after the first page: what the user did stays
+            self.total_changed.emit(len(ids))
+            self._update_footer()
+            self._update_export()
+            return
         self.model.set_ids(ids)
         self.total_changed.emit(len(ids))
         self._update_footer()
@@ -427,6 +462,11 @@ class InboxPage(QWidget):
             self.detail.clear()
 
     def _update_footer(self) -> None:
+        if self._estimate is not None:  # the first page is shown, the id list still on its way
+            about = "" if self._estimate.exact else "about "
+            self.footer.setText(f"{about}{self._estimate.value:,} messages · "
+                                f"reading the whole list…")
+            return
         shown = self.model.rowCount()
         order = self.current_filter()
         arrow = "↓" if order.descending else "↑"

@@ -98,6 +98,27 @@ class SubmissionListModel(QAbstractTableModel):
             self._cache.clear()
         self.endResetModel()
 
+    def show_first(self, rows: Sequence[SubmissionRow]) -> None:
+        """Show the first page of a new list at once, its rows included, while the full id list
+        is still being read (at a million rows that takes seconds): see :meth:`grow`."""
+        self._store(rows)
+        self.set_ids([r.id for r in rows])
+        if rows:
+            self.page_loaded.emit()
+
+    def grow(self, ids: Sequence[int]) -> bool:
+        """Append the rest of a list whose first page is shown: True if ``ids`` starts with the
+        ids shown (rows are inserted, so selection and scroll stay put), else False (nothing
+        done; the caller sets the whole list)."""
+        shown = len(self._ids)
+        if not shown or len(ids) <= shown or list(ids[:shown]) != self._ids:
+            return False
+        self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+        self._ids.extend(ids[shown:])
+        self._rows.update((sid, row) for row, sid in enumerate(ids[shown:], start=shown))
+        self.endInsertRows()
+        return True
+
     @property
     def ids(self) -> list[int]:
         return self._ids
