@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         self.inbox.sidebar.saved_delete_requested.connect(self.delete_saved_view)
         self.inbox.set_saved_views(saved_views_from_json(self.settings.get(SAVED_VIEWS)))
         self.inbox.new_count_changed.connect(self.tray.set_new_count)
+        self.inbox.detail.message.timeline.bind(self.ctx)  # Undo on a rule's change
         card = self.inbox.detail.card
         card.set_me(self.ctx.actor)
         card.reply_requested.connect(self.reply)
@@ -241,6 +242,7 @@ class MainWindow(QMainWindow):
     def _follow_me(self) -> None:
         """Settings → "I am" changed: "Assign to me" and the open lead's header follow at once
         (the context's actor, which notes, events and new replies use, has followed already)."""
+        self.inbox.detail.message.timeline.bind(self.ctx)  # Undo on a rule's change
         card = self.inbox.detail.card
         card.set_me(self.ctx.actor)
         if self.inbox.detail.current is not None:
