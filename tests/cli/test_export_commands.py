@@ -16,7 +16,7 @@ from tests.support.factories import BASE_TIME, make_submission, seed_small_inbox
 BOM = b"\xef\xbb\xbf"
 GENERIC = ["id", "message_id", "received_at", "submitted_at", "name", "first_name", "last_name",
            "email", "phone", "company", "topic", "tags", "status", "assignee", "page_url",
-           "post_title", "message", "account", "messages", "last_contact"]
+           "post_title", "message", "account", "messages", "last_contact", "first_answered_at"]
 
 
 @pytest.fixture

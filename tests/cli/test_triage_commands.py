@@ -119,3 +119,22 @@ def test_tag_messages_name_the_tag(run: Runner, url: str) -> None:
         '#1 changed: tag "vip" removed')
     assert run("--db", url, "tag", "1", "vip", "--remove").out.startswith(
         '#1 unchanged: not tagged "vip"')
+
+
+def test_members_list_shows_who_is_away_as_text_and_json(run: Runner, url: str) -> None:
+    for name in ("Ada", "Bob"):
+        assert run("--db", url, "members", "add", name).code == 0
+    assert run("--db", url, "rules", "away", "bob").code == 0
+    lines = run("--db", url, "members", "list").out.splitlines()
+    assert lines[0].split() == ["NAME", "E-MAIL", "ACTIVE", "ASSIGNED", "AWAY"]
+    assert [(line.split()[0], line.split()[-1]) for line in lines[1:]] == [("Ada", "no"),
+                                                                            ("Bob", "yes")]
+    for argv in (["members", "list", "--json"], ["members", "--json"],
+                 ["members", "--json", "list"]):
+        rows = [json.loads(line) for line in run("--db", url, *argv).out.splitlines()]
+        assert {r["name"]: r["away"] for r in rows} == {"Ada": False, "Bob": True}, argv
+        # Added beside the keys a member already had, none renamed.
+        assert {"name", "email", "active", "assigned"} <= set(rows[0])
+    assert run("--db", url, "rules", "back", "Bob").code == 0
+    rows = [json.loads(line) for line in run("--db", url, "members", "--json").out.splitlines()]
+    assert not any(r["away"] for r in rows)

@@ -17,7 +17,7 @@ from leaddesk.export.presets import PresetStore, custom_preset, parse_columns
 GENERIC_HEADERS = [
     "id", "message_id", "received_at", "submitted_at", "name", "first_name", "last_name", "email",
     "phone", "company", "topic", "tags", "status", "assignee", "page_url", "post_title", "message",
-    "account", "messages", "last_contact",
+    "account", "messages", "last_contact", "first_answered_at",
 ]
 LEAD_HEADERS = ["contact_id", "submission_count", "first_contact_at", "last_contact_at",
                 "first_topic", "first_post_title", "first_page_url"]

@@ -13,19 +13,22 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import func, select
 
-from leaddesk import accounts, secrets
+from leaddesk import accounts, secrets, suggest
 from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
 from leaddesk.db.models import Submission
 from leaddesk.ingest.locks import SyncInProgressError, held_locks
 from leaddesk.ingest.store import BatchResult
 from leaddesk.progress import CancelToken
+from leaddesk.suggest import store
 from leaddesk.team.worker import WorkerOptions, run_worker, worker_logging
 from tests.ingest.conftest import AccountFactory, Mailbox
 from tests.support.dovecot import PASSWORD, USER
+from tests.support.factories import make_member, make_submission
 from tests.support.keyrings import MemoryKeyring
 from tests.support.mail import notification
 from tests.support.postgres import PostgresServer
+from tests.support.suggest_history import triage_as
 from tests.support.waiting import until
 
 
@@ -152,3 +155,44 @@ def test_worker_survives_a_database_restart(restartable_pg: PostgresServer,
     events = [json.loads(line)["event"] for line in stream.getvalue().splitlines()]
     assert {"lock.lost", "db.unreachable"} & set(events)
     assert events.count("lock.acquired") >= 2
+
+
+def test_worker_keeps_the_suggestions_up_to_date_through_a_failure(
+        db: Database, mailbox: Mailbox, imap_account: AccountFactory,
+        start_worker: Callable[..., Running], monkeypatch: pytest.MonkeyPatch) -> None:
+    account = imap_account()
+    with db.session() as s:
+        make_member(s, "Anna")
+        leads = [make_submission(s, body_text="keynote speaker").id for _ in range(3)]
+        triage_as(s, leads[0], "Speakers", "Anna", "event")
+        suggest.retrain(s)
+        triage_as(s, leads[1], "Speakers", "Anna", "event")  # a colleague, after the training
+        trained_at = store.stored_revision(s)
+    calls: list[int] = []
+    real = store.update
+
+    def flaky(session: object) -> store.Trained:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("disk full")
+        return real(session)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "update", flaky)
+    stream = io.StringIO()
+    with worker_logging("json", stream):
+        running = start_worker(db, account, interval=0.2, suggest_every=0.0)
+        assert until(lambda: len(calls) >= 2), running.errors
+        mailbox.append(notification(1))
+        assert until(lambda: _count(db) == 4), running.errors  # still syncing
+        running.stop()
+    assert not running.errors
+    events = [json.loads(line) for line in stream.getvalue().splitlines()]
+    failed = [e for e in events if e["event"] == "suggest.failed"]
+    assert [e["error"] for e in failed] == ["disk full"]
+    updated = next(e for e in events if e["event"] == "suggest.updated")
+    assert updated["changed"] == 1
+    with db.session() as s:
+        now = store.stored_revision(s)
+    assert trained_at is not None
+    assert now is not None
+    assert now[0] > trained_at[0]

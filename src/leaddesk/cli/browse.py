@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from leaddesk import query
 from leaddesk.cli import output
 from leaddesk.cli.context import Context
-from leaddesk.cli.options import add_filter_options, filter_from_args
+from leaddesk.cli.options import add_filter_options, filter_from_args, with_deadline
 from leaddesk.config import default_db_path, demo_db_url, resolve_db_url
 from leaddesk.query import quick
 
@@ -71,6 +71,7 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
     from leaddesk.cli import names
 
     db = ctx.database()
+    flt = with_deadline(db, flt)
     with db.session() as session:
         hint = demo_hint(session, ctx)
         if hint:

@@ -11,7 +11,7 @@ import argparse
 from leaddesk import export
 from leaddesk.cli import names, output
 from leaddesk.cli.context import Context
-from leaddesk.cli.options import add_filter_options, filter_from_args, parse_ids
+from leaddesk.cli.options import add_filter_options, filter_from_args, parse_ids, with_deadline
 from leaddesk.cli.progress import ProgressBar
 from leaddesk.errors import ValidationError
 from leaddesk.export import presets
@@ -108,7 +108,7 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
     options = _options(args)
     bar = ProgressBar(ctx.err)
     db = ctx.database()
-    flt = names.resolve_in(db, flt)
+    flt = names.resolve_in(db, with_deadline(db, flt))
     if args.output and args.output != "-":
         export.export_to_file(db, flt, args.output, options, reporter=bar)
     else:

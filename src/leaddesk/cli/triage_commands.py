@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from typing import TypeAlias
 
 from sqlalchemy.orm import Session
@@ -79,8 +80,13 @@ def _add_tags_parsers(sub: Subparsers) -> None:
 def _add_members_parsers(sub: Subparsers) -> None:
     p = sub.add_parser("members", help="team members who can own submissions")
     p.set_defaults(handler=run_members_list)
+    p.add_argument("--json", action="store_true", help="one JSON object per member")
     members = p.add_subparsers(dest="members_command", metavar="COMMAND")
-    members.add_parser("list", help="list team members").set_defaults(handler=run_members_list)
+    listing = members.add_parser("list", help="list team members (and who is away)")
+    # SUPPRESS: `members --json list` keeps the --json given before the word "list".
+    listing.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                         help="one JSON object per member")
+    listing.set_defaults(handler=run_members_list)
     a = members.add_parser("add", help="add a team member")
     a.add_argument("name")
     a.add_argument("--email")
@@ -232,12 +238,15 @@ def run_tags_delete(args: argparse.Namespace, ctx: Context) -> int:
 def run_members_list(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.database().session() as session:
         members = triage.list_members(session, include_inactive=True)
+    if getattr(args, "json", False):
+        output.json_lines((asdict(m) for m in members), ctx.out)
+        return 0
     if not members:
         ctx.err.write("no team members yet; `leaddesk members add NAME` adds one\n")
         return 0
-    output.table(["NAME", "E-MAIL", "ACTIVE", "ASSIGNED"],
-                 ([m.name, m.email or "", "yes" if m.active else "no", str(m.assigned)]
-                  for m in members), ctx.out)
+    output.table(["NAME", "E-MAIL", "ACTIVE", "ASSIGNED", "AWAY"],
+                 ([m.name, m.email or "", "yes" if m.active else "no", str(m.assigned),
+                   "yes" if m.away else "no"] for m in members), ctx.out)
     return 0
 
 

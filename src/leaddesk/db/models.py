@@ -316,6 +316,9 @@ class Submission(Base):
     message_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     last_inbound_at: Mapped[datetime | None]
     last_outbound_at: Mapped[datetime | None]
+    # Added in revision 0008 (response times): the earliest outbound e-mail (a LeadDesk reply, or
+    # the team's mail from any client found in a Sent folder), kept in the same transaction.
+    first_answered_at: Mapped[datetime | None]
 
     account: Mapped[Account | None] = relationship()
     contact: Mapped[Contact | None] = relationship()
@@ -455,6 +458,22 @@ class LabelMapping(Base):
     field: Mapped[str] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeamSetting(Base):
+    """A setting the whole team shares (business hours, the response target): in the database,
+    so every desktop on a shared PostgreSQL reads the same value. Added in revision 0008.
+
+    ``value`` is a JSON object its owner module reads and validates (e.g.
+    :mod:`leaddesk.response_times`); a key no module knows is left alone.
+    """
+
+    __tablename__ = "team_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_by: Mapped[str | None] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEvent(Base):

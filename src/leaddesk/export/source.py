@@ -125,7 +125,8 @@ def _row_select() -> AnySelect:
         Submission.visitor_company, Submission.topic, Submission.page_url, Post.title,
         Submission.status, Submission.is_submission, TeamMember.name, TeamMember.email,
         Submission.subject, Submission.body_text, Submission.contact_id,
-        Submission.message_count, _raw(_last_contact()), _tag_names(),
+        Submission.message_count, _raw(_last_contact()), _raw(Submission.first_answered_at),
+        _tag_names(),
     )
     return (
         select(*(column.label(field) for column, field in zip(columns, SELECTED, strict=True)))
@@ -192,6 +193,7 @@ _RECEIVED, _SUBMITTED, _NAME, _TOPIC, _PAGE_URL, _POST_TITLE, _TAGS, _LAST_CONTA
     SELECTED.index(field) for field in (
         "received_raw", "submitted_raw", "name", "topic", "page_url", "post_title", "tags_raw",
         "last_contact_raw"))
+_FIRST_ANSWERED = SELECTED.index("first_answered_raw")
 
 
 def _record(row: Sequence[Any], per_lead: bool) -> Record:
@@ -209,7 +211,8 @@ def _record(row: Sequence[Any], per_lead: bool) -> Record:
     return _new_record(Record, (
         *selected, received, timestamp(selected[_SUBMITTED]), parts.first, parts.last,
         parts.salutation, _tags(selected[_TAGS]), count, first, received, first_topic,
-        first_post, first_page, timestamp(selected[_LAST_CONTACT])))
+        first_post, first_page, timestamp(selected[_LAST_CONTACT]),
+        timestamp(selected[_FIRST_ANSWERED])))
 
 
 def batches(session: Session, flt: Filter, *, per_lead: bool,

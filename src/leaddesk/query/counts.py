@@ -111,7 +111,8 @@ def _only_exclusions(flt: Filter, *, skip: Collection[str] = ()) -> bool:
         "topics" not in skip and flt.topics, "tags" not in skip and flt.tags,
         "assignees" not in skip and flt.assignees, flt.accounts, flt.ids,
         flt.received_from is not None, flt.received_to is not None, flt.replied is not None,
-        flt.needs_reply is not None, flt.unread is not None, flt.contact_id is not None)
+        flt.needs_reply is not None, flt.unread is not None, flt.contact_id is not None,
+        flt.overdue is not None)
     return not any(narrowing)
 
 

@@ -36,7 +36,7 @@ _COLUMNS = (
     "s.visitor_email, s.visitor_phone, s.visitor_company, s.topic, s.page_url, p.title, p.url, "
     "s.status, s.is_submission, m.name, s.subject, s.body_text, s.problems, s.contact_id, "
     "s.spam_reason, s.not_submission_reason, s.edited_fields, s.verdict_by, s.unread, "
-    "s.message_count, s.last_inbound_at, s.last_outbound_at"
+    "s.message_count, s.last_inbound_at, s.last_outbound_at, s.first_answered_at"
 )
 _FROM = (
     "FROM submissions AS s LEFT OUTER JOIN accounts AS a ON a.id = s.account_id "
@@ -158,7 +158,7 @@ def to_rows(connection: sqlite3.Connection, records: Sequence[tuple[Any, ...]]) 
     for (id_, version, message_id, account, received, submitted, name, email, phone, company,
          topic, page_url, post_title, post_url, status, is_submission, assignee, subject, body,
          problems_json, contact_id, spam_reason, not_submission_reason, edited_json, verdict_by,
-         unread, message_count, last_in, last_out) in records:
+         unread, message_count, last_in, last_out, first_answered) in records:
         problems = _json(problems_json)
         received_at = _moment(received)
         assert received_at is not None  # NOT NULL in the schema
@@ -174,5 +174,6 @@ def to_rows(connection: sqlite3.Connection, records: Sequence[tuple[Any, ...]]) 
             not_submission_reason=not_submission_reason or reason_in(problems),
             edited_fields=dict(_json(edited_json) or {}), verdict_by=verdict_by,
             unread=bool(unread), message_count=message_count or 1,
-            last_inbound_at=_moment(last_in), last_outbound_at=_moment(last_out)))
+            last_inbound_at=_moment(last_in), last_outbound_at=_moment(last_out),
+            first_answered_at=_moment(first_answered)))
     return rows

@@ -55,6 +55,7 @@ class SubmissionRow:
     message_count: int = 1
     last_inbound_at: datetime | None = None
     last_outbound_at: datetime | None = None
+    first_answered_at: datetime | None = None  # the earliest outbound e-mail (response times)
 
     @property
     def needs_reply(self) -> bool:
@@ -118,6 +119,8 @@ class SubmissionRow:
             "message_count": self.message_count,
             "needs_reply": self.needs_reply,
             "last_contact": self.last_contact.isoformat() if self.last_contact else None,
+            "first_answered_at": (self.first_answered_at.isoformat()
+                                  if self.first_answered_at else None),
         }
 
 

@@ -34,7 +34,7 @@ def row_select() -> AnySelect:
             Submission.problems, Submission.contact_id, Submission.spam_reason,
             Submission.not_submission_reason, Submission.edited_fields, Submission.verdict_by,
             Submission.unread, Submission.message_count, Submission.last_inbound_at,
-            Submission.last_outbound_at,
+            Submission.last_outbound_at, Submission.first_answered_at,
         )
         .select_from(Submission)
         .outerjoin(Account, Account.id == Submission.account_id)
@@ -73,6 +73,7 @@ def to_rows(session: Session, records: Sequence[Any]) -> list[SubmissionRow]:
             edited_fields=dict(r.edited_fields or {}), verdict_by=r.verdict_by,
             unread=bool(r.unread), message_count=r.message_count or 1,
             last_inbound_at=r.last_inbound_at, last_outbound_at=r.last_outbound_at,
+            first_answered_at=r.first_answered_at,
         )
         for r in records
     ]

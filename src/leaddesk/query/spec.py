@@ -55,6 +55,11 @@ class Filter:
     replied: bool | None = None
     needs_reply: bool | None = None  # the last message of the conversation is the visitor's
     unread: bool | None = None  # an answer the owner has not read yet
+    # Not answered and waiting longer than the team's target in business hours
+    # (leaddesk.response_times). ``overdue_before`` is that deadline resolved for one moment
+    # (received before it = overdue); without it the active policy and the current time decide.
+    overdue: bool | None = None
+    overdue_before: datetime | None = None
     contact_id: int | None = None
     ids: tuple[int, ...] = ()
     include_spam: bool = False
@@ -89,6 +94,7 @@ class Filter:
                               (self.replied is not None, ("replies",)),
                               (self.needs_reply is not None, ("replies", "answers")),
                               (self.unread is not None, ("unread", "answers")),
+                              (self.overdue is not None, ("replies", "answers", "received_at")),
                               (self.contact_id is not None, ("contact",))):
             if wanted:
                 fields.update(names)

@@ -354,7 +354,7 @@ def before_tracking(stats: PostStats) -> bool:
 
 
 class PostTable(QTableWidget):
-    HEADERS = ("Post", "Published", "Leads", "First lead after")
+    HEADERS: tuple[str, ...] = ("Post", "Published", "Leads", "First lead after")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)

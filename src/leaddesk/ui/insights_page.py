@@ -46,6 +46,7 @@ from leaddesk.ui.context import AppContext
 from leaddesk.ui.filter_bar import export_button, page_bar
 from leaddesk.ui.operations import DbOp, NetOp
 from leaddesk.ui.page import BusPage
+from leaddesk.ui.response_chart import ResponseTimesPanel
 from leaddesk.ui.widgets import caption, muted
 
 
@@ -128,6 +129,8 @@ class InsightsPage(BusPage):
         split.addWidget(self.chart)
         split.addWidget(lower)
         split.setSizes([420, 320])
+        split.addWidget(ResponseTimesPanel(ctx))  # time to first answer: loads when shown
+        split.setSizes([300, 200, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

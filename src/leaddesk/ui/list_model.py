@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
-from leaddesk import query
+from leaddesk import query, response_times
 from leaddesk.query import Sort, SubmissionRow
 
 from leaddesk.ui.colours import amber
@@ -36,6 +36,8 @@ from leaddesk.ui.settings import WAITING_AMBER_HOURS
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the SubmissionRow, or None while loading
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 NEEDS_ROLE = Qt.ItemDataRole.UserRole + 3  # a RowNeeds: badge, unread, waiting
+# Unanswered past the team's target in business hours (leaddesk.response_times).
+OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 4
 
 COLUMNS: tuple[tuple[str, Sort | None], ...] = (
     ("Visitor", Sort.NAME),
@@ -221,6 +223,8 @@ class SubmissionListModel(QAbstractTableModel):
             return self.needs(row)
         if role == Qt.ItemDataRole.DisplayRole:
             return self.needs(row).describe() if column == STATUS else self._display(row, column)
+        if role == OVERDUE_ROLE:
+            return response_times.overdue(row, datetime.now(UTC))
         if role == Qt.ItemDataRole.FontRole and (row.status == "new" or row.unread):
             return self._bold
         if role == Qt.ItemDataRole.DecorationRole and column == VISITOR:

@@ -55,6 +55,7 @@ from leaddesk.ui.settings import (
     SAVED_VIEWS,
     Settings,
 )
+from leaddesk.ui.settings_hours import load_team_policy
 from leaddesk.ui.shortcuts import SHORTCUTS, STATUS_HINT, ShortcutSheet
 from leaddesk.ui.sync_controller import SyncController
 from leaddesk.ui.sync_report import SyncReport, SyncReportDialog
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self.clock = QTimer(self)
         self.clock.timeout.connect(self._tick)
         self.clock.start(30_000)
+        load_team_policy(self.ctx, self)  # before the inbox's first query: "Overdue" uses it
         self.inbox.reload()
         self.load_templates()
         self.sync.finished.connect(lambda _report: self.posts.start())
@@ -173,6 +175,7 @@ class MainWindow(QMainWindow):
         self.inbox.sidebar.saved_delete_requested.connect(self.delete_saved_view)
         self.inbox.set_saved_views(saved_views_from_json(self.settings.get(SAVED_VIEWS)))
         self.inbox.new_count_changed.connect(self.tray.set_new_count)
+        self.inbox.detail.message.timeline.bind(self.ctx)  # Undo on a rule's change
         card = self.inbox.detail.card
         card.set_me(self.ctx.actor)
         card.reply_requested.connect(self.reply)
@@ -239,6 +242,7 @@ class MainWindow(QMainWindow):
     def _follow_me(self) -> None:
         """Settings → "I am" changed: "Assign to me" and the open lead's header follow at once
         (the context's actor, which notes, events and new replies use, has followed already)."""
+        self.inbox.detail.message.timeline.bind(self.ctx)  # Undo on a rule's change
         card = self.inbox.detail.card
         card.set_me(self.ctx.actor)
         if self.inbox.detail.current is not None:

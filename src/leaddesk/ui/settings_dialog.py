@@ -29,6 +29,7 @@ from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import ask_text
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW, WAITING_AMBER_HOURS
+from leaddesk.ui.settings_team import MemberRow, set_away
 from leaddesk.ui.widgets import button_row, colour_dot
 
 
@@ -72,6 +73,9 @@ class SettingsDialog(QDialog):
         tabs.addTab(self.sites, "Sites && topics")
         from leaddesk.ui.settings_rules import RulesTab
         tabs.addTab(RulesTab(ctx), "Rules")
+        from leaddesk.ui.settings_hours import HoursTab
+        self.hours = HoursTab(ctx)
+        tabs.addTab(self.hours, "Response times")
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
@@ -118,8 +122,9 @@ class SettingsDialog(QDialog):
         def load(session: Session) -> tuple[list[triage.Member], list[triage.TagInfo]]:
             return triage.list_members(session, include_inactive=True), triage.list_tags(session)
 
-        DbOp(self.ctx, load, parent=self, what="loading the team and tags").success(
-            self._show).run_in_background()
+        # A read: the members and tags it returns carry change records, not to be published.
+        (DbOp(self.ctx, load, parent=self, what="loading the team and tags")
+         .changes(lambda _data: []).success(self._show).run_in_background())
 
     def _show(self, data: tuple[list[triage.Member], list[triage.TagInfo]]) -> None:
         members, tags = data
@@ -129,10 +134,13 @@ class SettingsDialog(QDialog):
         self.me.setText(typed)
         self.members.list.clear()
         for m in members:
-            text = f"{m.name}  ({m.assigned} assigned)" + ("" if m.active else "  — inactive")
-            item = QListWidgetItem(text)
+            item = QListWidgetItem()
             item.setData(256, m.name)
+            row = MemberRow(m)  # the name and the Away toggle (settings_team)
+            row.away_toggled.connect(self._set_away)
+            item.setSizeHint(row.sizeHint())
             self.members.list.addItem(item)
+            self.members.list.setItemWidget(item, row)
         self.tags.list.clear()
         for t in tags:
             item = QListWidgetItem(colour_dot(t.colour, 12), f"{t.name}  ({t.submissions})")
@@ -153,6 +161,10 @@ class SettingsDialog(QDialog):
         if ok and name.strip():
             self._change(self.members,
                          lambda s, actor: triage.add_member(s, name.strip(), actor=actor))
+
+    def _set_away(self, name: str, away: bool) -> None:
+        self.members.error.clear()
+        set_away(self.ctx, self, name, away, refresh=self.refresh, error=self.members.error.setText)
 
     def _remove_member(self) -> None:
         name = self.members.chosen()

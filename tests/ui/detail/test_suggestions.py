@@ -10,6 +10,7 @@ from sqlalchemy import select
 from leaddesk import detail, suggest
 from leaddesk.db import Database
 from leaddesk.db.models import AuditEvent, Submission, SuggestFeedback
+from leaddesk.suggest import store
 from tests.support.suggest_history import seed
 from tests.ui.conftest import inline_context
 
@@ -120,13 +121,13 @@ def test_the_model_is_brought_up_to_date_at_most_every_two_minutes(
     with team_db.session() as s:
         suggest.retrain(s)
     calls: list[int] = []
-    real = suggest.update
+    real = store.update  # what store.catch_up calls
 
     def counting(session: object) -> object:
         calls.append(1)
         return real(session)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(suggest, "update", counting)
+    monkeypatch.setattr(store, "update", counting)
     for sid in (13, 14, 13, 14):
         strip.show_row(_row(team_db, sid))  # type: ignore[arg-type]
     assert len(calls) == 1  # the shared database worker is not held for it on every lead

@@ -184,7 +184,7 @@ class MessageTabs(QTabWidget):
                                             for n in detail.notes) or "No notes yet.")
         notes_tab = self.indexOf(self.notes_page)
         self.setTabText(notes_tab, f"Notes ({len(detail.notes)})" if detail.notes else "Notes")
-        self.timeline.show_entries(conversation(detail))
+        self.timeline.show_entries(conversation(detail), lead=row.id)
         count = len(detail.messages)
         index = self.indexOf(self.timeline)
         self.setTabText(index, f"Conversation ({count})" if count > 1 else "Conversation")

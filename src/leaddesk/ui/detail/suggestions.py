@@ -12,7 +12,6 @@ come from what visitors and colleagues typed).
 from __future__ import annotations
 
 import time
-from contextlib import suppress
 
 from sqlalchemy.orm import Session
 
@@ -37,16 +36,13 @@ STYLE = ("#suggestionStrip { background: #e8f4fd; border: 1px solid #b6dcf7; "
 # model is re-encoded), held in the shared database worker: at most this often, not per lead.
 # Suggestions a little behind are harmless: a rejected value is never shown again for its lead at
 # once, and an accepted lead is no longer untriaged.
-REFRESH_SECONDS = 120.0
+REFRESH_SECONDS = store.UPDATE_EVERY_SECONDS
 
 
 def _load(session: Session, submission_id: int, refresh: bool) -> suggest.Suggestions:
     """The lead's suggestions, after folding in the latest triage when ``refresh``."""
-    if refresh and store.stored_revision(session) is not None:
-        # A colleague updating at the same moment: theirs is as good, and the savepoint takes
-        # back our half-written update.
-        with suppress(ConflictError), session.begin_nested():
-            suggest.update(session)
+    if refresh:
+        store.catch_up(session)
     return suggest.suggest(session, submission_id)
 
 

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from leaddesk.conversations.timeline import SENT_HERE, SUBMISSION, MessageView, TimelineEntry
 
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.detail.rule_event import RuleEventEntry, rule_of, undo_rule
 from leaddesk.ui.format import long_time
 from leaddesk.ui.safe_text import PlainLabel
 
@@ -120,7 +122,9 @@ def event_text(entry: TimelineEntry) -> str:
 
 
 class TimelineView(QScrollArea):
-    """The timeline of the lead shown in the detail pane, rebuilt when another lead is shown."""
+    """The timeline of the lead shown in the detail pane, rebuilt when another lead is shown.
+
+    Bound to the app (:meth:`bind`), a change a rule made offers Undo (rule_event)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,8 +134,14 @@ class TimelineView(QScrollArea):
         self.entries: list[QWidget] = []
         self._content = QWidget()
         self.setWidget(self._content)
+        self.ctx: AppContext | None = None
+        self.lead: int | None = None
 
-    def show_entries(self, entries: tuple[TimelineEntry, ...]) -> None:
+    def bind(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def show_entries(self, entries: tuple[TimelineEntry, ...], lead: int | None = None) -> None:
+        self.lead = lead
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -139,8 +149,12 @@ class TimelineView(QScrollArea):
         self.entries = []
         for entry in entries:
             widget: QWidget
+            rule = rule_of(entry.actor) if entry.message is None else None
             if entry.message is not None:
                 widget = MessageEntry(entry.message)
+            elif rule is not None and entry.kind in ("event", "status") \
+                    and self.ctx is not None and lead is not None:
+                widget = self._rule_entry(event_text(entry), rule)
             else:
                 widget = plain_label(event_text(entry), object_name=f"timeline_{entry.kind}")
                 widget.setEnabled(False)
@@ -149,6 +163,19 @@ class TimelineView(QScrollArea):
         layout.addStretch(1)
         self.setWidget(content)  # the old content is deleted with it
         self._content = content
+
+    def _rule_entry(self, text: str, rule: str) -> RuleEventEntry:
+        entry = RuleEventEntry(text, rule)
+        entry.undo_requested.connect(lambda name: self._undo(entry, name))
+        return entry
+
+    def _undo(self, entry: RuleEventEntry, rule: str) -> None:
+        def error(message: str) -> None:
+            if any(e is entry for e in self.entries):  # not when another lead is shown since
+                entry.show_error(message)
+
+        if self.ctx is not None and self.lead is not None:
+            undo_rule(self.ctx, self, self.lead, rule, error=error)
 
     def messages(self) -> list[MessageEntry]:
         return [e for e in self.entries if isinstance(e, MessageEntry)]

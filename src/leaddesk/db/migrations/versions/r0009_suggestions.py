@@ -2,7 +2,7 @@
 counted, the accept/reject feedback on suggestions, and the stored model itself.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-06 06:30:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from leaddesk.db.types import PortableJSON, UTCDateTime
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
