@@ -6,13 +6,14 @@ bulk_assign`, :func:`~leaddesk.triage.bulk_add_tag`, :func:`~leaddesk.triage.bul
 :func:`~leaddesk.triage.edit_submission` one after the other would: the same audit events (same
 actions, actors, before and after, in the same order), so :func:`~leaddesk.triage.undo` reverses
 each one alike. What differs is the cost: the steps are played in memory, then each submission's
-final values are written with one compare-and-swap version bump (rows with the same outcome share
-one statement), its new tags with one insert and all audit events with one ``executemany``. A
-submission changed by several steps gets one version bump, not one per step.
+final values are written with one compare-and-swap version bump (one ``executemany`` per set of
+columns written), the new tag links with one ``executemany`` and all audit events with another.
+A submission changed by several steps gets one version bump, not one per step.
 
 Rules on arrival use it (:mod:`leaddesk.rules.engine`): a batch of 200 new leads with ten rules
-costs a dozen statements instead of ~70. Any invalid step (an unknown member, a bad status) raises
-before anything is written.
+costs a dozen statements instead of ~70. An invalid step (an unknown member, a bad status) raises
+before anything is written; a row someone else changed since it was read raises ConflictError
+while writing, and the caller rolls back, as with every triage call.
 """
 
 from __future__ import annotations
