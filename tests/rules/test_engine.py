@@ -10,7 +10,7 @@ from leaddesk import triage
 from leaddesk.db import Database
 from leaddesk.db.models import Submission
 from leaddesk.errors import ConflictError
-from leaddesk.rules import catalog, service
+from leaddesk.rules import catalog, roundrobin, service
 from leaddesk.rules.engine import MACHINE_ACTORS
 from tests.rules.conftest import Importer, add_members, add_rule, audit_of, lead, mid
 from tests.support.mail import notification
@@ -167,3 +167,20 @@ def test_an_action_that_cannot_be_done_never_costs_the_leads(db: Database,
     row = lead(db, mid(1))
     assert row.assignee_id is None
     assert [t.name for t in row.tags] == ["routed"]  # the rule's other action still ran
+
+
+def test_round_robin_counts_each_lead_once_when_the_batch_falls_back_to_action_by_action(
+        db: Database, imported: Importer) -> None:
+    # The batch write fails on the removed member, rolls back (the round-robin picks with it)
+    # and is redone action by action: the counters must not count the leads twice.
+    add_members(db, "Anna", "Ben", "Cleo")
+    rr = add_rule(db, "spread", [], ["assign=round-robin:Anna,Ben"])
+    add_rule(db, "to cleo", [], ["tag=cleo"], position=1)
+    add_rule(db, "then cleo", [], ["assign=Cleo"])
+    with db.session() as s:
+        triage.remove_member(s, "Cleo", actor="Ada")
+    imported(notification(1), notification(2), notification(3))
+    with db.session() as s:
+        assert roundrobin.counters(s, rr.id or 0) == {"Anna": 2, "Ben": 1}
+    assert [t.name for t in lead(db, mid(3)).tags] == ["cleo"]
+    assert {lead(db, mid(n)).assignee.name for n in (1, 2, 3)} == {"Anna", "Ben"}  # type: ignore[union-attr]

@@ -67,7 +67,7 @@ def test_a_row_deleted_meanwhile_is_not_found(db: Database, sid: int) -> None:
     with pytest.raises(NotFoundError), db.session() as s:
         versions.bump_versions(s, [versions.VersionedWrite(sid, 1, {}, {})], {"status": "done"}, NOW)
     with db.session() as s:
-        assert str(versions._conflict(s, sid)) == f"no submission {sid}; it was deleted meanwhile"
+        assert str(versions.conflict(s, sid)) == f"no submission {sid}; it was deleted meanwhile"
 
 
 def test_a_bulk_conflict_names_the_stale_row_and_writes_nothing(db: Database) -> None:

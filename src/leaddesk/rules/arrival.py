@@ -16,9 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk.db import Database
-from leaddesk.db.models import Rule, Status, Submission
+from leaddesk.db.models import Rule
 from leaddesk.rules import acknowledge, service
-from leaddesk.triage.versions import chunks
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +29,10 @@ def apply_new(session: Session, added_ids: Sequence[int]) -> int:
     """
     if not added_ids or session.scalar(select(Rule.id).where(Rule.enabled).limit(1)) is None:
         return 0
-    leads: list[int] = []
-    for chunk in chunks(list(added_ids)):
-        leads.extend(session.scalars(select(Submission.id).where(
-            Submission.id.in_(chunk), Submission.is_submission,
-            Submission.status != Status.SPAM.value)))
-    report = service.run_on(session, leads, fresh=True)
+    # ``fresh``: spam and non-submissions are left out as the leads' facts are read.
+    report = service.run_on(session, added_ids, fresh=True)
     if report.changed:
-        log.info("rules changed %d of %d new leads", report.changed, len(leads))
+        log.info("rules changed %d of %d new leads", report.changed, report.examined)
     return report.acknowledgements
 
 

@@ -188,6 +188,51 @@ def _apply(session: Session, item: PlannedAction, leads: Sequence[int]) -> list[
     return []  # acknowledge: queued once all rules ran
 
 
+def _steps(session: Session, groups: dict[tuple[int, int], tuple[PlannedAction, list[int]]]
+           ) -> list[tuple[int, triage.Step]]:
+    """The planned changes as triage steps, in the rules' order, then each rule's actions'
+    order, then lead order: per lead, what a later rule sets wins, exactly as planned."""
+    steps: list[tuple[int, triage.Step]] = []
+    for order in sorted(groups):
+        item, leads = groups[order]
+        actor, action, value = item.rule.actor, item.action, item.action.value or ""
+        group = action.round_robin
+        if group is not None:
+            picks = roundrobin.pick_many(session, item.rule.id, group, len(leads))
+            steps.extend((lead, triage.Step(actor, triage.ASSIGN, member))
+                         for lead, member in zip(leads, picks, strict=True) if member is not None)
+        elif action.name in _STEP_OF:
+            reason = actor if action.name == "spam" else None
+            steps.extend((lead, triage.Step(actor, _STEP_OF[action.name],
+                                            Status.SPAM.value if action.name == "spam" else value,
+                                            reason)) for lead in leads)
+    return steps
+
+
+_STEP_OF = {"assign": triage.ASSIGN, "tag": triage.TAG_ADD, "status": triage.STATUS,
+            "spam": triage.STATUS, "topic": triage.EDIT}  # acknowledge: queued once all rules ran
+
+
+def _apply_each(session: Session, groups: dict[tuple[int, int], tuple[PlannedAction, list[int]]],
+                report: RunReport) -> None:
+    """One (rule, action) at a time, through triage's bulk calls: an action that cannot be done
+    (its member was removed since the rule was saved) is skipped and logged, never costing the
+    leads being stored or the other actions."""
+    for order in sorted(groups):
+        item, leads = groups[order]
+        try:
+            with session.begin_nested():
+                report.written.extend(_apply(session, item, leads))
+        except LeadDeskError as exc:
+            log.warning("rule %r could not %s on %d leads: %s", item.rule.name, item.action,
+                        len(leads), exc)
+            report.failed.append(f"{item.rule.name}: {item.action}: {exc}")
+            for lead in leads:
+                done = report.changes.get(lead, [])
+                if f"{item.rule.name}: {item.description}" in done:
+                    done.remove(f"{item.rule.name}: {item.description}")
+
+
 def history(session: Session, ids: Sequence[int]) -> tuple[set[int], dict[int, set[str]]]:
     """(leads a person changed, the rules that already ran on each lead), from the audit log."""
     touched: set[int] = set()
@@ -230,23 +275,15 @@ def run(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts],
             groups.setdefault(item.order, (item, []))[1].append(f.id)
     if dry_run:
         return report
-    # In the rules' order, then each rule's actions' order: per lead, what a later rule sets
-    # wins, exactly as planned; every lead with the same change is written at once.
-    for order in sorted(groups):
-        item, leads = groups[order]
-        try:
-            # A savepoint per action: one that cannot be done (its member was removed since
-            # the rule was saved) is skipped and logged; it never costs the leads being stored.
-            with session.begin_nested():
-                report.written.extend(_apply(session, item, leads))
-        except LeadDeskError as exc:
-            log.warning("rule %r could not %s on %d leads: %s", item.rule.name, item.action,
-                        len(leads), exc)
-            report.failed.append(f"{item.rule.name}: {item.action}: {exc}")
-            for lead in leads:
-                done = report.changes.get(lead, [])
-                if f"{item.rule.name}: {item.description}" in done:
-                    done.remove(f"{item.rule.name}: {item.description}")
+    try:
+        # Fast path: every lead's changes played in memory and written at once (one version
+        # bump per lead, the same audit events as below). All or nothing, in a savepoint.
+        with session.begin_nested():
+            written = triage.apply_steps(session, _steps(session, groups))
+        report.written.extend(written)
+    except LeadDeskError as exc:
+        log.info("rules: writing the batch at once failed (%s); applying action by action", exc)
+        _apply_each(session, groups, report)
     for f in facts:
         if f.acknowledge is not None and acknowledgements and f.id not in touched and \
                 acknowledge.queue(session, f, rule=f.acknowledge[0], template=f.acknowledge[1],

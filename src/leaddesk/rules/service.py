@@ -32,7 +32,11 @@ UNDOABLE = (STATUS, ASSIGN, TAG_ADD, EDIT)
 
 def run_on(session: Session, ids: Sequence[int], *, dry_run: bool = False,
            rules: Sequence[RuleSpec] | None = None, fresh: bool = False) -> RunReport:
-    """Run the enabled rules (or ``rules``) on ``ids``, in id order, skipping leads a person changed."""
+    """Run the enabled rules (or ``rules``) on ``ids``, in id order, skipping leads a person changed.
+
+    ``fresh``: the leads were just stored; spam and mail that is not a form submission among
+    them are left alone (rules route leads).
+    """
     specs = catalog.list_rules(session, enabled_only=True) if rules is None else rules
     if not specs:
         return RunReport()
@@ -41,6 +45,8 @@ def run_on(session: Session, ids: Sequence[int], *, dry_run: bool = False,
     compiled = compile_rules(specs, zone)
     contacts = any(c.field == "contact" for rule in compiled for c in rule.spec.conditions)
     facts = load_facts(session, ids, fresh=fresh, contacts=contacts)
+    if fresh:
+        facts = [f for f in facts if f.is_submission and f.status != Status.SPAM.value]
     return run_engine(session, compiled, facts, zone=zone, fresh=fresh,
                       dry_run=dry_run,
                       acknowledgements=options[catalog.ACKNOWLEDGEMENTS] == "on")

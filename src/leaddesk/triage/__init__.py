@@ -6,6 +6,7 @@ Import it whole (``from leaddesk import triage``): every name below is re-export
 
 - ``actions``: status, assignment and notes on one submission or many; ``was_saved``; ``undo``
 - ``tags``: tags on submissions, and the tag catalogue
+- ``batch``: many steps on many submissions written at once (``apply_steps``), as rules do
 - ``edits``: a person correcting the fields the parser read (``edit_submission``)
 - ``members``: team members
 - ``versions``: reading current state, the compare-and-swap version check, conflicts, audit events
@@ -33,6 +34,7 @@ from leaddesk.triage.actions import (
     undo,
     was_saved,
 )
+from leaddesk.triage.batch import Step, apply_steps
 from leaddesk.triage.edits import EDITABLE, EditResult, clean_value, edit_submission
 from leaddesk.triage.members import add_member, list_members, remove_member
 from leaddesk.triage.results import (
@@ -82,10 +84,12 @@ __all__ = [
     "EditResult",
     "Member",
     "MemberRemoval",
+    "Step",
     "TagInfo",
     "add_member",
     "add_note",
     "add_tag",
+    "apply_steps",
     "assign",
     "bulk_add_tag",
     "bulk_assign",

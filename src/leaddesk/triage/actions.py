@@ -47,7 +47,7 @@ from leaddesk.triage.versions import (
 
 # ------------------------------------------------------------------ status
 
-def _status_plan(current: Current, new: str, actor: str, reason: str | None = None
+def status_plan(current: Current, new: str, actor: str, reason: str | None = None
                  ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """(before, after, column values) of moving ``current`` to status ``new``.
 
@@ -73,7 +73,7 @@ def _status_plan(current: Current, new: str, actor: str, reason: str | None = No
     return before, after, values
 
 
-def _status_unchanged(current: Current, new: str) -> bool:
+def status_unchanged(current: Current, new: str) -> bool:
     return current.status == new and (current.is_submission or new == Status.SPAM.value)
 
 
@@ -86,9 +86,9 @@ def set_status(session: Session, submission_id: int, status: str, *, actor: str,
     actor = clean_actor(actor)
     new = clean_status(status)
     current = read_current(session, submission_id)
-    before, after, values = _status_plan(current, new, actor, reason)
+    before, after, values = status_plan(current, new, actor, reason)
     plan = plan_one(current, expected_version, before, after)
-    if _status_unchanged(current, new):
+    if status_unchanged(current, new):
         return unchanged(session, current, plan, STATUS)
     return apply_one(session, current, plan, action=STATUS, actor=actor, values=values)
 
@@ -102,9 +102,9 @@ def bulk_set_status(session: Session, submission_ids: Sequence[int], status: str
     # Rows differ in what else changes (a verdict, a reinstated lead): one statement per shape.
     groups: dict[tuple[str, ...], tuple[dict[str, Any], list[VersionedWrite]]] = {}
     for c in current.values():
-        if _status_unchanged(c, new):
+        if status_unchanged(c, new):
             continue
-        before, after, values = _status_plan(c, new, actor, reason)
+        before, after, values = status_plan(c, new, actor, reason)
         group = groups.setdefault(tuple(sorted(values)), (values, []))
         group[1].append(VersionedWrite(c.id, c.version, before, after))
     written = [apply_many(session, planned, action=STATUS, actor=actor, values=values)

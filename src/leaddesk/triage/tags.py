@@ -38,7 +38,7 @@ DEFAULT_TAG_COLOUR = "#808080"
 
 # ------------------------------------------------------------------ tags on submissions
 
-def _all_tags(session: Session) -> list[Tag]:
+def all_tags(session: Session) -> list[Tag]:
     # populate_existing: a colleague may have renamed or recoloured a tag since it was cached.
     return list(session.scalars(select(Tag).execution_options(populate_existing=True)))
 
@@ -47,7 +47,7 @@ def _find_tag(session: Session, name: str) -> Tag | None:
     # Compared in Python: SQLite's lower() folds ASCII only, so "Ärger" and "ärger" would pass
     # as different names there. The catalogue is a few dozen rows.
     key = name.casefold()
-    return next((t for t in _all_tags(session) if t.name.casefold() == key), None)
+    return next((t for t in all_tags(session) if t.name.casefold() == key), None)
 
 
 def _require_tag(session: Session, name: str) -> Tag:
@@ -57,7 +57,7 @@ def _require_tag(session: Session, name: str) -> Tag:
     return tag
 
 
-def _insert_tag(session: Session, name: str, colour: str, *, actor: str) -> Tag:
+def insert_tag(session: Session, name: str, colour: str, *, actor: str) -> Tag:
     tag = Tag(name=name, colour=colour)
     session.add(tag)
     try:
@@ -93,7 +93,7 @@ def add_tag(session: Session, submission_id: int, tag_name: str, *, actor: str,
     now = utcnow()
     versions = bump_versions(session, [plan], {}, now)
     if tag is None:
-        tag = _insert_tag(session, name, DEFAULT_TAG_COLOUR, actor=actor)
+        tag = insert_tag(session, name, DEFAULT_TAG_COLOUR, actor=actor)
     _link(session, tag.id, [submission_id])
     record_events(session, [plan], action=TAG_ADD, actor=actor, now=now)
     return Edit(submission_id, TAG_ADD, plan.before, plan.after, versions[submission_id])
@@ -141,7 +141,7 @@ def bulk_add_tag(session: Session, submission_ids: Sequence[int], tag_name: str,
     now = utcnow()
     versions = bump_versions(session, planned, {}, now)
     if tag is None:
-        tag = _insert_tag(session, name, DEFAULT_TAG_COLOUR, actor=actor)
+        tag = insert_tag(session, name, DEFAULT_TAG_COLOUR, actor=actor)
     _link(session, tag.id, [p.id for p in planned])
     record_events(session, planned, action=TAG_ADD, actor=actor, now=now)
     return submission_change(TAG_ADD, versions)
@@ -181,7 +181,7 @@ def list_tags(session: Session) -> list[TagInfo]:
     counts: dict[int, int] = dict(session.execute(
         select(submission_tags.c.tag_id, func.count()).group_by(submission_tags.c.tag_id)).all())
     return [TagInfo(t.id, t.name, t.colour, counts.get(t.id, 0))
-            for t in sorted(_all_tags(session), key=lambda t: (t.name.casefold(), t.name))]
+            for t in sorted(all_tags(session), key=lambda t: (t.name.casefold(), t.name))]
 
 
 def create_tag(session: Session, name: str, colour: str = DEFAULT_TAG_COLOUR, *,
@@ -193,7 +193,7 @@ def create_tag(session: Session, name: str, colour: str = DEFAULT_TAG_COLOUR, *,
     existing = _find_tag(session, name)
     if existing is not None:
         raise ValidationError(f"a tag named {existing.name!r} already exists")
-    return _tag_info(session, _insert_tag(session, name, colour, actor=actor))
+    return _tag_info(session, insert_tag(session, name, colour, actor=actor))
 
 
 def rename_tag(session: Session, old: str, new: str, *, actor: str) -> TagInfo:

@@ -120,7 +120,7 @@ def _ago(at: datetime, now: datetime) -> str:
     return f"on {at:%Y-%m-%d} at {at:%H:%M} UTC"
 
 
-def _conflict(session: Session, submission_id: int) -> LeadDeskError:
+def conflict(session: Session, submission_id: int) -> LeadDeskError:
     """The error for a compare-and-swap that matched no row, naming the last writer."""
     still_there = session.execute(
         select(Submission.id).where(Submission.id == submission_id)).first()
@@ -174,7 +174,7 @@ def bump_versions(session: Session, planned: Sequence[VersionedWrite], values: M
         versions.update((sid, version) for sid, version in result)
         stale = [p.id for p in chunk if p.id not in versions]
         if stale:
-            raise _conflict(session, stale[0])
+            raise conflict(session, stale[0])
     expire(session, versions)
     return versions
 
@@ -204,7 +204,7 @@ def unchanged(session: Session, current: Current, plan: VersionedWrite, action: 
     # Nothing to write, but a stale expected_version is still a conflict, as in the
     # compare-and-swap: the caller decided on an outdated view, even if the result matches.
     if plan.expected_version != current.version:
-        raise _conflict(session, current.id)
+        raise conflict(session, current.id)
     return Edit(current.id, action, plan.before, plan.after, current.version, changed=False)
 
 
