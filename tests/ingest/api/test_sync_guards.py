@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from tests.ingest.api.conftest import TOKEN, ApiAccountFactory
-from tests.ingest.api.server import FormApiServer, Netlify, Reply
-from tests.ingest.api.test_robustness import FORM, Spy, count, page
+from tests.ingest.api.server import FormApiServer, Formspree, GravityForms, Netlify, Reply
+from tests.ingest.api.test_robustness import FAST, FORM, Spy, count, page
 from tests.support.keyrings import MemoryKeyring
 
 from leaddesk import secrets
@@ -20,7 +20,11 @@ from leaddesk.db import Database
 from leaddesk.db.models import Submission
 from leaddesk.ingest import api
 from leaddesk.ingest.api import sync as api_sync
-from leaddesk.ingest.api.sync import MAX_FAILED_PAGES
+from leaddesk.ingest.api.presets import source_for
+from leaddesk.ingest.api.source import time_mark
+from leaddesk.ingest.api.sync import MAX_FAILED_PAGES, _saver, load_cursor
+from leaddesk.ingest.store import store_batch
+from leaddesk.progress import Cancelled, CancelToken
 
 
 @pytest.fixture
@@ -121,3 +125,181 @@ def test_without_a_stored_reference_the_account_name_finds_the_token(
     server.requests.clear()
     api.sync_with_keyring(db, replace(account, secret_ref="elsewhere"))
     assert {s.headers.get("authorization") for s in server.requests} == {"Bearer wrong-token"}
+
+
+# ---------------------------------------------------------------------- oldest-first cursor
+# Formspree lists records oldest first, three a page here: offsets 0, 3 and 6 over seven records.
+@pytest.fixture
+def formspree(server: FormApiServer, api_account: ApiAccountFactory) -> tuple[Formspree, Any]:
+    fake = Formspree(server)
+    return fake, api_account("formspree", form="xyzzyabc", base_url=server.url + "/api/0",
+                             config={"limit": 3})
+
+
+def _offsets(server: FormApiServer) -> list[tuple[str | None, str]]:
+    return [(s.query.get("since"), s.query.get("offset", "0")) for s in server.seen("/api/0/forms")]
+
+
+def _ids(account: Any, records: list[dict[str, Any]]) -> list[str]:
+    source = source_for(account)
+    return [source.record_id(r) or "" for r in records]
+
+
+def test_a_finished_walk_resumes_after_its_newest_record(
+        db: Database, server: FormApiServer, formspree: tuple[Formspree, Any]) -> None:
+    fake, account = formspree
+    assert api.sync_api_account(db, account, TOKEN).added == 7
+    newest = fake.records[-1]
+    cursor = load_cursor(db, account.id)
+    assert cursor.resume == {"since": newest["_date"], "offset": 0}
+    assert cursor.seen_ids == _ids(account, [newest])
+    assert cursor.mark == time_mark(newest["_date"])
+    server.requests.clear()
+    # The newest record is on the first page asked for again, and recognised: nothing doubled.
+    again = api.sync_api_account(db, account, TOKEN)
+    assert (again.added, again.duplicates) == (0, 0)
+    assert _offsets(server) == [(newest["_date"], "0")]
+
+
+def test_a_walk_ending_on_an_empty_page_resumes_there(
+        db: Database, server: FormApiServer, formspree: tuple[Formspree, Any]) -> None:
+    fake, account = formspree
+    del fake.records[-1]  # six records: the page at offset 6 is empty
+    assert api.sync_api_account(db, account, TOKEN).added == 6
+    cursor = load_cursor(db, account.id)
+    assert cursor.resume == {"since": None, "offset": 6}
+    assert cursor.seen_ids == []
+    server.requests.clear()
+    fake.records.append({**fake.records[-1], "_date": "2026-11-26T08:00:00.000000",
+                         "message": "A brand new question"})
+    assert api.sync_api_account(db, account, TOKEN).added == 1
+    assert _offsets(server) == [(None, "6")]
+
+
+class _CancelAfterFirstBatch(Spy):
+    def __init__(self, cancel: CancelToken) -> None:
+        super().__init__()
+        self.cancel = cancel
+
+    def progress(self, done: int, total: int | None) -> None:
+        self.cancel.cancel()
+
+
+def test_an_interrupted_walk_resumes_at_the_next_page(
+        db: Database, server: FormApiServer, formspree: tuple[Formspree, Any]) -> None:
+    fake, account = formspree
+    cancel = CancelToken()
+    with pytest.raises(Cancelled):
+        api.sync_api_account(db, account, TOKEN, cancel=cancel,
+                             reporter=_CancelAfterFirstBatch(cancel))
+    assert count(db) == 3
+    cursor = load_cursor(db, account.id)
+    assert cursor.resume == {"since": None, "offset": 3}
+    assert cursor.seen_ids == _ids(account, fake.records[:3])
+    server.requests.clear()
+    assert api.sync_api_account(db, account, TOKEN).added == 4
+    assert _offsets(server)[0] == (None, "3")
+    assert count(db) == 7
+
+
+def test_an_unreadable_page_oldest_first_keeps_the_place_before_it(
+        db: Database, server: FormApiServer, formspree: tuple[Formspree, Any]) -> None:
+    _, account = formspree
+    server.inject(Reply(200, {"submissions": "nope"}), when=lambda seen: seen.query.get("offset") == "3")
+    spy = Spy()
+    result = api.sync_api_account(db, account, TOKEN, reporter=spy)
+    # The page after it is still read (its offset is known), but the place stays before the gap.
+    assert (result.added, result.failed_pages) == (4, 1)
+    assert "offset 3" in spy.failed[0][0]
+    assert load_cursor(db, account.id).resume == {"since": None, "offset": 3}
+    assert api.sync_api_account(db, account, TOKEN).added == 3
+    assert count(db) == 7
+
+
+def test_a_record_that_is_not_an_object_is_reported_with_its_page(
+        db: Database, server: FormApiServer, formspree: tuple[Formspree, Any]) -> None:
+    fake, account = formspree
+    server.inject(Reply(200, {"submissions": ["junk", fake.records[0]]}),
+                  when=lambda seen: "offset" not in seen.query)
+    spy = Spy()
+    result = api.sync_api_account(db, account, TOKEN, reporter=spy)
+    assert (result.skipped, result.added) == (1, 1)
+    assert spy.failed == [(f"{account.name} record 1 of offset 0", "not a JSON object (str); skipped")]
+
+
+def test_the_mark_never_moves_back(db: Database, server: FormApiServer,
+                                   formspree: tuple[Formspree, Any]) -> None:
+    _, account = formspree
+    later = "9999-12-31T23:59:59"
+    cursor = load_cursor(db, account.id)
+    cursor.mark = later
+    store_batch(db, [], account_id=account.id, advance=_saver(account.id, cursor))
+    api.sync_api_account(db, account, TOKEN)
+    assert load_cursor(db, account.id).mark == later
+
+
+# ---------------------------------------------------------------------- newest-first mark
+def _same_time_as(record: dict[str, Any], new_id: str) -> dict[str, Any]:
+    return {**record, "id": new_id, "email": f"{new_id}@same.example", "body": f"Question {new_id}"}
+
+
+def test_a_lead_at_the_same_moment_as_the_mark_is_read_once(
+        db: Database, server: FormApiServer, netlify_three: tuple[Netlify, Any]) -> None:
+    fake, account = netlify_three
+    api.sync_api_account(db, account, TOKEN)
+    newest = fake.records[0]
+    fake.records.insert(0, _same_time_as(newest, "same-moment"))
+    assert api.sync_api_account(db, account, TOKEN).added == 1
+    cursor = load_cursor(db, account.id)
+    assert cursor.mark_ids == sorted([newest["id"], "same-moment"])
+    # Both leads at the mark are known: the next sync stops at once, re-reading neither.
+    again = api.sync_api_account(db, account, TOKEN)
+    assert (again.added, again.duplicates) == (0, 0)
+
+
+def test_a_lead_at_the_mark_that_vanished_for_a_while_is_not_read_again(
+        db: Database, server: FormApiServer, netlify_three: tuple[Netlify, Any]) -> None:
+    fake, account = netlify_three
+    api.sync_api_account(db, account, TOKEN)
+    newest = fake.records.pop(0)  # hidden by the service (a spam check, say)...
+    fake.records.insert(0, _same_time_as(newest, "same-moment"))
+    assert api.sync_api_account(db, account, TOKEN).added == 1
+    fake.records.insert(1, newest)  # ...and listed again
+    again = api.sync_api_account(db, account, TOKEN)
+    assert (again.added, again.duplicates) == (0, 0)
+
+
+def test_a_record_that_is_not_an_object_is_reported_with_its_page_newest_first(
+        db: Database, server: FormApiServer, netlify_three: tuple[Netlify, Any]) -> None:
+    fake, account = netlify_three
+    fake.records.insert(1, "junk")  # type: ignore[arg-type]
+    spy = Spy()
+    result = api.sync_api_account(db, account, TOKEN, reporter=spy)
+    assert (result.skipped, result.added) == (1, 7)
+    assert spy.failed == [(f"{account.name} record 2 of page 1", "not a JSON object (str); skipped")]
+
+
+@pytest.fixture
+def netlify_three(server: FormApiServer, api_account: ApiAccountFactory) -> tuple[Netlify, Any]:
+    fake = Netlify(server)
+    return fake, api_account("netlify", form=FORM, base_url=server.url + "/api/v1",
+                             config={"per_page": 3})
+
+
+# ---------------------------------------------------------------------- check_connection
+def test_check_connection_tries_twice_with_the_callers_options(
+        server: FormApiServer, netlify_three: tuple[Netlify, Any]) -> None:
+    _, account = netlify_three
+    server.inject(Reply(500, {"message": "oops"}), times=99)
+    with pytest.raises(api.ApiError):
+        api.check_connection(account, TOKEN, **FAST)
+    assert len(server.requests) == 2
+
+
+def test_check_connection_reads_the_form_first_where_the_preset_needs_it(
+        server: FormApiServer, api_account: ApiAccountFactory) -> None:
+    GravityForms(server)
+    account = api_account("gravityforms", form="3", config={"page_size": 3})
+    api.check_connection(account, "ck_4f3e2d1c:cs_9a8b7c6d")
+    assert [s.path for s in server.requests] == ["/wp-json/gf/v2/forms/3",
+                                                "/wp-json/gf/v2/forms/3/entries"]
