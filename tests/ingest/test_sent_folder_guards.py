@@ -6,12 +6,15 @@ the header block picked out of a FETCH answer."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from imapclient import IMAPClient
-from sqlalchemy import func, select
+from imapclient.imapclient import SENT
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import undefer
 
 from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
@@ -167,3 +170,123 @@ def test_the_header_block_is_picked_from_the_fetch_answer() -> None:
                           b"BODY[HEADER.FIELDS (MESSAGE-ID)]": header}) == header
     assert _header_block({b"SEQ": 4, b"BODY[HEADER.FIELDS (MESSAGE-ID)]": None}) == b""
     assert _header_block({b"SEQ": 4}) == b""
+
+
+# ---------------------------------------------------------------------- what a stored reply keeps
+def test_sent_sync_is_on_unless_turned_off(imap_account: AccountFactory) -> None:
+    account = imap_account("site")
+    legacy = {k: v for k, v in account.settings.items() if k != "sent_sync"}
+    assert sent_folder.enabled(replace(account, settings=legacy))  # accounts from before the setting
+    assert sent_folder.enabled(replace(account, settings={**legacy, "sent_sync": True}))
+    assert not sent_folder.enabled(replace(account, settings={**legacy, "sent_sync": False}))
+
+
+class _SpecialUse:
+    def __init__(self, found: str | None) -> None:
+        self.found = found
+        self.asked: list[bytes] = []
+
+    def find_special_folder(self, flag: bytes) -> str | None:
+        self.asked.append(flag)
+        return self.found
+
+
+def test_the_folder_marked_sent_is_used_when_none_is_named(imap_account: AccountFactory) -> None:
+    account = imap_account("site")
+    assert "sent_folder" not in account.settings or not account.settings["sent_folder"]
+    marked = _SpecialUse("Sent Items")
+    assert sent_folder.find_folder(marked, account, account.imap) == "Sent Items"
+    assert marked.asked == [SENT]
+    assert sent_folder.find_folder(_SpecialUse(None), account, account.imap) is None
+
+
+def _stored_out(db: Database) -> list[Message]:
+    with db.session() as s:
+        return list(s.execute(select(Message).where(Message.direction == "out")
+                              .options(undefer(Message.raw)).order_by(Message.id)).scalars())
+
+
+def test_a_reply_from_sent_keeps_its_text_raw_account_and_key(
+        db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory) -> None:
+    site = imap_account("site", sent_folder=sent)
+    mailbox.append(notification(1))
+    sync(db, site, sent=False)
+    reply = colleague_reply(1, to="visitor1@example.net", when=utcnow() + timedelta(hours=1))
+    put_in(mailbox, sent, reply)
+    sync(db, site)
+    client = mailbox.client()
+    validity = int(client.folder_status(sent, [b"UIDVALIDITY"])[b"UIDVALIDITY"])
+    client.logout()
+    [stored] = _stored_out(db)
+    assert "Bob here: I attached the white paper." in stored.body_text
+    assert stored.raw == reply
+    assert stored.account_id == site.id
+    assert stored.source_key == f"imap:{site.id}:{sent}:{validity}:1"
+
+
+def test_a_reply_without_a_date_is_dated_by_the_server(
+        db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory) -> None:
+    site = imap_account("site", sent_folder=sent)
+    mailbox.append(notification(1))
+    sync(db, site, sent=False)
+    undated = b"\r\n".join(line for line in colleague_reply(
+        1, to="visitor1@example.net", when=utcnow()).split(b"\r\n") if not line.startswith(b"Date:"))
+    arrived = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
+    client = mailbox.client()
+    client.append(sent, undated, flags=(b"\\Seen",), msg_time=arrived)
+    client.logout()
+    sync(db, site)
+    [stored] = _stored_out(db)
+    assert imap.aware(stored.sent_at) == arrived
+
+
+class _LosingABody:
+    """A real client whose answer to the body FETCH lacks the first message (expunged meanwhile)."""
+
+    def __init__(self, client: IMAPClient) -> None:
+        self._client = client
+
+    def fetch(self, messages: list[int], parts: list[str]) -> Any:
+        answer = self._client.fetch(messages, parts)
+        if "BODY.PEEK[]" in parts:
+            answer.pop(min(answer))
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def test_a_body_gone_before_its_fetch_skips_only_that_message(
+        db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory) -> None:
+    site = imap_account("site", sent_folder=sent)
+    mailbox.append(notification(1), notification(2))
+    sync(db, site, sent=False)
+    later = utcnow() + timedelta(hours=1)
+    put_in(mailbox, sent, colleague_reply(1, to="visitor1@example.net", when=later),
+           colleague_reply(2, to="visitor2@example.net", when=later))
+    client = mailbox.client()
+    try:
+        result = sent_folder.sync_sent(db, _LosingABody(client), site, site.imap, sent)
+    finally:
+        client.logout()
+    assert result.threaded == 1
+    assert [m.message_id for m in _stored_out(db)] == ["<colleague-2@example-agency.com>"]
+
+
+def test_known_replies_add_up_over_batches(db: Database, mailbox: Mailbox, sent: str,
+                                           imap_account: AccountFactory) -> None:
+    site = imap_account("site", sent_folder=sent)
+    mailbox.append(notification(1), notification(2))
+    later = utcnow() + timedelta(hours=1)
+    put_in(mailbox, sent, colleague_reply(1, to="visitor1@example.net", when=later),
+           colleague_reply(2, to="visitor2@example.net", when=later))
+    assert sync(db, site).threaded == 2
+    with db.session() as s:  # forget how far Sent was read: both come round again
+        s.execute(delete(SyncState).where(SyncState.folder == sent))
+        s.commit()
+    client = mailbox.client()
+    try:
+        again = sent_folder.sync_sent(db, client, site, site.imap, sent, batch_size=1)
+    finally:
+        client.logout()
+    assert (again.threaded, again.duplicates) == (0, 2)
