@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from tests.ingest.api.conftest import TOKEN, ApiAccountFactory
-from tests.ingest.api.server import FormApiServer, Formspree, GravityForms, Netlify, Reply
+from tests.ingest.api.server import FormApiServer, Formspree, Generic, GravityForms, Netlify, Reply
 from tests.ingest.api.test_robustness import FAST, FORM, Spy, count, page
 from tests.support.keyrings import MemoryKeyring
 
@@ -21,8 +21,9 @@ from leaddesk.db.models import Submission
 from leaddesk.ingest import api
 from leaddesk.ingest.api import sync as api_sync
 from leaddesk.ingest.api.presets import source_for
-from leaddesk.ingest.api.source import time_mark
+from leaddesk.ingest.api.source import content_id, time_mark
 from leaddesk.ingest.api.sync import MAX_FAILED_PAGES, _saver, load_cursor
+from leaddesk.ingest.locks import SyncInProgressError, account_lock
 from leaddesk.ingest.store import store_batch
 from leaddesk.progress import Cancelled, CancelToken
 
@@ -303,3 +304,121 @@ def test_check_connection_reads_the_form_first_where_the_preset_needs_it(
     api.check_connection(account, "ck_4f3e2d1c:cs_9a8b7c6d")
     assert [s.path for s in server.requests] == ["/wp-json/gf/v2/forms/3",
                                                 "/wp-json/gf/v2/forms/3/entries"]
+
+
+# ---------------------------------------------------------------------- one sync, end to end
+class _Recorder(Spy):
+    def __init__(self) -> None:
+        super().__init__()
+        self.progressed: list[int] = []
+
+    def progress(self, done: int, total: int | None) -> None:
+        self.progressed.append(done)
+
+
+def test_a_sync_reports_under_its_account_and_stores_under_it(
+        db: Database, server: FormApiServer, netlify_three: tuple[Netlify, Any]) -> None:
+    _, account = netlify_three
+    spy = _Recorder()
+    api.sync_api_account(db, account, TOKEN, reporter=spy)
+    assert spy.progressed == [3, 6, 7]
+    assert spy.summary == "sync forms: 7 added, 0 already there"
+    with db.session() as session:
+        assert set(session.execute(select(Submission.account_id)).scalars()) == {account.id}
+
+
+def test_the_keyring_sync_reports_and_can_be_cancelled(
+        db: Database, server: FormApiServer, netlify_three: tuple[Netlify, Any],
+        memory_keyring: MemoryKeyring) -> None:
+    _, account = netlify_three
+    secrets.set_secret(secrets.secret_ref(account.name), TOKEN)
+    spy = Spy()
+    api.sync_with_keyring(db, account, reporter=spy)
+    assert spy.summary == "sync forms: 7 added, 0 already there"
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        api.sync_with_keyring(db, account, cancel=cancel)
+
+
+def test_a_rejected_token_is_one_line_with_no_summary_before_it(
+        db: Database, server: FormApiServer, netlify_three: tuple[Netlify, Any]) -> None:
+    _, account = netlify_three
+    server.inject(Reply(401, {"message": "bad token"}), times=99)
+    spy = Spy()
+    with pytest.raises(api.ApiAuthError):
+        api.sync_api_account(db, account, TOKEN, reporter=spy)
+    assert spy.summary == ""
+
+
+def test_a_sync_whose_first_pages_are_all_unreadable_stores_nothing_and_says_so(
+        db: Database, server: FormApiServer, one_per_page: tuple[Netlify, Any]) -> None:
+    _, account = one_per_page
+    _broken_pages(server, 1, 2, 3)
+    result = api.sync_api_account(db, account, TOKEN)
+    assert (result.added, result.failed_pages) == (0, 3)
+    assert count(db) == 0
+
+
+def test_a_second_sync_of_the_same_account_is_refused_by_name(
+        db: Database, server: FormApiServer, netlify_three: tuple[Netlify, Any]) -> None:
+    _, account = netlify_three
+    with account_lock(db, account.id, account.name), \
+            pytest.raises(SyncInProgressError, match=account.name):
+        api.sync_api_account(db, account, TOKEN)
+    assert not server.requests
+
+
+# ---------------------------------------------------------------------- the records' keys
+def _generic(server: FormApiServer, api_account: ApiAccountFactory,
+             records: list[dict[str, Any]]) -> Any:
+    Generic(server, records=records)
+    return api_account("generic", config={"url": "{base_url}/v1/leads", "records": "data",
+                                          "fields": {"id": "uuid", "message": "text",
+                                                     "email": "email"}})
+
+
+def test_records_without_ids_are_told_apart_by_their_content(
+        db: Database, server: FormApiServer, api_account: ApiAccountFactory) -> None:
+    account = _generic(server, api_account, [
+        {"text": "First question", "email": "a@example.net"},
+        {"text": "Second question", "email": "b@example.net"}])
+    assert api.sync_api_account(db, account, TOKEN).added == 2
+    with db.session() as session:
+        for problems in session.execute(select(Submission.problems)).scalars():
+            assert "the record has no id; it is recognised by its content" in problems
+    assert api.sync_api_account(db, account, TOKEN).added == 0
+
+
+def test_record_ids_up_to_the_key_limit_are_kept_longer_ones_hashed(
+        db: Database, server: FormApiServer, api_account: ApiAccountFactory) -> None:
+    prefix = "api:1:"
+    fits = "f" * (512 - len(prefix))
+    too_long = "g" * (513 - len(prefix))
+    account = _generic(server, api_account, [
+        {"uuid": fits, "text": "Fits", "email": "a@example.net"},
+        {"uuid": too_long, "text": "Too long", "email": "b@example.net"}])
+    assert account.id == 1
+    assert api.sync_api_account(db, account, TOKEN).added == 2
+    with db.session() as session:
+        keys = set(session.execute(select(Submission.source_key)).scalars())
+    assert keys == {prefix + fits, prefix + content_id(too_long)}
+    assert api.sync_api_account(db, account, TOKEN).added == 0
+
+
+def test_the_raw_record_keeps_its_letters(db: Database, server: FormApiServer,
+                                          api_account: ApiAccountFactory) -> None:
+    account = _generic(server, api_account, [
+        {"uuid": "l1", "text": "Grüße aus Malmö, Łódź", "email": "a@example.net"}])
+    api.sync_api_account(db, account, TOKEN)
+    with db.session() as session:
+        raw = session.execute(select(Submission.raw)).scalar_one()
+    assert "Grüße aus Malmö, Łódź".encode() in (raw or b"")
+
+
+def test_several_records_that_are_not_objects_are_all_counted(
+        db: Database, server: FormApiServer, netlify_three: tuple[Netlify, Any]) -> None:
+    fake, account = netlify_three
+    fake.records[1:1] = ["junk", 42]  # type: ignore[list-item]
+    result = api.sync_api_account(db, account, TOKEN)
+    assert (result.skipped, result.added) == (2, 7)
