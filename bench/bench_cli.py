@@ -7,7 +7,9 @@ Builds (or reuses, ``--db``) a small SQLite database with :mod:`bench.generate`,
 
 * `leaddesk --version` and `leaddesk list` (the first page of 50) as ``python -m leaddesk``, the
   same code the ``leaddesk`` script runs, in a fresh process each time;
-* the peer: `git --version` and `git log -1` in this repository.
+* the peer: `git --version` and `git log -1` in this repository;
+* with ``--baseline-src DIR``, `leaddesk list` run with another checkout's ``src`` (say main's)
+  on the same database, for a before/after in the same minutes.
 
 Prints the median wall time of each, the median CPU time (user + system, from ``os.wait4``: the
 child's own, much less disturbed by other work on the machine than wall time) and the ratio of
@@ -29,14 +31,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def commands(db_url: str) -> dict[str, list[str]]:
+def commands(db_url: str, baseline: Path | None = None) -> dict[str, list[str]]:
     leaddesk = [sys.executable, "-m", "leaddesk"]
-    return {
+    found = {
         "leaddesk --version": [*leaddesk, "--version"],
         "leaddesk list": [*leaddesk, "--db", db_url, "list"],
         "git --version": ["git", "--version"],
         "git log -1": ["git", "-C", str(REPO), "log", "-1"],
     }
+    if baseline is not None:  # another checkout's code, same interpreter and database
+        found["list (baseline)"] = ["env", f"PYTHONPATH={baseline}", *leaddesk, "--db", db_url,
+                                    "list"]
+    return found
 
 
 def time_once(argv: list[str]) -> tuple[float, float]:
@@ -56,6 +62,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--rows", type=int, default=2000, help="rows of the generated database")
     parser.add_argument("--db", type=Path, help="reuse (or create) this SQLite file")
+    parser.add_argument("--baseline-src", type=Path,
+                        help="also time `list` with this checkout's src/ (e.g. main's), interleaved")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="leaddesk-bench-cli-") as tmp:
@@ -63,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         if not db.exists():
             subprocess.run([sys.executable, "-m", "bench.generate", "--rows", str(args.rows),
                             "--db", str(db)], check=True, stdout=subprocess.DEVNULL)
-        cmds = commands(f"sqlite:///{db}")
+        cmds = commands(f"sqlite:///{db}", args.baseline_src)
         for argv_ in cmds.values():  # warm the page cache and the .pyc files once
             time_once(argv_)
         walls: dict[str, list[float]] = {name: [] for name in cmds}
@@ -79,7 +87,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  {'':<20} {'wall':>7} {'min':>7} {'cpu':>7}")
     for name in cmds:
         print(f"  {name:<20} {wall_ms[name]:7.1f} {min(walls[name]):7.1f} {cpu_ms[name]:7.1f}")
-    for ours, peer in (("leaddesk --version", "git --version"), ("leaddesk list", "git log -1")):
+    pairs = [("leaddesk --version", "git --version"), ("leaddesk list", "git log -1")]
+    if args.baseline_src is not None:
+        pairs.append(("leaddesk list", "list (baseline)"))
+    for ours, peer in pairs:
         print(f"ratio {ours} / {peer}: wall {wall_ms[ours] / wall_ms[peer]:.1f}x")
 
 

@@ -1,23 +1,28 @@
 """Ingest benchmark: import a Maildir of form notifications and sync an IMAP folder, against peers.
 
-    python -m bench.bench_ingest --sizes 10000 100000 --imap 10000 [--diagnose]
+    python -m bench.bench_ingest --sizes 5000 100000 --imap 5000 10000 [--repeat 3] [--diagnose]
 
 For each size it writes (or reuses) a Maildir of N notifications in /tmp (:mod:`bench.ingest_corpus`),
-then in the same run, one tool after the other on the same files:
+then in the same run, in rounds (``--repeat``; one round for 50,000 messages and more unless
+``--repeat-large``), every tool once per round on the same files:
 
 * LeadDesk: ``files.import_paths`` into a fresh SQLite database opened with ``Database.open``, in a
   child process (:mod:`bench.ingest_child`);
+* the floor: :mod:`bench.ingest_floor`, compat32 parse + insert into an FTS5 table, one process;
 * ``mu index`` (after an untimed ``mu init``);
-* ``notmuch new`` over a hard-linked copy of the Maildir (no flag synchronisation).
+* ``notmuch new`` over a hard-linked copy of the Maildir (no flag synchronisation; ``--no-notmuch``).
 
-With ``--imap N`` it starts a throwaway Dovecot, fills a folder with N of the messages and times a
-LeadDesk sync of it (``imap.sync_account``, at several batch sizes) against ``mbsync`` pulling the
-folder into a local Maildir, with and without ``FSync``. Every measured process is reaped with
-``wait4``: wall time, CPU time and peak RSS are that process's own. ``--diagnose`` adds a parse-only
-run, a run without the full-text trigger and cProfile summaries of an import and a sync.
+With ``--imap N …`` it starts a throwaway Dovecot per size, fills a folder with N of the messages and
+times, in rounds, ``mbsync`` pulling the folder into a local Maildir (``FSync yes``, its default),
+a LeadDesk sync of it (``imap.sync_account``) and mbsync with ``FSync no``. Every measured process is
+reaped with ``wait4`` under GNU time: wall time (cold start included), CPU time and peak RSS are that
+process's own. ``--diagnose`` adds a parse-only run, a run without the full-text trigger and
+cProfile summaries of an import and a sync.
 
-Targets from the issue: LeadDesk imports at least 1.5 x as many messages per second as mu in the
-same run; a LeadDesk IMAP sync takes at most 1.5 x mbsync's time. See bench/README.md.
+Targets from issue #20: LeadDesk imports at least 1.5 x as many messages per second as mu and at
+least 0.5 x as many as the floor, at 5k and 100k; importing 100k stays under 300 MB RSS; a LeadDesk
+IMAP sync of 5k and 10k takes at most 1.0 x mbsync's time. The ratios are per round (the tools of a
+round ran in the same minutes), and the median of the rounds decides. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import platform
 import pstats
 import shutil
 import sqlite3
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -41,7 +47,11 @@ from bench.ingest_peers import Run, missing_tools, mu_index, notmuch_new, run_me
 
 REPO = Path(__file__).resolve().parents[1]
 IMPORT_TARGET = 1.5   # LeadDesk msgs/s >= 1.5 x mu's
-SYNC_TARGET = 1.5     # LeadDesk sync time <= 1.5 x mbsync's
+FLOOR_TARGET = 0.5    # LeadDesk msgs/s >= 0.5 x the floor's
+SYNC_TARGET = 1.0     # LeadDesk sync time <= 1.0 x mbsync's (FSync yes, its default)
+DEFAULT_SYNC_BATCH = 200
+RSS_TARGET_MB = 300   # importing 100k (RSS_TARGET_SIZE messages or more)
+RSS_TARGET_SIZE = 100_000
 
 
 @dataclass
@@ -139,24 +149,50 @@ def leaddesk_import(corpus: CorpusInfo, work: Path, section: str, timeout: float
                note, result)
 
 
-def bench_import(corpus: CorpusInfo, work: Path, timeout: float) -> list[Row]:
-    """LeadDesk, mu and notmuch on the same Maildir, one after the other."""
+def floor_import(corpus: CorpusInfo, work: Path, section: str, timeout: float) -> Row:
+    """The floor (:mod:`bench.ingest_floor`): compat32 parse + FTS5 insert, one process."""
+    load = _load()
+    run = run_measured([sys.executable, "-m", "bench.ingest_floor", "--db", work / "floor.db",
+                        corpus.path], env=_child_env(), cwd=REPO, timeout=timeout)
+    result = _child_result(run)
+    if not run.timed_out:
+        run.check()
+    return Row(section, "floor (compat32 + FTS5)", int(result.get("messages", 0)), corpus.count,
+               run, result.get("seconds"), load,
+               f"stopped after {timeout:.0f} s" if run.timed_out else "")
+
+
+def bench_import(corpus: CorpusInfo, work: Path, timeout: float, repeat: int = 1,
+                 notmuch: bool = True) -> list[Row]:
+    """LeadDesk, the floor, mu (and notmuch) on the same Maildir, interleaved ``repeat`` times:
+    each round runs every tool once, so a busy minute on the shared machine hits all of them."""
     section = f"import {_short(corpus.count)}"
     rows = []
-    _say(f"  LeadDesk import of {corpus.count:,} messages ...")
-    rows.append(leaddesk_import(corpus, _fresh(work / "leaddesk"), section, timeout))
-    _say(f"    {rows[-1].rate:,.0f} msgs/s")
     peers: list[tuple[str, Callable[[Path, Path, float | None], tuple[Run, int]]]] = [
-        ("mu index", mu_index), ("notmuch new", notmuch_new)]
-    for tool, runner in peers:
-        _say(f"  {tool} ...")
-        load = _load()
-        run, count = runner(corpus.path, _fresh(work / tool.split()[0]), timeout)
-        if not run.timed_out:
-            run.check()
-        rows.append(Row(section, tool, count, corpus.count, run, None, load,
-                        f"stopped after {timeout:.0f} s" if run.timed_out else ""))
+        ("mu index", mu_index)]
+    if notmuch:
+        peers.append(("notmuch new", notmuch_new))
+    for round_number in range(1, repeat + 1):
+        _say(f"  round {round_number} of {repeat}: LeadDesk import of {corpus.count:,} messages ...")
+        rows.append(leaddesk_import(corpus, _fresh(work / "leaddesk"), section, timeout))
+        _say(f"    {rows[-1].rate:,.0f} msgs/s, peak RSS {_mb(rows[-1].run.maxrss_kb)} MB")
+        _say("  floor ...")
+        rows.append(floor_import(corpus, _fresh(work / "floor"), section, timeout))
         _say(f"    {rows[-1].rate:,.0f} msgs/s")
+        for tool, runner in peers:
+            _say(f"  {tool} ...")
+            load = _load()
+            run, count = runner(corpus.path, _fresh(work / tool.split()[0]), timeout)
+            if not run.timed_out:
+                run.check()
+            rows.append(Row(section, tool, count, corpus.count, run, None, load,
+                            f"stopped after {timeout:.0f} s" if run.timed_out else ""))
+            _say(f"    {rows[-1].rate:,.0f} msgs/s")
+        ours = rows[-2 - len(peers)]
+        floor, mu = rows[-1 - len(peers)], rows[-len(peers)]
+        if ours.rate and mu.rate and floor.rate:
+            _say(f"  round {round_number}: LeadDesk = {ours.rate / mu.rate:.2f} x mu, "
+                 f"{ours.rate / floor.rate:.2f} x the floor")
     return rows
 
 
@@ -164,7 +200,8 @@ def bench_import(corpus: CorpusInfo, work: Path, timeout: float) -> list[Row]:
 
 def bench_imap(corpus: CorpusInfo, count: int, work: Path, batch_sizes: list[int], repeat: int,
                timeout: float) -> tuple[list[Row], dict[str, Any]]:
-    """Fill a Dovecot folder, then LeadDesk syncs (per batch size) and mbsync pulls (FSync yes/no)."""
+    """Fill a Dovecot folder, then LeadDesk syncs and mbsync pulls (FSync yes, the default, and
+    no), interleaved ``repeat`` times; then any other LeadDesk batch sizes once each."""
     from bench.ingest_imap import dovecot, load_folder
     from bench.ingest_peers import mbsync_pull
 
@@ -178,15 +215,16 @@ def bench_imap(corpus: CorpusInfo, count: int, work: Path, batch_sizes: list[int
         imap = loaded.server
         mbsync_pull(imap, _fresh(work / "mbsync-warm-up"), fsync=False, timeout=timeout)[0].check()
 
-        def mbsync(fsync: bool) -> None:
+        def mbsync(fsync: bool) -> Row:
             load = _load()
             run, got = mbsync_pull(imap, _fresh(work / "mbsync"), fsync=fsync, timeout=timeout)
             run.check()
             rows.append(Row(section, f"mbsync (FSync {'yes' if fsync else 'no'})", got, count,
                             run, None, load))
-            _say(f"    {rows[-1].tool}: {run.wall:.1f} s")
+            _say(f"    {rows[-1].tool}: {run.wall:.2f} s")
+            return rows[-1]
 
-        def leaddesk(batch: int) -> None:
+        def leaddesk(batch: int) -> Row:
             db_path = _fresh(work / "leaddesk-sync") / "leaddesk.db"
             load = _load()
             run = run_measured(_child("sync", "--db", db_path, "--host", imap.host, "--port",
@@ -201,14 +239,17 @@ def bench_imap(corpus: CorpusInfo, count: int, work: Path, batch_sizes: list[int
             rows.append(Row(section, f"LeadDesk sync (batch {batch})", stored, count, run,
                             result.get("seconds"), load,
                             f"stopped after {timeout:.0f} s" if run.timed_out else "", result))
-            _say(f"    {rows[-1].tool}: {run.wall:.1f} s")
+            _say(f"    {rows[-1].tool}: {run.wall:.2f} s, peak RSS {_mb(run.maxrss_kb)} MB")
+            return rows[-1]
 
-        for _ in range(repeat):
-            mbsync(fsync=True)
-            leaddesk(200)
+        for round_number in range(1, repeat + 1):
+            theirs = mbsync(fsync=True)
+            ours = leaddesk(DEFAULT_SYNC_BATCH)
             mbsync(fsync=False)
+            _say(f"  round {round_number}: LeadDesk sync = {ours.run.wall / theirs.run.wall:.2f} x "
+                 f"mbsync's time (FSync yes)")
         for batch in batch_sizes:
-            if batch != 200 or repeat == 0:
+            if batch != DEFAULT_SYNC_BATCH or repeat == 0:
                 leaddesk(batch)
     return rows, info
 
@@ -336,31 +377,59 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def _best(rows: list[Row], section: str, prefix: str) -> Row | None:
-    matching = [r for r in rows if r.section == section and r.tool.startswith(prefix)
-                and not r.run.timed_out]
-    return min(matching, key=lambda r: r.run.wall) if matching else None
+def _runs(rows: list[Row], section: str, prefix: str) -> list[Row]:
+    return [r for r in rows if r.section == section and r.tool.startswith(prefix)
+            and not r.run.timed_out]
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def _rounds(rows: list[Row], section: str, ours: str, theirs: str) -> list[tuple[Row, Row]]:
+    """(ours, theirs) run in the same round: the n-th run of each tool in the section."""
+    return list(zip(_runs(rows, section, ours), _runs(rows, section, theirs), strict=False))
 
 
 def targets(rows: list[Row]) -> list[str]:
-    """One line per target and section: met or not, with the ratio."""
+    """One line per target and section: the median of the per-round ratios, each round's ratio,
+    the median rates, and whether the target is met (by the median)."""
     lines = []
     for section in dict.fromkeys(r.section for r in rows):
         if section.startswith("import"):
-            ours, mu = _best(rows, section, "LeadDesk"), _best(rows, section, "mu")
-            if ours and mu and mu.rate:
-                ratio = ours.rate / mu.rate
-                lines.append(f"{section}: LeadDesk {ours.rate:,.0f} msgs/s = {ratio:.2f} x mu "
-                             f"({mu.rate:,.0f}); target >= {IMPORT_TARGET} x: "
-                             f"{'MET' if ratio >= IMPORT_TARGET else 'NOT MET'}")
+            for peer, name, target in (("mu", "mu index", IMPORT_TARGET),
+                                       ("floor", "the floor", FLOOR_TARGET)):
+                pairs = _rounds(rows, section, "LeadDesk", peer)
+                ratios = [ours.rate / theirs.rate for ours, theirs in pairs if theirs.rate]
+                if not ratios:
+                    continue
+                ratio = _median(ratios)
+                lines.append(
+                    f"{section}: LeadDesk {_median([o.rate for o, _ in pairs]):,.0f} msgs/s, "
+                    f"{name} {_median([t.rate for _, t in pairs]):,.0f} msgs/s (medians of "
+                    f"{len(pairs)}); ratio {ratio:.2f} x (rounds: "
+                    f"{', '.join(f'{r:.2f}' for r in ratios)}); target >= {target} x: "
+                    f"{'MET' if ratio >= target else 'NOT MET'}")
+            ours_runs = _runs(rows, section, "LeadDesk")
+            if ours_runs:
+                peak = max(r.run.maxrss_kb for r in ours_runs)
+                verdict = ""
+                if ours_runs[0].expected >= RSS_TARGET_SIZE:
+                    verdict = (f"; target < {RSS_TARGET_MB} MB: "
+                               f"{'MET' if peak / 1024 < RSS_TARGET_MB else 'NOT MET'}")
+                lines.append(f"{section}: LeadDesk peak RSS {_mb(peak)} MB{verdict}")
         else:
-            ours = _best(rows, section, "LeadDesk sync (batch 200)")
-            theirs = _best(rows, section, "mbsync (FSync yes)")
-            if ours and theirs and theirs.run.wall:
-                ratio = ours.run.wall / theirs.run.wall
-                lines.append(f"{section}: LeadDesk sync {ours.run.wall:.1f} s = {ratio:.1f} x "
-                             f"mbsync ({theirs.run.wall:.1f} s, FSync yes); target <= "
-                             f"{SYNC_TARGET} x: {'MET' if ratio <= SYNC_TARGET else 'NOT MET'}")
+            pairs = _rounds(rows, section, f"LeadDesk sync (batch {DEFAULT_SYNC_BATCH})",
+                            "mbsync (FSync yes)")
+            ratios = [ours.run.wall / theirs.run.wall for ours, theirs in pairs if theirs.run.wall]
+            if ratios:
+                ratio = _median(ratios)
+                lines.append(
+                    f"{section}: LeadDesk sync {_median([o.run.wall for o, _ in pairs]):.2f} s, "
+                    f"mbsync {_median([t.run.wall for _, t in pairs]):.2f} s (FSync yes; medians "
+                    f"of {len(pairs)}); ratio {ratio:.2f} x (rounds: "
+                    f"{', '.join(f'{r:.2f}' for r in ratios)}); target <= {SYNC_TARGET} x: "
+                    f"{'MET' if ratio <= SYNC_TARGET else 'NOT MET'}")
     return lines
 
 
@@ -427,14 +496,17 @@ def _as_json(rows: list[Row]) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000],
-                        help="Maildir sizes to import (default 10000)")
-    parser.add_argument("--imap", type=int, default=0, metavar="N",
-                        help="also sync an IMAP folder of N messages (0: skip)")
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[50, 200, 1000],
-                        help="LeadDesk sync batch sizes to try (default 50 200 1000)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs of the default sync and of mbsync (default 1)")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[5_000, 100_000],
+                        help="Maildir sizes to import (default 5000 100000)")
+    parser.add_argument("--imap", type=int, nargs="*", default=[], metavar="N",
+                        help="also sync IMAP folders of N messages (e.g. 5000 10000)")
+    parser.add_argument("--batch-sizes", type=int, nargs="*", default=[],
+                        help="other LeadDesk sync batch sizes to try once each")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="interleaved rounds of LeadDesk and its peers per test (default 3)")
+    parser.add_argument("--repeat-large", type=int, default=1,
+                        help="rounds for imports of 50,000 messages or more (default 1)")
+    parser.add_argument("--no-notmuch", action="store_true", help="leave notmuch out")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/leaddesk-bench-ingest"),
                         help="where corpora (kept for reuse) and databases go")
@@ -454,8 +526,9 @@ def main(argv: list[str] | None = None) -> None:
         f"{k} {v}" for k, v in tools.items()))
     args.work.mkdir(parents=True, exist_ok=True)
     sizes = sorted(set(args.sizes))
-    if args.imap and not any(size >= args.imap for size in sizes):
-        sizes.append(args.imap)   # a corpus for the IMAP folder only
+    for count in args.imap:
+        if not any(size >= count for size in sizes):
+            sizes.append(count)   # a corpus for the IMAP folder only
     corpora: list[CorpusInfo] = []
     rows: list[Row] = []
     for size in sizes:
@@ -466,13 +539,16 @@ def main(argv: list[str] | None = None) -> None:
              f"{corpus.path} ({corpus.mean_bytes:,.0f} bytes per message on average)")
         if size in args.sizes:
             _warm(corpus)
-            rows += bench_import(corpus, args.work / "runs", args.timeout)
-    imap_info: dict[str, Any] = {}
-    if args.imap:
-        corpus = next(c for c in corpora if c.count >= args.imap)
-        _say(f"IMAP sync of {args.imap:,} messages ...")
-        imap_rows, imap_info = bench_imap(corpus, args.imap, _fresh(args.work / "runs" / "imap"),
-                                          args.batch_sizes, args.repeat, args.timeout)
+            rows += bench_import(corpus, args.work / "runs", args.timeout,
+                                 args.repeat if size < 50_000 else args.repeat_large,
+                                 notmuch=not args.no_notmuch)
+    imap_info: dict[int, Any] = {}
+    for count in args.imap:
+        corpus = next(c for c in corpora if c.count >= count)
+        _say(f"IMAP sync of {count:,} messages ...")
+        imap_rows, imap_info[count] = bench_imap(corpus, count,
+                                                 _fresh(args.work / "runs" / "imap"),
+                                                 args.batch_sizes, args.repeat, args.timeout)
         rows += imap_rows
     diagnosis: dict[str, Any] = {}
     if args.diagnose:

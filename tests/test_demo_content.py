@@ -11,7 +11,9 @@ import email
 import json
 import mailbox
 import re
+import string
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
@@ -20,8 +22,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from leaddesk import demo, demo_content, query, triage
+from leaddesk.config import demo_db_url
+from leaddesk.conversations import timeline
+from leaddesk.db import Database
+from leaddesk.db.models import AuditEvent, Message, Note, Reply, Status, Submission
 from leaddesk.ingest.parse import SubmissionDraft, parse_message
+from leaddesk.query import Filter
+from leaddesk.reply import templates
+from tests.support.cli import Runner
+from tests.support.demo_dump import dump_url
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
 MAILDIR = DEMO / "mailbox"
@@ -32,6 +45,8 @@ POST_SLUGS = {"imi-public-private-partnerships", "white-paper-patient-engagement
               "white-paper-speakers-bureaus", "focus-on-micro-influencers"}
 TOPICS = {"Patient engagement", "Speakers bureaus", "Micro-influencers", "Public/private partnerships (IMI)",
           "Medical education", "Market access"}
+# The inbox's "Needs reply" view (leaddesk.ui.views): the visitor wrote last, not done.
+NEEDS_REPLY = Filter(statuses=("new", "open", "waiting"), needs_reply=True)
 MAILDIR_NAME = re.compile(r"^\d{10}\.M\d+P\d+\.demo$")
 
 
@@ -325,3 +340,133 @@ def test_the_contact_and_home_pages_are_there() -> None:
     from leaddesk.posts.html import parse_page
     assert parse_page((SITE / "contact" / "index.html").read_bytes()).title == "Contact us"
     assert parse_page((SITE / "index.html").read_bytes()).og_type == "website"
+
+
+# ---------------------------------------------------------------- the demo database (leaddesk.demo)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The demo as `leaddesk demo` builds it (one build for this section's tests)."""
+    opened = demo.open_demo(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
+    opened.site.stop()
+    yield opened.db
+    opened.db.close()
+
+
+def _leads(session: Session) -> list[Submission]:
+    return list(session.execute(select(Submission).where(Submission.is_submission.is_(True)))
+                .scalars())
+
+
+def test_the_demo_is_the_same_by_the_command_line_and_by_open_demo(run: Runner,
+                                                                  tmp_path: Path) -> None:
+    # `leaddesk demo` (and packaging/dev.sh run, which runs it) into the default demo database…
+    assert run("demo", "--no-gui").code == 0
+    by_cli = dump_url(demo_db_url())
+    # …and the function the welcome screen calls, into another (tests/ui/test_app.py runs the
+    # welcome screen itself against this same dump).
+    opened = demo.open_demo(f"sqlite:///{tmp_path / 'other.db'}")
+    opened.close()
+    assert dump_url(f"sqlite:///{tmp_path / 'other.db'}") == by_cli
+    # Opening it again adds nothing and changes nothing.
+    again = run("demo", "--no-gui")
+    assert "(0 new messages)" in again.out
+    assert "demo team: there already" in again.out
+    assert dump_url(demo_db_url()) == by_cli
+    # --reset starts afresh, and afresh is the same again.
+    assert run("demo", "--no-gui", "--reset").code == 0
+    assert dump_url(demo_db_url()) == by_cli
+
+
+def test_the_demo_team_has_members_with_addresses_and_one_away(demo_db: Database) -> None:
+    with demo_db.session() as session:
+        members = triage.list_members(session, include_inactive=True)
+    assert 3 <= len(members) <= 5
+    assert all(m.email and m.email.endswith("@example-pharma-agency.com") for m in members)
+    away = [m for m in members if not m.active]
+    assert len(away) == 1
+    assert away[0].assigned > 0  # away, and their leads still show whose they are
+    assert all(m.assigned > 0 for m in members)
+
+
+def test_one_template_per_topic_using_the_placeholders(demo_db: Database) -> None:
+    content = demo_content.load()
+    with demo_db.session() as session:
+        found = {t.name: t for t in templates.list_templates(session)}
+    assert {t["topic"] for t in content["templates"]} == TOPICS
+    assert len(found) == len(TOPICS)
+    for t in found.values():
+        used = {field for _, field, _, _ in string.Formatter().parse(t.body) if field}
+        assert used <= set(templates.PLACEHOLDERS)
+        assert {"first_name", "my_name"} <= used, t.name
+        rendered = templates.render(t.body, {"first_name": "Ada", "my_name": "Léa"})
+        assert "{" not in rendered
+        assert rendered.startswith("Dear Ada,")
+
+
+def test_tags_have_their_own_colours(demo_db: Database) -> None:
+    with demo_db.session() as session:
+        tags = triage.list_tags(session)
+    assert len(tags) >= 4
+    assert len({t.colour for t in tags}) == len(tags)
+    assert "#808080" not in {t.colour for t in tags}
+    assert all(t.submissions > 0 for t in tags)
+
+
+def test_leads_at_every_status_with_notes_and_replies(demo_db: Database) -> None:
+    with demo_db.session() as session:
+        leads = _leads(session)
+        members = {m.name for m in triage.list_members(session, include_inactive=True)}
+        notes = session.execute(select(Note)).scalars().all()
+        replies = session.execute(select(Reply)).scalars().all()
+        out = session.execute(select(Message).where(Message.direction == "out")).scalars().all()
+        by_id = {lead.id: lead for lead in leads}
+        assert {lead.status for lead in leads} == {s.value for s in Status}
+        assert len(notes) >= 5
+        assert {n.author for n in notes} <= members
+        assert len(replies) >= 10
+        assert all(r.state == "sent" and r.author in members for r in replies)
+        # Each reply is the topic's template filled in for that visitor, and is in the conversation.
+        for r in replies:
+            lead = by_id[r.submission_id]
+            assert r.body.startswith(f"Dear {templates.first_name(lead.visitor_name)},")
+            assert r.body.rstrip().endswith("Example Pharma Agency")
+            assert r.author in r.body
+            assert r.sent_at is not None
+            assert r.sent_at > lead.received_at
+        assert {m.reply_id for m in out} >= {r.id for r in replies}
+        # The history reads as the weeks it happened in, not as the day the demo was built.
+        dated = session.execute(select(AuditEvent.at).where(AuditEvent.actor.in_(members))).scalars()
+        assert all(at < datetime(2026, 11, 25, tzinfo=UTC) for at in dated)
+
+
+def test_an_answered_conversation_needs_a_reply(demo_db: Database) -> None:
+    with demo_db.session() as session:
+        answered = [lead for lead in _leads(session)
+                    if [m.direction for m in timeline.messages(session, lead.id)] == ["in", "out", "in"]]
+        assert len(answered) == 1
+        lead = answered[0]
+        conversation = timeline.messages(session, lead.id)
+        assert conversation[1].kind == timeline.SENT_HERE  # sent from LeadDesk, by a member
+        assert conversation[2].from_addr == lead.visitor_email
+        assert lead.status == "open"  # the answer brought it back from "waiting"
+        assert lead.unread
+        assert query.count(session, NEEDS_REPLY.with_(ids=(lead.id,))) == 1
+
+
+def test_needs_reply_holds_the_fresh_and_the_answered_not_every_lead(demo_db: Database) -> None:
+    with demo_db.session() as session:
+        leads = [lead for lead in _leads(session) if lead.status != "spam"]
+        needing = {r.id for r in query.find(session, NEEDS_REPLY, limit=1000).rows}
+        for lead in leads:
+            answered = lead.last_outbound_at is not None and (
+                lead.last_inbound_at is None or lead.last_outbound_at >= lead.last_inbound_at)
+            assert (lead.id in needing) == (lead.status in ("new", "open") and not answered)
+            if lead.status == "waiting":  # waiting for the visitor: we wrote last
+                assert answered, lead.visitor_name
+        assert 8 <= len(needing) <= len(leads) // 2
+        # Open is not the same as needing a reply: some open leads were answered already.
+        open_ids = {lead.id for lead in leads if lead.status == "open"}
+        assert open_ids - needing
+        assert open_ids & needing

@@ -9,7 +9,13 @@ import pytest
 from leaddesk import insights, leads
 from leaddesk.db import Database
 from leaddesk.query import Filter
-from tests.support.factories import make_contact, make_member, make_post, make_submission
+from tests.support.factories import (
+    make_account,
+    make_contact,
+    make_member,
+    make_post,
+    make_submission,
+)
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -17,6 +23,8 @@ MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 @pytest.fixture
 def seeded(db: Database) -> Database:
     with db.session() as s:
+        # Tracking began with the account, a month before the first lead.
+        make_account(s, "website").created_at = MONDAY - timedelta(days=30)
         ada = make_member(s, "Ada")
         imi = make_post(s, "https://example.org/imi", "IMI", published_at=MONDAY - timedelta(days=2))
         sb = make_post(s, "https://example.org/sb", "Speakers", published_at=MONDAY)
@@ -72,3 +80,25 @@ def test_leads_per_post_and_time_to_first_lead(seeded: Database) -> None:
     assert posts["Speakers"].time_to_first_lead == timedelta(days=1, hours=6)
     assert silent == ["Quiet post"]
     assert median == timedelta(days=1, hours=15)
+
+
+def test_no_time_to_first_lead_for_a_post_older_than_tracking(db: Database) -> None:
+    with db.session() as s:
+        old = make_post(s, "https://example.org/2011", "Old", published_at=datetime(2011, 2, 15,
+                                                                                    tzinfo=UTC))
+        new = make_post(s, "https://example.org/new", "New", published_at=MONDAY + timedelta(days=3))
+        make_submission(s, post_id=old.id, received_at=MONDAY)  # the first lead stored
+        make_submission(s, post_id=new.id, received_at=MONDAY + timedelta(days=4))
+        make_submission(s, post_id=old.id, received_at=MONDAY + timedelta(days=9))
+    with db.session() as s:
+        assert insights.tracking_since(s) == MONDAY
+        posts = {p.title: p for p in insights.leads_per_post(s)}
+        # Filtered to a later range, the first lead is still the post's first ever.
+        later = {p.title: p for p in insights.leads_per_post(
+            s, Filter(received_from=MONDAY + timedelta(days=5)))}
+        median = insights.median_time_to_first_lead(s)
+    assert posts["Old"].first_lead_at == MONDAY
+    assert posts["Old"].time_to_first_lead is None  # never "first lead after 5,500 d"
+    assert posts["New"].time_to_first_lead == timedelta(days=1)
+    assert (later["Old"].leads, later["Old"].first_lead_at) == (1, MONDAY)
+    assert median == timedelta(days=1)  # the 2011 post does not count

@@ -48,6 +48,15 @@ TOPIC_MAPPINGS = (
 )
 
 
+def is_demo_mirror(origin: str, fetch_base: str | None) -> bool:
+    """Whether a site row is the demo blog served by this program on loopback (a new port every
+    run), which lists should label as the demo's, not show as a mirror the user set up."""
+    if origin != ORIGIN or not fetch_base:
+        return False
+    parts = urlsplit(fetch_base)
+    return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+
+
 def site_dir() -> Path:
     return resources_dir() / "demo" / "site"
 

@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leaddesk import query
+from leaddesk import query, response_times
 from leaddesk.conversations.timeline import MessageView, TimelineEntry, timeline
 from leaddesk.conversations.timeline import messages as conversation
 from leaddesk.db.models import AuditEvent, Contact, Note, Post, Reply, Submission
 from leaddesk.errors import NotFoundError
 from leaddesk.posts.sites import Allowlist
 from leaddesk.posts.snapshot import changed_fields, state_of
+from leaddesk.response_times import LeadTimes
 from leaddesk.triage.results import STATUS
 
 
@@ -102,6 +103,7 @@ class SubmissionDetail:
     contact: ContactView | None = None
     # The conversation's e-mails in time order, the submission first (leaddesk.conversations).
     messages: tuple[MessageView, ...] = ()
+    response: LeadTimes | None = None  # time to first answer and to done (leaddesk.response_times)
 
     def timeline(self) -> tuple[TimelineEntry, ...]:
         """The e-mails, notes and status changes in time order."""
@@ -128,6 +130,8 @@ class SubmissionDetail:
                       "before": h.before, "after": h.after} for h in self.history],
             messages=[m.as_json() for m in self.messages],
         )
+        if self.response is not None:
+            data.update(self.response.as_json())
         return data
 
 
@@ -162,6 +166,7 @@ def load(session: Session, submission_id: int) -> SubmissionDetail:
         post=_post(session, post_id, snapshot),
         contact=_contact(session, rows[0].contact_id, submission_id),
         messages=conversation(session, submission_id),
+        response=response_times.for_lead(session, rows[0], submission_id),
     )
 
 

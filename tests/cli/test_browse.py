@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from leaddesk.config import default_db_path
 from tests.support.cli import Runner
 from tests.support.factories import seed_small_inbox
 
@@ -40,7 +42,7 @@ def test_list_json_has_the_documented_fields(run: Runner, url: str) -> None:
 
 @pytest.mark.parametrize(("options", "expected"), [
     (["--status", "open"], ["Bob Stone"]),
-    (["--topic", "patient engagement"], []),  # topics match exactly, as stored
+    (["--topic", "patient engagement"], ["Zoë Müller"]),  # whatever the letter case
     (["--topic", "Patient engagement"], ["Zoë Müller"]),
     (["--tag", "hot"], ["Zoë Müller"]),
     (["--assignee", "Ada"], ["Bob Stone"]),
@@ -87,3 +89,60 @@ def test_user_errors_are_one_line_and_nonzero(run: Runner, url: str, argv: list[
     assert result.err.count("\n") == 1
     assert message in result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("typed", ["speakers bureaus", "SPEAKERS BUREAUS", "Speakers bureaus"])
+def test_topic_matches_whatever_the_letter_case(run: Runner, url: str, typed: str) -> None:
+    result = run("--db", url, "list", "--json", "--topic", typed)
+    assert result.code == 0, result.err
+    assert [json.loads(line)["name"] for line in result.out.splitlines()] == ["Bob Stone"]
+
+
+def test_tag_matches_whatever_the_letter_case(run: Runner, url: str) -> None:
+    result = run("--db", url, "list", "--json", "--tag", "HOT")
+    assert [json.loads(line)["name"] for line in result.out.splitlines()] == ["Zoë Müller"]
+    assert run("--db", url, "list", "--count", "--tag", "Hot", "--topic", "patient ENGAGEMENT",
+               ).out.strip() == "1"
+
+
+def test_a_topic_that_matches_nothing_names_the_closest(run: Runner, url: str) -> None:
+    result = run("--db", url, "list", "--topic", "speaker bureau")
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err == ('leaddesk: no topic "speaker bureau" (--topic); '
+                          'did you mean "Speakers bureaus"?\n')
+    far = run("--db", url, "list", "--json", "--topic", "xyz")
+    assert far.code == 1
+    assert far.out == ""
+    assert '"Patient engagement", "Speakers bureaus"' in far.err  # the topics there are
+    # "none" still means "no topic", never a name to look up.
+    assert run("--db", url, "list", "--count", "--topic", "none").code == 0
+
+
+def test_a_tag_that_matches_nothing_names_the_closest(run: Runner, url: str) -> None:
+    result = run("--db", url, "list", "--tag", "hott")
+    assert result.code == 1
+    assert result.err == 'leaddesk: no tag "hott" (--tag); did you mean "hot"?\n'
+    export = run("--db", url, "export", "--tag", "hott")
+    assert (export.code, export.err) == (1, result.err)
+
+
+def test_an_empty_default_database_says_where_the_demo_is(run: Runner, tmp_path: Path) -> None:
+    # The data directory is the test's (see tests/conftest.py); no --db: the default database.
+    empty = run("list")
+    assert empty.code == 0
+    assert empty.out.split() == ["ID", "RECEIVED", "STATUS", "NAME", "E-MAIL", "TOPIC", "OWNER",
+                                 "TAGS", "SUBJECT"]  # stdout as ever
+    assert empty.err.count("\n") == 1
+    assert "no messages in" in empty.err
+    assert "`leaddesk demo` opens demo leads, in a database of their own" in empty.err
+    assert run("list", "--json").out == ""  # --json output unchanged: nothing
+    assert run("demo", "--no-gui").code == 0
+    demo_url = f"sqlite:///{default_db_path().parent / 'demo.db'}"
+    after = run("list", "--json")
+    assert after.out == ""
+    assert f"`leaddesk --db {demo_url} list` lists it" in after.err
+    assert "`leaddesk demo` opens it" in after.err
+    # Never for a database named with --db, nor for one with messages.
+    assert run("--db", demo_url, "list", "--count").err == ""
+    assert run("--db", f"sqlite:///{tmp_path / 'other.db'}", "list").err == ""

@@ -93,3 +93,9 @@ def test_list_on_an_up_to_date_database_loads_none_of_the_heavy_parts(tmp_path: 
     code, modules = _probe(["--db", url, "list"])
     assert code == 0
     assert _heavy(modules) == []
+    # The plain inbox is read with sqlite3 alone (leaddesk.query.quick): no SQLAlchemy at all.
+    assert "sqlalchemy" not in modules
+    for options in (["--json", "-n", "3"], ["--count"], ["--all", "--offset", "2"]):
+        code, modules = _probe(["--db", url, "list", *options])
+        assert code == 0
+        assert "sqlalchemy" not in modules

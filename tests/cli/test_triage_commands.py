@@ -106,3 +106,35 @@ def test_contacts_merge_and_erase(run: Runner, url: str) -> None:
     assert erased.code == 0, erased.err
     assert "4 submissions" in erased.out
     assert run("--db", url, "list", "--count", "--all").out.strip() == "0"
+
+
+def test_tag_messages_name_the_tag(run: Runner, url: str) -> None:
+    assert run("--db", url, "tag", "1", "vip").out.startswith('#1 changed: tagged "vip" (version')
+    again = run("--db", url, "tag", "1", "VIP")
+    assert again.code == 0
+    assert again.out.startswith('#1 unchanged: already tagged "vip" (version')
+    assert run("--db", url, "tag", "1,2", "vip").out.strip() == \
+        '1 of 2 submissions changed (tagged "vip")'
+    assert run("--db", url, "tag", "1", "vip", "--remove").out.startswith(
+        '#1 changed: tag "vip" removed')
+    assert run("--db", url, "tag", "1", "vip", "--remove").out.startswith(
+        '#1 unchanged: not tagged "vip"')
+
+
+def test_members_list_shows_who_is_away_as_text_and_json(run: Runner, url: str) -> None:
+    for name in ("Ada", "Bob"):
+        assert run("--db", url, "members", "add", name).code == 0
+    assert run("--db", url, "rules", "away", "bob").code == 0
+    lines = run("--db", url, "members", "list").out.splitlines()
+    assert lines[0].split() == ["NAME", "E-MAIL", "ACTIVE", "ASSIGNED", "AWAY"]
+    assert [(line.split()[0], line.split()[-1]) for line in lines[1:]] == [("Ada", "no"),
+                                                                            ("Bob", "yes")]
+    for argv in (["members", "list", "--json"], ["members", "--json"],
+                 ["members", "--json", "list"]):
+        rows = [json.loads(line) for line in run("--db", url, *argv).out.splitlines()]
+        assert {r["name"]: r["away"] for r in rows} == {"Ada": False, "Bob": True}, argv
+        # Added beside the keys a member already had, none renamed.
+        assert {"name", "email", "active", "assigned"} <= set(rows[0])
+    assert run("--db", url, "rules", "back", "Bob").code == 0
+    rows = [json.loads(line) for line in run("--db", url, "members", "--json").out.splitlines()]
+    assert not any(r["away"] for r in rows)

@@ -4,25 +4,18 @@ messages, and counts, last contact and "needs reply" are right from the first st
 from __future__ import annotations
 
 from alembic import command
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, select, text
 
 from leaddesk import query
 from leaddesk.db import Database, migrate
 from leaddesk.db.models import Message
-
-
-def before_0005() -> str:
-    """The revision 0005 follows (it moves when another branch's revision lands first)."""
-    down = ScriptDirectory.from_config(migrate.alembic_config()).get_revision("0005").down_revision
-    assert isinstance(down, str)
-    return down
+from tests.support.migrations import revision_before
 
 
 def test_sent_replies_join_the_conversation(empty_url: str) -> None:
     engine = create_engine(empty_url)
     with engine.begin() as conn:
-        command.upgrade(migrate.alembic_config(conn), before_0005())
+        command.upgrade(migrate.alembic_config(conn), revision_before("0005"))
         for n in (1, 2):
             conn.execute(text(
                 "INSERT INTO submissions (id, source_key, received_at, fields, status, version, "

@@ -19,7 +19,8 @@ from leaddesk.export.cells import Moment, as_datetime, join_values, neutralise, 
     ("\t=1", "'\t=1"),
     ("\r=1", "'\r=1"),
     ("\n=1", "'\n=1"),
-    ("+49 30 1234567", "'+49 30 1234567"),  # the documented price: phone numbers too
+    ("+49 30 1234567", "+49 30 1234567"),  # a phone number calls nothing: kept as typed
+    ("-12.5", "-12.5"),
     ("a=1", "a=1"),  # only the first character counts
     (" =1", " =1"),
     ("", ""),

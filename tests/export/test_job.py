@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -113,7 +114,7 @@ def test_generic_row_has_iso_times_split_names_and_joined_tags(seeded: Database,
     assert oldest["id"].isdigit()
     newest = rows[0]
     assert (newest["first_name"], newest["last_name"]) == ("Zoë", "Müller")
-    assert newest["phone"] == "'+49 30 1234567"  # the OWASP rule's documented price
+    assert newest["phone"] == "+49 30 1234567"  # a phone number calls nothing: as typed
     assert newest["message"] == "Line one\nLine two, with \"quotes\"; and a semicolon"
     assert newest["assignee"] == "Ada"
     assert newest["submitted_at"] == ""
@@ -190,14 +191,108 @@ def test_hubspot_and_salesforce_rows(seeded: Database, tmp_path: Path) -> None:
     hub = export_rows(seeded, tmp_path, preset=presets.HUBSPOT, per=Per.LEAD)[0]
     assert hub == {
         "First Name": "Zoë", "Last Name": "Müller", "Email": "zoe@pharma.example",
-        "Phone Number": "'+49 30 1234567", "Company Name": "", "Lead Status": "In Progress",
+        "Phone Number": "+49 30 1234567", "Company Name": "", "Lead Status": "In Progress",
         "Lifecycle Stage": "Lead", "Contact owner": "ada@team.example",
-        "Message": "Line one\nLine two, with \"quotes\"; and a semicolon"}
+        "Message": "Line one\nLine two, with \"quotes\"; and a semicolon",
+        "Topic of interest": "Speakers bureaus", "Page URL": "https://example.org/paper",
+        "Post title": "White Paper", "Received date": "2026-03-05"}
     sf = export_rows(seeded, tmp_path, preset=presets.SALESFORCE)
     assert sf[0]["Salutation"] == "Dr."
     assert sf[0]["Company"] == "[not provided]"
     assert sf[0]["Lead Status"] == "Working - Contacted"
+    assert sf[0]["Description"] == (
+        "Topic of interest: Speakers bureaus\nPage URL: https://example.org/paper\n"
+        "Post title: White Paper\n\nLine one\nLine two, with \"quotes\"; and a semicolon")
     assert sf[-1]["Company"] == "Acme Pharma"
+
+
+# ---------------------------------------------------------------- read as each CRM's importer does
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _crm_lead(db: Database) -> None:
+    with db.session() as s:
+        owner = make_member(s, "Ada")
+        owner.email = "ada@team.example"
+        post = make_post(s, "https://example.org/blog/speakers/", "Building Speakers Bureaus")
+        make_submission(s, visitor_name="Åsa Lind", visitor_email="asa@pharma.example",
+                        visitor_phone="+46 31 555 21 80", visitor_company="=cmd|' /C calc'!A0",
+                        topic="Speakers bureaus", post_id=post.id,
+                        page_url="https://example.org/blog/speakers/", assignee_id=owner.id,
+                        received_at=BASE_TIME, body_text="-2+3 speakers, please")
+        make_submission(s, visitor_name="Cher", visitor_email="cher@example.test",
+                        visitor_phone="+1 (555) 010-2000", topic=None,
+                        received_at=BASE_TIME + timedelta(days=1), body_text="Hello")
+
+
+def test_hubspot_file_reads_as_hubspots_contact_import_documents(db: Database,
+                                                                   tmp_path: Path) -> None:
+    """HubSpot ("Set up import files"): a .csv, UTF-8, one header row whose headers match
+    property labels; contacts need an e-mail (the unique identifier), First or Last name; owner by
+    e-mail; date properties in one consistent format (here year-month-day)."""
+    _crm_lead(db)
+    target = tmp_path / "hubspot.csv"
+    export_to_file(db, Filter(descending=False), target, ExportOptions(preset=presets.HUBSPOT))
+    data = target.read_bytes()
+    assert data.startswith(BOM)  # UTF-8 as Excel's "CSV UTF-8" writes it; HubSpot reads it
+    data.decode("utf-8-sig")  # and nothing but UTF-8
+    with open(target, encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        rows = list(reader)
+    assert len(header) == len(set(header)) < 1000
+    assert {"Email", "First Name", "Last Name", "Contact owner", "Topic of interest", "Page URL",
+            "Post title", "Received date"} <= set(header)
+    asa, cher = rows
+    assert asa["Email"] == "asa@pharma.example"
+    assert (asa["First Name"], asa["Last Name"]) == ("Åsa", "Lind")
+    assert asa["Phone Number"] == "+46 31 555 21 80"  # verbatim: no quote in the phone field
+    assert cher["Phone Number"] == "+1 (555) 010-2000"
+    assert asa["Company Name"] == "'=cmd|' /C calc'!A0"  # a formula is still neutralised
+    assert asa["Message"] == "'-2+3 speakers, please"
+    assert asa["Contact owner"] == "ada@team.example"
+    assert (asa["Topic of interest"], asa["Page URL"], asa["Post title"]) == (
+        "Speakers bureaus", "https://example.org/blog/speakers/", "Building Speakers Bureaus")
+    assert all(ISO_DATE.fullmatch(r["Received date"]) for r in rows)
+    assert asa["Received date"] == BASE_TIME.date().isoformat()
+    assert cher["Topic of interest"] == ""
+
+
+def test_salesforce_file_reads_as_the_data_import_wizard_documents(db: Database,
+                                                                   tmp_path: Path) -> None:
+    """Salesforce ("Field Mapping for Importing Leads", "Prepare a CSV file"): UTF-8 without a
+    BOM, the Lead import-file labels as headers, Last Name and Company required on every row,
+    values within the fields' lengths, topic/page/post in the standard Description."""
+    _crm_lead(db)
+    target = tmp_path / "salesforce.csv"
+    export_to_file(db, Filter(descending=False), target, ExportOptions(preset=presets.SALESFORCE))
+    data = target.read_bytes()
+    assert not data.startswith(BOM)
+    assert data.startswith(b'"Salutation","First Name","Last Name",')
+    with open(target, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        rows = list(reader)
+    documented = {"Salutation", "First Name", "Last Name", "Email", "Phone", "Company",
+                  "Lead Source", "Lead Status", "Description"}
+    assert set(header) == documented
+    assert all(r["Last Name"] and r["Company"] for r in rows)
+    asa, cher = rows
+    assert asa["Phone"] == "+46 31 555 21 80"
+    assert cher["Phone"] == "+1 (555) 010-2000"
+    assert (cher["First Name"], cher["Last Name"], cher["Company"]) == ("", "Cher",
+                                                                       "[not provided]")
+    assert asa["Description"].splitlines()[:3] == [
+        "Topic of interest: Speakers bureaus", "Page URL: https://example.org/blog/speakers/",
+        "Post title: Building Speakers Bureaus"]
+    assert asa["Description"].endswith("\n\n-2+3 speakers, please")  # inside a cell: harmless
+    assert cher["Description"] == "Hello"
+    assert asa["Company"] == "'=cmd|' /C calc'!A0"
+    # The user's explicit choice still wins over the preset's.
+    export_to_file(db, Filter(), target, ExportOptions(preset=presets.SALESFORCE,
+                                                       encoding="utf-8-sig"))
+    assert target.read_bytes().startswith(BOM)
 
 
 def test_encoding_delimiter_and_line_ends(seeded: Database, tmp_path: Path) -> None:

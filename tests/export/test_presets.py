@@ -17,7 +17,7 @@ from leaddesk.export.presets import PresetStore, custom_preset, parse_columns
 GENERIC_HEADERS = [
     "id", "message_id", "received_at", "submitted_at", "name", "first_name", "last_name", "email",
     "phone", "company", "topic", "tags", "status", "assignee", "page_url", "post_title", "message",
-    "account", "messages", "last_contact",
+    "account", "messages", "last_contact", "first_answered_at",
 ]
 LEAD_HEADERS = ["contact_id", "submission_count", "first_contact_at", "last_contact_at",
                 "first_topic", "first_post_title", "first_page_url"]
@@ -31,7 +31,8 @@ def test_generic_headers_and_order() -> None:
 def test_hubspot_headers_and_order() -> None:
     assert presets.HUBSPOT.headers() == [
         "First Name", "Last Name", "Email", "Phone Number", "Company Name", "Lead Status",
-        "Lifecycle Stage", "Contact owner", "Message"]
+        "Lifecycle Stage", "Contact owner", "Message", "Topic of interest", "Page URL",
+        "Post title", "Received date"]
     assert presets.HUBSPOT.headers(per_lead=True) == presets.HUBSPOT.headers()
 
 

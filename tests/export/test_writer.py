@@ -54,6 +54,40 @@ def test_every_trigger_gets_a_quote_in_front(columns: Any, trigger: str) -> None
     assert rows[1] == ["'" + value, "ACME"]
 
 
+# Phone numbers and signed numbers call nothing: exported exactly as typed, so no quote ends up in
+# the CRM's phone field. Each has a payload beside it that differs by little and must be guarded.
+KEPT_AS_TYPED = [
+    "+46 31 555 21 80", "+1 (555) 010-2000", "+44 (0)20 7946 0958", "+1.555.010.2000",
+    "+49-30-1234567", "+4930123456789", "-12.5", "+12", "-1,5", "-7",
+]
+STILL_GUARDED = [
+    "+46+cmd|' /C calc'!A0",  # a second operator after a phone-like start
+    "+1+cmd|' /C calc'!A0",
+    "-2+3", "-2-3", "+2-3", "+1*2", "+1/2",  # arithmetic: too few digits for a phone
+    "+46 31 555 21 80\n=1", "+46 31 555 21 80\r", "-12.5\t",  # anything after the number
+    "+46 31 555 21 80 ", "+46  31 555", "+46 (31) (555) 21 80", "+46 31 555 21 80 ext 3",
+    "+46 31 555 21 80 !A0", "+1 234 567 890 123 456",  # 16 digits: more than E.164 allows
+    "+1 (555) 010-2000)", "-12.5e3", "-", "+", "+-1", "--1", "+٤٦٣١٥٥٥٢١٨٠",  # non-ASCII digits
+    "=46 31 555 21 80", "@46 31 555 21 80", "\t+46 31 555 21 80", "\n-12.5", "\r-12.5",
+    "=HYPERLINK(\"http://evil.example/\",\"+46 31 555 21 80\")",
+]
+
+
+@pytest.mark.parametrize("columns", [fields_columns, computed_columns])
+@pytest.mark.parametrize("value", KEPT_AS_TYPED)
+def test_a_phone_or_signed_number_is_written_as_typed(columns: Any, value: str) -> None:
+    text = written(columns(), SimpleNamespace(name=value, company="ACME"))
+    assert text == '"Name","Company"\r\n"' + value + '","ACME"\r\n'
+    assert list(csv.reader(io.StringIO(text, newline="")))[1] == [value, "ACME"]
+
+
+@pytest.mark.parametrize("columns", [fields_columns, computed_columns])
+@pytest.mark.parametrize("value", STILL_GUARDED)
+def test_a_formula_beside_a_number_keeps_its_quote(columns: Any, value: str) -> None:
+    text = written(columns(), SimpleNamespace(name=value, company="ACME"))
+    assert list(csv.reader(io.StringIO(text, newline="")))[1] == ["'" + value, "ACME"]
+
+
 @pytest.mark.parametrize("value", ["a=1", " =1", "'quoted", "Zoë", "1+1", "x\n=1"])
 def test_a_trigger_after_the_first_character_is_left_alone(value: str) -> None:
     text = written(fields_columns(), SimpleNamespace(name=value, company=value))
@@ -69,7 +103,8 @@ def test_every_cell_is_quoted_and_quotes_are_doubled() -> None:
 def test_empty_and_numeric_cells() -> None:
     text = written(fields_columns(), SimpleNamespace(name=None, company=-42),
                    SimpleNamespace(name="", company=7))
-    assert text == '"Name","Company"\r\n"","\'-42"\r\n"","7"\r\n'
+    # A negative number is a number, not a formula: written as is.
+    assert text == '"Name","Company"\r\n"","-42"\r\n"","7"\r\n'
 
 
 def test_a_header_is_guarded_like_any_cell() -> None:

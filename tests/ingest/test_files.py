@@ -89,3 +89,31 @@ def test_large_imports_parse_in_worker_processes(db: Database, tmp_path: Path,
         from leaddesk.db.models import Submission
         emails = sorted(str(e) for e in s.execute(select(Submission.visitor_email)).scalars())
     assert emails == sorted(f"visitor{n}@example.net" for n in range(40))
+
+
+def test_a_large_maildir_is_listed_in_chunks_and_read_whole(db: Database, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The listing is streamed in chunks (memory stays flat): every message is still read once,
+    dotfiles and stray folders are not mail, and each chunk comes in key order."""
+    monkeypatch.setattr(files, "LISTING_CHUNK", 3)
+    box = mailbox.Maildir(tmp_path / "big", create=True)
+    keys = [box.add(notification(n)) for n in range(1, 9)]
+    (tmp_path / "big" / "cur" / ".gitkeep").write_text("")
+    (tmp_path / "big" / "new" / "folder").mkdir()
+    read = [m.label.split("#", 1)[1] for m in files.read_messages([tmp_path / "big"])]
+    assert sorted(read) == sorted(keys)
+    assert all(read[i:i + 3] == sorted(read[i:i + 3]) for i in range(0, 8, 3))
+    assert files.count_messages([tmp_path / "big"]) == 8
+    assert files.import_paths(db, [tmp_path / "big"]).added == 8
+
+
+def test_a_small_maildir_is_read_in_key_order_across_new_and_cur(tmp_path: Path) -> None:
+    box = mailbox.Maildir(tmp_path / "box", create=True)
+    keys = [box.add(notification(n)) for n in range(1, 5)]
+    for key in keys[:2]:  # two of them read already: moved to cur/ with flags
+        message = box.get_message(key)
+        message.set_subdir("cur")
+        message.add_flag("S")
+        box[key] = message
+    labels = [m.label for m in files.read_messages([tmp_path / "box"])]
+    assert labels == [f"{tmp_path / 'box'}#{key}" for key in sorted(keys)]

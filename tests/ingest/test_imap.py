@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -284,6 +285,9 @@ class ScriptedClient:
         return sorted({uid for uid in self.messages if uid >= first} | {max(self.messages)})
 
     def fetch(self, uids: list[int], data: list[str]) -> dict[int, dict[bytes, object]]:
+        if data == ["RFC822.SIZE"]:  # the batch plan: sizes first
+            return {uid: {b"RFC822.SIZE": len(self.messages[uid])} for uid in uids
+                    if uid not in self.vanish}
         assert data == ["BODY.PEEK[]", "INTERNALDATE"]
         return {uid: {b"BODY[]": self.messages[uid], b"INTERNALDATE": self.dates.get(uid)}
                 for uid in uids if uid not in self.vanish}
@@ -385,3 +389,68 @@ def test_the_mailbox_address_is_never_the_visitor() -> None:
     assert imap.with_mailbox(["wordpress@site.example"], settings) == [
         "wordpress@site.example", "leads@example.org"]
     assert imap.with_mailbox([], ImapSettings("h", 993, "ssl", "leads")) == []
+
+
+def test_batches_are_cut_by_count_and_by_bytes() -> None:
+    sizes = {1: 100, 2: 100, 3: 900, 4: 5000, 5: 10, 6: 10, 7: 10}
+    assert imap.plan_batches([1, 2, 3, 4, 5, 6, 7], sizes, batch_size=3, batch_bytes=1000) == [
+        [1, 2], [3], [4], [5, 6, 7]]  # 100+100+900 > 1000; the large one alone; then by count
+    assert imap.plan_batches([1, 2, 3], {}, batch_size=2) == [[1, 2], [3]]  # no sizes: by count
+    assert imap.plan_batches([], sizes, batch_size=2) == []
+
+
+def test_a_sync_fetches_sizes_first_then_batches_by_bytes(
+        db: Database, offline_account: AccountInfo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(imap, "BATCH_BYTES", 2 * len(notification(1)) + 10)
+    client = ScriptedClient(7, {n: notification(n) for n in range(1, 6)})
+    asked: list[tuple[list[int], list[str]]] = []
+    real_fetch = client.fetch
+
+    def fetch(uids: list[int], data: list[str]) -> dict[int, dict[bytes, object]]:
+        asked.append((list(uids), data))
+        return real_fetch(uids, data)
+
+    client.fetch = fetch  # type: ignore[method-assign]
+    assert sync_offline(db, offline_account, client, batch_size=200).added == 5
+    assert asked == [([1, 2, 3, 4, 5], ["RFC822.SIZE"]),
+                     ([1, 2], ["BODY.PEEK[]", "INTERNALDATE"]),
+                     ([3, 4], ["BODY.PEEK[]", "INTERNALDATE"]),
+                     ([5], ["BODY.PEEK[]", "INTERNALDATE"])]
+    assert state_of(db) == (7, 5)
+
+
+def test_a_fetch_error_reaches_the_sync_after_the_batches_before_it_are_stored(
+        db: Database, offline_account: AccountInfo) -> None:
+    """The fetch thread's failure is raised in the sync, as one clear line; what came before it
+    is stored with its state, so the next sync resumes after it."""
+    client = ScriptedClient(7, {n: notification(n) for n in range(1, 6)})
+    real_fetch = client.fetch
+
+    def fetch(uids: list[int], data: list[str]) -> dict[int, dict[bytes, object]]:
+        if 5 in uids and data != ["RFC822.SIZE"]:
+            raise ConnectionResetError("gone")
+        return real_fetch(uids, data)
+
+    client.fetch = fetch  # type: ignore[method-assign]
+    with pytest.raises(imap.ImapError, match="was lost"):
+        sync_offline(db, offline_account, client, batch_size=2)
+    assert state_of(db) == (7, 4)
+    assert len(stored(db)) == 4
+    assert not [t for t in threading.enumerate() if t.name == "imap-fetch"]
+
+
+def test_a_cancelled_sync_stops_its_fetch_thread_before_returning(
+        db: Database, offline_account: AccountInfo) -> None:
+    from leaddesk.progress import Cancelled, CancelToken, NullReporter
+
+    class CancelAfterFirstBatch(NullReporter):
+        def progress(self, done: int, total: int | None) -> None:
+            token.cancel()
+
+    token = CancelToken()
+    client = ScriptedClient(7, {n: notification(n) for n in range(1, 30)})
+    with pytest.raises(Cancelled):
+        imap.sync_once(db, client, offline_account, offline_account.imap, batch_size=2,
+                       sent=False, reporter=CancelAfterFirstBatch(), cancel=token)
+    assert not [t for t in threading.enumerate() if t.name == "imap-fetch"]
+    assert state_of(db) == (7, 2)

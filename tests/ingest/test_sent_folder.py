@@ -202,3 +202,29 @@ def test_sigkill_while_reading_sent_loses_and_doubles_nothing(sqlite_url: str, m
     assert leads == total
     assert len(ids) == total
     assert len(set(ids)) == total
+
+
+def test_the_first_answer_from_leaddesk_or_the_sent_folder(
+        db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory,
+        smtp_server: ServerFactory, smtp_account: SmtpAccountFactory) -> None:  # noqa: F811
+    site = imap_account("site", sent_folder=sent)
+    mailbox.append(notification(1, name="Nadia Benali", email="nadia@example.net"))
+    sync(db, site)
+    with db.session() as s:
+        lead_id = s.execute(select(Submission.id)).scalar_one()
+        draft = compose.default_draft(compose.load_lead(s, lead_id), my_name="Ada")
+    # Our reply over SMTP is the first answer, at the moment it was sent.
+    account = smtp_account(smtp_server("plain"), sent_account="site", sent_folder=sent)
+    ours = service.send_reply(db, lead_id, draft, account, actor="Ada")
+    first = lead(db, lead_id).first_answered_at
+    assert first is not None
+    assert abs(first - utcnow()) < timedelta(minutes=1)
+    # A colleague had answered from another mail program an hour before; Sent is read now: the
+    # first answer moves back to the colleague's. Our own copy in Sent changes nothing.
+    earlier = (first - timedelta(hours=1)).replace(microsecond=0)
+    put_in(mailbox, sent, colleague_reply(1, to="nadia@example.net", when=earlier,
+                                          in_reply_to="<notification-1@example-pharma-agency.com>"))
+    result = sync(db, site)
+    assert (result.threaded, result.duplicates) == (1, 1)
+    assert lead(db, lead_id).first_answered_at == earlier
+    assert ours.message_id is not None

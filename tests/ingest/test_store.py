@@ -662,3 +662,64 @@ def test_derive_topics_gives_what_the_store_gives(db: Database) -> None:
         bare = with_post(2, RESOLVED).draft
         assert derive_topics(s, [own, bare, bare], [None, post, None]) == [
             ("Market access", "field"), ("Speakers bureaus", "mapping"), (None, None)]
+
+
+def _stored_row(db: Database, key: str) -> tuple[object, ...]:
+    """Every column of the stored row (as SQLite holds it, with its type), but the key, the id and
+    the clocks."""
+    with db.engine.connect() as conn:
+        names = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(submissions)")
+                 if r[1] not in ("id", "source_key", "created_at", "updated_at")]
+        row = conn.exec_driver_sql(
+            f"SELECT {', '.join(f'typeof({n}), {n}' for n in names)} FROM submissions "
+            f"WHERE source_key = ?", (key,)).one()
+    return tuple(row)
+
+
+def test_the_sqlite_multi_row_insert_stores_what_a_core_insert_stores(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """insert_rows writes multi-row INSERT … VALUES statements on SQLite; each value must arrive
+    exactly as the Core executemany it replaces would write it (types, JSON, dates, JSON null)."""
+    from sqlalchemy import insert
+
+    from leaddesk.ingest import store
+    if db.dialect != "sqlite":
+        pytest.skip("the multi-row path is SQLite's; elsewhere insert_rows is the Core insert")
+    store_batch(db, [item(1, name="Zoë")], account_id=None)
+    with db.session() as s:  # the same row again, under another key, the way the store built it
+        rows = [dict(r._mapping) for r in s.execute(select(store.SUBMISSIONS)).all()]
+    fresh = [{k: v for k, v in r.items() if k not in ("id", "post_snapshot", "edited_fields")}
+             for r in rows]
+    multi = [{**r, "source_key": "multi", "message_id": None, "content_hash": None} for r in fresh]
+    core = [{**r, "source_key": "core", "message_id": None, "content_hash": None} for r in fresh]
+    multi[0]["fields"] = core[0]["fields"] = {"Name": "Zoë", "n": 1}
+    with db.sessions.begin() as s:
+        store.insert_rows(s, store.SUBMISSIONS, multi)
+        s.execute(insert(store.SUBMISSIONS), core)
+    assert _stored_row(db, "multi") == _stored_row(db, "core")
+    with db.engine.connect() as conn:  # the FTS trigger fired for that row too
+        hits = conn.exec_driver_sql("SELECT rowid FROM submissions_fts WHERE submissions_fts "
+                                    "MATCH 'Zoë'").all()
+    assert len(hits) == 3
+
+
+def test_a_refused_multi_row_insert_stores_nothing_and_large_batches_go_in_parts(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from leaddesk.ingest import store
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's multi-row path")
+    store_batch(db, [item(1)], account_id=None)
+    with db.session() as s:
+        row = {k: v for k, v in s.execute(select(store.SUBMISSIONS)).one()._mapping.items()
+               if k != "id"}
+    with pytest.raises(IntegrityError), db.sessions.begin() as s:
+        store.insert_rows(s, store.SUBMISSIONS, [{**row, "source_key": "new"}, row])
+    assert count(db) == 1
+    monkeypatch.setattr(store, "SQLITE_VALUES_PARAMETERS", 2 * len(row))  # two rows a statement
+    result = store_batch(db, [item(n) for n in range(2, 7)], account_id=None)
+    assert result.added == 5
+    with db.session() as s:
+        keys = s.execute(select(Submission.source_key).order_by(Submission.id)).scalars().all()
+    assert keys == [f"test:{n}" for n in range(1, 7)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from leaddesk import demo_site, insights, query
 from leaddesk.db import Database
@@ -58,12 +58,11 @@ def test_the_demo_mailbox_resolves_against_the_demo_site(db: Database) -> None:
         assert posts[f"{BLOG}/contact/"].source == "html"
         assert all(p.state == "resolved" for p in posts.values())
 
-        # Insights with resolved posts: every post brought a lead; the home and contact pages
-        # have no publication date, so only the four posts count for the time to a first lead.
+        # Insights with resolved posts: every post brought a lead. The four dated posts all
+        # came out before the demo's first lead, when nothing was tracked yet: no time to a
+        # first lead is claimed for them (the home and contact pages have no date at all).
         assert insights.posts_without_leads(s) == []
-        median = insights.median_time_to_first_lead(s)
-        assert median is not None
-        assert timedelta(days=30) < median < timedelta(days=200)
+        assert insights.median_time_to_first_lead(s) is None
         per_topic = insights.leads_per_topic(s, period="month")
         without_page = sum(1 for r in query.iterate(s, query.Filter()) if r.page_url is None)
         assert sum(c.leads for c in per_topic) == sum(p.leads for p in posts.values()) + without_page

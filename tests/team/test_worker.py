@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,33 +13,28 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import func, select
 
-from leaddesk import accounts, secrets
+from leaddesk import accounts, secrets, suggest
 from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
 from leaddesk.db.models import Submission
 from leaddesk.ingest.locks import SyncInProgressError, held_locks
 from leaddesk.ingest.store import BatchResult
 from leaddesk.progress import CancelToken
+from leaddesk.suggest import store
 from leaddesk.team.worker import WorkerOptions, run_worker, worker_logging
 from tests.ingest.conftest import AccountFactory, Mailbox
 from tests.support.dovecot import PASSWORD, USER
+from tests.support.factories import make_member, make_submission
 from tests.support.keyrings import MemoryKeyring
 from tests.support.mail import notification
 from tests.support.postgres import PostgresServer
+from tests.support.suggest_history import triage_as
+from tests.support.waiting import until
 
 
 def _count(db: Database) -> int:
     with db.session() as s:
         return int(s.execute(select(func.count()).select_from(Submission)).scalar_one())
-
-
-def _until(check: Callable[[], bool], seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @dataclass
@@ -87,7 +81,7 @@ def test_two_workers_on_one_account_one_wins(db: Database, other: Database,
                                              start_worker: Callable[..., Running]) -> None:
     account = imap_account()
     first = start_worker(db, account, interval=1.0)
-    assert _until(lambda: bool(first.results)), first.errors
+    assert until(lambda: bool(first.results)), first.errors
     assert [h.account_id for h in held_locks(other, [account.id])] == [account.id]
     second = start_worker(other, account, interval=1.0)
     second.thread.join(20)
@@ -107,9 +101,9 @@ def test_idle_worker_stores_new_mail_and_logs_json(db: Database, mailbox: Mailbo
     stream = io.StringIO()
     with worker_logging("json", stream):
         running = start_worker(db, account, idle_check_seconds=0.2)
-        assert _until(lambda: bool(running.results)), running.errors
+        assert until(lambda: bool(running.results)), running.errors
         mailbox.append(notification(1), notification(2))
-        assert _until(lambda: _count(db) == 2)
+        assert until(lambda: _count(db) == 2)
         running.stop()
     events = [json.loads(line) for line in stream.getvalue().splitlines()]
     names = [e["event"] for e in events]
@@ -128,7 +122,7 @@ def test_cli_second_worker_exits_with_one_clear_line(db_url: str, db: Database, 
                                                      ) -> None:
     account = imap_account()
     first = start_worker(db, account, interval=1.0)
-    assert _until(lambda: bool(first.results)), first.errors
+    assert until(lambda: bool(first.results)), first.errors
     result = run("--db", db_url, "sync", "--interval", "1")  # type: ignore[operator]
     assert result.code == 1
     assert "a sync of site is already running" in result.err
@@ -151,13 +145,54 @@ def test_worker_survives_a_database_restart(restartable_pg: PostgresServer,
     stream = io.StringIO()
     with worker_logging("json", stream):
         running = start_worker(db, account, interval=1.0, db_backoff=(0.5,))
-        assert _until(lambda: bool(running.results)), running.errors
+        assert until(lambda: bool(running.results)), running.errors
         restartable_pg.restart()
         mailbox.append(notification(1))
-        assert _until(lambda: _count(db) == 1, 40), (stream.getvalue(), running.errors)
-        assert _until(lambda: bool(held_locks(db, [account.id])))  # it holds the lock again
+        assert until(lambda: _count(db) == 1, 40), (stream.getvalue(), running.errors)
+        assert until(lambda: bool(held_locks(db, [account.id])))  # it holds the lock again
         running.stop()
     assert not running.errors
     events = [json.loads(line)["event"] for line in stream.getvalue().splitlines()]
     assert {"lock.lost", "db.unreachable"} & set(events)
     assert events.count("lock.acquired") >= 2
+
+
+def test_worker_keeps_the_suggestions_up_to_date_through_a_failure(
+        db: Database, mailbox: Mailbox, imap_account: AccountFactory,
+        start_worker: Callable[..., Running], monkeypatch: pytest.MonkeyPatch) -> None:
+    account = imap_account()
+    with db.session() as s:
+        make_member(s, "Anna")
+        leads = [make_submission(s, body_text="keynote speaker").id for _ in range(3)]
+        triage_as(s, leads[0], "Speakers", "Anna", "event")
+        suggest.retrain(s)
+        triage_as(s, leads[1], "Speakers", "Anna", "event")  # a colleague, after the training
+        trained_at = store.stored_revision(s)
+    calls: list[int] = []
+    real = store.update
+
+    def flaky(session: object) -> store.Trained:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("disk full")
+        return real(session)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "update", flaky)
+    stream = io.StringIO()
+    with worker_logging("json", stream):
+        running = start_worker(db, account, interval=0.2, suggest_every=0.0)
+        assert until(lambda: len(calls) >= 2), running.errors
+        mailbox.append(notification(1))
+        assert until(lambda: _count(db) == 4), running.errors  # still syncing
+        running.stop()
+    assert not running.errors
+    events = [json.loads(line) for line in stream.getvalue().splitlines()]
+    failed = [e for e in events if e["event"] == "suggest.failed"]
+    assert [e["error"] for e in failed] == ["disk full"]
+    updated = next(e for e in events if e["event"] == "suggest.updated")
+    assert updated["changed"] == 1
+    with db.session() as s:
+        now = store.stored_revision(s)
+    assert trained_at is not None
+    assert now is not None
+    assert now[0] > trained_at[0]

@@ -71,8 +71,9 @@ def test_r_opens_the_composer_and_send_delivers(qtbot, window: MainWindow, ui_db
     assert now.replies[0].state == "sent"
     window.inbox.detail.show_detail(now, None)
     tabs = window.inbox.detail.message
-    assert "Hi Visitor," in tabs.replies.toPlainText()
-    assert tabs.tabText(tabs.indexOf(tabs.replies)) == "Replies (1)"
+    (sent,) = tabs.timeline.messages()[1:]  # the reply joins the conversation
+    assert sent.body.text().startswith("Hi Visitor,")
+    assert tabs.tabText(tabs.indexOf(tabs.timeline)) == "Conversation (2)"
 
 
 def test_a_failed_send_keeps_the_window_the_error_and_the_draft(

@@ -64,6 +64,11 @@ def test_the_timeline_shows_the_conversation(qtbot, window: MainWindow, ui_db: D
     lead_id = converse(ui_db)
     open_lead(qtbot, window, lead_id)
     tabs = window.inbox.detail.message
+    # It opens on its Message, which says the conversation holds more and leads there.
+    assert tabs.currentWidget() is tabs.message_page
+    assert tabs.more.isVisibleTo(tabs)
+    assert tabs.more.text().startswith("2 more messages")
+    tabs.more.click()
     assert tabs.currentWidget() is tabs.timeline
     assert tabs.tabText(tabs.currentIndex()) == "Conversation (3)"
     entries = tabs.timeline.messages()

@@ -1,6 +1,6 @@
 """Correcting and re-reading from the window, offscreen: the reason a message is hidden and the
 one-key way back, the 'Correct details' form with Ctrl+Z, the merge offer, teaching a label from
-the Fields tab, and the background re-read."""
+the field grid, and the background re-read."""
 
 from __future__ import annotations
 

@@ -39,3 +39,17 @@ def test_a_file_that_cannot_be_written_is_said_in_the_dialog(qtbot, ctx: AppCont
     assert dialog.export_button.isEnabled()  # try again with another file
     assert "no such folder" in dialog.status.text()
     assert not (tmp_path / "no such folder").exists()
+
+
+def test_a_crm_preset_picks_the_encoding_its_importer_reads(qtbot, ctx: AppContext,
+                                                            tmp_path: Path) -> None:
+    from leaddesk.query import Filter
+    dialog = ExportDialog(ctx, Filter(), what="the messages in this view", count=30)
+    qtbot.addWidget(dialog)
+    dialog.preset.setCurrentText("salesforce")
+    assert dialog.options().text_encoding == "utf-8"  # Salesforce reads a BOM as part of a header
+    dialog.path.setText(str(tmp_path / "sf.csv"))
+    dialog.start()
+    assert not (tmp_path / "sf.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    dialog.preset.setCurrentText("hubspot")
+    assert dialog.options().text_encoding == "utf-8-sig"

@@ -49,14 +49,14 @@ def test_keyboard_moves_and_marks_done(qtbot, window: MainWindow, ui_db: Databas
 
 
 def test_search_is_debounced_and_filters_in_the_database(qtbot, window: MainWindow) -> None:
-    window.top.search.setText("Visitor 07")
+    window.inbox.search.setText("Visitor 07")
     qtbot.waitUntil(lambda: visible_names(window) == ["Visitor 07"], timeout=3000)
 
 
 def test_topic_in_the_sidebar_becomes_a_removable_chip(window: MainWindow) -> None:
     window.inbox.toggle_topic("Patient engagement")
     assert len(visible_names(window)) == 10
-    items = [window.top.chips.itemAt(i) for i in range(window.top.chips.count())]
+    items = [window.inbox.chip_row.itemAt(i) for i in range(window.inbox.chip_row.count())]
     chips = [item.widget() for item in items if item is not None]
     assert [getattr(chip, "text", None) for chip in chips] == ["Patient engagement"]
     window.inbox.remove_chip("topic", "Patient engagement")
@@ -105,7 +105,7 @@ def test_layout_is_remembered(qtbot, ui_db: Database) -> None:
     assert second.settings.get(COLUMN_WIDTHS)[0] == 222
     assert second.settings.get(LAST_PAGE) == 2
     assert second.pages.currentWidget() is second.insights
-    assert second.inbox.list.horizontalHeader().sectionSize(0) == 222
+    assert second.inbox.column_widths()[0] == 222  # as dragged, however narrow the list is now
     assert isinstance(second.inbox.split, QSplitter)
 
 
@@ -189,3 +189,106 @@ def test_add_mailbox_reports_a_refused_connection_and_saves_nothing(qtbot, windo
     with window.db.session() as s:
         assert accounts.list_accounts(s) == []
     assert memory_keyring.store == {}
+
+
+def test_the_sidebar_order_holds_after_an_action(qtbot, window: MainWindow) -> None:
+    from tests.ui.test_sidebar import names
+    topics = window.inbox.sidebar._topics
+    order = names(topics)
+    assert order == ["Patient engagement", "Speakers bureaus"]  # by name, not by count
+    for _ in range(4):  # the counts change with each
+        window.inbox.set_status("done")
+    assert names(topics) == order
+
+
+def test_undo_selects_the_restored_lead(qtbot, window: MainWindow) -> None:
+    inbox = window.inbox
+    inbox.step_selection(3)
+    gone = inbox.current_id()
+    inbox.set_status("done")
+    assert gone not in inbox.model.ids
+    inbox.step_selection(5)  # the user moves on
+    window.undo()
+    assert inbox.current_id() == gone
+    assert inbox.detail.current is not None
+    assert inbox.detail.current.row.id == gone
+
+
+def test_escape_closes_the_composer(qtbot, window: MainWindow) -> None:
+    window.reply()
+    composer = window.composer
+    qtbot.waitExposed(composer)
+    assert composer.isVisible()
+    qtbot.keyClick(composer.body, Qt.Key.Key_Escape)
+    assert not composer.isVisible()
+
+
+def test_each_lead_opens_on_its_message(qtbot, window: MainWindow) -> None:
+    tabs = window.inbox.detail.message
+    tabs.setCurrentWidget(tabs.notes_page)  # the user adds a note on this one …
+    window.inbox.step_selection(1)  # … and moves on
+    assert tabs.currentWidget() is tabs.message_page
+
+
+def test_the_shortcut_sheet_shows_keys_as_typed() -> None:
+    from leaddesk.ui.shortcuts import SHORTCUTS, as_typed
+    keys = {name: as_typed(key) for name, key, _ in SHORTCUTS}
+    assert (keys["next"], keys["previous"], keys["done"], keys["assign_me"]) == ("j", "k", "e", "m")
+    assert keys["undo"] == "Ctrl+Z"
+    assert len({key for _, key, _ in SHORTCUTS}) == len(SHORTCUTS)  # no key does two things
+
+
+def test_reply_and_template_from_the_header(qtbot, window: MainWindow, ui_db: Database) -> None:
+    from leaddesk.reply import templates
+    with ui_db.session() as s:
+        templates.add_template(s, "Speakers info", "Hi {first_name},\n\nhere is our speakers "
+                               "bureau brochure.", actor="tester")
+    window.load_templates()
+    card = window.inbox.detail.card
+    assert card.template_names() == ["Speakers info"]
+    card.template_menu.actions()[0].trigger()
+    composer = window.composer
+    assert "speakers bureau brochure" in composer.body.toPlainText()
+    composer.close()
+    card.reply.click()
+    assert window.composer is not composer
+
+
+def test_escape_leaves_the_correction_form_unsaved(qtbot, window: MainWindow) -> None:
+    edit = window.inbox.detail.edit
+    edit.open_editor()
+    edit.inputs["name"].setText("Someone Else")
+    qtbot.keyClick(edit.inputs["name"], Qt.Key.Key_Escape)
+    assert edit.form_box.isHidden()
+    assert window.inbox.detail.card.name.text() == "Visitor 29"
+
+
+def test_the_conversation_holds_the_history_and_message_the_form(qtbot,
+                                                                 window: MainWindow) -> None:
+    from PySide6.QtWidgets import QLabel
+    card = window.inbox.detail.card
+    card.assignee_chosen.emit("Ada")
+    card.tag_added.emit("vip")
+    tabs = window.inbox.detail.message
+    assert tabs.currentWidget() is tabs.message_page
+    assert tabs.fields.rowCount() == 1  # the form's field, in the grid above the text
+    lines = [e.text() for e in tabs.timeline.entries if isinstance(e, QLabel)]
+    assert any(line.startswith("Owner → Ada by tester") for line in lines)
+    assert any(line.startswith("Tag added: vip by tester") for line in lines)
+
+
+def test_show_formatted_switches_to_the_safe_html_view(qtbot, window: MainWindow) -> None:
+    import dataclasses
+    pane = window.inbox.detail
+    shown = pane.current
+    assert shown is not None
+    tabs = pane.message
+    tabs.show_detail(dataclasses.replace(shown, body_html="<p>Hello <b>there</b></p>"), None)
+    assert tabs.formatted.isVisibleTo(tabs)
+    assert tabs.body.currentWidget() is tabs.text
+    tabs.formatted.click()
+    assert tabs.body.currentWidget() is tabs.html
+    assert "Hello there" in tabs.html.toPlainText()
+    tabs.show_detail(shown, None)  # the next lead opens on its plain text again
+    assert tabs.body.currentWidget() is tabs.text
+    assert not tabs.formatted.isVisibleTo(tabs)  # this one has no HTML part

@@ -31,7 +31,7 @@ def test_every_setting_has_its_default_until_set(qtbot) -> None:
     settings = Settings()
     assert settings.get(AUTO_SYNC_MINUTES) == 10
     assert settings.get(ME) == ""
-    assert settings.get(COLUMN_WIDTHS) == [150, 110, 180, 90, 64, 60, 76]
+    assert settings.get(COLUMN_WIDTHS) == [170, 120, 180, 110, 40, 150, 84]
     settings.set(COLUMN_WIDTHS, [1, 2, 3])
     assert Settings().get(COLUMN_WIDTHS) == [1, 2, 3]  # read back typed, from the file
     assert {"window/geometry", "window/last_page", "team/me"} <= set(registry.REGISTRY)

@@ -32,7 +32,7 @@ def test_counts_facets_and_choices(qtbot) -> None:
     sidebar.set_facets(Facets(topics={"Speakers": 3, None: 2, "Digital": 5},
                               tags={"hot lead": 4}), {"hot lead": "#e53935"}, ("Digital",), ())
     topics = [child(sidebar._topics, i) for i in range(sidebar._topics.childCount())]
-    assert [t.text(0) for t in topics] == ["Digital", "Speakers", NO_TOPIC_LABEL]  # most first
+    assert [t.text(0) for t in topics] == ["Digital", "Speakers", NO_TOPIC_LABEL]  # by name
     assert topics[0].font(0).bold()  # the chosen one
     assert not child(sidebar._tags, 0).icon(0).isNull()  # the tag's colour
     chosen: list[object] = []
@@ -59,3 +59,24 @@ def test_saved_views_and_an_empty_facet_section(qtbot) -> None:
     click(qtbot, sidebar, "+ Save current view…")
     assert saved == ["PE leads"]
     assert asked == [True]
+
+
+def names(section: QTreeWidgetItem) -> list[str]:
+    return [child(section, i).text(0) for i in range(section.childCount())]
+
+
+def test_the_order_holds_still_when_counts_change(qtbot) -> None:
+    sidebar = Sidebar(builtin_views("tester"))
+    qtbot.addWidget(sidebar)
+    colours = {"vip": "#e53935", "Later": "#1e88e5"}
+    sidebar.set_facets(Facets(topics={"Speakers": 9, "digital": 1, None: 1},
+                              tags={"vip": 5, "Later": 1}), colours, (), ())
+    before = names(sidebar._topics), names(sidebar._tags)
+    assert before == (["digital", "Speakers", NO_TOPIC_LABEL], ["Later", "vip"])
+    # After an action the counts turn over, and a view may hold none of a topic or tag:
+    # the entries stay where they were, greyed with 0, and the sections never vanish.
+    sidebar.set_facets(Facets(topics={"digital": 7}, tags={}), colours, (), ())
+    assert (names(sidebar._topics), names(sidebar._tags)) == before
+    assert not sidebar._topics.isHidden()
+    assert not sidebar._tags.isHidden()
+    assert child(sidebar._topics, 1).text(1) == "0"

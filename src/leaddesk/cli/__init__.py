@@ -32,7 +32,7 @@ log = logging.getLogger("leaddesk")
 # The command modules in the order their commands are listed by `leaddesk --help`.
 MODULES = ("gui_commands", "browse", "triage_commands", "correction_commands", "ingest_commands",
            "accounts_commands", "reply_commands", "export_commands", "admin", "posts_commands",
-           "team_commands")
+           "team_commands", "suggest_commands", "rules_commands", "response_commands")
 # Which module adds each top-level command; tests/cli/test_init.py keeps it equal to the parsers.
 COMMAND_MODULES = {
     "gui": "gui_commands",
@@ -49,6 +49,9 @@ COMMAND_MODULES = {
     "db": "admin",
     "posts": "posts_commands", "sites": "posts_commands", "topics": "posts_commands",
     "team": "team_commands",
+    "suggest": "suggest_commands",
+    "rules": "rules_commands",
+    "insights": "response_commands", "business-hours": "response_commands",
 }
 
 

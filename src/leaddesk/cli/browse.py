@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaddesk import query
 from leaddesk.cli import output
 from leaddesk.cli.context import Context
-from leaddesk.cli.options import add_filter_options, filter_from_args
+from leaddesk.cli.options import add_filter_options, filter_from_args, with_deadline
+from leaddesk.config import default_db_path, demo_db_url, resolve_db_url
+from leaddesk.query import quick
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# SQLAlchemy, the models and the name resolver are imported in the functions that need them:
+# the plain inbox's `list` (see _quick_list) must start without them.
 
 BATCH = 1000
 
@@ -29,10 +40,43 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.set_defaults(handler=run_show)
 
 
+def demo_hint(session: Session, ctx: Context) -> str | None:
+    """For the default database when it holds nothing at all: where the demo's leads are (the
+    demo has a database of its own, so after `leaddesk demo` a plain `list` shows nothing)."""
+    from sqlalchemy import select
+
+    from leaddesk.db.models import Submission
+
+    if not _is_default_database(ctx):
+        return None
+    if session.execute(select(Submission.id).limit(1)).first() is not None:
+        return None
+    demo = demo_db_url()
+    if Path(demo.removeprefix("sqlite:///")).exists():
+        where = (f"the demo has its own database: `leaddesk demo` opens it, "
+                 f"`leaddesk --db {demo} list` lists it")
+    else:
+        where = "`leaddesk demo` opens demo leads, in a database of their own"
+    return f"leaddesk: no messages in {default_db_path()} yet; {where}\n"
+
+
+def _is_default_database(ctx: Context) -> bool:
+    return resolve_db_url(ctx.db_url) == f"sqlite:///{default_db_path()}"
+
+
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
     flt = filter_from_args(args)
+    if _quick_list(args, flt, ctx):
+        return 0
+    from leaddesk.cli import names
+
     db = ctx.database()
+    flt = with_deadline(db, flt)
     with db.session() as session:
+        hint = demo_hint(session, ctx)
+        if hint:
+            ctx.err.write(hint)
+        flt = names.resolve(session, flt)
         if args.count:
             ctx.out.write(f"{query.count(session, flt)}\n")
             return 0
@@ -46,24 +90,59 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
             return 0
         limit = args.limit if args.limit > 0 else 2**62
         page = query.find(session, flt, limit=limit, offset=args.offset)
+    _print_page(args, page, ctx)
+    return 0
+
+
+def _print_page(args: argparse.Namespace, page: query.Page, ctx: Context) -> None:
     if args.json:
         output.json_lines((r.as_json() for r in page.rows), ctx.out)
-        return 0
+        return
     output.submission_table(page.rows, ctx.out)
     shown = len(page.rows)
     if page.total > shown + args.offset:
         ctx.err.write(f"{shown} of {page.total:,} shown; use --limit 0 for all, or --offset\n")
-    return 0
+
+
+def _quick_list(args: argparse.Namespace, flt: query.Filter, ctx: Context) -> bool:
+    """A page (or the count) of the plain inbox read without SQLAlchemy, when that applies
+    (see :mod:`leaddesk.query.quick`); False leaves the call to the usual path."""
+    if not quick.handles(flt) or (args.limit == 0 and not args.count):
+        return False
+    connection = quick.connect(resolve_db_url(ctx.db_url))
+    if connection is None:
+        return False
+    if _is_default_database(ctx) and quick.is_empty(connection):
+        connection.close()
+        return False  # the usual path says where the demo's leads are (demo_hint)
+    try:
+        if args.count:
+            total = quick.total(connection, flt)
+        else:
+            limit = args.limit if args.limit > 0 else 2**62
+            page = quick.page(connection, flt, limit=limit, offset=args.offset,
+                              with_total=not args.json)
+    except sqlite3.Error:
+        return False  # busy, damaged…: the usual path says what happened in one line
+    finally:
+        connection.close()
+    if args.count:
+        ctx.out.write(f"{total}\n")
+    else:
+        _print_page(args, page, ctx)
+    return True
 
 
 def run_show(args: argparse.Namespace, ctx: Context) -> int:
     # Imported here so that `list` does not load the posts and history readers it never uses.
-    from leaddesk import detail
+    from leaddesk import detail, suggest
 
     db = ctx.database()
     with db.session() as session:
         info = detail.load(session, args.id)
         raw = detail.raw_bytes(session, args.id) if args.raw else None
+        # Read only: the stored model as it is (`leaddesk suggest` brings it up to date).
+        suggested = suggest.suggest(session, args.id).as_json() if args.json else None
     if raw is not None:
         ctx.out.flush()
         buffer = getattr(ctx.out, "buffer", None)
@@ -73,7 +152,7 @@ def run_show(args: argparse.Namespace, ctx: Context) -> int:
             ctx.out.write(raw.decode("utf-8", "replace"))
         return 0
     if args.json:
-        output.json_lines([info.as_json()], ctx.out)
+        output.json_lines([{**info.as_json(), "suggestions": suggested}], ctx.out)
     else:
         output.submission_detail(info, ctx.out)
     return 0

@@ -7,9 +7,9 @@ from dataclasses import replace
 from typing import TypeAlias
 
 from leaddesk import contacts, reparse, triage
-from leaddesk.cli import output
+from leaddesk.cli import names, output
 from leaddesk.cli.context import Context
-from leaddesk.cli.options import add_filter_options, filter_from_args
+from leaddesk.cli.options import add_filter_options, filter_from_args, with_deadline
 from leaddesk.cli.progress import ProgressBar
 from leaddesk.errors import ValidationError
 from leaddesk.ingest import labels
@@ -92,7 +92,8 @@ def run_reparse(args: argparse.Namespace, ctx: Context) -> int:
         report = reparse.reparse(db, ids=ids, dry_run=args.dry_run, reporter=bar)
     else:
         # Re-reading is how hidden leads come back: spam and non-submissions are always included.
-        flt = replace(filter_from_args(args), include_spam=True, include_non_submissions=True)
+        flt = names.resolve_in(db, replace(with_deadline(db, filter_from_args(args)),
+                                           include_spam=True, include_non_submissions=True))
         report = reparse.reparse(db, flt, dry_run=args.dry_run, reporter=bar)
     if args.json:
         output.json_lines([report.as_json()], ctx.out)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 
 from leaddesk import export
-from leaddesk.cli import output
+from leaddesk.cli import names, output
 from leaddesk.cli.context import Context
-from leaddesk.cli.options import add_filter_options, filter_from_args, parse_ids
+from leaddesk.cli.options import add_filter_options, filter_from_args, parse_ids, with_deadline
 from leaddesk.cli.progress import ProgressBar
 from leaddesk.errors import ValidationError
 from leaddesk.export import presets
@@ -55,7 +55,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     out.add_argument("--format", choices=[fmt.value for fmt in export.Format], default="csv",
                      help="csv (default) or jsonl: one JSON object per line, for scripts")
     out.add_argument("--encoding", choices=export.ENCODINGS, default=None,
-                     help="utf-8-sig: UTF-8 with a BOM, for Excel (CSV default); utf-8: without")
+                     help="utf-8-sig: UTF-8 with a BOM, for Excel (CSV default); utf-8: without "
+                          "(the salesforce preset's default)")
     out.add_argument("--delimiter", choices=export.DELIMITERS, default=",", metavar="{',',';'}",
                      help="cell separator: , (default) or ; (Excel in many European locales)")
     p.set_defaults(handler=run_export)
@@ -107,6 +108,7 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
     options = _options(args)
     bar = ProgressBar(ctx.err)
     db = ctx.database()
+    flt = names.resolve_in(db, with_deadline(db, flt))
     if args.output and args.output != "-":
         export.export_to_file(db, flt, args.output, options, reporter=bar)
     else:

@@ -7,20 +7,18 @@ import signal
 import threading
 from types import FrameType
 
-from leaddesk import accounts, demo_site, secrets
+from leaddesk import accounts, demo, secrets
 from leaddesk.cli import api_commands
 from leaddesk.cli.context import Context
 from leaddesk.cli.gui_commands import check_display, open_window
 from leaddesk.cli.progress import ProgressBar
-from leaddesk.config import data_dir, demo_db_url
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import files, imap
 from leaddesk.ingest.store import BatchResult
 from leaddesk.ingest.sync_all import sync_targets
-from leaddesk.posts.resolve import resolve_after_sync, resolve_posts
+from leaddesk.posts.resolve import resolve_after_sync
 from leaddesk.progress import CancelToken
-from leaddesk.resources import demo_mailbox
 from leaddesk.team import worker
 
 
@@ -145,25 +143,16 @@ def _watch(db: Database, targets: list[accounts.AccountInfo], args: argparse.Nam
 
 
 def run_demo(args: argparse.Namespace, ctx: Context) -> int:
-    url = ctx.db_url or demo_db_url()
-    if args.reset and url == demo_db_url():
-        for suffix in ("", "-wal", "-shm"):
-            (data_dir() / f"demo.db{suffix}").unlink(missing_ok=True)
     if not args.no_gui:
         check_display()  # before any work: a headless box gets one clear line
-    db = Database.open(url)
+    # The same function the welcome screen's "Open the demo" calls: one demo, whichever way in.
+    opened = demo.open_demo(ctx.db_url, fresh=args.reset, reporter=ProgressBar(ctx.err))
     try:
-        # The demo blog is served on loopback while the demo runs, so posts resolve for real.
-        with demo_site.serving(db):
-            result = files.import_paths(db, [demo_mailbox()], reporter=ProgressBar(ctx.err))
-            posts = resolve_posts(db)
-            # Mail that joined a lead's conversation is a new message too, not a new row.
-            new = result.added + result.threaded
-            ctx.out.write(f"demo database: {url} ({new} new messages)\n{posts.summary()}\n")
-            ctx.out.flush()
-            if args.no_gui:
-                ctx.out.write(f"try: leaddesk --db {url} list\n")
-                return 0
-            return open_window(db, title_suffix=" — demo")
+        ctx.out.write(opened.summary() + "\n")
+        ctx.out.flush()
+        if args.no_gui:
+            ctx.out.write(f"try: leaddesk --db {opened.url} list\n")
+            return 0
+        return open_window(opened.db, title_suffix=demo.TITLE_SUFFIX)
     finally:
-        db.close()
+        opened.close()

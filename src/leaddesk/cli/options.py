@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from leaddesk.db.models import Status
 from leaddesk.errors import ValidationError
 from leaddesk.query import Filter, Sort
+from leaddesk.statuses import Status
+
+if TYPE_CHECKING:
+    from leaddesk.db import Database
 
 NONE_WORDS = ("none", "-")
 
@@ -71,6 +75,9 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
                        help="only leads whose last message is the visitor's (not done)")
     group.add_argument("--unread", action="store_true", default=None,
                        help="only leads with an answer their owner has not read")
+    group.add_argument("--overdue", action="store_true", default=None,
+                       help="only leads nobody answered within the team's target in business "
+                            "hours (`leaddesk business-hours show`)")
     group.add_argument("--all", action="store_true",
                        help="include spam and messages that are not form submissions")
     group.add_argument("--sort", default=Sort.RECEIVED.value,
@@ -102,11 +109,22 @@ def filter_from_args(args: argparse.Namespace) -> Filter:
         replied=args.replied,
         needs_reply=True if getattr(args, "needs_reply", None) else None,
         unread=True if getattr(args, "unread", None) else None,
+        overdue=True if getattr(args, "overdue", None) else None,
         include_spam=args.all,
         include_non_submissions=args.all,
         sort=Sort(args.sort),
         descending=not args.asc,
     )
+
+
+def with_deadline(db: Database, flt: Filter) -> Filter:
+    """``--overdue`` asks for the team's stored policy: its deadline, worked out once for now."""
+    if flt.overdue is None:
+        return flt
+    from leaddesk import response_times  # only `--overdue` needs the business-hours arithmetic
+
+    with db.session() as session:
+        return response_times.resolve(session, flt)
 
 
 def read_secret(what: str) -> str:

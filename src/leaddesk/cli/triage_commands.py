@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from typing import TypeAlias
 
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from leaddesk.cli.context import Context
 from leaddesk.cli.options import NONE_WORDS, parse_ids
 from leaddesk.db.models import Status
 from leaddesk.errors import ValidationError
+from leaddesk.triage.results import tag_diff
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -78,8 +80,13 @@ def _add_tags_parsers(sub: Subparsers) -> None:
 def _add_members_parsers(sub: Subparsers) -> None:
     p = sub.add_parser("members", help="team members who can own submissions")
     p.set_defaults(handler=run_members_list)
+    p.add_argument("--json", action="store_true", help="one JSON object per member")
     members = p.add_subparsers(dest="members_command", metavar="COMMAND")
-    members.add_parser("list", help="list team members").set_defaults(handler=run_members_list)
+    listing = members.add_parser("list", help="list team members (and who is away)")
+    # SUPPRESS: `members --json list` keeps the --json given before the word "list".
+    listing.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                         help="one JSON object per member")
+    listing.set_defaults(handler=run_members_list)
     a = members.add_parser("add", help="add a team member")
     a.add_argument("name")
     a.add_argument("--email")
@@ -110,18 +117,36 @@ def _add_contacts_parsers(sub: Subparsers) -> None:
 
 def _apply(ctx: Context, ids: Sequence[int],
            one: Callable[[Session, int], triage.Edit],
-           many: Callable[[Session, Sequence[int]], Change]) -> int:
-    """Run the single-row operation for one id (with its conflict check), the bulk one for more."""
+           many: Callable[[Session, Sequence[int]], Change],
+           describe: Callable[[triage.Edit], str] | None = None, what: str = "") -> int:
+    """Run the single-row operation for one id (with its conflict check), the bulk one for more.
+
+    ``describe`` words a single change instead of the audit phrase; ``what`` follows the bulk count
+    (tagging names the tag either way: "already tagged" alone would not say which)."""
     with ctx.database().session() as session:
         if len(ids) == 1:
             change = one(session, ids[0])
-            text = triage.describe_change(change.action, change.before, change.after)
+            text = describe(change) if describe else triage.describe_change(
+                change.action, change.before, change.after)
             state = "changed" if change.changed else "unchanged"
             ctx.out.write(f"#{change.submission_id} {state}: {text} (version {change.version})\n")
         else:
             changed = many(session, ids).count
-            ctx.out.write(f"{changed} of {len(ids)} submissions changed\n")
+            ctx.out.write(f"{changed} of {len(ids)} submissions changed{what}\n")
     return 0
+
+
+def _tag_phrase(name: str, remove: bool) -> Callable[[triage.Edit], str]:
+    def phrase(change: triage.Edit) -> str:
+        # The stored spelling when the tag exists ("VIP" typed, "vip" stored).
+        held = (change.after or change.before or {}).get("tags") or []
+        names = tag_diff(change.before, change.after) or [
+            t for t in held if t.casefold() == name.casefold()][:1] or [name]
+        tag = ", ".join(f'"{n}"' for n in names)
+        if remove:
+            return f"tag {tag} removed" if change.changed else f"not tagged {tag}"
+        return f"tagged {tag}" if change.changed else f"already tagged {tag}"
+    return phrase
 
 
 def run_status(args: argparse.Namespace, ctx: Context) -> int:
@@ -138,13 +163,17 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_tag(args: argparse.Namespace, ctx: Context) -> int:
     ids = parse_ids(args.ids)
+    name = " ".join(args.name.split())
+    describe = _tag_phrase(name, args.remove)
     if args.remove:
         return _apply(ctx, ids,
                       lambda s, i: triage.remove_tag(s, i, args.name, actor=ctx.actor),
-                      lambda s, many: triage.bulk_remove_tag(s, many, args.name, actor=ctx.actor))
+                      lambda s, many: triage.bulk_remove_tag(s, many, args.name, actor=ctx.actor),
+                      describe, f' (tag "{name}" removed)')
     return _apply(ctx, ids,
                   lambda s, i: triage.add_tag(s, i, args.name, actor=ctx.actor),
-                  lambda s, many: triage.bulk_add_tag(s, many, args.name, actor=ctx.actor))
+                  lambda s, many: triage.bulk_add_tag(s, many, args.name, actor=ctx.actor),
+                  describe, f' (tagged "{name}")')
 
 
 def run_assign(args: argparse.Namespace, ctx: Context) -> int:
@@ -209,12 +238,15 @@ def run_tags_delete(args: argparse.Namespace, ctx: Context) -> int:
 def run_members_list(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.database().session() as session:
         members = triage.list_members(session, include_inactive=True)
+    if getattr(args, "json", False):
+        output.json_lines((asdict(m) for m in members), ctx.out)
+        return 0
     if not members:
         ctx.err.write("no team members yet; `leaddesk members add NAME` adds one\n")
         return 0
-    output.table(["NAME", "E-MAIL", "ACTIVE", "ASSIGNED"],
-                 ([m.name, m.email or "", "yes" if m.active else "no", str(m.assigned)]
-                  for m in members), ctx.out)
+    output.table(["NAME", "E-MAIL", "ACTIVE", "ASSIGNED", "AWAY"],
+                 ([m.name, m.email or "", "yes" if m.active else "no", str(m.assigned),
+                   "yes" if m.away else "no"] for m in members), ctx.out)
     return 0
 
 

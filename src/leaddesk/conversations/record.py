@@ -113,8 +113,9 @@ def _add(session: Session, message: NewMessage, message_id: str | None,
         reply_id=message.reply_id, author=message.author)
     session.add(row)
     session.flush()
-    status, last_in, last_out = session.execute(
-        select(Submission.status, Submission.last_inbound_at, Submission.last_outbound_at)
+    status, last_in, last_out, first_out = session.execute(
+        select(Submission.status, Submission.last_inbound_at, Submission.last_outbound_at,
+               Submission.first_answered_at)
         .where(Submission.id == message.submission_id)).one()
     values: dict[str, object] = {"message_count": Submission.message_count + 1}
     answer: Answer | None = None
@@ -126,6 +127,9 @@ def _add(session: Session, message: NewMessage, message_id: str | None,
             answer = Answer(message.submission_id, mail.from_name or mail.from_addr or "The visitor")
     else:
         values["last_outbound_at"] = max(when, last_out) if last_out else when
+        # The earliest answer, whichever route met it first: a Sent-folder copy of an older
+        # colleague's mail read after our own reply still moves it back (response times).
+        values["first_answered_at"] = min(when, first_out) if first_out else when
         if message.reply_id is not None:
             values["unread"] = False  # whoever answered from LeadDesk has read the lead
     session.execute(update(Submission).where(Submission.id == message.submission_id)

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
 from leaddesk.db.types import PortableJSON, UTCDateTime, utcnow
+from leaddesk.statuses import Status as Status  # re-exported: its home before statuses.py
 
 # Deterministic constraint names, so migrations can refer to them on both databases.
 NAMING_CONVENTION = {
@@ -44,16 +45,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: PortableJSON,
                            list[Any]: PortableJSON}
-
-
-class Status(enum.StrEnum):
-    """Where a submission is in the team's workflow."""
-
-    NEW = "new"
-    OPEN = "open"
-    WAITING = "waiting"
-    DONE = "done"
-    SPAM = "spam"
 
 
 class AccountKind(enum.StrEnum):
@@ -140,6 +131,8 @@ class TeamMember(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Added in revision 0007 (rules): away members are skipped by round-robin assignment.
+    away: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Post(Base):
@@ -323,6 +316,9 @@ class Submission(Base):
     message_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     last_inbound_at: Mapped[datetime | None]
     last_outbound_at: Mapped[datetime | None]
+    # Added in revision 0008 (response times): the earliest outbound e-mail (a LeadDesk reply, or
+    # the team's mail from any client found in a Sent folder), kept in the same transaction.
+    first_answered_at: Mapped[datetime | None]
 
     account: Mapped[Account | None] = relationship()
     contact: Mapped[Contact | None] = relationship()
@@ -464,6 +460,22 @@ class LabelMapping(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class TeamSetting(Base):
+    """A setting the whole team shares (business hours, the response target): in the database,
+    so every desktop on a shared PostgreSQL reads the same value. Added in revision 0008.
+
+    ``value`` is a JSON object its owner module reads and validates (e.g.
+    :mod:`leaddesk.response_times`); a key no module knows is left alone.
+    """
+
+    __tablename__ = "team_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_by: Mapped[str | None] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditEvent(Base):
     """Who changed what, when, with the values before and after."""
 
@@ -492,3 +504,124 @@ class Tombstone(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Rule(Base):
+    """A routing rule (revision 0007): when every condition holds, its actions run on a new lead.
+
+    ``conditions`` and ``actions`` are lists of ``[name, value]`` pairs as typed on the command line
+    (``["words", "pricing,quote"]``, ``["assign", "round-robin:Anna,Ben"]``); rules run in
+    ``position`` order, and ``stop`` keeps the rules below from running on a lead this one matched.
+    """
+
+    __tablename__ = "rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    stop: Mapped[bool] = mapped_column(Boolean, default=False)
+    conditions: Mapped[list[Any]] = mapped_column(default=list)
+    actions: Mapped[list[Any]] = mapped_column(default=list)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RuleCounter(Base):
+    """How many leads a round-robin rule gave each member: the even spread survives restarts."""
+
+    __tablename__ = "rule_counters"
+
+    rule_id: Mapped[int] = mapped_column(ForeignKey("rules.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    member: Mapped[str] = mapped_column(String(120), primary_key=True)
+    assigned: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RuleAcknowledgement(Base):
+    """An acknowledgement a rule sends (or sent): one per contact address and local day."""
+
+    __tablename__ = "rule_acknowledgements"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'sending', 'sent', 'failed', 'skipped')",
+                        name="state"),
+        UniqueConstraint("contact", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact: Mapped[str] = mapped_column(String(320))  # the visitor's address, case-folded
+    day: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD in the rules' time zone
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL"), index=True)
+    rule: Mapped[str] = mapped_column(String(120))
+    template: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    reply_id: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class RuleOption(Base):
+    """The rules' settings shared by every desktop and worker: time zone, acknowledgements."""
+
+    __tablename__ = "rule_options"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SuggestExample(Base):
+    """One lead as the suggestion model counted it (leaddesk.suggest; revision 0009): its features
+    and the team's topic, owner and tags for it, so a relabelled lead's old counts can be taken
+    back exactly."""
+
+    __tablename__ = "suggest_examples"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    features: Mapped[list[Any]] = mapped_column(default=list)
+    topic: Mapped[str | None] = mapped_column(String(255))
+    owner: Mapped[str | None] = mapped_column(String(120))
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class SuggestFeedback(Base):
+    """A person accepting or rejecting a suggestion (revision 0009); rejections are training data
+    (``counted`` once folded into the stored model), accepts are learnt from the triage they did."""
+
+    __tablename__ = "suggest_feedback"
+    __table_args__ = (
+        CheckConstraint("verdict IN ('accept', 'reject')", name="verdict"),
+        CheckConstraint("target IN ('topic', 'tags', 'owner')", name="target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(255))
+    verdict: Mapped[str] = mapped_column(String(8))
+    confidence: Mapped[int | None] = mapped_column(Integer)  # percent
+    actor: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    features: Mapped[list[Any]] = mapped_column(default=list)
+    counted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class SuggestState(Base):
+    """The stored suggestion model (revision 0009): one row, its counts as compressed JSON.
+
+    ``revision`` grows with every write and guards it (compare-and-swap): two desktops updating
+    at once never lose each other's counts. ``audit_id`` is the newest audit event counted.
+    """
+
+    __tablename__ = "suggest_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    audit_id: Mapped[int] = mapped_column(Integer, default=0)
+    examples: Mapped[int] = mapped_column(Integer, default=0)
+    model: Mapped[bytes | None] = mapped_column(LargeBinary)
+    trained_at: Mapped[datetime | None]

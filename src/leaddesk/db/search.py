@@ -160,6 +160,19 @@ def matching_ids(session: Session, query: str, candidates: str, *, low: int,
     return set(json.loads(found))
 
 
+def count_all_matches(session: Session, query: str) -> int:
+    """SQLite: how many rows the text matches, counted in the full-text index alone.
+
+    FTS5 counts a match list's row ids without reading the rows: ~30 ms for a word in a third of
+    a million rows, where joining the matches to the table takes ten times as long.
+    """
+    expression = fts5_query(query)
+    if expression is None:
+        return 0
+    return int(session.execute(text(f"SELECT count(*) FROM ({_SQLITE_IDS})"),
+                               {"q": expression}).scalar_one())
+
+
 def matches_among(query: str, candidates: Select[int]) -> Select[int]:
     """SQLite: the ids among ``candidates`` (a SELECT of submission ids) that the text matches.
 

@@ -8,20 +8,31 @@ take as "this is text". OWASP's other half, cell separators and quotes inside a 
 start a new cell, is handled by the writer quoting every cell (RFC 4180 2.5–2.7, see
 :mod:`leaddesk.export.writer`).
 
-The price: a legitimate value such as a phone number "+49 30 1234567" or a message "-- sent from
-my phone" is exported as "'+49 30 1234567". OWASP's rule names no exceptions, and a "looks like a
-phone number" exception is exactly what an attacker would aim for ("+1+cmd|..."), so there is
-none. JSON Lines output is for scripts, not spreadsheets, and is never altered.
+Two kinds of value are exported exactly as typed although they begin with ``+`` or ``-``,
+because a quote in front of them ends up inside the CRM's field ("'+46 31 555 21 80"): a plain
+phone number ("+46 31 555 21 80", "+1 (555) 010-2000") and a plain signed number ("-12.5").
+Both are recognised by a whole-cell match that admits only digits, single separators (space,
+dot, hyphen, slash), one bracketed group and, for a phone, one leading ``+``: nothing that
+names a function, a reference, a DDE command or a second operator. "+1+cmd|..." and "-2+3" fail
+the match and get their quote; cells starting with ``=``, ``@``, tab or a line break always do.
+JSON Lines output is for scripts, not spreadsheets, and is never altered.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 # OWASP's list: equals, plus, minus, at, tab (0x09), carriage return (0x0D), line feed (0x0A).
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\n")
 MULTI_VALUE_SEPARATOR = "; "
+# Exported as typed despite a leading + or -: a phone number ("+" then digit groups with single
+# separators, at most one "(…)" group; 7 to 15 digits as E.164 allows) or a signed decimal number.
+# ASCII digits only; fullmatch, so nothing may follow (a "$" would let a trailing newline through).
+_PHONE = re.compile(r"\+\d{1,4}(?:[ ./-]?(?:\(\d{1,5}\)|\d{1,14}))*", re.ASCII)
+_SIGNED_NUMBER = re.compile(r"[+-]\d+(?:[.,]\d+)?", re.ASCII)
+_PHONE_DIGITS = range(7, 16)
 
 Cell = str | int | None
 # A moment as the database hands it over without conversion: SQLite's text, PostgreSQL's datetime.
@@ -33,9 +44,18 @@ def neutralise(value: Cell) -> str:
     if value is None:
         return ""
     text = value if type(value) is str else str(value)
-    if text and text[0] in FORMULA_TRIGGERS:
+    if text and text[0] in FORMULA_TRIGGERS and not is_plain_number(text):
         return "'" + text
     return text
+
+
+def is_plain_number(text: str) -> bool:
+    """A phone number or a signed number, which calls nothing: exported as typed."""
+    if _SIGNED_NUMBER.fullmatch(text):
+        return True
+    return (_PHONE.fullmatch(text) is not None
+            and text.count("(") <= 1
+            and sum(c.isdigit() for c in text) in _PHONE_DIGITS)
 
 
 def join_values(values: Iterable[str]) -> str:

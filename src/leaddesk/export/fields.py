@@ -22,7 +22,7 @@ from leaddesk.export.cells import Cell, Moment
 SUBMISSION_FIELDS = (
     "id", "message_id", "received_at", "submitted_at", "name", "first_name", "last_name", "email",
     "phone", "company", "topic", "tags", "status", "assignee", "page_url", "post_title", "message",
-    "account", "messages", "last_contact",
+    "account", "messages", "last_contact", "first_answered_at",
 )
 # Added after those when exporting one row per lead.
 LEAD_FIELDS = (
@@ -64,6 +64,7 @@ class Record(NamedTuple):
     contact_id: int | None = None
     messages: int = 1  # e-mails in the conversation, the submission included
     last_contact_raw: Moment | None = None  # the conversation's newest e-mail, either way
+    first_answered_raw: Moment | None = None  # the team's first e-mail (response times)
     tags_raw: str | None = None  # the names as the database joins them (see source._tag_names)
     # Worked out.
     received_at: str = ""
@@ -79,6 +80,7 @@ class Record(NamedTuple):
     first_post_title: str | None = None
     first_page_url: str | None = None
     last_contact: str | None = None
+    first_answered_at: str | None = None
 
 
 SELECTED = Record._fields[:Record._fields.index("tags_raw") + 1]

@@ -51,7 +51,8 @@ class Format(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """How to export. ``encoding`` None means UTF-8 with BOM for CSV (Excel), plain for JSON Lines."""
+    """How to export. ``encoding`` None means the preset's (Salesforce: no BOM), else UTF-8 with
+    BOM for CSV (Excel), plain for JSON Lines."""
 
     preset: Preset = GENERIC
     per: Per = Per.SUBMISSION
@@ -81,7 +82,9 @@ class ExportOptions:
     def text_encoding(self) -> str:
         if self.encoding is not None:
             return self.encoding
-        return "utf-8-sig" if self.format is Format.CSV else "utf-8"
+        if self.format is not Format.CSV:
+            return "utf-8"
+        return self.preset.encoding or "utf-8-sig"
 
     @property
     def per_lead(self) -> bool:

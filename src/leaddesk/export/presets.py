@@ -7,11 +7,20 @@ mappings and scripts rely on it.
 Built-in presets (header names as the CRMs' import tools match them):
 
 * ``hubspot``: HubSpot's contact import. HubSpot maps a column to a contact property by the
-  property's label (case-insensitive); e-mail deduplicates contacts; "Contact owner" takes the
-  owner's e-mail address (HubSpot knowledge base, "Set up your import file" / "Import contacts").
+  property's label or internal name (case-insensitive); e-mail deduplicates contacts; "Contact
+  owner" takes the owner's e-mail address (HubSpot knowledge base, "Set up import files" /
+  "Import contacts"). The team's segmentation travels as three custom single-line text
+  properties, "Topic of interest", "Page URL" and "Post title" (internal names
+  ``topic_of_interest``, ``page_url``, ``post_title``: what HubSpot derives from those labels when
+  they are created in the import's mapping step), and "Received date", a date property written
+  as YYYY-MM-DD (the importer's "year month day" format). Files are UTF-8 (with a BOM by default,
+  as Excel's "CSV UTF-8" writes them, which HubSpot reads).
 * ``salesforce``: Salesforce's Data Import Wizard for leads, with the import-file labels of
   Salesforce Help's "Field Mapping for Importing Leads". Last Name and Company are required on a
   lead, so an empty one is filled with "[not provided]"; values are cut to the fields' lengths.
+  The topic of interest, page URL and post title lead the standard Description (one "Label:
+  value" line each, then the message), so they arrive in any org without custom fields. Written
+  as UTF-8 without a BOM (Salesforce's tools read a BOM as part of the first header).
 * ``generic``: every field under its LeadDesk name (see :mod:`leaddesk.export.fields`).
 
 Saved mappings live in ``export-presets.json`` in the config directory (settings, so no database
@@ -65,6 +74,8 @@ class Preset:
     builtin: bool = True
     # Built-in generic only: the lead columns are added when exporting one row per lead.
     lead_columns: tuple[Column, ...] = ()
+    # The CSV encoding the CRM's importer reads, unless the user chooses one (None: the default).
+    encoding: str | None = None
 
     def columns_for(self, per_lead: bool) -> tuple[Column, ...]:
         return self.columns + self.lead_columns if per_lead else self.columns
@@ -111,6 +122,11 @@ def _limited(getter: Callable[[Record], str | None], limit: int) -> Getter:
     return cell
 
 
+def _date(r: Record) -> str:
+    # received_at is ISO 8601 in UTC ("2026-03-02T09:00:00+00:00"): its date part.
+    return r.received_at[:10]
+
+
 HUBSPOT = Preset("hubspot", (
     Column("First Name", FIELDS["first_name"]),
     Column("Last Name", FIELDS["last_name"]),
@@ -121,6 +137,10 @@ HUBSPOT = Preset("hubspot", (
     Column("Lifecycle Stage", _hubspot_stage),
     Column("Contact owner", _owner_email),
     Column("Message", _limited(lambda r: r.message, HUBSPOT_TEXT_LIMIT)),
+    Column("Topic of interest", FIELDS["topic"]),
+    Column("Page URL", FIELDS["page_url"]),
+    Column("Post title", FIELDS["post_title"]),
+    Column("Received date", _date),
 ))
 
 
@@ -162,6 +182,18 @@ def _sf_status(r: Record) -> str:
     return SALESFORCE_LEAD_STATUS.get(r.status, "")
 
 
+# What leads the Description: the segmentation a manager filters by, one labelled line each.
+SALESFORCE_CONTEXT = (("Topic of interest", "topic"), ("Page URL", "page_url"),
+                      ("Post title", "post_title"))
+
+
+def _sf_description(r: Record) -> str | None:
+    lines = [f"{label}: {' '.join(value.split())}" for label, name in SALESFORCE_CONTEXT
+             if (value := getattr(r, name))]
+    text = "\n".join(lines) + ("\n\n" if lines and r.message else "") + (r.message or "")
+    return truncate(text, SALESFORCE_LIMITS["description"]) if text else None
+
+
 SALESFORCE = Preset("salesforce", (
     Column("Salutation", _sf_salutation),
     Column("First Name", _sf_first),
@@ -171,8 +203,8 @@ SALESFORCE = Preset("salesforce", (
     Column("Company", _sf_company),
     Column("Lead Source", lambda r: SALESFORCE_LEAD_SOURCE),
     Column("Lead Status", _sf_status),
-    Column("Description", _limited(lambda r: r.message, SALESFORCE_LIMITS["description"])),
-))
+    Column("Description", _sf_description),
+), encoding="utf-8")
 
 
 # ----------------------------------------------------------------- generic

@@ -27,6 +27,7 @@ from leaddesk.ingest.store import BatchResult, Incoming, store_all
 from leaddesk.progress import CancelToken, Reporter
 
 BATCH_SIZE = 200
+LISTING_CHUNK = 5000  # Maildir file names held (and sorted) at once
 MAIL_SUFFIXES = (".eml", ".txt")
 
 
@@ -79,17 +80,45 @@ def _sources(path: Path, *, explicit: bool = True) -> Iterator[tuple[str, Path]]
 def _from_source(kind: str, path: Path) -> Iterator[RawMessage]:
     if kind == "file":
         yield RawMessage(str(path), path.read_bytes(), _mtime(path))
-        return
-    box: mailbox.Mailbox[Any] = (mailbox.Maildir(path, factory=None, create=False)
-                                 if kind == "maildir" else
-                                 mailbox.mbox(path, factory=None, create=False))
-    try:
-        for key in sorted(box.iterkeys()) if kind == "maildir" else box.iterkeys():
-            if kind == "maildir" and key.startswith("."):
-                continue  # .gitkeep and other dotfiles: some Python versions list them as mail
-            yield RawMessage(f"{path}#{key}", box.get_bytes(key), None)
-    finally:
-        box.close()
+    elif kind == "maildir":
+        for key, file in _maildir_files(path):
+            with open(file, "rb") as handle:
+                yield RawMessage(f"{path}#{key}", handle.read(), None)
+    else:
+        box = mailbox.mbox(path, factory=None, create=False)
+        try:
+            for key in box.iterkeys():
+                yield RawMessage(f"{path}#{key}", box.get_bytes(key), None)
+        finally:
+            box.close()
+
+
+def _maildir_entries(path: Path) -> Iterator[os.DirEntry[str]]:
+    """The message files of a Maildir as the directory lists them (new/, then cur/)."""
+    for sub in ("new", "cur"):
+        with os.scandir(path / sub) as entries:
+            for entry in entries:
+                # .gitkeep and other dotfiles are not mail; neither is a stray folder.
+                if not entry.name.startswith(".") and not entry.is_dir():
+                    yield entry
+
+
+def _maildir_files(path: Path) -> Iterator[tuple[str, str]]:
+    """(key, file path) of every message, in key order within runs of ``LISTING_CHUNK`` files.
+
+    The listing is streamed rather than read whole (``mailbox.Maildir`` keeps a table of contents
+    of the entire folder): memory stays flat however large the folder is. A folder of up to
+    ``LISTING_CHUNK`` messages is read in key order, as ``mailbox.Maildir`` gave it; a larger one
+    in key order chunk by chunk (Maildir names start with the delivery time, so that is close to
+    the order mail arrived in).
+    """
+    chunk: list[tuple[str, str]] = []
+    for entry in _maildir_entries(path):
+        chunk.append((entry.name.split(":", 1)[0], entry.path))  # the key: the name before ":2,"
+        if len(chunk) >= LISTING_CHUNK:
+            yield from sorted(chunk)
+            chunk = []
+    yield from sorted(chunk)
 
 
 def check_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
@@ -115,8 +144,7 @@ def count_messages(paths: Sequence[str | os.PathLike[str]]) -> int:
     for path in check_paths(paths):
         for kind, source in _sources(path):
             if kind == "maildir":
-                total += sum(1 for sub in ("cur", "new") for name in os.listdir(source / sub)
-                             if not name.startswith("."))
+                total += sum(1 for _ in _maildir_entries(source))
             elif kind == "mbox":
                 total += _count_mbox(source)
             else:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import queue
 import socket
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +43,9 @@ from leaddesk.progress import CancelToken, Reporter
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+BATCH_BYTES = 4 * 1024 * 1024  # a batch holds about this much mail at most (one large message alone)
+FETCH_AHEAD = 4  # batches fetched ahead of the one being parsed and stored
+SIZE_QUERY = 2000  # UIDs per RFC822.SIZE FETCH
 TIMEOUT_SECONDS = 30.0
 IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: re-issue IDLE before the server's 30-minute timeout
 
@@ -148,36 +153,131 @@ def _batches(client: IMAPClient, account: AccountInfo, settings: ImapSettings, p
         # Nothing new, but remember the UIDVALIDITY (a first sync of an empty folder, a reset).
         yield [], advance(account.id, settings.folder, plan.uidvalidity, 0) if plan.reset else None
         return
-    fetched = _fetch(client, account, settings, plan, batch_size)
-    for (keys, last_uid), drafts in parse_chunks(fetched, site_addresses=site_addresses,
-                                                 total=len(plan.uids), book=book):
-        items = [Incoming(key, raw, draft, received)
-                 for (key, raw, received), draft in zip(keys, drafts, strict=True)]
-        yield items, advance(account.id, settings.folder, plan.uidvalidity, last_uid)
+    with _Fetcher(client, account, settings, plan, batch_size) as fetched:
+        for (keys, last_uid), drafts in parse_chunks(fetched, site_addresses=site_addresses,
+                                                     total=len(plan.uids), book=book):
+            items = [Incoming(key, raw, draft, received)
+                     for (key, raw, received), draft in zip(keys, drafts, strict=True)]
+            yield items, advance(account.id, settings.folder, plan.uidvalidity, last_uid)
 
 
 Fetched = tuple[list[tuple[str, bytes, datetime | None]], int]
 
 
-def _fetch(client: IMAPClient, account: AccountInfo, settings: ImapSettings, plan: FolderPlan,
-           batch_size: int) -> Iterator[tuple[Fetched, list[bytes]]]:
-    """Batches of (key, raw, INTERNALDATE) with the batch's last UID, and the raw bytes to parse."""
-    for start in range(0, len(plan.uids), batch_size):
-        chunk = plan.uids[start:start + batch_size]
-        try:
-            fetched = client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
-        except (OSError, IMAPClientError, EOFError) as exc:
-            raise explain(exc, settings) from None
-        found = []
-        for uid in chunk:
-            data = fetched.get(uid)
-            if data is None:  # expunged between SEARCH and FETCH
+def plan_batches(uids: Sequence[int], sizes: dict[int, int], batch_size: int,
+                 batch_bytes: int = BATCH_BYTES) -> list[list[int]]:
+    """UIDs cut into batches of at most ``batch_size`` messages and about ``batch_bytes`` bytes
+    (a message larger than that alone makes a batch), so a folder of large mail never holds
+    hundreds of megabytes at once. A UID without a size (expunged meanwhile) counts as empty."""
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    held = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if batch and (len(batch) >= batch_size or held + size > batch_bytes):
+            batches.append(batch)
+            batch, held = [], 0
+        batch.append(uid)
+        held += size
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+def _sizes(client: IMAPClient, uids: Sequence[int]) -> dict[int, int]:
+    """RFC822.SIZE of each UID, asked in one FETCH per 2,000 UIDs (a command line of at most
+    16 kB: servers refuse longer ones, Dovecot at 64 kB)."""
+    sizes: dict[int, int] = {}
+    for start in range(0, len(uids), SIZE_QUERY):
+        answer = client.fetch(uids[start:start + SIZE_QUERY], ["RFC822.SIZE"])
+        for uid, data in answer.items():
+            size = data.get(b"RFC822.SIZE")
+            if isinstance(size, int):
+                sizes[uid] = size
+    return sizes
+
+
+class _Fetcher:
+    """Fetches the planned batches on a thread of its own, a few batches ahead of the consumer.
+
+    The network and the server's work overlap with parsing and storing: while one batch is being
+    stored, the next ones are already on their way. Iterating yields what :func:`_fetch_batch`
+    gives, in order; an error of the fetch thread (already explained) is raised in the consumer at
+    the batch it stopped. Leaving the ``with`` block stops the thread and waits for it, so the
+    connection is free again (for the Sent folder, IDLE or logout) when the block is left.
+    """
+
+    def __init__(self, client: IMAPClient, account: AccountInfo, settings: ImapSettings,
+                 plan: FolderPlan, batch_size: int) -> None:
+        self.client, self.account, self.settings, self.plan = client, account, settings, plan
+        self.batch_size = batch_size
+        self.queue: queue.Queue[tuple[Fetched, list[bytes]] | BaseException | None] = \
+            queue.Queue(maxsize=FETCH_AHEAD)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="imap-fetch", daemon=True)
+
+    def __enter__(self) -> Iterator[tuple[Fetched, list[bytes]]]:
+        self.thread.start()
+        return self._drain()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        while self.thread.is_alive():  # unblock a put() waiting for room, then let it see stop
+            with contextlib.suppress(queue.Empty):
+                self.queue.get(timeout=0.05)
+        self.thread.join()
+
+    def _put(self, item: tuple[Fetched, list[bytes]] | BaseException | None) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
                 continue
-            internal = data.get(b"INTERNALDATE")
-            found.append((f"imap:{account.id}:{settings.folder}:{plan.uidvalidity}:{uid}",
-                          bytes(data[b"BODY[]"]),
-                          aware(internal) if isinstance(internal, datetime) else None))
-        yield (found, chunk[-1]), [raw for _, raw, _ in found]
+        return False
+
+    def _run(self) -> None:
+        try:
+            try:
+                sizes = _sizes(self.client, self.plan.uids)
+                batches = plan_batches(self.plan.uids, sizes, self.batch_size, BATCH_BYTES)
+            except (OSError, IMAPClientError, EOFError) as exc:
+                raise explain(exc, self.settings) from None
+            for chunk in batches:
+                if self.stop.is_set() or not self._put(
+                        _fetch_batch(self.client, self.account, self.settings, self.plan, chunk)):
+                    return
+            self._put(None)
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put(exc)
+
+    def _drain(self) -> Iterator[tuple[Fetched, list[bytes]]]:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+
+def _fetch_batch(client: IMAPClient, account: AccountInfo, settings: ImapSettings,
+                 plan: FolderPlan, chunk: list[int]) -> tuple[Fetched, list[bytes]]:
+    """(key, raw, INTERNALDATE) of the batch's messages with its last UID, and the raw bytes."""
+    try:
+        fetched = client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
+    except (OSError, IMAPClientError, EOFError) as exc:
+        raise explain(exc, settings) from None
+    found = []
+    for uid in chunk:
+        data = fetched.get(uid)
+        if data is None:  # expunged between SEARCH and FETCH
+            continue
+        internal = data.get(b"INTERNALDATE")
+        found.append((f"imap:{account.id}:{settings.folder}:{plan.uidvalidity}:{uid}",
+                      bytes(data[b"BODY[]"]),
+                      aware(internal) if isinstance(internal, datetime) else None))
+    return (found, chunk[-1]), [raw for _, raw, _ in found]
 
 
 def with_mailbox(site_addresses: Sequence[str], settings: ImapSettings) -> list[str]:

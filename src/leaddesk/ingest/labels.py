@@ -11,19 +11,20 @@ and win over its built-in synonyms; :func:`parse` is what every mail source and 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from email.utils import getaddresses
-from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from leaddesk.db.models import AuditEvent, LabelMapping
 from leaddesk.errors import NotFoundError, ValidationError
-from leaddesk.ingest.parse import SubmissionDraft, parse_message
+
+# The parser's side lives in labelbook (no SQLAlchemy, for the parse workers); named here too.
+from leaddesk.ingest.labelbook import LabelBook as LabelBook
+from leaddesk.ingest.labelbook import host_of as host_of
+from leaddesk.ingest.labelbook import parse as parse
+from leaddesk.ingest.labelbook import sender_of as sender_of
 from leaddesk.ingest.parse.synonyms import CANONICAL_KEYS, label_key
 
 # What a person can say a label is; "page" is the word people use for the page URL.
@@ -32,8 +33,6 @@ TEACHABLE = ("name", "first_name", "last_name", "email", "phone", "company", "to
 _WORDS = {"page": "page_url", "url": "page_url", "page url": "page_url", "e-mail": "email",
           "mail": "email", "first name": "first_name", "last name": "last_name",
           "telephone": "phone", "organisation": "company", "organization": "company"}
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
-_FROM = re.compile(rb"^from:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -48,59 +47,6 @@ class LabelRule:
     def as_json(self) -> dict[str, str | int]:
         return {"id": self.id, "form": self.form, "label": self.label, "field": self.field,
                 "created_by": self.created_by, "created_at": self.created_at.isoformat()}
-
-
-@dataclass(frozen=True)
-class LabelBook:
-    """Every taught label: form -> {label key -> canonical key}."""
-
-    forms: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return bool(self.forms)
-
-    def for_message(self, raw: bytes, draft: SubmissionDraft | None = None) -> dict[str, str]:
-        """The label map for one message: every form's rules, then its host's, then its sender's."""
-        if not self.forms:
-            return {}
-        found = dict(self.forms.get("", {}))
-        host = host_of(draft.page_url) if draft is not None and draft.page_url else ""
-        if host:
-            found.update(self.forms.get(host, {}))
-        sender = sender_of(raw)
-        if sender:
-            found.update(self.forms.get(sender, {}))
-        return found
-
-
-def sender_of(raw: bytes) -> str:
-    """The notification's From address, lower case ("" when there is none): its form key."""
-    head = _HEADER_END.split(raw, 1)[0]
-    match = _FROM.search(head)
-    if match is None:
-        return ""
-    text = match.group(1).decode("latin-1")
-    addresses = [address for _, address in getaddresses([text]) if "@" in address]
-    return addresses[0].strip().lower() if addresses else ""
-
-
-def host_of(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
-def parse(raw: bytes, *, site_addresses: Collection[str] = (),
-          book: LabelBook | None = None) -> SubmissionDraft:
-    """parse_message with the labels taught for the message's form (read twice only then)."""
-    draft = parse_message(raw, site_addresses=site_addresses)
-    if not book:
-        return draft
-    taught = book.for_message(raw, draft)
-    if not taught:
-        return draft
-    return parse_message(raw, site_addresses=site_addresses, label_map=taught)
 
 
 def load(session: Session) -> LabelBook:

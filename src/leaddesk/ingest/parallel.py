@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-from leaddesk.ingest.labels import LabelBook, parse
+from leaddesk.ingest.labelbook import LabelBook, parse
 from leaddesk.ingest.parse import SubmissionDraft
 
 T = TypeVar("T")

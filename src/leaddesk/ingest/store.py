@@ -22,12 +22,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, or_, select, update
+from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -43,6 +44,7 @@ from leaddesk.ingest.parse import PARSER_VERSION, SubmissionDraft, normalise_ema
 from leaddesk.posts.snapshot import is_resolved, snapshot_of
 from leaddesk.posts.topics import FIELD, MAPPING, Mappings, known_topics
 from leaddesk.progress import CancelToken, NullReporter, Reporter
+from leaddesk.rules import arrival
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,8 @@ RACE_ATTEMPTS = 5
 # Core tables for executemany inserts (see store_items for why not the ORM).
 CONTACTS = cast(Table, Contact.__table__)
 SUBMISSIONS = cast(Table, Submission.__table__)
+# Values per multi-row INSERT on SQLite (at most: older SQLite builds allow only 999).
+SQLITE_VALUES_PARAMETERS = 30_000
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class BatchResult:
     added_ids: list[int] = field(default_factory=list)
     threaded: int = 0  # e-mails that joined a lead's conversation
     answers: list[Answer] = field(default_factory=list)  # visitors' answers among them
+    acknowledgements: int = 0  # queued by rules, sent once the batch committed
 
     def merge(self, other: BatchResult) -> None:
         self.added += other.added
@@ -82,6 +87,7 @@ class BatchResult:
         self.added_ids.extend(other.added_ids)
         self.threaded += other.threaded
         self.answers.extend(other.answers)
+        self.acknowledgements += other.acknowledgements
 
 
 def fingerprint(draft: SubmissionDraft) -> str | None:
@@ -138,6 +144,9 @@ def _known(session: Session, prepared: Sequence[tuple[Incoming, str | None]]) ->
 
 def _erased(session: Session, prepared: Sequence[tuple[Incoming, str | None]]) -> set[int]:
     """Positions of the items that belong to messages erased on request."""
+    # Most databases have no erasure at all: one indexed probe spares hashing every key three times.
+    if session.execute(select(Tombstone.digest).limit(1)).first() is None:
+        return set()
     digests: dict[str, set[int]] = {}
     for position, (item, content_hash) in enumerate(prepared):
         for kind, value in (("source_key", item.source_key),
@@ -157,45 +166,86 @@ def _contact_email(draft: SubmissionDraft) -> str | None:
     return email.casefold() if valid else None
 
 
+@dataclass
+class _Person:
+    """A contact as the store reads and updates it: plain values, no ORM object per person."""
+
+    id: int | None
+    email: str
+    name: str | None = None
+    phone: str | None = None
+    company: str | None = None
+    first_seen_at: datetime | None = None
+    last_seen_at: datetime | None = None
+
+    def details(self) -> tuple[object, ...]:
+        return self.name, self.phone, self.company, self.first_seen_at, self.last_seen_at
+
+
+_PERSON = (Contact.id, Contact.email, Contact.name, Contact.phone, Contact.company,
+           Contact.first_seen_at, Contact.last_seen_at)
+_UPDATE_PERSON = (update(CONTACTS).where(CONTACTS.c.id == bindparam("person_id"))
+                  .values(name=bindparam("name"), phone=bindparam("phone"),
+                          company=bindparam("company"), first_seen_at=bindparam("first_seen_at"),
+                          last_seen_at=bindparam("last_seen_at")))
+
+
+def _person(row: Any) -> _Person:
+    return _Person(row.id, row.email or "", row.name, row.phone, row.company, row.first_seen_at,
+                   row.last_seen_at)
+
+
 def _upsert_contacts(session: Session, fresh: Sequence[tuple[Incoming, datetime]]
                      ) -> list[int | None]:
-    """The contact of each item (created or updated), by normalised e-mail or alias."""
+    """The contact of each item (created or updated), by normalised e-mail or alias.
+
+    Read, inserted and updated with a few Core statements per batch: flushing ORM objects would
+    cost an INSERT … RETURNING per new person on SQLite and an object per row.
+    """
     emails = [_contact_email(item.draft) for item, _ in fresh]
     wanted = {e for e in emails if e}
     if not wanted:
         return [None] * len(fresh)
-    by_email = {c.email: c for c in session.execute(
-        select(Contact).where(Contact.email.in_(wanted))).scalars()}
+    people: dict[int, _Person] = {}  # one record per contact, however many addresses lead to it
+    by_email: dict[str, _Person] = {}
+    for row in session.execute(select(*_PERSON).where(Contact.email.in_(wanted))):
+        person = people[row.id] = _person(row)
+        by_email[person.email] = person
     aliased = dict(session.execute(select(ContactAlias.email, ContactAlias.contact_id)
                                    .where(ContactAlias.email.in_(wanted - set(by_email)))).all())
-    merged = {c.id: c for c in session.execute(select(Contact).where(
-        Contact.id.in_(set(aliased.values())))).scalars()}
-    by_email.update({alias: merged[contact_id] for alias, contact_id in aliased.items()})
-    # New people are built as plain objects and inserted with one executemany: flushing new ORM
-    # objects would cost one INSERT … RETURNING per row on SQLite.
+    missing = set(aliased.values()) - set(people)
+    if missing:
+        for row in session.execute(select(*_PERSON).where(Contact.id.in_(missing))):
+            people[row.id] = _person(row)
+    by_email.update({alias: people[contact_id] for alias, contact_id in aliased.items()})
+    before = {person_id: person.details() for person_id, person in people.items()}
+    new: dict[str, _Person] = {}
     for (item, seen), email in zip(fresh, emails, strict=True):
         if email is None:
             continue
         found = by_email.get(email)
         if found is None:
-            found = by_email[email] = Contact(email=email, first_seen_at=seen, last_seen_at=seen)
+            found = by_email[email] = new[email] = _Person(None, email, first_seen_at=seen,
+                                                           last_seen_at=seen)
         _refresh_contact(found, item.draft, seen)
-    new = [c for c in by_email.values() if c not in session]
     if new:
         now = utcnow()
         session.execute(insert(CONTACTS), [
-            {"email": c.email, "name": c.name, "phone": c.phone, "company": c.company,
-             "first_seen_at": c.first_seen_at, "last_seen_at": c.last_seen_at, "created_at": now}
-            for c in new])
-        ids = dict(session.execute(select(Contact.email, Contact.id).where(
-            Contact.email.in_([c.email for c in new]))).all())
-        for contact in new:
-            contact.id = ids[contact.email]
-    session.flush()  # updates of known contacts, batched
+            {"email": p.email, "name": p.name, "phone": p.phone, "company": p.company,
+             "first_seen_at": p.first_seen_at, "last_seen_at": p.last_seen_at, "created_at": now}
+            for p in new.values()])
+        for email, person_id in session.execute(select(Contact.email, Contact.id).where(
+                Contact.email.in_(list(new)))):
+            new[email or ""].id = person_id
+    changed = [{"person_id": person_id, "name": p.name, "phone": p.phone, "company": p.company,
+                "first_seen_at": p.first_seen_at, "last_seen_at": p.last_seen_at}
+               for person_id, p in people.items() if p.details() != before[person_id]]
+    if changed:
+        session.execute(_UPDATE_PERSON, changed)
     return [by_email[e].id if e else None for e in emails]
 
 
-def _refresh_contact(contact: Contact, draft: SubmissionDraft, seen: datetime) -> None:
+def _refresh_contact(contact: _Person, draft: SubmissionDraft, seen: datetime) -> None:
     # The newest message knows the freshest details; keep older ones where it says nothing.
     newest = contact.last_seen_at is None or seen >= contact.last_seen_at
     for attr, value in (("name", draft.visitor_name), ("phone", draft.visitor_phone),
@@ -300,6 +350,44 @@ def _row(item: Incoming, account_id: int | None, content_hash: str | None,
     }
 
 
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (all with the same keys) into ``table`` in the session's transaction.
+
+    On SQLite the rows go in as multi-row ``INSERT … VALUES (…), (…)`` statements of up to
+    ``SQLITE_VALUES_PARAMETERS`` values: FTS5 writes its pending terms at the end of every
+    statement that fires the index trigger, so an executemany (one statement per row) costs
+    about twice as much per row. The values are converted by the columns' own bind processors,
+    exactly as a Core insert would store them, and the target's column affinities apply as on
+    any INSERT. Elsewhere it is a Core executemany. (The ORM's bulk INSERT splits a batch by
+    which columns are None, and with RETURNING SQLite would get one INSERT per row.)
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+    columns = ", ".join(f'"{name}"' for name in names)
+    one = f"({', '.join('?' * len(names))})"
+    driver = connection.connection.driver_connection
+    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if driver is not None else 999
+    per_statement = max(1, min(SQLITE_VALUES_PARAMETERS, limit) // len(names))
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
+        # Every value goes through its processor, None too (a JSON column stores None as 'null').
+        values = [value if convert is None else convert(value)
+                  for row in chunk
+                  for convert, value in zip(processors, (row[name] for name in names), strict=True)]
+        # Through the connection, not a bare cursor: a refused unique key comes back as
+        # SQLAlchemy's IntegrityError, which store_batch retries.
+        connection.exec_driver_sql(
+            f'INSERT INTO "{table.name}" ({columns}) VALUES {", ".join([one] * len(chunk))}',
+            tuple(values))
+
+
 def store_items(session: Session, items: Sequence[Incoming], account_id: int | None) -> BatchResult:
     """Store a batch in the caller's transaction, a few statements for the whole batch.
 
@@ -308,9 +396,10 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
     notification came in the same batch (an import, a first sync).
     """
     result = BatchResult()
-    maybe = [item for item in items if may_thread(item.raw, item.draft.subject)]
+    threads = [may_thread(item.raw, item.draft.subject) for item in items]
+    maybe = [item for item, may in zip(items, threads, strict=True) if may]
     if len(maybe) < len(items):
-        _store_new(session, [item for item in items if not may_thread(item.raw, item.draft.subject)],
+        _store_new(session, [item for item, may in zip(items, threads, strict=True) if not may],
                    account_id, result)
     if maybe:
         _store_new(session, _thread(session, maybe, account_id, result), account_id, result)
@@ -344,9 +433,7 @@ def _store_new(session: Session, items: Sequence[Incoming], account_id: int | No
     rows = [_row(item, account_id, content_hash, contact_id, post, topic, received)
             for (item, received), content_hash, contact_id, post, topic
             in zip(fresh, hashes, contacts, posts, topics, strict=True)]
-    # A Core executemany: one statement for the batch. (The ORM's bulk INSERT splits the batch
-    # by which columns are None, and with RETURNING SQLite would get one INSERT per row.)
-    session.execute(insert(SUBMISSIONS), rows)
+    insert_rows(session, SUBMISSIONS, rows)
     keys = [row["source_key"] for row in rows]
     # Snapshots after the insert: a per-row JSON None in the executemany would store JSON null.
     _snapshot(session, posts, keys)
@@ -376,6 +463,7 @@ def _store_in_one_transaction(db: Database, items: Sequence[Incoming], account_i
                               advance: Callable[[Session], Any] | None) -> BatchResult:
     with db.sessions.begin() as session:
         result = store_items(session, items, account_id)
+        result.acknowledgements = arrival.apply_new(session, result.added_ids)  # rules on arrival
         if advance is not None:
             advance(session)
     return result
@@ -394,7 +482,9 @@ def store_batch(db: Database, items: Sequence[Incoming], *, account_id: int | No
             try:
                 # The transaction runs where the database's writer puts it (the window's
                 # database worker); its IntegrityError comes back here unchanged.
-                return db.write(lambda: _store_in_one_transaction(db, items, account_id, advance))
+                result = db.write(lambda: _store_in_one_transaction(db, items, account_id, advance))
+                arrival.after_commit(db, result.acknowledgements)
+                return result
             except IntegrityError:
                 if attempt == RACE_ATTEMPTS:
                     raise

@@ -9,25 +9,64 @@ answers exactly what plain SQL answers.
 
 Callers use the names exported here; each module says what it owns:
 
-* :mod:`~leaddesk.query.filters`: :class:`Filter`, :class:`Sort`, and the WHERE
-  :func:`conditions` a filter becomes, steered for SQLite's planner (:class:`Steer`);
-* :mod:`~leaddesk.query.rows`: :class:`SubmissionRow`, :class:`Page`, :class:`Cursor`,
-  :func:`rows_by_ids`;
+* :mod:`~leaddesk.query.spec`: :class:`Filter` and :class:`Sort` (no SQLAlchemy);
+* :mod:`~leaddesk.query.results`: :class:`SubmissionRow`, :class:`Page`, :class:`Cursor` (no
+  SQLAlchemy);
+* :mod:`~leaddesk.query.filters`: the WHERE :func:`conditions` a filter becomes, steered for
+  SQLite's planner (:class:`Steer`);
+* :mod:`~leaddesk.query.rows`: loading rows, :func:`rows_by_ids`;
 * :mod:`~leaddesk.query.pages`: sort order, keyset and offset paging, :func:`find`;
 * :mod:`~leaddesk.query.counts`: :func:`count`, :func:`estimate` (:class:`Estimate`, a count
   to show at once) and :func:`facets` (:class:`Facets`);
 * :mod:`~leaddesk.query.stream`: :func:`ids` and :func:`iterate`, every match at constant memory;
-* :mod:`~leaddesk.query.text_plan`: how a text search reads its matches on SQLite.
+* :mod:`~leaddesk.query.text_plan`: how a text search reads its matches on SQLite;
+* :mod:`~leaddesk.query.quick`: the plain inbox's page straight from SQLite, for `leaddesk list`.
+
+The names are loaded on first use (PEP 562), so that ``from leaddesk.query import Filter`` does
+not import SQLAlchemy: `leaddesk list` must start in a blink.
 """
 
-from leaddesk.query.counts import Estimate, Facets, count, estimate, facets
-from leaddesk.query.filters import NO_TOPIC, SORT_COLUMNS, UNASSIGNED, Filter, Sort, Steer, conditions
-from leaddesk.query.pages import find
-from leaddesk.query.rows import Cursor, Page, SubmissionRow, rows_by_ids
-from leaddesk.query.stream import ids, iterate
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from leaddesk.query.counts import Estimate, Facets, count, estimate, facets
+    from leaddesk.query.filters import SORT_COLUMNS, Steer, conditions
+    from leaddesk.query.pages import find
+    from leaddesk.query.results import Cursor, Page, SubmissionRow
+    from leaddesk.query.rows import rows_by_ids
+    from leaddesk.query.spec import NO_TOPIC, UNASSIGNED, Filter, Sort
+    from leaddesk.query.stream import ids, iterate
 
 __all__ = [
     "NO_TOPIC", "SORT_COLUMNS", "UNASSIGNED", "Cursor", "Estimate", "Facets", "Filter", "Page",
     "Sort", "Steer", "SubmissionRow", "conditions", "count", "estimate", "facets", "find", "ids",
     "iterate", "rows_by_ids",
 ]
+
+# Where each name lives: the first two without SQLAlchemy.
+_HOMES = {
+    "spec": ("NO_TOPIC", "UNASSIGNED", "Filter", "Sort"),
+    "results": ("Cursor", "Page", "SubmissionRow"),
+    "counts": ("Estimate", "Facets", "count", "estimate", "facets"),
+    "filters": ("SORT_COLUMNS", "Steer", "conditions"),
+    "pages": ("find",),
+    "rows": ("rows_by_ids",),
+    "stream": ("ids", "iterate"),
+}
+_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

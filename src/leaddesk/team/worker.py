@@ -8,6 +8,8 @@ firewalls that cut idle connections). A dropped IMAP connection is reopened; a d
 waits for the database, takes the lock again and carries on. Every batch is stored with its new
 "last UID" in one transaction, so a cut anywhere loses and duplicates nothing.
 
+After each round the suggestion model is brought up to date when due (team.suggestions).
+
 Logs are events (``worker.start``, ``sync.done``, ``db.unreachable``…) with fields; with
 ``--log-format json`` each is one JSON object per line, for journald and log shippers.
 """
@@ -37,6 +39,8 @@ from leaddesk.ingest.api.errors import ApiAuthError, ApiError
 from leaddesk.ingest.locks import HeldLock, SyncInProgressError, account_lock, holder_label
 from leaddesk.ingest.store import BatchResult
 from leaddesk.progress import Cancelled, CancelToken
+from leaddesk.suggest import store
+from leaddesk.team.suggestions import SuggestionUpkeep
 
 log = logging.getLogger("leaddesk.worker")
 
@@ -51,6 +55,8 @@ class WorkerOptions:
     retry_seconds: float = 10.0  # before reopening a lost IMAP connection
     db_backoff: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0)  # waiting for the database to return
     idle_check_seconds: float = 1.0  # how quickly a stop request ends an IDLE wait
+    # At most this often, fold the latest triage into the suggestion model (None: never).
+    suggest_every: float | None = store.UPDATE_EVERY_SECONDS
 
 
 OnResult = Callable[[AccountInfo, BatchResult], None]
@@ -85,6 +91,13 @@ def run_worker(db: Database, account: AccountInfo, password: Callable[[], str], 
     held_before = False
     db_failures = 0
     interval = options.interval or (API_INTERVAL_SECONDS if account.kind == "api" else None)
+    upkeep = SuggestionUpkeep(db, options.suggest_every)
+
+    def after_round(synced: AccountInfo, result: BatchResult) -> None:
+        upkeep.after_round(result)  # logs its own failures, never raises
+        if on_result is not None:
+            on_result(synced, result)
+
     event("worker.start", "worker %s syncing %s (%s)", holder_label(), name,
           f"every {interval:.0f} s" if interval else "IMAP IDLE",
           account=name, worker=holder_label(), interval=options.interval)
@@ -98,7 +111,7 @@ def run_worker(db: Database, account: AccountInfo, password: Callable[[], str], 
                 held_before = True
                 event("lock.acquired", "holding the sync lock of %s", name, account=name)
                 serve = _serve_api if account.kind == "api" else _serve
-                serve(db, account, password, options, cancel, lock, on_result)
+                serve(db, account, password, options, cancel, lock, after_round)
         except SyncInProgressError:
             if not held_before:
                 event("lock.busy", "another worker already syncs %s; not started twice", name,

@@ -47,13 +47,14 @@ from leaddesk.triage.versions import (
 
 # ------------------------------------------------------------------ status
 
-def _status_plan(current: Current, new: str, actor: str
+def _status_plan(current: Current, new: str, actor: str, reason: str | None = None
                  ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """(before, after, column values) of moving ``current`` to status ``new``.
 
     A person's status outranks a re-read (``status_set_by``). Marking spam, taking a lead out of
     spam, or bringing back a message the parser called "not a submission" overrides the parser's
-    verdict (``verdict_by``): a re-read never hides that lead again.
+    verdict (``verdict_by``): a re-read never hides that lead again. ``reason`` is the spam
+    verdict's reason when marking spam (a rule names itself); undo puts the old one back.
     """
     spam = Status.SPAM.value
     reinstate = not current.is_submission and new != spam
@@ -66,6 +67,9 @@ def _status_plan(current: Current, new: str, actor: str
     if reinstate or spam in (new, current.status):
         before["verdict_by"], after["verdict_by"] = current.verdict_by, actor
         values["verdict_by"] = actor
+    if reason is not None and new == spam:
+        before["spam_reason"], after["spam_reason"] = current.spam_reason, reason
+        values["spam_reason"] = reason
     return before, after, values
 
 
@@ -74,7 +78,7 @@ def _status_unchanged(current: Current, new: str) -> bool:
 
 
 def set_status(session: Session, submission_id: int, status: str, *, actor: str,
-               expected_version: int | None = None) -> Edit:
+               expected_version: int | None = None, reason: str | None = None) -> Edit:
     """Move a submission to ``status`` (one of :class:`~leaddesk.db.models.Status`).
 
     Any status but spam also brings back a message the parser judged "not a submission".
@@ -82,7 +86,7 @@ def set_status(session: Session, submission_id: int, status: str, *, actor: str,
     actor = clean_actor(actor)
     new = clean_status(status)
     current = read_current(session, submission_id)
-    before, after, values = _status_plan(current, new, actor)
+    before, after, values = _status_plan(current, new, actor, reason)
     plan = plan_one(current, expected_version, before, after)
     if _status_unchanged(current, new):
         return unchanged(session, current, plan, STATUS)
@@ -90,7 +94,7 @@ def set_status(session: Session, submission_id: int, status: str, *, actor: str,
 
 
 def bulk_set_status(session: Session, submission_ids: Sequence[int], status: str, *,
-                    actor: str) -> Change:
+                    actor: str, reason: str | None = None) -> Change:
     """Set ``status`` on every listed submission; the change names those that actually changed."""
     actor = clean_actor(actor)
     new = clean_status(status)
@@ -100,7 +104,7 @@ def bulk_set_status(session: Session, submission_ids: Sequence[int], status: str
     for c in current.values():
         if _status_unchanged(c, new):
             continue
-        before, after, values = _status_plan(c, new, actor)
+        before, after, values = _status_plan(c, new, actor, reason)
         group = groups.setdefault(tuple(sorted(values)), (values, []))
         group[1].append(VersionedWrite(c.id, c.version, before, after))
     written = [apply_many(session, planned, action=STATUS, actor=actor, values=values)
@@ -114,7 +118,8 @@ def _undo_status(session: Session, change: Edit, *, actor: str) -> Edit:
     current = read_current(session, change.submission_id)
     before = dict(change.before)
     values: dict[str, Any] = {key: before[key] for key in ("status", "is_submission",
-                                                           "verdict_by") if key in before}
+                                                           "verdict_by", "spam_reason")
+                              if key in before}
     after: dict[str, Any] = {key: getattr(current, key) for key in values}
     values["status_set_by"] = actor  # putting a status back is a person's decision too
     plan = plan_one(current, change.version, after, before)

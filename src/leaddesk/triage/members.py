@@ -61,7 +61,7 @@ def _assigned_counts(session: Session) -> dict[int, int]:
 def list_members(session: Session, *, include_inactive: bool = False) -> list[Member]:
     """Team members by name, with how many submissions each one owns."""
     counts = _assigned_counts(session)
-    return [Member(m.id, m.name, m.email, m.active, counts.get(m.id, 0))
+    return [Member(m.id, m.name, m.email, m.active, counts.get(m.id, 0), bool(m.away))
             for m in sorted(_members(session), key=lambda m: (m.name.casefold(), m.name))
             if m.active or include_inactive]
 

@@ -85,6 +85,7 @@ class Member:
     email: str | None
     active: bool
     assigned: int  # submissions currently assigned to them
+    away: bool = False  # marked away: round-robin rules skip them (leaddesk rules away)
 
     @property
     def change(self) -> Change:

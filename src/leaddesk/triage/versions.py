@@ -51,6 +51,7 @@ class Current:
     is_submission: bool = True
     status_set_by: str | None = None
     verdict_by: str | None = None
+    spam_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,13 @@ def read_many(session: Session, ids: Sequence[int]) -> dict[int, Current]:
         result = session.execute(
             select(Submission.id, Submission.version, Submission.status, Submission.assignee_id,
                    TeamMember.name, Submission.is_submission, Submission.status_set_by,
-                   Submission.verdict_by)
+                   Submission.verdict_by, Submission.spam_reason)
             .outerjoin(TeamMember, TeamMember.id == Submission.assignee_id)
             .where(Submission.id.in_(chunk)))
-        for sid, version, status, assignee_id, assignee, is_sub, set_by, verdict_by in result:
+        for (sid, version, status, assignee_id, assignee, is_sub, set_by, verdict_by,
+             spam_reason) in result:
             found[sid] = Current(sid, version, status, assignee_id, assignee, bool(is_sub),
-                                  set_by, verdict_by)
+                                  set_by, verdict_by, spam_reason)
     missing = [i for i in ids if i not in found]
     if missing:
         raise _no_submission(missing)
@@ -159,8 +161,11 @@ def bump_versions(session: Session, planned: Sequence[VersionedWrite], values: M
             where = and_(Submission.id == chunk[0].id,
                          Submission.version == chunk[0].expected_version)
         else:
-            where = tuple_(Submission.id, Submission.version).in_(
-                [(p.id, p.expected_version) for p in chunk])
+            # The plain id list lets SQLite find the rows by primary key; a row-value IN alone
+            # makes it scan the whole table for every chunk.
+            where = and_(Submission.id.in_([p.id for p in chunk]),
+                         tuple_(Submission.id, Submission.version).in_(
+                             [(p.id, p.expected_version) for p in chunk]))
         result = session.execute(
             update(Submission).where(where)
             .values(version=Submission.version + 1, updated_at=now, **values)

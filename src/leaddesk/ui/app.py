@@ -9,13 +9,15 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from leaddesk import __version__
+from leaddesk import __version__, demo
 from leaddesk.config import current_user
 from leaddesk.db import Database
 
 from leaddesk.ui.icons import app_icon
 from leaddesk.ui.main_window import MainWindow
+from leaddesk.ui.operations import NetOp
 from leaddesk.ui.settings import ME, Settings
+from leaddesk.ui.tasks import TaskRunner
 
 # Set (to anything) by packaging tests: show the window, wait for the inbox's first page, print one
 # line and exit 0; exit 1 if nothing loads within SMOKE_TIMEOUT_MS. Proves an installed build starts.
@@ -49,6 +51,34 @@ def run(db: Database, *, title_suffix: str = "") -> int:
     # cyclic collector's full passes, which otherwise stall list loads at a million rows.
     gc.freeze()
     return int(app.exec())
+
+
+# Windows opened in place of another ("Open the demo") with the demo they show: referenced while
+# the session lasts.
+REPLACEMENTS: list[tuple[MainWindow, demo.OpenDemo]] = []
+
+
+def open_demo_instead(window: MainWindow) -> None:
+    """The welcome screen's "Open the demo": fill the demo database in the network pool through
+    :func:`leaddesk.demo.open_demo` (what `leaddesk demo` runs, so the demo is the same), then put
+    a window on it where ``window`` (the empty one) was, and close ``window``."""
+
+    def opened(result: demo.OpenDemo) -> None:
+        # The same kind of task runner (inline only under tests).
+        tasks = TaskRunner(inline=True) if window.tasks.inline else None
+        demo_window = MainWindow(result.db, me=window.me, settings=window.settings, tasks=tasks,
+                                 title_suffix=demo.TITLE_SUFFIX)
+        demo_window.restoreGeometry(window.saveGeometry())
+        app = QApplication.instance()
+        if app is not None:  # the blog is served and the database open until LeadDesk quits
+            app.aboutToQuit.connect(result.close)
+        REPLACEMENTS.append((demo_window, result))
+        demo_window.show()
+        window.close()
+
+    window.statusBar().showMessage("Opening the demo…", 5000)
+    NetOp(window.ctx, demo.open_demo, parent=window, what="opening the demo").success(
+        opened).run_in_background()
 
 
 def _quit_when_loaded(app: QApplication, window: MainWindow) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -55,11 +55,12 @@ class Composer(QWidget):
     sent = Signal(object)  # service.SendResult
 
     def __init__(self, ctx: AppContext, submission_id: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, template: str | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx = ctx
         self.submission_id = submission_id
         self.actor = ctx.actor  # who writes this reply, even if "I am" changes meanwhile
+        self.start_template = template  # the saved reply chosen from the lead's header
         self.data: ComposeData | None = None
         self.reply_id: int | None = None
         self.finished = False
@@ -77,7 +78,11 @@ class Composer(QWidget):
         self.template.setToolTip("Fills in the visitor's name, the post they read and your name; "
                                  "manage templates in Settings → Templates")
         self.template.activated.connect(self._template_chosen)
-        for label, widget in (("From", self.account), ("To", self.to), ("Cc", self.cc),
+        self.reply_as = PlainLabel(self.actor)
+        self.reply_as.setObjectName("replyAs")
+        self.reply_as.setToolTip("Who signs and owns this reply: Settings → General → I am")
+        for label, widget in (("Reply as", self.reply_as), ("From", self.account), ("To", self.to),
+                              ("Cc", self.cc),
                               ("Subject", self.subject), ("Template", self.template)):
             form.addRow(label, widget)
         layout.addLayout(form)
@@ -143,6 +148,8 @@ class Composer(QWidget):
         else:
             self._fill(compose.default_draft(data.lead, my_name=self._my_name()))
         self.body.document().setModified(False)
+        if stored is None and self.start_template:
+            self.apply_template(self.start_template)
         problem, error = None, True
         if not data.accounts:
             problem = ("No SMTP account to send from yet: add one in Settings → Accounts. "
@@ -250,6 +257,14 @@ class Composer(QWidget):
          .changes(lambda _id: [Change.of(Kind.SUBMISSION, [sid], {"replies"})])
          .success(saved).failure(known_error_in(lambda text: self.say(text, error=True)))
          .run_in_background())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Escape leaves, as from a dialog; an edited reply is kept as a draft (closeEvent). A
+        # key event rather than a shortcut: it works whichever window the system calls active.
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # An edited, unsent reply is never lost: it is kept as a draft for next time.

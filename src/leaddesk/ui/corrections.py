@@ -3,7 +3,7 @@
 - the detail pane's verdict bar and the N key bring a hidden lead back (status new);
 - the pane's "Correct details" form saves through TriageActions.edit (version-checked, Ctrl+Z);
   an e-mail that belongs to another contact offers to merge the two;
-- the Fields tab's context menu teaches a label for the message's form, then offers to re-read
+- the field grid's context menu (Message tab) teaches a label for the message's form, then offers to re-read
   the stored mail;
 - re-reading runs in the background with progress and a Cancel in the status bar; on start, the
   messages an older parser read are re-read by themselves.
@@ -37,7 +37,7 @@ from leaddesk.ui.reparse_controller import ReparseController
 from leaddesk.ui.safe_text import ask_yes_no
 from leaddesk.ui.triage_actions import TriageActions
 
-# What the Fields tab offers to teach, in the words people use.
+# What the field grid (Message tab) offers to teach, in the words people use.
 TEACH = (("name", "Name"), ("first_name", "First name"), ("last_name", "Last name"),
          ("email", "E-mail"), ("phone", "Phone"), ("company", "Company"), ("topic", "Topic"),
          ("message", "Message"), ("page_url", "Page URL"))

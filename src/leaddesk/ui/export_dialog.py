@@ -1,7 +1,8 @@
 """The Export dialog: exactly the current filter (or the selected messages) to a CSV the CRM takes.
 
 The export streams in a worker with a progress bar and a Cancel button; the file appears only
-when it is complete.
+when it is complete. Each page builds the dialog for what it shows (:func:`run_export` opens it
+and reports where the file went in the window's status bar).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMainWindow,
     QProgressBar,
     QPushButton,
     QWidget,
@@ -34,7 +36,8 @@ from leaddesk.ui.sync_controller import SignalReporter
 
 class ExportDialog(QDialog):
     def __init__(self, ctx: AppContext, flt: Filter, *, what: str,
-                 count: int | None, parent: QWidget | None = None) -> None:
+                 count: int | None, per_lead: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.flt = flt
@@ -43,7 +46,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export to CSV")
         form = QFormLayout(self)
         counted = f"{count:,} " if count is not None else ""
-        form.addRow(PlainLabel(f"Exports {counted}{what}: exactly what the list shows."))
+        form.addRow(PlainLabel(f"Exports {counted}{what}, exactly as the page filters them."))
         self.preset = QComboBox()
         names = [*presets.BUILTIN, *(p.name for p in PresetStore().all())]
         for name in dict.fromkeys(names):
@@ -54,6 +57,8 @@ class ExportDialog(QDialog):
         self.per.addItem("One row per message", Per.SUBMISSION)
         self.per.addItem("One row per lead (contact)", Per.LEAD)
         form.addRow("Rows", self.per)
+        if per_lead:
+            self.per.setCurrentIndex(1)
         self.format = QComboBox()
         self.format.addItem("CSV for Excel (UTF-8 with BOM)", (Format.CSV, "utf-8-sig"))
         self.format.addItem("CSV, plain UTF-8", (Format.CSV, "utf-8"))
@@ -63,6 +68,7 @@ class ExportDialog(QDialog):
         self.delimiter.addItem("Comma ,", ",")
         self.delimiter.addItem("Semicolon ; (European Excel)", ";")
         form.addRow("Delimiter", self.delimiter)
+        self.preset.currentTextChanged.connect(self._preset_chosen)
         path_row = QHBoxLayout()
         self.path = QLineEdit(str(Path.home() / "leads.csv"))
         browse = QPushButton("Choose…")
@@ -83,6 +89,13 @@ class ExportDialog(QDialog):
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self._cancel_or_close)
         form.addRow(self.buttons)
+
+    def _preset_chosen(self, name: str) -> None:
+        """Offer the encoding the preset's CRM reads (Salesforce's importers take no BOM)."""
+        wanted = presets.resolve(name).encoding or "utf-8-sig"
+        for index in range(self.format.count()):
+            if self.format.itemData(index) == (Format.CSV, wanted):
+                self.format.setCurrentIndex(index)
 
     def _choose(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(),
@@ -136,3 +149,15 @@ class ExportDialog(QDialog):
             self.cancel_token.cancel()  # the worker stops between batches; no partial file stays
         else:
             self.reject()
+
+
+def run_export(dialog: ExportDialog) -> ExportResult | None:
+    """Open ``dialog``; once the file is written, say where in the window's status bar."""
+    if not dialog.exec() or dialog.outcome is None:
+        return None
+    parent = dialog.parentWidget()
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(
+            f"Exported {dialog.outcome.rows:,} rows to {dialog.outcome.path}", 8000)
+    return dialog.outcome

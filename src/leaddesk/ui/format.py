@@ -40,3 +40,13 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
     if seconds < 86400:
         return f"{int(seconds // 3600)} h ago"
     return f"{int(seconds // 86400)} d ago"
+
+
+def duration(delta: timedelta) -> str:
+    """A compact length of time: "12 min", "5 h", "3 d" (rounded down, never negative)."""
+    seconds = max(delta.total_seconds(), 0)
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} d"

@@ -42,20 +42,30 @@ def badge_icon(count: int, size: int = 64) -> QIcon:
     return QIcon(pixmap)
 
 
-_UNREAD: QIcon | None = None
+_DOTS: dict[str, QIcon] = {}
+
+
+def _dot(colour: str, size: int) -> QIcon:
+    """A round dot of ``colour`` ("" for an empty one of the same size), made once."""
+    if colour not in _DOTS:
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        if colour:
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(colour))
+            painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
+            painter.end()
+        _DOTS[colour] = QIcon(pixmap)
+    return _DOTS[colour]
 
 
 def unread_dot(size: int = 10) -> QIcon:
-    """The list's mark of a lead with an answer its owner has not read (made once)."""
-    global _UNREAD
-    if _UNREAD is None:
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#1e88e5"))
-        painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
-        painter.end()
-        _UNREAD = QIcon(pixmap)
-    return _UNREAD
+    """The list's mark of a lead with an answer its owner has not read."""
+    return _dot("#1e88e5", size)
+
+
+def no_dot(size: int = 10) -> QIcon:
+    """An empty icon of the unread dot's size: read rows keep the dot's room, names line up."""
+    return _dot("", size)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -31,16 +31,37 @@ from leaddesk.changes import CREATED, DELETED, Change, Kind
 from leaddesk.detail import SubmissionDetail
 from leaddesk.query import Facets, Filter, Sort
 
+from leaddesk.ui.column_fit import ColumnFit
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.detail.pane import DetailPane
-from leaddesk.ui.list_delegate import TagChipDelegate
-from leaddesk.ui.list_model import COLUMNS, ID_ROLE, ROW_ROLE, SubmissionListModel
+from leaddesk.ui.export_dialog import ExportDialog, run_export
+from leaddesk.ui.filter_bar import SearchBox, chip_strip, export_button, page_bar
+from leaddesk.ui.list_delegate import ListDelegate
+from leaddesk.ui.list_model import (
+    COLUMNS,
+    ID_ROLE,
+    OWNER,
+    PAGE_SIZE,
+    POST,
+    RECEIVED,
+    ROW_ROLE,
+    STATUS,
+    TAGS,
+    TOPIC,
+    SubmissionListModel,
+)
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.settings import COLUMN_WIDTHS, ME
 from leaddesk.ui.sidebar import NO_TOPIC_LABEL, Sidebar
 from leaddesk.ui.triage_actions import TriageActions
 from leaddesk.ui.views import Narrowing, SavedView, View, builtin_views, combine
+from leaddesk.ui.widgets import Chip, clear_layout
+
+# Below these widths a column would cut its words ("Eu…", "19 N"): the others shrink first.
+MIN_WIDTHS = (110, 70, 90, 50, 50, 100, 0)  # Received: measured from the font, see _min_widths
+TOPIC_ROOM = 160  # spare pixels the Topic column needs to stay, for the visitor and post to grow
+WAITING_REPAINT_MS = 60_000  # "waiting 3 d" follows the clock
 
 # The submission fields the sidebar counts and facets read: other changes leave them alone.
 COUNTED = frozenset({CREATED, DELETED, "status", "is_spam", "is_submission", "assignee", "topic",
@@ -81,6 +102,9 @@ class InboxPage(QWidget):
         self.order = Filter()
         self.tag_colours: dict[str, str] = {}
         self._load_generation = 0
+        self._listed: Filter | None = None  # the filter whose list the model holds or awaits
+        # The number of matches while only the first page is shown (the id list on its way).
+        self._estimate: query.Estimate | None = None
 
         self.sidebar = Sidebar(list(self.views.values()))
         self.model = SubmissionListModel(ctx)
@@ -98,14 +122,31 @@ class InboxPage(QWidget):
         self.list.setShowGrid(False)
         self.list.setAlternatingRowColors(True)
         self.list.setWordWrap(False)
-        self.list.setItemDelegateForColumn(3, TagChipDelegate(self.list))
-        header = self.list.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate(ctx.settings.get(COLUMN_WIDTHS)[:len(COLUMNS)]):
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the post takes the slack
-        header.setStretchLastSection(False)
-        self.list.setColumnHidden(5, True)  # status shows as bold (new) and in the detail pane
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setItemDelegate(ListDelegate(self.list))
+        stored = ctx.settings.get(COLUMN_WIDTHS)
+        defaults = COLUMN_WIDTHS.default
+        # The post takes the slack. The topic (also in the sidebar and the lead's header) steps
+        # aside before the visitor and post are cut short; when even the minimums do not fit,
+        # the tags, then the owner follow: the visitor, what needs doing and when stay.
+        self.columns = ColumnFit(
+            self.list, stretch=POST, minimums=self._min_widths(),
+            optional=((TOPIC, TOPIC_ROOM), (TAGS, 0), (OWNER, 0)),
+            preferred=stored if len(stored) == len(COLUMNS) else defaults,
+            save=lambda widths: ctx.settings.set(COLUMN_WIDTHS, widths))
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(lambda: self.model.repaint_column(STATUS))
+        self._clock.start(WAITING_REPAINT_MS)
+
+        self.bar, bar_layout = page_bar()
+        self.search = SearchBox("Search visitor, message, post…  ( / )")
+        self.search.search_changed.connect(self.set_text)
+        bar_layout.addWidget(self.search, 2)
+        chips, self.chip_row = chip_strip()
+        bar_layout.addWidget(chips, 3)
+        self.export = export_button("Export…")
+        self.export.clicked.connect(self.open_export)
+        bar_layout.addWidget(self.export)
         self.footer = PlainLabel()
         self.footer.setContentsMargins(6, 2, 6, 2)
         list_box = QWidget()
@@ -115,6 +156,7 @@ class InboxPage(QWidget):
         list_layout.addWidget(self.list, 1)
         list_layout.addWidget(self.footer)
         self.detail = DetailPane()
+        self.detail.suggestions.bind(ctx)
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("inboxSplit")
@@ -125,7 +167,9 @@ class InboxPage(QWidget):
         self.split.setStretchFactor(2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.split)
+        layout.setSpacing(0)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.split, 1)
 
         self.sidebar.view_chosen.connect(self.choose_view)
         self.sidebar.topic_toggled.connect(self.toggle_topic)
@@ -135,6 +179,8 @@ class InboxPage(QWidget):
         self.model.sort_requested.connect(self._sort)
         self.model.page_loaded.connect(self._update_footer)
         self.list.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_export())
+        self.chips_changed.connect(self._show_chips)
         card = self.detail.card
         card.status_chosen.connect(self.set_status)
         card.assignee_chosen.connect(lambda who: self.ops.assign(self.selected_ids(), who,
@@ -158,8 +204,47 @@ class InboxPage(QWidget):
             self.ops.set_status(ids, status, self.shown_version())
 
     def column_widths(self) -> list[int]:
-        header = self.list.horizontalHeader()
-        return [header.sectionSize(c) for c in range(len(COLUMNS))]
+        """The widths the user gave the columns (not what a narrow window squeezed them to)."""
+        return list(self.columns.preferred)
+
+    def _min_widths(self) -> list[int]:
+        metrics = self.list.fontMetrics()
+        widths = list(MIN_WIDTHS)
+        # A received date stays whole ("28 Sep 2024", "Yesterday"), in a bold row too.
+        widths[RECEIVED] = int(metrics.horizontalAdvance("28 Sep 2024") * 1.1) + 8
+        return widths
+
+    # ------------------------------------------------------------ the page's bar
+    def focus_search(self) -> None:
+        self.search.focus()
+
+    def _show_chips(self, chips: list[tuple[str, str, str, str]]) -> None:
+        """(kind, value, label, colour) for each active filter, as removable chips."""
+        clear_layout(self.chip_row)
+        for kind, value, label, colour in chips:
+            chip = Chip(label, colour, removable=True)
+            chip.removed.connect(lambda _text, k=kind, v=value: self.remove_chip(k, v))
+            self.chip_row.addWidget(chip)
+
+    def _export_scope(self) -> tuple[Filter, str, int]:
+        """What Export writes from here: the selected leads when several are, else the view."""
+        selected = self.selected_ids()
+        if len(selected) > 1:
+            from leaddesk.export import selection
+            return selection(selected), "selected leads", len(selected)
+        shown = self.model.rowCount() if self._estimate is None else self._estimate.value
+        return self.current_filter(), "leads in this view", shown
+
+    def _update_export(self) -> None:
+        _flt, what, count = self._export_scope()
+        self.export.setText(f"Export {count:,} {what}…")
+
+    def export_dialog(self) -> ExportDialog:
+        flt, what, count = self._export_scope()
+        return ExportDialog(self.ctx, flt, what=what, count=count, parent=self)
+
+    def open_export(self) -> None:
+        run_export(self.export_dialog())
 
     # ------------------------------------------------------------ what is shown
     def current_filter(self) -> Filter:
@@ -232,8 +317,29 @@ class InboxPage(QWidget):
         self._load_generation += 1
         generation = self._load_generation
         memory = self._remember(keep)
+        if flt != self._listed:
+            # A new list (start, another view, filter or sort): its first page is painted at
+            # once with the number of matches (exact, or "about N" for a common word); the full
+            # id list (seconds at a million rows) follows, is appended and gives the exact total.
+            self._listed = flt
+
+            def first(s: Session) -> tuple[tuple[query.SubmissionRow, ...], query.Estimate]:
+                return (query.find(s, flt, limit=PAGE_SIZE, with_total=False).rows,
+                        query.estimate(s, flt))
+            (DbOp(self.ctx, first, parent=self, what="loading the list")
+             .success(lambda found: self._show_first(generation, *found, memory))
+             .run_in_background())
         (DbOp(self.ctx, lambda s: query.ids(s, flt), parent=self, what="loading the list")
          .success(lambda ids: self._show_ids(generation, ids, memory)).run_in_background())
+
+    def _show_first(self, generation: int, rows: tuple[query.SubmissionRow, ...],
+                    total: query.Estimate, memory: _Memory) -> None:
+        if generation != self._load_generation:
+            return
+        self._estimate = total
+        self.model.show_first(rows)
+        self._update_footer()
+        self._restore(memory, self.model.ids)
 
     def reload_sidebar(self) -> None:
         views = dict(self.views)
@@ -318,11 +424,21 @@ class InboxPage(QWidget):
     def _show_ids(self, generation: int, ids: list[int], memory: _Memory) -> None:
         if generation != self._load_generation:
             return
+        self._estimate = None
         if ids == self.model.ids and self.model.rowCount():
+            self.total_changed.emit(len(ids))
+            self._update_footer()
+            self._update_export()
             return  # nothing moved: the selection, scroll and cached rows stay as they are
+        if self.model.grow(ids):  # the rest after the first page: what the user did stays
+            self.total_changed.emit(len(ids))
+            self._update_footer()
+            self._update_export()
+            return
         self.model.set_ids(ids)
         self.total_changed.emit(len(ids))
         self._update_footer()
+        self._update_export()
         self._restore(memory, ids)
 
     def _restore(self, memory: _Memory, ids: list[int]) -> None:
@@ -346,6 +462,11 @@ class InboxPage(QWidget):
             self.detail.clear()
 
     def _update_footer(self) -> None:
+        if self._estimate is not None:  # the first page is shown, the id list still on its way
+            about = "" if self._estimate.exact else "about "
+            self.footer.setText(f"{about}{self._estimate.value:,} messages · "
+                                f"reading the whole list…")
+            return
         shown = self.model.rowCount()
         order = self.current_filter()
         arrow = "↓" if order.descending else "↑"

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLineEdit,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -28,17 +24,32 @@ from leaddesk.insights import PostStats, TopicCount
 from leaddesk.leads import LeadRow
 from leaddesk.query import Filter
 
-from leaddesk.ui.charts import PostTable, TopicChart
+from leaddesk.ui.charts import (
+    ChartRange,
+    PostTable,
+    TopicChart,
+    chart_range,
+    known_topics,
+    range_combo,
+    topic_counts,
+)
+from leaddesk.ui.colours import TopicColours
+from leaddesk.ui.column_fit import ColumnFit
 from leaddesk.ui.context import AppContext
+from leaddesk.ui.export_dialog import ExportDialog, run_export
+from leaddesk.ui.filter_bar import SearchBox, export_button, page_bar
 from leaddesk.ui.format import short_time
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import BusPage
 from leaddesk.ui.safe_text import PlainLabel, tooltip
-from leaddesk.ui.widgets import caption
+from leaddesk.ui.widgets import caption, colour_dot
 
 SHOWN_LIMIT = 5000  # rows in the table; the count and the export always cover every lead
-PERIODS = (("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365), ("All time", 0))
 Index = QModelIndex | QPersistentModelIndex
+TOPIC_COLUMN = 3
+# Contact, Company, First-touch post (takes the slack), Topic, Status, Owner, Last, #
+WIDTHS = (170, 140, 200, 150, 70, 90, 80, 36)
+MIN_WIDTHS = (110, 70, 90, 80, 60, 50, 70, 30)
 
 
 class LeadsModel(QAbstractTableModel):
@@ -47,6 +58,7 @@ class LeadsModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[LeadRow] = []
+        self.colours: TopicColours | None = None  # the topic's colour, as on the charts
 
     def set_rows(self, rows: list[LeadRow]) -> None:
         self.beginResetModel()
@@ -75,6 +87,9 @@ class LeadsModel(QAbstractTableModel):
                     short_time(row.last_at), str(row.messages))[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return tooltip(row.email)
+        if (role == Qt.ItemDataRole.DecorationRole and index.column() == TOPIC_COLUMN
+                and self.colours is not None):
+            return colour_dot(self.colours.colour(row.first_topic).name())
         return None
 
 
@@ -83,42 +98,39 @@ class LeadsData:
     rows: list[LeadRow]
     contacts: int
     messages: int
+    range: ChartRange  # per month when the weeks would not fit
     counts: list[TopicCount]
     posts: list[PostStats]
+    topics: list[str | None]
 
 
 class LeadsPage(BusPage):
-    export_requested = Signal(object)  # the Filter of the leads shown
-
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._generation = 0
-        bar = QHBoxLayout()
+        self.contacts = 0
+        self.bar, bar = page_bar()
         self.topic = QComboBox()
-        self.period = QComboBox()
-        for label, days in PERIODS:
-            self.period.addItem(label, days)
-        self.period.setCurrentIndex(2)
+        self.period = range_combo()
         self.owner = QComboBox()
         self.status = QComboBox()
         self.status.addItem("Status: not spam", None)
         for status in Status:
             if status is not Status.SPAM:
                 self.status.addItem(f"Status: {status.value}", status.value)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter contacts…")
-        self.search.setClearButtonEnabled(True)
+        self.search = SearchBox("Filter contacts…")
+        self.search.search_changed.connect(lambda _text: self.reload())
         self.summary = PlainLabel()
-        self.export = QPushButton("Export leads → CSV")
-        self.export.clicked.connect(lambda: self.export_requested.emit(self.current_filter()))
-        for widget in (self.topic, self.period, self.owner, self.status, self.search):
-            bar.addWidget(widget)
+        self.export = export_button("Export contacts…")
+        self.export.clicked.connect(self.open_export)
         for combo in (self.topic, self.period, self.owner, self.status):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            combo.setMaximumWidth(260)
-        bar.addStretch(1)
-        bar.addWidget(self.summary)
+            combo.setMaximumWidth(220)
+            combo.setMinimumContentsLength(10)
+            bar.addWidget(combo)
+        bar.addWidget(self.search, 1)
         bar.addWidget(self.export)
+        self.summary.setContentsMargins(6, 2, 6, 2)
 
         self.model = LeadsModel()
         self.table = QTableView()
@@ -130,30 +142,40 @@ class LeadsPage(BusPage):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((170, 150, 200, 150, 70, 80, 70, 30)):
-            self.table.setColumnWidth(column, width)
+        self.columns = ColumnFit(self.table, stretch=2, preferred=WIDTHS, minimums=MIN_WIDTHS,
+                                 optional=((1, 0),))  # the company steps aside first
         side = QWidget()
         side_layout = QVBoxLayout(side)
-        side_layout.addWidget(caption("Leads per topic, per week"))
+        side_layout.addWidget(caption("Leads per topic"))
         self.chart = TopicChart()
         side_layout.addWidget(self.chart, 3)
         side_layout.addWidget(caption("Leads per post"))
         self.posts = PostTable()
         side_layout.addWidget(self.posts, 2)
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(0)
+        table_layout.addWidget(self.table, 1)
+        table_layout.addWidget(self.summary)  # under the table, as the Inbox's footer
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
+        split.setObjectName("leadsSplit")
+        split.addWidget(table_box)
         split.addWidget(side)
-        split.setSizes([760, 560])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.bar)
         layout.addWidget(split, 1)
         for combo in (self.topic, self.period, self.owner, self.status):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
-        self.search.returnPressed.connect(self.reload)
-        self.search.textChanged.connect(lambda text: None if text else self.reload())
         self._choices_loaded = False
+
+    def focus_search(self) -> None:
+        self.search.focus()
 
     def on_changes(self, changes: list[Change], initiator: object) -> None:
         # A new member or topic belongs in the drop-downs too.
@@ -162,14 +184,11 @@ class LeadsPage(BusPage):
             self._choices_loaded = False
         super().on_changes(changes, initiator)
 
-    def current_filter(self) -> Filter:
-        flt = Filter()
+    def current_filter(self, now: datetime | None = None) -> Filter:
+        flt = chart_range(self.period.currentData() or 0, now=now).with_start(Filter())
         topic = self.topic.currentData()
         if self.topic.currentIndex() > 0:
             flt = flt.with_(topics=(topic,))
-        days = self.period.currentData()
-        if days:
-            flt = flt.with_(received_from=datetime.now().astimezone() - timedelta(days=days))
         if self.owner.currentIndex() > 0:
             flt = flt.with_(assignees=(self.owner.currentData(),))
         if self.status.currentData():
@@ -182,14 +201,15 @@ class LeadsPage(BusPage):
         if not self._choices_loaded:
             self._load_choices()
         flt = self.current_filter()
+        rng = chart_range(self.period.currentData() or 0)
         self._generation += 1
         generation = self._generation
 
         def load(session: Session) -> LeadsData:
             contacts, messages = leads.count_leads(session, flt)
             return LeadsData(leads.lead_rows(session, flt, limit=SHOWN_LIMIT), contacts,
-                             messages, insights.leads_per_topic(session, flt),
-                             insights.leads_per_post(session, flt))
+                             messages, *topic_counts(session, flt, rng),
+                             insights.leads_per_post(session, flt), known_topics(session))
 
         (DbOp(self.ctx, load, parent=self, what="loading leads")
          .success(lambda data: self._show(generation, data)).run_in_background())
@@ -197,11 +217,23 @@ class LeadsPage(BusPage):
     def _show(self, generation: int, data: LeadsData) -> None:
         if generation != self._generation:
             return
+        rng = data.range
+        self.model.colours = TopicColours(data.topics, self.palette().base().color())
         self.model.set_rows(data.rows)
+        self.contacts = data.contacts
         self.summary.setText(f"{data.contacts:,} contacts · {data.messages:,} messages")
-        self.export.setText(f"Export {data.contacts:,} leads → CSV")
-        self.chart.show_counts(data.counts, title="", last=8)
+        self.export.setText(f"Export {data.contacts:,} contacts…")
+        self.chart.show_counts(data.counts, rng, data.topics,
+                               title=f"per {rng.unit} · {rng.label(rng.periods(data.counts))}")
         self.posts.show_posts(data.posts)
+
+    def export_dialog(self) -> ExportDialog:
+        """The Export of this page: one row per contact, exactly the filter above."""
+        return ExportDialog(self.ctx, self.current_filter(), what="contacts",
+                            count=self.contacts, per_lead=True, parent=self)
+
+    def open_export(self) -> None:
+        run_export(self.export_dialog())
 
     def _load_choices(self) -> None:
         def load(session: Session) -> tuple[list[str | None], list[str]]:

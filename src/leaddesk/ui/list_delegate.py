@@ -1,48 +1,143 @@
-"""Painting for the message list: tags as coloured chips (a delegate, not widgets per cell)."""
+"""Painting for the message list (a delegate, not widgets per cell): tags as chips in their
+colours, the owner's initials in a coloured circle, the status badge with "waiting 3 d" beside it.
+
+Every word here may be a stranger's (a tag name someone typed, a member's name): it is drawn
+with ``QPainter.drawText`` and ``QFontMetrics.elidedText``, never as rich text. The other
+columns (visitor, topic, post, received) are drawn by Qt's own item painting, also plain text.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from leaddesk.ui.list_model import ROW_ROLE
+from leaddesk.query import SubmissionRow
+
+from leaddesk.ui.colours import amber, name_colour
+from leaddesk.ui.list_model import NEEDS_ROLE, OWNER, ROW_ROLE, STATUS, TAGS
+from leaddesk.ui.needs import RowNeeds
 from leaddesk.ui.widgets import readable_on
 
 CHIP_GAP = 4
 CHIP_PAD = 7
+Index = QModelIndex | QPersistentModelIndex
 
 
-class TagChipDelegate(QStyledItemDelegate):
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        row = index.data(ROW_ROLE)
-        if row is None or not row.tags:
+def chip_width(metrics: QFontMetrics, text: str) -> int:
+    return metrics.horizontalAdvance(text) + 2 * CHIP_PAD
+
+
+def fit_text(metrics: QFontMetrics, text: str, width: int) -> str:
+    """``text`` when it fits ``width``, else elided ("Speak…"); Qt's own elision cuts a word
+    that fits exactly, so it is asked only when the text is too wide."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
+class ListDelegate(QStyledItemDelegate):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        row: SubmissionRow | None = index.data(ROW_ROLE)
+        column = index.column()
+        if row is None or column not in (TAGS, OWNER, STATUS):
             super().paint(painter, option, index)
             return
-        # Draw the selection/background as usual, then our chips instead of the text.
-        option.text = ""
+        self.initStyleOption(option, index)
+        option.text = ""  # the background and selection as usual; our drawing instead of text
         style = option.widget.style() if option.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = option.rect.adjusted(4, 4, -4, -4)
-        metrics = option.fontMetrics
-        x = float(rect.left())
-        for name, colour in zip(row.tags, row.tag_colours, strict=True):
-            width = metrics.horizontalAdvance(name) + 2 * CHIP_PAD
-            if x + width > rect.right():
-                painter.setPen(option.palette.text().color())
-                painter.drawText(QRectF(x, rect.top(), rect.right() - x, rect.height()),
-                                 Qt.AlignmentFlag.AlignVCenter, "…")
-                break
-            fill = QColor(colour)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(fill)
-            chip = QRectF(x, rect.top(), width, rect.height())
-            painter.drawRoundedRect(chip, rect.height() / 2, rect.height() / 2)
-            painter.setPen(readable_on(fill))
-            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
-            x += width + CHIP_GAP
+        painter.setFont(option.font)
+        rect = QRectF(option.rect.adjusted(4, 4, -4, -4))
+        if column == TAGS:
+            self._tags(painter, option, rect, row)
+        elif column == OWNER:
+            self._owner(painter, option, rect, row, str(index.data() or ""))
+        else:
+            self._status(painter, option, rect, index.data(NEEDS_ROLE))
         painter.restore()
+
+    @staticmethod
+    def _text_colour(option: QStyleOptionViewItem) -> QColor:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        return option.palette.color(role)
+
+    @staticmethod
+    def _chip(painter: QPainter, rect: QRectF, text: str, fill: QColor) -> None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+        painter.setPen(readable_on(fill))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _tags(self, painter: QPainter, option: QStyleOptionViewItem, rect: QRectF,
+              row: SubmissionRow) -> None:
+        metrics = option.fontMetrics
+        x = rect.left()
+        ellipsis = metrics.horizontalAdvance("…") + 2
+        for i, (name, colour) in enumerate(zip(row.tags, row.tag_colours, strict=True)):
+            room = rect.right() - x - (ellipsis if i < len(row.tags) - 1 else 0)
+            text = name
+            if chip_width(metrics, text) > room:
+                # The first chip elides to fit; later ones give way to "…".
+                text = fit_text(metrics, name, int(room) - 2 * CHIP_PAD) if i == 0 else ""
+                if not text or text == "…":
+                    painter.setPen(self._text_colour(option))
+                    painter.drawText(QRectF(x, rect.top(), rect.right() - x, rect.height()),
+                                     Qt.AlignmentFlag.AlignVCenter, "…")
+                    return
+            width = chip_width(metrics, text)
+            self._chip(painter, QRectF(x, rect.top(), width, rect.height()), text, QColor(colour))
+            x += width + CHIP_GAP
+
+    def _owner(self, painter: QPainter, option: QStyleOptionViewItem, rect: QRectF,
+               row: SubmissionRow, text: str) -> None:
+        if not text:
+            return
+        side = min(rect.height() + 2, rect.width())
+        circle = QRectF(rect.left(), rect.center().y() - side / 2, side, side)
+        fill = name_colour(row.assignee or "", option.palette.color(QPalette.ColorRole.Base))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawEllipse(circle)
+        font = painter.font()
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(readable_on(fill))
+        painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _status(self, painter: QPainter, option: QStyleOptionViewItem, rect: QRectF,
+                needs: RowNeeds | None) -> None:
+        if needs is None:
+            return
+        metrics = option.fontMetrics
+        width = min(chip_width(metrics, needs.badge), rect.width())
+        badge = fit_text(metrics, needs.badge, int(width) - 2 * CHIP_PAD)
+        self._chip(painter, QRectF(rect.left(), rect.top(), width, rect.height()), badge,
+                   QColor(needs.badge_colour))
+        if needs.waiting is None:
+            return
+        if needs.overdue:
+            font = painter.font()
+            font.setBold(True)
+            painter.setFont(font)
+            metrics = painter.fontMetrics()
+        left = rect.left() + width + 6
+        room = int(rect.right() - left)
+        text = needs.waiting_text
+        if metrics.horizontalAdvance(text) > room:  # "waiting 3 d" → "3 d" before eliding
+            text = fit_text(metrics, text.removeprefix("waiting "), room)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        colour = (amber(option.palette.color(QPalette.ColorRole.Base))
+                  if needs.overdue and not selected else self._text_colour(option))
+        painter.setPen(colour)
+        painter.drawText(QRectF(left, rect.top(), room, rect.height()),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)

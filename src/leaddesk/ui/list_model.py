@@ -5,28 +5,39 @@ database worker, when the view first asks for one of them, and kept in a bounded
 reload bumps a generation counter so that pages still in flight for an old filter are dropped.
 After a change whose ids are known, :meth:`refresh_rows` re-fetches just those rows of the cached
 pages (one query) and repaints them; nothing else is reset, so selection and scroll stay put.
+
+What each row shows beyond its fields (status badge, unread dot, owner's initials, "waiting 3 d")
+comes from :func:`leaddesk.ui.needs.row_needs` through ``NEEDS_ROLE``; the delegate
+(:mod:`leaddesk.ui.list_delegate`) paints it, and the display roles carry the same in words.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
-from leaddesk import query
+from leaddesk import query, response_times
 from leaddesk.query import Sort, SubmissionRow
 
+from leaddesk.ui.colours import amber
 from leaddesk.ui.context import AppContext
-from leaddesk.ui.format import short_time
-from leaddesk.ui.icons import unread_dot
+from leaddesk.ui.format import long_time, short_time
+from leaddesk.ui.icons import no_dot, unread_dot
+from leaddesk.ui.needs import RowNeeds, row_needs
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.safe_text import tooltip
+from leaddesk.ui.settings import WAITING_AMBER_HOURS
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the SubmissionRow, or None while loading
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+NEEDS_ROLE = Qt.ItemDataRole.UserRole + 3  # a RowNeeds: badge, unread, waiting
+# Unanswered past the team's target in business hours (leaddesk.response_times).
+OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 4
 
 COLUMNS: tuple[tuple[str, Sort | None], ...] = (
     ("Visitor", Sort.NAME),
@@ -62,6 +73,19 @@ class SubmissionListModel(QAbstractTableModel):
         self._generation = 0
         self._bold = QFont()
         self._bold.setBold(True)
+        self.amber_after = timedelta(hours=ctx.settings.get(WAITING_AMBER_HOURS))
+        ctx.settings.changed.connect(self._setting_changed)
+        self.now = lambda: datetime.now().astimezone()  # a clock tests can stop
+
+    def _setting_changed(self, key: str) -> None:
+        if key == WAITING_AMBER_HOURS.key:
+            self.amber_after = timedelta(hours=self.ctx.settings.get(WAITING_AMBER_HOURS))
+            self.repaint_column(STATUS)
+
+    def repaint_column(self, column: int) -> None:
+        """Repaint one column of every row (time passing changes "waiting 3 d")."""
+        if self._ids:
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._ids) - 1, column))
 
     # ------------------------------------------------------------ content
     def set_ids(self, ids: Sequence[int], *, keep_rows: bool = True) -> None:
@@ -75,6 +99,27 @@ class SubmissionListModel(QAbstractTableModel):
         if not keep_rows:
             self._cache.clear()
         self.endResetModel()
+
+    def show_first(self, rows: Sequence[SubmissionRow]) -> None:
+        """Show the first page of a new list at once, its rows included, while the full id list
+        is still being read (at a million rows that takes seconds): see :meth:`grow`."""
+        self._store(rows)
+        self.set_ids([r.id for r in rows])
+        if rows:
+            self.page_loaded.emit()
+
+    def grow(self, ids: Sequence[int]) -> bool:
+        """Append the rest of a list whose first page is shown: True if ``ids`` starts with the
+        ids shown (rows are inserted, so selection and scroll stay put), else False (nothing
+        done; the caller sets the whole list)."""
+        shown = len(self._ids)
+        if not shown or len(ids) <= shown or list(ids[:shown]) != self._ids:
+            return False
+        self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+        self._ids.extend(ids[shown:])
+        self._rows.update((sid, row) for row, sid in enumerate(ids[shown:], start=shown))
+        self.endInsertRows()
+        return True
 
     @property
     def ids(self) -> list[int]:
@@ -173,15 +218,26 @@ class SubmissionListModel(QAbstractTableModel):
             return row
         if row is None:
             return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
+        column = index.column()
+        if role == NEEDS_ROLE:
+            return self.needs(row)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, index.column())
+            return self.needs(row).describe() if column == STATUS else self._display(row, column)
+        if role == OVERDUE_ROLE:
+            return response_times.overdue(row, datetime.now(UTC))
         if role == Qt.ItemDataRole.FontRole and (row.status == "new" or row.unread):
             return self._bold
-        if role == Qt.ItemDataRole.DecorationRole and index.column() == VISITOR and row.unread:
-            return unread_dot()
+        if role == Qt.ItemDataRole.DecorationRole and column == VISITOR:
+            # Every row keeps the dot's room, so names line up whether or not one is unread.
+            return unread_dot() if row.unread else no_dot()
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS and self.needs(row).overdue:
+            return amber(QGuiApplication.palette().color(QPalette.ColorRole.Base))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, index.column())
+            return self._tooltip(row, column, self.needs(row))
         return None
+
+    def needs(self, row: SubmissionRow) -> RowNeeds:
+        return row_needs(row, now=self.now(), amber_after=self.amber_after)
 
     @staticmethod
     def _display(row: SubmissionRow, column: int) -> str:
@@ -196,13 +252,11 @@ class SubmissionListModel(QAbstractTableModel):
         if column == TAGS:
             return ", ".join(row.tags)
         if column == OWNER:
-            return row.assignee or ""
-        if column == STATUS:
-            return row.status
+            return initials(row.assignee)
         return short_time(row.received_at)
 
     @staticmethod
-    def _tooltip(row: SubmissionRow, column: int) -> str | None:
+    def _tooltip(row: SubmissionRow, column: int, needs: RowNeeds) -> str | None:
         text = None
         if column == VISITOR:
             text = f"{row.name or ''} <{row.email or ''}>\n{row.company or ''}".strip()
@@ -212,6 +266,15 @@ class SubmissionListModel(QAbstractTableModel):
                 text += "\nAn answer you have not read yet"
         elif column == POST:
             text = row.page_url
+        elif column == OWNER:
+            text = f"Assigned to {row.assignee}" if row.assignee else "Nobody's yet"
+        elif column == STATUS:
+            text = needs.describe()
+            if needs.waiting is not None:
+                text += " for an answer" + (" (longer than the team's limit)" if needs.overdue
+                                            else "")
+        elif column == RECEIVED:
+            text = long_time(row.received_at)
         # A hidden message says why on every cell: a real lead must never vanish unexplained.
         if row.hidden_reason:
             text = f"{row.hidden_reason}\nN brings it back" + (f"\n\n{text}" if text else "")
@@ -221,3 +284,13 @@ class SubmissionListModel(QAbstractTableModel):
         key = COLUMNS[column][1]
         if key is not None:
             self.sort_requested.emit(key, order == Qt.SortOrder.DescendingOrder)
+
+
+def initials(name: str | None) -> str:
+    """ "Anna Kowalski" → "AK", "Ada" → "Ad": short enough for a narrow Owner column."""
+    words = (name or "").split()
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0][:2].capitalize()
+    return (words[0][0] + words[-1][0]).upper()

@@ -9,18 +9,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from sqlalchemy.orm import Session
+
+from PySide6.QtCore import QRect, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from leaddesk.changes import Change, Kind
-from leaddesk.config import demo_db_url
 from leaddesk.db import Database
 
 from leaddesk.ui.banner import Banner
@@ -31,7 +40,8 @@ from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.insights_page import InsightsPage
 from leaddesk.ui.leads_page import LeadsPage
 from leaddesk.ui.live import LiveUpdates, PresenceLeases
-from leaddesk.ui.operations import NetOp
+from leaddesk.ui.operations import DbOp
+from leaddesk.ui.page import focus_search
 from leaddesk.ui.post_resolver import PostResolver
 from leaddesk.ui.safe_text import PlainLabel, ask_text
 from leaddesk.ui.settings import (
@@ -41,9 +51,11 @@ from leaddesk.ui.settings import (
     GEOMETRY,
     INBOX_SPLIT,
     LAST_PAGE,
+    ME,
     SAVED_VIEWS,
     Settings,
 )
+from leaddesk.ui.settings_hours import load_team_policy
 from leaddesk.ui.shortcuts import SHORTCUTS, STATUS_HINT, ShortcutSheet
 from leaddesk.ui.sync_controller import SyncController
 from leaddesk.ui.sync_report import SyncReport, SyncReportDialog
@@ -52,6 +64,12 @@ from leaddesk.ui.top_bar import TopBar
 from leaddesk.ui.tray import Tray
 from leaddesk.ui.triage_actions import TriageActions
 from leaddesk.ui.views import SavedView, saved_views_from_json, saved_views_to_json
+
+DEFAULT_SIZE = (1440, 860)  # on a screen that has room; a smaller screen gets what it has
+# Below this window width the sidebar folds away (Ctrl+B or the status bar's ☰ brings it back),
+# so the list and the lead keep readable widths at 1024 px.
+NARROW_WIDTH = 1180
+SIDEBAR_WIDTH = 190
 
 
 class MainWindow(QMainWindow):
@@ -96,6 +114,15 @@ class MainWindow(QMainWindow):
         self.sync_problems.clicked.connect(self.open_sync_report)
         self.sync_problems.hide()
         self.db_label = PlainLabel(self._db_description())
+        self.sidebar_toggle = QToolButton()
+        self.sidebar_toggle.setObjectName("sidebarToggle")
+        self.sidebar_toggle.setText("☰")
+        self.sidebar_toggle.setAutoRaise(True)
+        self.sidebar_toggle.setToolTip("Show or hide the sidebar (Ctrl+B)")
+        self.sidebar_toggle.clicked.connect(self.toggle_sidebar)
+        self._sidebar_chosen: bool | None = None  # None: follow the window's width
+        self._fitted = False
+        self.statusBar().addWidget(self.sidebar_toggle)
         self.statusBar().addWidget(self.synced_label)
         self.statusBar().addWidget(self.db_label)
         # Permanent: a passing status message must not cover it.
@@ -112,7 +139,9 @@ class MainWindow(QMainWindow):
         self.clock = QTimer(self)
         self.clock.timeout.connect(self._tick)
         self.clock.start(30_000)
+        load_team_policy(self.ctx, self)  # before the inbox's first query: "Overdue" uses it
         self.inbox.reload()
+        self.load_templates()
         self.sync.finished.connect(lambda _report: self.posts.start())
         QTimer.singleShot(0, self.posts.start)
         QTimer.singleShot(0, self.corrections.start_stale)  # mail an older parser read
@@ -130,13 +159,9 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         top = self.top
         top.page_changed.connect(self.show_page)
-        top.search_changed.connect(self.inbox.set_text)
-        top.chip_removed.connect(self.inbox.remove_chip)
         top.sync_clicked.connect(self.start_sync)
         top.cancel_clicked.connect(self.sync.cancel)
-        top.export_clicked.connect(self.export)
         top.settings_clicked.connect(self.open_settings)
-        self.inbox.chips_changed.connect(top.set_chips)
         self.sync.running_changed.connect(
             lambda running: top.sync_started() if running else top.sync_stopped())
         self.sync.progress.connect(top.sync_progress)
@@ -149,8 +174,13 @@ class MainWindow(QMainWindow):
         self.inbox.sidebar.save_requested.connect(self.save_view)
         self.inbox.sidebar.saved_delete_requested.connect(self.delete_saved_view)
         self.inbox.set_saved_views(saved_views_from_json(self.settings.get(SAVED_VIEWS)))
-        self.leads.export_requested.connect(self.export_leads)
         self.inbox.new_count_changed.connect(self.tray.set_new_count)
+        self.inbox.detail.message.timeline.bind(self.ctx)  # Undo on a rule's change
+        card = self.inbox.detail.card
+        card.set_me(self.ctx.actor)
+        card.reply_requested.connect(self.reply)
+        card.template_chosen.connect(lambda name: self.reply(template=name))
+        self.ops.undone.connect(self._reselect)
         welcome = self.inbox.detail.welcome
         welcome.add_mailbox.connect(self.add_mailbox)
         welcome.open_demo.connect(self.open_demo)
@@ -175,9 +205,12 @@ class MainWindow(QMainWindow):
             "restore": self.corrections.restore,
             "reparse": self.corrections.start_all,
             "assign": self.inbox.detail.card.open_owner_menu,
+            "assign_me": self.inbox.detail.card.assign_to_me,
+            "sidebar": self.toggle_sidebar,
             "tag": self.inbox.detail.card.ask_tag,
+            "suggestion": self.inbox.detail.suggestions.accept,
             "reply": self.reply,
-            "search": self.top.focus_search,
+            "search": lambda: focus_search(self.pages.currentWidget()),  # the page's own box
             "undo": self.undo,
             "sync": self.start_sync,
             "help": lambda: ShortcutSheet(self).exec(),
@@ -201,6 +234,38 @@ class MainWindow(QMainWindow):
             self.presence.renew()
         if any(c.kind == Kind.SETTING and c.touches([AUTO_SYNC_MINUTES.key]) for c in changes):
             self.apply_auto_sync()
+        if any(c.kind == Kind.SETTING and c.touches([ME.key]) for c in changes):
+            self._follow_me()
+        if any(c.kind in (Kind.TEMPLATE, Kind.ANY) for c in changes):
+            self.load_templates()
+
+    def _follow_me(self) -> None:
+        """Settings → "I am" changed: "Assign to me" and the open lead's header follow at once
+        (the context's actor, which notes, events and new replies use, has followed already)."""
+        self.inbox.detail.message.timeline.bind(self.ctx)  # Undo on a rule's change
+        card = self.inbox.detail.card
+        card.set_me(self.ctx.actor)
+        if self.inbox.detail.current is not None:
+            card.show_detail(self.inbox.detail.current)
+
+    def load_templates(self) -> None:
+        """The saved replies the header's Template menu offers."""
+        from leaddesk.reply import templates
+
+        def load(session: Session) -> list[str]:
+            return [t.name for t in templates.list_templates(session)]
+
+        DbOp(self.ctx, load, parent=self, what="loading the templates").success(
+            self.inbox.detail.card.set_templates).run_in_background()
+
+    def _reselect(self, submission_id: int) -> None:
+        """Select the lead an undo brought back: at once if the list holds it again, else once
+        the list is re-queried (that later query wins over any still under way)."""
+        row = self.inbox.model.row_of(submission_id)
+        if row >= 0:
+            self.inbox.select_row(row)
+        else:
+            self.inbox.reload(keep=submission_id)
 
     def undo(self) -> None:
         if not self.ops.undo():
@@ -242,38 +307,6 @@ class MainWindow(QMainWindow):
                                   else "Not synced yet")
 
     # ------------------------------------------------------------ other pages and dialogs
-    def export(self) -> None:
-        """Export what the Inbox shows, or the selected messages when several are selected."""
-        from leaddesk.export import selection
-        if self.pages.currentWidget() is self.leads:
-            self.export_leads(self.leads.current_filter())
-            return
-        selected = self.inbox.selected_ids()
-        if len(selected) > 1:
-            self._open_export(selection(selected), "the selected messages", len(selected))
-        else:
-            self._open_export(self.inbox.current_filter(), "the messages in this view",
-                              self.inbox.model.rowCount())
-
-    def export_leads(self, flt: object) -> None:
-        from leaddesk.query import Filter
-        if isinstance(flt, Filter):
-            self._open_export(flt, "the leads of this filter", None, per_lead=True)
-
-    def _open_export(self, flt: object, what: str, count: int | None, *,
-                     per_lead: bool = False) -> None:
-        from leaddesk.query import Filter
-
-        from leaddesk.ui.export_dialog import ExportDialog
-        if not isinstance(flt, Filter):
-            return
-        dialog = ExportDialog(self.ctx, flt, what=what, count=count, parent=self)
-        if per_lead:
-            dialog.per.setCurrentIndex(1)
-        if dialog.exec() and dialog.outcome is not None:
-            self.statusBar().showMessage(f"Exported {dialog.outcome.rows:,} rows to "
-                                         f"{dialog.outcome.path}", 8000)
-
     def open_settings(self) -> None:
         from leaddesk.ui.settings_dialog import SettingsDialog
         SettingsDialog(self.ctx, self).exec()  # what it changes is published on the bus
@@ -300,13 +333,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Added {dialog.added.name}; syncing…", 5000)
             self.start_sync()
 
-    def reply(self) -> None:
-        """Open the reply window for the message shown (several may be open at once)."""
+    def reply(self, template: str | None = None) -> None:
+        """Open the reply window for the message shown (several may be open at once), starting
+        from the saved reply ``template`` if one is named."""
         from leaddesk.ui.composer import Composer
         shown = self.inbox.shown()
         if shown is None:
             return
-        composer = Composer(self.ctx, shown.row.id, self)
+        composer = Composer(self.ctx, shown.row.id, self, template=template or None)
         composer.sent.connect(self._reply_sent)
         composer.show()
         self.composer = composer  # the newest one, for tests and screenshots
@@ -326,28 +360,9 @@ class MainWindow(QMainWindow):
             self.start_sync()
 
     def open_demo(self) -> None:
-        """Fill the demo database from the bundled mailbox and open a window on it."""
-        from leaddesk import demo_site
-        from leaddesk.ingest import files
-        from leaddesk.resources import demo_mailbox
-
-        def fill() -> tuple[Database, demo_site.DemoSite]:
-            demo = Database.open(demo_db_url())
-            files.import_paths(demo, [demo_mailbox()])
-            # The demo blog is served on loopback for as long as the demo window lives, so its
-            # posts resolve for real (the window's resolver runs on start).
-            return demo, demo_site.start_for(demo)
-
-        def opened(result: tuple[Database, demo_site.DemoSite]) -> None:
-            demo, site = result
-            window = MainWindow(demo, me=self.me, settings=self.settings, title_suffix=" — demo")
-            window.destroyed.connect(site.stop)
-            window.show()
-            self.demo_window = window  # keep it alive
-
-        self.statusBar().showMessage("Opening the demo…", 5000)
-        NetOp(self.ctx, fill, parent=self, what="opening the demo").success(
-            opened).run_in_background()
+        """Replace this (empty) window by one on the demo database (see ui.app)."""
+        from leaddesk.ui.app import open_demo_instead
+        open_demo_instead(self)
 
     # ------------------------------------------------------------ team mode
     def _start_live(self, enabled: bool) -> None:
@@ -383,15 +398,60 @@ class MainWindow(QMainWindow):
         if geometry:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1440, 860)
+            self.resize(*DEFAULT_SIZE)
+        self.fit_to_screen()
         for option, splitter in ((INBOX_SPLIT, self.inbox.split),
                                  (DETAIL_SPLIT, self.inbox.detail.split)):
             sizes = self.settings.get(option)
+            if option is INBOX_SPLIT and sizes == option.default:  # never arranged: fit it
+                sizes = default_split(self.width())
+            elif option is INBOX_SPLIT and len(sizes) == 3 and sizes[0] == 0:
+                # Folded last time (a narrow window): a wide one opens it again.
+                sidebar = default_split(self.width())[0]
+                sizes = [sidebar, sizes[1], max(sizes[2] - sidebar, 0)]
             if len(sizes) == splitter.count():
                 splitter.setSizes(sizes)
         page = self.settings.get(LAST_PAGE)
         if 0 < page < self.pages.count():
             self.top.pages.setCurrentIndex(page)  # emits page_changed: the page loads
+
+    def fit_to_screen(self) -> None:
+        """Keep the window within the available area of the screen it is on (a geometry
+        remembered on a bigger monitor, or the default size on a small one, would reach past
+        its edges). Run before the first show and again once the frame's size is known."""
+        screen = QGuiApplication.screenAt(self.frameGeometry().center()) or self.screen()
+        frame = self.frameGeometry()
+        border = frame.size() - self.geometry().size()  # title bar and edges
+        fitted = clamped(frame, screen.availableGeometry())
+        if fitted != frame:
+            self.resize(fitted.size() - border)
+            self.move(fitted.topLeft())  # a top-level window's position is its frame's
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # the window manager has framed it now
+            self._fitted = True
+            QTimer.singleShot(0, self.fit_to_screen)
+
+    def toggle_sidebar(self) -> None:
+        """Show or hide the sidebar; the choice holds until the next start."""
+        self._sidebar_chosen = self.inbox.sidebar.isHidden()
+        self._show_sidebar(self._sidebar_chosen)
+
+    def _show_sidebar(self, shown: bool) -> None:
+        split = self.inbox.split
+        if shown != self.inbox.sidebar.isHidden():  # isVisible() is False until the window shows
+            return
+        self.inbox.sidebar.setVisible(shown)
+        sizes = split.sizes()
+        if shown and sizes[0] < SIDEBAR_WIDTH:  # folded at start: give it room, from the detail
+            room = SIDEBAR_WIDTH - sizes[0]
+            split.setSizes([SIDEBAR_WIDTH, sizes[1], max(sizes[2] - room, 0)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._sidebar_chosen is None:  # fold it away on a narrow window, unless chosen
+            self._show_sidebar(event.size().width() >= NARROW_WIDTH)
 
     def save_layout(self) -> None:
         self.settings.set(GEOMETRY, bytes(self.saveGeometry().data()))
@@ -411,3 +471,20 @@ class MainWindow(QMainWindow):
         self.ctx.close()
         self.tray.hide()
         super().closeEvent(event)
+
+
+def default_split(width: int) -> list[int]:
+    """Sidebar, list and detail widths for a first start: the list gets a little more than
+    the detail; on a narrow window the sidebar is folded away."""
+    sidebar = 0 if width < NARROW_WIDTH else SIDEBAR_WIDTH
+    rest = max(width - sidebar, 2)
+    return [sidebar, rest * 52 // 100, rest - rest * 52 // 100]
+
+
+def clamped(window: QRect, available: QRect) -> QRect:
+    """``window`` moved, and shrunk only if it must, to lie within ``available``."""
+    width = max(1, min(window.width(), available.width()))
+    height = max(1, min(window.height(), available.height()))
+    x = max(available.left(), min(window.x(), available.right() + 1 - width))
+    y = max(available.top(), min(window.y(), available.bottom() + 1 - height))
+    return QRect(x, y, width, height)

@@ -47,3 +47,10 @@ class BusPage(QWidget):
         if self.stale:
             self.stale = False
             self.reload()
+
+
+def focus_search(page: QWidget | None) -> None:
+    """Put the keyboard in ``page``'s search box, if it has one (Inbox and Leads do)."""
+    focus = getattr(page, "focus_search", None)
+    if callable(focus):
+        focus()

@@ -97,7 +97,10 @@ GEOMETRY = BytesOption("window/geometry", b"")  # empty: the default size
 LAST_PAGE = IntOption("window/last_page", 0)  # 0 Inbox, 1 Leads, 2 Insights
 INBOX_SPLIT = IntListOption("inbox/split_sizes", [230, 600, 610])  # sidebar, list, detail
 DETAIL_SPLIT = IntListOption("inbox/detail_split_sizes", [])  # message, post; empty: Qt's
-COLUMN_WIDTHS = IntListOption("inbox/column_widths", [150, 110, 180, 90, 64, 60, 76])
+# Visitor, Topic, Post, Tags, Owner, Status, Received: what the user dragged them to (the Post
+# column takes the slack; narrower windows shrink the others for the moment, never this list).
+COLUMN_WIDTHS = IntListOption("inbox/column_widths", [170, 120, 180, 110, 40, 150, 84])
+WAITING_AMBER_HOURS = IntOption("inbox/waiting_amber_hours", 24)  # "waiting 3 d" turns amber
 VERSION_KEY = "meta/settings_version"
 
 

@@ -10,10 +10,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QSpinBox,
@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk import triage
+from leaddesk.config import current_user
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import ask_text
-from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW
-from leaddesk.ui.sidebar import colour_dot
-from leaddesk.ui.widgets import button_row
+from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW, WAITING_AMBER_HOURS
+from leaddesk.ui.settings_team import MemberRow, set_away
+from leaddesk.ui.widgets import button_row, colour_dot
 
 
 class _ListTab(QWidget):
@@ -70,6 +71,11 @@ class SettingsDialog(QDialog):
         from leaddesk.ui.settings_sites import SitesTab
         self.sites = SitesTab(ctx)
         tabs.addTab(self.sites, "Sites && topics")
+        from leaddesk.ui.settings_rules import RulesTab
+        tabs.addTab(RulesTab(ctx), "Rules")
+        from leaddesk.ui.settings_hours import HoursTab
+        self.hours = HoursTab(ctx)
+        tabs.addTab(self.hours, "Response times")
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
@@ -83,15 +89,29 @@ class SettingsDialog(QDialog):
     def _general(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.me = QLineEdit(self.settings.get(ME))
-        self.me.setPlaceholderText("your login name")
-        form.addRow("I am (team member name):", self.me)
+        # The team's members to pick from (so Mine, notes and replies carry the very name leads
+        # are assigned to), or any name typed; empty means the login name.
+        self.me_choice = QComboBox()
+        self.me_choice.setObjectName("iAm")
+        self.me_choice.setEditable(True)
+        self.me_choice.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = self.me_choice.lineEdit()
+        assert line is not None
+        self.me = line
+        self.me.setText(self.settings.get(ME))
+        self.me.setPlaceholderText(f"your login name ({current_user()})")
+        form.addRow("I am (team member name):", self.me_choice)
         self.minutes = QSpinBox()
         self.minutes.setRange(0, 240)
         self.minutes.setSuffix(" min")
         self.minutes.setSpecialValueText("off")
         self.minutes.setValue(self.settings.get(AUTO_SYNC_MINUTES))
         form.addRow("Sync automatically every:", self.minutes)
+        self.amber = QSpinBox()
+        self.amber.setRange(1, 24 * 30)
+        self.amber.setSuffix(" h")
+        self.amber.setValue(self.settings.get(WAITING_AMBER_HOURS))
+        form.addRow("Show \"waiting\" in amber after:", self.amber)
         self.notify = QCheckBox("Notify me when new leads arrive")
         self.notify.setChecked(self.settings.get(NOTIFY_NEW))
         form.addRow(self.notify)
@@ -102,17 +122,25 @@ class SettingsDialog(QDialog):
         def load(session: Session) -> tuple[list[triage.Member], list[triage.TagInfo]]:
             return triage.list_members(session, include_inactive=True), triage.list_tags(session)
 
-        DbOp(self.ctx, load, parent=self, what="loading the team and tags").success(
-            self._show).run_in_background()
+        # A read: the members and tags it returns carry change records, not to be published.
+        (DbOp(self.ctx, load, parent=self, what="loading the team and tags")
+         .changes(lambda _data: []).success(self._show).run_in_background())
 
     def _show(self, data: tuple[list[triage.Member], list[triage.TagInfo]]) -> None:
         members, tags = data
+        typed = self.me.text()
+        self.me_choice.clear()
+        self.me_choice.addItems([m.name for m in members if m.active])
+        self.me.setText(typed)
         self.members.list.clear()
         for m in members:
-            text = f"{m.name}  ({m.assigned} assigned)" + ("" if m.active else "  — inactive")
-            item = QListWidgetItem(text)
+            item = QListWidgetItem()
             item.setData(256, m.name)
+            row = MemberRow(m)  # the name and the Away toggle (settings_team)
+            row.away_toggled.connect(self._set_away)
+            item.setSizeHint(row.sizeHint())
             self.members.list.addItem(item)
+            self.members.list.setItemWidget(item, row)
         self.tags.list.clear()
         for t in tags:
             item = QListWidgetItem(colour_dot(t.colour, 12), f"{t.name}  ({t.submissions})")
@@ -133,6 +161,10 @@ class SettingsDialog(QDialog):
         if ok and name.strip():
             self._change(self.members,
                          lambda s, actor: triage.add_member(s, name.strip(), actor=actor))
+
+    def _set_away(self, name: str, away: bool) -> None:
+        self.members.error.clear()
+        set_away(self.ctx, self, name, away, refresh=self.refresh, error=self.members.error.setText)
 
     def _remove_member(self) -> None:
         name = self.members.chosen()
@@ -172,5 +204,6 @@ class SettingsDialog(QDialog):
         self.settings.set(ME, self.me.text().strip())
         self.settings.set(AUTO_SYNC_MINUTES, self.minutes.value())
         self.settings.set(NOTIFY_NEW, self.notify.isChecked())
+        self.settings.set(WAITING_AMBER_HOURS, self.amber.value())
         self.settings.sync()
         super().accept()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from leaddesk import demo_site
 from leaddesk.changes import Change, Kind
 from leaddesk.posts import sites, topics
 
@@ -39,6 +40,14 @@ COLUMNS = ("Kind", "Term", "Topic", "How", "Posts")
 TOPIC_COLUMN = 2
 POSTS = Change(Kind.POST)  # a site or a mapping changed: what posts give
 
+
+
+def site_text(site: sites.SiteInfo) -> str:
+    """A site's line; the demo's loopback copy of its blog is named as such, without its port."""
+    if demo_site.is_demo_mirror(site.origin, site.fetch_base):
+        return f"{site.origin}  — the demo's own blog, not one of your sites"
+    text = site.origin + (f"  — {site.name}" if site.name else "")
+    return text + (f"  (fetched from {site.fetch_base})" if site.fetch_base else "")
 
 class SitesTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -92,9 +101,7 @@ class SitesTab(QWidget):
         found_sites, mappings = data
         self.sites.clear()
         for site in found_sites:
-            text = site.origin + (f"  — {site.name}" if site.name else "") + (
-                f"  (fetched from {site.fetch_base})" if site.fetch_base else "")
-            entry = QListWidgetItem(text)
+            entry = QListWidgetItem(site_text(site))
             entry.setData(ROLE, site.origin)
             self.sites.addItem(entry)
         if not found_sites:

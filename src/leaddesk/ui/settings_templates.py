@@ -11,12 +11,8 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from PySide6.QtWidgets import (
-    QFormLayout,
     QLineEdit,
-    QListWidget,
     QPlainTextEdit,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +22,7 @@ from leaddesk.reply.templates import TemplateInfo
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel
-from leaddesk.ui.widgets import button_row
+from leaddesk.ui.widgets import button_row, list_beside_form
 
 HELP = ("Placeholders: " + "  ".join(f"{{{p}}}" for p in templates.PLACEHOLDERS)
         + ". A missing value reads naturally (\"Hi there\"). An empty subject answers "
@@ -39,14 +35,7 @@ class TemplatesTab(QWidget):
         self.ctx = ctx
         self.items: list[TemplateInfo] = []
         self.current: str | None = None  # the stored name of the template being edited
-        layout = QVBoxLayout(self)
-        split = QSplitter()
-        self.list = QListWidget()
-        self.list.currentRowChanged.connect(self._chosen)
-        split.addWidget(self.list)
-        editor = QWidget()
-        form = QFormLayout(editor)
-        form.setContentsMargins(0, 0, 0, 0)
+        layout, self.list, form = list_beside_form(self, self._chosen)
         self.name = QLineEdit()
         self.subject = QLineEdit()
         self.subject.setPlaceholderText("Re: … (the lead's subject)")
@@ -59,9 +48,6 @@ class TemplatesTab(QWidget):
         hint.setWordWrap(True)
         hint.setEnabled(False)
         form.addRow(hint)
-        split.addWidget(editor)
-        split.setStretchFactor(1, 3)
-        layout.addWidget(split, 1)
         self.error = button_row(layout, [("New", self.new), ("Save", self.save),
                                          ("Delete", self.delete)])
         self.refresh()

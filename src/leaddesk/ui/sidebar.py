@@ -1,32 +1,24 @@
-"""The sidebar: views, topics and tags, each with its count; saved views at the bottom."""
+"""The sidebar: views, topics and tags, each with its count; saved views at the bottom.
+
+Its order holds still: views as declared, topics and tags by name, whatever the counts do.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QContextMenuEvent, QFont
 from PySide6.QtWidgets import QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from leaddesk.query import Facets
 
 from leaddesk.ui.views import View
+from leaddesk.ui.widgets import colour_dot
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
 NO_TOPIC_LABEL = "No topic"
-
-
-def colour_dot(colour: str, size: int = 10) -> QIcon:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(colour))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawEllipse(0, 0, size, size)
-    painter.end()
-    return QIcon(pixmap)
 
 
 class Sidebar(QTreeWidget):
@@ -54,6 +46,8 @@ class Sidebar(QTreeWidget):
         self._tags = self._section("Tags")
         self._saved = self._section("Saved views")
         self._view_items: dict[str, QTreeWidgetItem] = {}
+        self._seen_topics: set[str] = set()  # every topic a view showed since the window opened
+        self._no_topic_seen = False
         for view in views:
             item = self._entry(self._views, view.label, "view", view.key)
             self._view_items[view.key] = item
@@ -123,13 +117,19 @@ class Sidebar(QTreeWidget):
 
     def set_facets(self, facets: Facets, tag_colours: Mapping[str, str],
                    chosen_topics: tuple[str | None, ...], chosen_tags: tuple[str, ...]) -> None:
-        self._fill(self._topics, "topic",
-                   sorted(((t, n) for t, n in facets.topics.items() if t is not None),
-                          key=lambda tn: (-tn[1], tn[0])) + (
-                       [(None, facets.topics[None])] if facets.topics.get(None) else []),
-                   chosen_topics, {})
-        self._fill(self._tags, "tag", sorted(facets.tags.items(), key=lambda tn: (-tn[1], tn[0])),
-                   chosen_tags, tag_colours)
+        """Topics and tags with their counts in the current view, in a stable order (by name,
+        "No topic" last) that no action reshuffles. A topic or tag the view holds none of stays,
+        greyed with 0, so the sections never vanish (Mine of someone who owns nothing yet)."""
+        self._seen_topics.update(t for t in facets.topics if t is not None)
+        self._no_topic_seen = self._no_topic_seen or bool(facets.topics.get(None))
+        topics: list[tuple[object, int]] = [
+            (t, facets.topics.get(t, 0)) for t in sorted(self._seen_topics, key=_by_name)]
+        if self._no_topic_seen:
+            topics.append((None, facets.topics.get(None, 0)))
+        self._fill(self._topics, "topic", topics, chosen_topics, {})
+        names = sorted({*tag_colours, *facets.tags}, key=_by_name)
+        self._fill(self._tags, "tag", [(t, facets.tags.get(t, 0)) for t in names], chosen_tags,
+                   tag_colours)
 
     def _fill(self, section: QTreeWidgetItem, kind: str, entries: list[tuple[object, int]],
               chosen: tuple[object, ...], colours: Mapping[str, str]) -> None:
@@ -139,9 +139,15 @@ class Sidebar(QTreeWidget):
             item = self._entry(section, label, kind, value, count)
             if isinstance(value, str) and value in colours:
                 item.setIcon(0, colour_dot(colours[value]))
+            if not count:
+                item.setForeground(0, self.palette().placeholderText())
             if value in chosen:
                 font = item.font(0)
                 font.setBold(True)
                 item.setFont(0, font)
         section.setExpanded(True)
         section.setHidden(not entries)
+
+
+def _by_name(name: str) -> tuple[str, str]:
+    return name.casefold(), name

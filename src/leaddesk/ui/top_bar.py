@@ -1,11 +1,14 @@
-"""The bar across the top: pages, Sync with inline progress and cancel, search, filter chips, export."""
+"""The bar across the top of the window: pages, Sync with inline progress and cancel, settings.
+
+What spans pages only: each page has its own filter bar (search, chips, Export) below this one,
+built from :mod:`leaddesk.ui.filter_bar`, so no page shows filters that act on another.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QTabBar,
@@ -14,9 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk.ui.safe_text import PlainLabel
-from leaddesk.ui.widgets import Chip, clear_layout
 
-SEARCH_DEBOUNCE_MS = 250
 PROGRESS_AFTER_MS = 500  # a progress bar only for work that lasts; no flicker for quick syncs
 
 
@@ -24,9 +25,6 @@ class TopBar(QWidget):
     page_changed = Signal(int)
     sync_clicked = Signal()
     cancel_clicked = Signal()
-    search_changed = Signal(str)  # debounced
-    chip_removed = Signal(str, str)  # kind, value
-    export_clicked = Signal()
     settings_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -65,37 +63,12 @@ class TopBar(QWidget):
         self._progress_timer.setSingleShot(True)
         self._progress_timer.timeout.connect(self._reveal_progress)
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search visitor, message, post…  ( / )")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(240)
-        layout.addWidget(self.search, 1)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
-        self.search.textChanged.connect(lambda _: self._debounce.start())
-
-        self.chips = QHBoxLayout()
-        self.chips.setSpacing(4)
-        layout.addLayout(self.chips)
-        layout.addStretch(0)
-        self.export = QPushButton("Export CSV…")
-        self.export.clicked.connect(self.export_clicked)
-        layout.addWidget(self.export)
+        layout.addStretch(1)
         settings = QToolButton()
         settings.setText("⚙")
         settings.setToolTip("Settings")
         settings.clicked.connect(self.settings_clicked)
         layout.addWidget(settings)
-
-    def set_chips(self, chips: list[tuple[str, str, str, str]]) -> None:
-        """(kind, value, label, colour) for each active filter."""
-        clear_layout(self.chips)
-        for kind, value, label, colour in chips:
-            chip = Chip(label, colour, removable=True)
-            chip.removed.connect(lambda _text, k=kind, v=value: self.chip_removed.emit(k, v))
-            self.chips.addWidget(chip)
 
     def sync_started(self) -> None:
         self.sync.setEnabled(False)
@@ -120,7 +93,3 @@ class TopBar(QWidget):
         self.sync.setEnabled(True)
         for widget in (self.sync_label, self.sync_bar, self.sync_cancel):
             widget.hide()
-
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()

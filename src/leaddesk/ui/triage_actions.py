@@ -21,6 +21,7 @@ from leaddesk.errors import ConflictError
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp
+from leaddesk.ui.widgets import next_tag_colour
 
 Single = Callable[[Session, int, str], triage.Edit]
 Bulk = Callable[[Session, Sequence[int], str], Change]
@@ -29,6 +30,7 @@ Bulk = Callable[[Session, Sequence[int], str], Change]
 class TriageActions(QObject):
     done = Signal(str, bool)  # what was done, whether Ctrl+Z undoes it
     merge_offered = Signal(int, int)  # an edited e-mail belongs to another contact: keep, drop
+    undone = Signal(int)  # the lead an undo restored
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -82,10 +84,17 @@ class TriageActions(QObject):
                   lambda s, many, actor: triage.bulk_assign(s, many, who, actor=actor))
 
     def add_tag(self, ids: Sequence[int], tag: str, version: int | None = None) -> None:
-        self._run(f"tag {tag} added", ids,
-                  lambda s, i, actor: triage.add_tag(s, i, tag, actor=actor,
-                                                     expected_version=version),
-                  lambda s, many, actor: triage.bulk_add_tag(s, many, tag, actor=actor))
+        """Tag the leads; a tag nobody has yet is created in the next palette colour (the one
+        the tag picker showed beside "Create"), not the core's grey."""
+        def single(s: Session, i: int, actor: str) -> triage.Edit:
+            _create_in_colour(s, tag, actor)
+            return triage.add_tag(s, i, tag, actor=actor, expected_version=version)
+
+        def bulk(s: Session, many: Sequence[int], actor: str) -> Change:
+            _create_in_colour(s, tag, actor)
+            return triage.bulk_add_tag(s, many, tag, actor=actor)
+
+        self._run(f"tag {tag} added", ids, single, bulk)
 
     def remove_tag(self, ids: Sequence[int], tag: str, version: int | None = None) -> None:
         self._run(f"tag {tag} removed", ids,
@@ -128,11 +137,22 @@ class TriageActions(QObject):
                   lambda s, many, actor: triage.submission_change(triage.EDIT, []), after=offer)
 
     def undo(self) -> bool:
+        """Undo the last single-lead action; ``undone(id)`` follows once it is saved, so the
+        window can select the restored lead."""
         edit = self.last_edit
         if edit is None:
             return False
         self.last_edit = None
         self._run("undone", [edit.submission_id],
                   lambda s, i, actor: triage.undo(s, edit, actor=actor),
-                  lambda s, many, actor: triage.submission_change(edit.action, []))
+                  lambda s, many, actor: triage.submission_change(edit.action, []),
+                  after=lambda: self.undone.emit(edit.submission_id))
         return True
+
+
+def _create_in_colour(session: Session, name: str, actor: str) -> None:
+    tags = triage.list_tags(session)
+    wanted = " ".join(name.split()).casefold()
+    if wanted and not any(t.name.casefold() == wanted for t in tags):
+        triage.create_tag(session, name.strip(), next_tag_colour(t.colour for t in tags),
+                          actor=actor)

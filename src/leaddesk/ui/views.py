@@ -27,6 +27,8 @@ def builtin_views(me: str) -> list[View]:
         # The visitor wrote last: a colleague's reply from any mail client takes a lead out.
         View("needs_reply", "Needs reply", Filter(statuses=("new", "open", "waiting"),
                                                   needs_reply=True)),
+        # Nobody answered within the team's target (Settings → Response times).
+        View("overdue", "Overdue", Filter(statuses=("new", "open", "waiting"), overdue=True)),
         View("mine", "Mine", Filter(statuses=("new", "open", "waiting"), assignees=(me,))),
         View("unassigned", "Unassigned", Filter(statuses=("new", "open", "waiting"),
                                                 assignees=(None,))),

@@ -33,6 +33,8 @@ class Welcome(QWidget):
         api.setToolTip("A form backend's API: Netlify, Formspree, Gravity Forms, HubSpot, Typeform")
         api.clicked.connect(self.add_api)
         demo = QPushButton("Open the demo")
+        demo.setToolTip("Demo leads and a demo team, in a database of their own; this window "
+                        "makes way for the demo's, and your database stays as it is")
         demo.clicked.connect(self.open_demo)
         for widget in (title, text, mailbox, api, demo):
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -1,25 +1,54 @@
-"""Small reusable widgets: tag chips, section captions, elided labels, settings button rows."""
+"""Small reusable widgets: tag chips, section captions, elided labels, settings button rows, a
+flow layout, and the palette new tags take their colour from."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
+    QListWidget,
     QPushButton,
     QSizePolicy,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetItem,
 )
 
 from leaddesk.ui.safe_text import PlainLabel, tooltip
+
+W = TypeVar("W", bound=QWidget)
+
+
+def list_beside_form(owner: QWidget, chosen: Callable[[int], None]
+                     ) -> tuple[QVBoxLayout, QListWidget, QFormLayout]:
+    """A settings catalogue's layout: the list on the left (``chosen(row)`` on a new row), the
+    chosen item's form on the right; returns (the owner's layout, the list, the form)."""
+    layout = QVBoxLayout(owner)
+    split = QSplitter()
+    items = QListWidget()
+    items.currentRowChanged.connect(chosen)
+    split.addWidget(items)
+    editor = QWidget()
+    form = QFormLayout(editor)
+    form.setContentsMargins(0, 0, 0, 0)
+    split.addWidget(editor)
+    split.setStretchFactor(1, 3)
+    layout.addWidget(split, 1)
+    return layout, items, form
 
 
 def button_row(layout: QBoxLayout, buttons: Sequence[tuple[str, Callable[[], None]]]) -> QLabel:
@@ -40,6 +69,28 @@ def button_row(layout: QBoxLayout, buttons: Sequence[tuple[str, Callable[[], Non
     return message
 
 
+def colour_dot(colour: str, size: int = 10) -> QIcon:
+    """A filled circle in ``colour``: a tag's or topic's colour beside its name."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(colour))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(0, 0, size, size)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def never_widens(widget: W) -> W:
+    """Let a layout give ``widget`` less width than its text asks for (a wrapped label wraps
+    further, an elided one elides): a header's content then never pushes a splitter."""
+    policy = widget.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+    widget.setSizePolicy(policy)
+    return widget
+
+
 def readable_on(colour: QColor) -> QColor:
     """Black or white text, whichever reads better on ``colour``."""
     luminance = 0.299 * colour.red() + 0.587 * colour.green() + 0.114 * colour.blue()
@@ -55,6 +106,9 @@ def chip_style(colour: str) -> str:
             f"border-radius: 9px; padding: 1px 8px;")
 
 
+CHIP_MAX_WIDTH = 200
+
+
 class Chip(QWidget):
     """A coloured, rounded label with an optional remove button."""
 
@@ -64,11 +118,19 @@ class Chip(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.text = text
+        # One rounded shape around the name and its ×, so the × reads as part of the chip.
+        self.setObjectName("chip")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"#chip {{ {chip_style(colour)} padding: 0px; }}"
+                           "#chip QLabel { background: transparent; border: none; "
+                           f"padding: 1px {2 if removable else 8}px 1px 8px; }}"
+                           "#chip QToolButton { border: none; background: transparent; "
+                           "padding: 0px 6px 0px 0px; }")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        label = PlainLabel(text + (" " if removable else ""))
-        label.setStyleSheet(chip_style(colour))
+        label = PlainLabel(text)
+        label.setMaximumWidth(CHIP_MAX_WIDTH)  # a very long tag name is cut, not the pane widened
         layout.addWidget(label)
         if removable:
             button = QToolButton()
@@ -126,3 +188,113 @@ def close_button(dialog: QDialog, layout: QBoxLayout) -> None:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
+
+
+# ------------------------------------------------------------------ layouts that never widen a pane
+class FlowLayout(QLayout):
+    """Lays its items out left to right and wraps to the next line when the width runs out (Qt's
+    flow layout example), so a row of buttons and chips never asks for more width than its widest
+    item: many tags make the header taller, never the pane wider."""
+
+    def __init__(self, parent: QWidget | None = None, *, spacing: int = 4) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def insert_widget(self, index: int, widget: QWidget) -> None:
+        self.addChildWidget(widget)
+        self._items.insert(index, QWidgetItem(widget))
+        self.invalidate()
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._visible():
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _visible(self) -> list[QLayoutItem]:
+        return [i for i in self._items if not i.isEmpty()]
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, line = area.x(), area.y(), 0
+        for item in self._visible():
+            hint = item.sizeHint().boundedTo(QSize(area.width(), 10_000))
+            if x + hint.width() > area.right() + 1 and line > 0:
+                x, y, line = area.x(), y + line + self._spacing, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self._spacing
+            line = max(line, hint.height())
+        return y + line - rect.y() + margins.bottom()
+
+
+class ElidedLabel(PlainLabel):
+    """One line of plain text drawn with "…" at the end when it does not fit (the whole text
+    stays the label's text and its tooltip): a 200-character name never widens its pane."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(tooltip(text) if text else "")
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(40, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        area = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                              area.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(area, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         shown)
+        painter.end()
+
+
+# ------------------------------------------------------------------ tag colours
+# New tags take the first of these no tag uses yet (then round again): distinct hues that read
+# on light and dark palettes, never the grey a tag gets when nobody chose.
+TAG_PALETTE = ("#e53935", "#fb8c00", "#fdd835", "#43a047", "#00897b", "#1e88e5", "#3949ab",
+               "#8e24aa", "#d81b60", "#6d4c41", "#00acc1", "#7cb342")
+
+
+def next_tag_colour(used: Iterable[str]) -> str:
+    """The palette colour the fewest existing tags use (the first such, in palette order)."""
+    counts = Counter(c.lower() for c in used)
+    return min(TAG_PALETTE, key=lambda c: (counts[c], TAG_PALETTE.index(c)))

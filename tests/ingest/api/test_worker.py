@@ -10,8 +10,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from sqlalchemy import func, select
 from tests.ingest.api.conftest import TOKEN, ApiAccountFactory
 from tests.ingest.api.server import FormApiServer, Netlify, Reply
 from tests.ingest.api.test_presets import _netlify_new as add_newer_netlify_record
+from tests.support.waiting import until
 
 from leaddesk import accounts
 from leaddesk.accounts import AccountInfo
@@ -33,15 +32,6 @@ from leaddesk.team.worker import WorkerOptions, run_worker, worker_logging
 PLAINTEXT_KEYRING = "keyrings.alt.file.PlaintextKeyring"  # chosen explicitly: a test-only keyring
 
 
-def _until(check: Callable[[], bool], seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_worker_polls_an_api_account(db: Database, server: FormApiServer,
                                      api_account: ApiAccountFactory) -> None:
     fake = Netlify(server)
@@ -54,11 +44,11 @@ def test_worker_polls_an_api_account(db: Database, server: FormApiServer,
         on_result=lambda a, r: results.append(r)), daemon=True)
     with worker_logging("json", stream):
         worker.start()
-        assert _until(lambda: bool(results))
+        assert until(lambda: bool(results))
         assert results[0].added == len(fake.records)
         assert [h.account_id for h in held_locks(db, [account.id])] == [account.id]
         add_newer_netlify_record(fake)
-        assert _until(lambda: sum(r.added for r in results) == len(fake.records))
+        assert until(lambda: sum(r.added for r in results) == len(fake.records))
         cancel.cancel()
         worker.join(20)
     assert not worker.is_alive()
@@ -95,7 +85,7 @@ def test_sigterm_stops_the_worker_process_cleanly(db: Database, server: FormApiS
                                "--log-format", "json"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        assert _until(lambda: _stored(db) == len(fake.records), seconds=60)
+        assert until(lambda: _stored(db) == len(fake.records), seconds=60)
         worker.send_signal(signal.SIGTERM)
         _, err = worker.communicate(timeout=30)
     finally:

@@ -10,6 +10,7 @@ a line under the form rather than a round trip.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -27,7 +28,7 @@ from leaddesk.query import SubmissionRow
 from leaddesk.triage import EDITABLE, clean_value
 
 from leaddesk.ui.safe_text import PlainLabel
-from leaddesk.ui.widgets import muted
+from leaddesk.ui.widgets import muted, never_widens
 
 LABELS = {"name": "Name", "email": "E-mail", "phone": "Phone", "company": "Company",
           "topic": "Topic", "page_url": "Page URL"}
@@ -58,7 +59,9 @@ class EditFieldsPanel(QFrame):
         self.setObjectName("editFields")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        strip = QHBoxLayout()
+        self.strip = QWidget()
+        strip = QHBoxLayout(self.strip)
+        strip.setContentsMargins(0, 0, 0, 0)
         self.toggle = QToolButton()
         self.toggle.setObjectName("editToggle")
         self.toggle.setText("✎ Correct details")
@@ -71,7 +74,8 @@ class EditFieldsPanel(QFrame):
         self.edited.setObjectName("editedBy")
         self.edited.setTextFormat(Qt.TextFormat.PlainText)
         strip.addWidget(self.edited, 1)
-        outer.addLayout(strip)
+        never_widens(self.edited)
+        outer.addWidget(self.strip)
 
         self.form_box = QFrame()
         self.form_box.setFrameShape(QFrame.Shape.StyledPanel)
@@ -114,6 +118,17 @@ class EditFieldsPanel(QFrame):
         self.form_box.hide()
         outer.addWidget(self.form_box)
         self._shown: dict[str, str] = {}
+
+    def strip_widget(self) -> QWidget:
+        """The "✎ Correct details · edited by …" line, for a host that places it elsewhere (the
+        lead header puts it beside Reply)."""
+        return self.strip
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.form_box.isVisible():
+            self.close_editor()  # Escape leaves the form as it leaves a dialog: nothing saved
+            return
+        super().keyPressEvent(event)
 
     def set_topics(self, topics: list[str]) -> None:
         text = self.topic.currentText()

@@ -1,29 +1,47 @@
-"""The message itself: plain text, every form field, safe HTML, raw source, notes, history and
-the conversation's timeline."""
+"""The message and what surrounds it, in four tabs that fit beside the post at 1280 px:
+
+* **Message**: the form's fields in a compact grid above the text; "Show formatted" switches the
+  text for the sanitised HTML view (the one place a message's HTML is drawn; it loads nothing);
+* **Conversation**: one timeline of the e-mails, replies (drafts and failed ones too), notes,
+  status changes and every other recorded change (owner, tags, corrections);
+* **Notes**: the team's internal notes and the box to add one;
+* **Source**: the raw message as stored.
+
+Every lead opens on its Message: the tab used last does not stick.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QFontDatabase, QTextDocument
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from leaddesk.detail import ReplyView, SubmissionDetail
+from leaddesk.conversations.timeline import TimelineEntry
+from leaddesk.detail import HistoryEntry, ReplyView, SubmissionDetail
+from leaddesk.triage import NOTE, STATUS
 
 from leaddesk.ui.detail.timeline import TimelineView
 from leaddesk.ui.format import long_time
+from leaddesk.ui.safe_text import tooltip
+
+FIELD_ROWS_SHOWN = 5  # more fields scroll inside the grid: the text stays in view
 
 
 class _InertDocument(QTextDocument):
@@ -53,23 +71,74 @@ class MessageTabs(QTabWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.text = QTextBrowser()
-        self.text.setOpenLinks(False)
-        self.fields = QTableWidget(0, 2)
-        self.fields.setHorizontalHeaderLabels(["Field", "Value"])
-        self.fields.horizontalHeader().setStretchLastSection(True)
-        self.fields.verticalHeader().setVisible(False)
-        self.fields.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.html = SafeBrowser()
+        self.setObjectName("messageTabs")
+        self.setUsesScrollButtons(False)  # four short titles fit; never hide one behind arrows
+        self.setDocumentMode(True)
+        self._has_html = False
+        self.message_page = self._message_page()
+        self.addTab(self.message_page, "Message")
+        self.timeline = TimelineView()  # the conversation, replies and history merged
+        self.addTab(self.timeline, "Conversation")
+        self.notes_page = self._notes_page()
+        self.addTab(self.notes_page, "Notes")
         self.source = QPlainTextEdit()
         self.source.setReadOnly(True)
         self.source.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.source.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.addTab(self.source, "Source")
+
+    def _message_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(4)
+        self.fields = QTableWidget(0, 2)  # the form's fields, compact, above the text
+        self.fields.setObjectName("formFields")
+        self.fields.horizontalHeader().hide()
+        self.fields.verticalHeader().hide()
+        self.fields.horizontalHeader().setStretchLastSection(True)
+        self.fields.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
+        self.fields.verticalHeader().setDefaultSectionSize(
+            self.fields.fontMetrics().height() + 6)
+        self.fields.setShowGrid(False)
+        self.fields.setWordWrap(False)
+        self.fields.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.fields.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.fields.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.fields)
+        self.more = QToolButton()  # "2 more messages in the conversation →"
+        self.more.setObjectName("conversationHint")
+        self.more.setAutoRaise(True)
+        self.more.clicked.connect(lambda: self.setCurrentWidget(self.timeline))
+        self.more.hide()
+        layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignLeft)
+        # In the tab bar's corner, where it costs no line of the text's height.
+        self.formatted = QToolButton()
+        self.formatted.setObjectName("showFormatted")
+        self.formatted.setText("Show formatted")
+        self.formatted.setCheckable(True)
+        self.formatted.setAutoRaise(True)
+        self.formatted.setToolTip("The message's HTML, sanitised; remote images and links are "
+                                  "never loaded")
+        self.formatted.toggled.connect(self._show_formatted)
+        self.setCornerWidget(self.formatted, Qt.Corner.TopRightCorner)
+        self.currentChanged.connect(self._corner)
+        self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.html = SafeBrowser()
+        self.body = QStackedWidget()
+        self.body.addWidget(self.text)
+        self.body.addWidget(self.html)
+        layout.addWidget(self.body, 1)
+        return page
+
+    def _notes_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 4, 0, 0)
         self.notes = QTextBrowser()
-        self.notes_page = notes_page = QWidget()
-        notes_layout = QVBoxLayout(notes_page)
-        notes_layout.setContentsMargins(0, 0, 0, 0)
-        notes_layout.addWidget(self.notes)
+        layout.addWidget(self.notes)
         add = QHBoxLayout()
         self.note_input = QLineEdit()
         self.note_input.setPlaceholderText("Add an internal note for the team…")
@@ -78,19 +147,15 @@ class MessageTabs(QTabWidget):
         button.clicked.connect(self._add_note)
         add.addWidget(self.note_input)
         add.addWidget(button)
-        notes_layout.addLayout(add)
-        self.addTab(self.text, "Message")
-        self.addTab(self.fields, "Fields")
-        self.addTab(self.html, "HTML")
-        self.addTab(self.source, "Source")
-        self.addTab(notes_page, "Notes")
-        self.history = QTextBrowser()
-        self.addTab(self.history, "History")
-        self.replies = QTextBrowser()  # the replies sent (and unsent drafts) in this thread
-        self.addTab(self.replies, "Replies")
-        # The whole conversation (leaddesk.conversations), first: it is what a lead is about.
-        self.timeline = TimelineView()
-        self.insertTab(0, self.timeline, "Conversation")
+        layout.addLayout(add)
+        return page
+
+    def _corner(self) -> None:
+        self.formatted.setVisible(self._has_html and self.currentWidget() is self.message_page)
+
+    def _show_formatted(self, shown: bool) -> None:
+        self.body.setCurrentWidget(self.html if shown else self.text)
+        self.formatted.setText("Show plain text" if shown else "Show formatted")
 
     def _add_note(self) -> None:
         text = self.note_input.text().strip()
@@ -110,35 +175,73 @@ class MessageTabs(QTabWidget):
         for problem in row.problems:
             footer.append(f"⚠ {problem}")
         self.text.setPlainText("\n".join(lines) + "\n\n" + " · ".join(footer))
-        self.fields.setRowCount(len(detail.fields))
-        for i, (key, value) in enumerate(detail.fields.items()):
-            self.fields.setItem(i, 0, QTableWidgetItem(str(key)))
-            self.fields.setItem(i, 1, QTableWidgetItem(str(value)))
-        self.fields.resizeColumnToContents(0)
-        self.setTabText(self.indexOf(self.fields), f"Fields ({len(detail.fields)})")
+        self._show_fields(detail.fields, row.message or "")
         self.html.setHtml(detail.body_html or "<p><i>This message has no HTML part.</i></p>")
-        self.setTabEnabled(self.indexOf(self.html), bool(detail.body_html))
+        self.formatted.setChecked(False)
+        self._has_html = bool(detail.body_html)
         self.source.setPlainText(raw.decode("utf-8", "replace") if raw else "(no source kept)")
         self.notes.setPlainText("\n\n".join(f"{n.author} · {long_time(n.created_at)}\n{n.body}"
                                             for n in detail.notes) or "No notes yet.")
         notes_tab = self.indexOf(self.notes_page)
         self.setTabText(notes_tab, f"Notes ({len(detail.notes)})" if detail.notes else "Notes")
-        self.replies.setPlainText("\n\n".join(reply_text(r) for r in detail.replies)
-                                  or "No replies yet. Press r to answer.")
-        self.setTabText(self.indexOf(self.replies), f"Replies ({len(detail.replies)})"
-                        if detail.replies else "Replies")
-        self.timeline.show_entries(detail.timeline())
+        self.timeline.show_entries(conversation(detail), lead=row.id)
         count = len(detail.messages)
         index = self.indexOf(self.timeline)
         self.setTabText(index, f"Conversation ({count})" if count > 1 else "Conversation")
-        # A lead with answers opens on its conversation; a lone submission on its message.
-        if count > 1:
-            self.setCurrentIndex(index)
-        elif self.currentIndex() == index:
-            self.setCurrentWidget(self.text)
-        self.history.setPlainText("\n".join(
-            f"{long_time(h.at)}  {h.actor}  {h.action}  {h.after or ''}" for h in detail.history)
-            or "No changes yet.")
+        more = count - 1
+        self.more.setText(f"{more} more message{'s' if more != 1 else ''} in the conversation →")
+        self.more.setVisible(more > 0)
+        # Every lead opens on its Message (the tab used last does not stick).
+        self.setCurrentWidget(self.message_page)
+        self._corner()
+
+    def _show_fields(self, fields: dict[str, object], message: str) -> None:
+        said = " ".join(message.split())
+        # The message field is the text right below: the grid holds the rest.
+        fields = {k: v for k, v in fields.items() if not said or " ".join(str(v).split()) != said}
+        self.fields.setRowCount(len(fields))
+        for i, (key, value) in enumerate(fields.items()):
+            label = QTableWidgetItem(str(key))
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+            self.fields.setItem(i, 0, label)
+            item = QTableWidgetItem(" ".join(str(value).split()))  # one line per field
+            item.setToolTip(tooltip(str(value)))
+            self.fields.setItem(i, 1, item)
+        rows = min(len(fields), FIELD_ROWS_SHOWN)
+        self.fields.setFixedHeight(rows * self.fields.verticalHeader().defaultSectionSize()
+                                   + 2 * self.fields.frameWidth())
+        self.fields.setVisible(bool(fields))
+
+
+def conversation(detail: SubmissionDetail) -> tuple[TimelineEntry, ...]:
+    """The lead's timeline (e-mails, notes, status changes) with the rest of its history and
+    the replies not sent (drafts, failures) merged in, in time order."""
+    entries = list(detail.timeline())
+    entries += [TimelineEntry(h.at, "event", h.actor, history_text(h)) for h in detail.history
+                if h.action not in (STATUS, NOTE)]  # those are in the timeline already
+    entries += [TimelineEntry(r.sent_at or detail.row.received_at, "reply", r.author,
+                              reply_text(r)) for r in detail.replies if r.state != "sent"]
+    order = {"message": 0, "status": 1, "event": 1, "reply": 2, "note": 2}
+    return tuple(sorted(entries, key=lambda e: (e.at, order.get(e.kind, 3))))
+
+
+def history_text(h: HistoryEntry) -> str:
+    """"owner → Ada", "tag added: hot lead", "edited name, topic": one recorded change."""
+    after = h.after or {}
+    before = h.before or {}
+    if h.action == "assign":
+        return f"owner → {after.get('assignee') or 'nobody'}"
+    if h.action in ("tag.add", "tag.remove"):
+        added = sorted(set(after.get("tags") or ()) - set(before.get("tags") or ()))
+        removed = sorted(set(before.get("tags") or ()) - set(after.get("tags") or ()))
+        changed = added or removed
+        verb = "tag added" if h.action == "tag.add" else "tag removed"
+        return f"{verb}: {', '.join(map(str, changed))}" if changed else verb
+    if h.action == "edit":
+        return f"edited {', '.join(sorted(after))}" if after else "edited"
+    return h.action
 
 
 def reply_text(r: ReplyView) -> str:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from leaddesk.detail import PostView, SubmissionDetail
 
 from leaddesk.ui.safe_text import PlainLabel, RichLabel, escape
-from leaddesk.ui.widgets import Chip, caption, clear_layout, muted
+from leaddesk.ui.widgets import Chip, caption, clear_layout, muted, never_widens
 
 CATEGORY_COLOUR = "#7e57c2"
 FIELD_NAMES = {"title": "title", "excerpt": "text", "author": "author", "categories": "categories",
@@ -82,6 +82,9 @@ class PostPanel(QFrame):
         self.toggle.setObjectName("postSnapshotToggle")
         self.toggle.setCheckable(True)
         self.toggle.toggled.connect(self._toggled)
+        for label in (self.title, self.byline, self.tags, self.excerpt, self.link, self.note,
+                      self.warning):
+            never_widens(label)  # a long title or URL wraps; it never widens the detail pane
         for widget in (self.title, self.byline):
             layout.addWidget(widget)
         layout.addLayout(self.terms)

@@ -1,5 +1,5 @@
 """The lead's conversation as one timeline: the submission, our replies, their answers,
-colleagues' replies, notes and status changes in time order.
+colleagues' replies, notes, status changes and the rest of its history in time order.
 
 Each e-mail shows its direction and sender; quoted history is folded behind a button. Everything
 a stranger wrote is shown as plain text (never Qt rich text).
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from leaddesk.conversations.timeline import SENT_HERE, SUBMISSION, MessageView, TimelineEntry
 
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.detail.rule_event import RuleEventEntry, rule_of, undo_rule
 from leaddesk.ui.format import long_time
 from leaddesk.ui.safe_text import PlainLabel
 
@@ -109,14 +111,20 @@ class MessageEntry(QFrame):
 
 
 def event_text(entry: TimelineEntry) -> str:
-    """A note or a status change as one quiet line."""
+    """A note, a reply not sent, a status or other change as a quiet line or two."""
     if entry.kind == "note":
         return f"Note by {entry.actor} · {long_time(entry.at)}\n{entry.text}"
+    if entry.kind == "reply":
+        return entry.text  # a draft or a failed reply, headed by its state (message.reply_text)
+    if entry.kind == "event":
+        return f"{entry.text[:1].upper()}{entry.text[1:]} by {entry.actor} · {long_time(entry.at)}"
     return f"Status {entry.text} by {entry.actor} · {long_time(entry.at)}"
 
 
 class TimelineView(QScrollArea):
-    """The timeline of the lead shown in the detail pane, rebuilt when another lead is shown."""
+    """The timeline of the lead shown in the detail pane, rebuilt when another lead is shown.
+
+    Bound to the app (:meth:`bind`), a change a rule made offers Undo (rule_event)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -126,8 +134,14 @@ class TimelineView(QScrollArea):
         self.entries: list[QWidget] = []
         self._content = QWidget()
         self.setWidget(self._content)
+        self.ctx: AppContext | None = None
+        self.lead: int | None = None
 
-    def show_entries(self, entries: tuple[TimelineEntry, ...]) -> None:
+    def bind(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def show_entries(self, entries: tuple[TimelineEntry, ...], lead: int | None = None) -> None:
+        self.lead = lead
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -135,8 +149,12 @@ class TimelineView(QScrollArea):
         self.entries = []
         for entry in entries:
             widget: QWidget
+            rule = rule_of(entry.actor) if entry.message is None else None
             if entry.message is not None:
                 widget = MessageEntry(entry.message)
+            elif rule is not None and entry.kind in ("event", "status") \
+                    and self.ctx is not None and lead is not None:
+                widget = self._rule_entry(event_text(entry), rule)
             else:
                 widget = plain_label(event_text(entry), object_name=f"timeline_{entry.kind}")
                 widget.setEnabled(False)
@@ -145,6 +163,19 @@ class TimelineView(QScrollArea):
         layout.addStretch(1)
         self.setWidget(content)  # the old content is deleted with it
         self._content = content
+
+    def _rule_entry(self, text: str, rule: str) -> RuleEventEntry:
+        entry = RuleEventEntry(text, rule)
+        entry.undo_requested.connect(lambda name: self._undo(entry, name))
+        return entry
+
+    def _undo(self, entry: RuleEventEntry, rule: str) -> None:
+        def error(message: str) -> None:
+            if any(e is entry for e in self.entries):  # not when another lead is shown since
+                entry.show_error(message)
+
+        if self.ctx is not None and self.lead is not None:
+            undo_rule(self.ctx, self, self.lead, rule, error=error)
 
     def messages(self) -> list[MessageEntry]:
         return [e for e in self.entries if isinstance(e, MessageEntry)]

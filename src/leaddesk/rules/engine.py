@@ -1,0 +1,259 @@
+"""Running rules on leads: plan what each rule would change, then change it through triage.
+
+Planning is plain Python over :class:`~leaddesk.rules.facts.Facts` (dry runs, previews and `rules
+test` stop there). Applying goes through the same triage functions a person's click does, with
+the actor ``rule: NAME``: each change is version-checked, audited and undoable like a person's.
+
+A person's decision outranks a rule: a lead any person has changed (any audit event not written by
+a rule, the parser or the sync) is left alone by `rules run`, and a rule that already ran on a lead
+is not run on it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leaddesk import triage
+from leaddesk.changes import Change, merge
+from leaddesk.db.models import AuditEvent, Status
+from leaddesk.errors import LeadDeskError
+from leaddesk.rules import acknowledge, roundrobin
+from leaddesk.rules.facts import Facts
+from leaddesk.rules.matching import Test, compile_condition
+from leaddesk.rules.spec import Action, Condition, RuleSpec
+from leaddesk.triage.versions import chunks
+
+log = logging.getLogger(__name__)
+
+RULE_PREFIX = "rule: "
+# The parser's re-read and the sync (leaddesk.reparse.runner.SYSTEM_ACTOR,
+# leaddesk.conversations.record.SYNC_ACTOR; a test keeps them equal): not importable from here,
+# since the store pipeline that runs the rules is below both.
+MACHINE_ACTORS = frozenset({"parser", "LeadDesk sync"})
+
+
+def is_person(actor: str) -> bool:
+    return actor not in MACHINE_ACTORS and not actor.startswith(RULE_PREFIX)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    spec: RuleSpec
+    tests: tuple[tuple[Condition, Test], ...]
+
+    def held(self, facts: Facts) -> list[tuple[Condition, bool]]:
+        return [(condition, test(facts)) for condition, test in self.tests]
+
+    def matches(self, facts: Facts) -> bool:
+        return all(test(facts) for _, test in self.tests)
+
+
+def compile_rules(specs: Sequence[RuleSpec], zone: tzinfo) -> list[CompiledRule]:
+    """Once per batch: each condition becomes a plain test."""
+    return [CompiledRule(spec, tuple((c, compile_condition(c, zone)) for c in spec.conditions))
+            for spec in specs if spec.enabled]
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    rule: RuleSpec
+    action: Action
+    description: str
+    order: tuple[int, int] = (0, 0)  # (the rule's place, the action's place in it)
+
+
+@dataclass
+class RunReport:
+    """What a run did (or, dry, would do): per lead, the changes in words."""
+
+    examined: int = 0
+    skipped_by_person: int = 0
+    changes: dict[int, list[str]] = field(default_factory=dict)
+    written: list[Change] = field(default_factory=list)
+    acknowledgements: int = 0  # queued, sent after the transaction commits
+    failed: list[str] = field(default_factory=list)  # actions that could not be done, and why
+
+    @property
+    def changed(self) -> int:
+        return len(self.changes)
+
+    @property
+    def change(self) -> Change | None:
+        written = [c for c in self.written if c.ids]
+        return merge(written)[0] if written else None
+
+    def merge(self, other: RunReport) -> None:
+        self.examined += other.examined
+        self.skipped_by_person += other.skipped_by_person
+        self.changes.update(other.changes)
+        self.written.extend(other.written)
+        self.acknowledgements += other.acknowledgements
+        self.failed.extend(other.failed)
+
+
+def _plan_action(rule: RuleSpec, action: Action, f: Facts) -> str | None:
+    """What ``action`` would change on ``f`` (and note it in ``f``), or None for nothing."""
+    value = action.value or ""
+    group = action.round_robin
+    if group is not None:
+        if (f.assignee or "").casefold() in {m.casefold() for m in group}:
+            return None
+        f.assignee = group[0]
+        return f"owner → round-robin among {', '.join(group)}"
+    if action.name == "assign":
+        if (f.assignee or "").casefold() == value.casefold():
+            return None
+        f.assignee = value
+        return f"owner → {value}"
+    if action.name == "tag":
+        if value.casefold() in {t.casefold() for t in f.tags}:
+            return None
+        f.tags.append(value)
+        return f"tag + {value}"
+    if action.name == "status":
+        if f.status == value and f.is_submission:
+            return None
+        f.status, f.is_submission = value, True
+        return f"status → {value}"
+    if action.name == "topic":
+        if f.topic == value:
+            return None
+        f.topic = value
+        return f"topic → {value}"
+    if action.name == "spam":
+        if f.status == Status.SPAM.value:
+            return None
+        f.status = Status.SPAM.value
+        return f"spam ({rule.actor})"
+    if action.name == "acknowledge":
+        if f.acknowledge is not None:
+            return None
+        f.acknowledge = (rule.name, value)
+        return f"acknowledge with template {value}"
+    raise AssertionError(f"unchecked action {action.name!r}")  # parse_action refuses it
+
+
+def plan(rules: Sequence[CompiledRule], f: Facts, *, already: frozenset[str] = frozenset()
+         ) -> list[PlannedAction]:
+    """What the rules, in order, would change on ``f``; ``f`` ends as it would be afterwards.
+
+    Rules named in ``already`` ran on this lead before and do not run again (their stop still
+    holds, so the rules below behave as they did).
+    """
+    planned: list[PlannedAction] = []
+    for place, rule in enumerate(rules):
+        if not rule.matches(f):
+            continue
+        if rule.spec.name not in already:
+            for index, action in enumerate(rule.spec.actions):
+                description = _plan_action(rule.spec, action, f)
+                if description is not None:
+                    planned.append(PlannedAction(rule.spec, action, description, (place, index)))
+        if rule.spec.stop:
+            break
+    return planned
+
+
+def _apply(session: Session, item: PlannedAction, leads: Sequence[int]) -> list[Change]:
+    """One action of one rule on every lead it was planned for, through triage's bulk calls
+    (version-checked, one audit event per lead, all in the caller's transaction)."""
+    actor, action, value = item.rule.actor, item.action, item.action.value or ""
+    group = action.round_robin
+    if group is not None:
+        by_member: dict[str, list[int]] = {}
+        for lead, member in zip(leads, roundrobin.pick_many(session, item.rule.id, group,
+                                                            len(leads)), strict=True):
+            if member is not None:
+                by_member.setdefault(member, []).append(lead)
+        return [triage.bulk_assign(session, ids, member, actor=actor)
+                for member, ids in by_member.items()]
+    if action.name == "assign":
+        return [triage.bulk_assign(session, leads, value, actor=actor)]
+    if action.name == "tag":
+        return [triage.bulk_add_tag(session, leads, value, actor=actor)]
+    if action.name == "status":
+        return [triage.bulk_set_status(session, leads, value, actor=actor)]
+    if action.name == "spam":
+        return [triage.bulk_set_status(session, leads, Status.SPAM.value, actor=actor,
+                                       reason=actor)]
+    if action.name == "topic":
+        return [triage.edit_submission(session, lead, {"topic": value}, actor=actor).change.change
+                for lead in leads]
+    return []  # acknowledge: queued once all rules ran
+
+
+def history(session: Session, ids: Sequence[int]) -> tuple[set[int], dict[int, set[str]]]:
+    """(leads a person changed, the rules that already ran on each lead), from the audit log."""
+    touched: set[int] = set()
+    ran: dict[int, set[str]] = {}
+    for chunk in chunks(sorted(set(ids))):
+        for lead, actor in session.execute(
+                select(AuditEvent.entity_id, AuditEvent.actor).distinct()
+                .where(AuditEvent.entity == "submission", AuditEvent.entity_id.in_(chunk))):
+            if lead is None:
+                continue
+            if actor.startswith(RULE_PREFIX):
+                ran.setdefault(lead, set()).add(actor[len(RULE_PREFIX):])
+            elif is_person(actor):
+                touched.add(lead)
+    return touched, ran
+
+
+def run(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts], *,
+        zone: tzinfo, fresh: bool = False, dry_run: bool = False,
+        acknowledgements: bool = False) -> RunReport:
+    """Run ``rules`` on the leads of ``facts`` in the caller's transaction.
+
+    ``fresh``: the leads were just stored (nobody can have touched them; saves a query).
+    """
+    report = RunReport()
+    if not rules or not facts:
+        return report
+    touched, ran = (set(), {}) if fresh else history(session, [f.id for f in facts])
+    groups: dict[tuple[int, int], tuple[PlannedAction, list[int]]] = {}
+    for f in facts:
+        report.examined += 1
+        if f.id in touched:
+            report.skipped_by_person += 1
+            continue
+        planned = plan(rules, f, already=frozenset(ran.get(f.id, ())))
+        if planned:
+            report.changes[f.id] = [f"{p.rule.name}: {p.description}" for p in planned
+                                    if dry_run or p.action.name != "acknowledge"]
+        for item in planned:
+            groups.setdefault(item.order, (item, []))[1].append(f.id)
+    if dry_run:
+        return report
+    # In the rules' order, then each rule's actions' order: per lead, what a later rule sets
+    # wins, exactly as planned; every lead with the same change is written at once.
+    for order in sorted(groups):
+        item, leads = groups[order]
+        try:
+            # A savepoint per action: one that cannot be done (its member was removed since
+            # the rule was saved) is skipped and logged; it never costs the leads being stored.
+            with session.begin_nested():
+                report.written.extend(_apply(session, item, leads))
+        except LeadDeskError as exc:
+            log.warning("rule %r could not %s on %d leads: %s", item.rule.name, item.action,
+                        len(leads), exc)
+            report.failed.append(f"{item.rule.name}: {item.action}: {exc}")
+            for lead in leads:
+                done = report.changes.get(lead, [])
+                if f"{item.rule.name}: {item.description}" in done:
+                    done.remove(f"{item.rule.name}: {item.description}")
+    for f in facts:
+        if f.acknowledge is not None and acknowledgements and f.id not in touched and \
+                acknowledge.queue(session, f, rule=f.acknowledge[0], template=f.acknowledge[1],
+                                  zone=zone):
+            report.acknowledgements += 1
+            report.changes.setdefault(f.id, []).append(
+                f"{f.acknowledge[0]}: acknowledgement queued")
+    for lead in [lead for lead, done in report.changes.items() if not done]:
+        del report.changes[lead]
+    return report

@@ -1,0 +1,81 @@
+"""What rules look at on a lead, read for a whole batch in a few queries (:func:`load_facts`).
+
+Facts are plain, mutable copies: while the rules of one lead run, a rule that sets the topic or
+the status changes the facts the rules below it see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from leaddesk.db.models import Account, Post, Submission, TeamMember
+from leaddesk.triage.versions import chunks, current_tags
+
+
+@dataclass
+class Facts:
+    id: int
+    received_at: datetime
+    subject: str
+    body: str
+    topic: str | None
+    page_url: str | None
+    post_title: str | None
+    account: str | None
+    email: str | None
+    phone: str | None
+    fields: dict[str, Any]
+    returning: bool
+    status: str
+    is_submission: bool
+    assignee: str | None
+    tags: list[str] = field(default_factory=list)
+    # (rule, template) of the acknowledgement the rules asked for, if any: sent once, at the end.
+    acknowledge: tuple[str, str] | None = None
+
+
+def load_facts(session: Session, ids: Sequence[int], *, fresh: bool = False,
+               contacts: bool = True) -> list[Facts]:
+    """The facts of ``ids`` in id order (missing ids are left out).
+
+    ``fresh``: the leads were just stored, so they carry no tags yet (a query saved);
+    ``contacts=False``: no rule asks new or returning, so nobody's first lead is looked up.
+    """
+    rows: list[Any] = []
+    for chunk in chunks(sorted(set(ids))):
+        rows.extend(session.execute(
+            select(Submission.id, Submission.received_at, Submission.subject,
+                   Submission.body_text, Submission.topic, Submission.page_url, Post.title,
+                   Account.name, Submission.visitor_email, Submission.visitor_phone,
+                   Submission.fields, Submission.contact_id, Submission.status,
+                   Submission.is_submission, TeamMember.name)
+            .outerjoin(Post, Post.id == Submission.post_id)
+            .outerjoin(Account, Account.id == Submission.account_id)
+            .outerjoin(TeamMember, TeamMember.id == Submission.assignee_id)
+            .where(Submission.id.in_(chunk))).all())
+    first_seen = _first_seen(session, {r[11] for r in rows if r[11] is not None}) \
+        if contacts else {}
+    tags = {r[0]: [] for r in rows} if fresh else current_tags(session, [r[0] for r in rows])
+    return [Facts(id=r[0], received_at=r[1], subject=r[2] or "", body=r[3] or "", topic=r[4],
+                  page_url=r[5], post_title=r[6], account=r[7], email=r[8], phone=r[9],
+                  fields=dict(r[10] or {}),
+                  returning=r[11] is not None and first_seen.get(r[11], r[1]) < r[1],
+                  status=r[12], is_submission=bool(r[13]), assignee=r[14], tags=tags[r[0]])
+            for r in rows]
+
+
+def _first_seen(session: Session, contact_ids: set[int]) -> dict[int, datetime]:
+    """When each contact's first submission arrived: a later one is a returning contact's."""
+    found: dict[int, datetime] = {}
+    for chunk in chunks(sorted(contact_ids)):
+        found.update((cid, at) for cid, at in session.execute(
+            select(Submission.contact_id, func.min(Submission.received_at))
+            .where(Submission.contact_id.in_(chunk)).group_by(Submission.contact_id))
+            if cid is not None)
+    return found

@@ -1,0 +1,113 @@
+"""Conditions compiled once per batch into plain tests on :class:`~leaddesk.rules.facts.Facts`.
+
+How each field matches (case never matters):
+
+- ``topic``, ``account``: equal; ``post``: the page URL or the post's title contains the value;
+  ``site``: the page's host is the value or under it (``www.`` ignored; a URL names its host);
+  ``form``: a "form"/"form name" field equals the value, or the notification's subject contains it;
+- ``words``: any of the comma-separated words, whole words, in the subject or the message;
+- ``domain``: the visitor's e-mail domain is one of the values, or under one;
+- ``phone-prefix``: the visitor's phone, spaces and punctuation left out and ``00`` read as
+  ``+``, starts with one of the country codes;
+- ``contact``: ``new`` for a visitor's first lead, ``returning`` when an earlier one exists;
+- ``hours`` and ``days``: when the lead arrived, in the rules' time zone; hours may wrap midnight.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import tzinfo
+from urllib.parse import urlsplit
+
+from leaddesk.rules.facts import Facts
+from leaddesk.rules.spec import Condition, parse_days, parse_hours, split_list
+
+Test = Callable[[Facts], bool]
+FORM_LABELS = frozenset({"form", "form name", "form_name", "formname", "form id", "form_id"})
+_PHONE_NOISE = re.compile(r"[\s().\-/]")
+
+
+def _host(url: str | None) -> str:
+    if not url:
+        return ""
+    text = url if "://" in url else f"//{url}"
+    host = (urlsplit(text).hostname or "").casefold()
+    return host.removeprefix("www.")
+
+
+def _under(host: str, parent: str) -> bool:
+    return bool(host) and (host == parent or host.endswith("." + parent))
+
+
+def normalise_phone(phone: str | None) -> str:
+    text = _PHONE_NOISE.sub("", phone or "")
+    return "+" + text[2:] if text.startswith("00") else text
+
+
+def compile_condition(condition: Condition, zone: tzinfo) -> Test:
+    """The test for one condition (its value was checked when the rule was saved)."""
+    value = condition.value.casefold()
+    kind = condition.field
+    if kind in ("topic", "account"):
+        attr = kind
+        return lambda f: (getattr(f, attr) or "").casefold() == value
+    if kind == "post":
+        return lambda f: value in (f.page_url or "").casefold() or \
+            value in (f.post_title or "").casefold()
+    if kind == "site":
+        site = _host(condition.value)
+        return lambda f: _under(_host(f.page_url), site)
+    if kind == "form":
+        return lambda f: value in f.subject.casefold() or any(
+            str(label).strip().casefold() in FORM_LABELS and str(v).strip().casefold() == value
+            for label, v in f.fields.items())
+    if kind == "words":
+        words = "|".join(re.escape(w) for w in split_list(value))
+        pattern = re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
+        return lambda f: pattern.search(f.subject) is not None or \
+            pattern.search(f.body) is not None
+    if kind == "domain":
+        domains = split_list(value)
+        return lambda f: any(_under(_domain(f.email), d) for d in domains)
+    if kind == "phone-prefix":
+        prefixes = tuple(split_list(value))
+        return lambda f: normalise_phone(f.phone).startswith(prefixes)
+    if kind == "contact":
+        returning = value == "returning"
+        return lambda f: f.returning == returning
+    if kind == "hours":
+        start, end = parse_hours(value)
+        return lambda f: _in_hours(_minute(f, zone), start, end)
+    if kind == "days":
+        days = parse_days(value)
+        return lambda f: f.received_at.astimezone(zone).weekday() in days
+    raise AssertionError(f"unchecked condition field {kind!r}")  # parse_condition refuses it
+
+
+def _domain(email: str | None) -> str:
+    return (email or "").rpartition("@")[2].strip().casefold() if email and "@" in email else ""
+
+
+def _minute(f: Facts, zone: tzinfo) -> int:
+    local = f.received_at.astimezone(zone)
+    return local.hour * 60 + local.minute
+
+
+def _in_hours(minute: int, start: int, end: int) -> bool:
+    # 18-08 wraps midnight: from 18:00 to 23:59 and from 00:00 to 07:59.
+    return start <= minute < end if start < end else minute >= start or minute < end
+
+
+def shown_value(condition: Condition, f: Facts, zone: tzinfo) -> str:
+    """What the lead has for a condition's field, for `rules test`."""
+    kind = condition.field
+    local = f.received_at.astimezone(zone)
+    values = {
+        "topic": f.topic, "account": f.account, "post": f.page_url or f.post_title,
+        "site": _host(f.page_url), "form": f.subject, "words": f.subject,
+        "domain": _domain(f.email), "phone-prefix": f.phone,
+        "contact": "returning" if f.returning else "new",
+        "hours": f"{local:%H:%M}", "days": f"{local:%a}".casefold(),
+    }
+    return values.get(kind) or "(none)"

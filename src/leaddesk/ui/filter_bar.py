@@ -1,0 +1,85 @@
+"""What every page's own filter bar is made of: a search box (debounced; Escape clears it) and the
+bar itself, with the page's Export button at its right end.
+
+Each page (Inbox, Leads, Insights) builds its bar from these and owns what it filters and what
+its Export writes; no page shows another page's filters.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
+
+SEARCH_DEBOUNCE_MS = 250
+
+
+class SearchBox(QLineEdit):
+    """A search field: ``search_changed`` once typing pauses; Escape empties it at once (and a
+    second Escape, on an empty box, hands the keyboard back to the page)."""
+
+    search_changed = Signal(str)
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+        self.setMinimumWidth(160)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(lambda: self.search_changed.emit(self.text()))
+        self.textChanged.connect(lambda _: self._debounce.start())
+
+    def event(self, event: QEvent) -> bool:
+        # A window-wide Escape shortcut (closing a composer, say) must not take the key while
+        # there is a search to clear.
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape and self.text()):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            if self.text():
+                self.clear()
+                self._debounce.stop()
+                self.search_changed.emit("")  # no wait: the full list comes back at once
+            else:
+                self.clearFocus()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focus(self) -> None:
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.selectAll()
+
+
+def page_bar(parent: QWidget | None = None) -> tuple[QWidget, QHBoxLayout]:
+    """The strip across the top of a page that holds its filters."""
+    bar = QWidget(parent)
+    bar.setObjectName("pageBar")
+    layout = QHBoxLayout(bar)
+    layout.setContentsMargins(8, 4, 8, 4)
+    layout.setSpacing(6)
+    return bar, layout
+
+
+def chip_strip(parent: QWidget | None = None) -> tuple[QWidget, QHBoxLayout]:
+    """Where a bar's filter chips go: it gives way (clips) rather than widen the window."""
+    strip = QWidget(parent)
+    layout = QHBoxLayout(strip)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    layout.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    strip.setMinimumWidth(1)
+    strip.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    return strip, layout
+
+
+def export_button(text: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName("exportButton")
+    return button

@@ -1,0 +1,204 @@
+"""Insights → response times: the median and 90th percentile of time to first answer in business
+hours per week, per owner or per topic, as bars and as a table with the leads still waiting and
+overdue. The figures come from leaddesk.response_stats, loaded in the database worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QSplitter,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk import response_stats
+from leaddesk.changes import Change, Kind
+from leaddesk.query import Filter
+from leaddesk.response_stats import (
+    Collected,
+    Grouping,
+    ResponseReport,
+    ResponseStat,
+    duration_text,
+)
+
+from leaddesk.ui.charts import PostTable, TopicChart
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.operations import DbOp, NetOp
+from leaddesk.ui.page import COUNTED_FIELDS, BusPage
+from leaddesk.ui.safe_text import chart_text
+from leaddesk.ui.settings_hours import describe
+from leaddesk.ui.widgets import caption, muted
+
+MEDIAN_COLOUR, P90_COLOUR = "#1e88e5", "#f9a825"
+SHOWN = 8  # the latest weeks, or the busiest owners and topics, in the chart
+GROUPS: tuple[tuple[str, Grouping], ...] = (("Per week", "week"), ("Per owner", "owner"),
+                                            ("Per topic", "topic"))
+_ANSWER_FIELDS = (*COUNTED_FIELDS, "replies", "answers")
+PERIOD_DAYS = 182
+
+
+def group_label(stat: ResponseStat, *, short: bool = False) -> str:
+    """An owner or topic as typed; a week as its Monday ("14 Sep", or "14 Sep 2026")."""
+    if stat.key is None:
+        return {"owner": "No owner", "topic": "No topic"}.get(stat.by, "All")
+    if isinstance(stat.key, str):
+        return stat.key
+    return f"{stat.key.day} {stat.key.strftime('%b' if short else '%b %Y')}"
+
+
+class ResponseChart(TopicChart):
+    """Median and 90th percentile side by side, in business hours (a TopicChart's view)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(140)  # third on the Insights page: the window must fit 1024x700
+
+    def show_stats(self, stats: Sequence[ResponseStat], *, title: str) -> None:
+        chart = self.chart()
+        chart.removeAllSeries()
+        for old in chart.axes():
+            chart.removeAxis(old)
+        chart.setTitle(chart_text(title) if self.height() > 260 else "")  # room for bars first
+        # Qt Charts ignores the palette: take the text colour from it, so a dark theme reads.
+        ink = self.palette().color(QPalette.ColorRole.WindowText)
+        chart.setTitleBrush(ink)
+        chart.legend().setLabelColor(ink)
+        answered = [s for s in stats if s.answered]
+        shown = answered[-SHOWN:] if stats and stats[0].by == "week" else answered[:SHOWN]
+        series = QBarSeries()
+        for name, colour, value in (("Median", MEDIAN_COLOUR, lambda s: s.median_s),
+                                    ("90th percentile", P90_COLOUR, lambda s: s.p90_s)):
+            bars = QBarSet(name)
+            bars.setColor(QColor(colour))
+            for stat in shown:
+                bars.append((value(stat) or 0) / 3600)
+            series.append(bars)
+        chart.addSeries(series)
+        labels = QBarCategoryAxis()
+        labels.append([chart_text(group_label(s, short=True)) for s in shown])
+        labels.setLabelsColor(ink)
+        chart.addAxis(labels, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(labels)
+        axis = QValueAxis()
+        axis.setLabelFormat("%.0f h")
+        axis.setTickCount(3)  # legible however short the panel is
+        axis.setLabelsColor(ink)
+        peak = max(((s.p90_s or 0) / 3600 for s in shown), default=0)
+        axis.setRange(0, max(peak * 1.1, 1))
+        chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis)
+
+
+class ResponseTable(PostTable):
+    """The groups' figures (a PostTable's look, other columns)."""
+
+    HEADERS: tuple[str, ...] = ("Group", "Answered", "Median", "P90", "Waiting", "Overdue")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("responseTable")
+        self.setWordWrap(False)  # "16 Nov 2026" on one line
+
+    def show_stats(self, stats: Sequence[ResponseStat]) -> None:
+        rows = list(reversed(stats)) if stats and stats[0].by == "week" else list(stats)
+        self.setRowCount(len(rows))
+        for row, stat in enumerate(rows):
+            cells = (group_label(stat), str(stat.answered), duration_text(stat.median_s),
+                     duration_text(stat.p90_s), str(stat.waiting), str(stat.overdue))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)  # plain text: an owner or topic is shown as typed
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if column == 5 and stat.overdue:
+                    item.setForeground(QColor("#e53935"))
+                self.setItem(row, column, item)
+
+
+class ResponseTimesPanel(BusPage):
+    """The response-times part of the Insights page; it loads when first shown."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.stale = True  # nothing loaded yet: the first show loads
+        self.report: ResponseReport | None = None
+        bar = QHBoxLayout()
+        bar.addWidget(caption("Time to first answer"))
+        self.grouping = QComboBox()
+        self.grouping.setObjectName("responseGrouping")
+        for label, key in GROUPS:
+            self.grouping.addItem(label, key)
+        self.grouping.currentIndexChanged.connect(lambda _i: self._draw())
+        bar.addWidget(self.grouping)
+        bar.addStretch(1)
+        self.overall = muted()
+        self.overall.setWordWrap(False)
+        self.overall.setObjectName("responseOverall")
+        bar.addWidget(self.overall)
+        self.chart = ResponseChart()
+        self.table = ResponseTable()
+        self.policy = muted()
+        self.policy.setWordWrap(True)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.chart)
+        split.addWidget(self.table)
+        split.setSizes([600, 400])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.policy)
+
+    def affected_by(self, change: Change) -> bool:
+        if change.kind == Kind.SUBMISSION:
+            return change.touches(_ANSWER_FIELDS)
+        return change.kind in (Kind.ANY, Kind.MEMBER, Kind.SETTING)
+
+    def reload(self) -> None:
+        # The last six months: what a manager compares, and a bounded cost on a long history.
+        since = Filter(received_from=datetime.now(UTC) - timedelta(days=PERIOD_DAYS))
+
+        def load(session: Session) -> Collected:
+            return response_stats.collect(session, since)
+
+        def measure(collected: Collected) -> None:
+            # The arithmetic (seconds at 100k leads) runs in the other pool: the database
+            # worker is free for the user's triage meanwhile.
+            NetOp(self.ctx, lambda: response_stats.build(collected, datetime.now(UTC)),
+                  parent=self, what="measuring response times").success(
+                self._loaded).run_in_background()
+
+        DbOp(self.ctx, load, parent=self, what="loading response times").success(
+            measure).run_in_background()
+
+    def _loaded(self, report: ResponseReport) -> None:
+        self.report = report
+        overall = report.overall
+        self.overall.setText(
+            f"Last 6 months: median {duration_text(overall.median_s)}, 90th percentile "
+            f"{duration_text(overall.p90_s)}; {overall.waiting} waiting, "
+            f"{overall.overdue} overdue")
+        self.policy.setText("Business hours: " + describe(report.policy)
+                            + " (Settings → Response times)")
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.report is None:
+            return
+        by: Grouping = self.grouping.currentData()
+        stats = self.report.groups[by]
+        label = self.grouping.currentText().lower()
+        self.chart.show_stats(stats, title=f"Time to first answer {label} (business hours)")
+        self.table.show_stats(stats)

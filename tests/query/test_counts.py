@@ -1,0 +1,111 @@
+"""Counts of the sidebar's kind of filter (statuses, topics, owners) come from the trigger-kept
+counts table, and a common word's from the full-text index less the hidden rows: each must equal
+a row-by-row count after every kind of write."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import func, select
+
+from leaddesk import contacts, query, triage
+from leaddesk.db import Database
+from leaddesk.db.models import Submission, TeamMember
+from leaddesk.query import Filter, text_plan
+from tests.support.factories import make_contact, make_member, make_submission
+
+TOPICS = ("Patient engagement", "Speakers bureaus", None)
+STATUSES = ("new", "open", "done", "spam")
+
+
+def _filters() -> list[Filter]:
+    found = [Filter(), Filter(include_spam=True, include_non_submissions=True)]
+    for statuses, topics, owners in itertools.product(
+            [(), ("new",), ("new", "open"), ("spam",)], [(), (None,), ("Speakers bureaus", None)],
+            [(), ("Ada",), (None,), ("Ada", "Bo", None)]):
+        found.append(Filter(statuses=statuses, topics=topics, assignees=owners))
+    return found
+
+
+def _by_hand(db: Database, flt: Filter) -> int:
+    """The reference: every row read and tested in Python."""
+    with db.session() as s:
+        members = dict(s.query(TeamMember.id, TeamMember.name).all())
+        rows = s.query(Submission.status, Submission.topic, Submission.assignee_id,
+                       Submission.is_submission).all()
+    n = 0
+    for status, topic, owner, is_submission in rows:
+        if flt.statuses and status not in flt.statuses:
+            continue
+        if not flt.statuses and not flt.include_spam and status == "spam":
+            continue
+        if not flt.include_non_submissions and not is_submission:
+            continue
+        if flt.topics and topic not in flt.topics:
+            continue
+        if flt.assignees and (members.get(owner) if owner is not None else None) \
+                not in flt.assignees:
+            continue
+        n += 1
+    return n
+
+
+def _check(db: Database) -> None:
+    with db.session() as s:
+        got = {flt: query.count(s, flt) for flt in _filters()}
+    assert got == {flt: _by_hand(db, flt) for flt in _filters()}
+
+
+def test_status_topic_and_owner_counts_stay_exact_after_every_write(db: Database) -> None:
+    with db.session() as s:
+        make_member(s, "Ada")
+        make_member(s, "Bo")
+        person = make_contact(s, "erase.me@example.org")
+        ids = [make_submission(s, status=STATUSES[n % 4], topic=TOPICS[n % 3],
+                               is_submission=n % 7 != 0,
+                               contact_id=person.id if n % 5 == 0 else None).id
+               for n in range(24)]
+    _check(db)  # insert
+    with db.session() as s:
+        triage.set_status(s, ids[1], "spam", actor="Ada")
+        triage.set_status(s, ids[3], "new", actor="Ada")
+        triage.assign(s, ids[2], "Ada", actor="Ada")
+        triage.assign(s, ids[4], "Bo", actor="Ada")
+    _check(db)  # triage
+    with db.session() as s:
+        triage.assign(s, ids[2], None, actor="Ada")
+        s.get(Submission, ids[6]).topic = "Speakers bureaus"  # type: ignore[union-attr]
+    _check(db)  # edit
+    with db.session() as s:
+        contacts.erase_contact(s, person.id, actor="Ada")
+    _check(db)  # erase
+
+
+def test_a_common_word_is_counted_in_the_index_less_the_hidden_rows(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_plan, "COMMON", 5)  # a word in more than 5 rows counts as common
+    db = Database.open(sqlite_url)
+    try:
+        with db.session() as s:
+            ids = [make_submission(s, status=STATUSES[n % 4], is_submission=n % 7 != 0,
+                                   body_text="About patient engagement" if n % 4 else "Hello").id
+                   for n in range(40)]
+        with db.session() as s:
+            plan = text_plan.TextPlan.make(s, Filter(text="engag"))
+            assert plan is not None
+            assert plan.ids is None  # common
+        for step in range(2):
+            with db.session() as s:
+                for flt in (Filter(text="engag"), Filter(text="engag", include_spam=True),
+                            Filter(text="engag", include_non_submissions=True),
+                            Filter(text="engag", include_spam=True, include_non_submissions=True)):
+                    expected = s.execute(select(func.count()).select_from(Submission).where(
+                        *query.conditions(flt, "sqlite"))).scalar_one()
+                    assert query.count(s, flt) == expected > 0
+            if step == 0:  # after writes too: spam, a deletion
+                with db.session() as s:
+                    triage.set_status(s, ids[1], "spam", actor="Ada")
+                    s.delete(s.get(Submission, ids[2]))
+    finally:
+        db.close()

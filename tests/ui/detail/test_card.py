@@ -1,0 +1,76 @@
+"""The lead header: a tag picker with colours, new tags in a palette colour, Assign to me."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from leaddesk import triage
+from leaddesk.db import Database
+
+from leaddesk.ui.detail.card import VisitorCard
+from leaddesk.ui.detail.tag_picker import TagPicker
+from leaddesk.ui.main_window import MainWindow
+from leaddesk.ui.widgets import TAG_PALETTE, next_tag_colour
+
+TAGS = {"hot lead": "#e53935", "KOL": "#43a047", "follow-up": "#fb8c00"}
+
+
+def test_the_picker_offers_the_tags_with_their_colours(qtbot) -> None:
+    picker = TagPicker(TAGS, on_lead=("kol",))
+    qtbot.addWidget(picker)
+    assert picker.entries() == ["follow-up", "hot lead", "KOL"]
+    kol = picker.list.item(2)
+    assert kol is not None
+    assert not kol.flags() & Qt.ItemFlag.ItemIsEnabled  # already on the lead
+    assert not kol.icon().isNull()
+    qtbot.keyClicks(picker.search, "ho")
+    assert picker.entries() == ["ho", "hot lead"]  # create "ho", or the tag it finds
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert picker.chosen == "hot lead"
+
+
+def test_a_new_tag_is_offered_in_the_next_palette_colour(qtbot) -> None:
+    picker = TagPicker(TAGS)
+    qtbot.addWidget(picker)
+    qtbot.keyClicks(picker.search, "  speaker  bureau ")
+    assert picker.entries()[0] == "speaker bureau"
+    assert picker.list.item(0).text() == "Create “speaker bureau”"
+    assert picker.new_colour == next_tag_colour(TAGS.values())
+    assert picker.new_colour not in TAGS.values()
+    assert picker.new_colour != triage.DEFAULT_TAG_COLOUR
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert picker.chosen == "speaker bureau"
+    typed_again = TagPicker(TAGS)
+    qtbot.addWidget(typed_again)
+    qtbot.keyClicks(typed_again.search, "Hot Lead")  # no second "hot lead" in other letters
+    assert typed_again.entries() == ["hot lead"]
+
+
+def test_palette_colours_are_used_in_turn() -> None:
+    assert next_tag_colour([]) == TAG_PALETTE[0]
+    assert next_tag_colour([TAG_PALETTE[0].upper()]) == TAG_PALETTE[1]
+    assert next_tag_colour(TAG_PALETTE) == TAG_PALETTE[0]  # round again
+
+
+def test_tagging_from_the_window_creates_the_tag_in_colour(window: MainWindow,
+                                                          ui_db: Database) -> None:
+    window.inbox.detail.card.tag_added.emit("speaker bureau")
+    with ui_db.session() as s:
+        colours = {t.name: t.colour for t in triage.list_tags(s)}
+    assert colours["speaker bureau"] == next_tag_colour(["#e53935"])  # after "hot lead"
+    current = window.inbox.detail.current
+    assert current is not None
+    assert "speaker bureau" in current.row.tags
+
+
+def test_assign_to_me_uses_who_i_am(qtbot) -> None:
+    card = VisitorCard()
+    qtbot.addWidget(card)
+    chosen: list[object] = []
+    card.assignee_chosen.connect(chosen.append)
+    card.assign_to_me()
+    assert chosen == []  # nobody to assign to yet
+    card.set_me("Ada")
+    card.assign_me.click()
+    assert chosen == ["Ada"]

@@ -1,0 +1,53 @@
+"""Each page's own bar: the search box clears with Escape, even with a window-wide Escape key."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLineEdit
+
+from leaddesk.ui.filter_bar import SearchBox
+from leaddesk.ui.main_window import MainWindow
+
+
+def test_escape_clears_the_search_at_once_and_the_list_comes_back(qtbot, window: MainWindow) -> None:
+    inbox = window.inbox
+    inbox.search.setText("Visitor 07")
+    qtbot.waitUntil(lambda: inbox.model.rowCount() == 1, timeout=3000)
+    inbox.search.setFocus()
+    qtbot.keyClick(inbox.search, Qt.Key.Key_Escape)
+    assert inbox.search.text() == ""
+    assert inbox.model.rowCount() == 30  # no debounce wait for the full list
+    qtbot.keyClick(inbox.search, Qt.Key.Key_Escape)  # an empty box: the keyboard goes back
+    assert not inbox.search.hasFocus()
+
+
+def test_a_window_escape_shortcut_does_not_take_the_key_from_a_search(qtbot) -> None:
+    from PySide6.QtWidgets import QMainWindow
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    box = SearchBox("Search")
+    window.setCentralWidget(box)
+    fired: list[bool] = []
+    close = QAction(window)
+    close.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+    close.triggered.connect(lambda: fired.append(True))
+    window.addAction(close)
+    window.show()
+    qtbot.waitExposed(window)
+    box.setFocus()
+    box.setText("nadia")
+    with qtbot.waitSignal(box.search_changed, timeout=1000) as searched:
+        qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert searched.args == [""]
+    assert box.text() == ""
+    assert fired == []
+
+
+def test_the_search_key_goes_to_the_shown_pages_own_box(qtbot, window: MainWindow) -> None:
+    window.show_page(1)
+    action = window.findChild(QAction, "action-search")
+    assert action is not None
+    action.trigger()
+    assert window.leads.search.hasFocus() or window.focusWidget() is window.leads.search
+    assert not window.top.findChildren(QLineEdit)  # the window-wide bar has no search any more

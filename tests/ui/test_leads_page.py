@@ -1,0 +1,80 @@
+"""The Leads page owns its bar: no Inbox chips or search there, and its Export writes the
+contacts of its own filter, never the Inbox's rows."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtWidgets import QLineEdit, QPushButton
+
+from leaddesk.db import Database
+from leaddesk.db.models import Submission
+
+from leaddesk.ui.main_window import MainWindow
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_leads_and_insights_show_no_inbox_filters(qtbot, window: MainWindow) -> None:
+    window.inbox.toggle_topic("Patient engagement")  # an Inbox chip exists now
+    for index, page in ((1, window.leads), (2, window.insights)):
+        window.top.pages.setCurrentIndex(index)
+        assert window.pages.currentWidget() is page
+        assert not window.inbox.bar.isVisible()
+        assert not window.inbox.search.isVisible()
+        assert not any(chip.isVisible() for chip in window.inbox.bar.findChildren(QPushButton))
+        assert not window.inbox.bar.isAncestorOf(page)
+        # What the page shows of its own: its bar, with its own Export.
+        assert page.bar.isVisible()
+        assert page.export.isVisible()
+        assert page.export is not window.inbox.export
+    assert window.leads.search.placeholderText() == "Filter contacts…"
+    assert window.insights.bar.findChildren(QLineEdit) == []
+
+
+def test_export_from_leads_writes_its_contacts_not_the_inbox_rows(qtbot, window: MainWindow,
+                                                                  ui_db: Database,
+                                                                  tmp_path: Path) -> None:
+    with ui_db.session() as s:  # five leads are done: gone from the Inbox, still leads
+        for sub in s.query(Submission).filter(Submission.visitor_name.in_(
+                [f"Visitor {n:02d}" for n in (1, 2, 4, 7, 8)])):
+            sub.status = "done"
+    window.inbox.reload()
+    window.top.pages.setCurrentIndex(1)
+    leads = window.leads
+    leads.period.setCurrentIndex(leads.period.findData(0))  # all time: the fixture is March's
+    leads.status.setCurrentIndex(leads.status.findData("done"))
+    qtbot.waitUntil(lambda: leads.model.rowCount() == 5, timeout=3000)
+    assert leads.export.text() == "Export 5 contacts…"
+    dialog = leads.export_dialog()
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "leads.csv"))
+    dialog.start()
+    assert dialog.outcome is not None
+    assert dialog.outcome.rows == 5
+    rows = read_csv(tmp_path / "leads.csv")
+    inbox_names = {window.inbox.model.index(r, 0).data() for r in
+                   range(window.inbox.model.rowCount())}
+    written = {r["name"] for r in rows}
+    assert written == {f"Visitor {n:02d}" for n in (1, 2, 4, 7, 8)}
+    assert not written & inbox_names  # not one Inbox row
+
+
+def test_the_inbox_export_says_what_it_writes(qtbot, window: MainWindow) -> None:
+    inbox = window.inbox
+    assert inbox.export.text() == "Export 30 leads in this view…"
+    inbox.toggle_topic("Patient engagement")
+    assert inbox.export.text() == "Export 10 leads in this view…"
+    from PySide6.QtCore import QItemSelectionModel
+    selection = inbox.list.selectionModel()
+    for row in (0, 1, 2):
+        selection.select(inbox.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                         | QItemSelectionModel.SelectionFlag.Rows)
+    assert inbox.export.text() == "Export 3 selected leads…"
+    dialog = inbox.export_dialog()
+    qtbot.addWidget(dialog)
+    assert len(dialog.flt.ids) == 3

@@ -1,0 +1,70 @@
+"""Settings → Team: the Away toggle marks a member away (or back) through the core function
+`leaddesk rules away|back` uses, audited as the actor, published on the bus; a refusal shows its
+message under the list and puts the toggle back."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from leaddesk.changes import Change, Kind
+from leaddesk.db import Database
+from leaddesk.db.models import AuditEvent, TeamMember
+from leaddesk.rules import roundrobin
+
+from leaddesk.ui.context import AppContext
+from leaddesk.ui.settings_dialog import SettingsDialog
+from leaddesk.ui.settings_team import MemberRow
+
+
+def rows(dialog: SettingsDialog) -> dict[str, MemberRow]:
+    found: dict[str, MemberRow] = {}
+    members = dialog.members.list
+    for i in range(members.count()):
+        row = members.itemWidget(members.item(i))
+        assert isinstance(row, MemberRow)
+        found[row.member.name] = row
+    return found
+
+
+def away(db: Database) -> dict[str, bool]:
+    with db.session() as s:
+        return {m.name: m.away for m in s.scalars(select(TeamMember))}
+
+
+def test_away_toggle_marks_a_member_away_and_back(qtbot, ctx: AppContext,
+                                                  ui_db: Database) -> None:
+    heard: list[list[Change]] = []
+    ctx.bus.changes_made.connect(lambda changes, _who: heard.append(changes))
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    shown = rows(dialog)
+    assert set(shown) == {"Ada", "tester"}
+    assert not shown["Ada"].away.isChecked()
+    assert shown["Ada"].label.text() == "Ada  (0 assigned)"
+
+    shown["Ada"].away.click()
+    assert away(ui_db) == {"Ada": True, "tester": False}
+    assert heard == [[Change.of(Kind.MEMBER)]]  # once: reading the team back publishes nothing
+    assert rows(dialog)["Ada"].away.isChecked()  # refreshed from the database
+    with ui_db.session() as s:  # round-robin skips her now
+        assert roundrobin.pick(s, None, ["Ada", "tester"]) == "tester"
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "member.away")).one()
+    assert (event.actor, event.after) == ("tester", {"away": True})
+
+    rows(dialog)["Ada"].away.click()
+    assert away(ui_db)["Ada"] is False
+    assert not rows(dialog)["Ada"].away.isChecked()
+    assert dialog.members.error.text() == ""
+
+
+def test_a_refused_toggle_says_why_and_shows_what_is_stored(qtbot, ctx: AppContext,
+                                                            ui_db: Database) -> None:
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    with ui_db.session() as s:  # removed on another desktop while this dialog was open
+        s.delete(s.scalars(select(TeamMember).where(TeamMember.name == "Ada")).one())
+    ada = rows(dialog)["Ada"]
+    ada.away.click()
+    assert "Ada" in dialog.members.error.text()
+    assert set(rows(dialog)) == {"tester"}
+    assert away(ui_db) == {"tester": False}
