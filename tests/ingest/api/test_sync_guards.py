@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,12 +18,14 @@ from tests.support.keyrings import MemoryKeyring
 
 from leaddesk import secrets
 from leaddesk.db import Database
-from leaddesk.db.models import Submission
+from leaddesk.db.models import Submission, SyncState
+from leaddesk.db.types import utcnow
 from leaddesk.ingest import api
 from leaddesk.ingest.api import sync as api_sync
 from leaddesk.ingest.api.presets import source_for
 from leaddesk.ingest.api.source import content_id, time_mark
 from leaddesk.ingest.api.sync import MAX_FAILED_PAGES, _saver, load_cursor
+from leaddesk.ingest.imap import aware as imap_aware
 from leaddesk.ingest.locks import SyncInProgressError, account_lock
 from leaddesk.ingest.store import store_batch
 from leaddesk.progress import Cancelled, CancelToken
@@ -422,3 +425,28 @@ def test_several_records_that_are_not_objects_are_all_counted(
     fake.records[1:1] = ["junk", 42]  # type: ignore[list-item]
     result = api.sync_api_account(db, account, TOKEN)
     assert (result.skipped, result.added) == (2, 7)
+
+
+def test_a_record_without_an_id_keeps_its_own_time(db: Database, server: FormApiServer,
+                                                   api_account: ApiAccountFactory) -> None:
+    Generic(server, records=[{"text": "Undated id", "email": "a@example.net",
+                              "created": "2026-11-20T08:15:00+00:00"}])
+    account = api_account("generic", config={
+        "url": "{base_url}/v1/leads", "records": "data",
+        "fields": {"id": "uuid", "message": "text", "email": "email", "submitted_at": "created"}})
+    api.sync_api_account(db, account, TOKEN)
+    with db.session() as session:
+        received = session.execute(select(Submission.received_at)).scalar_one()
+    assert imap_aware(received) == datetime(2026, 11, 20, 8, 15, tzinfo=UTC)
+
+
+def test_a_sync_records_when_it_last_read_the_account(
+        db: Database, server: FormApiServer, netlify_three: tuple[Netlify, Any]) -> None:
+    _, account = netlify_three
+    before = utcnow()
+    api.sync_api_account(db, account, TOKEN)
+    with db.session() as session:
+        synced = session.execute(select(SyncState.synced_at)
+                                 .where(SyncState.account_id == account.id)).scalar_one()
+    assert synced is not None
+    assert imap_aware(synced) >= before
