@@ -108,3 +108,13 @@ def cli_with_imap_account(mailbox: Mailbox, database_url: str, tmp_path: Path,
                     "--folder", mailbox.folder, *options, "--password-stdin"],
                    input=f"{PASSWORD}\n", text=True, env=env, check=True, capture_output=True)
     return base, env
+
+
+@pytest.fixture
+def sent(mailbox: Mailbox) -> str:
+    """A Sent folder of the test's own (the shared server's "Sent" belongs to every test)."""
+    folder = f"{mailbox.folder}-sent"
+    client = mailbox.client()
+    client.create_folder(folder)
+    client.logout()
+    return folder

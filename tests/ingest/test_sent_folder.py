@@ -45,16 +45,6 @@ def db(sqlite_url: str) -> Iterator[Database]:
     database.close()
 
 
-@pytest.fixture
-def sent(mailbox: Mailbox) -> str:
-    """A Sent folder of the test's own (the shared server's "Sent" belongs to every test)."""
-    folder = f"{mailbox.folder}-sent"
-    client = mailbox.client()
-    client.create_folder(folder)
-    client.logout()
-    return folder
-
-
 def put_in(mailbox: Mailbox, folder: str, *messages: bytes) -> None:
     client = mailbox.client()
     for message in messages:

@@ -105,7 +105,7 @@ def sync_sent(db: Database, client: IMAPClient, account: AccountInfo,
         for start in range(0, len(plan.uids), batch_size):
             cancel.raise_if_cancelled()
             chunk = plan.uids[start:start + batch_size]
-            _batch(db, client, account, settings, folder, plan, chunk, result)
+            _batch(db, client, account, folder, plan, chunk, result)
             reporter.progress(start + len(chunk), len(plan.uids))
     except (OSError, IMAPClientError, EOFError) as exc:
         raise imap.explain(exc, settings) from None
@@ -120,8 +120,8 @@ def _advance(db: Database, account: AccountInfo, folder: str, uidvalidity: int) 
         imap.advance(account.id, folder, uidvalidity, 0)(session)
 
 
-def _batch(db: Database, client: IMAPClient, account: AccountInfo, settings: ImapSettings,
-           folder: str, plan: imap.FolderPlan, chunk: list[int], result: BatchResult) -> None:
+def _batch(db: Database, client: IMAPClient, account: AccountInfo, folder: str,
+           plan: imap.FolderPlan, chunk: list[int], result: BatchResult) -> None:
     fetched = client.fetch(chunk, [HEADER_FETCH])
     mails = [(uid, headers.read(_header_block(fetched[uid]))) for uid in chunk
              if uid in fetched]  # a message expunged between SEARCH and FETCH is gone
