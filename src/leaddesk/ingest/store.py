@@ -26,6 +26,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, or_, select, update
@@ -79,6 +80,7 @@ class BatchResult:
     threaded: int = 0  # e-mails that joined a lead's conversation
     answers: list[Answer] = field(default_factory=list)  # visitors' answers among them
     acknowledgements: int = 0  # queued by rules, sent once the batch committed
+    rules_later: list[int] = field(default_factory=list)  # leads the rules run on once stored
 
     def merge(self, other: BatchResult) -> None:
         self.added += other.added
@@ -88,6 +90,7 @@ class BatchResult:
         self.threaded += other.threaded
         self.answers.extend(other.answers)
         self.acknowledgements += other.acknowledgements
+        self.rules_later.extend(other.rules_later)
 
 
 def fingerprint(draft: SubmissionDraft) -> str | None:
@@ -433,14 +436,39 @@ def _store_new(session: Session, items: Sequence[Incoming], account_id: int | No
     rows = [_row(item, account_id, content_hash, contact_id, post, topic, received)
             for (item, received), content_hash, contact_id, post, topic
             in zip(fresh, hashes, contacts, posts, topics, strict=True)]
-    insert_rows(session, SUBMISSIONS, rows)
+    # Rules on arrival decide each lead's status, owner and topic before it is inserted.
+    decided = arrival.decide_new(session, rows, [post.title if post else None for post in posts])
+    _insert_submissions(session, rows)
     keys = [row["source_key"] for row in rows]
     # Snapshots after the insert: a per-row JSON None in the executemany would store JSON null.
     _snapshot(session, posts, keys)
-    added = sorted(session.execute(
-        select(Submission.id).where(Submission.source_key.in_(keys))).scalars())
+    id_of: dict[str, int] = dict(session.execute(
+        select(Submission.source_key, Submission.id).where(Submission.source_key.in_(keys))))
+    added = sorted(id_of.values())
+    if decided == "later":
+        result.rules_later = sorted([*result.rules_later, *added])
+    elif decided is not None:
+        result.acknowledgements += arrival.finish_new(session, decided,
+                                                      [id_of[key] for key in keys])
     result.added_ids = sorted([*result.added_ids, *added])
     result.added += len(added)
+
+
+# Columns rules may set on a new lead; None is what leaving them out stores.
+_RULE_COLUMNS = ("assignee_id", "status_set_by", "verdict_by")
+
+
+def _insert_submissions(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert the rows in their order (so ids follow it, as the rules' round-robin expects).
+    Rows the rules changed carry more columns: the plain ones are added to every row as None;
+    ``edited_fields`` (a JSON column, where None would be stored as JSON null, not NULL) only
+    where a rule set it, so consecutive rows of one shape go in one statement."""
+    if any(column in row for row in rows for column in _RULE_COLUMNS):
+        for row in rows:
+            for column in _RULE_COLUMNS:
+                row.setdefault(column, None)
+    for _, run in groupby(rows, key=lambda row: "edited_fields" in row):
+        insert_rows(session, SUBMISSIONS, list(run))
 
 
 def _thread(session: Session, items: Sequence[Incoming], account_id: int | None,
@@ -463,7 +491,8 @@ def _store_in_one_transaction(db: Database, items: Sequence[Incoming], account_i
                               advance: Callable[[Session], Any] | None) -> BatchResult:
     with db.sessions.begin() as session:
         result = store_items(session, items, account_id)
-        result.acknowledgements = arrival.apply_new(session, result.added_ids)  # rules on arrival
+        # Rules the store could not decide before inserting run on the stored leads.
+        result.acknowledgements += arrival.apply_new(session, result.rules_later)
         if advance is not None:
             advance(session)
     return result

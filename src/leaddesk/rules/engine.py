@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -294,3 +295,64 @@ def run(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts],
     for lead in [lead for lead, done in report.changes.items() if not done]:
         del report.changes[lead]
     return report
+
+
+@dataclass
+class NewRun:
+    """The rules' outcome for leads about to be inserted (:func:`run_new`): their rows already
+    carry it; :meth:`finish` writes the rest once the rows have ids."""
+
+    report: RunReport
+    played: triage.NewLeads
+    facts: list[Facts]
+    zone: tzinfo
+    acknowledgements: bool
+
+    def finish(self, session: Session, ids: Sequence[int]) -> RunReport:
+        """``ids``: the inserted rows' ids in row order. Tag links, audit events, then the
+        acknowledgements, in id order, as :func:`run` queues them."""
+        report = self.report
+        report.written.extend(self.played.record(session, ids))
+        report.changes = {ids[place]: done for place, done in report.changes.items()}
+        for f in self.facts:
+            f.id = ids[f.id]
+            if f.acknowledge is not None and self.acknowledgements and acknowledge.queue(
+                    session, f, rule=f.acknowledge[0], template=f.acknowledge[1],
+                    zone=self.zone):
+                report.acknowledgements += 1
+                report.changes.setdefault(f.id, []).append(
+                    f"{f.acknowledge[0]}: acknowledgement queued")
+        for lead in [lead for lead, done in report.changes.items() if not done]:
+            del report.changes[lead]
+        return report
+
+
+def run_new(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts],
+            rows: Sequence[dict[str, Any]], *, zone: tzinfo, acknowledgements: bool
+            ) -> NewRun | None:
+    """Decide what ``rules`` do to new leads BEFORE their rows are inserted (``facts``: of some
+    of ``rows``, ``id`` the row's place), and write each lead's final values into its row.
+
+    The same plan and steps as :func:`run` on the stored leads (nobody can have touched them),
+    so the stored result is the same. None when a step cannot be done (a member removed since
+    the rule was saved): nothing is changed (the round-robin counters are rolled back with the
+    savepoint) and the caller runs :func:`run` on the stored leads, action by action.
+    """
+    report = RunReport()
+    groups: dict[tuple[int, int], tuple[PlannedAction, list[int]]] = {}
+    for f in facts:
+        report.examined += 1
+        planned = plan(rules, f)
+        if planned:
+            report.changes[f.id] = [f"{p.rule.name}: {p.description}" for p in planned
+                                    if p.action.name != "acknowledge"]
+        for item in planned:
+            groups.setdefault(item.order, (item, []))[1].append(f.id)
+    try:
+        with session.begin_nested():
+            played = triage.play_on_new(session, rows, _steps(session, groups))
+    except LeadDeskError as exc:
+        log.info("rules: deciding the new leads at once failed (%s); applying them once "
+                 "stored", exc)
+        return None
+    return NewRun(report, played, list(facts), zone, acknowledgements)

@@ -82,3 +82,31 @@ def _first_seen(session: Session, contact_ids: set[int]) -> dict[int, datetime]:
             .where(Submission.contact_id.in_(chunk)).group_by(Submission.contact_id))
             if cid is not None)
     return found
+
+
+def facts_of_rows(session: Session, rows: Sequence[dict[str, Any]],
+                  post_titles: Sequence[str | None], *, contacts: bool = True) -> list[Facts]:
+    """The facts of submission rows about to be inserted (``id``: the row's place), as
+    :func:`load_facts` would read them once the rows are stored: no owner, no tags yet, and a
+    contact is returning when an earlier lead of theirs is stored or in these rows."""
+    accounts = {row["account_id"] for row in rows if row["account_id"] is not None}
+    names = dict(session.execute(
+        select(Account.id, Account.name).where(Account.id.in_(accounts)))) if accounts else {}
+    first_seen: dict[int, datetime] = {}
+    if contacts:
+        session.flush()
+        first_seen = _first_seen(session, {row["contact_id"] for row in rows
+                                           if row["contact_id"] is not None})
+        for row in rows:
+            cid, at = row["contact_id"], row["received_at"]
+            if cid is not None and (cid not in first_seen or at < first_seen[cid]):
+                first_seen[cid] = at
+    return [Facts(id=place, received_at=row["received_at"], subject=row["subject"] or "",
+                  body=row["body_text"] or "", topic=row["topic"], page_url=row["page_url"],
+                  post_title=title, account=names.get(row["account_id"]),
+                  email=row["visitor_email"], phone=row["visitor_phone"],
+                  fields=dict(row["fields"] or {}),
+                  returning=row["contact_id"] is not None
+                  and first_seen.get(row["contact_id"], row["received_at"]) < row["received_at"],
+                  status=row["status"], is_submission=bool(row["is_submission"]), assignee=None)
+            for place, (row, title) in enumerate(zip(rows, post_titles, strict=True))]
