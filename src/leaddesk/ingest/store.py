@@ -442,8 +442,9 @@ def _store_new(session: Session, items: Sequence[Incoming], account_id: int | No
     keys = [row["source_key"] for row in rows]
     # Snapshots after the insert: a per-row JSON None in the executemany would store JSON null.
     _snapshot(session, posts, keys)
-    id_of: dict[str, int] = dict(session.execute(
-        select(Submission.source_key, Submission.id).where(Submission.source_key.in_(keys))))
+    # Not dict(result): a Result has keys() (its column names), so dict() takes it for a mapping.
+    id_of: dict[str, int] = {key: sid for key, sid in session.execute(  # noqa: C416
+        select(Submission.source_key, Submission.id).where(Submission.source_key.in_(keys)))}
     added = sorted(id_of.values())
     if decided == "later":
         result.rules_later = sorted([*result.rules_later, *added])

@@ -90,8 +90,8 @@ def facts_of_rows(session: Session, rows: Sequence[dict[str, Any]],
     :func:`load_facts` would read them once the rows are stored: no owner, no tags yet, and a
     contact is returning when an earlier lead of theirs is stored or in these rows."""
     accounts = {row["account_id"] for row in rows if row["account_id"] is not None}
-    names = dict(session.execute(
-        select(Account.id, Account.name).where(Account.id.in_(accounts)))) if accounts else {}
+    names = {aid: name for aid, name in session.execute(  # noqa: C416 (a Result is no mapping)
+        select(Account.id, Account.name).where(Account.id.in_(accounts)))} if accounts else {}
     first_seen: dict[int, datetime] = {}
     if contacts:
         session.flush()
