@@ -262,6 +262,28 @@ def run(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts],
     if not rules or not facts:
         return report
     touched, ran = (set(), {}) if fresh else history(session, [f.id for f in facts])
+    groups = _plan_all(report, rules, facts, touched, ran, dry_run=dry_run)
+    if dry_run:
+        return report
+    try:
+        # Fast path: every lead's changes played in memory and written at once (one version
+        # bump per lead, the same audit events as below). All or nothing, in a savepoint.
+        with session.begin_nested():
+            written = triage.apply_steps(session, _steps(session, groups))
+        report.written.extend(written)
+    except LeadDeskError as exc:
+        log.info("rules: writing the batch at once failed (%s); applying action by action", exc)
+        _apply_each(session, groups, report)
+    if acknowledgements:
+        _acknowledge(session, report, [f for f in facts if f.id not in touched], zone)
+    _drop_unchanged(report)
+    return report
+
+
+def _plan_all(report: RunReport, rules: Sequence[CompiledRule], facts: Sequence[Facts],
+              touched: set[int], ran: dict[int, set[str]], *, dry_run: bool = False
+              ) -> dict[tuple[int, int], tuple[PlannedAction, list[int]]]:
+    """Plan every lead; the leads each (rule, action) was planned for, by its order."""
     groups: dict[tuple[int, int], tuple[PlannedAction, list[int]]] = {}
     for f in facts:
         report.examined += 1
@@ -274,27 +296,23 @@ def run(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts],
                                     if dry_run or p.action.name != "acknowledge"]
         for item in planned:
             groups.setdefault(item.order, (item, []))[1].append(f.id)
-    if dry_run:
-        return report
-    try:
-        # Fast path: every lead's changes played in memory and written at once (one version
-        # bump per lead, the same audit events as below). All or nothing, in a savepoint.
-        with session.begin_nested():
-            written = triage.apply_steps(session, _steps(session, groups))
-        report.written.extend(written)
-    except LeadDeskError as exc:
-        log.info("rules: writing the batch at once failed (%s); applying action by action", exc)
-        _apply_each(session, groups, report)
+    return groups
+
+
+def _acknowledge(session: Session, report: RunReport, facts: Sequence[Facts], zone: tzinfo
+                 ) -> None:
+    """Queue the acknowledgements the rules asked for, in the leads' order."""
     for f in facts:
-        if f.acknowledge is not None and acknowledgements and f.id not in touched and \
-                acknowledge.queue(session, f, rule=f.acknowledge[0], template=f.acknowledge[1],
-                                  zone=zone):
+        if f.acknowledge is not None and acknowledge.queue(
+                session, f, rule=f.acknowledge[0], template=f.acknowledge[1], zone=zone):
             report.acknowledgements += 1
             report.changes.setdefault(f.id, []).append(
                 f"{f.acknowledge[0]}: acknowledgement queued")
+
+
+def _drop_unchanged(report: RunReport) -> None:
     for lead in [lead for lead, done in report.changes.items() if not done]:
         del report.changes[lead]
-    return report
 
 
 @dataclass
@@ -316,14 +334,9 @@ class NewRun:
         report.changes = {ids[place]: done for place, done in report.changes.items()}
         for f in self.facts:
             f.id = ids[f.id]
-            if f.acknowledge is not None and self.acknowledgements and acknowledge.queue(
-                    session, f, rule=f.acknowledge[0], template=f.acknowledge[1],
-                    zone=self.zone):
-                report.acknowledgements += 1
-                report.changes.setdefault(f.id, []).append(
-                    f"{f.acknowledge[0]}: acknowledgement queued")
-        for lead in [lead for lead, done in report.changes.items() if not done]:
-            del report.changes[lead]
+        if self.acknowledgements:
+            _acknowledge(session, report, self.facts, self.zone)
+        _drop_unchanged(report)
         return report
 
 
@@ -339,15 +352,7 @@ def run_new(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Fac
     savepoint) and the caller runs :func:`run` on the stored leads, action by action.
     """
     report = RunReport()
-    groups: dict[tuple[int, int], tuple[PlannedAction, list[int]]] = {}
-    for f in facts:
-        report.examined += 1
-        planned = plan(rules, f)
-        if planned:
-            report.changes[f.id] = [f"{p.rule.name}: {p.description}" for p in planned
-                                    if p.action.name != "acknowledge"]
-        for item in planned:
-            groups.setdefault(item.order, (item, []))[1].append(f.id)
+    groups = _plan_all(report, rules, facts, set(), {})
     try:
         with session.begin_nested():
             played = triage.play_on_new(session, rows, _steps(session, groups))
