@@ -1,5 +1,6 @@
 """Painting for the message list (a delegate, not widgets per cell): tags as chips in their
-colours, the owner's initials in a coloured circle, the status badge with "waiting 3 d" beside it.
+colours, the owner's initials in a coloured circle, the status badge with a red "Overdue" badge
+(the team's target, in business hours) and "waiting 3 d" (amber past this desktop's setting) beside it.
 
 Every word here may be a stranger's (a tag name someone typed, a member's name): it is drawn
 with ``QPainter.drawText`` and ``QFontMetrics.elidedText``, never as rich text. The other
@@ -16,7 +17,7 @@ from leaddesk.query import SubmissionRow
 
 from leaddesk.ui.colours import amber, name_colour
 from leaddesk.ui.list_model import NEEDS_ROLE, OWNER, ROW_ROLE, STATUS, TAGS
-from leaddesk.ui.needs import RowNeeds
+from leaddesk.ui.needs import OVERDUE_BADGE, RowNeeds
 from leaddesk.ui.widgets import readable_on
 
 CHIP_GAP = 4
@@ -119,25 +120,33 @@ class ListDelegate(QStyledItemDelegate):
         if needs is None:
             return
         metrics = option.fontMetrics
-        width = min(chip_width(metrics, needs.badge), rect.width())
-        badge = fit_text(metrics, needs.badge, int(width) - 2 * CHIP_PAD)
-        self._chip(painter, QRectF(rect.left(), rect.top(), width, rect.height()), badge,
-                   QColor(needs.badge_colour))
+        left = rect.left()
+        badges = [(needs.badge, needs.badge_colour)]
+        if needs.overdue:
+            badges.append(OVERDUE_BADGE)
+        for words, fill in badges:
+            width = min(chip_width(metrics, words), rect.right() - left)
+            if width <= 2 * CHIP_PAD:
+                return  # no room left in a narrow column: the tooltip and text say it all
+            badge = fit_text(metrics, words, int(width) - 2 * CHIP_PAD)
+            self._chip(painter, QRectF(left, rect.top(), width, rect.height()), badge,
+                       QColor(fill))
+            left += width + CHIP_GAP
         if needs.waiting is None:
             return
-        if needs.overdue:
+        if needs.amber:
             font = painter.font()
             font.setBold(True)
             painter.setFont(font)
             metrics = painter.fontMetrics()
-        left = rect.left() + width + 6
+        left += 6 - CHIP_GAP
         room = int(rect.right() - left)
         text = needs.waiting_text
         if metrics.horizontalAdvance(text) > room:  # "waiting 3 d" → "3 d" before eliding
             text = fit_text(metrics, text.removeprefix("waiting "), room)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         colour = (amber(option.palette.color(QPalette.ColorRole.Base))
-                  if needs.overdue and not selected else self._text_colour(option))
+                  if needs.amber and not selected else self._text_colour(option))
         painter.setPen(colour)
         painter.drawText(QRectF(left, rect.top(), room, rect.height()),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
