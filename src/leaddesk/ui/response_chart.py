@@ -70,6 +70,8 @@ class ResponseChart(TopicChart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMinimumHeight(140)  # third on the Insights page: the window must fit 1024x700
+        # The bars give way, not the legend below them: at 1024x700 the panel is ~180 px tall.
+        self.view.setMinimumHeight(100)
 
     def show_stats(self, stats: Sequence[ResponseStat], *, title: str) -> None:
         chart = self.chart()
@@ -84,8 +86,11 @@ class ResponseChart(TopicChart):
         answered = [s for s in stats if s.answered]
         shown = answered[-SHOWN:] if stats and stats[0].by == "week" else answered[:SHOWN]
         series = QBarSeries()
-        for name, colour, value in (("Median", MEDIAN_COLOUR, lambda s: s.median_s),
-                                    ("90th percentile", P90_COLOUR, lambda s: s.p90_s)):
+        kinds = (("Median", MEDIAN_COLOUR, lambda s: s.median_s),
+                 ("90th percentile", P90_COLOUR, lambda s: s.p90_s))
+        # Qt's legend is off (a TopicChart's): ours wraps below the bars, never cut off.
+        self.fill_legend([(QColor(colour), name) for name, colour, _value in kinds])
+        for name, colour, value in kinds:
             bars = QBarSet(name)
             bars.setColor(QColor(colour))
             for stat in shown:
@@ -105,6 +110,7 @@ class ResponseChart(TopicChart):
         axis.setRange(0, max(peak * 1.1, 1))
         chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis)
+        self.theme()  # the new axes and legend words in the palette's colours (4.5:1)
 
 
 class ResponseTable(PostTable):
@@ -142,6 +148,7 @@ class ResponseTimesPanel(BusPage):
         self.report: ResponseReport | None = None
         self.range = chart_range(RANGES[DEFAULT_RANGE][1])  # the picker's default until told
         bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 8, 0)  # the summary's last word clear of the window's edge
         bar.addWidget(caption("Time to first answer"))
         self.grouping = QComboBox()
         self.grouping.setObjectName("responseGrouping")
