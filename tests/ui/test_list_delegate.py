@@ -26,7 +26,7 @@ from tests.ui.test_needs import DAY, POLICY, TUESDAY_9
 from tests.ui.test_needs import row as lead
 
 from leaddesk.ui.colours import TEXT_CONTRAST, contrast
-from leaddesk.ui.list_delegate import ListDelegate, fit_text
+from leaddesk.ui.list_delegate import ListDelegate, fit_text, status_layout
 from leaddesk.ui.list_model import COLUMNS, NEEDS_ROLE, ROW_ROLE, STATUS
 from leaddesk.ui.main_window import MainWindow
 from leaddesk.ui.needs import OVERDUE_BADGE, RowNeeds, row_needs
@@ -92,3 +92,24 @@ def test_the_overdue_badge_is_painted_past_the_teams_target_only(qapp, base: str
     assert pixels_of(paint_status(late, base), red) > 200  # a whole chip, not a stray pixel
     # Its words are drawn in the chip's readable colour: AA contrast for text.
     assert contrast(readable_on(QColor(red)), QColor(red)) >= TEXT_CONTRAST
+
+
+def test_the_status_cell_gives_way_in_order_and_keeps_overdue_longest() -> None:
+    late = row_needs(lead(), now=TUESDAY_9 + 2 * DAY, amber_after=DAY, policy=POLICY)
+    on_time = row_needs(lead(), now=TUESDAY_9, amber_after=DAY, policy=POLICY)
+
+    def letters(words: str) -> int:
+        return 10 * len(words)  # widths by letters: the arithmetic, not a font
+
+    def plan(needs: RowNeeds, room: int) -> tuple[list[str], str]:
+        chips, time = status_layout(needs, letters, letters, room)
+        return [words for words, _colour in chips], time
+
+    # "New"=30, "Overdue"=70, gap 4, text gap 6, "waiting 3 d"=110, "3 d"=30.
+    assert plan(late, 500) == (["New", "Overdue"], "waiting 3 d")
+    assert plan(late, 140) == (["New", "Overdue"], "3 d")
+    assert plan(late, 139) == (["Overdue"], "3 d")  # the status gives way before "Overdue"
+    assert plan(late, 106) == (["Overdue"], "3 d")
+    assert plan(late, 60) == (["Overdue"], "3 d")  # nothing fits: the most urgent chip, elided
+    assert plan(on_time, 146) == (["New"], "waiting 1 d")
+    assert plan(on_time, 60) == (["New"], "1 d")
