@@ -131,6 +131,19 @@ def test_the_insights_panel(qtbot, ctx: AppContext, ui_db: Database, answered: l
     assert labels.categories() == ["&lt;b&gt;Ada&lt;/b&gt; &amp; co"]  # drawn as HTML: escaped
     for label in panel.findChildren(QLabel):
         assert label.textFormat().name == "PlainText"
+    # The legend is ours, below the bars, and whole even in the short panel of a 1024x700 window.
+    panel.resize(1000, 180)
+    qtbot.waitUntil(lambda: panel.chart.height() <= 160)
+    legend = panel.chart.legend
+
+    def words() -> list[str]:  # a redraw's old entries go with deleteLater: wait for them
+        return [label.text() for label in legend.findChildren(QLabel) if label.text()]
+
+    qtbot.waitUntil(lambda: words() == ["Median", "90th percentile"])
+    assert legend.isVisible()
+    assert legend.height() >= panel.chart.legend_layout.heightForWidth(legend.width())  # one row, whole
+    assert legend.geometry().bottom() < panel.chart.height()
+    assert panel.chart.view.geometry().bottom() < legend.geometry().top()  # no overlap
 
 
 def test_the_insights_panel_follows_the_pages_range_picker(qtbot, window: MainWindow,
