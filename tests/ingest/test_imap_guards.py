@@ -6,6 +6,7 @@ and a slow store never stalls it; plus the time-zone and logout helpers."""
 from __future__ import annotations
 
 import queue
+import ssl
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -20,10 +21,13 @@ from leaddesk.db import Database
 from leaddesk.db.models import Submission, SyncState
 from leaddesk.db.types import utcnow
 from leaddesk.ingest import imap, labels
+from leaddesk.ingest.locks import SyncInProgressError, account_lock
+from leaddesk.progress import Cancelled, CancelToken
 from tests.ingest.conftest import AccountFactory, Mailbox
 from tests.ingest.test_imap import sync
 from tests.ingest.test_sent_folder import colleague_reply, put_in
 from tests.support.correction_mail import lead
+from tests.support.dovecot import PASSWORD
 from tests.support.mail import notification
 
 
@@ -211,3 +215,112 @@ def test_a_folder_recreated_empty_is_read_from_its_first_message(
     assert sync(db, site).added == 0
     mailbox.append(notification(2))  # UID 1 of the new folder
     assert sync(db, site).added == 1
+
+
+# ---------------------------------------------------------------------- what a failure says
+def test_each_failure_is_one_line_naming_the_server(imap_account: AccountFactory) -> None:
+    settings = imap_account("site").imap
+    where = settings.where
+    refused = str(imap.explain(ConnectionRefusedError(111, "refused"), settings))
+    assert refused == (f"the IMAP server {settings.host}:{settings.port} refused the connection; "
+                       f"check the host, the port and that the server is running")
+    broken = ssl.SSLError(1, "wrong version number")
+    broken.reason = "WRONG_VERSION_NUMBER"  # as the ssl module sets it on a real handshake
+    tls = str(imap.explain(broken, settings))
+    assert f"TLS with {settings.host}:{settings.port} failed" in tls
+    assert tls.endswith("check --security (ssl for port 993, starttls for 143)")
+    assert str(imap.explain(TimeoutError(), settings)) == (
+        f"the IMAP server {where} did not answer in time; the sync kept everything fetched so far, "
+        f"run it again")
+    assert str(imap.explain(IMAPClientError("NO [LIMIT] too many"), settings)) == (
+        f"the IMAP server {where} answered with an error: NO [LIMIT] too many")
+    assert str(imap.explain(ValueError("odd answer"), settings)) == (
+        f"IMAP failure with {where}: odd answer")
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls", "plain"])
+def test_connections_have_a_timeout_and_tls_where_asked(imap_account: AccountFactory,
+                                                        security: str) -> None:
+    settings = imap_account("site", security=security).imap
+    client = imap.connect(settings, PASSWORD)
+    try:
+        sock = client.socket()
+        assert sock.gettimeout() == imap.TIMEOUT_SECONDS
+        assert isinstance(sock, ssl.SSLSocket) == (security != "plain")
+    finally:
+        imap.logout(client)
+
+
+def test_an_untrusted_certificate_after_starttls_is_one_clear_line(
+        imap_account: AccountFactory) -> None:
+    settings = imap_account("site", security="starttls", ca_file=None).imap
+    with pytest.raises(imap.ImapError, match=r"certificate .* is not trusted"):
+        imap.connect(settings, PASSWORD)
+
+
+# ---------------------------------------------------------------------- batches by count and bytes
+def test_batches_are_cut_at_the_byte_limit_exactly() -> None:
+    uids = [1, 2, 3, 4]
+    assert imap.plan_batches(uids, {1: 50, 2: 50, 3: 50, 4: 50}, 10, 100) == [[1, 2], [3, 4]]
+    assert imap.plan_batches(uids, {1: 50, 2: 51, 3: 49, 4: 1}, 10, 100) == [[1], [2, 3], [4]]
+    assert imap.plan_batches(uids, {1: 100, 2: 100}, 10, 100) == [[1], [2, 3, 4]]
+    assert imap.plan_batches(uids, {}, 10, 0) == [[1, 2, 3, 4]]  # no sizes: expunged, empty
+    assert imap.plan_batches(uids, {1: 1, 2: 1, 3: 1, 4: 1}, 3, 100) == [[1, 2, 3], [4]]
+
+
+# ---------------------------------------------------------------------- one sync, end to end
+class _Summary:
+    def __init__(self) -> None:
+        self.summaries: list[str] = []
+
+    def started(self, what: str, total: int | None) -> None:
+        pass
+
+    def progress(self, done: int, total: int | None) -> None:
+        pass
+
+    def item_failed(self, item: str, reason: str) -> None:
+        pass
+
+    def finished(self, summary: str) -> None:
+        self.summaries.append(summary)
+
+
+def test_a_sync_reads_sent_by_default_reports_and_can_be_cancelled(
+        db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory) -> None:
+    site = imap_account("site", sent_folder=sent)
+    mailbox.append(notification(1))
+    put_in(mailbox, sent, colleague_reply(1, to="visitor1@example.net",
+                                          when=utcnow() + timedelta(hours=1)))
+    spy = _Summary()
+    result = imap.sync_account(db, site, PASSWORD, reporter=spy)
+    assert (result.added, result.threaded) == (1, 1)
+    assert spy.summaries[0] == "sync site: 1 added, 0 already there"
+    cancel = CancelToken()
+    cancel.cancel()
+    mailbox.append(notification(2))
+    with pytest.raises(Cancelled):
+        imap.sync_account(db, site, PASSWORD, cancel=cancel)
+    client = mailbox.client()
+    try:  # sync_once reads Sent by default too
+        put_in(mailbox, sent, colleague_reply(2, to="visitor2@example.net",
+                                              when=utcnow() + timedelta(hours=1)))
+        assert imap.sync_once(db, client, site, site.imap).threaded == 1
+    finally:
+        client.logout()
+
+
+def test_a_second_sync_is_refused_by_the_accounts_name(db: Database,
+                                                       imap_account: AccountFactory) -> None:
+    site = imap_account("the-site")
+    with account_lock(db, site.id, site.name), \
+            pytest.raises(SyncInProgressError, match="the-site"):
+        imap.sync_account(db, site, PASSWORD)
+
+
+def test_the_mailbox_address_is_never_taken_for_the_visitor(
+        db: Database, mailbox: Mailbox, imap_account: AccountFactory) -> None:
+    site = imap_account("site", user="alice@example-pharma-agency.com")
+    assert imap.with_mailbox(["forms@example.org"], site.imap) == [
+        "forms@example.org", "alice@example-pharma-agency.com"]
+    assert imap.with_mailbox([], imap_account("plain").imap) == []
