@@ -32,6 +32,19 @@ def test_neutralise(value: str | int | None, expected: str) -> None:
     assert neutralise(value) == expected
 
 
+@pytest.mark.parametrize(("value", "kept"), [
+    ("+1 23456", False),  # 6 digits: too short for a phone number, so a would-be formula
+    ("+1 234567", True),  # 7 digits, the fewest E.164 allows
+    ("+1 (555) 010-2000", True),  # punctuation and one bracketed group do not count as digits
+    ("+1.555/010-2000", True),
+    ("+123 456 789 012 345", True),  # 15 digits, the most
+    ("+123 456 789 012 3456", False),  # 16
+    ("+44 (20) (7946) 0958", False),  # two bracketed groups
+])
+def test_a_phone_number_is_kept_by_its_digit_count(value: str, kept: bool) -> None:
+    assert neutralise(value) == (value if kept else "'" + value)
+
+
 def test_join_and_truncate() -> None:
     assert join_values(["cold", "hot"]) == "cold; hot"
     assert join_values([]) == ""

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from leaddesk import query, triage
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from PySide6.QtCore import Qt
+
+from leaddesk import query, response_times, triage
+from leaddesk.business_hours import BusinessHours
+from leaddesk.changes import Change
 from leaddesk.db import Database
 from leaddesk.query import Filter
+from leaddesk.response_times import ResponsePolicy
+from tests.support.factories import BASE_TIME
 from tests.ui.conftest import inline_context
 
 from leaddesk.ui import list_model
 from leaddesk.ui.context import AppContext
-from leaddesk.ui.list_model import ROW_ROLE, SubmissionListModel
+from leaddesk.ui.list_model import NEEDS_ROLE, OVERDUE_ROLE, ROW_ROLE, STATUS, SubmissionListModel
+from leaddesk.ui.operations import DbOp
 from leaddesk.ui.settings import Settings
 from leaddesk.ui.tasks import TaskRunner
 
@@ -29,6 +40,8 @@ def test_rows_load_lazily_a_page_at_a_time(qapp, qtmodeltester, ui_db: Database,
     monkeypatch.setattr(list_model, "PAGE_SIZE", 10)
     runner = CountingRunner()
     model = SubmissionListModel(AppContext(ui_db, runner, "tester", Settings()))
+    assert runner.loads == 1  # the team's response-time policy, read once for the model
+    runner.loads = 0
     with ui_db.session() as s:
         ids = query.ids(s, Filter())
     model.set_ids(ids)
@@ -60,6 +73,7 @@ def test_new_submissions_are_bold_and_stale_pages_are_dropped(ui_db: Database) -
 def test_row_of_is_a_lookup_and_a_new_id_list_keeps_the_cached_rows(ui_db: Database) -> None:
     runner = CountingRunner()
     model = SubmissionListModel(AppContext(ui_db, runner, "tester", Settings()))
+    runner.loads = 0  # the policy read at creation; rows are counted below
     with ui_db.session() as s:
         ids = query.ids(s, Filter())
     model.set_ids(ids)
@@ -76,15 +90,10 @@ def test_row_of_is_a_lookup_and_a_new_id_list_keeps_the_cached_rows(ui_db: Datab
 
 
 def test_badge_unread_dot_initials_and_waiting_are_in_the_roles(qapp, ui_db: Database) -> None:
-    from datetime import timedelta
-
-    from PySide6.QtCore import Qt
-
     from leaddesk.db.models import Submission
-    from tests.support.factories import BASE_TIME
 
     from leaddesk.ui.icons import no_dot, unread_dot
-    from leaddesk.ui.list_model import NEEDS_ROLE, OWNER, STATUS, VISITOR, initials
+    from leaddesk.ui.list_model import OWNER, VISITOR, initials
     from leaddesk.ui.settings import WAITING_AMBER_HOURS
 
     with ui_db.session() as s:
@@ -97,6 +106,7 @@ def test_badge_unread_dot_initials_and_waiting_are_in_the_roles(qapp, ui_db: Dat
     ctx = inline_context(ui_db)
     ctx.settings.set(WAITING_AMBER_HOURS, 24)
     model = SubmissionListModel(ctx)
+    model.set_policy(ResponsePolicy(BusinessHours("UTC"), 80.0))  # ten business days: amber only
     model.set_ids(ids)
     row_of = {sid: n for n, sid in enumerate(ids)}
     a_day_later = ui_db_row_time(model, ids[4]) + timedelta(hours=25)
@@ -117,10 +127,10 @@ def test_badge_unread_dot_initials_and_waiting_are_in_the_roles(qapp, ui_db: Dat
     assert model.index(row_of[ids[4]], OWNER).data() == ""
     waiting = model.index(row_of[ids[4]], STATUS)
     assert waiting.data() == "New · waiting 1 d"
-    assert needs(ids[4]).overdue
+    assert needs(ids[4]).amber
     assert waiting.data(Qt.ItemDataRole.ForegroundRole) is not None  # amber
     ctx.settings.set(WAITING_AMBER_HOURS, 48)  # the team allows two days: no longer amber
-    assert not needs(ids[4]).overdue
+    assert not needs(ids[4]).amber
     assert waiting.data(Qt.ItemDataRole.ForegroundRole) is None
 
 
@@ -133,3 +143,41 @@ def test_initials() -> None:
     from leaddesk.ui.list_model import initials
     assert [initials(n) for n in ("Anna Kowalski", "ada", "Jean de la Fontaine", "", None)] == [
         "AK", "Ad", "JF", "", ""]
+
+
+def test_the_overdue_badge_follows_the_teams_stored_policy_and_its_changes(qtbot,
+                                                                         ui_db: Database) -> None:
+    one_day = ResponsePolicy(BusinessHours("UTC"), 8.0)  # mon-fri 09:00-17:00
+    try:
+        with ui_db.session() as s:
+            response_times.save_policy(s, one_day, actor="Ada")
+        response_times.activate(ResponsePolicy(BusinessHours("UTC"), 100.0))  # a stale global
+        ctx = inline_context(ui_db)
+        model = SubmissionListModel(ctx)
+        assert model.policy == one_day  # the stored policy, read when the model is made
+        with ui_db.session() as s:
+            ids = query.ids(s, Filter())
+        model.set_ids(ids)
+        first = model.index(len(ids) - 1, STATUS)  # Visitor 00, in on Monday BASE_TIME 09:00
+        assert first.data(ROW_ROLE).received_at == BASE_TIME
+        # Tuesday 09:00 is exactly one business day later; a minute more is past the target.
+        model.now = lambda: BASE_TIME + timedelta(days=1)
+        assert first.data(OVERDUE_ROLE) is False
+        assert not first.data(NEEDS_ROLE).overdue
+        assert "Overdue" not in first.data()
+        model.now = lambda: BASE_TIME + timedelta(days=1, minutes=1)
+        assert first.data(OVERDUE_ROLE) is True
+        assert first.data() == "New · Overdue · waiting 1 d"
+        assert "longer than the team&#x27;s target" in first.data(Qt.ItemDataRole.ToolTipRole)
+
+        def save_two_days(session: Session) -> Change:
+            return response_times.save_policy(session, ResponsePolicy(BusinessHours("UTC"), 16.0),
+                                              actor="Ada")
+
+        # Settings → Response times saves through a DbOp, which announces it on the bus.
+        with qtbot.waitSignal(model.dataChanged):
+            DbOp(ctx, save_two_days, parent=model, what="saving").run_in_background()
+        assert model.policy.target_hours == 16.0
+        assert first.data(OVERDUE_ROLE) is False
+    finally:
+        response_times.activate(ResponsePolicy())

@@ -18,7 +18,7 @@ from leaddesk.db import Database
 from leaddesk.db.models import Submission, TeamMember
 from leaddesk.response_times import ResponsePolicy
 
-from leaddesk.ui import response_chart
+from leaddesk.ui.charts import chart_range
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.list_model import ID_ROLE, OVERDUE_ROLE
 from leaddesk.ui.main_window import MainWindow
@@ -106,16 +106,15 @@ def test_settings_has_a_response_times_tab(qtbot, ctx: AppContext) -> None:
     assert isinstance(dialog.hours, HoursTab)
 
 
-def test_the_insights_panel(qtbot, ctx: AppContext, ui_db: Database, answered: list[int],
-                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(response_chart, "PERIOD_DAYS", 10_000)  # the test leads are from March
+def test_the_insights_panel(qtbot, ctx: AppContext, ui_db: Database, answered: list[int]) -> None:
     with ui_db.session() as s:
         response_times.save_policy(s, POLICY, actor="Ada")
     panel = ResponseTimesPanel(ctx)
     qtbot.addWidget(panel)
+    panel.set_range(chart_range(0))  # all time: the test leads are from March
     panel.show()  # the first show loads
     qtbot.waitUntil(lambda: panel.report is not None)
-    assert panel.overall.text().startswith("Last 6 months: median 1.0 h, 90th percentile 1.0 h;")
+    assert panel.overall.text().startswith("All time: median 1.0 h, 90th percentile 1.0 h;")
     assert "27 waiting, 27 overdue" in panel.overall.text()
     assert "Europe/Stockholm" in panel.policy.text()
     panel.grouping.setCurrentIndex(panel.grouping.findData("owner"))
@@ -132,13 +131,38 @@ def test_the_insights_panel(qtbot, ctx: AppContext, ui_db: Database, answered: l
     assert labels.categories() == ["&lt;b&gt;Ada&lt;/b&gt; &amp; co"]  # drawn as HTML: escaped
     for label in panel.findChildren(QLabel):
         assert label.textFormat().name == "PlainText"
+    # The legend is ours, below the bars, and whole even in the short panel of a 1024x700 window.
+    panel.resize(1000, 180)
+    qtbot.waitUntil(lambda: panel.chart.height() <= 160)
+    legend = panel.chart.legend
+
+    def words() -> list[str]:  # a redraw's old entries go with deleteLater: wait for them
+        return [label.text() for label in legend.findChildren(QLabel) if label.text()]
+
+    qtbot.waitUntil(lambda: words() == ["Median", "90th percentile"])
+    assert legend.isVisible()
+    assert legend.height() >= panel.chart.legend_layout.heightForWidth(legend.width())  # one row, whole
+    assert legend.geometry().bottom() < panel.chart.height()
+    assert panel.chart.view.geometry().bottom() < legend.geometry().top()  # no overlap
 
 
-def test_the_insights_panel_shows_the_last_six_months(qtbot, ctx: AppContext,
-                                                       answered: list[int]) -> None:
-    panel = ResponseTimesPanel(ctx)
-    qtbot.addWidget(panel)
-    panel.show()
+def test_the_insights_panel_follows_the_pages_range_picker(qtbot, window: MainWindow,
+                                                           answered: list[int]) -> None:
+    window.top.pages.setCurrentIndex(2)
+    insights = window.insights
+    panel = insights.responses
     qtbot.waitUntil(lambda: panel.report is not None)
     assert panel.report is not None
+    assert panel.overall.text().startswith("Last 90 days:")  # the picker's default
     assert panel.report.overall.answered == 0  # the test leads arrived in March
+    insights.range.setCurrentIndex(insights.range.findData(0))  # all time
+    qtbot.waitUntil(lambda: panel.overall.text().startswith("All time:"))
+    assert (panel.report.overall.answered, panel.report.overall.waiting) == (3, 27)
+    # Picked while the page is hidden: measured when it is shown again, not before.
+    window.top.pages.setCurrentIndex(0)
+    insights.range.setCurrentIndex(insights.range.findData(30))
+    assert panel.stale
+    assert panel.overall.text().startswith("All time:")
+    window.top.pages.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: panel.overall.text().startswith("Last 30 days:"))
+    assert panel.report.overall.answered == 0

@@ -33,6 +33,8 @@ MULTI_VALUE_SEPARATOR = "; "
 _PHONE = re.compile(r"\+\d{1,4}(?:[ ./-]?(?:\(\d{1,5}\)|\d{1,14}))*", re.ASCII)
 _SIGNED_NUMBER = re.compile(r"[+-]\d+(?:[.,]\d+)?", re.ASCII)
 _PHONE_DIGITS = range(7, 16)
+_PHONE_PUNCTUATION = "+ ./-()"  # every non-digit _PHONE admits
+_DROP_PHONE_PUNCTUATION = str.maketrans("", "", _PHONE_PUNCTUATION)
 
 Cell = str | int | None
 # A moment as the database hands it over without conversion: SQLite's text, PostgreSQL's datetime.
@@ -53,9 +55,12 @@ def is_plain_number(text: str) -> bool:
     """A phone number or a signed number, which calls nothing: exported as typed."""
     if _SIGNED_NUMBER.fullmatch(text):
         return True
+    # After the ASCII fullmatch, every character is a digit or one of _PHONE_PUNCTUATION: the
+    # digits are what deleting those leaves (one C call, where a generator over the characters
+    # cost a second per million phone numbers).
     return (_PHONE.fullmatch(text) is not None
             and text.count("(") <= 1
-            and sum(c.isdigit() for c in text) in _PHONE_DIGITS)
+            and len(text.translate(_DROP_PHONE_PUNCTUATION)) in _PHONE_DIGITS)
 
 
 def join_values(values: Iterable[str]) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any, Protocol, TextIO, cast
 
-from leaddesk.export.cells import Cell, neutralise
+from leaddesk.export.cells import FORMULA_TRIGGERS, Cell, neutralise
 from leaddesk.export.fields import LEAD_FIELDS, Record
 from leaddesk.export.names import split_name
 from leaddesk.export.presets import Column
@@ -66,16 +66,20 @@ class CsvWriter:
     def _inner(self, values: Iterable[Cell]) -> str:
         """A line without its outer quotes and line end: cells joined by '","'.
 
-        Every cell goes through :func:`~leaddesk.export.cells.neutralise`, the one formula guard
-        (a second inlined copy of it once lost a trigger unnoticed). Names are bound locally: this
-        runs for every cell of every row. The outer quotes are added once per batch (see _lines),
-        saving three copies of every line.
+        Every cell the formula guard could change goes through
+        :func:`~leaddesk.export.cells.neutralise`, the one guard (a second inlined copy of it once
+        lost a trigger unnoticed); the test here only decides whether to call it, with the guard's
+        own FORMULA_TRIGGERS. Names are bound locally: this runs for every cell of every row. The
+        outer quotes are added once per batch (see _lines), saving three copies of every line.
         """
         cells: list[str] = []
-        append, guard = cells.append, neutralise
+        append, guard, triggers = cells.append, neutralise, FORMULA_TRIGGERS
         for value in values:
-            text = guard(value)
-            append(text.replace('"', '""') if '"' in text else text)
+            # The guard can change only a cell that is not text or begins with a trigger; for
+            # the rest (most cells) it would return the same string, so it is not called.
+            if type(value) is not str or value[:1] in triggers:
+                value = guard(value)
+            append(value.replace('"', '""') if '"' in value else value)
         return self._between.join(cells)
 
     def _lines(self, inner: list[str]) -> str:

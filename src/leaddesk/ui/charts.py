@@ -320,20 +320,25 @@ class TopicChart(QWidget):
         self._turn_labels()
 
     def _fill_legend(self) -> None:
+        self.fill_legend([(stack.colour, f"{stack.name} ({sum(stack.counts):,})")
+                          for stack in self.stacks])
+
+    def fill_legend(self, entries: Sequence[tuple[QColor, str]]) -> None:
+        """The legend below the chart: a swatch and plain words per entry, wrapping."""
         while self.legend_layout.count():
             item = self.legend_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        for stack in self.stacks:
+        for colour, words in entries:
             entry = QWidget()
             row = QHBoxLayout(entry)
             row.setContentsMargins(0, 0, 0, 0)
             row.setSpacing(4)
             mark = PlainLabel()
-            mark.setPixmap(swatch(stack.colour))
+            mark.setPixmap(swatch(colour))
             row.addWidget(mark)
-            row.addWidget(PlainLabel(f"{stack.name} ({sum(stack.counts):,})"))
+            row.addWidget(PlainLabel(words))
             self.legend_layout.addWidget(entry)
         self.legend.updateGeometry()
 

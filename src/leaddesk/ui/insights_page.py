@@ -129,7 +129,10 @@ class InsightsPage(BusPage):
         split.addWidget(self.chart)
         split.addWidget(lower)
         split.setSizes([420, 320])
-        split.addWidget(ResponseTimesPanel(ctx))  # time to first answer: loads when shown
+        self.responses = ResponseTimesPanel(ctx)  # time to first answer: loads when shown
+        split.addWidget(self.responses)
+        self.range.currentIndexChanged.connect(
+            lambda _i: self.responses.set_range(self.chart_range()))
         split.setSizes([300, 200, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -1,5 +1,6 @@
 """Painting for the message list (a delegate, not widgets per cell): tags as chips in their
-colours, the owner's initials in a coloured circle, the status badge with "waiting 3 d" beside it.
+colours, the owner's initials in a coloured circle, the status badge with a red "Overdue" badge
+(the team's target, in business hours) and "waiting 3 d" (amber past this desktop's setting) beside it.
 
 Every word here may be a stranger's (a tag name someone typed, a member's name): it is drawn
 with ``QPainter.drawText`` and ``QFontMetrics.elidedText``, never as rich text. The other
@@ -7,6 +8,8 @@ columns (visitor, topic, post, received) are drawn by Qt's own item painting, al
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
@@ -16,11 +19,12 @@ from leaddesk.query import SubmissionRow
 
 from leaddesk.ui.colours import amber, name_colour
 from leaddesk.ui.list_model import NEEDS_ROLE, OWNER, ROW_ROLE, STATUS, TAGS
-from leaddesk.ui.needs import RowNeeds
+from leaddesk.ui.needs import OVERDUE_BADGE, RowNeeds
 from leaddesk.ui.widgets import readable_on
 
 CHIP_GAP = 4
 CHIP_PAD = 7
+TEXT_GAP = 6  # between the last chip and "waiting 3 d"
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -118,26 +122,51 @@ class ListDelegate(QStyledItemDelegate):
                 needs: RowNeeds | None) -> None:
         if needs is None:
             return
-        metrics = option.fontMetrics
-        width = min(chip_width(metrics, needs.badge), rect.width())
-        badge = fit_text(metrics, needs.badge, int(width) - 2 * CHIP_PAD)
-        self._chip(painter, QRectF(rect.left(), rect.top(), width, rect.height()), badge,
-                   QColor(needs.badge_colour))
-        if needs.waiting is None:
+        chip_metrics = option.fontMetrics
+        text_font = painter.font()
+        text_font.setBold(needs.amber)  # amber text is bold too: not colour alone
+        text_metrics = QFontMetrics(text_font)
+        chips, text = status_layout(needs, lambda words: chip_width(chip_metrics, words),
+                                    text_metrics.horizontalAdvance, int(rect.width()))
+        left = rect.left()
+        for words, fill in chips:
+            width = min(chip_width(chip_metrics, words), rect.right() - left)
+            if width <= 2 * CHIP_PAD:
+                return  # no room left in a narrow column: the tooltip and text say it all
+            badge = fit_text(chip_metrics, words, int(width) - 2 * CHIP_PAD)
+            self._chip(painter, QRectF(left, rect.top(), width, rect.height()), badge,
+                       QColor(fill))
+            left += width + CHIP_GAP
+        if not text:
             return
-        if needs.overdue:
-            font = painter.font()
-            font.setBold(True)
-            painter.setFont(font)
-            metrics = painter.fontMetrics()
-        left = rect.left() + width + 6
+        painter.setFont(text_font)
+        left += TEXT_GAP - CHIP_GAP
         room = int(rect.right() - left)
-        text = needs.waiting_text
-        if metrics.horizontalAdvance(text) > room:  # "waiting 3 d" → "3 d" before eliding
-            text = fit_text(metrics, text.removeprefix("waiting "), room)
+        text = fit_text(text_metrics, text, room)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         colour = (amber(option.palette.color(QPalette.ColorRole.Base))
-                  if needs.overdue and not selected else self._text_colour(option))
+                  if needs.amber and not selected else self._text_colour(option))
         painter.setPen(colour)
         painter.drawText(QRectF(left, rect.top(), room, rect.height()),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+
+
+def status_layout(needs: RowNeeds, chip: Callable[[str], int], text: Callable[[str], int],
+                  room: int) -> tuple[list[tuple[str, str]], str]:
+    """The Status cell's chips (words, colour) and time text that fit ``room`` pixels, given
+    each chip's and text's width. In order of preference: every chip with "waiting 3 d", every
+    chip with "3 d"; then, for an overdue lead, "Overdue" and the time without the status chip
+    (the row's tooltip and words still name the status; a new lead's row is bold). When nothing
+    fits whole, the most urgent chip ("Overdue", else the status) and the short time, elided."""
+    chips = [(needs.badge, needs.badge_colour)] + ([OVERDUE_BADGE] if needs.overdue else [])
+    times = ([needs.waiting_text, needs.waiting_text.removeprefix("waiting ")]
+             if needs.waiting is not None else [""])
+    plans = [(chips, t) for t in times] + ([(chips[1:], t) for t in times] if needs.overdue
+                                           else [])
+
+    def width(plan: tuple[list[tuple[str, str]], str]) -> int:
+        shown, words = plan
+        used = sum(chip(w) for w, _ in shown) + CHIP_GAP * (len(shown) - 1)
+        return used + (TEXT_GAP + text(words) if words else 0)
+
+    return next((plan for plan in plans if width(plan) <= room), (chips[-1:], times[-1]))

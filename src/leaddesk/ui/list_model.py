@@ -6,23 +6,27 @@ reload bumps a generation counter so that pages still in flight for an old filte
 After a change whose ids are known, :meth:`refresh_rows` re-fetches just those rows of the cached
 pages (one query) and repaints them; nothing else is reset, so selection and scroll stay put.
 
-What each row shows beyond its fields (status badge, unread dot, owner's initials, "waiting 3 d")
-comes from :func:`leaddesk.ui.needs.row_needs` through ``NEEDS_ROLE``; the delegate
-(:mod:`leaddesk.ui.list_delegate`) paints it, and the display roles carry the same in words.
+What each row shows beyond its fields (status badge, "Overdue", unread dot, owner's initials,
+"waiting 3 d") comes from :func:`leaddesk.ui.needs.row_needs` through ``NEEDS_ROLE``; the delegate
+(:mod:`leaddesk.ui.list_delegate`) paints it, and the display roles carry the same in words. The
+team's response-time policy behind "Overdue" is read once when the model is made and again when
+it changes (a setting change on the bus: Settings → Response times here, or another desktop).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from leaddesk import query, response_times
+from leaddesk.changes import Change, Kind
 from leaddesk.query import Sort, SubmissionRow
+from leaddesk.response_times import ResponsePolicy
 
 from leaddesk.ui.colours import amber
 from leaddesk.ui.context import AppContext
@@ -76,6 +80,25 @@ class SubmissionListModel(QAbstractTableModel):
         self.amber_after = timedelta(hours=ctx.settings.get(WAITING_AMBER_HOURS))
         ctx.settings.changed.connect(self._setting_changed)
         self.now = lambda: datetime.now().astimezone()  # a clock tests can stop
+        # The team's policy: the process's active one until this model's own read answers.
+        self.policy: ResponsePolicy = response_times.active()
+        ctx.bus.changes_made.connect(self._changes_made)
+        self.load_policy()
+
+    def load_policy(self) -> None:
+        """Read the team's response-time policy (in the database worker), then repaint."""
+        DbOp(self.ctx, response_times.load_policy, parent=self,
+             what="reading the team's business hours").success(
+            self.set_policy).run_in_background()
+
+    def set_policy(self, policy: ResponsePolicy) -> None:
+        self.policy = policy
+        self.repaint_column(STATUS)
+
+    def _changes_made(self, changes: list[Change], _initiator: object) -> None:
+        if any(c.kind in (Kind.SETTING, Kind.ANY)
+               and c.touches((response_times.SETTING_KEY,)) for c in changes):
+            self.load_policy()
 
     def _setting_changed(self, key: str) -> None:
         if key == WAITING_AMBER_HOURS.key:
@@ -224,20 +247,20 @@ class SubmissionListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.needs(row).describe() if column == STATUS else self._display(row, column)
         if role == OVERDUE_ROLE:
-            return response_times.overdue(row, datetime.now(UTC))
+            return self.needs(row).overdue
         if role == Qt.ItemDataRole.FontRole and (row.status == "new" or row.unread):
             return self._bold
         if role == Qt.ItemDataRole.DecorationRole and column == VISITOR:
             # Every row keeps the dot's room, so names line up whether or not one is unread.
             return unread_dot() if row.unread else no_dot()
-        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS and self.needs(row).overdue:
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS and self.needs(row).amber:
             return amber(QGuiApplication.palette().color(QPalette.ColorRole.Base))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column, self.needs(row))
         return None
 
     def needs(self, row: SubmissionRow) -> RowNeeds:
-        return row_needs(row, now=self.now(), amber_after=self.amber_after)
+        return row_needs(row, now=self.now(), amber_after=self.amber_after, policy=self.policy)
 
     @staticmethod
     def _display(row: SubmissionRow, column: int) -> str:
@@ -271,8 +294,10 @@ class SubmissionListModel(QAbstractTableModel):
         elif column == STATUS:
             text = needs.describe()
             if needs.waiting is not None:
-                text += " for an answer" + (" (longer than the team's limit)" if needs.overdue
+                text += " for an answer" + (" (longer than your amber setting)" if needs.amber
                                             else "")
+            if needs.overdue:
+                text += "\nUnanswered for longer than the team's target, in business hours"
         elif column == RECEIVED:
             text = long_time(row.received_at)
         # A hidden message says why on every cell: a real lead must never vanish unexplained.

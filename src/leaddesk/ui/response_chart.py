@@ -1,12 +1,14 @@
 """Insights → response times: the median and 90th percentile of time to first answer in business
 hours per week, per owner or per topic, as bars and as a table with the leads still waiting and
-overdue. The figures come from leaddesk.response_stats, loaded in the database worker.
+overdue. The figures come from leaddesk.response_stats, loaded in the database worker, over the
+range picked on the Insights page (:meth:`ResponseTimesPanel.set_range`; the same start as its
+other charts).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -33,7 +35,7 @@ from leaddesk.response_stats import (
     duration_text,
 )
 
-from leaddesk.ui.charts import PostTable, TopicChart
+from leaddesk.ui.charts import DEFAULT_RANGE, RANGES, ChartRange, PostTable, TopicChart, chart_range
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, NetOp
 from leaddesk.ui.page import COUNTED_FIELDS, BusPage
@@ -46,7 +48,11 @@ SHOWN = 8  # the latest weeks, or the busiest owners and topics, in the chart
 GROUPS: tuple[tuple[str, Grouping], ...] = (("Per week", "week"), ("Per owner", "owner"),
                                             ("Per topic", "topic"))
 _ANSWER_FIELDS = (*COUNTED_FIELDS, "replies", "answers")
-PERIOD_DAYS = 182
+
+
+def range_text(rng: ChartRange) -> str:
+    """"Last 90 days", as the range picker says it."""
+    return next((label for label, days in RANGES if days == rng.days), f"Last {rng.days} days")
 
 
 def group_label(stat: ResponseStat, *, short: bool = False) -> str:
@@ -64,6 +70,8 @@ class ResponseChart(TopicChart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMinimumHeight(140)  # third on the Insights page: the window must fit 1024x700
+        # The bars give way, not the legend below them: at 1024x700 the panel is ~180 px tall.
+        self.view.setMinimumHeight(100)
 
     def show_stats(self, stats: Sequence[ResponseStat], *, title: str) -> None:
         chart = self.chart()
@@ -78,8 +86,11 @@ class ResponseChart(TopicChart):
         answered = [s for s in stats if s.answered]
         shown = answered[-SHOWN:] if stats and stats[0].by == "week" else answered[:SHOWN]
         series = QBarSeries()
-        for name, colour, value in (("Median", MEDIAN_COLOUR, lambda s: s.median_s),
-                                    ("90th percentile", P90_COLOUR, lambda s: s.p90_s)):
+        kinds = (("Median", MEDIAN_COLOUR, lambda s: s.median_s),
+                 ("90th percentile", P90_COLOUR, lambda s: s.p90_s))
+        # Qt's legend is off (a TopicChart's): ours wraps below the bars, never cut off.
+        self.fill_legend([(QColor(colour), name) for name, colour, _value in kinds])
+        for name, colour, value in kinds:
             bars = QBarSet(name)
             bars.setColor(QColor(colour))
             for stat in shown:
@@ -99,6 +110,7 @@ class ResponseChart(TopicChart):
         axis.setRange(0, max(peak * 1.1, 1))
         chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis)
+        self.theme()  # the new axes and legend words in the palette's colours (4.5:1)
 
 
 class ResponseTable(PostTable):
@@ -134,7 +146,9 @@ class ResponseTimesPanel(BusPage):
         super().__init__(ctx, parent)
         self.stale = True  # nothing loaded yet: the first show loads
         self.report: ResponseReport | None = None
+        self.range = chart_range(RANGES[DEFAULT_RANGE][1])  # the picker's default until told
         bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 8, 0)  # the summary's last word clear of the window's edge
         bar.addWidget(caption("Time to first answer"))
         self.grouping = QComboBox()
         self.grouping.setObjectName("responseGrouping")
@@ -166,9 +180,17 @@ class ResponseTimesPanel(BusPage):
             return change.touches(_ANSWER_FIELDS)
         return change.kind in (Kind.ANY, Kind.MEMBER, Kind.SETTING)
 
+    def set_range(self, rng: ChartRange) -> None:
+        """Measure the leads of ``rng`` (the page's range picker): now if shown, else when shown."""
+        self.range = rng
+        if self.isVisible():
+            self.reload()
+        else:
+            self.stale = True
+
     def reload(self) -> None:
-        # The last six months: what a manager compares, and a bounded cost on a long history.
-        since = Filter(received_from=datetime.now(UTC) - timedelta(days=PERIOD_DAYS))
+        rng = self.range
+        since = rng.with_start(Filter())
 
         def load(session: Session) -> Collected:
             return response_stats.collect(session, since)
@@ -178,16 +200,18 @@ class ResponseTimesPanel(BusPage):
             # worker is free for the user's triage meanwhile.
             NetOp(self.ctx, lambda: response_stats.build(collected, datetime.now(UTC)),
                   parent=self, what="measuring response times").success(
-                self._loaded).run_in_background()
+                lambda report: self._loaded(report, rng)).run_in_background()
 
         DbOp(self.ctx, load, parent=self, what="loading response times").success(
             measure).run_in_background()
 
-    def _loaded(self, report: ResponseReport) -> None:
+    def _loaded(self, report: ResponseReport, rng: ChartRange) -> None:
+        if rng != self.range:
+            return  # an older pick answering late: the newer one's report follows
         self.report = report
         overall = report.overall
         self.overall.setText(
-            f"Last 6 months: median {duration_text(overall.median_s)}, 90th percentile "
+            f"{range_text(rng)}: median {duration_text(overall.median_s)}, 90th percentile "
             f"{duration_text(overall.p90_s)}; {overall.waiting} waiting, "
             f"{overall.overdue} overdue")
         self.policy.setText("Business hours: " + describe(report.policy)
