@@ -6,10 +6,12 @@ and a slow store never stalls it; plus the time-zone and logout helpers."""
 from __future__ import annotations
 
 import queue
+import re
 import ssl
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -324,3 +326,81 @@ def test_the_mailbox_address_is_never_taken_for_the_visitor(
     assert imap.with_mailbox(["forms@example.org"], site.imap) == [
         "forms@example.org", "alice@example-pharma-agency.com"]
     assert imap.with_mailbox([], imap_account("plain").imap) == []
+
+
+class _Recorder(_Summary):
+    def __init__(self) -> None:
+        super().__init__()
+        self.started_with: list[tuple[str, int | None]] = []
+
+    def started(self, what: str, total: int | None) -> None:
+        self.started_with.append((what, total))
+
+
+def test_both_phases_report_and_store_under_the_account(
+        db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory) -> None:
+    site = imap_account("site", sent_folder=sent)
+    mailbox.append(notification(1), notification(2))
+    put_in(mailbox, sent, colleague_reply(1, to="visitor1@example.net",
+                                          when=utcnow() + timedelta(hours=1)))
+    spy = _Recorder()
+    imap.sync_account(db, site, PASSWORD, reporter=spy, batch_size=1)
+    assert spy.started_with == [("sync site", 2), ("sent site", 1)]
+    assert spy.summaries == ["sync site: 2 added, 0 already there",
+                             "sent site: 1 joined conversations, 0 already there"]
+    with db.session() as s:
+        assert set(s.execute(select(Submission.account_id)).scalars()) == {site.id}
+
+
+def test_sent_can_be_left_out_of_one_sync(db: Database, mailbox: Mailbox, sent: str,
+                                          imap_account: AccountFactory) -> None:
+    site = imap_account("site", sent_folder=sent)
+    mailbox.append(notification(1))
+    put_in(mailbox, sent, colleague_reply(1, to="visitor1@example.net",
+                                          when=utcnow() + timedelta(hours=1)))
+    assert imap.sync_account(db, site, PASSWORD, sent=False).threaded == 0
+
+
+class _Dropping:
+    """A real client whose connection drops at the named call."""
+
+    def __init__(self, client: IMAPClient, at: str) -> None:
+        self._client, self._at = client, at
+
+    def __getattr__(self, name: str) -> Any:
+        if name == self._at:
+            def dropped(*args: Any, **kwargs: Any) -> Any:
+                raise ConnectionResetError(104, "Connection reset by peer")
+            return dropped
+        return getattr(self._client, name)
+
+
+@pytest.mark.parametrize("at", ["select_folder", "folder_exists"])
+def test_a_drop_before_or_between_the_folders_is_one_line(
+        db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory, at: str) -> None:
+    site = imap_account("site", sent_folder=sent)
+    mailbox.append(notification(1))
+    client = mailbox.client()
+    try:
+        with pytest.raises(imap.ImapError) as error:
+            imap.sync_once(db, _Dropping(client, at), site, site.imap)
+    finally:
+        client.logout()
+    assert str(error.value) == (f"the connection to {site.imap.where} was lost "
+                                f"(ConnectionResetError); the sync kept everything fetched so far, "
+                                f"run it again")
+
+
+def test_a_missing_sent_folder_names_the_server(db: Database, mailbox: Mailbox,
+                                                imap_account: AccountFactory) -> None:
+    site = imap_account("site", sent_folder="Nowhere")
+    with pytest.raises(imap.ImapError, match=re.escape(f"'Nowhere' does not exist on {site.imap.where}")):
+        imap.sync_account(db, site, PASSWORD)
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_an_unreadable_ca_file_is_one_clear_line(imap_account: AccountFactory, tmp_path: Path,
+                                                 security: str) -> None:
+    settings = imap_account("site", security=security, ca_file=str(tmp_path / "gone.pem")).imap
+    with pytest.raises(imap.ImapError, match=r"gone\.pem"):
+        imap.connect(settings, PASSWORD)
