@@ -5,7 +5,9 @@
 For each size it builds a fresh SQLite database with :mod:`bench.generate` (reporting the insert
 rate), reopens it as the app would, and reports p50/p95 latency over ``--runs`` runs of each
 scenario in :mod:`bench.scenarios`. With ``--pg-url`` (a server's maintenance database) or
-``--start-postgres`` it does the same on PostgreSQL for ``--pg-sizes``. See bench/README.md.
+``--start-postgres`` it does the same on PostgreSQL for ``--pg-sizes``; ``--pg-db`` measures a
+PostgreSQL database already filled by :mod:`bench.generate` (a million rows take minutes to load)
+and keeps it. When both engines ran at one size, the report adds their ratio. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -146,19 +148,49 @@ def bench_postgres(server_url: str, size: int, args: argparse.Namespace) -> Run:
     return run
 
 
+def bench_postgres_loaded(url: str, args: argparse.Namespace) -> Run:
+    """An existing database ``bench.generate`` filled: analysed, measured, left as it is."""
+    db = Database.open(url)
+    try:
+        with db.engine.connect() as conn:
+            size = int(conn.execute(text("SELECT count(*) FROM submissions")).scalar_one())
+    finally:
+        db.close()
+    print(f"PostgreSQL, {size:,} rows (loaded already)", flush=True)
+    run = Run("PostgreSQL", size)
+    pg.analyze(url)
+    _measure(run, url, args.runs)
+    return run
+
+
 # ----------------------------------------------------------------- report
 
 def _cell(stats: Stats | None) -> str:
     return f"{stats.p50:7.1f} / {stats.p95:7.1f}" if stats else "-"
 
 
+def _pairs(results: list[Run]) -> list[tuple[Run, Run]]:
+    """(SQLite, PostgreSQL) runs of the same size, for the ratio columns."""
+    return [(lite, post) for lite in results if lite.engine == "SQLite"
+            for post in results if post.engine == "PostgreSQL" and post.size == lite.size]
+
+
+def _ratio(lite: Stats | None, post: Stats | None) -> str:
+    if lite is None or post is None:
+        return "-"
+    return f"{post.p50 / lite.p50:.1f}× / {post.p95 / lite.p95:.1f}×"
+
+
 def report(results: list[Run], runs: int) -> str:
     """The results as a Markdown table (latencies p50 / p95 in ms), then the search words."""
     keys = list(results[0].labels)
-    head = ["", *[r.title for r in results], "target (SQLite 1M, p95)"]
+    pairs = _pairs(results)
+    head = ["", *[r.title for r in results],
+            *[f"PostgreSQL / SQLite {_short(lite.size)}" for lite, _ in pairs],
+            "target (SQLite 1M, p95)"]
     lines = [f"| {' | '.join(head)} |", f"|{'---|' * len(head)}"]
     rates = [f"{r.load.rate:,.0f}" if r.load else "(reused)" for r in results]
-    lines.append(f"| insert rate, rows/s | {' | '.join(rates)} | |")
+    lines.append(f"| insert rate, rows/s | {' | '.join(rates)} |{' |' * len(pairs)} |")
     judged = next((r for r in results if r.engine == "SQLite" and r.size == 1_000_000), None)
     for key in keys:
         target = TARGETS_MS.get(key)
@@ -168,9 +200,10 @@ def report(results: list[Run], runs: int) -> str:
             if judged is not None:
                 verdict += " ✅ met" if judged.stats[key].p95 <= target else " ❌ missed"
         cells = [_cell(r.stats.get(key)) for r in results]
+        cells += [_ratio(lite.stats.get(key), post.stats.get(key)) for lite, post in pairs]
         lines.append(f"| {results[0].labels[key]} | {' | '.join(cells)} | {verdict} |")
     loads = [f"{r.load_before:.1f}-{r.load_after:.1f}" for r in results]
-    lines.append(f"| load average while measuring | {' | '.join(loads)} | |")
+    lines.append(f"| load average while measuring | {' | '.join(loads)} |{' |' * len(pairs)} |")
     lines.append("")
     lines.append(f"Latency cells: p50 / p95 in ms over {runs} runs, each after a first pass over "
                  f"the same {runs} calls (that pass is shown for (b) only).")
@@ -208,6 +241,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="start a throwaway local PostgreSQL server for the run")
     parser.add_argument("--pg-sizes", type=int, nargs="+", default=[100_000],
                         help="sizes to run on PostgreSQL (default 100000)")
+    parser.add_argument("--pg-db", metavar="URL",
+                        help="also measure this PostgreSQL database, already filled by "
+                             "bench.generate (kept as it is)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     parser.add_argument("--verify", action="store_true",
                         help=f"also compare the answers with plain SQL (up to "
@@ -223,6 +259,8 @@ def main(argv: list[str] | None = None) -> None:
             server = stack.enter_context(pg.local_server())
         if server is not None:
             results += [bench_postgres(server, size, args) for size in args.pg_sizes]
+    if args.pg_db:
+        results.append(bench_postgres_loaded(args.pg_db, args))
     print()
     print(report(results, args.runs))
     if args.json:

@@ -38,7 +38,7 @@ def _memory_mb() -> tuple[float, float]:
     return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
 
 
-def child(db_path: str) -> None:
+def child(db_path: str, first_rows_only: bool = False) -> None:
     """The measured process: the window on ``db_path``, one line per event."""
     import gc
 
@@ -67,6 +67,8 @@ def child(db_path: str) -> None:
             painted.append(True)
             window.inbox.list.viewport().repaint()  # what the next event-loop turn would do
             say("first rows painted")
+            if first_rows_only:
+                QTimer.singleShot(0, finish)
     model.page_loaded.connect(first_page)
 
     def full(total: int) -> None:
@@ -89,14 +91,16 @@ def child(db_path: str) -> None:
     sys.exit(code)
 
 
-def run_once(db_path: Path, src: Path = REPO / "src") -> dict[str, float]:
+def run_once(db_path: Path, src: Path = REPO / "src", first_rows_only: bool = False
+             ) -> dict[str, float]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": os.pathsep.join([str(src), str(REPO)])}
     with tempfile.TemporaryDirectory() as home:
         env["XDG_CONFIG_HOME"] = env["XDG_DATA_HOME"] = home
         start = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-m", "bench.bench_window", "_child", str(db_path)],
+            [sys.executable, "-m", "bench.bench_window", "_child", str(db_path),
+             *(["--first-rows-only"] if first_rows_only else [])],
             stdout=subprocess.PIPE, text=True, env=env, cwd=REPO)
         assert process.stdout is not None
         seen: dict[str, float] = {}
@@ -118,7 +122,7 @@ def run_once(db_path: Path, src: Path = REPO / "src") -> dict[str, float]:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_child"]:
-        child(argv[1])
+        child(argv[1], first_rows_only="--first-rows-only" in argv)
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
@@ -127,6 +131,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--src", type=Path, default=REPO / "src",
                         help="the code to measure (another checkout's src/, e.g. main's, for a "
                              "before/after)")
+    parser.add_argument("--first-rows-only", action="store_true",
+                        help="stop each run at the first painted rows (no full list; for a busy "
+                             "machine, where the full list of main's code can take minutes)")
     args = parser.parse_args(argv)
     if not args.db.exists():
         subprocess.run([sys.executable, "-m", "bench.generate", "--rows", str(args.rows),
@@ -134,12 +141,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{args.db}; load average {os.getloadavg()[0]:.1f}")
     runs = []
     for n in range(args.runs):
-        seen = run_once(args.db, args.src)
+        seen = run_once(args.db, args.src, args.first_rows_only)
         runs.append(seen)
         print(f"  run {n + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in seen.items()), flush=True)
     print(f"median of {args.runs} (seconds from process start; MB):")
     for key in (*EVENTS, "rss MB", "peak MB"):
-        print(f"  {key:<20} {statistics.median(r[key] for r in runs):8.2f}")
+        if all(key in r for r in runs):
+            print(f"  {key:<20} {statistics.median(r[key] for r in runs):8.2f}")
     print(f"load average {os.getloadavg()[0]:.1f}")
 
 

@@ -292,3 +292,33 @@ def test_show_formatted_switches_to_the_safe_html_view(qtbot, window: MainWindow
     tabs.show_detail(shown, None)  # the next lead opens on its plain text again
     assert tabs.body.currentWidget() is tabs.text
     assert not tabs.formatted.isVisibleTo(tabs)  # this one has no HTML part
+
+
+def test_post_lookups_and_the_stale_reread_start_after_the_first_rows(qtbot, ui_db: Database,
+                                                                      monkeypatch) -> None:
+    # They wait for the first painted rows (so they do not compete with the first page), and
+    # then start once, even if more pages load later.
+    from leaddesk.ui.corrections import Corrections
+    from leaddesk.ui.post_resolver import PostResolver
+    from leaddesk.ui.tasks import TaskRunner
+    started: list[tuple[str, int]] = []
+    win: list[MainWindow] = []
+
+    def record(what: str) -> object:  # a stand-in for the method, recording its call
+        def run(self, *args, **kwargs) -> bool:
+            started.append((what, win[0].inbox.model.rowCount() if win else -1))
+            return True
+        return run
+    monkeypatch.setattr(PostResolver, "start", record("posts"))
+    monkeypatch.setattr(Corrections, "start_stale", record("stale"))
+    window = MainWindow(ui_db, me="tester", tasks=TaskRunner(inline=True))
+    win.append(window)
+    qtbot.addWidget(window)
+    assert started == []  # nothing before the event loop has shown the first page
+    window.show()
+    qtbot.waitUntil(lambda: len(started) == 2, timeout=1500)  # well before the 2 s fallback
+    assert sorted(what for what, _ in started) == ["posts", "stale"]
+    assert all(rows > 0 for _, rows in started)
+    window.inbox.model.page_loaded.emit()  # a later page: nothing starts again
+    qtbot.wait(50)
+    assert len(started) == 2

@@ -14,17 +14,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
 from leaddesk.db.models import RuleAcknowledgement, Status, Submission
 from leaddesk.db.types import utcnow
 from leaddesk.errors import LeadDeskError
 from leaddesk.rules.facts import Facts
+
+if TYPE_CHECKING:  # only a type here: the accounts (and the keyring) load when a rule sends
+    from leaddesk.accounts import AccountInfo
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from leaddesk.db.models import Contact, ContactAlias, Post, Submission
 from leaddesk.db.types import utcnow
 from leaddesk.errors import ValidationError
-from leaddesk.ingest.parse import normalise_url
 from leaddesk.posts.snapshot import is_resolved, snapshot_of
 from leaddesk.posts.topics import MANUAL
 from leaddesk.triage.results import EDIT, Edit
@@ -60,6 +59,9 @@ def clean_value(field: str, value: str | None) -> str | None:
     if field == "email":
         return clean_email(text)
     if field == "page_url":
+        # Imported here: the parser package is large and the window imports this module at start.
+        from leaddesk.ingest.parse import normalise_url
+
         url = normalise_url(text)
         if url is None:
             raise ValidationError(f"{text!r} is not a web address; use https://host/path")

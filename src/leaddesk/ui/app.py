@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from leaddesk import __version__, demo
+from leaddesk import __version__
 from leaddesk.config import current_user
 from leaddesk.db import Database
 
@@ -18,6 +19,9 @@ from leaddesk.ui.main_window import MainWindow
 from leaddesk.ui.operations import NetOp
 from leaddesk.ui.settings import ME, Settings
 from leaddesk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from leaddesk import demo
 
 # Set (to anything) by packaging tests: show the window, wait for the inbox's first page, print one
 # line and exit 0; exit 1 if nothing loads within SMOKE_TIMEOUT_MS. Proves an installed build starts.
@@ -62,6 +66,10 @@ def open_demo_instead(window: MainWindow) -> None:
     """The welcome screen's "Open the demo": fill the demo database in the network pool through
     :func:`leaddesk.demo.open_demo` (what `leaddesk demo` runs, so the demo is the same), then put
     a window on it where ``window`` (the empty one) was, and close ``window``."""
+
+    # Imported here: the demo's content and its local blog are only needed when asked for, not to
+    # start the app.
+    from leaddesk import demo
 
     def opened(result: demo.OpenDemo) -> None:
         # The same kind of task runner (inline only under tests).

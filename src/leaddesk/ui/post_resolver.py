@@ -7,15 +7,19 @@ show them); the operation publishes that on the change bus, so the pages refresh
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
-from leaddesk.posts.resolve import ResolveReport, resolve_posts
 from leaddesk.progress import CancelToken
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import NetOp
 
-__all__ = ["PostResolver", "ResolveReport"]
+if TYPE_CHECKING:
+    from leaddesk.posts.resolve import ResolveReport
+
+__all__ = ["PostResolver"]
 
 
 class PostResolver(QObject):
@@ -35,6 +39,10 @@ class PostResolver(QObject):
         if self.running:
             self.again = True
             return False
+        # Imported here: the lookups (httpx, the HTML and REST readers) are not needed to show the
+        # window, and the first pass is only started after its first rows are painted.
+        from leaddesk.posts.resolve import resolve_posts
+
         token = self.cancel_token = CancelToken()
         db = self.ctx.net_db
         (NetOp(self.ctx, lambda: resolve_posts(db, everything=everything, cancel=token),

@@ -10,15 +10,18 @@ published on the change bus like any other change.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from leaddesk.ingest.sync_all import SyncOutcome, sync_every_account
 from leaddesk.progress import CancelToken
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import NetOp
 from leaddesk.ui.sync_report import SyncReport
+
+if TYPE_CHECKING:
+    from leaddesk.ingest.sync_all import SyncOutcome
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +89,10 @@ class SyncController(BackgroundJob):
     def start(self) -> bool:
         if self.running:
             return False
+        # Imported here, not at the top: the sync engine (IMAP, httpx, the API presets) is not
+        # needed until the first sync, and keeping it out of start-up brings the window up sooner.
+        from leaddesk.ingest.sync_all import sync_every_account
+
         token = CancelToken()
         self.cancel_token = token
         self.report = SyncReport()
@@ -106,6 +113,8 @@ class SyncController(BackgroundJob):
         self.finished.emit(self.report)
 
     def _crashed(self, exc: BaseException) -> bool:
+        from leaddesk.ingest.sync_all import SyncOutcome  # loaded by start() already
+
         self.report.account_failed("sync", f"the sync failed unexpectedly: {exc}")
         self._done(SyncOutcome())
         return False  # the default path shows it too (and logs the traceback at ERROR)
