@@ -140,7 +140,9 @@ def test_a_connection_dropped_while_sizing_the_batches_is_one_clear_line(
             imap.sync_once(db, _DroppingOnSizes(client), site, site.imap, sent=False)
     finally:
         client.logout()
-    assert site.imap.where in str(error.value)
+    assert str(error.value) == (f"the connection to {site.imap.where} was lost "
+                                f"(ConnectionResetError); the sync kept everything fetched so far, "
+                                f"run it again")
     assert sync(db, site).added == 1  # nothing was stored, nothing is lost
 
 
@@ -332,6 +334,10 @@ class _Recorder(_Summary):
     def __init__(self) -> None:
         super().__init__()
         self.started_with: list[tuple[str, int | None]] = []
+        self.progressed: list[tuple[int, int | None]] = []
+
+    def progress(self, done: int, total: int | None) -> None:
+        self.progressed.append((done, total))
 
     def started(self, what: str, total: int | None) -> None:
         self.started_with.append((what, total))
@@ -341,13 +347,15 @@ def test_both_phases_report_and_store_under_the_account(
         db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory) -> None:
     site = imap_account("site", sent_folder=sent)
     mailbox.append(notification(1), notification(2))
-    put_in(mailbox, sent, colleague_reply(1, to="visitor1@example.net",
-                                          when=utcnow() + timedelta(hours=1)))
+    later = utcnow() + timedelta(hours=1)
+    put_in(mailbox, sent, colleague_reply(1, to="visitor1@example.net", when=later),
+           colleague_reply(2, to="visitor2@example.net", when=later))
     spy = _Recorder()
     imap.sync_account(db, site, PASSWORD, reporter=spy, batch_size=1)
-    assert spy.started_with == [("sync site", 2), ("sent site", 1)]
+    assert spy.started_with == [("sync site", 2), ("sent site", 2)]
+    assert spy.progressed == [(1, 2), (2, 2), (1, 2), (2, 2)]  # one message a batch, both phases
     assert spy.summaries == ["sync site: 2 added, 0 already there",
-                             "sent site: 1 joined conversations, 0 already there"]
+                             "sent site: 2 joined conversations, 0 already there"]
     with db.session() as s:
         assert set(s.execute(select(Submission.account_id)).scalars()) == {site.id}
 
