@@ -30,7 +30,9 @@ from tests.ingest.test_imap import sync
 from tests.ingest.test_sent_folder import colleague_reply, put_in
 from tests.support.correction_mail import lead
 from tests.support.dovecot import PASSWORD
+from tests.support.imap_faults import LosingFirstBody
 from tests.support.mail import notification
+from tests.support.reporting import Recorder
 
 
 @pytest.fixture
@@ -73,29 +75,13 @@ def test_an_emptied_folder_is_read_from_its_first_message(db: Database, mailbox:
         assert state.synced_at is not None
 
 
-class _LosingAMessage:
-    """A real client whose answer to the body FETCH lacks the first message (expunged meanwhile)."""
-
-    def __init__(self, client: IMAPClient) -> None:
-        self._client = client
-
-    def fetch(self, messages: list[int], parts: list[str]) -> Any:
-        answer = self._client.fetch(messages, parts)
-        if "BODY.PEEK[]" in parts:
-            answer.pop(min(answer))
-        return answer
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
-
-
 def test_a_message_gone_before_its_fetch_skips_only_itself(db: Database, mailbox: Mailbox,
                                                            imap_account: AccountFactory) -> None:
     site = imap_account("site")
     mailbox.append(notification(1), notification(2), notification(3))
     client = mailbox.client()
     try:
-        result = imap.sync_once(db, _LosingAMessage(client), site, site.imap, batch_size=10,
+        result = imap.sync_once(db, LosingFirstBody(client), site, site.imap, batch_size=10,
                                 sent=False)
     finally:
         client.logout()
@@ -140,7 +126,9 @@ def test_a_connection_dropped_while_sizing_the_batches_is_one_clear_line(
             imap.sync_once(db, _DroppingOnSizes(client), site, site.imap, sent=False)
     finally:
         client.logout()
-    assert site.imap.where in str(error.value)
+    assert str(error.value) == (f"the connection to {site.imap.where} was lost "
+                                f"(ConnectionResetError); the sync kept everything fetched so far, "
+                                f"run it again")
     assert sync(db, site).added == 1  # nothing was stored, nothing is lost
 
 
@@ -271,33 +259,16 @@ def test_batches_are_cut_at_the_byte_limit_exactly() -> None:
 
 
 # ---------------------------------------------------------------------- one sync, end to end
-class _Summary:
-    def __init__(self) -> None:
-        self.summaries: list[str] = []
-
-    def started(self, what: str, total: int | None) -> None:
-        pass
-
-    def progress(self, done: int, total: int | None) -> None:
-        pass
-
-    def item_failed(self, item: str, reason: str) -> None:
-        pass
-
-    def finished(self, summary: str) -> None:
-        self.summaries.append(summary)
-
-
 def test_a_sync_reads_sent_by_default_reports_and_can_be_cancelled(
         db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory) -> None:
     site = imap_account("site", sent_folder=sent)
     mailbox.append(notification(1))
     put_in(mailbox, sent, colleague_reply(1, to="visitor1@example.net",
                                           when=utcnow() + timedelta(hours=1)))
-    spy = _Summary()
+    spy = Recorder()
     result = imap.sync_account(db, site, PASSWORD, reporter=spy)
     assert (result.added, result.threaded) == (1, 1)
-    assert spy.summaries[0] == "sync site: 1 added, 0 already there"
+    assert spy.of("finished")[0] == ("sync site: 1 added, 0 already there",)
     cancel = CancelToken()
     cancel.cancel()
     mailbox.append(notification(2))
@@ -328,26 +299,19 @@ def test_the_mailbox_address_is_never_taken_for_the_visitor(
     assert imap.with_mailbox([], imap_account("plain").imap) == []
 
 
-class _Recorder(_Summary):
-    def __init__(self) -> None:
-        super().__init__()
-        self.started_with: list[tuple[str, int | None]] = []
-
-    def started(self, what: str, total: int | None) -> None:
-        self.started_with.append((what, total))
-
-
 def test_both_phases_report_and_store_under_the_account(
         db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory) -> None:
     site = imap_account("site", sent_folder=sent)
     mailbox.append(notification(1), notification(2))
-    put_in(mailbox, sent, colleague_reply(1, to="visitor1@example.net",
-                                          when=utcnow() + timedelta(hours=1)))
-    spy = _Recorder()
+    later = utcnow() + timedelta(hours=1)
+    put_in(mailbox, sent, colleague_reply(1, to="visitor1@example.net", when=later),
+           colleague_reply(2, to="visitor2@example.net", when=later))
+    spy = Recorder()
     imap.sync_account(db, site, PASSWORD, reporter=spy, batch_size=1)
-    assert spy.started_with == [("sync site", 2), ("sent site", 1)]
-    assert spy.summaries == ["sync site: 2 added, 0 already there",
-                             "sent site: 1 joined conversations, 0 already there"]
+    assert spy.of("started") == [("sync site", 2), ("sent site", 2)]
+    assert spy.of("progress") == [(1, 2), (2, 2), (1, 2), (2, 2)]  # one message a batch, both phases
+    assert spy.of("finished") == [("sync site: 2 added, 0 already there",),
+                                  ("sent site: 2 joined conversations, 0 already there",)]
     with db.session() as s:
         assert set(s.execute(select(Submission.account_id)).scalars()) == {site.id}
 

@@ -24,7 +24,9 @@ from leaddesk.ingest import imap, sent_folder
 from leaddesk.ingest.sent_folder import _header_block
 from tests.ingest.conftest import AccountFactory, Mailbox
 from tests.ingest.test_sent_folder import colleague_reply, put_in, sync
+from tests.support.imap_faults import LosingFirstBody
 from tests.support.mail import notification
+from tests.support.reporting import Recorder
 
 
 @pytest.fixture
@@ -84,23 +86,6 @@ def test_a_reply_threads_by_its_headers_whatever_address_it_went_to(
     assert sync(db, site).threaded == 1
 
 
-class _Spy:
-    def __init__(self) -> None:
-        self.calls: list[tuple[Any, ...]] = []
-
-    def started(self, what: str, total: int | None) -> None:
-        self.calls.append(("started", what, total))
-
-    def progress(self, done: int, total: int | None) -> None:
-        self.calls.append(("progress", done, total))
-
-    def item_failed(self, item: str, reason: str) -> None:
-        self.calls.append(("failed", item, reason))
-
-    def finished(self, summary: str) -> None:
-        self.calls.append(("finished", summary))
-
-
 def test_the_sent_read_reports_its_progress(db: Database, mailbox: Mailbox, sent: str,
                                             imap_account: AccountFactory) -> None:
     site = imap_account("site", sent_folder=sent)
@@ -110,7 +95,7 @@ def test_the_sent_read_reports_its_progress(db: Database, mailbox: Mailbox, sent
     put_in(mailbox, sent, *(colleague_reply(n, to=f"visitor{n}@example.net", when=later)
                             for n in (1, 2, 3)))
     client = mailbox.client()
-    spy = _Spy()
+    spy = Recorder()
     try:
         result = sent_folder.sync_sent(db, client, site, site.imap, sent, batch_size=2, reporter=spy)
     finally:
@@ -240,22 +225,6 @@ def test_a_reply_without_a_date_is_dated_by_the_server(
     assert imap.aware(stored.sent_at) == arrived
 
 
-class _LosingABody:
-    """A real client whose answer to the body FETCH lacks the first message (expunged meanwhile)."""
-
-    def __init__(self, client: IMAPClient) -> None:
-        self._client = client
-
-    def fetch(self, messages: list[int], parts: list[str]) -> Any:
-        answer = self._client.fetch(messages, parts)
-        if "BODY.PEEK[]" in parts:
-            answer.pop(min(answer))
-        return answer
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
-
-
 def test_a_body_gone_before_its_fetch_skips_only_that_message(
         db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory) -> None:
     site = imap_account("site", sent_folder=sent)
@@ -266,7 +235,7 @@ def test_a_body_gone_before_its_fetch_skips_only_that_message(
            colleague_reply(2, to="visitor2@example.net", when=later))
     client = mailbox.client()
     try:
-        result = sent_folder.sync_sent(db, _LosingABody(client), site, site.imap, sent)
+        result = sent_folder.sync_sent(db, LosingFirstBody(client), site, site.imap, sent)
     finally:
         client.logout()
     assert result.threaded == 1

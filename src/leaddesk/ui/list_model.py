@@ -79,7 +79,10 @@ class SubmissionListModel(QAbstractTableModel):
         self._bold.setBold(True)
         self.amber_after = timedelta(hours=ctx.settings.get(WAITING_AMBER_HOURS))
         ctx.settings.changed.connect(self._setting_changed)
-        self.now = lambda: datetime.now().astimezone()  # a clock tests can stop
+        # A clock tests can stop. To the minute: "waiting N d" and the Overdue badge need no more,
+        # and every row painted in that minute then shares one business-hours deadline
+        # (response_times caches it per moment) instead of working it out again per row.
+        self.now = lambda: datetime.now().astimezone().replace(second=0, microsecond=0)
         # The team's policy: the process's active one until this model's own read answers.
         self.policy: ResponsePolicy = response_times.active()
         ctx.bus.changes_made.connect(self._changes_made)

@@ -1,0 +1,24 @@
+"""Real IMAP clients with one fault injected, for the readers' guards against Dovecot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from imapclient import IMAPClient
+
+
+class LosingFirstBody:
+    """A real client whose answer to the body FETCH lacks its first message (expunged between
+    the FETCHes)."""
+
+    def __init__(self, client: IMAPClient) -> None:
+        self._client = client
+
+    def fetch(self, messages: list[int], parts: list[str]) -> Any:
+        answer = self._client.fetch(messages, parts)
+        if "BODY.PEEK[]" in parts:
+            answer.pop(min(answer))
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
