@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -14,7 +16,16 @@ from bench.ingest_corpus import build_maildir
 from sqlalchemy import Table, select
 
 from leaddesk.db import Database
-from leaddesk.db.models import AuditEvent, RuleCounter, Submission, Tag, submission_tags
+from leaddesk.db.models import (
+    AuditEvent,
+    Contact,
+    ContactAlias,
+    RuleCounter,
+    Submission,
+    Tag,
+    TeamMember,
+    submission_tags,
+)
 from leaddesk.ingest import imap
 from leaddesk.ingest.files import import_paths
 from leaddesk.progress import CancelToken
@@ -163,3 +174,41 @@ def test_rules_decided_before_the_insert_store_what_applying_them_after_it_does(
     finally:
         new_db.close()
         old_db.close()
+
+
+def _import_at(db: Database, folder: Path, *mail: tuple[bytes, datetime]) -> None:
+    """Import ``mail`` in one batch, each file dated (its mtime: when the import says it arrived)."""
+    folder.mkdir(parents=True)
+    for n, (raw, at) in enumerate(mail):
+        path = folder / f"{n:04d}.eml"
+        path.write_bytes(raw)
+        os.utime(path, (at.timestamp(), at.timestamp()))
+    import_paths(db, [folder])
+
+
+@pytest.mark.parametrize("address", ["ida@example.org", "ida.private@example.org"])
+def test_a_contacts_earlier_lead_stored_later_in_the_batch_makes_theirs_returning(
+        db: Database, tmp_path: Path, address: str) -> None:
+    """A batch is stored in two halves: mail that may continue a conversation (here an answer to
+    a message no lead has, so it stays a lead of its own) goes in after the rest. When it is the
+    contact's earliest lead, their lead in the first half is a returning contact's, as applying
+    the rules to the whole stored batch made it: the first half must not be decided alone. The
+    earlier mail is found by the contact's address or by an alias of it. The rules then run on
+    the whole batch in id order, the second half's leads after the first half's, as before."""
+    add_members(db, "Anna", "Ben")
+    add_rule(db, "everyone", [], ["assign=round-robin:Anna,Ben"])
+    add_rule(db, "returning", ["contact=returning"], ["tag=existing client"])
+    add_rule(db, "new", ["contact=new"], ["tag=first contact"])
+    with db.session() as s:  # a contact with no lead yet, and a second address of theirs
+        s.add(Contact(email="ida@example.org", created_at=datetime.now(UTC),
+                      aliases=[ContactAlias(email="ida.private@example.org")]))
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    answer = notification(1, email=address).replace(
+        b"MIME-Version:", b"In-Reply-To: <gone@example.org>\r\nMIME-Version:")
+    _import_at(db, tmp_path / "mail", (notification(2, email="ida@example.org"), at),
+               (answer, at - timedelta(hours=1)), (notification(3), at))
+    assert [t.name for t in lead(db, mid(1)).tags] == ["first contact"]  # the earliest
+    assert [t.name for t in lead(db, mid(2)).tags] == ["existing client"]
+    assert [t.name for t in lead(db, mid(3)).tags] == ["first contact"]
+    owners = {n: (lead(db, mid(n)).assignee or TeamMember(name="")).name for n in (1, 2, 3)}
+    assert owners == {2: "Anna", 3: "Ben", 1: "Anna"}  # the answer, stored last, comes last

@@ -403,15 +403,33 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
     maybe = [item for item, may in zip(items, threads, strict=True) if may]
     if len(maybe) < len(items):
         _store_new(session, [item for item, may in zip(items, threads, strict=True) if not may],
-                   account_id, result)
+                   account_id, result, later_mail=_contact_mail(maybe))
     if maybe:
-        _store_new(session, _thread(session, maybe, account_id, result), account_id, result)
+        # Rules run on stored leads in id order: when the first half's wait for the whole
+        # batch, so do these (a round-robin hands them out after the first half's).
+        _store_new(session, _thread(session, maybe, account_id, result), account_id, result,
+                   rules_later=bool(result.rules_later))
     return result
 
 
+def _contact_mail(items: Sequence[Incoming]) -> list[tuple[str, datetime]]:
+    """(contact e-mail, arrival) of the items that may become leads. An item without a time
+    gets the time of this call: the store dates it later still, so it is never earlier."""
+    now = utcnow()
+    found = [(_contact_email(item.draft), item.received_at or item.draft.sent_at or now)
+             for item in items]
+    return [(email, at) for email, at in found if email]
+
+
 def _store_new(session: Session, items: Sequence[Incoming], account_id: int | None,
-               result: BatchResult) -> None:
-    """Store the items as submissions (or other mail), skipping duplicates and erased ones."""
+               result: BatchResult, *, later_mail: Sequence[tuple[str, datetime]] = (),
+               rules_later: bool = False) -> None:
+    """Store the items as submissions (or other mail), skipping duplicates and erased ones.
+
+    ``later_mail``: (contact e-mail, arrival) of mail the batch stores after these items (an
+    earlier lead among it makes a contact here returning); ``rules_later``: the rules run on
+    these leads once the batch is stored, not before their insert.
+    """
     if not items:
         return
     prepared = [(item, fingerprint(item.draft)) for item in items]
@@ -437,7 +455,8 @@ def _store_new(session: Session, items: Sequence[Incoming], account_id: int | No
             for (item, received), content_hash, contact_id, post, topic
             in zip(fresh, hashes, contacts, posts, topics, strict=True)]
     # Rules on arrival decide each lead's status, owner and topic before it is inserted.
-    decided = arrival.decide_new(session, rows, [post.title if post else None for post in posts])
+    decided = "later" if rules_later else arrival.decide_new(
+        session, rows, [post.title if post else None for post in posts], later_mail)
     _insert_submissions(session, rows)
     keys = [row["source_key"] for row in rows]
     # Snapshots after the insert: a per-row JSON None in the executemany would store JSON null.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -45,13 +46,20 @@ def apply_new(session: Session, added_ids: Sequence[int]) -> int:
 
 
 def decide_new(session: Session, rows: Sequence[dict[str, Any]],
-               post_titles: Sequence[str | None]) -> NewRun | Literal["later"] | None:
+               post_titles: Sequence[str | None],
+               later_mail: Sequence[tuple[str, datetime]] = ()
+               ) -> NewRun | Literal["later"] | None:
     """The rules' outcome written into new submission rows before they are inserted: a
     :class:`NewRun` to :func:`finish_new` once they are stored; "later" when the rules must run
-    on the stored leads (:func:`apply_new`); None when there are no rules."""
+    on the stored leads (:func:`apply_new`); None when there are no rules.
+
+    ``later_mail``: (contact e-mail, arrival) of mail the same batch stores after these rows;
+    when one of them may be a contact's earliest lead, "later" (see
+    :func:`~leaddesk.rules.facts.facts_of_rows`).
+    """
     if not rows or session.scalar(select(Rule.id).where(Rule.enabled).limit(1)) is None:
         return None
-    decided = service.run_on_new(session, rows, post_titles)
+    decided = service.run_on_new(session, rows, post_titles, later_mail)
     return "later" if decided is None else decided
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import select
@@ -60,15 +60,21 @@ def run_on(session: Session, ids: Sequence[int], *, dry_run: bool = False,
 
 
 def run_on_new(session: Session, rows: Sequence[dict[str, Any]],
-               post_titles: Sequence[str | None]) -> NewRun | None:
+               post_titles: Sequence[str | None],
+               later_mail: Sequence[tuple[str, datetime]] = ()) -> NewRun | None:
     """Decide the enabled rules' outcome for submission rows about to be inserted (their posts'
     titles beside them), writing it into the rows; :meth:`NewRun.finish` once they are stored.
     None when there are no rules, or when the rules must run on the stored leads instead
-    (:func:`~leaddesk.rules.engine.run_new` says when)."""
+    (:func:`~leaddesk.rules.facts.facts_of_rows` and :func:`~leaddesk.rules.engine.run_new`
+    say when)."""
     ready = _ready(session, None)
     if ready is None:
         return None
-    facts = arriving(facts_of_rows(session, rows, post_titles, contacts=ready.contacts))
+    found = facts_of_rows(session, rows, post_titles, contacts=ready.contacts,
+                          later_mail=later_mail)
+    if found is None:
+        return None
+    facts = arriving(found)
     return run_new(session, ready.rules, facts, rows, zone=ready.zone,
                    acknowledgements=ready.acknowledgements)
 
