@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,6 +37,7 @@ from leaddesk.conversations.headers import may_thread
 from leaddesk.conversations.ingest import ThreadedMail, thread_batch
 from leaddesk.conversations.record import Answer
 from leaddesk.db import Database
+from leaddesk.db.bulk import insert_rows
 from leaddesk.db.engine import translate_errors
 from leaddesk.db.models import Contact, ContactAlias, Post, Status, Submission, Tombstone
 from leaddesk.db.types import utcnow
@@ -57,8 +57,6 @@ RACE_ATTEMPTS = 5
 # Core tables for executemany inserts (see store_items for why not the ORM).
 CONTACTS = cast(Table, Contact.__table__)
 SUBMISSIONS = cast(Table, Submission.__table__)
-# Values per multi-row INSERT on SQLite (at most: older SQLite builds allow only 999).
-SQLITE_VALUES_PARAMETERS = 30_000
 
 
 @dataclass(frozen=True)
@@ -351,44 +349,6 @@ def _row(item: Incoming, account_id: int | None, content_hash: str | None,
         # The submission is the conversation's first inbound message.
         "unread": False, "message_count": 1, "last_inbound_at": received, "last_outbound_at": None,
     }
-
-
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (all with the same keys) into ``table`` in the session's transaction.
-
-    On SQLite the rows go in as multi-row ``INSERT … VALUES (…), (…)`` statements of up to
-    ``SQLITE_VALUES_PARAMETERS`` values: FTS5 writes its pending terms at the end of every
-    statement that fires the index trigger, so an executemany (one statement per row) costs
-    about twice as much per row. The values are converted by the columns' own bind processors,
-    exactly as a Core insert would store them, and the target's column affinities apply as on
-    any INSERT. Elsewhere it is a Core executemany. (The ORM's bulk INSERT splits a batch by
-    which columns are None, and with RETURNING SQLite would get one INSERT per row.)
-    """
-    if not rows:
-        return
-    connection = session.connection()
-    dialect = connection.dialect
-    if dialect.name != "sqlite":
-        session.execute(insert(table), rows)
-        return
-    names = list(rows[0])
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
-    columns = ", ".join(f'"{name}"' for name in names)
-    one = f"({', '.join('?' * len(names))})"
-    driver = connection.connection.driver_connection
-    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if driver is not None else 999
-    per_statement = max(1, min(SQLITE_VALUES_PARAMETERS, limit) // len(names))
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start:start + per_statement]
-        # Every value goes through its processor, None too (a JSON column stores None as 'null').
-        values = [value if convert is None else convert(value)
-                  for row in chunk
-                  for convert, value in zip(processors, (row[name] for name in names), strict=True)]
-        # Through the connection, not a bare cursor: a refused unique key comes back as
-        # SQLAlchemy's IntegrityError, which store_batch retries.
-        connection.exec_driver_sql(
-            f'INSERT INTO "{table.name}" ({columns}) VALUES {", ".join([one] * len(chunk))}',
-            tuple(values))
 
 
 def store_items(session: Session, items: Sequence[Incoming], account_id: int | None) -> BatchResult:

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk.changes import Change, Kind
+from leaddesk.db.bulk import insert_rows
 from leaddesk.db.models import AuditEvent, Submission, submission_tags
 from leaddesk.db.types import utcnow
 from leaddesk.posts.topics import MANUAL
@@ -145,14 +146,16 @@ def _play_all(session: Session, leads: dict[int, _Lead], steps: Sequence[tuple[i
     # A tag's name as written: the catalogue's, or for a new tag the first step's spelling.
     names = {key: tag.name for key, tag in catalogue.items()}
     members: dict[str, tuple[int, str]] = {}
+    actors: dict[str, str] = {}
+    seen: dict[Any, dict[str, Any]] = {}
     played = _Played(leads, utcnow(), catalogue)
     for lead_id, step in steps:
         lead = leads[lead_id]
-        actor = clean_actor(step.actor)
+        actor = actors.get(step.actor) or actors.setdefault(step.actor, clean_actor(step.actor))
         change = _play(session, lead, step, actor, played.now, names, members)
         if change is None:
             continue
-        before, after = change
+        before, after = _one_of(seen, change[0]), _one_of(seen, change[1])
         lead.changed = True
         played.events.append({"at": played.now, "actor": actor, "action": step.action,
                               "entity": "submission", "entity_id": lead_id,
@@ -165,12 +168,21 @@ def _play_all(session: Session, leads: dict[int, _Lead], steps: Sequence[tuple[i
     return played
 
 
+def _one_of(seen: dict[Any, dict[str, Any]], value: dict[str, Any]) -> dict[str, Any]:
+    """``value``, or the equal one met before: audit events that share their before and after
+    have them converted to JSON once (:func:`~leaddesk.db.bulk.insert_rows`, ``shared``)."""
+    key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in value.items())
+    try:
+        return seen.setdefault(key, value)
+    except TypeError:  # an edit's marks (a dict in the dict): kept as it is
+        return value
+
+
 def _record(session: Session, played: _Played, ids: dict[int, int]) -> None:
     """The tag links and audit events of ``played``; ``ids`` maps its lead keys to row ids."""
     _link(session, [(ids[key], name, actor) for key, name, actor in played.links],
           played.catalogue)
-    if played.events:
-        session.connection().execute(insert(AUDIT_EVENTS), played.events)
+    insert_rows(session, AUDIT_EVENTS, played.events, shared=True)
     played.written = {action: [ids[key] for key in done]
                       for action, done in played.written.items()}
 
@@ -285,5 +297,4 @@ def _link(session: Session, links: Sequence[tuple[int, str, str]], catalogue: di
             tag = catalogue[name.casefold()] = insert_tag(session, name, DEFAULT_TAG_COLOUR,
                                                            actor=actor)
         rows.append({"submission_id": sid, "tag_id": tag.id})
-    if rows:
-        session.execute(insert(submission_tags), rows)
+    insert_rows(session, submission_tags, rows)
