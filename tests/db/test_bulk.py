@@ -18,7 +18,8 @@ EVENTS = cast(Table, AuditEvent.__table__)
 
 def _events(entity: str) -> list[dict[str, Any]]:
     at, same_time = datetime(2026, 3, 2, 9, tzinfo=UTC), datetime(2026, 3, 2, 9, tzinfo=UTC)
-    before, after = {"tags": []}, {"tags": ["hot"]}
+    before: dict[str, list[str]] = {"tags": []}
+    after = {"tags": ["hot"]}
     rows = [
         (at, before, after),  # then the same objects again
         (at, before, after),

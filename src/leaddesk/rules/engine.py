@@ -47,18 +47,29 @@ def is_person(actor: str) -> bool:
 class CompiledRule:
     spec: RuleSpec
     tests: tuple[tuple[Condition, Test], ...]
+    matches: Test  # all the tests hold (one call per lead: planning runs it on every lead)
 
     def held(self, facts: Facts) -> list[tuple[Condition, bool]]:
         return [(condition, test(facts)) for condition, test in self.tests]
 
-    def matches(self, facts: Facts) -> bool:
-        return all(test(facts) for _, test in self.tests)
+
+def _all(tests: Sequence[Test]) -> Test:
+    if not tests:
+        return lambda f: True
+    if len(tests) == 1:
+        return tests[0]
+    first, rest = tests[0], _all(tests[1:])
+    return lambda f: first(f) and rest(f)
 
 
 def compile_rules(specs: Sequence[RuleSpec], zone: tzinfo) -> list[CompiledRule]:
     """Once per batch: each condition becomes a plain test."""
-    return [CompiledRule(spec, tuple((c, compile_condition(c, zone)) for c in spec.conditions))
-            for spec in specs if spec.enabled]
+    compiled = []
+    for spec in specs:
+        if spec.enabled:
+            tests = tuple((c, compile_condition(c, zone)) for c in spec.conditions)
+            compiled.append(CompiledRule(spec, tests, _all([test for _, test in tests])))
+    return compiled
 
 
 @dataclass(frozen=True)
