@@ -10,7 +10,7 @@ stored leads gives, which stays for a batch whose rules could not be decided up 
 removed since a rule was saved: applied action by action). All of it runs inside the batch's
 transaction (a rule's change commits with the lead, or neither does); :func:`after_commit` runs
 once it committed (acknowledgements go out over SMTP then, never inside the transaction).
-Cheap when there are no rules: one query per batch.
+Cheap when there are no rules: one query per batch (the enabled rules, none).
 """
 
 from __future__ import annotations
@@ -57,10 +57,7 @@ def decide_new(session: Session, rows: Sequence[dict[str, Any]],
     when one of them may be a contact's earliest lead, "later" (see
     :func:`~leaddesk.rules.facts.facts_of_rows`).
     """
-    if not rows or session.scalar(select(Rule.id).where(Rule.enabled).limit(1)) is None:
-        return None
-    decided = service.run_on_new(session, rows, post_titles, later_mail)
-    return "later" if decided is None else decided
+    return service.run_on_new(session, rows, post_titles, later_mail) if rows else None
 
 
 def finish_new(session: Session, decided: NewRun, ids: Sequence[int]) -> int:

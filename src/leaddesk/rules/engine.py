@@ -211,13 +211,14 @@ def _steps(session: Session, groups: dict[tuple[int, int], tuple[PlannedAction, 
         group = action.round_robin
         if group is not None:
             picks = roundrobin.pick_many(session, item.rule.id, group, len(leads))
-            steps.extend((lead, triage.Step(actor, triage.ASSIGN, member))
+            to = {m: triage.Step(actor, triage.ASSIGN, m) for m in set(picks) if m is not None}
+            steps.extend((lead, to[member])
                          for lead, member in zip(leads, picks, strict=True) if member is not None)
         elif action.name in _STEP_OF:
             reason = actor if action.name == "spam" else None
-            steps.extend((lead, triage.Step(actor, _STEP_OF[action.name],
-                                            Status.SPAM.value if action.name == "spam" else value,
-                                            reason)) for lead in leads)
+            step = triage.Step(actor, _STEP_OF[action.name],
+                               Status.SPAM.value if action.name == "spam" else value, reason)
+            steps.extend((lead, step) for lead in leads)
     return steps
 
 
@@ -306,7 +307,10 @@ def _plan_all(report: RunReport, rules: Sequence[CompiledRule], facts: Sequence[
             report.changes[f.id] = [f"{p.rule.name}: {p.description}" for p in planned
                                     if dry_run or p.action.name != "acknowledge"]
         for item in planned:
-            groups.setdefault(item.order, (item, []))[1].append(f.id)
+            if item.order in groups:
+                groups[item.order][1].append(f.id)
+            else:
+                groups[item.order] = (item, [f.id])
     return groups
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,10 +61,11 @@ def run_on(session: Session, ids: Sequence[int], *, dry_run: bool = False,
 
 def run_on_new(session: Session, rows: Sequence[dict[str, Any]],
                post_titles: Sequence[str | None],
-               later_mail: Sequence[tuple[str, datetime]] = ()) -> NewRun | None:
+               later_mail: Sequence[tuple[str, datetime]] = ()
+               ) -> NewRun | Literal["later"] | None:
     """Decide the enabled rules' outcome for submission rows about to be inserted (their posts'
     titles beside them), writing it into the rows; :meth:`NewRun.finish` once they are stored.
-    None when there are no rules, or when the rules must run on the stored leads instead
+    None when there are no rules; "later" when the rules must run on the stored leads instead
     (:func:`~leaddesk.rules.facts.facts_of_rows` and :func:`~leaddesk.rules.engine.run_new`
     say when)."""
     ready = _ready(session, None)
@@ -72,11 +73,10 @@ def run_on_new(session: Session, rows: Sequence[dict[str, Any]],
         return None
     found = facts_of_rows(session, rows, post_titles, contacts=ready.contacts,
                           later_mail=later_mail)
-    if found is None:
-        return None
-    facts = arriving(found)
-    return run_new(session, ready.rules, facts, rows, zone=ready.zone,
-                   acknowledgements=ready.acknowledgements)
+    decided = None if found is None else run_new(
+        session, ready.rules, arriving(found), rows, zone=ready.zone,
+        acknowledgements=ready.acknowledgements)
+    return "later" if decided is None else decided
 
 
 def arriving(facts: list[Facts]) -> list[Facts]:

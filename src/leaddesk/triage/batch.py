@@ -28,12 +28,12 @@ from sqlalchemy.orm import Session
 
 from leaddesk.changes import Change, Kind
 from leaddesk.db.bulk import insert_rows
-from leaddesk.db.models import AuditEvent, Submission, submission_tags
+from leaddesk.db.models import AuditEvent, Submission, TeamMember, submission_tags
 from leaddesk.db.types import utcnow
 from leaddesk.posts.topics import MANUAL
 from leaddesk.triage.actions import status_plan, status_unchanged
 from leaddesk.triage.edits import clean_value
-from leaddesk.triage.members import assignable
+from leaddesk.triage.members import assignable, team
 from leaddesk.triage.results import ASSIGN, EDIT, EDITED_FIELDS, STATUS, TAG_ADD, submission_change
 from leaddesk.triage.tags import DEFAULT_TAG_COLOUR, all_tags, insert_tag
 from leaddesk.triage.validation import clean_actor, clean_name, clean_status, sorted_names, unique
@@ -68,6 +68,22 @@ class _Lead:
     topic_source: str | None = None
     edited: dict[str, Any] | None = None
     changed: bool = False
+
+
+@dataclass
+class _Team:
+    """The members steps assign to: the team read once, each name looked up once."""
+
+    found: dict[str, tuple[int, str]] = field(default_factory=dict)  # name -> (id, name)
+    members: list[TeamMember] | None = None
+
+    def member(self, session: Session, name: str) -> tuple[int, str]:
+        if name not in self.found:
+            if self.members is None:
+                self.members = team(session)
+            member = assignable(session, name, self.members)
+            self.found[name] = (member.id, member.name)
+        return self.found[name]
 
 
 @dataclass
@@ -145,7 +161,7 @@ def _play_all(session: Session, leads: dict[int, _Lead], steps: Sequence[tuple[i
     catalogue = {t.name.casefold(): t for t in all_tags(session)}
     # A tag's name as written: the catalogue's, or for a new tag the first step's spelling.
     names = {key: tag.name for key, tag in catalogue.items()}
-    members: dict[str, tuple[int, str]] = {}
+    members = _Team()
     actors: dict[str, str] = {}
     seen: dict[Any, dict[str, Any]] = {}
     played = _Played(leads, utcnow(), catalogue)
@@ -202,7 +218,7 @@ def _read_topics(session: Session, leads: dict[int, _Lead]) -> None:
 
 
 def _play(session: Session, lead: _Lead, step: Step, actor: str, now: datetime,
-          names: dict[str, str], members: dict[str, tuple[int, str]]
+          names: dict[str, str], members: _Team
           ) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """Play one step on ``lead`` in memory: (before, after) of its audit event, None if a no-op.
     Each branch mirrors the single-action call it stands for."""
@@ -216,11 +232,7 @@ def _play(session: Session, lead: _Lead, step: Step, actor: str, now: datetime,
         lead.current = replace(c, **values)
         return before, after
     if step.action == ASSIGN:
-        key = step.value.casefold()
-        if key not in members:
-            member = assignable(session, step.value)
-            members[key] = (member.id, member.name)
-        member_id, name = members[key]
+        member_id, name = members.member(session, step.value)
         if c.assignee_id == member_id:
             return None
         lead.values["assignee_id"] = member_id
