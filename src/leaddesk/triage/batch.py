@@ -147,7 +147,7 @@ def play_on_new(session: Session, rows: Sequence[dict[str, Any]],
     leads = {place: _Lead(Current(place, int(row.get("version", 1)), row["status"], None, None,
                                   bool(row["is_submission"]), None, None, row["spam_reason"]),
                           [], {}, row["topic"], row["topic_source"], None)
-             for place, row in enumerate(rows)}
+             for place, row in ((place, rows[place]) for place in {lead for lead, _ in steps})}
     played = _play_all(session, leads, steps)
     for place, lead in leads.items():
         if lead.changed:
@@ -163,7 +163,7 @@ def _play_all(session: Session, leads: dict[int, _Lead], steps: Sequence[tuple[i
     names = {key: tag.name for key, tag in catalogue.items()}
     members = _Team()
     actors: dict[str, str] = {}
-    seen: dict[Any, dict[str, Any]] = {}
+    seen: dict[str, dict[str, Any]] = {}
     played = _Played(leads, utcnow(), catalogue)
     for lead_id, step in steps:
         lead = leads[lead_id]
@@ -184,14 +184,12 @@ def _play_all(session: Session, leads: dict[int, _Lead], steps: Sequence[tuple[i
     return played
 
 
-def _one_of(seen: dict[Any, dict[str, Any]], value: dict[str, Any]) -> dict[str, Any]:
+def _one_of(seen: dict[str, dict[str, Any]], value: dict[str, Any]) -> dict[str, Any]:
     """``value``, or the equal one met before: audit events that share their before and after
-    have them converted to JSON once (:func:`~leaddesk.db.bulk.insert_rows`, ``shared``)."""
-    key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in value.items())
-    try:
-        return seen.setdefault(key, value)
-    except TypeError:  # an edit's marks (a dict in the dict): kept as it is
-        return value
+    have them converted to JSON once (:func:`~leaddesk.db.bulk.insert_rows`, ``shared``).
+    Keyed by repr: for the plain values an audit event holds (str, None, bool, numbers, lists
+    and dicts of them) equal reprs are equal values of the same types, in the same key order."""
+    return seen.setdefault(repr(value), value)
 
 
 def _record(session: Session, played: _Played, ids: dict[int, int]) -> None:
