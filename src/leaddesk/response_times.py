@@ -128,6 +128,17 @@ def load_policy(session: Session) -> ResponsePolicy:
     return policy
 
 
+def stored_time_zone(session: Session) -> str | None:
+    """The time zone of the team's saved business hours; None when the team saved none (or one
+    this release cannot read)."""
+    stored = session.execute(select(TeamSetting.value).where(
+        TeamSetting.key == SETTING_KEY)).scalar()
+    try:
+        return ResponsePolicy.from_json(stored).hours.time_zone if stored else None
+    except ValidationError:
+        return None
+
+
 def save_policy(session: Session, policy: ResponsePolicy, *, actor: str) -> Change:
     """Store ``policy`` for the whole team (audited), and make it the active one here."""
     row = session.get(TeamSetting, SETTING_KEY)
