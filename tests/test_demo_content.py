@@ -450,7 +450,8 @@ def test_the_story_is_brought_forward_to_this_week(demo_db: Database) -> None:
     with demo_db.session() as session:
         leads = _leads(session)
         newest = max(leads, key=lambda lead: lead.received_at)
-        assert newest.received_at.date() == today - timedelta(days=1)
+        # Yesterday (or the day before, had the module's demo been built just before midnight).
+        assert today - newest.received_at.date() in (timedelta(days=1), timedelta(days=2))
         # By whole days: the time of day is the story's; the raw mail keeps its own date.
         assert newest.raw is not None
         written = parse_message(newest.raw).sent_at
