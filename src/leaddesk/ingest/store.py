@@ -46,6 +46,7 @@ from leaddesk.posts.snapshot import is_resolved, snapshot_of
 from leaddesk.posts.topics import FIELD, MAPPING, Mappings, known_topics
 from leaddesk.progress import CancelToken, NullReporter, Reporter
 from leaddesk.rules import arrival
+from leaddesk.rules.facts import LaterMail
 
 log = logging.getLogger(__name__)
 
@@ -363,7 +364,8 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
     maybe = [item for item, may in zip(items, threads, strict=True) if may]
     if len(maybe) < len(items):
         _store_new(session, [item for item, may in zip(items, threads, strict=True) if not may],
-                   account_id, result, later_mail=_contact_mail(maybe))
+                   account_id, result,
+                   later_mail=(lambda: _contact_mail(maybe)) if maybe else None)
     if maybe:
         # Rules run on stored leads in id order: when the first half's wait for the whole
         # batch, so do these (a round-robin hands them out after the first half's).
@@ -382,13 +384,14 @@ def _contact_mail(items: Sequence[Incoming]) -> list[tuple[str, datetime]]:
 
 
 def _store_new(session: Session, items: Sequence[Incoming], account_id: int | None,
-               result: BatchResult, *, later_mail: Sequence[tuple[str, datetime]] = (),
+               result: BatchResult, *, later_mail: LaterMail | None = None,
                rules_later: bool = False) -> None:
     """Store the items as submissions (or other mail), skipping duplicates and erased ones.
 
-    ``later_mail``: (contact e-mail, arrival) of mail the batch stores after these items (an
-    earlier lead among it makes a contact here returning); ``rules_later``: the rules run on
-    these leads once the batch is stored, not before their insert.
+    ``later_mail``: gives (contact e-mail, arrival) of mail the batch stores after these items
+    (an earlier lead among it makes a contact here returning), asked only when a rule needs it;
+    ``rules_later``: the rules run on these leads once the batch is stored, not before their
+    insert.
     """
     if not items:
         return

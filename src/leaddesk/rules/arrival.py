@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -27,6 +26,7 @@ from leaddesk.db import Database
 from leaddesk.db.models import Rule
 from leaddesk.rules import acknowledge, service
 from leaddesk.rules.engine import NewRun
+from leaddesk.rules.facts import LaterMail
 
 log = logging.getLogger(__name__)
 
@@ -47,19 +47,18 @@ def apply_new(session: Session, added_ids: Sequence[int]) -> int:
 
 def decide_new(session: Session, rows: Sequence[dict[str, Any]],
                post_titles: Sequence[str | None],
-               later_mail: Sequence[tuple[str, datetime]] = ()
+               later_mail: LaterMail | None = None
                ) -> NewRun | Literal["later"] | None:
     """The rules' outcome written into new submission rows before they are inserted: a
     :class:`NewRun` to :func:`finish_new` once they are stored; "later" when the rules must run
     on the stored leads (:func:`apply_new`); None when there are no rules.
 
-    ``later_mail``: (contact e-mail, arrival) of mail the same batch stores after these rows;
+    ``later_mail``: gives (contact e-mail, arrival) of mail the same batch stores after these rows;
     when one of them may be a contact's earliest lead, "later" (see
     :func:`~leaddesk.rules.facts.facts_of_rows`).
     """
-    if not rows or not _any_rule(session):
-        return None
-    return service.run_on_new(session, rows, post_titles, later_mail)
+    # No probe first: with no rules, reading the enabled ones is that one query.
+    return service.run_on_new(session, rows, post_titles, later_mail) if rows else None
 
 
 def _any_rule(session: Session) -> bool:

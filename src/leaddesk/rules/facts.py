@@ -6,7 +6,7 @@ the status changes the facts the rules below it see.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,9 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db.models import Account, Contact, ContactAlias, Post, Submission, TeamMember
 from leaddesk.triage.versions import chunks, current_tags
+
+# Gives (contact e-mail, arrival) of the mail a batch stores after the rows at hand.
+LaterMail = Callable[[], Sequence[tuple[str, datetime]]]
 
 
 @dataclass
@@ -86,12 +89,13 @@ def _first_seen(session: Session, contact_ids: set[int]) -> dict[int, datetime]:
 
 def facts_of_rows(session: Session, rows: Sequence[dict[str, Any]],
                   post_titles: Sequence[str | None], *, contacts: bool = True,
-                  later_mail: Sequence[tuple[str, datetime]] = ()) -> list[Facts] | None:
+                  later_mail: LaterMail | None = None) -> list[Facts] | None:
     """The facts of submission rows about to be inserted (``id``: the row's place), as
     :func:`load_facts` would read them once the rows are stored: no owner, no tags yet, and a
     contact is returning when an earlier lead of theirs is stored or in these rows.
 
-    ``later_mail``: (contact e-mail, arrival) of mail the same batch stores after these rows.
+    ``later_mail``: gives (contact e-mail, arrival) of mail the same batch stores after these rows
+    (called only when ``contacts``).
     If one of them is earlier than a lead here that would be its contact's first, None: whether
     that lead is new or returning is known only once the batch is stored (that mail may become a
     lead or join a conversation), so the rules must wait for it.
@@ -108,7 +112,7 @@ def facts_of_rows(session: Session, rows: Sequence[dict[str, Any]],
             cid, at = row["contact_id"], row["received_at"]
             if cid is not None and (cid not in first_seen or at < first_seen[cid]):
                 first_seen[cid] = at
-        if later_mail and _earlier_in_batch(session, first_seen, later_mail):
+        if later_mail is not None and _earlier_in_batch(session, first_seen, later_mail()):
             return None
     return [Facts(id=place, received_at=row["received_at"], subject=row["subject"] or "",
                   body=row["body_text"] or "", topic=row["topic"], page_url=row["page_url"],
@@ -123,6 +127,8 @@ def facts_of_rows(session: Session, rows: Sequence[dict[str, Any]],
 
 def _earlier_in_batch(session: Session, first_seen: dict[int, datetime],
                       later_mail: Sequence[tuple[str, datetime]]) -> bool:
+    if not later_mail:
+        return False
     """Whether mail stored later in the batch is earlier than a contact's first lead here: its
     address found as the store finds a contact (a contact's e-mail, else an alias)."""
     emails = {email for email, _ in later_mail}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -32,7 +32,7 @@ from leaddesk.rules.engine import (
     run_new,
 )
 from leaddesk.rules.engine import run as run_engine
-from leaddesk.rules.facts import Facts, facts_of_rows, load_facts
+from leaddesk.rules.facts import Facts, LaterMail, facts_of_rows, load_facts
 from leaddesk.rules.matching import shown_value
 from leaddesk.rules.spec import RuleSpec
 from leaddesk.triage.results import ASSIGN, EDIT, STATUS, TAG_ADD, Edit
@@ -61,7 +61,7 @@ def run_on(session: Session, ids: Sequence[int], *, dry_run: bool = False,
 
 def run_on_new(session: Session, rows: Sequence[dict[str, Any]],
                post_titles: Sequence[str | None],
-               later_mail: Sequence[tuple[str, datetime]] = ()
+               later_mail: LaterMail | None = None
                ) -> NewRun | Literal["later"] | None:
     """Decide the enabled rules' outcome for submission rows about to be inserted (their posts'
     titles beside them), writing it into the rows; :meth:`NewRun.finish` once they are stored.
