@@ -44,10 +44,26 @@ def is_person(actor: str) -> bool:
 
 
 @dataclass(frozen=True)
+class PlannedAction:
+    rule: RuleSpec
+    action: Action
+    description: str
+    order: tuple[int, int] = (0, 0)  # (the rule's place, the action's place in it)
+    line: str = ""  # "NAME: description", as reports list it
+
+    @classmethod
+    def of(cls, rule: RuleSpec, action: Action, order: tuple[int, int]) -> PlannedAction:
+        description = _description(rule, action)
+        return cls(rule, action, description, order, f"{rule.name}: {description}")
+
+
+@dataclass(frozen=True)
 class CompiledRule:
     spec: RuleSpec
     tests: tuple[tuple[Condition, Test], ...]
     matches: Test  # all the tests hold (one call per lead: planning runs it on every lead)
+    # Each action as planned: what it changes in words is the same on every lead.
+    actions: tuple[PlannedAction, ...] = ()
 
     def held(self, facts: Facts) -> list[tuple[Condition, bool]]:
         return [(condition, test(facts)) for condition, test in self.tests]
@@ -64,20 +80,16 @@ def _all(tests: Sequence[Test]) -> Test:
 
 def compile_rules(specs: Sequence[RuleSpec], zone: tzinfo) -> list[CompiledRule]:
     """Once per batch: each condition becomes a plain test."""
-    compiled = []
+    compiled: list[CompiledRule] = []
     for spec in specs:
         if spec.enabled:
             tests = tuple((c, compile_condition(c, zone)) for c in spec.conditions)
-            compiled.append(CompiledRule(spec, tests, _all([test for _, test in tests])))
+            place = len(compiled)
+            compiled.append(CompiledRule(
+                spec, tests, _all([test for _, test in tests]),
+                tuple(PlannedAction.of(spec, action, (place, index))
+                      for index, action in enumerate(spec.actions))))
     return compiled
-
-
-@dataclass(frozen=True)
-class PlannedAction:
-    rule: RuleSpec
-    action: Action
-    description: str
-    order: tuple[int, int] = (0, 0)  # (the rule's place, the action's place in it)
 
 
 @dataclass
@@ -109,45 +121,59 @@ class RunReport:
         self.failed.extend(other.failed)
 
 
-def _plan_action(rule: RuleSpec, action: Action, f: Facts) -> str | None:
-    """What ``action`` would change on ``f`` (and note it in ``f``), or None for nothing."""
+def _description(rule: RuleSpec, action: Action) -> str:
+    """What ``action`` changes, in words."""
+    value = action.value or ""
+    group = action.round_robin
+    if group is not None:
+        return f"owner → round-robin among {', '.join(group)}"
+    words = {"assign": f"owner → {value}", "tag": f"tag + {value}", "status": f"status → {value}",
+             "topic": f"topic → {value}", "spam": f"spam ({rule.actor})",
+             "acknowledge": f"acknowledge with template {value}"}
+    if action.name not in words:
+        raise AssertionError(f"unchecked action {action.name!r}")  # parse_action refuses it
+    return words[action.name]
+
+
+def _plan_action(rule: RuleSpec, action: Action, f: Facts) -> bool:
+    """Whether ``action`` would change ``f`` (noted in ``f`` when it would)."""
     value = action.value or ""
     group = action.round_robin
     if group is not None:
         if (f.assignee or "").casefold() in {m.casefold() for m in group}:
-            return None
+            return False
         f.assignee = group[0]
-        return f"owner → round-robin among {', '.join(group)}"
+        return True
     if action.name == "assign":
         if (f.assignee or "").casefold() == value.casefold():
-            return None
+            return False
         f.assignee = value
-        return f"owner → {value}"
+        return True
     if action.name == "tag":
         if value.casefold() in {t.casefold() for t in f.tags}:
-            return None
+            return False
         f.tags.append(value)
-        return f"tag + {value}"
+        return True
     if action.name == "status":
         if f.status == value and f.is_submission:
-            return None
+            return False
         f.status, f.is_submission = value, True
-        return f"status → {value}"
+        return True
     if action.name == "topic":
         if f.topic == value:
-            return None
+            return False
         f.topic = value
-        return f"topic → {value}"
+        return True
     if action.name == "spam":
         if f.status == Status.SPAM.value:
-            return None
+            return False
         f.status = Status.SPAM.value
-        return f"spam ({rule.actor})"
+        return True
     if action.name == "acknowledge":
         if f.acknowledge is not None:
-            return None
+            return False
         f.acknowledge = (rule.name, value)
-        return f"acknowledge with template {value}"
+        return True
     raise AssertionError(f"unchecked action {action.name!r}")  # parse_action refuses it
 
 
@@ -159,14 +185,12 @@ def plan(rules: Sequence[CompiledRule], f: Facts, *, already: frozenset[str] = f
     holds, so the rules below behave as they did).
     """
     planned: list[PlannedAction] = []
-    for place, rule in enumerate(rules):
+    for rule in rules:
         if not rule.matches(f):
             continue
         if rule.spec.name not in already:
-            for index, action in enumerate(rule.spec.actions):
-                description = _plan_action(rule.spec, action, f)
-                if description is not None:
-                    planned.append(PlannedAction(rule.spec, action, description, (place, index)))
+            planned.extend(item for item in rule.actions
+                           if _plan_action(rule.spec, item.action, f))
         if rule.spec.stop:
             break
     return planned
@@ -242,8 +266,8 @@ def _apply_each(session: Session, groups: dict[tuple[int, int], tuple[PlannedAct
             report.failed.append(f"{item.rule.name}: {item.action}: {exc}")
             for lead in leads:
                 done = report.changes.get(lead, [])
-                if f"{item.rule.name}: {item.description}" in done:
-                    done.remove(f"{item.rule.name}: {item.description}")
+                if item.line in done:
+                    done.remove(item.line)
 
 
 def history(session: Session, ids: Sequence[int]) -> tuple[set[int], dict[int, set[str]]]:
@@ -304,7 +328,7 @@ def _plan_all(report: RunReport, rules: Sequence[CompiledRule], facts: Sequence[
             continue
         planned = plan(rules, f, already=frozenset(ran.get(f.id, ())))
         if planned:
-            report.changes[f.id] = [f"{p.rule.name}: {p.description}" for p in planned
+            report.changes[f.id] = [p.line for p in planned
                                     if dry_run or p.action.name != "acknowledge"]
         for item in planned:
             if item.order in groups:
