@@ -36,7 +36,13 @@ _FOOTER = re.compile(
     r"(was|has been|is) |you (are )?receiv|to (unsubscribe|stop receiving)|manage (your )?notification|"
     r"powered by |diese (e-?mail|nachricht) wurde|gesendet (von|über) |ce (message|courriel|e-?mail) a "
     r"[ée]t[ée]|envoy[ée] (depuis|de|par|via) |este (correo|mensaje|e-?mail) (fue|ha sido)|"
-    r"enviado (desde|por|a trav[ée]s) |--[ \t]*$)", re.IGNORECASE)
+    r"enviado (desde|por|a trav[ée]s) |--[ \t]*$|"
+    # A service's credit, copyright line and dashboard links close the fields of hosted forms too.
+    r"made (with|by) |©|\(c\) \d{4}|copyright |"
+    r"(see|view) (all |the |this )?(responses?|submissions?|entr(y|ies)|results?)\b|"
+    r"voir (l'|les |la )?(entr[ée]es?|r[ée]ponses?|soumissions?)\b|ver (el |la |los |las |todas? )?"
+    r"(env[ií]os?|respuestas?|entradas?)\b|(eintrag|einsendung|antworten?) (ansehen|anzeigen)\b)",
+    re.IGNORECASE)
 MAX_LABEL_WORDS = 6
 
 
@@ -143,6 +149,9 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     previous_blank = True
     tail: list[list[int]] = []
     closed = False  # a footer line ended the field before: what follows is not its value
+    # When the HTML marks its labels (bold lines, headings), an unmarked line that names a field only
+    # by a keyword ("Project enquiry", the form's title) is text, not a label.
+    marked = any(isinstance(line, ForcedLabel) for line in lines)
     for index, line in enumerate(lines):
         current = fields[-1] if fields and not closed else None
         forced = isinstance(line, ForcedLabel)
@@ -178,7 +187,7 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
             above = fields[:-1] if current is not None and _is_free_text(current.label) else fields
             shape_repeats = any(f.bare for f in above[-1:])
             if emphasised is None:
-                starts = previous_blank and (current is None or (shape_repeats
+                starts = not marked and previous_blank and (current is None or (shape_repeats
                                                                  and not _is_free_text(current.label)))
             elif emphasised:
                 # Inside a message, "*Important*" on its own line is the visitor's: an emphasised

@@ -3,7 +3,10 @@
 Line breaks and blocks become newlines; a table row of two cells becomes a ``Label: value`` line, and
 so does the "label row, then value row" pattern of Gravity Forms' and WPForms' field tables. Besides the
 text, the renderer returns those (label, value) pairs as it found them, so that a multi-line value in a
-table cell stays one value rather than being re-guessed from lines.
+table cell stays one value rather than being re-guessed from lines. A bold line alone is a label,
+also inside the one cell of a layout table that frames most notification mails (Typeform's questions);
+an element styled ``white-space: pre`` (or ``pre-wrap``, ``pre-line``) keeps its line breaks as ``<pre>``
+does (FormSubmit's and Web3Forms' message cells).
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ _HEADER_ROW = re.compile(
     r"^(field|name|question|label|feld|champ|campo|frage)\|(value|answer|response|wert|antwort|"
     r"valeur|r[ée]ponse|valor|respuesta)$", re.IGNORECASE)
 _LABEL_CLASS = re.compile(r"(^|[\s_-])(label|field-name|name)($|[\s_-])", re.IGNORECASE)
+# Marks, inside a table cell's text, the start of a line that was bold or a small heading on its own: a
+# private-use character, which no mail text holds after storable() (it is removed before anything else
+# sees the text).
+_LABEL_MARK = "\ue000"
+_PRE_STYLE = re.compile(r"white-space\s*:\s*pre", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -57,9 +65,20 @@ class _Cell:
     bold_chars: int = 0
     chars: int = 0
     label_class: bool = False
+    line_start: int = 0  # where the cell's current line starts in parts, and its visible characters
+    line_chars: int = 0
+    line_bold: int = 0
 
     def text(self) -> str:
+        """The cell's text, with the marks of its bold lines (see :func:`_forced_lines`)."""
         return _tidy("".join(self.parts))
+
+    def break_line(self, blank: bool, label_block: bool) -> None:
+        """End the cell's current line, marking it when it was bold or a heading on its own."""
+        if self.line_chars and (label_block or self.line_bold >= 0.8 * self.line_chars):
+            self.parts.insert(self.line_start, _LABEL_MARK)
+        self.parts.append("\n\n" if blank else "\n")
+        self.line_start, self.line_chars, self.line_bold = len(self.parts), 0, 0
 
     def looks_like_label(self, text: str) -> bool:
         if not text or "\n" in text or len(text) > 80:
@@ -96,6 +115,7 @@ class _Renderer(HTMLParser):
         self.rows: list[_Row] = []
         self.skip = 0
         self.pre = 0
+        self.pre_tags: list[str] = []  # the open elements that keep line breaks (<pre>, white-space: pre)
         self.bold = 0
         self.table_depth = 0
         self.pending_label: str | None = None
@@ -115,7 +135,7 @@ class _Renderer(HTMLParser):
     def _newline(self, blank: bool = False) -> None:
         cell = self._cell()
         if cell is not None:
-            cell.parts.append("\n\n" if blank else "\n")
+            cell.break_line(blank, bool(self.label_block))
             return
         if not self.line:  # most block boundaries follow another one: nothing to flush
             self.line_chars = self.line_bold = 0
@@ -140,7 +160,7 @@ class _Renderer(HTMLParser):
         if self.pending_label is not None:
             label, self.pending_label = self.pending_label, None
             self.items.append(label)
-        self.items.extend(text.split("\n"))
+        self.items.extend(_forced_lines(text) if _LABEL_MARK in text else text.split("\n"))
 
     def _emit_pair(self, label: str, value: str) -> None:
         self.items.append((label, value))
@@ -161,10 +181,13 @@ class _Renderer(HTMLParser):
     def _finish_row(self, row: _Row) -> None:
         # Each cell's text once: tidying it is most of the cost of a table.
         cells = [(cell, text) for cell in row.cells if (text := cell.text()) and text != ":"]
-        if row.layout or not cells:
+        if row.layout or not cells or (len(cells) == 1 and _LABEL_MARK in cells[0][1]):
+            # A layout cell with bold lines of its own: its lines, the bold ones as labels.
             for _, text in cells:
                 self._emit_lines(text)
             return
+        if any(_LABEL_MARK in text for _, text in cells):
+            cells = [(cell, _unmarked(text)) for cell, text in cells]
         first = cells[0][1]
         label = first.rstrip(":").strip()
         if len(cells) == 2 and _HEADER_ROW.match(f"{first}|{cells[1][1]}"):
@@ -203,6 +226,8 @@ class _Renderer(HTMLParser):
             return
         if tag in _BOLD:
             self.bold += 1
+        if attrs:
+            self._enter_pre(tag, attrs)
         if tag == "br":
             self._newline()
         elif tag == "table":
@@ -225,6 +250,7 @@ class _Renderer(HTMLParser):
             self._open_cell(attrs)
         elif tag == "pre":
             self.pre += 1
+            self.pre_tags.append(tag)
             self._newline()
         elif tag == "a":
             href = dict(attrs).get("href")
@@ -242,6 +268,11 @@ class _Renderer(HTMLParser):
             return
         if tag in _BOLD:
             self.bold = max(0, self.bold - 1)
+        if self.pre_tags and self.pre_tags[-1] == tag:
+            self.pre_tags.pop()
+            self.pre = max(0, self.pre - 1)
+            if tag == "pre":
+                self._newline()
         if tag in ("td", "th"):
             self._close_cell()
         elif tag == "tr":
@@ -251,9 +282,6 @@ class _Renderer(HTMLParser):
         elif tag == "table":
             self._close_rows(self.table_depth)
             self.table_depth = max(0, self.table_depth - 1)
-            self._newline()
-        elif tag == "pre":
-            self.pre = max(0, self.pre - 1)
             self._newline()
         elif tag == "a":
             self._end_link()
@@ -274,6 +302,13 @@ class _Renderer(HTMLParser):
         if shown and href.rstrip("/") not in shown and shown.rstrip("/") not in href:
             sink.append(f" ({href.strip()})")
 
+    def _enter_pre(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Keep the line breaks inside an element styled ``white-space: pre`` (or pre-wrap, pre-line)."""
+        if tag != "pre" and tag in _HANDLED and any(
+                name == "style" and value and _PRE_STYLE.search(value) for name, value in attrs):
+            self.pre += 1
+            self.pre_tags.append(tag)
+
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
@@ -287,8 +322,10 @@ class _Renderer(HTMLParser):
         visible = len(data.strip())
         if cell is not None:
             cell.chars += visible
+            cell.line_chars += visible
             if self.bold:
                 cell.bold_chars += visible
+                cell.line_bold += visible
             cell.parts.append(data)
         else:
             self.line_chars += visible
@@ -355,16 +392,35 @@ def _feed(renderer: _Renderer, html: str) -> None:
             continue
         # Only cells (their class) and links (their target) are read for attributes, and only when
         # the attribute's name is there at all (most cells have a width or colour but no class).
-        wanted = tag in _ATTRIBUTE_TAGS and "=" in rest and _ATTRIBUTE_TAGS[tag] in rest.lower()
+        wanted = "=" in rest and ((tag in _ATTRIBUTE_TAGS and _ATTRIBUTE_TAGS[tag] in rest.lower())
+                                  or "white-space" in rest)
         renderer.handle_starttag(tag, _attributes(rest) if wanted else [])
         if rest.rstrip().endswith("/"):
             renderer.handle_endtag(tag)
 
 
+def _unmarked(text: str) -> str:
+    return _tidy(text.replace(_LABEL_MARK, ""))
+
+
+def _forced_lines(text: str) -> list[str]:
+    """The lines of a cell's text, a marked line short enough for a label as a :class:`ForcedLabel`."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith(_LABEL_MARK):
+            label = line.replace(_LABEL_MARK, "").strip()
+            lines.append(ForcedLabel(label) if label and len(label) <= 60 else label)
+        else:
+            lines.append(line.replace(_LABEL_MARK, ""))
+    return lines
+
+
 def render(html: str) -> HtmlText:
     """Render ``html``; malformed markup is rendered as well as it can be, never raised on."""
     renderer = _Renderer()
-    html = storable(html)
+    # CRLF as one line break (a <pre> or white-space: pre cell would otherwise keep both), and no
+    # private-use mark of the renderer's own in the input.
+    html = storable(html).replace("\r\n", "\n").replace(_LABEL_MARK, "")
     try:
         _feed(renderer, html)
         renderer.close()

@@ -185,6 +185,12 @@ def is_known_label(label: str) -> bool:
     return label_key(label) in _BY_KEY
 
 
+def _short_answer(value: str) -> bool:
+    """True for a value too short to be a message when a longer free text is there: one line of a
+    few words."""
+    return "\n" not in value and len(value) <= 40 and len(value.split()) <= 5
+
+
 def _usable(value: str) -> bool:
     return bool(value.strip()) and value.strip().lower() not in ("(empty)", "-", "n/a", "--")
 
@@ -212,6 +218,11 @@ def map_fields(fields: Mapping[str, str],
         if not _usable(value):
             continue
         role = taught.get(label_key(str(label))) or role_of(str(label), value)
+        if role == "message" and role in found and _short_answer(found[role]) and len(value) > len(found[role]):
+            # "What can we help you with?  Patient recruitment" then "Tell us about your project":
+            # a one-line answer chosen from a list is not the message when free text follows.
+            found[role] = value
+            continue
         if role is None or role == "meta" or role in found:
             continue
         found[role] = value
