@@ -38,12 +38,15 @@ _FOOTER = re.compile(
     r"[ée]t[ée]|envoy[ée] (depuis|de|par|via) |este (correo|mensaje|e-?mail) (fue|ha sido)|"
     r"enviado (desde|por|a trav[ée]s) |--[ \t]*$|"
     # A service's credit, copyright line and dashboard links close the fields of hosted forms too.
-    r"made (with|by) |©|\(c\) \d{4}|copyright |"
+    r"made (with|by) |(©|\(c\)|copyright)[ \t]*(\d{4}|.{0,80}\b(powered by|all rights reserved)\b)|"
     r"(see|view) (all |the |this )?(responses?|submissions?|entr(y|ies)|results?)\b|"
     r"voir (l'|les |la )?(entr[ée]es?|r[ée]ponses?|soumissions?)\b|ver (el |la |los |las |todas? )?"
     r"(env[ií]os?|respuestas?|entradas?)\b|(eintrag|einsendung|antworten?) (ansehen|anzeigen)\b)",
     re.IGNORECASE)
 MAX_LABEL_WORDS = 6
+# How an introduction to the fields ends: "... are:", "... below:", "... lauten:", "... sont :".
+_INTRO_END = re.compile(r"\b(are|is|below|follows?|following|sind|lauten|folgt|sont|suivent|son|"
+                        r"siguientes|sono|seguenti|zijn|volgende|s[aã]o|seguintes)$", re.IGNORECASE)
 
 
 class ForcedLabel(str):
@@ -212,10 +215,12 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
             preamble.append(line.strip())
         previous_blank = not line.strip()
     # "Here's what they had to say:" has the shape of a label, but a sentence-long label with no value
-    # is an introduction, not a field.
+    # is an introduction, not a field; so is a short one that ends like a sentence announcing a list
+    # ("Submitted values are:", Drupal Webform's default mail).
     read = [(f.label, f.value()) for f in fields]
     return [(label, value) for label, value in read
-            if value or len(label.split()) < 4 or is_known_label(label)], preamble
+            if value or ((len(label.split()) < 4 and not _INTRO_END.search(label))
+                         or is_known_label(label))], preamble
 
 
 def _next_has_value(lines: list[str], index: int) -> bool:

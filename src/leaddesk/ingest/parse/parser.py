@@ -28,7 +28,8 @@ from leaddesk.ingest.parse.visitor import (
 # The parser's behaviour, stored with every message it reads: a newer version re-reads older results.
 # Bump it on every change to what the parser returns for some message. 1 was the layout-only parser;
 # 2 adds the structural reader, page URLs from closing sentences and links that are not the visitor's.
-PARSER_VERSION: int = 2
+# 3 reads labels inside layout cells, pre-wrapped values, Fluent Forms and more hosted services' mail.
+PARSER_VERSION: int = 3
 
 # Column sizes of leaddesk.db.models.Submission: longer values would fail on PostgreSQL at insert.
 _LIMITS = {"visitor_name": 255, "visitor_email": 320, "visitor_phone": 64, "visitor_company": 255,

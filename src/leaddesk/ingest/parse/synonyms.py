@@ -88,6 +88,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "submitted from url", "source page url", "referrer page url", "http referer", "http referrer",
         "embed url", "embedded url", "form location", "herkunftsseite", "quellseite", "seiten adresse",
         "url de provenance", "page d origine", "pagina de origen", "url de origen", "pagina di provenienza",
+        "url de reference", "url de referencia", "url di riferimento", "referenz url", "verweis url",
+        "url referente", "referring site", "form submitted from", "submitted on page",
     ),
     "post_title": (
         "post", "post title", "article", "article title", "blog post", "blog post title", "page title",
@@ -123,8 +125,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam|name first)\b")),
     ("last_name", re.compile(r"\b(last name|surname|family name|nachname|nom de famille|apellidos?|"
                              r"cognome|achternaam|sobrenome|name last)\b")),
-    ("topic", re.compile(r"\b(topic|interest|interested|thema|interesse|sujet|tema|argomento|"
-                         r"interes)\b")),
+    ("topic", re.compile(r"\b(topic|interest|interested|thema|interesse|interessiert|sujet|tema|"
+                         r"argomento|interes|interesa|interesan|interesado|interessa|interessato|"
+                         r"interessado|interesseert|int[ée]resse)\b")),
     ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|comments?|"
                            r"kommentar|commentaire|comentarios?|commento|inquiry|enquiry|anfrage|"
                            r"question)\b")),
