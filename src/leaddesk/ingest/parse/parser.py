@@ -21,6 +21,7 @@ from leaddesk.ingest.parse.synonyms import label_key, map_fields, role_of
 from leaddesk.ingest.parse.text import fold, one_line, storable, tidy_block
 from leaddesk.ingest.parse.visitor import (
     Senders,
+    display_person,
     normalise_email,
     visitor_reply_to,
 )
@@ -250,8 +251,8 @@ def _visitor(readable: Readable, canonical: dict[str, str], extracted: Extracted
     if name and "@" in name and normalise_email(name)[1]:
         name = None  # an address typed into the name field says nothing more than the e-mail
     if not name and reply_to is not None and reply_to[0] and "@" not in reply_to[0]:
-        name = reply_to[0]
+        name = display_person(reply_to[0])
     from_name, from_address = readable.sender
     if not name and from_name and not senders.is_site_name(from_name, from_address):
-        name = from_name
+        name = display_person(from_name)
     return name, email

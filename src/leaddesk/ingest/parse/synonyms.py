@@ -1,5 +1,7 @@
 """Which form field is which: the label table (English, German, French, Spanish, Italian, Dutch,
-Portuguese) and :func:`map_fields`, which turns any field dict into the canonical keys.
+Portuguese, and the common labels of Arabic and Hebrew forms) and :func:`map_fields`, which turns any
+field dict into the canonical keys. A field whose label says nothing is still the e-mail address or
+the phone number when its value is exactly one (:func:`value_role`).
 
 A label is compared after :func:`label_key` folds case, accents, punctuation, "your"-style possessives
 and "(required)" markers away, first against exact phrases, then against keywords. The same mapping
@@ -26,6 +28,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom complet", "nom et prenom", "prenom et nom", "nombre completo", "nombre y apellidos",
         "nome completo", "nome e cognome", "volledige naam", "naam", "nom", "nome", "nombre",
         "ihr name", "name des absenders", "sender name",
+        "الاسم", "الاسم الكامل", "اسمك", "שם", "שם מלא",
     ),
     "first_name": ("first name", "firstname", "given name", "forename", "vorname", "prenom", "voornaam",
                    "primeiro nome", "nombre de pila", "fname"),
@@ -39,6 +42,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "direccion de correo electronico", "indirizzo email", "indirizzo e mail", "posta elettronica",
         "e mailadres", "emailadres", "endereco de email", "endereco de e mail", "endereco eletronico",
         "replyto", "reply to", "mail from",
+        "البريد الالكتروني", "البريد", "بريدك الالكتروني", "דוא ל", "דואר אלקטרוני", "אימייל", "מייל",
     ),
     "phone": (
         "phone", "telephone", "tel", "phone number", "telephone number", "mobile", "mobile phone",
@@ -47,6 +51,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "telefono", "numero de telefono", "movil", "cellulare", "numero di telefono",
         "telefoonnummer", "mobiel", "telefoon", "telemovel", "telefone", "celular",
         "contact number", "contact no", "phone no", "tel no", "whatsapp", "whatsapp number",
+        "الهاتف", "رقم الهاتف", "الجوال", "رقم الجوال", "טלפון", "מספר טלפון", "נייד",
     ),
     "company": (
         "company", "company name", "organisation", "organization", "organisation name",
@@ -55,6 +60,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom de l entreprise", "nom de la societe", "empresa", "compania", "organizacion",
         "nombre de la empresa", "azienda", "societa", "ente", "nome azienda", "bedrijf", "organisatie",
         "bedrijfsnaam", "organizacao", "nome da empresa",
+        "الشركة", "اسم الشركة", "المؤسسة", "חברה", "שם החברה", "ארגון",
     ),
     "topic": (
         "topic", "topics", "interest", "interests", "topic of interest", "topics of interest",
@@ -77,6 +83,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "commento", "richiesta", "domanda", "corpo del messaggio", "bericht", "opmerking",
         "opmerkingen", "vraag", "berichttekst", "mensagem", "comentario", "pergunta",
         "corpo da mensagem",
+        "الرسالة", "رسالتك", "الاستفسار", "הודעה", "תוכן ההודעה", "פנייה",
     ),
     "page_url": (
         "page", "page url", "url", "page link", "source", "source url", "source page", "referrer",
@@ -183,6 +190,27 @@ def _role(label: str, value_has_at: bool) -> str | None:
     return None
 
 
+_LONE_ADDRESS = re.compile(r"^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]{2,}$")
+_PHONE = re.compile(r"^\+?[\d\s()./-]{7,24}$")
+# Numbers of that shape that are no phone: a date, an IP address.
+_NOT_PHONE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$|^\d{1,3}(\.\d{1,3}){3}$")
+
+
+def value_role(value: str) -> str | None:
+    """"email" or "phone" for a value that is exactly one address or one phone number, else None:
+    what a field is when its label says nothing the table knows (a language it lacks, a bare id)."""
+    value = value.strip()
+    if "@" in value:
+        return "email" if _LONE_ADDRESS.match(value) else None
+    if not _PHONE.match(value) or _NOT_PHONE.match(value):
+        return None
+    digits = sum(c.isdigit() for c in value)
+    # A plain run of digits is as likely an amount or an id: a phone number is written with a "+",
+    # with separators, or is long.
+    written_as_phone = value[0] in "+(" or (digits >= 8 and not value.isdigit()) or digits >= 10
+    return "phone" if written_as_phone and digits <= 15 else None
+
+
 def is_known_label(label: str) -> bool:
     """True when the label is in the table (exact phrase), so that it surely starts a new field."""
     return label_key(label) in _BY_KEY
@@ -229,6 +257,13 @@ def map_fields(fields: Mapping[str, str],
         if role is None or role == "meta" or role in found:
             continue
         found[role] = value
+
+    for label, raw_value in fields.items():
+        # A label the table does not know, with a value that can only be an address or a number.
+        value = str(raw_value).strip()
+        role = value_role(value) if value and role_of(str(label), value) is None else None
+        if role is not None and role not in found and label_key(str(label)) not in taught:
+            found[role] = value
 
     for label, raw_value in (fields.items() if "name" not in found or "email" not in found else ()):
         # "From: Jane Roe <jane@novagen.example>", the sender line of a hand-made template.

@@ -33,6 +33,10 @@ _SERVICE_NAMES = ("wordpress", "hubspot", "netlify", "formspree", "webflow", "el
                   "gravity forms", "ninja forms", "contact form", "no-reply", "noreply", "notification",
                   "mailer", "website", "kontaktformular", "formulaire")
 _URLISH = re.compile(r"^(https?://|www\.)|^[\w-]+(\.[\w-]+)+(/\S*)?$", re.IGNORECASE)
+# "Jane Roe via Example Forms": a service sending in the name of the person it sends for (the
+# convention of mailing lists and of form services that put the visitor's name in the sender).
+_VIA = re.compile(r"^(?P<person>[^<>@]+?)\s+(via|über|ueber|par|vía|tramite|door|através de)\s+\S.*$",
+                  re.IGNORECASE)
 
 
 # The everyday address, which email_validator would accept unchanged but for case: checked here
@@ -112,6 +116,12 @@ def looks_like_url(value: str) -> bool:
     return bool(_URLISH.match(value.strip()))
 
 
+def display_person(name: str) -> str:
+    """The person a display name names: "Jane Roe via Example Forms" is "Jane Roe"."""
+    via = _VIA.match(name.strip())
+    return via.group("person").strip().strip('"') if via is not None else name
+
+
 @dataclass(frozen=True)
 class Senders:
     """What is known about the site's side of a notification: addresses and names that are never
@@ -136,7 +146,9 @@ class Senders:
         return address in self.addresses or bool(_AUTOMATED_LOCAL_PARTS.match(local))
 
     def is_site_name(self, name: str, from_address: str) -> bool:
-        """True when a display name is the site's or the form service's rather than a person's."""
+        """True when a display name is the site's or the form service's rather than a person's;
+        "Jane Roe via Example Forms" is judged by "Jane Roe"."""
+        name = display_person(name)
         squeezed = re.sub(r"\W+", "", fold(name))
         if not squeezed or "@" in name:
             return True
