@@ -3,11 +3,12 @@ where a free-text message ends."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leaddesk.ingest.parse import parse_message
-from leaddesk.ingest.parse.fieldlines import ForcedLabel, label_value_fields
+from leaddesk.ingest.parse.fieldlines import ForcedLabel, is_footer, label_value_fields
 
 CF7_CUSTOM = (
     "From: Hanna Lind <hanna.lind@nordpharma.example>\nSubject: Speakers bureaus\n\nMessage Body:\n"
@@ -180,3 +181,32 @@ def test_a_plain_lead_in_any_shape_is_read_and_never_hidden(shape: str, name_lab
     assert not draft.is_spam, draft.spam_reason
     assert (draft.visitor_name, draft.visitor_email) == ("Jane Roe", "jane.roe@novagen.example")
     assert draft.body_text == message
+
+
+def test_marked_html_labels_win_over_a_keyword_guess() -> None:
+    # "Project enquiry" (the form's title) names a message by a keyword; the HTML marks the real labels.
+    lines = ["Project enquiry", "", "You have a new response.", "", ForcedLabel("What's your name?"),
+             "Sarah", "", ForcedLabel("And your email?"), "sarah@emerald.example"]
+    fields, _ = label_value_fields(lines)
+    assert fields == [("What's your name?", "Sarah"), ("And your email?", "sarah@emerald.example")]
+
+
+def test_an_introduction_to_the_fields_is_not_a_field() -> None:
+    fields, _ = label_value_fields("Submitted values are:\nName: Ana\nEmail: ana@lusomed.example\nWebsite:\n")
+    assert fields == [("Name", "Ana"), ("Email", "ana@lusomed.example"), ("Website", "")]
+    fields, _ = label_value_fields("Die Angaben lauten:\n\nName: Jan\nTelefon: 030 1234")
+    assert fields == [("Name", "Jan"), ("Telefon", "030 1234")]
+
+
+@pytest.mark.parametrize("line", [
+    "Made with Typeform.", "See all responses (https://admin.typeform.com/form/x/results)",
+    "View submission", "© Example Pharma Agency Powered by FluentForm.", "© 2026 Example Pharma Agency",
+    "Voir l'entrée", "Ver envío", "Eintrag ansehen",
+])
+def test_service_credits_and_dashboard_links_are_footers(line: str) -> None:
+    assert is_footer(line)
+
+
+@pytest.mark.parametrize("line", ["©", "See you soon", "Made in Germany", "View from the office is great"])
+def test_lines_of_a_message_are_not_footers(line: str) -> None:
+    assert not is_footer(line)

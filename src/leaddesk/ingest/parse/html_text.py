@@ -418,9 +418,9 @@ def _forced_lines(text: str) -> list[str]:
 def render(html: str) -> HtmlText:
     """Render ``html``; malformed markup is rendered as well as it can be, never raised on."""
     renderer = _Renderer()
-    # CRLF as one line break (a <pre> or white-space: pre cell would otherwise keep both), and no
-    # private-use mark of the renderer's own in the input.
-    html = storable(html).replace("\r\n", "\n").replace(_LABEL_MARK, "")
+    html = storable(html)
+    if _LABEL_MARK in html:
+        html = html.replace(_LABEL_MARK, "")  # the renderer's own mark, never the sender's
     try:
         _feed(renderer, html)
         renderer.close()

@@ -249,7 +249,8 @@ def map_fields(fields: Mapping[str, str],
         if not _usable(value):
             continue
         role = taught.get(label_key(str(label))) or role_of(str(label), value)
-        if role == "message" and role in found and _short_answer(found[role]) and len(value) > len(found[role]):
+        if (role == "message" and role in found and _short_answer(found[role])
+                and len(value) > len(found[role])):
             # "What can we help you with?  Patient recruitment" then "Tell us about your project":
             # a one-line answer chosen from a list is not the message when free text follows.
             found[role] = value
