@@ -107,5 +107,10 @@ def test_white_space_pre_keeps_line_breaks_and_crlf_is_one() -> None:
     assert render(html).pairs == [("message", "Hello,\nwe need\n\nKwame"), ("note", "a\nb")]
 
 
+def test_two_line_breaks_in_a_block_leave_an_empty_line() -> None:
+    html = "<strong>Message</strong><div>Hello,<br />\nfirst part.<br />\n<br />\nSecond part.</div>"
+    assert render(html).items == (ForcedLabel("Message"), "Hello,", "first part.", "", "Second part.")
+
+
 def test_the_mark_of_a_label_cannot_be_smuggled_in() -> None:
     assert render("<p>\ue000Name</p><p>x</p>").items == ("Name", "", "x")

@@ -4,7 +4,7 @@ and the page."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 import pytest
 
@@ -82,6 +82,20 @@ EXPECTED: dict[str, dict[str, object]] = {
         "page_url": SITE + "/fr/formation/",
         "message_starts": "Bonjour,\nnous souhaitons former 60 pharmaciens",
         "message_ends": "Pourriez-vous nous proposer un programme et un budget ?"},
+    "caldera_forms": {
+        "plugin": "generic", "visitor_name": "Sanne de Vries",
+        "visitor_email": "sanne.devries@deltazorg.example",
+        "visitor_phone": "+31 10 555 4477", "visitor_company": "Delta Zorg B.V.",
+        "topic_hint": "Digitale campagnes",
+        "message_starts": "Goedemiddag,\nwij zoeken een bureau",
+        "message_ends": "bellen?\n\nMet vriendelijke groet,\nSanne de Vries"},
+    "google_forms_addon": {
+        "plugin": "generic", "visitor_name": "Matteo Rinaldi",
+        "visitor_email": "matteo.rinaldi@tirrenofarma.example", "visitor_phone": "+39 055 555 3120",
+        "visitor_company": "Tirreno Farma S.p.A.", "topic": "Market access", "page_url": None,
+        "submitted_at": datetime(2026, 11, 20, 14, 32, 10, tzinfo=UTC),
+        "message_starts": "Good afternoon,\nwe are preparing the pricing dossier",
+        "message_ends": "next week?\n\nMatteo"},
 }
 
 
@@ -123,6 +137,13 @@ def test_formidable_reply_to_is_the_site_and_is_not_the_visitor() -> None:
     draft = parse("formidable")
     assert draft.visitor_email == "t.zielinski@wislamed.example"
     assert draft.fields["IP Address"] == "198.51.100.23"
+
+
+def test_a_colleague_sending_the_notification_is_not_the_visitor() -> None:
+    # The Google Forms add-on sends from the form owner's own account; the respondent is Reply-To.
+    draft = parse("google_forms_addon")
+    assert draft.visitor_name == "Matteo Rinaldi"
+    assert "petra" not in (draft.visitor_email or "")
 
 
 def test_drupal_webform_introduction_is_not_a_field() -> None:

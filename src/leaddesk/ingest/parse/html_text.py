@@ -229,7 +229,13 @@ class _Renderer(HTMLParser):
         if attrs:
             self._enter_pre(tag, attrs)
         if tag == "br":
-            self._newline()
+            if (not self.line_chars and self._cell() is None and self.items and self.items[-1]
+                    and not "".join(self.line).strip()):
+                # "<br><br>" in a block: the empty line a visitor left between paragraphs.
+                self.line = []
+                self.items.append("")
+            else:
+                self._newline()
         elif tag == "table":
             cell = self._cell()
             if cell is not None:
