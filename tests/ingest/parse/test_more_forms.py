@@ -96,6 +96,19 @@ EXPECTED: dict[str, dict[str, object]] = {
         "submitted_at": datetime(2026, 11, 20, 14, 32, 10, tzinfo=UTC),
         "message_starts": "Good afternoon,\nwe are preparing the pricing dossier",
         "message_ends": "next week?\n\nMatteo"},
+    "squarespace": {
+        "plugin": "generic", "visitor_name": "Hélène Dubois",
+        "visitor_email": "helene.dubois@alpesante.example",
+        "visitor_phone": "+41 22 555 01 77", "visitor_company": "Alpes Santé SA", "page_url": None,
+        "fields": ["Name", "Email Address", "Phone", "Company", "Message"],
+        "message_starts": "Bonjour,\nnous préparons le lancement", "message_ends": "marché ?\n\nHélène"},
+    "wix_forms": {
+        "plugin": "generic", "visitor_name": "Nina Hoffmann",
+        "visitor_email": "nina.hoffmann@isarpharma.example", "visitor_phone": "+49 89 5550 2211",
+        "visitor_company": "Isar Pharma GmbH", "topic": "Medical education",
+        "page_url": None,
+        "message_starts": "Hello,\nwe want to run a CME-accredited webinar series",
+        "message_ends": "Best regards,\nNina Hoffmann"},
 }
 
 

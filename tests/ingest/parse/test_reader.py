@@ -201,7 +201,7 @@ def test_an_introduction_to_the_fields_is_not_a_field() -> None:
 @pytest.mark.parametrize("line", [
     "Made with Typeform.", "See all responses (https://admin.typeform.com/form/x/results)",
     "View submission", "© Example Pharma Agency Powered by FluentForm.", "© 2026 Example Pharma Agency",
-    "Voir l'entrée", "Ver envío", "Eintrag ansehen",
+    "Voir l'entrée", "Ver envío", "Eintrag ansehen", "(Sent via Example Pharma Agency)",
 ])
 def test_service_credits_and_dashboard_links_are_footers(line: str) -> None:
     assert is_footer(line)

@@ -32,8 +32,10 @@ _MARKER = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•·▪◦‣–])[ \t]+")
 # *Label*, **Label**, _Label_: how a mail client writes a bold HTML label as text.
 _EMPHASIS = re.compile(r"^[ \t]*(\*{1,2}|_{1,2})(?P<label>[^*_\n]{1,60}?)\1[ \t]*:?[ \t]*$")
 _FOOTER = re.compile(
-    r"^[ \t]*(sent (by|via) |sent from (?!my )|this (e-?mail|email|message|form|notification|submission) "
-    r"(was|has been|is) |you (are )?receiv|to (unsubscribe|stop receiving)|manage (your )?notification|"
+    # "(Sent via Example)": Squarespace closes its notification with the sentence in brackets.
+    r"^[ \t]*[(\[]?(sent (by|via) |sent from (?!my )|"
+    r"this (e-?mail|email|message|form|notification|submission) (was|has been|is) |you (are )?receiv|"
+    r"to (unsubscribe|stop receiving)|manage (your )?notification|"
     r"powered by |diese (e-?mail|nachricht) wurde|gesendet (von|über) |ce (message|courriel|e-?mail) a "
     r"[ée]t[ée]|envoy[ée] (depuis|de|par|via) |este (correo|mensaje|e-?mail) (fue|ha sido)|"
     r"enviado (desde|por|a trav[ée]s) |--[ \t]*$|"

@@ -50,7 +50,8 @@ SERVICE_HOSTS = ("hubspot.com", "hubspotemail.net", "netlify.com", "formspree.io
                  "mailchimp.com", "sendgrid.net", "mailgun.org", "w3.org", "schema.org", "gravatar.com",
                  "web3forms.com", "formsubmit.co", "getform.io", "usebasin.com", "tally.so", "zoho.com",
                  "zoho.eu", "zohoforms.com", "zohoforms.eu", "shopify.com", "everestforms.net",
-                 "drupal.org", "forms.office.com", "forms.gle")
+                 "drupal.org", "forms.office.com", "forms.gle", "squarespace.info", "wixsiteautomations.com",
+                 "manage.wix.com")
 
 
 def host_of(url: str) -> str:
