@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from leaddesk.ingest.parse import parse_message
 from tests.ingest.parse.eml import assert_reads_as, parse
 
 SITE = "https://www.example-pharma-agency.com"
@@ -162,3 +163,20 @@ def test_a_colleague_sending_the_notification_is_not_the_visitor() -> None:
 def test_drupal_webform_introduction_is_not_a_field() -> None:
     for name in ("drupal_webform", "drupal_webform_html"):
         assert "Submitted values are" not in parse(name).fields
+
+
+def test_a_json_body_is_read_as_fields() -> None:
+    # A webhook or script that mails the submission as it received it.
+    body = ('{"name": "Jane Roe", "email": "jane@roe.example", "interests": ["Market access", "HTA"], '
+            '"consent": true, "message": "Please call me.\\nThanks", '
+            '"page": "https://www.example-pharma-agency.com/contact/"}')
+    raw = ("From: Site <noreply@site.example>\r\nTo: leads@example-pharma-agency.com\r\nSubject: Lead\r\n"
+           "Date: Wed, 25 Nov 2026 08:00:00 +0000\r\nMessage-ID: <j1@site.example>\r\n\r\n" + body).encode()
+    draft = parse_message(raw)
+    assert draft.is_submission
+    assert draft.visitor_name == "Jane Roe"
+    assert draft.visitor_email == "jane@roe.example"
+    assert draft.topic == "Market access, HTA"
+    assert draft.body_text == "Please call me.\nThanks"
+    assert draft.page_url == "https://www.example-pharma-agency.com/contact/"
+    assert "consent" not in draft.fields

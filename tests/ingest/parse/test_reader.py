@@ -210,3 +210,24 @@ def test_service_credits_and_dashboard_links_are_footers(line: str) -> None:
 @pytest.mark.parametrize("line", ["©", "See you soon", "Made in Germany", "View from the office is great"])
 def test_lines_of_a_message_are_not_footers(line: str) -> None:
     assert not is_footer(line)
+
+
+def test_a_table_in_text_is_read_row_by_row() -> None:
+    # A Markdown table, or an HTML table as a mail client writes it into the text part.
+    fields, _ = label_value_fields("| Field | Value |\n|---|---|\n| Name | Jane Roe |\n"
+                                   "| Page | https://www.example-pharma-agency.com/a/ |\n")
+    assert fields == [("Name", "Jane Roe"), ("Page", "https://www.example-pharma-agency.com/a/")]
+
+
+def test_key_value_and_tab_lines_need_a_label_the_table_knows() -> None:
+    fields, _ = label_value_fields("name=Jane Roe\nemail=jane@roe.example\n"
+                                   "Contact email\tjane.roe@roe.example\nx=1\nFavourite colour\tblue")
+    assert fields[:3] == [("name", "Jane Roe"), ("email", "jane@roe.example"),
+                          ("Contact email", "jane.roe@roe.example\nx=1\nFavourite colour\tblue")]
+
+
+def test_a_one_line_value_does_not_go_on_after_an_empty_line() -> None:
+    fields, _ = label_value_fields("Email: jane@roe.example\n\nSubmission details\nForm: Contact us\n"
+                                   "Notes: first paragraph\n\nsecond paragraph")
+    assert fields == [("Email", "jane@roe.example"), ("Form", "Contact us"),
+                      ("Notes", "first paragraph\n\nsecond paragraph")]

@@ -141,3 +141,18 @@ def test_an_unknown_label_with_an_address_or_a_number_is_read_by_its_value() -> 
     # A labelled field wins over a guess from a value.
     found = map_fields({"Kontaktdaten": "jane@rheinbio.example", "Email": "jane.roe@rheinbio.example"})
     assert found["email"] == "jane.roe@rheinbio.example"
+
+
+@pytest.mark.parametrize("label", ["Wie können wir helfen?", "Comment pouvons-nous vous aider ?",
+                                   "¿Cómo podemos ayudarle?", "Come possiamo aiutarti?",
+                                   "Hoe kunnen we u helpen?"])
+def test_how_can_we_help_in_other_languages_is_the_message(label: str) -> None:
+    assert role_of(label) == "message"
+
+
+def test_an_email_field_holding_more_than_its_address_gives_the_address() -> None:
+    assert map_fields({"Email": "jane@roe.example (work)"})["email"] == "jane@roe.example"
+    assert map_fields({"Email": "jane@roe.example\nSubmission details"})["email"] == "jane@roe.example"
+    # Two addresses, or none: the value as typed, for the parser to judge.
+    assert map_fields({"Email": "a@roe.example, b@roe.example"})["email"] == "a@roe.example, b@roe.example"
+    assert map_fields({"Email": "jane at roe"})["email"] == "jane at roe"

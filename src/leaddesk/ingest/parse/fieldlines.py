@@ -46,6 +46,11 @@ _FOOTER = re.compile(
     r"(env[ií]os?|respuestas?|entradas?)\b|(eintrag|einsendung|antworten?) (ansehen|anzeigen)\b)",
     re.IGNORECASE)
 MAX_LABEL_WORDS = 6
+_ONE_LINE_ROLES = frozenset({"name", "first_name", "last_name", "email", "phone", "page_url", "date", "time"})
+# The head row of a two-column field table: "Field | Value", "Question | Answer".
+_HEADER_ROW = re.compile(
+    r"^(field|name|question|label|feld|champ|campo|frage)\|(value|answer|response|wert|antwort|"
+    r"valeur|r[ée]ponse|valor|respuesta)$", re.IGNORECASE)
 # How an introduction to the fields ends: "... are:", "... below:", "... lauten:", "... sont :".
 _INTRO_END = re.compile(r"\b(are|is|below|follows?|following|sind|lauten|folgt|sont|suivent|son|"
                         r"siguientes|sono|seguenti|zijn|volgende|s[aã]o|seguintes)$", re.IGNORECASE)
@@ -83,16 +88,36 @@ def looks_like_label(label: str) -> bool:
     return "." not in label.rstrip(".") or len(words) == 1
 
 
+def is_header_row(label: str, value: str) -> bool:
+    """True for the head row of a field table ("Field | Value"), which is not a field."""
+    return bool(_HEADER_ROW.match(f"{label.strip()}|{value.strip()}"))
+
+
+def _pipe_row(line: str) -> tuple[str, str] | None:
+    """("Label", "value") for a two-column Markdown or text-rendered table row "| Label | value |"."""
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    if len(cells) != 2 or not cells[1] or not cells[0][:1].isalpha() or not looks_like_label(cells[0]):
+        return None
+    return None if is_header_row(*cells) else (cells[0], cells[1])
+
+
 def split_label_line(line: str) -> tuple[str, str] | None:
-    """("Label", "value") when ``line`` is a "Label: value" line (or "Label<TAB>value" with a known
-    label, as a table comes out in text), else None."""
+    """("Label", "value") when ``line`` is a "Label: value" line, a "| Label | value |" table row, or
+    "Label<TAB>value" / "label=value" with a label the table knows (a table, or a script's key=value
+    dump, as they come out in text), else None."""
     if line[:1] in ("*", "_"):
         line = line.lstrip("*_ \t")  # "**Name:** Jane", Markdown from a mail client or a bot
+    if line.lstrip()[:1] == "|":
+        return _pipe_row(line)
     if ":" not in line:
-        if "\t" in line:
-            label, _, value = line.strip().partition("\t")
-            if value.strip() and looks_like_label(label) and is_known_label(label):
-                return label.strip(), value.strip()
+        for separator in ("\t", "="):
+            if separator in line:
+                label, _, value = line.strip().partition(separator)
+                # A tab comes from a table: a label named by a keyword will do. "=" is rarer in a
+                # form's output than in prose, so it needs a label the table knows exactly.
+                known = is_known_label(label) or (separator == "\t" and role_of(label, value) is not None)
+                if value.strip() and looks_like_label(label) and known:
+                    return label.strip(), value.strip()
         return None
     match = _LABEL_LINE.match(line)
     if match is None:
@@ -208,6 +233,11 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
                 previous_blank = False
                 continue
         if line.strip() and is_footer(line):
+            closed = True
+        elif (current is not None and previous_blank and not current.free_text and not current.bare
+              and role_of(current.label, "@") in _ONE_LINE_ROLES):
+            # "Email: jane@..." then, after an empty line, "Submission details": an address, a name
+            # or a number given on its label's line does not go on after an empty line.
             closed = True
         elif current is not None:
             current.lines.append(line)

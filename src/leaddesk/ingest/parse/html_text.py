@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 
-from leaddesk.ingest.parse.fieldlines import ForcedLabel
+from leaddesk.ingest.parse.fieldlines import ForcedLabel, is_header_row
 from leaddesk.ingest.parse.text import storable
 
 Item = str | tuple[str, str]
@@ -32,9 +32,6 @@ _BOLD = frozenset({"b", "strong", "th"})
 _SPACES = re.compile(r"[^\S\n]+")
 # A block of these is a label when short: "<h3>Email</h3><p>jane@...</p>", "<dt>Name</dt><dd>...".
 _LABEL_BLOCKS = frozenset({"dt", "h3", "h4", "h5", "h6"})
-_HEADER_ROW = re.compile(
-    r"^(field|name|question|label|feld|champ|campo|frage)\|(value|answer|response|wert|antwort|"
-    r"valeur|r[ée]ponse|valor|respuesta)$", re.IGNORECASE)
 _LABEL_CLASS = re.compile(r"(^|[\s_-])(label|field-name|name)($|[\s_-])", re.IGNORECASE)
 # Marks, inside a table cell's text, the start of a line that was bold or a small heading on its own: a
 # private-use character, which no mail text holds after storable() (it is removed before anything else
@@ -190,7 +187,7 @@ class _Renderer(HTMLParser):
             cells = [(cell, _unmarked(text)) for cell, text in cells]
         first = cells[0][1]
         label = first.rstrip(":").strip()
-        if len(cells) == 2 and _HEADER_ROW.match(f"{first}|{cells[1][1]}"):
+        if len(cells) == 2 and is_header_row(first, cells[1][1]):
             return  # "Field | Value": the head of a field table, not a field
         if len(cells) >= 2 and label and "\n" not in first and len(first) <= 80:
             if self.pending_label is not None:

@@ -141,7 +141,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Free-text prompts that name no field: "Tell us about your project", "How can we help you?".
     ("message", re.compile(r"\b(tell us|how can we|what can we|describe|description|your request|"
                            r"project details|your project|beschreibung|votre demande|"
-                           r"su consulta|su solicitud)\b")),
+                           r"su consulta|su solicitud|wie konnen wir|was konnen wir|erzahlen sie|"
+                           r"comment pouvons nous|que pouvons nous|como podemos|en que podemos|"
+                           r"come possiamo|hoe kunnen we|waarmee kunnen we|em que podemos)\b")),
     ("page_url", re.compile(r"\b(page url|url|referr?(er|ing)|seiten url)\b")),
     ("name", re.compile(r"\b(name|naam|nom|nome|nombre)\b")),
 )
@@ -211,6 +213,18 @@ def value_role(value: str) -> str | None:
     return "phone" if written_as_phone and digits <= 15 else None
 
 
+_ADDRESS_TOKEN = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[^\s@<>()\[\],;:\"']{2,}")
+
+
+def _one_address(value: str) -> str:
+    """The address in an e-mail field's value that holds more than it ("jane@x.example (work)",
+    a heading run into it): the value itself when it holds none, or several."""
+    if _LONE_ADDRESS.match(value):
+        return value
+    found = _ADDRESS_TOKEN.findall(value)
+    return found[0].rstrip(".") if len(found) == 1 else value
+
+
 def is_known_label(label: str) -> bool:
     """True when the label is in the table (exact phrase), so that it surely starts a new field."""
     return label_key(label) in _BY_KEY
@@ -257,7 +271,7 @@ def map_fields(fields: Mapping[str, str],
             continue
         if role is None or role == "meta" or role in found:
             continue
-        found[role] = value
+        found[role] = _one_address(value) if role == "email" else value
 
     for label, raw_value in fields.items():
         # A label the table does not know, with a value that can only be an address or a number.
