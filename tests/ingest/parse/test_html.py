@@ -114,3 +114,13 @@ def test_two_line_breaks_in_a_block_leave_an_empty_line() -> None:
 
 def test_the_mark_of_a_label_cannot_be_smuggled_in() -> None:
     assert render("<p>\ue000Name</p><p>x</p>").items == ("Name", "", "x")
+
+
+def test_an_element_that_says_it_is_a_label_reads_as_one() -> None:
+    html = ('<div><span class="field-label">Your full legal name</span> '
+            '<span class="field-value">Jane Roe</span></div>'
+            '<label>Contact e-mail</label><div>jane@roe.example</div>'
+            '<div class="question">Anything else?</div><div class="answer">No</div>'
+            '<div class="name">Jane Roe</div>')
+    assert render(html).lines == ["Your full legal name: Jane Roe", "Contact e-mail:", "jane@roe.example",
+                                  "Anything else?:", "No", "Jane Roe"]

@@ -33,6 +33,8 @@ _SPACES = re.compile(r"[^\S\n]+")
 # A block of these is a label when short: "<h3>Email</h3><p>jane@...</p>", "<dt>Name</dt><dd>...".
 _LABEL_BLOCKS = frozenset({"dt", "h3", "h4", "h5", "h6"})
 _LABEL_CLASS = re.compile(r"(^|[\s_-])(label|field-name|name)($|[\s_-])", re.IGNORECASE)
+# Outside a table cell "name" is as often the person's name as a label's class: only these say label.
+_LABEL_ELEMENT_CLASS = re.compile(r"(^|[\s_-])(label|field-name|question)($|[\s_-])", re.IGNORECASE)
 # Marks, inside a table cell's text, the start of a line that was bold or a small heading on its own: a
 # private-use character, which no mail text holds after storable() (it is removed before anything else
 # sees the text).
@@ -113,6 +115,7 @@ class _Renderer(HTMLParser):
         self.skip = 0
         self.pre = 0
         self.pre_tags: list[str] = []  # the open elements that keep line breaks (<pre>, white-space: pre)
+        self.label_tags: list[str] = []  # the open elements that hold a label (<label>, class="label")
         self.bold = 0
         self.table_depth = 0
         self.pending_label: str | None = None
@@ -210,9 +213,7 @@ class _Renderer(HTMLParser):
             self._newline()
             self.rows.append(_Row(depth=self.table_depth))
         self._close_cell()
-        classes = " ".join(value or "" for name, value in attrs if name == "class")
-        self.rows[-1].open_cell = _Cell(label_class=bool(_LABEL_CLASS.search(classes))
-                                        and "value" not in classes.lower())
+        self.rows[-1].open_cell = _Cell(label_class=_is_label_class(attrs))
 
     # ---------------------------------------------------------------- parser callbacks
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -225,6 +226,9 @@ class _Renderer(HTMLParser):
             self.bold += 1
         if attrs:
             self._enter_pre(tag, attrs)
+        if tag == "label" or (attrs and tag not in ("td", "th", "a")
+                              and _is_label_class(attrs, _LABEL_ELEMENT_CLASS)):
+            self.label_tags.append(tag)
         if tag == "br":
             if (not self.line_chars and self._cell() is None and self.items and self.items[-1]
                     and not "".join(self.line).strip()):
@@ -271,6 +275,12 @@ class _Renderer(HTMLParser):
             return
         if tag in _BOLD:
             self.bold = max(0, self.bold - 1)
+        if self.label_tags and self.label_tags[-1] == tag:
+            self.label_tags.pop()
+            # <span class="label">Name</span> Jane: the element says it is a label, as a colon would.
+            sink = self._sink()
+            if "".join(sink).strip() and not "".join(sink).rstrip().endswith(":"):
+                sink.append(":")
         if self.pre_tags and self.pre_tags[-1] == tag:
             self.pre_tags.pop()
             self.pre = max(0, self.pre - 1)
@@ -363,7 +373,7 @@ _ATTRIBUTE = re.compile(r"""([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s
 _ATTRIBUTE_TAGS = {"td": "class", "th": "class", "a": "href"}
 # The tags the renderer acts on; any other tag (span, font, img ...) changes nothing, so the tokenizer
 # does not hand it over at all.
-_HANDLED = _SKIPPED | _BOLD | _BLOCKS | {"br", "table", "tr", "td", "th", "pre", "a"}
+_HANDLED = _SKIPPED | _BOLD | _BLOCKS | {"br", "table", "tr", "td", "th", "pre", "a", "span", "label"}
 
 
 def _attributes(text: str) -> list[tuple[str, str | None]]:
@@ -396,10 +406,16 @@ def _feed(renderer: _Renderer, html: str) -> None:
         # Only cells (their class) and links (their target) are read for attributes, and only when
         # the attribute's name is there at all (most cells have a width or colour but no class).
         wanted = "=" in rest and ((tag in _ATTRIBUTE_TAGS and _ATTRIBUTE_TAGS[tag] in rest.lower())
-                                  or "white-space" in rest)
+                                  or "white-space" in rest or "label" in rest or "question" in rest)
         renderer.handle_starttag(tag, _attributes(rest) if wanted else [])
         if rest.rstrip().endswith("/"):
             renderer.handle_endtag(tag)
+
+
+def _is_label_class(attrs: list[tuple[str, str | None]], pattern: re.Pattern[str] = _LABEL_CLASS) -> bool:
+    """True when the element's class says it holds a label (and not a value)."""
+    classes = " ".join(value or "" for name, value in attrs if name == "class")
+    return bool(classes) and bool(pattern.search(classes)) and "value" not in classes.lower()
 
 
 def _unmarked(text: str) -> str:
