@@ -126,7 +126,8 @@ def test_a_one_line_answer_yields_the_message_to_free_text_after_it() -> None:
 
 @pytest.mark.parametrize(("value", "role"), [
     ("jane@rheinbio.example", "email"), ("+961 1 555 020", "phone"), ("030 1234 5678", "phone"),
-    ("(02) 555 0101", "phone"), ("12345678901", "phone"),
+    ("(02) 555 0101", "phone"), ("0171 5551234", "phone"), ("555-123-4567", "phone"),
+    ("12345678901", None), ("2026-1120-0042", None), ("1234 5678", None),
     ("27.11.2026", None), ("2026-11-27", None), ("192.0.2.77", None), ("1500000", None),
     ("Jane <jane@rheinbio.example>", None), ("write to jane@rheinbio.example", None), ("Rhein Bio", None),
 ])

@@ -194,6 +194,7 @@ def _role(label: str, value_has_at: bool) -> str | None:
 
 _LONE_ADDRESS = re.compile(r"^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]{2,}$")
 _PHONE = re.compile(r"^\+?[\d\s()./-]{7,24}$")
+_NANP = re.compile(r"^\d{3}[-. ]\d{3}[-. ]\d{4}$")
 # Numbers of that shape that are no phone: a date, an IP address.
 _NOT_PHONE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$|^\d{1,3}(\.\d{1,3}){3}$")
 
@@ -207,10 +208,11 @@ def value_role(value: str) -> str | None:
     if not _PHONE.match(value) or _NOT_PHONE.match(value):
         return None
     digits = sum(c.isdigit() for c in value)
-    # A plain run of digits is as likely an amount or an id: a phone number is written with a "+",
-    # with separators, or is long.
-    written_as_phone = value[0] in "+(" or (digits >= 8 and not value.isdigit()) or digits >= 10
-    return "phone" if written_as_phone and digits <= 15 else None
+    # A run of digits is as likely an amount, an id or a reference ("2026-1120-0042"): a phone number
+    # is written international ("+", "00"), with a trunk "0" or an area code in brackets, or the
+    # North American way ("555-123-4567").
+    written_as_phone = value[0] in "+(0" or bool(_NANP.match(value))
+    return "phone" if written_as_phone and 7 <= digits <= 15 else None
 
 
 _ADDRESS_TOKEN = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[^\s@<>()\[\],;:\"']{2,}")
