@@ -61,9 +61,10 @@ def test_the_site_sender_is_never_the_visitor_even_in_a_field() -> None:
         in draft.problems
 
 
-def test_automated_reply_to_is_not_the_visitor() -> None:
+@pytest.mark.parametrize("mailbox", [b"no-reply", b"notify", b"submissions", b"mailer", b"alerts"])
+def test_automated_reply_to_is_not_the_visitor(mailbox: bytes) -> None:
     data = raw("visitor_reply_to").replace(b"Ingrid.Strom@Haugen-Pharma.example",
-                                           b"no-reply@haugen-pharma.example")
+                                           mailbox + b"@haugen-pharma.example")
     draft = parse_message(data)
     assert draft.visitor_email is None
 

@@ -27,8 +27,9 @@ _TRACKING_PARAMS = frozenset({
     "pk_medium", "mtm_campaign", "mtm_source", "mtm_medium", "mtm_keyword",
 })
 _AUTOMATED_LOCAL_PARTS = re.compile(
-    r"^(no-?reply|do-?not-?reply|donotreply|wordpress|mailer-daemon|postmaster|notifications?|"
-    r"formresponses|no-reply-forms|forms?|bounces?)([+.-].*)?$", re.IGNORECASE)
+    r"^(no-?reply|do-?not-?reply|donotreply|wordpress|mailer-daemon|postmaster|notifications?|notify|"
+    r"formresponses|no-reply-forms|forms?|bounces?|submissions?|mailer|alerts?|automated)([+.-].*)?$",
+    re.IGNORECASE)
 _SERVICE_NAMES = ("wordpress", "hubspot", "netlify", "formspree", "webflow", "elementor", "wpforms",
                   "gravity forms", "ninja forms", "contact form", "no-reply", "noreply", "notification",
                   "mailer", "website", "kontaktformular", "formulaire")
