@@ -22,6 +22,7 @@ from leaddesk.ingest.parse.text import fold, one_line, storable, tidy_block
 from leaddesk.ingest.parse.visitor import (
     Senders,
     display_person,
+    host_names,
     normalise_email,
     visitor_reply_to,
 )
@@ -155,7 +156,7 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
     hosts = page.site_hosts([*site_hosts, *(_domain(a) for a in site_addresses),
                              *(_domain(a) for _, a in recipients)],
                             [item.url for item in found if item.start >= tail])
-    senders = Senders.of([readable.sender], site_addresses, extracted.site_names)
+    senders = Senders.of([readable.sender], site_addresses, [*extracted.site_names, *host_names(hosts)])
     name, email = _visitor(readable, canonical, extracted, senders, problems,
                            Senders.of([], site_addresses, extracted.site_names), hosts)
     message = canonical.get("message") or extracted.message

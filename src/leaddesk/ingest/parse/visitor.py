@@ -117,6 +117,12 @@ def looks_like_url(value: str) -> bool:
     return bool(_URLISH.match(value.strip()))
 
 
+def host_names(hosts: Iterable[str]) -> list[str]:
+    """The names the site's hosts spell ("example-pharma-agency" for www.example-pharma-agency.com):
+    a sender's display name that spells one is the site's, as when a form service sends in its name."""
+    return [host.split(".")[-2] for host in hosts if host.count(".") >= 1]
+
+
 def display_person(name: str) -> str:
     """The person a display name names: "Jane Roe via Example Forms" is "Jane Roe"."""
     via = _VIA.match(name.strip())
