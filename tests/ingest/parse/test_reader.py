@@ -231,3 +231,14 @@ def test_a_one_line_value_does_not_go_on_after_an_empty_line() -> None:
                                    "Notes: first paragraph\n\nsecond paragraph")
     assert fields == [("Email", "jane@roe.example"), ("Form", "Contact us"),
                       ("Notes", "first paragraph\n\nsecond paragraph")]
+
+
+def test_labels_named_by_a_keyword_alternating_with_values_are_fields() -> None:
+    # Table rows of a label and a value each, no empty lines between, no bold to say which is which.
+    fields, _ = label_value_fields(["Your full legal name", "Jane Roe", "Contact email", "jane@roe.example",
+                                    "Your company name", "Roe Ltd"])
+    assert fields == [("Your full legal name", "Jane Roe"), ("Contact email", "jane@roe.example"),
+                      ("Your company name", "Roe Ltd")]
+    # Inside a message the same lines stay the visitor's.
+    fields, _ = label_value_fields(["Message:", "We make vaccines.", "Our company name", "is Roe Ltd"])
+    assert fields == [("Message", "We make vaccines.\nOur company name\nis Roe Ltd")]

@@ -217,8 +217,12 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
             above = fields[:-1] if current is not None and _is_free_text(current.label) else fields
             shape_repeats = any(f.bare for f in above[-1:])
             if emphasised is None:
-                starts = not marked and previous_blank and (current is None or (shape_repeats
-                                                                 and not _is_free_text(current.label)))
+                # Without an empty line before it, only in a run of labels and one-line values
+                # ("Your full legal name", "Jane", "Contact email", "jane@..."), as table rows give.
+                alternating = (current is not None and current.bare and not _is_free_text(current.label)
+                               and sum(1 for text in current.lines if text.strip()) == 1)
+                starts = not marked and (previous_blank or alternating) and (
+                    current is None or (shape_repeats and not _is_free_text(current.label)))
             elif emphasised:
                 # Inside a message, "*Important*" on its own line is the visitor's: an emphasised
                 # label starts a field there only when known or when the fields above had its shape.
