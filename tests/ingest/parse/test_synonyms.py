@@ -157,3 +157,8 @@ def test_an_email_field_holding_more_than_its_address_gives_the_address() -> Non
     # Two addresses, or none: the value as typed, for the parser to judge.
     assert map_fields({"Email": "a@roe.example, b@roe.example"})["email"] == "a@roe.example, b@roe.example"
     assert map_fields({"Email": "jane at roe"})["email"] == "jane at roe"
+
+
+def test_a_taught_message_label_keeps_its_short_answer() -> None:
+    fields = {"Kurz": "Rückruf bitte", "Tell us about your project": "A phase III study.\nBehind plan."}
+    assert map_fields(fields, {"kurz": "message"})["message"] == "Rückruf bitte"

@@ -260,17 +260,22 @@ def map_fields(fields: Mapping[str, str],
     taught = label_map or {}
     # Labels a person taught go first, so that they win over a built-in synonym for the same role.
     ordered = sorted(fields.items(), key=lambda item: label_key(str(item[0])) not in taught)
+    taught_roles: set[str] = set()
     for label, raw_value in ordered:
         value = str(raw_value).strip()
         if not _usable(value):
             continue
-        role = taught.get(label_key(str(label))) or role_of(str(label), value)
-        if (role == "message" and role in found and _short_answer(found[role])
-                and len(value) > len(found[role])):
+        key = label_key(str(label))
+        role = taught.get(key) or role_of(str(label), value)
+        if (role == "message" and role in found and "message" not in taught_roles
+                and _short_answer(found[role]) and len(value) > len(found[role])):
             # "What can we help you with?  Patient recruitment" then "Tell us about your project":
-            # a one-line answer chosen from a list is not the message when free text follows.
+            # a one-line answer chosen from a list is not the message when free text follows (unless
+            # a person taught that the answer's label is the message).
             found[role] = value
             continue
+        if key in taught and role is not None and role not in found:
+            taught_roles.add(role)
         if role is None or role == "meta" or role in found:
             continue
         found[role] = _one_address(value) if role == "email" else value
