@@ -392,6 +392,9 @@ def run_new(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Fac
     """
     report = RunReport()
     groups = _plan_all(report, rules, facts, set(), {})
+    if not groups:  # no rule changes any of these leads: nothing to play or write
+        return NewRun(report, triage.play_on_new(session, rows, []), list(facts), zone,
+                      acknowledgements)
     try:
         with session.begin_nested():
             played = triage.play_on_new(session, rows, _steps(session, groups))

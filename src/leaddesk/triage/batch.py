@@ -158,7 +158,9 @@ def play_on_new(session: Session, rows: Sequence[dict[str, Any]],
 
 def _play_all(session: Session, leads: dict[int, _Lead], steps: Sequence[tuple[int, Step]]
               ) -> _Played:
-    catalogue = {t.name.casefold(): t for t in all_tags(session)}
+    # The tag catalogue only when a step adds a tag (only then are links written).
+    catalogue = {t.name.casefold(): t for t in all_tags(session)} \
+        if any(step.action == TAG_ADD for _, step in steps) else {}
     # A tag's name as written: the catalogue's, or for a new tag the first step's spelling.
     names = {key: tag.name for key, tag in catalogue.items()}
     members = _Team()
