@@ -75,7 +75,8 @@ def _report(payload: dict[str, Any]) -> None:
 
 def cmd_import(args: argparse.Namespace) -> None:
     """Import a Maildir (or any paths) with ``files.import_paths`` into a fresh SQLite database."""
-    from leaddesk.ingest import files
+    from leaddesk.ingest import files, parallel
+    parallel.start_early(files.count_messages(args.paths))  # as `leaddesk import` does
     db, open_seconds = _open(args.db, args.no_fts_triggers)
     try:
         result, wall, cpu = _timed(lambda: files.import_paths(db, args.paths), args.profile)

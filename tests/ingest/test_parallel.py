@@ -11,6 +11,7 @@ import pytest
 
 from leaddesk.db import Database
 from leaddesk.ingest import parallel
+from leaddesk.ingest.parse import parse_message
 from leaddesk.ingest.store import Incoming, store_all
 from leaddesk.progress import Cancelled, CancelToken, NullReporter
 from tests.support.mail import notification
@@ -55,3 +56,34 @@ def test_a_parse_worker_imports_the_parser_and_no_database_code() -> None:
             "or m.startswith('leaddesk.db')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def _chunks(raws: list[bytes]) -> Iterator[tuple[int, list[bytes]]]:
+    return ((start, raws[start:start + 5]) for start in range(0, len(raws), 5))
+
+
+def test_workers_started_early_do_the_parse_and_stop_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    parallel.start_early(60)
+    early = {child.pid for child in multiprocessing.active_children()}
+    assert len(early) == 2
+    raws = [notification(n) for n in range(60)]
+    drafts = []
+    for _, chunk in parallel.parse_chunks(_chunks(raws), site_addresses=(), total=len(raws)):
+        assert {child.pid for child in multiprocessing.active_children()} == early  # no new ones
+        drafts.extend(chunk)
+    assert drafts == [parse_message(raw) for raw in raws]
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_started_early_are_stopped_by_a_parse_too_small_for_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    parallel.start_early(9)  # below the threshold: nothing starts
+    assert multiprocessing.active_children() == []
+    parallel.start_early(60)
+    raws = [notification(n) for n in range(6)]
+    assert len(list(parallel.parse_chunks(_chunks(raws), site_addresses=(), total=6))) == 2
+    assert multiprocessing.active_children() == []
