@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sync.add_argument("--user", default="alice")
     sync.add_argument("--password", default=os.environ.get("BENCH_IMAP_PASSWORD", "secret"))
     sync.add_argument("--folder", default="bench")
-    sync.add_argument("--batch-size", type=int, default=200)
+    sync.add_argument("--batch-size", type=int, default=1000)
     sync.add_argument("--profile", type=Path)
     sync.set_defaults(run=cmd_sync)
     parse = commands.add_parser("parse")
