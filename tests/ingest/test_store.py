@@ -787,3 +787,16 @@ def test_closing_merged_batches_closes_their_source() -> None:
     next(merged)
     merged.close()
     assert closed == [True]
+
+
+def test_the_store_imports_neither_contacts_nor_the_rule_engine() -> None:
+    """Every import and sync loads the store: the erasure code (with triage and the suggestion
+    model) and the rule engine are loaded only when a database has tombstones or rules."""
+    import subprocess
+    import sys
+
+    code = ("import sys, leaddesk.ingest.store; "
+            "print(sorted(m for m in sys.modules if m in ('leaddesk.contacts', 'leaddesk.suggest', "
+            "'leaddesk.rules.service', 'leaddesk.rules.acknowledge')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

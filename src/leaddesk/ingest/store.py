@@ -32,7 +32,6 @@ from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from leaddesk.contacts import tombstone_digest
 from leaddesk.conversations.headers import may_thread
 from leaddesk.conversations.ingest import ThreadedMail, thread_batch
 from leaddesk.conversations.record import Answer
@@ -45,6 +44,7 @@ from leaddesk.posts.snapshot import is_resolved, snapshot_of
 from leaddesk.posts.topics import FIELD, MAPPING, Mappings, known_topics
 from leaddesk.progress import CancelToken, NullReporter, Reporter
 from leaddesk.rules import arrival
+from leaddesk.tombstones import tombstone_digest
 
 log = logging.getLogger(__name__)
 
