@@ -6,7 +6,7 @@ stdout: the in-process timings, the store's counts and what the database holds a
 
     python -m bench.ingest_child import --db /tmp/x.db MAILDIR [--profile FILE] [--no-fts-triggers]
     python -m bench.ingest_child sync --db /tmp/x.db --host 127.0.0.1 --port 993 --ca-file cert.pem \
-        --folder bench --batch-size 200 [--profile FILE]
+        --folder bench --batch-size 1000 [--profile FILE]
     python -m bench.ingest_child parse MAILDIR
 """
 

@@ -1,8 +1,10 @@
 """Parsing on every core while the main process stores: parse_message is pure and CPU-bound.
 
-Large imports hand chunks of raw messages to a pool of worker processes and read the drafts back
-in order, a few chunks ahead, so parsing batch N+1 overlaps storing batch N. Small jobs parse in
-process: starting workers costs more than it saves. Workers are spawned (not forked) because the
+Large imports hand chunks of raw messages to a pool of worker processes (one per core but the
+caller's) and read the drafts back in order, a few chunks ahead, so parsing batch N+1 overlaps
+storing batch N; whenever the caller would wait for a worker, it parses the next chunk itself, so
+its core is never idle however the parse and the store compare. Small jobs parse in process:
+starting workers costs more than it saves. Workers are spawned (not forked) because the
 caller may be a threaded GUI process. A command-line import starts them first thing
 (:func:`start_early`), so that their start overlaps its own (the database code, the schema check).
 """
