@@ -22,6 +22,7 @@ from leaddesk.db.models import (
     submission_tags,
     tag_facet_counts,
 )
+from leaddesk.query import text_plan, words
 from leaddesk.query.filters import (
     UNASSIGNED,
     Filter,
@@ -64,15 +65,39 @@ def estimate(session: Session, flt: Filter) -> Estimate:
     """The number of matches without reading every match of a common word.
 
     Exact whenever that is cheap: no text, a rarer word (its matches are fetched once anyway), or
-    PostgreSQL. For a common word on SQLite, its share of the newest rows (which the text plan
-    samples) times the rows the other filters pass, counted from covering indexes. The UI shows
+    a word alone counted in PostgreSQL's term counts. For a common word, its share of the rows
+    times the rows the other filters pass, counted from covering indexes or the counts table: on
+    SQLite the share of the newest rows (which the text plan samples), on PostgreSQL of all rows
+    from the term counts, or of the newest documents when those cannot tell. The UI shows
     "about N" and replaces it with :func:`count`, run in a worker.
     """
+    if dialect_of(session) == "postgresql" and search.terms(flt.text):
+        return _postgres_estimate(session, flt)
     plan = TextPlan.make(session, flt)
     if plan is None or plan.found is not None:
         return Estimate(count_planned(session, flt, plan), exact=True)
     others = count_planned(session, replace(flt, text=""), None)
     return Estimate(round(plan.share * others), exact=False)
+
+
+def _postgres_estimate(session: Session, flt: Filter) -> Estimate:
+    others = replace(flt, text="")
+    kinds = words.lexeme_counts(session, flt.text)
+    if kinds is not None:
+        matched = words.shown(kinds, flt)
+        if _only_exclusions(others):
+            return Estimate(matched, exact=True)
+        rows = count_planned(session, Filter(include_spam=flt.include_spam,
+                                             include_non_submissions=flt.include_non_submissions),
+                             None)
+        share = matched / max(rows, 1)
+    else:
+        share = words.recent_share(session, flt.text)
+        matched = round(share * count_planned(session, Filter(
+            include_spam=True, include_non_submissions=True), None))
+    if matched < text_plan.COMMON:  # few matches: the exact count is cheap
+        return Estimate(count_planned(session, flt, None), exact=True)
+    return Estimate(round(share * count_planned(session, others, None)), exact=False)
 
 
 def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
@@ -86,6 +111,11 @@ def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
         # index entry per row (leaddesk.query.quick sums the plain inbox's the same way).
         return int(session.execute(select(func.coalesce(func.sum(facet_counts.c.n), 0))
                                    .where(*_group_conditions(flt))).scalar_one())
+    if dialect == "postgresql" and flt.text and _only_exclusions(replace(flt, text="")):
+        # A word alone: its documents per kind of row, kept by triggers (revision 0010).
+        kinds = words.lexeme_counts(session, flt.text)
+        if kinds is not None:
+            return words.shown(kinds, flt)
     if dialect == "sqlite" and plan is not None and plan.ids is None \
             and _only_exclusions(replace(flt, text="")):
         # A common word alone: its matches counted in the full-text index, less those among

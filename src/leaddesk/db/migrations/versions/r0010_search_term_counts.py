@@ -1,0 +1,151 @@
+"""PostgreSQL: how many documents hold each search word, kept by triggers, so the count of a
+common word is a few rows instead of a visit to every matching row.
+
+SQLite's FTS5 index counts a word's matches from its row ids alone; PostgreSQL's GIN index cannot
+count without reading each matching row (4× SQLite at 100k rows, bench/README.md). So
+``submission_search_terms`` holds, per lexeme of ``submission_search.document`` and per kind of
+row (a submission or not, spam or not: what the inbox hides), the number of documents holding it.
+:mod:`leaddesk.query.words` reads it for a one-word search whose prefix names one lexeme.
+
+Triggers keep it exact after every write, as ``facet_counts`` (0006): a document's lexemes are
+added and subtracted when ``submission_search`` changes (insert, a re-read or an edit: only the
+lexemes that differ), moved between kinds before a submission becomes spam or not, or a
+submission or not (the document then still holds its old lexemes, under the old kind), and
+subtracted before a submission is deleted (the cascade that then removes its document finds no
+submission and leaves the counts alone). A writer never waits for another's counts row: it
+takes a row of its (lexeme, kind) that no one else has locked (SKIP LOCKED) or adds one, so a
+kind may have several rows; readers sum them.
+
+SQLite gets nothing here: it counts in FTS5.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-06 09:00:00.000000
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = '0010'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+# The counts of every document, as the triggers would have kept them (also run by bench.generate
+# after a bulk load with the triggers off).
+FILL = """
+    INSERT INTO submission_search_terms (term, is_submission, is_spam, n)
+    SELECT t.term, s.is_submission, s.status = 'spam', count(*)
+    FROM submission_search AS d JOIN submissions AS s ON s.id = d.submission_id,
+         unnest(tsvector_to_array(d.document)) AS t(term)
+    GROUP BY t.term, s.is_submission, s.status = 'spam'"""
+
+POSTGRES_UP = [
+    # COLLATE "C": byte order, so a prefix (LIKE 'word%') reads one range of the index whatever
+    # the database's collation.
+    """CREATE TABLE submission_search_terms (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        term TEXT COLLATE "C" NOT NULL,
+        is_submission BOOLEAN NOT NULL,
+        is_spam BOOLEAN NOT NULL,
+        n INTEGER NOT NULL)""",
+    FILL,
+    """CREATE INDEX ix_submission_search_terms_term
+        ON submission_search_terms (term, is_submission, is_spam)""",
+    # Add ``delta`` for every lexeme of ``doc`` under one kind of row, set-wise: the kind's rows
+    # nobody else has locked are bumped (one per lexeme), a row is added for the other lexemes.
+    """CREATE FUNCTION leaddesk_search_terms_add(
+        doc TSVECTOR, p_submission BOOLEAN, p_spam BOOLEAN, delta INTEGER) RETURNS void
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF doc IS NULL OR length(doc) = 0 THEN
+            RETURN;
+        END IF;
+        WITH lexemes AS (SELECT unnest(tsvector_to_array(doc)) AS term),
+        mine AS (
+            SELECT DISTINCT ON (c.term) c.id, c.term FROM (
+                SELECT t.id, t.term FROM submission_search_terms AS t
+                WHERE t.term IN (SELECT l.term FROM lexemes AS l)
+                  AND t.is_submission = p_submission AND t.is_spam = p_spam
+                FOR UPDATE SKIP LOCKED) AS c
+            ORDER BY c.term, c.id),
+        bumped AS (
+            UPDATE submission_search_terms AS t SET n = t.n + delta FROM mine
+            WHERE t.id = mine.id RETURNING t.term)
+        INSERT INTO submission_search_terms (term, is_submission, is_spam, n)
+        SELECT l.term, p_submission, p_spam, delta FROM lexemes AS l
+        WHERE NOT EXISTS (SELECT 1 FROM bumped AS b WHERE b.term = l.term);
+    END $$""",
+    """CREATE FUNCTION leaddesk_search_terms_document() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    DECLARE sub RECORD;
+    BEGIN
+        SELECT is_submission, status = 'spam' AS spam INTO sub FROM submissions
+        WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.submission_id ELSE NEW.submission_id END;
+        IF NOT FOUND THEN
+            RETURN NULL;  -- deleted with its submission, whose trigger subtracted it
+        END IF;
+        IF TG_OP = 'INSERT' THEN
+            PERFORM leaddesk_search_terms_add(NEW.document, sub.is_submission, sub.spam, 1);
+        ELSIF TG_OP = 'DELETE' THEN
+            PERFORM leaddesk_search_terms_add(OLD.document, sub.is_submission, sub.spam, -1);
+        ELSIF OLD.document IS DISTINCT FROM NEW.document THEN
+            -- Only the lexemes that differ: a re-read or an edit changes a few words.
+            PERFORM leaddesk_search_terms_add(
+                ts_delete(OLD.document, tsvector_to_array(NEW.document)),
+                sub.is_submission, sub.spam, -1);
+            PERFORM leaddesk_search_terms_add(
+                ts_delete(NEW.document, tsvector_to_array(OLD.document)),
+                sub.is_submission, sub.spam, 1);
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER search_terms_document AFTER INSERT OR UPDATE OR DELETE ON submission_search
+    FOR EACH ROW EXECUTE FUNCTION leaddesk_search_terms_document()""",
+    # BEFORE the row changes: the document (refreshed only by an AFTER trigger) still holds the
+    # lexemes counted under the old kind.
+    """CREATE FUNCTION leaddesk_search_terms_kind() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    DECLARE doc TSVECTOR;
+    BEGIN
+        SELECT document INTO doc FROM submission_search WHERE submission_id = OLD.id;
+        IF FOUND THEN
+            PERFORM leaddesk_search_terms_add(doc, OLD.is_submission, OLD.status = 'spam', -1);
+            IF TG_OP = 'UPDATE' THEN
+                PERFORM leaddesk_search_terms_add(doc, NEW.is_submission, NEW.status = 'spam', 1);
+            END IF;
+        END IF;
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        RETURN NEW;
+    END $$""",
+    """CREATE TRIGGER search_terms_kind BEFORE UPDATE OF is_submission, status ON submissions
+    FOR EACH ROW WHEN (OLD.is_submission IS DISTINCT FROM NEW.is_submission
+                       OR (OLD.status = 'spam') IS DISTINCT FROM (NEW.status = 'spam'))
+    EXECUTE FUNCTION leaddesk_search_terms_kind()""",
+    """CREATE TRIGGER search_terms_bd BEFORE DELETE ON submissions
+    FOR EACH ROW EXECUTE FUNCTION leaddesk_search_terms_kind()""",
+]
+POSTGRES_DOWN = [
+    "DROP TRIGGER IF EXISTS search_terms_bd ON submissions",
+    "DROP TRIGGER IF EXISTS search_terms_kind ON submissions",
+    "DROP TRIGGER IF EXISTS search_terms_document ON submission_search",
+    "DROP FUNCTION IF EXISTS leaddesk_search_terms_kind()",
+    "DROP FUNCTION IF EXISTS leaddesk_search_terms_document()",
+    "DROP FUNCTION IF EXISTS leaddesk_search_terms_add(TSVECTOR, BOOLEAN, BOOLEAN, INTEGER)",
+    "DROP TABLE IF EXISTS submission_search_terms",
+]
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in POSTGRES_UP:
+            op.execute(statement)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in POSTGRES_DOWN:
+            op.execute(statement)
