@@ -82,19 +82,38 @@ def test_word_counts_follow_insert_triage_edit_merge_reparse_and_erase(pg: Datab
     assert_exact(pg)  # delete and erase
 
 
-def test_two_writers_adding_the_same_word_do_not_wait_for_each_other(pg: Database) -> None:
+def test_a_writer_never_waits_for_another_writers_counts_row(pg: Database) -> None:
     with pg.session() as s:
         make_submission(s, body_text="Patient engagement")
-    with Session(pg.engine) as a, Session(pg.engine) as b:
-        make_submission(a, body_text="More engagement")  # flushed, not committed
-        # Without SKIP LOCKED this waits for a's row of "engagement"; the timeout turns a wait
-        # into a failure.
-        b.execute(text("SET lock_timeout = '3s'"))
-        make_submission(b, body_text="Even more engagement")
-        b.commit()
-        a.commit()
+    with pg.engine.connect() as other, Session(pg.engine) as writer:
+        # Another transaction holds the row of "engagement" (as while applying its own changes
+        # at commit). Without SKIP LOCKED the writer's commit waits for it; the timeout turns a
+        # wait into a failure.
+        other.execute(text("SELECT id FROM submission_search_terms "
+                           "WHERE term = 'engagement' FOR UPDATE"))
+        writer.execute(text("SET lock_timeout = '3s'"))
+        make_submission(writer, body_text="More engagement")
+        writer.commit()
+        other.rollback()
     assert_exact(pg)
     with pg.session() as s:
         rows = s.execute(text("SELECT count(*), sum(n) FROM submission_search_terms "
                               "WHERE term = 'engagement'")).one()
-    assert tuple(rows) == (2, 3)  # a second row for the second writer, summed by readers
+    assert tuple(rows) == (2, 2)  # a second row for the second writer, summed by readers
+
+
+def test_a_transaction_applies_its_changes_once_at_commit(pg: Database) -> None:
+    with pg.session() as s:
+        for _ in range(3):
+            make_submission(s, body_text="Patient engagement")
+        noted = s.execute(text("SELECT count(*) FROM submission_search_term_changes "
+                               "WHERE term = 'engagement'")).scalar_one()
+        assert noted == 3  # noted, not yet applied
+    assert_exact(pg)
+    with pg.session() as s:
+        left = s.execute(text("SELECT (SELECT count(*) FROM submission_search_term_changes) + "
+                              "(SELECT count(*) FROM submission_search_term_marks)")).scalar_one()
+        rows = s.execute(text("SELECT count(*), sum(n) FROM submission_search_terms "
+                              "WHERE term = 'engagement'")).one()
+    assert left == 0
+    assert tuple(rows) == (1, 3)  # one row, updated once
