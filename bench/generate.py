@@ -153,11 +153,16 @@ def _write_staged(conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -
 
 
 def _finish(conn: Connection) -> None:
-    """Contacts' first/last seen from their submissions; PostgreSQL sequences past the given ids."""
+    """Contacts' first/last seen from their submissions; PostgreSQL sequences past the given ids.
+
+    One grouped pass over the submissions (a subquery per contact took minutes on PostgreSQL at
+    1M rows, inside the load's transaction).
+    """
     conn.execute(text(
-        "UPDATE contacts SET first_seen_at = (SELECT min(received_at) FROM submissions s "
-        "WHERE s.contact_id = contacts.id), last_seen_at = (SELECT max(received_at) FROM "
-        "submissions s WHERE s.contact_id = contacts.id)"))
+        "UPDATE contacts SET first_seen_at = seen.lo, last_seen_at = seen.hi FROM ("
+        "SELECT contact_id, min(received_at) AS lo, max(received_at) AS hi "
+        "FROM submissions WHERE contact_id IS NOT NULL GROUP BY contact_id) AS seen "
+        "WHERE seen.contact_id = contacts.id"))
     if conn.dialect.name == "postgresql":
         for table in ("accounts", "team_members", "tags", "posts", "contacts", "submissions"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -88,6 +88,9 @@ def finish(conn: Connection) -> None:
     conn.execute(text(f"CREATE INDEX {SEARCH_INDEX} ON submission_search USING GIN (document)"))
     for table in _triggered_tables():
         conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+    # Statistics for the statements that follow in this transaction (the rows are not
+    # committed yet, so autovacuum has not seen them).
+    conn.execute(text("ANALYZE"))
 
 
 def derived_rows(url: str) -> dict[str, set[tuple[Any, ...]]]:
