@@ -112,9 +112,16 @@ def test_a_common_word_is_counted_in_the_index_less_the_hidden_rows(
 
 
 BODIES = ("About patient engagement", "We engaged a speakers bureau", "Hello", "Engagement budget")
-WORD_FILTERS = [Filter(text=word, include_spam=spam, include_non_submissions=other)
-                for word in ("engagement", "engag", "patient engagement", "absent")
-                for spam in (False, True) for other in (False, True)]
+WORD_FILTERS = [
+    *(Filter(text=word, include_spam=spam, include_non_submissions=other)
+      for word in ("engagement", "engag", "patient engagement", "absent")
+      for spam in (False, True) for other in (False, True)),
+    *(Filter(text=word, statuses=statuses, topics=topics, assignees=owners)
+      for word in ("engagement", "engag")
+      for statuses, topics, owners in [(("new",), (), ()), (("new", "spam"), (None,), ()),
+                                       ((), ("Speakers bureaus", None), ("Ada",)),
+                                       ((), (), (None,)), (("open", "done"), (), ("Ada", None))]),
+]
 
 
 def _plain_count(db: Database, flt: Filter) -> int:
@@ -128,9 +135,11 @@ def test_a_word_alone_is_counted_exactly_after_every_write(
         db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(text_plan, "COMMON", 5)  # on SQLite: counted in the index less hidden
     with db.session() as s:
+        ada = make_member(s, "Ada")
         person = make_contact(s, "erase.me@example.org")
         ids = [make_submission(s, status=STATUSES[n % 4], is_submission=n % 7 != 0,
-                               body_text=BODIES[n % 4],
+                               body_text=BODIES[n % 4], topic=TOPICS[n % 3],
+                               assignee_id=ada.id if n % 3 == 1 else None,
                                contact_id=person.id if n % 5 == 0 else None).id
                for n in range(40)]
 
@@ -149,6 +158,8 @@ def test_a_word_alone_is_counted_exactly_after_every_write(
         triage.set_status(s, ids[1], "spam", actor="Ada")
         triage.set_status(s, ids[4], "done", actor="Ada")
         triage.set_status(s, ids[3], "new", actor="Ada")
+        triage.assign(s, ids[6], "Ada", actor="Ada")
+        s.get(Submission, ids[7]).topic = None  # type: ignore[union-attr]
     check()  # triage
     with db.session() as s:
         s.get(Submission, ids[2]).body_text = "Now about engagement"  # type: ignore[union-attr]
@@ -168,7 +179,7 @@ def test_on_postgresql_a_word_alone_is_read_from_the_kept_word_counts(postgres_u
                 make_submission(s, body_text=BODIES[n % 4])
         with db.session() as s:
             s.execute(text("UPDATE submission_search_terms SET n = n + 100 "
-                           "WHERE term = 'engagement' AND is_submission AND NOT is_spam"))
+                           "WHERE term = 'engagement' AND is_submission AND status = 'new'"))
         with db.session() as s:
             # Only a read of the kept counts sees the 100 rows that are not there.
             assert query.count(s, Filter(text="engagement")) == 103
@@ -180,7 +191,7 @@ def test_on_postgresql_a_word_alone_is_read_from_the_kept_word_counts(postgres_u
 
 
 @pytest.mark.postgres
-def test_on_postgresql_a_common_word_with_filters_is_estimated(
+def test_on_postgresql_a_word_with_filters_is_counted_or_estimated(
         postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(text_plan, "COMMON", 5)
     db = Database.open(postgres_url)
@@ -188,13 +199,17 @@ def test_on_postgresql_a_common_word_with_filters_is_estimated(
         with db.session() as s:
             for n in range(40):
                 make_submission(s, body_text=BODIES[n % 4], status=("new", "done")[n % 2])
-            make_submission(s, body_text="Adedutrin", status="new")
+            triage.add_tag(s, make_submission(s, body_text="Adedutrin", status="new").id, "hot",
+                           actor="Ada")
         with db.session() as s:
             one_word = query.estimate(s, Filter(text="engagement", statuses=("new",)))
             two_words = query.estimate(s, Filter(text="engag", statuses=("new",)))
             rare = query.estimate(s, Filter(text="adedutrin", statuses=("new",)))
-        # "engagement" is in 20 of the 41 rows (the kept counts), and 21 rows are new.
-        assert one_word == query.Estimate(round(20 / 41 * 21), exact=False)
+            with_tag = query.estimate(s, Filter(text="engagement", tags=("hot",)))
+        # With statuses: counted in the kept counts.
+        assert one_word == query.Estimate(10, exact=True)
+        # With a tag: "engagement" is in 20 of the 41 rows (the kept counts), 1 row is tagged.
+        assert with_tag == query.Estimate(round(20 / 41 * 1), exact=False)
         # "engag" names two words: in 30 of the newest 41 documents (the sample).
         assert two_words == query.Estimate(round(30 / 41 * 21), exact=False)
         assert rare == query.Estimate(1, exact=True)  # few matches: counted

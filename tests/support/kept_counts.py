@@ -19,10 +19,11 @@ KEPT_TAGS = """SELECT tag_id, is_submission, status, sum(n) FROM tag_facet_count
 PLAIN_TAGS = """SELECT l.tag_id, s.is_submission, s.status, count(*) FROM submission_tags AS l
                 JOIN submissions AS s ON s.id = l.submission_id
                 GROUP BY l.tag_id, s.is_submission, s.status"""
-KEPT_WORDS = """SELECT term, is_submission, is_spam, sum(n) FROM submission_search_terms
-                GROUP BY term, is_submission, is_spam HAVING sum(n) <> 0"""
-# The migration's own fill: documents per lexeme and kind, counted from the documents.
-PLAIN_WORDS = FILL.split("INSERT INTO submission_search_terms (term, is_submission, is_spam, n)")[1]
+KEPT_WORDS = """SELECT term, is_submission, status, topic, assignee_id, sum(n)
+                FROM submission_search_terms
+                GROUP BY term, is_submission, status, topic, assignee_id HAVING sum(n) <> 0"""
+# The migration's own fill: documents per lexeme and group, counted from the documents.
+PLAIN_WORDS = FILL.split(")", 1)[1]
 
 
 def rows(db: Database, sql: str) -> set[tuple[Any, ...]]:

@@ -82,15 +82,14 @@ def estimate(session: Session, flt: Filter) -> Estimate:
 
 def _postgres_estimate(session: Session, flt: Filter) -> Estimate:
     others = replace(flt, text="")
-    kinds = words.lexeme_counts(session, flt.text)
-    if kinds is not None:
-        matched = words.shown(kinds, flt)
-        if _only_exclusions(others):
-            return Estimate(matched, exact=True)
-        rows = count_planned(session, Filter(include_spam=flt.include_spam,
-                                             include_non_submissions=flt.include_non_submissions),
-                             None)
-        share = matched / max(rows, 1)
+    if _only_exclusions(others, skip=_FACET_DIMENSIONS):
+        kept = _kept_word_count(session, flt)
+        if kept is not None:
+            return Estimate(kept, exact=True)
+    shown = Filter(include_spam=flt.include_spam, include_non_submissions=flt.include_non_submissions)
+    matched = _kept_word_count(session, replace(shown, text=flt.text))
+    if matched is not None:
+        share = matched / max(count_planned(session, shown, None), 1)
     else:
         share = words.recent_share(session, flt.text)
         matched = round(share * count_planned(session, Filter(
@@ -98,6 +97,17 @@ def _postgres_estimate(session: Session, flt: Filter) -> Estimate:
     if matched < text_plan.COMMON:  # few matches: the exact count is cheap
         return Estimate(count_planned(session, flt, None), exact=True)
     return Estimate(round(share * count_planned(session, others, None)), exact=False)
+
+
+def _kept_word_count(session: Session, flt: Filter) -> int | None:
+    """PostgreSQL: the rows with ``flt``'s one word in the groups ``flt`` passes (it narrows by
+    status, topic and owner at most), from the kept word counts; None if they cannot tell."""
+    word = words.lexeme(session, flt.text)
+    if not word:
+        return None if word is None else 0
+    terms = words.TERMS
+    return int(session.execute(select(func.coalesce(func.sum(terms.c.n), 0)).where(
+        terms.c.term == word, *_group_conditions(flt, terms))).scalar_one())
 
 
 def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
@@ -111,11 +121,13 @@ def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
         # index entry per row (leaddesk.query.quick sums the plain inbox's the same way).
         return int(session.execute(select(func.coalesce(func.sum(facet_counts.c.n), 0))
                                    .where(*_group_conditions(flt))).scalar_one())
-    if dialect == "postgresql" and flt.text and _only_exclusions(replace(flt, text="")):
-        # A word alone: its documents per kind of row, kept by triggers (revision 0010).
-        kinds = words.lexeme_counts(session, flt.text)
-        if kinds is not None:
-            return words.shown(kinds, flt)
+    if dialect == "postgresql" and flt.text \
+            and _only_exclusions(replace(flt, text=""), skip=_FACET_DIMENSIONS):
+        # One word with statuses, topics and owners at most: its documents per facet group,
+        # kept by triggers (revision 0010), instead of every candidate's document.
+        kept = _kept_word_count(session, flt)
+        if kept is not None:
+            return kept
     if dialect == "sqlite" and plan is not None and plan.ids is None \
             and _only_exclusions(replace(flt, text="")):
         # A common word alone: its matches counted in the full-text index, less those among
@@ -156,10 +168,10 @@ def _hidden(flt: Filter) -> ColumnElement[bool] | None:
     return or_(*parts) if parts else None
 
 
-def _group_conditions(flt: Filter) -> list[ColumnElement[bool]]:
+def _group_conditions(flt: Filter, table: Any = facet_counts) -> list[ColumnElement[bool]]:
     """:func:`~leaddesk.query.filters.conditions` of a filter that narrows by status, topic and
-    owner at most, on the groups of ``facet_counts``."""
-    c = facet_counts.c
+    owner at most, on the groups of ``facet_counts`` (or another table of the same groups)."""
+    c = table.c
     where: list[ColumnElement[bool]] = []
     if flt.statuses:
         where.append(c.status.in_(flt.statuses))

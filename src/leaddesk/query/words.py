@@ -1,34 +1,36 @@
 """PostgreSQL: how many rows a search word matches, without visiting them.
 
 A GIN index cannot count its matches without reading every matching row, so the counts come from
-``submission_search_terms`` (revision 0010: documents per lexeme and kind of row, kept by
+``submission_search_terms`` (revision 0010: documents per lexeme and facet group, kept by
 triggers) when the search is one word whose prefix names one lexeme; otherwise from the newest
 documents, sampled as SQLite's text plan samples them (an estimate, never shown as exact).
+:mod:`leaddesk.query.counts` sums the groups a filter passes.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import text
+from sqlalchemy import Boolean, Integer, String, Text, column, table, text
 from sqlalchemy.orm import Session
 
 from leaddesk.db import search
-from leaddesk.query.spec import Filter
 
 RECENT_WINDOW = 2_000       # newest documents sampled for a word's share
 
 # What to_tsquery makes of one prefix word: 'engagement':* (quotes in a lexeme doubled).
 _ONE_PREFIX = re.compile(r"'((?:[^']|'')+)':\*")
 
-# (is a submission, is spam) -> documents holding the word
-Kinds = dict[tuple[bool, bool], int]
+# Documents per lexeme and facet group (revision 0010; PostgreSQL only, outside the ORM).
+TERMS = table("submission_search_terms", column("term", Text), column("is_submission", Boolean),
+              column("status", String), column("topic", String),
+              column("assignee_id", Integer), column("n", Integer))
 
 
-def lexeme_counts(session: Session, query: str) -> Kinds | None:
-    """Documents per kind of row holding the one lexeme ``query``'s prefix names, or None when
-    the query is not a single word or its prefix names several lexemes (counted rows would then
-    be counted once per lexeme)."""
+def lexeme(session: Session, query: str) -> str | None:
+    """The one lexeme ``query``'s prefix names in the kept counts ("" if none), or None when the
+    query is not a single word or its prefix names several lexemes (a document holding two
+    would be counted twice)."""
     words = search.terms(query)
     if len(words) != 1 or len(words[0]) != 1:
         return None
@@ -44,18 +46,7 @@ def lexeme_counts(session: Session, query: str) -> Kinds | None:
         "WHERE term LIKE :p AND n <> 0 ORDER BY term LIMIT 2"), {"p": pattern}).scalars().all()
     if len(named) > 1:
         return None
-    if not named:
-        return {}
-    rows = session.execute(text(
-        "SELECT is_submission, is_spam, sum(n) FROM submission_search_terms WHERE term = :t "
-        "GROUP BY is_submission, is_spam"), {"t": named[0]}).all()
-    return {(bool(sub), bool(spam)): int(n) for sub, spam, n in rows}
-
-
-def shown(kinds: Kinds, flt: Filter) -> int:
-    """The documents of ``kinds`` that ``flt`` shows when it narrows by nothing but its text."""
-    return sum(n for (submission, spam), n in kinds.items()
-               if (submission or flt.include_non_submissions) and (not spam or flt.include_spam))
+    return str(named[0]) if named else ""
 
 
 def recent_share(session: Session, query: str, *, window: int = RECENT_WINDOW) -> float:
