@@ -20,6 +20,7 @@ import argparse
 from typing import Any
 
 from sqlalchemy import Connection, Table, create_engine, text
+from tests.support.kept_counts import KEPT_GROUPS, KEPT_TAGS, KEPT_WORDS
 
 from leaddesk.db.migrations.versions.r0010_search_term_counts import FILL as FILL_WORD_COUNTS
 from leaddesk.db.models import Base
@@ -47,13 +48,9 @@ FILL_TAG_FACETS = """
 # Each derived table as readers see it (groups summed, empty groups left out), for the checks.
 DERIVED = {
     "submission_search": "SELECT submission_id, document::text FROM submission_search",
-    "facet_counts": "SELECT is_submission, status, topic, assignee_id, sum(n) FROM facet_counts "
-                    "GROUP BY is_submission, status, topic, assignee_id HAVING sum(n) <> 0",
-    "tag_facet_counts": "SELECT tag_id, is_submission, status, sum(n) FROM tag_facet_counts "
-                        "GROUP BY tag_id, is_submission, status HAVING sum(n) <> 0",
-    "submission_search_terms": "SELECT term, is_submission, is_spam, sum(n) "
-                               "FROM submission_search_terms GROUP BY term, is_submission, "
-                               "is_spam HAVING sum(n) <> 0",
+    "facet_counts": KEPT_GROUPS,
+    "tag_facet_counts": KEPT_TAGS,
+    "submission_search_terms": KEPT_WORDS,
 }
 
 
