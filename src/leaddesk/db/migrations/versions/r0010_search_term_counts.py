@@ -45,17 +45,20 @@ FILL = """
          unnest(tsvector_to_array(d.document)) AS t(term)
     GROUP BY t.term, s.is_submission, s.status, s.topic, s.assignee_id"""
 
-POSTGRES_UP = [
-    # COLLATE "C": byte order, so a prefix (LIKE 'word%') reads one range of the index whatever
-    # the database's collation.
-    """CREATE TABLE submission_search_terms (
-        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+# A lexeme, a facet_counts group and a number of documents.
+_COUNTED = """
         term TEXT COLLATE "C" NOT NULL,
         is_submission BOOLEAN NOT NULL,
         status VARCHAR(16) NOT NULL,
         topic VARCHAR(255),
         assignee_id INTEGER,
-        n INTEGER NOT NULL)""",
+        n INTEGER NOT NULL)"""
+
+POSTGRES_UP = [
+    # COLLATE "C": byte order, so a prefix (LIKE 'word%') reads one range of the index whatever
+    # the database's collation.
+    """CREATE TABLE submission_search_terms (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,""" + _COUNTED,
     FILL,
     """CREATE INDEX ix_submission_search_terms_term
         ON submission_search_terms (term, status, is_submission)""",
@@ -65,13 +68,7 @@ POSTGRES_UP = [
     # The changes are summed and applied once per transaction, at commit, by a deferred trigger
     # on the transaction's mark.
     """CREATE TABLE submission_search_term_changes (
-        txid BIGINT NOT NULL,
-        term TEXT COLLATE "C" NOT NULL,
-        is_submission BOOLEAN NOT NULL,
-        status VARCHAR(16) NOT NULL,
-        topic VARCHAR(255),
-        assignee_id INTEGER,
-        n INTEGER NOT NULL)""",
+        txid BIGINT NOT NULL,""" + _COUNTED,
     """CREATE INDEX ix_submission_search_term_changes_txid
         ON submission_search_term_changes (txid)""",
     "CREATE TABLE submission_search_term_marks (txid BIGINT PRIMARY KEY)",
