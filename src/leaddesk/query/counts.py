@@ -1,6 +1,7 @@
-"""Totals and facets: :func:`count` and :func:`facets` (counts per status, topic, tag and
-assignee), with the shortcut for the plain inbox: the trigger-kept ``facet_counts`` /
-``tag_facet_counts`` tables give its total and its facets.
+"""Totals and facets: :func:`count`, :func:`estimate` and :func:`facets` (counts per status, topic,
+tag and assignee), with the shortcuts of the trigger-kept tables: ``facet_counts`` /
+``tag_facet_counts`` give the plain inbox's total and facets, and on PostgreSQL the kept word
+counts (:mod:`leaddesk.query.words`) a one-word search's total under statuses, topics and owners.
 """
 
 from __future__ import annotations
