@@ -1,18 +1,22 @@
 """PostgreSQL's trigger-kept documents per search word (revision 0010): a writer never waits for
-another's counts row, and a transaction's changes are applied once, at commit. That they equal
-a count from the documents after every kind of write is checked in test_facet_counts.py."""
+another's counts row, a transaction's changes are applied once, at commit, and the upgrade counts
+the documents already stored. That they equal a count from the documents after every kind of
+write is checked in test_facet_counts.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text
+from alembic import command
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from leaddesk.db import Database
+from leaddesk import query
+from leaddesk.db import Database, migrate
 from tests.support.factories import make_submission
 from tests.support.kept_counts import assert_exact
+from tests.support.migrations import revision_before
 
 pytestmark = pytest.mark.postgres
 
@@ -59,3 +63,27 @@ def test_a_transaction_applies_its_changes_once_at_commit(pg: Database) -> None:
                               "WHERE term = 'engagement'")).one()
     assert left == 0
     assert tuple(rows) == (1, 3)  # one row, updated once
+
+
+def test_the_upgrade_counts_the_documents_already_stored(empty_postgres_url: str) -> None:
+    engine = create_engine(empty_postgres_url)
+    with engine.begin() as conn:
+        command.upgrade(migrate.alembic_config(conn), revision_before("0010"))
+        for n, (body, status) in enumerate((("Patient engagement", "new"), ("Engaged", "spam"),
+                                            ("Engagement budget", "done"))):
+            conn.execute(text(
+                "INSERT INTO submissions (id, source_key, received_at, fields, status, version, "
+                "problems, is_submission, created_at, updated_at, body_text) VALUES (:n, :key, "
+                "'2026-03-02 09:00:00', '{}', :status, 1, '[]', true, '2026-03-02 09:00:00', "
+                "'2026-03-02 09:00:00', :body)"), {"n": n, "key": f"k:{n}", "status": status,
+                                                    "body": body})
+    engine.dispose()
+    db = Database.open(empty_postgres_url)
+    try:
+        assert_exact(db)
+        with db.session() as s:
+            assert query.count(s, query.Filter(text="engagement")) == 2
+            assert query.count(s, query.Filter(text="engagement", statuses=("done",))) == 1
+            assert query.count(s, query.Filter(text="engaged", include_spam=True)) == 1
+    finally:
+        db.close()
