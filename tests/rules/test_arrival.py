@@ -32,10 +32,10 @@ from leaddesk.progress import CancelToken
 from leaddesk.rules import arrival, service
 from leaddesk.rules.engine import NewRun
 from leaddesk.team.worker import WorkerOptions, run_worker
-from tests.db.test_facet_counts import assert_exact
 from tests.ingest.conftest import AccountFactory, Mailbox
 from tests.rules.conftest import add_members, add_rule, audit_of, lead, mid
 from tests.support.dovecot import PASSWORD
+from tests.support.kept_counts import assert_exact
 from tests.support.mail import notification
 from tests.support.waiting import until
 

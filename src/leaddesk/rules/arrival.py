@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk.db import Database
 from leaddesk.db.models import Rule
-from leaddesk.rules import acknowledge, service
-from leaddesk.rules.engine import NewRun
-from leaddesk.rules.facts import LaterMail
+
+if TYPE_CHECKING:  # only types: the engine loads when a rule is enabled (see apply_new)
+    from leaddesk.rules.engine import NewRun
+    from leaddesk.rules.facts import LaterMail
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ def apply_new(session: Session, added_ids: Sequence[int]) -> int:
     """
     if not added_ids or not _any_rule(session):
         return 0
+    # Imported here: only a database with rules needs the engine (and an import of it costs an
+    # import or a sync ~50 ms of start-up).
+    from leaddesk.rules import service
+
     # ``fresh``: spam and non-submissions are left out as the leads' facts are read.
     report = service.run_on(session, added_ids, fresh=True)
     if report.changed:
@@ -57,8 +62,11 @@ def decide_new(session: Session, rows: Sequence[dict[str, Any]],
     when one of them may be a contact's earliest lead, "later" (see
     :func:`~leaddesk.rules.facts.facts_of_rows`).
     """
-    # No probe first: with no rules, reading the enabled ones is that one query.
-    return service.run_on_new(session, rows, post_titles, later_mail) if rows else None
+    if not rows or not _any_rule(session):
+        return None
+    from leaddesk.rules import service  # only a database with rules needs the engine
+
+    return service.run_on_new(session, rows, post_titles, later_mail)
 
 
 def _any_rule(session: Session) -> bool:
@@ -78,4 +86,6 @@ def finish_new(session: Session, decided: NewRun, ids: Sequence[int]) -> int:
 def after_commit(db: Database, queued: int) -> None:
     """Send the acknowledgements a batch queued (none: nothing to do)."""
     if queued:
+        from leaddesk.rules import acknowledge  # only when a rule queued one (see apply_new)
+
         acknowledge.send_pending(db)
