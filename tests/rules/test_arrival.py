@@ -15,6 +15,8 @@ from bench import bench_rules
 from bench.ingest_corpus import build_maildir
 from sqlalchemy import Table, select
 
+from leaddesk import response_times
+from leaddesk.business_hours import BusinessHours
 from leaddesk.db import Database
 from leaddesk.db.models import (
     AuditEvent,
@@ -212,3 +214,22 @@ def test_a_contacts_earlier_lead_stored_later_in_the_batch_makes_theirs_returnin
     assert [t.name for t in lead(db, mid(3)).tags] == ["first contact"]
     owners = {n: (lead(db, mid(n)).assignee or TeamMember(name="")).name for n in (1, 2, 3)}
     assert owners == {2: "Anna", 3: "Ben", 1: "Anna"}  # the answer, stored last, comes last
+
+
+def test_rules_on_arrival_read_hours_in_the_team_business_hours_zone(
+        db: Database, tmp_path: Path) -> None:
+    """No zone of the rules' own: the worker (often on a UTC server) reads "hours" as the
+    team's business hours do, like `rules test` on a desktop."""
+    with db.session() as s:
+        response_times.save_policy(
+            s, response_times.ResponsePolicy(BusinessHours("Asia/Tokyo")), actor="Ada")
+    add_rule(db, "nights", ["hours=18-08"], ["tag=night"])
+    day = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 10:00 on a Monday in Tokyo, night in UTC
+    night = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # 21:00 in Tokyo, midday in UTC
+    _import_at(db, tmp_path / "mail", (notification(1, when=day), day),
+               (notification(2, when=night), night))
+    by_day, by_night = (lead(db, f"<notification-{n}@example-pharma-agency.com>") for n in (1, 2))
+    assert [t.name for t in by_day.tags] == []
+    assert [t.name for t in by_night.tags] == ["night"]
+    with db.session() as s:
+        assert not service.check_rule(s, "nights", by_day.id).matches

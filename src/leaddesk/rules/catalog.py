@@ -9,7 +9,7 @@ whether acknowledgements may be sent and through which SMTP account.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -229,14 +229,15 @@ def zone_of(name: str) -> tzinfo:
             f"unknown time zone {name!r}; use a name like Europe/Stockholm") from None
 
 
-def rules_zone(session: Session) -> tzinfo:
+def rules_zone(session: Session, options: Mapping[str, str] | None = None) -> tzinfo:
     """The zone hours and days conditions are read in: the rules' own option, else the zone of
     the team's business hours, else this computer's.
 
     The team's zone before the computer's: the headless worker often runs on a server in UTC,
     and a rule must give the same answer there as in `rules test` on a colleague's desktop.
     """
-    return zone_of(get_options(session)[TIMEZONE] or stored_time_zone(session) or "")
+    own = (options if options is not None else get_options(session))[TIMEZONE]
+    return zone_of(own or stored_time_zone(session) or "")
 
 
 def default_zone_label(session: Session) -> str:

@@ -97,7 +97,7 @@ def _ready(session: Session, rules: Sequence[RuleSpec] | None) -> _Ready | None:
     if not specs:
         return None
     options = catalog.get_options(session)
-    zone = catalog.zone_of(options[catalog.TIMEZONE])
+    zone = catalog.rules_zone(session, options)
     compiled = compile_rules(specs, zone)
     return _Ready(compiled, zone,
                   any(c.field == "contact" for rule in compiled for c in rule.spec.conditions),
