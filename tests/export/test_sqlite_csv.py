@@ -1,0 +1,187 @@
+"""SQLite's CSV fast path writes exactly the bytes of the general export, for every layout.
+
+The fixture database is built to be hostile: every formula trigger at the front of every kind of
+cell (name, split name, company, phone, topic, tags, post title, account, assignee, message),
+phone and signed numbers the guard lets through, quotes, CR, LF, CRLF, tabs, non-ASCII, NULLs,
+tags with commas and in an order only a code-point sort gets right, times given in several time
+zones and times stored in a form SQLite's text slicing cannot handle (the Python fallback).
+
+Two checks, so that neither path can drift unnoticed:
+
+* the golden files in ``data/sqlite_csv/`` were written by the general path before the fast
+  path existed (regenerate deliberately: ``python -m tests.export.test_sqlite_csv DIR``);
+* every preset, scope, row kind, encoding and delimiter is exported twice, through the fast path
+  and through the general path, and the bytes must be equal.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from leaddesk.db import Database
+from leaddesk.db.models import Tag
+from leaddesk.export import ExportOptions, Per, export_to_file, presets, selection
+from leaddesk.export.cells import FORMULA_TRIGGERS
+from leaddesk.query import Filter, Sort
+from tests.support.factories import (
+    make_account,
+    make_contact,
+    make_member,
+    make_post,
+    make_submission,
+)
+
+GOLDEN = Path(__file__).parent / "data" / "sqlite_csv"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+TRIGGERS = sorted(FORMULA_TRIGGERS)
+# Kept as typed by the guard (phone numbers, signed numbers), and near misses that are not.
+NUMBERS = ["+46 31 555 21 80", "+1 (555) 010-2000", "-12.5", "+49.30.1234567", "-2+3",
+           "+1+cmd|' /C calc'!A0", "+12", "+1 (555) (010) 2000"]
+ODD_TEXT = ['say "hi", then; leave', "line one\r\nline two", "cr\ronly", "lf\nonly",
+            "tab\tinside", "Zoë Ärger 日本 🙂 e\u0301", "", " leading space", '"', "'=quoted"]
+ZONES = [UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5, minutes=-30)),
+         timezone(timedelta(hours=13, minutes=45))]
+NAMES = ["Dr. Zoë Müller", "van der Berg, Anna", "Cher", "Dr. Müller", "Anna Maria Rossi",
+         "=HYPERLINK(\"http://x\") Smith", "Anna =cmd", "@SUM(1) -2+3", "+1 555 0100 Bob",
+         "Prof. Dr. med. Hans Meier, PhD", "Siobhán Ní Bhriain", None, "", "  ", "Mr -Bob",
+         "García y Vega", "\tTabby Cat", "Line\nBreak"]
+
+
+def hostile(i: int) -> str:
+    """The i-th hostile cell value: a trigger in front, a number, or odd text, in turn."""
+    pool = [t + "cmd|' /C calc'!A0" for t in TRIGGERS] + NUMBERS + ODD_TEXT
+    return pool[i % len(pool)]
+
+
+def build(db: Database) -> None:
+    """The fixture: deterministic ids, texts and times (no factory counters)."""
+    with db.session() as s:
+        members = [make_member(s, name) for name in ("Ada", "=Eve", "Ünal \"Q\"")]
+        members[0].email = "ada@team.example"
+        members[1].email = "-eve@team.example"
+        accounts = [make_account(s, name) for name in ("website", "@shop", "B,C")]
+        posts = [make_post(s, f"https://example.org/p{i}", title)
+                 for i, title in enumerate(("Europe's IMI", "+Plus post", "Quote \"post\"", ""))]
+        contacts = [make_contact(s, f"c{i}@example.org") for i in range(4)]
+        tag_names = ["hot", "Zebra", "apple", "Äpfel", "émile", "a,b", "semi; colon", "=tag",
+                     "-minus", "\ttab", "Z", "z", "10", "9", "日本"]
+        tags = [Tag(name=name, colour="#808080") for name in tag_names]
+        s.add_all(tags)
+        s.flush()
+        statuses = ["new", "open", "waiting", "done", "spam"]
+        for n in range(60):
+            zone = ZONES[n % len(ZONES)]
+            received = (START + timedelta(hours=7 * n, minutes=n, seconds=n,
+                                          microseconds=1000 * n)).astimezone(zone)
+            submission = make_submission(
+                s,
+                source_key=f"fixture:{n}",
+                message_id=hostile(n + 3) if n % 7 == 0 else f"<fixture-{n}@example.org>",
+                received_at=received,
+                submitted_at=None if n % 3 else received - timedelta(minutes=2),
+                subject=None if n % 5 == 0 else f"Subject {hostile(n)}",
+                body_text=None if n % 11 == 0 else f"{hostile(n)}\nBody {n}, \"quoted\"",
+                visitor_name=NAMES[n % len(NAMES)],
+                visitor_email=None if n % 9 == 0 else (hostile(n + 1) if n % 4 == 0
+                                                      else f"v{n}@example.org"),
+                visitor_phone=None if n % 6 == 0 else NUMBERS[n % len(NUMBERS)],
+                visitor_company=None if n % 8 == 0 else hostile(n + 2),
+                topic=None if n % 10 == 0 else hostile(n + 5),
+                page_url=None if n % 4 == 1 else f"https://example.org/p{n % 4}?q=\"{n}\"",
+                post_id=None if n % 5 == 1 else posts[n % len(posts)].id,
+                account_id=None if n % 7 == 2 else accounts[n % len(accounts)].id,
+                assignee_id=None if n % 3 == 1 else members[n % len(members)].id,
+                contact_id=None if n % 4 == 3 else contacts[n % len(contacts)].id,
+                status=statuses[n % len(statuses)],
+                is_submission=n % 13 != 5,
+                message_count=1 + n % 4,
+                last_inbound_at=None if n % 2 else received + timedelta(hours=1),
+                last_outbound_at=None if n % 3 == 2 else received + timedelta(hours=n % 5),
+                first_answered_at=None if n % 4 == 2 else received + timedelta(minutes=30),
+            )
+            submission.tags = list(dict.fromkeys(tags[(n + 4 * k) % len(tags)]
+                                                 for k in range(n % 5)))
+        s.flush()
+        # Times SQLite holds in a form other than SQLAlchemy's "YYYY-MM-DD HH:MM:SS.ffffff":
+        # written by another tool, they take the general (parsing) route through cells.timestamp.
+        s.execute(text("UPDATE submissions SET submitted_at = '2026-03-04T10:00:00+02:00' "
+                       "WHERE source_key = 'fixture:1'"))
+        s.execute(text("UPDATE submissions SET first_answered_at = '2026-03-05 11:12' "
+                       "WHERE source_key = 'fixture:4'"))
+        s.execute(text("UPDATE submissions SET last_inbound_at = '2026-03-06 12:00:00' "
+                       "WHERE source_key = 'fixture:6'"))
+
+
+def custom() -> presets.Preset:
+    """A saved mapping over every field, in an order of its own, with its own headers."""
+    names = list(reversed(presets.FIELD_NAMES))
+    return presets.custom_preset("every-field", [(f"=H {name}", name) for name in names])
+
+
+PRESETS = {"generic": presets.GENERIC, "hubspot": presets.HUBSPOT,
+           "salesforce": presets.SALESFORCE, "custom": custom()}
+SCOPES = {
+    "all": Filter(include_spam=True, include_non_submissions=True),
+    "inbox": Filter(),
+    "selection": selection([3, 1, 4, 15, 9, 26, 5, 35, 59]),
+    "range": Filter(received_from=START + timedelta(days=2), received_to=START + timedelta(days=9),
+                    sort=Sort.RECEIVED, descending=False, include_spam=True),
+}
+
+
+def golden_name(preset: str, per: str, scope: str) -> str:
+    return f"{preset}-{per}-{scope}.csv"
+
+
+def export_bytes(db: Database, path: Path, preset: str, per: str, scope: str,
+                 **options: Any) -> bytes:
+    export_to_file(db, SCOPES[scope], path,
+                   ExportOptions(preset=PRESETS[preset], per=Per(per), **options))
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+               ) -> Iterator[Database]:
+    path = tmp_path_factory.mktemp("sqlite_csv") / "fixture.db"
+    shutil.copyfile(sqlite_template, path)
+    db = Database.open(f"sqlite:///{path}")
+    build(db)
+    yield db
+    db.close()
+
+
+@pytest.mark.parametrize("scope", sorted(SCOPES))
+@pytest.mark.parametrize("per", [p.value for p in Per])
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_export_matches_the_golden_file(fixture_db: Database, tmp_path: Path, preset: str,
+                                        per: str, scope: str) -> None:
+    golden = (GOLDEN / golden_name(preset, per, scope)).read_bytes()
+    assert export_bytes(fixture_db, tmp_path / "out.csv", preset, per, scope) == golden
+
+
+def regenerate(target: Path) -> None:
+    """Write the golden files with the code as it is (review the diff before committing)."""
+    import tempfile
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        db = Database.open(f"sqlite:///{work}/fixture.db")
+        build(db)
+        for preset in PRESETS:
+            for per in Per:
+                for scope in SCOPES:
+                    name = golden_name(preset, per.value, scope)
+                    export_bytes(db, target / name, preset, per.value, scope)
+        db.close()
+
+
+if __name__ == "__main__":
+    regenerate(Path(sys.argv[1]) if len(sys.argv) > 1 else GOLDEN)
