@@ -28,8 +28,19 @@ from sqlalchemy import text
 
 from leaddesk.db import Database
 from leaddesk.db.models import Tag
-from leaddesk.export import ExportOptions, Per, export_to_file, presets, selection
+from leaddesk.export import (
+    DELIMITERS,
+    ENCODINGS,
+    ExportOptions,
+    Per,
+    export_to_file,
+    presets,
+    selection,
+    sqlite_csv,
+)
 from leaddesk.export.cells import FORMULA_TRIGGERS
+from leaddesk.export.fields import FIELD_NAMES
+from leaddesk.progress import Cancelled, CancelToken
 from leaddesk.query import Filter, Sort
 from tests.support.factories import (
     make_account,
@@ -39,6 +50,7 @@ from tests.support.factories import (
     make_submission,
 )
 
+BOM = b"\xef\xbb\xbf"
 GOLDEN = Path(__file__).parent / "data" / "sqlite_csv"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TRIGGERS = sorted(FORMULA_TRIGGERS)
@@ -122,7 +134,7 @@ def build(db: Database) -> None:
 
 def custom() -> presets.Preset:
     """A saved mapping over every field, in an order of its own, with its own headers."""
-    names = list(reversed(presets.FIELD_NAMES))
+    names = list(reversed(FIELD_NAMES))
     return presets.custom_preset("every-field", [(f"=H {name}", name) for name in names])
 
 
@@ -168,6 +180,85 @@ def test_export_matches_the_golden_file(fixture_db: Database, tmp_path: Path, pr
     assert export_bytes(fixture_db, tmp_path / "out.csv", preset, per, scope) == golden
 
 
+@pytest.fixture
+def small_db(sqlite_url: str) -> Iterator[Database]:
+    db = Database.open(sqlite_url)
+    with db.session() as s:
+        for n in range(25):
+            make_submission(s, source_key=f"small:{n}", visitor_name=f"Ada {n}",
+                            received_at=START + timedelta(minutes=n))
+    yield db
+    db.close()
+
+
+def text_factory(db: Database) -> Any:
+    with db.session() as s:
+        return s.connection().connection.dbapi_connection.text_factory  # type: ignore[union-attr]
+
+
+class Recorder:
+    """A reporter that cancels after ``cancel_after`` progress reports."""
+
+    def __init__(self, token: CancelToken, cancel_after: int | None = None) -> None:
+        self.token, self.cancel_after = token, cancel_after
+        self.reports: list[tuple[int, int | None]] = []
+
+    def started(self, what: str, total: int | None) -> None:
+        pass
+
+    def progress(self, done: int, total: int | None) -> None:
+        self.reports.append((done, total))
+        if len(self.reports) == self.cancel_after:
+            self.token.cancel()
+
+    def item_failed(self, item: str, reason: str) -> None:
+        pass
+
+    def finished(self, summary: str) -> None:
+        pass
+
+
+def test_rows_come_batch_by_batch_and_the_connection_reads_text_again(
+        small_db: Database, tmp_path: Path, paths_taken: list[bool]) -> None:
+    token = CancelToken()
+    reporter = Recorder(token)
+    export_to_file(small_db, Filter(), tmp_path / "out.csv", ExportOptions(batch=10),
+                   reporter=reporter, cancel=token)
+    assert paths_taken == [True]
+    assert reporter.reports == [(10, 25), (20, 25), (25, 25)]
+    # The pooled connection read bytes for the export; whatever it serves next gets text.
+    assert text_factory(small_db) is str
+
+
+def test_a_cancel_stops_between_batches_and_restores_the_connection(
+        small_db: Database, tmp_path: Path, paths_taken: list[bool]) -> None:
+    token = CancelToken()
+    reporter = Recorder(token, cancel_after=1)
+    with pytest.raises(Cancelled):
+        export_to_file(small_db, Filter(), tmp_path / "out.csv", ExportOptions(batch=10),
+                       reporter=reporter, cancel=token)
+    assert paths_taken == [True]
+    assert reporter.reports == [(10, 25)]
+    assert not (tmp_path / "out.csv").exists()
+    assert text_factory(small_db) is str
+    with small_db.session() as s:
+        assert s.execute(text("SELECT visitor_name FROM submissions LIMIT 1")).scalar() == "Ada 0"
+
+
+def test_a_tag_name_holding_the_general_paths_separator_takes_the_general_path(
+        small_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        paths_taken: list[bool]) -> None:
+    with small_db.session() as s:
+        odd = Tag(name="b\x1fa", colour="#808080")
+        s.add(odd)
+        s.flush()
+        s.execute(text("INSERT INTO submission_tags (submission_id, tag_id) VALUES (1, :tag)"),
+                  {"tag": odd.id})
+    got = export_bytes(small_db, tmp_path / "out.csv", "generic", "submission", "all")
+    assert paths_taken == [False]
+    assert b'"a; b"' in got  # the general path's split, as before
+
+
 def regenerate(target: Path) -> None:
     """Write the golden files with the code as it is (review the diff before committing)."""
     import tempfile
@@ -185,3 +276,49 @@ def regenerate(target: Path) -> None:
 
 if __name__ == "__main__":
     regenerate(Path(sys.argv[1]) if len(sys.argv) > 1 else GOLDEN)
+
+
+@pytest.fixture
+def paths_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records, per export, whether the fast path wrote the rows."""
+    taken: list[bool] = []
+    real = sqlite_csv.plan
+
+    def spy(session: Any, columns: Any) -> sqlite_csv.Plan | None:
+        chosen = real(session, columns)
+        taken.append(chosen is not None)
+        return chosen
+
+    monkeypatch.setattr(sqlite_csv, "plan", spy)
+    return taken
+
+
+def general_bytes(db: Database, path: Path, monkeypatch: pytest.MonkeyPatch, *args: Any,
+                  **options: Any) -> bytes:
+    with monkeypatch.context() as m:
+        m.setattr(sqlite_csv, "plan", lambda session, columns: None)
+        return export_bytes(db, path, *args, **options)
+
+
+@pytest.mark.parametrize("scope", sorted(SCOPES))
+@pytest.mark.parametrize("per", [p.value for p in Per])
+@pytest.mark.parametrize("preset", ["generic", "custom"])
+def test_the_fast_path_writes_the_general_paths_bytes(
+        fixture_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        paths_taken: list[bool], preset: str, per: str, scope: str) -> None:
+    for encoding in (None, *ENCODINGS):
+        for delimiter in DELIMITERS:
+            options = {"encoding": encoding, "delimiter": delimiter, "batch": 7}
+            fast = export_bytes(fixture_db, tmp_path / "fast.csv", preset, per, scope, **options)
+            assert paths_taken.pop() is True
+            general = general_bytes(fixture_db, tmp_path / "general.csv", monkeypatch, preset,
+                                    per, scope, **options)
+            assert fast == general, (encoding, delimiter)
+            assert fast.startswith(BOM) == (encoding != "utf-8")
+
+
+@pytest.mark.parametrize("preset", ["hubspot", "salesforce"])
+def test_computed_columns_take_the_general_path(fixture_db: Database, tmp_path: Path,
+                                                paths_taken: list[bool], preset: str) -> None:
+    export_bytes(fixture_db, tmp_path / "out.csv", preset, "submission", "all")
+    assert paths_taken == [False]
