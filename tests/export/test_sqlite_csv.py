@@ -42,15 +42,9 @@ from leaddesk.export.cells import FORMULA_TRIGGERS
 from leaddesk.export.fields import FIELD_NAMES
 from leaddesk.progress import Cancelled, CancelToken
 from leaddesk.query import Filter, Sort
-from tests.support.factories import (
-    make_account,
-    make_contact,
-    make_member,
-    make_post,
-    make_submission,
-)
+from tests.export.test_job import BOM, Recorder
+from tests.support import factories
 
-BOM = b"\xef\xbb\xbf"
 GOLDEN = Path(__file__).parent / "data" / "sqlite_csv"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TRIGGERS = sorted(FORMULA_TRIGGERS)
@@ -76,13 +70,13 @@ def hostile(i: int) -> str:
 def build(db: Database) -> None:
     """The fixture: deterministic ids, texts and times (no factory counters)."""
     with db.session() as s:
-        members = [make_member(s, name) for name in ("Ada", "=Eve", "Ünal \"Q\"")]
+        members = [factories.make_member(s, name) for name in ("Ada", "=Eve", "Ünal \"Q\"")]
         members[0].email = "ada@team.example"
         members[1].email = "-eve@team.example"
-        accounts = [make_account(s, name) for name in ("website", "@shop", "B,C")]
-        posts = [make_post(s, f"https://example.org/p{i}", title)
+        accounts = [factories.make_account(s, name) for name in ("website", "@shop", "B,C")]
+        posts = [factories.make_post(s, f"https://example.org/p{i}", title)
                  for i, title in enumerate(("Europe's IMI", "+Plus post", "Quote \"post\"", ""))]
-        contacts = [make_contact(s, f"c{i}@example.org") for i in range(4)]
+        contacts = [factories.make_contact(s, f"c{i}@example.org") for i in range(4)]
         tag_names = ["hot", "Zebra", "apple", "Äpfel", "émile", "a,b", "semi; colon", "=tag",
                      "-minus", "\ttab", "Z", "z", "10", "9", "日本"]
         tags = [Tag(name=name, colour="#808080") for name in tag_names]
@@ -93,7 +87,7 @@ def build(db: Database) -> None:
             zone = ZONES[n % len(ZONES)]
             received = (START + timedelta(hours=7 * n, minutes=n, seconds=n,
                                           microseconds=1000 * n)).astimezone(zone)
-            submission = make_submission(
+            submission = factories.make_submission(
                 s,
                 source_key=f"fixture:{n}",
                 message_id=hostile(n + 3) if n % 7 == 0 else f"<fixture-{n}@example.org>",
@@ -185,7 +179,7 @@ def small_db(sqlite_url: str) -> Iterator[Database]:
     db = Database.open(sqlite_url)
     with db.session() as s:
         for n in range(25):
-            make_submission(s, source_key=f"small:{n}", visitor_name=f"Ada {n}",
+            factories.make_submission(s, source_key=f"small:{n}", visitor_name=f"Ada {n}",
                             received_at=START + timedelta(minutes=n))
     yield db
     db.close()
@@ -196,36 +190,14 @@ def text_factory(db: Database) -> Any:
         return s.connection().connection.dbapi_connection.text_factory  # type: ignore[union-attr]
 
 
-class Recorder:
-    """A reporter that cancels after ``cancel_after`` progress reports."""
-
-    def __init__(self, token: CancelToken, cancel_after: int | None = None) -> None:
-        self.token, self.cancel_after = token, cancel_after
-        self.reports: list[tuple[int, int | None]] = []
-
-    def started(self, what: str, total: int | None) -> None:
-        pass
-
-    def progress(self, done: int, total: int | None) -> None:
-        self.reports.append((done, total))
-        if len(self.reports) == self.cancel_after:
-            self.token.cancel()
-
-    def item_failed(self, item: str, reason: str) -> None:
-        pass
-
-    def finished(self, summary: str) -> None:
-        pass
-
-
 def test_rows_come_batch_by_batch_and_the_connection_reads_text_again(
         small_db: Database, tmp_path: Path, paths_taken: list[bool]) -> None:
-    token = CancelToken()
-    reporter = Recorder(token)
+    reporter = Recorder()
     export_to_file(small_db, Filter(), tmp_path / "out.csv", ExportOptions(batch=10),
-                   reporter=reporter, cancel=token)
+                   reporter=reporter)
     assert paths_taken == [True]
-    assert reporter.reports == [(10, 25), (20, 25), (25, 25)]
+    progress = [e[1:] for e in reporter.events if e[0] == "progress"]
+    assert progress == [(10, 25), (20, 25), (25, 25)]
     # The pooled connection read bytes for the export; whatever it serves next gets text.
     assert text_factory(small_db) is str
 
@@ -233,12 +205,12 @@ def test_rows_come_batch_by_batch_and_the_connection_reads_text_again(
 def test_a_cancel_stops_between_batches_and_restores_the_connection(
         small_db: Database, tmp_path: Path, paths_taken: list[bool]) -> None:
     token = CancelToken()
-    reporter = Recorder(token, cancel_after=1)
+    reporter = Recorder(cancel_after=10, token=token)
     with pytest.raises(Cancelled):
         export_to_file(small_db, Filter(), tmp_path / "out.csv", ExportOptions(batch=10),
                        reporter=reporter, cancel=token)
     assert paths_taken == [True]
-    assert reporter.reports == [(10, 25)]
+    assert [e[1:] for e in reporter.events if e[0] == "progress"] == [(10, 25)]
     assert not (tmp_path / "out.csv").exists()
     assert text_factory(small_db) is str
     with small_db.session() as s:
