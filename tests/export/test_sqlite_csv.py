@@ -231,6 +231,12 @@ def test_a_tag_name_holding_the_general_paths_separator_takes_the_general_path(
     assert b'"a; b"' in got  # the general path's split, as before
 
 
+def test_postgresql_keeps_the_general_path(db: Database) -> None:
+    with db.session() as s:
+        chosen = sqlite_csv.plan(s, presets.GENERIC.columns)
+        assert (chosen is not None) == (s.get_bind().dialect.name == "sqlite")
+
+
 def regenerate(target: Path) -> None:
     """Write the golden files with the code as it is (review the diff before committing)."""
     import tempfile
