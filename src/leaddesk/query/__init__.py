@@ -20,6 +20,8 @@ Callers use the names exported here; each module says what it owns:
   to show at once) and :func:`facets` (:class:`Facets`);
 * :mod:`~leaddesk.query.stream`: :func:`ids` and :func:`iterate`, every match at constant memory;
 * :mod:`~leaddesk.query.text_plan`: how a text search reads its matches on SQLite;
+* :mod:`~leaddesk.query.words`: on PostgreSQL, a search word's documents from the kept word
+  counts (revision 0010), or its share of the newest documents;
 * :mod:`~leaddesk.query.quick`: the plain inbox's page straight from SQLite, for `leaddesk list`.
 
 The names are loaded on first use (PEP 562), so that ``from leaddesk.query import Filter`` does
