@@ -29,6 +29,7 @@ from leaddesk.export import (
     presets,
     selection,
     source,
+    sqlite_csv,
 )
 from leaddesk.export.fields import Record
 from leaddesk.progress import Cancelled, CancelToken
@@ -513,6 +514,8 @@ def test_the_writer_pulls_batches_and_keeps_none(db: Database, tmp_path: Path,
 
     monkeypatch.setattr(source, "batches", fake_batches)
     monkeypatch.setattr(source, "count", lambda session, flt, per_lead: 50 * 7)
+    # The general path's writer (SQLite's fast path reads no records: see test_sqlite_csv.py).
+    monkeypatch.setattr(sqlite_csv, "plan", lambda session, columns: None)
     result = export_to_file(db, Filter(), tmp_path / "out.csv", ExportOptions(batch=7))
     assert pulls == [7]  # one generator, pulled lazily
     assert result.rows == 350

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TextIO, cast
 from leaddesk import query
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError, ValidationError
-from leaddesk.export import source
+from leaddesk.export import source, sqlite_csv
 from leaddesk.export.presets import GENERIC, Preset
 from leaddesk.export.writer import DELIMITERS, CsvWriter, JsonLinesWriter, Writer
 from leaddesk.progress import Cancelled, CancelToken, NullReporter, Reporter
@@ -111,9 +111,10 @@ def _noun(options: ExportOptions, n: int | None = None) -> str:
 def _write(db: Database, flt: Filter, out: TextIO, options: ExportOptions, reporter: Reporter,
            cancel: CancelToken) -> int:
     per_lead = options.per_lead
+    columns = options.preset.columns_for(per_lead)
     writer: Writer
     if options.format is Format.CSV:
-        writer = CsvWriter(out, options.preset.columns_for(per_lead), options.delimiter)
+        writer = CsvWriter(out, columns, options.delimiter)
     else:
         writer = JsonLinesWriter(out, per_lead=per_lead)
     cancel.raise_if_cancelled()
@@ -121,6 +122,11 @@ def _write(db: Database, flt: Filter, out: TextIO, options: ExportOptions, repor
         total = source.count(session, flt, per_lead=per_lead)
         reporter.started(f"Exporting {_noun(options)}", total)
         writer.header()
+        fast = sqlite_csv.plan(session, columns) if options.format is Format.CSV else None
+        if fast is not None:
+            return sqlite_csv.write_rows(session, flt, per_lead, fast, out, options.delimiter,
+                                         options.batch, cancel,
+                                         lambda done: reporter.progress(done, total))
         done = 0
         for batch in source.batches(session, flt, per_lead=per_lead, batch=options.batch):
             cancel.raise_if_cancelled()
