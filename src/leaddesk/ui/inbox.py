@@ -30,6 +30,7 @@ from leaddesk import detail, query, triage
 from leaddesk.changes import CREATED, DELETED, Change, Kind
 from leaddesk.detail import SubmissionDetail
 from leaddesk.query import Facets, Filter, Sort
+from leaddesk.query.first import first_page
 
 from leaddesk.ui.column_fit import ColumnFit
 from leaddesk.ui.context import AppContext
@@ -324,8 +325,7 @@ class InboxPage(QWidget):
             self._listed = flt
 
             def first(s: Session) -> tuple[tuple[query.SubmissionRow, ...], query.Estimate]:
-                return (query.find(s, flt, limit=PAGE_SIZE, with_total=False).rows,
-                        query.estimate(s, flt))
+                return first_page(s, flt, limit=PAGE_SIZE)
             (DbOp(self.ctx, first, parent=self, what="loading the list")
              .success(lambda found: self._show_first(generation, *found, memory))
              .run_in_background())
