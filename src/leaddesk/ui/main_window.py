@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.top = TopBar()
         self.banner = Banner()
         self.inbox = InboxPage(self.ctx, self.ops)
+        self.inbox.prefetch_first_page()  # read while the rest is built; shown by reload() below
         # Leads and Insights are built on their first visit (see the properties below): most
         # starts only show the inbox, and building them (charts included) delayed its first rows.
         self._leads: LeadsPage | None = None
