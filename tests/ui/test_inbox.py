@@ -20,6 +20,7 @@ from leaddesk.query.first import first_page
 from leaddesk.ui import inbox as inbox_module
 from leaddesk.ui.bus import ELSEWHERE
 from leaddesk.ui.inbox import InboxPage
+from leaddesk.ui.list_model import PAGE_SIZE
 from leaddesk.ui.main_window import MainWindow
 from leaddesk.ui.tasks import TaskRunner
 
@@ -199,7 +200,7 @@ def test_the_window_asks_for_its_first_page_once_before_it_is_built_and_shows_it
         pass
     assert asked == [inbox.current_filter()]
     with ui_db.session() as s:
-        expected = query.find(s, inbox.current_filter(), limit=inbox_module.PAGE_SIZE).rows
+        expected = query.find(s, inbox.current_filter(), limit=PAGE_SIZE).rows
     assert inbox.model.cached_ids(inbox.model.ids) == [r.id for r in expected]
     while runner.step():
         pass
