@@ -45,6 +45,7 @@ from leaddesk.db.models import (
 )
 from leaddesk.db.types import utcnow
 from leaddesk.errors import NotFoundError, ValidationError
+from leaddesk.suggest import store as suggest_store
 from leaddesk.triage import CONTACT, clean_actor
 
 TOMBSTONE_KINDS = ("source_key", "message_id", "content_hash")
@@ -350,6 +351,10 @@ def erase_contact(session: Session, contact_id_or_email: int | str, *,
     tombstones = _write_tombstones(
         session, [*((r.source_key, r.message_id, r.content_hash) for r in rows), *conversation],
         now)
+
+    # The suggestion model counted their words, domain and post: take them back while the
+    # examples that say what was counted still exist (they go with the leads by cascade).
+    suggest_store.forget(session, ids)
 
     # The audit log holds personal data too (a merge keeps both contacts' details), so the
     # history of everything erased goes with it.

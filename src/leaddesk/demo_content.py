@@ -9,9 +9,12 @@ were answered, so "Needs reply" holds the fresh leads and that answer, not every
 
 Everything goes through the same functions a person's actions do (triage, templates,
 conversations), then each step is dated when it happened in the story instead of today, so the
-history, notes and conversation read as ten weeks of work. Times and Message-IDs are fixed: the
-demo is the same database whichever way it is opened and on whichever day. :func:`seed` runs once
-per database (a second call finds the team and does nothing).
+history, notes and conversation read as ten weeks of work. Then the whole story is brought forward
+by whole days so that its newest lead arrived yesterday (:func:`bring_forward`): a demo opened
+months after it was written still looks like this week's inbox, not one abandoned since November.
+The raw mail keeps its own Date headers. Message-IDs are fixed, and the dates depend only on the
+day: the demo is the same database whichever way it is opened that day. :func:`seed` runs once per
+database (a second call finds the team and does nothing).
 """
 
 from __future__ import annotations
@@ -27,14 +30,25 @@ from email.utils import format_datetime, formataddr
 from functools import partial
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import triage
 from leaddesk.conversations import headers, threads
 from leaddesk.conversations.record import NewMessage, add_messages
 from leaddesk.db import Database
-from leaddesk.db.models import AuditEvent, Note, Reply, Submission, TeamMember
+from leaddesk.db.models import (
+    AuditEvent,
+    Base,
+    Contact,
+    Message,
+    Note,
+    Reply,
+    ReplyTemplate,
+    Submission,
+    TeamMember,
+)
+from leaddesk.db.types import UTCDateTime, utcnow
 from leaddesk.errors import LeadDeskError
 from leaddesk.reply import templates
 from leaddesk.resources import resources_dir
@@ -83,8 +97,42 @@ def _seed(session: Session, data: Mapping[str, Any]) -> Seeded:
         if member.get("away_since"):
             story.dated(datetime.fromisoformat(member["away_since"]), partial(
                 triage.remove_member, session, member["name"], actor=first))
+    bring_forward(session, utcnow())
     return Seeded(len(data["members"]), len(story.by_topic), len(data["leads"]), story.replies,
                   story.answers)
+
+
+# Every date in these tables happened in the story and moves with it. Posts keep theirs (the blog's
+# own dates), and so do sites, accounts and sync states (when this computer did something).
+_STORY_TABLES = (Submission, Message, Reply, Note, AuditEvent, Contact, TeamMember, ReplyTemplate)
+
+
+def bring_forward(session: Session, now: datetime) -> int:
+    """Move the story's dates forward by whole days so its newest lead arrived the day before
+    ``now`` (weekday patterns shift, times of day stay); how many days it moved.
+
+    Dates written by this computer while the demo was built (an imported row's ``created_at``)
+    are already today's and stay.
+    """
+    newest = session.execute(select(func.max(Submission.received_at))).scalar()
+    if newest is None:
+        return 0
+    days = (now.date() - newest.date()).days - 1
+    if days <= 0:
+        return 0
+    shift, built = timedelta(days=days), now - timedelta(hours=1)
+    for model in _STORY_TABLES:
+        table = Base.metadata.tables[model.__tablename__]
+        dated = [c for c in table.columns if isinstance(c.type, UTCDateTime)]
+        moved = [{"_id": row[0], **{f"_{c.name}": v + shift if v is not None and v < built else v
+                                    for c, v in zip(dated, row[1:], strict=True)}}
+                 for row in session.execute(select(table.c.id, *dated))]
+        if moved:
+            session.execute(update(table).where(table.c.id == bindparam("_id"))
+                            .values({c.name: bindparam(f"_{c.name}") for c in dated})
+                            .execution_options(synchronize_session=False), moved)
+    session.expire_all()
+    return days
 
 
 def _set_up(session: Session, data: Mapping[str, Any], story: _Story) -> None:
@@ -125,6 +173,10 @@ class _Story:
         if owner:
             steps.append((first, lambda: triage.assign(self.session, lead.id, owner,
                                                        actor=actor)))
+        topic = entry.get("topic")  # the team's own topic for a lead the form gave none
+        if topic:
+            steps.append((first, partial(triage.edit_submission, self.session, lead.id,
+                                         {"topic": topic}, actor=actor)))
         for tag in entry.get("tags", ()):
             steps.append((first, partial(triage.add_tag, self.session, lead.id, tag,
                                          actor=actor)))
@@ -135,7 +187,7 @@ class _Story:
         done_at = first
         if "reply" in entry:
             done_at = received + timedelta(hours=entry["reply"]["hours"])
-            steps.append((done_at, lambda: self._reply(lead, actor, done_at)))
+            steps.append((done_at, lambda: self._reply(lead, actor, done_at, topic)))
         status = entry.get("status")
         if status:
             steps.append((done_at, lambda: triage.set_status(self.session, lead.id, status,
@@ -177,13 +229,14 @@ class _Story:
         mail.set_content(body)
         return mail.as_bytes(policy=SMTP)
 
-    def _reply(self, lead: Submission, author: str, at: datetime) -> None:
-        template = self.by_topic.get(lead.topic or "")
+    def _reply(self, lead: Submission, author: str, at: datetime, topic: str | None) -> None:
+        topic = topic or lead.topic
+        template = self.by_topic.get(topic or "")
         if template is None:
-            raise LeadDeskError(f"the demo content has no template for {lead.topic!r}")
+            raise LeadDeskError(f"the demo content has no template for {topic!r}")
         post = lead.post_snapshot or {}
         values = {"first_name": templates.first_name(lead.visitor_name),
-                  "name": lead.visitor_name, "topic": lead.topic,
+                  "name": lead.visitor_name, "topic": topic,
                   "post_title": post.get("title"), "post_url": lead.page_url, "my_name": author}
         body = templates.render(template.body, values)
         subject = "Re: " + templates.render(template.subject or lead.subject or "", values)

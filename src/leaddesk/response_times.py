@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.business_hours import BusinessHours, zone
 from leaddesk.changes import Change, Kind
+from leaddesk.db.announce import announce
 from leaddesk.db.models import AuditEvent, Status, Submission, TeamSetting
 from leaddesk.db.types import utcnow
 from leaddesk.errors import ValidationError
@@ -112,22 +113,30 @@ def active() -> ResponsePolicy:
     return _active
 
 
-def load_policy(session: Session) -> ResponsePolicy:
-    """The team's stored policy (the defaults when none was saved), made the active one.
-
-    A stored value this release cannot read falls back to the defaults rather than breaking the
-    list; saving again in Settings replaces it.
-    """
+def _stored_policy(session: Session) -> ResponsePolicy | None:
+    """The policy the team saved; None when none was saved or this release cannot read it (the
+    defaults then stand in rather than break the list; saving again in Settings replaces it)."""
     # On the table, not the mapped class: at the window's start this is the first query, and a
     # Core statement does not configure every mapper first (~40 ms before the inbox's first page).
     table = TeamSetting.__table__.c
     stored = session.execute(select(table.value).where(table.key == SETTING_KEY)).scalar()
     try:
-        policy = ResponsePolicy.from_json(stored) if stored else ResponsePolicy()
+        return ResponsePolicy.from_json(stored) if stored else None
     except ValidationError:
-        policy = ResponsePolicy()
+        return None
+
+
+def load_policy(session: Session) -> ResponsePolicy:
+    """The team's stored policy (the defaults when none was saved), made the active one."""
+    policy = _stored_policy(session) or ResponsePolicy()
     activate(policy)
     return policy
+
+
+def stored_time_zone(session: Session) -> str | None:
+    """The time zone of the team's saved business hours; None when the team saved none."""
+    policy = _stored_policy(session)
+    return policy.hours.time_zone if policy is not None else None
 
 
 def save_policy(session: Session, policy: ResponsePolicy, *, actor: str) -> Change:
@@ -143,6 +152,7 @@ def save_policy(session: Session, policy: ResponsePolicy, *, actor: str) -> Chan
     session.add(AuditEvent(actor=actor, action="response_times", entity="setting", entity_id=None,
                            before=before, after=policy.as_json()))
     session.flush()
+    announce(session, TeamSetting.__tablename__)  # colleagues' lists re-read the target at once
     activate(policy)
     return Change.of(Kind.SETTING, None, {SETTING_KEY})
 

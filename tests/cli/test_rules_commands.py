@@ -124,6 +124,9 @@ def test_test_run_and_undo(run: Runner, url: str) -> None:
 def test_options_and_away(run: Runner, url: str) -> None:
     assert ok(run, url, "rules", "options") == (
         "timezone: this computer's\nacknowledgements: off\nacknowledge-account: the only one\n")
+    ok(run, url, "business-hours", "set", "--time-zone", "America/Chicago")
+    assert ok(run, url, "rules", "options").startswith(
+        "timezone: the team's business hours (America/Chicago)\n")
     data = json.loads(ok(run, url, "rules", "options", "--timezone", "Europe/Stockholm",
                          "--acknowledgements", "on", "--json"))
     assert data == {"timezone": "Europe/Stockholm", "acknowledgements": "on",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from leaddesk import response_times
+from leaddesk.business_hours import BusinessHours
 from leaddesk.db import Database
 from leaddesk.db.models import AuditEvent, TeamMember
 from leaddesk.errors import NotFoundError, ValidationError
@@ -84,6 +86,19 @@ def test_options(db: Database) -> None:
             catalog.set_option(s, "acknowledgements", "yes", actor="Ada")
         with pytest.raises(ValidationError, match="did you mean timezone"):
             catalog.set_option(s, "timezon", "UTC", actor="Ada")
+
+
+def test_an_unset_zone_is_the_team_business_hours_zone(db: Database) -> None:
+    """The worker on a UTC server and a desktop in Stockholm read "hours" in the same zone."""
+    with db.session() as s:
+        assert catalog.rules_zone(s) == catalog.zone_of("")  # nothing saved: this computer's
+        assert catalog.default_zone_label(s) == "this computer's"
+        response_times.save_policy(
+            s, response_times.ResponsePolicy(BusinessHours("America/Chicago")), actor="Ada")
+        assert str(catalog.rules_zone(s)) == "America/Chicago"
+        assert catalog.default_zone_label(s) == "the team's business hours (America/Chicago)"
+        catalog.set_option(s, "timezone", "Asia/Tokyo", actor="Ada")  # the rules' own wins
+        assert str(catalog.rules_zone(s)) == "Asia/Tokyo"
 
 
 def test_away(db: Database) -> None:

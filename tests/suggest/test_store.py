@@ -5,14 +5,22 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
+from sqlalchemy.orm import Session
 
-from leaddesk import suggest, triage
+from leaddesk import contacts, suggest, triage
 from leaddesk.db import Database
 from leaddesk.db.models import SuggestExample, SuggestFeedback, SuggestState
 from leaddesk.errors import ConflictError
 from leaddesk.suggest import store
 from leaddesk.suggest.history import latest_event_id
-from tests.support.suggest_history import PERSON, billing_lead, speaker_lead, triage_as
+from tests.support.factories import make_submission
+from tests.support.suggest_history import (
+    PERSON,
+    SPEAKERS_POST,
+    billing_lead,
+    speaker_lead,
+    triage_as,
+)
 
 
 def _full_counts(db: Database) -> suggest.Model:
@@ -119,3 +127,77 @@ def test_an_event_committed_late_behind_the_watermark_is_still_counted(team: Dat
     with team.session() as s:
         assert suggest.update(s).changed == 1
         assert s.get(SuggestExample, 13) is not None
+
+
+# ------------------------------------------------------------------ erasure
+
+UNIQUE = "Our choir from Zanzibarville would love a keynote about harmonies."
+
+
+def _private_lead(s: Session, sid: int) -> None:
+    make_submission(s, id=sid, subject="Keynote request", body_text=UNIQUE,
+                    page_url=SPEAKERS_POST, visitor_email="singer@zanzibarville.example")
+
+
+def _features_in(model: suggest.Model) -> set[str]:
+    found: set[str] = set()
+    for counts in model.targets.values():
+        found.update(counts.features)
+        for table in (*counts.by_label.values(), *counts.rejected.values()):
+            found.update(table)
+    return found
+
+
+def test_erasing_a_contact_takes_their_words_out_of_the_model(team: Database) -> None:
+    with team.session() as s:
+        _private_lead(s, 30)
+        triage_as(s, 30, "Speakers", "Anna", "event")
+        _private_lead(s, 31)
+        suggest.retrain(s)
+    with team.session() as s:
+        suggest.reject(s, 31, ["owner"], actor=PERSON)  # their second lead's rejection is counted
+        suggest.update(s)
+        before = suggest.load(s)
+    assert before is not None
+    assert {"w:zanzibarville", "d:zanzibarville.example"} <= _features_in(before)
+    with team.session() as s:
+        erased = contacts.erase_contact(s, "singer@zanzibarville.example", actor=PERSON)
+    assert erased.submissions_erased == 2
+    with team.session() as s:
+        after = suggest.load(s)
+    assert after is not None
+    assert not {f for f in _features_in(after) if "zanzibar" in f}
+    assert after.same_counts(_full_counts(team))  # as if never counted
+
+
+def _erase_then_refuse(team: Database, counted: store.Trained) -> None:
+    with team.session() as s:
+        contacts.erase_contact(s, "singer@zanzibarville.example", actor=PERSON)
+    with team.session() as s, pytest.raises(ConflictError):
+        store.save(s, counted, revision=None)
+    with team.session() as s:
+        model = suggest.load(s)
+    assert model is not None
+    assert not {f for f in _features_in(model) if "zanzibar" in f}
+
+
+def test_a_retrain_counted_before_an_erasure_is_not_stored(team: Database) -> None:
+    """The window counts apart and stores with the revision current at saving time, so only the
+    erased lead's own traces can tell that the counts are stale."""
+    with team.session() as s:
+        _private_lead(s, 30)
+        triage_as(s, 30, "Speakers", "Anna", "event")
+        suggest.retrain(s)
+    counted = store.compute_apart(team)  # what a background retrain counted a moment earlier
+    _erase_then_refuse(team, counted)
+
+
+def test_a_rejection_counted_before_an_erasure_is_not_stored(team: Database) -> None:
+    with team.session() as s:
+        suggest.retrain(s)
+        _private_lead(s, 31)  # untriaged: only the rejection counts their words
+    with team.session() as s:
+        suggest.reject(s, 31, ["owner"], actor=PERSON)
+    counted = store.compute_apart(team)
+    assert counted.rejections == 1
+    _erase_then_refuse(team, counted)

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from leaddesk import triage
+from leaddesk import response_times, triage
+from leaddesk.business_hours import BusinessHours
 from leaddesk.changes import CREATED, EVERYTHING, Change, Kind
 from leaddesk.db import Database
 from leaddesk.team import presence
@@ -215,3 +216,13 @@ def test_this_process_own_writes_are_not_announced_back_to_it(
             assert mine not in change.ids
             assert change.touches({"tags", CREATED}), change  # never this desktop's status change
             heard |= change.ids
+
+
+def test_the_team_business_hours_reach_the_other_desktop(
+        db: Database, listening: Collected) -> None:
+    """On PostgreSQL no trigger watches team_settings: the writer's NOTIFY is all there is."""
+    with db.session() as s:
+        response_times.save_policy(
+            s, response_times.ResponsePolicy(BusinessHours("Europe/Oslo"), 4.0), actor="Ada")
+    change = listening.next_matching(Kind.SETTING if db.dialect == "postgresql" else Kind.ANY)
+    assert change.touches([response_times.SETTING_KEY])

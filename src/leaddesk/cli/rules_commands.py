@@ -108,7 +108,9 @@ def add_parsers(sub: Subparsers) -> None:
     u.set_defaults(handler=run_undo)
 
     o = rules.add_parser("options", help="the rules' time zone and acknowledgements")
-    o.add_argument("--timezone", metavar="ZONE", help="e.g. Europe/Stockholm ('' = this computer's)")
+    o.add_argument("--timezone", metavar="ZONE",
+                   help="e.g. Europe/Stockholm ('' = the team's business hours' zone, "
+                        "else this computer's)")
     o.add_argument("--acknowledgements", choices=("on", "off"),
                    help="let acknowledge=TEMPLATE send (off by default)")
     o.add_argument("--acknowledge-account", metavar="NAME",
@@ -280,12 +282,13 @@ def run_options(args: argparse.Namespace, ctx: Context) -> int:
             if value is not None:
                 catalog.set_option(session, key, value, actor=ctx.actor)
         options = catalog.get_options(session)
+        unset_zone = catalog.default_zone_label(session)
     if args.json:
         output.json_lines([options], ctx.out)
     else:
         for key, value in options.items():
-            shown = value or ("this computer's" if key == catalog.TIMEZONE else "the only one"
-                              if key == catalog.ACK_ACCOUNT else value)
+            shown = value or (unset_zone if key == catalog.TIMEZONE
+                              else "the only one" if key == catalog.ACK_ACCOUNT else value)
             ctx.out.write(f"{key}: {shown}\n")
     return 0
 

@@ -20,12 +20,13 @@ from leaddesk.changes import Change, Kind
 from leaddesk.db.models import ReplyTemplate, Rule, RuleOption, TeamMember
 from leaddesk.db.types import utcnow
 from leaddesk.errors import NotFoundError, ValidationError
+from leaddesk.response_times import stored_time_zone
 from leaddesk.rules.spec import Action, Condition, RuleSpec, clean_rule_name, closest, from_stored
 from leaddesk.triage.validation import clean_actor
 from leaddesk.triage.versions import audit
 
 # Option keys and their defaults.
-TIMEZONE = "timezone"  # an IANA name; "" is this computer's local time
+TIMEZONE = "timezone"  # an IANA name; "" is the team's business-hours zone (see rules_zone)
 ACKNOWLEDGEMENTS = "acknowledgements"  # "on" lets acknowledge=TEMPLATE send; off by default
 ACK_ACCOUNT = "acknowledge-account"  # the SMTP account (default: the only one)
 OPTIONS = {TIMEZONE: "", ACKNOWLEDGEMENTS: "off", ACK_ACCOUNT: ""}
@@ -229,7 +230,19 @@ def zone_of(name: str) -> tzinfo:
 
 
 def rules_zone(session: Session) -> tzinfo:
-    return zone_of(get_options(session)[TIMEZONE])
+    """The zone hours and days conditions are read in: the rules' own option, else the zone of
+    the team's business hours, else this computer's.
+
+    The team's zone before the computer's: the headless worker often runs on a server in UTC,
+    and a rule must give the same answer there as in `rules test` on a colleague's desktop.
+    """
+    return zone_of(get_options(session)[TIMEZONE] or stored_time_zone(session) or "")
+
+
+def default_zone_label(session: Session) -> str:
+    """What an unset time zone option means for this team, in words."""
+    team = stored_time_zone(session)
+    return f"the team's business hours ({team})" if team else "this computer's"
 
 
 # ------------------------------------------------------------------ away members

@@ -12,6 +12,9 @@ so every desktop of a team shares it and nothing leaves the machine or the team'
   older event id late; re-reading is harmless because an unchanged lead is skipped) and rejections
   not yet counted. Each relabelled lead's old example is taken back and its new one added: the
   counts then equal a full retrain on the same data.
+- :func:`forget` takes erased leads back out of the counts before they are deleted, so a person's
+  words, domain and post leave the model with them (an erasure must not linger in a model any
+  colleague can read), exactly as if a retrain had never seen them.
 - Writes are guarded by the state's ``revision`` (compare-and-swap): a colleague's concurrent
   update is a ConflictError, never a lost count.
 """
@@ -153,15 +156,26 @@ def _examples_table() -> Table:
 
 
 def save(session: Session, trained: Trained, *, revision: int | None = None) -> Trained:
-    """Write a full training run: examples replaced, rejections marked counted, the model."""
+    """Write a full training run: examples replaced, rejections marked counted, the model.
+
+    In a savepoint of its own: a run found stale half-way (ConflictError) leaves nothing written,
+    even for a caller that carries on in the same transaction.
+    """
     expected = revision if revision is not None else _revision_or_none(session)
-    session.execute(delete(SuggestExample))
-    rows = [_example_row(e) for e in trained._rows]
-    table = _examples_table()
-    for start in range(0, len(rows), 2000):
-        session.execute(insert(table), rows[start:start + 2000])
-    _mark_counted(session, trained._feedback_ids)
-    _write_state(session, trained, expected)
+    with session.begin_nested():
+        _write_state(session, trained, expected)
+        session.execute(delete(SuggestExample))
+        rows = [_example_row(e) for e in trained._rows]
+        table = _examples_table()
+        try:
+            for start in range(0, len(rows), 2000):
+                session.execute(insert(table), rows[start:start + 2000])
+        except IntegrityError:
+            # A lead counted here was erased meanwhile (its foreign key says so): these counts
+            # hold the erased person's words and must not be stored.
+            raise _busy() from None
+        if _mark_counted(session, trained._feedback_ids) != len(trained._feedback_ids):
+            raise _busy()  # the same for a rejection erased with its lead
     return trained
 
 
@@ -176,11 +190,14 @@ def _revision_or_none(session: Session) -> int | None:
     return None if stamp is None else stamp[0]
 
 
-def _mark_counted(session: Session, ids: Sequence[int]) -> None:
+def _mark_counted(session: Session, ids: Sequence[int]) -> int:
+    marked = 0
     for start in range(0, len(ids), 500):
-        session.execute(sql_update(SuggestFeedback)
-                        .where(SuggestFeedback.id.in_(ids[start:start + 500]))
-                        .values(counted=True))
+        result = session.execute(sql_update(SuggestFeedback)
+                                 .where(SuggestFeedback.id.in_(ids[start:start + 500]))
+                                 .values(counted=True))
+        marked += result.rowcount  # type: ignore[attr-defined]
+    return marked
 
 
 def _write_state(session: Session, trained: Trained, expected: int | None) -> None:
@@ -256,6 +273,46 @@ def catch_up(session: Session) -> Trained | None:
             return update(session)
     except ConflictError:
         return None
+
+
+# ------------------------------------------------------------------ erasure
+
+def forget(session: Session, submission_ids: Sequence[int]) -> int:
+    """Take these leads' examples and counted rejections out of the stored model, in the caller's
+    transaction, before the leads are deleted; how many examples and rejections were taken back.
+
+    The revision moves on, so a colleague's update or retrain computed from before the erasure
+    fails its compare-and-swap instead of writing the erased counts back.
+    """
+    stamp = stored_revision(session)
+    if stamp is None or not submission_ids:
+        return 0
+    examples: list[Labelled] = []
+    rejections: list[tuple[str, list[str], str]] = []
+    for start in range(0, len(submission_ids), 500):
+        chunk = submission_ids[start:start + 500]
+        examples.extend(
+            Labelled(row.submission_id, tuple(row.features), row.topic, row.owner, tuple(row.tags))
+            for row in session.scalars(select(SuggestExample)
+                                       .where(SuggestExample.submission_id.in_(chunk))))
+        rejections.extend(
+            (target, list(feats or []), value) for target, feats, value in session.execute(
+                select(SuggestFeedback.target, SuggestFeedback.features, SuggestFeedback.value)
+                .where(SuggestFeedback.submission_id.in_(chunk),
+                       SuggestFeedback.verdict == REJECT,
+                       SuggestFeedback.counted.is_(True))))
+    if not examples and not rejections:
+        return 0
+    stored = load(session)
+    assert stored is not None
+    model = Model.from_json(stored.as_json())  # the cached copy stays as it was
+    for example in examples:
+        model.add(example, -1)
+    for target, feats, value in rejections:
+        model.reject(target, feats, value, -1)
+    revision, audit_id = stamp
+    _write_state(session, Trained(model, audit_id, _count_examples(model)), revision)
+    return len(examples) + len(rejections)
 
 
 def _count_examples(model: Model) -> int:

@@ -33,13 +33,13 @@ from sqlalchemy import Engine
 
 from leaddesk.changes import CREATED, DELETED, EVERYTHING, Change, Kind, merge
 from leaddesk.db import Database
+from leaddesk.db.announce import CHANNEL
 from leaddesk.db.engine import PG_CONNECT_ARGS, display_url, sqlite_path
 from leaddesk.team.own_writes import OwnWrites
 from leaddesk.triage.results import FIELDS
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "leaddesk_changes"
 MAX_IDS = 100  # the triggers send null beyond this: "many, refresh everything"
 
 
@@ -53,6 +53,7 @@ TABLE_CHANGES: dict[str, tuple[Kind, str | None]] = {
     "tags": (Kind.TAG, None),
     "team_members": (Kind.MEMBER, None),
     "presence": (Kind.PRESENCE, None),
+    "team_settings": (Kind.SETTING, None),  # announced by its writers (leaddesk.db.announce)
 }
 _ROW_OPS = {"INSERT": CREATED, "DELETE": DELETED}
 

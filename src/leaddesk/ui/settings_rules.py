@@ -96,7 +96,7 @@ class RulesTab(QWidget):
         row = QHBoxLayout()
         row.addWidget(PlainLabel("Time zone"))
         self.zone = QLineEdit()
-        self.zone.setPlaceholderText("this computer's (or e.g. Europe/Stockholm)")
+        self.zone.setPlaceholderText("the business hours' zone (or e.g. Europe/Stockholm)")
         row.addWidget(self.zone, 1)
         self.acknowledge = QCheckBox("Let rules send acknowledgements (acknowledge=TEMPLATE)")
         row.addWidget(self.acknowledge)
