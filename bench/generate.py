@@ -25,7 +25,7 @@ from sqlalchemy import JSON, Boolean, Column, Connection, Table, insert, text
 from bench.dataset import Dataset
 from leaddesk.db import Database
 from leaddesk.db.models import Base
-from leaddesk.db.types import UTCDateTime
+from leaddesk.db.types import PortableJSONType, UTCDateTime
 
 COMMIT_EVERY = 50_000   # submissions per transaction
 QUEUE_DEPTH = 8         # batches the generator may run ahead of the writer
@@ -78,7 +78,7 @@ def _same(value: Any) -> Any:
 def _sqlite_encoder(column: Column[Any]) -> Callable[[Any], Any]:
     if isinstance(column.type, UTCDateTime):
         return _sqlite_datetime
-    if isinstance(column.type, JSON):
+    if isinstance(column.type, JSON | PortableJSONType):
         return _json
     if isinstance(column.type, Boolean):
         return _bool
