@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -36,7 +37,6 @@ from leaddesk.query.first import first_page
 from leaddesk.ui.column_fit import ColumnFit
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.detail.pane import DetailPane
-from leaddesk.ui.export_dialog import ExportDialog, run_export
 from leaddesk.ui.filter_bar import SearchBox, chip_strip, export_button, page_bar
 from leaddesk.ui.list_delegate import ListDelegate
 from leaddesk.ui.list_model import (
@@ -59,6 +59,10 @@ from leaddesk.ui.sidebar import NO_TOPIC_LABEL, Sidebar
 from leaddesk.ui.triage_actions import TriageActions
 from leaddesk.ui.views import Narrowing, SavedView, View, builtin_views, combine
 from leaddesk.ui.widgets import Chip, clear_layout
+
+if TYPE_CHECKING:
+    # Loaded when Export is clicked (the export package and its presets): not to start.
+    from leaddesk.ui.export_dialog import ExportDialog
 
 # Below these widths a column would cut its words ("Eu…", "19 N"): the others shrink first.
 MIN_WIDTHS = (110, 70, 90, 50, 50, 100, 0)  # Received: measured from the font, see _min_widths
@@ -261,10 +265,12 @@ class InboxPage(QWidget):
         self.export.setText(f"Export {count:,} {what}…")
 
     def export_dialog(self) -> ExportDialog:
+        from leaddesk.ui.export_dialog import ExportDialog
         flt, what, count = self._export_scope()
         return ExportDialog(self.ctx, flt, what=what, count=count, parent=self)
 
     def open_export(self) -> None:
+        from leaddesk.ui.export_dialog import run_export
         run_export(self.export_dialog())
 
     # ------------------------------------------------------------ what is shown
