@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -78,6 +78,7 @@ NARROW_WIDTH = 1180
 AFTER_FIRST_PAINT_FALLBACK_MS = 2000
 SIDEBAR_WIDTH = 190
 LEADS_PAGE, INSIGHTS_PAGE = 1, 2  # their places in the page stack (the top bar's order)
+PageT = TypeVar("PageT", bound=QWidget)
 
 
 class MainWindow(QMainWindow):
@@ -171,8 +172,7 @@ class MainWindow(QMainWindow):
         """The managers' Leads page, built on first use."""
         if self._leads is None:
             from leaddesk.ui.leads_page import LeadsPage
-            self._leads = LeadsPage(self.ctx)
-            self._put_page(LEADS_PAGE, self._leads)
+            self._leads = self._put_page(LEADS_PAGE, LeadsPage(self.ctx))
         return self._leads
 
     @property
@@ -180,11 +180,11 @@ class MainWindow(QMainWindow):
         """The Insights page, built on first use."""
         if self._insights is None:
             from leaddesk.ui.insights_page import InsightsPage
-            self._insights = InsightsPage(self.ctx)
-            self._put_page(INSIGHTS_PAGE, self._insights)
+            self._insights = self._put_page(INSIGHTS_PAGE, InsightsPage(self.ctx))
         return self._insights
 
-    def _put_page(self, index: int, page: QWidget) -> None:
+    def _put_page(self, index: int, page: PageT) -> PageT:
+        """``page`` in the place holder's place in the stack."""
         holder = self.pages.widget(index)
         assert holder is not None  # the place holder, put there in __init__
         current = self.pages.currentIndex()
@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         self.pages.removeWidget(holder)
         holder.deleteLater()
         self.pages.setCurrentIndex(current)  # building a page never shows it
+        return page
 
     def _after_first_paint(self, *jobs: Callable[[], object]) -> None:
         """Run ``jobs`` once, on the event-loop turn after the inbox's first page is shown (or
