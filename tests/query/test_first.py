@@ -76,3 +76,18 @@ def test_text_and_other_filters_take_the_usual_path(db: Database) -> None:
             expected = (query.find(session, flt, limit=LIMIT, with_total=False).rows,
                         query.estimate(session, flt))
             assert first_page(session, flt, limit=LIMIT) == expected
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_query_api_answers(postgres_url: str) -> None:
+    database = Database.open(postgres_url)
+    try:
+        generate.populate(database, 80, progress=False)
+        start = combine({v.key: v for v in builtin_views(ME)}["inbox"], Narrowing(), sort=Filter())
+        with database.session() as session:
+            expected = (query.find(session, start, limit=LIMIT, with_total=False).rows,
+                        query.estimate(session, start))
+            assert expected[0]
+            assert first_page(session, start, limit=LIMIT) == expected
+    finally:
+        database.close()
