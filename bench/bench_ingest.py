@@ -49,7 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 IMPORT_TARGET = 1.5   # LeadDesk msgs/s >= 1.5 x mu's
 FLOOR_TARGET = 0.5    # LeadDesk msgs/s >= 0.5 x the floor's
 SYNC_TARGET = 1.0     # LeadDesk sync time <= 1.0 x mbsync's (FSync yes, its default)
-DEFAULT_SYNC_BATCH = 200
+DEFAULT_SYNC_BATCH = 1000  # leaddesk.ingest.imap.BATCH_SIZE: messages per transaction
 RSS_TARGET_MB = 300   # importing 100k (RSS_TARGET_SIZE messages or more)
 RSS_TARGET_SIZE = 100_000
 

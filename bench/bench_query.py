@@ -230,7 +230,8 @@ def _as_json(results: list[Run]) -> list[dict[str, object]]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="LeadDesk query benchmark (see bench/README.md)")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000],
+                        help="SQLite sizes (none: PostgreSQL only)")
     parser.add_argument("--runs", type=int, default=30, help="measured runs per scenario")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", metavar="DIR",

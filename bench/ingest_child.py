@@ -6,7 +6,7 @@ stdout: the in-process timings, the store's counts and what the database holds a
 
     python -m bench.ingest_child import --db /tmp/x.db MAILDIR [--profile FILE] [--no-fts-triggers]
     python -m bench.ingest_child sync --db /tmp/x.db --host 127.0.0.1 --port 993 --ca-file cert.pem \
-        --folder bench --batch-size 200 [--profile FILE]
+        --folder bench --batch-size 1000 [--profile FILE]
     python -m bench.ingest_child parse MAILDIR
 """
 
@@ -75,7 +75,8 @@ def _report(payload: dict[str, Any]) -> None:
 
 def cmd_import(args: argparse.Namespace) -> None:
     """Import a Maildir (or any paths) with ``files.import_paths`` into a fresh SQLite database."""
-    from leaddesk.ingest import files
+    from leaddesk.ingest import files, parallel
+    parallel.start_early(files.count_messages(args.paths))  # as `leaddesk import` does
     db, open_seconds = _open(args.db, args.no_fts_triggers)
     try:
         result, wall, cpu = _timed(lambda: files.import_paths(db, args.paths), args.profile)
@@ -140,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sync.add_argument("--user", default="alice")
     sync.add_argument("--password", default=os.environ.get("BENCH_IMAP_PASSWORD", "secret"))
     sync.add_argument("--folder", default="bench")
-    sync.add_argument("--batch-size", type=int, default=200)
+    sync.add_argument("--batch-size", type=int, default=1000)
     sync.add_argument("--profile", type=Path)
     sync.set_defaults(run=cmd_sync)
     parse = commands.add_parser("parse")

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import ColumnElement, func, select, text, update
 
 from leaddesk import contacts, triage
-from leaddesk.contacts import ErasureSummary, is_tombstoned, tombstone_digest
+from leaddesk.contacts import ErasureSummary, is_tombstoned
 from leaddesk.db import Database
 from leaddesk.db.models import (
     AuditEvent,
@@ -419,20 +419,6 @@ def test_erasing_an_unknown_contact_is_not_found(db: Database) -> None:
     assert count(db, AuditEvent) == count(db, Tombstone) == 0
 
 
-# ------------------------------------------------------------------ tombstone digests
-
-def test_tombstone_digest_is_a_stable_sha256_per_kind() -> None:
-    digest = tombstone_digest("message_id", "<abc@example.org>")
-    assert re.fullmatch(r"[0-9a-f]{64}", digest)
-    assert digest == tombstone_digest("message_id", " abc@example.org ")
-    assert digest != tombstone_digest("source_key", "<abc@example.org>")
-    assert tombstone_digest("content_hash", "AB") == tombstone_digest("content_hash", "ab")
-    assert tombstone_digest("source_key", "imap:1:INBOX:7:42") != tombstone_digest(
-        "source_key", "imap:1:INBOX:7:43")
-    with pytest.raises(ValueError, match="unknown tombstone kind 'email'"):
-        tombstone_digest("email", "x")
-
-
 # ------------------------------------------------------------------ summaries
 
 def test_contact_summary_by_id_email_or_alias(db: Database, pair: Pair) -> None:
@@ -508,18 +494,6 @@ def test_the_erasure_and_its_tombstones_share_one_time(db: Database, person: Per
         erased_at = set(s.scalars(select(Tombstone.erased_at)))
         event_at = s.scalars(select(AuditEvent.at).where(AuditEvent.action == "contact.erase")).one()
     assert erased_at == {event_at}
-
-
-def test_tombstone_digests_stay_the_same_across_versions() -> None:
-    # Tombstones outlive upgrades: the digest of a key must never change, or erased mail returns.
-    import hashlib
-    for kind, value, normal in [("content_hash", " AB12 ", "ab12"),
-                                ("message_id", "<x@y.example>", "x@y.example"),
-                                ("source_key", " imap:1:INBOX:7:42 ", "imap:1:INBOX:7:42")]:
-        assert tombstone_digest(kind, value) == hashlib.sha256(f"{kind}\0{normal}".encode()).hexdigest()
-    with pytest.raises(ValueError, match=re.escape(
-            "unknown tombstone kind 'email'; use one of source_key, message_id, content_hash")):
-        tombstone_digest("email", "x")
 
 
 def test_a_contact_is_read_fresh_not_from_the_session_cache(db: Database, pair: Pair) -> None:

@@ -11,7 +11,6 @@ audit event for every change and hand back plain frozen dataclasses.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,9 +45,8 @@ from leaddesk.db.models import (
 from leaddesk.db.types import utcnow
 from leaddesk.errors import NotFoundError, ValidationError
 from leaddesk.suggest import store as suggest_store
+from leaddesk.tombstones import tombstone_digest
 from leaddesk.triage import CONTACT, clean_actor
-
-TOMBSTONE_KINDS = ("source_key", "message_id", "content_hash")
 
 # Keeps IN lists under the databases' bind-parameter limits for people with many messages.
 _CHUNK = 500
@@ -248,24 +246,7 @@ def _extreme(pick: Any, a: datetime | None, b: datetime | None) -> datetime | No
 
 # ------------------------------------------------------------------ tombstones
 
-def _normal_key(kind: str, value: str) -> str:
-    text = value.strip()
-    if kind == "message_id":
-        return text.removeprefix("<").removesuffix(">").strip()  # "<a@b>" and "a@b" are one id
-    if kind == "content_hash":
-        return text.lower()
-    return text
-
-
-def tombstone_digest(kind: str, value: str) -> str:
-    """The sha256 hex digest stored for an erased message's key.
-
-    The kind is part of the hashed text, so a source key that happens to equal some Message-ID
-    cannot collide with it (digests are the table's primary key).
-    """
-    if kind not in TOMBSTONE_KINDS:
-        raise ValueError(f"unknown tombstone kind {kind!r}; use one of {', '.join(TOMBSTONE_KINDS)}")
-    return hashlib.sha256(f"{kind}\0{_normal_key(kind, value)}".encode()).hexdigest()
+# tombstone_digest lives in leaddesk.tombstones (the store and the conversation reader use it too).
 
 
 def _digests(source_key: str | None, message_id: str | None,

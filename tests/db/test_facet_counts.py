@@ -1,46 +1,31 @@
-"""The trigger-kept facet counts (revision 0006) equal a plain GROUP BY after every kind of write,
-on SQLite and PostgreSQL."""
+"""The trigger-kept facet counts (revision 0006), and on PostgreSQL the documents per search word
+(0010), equal a plain GROUP BY after every kind of write, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from leaddesk import contacts, query, reparse, triage
 from leaddesk.db import Database
+from leaddesk.db.models import Post
 from leaddesk.triage import edits, members
 from tests.support.correction_mail import spam
 from tests.support.factories import make_contact, make_submission
+from tests.support.kept_counts import assert_exact
 
 ACTOR = "tester"
-KEPT_GROUPS = """SELECT is_submission, status, topic, assignee_id, sum(n) FROM facet_counts
-                 GROUP BY is_submission, status, topic, assignee_id HAVING sum(n) <> 0"""
-PLAIN_GROUPS = """SELECT is_submission, status, topic, assignee_id, count(*) FROM submissions
-                  GROUP BY is_submission, status, topic, assignee_id"""
-KEPT_TAGS = """SELECT tag_id, is_submission, status, sum(n) FROM tag_facet_counts
-               GROUP BY tag_id, is_submission, status HAVING sum(n) <> 0"""
-PLAIN_TAGS = """SELECT l.tag_id, s.is_submission, s.status, count(*) FROM submission_tags AS l
-                JOIN submissions AS s ON s.id = l.submission_id
-                GROUP BY l.tag_id, s.is_submission, s.status"""
-
-
-def _rows(db: Database, sql: str) -> set[tuple[Any, ...]]:
-    with db.session() as s:
-        return {tuple(r) for r in s.execute(text(sql))}
-
-
-def assert_exact(db: Database) -> None:
-    assert _rows(db, KEPT_GROUPS) == _rows(db, PLAIN_GROUPS)
-    assert _rows(db, KEPT_TAGS) == _rows(db, PLAIN_TAGS)
 
 
 def test_counts_follow_insert_triage_edit_merge_reparse_and_erase(db: Database) -> None:
     with db.session() as s:
+        post = Post(url="https://blog.example/imi", title="Patient engagement at IMI")
+        s.add(post)
+        s.flush()
         zoe = make_contact(s, "zoe@pharma.example")
         other = make_contact(s, "zoe.m@home.example")
-        ids = [make_submission(s, topic=topic, contact_id=zoe.id).id
+        ids = [make_submission(s, topic=topic, contact_id=zoe.id, post_id=post.id,
+                               body_text=f"{topic} engagement").id
                for topic in ("Market access", None, "Market access")]
         ids.append(make_submission(s, is_submission=False, status="done",
                                    contact_id=other.id).id)
@@ -66,7 +51,16 @@ def test_counts_follow_insert_triage_edit_merge_reparse_and_erase(db: Database) 
     with db.session() as s:
         edits.edit_submission(s, ids[0], {"topic": "Speakers bureaus"}, actor=ACTOR)
         edits.edit_submission(s, ids[1], {"topic": ""}, actor=ACTOR)
+        edits.edit_submission(s, ids[2], {"name": "Zoë Müller", "company": "Novagen"},
+                              actor=ACTOR)
     assert_exact(db)  # edit
+    with db.session() as s:  # kind, group and text in one statement
+        s.execute(text("UPDATE submissions SET is_submission = false, status = 'new', "
+                       "body_text = 'Cheap engagement pills' WHERE id = :i"), {"i": ids[1]})
+    assert_exact(db)
+    with db.session() as s:
+        s.get(Post, post.id).title = "Speakers bureaus"  # type: ignore[union-attr]
+    assert_exact(db)  # a post's title is in its submissions' documents
     with db.session() as s:
         contacts.merge_contacts(s, zoe.id, other.id, actor=ACTOR)
     assert_exact(db)  # merge

@@ -419,6 +419,39 @@ def test_a_sync_fetches_sizes_first_then_batches_by_bytes(
     assert state_of(db) == (7, 5)
 
 
+def test_a_transaction_holds_batch_size_messages_fetched_a_few_at_a_time(
+        db: Database, offline_account: AccountInfo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--batch-size counts the messages of a transaction; FETCHes (and parse chunks) are smaller,
+    and a transaction of several ends with the state of its last FETCH."""
+    from leaddesk.progress import NullReporter
+
+    class Progress(NullReporter):
+        def __init__(self) -> None:
+            self.done: list[int] = []
+
+        def progress(self, done: int, total: int | None) -> None:
+            self.done.append(done)
+
+    monkeypatch.setattr(imap, "FETCH_SIZE", 2)
+    client = ScriptedClient(7, {n: notification(n) for n in range(1, 6)})
+    asked: list[list[int]] = []
+    real_fetch = client.fetch
+
+    def fetch(uids: list[int], data: list[str]) -> dict[int, dict[bytes, object]]:
+        if data != ["RFC822.SIZE"]:
+            asked.append(list(uids))
+        return real_fetch(uids, data)
+
+    client.fetch = fetch  # type: ignore[method-assign]
+    progress = Progress()
+    result = imap.sync_once(db, client, offline_account, offline_account.imap, batch_size=4,
+                            sent=False, reporter=progress)
+    assert result.added == 5
+    assert asked == [[1, 2], [3, 4], [5]]
+    assert progress.done == [4, 5]  # two transactions: four messages, then one
+    assert state_of(db) == (7, 5)
+
+
 def test_a_fetch_error_reaches_the_sync_after_the_batches_before_it_are_stored(
         db: Database, offline_account: AccountInfo) -> None:
     """The fetch thread's failure is raised in the sync, as one clear line; what came before it

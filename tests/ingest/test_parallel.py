@@ -5,12 +5,15 @@ raised "cannot join current thread")."""
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
+from typing import Any
 
 import pytest
 
 from leaddesk.db import Database
 from leaddesk.ingest import parallel
+from leaddesk.ingest.parse import SubmissionDraft, parse_message
 from leaddesk.ingest.store import Incoming, store_all
 from leaddesk.progress import Cancelled, CancelToken, NullReporter
 from tests.support.mail import notification
@@ -55,3 +58,95 @@ def test_a_parse_worker_imports_the_parser_and_no_database_code() -> None:
             "or m.startswith('leaddesk.db')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def _chunks(raws: list[bytes]) -> Iterator[tuple[int, list[bytes]]]:
+    return ((start, raws[start:start + 5]) for start in range(0, len(raws), 5))
+
+
+def test_workers_started_early_do_the_parse_and_stop_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    parallel.start_early(60)
+    early = {child.pid for child in multiprocessing.active_children()}
+    assert len(early) == 2
+    raws = [notification(n) for n in range(60)]
+    drafts = []
+    for _, chunk in parallel.parse_chunks(_chunks(raws), site_addresses=(), total=len(raws)):
+        assert {child.pid for child in multiprocessing.active_children()} == early  # no new ones
+        drafts.extend(chunk)
+    assert drafts == [parse_message(raw) for raw in raws]
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_started_early_are_stopped_by_a_parse_too_small_for_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    parallel.start_early(9)  # below the threshold: nothing starts
+    assert multiprocessing.active_children() == []
+    parallel.start_early(60)
+    raws = [notification(n) for n in range(6)]
+    assert len(list(parallel.parse_chunks(_chunks(raws), site_addresses=(), total=6))) == 2
+    assert multiprocessing.active_children() == []
+
+
+class _SlowFuture(Future[list[SubmissionDraft]]):
+    """A worker's result that is not back until asked for: the caller must not wait idle."""
+
+    def __init__(self, work: Callable[[], list[SubmissionDraft]]) -> None:
+        super().__init__()
+        self.work = work
+
+    def done(self) -> bool:
+        return False
+
+    def result(self, timeout: float | None = None) -> list[SubmissionDraft]:
+        return self.work()
+
+
+class _SlowPool:
+    def __init__(self) -> None:
+        self.submitted = 0
+
+    def submit(self, function: Callable[..., list[SubmissionDraft]], *args: Any) -> _SlowFuture:
+        self.submitted += 1
+        return _SlowFuture(lambda: function(*args))
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+def test_the_caller_parses_the_next_chunks_itself_while_a_worker_is_busy_and_keeps_the_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = _SlowPool()
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    monkeypatch.setattr(parallel, "_pool", lambda count: pool)
+    raws = [notification(n) for n in range(60)]  # 12 chunks of 5
+    tags, drafts = [], []
+    for tag, chunk in parallel.parse_chunks(_chunks(raws), site_addresses=(), total=len(raws)):
+        tags.append(tag)
+        drafts.extend(chunk)
+    assert tags == list(range(0, 60, 5))
+    assert drafts == [parse_message(raw) for raw in raws]
+    # AHEAD chunks went to the worker; while it was busy the caller read LOCAL_AHEAD more itself.
+    assert 0 < pool.submitted < 12
+
+
+def test_an_error_of_the_source_comes_after_the_chunks_read_before_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    monkeypatch.setattr(parallel, "_pool", lambda count: _SlowPool())
+    raws = [notification(n) for n in range(20)]
+
+    def source() -> Iterator[tuple[int, list[bytes]]]:
+        yield from _chunks(raws)
+        raise OSError("connection lost")
+
+    parsed = parallel.parse_chunks(source(), site_addresses=(), total=100)
+    # Every chunk read before the error is handed on first, then the error.
+    assert [next(parsed)[0] for _ in range(4)] == [0, 5, 10, 15]
+    with pytest.raises(OSError, match="connection lost"):
+        next(parsed)

@@ -16,7 +16,7 @@ from leaddesk import contacts
 from leaddesk.db import Database
 from leaddesk.db.models import Contact, Post, Submission, SyncState, TopicMapping
 from leaddesk.ingest.parse import PARSER_VERSION, parse_message
-from leaddesk.ingest.store import Incoming, fingerprint, store_all, store_batch
+from leaddesk.ingest.store import Incoming, fingerprint, merge_batches, store_all, store_batch
 from leaddesk.progress import Cancelled, CancelToken
 from tests.support.factories import make_account
 from tests.support.mail import notification
@@ -723,3 +723,80 @@ def test_a_refused_multi_row_insert_stores_nothing_and_large_batches_go_in_parts
     with db.session() as s:
         keys = s.execute(select(Submission.source_key).order_by(Submission.id)).scalars().all()
     assert keys == [f"test:{n}" for n in range(1, 7)]
+
+
+def _plain(key: str, size: int) -> Incoming:
+    raw = b"x" * size
+    return Incoming(key, raw, parse_message(raw))
+
+
+def _step(name: str) -> Callable[[Session], None]:
+    def advance(session: Session) -> None:
+        raise AssertionError("never run here")
+    advance.__name__ = name
+    return advance
+
+
+def test_merged_batches_hold_at_most_so_many_messages_and_bytes_and_keep_the_last_advance() -> None:
+    first, second, third, fourth = (_step(n) for n in ("first", "second", "third", "fourth"))
+    batches = [([_plain("a", 10), _plain("b", 10)], first), ([_plain("c", 10)], second),
+               ([_plain("d", 10), _plain("e", 10)], third),  # 5 messages: too many with c's
+               ([_plain("f", 500)], fourth)]                  # too many bytes with d and e
+    merged = list(merge_batches(batches, most=4, most_bytes=100))
+    assert [([i.source_key for i in items], advance) for items, advance in merged] == [
+        (["a", "b", "c"], second), (["d", "e"], third), (["f"], fourth)]
+
+
+def test_a_batch_larger_than_the_limit_goes_alone_and_an_empty_one_keeps_its_advance() -> None:
+    step = _step("reset")
+    assert [len(items) for items, _ in merge_batches([([_plain("big", 500)], None)],
+                                                       most_bytes=100)] == [1]
+    assert list(merge_batches([([], step)])) == [([], step)]  # the UIDVALIDITY of an empty folder
+    assert list(merge_batches([])) == []
+
+
+def test_merged_batches_hand_on_what_was_read_before_the_source_failed() -> None:
+    step = _step("before")
+    closed: list[bool] = []
+
+    def source() -> Iterator[tuple[list[Incoming], Callable[[Session], None]]]:
+        try:
+            yield [_plain("a", 10)], step
+            raise OSError("connection lost")
+        finally:
+            closed.append(True)
+
+    merged = merge_batches(source())
+    assert next(merged) == ([_plain("a", 10)], step)  # stored (with its state) before the error
+    with pytest.raises(OSError, match="connection lost"):
+        next(merged)
+    assert closed == [True]
+
+
+def test_closing_merged_batches_closes_their_source() -> None:
+    closed: list[bool] = []
+
+    def source() -> Iterator[tuple[list[Incoming], None]]:
+        try:
+            while True:
+                yield [_plain("a", 10)], None
+        finally:
+            closed.append(True)
+
+    merged = merge_batches(source(), most=2)
+    next(merged)
+    merged.close()
+    assert closed == [True]
+
+
+def test_the_store_imports_neither_contacts_nor_the_rule_engine() -> None:
+    """Every import and sync loads the store: the erasure code (with triage and the suggestion
+    model) and the rule engine are loaded only when a database has tombstones or rules."""
+    import subprocess
+    import sys
+
+    code = ("import sys, leaddesk.ingest.store; "
+            "print(sorted(m for m in sys.modules if m in ('leaddesk.contacts', 'leaddesk.suggest', "
+            "'leaddesk.rules.service', 'leaddesk.rules.acknowledge')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from leaddesk import contacts, query, triage
 from leaddesk.db import Database
@@ -107,5 +107,111 @@ def test_a_common_word_is_counted_in_the_index_less_the_hidden_rows(
                 with db.session() as s:
                     triage.set_status(s, ids[1], "spam", actor="Ada")
                     s.delete(s.get(Submission, ids[2]))
+    finally:
+        db.close()
+
+
+BODIES = ("About patient engagement", "We engaged a speakers bureau", "Hello", "Engagement budget")
+WORD_FILTERS = [
+    *(Filter(text=word, include_spam=spam, include_non_submissions=other)
+      for word in ("engagement", "engag", "patient engagement", "absent")
+      for spam in (False, True) for other in (False, True)),
+    *(Filter(text=word, statuses=statuses, topics=topics, assignees=owners)
+      for word in ("engagement", "engag")
+      for statuses, topics, owners in [(("new",), (), ()), (("new", "spam"), (None,), ()),
+                                       ((), ("Speakers bureaus", None), ("Ada",)),
+                                       ((), (), (None,)), (("open", "done"), (), ("Ada", None))]),
+]
+
+
+def _plain_count(db: Database, flt: Filter) -> int:
+    """The reference: the search's own index, row by row, with nothing kept."""
+    with db.session() as s:
+        return int(s.execute(select(func.count()).select_from(Submission).where(
+            *query.conditions(flt, s.get_bind().dialect.name))).scalar_one())
+
+
+def test_a_word_alone_is_counted_exactly_after_every_write(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_plan, "COMMON", 5)  # on SQLite: counted in the index less hidden
+    with db.session() as s:
+        ada = make_member(s, "Ada")
+        person = make_contact(s, "erase.me@example.org")
+        ids = [make_submission(s, status=STATUSES[n % 4], is_submission=n % 7 != 0,
+                               body_text=BODIES[n % 4], topic=TOPICS[n % 3],
+                               assignee_id=ada.id if n % 3 == 1 else None,
+                               contact_id=person.id if n % 5 == 0 else None).id
+               for n in range(40)]
+
+    def check() -> None:
+        with db.session() as s:
+            got = {flt: query.count(s, flt) for flt in WORD_FILTERS}
+            estimates = {flt: query.estimate(s, flt) for flt in WORD_FILTERS}
+        expected = {flt: _plain_count(db, flt) for flt in WORD_FILTERS}
+        assert got == expected
+        assert expected[Filter(text="engagement")] > 0
+        for flt, guess in estimates.items():  # an estimate says so; an exact one is exact
+            assert not guess.exact or guess.value == expected[flt], flt
+
+    check()  # insert
+    with db.session() as s:
+        triage.set_status(s, ids[1], "spam", actor="Ada")
+        triage.set_status(s, ids[4], "done", actor="Ada")
+        triage.set_status(s, ids[3], "new", actor="Ada")
+        triage.assign(s, ids[6], "Ada", actor="Ada")
+        s.get(Submission, ids[7]).topic = None  # type: ignore[union-attr]
+    check()  # triage
+    with db.session() as s:
+        s.get(Submission, ids[2]).body_text = "Now about engagement"  # type: ignore[union-attr]
+        s.delete(s.get(Submission, ids[5]))
+    check()  # a re-read text, a deletion
+    with db.session() as s:
+        contacts.erase_contact(s, person.id, actor="Ada")
+    check()  # erase
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_word_alone_is_read_from_the_kept_word_counts(postgres_url: str) -> None:
+    db = Database.open(postgres_url)
+    try:
+        with db.session() as s:
+            for n in range(6):
+                make_submission(s, body_text=BODIES[n % 4])
+        with db.session() as s:
+            s.execute(text("UPDATE submission_search_terms SET n = n + 100 "
+                           "WHERE term = 'engagement' AND is_submission AND status = 'new'"))
+        with db.session() as s:
+            # Only a read of the kept counts sees the 100 rows that are not there.
+            assert query.count(s, Filter(text="engagement")) == 103
+            assert query.estimate(s, Filter(text="engagement")) == query.Estimate(103, exact=True)
+            # "engag" names two words (engagement, engaged): counted from the documents.
+            assert query.count(s, Filter(text="engag")) == 5
+    finally:
+        db.close()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_word_with_filters_is_counted_or_estimated(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_plan, "COMMON", 5)
+    db = Database.open(postgres_url)
+    try:
+        with db.session() as s:
+            for n in range(40):
+                make_submission(s, body_text=BODIES[n % 4], status=("new", "done")[n % 2])
+            triage.add_tag(s, make_submission(s, body_text="Adedutrin", status="new").id, "hot",
+                           actor="Ada")
+        with db.session() as s:
+            one_word = query.estimate(s, Filter(text="engagement", statuses=("new",)))
+            two_words = query.estimate(s, Filter(text="engag", statuses=("new",)))
+            rare = query.estimate(s, Filter(text="adedutrin", statuses=("new",)))
+            with_tag = query.estimate(s, Filter(text="engagement", tags=("hot",)))
+        # With statuses: counted in the kept counts.
+        assert one_word == query.Estimate(10, exact=True)
+        # With a tag: "engagement" is in 20 of the 41 rows (the kept counts), 1 row is tagged.
+        assert with_tag == query.Estimate(round(20 / 41 * 1), exact=False)
+        # "engag" names two words: in 30 of the newest 41 documents (the sample).
+        assert two_words == query.Estimate(round(30 / 41 * 21), exact=False)
+        assert rare == query.Estimate(1, exact=True)  # few matches: counted
     finally:
         db.close()

@@ -16,8 +16,8 @@ from leaddesk.db.models import AuditEvent, Submission
 from leaddesk.errors import ConflictError, NotFoundError, ValidationError
 from leaddesk.rules import service
 from leaddesk.triage import ASSIGN, EDIT, STATUS, TAG_ADD, Step, batch, versions
-from tests.db.test_facet_counts import assert_exact
 from tests.support.factories import make_member, make_submission
+from tests.support.kept_counts import assert_exact
 
 RULE_A, RULE_B = "rule: a", "rule: b"
 # Per lead (by its place in the list of leads): the steps, in order, as rules would plan them.

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk.contacts import tombstone_digest
 from leaddesk.conversations.headers import MailHeaders, thread_subject
 from leaddesk.db.models import (
     Account,
@@ -29,6 +28,7 @@ from leaddesk.db.models import (
     Submission,
     Tombstone,
 )
+from leaddesk.tombstones import tombstone_digest
 
 FALLBACK_DAYS = 30
 _CHUNK = 500

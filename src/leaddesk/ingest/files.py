@@ -23,10 +23,10 @@ from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import labels
 from leaddesk.ingest.labels import LabelBook
 from leaddesk.ingest.parallel import parse_chunks
-from leaddesk.ingest.store import BatchResult, Incoming, store_all
+from leaddesk.ingest.store import BatchResult, Incoming, merge_batches, store_all
 from leaddesk.progress import CancelToken, Reporter
 
-BATCH_SIZE = 200
+BATCH_SIZE = 200  # messages parsed as one chunk (store transactions join several)
 LISTING_CHUNK = 5000  # Maildir file names held (and sorted) at once
 MAIL_SUFFIXES = (".eml", ".txt")
 
@@ -172,12 +172,19 @@ def _chunks(messages: Iterable[RawMessage]) -> Iterator[tuple[list[RawMessage], 
         yield batch, [m.raw for m in batch]
 
 
-def _batches(messages: Iterable[RawMessage], site_addresses: Sequence[str], total: int,
-             book: LabelBook) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
+def _parsed(messages: Iterable[RawMessage], site_addresses: Sequence[str], total: int,
+            book: LabelBook) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
     for batch, drafts in parse_chunks(_chunks(messages), site_addresses=site_addresses,
                                       total=total, book=book):
         yield [Incoming(source_key(m.raw), m.raw, draft, m.mtime)
                for m, draft in zip(batch, drafts, strict=True)], None
+
+
+def _batches(messages: Iterable[RawMessage], site_addresses: Sequence[str], total: int,
+             book: LabelBook) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
+    # Parsed in chunks of BATCH_SIZE (the workers share them out), stored several to a
+    # transaction.
+    return merge_batches(_parsed(messages, site_addresses, total, book))
 
 
 def import_paths(db: Database, paths: Sequence[str | os.PathLike[str]], *,

@@ -85,7 +85,7 @@ def _pick(db: Database, mails: Sequence[tuple[int, MailHeaders]]) -> tuple[list[
 
 
 def sync_sent(db: Database, client: IMAPClient, account: AccountInfo,
-              settings: ImapSettings, folder: str, *, batch_size: int = imap.BATCH_SIZE,
+              settings: ImapSettings, folder: str, *, batch_size: int = imap.FETCH_SIZE,
               reporter: Reporter | None = None, cancel: CancelToken | None = None) -> BatchResult:
     """Read the Sent folder's new messages; those that belong to leads join them as outbound."""
     reporter = reporter or NullReporter()

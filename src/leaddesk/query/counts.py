@@ -1,6 +1,7 @@
-"""Totals and facets: :func:`count` and :func:`facets` (counts per status, topic, tag and
-assignee), with the shortcut for the plain inbox: the trigger-kept ``facet_counts`` /
-``tag_facet_counts`` tables give its total and its facets.
+"""Totals and facets: :func:`count`, :func:`estimate` and :func:`facets` (counts per status, topic,
+tag and assignee), with the shortcuts of the trigger-kept tables: ``facet_counts`` /
+``tag_facet_counts`` give the plain inbox's total and facets, and on PostgreSQL the kept word
+counts (:mod:`leaddesk.query.words`) a one-word search's total under statuses, topics and owners.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from leaddesk.db.models import (
     submission_tags,
     tag_facet_counts,
 )
+from leaddesk.query import text_plan, words
 from leaddesk.query.filters import (
     UNASSIGNED,
     Filter,
@@ -57,15 +59,49 @@ def estimate(session: Session, flt: Filter) -> Estimate:
     """The number of matches without reading every match of a common word.
 
     Exact whenever that is cheap: no text, a rarer word (its matches are fetched once anyway), or
-    PostgreSQL. For a common word on SQLite, its share of the newest rows (which the text plan
-    samples) times the rows the other filters pass, counted from covering indexes. The UI shows
+    a word alone counted in PostgreSQL's term counts. For a common word, its share of the rows
+    times the rows the other filters pass, counted from covering indexes or the counts table: on
+    SQLite the share of the newest rows (which the text plan samples), on PostgreSQL of all rows
+    from the term counts, or of the newest documents when those cannot tell. The UI shows
     "about N" and replaces it with :func:`count`, run in a worker.
     """
+    if dialect_of(session) == "postgresql" and search.terms(flt.text):
+        return _postgres_estimate(session, flt)
     plan = TextPlan.make(session, flt)
     if plan is None or plan.found is not None:
         return Estimate(count_planned(session, flt, plan), exact=True)
     others = count_planned(session, replace(flt, text=""), None)
     return Estimate(round(plan.share * others), exact=False)
+
+
+def _postgres_estimate(session: Session, flt: Filter) -> Estimate:
+    others = replace(flt, text="")
+    if _only_exclusions(others, skip=_FACET_DIMENSIONS):
+        kept = _kept_word_count(session, flt)
+        if kept is not None:
+            return Estimate(kept, exact=True)
+    shown = Filter(include_spam=flt.include_spam, include_non_submissions=flt.include_non_submissions)
+    matched = _kept_word_count(session, replace(shown, text=flt.text))
+    if matched is not None:
+        share = matched / max(count_planned(session, shown, None), 1)
+    else:
+        share = words.recent_share(session, flt.text)
+        matched = round(share * count_planned(session, Filter(
+            include_spam=True, include_non_submissions=True), None))
+    if matched < text_plan.COMMON:  # few matches: the exact count is cheap
+        return Estimate(count_planned(session, flt, None), exact=True)
+    return Estimate(round(share * count_planned(session, others, None)), exact=False)
+
+
+def _kept_word_count(session: Session, flt: Filter) -> int | None:
+    """PostgreSQL: the rows with ``flt``'s one word in the groups ``flt`` passes (it narrows by
+    status, topic and owner at most), from the kept word counts; None if they cannot tell."""
+    word = words.lexeme(session, flt.text)
+    if not word:
+        return None if word is None else 0
+    terms = words.TERMS
+    return int(session.execute(select(func.coalesce(func.sum(terms.c.n), 0)).where(
+        terms.c.term == word, *_group_conditions(flt, terms))).scalar_one())
 
 
 def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
@@ -79,6 +115,13 @@ def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
         # index entry per row (leaddesk.query.quick sums the plain inbox's the same way).
         return int(session.execute(select(func.coalesce(func.sum(facet_counts.c.n), 0))
                                    .where(*_group_conditions(flt))).scalar_one())
+    if dialect == "postgresql" and flt.text \
+            and _only_exclusions(replace(flt, text=""), skip=_FACET_DIMENSIONS):
+        # One word with statuses, topics and owners at most: its documents per facet group,
+        # kept by triggers (revision 0010), instead of every candidate's document.
+        kept = _kept_word_count(session, flt)
+        if kept is not None:
+            return kept
     if dialect == "sqlite" and plan is not None and plan.ids is None \
             and _only_exclusions(replace(flt, text="")):
         # A common word alone: its matches counted in the full-text index, less those among
@@ -119,10 +162,10 @@ def _hidden(flt: Filter) -> ColumnElement[bool] | None:
     return or_(*parts) if parts else None
 
 
-def _group_conditions(flt: Filter) -> list[ColumnElement[bool]]:
+def _group_conditions(flt: Filter, table: Any = facet_counts) -> list[ColumnElement[bool]]:
     """:func:`~leaddesk.query.filters.conditions` of a filter that narrows by status, topic and
-    owner at most, on the groups of ``facet_counts``."""
-    c = facet_counts.c
+    owner at most, on the groups of ``facet_counts`` (or another table of the same groups)."""
+    c = table.c
     where: list[ColumnElement[bool]] = []
     if flt.statuses:
         where.append(c.status.in_(flt.statuses))

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db import Database
 from leaddesk.db.models import Rule
-from leaddesk.rules import acknowledge, service
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +28,10 @@ def apply_new(session: Session, added_ids: Sequence[int]) -> int:
     """
     if not added_ids or session.scalar(select(Rule.id).where(Rule.enabled).limit(1)) is None:
         return 0
+    # Imported here: only a database with rules needs the engine (and an import of it costs an
+    # import or a sync ~50 ms of start-up).
+    from leaddesk.rules import service
+
     # ``fresh``: spam and non-submissions are left out as the leads' facts are read.
     report = service.run_on(session, added_ids, fresh=True)
     if report.changed:
@@ -39,4 +42,6 @@ def apply_new(session: Session, added_ids: Sequence[int]) -> int:
 def after_commit(db: Database, queued: int) -> None:
     """Send the acknowledgements a batch queued (none: nothing to do)."""
     if queued:
+        from leaddesk.rules import acknowledge  # only when a rule queued one (see apply_new)
+
         acknowledge.send_pending(db)

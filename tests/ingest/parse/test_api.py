@@ -16,7 +16,7 @@ FIELDS = ["message_id", "subject", "sent_at", "submitted_at", "body_text", "full
           "post_title", "plugin", "is_submission", "not_submission_reason", "is_spam", "spam_reason",
           "problems", "topic_hint"]
 PLUGINS = {"contact-form-7", "wpforms", "gravity-forms", "elementor", "ninja-forms", "hubspot", "netlify",
-           "formspree", "webflow", "generic", None}
+           "formspree", "webflow", "fluent-forms", "generic", None}
 
 
 def test_exports() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from leaddesk.ingest.parse import parse_message
+from leaddesk.ingest.parse.fieldlines import ForcedLabel
 from leaddesk.ingest.parse.html_text import render
 from leaddesk.ingest.parse.sanitise import sanitise
 
@@ -80,3 +81,46 @@ def test_plain_part_is_preferred_to_html() -> None:
     draft = parse_message(data)
     assert draft.full_text == "Name: Plain\nEmail: p@x.example"
     assert draft.body_html == "<p>Name: Html</p>"
+
+
+def test_a_bold_line_inside_a_layout_cell_is_a_label() -> None:
+    # Most notifications frame their content in a one-cell layout table (Typeform's questions).
+    html = ("<table><tr><td style='padding:32px'><h1>Project enquiry</h1>"
+            "<p><strong>What's your name?</strong></p><p>Sarah</p>"
+            "<p><strong>And your email address?</strong></p><p>sarah@emerald.example</p></td></tr></table>")
+    items = render(html).items
+    assert ForcedLabel("What's your name?") in items
+    assert [item for item in items if isinstance(item, ForcedLabel)] == ["What's your name?",
+                                                                         "And your email address?"]
+    assert "Sarah" in items
+    assert "\ue000" not in render(html).text
+
+
+def test_a_bold_line_inside_a_pair_cell_is_not_a_mark() -> None:
+    html = "<table><tr><td>Message</td><td><p><b>Important</b></p><p>call me</p></td></tr></table>"
+    assert render(html).pairs == [("Message", "Important\n\ncall me")]
+
+
+def test_white_space_pre_keeps_line_breaks_and_crlf_is_one() -> None:
+    html = ("<table><tr><td>message</td><td style=\"white-space: pre-wrap;\">Hello,\r\nwe need\r\n\r\nKwame"
+            "</td></tr><tr><td>note</td><td><pre>a\r\nb</pre></td></tr></table>")
+    assert render(html).pairs == [("message", "Hello,\nwe need\n\nKwame"), ("note", "a\nb")]
+
+
+def test_two_line_breaks_in_a_block_leave_an_empty_line() -> None:
+    html = "<strong>Message</strong><div>Hello,<br />\nfirst part.<br />\n<br />\nSecond part.</div>"
+    assert render(html).items == (ForcedLabel("Message"), "Hello,", "first part.", "", "Second part.")
+
+
+def test_the_mark_of_a_label_cannot_be_smuggled_in() -> None:
+    assert render("<p>\ue000Name</p><p>x</p>").items == ("Name", "", "x")
+
+
+def test_an_element_that_says_it_is_a_label_reads_as_one() -> None:
+    html = ('<div><span class="field-label">Your full legal name</span> '
+            '<span class="field-value">Jane Roe</span></div>'
+            '<label>Contact e-mail</label><div>jane@roe.example</div>'
+            '<div class="question">Anything else?</div><div class="answer">No</div>'
+            '<div class="name">Jane Roe</div>')
+    assert render(html).lines == ["Your full legal name: Jane Roe", "Contact e-mail:", "jane@roe.example",
+                                  "Anything else?:", "No", "Jane Roe"]

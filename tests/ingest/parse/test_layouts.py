@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from leaddesk.ingest.parse import parse_message
-from tests.ingest.parse.eml import parse, raw
+from tests.ingest.parse.eml import assert_reads_as, parse, raw
 
 SITE = "https://www.example-pharma-agency.com"
 IMI = (SITE + "/blog/imi-public-private-partnerships/",
@@ -131,19 +131,7 @@ EXPECTED: dict[str, dict[str, object]] = {
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_layout_is_read(name: str) -> None:
-    draft = parse(name)
-    expected = dict(EXPECTED[name])
-    assert draft.is_submission, draft.not_submission_reason
-    assert not draft.is_spam, draft.spam_reason
-    assert draft.problems == ()
-    starts = expected.pop("message_starts")
-    assert isinstance(starts, str)
-    assert draft.body_text.startswith(starts)
-    labels = expected.pop("fields", None)
-    if labels is not None:
-        assert list(draft.fields) == labels
-    for key, value in expected.items():
-        assert getattr(draft, key) == value, key
+    assert_reads_as(name, EXPECTED[name])
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -60,3 +60,16 @@ def test_a_home_page_in_a_footer_is_the_site_not_the_page() -> None:
     text = f"This message was sent from {SITE}."
     assert choose([], text, HOSTS) is None
     assert site_hosts([], [SITE]) == {"example-pharma-agency.com"}
+
+
+def test_someone_submitted_your_form_on_a_page() -> None:
+    text = f"Someone just submitted your form on {SITE}/contact/\nHere's what they had to say:"
+    assert sentence_urls(text) == [f"{SITE}/contact/"]
+
+
+@pytest.mark.parametrize("url", [
+    "https://web3forms.com", "https://formsubmit.co/confirm/x", "https://forms.zoho.eu/a/report/b/records/1",
+    "https://admin.shopify.com/store/x/customers", "https://tally.so/r/abc", "https://getform.io/forms/1",
+])
+def test_more_form_services_are_machinery(url: str) -> None:
+    assert is_machinery(url)

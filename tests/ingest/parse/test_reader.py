@@ -3,11 +3,12 @@ where a free-text message ends."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leaddesk.ingest.parse import parse_message
-from leaddesk.ingest.parse.fieldlines import ForcedLabel, label_value_fields
+from leaddesk.ingest.parse.fieldlines import ForcedLabel, is_footer, label_value_fields
 
 CF7_CUSTOM = (
     "From: Hanna Lind <hanna.lind@nordpharma.example>\nSubject: Speakers bureaus\n\nMessage Body:\n"
@@ -180,3 +181,64 @@ def test_a_plain_lead_in_any_shape_is_read_and_never_hidden(shape: str, name_lab
     assert not draft.is_spam, draft.spam_reason
     assert (draft.visitor_name, draft.visitor_email) == ("Jane Roe", "jane.roe@novagen.example")
     assert draft.body_text == message
+
+
+def test_marked_html_labels_win_over_a_keyword_guess() -> None:
+    # "Project enquiry" (the form's title) names a message by a keyword; the HTML marks the real labels.
+    lines = ["Project enquiry", "", "You have a new response.", "", ForcedLabel("What's your name?"),
+             "Sarah", "", ForcedLabel("And your email?"), "sarah@emerald.example"]
+    fields, _ = label_value_fields(lines)
+    assert fields == [("What's your name?", "Sarah"), ("And your email?", "sarah@emerald.example")]
+
+
+def test_an_introduction_to_the_fields_is_not_a_field() -> None:
+    fields, _ = label_value_fields("Submitted values are:\nName: Ana\nEmail: ana@lusomed.example\nWebsite:\n")
+    assert fields == [("Name", "Ana"), ("Email", "ana@lusomed.example"), ("Website", "")]
+    fields, _ = label_value_fields("Die Angaben lauten:\n\nName: Jan\nTelefon: 030 1234")
+    assert fields == [("Name", "Jan"), ("Telefon", "030 1234")]
+
+
+@pytest.mark.parametrize("line", [
+    "Made with Typeform.", "See all responses (https://admin.typeform.com/form/x/results)",
+    "View submission", "© Example Pharma Agency Powered by FluentForm.", "© 2026 Example Pharma Agency",
+    "Voir l'entrée", "Ver envío", "Eintrag ansehen", "(Sent via Example Pharma Agency)",
+])
+def test_service_credits_and_dashboard_links_are_footers(line: str) -> None:
+    assert is_footer(line)
+
+
+@pytest.mark.parametrize("line", ["©", "See you soon", "Made in Germany", "View from the office is great"])
+def test_lines_of_a_message_are_not_footers(line: str) -> None:
+    assert not is_footer(line)
+
+
+def test_a_table_in_text_is_read_row_by_row() -> None:
+    # A Markdown table, or an HTML table as a mail client writes it into the text part.
+    fields, _ = label_value_fields("| Field | Value |\n|---|---|\n| Name | Jane Roe |\n"
+                                   "| Page | https://www.example-pharma-agency.com/a/ |\n")
+    assert fields == [("Name", "Jane Roe"), ("Page", "https://www.example-pharma-agency.com/a/")]
+
+
+def test_key_value_and_tab_lines_need_a_label_the_table_knows() -> None:
+    fields, _ = label_value_fields("name=Jane Roe\nemail=jane@roe.example\n"
+                                   "Contact email\tjane.roe@roe.example\nx=1\nFavourite colour\tblue")
+    assert fields[:3] == [("name", "Jane Roe"), ("email", "jane@roe.example"),
+                          ("Contact email", "jane.roe@roe.example\nx=1\nFavourite colour\tblue")]
+
+
+def test_a_one_line_value_does_not_go_on_after_an_empty_line() -> None:
+    fields, _ = label_value_fields("Email: jane@roe.example\n\nSubmission details\nForm: Contact us\n"
+                                   "Notes: first paragraph\n\nsecond paragraph")
+    assert fields == [("Email", "jane@roe.example"), ("Form", "Contact us"),
+                      ("Notes", "first paragraph\n\nsecond paragraph")]
+
+
+def test_labels_named_by_a_keyword_alternating_with_values_are_fields() -> None:
+    # Table rows of a label and a value each, no empty lines between, no bold to say which is which.
+    fields, _ = label_value_fields(["Your full legal name", "Jane Roe", "Contact email", "jane@roe.example",
+                                    "Your company name", "Roe Ltd"])
+    assert fields == [("Your full legal name", "Jane Roe"), ("Contact email", "jane@roe.example"),
+                      ("Your company name", "Roe Ltd")]
+    # Inside a message the same lines stay the visitor's.
+    fields, _ = label_value_fields(["Message:", "We make vaccines.", "Our company name", "is Roe Ltd"])
+    assert fields == [("Message", "We make vaccines.\nOur company name\nis Roe Ltd")]

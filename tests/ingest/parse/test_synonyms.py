@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from leaddesk.ingest.parse import map_fields
-from leaddesk.ingest.parse.synonyms import CANONICAL_KEYS, label_key, role_of
+from leaddesk.ingest.parse.synonyms import CANONICAL_KEYS, label_key, role_of, value_role
 
 
 @pytest.mark.parametrize(("label", "role"), [
@@ -101,3 +101,64 @@ def test_first_usable_field_of_a_role_wins_and_order_of_keys_is_canonical() -> N
     mapped = map_fields({"Message": "", "Comments": "second", "Email": "a@b.example", "Name": "A"})
     assert mapped["message"] == "second"
     assert list(mapped) == [key for key in CANONICAL_KEYS if key in mapped]
+
+
+@pytest.mark.parametrize(("label", "role"), [
+    ("¿Qué servicio le interesa?", "topic"), ("Was interessiert Sie?", "topic"),
+    ("Quale servizio le interessa?", "topic"), ("Em que serviço está interessado?", "topic"),
+    ("URL de référence", "page_url"), ("URL de referencia", "page_url"),
+    ("الاسم", "name"), ("البريد الإلكتروني", "email"), ("رقم الهاتف", "phone"), ("الشركة", "company"),
+    ("الرسالة", "message"), ("שם מלא", "name"), ('דוא"ל', "email"), ("טלפון", "phone"), ("הודעה", "message"),
+])
+def test_more_labels(label: str, role: str) -> None:
+    assert role_of(label, "someone@example.com" if role == "email" else "x") == role
+
+
+def test_a_one_line_answer_yields_the_message_to_free_text_after_it() -> None:
+    found = map_fields({"What can we help you with?": "Patient recruitment",
+                        "Tell us about your project": "A phase III study.\nRecruitment is behind plan."})
+    assert found["message"] == "A phase III study.\nRecruitment is behind plan."
+    # A message that is more than a short answer keeps its place.
+    found = map_fields({"Message": "Please call me about the launch plan next week.",
+                        "Comments": "Also: we have a budget of 150k EUR for the whole year."})
+    assert found["message"] == "Please call me about the launch plan next week."
+
+
+@pytest.mark.parametrize(("value", "role"), [
+    ("jane@rheinbio.example", "email"), ("+961 1 555 020", "phone"), ("030 1234 5678", "phone"),
+    ("(02) 555 0101", "phone"), ("0171 5551234", "phone"), ("555-123-4567", "phone"),
+    ("12345678901", None), ("2026-1120-0042", None), ("1234 5678", None),
+    ("27.11.2026", None), ("2026-11-27", None), ("192.0.2.77", None), ("1500000", None),
+    ("Jane <jane@rheinbio.example>", None), ("write to jane@rheinbio.example", None), ("Rhein Bio", None),
+])
+def test_value_role(value: str, role: str | None) -> None:
+    assert value_role(value) == role
+
+
+def test_an_unknown_label_with_an_address_or_a_number_is_read_by_its_value() -> None:
+    found = map_fields({"Kontaktdaten": "jane@rheinbio.example", "Rückruf": "+49 30 1234 5678",
+                        "Geburtsdatum": "01.02.1980"})
+    assert found == {"email": "jane@rheinbio.example", "phone": "+49 30 1234 5678"}
+    # A labelled field wins over a guess from a value.
+    found = map_fields({"Kontaktdaten": "jane@rheinbio.example", "Email": "jane.roe@rheinbio.example"})
+    assert found["email"] == "jane.roe@rheinbio.example"
+
+
+@pytest.mark.parametrize("label", ["Wie können wir helfen?", "Comment pouvons-nous vous aider ?",
+                                   "¿Cómo podemos ayudarle?", "Come possiamo aiutarti?",
+                                   "Hoe kunnen we u helpen?"])
+def test_how_can_we_help_in_other_languages_is_the_message(label: str) -> None:
+    assert role_of(label) == "message"
+
+
+def test_an_email_field_holding_more_than_its_address_gives_the_address() -> None:
+    assert map_fields({"Email": "jane@roe.example (work)"})["email"] == "jane@roe.example"
+    assert map_fields({"Email": "jane@roe.example\nSubmission details"})["email"] == "jane@roe.example"
+    # Two addresses, or none: the value as typed, for the parser to judge.
+    assert map_fields({"Email": "a@roe.example, b@roe.example"})["email"] == "a@roe.example, b@roe.example"
+    assert map_fields({"Email": "jane at roe"})["email"] == "jane at roe"
+
+
+def test_a_taught_message_label_keeps_its_short_answer() -> None:
+    fields = {"Kurz": "Rückruf bitte", "Tell us about your project": "A phase III study.\nBehind plan."}
+    assert map_fields(fields, {"kurz": "message"})["message"] == "Rückruf bitte"

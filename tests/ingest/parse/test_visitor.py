@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from leaddesk.ingest.parse import normalise_email, normalise_url, parse_message
+from leaddesk.ingest.parse.visitor import display_person
 from tests.ingest.parse.eml import parse, raw
 
 
@@ -60,9 +61,10 @@ def test_the_site_sender_is_never_the_visitor_even_in_a_field() -> None:
         in draft.problems
 
 
-def test_automated_reply_to_is_not_the_visitor() -> None:
+@pytest.mark.parametrize("mailbox", [b"no-reply", b"notify", b"submissions", b"mailer", b"alerts"])
+def test_automated_reply_to_is_not_the_visitor(mailbox: bytes) -> None:
     data = raw("visitor_reply_to").replace(b"Ingrid.Strom@Haugen-Pharma.example",
-                                           b"no-reply@haugen-pharma.example")
+                                           mailbox + b"@haugen-pharma.example")
     draft = parse_message(data)
     assert draft.visitor_email is None
 
@@ -114,3 +116,32 @@ def test_normalise_email(typed: str, expected: tuple[str, bool]) -> None:
 ])
 def test_normalise_url(value: str, expected: str | None) -> None:
     assert normalise_url(value) == expected
+
+
+def _via(sender: str, body: bytes = b"Email: anna.weber@rheinbio.example\r\nCompany: Rhein Bio\r\n"
+         b"Message: We need a speakers bureau.\r\n") -> bytes:
+    return (f"From: {sender}\r\nTo: leads@example-pharma-agency.com\r\nSubject: New response: Contact\r\n"
+            "Date: Wed, 25 Nov 2026 08:00:00 +0000\r\nMessage-ID: <v1@forms.example>\r\n\r\n").encode() + body
+
+
+def test_a_sender_in_the_visitors_name_via_a_service_names_the_visitor() -> None:
+    draft = parse_message(_via("Anna Weber via Example Forms <noreply@forms.example>"))
+    assert draft.visitor_name == "Anna Weber"
+    assert draft.visitor_email == "anna.weber@rheinbio.example"
+    # The service's own name, with or without "via", is never a visitor's.
+    assert parse_message(_via("Example Forms <noreply@forms.example>")).visitor_name is None
+    assert parse_message(_via("Example Forms via Mailer <noreply@forms.example>")).visitor_name is None
+
+
+def test_display_person() -> None:
+    assert display_person("Anna Weber via Jotform") == "Anna Weber"
+    assert display_person('"Anna Weber" über Formulare') == "Anna Weber"
+    assert display_person("Anna Weber") == "Anna Weber"
+
+
+def test_a_service_sending_in_the_sites_name_gives_no_visitor_name() -> None:
+    # Web3Forms and the like send as "<site name> <notify@service>": the name spells the site's host.
+    draft = parse_message(_via("Example Pharma Agency <notify@web3forms.com>"))
+    assert draft.visitor_name is None
+    assert draft.visitor_email == "anna.weber@rheinbio.example"
+    assert parse_message(_via("Anna Weber <notify@web3forms.com>")).visitor_name == "Anna Weber"

@@ -5,13 +5,17 @@
                           label_map={"area of expertise": "topic"})
 
 Beneath every layout is a structural reader (:mod:`.fieldlines`, :mod:`.html_text`): "Label: value"
-lines, a label alone on its line with the value below, numbered and bulleted lists, HTML tables,
-bold/heading/``<dt>`` labels over a block, and "--- Label ---" blocks; a message ends where a known
-field or metadata label, or a closing block of the same shape as the fields above, begins. Layouts
+lines, a label alone on its line with the value below, numbered and bulleted lists, HTML tables (and
+tables written as text), bold/heading/``<dt>``/``<label>`` labels over a block, also inside the one-cell
+layout tables most mails are framed in, "--- Label ---" blocks and a JSON object; a field whose label
+says nothing known is still the e-mail or phone when its value is exactly one; a message ends where a
+known field or metadata label, or a closing block of the same shape as the fields above, begins. Layouts
 add certainty where a template is known: Contact Form 7 (default and custom templates with its special
 mail tags), WPForms, Gravity Forms, Elementor Pro, Ninja Forms (fields table and the "Contact Me"
-template), Divi, HubSpot, Netlify, Formspree and Webflow; any other mailer is read by the structural
-reader alone. The page the visitor came from comes from fields and closing sentences (:mod:`.page`).
+template), Fluent Forms, Divi, HubSpot, Netlify, Formspree and Webflow; any other mailer (Everest,
+Formidable, Caldera, Drupal Webform, Jotform, Typeform, Wix, Squarespace, Shopify, Zoho, FormSubmit,
+Web3Forms ..., see ``tests/ingest/parse/fixtures/README.md``) is read by the structural reader alone.
+The page the visitor came from comes from fields and closing sentences (:mod:`.page`).
 Mail that is not a form submission (bounces, auto-replies, replies in a thread, WordPress notices,
 newsletters, ordinary e-mail) is returned with ``is_submission=False`` and the reason; spam with
 ``is_spam`` and a reason a person can check.

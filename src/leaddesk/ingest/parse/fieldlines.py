@@ -32,12 +32,28 @@ _MARKER = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•·▪◦‣–])[ \t]+")
 # *Label*, **Label**, _Label_: how a mail client writes a bold HTML label as text.
 _EMPHASIS = re.compile(r"^[ \t]*(\*{1,2}|_{1,2})(?P<label>[^*_\n]{1,60}?)\1[ \t]*:?[ \t]*$")
 _FOOTER = re.compile(
-    r"^[ \t]*(sent (by|via) |sent from (?!my )|this (e-?mail|email|message|form|notification|submission) "
-    r"(was|has been|is) |you (are )?receiv|to (unsubscribe|stop receiving)|manage (your )?notification|"
+    # "(Sent via Example)": Squarespace closes its notification with the sentence in brackets.
+    r"^[ \t]*[(\[]?(sent (by|via) |sent from (?!my )|"
+    r"this (e-?mail|email|message|form|notification|submission) (was|has been|is) |you (are )?receiv|"
+    r"to (unsubscribe|stop receiving)|manage (your )?notification|"
     r"powered by |diese (e-?mail|nachricht) wurde|gesendet (von|über) |ce (message|courriel|e-?mail) a "
     r"[ée]t[ée]|envoy[ée] (depuis|de|par|via) |este (correo|mensaje|e-?mail) (fue|ha sido)|"
-    r"enviado (desde|por|a trav[ée]s) |--[ \t]*$)", re.IGNORECASE)
+    r"enviado (desde|por|a trav[ée]s) |--[ \t]*$|"
+    # A service's credit, copyright line and dashboard links close the fields of hosted forms too.
+    r"made (with|by) |(©|\(c\)|copyright)[ \t]*(\d{4}|.{0,80}\b(powered by|all rights reserved)\b)|"
+    r"(see|view) (all |the |this )?(responses?|submissions?|entr(y|ies)|results?)\b|"
+    r"voir (l'|les |la )?(entr[ée]es?|r[ée]ponses?|soumissions?)\b|ver (el |la |los |las |todas? )?"
+    r"(env[ií]os?|respuestas?|entradas?)\b|(eintrag|einsendung|antworten?) (ansehen|anzeigen)\b)",
+    re.IGNORECASE)
 MAX_LABEL_WORDS = 6
+_ONE_LINE_ROLES = frozenset({"name", "first_name", "last_name", "email", "phone", "page_url", "date", "time"})
+# The head row of a two-column field table: "Field | Value", "Question | Answer".
+_HEADER_ROW = re.compile(
+    r"^(field|name|question|label|feld|champ|campo|frage)\|(value|answer|response|wert|antwort|"
+    r"valeur|r[ée]ponse|valor|respuesta)$", re.IGNORECASE)
+# How an introduction to the fields ends: "... are:", "... below:", "... lauten:", "... sont :".
+_INTRO_END = re.compile(r"\b(are|is|below|follows?|following|sind|lauten|folgt|sont|suivent|son|"
+                        r"siguientes|sono|seguenti|zijn|volgende|s[aã]o|seguintes)$", re.IGNORECASE)
 
 
 class ForcedLabel(str):
@@ -72,16 +88,36 @@ def looks_like_label(label: str) -> bool:
     return "." not in label.rstrip(".") or len(words) == 1
 
 
+def is_header_row(label: str, value: str) -> bool:
+    """True for the head row of a field table ("Field | Value"), which is not a field."""
+    return bool(_HEADER_ROW.match(f"{label.strip()}|{value.strip()}"))
+
+
+def _pipe_row(line: str) -> tuple[str, str] | None:
+    """("Label", "value") for a two-column Markdown or text-rendered table row "| Label | value |"."""
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    if len(cells) != 2 or not cells[1] or not cells[0][:1].isalpha() or not looks_like_label(cells[0]):
+        return None
+    return None if is_header_row(*cells) else (cells[0], cells[1])
+
+
 def split_label_line(line: str) -> tuple[str, str] | None:
-    """("Label", "value") when ``line`` is a "Label: value" line (or "Label<TAB>value" with a known
-    label, as a table comes out in text), else None."""
+    """("Label", "value") when ``line`` is a "Label: value" line, a "| Label | value |" table row, or
+    "Label<TAB>value" / "label=value" with a label the table knows (a table, or a script's key=value
+    dump, as they come out in text), else None."""
     if line[:1] in ("*", "_"):
         line = line.lstrip("*_ \t")  # "**Name:** Jane", Markdown from a mail client or a bot
+    if line.lstrip()[:1] == "|":
+        return _pipe_row(line)
     if ":" not in line:
-        if "\t" in line:
-            label, _, value = line.strip().partition("\t")
-            if value.strip() and looks_like_label(label) and is_known_label(label):
-                return label.strip(), value.strip()
+        for separator in ("\t", "="):
+            if separator in line:
+                label, _, value = line.strip().partition(separator)
+                # A tab comes from a table: a label named by a keyword will do. "=" is rarer in a
+                # form's output than in prose, so it needs a label the table knows exactly.
+                known = is_known_label(label) or (separator == "\t" and role_of(label, value) is not None)
+                if value.strip() and looks_like_label(label) and known:
+                    return label.strip(), value.strip()
         return None
     match = _LABEL_LINE.match(line)
     if match is None:
@@ -143,6 +179,9 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     previous_blank = True
     tail: list[list[int]] = []
     closed = False  # a footer line ended the field before: what follows is not its value
+    # When the HTML marks its labels (bold lines, headings), an unmarked line that names a field only
+    # by a keyword ("Project enquiry", the form's title) is text, not a label.
+    marked = any(isinstance(line, ForcedLabel) for line in lines)
     for index, line in enumerate(lines):
         current = fields[-1] if fields and not closed else None
         forced = isinstance(line, ForcedLabel)
@@ -178,8 +217,12 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
             above = fields[:-1] if current is not None and _is_free_text(current.label) else fields
             shape_repeats = any(f.bare for f in above[-1:])
             if emphasised is None:
-                starts = previous_blank and (current is None or (shape_repeats
-                                                                 and not _is_free_text(current.label)))
+                # Without an empty line before it, only in a run of labels and one-line values
+                # ("Your full legal name", "Jane", "Contact email", "jane@..."), as table rows give.
+                alternating = (current is not None and current.bare and not _is_free_text(current.label)
+                               and sum(1 for text in current.lines if text.strip()) == 1)
+                starts = not marked and (previous_blank or alternating) and (
+                    current is None or (shape_repeats and not _is_free_text(current.label)))
             elif emphasised:
                 # Inside a message, "*Important*" on its own line is the visitor's: an emphasised
                 # label starts a field there only when known or when the fields above had its shape.
@@ -195,6 +238,11 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
                 continue
         if line.strip() and is_footer(line):
             closed = True
+        elif (current is not None and previous_blank and not current.free_text and not current.bare
+              and role_of(current.label, "@") in _ONE_LINE_ROLES):
+            # "Email: jane@..." then, after an empty line, "Submission details": an address, a name
+            # or a number given on its label's line does not go on after an empty line.
+            closed = True
         elif current is not None:
             current.lines.append(line)
             if line.strip():
@@ -203,10 +251,12 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
             preamble.append(line.strip())
         previous_blank = not line.strip()
     # "Here's what they had to say:" has the shape of a label, but a sentence-long label with no value
-    # is an introduction, not a field.
+    # is an introduction, not a field; so is a short one that ends like a sentence announcing a list
+    # ("Submitted values are:", Drupal Webform's default mail).
     read = [(f.label, f.value()) for f in fields]
     return [(label, value) for label, value in read
-            if value or len(label.split()) < 4 or is_known_label(label)], preamble
+            if value or ((len(label.split()) < 4 and not _INTRO_END.search(label))
+                         or is_known_label(label))], preamble
 
 
 def _next_has_value(lines: list[str], index: int) -> bool:

@@ -3,7 +3,10 @@
 Line breaks and blocks become newlines; a table row of two cells becomes a ``Label: value`` line, and
 so does the "label row, then value row" pattern of Gravity Forms' and WPForms' field tables. Besides the
 text, the renderer returns those (label, value) pairs as it found them, so that a multi-line value in a
-table cell stays one value rather than being re-guessed from lines.
+table cell stays one value rather than being re-guessed from lines. A bold line alone is a label,
+also inside the one cell of a layout table that frames most notification mails (Typeform's questions);
+an element styled ``white-space: pre`` (or ``pre-wrap``, ``pre-line``) keeps its line breaks as ``<pre>``
+does (FormSubmit's and Web3Forms' message cells).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 
-from leaddesk.ingest.parse.fieldlines import ForcedLabel
+from leaddesk.ingest.parse.fieldlines import ForcedLabel, is_header_row
 from leaddesk.ingest.parse.text import storable
 
 Item = str | tuple[str, str]
@@ -29,10 +32,14 @@ _BOLD = frozenset({"b", "strong", "th"})
 _SPACES = re.compile(r"[^\S\n]+")
 # A block of these is a label when short: "<h3>Email</h3><p>jane@...</p>", "<dt>Name</dt><dd>...".
 _LABEL_BLOCKS = frozenset({"dt", "h3", "h4", "h5", "h6"})
-_HEADER_ROW = re.compile(
-    r"^(field|name|question|label|feld|champ|campo|frage)\|(value|answer|response|wert|antwort|"
-    r"valeur|r[ée]ponse|valor|respuesta)$", re.IGNORECASE)
 _LABEL_CLASS = re.compile(r"(^|[\s_-])(label|field-name|name)($|[\s_-])", re.IGNORECASE)
+# Outside a table cell "name" is as often the person's name as a label's class: only these say label.
+_LABEL_ELEMENT_CLASS = re.compile(r"(^|[\s_-])(label|field-name|question)($|[\s_-])", re.IGNORECASE)
+# Marks, inside a table cell's text, the start of a line that was bold or a small heading on its own: a
+# private-use character, which no mail text holds after storable() (it is removed before anything else
+# sees the text).
+_LABEL_MARK = "\ue000"
+_PRE_STYLE = re.compile(r"white-space\s*:\s*pre", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -57,9 +64,20 @@ class _Cell:
     bold_chars: int = 0
     chars: int = 0
     label_class: bool = False
+    line_start: int = 0  # where the cell's current line starts in parts, and its visible characters
+    line_chars: int = 0
+    line_bold: int = 0
 
     def text(self) -> str:
+        """The cell's text, with the marks of its bold lines (see :func:`_forced_lines`)."""
         return _tidy("".join(self.parts))
+
+    def break_line(self, blank: bool, label_block: bool) -> None:
+        """End the cell's current line, marking it when it was bold or a heading on its own."""
+        if self.line_chars and (label_block or self.line_bold >= 0.8 * self.line_chars):
+            self.parts.insert(self.line_start, _LABEL_MARK)
+        self.parts.append("\n\n" if blank else "\n")
+        self.line_start, self.line_chars, self.line_bold = len(self.parts), 0, 0
 
     def looks_like_label(self, text: str) -> bool:
         if not text or "\n" in text or len(text) > 80:
@@ -96,6 +114,8 @@ class _Renderer(HTMLParser):
         self.rows: list[_Row] = []
         self.skip = 0
         self.pre = 0
+        self.pre_tags: list[str] = []  # the open elements that keep line breaks (<pre>, white-space: pre)
+        self.label_tags: list[str] = []  # the open elements that hold a label (<label>, class="label")
         self.bold = 0
         self.table_depth = 0
         self.pending_label: str | None = None
@@ -115,7 +135,7 @@ class _Renderer(HTMLParser):
     def _newline(self, blank: bool = False) -> None:
         cell = self._cell()
         if cell is not None:
-            cell.parts.append("\n\n" if blank else "\n")
+            cell.break_line(blank, bool(self.label_block))
             return
         if not self.line:  # most block boundaries follow another one: nothing to flush
             self.line_chars = self.line_bold = 0
@@ -140,7 +160,7 @@ class _Renderer(HTMLParser):
         if self.pending_label is not None:
             label, self.pending_label = self.pending_label, None
             self.items.append(label)
-        self.items.extend(text.split("\n"))
+        self.items.extend(_forced_lines(text) if _LABEL_MARK in text else text.split("\n"))
 
     def _emit_pair(self, label: str, value: str) -> None:
         self.items.append((label, value))
@@ -161,13 +181,16 @@ class _Renderer(HTMLParser):
     def _finish_row(self, row: _Row) -> None:
         # Each cell's text once: tidying it is most of the cost of a table.
         cells = [(cell, text) for cell in row.cells if (text := cell.text()) and text != ":"]
-        if row.layout or not cells:
+        if row.layout or not cells or (len(cells) == 1 and _LABEL_MARK in cells[0][1]):
+            # A layout cell with bold lines of its own: its lines, the bold ones as labels.
             for _, text in cells:
                 self._emit_lines(text)
             return
+        if any(_LABEL_MARK in text for _, text in cells):
+            cells = [(cell, _unmarked(text)) for cell, text in cells]
         first = cells[0][1]
         label = first.rstrip(":").strip()
-        if len(cells) == 2 and _HEADER_ROW.match(f"{first}|{cells[1][1]}"):
+        if len(cells) == 2 and is_header_row(first, cells[1][1]):
             return  # "Field | Value": the head of a field table, not a field
         if len(cells) >= 2 and label and "\n" not in first and len(first) <= 80:
             if self.pending_label is not None:
@@ -190,9 +213,7 @@ class _Renderer(HTMLParser):
             self._newline()
             self.rows.append(_Row(depth=self.table_depth))
         self._close_cell()
-        classes = " ".join(value or "" for name, value in attrs if name == "class")
-        self.rows[-1].open_cell = _Cell(label_class=bool(_LABEL_CLASS.search(classes))
-                                        and "value" not in classes.lower())
+        self.rows[-1].open_cell = _Cell(label_class=_is_label_class(attrs))
 
     # ---------------------------------------------------------------- parser callbacks
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -203,8 +224,19 @@ class _Renderer(HTMLParser):
             return
         if tag in _BOLD:
             self.bold += 1
+        if attrs:
+            self._enter_pre(tag, attrs)
+        if tag == "label" or (attrs and tag not in ("td", "th", "a")
+                              and _is_label_class(attrs, _LABEL_ELEMENT_CLASS)):
+            self.label_tags.append(tag)
         if tag == "br":
-            self._newline()
+            if (not self.line_chars and self._cell() is None and self.items and self.items[-1]
+                    and not "".join(self.line).strip()):
+                # "<br><br>" in a block: the empty line a visitor left between paragraphs.
+                self.line = []
+                self.items.append("")
+            else:
+                self._newline()
         elif tag == "table":
             cell = self._cell()
             if cell is not None:
@@ -225,6 +257,7 @@ class _Renderer(HTMLParser):
             self._open_cell(attrs)
         elif tag == "pre":
             self.pre += 1
+            self.pre_tags.append(tag)
             self._newline()
         elif tag == "a":
             href = dict(attrs).get("href")
@@ -242,6 +275,17 @@ class _Renderer(HTMLParser):
             return
         if tag in _BOLD:
             self.bold = max(0, self.bold - 1)
+        if self.label_tags and self.label_tags[-1] == tag:
+            self.label_tags.pop()
+            # <span class="label">Name</span> Jane: the element says it is a label, as a colon would.
+            sink = self._sink()
+            if "".join(sink).strip() and not "".join(sink).rstrip().endswith(":"):
+                sink.append(":")
+        if self.pre_tags and self.pre_tags[-1] == tag:
+            self.pre_tags.pop()
+            self.pre = max(0, self.pre - 1)
+            if tag == "pre":
+                self._newline()
         if tag in ("td", "th"):
             self._close_cell()
         elif tag == "tr":
@@ -251,9 +295,6 @@ class _Renderer(HTMLParser):
         elif tag == "table":
             self._close_rows(self.table_depth)
             self.table_depth = max(0, self.table_depth - 1)
-            self._newline()
-        elif tag == "pre":
-            self.pre = max(0, self.pre - 1)
             self._newline()
         elif tag == "a":
             self._end_link()
@@ -274,6 +315,13 @@ class _Renderer(HTMLParser):
         if shown and href.rstrip("/") not in shown and shown.rstrip("/") not in href:
             sink.append(f" ({href.strip()})")
 
+    def _enter_pre(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Keep the line breaks inside an element styled ``white-space: pre`` (or pre-wrap, pre-line)."""
+        if tag != "pre" and tag in _HANDLED and any(
+                name == "style" and value and _PRE_STYLE.search(value) for name, value in attrs):
+            self.pre += 1
+            self.pre_tags.append(tag)
+
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
@@ -287,8 +335,10 @@ class _Renderer(HTMLParser):
         visible = len(data.strip())
         if cell is not None:
             cell.chars += visible
+            cell.line_chars += visible
             if self.bold:
                 cell.bold_chars += visible
+                cell.line_bold += visible
             cell.parts.append(data)
         else:
             self.line_chars += visible
@@ -323,7 +373,7 @@ _ATTRIBUTE = re.compile(r"""([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s
 _ATTRIBUTE_TAGS = {"td": "class", "th": "class", "a": "href"}
 # The tags the renderer acts on; any other tag (span, font, img ...) changes nothing, so the tokenizer
 # does not hand it over at all.
-_HANDLED = _SKIPPED | _BOLD | _BLOCKS | {"br", "table", "tr", "td", "th", "pre", "a"}
+_HANDLED = _SKIPPED | _BOLD | _BLOCKS | {"br", "table", "tr", "td", "th", "pre", "a", "span", "label"}
 
 
 def _attributes(text: str) -> list[tuple[str, str | None]]:
@@ -355,16 +405,41 @@ def _feed(renderer: _Renderer, html: str) -> None:
             continue
         # Only cells (their class) and links (their target) are read for attributes, and only when
         # the attribute's name is there at all (most cells have a width or colour but no class).
-        wanted = tag in _ATTRIBUTE_TAGS and "=" in rest and _ATTRIBUTE_TAGS[tag] in rest.lower()
+        wanted = "=" in rest and ((tag in _ATTRIBUTE_TAGS and _ATTRIBUTE_TAGS[tag] in rest.lower())
+                                  or "white-space" in rest or "label" in rest or "question" in rest)
         renderer.handle_starttag(tag, _attributes(rest) if wanted else [])
         if rest.rstrip().endswith("/"):
             renderer.handle_endtag(tag)
+
+
+def _is_label_class(attrs: list[tuple[str, str | None]], pattern: re.Pattern[str] = _LABEL_CLASS) -> bool:
+    """True when the element's class says it holds a label (and not a value)."""
+    classes = " ".join(value or "" for name, value in attrs if name == "class")
+    return bool(classes) and bool(pattern.search(classes)) and "value" not in classes.lower()
+
+
+def _unmarked(text: str) -> str:
+    return _tidy(text.replace(_LABEL_MARK, ""))
+
+
+def _forced_lines(text: str) -> list[str]:
+    """The lines of a cell's text, a marked line short enough for a label as a :class:`ForcedLabel`."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith(_LABEL_MARK):
+            label = line.replace(_LABEL_MARK, "").strip()
+            lines.append(ForcedLabel(label) if label and len(label) <= 60 else label)
+        else:
+            lines.append(line.replace(_LABEL_MARK, ""))
+    return lines
 
 
 def render(html: str) -> HtmlText:
     """Render ``html``; malformed markup is rendered as well as it can be, never raised on."""
     renderer = _Renderer()
     html = storable(html)
+    if _LABEL_MARK in html:
+        html = html.replace(_LABEL_MARK, "")  # the renderer's own mark, never the sender's
     try:
         _feed(renderer, html)
         renderer.close()

@@ -30,6 +30,7 @@ _HOME = re.compile(r"^(https?://|www\.)[^/?#\s]+/?$", re.IGNORECASE)
 # lower-cased text, which is several times faster than a case-insensitive pattern.
 _PAGE_SENTENCE = re.compile(
     r"(this form (was )?submitted (at|on|from)|form submitted (at|on|from)|submitted (on|from|at|via)|"
+    r"submitted (your|the|a) form (on|at|from)|"
     r"sent (from|via)|was sent from|submitted on page|page submitted on|referr?er|(from|on) the page|"
     r"url of the page|auf der seite|sur la page|en la p[aá]gina|contact form at|form on page|"
     r"gesendet (von|über|ueber)|abgesendet (von|auf|über)|eingereicht (auf|über|von)|von der seite|"
@@ -46,7 +47,11 @@ SERVICE_HOSTS = ("hubspot.com", "hubspotemail.net", "netlify.com", "formspree.io
                  "google.com", "gstatic.com", "wordpress.org", "wpforms.com", "gravityforms.com",
                  "elementor.com", "ninjaforms.com", "jetpack.com", "fluentforms.com", "wpmanageninja.com",
                  "formidableforms.com", "wpmudev.com", "elegantthemes.com", "kadencewp.com",
-                 "mailchimp.com", "sendgrid.net", "mailgun.org", "w3.org", "schema.org", "gravatar.com")
+                 "mailchimp.com", "sendgrid.net", "mailgun.org", "w3.org", "schema.org", "gravatar.com",
+                 "web3forms.com", "formsubmit.co", "getform.io", "usebasin.com", "tally.so", "zoho.com",
+                 "zoho.eu", "zohoforms.com", "zohoforms.eu", "shopify.com", "everestforms.net",
+                 "drupal.org", "forms.office.com", "forms.gle", "squarespace.info", "wixsiteautomations.com",
+                 "manage.wix.com")
 
 
 def host_of(url: str) -> str:

@@ -21,6 +21,8 @@ from leaddesk.ingest.parse.synonyms import label_key, map_fields, role_of
 from leaddesk.ingest.parse.text import fold, one_line, storable, tidy_block
 from leaddesk.ingest.parse.visitor import (
     Senders,
+    display_person,
+    host_names,
     normalise_email,
     visitor_reply_to,
 )
@@ -28,7 +30,8 @@ from leaddesk.ingest.parse.visitor import (
 # The parser's behaviour, stored with every message it reads: a newer version re-reads older results.
 # Bump it on every change to what the parser returns for some message. 1 was the layout-only parser;
 # 2 adds the structural reader, page URLs from closing sentences and links that are not the visitor's.
-PARSER_VERSION: int = 2
+# 3 reads labels inside layout cells, pre-wrapped values, Fluent Forms and more hosted services' mail.
+PARSER_VERSION: int = 3
 
 # Column sizes of leaddesk.db.models.Submission: longer values would fail on PostgreSQL at insert.
 _LIMITS = {"visitor_name": 255, "visitor_email": 320, "visitor_phone": 64, "visitor_company": 255,
@@ -153,7 +156,7 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
     hosts = page.site_hosts([*site_hosts, *(_domain(a) for a in site_addresses),
                              *(_domain(a) for _, a in recipients)],
                             [item.url for item in found if item.start >= tail])
-    senders = Senders.of([readable.sender], site_addresses, extracted.site_names)
+    senders = Senders.of([readable.sender], site_addresses, [*extracted.site_names, *host_names(hosts)])
     name, email = _visitor(readable, canonical, extracted, senders, problems,
                            Senders.of([], site_addresses, extracted.site_names), hosts)
     message = canonical.get("message") or extracted.message
@@ -249,8 +252,8 @@ def _visitor(readable: Readable, canonical: dict[str, str], extracted: Extracted
     if name and "@" in name and normalise_email(name)[1]:
         name = None  # an address typed into the name field says nothing more than the e-mail
     if not name and reply_to is not None and reply_to[0] and "@" not in reply_to[0]:
-        name = reply_to[0]
+        name = display_person(reply_to[0])
     from_name, from_address = readable.sender
     if not name and from_name and not senders.is_site_name(from_name, from_address):
-        name = from_name
+        name = display_person(from_name)
     return name, email

@@ -1,5 +1,7 @@
 """Which form field is which: the label table (English, German, French, Spanish, Italian, Dutch,
-Portuguese) and :func:`map_fields`, which turns any field dict into the canonical keys.
+Portuguese, and the common labels of Arabic and Hebrew forms) and :func:`map_fields`, which turns any
+field dict into the canonical keys. A field whose label says nothing is still the e-mail address or
+the phone number when its value is exactly one (:func:`value_role`).
 
 A label is compared after :func:`label_key` folds case, accents, punctuation, "your"-style possessives
 and "(required)" markers away, first against exact phrases, then against keywords. The same mapping
@@ -26,6 +28,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom complet", "nom et prenom", "prenom et nom", "nombre completo", "nombre y apellidos",
         "nome completo", "nome e cognome", "volledige naam", "naam", "nom", "nome", "nombre",
         "ihr name", "name des absenders", "sender name",
+        "الاسم", "الاسم الكامل", "اسمك", "שם", "שם מלא",
     ),
     "first_name": ("first name", "firstname", "given name", "forename", "vorname", "prenom", "voornaam",
                    "primeiro nome", "nombre de pila", "fname"),
@@ -39,6 +42,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "direccion de correo electronico", "indirizzo email", "indirizzo e mail", "posta elettronica",
         "e mailadres", "emailadres", "endereco de email", "endereco de e mail", "endereco eletronico",
         "replyto", "reply to", "mail from",
+        "البريد الالكتروني", "البريد", "بريدك الالكتروني", "דוא ל", "דואר אלקטרוני", "אימייל", "מייל",
     ),
     "phone": (
         "phone", "telephone", "tel", "phone number", "telephone number", "mobile", "mobile phone",
@@ -47,6 +51,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "telefono", "numero de telefono", "movil", "cellulare", "numero di telefono",
         "telefoonnummer", "mobiel", "telefoon", "telemovel", "telefone", "celular",
         "contact number", "contact no", "phone no", "tel no", "whatsapp", "whatsapp number",
+        "الهاتف", "رقم الهاتف", "الجوال", "رقم الجوال", "טלפון", "מספר טלפון", "נייד",
     ),
     "company": (
         "company", "company name", "organisation", "organization", "organisation name",
@@ -55,6 +60,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom de l entreprise", "nom de la societe", "empresa", "compania", "organizacion",
         "nombre de la empresa", "azienda", "societa", "ente", "nome azienda", "bedrijf", "organisatie",
         "bedrijfsnaam", "organizacao", "nome da empresa",
+        "الشركة", "اسم الشركة", "المؤسسة", "חברה", "שם החברה", "ארגון",
     ),
     "topic": (
         "topic", "topics", "interest", "interests", "topic of interest", "topics of interest",
@@ -77,6 +83,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "commento", "richiesta", "domanda", "corpo del messaggio", "bericht", "opmerking",
         "opmerkingen", "vraag", "berichttekst", "mensagem", "comentario", "pergunta",
         "corpo da mensagem",
+        "الرسالة", "رسالتك", "الاستفسار", "הודעה", "תוכן ההודעה", "פנייה",
     ),
     "page_url": (
         "page", "page url", "url", "page link", "source", "source url", "source page", "referrer",
@@ -88,6 +95,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "submitted from url", "source page url", "referrer page url", "http referer", "http referrer",
         "embed url", "embedded url", "form location", "herkunftsseite", "quellseite", "seiten adresse",
         "url de provenance", "page d origine", "pagina de origen", "url de origen", "pagina di provenienza",
+        "url de reference", "url de referencia", "url di riferimento", "referenz url", "verweis url",
+        "url referente", "referring site", "form submitted from", "submitted on page",
     ),
     "post_title": (
         "post", "post title", "article", "article title", "blog post", "blog post title", "page title",
@@ -123,15 +132,18 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam|name first)\b")),
     ("last_name", re.compile(r"\b(last name|surname|family name|nachname|nom de famille|apellidos?|"
                              r"cognome|achternaam|sobrenome|name last)\b")),
-    ("topic", re.compile(r"\b(topic|interest|interested|thema|interesse|sujet|tema|argomento|"
-                         r"interes)\b")),
+    ("topic", re.compile(r"\b(topic|interest|interested|thema|interesse|interessiert|sujet|tema|"
+                         r"argomento|interes|interesa|interesan|interesado|interessa|interessato|"
+                         r"interessado|interesseert|int[ée]resse)\b")),
     ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|comments?|"
                            r"kommentar|commentaire|comentarios?|commento|inquiry|enquiry|anfrage|"
                            r"question)\b")),
     # Free-text prompts that name no field: "Tell us about your project", "How can we help you?".
     ("message", re.compile(r"\b(tell us|how can we|what can we|describe|description|your request|"
                            r"project details|your project|beschreibung|votre demande|"
-                           r"su consulta|su solicitud)\b")),
+                           r"su consulta|su solicitud|wie konnen wir|was konnen wir|erzahlen sie|"
+                           r"comment pouvons nous|que pouvons nous|como podemos|en que podemos|"
+                           r"come possiamo|hoe kunnen we|waarmee kunnen we|em que podemos)\b")),
     ("page_url", re.compile(r"\b(page url|url|referr?(er|ing)|seiten url)\b")),
     ("name", re.compile(r"\b(name|naam|nom|nome|nombre)\b")),
 )
@@ -180,9 +192,50 @@ def _role(label: str, value_has_at: bool) -> str | None:
     return None
 
 
+_LONE_ADDRESS = re.compile(r"^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]{2,}$")
+_PHONE = re.compile(r"^\+?[\d\s()./-]{7,24}$")
+_NANP = re.compile(r"^\d{3}[-. ]\d{3}[-. ]\d{4}$")
+# Numbers of that shape that are no phone: a date, an IP address.
+_NOT_PHONE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$|^\d{1,3}(\.\d{1,3}){3}$")
+
+
+def value_role(value: str) -> str | None:
+    """"email" or "phone" for a value that is exactly one address or one phone number, else None:
+    what a field is when its label says nothing the table knows (a language it lacks, a bare id)."""
+    value = value.strip()
+    if "@" in value:
+        return "email" if _LONE_ADDRESS.match(value) else None
+    if not _PHONE.match(value) or _NOT_PHONE.match(value):
+        return None
+    digits = sum(c.isdigit() for c in value)
+    # A run of digits is as likely an amount, an id or a reference ("2026-1120-0042"): a phone number
+    # is written international ("+", "00"), with a trunk "0" or an area code in brackets, or the
+    # North American way ("555-123-4567").
+    written_as_phone = value[0] in "+(0" or bool(_NANP.match(value))
+    return "phone" if written_as_phone and 7 <= digits <= 15 else None
+
+
+_ADDRESS_TOKEN = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[^\s@<>()\[\],;:\"']{2,}")
+
+
+def _one_address(value: str) -> str:
+    """The address in an e-mail field's value that holds more than it ("jane@x.example (work)",
+    a heading run into it): the value itself when it holds none, or several."""
+    if _LONE_ADDRESS.match(value):
+        return value
+    found = _ADDRESS_TOKEN.findall(value)
+    return found[0].rstrip(".") if len(found) == 1 else value
+
+
 def is_known_label(label: str) -> bool:
     """True when the label is in the table (exact phrase), so that it surely starts a new field."""
     return label_key(label) in _BY_KEY
+
+
+def _short_answer(value: str) -> bool:
+    """True for a value too short to be a message when a longer free text is there: one line of a
+    few words."""
+    return "\n" not in value and len(value) <= 40 and len(value.split()) <= 5
 
 
 def _usable(value: str) -> bool:
@@ -207,14 +260,32 @@ def map_fields(fields: Mapping[str, str],
     taught = label_map or {}
     # Labels a person taught go first, so that they win over a built-in synonym for the same role.
     ordered = sorted(fields.items(), key=lambda item: label_key(str(item[0])) not in taught)
+    taught_roles: set[str] = set()
     for label, raw_value in ordered:
         value = str(raw_value).strip()
         if not _usable(value):
             continue
-        role = taught.get(label_key(str(label))) or role_of(str(label), value)
+        key = label_key(str(label))
+        role = taught.get(key) or role_of(str(label), value)
+        if (role == "message" and role in found and "message" not in taught_roles
+                and _short_answer(found[role]) and len(value) > len(found[role])):
+            # "What can we help you with?  Patient recruitment" then "Tell us about your project":
+            # a one-line answer chosen from a list is not the message when free text follows (unless
+            # a person taught that the answer's label is the message).
+            found[role] = value
+            continue
+        if key in taught and role is not None and role not in found:
+            taught_roles.add(role)
         if role is None or role == "meta" or role in found:
             continue
-        found[role] = value
+        found[role] = _one_address(value) if role == "email" else value
+
+    for label, raw_value in fields.items():
+        # A label the table does not know, with a value that can only be an address or a number.
+        value = str(raw_value).strip()
+        role = value_role(value) if value and role_of(str(label), value) is None else None
+        if role is not None and role not in found and label_key(str(label)) not in taught:
+            found[role] = value
 
     for label, raw_value in (fields.items() if "name" not in found or "email" not in found else ()):
         # "From: Jane Roe <jane@novagen.example>", the sender line of a hand-made template.

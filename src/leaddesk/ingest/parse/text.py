@@ -42,8 +42,17 @@ def tidy_block(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
+# Bidirectional formatting characters (marks, embeddings, overrides, isolates). In a one-line value (a
+# name, an address, a label) they carry no meaning and can make a list show text other than what is
+# stored ("Trojan Source"-style spoofing); a message keeps them, where they order right-to-left text.
+_BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 def one_line(text: str) -> str:
-    """A storable single line: every run of whitespace (newlines too) becomes one space."""
+    """A storable single line: every run of whitespace (newlines too) becomes one space, and no
+    bidirectional formatting character is left."""
+    if not text.isascii():
+        text = text.translate(_BIDI)
     # str.split() splits on exactly the characters \s matches, at a fraction of a regex's cost.
     return " ".join(storable(text).split())
 

@@ -27,12 +27,17 @@ _TRACKING_PARAMS = frozenset({
     "pk_medium", "mtm_campaign", "mtm_source", "mtm_medium", "mtm_keyword",
 })
 _AUTOMATED_LOCAL_PARTS = re.compile(
-    r"^(no-?reply|do-?not-?reply|donotreply|wordpress|mailer-daemon|postmaster|notifications?|"
-    r"formresponses|no-reply-forms|forms?|bounces?)([+.-].*)?$", re.IGNORECASE)
+    r"^(no-?reply|do-?not-?reply|donotreply|wordpress|mailer-daemon|postmaster|notifications?|notify|"
+    r"formresponses|no-reply-forms|forms?|bounces?|submissions?|mailer|alerts?|automated)([+.-].*)?$",
+    re.IGNORECASE)
 _SERVICE_NAMES = ("wordpress", "hubspot", "netlify", "formspree", "webflow", "elementor", "wpforms",
                   "gravity forms", "ninja forms", "contact form", "no-reply", "noreply", "notification",
                   "mailer", "website", "kontaktformular", "formulaire")
 _URLISH = re.compile(r"^(https?://|www\.)|^[\w-]+(\.[\w-]+)+(/\S*)?$", re.IGNORECASE)
+# "Jane Roe via Example Forms": a service sending in the name of the person it sends for (the
+# convention of mailing lists and of form services that put the visitor's name in the sender).
+_VIA = re.compile(r"^(?P<person>[^<>@]+?)\s+(via|über|ueber|par|vía|tramite|door|através de)\s+\S.*$",
+                  re.IGNORECASE)
 
 
 # The everyday address, which email_validator would accept unchanged but for case: checked here
@@ -112,6 +117,18 @@ def looks_like_url(value: str) -> bool:
     return bool(_URLISH.match(value.strip()))
 
 
+def host_names(hosts: Iterable[str]) -> list[str]:
+    """The names the site's hosts spell ("example-pharma-agency" for www.example-pharma-agency.com):
+    a sender's display name that spells one is the site's, as when a form service sends in its name."""
+    return [host.split(".")[-2] for host in hosts if host.count(".") >= 1]
+
+
+def display_person(name: str) -> str:
+    """The person a display name names: "Jane Roe via Example Forms" is "Jane Roe"."""
+    via = _VIA.match(name.strip())
+    return via.group("person").strip().strip('"') if via is not None else name
+
+
 @dataclass(frozen=True)
 class Senders:
     """What is known about the site's side of a notification: addresses and names that are never
@@ -136,7 +153,9 @@ class Senders:
         return address in self.addresses or bool(_AUTOMATED_LOCAL_PARTS.match(local))
 
     def is_site_name(self, name: str, from_address: str) -> bool:
-        """True when a display name is the site's or the form service's rather than a person's."""
+        """True when a display name is the site's or the form service's rather than a person's;
+        "Jane Roe via Example Forms" is judged by "Jane Roe"."""
+        name = display_person(name)
         squeezed = re.sub(r"\W+", "", fold(name))
         if not squeezed or "@" in name:
             return True

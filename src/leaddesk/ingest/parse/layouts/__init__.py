@@ -11,6 +11,7 @@ from collections.abc import Callable
 from leaddesk.ingest.parse.layouts import (
     contact_form_7,
     elementor,
+    fluent_forms,
     formspree,
     generic,
     gravity_forms,
@@ -32,6 +33,7 @@ _SPECIFIC: tuple[Callable[[Readable], Extracted | None], ...] = (
     formspree.recognise,
     webflow.recognise,
     elementor.recognise,
+    fluent_forms.recognise,
     wpforms.recognise,
     gravity_forms.recognise,
     ninja_forms.recognise,

@@ -18,7 +18,8 @@ from leaddesk.ingest.parse.readable import Readable
 NAME = "wpforms"
 
 _SUBJECT = re.compile(r"^new entry\b", re.IGNORECASE)
-_HTML_MARKERS = ("wpforms", 'class="field-name', 'class="field-value', "class='field-name")
+# "field-value" alone is no marker: Fluent Forms' {all_data} rows have that class too.
+_HTML_MARKERS = ("wpforms", 'class="field-name', "class='field-name")
 _FOOTER = re.compile(r"^(sent from|gesendet von|envoy[ée] depuis|enviado desde|inviato da)\b", re.IGNORECASE)
 
 
