@@ -682,6 +682,7 @@ def test_the_sqlite_multi_row_insert_stores_what_a_core_insert_stores(
     exactly as the Core executemany it replaces would write it (types, JSON, dates, JSON null)."""
     from sqlalchemy import insert
 
+    from leaddesk.db import bulk
     from leaddesk.ingest import store
     if db.dialect != "sqlite":
         pytest.skip("the multi-row path is SQLite's; elsewhere insert_rows is the Core insert")
@@ -694,7 +695,7 @@ def test_the_sqlite_multi_row_insert_stores_what_a_core_insert_stores(
     core = [{**r, "source_key": "core", "message_id": None, "content_hash": None} for r in fresh]
     multi[0]["fields"] = core[0]["fields"] = {"Name": "Zoë", "n": 1}
     with db.sessions.begin() as s:
-        store.insert_rows(s, store.SUBMISSIONS, multi)
+        bulk.insert_rows(s, store.SUBMISSIONS, multi)
         s.execute(insert(store.SUBMISSIONS), core)
     assert _stored_row(db, "multi") == _stored_row(db, "core")
     with db.engine.connect() as conn:  # the FTS trigger fired for that row too
@@ -707,6 +708,7 @@ def test_a_refused_multi_row_insert_stores_nothing_and_large_batches_go_in_parts
         db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     from sqlalchemy.exc import IntegrityError
 
+    from leaddesk.db import bulk
     from leaddesk.ingest import store
     if db.dialect != "sqlite":
         pytest.skip("SQLite's multi-row path")
@@ -715,9 +717,9 @@ def test_a_refused_multi_row_insert_stores_nothing_and_large_batches_go_in_parts
         row = {k: v for k, v in s.execute(select(store.SUBMISSIONS)).one()._mapping.items()
                if k != "id"}
     with pytest.raises(IntegrityError), db.sessions.begin() as s:
-        store.insert_rows(s, store.SUBMISSIONS, [{**row, "source_key": "new"}, row])
+        bulk.insert_rows(s, store.SUBMISSIONS, [{**row, "source_key": "new"}, row])
     assert count(db) == 1
-    monkeypatch.setattr(store, "SQLITE_VALUES_PARAMETERS", 2 * len(row))  # two rows a statement
+    monkeypatch.setattr(bulk, "SQLITE_VALUES_PARAMETERS", 2 * len(row))  # two rows a statement
     result = store_batch(db, [item(n) for n in range(2, 7)], account_id=None)
     assert result.added == 5
     with db.session() as s:

@@ -91,6 +91,20 @@ def test_words_are_whole_words_in_subject_or_message() -> None:
     assert holds("words=c++", facts(body="we use c++ daily"))
 
 
+@pytest.mark.parametrize(("words", "subject", "body", "found"), [
+    ("price,seo", "Hello", "Our PRICE list?", True),  # ASCII: the quick look lower-cases
+    ("seo", "Hello", "Prices and a seo-friendly site", True),
+    ("seo", "Hello", "Seoul office", False),  # the quick look passes; the expression decides
+    ("seo", "Hi", "Rankings", False),  # the quick look alone rules it out
+    ("seo", "Grüße", "\u017feo ranking", True),  # a long s: lower() keeps it, ignoring case not
+    ("köln", "Grüße aus KÖLN", "", True),  # a non-ASCII word: the expression alone
+    ("köln", "Hello from Koln", "", False),
+])
+def test_a_text_is_ruled_out_quickly_only_where_the_expression_would_agree(
+        words: str, subject: str, body: str, found: bool) -> None:
+    assert holds(f"words={words}", facts(subject=subject, body=body)) is found
+
+
 def test_phone_numbers_are_read_without_punctuation() -> None:
     assert normalise_phone("0046 (31) 555-21.80") == "+46315552180"
     assert normalise_phone(None) == ""

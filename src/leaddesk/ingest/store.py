@@ -22,11 +22,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import sqlite3
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from itertools import groupby
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +36,7 @@ from leaddesk.conversations.headers import may_thread
 from leaddesk.conversations.ingest import ThreadedMail, thread_batch
 from leaddesk.conversations.record import Answer
 from leaddesk.db import Database
+from leaddesk.db.bulk import insert_rows
 from leaddesk.db.engine import translate_errors
 from leaddesk.db.models import Contact, ContactAlias, Post, Status, Submission, Tombstone
 from leaddesk.db.types import utcnow
@@ -45,6 +46,9 @@ from leaddesk.posts.topics import FIELD, MAPPING, Mappings, known_topics
 from leaddesk.progress import CancelToken, NullReporter, Reporter
 from leaddesk.rules import arrival
 from leaddesk.tombstones import tombstone_digest
+
+if TYPE_CHECKING:  # a type only: the rule engine loads when a rule is enabled (rules.arrival)
+    from leaddesk.rules.facts import LaterMail
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +60,6 @@ RACE_ATTEMPTS = 5
 # Core tables for executemany inserts (see store_items for why not the ORM).
 CONTACTS = cast(Table, Contact.__table__)
 SUBMISSIONS = cast(Table, Submission.__table__)
-# Values per multi-row INSERT on SQLite (at most: older SQLite builds allow only 999).
-SQLITE_VALUES_PARAMETERS = 30_000
 # A transaction of merged batches (merge_batches) holds at most this many messages and about this
 # many bytes of mail: each transaction has a fixed cost (a dozen statements, the commit), which
 # at 200 messages was about a fifth of the store's time.
@@ -84,6 +86,7 @@ class BatchResult:
     threaded: int = 0  # e-mails that joined a lead's conversation
     answers: list[Answer] = field(default_factory=list)  # visitors' answers among them
     acknowledgements: int = 0  # queued by rules, sent once the batch committed
+    rules_later: list[int] = field(default_factory=list)  # leads the rules run on once stored
 
     def merge(self, other: BatchResult) -> None:
         self.added += other.added
@@ -93,6 +96,7 @@ class BatchResult:
         self.threaded += other.threaded
         self.answers.extend(other.answers)
         self.acknowledgements += other.acknowledgements
+        self.rules_later.extend(other.rules_later)
 
 
 def fingerprint(draft: SubmissionDraft) -> str | None:
@@ -355,44 +359,6 @@ def _row(item: Incoming, account_id: int | None, content_hash: str | None,
     }
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (all with the same keys) into ``table`` in the session's transaction.
-
-    On SQLite the rows go in as multi-row ``INSERT … VALUES (…), (…)`` statements of up to
-    ``SQLITE_VALUES_PARAMETERS`` values: FTS5 writes its pending terms at the end of every
-    statement that fires the index trigger, so an executemany (one statement per row) costs
-    about twice as much per row. The values are converted by the columns' own bind processors,
-    exactly as a Core insert would store them, and the target's column affinities apply as on
-    any INSERT. Elsewhere it is a Core executemany. (The ORM's bulk INSERT splits a batch by
-    which columns are None, and with RETURNING SQLite would get one INSERT per row.)
-    """
-    if not rows:
-        return
-    connection = session.connection()
-    dialect = connection.dialect
-    if dialect.name != "sqlite":
-        session.execute(insert(table), rows)
-        return
-    names = list(rows[0])
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
-    columns = ", ".join(f'"{name}"' for name in names)
-    one = f"({', '.join('?' * len(names))})"
-    driver = connection.connection.driver_connection
-    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if driver is not None else 999
-    per_statement = max(1, min(SQLITE_VALUES_PARAMETERS, limit) // len(names))
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start:start + per_statement]
-        # Every value goes through its processor, None too (a JSON column stores None as 'null').
-        values = [value if convert is None else convert(value)
-                  for row in chunk
-                  for convert, value in zip(processors, (row[name] for name in names), strict=True)]
-        # Through the connection, not a bare cursor: a refused unique key comes back as
-        # SQLAlchemy's IntegrityError, which store_batch retries.
-        connection.exec_driver_sql(
-            f'INSERT INTO "{table.name}" ({columns}) VALUES {", ".join([one] * len(chunk))}',
-            tuple(values))
-
-
 def store_items(session: Session, items: Sequence[Incoming], account_id: int | None) -> BatchResult:
     """Store a batch in the caller's transaction, a few statements for the whole batch.
 
@@ -405,15 +371,35 @@ def store_items(session: Session, items: Sequence[Incoming], account_id: int | N
     maybe = [item for item, may in zip(items, threads, strict=True) if may]
     if len(maybe) < len(items):
         _store_new(session, [item for item, may in zip(items, threads, strict=True) if not may],
-                   account_id, result)
+                   account_id, result,
+                   later_mail=(lambda: _contact_mail(maybe)) if maybe else None)
     if maybe:
-        _store_new(session, _thread(session, maybe, account_id, result), account_id, result)
+        # Rules run on stored leads in id order: when the first half's wait for the whole
+        # batch, so do these (a round-robin hands them out after the first half's).
+        _store_new(session, _thread(session, maybe, account_id, result), account_id, result,
+                   rules_later=bool(result.rules_later))
     return result
 
 
+def _contact_mail(items: Sequence[Incoming]) -> list[tuple[str, datetime]]:
+    """(contact e-mail, arrival) of the items that may become leads. An item without a time
+    gets the time of this call: the store dates it later still, so it is never earlier."""
+    now = utcnow()
+    found = [(_contact_email(item.draft), item.received_at or item.draft.sent_at or now)
+             for item in items]
+    return [(email, at) for email, at in found if email]
+
+
 def _store_new(session: Session, items: Sequence[Incoming], account_id: int | None,
-               result: BatchResult) -> None:
-    """Store the items as submissions (or other mail), skipping duplicates and erased ones."""
+               result: BatchResult, *, later_mail: LaterMail | None = None,
+               rules_later: bool = False) -> None:
+    """Store the items as submissions (or other mail), skipping duplicates and erased ones.
+
+    ``later_mail``: gives (contact e-mail, arrival) of mail the batch stores after these items
+    (an earlier lead among it makes a contact here returning), asked only when a rule needs it;
+    ``rules_later``: the rules run on these leads once the batch is stored, not before their
+    insert.
+    """
     if not items:
         return
     prepared = [(item, fingerprint(item.draft)) for item in items]
@@ -438,14 +424,41 @@ def _store_new(session: Session, items: Sequence[Incoming], account_id: int | No
     rows = [_row(item, account_id, content_hash, contact_id, post, topic, received)
             for (item, received), content_hash, contact_id, post, topic
             in zip(fresh, hashes, contacts, posts, topics, strict=True)]
-    insert_rows(session, SUBMISSIONS, rows)
+    # Rules on arrival decide each lead's status, owner and topic before it is inserted.
+    decided = "later" if rules_later else arrival.decide_new(
+        session, rows, [post.title if post else None for post in posts], later_mail)
+    _insert_submissions(session, rows)
     keys = [row["source_key"] for row in rows]
     # Snapshots after the insert: a per-row JSON None in the executemany would store JSON null.
     _snapshot(session, posts, keys)
-    added = sorted(session.execute(
-        select(Submission.id).where(Submission.source_key.in_(keys))).scalars())
+    # Not dict(result): a Result has keys() (its column names), so dict() takes it for a mapping.
+    id_of: dict[str, int] = {key: sid for key, sid in session.execute(  # noqa: C416
+        select(Submission.source_key, Submission.id).where(Submission.source_key.in_(keys)))}
+    added = sorted(id_of.values())
+    if decided == "later":
+        result.rules_later = sorted([*result.rules_later, *added])
+    elif decided is not None:
+        result.acknowledgements += arrival.finish_new(session, decided,
+                                                      [id_of[key] for key in keys])
     result.added_ids = sorted([*result.added_ids, *added])
     result.added += len(added)
+
+
+# Columns rules may set on a new lead; None is what leaving them out stores.
+_RULE_COLUMNS = ("assignee_id", "status_set_by", "verdict_by")
+
+
+def _insert_submissions(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert the rows in their order (so ids follow it, as the rules' round-robin expects).
+    Rows the rules changed carry more columns: the plain ones are added to every row as None;
+    ``edited_fields`` (a JSON column, where None would be stored as JSON null, not NULL) only
+    where a rule set it, so consecutive rows of one shape go in one statement."""
+    if any(column in row for row in rows for column in _RULE_COLUMNS):
+        for row in rows:
+            for column in _RULE_COLUMNS:
+                row.setdefault(column, None)
+    for _, run in groupby(rows, key=lambda row: "edited_fields" in row):
+        insert_rows(session, SUBMISSIONS, list(run))
 
 
 def _thread(session: Session, items: Sequence[Incoming], account_id: int | None,
@@ -468,7 +481,8 @@ def _store_in_one_transaction(db: Database, items: Sequence[Incoming], account_i
                               advance: Callable[[Session], Any] | None) -> BatchResult:
     with db.sessions.begin() as session:
         result = store_items(session, items, account_id)
-        result.acknowledgements = arrival.apply_new(session, result.added_ids)  # rules on arrival
+        # Rules the store could not decide before inserting run on the stored leads.
+        result.acknowledgements += arrival.apply_new(session, result.rules_later)
         if advance is not None:
             advance(session)
     return result

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,29 +44,52 @@ def is_person(actor: str) -> bool:
 
 
 @dataclass(frozen=True)
-class CompiledRule:
-    spec: RuleSpec
-    tests: tuple[tuple[Condition, Test], ...]
-
-    def held(self, facts: Facts) -> list[tuple[Condition, bool]]:
-        return [(condition, test(facts)) for condition, test in self.tests]
-
-    def matches(self, facts: Facts) -> bool:
-        return all(test(facts) for _, test in self.tests)
-
-
-def compile_rules(specs: Sequence[RuleSpec], zone: tzinfo) -> list[CompiledRule]:
-    """Once per batch: each condition becomes a plain test."""
-    return [CompiledRule(spec, tuple((c, compile_condition(c, zone)) for c in spec.conditions))
-            for spec in specs if spec.enabled]
-
-
-@dataclass(frozen=True)
 class PlannedAction:
     rule: RuleSpec
     action: Action
     description: str
     order: tuple[int, int] = (0, 0)  # (the rule's place, the action's place in it)
+    line: str = ""  # "NAME: description", as reports list it
+
+    @classmethod
+    def of(cls, rule: RuleSpec, action: Action, order: tuple[int, int]) -> PlannedAction:
+        description = _description(rule, action)
+        return cls(rule, action, description, order, f"{rule.name}: {description}")
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    spec: RuleSpec
+    tests: tuple[tuple[Condition, Test], ...]
+    matches: Test  # all the tests hold (one call per lead: planning runs it on every lead)
+    # Each action as planned: what it changes in words is the same on every lead.
+    actions: tuple[PlannedAction, ...] = ()
+
+    def held(self, facts: Facts) -> list[tuple[Condition, bool]]:
+        return [(condition, test(facts)) for condition, test in self.tests]
+
+
+def _all(tests: Sequence[Test]) -> Test:
+    if not tests:
+        return lambda f: True
+    if len(tests) == 1:
+        return tests[0]
+    first, rest = tests[0], _all(tests[1:])
+    return lambda f: first(f) and rest(f)
+
+
+def compile_rules(specs: Sequence[RuleSpec], zone: tzinfo) -> list[CompiledRule]:
+    """Once per batch: each condition becomes a plain test."""
+    compiled: list[CompiledRule] = []
+    for spec in specs:
+        if spec.enabled:
+            tests = tuple((c, compile_condition(c, zone)) for c in spec.conditions)
+            place = len(compiled)
+            compiled.append(CompiledRule(
+                spec, tests, _all([test for _, test in tests]),
+                tuple(PlannedAction.of(spec, action, (place, index))
+                      for index, action in enumerate(spec.actions))))
+    return compiled
 
 
 @dataclass
@@ -97,45 +121,59 @@ class RunReport:
         self.failed.extend(other.failed)
 
 
-def _plan_action(rule: RuleSpec, action: Action, f: Facts) -> str | None:
-    """What ``action`` would change on ``f`` (and note it in ``f``), or None for nothing."""
+def _description(rule: RuleSpec, action: Action) -> str:
+    """What ``action`` changes, in words."""
+    value = action.value or ""
+    group = action.round_robin
+    if group is not None:
+        return f"owner → round-robin among {', '.join(group)}"
+    words = {"assign": f"owner → {value}", "tag": f"tag + {value}", "status": f"status → {value}",
+             "topic": f"topic → {value}", "spam": f"spam ({rule.actor})",
+             "acknowledge": f"acknowledge with template {value}"}
+    if action.name not in words:
+        raise AssertionError(f"unchecked action {action.name!r}")  # parse_action refuses it
+    return words[action.name]
+
+
+def _plan_action(rule: RuleSpec, action: Action, f: Facts) -> bool:
+    """Whether ``action`` would change ``f`` (noted in ``f`` when it would)."""
     value = action.value or ""
     group = action.round_robin
     if group is not None:
         if (f.assignee or "").casefold() in {m.casefold() for m in group}:
-            return None
+            return False
         f.assignee = group[0]
-        return f"owner → round-robin among {', '.join(group)}"
+        return True
     if action.name == "assign":
         if (f.assignee or "").casefold() == value.casefold():
-            return None
+            return False
         f.assignee = value
-        return f"owner → {value}"
+        return True
     if action.name == "tag":
         if value.casefold() in {t.casefold() for t in f.tags}:
-            return None
+            return False
         f.tags.append(value)
-        return f"tag + {value}"
+        return True
     if action.name == "status":
         if f.status == value and f.is_submission:
-            return None
+            return False
         f.status, f.is_submission = value, True
-        return f"status → {value}"
+        return True
     if action.name == "topic":
         if f.topic == value:
-            return None
+            return False
         f.topic = value
-        return f"topic → {value}"
+        return True
     if action.name == "spam":
         if f.status == Status.SPAM.value:
-            return None
+            return False
         f.status = Status.SPAM.value
-        return f"spam ({rule.actor})"
+        return True
     if action.name == "acknowledge":
         if f.acknowledge is not None:
-            return None
+            return False
         f.acknowledge = (rule.name, value)
-        return f"acknowledge with template {value}"
+        return True
     raise AssertionError(f"unchecked action {action.name!r}")  # parse_action refuses it
 
 
@@ -147,14 +185,12 @@ def plan(rules: Sequence[CompiledRule], f: Facts, *, already: frozenset[str] = f
     holds, so the rules below behave as they did).
     """
     planned: list[PlannedAction] = []
-    for place, rule in enumerate(rules):
+    for rule in rules:
         if not rule.matches(f):
             continue
         if rule.spec.name not in already:
-            for index, action in enumerate(rule.spec.actions):
-                description = _plan_action(rule.spec, action, f)
-                if description is not None:
-                    planned.append(PlannedAction(rule.spec, action, description, (place, index)))
+            planned.extend(item for item in rule.actions
+                           if _plan_action(rule.spec, item.action, f))
         if rule.spec.stop:
             break
     return planned
@@ -199,13 +235,14 @@ def _steps(session: Session, groups: dict[tuple[int, int], tuple[PlannedAction, 
         group = action.round_robin
         if group is not None:
             picks = roundrobin.pick_many(session, item.rule.id, group, len(leads))
-            steps.extend((lead, triage.Step(actor, triage.ASSIGN, member))
+            to = {m: triage.Step(actor, triage.ASSIGN, m) for m in set(picks) if m is not None}
+            steps.extend((lead, to[member])
                          for lead, member in zip(leads, picks, strict=True) if member is not None)
         elif action.name in _STEP_OF:
             reason = actor if action.name == "spam" else None
-            steps.extend((lead, triage.Step(actor, _STEP_OF[action.name],
-                                            Status.SPAM.value if action.name == "spam" else value,
-                                            reason)) for lead in leads)
+            step = triage.Step(actor, _STEP_OF[action.name],
+                               Status.SPAM.value if action.name == "spam" else value, reason)
+            steps.extend((lead, step) for lead in leads)
     return steps
 
 
@@ -229,8 +266,8 @@ def _apply_each(session: Session, groups: dict[tuple[int, int], tuple[PlannedAct
             report.failed.append(f"{item.rule.name}: {item.action}: {exc}")
             for lead in leads:
                 done = report.changes.get(lead, [])
-                if f"{item.rule.name}: {item.description}" in done:
-                    done.remove(f"{item.rule.name}: {item.description}")
+                if item.line in done:
+                    done.remove(item.line)
 
 
 def history(session: Session, ids: Sequence[int]) -> tuple[set[int], dict[int, set[str]]]:
@@ -261,18 +298,7 @@ def run(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts],
     if not rules or not facts:
         return report
     touched, ran = (set(), {}) if fresh else history(session, [f.id for f in facts])
-    groups: dict[tuple[int, int], tuple[PlannedAction, list[int]]] = {}
-    for f in facts:
-        report.examined += 1
-        if f.id in touched:
-            report.skipped_by_person += 1
-            continue
-        planned = plan(rules, f, already=frozenset(ran.get(f.id, ())))
-        if planned:
-            report.changes[f.id] = [f"{p.rule.name}: {p.description}" for p in planned
-                                    if dry_run or p.action.name != "acknowledge"]
-        for item in planned:
-            groups.setdefault(item.order, (item, []))[1].append(f.id)
+    groups = _plan_all(report, rules, facts, touched, ran, dry_run=dry_run)
     if dry_run:
         return report
     try:
@@ -284,13 +310,96 @@ def run(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts],
     except LeadDeskError as exc:
         log.info("rules: writing the batch at once failed (%s); applying action by action", exc)
         _apply_each(session, groups, report)
+    if acknowledgements:
+        _acknowledge(session, report, [f for f in facts if f.id not in touched], zone)
+    _drop_unchanged(report)
+    return report
+
+
+def _plan_all(report: RunReport, rules: Sequence[CompiledRule], facts: Sequence[Facts],
+              touched: set[int], ran: dict[int, set[str]], *, dry_run: bool = False
+              ) -> dict[tuple[int, int], tuple[PlannedAction, list[int]]]:
+    """Plan every lead; the leads each (rule, action) was planned for, by its order."""
+    groups: dict[tuple[int, int], tuple[PlannedAction, list[int]]] = {}
     for f in facts:
-        if f.acknowledge is not None and acknowledgements and f.id not in touched and \
-                acknowledge.queue(session, f, rule=f.acknowledge[0], template=f.acknowledge[1],
-                                  zone=zone):
+        report.examined += 1
+        if f.id in touched:
+            report.skipped_by_person += 1
+            continue
+        planned = plan(rules, f, already=frozenset(ran.get(f.id, ())))
+        if planned:
+            report.changes[f.id] = [p.line for p in planned
+                                    if dry_run or p.action.name != "acknowledge"]
+        for item in planned:
+            if item.order in groups:
+                groups[item.order][1].append(f.id)
+            else:
+                groups[item.order] = (item, [f.id])
+    return groups
+
+
+def _acknowledge(session: Session, report: RunReport, facts: Sequence[Facts], zone: tzinfo
+                 ) -> None:
+    """Queue the acknowledgements the rules asked for, in the leads' order."""
+    for f in facts:
+        if f.acknowledge is not None and acknowledge.queue(
+                session, f, rule=f.acknowledge[0], template=f.acknowledge[1], zone=zone):
             report.acknowledgements += 1
             report.changes.setdefault(f.id, []).append(
                 f"{f.acknowledge[0]}: acknowledgement queued")
+
+
+def _drop_unchanged(report: RunReport) -> None:
     for lead in [lead for lead, done in report.changes.items() if not done]:
         del report.changes[lead]
-    return report
+
+
+@dataclass
+class NewRun:
+    """The rules' outcome for leads about to be inserted (:func:`run_new`): their rows already
+    carry it; :meth:`finish` writes the rest once the rows have ids."""
+
+    report: RunReport
+    played: triage.NewLeads
+    facts: list[Facts]
+    zone: tzinfo
+    acknowledgements: bool
+
+    def finish(self, session: Session, ids: Sequence[int]) -> RunReport:
+        """``ids``: the inserted rows' ids in row order. Tag links, audit events, then the
+        acknowledgements, in id order, as :func:`run` queues them."""
+        report = self.report
+        report.written.extend(self.played.record(session, ids))
+        report.changes = {ids[place]: done for place, done in report.changes.items()}
+        for f in self.facts:
+            f.id = ids[f.id]
+        if self.acknowledgements:
+            _acknowledge(session, report, self.facts, self.zone)
+        _drop_unchanged(report)
+        return report
+
+
+def run_new(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts],
+            rows: Sequence[dict[str, Any]], *, zone: tzinfo, acknowledgements: bool
+            ) -> NewRun | None:
+    """Decide what ``rules`` do to new leads BEFORE their rows are inserted (``facts``: of some
+    of ``rows``, ``id`` the row's place), and write each lead's final values into its row.
+
+    The same plan and steps as :func:`run` on the stored leads (nobody can have touched them),
+    so the stored result is the same. None when a step cannot be done (a member removed since
+    the rule was saved): nothing is changed (the round-robin counters are rolled back with the
+    savepoint) and the caller runs :func:`run` on the stored leads, action by action.
+    """
+    report = RunReport()
+    groups = _plan_all(report, rules, facts, set(), {})
+    if not groups:  # no rule changes any of these leads: nothing to play or write
+        return NewRun(report, triage.play_on_new(session, rows, []), list(facts), zone,
+                      acknowledgements)
+    try:
+        with session.begin_nested():
+            played = triage.play_on_new(session, rows, _steps(session, groups))
+    except LeadDeskError as exc:
+        log.info("rules: deciding the new leads at once failed (%s); applying them once "
+                 "stored", exc)
+        return None
+    return NewRun(report, played, list(facts), zone, acknowledgements)

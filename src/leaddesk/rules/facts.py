@@ -6,7 +6,7 @@ the status changes the facts the rules below it see.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,8 +14,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leaddesk.db.models import Account, Post, Submission, TeamMember
+from leaddesk.db.models import Account, Contact, ContactAlias, Post, Submission, TeamMember
 from leaddesk.triage.versions import chunks, current_tags
+
+# Gives (contact e-mail, arrival) of the mail a batch stores after the rows at hand.
+LaterMail = Callable[[], Sequence[tuple[str, datetime]]]
 
 
 @dataclass
@@ -82,3 +85,57 @@ def _first_seen(session: Session, contact_ids: set[int]) -> dict[int, datetime]:
             .where(Submission.contact_id.in_(chunk)).group_by(Submission.contact_id))
             if cid is not None)
     return found
+
+
+def facts_of_rows(session: Session, rows: Sequence[dict[str, Any]],
+                  post_titles: Sequence[str | None], *, contacts: bool = True,
+                  later_mail: LaterMail | None = None) -> list[Facts] | None:
+    """The facts of submission rows about to be inserted (``id``: the row's place), as
+    :func:`load_facts` would read them once the rows are stored: no owner, no tags yet, and a
+    contact is returning when an earlier lead of theirs is stored or in these rows.
+
+    ``later_mail``: gives (contact e-mail, arrival) of mail the same batch stores after these rows
+    (called only when ``contacts``).
+    If one of them is earlier than a lead here that would be its contact's first, None: whether
+    that lead is new or returning is known only once the batch is stored (that mail may become a
+    lead or join a conversation), so the rules must wait for it.
+    """
+    accounts = {row["account_id"] for row in rows if row["account_id"] is not None}
+    names = {aid: name for aid, name in session.execute(  # noqa: C416 (a Result is no mapping)
+        select(Account.id, Account.name).where(Account.id.in_(accounts)))} if accounts else {}
+    first_seen: dict[int, datetime] = {}
+    if contacts:
+        session.flush()
+        first_seen = _first_seen(session, {row["contact_id"] for row in rows
+                                           if row["contact_id"] is not None})
+        for row in rows:
+            cid, at = row["contact_id"], row["received_at"]
+            if cid is not None and (cid not in first_seen or at < first_seen[cid]):
+                first_seen[cid] = at
+        if later_mail is not None and _earlier_in_batch(session, first_seen, later_mail()):
+            return None
+    return [Facts(id=place, received_at=row["received_at"], subject=row["subject"] or "",
+                  body=row["body_text"] or "", topic=row["topic"], page_url=row["page_url"],
+                  post_title=title, account=names.get(row["account_id"]),
+                  email=row["visitor_email"], phone=row["visitor_phone"],
+                  fields=dict(row["fields"] or {}),
+                  returning=row["contact_id"] is not None
+                  and first_seen.get(row["contact_id"], row["received_at"]) < row["received_at"],
+                  status=row["status"], is_submission=bool(row["is_submission"]), assignee=None)
+            for place, (row, title) in enumerate(zip(rows, post_titles, strict=True))]
+
+
+def _earlier_in_batch(session: Session, first_seen: dict[int, datetime],
+                      later_mail: Sequence[tuple[str, datetime]]) -> bool:
+    if not later_mail:
+        return False
+    """Whether mail stored later in the batch is earlier than a contact's first lead here: its
+    address found as the store finds a contact (a contact's e-mail, else an alias)."""
+    emails = {email for email, _ in later_mail}
+    found = {email: cid for email, cid in session.execute(
+        select(Contact.email, Contact.id).where(Contact.email.in_(emails))) if email}
+    if len(found) < len(emails):
+        found.update(session.execute(select(ContactAlias.email, ContactAlias.contact_id)
+                                     .where(ContactAlias.email.in_(emails - set(found)))).all())
+    return any(cid in first_seen and at < first_seen[cid]
+               for cid, at in ((found.get(email), at) for email, at in later_mail))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import tzinfo
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from leaddesk.rules.facts import Facts
@@ -28,6 +29,7 @@ FORM_LABELS = frozenset({"form", "form name", "form_name", "formname", "form id"
 _PHONE_NOISE = re.compile(r"[\s().\-/]")
 
 
+@lru_cache(maxsize=4096)  # a batch's leads come from a few pages: each URL is split once
 def _host(url: str | None) -> str:
     if not url:
         return ""
@@ -63,13 +65,12 @@ def compile_condition(condition: Condition, zone: tzinfo) -> Test:
             str(label).strip().casefold() in FORM_LABELS and str(v).strip().casefold() == value
             for label, v in f.fields.items())
     if kind == "words":
-        words = "|".join(re.escape(w) for w in split_list(value))
-        pattern = re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
-        return lambda f: pattern.search(f.subject) is not None or \
-            pattern.search(f.body) is not None
+        return _words_test(split_list(value))
     if kind == "domain":
         domains = split_list(value)
-        return lambda f: any(_under(_domain(f.email), d) for d in domains)
+        # _under(host, d) for any d: the host is one of them or ends with ".d"
+        exact, under = frozenset(domains), tuple(f".{d}" for d in domains)
+        return lambda f: _in_domains(_domain(f.email), exact, under)
     if kind == "phone-prefix":
         prefixes = tuple(split_list(value))
         return lambda f: normalise_phone(f.phone).startswith(prefixes)
@@ -83,6 +84,30 @@ def compile_condition(condition: Condition, zone: tzinfo) -> Test:
         days = parse_days(value)
         return lambda f: f.received_at.astimezone(zone).weekday() in days
     raise AssertionError(f"unchecked condition field {kind!r}")  # parse_condition refuses it
+
+
+def _words_test(words: list[str]) -> Test:
+    """Any of ``words`` (case-folded), as a whole word, in the subject or the message.
+
+    The regular expression finds it; for ASCII words in an ASCII text a plain substring search
+    of the lower-cased text first rules most texts out (there, ignoring case is lower-casing, so
+    a text it rules out holds no match; other texts always go to the expression).
+    """
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in words)})(?!\w)",
+                         re.IGNORECASE)
+    plain = tuple(words) if all(w.isascii() for w in words) else None
+
+    def holds(text: str) -> bool:
+        if plain is not None and text.isascii():
+            lowered = text.lower()
+            if not any(w in lowered for w in plain):
+                return False
+        return pattern.search(text) is not None
+    return lambda f: holds(f.subject) or holds(f.body)
+
+
+def _in_domains(host: str, exact: frozenset[str], under: tuple[str, ...]) -> bool:
+    return bool(host) and (host in exact or host.endswith(under))
 
 
 def _domain(email: str | None) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,9 +20,19 @@ from leaddesk.errors import ConflictError, NotFoundError, ValidationError
 from leaddesk.query import Filter
 from leaddesk.query.stream import ids as filtered_ids
 from leaddesk.rules import catalog
-from leaddesk.rules.engine import RULE_PREFIX, RunReport, compile_rules, history, is_person, plan
+from leaddesk.rules.engine import (
+    RULE_PREFIX,
+    CompiledRule,
+    NewRun,
+    RunReport,
+    compile_rules,
+    history,
+    is_person,
+    plan,
+    run_new,
+)
 from leaddesk.rules.engine import run as run_engine
-from leaddesk.rules.facts import load_facts
+from leaddesk.rules.facts import Facts, LaterMail, facts_of_rows, load_facts
 from leaddesk.rules.matching import shown_value
 from leaddesk.rules.spec import RuleSpec
 from leaddesk.triage.results import ASSIGN, EDIT, STATUS, TAG_ADD, Edit
@@ -37,19 +49,59 @@ def run_on(session: Session, ids: Sequence[int], *, dry_run: bool = False,
     ``fresh``: the leads were just stored; spam and mail that is not a form submission among
     them are left alone (rules route leads).
     """
+    ready = _ready(session, rules)
+    if ready is None:
+        return RunReport()
+    facts = load_facts(session, ids, fresh=fresh, contacts=ready.contacts)
+    if fresh:
+        facts = arriving(facts)
+    return run_engine(session, ready.rules, facts, zone=ready.zone, fresh=fresh,
+                      dry_run=dry_run, acknowledgements=ready.acknowledgements)
+
+
+def run_on_new(session: Session, rows: Sequence[dict[str, Any]],
+               post_titles: Sequence[str | None],
+               later_mail: LaterMail | None = None
+               ) -> NewRun | Literal["later"] | None:
+    """Decide the enabled rules' outcome for submission rows about to be inserted (their posts'
+    titles beside them), writing it into the rows; :meth:`NewRun.finish` once they are stored.
+    None when there are no rules; "later" when the rules must run on the stored leads instead
+    (:func:`~leaddesk.rules.facts.facts_of_rows` and :func:`~leaddesk.rules.engine.run_new`
+    say when)."""
+    ready = _ready(session, None)
+    if ready is None:
+        return None
+    found = facts_of_rows(session, rows, post_titles, contacts=ready.contacts,
+                          later_mail=later_mail)
+    decided = None if found is None else run_new(
+        session, ready.rules, arriving(found), rows, zone=ready.zone,
+        acknowledgements=ready.acknowledgements)
+    return "later" if decided is None else decided
+
+
+def arriving(facts: list[Facts]) -> list[Facts]:
+    """The leads rules run on as they arrive: spam and non-submissions are left alone."""
+    return [f for f in facts if f.is_submission and f.status != Status.SPAM.value]
+
+
+@dataclass(frozen=True)
+class _Ready:
+    rules: list[CompiledRule]
+    zone: tzinfo
+    contacts: bool  # a rule asks whether the contact is new or returning
+    acknowledgements: bool
+
+
+def _ready(session: Session, rules: Sequence[RuleSpec] | None) -> _Ready | None:
     specs = catalog.list_rules(session, enabled_only=True) if rules is None else rules
     if not specs:
-        return RunReport()
+        return None
     options = catalog.get_options(session)
     zone = catalog.zone_of(options[catalog.TIMEZONE])
     compiled = compile_rules(specs, zone)
-    contacts = any(c.field == "contact" for rule in compiled for c in rule.spec.conditions)
-    facts = load_facts(session, ids, fresh=fresh, contacts=contacts)
-    if fresh:
-        facts = [f for f in facts if f.is_submission and f.status != Status.SPAM.value]
-    return run_engine(session, compiled, facts, zone=zone, fresh=fresh,
-                      dry_run=dry_run,
-                      acknowledgements=options[catalog.ACKNOWLEDGEMENTS] == "on")
+    return _Ready(compiled, zone,
+                  any(c.field == "contact" for rule in compiled for c in rule.spec.conditions),
+                  options[catalog.ACKNOWLEDGEMENTS] == "on")
 
 
 def run_filtered(session: Session, flt: Filter, *, dry_run: bool = False) -> RunReport:

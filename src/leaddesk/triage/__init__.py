@@ -6,7 +6,8 @@ Import it whole (``from leaddesk import triage``): every name below is re-export
 
 - ``actions``: status, assignment and notes on one submission or many; ``was_saved``; ``undo``
 - ``tags``: tags on submissions, and the tag catalogue
-- ``batch``: many steps on many submissions written at once (``apply_steps``), as rules do
+- ``batch``: many steps on many submissions written at once (``apply_steps``), or played on
+  rows before they are inserted (``play_on_new``), as rules do
 - ``edits``: a person correcting the fields the parser read (``edit_submission``)
 - ``members``: team members
 - ``versions``: reading current state, the compare-and-swap version check, conflicts, audit events
@@ -34,7 +35,7 @@ from leaddesk.triage.actions import (
     undo,
     was_saved,
 )
-from leaddesk.triage.batch import Step, apply_steps
+from leaddesk.triage.batch import NewLeads, Step, apply_steps, play_on_new
 from leaddesk.triage.edits import EDITABLE, EditResult, clean_value, edit_submission
 from leaddesk.triage.members import add_member, list_members, remove_member
 from leaddesk.triage.results import (
@@ -84,6 +85,7 @@ __all__ = [
     "EditResult",
     "Member",
     "MemberRemoval",
+    "NewLeads",
     "Step",
     "TagInfo",
     "add_member",
@@ -105,6 +107,7 @@ __all__ = [
     "list_members",
     "list_tags",
     "normalise_colour",
+    "play_on_new",
     "read_current",
     "recolour_tag",
     "remove_member",

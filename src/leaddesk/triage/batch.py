@@ -19,20 +19,21 @@ while writing, and the caller rolls back, as with every triage call.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk.changes import Change, Kind
-from leaddesk.db.models import AuditEvent, Submission, submission_tags
+from leaddesk.db.bulk import insert_rows
+from leaddesk.db.models import AuditEvent, Submission, TeamMember, submission_tags
 from leaddesk.db.types import utcnow
 from leaddesk.posts.topics import MANUAL
 from leaddesk.triage.actions import status_plan, status_unchanged
 from leaddesk.triage.edits import clean_value
-from leaddesk.triage.members import assignable
+from leaddesk.triage.members import assignable, team
 from leaddesk.triage.results import ASSIGN, EDIT, EDITED_FIELDS, STATUS, TAG_ADD, submission_change
 from leaddesk.triage.tags import DEFAULT_TAG_COLOUR, all_tags, insert_tag
 from leaddesk.triage.validation import clean_actor, clean_name, clean_status, sorted_names, unique
@@ -69,6 +70,40 @@ class _Lead:
     changed: bool = False
 
 
+@dataclass
+class _Team:
+    """The members steps assign to: the team read once, each name looked up once."""
+
+    found: dict[str, tuple[int, str]] = field(default_factory=dict)  # name -> (id, name)
+    members: list[TeamMember] | None = None
+
+    def member(self, session: Session, name: str) -> tuple[int, str]:
+        if name not in self.found:
+            if self.members is None:
+                self.members = team(session)
+            member = assignable(session, name, self.members)
+            self.found[name] = (member.id, member.name)
+        return self.found[name]
+
+
+@dataclass
+class _Played:
+    """What a list of steps did in memory: per lead its final values, and what to write."""
+
+    leads: dict[int, _Lead]
+    now: datetime
+    catalogue: dict[str, Any]
+    events: list[dict[str, Any]] = field(default_factory=list)
+    written: dict[str, list[int]] = field(default_factory=dict)
+    edited_keys: set[str] = field(default_factory=set)
+    links: list[tuple[int, str, str]] = field(default_factory=list)  # (submission, tag, by whom)
+
+    def changes(self) -> list[Change]:
+        return [Change.of(Kind.SUBMISSION, unique(done), self.edited_keys) if action == EDIT
+                else submission_change(action, unique(done))
+                for action, done in self.written.items()]
+
+
 def apply_steps(session: Session, steps: Sequence[tuple[int, Step]]) -> list[Change]:
     """Apply ``steps`` in order in the caller's transaction; one change record per action."""
     if not steps:
@@ -79,37 +114,93 @@ def apply_steps(session: Session, steps: Sequence[tuple[int, Step]]) -> list[Cha
     leads = {sid: _Lead(c, tags[sid], {}) for sid, c in current.items()}
     if any(step.action == EDIT for _, step in steps):
         _read_topics(session, leads)
-    catalogue = {t.name.casefold(): t for t in all_tags(session)}
+    played = _play_all(session, leads, steps)
+    _write(session, leads, played.now)
+    _record(session, played, {sid: sid for sid in leads})
+    return played.changes()
+
+
+@dataclass(frozen=True)
+class NewLeads:
+    """Steps played on rows not yet inserted (:func:`play_on_new`): the rows already carry their
+    final values; :meth:`record` writes the tag links and audit events once the rows have ids."""
+
+    played: _Played
+
+    def record(self, session: Session, ids: Sequence[int]) -> list[Change]:
+        """``ids``: the inserted rows' ids, in the order of the rows given to play_on_new."""
+        self.played.events[:] = [{**event, "entity_id": ids[event["entity_id"]]}
+                                 for event in self.played.events]
+        _record(session, self.played, dict(enumerate(ids)))
+        return self.played.changes()
+
+
+def play_on_new(session: Session, rows: Sequence[dict[str, Any]],
+                steps: Sequence[tuple[int, Step]]) -> NewLeads:
+    """Play ``steps`` (on leads named by their place in ``rows``) on submission rows about to be
+    inserted, and write each changed lead's final values into its row: what inserting the rows
+    and then calling :func:`apply_steps` would leave (the same values, version, audit events
+    and tags), without the second read and the ``UPDATE``. Rows must hold ``status``,
+    ``is_submission``, ``spam_reason``, ``topic`` and ``topic_source``; a row that changes gets
+    the columns the steps set, ``version`` 2 and ``updated_at`` (one bump, as apply_steps).
+    """
+    leads = {place: _Lead(Current(place, int(row.get("version", 1)), row["status"], None, None,
+                                  bool(row["is_submission"]), None, None, row["spam_reason"]),
+                          [], {}, row["topic"], row["topic_source"], None)
+             for place, row in ((place, rows[place]) for place in {lead for lead, _ in steps})}
+    played = _play_all(session, leads, steps)
+    for place, lead in leads.items():
+        if lead.changed:
+            rows[place].update(lead.values, version=lead.current.version + 1,
+                               updated_at=played.now)
+    return NewLeads(played)
+
+
+def _play_all(session: Session, leads: dict[int, _Lead], steps: Sequence[tuple[int, Step]]
+              ) -> _Played:
+    # The tag catalogue only when a step adds a tag (only then are links written).
+    catalogue = {t.name.casefold(): t for t in all_tags(session)} \
+        if any(step.action == TAG_ADD for _, step in steps) else {}
     # A tag's name as written: the catalogue's, or for a new tag the first step's spelling.
     names = {key: tag.name for key, tag in catalogue.items()}
-    members: dict[str, tuple[int, str]] = {}
-    now = utcnow()
-    events: list[dict[str, Any]] = []
-    written: dict[str, list[int]] = {}
-    edited_keys: set[str] = set()
-    links: list[tuple[int, str, str]] = []  # (submission, tag, who added it)
+    members = _Team()
+    actors: dict[str, str] = {}
+    seen: dict[str, dict[str, Any]] = {}
+    played = _Played(leads, utcnow(), catalogue)
     for lead_id, step in steps:
         lead = leads[lead_id]
-        actor = clean_actor(step.actor)
-        change = _play(session, lead, step, actor, now, names, members)
+        actor = actors.get(step.actor) or actors.setdefault(step.actor, clean_actor(step.actor))
+        change = _play(session, lead, step, actor, played.now, names, members)
         if change is None:
             continue
-        before, after = change
+        before, after = _one_of(seen, change[0]), _one_of(seen, change[1])
         lead.changed = True
-        events.append({"at": now, "actor": actor, "action": step.action,
-                       "entity": "submission", "entity_id": lead_id,
-                       "before": before, "after": after})
-        written.setdefault(step.action, []).append(lead_id)
+        played.events.append({"at": played.now, "actor": actor, "action": step.action,
+                              "entity": "submission", "entity_id": lead_id,
+                              "before": before, "after": after})
+        played.written.setdefault(step.action, []).append(lead_id)
         if step.action == EDIT:
-            edited_keys.update(EDITED_FIELDS.get(key, key) for key in after)
+            played.edited_keys.update(EDITED_FIELDS.get(key, key) for key in after)
         if step.action == TAG_ADD:
-            links.append((lead_id, _added(before, after), actor))
-    _write(session, leads, now)
-    _link(session, links, catalogue)
-    if events:
-        session.connection().execute(insert(AUDIT_EVENTS), events)
-    return [Change.of(Kind.SUBMISSION, unique(done), edited_keys) if action == EDIT
-            else submission_change(action, unique(done)) for action, done in written.items()]
+            played.links.append((lead_id, _added(before, after), actor))
+    return played
+
+
+def _one_of(seen: dict[str, dict[str, Any]], value: dict[str, Any]) -> dict[str, Any]:
+    """``value``, or the equal one met before: audit events that share their before and after
+    have them converted to JSON once (:func:`~leaddesk.db.bulk.insert_rows`, ``shared``).
+    Keyed by repr: for the plain values an audit event holds (str, None, bool, numbers, lists
+    and dicts of them) equal reprs are equal values of the same types, in the same key order."""
+    return seen.setdefault(repr(value), value)
+
+
+def _record(session: Session, played: _Played, ids: dict[int, int]) -> None:
+    """The tag links and audit events of ``played``; ``ids`` maps its lead keys to row ids."""
+    _link(session, [(ids[key], name, actor) for key, name, actor in played.links],
+          played.catalogue)
+    insert_rows(session, AUDIT_EVENTS, played.events, shared=True)
+    played.written = {action: [ids[key] for key in done]
+                      for action, done in played.written.items()}
 
 
 def _added(before: dict[str, Any], after: dict[str, Any]) -> str:
@@ -127,7 +218,7 @@ def _read_topics(session: Session, leads: dict[int, _Lead]) -> None:
 
 
 def _play(session: Session, lead: _Lead, step: Step, actor: str, now: datetime,
-          names: dict[str, str], members: dict[str, tuple[int, str]]
+          names: dict[str, str], members: _Team
           ) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """Play one step on ``lead`` in memory: (before, after) of its audit event, None if a no-op.
     Each branch mirrors the single-action call it stands for."""
@@ -141,11 +232,7 @@ def _play(session: Session, lead: _Lead, step: Step, actor: str, now: datetime,
         lead.current = replace(c, **values)
         return before, after
     if step.action == ASSIGN:
-        key = step.value.casefold()
-        if key not in members:
-            member = assignable(session, step.value)
-            members[key] = (member.id, member.name)
-        member_id, name = members[key]
+        member_id, name = members.member(session, step.value)
         if c.assignee_id == member_id:
             return None
         lead.values["assignee_id"] = member_id
@@ -222,5 +309,4 @@ def _link(session: Session, links: Sequence[tuple[int, str, str]], catalogue: di
             tag = catalogue[name.casefold()] = insert_tag(session, name, DEFAULT_TAG_COLOUR,
                                                            actor=actor)
         rows.append({"submission_id": sid, "tag_id": tag.id})
-    if rows:
-        session.execute(insert(submission_tags), rows)
+    insert_rows(session, submission_tags, rows)

@@ -7,6 +7,7 @@ who had it; :func:`assignable` is the lookup assignment uses, refusing removed m
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,9 +25,10 @@ def _members(session: Session) -> list[TeamMember]:
                                 .execution_options(populate_existing=True)))
 
 
-def _find_member(session: Session, name: str) -> TeamMember | None:
+def _find_member(session: Session, name: str, members: Sequence[TeamMember] | None = None
+                 ) -> TeamMember | None:
     # Exact match first, so "ada" and "Ada" could coexist from older data; then any letter case.
-    members = _members(session)
+    members = _members(session) if members is None else members
     exact = next((m for m in members if m.name == name), None)
     if exact is not None:
         return exact
@@ -39,9 +41,17 @@ def _no_member(name: str) -> NotFoundError:
                          f"`leaddesk members add {shlex.quote(name)}`")
 
 
-def assignable(session: Session, name: str) -> TeamMember:
+def team(session: Session) -> list[TeamMember]:
+    """Every team member, removed ones too, fresh from the database (for :func:`assignable`)."""
+    return _members(session)
+
+
+def assignable(session: Session, name: str, members: Sequence[TeamMember] | None = None
+               ) -> TeamMember:
+    """The member called ``name`` (any letter case), refusing removed members; among
+    ``members`` (read by :func:`team`) when given, so many look-ups share one read."""
     cleaned = clean_name(name, "team member")
-    member = _find_member(session, cleaned)
+    member = _find_member(session, cleaned, members)
     if member is None:
         raise _no_member(cleaned)
     if not member.active:

@@ -1,0 +1,78 @@
+"""Many rows into one table at once, in the caller's transaction: :func:`insert_rows`.
+
+The store uses it for new submissions (where it matters most: the full-text trigger), the rules
+for the tag links and audit events of a batch of new leads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session
+
+# Values per multi-row INSERT on SQLite (at most: older SQLite builds allow only 999).
+SQLITE_VALUES_PARAMETERS = 30_000
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,
+                shared: bool = False) -> None:
+    """Insert ``rows`` (all with the same keys) into ``table`` in the session's transaction.
+
+    On SQLite the rows go in as multi-row ``INSERT … VALUES (…), (…)`` statements of up to
+    ``SQLITE_VALUES_PARAMETERS`` values: FTS5 writes its pending terms at the end of every
+    statement that fires the index trigger, so an executemany (one statement per row) costs
+    about twice as much per row. The values are converted by the columns' own bind processors,
+    exactly as a Core insert would store them, and the target's column affinities apply as on
+    any INSERT. Elsewhere it is a Core executemany. (The ORM's bulk INSERT splits a batch by
+    which columns are None, and with RETURNING SQLite would get one INSERT per row.)
+
+    ``shared``: many rows hold the very same value objects (one time, the same before and after
+    on many audit events), so on SQLite each object is converted once, not once per row.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+    columns = ", ".join(f'"{name}"' for name in names)
+    one = f"({', '.join('?' * len(names))})"
+    driver = connection.connection.driver_connection
+    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if driver is not None else 999
+    per_statement = max(1, min(SQLITE_VALUES_PARAMETERS, limit) // len(names))
+    memo: list[dict[int, Any]] = [{} for _ in names]
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
+        # Every value goes through its processor, None too (a JSON column stores None as 'null').
+        values = [value if convert is None else convert(value)
+                  for row in chunk
+                  for convert, value in zip(processors, (row[name] for name in names), strict=True)
+                  ] if not shared else _converted_once(chunk, names, processors, memo)
+        # Through the connection, not a bare cursor: a refused unique key comes back as
+        # SQLAlchemy's IntegrityError, which store_batch retries.
+        connection.exec_driver_sql(
+            f'INSERT INTO "{table.name}" ({columns}) VALUES {", ".join([one] * len(chunk))}',
+            tuple(values))
+
+
+def _converted_once(rows: Sequence[dict[str, Any]], names: Sequence[str],
+                    processors: Sequence[Any], memo: Sequence[dict[int, Any]]) -> list[Any]:
+    """The rows' values, flat, each object converted by its column's processor once (``memo``:
+    per column, by the object's identity; every object lives in ``rows`` while this runs)."""
+    values: list[Any] = []
+    for row in rows:
+        for name, convert, seen in zip(names, processors, memo, strict=True):
+            value = row[name]
+            if convert is not None:
+                key = id(value)
+                if key not in seen:
+                    seen[key] = convert(value)
+                value = seen[key]
+            values.append(value)
+    return values
