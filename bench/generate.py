@@ -29,7 +29,7 @@ from bench import pg_load
 from bench.dataset import Dataset
 from leaddesk.db import Database
 from leaddesk.db.models import Base
-from leaddesk.db.types import UTCDateTime
+from leaddesk.db.types import PortableJSONType, UTCDateTime
 
 COMMIT_EVERY = 50_000   # submissions per transaction
 QUEUE_DEPTH = 8         # batches the generator may run ahead of the writer
@@ -80,7 +80,7 @@ def _same(value: Any) -> Any:
 
 
 def _encoder(column: Column[Any], dialect: str) -> Callable[[Any], Any]:
-    if isinstance(column.type, JSON):
+    if isinstance(column.type, JSON | PortableJSONType):
         # A None given stays SQL NULL on SQLite; PostgreSQL gets JSON null, as a Core insert
         # stores it there.
         return _json if dialect == "sqlite" else json.dumps

@@ -17,8 +17,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from email_validator import EmailNotValidError, validate_email
-
 from leaddesk.db.models import STATUS_VALUES
 from leaddesk.errors import ValidationError
 from leaddesk.lines import has_line_break
@@ -152,6 +150,7 @@ class SmtpSettings(_Server):
             server["user"] if "@" in server["user"] else "")
         if not sender:
             raise ValidationError("an SMTP account needs --from ADDRESS (the From of your replies)")
+        from email_validator import EmailNotValidError, validate_email  # only to check one
         try:
             sender = validate_email(sender, check_deliverability=False).normalized
         except EmailNotValidError as exc:

@@ -15,10 +15,12 @@ from leaddesk import query, triage
 from leaddesk.changes import Change, Kind
 from leaddesk.db import Database
 from leaddesk.detail import SubmissionDetail
+from leaddesk.query.first import first_page
 
 from leaddesk.ui import inbox as inbox_module
 from leaddesk.ui.bus import ELSEWHERE
 from leaddesk.ui.inbox import InboxPage
+from leaddesk.ui.list_model import PAGE_SIZE
 from leaddesk.ui.main_window import MainWindow
 from leaddesk.ui.tasks import TaskRunner
 
@@ -179,6 +181,48 @@ class StepRunner(TaskRunner):
             return False
         super().db(*self.queued.pop(0))
         return True
+
+
+def test_the_window_asks_for_its_first_page_once_before_it_is_built_and_shows_it(
+        qtbot: Any, ui_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[query.Filter] = []
+
+    def counted(session: Any, flt: query.Filter, *, limit: int) -> Any:
+        asked.append(flt)
+        return first_page(session, flt, limit=limit)
+    monkeypatch.setattr(inbox_module, "first_page", counted)
+    runner = StepRunner()
+    window = MainWindow(ui_db, me="tester", tasks=runner)
+    qtbot.addWidget(window)
+    inbox = window.inbox
+    # Queued while the window was built, ahead of the id list; reload() did not ask again.
+    while inbox.model.rowCount() == 0 and runner.step():
+        pass
+    assert asked == [inbox.current_filter()]
+    with ui_db.session() as s:
+        expected = query.find(s, inbox.current_filter(), limit=PAGE_SIZE).rows
+    assert inbox.model.cached_ids(inbox.model.ids) == [r.id for r in expected]
+    while runner.step():
+        pass
+    assert asked == [inbox.current_filter()]
+
+
+def test_a_first_page_asked_for_early_is_not_shown_for_another_list(
+        qtbot: Any, ui_db: Database) -> None:
+    runner = StepRunner()
+    window = MainWindow(ui_db, me="tester", tasks=runner)
+    qtbot.addWidget(window)
+    inbox = window.inbox
+    inbox.prefetch_first_page()  # the Inbox view's page, on its way...
+    inbox.choose_view("spam")  # ...when another view is chosen
+    while runner.step():
+        pass
+    with ui_db.session() as s:
+        spam = query.ids(s, inbox.current_filter())
+    assert spam
+    assert inbox.model.ids == spam
+    shown = [inbox.model.submission(r) for r in range(inbox.model.rowCount())]
+    assert {r.status for r in shown if r is not None} == {"spam"}
 
 
 def test_the_first_page_shows_before_the_whole_list_which_then_grows_in_place(

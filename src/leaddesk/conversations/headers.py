@@ -14,8 +14,6 @@ from datetime import datetime
 from email.header import decode_header, make_header
 from email.utils import getaddresses
 
-from leaddesk.ingest.parse.headers import date_value
-
 # What the Sent-folder sync asks the server for before deciding to fetch a body: only what
 # placing a message needs (its sender and subject are read from the body, once picked).
 FIELDS = ("MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "TO", "CC", "DATE")
@@ -95,6 +93,9 @@ def read(raw: bytes) -> MailHeaders:
 
 
 def _date(value: str | None) -> datetime | None:
+    # Imported here: the parser package (~0.1 s to import) is not needed to start the window,
+    # which imports this module for the answers it records.
+    from leaddesk.ingest.parse.headers import date_value
     return date_value(value) if value else None
 
 

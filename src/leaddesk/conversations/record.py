@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import triage
-from leaddesk.accounts import ON_ANSWER_CHOICES
+from leaddesk.account_settings import ON_ANSWER_CHOICES
 from leaddesk.conversations import headers, threads
 from leaddesk.conversations.headers import MailHeaders
 from leaddesk.conversations.threads import Known

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -41,8 +40,30 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-# JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.
-PortableJSON = JSON().with_variant(JSONB(), "postgresql")
+class PortableJSONType(TypeDecorator[Any]):
+    """JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.
+
+    Not ``JSON().with_variant(JSONB(), "postgresql")``: that imports SQLAlchemy's PostgreSQL
+    dialect (and its asyncpg, psycopg and pg8000 modules, ~0.1 s) with the models, on every
+    SQLite start too. Here the PostgreSQL type is imported when a PostgreSQL connection first
+    needs it; the DDL, the stored values and the Python values are the same.
+    """
+
+    impl = JSON
+    cache_ok = True
+    # As JSON's own: Python None is stored as the JSON value null (null() stores SQL NULL), and
+    # the values (dicts, lists) are not hashable.
+    should_evaluate_none = True
+    hashable = False
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
+PortableJSON = PortableJSONType()
 
 
 def utcnow() -> datetime:

@@ -10,19 +10,20 @@ answers exactly what plain SQL answers.
 Callers use the names exported here; each module says what it owns:
 
 * :mod:`~leaddesk.query.spec`: :class:`Filter` and :class:`Sort` (no SQLAlchemy);
-* :mod:`~leaddesk.query.results`: :class:`SubmissionRow`, :class:`Page`, :class:`Cursor` (no
-  SQLAlchemy);
+* :mod:`~leaddesk.query.results`: :class:`SubmissionRow`, :class:`Page`, :class:`Cursor`,
+  :class:`Estimate` (no SQLAlchemy);
 * :mod:`~leaddesk.query.filters`: the WHERE :func:`conditions` a filter becomes, steered for
   SQLite's planner (:class:`Steer`);
 * :mod:`~leaddesk.query.rows`: loading rows, :func:`rows_by_ids`;
 * :mod:`~leaddesk.query.pages`: sort order, keyset and offset paging, :func:`find`;
-* :mod:`~leaddesk.query.counts`: :func:`count`, :func:`estimate` (:class:`Estimate`, a count
-  to show at once) and :func:`facets` (:class:`Facets`);
+* :mod:`~leaddesk.query.counts`: :func:`count`, :func:`estimate` (a count to show at once) and
+  :func:`facets` (:class:`Facets`);
 * :mod:`~leaddesk.query.stream`: :func:`ids` and :func:`iterate`, every match at constant memory;
 * :mod:`~leaddesk.query.text_plan`: how a text search reads its matches on SQLite;
 * :mod:`~leaddesk.query.words`: on PostgreSQL, a search word's documents from the kept word
   counts (revision 0010), or its share of the newest documents;
-* :mod:`~leaddesk.query.quick`: the plain inbox's page straight from SQLite, for `leaddesk list`.
+* :mod:`~leaddesk.query.quick`: the plain inbox's page straight from SQLite, for `leaddesk list`;
+* :mod:`~leaddesk.query.first`: a new list's first page and count, through ``quick`` when it can.
 
 The names are loaded on first use (PEP 562), so that ``from leaddesk.query import Filter`` does
 not import SQLAlchemy: `leaddesk list` must start in a blink.
@@ -34,10 +35,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from leaddesk.query.counts import Estimate, Facets, count, estimate, facets
+    from leaddesk.query.counts import Facets, count, estimate, facets
     from leaddesk.query.filters import SORT_COLUMNS, Steer, conditions
     from leaddesk.query.pages import find
-    from leaddesk.query.results import Cursor, Page, SubmissionRow
+    from leaddesk.query.results import Cursor, Estimate, Page, SubmissionRow
     from leaddesk.query.rows import rows_by_ids
     from leaddesk.query.spec import NO_TOPIC, UNASSIGNED, Filter, Sort
     from leaddesk.query.stream import ids, iterate
@@ -51,8 +52,8 @@ __all__ = [
 # Where each name lives: the first two without SQLAlchemy.
 _HOMES = {
     "spec": ("NO_TOPIC", "UNASSIGNED", "Filter", "Sort"),
-    "results": ("Cursor", "Page", "SubmissionRow"),
-    "counts": ("Estimate", "Facets", "count", "estimate", "facets"),
+    "results": ("Cursor", "Estimate", "Page", "SubmissionRow"),
+    "counts": ("Facets", "count", "estimate", "facets"),
     "filters": ("SORT_COLUMNS", "Steer", "conditions"),
     "pages": ("find",),
     "rows": ("rows_by_ids",),

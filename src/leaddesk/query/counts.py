@@ -33,6 +33,7 @@ from leaddesk.query.filters import (
     dialect_of,
     in_or_null,
 )
+from leaddesk.query.results import Estimate
 from leaddesk.query.text_plan import TextPlan, has_narrow_filters, intersection, text_steer
 
 
@@ -52,14 +53,6 @@ _FACET_DIMENSIONS = frozenset({"statuses", "topics", "assignees"})
 
 def count(session: Session, flt: Filter) -> int:
     return count_planned(session, flt, TextPlan.make(session, flt))
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A count to show at once: exact, or "about ``value``" while :func:`count` runs elsewhere."""
-
-    value: int
-    exact: bool
 
 
 def estimate(session: Session, flt: Filter) -> Estimate:

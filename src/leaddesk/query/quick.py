@@ -1,12 +1,15 @@
-"""The plain inbox's page straight from SQLite, without SQLAlchemy: what `leaddesk list` needs.
+"""The plain inbox's page straight from SQLite, without SQLAlchemy: what `leaddesk list` needs,
+and the window's first page.
 
 Importing SQLAlchemy's ORM and the models costs most of half a second, several times what the
 query itself takes, and a script or a cron job calling `leaddesk list` waits for all of it. So
-for the case that matters most (the inbox newest first, spam and non-submissions hidden or all
-shown, any page) this module reads the same rows with the standard library's ``sqlite3`` and
-builds the same :class:`~leaddesk.query.results.SubmissionRow` values. Everything else (text,
-other filters, other sorts, PostgreSQL, a database that needs an upgrade or does not exist yet)
-answers ``None`` and the caller takes the usual path, which also migrates.
+for the case that matters most (the inbox newest first, by status or not, spam and
+non-submissions hidden or all shown, any page) this module reads the same rows with the standard
+library's ``sqlite3`` and builds the same :class:`~leaddesk.query.results.SubmissionRow` values.
+Everything else (text, other filters, other sorts, PostgreSQL, a database that needs an upgrade
+or does not exist yet) answers ``None`` and the caller takes the usual path, which also migrates.
+The window paints its first page through here too (:mod:`leaddesk.query.first`): the ORM's first
+query (configuring the mappers, compiling the statements) is then off the start's path.
 
 The statements are those :func:`leaddesk.query.find` and :func:`leaddesk.query.count` run for the
 same filter; ``tests/query/test_quick.py`` checks that both paths give identical rows and totals.
@@ -66,8 +69,9 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def handles(flt: Filter) -> bool:
-    """Is ``flt`` the plain inbox (any page, spam and non-submissions hidden or shown)?"""
-    return (flt == Filter(include_spam=flt.include_spam,
+    """Is ``flt`` the plain inbox, newest or oldest first, narrowed by status at most (any page,
+    spam and non-submissions hidden or shown)?"""
+    return (flt == Filter(statuses=flt.statuses, include_spam=flt.include_spam,
                           include_non_submissions=flt.include_non_submissions,
                           descending=flt.descending)
             and flt.sort is Sort.RECEIVED)
@@ -90,12 +94,20 @@ def connect(url: str) -> sqlite3.Connection | None:
     return connection
 
 
+def _statuses(flt: Filter, column: str) -> list[str]:
+    # As leaddesk.query.filters.conditions: named statuses (spam too, when named), else no spam
+    # unless asked for. The values are Status members (Filter checks them): safe to inline.
+    if flt.statuses:
+        named = ", ".join(f"'{Status(v).value}'" for v in flt.statuses)
+        return [f"{column} IN ({named})"]
+    return [] if flt.include_spam else [f"{column} != '{Status.SPAM.value}'"]
+
+
 def _where(flt: Filter) -> str:
-    # As leaddesk.query.filters.conditions with Steer.ORDERED: `+s.is_submission` keeps SQLite
-    # walking the received-date index.
-    parts = []
-    if not flt.include_spam:
-        parts.append(f"s.status != '{Status.SPAM.value}'")
+    # As leaddesk.query.filters.conditions with Steer.ORDERED: `+` keeps SQLite walking the
+    # received-date index instead of a condition's index that reads several ranges (or none).
+    column = "(+s.status)" if len(flt.statuses) > 1 else "s.status"
+    parts = _statuses(flt, column)
     if not flt.include_non_submissions:
         parts.append("(+s.is_submission) IS 1")
     return f"WHERE {' AND '.join(parts)} " if parts else ""
@@ -108,11 +120,9 @@ def is_empty(connection: sqlite3.Connection) -> bool:
 
 def total(connection: sqlite3.Connection, flt: Filter) -> int:
     """The number of rows of the plain inbox, from the trigger-kept ``facet_counts``."""
-    where = []
+    where = _statuses(flt, "status")
     if not flt.include_non_submissions:
         where.append("is_submission IS 1")
-    if not flt.include_spam:
-        where.append(f"status != '{Status.SPAM.value}'")
     sql = "SELECT coalesce(sum(n), 0) FROM facet_counts" + (
         f" WHERE {' AND '.join(where)}" if where else "")
     return int(connection.execute(sql).fetchone()[0])

@@ -148,3 +148,12 @@ def reason_in(problems: Sequence[str] | None) -> str | None:
         if str(problem).startswith(_NOT_SUBMISSION):
             return str(problem)[len(_NOT_SUBMISSION):]
     return None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A count to show at once: exact, or "about ``value``" while
+    :func:`~leaddesk.query.count` runs elsewhere."""
+
+    value: int
+    exact: bool

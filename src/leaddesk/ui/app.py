@@ -42,18 +42,29 @@ def application() -> QApplication:
     return app
 
 
-def run(db: Database, *, title_suffix: str = "") -> int:
-    """Show the main window on ``db`` and run the event loop until it closes."""
-    app = application()
+def show_window(db: Database, *, title_suffix: str = "") -> MainWindow:
+    """Build the main window on ``db`` and show it (what :func:`run` does before its event loop;
+    ``bench/bench_window.py`` measures exactly this)."""
+    application()
     settings = Settings()
     me = settings.get(ME) or current_user()
     window = MainWindow(db, me=me, settings=settings, title_suffix=title_suffix)
     window.show()
+    # Everything alive now (Qt wrappers, modules) lives for the whole session: keep it out of the
+    # cyclic collector's full passes, which otherwise stall list loads at a million rows. The
+    # collector may have been off until here (`leaddesk gui` turns it off for the imports, where
+    # its passes took 90-190 ms of the start): on again, for what the session allocates.
+    gc.freeze()
+    gc.enable()
+    return window
+
+
+def run(db: Database, *, title_suffix: str = "") -> int:
+    """Show the main window on ``db`` and run the event loop until it closes."""
+    app = application()
+    window = show_window(db, title_suffix=title_suffix)
     if os.environ.get(ENV_SMOKE_TEST):
         _quit_when_loaded(app, window)
-    # Everything alive now (Qt wrappers, modules) lives for the whole session: keep it out of the
-    # cyclic collector's full passes, which otherwise stall list loads at a million rows.
-    gc.freeze()
     return int(app.exec())
 
 

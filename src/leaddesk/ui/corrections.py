@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,7 +29,6 @@ from PySide6.QtWidgets import (
 from leaddesk import contacts, detail
 from leaddesk.changes import Change, Kind
 from leaddesk.db.models import Submission
-from leaddesk.ingest import labels
 from leaddesk.posts.topics import known_topics
 
 from leaddesk.ui.context import AppContext
@@ -36,6 +37,11 @@ from leaddesk.ui.operations import DbOp
 from leaddesk.ui.reparse_controller import ReparseController
 from leaddesk.ui.safe_text import ask_yes_no
 from leaddesk.ui.triage_actions import TriageActions
+
+if TYPE_CHECKING:
+    # The labels (and through them the whole parser) are loaded when a label is taught, not to
+    # start the window.
+    from leaddesk.ingest import labels
 
 # What the field grid (Message tab) offers to teach, in the words people use.
 TEACH = (("name", "Name"), ("first_name", "First name"), ("last_name", "Last name"),
@@ -152,6 +158,8 @@ class Corrections(QObject):
         if shown is None:
             return
         sid, page, actor = shown.row.id, shown.row.page_url or "", self.ctx.actor
+
+        from leaddesk.ingest import labels
 
         def work(session: Session) -> labels.LabelRule:
             # The notification's sender; a record without one (a form API's JSON) by its page's

@@ -12,7 +12,9 @@ position survive every refresh.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -30,11 +32,11 @@ from leaddesk import detail, query, triage
 from leaddesk.changes import CREATED, DELETED, Change, Kind
 from leaddesk.detail import SubmissionDetail
 from leaddesk.query import Facets, Filter, Sort
+from leaddesk.query.first import first_page
 
 from leaddesk.ui.column_fit import ColumnFit
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.detail.pane import DetailPane
-from leaddesk.ui.export_dialog import ExportDialog, run_export
 from leaddesk.ui.filter_bar import SearchBox, chip_strip, export_button, page_bar
 from leaddesk.ui.list_delegate import ListDelegate
 from leaddesk.ui.list_model import (
@@ -57,6 +59,10 @@ from leaddesk.ui.sidebar import NO_TOPIC_LABEL, Sidebar
 from leaddesk.ui.triage_actions import TriageActions
 from leaddesk.ui.views import Narrowing, SavedView, View, builtin_views, combine
 from leaddesk.ui.widgets import Chip, clear_layout
+
+if TYPE_CHECKING:
+    # Loaded when Export is clicked (the export package and its presets): not to start.
+    from leaddesk.ui.export_dialog import ExportDialog
 
 # Below these widths a column would cut its words ("Eu…", "19 N"): the others shrink first.
 MIN_WIDTHS = (110, 70, 90, 50, 50, 100, 0)  # Received: measured from the font, see _min_widths
@@ -84,6 +90,24 @@ class SidebarData:
     members: list[str]
 
 
+FirstPage = tuple[tuple[query.SubmissionRow, ...], query.Estimate]
+
+
+@dataclass
+class _EarlyPage:
+    """A first page asked for before the list is loaded: its rows once they arrive, or what to do
+    with them when they do."""
+
+    flt: Filter
+    found: FirstPage | None = None
+    deliver: Callable[[FirstPage], None] | None = None
+
+    def arrived(self, found: FirstPage) -> None:
+        self.found = found
+        if self.deliver is not None:
+            self.deliver(found)
+
+
 class InboxPage(QWidget):
     filter_changed = Signal(object)  # the Filter now shown
     empty_database = Signal()  # nothing at all stored yet: the first run
@@ -105,6 +129,7 @@ class InboxPage(QWidget):
         self._listed: Filter | None = None  # the filter whose list the model holds or awaits
         # The number of matches while only the first page is shown (the id list on its way).
         self._estimate: query.Estimate | None = None
+        self._early: _EarlyPage | None = None  # see prefetch_first_page
 
         self.sidebar = Sidebar(list(self.views.values()))
         self.model = SubmissionListModel(ctx)
@@ -240,10 +265,12 @@ class InboxPage(QWidget):
         self.export.setText(f"Export {count:,} {what}…")
 
     def export_dialog(self) -> ExportDialog:
+        from leaddesk.ui.export_dialog import ExportDialog
         flt, what, count = self._export_scope()
         return ExportDialog(self.ctx, flt, what=what, count=count, parent=self)
 
     def open_export(self) -> None:
+        from leaddesk.ui.export_dialog import run_export
         run_export(self.export_dialog())
 
     # ------------------------------------------------------------ what is shown
@@ -312,6 +339,16 @@ class InboxPage(QWidget):
         self.filter_changed.emit(self.current_filter())
         self.chips_changed.emit(self.chips())
 
+    def prefetch_first_page(self) -> None:
+        """Ask the database worker for the current list's first page now; the next
+        :meth:`reload` shows it (at once if it has arrived). The window calls this as soon as
+        the page exists, so the worker reads it while the rest of the window is built: on
+        start, the rows are then there for the window's very first paint."""
+        early = self._early = _EarlyPage(self.current_filter())
+        flt = early.flt
+        (DbOp(self.ctx, lambda s: first_page(s, flt, limit=PAGE_SIZE), parent=self,
+              what="loading the list").success(early.arrived).run_in_background())
+
     def _requery(self, keep: int | None = None) -> None:
         flt = self.current_filter()
         self._load_generation += 1
@@ -323,12 +360,17 @@ class InboxPage(QWidget):
             # id list (seconds at a million rows) follows, is appended and gives the exact total.
             self._listed = flt
 
-            def first(s: Session) -> tuple[tuple[query.SubmissionRow, ...], query.Estimate]:
-                return (query.find(s, flt, limit=PAGE_SIZE, with_total=False).rows,
-                        query.estimate(s, flt))
-            (DbOp(self.ctx, first, parent=self, what="loading the list")
-             .success(lambda found: self._show_first(generation, *found, memory))
-             .run_in_background())
+            def show(found: FirstPage) -> None:
+                self._show_first(generation, *found, memory)
+            early, self._early = self._early, None
+            if early is not None and early.flt == flt:  # asked for already (prefetch_first_page)
+                if early.found is not None:
+                    show(early.found)
+                else:
+                    early.deliver = show
+            else:
+                (DbOp(self.ctx, lambda s: first_page(s, flt, limit=PAGE_SIZE), parent=self,
+                      what="loading the list").success(show).run_in_background())
         (DbOp(self.ctx, lambda s: query.ids(s, flt), parent=self, what="loading the list")
          .success(lambda ids: self._show_ids(generation, ids, memory)).run_in_background())
 

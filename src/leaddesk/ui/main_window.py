@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -38,8 +39,6 @@ from leaddesk.ui.context import AppContext
 from leaddesk.ui.corrections import Corrections
 from leaddesk.ui.format import ago
 from leaddesk.ui.inbox import InboxPage
-from leaddesk.ui.insights_page import InsightsPage
-from leaddesk.ui.leads_page import LeadsPage
 from leaddesk.ui.live import LiveUpdates, PresenceLeases
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import focus_search
@@ -66,6 +65,10 @@ from leaddesk.ui.tray import Tray
 from leaddesk.ui.triage_actions import TriageActions
 from leaddesk.ui.views import SavedView, saved_views_from_json, saved_views_to_json
 
+if TYPE_CHECKING:
+    from leaddesk.ui.insights_page import InsightsPage
+    from leaddesk.ui.leads_page import LeadsPage
+
 DEFAULT_SIZE = (1440, 860)  # on a screen that has room; a smaller screen gets what it has
 # Below this window width the sidebar folds away (Ctrl+B or the status bar's ☰ brings it back),
 # so the list and the lead keep readable widths at 1024 px.
@@ -74,6 +77,8 @@ NARROW_WIDTH = 1180
 # the inbox's first painted rows, or this long if no first page comes (an empty view, a failure).
 AFTER_FIRST_PAINT_FALLBACK_MS = 2000
 SIDEBAR_WIDTH = 190
+LEADS_PAGE, INSIGHTS_PAGE = 1, 2  # their places in the page stack (the top bar's order)
+PageT = TypeVar("PageT", bound=QWidget)
 
 
 class MainWindow(QMainWindow):
@@ -96,11 +101,15 @@ class MainWindow(QMainWindow):
         self.top = TopBar()
         self.banner = Banner()
         self.inbox = InboxPage(self.ctx, self.ops)
-        self.leads = LeadsPage(self.ctx)
-        self.insights = InsightsPage(self.ctx)
+        self.inbox.prefetch_first_page()  # read while the rest is built; shown by reload() below
+        # Leads and Insights are built on their first visit (see the properties below): most
+        # starts only show the inbox, and building them (charts included) delayed its first rows.
+        self._leads: LeadsPage | None = None
+        self._insights: InsightsPage | None = None
         self.pages = QStackedWidget()
-        for page in (self.inbox, self.leads, self.insights):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.inbox)
+        for _ in (LEADS_PAGE, INSIGHTS_PAGE):
+            self.pages.addWidget(QWidget())  # a place holder until the page is built
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -158,6 +167,33 @@ class MainWindow(QMainWindow):
     def me(self) -> str:
         return self.ctx.actor
 
+    @property
+    def leads(self) -> LeadsPage:
+        """The managers' Leads page, built on first use."""
+        if self._leads is None:
+            from leaddesk.ui.leads_page import LeadsPage
+            self._leads = self._put_page(LEADS_PAGE, LeadsPage(self.ctx))
+        return self._leads
+
+    @property
+    def insights(self) -> InsightsPage:
+        """The Insights page, built on first use."""
+        if self._insights is None:
+            from leaddesk.ui.insights_page import InsightsPage
+            self._insights = self._put_page(INSIGHTS_PAGE, InsightsPage(self.ctx))
+        return self._insights
+
+    def _put_page(self, index: int, page: PageT) -> PageT:
+        """``page`` in the place holder's place in the stack."""
+        holder = self.pages.widget(index)
+        assert holder is not None  # the place holder, put there in __init__
+        current = self.pages.currentIndex()
+        self.pages.insertWidget(index, page)
+        self.pages.removeWidget(holder)
+        holder.deleteLater()
+        self.pages.setCurrentIndex(current)  # building a page never shows it
+        return page
+
     def _after_first_paint(self, *jobs: Callable[[], object]) -> None:
         """Run ``jobs`` once, on the event-loop turn after the inbox's first page is shown (or
         the database is found empty, or after AFTER_FIRST_PAINT_FALLBACK_MS)."""
@@ -206,12 +242,12 @@ class MainWindow(QMainWindow):
         welcome.add_api.connect(self.add_api_source)
 
     def show_page(self, index: int) -> None:
+        page = self.leads if index == LEADS_PAGE else self.insights if index == INSIGHTS_PAGE \
+            else None
         self.pages.setCurrentIndex(index)
         self.settings.set(LAST_PAGE, index)
-        if self.pages.currentWidget() is self.leads:
-            self.leads.reload()
-        elif self.pages.currentWidget() is self.insights:
-            self.insights.reload()
+        if page is not None:
+            page.reload()
 
     def _bind_shortcuts(self) -> None:
         handlers = {

@@ -8,14 +8,22 @@ was done and the next start takes up the rest. What it changed goes on the chang
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
-from leaddesk import reparse
 from leaddesk.progress import Cancelled, CancelToken
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, NetOp
 from leaddesk.ui.sync_controller import BackgroundJob
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    # Imported in the workers that use it: the re-read loads the whole parser (~0.1 s), which
+    # the window does not need to start.
+    from leaddesk import reparse
 
 
 class ReparseController(BackgroundJob):
@@ -32,7 +40,11 @@ class ReparseController(BackgroundJob):
         if self.running:
             return False
         self.cancel_token = CancelToken()  # taken now: a second start waits for this one
-        (DbOp(self.ctx, reparse.stale_ids, parent=self, what="looking for mail to re-read")
+        def stale_ids(session: Session) -> list[int]:
+            from leaddesk import reparse
+            return reparse.stale_ids(session)
+
+        (DbOp(self.ctx, stale_ids, parent=self, what="looking for mail to re-read")
          .success(self._stale_found).failure(self._crashed).run_in_background())
         return True
 
@@ -54,6 +66,7 @@ class ReparseController(BackgroundJob):
         assert token is not None
 
         def work() -> reparse.ReparseReport:
+            from leaddesk import reparse
             try:
                 return reparse.reparse(db, ids=ids, reporter=reporter, cancel=token,
                                        batch=reparse.INTERACTIVE_BATCH)

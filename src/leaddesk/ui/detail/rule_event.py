@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from leaddesk.rules import service
 from leaddesk.rules.engine import RULE_PREFIX
 from leaddesk.triage import Edit
 
@@ -84,6 +83,7 @@ def undo_rule(ctx: AppContext, parent: QWidget, lead: int, rule: str, *,
     actor = ctx.actor
 
     def work(session: Session) -> list[Edit]:
+        from leaddesk.rules import service  # in the worker, on the first Undo: not to start
         return service.undo_rule(session, lead, actor=actor, rule=rule)
 
     def done(undone: list[Edit]) -> None:
