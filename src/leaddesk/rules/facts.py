@@ -127,10 +127,10 @@ def facts_of_rows(session: Session, rows: Sequence[dict[str, Any]],
 
 def _earlier_in_batch(session: Session, first_seen: dict[int, datetime],
                       later_mail: Sequence[tuple[str, datetime]]) -> bool:
-    if not later_mail:
-        return False
     """Whether mail stored later in the batch is earlier than a contact's first lead here: its
     address found as the store finds a contact (a contact's e-mail, else an alias)."""
+    if not later_mail:
+        return False
     emails = {email for email, _ in later_mail}
     found = {email: cid for email, cid in session.execute(
         select(Contact.email, Contact.id).where(Contact.email.in_(emails))) if email}
