@@ -30,6 +30,7 @@ from leaddesk import accounts, connection, secrets
 from leaddesk.accounts import AccountInfo
 from leaddesk.errors import LeadDeskError
 
+from leaddesk.ui.colours import message_style
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, NetOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel, ask_yes_no
@@ -49,7 +50,7 @@ def _error_label() -> QLabel:
 
 
 def show_result(label: QLabel, text: str, *, ok: bool) -> None:
-    label.setStyleSheet("color: #1b5e20;" if ok else "color: #b00020;")
+    label.setStyleSheet(message_style(ok=ok, widget=label))
     label.setText(text)
 
 

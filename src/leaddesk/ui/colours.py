@@ -1,5 +1,7 @@
 """Colours that follow the theme: one colour per topic everywhere, text that meets WCAG contrast,
-the amber of a lead that has waited too long.
+the amber of a lead that has waited too long, the red of an error and the tinted notice boxes
+(a verdict's reason, suggestions, who else is looking), so a dark palette never shows a light box
+or dark red text on a dark window.
 
 Topic colours are hues, not fixed RGB values: each topic gets a hue slot from a hash of its name
 (the team's topics, sorted, take slots in turn, so two topics of one chart never share a slot while
@@ -14,6 +16,7 @@ import zlib
 from collections.abc import Iterable
 
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 
 # Hues (degrees) 40° apart: neighbours in a stacked bar and a legend stay apart.
 HUES = (0, 40, 80, 120, 160, 200, 240, 280, 320)
@@ -116,3 +119,43 @@ def name_colour(name: str, background: QColor) -> QColor:
 def amber(background: QColor) -> QColor:
     """The "waited too long" colour, as text on ``background`` (4.5:1)."""
     return hue_colour(36, background, target=TEXT_CONTRAST)
+
+
+# Hues of the notices and messages (degrees).
+ERROR_HUE, SUCCESS_HUE, VERDICT_HUE, SUGGESTION_HUE, PRESENCE_HUE = 0, 130, 32, 205, 265
+
+
+def _palette(widget: QWidget | None) -> QPalette:
+    return widget.palette() if widget is not None else QApplication.palette()
+
+
+def _mix(a: QColor, b: QColor, share: float) -> QColor:
+    return QColor.fromRgbF(*(x + (y - x) * share for x, y in (
+        (a.redF(), b.redF()), (a.greenF(), b.greenF()), (a.blueF(), b.blueF()))))
+
+
+def notice_style(name: str, hue: int, widget: QWidget | None = None, *,
+                 extra: str = "") -> str:
+    """The stylesheet of a tinted notice box ``#name``: the window colour tinted toward ``hue``,
+    a stronger border of it, and text that reads on it (4.5:1), in light and dark palettes."""
+    palette = _palette(widget)
+    window = palette.color(QPalette.ColorRole.Window)
+    accent = QColor.fromHslF(hue / 360, 0.75, 0.5)
+    background = _mix(window, accent, 0.16)
+    border = _mix(window, accent, 0.5)
+    text = readable_text(palette.color(QPalette.ColorRole.WindowText), background)
+    return (f"#{name} {{ background: {background.name()}; color: {text.name()}; "
+            f"border: 1px solid {border.name()}; border-radius: 4px; {extra}}} "
+            f"#{name} QLabel {{ color: {text.name()}; border: none; }}")
+
+
+def message_style(*, ok: bool, widget: QWidget | None = None) -> str:
+    """The stylesheet of a one-line result: red for a failure, green for success, readable
+    (4.5:1) on the window of this palette."""
+    window = _palette(widget).color(QPalette.ColorRole.Window)
+    colour = hue_colour(SUCCESS_HUE if ok else ERROR_HUE, window, target=TEXT_CONTRAST)
+    return f"color: {colour.name()};"
+
+
+def warning_style(widget: QWidget | None = None) -> str:
+    return f"color: {amber(_palette(widget).color(QPalette.ColorRole.Window)).name()};"

@@ -32,6 +32,7 @@ from leaddesk.reply import compose, service, templates
 from leaddesk.reply.compose import Draft, Lead
 from leaddesk.reply.templates import TemplateInfo
 
+from leaddesk.ui.colours import message_style
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, NetOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel
@@ -205,7 +206,7 @@ class Composer(QWidget):
         self.say(message, error=error)
 
     def say(self, message: str | None, *, error: bool = False) -> None:
-        self.error.setStyleSheet("color: #b00020;" if error else "")
+        self.error.setStyleSheet(message_style(ok=False, widget=self) if error else "")
         self.error.setVisible(bool(message))
         self.error.setText(message or "")
 

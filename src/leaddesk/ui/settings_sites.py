@@ -30,6 +30,7 @@ from leaddesk import demo_site
 from leaddesk.changes import Change, Kind
 from leaddesk.posts import sites, topics
 
+from leaddesk.ui.colours import message_style
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel, ask_item, ask_text
@@ -134,7 +135,7 @@ class SitesTab(QWidget):
             self.refresh()
 
         def failed(text: str) -> None:
-            message.setStyleSheet("color: #b00020;")
+            message.setStyleSheet(message_style(ok=False, widget=message))
             message.setText(text)
 
         message.clear()

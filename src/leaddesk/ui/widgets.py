@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidgetItem,
 )
 
+from leaddesk.ui.colours import message_style
 from leaddesk.ui.safe_text import PlainLabel, tooltip
 
 W = TypeVar("W", bound=QWidget)
@@ -64,7 +65,7 @@ def button_row(layout: QBoxLayout, buttons: Sequence[tuple[str, Callable[[], Non
     message = PlainLabel()
     message.setWordWrap(True)
     message.setTextFormat(Qt.TextFormat.PlainText)
-    message.setStyleSheet("color: #b00020;")
+    message.setStyleSheet(message_style(ok=False, widget=message))
     layout.addWidget(message)
     return message
 

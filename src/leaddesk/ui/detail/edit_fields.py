@@ -27,6 +27,7 @@ from leaddesk.errors import ValidationError
 from leaddesk.query import SubmissionRow
 from leaddesk.triage import EDITABLE, clean_value
 
+from leaddesk.ui.colours import message_style
 from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.widgets import muted, never_widens
 
@@ -100,7 +101,7 @@ class EditFieldsPanel(QFrame):
             form.addRow(LABELS[name], edit)
         self.error = PlainLabel()
         self.error.setObjectName("editError")
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(message_style(ok=False, widget=self))
         self.error.setWordWrap(True)
         self.error.hide()
         form.addRow(self.error)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.detail import SubmissionDetail
 
+from leaddesk.ui.colours import PRESENCE_HUE, notice_style
 from leaddesk.ui.detail.card import VisitorCard
 from leaddesk.ui.detail.edit_fields import EditFieldsPanel
 from leaddesk.ui.detail.message import MessageTabs
@@ -49,8 +50,8 @@ class DetailPane(QStackedWidget):
         # Team mode: who else has this message open right now (leaddesk.ui.live.PresenceLeases).
         self.also_viewing = PlainLabel()
         self.also_viewing.setObjectName("alsoViewing")
-        self.also_viewing.setStyleSheet("#alsoViewing { background: #ede7f6; color: #4527a0; "
-                                        "border-radius: 4px; padding: 3px 8px; }")
+        self.also_viewing.setStyleSheet(notice_style("alsoViewing", PRESENCE_HUE, self,
+                                                     extra="padding: 3px 8px; "))
         self.also_viewing.hide()
         self.also_viewing.setWordWrap(True)
         layout.addWidget(self.also_viewing)

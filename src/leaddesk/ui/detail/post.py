@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from leaddesk.detail import PostView, SubmissionDetail
 
+from leaddesk.ui.colours import warning_style
 from leaddesk.ui.safe_text import PlainLabel, RichLabel, escape
 from leaddesk.ui.widgets import Chip, caption, clear_layout, muted, never_widens
 
@@ -77,7 +78,7 @@ class PostPanel(QFrame):
         self.note.setObjectName("postNote")
         self.warning = _wrapping(PlainLabel())
         self.warning.setObjectName("postChanged")
-        self.warning.setStyleSheet("color: #b26b00;")
+        self.warning.setStyleSheet(warning_style(self))
         self.toggle = QPushButton("Show it as the visitor saw it")
         self.toggle.setObjectName("postSnapshotToggle")
         self.toggle.setCheckable(True)

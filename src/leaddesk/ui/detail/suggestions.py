@@ -24,13 +24,10 @@ from leaddesk.errors import ConflictError, NotFoundError
 from leaddesk.query import SubmissionRow
 from leaddesk.suggest import store
 
+from leaddesk.ui.colours import SUGGESTION_HUE, notice_style
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, NetOp
 from leaddesk.ui.safe_text import PlainLabel, tooltip
-
-STYLE = ("#suggestionStrip { background: #e8f4fd; border: 1px solid #b6dcf7; "
-         "border-radius: 4px; } #suggestionStrip QLabel { color: #0b3d66; }")
-
 
 # Folding in the latest triage costs up to a few hundred milliseconds at 100k leads (the stored
 # model is re-encoded), held in the shared database worker: at most this often, not per lead.
@@ -64,7 +61,7 @@ class SuggestionStrip(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("suggestionStrip")
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(notice_style("suggestionStrip", SUGGESTION_HUE, self))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 4, 4)
         self.text = PlainLabel()

@@ -12,10 +12,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
 from leaddesk.query import SubmissionRow
 
+from leaddesk.ui.colours import VERDICT_HUE, notice_style
 from leaddesk.ui.safe_text import PlainLabel
-
-STYLE = ("#verdictBar { background: #fff4e5; color: #663c00; border: 1px solid #ffd59e; "
-         "border-radius: 4px; } #verdictBar QLabel { color: #663c00; }")
 
 
 class VerdictBar(QFrame):
@@ -24,7 +22,7 @@ class VerdictBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("verdictBar")
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(notice_style("verdictBar", VERDICT_HUE, self))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 4, 4)
         self.reason = PlainLabel()  # the reason may quote the visitor
