@@ -287,14 +287,10 @@ def forget(session: Session, submission_ids: Sequence[int]) -> int:
     stamp = stored_revision(session)
     if stamp is None or not submission_ids:
         return 0
-    examples: list[Labelled] = []
+    examples = list(_stored_examples(session, submission_ids).values())
     rejections: list[tuple[str, list[str], str]] = []
     for start in range(0, len(submission_ids), 500):
         chunk = submission_ids[start:start + 500]
-        examples.extend(
-            Labelled(row.submission_id, tuple(row.features), row.topic, row.owner, tuple(row.tags))
-            for row in session.scalars(select(SuggestExample)
-                                       .where(SuggestExample.submission_id.in_(chunk))))
         rejections.extend(
             (target, list(feats or []), value) for target, feats, value in session.execute(
                 select(SuggestFeedback.target, SuggestFeedback.features, SuggestFeedback.value)
@@ -324,12 +320,7 @@ def _relabel(session: Session, model: Model, ids: Sequence[int]) -> int:
     if not ids:
         return 0
     labels = team_labels(session, ids)
-    old: dict[int, Labelled] = {}
-    for start in range(0, len(ids), 500):
-        for row in session.scalars(select(SuggestExample)
-                                   .where(SuggestExample.submission_id.in_(ids[start:start + 500]))):
-            old[row.submission_id] = Labelled(row.submission_id, tuple(row.features), row.topic,
-                                             row.owner, tuple(row.tags))
+    old = _stored_examples(session, ids)
     moved = [sid for sid in ids if _labels_of(old.get(sid)) != _labels_of_new(labels.get(sid))]
     feats = lead_features(session, [sid for sid in moved if sid in labels])
     added: list[dict[str, Any]] = []
@@ -348,6 +339,17 @@ def _relabel(session: Session, model: Model, ids: Sequence[int]) -> int:
     if added:
         session.execute(insert(_examples_table()), added)
     return len(moved)
+
+
+def _stored_examples(session: Session, ids: Sequence[int]) -> dict[int, Labelled]:
+    """The examples stored for ``ids``, as the model counted them."""
+    found: dict[int, Labelled] = {}
+    for start in range(0, len(ids), 500):
+        for row in session.scalars(select(SuggestExample)
+                                   .where(SuggestExample.submission_id.in_(ids[start:start + 500]))):
+            found[row.submission_id] = Labelled(row.submission_id, tuple(row.features), row.topic,
+                                               row.owner, tuple(row.tags))
+    return found
 
 
 def _labels_of(example: Labelled | None) -> tuple[Any, ...] | None:
