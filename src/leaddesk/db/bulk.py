@@ -1,4 +1,5 @@
-"""Many rows into one table at once, in the caller's transaction: :func:`insert_rows`.
+"""Many rows into one table at once, in the caller's transaction: :func:`insert_rows`, and tag
+links with their facet counts added once per batch: :func:`insert_tag_links`.
 
 The store uses it for new submissions (where it matters most: the full-text trigger), the rules
 for the tag links and audit events of a batch of new leads.
@@ -7,11 +8,15 @@ for the tag links and audit events of a batch of new leads.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, bindparam, delete, func, insert, literal_column, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from leaddesk.db.models import submission_tags, tag_facet_counts, tag_facet_counts_paused
 
 # Values per multi-row INSERT on SQLite (at most: older SQLite builds allow only 999).
 SQLITE_VALUES_PARAMETERS = 30_000
@@ -76,3 +81,51 @@ def _converted_once(rows: Sequence[dict[str, Any]], names: Sequence[str],
                 value = seen[key]
             values.append(value)
     return values
+
+
+def insert_tag_links(session: Session, links: Sequence[tuple[int, int, bool, str]], *,
+                     writer: str) -> None:
+    """Link tags to submissions: ``links`` holds (submission id, tag id, the submission's
+    ``is_submission``, its ``status``), each submission as stored in this transaction now.
+
+    The per-tag facet counts are what the link trigger (revisions 0006, 0011) would leave, added
+    once per (tag, shown, status) group instead of by the trigger once per link: the links go in
+    while this transaction holds a row in ``tag_facet_counts_paused`` (``writer`` says who),
+    which the trigger skips for, and the row goes before the counts are added. All in a
+    savepoint: if anything fails, the row, the links and the counts go back together, so the row
+    is never committed and every other write keeps the trigger.
+    """
+    if not links:
+        return
+    counts = Counter((tag, bool(shown), status) for _, tag, shown, status in links)
+    with session.begin_nested():
+        session.execute(insert(tag_facet_counts_paused).values(writer=writer))
+        insert_rows(session, submission_tags,
+                    [{"submission_id": sid, "tag_id": tag} for sid, tag, _, _ in links])
+        session.execute(delete(tag_facet_counts_paused)
+                        .where(tag_facet_counts_paused.c.writer == writer))
+        _add_tag_counts(session, counts)
+
+
+def _add_tag_counts(session: Session, counts: Counter[tuple[int, bool, str]]) -> None:
+    """Add ``counts`` (per tag, shown, status) to ``tag_facet_counts`` as the link trigger does:
+    on PostgreSQL through its function (a row no other writer holds, or a new one); on SQLite
+    (one writer at a time) to the group's first row, or a new row for a new group."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("SELECT leaddesk_tag_facet_add(:tag, :shown, :status, :n)"),
+                        [{"tag": tag, "shown": shown, "status": status, "n": n}
+                         for (tag, shown, status), n in counts.items()])
+        return
+    t = tag_facet_counts
+    rowid: ColumnElement[int] = literal_column("rowid")
+    first = {(tag, bool(shown), status): row for row, tag, shown, status in session.execute(
+        select(func.min(rowid), t.c.tag_id, t.c.is_submission, t.c.status)
+        .where(t.c.tag_id.in_({tag for tag, _, _ in counts}))
+        .group_by(t.c.tag_id, t.c.is_submission, t.c.status))}
+    found = [{"row": first[key], "add": n} for key, n in counts.items() if key in first]
+    if found:
+        session.execute(update(t).where(rowid == bindparam("row"))
+                        .values(n=t.c.n + bindparam("add")), found)
+    insert_rows(session, t, [{"tag_id": tag, "is_submission": shown, "status": status, "n": n}
+                             for (tag, shown, status), n in counts.items()
+                             if (tag, shown, status) not in first])

@@ -12,7 +12,7 @@ is not run on it again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
@@ -50,11 +50,14 @@ class PlannedAction:
     description: str
     order: tuple[int, int] = (0, 0)  # (the rule's place, the action's place in it)
     line: str = ""  # "NAME: description", as reports list it
+    # Whether the action would change a lead's facts (noted in them when it would).
+    would: Callable[[Facts], bool] = lambda f: False
 
     @classmethod
     def of(cls, rule: RuleSpec, action: Action, order: tuple[int, int]) -> PlannedAction:
         description = _description(rule, action)
-        return cls(rule, action, description, order, f"{rule.name}: {description}")
+        return cls(rule, action, description, order, f"{rule.name}: {description}",
+                   _planner(rule, action))
 
 
 @dataclass(frozen=True)
@@ -135,45 +138,63 @@ def _description(rule: RuleSpec, action: Action) -> str:
     return words[action.name]
 
 
-def _plan_action(rule: RuleSpec, action: Action, f: Facts) -> bool:
-    """Whether ``action`` would change ``f`` (noted in ``f`` when it would)."""
+def _planner(rule: RuleSpec, action: Action) -> Callable[[Facts], bool]:
+    """Whether ``action`` would change a lead's facts (noted in them when it would): made once
+    per rule action, so what the action's value needs is worked out once, not per lead."""
     value = action.value or ""
+    folded = value.casefold()
     group = action.round_robin
     if group is not None:
-        if (f.assignee or "").casefold() in {m.casefold() for m in group}:
-            return False
-        f.assignee = group[0]
-        return True
+        members, first = frozenset(m.casefold() for m in group), group[0]
+
+        def round_robin(f: Facts) -> bool:
+            if (f.assignee or "").casefold() in members:
+                return False
+            f.assignee = first
+            return True
+        return round_robin
     if action.name == "assign":
-        if (f.assignee or "").casefold() == value.casefold():
-            return False
-        f.assignee = value
-        return True
+        def assign(f: Facts) -> bool:
+            if (f.assignee or "").casefold() == folded:
+                return False
+            f.assignee = value
+            return True
+        return assign
     if action.name == "tag":
-        if value.casefold() in {t.casefold() for t in f.tags}:
-            return False
-        f.tags.append(value)
-        return True
+        def tag(f: Facts) -> bool:
+            if any(t.casefold() == folded for t in f.tags):
+                return False
+            f.tags.append(value)
+            return True
+        return tag
     if action.name == "status":
-        if f.status == value and f.is_submission:
-            return False
-        f.status, f.is_submission = value, True
-        return True
+        def status(f: Facts) -> bool:
+            if f.status == value and f.is_submission:
+                return False
+            f.status, f.is_submission = value, True
+            return True
+        return status
     if action.name == "topic":
-        if f.topic == value:
-            return False
-        f.topic = value
-        return True
+        def topic(f: Facts) -> bool:
+            if f.topic == value:
+                return False
+            f.topic = value
+            return True
+        return topic
     if action.name == "spam":
-        if f.status == Status.SPAM.value:
-            return False
-        f.status = Status.SPAM.value
-        return True
+        def spam(f: Facts) -> bool:
+            if f.status == Status.SPAM.value:
+                return False
+            f.status = Status.SPAM.value
+            return True
+        return spam
     if action.name == "acknowledge":
-        if f.acknowledge is not None:
-            return False
-        f.acknowledge = (rule.name, value)
-        return True
+        def acknowledge(f: Facts) -> bool:
+            if f.acknowledge is not None:
+                return False
+            f.acknowledge = (rule.name, value)
+            return True
+        return acknowledge
     raise AssertionError(f"unchecked action {action.name!r}")  # parse_action refuses it
 
 
@@ -188,9 +209,10 @@ def plan(rules: Sequence[CompiledRule], f: Facts, *, already: frozenset[str] = f
     for rule in rules:
         if not rule.matches(f):
             continue
-        if rule.spec.name not in already:
-            planned.extend(item for item in rule.actions
-                           if _plan_action(rule.spec, item.action, f))
+        if not already or rule.spec.name not in already:
+            for item in rule.actions:
+                if item.would(f):
+                    planned.append(item)
         if rule.spec.stop:
             break
     return planned

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
@@ -41,6 +42,14 @@ class Facts:
     tags: list[str] = field(default_factory=list)
     # (rule, template) of the acknowledgement the rules asked for, if any: sent once, at the end.
     acknowledge: tuple[str, str] | None = None
+
+    @cached_property
+    def ascii_text(self) -> str | None:
+        """The subject and the message, lower-cased, one line break between them, when both are
+        ASCII (there, ignoring case is lower-casing); else None. Made once per lead, for every
+        rule that looks for words (rules never change either)."""
+        text = f"{self.subject}\n{self.body}"
+        return text.lower() if text.isascii() else None
 
 
 def load_facts(session: Session, ids: Sequence[int], *, fresh: bool = False,
