@@ -265,6 +265,9 @@ class Submission(Base):
               "is_submission", "status", "topic"),
         # Counts and facets read this index, never the rows.
         Index("ix_submissions_facets", "is_submission", "status", "topic", "assignee_id"),
+        # A contact's leads by date; whether a new lead's contact is returning (rules on
+        # arrival) reads the first one's date here, not in the row after the raw mail.
+        Index("ix_submissions_contact_received", "contact_id", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -285,8 +288,8 @@ class Submission(Base):
     visitor_email: Mapped[str | None] = mapped_column(String(320))
     visitor_phone: Mapped[str | None] = mapped_column(String(64))
     visitor_company: Mapped[str | None] = mapped_column(String(255))
-    contact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    # Indexed with received_at (revision 0011): a contact's first lead from the index alone.
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     topic: Mapped[str | None] = mapped_column(String(255))
     # Where the topic came from: "field" (the form), "mapping" (the post's terms), "manual"; None
     # when there is no topic. Re-deriving after a mapping change touches only "mapping" and None.

@@ -401,6 +401,13 @@ class NewRun:
         return report
 
 
+def _kept(facts: Sequence[Facts], acknowledgements: bool) -> list[Facts]:
+    """The facts :meth:`NewRun.finish` needs: only the acknowledgements read them (without,
+    10,000 leads' facts would stay alive, and be walked by the garbage collector, while the
+    store inserts the rows)."""
+    return list(facts) if acknowledgements else []
+
+
 def run_new(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Facts],
             rows: Sequence[dict[str, Any]], *, zone: tzinfo, acknowledgements: bool
             ) -> NewRun | None:
@@ -415,7 +422,7 @@ def run_new(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Fac
     report = RunReport()
     groups = _plan_all(report, rules, facts, set(), {})
     if not groups:  # no rule changes any of these leads: nothing to play or write
-        return NewRun(report, triage.play_on_new(session, rows, []), list(facts), zone,
+        return NewRun(report, triage.play_on_new(session, rows, []), _kept(facts, acknowledgements), zone,
                       acknowledgements)
     try:
         with session.begin_nested():
@@ -424,4 +431,4 @@ def run_new(session: Session, rules: Sequence[CompiledRule], facts: Sequence[Fac
         log.info("rules: deciding the new leads at once failed (%s); applying them once "
                  "stored", exc)
         return None
-    return NewRun(report, played, list(facts), zone, acknowledgements)
+    return NewRun(report, played, _kept(facts, acknowledgements), zone, acknowledgements)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import cached_property
 from typing import Any
 
@@ -42,6 +42,14 @@ class Facts:
     tags: list[str] = field(default_factory=list)
     # (rule, template) of the acknowledgement the rules asked for, if any: sent once, at the end.
     acknowledge: tuple[str, str] | None = None
+    _local: tuple[tzinfo, datetime] | None = field(default=None, init=False, repr=False,
+                                                   compare=False)
+
+    def local(self, zone: tzinfo) -> datetime:
+        """When the lead arrived in ``zone`` (worked out once: hours and days both ask)."""
+        if self._local is None or self._local[0] is not zone:
+            self._local = (zone, self.received_at.astimezone(zone))
+        return self._local[1]
 
     @cached_property
     def ascii_text(self) -> str | None:
@@ -91,7 +99,7 @@ def _first_seen(session: Session, contact_ids: set[int]) -> dict[int, datetime]:
     for chunk in chunks(sorted(contact_ids)):
         found.update((cid, at) for cid, at in session.connection().execute(
             select(Submission.contact_id, func.min(Submission.received_at))
-            .where(Submission.contact_id.in_(chunk)).group_by(Submission.contact_id))
+            .where(Submission.contact_id.in_(chunk)).group_by(Submission.contact_id)).all()
             if cid is not None)
     return found
 

@@ -82,31 +82,52 @@ def compile_condition(condition: Condition, zone: tzinfo) -> Test:
         return lambda f: _in_hours(_minute(f, zone), start, end)
     if kind == "days":
         days = parse_days(value)
-        return lambda f: f.received_at.astimezone(zone).weekday() in days
+        return lambda f: f.local(zone).weekday() in days
     raise AssertionError(f"unchecked condition field {kind!r}")  # parse_condition refuses it
 
 
 def _words_test(words: list[str]) -> Test:
     """Any of ``words`` (case-folded), as a whole word, in the subject or the message.
 
-    The regular expression finds it; for ASCII words in an ASCII subject and message a plain
-    substring search of both lower-cased (:attr:`Facts.ascii_text`, made once per lead) first
-    rules most leads out (there, ignoring case is lower-casing, so a lead it rules out holds no
-    match; other leads always go to the expression). A word never holds the line break that
-    joins the two, so no match is made across them.
+    When the words, the subject and the message are ASCII, the lower-cased subject and message
+    (:attr:`Facts.ascii_text`, made once per lead) are searched with ``str.find``: there,
+    ignoring case is lower-casing and a word character is a letter, a digit or "_", which is
+    what the expression below means by a whole word. A word never holds the line break that
+    joins the two, so nothing is found across them. Any other lead goes to the expression.
     """
     pattern = re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in words)})(?!\w)",
                          re.IGNORECASE)
-    plain = tuple(words) if all(w.isascii() and "\n" not in w for w in words) else None
+
+    def by_expression(f: Facts) -> bool:
+        return pattern.search(f.subject) is not None or pattern.search(f.body) is not None
+    if not all(w.isascii() and "\n" not in w for w in words):
+        return by_expression
+    plain = tuple(words)
 
     def holds(f: Facts) -> bool:
-        if plain is not None:
-            text = f.ascii_text
-            # map over the bound method: no Python frame per word
-            if text is not None and not any(map(text.__contains__, plain)):
-                return False
-        return pattern.search(f.subject) is not None or pattern.search(f.body) is not None
+        text = f.ascii_text
+        if text is None:
+            return by_expression(f)
+        # map over the bound method first: no Python frame per word, and most leads stop here
+        return any(map(text.__contains__, plain)) and any(
+            _whole_word_in(text, word) for word in plain)
     return holds
+
+
+def _whole_word_in(text: str, word: str) -> bool:
+    """Whether ASCII ``word`` is in ASCII ``text`` with no letter, digit or "_" either side."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _is_word(text[at - 1])) and (end == len(text)
+                                                          or not _is_word(text[end])):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _in_domains(host: str, exact: frozenset[str], under: tuple[str, ...]) -> bool:
@@ -118,7 +139,7 @@ def _domain(email: str | None) -> str:
 
 
 def _minute(f: Facts, zone: tzinfo) -> int:
-    local = f.received_at.astimezone(zone)
+    local = f.local(zone)
     return local.hour * 60 + local.minute
 
 

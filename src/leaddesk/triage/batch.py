@@ -88,15 +88,19 @@ class _Team:
 
 @dataclass
 class _Played:
-    """What a list of steps did in memory: per lead its final values, and what to write."""
+    """What a list of steps did in memory: per lead its final values, per step its outcome;
+    then (:func:`_note`, once the rows' ids are known) what to write."""
 
     leads: dict[int, _Lead]
     now: datetime
     catalogue: dict[str, Any]
+    steps: Sequence[tuple[int, Step]] = ()
+    outcomes: list[_Outcome] = field(default_factory=list)  # one per step
     events: list[dict[str, Any]] = field(default_factory=list)
     written: dict[str, list[int]] = field(default_factory=dict)
     edited_keys: set[str] = field(default_factory=set)
-    links: list[tuple[int, str, str]] = field(default_factory=list)  # (submission, tag, by whom)
+    # (submission, tag, by whom, the submission as stored)
+    links: list[tuple[int, str, str, Current]] = field(default_factory=list)
 
     def changes(self) -> list[Change]:
         return [Change.of(Kind.SUBMISSION, unique(done), self.edited_keys) if action == EDIT
@@ -129,9 +133,7 @@ class NewLeads:
 
     def record(self, session: Session, ids: Sequence[int]) -> list[Change]:
         """``ids``: the inserted rows' ids, in the order of the rows given to play_on_new."""
-        for event in self.played.events:
-            event["entity_id"] = ids[event["entity_id"]]
-        _record(session, self.played, dict(enumerate(ids)))
+        _record(session, self.played, ids)
         return self.played.changes()
 
 
@@ -175,10 +177,12 @@ def play_on_new(session: Session, rows: Sequence[dict[str, Any]],
 
 def _play_all(session: Session, leads: dict[int, _Lead], steps: Sequence[tuple[int, Step]],
               alike: dict[int, int] | None = None) -> _Played:
-    """Play ``steps`` in order; ``alike`` (lead -> the first of the leads that start in the same
-    state, share it in ``leads`` and get the same steps): only those first leads are played,
-    the others get the same audit events (the same before and after objects), links and
-    values."""
+    """Play ``steps`` in order: each step's outcome, each lead's final state.
+
+    ``alike``: lead -> the first of the leads that start in the same state (shared in
+    ``leads``) and get the same steps. Only those first leads are played; the others get the
+    same outcomes (the same before and after objects, so the same audit events and links).
+    """
     # The tag catalogue only when a step adds a tag (only then are links written).
     catalogue = {t.name.casefold(): t for t in all_tags(session)} \
         if any(step.action == TAG_ADD for _, step in steps) else {}
@@ -187,39 +191,29 @@ def _play_all(session: Session, leads: dict[int, _Lead], steps: Sequence[tuple[i
     members = _Team()
     actors: dict[str, str] = {}
     seen: dict[str, dict[str, Any]] = {}
-    played = _Played(leads, utcnow(), catalogue)
+    played = _Played(leads, utcnow(), catalogue, steps)
 
-    def outcome(lead_id: int, step: Step) -> tuple[str, tuple[dict[str, Any], dict[str, Any]]
-                                                   | None]:
+    def outcome(lead_id: int, step: Step) -> _Outcome:
         actor = actors.get(step.actor) or actors.setdefault(step.actor, clean_actor(step.actor))
         change = _play(session, leads[lead_id], step, actor, played.now, names, members)
         return actor, None if change is None else (_one_of(seen, change[0]),
                                                    _one_of(seen, change[1]))
 
-    outcomes = _play_first(steps, alike, outcome) if alike is not None else None
-    nth: dict[int, int] = {}
-    for lead_id, step in steps:
-        if outcomes is None:
-            actor, change = outcome(lead_id, step)
-        else:
+    if alike is None:
+        played.outcomes = [outcome(lead_id, step) for lead_id, step in steps]
+    else:
+        first = _play_first(steps, alike, outcome)
+        nth: dict[int, int] = {}
+        for lead_id, _ in steps:
             nth[lead_id] = k = nth.get(lead_id, -1) + 1
-            actor, change = outcomes[alike[lead_id], k]  # type: ignore[index]
-        if change is None:
-            continue
-        before, after = change
-        leads[lead_id].changed = True
-        played.events.append({"at": played.now, "actor": actor, "action": step.action,
-                              "entity": "submission", "entity_id": lead_id,
-                              "before": before, "after": after})
-        played.written.setdefault(step.action, []).append(lead_id)
-        if step.action == EDIT:
-            played.edited_keys.update(EDITED_FIELDS.get(key, key) for key in after)
-        if step.action == TAG_ADD:
-            played.links.append((lead_id, _added(before, after), actor))
+            played.outcomes.append(first[alike[lead_id], k])
+    for (lead_id, _), (_, change) in zip(steps, played.outcomes, strict=True):
+        if change is not None:
+            leads[lead_id].changed = True
     return played
 
 
-_Outcome = tuple[str, tuple[dict[str, Any], dict[str, Any]] | None]
+_Outcome = tuple[str, tuple[dict[str, Any], dict[str, Any]] | None]  # (actor, (before, after))
 
 
 def _play_first(steps: Sequence[tuple[int, Step]], alike: dict[int, int],
@@ -235,6 +229,26 @@ def _play_first(steps: Sequence[tuple[int, Step]], alike: dict[int, int],
     return done
 
 
+def _note(played: _Played, ids: Sequence[int] | dict[int, int]) -> None:
+    """The audit events, the leads each action changed and the tag links of ``played``'s steps
+    in their order (``ids``: the row id of each lead key)."""
+    added: dict[int, str] = {}  # the tag an outcome adds, by the outcome (many leads share one)
+    for (key, step), (actor, change) in zip(played.steps, played.outcomes, strict=True):
+        if change is None:
+            continue
+        before, after = change
+        sid = ids[key]
+        played.events.append({"at": played.now, "actor": actor, "action": step.action,
+                              "entity": "submission", "entity_id": sid,
+                              "before": before, "after": after})
+        played.written.setdefault(step.action, []).append(sid)
+        if step.action == EDIT:
+            played.edited_keys.update(EDITED_FIELDS.get(name, name) for name in after)
+        elif step.action == TAG_ADD:
+            tag = added.get(id(change)) or added.setdefault(id(change), _added(before, after))
+            played.links.append((sid, tag, actor, played.leads[key].current))
+
+
 def _one_of(seen: dict[str, dict[str, Any]], value: dict[str, Any]) -> dict[str, Any]:
     """``value``, or the equal one met before: audit events that share their before and after
     have them converted to JSON once (:func:`~leaddesk.db.bulk.insert_rows`, ``shared``).
@@ -243,13 +257,11 @@ def _one_of(seen: dict[str, dict[str, Any]], value: dict[str, Any]) -> dict[str,
     return seen.setdefault(repr(value), value)
 
 
-def _record(session: Session, played: _Played, ids: dict[int, int]) -> None:
+def _record(session: Session, played: _Played, ids: Sequence[int] | dict[int, int]) -> None:
     """The tag links and audit events of ``played``; ``ids`` maps its lead keys to row ids."""
-    _link(session, [(ids[key], name, actor, played.leads[key].current)
-                    for key, name, actor in played.links], played.catalogue)
+    _note(played, ids)
+    _link(session, played.links, played.catalogue)
     insert_rows(session, AUDIT_EVENTS, played.events, shared=True)
-    played.written = {action: [ids[key] for key in done]
-                      for action, done in played.written.items()}
 
 
 def _added(before: dict[str, Any], after: dict[str, Any]) -> str:
