@@ -1,17 +1,24 @@
 """insert_rows with ``shared``: value objects many rows hold are converted once, and every row
 stores what a Core insert stores (the multi-row path itself is tested with the store, in
-tests/ingest/test_store.py)."""
+tests/ingest/test_store.py); insert_tag_links: the counts stay exact, the trigger's pause never
+outlives the call."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+import pytest
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from leaddesk import triage
 from leaddesk.db import Database
-from leaddesk.db.bulk import insert_rows
-from leaddesk.db.models import AuditEvent
+from leaddesk.db.bulk import insert_rows, insert_tag_links
+from leaddesk.db.models import AuditEvent, Submission, submission_tags, tag_facet_counts_paused
+from tests.support.factories import make_submission
+from tests.support.kept_counts import assert_exact
 
 EVENTS = cast(Table, AuditEvent.__table__)
 
@@ -48,3 +55,52 @@ def test_shared_values_store_what_a_core_insert_stores(db: Database) -> None:
     assert _stored(db, "shared") == core == _stored(db, "each")
     assert [r[3] for r in core][3:5] == [{"tags": ["hot", "weekend"]}, {"assignee": "Anna"}]
     assert [r[2] for r in core][3:5] == [{"tags": ["hot"]}, None]
+
+
+# ------------------------------------------------------------------ tag links with their counts
+
+def _paused(db: Database) -> int:
+    with db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(tag_facet_counts_paused)) or 0)
+
+
+def _links(s: Session, wanted: list[tuple[int, int]]) -> list[tuple[int, int, bool, str]]:
+    state = {sid: (bool(shown), status) for sid, shown, status in s.execute(
+        select(Submission.id, Submission.is_submission, Submission.status))}
+    return [(sid, tag, *state[sid]) for sid, tag in wanted]
+
+
+def test_tag_links_in_bulk_leave_the_counts_the_trigger_would(db: Database) -> None:
+    with db.session() as s:
+        new, spam, hidden, done = (make_submission(s).id, make_submission(s, status="spam").id,
+                                   make_submission(s, is_submission=False).id,
+                                   make_submission(s, status="done").id)
+        hot, cold = triage.create_tag(s, "hot", actor="t").id, triage.create_tag(
+            s, "cold", actor="t").id
+        triage.add_tag(s, done, "cold", actor="t")  # a group that has a counts row already
+    assert_exact(db)
+    with db.session() as s:
+        insert_tag_links(s, _links(s, [(new, hot), (spam, hot), (hidden, hot), (new, cold),
+                                       (hidden, cold), (spam, cold)]), writer="test")
+    assert_exact(db)
+    assert _paused(db) == 0
+    with db.session() as s:  # links anyone else adds are counted by the trigger again
+        triage.add_tag(s, done, "hot", actor="t")
+        triage.remove_tag(s, new, "cold", actor="t")
+    assert_exact(db)
+
+
+def test_a_refused_bulk_of_links_takes_its_pause_back_with_it(db: Database) -> None:
+    with db.session() as s:
+        first, second, third = (make_submission(s).id for _ in range(3))
+        hot = triage.create_tag(s, "hot", actor="t").id
+        triage.add_tag(s, first, "hot", actor="t")
+    with db.session() as s:
+        with pytest.raises(IntegrityError):  # the first lead has the tag already
+            insert_tag_links(s, _links(s, [(second, hot), (first, hot)]), writer="test")
+        # The same transaction goes on: a link added now is counted by the trigger.
+        triage.add_tag(s, third, "hot", actor="t")
+    assert_exact(db)
+    assert _paused(db) == 0
+    with db.session() as s:
+        assert sorted(s.scalars(select(submission_tags.c.submission_id))) == [first, third]

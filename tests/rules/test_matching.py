@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -116,3 +118,24 @@ def test_the_value_shown_by_rules_test() -> None:
     assert shown_value(parse_condition("days=mon"), f, STOCKHOLM) == "tue"
     assert shown_value(parse_condition("domain=x.se"), f, STOCKHOLM) == "gota-biomed.se"
     assert shown_value(parse_condition("topic=x"), facts(topic=None), STOCKHOLM) == "(none)"
+
+
+def test_words_in_ascii_text_are_found_as_the_expression_finds_them() -> None:
+    # ASCII leads are searched with str.find on one lower-cased text, others with the
+    # expression; both must say the same: whole words, any case, subject or message, nothing
+    # found across the two.
+    words = "price,quote,seo ranking,budget"
+    expression = re.compile(r"(?<!\w)(?:price|quote|seo ranking|budget)(?!\w)", re.IGNORECASE)
+    test = compile_condition(parse_condition(f"words={words}"), STOCKHOLM)
+    pieces = ["price", "Price", "PRICING", "quote", "quoted", "_quote", "quote_", "2quote",
+              "seo ranking", "SEO Ranking", "seo  ranking", "seo", "ranking", "budget", "x", "9",
+              "-", " ", "\n", ".", "_", "é", "ß"]
+    rng = random.Random(22)
+    found = 0
+    for _ in range(3000):
+        subject = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        expected = bool(expression.search(subject) or expression.search(body))
+        found += expected
+        assert test(facts(subject=subject, body=body)) == expected, (subject, body)
+    assert 300 < found < 2700  # both answers were tried often

@@ -158,3 +158,35 @@ def test_a_row_changed_since_it_was_read_is_a_conflict_naming_who_changed_it(
         triage.apply_steps(s, [(fast[0], Step(RULE_A, TAG_ADD, "x")),
                                (fast[1], Step(RULE_A, TAG_ADD, "x"))])
     assert [_state(db, lead) for lead in fast] == before
+
+
+def test_new_rows_are_played_alike_only_when_they_start_alike(db: Database) -> None:
+    # play_on_new plays each group of rows that start in the same state with the same steps
+    # once: every column that state is made of must tell rows apart.
+    start = {"status": "new", "is_submission": True, "spam_reason": None, "topic": None,
+             "topic_source": None}
+    rows = [start, {**start, "status": "open"}, {**start, "is_submission": False},
+            {**start, "status": "spam", "spam_reason": "a rule"},
+            {**start, "spam_reason": "spam once, then taken out of it"},
+            {**start, "topic": "Market access", "topic_source": "field"},
+            {**start, "topic": "Market access", "topic_source": "mapping"},
+            {**start, "version": 3}, start]
+    per_row = (Step(RULE_A, STATUS, "open"), Step(RULE_A, EDIT, "Publications"),
+               Step(RULE_A, TAG_ADD, "hot"), Step(RULE_B, STATUS, "spam", reason=RULE_B),
+               Step(RULE_B, ASSIGN, "Anna"))
+
+    def outcome(new: batch.NewLeads, played: list[dict[str, Any]], place: int) -> list[Any]:
+        mine = [change and tuple(_mask(c) for c in change) for (lead, _), (_, change) in
+                zip(new.played.steps, new.played.outcomes, strict=True) if lead == place]
+        return [{k: _mask(v) for k, v in played[place].items() if k != "updated_at"}, mine]
+
+    with db.session() as s:
+        make_member(s, "Anna")
+        together = [dict(row) for row in rows]
+        new = batch.play_on_new(s, together, [(place, step) for step in per_row
+                                              for place in range(len(rows))])
+        for place, row in enumerate(rows):
+            alone = [dict(row)]
+            by_itself = batch.play_on_new(s, alone, [(0, step) for step in per_row])
+            assert outcome(new, together, place) == outcome(by_itself, alone, 0)
+        assert len({repr(outcome(new, together, p)) for p in range(len(rows))}) == len(rows) - 1
