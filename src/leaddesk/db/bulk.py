@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, func, insert, literal_column, select, text, update
@@ -51,36 +52,37 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
     driver = connection.connection.driver_connection
     limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if driver is not None else 999
     per_statement = max(1, min(SQLITE_VALUES_PARAMETERS, limit) // len(names))
-    memo: list[dict[int, Any]] = [{} for _ in names]
+    memo: list[dict[int, Any]] | None = [{} for _ in names] if shared else None
     for start in range(0, len(rows), per_statement):
         chunk = rows[start:start + per_statement]
-        # Every value goes through its processor, None too (a JSON column stores None as 'null').
-        values = [value if convert is None else convert(value)
-                  for row in chunk
-                  for convert, value in zip(processors, (row[name] for name in names), strict=True)
-                  ] if not shared else _converted_once(chunk, names, processors, memo)
         # Through the connection, not a bare cursor: a refused unique key comes back as
         # SQLAlchemy's IntegrityError, which store_batch retries.
         connection.exec_driver_sql(
             f'INSERT INTO "{table.name}" ({columns}) VALUES {", ".join([one] * len(chunk))}',
-            tuple(values))
+            _flat_values(chunk, names, processors, memo))
 
 
-def _converted_once(rows: Sequence[dict[str, Any]], names: Sequence[str],
-                    processors: Sequence[Any], memo: Sequence[dict[int, Any]]) -> list[Any]:
-    """The rows' values, flat, each object converted by its column's processor once (``memo``:
-    per column, by the object's identity; every object lives in ``rows`` while this runs)."""
-    values: list[Any] = []
-    for row in rows:
-        for name, convert, seen in zip(names, processors, memo, strict=True):
-            value = row[name]
-            if convert is not None:
-                key = id(value)
-                if key not in seen:
-                    seen[key] = convert(value)
-                value = seen[key]
-            values.append(value)
-    return values
+def _flat_values(rows: Sequence[dict[str, Any]], names: Sequence[str],
+                 processors: Sequence[Any], memo: Sequence[dict[int, Any]] | None
+                 ) -> tuple[Any, ...]:
+    """The rows' values, row after row, each through its column's processor (None too: a JSON
+    column stores None as 'null'). Column by column, so a column without a processor costs a
+    list of its values and nothing per value. ``memo`` (per column, by the object's identity;
+    every object lives in ``rows`` while this runs): each object is converted once."""
+    columns: list[list[Any]] = []
+    for place, (name, convert) in enumerate(zip(names, processors, strict=True)):
+        column = [row[name] for row in rows]
+        if convert is not None:
+            if memo is None:
+                column = list(map(convert, column))
+            else:
+                seen = memo[place]
+                for value in column:
+                    if id(value) not in seen:
+                        seen[id(value)] = convert(value)
+                column = [seen[id(value)] for value in column]
+        columns.append(column)
+    return tuple(chain.from_iterable(zip(*columns, strict=True)))
 
 
 def insert_tag_links(session: Session, links: Sequence[tuple[int, int, bool, str]], *,

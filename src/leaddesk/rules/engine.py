@@ -162,7 +162,7 @@ def _planner(rule: RuleSpec, action: Action) -> Callable[[Facts], bool]:
         return assign
     if action.name == "tag":
         def tag(f: Facts) -> bool:
-            if any(t.casefold() == folded for t in f.tags):
+            if f.tags and any(t.casefold() == folded for t in f.tags):
                 return False
             f.tags.append(value)
             return True

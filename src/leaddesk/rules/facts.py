@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,7 +21,7 @@ from leaddesk.triage.versions import chunks, current_tags
 LaterMail = Callable[[], Sequence[tuple[str, datetime]]]
 
 
-@dataclass
+@dataclass(slots=True)  # slots: 10,000 made per 10k import, read by every rule
 class Facts:
     id: int
     received_at: datetime
@@ -51,13 +50,18 @@ class Facts:
             self._local = (zone, self.received_at.astimezone(zone))
         return self._local[1]
 
-    @cached_property
+    # "" until asked (the text holds at least the line break), None when not ASCII.
+    _ascii: str | None = field(default="", init=False, repr=False, compare=False)
+
+    @property
     def ascii_text(self) -> str | None:
         """The subject and the message, lower-cased, one line break between them, when both are
         ASCII (there, ignoring case is lower-casing); else None. Made once per lead, for every
         rule that looks for words (rules never change either)."""
-        text = f"{self.subject}\n{self.body}"
-        return text.lower() if text.isascii() else None
+        if self._ascii == "":
+            text = f"{self.subject}\n{self.body}"
+            self._ascii = text.lower() if text.isascii() else None
+        return self._ascii
 
 
 def load_facts(session: Session, ids: Sequence[int], *, fresh: bool = False,
