@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,8 +17,6 @@ from sqlalchemy.orm import Session
 from leaddesk import triage
 from leaddesk.db.models import AuditEvent, Status, Submission
 from leaddesk.errors import ConflictError, NotFoundError, ValidationError
-from leaddesk.query import Filter
-from leaddesk.query.stream import ids as filtered_ids
 from leaddesk.rules import catalog
 from leaddesk.rules.engine import (
     RULE_PREFIX,
@@ -37,6 +35,9 @@ from leaddesk.rules.matching import shown_value
 from leaddesk.rules.spec import RuleSpec
 from leaddesk.triage.results import ASSIGN, EDIT, STATUS, TAG_ADD, Edit
 from leaddesk.triage.versions import read_current
+
+if TYPE_CHECKING:  # `rules run` only: every import with a rule would load the query layer
+    from leaddesk.query import Filter
 
 PREVIEW_LEADS = 500
 UNDOABLE = (STATUS, ASSIGN, TAG_ADD, EDIT)
@@ -106,6 +107,8 @@ def _ready(session: Session, rules: Sequence[RuleSpec] | None) -> _Ready | None:
 
 def run_filtered(session: Session, flt: Filter, *, dry_run: bool = False) -> RunReport:
     """`leaddesk rules run [filters]`: the rules on every lead the filter shows."""
+    from leaddesk.query.stream import ids as filtered_ids  # see TYPE_CHECKING above
+
     return run_on(session, filtered_ids(session, flt), dry_run=dry_run)
 
 
