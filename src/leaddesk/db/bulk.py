@@ -47,24 +47,32 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
         return
     names = list(rows[0])
     processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+    _insert_flat(session, table, names,
+                 _flat_values(rows, names, processors, [{} for _ in names] if shared else None))
+
+
+def _insert_flat(session: Session, table: Table, names: Sequence[str], values: Sequence[Any]
+                 ) -> None:
+    """SQLite: rows of ``names`` given as their values one row after the other, already as
+    stored, in multi-row INSERTs (see :func:`insert_rows`)."""
+    connection = session.connection()
     columns = ", ".join(f'"{name}"' for name in names)
     one = f"({', '.join('?' * len(names))})"
     driver = connection.connection.driver_connection
     limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if driver is not None else 999
-    per_statement = max(1, min(SQLITE_VALUES_PARAMETERS, limit) // len(names))
-    memo: list[dict[int, Any]] | None = [{} for _ in names] if shared else None
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start:start + per_statement]
+    per_statement = max(1, min(SQLITE_VALUES_PARAMETERS, limit) // len(names)) * len(names)
+    for start in range(0, len(values), per_statement):
+        chunk = values[start:start + per_statement]
         # Through the connection, not a bare cursor: a refused unique key comes back as
         # SQLAlchemy's IntegrityError, which store_batch retries.
         connection.exec_driver_sql(
-            f'INSERT INTO "{table.name}" ({columns}) VALUES {", ".join([one] * len(chunk))}',
-            _flat_values(chunk, names, processors, memo))
+            f'INSERT INTO "{table.name}" ({columns}) VALUES '
+            f'{", ".join([one] * (len(chunk) // len(names)))}', tuple(chunk))
 
 
 def _flat_values(rows: Sequence[dict[str, Any]], names: Sequence[str],
                  processors: Sequence[Any], memo: Sequence[dict[int, Any]] | None
-                 ) -> tuple[Any, ...]:
+                 ) -> list[Any]:
     """The rows' values, row after row, each through its column's processor (None too: a JSON
     column stores None as 'null'). Column by column, so a column without a processor costs a
     list of its values and nothing per value. ``memo`` (per column, by the object's identity;
@@ -82,7 +90,7 @@ def _flat_values(rows: Sequence[dict[str, Any]], names: Sequence[str],
                         seen[id(value)] = convert(value)
                 column = [seen[id(value)] for value in column]
         columns.append(column)
-    return tuple(chain.from_iterable(zip(*columns, strict=True)))
+    return list(chain.from_iterable(zip(*columns, strict=True)))
 
 
 def insert_tag_links(session: Session, links: Sequence[tuple[int, int, bool, str]], *,
@@ -102,8 +110,12 @@ def insert_tag_links(session: Session, links: Sequence[tuple[int, int, bool, str
     counts = Counter((tag, bool(shown), status) for _, tag, shown, status in links)
     with session.begin_nested():
         session.execute(insert(tag_facet_counts_paused).values(writer=writer))
-        insert_rows(session, submission_tags,
-                    [{"submission_id": sid, "tag_id": tag} for sid, tag, _, _ in links])
+        if session.connection().dialect.name == "sqlite":  # two integers: nothing to convert
+            _insert_flat(session, submission_tags, ("submission_id", "tag_id"),
+                         list(chain.from_iterable((sid, tag) for sid, tag, _, _ in links)))
+        else:
+            insert_rows(session, submission_tags,
+                        [{"submission_id": sid, "tag_id": tag} for sid, tag, _, _ in links])
         session.execute(delete(tag_facet_counts_paused)
                         .where(tag_facet_counts_paused.c.writer == writer))
         _add_tag_counts(session, counts)

@@ -365,10 +365,14 @@ def _link(session: Session, links: Sequence[tuple[int, str, str, Current]],
     """Create the tags no one had yet (as the first step that added each would), then link all
     (each link with its submission's state as stored now, for the tag counts)."""
     rows: list[tuple[int, int, bool, str]] = []
+    tag_ids: dict[str, int] = {}  # by the name as played (a batch links a few tags many times)
     for sid, name, actor, current in links:
-        tag = catalogue.get(name.casefold())
-        if tag is None:
-            tag = catalogue[name.casefold()] = insert_tag(session, name, DEFAULT_TAG_COLOUR,
-                                                           actor=actor)
-        rows.append((sid, tag.id, current.is_submission, current.status))
+        tag_id = tag_ids.get(name)
+        if tag_id is None:
+            tag = catalogue.get(name.casefold())
+            if tag is None:
+                tag = catalogue[name.casefold()] = insert_tag(session, name, DEFAULT_TAG_COLOUR,
+                                                               actor=actor)
+            tag_id = tag_ids[name] = tag.id
+        rows.append((sid, tag_id, current.is_submission, current.status))
     insert_tag_links(session, rows, writer="triage.batch")
