@@ -122,14 +122,16 @@ def test_the_value_shown_by_rules_test() -> None:
 
 def test_words_in_ascii_text_are_found_as_the_expression_finds_them() -> None:
     # ASCII leads are searched with str.find on one lower-cased text, others with the
-    # expression; both must say the same: whole words, any case, subject or message, nothing
-    # found across the two.
+    # expression after a look for the words in that text; all must say the same: whole words,
+    # any case, subject or message, nothing found across the two.
     words = "price,quote,seo ranking,budget"
     expression = re.compile(r"(?<!\w)(?:price|quote|seo ranking|budget)(?!\w)", re.IGNORECASE)
     test = compile_condition(parse_condition(f"words={words}"), STOCKHOLM)
     pieces = ["price", "Price", "PRICING", "quote", "quoted", "_quote", "quote_", "2quote",
               "seo ranking", "SEO Ranking", "seo  ranking", "seo", "ranking", "budget", "x", "9",
-              "-", " ", "\n", ".", "_", "é", "ß"]
+              "-", " ", "\n", ".", "_", "é", "ß",
+              # letters an expression ignoring case takes for ASCII ones: İ and ı for i, ſ for s
+              "pr\u0130ce", "pr\u0131ce", "\u017feo ranking", "Budget\u212a"]
     rng = random.Random(22)
     found = 0
     for _ in range(3000):

@@ -50,18 +50,26 @@ class Facts:
             self._local = (zone, self.received_at.astimezone(zone))
         return self._local[1]
 
-    # "" until asked (the text holds at least the line break), None when not ASCII.
-    _ascii: str | None = field(default="", init=False, repr=False, compare=False)
+    _text: tuple[str, bool] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
-    def ascii_text(self) -> str | None:
-        """The subject and the message, lower-cased, one line break between them, when both are
-        ASCII (there, ignoring case is lower-casing); else None. Made once per lead, for every
-        rule that looks for words (rules never change either)."""
-        if self._ascii == "":
+    def folded_text(self) -> tuple[str, bool]:
+        """(the subject and the message, one line break between them, lower-cased with the four
+        letters that match an ASCII letter when case is ignored (İ ı ſ K) written as that
+        letter; whether both are ASCII). Made once per lead, for every rule that looks for
+        words (rules never change either): an ASCII word found in neither is in neither."""
+        if self._text is None:
             text = f"{self.subject}\n{self.body}"
-            self._ascii = text.lower() if text.isascii() else None
-        return self._ascii
+            plain = text.isascii()
+            if not plain and any(letter in text for letter in _LIKE_ASCII_LETTERS):
+                text = text.translate(_LIKE_ASCII)  # rare: a per-character table look-up
+            self._text = (text.lower(), plain)
+        return self._text
+
+
+# What a regular expression ignoring case matches to an ASCII letter, besides its two cases.
+_LIKE_ASCII_LETTERS = ("\u0130", "\u0131", "\u017f", "\u212a")
+_LIKE_ASCII = str.maketrans(dict(zip(_LIKE_ASCII_LETTERS, "iisk", strict=True)))
 
 
 def load_facts(session: Session, ids: Sequence[int], *, fresh: bool = False,

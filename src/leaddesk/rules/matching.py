@@ -89,11 +89,12 @@ def compile_condition(condition: Condition, zone: tzinfo) -> Test:
 def _words_test(words: list[str]) -> Test:
     """Any of ``words`` (case-folded), as a whole word, in the subject or the message.
 
-    When the words, the subject and the message are ASCII, the lower-cased subject and message
-    (:attr:`Facts.ascii_text`, made once per lead) are searched with ``str.find``: there,
-    ignoring case is lower-casing and a word character is a letter, a digit or "_", which is
-    what the expression below means by a whole word. A word never holds the line break that
-    joins the two, so nothing is found across them. Any other lead goes to the expression.
+    The expression below decides; for ASCII words, :attr:`Facts.folded_text` (made once per
+    lead) first rules out every lead that holds none of them at all. When the subject and the
+    message are ASCII too, the words are found there with ``str.find`` instead: ignoring case
+    is lower-casing and a word character is a letter, a digit or "_", which is what the
+    expression means by a whole word. A word never holds the line break that joins the two, so
+    nothing is found across them.
     """
     pattern = re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in words)})(?!\w)",
                          re.IGNORECASE)
@@ -105,29 +106,27 @@ def _words_test(words: list[str]) -> Test:
     plain = tuple(words)
 
     def holds(f: Facts) -> bool:
-        text = f.ascii_text
-        if text is None:
-            return by_expression(f)
-        # map over the bound method first: no Python frame per word, and most leads stop here
-        return any(map(text.__contains__, plain)) and any(
-            _whole_word_in(text, word) for word in plain)
+        text, ascii_only = f.folded_text
+        for word in plain:
+            if word in text:
+                if not ascii_only:
+                    return by_expression(f)
+                if _whole_word_in(text, word):
+                    return True
+        return False
     return holds
 
 
 def _whole_word_in(text: str, word: str) -> bool:
     """Whether ASCII ``word`` is in ASCII ``text`` with no letter, digit or "_" either side."""
-    at = text.find(word)
+    at, size, last = text.find(word), len(word), len(text)
     while at >= 0:
-        end = at + len(word)
-        if (at == 0 or not _is_word(text[at - 1])) and (end == len(text)
-                                                          or not _is_word(text[end])):
+        end = at + size
+        if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")) and (
+                end == last or not (text[end].isalnum() or text[end] == "_")):
             return True
         at = text.find(word, at + 1)
     return False
-
-
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"
 
 
 def _in_domains(host: str, exact: frozenset[str], under: tuple[str, ...]) -> bool:
