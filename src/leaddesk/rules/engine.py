@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from datetime import tzinfo
 from typing import Any
 
@@ -264,7 +265,7 @@ def _steps(session: Session, groups: dict[tuple[int, int], tuple[PlannedAction, 
             reason = actor if action.name == "spam" else None
             step = triage.Step(actor, _STEP_OF[action.name],
                                Status.SPAM.value if action.name == "spam" else value, reason)
-            steps.extend((lead, step) for lead in leads)
+            steps.extend(zip(leads, repeat(step)))
     return steps
 
 
