@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from datetime import tzinfo
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import select
