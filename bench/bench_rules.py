@@ -10,6 +10,8 @@ and set against the rest of the same run, which a busy machine disturbs less tha
 CPU seconds are counted too: this process's (storing, and the hook's share of it) and with the
 parsing workers it started, so the CPU an import costs with and without rules compares even when
 other jobs make the wall clock jump.
+The verdict is the wall-clock medians' ratio (the target is the import's time), with the CPU
+medians' beside it; the load average is printed at the start and the end.
 The rules route by topic (round-robin, an owner, tags), words, visitor domain,
 phone country code, returning contacts, night hours and weekends, and mark one pattern spam:
 together they change most leads, many in several ways.
@@ -18,6 +20,7 @@ together they change most leads, many in several ways.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -138,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     corpus = build_maildir(args.work / f"maildir-{args.count}", args.count, args.seed)
+    print(f"load average at the start: {_load()}")
     print(f"corpus: {corpus.count} messages in {corpus.path}"
           + (" (reused)" if corpus.reused else f" (written in {corpus.seconds:.1f} s)"))
     runs: dict[bool, list[float]] = {False: [], True: []}
@@ -168,9 +172,19 @@ def main(argv: list[str] | None = None) -> None:
           f"without rules, {median(all_cpu[True]):.2f} s with, "
           f"{median(all_cpu[True]) / median(all_cpu[False]) - 1:+.1%}; the hook's CPU over the "
           f"rest of the same import's: median {median(cpu_shares):+.1%}")
-    print(f"rules cost {ruled / plain - 1:+.1%} of the import time by wall clock, "
-          f"{min(shares):+.1%} by the time inside the hook over the rest of the same run "
-          f"(target ≤ +10 %): {'met' if min(shares) <= 0.10 else 'NOT met'}")
+    wall = ruled_median / plain_median - 1
+    cpu = median(all_cpu[True]) / median(all_cpu[False]) - 1
+    # The target is the import's time: the wall-clock medians decide it; CPU is reported beside
+    # it (steadier when other jobs share the machine), and so is the best of each.
+    print(f"rules cost {wall:+.1%} of the import time by the wall-clock medians (best of each "
+          f"{ruled / plain - 1:+.1%}), {cpu:+.1%} by CPU; target ≤ +10 %: "
+          f"{'met' if wall <= 0.10 else 'NOT met'} by wall clock, "
+          f"{'met' if cpu <= 0.10 else 'NOT met'} by CPU")
+    print(f"load average at the end: {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 if __name__ == "__main__":
