@@ -157,9 +157,13 @@ def play_on_new(session: Session, rows: Sequence[dict[str, Any]],
     alike: dict[int, int] = {}
     for place, its in mine.items():
         row = rows[place]
+        # Steps by identity (the steps, alive all along, are the keys' own): callers share one
+        # Step among the leads it is for, and equal steps that are not the same object only
+        # make two groups of one kind.
         alike[place] = first.setdefault((int(row.get("version", 1)), row["status"],
                                          bool(row["is_submission"]), row["spam_reason"],
-                                         row["topic"], row["topic_source"], *its), place)
+                                         row["topic"], row["topic_source"], *map(id, its)),
+                                        place)
     leads = {place: _Lead(Current(place, int(row.get("version", 1)), row["status"], None, None,
                                   bool(row["is_submission"]), None, None, row["spam_reason"]),
                           [], {}, row["topic"], row["topic_source"], None)
