@@ -34,24 +34,14 @@ depends_on = None
 
 PAUSED = "tag_facet_counts_paused"
 
-# 0006's trigger, written out (a revision stays as it was written; this one restores it).
-SQLITE_LINK_AI_0006 = """CREATE TRIGGER tag_facet_counts_link_ai AFTER INSERT ON submission_tags BEGIN
-        INSERT INTO tag_facet_counts (tag_id, is_submission, status, n)
-        SELECT l.tag_id, (SELECT is_submission FROM submissions WHERE id = new.submission_id), (SELECT status FROM submissions WHERE id = new.submission_id), 0 FROM (SELECT new.tag_id AS tag_id FROM submissions WHERE id = new.submission_id) AS l
-        WHERE NOT EXISTS (SELECT 1 FROM tag_facet_counts WHERE tag_id = l.tag_id AND is_submission = (SELECT is_submission FROM submissions WHERE id = new.submission_id) AND status = (SELECT status FROM submissions WHERE id = new.submission_id));
-        UPDATE tag_facet_counts SET n = n + (1) * (
-            SELECT count(*) FROM (SELECT new.tag_id AS tag_id FROM submissions WHERE id = new.submission_id) AS l WHERE l.tag_id = tag_facet_counts.tag_id)
-        WHERE rowid IN (SELECT min(t.rowid) FROM tag_facet_counts AS t JOIN (SELECT new.tag_id AS tag_id FROM submissions WHERE id = new.submission_id) AS l
-                        ON t.tag_id = l.tag_id AND t.is_submission = (SELECT is_submission FROM submissions WHERE id = new.submission_id)
-                        AND t.status = (SELECT status FROM submissions WHERE id = new.submission_id) GROUP BY t.tag_id);
-    END"""
-
-# Skipped while the transaction's writer counts its own links; otherwise what 0006 did, with the
-# submission read once per statement instead of ~7 times per link (its status sits after the raw
-# mail in the row, so each read follows the mail's overflow pages): a zero row for a new group,
-# then the group's first row counts the link. No submission (a cascade): nothing.
-SQLITE_LINK_AI = f"""CREATE TRIGGER tag_facet_counts_link_ai AFTER INSERT ON submission_tags
-    WHEN NOT EXISTS (SELECT 1 FROM {PAUSED}) BEGIN
+def _sqlite_link_ai(paused: bool) -> str:
+    """The tag link trigger: what 0006's counted, with the submission read once per statement
+    instead of ~7 times per link (its status sits after the raw mail in the row, so each read
+    followed the mail's overflow pages): a zero row for a new group, then the group's first row
+    counts the link; no submission (a cascade): nothing. ``paused``: skipped while the
+    transaction's writer counts its own links (the downgrade leaves that out)."""
+    when = f"\n    WHEN NOT EXISTS (SELECT 1 FROM {PAUSED})" if paused else ""
+    return f"""CREATE TRIGGER tag_facet_counts_link_ai AFTER INSERT ON submission_tags{when} BEGIN
         INSERT INTO tag_facet_counts (tag_id, is_submission, status, n)
         SELECT new.tag_id, s.is_submission, s.status, 0 FROM submissions AS s
         WHERE s.id = new.submission_id AND NOT EXISTS (
@@ -73,21 +63,30 @@ def _postgres_link(paused: bool) -> str:
             END IF;""" if paused else ""
     return f"""CREATE OR REPLACE FUNCTION leaddesk_tag_facet_link() RETURNS trigger
     LANGUAGE plpgsql AS $$
-    DECLARE sub RECORD;
+    DECLARE sub RECORD; link RECORD; delta INTEGER;
     BEGIN
         IF TG_OP = 'INSERT' THEN{skip}
-            SELECT is_submission, status INTO sub FROM submissions WHERE id = NEW.submission_id;
-            IF FOUND THEN
-                PERFORM leaddesk_tag_facet_add(NEW.tag_id, sub.is_submission, sub.status, 1);
-            END IF;
+            link := NEW;
+            delta := 1;
         ELSE
-            SELECT is_submission, status INTO sub FROM submissions WHERE id = OLD.submission_id;
-            IF FOUND THEN
-                PERFORM leaddesk_tag_facet_add(OLD.tag_id, sub.is_submission, sub.status, -1);
-            END IF;
+            link := OLD;
+            delta := -1;
+        END IF;
+        SELECT is_submission, status INTO sub FROM submissions WHERE id = link.submission_id;
+        IF FOUND THEN
+            PERFORM leaddesk_tag_facet_add(link.tag_id, sub.is_submission, sub.status, delta);
         END IF;
         RETURN NULL;
     END $$"""
+
+
+def _link_trigger(paused: bool) -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS tag_facet_counts_link_ai")
+        op.execute(_sqlite_link_ai(paused))
+    elif dialect == "postgresql":
+        op.execute(_postgres_link(paused))
 
 
 def upgrade() -> None:
@@ -96,21 +95,11 @@ def upgrade() -> None:
     op.drop_index('ix_submissions_contact_id', table_name='submissions')
     op.create_index('ix_submissions_contact_received', 'submissions',
                     ['contact_id', 'received_at'], unique=False)
-    dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        op.execute("DROP TRIGGER IF EXISTS tag_facet_counts_link_ai")
-        op.execute(SQLITE_LINK_AI)
-    elif dialect == "postgresql":
-        op.execute(_postgres_link(paused=True))
+    _link_trigger(paused=True)
 
 
 def downgrade() -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        op.execute("DROP TRIGGER IF EXISTS tag_facet_counts_link_ai")
-        op.execute(SQLITE_LINK_AI_0006)
-    elif dialect == "postgresql":
-        op.execute(_postgres_link(paused=False))
+    _link_trigger(paused=False)
     op.drop_index('ix_submissions_contact_received', table_name='submissions')
     op.create_index('ix_submissions_contact_id', 'submissions', ['contact_id'], unique=False)
     op.drop_table(PAUSED)
