@@ -344,20 +344,23 @@ def _plan_all(report: RunReport, rules: Sequence[CompiledRule], facts: Sequence[
               ) -> dict[tuple[int, int], tuple[PlannedAction, list[int]]]:
     """Plan every lead; the leads each (rule, action) was planned for, by its order."""
     groups: dict[tuple[int, int], tuple[PlannedAction, list[int]]] = {}
+    report.examined += len(facts)
+    none: frozenset[str] = frozenset()
     for f in facts:
-        report.examined += 1
         if f.id in touched:
             report.skipped_by_person += 1
             continue
-        planned = plan(rules, f, already=frozenset(ran.get(f.id, ())))
-        if planned:
-            report.changes[f.id] = [p.line for p in planned
-                                    if dry_run or p.action.name != "acknowledge"]
+        planned = plan(rules, f, already=frozenset(ran[f.id]) if f.id in ran else none)
+        if not planned:
+            continue
+        report.changes[f.id] = [p.line for p in planned
+                                if dry_run or p.action.name != "acknowledge"]
         for item in planned:
-            if item.order in groups:
-                groups[item.order][1].append(f.id)
-            else:
+            group = groups.get(item.order)
+            if group is None:
                 groups[item.order] = (item, [f.id])
+            else:
+                group[1].append(f.id)
     return groups
 
 
