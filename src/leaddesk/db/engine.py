@@ -145,6 +145,13 @@ def describe_dbapi_error(exc: DBAPIError, url: URL | str) -> str:
     if "readonly" in lowered or "read-only" in lowered or "unable to open database" in lowered:
         return (f"cannot open {where} for writing ({text}); fix the permissions or choose another "
                 f"location with --db or LEADDESK_DATA_DIR")
+    if "disk is full" in lowered or "disk i/o error" in lowered or "no space" in lowered:
+        return (f"cannot write to {where}: the disk is full or failing ({text}); free some space "
+                f"and try again. The change was not saved; what was saved before is intact")
+    if "database is locked" in lowered or "database is busy" in lowered:
+        return (f"{where} is locked: another program has been writing to it for "
+                f"{SQLITE_BUSY_TIMEOUT_MS / 1000:g} s; close it or wait, then try again. The "
+                f"change was not saved")
     if "connection" in lowered or "could not" in lowered or "timeout" in lowered:
         return f"cannot reach the database at {where}: {text}. Check that the server is running."
     return f"database error at {where}: {text}"
