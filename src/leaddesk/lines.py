@@ -23,7 +23,7 @@ BIDI_FORMATTING = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
 _NO_BIDI = dict.fromkeys(map(ord, BIDI_FORMATTING))
 
 
-def shown_on_one_line(value: str) -> str:
-    """``value`` as one line for display: whitespace runs (line breaks too) become one space and
-    no bidirectional formatting character is left to reorder what follows it."""
+def as_one_line(value: str) -> str:
+    """``value`` as one line, to show or to store as a name: whitespace runs (line breaks too)
+    become one space and no bidirectional formatting character is left to reorder what follows."""
     return " ".join(value.translate(_NO_BIDI).split())
