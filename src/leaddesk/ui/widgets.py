@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -183,16 +183,36 @@ MIN_SCROLLED_HEIGHT = 200  # a DownScroll asks no more height than this: the res
 
 
 class DownScroll(QScrollArea):
-    """Holds ``widget`` at the viewport's width and scrolls it down when it is taller: as narrow
-    as the widget may be (never cutting it off at the side), as short as a few lines."""
+    """Holds ``widget`` at the viewport's width and scrolls it down only when the viewport is
+    shorter than the widget's minimum: as narrow as the widget may be (never cutting it off at the
+    side), as short as a few lines.
+
+    Sized by hand rather than with ``widgetResizable``, which takes a wrapping label's preferred
+    height (height-for-width) as the least it may have, and so scrolled where the old layout fit.
+    """
 
     def __init__(self, widget: QWidget) -> None:
         super().__init__()
         self.inner = widget
         self.setWidget(widget)
-        self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        widget.installEventFilter(self)  # its minimum changes: an editor opens, a bar shows
+        self.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if (watched is self.inner and kind == QEvent.Type.LayoutRequest) or (
+                watched is self.viewport() and kind == QEvent.Type.Resize):
+            self._fit()
+        return super().eventFilter(watched, event)
+
+    def _fit(self) -> None:
+        view = self.viewport().size()
+        least = self.inner.minimumSizeHint().expandedTo(self.inner.minimumSize())
+        size = QSize(view.width(), max(view.height(), least.height()))
+        if self.inner.size() != size:
+            self.inner.resize(size)
 
     def minimumSizeHint(self) -> QSize:
         inner = self.inner.minimumSizeHint()
