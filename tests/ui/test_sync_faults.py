@@ -13,7 +13,6 @@ from leaddesk.db import Database
 from tests.support.fake_imap import FakeImapServer
 
 from leaddesk.ui.main_window import MainWindow
-from leaddesk.ui.tasks import TaskRunner
 
 PASSWORD = "pässwörd-Secr3t-4471"  # beyond ASCII: LOGIN could not even send it before
 
@@ -26,13 +25,11 @@ def dropping() -> Iterator[FakeImapServer]:
 
 
 def test_a_server_dropping_the_login_is_one_line_in_the_sync_report(
-        qtbot, ui_db: Database, dropping: FakeImapServer, memory_keyring: object) -> None:
+        qtbot, window: MainWindow, ui_db: Database, dropping: FakeImapServer,
+        memory_keyring: object) -> None:
     settings = {"host": "127.0.0.1", "port": dropping.port, "security": "plain", "user": "ada",
                 "folder": "INBOX"}
     accounts.save_account(ui_db, "site", settings, kind="imap", secret=PASSWORD, actor="tester")
-    window = MainWindow(ui_db, me="tester", tasks=TaskRunner(inline=True))
-    qtbot.addWidget(window)
-    window.show()
     before = window.inbox.model.rowCount()
     window.start_sync()
     qtbot.waitUntil(window.sync_problems.isVisible, timeout=10_000)
