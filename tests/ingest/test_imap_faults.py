@@ -91,3 +91,17 @@ def test_a_folder_deleted_between_syncs_is_named_and_nothing_is_lost_or_doubled(
     mailbox.append(notification(1), notification(2), notification(3))
     result = imap.sync_account(db, site, PASSWORD)
     assert (result.added, count(db)) == (1, 3)
+
+
+def test_starttls_asked_of_a_server_that_does_not_offer_it_names_the_security(
+        imap_account: AccountFactory) -> None:
+    server = FakeImapServer("drop-at-login")  # its capabilities name no STARTTLS
+    try:
+        settings = imap_account("site", security="starttls", port=server.port).imap
+        with pytest.raises(imap.ImapError) as caught:
+            imap.connect(settings, PASSWORD)
+    finally:
+        server.close()
+    assert str(caught.value) == (
+        f"the IMAP server {settings.where} answered with an error before the login: Server does "
+        f"not support STARTTLS capability; check --security (ssl for port 993, starttls for 143)")

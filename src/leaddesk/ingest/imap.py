@@ -91,6 +91,9 @@ def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync") -
     if lost:
         return ImapError(f"the connection to {where} was lost ({exc.__class__.__name__}); the sync "
                          f"kept everything fetched so far, run it again")
+    if isinstance(exc, IMAPClientError) and step == "connect":  # e.g. no STARTTLS on offer
+        return ImapError(f"the IMAP server {where} answered with an error before the login: "
+                         f"{exc}; check --security ({SECURITY_HINT})")
     if isinstance(exc, IMAPClientError):
         return ImapError(f"the IMAP server {where} answered with an error: {exc}")
     return ImapError(f"IMAP failure with {where}: {exc}")
