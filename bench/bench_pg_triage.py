@@ -19,6 +19,7 @@ import argparse
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from statistics import median
 
 from sqlalchemy import select, text
@@ -49,7 +50,7 @@ def _backend_cpu(db: Database) -> Callable[[], float]:
         total = 0.0
         for pid in pids:
             try:
-                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 return float("nan")
             total += (int(fields[11]) + int(fields[12])) / tick
