@@ -132,8 +132,26 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
     else:
+        event.listen(engine, "connect", _on_postgres_connect)
         event.listen(engine, "checkout", _pg_checker(engine))
     return engine
+
+
+# The app's statements are short and interactive: starting parallel workers (several ms each on
+# a busy 2-core server, more than many whole queries take) or JIT-compiling a plan (tens of ms)
+# costs more than either saves; the large counts are read from the trigger-kept tables. With
+# the default 4 MB a search word's bitmap over a million rows turns lossy and every row of its
+# pages is checked again (1.1 s against 0.46 s for a common word with a topic and a status).
+# Measured in bench/README.md (PostgreSQL round of 2026-12-06). Settings of this session only.
+PG_SESSION = "SET max_parallel_workers_per_gather = 0; SET jit = off; SET work_mem = '16MB'"
+
+
+def _on_postgres_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.autocommit = True  # session settings, outside any transaction
+    try:
+        dbapi_connection.execute(PG_SESSION)
+    finally:
+        dbapi_connection.autocommit = False
 
 
 def _pg_checker(engine: Engine) -> Any:

@@ -96,12 +96,7 @@ def _postgres_estimate(session: Session, flt: Filter) -> Estimate:
 def _kept_word_count(session: Session, flt: Filter) -> int | None:
     """PostgreSQL: the rows with ``flt``'s one word in the groups ``flt`` passes (it narrows by
     status, topic and owner at most), from the kept word counts; None if they cannot tell."""
-    word = words.lexeme(session, flt.text)
-    if not word:
-        return None if word is None else 0
-    terms = words.TERMS
-    return int(session.execute(select(func.coalesce(func.sum(terms.c.n), 0)).where(
-        terms.c.term == word, *_group_conditions(flt, terms))).scalar_one())
+    return words.kept_count(session, flt.text, lambda terms: _group_conditions(flt, terms))
 
 
 def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
