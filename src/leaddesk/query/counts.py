@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select
 from sqlalchemy.orm import Session
 
 from leaddesk.db import search
@@ -97,6 +97,16 @@ def _kept_word_count(session: Session, flt: Filter) -> int | None:
     """PostgreSQL: the rows with ``flt``'s one word in the groups ``flt`` passes (it narrows by
     status, topic and owner at most), from the kept word counts; None if they cannot tell."""
     return words.kept_count(session, flt.text, lambda terms: _group_conditions(flt, terms))
+
+
+def kept_total(flt: Filter) -> ScalarSelect[Any] | None:
+    """The total of ``flt`` as a subquery of the trigger-kept ``facet_counts``, when they can
+    tell (statuses, topics and owners at most), for a page's statement to carry
+    (:mod:`leaddesk.query.pg_page`); None otherwise."""
+    if not _only_exclusions(flt, skip=_FACET_DIMENSIONS):
+        return None
+    return select(func.coalesce(func.sum(facet_counts.c.n), 0)).where(
+        *_group_conditions(flt)).scalar_subquery()
 
 
 def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
