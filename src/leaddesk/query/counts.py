@@ -23,7 +23,7 @@ from leaddesk.db.models import (
     submission_tags,
     tag_facet_counts,
 )
-from leaddesk.query import text_plan, words
+from leaddesk.query import pg_text, text_plan, words
 from leaddesk.query.filters import (
     UNASSIGNED,
     Filter,
@@ -109,8 +109,10 @@ def kept_total(flt: Filter) -> ScalarSelect[Any] | None:
         *_group_conditions(flt)).scalar_subquery()
 
 
-def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
-    """:func:`count` with the text plan already made (:func:`~leaddesk.query.pages.find` has one)."""
+def count_planned(session: Session, flt: Filter, plan: TextPlan | None, *,
+                  exact: str | None = None) -> int:
+    """:func:`count` with the text plan already made (:func:`~leaddesk.query.pages.find` has one;
+    on PostgreSQL it may have written the search's prefixes out: ``exact``)."""
     dialect = dialect_of(session)
     if plan is not None and plan.found == 0:
         return 0
@@ -140,8 +142,10 @@ def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
     if plan is not None and has_narrow_filters(flt) and not plan.by_id():
         stmt = select(func.count()).select_from(intersection(flt, plan).subquery())
     else:
+        if dialect == "postgresql" and exact is None and flt.text:
+            exact = pg_text.expanded(session, flt.text)
         stmt = select(func.count()).select_from(Submission).where(
-            *conditions(flt, dialect, steer=text_steer(plan), plan=plan))
+            *conditions(flt, dialect, steer=text_steer(plan), plan=plan, exact=exact))
     return int(session.execute(stmt).scalar_one())
 
 
