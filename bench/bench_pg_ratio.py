@@ -21,34 +21,13 @@ import argparse
 import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from sqlalchemy import text
-
+from bench import pg
 from bench.scenarios import scenarios
 from bench.timing import Stats
 from leaddesk.db import Database
 
 TARGET = 2.0
-
-
-def _backend_cpu(db: Database) -> Callable[[], float]:
-    """CPU seconds used so far by the server processes of this engine's pooled connections."""
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def read() -> float:
-        total = 0.0
-        with db.engine.connect() as conn:
-            pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE "
-                                     "application_name = 'leaddesk'")).scalars().all()
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                return float("nan")
-            total += (int(fields[11]) + int(fields[12])) / tick
-        return total
-    return read
 
 
 def _timed(run: Callable[[int], object], i: int) -> tuple[float, float]:
@@ -70,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     started, load = time.perf_counter(), [os.getloadavg()[0]]
     try:
         plans = {name: scenarios(db, args.runs) for name, db in engines.items()}
-        server = _backend_cpu(post)
+        server = pg.backend_cpu(post)
         keys = [s.key for s in plans["SQLite"]]
         labels = {s.key: s.label for s in plans["SQLite"]}
         walls: dict[tuple[str, str], list[float]] = {}

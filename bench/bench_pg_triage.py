@@ -16,14 +16,12 @@ window makes it. Prints median and p95 per call, in ms, and the server's CPU tim
 from __future__ import annotations
 
 import argparse
-import os
 import time
-from collections.abc import Callable
-from pathlib import Path
 from statistics import median
 
 from sqlalchemy import select, text
 
+from bench import pg
 from bench.timing import Stats
 from leaddesk.db import Database
 from leaddesk.db.models import Submission
@@ -37,25 +35,6 @@ def _switch(db: Database, on: bool) -> None:
     with db.engine.begin() as conn:
         conn.execute(text(f"ALTER TABLE submissions {'ENABLE' if on else 'DISABLE'} "
                           f"TRIGGER {TRIGGER}"))
-
-
-def _backend_cpu(db: Database) -> Callable[[], float]:
-    """CPU seconds of the server processes serving this engine's connections, if local."""
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def read() -> float:
-        with db.engine.connect() as conn:
-            pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE "
-                                     "application_name = 'leaddesk'")).scalars().all()
-        total = 0.0
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                return float("nan")
-            total += (int(fields[11]) + int(fields[12])) / tick
-        return total
-    return read
 
 
 def _one(db: Database, lead: int, status: str) -> float:
@@ -81,7 +60,7 @@ def run(db: Database, rounds: int, batch: int) -> dict[str, dict[str, list[float
     singles, group = leads[:rounds], leads[rounds:]
     times: dict[str, dict[str, list[float]]] = {
         side: {"one": [], "batch": [], "cpu": []} for side in ("on", "off")}
-    cpu = _backend_cpu(db)
+    cpu = pg.backend_cpu(db)
     for i, lead in enumerate(singles):
         for side in (("on", "off") if i % 2 == 0 else ("off", "on")):
             _switch(db, side == "on")
