@@ -154,6 +154,15 @@ def _on_postgres_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.autocommit = False
 
 
+def _silent(socket: int) -> bool:
+    """Has the server sent nothing (no data, no EOF, no error) on this idle socket?"""
+    try:  # select() rather than poll(): Windows has no poll() for sockets
+        readable, _, broken = select.select([socket], [], [socket], 0)
+    except (OSError, ValueError):  # e.g. a descriptor select() cannot watch: ping instead
+        return False
+    return not readable and not broken
+
+
 def _pg_checker(engine: Engine) -> Any:
     """A pool checkout check for PostgreSQL: a pooled connection the server has closed (a
     restart, an idle timeout, keepalives that found the peer gone) is replaced before use.
@@ -165,11 +174,8 @@ def _pg_checker(engine: Engine) -> Any:
     """
     def check(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         pgconn = dbapi_connection.pgconn
-        if not dbapi_connection.closed and pgconn.status == 0:  # CONNECTION_OK
-            poller = select.poll()
-            poller.register(pgconn.socket, select.POLLIN | select.POLLERR | select.POLLHUP)
-            if not poller.poll(0):
-                return
+        if not dbapi_connection.closed and pgconn.status == 0 and _silent(pgconn.socket):
+            return
         try:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as exc:  # any failure: the pool opens a new connection instead
