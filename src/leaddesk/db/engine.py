@@ -167,8 +167,8 @@ def _pg_checker(engine: Engine) -> Any:
     """A pool checkout check for PostgreSQL: a pooled connection the server has closed (a
     restart, an idle timeout, keepalives that found the peer gone) is replaced before use.
 
-    ``pool_pre_ping`` does it with a round trip at every checkout, a third of a short read's
-    time on a local server (bench/README.md). An idle pooled connection expects nothing from the
+    ``pool_pre_ping`` does it with a round trip at every checkout, which cost about a third of
+    the inbox's count on a local server (bench/README.md). An idle pooled connection expects nothing from the
     server, so it pings only when the socket has something to read (a goodbye, EOF, an error)
     or libpq already knows the connection is bad; a healthy idle socket is silent.
     """
