@@ -168,9 +168,9 @@ def _pg_checker(engine: Engine) -> Any:
     restart, an idle timeout, keepalives that found the peer gone) is replaced before use.
 
     ``pool_pre_ping`` does it with a round trip at every checkout, which cost about a third of
-    the inbox's count on a local server (bench/README.md). An idle pooled connection expects nothing from the
-    server, so it pings only when the socket has something to read (a goodbye, EOF, an error)
-    or libpq already knows the connection is bad; a healthy idle socket is silent.
+    the inbox's count on a local server (bench/README.md). An idle pooled connection expects
+    nothing from the server, so it pings only when the socket has something to read (a goodbye,
+    EOF, an error) or libpq already knows the connection is bad; a healthy idle socket is silent.
     """
     def check(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         pgconn = dbapi_connection.pgconn
