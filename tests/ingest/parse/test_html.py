@@ -124,3 +124,11 @@ def test_an_element_that_says_it_is_a_label_reads_as_one() -> None:
             '<div class="name">Jane Roe</div>')
     assert render(html).lines == ["Your full legal name: Jane Roe", "Contact e-mail:", "jane@roe.example",
                                   "Anything else?:", "No", "Jane Roe"]
+
+
+def test_a_bold_label_with_its_value_on_the_line_is_a_field_not_a_label() -> None:
+    # "<b>Lead Source:</b> Web" is bold for 80 % of its letters, but it carries its own value.
+    rendered = render("<b>Name:</b> Priya Shah<br/><b>Lead Source:</b> Web<br/><b>Description:</b> Hi<br/>"
+                      "<b>Topic</b><br/>Market access")
+    assert [item for item in rendered.items if isinstance(item, ForcedLabel)] == ["Topic"]
+    assert "Lead Source: Web" in rendered.lines

@@ -242,3 +242,33 @@ def test_labels_named_by_a_keyword_alternating_with_values_are_fields() -> None:
     # Inside a message the same lines stay the visitor's.
     fields, _ = label_value_fields(["Message:", "We make vaccines.", "Our company name", "is Roe Ltd"])
     assert fields == [("Message", "We make vaccines.\nOur company name\nis Roe Ltd")]
+
+
+def test_a_label_underlined_by_dashes_is_a_label() -> None:
+    # Quform's plain-text e-mail: the label, a row of dashes, the value; a row of dashes after an empty
+    # line (Elementor's separator before its metadata) or after a sentence is no underline.
+    text = ("Name\n------------------------\nBeatriz Almeida\n\nMessage\n------------------------\n"
+            "Olá,\npodemos falar?\n\nThanks.\n---\nForm URL\n========\nhttps://x.example/contact/\n")
+    fields = dict(label_value_fields(text)[0])
+    assert fields["Name"] == "Beatriz Almeida"
+    assert fields["Message"] == "Olá,\npodemos falar?\n\nThanks.\n---"
+    assert fields["Form URL"] == "https://x.example/contact/"
+    assert dict(label_value_fields("Name: Jane\n\n---\n\nDate: today\n")[0]) == {"Name": "Jane",
+                                                                               "Date": "today"}
+
+
+def test_a_dash_separates_a_known_label_from_its_value() -> None:
+    # Spectra's form block writes "<strong>Label</strong> - value"; a colon later on is the value's.
+    fields = dict(label_value_fields(["Name - Lars Eriksen", "Areas Of Interest - Digital campaigns",
+                                      "Message - Hello, Note: launch in Q3.", "Pricing - ask us"])[0])
+    assert fields == {"Name": "Lars Eriksen", "Areas Of Interest": "Digital campaigns",
+                      "Message": "Hello, Note: launch in Q3.\nPricing - ask us"}
+    # A dash in a sentence of the message is no label.
+    assert label_value_fields(["Message:", "We met in Basel - great talk.", "Regards - Tom"])[0] == [
+        ("Message", "We met in Basel - great talk.\nRegards - Tom")]
+
+
+def test_a_raw_array_input_name_is_a_label() -> None:
+    # Hosted backends (Basin, Formspree, FormSubmit) show a checkbox group by its posted name.
+    fields = dict(label_value_fields("company: Lyon Santé\ninterests[]: Market access, Digital\n")[0])
+    assert fields == {"company": "Lyon Santé", "interests": "Market access, Digital"}

@@ -3,7 +3,10 @@
 Shapes it reads, in any mix: "Label: value" lines (a value may go on over the next lines); "Label:"
 alone with the value below; a label alone on its line with the value below, when the label is
 emphasised (``*Name*``, a bold or heading block of an HTML mail, a ``<dt>``) or a known one;
-numbered and bulleted lists of either ("1. Name: Jane", "- *Email*"); and "--- Label ---" blocks.
+numbered and bulleted lists of either ("1. Name: Jane", "- *Email*"); "--- Label ---" blocks; a
+label underlined by a row of dashes or equals signs with the value below (Quform's plain-text mail);
+"Label - value" with a label the synonym table knows (Spectra's form block); and raw input names such
+as "interests[]" (hosted form backends show the field's name as posted).
 
 The hard part is telling a field label from a line of the visitor's message that happens to contain a
 colon. A line starts a new field only when its label looks like one (short, starts with a letter, no
@@ -103,29 +106,38 @@ def _pipe_row(line: str) -> tuple[str, str] | None:
 
 def split_label_line(line: str) -> tuple[str, str] | None:
     """("Label", "value") when ``line`` is a "Label: value" line, a "| Label | value |" table row, or
-    "Label<TAB>value" / "label=value" with a label the table knows (a table, or a script's key=value
-    dump, as they come out in text), else None."""
+    "Label<TAB>value" / "label=value" / "Label - value" with a label the table knows (a table, a
+    script's key=value dump, a bold label and a dash, as they come out in text), else None."""
     if line[:1] in ("*", "_"):
         line = line.lstrip("*_ \t")  # "**Name:** Jane", Markdown from a mail client or a bot
     if line.lstrip()[:1] == "|":
         return _pipe_row(line)
-    if ":" not in line:
-        for separator in ("\t", "="):
-            if separator in line:
-                label, _, value = line.strip().partition(separator)
-                # A tab comes from a table: a label named by a keyword will do. "=" is rarer in a
-                # form's output than in prose, so it needs a label the table knows exactly.
-                known = is_known_label(label) or (separator == "\t" and role_of(label, value) is not None)
-                if value.strip() and looks_like_label(label) and known:
-                    return label.strip(), value.strip()
-        return None
-    match = _LABEL_LINE.match(line)
-    if match is None:
-        return None
-    label, value = match.group("label").strip(), match.group("value")
-    if value.startswith("//") or not looks_like_label(label):
-        return None
-    return label.rstrip(" *").strip("*_ ").strip(), value.strip().lstrip("*_").strip()
+    if ":" in line:
+        match = _LABEL_LINE.match(line)
+        if match is not None:
+            label, value = _input_name(match.group("label").strip()), match.group("value")
+            if not value.startswith("//") and looks_like_label(label):
+                return label.rstrip(" *").strip("*_ ").strip(), value.strip().lstrip("*_").strip()
+    # A colon further on belongs to the value ("Message - Note: launch in Q3").
+    for separator in ("\t", "=", " - ", " – ", " — "):
+        if separator in line:
+            label, _, value = line.strip().partition(separator)
+            label = _input_name(label)
+            # A tab comes from a table: a label named by a keyword will do. "=" and a dash are rarer
+            # in a form's output than in prose, so they need a label the table knows exactly ("Name -
+            # Jane", "Message - Hello"), or, for a dash, a short keyword label ("Areas Of Interest").
+            known = is_known_label(label) or (
+                (separator == "\t" or (separator != "=" and len(label.split()) <= 4))
+                and role_of(label, value) is not None)
+            if value.strip() and looks_like_label(label) and known:
+                return label.strip(), value.strip()
+    return None
+
+
+def _input_name(label: str) -> str:
+    """"interests" for the raw input name "interests[]": a PHP-style array field (a checkbox group) as a
+    form backend that shows the posted names writes it."""
+    return label[:-2].rstrip() if label.endswith("[]") else label
 
 
 def _strip_marker(line: str) -> str:
@@ -174,6 +186,8 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     """The fields of ``text`` (a string, or lines some of which may be :class:`ForcedLabel`) in
     order, and the lines before the first field."""
     lines = text.split("\n") if isinstance(text, str) else list(text)
+    if isinstance(text, str) and ("\n---" in text or "\n===" in text):
+        lines = _underlined_labels(lines)
     fields: list[_Field] = []
     preamble: list[str] = []
     previous_blank = True
@@ -257,6 +271,26 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     return [(label, value) for label, value in read
             if value or ((len(label.split()) < 4 and not _INTRO_END.search(label))
                          or is_known_label(label))], preamble
+
+
+_UNDERLINE = re.compile(r"^[ \t]*(-{3,}|={3,})[ \t]*$")
+
+
+def _underlined_labels(lines: list[str]) -> list[str]:
+    """``lines`` with every label underlined by a row of dashes or equals signs ("Name", then
+    "------------", then the value; Quform's plain-text e-mail, Markdown headings) made a
+    :class:`ForcedLabel` and its underline dropped. A row of dashes after an empty line or a sentence
+    (Elementor's "---" before its metadata, a signature) is left as it is."""
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        text = previous.strip()
+        if (_UNDERLINE.match(line) and text and not isinstance(previous, ForcedLabel)
+                and not text.endswith((".", "!", ",")) and looks_like_label(text.rstrip(":").strip())):
+            out[-1] = ForcedLabel(text.rstrip(":").strip())
+            continue
+        out.append(line)
+    return out
 
 
 def _next_has_value(lines: list[str], index: int) -> bool:

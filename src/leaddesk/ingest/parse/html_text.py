@@ -12,6 +12,7 @@ does (FormSubmit's and Web3Forms' message cells).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -74,7 +75,8 @@ class _Cell:
 
     def break_line(self, blank: bool, label_block: bool) -> None:
         """End the cell's current line, marking it when it was bold or a heading on its own."""
-        if self.line_chars and (label_block or self.line_bold >= 0.8 * self.line_chars):
+        if self.line_chars and (label_block or _bold_line(
+                self.line_chars, self.line_bold, lambda: "".join(self.parts[self.line_start:]))):
             self.parts.insert(self.line_start, _LABEL_MARK)
         self.parts.append("\n\n" if blank else "\n")
         self.line_start, self.line_chars, self.line_bold = len(self.parts), 0, 0
@@ -91,6 +93,17 @@ class _Row:
     cells: list[_Cell] = field(default_factory=list)
     open_cell: _Cell | None = None
     layout: bool = False  # the row holds a nested table: it frames content rather than pairing it
+
+
+def _bold_line(chars: int, bold: int, text: Callable[[], str]) -> bool:
+    """True when a line is bold enough to be a label alone: nearly all of it bold, and not a bold
+    "Label:" with a short value after it ("<b>Lead Source:</b> Web"), which is a field of its own."""
+    if not chars or bold < 0.8 * chars:
+        return False
+    if bold == chars:
+        return True
+    label, colon, value = text().partition(":")
+    return not (colon and label.strip() and value.strip())
 
 
 def _tidy(text: str) -> str:
@@ -143,7 +156,7 @@ class _Renderer(HTMLParser):
                 self.items.append("")
             return
         text = _tidy("".join(self.line))
-        bold = self.line_chars > 0 and self.line_bold >= 0.8 * self.line_chars
+        bold = _bold_line(self.line_chars, self.line_bold, lambda: text)
         self.line, self.line_chars, self.line_bold = [], 0, 0
         if text and "\n" not in text and len(text) <= 60 and (bold or self.label_block):
             # A bold line or a heading alone: the label of the block below it.

@@ -31,7 +31,9 @@ from leaddesk.ingest.parse.visitor import (
 # Bump it on every change to what the parser returns for some message. 1 was the layout-only parser;
 # 2 adds the structural reader, page URLs from closing sentences and links that are not the visitor's.
 # 3 reads labels inside layout cells, pre-wrapped values, Fluent Forms and more hosted services' mail.
-PARSER_VERSION: int = 3
+# 4 reads underlined and "Label - value" labels, raw "name[]" inputs, free text under unknown labels,
+# a topic's list of choices as "A, B", and never takes a Reply-To naming a recipient for the visitor.
+PARSER_VERSION: int = 4
 
 # Column sizes of leaddesk.db.models.Submission: longer values would fail on PostgreSQL at insert.
 _LIMITS = {"visitor_name": 255, "visitor_email": 320, "visitor_phone": 64, "visitor_company": 255,
@@ -156,7 +158,10 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
     hosts = page.site_hosts([*site_hosts, *(_domain(a) for a in site_addresses),
                              *(_domain(a) for _, a in recipients)],
                             [item.url for item in found if item.start >= tail])
-    senders = Senders.of([readable.sender], site_addresses, [*extracted.site_names, *host_names(hosts)])
+    # The notification's recipients are the site's: a Reply-To set to one of them (Spectra names the
+    # recipient, under the site's name, as Reply-To) is never the visitor.
+    senders = Senders.of([readable.sender], [*site_addresses, *(a for _, a in recipients)],
+                         [*extracted.site_names, *host_names(hosts)])
     name, email = _visitor(readable, canonical, extracted, senders, problems,
                            Senders.of([], site_addresses, extracted.site_names), hosts)
     message = canonical.get("message") or extracted.message
@@ -175,7 +180,7 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
         visitor_email=clip_to_column(email, "visitor_email", problems),
         visitor_phone=clip_to_column(canonical.get("phone"), "visitor_phone", problems),
         visitor_company=clip_to_column(canonical.get("company"), "visitor_company", problems),
-        topic=clip_to_column(canonical.get("topic"), "topic", problems),
+        topic=clip_to_column(_choices(canonical.get("topic")), "topic", problems),
         # CF7's default mail subject carries the visitor's typed subject: a hint, not a topic.
         topic_hint=clip_to_column(canonical.get("topic_hint") or extracted.topic, "topic", problems),
         page_url=clip_to_column(page_url, "page_url", problems),
@@ -187,6 +192,14 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
         spam_reason=spam,
         problems=tuple(dict.fromkeys(problems)),
     )
+
+
+def _choices(value: str | None) -> str | None:
+    """A topic given as one choice per line (a checkbox group as a list: "<li>A</li><li>B</li>") as
+    "A, B", so that the choices stay apart on one line."""
+    if value is None or "\n" not in value.strip():
+        return value
+    return ", ".join(line.strip(" \t•·-*") for line in value.split("\n") if line.strip(" \t•·-*"))
 
 
 def _safe_html(html: str | None, problems: list[str]) -> str | None:

@@ -132,7 +132,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam|name first)\b")),
     ("last_name", re.compile(r"\b(last name|surname|family name|nachname|nom de famille|apellidos?|"
                              r"cognome|achternaam|sobrenome|name last)\b")),
-    ("topic", re.compile(r"\b(topic|interest|interested|thema|interesse|interessiert|sujet|tema|"
+    ("topic", re.compile(r"\b(topics?|interests?|interested|thema|interesse|interessiert|sujet|tema|"
                          r"argomento|interes|interesa|interesan|interesado|interessa|interessato|"
                          r"interessado|interesseert|int[ée]resse)\b")),
     ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|comments?|"
@@ -140,6 +140,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"question)\b")),
     # Free-text prompts that name no field: "Tell us about your project", "How can we help you?".
     ("message", re.compile(r"\b(tell us|how can we|what can we|describe|description|your request|"
+                           r"anything else|what else|"
                            r"project details|your project|beschreibung|votre demande|"
                            r"su consulta|su solicitud|wie konnen wir|was konnen wir|erzahlen sie|"
                            r"comment pouvons nous|que pouvons nous|como podemos|en que podemos|"
@@ -238,6 +239,13 @@ def _short_answer(value: str) -> bool:
     return "\n" not in value and len(value) <= 40 and len(value.split()) <= 5
 
 
+def _free_text(value: str) -> bool:
+    """True for a value that reads as prose: several lines, or a long line of words (not one address,
+    number or link)."""
+    value = value.strip()
+    return ("\n" in value and len(value) >= 20) or (len(value) >= 80 and len(value.split()) >= 10)
+
+
 def _usable(value: str) -> bool:
     return bool(value.strip()) and value.strip().lower() not in ("(empty)", "-", "n/a", "--")
 
@@ -286,6 +294,16 @@ def map_fields(fields: Mapping[str, str],
         role = value_role(value) if value and role_of(str(label), value) is None else None
         if role is not None and role not in found and label_key(str(label)) not in taught:
             found[role] = value
+
+    if "message" not in found:
+        # A free text under a label the table does not know ("Anything you would like to add?",
+        # "Ihr Projekt in drei Sätzen"): the longest value of several lines, or of a paragraph's
+        # length, is the visitor's message.
+        free = [str(value).strip() for label, value in fields.items()
+                if label_key(str(label)) not in taught and role_of(str(label), str(value)) is None
+                and _free_text(str(value))]
+        if free:
+            found["message"] = max(free, key=len)
 
     for label, raw_value in (fields.items() if "name" not in found or "email" not in found else ()):
         # "From: Jane Roe <jane@novagen.example>", the sender line of a hand-made template.
