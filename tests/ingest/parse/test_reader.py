@@ -272,3 +272,30 @@ def test_a_raw_array_input_name_is_a_label() -> None:
     # Hosted backends (Basin, Formspree, FormSubmit) show a checkbox group by its posted name.
     fields = dict(label_value_fields("company: Lyon Santé\ninterests[]: Market access, Digital\n")[0])
     assert fields == {"company": "Lyon Santé", "interests": "Market access, Digital"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "To unsubscribe patients from SMS reminders we need a new consent flow.",
+    "To stop receiving paper reports, our reps want a dashboard.",
+    "Powered by our new CRM, we want to run campaigns.",
+    "Sent by courier last week, the samples never arrived.",
+    "You received our proposal in May; here is the update.",
+    "See the results of our survey at https://survey.example/2026",
+])
+def test_a_footer_like_sentence_of_the_visitor_does_not_cut_the_message(sentence: str) -> None:
+    for message in (f"Hello,\n{sentence}\nCan you help?\nJane", f"Hello,\n\n{sentence}\n\nThanks,\nJane"):
+        fields = dict(label_value_fields(f"Name: Jane Roe\nMessage: {message}\n")[0])
+        assert fields["Message"] == message
+
+
+@pytest.mark.parametrize("footer", [
+    "-- \nThis e-mail was sent from a contact form on Example (https://example.com)",
+    "This form was submitted at 09:42 AM UTC - 27 November 2026.",
+    "(Sent via Example Pharma Agency)",
+    "You received this email because your address is set in the form settings on Example",
+    "To unsubscribe from these notifications, click here.",
+    "Powered by Formspree",
+])
+def test_a_notifications_footer_still_ends_the_message(footer: str) -> None:
+    fields = dict(label_value_fields(f"Name: Jane Roe\nMessage: Hello,\nwe need help.\n\n{footer}\n")[0])
+    assert fields["Message"] == "Hello,\nwe need help."

@@ -28,6 +28,7 @@ from leaddesk.ingest.parse.synonyms import is_known_label, role_of
 
 _LABEL_LINE = re.compile(r"^[ \t]*(?P<label>[^\W\d_][^:\n]{0,59}?)[ \t]*:(?P<value>.*)$")
 _DASHED = re.compile(r"^-{3}[ \t]+(?P<label>\S.*?)[ \t]+-{3}[ \t]*$", re.MULTILINE)
+_UNDERLINE = re.compile(r"^[ \t]*(-{3,}|={3,})[ \t]*$")
 _DASHED_LINE = re.compile(r"^[ \t]*-{3}[ \t]+(?P<label>\S.*?)[ \t]+-{3}[ \t]*$")
 _NOT_IN_LABEL = re.compile(r"[@<>\[\]{}=|\\/\";,!]|https?|www\.")
 # "1. ", "2) ", "- ", "* ", "• " in front of a field: a list of fields, not part of the label.
@@ -177,6 +178,29 @@ def _is_free_text(label: str) -> bool:
     return role_of(label) == "message"
 
 
+# A footer that speaks of the notification itself: it ends a message wherever it stands.
+_MAIL_FOOTER = re.compile(
+    r"^[ \t]*[(\[]?(--[ \t]*$|this (e-?mail|email|message|notification|form|submission) (was|has been|is) "
+    r"(sent|submitted|generated|automatically)|you (are )?receiv\w* this (e-?mail|email|message|"
+    r"notification)|sent (by|via|from) .{0,80}\b(forms?|site|website)\b|to (unsubscribe|stop receiving) "
+    r"(from )?(this|these|our|all|such|future) )", re.IGNORECASE)
+# What a closing sentence of a notification speaks of (and a visitor's sentence seldom does).
+_FOOTER_WORDS = re.compile(r"\b(forms?|formular\w*|formulaire|formulario|modulo|website|site|web ?site|"
+                           r"notifications?|submissions?|submitted|e-?mails?|courriel)\b|©", re.IGNORECASE)
+SHORT_FOOTER = 40  # characters: "Powered by Formspree", "(Sent via Example)", "View Submission"
+
+
+def _ends_free_text(lines: list[str], index: int) -> bool:
+    """True when the footer-like line at ``index`` ends a free-text field (the visitor's message) rather
+    than being one of its sentences ("To stop receiving paper reports, we need a dashboard"): it speaks
+    of the notification itself, or it opens a paragraph and is short or speaks of the form or site."""
+    line = lines[index].strip()
+    if _MAIL_FOOTER.match(line):
+        return True
+    opens_paragraph = index == 0 or not lines[index - 1].strip() or bool(_UNDERLINE.match(lines[index - 1]))
+    return opens_paragraph and (len(line) <= SHORT_FOOTER or bool(_FOOTER_WORDS.search(line)))
+
+
 def is_footer(line: str) -> bool:
     """True for a notification's own closing sentence ("Sent by an unverified visitor ...")."""
     return bool(_FOOTER.match(line))
@@ -250,7 +274,8 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
                 closed = False
                 previous_blank = False
                 continue
-        if line.strip() and is_footer(line):
+        if line.strip() and is_footer(line) and (
+                current is None or not current.free_text or _ends_free_text(lines, index)):
             closed = True
         elif (current is not None and previous_blank and not current.free_text and not current.bare
               and role_of(current.label, "@") in _ONE_LINE_ROLES):
@@ -271,9 +296,6 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     return [(label, value) for label, value in read
             if value or ((len(label.split()) < 4 and not _INTRO_END.search(label))
                          or is_known_label(label))], preamble
-
-
-_UNDERLINE = re.compile(r"^[ \t]*(-{3,}|={3,})[ \t]*$")
 
 
 def _underlined_labels(lines: list[str]) -> list[str]:

@@ -138,10 +138,16 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
         extracted = layouts.recognise(readable)
         if extracted is None:
             reason = classify.list_reason(readable)
-            if reason is None:
-                extracted = layouts.recognise_generic(readable)
-                if extracted is None:
-                    reason = "no form fields found (an ordinary e-mail)"
+            extracted = layouts.recognise_generic(readable)
+            if extracted is None:
+                reason = reason or "no form fields found (an ordinary e-mail)"
+            elif reason is not None and classify.reads_as_lead(
+                    readable, map_fields(_field_dict(extracted.fields), label_map), reason):
+                # A form service sending with list headers, a visitor's subject that reads like an
+                # out-of-office note: the fields say it is a lead.
+                reason = None
+            elif reason is not None:
+                extracted = None
     if extracted is None:
         return SubmissionDraft(
             **common, submitted_at=None, body_text=readable.text, fields={}, visitor_name=None,
