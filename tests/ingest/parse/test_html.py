@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from leaddesk.ingest.parse import parse_message
 from leaddesk.ingest.parse.fieldlines import ForcedLabel
 from leaddesk.ingest.parse.html_text import render
@@ -132,3 +134,16 @@ def test_a_bold_label_with_its_value_on_the_line_is_a_field_not_a_label() -> Non
                       "<b>Topic</b><br/>Market access")
     assert [item for item in rendered.items if isinstance(item, ForcedLabel)] == ["Topic"]
     assert "Lead Source: Web" in rendered.lines
+
+
+@pytest.mark.parametrize("hidden", [
+    '<p style="display:none">', '<p style="visibility: hidden">', '<p style="opacity:0">',
+    '<p style="font-size:0px">', '<p style="max-height:0; overflow:hidden">', "<p hidden>",
+    '<p class="pre x">',
+])
+def test_text_a_mail_client_hides_is_not_rendered(hidden: str) -> None:
+    html = ("<style>.pre { display: none } @media (max-width: 480px) { .wide { display: none } }</style>"
+            f"{hidden}Email: bot@evil.example<p>inner</p></p><p class=\"wide\">Name: Jane</p>")
+    assert render(html).text == "Name: Jane"
+    # The same text, shown, is read.
+    assert "Email: bot@evil.example" in render(html.replace(hidden, "<p>", 1)).text

@@ -299,3 +299,12 @@ def test_a_footer_like_sentence_of_the_visitor_does_not_cut_the_message(sentence
 def test_a_notifications_footer_still_ends_the_message(footer: str) -> None:
     fields = dict(label_value_fields(f"Name: Jane Roe\nMessage: Hello,\nwe need help.\n\n{footer}\n")[0])
     assert fields["Message"] == "Hello,\nwe need help."
+
+
+def test_an_optional_field_left_empty_does_not_take_the_next_field() -> None:
+    # Labels the table does not know ("Budżet", "Termin"): the next "Label: value" line is a field of
+    # its own, as the lines above it were; a message label left empty still takes the lines below.
+    fields = label_value_fields("Imię: Ola\nBudżet:\nTermin: maj 2027\nUwagi:\nProszę o telefon.\n")[0]
+    assert fields == [("Imię", "Ola"), ("Budżet", ""), ("Termin", "maj 2027"), ("Uwagi", "Proszę o telefon.")]
+    assert dict(label_value_fields("Name: Ola\nMessage:\nNote: call me.\nThanks\n")[0])["Message"] == (
+        "Note: call me.\nThanks")

@@ -87,6 +87,8 @@ def test_invalid_email_is_kept_as_typed_and_flagged() -> None:
     ("jane@localhost", ("jane@localhost", False)),
     ("", ("", False)),
     ("not an address", ("not an address", False)),
+    # Zero-width characters pasted into an address break it without being seen.
+    ("jane.r\u200boe@nova\u200dgen.example\ufeff", ("jane.roe@novagen.example", True)),
 ])
 def test_normalise_email(typed: str, expected: tuple[str, bool]) -> None:
     assert normalise_email(typed) == expected

@@ -157,6 +157,22 @@ def reads_as_lead(mail: Readable, canonical: Mapping[str, str], reason: str) -> 
     return person
 
 
+_RESPONSE_NOTICE = re.compile(
+    r"\b(new (form )?(responses?|submissions?|entry|entries)|neue antwort|neuer eintrag|nouvelle r[ée]ponse|"
+    r"nueva respuesta|nuova risposta|nieuwe reactie|nova resposta)\b", re.IGNORECASE)
+NO_FIELDS = "no form fields found (an ordinary e-mail)"
+RESPONSE_NOTICE = "a form's notice of a new response without the answers (read them in the form's service)"
+
+
+def no_fields_reason(mail: Readable) -> str:
+    """Why a mail in which no layout found fields is not a submission. A form service's notice that a
+    response came in, without the answers (Microsoft Forms sends only a link), says so: the lead exists,
+    but only in the service."""
+    if _RESPONSE_NOTICE.search(mail.subject) or _RESPONSE_NOTICE.search(mail.text[:500]):
+        return RESPONSE_NOTICE
+    return NO_FIELDS
+
+
 def _script_share(text: str) -> tuple[int, int]:
     """(letters in Cyrillic or CJK script, all letters)."""
     if text.isascii():

@@ -241,7 +241,7 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
         if split is not None:
             starts = (current is None or not current.free_text or is_known_label(split[0])
                       or (previous_blank and not _is_free_text(current.label))
-                      or _closing_block(lines, index, fields, tail))
+                      or _left_empty(current, fields) or _closing_block(lines, index, fields, tail))
             if starts:
                 label, value = split
                 fields.append(_Field(label, [value] if value else [],
@@ -313,6 +313,13 @@ def _underlined_labels(lines: list[str]) -> list[str]:
             continue
         out.append(line)
     return out
+
+
+def _left_empty(current: _Field, fields: list[_Field]) -> bool:
+    """True when ``current`` is an optional field the visitor left empty ("Telefon:" with nothing
+    after it) among "Label: value" lines: the next such line is the next field, whatever its label."""
+    return (current.bare and not any(line.strip() for line in current.lines)
+            and not _is_free_text(current.label) and len(fields) >= 2 and not fields[-2].bare)
 
 
 def _next_has_value(lines: list[str], index: int) -> bool:

@@ -6,7 +6,9 @@ text, the renderer returns those (label, value) pairs as it found them, so that 
 table cell stays one value rather than being re-guessed from lines. A bold line alone is a label,
 also inside the one cell of a layout table that frames most notification mails (Typeform's questions);
 an element styled ``white-space: pre`` (or ``pre-wrap``, ``pre-line``) keeps its line breaks as ``<pre>``
-does (FormSubmit's and Web3Forms' message cells).
+does (FormSubmit's and Web3Forms' message cells). What a mail client does not show is left out: elements
+with the ``hidden`` attribute, an inline style that hides them (``display: none``, ``visibility:
+hidden``, zero size or opacity) or a class a top-level style rule hides (a preheader, a honeypot).
 """
 
 from __future__ import annotations
@@ -126,6 +128,8 @@ class _Renderer(HTMLParser):
         self.line: list[str] = []
         self.rows: list[_Row] = []
         self.skip = 0
+        self.hidden: list[tuple[str, int]] = []  # each open hidden element, and its own tag's nesting
+        self.hidden_classes: frozenset[str] = frozenset()
         self.pre = 0
         self.pre_tags: list[str] = []  # the open elements that keep line breaks (<pre>, white-space: pre)
         self.label_tags: list[str] = []  # the open elements that hold a label (<label>, class="label")
@@ -234,6 +238,14 @@ class _Renderer(HTMLParser):
             self.skip += 1
             return
         if self.skip:
+            if self.hidden and tag == self.hidden[-1][0]:
+                self.hidden[-1] = (tag, self.hidden[-1][1] + 1)  # the same element nested inside it
+            return
+        if attrs and tag not in _VOID and _is_hidden(attrs, self.hidden_classes):
+            # What a mail client does not show (a preheader, a honeypot, text styled away) is no text:
+            # it must not become a field.
+            self.hidden.append((tag, 1))
+            self.skip += 1
             return
         if tag in _BOLD:
             self.bold += 1
@@ -285,6 +297,12 @@ class _Renderer(HTMLParser):
             self.skip = max(0, self.skip - 1)
             return
         if self.skip:
+            if self.hidden and tag == self.hidden[-1][0]:
+                depth = self.hidden.pop()[1] - 1
+                if depth:
+                    self.hidden.append((tag, depth))
+                else:
+                    self.skip = max(0, self.skip - 1)
             return
         if tag in _BOLD:
             self.bold = max(0, self.bold - 1)
@@ -386,7 +404,53 @@ _ATTRIBUTE = re.compile(r"""([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s
 _ATTRIBUTE_TAGS = {"td": "class", "th": "class", "a": "href"}
 # The tags the renderer acts on; any other tag (span, font, img ...) changes nothing, so the tokenizer
 # does not hand it over at all.
-_HANDLED = _SKIPPED | _BOLD | _BLOCKS | {"br", "table", "tr", "td", "th", "pre", "a", "span", "label"}
+_HANDLED = _SKIPPED | _BOLD | _BLOCKS | {"br", "table", "tr", "td", "th", "pre", "a", "span", "label", "font",
+                                        "small", "em", "i", "u", "sup", "sub"}
+# Elements without content: hiding one hides nothing, and it has no end tag to wait for.
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "base", "source"})
+# Inline styles that keep an element's text from the reader.
+_HIDDEN_STYLE = re.compile(
+    r"(^|;|\s)(display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(\.0*)?\s*(;|!|$)|"
+    r"font-size\s*:\s*0(\.0*)?(px|pt|em|rem|%)?\s*(;|!|$)|max-height\s*:\s*0(px)?\s*(;|!|$))", re.IGNORECASE)
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)(?:</style\s*>|$)", re.IGNORECASE | re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CLASS_SELECTOR = re.compile(r"^[a-z0-9]*\.([\w-]+)$", re.IGNORECASE)
+
+
+def _hidden_classes(html: str) -> frozenset[str]:
+    """The classes a top-level rule of the mail's style sheets hides (``.preheader {display: none}``).
+    Rules inside ``@media`` are left out: they hide text on some screens only (a mobile layout)."""
+    found: set[str] = set()
+    for sheet in _STYLE_BLOCK.findall(html):
+        sheet = _CSS_COMMENT.sub("", sheet)
+        depth, start, selector = 0, 0, ""
+        for index, char in enumerate(sheet):
+            if char == "{":
+                if depth == 0:
+                    selector = sheet[start:index]
+                depth += 1
+                start = index + 1
+            elif char == "}":
+                depth = max(0, depth - 1)
+                if depth == 0 and "@" not in selector and _HIDDEN_STYLE.search(sheet[start:index]):
+                    for part in selector.split(","):
+                        match = _CLASS_SELECTOR.match(part.strip())
+                        if match is not None:
+                            found.add(match.group(1).lower())
+                start = index + 1
+    return frozenset(found)
+
+
+def _is_hidden(attrs: list[tuple[str, str | None]], hidden_classes: frozenset[str]) -> bool:
+    """True for an element a mail client does not show: the ``hidden`` attribute, an inline style that
+    hides it, or a class the style sheet hides."""
+    for name, value in attrs:
+        if name == "hidden" or (name == "style" and value and _HIDDEN_STYLE.search(value)):
+            return True
+        if name == "class" and value and hidden_classes and any(
+                word.lower() in hidden_classes for word in value.split()):
+            return True
+    return False
 
 
 def _attributes(text: str) -> list[tuple[str, str | None]]:
@@ -418,8 +482,13 @@ def _feed(renderer: _Renderer, html: str) -> None:
             continue
         # Only cells (their class) and links (their target) are read for attributes, and only when
         # the attribute's name is there at all (most cells have a width or colour but no class).
-        wanted = "=" in rest and ((tag in _ATTRIBUTE_TAGS and _ATTRIBUTE_TAGS[tag] in rest.lower())
-                                  or "white-space" in rest or "label" in rest or "question" in rest)
+        lowered = rest.lower()
+        wanted = ("=" in rest and ((tag in _ATTRIBUTE_TAGS and _ATTRIBUTE_TAGS[tag] in lowered)
+                                   or "white-space" in rest or "label" in rest or "question" in rest
+                                   or "none" in lowered or "hidden" in lowered or "opacity" in lowered
+                                   or "size" in lowered or "height" in lowered
+                                   or (bool(renderer.hidden_classes) and "class" in lowered))
+                  ) or "hidden" in lowered
         renderer.handle_starttag(tag, _attributes(rest) if wanted else [])
         if rest.rstrip().endswith("/"):
             renderer.handle_endtag(tag)
@@ -451,6 +520,8 @@ def render(html: str) -> HtmlText:
     """Render ``html``; malformed markup is rendered as well as it can be, never raised on."""
     renderer = _Renderer()
     html = storable(html)
+    if "<style" in html or "<STYLE" in html:
+        renderer.hidden_classes = _hidden_classes(html)
     if _LABEL_MARK in html:
         html = html.replace(_LABEL_MARK, "")  # the renderer's own mark, never the sender's
     try:

@@ -31,8 +31,10 @@ from leaddesk.ingest.parse.visitor import (
 # Bump it on every change to what the parser returns for some message. 1 was the layout-only parser;
 # 2 adds the structural reader, page URLs from closing sentences and links that are not the visitor's.
 # 3 reads labels inside layout cells, pre-wrapped values, Fluent Forms and more hosted services' mail.
-# 4 reads underlined and "Label - value" labels, raw "name[]" inputs, free text under unknown labels,
-# a topic's list of choices as "A, B", and never takes a Reply-To naming a recipient for the visitor.
+# 4 reads underlined and "Label - value" labels, raw "name[]" inputs, print_r dumps, free text under
+# unknown labels, a topic's list of choices as "A, B", leaves out CSS-hidden text and zero-width
+# characters, keeps a message whole past a footer-like sentence, and never takes a Reply-To naming a
+# recipient for the visitor; fewer leads are set aside by list headers or a subject alone.
 PARSER_VERSION: int = 4
 
 # Column sizes of leaddesk.db.models.Submission: longer values would fail on PostgreSQL at insert.
@@ -140,7 +142,7 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
             reason = classify.list_reason(readable)
             extracted = layouts.recognise_generic(readable)
             if extracted is None:
-                reason = reason or "no form fields found (an ordinary e-mail)"
+                reason = reason or classify.no_fields_reason(readable)
             elif reason is not None and classify.reads_as_lead(
                     readable, map_fields(_field_dict(extracted.fields), label_map), reason):
                 # A form service sending with list headers, a visitor's subject that reads like an

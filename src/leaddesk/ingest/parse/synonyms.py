@@ -1,5 +1,6 @@
 """Which form field is which: the label table (English, German, French, Spanish, Italian, Dutch,
-Portuguese, and the common labels of Arabic and Hebrew forms) and :func:`map_fields`, which turns any
+Portuguese, the common labels of Polish, Czech, Swedish, Danish, Norwegian and Finnish forms, and of
+Arabic and Hebrew forms) and :func:`map_fields`, which turns any
 field dict into the canonical keys. A field whose label says nothing is still the e-mail address or
 the phone number when its value is exactly one (:func:`value_role`).
 
@@ -28,13 +29,17 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom complet", "nom et prenom", "prenom et nom", "nombre completo", "nombre y apellidos",
         "nome completo", "nome e cognome", "volledige naam", "naam", "nom", "nome", "nombre",
         "ihr name", "name des absenders", "sender name",
+        "imie i nazwisko", "imie", "jmeno a prijmeni", "cele jmeno", "namn", "fullstandigt namn", "navn",
+        "fulde navn", "fullt navn", "nimi", "koko nimi",
         "الاسم", "الاسم الكامل", "اسمك", "שם", "שם מלא",
     ),
     "first_name": ("first name", "firstname", "given name", "forename", "vorname", "prenom", "voornaam",
-                   "primeiro nome", "nombre de pila", "fname"),
+                   "primeiro nome", "nombre de pila", "fname", "jmeno", "fornavn", "fornamn",
+                   "etunimi"),
     "last_name": ("last name", "lastname", "surname", "family name", "nachname", "familienname",
                   "nom de famille", "apellido", "apellidos", "cognome", "achternaam", "sobrenome",
-                  "apelido", "lname"),
+                  "apelido", "lname", "nazwisko", "prijmeni", "efternavn", "efternamn",
+                  "etternavn", "sukunimi"),
     "email": (
         "email", "e mail", "mail", "email address", "e mail address", "emailaddress", "e mail adresse",
         "email adresse", "mailadresse", "adresse e mail", "adresse email", "adresse electronique",
@@ -50,6 +55,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "mobilnummer", "rufnummer", "telephone portable", "numero de telephone", "portable",
         "telefono", "numero de telefono", "movil", "cellulare", "numero di telefono",
         "telefoonnummer", "mobiel", "telefoon", "telemovel", "telefone", "celular",
+        "numer telefonu", "telefon komorkowy", "mobilni telefon", "puhelin", "puhelinnumero",
+        "matkapuhelin", "telefonnr",
         "contact number", "contact no", "phone no", "tel no", "whatsapp", "whatsapp number",
         "الهاتف", "رقم الهاتف", "الجوال", "رقم الجوال", "טלפון", "מספר טלפון", "נייד",
     ),
@@ -60,6 +67,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom de l entreprise", "nom de la societe", "empresa", "compania", "organizacion",
         "nombre de la empresa", "azienda", "societa", "ente", "nome azienda", "bedrijf", "organisatie",
         "bedrijfsnaam", "organizacao", "nome da empresa",
+        "nazwa firmy", "organizacja", "spolecnost", "nazev firmy", "foretag", "virksomhed", "yritys",
+        "organisaatio",
         "الشركة", "اسم الشركة", "المؤسسة", "חברה", "שם החברה", "ארגון",
     ),
     "topic": (
@@ -71,6 +80,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "sujet", "centre d interet", "domaine d interet", "motif", "motif de contact", "tema",
         "area de interes", "interes", "motivo", "argomento", "area di interesse", "interessi",
         "interessegebied", "area de interesse", "assunto de interesse", "service", "services",
+        "temat", "tematy", "obszar zainteresowan", "aihe", "amne", "emne",
         "service of interest", "category", "dienstleistung", "leistung", "prestation", "servicio",
     ),
     "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto"),
@@ -83,6 +93,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "commento", "richiesta", "domanda", "corpo del messaggio", "bericht", "opmerking",
         "opmerkingen", "vraag", "berichttekst", "mensagem", "comentario", "pergunta",
         "corpo da mensagem",
+        "wiadomosc", "tresc wiadomosci", "zprava", "meddelande", "besked", "meddelelse", "melding",
+        "viesti",
         "الرسالة", "رسالتك", "الاستفسار", "הודעה", "תוכן ההודעה", "פנייה",
     ),
     "page_url": (
@@ -95,7 +107,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "submitted from url", "source page url", "referrer page url", "http referer", "http referrer",
         "embed url", "embedded url", "form location", "herkunftsseite", "quellseite", "seiten adresse",
         "url de provenance", "page d origine", "pagina de origen", "url de origen", "pagina di provenienza",
-        "url de reference", "url de referencia", "url di riferimento", "referenz url", "verweis url",
+        "strona", "adres strony", "url de reference", "url de referencia", "url di riferimento",
+        "referenz url", "verweis url",
         "url referente", "referring site", "form submitted from", "submitted on page",
     ),
     "post_title": (

@@ -45,14 +45,24 @@ def tidy_block(text: str) -> str:
 # Bidirectional formatting characters (marks, embeddings, overrides, isolates). In a one-line value (a
 # name, an address, a label) they carry no meaning and can make a list show text other than what is
 # stored ("Trojan Source"-style spoofing); a message keeps them, where they order right-to-left text.
-_BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# Zero-width space, word joiner and byte-order mark join nothing in a one-line value either: typed or
+# pasted into a name or an address they only make the same value look different (and an address
+# invalid). The zero-width (non-)joiners stay: Persian and Indic names spell with them.
+_BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                               "\u200b\u2060\ufeff"))
+
+
+# A (non-)joiner next to ASCII joins nothing: it is only there to make a name look like another.
+_LATIN_JOINER = re.compile(r"(?<=[\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?=[\x00-\x7f])")
 
 
 def one_line(text: str) -> str:
     """A storable single line: every run of whitespace (newlines too) becomes one space, and no
-    bidirectional formatting character is left."""
+    bidirectional formatting character, zero-width space, word joiner or byte-order mark is left."""
     if not text.isascii():
         text = text.translate(_BIDI)
+        if "\u200c" in text or "\u200d" in text:
+            text = _LATIN_JOINER.sub("", text)
     # str.split() splits on exactly the characters \s matches, at a fraction of a regex's cost.
     return " ".join(storable(text).split())
 

@@ -63,7 +63,8 @@ def normalise_email(value: str) -> tuple[str, bool]:
     person matters more here than the letter of RFC 5321. No DNS look-up is made.
     """
     typed = one_line(value)
-    candidate = typed
+    # No address holds a zero-width joiner either: one pasted into an address only breaks it.
+    candidate = typed.replace("\u200c", "").replace("\u200d", "") if not typed.isascii() else typed
     if candidate.lower().startswith("mailto:"):
         candidate = candidate[7:]
     candidate = candidate.strip().strip("<>").strip()
