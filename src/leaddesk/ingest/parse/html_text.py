@@ -14,7 +14,6 @@ hidden``, zero size or opacity) or a class a top-level style rule hides (a prehe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -77,8 +76,10 @@ class _Cell:
 
     def break_line(self, blank: bool, label_block: bool) -> None:
         """End the cell's current line, marking it when it was bold or a heading on its own."""
-        if self.line_chars and (label_block or _bold_line(
-                self.line_chars, self.line_bold, lambda: "".join(self.parts[self.line_start:]))):
+        if self.line_chars and (label_block or (
+                self.line_bold >= 0.8 * self.line_chars
+                and (self.line_bold == self.line_chars
+                     or not _has_value("".join(self.parts[self.line_start:]))))):
             self.parts.insert(self.line_start, _LABEL_MARK)
         self.parts.append("\n\n" if blank else "\n")
         self.line_start, self.line_chars, self.line_bold = len(self.parts), 0, 0
@@ -97,15 +98,11 @@ class _Row:
     layout: bool = False  # the row holds a nested table: it frames content rather than pairing it
 
 
-def _bold_line(chars: int, bold: int, text: Callable[[], str]) -> bool:
-    """True when a line is bold enough to be a label alone: nearly all of it bold, and not a bold
-    "Label:" with a short value after it ("<b>Lead Source:</b> Web"), which is a field of its own."""
-    if not chars or bold < 0.8 * chars:
-        return False
-    if bold == chars:
-        return True
-    label, colon, value = text().partition(":")
-    return not (colon and label.strip() and value.strip())
+def _has_value(text: str) -> bool:
+    """True for a mostly bold line that is a bold "Label:" with a short value after it ("<b>Lead
+    Source:</b> Web"): a field of its own, not a label alone on its line."""
+    label, colon, value = text.partition(":")
+    return bool(colon and label.strip() and value.strip())
 
 
 def _tidy(text: str) -> str:
@@ -160,7 +157,8 @@ class _Renderer(HTMLParser):
                 self.items.append("")
             return
         text = _tidy("".join(self.line))
-        bold = _bold_line(self.line_chars, self.line_bold, lambda: text)
+        bold = (self.line_chars > 0 and self.line_bold >= 0.8 * self.line_chars
+                and (self.line_bold == self.line_chars or not _has_value(text)))
         self.line, self.line_chars, self.line_bold = [], 0, 0
         if text and "\n" not in text and len(text) <= 60 and (bold or self.label_block):
             # A bold line or a heading alone: the label of the block below it.
@@ -414,6 +412,7 @@ _HIDDEN_STYLE = re.compile(
     r"font-size\s*:\s*0(\.0*)?(px|pt|em|rem|%)?\s*(;|!|$)|max-height\s*:\s*0(px)?\s*(;|!|$))", re.IGNORECASE)
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)(?:</style\s*>|$)", re.IGNORECASE | re.DOTALL)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_BRACE = re.compile(r"[{}]")
 _CLASS_SELECTOR = re.compile(r"^[a-z0-9]*\.([\w-]+)$", re.IGNORECASE)
 
 
@@ -422,23 +421,36 @@ def _hidden_classes(html: str) -> frozenset[str]:
     Rules inside ``@media`` are left out: they hide text on some screens only (a mobile layout)."""
     found: set[str] = set()
     for sheet in _STYLE_BLOCK.findall(html):
+        if _HIDDEN_STYLE.search(sheet) is None:
+            continue  # most style sheets hide nothing
         sheet = _CSS_COMMENT.sub("", sheet)
         depth, start, selector = 0, 0, ""
-        for index, char in enumerate(sheet):
-            if char == "{":
+        for brace in _BRACE.finditer(sheet):
+            index = brace.start()
+            if brace.group() == "{":
                 if depth == 0:
                     selector = sheet[start:index]
                 depth += 1
-                start = index + 1
-            elif char == "}":
+            else:
                 depth = max(0, depth - 1)
                 if depth == 0 and "@" not in selector and _HIDDEN_STYLE.search(sheet[start:index]):
                     for part in selector.split(","):
                         match = _CLASS_SELECTOR.match(part.strip())
                         if match is not None:
                             found.add(match.group(1).lower())
-                start = index + 1
+            start = index + 1
     return frozenset(found)
+
+
+def _may_hide(rest: str, hidden_classes: frozenset[str]) -> bool:
+    """True when a tag's attribute text can hide it: a style with a hiding property, or a class when
+    the style sheet hides some. A cheap look at the text, so that most tags' attributes go unparsed."""
+    if hidden_classes and "class" in rest.lower():
+        return True
+    if "tyle" not in rest and "TYLE" not in rest:
+        return False
+    lowered = rest.lower()
+    return any(word in lowered for word in ("none", "hidden", "opacity", "size", "height"))
 
 
 def _is_hidden(attrs: list[tuple[str, str | None]], hidden_classes: frozenset[str]) -> bool:
@@ -482,13 +494,9 @@ def _feed(renderer: _Renderer, html: str) -> None:
             continue
         # Only cells (their class) and links (their target) are read for attributes, and only when
         # the attribute's name is there at all (most cells have a width or colour but no class).
-        lowered = rest.lower()
-        wanted = ("=" in rest and ((tag in _ATTRIBUTE_TAGS and _ATTRIBUTE_TAGS[tag] in lowered)
+        wanted = ("=" in rest and ((tag in _ATTRIBUTE_TAGS and _ATTRIBUTE_TAGS[tag] in rest.lower())
                                    or "white-space" in rest or "label" in rest or "question" in rest
-                                   or "none" in lowered or "hidden" in lowered or "opacity" in lowered
-                                   or "size" in lowered or "height" in lowered
-                                   or (bool(renderer.hidden_classes) and "class" in lowered))
-                  ) or "hidden" in lowered
+                                   or _may_hide(rest, renderer.hidden_classes))) or "hidden" in rest
         renderer.handle_starttag(tag, _attributes(rest) if wanted else [])
         if rest.rstrip().endswith("/"):
             renderer.handle_endtag(tag)
