@@ -127,6 +127,15 @@ EXPECTED: dict[str, dict[str, object]] = {
         "fields": ["Name", "Email", "Organisation", "Interested in", "Message", "Page"],
         "message_starts": "Sehr geehrte Damen und Herren,\n\nwir suchen",
         "message_ends": "Grüßen\nJörg Bäcker"},
+    "strapi_webhook_json": {
+        # A headless CMS mails its webhook's payload: the entry inside the event envelope, camelCase keys.
+        "plugin": "generic", "visitor_name": "Sanna Virtanen",
+        "visitor_email": "sanna.virtanen@aurabio.example", "visitor_phone": None,
+        "visitor_company": "Aura Bio Oy", "topic": "Market access, Medical education",
+        "page_url": SITE + "/blog/focus-on-micro-influencers/",
+        "fields": ["id", "fullName", "email", "companyName", "topics", "message", "pageUrl", "createdAt",
+                   "updatedAt"],
+        "message_starts": "Hei,\nwe need a launch plan", "message_ends": "Kiitos, Sanna"},
     "hostinger_cp1252": {
         "plugin": "generic", "subject": "Nouveau message reçu depuis votre site",
         "visitor_name": "Amélie Lefèvre", "visitor_email": "amelie.lefevre@normandie-sante.example",

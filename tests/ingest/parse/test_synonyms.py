@@ -176,3 +176,11 @@ def test_free_text_under_an_unknown_label_is_the_message() -> None:
     # A short unknown answer is not a message, and a known message field wins over free text.
     assert "message" not in map_fields({"Name": "Jane", "Budget": "about 50k EUR"})
     assert map_fields({"Message": "Hi", "Notes for us": "Line one\nline two of a note"})["message"] == "Hi"
+
+
+@pytest.mark.parametrize(("label", "role"), [
+    ("firstName", "first_name"), ("pageUrl", "page_url"), ("emailAddress", "email"),
+    ("phoneNumber", "phone"), ("companyName", "company"),
+])
+def test_camel_case_keys_are_read_word_by_word(label: str, role: str) -> None:
+    assert role_of(label, "@") == role

@@ -167,6 +167,7 @@ _POSSESSIVE = re.compile(
 _MARKERS = re.compile(r"\((required|optional|pflichtfeld|erforderlich|optional|obligatoire|facultatif|"
                       r"obligatorio|opcional|obbligatorio|facoltativo|verplicht|optioneel)\)|\*")
 _NOT_WORD = re.compile(r"[^\w]+")
+_CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
 _SENDER_LABELS = frozenset({"from", "sender", "absender", "von", "expediteur", "de", "remitente",
@@ -177,6 +178,8 @@ _SENDER = re.compile(r"^(?P<name>[^<>@\n]{1,100}?)\s*<(?P<email>[^<>@\s]+@[^<>\s
 @lru_cache(maxsize=4096)
 def label_key(label: str) -> str:
     """The comparable form of a field label: "Your E-Mail (required)*" becomes "e mail"."""
+    if not label.islower() and not label.isupper():
+        label = _CAMEL.sub(r"\1 \2", label)  # "firstName", "pageUrl": a script's or a JSON key
     key = _MARKERS.sub(" ", fold(label)).strip()
     # Contact Form 7's special mail tags, when a record names a field after its tag.
     if key.startswith("_") and key in _BY_KEY:

@@ -25,7 +25,10 @@ _JSON_LIMIT = 500_000  # characters: a submission, not a data dump
 
 
 def _json_fields(text: str) -> Fields | None:
-    """The fields of a body that is one JSON object: its scalar members, lists of scalars joined."""
+    """The fields of a body that is one JSON object: its scalar members, lists of scalars joined. A
+    webhook's payload keeps the submission in a member object ("entry" of a Strapi webhook, "data" and
+    "human_fields" of Netlify's): when one holds fields, the member objects' scalars are the fields
+    and the envelope's own (event name, ids, dates) are left out."""
     if not text.startswith("{") or not text.endswith("}") or len(text) > _JSON_LIMIT:
         return None
     try:
@@ -34,6 +37,11 @@ def _json_fields(text: str) -> Fields | None:
         return None
     if not isinstance(data, dict):
         return None
+    nested = [field for value in data.values() if isinstance(value, dict) for field in _scalars(value)]
+    return nested or _scalars(data)
+
+
+def _scalars(data: dict[str, object]) -> Fields:
     fields: Fields = []
     for key, value in data.items():
         if isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
