@@ -139,6 +139,8 @@ def test_display_person() -> None:
     assert display_person("Anna Weber via Jotform") == "Anna Weber"
     assert display_person('"Anna Weber" über Formulare') == "Anna Weber"
     assert display_person("Anna Weber") == "Anna Weber"
+    assert display_person("'Anna Weber' via Leads") == "Anna Weber"  # a Google Group
+    assert display_person("Anna Weber (via Example Forms)") == "Anna Weber"
 
 
 def test_a_service_sending_in_the_sites_name_gives_no_visitor_name() -> None:

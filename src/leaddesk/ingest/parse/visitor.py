@@ -36,7 +36,7 @@ _SERVICE_NAMES = ("wordpress", "hubspot", "netlify", "formspree", "webflow", "el
 _URLISH = re.compile(r"^(https?://|www\.)|^[\w-]+(\.[\w-]+)+(/\S*)?$", re.IGNORECASE)
 # "Jane Roe via Example Forms": a service sending in the name of the person it sends for (the
 # convention of mailing lists and of form services that put the visitor's name in the sender).
-_VIA = re.compile(r"^(?P<person>[^<>@]+?)\s+(via|über|ueber|par|vía|tramite|door|através de)\s+\S.*$",
+_VIA = re.compile(r"^(?P<person>[^<>@]+?)\s+\(?(via|über|ueber|par|vía|tramite|door|através de)\s+\S.*$",
                   re.IGNORECASE)
 
 
@@ -125,9 +125,10 @@ def host_names(hosts: Iterable[str]) -> list[str]:
 
 
 def display_person(name: str) -> str:
-    """The person a display name names: "Jane Roe via Example Forms" is "Jane Roe"."""
+    """The person a display name names: "Jane Roe via Example Forms", "'Jane Roe' via Leads" (a
+    Google Group) and "Jane Roe (via Example Forms)" are "Jane Roe"."""
     via = _VIA.match(name.strip())
-    return via.group("person").strip().strip('"') if via is not None else name
+    return via.group("person").strip().strip("\"'").strip() if via is not None else name
 
 
 @dataclass(frozen=True)
