@@ -724,13 +724,60 @@ GODADDY = Form(
     _expect("Rosa Fernández", "rosa.fernandez@galiciafarma.example", message="Hello,\nwe would like"),
     reply_to="rosa.fernandez@galiciafarma.example")
 
+WEEBLY = Form(
+    "weebly", "Weebly form entry (required fields marked with *)", "New Form Entry: Contact Form",
+    "Weebly <no-reply@weebly.com>",
+    "You've received a new form entry on example-pharma-agency.com.\n\nName *: Rahel Tesfaye\n"
+    "Email *: rahel.tesfaye@addisbio.example\nPhone: \nComment *: " + MSG + "\n\n"
+    "Manage your form entries: https://www.weebly.com/app/forms\n", None,
+    _expect("Rahel Tesfaye", "rahel.tesfaye@addisbio.example", message="Hello,\nwe would like"),
+    reply_to="rahel.tesfaye@addisbio.example")
+
+_VFB = [("Nom", "Céline Morel"), ("E-mail", "celine.morel@loirepharma.example"),
+        ("Nom de votre entreprise", "Loire Pharma SAS"),
+        ("Comment avez-vous entendu parler de nous ?", "Un collègue"),
+        ("Votre message", "Bonjour,\nnous préparons un congrès à Nantes.\nMerci de nous rappeler.")]
+VISUAL_FORM_BUILDER = Form(
+    "visual_form_builder", "Visual Form Builder (fieldset headings in the field table)",
+    "Nouveau message : Contact", WP, None,
+    '<table cellspacing="0" border="0" width="600"><tr><td colspan="2"><h2>Vos coordonnées</h2></td></tr>'
+    + _rows(_VFB[:3], '<tr><td><strong>{label}:</strong></td><td>{value}</td></tr>')
+    + '<tr><td colspan="2"><h2>Votre demande</h2></td></tr>'
+    + _rows(_VFB[3:], '<tr><td><strong>{label}:</strong></td><td>{value}</td></tr>') + "</table>",
+    _expect("Céline Morel", "celine.morel@loirepharma.example", company="Loire Pharma SAS",
+            message="Bonjour,\nnous préparons"),
+    reply_to="celine.morel@loirepharma.example")
+
+FORMCARRY = Form(
+    "formcarry", "Formcarry (raw input names as a list)", "New submission on Contact",
+    "Formcarry <notification@formcarry.com>", None,
+    "<h2>You've got a new submission</h2><ul><li><strong>full_name:</strong> Dimitra Papadaki</li>"
+    "<li><strong>email_address:</strong> dimitra.papadaki@aegeanrx.example</li>"
+    "<li><strong>company_name:</strong> Aegean Rx</li><li><strong>interests[]:</strong> Market access, "
+    "Speakers bureaus</li><li><strong>your_message:</strong> " + MSG_HTML + "</li></ul>"
+    '<p><a href="https://formcarry.com/s/abc/submissions">See all submissions</a></p>',
+    _expect("Dimitra Papadaki", "dimitra.papadaki@aegeanrx.example", company="Aegean Rx",
+            topic="Market access, Speakers bureaus", message="Hello,\nwe would like"),
+    reply_to="dimitra.papadaki@aegeanrx.example")
+
+FORMKEEP = Form(
+    "formkeep", "FormKeep (label lines over indented values, plain text)", "New entry in Contact",
+    "FormKeep <no-reply@formkeep.com>",
+    "A new entry was submitted to Contact.\n\nname\n    Arjun Mehta\n\nemail\n"
+    "    arjun.mehta@indusbio.example\n\n"
+    "organization\n    Indus Bio Pvt Ltd\n\nmessage\n    " + MSG.replace("\n", "\n    ") + "\n\n"
+    "View it at https://formkeep.com/forms/abc/entries\n", None,
+    _expect("Arjun Mehta", "arjun.mehta@indusbio.example", company="Indus Bio Pvt Ltd",
+            message="Hello,\nwe would like"),
+    reply_to="arjun.mehta@indusbio.example")
+
 FORMS: tuple[Form, ...] = (
     CF7_TRAILING, CF7_HTML, WPFORMS, GRAVITY, ELEMENTOR_PLAIN, NINJA_CONTACT_ME, JETPACK, JETPACK_LEGACY,
     FLUENT, FORMIDABLE, FORMINATOR, DIVI, KADENCE, HUBSPOT, NETLIFY, FORMSPREE, WEBFLOW, SQUARESPACE, WIX,
     TYPEFORM, DRUPAL, EVEREST, JOTFORM, GERMAN, FRENCH, SPANISH, VISITOR_FROM, FORMSUBMIT, TALLY, ZOHO,
     MARKDOWN, SIGNED, DRUPAL_CONTACT, SHOPIFY, HAPPYFORMS, OTTER, SPECTRA, QUFORM, WEFORMS, SILVERSTRIPE,
     PROCESSWIRE, BEAVER, AVADA, SALESFORCE, BASIN, GETFORM, COGNITO, FORMBUILDER_123, PAPERFORM, FRAMER,
-    GODADDY,
+    GODADDY, WEEBLY, VISUAL_FORM_BUILDER, FORMCARRY, FORMKEEP,
 )
 
 

@@ -308,3 +308,12 @@ def test_an_optional_field_left_empty_does_not_take_the_next_field() -> None:
     assert fields == [("Imię", "Ola"), ("Budżet", ""), ("Termin", "maj 2027"), ("Uwagi", "Proszę o telefon.")]
     assert dict(label_value_fields("Name: Ola\nMessage:\nNote: call me.\nThanks\n")[0])["Message"] == (
         "Note: call me.\nThanks")
+
+
+def test_a_value_indented_under_its_label_loses_the_layouts_indentation() -> None:
+    text = ("name\n    Arjun Mehta\n\nmessage\n    Hello,\n      indented by the visitor\n\n    Thanks\n\n"
+            "View it at https://formkeep.example/entries\n")
+    fields = dict(label_value_fields(text)[0])
+    assert fields["message"] == "Hello,\n  indented by the visitor\n\nThanks"
+    # A value begun on its label's line keeps the lines below as they are.
+    assert dict(label_value_fields("Message: Hello,\n  see below\n")[0])["Message"] == "Hello,\n  see below"

@@ -184,3 +184,8 @@ def test_free_text_under_an_unknown_label_is_the_message() -> None:
 ])
 def test_camel_case_keys_are_read_word_by_word(label: str, role: str) -> None:
     assert role_of(label, "@") == role
+
+
+def test_a_french_how_did_you_hear_of_us_is_no_comment() -> None:
+    assert role_of("Comment avez-vous entendu parler de nous ?") == "meta"
+    assert role_of("Comment pouvons-nous vous aider ?") == "message"

@@ -77,6 +77,11 @@ class _Field:
             lines.pop(0)
         while lines and not lines[-1].strip():
             lines.pop()
+        if len(lines) > 1 and lines[0][:1] in (" ", "\t"):
+            # A value indented under its label (FormKeep's plain text): the indentation is the
+            # layout's, not the visitor's.
+            indent = min(len(line) - len(line.lstrip(" \t")) for line in lines if line.strip())
+            lines = [line[indent:] for line in lines]
         return "\n".join(line.rstrip() for line in lines).strip()
 
 
@@ -282,6 +287,10 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
             # "Email: jane@..." then, after an empty line, "Submission details": an address, a name
             # or a number given on its label's line does not go on after an empty line.
             closed = True
+        elif (current is not None and previous_blank and current.bare and line[:1] not in (" ", "\t")
+              and _indented(current.lines)):
+            # A value indented under its label ends where an unindented paragraph begins.
+            closed = True
         elif current is not None:
             current.lines.append(line)
             if line.strip():
@@ -313,6 +322,12 @@ def _underlined_labels(lines: list[str]) -> list[str]:
             continue
         out.append(line)
     return out
+
+
+def _indented(lines: list[str]) -> bool:
+    """True when every line with text is indented: a value set under its label as a block."""
+    return any(line.strip() for line in lines) and all(
+        line[:1] in (" ", "\t") for line in lines if line.strip())
 
 
 def _left_empty(current: _Field, fields: list[_Field]) -> bool:

@@ -137,6 +137,8 @@ _BY_KEY = {key: role for role, keys in _EXACT.items() for key in keys}
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("meta", re.compile(r"\b(honeypot|gotcha|captcha|consent|privacy|gdpr|dsgvo|newsletter|"
                         r"agree|accept|datenschutz)\b")),
+    # "Comment avez-vous entendu parler de nous ?" is French for "how did you hear of us", not a comment.
+    ("meta", re.compile(r"^comment (avez|connaissez|nous avez)\b")),
     ("email", re.compile(r"\b(e ?mail|courriel|correo|emailadres)\b")),
     ("phone", re.compile(r"\b(phone|telephone|tel|mobile|telefon\w*|handy|telefono|telefoon|"
                          r"telefone|celular|cellulare)\b")),
