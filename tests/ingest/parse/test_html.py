@@ -147,3 +147,20 @@ def test_text_a_mail_client_hides_is_not_rendered(hidden: str) -> None:
     assert render(html).text == "Name: Jane"
     # The same text, shown, is read.
     assert "Email: bot@evil.example" in render(html.replace(hidden, "<p>", 1)).text
+
+
+def test_when_the_html_part_names_nobody_the_text_parts_fields_are_read() -> None:
+    # The parts of an alternative differ: the HTML is a summary (form, date, a button), the text has
+    # the answers. Reading the HTML alone would call the lead "not a submission".
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+    mail = MIMEMultipart("alternative")
+    mail.attach(MIMEText("Name: Jane Roe\nEmail: jane.roe@novagen.example\nMessage: Hello,\nwe need help.\n\n"
+                         "Form: Contact\n", "plain", "utf-8"))
+    mail.attach(MIMEText("<table><tr><td>Form</td><td>Contact</td></tr><tr><td>Submitted</td>"
+                         "<td>27 Nov 2026</td></tr></table><a href='https://forms.example/s/1'>View</a>",
+                         "html", "utf-8"))
+    mail["From"], mail["Subject"] = "Forms <no-reply@forms.example>", "New submission"
+    draft = parse_message(mail.as_bytes())
+    assert (draft.visitor_name, draft.visitor_email) == ("Jane Roe", "jane.roe@novagen.example")
+    assert draft.body_text == "Hello,\nwe need help."
