@@ -136,6 +136,13 @@ EXPECTED: dict[str, dict[str, object]] = {
         "fields": ["id", "fullName", "email", "companyName", "topics", "message", "pageUrl", "createdAt",
                    "updatedAt"],
         "message_starts": "Hei,\nwe need a launch plan", "message_ends": "Kiitos, Sanna"},
+    "joomla_contact": {
+        # Joomla's core contact component: the sender on a line after "... from:", then the message.
+        "plugin": "generic", "visitor_name": "Giovanni Esposito",
+        "visitor_email": "giovanni.esposito@vesuviofarma.example", "topic_hint": None, "page_url": None,
+        "fields": ["Name", "Email", "Message"],
+        "message_starts": "Buongiorno,\nstiamo preparando il lancio",
+        "message_ends": "saluti\nGiovanni Esposito"},
     "hostinger_cp1252": {
         "plugin": "generic", "subject": "Nouveau message reçu depuis votre site",
         "visitor_name": "Amélie Lefèvre", "visitor_email": "amelie.lefevre@normandie-sante.example",
