@@ -176,6 +176,8 @@ def test_free_text_under_an_unknown_label_is_the_message() -> None:
     # A short unknown answer is not a message, and a known message field wins over free text.
     assert "message" not in map_fields({"Name": "Jane", "Budget": "about 50k EUR"})
     assert map_fields({"Message": "Hi", "Notes for us": "Line one\nline two of a note"})["message"] == "Hi"
+    # A postal address runs over lines too, but is no message.
+    assert "message" not in map_fields({"Name": "Jane", "Postal address": "12 Main St\nLondon SW1"})
 
 
 @pytest.mark.parametrize(("label", "role"), [

@@ -257,6 +257,11 @@ def _short_answer(value: str) -> bool:
     return "\n" not in value and len(value) <= 40 and len(value.split()) <= 5
 
 
+# A postal address runs over several lines too, but it is no message.
+_POSTAL = re.compile(r"\b(address|adresse|anschrift|direccion|indirizzo|endereco|adres|street|strasse|"
+                     r"rue|calle|postal|postcode|zip)\b")
+
+
 def _free_text(value: str) -> bool:
     """True for a value that reads as prose: several lines, or a long line of words (not one address,
     number or link)."""
@@ -319,7 +324,7 @@ def map_fields(fields: Mapping[str, str],
         # length, is the visitor's message.
         free = [str(value).strip() for label, value in fields.items()
                 if label_key(str(label)) not in taught and role_of(str(label), str(value)) is None
-                and _free_text(str(value))]
+                and _free_text(str(value)) and not _POSTAL.search(label_key(str(label)))]
         if free:
             found["message"] = max(free, key=len)
 
