@@ -317,3 +317,18 @@ def test_a_value_indented_under_its_label_loses_the_layouts_indentation() -> Non
     assert fields["message"] == "Hello,\n  indented by the visitor\n\nThanks"
     # A value begun on its label's line keeps the lines below as they are.
     assert dict(label_value_fields("Message: Hello,\n  see below\n")[0])["Message"] == "Hello,\n  see below"
+
+
+@pytest.mark.parametrize("text", [
+    "Name.......: Jane Roe\nE-mail.....: jane@roe.example\nTel.: +44 20 5555 0101\n",
+    "Name => Jane Roe\nE-mail => jane@roe.example\nTel. => +44 20 5555 0101\n",
+    "[Name] Jane Roe\n[E-mail] jane@roe.example\n[Tel.] +44 20 5555 0101\n",
+])
+def test_leaders_arrows_and_bracketed_labels(text: str) -> None:
+    assert label_value_fields(text)[0] == [("Name", "Jane Roe"), ("E-mail", "jane@roe.example"),
+                                           ("Tel.", "+44 20 5555 0101")]
+
+
+def test_a_full_width_colon_separates_a_label() -> None:
+    fields = label_value_fields("お名前：山田 花子\nメールアドレス：hanako.yamada@sakura.example\n")[0]
+    assert fields == [("お名前", "山田 花子"), ("メールアドレス", "hanako.yamada@sakura.example")]

@@ -28,6 +28,7 @@ from leaddesk.ingest.parse.synonyms import is_known_label, role_of
 
 _LABEL_LINE = re.compile(r"^[ \t]*(?P<label>[^\W\d_][^:\n]{0,59}?)[ \t]*:(?P<value>.*)$")
 _DASHED = re.compile(r"^-{3}[ \t]+(?P<label>\S.*?)[ \t]+-{3}[ \t]*$", re.MULTILINE)
+_LEADER = re.compile(r"[ \t]*[.·_…]{2,}[ \t]*$")
 _UNDERLINE = re.compile(r"^[ \t]*(-{3,}|={3,})[ \t]*$")
 _DASHED_LINE = re.compile(r"^[ \t]*-{3}[ \t]+(?P<label>\S.*?)[ \t]+-{3}[ \t]*$")
 _NOT_IN_LABEL = re.compile(r"[@<>\[\]{}=|\\/\";,!]|https?|www\.")
@@ -116,16 +117,25 @@ def split_label_line(line: str) -> tuple[str, str] | None:
     script's key=value dump, a bold label and a dash, as they come out in text), else None."""
     if line[:1] in ("*", "_"):
         line = line.lstrip("*_ \t")  # "**Name:** Jane", Markdown from a mail client or a bot
-    if line.lstrip()[:1] == "|":
+    first = line.lstrip()[:1]
+    if first == "|":
         return _pipe_row(line)
+    if "：" in line and ":" not in line:
+        line = line.replace("：", ":", 1)  # the full-width colon of Chinese and Japanese forms
+    if first == "[" and "]" in line and "] =>" not in line:
+        label, _, value = line.strip()[1:].partition("]")
+        # "[Name] Jane": a bracketed label the table knows, as some scripts write them.
+        if value.strip() and is_known_label(label) and looks_like_label(label):
+            return label.strip(), value.strip()
     if ":" in line:
         match = _LABEL_LINE.match(line)
         if match is not None:
             label, value = _input_name(match.group("label").strip()), match.group("value")
             if not value.startswith("//") and looks_like_label(label):
+                label = _LEADER.sub("", label)  # "Name.......: Jane", dot leaders of a text table
                 return label.rstrip(" *").strip("*_ ").strip(), value.strip().lstrip("*_").strip()
     # A colon further on belongs to the value ("Message - Note: launch in Q3").
-    for separator in ("\t", "=", " - ", " – ", " — "):
+    for separator in ("\t", "=>", "=", " - ", " – ", " — "):
         if separator in line:
             label, _, value = line.strip().partition(separator)
             label = _input_name(label)
@@ -133,7 +143,7 @@ def split_label_line(line: str) -> tuple[str, str] | None:
             # in a form's output than in prose, so they need a label the table knows exactly ("Name -
             # Jane", "Message - Hello"), or, for a dash, a short keyword label ("Areas Of Interest").
             known = is_known_label(label) or (
-                (separator == "\t" or (separator != "=" and len(label.split()) <= 4))
+                (separator == "\t" or (separator[0] != "=" and len(label.split()) <= 4))
                 and role_of(label, value) is not None)
             if value.strip() and looks_like_label(label) and known:
                 return label.strip(), value.strip()

@@ -1,6 +1,6 @@
 """Which form field is which: the label table (English, German, French, Spanish, Italian, Dutch,
 Portuguese, the common labels of Polish, Czech, Swedish, Danish, Norwegian and Finnish forms, and of
-Arabic and Hebrew forms) and :func:`map_fields`, which turns any
+Arabic, Hebrew, Chinese and Japanese forms) and :func:`map_fields`, which turns any
 field dict into the canonical keys. A field whose label says nothing is still the e-mail address or
 the phone number when its value is exactly one (:func:`value_role`).
 
@@ -31,7 +31,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "ihr name", "name des absenders", "sender name",
         "imie i nazwisko", "imie", "jmeno a prijmeni", "cele jmeno", "namn", "fullstandigt namn", "navn",
         "fulde navn", "fullt navn", "nimi", "koko nimi",
-        "الاسم", "الاسم الكامل", "اسمك", "שם", "שם מלא",
+        "الاسم", "الاسم الكامل", "اسمك", "שם", "שם מלא", "お名前", "名前", "氏名", "姓名", "名字",
     ),
     "first_name": ("first name", "firstname", "given name", "forename", "vorname", "prenom", "voornaam",
                    "primeiro nome", "nombre de pila", "fname", "jmeno", "fornavn", "fornamn",
@@ -48,6 +48,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "e mailadres", "emailadres", "endereco de email", "endereco de e mail", "endereco eletronico",
         "replyto", "reply to", "mail from",
         "البريد الالكتروني", "البريد", "بريدك الالكتروني", "דוא ל", "דואר אלקטרוני", "אימייל", "מייל",
+        "メールアドレス", "メール", "電子メール", "邮箱", "电子邮件", "电子邮箱", "邮件",
     ),
     "phone": (
         "phone", "telephone", "tel", "phone number", "telephone number", "mobile", "mobile phone",
@@ -58,7 +59,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "numer telefonu", "telefon komorkowy", "mobilni telefon", "puhelin", "puhelinnumero",
         "matkapuhelin", "telefonnr",
         "contact number", "contact no", "phone no", "tel no", "whatsapp", "whatsapp number",
-        "الهاتف", "رقم الهاتف", "الجوال", "رقم الجوال", "טלפון", "מספר טלפון", "נייד",
+        "الهاتف", "رقم الهاتف", "الجوال", "رقم الجوال", "טלפון", "מספר טלפון", "נייד", "電話番号", "電話",
+        "电话", "手机", "联系电话",
     ),
     "company": (
         "company", "company name", "organisation", "organization", "organisation name",
@@ -69,7 +71,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "bedrijfsnaam", "organizacao", "nome da empresa",
         "nazwa firmy", "organizacja", "spolecnost", "nazev firmy", "foretag", "virksomhed", "yritys",
         "organisaatio",
-        "الشركة", "اسم الشركة", "المؤسسة", "חברה", "שם החברה", "ארגון",
+        "الشركة", "اسم الشركة", "المؤسسة", "חברה", "שם החברה", "ארגון", "会社名", "会社", "公司", "公司名称",
     ),
     "topic": (
         "topic", "topics", "interest", "interests", "topic of interest", "topics of interest",
@@ -95,7 +97,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "corpo da mensagem",
         "wiadomosc", "tresc wiadomosci", "zprava", "meddelande", "besked", "meddelelse", "melding",
         "viesti",
-        "الرسالة", "رسالتك", "الاستفسار", "הודעה", "תוכן ההודעה", "פנייה",
+        "الرسالة", "رسالتك", "الاستفسار", "הודעה", "תוכן ההודעה", "פנייה", "お問い合わせ内容", "メッセージ",
+        "内容", "留言", "消息", "咨询内容",
     ),
     "page_url": (
         "page", "page url", "url", "page link", "source", "source url", "source page", "referrer",
