@@ -301,6 +301,14 @@ def test_a_notifications_footer_still_ends_the_message(footer: str) -> None:
     assert fields["Message"] == "Hello,\nwe need help."
 
 
+@pytest.mark.parametrize("credit", ["Sent from Example Pharma Agency", "Powered by Formspree",
+                                    "(Sent via Example Pharma Agency)", "View Submission"])
+def test_a_short_credit_right_under_the_message_ends_it(credit: str) -> None:
+    # An HTML block after the message cell renders on the next line, with no empty line between.
+    fields = dict(label_value_fields(["Name: Jane Roe", "Message: Hello,", "we need help.", credit])[0])
+    assert fields["Message"] == "Hello,\nwe need help."
+
+
 def test_an_optional_field_left_empty_does_not_take_the_next_field() -> None:
     # Labels the table does not know ("Budżet", "Termin"): the next "Label: value" line is a field of
     # its own, as the lines above it were; a message label left empty still takes the lines below.

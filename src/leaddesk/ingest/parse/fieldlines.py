@@ -208,10 +208,13 @@ SHORT_FOOTER = 40  # characters: "Powered by Formspree", "(Sent via Example)", "
 def _ends_free_text(lines: list[str], index: int) -> bool:
     """True when the footer-like line at ``index`` ends a free-text field (the visitor's message) rather
     than being one of its sentences ("To stop receiving paper reports, we need a dashboard"): it speaks
-    of the notification itself, or it opens a paragraph and is short or speaks of the form or site."""
+    of the notification itself, it is a short credit rather than a sentence, or it opens a paragraph
+    and is short or speaks of the form or site."""
     line = lines[index].strip()
     if _MAIL_FOOTER.match(line):
         return True
+    if len(line) <= SHORT_FOOTER and not line.endswith((".", "!", "?", ",")):
+        return True  # a credit, not a sentence: "Sent from Example", "Powered by Formspree"
     opens_paragraph = index == 0 or not lines[index - 1].strip() or bool(_UNDERLINE.match(lines[index - 1]))
     return opens_paragraph and (len(line) <= SHORT_FOOTER or bool(_FOOTER_WORDS.search(line)))
 
