@@ -89,8 +89,11 @@ def test_css_hidden_text_never_becomes_a_field() -> None:
     assert draft.visitor_phone is None
     assert draft.topic is None
     assert draft.body_text == "Olá,\nprecisamos de apoio para um congresso.\nObrigada"
+    assert draft.body_html is not None
     for hidden in ("Preview Bot", "attacker@evil.example", "Hidden Harry", "Hidden Corp", "backlinks", "SEO"):
         assert hidden not in draft.full_text
+        assert hidden not in draft.body_html  # the sanitised view shows what a mail client shows
+    assert "Algarve Med, Lda." in draft.body_html
 
 
 def test_header_injection_through_the_name_gives_a_clear_result() -> None:

@@ -164,3 +164,10 @@ def test_when_the_html_part_names_nobody_the_text_parts_fields_are_read() -> Non
     draft = parse_message(mail.as_bytes())
     assert (draft.visitor_name, draft.visitor_email) == ("Jane Roe", "jane.roe@novagen.example")
     assert draft.body_text == "Hello,\nwe need help."
+
+
+def test_the_visible_html_keeps_what_is_shown_and_nests_like_the_renderer() -> None:
+    from leaddesk.ingest.parse.html_text import visible
+    html = ('<div style="display:none"><div>a</div><div/>b</div><p>shown<br/></p>'
+            '<p hidden>x</p><img src="x" hidden><span>after</span>')
+    assert visible(html) == '<p>shown<br/></p><img src="x" hidden><span>after</span>'

@@ -50,6 +50,7 @@ class HtmlText:
 
     text: str
     items: tuple[Item, ...]
+    hides: bool = False  # the HTML has elements a mail client does not show (see :func:`visible`)
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
@@ -127,6 +128,7 @@ class _Renderer(HTMLParser):
         self.skip = 0
         self.hidden: list[tuple[str, int]] = []  # each open hidden element, and its own tag's nesting
         self.hidden_classes: frozenset[str] = frozenset()
+        self.hides = False
         self.pre = 0
         self.pre_tags: list[str] = []  # the open elements that keep line breaks (<pre>, white-space: pre)
         self.label_tags: list[str] = []  # the open elements that hold a label (<label>, class="label")
@@ -244,6 +246,7 @@ class _Renderer(HTMLParser):
             # it must not become a field.
             self.hidden.append((tag, 1))
             self.skip += 1
+            self.hides = True
             return
         if tag in _BOLD:
             self.bold += 1
@@ -545,4 +548,28 @@ def render(html: str) -> HtmlText:
     while items and items[-1] == "":
         items.pop()
     text = "\n".join(item if isinstance(item, str) else f"{item[0]}: {item[1]}" for item in items)
-    return HtmlText(text=text.strip(), items=tuple(items))
+    return HtmlText(text=text.strip(), items=tuple(items), hides=renderer.hides)
+
+
+def visible(html: str) -> str:
+    """``html`` without the elements a mail client does not show (as :func:`render` leaves them out),
+    for the sanitised view: text a sender hid is not shown as if it were the visitor's."""
+    hidden_classes = _hidden_classes(html) if "<style" in html or "<STYLE" in html else frozenset()
+    out: list[str] = []
+    hidden: list[tuple[str, int]] = []
+    for token in _TOKEN.finditer(html):
+        slash, tag, rest = token.group(1), token.group(2), token.group(3)
+        if hidden:
+            name = tag.lower() if tag else ""
+            if name == hidden[-1][0] and not (rest or "").rstrip().endswith("/"):
+                depth = hidden.pop()[1] + (1 if not slash else -1)
+                if depth:
+                    hidden.append((name, depth))
+            continue
+        if tag and not slash and tag.lower() in _HANDLED and tag.lower() not in _VOID and (
+                "hidden" in rest or _may_hide(rest, hidden_classes)) and _is_hidden(
+                    _attributes(rest), hidden_classes) and not rest.rstrip().endswith("/"):
+            hidden.append((tag.lower(), 1))
+            continue
+        out.append(token.group(0))
+    return "".join(out)

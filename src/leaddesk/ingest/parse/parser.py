@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import TypedDict
 
-from leaddesk.ingest.parse import classify, headers, layouts, mime, page
+from leaddesk.ingest.parse import classify, headers, html_text, layouts, mime, page
 from leaddesk.ingest.parse.dates import parse_form_datetime
 from leaddesk.ingest.parse.draft import SubmissionDraft
 from leaddesk.ingest.parse.layouts import Extracted
@@ -33,8 +33,9 @@ from leaddesk.ingest.parse.visitor import (
 # 3 reads labels inside layout cells, pre-wrapped values, Fluent Forms and more hosted services' mail.
 # 4 reads underlined and "Label - value" labels, raw "name[]" inputs, print_r dumps, free text under
 # unknown labels, a topic's list of choices as "A, B", leaves out CSS-hidden text and zero-width
-# characters, keeps a message whole past a footer-like sentence, and never takes a Reply-To naming a
-# recipient for the visitor; fewer leads are set aside by list headers or a subject alone.
+# characters (from the fields and the sanitised view), keeps a message whole past a footer-like
+# sentence, and never takes a Reply-To naming a recipient for the visitor; fewer leads are set aside
+# by list headers or a subject alone.
 PARSER_VERSION: int = 4
 
 # Column sizes of leaddesk.db.models.Submission: longer values would fail on PostgreSQL at insert.
@@ -131,7 +132,7 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
         "subject": readable.subject or None,
         "sent_at": headers.date_value(date_header) if date_header else None,
         "full_text": readable.text,
-        "body_html": _safe_html(mail.html, problems),
+        "body_html": _safe_html(_shown(mail.html, readable), problems),
     }
 
     reason = classify.early_reason(readable)
@@ -208,6 +209,13 @@ def _choices(value: str | None) -> str | None:
     if value is None or "\n" not in value.strip():
         return value
     return ", ".join(line.strip(" \t•·-*") for line in value.split("\n") if line.strip(" \t•·-*"))
+
+
+def _shown(html: str | None, readable: Readable) -> str | None:
+    """The HTML a mail client shows: without hidden elements, when the rendering found some."""
+    if html is None or readable.html is None or not readable.html.hides:
+        return html
+    return html_text.visible(html)
 
 
 def _safe_html(html: str | None, problems: list[str]) -> str | None:
