@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from leaddesk.db import Database
-from leaddesk.ingest import files
+from leaddesk.ingest import files, mailfiles
 from leaddesk.progress import Cancelled, CancelToken
 from tests.support.cli import Runner
 from tests.support.mail import notification
@@ -95,7 +95,7 @@ def test_a_large_maildir_is_listed_in_chunks_and_read_whole(db: Database, tmp_pa
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The listing is streamed in chunks (memory stays flat): every message is still read once,
     dotfiles and stray folders are not mail, and each chunk comes in key order."""
-    monkeypatch.setattr(files, "LISTING_CHUNK", 3)
+    monkeypatch.setattr(mailfiles, "LISTING_CHUNK", 3)
     box = mailbox.Maildir(tmp_path / "big", create=True)
     keys = [box.add(notification(n)) for n in range(1, 9)]
     (tmp_path / "big" / "cur" / ".gitkeep").write_text("")
