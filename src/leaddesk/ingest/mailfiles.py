@@ -9,7 +9,6 @@ workers read the first chunks while the caller still imports SQLAlchemy and chec
 from __future__ import annotations
 
 import hashlib
-import mailbox
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -78,6 +77,8 @@ def _from_source(kind: str, path: Path) -> Iterator[RawMessage]:
             with open(file, "rb") as handle:
                 yield RawMessage(f"{path}#{key}", handle.read(), None)
     else:
+        import mailbox  # only for mbox files: it takes a tenth of the start of an early import
+
         box = mailbox.mbox(path, factory=None, create=False)
         try:
             for key in box.iterkeys():

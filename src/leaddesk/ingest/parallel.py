@@ -18,10 +18,11 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from leaddesk.ingest.labelbook import LabelBook, parse, relabel
-from leaddesk.ingest.parse import SubmissionDraft
+if TYPE_CHECKING:  # the parser is imported where it runs: an early start spawns before it loads
+    from leaddesk.ingest.labelbook import LabelBook
+    from leaddesk.ingest.parse import SubmissionDraft
 
 T = TypeVar("T")
 
@@ -37,6 +38,7 @@ EARLY = 6
 def parse_chunk(raws: Sequence[bytes], site_addresses: Sequence[str],
                 book: LabelBook | None = None) -> list[SubmissionDraft]:
     """Each message read with the labels taught for its form (``book``)."""
+    from leaddesk.ingest.labelbook import parse
     return [parse(raw, site_addresses=site_addresses, book=book) for raw in raws]
 
 
@@ -72,7 +74,8 @@ def _pool(count: int) -> ProcessPoolExecutor:
 
 
 def _ready() -> None:
-    """A worker's first task when started early: unpickling it imports this module (the parser)."""
+    """A worker's first task when started early: it imports the parser."""
+    import leaddesk.ingest.labelbook  # noqa: F401
 
 
 def start_early(total: int, chunks: Iterable[tuple[Any, Sequence[bytes]]] | None = None, *,
@@ -194,6 +197,7 @@ def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses:
             pending.popleft()
             drafts = first.result() if isinstance(first, Future) else first
             if unlabelled is not None and book:
+                from leaddesk.ingest.labelbook import relabel
                 drafts = [relabel(raw, draft, site_addresses=site_addresses, book=book)
                           for raw, draft in zip(unlabelled, drafts, strict=True)]
             yield tag, drafts
