@@ -156,8 +156,9 @@ def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses:
         pending.extend((tag, future, raws) for tag, raws, future in early.pending)
     pool = early.pool if early is not None else _pool(count)
     failure: list[Exception] = []
-    # In flight at most: what an early start handed over, the workers' share, the caller's own.
-    most = max(len(pending), count * AHEAD) + LOCAL_AHEAD
+    # Chunks an early start handed over that are still to be handed on: in flight beside the
+    # workers' AHEAD each, so the workers get more as soon as they are done with them.
+    early_left = len(pending)
 
     def take() -> tuple[T, Sequence[bytes]] | None:
         """The next chunk, None at the end; the source's error is kept until the chunks read
@@ -170,16 +171,9 @@ def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses:
             failure.append(error)
             return None
 
-    def busy() -> int:
-        """Chunks a worker still has to parse: kept at AHEAD per worker, so none runs dry."""
-        return sum(1 for _, drafts, _ in pending if isinstance(drafts, Future) and not drafts.done())
-
-    def local() -> int:
-        return sum(1 for _, drafts, _ in pending if not isinstance(drafts, Future))
-
     try:
         while True:
-            while (len(pending) < most and busy() < count * AHEAD
+            while (len(pending) < count * AHEAD + early_left
                    and (following := take()) is not None):
                 tag, raws = following
                 pending.append((tag, pool.submit(parse_chunk, list(raws), list(site_addresses),
@@ -190,11 +184,12 @@ def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses:
                 return
             tag, first, unlabelled = pending[0]
             while (isinstance(first, Future) and not first.done()
-                   and local() < LOCAL_AHEAD and len(pending) < most
+                   and len(pending) < count * AHEAD + early_left + LOCAL_AHEAD
                    and (following := take()) is not None):
                 pending.append((following[0], parse_chunk(following[1], site_addresses, book),
                                 None))
             pending.popleft()
+            early_left = max(0, early_left - 1)
             drafts = first.result() if isinstance(first, Future) else first
             if unlabelled is not None and book:
                 from leaddesk.ingest.labelbook import relabel
