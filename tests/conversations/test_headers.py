@@ -42,6 +42,10 @@ def test_the_thread_subject_drops_every_reply_prefix() -> None:
     assert headers.thread_subject("RE: Re:  AW: Patient   Engagement") == "patient engagement"
     assert headers.thread_subject("Re[2]: Offer") == "offer"
     assert headers.thread_subject(None) == ""
+    for prefix in ("Odp:", "RES:", "YNT:", "Vá:", "Отв:", "回复：", "SV: Odp:"):
+        assert headers.thread_subject(f"{prefix} Offer") == "offer", prefix
+    # A word that merely starts like a prefix is part of the subject.
+    assert headers.thread_subject("Response times") == "response times"
 
 
 def test_broken_headers_count_as_absent() -> None:

@@ -41,6 +41,9 @@ def test_a_no_reply_sender_is_never_the_default_recipient(sender: str) -> None:
 def test_re_is_not_doubled_and_a_template_subject_wins() -> None:
     assert compose.reply_subject("RE: hello") == "RE: hello"
     assert compose.reply_subject("  ") == "Re: your message"
+    # The visitor's own mail program's prefix is kept, in their language; a forward is answered.
+    assert compose.reply_subject("Odp: oferta") == "Odp: oferta"
+    assert compose.reply_subject("Fwd: brochure") == "Re: Fwd: brochure"
     template = TemplateInfo(1, "t", "About {post_title}", "Hi {first_name}")
     draft = compose.default_draft(LEAD, my_name="Ada", template=template)
     assert draft.subject == "About IMI"

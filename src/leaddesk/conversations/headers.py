@@ -20,8 +20,11 @@ FIELDS = ("MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "TO", "CC", "DATE")
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,996}>")
 # "Re:", "RE[2]:", "AW:", "SV:"… as mail programs in the team's languages write them.
-_REPLY_PREFIX = re.compile(r"^\s*(re|aw|antw|sv|vs|ref|rif|r|rv|rép|rep|wg|fwd?|tr)\s*(\[\d+\])?\s*:\s*",
-                           re.IGNORECASE)
+# "Re:" as mail programs write it in other languages (Polish "Odp:", Portuguese "RES:", Turkish
+# "YNT:", Hungarian "Vá:", Russian "Отв:", Chinese "回复：" with a full-width colon ...).
+_REPLY_PREFIX = re.compile(
+    r"^\s*(re|aw|antw|sv|vs|ref|rif|r|rv|rép|rep|res|odp|ynt|vá|atb|отв|ответ|回复|答复|wg|fwd?|tr)"
+    r"\s*(\[\d+\])?\s*[:：]\s*", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _FIELD = re.compile(r"^([!-9;-~]+):[ \t]*(.*(?:\r?\n[ \t].*)*)", re.MULTILINE)
 _SIMPLE_FROM = re.compile(r'^\s*(?:"?([^"<>,;:\\@()]*?)"?\s*)?<?([^\s<>"(),;:\\@]+@[^\s<>"(),;:\\@]+)>?\s*$')
@@ -58,7 +61,7 @@ class MailHeaders:
     @property
     def is_reply(self) -> bool:
         """The subject says "Re: …" (or a translation of it)."""
-        return _REPLY_PREFIX.match(self.subject) is not None
+        return has_reply_prefix(self.subject)
 
 
 def head_of(raw: bytes) -> bytes:
@@ -74,7 +77,7 @@ def may_thread(raw: bytes, subject: str | None) -> bool:
     """A cheap first look: only mail naming an earlier message or saying "Re:" can join a lead."""
     head = head_of(raw).lower()
     return (b"\nin-reply-to:" in head or b"\nreferences:" in head
-            or _REPLY_PREFIX.match(subject or "") is not None)
+            or has_reply_prefix(subject))
 
 
 def read(raw: bytes) -> MailHeaders:
@@ -150,6 +153,11 @@ def _recipients(values: list[str]) -> tuple[str, ...]:
 def message_ids(value: str | None) -> tuple[str, ...]:
     """The ``<…>`` ids in a Message-ID, In-Reply-To or References value, in order, once each."""
     return tuple(dict.fromkeys(_MESSAGE_ID.findall(value or "")))
+
+
+def has_reply_prefix(subject: str | None) -> bool:
+    """The subject starts with "Re:", "AW:", "Odp:", "回复：" … (a forward's "Fwd:" counts too)."""
+    return _REPLY_PREFIX.match(subject or "") is not None
 
 
 def thread_subject(subject: str | None) -> str:

@@ -10,14 +10,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The line that introduces a quote, in the languages the parser knows.
+# The line that introduces a quote, in the languages the parser knows. Gmail and Apple Mail wrap
+# a long attribution ("On Mon, 2 Mar 2026 at 10:00, Ada Lovelace <ada@example.com> wrote:") at
+# about 76 characters, so one line break (never a blank line) may fall inside it. Outlook's
+# header block starts with "From:" (or its translation) followed by a "Sent:"/"Date:" line.
+_ANY = r"[^\n]{3,200}?(?:\n[^\n]{1,160}?)?"
 _ATTRIBUTION = re.compile(
-    r"^(on .{5,200} wrote:|am .{5,200} schrieb .{1,120}:|le .{5,200} a [ée]crit ?:|"
-    r"el .{5,200} escribi[oó]:|il .{5,200} ha scritto:|op .{5,200} schreef .{1,120}:|"
-    r"em .{5,200} escreveu:|"
+    rf"^(on {_ANY} wrote:|am {_ANY} schrieb[^\n]{{0,120}}:|le {_ANY} a [ée]crit ?:|"
+    rf"el {_ANY} escribi[oó]:|il {_ANY} ha scritto:|op {_ANY} schreef[^\n]{{0,120}}:|"
+    rf"em {_ANY} escreveu:|den {_ANY} skrev[^\n]{{0,120}}:|w dniu {_ANY} napisa[łl]\(?a?\)?:|"
+    rf"{_ANY} kirjoitti[^\n]{{0,120}}:|{_ANY} (?:написал|написала)\(?а?\)?:|"
     r"-{2,} ?(original message|ursprüngliche nachricht|message d'origine|mensaje original|"
-    r"messaggio originale|oorspronkelijk bericht|mensagem original) ?-{2,}|"
-    r"from: .{3,200}\n(sent|date|gesendet|envoy[ée]): )",
+    r"messaggio originale|oorspronkelijk bericht|mensagem original|forwarded message) ?-{2,}|"
+    r"_{10,}\n(from|von|de|da|van|från|od) ?: |"
+    r"(from|von|de|da|van|från|od) ?: .{3,200}\n(sent|date|gesendet|datum|envoy[ée]|enviado|"
+    r"inviato|verzonden|skickat|wysłano) ?: )",
     re.IGNORECASE | re.MULTILINE)
 
 

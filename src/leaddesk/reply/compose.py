@@ -21,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leaddesk.conversations.headers import has_reply_prefix
 from leaddesk.conversations.timeline import SUBMISSION, MessageView, latest_inbound
 from leaddesk.conversations.timeline import messages as conversation
 from leaddesk.db.models import Post, Reply, Submission
@@ -31,9 +32,10 @@ from leaddesk.reply import templates
 from leaddesk.reply.templates import TemplateInfo
 
 # Senders that never read replies: a form plugin's notification address, bounces.
+# Answering a forwarded mail is a reply to it: "Re: Fwd: …", as mail programs write it.
+_FORWARD = re.compile(r"^\s*(fwd?|wg|tr)\s*:", re.IGNORECASE)
 _NO_REPLY = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|wordpress)"
                        r"([-_.+].*)?@", re.IGNORECASE)
-_RE = re.compile(r"^\s*(re|aw|sv|antw)\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def reply_subject(subject: str | None) -> str:
     text = " ".join((subject or "").split())
     if not text:
         return "Re: your message"
-    return text if _RE.match(text) else f"Re: {text}"
+    return text if has_reply_prefix(text) and not _FORWARD.match(text) else f"Re: {text}"
 
 
 def is_no_reply(address: str) -> bool:
