@@ -30,9 +30,10 @@ T = TypeVar("T")
 POOL_THRESHOLD = 2000
 AHEAD = 3  # chunks in flight per worker
 LOCAL_AHEAD = 4  # chunks the caller parses itself, at most, while it waits for a worker's
-# Chunks per worker handed over by an early start: about what a worker parses while a
-# command-line import starts (~0.1 s a chunk, ~0.8 s of start-up on the machine measured).
-EARLY = 6
+# Chunks per worker handed over by an early start: more than a worker parses while a
+# command-line import starts (~0.1 s a chunk, 0.8-2 s of start-up on the machine measured, the
+# longer on a busy machine), so that it is never left idle before the store takes over.
+EARLY = 12
 
 
 def parse_chunk(raws: Sequence[bytes], site_addresses: Sequence[str],
