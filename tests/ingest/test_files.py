@@ -11,7 +11,7 @@ from leaddesk.db import Database
 from leaddesk.ingest import files, mailfiles
 from leaddesk.progress import Cancelled, CancelToken
 from tests.support.cli import Runner
-from tests.support.mail import notification
+from tests.support.mail import notification, notification_maildir
 
 
 @pytest.fixture
@@ -77,11 +77,8 @@ def test_large_imports_parse_in_worker_processes(db: Database, tmp_path: Path,
     from leaddesk.ingest import parallel
     monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
     monkeypatch.setattr(parallel, "workers", lambda: 2)
-    monkeypatch.setattr(files, "BATCH_SIZE", 7)
-    box = mailbox.Maildir(tmp_path / "big", create=True)
-    for n in range(40):
-        box.add(notification(n))
-    result = files.import_paths(db, [tmp_path / "big"])
+    monkeypatch.setattr(mailfiles, "BATCH_SIZE", 7)
+    result = files.import_paths(db, [notification_maildir(tmp_path / "big", 40)])
     assert (result.added, result.duplicates) == (40, 0)
     with db.session() as s:
         from sqlalchemy import select

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mailbox
 import multiprocessing
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from leaddesk.db import Database
 from leaddesk.ingest import files, mailfiles, parallel
-from tests.support.mail import notification
+from tests.support.mail import notification_maildir
 
 
 def test_an_import_started_early_is_taken_over_and_stores_every_message_once(
@@ -18,10 +17,7 @@ def test_an_import_started_early_is_taken_over_and_stores_every_message_once(
     monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
     monkeypatch.setattr(parallel, "workers", lambda: 1)
     monkeypatch.setattr(mailfiles, "BATCH_SIZE", 4)
-    box = mailbox.Maildir(tmp_path / "box", create=True)
-    for n in range(30):
-        box.add(notification(n))
-    assert mailfiles.start_import([tmp_path / "box"]) == 30
+    assert mailfiles.start_import([notification_maildir(tmp_path / "box", 30)]) == 30
     result = files.import_paths(db, [tmp_path / "box"])
     assert (result.added, result.duplicates) == (30, 0)
     assert multiprocessing.active_children() == []

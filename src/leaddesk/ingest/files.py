@@ -18,9 +18,6 @@ from leaddesk.db import Database
 from leaddesk.ingest import labels
 from leaddesk.ingest.labels import LabelBook
 from leaddesk.ingest.mailfiles import (
-    BATCH_SIZE,
-    LISTING_CHUNK,
-    MAIL_SUFFIXES,
     ImportPathError,
     RawMessage,
     check_paths,
@@ -34,8 +31,9 @@ from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, merge_batches, store_all
 from leaddesk.progress import CancelToken, Reporter
 
-__all__ = ["BATCH_SIZE", "LISTING_CHUNK", "MAIL_SUFFIXES", "ImportPathError", "RawMessage",
-           "check_paths", "count_messages", "import_paths", "read_messages", "source_key"]
+# Re-exported: their home before mailfiles.py. The chunk and listing sizes live there alone.
+__all__ = ["ImportPathError", "RawMessage", "check_paths", "count_messages", "import_paths",
+           "read_messages", "source_key"]
 
 
 def _parsed(messages: Iterable[RawMessage], site_addresses: Sequence[str], total: int,
