@@ -75,9 +75,13 @@ def _report(payload: dict[str, Any]) -> None:
 
 def cmd_import(args: argparse.Namespace) -> None:
     """Import a Maildir (or any paths) with ``files.import_paths`` into a fresh SQLite database."""
-    from leaddesk.ingest import mailfiles
+    from leaddesk.ingest import mailfiles, parallel
     mailfiles.start_import(args.paths)  # as `leaddesk import` does, before the database code
-    db, open_seconds = _open(args.db, args.no_fts_triggers)
+    try:
+        db, open_seconds = _open(args.db, args.no_fts_triggers)
+    except BaseException:
+        parallel.drop_early()
+        raise
     from leaddesk.ingest import files
     try:
         result, wall, cpu = _timed(lambda: files.import_paths(db, args.paths), args.profile)

@@ -216,3 +216,14 @@ def test_a_source_failing_while_started_early_is_read_again_by_the_parse(
     with pytest.raises(OSError, match="permission denied"):
         next(parsed)
     assert multiprocessing.active_children() == []
+
+
+def test_chunks_started_early_for_an_import_that_failed_first_are_dropped_at_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    parallel.start_early(60, _chunks([notification(n) for n in range(60)]), key="box")
+    assert len(multiprocessing.active_children()) == 1
+    parallel.drop_early()
+    assert multiprocessing.active_children() == []
+    parallel.drop_early()  # nothing left to drop

@@ -117,6 +117,15 @@ def start_early(total: int, chunks: Iterable[tuple[Any, Sequence[bytes]]] | None
     early.key, early.site_addresses, early.source = key, tuple(site_addresses), source
 
 
+def drop_early() -> None:
+    """Stop the workers of an early start no parse took over (the import failed before its parse
+    began), dropping the chunks they were given: left to the interpreter's exit, they would be
+    parsed to the end first."""
+    early = _take_early()
+    if early is not None:
+        early.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _take_early() -> _Early | None:
     global _early
     early, _early = _early, None
