@@ -32,6 +32,7 @@ from leaddesk.query.text_plan import (
     TextPlan,
     has_narrow_filters,
     intersection,
+    kept_intersection,
 )
 
 
@@ -95,10 +96,15 @@ def _text_page(session: Session, flt: Filter, plan: TextPlan, *, limit: int, off
     if has_narrow_filters(flt) and (with_total or (plan.ids is not None and _rows_fewer_than(
             session, flt, NARROW_ROWS))):
         # The other filters pick a short range of a covering index: intersect it with the
-        # matches there, which gives the total and, when short, the page.
-        both = intersection(flt, plan).subquery()
-        total, both_ids = session.execute(select(func.count(), case(
-            (func.count() <= SORT_MAX, func.json_group_array(both.c.id))))).one()
+        # matches there (a common word's kept map, else SQL), which gives the total and, when
+        # short, the page.
+        kept = kept_intersection(session, flt, plan)
+        if kept is not None:
+            total, both_ids = len(kept), (json.dumps(kept) if len(kept) <= SORT_MAX else None)
+        else:
+            both = intersection(flt, plan).subquery()
+            total, both_ids = session.execute(select(func.count(), case(
+                (func.count() <= SORT_MAX, func.json_group_array(both.c.id))))).one()
         if both_ids is not None:
             stmt = select(Submission.id).where(Submission.id.in_(search.json_ids(both_ids)))
             return _page_of(session, ordered(stmt, flt, bare=True), flt, limit=limit,
