@@ -116,7 +116,7 @@ def test_own_writes_are_counted_and_a_rollback_forgets_them(db: Database,
 
 def test_the_kept_maps_are_bounded(db: Database, reads: list[str],
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(word_maps, "KEPT", 2)
+    monkeypatch.setattr(word_maps, "KEPT_BYTES", 2 * 42)  # two maps of 40 rows and a bit
     for word in ("engagement", "hello", "bureau", "engagement"):
         with db.session() as s:
             flt = Filter(text=word, statuses=("new",))

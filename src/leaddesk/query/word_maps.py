@@ -35,7 +35,9 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db import search
 
-KEPT = 4                    # words kept per connection (1 MB each per million rows)
+# Bytes of maps kept per connection: a byte per row per word, so 8 words at 1M rows, 80 at 100k.
+# Common words are few (each is in over 2 % of the rows), and a user moves among a handful.
+KEPT_BYTES = 8_000_000
 _INFO_KEY = "leaddesk.query.word_maps"
 
 
@@ -75,7 +77,7 @@ def _word_map(session: Session, raw: Any, info: dict[str, Any], query: str,
     if _version(raw) != version:  # a write came between: use once, keep nothing
         return made
     kept[expression] = made
-    while len(kept) > KEPT:
+    while sum(len(m.found) for m in kept.values()) > KEPT_BYTES and len(kept) > 1:
         kept.popitem(last=False)
     return made
 
