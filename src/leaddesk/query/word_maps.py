@@ -99,10 +99,8 @@ def _read(session: Session, expression: str, version: tuple[int, int]) -> _Map:
     return _Map(version, found, len(matched))
 
 
-def matching(session: Session, query: str, candidates: Select[Any]) -> list[int] | None:
-    """The ids among ``candidates`` (a SELECT of submission ids) that ``query`` matches, in the
-    candidates' order; None when no map can answer (not SQLite, inside a transaction, or the
-    database changed while reading)."""
+def _current(session: Session, query: str) -> tuple[Any, tuple[int, int], _Map] | None:
+    """The connection, its version and ``query``'s map (kept or read now), or None."""
     found = _dbapi(session)
     if found is None:
         return None
@@ -111,8 +109,17 @@ def matching(session: Session, query: str, candidates: Select[Any]) -> list[int]
     if version is None:
         return None
     word = _word_map(session, raw, info, query, version)
-    if word is None:
+    return None if word is None else (raw, version, word)
+
+
+def matching(session: Session, query: str, candidates: Select[Any]) -> list[int] | None:
+    """The ids among ``candidates`` (a SELECT of submission ids) that ``query`` matches, in the
+    candidates' order; None when no map can answer (not SQLite, inside a transaction, or the
+    database changed while reading)."""
+    current = _current(session, query)
+    if current is None:
         return None
+    raw, version, word = current
     listed = candidates.subquery()
     ids = json.loads(session.execute(select(func.json_group_array(listed.c[0]))).scalar_one())
     if _version(raw) != version:
@@ -127,16 +134,10 @@ def matching(session: Session, query: str, candidates: Select[Any]) -> list[int]
 def count_all(session: Session, query: str, hidden: Select[Any] | None) -> int | None:
     """How many rows ``query`` matches, less those among ``hidden`` (a SELECT of ids), or None
     as :func:`matching`."""
-    found = _dbapi(session)
-    if found is None:
+    current = _current(session, query)
+    if current is None:
         return None
-    raw, info = found
-    version = _version(raw)
-    if version is None:
-        return None
-    word = _word_map(session, raw, info, query, version)
-    if word is None:
-        return None
+    raw, version, word = current
     if hidden is None:
         return word.matches
     among = matching(session, query, hidden)
