@@ -122,3 +122,24 @@ def test_the_kept_maps_are_bounded(db: Database, reads: list[str],
             flt = Filter(text=word, statuses=("new",))
             assert query.count(s, flt) == plain(s, flt)
     assert len(reads) == 4  # "engagement" was dropped for "bureau", read again
+
+
+def test_a_page_walks_through_a_kept_map_to_the_same_rows(db: Database, reads: list[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    flt = Filter(text="engagement", statuses=("new", "open", "done"))
+    monkeypatch.setattr(text_plan, "SORT_MAX", 0)  # the page is walked, not sorted from ids
+    with db.session() as s:
+        walked = [r.id for r in query.find(s, flt, limit=5, with_total=False).rows]
+    with db.session() as s:
+        assert query.count(s, flt) == plain(s, flt)  # reads the map
+    taken: list[set[int] | None] = []
+    real = word_maps.kept_among
+
+    def spy(*args: Any) -> set[int] | None:
+        taken.append(real(*args))
+        return taken[-1]
+    monkeypatch.setattr(word_maps, "kept_among", spy)
+    with db.session() as s:
+        assert [r.id for r in query.find(s, flt, limit=5, with_total=False).rows] == walked
+    assert taken
+    assert all(hits is not None for hits in taken)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from leaddesk.db import search
 from leaddesk.db.models import Submission
 from leaddesk.errors import ValidationError
+from leaddesk.query import word_maps
 from leaddesk.query.counts import count_planned
 from leaddesk.query.filters import SORT_COLUMNS, Filter, Sort, Steer, conditions, dialect_of, without_index
 from leaddesk.query.rows import (
@@ -168,8 +169,9 @@ def _walk_text(session: Session, flt: Filter, plan: TextPlan, *, need: int,
         if not count_:
             return found[:need]
         ids, ats = json.loads(ids_json), json.loads(ats_json)
-        hits = known if known is not None else search.matching_ids(
-            session, flt.text, ids_json, low=min(ids), high=max(ids))
+        hits = known if known is not None else word_maps.kept_among(session, flt.text, ids)
+        if hits is None:
+            hits = search.matching_ids(session, flt.text, ids_json, low=min(ids), high=max(ids))
         keys = sorted(((ats[i], ids[i]) for i, x in enumerate(ids) if x in hits),
                       reverse=flt.descending)
         found.extend(i for _, i in keys)

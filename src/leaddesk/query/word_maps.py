@@ -124,11 +124,31 @@ def matching(session: Session, query: str, candidates: Select[Any]) -> list[int]
     ids = json.loads(session.execute(select(func.json_group_array(listed.c[0]))).scalar_one())
     if _version(raw) != version:
         return None
+    return _among(word, ids)
+
+
+def _among(word: _Map, ids: list[int]) -> list[int]:
     try:
         return list(compress(ids, map(word.found.__getitem__, ids)))
     except IndexError:  # ids above the word's largest match: none of those matches
         padded = word.found + bytes(max(ids) + 1 - len(word.found))
         return list(compress(ids, map(padded.__getitem__, ids)))
+
+
+def kept_among(session: Session, query: str, ids: list[int]) -> set[int] | None:
+    """Which of ``ids`` (read just before) ``query`` matches, from a map kept for the current
+    database only (never read here: a page needs a few batches, which the full-text index
+    answers faster than a map is read); None when there is none."""
+    found = _dbapi(session)
+    expression = search.fts5_query(query)
+    if found is None or expression is None:
+        return None
+    raw, info = found
+    version = _version(raw)  # after the ids: equal to the map's, nothing changed since
+    known = info.get(_INFO_KEY, {}).get(expression)
+    if version is None or known is None or known.version != version:
+        return None
+    return set(_among(known, ids))
 
 
 def count_all(session: Session, query: str, hidden: Select[Any] | None) -> int | None:
