@@ -135,6 +135,10 @@ def custom() -> presets.Preset:
 
 PRESETS = {"generic": presets.GENERIC, "hubspot": presets.HUBSPOT,
            "salesforce": presets.SALESFORCE, "custom": custom()}
+# Compared with the general path only (no golden file): the name parts side by side in an order
+# of their own, between other cells (the fast path's sliced lines, not its general reordering).
+SIDE_BY_SIDE = presets.custom_preset("names", [(f"H {name}", name) for name in (
+    "id", "last_name", "salutation", "first_name", "name", "tags", "phone")])
 SCOPES = {
     "all": Filter(include_spam=True, include_non_submissions=True),
     "inbox": Filter(),
@@ -150,8 +154,8 @@ def golden_name(preset: str, per: str, scope: str) -> str:
 
 def export_bytes(db: Database, path: Path, preset: str, per: str, scope: str,
                  **options: Any) -> bytes:
-    export_to_file(db, SCOPES[scope], path,
-                   ExportOptions(preset=PRESETS[preset], per=Per(per), **options))
+    chosen = SIDE_BY_SIDE if preset == "names" else PRESETS[preset]
+    export_to_file(db, SCOPES[scope], path, ExportOptions(preset=chosen, per=Per(per), **options))
     return path.read_bytes()
 
 
@@ -281,7 +285,7 @@ def general_bytes(db: Database, path: Path, monkeypatch: pytest.MonkeyPatch, *ar
 
 @pytest.mark.parametrize("scope", sorted(SCOPES))
 @pytest.mark.parametrize("per", [p.value for p in Per])
-@pytest.mark.parametrize("preset", ["generic", "custom"])
+@pytest.mark.parametrize("preset", ["generic", "custom", "names"])
 def test_the_fast_path_writes_the_general_paths_bytes(
         fixture_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         paths_taken: list[bool], preset: str, per: str, scope: str) -> None:
@@ -370,3 +374,9 @@ def test_the_sql_phone_shortcut_admits_only_what_the_guard_keeps() -> None:
 def test_the_sql_time_is_timestamp_through_the_guard() -> None:
     values = moment_values()
     assert sql_cells(sqlite_csv._time, values) == [neutralise(timestamp(v)) for v in values]
+
+
+def test_name_parts_side_by_side_are_sliced_in_and_others_reordered() -> None:
+    assert sqlite_csv._layout(tuple(c.field or "" for c in SIDE_BY_SIDE.columns)).cut == 1
+    assert sqlite_csv._layout(tuple(c.field or "" for c in presets.GENERIC.columns)).cut == 5
+    assert sqlite_csv._layout(tuple(c.field or "" for c in custom().columns)).cut is None
