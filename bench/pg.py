@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from tests.support.postgres import PostgresServer, find_bindir
+
+from leaddesk.db import Database
 
 
 @contextmanager
@@ -51,3 +55,23 @@ def analyze(url: str) -> None:
             conn.execute(text("VACUUM ANALYZE"))
     finally:
         engine.dispose()
+
+
+def backend_cpu(db: Database) -> Callable[[], float]:
+    """A reader of the CPU seconds used so far by the server processes of ``db``'s pooled
+    connections (the server must run on this machine: /proc; 10 ms ticks)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        with db.engine.connect() as conn:
+            pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE "
+                                     "application_name = 'leaddesk'")).scalars().all()
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return float("nan")
+            total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+    return read

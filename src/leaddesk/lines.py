@@ -1,4 +1,5 @@
-"""One-line values: the characters that break a line, as ``str.splitlines()`` knows them.
+"""One-line values: the characters that break a line, as ``str.splitlines()`` knows them, and the
+bidirectional formatting characters a one-line value has no use for.
 
 Mail headers, template subjects and account settings must be one line. A check on CR and LF alone
 lets NEL, U+2028 and the other separators through, to the e-mail library (which then refuses them
@@ -13,3 +14,16 @@ LINE_BREAKS = frozenset("\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029")
 
 def has_line_break(value: str) -> bool:
     return not LINE_BREAKS.isdisjoint(value)
+
+
+# Bidirectional formatting characters (marks, embeddings, overrides, isolates). In a one-line value (a
+# name, an address, a label) they carry no meaning and can make a list show text other than what is
+# stored ("Trojan Source"-style spoofing); a message keeps them, where they order right-to-left text.
+BIDI_FORMATTING = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NO_BIDI = dict.fromkeys(map(ord, BIDI_FORMATTING))
+
+
+def as_one_line(value: str) -> str:
+    """``value`` as one line, to show or to store as a name: whitespace runs (line breaks too)
+    become one space and no bidirectional formatting character is left to reorder what follows."""
+    return " ".join(value.translate(_NO_BIDI).split())

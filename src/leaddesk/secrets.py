@@ -110,9 +110,10 @@ def set_secret(ref: str, value: str) -> None:
 def get_secret(ref: str) -> str:
     value = _call("read the password", lambda: keyring.get_password(SERVICE, ref))
     if not value:
+        name = ref.removeprefix("account:")
         raise SecretMissingError(
-            f"the keyring holds no password for {ref.removeprefix('account:')}; set it again with "
-            f"`leaddesk accounts edit NAME --password-stdin`")
+            f"the keyring holds no password for {name}; set it again with "
+            f"`leaddesk accounts edit {name} --password-stdin` (--token-stdin for a form API)")
     return value
 
 

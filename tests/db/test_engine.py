@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from leaddesk.db import Database
 from leaddesk.db.engine import display_url
@@ -141,3 +143,52 @@ def test_read_only_directory_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_directory_is_not_a_database(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="is a directory"):
         Database.open(f"sqlite:///{tmp_path}")
+
+
+@pytest.fixture
+def pinged(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Database, list[int]]]:
+    """A PostgreSQL database whose pool checks are counted."""
+    db = Database.open(postgres_url)
+    pings: list[int] = []
+    ping = db.engine.dialect.do_ping
+
+    def counted(dbapi_connection: Any) -> bool:
+        pings.append(1)
+        return ping(dbapi_connection)
+    monkeypatch.setattr(db.engine.dialect, "do_ping", counted)
+    yield db, pings
+    db.close()
+
+
+def _backend(db: Database) -> int:
+    with db.session() as s:
+        return int(s.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+@pytest.mark.postgres
+def test_a_healthy_pooled_connection_is_used_without_a_ping(
+        pinged: tuple[Database, list[int]]) -> None:
+    db, pings = pinged
+    first = _backend(db)
+    assert _backend(db) == first  # the same pooled connection ...
+    assert not pings  # ... taken without a round trip
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_the_server_closed_is_replaced_before_use(
+        pinged: tuple[Database, list[int]], postgres_admin_url: str) -> None:
+    db, pings = pinged
+    first = _backend(db)
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:  # as a restart or an idle timeout would
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and conn.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
+                    {"pid": first}).scalar_one():
+                pass
+    finally:
+        admin.dispose()
+    assert _backend(db) != first  # no error: the pool noticed and connected again
+    assert pings

@@ -65,6 +65,18 @@ def test_a_transaction_applies_its_changes_once_at_commit(pg: Database) -> None:
     assert tuple(rows) == (1, 3)  # one row, updated once
 
 
+def test_no_topic_and_an_empty_topic_are_kept_apart(pg: Database) -> None:
+    # Revision 0013 finds a group's row through COALESCE(topic, ''): an empty topic and no topic
+    # share an index key, and only the exact comparison tells their rows apart.
+    for topic in (None, "", None, ""):
+        with pg.session() as s:
+            make_submission(s, body_text="Patient engagement", topic=topic)
+    assert_exact(pg)
+    with pg.session() as s:
+        kept = s.execute(text("SELECT topic, sum(n) FROM submission_search_terms "
+                              "WHERE term = 'engagement' GROUP BY topic ORDER BY topic")).all()
+    assert [tuple(r) for r in kept] == [("", 2), (None, 2)]
+
 def test_the_upgrade_counts_the_documents_already_stored(empty_postgres_url: str) -> None:
     engine = create_engine(empty_postgres_url)
     with engine.begin() as conn:

@@ -191,6 +191,23 @@ def test_on_postgresql_a_word_alone_is_read_from_the_kept_word_counts(postgres_u
 
 
 @pytest.mark.postgres
+def test_on_postgresql_a_word_postgresql_reads_otherwise_is_still_counted(postgres_url: str) -> None:
+    # The kept counts are asked on the guess that PostgreSQL reads a word as Python splits it:
+    # "engagement_plan" is one word to Python, two to PostgreSQL (a phrase), "istanbul" one.
+    db = Database.open(postgres_url)
+    try:
+        with db.session() as s:
+            for body in ("Meet us in Istanbul", "Istanbul engagement plan", "Engagement plan"):
+                make_submission(s, body_text=body)
+        for word, expected in (("engagement_plan", 2), ("istanbul", 2), ("istanbu", 2),
+                               ("istanbulx", 0), ("zzz", 0)):
+            with db.session() as s:
+                assert query.count(s, Filter(text=word)) == expected == _plain_count(
+                    db, Filter(text=word)), word
+    finally:
+        db.close()
+
+@pytest.mark.postgres
 def test_on_postgresql_a_word_with_filters_is_counted_or_estimated(
         postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(text_plan, "COMMON", 5)

@@ -20,6 +20,8 @@ from tests.support.postgres import free_port
 
 USER = "alice"
 PASSWORD = "al1ce-Tr0ub4dor-7731"  # distinctive: tests search files for it
+# A second user whose password goes beyond ASCII (Dovecot takes only ASCII user names).
+WIDE_USER, WIDE_PASSWORD = "zoe", "pässwörd-ü-9931"
 
 CONFIG = """\
 base_dir = {d}/run
@@ -95,7 +97,8 @@ class DovecotServer:
              "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
              "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")],
             check=True, capture_output=True)
-        (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+        (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n"
+                                     f"{WIDE_USER}:{{PLAIN}}{WIDE_PASSWORD}\n", encoding="utf-8")
         as_root = os.geteuid() == 0
         if as_root:
             shutil.chown(root / "mail", "nobody", "nogroup")

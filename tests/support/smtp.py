@@ -28,6 +28,7 @@ from tests.support.postgres import free_port
 
 USER = "sender@example.com"
 PASSWORD = "smtp-Secr3t-canary-5519"  # distinctive: tests search files and logs for it
+WIDE_USER, WIDE_PASSWORD = "zoe@example.com", "pässwörd-ü-5519"  # a password beyond ASCII
 
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
@@ -55,7 +56,7 @@ class Received:
 
 
 @dataclass
-class _Handler:
+class Handler:
     received: list[Received] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
 
@@ -69,7 +70,7 @@ class _Handler:
         if isinstance(auth_data, LoginPassword):
             login = auth_data.login.decode()
             self.logins.append(login)
-            ok = login == USER and auth_data.password.decode() == PASSWORD
+            ok = {USER: PASSWORD, WIDE_USER: WIDE_PASSWORD}.get(login) == auth_data.password.decode()
             return AuthResult(success=ok, handled=False)
         return AuthResult(success=False, handled=False)
 
@@ -77,10 +78,10 @@ class _Handler:
 class SmtpServer:
     """``with SmtpServer(mode, cert_dir) as server:`` … ``server.received`` … ``server.port``."""
 
-    def __init__(self, mode: str, cert_dir: Path) -> None:
+    def __init__(self, mode: str, cert_dir: Path, handler: Handler | None = None) -> None:
         self.mode = mode
         self.cert, key = make_certificate(cert_dir)
-        self.handler = _Handler()
+        self.handler = handler or Handler()
         self.port = free_port()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self.cert, key)

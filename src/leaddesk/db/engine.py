@@ -8,6 +8,7 @@ password and says what to do.
 from __future__ import annotations
 
 import os
+import select
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from leaddesk.errors import ConfigError, DatabaseError, DatabaseUnavailableError
@@ -116,7 +123,6 @@ def make_engine(url: str) -> Engine:
             _check_sqlite_location(path)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
-        kwargs["pool_pre_ping"] = True
         kwargs["connect_args"] = dict(PG_CONNECT_ARGS)
     try:
         engine = create_engine(parsed, **kwargs)
@@ -125,7 +131,56 @@ def make_engine(url: str) -> Engine:
                           f"{exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
+    else:
+        event.listen(engine, "connect", _on_postgres_connect)
+        event.listen(engine, "checkout", _pg_checker(engine))
     return engine
+
+
+# The app's statements are short and interactive: starting parallel workers (several ms each on
+# a busy 2-core server, more than many whole queries take) or JIT-compiling a plan (tens of ms)
+# costs more than either saves; the large counts are read from the trigger-kept tables. With
+# the default 4 MB a search word's bitmap over a million rows turns lossy and every row of its
+# pages is checked again (1.1 s against 0.46 s for a common word with a topic and a status).
+# Measured in bench/README.md (PostgreSQL round of 2026-12-06). Settings of this session only.
+PG_SESSION = "SET max_parallel_workers_per_gather = 0; SET jit = off; SET work_mem = '16MB'"
+
+
+def _on_postgres_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.autocommit = True  # session settings, outside any transaction
+    try:
+        dbapi_connection.execute(PG_SESSION)
+    finally:
+        dbapi_connection.autocommit = False
+
+
+def _silent(socket: int) -> bool:
+    """Has the server sent nothing (no data, no EOF, no error) on this idle socket?"""
+    try:  # select() rather than poll(): Windows has no poll() for sockets
+        readable, _, broken = select.select([socket], [], [socket], 0)
+    except (OSError, ValueError):  # e.g. a descriptor select() cannot watch: ping instead
+        return False
+    return not readable and not broken
+
+
+def _pg_checker(engine: Engine) -> Any:
+    """A pool checkout check for PostgreSQL: a pooled connection the server has closed (a
+    restart, an idle timeout, keepalives that found the peer gone) is replaced before use.
+
+    ``pool_pre_ping`` does it with a round trip at every checkout, which cost about a third of
+    the inbox's count on a local server (bench/README.md). An idle pooled connection expects
+    nothing from the server, so it pings only when the socket has something to read (a goodbye,
+    EOF, an error) or libpq already knows the connection is bad; a healthy idle socket is silent.
+    """
+    def check(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        pgconn = dbapi_connection.pgconn
+        if not dbapi_connection.closed and pgconn.status == 0 and _silent(pgconn.socket):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failure: the pool opens a new connection instead
+            raise DisconnectionError(f"the pooled connection is gone: {exc}") from exc
+    return check
 
 
 def enable_wal(engine: Engine) -> None:
@@ -145,6 +200,13 @@ def describe_dbapi_error(exc: DBAPIError, url: URL | str) -> str:
     if "readonly" in lowered or "read-only" in lowered or "unable to open database" in lowered:
         return (f"cannot open {where} for writing ({text}); fix the permissions or choose another "
                 f"location with --db or LEADDESK_DATA_DIR")
+    if "disk is full" in lowered or "disk i/o error" in lowered or "no space" in lowered:
+        return (f"cannot write to {where}: the disk is full or failing ({text}); free some space "
+                f"and try again. The change was not saved; what was saved before is intact")
+    if "database is locked" in lowered or "database is busy" in lowered:
+        return (f"{where} is locked: another program has been writing to it for "
+                f"{SQLITE_BUSY_TIMEOUT_MS / 1000:g} s; close it or wait, then try again. The "
+                f"change was not saved")
     if "connection" in lowered or "could not" in lowered or "timeout" in lowered:
         return f"cannot reach the database at {where}: {text}. Check that the server is running."
     return f"database error at {where}: {text}"

@@ -79,6 +79,9 @@ def unindexed(element: ColumnElement[Any]) -> ColumnElement[Any]:
 _SQLITE_IDS = "SELECT rowid FROM submissions_fts WHERE submissions_fts MATCH :q"
 _POSTGRES_IDS = ("SELECT submission_id FROM submission_search "
                  "WHERE document @@ to_tsquery('simple', :q)")
+# The same with the words written out already (leaddesk.query.pg_text), taken as they are.
+_POSTGRES_EXACT_IDS = ("SELECT submission_id FROM submission_search "
+                       "WHERE document @@ CAST(:q AS tsquery)")
 
 
 def json_ids(ids: str) -> TextualSelect:
@@ -87,16 +90,20 @@ def json_ids(ids: str) -> TextualSelect:
         bindparam("ids", ids, unique=True)).columns(column("id", Integer))
 
 
-def matches(dialect: str, query: str, *, lookup: bool = True,
-            ids: str | None = None) -> ColumnElement[bool] | None:
+def matches(dialect: str, query: str, *, lookup: bool = True, ids: str | None = None,
+            exact: str | None = None) -> ColumnElement[bool] | None:
     """A WHERE clause on ``submissions.id`` for free text, or None when the text has no words.
 
     SQLite only: ``lookup=False`` writes ``+id``, so that the matches cannot be fetched by id and
     are checked against the rows the other conditions select (whatever the statistics say);
     ``ids``, every matching id found earlier in the same transaction (a JSON array), replaces
-    the index.
+    the index. PostgreSQL only: ``exact``, the text as a tsquery of the words its prefixes name
+    (:func:`leaddesk.query.pg_text.expanded`), replaces the prefix search.
     """
-    if dialect == "postgresql":
+    expression: str | None
+    if dialect == "postgresql" and exact is not None:
+        sql, expression = _POSTGRES_EXACT_IDS, exact
+    elif dialect == "postgresql":
         sql, expression = _POSTGRES_IDS, tsquery(query)
     else:
         sql, expression = _SQLITE_IDS, fts5_query(query)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import re
 import socket
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -53,33 +54,53 @@ TIMEOUT_SECONDS = 30.0
 IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: re-issue IDLE before the server's 30-minute timeout
 
 
+SECURITY_HINT = "ssl for port 993, starttls for 143"
+
+
 class ImapError(LeadDeskError):
     """Raised when the mailbox cannot be reached or read; the message names the exact cause."""
 
 
-def explain(exc: BaseException, settings: ImapSettings) -> ImapError:
-    """One clear line for a connection or protocol failure."""
+def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync") -> ImapError:
+    """One clear line for a connection or protocol failure. ``step`` is where it happened:
+    ``connect`` (before the login: a wrong port or --security shows there), ``login``, or
+    ``sync`` (after it: what was stored is kept)."""
     where = settings.where
     unreachable = reach_failure(exc, service="IMAP", host=settings.host, port=settings.port,
-                                security_hint="ssl for port 993, starttls for 143")
+                                security_hint=SECURITY_HINT)
     if unreachable is not None:
         return ImapError(unreachable)
-    if isinstance(exc, LoginError):
+    # IMAPClient turns every failure of LOGIN into a LoginError, a dropped connection too: the
+    # server's own answer is the error it was raised from.
+    dropped = isinstance(exc, LoginError) and isinstance(exc.__context__, IMAPClientAbortError
+                                                         | OSError | EOFError)
+    if isinstance(exc, LoginError) and not dropped:
         return ImapError(f"the IMAP server {where} refused the login for {settings.user}: wrong "
                          f"user name or password; set it again with `leaddesk accounts edit`")
-    if isinstance(exc, TimeoutError | socket.timeout):
+    lost = dropped or isinstance(exc, ConnectionError | EOFError | OSError | IMAPClientAbortError)
+    timeout = isinstance(exc, TimeoutError | socket.timeout)
+    if step != "sync" and (timeout or lost):
+        what = "did not answer in time" if timeout else "closed the connection"
+        when = "before the login" if step == "connect" else "during the login"
+        return ImapError(f"the IMAP server {where} {what} {when}: check the port and --security "
+                         f"({SECURITY_HINT}), then try again")
+    if timeout:
         return ImapError(f"the IMAP server {where} did not answer in time; the sync kept "
                          f"everything fetched so far, run it again")
     # imaplib reports a dropped socket as an 'abort' error, not as an OSError.
-    if isinstance(exc, ConnectionError | EOFError | OSError | IMAPClientAbortError):
+    if lost:
         return ImapError(f"the connection to {where} was lost ({exc.__class__.__name__}); the sync "
                          f"kept everything fetched so far, run it again")
+    if isinstance(exc, IMAPClientError) and step == "connect":  # e.g. no STARTTLS on offer
+        return ImapError(f"the IMAP server {where} answered with an error before the login: "
+                         f"{exc}; check --security ({SECURITY_HINT})")
     if isinstance(exc, IMAPClientError):
         return ImapError(f"the IMAP server {where} answered with an error: {exc}")
     return ImapError(f"IMAP failure with {where}: {exc}")
 
 
 def connect(settings: ImapSettings, password: str) -> IMAPClient:
+    step = "connect"
     try:
         if settings.security == "ssl":
             client = IMAPClient(settings.host, port=settings.port, ssl=True,
@@ -89,12 +110,26 @@ def connect(settings: ImapSettings, password: str) -> IMAPClient:
                                 timeout=TIMEOUT_SECONDS)
             if settings.security == "starttls":
                 client.starttls(tls_context(settings.ca_file, ImapError))
-        client.login(settings.user, password)
+        step = "login"
+        _login(client, settings, password)
     except ImapError:
         raise
     except (OSError, IMAPClientError, EOFError) as exc:
-        raise explain(exc, settings) from None
+        raise explain(exc, settings, step=step) from None
     return client
+
+
+def _login(client: IMAPClient, settings: ImapSettings, password: str) -> None:
+    """LOGIN, or SASL PLAIN for a user name or password beyond ASCII: imaplib sends LOGIN's
+    arguments as ASCII only (it raised UnicodeEncodeError), SASL PLAIN carries UTF-8."""
+    if (settings.user + password).isascii():
+        client.login(settings.user, password)
+    elif b"AUTH=PLAIN" in client.capabilities():
+        client.plain_login(settings.user, password)
+    else:
+        raise ImapError(f"the IMAP server {settings.where} cannot take a user name or password "
+                        f"with letters beyond ASCII (it offers no AUTH=PLAIN); ask its "
+                        f"administrator, or use an ASCII password")
 
 
 @dataclass
@@ -114,9 +149,25 @@ def _state(session: Session, account_id: int, folder: str) -> SyncState:
     return state
 
 
+def open_folder(client: IMAPClient, account: AccountInfo, settings: ImapSettings) -> Any:
+    """Open the account's folder read-only; a folder renamed or deleted on the server is named
+    with what to do (the server's own words end up after it)."""
+    try:
+        return client.select_folder(settings.folder, readonly=True)
+    except IMAPClientAbortError:
+        raise
+    except IMAPClientError as exc:
+        # Dovecot appends its timings, "(0.001 + 0.000 secs).": noise to a user.
+        said = re.sub(r"\s*\([\d.+ ]+secs\)\.?$", "", str(exc).removeprefix("select failed: "))
+        raise ImapError(f"the folder {settings.folder} cannot be opened on {settings.where} "
+                        f"({said}): it may have been renamed or deleted; name the folder with "
+                        f"`leaddesk accounts edit {account.name} --folder FOLDER`. Nothing stored "
+                        f"was lost") from None
+
+
 def plan_folder(db: Database, client: IMAPClient, account: AccountInfo,
                 settings: ImapSettings) -> FolderPlan:
-    info = client.select_folder(settings.folder, readonly=True)
+    info = open_folder(client, account, settings)
     uidvalidity = int(info[b"UIDVALIDITY"])
 
     def read_state() -> tuple[bool, int, bool]:  # a write: a first sync adds the folder's state
@@ -329,7 +380,7 @@ def sync_once(db: Database, client: IMAPClient, account: AccountInfo, settings: 
                                                    batch_size=min(batch_size, FETCH_SIZE),
                                                    reporter=reporter,
                                                    cancel=cancel))
-            client.select_folder(settings.folder, readonly=True)
+            open_folder(client, account, settings)
         except (OSError, IMAPClientError, EOFError) as exc:
             raise explain(exc, settings) from None
     return result

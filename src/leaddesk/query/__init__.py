@@ -24,6 +24,10 @@ Callers use the names exported here; each module says what it owns:
   (a byte per id) while the database is unchanged, for exact totals under other filters;
 * :mod:`~leaddesk.query.words`: on PostgreSQL, a search word's documents from the kept word
   counts (revision 0010), or its share of the newest documents;
+* :mod:`~leaddesk.query.pg_text`: on PostgreSQL, a search's prefixes written out as the words
+  they name, so the GIN index matches them exactly;
+* :mod:`~leaddesk.query.pg_page`: on PostgreSQL, a page's rows, tags and kept total in one
+  statement;
 * :mod:`~leaddesk.query.quick`: the plain inbox's page straight from SQLite, for `leaddesk list`;
 * :mod:`~leaddesk.query.first`: a new list's first page and count, through ``quick`` when it can.
 

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select
 from sqlalchemy.orm import Session
 
 from leaddesk.db import search
@@ -23,7 +23,7 @@ from leaddesk.db.models import (
     submission_tags,
     tag_facet_counts,
 )
-from leaddesk.query import text_plan, word_maps, words
+from leaddesk.query import pg_text, text_plan, word_maps, words
 from leaddesk.query.filters import (
     UNASSIGNED,
     Filter,
@@ -102,16 +102,23 @@ def _postgres_estimate(session: Session, flt: Filter) -> Estimate:
 def _kept_word_count(session: Session, flt: Filter) -> int | None:
     """PostgreSQL: the rows with ``flt``'s one word in the groups ``flt`` passes (it narrows by
     status, topic and owner at most), from the kept word counts; None if they cannot tell."""
-    word = words.lexeme(session, flt.text)
-    if not word:
-        return None if word is None else 0
-    terms = words.TERMS
-    return int(session.execute(select(func.coalesce(func.sum(terms.c.n), 0)).where(
-        terms.c.term == word, *_group_conditions(flt, terms))).scalar_one())
+    return words.kept_count(session, flt.text, lambda terms: _group_conditions(flt, terms))
 
 
-def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
-    """:func:`count` with the text plan already made (:func:`~leaddesk.query.pages.find` has one)."""
+def kept_total(flt: Filter) -> ScalarSelect[Any] | None:
+    """The total of ``flt`` as a subquery of the trigger-kept ``facet_counts``, when they can
+    tell (statuses, topics and owners at most), for a page's statement to carry
+    (:mod:`leaddesk.query.pg_page`); None otherwise."""
+    if not _only_exclusions(flt, skip=_FACET_DIMENSIONS):
+        return None
+    return select(func.coalesce(func.sum(facet_counts.c.n), 0)).where(
+        *_group_conditions(flt)).scalar_subquery()
+
+
+def count_planned(session: Session, flt: Filter, plan: TextPlan | None, *,
+                  exact: str | None = None) -> int:
+    """:func:`count` with the text plan already made (:func:`~leaddesk.query.pages.find` has one;
+    on PostgreSQL it may have written the search's prefixes out: ``exact``)."""
     dialect = dialect_of(session)
     if plan is not None and plan.found == 0:
         return 0
@@ -148,8 +155,10 @@ def count_planned(session: Session, flt: Filter, plan: TextPlan | None) -> int:
             return len(both)
         stmt = select(func.count()).select_from(intersection(flt, plan).subquery())
     else:
+        if dialect == "postgresql" and exact is None and flt.text:
+            exact = pg_text.expanded(session, flt.text)
         stmt = select(func.count()).select_from(Submission).where(
-            *conditions(flt, dialect, steer=text_steer(plan), plan=plan))
+            *conditions(flt, dialect, steer=text_steer(plan), plan=plan, exact=exact))
     return int(session.execute(stmt).scalar_one())
 
 

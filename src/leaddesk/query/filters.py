@@ -73,10 +73,11 @@ def in_or_null(column: Any, values: Sequence[str | None]) -> ColumnElement[bool]
 
 def conditions(flt: Filter, dialect: str, *, skip: Collection[str] = (),
                steer: Steer = Steer.FREE, with_text: bool = True,
-               plan: TextPlan | None = None) -> list[ColumnElement[bool]]:
+               plan: TextPlan | None = None, exact: str | None = None) -> list[ColumnElement[bool]]:
     """WHERE conditions for ``flt``; ``skip`` leaves out facet dimensions, ``with_text`` the search.
 
-    With a ``plan`` that holds the matching ids, the search reads those instead of the index.
+    With a ``plan`` that holds the matching ids, the search reads those instead of the index;
+    on PostgreSQL ``exact`` is the search with its prefixes written out (:mod:`~leaddesk.query.pg_text`).
     Other read models (leads, insights, export) call it with ``flt`` and ``dialect`` alone, or
     with a ``steer`` of their own.
     """
@@ -100,7 +101,7 @@ def conditions(flt: Filter, dialect: str, *, skip: Collection[str] = (),
         # On SQLite the matches drive the statement only for BY_ID; otherwise they filter what
         # the other conditions' indexes yield (statistics or not).
         match = search.matches(dialect, flt.text, lookup=not sqlite or steer is Steer.BY_ID,
-                               ids=plan.ids if plan is not None else None)
+                               ids=plan.ids if plan is not None else None, exact=exact)
         if match is not None:
             where.append(match)
     if flt.topics and "topics" not in skip:

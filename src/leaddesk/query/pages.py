@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from leaddesk.db import search
 from leaddesk.db.models import Submission
 from leaddesk.errors import ValidationError
-from leaddesk.query import word_maps
+from leaddesk.query import pg_page, pg_text, word_maps
 from leaddesk.query.counts import count_planned
 from leaddesk.query.filters import SORT_COLUMNS, Filter, Sort, Steer, conditions, dialect_of, without_index
 from leaddesk.query.rows import (
     DEFAULT_PAGE_SIZE,
+    TOTAL_COLUMN,
     AnySelect,
     Cursor,
     Page,
@@ -64,6 +65,7 @@ def find(session: Session, flt: Filter, *, limit: int = DEFAULT_PAGE_SIZE, offse
     dialect = dialect_of(session)
     plan = TextPlan.make(session, flt)
     total: int | None = None
+    exact: str | None = None  # PostgreSQL: the search's prefixes written out
     if plan is not None and plan.found == 0:
         rows: list[SubmissionRow] = []
         total = 0
@@ -73,17 +75,25 @@ def find(session: Session, flt: Filter, *, limit: int = DEFAULT_PAGE_SIZE, offse
         rows = rows_by_ids(session, page_ids)
     else:
         steer = Steer.ORDERED if flt.sort is Sort.RECEIVED else Steer.FREE
-        stmt = ordered(row_select().where(*conditions(flt, dialect, steer=steer)), flt)
+        if dialect == "postgresql" and flt.text:
+            exact = pg_text.expanded(session, flt.text)
+        stmt = ordered(row_select().where(*conditions(flt, dialect, steer=steer, exact=exact)),
+                       flt)
         if after is not None:
             stmt = stmt.where(_after(after, flt))
-        rows = to_rows(session, session.execute(stmt.limit(limit).offset(offset)).all())
+        if dialect == "postgresql":  # tags and a kept total in the same round trip
+            stmt = pg_page.with_extras(stmt, flt, total=with_total)
+        records = session.execute(stmt.limit(limit).offset(offset)).all()
+        rows = to_rows(session, records)
+        if records and TOTAL_COLUMN in records[0]._fields:
+            total = int(getattr(records[0], TOTAL_COLUMN))
     next_cursor = None
     if len(rows) == limit and flt.sort is Sort.RECEIVED:
         next_cursor = Cursor(rows[-1].received_at, rows[-1].id)
     if not with_total:
         total = -1
     elif total is None:
-        total = count_planned(session, flt, plan)
+        total = count_planned(session, flt, plan, exact=exact)
     return Page(rows=tuple(rows), total=total, next_cursor=next_cursor)
 
 

@@ -6,7 +6,7 @@ The row types themselves (:class:`SubmissionRow`, :class:`Page`, :class:`Cursor`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -15,10 +15,15 @@ from sqlalchemy.orm import Session
 from leaddesk.db.models import Account, Post, Submission, Tag, TeamMember, submission_tags
 from leaddesk.query.results import DEFAULT_PAGE_SIZE, Cursor, Page, SubmissionRow, reason_in
 
-__all__ = ["DEFAULT_PAGE_SIZE", "AnySelect", "Cursor", "Page", "SubmissionRow", "row_select",
-           "rows_by_ids", "to_rows"]
+__all__ = ["DEFAULT_PAGE_SIZE", "TAGS_COLUMN", "TOTAL_COLUMN", "AnySelect", "Cursor", "Page",
+           "SubmissionRow", "row_select", "rows_by_ids", "to_rows"]
 
 AnySelect = Select[*tuple[Any, ...]]
+
+# Columns a page's statement may carry besides row_select's (leaddesk.query.pg_page): each row's
+# tags as [[name, colour], ...] in name order, and the page's total.
+TAGS_COLUMN = "tag_pairs"
+TOTAL_COLUMN = "page_total"
 
 
 def row_select() -> AnySelect:
@@ -57,7 +62,11 @@ def _tags_for(session: Session, submission_ids: Sequence[int]) -> dict[int, list
 
 
 def to_rows(session: Session, records: Sequence[Any]) -> list[SubmissionRow]:
-    tags = _tags_for(session, [r.id for r in records])
+    tags: Mapping[int, Sequence[Sequence[str]]]
+    if records and TAGS_COLUMN in records[0]._fields:  # the statement brought them
+        tags = {r.id: getattr(r, TAGS_COLUMN) or () for r in records}
+    else:
+        tags = _tags_for(session, [r.id for r in records])
     return [
         SubmissionRow(
             id=r.id, version=r.version, message_id=r.message_id, account=r.account,

@@ -10,8 +10,10 @@ documents, sampled as SQLite's text plan samples them (an estimate, never shown 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import Boolean, Integer, String, Text, column, table, text
+from sqlalchemy import Boolean, ColumnElement, Integer, String, Text, column, func, select, table, text
 from sqlalchemy.orm import Session
 
 from leaddesk.db import search
@@ -25,6 +27,42 @@ _ONE_PREFIX = re.compile(r"'((?:[^']|'')+)':\*")
 TERMS = table("submission_search_terms", column("term", Text), column("is_submission", Boolean),
               column("status", String), column("topic", String),
               column("assignee_id", Integer), column("n", Integer))
+
+
+def kept_count(session: Session, query: str,
+               groups: Callable[[Any], list[ColumnElement[bool]]]) -> int | None:
+    """The documents holding ``query``'s one word in the groups ``groups(table)`` passes, from
+    the kept counts, or None when they cannot tell (see :func:`lexeme`).
+
+    One statement, one round trip: PostgreSQL's reading of the word, the first two lexemes from
+    the word on (the index's order) and the first one's count are asked at once, on the guess
+    that PostgreSQL reads the word as Python splits it; when it does not, :func:`lexeme` asks.
+    """
+    words = search.terms(query)
+    if len(words) != 1 or len(words[0]) != 1:
+        return None
+    word = words[0][0]
+    first_, second_, counted = (TERMS.alias(name) for name in ("first_", "second_", "counted"))
+    first = (select(first_.c.term).where(first_.c.term >= word, first_.c.n != 0)
+             .order_by(first_.c.term).limit(1).scalar_subquery())
+    second = (select(second_.c.term).where(second_.c.term > first, second_.c.n != 0)
+              .order_by(second_.c.term).limit(1).scalar_subquery())
+    total = (select(func.coalesce(func.sum(counted.c.n), 0))
+             .where(counted.c.term == first, *groups(counted)).scalar_subquery())
+    parsed, named, after, n = session.execute(select(
+        text("querytree(to_tsquery('simple', :q))").bindparams(q=search.tsquery(query)),
+        first, second, total)).one()
+    if parsed != "'" + word.replace("'", "''") + "':*":  # not the guess: ask the long way
+        one = lexeme(session, query)
+        if not one:
+            return None if one is None else 0
+        return int(session.execute(select(func.coalesce(func.sum(counted.c.n), 0)).where(
+            counted.c.term == one, *groups(counted))).scalar_one())
+    if named is None or not named.startswith(word):
+        return 0
+    if after is not None and after.startswith(word):
+        return None  # several lexemes: a document holding two would be counted twice
+    return int(n)
 
 
 def lexeme(session: Session, query: str) -> str | None:

@@ -6,6 +6,7 @@ authentication, timeout, a refused recipient), never the password.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import smtplib
 import socket
@@ -16,19 +17,28 @@ from leaddesk.errors import LeadDeskError
 from leaddesk.net_errors import reach_failure, tls_context
 
 TIMEOUT_SECONDS = 30.0
+SECURITY_HINT = "ssl for port 465, starttls for 587"
 
 
 class SmtpError(LeadDeskError):
     """Raised when a reply cannot be sent; the message names the cause and what to do."""
 
 
-def explain(exc: BaseException, settings: SmtpSettings) -> SmtpError:
-    """One clear line for a connection, TLS, login or delivery failure."""
+def explain(exc: BaseException, settings: SmtpSettings, *, connecting: bool = False) -> SmtpError:
+    """One clear line for a connection, TLS, login or delivery failure; ``connecting``: before
+    the login, where a wrong port or --security shows as silence or a closed connection."""
     where = settings.where
     unreachable = reach_failure(exc, service="SMTP", host=settings.host, port=settings.port,
-                                security_hint="ssl for port 465, starttls for 587")
+                                security_hint=SECURITY_HINT)
     if unreachable is not None:
         return SmtpError(unreachable)
+    timeout = isinstance(exc, TimeoutError | socket.timeout) or (
+        isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc))
+    if connecting and (timeout or isinstance(exc, smtplib.SMTPServerDisconnected
+                                             | ConnectionError | EOFError)):
+        what = "did not answer in time" if timeout else "closed the connection"
+        return SmtpError(f"the SMTP server {where} {what} before the login: check the port and "
+                         f"--security ({SECURITY_HINT}); nothing was sent")
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return SmtpError(f"the SMTP server {where} refused the login for {settings.user}: wrong user "
                          f"name or password; set it again with `leaddesk accounts edit NAME "
@@ -44,15 +54,17 @@ def explain(exc: BaseException, settings: SmtpSettings) -> SmtpError:
         return SmtpError(f"the SMTP server {where} refused the sender {exc.sender} ({_reply(exc)}); "
                          f"check the From address of the account")
     # smtplib turns a read timeout into "SMTPServerDisconnected: … timed out".
-    if isinstance(exc, TimeoutError | socket.timeout) or (
-            isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc)):
+    if timeout:
         return SmtpError(f"the SMTP server {where} did not answer in time; nothing was sent, try "
                          f"again")
     if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | EOFError):
         return SmtpError(f"the SMTP server {where} closed the connection; nothing was sent, check "
                          f"--security and try again")
     if isinstance(exc, smtplib.SMTPResponseException):
-        return SmtpError(f"the SMTP server {where} answered with an error: {_reply(exc)}")
+        # 4xx is the server's "not now" (full disk, greylisting): the same reply may go later.
+        later = "try again later" if 400 <= exc.smtp_code < 500 else "check the message and the account"
+        return SmtpError(f"the SMTP server {where} answered with an error: {_reply(exc)}; nothing "
+                         f"was sent, {later}")
     return SmtpError(f"SMTP failure with {where}: {exc.__class__.__name__}: {exc}")
 
 
@@ -63,9 +75,27 @@ def _reply(exc: BaseException) -> str:
     return f"{code} {text}".strip() if code else text
 
 
+def _login(client: smtplib.SMTP, settings: SmtpSettings, password: str) -> None:
+    """AUTH; a user name or password beyond ASCII goes as SASL PLAIN in UTF-8 (RFC 4616), which
+    smtplib cannot send (it encodes every AUTH answer as ASCII: UnicodeEncodeError)."""
+    user = settings.user
+    if (user + password).isascii():
+        client.login(user, password)
+        return
+    client.ehlo_or_helo_if_needed()
+    if "PLAIN" not in client.esmtp_features.get("auth", "").upper().split():
+        raise SmtpError(f"the SMTP server {settings.where} cannot take a user name or password with "
+                        f"letters beyond ASCII (it offers no AUTH PLAIN); use an ASCII password")
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, answer = client.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
+
+
 def connect(settings: SmtpSettings, password: str) -> smtplib.SMTP:
     """A logged-in SMTP session; the caller quits it."""
     client: smtplib.SMTP | None = None
+    connecting = True
     try:
         if settings.security == "ssl":
             client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_SECONDS,
@@ -76,13 +106,14 @@ def connect(settings: SmtpSettings, password: str) -> smtplib.SMTP:
             if settings.security == "starttls":
                 client.starttls(context=tls_context(settings.ca_file, SmtpError))
                 client.ehlo()
-        client.login(settings.user, password)
+        connecting = False
+        _login(client, settings, password)
     except SmtpError:
         _close(client)
         raise
     except (OSError, smtplib.SMTPException, EOFError) as exc:
         _close(client)
-        raise explain(exc, settings) from None
+        raise explain(exc, settings, connecting=connecting) from None
     return client
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from leaddesk.db.models import Contact, ContactAlias, Post, Submission
 from leaddesk.db.types import utcnow
 from leaddesk.errors import ValidationError
+from leaddesk.lines import as_one_line
 from leaddesk.posts.snapshot import is_resolved, snapshot_of
 from leaddesk.posts.topics import MANUAL
 from leaddesk.triage.results import EDIT, Edit
@@ -50,7 +51,7 @@ def clean_value(field: str, value: str | None) -> str | None:
     """A typed value as stored: trimmed, "" for none, the e-mail validated, the URL normalised."""
     if field not in EDITABLE:
         raise ValidationError(f"{field!r} cannot be edited; use one of {', '.join(EDITABLE)}")
-    text = " ".join((value or "").split())
+    text = as_one_line(value or "")  # no line break, no bidi override: it shows on one line
     if not text:
         return None
     if len(text) > _LIMITS[field]:

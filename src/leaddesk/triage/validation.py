@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from leaddesk.db.models import STATUS_VALUES, Status
 from leaddesk.errors import ValidationError
+from leaddesk.lines import as_one_line
 
 # Column widths from the model; PostgreSQL would reject longer values with a less helpful error.
 _NAME_LIMITS = {"tag": 80, "team member": 120, "actor": 120}
@@ -57,7 +58,9 @@ def clean_status(value: str) -> str:
 
 
 def clean_name(value: str, what: str) -> str:
-    name = value.strip()
+    # A line break or a bidi override in a tag or member name broke the sidebar's and the chips'
+    # one-line layout, or reversed the text after it; a plain name keeps its spacing as typed.
+    name = value.strip() if value.isprintable() else as_one_line(value)
     if not name:
         raise ValidationError(f"the {what} name is empty")
     limit = _NAME_LIMITS[what]

@@ -36,6 +36,7 @@ from leaddesk.ui.colours import message_style
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, NetOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel
+from leaddesk.ui.widgets import resize_within_screen
 
 NO_TEMPLATE = "— no template —"
 
@@ -66,7 +67,7 @@ class Composer(QWidget):
         self.reply_id: int | None = None
         self.finished = False
         self.setWindowTitle("Reply")
-        self.resize(720, 640)
+        resize_within_screen(self, 720, 640)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.account = QComboBox()

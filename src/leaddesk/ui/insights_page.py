@@ -47,7 +47,7 @@ from leaddesk.ui.filter_bar import export_button, page_bar
 from leaddesk.ui.operations import DbOp, NetOp
 from leaddesk.ui.page import BusPage
 from leaddesk.ui.response_chart import ResponseTimesPanel
-from leaddesk.ui.widgets import caption, muted
+from leaddesk.ui.widgets import DownScroll, caption, muted
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,8 @@ class InsightsPage(BusPage):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.bar)
-        layout.addWidget(split, 1)
+        # Charts and tables are taller than an 800 x 600 screen: they scroll, the window stays.
+        layout.addWidget(DownScroll(split), 1)
 
     def chart_range(self) -> ChartRange:
         unit: Period = "week" if self.unit.currentData() == "week" else "month"

@@ -30,7 +30,7 @@ from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import ask_text
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW, WAITING_AMBER_HOURS
 from leaddesk.ui.settings_team import MemberRow, set_away
-from leaddesk.ui.widgets import button_row, colour_dot
+from leaddesk.ui.widgets import button_row, colour_dot, resize_within_screen
 
 
 class _ListTab(QWidget):
@@ -54,7 +54,7 @@ class SettingsDialog(QDialog):
         self.ctx = ctx
         self.settings = ctx.settings
         self.setWindowTitle("LeadDesk settings")
-        self.resize(760, 520)
+        resize_within_screen(self, 760, 520)
         tabs = QTabWidget()
         tabs.addTab(self._general(), "General")
         self.members = _ListTab([("Add…", self._add_member), ("Remove", self._remove_member)])

@@ -7,19 +7,21 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
     QLayoutItem,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QToolButton,
@@ -177,10 +179,63 @@ def clear_layout(layout: QHBoxLayout) -> None:
             widget.deleteLater()
 
 
+MIN_SCROLLED_HEIGHT = 200  # a DownScroll asks no more height than this: the rest scrolls
+
+
+class DownScroll(QScrollArea):
+    """Holds ``widget`` at the viewport's width and scrolls it down only when the viewport is
+    shorter than the widget's minimum: as narrow as the widget may be (never cutting it off at the
+    side), as short as a few lines.
+
+    Sized by hand rather than with ``widgetResizable``, which takes a wrapping label's preferred
+    height (height-for-width) as the least it may have, and so scrolled where the old layout fit.
+    """
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.inner = widget
+        self.setWidget(widget)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        widget.installEventFilter(self)  # its minimum changes: an editor opens, a bar shows
+        self.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if (watched is self.inner and kind == QEvent.Type.LayoutRequest) or (
+                watched is self.viewport() and kind == QEvent.Type.Resize):
+            self._fit()
+        return super().eventFilter(watched, event)
+
+    def _fit(self) -> None:
+        view = self.viewport().size()
+        least = self.inner.minimumSizeHint().expandedTo(self.inner.minimumSize())
+        size = QSize(view.width(), max(view.height(), least.height()))
+        if self.inner.size() != size:
+            self.inner.resize(size)
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.inner.minimumSizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, min(inner.height(), MIN_SCROLLED_HEIGHT))
+
+
+SCREEN_MARGIN = 16  # a window opened at its size leaves this much of the screen around it
+
+
+def resize_within_screen(window: QWidget, width: int, height: int) -> None:
+    """Resize ``window`` to ``width`` × ``height``, or less where its screen is smaller: a dialog
+    sized for a desktop opened larger than an 800 × 600 or scaled screen, its buttons off it."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry()
+    window.resize(max(1, min(width, room.width() - SCREEN_MARGIN)),
+                  max(1, min(height, room.height() - SCREEN_MARGIN)))
+
+
 def dialog_layout(dialog: QDialog, title: str, width: int, height: int) -> QVBoxLayout:
-    """Title, size and the vertical layout of a simple dialog."""
+    """Title, size (within the screen) and the vertical layout of a simple dialog."""
     dialog.setWindowTitle(title)
-    dialog.resize(width, height)
+    resize_within_screen(dialog, width, height)
     return QVBoxLayout(dialog)
 
 

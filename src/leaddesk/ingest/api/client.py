@@ -242,6 +242,9 @@ class ApiClient:
                        f"base URL")
         elif any(isinstance(e, ssl.SSLError) for e in chain) or "ssl" in text:
             message = f"TLS with {host} failed; check that the base URL's scheme (https/http) is right"
+        elif isinstance(exc, httpx.TooManyRedirects):
+            message = (f"{self.what} at {host} sent redirect after redirect (a loop); check the base "
+                       f"URL, and that the service is not sending its sign-in page")
         elif isinstance(exc, httpx.TimeoutException):
             message = (f"{self.what} at {host} did not answer in time; everything fetched so far was "
                        f"kept, sync again later")

@@ -181,14 +181,26 @@ class _Run:
             items.append(item)
         return items, reached, marks
 
-    def _fetch(self, position: Position) -> ApiPage | None:
+    def _fetch(self, position: Position, walked: set[str]) -> ApiPage | None:
         try:
-            return self.source.fetch(self.client, position)
+            page = self.source.fetch(self.client, position)
+            self._refuse_repeat(page, walked)
+            return page
         except PageError as exc:
             self.result.failed_pages += 1
             self.reporter.item_failed(f"{self.account.name} {self.source.describe(position)}",
                                       f"{exc}; skipped, asked for again next sync")
             return None
+
+    def _refuse_repeat(self, page: ApiPage, walked: set[str]) -> None:
+        """A page holding only records an earlier page of this walk held is a paging fault of the
+        service (a page number ignored, a cursor pointing back): taken as read, it would end the
+        walk and move the mark past the page's real records, losing them; a loop would never end."""
+        ids = {self._identify(r)[0] for r in page.records if isinstance(r, dict)}
+        if ids and ids <= walked:
+            raise PageError(f"{self.source.what} sent again the records of an earlier page (its "
+                            f"paging went round in a loop)")
+        walked |= ids
 
     # ------------------------------------------------------------------ walks
     def batches(self) -> Iterator[Batch]:
@@ -266,8 +278,9 @@ class _Run:
         """The readable pages from ``position`` on, each with its position. An unreadable page is
         reported, counted in ``self.failed`` and skipped when the API names the page after it."""
         in_a_row = 0
+        walked: set[str] = set()  # the record ids of this walk's pages so far
         while position is not None:
-            page = self._fetch(position)
+            page = self._fetch(position, walked)
             if page is None:
                 self.failed += 1
                 in_a_row += 1

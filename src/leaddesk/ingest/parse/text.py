@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from leaddesk.lines import BIDI_FORMATTING
+
 # C0 controls except TAB and LF; CR is handled by the newline normalisation first.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -42,10 +44,7 @@ def tidy_block(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
-# Bidirectional formatting characters (marks, embeddings, overrides, isolates). In a one-line value (a
-# name, an address, a label) they carry no meaning and can make a list show text other than what is
-# stored ("Trojan Source"-style spoofing); a message keeps them, where they order right-to-left text.
-_BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_BIDI = dict.fromkeys(map(ord, BIDI_FORMATTING))  # see leaddesk.lines
 
 
 def one_line(text: str) -> str:

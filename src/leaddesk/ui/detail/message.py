@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.conversations.timeline import TimelineEntry
 from leaddesk.detail import HistoryEntry, ReplyView, SubmissionDetail
+from leaddesk.lines import as_one_line
 from leaddesk.triage import NOTE, STATUS
 
 from leaddesk.ui.detail.timeline import TimelineView
@@ -201,12 +202,14 @@ class MessageTabs(QTabWidget):
         fields = {k: v for k, v in fields.items() if not said or " ".join(str(v).split()) != said}
         self.fields.setRowCount(len(fields))
         for i, (key, value) in enumerate(fields.items()):
-            label = QTableWidgetItem(str(key))
+            # One line each, as the parser stores a name: a bidi override in a form's raw
+            # field would reverse the rest of the cell ("Trojan Source"-style spoofing).
+            label = QTableWidgetItem(as_one_line(str(key)))
             font = label.font()
             font.setBold(True)
             label.setFont(font)
             self.fields.setItem(i, 0, label)
-            item = QTableWidgetItem(" ".join(str(value).split()))  # one line per field
+            item = QTableWidgetItem(as_one_line(str(value)))
             item.setToolTip(tooltip(str(value)))
             self.fields.setItem(i, 1, item)
         rows = min(len(fields), FIELD_ROWS_SHOWN)

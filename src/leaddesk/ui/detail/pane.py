@@ -29,6 +29,7 @@ from leaddesk.ui.detail.suggestions import SuggestionStrip
 from leaddesk.ui.detail.verdict import VerdictBar
 from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.welcome import Welcome
+from leaddesk.ui.widgets import DownScroll
 
 # Narrower than this, the post goes under the message rather than beside it.
 SIDE_BY_SIDE_WIDTH = 640
@@ -81,7 +82,11 @@ class DetailPane(QStackedWidget):
         self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 1)
         layout.addWidget(self.split, 1)
-        self.addWidget(page)
+        # The page scrolls (down only) when what it holds is taller than the pane: with the
+        # correction form open on a 700-pixel screen it was, and the window grew off the screen.
+        self.page_scroll = DownScroll(page)
+        self.page_scroll.setObjectName("detailScroll")
+        self.addWidget(self.page_scroll)
         self.welcome = Welcome()
         self.addWidget(self.welcome)
         self.current: SubmissionDetail | None = None

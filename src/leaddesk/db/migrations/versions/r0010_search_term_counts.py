@@ -54,6 +54,40 @@ _COUNTED = """
         assignee_id INTEGER,
         n INTEGER NOT NULL)"""
 
+# At commit: the transaction's changes summed; per (lexeme, group) a row nobody else has
+# locked is bumped, or a row is added. (Revision 0013 finds that row through an index on
+# the whole group and restores this body on downgrade.)
+APPLY = """CREATE FUNCTION leaddesk_search_terms_apply() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM submission_search_term_marks WHERE txid = NEW.txid;
+        WITH changes AS (
+            DELETE FROM submission_search_term_changes WHERE txid = NEW.txid
+            RETURNING term, is_submission, status, topic, assignee_id, n),
+        deltas AS (
+            SELECT term, is_submission, status, topic, assignee_id, sum(n) AS n FROM changes
+            GROUP BY term, is_submission, status, topic, assignee_id HAVING sum(n) <> 0),
+        mine AS (
+            SELECT c.id, d.term, d.is_submission, d.status, d.topic, d.assignee_id, d.n
+            FROM deltas AS d CROSS JOIN LATERAL (
+                SELECT t.id FROM submission_search_terms AS t
+                WHERE t.term = d.term AND t.status = d.status
+                  AND t.is_submission = d.is_submission
+                  AND t.topic IS NOT DISTINCT FROM d.topic
+                  AND t.assignee_id IS NOT DISTINCT FROM d.assignee_id
+                LIMIT 1 FOR UPDATE SKIP LOCKED) AS c),
+        bumped AS (
+            UPDATE submission_search_terms AS t SET n = t.n + mine.n FROM mine
+            WHERE t.id = mine.id)  -- runs whether read or not
+        INSERT INTO submission_search_terms (term, is_submission, status, topic, assignee_id, n)
+        SELECT d.term, d.is_submission, d.status, d.topic, d.assignee_id, d.n FROM deltas AS d
+        WHERE NOT EXISTS (SELECT 1 FROM mine AS m WHERE m.term = d.term
+                          AND m.is_submission = d.is_submission AND m.status = d.status
+                          AND m.topic IS NOT DISTINCT FROM d.topic
+                          AND m.assignee_id IS NOT DISTINCT FROM d.assignee_id);
+        RETURN NULL;
+    END $$"""
+
 POSTGRES_UP = [
     # COLLATE "C": byte order, so a prefix (LIKE 'word%') reads one range of the index whatever
     # the database's collation.
@@ -87,38 +121,7 @@ POSTGRES_UP = [
         FROM unnest(tsvector_to_array(doc)) AS t(term);
         INSERT INTO submission_search_term_marks VALUES (txid_current()) ON CONFLICT DO NOTHING;
     END $$""",
-    # At commit: the transaction's changes summed; per (lexeme, group) a row nobody else has
-    # locked is bumped, or a row is added.
-    """CREATE FUNCTION leaddesk_search_terms_apply() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        DELETE FROM submission_search_term_marks WHERE txid = NEW.txid;
-        WITH changes AS (
-            DELETE FROM submission_search_term_changes WHERE txid = NEW.txid
-            RETURNING term, is_submission, status, topic, assignee_id, n),
-        deltas AS (
-            SELECT term, is_submission, status, topic, assignee_id, sum(n) AS n FROM changes
-            GROUP BY term, is_submission, status, topic, assignee_id HAVING sum(n) <> 0),
-        mine AS (
-            SELECT c.id, d.term, d.is_submission, d.status, d.topic, d.assignee_id, d.n
-            FROM deltas AS d CROSS JOIN LATERAL (
-                SELECT t.id FROM submission_search_terms AS t
-                WHERE t.term = d.term AND t.status = d.status
-                  AND t.is_submission = d.is_submission
-                  AND t.topic IS NOT DISTINCT FROM d.topic
-                  AND t.assignee_id IS NOT DISTINCT FROM d.assignee_id
-                LIMIT 1 FOR UPDATE SKIP LOCKED) AS c),
-        bumped AS (
-            UPDATE submission_search_terms AS t SET n = t.n + mine.n FROM mine
-            WHERE t.id = mine.id)  -- runs whether read or not
-        INSERT INTO submission_search_terms (term, is_submission, status, topic, assignee_id, n)
-        SELECT d.term, d.is_submission, d.status, d.topic, d.assignee_id, d.n FROM deltas AS d
-        WHERE NOT EXISTS (SELECT 1 FROM mine AS m WHERE m.term = d.term
-                          AND m.is_submission = d.is_submission AND m.status = d.status
-                          AND m.topic IS NOT DISTINCT FROM d.topic
-                          AND m.assignee_id IS NOT DISTINCT FROM d.assignee_id);
-        RETURN NULL;
-    END $$""",
+    APPLY,
     """CREATE CONSTRAINT TRIGGER search_terms_apply AFTER INSERT ON submission_search_term_marks
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION leaddesk_search_terms_apply()""",
     """CREATE FUNCTION leaddesk_search_terms_document() RETURNS trigger

@@ -1,0 +1,81 @@
+"""Paging faults of a form backend: a page that repeats an earlier one (a page number ignored, a
+cursor pointing back) is never taken as read, so its real records are asked for again and a loop
+ends; a redirect loop is one line naming it. Each is checked by syncing again once the service is
+well: every record stored once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.ingest.api.conftest import TOKEN, ApiAccountFactory
+from tests.ingest.api.server import FormApiServer, Netlify, Reply, Seen
+from tests.ingest.api.test_robustness import FAST, FORM, Spy, count, page
+
+from leaddesk.db import Database
+from leaddesk.ingest import api
+from leaddesk.ingest.api.errors import ApiConnectionError
+from leaddesk.ingest.api.sync import MAX_FAILED_PAGES
+
+
+@pytest.fixture
+def paged(server: FormApiServer, api_account: ApiAccountFactory) -> tuple[Netlify, Any]:
+    """A Netlify form read one record a page: every page fault is a whole page."""
+    fake = Netlify(server)
+    return fake, api_account("netlify", form=FORM, base_url=server.url + "/api/v1",
+                             config={"per_page": 1})
+
+
+def _page_one_again(fake: Netlify, number: int) -> Reply:
+    """What the service answers for page 1, sent as page ``number`` with a link to the next."""
+    first = fake.handle(Seen(fake.path, {"page": "1", "per_page": "1"}, {}))
+    link = f'<{fake.path}?page={number + 1}&per_page=1>; rel="next"'
+    return Reply(200, first.body, {"Link": link})
+
+
+def test_a_page_repeating_an_earlier_one_is_asked_for_again(
+        db: Database, server: FormApiServer, paged: tuple[Netlify, Any]) -> None:
+    fake, account = paged
+    server.inject(_page_one_again(fake, 2), when=page(2))
+    spy = Spy()
+    result = api.sync_api_account(db, account, TOKEN, reporter=spy)
+    assert result.failed_pages == 1
+    assert [item for item, _ in spy.failed] == [f"{account.name} page 2"]
+    assert "sent again the records of an earlier page" in spy.failed[0][1]
+    assert count(db) == len(fake.records) - 1  # the real page 2 is missing, not skipped for good
+    again = api.sync_api_account(db, account, TOKEN)
+    assert (again.added, again.failed_pages) == (1, 0)
+    assert count(db) == len(fake.records)
+
+
+def test_a_service_paging_in_a_loop_stops_and_loses_nothing(
+        db: Database, server: FormApiServer, paged: tuple[Netlify, Any]) -> None:
+    fake, account = paged
+    for number in range(2, 50):
+        server.inject(_page_one_again(fake, number), when=page(number))
+    spy = Spy()
+    result = api.sync_api_account(db, account, TOKEN, reporter=spy)
+    assert result.failed_pages == MAX_FAILED_PAGES
+    assert spy.failed[-1][1].startswith(f"{MAX_FAILED_PAGES} unreadable pages in a row")
+    assert count(db) == 1
+    server.faults.clear()
+    api.sync_api_account(db, account, TOKEN)
+    assert count(db) == len(fake.records)
+
+
+def test_a_redirect_loop_is_one_line_naming_it(
+        db: Database, server: FormApiServer, paged: tuple[Netlify, Any]) -> None:
+    fake, account = paged
+    loop = Reply(302, b"", {"Location": f"{fake.path}?page=2&per_page=1"})
+    server.inject(loop, times=100, when=page(2))
+    with pytest.raises(ApiConnectionError) as caught:
+        api.sync_api_account(db, account, TOKEN, **FAST)
+    message = str(caught.value)
+    assert "redirect after redirect" in message
+    assert "check the base URL" in message
+    assert "\n" not in message
+    assert TOKEN not in message
+    assert count(db) == 1  # the page before the loop is kept
+    server.faults.clear()
+    api.sync_api_account(db, account, TOKEN)
+    assert count(db) == len(fake.records)

@@ -1,0 +1,107 @@
+"""IMAP faults as a user meets them, against real servers on loopback: a server that closes at
+once or at LOGIN, a port that expects TLS, a password beyond ASCII, the folder deleted between
+syncs. Each is one line saying what happened and what to do, and a later sync stores every
+message once."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from leaddesk.db import Database
+from leaddesk.db.models import Submission
+from leaddesk.ingest import imap
+from tests.ingest.conftest import AccountFactory, Mailbox
+from tests.support.dovecot import PASSWORD, WIDE_PASSWORD, WIDE_USER
+from tests.support.fake_imap import BEHAVIOURS, FakeImapServer
+from tests.support.mail import notification
+
+
+def count(db: Database) -> int:
+    with db.session() as session:
+        return int(session.execute(select(func.count(Submission.id))).scalar_one())
+
+
+@pytest.fixture(params=BEHAVIOURS)
+def fake(request: pytest.FixtureRequest) -> Iterator[FakeImapServer]:
+    server = FakeImapServer(request.param)
+    yield server
+    server.close()
+
+
+def test_a_server_that_drops_before_or_at_login_is_one_line_about_the_port(
+        imap_account: AccountFactory, fake: FakeImapServer) -> None:
+    settings = imap_account("site", security="plain", port=fake.port).imap
+    with pytest.raises(imap.ImapError) as caught:
+        imap.connect(settings, PASSWORD)
+    message = str(caught.value)
+    step = "during the login" if fake.behaviour.endswith("at-login") else "before the login"
+    assert message == (f"the IMAP server {settings.where} closed the connection {step}: check "
+                       f"the port and --security (ssl for port 993, starttls for 143), then "
+                       f"try again")
+    assert "wrong user name or password" not in message  # a drop is not a refused password
+    assert PASSWORD not in message
+
+
+def test_a_plain_connection_to_the_tls_port_times_out_naming_the_security(
+        imap_account: AccountFactory, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The TLS port waits for a handshake, the client for a greeting: only the timeout ends it.
+    monkeypatch.setattr(imap, "TIMEOUT_SECONDS", 0.5)
+    settings = imap_account("site", security="starttls", port=mailbox.server.ssl_port).imap
+    started = time.monotonic()
+    with pytest.raises(imap.ImapError) as caught:
+        imap.connect(settings, PASSWORD)
+    assert time.monotonic() - started < 10
+    assert str(caught.value) == (f"the IMAP server {settings.where} did not answer in time before "
+                                 f"the login: check the port and --security (ssl for port 993, "
+                                 f"starttls for 143), then try again")
+
+
+def test_a_password_beyond_ascii_logs_in_and_a_wrong_one_is_refused(
+        db: Database, imap_account: AccountFactory, mailbox: Mailbox) -> None:
+    settings = imap_account("site", user=WIDE_USER, folder="INBOX").imap
+    imap.logout(imap.connect(settings, WIDE_PASSWORD))
+    with pytest.raises(imap.ImapError, match="refused the login for zoe: wrong user name or password"):
+        imap.connect(settings, "wröng")
+
+
+def test_a_folder_deleted_between_syncs_is_named_and_nothing_is_lost_or_doubled(
+        db: Database, imap_account: AccountFactory, mailbox: Mailbox) -> None:
+    site = imap_account("site")
+    mailbox.append(notification(1), notification(2))
+    assert imap.sync_account(db, site, PASSWORD).added == 2
+    client = mailbox.client()
+    client.delete_folder(mailbox.folder)
+    client.logout()
+    with pytest.raises(imap.ImapError) as caught:
+        imap.sync_account(db, site, PASSWORD)
+    message = str(caught.value)
+    assert message.startswith(f"the folder {mailbox.folder} cannot be opened on "
+                              f"{site.imap.where} (Mailbox doesn't exist: {mailbox.folder}): it "
+                              f"may have been renamed or deleted")
+    assert "`leaddesk accounts edit site --folder FOLDER`" in message
+    assert "secs" not in message  # the server's timings are noise to a user
+    assert count(db) == 2
+    client = mailbox.client()
+    client.create_folder(mailbox.folder)
+    client.logout()
+    mailbox.append(notification(1), notification(2), notification(3))
+    result = imap.sync_account(db, site, PASSWORD)
+    assert (result.added, count(db)) == (1, 3)
+
+
+def test_starttls_asked_of_a_server_that_does_not_offer_it_names_the_security(
+        imap_account: AccountFactory) -> None:
+    server = FakeImapServer("drop-at-login")  # its capabilities name no STARTTLS
+    try:
+        settings = imap_account("site", security="starttls", port=server.port).imap
+        with pytest.raises(imap.ImapError) as caught:
+            imap.connect(settings, PASSWORD)
+    finally:
+        server.close()
+    assert str(caught.value) == (
+        f"the IMAP server {settings.where} answered with an error before the login: Server does "
+        f"not support STARTTLS capability; check --security (ssl for port 993, starttls for 143)")

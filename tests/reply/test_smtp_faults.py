@@ -1,0 +1,102 @@
+"""SMTP faults as a user meets them, against a real aiosmtpd server on loopback: a recipient
+refused, the connection dropped in the middle of DATA, a temporary refusal, a password beyond
+ASCII, a plain connection to the TLS port. Each is one line saying what happened and what to do;
+the draft is kept, and sending it again once the server is well delivers it exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from leaddesk.db import Database
+from leaddesk.reply import service, smtp
+from tests.reply.conftest import ServerFactory, SmtpAccountFactory
+from tests.reply.test_send import assert_kept_and_not_sent, draft_for, replies
+from tests.support import smtp as smtp_support
+from tests.support.smtp import Handler, SmtpServer
+
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+
+
+@dataclass
+class Faulty(Handler):
+    """A recording server with one fault until ``fault`` is set to None."""
+
+    fault: str | None = None
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: list[str]) -> str:
+        if self.fault == "refuse-recipient":
+            return "550 5.1.1 <" + address + ">: mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.fault == "drop-in-data":
+            server.transport.abort()  # the message's end was read, the answer never comes
+            return "250 OK"
+        if self.fault == "temporary":
+            return "452 4.3.1 Insufficient system storage"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def faulty(cert_dir: Path) -> Iterator[SmtpServer]:
+    with SmtpServer("plain", cert_dir, Faulty()) as server:
+        yield server
+
+
+@pytest.mark.parametrize(("fault", "error"), [
+    ("refuse-recipient", "refused the recipient zoe@example.net; check the address"),
+    ("drop-in-data", "closed the connection; nothing was sent"),
+    ("temporary", "452 4.3.1 Insufficient system storage; nothing was sent, try again later"),
+])
+def test_a_failed_delivery_keeps_the_draft_and_a_retry_sends_it_once(
+        db: Database, lead_id: int, faulty: SmtpServer, smtp_account: SmtpAccountFactory,
+        fault: str, error: str) -> None:
+    handler = faulty.handler
+    assert isinstance(handler, Faulty)
+    handler.fault = fault
+    account = smtp_account(faulty)
+    with pytest.raises(smtp.SmtpError) as caught:
+        service.send_reply(db, lead_id, draft_for(db, lead_id), account, actor="Ada")
+    assert error in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert smtp_support.PASSWORD not in str(caught.value)
+    row = assert_kept_and_not_sent(db, lead_id, error)
+    assert faulty.received == []
+    handler.fault = None
+    service.send_reply(db, lead_id, draft_for(db, lead_id), account, actor="Ada",
+                       reply_id=row.id)
+    assert [r.state for r in replies(db)] == ["sent"]
+    assert len(faulty.received) == 1
+
+
+def test_a_password_beyond_ascii_logs_in_and_a_wrong_one_is_refused(
+        smtp_server: ServerFactory, smtp_account: SmtpAccountFactory) -> None:
+    server = smtp_server("starttls")
+    account = smtp_account(server, user=smtp_support.WIDE_USER,
+                           password=smtp_support.WIDE_PASSWORD)
+    smtp.check(account.smtp, smtp_support.WIDE_PASSWORD)
+    assert server.logins == [smtp_support.WIDE_USER]
+    with pytest.raises(smtp.SmtpError, match=r"refused the login for zoe@example\.com: wrong user "
+                                             "name or password"):
+        smtp.check(account.smtp, "wröng-pässword")
+
+
+@pytest.mark.parametrize("security", ["plain", "starttls"])
+def test_no_tls_on_the_tls_port_names_the_security(
+        smtp_server: ServerFactory, smtp_account: SmtpAccountFactory,
+        monkeypatch: pytest.MonkeyPatch, security: str) -> None:
+    # The TLS port waits for a handshake, the client for a greeting: only the timeout ends it.
+    monkeypatch.setattr(smtp, "TIMEOUT_SECONDS", 0.5)
+    account = smtp_account(smtp_server("ssl"), security=security)
+    with pytest.raises(smtp.SmtpError) as caught:
+        smtp.check(account.smtp, smtp_support.PASSWORD)
+    assert str(caught.value) == (
+        f"the SMTP server {account.smtp.where} did not answer in time before the login: check "
+        f"the port and --security (ssl for port 465, starttls for 587); nothing was sent")

@@ -1,0 +1,55 @@
+"""A scripted server on loopback that misbehaves the way a wrong port or a dying IMAP server does:
+it closes after its greeting, drops the connection at LOGIN, says BYE, or is not IMAP at all."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+
+GREETING = b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n"
+BEHAVIOURS = ("close-after-greeting", "drop-at-login", "bye-at-login", "not-imap")
+
+
+class FakeImapServer:
+    """``FakeImapServer(behaviour)`` listens on 127.0.0.1:``port`` until :meth:`close`."""
+
+    def __init__(self, behaviour: str) -> None:
+        if behaviour not in BEHAVIOURS:
+            raise ValueError(behaviour)
+        self.behaviour = behaviour
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with contextlib.suppress(OSError), conn:
+            if self.behaviour == "not-imap":
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                return
+            conn.sendall(GREETING)
+            if self.behaviour == "close-after-greeting":
+                return
+            for line in conn.makefile("rb"):
+                tag, _, rest = line.partition(b" ")
+                command = rest.split(b" ", 1)[0].strip().upper()
+                if command in (b"LOGIN", b"AUTHENTICATE"):
+                    if self.behaviour == "bye-at-login":
+                        conn.sendall(b"* BYE shutting down\r\n")
+                    conn.shutdown(socket.SHUT_RDWR)
+                    return
+                if command == b"CAPABILITY":
+                    conn.sendall(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + tag + b" OK done\r\n")
+                else:
+                    conn.sendall(tag + b" BAD unknown command\r\n")
+
+    def close(self) -> None:
+        self._listener.close()

@@ -1,0 +1,93 @@
+"""The window and its dialogs stay on screens from 800 × 600 to 1920 × 1080: opening the correction
+form, the Leads and Insights pages, the reply window and the settings never make anything taller
+or wider than the screen (the detail pane scrolls instead), and a form's field grid shows each
+value on one line with no bidirectional override left to reorder it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QScreen
+
+from leaddesk.db import Database
+from tests.support.factories import BASE_TIME, make_submission
+from tests.ui.test_main_window_layout import LONG_NAME, open_window, settle
+
+from leaddesk.ui.composer import Composer
+from leaddesk.ui.detail.message import MessageTabs
+from leaddesk.ui.main_window import INSIGHTS_PAGE, LEADS_PAGE
+from leaddesk.ui.settings_dialog import SettingsDialog
+
+SIZES = [(800, 600), (1024, 700), (1280, 800), (1366, 768), (1440, 900), (1920, 1080)]
+
+
+@pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def screen(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> QRect:
+    """The screen every window reads (``availableGeometry``) at one of the sizes."""
+    width, height = request.param
+    room = QRect(0, 0, width, height)
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _self: room)
+    return room
+
+
+def test_the_correction_form_and_every_page_keep_the_window_on_the_screen(
+        qtbot, ui_db: Database, screen: QRect) -> None:
+    with ui_db.session() as session:  # a header that wraps onto several lines
+        make_submission(session, visitor_name=LONG_NAME, visitor_company="Hohenzollern " * 8,
+                        visitor_email="max@" + "x" * 60 + ".example", visitor_phone="+49 " * 10,
+                        received_at=BASE_TIME + timedelta(days=9))
+    window = open_window(qtbot, ui_db)
+    detail = window.inbox.detail
+    qtbot.waitUntil(lambda: detail.current is not None and detail.current.row.name == LONG_NAME)
+    detail.edit.open_editor()
+    settle()
+    assert detail.edit.isVisible()
+    assert window.height() <= screen.height()
+    assert window.width() <= screen.width()
+    for page in (LEADS_PAGE, INSIGHTS_PAGE, 0):
+        window.show_page(page)
+        settle()
+        assert window.height() <= screen.height(), page
+        assert window.width() <= screen.width(), page
+
+
+def test_the_reply_window_and_the_settings_open_within_the_screen(
+        qtbot, ui_db: Database, screen: QRect) -> None:
+    window = open_window(qtbot, ui_db)
+    qtbot.waitUntil(lambda: window.inbox.detail.current is not None)
+    current = window.inbox.detail.current
+    assert current is not None
+    for dialog in (Composer(window.ctx, current.row.id, window), SettingsDialog(window.ctx, window)):
+        qtbot.addWidget(dialog)
+        assert dialog.width() <= screen.width()
+        assert dialog.height() <= screen.height()
+
+
+def test_the_field_grid_shows_each_value_on_one_line_without_bidi_overrides(qtbot) -> None:
+    tabs = MessageTabs()
+    qtbot.addWidget(tabs)
+    tabs._show_fields({"Your \u202eName": "Zed \u202eevil\u202c\nsecond line",
+                       "Topic": "<b>Pricing</b>\u2066"}, "")
+    items = [(tabs.fields.item(r, 0), tabs.fields.item(r, 1)) for r in range(tabs.fields.rowCount())]
+    shown = [(label.text(), value.text()) for label, value in items if label and value]
+    assert shown == [("Your Name", "Zed evil second line"), ("Topic", "<b>Pricing</b>")]
+
+
+def test_a_lead_with_a_5000_character_word_keeps_the_list_and_the_pane_in_place(
+        qtbot, ui_db: Database, screen: QRect) -> None:
+    with ui_db.session() as session:
+        make_submission(session, visitor_name="W" * 5000, subject="S" * 5000,
+                        body_text="B" * 5000, visitor_company="<b>C</b>" * 600,
+                        received_at=BASE_TIME + timedelta(days=9))  # the newest: it opens
+    window = open_window(qtbot, ui_db)
+    inbox = window.inbox
+    qtbot.waitUntil(lambda: inbox.detail.current is not None
+                    and inbox.detail.current.row.name == "W" * 5000)
+    settle()
+    assert window.width() <= screen.width()
+    assert window.height() <= screen.height()
+    assert not inbox.list.horizontalScrollBar().isVisible()
+    assert inbox.detail.card.name.width() <= inbox.detail.width()
