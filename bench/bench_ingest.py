@@ -300,7 +300,7 @@ def profile_summary(path: Path, top: str) -> list[tuple[str, float]]:
         rows.append(("  IMAP FETCH (network, server, imaplib)",
                      cum("imapclient/imapclient.py", "fetch")))
     else:
-        rows.append(("  read the Maildir", cum("leaddesk/ingest/files.py", "_from_source")))
+        rows.append(("  read the Maildir", cum("leaddesk/ingest/mailfiles.py", "_from_source")))
     rows += [
         ("  parse_message", cum("leaddesk/ingest/parse/parser.py", "parse_message")),
         ("    MIME (email.message_from_bytes)", cum("email/__init__.py", "message_from_bytes")),

@@ -75,9 +75,14 @@ def _report(payload: dict[str, Any]) -> None:
 
 def cmd_import(args: argparse.Namespace) -> None:
     """Import a Maildir (or any paths) with ``files.import_paths`` into a fresh SQLite database."""
-    from leaddesk.ingest import files, parallel
-    parallel.start_early(files.count_messages(args.paths))  # as `leaddesk import` does
-    db, open_seconds = _open(args.db, args.no_fts_triggers)
+    from leaddesk.ingest import mailfiles, parallel
+    mailfiles.start_import(args.paths)  # as `leaddesk import` does, before the database code
+    try:
+        db, open_seconds = _open(args.db, args.no_fts_triggers)
+    except BaseException:
+        parallel.drop_early()
+        raise
+    from leaddesk.ingest import files
     try:
         result, wall, cpu = _timed(lambda: files.import_paths(db, args.paths), args.profile)
         _report({"open_seconds": open_seconds, "seconds": wall, "cpu_seconds": cpu,

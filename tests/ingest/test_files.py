@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from leaddesk.db import Database
-from leaddesk.ingest import files
+from leaddesk.ingest import files, mailfiles
 from leaddesk.progress import Cancelled, CancelToken
 from tests.support.cli import Runner
-from tests.support.mail import notification
+from tests.support.mail import notification, notification_maildir
 
 
 @pytest.fixture
@@ -77,11 +77,8 @@ def test_large_imports_parse_in_worker_processes(db: Database, tmp_path: Path,
     from leaddesk.ingest import parallel
     monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
     monkeypatch.setattr(parallel, "workers", lambda: 2)
-    monkeypatch.setattr(files, "BATCH_SIZE", 7)
-    box = mailbox.Maildir(tmp_path / "big", create=True)
-    for n in range(40):
-        box.add(notification(n))
-    result = files.import_paths(db, [tmp_path / "big"])
+    monkeypatch.setattr(mailfiles, "BATCH_SIZE", 7)
+    result = files.import_paths(db, [notification_maildir(tmp_path / "big", 40)])
     assert (result.added, result.duplicates) == (40, 0)
     with db.session() as s:
         from sqlalchemy import select
@@ -95,7 +92,7 @@ def test_a_large_maildir_is_listed_in_chunks_and_read_whole(db: Database, tmp_pa
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The listing is streamed in chunks (memory stays flat): every message is still read once,
     dotfiles and stray folders are not mail, and each chunk comes in key order."""
-    monkeypatch.setattr(files, "LISTING_CHUNK", 3)
+    monkeypatch.setattr(mailfiles, "LISTING_CHUNK", 3)
     box = mailbox.Maildir(tmp_path / "big", create=True)
     keys = [box.add(notification(n)) for n in range(1, 9)]
     (tmp_path / "big" / "cur" / ".gitkeep").write_text("")

@@ -13,9 +13,12 @@ import pytest
 
 from leaddesk.db import Database
 from leaddesk.ingest import parallel
+from leaddesk.ingest.labelbook import LabelBook, parse
 from leaddesk.ingest.parse import SubmissionDraft, parse_message
+from leaddesk.ingest.parse.synonyms import label_key
 from leaddesk.ingest.store import Incoming, store_all
 from leaddesk.progress import Cancelled, CancelToken, NullReporter
+from tests.support.correction_mail import SENDER, lead
 from tests.support.mail import notification
 
 
@@ -150,3 +153,77 @@ def test_an_error_of_the_source_comes_after_the_chunks_read_before_it(
     assert [next(parsed)[0] for _ in range(4)] == [0, 5, 10, 15]
     with pytest.raises(OSError, match="connection lost"):
         next(parsed)
+
+
+class _NeverRead:
+    """Chunks that must not be read: those of an early start taken over are not read again."""
+
+    def __iter__(self) -> Iterator[tuple[int, list[bytes]]]:
+        return self
+
+    def __next__(self) -> tuple[int, list[bytes]]:
+        raise AssertionError("read the chunks of an import whose early start was taken over")
+
+
+def test_chunks_started_early_are_taken_over_and_read_with_the_labels_taught(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The early chunks are parsed before the book is known; the taught labels still apply."""
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    monkeypatch.setattr(parallel, "EARLY", 2)
+    raws = [lead() if n % 3 == 0 else notification(n) for n in range(40)]  # 8 chunks of 5
+    parallel.start_early(len(raws), _chunks(raws), key="box", site_addresses=["a@example.org"])
+    book = LabelBook({SENDER: {label_key("Area of work"): "topic"}})
+    tags, drafts = [], []
+    for tag, chunk in parallel.parse_chunks(_NeverRead(), site_addresses=["a@example.org"],
+                                            total=len(raws), book=book, key="box"):
+        tags.append(tag)
+        drafts.extend(chunk)
+    assert tags == list(range(0, 40, 5))
+    assert drafts == [parse(raw, site_addresses=["a@example.org"], book=book) for raw in raws]
+    assert drafts[0].topic == "Oncology"  # parsed early
+    assert drafts[30].topic == "Oncology"  # parsed after the takeover
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(("key", "addresses"), [("other", ()), ("box", ("a@example.org",))])
+def test_chunks_started_early_for_another_source_are_dropped(
+        monkeypatch: pytest.MonkeyPatch, key: str, addresses: tuple[str, ...]) -> None:
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    parallel.start_early(60, _chunks([notification(n) for n in range(60)]), key="box")
+    raws = [notification(n) for n in range(100, 120)]
+    drafts = [draft for _, chunk in parallel.parse_chunks(
+        _chunks(raws), site_addresses=addresses, total=len(raws), key=key) for draft in chunk]
+    assert drafts == [parse_message(raw, site_addresses=addresses) for raw in raws]
+    assert multiprocessing.active_children() == []
+
+
+def test_a_source_failing_while_started_early_is_read_again_by_the_parse(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The early start drops a failing source quietly: the parse reading it meets the error."""
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    raws = [notification(n) for n in range(20)]
+
+    def failing() -> Iterator[tuple[int, list[bytes]]]:
+        yield from _chunks(raws[:5])
+        raise OSError("permission denied")
+
+    parallel.start_early(60, failing(), key="box")
+    parsed = parallel.parse_chunks(failing(), site_addresses=(), total=60, key="box")
+    assert next(parsed)[1] == [parse_message(raw) for raw in raws[:5]]
+    with pytest.raises(OSError, match="permission denied"):
+        next(parsed)
+    assert multiprocessing.active_children() == []
+
+
+def test_chunks_started_early_for_an_import_that_failed_first_are_dropped_at_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    parallel.start_early(60, _chunks([notification(n) for n in range(60)]), key="box")
+    assert len(multiprocessing.active_children()) == 1
+    parallel.drop_early()
+    assert multiprocessing.active_children() == []
+    parallel.drop_early()  # nothing left to drop

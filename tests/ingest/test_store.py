@@ -802,3 +802,19 @@ def test_the_store_imports_neither_contacts_nor_the_rule_engine() -> None:
             "'leaddesk.rules.service', 'leaddesk.rules.acknowledge')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", ["hostile_hidden_text", "hostile_header_injection", "hostile_zero_width",
+                                  "hostile_bad_boundary", "hostile_data_url", "php_print_r",
+                                  "msforms_no_answers"])
+def test_hostile_and_odd_mail_is_stored_with_its_raw_bytes(db: Database, name: str) -> None:
+    from tests.ingest.parse.eml import raw as fixture
+    data = fixture(name)
+    draft = parse_message(data)
+    assert store_batch(db, [Incoming(f"test:{name}", data, draft, datetime(2026, 11, 28, tzinfo=UTC))],
+                       account_id=None).added == 1
+    with db.session() as s:
+        sub = s.execute(select(Submission)).scalar_one()
+        assert sub.raw == data
+        assert sub.is_submission == draft.is_submission
+        assert set(draft.problems) <= set(sub.problems)  # what the parser said is kept with it

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import mailbox
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 
 SITE = "https://www.example-pharma-agency.com"
 POSTS = {
@@ -40,3 +42,11 @@ def notification(n: int, *, name: str | None = None, email: str | None = None,
         f"This e-mail was sent from a contact form on Example Pharma Agency "
         f"({SITE}{POSTS[page]})\r\n"
     ).encode()
+
+
+def notification_maildir(path: Path, count: int) -> Path:
+    """A Maildir at ``path`` holding ``notification(0)`` to ``notification(count - 1)``."""
+    box = mailbox.Maildir(path, create=True)
+    for n in range(count):
+        box.add(notification(n))
+    return path

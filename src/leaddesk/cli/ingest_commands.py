@@ -14,7 +14,7 @@ from leaddesk.cli.gui_commands import check_display, open_window
 from leaddesk.cli.progress import ProgressBar
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
-from leaddesk.ingest import files, imap, parallel
+from leaddesk.ingest import files, imap, mailfiles, parallel
 from leaddesk.ingest.store import BatchResult
 from leaddesk.ingest.sync_all import sync_targets
 from leaddesk.posts.resolve import resolve_after_sync
@@ -56,8 +56,11 @@ def _cancel_on_sigterm(cancel: CancelToken) -> None:
 
 def run_import(args: argparse.Namespace, ctx: Context) -> int:
     files.check_paths(args.paths)  # a typo fails before the database is even opened
-    parallel.start_early(files.count_messages(args.paths))  # workers start while the db opens
-    files.import_paths(ctx.database(), args.paths, reporter=ProgressBar(ctx.err))
+    mailfiles.start_import(args.paths)  # the parse starts while the database opens
+    try:
+        files.import_paths(ctx.database(), args.paths, reporter=ProgressBar(ctx.err))
+    finally:
+        parallel.drop_early()  # a database that fails to open leaves no parse running
     return 0
 
 

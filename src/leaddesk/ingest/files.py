@@ -2,189 +2,56 @@
 
 ``leaddesk import PATH…`` and the demo use it. Each message's key is the SHA-256 of its bytes, so
 importing the same file twice adds nothing, and a message also synced over IMAP is recognised by
-its Message-ID.
+its Message-ID. Reading the files (no database) is :mod:`leaddesk.ingest.mailfiles`; an import
+started there early (:func:`~leaddesk.ingest.mailfiles.start_import`) is taken over here.
 """
 
 from __future__ import annotations
 
-import hashlib
-import mailbox
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from leaddesk.db import Database
-from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import labels
 from leaddesk.ingest.labels import LabelBook
+from leaddesk.ingest.mailfiles import (
+    ImportPathError,
+    RawMessage,
+    check_paths,
+    chunks,
+    count_messages,
+    early_key,
+    read_messages,
+    source_key,
+)
 from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, merge_batches, store_all
 from leaddesk.progress import CancelToken, Reporter
 
-BATCH_SIZE = 200  # messages parsed as one chunk (store transactions join several)
-LISTING_CHUNK = 5000  # Maildir file names held (and sorted) at once
-MAIL_SUFFIXES = (".eml", ".txt")
-
-
-class ImportPathError(LeadDeskError):
-    """Raised when a path given to import does not exist or is not mail."""
-
-
-@dataclass(frozen=True)
-class RawMessage:
-    label: str  # where it came from, for error lines: path or path#key
-    raw: bytes
-    mtime: datetime | None
-
-
-def _is_maildir(path: Path) -> bool:
-    return all((path / sub).is_dir() for sub in ("cur", "new", "tmp"))
-
-
-def _is_mbox(path: Path) -> bool:
-    if not path.is_file():
-        return False
-    with path.open("rb") as handle:
-        return handle.read(5) == b"From "
-
-
-def _mtime(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
-
-
-def _sources(path: Path, *, explicit: bool = True) -> Iterator[tuple[str, Path]]:
-    """(kind, path) for every mail container under ``path``: "maildir", "mbox" or "file".
-
-    A file named on the command line is always read; inside folders only files that look like
-    mail (.eml and friends, or an mbox) are, so a stray PDF is passed over.
-    """
-    if path.is_dir():
-        if _is_maildir(path):
-            yield "maildir", path
-            return
-        for child in sorted(path.iterdir()):
-            if child.is_dir() or child.suffix.lower() in MAIL_SUFFIXES or _is_mbox(child):
-                yield from _sources(child, explicit=False)
-        return
-    if _is_mbox(path):
-        yield "mbox", path
-    elif explicit or path.suffix.lower() in MAIL_SUFFIXES:
-        yield "file", path
-
-
-def _from_source(kind: str, path: Path) -> Iterator[RawMessage]:
-    if kind == "file":
-        yield RawMessage(str(path), path.read_bytes(), _mtime(path))
-    elif kind == "maildir":
-        for key, file in _maildir_files(path):
-            with open(file, "rb") as handle:
-                yield RawMessage(f"{path}#{key}", handle.read(), None)
-    else:
-        box = mailbox.mbox(path, factory=None, create=False)
-        try:
-            for key in box.iterkeys():
-                yield RawMessage(f"{path}#{key}", box.get_bytes(key), None)
-        finally:
-            box.close()
-
-
-def _maildir_entries(path: Path) -> Iterator[os.DirEntry[str]]:
-    """The message files of a Maildir as the directory lists them (new/, then cur/)."""
-    for sub in ("new", "cur"):
-        with os.scandir(path / sub) as entries:
-            for entry in entries:
-                # .gitkeep and other dotfiles are not mail; neither is a stray folder.
-                if not entry.name.startswith(".") and not entry.is_dir():
-                    yield entry
-
-
-def _maildir_files(path: Path) -> Iterator[tuple[str, str]]:
-    """(key, file path) of every message, in key order within runs of ``LISTING_CHUNK`` files.
-
-    The listing is streamed rather than read whole (``mailbox.Maildir`` keeps a table of contents
-    of the entire folder): memory stays flat however large the folder is. A folder of up to
-    ``LISTING_CHUNK`` messages is read in key order, as ``mailbox.Maildir`` gave it; a larger one
-    in key order chunk by chunk (Maildir names start with the delivery time, so that is close to
-    the order mail arrived in).
-    """
-    chunk: list[tuple[str, str]] = []
-    for entry in _maildir_entries(path):
-        chunk.append((entry.name.split(":", 1)[0], entry.path))  # the key: the name before ":2,"
-        if len(chunk) >= LISTING_CHUNK:
-            yield from sorted(chunk)
-            chunk = []
-    yield from sorted(chunk)
-
-
-def check_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """Resolve the paths given by the user, refusing missing ones before anything is stored."""
-    resolved = [Path(p).expanduser() for p in paths]
-    for path in resolved:
-        if not path.exists():
-            raise ImportPathError(f"{path}: no such file or directory")
-        if not os.access(path, os.R_OK):
-            raise ImportPathError(f"{path}: not readable (check its permissions)")
-    return resolved
-
-
-def read_messages(paths: Sequence[str | os.PathLike[str]]) -> Iterator[RawMessage]:
-    for path in check_paths(paths):
-        for kind, source in _sources(path):
-            yield from _from_source(kind, source)
-
-
-def count_messages(paths: Sequence[str | os.PathLike[str]]) -> int:
-    """How many messages the paths hold (cheap: no parsing), for the progress bar."""
-    total = 0
-    for path in check_paths(paths):
-        for kind, source in _sources(path):
-            if kind == "maildir":
-                total += sum(1 for _ in _maildir_entries(source))
-            elif kind == "mbox":
-                total += _count_mbox(source)
-            else:
-                total += 1
-    return total
-
-
-def _count_mbox(path: Path) -> int:
-    with path.open("rb") as handle:
-        return sum(1 for line in handle if line.startswith(b"From "))
-
-
-def source_key(raw: bytes) -> str:
-    return "file:" + hashlib.sha256(raw).hexdigest()
-
-
-def _chunks(messages: Iterable[RawMessage]) -> Iterator[tuple[list[RawMessage], list[bytes]]]:
-    batch: list[RawMessage] = []
-    for message in messages:
-        batch.append(message)
-        if len(batch) >= BATCH_SIZE:
-            yield batch, [m.raw for m in batch]
-            batch = []
-    if batch:
-        yield batch, [m.raw for m in batch]
+# Re-exported: their home before mailfiles.py. The chunk and listing sizes live there alone.
+__all__ = ["ImportPathError", "RawMessage", "check_paths", "count_messages", "import_paths",
+           "read_messages", "source_key"]
 
 
 def _parsed(messages: Iterable[RawMessage], site_addresses: Sequence[str], total: int,
-            book: LabelBook) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
-    for batch, drafts in parse_chunks(_chunks(messages), site_addresses=site_addresses,
-                                      total=total, book=book):
+            book: LabelBook, key: object
+            ) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
+    # ``messages`` is not read when an early start of the same import (``key``) is taken over.
+    for batch, drafts in parse_chunks(chunks(messages), site_addresses=site_addresses,
+                                      total=total, book=book, key=key):
         yield [Incoming(source_key(m.raw), m.raw, draft, m.mtime)
                for m, draft in zip(batch, drafts, strict=True)], None
 
 
 def _batches(messages: Iterable[RawMessage], site_addresses: Sequence[str], total: int,
-             book: LabelBook) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
+             book: LabelBook, key: object
+             ) -> Iterator[tuple[Sequence[Incoming], Callable[[Session], Any] | None]]:
     # Parsed in chunks of BATCH_SIZE (the workers share them out), stored several to a
     # transaction.
-    return merge_batches(_parsed(messages, site_addresses, total, book))
+    return merge_batches(_parsed(messages, site_addresses, total, book, key))
 
 
 def import_paths(db: Database, paths: Sequence[str | os.PathLike[str]], *,
@@ -194,6 +61,7 @@ def import_paths(db: Database, paths: Sequence[str | os.PathLike[str]], *,
     total = count_messages(paths)
     with db.session() as session:
         book = labels.load(session)
-    return store_all(db, _batches(read_messages(paths), site_addresses, total, book),
+    return store_all(db, _batches(read_messages(paths), site_addresses, total, book,
+                                  early_key(paths, site_addresses)),
                      account_id=account_id,
                      what="import", total=total, reporter=reporter, cancel=cancel)

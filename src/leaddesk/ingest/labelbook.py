@@ -63,7 +63,14 @@ def host_of(url: str) -> str:
 def parse(raw: bytes, *, site_addresses: Collection[str] = (),
           book: LabelBook | None = None) -> SubmissionDraft:
     """parse_message with the labels taught for the message's form (read twice only then)."""
-    draft = parse_message(raw, site_addresses=site_addresses)
+    return relabel(raw, parse_message(raw, site_addresses=site_addresses),
+                   site_addresses=site_addresses, book=book)
+
+
+def relabel(raw: bytes, draft: SubmissionDraft, *, site_addresses: Collection[str] = (),
+            book: LabelBook | None = None) -> SubmissionDraft:
+    """``draft`` (``raw`` read without taught labels) read again with the labels taught for its
+    form, if it has any; else ``draft`` itself."""
     if not book:
         return draft
     taught = book.for_message(raw, draft)

@@ -6,7 +6,8 @@ storing batch N; whenever the caller would wait for a worker, it parses the next
 its core is never idle however the parse and the store compare. Small jobs parse in process:
 starting workers costs more than it saves. Workers are spawned (not forked) because the
 caller may be a threaded GUI process. A command-line import starts them first thing
-(:func:`start_early`), so that their start overlaps its own (the database code, the schema check).
+(:func:`start_early`) and gives them the first chunks at once, so that they parse while the
+caller is still starting (importing the database code, checking the schema).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from leaddesk.ingest.labelbook import LabelBook, parse
-from leaddesk.ingest.parse import SubmissionDraft
+if TYPE_CHECKING:  # the parser is imported where it runs: an early start spawns before it loads
+    from leaddesk.ingest.labelbook import LabelBook
+    from leaddesk.ingest.parse import SubmissionDraft
 
 T = TypeVar("T")
 
@@ -27,11 +30,16 @@ T = TypeVar("T")
 POOL_THRESHOLD = 2000
 AHEAD = 3  # chunks in flight per worker
 LOCAL_AHEAD = 4  # chunks the caller parses itself, at most, while it waits for a worker's
+# Chunks per worker handed over by an early start: more than a worker parses while a
+# command-line import starts (~0.1 s a chunk, 0.8-2 s of start-up on the machine measured, the
+# longer on a busy machine), so that it is never left idle before the store takes over.
+EARLY = 12
 
 
 def parse_chunk(raws: Sequence[bytes], site_addresses: Sequence[str],
                 book: LabelBook | None = None) -> list[SubmissionDraft]:
     """Each message read with the labels taught for its form (``book``)."""
+    from leaddesk.ingest.labelbook import parse
     return [parse(raw, site_addresses=site_addresses, book=book) for raw in raws]
 
 
@@ -41,8 +49,25 @@ def workers() -> int:
     return max(0, min((os.cpu_count() or 1) - 1, 8))
 
 
+@dataclass
+class _Early:
+    """Workers started early, and the chunks given to them before the parse that takes them over.
+
+    ``key`` names the source the chunks came from (None: no chunks); ``source`` is the rest of it;
+    each entry of ``pending`` holds a chunk's tag, its raw messages and the drafts to come (read
+    without taught labels: the book is not known yet).
+    """
+
+    pool: ProcessPoolExecutor
+    key: object = None
+    site_addresses: tuple[str, ...] = ()
+    source: Iterator[tuple[Any, Sequence[bytes]]] | None = None
+    pending: deque[tuple[Any, Sequence[bytes], Future[list[SubmissionDraft]]]] = field(
+        default_factory=deque)
+
+
 # Workers started by start_early, taken by the next parse_chunks that uses a pool.
-_early: ProcessPoolExecutor | None = None
+_early: _Early | None = None
 
 
 def _pool(count: int) -> ProcessPoolExecutor:
@@ -50,49 +75,100 @@ def _pool(count: int) -> ProcessPoolExecutor:
 
 
 def _ready() -> None:
-    """A worker's first task when started early: unpickling it imports this module (the parser)."""
+    """A worker's first task when started early: it imports the parser."""
+    import leaddesk.ingest.labelbook  # noqa: F401
 
 
-def start_early(total: int) -> None:
+def start_early(total: int, chunks: Iterable[tuple[Any, Sequence[bytes]]] | None = None, *,
+                key: object = None, site_addresses: Sequence[str] = ()) -> None:
     """Start the workers for a parse of ``total`` messages now, if it will use them: a spawned
     worker needs ~0.15 s to start and import the parser, which the caller's own start-up can
-    cover. The next :func:`parse_chunks` with a pool takes them over; one without drops them."""
+    cover. The next :func:`parse_chunks` with a pool takes them over; one without drops them.
+
+    With ``chunks`` and a ``key`` naming their source, the first ``EARLY`` chunks per worker are
+    read now and parsed at once, without taught labels; a :func:`parse_chunks` given the same
+    ``key`` takes them and the rest of ``chunks`` over. A source that fails while these first
+    chunks are read is dropped here: the parse that reads it again meets its error.
+    """
     global _early
     count = workers()
     if _early is not None or count < 1 or total < POOL_THRESHOLD:
         return
-    _early = _pool(count)
-    for _ in range(count):  # the executor spawns one process per task while none is idle
-        _early.submit(_ready)
+    early = _early = _Early(_pool(count))
+    if chunks is None or key is None:
+        for _ in range(count):  # the executor spawns one process per task while none is idle
+            early.pool.submit(_ready)
+        return
+    source = iter(chunks)
+    addresses = list(site_addresses)
+    try:
+        for _ in range(count * EARLY):
+            following = next(source, None)
+            if following is None:
+                break
+            tag, raws = following
+            early.pending.append((tag, raws, early.pool.submit(parse_chunk, list(raws),
+                                                               addresses)))
+    except Exception:
+        for _tag, _raws, future in early.pending:
+            future.cancel()
+        early.pending.clear()
+        return
+    early.key, early.site_addresses, early.source = key, tuple(site_addresses), source
 
 
-def _take_early() -> ProcessPoolExecutor | None:
+def drop_early() -> None:
+    """Stop the workers of an early start no parse took over (the import failed before its parse
+    began), dropping the chunks they were given: left to the interpreter's exit, they would be
+    parsed to the end first."""
+    early = _take_early()
+    if early is not None:
+        early.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _take_early() -> _Early | None:
     global _early
-    pool, _early = _early, None
-    return pool
+    early, _early = _early, None
+    return early
 
 
 def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses: Sequence[str],
-                 total: int | None, book: LabelBook | None = None
+                 total: int | None, book: LabelBook | None = None, key: object = None
                  ) -> Iterator[tuple[T, list[SubmissionDraft]]]:
     """Parse each chunk's raw messages; ``T`` travels along (keys, dates). Order is kept.
 
     With a pool, the caller parses too: while the oldest chunk in flight is not back, it parses
     the next new chunk itself instead of waiting (up to ``LOCAL_AHEAD`` of them), so one core
     is not left to a worker's start-up or to an idle wait, whatever the store and the parse
-    cost.
+    cost. ``key``: when :func:`start_early` was given chunks of the same source under this key
+    (and the same site addresses), its chunks and the rest of its source are parsed instead of
+    ``chunks``, which is then never read; their drafts get ``book``'s labels here.
     """
     count = workers()
     early = _take_early()
     if count < 1 or total is None or total < POOL_THRESHOLD:
         if early is not None:
-            early.shutdown(wait=True)
+            early.pool.shutdown(wait=True, cancel_futures=True)
         for tag, raws in chunks:
             yield tag, parse_chunk(raws, site_addresses, book)
         return
-    pool = early or _pool(count)
-    source = iter(chunks)
+    # Each chunk's drafts: on their way from a worker, or parsed here already; the raw messages
+    # of a chunk parsed before the book was known, to read again with its labels.
+    pending: deque[tuple[T, Future[list[SubmissionDraft]] | list[SubmissionDraft],
+                         Sequence[bytes] | None]] = deque()
+    source: Iterator[tuple[T, Sequence[bytes]]] = iter(chunks)
+    if early is not None and early.source is not None and (
+            key is None or early.key != key or early.site_addresses != tuple(site_addresses)):
+        early.pool.shutdown(wait=True, cancel_futures=True)  # an early start of something else
+        early = None
+    if early is not None and early.source is not None:
+        source = early.source
+        pending.extend((tag, future, raws) for tag, raws, future in early.pending)
+    pool = early.pool if early is not None else _pool(count)
     failure: list[Exception] = []
+    # Chunks an early start handed over that are still to be handed on: in flight beside the
+    # workers' AHEAD each, so the workers get more as soon as they are done with them.
+    early_left = len(pending)
 
     def take() -> tuple[T, Sequence[bytes]] | None:
         """The next chunk, None at the end; the source's error is kept until the chunks read
@@ -105,25 +181,31 @@ def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses:
             failure.append(error)
             return None
 
-    # Each chunk's drafts: on their way from a worker, or parsed here already.
-    pending: deque[tuple[T, Future[list[SubmissionDraft]] | list[SubmissionDraft]]] = deque()
     try:
         while True:
-            while len(pending) < count * AHEAD and (following := take()) is not None:
+            while (len(pending) < count * AHEAD + early_left
+                   and (following := take()) is not None):
                 tag, raws = following
                 pending.append((tag, pool.submit(parse_chunk, list(raws), list(site_addresses),
-                                                 book)))
+                                                 book), None))
             if not pending:
                 if failure:
                     raise failure[0]
                 return
-            tag, first = pending[0]
+            tag, first, unlabelled = pending[0]
             while (isinstance(first, Future) and not first.done()
-                   and len(pending) < count * AHEAD + LOCAL_AHEAD
+                   and len(pending) < count * AHEAD + early_left + LOCAL_AHEAD
                    and (following := take()) is not None):
-                pending.append((following[0], parse_chunk(following[1], site_addresses, book)))
+                pending.append((following[0], parse_chunk(following[1], site_addresses, book),
+                                None))
             pending.popleft()
-            yield tag, first.result() if isinstance(first, Future) else first
+            early_left = max(0, early_left - 1)
+            drafts = first.result() if isinstance(first, Future) else first
+            if unlabelled is not None and book:
+                from leaddesk.ingest.labelbook import relabel
+                drafts = [relabel(raw, draft, site_addresses=site_addresses, book=book)
+                          for raw, draft in zip(unlabelled, drafts, strict=True)]
+            yield tag, drafts
     finally:
         # A cancelled import stops here: drop the chunks nobody will store.
         pool.shutdown(wait=True, cancel_futures=True)

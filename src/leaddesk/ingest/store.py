@@ -65,6 +65,11 @@ SUBMISSIONS = cast(Table, Submission.__table__)
 # at 200 messages was about a fifth of the store's time.
 MERGED_ITEMS = 1000
 MERGED_BYTES = 8 * 1024 * 1024
+# SQLite's page cache while storing (KiB). A transaction of a thousand messages touches more
+# pages (the raw mail, 11 indexes, the full-text segments) than the default 2 MB hold: they were
+# spilled to the WAL and read back within the transaction (a 5k import: 37,000 page writes and
+# 19,000 reads instead of 51,000 and 40,000). The cache fills only as far as it is used.
+STORE_CACHE_KIB = 32 * 1024
 
 
 @dataclass(frozen=True)
@@ -480,6 +485,8 @@ def _thread(session: Session, items: Sequence[Incoming], account_id: int | None,
 def _store_in_one_transaction(db: Database, items: Sequence[Incoming], account_id: int | None,
                               advance: Callable[[Session], Any] | None) -> BatchResult:
     with db.sessions.begin() as session:
+        if db.dialect == "sqlite":
+            session.connection().exec_driver_sql(f"PRAGMA cache_size = -{STORE_CACHE_KIB}")
         result = store_items(session, items, account_id)
         # Rules the store could not decide before inserting run on the stored leads.
         result.acknowledgements += arrival.apply_new(session, result.rules_later)

@@ -481,11 +481,303 @@ SHOPIFY = Form(
             message="Hello,\nwe would like"),
     reply_to="greta.vogel@hanseapharm.example", named=False)
 
+# ----------------------------------------------------------------- further systems (wider round)
+
+# A multi-line message in another language, a checkbox group, an empty optional field and a label
+# that is a question: what the systems below are given, each in its own template.
+MSG_DE = ("Guten Tag,\nwir planen eine Kampagne zur Patientenaufklärung.\nBudget: rund 80.000 EUR.\n"
+          "Viele Grüße")
+MSG_DE_HTML = MSG_DE.replace("\n", "<br>")
+
+_HF = [("Name", "Katrin Vogel"), ("Email", "katrin.vogel@elbepharma.example"), ("Phone", ""),
+       ("Which services interest you?", "Patient engagement, Medical education"),
+       ("How did you hear about us?", "A colleague"), ("Your message", MSG_DE)]
+HAPPYFORMS = Form(
+    "happyforms", "Happyforms (owner e-mail, inc/templates/email-owner.php)", "You received a new message",
+    WP, None,
+    "".join(f"<b>{label}</b><br>\n{value.replace(chr(10), '<br>')}\n<br><br>\n"
+            for label, value in _HF if value),
+    _expect("Katrin Vogel", "katrin.vogel@elbepharma.example", topic="Patient engagement, Medical education",
+            message="Guten Tag,\nwir planen eine Kampagne"),
+    reply_to="katrin.vogel@elbepharma.example")
+
+_OT = [("Name", "Marek Nowak"), ("Email", "marek.nowak@vistulamed.example"), ("Company", "Vistula Med"),
+       ("Topics", "Speakers bureaus, Market access"), ("Message", MSG)]
+OTTER = Form(
+    "otter", "Otter Blocks form (inc/integrations/class-form-email.php)",
+    "A new form submission on Example Pharma Agency", WP, None,
+    '<!doctype html><html><head><meta http-equiv="Content-Type" content="text/html;" charset="utf-8"/>'
+    "<title>Mail From: admin@example-pharma-agency.com</title></head><body>"
+    f'<h3>Content Form submission from <a href="{SITE}">Example Pharma Agency</a></h3><hr/>'
+    # The textarea's line breaks are sent as they were typed, inside the cell: a mail client shows one line.
+    "<table><tbody>" + "".join(f"<tr><td><strong>{label}:</strong> {value}</td></tr>" for label, value in _OT)
+    + "</tbody><tfoot><tr><td><hr/>You received this email because your email address is set in the content "
+    f'form settings on <a href="{SITE}">Example Pharma Agency</a></td></tr></tfoot></table></body></html>',
+    _expect("Marek Nowak", "marek.nowak@vistulamed.example", company="Vistula Med",
+            topic="Speakers bureaus, Market access", message="Hello, we would like"),
+    reply_to="marek.nowak@vistulamed.example")
+
+_SP = [("Name", "Lars Eriksen"), ("Email", "lars.eriksen@oresundbio.example"), ("Phone", "+4570123456"),
+       ("Areas Of Interest", "Digital campaigns, Micro-influencers"), ("Message", MSG)]
+SPECTRA = Form(
+    "spectra", "Spectra (UAGB) form block (blocks-config/forms/class-uagb-forms.php)", "Form Submission",
+    WP, None,
+    '<div style="border: 50px solid #f6f6f6;"><div style="padding: 15px;">'
+    + "".join(f"<p><strong>{label}</strong> - {value}</p>" for label, value in _SP)
+    + '<p style="text-align:center;">This e-mail was sent from a Example Pharma Agency ( '
+    + SITE + " )</p></div></div>",
+    _expect("Lars Eriksen", "lars.eriksen@oresundbio.example", phone="+4570123456",
+            topic="Digital campaigns, Micro-influencers", message="Hello, we would like"),
+    # Spectra sets Reply-To to the recipient, named after the site: never the visitor.
+    reply_to="Example Pharma Agency <leads@example-pharma-agency.com>")
+
+_QF = [("Name", "Beatriz Almeida"), ("Email address", "beatriz.almeida@tejofarma.example"),
+       ("Company", "Tejo Farma, Lda."), ("What can we help you with?", "Market access"),
+       ("Message", "Olá,\npreparamos o lançamento de um medicamento órfão.\n"
+                   "Podemos falar na próxima semana?")]
+QUFORM = Form(
+    "quform", "Quform (emails/notification.php and the plain-text e-mail)",
+    "You have received a new message", WP,
+    "You have received a new message\n\n" + "".join(
+        f"{label}\n------------------------\n{value}\n\n" for label, value in _QF)
+    + f"Form URL\n------------------------\n{PATIENT}\n\n",
+    '<html><body leftmargin="0" marginwidth="0" topmargin="0" marginheight="0"><table width="100%" '
+    'cellpadding="0" cellspacing="0" border="0"><tr><td valign="top" style="padding: 25px;">'
+    '<table width="600" '
+    'cellpadding="0" cellspacing="0" border="0" style="font: 14px Helvetica, Arial, sans-serif;"><tr>'
+    '<td valign="top" style="font-family: Helvetica, Arial, sans-serif; font-size: 25px; font-weight: bold; '
+    'color: #282828; padding-bottom: 10px;">You have received a new message</td></tr><tr><td valign="top">'
+    '<table width="100%" border="0" cellpadding="2" cellspacing="0">'
+    + "".join('<tr><td valign="top" style="font-family: Helvetica, Arial, sans-serif; font-size: 17px; '
+              f'font-weight: bold; color: #282828; width: 25%;">{label}</td><td valign="top" '
+              'style="font-family: Helvetica, Arial, sans-serif; color: #282828; line-height: 130%; '
+              f'width: 75%;">{value.replace(chr(10), "<br />")}</td></tr>'
+              for label, value in [*_QF, ("Form URL", PATIENT)])
+    + "</table></td></tr></table></td></tr></table></body></html>",
+    _expect("Beatriz Almeida", "beatriz.almeida@tejofarma.example", company="Tejo Farma, Lda.",
+            page=PATIENT, message="Olá,\npreparamos o lançamento"),
+    reply_to="beatriz.almeida@tejofarma.example")
+
+_WE = [("Name", "Oskar Berg"), ("Email", "oskar.berg@gotapharma.example"),
+       ("Interested in", "Patient engagement | Digital campaigns"), ("Phone", "+46 31 555 0102"),
+       ("Message", MSG)]
+WEFORMS = Form(
+    "weforms", "weForms ({all_fields} table, includes/class-notification.php)",
+    "New Entry: Send Us A Message", WP, None,
+    '<p><table width="600" cellpadding="0" cellspacing="0"><tbody>'
+    + _rows(_WE, '<tr class="field-label"><th><strong>{label}</strong></th></tr>'
+            '<tr class="field-value"><td>{value}</td></tr>')
+    + f"</tbody></table></p><p>Sent from {SITE}/contact/</p>",
+    _expect("Oskar Berg", "oskar.berg@gotapharma.example", phone="+46 31 555 0102",
+            topic="Patient engagement | Digital campaigns", page=SITE + "/contact/",
+            message="Hello,\nwe would like"),
+    reply_to="oskar.berg@gotapharma.example")
+
+_SS = [("Name", "Fiona Walsh"), ("Email", "fiona.walsh@corkbio.example"), ("Organisation", "Cork Bio Ltd"),
+       ("Message", MSG)]
+SILVERSTRIPE = Form(
+    "silverstripe", "SilverStripe UserForms (SubmittedFormEmail.ss)", "Submission from Send Us A Message",
+    "Example Pharma Agency <no-reply@example-pharma-agency.com>", None,
+    '<p class="body">Thank you, a new enquiry came in.</p><p class="body">'
+    + "".join(f"<strong>{label}</strong>: {value.replace(chr(10), '<br />')} <br />" for label, value in _SS)
+    + "<strong>Topics</strong>:<br /><ul><li>Market access</li><li>Medical education</li></ul>"
+    + f'</p><small>This email was received from <a href="{SITE}">{SITE}</a></small>',
+    _expect("Fiona Walsh", "fiona.walsh@corkbio.example", company="Cork Bio Ltd",
+            topic="Market access, Medical education", message="Hello,\nwe would like"),
+    reply_to="fiona.walsh@corkbio.example", named=False)
+
+_PW = [("Your Name", "Anton Weiss"), ("E-Mail", "anton.weiss@donaubio.example"),
+       ("Anliegen", "Medizinische Fortbildung"), ("Nachricht", MSG_DE)]
+PROCESSWIRE = Form(
+    "processwire", "ProcessWire FormBuilder (email-administrator.php)", "Kontaktformular",
+    "ProcessWire <processwire@example-pharma-agency.com>", None,
+    "<!DOCTYPE html><html><head><title>contact email</title></head><body>"
+    "<table style='width: 100%; border-bottom: 1px solid #ccc;' cellspacing='0'>"
+    + _rows(_PW, "<tr><th class='label' style='width: 30%; text-align: right; font-weight: bold;'>"
+            "{label}</th>"
+            "<td class='value' style='width: 70%;'>{value}</td></tr>")
+    + "</table><p><small>Sent by ProcessWire Form Builder &bull; 2026/11/27 3:04pm</small></p></body></html>",
+    _expect("Anton Weiss", "anton.weiss@donaubio.example", topic="Medizinische Fortbildung",
+            message="Guten Tag,\nwir planen"),
+    reply_to="anton.weiss@donaubio.example", named=False)
+
+BEAVER = Form(
+    "beaver_builder", "Beaver Builder contact form module (plain text, 'Label: value' blocks)",
+    "Contact Form Submission", WP,
+    "Name: Sofia Russo\n\nSubject: Medical education\n\nEmail: sofia.russo@ligurfarma.example\n\n"
+    "Phone: +39 010 555 0199\n\nMessage: " + MSG + "\n", None,
+    _expect("Sofia Russo", "sofia.russo@ligurfarma.example", phone="+39 010 555 0199",
+            message="Hello,\nwe would like"),
+    reply_to="sofia.russo@ligurfarma.example")
+
+_AV = [("Full Name", "Henrik Dahl"), ("Email Address", "henrik.dahl@nordlys.example"),
+       ("Company (optional)", ""), ("Which topics?", "Speakers bureaus, Patient engagement"),
+       ("Tell us about your project", MSG)]
+AVADA = Form(
+    "avada", "Avada Fusion Forms (e-mail submission, label/value table)",
+    "New submission from Contact Form", WP, None,
+    "<h2>Contact Form</h2><table style=\"width:100%;border-collapse:collapse;\">"
+    + _rows(_AV, '<tr><td style="padding:8px;border:1px solid #e2e2e2;width:30%;">'
+            '<strong>{label}</strong></td>'
+            '<td style="padding:8px;border:1px solid #e2e2e2;">{value}</td></tr>')
+    + f"</table><p>Submitted from: {SPEAKERS}</p>",
+    _expect("Henrik Dahl", "henrik.dahl@nordlys.example", topic="Speakers bureaus, Patient engagement",
+            page=SPEAKERS, message="Hello,\nwe would like"),
+    reply_to="henrik.dahl@nordlys.example")
+
+SALESFORCE = Form(
+    "salesforce_lead", "Salesforce Web-to-Lead, lead assignment e-mail (Visualforce template)",
+    "You have a new lead: Priya Shah, Thames Therapeutics", "Salesforce <noreply@salesforce.com>", None,
+    "Hey Dana,<br/><br/>You've been assigned a new lead from example-pharma-agency.com.<br/>"
+    "<b>Name:</b> Priya Shah <br/><b>Company:</b> Thames Therapeutics <br/>"
+    "<b>Title:</b> Head of Marketing <br/>"
+    '<b>Email:</b> <a href="mailto:priya.shah@thamesrx.example">priya.shah@thamesrx.example</a> <br/>'
+    "<b>Phone:</b> +44 20 5550 1234 <br/><b>Lead Source:</b> Web <br/><b>Description:</b> " + MSG_HTML
+    + '<br/><br/><a href="https://eu12.my.salesforce.com/00Q5e00000AbCdE">View the lead in Salesforce</a>',
+    _expect("Priya Shah", "priya.shah@thamesrx.example", phone="+44 20 5550 1234",
+            company="Thames Therapeutics", message="Hello,\nwe would like"))
+
+_BASIN = [("name", "Chloé Martin"), ("email", "chloe.martin@lyonsante.example"),
+          ("company", "Lyon Santé"), ("interests[]", "Market access, Digital campaigns"),
+          ("message", "Bonjour,\nnous lançons un produit en 2027.\nPouvez-vous nous rappeler ?")]
+BASIN = Form(
+    "basin", "Basin (hosted form backend)", "New submission for Contact",
+    "Basin <notifications@usebasin.com>",
+    "You have a new submission for Contact\n\n" + _lines(_BASIN) + f"\nReferrer: {MICRO}\n\n"
+    "View submission: https://usebasin.com/forms/abc123/submissions\n",
+    "<h1>New submission for Contact</h1><table>"
+    + _rows(_BASIN, "<tr><td><b>{label}</b></td><td>{value}</td></tr>")
+    + f"<tr><td><b>Referrer</b></td><td>{MICRO}</td></tr></table>"
+    '<p><a href="https://usebasin.com/forms/abc123/submissions">View submission</a></p>',
+    _expect("Chloé Martin", "chloe.martin@lyonsante.example", company="Lyon Santé",
+            topic="Market access, Digital campaigns", page=MICRO, message="Bonjour,\nnous lançons"),
+    reply_to="chloe.martin@lyonsante.example")
+
+GETFORM = Form(
+    "getform", "Getform (hosted form backend)", "You have a new submission on Contact Us",
+    "Getform <noreply@getform.io>",
+    None,
+    "<p>Hey there, you have a new submission on <b>Contact Us</b>:</p>"
+    "<p><strong>name:</strong> Jakub Horák</p><p><strong>email:</strong> jakub.horak@vltavapharm.example</p>"
+    "<p><strong>phone:</strong> +420 2 5550 1122</p><p><strong>message:</strong> " + MSG_HTML + "</p>"
+    "<p><strong>newsletter:</strong> </p>"
+    '<p><a href="https://app.getform.io/forms/xyz">View all submissions</a></p>',
+    _expect("Jakub Horák", "jakub.horak@vltavapharm.example", phone="+420 2 5550 1122",
+            message="Hello,\nwe would like"),
+    reply_to="jakub.horak@vltavapharm.example")
+
+COGNITO = Form(
+    "cognito", "Cognito Forms (entry notification)", "Contact Us - Entry #128",
+    "Cognito Forms <notifications@cognitoforms.com>", None,
+    "<h1>Contact Us</h1><p>Entry #128</p><table>"
+    "<tr><td colspan=\"2\"><h3>Your details</h3></td></tr>"
+    "<tr><td>Name</td><td>Grace Okafor</td></tr><tr><td>Email</td><td>grace.okafor@lagosmed.example</td></tr>"
+    "<tr><td>Phone</td><td>+234 1 555 0100</td></tr>"
+    "<tr><td colspan=\"2\"><h3>Your enquiry</h3></td></tr>"
+    "<tr><td>What are you interested in?</td><td>Medical education; Patient engagement</td></tr>"
+    "<tr><td>How can we help?</td><td>" + MSG_HTML + "</td></tr></table>"
+    '<p><a href="https://www.cognitoforms.com/ExamplePharma/ContactUs/entries/128">View Entry</a></p>',
+    _expect("Grace Okafor", "grace.okafor@lagosmed.example", phone="+234 1 555 0100",
+            topic="Medical education; Patient engagement", message="Hello,\nwe would like"),
+    reply_to="grace.okafor@lagosmed.example")
+
+FORMBUILDER_123 = Form(
+    "123formbuilder", "123FormBuilder (submission notification)", "Contact form - new submission",
+    "123FormBuilder <noreply@123formbuilder.com>",
+    "Contact form\n\nName: Yuki Tanaka\nEmail: yuki.tanaka@sakurapharma.example\n"
+    "Company: Sakura Pharma K.K.\n"
+    "Message: " + MSG + "\n\nSubmission details\nIP address: 203.0.113.50\nReferrer: " + IMI + "\n",
+    None,
+    _expect("Yuki Tanaka", "yuki.tanaka@sakurapharma.example", company="Sakura Pharma K.K.", page=IMI,
+            message="Hello,\nwe would like"),
+    reply_to="yuki.tanaka@sakurapharma.example")
+
+PAPERFORM = Form(
+    "paperform", "Paperform (new submission e-mail, questions over answers)",
+    "New submission for Send Us A Message", "Paperform <no-reply@paperform.co>", None,
+    "<h2>Send Us A Message</h2><p>You have received a new submission.</p>"
+    "<h4>What's your name?</h4><p>Tomás Ruiz</p><h4>What's your email address?</h4>"
+    "<p>tomas.ruiz@andalufarma.example</p><h4>Which company are you with?</h4><p>Andalufarma S.A.</p>"
+    "<h4>Anything else we should know?</h4><p>" + MSG_HTML + "</p>"
+    '<p><a href="https://paperform.co/submissions/send-us-a-message">View all submissions</a></p>',
+    _expect("Tomás Ruiz", "tomas.ruiz@andalufarma.example", company="Andalufarma S.A.",
+            message="Hello,\nwe would like"),
+    reply_to="tomas.ruiz@andalufarma.example")
+
+FRAMER = Form(
+    "framer", "Framer site form (submission e-mail)", "New submission on Example Pharma Agency",
+    "Framer <no-reply@framer.com>",
+    "New form submission on Example Pharma Agency\n\nName\nAiko Sato\n\nEmail\naiko.sato@kyotobio.example\n\n"
+    "Message\n" + MSG + "\n\nSent from " + SITE + "/contact\n", None,
+    _expect("Aiko Sato", "aiko.sato@kyotobio.example", page=SITE + "/contact",
+            message="Hello,\nwe would like"),
+    reply_to="aiko.sato@kyotobio.example")
+
+GODADDY = Form(
+    "godaddy", "GoDaddy Websites + Marketing contact section", "New message from your website",
+    "GoDaddy <noreply@godaddy.com>",
+    None,
+    "<p>You have a new message from your website example-pharma-agency.com.</p>"
+    "<div><div>First Name</div><div>Rosa</div></div><div><div>Last Name</div><div>Fernández</div></div>"
+    "<div><div>Email</div><div>rosa.fernandez@galiciafarma.example</div></div>"
+    "<div><div>Message</div><div>" + MSG_HTML + "</div></div>",
+    _expect("Rosa Fernández", "rosa.fernandez@galiciafarma.example", message="Hello,\nwe would like"),
+    reply_to="rosa.fernandez@galiciafarma.example")
+
+WEEBLY = Form(
+    "weebly", "Weebly form entry (required fields marked with *)", "New Form Entry: Contact Form",
+    "Weebly <no-reply@weebly.com>",
+    "You've received a new form entry on example-pharma-agency.com.\n\nName *: Rahel Tesfaye\n"
+    "Email *: rahel.tesfaye@addisbio.example\nPhone: \nComment *: " + MSG + "\n\n"
+    "Manage your form entries: https://www.weebly.com/app/forms\n", None,
+    _expect("Rahel Tesfaye", "rahel.tesfaye@addisbio.example", message="Hello,\nwe would like"),
+    reply_to="rahel.tesfaye@addisbio.example")
+
+_VFB = [("Nom", "Céline Morel"), ("E-mail", "celine.morel@loirepharma.example"),
+        ("Nom de votre entreprise", "Loire Pharma SAS"),
+        ("Comment avez-vous entendu parler de nous ?", "Un collègue"),
+        ("Votre message", "Bonjour,\nnous préparons un congrès à Nantes.\nMerci de nous rappeler.")]
+VISUAL_FORM_BUILDER = Form(
+    "visual_form_builder", "Visual Form Builder (fieldset headings in the field table)",
+    "Nouveau message : Contact", WP, None,
+    '<table cellspacing="0" border="0" width="600"><tr><td colspan="2"><h2>Vos coordonnées</h2></td></tr>'
+    + _rows(_VFB[:3], '<tr><td><strong>{label}:</strong></td><td>{value}</td></tr>')
+    + '<tr><td colspan="2"><h2>Votre demande</h2></td></tr>'
+    + _rows(_VFB[3:], '<tr><td><strong>{label}:</strong></td><td>{value}</td></tr>') + "</table>",
+    _expect("Céline Morel", "celine.morel@loirepharma.example", company="Loire Pharma SAS",
+            message="Bonjour,\nnous préparons"),
+    reply_to="celine.morel@loirepharma.example")
+
+FORMCARRY = Form(
+    "formcarry", "Formcarry (raw input names as a list)", "New submission on Contact",
+    "Formcarry <notification@formcarry.com>", None,
+    "<h2>You've got a new submission</h2><ul><li><strong>full_name:</strong> Dimitra Papadaki</li>"
+    "<li><strong>email_address:</strong> dimitra.papadaki@aegeanrx.example</li>"
+    "<li><strong>company_name:</strong> Aegean Rx</li><li><strong>interests[]:</strong> Market access, "
+    "Speakers bureaus</li><li><strong>your_message:</strong> " + MSG_HTML + "</li></ul>"
+    '<p><a href="https://formcarry.com/s/abc/submissions">See all submissions</a></p>',
+    _expect("Dimitra Papadaki", "dimitra.papadaki@aegeanrx.example", company="Aegean Rx",
+            topic="Market access, Speakers bureaus", message="Hello,\nwe would like"),
+    reply_to="dimitra.papadaki@aegeanrx.example")
+
+FORMKEEP = Form(
+    "formkeep", "FormKeep (label lines over indented values, plain text)", "New entry in Contact",
+    "FormKeep <no-reply@formkeep.com>",
+    "A new entry was submitted to Contact.\n\nname\n    Arjun Mehta\n\nemail\n"
+    "    arjun.mehta@indusbio.example\n\n"
+    "organization\n    Indus Bio Pvt Ltd\n\nmessage\n    " + MSG.replace("\n", "\n    ") + "\n\n"
+    "View it at https://formkeep.com/forms/abc/entries\n", None,
+    _expect("Arjun Mehta", "arjun.mehta@indusbio.example", company="Indus Bio Pvt Ltd",
+            message="Hello,\nwe would like"),
+    reply_to="arjun.mehta@indusbio.example")
+
 FORMS: tuple[Form, ...] = (
     CF7_TRAILING, CF7_HTML, WPFORMS, GRAVITY, ELEMENTOR_PLAIN, NINJA_CONTACT_ME, JETPACK, JETPACK_LEGACY,
     FLUENT, FORMIDABLE, FORMINATOR, DIVI, KADENCE, HUBSPOT, NETLIFY, FORMSPREE, WEBFLOW, SQUARESPACE, WIX,
     TYPEFORM, DRUPAL, EVEREST, JOTFORM, GERMAN, FRENCH, SPANISH, VISITOR_FROM, FORMSUBMIT, TALLY, ZOHO,
-    MARKDOWN, SIGNED, DRUPAL_CONTACT, SHOPIFY,
+    MARKDOWN, SIGNED, DRUPAL_CONTACT, SHOPIFY, HAPPYFORMS, OTTER, SPECTRA, QUFORM, WEFORMS, SILVERSTRIPE,
+    PROCESSWIRE, BEAVER, AVADA, SALESFORCE, BASIN, GETFORM, COGNITO, FORMBUILDER_123, PAPERFORM, FRAMER,
+    GODADDY, WEEBLY, VISUAL_FORM_BUILDER, FORMCARRY, FORMKEEP,
 )
 
 

@@ -32,9 +32,14 @@ def cf7(*headers: str, subject: str | None = None, sender: str | None = None,
     return extra + data
 
 
-def generic(*headers: str) -> bytes:
-    """A notification of no known layout: list headers are judged for these only."""
-    return "".join(f"{h}\r\n" for h in headers).encode() + raw("generic")
+def generic(*headers: str, form: bool = True) -> bytes:
+    """A notification of no known layout: list headers are judged for these only. Without ``form`` it
+    no longer speaks of a form ("A visitor used the contact form:" becomes a digest's greeting), as a
+    newsletter would not: list headers set aside only such mail (see ``test_list_headers_...``)."""
+    data = raw("generic")
+    if not form:
+        data = data.replace(b"A visitor used the contact form:", b"Our November digest:", 1)
+    return "".join(f"{h}\r\n" for h in headers).encode() + data
 
 
 def verdict(data: bytes) -> str | None:
@@ -67,13 +72,14 @@ def test_the_unchanged_notifications_are_leads() -> None:
     (cf7("In-Reply-To: <a@b.example>", quote=True), "reply in an e-mail thread"),
     (cf7(subject="[Example Pharma Agency] Password Changed"), "WordPress system notice"),
     (cf7(subject="[Example Pharma Agency] Please moderate: \"Post\""), "WordPress system notice"),
-    (generic("List-Unsubscribe: <mailto:leave@news.example>"),
+    (generic("List-Unsubscribe: <mailto:leave@news.example>", form=False),
      "newsletter or mailing list (List-Unsubscribe)"),
-    (generic("List-Id: <news.example>"), "newsletter or mailing list (List-Unsubscribe)"),
-    (generic("List-Post: <mailto:all@news.example>"), "newsletter or mailing list (List-Unsubscribe)"),
-    (generic("Precedence: bulk"), "bulk mail (Precedence: bulk)"),
-    (generic("Precedence: list"), "bulk mail (Precedence: bulk)"),
-    (generic("Precedence: junk"), "bulk mail (Precedence: bulk)"),
+    (generic("List-Id: <news.example>", form=False), "newsletter or mailing list (List-Unsubscribe)"),
+    (generic("List-Post: <mailto:all@news.example>", form=False),
+     "newsletter or mailing list (List-Unsubscribe)"),
+    (generic("Precedence: bulk", form=False), "bulk mail (Precedence: bulk)"),
+    (generic("Precedence: list", form=False), "bulk mail (Precedence: bulk)"),
+    (generic("Precedence: junk", form=False), "bulk mail (Precedence: bulk)"),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_one_signal_alone_makes_it_not_a_submission(data: bytes, reason: str) -> None:
     assert verdict(data) == reason
@@ -92,6 +98,32 @@ def test_one_signal_alone_makes_it_not_a_submission(data: bytes, reason: str) ->
 ])
 def test_a_near_miss_is_still_a_lead(data: bytes) -> None:
     assert verdict(data) is None
+
+
+@pytest.mark.parametrize("header", ["List-Unsubscribe: <https://forms.example/unsubscribe/1>",
+                                    "List-Id: <notifications.forms.example>", "Precedence: bulk"])
+def test_list_headers_do_not_hide_a_notification_that_reads_as_a_lead(header: str) -> None:
+    # Hosted form services send through bulk mail providers that add list headers; the mail speaks of
+    # a form and its fields give a visitor's address and name: a lead.
+    assert verdict(generic(header)) is None
+    assert verdict(generic(header, form=False)) is not None
+
+
+@pytest.mark.parametrize(("subject", "reason"), [
+    ("Out of office cover for our field team", "auto-reply"),
+    ("Absence du bureau en août, besoin d'un relais", "auto-reply"),
+    ("Undeliverable samples: can you help?", "bounce (delivery status notification)"),
+    ("Delivery failure of cold-chain vaccines", "bounce (delivery status notification)"),
+])
+def test_a_visitors_subject_that_reads_like_an_auto_reply_does_not_hide_the_lead(subject: str,
+                                                                                  reason: str) -> None:
+    data = raw("generic").replace(b"Subject: Website enquiry", b"Subject: " + subject.encode(), 1)
+    assert verdict(data) is None
+    # The same subject on a mail without a visitor's fields keeps its verdict.
+    letter = (f"From: Jane Roe <jane.roe@novagen.example>\r\nTo: leads@example-pharma-agency.com\r\n"
+              f"Subject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+              "I am away until Monday and will answer then.\r\n").encode()
+    assert verdict(letter) == reason
 
 
 def multipart(kind: str, extra_type: str) -> bytes:

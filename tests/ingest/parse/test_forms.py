@@ -32,3 +32,8 @@ def test_admin_and_service_links_are_never_the_page() -> None:
     from tests.ingest.parse.forms import DRUPAL, NETLIFY, WIX
     for form, fmt in ((DRUPAL, "plain"), (NETLIFY, "multipart"), (WIX, "html")):
         assert parse_message(build(form, fmt)).page_url is None
+
+
+def test_a_checkbox_group_as_a_list_is_one_topic_of_choices() -> None:
+    from tests.ingest.parse.forms import SILVERSTRIPE
+    assert parse_message(build(SILVERSTRIPE, "html")).topic == "Market access, Medical education"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from leaddesk.ingest.parse import parse_message
 from tests.ingest.parse.eml import parse
 
 
@@ -73,3 +74,103 @@ def test_a_forwarded_notification_is_kept_but_is_not_a_new_lead() -> None:
     assert draft.visitor_email is None
     assert "d.papadakis@aegeanpharma.example" in draft.full_text
     assert "diabetes launch in Greece and Cyprus" in draft.full_text
+
+
+def test_css_hidden_text_never_becomes_a_field() -> None:
+    # A preheader, a honeypot block hidden by a class, hidden rows, zero-size and invisible text: none
+    # of it is shown by a mail client, so none of it is read (nor counted as the visitor's links).
+    draft = parse("hostile_hidden_text")
+    assert draft.is_submission
+    assert not draft.is_spam, draft.spam_reason
+    assert list(draft.fields) == ["Name", "Email", "Company", "Message"]
+    assert (draft.visitor_name, draft.visitor_email) == ("Ines Duarte", "ines.duarte@algarvemed.example")
+    # A rule inside @media hides on small screens only: the desktop text is read.
+    assert draft.visitor_company == "Algarve Med, Lda."
+    assert draft.visitor_phone is None
+    assert draft.topic is None
+    assert draft.body_text == "Olá,\nprecisamos de apoio para um congresso.\nObrigada"
+    assert draft.body_html is not None
+    for hidden in ("Preview Bot", "attacker@evil.example", "Hidden Harry", "Hidden Corp", "backlinks", "SEO"):
+        assert hidden not in draft.full_text
+        assert hidden not in draft.body_html  # the sanitised view shows what a mail client shows
+    assert "Algarve Med, Lda." in draft.body_html
+
+
+def test_header_injection_through_the_name_gives_a_clear_result() -> None:
+    # A PHP form wrote the visitor's name, CR LF and all, into From: extra Bcc and Content-Type headers.
+    draft = parse("hostile_header_injection")
+    assert draft.is_submission
+    assert draft.visitor_name == "Eve Example"
+    assert draft.visitor_email == "eve.example@inject.example"
+    assert "multipart boundary never appears in the body" in draft.problems
+    assert all("\n" not in (value or "")
+               for value in (draft.visitor_name, draft.visitor_email, draft.subject))
+
+
+def test_zero_width_characters_do_not_disguise_the_visitor() -> None:
+    draft = parse("hostile_zero_width")
+    assert draft.problems == ()
+    assert draft.visitor_name == "Jane Roe"
+    assert draft.visitor_email == "jane.roe@novagen.example"
+    assert draft.visitor_company == "amrahP gninnaR"  # the override is gone; the letters are as typed
+    assert list(draft.fields) == ["Name", "Email", "Company", "Message"]
+
+
+def test_a_boundary_other_than_the_declared_one_is_found() -> None:
+    draft = parse("hostile_bad_boundary")
+    assert draft.problems[0].startswith("the multipart boundary named in the headers is not the one")
+    assert list(draft.fields) == ["Name", "Email", "Message"]
+    assert draft.body_text == "Hello, we need help with a patient campaign."
+
+
+def test_data_urls_are_never_the_page_nor_a_link_in_the_view() -> None:
+    draft = parse("hostile_data_url")
+    assert draft.page_url == "https://www.example-pharma-agency.com/blog/focus-on-micro-influencers/"
+    assert draft.body_html is not None
+    assert 'href="data:' not in draft.body_html
+    assert 'src="data:' not in draft.body_html
+
+
+def _text_mail(body: bytes) -> bytes:
+    return (b"From: Example Pharma Agency <wordpress@example-pharma-agency.com>\r\n"
+            b"To: leads@example-pharma-agency.com\r\nSubject: Website enquiry\r\n"
+            b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + body)
+
+
+def test_a_one_megabyte_line_is_kept_whole() -> None:
+    line = b"Hello " * 175_000  # over 1 MB without a line break
+    draft = parse_message(_text_mail(b"Name: Jane Roe\r\nEmail: jane.roe@novagen.example\r\nMessage: "
+                                     + line))
+    assert draft.is_submission
+    assert draft.visitor_email == "jane.roe@novagen.example"
+    assert len(draft.body_text) == len(line.strip())
+
+
+def test_absurd_sizes_give_a_clear_result() -> None:
+    # Five thousand fields, a 10,000-character label and a 300-character name.
+    fields = b"".join(b"Field %d: value %d\r\n" % (n, n) for n in range(5000))
+    data = _text_mail(b"Name: " + b"N" * 300 + b"\r\nEmail: jane.roe@novagen.example\r\n" + fields
+                      + b"Message: Hello\r\n" + b"L" * 10_000 + b": x\r\n")
+    draft = parse_message(data)
+    assert draft.is_submission
+    assert draft.visitor_name is not None
+    assert len(draft.visitor_name) == 255
+    assert "visitor name longer than 255 characters; cut" in draft.problems
+    assert len(draft.fields) == 5003
+    assert draft.body_text.startswith("Hello\nLLLL")  # a "label" that long is the message's text
+
+
+def test_a_deeply_nested_multipart_gives_a_clear_result() -> None:
+    depth = 1200
+    head = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (n, n)
+                    for n in range(1, depth))
+    tail = b"".join(b"\r\n--b%d--\r\n" % n for n in range(depth - 1, 0, -1))
+    data = (b"From: Example Pharma Agency <wordpress@example-pharma-agency.com>\r\n"
+            b"To: leads@example-pharma-agency.com\r\nSubject: Website enquiry\r\nMIME-Version: 1.0\r\n"
+            + head + b"Content-Type: text/plain\r\n\r\nName: Jane Roe\r\nEmail: jane.roe@novagen.example\r\n"
+            b"Message: Hello" + tail)
+    draft = parse_message(data)
+    # The structure cannot be read; what can be is kept and said.
+    assert draft.problems[:1] == ("the MIME structure is too deeply nested to read",)
+    assert draft.subject == "Website enquiry"
+    assert "Name: Jane Roe" in draft.full_text

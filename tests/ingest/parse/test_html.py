@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from leaddesk.ingest.parse import parse_message
 from leaddesk.ingest.parse.fieldlines import ForcedLabel
 from leaddesk.ingest.parse.html_text import render
@@ -124,3 +126,48 @@ def test_an_element_that_says_it_is_a_label_reads_as_one() -> None:
             '<div class="name">Jane Roe</div>')
     assert render(html).lines == ["Your full legal name: Jane Roe", "Contact e-mail:", "jane@roe.example",
                                   "Anything else?:", "No", "Jane Roe"]
+
+
+def test_a_bold_label_with_its_value_on_the_line_is_a_field_not_a_label() -> None:
+    # "<b>Lead Source:</b> Web" is bold for 80 % of its letters, but it carries its own value.
+    rendered = render("<b>Name:</b> Priya Shah<br/><b>Lead Source:</b> Web<br/><b>Description:</b> Hi<br/>"
+                      "<b>Topic</b><br/>Market access")
+    assert [item for item in rendered.items if isinstance(item, ForcedLabel)] == ["Topic"]
+    assert "Lead Source: Web" in rendered.lines
+
+
+@pytest.mark.parametrize("hidden", [
+    '<p style="display:none">', '<p style="visibility: hidden">', '<p style="opacity:0">',
+    '<p style="font-size:0px">', '<p style="max-height:0; overflow:hidden">', "<p hidden>",
+    '<p class="pre x">',
+])
+def test_text_a_mail_client_hides_is_not_rendered(hidden: str) -> None:
+    html = ("<style>.pre { display: none } @media (max-width: 480px) { .wide { display: none } }</style>"
+            f"{hidden}Email: bot@evil.example<p>inner</p></p><p class=\"wide\">Name: Jane</p>")
+    assert render(html).text == "Name: Jane"
+    # The same text, shown, is read.
+    assert "Email: bot@evil.example" in render(html.replace(hidden, "<p>", 1)).text
+
+
+def test_when_the_html_part_names_nobody_the_text_parts_fields_are_read() -> None:
+    # The parts of an alternative differ: the HTML is a summary (form, date, a button), the text has
+    # the answers. Reading the HTML alone would call the lead "not a submission".
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+    mail = MIMEMultipart("alternative")
+    mail.attach(MIMEText("Name: Jane Roe\nEmail: jane.roe@novagen.example\nMessage: Hello,\nwe need help.\n\n"
+                         "Form: Contact\n", "plain", "utf-8"))
+    mail.attach(MIMEText("<table><tr><td>Form</td><td>Contact</td></tr><tr><td>Submitted</td>"
+                         "<td>27 Nov 2026</td></tr></table><a href='https://forms.example/s/1'>View</a>",
+                         "html", "utf-8"))
+    mail["From"], mail["Subject"] = "Forms <no-reply@forms.example>", "New submission"
+    draft = parse_message(mail.as_bytes())
+    assert (draft.visitor_name, draft.visitor_email) == ("Jane Roe", "jane.roe@novagen.example")
+    assert draft.body_text == "Hello,\nwe need help."
+
+
+def test_the_visible_html_keeps_what_is_shown_and_nests_like_the_renderer() -> None:
+    from leaddesk.ingest.parse.html_text import visible
+    html = ('<div style="display:none"><div>a</div><div/>b</div><p>shown<br/></p>'
+            '<p hidden>x</p><img src="x" hidden><span>after</span>')
+    assert visible(html) == '<p>shown<br/></p><img src="x" hidden><span>after</span>'

@@ -227,3 +227,17 @@ def test_other_mail_from_a_form_service_is_not_a_form_notification() -> None:
                           b"Site: example-pharma\r\nBranch: main\r\n"
                           b"Error: build script returned non-zero\r\n")
     assert draft.plugin != "netlify"
+
+
+def test_a_sender_introduced_on_its_own_line_is_the_visitor() -> None:
+    # Joomla's "This is an enquiry email via <site> from:" / "Name <address>" / the message; an
+    # ordinary letter that happens to hold "Name <address>" without the introduction is not read so.
+    body = ("This is an enquiry email via https://www.example-pharma-agency.com/ from:\r\n"
+            "Ana Pop <ana.pop@carpati.example>\r\n\r\nBuna ziua,\r\nwe need a campaign.\r\n")
+    head = (b"From: Site <admin@example-pharma-agency.com>\r\nTo: leads@example-pharma-agency.com\r\n"
+            b"Subject: Site: Campaign\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+    draft = parse_message(head + body.encode())
+    assert (draft.visitor_name, draft.visitor_email) == ("Ana Pop", "ana.pop@carpati.example")
+    assert draft.body_text == "Buna ziua,\nwe need a campaign."
+    letter = parse_message(head + body.replace(" from:", " from", 1).encode())
+    assert letter.not_submission_reason == "no form fields found (an ordinary e-mail)"

@@ -110,6 +110,45 @@ EXPECTED: dict[str, dict[str, object]] = {
         "page_url": None,
         "message_starts": "Hello,\nwe want to run a CME-accredited webinar series",
         "message_ends": "Best regards,\nNina Hoffmann"},
+    "django_contact": {
+        "plugin": "generic", "subject": "Nowa wiadomość ze strony", "visitor_name": "Małgorzata Zielińska",
+        "visitor_email": "m.zielinska@wislapharma.example", "visitor_phone": None,
+        "visitor_company": "Wisła Pharma Sp. z o.o.", "topic": "Edukacja medyczna, Zaangażowanie pacjentów",
+        "page_url": SITE + "/blog/white-paper-patient-engagement/",
+        "fields": ["Imię i nazwisko", "E-mail", "Firma", "Telefon", "Tematy", "Wiadomość", "Strona"],
+        "message_starts": "Dzień dobry,\nplanujemy cykl webinarów",
+        "message_ends": "Pozdrawiam,\nMałgorzata"},
+    "rails_contact": {
+        "plugin": "generic", "subject": "New contact request from Dr. Jörg Bäcker",
+        "visitor_name": "Dr. Jörg Bäcker", "visitor_email": "joerg.baecker@rheinmed.example",
+        "visitor_company": "RheinMed GmbH", "topic": "Speakers bureaus",
+        # Only the HTML part names the page: the parts of an alternative may differ.
+        "page_url": SITE + "/blog/white-paper-speakers-bureaus/",
+        "fields": ["Name", "Email", "Organisation", "Interested in", "Message", "Page"],
+        "message_starts": "Sehr geehrte Damen und Herren,\n\nwir suchen",
+        "message_ends": "Grüßen\nJörg Bäcker"},
+    "strapi_webhook_json": {
+        # A headless CMS mails its webhook's payload: the entry inside the event envelope, camelCase keys.
+        "plugin": "generic", "visitor_name": "Sanna Virtanen",
+        "visitor_email": "sanna.virtanen@aurabio.example", "visitor_phone": None,
+        "visitor_company": "Aura Bio Oy", "topic": "Market access, Medical education",
+        "page_url": SITE + "/blog/focus-on-micro-influencers/",
+        "fields": ["id", "fullName", "email", "companyName", "topics", "message", "pageUrl", "createdAt",
+                   "updatedAt"],
+        "message_starts": "Hei,\nwe need a launch plan", "message_ends": "Kiitos, Sanna"},
+    "joomla_contact": {
+        # Joomla's core contact component: the sender on a line after "... from:", then the message.
+        "plugin": "generic", "visitor_name": "Giovanni Esposito",
+        "visitor_email": "giovanni.esposito@vesuviofarma.example", "topic_hint": None, "page_url": None,
+        "fields": ["Name", "Email", "Message"],
+        "message_starts": "Buongiorno,\nstiamo preparando il lancio",
+        "message_ends": "saluti\nGiovanni Esposito"},
+    "hostinger_cp1252": {
+        "plugin": "generic", "subject": "Nouveau message reçu depuis votre site",
+        "visitor_name": "Amélie Lefèvre", "visitor_email": "amelie.lefevre@normandie-sante.example",
+        "visitor_phone": "+33 2 35 55 01 02", "topic": "Campagnes digitales", "page_url": None,
+        "message_starts": "Bonjour,\nnous lançons une campagne « santé du cœur » en 2027 – budget ~ 40 k€.",
+        "message_ends": "rappeler ?\nAmélie"},
 }
 
 
@@ -180,3 +219,19 @@ def test_a_json_body_is_read_as_fields() -> None:
     assert draft.body_text == "Please call me.\nThanks"
     assert draft.page_url == "https://www.example-pharma-agency.com/contact/"
     assert "consent" not in draft.fields
+
+
+def test_a_php_print_r_dump_is_read_field_by_field() -> None:
+    # A hand-made PHP form mails print_r($_POST, true), in Latin-1 without a charset: the keys are the
+    # labels, a checkbox group is a nested Array, the message goes on over its lines.
+    draft = parse("php_print_r")
+    assert draft.is_submission
+    assert not draft.is_spam
+    assert draft.problems == ("no charset declared; text read as cp1252",)
+    assert (draft.visitor_name, draft.visitor_email) == ("Jürgen Weiß", "juergen.weiss@alpenpharm.example")
+    assert draft.visitor_company == "Alpenpharm AG"
+    assert draft.topic == "Marktzugang, Medizinische Fortbildung"
+    assert draft.page_url == SITE + "/blog/imi-public-private-partnerships/"
+    assert draft.body_text == ("Grüß Gott,\nwir möchten eine Fortbildungsreihe für Apotheker planen.\n"
+                               "Können Sie uns ein Angebot schicken?\nViele Grüße\nJürgen Weiß")
+    assert "telefon" not in draft.fields  # left empty

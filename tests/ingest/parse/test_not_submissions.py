@@ -15,6 +15,9 @@ from tests.ingest.parse.eml import parse, raw
     ("not_wp_password_changed", "WordPress system notice"),
     ("not_staff_reply", "reply in an e-mail thread"),
     ("not_autoreply", "auto-reply"),
+    # Microsoft Forms mails only that a response came in: the answers stay in the service.
+    ("msforms_no_answers",
+     "a form's notice of a new response without the answers (read them in the form's service)"),
 ])
 def test_not_a_submission(name: str, reason: str) -> None:
     draft = parse(name)
@@ -66,3 +69,12 @@ def test_staff_reply_quoting_the_notification_has_no_fields_or_visitor() -> None
     assert "> Message Body:" in draft.full_text
     assert draft.topic is None
     assert draft.page_url is None
+
+
+def test_only_a_notice_of_a_response_says_the_answers_are_elsewhere() -> None:
+    # The control: an ordinary letter without fields keeps the plain reason.
+    data = raw("msforms_no_answers").replace(b'Subject: New response to "Send Us A Message"',
+                                             b"Subject: Lunch on Friday?", 1)
+    data = data.replace(b"You have a new response to your form", b"Are you free for lunch", 1)
+    data = data.replace(b"new response", b"lunch").replace(b"responses", b"menu")
+    assert parse_message(data).not_submission_reason == "no form fields found (an ordinary e-mail)"

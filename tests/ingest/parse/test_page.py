@@ -70,6 +70,9 @@ def test_someone_submitted_your_form_on_a_page() -> None:
 @pytest.mark.parametrize("url", [
     "https://web3forms.com", "https://formsubmit.co/confirm/x", "https://forms.zoho.eu/a/report/b/records/1",
     "https://admin.shopify.com/store/x/customers", "https://tally.so/r/abc", "https://getform.io/forms/1",
+    "https://www.cognitoforms.com/Example/ContactUs/entries/128", "https://eu12.my.salesforce.com/00Q5e0AbCdE",
+    "https://paperform.co/submissions/x", "https://www.123formbuilder.com/form-1/submissions",
+    "https://app.formkeep.com/forms/1", "https://formcarry.com/s/1",
 ])
 def test_more_form_services_are_machinery(url: str) -> None:
     assert is_machinery(url)

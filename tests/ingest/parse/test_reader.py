@@ -242,3 +242,101 @@ def test_labels_named_by_a_keyword_alternating_with_values_are_fields() -> None:
     # Inside a message the same lines stay the visitor's.
     fields, _ = label_value_fields(["Message:", "We make vaccines.", "Our company name", "is Roe Ltd"])
     assert fields == [("Message", "We make vaccines.\nOur company name\nis Roe Ltd")]
+
+
+def test_a_label_underlined_by_dashes_is_a_label() -> None:
+    # Quform's plain-text e-mail: the label, a row of dashes, the value; a row of dashes after an empty
+    # line (Elementor's separator before its metadata) or after a sentence is no underline.
+    text = ("Name\n------------------------\nBeatriz Almeida\n\nMessage\n------------------------\n"
+            "Olá,\npodemos falar?\n\nThanks.\n---\nForm URL\n========\nhttps://x.example/contact/\n")
+    fields = dict(label_value_fields(text)[0])
+    assert fields["Name"] == "Beatriz Almeida"
+    assert fields["Message"] == "Olá,\npodemos falar?\n\nThanks.\n---"
+    assert fields["Form URL"] == "https://x.example/contact/"
+    assert dict(label_value_fields("Name: Jane\n\n---\n\nDate: today\n")[0]) == {"Name": "Jane",
+                                                                               "Date": "today"}
+
+
+def test_a_dash_separates_a_known_label_from_its_value() -> None:
+    # Spectra's form block writes "<strong>Label</strong> - value"; a colon later on is the value's.
+    fields = dict(label_value_fields(["Name - Lars Eriksen", "Areas Of Interest - Digital campaigns",
+                                      "Message - Hello, Note: launch in Q3.", "Pricing - ask us"])[0])
+    assert fields == {"Name": "Lars Eriksen", "Areas Of Interest": "Digital campaigns",
+                      "Message": "Hello, Note: launch in Q3.\nPricing - ask us"}
+    # A dash in a sentence of the message is no label.
+    assert label_value_fields(["Message:", "We met in Basel - great talk.", "Regards - Tom"])[0] == [
+        ("Message", "We met in Basel - great talk.\nRegards - Tom")]
+
+
+def test_a_raw_array_input_name_is_a_label() -> None:
+    # Hosted backends (Basin, Formspree, FormSubmit) show a checkbox group by its posted name.
+    fields = dict(label_value_fields("company: Lyon Santé\ninterests[]: Market access, Digital\n")[0])
+    assert fields == {"company": "Lyon Santé", "interests": "Market access, Digital"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "To unsubscribe patients from SMS reminders we need a new consent flow.",
+    "To stop receiving paper reports, our reps want a dashboard.",
+    "Powered by our new CRM, we want to run campaigns.",
+    "Sent by courier last week, the samples never arrived.",
+    "You received our proposal in May; here is the update.",
+    "See the results of our survey at https://survey.example/2026",
+])
+def test_a_footer_like_sentence_of_the_visitor_does_not_cut_the_message(sentence: str) -> None:
+    for message in (f"Hello,\n{sentence}\nCan you help?\nJane", f"Hello,\n\n{sentence}\n\nThanks,\nJane"):
+        fields = dict(label_value_fields(f"Name: Jane Roe\nMessage: {message}\n")[0])
+        assert fields["Message"] == message
+
+
+@pytest.mark.parametrize("footer", [
+    "-- \nThis e-mail was sent from a contact form on Example (https://example.com)",
+    "This form was submitted at 09:42 AM UTC - 27 November 2026.",
+    "(Sent via Example Pharma Agency)",
+    "You received this email because your address is set in the form settings on Example",
+    "To unsubscribe from these notifications, click here.",
+    "Powered by Formspree",
+])
+def test_a_notifications_footer_still_ends_the_message(footer: str) -> None:
+    fields = dict(label_value_fields(f"Name: Jane Roe\nMessage: Hello,\nwe need help.\n\n{footer}\n")[0])
+    assert fields["Message"] == "Hello,\nwe need help."
+
+
+@pytest.mark.parametrize("credit", ["Sent from Example Pharma Agency", "Powered by Formspree",
+                                    "(Sent via Example Pharma Agency)", "View Submission"])
+def test_a_short_credit_right_under_the_message_ends_it(credit: str) -> None:
+    # An HTML block after the message cell renders on the next line, with no empty line between.
+    fields = dict(label_value_fields(["Name: Jane Roe", "Message: Hello,", "we need help.", credit])[0])
+    assert fields["Message"] == "Hello,\nwe need help."
+
+
+def test_an_optional_field_left_empty_does_not_take_the_next_field() -> None:
+    # Labels the table does not know ("Budżet", "Termin"): the next "Label: value" line is a field of
+    # its own, as the lines above it were; a message label left empty still takes the lines below.
+    fields = label_value_fields("Imię: Ola\nBudżet:\nTermin: maj 2027\nUwagi:\nProszę o telefon.\n")[0]
+    assert fields == [("Imię", "Ola"), ("Budżet", ""), ("Termin", "maj 2027"), ("Uwagi", "Proszę o telefon.")]
+    assert dict(label_value_fields("Name: Ola\nMessage:\nNote: call me.\nThanks\n")[0])["Message"] == (
+        "Note: call me.\nThanks")
+
+
+def test_a_value_indented_under_its_label_loses_the_layouts_indentation() -> None:
+    text = ("name\n    Arjun Mehta\n\nmessage\n    Hello,\n      indented by the visitor\n\n    Thanks\n\n"
+            "View it at https://formkeep.example/entries\n")
+    fields = dict(label_value_fields(text)[0])
+    assert fields["message"] == "Hello,\n  indented by the visitor\n\nThanks"
+    # A value begun on its label's line keeps the lines below as they are.
+    assert dict(label_value_fields("Message: Hello,\n  see below\n")[0])["Message"] == "Hello,\n  see below"
+
+
+@pytest.mark.parametrize("text", [
+    "Name.......: Jane Roe\nE-mail.....: jane@roe.example\nTel.: +44 20 5555 0101\n",
+    "Name => Jane Roe\nE-mail => jane@roe.example\nTel. => +44 20 5555 0101\n",
+    "[Name] Jane Roe\n[E-mail] jane@roe.example\n[Tel.] +44 20 5555 0101\n",
+])
+def test_leaders_arrows_and_bracketed_labels(text: str) -> None:
+    assert label_value_fields(text)[0] == [("Name", "Jane Roe"), ("E-mail", "jane@roe.example"),
+                                           ("Tel.", "+44 20 5555 0101")]
+
+
+def test_a_full_width_colon_separates_a_label() -> None:
+    fields = label_value_fields("お名前：山田 花子\nメールアドレス：hanako.yamada@sakura.example\n")[0]
+    assert fields == [("お名前", "山田 花子"), ("メールアドレス", "hanako.yamada@sakura.example")]

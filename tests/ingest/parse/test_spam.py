@@ -111,6 +111,10 @@ def test_known_form_spam_is_caught_and_quoted(message: str, phrase: str) -> None
     "Do you offer SEO services for pharma brands? We need search engine optimization for our site.",
     "We want to turn web visitors into leads and increase website traffic to our patient portal.",
     "Our new product page is ranking higher than expected; can you help with the launch?",
+    # A buyer's own SEO agency, and a lead that mentions unsubscribing patients.
+    "Our SEO agency recommended you for medical content. We need ten articles a quarter.",
+    "Our SEO team asked us to find a medical writer for the oncology pages.",
+    "To unsubscribe patients from SMS reminders we need a new consent flow. Can you help?",
 ])
 def test_genuine_marketing_questions_are_not_spam(message: str) -> None:
     assert spam_reason({"Message": message}, "Jane", message) is None

@@ -162,3 +162,32 @@ def test_an_email_field_holding_more_than_its_address_gives_the_address() -> Non
 def test_a_taught_message_label_keeps_its_short_answer() -> None:
     fields = {"Kurz": "Rückruf bitte", "Tell us about your project": "A phase III study.\nBehind plan."}
     assert map_fields(fields, {"kurz": "message"})["message"] == "Rückruf bitte"
+
+
+def test_plural_topic_labels_are_topics() -> None:
+    assert role_of("Which topics?") == "topic"
+    assert role_of("Your interests") == "topic"
+
+
+def test_free_text_under_an_unknown_label_is_the_message() -> None:
+    found = map_fields({"What's your name?": "Tomás Ruiz", "Budget": "50k",
+                        "Ihr Projekt in drei Sätzen": "Wir planen eine Kampagne.\nStart im Mai."})
+    assert found["message"] == "Wir planen eine Kampagne.\nStart im Mai."
+    # A short unknown answer is not a message, and a known message field wins over free text.
+    assert "message" not in map_fields({"Name": "Jane", "Budget": "about 50k EUR"})
+    assert map_fields({"Message": "Hi", "Notes for us": "Line one\nline two of a note"})["message"] == "Hi"
+    # A postal address runs over lines too, but is no message.
+    assert "message" not in map_fields({"Name": "Jane", "Postal address": "12 Main St\nLondon SW1"})
+
+
+@pytest.mark.parametrize(("label", "role"), [
+    ("firstName", "first_name"), ("pageUrl", "page_url"), ("emailAddress", "email"),
+    ("phoneNumber", "phone"), ("companyName", "company"),
+])
+def test_camel_case_keys_are_read_word_by_word(label: str, role: str) -> None:
+    assert role_of(label, "@") == role
+
+
+def test_a_french_how_did_you_hear_of_us_is_no_comment() -> None:
+    assert role_of("Comment avez-vous entendu parler de nous ?") == "meta"
+    assert role_of("Comment pouvons-nous vous aider ?") == "message"

@@ -87,6 +87,8 @@ def test_invalid_email_is_kept_as_typed_and_flagged() -> None:
     ("jane@localhost", ("jane@localhost", False)),
     ("", ("", False)),
     ("not an address", ("not an address", False)),
+    # Zero-width characters pasted into an address break it without being seen.
+    ("jane.r\u200boe@nova\u200dgen.example\ufeff", ("jane.roe@novagen.example", True)),
 ])
 def test_normalise_email(typed: str, expected: tuple[str, bool]) -> None:
     assert normalise_email(typed) == expected
@@ -137,6 +139,8 @@ def test_display_person() -> None:
     assert display_person("Anna Weber via Jotform") == "Anna Weber"
     assert display_person('"Anna Weber" über Formulare') == "Anna Weber"
     assert display_person("Anna Weber") == "Anna Weber"
+    assert display_person("'Anna Weber' via Leads") == "Anna Weber"  # a Google Group
+    assert display_person("Anna Weber (via Example Forms)") == "Anna Weber"
 
 
 def test_a_service_sending_in_the_sites_name_gives_no_visitor_name() -> None:
@@ -145,3 +149,18 @@ def test_a_service_sending_in_the_sites_name_gives_no_visitor_name() -> None:
     assert draft.visitor_name is None
     assert draft.visitor_email == "anna.weber@rheinbio.example"
     assert parse_message(_via("Anna Weber <notify@web3forms.com>")).visitor_name == "Anna Weber"
+
+
+def test_a_reply_to_naming_a_recipient_is_never_the_visitor() -> None:
+    # Spectra sets Reply-To to the recipient under the site's name; without an e-mail field the
+    # visitor stays unknown rather than becoming the site's own mailbox.
+    data = (b"From: WordPress <wordpress@example-pharma-agency.com>\r\n"
+            b"To: leads@example-pharma-agency.com\r\n"
+            b"Reply-To: Example Pharma Agency <leads@example-pharma-agency.com>\r\n"
+            b"Subject: Form Submission\r\n"
+            b"Content-Type: text/html; charset=UTF-8\r\n\r\n"
+            b"<p><strong>Name</strong> - Lars Eriksen</p><p><strong>Message</strong> - Hello there</p>")
+    draft = parse_message(data)
+    assert draft.visitor_name == "Lars Eriksen"
+    assert draft.visitor_email is None
+    assert draft.is_submission

@@ -3,7 +3,10 @@
 Not a submission: a bounce (delivery status notification), an auto-reply, a reply or forward in a
 thread (a colleague answering a lead, quoting the notification), a WordPress system notice, a
 newsletter or list mail. Those that need no layout are checked first; the mailing-list check comes after
-the known layouts, as some form services send their notifications with list headers.
+the known layouts, as some form services send their notifications with list headers, and even then a
+mail that reads as a form submission (a visitor's address and name or message, and talk of a form) stays
+a lead. A subject a visitor could have typed ("Out of office cover ...", "Undeliverable samples") says
+auto-reply or bounce only for mail in which no layout reads a visitor.
 
 Spam rules are kept conservative, because a lead wrongly hidden costs more than a spam shown: a filled
 honeypot field, several links, well-known spam offers (SEO, link building, crypto, casino, pills), a
@@ -18,21 +21,30 @@ from collections.abc import Collection, Mapping
 from functools import lru_cache
 
 from leaddesk.ingest.parse import page
+from leaddesk.ingest.parse.layouts.base import mentions_form
 from leaddesk.ingest.parse.readable import Readable
 from leaddesk.ingest.parse.synonyms import label_key
 from leaddesk.ingest.parse.visitor import looks_like_url, normalise_url
 
 _BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.IGNORECASE)
+# A mail server's bounce subjects. The ones that are also words a visitor may start a subject with
+# ("Undeliverable samples", "Delivery failure of ...") say bounce at once only followed by a colon, as a
+# server writes them ("Undeliverable: <subject>"); without it, only for mail no form layout reads.
+_OUT_OF_OFFICE = (r"out of (the )?office|absence du bureau|fuera de la oficina|fuori sede|afwezig|"
+                  r"ausente do escrit[oó]rio")
+_BOUNCE_WORDS = (r"undeliverable|delivery failure|unzustellbar|nicht zustellbar|non remis|non distribuable|"
+                 r"no se puede entregar|impossibile recapitare|onbestelbaar")
 _BOUNCE_SUBJECT = re.compile(
-    r"^(undelivered mail|undeliverable|delivery status notification|delivery failure|mail delivery "
-    r"(failed|failure|system|subsystem)|returned mail|failure notice|unzustellbar|nicht zustellbar|"
-    r"non remis|non distribuable|no se puede entregar|impossibile recapitare|onbestelbaar)",
-    re.IGNORECASE)
+    r"^(undelivered mail|delivery status notification|mail delivery (failed|failure|system|subsystem)|"
+    rf"returned mail|failure notice|({_BOUNCE_WORDS})\s*:)", re.IGNORECASE)
+_WEAK_BOUNCE_SUBJECT = re.compile(rf"^({_BOUNCE_WORDS})\b", re.IGNORECASE)
 _AUTO_REPLY_SUBJECT = re.compile(
     r"^(auto(matic)?[ -]?(reply|response|antwort)|automatische antwort|abwesenheitsnotiz|"
-    r"out of (the )?office|r[ée]ponse automatique|absence du bureau|respuesta autom[aá]tica|"
-    r"fuera de la oficina|risposta automatica|fuori sede|automatisch antwoord|afwezig|"
-    r"resposta autom[aá]tica|ausente do escrit[oó]rio)\b", re.IGNORECASE)
+    r"r[ée]ponse automatique|respuesta autom[aá]tica|risposta automatica|automatisch antwoord|"
+    rf"resposta autom[aá]tica|({_OUT_OF_OFFICE})( ?auto ?reply)?\s*:)", re.IGNORECASE)
+# "Out of office cover for our field team" may be a visitor's subject: without the colon of an
+# auto-reply ("Out of Office: <subject>") it says auto-reply only for mail no form layout reads.
+_WEAK_AUTO_REPLY_SUBJECT = re.compile(rf"^({_OUT_OF_OFFICE})\b", re.IGNORECASE)
 _REPLY_PREFIX = re.compile(r"^\s*(re|aw|antw|sv|vs|ref|rif|r|rv|rép|rep)\s*(\[\d+\])?\s*:", re.IGNORECASE)
 _FORWARD_PREFIX = re.compile(r"^\s*(fwd?|wg|tr|enc|doorst)\s*(\[\d+\])?\s*:", re.IGNORECASE)
 _QUOTE = re.compile(
@@ -50,14 +62,19 @@ _WP_NOTICE = re.compile(
     r"problem|personal data|datenexport|erase|confirm action|please moderate|new comment|comment:|"
     r"neuer kommentar|bitte moderieren))", re.IGNORECASE)
 _LIST_HEADERS = ("list-unsubscribe", "list-id", "list-post")
+LIST_MAIL = "newsletter or mailing list (List-Unsubscribe)"
+BULK_MAIL = "bulk mail (Precedence: bulk)"
 
 # One scanner for every known offer, run over lower-cased text: a case-insensitive alternation costs
 # about four times as much in Python's engine. Kept to phrases a genuine lead does not use.
 _SPAM_PHRASES = re.compile(
     # SEO is sold, and sometimes bought: only the seller's wording counts ("we offer SEO", "our SEO
     # services"), never a visitor asking for it ("do you offer SEO services?").
-    r"\b((our|affordable|cheap|professional|best|expert) seo (services?|agency|experts?|packages?|audit|"
-    r"company|team)|seo (services?|packages?) for your|(we|i) (offer|provide|sell|can provide|"
+    # "Our SEO agency recommended you" is a buyer's own agency: "our" counts only before what is sold.
+    r"\b((affordable|cheap|professional|best|expert) seo (services?|agency|experts?|packages?|audit|"
+    r"company|team)|our seo (services?|packages?)|our seo (agency|team|company|experts?)(?= (can|will|"
+    r"offers?|provides?|helps?|guarantees?|speciali[sz]es))|seo (services?|packages?) for your|"
+    r"(we|i) (offer|provide|sell|can provide|"
     r"speciali[sz]e in)( you)? (affordable |cheap |professional |the best )?(seo|search engine "
     r"optimi[sz]ation|backlinks?|link[- ]building|guest[- ]posts?|web ?traffic)|"
     r"first page (of|on) google|top (of|on) google|page one of google|rank (your|#?1)|"
@@ -115,12 +132,45 @@ def early_reason(mail: Readable) -> str | None:
 
 
 def list_reason(mail: Readable) -> str | None:
-    """Why a mail with no known form layout is not a submission: it came through a mailing list."""
+    """Why a mail with no known form layout is not a submission: it came through a mailing list, or its
+    subject alone says bounce or auto-reply. The parser still asks the generic reader: a form service
+    that sends with list headers, or a visitor who typed such a subject, is a lead when it reads as one
+    (:func:`reads_as_lead`)."""
     if any(name in mail.mail.headers for name in _LIST_HEADERS):
-        return "newsletter or mailing list (List-Unsubscribe)"
+        return LIST_MAIL
     if _header(mail, "precedence") in ("bulk", "list", "junk"):
-        return "bulk mail (Precedence: bulk)"
+        return BULK_MAIL
+    if _WEAK_BOUNCE_SUBJECT.match(mail.subject):
+        return "bounce (delivery status notification)"
+    if _WEAK_AUTO_REPLY_SUBJECT.match(mail.subject):
+        return "auto-reply"
     return None
+
+
+def reads_as_lead(mail: Readable, canonical: Mapping[str, str], reason: str) -> bool:
+    """True when a mail that :func:`list_reason` set aside for ``reason`` reads as a form submission
+    all the same: its fields give a visitor's e-mail address and a name or a message, and, for mail
+    with list headers (a newsletter can hold "Email:" and "Name:" lines), it speaks of a form."""
+    person = bool(canonical.get("email")) and bool(canonical.get("name") or canonical.get("message"))
+    if reason in (LIST_MAIL, BULK_MAIL):
+        return person and mentions_form(mail)
+    return person
+
+
+_RESPONSE_NOTICE = re.compile(
+    r"\b(new (form )?(responses?|submissions?|entry|entries)|neue antwort|neuer eintrag|nouvelle r[ée]ponse|"
+    r"nueva respuesta|nuova risposta|nieuwe reactie|nova resposta)\b", re.IGNORECASE)
+NO_FIELDS = "no form fields found (an ordinary e-mail)"
+RESPONSE_NOTICE = "a form's notice of a new response without the answers (read them in the form's service)"
+
+
+def no_fields_reason(mail: Readable) -> str:
+    """Why a mail in which no layout found fields is not a submission. A form service's notice that a
+    response came in, without the answers (Microsoft Forms sends only a link), says so: the lead exists,
+    but only in the service."""
+    if _RESPONSE_NOTICE.search(mail.subject) or _RESPONSE_NOTICE.search(mail.text[:500]):
+        return RESPONSE_NOTICE
+    return NO_FIELDS
 
 
 def _script_share(text: str) -> tuple[int, int]:

@@ -3,7 +3,10 @@
 Shapes it reads, in any mix: "Label: value" lines (a value may go on over the next lines); "Label:"
 alone with the value below; a label alone on its line with the value below, when the label is
 emphasised (``*Name*``, a bold or heading block of an HTML mail, a ``<dt>``) or a known one;
-numbered and bulleted lists of either ("1. Name: Jane", "- *Email*"); and "--- Label ---" blocks.
+numbered and bulleted lists of either ("1. Name: Jane", "- *Email*"); "--- Label ---" blocks; a
+label underlined by a row of dashes or equals signs with the value below (Quform's plain-text mail);
+"Label - value" with a label the synonym table knows (Spectra's form block); and raw input names such
+as "interests[]" (hosted form backends show the field's name as posted).
 
 The hard part is telling a field label from a line of the visitor's message that happens to contain a
 colon. A line starts a new field only when its label looks like one (short, starts with a letter, no
@@ -25,6 +28,8 @@ from leaddesk.ingest.parse.synonyms import is_known_label, role_of
 
 _LABEL_LINE = re.compile(r"^[ \t]*(?P<label>[^\W\d_][^:\n]{0,59}?)[ \t]*:(?P<value>.*)$")
 _DASHED = re.compile(r"^-{3}[ \t]+(?P<label>\S.*?)[ \t]+-{3}[ \t]*$", re.MULTILINE)
+_LEADER = re.compile(r"[ \t]*[.·_…]{2,}[ \t]*$")
+_UNDERLINE = re.compile(r"^[ \t]*(-{3,}|={3,})[ \t]*$")
 _DASHED_LINE = re.compile(r"^[ \t]*-{3}[ \t]+(?P<label>\S.*?)[ \t]+-{3}[ \t]*$")
 _NOT_IN_LABEL = re.compile(r"[@<>\[\]{}=|\\/\";,!]|https?|www\.")
 # "1. ", "2) ", "- ", "* ", "• " in front of a field: a list of fields, not part of the label.
@@ -73,6 +78,11 @@ class _Field:
             lines.pop(0)
         while lines and not lines[-1].strip():
             lines.pop()
+        if len(lines) > 1 and lines[0][:1] in (" ", "\t"):
+            # A value indented under its label (FormKeep's plain text): the indentation is the
+            # layout's, not the visitor's.
+            indent = min(len(line) - len(line.lstrip(" \t")) for line in lines if line.strip())
+            lines = [line[indent:] for line in lines]
         return "\n".join(line.rstrip() for line in lines).strip()
 
 
@@ -103,29 +113,47 @@ def _pipe_row(line: str) -> tuple[str, str] | None:
 
 def split_label_line(line: str) -> tuple[str, str] | None:
     """("Label", "value") when ``line`` is a "Label: value" line, a "| Label | value |" table row, or
-    "Label<TAB>value" / "label=value" with a label the table knows (a table, or a script's key=value
-    dump, as they come out in text), else None."""
+    "Label<TAB>value" / "label=value" / "Label - value" with a label the table knows (a table, a
+    script's key=value dump, a bold label and a dash, as they come out in text), else None."""
     if line[:1] in ("*", "_"):
         line = line.lstrip("*_ \t")  # "**Name:** Jane", Markdown from a mail client or a bot
-    if line.lstrip()[:1] == "|":
+    first = line.lstrip()[:1]
+    if first == "|":
         return _pipe_row(line)
-    if ":" not in line:
-        for separator in ("\t", "="):
-            if separator in line:
-                label, _, value = line.strip().partition(separator)
-                # A tab comes from a table: a label named by a keyword will do. "=" is rarer in a
-                # form's output than in prose, so it needs a label the table knows exactly.
-                known = is_known_label(label) or (separator == "\t" and role_of(label, value) is not None)
-                if value.strip() and looks_like_label(label) and known:
-                    return label.strip(), value.strip()
-        return None
-    match = _LABEL_LINE.match(line)
-    if match is None:
-        return None
-    label, value = match.group("label").strip(), match.group("value")
-    if value.startswith("//") or not looks_like_label(label):
-        return None
-    return label.rstrip(" *").strip("*_ ").strip(), value.strip().lstrip("*_").strip()
+    if "：" in line and ":" not in line:
+        line = line.replace("：", ":", 1)  # the full-width colon of Chinese and Japanese forms
+    if first == "[" and "]" in line and "] =>" not in line:
+        label, _, value = line.strip()[1:].partition("]")
+        # "[Name] Jane": a bracketed label the table knows, as some scripts write them.
+        if value.strip() and is_known_label(label) and looks_like_label(label):
+            return label.strip(), value.strip()
+    if ":" in line:
+        match = _LABEL_LINE.match(line)
+        if match is not None:
+            label, value = _input_name(match.group("label").strip()), match.group("value")
+            if not value.startswith("//") and looks_like_label(label):
+                label = _LEADER.sub("", label)  # "Name.......: Jane", dot leaders of a text table
+                return label.rstrip(" *").strip("*_ ").strip(), value.strip().lstrip("*_").strip()
+    # A colon further on belongs to the value ("Message - Note: launch in Q3").
+    for separator in ("\t", "=>", "=", " - ", " – ", " — "):
+        if separator in line:
+            label, _, value = line.strip().partition(separator)
+            label = _input_name(label)
+            # A tab comes from a table: a label named by a keyword will do. "=" and a dash are rarer
+            # in a form's output than in prose, so they need a label the table knows exactly ("Name -
+            # Jane", "Message - Hello"), or, for a dash, a short keyword label ("Areas Of Interest").
+            known = is_known_label(label) or (
+                (separator == "\t" or (separator[0] != "=" and len(label.split()) <= 4))
+                and role_of(label, value) is not None)
+            if value.strip() and looks_like_label(label) and known:
+                return label.strip(), value.strip()
+    return None
+
+
+def _input_name(label: str) -> str:
+    """"interests" for the raw input name "interests[]": a PHP-style array field (a checkbox group) as a
+    form backend that shows the posted names writes it."""
+    return label[:-2].rstrip() if label.endswith("[]") else label
 
 
 def _strip_marker(line: str) -> str:
@@ -165,6 +193,32 @@ def _is_free_text(label: str) -> bool:
     return role_of(label) == "message"
 
 
+# A footer that speaks of the notification itself: it ends a message wherever it stands.
+_MAIL_FOOTER = re.compile(
+    r"^[ \t]*[(\[]?(--[ \t]*$|this (e-?mail|email|message|notification|form|submission) (was|has been|is) "
+    r"(sent|submitted|generated|automatically)|you (are )?receiv\w* this (e-?mail|email|message|"
+    r"notification)|sent (by|via|from) .{0,80}\b(forms?|site|website)\b|to (unsubscribe|stop receiving) "
+    r"(from )?(this|these|our|all|such|future) )", re.IGNORECASE)
+# What a closing sentence of a notification speaks of (and a visitor's sentence seldom does).
+_FOOTER_WORDS = re.compile(r"\b(forms?|formular\w*|formulaire|formulario|modulo|website|site|web ?site|"
+                           r"notifications?|submissions?|submitted|e-?mails?|courriel)\b|©", re.IGNORECASE)
+SHORT_FOOTER = 40  # characters: "Powered by Formspree", "(Sent via Example)", "View Submission"
+
+
+def _ends_free_text(lines: list[str], index: int) -> bool:
+    """True when the footer-like line at ``index`` ends a free-text field (the visitor's message) rather
+    than being one of its sentences ("To stop receiving paper reports, we need a dashboard"): it speaks
+    of the notification itself, it is a short credit rather than a sentence, or it opens a paragraph
+    and is short or speaks of the form or site."""
+    line = lines[index].strip()
+    if _MAIL_FOOTER.match(line):
+        return True
+    if len(line) <= SHORT_FOOTER and not line.endswith((".", "!", "?", ",")):
+        return True  # a credit, not a sentence: "Sent from Example", "Powered by Formspree"
+    opens_paragraph = index == 0 or not lines[index - 1].strip() or bool(_UNDERLINE.match(lines[index - 1]))
+    return opens_paragraph and (len(line) <= SHORT_FOOTER or bool(_FOOTER_WORDS.search(line)))
+
+
 def is_footer(line: str) -> bool:
     """True for a notification's own closing sentence ("Sent by an unverified visitor ...")."""
     return bool(_FOOTER.match(line))
@@ -174,6 +228,8 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     """The fields of ``text`` (a string, or lines some of which may be :class:`ForcedLabel`) in
     order, and the lines before the first field."""
     lines = text.split("\n") if isinstance(text, str) else list(text)
+    if isinstance(text, str) and ("\n---" in text or "\n===" in text):
+        lines = _underlined_labels(lines)
     fields: list[_Field] = []
     preamble: list[str] = []
     previous_blank = True
@@ -203,7 +259,7 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
         if split is not None:
             starts = (current is None or not current.free_text or is_known_label(split[0])
                       or (previous_blank and not _is_free_text(current.label))
-                      or _closing_block(lines, index, fields, tail))
+                      or _left_empty(current, fields) or _closing_block(lines, index, fields, tail))
             if starts:
                 label, value = split
                 fields.append(_Field(label, [value] if value else [],
@@ -236,12 +292,17 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
                 closed = False
                 previous_blank = False
                 continue
-        if line.strip() and is_footer(line):
+        if line.strip() and is_footer(line) and (
+                current is None or not current.free_text or _ends_free_text(lines, index)):
             closed = True
         elif (current is not None and previous_blank and not current.free_text and not current.bare
               and role_of(current.label, "@") in _ONE_LINE_ROLES):
             # "Email: jane@..." then, after an empty line, "Submission details": an address, a name
             # or a number given on its label's line does not go on after an empty line.
+            closed = True
+        elif (current is not None and previous_blank and current.bare and line[:1] not in (" ", "\t")
+              and _indented(current.lines)):
+            # A value indented under its label ends where an unindented paragraph begins.
             closed = True
         elif current is not None:
             current.lines.append(line)
@@ -257,6 +318,36 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     return [(label, value) for label, value in read
             if value or ((len(label.split()) < 4 and not _INTRO_END.search(label))
                          or is_known_label(label))], preamble
+
+
+def _underlined_labels(lines: list[str]) -> list[str]:
+    """``lines`` with every label underlined by a row of dashes or equals signs ("Name", then
+    "------------", then the value; Quform's plain-text e-mail, Markdown headings) made a
+    :class:`ForcedLabel` and its underline dropped. A row of dashes after an empty line or a sentence
+    (Elementor's "---" before its metadata, a signature) is left as it is."""
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        text = previous.strip()
+        if (_UNDERLINE.match(line) and text and not isinstance(previous, ForcedLabel)
+                and not text.endswith((".", "!", ",")) and looks_like_label(text.rstrip(":").strip())):
+            out[-1] = ForcedLabel(text.rstrip(":").strip())
+            continue
+        out.append(line)
+    return out
+
+
+def _indented(lines: list[str]) -> bool:
+    """True when every line with text is indented: a value set under its label as a block."""
+    return any(line.strip() for line in lines) and all(
+        line[:1] in (" ", "\t") for line in lines if line.strip())
+
+
+def _left_empty(current: _Field, fields: list[_Field]) -> bool:
+    """True when ``current`` is an optional field the visitor left empty ("Telefon:" with nothing
+    after it) among "Label: value" lines: the next such line is the next field, whatever its label."""
+    return (current.bare and not any(line.strip() for line in current.lines)
+            and not _is_free_text(current.label) and len(fields) >= 2 and not fields[-2].bare)
 
 
 def _next_has_value(lines: list[str], index: int) -> bool:

@@ -6,7 +6,9 @@ text, the renderer returns those (label, value) pairs as it found them, so that 
 table cell stays one value rather than being re-guessed from lines. A bold line alone is a label,
 also inside the one cell of a layout table that frames most notification mails (Typeform's questions);
 an element styled ``white-space: pre`` (or ``pre-wrap``, ``pre-line``) keeps its line breaks as ``<pre>``
-does (FormSubmit's and Web3Forms' message cells).
+does (FormSubmit's and Web3Forms' message cells). What a mail client does not show is left out: elements
+with the ``hidden`` attribute, an inline style that hides them (``display: none``, ``visibility:
+hidden``, zero size or opacity) or a class a top-level style rule hides (a preheader, a honeypot).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class HtmlText:
 
     text: str
     items: tuple[Item, ...]
+    hides: bool = False  # the HTML has elements a mail client does not show (see :func:`visible`)
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
@@ -74,7 +77,10 @@ class _Cell:
 
     def break_line(self, blank: bool, label_block: bool) -> None:
         """End the cell's current line, marking it when it was bold or a heading on its own."""
-        if self.line_chars and (label_block or self.line_bold >= 0.8 * self.line_chars):
+        if self.line_chars and (label_block or (
+                self.line_bold >= 0.8 * self.line_chars
+                and (self.line_bold == self.line_chars
+                     or not _has_value("".join(self.parts[self.line_start:]))))):
             self.parts.insert(self.line_start, _LABEL_MARK)
         self.parts.append("\n\n" if blank else "\n")
         self.line_start, self.line_chars, self.line_bold = len(self.parts), 0, 0
@@ -91,6 +97,13 @@ class _Row:
     cells: list[_Cell] = field(default_factory=list)
     open_cell: _Cell | None = None
     layout: bool = False  # the row holds a nested table: it frames content rather than pairing it
+
+
+def _has_value(text: str) -> bool:
+    """True for a mostly bold line that is a bold "Label:" with a short value after it ("<b>Lead
+    Source:</b> Web"): a field of its own, not a label alone on its line."""
+    label, colon, value = text.partition(":")
+    return bool(colon and label.strip() and value.strip())
 
 
 def _tidy(text: str) -> str:
@@ -113,6 +126,9 @@ class _Renderer(HTMLParser):
         self.line: list[str] = []
         self.rows: list[_Row] = []
         self.skip = 0
+        self.hidden: list[tuple[str, int]] = []  # each open hidden element, and its own tag's nesting
+        self.hidden_classes: frozenset[str] = frozenset()
+        self.hides = False
         self.pre = 0
         self.pre_tags: list[str] = []  # the open elements that keep line breaks (<pre>, white-space: pre)
         self.label_tags: list[str] = []  # the open elements that hold a label (<label>, class="label")
@@ -143,7 +159,8 @@ class _Renderer(HTMLParser):
                 self.items.append("")
             return
         text = _tidy("".join(self.line))
-        bold = self.line_chars > 0 and self.line_bold >= 0.8 * self.line_chars
+        bold = (self.line_chars > 0 and self.line_bold >= 0.8 * self.line_chars
+                and (self.line_bold == self.line_chars or not _has_value(text)))
         self.line, self.line_chars, self.line_bold = [], 0, 0
         if text and "\n" not in text and len(text) <= 60 and (bold or self.label_block):
             # A bold line or a heading alone: the label of the block below it.
@@ -221,6 +238,15 @@ class _Renderer(HTMLParser):
             self.skip += 1
             return
         if self.skip:
+            if self.hidden and tag == self.hidden[-1][0]:
+                self.hidden[-1] = (tag, self.hidden[-1][1] + 1)  # the same element nested inside it
+            return
+        if attrs and tag not in _VOID and _is_hidden(attrs, self.hidden_classes):
+            # What a mail client does not show (a preheader, a honeypot, text styled away) is no text:
+            # it must not become a field.
+            self.hidden.append((tag, 1))
+            self.skip += 1
+            self.hides = True
             return
         if tag in _BOLD:
             self.bold += 1
@@ -272,6 +298,12 @@ class _Renderer(HTMLParser):
             self.skip = max(0, self.skip - 1)
             return
         if self.skip:
+            if self.hidden and tag == self.hidden[-1][0]:
+                depth = self.hidden.pop()[1] - 1
+                if depth:
+                    self.hidden.append((tag, depth))
+                else:
+                    self.skip = max(0, self.skip - 1)
             return
         if tag in _BOLD:
             self.bold = max(0, self.bold - 1)
@@ -373,7 +405,67 @@ _ATTRIBUTE = re.compile(r"""([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s
 _ATTRIBUTE_TAGS = {"td": "class", "th": "class", "a": "href"}
 # The tags the renderer acts on; any other tag (span, font, img ...) changes nothing, so the tokenizer
 # does not hand it over at all.
-_HANDLED = _SKIPPED | _BOLD | _BLOCKS | {"br", "table", "tr", "td", "th", "pre", "a", "span", "label"}
+_HANDLED = _SKIPPED | _BOLD | _BLOCKS | {"br", "table", "tr", "td", "th", "pre", "a", "span", "label", "font",
+                                        "small", "em", "i", "u", "sup", "sub"}
+# Elements without content: hiding one hides nothing, and it has no end tag to wait for.
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "base", "source"})
+# Inline styles that keep an element's text from the reader.
+_HIDDEN_STYLE = re.compile(
+    r"(^|;|\s)(display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(\.0*)?\s*(;|!|$)|"
+    r"font-size\s*:\s*0(\.0*)?(px|pt|em|rem|%)?\s*(;|!|$)|max-height\s*:\s*0(px)?\s*(;|!|$))", re.IGNORECASE)
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)(?:</style\s*>|$)", re.IGNORECASE | re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_BRACE = re.compile(r"[{}]")
+_CLASS_SELECTOR = re.compile(r"^[a-z0-9]*\.([\w-]+)$", re.IGNORECASE)
+
+
+def _hidden_classes(html: str) -> frozenset[str]:
+    """The classes a top-level rule of the mail's style sheets hides (``.preheader {display: none}``).
+    Rules inside ``@media`` are left out: they hide text on some screens only (a mobile layout)."""
+    found: set[str] = set()
+    for sheet in _STYLE_BLOCK.findall(html):
+        if _HIDDEN_STYLE.search(sheet) is None:
+            continue  # most style sheets hide nothing
+        sheet = _CSS_COMMENT.sub("", sheet)
+        depth, start, selector = 0, 0, ""
+        for brace in _BRACE.finditer(sheet):
+            index = brace.start()
+            if brace.group() == "{":
+                if depth == 0:
+                    selector = sheet[start:index]
+                depth += 1
+            else:
+                depth = max(0, depth - 1)
+                if depth == 0 and "@" not in selector and _HIDDEN_STYLE.search(sheet[start:index]):
+                    for part in selector.split(","):
+                        match = _CLASS_SELECTOR.match(part.strip())
+                        if match is not None:
+                            found.add(match.group(1).lower())
+            start = index + 1
+    return frozenset(found)
+
+
+def _may_hide(rest: str, hidden_classes: frozenset[str]) -> bool:
+    """True when a tag's attribute text can hide it: a style with a hiding property, or a class when
+    the style sheet hides some. A cheap look at the text, so that most tags' attributes go unparsed."""
+    if hidden_classes and "class" in rest.lower():
+        return True
+    if "tyle" not in rest and "TYLE" not in rest:
+        return False
+    lowered = rest.lower()
+    return any(word in lowered for word in ("none", "hidden", "opacity", "size", "height"))
+
+
+def _is_hidden(attrs: list[tuple[str, str | None]], hidden_classes: frozenset[str]) -> bool:
+    """True for an element a mail client does not show: the ``hidden`` attribute, an inline style that
+    hides it, or a class the style sheet hides."""
+    for name, value in attrs:
+        if name == "hidden" or (name == "style" and value and _HIDDEN_STYLE.search(value)):
+            return True
+        if name == "class" and value and hidden_classes and any(
+                word.lower() in hidden_classes for word in value.split()):
+            return True
+    return False
 
 
 def _attributes(text: str) -> list[tuple[str, str | None]]:
@@ -405,8 +497,9 @@ def _feed(renderer: _Renderer, html: str) -> None:
             continue
         # Only cells (their class) and links (their target) are read for attributes, and only when
         # the attribute's name is there at all (most cells have a width or colour but no class).
-        wanted = "=" in rest and ((tag in _ATTRIBUTE_TAGS and _ATTRIBUTE_TAGS[tag] in rest.lower())
-                                  or "white-space" in rest or "label" in rest or "question" in rest)
+        wanted = ("=" in rest and ((tag in _ATTRIBUTE_TAGS and _ATTRIBUTE_TAGS[tag] in rest.lower())
+                                   or "white-space" in rest or "label" in rest or "question" in rest
+                                   or _may_hide(rest, renderer.hidden_classes))) or "hidden" in rest
         renderer.handle_starttag(tag, _attributes(rest) if wanted else [])
         if rest.rstrip().endswith("/"):
             renderer.handle_endtag(tag)
@@ -438,6 +531,8 @@ def render(html: str) -> HtmlText:
     """Render ``html``; malformed markup is rendered as well as it can be, never raised on."""
     renderer = _Renderer()
     html = storable(html)
+    if "<style" in html or "<STYLE" in html:
+        renderer.hidden_classes = _hidden_classes(html)
     if _LABEL_MARK in html:
         html = html.replace(_LABEL_MARK, "")  # the renderer's own mark, never the sender's
     try:
@@ -453,4 +548,28 @@ def render(html: str) -> HtmlText:
     while items and items[-1] == "":
         items.pop()
     text = "\n".join(item if isinstance(item, str) else f"{item[0]}: {item[1]}" for item in items)
-    return HtmlText(text=text.strip(), items=tuple(items))
+    return HtmlText(text=text.strip(), items=tuple(items), hides=renderer.hides)
+
+
+def visible(html: str) -> str:
+    """``html`` without the elements a mail client does not show (as :func:`render` leaves them out),
+    for the sanitised view: text a sender hid is not shown as if it were the visitor's."""
+    hidden_classes = _hidden_classes(html) if "<style" in html or "<STYLE" in html else frozenset()
+    out: list[str] = []
+    hidden: list[tuple[str, int]] = []
+    for token in _TOKEN.finditer(html):
+        slash, tag, rest = token.group(1), token.group(2), token.group(3)
+        if hidden:
+            name = tag.lower() if tag else ""
+            if name == hidden[-1][0] and not (rest or "").rstrip().endswith("/"):
+                depth = hidden.pop()[1] + (1 if not slash else -1)
+                if depth:
+                    hidden.append((name, depth))
+            continue
+        if tag and not slash and tag.lower() in _HANDLED and tag.lower() not in _VOID and (
+                "hidden" in rest or _may_hide(rest, hidden_classes)) and _is_hidden(
+                    _attributes(rest), hidden_classes) and not rest.rstrip().endswith("/"):
+            hidden.append((tag.lower(), 1))
+            continue
+        out.append(token.group(0))
+    return "".join(out)

@@ -13,7 +13,7 @@ import binascii
 import quopri
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email import message_from_bytes
 from email.message import Message
 from itertools import pairwise
@@ -108,6 +108,21 @@ def _headerless(raw: bytes) -> Mail:
     if control_share(body.replace("\r", "")) > 0.05:
         problems.append("the body looks like binary data, not text")
     return Mail({}, storable(body), None, "text/plain", ("text/plain",), tuple(problems))
+
+
+def _unparsed(raw: bytes, error: Exception) -> Mail:
+    """What can be read of a message the feed parser gave up on (a MIME structure nested thousands
+    deep exhausts its recursion): the top headers, when they are plain, and the undivided body."""
+    reason = ("the MIME structure is too deeply nested to read" if isinstance(error, RecursionError)
+              else f"not readable as e-mail ({type(error).__name__})")
+    split = _split_head(raw)
+    if split is None:
+        return Mail({}, None, None, "text/plain", (), (reason,))
+    _, headers, body_at = split
+    decoded = {key: tuple(raw_text(value) for value in values) for key, values in headers.items()}
+    text, note = charsets.decode(raw[body_at:], None)
+    problems = (reason, note or "", "the body was kept undivided")
+    return Mail(decoded, storable(text), None, "text/plain", (), tuple(p for p in problems if p))
 
 
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
@@ -274,8 +289,43 @@ def _alternatives(body: bytes, boundary: str | None, encoding: str, problems: li
     return tuple(types), plain, html
 
 
+_DELIMITER = re.compile(rb"^--([\x21-\x7e]{1,70})[ \t]*\r?\n(?:[\x21-\x39\x3b-\x7e]+:[^\n]*\n)*?"
+                        rb"content-type:", re.IGNORECASE | re.MULTILINE)
+_BOUNDARY_PARAM = re.compile(rb'(boundary\s*=\s*)("[^"\r\n]*"|[^\s;]+)', re.IGNORECASE)
+WRONG_BOUNDARY = ("the multipart boundary named in the headers is not the one the body uses; "
+                  "read with the one used")
+
+
+def _rebound(raw: bytes) -> bytes | None:
+    """``raw`` with the boundary its body really uses put in place of the one its headers name (a
+    hand-made mailer that wrote one and used another), or None when the body shows no such
+    delimiter: a line "--something" followed by part headers with a Content-Type."""
+    at = _HEAD_END.search(raw)
+    if at is None:
+        return None
+    head, body = raw[:at.start()], raw[at.end():]
+    used = _DELIMITER.search(body)
+    if used is None or _BOUNDARY_PARAM.search(head) is None:
+        return None
+    boundary = used.group(1).rstrip(b"-") if used.group(1).endswith(b"--") else used.group(1)
+    return _BOUNDARY_PARAM.sub(lambda m: m.group(1) + b'"' + boundary + b'"', head, count=1) + raw[
+        at.start():at.end()] + body
+
+
 def read(raw: bytes) -> Mail:
     """Parse ``raw`` (one message, as received); never raises."""
+    mail = _read(raw)
+    if "multipart boundary never appears in the body" in mail.problems:
+        # The headers name one boundary and the body uses another: read it with the one used.
+        fixed = _rebound(raw)
+        if fixed is not None:
+            again = _read(fixed)
+            if "multipart boundary never appears in the body" not in again.problems:
+                return replace(again, problems=tuple(dict.fromkeys((WRONG_BOUNDARY, *again.problems))))
+    return mail
+
+
+def _read(raw: bytes) -> Mail:
     if not raw.strip():
         return Mail({}, "", None, "text/plain", (), ("the message is empty",))
     try:
@@ -288,7 +338,7 @@ def read(raw: bytes) -> Mail:
     try:
         message = message_from_bytes(raw)
     except Exception as error:  # the feed parser is lenient, but keep the promise
-        return Mail({}, None, None, "text/plain", (), (f"not readable as e-mail ({type(error).__name__})",))
+        return _unparsed(raw, error)
 
     headers: dict[str, list[str]] = {}
     for name, value in message.raw_items():

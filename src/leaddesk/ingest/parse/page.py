@@ -51,7 +51,10 @@ SERVICE_HOSTS = ("hubspot.com", "hubspotemail.net", "netlify.com", "formspree.io
                  "web3forms.com", "formsubmit.co", "getform.io", "usebasin.com", "tally.so", "zoho.com",
                  "zoho.eu", "zohoforms.com", "zohoforms.eu", "shopify.com", "everestforms.net",
                  "drupal.org", "forms.office.com", "forms.gle", "squarespace.info", "wixsiteautomations.com",
-                 "manage.wix.com")
+                 "manage.wix.com", "cognitoforms.com", "123formbuilder.com", "paperform.co", "framer.com",
+                 "godaddy.com", "hostinger.com", "salesforce.com", "force.com", "formcarry.com",
+                 "formkeep.com", "happyforms.io", "themeisle.com", "wpspectra.com", "quform.com",
+                 "weformspro.com", "processwire.com", "silverstripe.org", "brevo.com", "sendinblue.com")
 
 
 def host_of(url: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import TypedDict
 
-from leaddesk.ingest.parse import classify, headers, layouts, mime, page
+from leaddesk.ingest.parse import classify, headers, html_text, layouts, mime, page
 from leaddesk.ingest.parse.dates import parse_form_datetime
 from leaddesk.ingest.parse.draft import SubmissionDraft
 from leaddesk.ingest.parse.layouts import Extracted
@@ -31,7 +31,12 @@ from leaddesk.ingest.parse.visitor import (
 # Bump it on every change to what the parser returns for some message. 1 was the layout-only parser;
 # 2 adds the structural reader, page URLs from closing sentences and links that are not the visitor's.
 # 3 reads labels inside layout cells, pre-wrapped values, Fluent Forms and more hosted services' mail.
-PARSER_VERSION: int = 3
+# 4 reads underlined and "Label - value" labels, raw "name[]" inputs, print_r dumps, free text under
+# unknown labels, a topic's list of choices as "A, B", leaves out CSS-hidden text and zero-width
+# characters (from the fields and the sanitised view), keeps a message whole past a footer-like
+# sentence, and never takes a Reply-To naming a recipient for the visitor; fewer leads are set aside
+# by list headers or a subject alone.
+PARSER_VERSION: int = 4
 
 # Column sizes of leaddesk.db.models.Submission: longer values would fail on PostgreSQL at insert.
 _LIMITS = {"visitor_name": 255, "visitor_email": 320, "visitor_phone": 64, "visitor_company": 255,
@@ -127,7 +132,7 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
         "subject": readable.subject or None,
         "sent_at": headers.date_value(date_header) if date_header else None,
         "full_text": readable.text,
-        "body_html": _safe_html(mail.html, problems),
+        "body_html": _safe_html(_shown(mail.html, readable), problems),
     }
 
     reason = classify.early_reason(readable)
@@ -136,10 +141,16 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
         extracted = layouts.recognise(readable)
         if extracted is None:
             reason = classify.list_reason(readable)
-            if reason is None:
-                extracted = layouts.recognise_generic(readable)
-                if extracted is None:
-                    reason = "no form fields found (an ordinary e-mail)"
+            extracted = layouts.recognise_generic(readable)
+            if extracted is None:
+                reason = reason or classify.no_fields_reason(readable)
+            elif reason is not None and classify.reads_as_lead(
+                    readable, map_fields(_field_dict(extracted.fields), label_map), reason):
+                # A form service sending with list headers, a visitor's subject that reads like an
+                # out-of-office note: the fields say it is a lead.
+                reason = None
+            elif reason is not None:
+                extracted = None
     if extracted is None:
         return SubmissionDraft(
             **common, submitted_at=None, body_text=readable.text, fields={}, visitor_name=None,
@@ -156,7 +167,10 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
     hosts = page.site_hosts([*site_hosts, *(_domain(a) for a in site_addresses),
                              *(_domain(a) for _, a in recipients)],
                             [item.url for item in found if item.start >= tail])
-    senders = Senders.of([readable.sender], site_addresses, [*extracted.site_names, *host_names(hosts)])
+    # The notification's recipients are the site's: a Reply-To set to one of them (Spectra names the
+    # recipient, under the site's name, as Reply-To) is never the visitor.
+    senders = Senders.of([readable.sender], [*site_addresses, *(a for _, a in recipients)],
+                         [*extracted.site_names, *host_names(hosts)])
     name, email = _visitor(readable, canonical, extracted, senders, problems,
                            Senders.of([], site_addresses, extracted.site_names), hosts)
     message = canonical.get("message") or extracted.message
@@ -175,7 +189,7 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
         visitor_email=clip_to_column(email, "visitor_email", problems),
         visitor_phone=clip_to_column(canonical.get("phone"), "visitor_phone", problems),
         visitor_company=clip_to_column(canonical.get("company"), "visitor_company", problems),
-        topic=clip_to_column(canonical.get("topic"), "topic", problems),
+        topic=clip_to_column(_choices(canonical.get("topic")), "topic", problems),
         # CF7's default mail subject carries the visitor's typed subject: a hint, not a topic.
         topic_hint=clip_to_column(canonical.get("topic_hint") or extracted.topic, "topic", problems),
         page_url=clip_to_column(page_url, "page_url", problems),
@@ -187,6 +201,21 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
         spam_reason=spam,
         problems=tuple(dict.fromkeys(problems)),
     )
+
+
+def _choices(value: str | None) -> str | None:
+    """A topic given as one choice per line (a checkbox group as a list: "<li>A</li><li>B</li>") as
+    "A, B", so that the choices stay apart on one line."""
+    if value is None or "\n" not in value.strip():
+        return value
+    return ", ".join(line.strip(" \t•·-*") for line in value.split("\n") if line.strip(" \t•·-*"))
+
+
+def _shown(html: str | None, readable: Readable) -> str | None:
+    """The HTML a mail client shows: without hidden elements, when the rendering found some."""
+    if html is None or readable.html is None or not readable.html.hides:
+        return html
+    return html_text.visible(html)
 
 
 def _safe_html(html: str | None, problems: list[str]) -> str | None:

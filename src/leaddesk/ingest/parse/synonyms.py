@@ -1,5 +1,6 @@
 """Which form field is which: the label table (English, German, French, Spanish, Italian, Dutch,
-Portuguese, and the common labels of Arabic and Hebrew forms) and :func:`map_fields`, which turns any
+Portuguese, the common labels of Polish, Czech, Swedish, Danish, Norwegian and Finnish forms, and of
+Arabic, Hebrew, Chinese and Japanese forms) and :func:`map_fields`, which turns any
 field dict into the canonical keys. A field whose label says nothing is still the e-mail address or
 the phone number when its value is exactly one (:func:`value_role`).
 
@@ -28,13 +29,17 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom complet", "nom et prenom", "prenom et nom", "nombre completo", "nombre y apellidos",
         "nome completo", "nome e cognome", "volledige naam", "naam", "nom", "nome", "nombre",
         "ihr name", "name des absenders", "sender name",
-        "الاسم", "الاسم الكامل", "اسمك", "שם", "שם מלא",
+        "imie i nazwisko", "imie", "jmeno a prijmeni", "cele jmeno", "namn", "fullstandigt namn", "navn",
+        "fulde navn", "fullt navn", "nimi", "koko nimi",
+        "الاسم", "الاسم الكامل", "اسمك", "שם", "שם מלא", "お名前", "名前", "氏名", "姓名", "名字",
     ),
     "first_name": ("first name", "firstname", "given name", "forename", "vorname", "prenom", "voornaam",
-                   "primeiro nome", "nombre de pila", "fname"),
+                   "primeiro nome", "nombre de pila", "fname", "jmeno", "fornavn", "fornamn",
+                   "etunimi"),
     "last_name": ("last name", "lastname", "surname", "family name", "nachname", "familienname",
                   "nom de famille", "apellido", "apellidos", "cognome", "achternaam", "sobrenome",
-                  "apelido", "lname"),
+                  "apelido", "lname", "nazwisko", "prijmeni", "efternavn", "efternamn",
+                  "etternavn", "sukunimi"),
     "email": (
         "email", "e mail", "mail", "email address", "e mail address", "emailaddress", "e mail adresse",
         "email adresse", "mailadresse", "adresse e mail", "adresse email", "adresse electronique",
@@ -43,6 +48,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "e mailadres", "emailadres", "endereco de email", "endereco de e mail", "endereco eletronico",
         "replyto", "reply to", "mail from",
         "البريد الالكتروني", "البريد", "بريدك الالكتروني", "דוא ל", "דואר אלקטרוני", "אימייל", "מייל",
+        "メールアドレス", "メール", "電子メール", "邮箱", "电子邮件", "电子邮箱", "邮件",
     ),
     "phone": (
         "phone", "telephone", "tel", "phone number", "telephone number", "mobile", "mobile phone",
@@ -50,8 +56,11 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "mobilnummer", "rufnummer", "telephone portable", "numero de telephone", "portable",
         "telefono", "numero de telefono", "movil", "cellulare", "numero di telefono",
         "telefoonnummer", "mobiel", "telefoon", "telemovel", "telefone", "celular",
+        "numer telefonu", "telefon komorkowy", "mobilni telefon", "puhelin", "puhelinnumero",
+        "matkapuhelin", "telefonnr",
         "contact number", "contact no", "phone no", "tel no", "whatsapp", "whatsapp number",
-        "الهاتف", "رقم الهاتف", "الجوال", "رقم الجوال", "טלפון", "מספר טלפון", "נייד",
+        "الهاتف", "رقم الهاتف", "الجوال", "رقم الجوال", "טלפון", "מספר טלפון", "נייד", "電話番号", "電話",
+        "电话", "手机", "联系电话",
     ),
     "company": (
         "company", "company name", "organisation", "organization", "organisation name",
@@ -60,7 +69,9 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom de l entreprise", "nom de la societe", "empresa", "compania", "organizacion",
         "nombre de la empresa", "azienda", "societa", "ente", "nome azienda", "bedrijf", "organisatie",
         "bedrijfsnaam", "organizacao", "nome da empresa",
-        "الشركة", "اسم الشركة", "المؤسسة", "חברה", "שם החברה", "ארגון",
+        "nazwa firmy", "organizacja", "spolecnost", "nazev firmy", "foretag", "virksomhed", "yritys",
+        "organisaatio",
+        "الشركة", "اسم الشركة", "المؤسسة", "חברה", "שם החברה", "ארגון", "会社名", "会社", "公司", "公司名称",
     ),
     "topic": (
         "topic", "topics", "interest", "interests", "topic of interest", "topics of interest",
@@ -71,6 +82,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "sujet", "centre d interet", "domaine d interet", "motif", "motif de contact", "tema",
         "area de interes", "interes", "motivo", "argomento", "area di interesse", "interessi",
         "interessegebied", "area de interesse", "assunto de interesse", "service", "services",
+        "temat", "tematy", "obszar zainteresowan", "aihe", "amne", "emne",
         "service of interest", "category", "dienstleistung", "leistung", "prestation", "servicio",
     ),
     "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto"),
@@ -83,7 +95,10 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "commento", "richiesta", "domanda", "corpo del messaggio", "bericht", "opmerking",
         "opmerkingen", "vraag", "berichttekst", "mensagem", "comentario", "pergunta",
         "corpo da mensagem",
-        "الرسالة", "رسالتك", "الاستفسار", "הודעה", "תוכן ההודעה", "פנייה",
+        "wiadomosc", "tresc wiadomosci", "zprava", "meddelande", "besked", "meddelelse", "melding",
+        "viesti",
+        "الرسالة", "رسالتك", "الاستفسار", "הודעה", "תוכן ההודעה", "פנייה", "お問い合わせ内容", "メッセージ",
+        "内容", "留言", "消息", "咨询内容",
     ),
     "page_url": (
         "page", "page url", "url", "page link", "source", "source url", "source page", "referrer",
@@ -95,7 +110,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "submitted from url", "source page url", "referrer page url", "http referer", "http referrer",
         "embed url", "embedded url", "form location", "herkunftsseite", "quellseite", "seiten adresse",
         "url de provenance", "page d origine", "pagina de origen", "url de origen", "pagina di provenienza",
-        "url de reference", "url de referencia", "url di riferimento", "referenz url", "verweis url",
+        "strona", "adres strony", "url de reference", "url de referencia", "url di riferimento",
+        "referenz url", "verweis url",
         "url referente", "referring site", "form submitted from", "submitted on page",
     ),
     "post_title": (
@@ -124,6 +140,8 @@ _BY_KEY = {key: role for role, keys in _EXACT.items() for key in keys}
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("meta", re.compile(r"\b(honeypot|gotcha|captcha|consent|privacy|gdpr|dsgvo|newsletter|"
                         r"agree|accept|datenschutz)\b")),
+    # "Comment avez-vous entendu parler de nous ?" is French for "how did you hear of us", not a comment.
+    ("meta", re.compile(r"^comment (avez|connaissez|nous avez)\b")),
     ("email", re.compile(r"\b(e ?mail|courriel|correo|emailadres)\b")),
     ("phone", re.compile(r"\b(phone|telephone|tel|mobile|telefon\w*|handy|telefono|telefoon|"
                          r"telefone|celular|cellulare)\b")),
@@ -132,7 +150,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam|name first)\b")),
     ("last_name", re.compile(r"\b(last name|surname|family name|nachname|nom de famille|apellidos?|"
                              r"cognome|achternaam|sobrenome|name last)\b")),
-    ("topic", re.compile(r"\b(topic|interest|interested|thema|interesse|interessiert|sujet|tema|"
+    ("topic", re.compile(r"\b(topics?|interests?|interested|thema|interesse|interessiert|sujet|tema|"
                          r"argomento|interes|interesa|interesan|interesado|interessa|interessato|"
                          r"interessado|interesseert|int[ée]resse)\b")),
     ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|comments?|"
@@ -140,6 +158,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"question)\b")),
     # Free-text prompts that name no field: "Tell us about your project", "How can we help you?".
     ("message", re.compile(r"\b(tell us|how can we|what can we|describe|description|your request|"
+                           r"anything else|what else|"
                            r"project details|your project|beschreibung|votre demande|"
                            r"su consulta|su solicitud|wie konnen wir|was konnen wir|erzahlen sie|"
                            r"comment pouvons nous|que pouvons nous|como podemos|en que podemos|"
@@ -153,6 +172,7 @@ _POSSESSIVE = re.compile(
 _MARKERS = re.compile(r"\((required|optional|pflichtfeld|erforderlich|optional|obligatoire|facultatif|"
                       r"obligatorio|opcional|obbligatorio|facoltativo|verplicht|optioneel)\)|\*")
 _NOT_WORD = re.compile(r"[^\w]+")
+_CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
 _SENDER_LABELS = frozenset({"from", "sender", "absender", "von", "expediteur", "de", "remitente",
@@ -163,6 +183,8 @@ _SENDER = re.compile(r"^(?P<name>[^<>@\n]{1,100}?)\s*<(?P<email>[^<>@\s]+@[^<>\s
 @lru_cache(maxsize=4096)
 def label_key(label: str) -> str:
     """The comparable form of a field label: "Your E-Mail (required)*" becomes "e mail"."""
+    if not label.islower() and not label.isupper():
+        label = _CAMEL.sub(r"\1 \2", label)  # "firstName", "pageUrl": a script's or a JSON key
     key = _MARKERS.sub(" ", fold(label)).strip()
     # Contact Form 7's special mail tags, when a record names a field after its tag.
     if key.startswith("_") and key in _BY_KEY:
@@ -238,6 +260,18 @@ def _short_answer(value: str) -> bool:
     return "\n" not in value and len(value) <= 40 and len(value.split()) <= 5
 
 
+# A postal address runs over several lines too, but it is no message.
+_POSTAL = re.compile(r"\b(address|adresse|anschrift|direccion|indirizzo|endereco|adres|street|strasse|"
+                     r"rue|calle|postal|postcode|zip)\b")
+
+
+def _free_text(value: str) -> bool:
+    """True for a value that reads as prose: several lines, or a long line of words (not one address,
+    number or link)."""
+    value = value.strip()
+    return ("\n" in value and len(value) >= 20) or (len(value) >= 80 and len(value.split()) >= 10)
+
+
 def _usable(value: str) -> bool:
     return bool(value.strip()) and value.strip().lower() not in ("(empty)", "-", "n/a", "--")
 
@@ -286,6 +320,16 @@ def map_fields(fields: Mapping[str, str],
         role = value_role(value) if value and role_of(str(label), value) is None else None
         if role is not None and role not in found and label_key(str(label)) not in taught:
             found[role] = value
+
+    if "message" not in found:
+        # A free text under a label the table does not know ("Anything you would like to add?",
+        # "Ihr Projekt in drei Sätzen"): the longest value of several lines, or of a paragraph's
+        # length, is the visitor's message.
+        free = [str(value).strip() for label, value in fields.items()
+                if label_key(str(label)) not in taught and role_of(str(label), str(value)) is None
+                and _free_text(str(value)) and not _POSTAL.search(label_key(str(label)))]
+        if free:
+            found["message"] = max(free, key=len)
 
     for label, raw_value in (fields.items() if "name" not in found or "email" not in found else ()):
         # "From: Jane Roe <jane@novagen.example>", the sender line of a hand-made template.

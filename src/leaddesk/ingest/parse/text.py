@@ -44,14 +44,24 @@ def tidy_block(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
-_BIDI = dict.fromkeys(map(ord, BIDI_FORMATTING))  # see leaddesk.lines
+# Bidirectional formatting characters (see leaddesk.lines). Zero-width space, word joiner and
+# byte-order mark join nothing in a one-line value either: typed or pasted into a name or an
+# address they only make the same value look different (and an address invalid). The zero-width
+# (non-)joiners stay: Persian and Indic names spell with them.
+_BIDI = dict.fromkeys(map(ord, BIDI_FORMATTING + "\u200b\u2060\ufeff"))
+
+
+# A (non-)joiner next to ASCII joins nothing: it is only there to make a name look like another.
+_LATIN_JOINER = re.compile(r"(?<=[\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?=[\x00-\x7f])")
 
 
 def one_line(text: str) -> str:
     """A storable single line: every run of whitespace (newlines too) becomes one space, and no
-    bidirectional formatting character is left."""
+    bidirectional formatting character, zero-width space, word joiner or byte-order mark is left."""
     if not text.isascii():
         text = text.translate(_BIDI)
+        if "\u200c" in text or "\u200d" in text:
+            text = _LATIN_JOINER.sub("", text)
     # str.split() splits on exactly the characters \s matches, at a fraction of a regex's cost.
     return " ".join(storable(text).split())
 

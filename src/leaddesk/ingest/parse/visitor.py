@@ -36,7 +36,7 @@ _SERVICE_NAMES = ("wordpress", "hubspot", "netlify", "formspree", "webflow", "el
 _URLISH = re.compile(r"^(https?://|www\.)|^[\w-]+(\.[\w-]+)+(/\S*)?$", re.IGNORECASE)
 # "Jane Roe via Example Forms": a service sending in the name of the person it sends for (the
 # convention of mailing lists and of form services that put the visitor's name in the sender).
-_VIA = re.compile(r"^(?P<person>[^<>@]+?)\s+(via|über|ueber|par|vía|tramite|door|através de)\s+\S.*$",
+_VIA = re.compile(r"^(?P<person>[^<>@]+?)\s+\(?(via|über|ueber|par|vía|tramite|door|através de)\s+\S.*$",
                   re.IGNORECASE)
 
 
@@ -63,7 +63,8 @@ def normalise_email(value: str) -> tuple[str, bool]:
     person matters more here than the letter of RFC 5321. No DNS look-up is made.
     """
     typed = one_line(value)
-    candidate = typed
+    # No address holds a zero-width joiner either: one pasted into an address only breaks it.
+    candidate = typed.replace("\u200c", "").replace("\u200d", "") if not typed.isascii() else typed
     if candidate.lower().startswith("mailto:"):
         candidate = candidate[7:]
     candidate = candidate.strip().strip("<>").strip()
@@ -124,9 +125,10 @@ def host_names(hosts: Iterable[str]) -> list[str]:
 
 
 def display_person(name: str) -> str:
-    """The person a display name names: "Jane Roe via Example Forms" is "Jane Roe"."""
+    """The person a display name names: "Jane Roe via Example Forms", "'Jane Roe' via Leads" (a
+    Google Group) and "Jane Roe (via Example Forms)" are "Jane Roe"."""
     via = _VIA.match(name.strip())
-    return via.group("person").strip().strip('"') if via is not None else name
+    return via.group("person").strip().strip("\"'").strip() if via is not None else name
 
 
 @dataclass(frozen=True)

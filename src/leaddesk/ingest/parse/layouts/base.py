@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from leaddesk.ingest.parse.fieldlines import ForcedLabel, label_value_fields
 from leaddesk.ingest.parse.html_text import HtmlText
 from leaddesk.ingest.parse.readable import Readable
+from leaddesk.ingest.parse.synonyms import role_of, value_role
 
 Fields = list[tuple[str, str]]
 
@@ -52,11 +53,24 @@ def fields_from_html(html: HtmlText) -> Fields:
 def fields_of(mail: Readable) -> Fields:
     """The fields of a mail whose layout has no markers of its own: the HTML structure when it has
     tables or bold/heading labels (they keep multi-line values whole and say what is a label), else
-    the lines of the text."""
+    the lines of the text. The two parts of an alternative may differ: when the HTML names nobody (a
+    summary table of form and date, a "view submission" button) and the text part does, the text's
+    fields are the ones."""
     if mail.html is not None and (mail.html.pairs or any(isinstance(item, ForcedLabel)
                                                          for item in mail.html.items)):
-        return fields_from_html(mail.html)
+        fields = fields_from_html(mail.html)
+        if mail.mail.text is None or _names_someone(fields):
+            return fields
+        text_fields = label_value_fields(mail.text)[0]
+        return text_fields if _names_someone(text_fields) else fields
     return label_value_fields(mail.text)[0]
+
+
+_PERSON = frozenset({"name", "first_name", "last_name", "email"})
+
+
+def _names_someone(fields: Fields) -> bool:
+    return any(role_of(label, value) in _PERSON or value_role(value) == "email" for label, value in fields)
 
 
 _FORMISH = re.compile(r"\b(forms?|submissions?|submitted|formular|formulaire|formulario|modulo)\b",

@@ -6,6 +6,9 @@
   are written.
 * Any template that closes the message with the visitor's name and address on two lines, when
   Reply-To or the From display name confirms them.
+* Joomla's core contact component (``com_contact``, ``COM_CONTACT_ENQUIRY_TEXT``): "This is an enquiry
+  email via <site> from:", then "Name <address>" on a line of its own, an empty line and the message;
+  any template that introduces the sender that way (a line ending in a colon, then "Name <address>").
 * Divi's contact form module without a custom message pattern (``ContactForm.php``): the body is the
   message field, then one "Label: value" line per further field; name and e-mail go only into the
   headers (``From: "name" <mail@host>``, ``Reply-To: "name" <email>``); subject "New Message From
@@ -15,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from leaddesk.ingest.parse.fieldlines import split_label_line
 from leaddesk.ingest.parse.layouts.base import Extracted
@@ -49,6 +53,27 @@ def _signed(mail: Readable, lines: list[str]) -> Extracted | None:
                      message=message, name=name, email=address)
 
 
+_SENDER_LINE = re.compile(
+    r"^[\"']?(?P<name>[^<>@\n\"]{1,80}?)[\"']?\s*<(?P<email>[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)>$")
+
+
+def _introduced(lines: list[str]) -> Extracted | None:
+    """The sender named on a line of its own after an introduction ending in a colon ("This is an
+    enquiry email via https://site/ from:" / "Jane Roe <jane@...>"), then the message."""
+    texts = [(index, line.strip()) for index, line in enumerate(lines[:12]) if line.strip()]
+    for (_, intro), (index, line) in pairwise(texts[:5]):
+        sender = _SENDER_LINE.match(line)
+        if sender is None or not intro.endswith(":") or split_label_line(intro) is not None:
+            continue
+        message = "\n".join(lines[index + 1:]).strip()
+        if not message:
+            return None
+        name, email = sender.group("name").strip(), sender.group("email")
+        return Extracted(plugin="generic", fields=[("Name", name), ("Email", email), ("Message", message)],
+                         message=message, name=name, email=email)
+    return None
+
+
 def recognise(mail: Readable) -> Extracted | None:
     lines = mail.text.split("\n")
     while lines and not lines[-1].strip():
@@ -65,6 +90,9 @@ def recognise(mail: Readable) -> Extracted | None:
     signed = _signed(mail, lines)
     if signed is not None:
         return signed
+    introduced = _introduced(lines)
+    if introduced is not None:
+        return introduced
     if not _DIVI_SUBJECT.match(mail.subject) or not mail.reply_to or mail.html is not None:
         return None
     # The further fields close the body, one "Label: value" line each.
