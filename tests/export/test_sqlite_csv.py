@@ -16,15 +16,16 @@ Two checks, so that neither path can drift unnoticed:
 
 from __future__ import annotations
 
+import random
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import String, bindparam, select, text
 
 from leaddesk.db import Database
 from leaddesk.db.models import Tag
@@ -38,7 +39,7 @@ from leaddesk.export import (
     selection,
     sqlite_csv,
 )
-from leaddesk.export.cells import FORMULA_TRIGGERS
+from leaddesk.export.cells import FORMULA_TRIGGERS, is_plain_number, neutralise, timestamp
 from leaddesk.export.fields import FIELD_NAMES
 from leaddesk.progress import Cancelled, CancelToken
 from leaddesk.query import Filter, Sort
@@ -134,6 +135,10 @@ def custom() -> presets.Preset:
 
 PRESETS = {"generic": presets.GENERIC, "hubspot": presets.HUBSPOT,
            "salesforce": presets.SALESFORCE, "custom": custom()}
+# Compared with the general path only (no golden file): the name parts side by side in an order
+# of their own, between other cells (the fast path's sliced lines, not its general reordering).
+SIDE_BY_SIDE = presets.custom_preset("names", [(f"H {name}", name) for name in (
+    "id", "last_name", "salutation", "first_name", "name", "tags", "phone")])
 SCOPES = {
     "all": Filter(include_spam=True, include_non_submissions=True),
     "inbox": Filter(),
@@ -149,8 +154,8 @@ def golden_name(preset: str, per: str, scope: str) -> str:
 
 def export_bytes(db: Database, path: Path, preset: str, per: str, scope: str,
                  **options: Any) -> bytes:
-    export_to_file(db, SCOPES[scope], path,
-                   ExportOptions(preset=PRESETS[preset], per=Per(per), **options))
+    chosen = SIDE_BY_SIDE if preset == "names" else PRESETS[preset]
+    export_to_file(db, SCOPES[scope], path, ExportOptions(preset=chosen, per=Per(per), **options))
     return path.read_bytes()
 
 
@@ -280,7 +285,7 @@ def general_bytes(db: Database, path: Path, monkeypatch: pytest.MonkeyPatch, *ar
 
 @pytest.mark.parametrize("scope", sorted(SCOPES))
 @pytest.mark.parametrize("per", [p.value for p in Per])
-@pytest.mark.parametrize("preset", ["generic", "custom"])
+@pytest.mark.parametrize("preset", ["generic", "custom", "names"])
 def test_the_fast_path_writes_the_general_paths_bytes(
         fixture_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         paths_taken: list[bool], preset: str, per: str, scope: str) -> None:
@@ -300,3 +305,78 @@ def test_computed_columns_take_the_general_path(fixture_db: Database, tmp_path: 
                                                 paths_taken: list[bool], preset: str) -> None:
     export_bytes(fixture_db, tmp_path / "out.csv", preset, "submission", "all")
     assert paths_taken == [False]
+
+
+# The SQL cell expressions one value at a time, against the Python they stand in for. The golden
+# files cover the values a database holds; these cover the shortcuts' edges: every first
+# character around the triggers' code points, phone numbers just inside and just outside the
+# rule, and moments just inside and outside what timestamp() slices.
+PHONE_ALPHABET = "+0123456789 ()-./x"
+
+
+def guard_values() -> list[str | None]:
+    rng = random.Random(2026)
+    firsts = [chr(c) for c in range(0x80)] + ["é", "日", "🙂", "\u00a0", "\u2212", "＝"]
+    values: list[str | None] = [None, "", *firsts, *(f + "rest" for f in firsts), *NUMBERS,
+                                "+46 31 555 21 80", "+46  31 555 21 80", "+46 31 555 21 80 ",
+                                " +46 31 555 21 80", "+1 2", "+12", "+1", "+", "+ 1", "+123456",
+                                "+1 23456", "+1 234567", "+1 2345678901234", "+1 23456789012345",
+                                "+12345678901234567890", "+١٢٣ ٤٥٦ ٧٨٩", "+1\u00a0234 5678",
+                                "+1 234 5678\n", "+1 234 5678\x00", "+1 234 5678\x00=cmd"]
+    values += ["".join(rng.choice(PHONE_ALPHABET) for _ in range(rng.randint(0, 18)))
+               for _ in range(3000)]
+    values += ["+" + "".join(rng.choice("0123456789 ") for _ in range(rng.randint(1, 20)))
+               for _ in range(3000)]
+    return values
+
+
+def moment_values() -> list[str | None]:
+    """Stored moments timestamp() can read: sliced ones (a trigger or a non-digit first, other
+    characters in the date, NUL inside or after the 19) and ones it parses."""
+    return [None, "2026-03-02 09:00:00.123456", "2026-03-02 09:00:00", "2026-03-02 09:00",
+            "2026-03-02T09:00:00+02:00", "2026-03-02 09:00:00+02:00", "=026-03-02 09:00:00",
+            "-026-03-02 09:00:00.5", "+026-03-02 09:00:00", "\t026-03-02 09:00:00",
+            "x026-03-02 09:00:00", "2ä26-03-02 09:00:00.5", "2026-03-0ä 09:0ö:00xyz",
+            "1234567890 12345678", "2026-03-02 09:00:00\x00.5",
+            "2026-03-02 09:\x0000:00.5"]
+
+
+def sql_cells(expression: Any, values: Sequence[str | None]) -> list[Any]:
+    db = Database.open("sqlite://")
+    try:
+        with db.session() as s:
+            connection = s.connection()
+            sqlite_csv._register(connection.connection.dbapi_connection)
+            value = bindparam("value", type_=String)
+            stmt = select(expression(value))
+            return [connection.execute(stmt, {"value": v}).scalar_one() for v in values]
+    finally:
+        db.close()
+
+
+def test_the_sql_guard_is_neutralise() -> None:
+    values = guard_values()
+    assert sql_cells(sqlite_csv._guarded, values) == [neutralise(v) for v in values]
+
+
+def test_the_sql_phone_shortcut_admits_only_what_the_guard_keeps() -> None:
+    values = guard_values()
+    admitted = sql_cells(sqlite_csv._plain_phone, values)
+    assert all(v is not None and is_plain_number(v)
+               for v, yes in zip(values, admitted, strict=True) if yes)
+    # ... and it admits the common form, so that Python is not called for it.
+    common = ["+46 31 555 21 80", "+353 1 8887 55852", "+12", "+1 234567", "+1 23456789012345"]
+    assert all(sql_cells(sqlite_csv._plain_phone, common))
+    assert not any(sql_cells(sqlite_csv._plain_phone, ["+1 23456", "+1 234567890123456",
+                                                       "+46  31", "+46 31 ", "+46 31 5x"]))
+
+
+def test_the_sql_time_is_timestamp_through_the_guard() -> None:
+    values = moment_values()
+    assert sql_cells(sqlite_csv._time, values) == [neutralise(timestamp(v)) for v in values]
+
+
+def test_name_parts_side_by_side_are_sliced_in_and_others_reordered() -> None:
+    assert sqlite_csv._layout(tuple(c.field or "" for c in SIDE_BY_SIDE.columns)).cut == 1
+    assert sqlite_csv._layout(tuple(c.field or "" for c in presets.GENERIC.columns)).cut == 5
+    assert sqlite_csv._layout(tuple(c.field or "" for c in custom().columns)).cut is None

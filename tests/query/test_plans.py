@@ -22,7 +22,7 @@ import pytest
 from bench import generate, verify
 
 from leaddesk.db import Database, search
-from leaddesk.query import counts, pages, text_plan
+from leaddesk.query import counts, pages, text_plan, word_maps
 
 ROWS = 20_000
 SCALE = 10  # the planner's thresholds are for 100k–1M rows; the data here is ~1/10 of that
@@ -92,14 +92,34 @@ def branches(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     spy(counts, "intersection", "count by intersection")
     spy(counts, "_group_conditions", "count from the counts table")
     spy(search, "count_all_matches", "count of a common word in the index")
+    spy(word_maps, "_read", "common word from its kept map")
+    spy(word_maps, "_kept", "kept map read again")
     return taken
 
 
 @pytest.mark.slow
-def test_the_tuned_plans_agree_with_plain_sql(planner_db: Database,
-                                              branches: Counter[str]) -> None:
+@pytest.mark.parametrize("maps", [True, False], ids=["word maps", "sql only"])
+def test_the_tuned_plans_agree_with_plain_sql(planner_db: Database, branches: Counter[str],
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              maps: bool) -> None:
+    if not maps:  # every common word in SQL, as inside a transaction
+        monkeypatch.setattr(word_maps, "_version", lambda raw: None)
+    real_among = word_maps.kept_among
+
+    def among(*args: Any) -> set[int] | None:
+        hits = real_among(*args)
+        if hits is not None:
+            branches["walk through a kept map"] += 1
+        return hits
+    monkeypatch.setattr(word_maps, "kept_among", among)
     problems = verify.check(planner_db)
     assert problems == 0, f"{problems} answers differ from plain SQL (details on stderr)"
-    for branch in ("text by id", "text walk", "page by intersection", "count by intersection",
-                   "count from the counts table", "count of a common word in the index"):
+    expected = ["text by id", "text walk", "page by intersection", "count by intersection",
+                "count from the counts table"]
+    expected += (["common word from its kept map", "kept map read again", "walk through a kept map"]
+                 if maps
+                 else ["count of a common word in the index"])
+    for branch in expected:
         assert branches[branch] > 0, f"the planner never took the {branch} branch"
+    if not maps:
+        assert branches["common word from its kept map"] == 0

@@ -32,7 +32,7 @@ MULTI_VALUE_SEPARATOR = "; "
 # ASCII digits only; fullmatch, so nothing may follow (a "$" would let a trailing newline through).
 _PHONE = re.compile(r"\+\d{1,4}(?:[ ./-]?(?:\(\d{1,5}\)|\d{1,14}))*", re.ASCII)
 _SIGNED_NUMBER = re.compile(r"[+-]\d+(?:[.,]\d+)?", re.ASCII)
-_PHONE_DIGITS = range(7, 16)
+PHONE_DIGITS = range(7, 16)
 _PHONE_PUNCTUATION = "+ ./-()"  # every non-digit _PHONE admits
 _DROP_PHONE_PUNCTUATION = str.maketrans("", "", _PHONE_PUNCTUATION)
 
@@ -60,7 +60,7 @@ def is_plain_number(text: str) -> bool:
     # cost a second per million phone numbers).
     return (_PHONE.fullmatch(text) is not None
             and text.count("(") <= 1
-            and len(text.translate(_DROP_PHONE_PUNCTUATION)) in _PHONE_DIGITS)
+            and len(text.translate(_DROP_PHONE_PUNCTUATION)) in PHONE_DIGITS)
 
 
 def join_values(values: Iterable[str]) -> str:

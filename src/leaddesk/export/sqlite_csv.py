@@ -47,6 +47,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     func,
     literal_column,
     or_,
@@ -57,7 +58,13 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db.models import Submission, Tag, submission_tags
 from leaddesk.export import source
-from leaddesk.export.cells import FORMULA_TRIGGERS, MULTI_VALUE_SEPARATOR, neutralise, timestamp
+from leaddesk.export.cells import (
+    FORMULA_TRIGGERS,
+    MULTI_VALUE_SEPARATOR,
+    PHONE_DIGITS,
+    neutralise,
+    timestamp,
+)
 from leaddesk.export.fields import FIELDS, SELECTED
 from leaddesk.export.names import split_name
 from leaddesk.export.presets import Column
@@ -105,12 +112,59 @@ def _concat(*parts: Any) -> Expr:
 def _guarded(cell: Any) -> Expr:
     """The cell's text (NULL as ""), through the guard when its first character is a trigger.
 
-    ``cell`` is evaluated twice: pass columns and cheap expressions, not subqueries.
+    ``cell`` is evaluated several times: pass columns and cheap expressions, not subqueries.
+    Most cells are told apart from a trigger by comparisons alone (VM opcodes, no function call):
+    text at or above the first character after the largest trigger, or starting with a digit,
+    cannot begin with one. A phone number of the common "+" digits-and-spaces form is recognised
+    in SQL too (:func:`_plain_phone`); only what is left calls ``unicode()`` and maybe the guard.
     """
-    # unicode() is the first code point (NULL for NULL and ""). A pre-test `cell < 'A'` without
-    # a function call measured no faster.
-    return case((func.unicode(cell).in_(_TRIGGER_CODES), getattr(func, _GUARD)(cell)),
-                else_=func.coalesce(cell, _constant("")))
+    binary = cell.collate("BINARY")  # code-point order whatever the column's collation
+    above, digits_from, digits_to = _SAFE_STARTS
+    whens: list[tuple[Expr, Expr]] = [(binary >= above, cell)]
+    if digits_from is not None and digits_to is not None:
+        whens.append((and_(binary >= digits_from, binary < digits_to), cell))
+    whens += [(cell.is_(None), _constant("")),
+              (_plain_phone(cell), cell),
+              (func.unicode(cell).in_(_TRIGGER_CODES), getattr(func, _GUARD)(cell))]
+    return case(*whens, else_=cell)
+
+
+def _safe_starts() -> tuple[Expr, Expr | None, Expr | None]:
+    """Bounds that tell a cell cannot begin with a trigger, from FORMULA_TRIGGERS: ``text >=
+    above`` (its first code point is above every trigger's; UTF-8 in BINARY order compares as
+    code points), and ``from <= text < to`` for the gap between triggers that holds the digits
+    (None if a digit were a trigger). The empty string is below both, as it should be."""
+    codes = sorted(ord(t) for t in FORMULA_TRIGGERS)
+    above = _constant(chr(codes[-1] + 1))
+    below = [c for c in codes if c < ord("0")]
+    over = [c for c in codes if c > ord("9")]
+    if any(ord("0") <= c <= ord("9") for c in codes) or not below or not over:
+        return above, None, None
+    return above, _constant(chr(below[-1] + 1)), _constant(chr(over[0]))
+
+
+_SAFE_STARTS = _safe_starts()
+
+
+def _plain_phone(cell: Any) -> Expr:
+    """True for text :func:`~leaddesk.export.cells.is_plain_number` keeps that has the common
+    form of a phone number: "+", ASCII digits and single spaces, a digit at each end, no NUL, and
+    (with a space, so that only the phone rule admits it) PHONE_DIGITS digits. False does not
+    mean "a formula": the guard itself decides then. Saves calling Python for most phone
+    numbers (tests/export/test_sqlite_csv.py holds it to is_plain_number)."""
+    if "+" not in FORMULA_TRIGGERS:
+        return literal_column("0") == literal_column("1")
+    def glob(pattern: str) -> Expr:
+        matched: Expr = cell.op("GLOB", is_comparison=True)(_constant(pattern))
+        return matched
+
+    digits = func.length(func.replace(cell, _constant(" "), _constant(""))) - _constant(1)
+    # GLOB and length() stop at a NUL character; instr() reads the whole text.
+    return and_(glob("+[0-9]*[0-9]"), ~glob("?*[^0-9 ]*"), ~glob("*  *"),
+                func.instr(cell, func.char(_constant(0))) == _constant(0),
+                or_(func.instr(cell, _constant(" ")) == _constant(0),
+                    digits.between(_constant(PHONE_DIGITS.start),
+                                   _constant(PHONE_DIGITS.stop - 1))))
 
 
 def _number(cell: Any) -> Expr:
@@ -119,16 +173,20 @@ def _number(cell: Any) -> Expr:
     return _guarded(cast(cell, Text))
 
 
+# What cells.timestamp slices (19 characters or more, a space at the 11th), starting with a digit
+# (no trigger, so the guard keeps it; see the assertion): one GLOB, cheaper than three tests.
+_SLICED_MOMENT = "[0-9]????????? ????????*"
+assert not FORMULA_TRIGGERS & set("0123456789"), "_time's SQL slicing assumes digits are safe"
+
+
 def _time(raw: Any) -> Expr:
-    """cells.timestamp's ISO 8601 text, through the guard: SQLite's stored form is sliced here
-    exactly as timestamp() slices it; anything else goes to timestamp() itself."""
-    one, ten, eleven, twelve, eight = (_constant(n) for n in (1, 10, 11, 12, 8))
-    sliced = and_(func.substr(raw, eleven, one) == _constant(" "),
-                  func.length(raw) >= _constant(19), func.unicode(raw).not_in(_TRIGGER_CODES))
+    """cells.timestamp's ISO 8601 text, through the guard: SQLite's stored text is sliced here
+    exactly as timestamp() slices it (printf's "!" counts characters, as Python's slices do);
+    anything else goes to timestamp() itself."""
     return case(
         (raw.is_(None), _constant("")),
-        (sliced, _concat(func.substr(raw, one, ten), _constant("T"),
-                         func.substr(raw, twelve, eight), _constant("+00:00"))),
+        (raw.op("GLOB", is_comparison=True)(_constant(_SLICED_MOMENT)),
+         func.printf(_constant("%!.10sT%!.8s+00:00"), raw, func.substr(raw, _constant(12)))),
         else_=getattr(func, _TIME)(raw))
 
 
@@ -143,7 +201,11 @@ def _tags() -> Expr:
              .subquery("export_tag_names"))
     # Three mentions of one aggregate: SQLite computes an aggregate once however often it appears.
     joined = func.group_concat(names.c.name, _constant(MULTI_VALUE_SEPARATOR))
-    return select(_guarded(joined)).select_from(names).scalar_subquery()
+    tagged = exists().where(submission_tags.c.submission_id == Submission.id).correlate(Submission)
+    # Most submissions have no tag: one index probe instead of the sorted subquery (a sorter
+    # opened and closed per row).
+    return case((tagged, select(_guarded(joined)).select_from(names).scalar_subquery()),
+                else_=_constant(""))
 
 
 def _last_contact() -> Expr:
@@ -211,6 +273,11 @@ class Plan:
     selected: tuple[str, ...]
     order: Callable[[Sequence[bytes]], Sequence[bytes]] | None
     width: int  # cells in a line
+    # When the layout's name parts sit side by side (the generic preset): where they go among
+    # the selected cells, and which of _name_cells' parts, in order. Two slices and a cached
+    # tuple per row cost less than ``order`` over every cell.
+    cut: int | None = None
+    parts: tuple[int, ...] = ()
 
 
 def plan(session: Session, columns: Sequence[Column]) -> Plan | None:
@@ -236,9 +303,13 @@ def _layout(fields: tuple[str, ...]) -> Plan:
     at = {field: i for i, field in enumerate(selected)}
     at.update((part, len(selected) + 1 + k) for k, part in enumerate(NAME_PARTS))
     indexes = [at[field] for field in fields]
+    named = [i for i, field in enumerate(fields) if field in NAME_PARTS]
+    side_by_side = named == list(range(named[0], named[0] + len(named)))
+    cut = named[0] if side_by_side else None
+    parts = tuple(NAME_PARTS.index(fields[i]) for i in named)
     if len(indexes) == 1:  # itemgetter of one index returns the item, not a tuple
-        return Plan((*selected, _RAW_NAME), lambda cells: (cells[indexes[0]],), 1)
-    return Plan((*selected, _RAW_NAME), itemgetter(*indexes), len(fields))
+        return Plan((*selected, _RAW_NAME), lambda cells: (cells[indexes[0]],), 1, cut, parts)
+    return Plan((*selected, _RAW_NAME), itemgetter(*indexes), len(fields), cut, parts)
 
 
 def _statement(session: Session, flt: Filter, per_lead: bool, fields: Sequence[str]) -> Any:
@@ -264,6 +335,23 @@ def _byte_writer(out: TextIO) -> Callable[[bytes], object]:
     return buffer.write  # type: ignore[no-any-return]
 
 
+def _line_maker(chosen: Plan, between: bytes) -> Callable[[Sequence[Any]], list[bytes]]:
+    """A batch's rows joined into lines (each cell as SQLite wrote it, quotes not yet doubled)."""
+    order, cut, parts = chosen.order, chosen.cut, chosen.parts
+    join = between.join
+    if order is None:
+        return lambda rows: [join(row) for row in rows]
+    if cut is None:
+        return lambda rows: [join(order(row + _name_cells(row[-1]))) for row in rows]
+
+    @lru_cache(maxsize=8192)
+    def named(name: bytes) -> tuple[bytes, ...]:
+        every = _name_cells(name)
+        return tuple(every[k] for k in parts)
+
+    return lambda rows: [join(row[:cut] + named(row[-1]) + row[cut:-1]) for row in rows]
+
+
 def write_rows(session: Session, flt: Filter, per_lead: bool, chosen: Plan, out: TextIO,
                delimiter: str, batch: int, cancel: CancelToken,
                progress: Callable[[int], None]) -> int:
@@ -281,6 +369,7 @@ def write_rows(session: Session, flt: Filter, per_lead: bool, chosen: Plan, out:
     order, name_cells = chosen.order, _name_cells
     # The quotes of a line whose cells hold none: those of the separators.
     plain = 2 * (chosen.width - 1)
+    lines_of = _line_maker(chosen, between)
     done = 0
     result = connection.execute(stmt)
     text_factory = raw.text_factory
@@ -291,18 +380,17 @@ def write_rows(session: Session, flt: Filter, per_lead: bool, chosen: Plan, out:
         fetch = result.cursor.fetchmany
         while rows := fetch(batch):
             cancel.raise_if_cancelled()
-            lines: list[bytes] = []
-            append = lines.append
-            for row in rows:
-                cells = row if order is None else order(row + name_cells(row[-1]))
-                line = between.join(cells)
+            lines = lines_of(rows)
+            for i, line in enumerate(lines):
                 if line.count(b'"') != plain:
                     # A cell holds a double quote (most rows hold none): double each one.
+                    row = rows[i]
                     cells = tuple(c.replace(b'"', b'""') for c in row)
-                    line = between.join(cells if order is None
-                                        else order(cells + name_cells(row[-1])))
-                append(line)
-            write(first + next_line.join(lines) + last)
+                    lines[i] = between.join(cells if order is None
+                                            else order(cells + name_cells(row[-1])))
+            write(first)
+            write(next_line.join(lines))
+            write(last)
             done += len(rows)
             progress(done)
     finally:

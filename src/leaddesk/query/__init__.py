@@ -20,6 +20,8 @@ Callers use the names exported here; each module says what it owns:
   :func:`facets` (:class:`Facets`);
 * :mod:`~leaddesk.query.stream`: :func:`ids` and :func:`iterate`, every match at constant memory;
 * :mod:`~leaddesk.query.text_plan`: how a text search reads its matches on SQLite;
+* :mod:`~leaddesk.query.word_maps`: on SQLite, a common word's matches kept per connection
+  (a byte per id) while the database is unchanged, for exact totals under other filters;
 * :mod:`~leaddesk.query.words`: on PostgreSQL, a search word's documents from the kept word
   counts (revision 0010), or its share of the newest documents;
 * :mod:`~leaddesk.query.pg_text`: on PostgreSQL, a search's prefixes written out as the words

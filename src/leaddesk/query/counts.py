@@ -23,7 +23,7 @@ from leaddesk.db.models import (
     submission_tags,
     tag_facet_counts,
 )
-from leaddesk.query import pg_text, text_plan, words
+from leaddesk.query import pg_text, text_plan, word_maps, words
 from leaddesk.query.filters import (
     UNASSIGNED,
     Filter,
@@ -34,7 +34,13 @@ from leaddesk.query.filters import (
     in_or_null,
 )
 from leaddesk.query.results import Estimate
-from leaddesk.query.text_plan import TextPlan, has_narrow_filters, intersection, text_steer
+from leaddesk.query.text_plan import (
+    TextPlan,
+    has_narrow_filters,
+    intersection,
+    kept_intersection,
+    text_steer,
+)
 
 
 @dataclass(frozen=True)
@@ -131,15 +137,22 @@ def count_planned(session: Session, flt: Filter, plan: TextPlan | None, *,
             return kept
     if dialect == "sqlite" and plan is not None and plan.ids is None \
             and _only_exclusions(replace(flt, text="")):
-        # A common word alone: its matches counted in the full-text index, less those among
-        # the few rows the inbox hides (spam, not submissions), read once through.
-        total = search.count_all_matches(session, flt.text)
+        # A common word alone: its matches counted in the full-text index (or its kept map),
+        # less those among the few rows the inbox hides (spam, not submissions).
         hidden = _hidden(flt)
+        kept = word_maps.count_all(session, flt.text, None if hidden is None
+                                   else select(Submission.id).where(hidden))
+        if kept is not None:
+            return kept
+        total = search.count_all_matches(session, flt.text)
         if hidden is not None:
             total -= int(session.execute(select(func.count()).select_from(search.matches_among(
                 flt.text, select(Submission.id).where(hidden)).subquery())).scalar_one())
         return total
     if plan is not None and has_narrow_filters(flt) and not plan.by_id():
+        both = kept_intersection(session, flt, plan) if dialect == "sqlite" else None
+        if both is not None:
+            return len(both)
         stmt = select(func.count()).select_from(intersection(flt, plan).subquery())
     else:
         if dialect == "postgresql" and exact is None and flt.text:

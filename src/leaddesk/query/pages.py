@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from leaddesk.db import search
 from leaddesk.db.models import Submission
 from leaddesk.errors import ValidationError
-from leaddesk.query import pg_page, pg_text
+from leaddesk.query import pg_page, pg_text, word_maps
 from leaddesk.query.counts import count_planned
 from leaddesk.query.filters import SORT_COLUMNS, Filter, Sort, Steer, conditions, dialect_of, without_index
 from leaddesk.query.rows import (
@@ -34,6 +34,7 @@ from leaddesk.query.text_plan import (
     TextPlan,
     has_narrow_filters,
     intersection,
+    kept_intersection,
 )
 
 
@@ -106,10 +107,15 @@ def _text_page(session: Session, flt: Filter, plan: TextPlan, *, limit: int, off
     if has_narrow_filters(flt) and (with_total or (plan.ids is not None and _rows_fewer_than(
             session, flt, NARROW_ROWS))):
         # The other filters pick a short range of a covering index: intersect it with the
-        # matches there, which gives the total and, when short, the page.
-        both = intersection(flt, plan).subquery()
-        total, both_ids = session.execute(select(func.count(), case(
-            (func.count() <= SORT_MAX, func.json_group_array(both.c.id))))).one()
+        # matches there (a common word's kept map, else SQL), which gives the total and, when
+        # short, the page.
+        kept = kept_intersection(session, flt, plan)
+        if kept is not None:
+            total, both_ids = len(kept), (json.dumps(kept) if len(kept) <= SORT_MAX else None)
+        else:
+            both = intersection(flt, plan).subquery()
+            total, both_ids = session.execute(select(func.count(), case(
+                (func.count() <= SORT_MAX, func.json_group_array(both.c.id))))).one()
         if both_ids is not None:
             stmt = select(Submission.id).where(Submission.id.in_(search.json_ids(both_ids)))
             return _page_of(session, ordered(stmt, flt, bare=True), flt, limit=limit,
@@ -173,8 +179,9 @@ def _walk_text(session: Session, flt: Filter, plan: TextPlan, *, need: int,
         if not count_:
             return found[:need]
         ids, ats = json.loads(ids_json), json.loads(ats_json)
-        hits = known if known is not None else search.matching_ids(
-            session, flt.text, ids_json, low=min(ids), high=max(ids))
+        hits = known if known is not None else word_maps.kept_among(session, flt.text, ids)
+        if hits is None:
+            hits = search.matching_ids(session, flt.text, ids_json, low=min(ids), high=max(ids))
         keys = sorted(((ats[i], ids[i]) for i, x in enumerate(ids) if x in hits),
                       reverse=flt.descending)
         found.extend(i for _, i in keys)

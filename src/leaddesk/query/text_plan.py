@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db import search
 from leaddesk.db.models import Submission
+from leaddesk.query import word_maps
 from leaddesk.query.filters import Filter, Steer, conditions, dialect_of
 from leaddesk.query.rows import DEFAULT_PAGE_SIZE
 
@@ -81,6 +82,15 @@ def intersection(flt: Filter, plan: TextPlan) -> Select[int]:
         return search.matches_among(flt.text, select(Submission.id).where(
             *conditions(flt, "sqlite", with_text=False)))
     return select(Submission.id).where(*conditions(flt, "sqlite", plan=plan))
+
+
+def kept_intersection(session: Session, flt: Filter, plan: TextPlan) -> list[int] | None:
+    """A common word's matches among the ids that pass ``flt``'s other filters, from the word's
+    kept map (:mod:`leaddesk.query.word_maps`); None when SQL must answer (:func:`intersection`)."""
+    if plan.ids is not None:
+        return None
+    return word_maps.matching(session, flt.text, select(Submission.id).where(
+        *conditions(flt, "sqlite", with_text=False)))
 
 
 def has_narrow_filters(flt: Filter) -> bool:

@@ -14,7 +14,7 @@ from tests.ingest.parse.test_layouts import EXPECTED
     ("spam_seo", "spam phrase 'first page of Google'"),
     ("spam_crypto", "spam phrase 'Bitcoin'"),
     ("spam_links", "5 links in the message"),
-    ("spam_cyrillic", "message in Cyrillic script on a Latin-script form"),
+    ("spam_cyrillic", "spam phrase 'продвижению вашего сайта'"),
     ("spam_url_name", "empty message, and the name is a URL"),
     ("spam_honeypot", "honeypot field 'Leave this field empty' filled in"),
 ])
@@ -47,6 +47,15 @@ def test_real_leads_are_not_spam(name: str) -> None:
      False),
     # too short to judge by script
     ({"Message": "x"}, "Jane", "Спасибо!", False),
+    # a whole enquiry in Bulgarian, Ukrainian or Chinese is a lead: the script is not the sign ...
+    ({"Message": "x"}, "Мария", "Здравейте, бихме искали да обсъдим кампания за пациенти в София.",
+     False),
+    ({"Message": "x"}, "Олена", "Добрий день! Хочемо обговорити навчання лікарів у Києві восени.",
+     False),
+    ({"Message": "x"}, "王芳", "您好，我们希望与贵公司讨论在上海的医学教育合作项目，请与我联系。", False),
+    # ... the offer is, in Russian as in English
+    ({"Message": "x"}, "Jane", "Предлагаем раскрутку вашего сайта и прогон по каталогам недорого.",
+     True),
     ({"Message": "x"}, "Jane",
      "请联系我们，我们提供网站推广服务，价格优惠，欢迎咨询合作事宜。谢谢您的关注", True),
     ({"Website": "https://jane.example"}, "Jane", None, False),

@@ -54,25 +54,39 @@ def test_without_a_message_the_fields_are_counted() -> None:
     assert spam_reason(fields, "Jane", "Hello, please call me.") is None
 
 
+# A link of the visitor's: with it, a message in another script is spam; its letters are Latin.
+LINK = " https://x.example/"
+LINK_LETTERS = sum(c.isascii() and c.isalpha() for c in LINK)
+
+
 @pytest.mark.parametrize("script", sorted(SCRIPTS))
 def test_too_few_foreign_letters_to_judge(script: str) -> None:
-    text = SCRIPTS[script] * (FOREIGN_SCRIPT_MIN_LETTERS - 1)
+    text = SCRIPTS[script] * (FOREIGN_SCRIPT_MIN_LETTERS - 1) + LINK
     assert spam_reason(FORM, "Jane", text) is None
 
 
 @pytest.mark.parametrize("script", sorted(SCRIPTS))
-def test_enough_foreign_letters_are_spam(script: str) -> None:
-    text = SCRIPTS[script] * FOREIGN_SCRIPT_MIN_LETTERS
-    assert spam_reason(FORM, "Jane", text) == f"message in {script} script on a Latin-script form"
+def test_enough_foreign_letters_with_a_link_are_spam(script: str) -> None:
+    text = SCRIPTS[script] * (4 * FOREIGN_SCRIPT_MIN_LETTERS) + LINK
+    assert spam_reason(FORM, "Jane", text) == (
+        f"message in {script} script on a Latin-script form, with a link")
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+def test_another_script_without_a_link_is_a_lead(script: str) -> None:
+    # The guard between a whole enquiry in the visitor's own language and the spam folder.
+    text = SCRIPTS[script] * (10 * FOREIGN_SCRIPT_MIN_LETTERS)
+    assert spam_reason(FORM, "Jane", text) is None
 
 
 @pytest.mark.parametrize("script", sorted(SCRIPTS))
 def test_the_foreign_share_boundary(script: str) -> None:
-    foreign = 2 * FOREIGN_SCRIPT_MIN_LETTERS
+    foreign = 4 * FOREIGN_SCRIPT_MIN_LETTERS
     latin = latin_at_share_boundary(foreign)
-    assert latin > 0
-    at = SCRIPTS[script] * foreign + " " + "a" * latin
-    assert spam_reason(FORM, "Jane", at) == f"message in {script} script on a Latin-script form"
+    assert latin > LINK_LETTERS
+    at = SCRIPTS[script] * foreign + LINK + " " + "a" * (latin - LINK_LETTERS)
+    assert spam_reason(FORM, "Jane", at) == (
+        f"message in {script} script on a Latin-script form, with a link")
     below = at + "a"
     assert spam_reason(FORM, "Jane", below) is None
 
@@ -85,7 +99,7 @@ def test_a_bilingual_lead_is_not_spam() -> None:
 
 
 def test_a_form_with_foreign_labels_expects_that_script() -> None:
-    text = SCRIPTS["Cyrillic"] * (2 * FOREIGN_SCRIPT_MIN_LETTERS)
+    text = SCRIPTS["Cyrillic"] * (4 * FOREIGN_SCRIPT_MIN_LETTERS) + LINK
     assert spam_reason({"Имя": "Анна", "Message": "x"}, "Анна", text) is None
     # A blank label says nothing about the form's script.
     assert spam_reason({"  ": "", "Message": "x"}, "Анна", text) is not None

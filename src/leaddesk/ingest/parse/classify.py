@@ -9,9 +9,9 @@ a lead. A subject a visitor could have typed ("Out of office cover ...", "Undeli
 auto-reply or bounce only for mail in which no layout reads a visitor.
 
 Spam rules are kept conservative, because a lead wrongly hidden costs more than a spam shown: a filled
-honeypot field, several links, well-known spam offers (SEO, link building, crypto, casino, pills), a
-message in Cyrillic or CJK script on a Latin-script form, or an empty message from a "name" that is a
-URL.
+honeypot field, several links, well-known spam offers (SEO, link building, crypto, casino, pills; in
+English, Russian and Chinese), a link in a message written in Cyrillic or CJK script on a Latin-script
+form, or an empty message from a "name" that is a URL.
 """
 
 from __future__ import annotations
@@ -83,12 +83,20 @@ _SPAM_PHRASES = re.compile(
     r"talk ?with ?web ?visitors?|capture any visitor'?s name|"
     r"bitcoin|cryptocurrenc(y|ies)|crypto ?(currency|trading|investment|wallet|profits?)|"
     r"forex|binary options?|online casino|casino bonus|viagra|cialis|payday loans?|"
-    r"make money (online|fast|from home)|earn \$?\d+ (per|a) (day|week))\b")
+    r"make money (online|fast|from home)|earn \$?\d+ (per|a) (day|week)|"
+    # The same offers in Russian and Chinese, the scripts most offer spam comes in: the offer, not
+    # the script, is the sign (a Bulgarian or Ukrainian enquiry is a lead).
+    r"продвижени\w* (вашего |ваших )?(сайт|бизнес)\w*|раскрутк\w* (вашего )?сайт\w*|"
+    r"seo[- ]продвижени\w*|прогон\w* (по|сайт)\w*|рассылк\w* (объявлени|по форумам|по базам)\w*|"
+    r"онлайн[- ]казино|ставки на спорт|заработ\w* (в интернете|онлайн))\b|"
+    # No word boundary between two Chinese characters: these match inside a run of them.
+    r"(网站推广|网站优化|推广服务|seo优化|代发外链|博彩|赌场|网赌|刷单)")
 # One word of every alternative of _SPAM_PHRASES (a test holds them together).
 _TRIGGERS = ("seo", "search engine", "google", "rank ", "backlink", "link building", "link-building",
              "guest post", "guest-post", "domain authority", "dofollow", "do-follow", "traffic", "visitor",
              "bitcoin", "crypto", "forex", "binary option", "casino", "viagra", "cialis", "payday",
-             "make money", "earn ")
+             "make money", "earn ", "продвижени", "раскрутк", "прогон", "рассылк", "казино", "ставки",
+             "заработ", "网站", "推广", "优化", "外链", "博彩", "赌场", "网赌", "刷单")
 _HONEYPOT = re.compile(
     r"honeypot|gotcha|\bbot ?field\b|\bhp\b|leave (this )?(field )?(empty|blank)|do not fill|"
     r"nicht ausf[uü]llen|feld leer lassen|laisser (ce champ )?vide|dejar (este campo )?vac[ií]o|"
@@ -97,8 +105,10 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 MANY_LINKS = 4  # links in the message that make it spam; a visitor citing three papers is a lead
-# A message in another script is spam only when long enough to judge and nearly all of it: a
-# bilingual lead (a greeting in Russian, the request in English) stays a lead.
+# A message in another script than the form's counts only when long enough to judge and nearly all
+# of it (a bilingual lead, a greeting in Russian and the request in English, stays a lead), and
+# only with a link of the visitor's: a script is a language, not a sign of spam, and an enquiry
+# from Sofia or Kyiv written in its own language is a lead.
 FOREIGN_SCRIPT_MIN_LETTERS = 20
 FOREIGN_SCRIPT_SHARE = 0.8
 
@@ -234,10 +244,10 @@ def spam_reason(fields: Mapping[str, str], name: str | None, message: str | None
         return f"{links} links in the message"
     foreign, letters = _script_share(text)
     # The labels are looked at only for a message mostly in another script (rare).
-    if (foreign >= FOREIGN_SCRIPT_MIN_LETTERS and foreign >= FOREIGN_SCRIPT_SHARE * letters
+    if (links and foreign >= FOREIGN_SCRIPT_MIN_LETTERS and foreign >= FOREIGN_SCRIPT_SHARE * letters
             and all(_LATIN.search(label) for label in fields if label.strip())):
         script = "Cyrillic" if _CYRILLIC.search(text) else "CJK"
-        return f"message in {script} script on a Latin-script form"
+        return f"message in {script} script on a Latin-script form, with a link"
     if not (message or "").strip() and name and looks_like_url(name):
         return "empty message, and the name is a URL"
     return None
