@@ -18,7 +18,7 @@ the rules ask, per batch, when each contact's first lead arrived; ``received_at`
 the raw mail in the row, so without it SQLite followed each earlier lead's overflow pages.
 
 Revision ID: 0011
-Revises: 0013
+Revises: 0010
 Create Date: 2026-12-06 11:30:00.000000
 """
 
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0013'  # after main's 0013 (0010 → 0013 → 0011); the lead re-chains
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

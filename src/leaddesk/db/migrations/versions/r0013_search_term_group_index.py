@@ -16,7 +16,7 @@ topic, owner and count, so that summing a word's groups reads the index alone (a
 SQLite gets nothing here: it counts in FTS5.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06 11:30:00.000000
 """
 
@@ -27,7 +27,7 @@ from alembic import op
 from leaddesk.db.migrations.versions.r0010_search_term_counts import APPLY as APPLY_0010
 
 revision = '0013'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
