@@ -12,7 +12,6 @@ takes the tags from the rows when they are there.
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from leaddesk.db.models import Submission, Tag, submission_tags
 from leaddesk.query.counts import kept_total
@@ -23,6 +22,10 @@ from leaddesk.query.rows import TAGS_COLUMN, TOTAL_COLUMN, AnySelect
 def with_extras(stmt: AnySelect, flt: Filter, *, total: bool) -> AnySelect:
     """``stmt`` (a :func:`~leaddesk.query.rows.row_select`) with each row's tags and, when
     ``total`` and the kept counts can tell, the filter's total on every row."""
+    # Imported here: a SQLite window must paint its first rows without SQLAlchemy's PostgreSQL
+    # dialect (tests/ui/test_app.py holds the first paint free of it).
+    from sqlalchemy.dialects.postgresql import aggregate_order_by
+
     pairs = (select(func.json_agg(aggregate_order_by(
                  func.json_build_array(Tag.name, Tag.colour), Tag.name)))
              .select_from(submission_tags).join(Tag, Tag.id == submission_tags.c.tag_id)
