@@ -91,3 +91,23 @@ def test_a_lead_with_a_5000_character_word_keeps_the_list_and_the_pane_in_place(
     assert window.height() <= screen.height()
     assert not inbox.list.horizontalScrollBar().isVisible()
     assert inbox.detail.card.name.width() <= inbox.detail.width()
+
+
+def test_a_5000_character_word_in_the_conversation_never_widens_it(
+        qtbot, ui_db: Database, screen: QRect) -> None:
+    with ui_db.session() as session:
+        make_submission(session, body_text="A reply:\n" + "B" * 5000 + "\nthanks",
+                        received_at=BASE_TIME + timedelta(days=9))
+    window = open_window(qtbot, ui_db)
+    detail = window.inbox.detail
+    qtbot.waitUntil(lambda: detail.current is not None)
+    tabs = detail.message
+    tabs.setCurrentWidget(tabs.timeline)
+    settle()
+    timeline = tabs.timeline
+    assert timeline.entries
+    assert not timeline.horizontalScrollBar().isVisible()
+    content = timeline.widget()
+    assert content is not None
+    assert content.width() <= timeline.viewport().width()
+    assert window.width() <= screen.width()

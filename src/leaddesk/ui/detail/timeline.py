@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -31,9 +32,14 @@ OUTBOUND_COLOUR = "#43a047"
 
 
 def plain_label(text: str, *, object_name: str = "", selectable: bool = True) -> PlainLabel:
-    """A wrapped label that never interprets its text as markup."""
+    """A wrapped label that never interprets its text as markup, and never wider than the
+    timeline: a word longer than the line (a pasted token, a 5,000-character string) is cut at
+    the edge, still selectable whole, where it used to widen the timeline into a sideways scroll."""
     label = PlainLabel(text)
     label.setWordWrap(True)
+    policy = label.sizePolicy()  # keeps the height-for-width a wrapped label needs
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+    label.setSizePolicy(policy)
     if object_name:
         label.setObjectName(object_name)
     if selectable:
@@ -131,6 +137,7 @@ class TimelineView(QScrollArea):
         self.setObjectName("timeline")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps
         self.entries: list[QWidget] = []
         self._content = QWidget()
         self.setWidget(self._content)
