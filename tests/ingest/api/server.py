@@ -12,6 +12,7 @@ import base64
 import json
 import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,6 +42,7 @@ class Reply:
     body: Any = None  # JSON-able, or bytes sent as they are
     headers: dict[str, str] = field(default_factory=dict)
     cut: bool = False  # close the connection without answering
+    delay: float = 0.0  # seconds to wait before answering (a slow server)
 
 
 Handler = Callable[[Seen], Reply]
@@ -69,6 +71,8 @@ class FormApiServer:
                 seen = Seen(parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()},
                             {k.lower(): v for k, v in self.headers.items()})
                 reply = server.answer(seen)
+                if reply.delay:
+                    time.sleep(reply.delay)  # the server's own slowness, not a test's wait
                 if reply.cut:
                     self.close_connection = True
                     self.connection.shutdown(2)

@@ -1,0 +1,49 @@
+"""The HTTP client's retries as a server on loopback sees them: a server that does not answer in
+time is asked twice, not five times; a cut connection and a 5xx keep every attempt."""
+
+from __future__ import annotations
+
+import pytest
+from tests.ingest.api.server import FormApiServer, Reply
+
+from leaddesk.ingest.api import ApiConnectionError, ApiError
+from leaddesk.ingest.api.client import MAX_ATTEMPTS, TIMEOUT_ATTEMPTS, ApiClient, Auth
+
+TOKEN = "tok-3f9a7c1e5b"
+
+
+def client(**options: float) -> ApiClient:
+    return ApiClient(Auth("bearer", TOKEN), what="the test API", account="forms",
+                     backoff_base=0.01, backoff_cap=0.02, **options)  # type: ignore[arg-type]
+
+
+def test_a_server_that_does_not_answer_in_time_is_asked_twice(server: FormApiServer) -> None:
+    server.inject(Reply(200, [], delay=1.0), times=MAX_ATTEMPTS)
+    with client(timeout=0.2) as api, pytest.raises(ApiConnectionError) as caught:
+        api.get(f"{server.url}/slow")
+    assert len(server.seen("/slow")) == TIMEOUT_ATTEMPTS < MAX_ATTEMPTS
+    assert str(caught.value) == ("the test API at 127.0.0.1:"
+                                 f"{server.url.rsplit(':', 1)[1]} did not answer in time; "
+                                 "everything fetched so far was kept, sync again later")
+    assert TOKEN not in str(caught.value)
+
+
+def test_one_slow_answer_then_a_quick_one_is_fetched(server: FormApiServer) -> None:
+    server.inject(Reply(200, [], delay=1.0), times=1)
+    server.route("/slow", lambda seen: Reply(200, [{"id": 1}]))
+    with client(timeout=0.2) as api:
+        assert api.get(f"{server.url}/slow").json() == [{"id": 1}]
+    assert len(server.seen("/slow")) == 2
+
+
+def test_cut_connections_and_server_errors_keep_every_attempt(server: FormApiServer) -> None:
+    server.inject(Reply(cut=True), times=MAX_ATTEMPTS, when=lambda seen: seen.path == "/cut")
+    server.inject(Reply(503, {"message": "down"}), times=MAX_ATTEMPTS,
+                  when=lambda seen: seen.path == "/down")
+    with client(timeout=2.0) as api:
+        with pytest.raises(ApiConnectionError):
+            api.get(f"{server.url}/cut")
+        with pytest.raises(ApiError):
+            api.get(f"{server.url}/down")
+    assert len(server.seen("/cut")) == MAX_ATTEMPTS
+    assert len(server.seen("/down")) == MAX_ATTEMPTS
