@@ -668,7 +668,7 @@ BLOCK = 2_000   # messages per work unit when writing a corpus
 
 def _write_block(job: tuple[int, Path, int, list[tuple[str, Visitor, datetime]]]
                  ) -> tuple[Counter[str], Counter[str], int]:
-    """Render and write one block of a corpus (in a worker process); what it wrote."""
+    """Render and write one block of a corpus (in a worker process, or this one); what it wrote."""
     seed, root, start, plan = job
     kinds: Counter[str] = Counter()
     fixtures: Counter[str] = Counter()
@@ -692,6 +692,18 @@ def _worker_generator(seed: int) -> Generator:
     if seed not in _GENERATORS:
         _GENERATORS[seed] = Generator(seed)
     return _GENERATORS[seed]
+
+
+def _written(blocks: list[tuple[int, Path, int, list[tuple[str, Visitor, datetime]]]], workers: int
+             ) -> Iterator[tuple[Counter[str], Counter[str], int]]:
+    """Each block written, by forked workers when more than one is asked for. One worker writes
+    in this process: a test calls it that way from a process with threads (loopback servers),
+    and a fork of such a process can hang on a lock one of them held at the fork."""
+    if workers <= 1 or len(blocks) <= 1:
+        yield from map(_write_block, blocks)
+        return
+    with multiprocessing.get_context("fork").Pool(min(workers, len(blocks))) as pool:
+        yield from pool.imap_unordered(_write_block, blocks)
 
 
 def build_maildir(root: Path, count: int, seed: int = 1, *, reuse: bool = True,
@@ -719,12 +731,10 @@ def build_maildir(root: Path, count: int, seed: int = 1, *, reuse: bool = True,
     kinds: Counter[str] = Counter()
     fixtures: Counter[str] = Counter()
     total = 0
-    context = multiprocessing.get_context("fork")
-    with context.Pool(min(workers, len(blocks)) or 1) as pool:
-        for block_kinds, block_fixtures, block_bytes in pool.imap_unordered(_write_block, blocks):
-            kinds.update(block_kinds)
-            fixtures.update(block_fixtures)
-            total += block_bytes
+    for block_kinds, block_fixtures, block_bytes in _written(blocks, workers):
+        kinds.update(block_kinds)
+        fixtures.update(block_fixtures)
+        total += block_bytes
     seconds = time.perf_counter() - started
     info = CorpusInfo(root, count, total, dict(kinds), dict(fixtures), seconds)
     manifest.write_text(json.dumps({"version": VERSION, "seed": seed, "count": count,

@@ -52,4 +52,8 @@ class FakeImapServer:
                     conn.sendall(tag + b" BAD unknown command\r\n")
 
     def close(self) -> None:
+        # close() alone leaves the accepting thread blocked for the rest of the test run; a
+        # shutdown wakes it (and a later fork of the test process carries one thread fewer).
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()

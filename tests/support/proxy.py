@@ -66,5 +66,7 @@ class CuttingProxy:
 
     def close(self) -> None:
         self._closed = True
+        with contextlib.suppress(OSError):  # wakes the accepting thread (close() alone does not)
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
         self.drop_all()
