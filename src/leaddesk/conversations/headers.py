@@ -19,9 +19,9 @@ from email.utils import getaddresses
 FIELDS = ("MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "TO", "CC", "DATE")
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,996}>")
-# "Re:", "RE[2]:", "AW:", "SV:"… as mail programs in the team's languages write them.
-# "Re:" as mail programs write it in other languages (Polish "Odp:", Portuguese "RES:", Turkish
-# "YNT:", Hungarian "Vá:", Russian "Отв:", Chinese "回复：" with a full-width colon ...).
+# "Re:", "RE[2]:", "AW:", "SV:"… as mail programs in the team's languages write them (Polish
+# "Odp:", Portuguese "RES:", Turkish "YNT:", Hungarian "Vá:", Russian "Отв:", Chinese "回复：" with
+# a full-width colon ...), and forwards' "Fwd:"/"WG:"/"TR:".
 _REPLY_PREFIX = re.compile(
     r"^\s*(re|aw|antw|sv|vs|ref|rif|r|rv|rép|rep|res|odp|ynt|vá|atb|отв|ответ|回复|答复|wg|fwd?|tr)"
     r"\s*(\[\d+\])?\s*[:：]\s*", re.IGNORECASE)
