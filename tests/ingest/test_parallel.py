@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from leaddesk.db import Database
-from leaddesk.ingest import parallel
+from leaddesk.ingest import imap, mailfiles, parallel, store
 from leaddesk.ingest.labelbook import LabelBook, parse
 from leaddesk.ingest.parse import SubmissionDraft, parse_message
 from leaddesk.ingest.parse.synonyms import label_key
@@ -227,3 +227,10 @@ def test_chunks_started_early_for_an_import_that_failed_first_are_dropped_at_onc
     parallel.drop_early()
     assert multiprocessing.active_children() == []
     parallel.drop_early()  # nothing left to drop
+
+
+def test_a_worker_has_more_than_a_store_transaction_of_chunks_queued() -> None:
+    # The caller hands chunks on only between store transactions: with fewer queued, the worker
+    # runs dry while a transaction is stored (an import-speed regression, not a wrong result).
+    assert parallel.AHEAD * mailfiles.BATCH_SIZE > store.MERGED_ITEMS
+    assert parallel.AHEAD * imap.FETCH_SIZE > store.MERGED_ITEMS
