@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from PySide6.QtWidgets import QApplication
+
 from leaddesk.changes import Change, Kind
 from leaddesk.db import Database
-from leaddesk.db.models import AuditEvent, TeamMember
+from leaddesk.db.models import AuditEvent, Tag, TeamMember
 from leaddesk.rules import roundrobin
 
 from leaddesk.ui.context import AppContext
+from leaddesk.ui.safe_text import tooltip
 from leaddesk.ui.settings_dialog import SettingsDialog
 from leaddesk.ui.settings_team import MemberRow
 
@@ -68,3 +71,32 @@ def test_a_refused_toggle_says_why_and_shows_what_is_stored(qtbot, ctx: AppConte
     assert "Ada" in dialog.members.error.text()
     assert set(rows(dialog)) == {"tester"}
     assert away(ui_db) == {"tester": False}
+
+
+LONG_MEMBER = "Dr. <b>Maximiliana</b> " + "Alexandra-von-Hohenzollern-" * 5  # 120 characters
+
+
+def test_a_120_character_name_elides_with_a_plain_tooltip_and_never_scrolls_sideways(
+        qtbot, ctx: AppContext, ui_db: Database) -> None:
+    assert len(LONG_MEMBER.strip()) >= 120
+    with ui_db.session() as s:
+        s.add(TeamMember(name=LONG_MEMBER.strip()))
+        s.add(Tag(name="T" * 120, colour="#e53935"))
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.resize(640, 400)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for tab in (dialog.members, dialog.tags):
+        dialog.tabs.setCurrentWidget(tab)
+        QApplication.processEvents()
+        assert not tab.list.horizontalScrollBar().isVisible()
+        assert tab.list.horizontalScrollBar().maximum() == 0
+    row = rows(dialog)[LONG_MEMBER.strip()]
+    assert row.width() <= dialog.members.list.viewport().width()
+    assert row.away.geometry().right() <= row.width()  # the toggle stays in view
+    assert row.label.text() == f"{LONG_MEMBER.strip()}  (0 assigned)"
+    assert row.label.toolTip() == tooltip(row.label.text())  # whole, escaped: plain text
+    assert "&lt;b&gt;" in row.label.toolTip()
+    tag = dialog.tags.list.item(0)
+    assert tag.toolTip() == tooltip(tag.text())

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,7 +28,7 @@ from leaddesk.config import current_user
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
-from leaddesk.ui.safe_text import ask_text
+from leaddesk.ui.safe_text import ask_text, tooltip
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW, WAITING_AMBER_HOURS
 from leaddesk.ui.settings_team import MemberRow, set_away
 from leaddesk.ui.widgets import button_row, colour_dot, resize_within_screen
@@ -42,6 +43,18 @@ class _ListTab(QWidget):
         self.list = QListWidget()
         layout.addWidget(self.list, 1)
         self.error = button_row(layout, buttons)
+
+    def add(self, item: QListWidgetItem, row: QWidget | None = None) -> None:
+        """Add ``item`` (shown by ``row`` if given) at the list's width, never wider: a long
+        name elides, its whole text in the tooltip, instead of scrolling the list sideways."""
+        self.list.addItem(item)
+        if row is None:
+            item.setToolTip(tooltip(item.text()))
+            height = self.list.sizeHintForRow(self.list.row(item))
+        else:
+            self.list.setItemWidget(item, row)
+            height = row.sizeHint().height()
+        item.setSizeHint(QSize(1, height))
 
     def chosen(self) -> str | None:
         item = self.list.currentItem()
@@ -138,14 +151,12 @@ class SettingsDialog(QDialog):
             item.setData(256, m.name)
             row = MemberRow(m)  # the name and the Away toggle (settings_team)
             row.away_toggled.connect(self._set_away)
-            item.setSizeHint(row.sizeHint())
-            self.members.list.addItem(item)
-            self.members.list.setItemWidget(item, row)
+            self.members.add(item, row)
         self.tags.list.clear()
         for t in tags:
             item = QListWidgetItem(colour_dot(t.colour, 12), f"{t.name}  ({t.submissions})")
             item.setData(256, t.name)
-            self.tags.list.addItem(item)
+            self.tags.add(item)
 
     def _change(self, tab: _ListTab, work: Callable[[Session, str], object]) -> None:
         """Run one catalogue change as the current actor; a known error (duplicate name, bad

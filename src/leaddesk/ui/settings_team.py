@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
 from leaddesk import triage
@@ -20,7 +20,7 @@ from leaddesk.rules import catalog
 
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
-from leaddesk.ui.safe_text import PlainLabel
+from leaddesk.ui.widgets import ElidedLabel
 
 
 def member_text(member: triage.Member) -> str:
@@ -39,7 +39,9 @@ class MemberRow(QWidget):
         self.member = member
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
-        self.label = PlainLabel(member_text(member))
+        # A 120-character name elides (its whole text in the tooltip), keeping "(3 assigned)"
+        # and the toggle in view: the list never scrolls sideways.
+        self.label = ElidedLabel(member_text(member), mode=Qt.TextElideMode.ElideMiddle)
         layout.addWidget(self.label, 1)
         self.away = QCheckBox("Away")
         self.away.setObjectName("memberAway")

@@ -318,11 +318,19 @@ class FlowLayout(QLayout):
 
 class ElidedLabel(PlainLabel):
     """One line of plain text drawn with "…" at the end when it does not fit (the whole text
-    stays the label's text and its tooltip): a 200-character name never widens its pane."""
+    stays the label's text and its tooltip): a 200-character name never widens its pane.
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    ``whole`` asks a layout for the whole text's width (a status bar's line, a list's footer) and
+    elides only when less is left; otherwise the label takes whatever width it is given.
+    ``mode`` says where the "…" goes (in the middle keeps a line's end, "(3 assigned)", in view).
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, whole: bool = False,
+                 mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> None:
         super().__init__("", parent)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.mode = mode
+        self.setSizePolicy(QSizePolicy.Policy.Preferred if whole else QSizePolicy.Policy.Ignored,
+                           QSizePolicy.Policy.Fixed)
         self.setText(text)
 
     def setText(self, text: str) -> None:
@@ -335,8 +343,7 @@ class ElidedLabel(PlainLabel):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         area = self.contentsRect()
-        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
-                                              area.width())
+        shown = self.fontMetrics().elidedText(self.text(), self.mode, area.width())
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.drawText(area, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          shown)
