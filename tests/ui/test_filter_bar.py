@@ -1,12 +1,13 @@
-"""Each page's own bar: the search box clears with Escape, even with a window-wide Escape key."""
+"""Each page's own bar: the search box clears with Escape, even with a window-wide Escape key; a
+bar of many filters is one full row on a wide window and wraps on a narrow one."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from leaddesk.ui.filter_bar import SearchBox
+from leaddesk.ui.filter_bar import SearchBox, wrapping_bar
 from leaddesk.ui.main_window import MainWindow
 
 
@@ -51,3 +52,33 @@ def test_the_search_key_goes_to_the_shown_pages_own_box(qtbot, window: MainWindo
     action.trigger()
     assert window.leads.search.hasFocus() or window.focusWidget() is window.leads.search
     assert not window.top.findChildren(QLineEdit)  # the window-wide bar has no search any more
+
+
+def test_a_wrapping_bar_is_one_full_row_when_wide_and_wraps_when_narrow(qtbot) -> None:
+    page = QWidget()
+    qtbot.addWidget(page)
+    bar, layout = wrapping_bar()
+    combos = [QComboBox() for _ in range(4)]
+    for combo in combos:
+        combo.addItem("Status: not spam")
+        layout.addWidget(combo)
+    search = SearchBox("Filter contacts…")
+    layout.addWidget(search)
+    export = QPushButton("Export 1,234 contacts…")
+    layout.addWidget(export)
+    column = QVBoxLayout(page)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(bar)
+    column.addStretch(1)
+    page.resize(1400, 300)
+    page.show()
+    qtbot.waitExposed(page)
+    row = {w.geometry().center().y() for w in (*combos, search, export)}
+    assert len(row) == 1  # one row …
+    assert export.geometry().right() == bar.width() - 8 - 1  # … filled to the right margin
+    assert search.width() > search.sizeHint().width()  # by the search box
+    page.resize(420, 300)
+    qtbot.waitUntil(lambda: export.geometry().top() > combos[0].geometry().bottom())
+    assert bar.height() >= 2 * combos[0].height()  # wrapped onto more lines, in the bar's height
+    assert all(w.geometry().right() < bar.width() for w in (*combos, search, export))
+    assert page.minimumSizeHint().width() <= 420

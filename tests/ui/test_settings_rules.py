@@ -92,4 +92,4 @@ def test_the_settings_dialog_has_the_rules_tab(qtbot, ctx: AppContext) -> None:
     qtbot.addWidget(dialog)
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert "Rules" in titles
-    assert isinstance(dialog.tabs.widget(titles.index("Rules")), RulesTab)
+    assert isinstance(dialog.page(titles.index("Rules")), RulesTab)

@@ -88,7 +88,7 @@ def test_a_120_character_name_elides_with_a_plain_tooltip_and_never_scrolls_side
     dialog.show()
     qtbot.waitExposed(dialog)
     for tab in (dialog.members, dialog.tags):
-        dialog.tabs.setCurrentWidget(tab)
+        dialog.show_tab(tab)
         QApplication.processEvents()
         assert not tab.list.horizontalScrollBar().isVisible()
         assert tab.list.horizontalScrollBar().maximum() == 0

@@ -19,9 +19,13 @@ from tests.ui.test_main_window_layout import LONG_NAME, open_window, settle
 from leaddesk.ui.composer import Composer
 from leaddesk.ui.detail.message import MessageTabs
 from leaddesk.ui.main_window import INSIGHTS_PAGE, LEADS_PAGE
+from leaddesk.ui.safe_text import tooltip
 from leaddesk.ui.settings_dialog import SettingsDialog
 
-SIZES = [(800, 600), (1024, 700), (1280, 800), (1366, 768), (1440, 900), (1920, 1080)]
+SIZES = [(800, 600), (1024, 700), (1280, 800), (1366, 768), (1440, 900), (1920, 1080),
+         (2560, 1440),
+         # 1280 x 800 at a scale factor of 2 and of 1.5: the logical screen the window sees.
+         (640, 400), (853, 533)]
 
 
 @pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -111,3 +115,55 @@ def test_a_5000_character_word_in_the_conversation_never_widens_it(
     assert content is not None
     assert content.width() <= timeline.viewport().width()
     assert window.width() <= screen.width()
+
+
+def test_no_page_or_dialog_asks_for_more_than_the_screen(
+        qtbot, ui_db: Database, screen: QRect) -> None:
+    """What a window may not shrink below (its minimum) fits the screen: a too-large minimum is
+    what put the window partly off a 1280 x 800 screen at a scale of 2 (640 x 400 logical)."""
+    window = open_window(qtbot, ui_db)
+    qtbot.waitUntil(lambda: window.inbox.detail.current is not None)
+    for page in (0, LEADS_PAGE, INSIGHTS_PAGE):
+        window.show_page(page)
+        settle()
+        least = window.minimumSizeHint()
+        assert least.width() <= screen.width(), page
+        assert least.height() <= screen.height(), page
+        assert QRect(screen).contains(window.frameGeometry()), page
+    window.show_page(0)
+    current = window.inbox.detail.current
+    assert current is not None
+    for dialog in (Composer(window.ctx, current.row.id, window),
+                   SettingsDialog(window.ctx, window), window.inbox.export_dialog()):
+        qtbot.addWidget(dialog)
+        least = dialog.minimumSizeHint()
+        assert least.width() <= screen.width(), type(dialog).__name__
+        assert least.height() <= screen.height(), type(dialog).__name__
+
+
+def test_on_a_640_by_400_screen_the_list_stays_readable_and_long_lines_elide(
+        qtbot, ui_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    room = QRect(0, 0, 640, 400)  # 1280 x 800 at QT_SCALE_FACTOR=2
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _self: room)
+    with ui_db.session() as session:  # the newest, so it opens: "Show formatted" in the tabs' corner
+        make_submission(session, body_html="<p>Hello</p>", received_at=BASE_TIME + timedelta(days=9))
+    window = open_window(qtbot, ui_db)
+    qtbot.waitUntil(lambda: window.inbox.detail.current is not None)
+    assert window.inbox.detail.message.formatted.isVisible()
+    # The lead's tabs shorten their titles rather than widen the pane: the list keeps its room.
+    assert window.inbox.list.width() >= 240
+    # A team database's long address and the shortcut hint elide; the status bar never sets
+    # the window's least width.
+    window.db_label.setText("postgresql+psycopg://leaddesk@" + "db" * 80 + ".example/leads")
+    settle()
+    assert window.statusBar().minimumSizeHint().width() <= room.width() // 2
+    assert window.minimumSizeHint().width() <= room.width()
+    assert window.shortcut_hint.toolTip() == tooltip(window.shortcut_hint.text())
+    insights = window.insights
+    window.show_page(INSIGHTS_PAGE)
+    settle()
+    assert insights.median.text().startswith("Median time")
+    assert insights.median.toolTip() == tooltip(insights.median.text())  # elided, whole here
+    responses = insights.responses
+    assert responses.minimumSizeHint().width() <= responses.width()  # nothing cut at the side
+    assert window.width() <= room.width()

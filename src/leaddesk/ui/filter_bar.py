@@ -11,6 +11,8 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
+from leaddesk.ui.widgets import FlowLayout
+
 SEARCH_DEBOUNCE_MS = 250
 
 
@@ -64,6 +66,17 @@ def page_bar(parent: QWidget | None = None) -> tuple[QWidget, QHBoxLayout]:
     layout = QHBoxLayout(bar)
     layout.setContentsMargins(8, 4, 8, 4)
     layout.setSpacing(6)
+    return bar, layout
+
+
+def wrapping_bar(parent: QWidget | None = None) -> tuple[QWidget, FlowLayout]:
+    """A page bar for many filters: one row on a wide window, wrapped onto a second line on a
+    narrow one (640 px at a scale of 2) instead of making the window wider than the screen; the
+    search box takes the spare width of its line."""
+    bar = QWidget(parent)
+    bar.setObjectName("pageBar")
+    layout = FlowLayout(bar, spacing=6, fill=True)
+    layout.setContentsMargins(8, 4, 8, 4)
     return bar, layout
 
 

@@ -53,12 +53,11 @@ from leaddesk.ui.list_model import (
     SubmissionListModel,
 )
 from leaddesk.ui.operations import DbOp
-from leaddesk.ui.safe_text import PlainLabel
 from leaddesk.ui.settings import COLUMN_WIDTHS, ME
 from leaddesk.ui.sidebar import NO_TOPIC_LABEL, Sidebar
 from leaddesk.ui.triage_actions import TriageActions
 from leaddesk.ui.views import Narrowing, SavedView, View, builtin_views, combine
-from leaddesk.ui.widgets import Chip, clear_layout
+from leaddesk.ui.widgets import Chip, ElidedLabel, clear_layout
 
 if TYPE_CHECKING:
     # Loaded when Export is clicked (the export package and its presets): not to start.
@@ -172,7 +171,8 @@ class InboxPage(QWidget):
         self.export = export_button("Export…")
         self.export.clicked.connect(self.open_export)
         bar_layout.addWidget(self.export)
-        self.footer = PlainLabel()
+        # Elided on a narrow window: the list's count line never sets how narrow the list may be.
+        self.footer = ElidedLabel(whole=True)
         self.footer.setContentsMargins(6, 2, 6, 2)
         list_box = QWidget()
         list_layout = QVBoxLayout(list_box)

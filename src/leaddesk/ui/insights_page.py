@@ -47,7 +47,7 @@ from leaddesk.ui.filter_bar import export_button, page_bar
 from leaddesk.ui.operations import DbOp, NetOp
 from leaddesk.ui.page import BusPage
 from leaddesk.ui.response_chart import ResponseTimesPanel
-from leaddesk.ui.widgets import DownScroll, caption, muted
+from leaddesk.ui.widgets import DownScroll, ElidedLabel, caption, mute, muted
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,8 @@ class InsightsPage(BusPage):
         for combo in (self.range, self.unit):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
             bar.addWidget(combo)
-        self.median = muted()
-        self.median.setWordWrap(False)
-        self.median.setMinimumWidth(1)
+        # One line that elides on a narrow window (whole in its tooltip), never clipped mid-word.
+        self.median = mute(ElidedLabel())
         bar.addWidget(self.median, 1)
         self.export = export_button("Export these tables…")
         menu = QMenu(self.export)

@@ -37,12 +37,12 @@ from leaddesk.ui.colours import TopicColours
 from leaddesk.ui.column_fit import ColumnFit
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.export_dialog import ExportDialog, run_export
-from leaddesk.ui.filter_bar import SearchBox, export_button, page_bar
+from leaddesk.ui.filter_bar import SearchBox, export_button, wrapping_bar
 from leaddesk.ui.format import short_time
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import BusPage
 from leaddesk.ui.safe_text import PlainLabel, tooltip
-from leaddesk.ui.widgets import caption, colour_dot
+from leaddesk.ui.widgets import caption, colour_dot, scrolled
 
 SHOWN_LIMIT = 5000  # rows in the table; the count and the export always cover every lead
 Index = QModelIndex | QPersistentModelIndex
@@ -109,7 +109,7 @@ class LeadsPage(BusPage):
         super().__init__(ctx, parent)
         self._generation = 0
         self.contacts = 0
-        self.bar, bar = page_bar()
+        self.bar, bar = wrapping_bar()  # four drop-downs, search, export: wraps when narrow
         self.topic = QComboBox()
         self.period = range_combo()
         self.owner = QComboBox()
@@ -128,7 +128,7 @@ class LeadsPage(BusPage):
             combo.setMaximumWidth(220)
             combo.setMinimumContentsLength(10)
             bar.addWidget(combo)
-        bar.addWidget(self.search, 1)
+        bar.addWidget(self.search)
         bar.addWidget(self.export)
         self.summary.setContentsMargins(6, 2, 6, 2)
 
@@ -161,7 +161,7 @@ class LeadsPage(BusPage):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setObjectName("leadsSplit")
         split.addWidget(table_box)
-        split.addWidget(side)
+        split.addWidget(scrolled(side))  # the chart keeps its height; a short screen scrolls
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([600, 400])

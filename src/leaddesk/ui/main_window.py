@@ -64,6 +64,7 @@ from leaddesk.ui.top_bar import TopBar
 from leaddesk.ui.tray import Tray
 from leaddesk.ui.triage_actions import TriageActions
 from leaddesk.ui.views import SavedView, saved_views_from_json, saved_views_to_json
+from leaddesk.ui.widgets import ElidedLabel
 
 if TYPE_CHECKING:
     from leaddesk.ui.insights_page import InsightsPage
@@ -126,7 +127,9 @@ class MainWindow(QMainWindow):
         self.sync_problems.setToolTip("What went wrong in the last sync, and what to do")
         self.sync_problems.clicked.connect(self.open_sync_report)
         self.sync_problems.hide()
-        self.db_label = PlainLabel(self._db_description())
+        # The database line and the shortcut hint elide on a narrow screen (640 px wide at a scale
+        # of 2) rather than set the window's least width: their whole text is in the tooltip.
+        self.db_label = ElidedLabel(self._db_description(), whole=True)
         self.sidebar_toggle = QToolButton()
         self.sidebar_toggle.setObjectName("sidebarToggle")
         self.sidebar_toggle.setText("☰")
@@ -140,7 +143,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.db_label)
         # Permanent: a passing status message must not cover it.
         self.statusBar().addPermanentWidget(self.sync_problems)
-        self.statusBar().addPermanentWidget(PlainLabel(STATUS_HINT))
+        self.shortcut_hint = ElidedLabel(STATUS_HINT, whole=True)
+        self.statusBar().addPermanentWidget(self.shortcut_hint)
         self.tray = Tray(self, self.ctx.settings)
         self.corrections = Corrections(self, self.ctx, self.ops, self.inbox)
         self._connect()

@@ -41,7 +41,7 @@ from leaddesk.ui.operations import DbOp, NetOp
 from leaddesk.ui.page import COUNTED_FIELDS, BusPage
 from leaddesk.ui.safe_text import chart_text
 from leaddesk.ui.settings_hours import describe
-from leaddesk.ui.widgets import caption, muted
+from leaddesk.ui.widgets import ElidedLabel, caption, mute, muted
 
 MEDIAN_COLOUR, P90_COLOUR = "#1e88e5", "#f9a825"
 SHOWN = 8  # the latest weeks, or the busiest owners and topics, in the chart
@@ -157,8 +157,7 @@ class ResponseTimesPanel(BusPage):
         self.grouping.currentIndexChanged.connect(lambda _i: self._draw())
         bar.addWidget(self.grouping)
         bar.addStretch(1)
-        self.overall = muted()
-        self.overall.setWordWrap(False)
+        self.overall = mute(ElidedLabel(whole=True))  # elides when narrow; whole in the tooltip
         self.overall.setObjectName("responseOverall")
         bar.addWidget(self.overall)
         self.chart = ResponseChart()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -31,7 +32,7 @@ from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import ask_text, tooltip
 from leaddesk.ui.settings import AUTO_SYNC_MINUTES, ME, NOTIFY_NEW, WAITING_AMBER_HOURS
 from leaddesk.ui.settings_team import MemberRow, set_away
-from leaddesk.ui.widgets import button_row, colour_dot, resize_within_screen
+from leaddesk.ui.widgets import button_row, colour_dot, resize_within_screen, scrolled
 
 
 class _ListTab(QWidget):
@@ -69,26 +70,32 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("LeadDesk settings")
         resize_within_screen(self, 760, 520)
         tabs = QTabWidget()
-        tabs.addTab(self._general(), "General")
+
+        def add(page: QWidget, title: str) -> None:
+            # Each tab scrolls when the screen is smaller than its form (640 × 400 at a scale
+            # of 2): the dialog, its OK and Cancel included, stays on the screen.
+            tabs.addTab(scrolled(page), title)
+
+        add(self._general(), "General")
         self.members = _ListTab([("Add…", self._add_member), ("Remove", self._remove_member)])
-        tabs.addTab(self.members, "Team")
+        add(self.members, "Team")
         self.tags = _ListTab([("New…", self._new_tag), ("Rename…", self._rename_tag),
                               ("Colour…", self._recolour_tag), ("Delete", self._delete_tag)])
-        tabs.addTab(self.tags, "Tags")
+        add(self.tags, "Tags")
         from leaddesk.ui.accounts_dialog import AccountsTab
         from leaddesk.ui.settings_templates import TemplatesTab
         self.accounts = AccountsTab(ctx)
-        tabs.addTab(self.accounts, "Accounts")
+        add(self.accounts, "Accounts")
         self.templates = TemplatesTab(ctx)
-        tabs.addTab(self.templates, "Templates")
+        add(self.templates, "Templates")
         from leaddesk.ui.settings_sites import SitesTab
         self.sites = SitesTab(ctx)
-        tabs.addTab(self.sites, "Sites && topics")
+        add(self.sites, "Sites && topics")
         from leaddesk.ui.settings_rules import RulesTab
-        tabs.addTab(RulesTab(ctx), "Rules")
+        add(RulesTab(ctx), "Rules")
         from leaddesk.ui.settings_hours import HoursTab
         self.hours = HoursTab(ctx)
-        tabs.addTab(self.hours, "Response times")
+        add(self.hours, "Response times")
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
@@ -98,6 +105,16 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.refresh()
+
+    def page(self, index: int) -> QWidget | None:
+        """The page of tab ``index`` (inside the area that scrolls it)."""
+        area = self.tabs.widget(index)
+        return area.widget() if isinstance(area, QScrollArea) else area
+
+    def show_tab(self, page: QWidget) -> None:
+        for index in range(self.tabs.count()):
+            if self.page(index) is page:
+                self.tabs.setCurrentIndex(index)
 
     def _general(self) -> QWidget:
         page = QWidget()

@@ -153,6 +153,11 @@ def caption(text: str) -> QLabel:
     font.setPointSizeF(font.pointSizeF() * 0.8)
     font.setBold(True)
     label.setFont(font)
+    return mute(label)
+
+
+def mute(label: W) -> W:
+    """``label`` drawn in the palette's muted (placeholder) colour."""
     palette = label.palette()
     palette.setColor(QPalette.ColorRole.WindowText,
                      palette.color(QPalette.ColorRole.PlaceholderText))
@@ -161,11 +166,7 @@ def caption(text: str) -> QLabel:
 
 
 def muted(text: str = "") -> QLabel:
-    label = PlainLabel(text)
-    palette = label.palette()
-    palette.setColor(QPalette.ColorRole.WindowText,
-                     palette.color(QPalette.ColorRole.PlaceholderText))
-    label.setPalette(palette)
+    label = mute(PlainLabel(text))
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -220,6 +221,17 @@ class DownScroll(QScrollArea):
         return QSize(inner.width() + bar, min(inner.height(), MIN_SCROLLED_HEIGHT))
 
 
+def scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` at the size it is given, scrolling only where that is less than its minimum:
+    a settings tab or a side panel that fits any screen at all (640 × 400 at a scale of 2)
+    without its window asking for more than the screen has."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
+
+
 SCREEN_MARGIN = 16  # a window opened at its size leaves this much of the screen around it
 
 
@@ -250,12 +262,19 @@ def close_button(dialog: QDialog, layout: QBoxLayout) -> None:
 class FlowLayout(QLayout):
     """Lays its items out left to right and wraps to the next line when the width runs out (Qt's
     flow layout example), so a row of buttons and chips never asks for more width than its widest
-    item: many tags make the header taller, never the pane wider."""
+    item: many tags make the header taller, never the pane wider.
 
-    def __init__(self, parent: QWidget | None = None, *, spacing: int = 4) -> None:
+    ``fill`` makes it a bar: each line's spare width goes to its items that expand (a search
+    box), and items are centred on their line, so a wide window shows one even row and a narrow
+    one wraps it instead of growing wider than the screen.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, spacing: int = 4,
+                 fill: bool = False) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        self._fill = fill
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item: QLayoutItem) -> None:
@@ -301,18 +320,40 @@ class FlowLayout(QLayout):
     def _visible(self) -> list[QLayoutItem]:
         return [i for i in self._items if not i.isEmpty()]
 
+    def _lines(self, width: int) -> list[list[tuple[QLayoutItem, QSize]]]:
+        """The visible items with their sizes, broken into lines no wider than ``width``."""
+        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        used = 0
+        for item in self._visible():
+            hint = item.sizeHint().boundedTo(QSize(width, 10_000))
+            if lines[-1] and used + hint.width() > width:
+                lines.append([])
+                used = 0
+            lines[-1].append((item, hint))
+            used += hint.width() + self._spacing
+        return lines
+
     def _arrange(self, rect: QRect, *, move: bool) -> int:
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, line = area.x(), area.y(), 0
-        for item in self._visible():
-            hint = item.sizeHint().boundedTo(QSize(area.width(), 10_000))
-            if x + hint.width() > area.right() + 1 and line > 0:
-                x, y, line = area.x(), y + line + self._spacing, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self._spacing
-            line = max(line, hint.height())
+        y, line = area.y(), 0
+        for number, items in enumerate(self._lines(area.width())):
+            if number:
+                y += line + self._spacing
+            line = max((hint.height() for _item, hint in items), default=0)
+            spare = area.width() - sum(hint.width() + self._spacing for _item, hint in items) \
+                + self._spacing
+            growing = [item for item, _hint in items if self._fill and item.expandingDirections()
+                       & Qt.Orientation.Horizontal]
+            x = area.x()
+            for item, hint in items:
+                size = QSize(hint)
+                if item in growing and spare > 0:
+                    size.setWidth(size.width() + spare // len(growing))
+                top = y + (line - size.height()) // 2 if self._fill else y
+                if move:
+                    item.setGeometry(QRect(QPoint(x, top), size))
+                x += size.width() + self._spacing
         return y + line - rect.y() + margins.bottom()
 
 

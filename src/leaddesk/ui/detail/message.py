@@ -74,6 +74,8 @@ class MessageTabs(QTabWidget):
         super().__init__(parent)
         self.setObjectName("messageTabs")
         self.setUsesScrollButtons(False)  # four short titles fit; never hide one behind arrows
+        # On a very narrow pane (a 640 px wide screen) the titles shorten instead of widening it.
+        self.setElideMode(Qt.TextElideMode.ElideRight)
         self.setDocumentMode(True)
         self._has_html = False
         self.message_page = self._message_page()
