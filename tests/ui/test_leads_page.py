@@ -1,17 +1,21 @@
 """The Leads page owns its bar: no Inbox chips or search there, and its Export writes the
-contacts of its own filter, never the Inbox's rows."""
+contacts of its own filter, never the Inbox's rows; a cell cut short shows whole in its tooltip."""
 
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from leaddesk.db import Database
 from leaddesk.db.models import Submission
+from tests.support.factories import BASE_TIME, make_submission
 
 from leaddesk.ui.main_window import MainWindow
+from leaddesk.ui.safe_text import tooltip
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -78,3 +82,22 @@ def test_the_inbox_export_says_what_it_writes(qtbot, window: MainWindow) -> None
     dialog = inbox.export_dialog()
     qtbot.addWidget(dialog)
     assert len(dialog.flt.ids) == 3
+
+
+def test_a_cell_cut_short_shows_whole_and_plain_in_its_tooltip(qtbot, window: MainWindow,
+                                                               ui_db: Database) -> None:
+    name, company = "<b>Zed</b> " + "Hohenzollern-" * 15, "<i>Evil</i> Corp " * 12
+    with ui_db.session() as s:
+        make_submission(s, visitor_name=name, visitor_email="zed@example.org",
+                        visitor_company=company, received_at=BASE_TIME + timedelta(days=9))
+    window.top.pages.setCurrentIndex(1)
+    leads = window.leads
+    leads.period.setCurrentIndex(leads.period.findData(0))  # all time: the fixture is March's
+    qtbot.waitUntil(lambda: any(leads.model.index(r, 0).data() == name.strip()
+                                for r in range(leads.model.rowCount())), timeout=3000)
+    row = next(r for r in range(leads.model.rowCount())
+               if leads.model.index(r, 0).data() == name.strip())
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert leads.model.index(row, 0).data(tip) == tooltip(f"{name.strip()}\nzed@example.org")
+    assert leads.model.index(row, 1).data(tip) == tooltip(company)
+    assert leads.model.index(row, 7).data(tip) is None  # a number is never cut short

@@ -1,4 +1,5 @@
-"""The lazy message-list model: ids up front, rows fetched a page at a time."""
+"""The lazy message-list model: ids up front, rows fetched a page at a time; a cell cut short
+shows whole, as plain text, in its tooltip."""
 
 from __future__ import annotations
 
@@ -12,15 +13,26 @@ from leaddesk import query, response_times, triage
 from leaddesk.business_hours import BusinessHours
 from leaddesk.changes import Change
 from leaddesk.db import Database
+from leaddesk.db.models import Tag
 from leaddesk.query import Filter
 from leaddesk.response_times import ResponsePolicy
-from tests.support.factories import BASE_TIME
+from tests.support.factories import BASE_TIME, make_post, make_submission
 from tests.ui.conftest import inline_context
 
 from leaddesk.ui import list_model
 from leaddesk.ui.context import AppContext
-from leaddesk.ui.list_model import NEEDS_ROLE, OVERDUE_ROLE, ROW_ROLE, STATUS, SubmissionListModel
+from leaddesk.ui.list_model import (
+    NEEDS_ROLE,
+    OVERDUE_ROLE,
+    POST,
+    ROW_ROLE,
+    STATUS,
+    TAGS,
+    TOPIC,
+    SubmissionListModel,
+)
 from leaddesk.ui.operations import DbOp
+from leaddesk.ui.safe_text import tooltip
 from leaddesk.ui.settings import Settings
 from leaddesk.ui.tasks import TaskRunner
 
@@ -181,3 +193,23 @@ def test_the_overdue_badge_follows_the_teams_stored_policy_and_its_changes(qtbot
         assert first.data(OVERDUE_ROLE) is False
     finally:
         response_times.activate(ResponsePolicy())
+
+
+def test_a_cell_cut_short_shows_whole_and_plain_in_its_tooltip(qapp, ui_db: Database) -> None:
+    title = "<b>Europe's</b> IMI " + "Sets the Pace " * 12
+    with ui_db.session() as s:
+        post = make_post(s, "https://example.org/blog/long/", title)
+        lead = make_submission(s, topic="<i>Very</i> long topic " * 6, post_id=post.id,
+                               page_url="https://example.org/blog/long/?utm=1")
+        lead.tags.append(Tag(name="a rather long tag <u>name</u>", colour="#e53935"))
+        lead.tags.append(Tag(name="and another", colour="#43a047"))
+        sid = lead.id
+    model = SubmissionListModel(inline_context(ui_db))
+    model.set_ids([sid])
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert model.index(0, POST).data(tip) == tooltip(
+        f"{title}\nhttps://example.org/blog/long/?utm=1")
+    assert model.index(0, TOPIC).data(tip) == tooltip("<i>Very</i> long topic " * 6)
+    tags = model.index(0, TAGS).data(tip)
+    assert "a rather long tag &lt;u&gt;name&lt;/u&gt;" in tags
+    assert "and another" in tags

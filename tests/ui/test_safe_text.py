@@ -161,6 +161,28 @@ def test_tooltips_and_notifications_show_markup_literally() -> None:
     assert notification('<img src="x"> & co') == '‹img src="x"› ＆ co'
 
 
+def test_a_tooltip_of_a_strangers_500_lines_or_5000_letter_word_fits_on_the_screen(qtbot) -> None:
+    lines = tooltip("\n".join(f"<b>line {i}</b>" for i in range(500)))
+    assert lines.count("\n") == 20  # 20 lines and the count of the rest
+    assert "&lt;b&gt;line 19&lt;/b&gt;\n… 480 more lines</p>" in lines
+    word = tooltip("W" * 5000)
+    assert len(word) < 1200  # cut short …
+    assert "W" * 61 not in word  # … and free to break every 60 letters
+    assert word.replace("\u200b", "").endswith("W…</p>")
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    owner.show()
+    screen = owner.screen().availableGeometry()
+    for text in ("\n".join(f"line {i}" for i in range(500)), "W" * 5000, "word " * 2000):
+        QToolTip.showText(screen.center(), tooltip(text), owner)
+        qtbot.waitUntil(QToolTip.isVisible)
+        shown = next(w for w in QApplication.topLevelWidgets()
+                     if w.inherits("QTipLabel") and w.isVisible())
+        assert shown.height() <= screen.height()
+        assert shown.width() <= screen.width()
+        QToolTip.hideText()
+
+
 # ------------------------------------------------------------------ the source keeps it so
 
 ALLOWED_RICH_LABELS = {"shortcuts.py", "post.py"}  # our own markup, every value escaped

@@ -47,6 +47,7 @@ from leaddesk.ui.widgets import caption, colour_dot, scrolled
 SHOWN_LIMIT = 5000  # rows in the table; the count and the export always cover every lead
 Index = QModelIndex | QPersistentModelIndex
 TOPIC_COLUMN = 3
+TEXT_COLUMNS = (1, 2, 3, 5)  # company, first-touch post, topic, owner: they elide
 # Contact, Company, First-touch post (takes the slack), Topic, Status, Owner, Last, #
 WIDTHS = (170, 140, 200, 150, 70, 90, 80, 36)
 MIN_WIDTHS = (110, 70, 90, 80, 60, 50, 70, 30)
@@ -81,12 +82,16 @@ class LeadsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row = self.rows[index.row()]
+        shown = (row.name or row.email or "", row.company or "", row.first_post or "",
+                 row.first_topic or "No topic", row.status.capitalize(), row.owner or "",
+                 short_time(row.last_at), str(row.messages))[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.name or row.email or "", row.company or "", row.first_post or "",
-                    row.first_topic or "No topic", row.status.capitalize(), row.owner or "",
-                    short_time(row.last_at), str(row.messages))[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return tooltip(row.email)
+            return shown
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # A cell cut short ("Dr. Maximil…") shows whole here; the contact's with the address.
+            if index.column() == 0:
+                return tooltip("\n".join(t for t in (row.name, row.email) if t))
+            return tooltip(shown) if index.column() in TEXT_COLUMNS else None
         if (role == Qt.ItemDataRole.DecorationRole and index.column() == TOPIC_COLUMN
                 and self.colours is not None):
             return colour_dot(self.colours.colour(row.first_topic).name())

@@ -290,8 +290,12 @@ class SubmissionListModel(QAbstractTableModel):
                 text += f"\n{row.message_count} messages in the conversation"
             if row.unread:
                 text += "\nAn answer you have not read yet"
-        elif column == POST:
-            text = row.page_url
+        elif column == POST:  # the title cut short, and where it is
+            text = "\n".join(t for t in (row.post_title, row.page_url) if t)
+        elif column == TOPIC:
+            text = row.topic
+        elif column == TAGS:
+            text = ", ".join(row.tags)
         elif column == OWNER:
             text = f"Assigned to {row.assignee}" if row.assignee else "Nobody's yet"
         elif column == STATUS:

@@ -22,6 +22,7 @@ and it loads no resource at all.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
@@ -53,15 +54,32 @@ class RichLabel(QLabel):
         self.setText(html_text)
 
 
+# A tooltip is never scrolled: a stranger's 500 lines, or a 5,000-letter word, would make one
+# taller or wider than the screen, most of it out of sight.
+TOOLTIP_LINES = 20
+TOOLTIP_CHARS = 1000
+TOOLTIP_WORD = 60  # a longer unbroken "word" gets break opportunities every this many characters
+_LONG_WORD = re.compile(rf"\S{{{TOOLTIP_WORD}}}")
+
+
 def tooltip(text: str | None) -> str:
-    """A tooltip that shows ``text`` literally, line breaks kept.
+    """A tooltip that shows ``text`` literally, line breaks kept, and fits on a screen.
 
     Tooltips always guess, and an escaped string would be guessed plain when it holds no ``&lt;``
     (showing ``&amp;`` as is); wrapping it in a paragraph makes the guess "rich" and the escape exact.
+    More than ``TOOLTIP_LINES`` lines or ``TOOLTIP_CHARS`` characters are cut short ("…"), and
+    a very long word may break anywhere.
     """
     if not text:
         return ""
-    return f'<p style="white-space:pre-wrap">{escape(text)}</p>'
+    lines = text.splitlines()
+    body = "\n".join(lines[:TOOLTIP_LINES])
+    if len(body) > TOOLTIP_CHARS:
+        body = body[:TOOLTIP_CHARS] + "…"
+    if len(lines) > TOOLTIP_LINES:
+        body += f"\n… {len(lines) - TOOLTIP_LINES:,} more lines"
+    body = _LONG_WORD.sub(lambda word: word.group(0) + "\u200b", body)
+    return f'<p style="white-space:pre-wrap">{escape(body)}</p>'
 
 
 def chart_text(text: str) -> str:
