@@ -8,12 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPushButton
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QPushButton
 
+from leaddesk.changes import CREATED, Change, Kind
 from leaddesk.db import Database
 from leaddesk.db.models import Submission
 from tests.support.factories import BASE_TIME, make_submission
 
+from leaddesk.ui.bus import ELSEWHERE
 from leaddesk.ui.main_window import MainWindow
 from leaddesk.ui.safe_text import tooltip
 
@@ -101,3 +103,37 @@ def test_a_cell_cut_short_shows_whole_and_plain_in_its_tooltip(qtbot, window: Ma
     assert leads.model.index(row, 0).data(tip) == tooltip(f"{name.strip()}\nzed@example.org")
     assert leads.model.index(row, 1).data(tip) == tooltip(company)
     assert leads.model.index(row, 7).data(tip) is None  # a number is never cut short
+
+
+def test_the_table_holds_still_when_new_leads_arrive(qtbot, window: MainWindow,
+                                                     ui_db: Database) -> None:
+    window.resize(1280, 500)  # a short window: the table scrolls
+    window.top.pages.setCurrentIndex(1)
+    leads = window.leads
+    leads.period.setCurrentIndex(leads.period.findData(0))  # all time: the fixture is March's
+    qtbot.waitUntil(lambda: leads.model.rowCount() == 30, timeout=3000)
+    table = leads.table
+    table.scrollTo(leads.model.index(20, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    table.selectRow(22)
+    top_name = leads.model.index(table.rowAt(0), 0).data()
+    chosen = leads.model.index(22, 0).data()
+    assert table.rowAt(0) > 0
+    with ui_db.session() as s:  # two new leads, the newest first: rows move down by two
+        ids = [make_submission(s, visitor_name=f"Newcomer {n}", visitor_email=f"new{n}@example.org",
+                               received_at=BASE_TIME + timedelta(days=20, hours=n)).id
+               for n in range(2)]
+    window.ctx.bus.publish([Change.of(Kind.SUBMISSION, ids, [CREATED])], ELSEWHERE)
+    qtbot.waitUntil(lambda: leads.model.rowCount() == 32, timeout=3000)
+    assert leads.model.index(table.rowAt(0), 0).data() == top_name  # the same lead at the top
+    current = table.selectionModel().selectedRows()
+    assert [i.data() for i in current] == [chosen]  # and the same one chosen
+    table.scrollToTop()  # even at the very top, the rows under the pointer stay put
+    newest = leads.model.index(0, 0).data()
+    with ui_db.session() as s:
+        sid = make_submission(s, visitor_name="Latest", visitor_email="latest@example.org",
+                              received_at=BASE_TIME + timedelta(days=30)).id
+    window.ctx.bus.publish([Change.of(Kind.SUBMISSION, [sid], [CREATED])], ELSEWHERE)
+    qtbot.waitUntil(lambda: leads.model.rowCount() == 33, timeout=3000)
+    assert leads.model.index(table.rowAt(0), 0).data() == newest
+    assert leads.model.index(0, 0).data() == "Latest"  # one scroll up
+    assert [i.data() for i in table.selectionModel().selectedRows()] == [chosen]

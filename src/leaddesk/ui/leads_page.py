@@ -42,6 +42,7 @@ from leaddesk.ui.format import short_time
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import BusPage
 from leaddesk.ui.safe_text import PlainLabel, tooltip
+from leaddesk.ui.table_memory import remembered, restore
 from leaddesk.ui.widgets import caption, colour_dot, scrolled
 
 SHOWN_LIMIT = 5000  # rows in the table; the count and the export always cover every lead
@@ -65,6 +66,12 @@ class LeadsModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
+
+    def key(self, row: int) -> tuple[str, int]:
+        """What names row ``row``'s lead across reloads: its contact, else its latest message."""
+        lead = self.rows[row]
+        return ("contact", lead.contact_id) if lead.contact_id is not None else (
+            "message", lead.latest_submission_id)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.rows)
@@ -224,7 +231,9 @@ class LeadsPage(BusPage):
             return
         rng = data.range
         self.model.colours = TopicColours(data.topics, self.palette().base().color())
+        memory = remembered(self.table, self.model.key)  # new leads or a colleague's change:
         self.model.set_rows(data.rows)
+        restore(self.table, memory, self.model.key)  # the same leads stay on top and chosen
         self.contacts = data.contacts
         self.summary.setText(f"{data.contacts:,} contacts · {data.messages:,} messages")
         self.export.setText(f"Export {data.contacts:,} contacts…")
