@@ -50,3 +50,9 @@ def duration(delta: timedelta) -> str:
     if seconds < 86400:
         return f"{int(seconds // 3600)} h"
     return f"{int(seconds // 86400)} d"
+
+
+def clipped(text: str, limit: int) -> str:
+    """``text``, or its first ``limit`` characters and "…" (a stranger's 255-character company
+    name in a header line that must stay a line or two; the whole goes in a tooltip)."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"

@@ -1,15 +1,22 @@
-"""The lead header: a tag picker with colours, new tags in a palette colour, Assign to me."""
+"""The lead header: a tag picker with colours, new tags in a palette colour, Assign to me; a
+stranger's very long company stays a line or two (whole in the tooltip) on a small screen."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from datetime import timedelta
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QScreen
 
 from leaddesk import triage
 from leaddesk.db import Database
+from tests.support.factories import BASE_TIME, make_submission
+from tests.ui.test_main_window_layout import open_window, settle
 
 from leaddesk.ui.detail.card import VisitorCard
 from leaddesk.ui.detail.tag_picker import TagPicker
 from leaddesk.ui.main_window import MainWindow
+from leaddesk.ui.safe_text import tooltip
 from leaddesk.ui.widgets import TAG_PALETTE, next_tag_colour
 
 TAGS = {"hot lead": "#e53935", "KOL": "#43a047", "follow-up": "#fb8c00"}
@@ -74,3 +81,23 @@ def test_assign_to_me_uses_who_i_am(qtbot) -> None:
     card.set_me("Ada")
     card.assign_me.click()
     assert chosen == ["Ada"]
+
+
+def test_a_strangers_255_character_company_stays_a_line_or_two_and_whole_in_the_tooltip(
+        qtbot, ui_db: Database, monkeypatch) -> None:
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _self: QRect(0, 0, 800, 600))
+    company = ("<i>Evil</i> Corp &amp; " * 12)[:255]
+    with ui_db.session() as s:
+        make_submission(s, visitor_company=company, visitor_email="zed@example.org",
+                        received_at=BASE_TIME + timedelta(days=9))
+    window = open_window(qtbot, ui_db)
+    card = window.inbox.detail.card
+    qtbot.waitUntil(lambda: window.inbox.detail.current is not None
+                    and window.inbox.detail.current.row.company == company)
+    settle()
+    reach = card.reach
+    assert reach.text().startswith("<i>Evil</i> Corp")  # plain text, cut with "…"
+    assert "…" in reach.text()
+    assert reach.toolTip() == tooltip(f"{company}\nzed@example.org")
+    assert reach.height() >= reach.heightForWidth(reach.width())  # all of it shows …
+    assert reach.height() <= 3 * reach.fontMetrics().lineSpacing() + 4  # … in at most 3 lines

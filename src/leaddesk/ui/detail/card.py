@@ -25,9 +25,11 @@ from leaddesk.db.models import Status
 from leaddesk.detail import SubmissionDetail
 
 from leaddesk.ui.detail.tag_picker import TagPicker
-from leaddesk.ui.format import short_time
+from leaddesk.ui.format import clipped, short_time
 from leaddesk.ui.safe_text import tooltip
 from leaddesk.ui.widgets import Chip, ElidedLabel, FlowLayout, muted, never_widens
+
+REACH_PART_CHARS = 60  # of the company, address or phone in the line under the name
 
 
 class VisitorCard(QFrame):
@@ -151,6 +153,10 @@ class VisitorCard(QFrame):
         row = detail.row
         self.name.setText(row.name or row.email or "(unknown visitor)")
         parts = [p for p in (row.company, row.email, row.phone) if p]
+        # Each part cut to a line's worth: a stranger's 255-character company would take five
+        # lines of a small screen's header (squeezing the buttons under it); whole in the tooltip.
+        self.reach.setToolTip(tooltip("\n".join(parts)))
+        parts = [clipped(p, REACH_PART_CHARS) for p in parts]
         if detail.contact is not None:
             if detail.contact.first_seen_at:
                 parts.append(f"first seen {short_time(detail.contact.first_seen_at)}")
