@@ -11,6 +11,7 @@ import pytest
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QScrollArea
 
 from leaddesk.db import Database
 from tests.support.factories import BASE_TIME, make_submission
@@ -130,6 +131,8 @@ def test_no_page_or_dialog_asks_for_more_than_the_screen(
         assert least.width() <= screen.width(), page
         assert least.height() <= screen.height(), page
         assert QRect(screen).contains(window.frameGeometry()), page
+        if page == LEADS_PAGE and screen.height() >= 700:  # room: the chart panel never scrolls
+            assert not window.leads.side.verticalScrollBar().isVisible()
     window.show_page(0)
     current = window.inbox.detail.current
     assert current is not None
@@ -167,3 +170,27 @@ def test_on_a_640_by_400_screen_the_list_stays_readable_and_long_lines_elide(
     responses = insights.responses
     assert responses.minimumSizeHint().width() <= responses.width()  # nothing cut at the side
     assert window.width() <= room.width()
+
+
+def test_settings_tabs_scroll_only_on_a_screen_too_small_for_them(
+        qtbot, ui_db: Database, screen: QRect) -> None:
+    window = open_window(qtbot, ui_db)
+    dialog = SettingsDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    roomy = screen.width() >= 1024 and screen.height() >= 700  # the dialog's whole 760 x 520
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        settle()
+        area = dialog.tabs.currentWidget()
+        assert isinstance(area, QScrollArea)
+        page = dialog.page(index)
+        assert page is not None
+        if roomy:  # a wrapped help text's preferred height must not make a tab scroll
+            assert not area.verticalScrollBar().isVisible(), dialog.tabs.tabText(index)
+            assert not area.horizontalScrollBar().isVisible(), dialog.tabs.tabText(index)
+        # Never cut off: what the viewport cannot show, it scrolls to.
+        assert page.width() >= page.minimumSizeHint().width()
+        assert page.height() >= page.minimumSizeHint().height()
+    assert dialog.frameGeometry().height() <= screen.height()

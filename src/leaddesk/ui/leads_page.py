@@ -43,7 +43,7 @@ from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import BusPage
 from leaddesk.ui.safe_text import PlainLabel, tooltip
 from leaddesk.ui.table_memory import remembered, restore
-from leaddesk.ui.widgets import caption, colour_dot, scrolled
+from leaddesk.ui.widgets import DownScroll, caption, colour_dot
 
 SHOWN_LIMIT = 5000  # rows in the table; the count and the export always cover every lead
 Index = QModelIndex | QPersistentModelIndex
@@ -173,7 +173,8 @@ class LeadsPage(BusPage):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setObjectName("leadsSplit")
         split.addWidget(table_box)
-        split.addWidget(scrolled(side))  # the chart keeps its height; a short screen scrolls
+        self.side = DownScroll(side)  # the chart keeps its height; a short screen scrolls
+        split.addWidget(self.side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([600, 400])

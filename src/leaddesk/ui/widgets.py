@@ -186,18 +186,21 @@ MIN_SCROLLED_HEIGHT = 200  # a DownScroll asks no more height than this: the res
 class DownScroll(QScrollArea):
     """Holds ``widget`` at the viewport's width and scrolls it down only when the viewport is
     shorter than the widget's minimum: as narrow as the widget may be (never cutting it off at the
-    side), as short as a few lines.
+    side), as short as a few lines. ``sideways`` also lets it be narrower than the widget's
+    minimum, scrolling sideways then (a settings tab on a 640 px wide screen).
 
     Sized by hand rather than with ``widgetResizable``, which takes a wrapping label's preferred
     height (height-for-width) as the least it may have, and so scrolled where the old layout fit.
     """
 
-    def __init__(self, widget: QWidget) -> None:
+    def __init__(self, widget: QWidget, *, sideways: bool = False) -> None:
         super().__init__()
         self.inner = widget
+        self.sideways = sideways
         self.setWidget(widget)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        if not sideways:
+            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         widget.installEventFilter(self)  # its minimum changes: an editor opens, a bar shows
         self.viewport().installEventFilter(self)
 
@@ -211,25 +214,23 @@ class DownScroll(QScrollArea):
     def _fit(self) -> None:
         view = self.viewport().size()
         least = self.inner.minimumSizeHint().expandedTo(self.inner.minimumSize())
-        size = QSize(view.width(), max(view.height(), least.height()))
+        width = max(view.width(), least.width()) if self.sideways else view.width()
+        size = QSize(width, max(view.height(), least.height()))
         if self.inner.size() != size:
             self.inner.resize(size)
 
     def minimumSizeHint(self) -> QSize:
         inner = self.inner.minimumSizeHint()
         bar = self.verticalScrollBar().sizeHint().width()
-        return QSize(inner.width() + bar, min(inner.height(), MIN_SCROLLED_HEIGHT))
+        width = min(inner.width(), MIN_SCROLLED_HEIGHT) if self.sideways else inner.width()
+        return QSize(width + bar, min(inner.height(), MIN_SCROLLED_HEIGHT))
 
 
-def scrolled(widget: QWidget) -> QScrollArea:
+def scrolled(widget: QWidget) -> DownScroll:
     """``widget`` at the size it is given, scrolling only where that is less than its minimum:
-    a settings tab or a side panel that fits any screen at all (640 × 400 at a scale of 2)
-    without its window asking for more than the screen has."""
-    area = QScrollArea()
-    area.setWidget(widget)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    return area
+    a settings tab that fits any screen at all (640 × 400 at a scale of 2) without its dialog
+    asking for more than the screen has."""
+    return DownScroll(widget, sideways=True)
 
 
 SCREEN_MARGIN = 16  # a window opened at its size leaves this much of the screen around it
