@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTreeWidgetItem
+from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 
 from leaddesk.query import Facets
 
@@ -80,3 +80,34 @@ def test_the_order_holds_still_when_counts_change(qtbot) -> None:
     assert not sidebar._topics.isHidden()
     assert not sidebar._tags.isHidden()
     assert child(sidebar._topics, 1).text(1) == "0"
+
+
+def test_a_refresh_leaves_a_scrolled_sidebar_where_it_is(qtbot) -> None:
+    """Clicking a tag far down a long list, then the counts' refresh, must not scroll the
+    sidebar back to its views: the next click would land on another tag."""
+    sidebar = Sidebar(builtin_views("tester"))
+    qtbot.addWidget(sidebar)
+    sidebar.resize(200, 300)
+    sidebar.show()
+    qtbot.waitExposed(sidebar)
+    tags = {f"tag {n:02d}": "#e53935" for n in range(60)}
+    facets = Facets(topics={"Speakers": 3}, tags=dict.fromkeys(tags, 1))
+    sidebar.set_facets(facets, tags, (), ())
+    bar = sidebar.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    far = next(i for i in sidebar.findItems("tag 55", Qt.MatchFlag.MatchRecursive))
+    sidebar.setCurrentItem(far)  # what a click does
+    sidebar.itemClicked.emit(far, 0)
+    where = bar.value()
+    under = sidebar.itemAt(10, 150)
+    assert under is not None
+    shown = under.text(0)
+    for _ in range(2):  # the reload the click starts, then another desktop's change
+        sidebar.set_view_counts({"inbox": 12})
+        sidebar.set_facets(facets, tags, (), ("tag 55",))
+        sidebar.select_view("inbox")
+        QApplication.processEvents()
+        assert bar.value() == where
+        again = sidebar.itemAt(10, 150)
+        assert again is not None
+        assert again.text(0) == shown

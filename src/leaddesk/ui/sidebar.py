@@ -1,11 +1,13 @@
 """The sidebar: views, topics and tags, each with its count; saved views at the bottom.
 
-Its order holds still: views as declared, topics and tags by name, whatever the counts do.
+Its order holds still: views as declared, topics and tags by name, whatever the counts do; and
+so does its scroll position when the counts are refreshed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QFont
@@ -109,7 +111,22 @@ class Sidebar(QTreeWidget):
     def select_view(self, key: str) -> None:
         item = self._view_items.get(key)
         if item is not None:
-            self.setCurrentItem(item)
+            with self._holding_still():
+                self.setCurrentItem(item)
+
+    @contextmanager
+    def _holding_still(self) -> Iterator[None]:
+        """Refresh without scrolling: a new current item scrolls itself into view, and the
+        views are at the top; after a click on a tag far down, the refresh it starts (or
+        another desktop's change) would slide other entries under the pointer."""
+        bar = self.verticalScrollBar()
+        where = bar.value()
+        self.setAutoScroll(False)
+        try:
+            yield
+        finally:
+            self.setAutoScroll(True)
+            bar.setValue(where)
 
     def set_view_counts(self, counts: Mapping[str, int]) -> None:
         for key, item in self._view_items.items():
@@ -120,6 +137,11 @@ class Sidebar(QTreeWidget):
         """Topics and tags with their counts in the current view, in a stable order (by name,
         "No topic" last) that no action reshuffles. A topic or tag the view holds none of stays,
         greyed with 0, so the sections never vanish (Mine of someone who owns nothing yet)."""
+        with self._holding_still():
+            self._set_facets(facets, tag_colours, chosen_topics, chosen_tags)
+
+    def _set_facets(self, facets: Facets, tag_colours: Mapping[str, str],
+                    chosen_topics: tuple[str | None, ...], chosen_tags: tuple[str, ...]) -> None:
         self._seen_topics.update(t for t in facets.topics if t is not None)
         self._no_topic_seen = self._no_topic_seen or bool(facets.topics.get(None))
         topics: list[tuple[object, int]] = [
