@@ -194,3 +194,31 @@ def test_settings_tabs_scroll_only_on_a_screen_too_small_for_them(
         assert page.width() >= page.minimumSizeHint().width()
         assert page.height() >= page.minimumSizeHint().height()
     assert dialog.frameGeometry().height() <= screen.height()
+
+
+def test_the_leads_header_rows_never_overlap_on_a_short_screen(
+        qtbot, ui_db: Database, screen: QRect) -> None:
+    """What wraps (the contact line, the buttons and chips, a suggestion) keeps the height it
+    needs at the pane's width: the page scrolls instead of drawing rows over one another."""
+    with ui_db.session() as session:
+        make_submission(session, visitor_name=LONG_NAME, visitor_company="Hohenzollern " * 4,
+                        visitor_email="max@" + "x" * 40 + ".example", visitor_phone="+49 30 1234",
+                        received_at=BASE_TIME + timedelta(days=9))
+    window = open_window(qtbot, ui_db)
+    detail = window.inbox.detail
+    qtbot.waitUntil(lambda: detail.current is not None and detail.current.row.name == LONG_NAME)
+    for n in range(6):
+        detail.card.tag_added.emit(f"tag number {n}")
+    settle()
+    page = detail.page_scroll.inner
+    layout = page.layout()
+    assert layout is not None
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        assert item is not None
+        if item.isEmpty():
+            continue
+        width = item.geometry().width()
+        least = (item.minimumHeightForWidth(width) if item.hasHeightForWidth()
+                 else item.minimumSize().height())
+        assert item.geometry().height() >= least, item.widget()

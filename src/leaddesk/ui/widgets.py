@@ -215,7 +215,14 @@ class DownScroll(QScrollArea):
         view = self.viewport().size()
         least = self.inner.minimumSizeHint().expandedTo(self.inner.minimumSize())
         width = max(view.width(), least.width()) if self.sideways else view.width()
-        size = QSize(width, max(view.height(), least.height()))
+        height = least.height()
+        layout = self.inner.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            # Wrapped lines and flowed buttons need more height at this width than the minimum
+            # says: without it a short screen (853 x 533 at a scale of 1.5) squeezed the
+            # header's rows onto one another and cut the message tabs below their minimum.
+            height = max(height, layout.minimumHeightForWidth(width))
+        size = QSize(width, max(view.height(), height))
         if self.inner.size() != size:
             self.inner.resize(size)
 
