@@ -29,7 +29,7 @@ from tests.support.factories import BASE_TIME, make_member, make_post, make_subm
 
 from leaddesk.ui import list_model
 from leaddesk.ui.main_window import MainWindow
-from leaddesk.ui.safe_text import notification, tooltip
+from leaddesk.ui.safe_text import PlainLabel, notification, tooltip
 from leaddesk.ui.tasks import TaskRunner
 
 UI = Path(list_model.__file__).parent
@@ -239,3 +239,22 @@ def test_the_ui_source_uses_the_safe_helpers() -> None:
             if called == "setTextFormat" and node.args and _name(node.args[0]) != "PlainText":
                 problems.append(f"{where}:{node.lineno} setTextFormat() to something not plain")
     assert problems == []
+
+
+def test_a_strangers_bidi_override_reorders_nothing_and_real_rtl_text_stays(
+        qtbot, ui_db: Database) -> None:
+    body = "Pay to invoice\u202efdp.exe\u202c today. مرحبا بكم \u2067שלום\u2069 123"
+    with ui_db.session() as s:
+        make_submission(s, body_text=body, received_at=BASE_TIME + timedelta(days=30))
+    win = MainWindow(ui_db, me="tester", tasks=TaskRunner(inline=True))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.inbox.detail.current is not None)
+    tabs = win.inbox.detail.message
+    expected = "Pay to invoicefdp.exe\u202c today. مرحبا بكم \u2067שלום\u2069 123"
+    assert expected in tabs.text.toPlainText()
+    assert any(label.text().startswith(expected) for label in tabs.timeline.findChildren(QLabel))
+    everything = [label.text() for label in win.findChildren(QLabel)] + [tabs.text.toPlainText()]
+    assert not any("\u202e" in text or "\u202d" in text for text in everything)
+    assert "\u202e" not in tooltip(body)
+    assert PlainLabel("\u202dabc").text() == "abc"

@@ -36,13 +36,27 @@ def escape(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+# Left-to-right and right-to-left OVERRIDE force the order of the letters after them: a stranger's
+# "\u202eSPOOF" reads "FOOPS", "invoice\u202efdp.exe" reads "invoiceexe.pdf". Real right-to-left
+# text never needs them (embeddings and isolates, which only set a direction, stay).
+_OVERRIDES = dict.fromkeys(map(ord, "\u202d\u202e"))
+
+
+def without_overrides(text: str) -> str:
+    """``text`` with no bidirectional override left to reorder what it shows."""
+    return text.translate(_OVERRIDES)
+
+
 class PlainLabel(QLabel):
-    """A label that never reads its text as markup."""
+    """A label that never reads its text as markup, nor lets it reorder itself (overrides)."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setText(text)
+
+    def setText(self, text: str) -> None:
+        super().setText(without_overrides(text))
 
 
 class RichLabel(QLabel):
@@ -72,7 +86,7 @@ def tooltip(text: str | None) -> str:
     """
     if not text:
         return ""
-    lines = text.splitlines()
+    lines = without_overrides(text).splitlines()
     body = "\n".join(lines[:TOOLTIP_LINES])
     if len(body) > TOOLTIP_CHARS:
         body = body[:TOOLTIP_CHARS] + "…"

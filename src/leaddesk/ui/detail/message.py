@@ -40,7 +40,7 @@ from leaddesk.triage import NOTE, STATUS
 
 from leaddesk.ui.detail.timeline import TimelineView
 from leaddesk.ui.format import long_time
-from leaddesk.ui.safe_text import tooltip
+from leaddesk.ui.safe_text import tooltip, without_overrides
 
 FIELD_ROWS_SHOWN = 5  # more fields scroll inside the grid: the text stays in view
 
@@ -177,7 +177,7 @@ class MessageTabs(QTabWidget):
             footer.append(f"spam: {detail.spam_reason}")
         for problem in row.problems:
             footer.append(f"⚠ {problem}")
-        self.text.setPlainText("\n".join(lines) + "\n\n" + " · ".join(footer))
+        self.text.setPlainText(without_overrides("\n".join(lines) + "\n\n" + " · ".join(footer)))
         self._show_fields(detail.fields, row.message or "")
         self.html.setHtml(detail.body_html or "<p><i>This message has no HTML part.</i></p>")
         self.formatted.setChecked(False)
