@@ -1,10 +1,12 @@
 """The message list's columns fit the list: no horizontal scrollbar at 1280×800 or 1024×700,
-the dates and posts keep their room, and the widths a user drags come back after a restart."""
+the dates and posts keep their room, and the widths a user drags come back after a restart; on
+a very narrow list the post steps aside before the visitor's name is squeezed."""
 
 from __future__ import annotations
 
 import pytest
 
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QTableView
 
 from leaddesk.db import Database
@@ -99,3 +101,30 @@ def test_a_narrow_moment_does_not_shrink_the_saved_widths(qtbot, window: MainWin
                     < before[VISITOR], timeout=3000)
     window.save_layout()
     assert window.settings.get(COLUMN_WIDTHS) == before
+
+
+def test_on_a_very_narrow_list_the_post_steps_aside_before_the_visitor_is_squeezed(
+        qtbot, window: MainWindow) -> None:
+    window.resize(1280, 800)
+    table, fit = window.inbox.list, window.inbox.columns
+    header = table.horizontalHeader()
+    window.inbox.split.setSizes([0, 300, 980])  # what a 640 px wide screen leaves the list
+    qtbot.waitUntil(lambda: header.isSectionHidden(POST), timeout=3000)
+    assert header.sectionSize(VISITOR) >= fit.minimums[VISITOR] * 0.8  # a name, not "Vi…"
+    assert shown_width(table) <= table.viewport().width()
+    assert table.horizontalScrollBar().maximum() == 0
+    window.inbox.split.setSizes([0, 700, 580])  # room again: the post comes back
+    qtbot.waitUntil(lambda: not header.isSectionHidden(POST), timeout=3000)
+    assert header.sectionSize(POST) >= fit.minimums[POST]
+
+
+def test_with_the_stretching_column_aside_the_first_takes_the_slack(qtbot) -> None:
+    model = QStandardItemModel(3, 3)
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    fit = ColumnFit(table, stretch=1, preferred=[100, 100, 100], minimums=[80, 80, 80],
+                    optional=((1, 0),))
+    fit.stepped_aside = {1}
+    assert fit.widths(260) == {0: 160, 2: 100}
+    assert fit.widths(150) == {0: 75, 2: 75}  # less than the minimums: all shrink alike

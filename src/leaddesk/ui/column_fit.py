@@ -22,7 +22,8 @@ class ColumnFit(QObject):
                  minimums: Sequence[int], optional: Sequence[tuple[int, int]] = (),
                  save: Callable[[list[int]], None] | None = None) -> None:
         """``optional``: (column, room) pairs, in the order they step aside: a column stays
-        only while the minimums of those shown leave it ``room`` pixels to spare."""
+        only while the minimums of those shown leave it ``room`` pixels to spare. The stretching
+        column may be the last of them; the first column then takes the slack."""
         super().__init__(view)
         self.view = view
         self.header: QHeaderView = view.horizontalHeader()
@@ -70,15 +71,20 @@ class ColumnFit(QObject):
         """The width of each shown column but the stretching one, for ``available`` pixels."""
         shown = [c for c in range(len(self.preferred))
                  if c != self.stretch and c not in self.stepped_aside]
-        room = available - self.minimums[self.stretch]
+        stretching = self.stretch not in self.stepped_aside
+        stretch_least = self.minimums[self.stretch] if stretching else 0
+        room = available - stretch_least
         want = sum(self.preferred[c] for c in shown)
         if want <= room:
-            return {c: self.preferred[c] for c in shown}
+            widths = {c: self.preferred[c] for c in shown}
+            if not stretching and shown:  # the first column takes the slack in its place
+                widths[shown[0]] += room - want
+            return widths
         floor = sum(self.minimums[c] for c in shown)
         if floor > room:
             # Narrower than every minimum: all shrink alike and elide, rather than run off the
             # right edge where nobody sees them.
-            scale = max(room, 0) / (floor + self.minimums[self.stretch]) if floor else 0.0
+            scale = max(room, 0) / (floor + stretch_least) if floor else 0.0
             return {c: max(int(self.minimums[c] * scale), 16) for c in shown}
         spare = sum(self.preferred[c] - self.minimums[c] for c in shown)
         share = (room - floor) / spare if spare else 0.0

@@ -155,7 +155,9 @@ class InboxPage(QWidget):
         # the tags, then the owner follow: the visitor, what needs doing and when stay.
         self.columns = ColumnFit(
             self.list, stretch=POST, minimums=self._min_widths(),
-            optional=((TOPIC, TOPIC_ROOM), (TAGS, 0), (OWNER, 0)),
+            # On a window too narrow even for those (640 px at a scale of 2) the post goes
+            # too, rather than squeeze the visitor's name to two letters.
+            optional=((TOPIC, TOPIC_ROOM), (TAGS, 0), (OWNER, 0), (POST, 0)),
             preferred=stored if len(stored) == len(COLUMNS) else defaults,
             save=lambda widths: ctx.settings.set(COLUMN_WIDTHS, widths))
         self._clock = QTimer(self)
