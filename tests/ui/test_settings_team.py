@@ -100,3 +100,31 @@ def test_a_120_character_name_elides_with_a_plain_tooltip_and_never_scrolls_side
     assert "&lt;b&gt;" in row.label.toolTip()
     tag = dialog.tags.list.item(0)
     assert tag.toolTip() == tooltip(tag.text())
+
+
+def test_away_on_a_member_far_down_leaves_the_list_where_it_is(
+        qtbot, ctx: AppContext, ui_db: Database) -> None:
+    with ui_db.session() as s:
+        for n in range(40):
+            s.add(TeamMember(name=f"Member {n:02d}"))
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.resize(640, 400)
+    dialog.show()
+    dialog.show_tab(dialog.members)
+    qtbot.waitExposed(dialog)
+    members = dialog.members.list
+    bar = members.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    where = bar.value()
+    under = members.itemAt(20, members.viewport().height() // 2)
+    assert under is not None
+    name = under.data(256)
+    rows(dialog)[name].away.click()  # the toggle under the pointer: the list refreshes
+    assert away(ui_db)[name] is True
+    QApplication.processEvents()
+    assert bar.value() == where
+    again = members.itemAt(20, members.viewport().height() // 2)
+    assert again is not None
+    assert again.data(256) == name  # the same member under the pointer

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
@@ -60,6 +61,20 @@ class _ListTab(QWidget):
     def chosen(self) -> str | None:
         item = self.list.currentItem()
         return str(item.data(256)) if item is not None else None
+
+    @contextmanager
+    def refilling(self) -> Iterator[None]:
+        """Clear and refill the list, keeping the chosen entry and the scroll position: a
+        refresh after "Away" on a member far down must not slide another one under the
+        pointer."""
+        chosen, where = self.chosen(), self.list.verticalScrollBar().value()
+        self.list.clear()
+        yield
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item is not None and item.data(256) == chosen:
+                self.list.setCurrentItem(item)
+        self.list.verticalScrollBar().setValue(where)
 
 
 class SettingsDialog(QDialog):
@@ -162,18 +177,18 @@ class SettingsDialog(QDialog):
         self.me_choice.clear()
         self.me_choice.addItems([m.name for m in members if m.active])
         self.me.setText(typed)
-        self.members.list.clear()
-        for m in members:
-            item = QListWidgetItem()
-            item.setData(256, m.name)
-            row = MemberRow(m)  # the name and the Away toggle (settings_team)
-            row.away_toggled.connect(self._set_away)
-            self.members.add(item, row)
-        self.tags.list.clear()
-        for t in tags:
-            item = QListWidgetItem(colour_dot(t.colour, 12), f"{t.name}  ({t.submissions})")
-            item.setData(256, t.name)
-            self.tags.add(item)
+        with self.members.refilling():
+            for m in members:
+                item = QListWidgetItem()
+                item.setData(256, m.name)
+                row = MemberRow(m)  # the name and the Away toggle (settings_team)
+                row.away_toggled.connect(self._set_away)
+                self.members.add(item, row)
+        with self.tags.refilling():
+            for t in tags:
+                item = QListWidgetItem(colour_dot(t.colour, 12), f"{t.name}  ({t.submissions})")
+                item.setData(256, t.name)
+                self.tags.add(item)
 
     def _change(self, tab: _ListTab, work: Callable[[Session, str], object]) -> None:
         """Run one catalogue change as the current actor; a known error (duplicate name, bad
