@@ -82,3 +82,31 @@ def test_a_wrapping_bar_is_one_full_row_when_wide_and_wraps_when_narrow(qtbot) -
     assert bar.height() >= 2 * combos[0].height()  # wrapped onto more lines, in the bar's height
     assert all(w.geometry().right() < bar.width() for w in (*combos, search, export))
     assert page.minimumSizeHint().width() <= 420
+
+
+def test_a_bar_shrinks_its_filters_toward_their_least_before_it_wraps(qtbot) -> None:
+    page = QWidget()
+    qtbot.addWidget(page)
+    bar, layout = wrapping_bar()
+    combos = [QComboBox() for _ in range(3)]
+    for combo in combos:
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setMinimumContentsLength(10)  # as the Leads page's
+        combo.addItems(["Topic: all", "Topic: Public/private partnerships (IMI)"])
+        layout.addWidget(combo)
+    search = SearchBox("Filter contacts…")
+    layout.addWidget(search)
+    column = QVBoxLayout(page)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(bar)
+    everything = [*combos, search]
+    least = sum(w.minimumSizeHint().expandedTo(w.minimumSize()).width() for w in everything)
+    asked = sum(w.sizeHint().expandedTo(w.minimumSize()).width() for w in everything)
+    width = (least + asked) // 2 + 3 * 6 + 16
+    assert least < asked
+    page.resize(width, 100)
+    page.show()
+    qtbot.waitExposed(page)
+    assert len({w.geometry().center().y() for w in everything}) == 1  # one line, not two
+    assert all(w.width() >= w.minimumSizeHint().width() for w in everything)
+    assert search.geometry().right() <= bar.width() - 8

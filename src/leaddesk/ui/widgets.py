@@ -272,9 +272,9 @@ class FlowLayout(QLayout):
     flow layout example), so a row of buttons and chips never asks for more width than its widest
     item: many tags make the header taller, never the pane wider.
 
-    ``fill`` makes it a bar: each line's spare width goes to its items that expand (a search
-    box), and items are centred on their line, so a wide window shows one even row and a narrow
-    one wraps it instead of growing wider than the screen.
+    ``fill`` makes it a bar: items that expand (a search box) shrink to their minimum before a
+    line breaks and take each line's spare width, and items are centred on their line, so a wide
+    window shows one even row and a narrow one wraps it instead of growing wider than the screen.
     """
 
     def __init__(self, parent: QWidget | None = None, *, spacing: int = 4,
@@ -329,17 +329,38 @@ class FlowLayout(QLayout):
         return [i for i in self._items if not i.isEmpty()]
 
     def _lines(self, width: int) -> list[list[tuple[QLayoutItem, QSize]]]:
-        """The visible items with their sizes, broken into lines no wider than ``width``."""
+        """The visible items with the sizes a line break is decided by (in a bar, the least
+        each may have), broken into lines no wider than ``width``."""
         lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
         used = 0
         for item in self._visible():
-            hint = item.sizeHint().boundedTo(QSize(width, 10_000))
-            if lines[-1] and used + hint.width() > width:
+            size = (item.minimumSize() if self._fill else item.sizeHint()).boundedTo(
+                QSize(width, 10_000))
+            if lines[-1] and used + size.width() > width:
                 lines.append([])
                 used = 0
-            lines[-1].append((item, hint))
-            used += hint.width() + self._spacing
+            lines[-1].append((item, size))
+            used += size.width() + self._spacing
         return lines
+
+    def _widths(self, items: list[tuple[QLayoutItem, QSize]], width: int) -> list[int]:
+        """A bar's line: every item from its least toward the width it asks for, as far as the
+        line allows; what is left goes to the items that expand (a search box)."""
+        least = [size.width() for _item, size in items]
+        if not self._fill:
+            return least
+        wanted = [max(item.sizeHint().width(), size.width()) for item, size in items]
+        spare = width - sum(least) - self._spacing * (len(items) - 1)
+        need = sum(wanted) - sum(least)
+        if spare <= need:
+            share = spare / need if need > 0 else 0.0
+            return [low + int((want - low) * share) for low, want in zip(least, wanted, strict=True)]
+        growing = [i for i, (item, _size) in enumerate(items) if self._grows(item)]
+        extra = (spare - need) // len(growing) if growing else 0
+        return [want + (extra if i in growing else 0) for i, want in enumerate(wanted)]
+
+    def _grows(self, item: QLayoutItem) -> bool:
+        return self._fill and bool(item.expandingDirections() & Qt.Orientation.Horizontal)
 
     def _arrange(self, rect: QRect, *, move: bool) -> int:
         margins = self.contentsMargins()
@@ -348,20 +369,16 @@ class FlowLayout(QLayout):
         for number, items in enumerate(self._lines(area.width())):
             if number:
                 y += line + self._spacing
-            line = max((hint.height() for _item, hint in items), default=0)
-            spare = area.width() - sum(hint.width() + self._spacing for _item, hint in items) \
-                + self._spacing
-            growing = [item for item, _hint in items if self._fill and item.expandingDirections()
-                       & Qt.Orientation.Horizontal]
+            heights = [max(size.height(), item.sizeHint().height()) if self._fill
+                       else size.height() for item, size in items]
+            line = max(heights, default=0)
             x = area.x()
-            for item, hint in items:
-                size = QSize(hint)
-                if item in growing and spare > 0:
-                    size.setWidth(size.width() + spare // len(growing))
-                top = y + (line - size.height()) // 2 if self._fill else y
+            for (item, _size), width, height in zip(
+                    items, self._widths(items, area.width()), heights, strict=True):
+                top = y + (line - height) // 2 if self._fill else y
                 if move:
-                    item.setGeometry(QRect(QPoint(x, top), size))
-                x += size.width() + self._spacing
+                    item.setGeometry(QRect(QPoint(x, top), QSize(width, height)))
+                x += width + self._spacing
         return y + line - rect.y() + margins.bottom()
 
 
