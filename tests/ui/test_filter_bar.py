@@ -54,22 +54,27 @@ def test_the_search_key_goes_to_the_shown_pages_own_box(qtbot, window: MainWindo
     assert not window.top.findChildren(QLineEdit)  # the window-wide bar has no search any more
 
 
-def test_a_wrapping_bar_is_one_full_row_when_wide_and_wraps_when_narrow(qtbot) -> None:
+def bar_page(qtbot, combos: list[QComboBox], *rest: QWidget) -> tuple[QWidget, QWidget]:
+    """A page with a wrapping bar of ``combos`` and ``rest`` at its top: (page, bar)."""
     page = QWidget()
     qtbot.addWidget(page)
     bar, layout = wrapping_bar()
-    combos = [QComboBox() for _ in range(4)]
-    for combo in combos:
-        combo.addItem("Status: not spam")
-        layout.addWidget(combo)
-    search = SearchBox("Filter contacts…")
-    layout.addWidget(search)
-    export = QPushButton("Export 1,234 contacts…")
-    layout.addWidget(export)
+    for widget in (*combos, *rest):
+        layout.addWidget(widget)
     column = QVBoxLayout(page)
     column.setContentsMargins(0, 0, 0, 0)
     column.addWidget(bar)
     column.addStretch(1)
+    return page, bar
+
+
+def test_a_wrapping_bar_is_one_full_row_when_wide_and_wraps_when_narrow(qtbot) -> None:
+    combos = [QComboBox() for _ in range(4)]
+    for combo in combos:
+        combo.addItem("Status: not spam")
+    search = SearchBox("Filter contacts…")
+    export = QPushButton("Export 1,234 contacts…")
+    page, bar = bar_page(qtbot, combos, search, export)
     page.resize(1400, 300)
     page.show()
     qtbot.waitExposed(page)
@@ -85,20 +90,13 @@ def test_a_wrapping_bar_is_one_full_row_when_wide_and_wraps_when_narrow(qtbot) -
 
 
 def test_a_bar_shrinks_its_filters_toward_their_least_before_it_wraps(qtbot) -> None:
-    page = QWidget()
-    qtbot.addWidget(page)
-    bar, layout = wrapping_bar()
     combos = [QComboBox() for _ in range(3)]
     for combo in combos:
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         combo.setMinimumContentsLength(10)  # as the Leads page's
         combo.addItems(["Topic: all", "Topic: Public/private partnerships (IMI)"])
-        layout.addWidget(combo)
     search = SearchBox("Filter contacts…")
-    layout.addWidget(search)
-    column = QVBoxLayout(page)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.addWidget(bar)
+    page, bar = bar_page(qtbot, combos, search)
     everything = [*combos, search]
     least = sum(w.minimumSizeHint().expandedTo(w.minimumSize()).width() for w in everything)
     asked = sum(w.sizeHint().expandedTo(w.minimumSize()).width() for w in everything)
