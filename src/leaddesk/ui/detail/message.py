@@ -38,6 +38,7 @@ from leaddesk.detail import HistoryEntry, ReplyView, SubmissionDetail
 from leaddesk.lines import as_one_line
 from leaddesk.triage import NOTE, STATUS
 
+from leaddesk.ui.detail import reading_place
 from leaddesk.ui.detail.timeline import TimelineView
 from leaddesk.ui.format import long_time
 from leaddesk.ui.safe_text import tooltip, without_overrides
@@ -78,6 +79,7 @@ class MessageTabs(QTabWidget):
         self.setElideMode(Qt.TextElideMode.ElideRight)
         self.setDocumentMode(True)
         self._has_html = False
+        self._lead: int | None = None  # the lead shown
         self.message_page = self._message_page()
         self.addTab(self.message_page, "Message")
         self.timeline = TimelineView()  # the conversation, replies and history merged
@@ -168,6 +170,10 @@ class MessageTabs(QTabWidget):
 
     def show_detail(self, detail: SubmissionDetail, raw: bytes | None) -> None:
         row = detail.row
+        # The same lead again (a colleague's change, an answer arriving): stay where the user
+        # reads. Every other lead opens on its Message (the tab used last does not stick).
+        place = reading_place.remember(self) if row.id == self._lead else None
+        self._lead = row.id
         lines = []
         if row.topic:
             lines.append(f"Topic of interest: {row.topic}\n")
@@ -194,8 +200,11 @@ class MessageTabs(QTabWidget):
         more = count - 1
         self.more.setText(f"{more} more message{'s' if more != 1 else ''} in the conversation →")
         self.more.setVisible(more > 0)
-        # Every lead opens on its Message (the tab used last does not stick).
-        self.setCurrentWidget(self.message_page)
+        if place is None:
+            self.setCurrentWidget(self.message_page)
+        else:
+            self.formatted.setChecked(place.formatted and self._has_html)
+            reading_place.restore(self, place)
         self._corner()
 
     def _show_fields(self, fields: dict[str, object], message: str) -> None:
