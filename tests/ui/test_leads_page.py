@@ -137,3 +137,15 @@ def test_the_table_holds_still_when_new_leads_arrive(qtbot, window: MainWindow,
     assert leads.model.index(table.rowAt(0), 0).data() == newest
     assert leads.model.index(0, 0).data() == "Latest"  # one scroll up
     assert [i.data() for i in table.selectionModel().selectedRows()] == [chosen]
+
+
+def test_on_a_very_narrow_window_the_contact_keeps_its_room(qtbot, window: MainWindow) -> None:
+    window.top.pages.setCurrentIndex(1)
+    leads = window.leads
+    header = leads.table.horizontalHeader()
+    leads.columns.view.resize(320, 300)  # what a 640 px wide screen leaves the table
+    leads.columns.fit()
+    assert header.sectionSize(0) >= leads.columns.minimums[0] * 0.8  # a name, not "Dr…"
+    assert sum(header.sectionSize(c) for c in range(header.count())
+               if not header.isSectionHidden(c)) <= leads.table.viewport().width()
+    assert not header.isSectionHidden(6)  # when they last wrote stays

@@ -154,8 +154,10 @@ class LeadsPage(BusPage):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        # The company steps aside first; on a very narrow window (640 px at a scale of 2) the
+        # owner, the topic and the post follow, rather than cut the contact's name to "Dr…".
         self.columns = ColumnFit(self.table, stretch=2, preferred=WIDTHS, minimums=MIN_WIDTHS,
-                                 optional=((1, 0),))  # the company steps aside first
+                                 optional=((1, 0), (5, 0), (TOPIC_COLUMN, 0), (2, 0)))
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(caption("Leads per topic"))
