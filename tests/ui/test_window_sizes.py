@@ -25,8 +25,9 @@ from leaddesk.ui.settings_dialog import SettingsDialog
 
 SIZES = [(800, 600), (1024, 700), (1280, 800), (1366, 768), (1440, 900), (1920, 1080),
          (2560, 1440),
-         # 1280 x 800 at a scale factor of 2 and of 1.5: the logical screen the window sees.
-         (640, 400), (853, 533)]
+         # 1280 x 800 at a scale factor of 2 and of 1.5, 1366 x 768 and 1024 x 768 at 2: the
+         # logical screen the window sees.
+         (640, 400), (853, 533), (683, 384), (512, 384)]
 
 
 @pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
