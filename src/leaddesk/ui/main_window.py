@@ -78,6 +78,8 @@ NARROW_WIDTH = 1180
 # the inbox's first painted rows, or this long if no first page comes (an empty view, a failure).
 AFTER_FIRST_PAINT_FALLBACK_MS = 2000
 SIDEBAR_WIDTH = 190
+SIDEWAYS_WIDTH = 600
+LIST_LEAST = 240  # of a first start's inbox list, before the detail gets the width it needs
 LEADS_PAGE, INSIGHTS_PAGE = 1, 2  # their places in the page stack (the top bar's order)
 PageT = TypeVar("PageT", bound=QWidget)
 
@@ -459,11 +461,12 @@ class MainWindow(QMainWindow):
         else:
             self.resize(*DEFAULT_SIZE)
         self.fit_to_screen()
+        self.inbox.detail.page_scroll.set_sideways(self.width() < SIDEWAYS_WIDTH)  # before split
         for option, splitter in ((INBOX_SPLIT, self.inbox.split),
                                  (DETAIL_SPLIT, self.inbox.detail.split)):
             sizes = self.settings.get(option)
             if option is INBOX_SPLIT and sizes == option.default:  # never arranged: fit it
-                sizes = default_split(self.width())
+                sizes = default_split(self.width(), self.inbox.detail.least_width())
             elif option is INBOX_SPLIT and len(sizes) == 3 and sizes[0] == 0:
                 # Folded last time (a narrow window): a wide one opens it again.
                 sidebar = default_split(self.width())[0]
@@ -508,6 +511,9 @@ class MainWindow(QMainWindow):
             split.setSizes([SIDEBAR_WIDTH, sizes[1], max(sizes[2] - room, 0)])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        # On a window narrower than this (512 px: 1024 x 768 at a scale of 2) the lead's page
+        # may scroll sideways rather than leave the list 130 px; wider, it keeps its width.
+        self.inbox.detail.page_scroll.set_sideways(event.size().width() < SIDEWAYS_WIDTH)
         super().resizeEvent(event)
         if self._sidebar_chosen is None:  # fold it away on a narrow window, unless chosen
             self._show_sidebar(event.size().width() >= NARROW_WIDTH)
@@ -532,12 +538,15 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def default_split(width: int) -> list[int]:
+def default_split(width: int, detail_least: int = 0) -> list[int]:
     """Sidebar, list and detail widths for a first start: the list gets a little more than
-    the detail; on a narrow window the sidebar is folded away."""
+    the detail; on a narrow window the sidebar is folded away. The detail gets at least
+    ``detail_least`` (what it shows whole) while the list keeps ``LIST_LEAST``."""
     sidebar = 0 if width < NARROW_WIDTH else SIDEBAR_WIDTH
     rest = max(width - sidebar, 2)
-    return [sidebar, rest * 52 // 100, rest - rest * 52 // 100]
+    detail = rest - rest * 52 // 100
+    detail = max(detail, min(detail_least, rest - LIST_LEAST))
+    return [sidebar, rest - detail, detail]
 
 
 def clamped(window: QRect, available: QRect) -> QRect:

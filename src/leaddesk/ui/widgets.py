@@ -196,13 +196,20 @@ class DownScroll(QScrollArea):
     def __init__(self, widget: QWidget, *, sideways: bool = False) -> None:
         super().__init__()
         self.inner = widget
-        self.sideways = sideways
+        self.sideways = False
         self.setWidget(widget)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        if not sideways:
-            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.set_sideways(sideways)
         widget.installEventFilter(self)  # its minimum changes: an editor opens, a bar shows
         self.viewport().installEventFilter(self)
+
+    def set_sideways(self, sideways: bool) -> None:
+        """Whether it may be narrower than its widget's minimum (and scroll sideways then)."""
+        self.sideways = sideways
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if sideways
+                                          else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.updateGeometry()
+        self._fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()

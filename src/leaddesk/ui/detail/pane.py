@@ -42,6 +42,7 @@ class DetailPane(QStackedWidget):
         self.empty = PlainLabel("Select a message to read it here.\n\n"
                             "j / k move through the list · / searches · ? shows every shortcut")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)  # one line of it set the pane's least width (378 px)
         self.empty.setEnabled(False)
         self.addWidget(self.empty)
 
@@ -82,8 +83,9 @@ class DetailPane(QStackedWidget):
         self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 1)
         layout.addWidget(self.split, 1)
-        # The page scrolls (down only) when what it holds is taller than the pane: with the
+        # The page scrolls (down) when what it holds is taller than the pane: with the
         # correction form open on a 700-pixel screen it was, and the window grew off the screen.
+        # On the narrowest windows it may scroll sideways too (see MainWindow.resizeEvent).
         self.page_scroll = DownScroll(page)
         self.page_scroll.setObjectName("detailScroll")
         self.addWidget(self.page_scroll)
@@ -104,6 +106,11 @@ class DetailPane(QStackedWidget):
             total = max(sum(self.split.sizes()), 600)
             post = POST_BELOW_HEIGHT if vertical else total // 3
             self.split.setSizes([total - post, post])
+
+    def least_width(self) -> int:
+        """The width the lead's page needs to show whole, without scrolling sideways."""
+        bar = self.page_scroll.verticalScrollBar().sizeHint().width()
+        return self.page_scroll.inner.minimumSizeHint().width() + bar
 
     def show_welcome(self) -> None:
         self.current = None
