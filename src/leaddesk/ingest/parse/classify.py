@@ -163,8 +163,22 @@ def reads_as_lead(mail: Readable, canonical: Mapping[str, str], reason: str) -> 
     with list headers (a newsletter can hold "Email:" and "Name:" lines), it speaks of a form."""
     person = bool(canonical.get("email")) and bool(canonical.get("name") or canonical.get("message"))
     if reason in (LIST_MAIL, BULK_MAIL):
-        return person and mentions_form(mail)
+        return person and (mentions_form(mail) or _signup(mail))
     return person
+
+
+# A mailing service's notice of a sign-up (Mailchimp's "New Subscriber", Brevo's "Nouvel inscrit"),
+# sent with the list headers of everything the service mails: the person who signed up is a lead.
+_SIGNUP = re.compile(
+    r"\b(new (subscriber|sign-?up|contact|lead)s?|signed up|has (subscribed|joined)|"
+    r"nouv(el|elle|eau) (inscrit|inscription|abonn[ée]|contact)|neue[rs]? (abonnent|anmeldung|kontakt)|"
+    r"nuevo (suscriptor|contacto)|nueva suscripci[oó]n|nuovo (iscritto|contatto)|"
+    r"nieuwe (abonnee|inschrijving))\b",
+    re.IGNORECASE)
+
+
+def _signup(mail: Readable) -> bool:
+    return bool(_SIGNUP.search(mail.subject) or _SIGNUP.search(mail.text[:500]))
 
 
 _RESPONSE_NOTICE = re.compile(

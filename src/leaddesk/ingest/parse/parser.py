@@ -36,7 +36,14 @@ from leaddesk.ingest.parse.visitor import (
 # characters (from the fields and the sanitised view), keeps a message whole past a footer-like
 # sentence, and never takes a Reply-To naming a recipient for the visitor; fewer leads are set aside
 # by list headers or a subject alone.
-PARSER_VERSION: int = 4
+# 5 reads raw input names (fname/lname), values aligned in a column, a question label longer than a
+# label ("When would you like to be contacted?: ..."), "<br>" in a text/plain body, Swedish, Norwegian
+# and Finnish e-mail and page labels, a page named in "a new submission on <page>", a sign-up notice
+# sent with list headers, the visitor as the sender when From carries the typed name; it no longer
+# takes "Company size" for the company, a section heading for the end of a value, a help desk's
+# "+tag" reply address for the visitor, or a "View contact" link and "You're receiving ..." for the
+# message.
+PARSER_VERSION: int = 5
 
 # Column sizes of leaddesk.db.models.Submission: longer values would fail on PostgreSQL at insert.
 _LIMITS = {"visitor_name": 255, "visitor_email": 320, "visitor_phone": 64, "visitor_company": 255,
@@ -278,6 +285,13 @@ def _visitor(readable: Readable, canonical: dict[str, str], extracted: Extracted
             email = normalised
 
     name = canonical.get("name") or extracted.name
+    if email is None and name and not _from_is_site(readable, senders, hosts, name):
+        # No address among the fields and no Reply-To, but From carries the typed name: the site
+        # sent the notification in the visitor's name from the visitor's address (Odoo's website
+        # form mails with the visitor as the sender).
+        normalised, valid = normalise_email(readable.sender[1])
+        if valid and not known.is_site_address(normalised):
+            email = normalised
     if name and "@" in name and normalise_email(name)[1]:
         name = None  # an address typed into the name field says nothing more than the e-mail
     if not name and reply_to is not None and reply_to[0] and "@" not in reply_to[0]:

@@ -46,7 +46,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "adresse courriel", "courriel", "correo", "correo electronico", "direccion de correo",
         "direccion de correo electronico", "indirizzo email", "indirizzo e mail", "posta elettronica",
         "e mailadres", "emailadres", "endereco de email", "endereco de e mail", "endereco eletronico",
-        "replyto", "reply to", "mail from",
+        "replyto", "reply to", "mail from", "e post", "epost", "e postadress", "epostadress",
+        "e postadresse", "epostadresse", "sahkoposti", "sahkopostiosoite",
         "البريد الالكتروني", "البريد", "بريدك الالكتروني", "דוא ל", "דואר אלקטרוני", "אימייל", "מייל",
         "メールアドレス", "メール", "電子メール", "邮箱", "电子邮件", "电子邮箱", "邮件",
     ),
@@ -113,6 +114,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "strona", "adres strony", "url de reference", "url de referencia", "url di riferimento",
         "referenz url", "verweis url",
         "url referente", "referring site", "form submitted from", "submitted on page",
+        "sida", "sidans url", "webbsida", "side", "side url", "sivu", "sivun osoite", "strona www",
     ),
     "post_title": (
         "post", "post title", "article", "article title", "blog post", "blog post title", "page title",
@@ -142,14 +144,23 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"agree|accept|datenschutz)\b")),
     # "Comment avez-vous entendu parler de nous ?" is French for "how did you hear of us", not a comment.
     ("meta", re.compile(r"^comment (avez|connaissez|nous avez)\b")),
+    # "Company size", "Type of organisation", "Number of employees": facts about the company, not its
+    # name (RSForm!Pro's default form asks "Company Size").
+    ("meta", re.compile(r"\b(company|organi[sz]ation|business|unternehmens?|firmen|entreprise|empresa)"
+                        r" ?(size|type|sector|industry|grosse|typ|taille|tamano)\b|"
+                        r"\b(size|type|sector|industry) of (the )?(company|organi[sz]ation|business)\b|"
+                        r"\b(number of employees|employees|mitarbeiter(zahl|anzahl)?)\b")),
     ("email", re.compile(r"\b(e ?mail|courriel|correo|emailadres)\b")),
     ("phone", re.compile(r"\b(phone|telephone|tel|mobile|telefon\w*|handy|telefono|telefoon|"
                          r"telefone|celular|cellulare)\b")),
     ("company", re.compile(r"\b(company|organi[sz]ation|firma|unternehmen|societe|entreprise|"
                            r"empresa|azienda|bedrijf|organisatie|organizacao)\b")),
-    ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam|name first)\b")),
+    # "fname"/"lname": the merge tags of Mailchimp and the input names of form builders
+    # ("mf-listing-fname", MetForm's templates).
+    ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam|name first|"
+                              r"f ?name|firstname)\b")),
     ("last_name", re.compile(r"\b(last name|surname|family name|nachname|nom de famille|apellidos?|"
-                             r"cognome|achternaam|sobrenome|name last)\b")),
+                             r"cognome|achternaam|sobrenome|name last|l ?name|lastname)\b")),
     ("topic", re.compile(r"\b(topics?|interests?|interested|thema|interesse|interessiert|sujet|tema|"
                          r"argomento|interes|interesa|interesan|interesado|interessa|interessato|"
                          r"interessado|interesseert|int[ée]resse)\b")),
@@ -175,8 +186,10 @@ _NOT_WORD = re.compile(r"[^\w]+")
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
+# "Requester: Jane Roe <jane@...>": how help desks (Zendesk, Freshdesk) name who opened a request.
 _SENDER_LABELS = frozenset({"from", "sender", "absender", "von", "expediteur", "de", "remitente",
-                            "mittente", "da", "van"})
+                            "mittente", "da", "van", "requester", "requested by", "submitted by",
+                            "customer", "contact"})
 _SENDER = re.compile(r"^(?P<name>[^<>@\n]{1,100}?)\s*<(?P<email>[^<>@\s]+@[^<>\s]+)>$")
 
 # Labels repeat from message to message: folding and matching them once is enough.
