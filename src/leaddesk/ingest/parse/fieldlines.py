@@ -221,6 +221,7 @@ _MAIL_FOOTER = re.compile(
 _FOOTER_WORDS = re.compile(r"\b(forms?|formular\w*|formulaire|formulario|modulo|website|site|web ?site|"
                            r"notifications?|submissions?|submitted|e-?mails?|courriel)\b|©", re.IGNORECASE)
 SHORT_FOOTER = 40  # characters: "Powered by Formspree", "(Sent via Example)", "View Submission"
+_LINK_TAIL = re.compile(r"\s*[(<]https?://\S+[)>]$")
 
 
 def _ends_free_text(lines: list[str], index: int) -> bool:
@@ -228,7 +229,7 @@ def _ends_free_text(lines: list[str], index: int) -> bool:
     than being one of its sentences ("To stop receiving paper reports, we need a dashboard"): it speaks
     of the notification itself, it is a short credit rather than a sentence, or it opens a paragraph
     and is short or speaks of the form or site."""
-    line = lines[index].strip()
+    line = _LINK_TAIL.sub("", lines[index].strip())  # "View contact (https://...)": a link as text
     if _MAIL_FOOTER.match(line):
         return True
     if len(line) <= SHORT_FOOTER and not line.endswith((".", "!", "?", ",")):

@@ -148,7 +148,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # name (RSForm!Pro's default form asks "Company Size").
     ("meta", re.compile(r"\b(company|organi[sz]ation|business|unternehmens?|firmen|entreprise|empresa)"
                         r" ?(size|type|sector|industry|grosse|typ|taille|tamano)\b|"
-                        r"\b(size|type|sector|industry) of (the )?(company|organi[sz]ation|business)\b|"
+                        r"\b(size|type|sector|industry|taille|tamano|grosse|typ) (of |de |del |der )?"
+                        r"(the |la |l |des )?(company|organi[sz]ation|business|entreprise|empresa|"
+                        r"societe|unternehmens?|firma)\b|"
                         r"\b(number of employees|employees|mitarbeiter(zahl|anzahl)?)\b")),
     ("email", re.compile(r"\b(e ?mail|courriel|correo|emailadres)\b")),
     ("phone", re.compile(r"\b(phone|telephone|tel|mobile|telefon\w*|handy|telefono|telefoon|"
