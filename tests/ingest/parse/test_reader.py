@@ -387,3 +387,11 @@ def test_a_section_heading_after_a_one_line_value_is_not_more_of_it() -> None:
 def test_a_service_link_or_notice_after_the_message_ends_it(closing: str) -> None:
     fields = dict(label_value_fields(f"Name: Jane Roe\nMessage: Hello,\nwe need help.\n\n{closing}\n")[0])
     assert fields["Message"] == "Hello,\nwe need help."
+
+
+def test_an_arrow_between_a_known_label_and_its_value() -> None:
+    fields = label_value_fields("Name -> Grace Liu\nEmail → grace@harbour.example\n")[0]
+    assert fields == [("Name", "Grace Liu"), ("Email", "grace@harbour.example")]
+    # An arrow after words the table does not know is the visitor's writing, not a label.
+    fields = label_value_fields("Message: Hello,\nStep 1 -> step 2\n")[0]
+    assert fields == [("Message", "Hello,\nStep 1 -> step 2")]

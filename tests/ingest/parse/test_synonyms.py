@@ -216,3 +216,19 @@ def test_facts_about_a_company_are_not_its_name(label: str) -> None:
 def test_a_company_named_by_a_keyword_is_still_the_company() -> None:
     assert role_of("Name of your company", "Padova Bio") == "company"
     assert role_of("Company / organisation", "Padova Bio") == "company"
+
+
+@pytest.mark.parametrize(("label", "role"), [
+    ("Ad Soyad", "name"), ("E-posta", "email"), ("Mesaj", "message"), ("Şirket", "company"),
+    ("Nume", "name"), ("Prenume", "first_name"), ("Mesajul dumneavoastră", "message"),
+    ("Număr de telefon", "phone"), ("Companie", "company"),
+])
+def test_turkish_and_romanian_labels(label: str, role: str | None) -> None:
+    assert role_of(label, "x@example.com" if label == "E-posta" else "x") == role
+
+
+@pytest.mark.parametrize("value", ["Ahmed Hassan (ahmed@cairo.example)", "Ahmed Hassan <ahmed@cairo.example>",
+                                   "Ahmed Hassan [ahmed@cairo.example]"])
+def test_a_requester_line_names_the_visitor(value: str) -> None:
+    found = map_fields({"Requester": value, "Description": "Hello"})
+    assert (found["name"], found["email"]) == ("Ahmed Hassan", "ahmed@cairo.example")

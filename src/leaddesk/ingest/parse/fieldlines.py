@@ -153,7 +153,7 @@ def split_label_line(line: str) -> tuple[str, str] | None:
                 label = _LEADER.sub("", label)  # "Name.......: Jane", dot leaders of a text table
                 return label.rstrip(" *").strip("*_ ").strip(), value.strip().lstrip("*_").strip()
     # A colon further on belongs to the value ("Message - Note: launch in Q3").
-    for separator in ("\t", "=>", "=", " - ", " – ", " — "):
+    for separator in ("\t", "=>", "->", "→", "=", " - ", " – ", " — "):
         if separator in line:
             label, _, value = line.strip().partition(separator)
             label = _input_name(label)

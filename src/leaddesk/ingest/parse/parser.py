@@ -39,7 +39,9 @@ from leaddesk.ingest.parse.visitor import (
 # 5 reads raw input names (fname/lname), values aligned in a column, a question label longer than a
 # label ("When would you like to be contacted?: ..."), "<br>" in a text/plain body, Swedish, Norwegian
 # and Finnish e-mail and page labels, a page named in "a new submission on <page>", a sign-up notice
-# sent with list headers, the visitor as the sender when From carries the typed name; it no longer
+# sent with list headers, the visitor as the sender when From carries the typed name, a table laid
+# out sideways (a row of <th> labels over the values), "Label -> value", "Requester: Name (address)",
+# Turkish and Romanian labels; it no longer
 # takes "Company size" for the company, a section heading for the end of a value, a help desk's
 # "+tag" reply address for the visitor, or a "View contact" link and "You're receiving ..." for the
 # message.

@@ -1,5 +1,6 @@
 """Which form field is which: the label table (English, German, French, Spanish, Italian, Dutch,
-Portuguese, the common labels of Polish, Czech, Swedish, Danish, Norwegian and Finnish forms, and of
+Portuguese, the common labels of Polish, Czech, Swedish, Danish, Norwegian, Finnish, Romanian and
+Turkish forms, and of
 Arabic, Hebrew, Chinese and Japanese forms) and :func:`map_fields`, which turns any
 field dict into the canonical keys. A field whose label says nothing is still the e-mail address or
 the phone number when its value is exactly one (:func:`value_role`).
@@ -29,16 +30,19 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom complet", "nom et prenom", "prenom et nom", "nombre completo", "nombre y apellidos",
         "nome completo", "nome e cognome", "volledige naam", "naam", "nom", "nome", "nombre",
         "ihr name", "name des absenders", "sender name",
-        "imie i nazwisko", "imie", "jmeno a prijmeni", "cele jmeno", "namn", "fullstandigt namn", "navn",
+        "imie i nazwisko", "imie", "nume", "nume complet", "nume si prenume", "numele", "ad soyad",
+        "adiniz soyadiniz", "ad soyadi", "isim", "isim soyisim", "adiniz", "jmeno a prijmeni",
+        "cele jmeno", "namn", "fullstandigt namn", "navn",
         "fulde navn", "fullt navn", "nimi", "koko nimi",
         "الاسم", "الاسم الكامل", "اسمك", "שם", "שם מלא", "お名前", "名前", "氏名", "姓名", "名字",
     ),
     "first_name": ("first name", "firstname", "given name", "forename", "vorname", "prenom", "voornaam",
                    "primeiro nome", "nombre de pila", "fname", "jmeno", "fornavn", "fornamn",
-                   "etunimi"),
+                   "etunimi", "prenume"),
     "last_name": ("last name", "lastname", "surname", "family name", "nachname", "familienname",
                   "nom de famille", "apellido", "apellidos", "cognome", "achternaam", "sobrenome",
-                  "apelido", "lname", "nazwisko", "prijmeni", "efternavn", "efternamn",
+                  "apelido", "lname", "nazwisko", "prijmeni", "nume de familie", "soyad", "soyadi",
+                  "soyisim", "efternavn", "efternamn",
                   "etternavn", "sukunimi"),
     "email": (
         "email", "e mail", "mail", "email address", "e mail address", "emailaddress", "e mail adresse",
@@ -47,7 +51,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "direccion de correo electronico", "indirizzo email", "indirizzo e mail", "posta elettronica",
         "e mailadres", "emailadres", "endereco de email", "endereco de e mail", "endereco eletronico",
         "replyto", "reply to", "mail from", "e post", "epost", "e postadress", "epostadress",
-        "e postadresse", "epostadresse", "sahkoposti", "sahkopostiosoite",
+        "e postadresse", "epostadresse", "sahkoposti", "sahkopostiosoite", "e posta", "eposta",
+        "e posta adresi", "e posta adresiniz",
         "البريد الالكتروني", "البريد", "بريدك الالكتروني", "דוא ל", "דואר אלקטרוני", "אימייל", "מייל",
         "メールアドレス", "メール", "電子メール", "邮箱", "电子邮件", "电子邮箱", "邮件",
     ),
@@ -58,7 +63,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "telefono", "numero de telefono", "movil", "cellulare", "numero di telefono",
         "telefoonnummer", "mobiel", "telefoon", "telemovel", "telefone", "celular",
         "numer telefonu", "telefon komorkowy", "mobilni telefon", "puhelin", "puhelinnumero",
-        "matkapuhelin", "telefonnr",
+        "matkapuhelin", "telefonnr", "numar de telefon", "telefon mobil", "telefon numarasi", "cep telefonu",
+        "gsm",
         "contact number", "contact no", "phone no", "tel no", "whatsapp", "whatsapp number",
         "الهاتف", "رقم الهاتف", "الجوال", "رقم الجوال", "טלפון", "מספר טלפון", "נייד", "電話番号", "電話",
         "电话", "手机", "联系电话",
@@ -70,7 +76,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom de l entreprise", "nom de la societe", "empresa", "compania", "organizacion",
         "nombre de la empresa", "azienda", "societa", "ente", "nome azienda", "bedrijf", "organisatie",
         "bedrijfsnaam", "organizacao", "nome da empresa",
-        "nazwa firmy", "organizacja", "spolecnost", "nazev firmy", "foretag", "virksomhed", "yritys",
+        "nazwa firmy", "organizacja", "companie", "compania", "societate", "sirket", "sirket adi",
+        "firma adi", "kurum", "spolecnost", "nazev firmy", "foretag", "virksomhed", "yritys",
         "organisaatio",
         "الشركة", "اسم الشركة", "المؤسسة", "חברה", "שם החברה", "ארגון", "会社名", "会社", "公司", "公司名称",
     ),
@@ -86,7 +93,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "temat", "tematy", "obszar zainteresowan", "aihe", "amne", "emne",
         "service of interest", "category", "dienstleistung", "leistung", "prestation", "servicio",
     ),
-    "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto"),
+    "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto", "subiect",
+                "konu"),
     "message": (
         "message", "messages", "message body", "body", "comments", "comment", "enquiry", "inquiry",
         "question", "questions", "details", "notes", "how can we help", "how can we help you",
@@ -96,7 +104,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "commento", "richiesta", "domanda", "corpo del messaggio", "bericht", "opmerking",
         "opmerkingen", "vraag", "berichttekst", "mensagem", "comentario", "pergunta",
         "corpo da mensagem",
-        "wiadomosc", "tresc wiadomosci", "zprava", "meddelande", "besked", "meddelelse", "melding",
+        "wiadomosc", "tresc wiadomosci", "mesaj", "mesajul", "mesajiniz", "mesajul dumneavoastra",
+        "zprava", "meddelande", "besked", "meddelelse", "melding",
         "viesti",
         "الرسالة", "رسالتك", "الاستفسار", "הודעה", "תוכן ההודעה", "פנייה", "お問い合わせ内容", "メッセージ",
         "内容", "留言", "消息", "咨询内容",
@@ -166,7 +175,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("topic", re.compile(r"\b(topics?|interests?|interested|thema|interesse|interessiert|sujet|tema|"
                          r"argomento|interes|interesa|interesan|interesado|interessa|interessato|"
                          r"interessado|interesseert|int[ée]resse)\b")),
-    ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|comments?|"
+    ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|mesaj\w*|comments?|"
                            r"kommentar|commentaire|comentarios?|commento|inquiry|enquiry|anfrage|"
                            r"question)\b")),
     # Free-text prompts that name no field: "Tell us about your project", "How can we help you?".
@@ -192,7 +201,8 @@ _CAMEL = re.compile(r"([a-z])([A-Z])")
 _SENDER_LABELS = frozenset({"from", "sender", "absender", "von", "expediteur", "de", "remitente",
                             "mittente", "da", "van", "requester", "requested by", "submitted by",
                             "customer", "contact"})
-_SENDER = re.compile(r"^(?P<name>[^<>@\n]{1,100}?)\s*<(?P<email>[^<>@\s]+@[^<>\s]+)>$")
+_SENDER = re.compile(r"^(?P<name>[^<>()\[\]@\n]{1,100}?)\s*(<(?P<email>[^<>@\s]+@[^<>\s]+)>|"
+                     r"\((?P<email2>[^()@\s]+@[^()\s]+)\)|\[(?P<email3>[^\[\]@\s]+@[^\[\]\s]+)\])$")
 
 # Labels repeat from message to message: folding and matching them once is enough.
 @lru_cache(maxsize=4096)
@@ -352,7 +362,8 @@ def map_fields(fields: Mapping[str, str],
             sender = _SENDER.match(str(raw_value).strip())
             if sender is not None:
                 found.setdefault("name", sender.group("name").strip().strip('"'))
-                found.setdefault("email", sender.group("email"))
+                found.setdefault("email", sender.group("email") or sender.group("email2")
+                                 or sender.group("email3"))
     name = found.pop("name", None)
     first = found.get("first_name")
     last = found.get("last_name")

@@ -1,0 +1,137 @@
+"""A held-out self check: notifications in shapes the parser was not tuned on (other label wording,
+languages, layouts, senders), written before the parser was run on them. Only the essentials are
+asserted, as the product is judged on mail it never saw: the visitor's e-mail address and name, a
+message, and never a spam or "not a submission" verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from leaddesk.ingest.parse import parse_message
+
+MSG = "we are planning a campaign for a new product and would like a proposal"
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str
+    sender: str
+    subject: str
+    ctype: str  # "plain" or "html"
+    body: str
+    name: str
+    email: str
+    message: str  # a phrase the message must hold
+    reply_to: str | None = None
+
+
+CASES = [
+    Case("pt_br_plain", "Site <contato@clinicafarma.example>", "Novo contato pelo site", "plain",
+         "Nome completo: João Pereira\nE-mail para contato: joao.pereira@saopaulofarma.example\n"
+         "Celular/WhatsApp: (11) 95555-0123\nEmpresa: São Paulo Farma\nSua mensagem: Olá, " + MSG + ".\n",
+         "João Pereira", "joao.pereira@saopaulofarma.example", MSG),
+    Case("turkish_html", "Web Sitesi <noreply@istanbulpharma.example>", "Yeni iletişim formu mesajı", "html",
+         "<table><tr><td><b>Ad Soyad</b></td><td>Mehmet Yılmaz</td></tr>"
+         "<tr><td><b>E-posta</b></td><td>mehmet.yilmaz@bosporus.example</td></tr>"
+         "<tr><td><b>Telefon</b></td><td>+90 212 555 01 23</td></tr>"
+         "<tr><td><b>Mesaj</b></td><td>Merhaba, " + MSG + ".</td></tr></table>",
+         "Mehmet Yılmaz", "mehmet.yilmaz@bosporus.example", MSG),
+    Case("czech_plain", "Web <info@prahapharma.example>", "Zpráva z kontaktního formuláře", "plain",
+         "Jméno a příjmení: Tereza Nováková\nE-mail: tereza.novakova@vltava.example\n"
+         "Telefon: +420 602 555 111\n"
+         "Zpráva:\nDobrý den, " + MSG + ".\nS pozdravem\n",
+         "Tereza Nováková", "tereza.novakova@vltava.example", MSG),
+    Case("danish_dl", "Hjemmeside <web@kbhpharma.example>", "Ny henvendelse", "html",
+         "<p>Der er kommet en ny henvendelse via kontaktformularen.</p><dl><dt>Navn</dt><dd>Mette Larsen</dd>"
+         "<dt>E-mail</dt><dd>mette.larsen@oresund.example</dd><dt>Besked</dt><dd>Hej, " + MSG + ".</dd></dl>",
+         "Mette Larsen", "mette.larsen@oresund.example", MSG),
+    Case("romanian_plain", "Formular <formular@bucurestipharma.example>", "Mesaj nou de pe site", "plain",
+         "Nume: Andrei Ionescu\nAdresa de email: andrei.ionescu@dunarea.example\nTelefon: 0722 555 123\n"
+         "Mesajul dumneavoastră: Bună ziua, " + MSG + ".\n",
+         "Andrei Ionescu", "andrei.ionescu@dunarea.example", MSG),
+    Case("arrow_pairs", "Website <site@example-pharma-agency.com>", "Website enquiry", "plain",
+         "Enquiry received\n\nName -> Grace Liu\nEmail -> grace.liu@harbourbio.example\n"
+         "Enquiry -> Hi, " + MSG + ".\n",
+         "Grace Liu", "grace.liu@harbourbio.example", MSG),
+    Case("dot_leaders_caps", "WEBFORM <webform@example-pharma-agency.com>", "WEB FORM", "plain",
+         "NAME.............: PETER HANSEN\nEMAIL............: peter.hansen@nordic.example\n"
+         "COMMENTS.........: Hello, " + MSG + ".\n",
+         "PETER HANSEN", "peter.hansen@nordic.example", MSG),
+    Case("markdown_table", "Forms Bot <bot@example-pharma-agency.com>", "New lead", "plain",
+         "New lead from the website\n\n| Field | Value |\n|---|---|\n| Name | Amara Okoye |\n"
+         "| Email | amara.okoye@lagosrx.example |\n| Message | Hello, " + MSG + ". |\n",
+         "Amara Okoye", "amara.okoye@lagosrx.example", MSG),
+    Case("spans_in_divs", "Example Pharma Agency <wordpress@example-pharma-agency.com>", "Contact request",
+         "html",
+         "<div class='row'><span class='label'>Your name:</span> <span class='value'>Sven Berg</span></div>"
+         "<div class='row'><span class='label'>Your e-mail:</span> <span class='value'>"
+         "<a href='mailto:sven.berg@gothia.example'>sven.berg@gothia.example</a></span></div>"
+         "<div class='row'><span class='label'>Your request:</span> <span class='value'>Hi, " + MSG
+         + ".</span></div>",
+         "Sven Berg", "sven.berg@gothia.example", MSG),
+    Case("th_td_vertical", "Forms <forms@example-pharma-agency.com>", "Submission: Contact", "html",
+         "<table><tr><th>Full name</th><th>Work email</th><th>Your question</th></tr>"
+         "<tr><td>Laura Meier</td><td>laura.meier@zurichbio.example</td><td>Hello, " + MSG
+         + ".</td></tr></table>",
+         "Laura Meier", "laura.meier@zurichbio.example", MSG),
+    Case("intercom_like", "Example Pharma <notifications@example-pharma-agency.com>",
+         "New conversation from Olga Ivanova", "plain",
+         "Olga Ivanova started a new conversation\n\nName: Olga Ivanova\n"
+         "Email: olga.ivanova@balticlab.example\n"
+         "Company: Baltic Lab\n\nMessage:\nHello, " + MSG + ".\n\nReply in the inbox: "
+         "https://app.example-desk.example/inbox/1\n",
+         "Olga Ivanova", "olga.ivanova@balticlab.example", MSG),
+    Case("freshdesk_like", "Example Pharma Support <support@examplepharma.freshdesk.example>",
+         "New ticket created: Campaign proposal", "html",
+         "<p>A new ticket has been created.</p><p><b>Requester:</b> Ahmed Hassan "
+         "(ahmed.hassan@cairobio.example)</p><p><b>Subject:</b> Campaign proposal</p>"
+         "<p><b>Description:</b><br>Hello, " + MSG + ".</p>",
+         "Ahmed Hassan", "ahmed.hassan@cairobio.example", MSG),
+    Case("japanese", "ウェブサイト <web@tokyopharma.example>", "お問い合わせがありました", "plain",
+         "お名前：山田 花子\nメールアドレス：hanako.yamada@tokyobio.example\n電話番号：03-5555-0123\n"
+         "お問い合わせ内容：\nこんにちは。" + MSG + "\n",
+         "山田 花子", "hanako.yamada@tokyobio.example", MSG),
+    Case("key_equals", "php <www-data@server.example-pharma-agency.com>", "form", "plain",
+         "name=Lars Olsen\nemail=lars.olsen@bergen.example\nphone=+47 55 55 01 23\n"
+         "message=Hello, " + MSG + "\n",
+         "Lars Olsen", "lars.olsen@bergen.example", MSG),
+    Case("question_paragraphs", "Survey <survey@example-pharma-agency.com>", "New response", "html",
+         "<p><b>1. What is your full name?</b></p><p>Isabel Costa</p>"
+         "<p><b>2. Which e-mail address should we use?</b></p><p>isabel.costa@lisboarx.example</p>"
+         "<p><b>3. What would you like to talk about?</b></p><p>Hello, " + MSG + ".</p>",
+         "Isabel Costa", "isabel.costa@lisboarx.example", MSG),
+    Case("reply_to_only", "Kontaktformular <kontakt@example-pharma-agency.com>", "Anfrage über die Website",
+         "plain",
+         "Folgende Anfrage ist eingegangen:\n\nName: Jonas Keller\n\nIhre Nachricht an uns:\nGuten Tag, "
+         + MSG
+         + ".\n", "Jonas Keller", "jonas.keller@bodensee.example", MSG,
+         reply_to="Jonas Keller <jonas.keller@bodensee.example>"),
+    Case("subject_re_from_visitor", "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+         "Re: your white paper on speakers bureaus", "plain",
+         "From: Claire Martin <claire.martin@lyonbio.example>\n"
+         "Subject: Re: your white paper on speakers bureaus\n\nMessage Body:\nHello, " + MSG
+         + ".\n\n-- \nThis e-mail was sent from a contact form on Example Pharma "
+         "Agency (https://www.example-pharma-agency.com)\n",
+         "Claire Martin", "claire.martin@lyonbio.example", MSG, reply_to="claire.martin@lyonbio.example"),
+]
+
+
+def _raw(case: Case) -> bytes:
+    head = f"From: {case.sender}\r\nTo: leads@example-pharma-agency.com\r\nSubject: {case.subject}\r\n"
+    if case.reply_to:
+        head += f"Reply-To: {case.reply_to}\r\n"
+    ctype = "text/plain" if case.ctype == "plain" else "text/html"
+    return (head + f"MIME-Version: 1.0\r\nContent-Type: {ctype}; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: 8bit\r\n\r\n" + case.body.replace("\n", "\r\n")).encode()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.key for case in CASES])
+def test_the_essentials_of_an_unseen_notification_are_read(case: Case) -> None:
+    draft = parse_message(_raw(case))
+    assert draft.is_submission, draft.not_submission_reason
+    assert not draft.is_spam, draft.spam_reason
+    assert draft.visitor_email == case.email, draft.fields
+    assert draft.visitor_name == case.name, draft.fields
+    assert case.message in draft.body_text, (draft.body_text, draft.fields)
