@@ -169,3 +169,27 @@ def test_a_newsletter_with_person_lines_but_no_sign_up_stays_a_newsletter() -> N
     draft = parse_message(newsletter.encode())
     assert not draft.is_submission
     assert draft.not_submission_reason == "newsletter or mailing list (List-Unsubscribe)"
+
+
+# The reply prefixes are the conversations' (leaddesk.conversations.headers.has_reply_prefix), wider
+# than English and German: each is a reply only with a thread header or a quote, never by itself.
+_PREFIXES = ["Re:", "AW:", "SV:", "Odp:", "RES:", "YNT:", "Vá:", "Atb:", "Отв:", "回复：", "RE[2]:"]
+
+
+@pytest.mark.parametrize("prefix", _PREFIXES)
+def test_a_reply_prefix_with_a_thread_or_a_quote_is_a_reply(prefix: str) -> None:
+    subject = f"{prefix} Patient engagement"
+    assert verdict(cf7("In-Reply-To: <a@b.example>", subject=subject)) == "reply in an e-mail thread"
+    assert verdict(cf7(subject=subject, quote=True)) == "reply in an e-mail thread"
+
+
+@pytest.mark.parametrize("prefix", _PREFIXES)
+def test_a_visitor_subject_with_a_reply_prefix_alone_is_a_lead(prefix: str) -> None:
+    # CF7 4.x puts the visitor's typed subject in the notification's: no thread, no quote.
+    assert verdict(cf7(subject=f"{prefix} your white paper")) is None
+
+
+@pytest.mark.parametrize("subject", ["Resolution of our launch plan", "Res. 12 rooms", "Rebate question",
+                                     "Odpowiedź na ofertę", "AWS campaign", "Response time"])
+def test_words_that_begin_like_a_prefix_are_not_one(subject: str) -> None:
+    assert verdict(cf7("In-Reply-To: <a@b.example>", subject=subject)) is None
