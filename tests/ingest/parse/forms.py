@@ -1068,10 +1068,66 @@ CF7_BR_PLAIN = Form(
             company="Uppsala Bio AB", page=MICRO, message="Hej,\nvi vill diskutera en kampanj.\nMvh"),
     reply_to="erik.johansson@uppsalabio.example")
 
+_KADENCE_STYLE = ("<style>\n\t@media only screen and (max-width: 620px) {\n\t\ttable[class=body] h1 {\n"
+                  "\t\tfont-size: 28px !important;\n\t\t}\n\t}\n\t</style>")
+
+
+def _kadence(pairs: list[tuple[str, str]]) -> str:
+    """Kadence Blocks' ``includes/templates/form-email.php``: a small table per field in the white
+    container, the label a bold paragraph, the value through ``wpautop`` (line breaks as ``<br />``),
+    a rule between fields, "Sent from <site>" in the footer."""
+    fields = ""
+    for index, (label, value) in enumerate(pairs):
+        border = "" if index == 0 else "border-top:1px solid #dddddd; "
+        fields += (f'<table border="0" cellpadding="0" cellspacing="0" style="{border}border-collapse: '
+                   'separate; width: 100%;"><tr><td style="font-family: sans-serif; font-size: 14px; '
+                   'vertical-align: top; padding-top: 20px;"><p style="font-family: sans-serif; font-size: '
+                   f'14px; font-weight: Bold; margin: 0; Margin-bottom: 15px;">{label}</p>\n'
+                   '<p style="font-family: sans-serif; font-size: 14px; font-weight: normal; margin: 0; '
+                   'Margin-bottom: 15px; padding-bottom: 5px;">' + value.replace("\n", "<br />\n")
+                   + "</p>\n</td></tr></table>")
+    return ('<!doctype html>\n<html>\n<head>\n<meta name="viewport" content="width=device-width">\n'
+            '<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">\n<title></title>\n'
+            + _KADENCE_STYLE + '\n</head>\n<body class="" style="background-color: #f6f6f6;">'
+            '<table border="0" cellpadding="0" cellspacing="0" class="body" style="width: 100%;"><tr>'
+            '<td style="vertical-align: top;">&nbsp;</td><td class="container" style="display: block; '
+            'max-width: 580px;"><div class="content"><!-- START CENTERED WHITE CONTAINER -->'
+            '<table class="main" style="width: 100%; background: #ffffff;"><tr><td class="wrapper">'
+            + fields + '</td></tr></table><div class="footer" style="clear: both; text-align: center;">'
+            '<table border="0" cellpadding="0" cellspacing="0" style="width: 100%;"><tr>'
+            '<td class="content-block powered-by" style="font-size: 12px; color: #999999;">Sent from '
+            f'<a href="{SITE}" style="color: #999999;">Example Pharma Agency</a></td></tr></table></div>'
+            '</div></td><td style="vertical-align: top;">&nbsp;</td></tr></table>\n</body>\n</html>')
+
+
+_KAD = [("Nom et prénom", "Jeanne Lefèvre"), ("Adresse e-mail", "jeanne.lefevre@seinebio.example"),
+        ("Type de projet", "Captation d'événement"),
+        ("Votre message", "Bonjour,\nnous organisons un congrès en mars.\nMerci"), ("Consentement", "Accept")]
+KADENCE_ADVANCED = Form(
+    "kadence_advanced", "Kadence Blocks advanced form, HTML template and plain text (French labels)",
+    "[Example Pharma Agency Submission]", WP,
+    "".join(f"{label}: {value}\n\n" for label, value in _KAD), _kadence(_KAD),
+    _expect("Jeanne Lefèvre", "jeanne.lefevre@seinebio.example", topic="Captation d'événement",
+            message="Bonjour,\nnous organisons un congrès en mars.\nMerci"),
+    reply_to="<jeanne.lefevre@seinebio.example>", formats=("plain", "html"))
+
+JETFORMBUILDER = Form(
+    "jetformbuilder", "JetFormBuilder send-email action (macros through wpautop, Reply-To fallback)",
+    "Form on https://www.example-pharma-agency.com Submitted",
+    "Example Pharma Agency <wordpress@example-pharma-agency.com>", None,
+    "<p>Neue Anfrage über das Kontaktformular:</p>\n<p>Name: Lukas Brandt<br />\nE-Mail: "
+    '<a href="mailto:lukas.brandt@elbepharma.example">lukas.brandt@elbepharma.example</a><br />\n'
+    "Telefon: +49 40 555 0177<br />\nNachricht: Guten Tag,<br />\nwir planen eine Fortbildung.<br />\n"
+    "Viele Grüße</p>\n",
+    _expect("Lukas Brandt", "lukas.brandt@elbepharma.example", phone="+49 40 555 0177",
+            message="Guten Tag,\nwir planen eine Fortbildung.\nViele Grüße"),
+    reply_to="noreply@www.example-pharma-agency.com")
+
 THIRD_ROUND: tuple[Form, ...] = (
     METFORM, METFORM_NAMES, MAILCHIMP, MAILCHIMP_MERGE, MAILCHIMP_SITE, BREVO, BREVO_EN, WS_FORM, WUFOO,
     FORMSTACK, RSFORM, FREEFORM, FORMIE, STATAMIC, ODOO, CARRD, STATIC_FORMS, CONVERT_FORMS, PIPEDRIVE,
-    CHRONOFORMS, ZOHO_CRM, HUBSPOT_NEW, MSFORMS_FLOW, JOTFORM_TEXT, CF7_BR_PLAIN,
+    CHRONOFORMS, ZOHO_CRM, HUBSPOT_NEW, MSFORMS_FLOW, JOTFORM_TEXT, CF7_BR_PLAIN, KADENCE_ADVANCED,
+    JETFORMBUILDER,
 )
 
 FORMS: tuple[Form, ...] = (
