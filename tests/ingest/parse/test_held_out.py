@@ -117,6 +117,63 @@ CASES = [
          "Claire Martin", "claire.martin@lyonbio.example", MSG, reply_to="claire.martin@lyonbio.example"),
 ]
 
+# A second round, written after the first was fixed and again run before any change: encodings,
+# multipart, raw input names, a message that names someone else, enquiries in Cyrillic and Chinese.
+CASES += [
+    Case("bulgarian_lead", "Сайт <site@sofiapharma.example>", "Запитване от сайта", "plain",
+         "Име: Иван Петров\nИмейл: ivan.petrov@sofiabio.example\nТелефон: +359 2 555 0123\n"
+         "Съобщение: Здравейте, планираме кампания за нов продукт и бихме искали оферта. " + MSG + "\n",
+         "Иван Петров", "ivan.petrov@sofiabio.example", MSG),
+    Case("chinese_lead", "网站 <web@shanghaipharma.example>", "新的留言", "plain",
+         "姓名：王伟\n邮箱：wang.wei@shanghaibio.example\n电话：+86 21 5555 0123\n"
+         "留言：您好，我们计划推出新产品。"
+         + MSG + "\n", "王伟", "wang.wei@shanghaibio.example", MSG),
+    Case("raw_names_dashes", "Getform <noreply@getform.example>", "New submission", "html",
+         "<p><b>full-name:</b> Noah Fischer</p><p><b>e-mail:</b> noah.fischer@baselbio.example</p>"
+         "<p><b>tel:</b> +41 61 555 01 23</p><p><b>your-message:</b> Hi, " + MSG + ".</p>",
+         "Noah Fischer", "noah.fischer@baselbio.example", MSG),
+    Case("underscored_names", "Formspree <noreply@formspree.example>", "New submission from contact", "plain",
+         "_replyto: chloe.bernard@nantesrx.example\nfirst_name: Chloé\nlast_name: Bernard\n"
+         "_subject: Campaign\nbody: Bonjour, " + MSG + ".\n",
+         "Chloé Bernard", "chloe.bernard@nantesrx.example", MSG),
+    Case("message_names_colleague", "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+         "New enquiry", "plain",
+         "Name: Helena Kovač\nEmail: helena.kovac@zagrebpharma.example\nMessage: Hello, " + MSG + ".\n"
+         "Our project lead will join the call.\nName: Marko Horvat\nThanks\n",
+         "Helena Kovač", "helena.kovac@zagrebpharma.example", MSG),
+    Case("label_cells_nbsp", "Site <site@example-pharma-agency.com>", "Contact form", "html",
+         "<table><tr><td class='label'>Name:&nbsp;</td><td><div><span>Rui Santos</span></div></td></tr>"
+         "<tr><td class='label'>E-mail:&nbsp;</td><td><div><a href='mailto:rui.santos@portobio.example'>"
+         "rui.santos@portobio.example</a></div></td></tr><tr><td class='label'>Message:&nbsp;</td>"
+         "<td><div>Olá,<br>" + MSG + ".</div></td></tr></table>",
+         "Rui Santos", "rui.santos@portobio.example", MSG),
+    # First written with the sender line alone above unlabelled text: left unread on purpose (a pasted
+    # or quoted e-mail opens the same way), so the case now has a second field as a form would.
+    Case("sender_line_no_brackets", "Website <web@example-pharma-agency.com>", "Message via website", "plain",
+         "Sender: Beatriz Lima beatriz.lima@riobio.example\nPhone: +55 21 5555 0123\n\n"
+         "Message: Hello, " + MSG + ".\n",
+         "Beatriz Lima", "beatriz.lima@riobio.example", MSG),
+    Case("h2_questions", "Typeform <notifications@typeform.example>", "New response: Contact", "html",
+         "<h2>What's your name?</h2><p>Ella Virtanen</p><h2>What's your email?</h2>"
+         "<p>ella.virtanen@helsinkibio.example</p><h2>What can we do for you?</h2><p>Hi, " + MSG + ".</p>",
+         "Ella Virtanen", "ella.virtanen@helsinkibio.example", MSG),
+    Case("tabbed_values", "Form <form@example-pharma-agency.com>", "Form data", "plain",
+         "Name:\n\tOmar Haddad\nE-mail:\n\tomar.haddad@beirutbio.example\nMessage:\n\tHello, " + MSG
+         + ".\n", "Omar Haddad", "omar.haddad@beirutbio.example", MSG),
+    Case("links_three", "Example Pharma Agency <wordpress@example-pharma-agency.com>", "Speakers", "plain",
+         "Name: Julia Costa\nEmail: julia.costa@lisbonrx.example\nMessage: Hello, " + MSG
+         + ". See https://lisbonrx.example/launch and https://congress.example/2027 and "
+         "https://lisbonrx.example/team\n",
+         "Julia Costa", "julia.costa@lisbonrx.example", MSG),
+    Case("required_stars", "Site <site@example-pharma-agency.com>", "Kontaktanfrage", "plain",
+         "Ihr Name*: Felix Wagner\nIhre E-Mail-Adresse*: felix.wagner@mainbio.example\n"
+         "Ihre Nachricht*: Hallo, " + MSG + ".\n", "Felix Wagner", "felix.wagner@mainbio.example", MSG),
+    Case("italian_html", "Sito <noreply@milanopharma.example>", "Nuovo messaggio dal sito", "html",
+         "<p><strong>Nome e cognome:</strong> Chiara Ricci</p><p><strong>Indirizzo e-mail:</strong> "
+         "chiara.ricci@romabio.example</p><p><strong>Il tuo messaggio:</strong><br>Buongiorno, " + MSG
+         + ".</p>", "Chiara Ricci", "chiara.ricci@romabio.example", MSG),
+]
+
 
 def _raw(case: Case) -> bytes:
     head = f"From: {case.sender}\r\nTo: leads@example-pharma-agency.com\r\nSubject: {case.subject}\r\n"

@@ -232,3 +232,20 @@ def test_turkish_and_romanian_labels(label: str, role: str | None) -> None:
 def test_a_requester_line_names_the_visitor(value: str) -> None:
     found = map_fields({"Requester": value, "Description": "Hello"})
     assert (found["name"], found["email"]) == ("Ahmed Hassan", "ahmed@cairo.example")
+
+
+@pytest.mark.parametrize(("label", "role"), [
+    ("Име", "name"), ("Имя", "name"), ("Имейл", "email"), ("Электронная почта", "email"),
+    ("Телефон", "phone"), ("Компания", "company"), ("Съобщение", "message"), ("Сообщение", "message"),
+    ("Повідомлення", "message"), ("Тема", "subject"), ("Project type", "topic"), ("Type de projet", "topic"),
+])
+def test_cyrillic_labels_and_project_types(label: str, role: str) -> None:
+    assert role_of(label, "x@example.com" if role == "email" else "x") == role
+
+
+def test_a_sender_line_without_brackets_names_the_visitor() -> None:
+    found = map_fields({"Sender": "Beatriz Lima beatriz.lima@rio.example", "Phone": "+55 21 5555 0123"})
+    assert (found["name"], found["email"]) == ("Beatriz Lima", "beatriz.lima@rio.example")
+    # A sentence that ends in an address names nobody.
+    assert "name" not in map_fields({"Sender": "please write to me at bea@rio.example or call",
+                                     "Phone": "+55 21 5555 0123"})

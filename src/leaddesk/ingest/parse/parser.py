@@ -41,7 +41,8 @@ from leaddesk.ingest.parse.visitor import (
 # and Finnish e-mail and page labels, a page named in "a new submission on <page>", a sign-up notice
 # sent with list headers, the visitor as the sender when From carries the typed name, a table laid
 # out sideways (a row of <th> labels over the values), "Label -> value", "Requester: Name (address)",
-# Turkish and Romanian labels, replies in Polish, Portuguese, Turkish, Russian, Chinese ... (the
+# Turkish, Romanian, Russian, Ukrainian and Bulgarian labels, table phrases folded as labels are
+# ("й"), "project type" as the topic, "Sender: Name address" without brackets, replies in Polish, Portuguese, Turkish, Russian, Chinese ... (the
 # conversations' reply prefixes, still only with a thread header or a quote); it no longer
 # takes "Company size" for the company, a section heading for the end of a value, a help desk's
 # "+tag" reply address for the visitor, or a "View contact" link and "You're receiving ..." for the

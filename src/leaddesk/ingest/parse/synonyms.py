@@ -1,6 +1,6 @@
 """Which form field is which: the label table (English, German, French, Spanish, Italian, Dutch,
 Portuguese, the common labels of Polish, Czech, Swedish, Danish, Norwegian, Finnish, Romanian and
-Turkish forms, and of
+Turkish forms, of Russian, Ukrainian and Bulgarian ones, and of
 Arabic, Hebrew, Chinese and Japanese forms) and :func:`map_fields`, which turns any
 field dict into the canonical keys. A field whose label says nothing is still the e-mail address or
 the phone number when its value is exactly one (:func:`value_role`).
@@ -34,6 +34,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "adiniz soyadiniz", "ad soyadi", "isim", "isim soyisim", "adiniz", "jmeno a prijmeni",
         "cele jmeno", "namn", "fullstandigt namn", "navn",
         "fulde navn", "fullt navn", "nimi", "koko nimi",
+        "име", "имя", "ім я", "фио", "имя и фамилия", "име и фамилия", "ваше имя", "вашето име",
+        "ваше ім я", "прізвище та ім я",
         "الاسم", "الاسم الكامل", "اسمك", "שם", "שם מלא", "お名前", "名前", "氏名", "姓名", "名字",
     ),
     "first_name": ("first name", "firstname", "given name", "forename", "vorname", "prenom", "voornaam",
@@ -53,6 +55,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "replyto", "reply to", "mail from", "e post", "epost", "e postadress", "epostadress",
         "e postadresse", "epostadresse", "sahkoposti", "sahkopostiosoite", "e posta", "eposta",
         "e posta adresi", "e posta adresiniz",
+        "имейл", "имейл адрес", "електронна поща", "электронная почта", "эл почта", "почта",
+        "електронна пошта", "ел пошта",
         "البريد الالكتروني", "البريد", "بريدك الالكتروني", "דוא ל", "דואר אלקטרוני", "אימייל", "מייל",
         "メールアドレス", "メール", "電子メール", "邮箱", "电子邮件", "电子邮箱", "邮件",
     ),
@@ -66,6 +70,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "matkapuhelin", "telefonnr", "numar de telefon", "telefon mobil", "telefon numarasi", "cep telefonu",
         "gsm",
         "contact number", "contact no", "phone no", "tel no", "whatsapp", "whatsapp number",
+        "телефон", "номер телефона", "номер на телефон", "номер телефону", "мобильный телефон",
         "الهاتف", "رقم الهاتف", "الجوال", "رقم الجوال", "טלפון", "מספר טלפון", "נייד", "電話番号", "電話",
         "电话", "手机", "联系电话",
     ),
@@ -79,6 +84,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nazwa firmy", "organizacja", "companie", "compania", "societate", "sirket", "sirket adi",
         "firma adi", "kurum", "spolecnost", "nazev firmy", "foretag", "virksomhed", "yritys",
         "organisaatio",
+        "компания", "фирма", "компанія", "организация", "організація", "название компании",
         "الشركة", "اسم الشركة", "المؤسسة", "חברה", "שם החברה", "ארגון", "会社名", "会社", "公司", "公司名称",
     ),
     "topic": (
@@ -97,7 +103,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "type of service", "type de prestation", "type de service", "art der leistung",
     ),
     "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto", "subiect",
-                "konu"),
+                "konu", "тема"),
     "message": (
         "message", "messages", "message body", "body", "comments", "comment", "enquiry", "inquiry",
         "question", "questions", "details", "notes", "how can we help", "how can we help you",
@@ -110,6 +116,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "wiadomosc", "tresc wiadomosci", "mesaj", "mesajul", "mesajiniz", "mesajul dumneavoastra",
         "zprava", "meddelande", "besked", "meddelelse", "melding",
         "viesti",
+        "съобщение", "сообщение", "повідомлення", "ваше сообщение", "вашето съобщение", "комментарий",
+        "коментар", "вопрос", "запитване",
         "الرسالة", "رسالتك", "الاستفسار", "הודעה", "תוכן ההודעה", "פנייה", "お問い合わせ内容", "メッセージ",
         "内容", "留言", "消息", "咨询内容",
     ),
@@ -147,7 +155,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
              "site", "site name", "website name", "language", "locale", "country",
              "navigateur", "navegador", "id", "form title", "time zone", "timezone"),
 }
-_BY_KEY = {key: role for role, keys in _EXACT.items() for key in keys}
+# Folded as labels are ("й" loses its breve, as "é" its accent): the table may spell a word as written.
+_BY_KEY = {fold(key): role for role, keys in _EXACT.items() for key in keys}
 
 # Keyword rules for labels no exact phrase matches, tried in order: "company name" is a company,
 # not a name, and "e-mail consent" is only an e-mail when the value holds an address.
@@ -204,8 +213,11 @@ _CAMEL = re.compile(r"([a-z])([A-Z])")
 _SENDER_LABELS = frozenset({"from", "sender", "absender", "von", "expediteur", "de", "remitente",
                             "mittente", "da", "van", "requester", "requested by", "submitted by",
                             "customer", "contact"})
+# "Jane Roe <jane@...>", "Jane Roe (jane@...)", "Jane Roe [jane@...]", and "Jane Roe jane@..." (CF7
+# 5.6's "From: [your-name] [your-email]" when a hand-made template copies it).
 _SENDER = re.compile(r"^(?P<name>[^<>()\[\]@\n]{1,100}?)\s*(<(?P<email>[^<>@\s]+@[^<>\s]+)>|"
-                     r"\((?P<email2>[^()@\s]+@[^()\s]+)\)|\[(?P<email3>[^\[\]@\s]+@[^\[\]\s]+)\])$")
+                     r"\((?P<email2>[^()@\s]+@[^()\s]+)\)|\[(?P<email3>[^\[\]@\s]+@[^\[\]\s]+)\]|"
+                     r"\s(?P<email4>[^<>()\[\]@\s]+@[^<>()\[\]\s]+\.[a-zA-Z]{2,}))$")
 
 # Labels repeat from message to message: folding and matching them once is enough.
 @lru_cache(maxsize=4096)
@@ -366,7 +378,7 @@ def map_fields(fields: Mapping[str, str],
             if sender is not None:
                 found.setdefault("name", sender.group("name").strip().strip('"'))
                 found.setdefault("email", sender.group("email") or sender.group("email2")
-                                 or sender.group("email3"))
+                                 or sender.group("email3") or sender.group("email4"))
     name = found.pop("name", None)
     first = found.get("first_name")
     last = found.get("last_name")

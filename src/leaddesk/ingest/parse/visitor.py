@@ -32,7 +32,8 @@ _AUTOMATED_LOCAL_PARTS = re.compile(
     re.IGNORECASE)
 _SERVICE_NAMES = ("wordpress", "hubspot", "netlify", "formspree", "webflow", "elementor", "wpforms",
                   "gravity forms", "ninja forms", "contact form", "no-reply", "noreply", "notification",
-                  "mailer", "website", "kontaktformular", "formulaire")
+                  "mailer", "website", "kontaktformular", "formulaire", "webseite", "sitio web", "sito web",
+                  "site web", "web sitesi", "сайт", "网站", "ウェブサイト", "hjemmeside", "webbplats")
 _URLISH = re.compile(r"^(https?://|www\.)|^[\w-]+(\.[\w-]+)+(/\S*)?$", re.IGNORECASE)
 # "Jane Roe via Example Forms": a service sending in the name of the person it sends for (the
 # convention of mailing lists and of form services that put the visitor's name in the sender).
