@@ -204,3 +204,10 @@ def test_a_senders_name_spelled_by_its_subdomain_is_the_sites() -> None:
     body = "Phone: +233 30 555 0101\nMessage: Hello,\nwe need help.\n"
     draft = parse_message(_mail("Example Pharma <support@examplepharma.desk.example>", body))
     assert draft.visitor_name is None
+
+
+def test_the_site_sending_in_the_visitors_name_does_not_give_its_address() -> None:
+    # CF7 4.x: "[your-name] <wordpress@site>"; here a form with no e-mail field and the site's info@.
+    body = "Your Name : Ana Silva\nPhone Number : +351 21 555 0100\nMessage : Hello,\nwe need a campaign.\n"
+    draft = parse_message(_mail('"Ana Silva" <info@example-pharma-agency.com>', body))
+    assert (draft.visitor_name, draft.visitor_email) == ("Ana Silva", None)
