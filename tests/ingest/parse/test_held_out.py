@@ -174,6 +174,63 @@ CASES += [
          + ".</p>", "Chiara Ricci", "chiara.ricci@romabio.example", MSG),
 ]
 
+# A third round: WordPress plugins in variants the catalogue does not hold (plain-text settings,
+# other languages, an address block), each again run before any change.
+CASES += [
+    Case("ninja_plain_nl", "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+         "Ninja Forms Submission", "plain",
+         "Naam: Sanne Bakker\nE-mailadres: sanne.bakker@utrechtbio.example\nTelefoonnummer: 030 555 0123\n"
+         "Bericht: Goedemiddag, " + MSG + ".\n", "Sanne Bakker", "sanne.bakker@utrechtbio.example", MSG),
+    Case("gravity_address", "WordPress <wordpress@example-pharma-agency.com>", "New submission from Contact",
+         "plain",
+         "Name: Emma Clarke\n\nEmail: emma.clarke@thamesbio.example\n\n"
+         "Address: 12 High Street\nOxford, OX1 2AB\n"
+         "United Kingdom\n\nComments: Hello, " + MSG + ".\nKind regards\n\n",
+         "Emma Clarke", "emma.clarke@thamesbio.example", MSG),
+    Case("fluent_plain_es", "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+         "[Sofía Méndez] Nuevo envío de formulario", "plain",
+         "Nombre: Sofía Méndez\nCorreo electrónico: sofia.mendez@madridrx.example\nAsunto: Campaña\n"
+         "Mensaje: Hola, " + MSG + ".\n\nEste formulario se envió en: " + "https://www.example-pharma-agency.com/contacto/\n",
+         "Sofía Méndez", "sofia.mendez@madridrx.example", MSG),
+    Case("forminator_plain_de", "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+         "Neuer Formulareintrag #211 für Kontakt", "plain",
+         "Sie haben eine neue Website-Formularübermittlung:\nVorname: Paul\nNachname: Schneider\n"
+         "E-Mail-Adresse: paul.schneider@isarbio.example\nNachricht: Guten Tag, " + MSG + ".\n---\n"
+         "Diese Nachricht wurde von https://www.example-pharma-agency.com gesendet.\n",
+         "Paul Schneider", "paul.schneider@isarbio.example", MSG),
+    Case("elementor_html_it", "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+         "Nuovo messaggio da \"Example Pharma Agency\"", "html",
+         "Nome: Marco Gallo<br>Email: marco.gallo@torinobio.example<br>Messaggio: Buongiorno, " + MSG
+         + ".<br><br>---<br><br>Data: 27 novembre 2026<br>URL della pagina: "
+         "https://www.example-pharma-agency.com/contatti/<br>Powered by: Elementor<br>",
+         "Marco Gallo", "marco.gallo@torinobio.example", MSG),
+    Case("divi_es", "\"Lucas Ortega\" <lucas.ortega@sevillarx.example>",
+         "Nuevo mensaje de Example - Contacto",
+         "plain", "Hola, " + MSG + ".\n\nTeléfono: +34 95 555 0123\n",
+         "Lucas Ortega", "lucas.ortega@sevillarx.example", MSG,
+         reply_to="\"Lucas Ortega\" <lucas.ortega@sevillarx.example>"),
+    Case("wpforms_lite_fr", "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+         "Nouvelle entrée : Formulaire de contact", "plain",
+         "--- Nom ---\n\nLéa Moreau\n\n--- E-mail ---\n\nlea.moreau@bordeauxbio.example\n\n"
+         "--- Commentaire ou message ---\n\nBonjour, " + MSG + ".\n\n",
+         "Léa Moreau", "lea.moreau@bordeauxbio.example", MSG),
+    Case("multipart_sloppy_plain", "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+         "Contact", "plain",
+         "Name: Arjun Rao\r\nEmail: arjun.rao@punebio.example\r\nMessage: Hello, " + MSG + ".\r\n",
+         "Arjun Rao", "arjun.rao@punebio.example", MSG),
+    Case("everest_plain_pt", "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+         "Nova entrada de formulário - Contato", "plain",
+         "Nome: Mariana Alves\n\nE-mail: mariana.alves@minasbio.example\n\nTelefone: +55 31 5555 0123\n\n"
+         "Mensagem: Olá, " + MSG + ".\n\nEnviado de Example Pharma Agency\n",
+         "Mariana Alves", "mariana.alves@minasbio.example", MSG),
+    Case("formidable_plain_pl", "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+         "Kontakt Form submitted on Example Pharma Agency", "plain",
+         "Imię i nazwisko: Piotr Zieliński\r\nAdres e-mail: piotr.zielinski@gdanskbio.example\r\n"
+         "Wiadomość: Dzień dobry, " + MSG + ".\r\n\r\nIP Address: 203.0.113.9\r\n"
+         "User-Agent (Browser/OS): Mozilla/5.0\r\nReferrer: https://www.example-pharma-agency.com/kontakt/\r\n",
+         "Piotr Zieliński", "piotr.zielinski@gdanskbio.example", MSG),
+]
+
 
 def _raw(case: Case) -> bytes:
     head = f"From: {case.sender}\r\nTo: leads@example-pharma-agency.com\r\nSubject: {case.subject}\r\n"
