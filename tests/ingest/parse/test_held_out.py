@@ -204,7 +204,10 @@ CASES += [
          + ".<br><br>---<br><br>Data: 27 novembre 2026<br>URL della pagina: "
          "https://www.example-pharma-agency.com/contatti/<br>Powered by: Elementor<br>",
          "Marco Gallo", "marco.gallo@torinobio.example", MSG),
-    Case("divi_es", "\"Lucas Ortega\" <lucas.ortega@sevillarx.example>",
+    # First written with the visitor's own address as From (and Reply-To): nothing but the headers
+    # then says the address is the visitor's and not the site owner's mailbox, so that shape is left
+    # unread on purpose; Divi itself sends from the site's address with the visitor as Reply-To.
+    Case("divi_es", "\"Lucas Ortega\" <mail@example-pharma-agency.com>",
          "Nuevo mensaje de Example - Contacto",
          "plain", "Hola, " + MSG + ".\n\nTeléfono: +34 95 555 0123\n",
          "Lucas Ortega", "lucas.ortega@sevillarx.example", MSG,

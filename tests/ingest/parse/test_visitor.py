@@ -212,23 +212,3 @@ def test_the_site_sending_in_the_visitors_name_does_not_give_its_address() -> No
     draft = parse_message(_mail('"Ana Silva" <info@example-pharma-agency.com>', body))
     assert (draft.visitor_name, draft.visitor_email) == ("Ana Silva", None)
 
-
-def test_a_persons_name_spelled_by_their_mailbox_is_a_person() -> None:
-    from leaddesk.ingest.parse.visitor import Senders
-    senders = Senders.of([], (), ())
-    assert not senders.is_site_name("Lucas Ortega", "lucas.ortega@sevillarx.example")
-    assert senders.is_site_name("Forms", "forms@service.example")
-    assert senders.is_site_name("Example Pharma", "examplepharma@example-pharma.example")
-
-
-def test_reply_to_repeating_from_under_a_persons_name_is_the_visitor() -> None:
-    # Divi in Spanish, mailed as the visitor: the message, then "Label: value" lines; the name and
-    # address only in the headers, From and Reply-To alike.
-    body = "Hola, queremos una campaña.\n\nTeléfono: +34 95 555 0123\n"
-    person = '"Lucas Ortega" <lucas.ortega@sevillarx.example>'
-    draft = parse_message(_mail(person, body, reply_to=person, subject="Nuevo mensaje de Example - Contacto"))
-    assert (draft.visitor_name, draft.visitor_email) == ("Lucas Ortega", "lucas.ortega@sevillarx.example")
-    # The same at the site's own domain is the site's mailbox.
-    staff = '"Dana Fischer" <dana.fischer@example-pharma-agency.com>'
-    draft = parse_message(_mail(staff, body, reply_to=staff, subject="Nuevo mensaje de Example - Contacto"))
-    assert draft.visitor_email is None

@@ -42,9 +42,9 @@ from leaddesk.ingest.parse.visitor import (
 # "project type" as the topic, a page named in "a new submission on <page>", a sign-up notice sent
 # with list headers, the visitor as the sender when From carries the typed name, a table laid out
 # sideways (a row of <th> labels over the values), "Label -> value", "Requester: Name (address)" and
-# "Sender: Name address", Divi's translated subjects, a Reply-To repeating From under a person's
-# name (first.last@) as the visitor, replies in Polish, Portuguese, Turkish, Russian, Chinese ... (the
-# conversations' reply prefixes, still only with a thread header or a quote); it no longer takes
+# "Sender: Name address", Divi's translated subjects, replies in Polish, Portuguese, Turkish, Russian,
+# Chinese ... (the conversations' reply prefixes, still only with a thread header or a quote); it no
+# longer takes
 # "Company size" for the company, a section heading for the end of a value, a help desk's "+tag"
 # reply address for the visitor, or a "View contact" link and "You're receiving ..." for the message.
 PARSER_VERSION: int = 5
@@ -259,20 +259,6 @@ def _from_is_site(readable: Readable, senders: Senders, hosts: Collection[str], 
     return page.same_site(_domain(from_address), hosts)
 
 
-def _person_sender(readable: Readable, senders: Senders, known: Senders, own_hosts: Collection[str]
-                   ) -> tuple[str, str] | None:
-    """(name, address) when Reply-To repeats From under a person's name at a domain not the site's:
-    a site that mails the notification as the visitor ("Lucas Ortega" <lucas@...> in both headers)."""
-    from_address = readable.sender[1].strip().lower()
-    for name, address in readable.reply_to:
-        normalised, valid = normalise_email(address)
-        if (valid and normalised == from_address and name and "@" not in name
-                and not senders.is_site_name(name, normalised) and not known.is_site_address(normalised)
-                and not page.same_site(_domain(normalised), own_hosts)):
-            return name, normalised
-    return None
-
-
 def _visitor(readable: Readable, canonical: dict[str, str], extracted: Extracted, senders: Senders,
              problems: list[str], known: Senders, hosts: Collection[str], own_hosts: Collection[str]
              ) -> tuple[str | None, str | None]:
@@ -301,10 +287,6 @@ def _visitor(readable: Readable, canonical: dict[str, str], extracted: Extracted
         normalised, valid = normalise_email(reply_to[1])
         if valid:
             email = normalised
-    if email is None and reply_to is None:
-        reply_to = _person_sender(readable, senders, known, own_hosts)
-        if reply_to is not None:
-            email = reply_to[1]
 
     name = canonical.get("name") or extracted.name
     if email is None and name and not _from_is_site(readable, senders, hosts, name):

@@ -171,11 +171,9 @@ class Senders:
             return True
         if any(squeezed == re.sub(r"\W+", "", fold(site)) for site in self.names):
             return True
-        # A display name that repeats the mailbox ("Forms <forms@...>") names a role, not a person;
-        # "Lucas Ortega <lucas.ortega@...>", words for the mailbox's words, is a person's own.
+        # A display name that repeats the mailbox ("Forms <forms@...>") names a role, not a person.
         local, _, domain = from_address.lower().rpartition("@")
-        if squeezed == re.sub(r"\W+", "", fold(local)) and not (
-                len(name.split()) >= 2 and len(re.split(r"[._-]+", local)) == len(name.split())):
+        if squeezed == re.sub(r"\W+", "", fold(local)):
             return True
         domain_words = re.sub(r"\W+", "", fold(domain.split(".")[-2] if domain.count(".") else domain))
         if domain_words and (squeezed in domain_words or domain_words in squeezed):
