@@ -179,6 +179,8 @@ def test_from_carrying_the_typed_name_is_the_visitors_address() -> None:
             "Phone Number : +351 21 555\n")
     draft = parse_message(_mail('"Ana Silva" <ana.silva@tejo.example>', body))
     assert (draft.visitor_name, draft.visitor_email) == ("Ana Silva", "ana.silva@tejo.example")
+    # Said on the lead: a site mailing through its owner's mailbox under the visitor's name looks alike.
+    assert any("is the sender's (From)" in problem for problem in draft.problems)
     # The site's own sender with a typed name is not the visitor's address.
     site = parse_message(_mail("Example Pharma Agency <wordpress@example-pharma-agency.com>", body))
     assert (site.visitor_name, site.visitor_email) == ("Ana Silva", None)

@@ -300,6 +300,10 @@ def _visitor(readable: Readable, canonical: dict[str, str], extracted: Extracted
         if valid and not known.is_site_address(normalised) and not page.same_site(
                 _domain(normalised), own_hosts):
             email = normalised
+            # Said, because a site mailing through its owner's own mailbox under the visitor's name
+            # looks the same: the person reading the lead can tell.
+            problems.append(f"no e-mail field: the address {normalised} is the sender's (From), "
+                            "which carries the visitor's name")
     if name and "@" in name and normalise_email(name)[1]:
         name = None  # an address typed into the name field says nothing more than the e-mail
     if not name and reply_to is not None and reply_to[0] and "@" not in reply_to[0]:
