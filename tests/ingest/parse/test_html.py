@@ -189,3 +189,17 @@ def test_rows_of_th_cells_beside_values_are_read_as_before() -> None:
     # A head row over rows of another width stays the text it was.
     html = "<table><tr><th>Name</th><th>Email</th></tr><tr><td>Jane Roe</td></tr></table>"
     assert ("Name", "Email") in render(html).pairs
+
+
+def test_a_sideways_head_waits_for_its_own_tables_row() -> None:
+    # A table nested in the next row's cell is read on its own, and a row that frames a nested table
+    # is no row of values: the head is read as it was before sideways tables were.
+    html = ("<table><tr><th>Full name</th><th>Work email</th></tr>"
+            "<tr><td>Laura Meier</td><td><table><tr><td>laura@zurich.example</td></tr></table></td></tr>"
+            "</table><p>after</p>")
+    assert render(html).items == ("laura@zurich.example", ("Full name", "Work email"), "Laura Meier", "",
+                                  "after")
+    # Another table's row is not the head's values.
+    html = ("<table><tr><th>Name</th><th>Email</th></tr></table>"
+            "<table><tr><td>Jane Roe</td><td>jane@x.example</td></tr></table>")
+    assert render(html).pairs == [("Name", "Email"), ("Jane Roe", "jane@x.example")]

@@ -212,7 +212,10 @@ class _Renderer(HTMLParser):
         out sideways ("Full name | Work email | Your question" over the answers): its pairs are
         column by column."""
         header, self.header_row = self.header_row, None
-        if header is not None:
+        if header is not None and header.depth != row.depth:
+            # A row of a table nested in the next row's cells: the head waits for its own table's.
+            self.header_row, header = header, None
+        elif header is not None:
             if (not row.layout and len(row.cells) == len(header.cells)
                     and not all(cell.header for cell in row.cells)):
                 for label_cell, value_cell in zip(header.cells, row.cells, strict=True):
@@ -221,13 +224,14 @@ class _Renderer(HTMLParser):
                         self._emit_pair(label_cell.text().rstrip(":").strip(), value)
                 return
             self._read_row(header)
-        if _is_header_row(row):
+        if self.header_row is None and _is_header_row(row):
             self.header_row = row
             return
         self._read_row(row)
 
-    def _flush_header(self) -> None:
-        if self.header_row is not None:
+    def _flush_header(self, depth: int) -> None:
+        """Read a waiting head row of a table at ``depth`` or deeper that ends without its values."""
+        if self.header_row is not None and self.header_row.depth >= depth:
             header, self.header_row = self.header_row, None
             self._read_row(header)
 
@@ -362,7 +366,7 @@ class _Renderer(HTMLParser):
                 self._finish_row(self.rows.pop())
         elif tag == "table":
             self._close_rows(self.table_depth)
-            self._flush_header()
+            self._flush_header(self.table_depth)
             self.table_depth = max(0, self.table_depth - 1)
             self._newline()
         elif tag == "a":
@@ -418,7 +422,7 @@ class _Renderer(HTMLParser):
     def close(self) -> None:
         super().close()
         self._close_rows(0)
-        self._flush_header()
+        self._flush_header(0)
         self._newline()
         if self.pending_label is not None:
             self.items.append(self.pending_label)
