@@ -1,17 +1,24 @@
 """Settings → Rules: list in order, add and edit with the preview line, reorder, enable, delete;
-errors under the list; the tab is in the settings dialog."""
+errors under the list; the tab is in the settings dialog; a long name elides, whole in its
+tooltip."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
+
+from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolTip
 
 from leaddesk.db import Database
 from leaddesk.db.models import AuditEvent
 from leaddesk.rules import catalog
 
 from leaddesk.ui.context import AppContext
+from leaddesk.ui.safe_text import tooltip
 from leaddesk.ui.settings_dialog import SettingsDialog
 from leaddesk.ui.settings_rules import RulesTab
+from leaddesk.ui.widgets import FitWidthDelegate
 
 
 def rules(db: Database) -> list[tuple[int, str, bool]]:
@@ -93,3 +100,28 @@ def test_the_settings_dialog_has_the_rules_tab(qtbot, ctx: AppContext) -> None:
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert "Rules" in titles
     assert isinstance(dialog.page(titles.index("Rules")), RulesTab)
+
+
+def test_a_long_rule_name_elides_and_never_scrolls_the_list_sideways(
+        qtbot, ctx: AppContext, ui_db: Database) -> None:
+    tab = RulesTab(ctx)
+    qtbot.addWidget(tab)
+    tab.resize(640, 400)
+    tab.show()
+    qtbot.waitExposed(tab)
+    name = "<b>Speakers</b> " + "bureaus-to-Ada-and-Ben-" * 3  # 85 characters
+    fill(tab, name.strip(), "topic=Speakers bureaus", "assign=Ada")
+    tab.save()
+    assert tab.error.text() == ""
+    qtbot.waitUntil(lambda: tab.list.count() == 1)
+    QApplication.processEvents()
+    assert tab.list.horizontalScrollBar().maximum() == 0
+    assert tab.list.visualItemRect(tab.list.item(0)).width() <= tab.list.viewport().width()
+    delegate = tab.list.itemDelegate()
+    assert isinstance(delegate, FitWidthDelegate)
+    index = tab.list.model().index(0, 0)
+    event = QHelpEvent(QEvent.Type.ToolTip, QPoint(5, 5), tab.list.mapToGlobal(QPoint(5, 5)))
+    assert delegate.helpEvent(event, tab.list, QStyleOptionViewItem(), index)
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == tooltip(f"1. {name.strip()}")  # whole, and plain
+    QToolTip.hideText()

@@ -7,9 +7,29 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QHelpEvent,
+    QIcon,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QBoxLayout,
     QDialog,
     QDialogButtonBox,
@@ -24,7 +44,10 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
     QWidgetItem,
@@ -36,6 +59,24 @@ from leaddesk.ui.safe_text import PlainLabel, tooltip
 W = TypeVar("W", bound=QWidget)
 
 
+class FitWidthDelegate(QStyledItemDelegate):
+    """Items as wide as their list, never wider: a long name elides ("…") and shows whole,
+    as plain text, in its tooltip, instead of scrolling the list sideways."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                 ) -> QSize:
+        return QSize(1, super().sizeHint(option, index).height())
+
+    def helpEvent(self, event: QHelpEvent, view: QAbstractItemView,
+                  option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                  ) -> bool:
+        text = index.data()
+        if event.type() == QEvent.Type.ToolTip and text:
+            QToolTip.showText(event.globalPos(), tooltip(str(text)), view)
+            return True
+        return super().helpEvent(event, view, option, index)
+
+
 def list_beside_form(owner: QWidget, chosen: Callable[[int], None]
                      ) -> tuple[QVBoxLayout, QListWidget, QFormLayout]:
     """A settings catalogue's layout: the list on the left (``chosen(row)`` on a new row), the
@@ -43,6 +84,7 @@ def list_beside_form(owner: QWidget, chosen: Callable[[int], None]
     layout = QVBoxLayout(owner)
     split = QSplitter()
     items = QListWidget()
+    items.setItemDelegate(FitWidthDelegate(items))  # a long rule or template name elides
     items.currentRowChanged.connect(chosen)
     split.addWidget(items)
     editor = QWidget()
