@@ -1,5 +1,6 @@
 """Charts: one colour per topic on every page, text readable in a dark theme (WCAG 4.5:1), one
-date-range rule for both pages, a legend that never cuts a name, no "first lead after 5700 d"."""
+date-range rule for both pages, a legend that never cuts a name, no "first lead after 5700 d";
+the post table keeps the chosen post when the posts reorder."""
 
 from __future__ import annotations
 
@@ -156,3 +157,17 @@ def test_no_time_to_first_lead_for_a_post_published_before_tracking(qtbot) -> No
     assert before.text() == "–"  # not "5700 d"
     assert "before" in before.toolTip()
     assert after.text() == "2 d"
+
+
+def test_the_post_table_keeps_the_chosen_post_when_new_leads_reorder_it(qtbot) -> None:
+    def post(number: int, leads: int) -> PostStats:
+        return PostStats(number, f"Post {number}", f"https://example.org/{number}", None, leads,
+                         None)
+
+    table = PostTable()
+    qtbot.addWidget(table)
+    table.show_posts([post(n, 10 - n) for n in range(1, 6)])
+    table.selectRow(2)  # Post 3
+    table.show_posts([post(5, 20), *(post(n, 10 - n) for n in range(1, 5))])  # 5 moves up
+    chosen = [table.posts[i.row()].title for i in table.selectionModel().selectedRows()]
+    assert chosen == ["Post 3"]

@@ -45,6 +45,7 @@ from leaddesk.query import Filter
 from leaddesk.ui.colours import TopicColours, palette_text
 from leaddesk.ui.format import short_time
 from leaddesk.ui.safe_text import PlainLabel, chart_text, tooltip
+from leaddesk.ui.table_memory import remembered, restore
 from leaddesk.ui.widgets import FlowLayout
 
 MAX_TOPICS = 6  # the rest are summed as "Other" so the legend stays legible
@@ -374,7 +375,13 @@ class PostTable(QTableWidget):
                 column, QHeaderView.ResizeMode.ResizeToContents)
         self.posts: list[PostStats] = []
 
+    def _key(self, row: int) -> int:
+        return self.posts[row].post_id
+
     def show_posts(self, posts: Sequence[PostStats]) -> None:
+        # New leads reorder the posts: the chosen post and the one on top stay, not the rows.
+        memory = remembered(self, self._key)
+        self.clearSelection()
         self.posts = list(posts)
         self.setRowCount(len(posts))
         for row, post in enumerate(posts):
@@ -390,3 +397,4 @@ class PostTable(QTableWidget):
                 if post.leads == 0:
                     item.setForeground(self.palette().placeholderText())
                 self.setItem(row, column, item)
+        restore(self, memory, self._key)
