@@ -22,3 +22,25 @@ class LosingFirstBody:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
+
+
+class FirstBodyAnsweredAs:
+    """A real client whose answer to the body FETCH gives its first message's body as NIL
+    (``None``), or leaves the body out (``"missing"``), as a damaged server store does."""
+
+    def __init__(self, client: IMAPClient, body: str | None) -> None:
+        self._client = client
+        self._body = body
+
+    def fetch(self, messages: list[int], parts: list[str]) -> Any:
+        answer = self._client.fetch(messages, parts)
+        if "BODY.PEEK[]" in parts:
+            first = answer[min(answer)]
+            if self._body == "missing":
+                del first[b"BODY[]"]
+            else:
+                first[b"BODY[]"] = self._body
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)

@@ -11,6 +11,7 @@ mail program join their leads.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import logging
 import queue
@@ -75,8 +76,7 @@ def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync") -
     dropped = isinstance(exc, LoginError) and isinstance(exc.__context__, IMAPClientAbortError
                                                          | OSError | EOFError)
     if isinstance(exc, LoginError) and not dropped:
-        return ImapError(f"the IMAP server {where} refused the login for {settings.user}: wrong "
-                         f"user name or password; set it again with `leaddesk accounts edit`")
+        return login_refused(exc, settings)
     lost = dropped or isinstance(exc, ConnectionError | EOFError | OSError | IMAPClientAbortError)
     timeout = isinstance(exc, TimeoutError | socket.timeout)
     if step != "sync" and (timeout or lost):
@@ -99,6 +99,51 @@ def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync") -
     return ImapError(f"IMAP failure with {where}: {exc}")
 
 
+# What a refused LOGIN means by its response code (RFC 5530), beyond a wrong password: the server
+# is busy, wants TLS, has too many connections, or an administrator must act (an expired password
+# or a locked account; [ALERT] text must be shown to the user, RFC 3501 7.1).
+_LATER = "a problem on the server's side, not the password; try again later"
+_LOGIN_CODES = {
+    "UNAVAILABLE": f"could not check the login right now ({_LATER})",
+    "LIMIT": ("has too many connections open for this user; close other mail programs on the "
+              "mailbox or try again later"),
+    "PRIVACYREQUIRED": f"accepts the login only over TLS; use --security ({SECURITY_HINT})",
+    "EXPIRED": ("says the password has expired; change it with the mail provider, then set it "
+                "with `leaddesk accounts edit NAME --password-stdin`"),
+}
+_ADMIN_CODES = ("ALERT", "CONTACTADMIN", "AUTHORIZATIONFAILED")
+_CODE = re.compile(r"^\[([A-Z-]+)[^\]]*\]\s*")
+
+
+def _server_said(exc: BaseException) -> str:
+    """The server's own text of a refusal, as one short line of printable characters."""
+    text = str(exc)
+    quoted = re.fullmatch(r"b(['\"])(.*)\1", text, re.DOTALL)
+    if quoted:  # imapclient hands the server's bytes over as their repr
+        with contextlib.suppress(ValueError, SyntaxError):
+            text = ast.literal_eval(text).decode("utf-8", "replace")
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def login_refused(exc: BaseException, settings: ImapSettings) -> ImapError:
+    """A refused LOGIN in one line: a wrong password, unless the server's response code says
+    the refusal is something else (busy, locked, expired, TLS required)."""
+    where, user = settings.where, settings.user
+    said = _server_said(exc)
+    code_match = _CODE.match(said)
+    code = code_match.group(1) if code_match else ""
+    if code in _LOGIN_CODES:
+        return ImapError(f"the IMAP server {where} refused the login for {user}: it "
+                         f"{_LOGIN_CODES[code]} (it said: {said})")
+    if code in _ADMIN_CODES:
+        return ImapError(f"the IMAP server {where} refused the login for {user} and says: "
+                         f"{_CODE.sub('', said) or said}; ask the mailbox's administrator, then "
+                         f"try again")
+    return ImapError(f"the IMAP server {where} refused the login for {user}: wrong "
+                     f"user name or password; set it again with `leaddesk accounts edit`")
+
+
 def connect(settings: ImapSettings, password: str) -> IMAPClient:
     step = "connect"
     try:
@@ -115,7 +160,9 @@ def connect(settings: ImapSettings, password: str) -> IMAPClient:
     except ImapError:
         raise
     except (OSError, IMAPClientError, EOFError) as exc:
-        raise explain(exc, settings, step=step) from None
+        error = explain(exc, settings, step=step)
+        # The server's own words may go into the message: never let it echo the password.
+        raise ImapError(str(error).replace(password, "•••") if password else str(error)) from None
     return client
 
 
@@ -338,9 +385,21 @@ def _fetch_batch(client: IMAPClient, account: AccountInfo, settings: ImapSetting
             continue
         internal = data.get(b"INTERNALDATE")
         found.append((f"imap:{account.id}:{settings.folder}:{plan.uidvalidity}:{uid}",
-                      bytes(data[b"BODY[]"]),
+                      _body(data, uid, settings),
                       aware(internal) if isinstance(internal, datetime) else None))
     return (found, chunk[-1]), [raw for _, raw, _ in found]
+
+
+def _body(data: dict[bytes, Any], uid: int, settings: ImapSettings) -> bytes:
+    """The message's bytes; a body the server answered as NIL, or left out, is kept as an empty
+    message (stored and flagged "the message is empty", so a person sees it) rather than crash
+    the sync or skip the UID without a trace."""
+    body = data.get(b"BODY[]")
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body)
+    log.warning("the IMAP server sent no content for UID %s in %s; kept as an empty message",
+                uid, settings.folder)
+    return b""
 
 
 def with_mailbox(site_addresses: Sequence[str], settings: ImapSettings) -> list[str]:
