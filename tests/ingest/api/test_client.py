@@ -1,7 +1,10 @@
 """The HTTP client's retries as a server on loopback sees them: a server that does not answer in
-time is asked twice, not five times; a cut connection and a 5xx keep every attempt."""
+time is asked twice, not five times; a cut connection and a 5xx keep every attempt. And the token
+never leaves for another host, by a redirect or a next-page link, whichever way it travels."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from tests.ingest.api.server import FormApiServer, Reply
@@ -47,3 +50,47 @@ def test_cut_connections_and_server_errors_keep_every_attempt(server: FormApiSer
             api.get(f"{server.url}/down")
     assert len(server.seen("/cut")) == MAX_ATTEMPTS
     assert len(server.seen("/down")) == MAX_ATTEMPTS
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[FormApiServer]:
+    """A second server, on another host name (localhost, where the first is 127.0.0.1)."""
+    instance = FormApiServer()
+    instance.route("/", lambda seen: Reply(200, [{"id": "stolen"}]))
+    yield instance
+    instance.close()
+
+
+def _elsewhere_url(other: FormApiServer, path: str) -> str:
+    return other.url.replace("127.0.0.1", "localhost") + path
+
+
+@pytest.mark.parametrize("kind", ["bearer", "header", "basic", "query"])
+def test_the_token_never_follows_a_redirect_or_a_link_to_another_host(
+        server: FormApiServer, elsewhere: FormApiServer, kind: str) -> None:
+    server.route("/moved", lambda seen: Reply(302, b"", {
+        "Location": _elsewhere_url(elsewhere, "/steal")}))
+    server.route("/here", lambda seen: Reply(200, [{"id": 1}]))
+    auth = Auth(kind, TOKEN, name="X-API-Key")
+    with ApiClient(auth, what="the test API", account="forms") as api:
+        assert api.get_json(f"{server.url}/here")[0] == [{"id": 1}]
+        for url in (f"{server.url}/moved", _elsewhere_url(elsewhere, "/next-page")):
+            with pytest.raises(ApiError) as caught:
+                api.get(url)
+            message = str(caught.value)
+            assert message == (
+                f"the test API ({server.url.removeprefix('http://')}) sent LeadDesk on to another "
+                f"host, {_elsewhere_url(elsewhere, '').removeprefix('http://')} (a redirect or a "
+                f"next-page link); the token is only ever sent to the host of the base URL: if "
+                f"the service has moved, set its address with `leaddesk accounts edit forms "
+                f"--base-url URL`")
+    assert elsewhere.requests == []  # nothing at all left for the other host
+
+
+def test_a_redirect_on_the_same_host_is_followed_with_the_token(server: FormApiServer) -> None:
+    server.route("/old", lambda seen: Reply(301, b"", {"Location": "/new"}))
+    server.route("/new", lambda seen: Reply(200, [{"id": 2}]))
+    auth = Auth("header", TOKEN, name="X-API-Key")
+    with ApiClient(auth, what="the test API", account="forms") as api:
+        assert api.get_json(f"{server.url}/old")[0] == [{"id": 2}]
+    assert server.seen("/new")[0].headers["x-api-key"] == TOKEN

@@ -1,6 +1,7 @@
 """Paging faults of a form backend: a page that repeats an earlier one (a page number ignored, a
 cursor pointing back) is never taken as read, so its real records are asked for again and a loop
-ends; a redirect loop is one line naming it. Each is checked by syncing again once the service is
+ends; a redirect loop is one line naming it, and so is a redirect to another host (which never
+sees the token). Each is checked by syncing again once the service is
 well: every record stored once."""
 
 from __future__ import annotations
@@ -77,5 +78,23 @@ def test_a_redirect_loop_is_one_line_naming_it(
     assert TOKEN not in message
     assert count(db) == 1  # the page before the loop is kept
     server.faults.clear()
+    api.sync_api_account(db, account, TOKEN)
+    assert count(db) == len(fake.records)
+
+
+def test_a_redirect_to_another_host_stops_the_sync_and_keeps_what_was_read(
+        db: Database, server: FormApiServer, paged: tuple[Netlify, Any]) -> None:
+    fake, account = paged
+    other = FormApiServer()
+    try:
+        elsewhere = other.url.replace("127.0.0.1", "localhost")
+        server.inject(Reply(302, b"", {"Location": f"{elsewhere}{fake.path}?page=2"}),
+                      when=page(2))
+        with pytest.raises(api.ApiError, match=r"sent LeadDesk on to another host, localhost:"):
+            api.sync_api_account(db, account, TOKEN, **FAST)
+        assert other.requests == []
+    finally:
+        other.close()
+    assert count(db) == 1  # the page before the redirect is kept
     api.sync_api_account(db, account, TOKEN)
     assert count(db) == len(fake.records)

@@ -118,6 +118,14 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
+class _OtherHost(Exception):
+    """A request was about to leave for another host than the client's (see _same_host_only)."""
+
+    def __init__(self, url: httpx.URL) -> None:
+        super().__init__(str(url.host))
+        self.url = url
+
+
 class ApiClient:
     """One sync's HTTP session with one service. ``what`` names it in messages ("the Netlify API")."""
 
@@ -141,8 +149,12 @@ class ApiClient:
         elif auth.kind == "header":
             headers[auth.name or "X-API-Key"] = auth.token
         basic = httpx.BasicAuth(*auth.basic_pair()) if auth.kind == "basic" else None
+        # Every request, a redirect's or a next-page link's too, is checked against the host the
+        # client was first sent to before it leaves: the token is never sent to another host.
+        self._origin: tuple[str, str, int | None] | None = None
         self._http = httpx.Client(timeout=timeout if timeout is not None else TIMEOUT,
-                                  headers=headers, auth=basic, verify=verify, follow_redirects=True)
+                                  headers=headers, auth=basic, verify=verify, follow_redirects=True,
+                                  event_hooks={"request": [self._same_host_only]})
 
     def close(self) -> None:
         self._http.close()
@@ -154,6 +166,19 @@ class ApiClient:
         self.close()
 
     # ------------------------------------------------------------------ requests
+    def _same_host_only(self, request: httpx.Request) -> None:
+        """Refuse a request to any host but the first one asked (a move from http to https on the
+        same host is allowed): httpx keeps a custom header such as X-API-Key on a redirect to
+        another host, and a next-page link may name any host."""
+        url = request.url
+        if self._origin is None:
+            self._origin = (url.scheme, url.host, url.port)
+            return
+        scheme, host, port = self._origin
+        if url.host == host and ((url.scheme, url.port) == (scheme, port) or url.scheme == "https"):
+            return
+        raise _OtherHost(url)
+
     def get(self, url: str, params: Mapping[str, Any] | None = None) -> httpx.Response:
         """GET with retries; a 2xx response, or an :class:`ApiError` with one clear line."""
         query = {k: v for k, v in (params or {}).items() if v is not None}
@@ -164,6 +189,14 @@ class ApiClient:
             self.requests += 1
             try:
                 response = self._http.get(url, params=query)
+            except _OtherHost as other:
+                _, host, port = self._origin or ("", "", None)
+                raise self._scrub(ApiError(
+                    f"{self.what} ({host}{f':{port}' if port else ''}) sent LeadDesk on to "
+                    f"another host, "
+                    f"{_host(other.url)} (a redirect or a next-page link); the token is only ever "
+                    f"sent to the host of the base URL: if the service has moved, set its address "
+                    f"with `leaddesk accounts edit {self.account} --base-url URL`")) from None
             except httpx.HTTPError as exc:
                 error = self._transport_error(exc, url)
                 last = self.max_attempts if not isinstance(exc, httpx.TimeoutException) \
