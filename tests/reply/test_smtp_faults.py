@@ -1,7 +1,9 @@
 """SMTP faults as a user meets them, against a real aiosmtpd server on loopback: a recipient
-refused, the connection dropped in the middle of DATA, a temporary refusal, a password beyond
-ASCII, a plain connection to the TLS port. Each is one line saying what happened and what to do;
-the draft is kept, and sending it again once the server is well delivers it exactly once."""
+refused, the connection dropped before DATA, or after the whole message went over but before the
+server confirmed it (delivery unknown: said so, and the retry keeps the Message-ID), a temporary
+refusal, a password beyond ASCII, a plain connection to the TLS port. Each is one line saying
+what happened and what to do; the draft is kept, and sending it again once the server is well
+delivers it exactly once."""
 
 from __future__ import annotations
 
@@ -35,6 +37,14 @@ class Faulty(Handler):
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: list[str]) -> str:
+        if self.fault == "drop-before-data":
+            server.transport.abort()  # before any of the message was handed over
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.fault == "drop-in-data":
             server.transport.abort()  # the message's end was read, the answer never comes
@@ -52,7 +62,9 @@ def faulty(cert_dir: Path) -> Iterator[SmtpServer]:
 
 @pytest.mark.parametrize(("fault", "error"), [
     ("refuse-recipient", "refused the recipient zoe@example.net; check the address"),
-    ("drop-in-data", "closed the connection; nothing was sent"),
+    ("drop-before-data", "closed the connection; nothing was sent"),
+    ("drop-in-data", "broke after the whole reply was handed over and before the server "
+                     "confirmed it, so it may have been delivered; it is kept as not sent"),
     ("temporary", "452 4.3.1 Insufficient system storage; nothing was sent, try again later"),
 ])
 def test_a_failed_delivery_keeps_the_draft_and_a_retry_sends_it_once(
@@ -74,6 +86,8 @@ def test_a_failed_delivery_keeps_the_draft_and_a_retry_sends_it_once(
                        reply_id=row.id)
     assert [r.state for r in replies(db)] == ["sent"]
     assert len(faulty.received) == 1
+    # The attempt that may have arrived and the retry are one message to the recipient.
+    assert faulty.received[0].message["Message-ID"] == row.message_id
 
 
 def test_a_password_beyond_ascii_logs_in_and_a_wrong_one_is_refused(

@@ -176,6 +176,11 @@ def send_reply(db: Database, submission_id: int, draft: Draft, account: AccountI
                                         from_name=settings.from_name, lead=lead)
         row = _store(session, submission_id, draft, account_id=account.id, author=author,
                      reply_id=reply_id)
+        if row.message_id:
+            # A retry of a failed attempt: one that may have arrived (the connection broke after
+            # the message was handed over) and this one are then the same message to the
+            # recipient's mail program, not two.
+            message.replace_header("Message-ID", row.message_id)
         row.message_id = str(message["Message-ID"])
         row.in_reply_to = message.get("In-Reply-To")
         row.references = message.get("References")

@@ -10,6 +10,7 @@ import base64
 import contextlib
 import smtplib
 import socket
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from leaddesk.account_settings import SmtpSettings
@@ -22,6 +23,12 @@ SECURITY_HINT = "ssl for port 465, starttls for 587"
 
 class SmtpError(LeadDeskError):
     """Raised when a reply cannot be sent; the message names the cause and what to do."""
+
+
+class SmtpUncertainError(SmtpError):
+    """Raised when the connection broke after the whole message was handed to the server but
+    before it confirmed it: the message may have been delivered. The reply is not marked sent;
+    sending it again reuses its Message-ID, so a copy that did arrive is the same message."""
 
 
 def explain(exc: BaseException, settings: SmtpSettings, *, connecting: bool = False) -> SmtpError:
@@ -136,13 +143,37 @@ def send(settings: SmtpSettings, password: str, message: EmailMessage,
     When every recipient is refused smtplib raises, and nothing was sent.
     """
     client = connect(settings, password)
+    handed_over = _watch_end_of_data(client)
     try:
         refused = client.send_message(message, to_addrs=recipients)
     except (OSError, smtplib.SMTPException, EOFError) as exc:
         _close(client)
+        if handed_over() and not isinstance(exc, smtplib.SMTPResponseException):
+            raise SmtpUncertainError(
+                f"the connection to the SMTP server {settings.where} broke after the whole reply "
+                f"was handed over and before the server confirmed it, so it may have been "
+                f"delivered; it is kept as not sent: check the Sent folder or ask the recipient "
+                f"before sending it again (a second copy keeps the same Message-ID)") from None
         raise explain(exc, settings) from None
     quit_quietly(client)
     return sorted(refused)
+
+
+def _watch_end_of_data(client: smtplib.SMTP) -> Callable[[], bool]:
+    """Whether the message's last line (CRLF.CRLF) has gone to the server on ``client``: after
+    it, a broken connection leaves the delivery unknown (RFC 5321 6.1 warns of exactly this)."""
+    sent_end = False
+    send = client.send
+
+    def watched(data: bytes | str) -> None:
+        nonlocal sent_end
+        send(data)
+        # smtplib.SMTP.data sends the whole quoted message, ending CRLF.CRLF, in one call.
+        if isinstance(data, bytes) and data.endswith(b"\r\n.\r\n"):
+            sent_end = True
+
+    client.send = watched  # type: ignore[method-assign]
+    return lambda: sent_end
 
 
 def check(settings: SmtpSettings, password: str) -> None:
