@@ -146,6 +146,17 @@ def test_a_refused_login_says_what_the_servers_code_means(
     assert PASSWORD not in message
 
 
+@pytest.mark.parametrize("password", ["wrong", "user", "IMAP"])
+def test_a_short_wrong_password_never_blanks_the_message_about_it(
+        imap_account: AccountFactory, password: str) -> None:
+    settings = imap_account("site").imap
+    with pytest.raises(imap.ImapError) as caught:
+        imap.connect(settings, password)
+    assert str(caught.value) == (f"the IMAP server {settings.where} refused the login for "
+                                 f"{settings.user}: wrong user name or password; set it again "
+                                 f"with `leaddesk accounts edit`")
+
+
 def test_a_server_echoing_the_password_never_shows_it(imap_account: AccountFactory) -> None:
     server = FakeImapServer(REFUSE_LOGIN, b"NO [ALERT] bad password " + PASSWORD.encode())
     try:

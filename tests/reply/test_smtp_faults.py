@@ -51,6 +51,9 @@ class Faulty(Handler):
             return "250 OK"
         if self.fault == "temporary":
             return "452 4.3.1 Insufficient system storage"
+        if self.fault == "several-lines":
+            return ("554-5.7.1 Message refused as spam\r\n554-5.7.1 \x1b[2J see "
+                    "https://help.example/spam\r\n554 5.7.1 ask your administrator")
         return await super().handle_DATA(server, session, envelope)
 
 
@@ -66,6 +69,8 @@ def faulty(cert_dir: Path) -> Iterator[SmtpServer]:
     ("drop-in-data", "broke after the whole reply was handed over and before the server "
                      "confirmed it, so it may have been delivered; it is kept as not sent"),
     ("temporary", "452 4.3.1 Insufficient system storage; nothing was sent, try again later"),
+    ("several-lines", "554 5.7.1 Message refused as spam 5.7.1 [2J see https://help.example/spam "
+                      "5.7.1 ask your administrator; nothing was sent, check the message"),
 ])
 def test_a_failed_delivery_keeps_the_draft_and_a_retry_sends_it_once(
         db: Database, lead_id: int, faulty: SmtpServer, smtp_account: SmtpAccountFactory,

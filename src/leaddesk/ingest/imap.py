@@ -39,7 +39,7 @@ from leaddesk.ingest.labels import LabelBook
 from leaddesk.ingest.locks import account_lock
 from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, merge_batches, store_all
-from leaddesk.net_errors import reach_failure, tls_context
+from leaddesk.net_errors import reach_failure, server_words, tls_context
 from leaddesk.progress import CancelToken, Reporter
 
 log = logging.getLogger(__name__)
@@ -62,10 +62,12 @@ class ImapError(LeadDeskError):
     """Raised when the mailbox cannot be reached or read; the message names the exact cause."""
 
 
-def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync") -> ImapError:
+def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync",
+            password: str = "") -> ImapError:
     """One clear line for a connection or protocol failure. ``step`` is where it happened:
     ``connect`` (before the login: a wrong port or --security shows there), ``login``, or
-    ``sync`` (after it: what was stored is kept)."""
+    ``sync`` (after it: what was stored is kept). ``password`` is blanked out of the server's
+    words wherever they are quoted."""
     where = settings.where
     unreachable = reach_failure(exc, service="IMAP", host=settings.host, port=settings.port,
                                 security_hint=SECURITY_HINT)
@@ -76,7 +78,7 @@ def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync") -
     dropped = isinstance(exc, LoginError) and isinstance(exc.__context__, IMAPClientAbortError
                                                          | OSError | EOFError)
     if isinstance(exc, LoginError) and not dropped:
-        return login_refused(exc, settings)
+        return login_refused(exc, settings, password)
     lost = dropped or isinstance(exc, ConnectionError | EOFError | OSError | IMAPClientAbortError)
     timeout = isinstance(exc, TimeoutError | socket.timeout)
     if step != "sync" and (timeout or lost):
@@ -93,10 +95,11 @@ def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync") -
                          f"kept everything fetched so far, run it again")
     if isinstance(exc, IMAPClientError) and step == "connect":  # e.g. no STARTTLS on offer
         return ImapError(f"the IMAP server {where} answered with an error before the login: "
-                         f"{exc}; check --security ({SECURITY_HINT})")
+                         f"{server_words(str(exc))}; check --security ({SECURITY_HINT})")
     if isinstance(exc, IMAPClientError):
-        return ImapError(f"the IMAP server {where} answered with an error: {exc}")
-    return ImapError(f"IMAP failure with {where}: {exc}")
+        return ImapError(f"the IMAP server {where} answered with an error: "
+                         f"{server_words(str(exc))}")
+    return ImapError(f"IMAP failure with {where}: {server_words(str(exc))}")
 
 
 # What a refused LOGIN means by its response code (RFC 5530), beyond a wrong password: the server
@@ -122,15 +125,17 @@ def _server_said(exc: BaseException) -> str:
     if quoted:  # imapclient hands the server's bytes over as their repr
         with contextlib.suppress(ValueError, SyntaxError):
             text = ast.literal_eval(text).decode("utf-8", "replace")
-    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return text if len(text) <= 200 else text[:199] + "…"
+    return server_words(text)
 
 
-def login_refused(exc: BaseException, settings: ImapSettings) -> ImapError:
+def login_refused(exc: BaseException, settings: ImapSettings, password: str = "") -> ImapError:
     """A refused LOGIN in one line: a wrong password, unless the server's response code says
-    the refusal is something else (busy, locked, expired, TLS required)."""
+    the refusal is something else (busy, locked, expired, TLS required). Only the server's own
+    words are searched for the password (a short one, "wrong", must not blank LeadDesk's)."""
     where, user = settings.where, settings.user
     said = _server_said(exc)
+    if password:
+        said = said.replace(password, "•••")
     code_match = _CODE.match(said)
     code = code_match.group(1) if code_match else ""
     if code in _LOGIN_CODES:
@@ -160,9 +165,7 @@ def connect(settings: ImapSettings, password: str) -> IMAPClient:
     except ImapError:
         raise
     except (OSError, IMAPClientError, EOFError) as exc:
-        error = explain(exc, settings, step=step)
-        # The server's own words may go into the message: never let it echo the password.
-        raise ImapError(str(error).replace(password, "•••") if password else str(error)) from None
+        raise explain(exc, settings, step=step, password=password) from None
     return client
 
 
@@ -205,7 +208,8 @@ def open_folder(client: IMAPClient, account: AccountInfo, settings: ImapSettings
         raise
     except IMAPClientError as exc:
         # Dovecot appends its timings, "(0.001 + 0.000 secs).": noise to a user.
-        said = re.sub(r"\s*\([\d.+ ]+secs\)\.?$", "", str(exc).removeprefix("select failed: "))
+        said = server_words(re.sub(r"\s*\([\d.+ ]+secs\)\.?$", "",
+                                   str(exc).removeprefix("select failed: ")))
         raise ImapError(f"the folder {settings.folder} cannot be opened on {settings.where} "
                         f"({said}): it may have been renamed or deleted; name the folder with "
                         f"`leaddesk accounts edit {account.name} --folder FOLDER`. Nothing stored "

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 
 from leaddesk.account_settings import SmtpSettings
 from leaddesk.errors import LeadDeskError
-from leaddesk.net_errors import reach_failure, tls_context
+from leaddesk.net_errors import reach_failure, server_words, tls_context
 
 TIMEOUT_SECONDS = 30.0
 SECURITY_HINT = "ssl for port 465, starttls for 587"
@@ -72,13 +72,16 @@ def explain(exc: BaseException, settings: SmtpSettings, *, connecting: bool = Fa
         later = "try again later" if 400 <= exc.smtp_code < 500 else "check the message and the account"
         return SmtpError(f"the SMTP server {where} answered with an error: {_reply(exc)}; nothing "
                          f"was sent, {later}")
-    return SmtpError(f"SMTP failure with {where}: {exc.__class__.__name__}: {exc}")
+    return SmtpError(f"SMTP failure with {where}: {exc.__class__.__name__}: "
+                     f"{server_words(str(exc))}")
 
 
 def _reply(exc: BaseException) -> str:
     code = getattr(exc, "smtp_code", None)
     error = getattr(exc, "smtp_error", b"")
     text = error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error or exc)
+    # smtplib joins a multi-line reply ("550-…" lines) with a line break: one line for the user.
+    text = server_words(text)
     return f"{code} {text}".strip() if code else text
 
 
