@@ -175,7 +175,7 @@ def _watch_end_of_data(client: smtplib.SMTP) -> Callable[[], bool]:
         if isinstance(data, bytes) and data.endswith(b"\r\n.\r\n"):
             sent_end = True
 
-    client.send = watched  # type: ignore[method-assign]
+    client.send = watched  # type: ignore[method-assign, assignment]
     return lambda: sent_end
 
 
