@@ -11,8 +11,10 @@ travel in the query) and is scrubbed of the token besides.
 from __future__ import annotations
 
 import email.utils
+import html
 import logging
 import random
+import re
 import socket
 import ssl
 import time
@@ -33,6 +35,7 @@ from leaddesk.ingest.api.errors import (
     ApiRateLimitError,
     PageError,
 )
+from leaddesk.net_errors import server_words
 from leaddesk.progress import CancelToken
 
 log = logging.getLogger(__name__)
@@ -116,6 +119,28 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
+
+
+def _is_html(response: httpx.Response) -> bool:
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    return kind in ("text/html", "application/xhtml+xml") or \
+        response.content[:200].lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
+
+
+def _said(response: httpx.Response) -> str:
+    """What an answer says, in a few words: an HTML page's title (its markup is noise), else the
+    start of its text; printable, one line, never raw markup or terminal escapes."""
+    if not response.content:
+        return response.reason_phrase or "no text"
+    try:
+        text = response.text
+    except (LookupError, ValueError):  # an unknown or lying charset
+        text = response.content.decode("utf-8", "replace")
+    if _is_html(response):
+        title = re.search(r"<title[^>]*>(.*?)</title", text[:20_000], re.I | re.S)
+        said = server_words(html.unescape(title.group(1)), 120) if title else ""
+        return f"a web page titled {said!r}" if said else "a web page"
+    return server_words(text[:400], 200)
 
 
 class _OtherHost(Exception):
@@ -232,6 +257,10 @@ class ApiClient:
             return response.json(), response
         except ValueError:
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+            if _is_html(response):
+                raise self._scrub(PageError(
+                    f"{self.what} sent {_said(response)}, not valid JSON, from {where(url)}: a "
+                    f"sign-in or proxy page, or the wrong base URL")) from None
             raise self._scrub(PageError(
                 f"{self.what} sent a page that is not valid JSON ({kind}, {len(response.content)} "
                 f"bytes) from {where(url)}")) from None
@@ -304,6 +333,5 @@ class ApiClient:
             return self._scrub(ApiNotFoundError(
                 f"{self.what} ({host}) has nothing at {urlsplit(url).path} (HTTP 404): check the form "
                 f"or site id and the base URL"))
-        detail = " ".join(response.text[:200].split()) if response.text else response.reason_phrase
         return self._scrub(ApiError(f"{self.what} ({host}) refused the request (HTTP {status}: "
-                                    f"{detail})"))
+                                    f"{_said(response)})"))
