@@ -43,6 +43,10 @@ from leaddesk.net_errors import reach_failure, server_words, tls_context
 from leaddesk.progress import CancelToken, Reporter
 
 log = logging.getLogger(__name__)
+# imapclient logs the whole protocol at DEBUG (it redacts only our LOGIN line): message bodies,
+# visitors' personal data, and a server's answer quoting the password back. Held at INFO,
+# whatever level the root logger runs at.
+logging.getLogger("imapclient").setLevel(logging.INFO)
 
 # Messages per transaction (the command line's --batch-size): each transaction has a fixed cost,
 # which at 200 was about a fifth of the store's time; fetched and parsed FETCH_SIZE at a time.
