@@ -38,3 +38,24 @@ def test_leaddesk_import_into_a_database_it_cannot_open_stops_the_early_parse(
     assert result.code == 1
     assert "is a directory" in result.err
     assert multiprocessing.active_children() == []
+
+
+def _message(n: int, size: int) -> mailfiles.RawMessage:
+    return mailfiles.RawMessage(f"m{n}", b"x" * size, None)
+
+
+def test_a_chunk_holds_at_most_chunk_bytes_of_mail_and_a_larger_message_goes_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mailfiles, "CHUNK_BYTES", 1000)
+    sizes = [300, 300, 300, 300, 5000, 10, 990, 10]
+    chunks = list(mailfiles.chunks(_message(n, size) for n, size in enumerate(sizes)))
+    assert [[m.label for m in batch] for batch, _ in chunks] == [
+        ["m0", "m1", "m2"], ["m3"], ["m4"], ["m5", "m6"], ["m7"]]
+    # Every message once, in order, each chunk's raw bytes its messages'.
+    assert [m.raw for batch, _ in chunks for m in batch] == [b"x" * size for size in sizes]
+    assert all(raws == [m.raw for m in batch] for batch, raws in chunks)
+
+
+def test_small_messages_are_chunked_by_count() -> None:
+    chunks = list(mailfiles.chunks(_message(n, 100) for n in range(450)))
+    assert [len(batch) for batch, _ in chunks] == [mailfiles.BATCH_SIZE, mailfiles.BATCH_SIZE, 50]

@@ -19,6 +19,10 @@ from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import parallel
 
 BATCH_SIZE = 200  # messages parsed as one chunk (store transactions join several)
+# A chunk also ends before it holds more than this much mail (a larger message goes alone): the
+# parse keeps about a dozen chunks in flight, and 200 messages with attachments (a visitor's CV,
+# a brochure) could be hundreds of megabytes each. The IMAP sync cuts its FETCHes the same way.
+CHUNK_BYTES = 4 * 1024 * 1024
 LISTING_CHUNK = 5000  # Maildir file names held (and sorted) at once
 MAIL_SUFFIXES = (".eml", ".txt")
 
@@ -156,13 +160,19 @@ def source_key(raw: bytes) -> str:
 
 
 def chunks(messages: Iterable[RawMessage]) -> Iterator[tuple[list[RawMessage], list[bytes]]]:
-    """The messages in chunks of ``BATCH_SIZE``, each with its raw bytes (what a worker parses)."""
+    """The messages in chunks of ``BATCH_SIZE`` and about ``CHUNK_BYTES`` at most, each with its
+    raw bytes (what a worker parses)."""
     batch: list[RawMessage] = []
+    held = 0
     for message in messages:
+        if batch and held + len(message.raw) > CHUNK_BYTES:
+            yield batch, [m.raw for m in batch]
+            batch, held = [], 0
         batch.append(message)
+        held += len(message.raw)
         if len(batch) >= BATCH_SIZE:
             yield batch, [m.raw for m in batch]
-            batch = []
+            batch, held = [], 0
     if batch:
         yield batch, [m.raw for m in batch]
 
