@@ -1,8 +1,8 @@
 """IMAP faults as a user meets them, against real servers on loopback: a server that closes at
 once or at LOGIN, a port that expects TLS, a password beyond ASCII, a LOGIN refused for another
 reason than the password (busy, locked, expired, TLS required), the folder deleted between syncs,
-a body the server answers as NIL. Each is one line saying what happened and what to do, and a
-later sync stores every message once."""
+a body the server answers as NIL, a folder without a UIDVALIDITY. Each is one line saying what
+happened and what to do, and a later sync stores every message once."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from leaddesk.ingest import imap
 from tests.ingest.conftest import AccountFactory, Mailbox
 from tests.support.dovecot import PASSWORD, WIDE_PASSWORD, WIDE_USER
 from tests.support.fake_imap import BEHAVIOURS, REFUSE_LOGIN, FakeImapServer
-from tests.support.imap_faults import FirstBodyAnsweredAs
+from tests.support.imap_faults import FirstBodyAnsweredAs, SelectWithout
 from tests.support.mail import notification
 
 
@@ -188,3 +188,23 @@ def test_a_body_the_server_cannot_give_is_kept_empty_and_flagged(
     assert "the message is empty" in rows[0].problems
     assert imap.sync_account(db, site, PASSWORD).added == 0  # nothing read twice
     assert count(db) == 2
+
+
+@pytest.mark.parametrize("uidvalidity", [None, b"soon"])
+def test_a_folder_without_a_uidvalidity_is_read_not_at_all_and_says_why(
+        db: Database, imap_account: AccountFactory, mailbox: Mailbox,
+        uidvalidity: bytes | None) -> None:
+    site = imap_account("site")
+    mailbox.append(notification(1))
+    client = mailbox.client()
+    try:
+        with pytest.raises(imap.ImapError) as caught:
+            imap.sync_once(db, SelectWithout(client, uidvalidity), site, site.imap, sent=False)
+    finally:
+        client.logout()
+    assert str(caught.value) == (
+        f"the IMAP server {site.imap.where} did not say the UIDVALIDITY of {mailbox.folder}, "
+        f"which LeadDesk needs to know which messages it has read; nothing was read. Ask the "
+        f"server's administrator")
+    assert count(db) == 0
+    assert imap.sync_account(db, site, PASSWORD).added == 1

@@ -44,3 +44,22 @@ class FirstBodyAnsweredAs:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
+
+
+class SelectWithout:
+    """A real client whose SELECT answer lacks UIDVALIDITY (``None``) or gives it as garbage."""
+
+    def __init__(self, client: IMAPClient, uidvalidity: bytes | None) -> None:
+        self._client = client
+        self._uidvalidity = uidvalidity
+
+    def select_folder(self, folder: str, readonly: bool = False) -> Any:
+        answer = dict(self._client.select_folder(folder, readonly=readonly))
+        if self._uidvalidity is None:
+            del answer[b"UIDVALIDITY"]
+        else:
+            answer[b"UIDVALIDITY"] = self._uidvalidity
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)

@@ -223,7 +223,14 @@ def open_folder(client: IMAPClient, account: AccountInfo, settings: ImapSettings
 def plan_folder(db: Database, client: IMAPClient, account: AccountInfo,
                 settings: ImapSettings) -> FolderPlan:
     info = open_folder(client, account, settings)
-    uidvalidity = int(info[b"UIDVALIDITY"])
+    try:
+        uidvalidity = int(info[b"UIDVALIDITY"])
+    except (KeyError, TypeError, ValueError):
+        # Without it a renumbered folder cannot be told apart: new mail under old UIDs would be
+        # skipped for good. Nothing is read rather than something lost.
+        raise ImapError(f"the IMAP server {settings.where} did not say the UIDVALIDITY of "
+                        f"{settings.folder}, which LeadDesk needs to know which messages it has "
+                        f"read; nothing was read. Ask the server's administrator") from None
 
     def read_state() -> tuple[bool, int, bool]:  # a write: a first sync adds the folder's state
         with db.session() as session:
