@@ -1,5 +1,5 @@
 """SMTP faults as a user meets them, against a real aiosmtpd server on loopback: a recipient
-refused, the connection dropped before DATA, or after the whole message went over but before the
+refused or greylisted, the connection dropped before DATA, or after the whole message went over but before the
 server confirmed it (delivery unknown: said so, and the retry keeps the Message-ID), a temporary
 refusal, a password beyond ASCII, a plain connection to the TLS port. Each is one line saying
 what happened and what to do; the draft is kept, and sending it again once the server is well
@@ -34,6 +34,8 @@ class Faulty(Handler):
                           options: list[str]) -> str:
         if self.fault == "refuse-recipient":
             return "550 5.1.1 <" + address + ">: mailbox unavailable"
+        if self.fault == "greylist":
+            return "450 4.2.0 <" + address + ">: Greylisted, try again in 5 minutes"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -64,7 +66,11 @@ def faulty(cert_dir: Path) -> Iterator[SmtpServer]:
 
 
 @pytest.mark.parametrize(("fault", "error"), [
-    ("refuse-recipient", "refused the recipient zoe@example.net; check the address"),
+    ("refuse-recipient", "refused the recipient zoe@example.net; check the address (550 5.1.1 "
+                         "<zoe@example.net>: mailbox unavailable)"),
+    ("greylist", "turned the recipient zoe@example.net away for now (450 4.2.0 "
+                 "<zoe@example.net>: Greylisted, try again in 5 minutes); nothing was sent, try "
+                 "again later"),
     ("drop-before-data", "closed the connection; nothing was sent"),
     ("drop-in-data", "broke after the whole reply was handed over and before the server "
                      "confirmed it, so it may have been delivered; it is kept as not sent"),

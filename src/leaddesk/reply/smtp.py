@@ -55,8 +55,15 @@ def explain(exc: BaseException, settings: SmtpSettings, *, connecting: bool = Fa
                          f"check --security")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         refused = ", ".join(sorted(exc.recipients))
+        answers = list(exc.recipients.values())
+        said = "; ".join(sorted({_reply(smtplib.SMTPResponseException(code, text))
+                                 for code, text in answers}))
+        if answers and all(400 <= code < 500 for code, _ in answers):
+            # 4xx is "not now" (greylisting, a full mailbox, a rate limit), not a wrong address.
+            return SmtpError(f"the SMTP server {where} turned the recipient {refused} away for now "
+                             f"({said}); nothing was sent, try again later")
         return SmtpError(f"the SMTP server {where} refused the recipient {refused}; check the "
-                         f"address")
+                         f"address ({said})")
     if isinstance(exc, smtplib.SMTPSenderRefused):
         return SmtpError(f"the SMTP server {where} refused the sender {exc.sender} ({_reply(exc)}); "
                          f"check the From address of the account")
