@@ -56,6 +56,9 @@ BACKOFF_CAP_SECONDS = 30.0
 # A Retry-After longer than this is reported rather than waited for: a sync should not hang for an
 # hour on a quota; the next run picks up where this one stopped.
 RETRY_AFTER_CAP_SECONDS = 120.0
+# One answer, whole, at most: far above any documented page (100 records of a few kB each).
+PAGE_BYTES = 64 * 2**20
+PAGE_SECONDS = 120.0
 AUTH_KINDS = ("bearer", "basic", "header", "query", "none")
 
 
@@ -213,7 +216,7 @@ class ApiClient:
             self.cancel.raise_if_cancelled()
             self.requests += 1
             try:
-                response = self._http.get(url, params=query)
+                response = self._read(url, query)
             except _OtherHost as other:
                 _, host, port = self._origin or ("", "", None)
                 raise self._scrub(ApiError(
@@ -249,6 +252,30 @@ class ApiClient:
                 raise self._status_error(response, url)
             return response
         raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _read(self, url: str, query: Mapping[str, Any]) -> httpx.Response:
+        """One GET, its body read within PAGE_SECONDS and PAGE_BYTES: a server trickling a byte
+        at a time never trips the read timeout (it is per read), and one sending without end
+        would fill the memory. Too slow reads as a timeout (retried once), too big as a page
+        that cannot be read (reported, asked for again next sync)."""
+        deadline = time.monotonic() + PAGE_SECONDS
+        with self._http.stream("GET", url, params=query) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > PAGE_BYTES:
+                    raise self._scrub(PageError(
+                        f"{self.what} sent a page larger than {PAGE_BYTES // 2**20} MB from "
+                        f"{where(url)}; it was not read. Ask for fewer records a page (per_page, "
+                        f"limit or page_size in --config)"))
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(f"no whole answer within {PAGE_SECONDS:.0f} s",
+                                            request=response.request)
+        # The body as read (already decompressed), with the headers that describe it.
+        headers = [(k, v) for k, v in response.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(response.status_code, headers=headers, content=bytes(body),
+                              request=response.request, extensions=response.extensions)
 
     def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> tuple[Any, httpx.Response]:
         """The decoded JSON body and the response; a body that is not JSON raises PageError."""
