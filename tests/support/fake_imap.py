@@ -22,6 +22,7 @@ class FakeImapServer:
             raise ValueError(behaviour)
         self.behaviour = behaviour
         self.login_answer = login_answer
+        self.connections = 0  # accepted so far
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
@@ -32,6 +33,7 @@ class FakeImapServer:
                 conn, _ = self._listener.accept()
             except OSError:
                 return
+            self.connections += 1
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:

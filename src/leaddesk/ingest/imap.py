@@ -66,6 +66,12 @@ class ImapError(LeadDeskError):
     """Raised when the mailbox cannot be reached or read; the message names the exact cause."""
 
 
+class ImapLoginError(ImapError):
+    """Raised when the server refuses the login for a reason trying again will not mend: a wrong
+    password, a locked or expired account, TLS required. (A server busy or out of connections
+    raises plain :class:`ImapError`: it may pass.) Retrying a wrong password locks mailboxes."""
+
+
 def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync",
             password: str = "") -> ImapError:
     """One clear line for a connection or protocol failure. ``step`` is where it happened:
@@ -118,6 +124,7 @@ _LOGIN_CODES = {
     "EXPIRED": ("says the password has expired; change it with the mail provider, then set it "
                 "with `leaddesk accounts edit NAME --password-stdin`"),
 }
+_PASSING_CODES = ("UNAVAILABLE", "LIMIT")  # may pass by themselves: a worker tries again
 _ADMIN_CODES = ("ALERT", "CONTACTADMIN", "AUTHORIZATIONFAILED")
 _CODE = re.compile(r"^\[([A-Z-]+)[^\]]*\]\s*")
 
@@ -143,14 +150,15 @@ def login_refused(exc: BaseException, settings: ImapSettings, password: str = ""
     code_match = _CODE.match(said)
     code = code_match.group(1) if code_match else ""
     if code in _LOGIN_CODES:
-        return ImapError(f"the IMAP server {where} refused the login for {user}: it "
-                         f"{_LOGIN_CODES[code]} (it said: {said})")
+        kind = ImapError if code in _PASSING_CODES else ImapLoginError
+        return kind(f"the IMAP server {where} refused the login for {user}: it "
+                    f"{_LOGIN_CODES[code]} (it said: {said})")
     if code in _ADMIN_CODES:
-        return ImapError(f"the IMAP server {where} refused the login for {user} and says: "
-                         f"{_CODE.sub('', said) or said}; ask the mailbox's administrator, then "
-                         f"try again")
-    return ImapError(f"the IMAP server {where} refused the login for {user}: wrong "
-                     f"user name or password; set it again with `leaddesk accounts edit`")
+        return ImapLoginError(f"the IMAP server {where} refused the login for {user} and says: "
+                              f"{_CODE.sub('', said) or said}; ask the mailbox's administrator, "
+                              f"then try again")
+    return ImapLoginError(f"the IMAP server {where} refused the login for {user}: wrong "
+                          f"user name or password; set it again with `leaddesk accounts edit`")
 
 
 def connect(settings: ImapSettings, password: str) -> IMAPClient:
@@ -181,9 +189,9 @@ def _login(client: IMAPClient, settings: ImapSettings, password: str) -> None:
     elif b"AUTH=PLAIN" in client.capabilities():
         client.plain_login(settings.user, password)
     else:
-        raise ImapError(f"the IMAP server {settings.where} cannot take a user name or password "
-                        f"with letters beyond ASCII (it offers no AUTH=PLAIN); ask its "
-                        f"administrator, or use an ASCII password")
+        raise ImapLoginError(f"the IMAP server {settings.where} cannot take a user name or "
+                             f"password with letters beyond ASCII (it offers no AUTH=PLAIN); ask "
+                             f"its administrator, or use an ASCII password")
 
 
 @dataclass
