@@ -330,6 +330,17 @@ def test_raw_is_the_record_json(db: Database, server: FormApiServer, netlify: An
      "needs cursor_path"),
     ({"url": "{base_url}/x", "fields": {"id": "a[b"}}, "cannot read the JSON path"),
     ({"url": "{base_url}/x", "fields": {"id": "id"}, "auth": {"type": "oauth"}}, "auth.type"),
+    # Secrets written into the configuration would be stored in the database with it.
+    ({"url": "{base_url}/x", "fields": {"id": "id"},
+      "auth": {"type": "header", "name": "X-API-Key", "value": "k-1"}},
+     "auth takes only type, name and username, not value; LeadDesk keeps secrets only in the "
+     "keyring"),
+    ({"url": "{base_url}/x", "fields": {"id": "id"}, "params": {"API_KEY": "k-1", "page_token": 1}},
+     r"params must not carry a key \(API_KEY\)"),
+    ({"url": "https://api.example.com/leads?status=new&token=k-1", "fields": {"id": "id"}},
+     r"must not carry a key in its query \(token\)"),
+    ({"url": "https://ada:k-1@api.example.com/leads", "fields": {"id": "id"}},
+     "must not hold a user name or password"),
 ])
 def test_generic_configuration_is_checked(config: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
