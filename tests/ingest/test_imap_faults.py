@@ -154,7 +154,7 @@ def test_a_short_wrong_password_never_blanks_the_message_about_it(
         imap.connect(settings, password)
     assert str(caught.value) == (f"the IMAP server {settings.where} refused the login for "
                                  f"{settings.user}: wrong user name or password; set it again "
-                                 f"with `leaddesk accounts edit`")
+                                 f"with `leaddesk accounts edit NAME --password-stdin`")
 
 
 def test_a_server_echoing_the_password_never_shows_it(imap_account: AccountFactory) -> None:

@@ -158,7 +158,8 @@ def login_refused(exc: BaseException, settings: ImapSettings, password: str = ""
                               f"{_CODE.sub('', said) or said}; ask the mailbox's administrator, "
                               f"then try again")
     return ImapLoginError(f"the IMAP server {where} refused the login for {user}: wrong "
-                          f"user name or password; set it again with `leaddesk accounts edit`")
+                          f"user name or password; set it again with `leaddesk accounts edit NAME "
+                          f"--password-stdin`")
 
 
 def connect(settings: ImapSettings, password: str) -> IMAPClient:
