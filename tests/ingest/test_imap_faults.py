@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
+from leaddesk.account_settings import ImapSettings
 from leaddesk.db import Database
 from leaddesk.db.models import Submission
 from leaddesk.ingest import imap
@@ -95,16 +96,24 @@ def test_a_folder_deleted_between_syncs_is_named_and_nothing_is_lost_or_doubled(
     assert (result.added, count(db)) == (1, 3)
 
 
-def test_starttls_asked_of_a_server_that_does_not_offer_it_names_the_security(
-        imap_account: AccountFactory) -> None:
-    server = FakeImapServer("drop-at-login")  # its capabilities name no STARTTLS
+def connect_to_fake(imap_account: AccountFactory, behaviour: str, answer: bytes = b"", *,
+                    security: str = "plain") -> tuple[ImapSettings, str]:
+    """The settings of an account on a scripted server, and the message its login fails with."""
+    server = FakeImapServer(behaviour, answer)
     try:
-        settings = imap_account("site", security="starttls", port=server.port).imap
+        settings = imap_account("site", security=security, port=server.port).imap
         with pytest.raises(imap.ImapError) as caught:
             imap.connect(settings, PASSWORD)
     finally:
         server.close()
-    assert str(caught.value) == (
+    return settings, str(caught.value)
+
+
+def test_starttls_asked_of_a_server_that_does_not_offer_it_names_the_security(
+        imap_account: AccountFactory) -> None:
+    # Its capabilities name no STARTTLS.
+    settings, message = connect_to_fake(imap_account, "drop-at-login", security="starttls")
+    assert message == (
         f"the IMAP server {settings.where} answered with an error before the login: Server does "
         f"not support STARTTLS capability; check --security (ssl for port 993, starttls for 143)")
 
@@ -129,14 +138,7 @@ def test_starttls_asked_of_a_server_that_does_not_offer_it_names_the_security(
 ])
 def test_a_refused_login_says_what_the_servers_code_means(
         imap_account: AccountFactory, answer: bytes, expected: str) -> None:
-    server = FakeImapServer(REFUSE_LOGIN, answer)
-    try:
-        settings = imap_account("site", security="plain", port=server.port).imap
-        with pytest.raises(imap.ImapError) as caught:
-            imap.connect(settings, PASSWORD)
-    finally:
-        server.close()
-    message = str(caught.value)
+    settings, message = connect_to_fake(imap_account, REFUSE_LOGIN, answer)
     assert message.startswith(f"the IMAP server {settings.where} refused the login for ")
     assert expected in message
     assert ("wrong user name" in message) == (b"AUTHENTICATIONFAILED" in answer
@@ -158,14 +160,9 @@ def test_a_short_wrong_password_never_blanks_the_message_about_it(
 
 
 def test_a_server_echoing_the_password_never_shows_it(imap_account: AccountFactory) -> None:
-    server = FakeImapServer(REFUSE_LOGIN, b"NO [ALERT] bad password " + PASSWORD.encode())
-    try:
-        settings = imap_account("site", security="plain", port=server.port).imap
-        with pytest.raises(imap.ImapError) as caught:
-            imap.connect(settings, PASSWORD)
-    finally:
-        server.close()
-    assert str(caught.value).endswith("and says: bad password •••; ask the mailbox's "
+    _, message = connect_to_fake(imap_account, REFUSE_LOGIN,
+                                 b"NO [ALERT] bad password " + PASSWORD.encode())
+    assert message.endswith("and says: bad password •••; ask the mailbox's "
                                       "administrator, then try again")
 
 

@@ -7,12 +7,19 @@ from typing import Any
 from imapclient import IMAPClient
 
 
-class LosingFirstBody:
-    """A real client whose answer to the body FETCH lacks its first message (expunged between
-    the FETCHes)."""
+class _Faulty:
+    """A real client: whatever a subclass does not change goes to it as is."""
 
     def __init__(self, client: IMAPClient) -> None:
         self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+class LosingFirstBody(_Faulty):
+    """A real client whose answer to the body FETCH lacks its first message (expunged between
+    the FETCHes)."""
 
     def fetch(self, messages: list[int], parts: list[str]) -> Any:
         answer = self._client.fetch(messages, parts)
@@ -20,16 +27,13 @@ class LosingFirstBody:
             answer.pop(min(answer))
         return answer
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
 
-
-class FirstBodyAnsweredAs:
+class FirstBodyAnsweredAs(_Faulty):
     """A real client whose answer to the body FETCH gives its first message's body as NIL
     (``None``), or leaves the body out (``"missing"``), as a damaged server store does."""
 
     def __init__(self, client: IMAPClient, body: str | None) -> None:
-        self._client = client
+        super().__init__(client)
         self._body = body
 
     def fetch(self, messages: list[int], parts: list[str]) -> Any:
@@ -42,15 +46,12 @@ class FirstBodyAnsweredAs:
                 first[b"BODY[]"] = self._body
         return answer
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
 
-
-class SelectWithout:
+class SelectWithout(_Faulty):
     """A real client whose SELECT answer lacks UIDVALIDITY (``None``) or gives it as garbage."""
 
     def __init__(self, client: IMAPClient, uidvalidity: bytes | None) -> None:
-        self._client = client
+        super().__init__(client)
         self._uidvalidity = uidvalidity
 
     def select_folder(self, folder: str, readonly: bool = False) -> Any:
@@ -60,6 +61,3 @@ class SelectWithout:
         else:
             answer[b"UIDVALIDITY"] = self._uidvalidity
         return answer
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
