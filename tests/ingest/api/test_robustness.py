@@ -181,6 +181,24 @@ def test_a_refusal_quotes_the_server_in_one_printable_line(
     assert str(caught.value).isprintable()
 
 
+@pytest.mark.parametrize("charset", ["", "; charset=windows-1252"])
+def test_a_page_in_windows_1252_is_read_not_skipped_at_every_sync(
+        db: Database, server: FormApiServer, netlify: Any, charset: str) -> None:
+    fake, account = netlify
+    fake.records[3]["body"] = fake.records[3]["data"]["message"] = "Müller — café, s’il vous plaît"
+    page_two = fake.handle(Seen(fake.path, {"page": "2", "per_page": "3"}, {}))
+    body = json.dumps(page_two.body, ensure_ascii=False).encode("cp1252")
+    server.inject(Reply(200, body, {**page_two.headers,
+                                    "Content-Type": f"application/json{charset}"}), when=page(2))
+    spy = Spy()
+    api.sync_api_account(db, account, TOKEN, reporter=spy, **FAST)
+    assert spy.failed == []
+    assert count(db) == len(fake.records)
+    with db.session() as session:
+        bodies = set(session.execute(select(Submission.body_text)).scalars())
+    assert any("Müller — café, s’il vous plaît" in (b or "") for b in bodies)
+
+
 def test_a_bad_date_is_a_problem_not_a_failure(db: Database, server: FormApiServer,
                                                api_account: ApiAccountFactory) -> None:
     Generic(server, records=[{"uuid": "1", "created": "yesterday-ish", "text": "hi",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import html
+import json
 import logging
 import random
 import re
@@ -144,6 +145,25 @@ def _said(response: httpx.Response) -> str:
         said = server_words(html.unescape(title.group(1)), 120) if title else ""
         return f"a web page titled {said!r}" if said else "a web page"
     return server_words(text[:400], 200)
+
+
+_NOT_JSON = object()
+
+
+def _lenient_json(response: httpx.Response) -> Any:
+    """(data, encoding) of JSON that is not UTF-8 (JSON must be, RFC 8259, and httpx reads it
+    so): in the charset the answer declares, else Windows-1252, what such servers mostly send
+    (Latin-1 as the last resort: it reads any bytes). ``_NOT_JSON`` when it is no JSON at all;
+    a page skipped for its letters would be skipped at every sync, its leads never read."""
+    declared = response.charset_encoding
+    for encoding in (declared, "cp1252", "latin-1"):
+        if not encoding:
+            continue
+        try:
+            return json.loads(response.content.decode(encoding)), encoding
+        except (LookupError, ValueError):
+            continue
+    return _NOT_JSON
 
 
 class _OtherHost(Exception):
@@ -283,6 +303,11 @@ class ApiClient:
         try:
             return response.json(), response
         except ValueError:
+            lenient = _lenient_json(response)
+            if lenient is not _NOT_JSON:
+                log.warning("%s: the page from %s is not UTF-8; read as %s", self.account,
+                            where(url), lenient[1])
+                return lenient[0], response
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
             if _is_html(response):
                 raise self._scrub(PageError(
