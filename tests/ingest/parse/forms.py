@@ -771,13 +771,372 @@ FORMKEEP = Form(
             message="Hello,\nwe would like"),
     reply_to="arjun.mehta@indusbio.example")
 
+# ----------------------------------------------------------------- a third round of systems
+# MetForm, Mailchimp and Brevo, and further systems of the brief's list (fixtures/README.md, "A third
+# round"). Each keeps a quirk of its own: a label-less builder's raw input names, a list header on a
+# sign-up notice, values aligned in a column, a question longer than a label, the visitor as sender.
+
+_METFORM_EDIT = SITE + "/wp-admin/post.php?post=4312&action=edit"
+
+
+def _metform(pairs: list[tuple[str, str]]) -> str:
+    """MetForm's ``format_data_for_mail``: a label row over a value row per field, a textarea's value
+    in a ``<pre>`` with its line breaks left raw, then the entry's edit link."""
+    rows = ""
+    for label, value in pairs:
+        cell = (f"<pre style='font:inherit;margin:0;'>{value}</pre>" if "\n" in value
+                else value)
+        rows += (f"<tr bgcolor='#EAF2FA'><td colspan='2'><strong>{label}</strong></td></tr>"
+                 f"<tr bgcolor='#FFFFFF'><td width='20'>&nbsp;</td><td>{cell}</td></tr>")
+    return ('<div style="border-left:5px solid #2EB5AB;padding-left:5px;">'
+            '<table width="100%" cellpadding="5" cellspacing="0" bgcolor="#FFFFFF" '
+            'style="border: 1px solid #EAF2FA"><tbody>' + rows
+            + f'</tbody></table></div><a href="{_METFORM_EDIT}">{_METFORM_EDIT}</a></body></html>')
+
+
+METFORM = Form(
+    "metform", "MetForm (Elementor add-on) admin e-mail", "New entry: Contact Form",
+    "Example Pharma Agency <wordpress@example-pharma-agency.com>", None,
+    "<html><body><h2 style='text-align: center;'>Contact Form</h2><h4 style='text-align: center;'>"
+    "A new entry was submitted.<br />\nPlease answer within a day.</h4>"
+    + _metform([("First Name", "Marta"), ("Last Name", "Kowalczyk"),
+                ("Email Address", "marta.kowalczyk@wislapharm.example"), ("Phone", "+48 22 555 01 23"),
+                ("Services", "Market access, Digital campaigns"), ("Message", MSG)]),
+    _expect("Marta Kowalczyk", "marta.kowalczyk@wislapharm.example", phone="+48 22 555 01 23",
+            topic="Market access, Digital campaigns", message="Hello,\nwe would like"),
+    reply_to="marta.kowalczyk@wislapharm.example", extra_headers={"X-Mailer": "PHP/8.2.12"})
+
+METFORM_NAMES = Form(
+    "metform_input_names", "MetForm with fields left unlabelled (the input names stand as labels)",
+    "Contact", WP, None,
+    "<html><body><h2 style='text-align: center;'>Contact</h2><h4 style='text-align: center;'></h4>"
+    + _metform([("mf-listing-fname", "Jonas"), ("mf-listing-lname", "Petraitis"),
+                ("mf-email", "jonas.petraitis@balticrx.example"), ("mf-telephone", "+370 5 255 0101"),
+                ("mf-textarea", MSG)]),
+    _expect("Jonas Petraitis", "jonas.petraitis@balticrx.example", phone="+370 5 255 0101",
+            message="Hello,\nwe would like"),
+    extra_headers={"X-Mailer": "PHP/8.2.12"})
+
+_MC_HEADERS = {"List-Unsubscribe": "<https://us21.list-manage.com/unsubscribe?u=ab12&id=cd34>",
+               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+MAILCHIMP = Form(
+    "mailchimp_subscriber", "Mailchimp subscribe notification (a landing page's sign-up form)",
+    "New Subscriber to Example Pharma Agency Newsletter", "Mailchimp <no-reply@mailchimp.com>",
+    "Example Pharma Agency Newsletter: New Subscriber\n\nA new subscriber has joined your audience "
+    "Example Pharma Agency Newsletter.\n\nEmail Address: sanne.devries@polderpharma.example\n"
+    "First Name: Sanne\n"
+    "Last Name: de Vries\nPhone Number: +31 20 555 0147\nCompany: Polder Pharma B.V.\n\n"
+    "Signup source: Landing page (Download the white paper)\n\n"
+    "View this contact: https://us21.admin.mailchimp.com/lists/members/view?id=123456\n\n"
+    "You're receiving this email because you turned on subscribe notifications for this audience.\n",
+    None,
+    _expect("Sanne de Vries", "sanne.devries@polderpharma.example", phone="+31 20 555 0147",
+            company="Polder Pharma B.V."),
+    extra_headers=_MC_HEADERS)
+
+MAILCHIMP_MERGE = Form(
+    "mailchimp_merge_tags", "Mailchimp subscribe notification naming fields by merge tag",
+    "Example Pharma Agency Newsletter - Subscribe", "Mailchimp <no-reply@mailchimp.com>", None,
+    "<p>Example Pharma Agency Newsletter has a new subscriber.</p><table>"
+    + _rows([("EMAIL", "ruben.jacobs@maaspharma.example"), ("FNAME", "Ruben"), ("LNAME", "Jacobs"),
+             ("PHONE", "+31 10 555 0190"), ("MMERGE5", "Maas Pharma")],
+            "<tr><td>{label}:</td><td>{value}</td></tr>")
+    + '</table><p><a href="https://us21.admin.mailchimp.com/lists/members/view?id=1">View profile</a></p>',
+    _expect("Ruben Jacobs", "ruben.jacobs@maaspharma.example", phone="+31 10 555 0190"),
+    extra_headers=_MC_HEADERS)
+
+MAILCHIMP_SITE = Form(
+    "mailchimp_website", "Mailchimp website contact form",
+    "New contact form submission from Example Pharma Agency",
+    "Mailchimp <no-reply@mailchimp.com>", None,
+    "<h2>You have a new message!</h2><p>Someone filled out the contact form on your website.</p>"
+    "<p><b>Name</b><br>Oskar Nowak</p><p><b>Email</b><br>oskar.nowak@vistulabio.example</p>"
+    "<p><b>Message</b><br>" + MSG_HTML + "</p>"
+    "<p><a href='https://us21.admin.mailchimp.com/audience/contacts/'>View contact</a></p>",
+    _expect("Oskar Nowak", "oskar.nowak@vistulabio.example", message="Hello,\nwe would like"),
+    reply_to="oskar.nowak@vistulabio.example")
+
+BREVO = Form(
+    "brevo", "Brevo (Sendinblue) subscription form notification, French attribute names",
+    "Nouvelle inscription via votre formulaire Newsletter", "Brevo <no-reply@brevo.com>",
+    "Bonjour,\n\nUn nouveau contact s'est inscrit via votre formulaire « Newsletter Example Pharma ».\n\n"
+    "EMAIL : claire.dubois@rhonesante.example\nPRENOM : Claire\nNOM : Dubois\nSMS : +33612345678\n"
+    "ENTREPRISE : Rhône Santé\n\nVoir le contact : https://app.brevo.com/contact/index/12345\n", None,
+    _expect("Claire Dubois", "claire.dubois@rhonesante.example", phone="+33612345678", company="Rhône Santé"),
+    extra_headers={"List-Unsubscribe": "<mailto:unsubscribe@brevo.com>"})
+
+BREVO_EN = Form(
+    "brevo_en", "Brevo subscription form notification, English attribute names (HTML list)",
+    "New subscriber: Newsletter form", "Brevo <no-reply@brevo.com>", None,
+    "<p>A new contact has subscribed through your form <b>Newsletter form</b>.</p><ul>"
+    "<li>EMAIL: tom.baker@leedsbio.example</li><li>FIRSTNAME: Tom</li><li>LASTNAME: Baker</li>"
+    "<li>SMS: +447700900123</li></ul>",
+    _expect("Tom Baker", "tom.baker@leedsbio.example", phone="+447700900123"))
+
+WS_FORM = Form(
+    "ws_form", "WS Form #email_submission (section labels, text and HTML)", "Contact Us",
+    "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+    "* Your details *\n\nFirst Name\nKarin\n\nLast Name\nSvensson\n\n"
+    "Email\nkarin.svensson@malarbio.example\n\n"
+    "Phone\n+46 8 555 010 20\n\n* Your enquiry *\n\nInquiry\n" + MSG + "\n\n",
+    "<h3>Your details</h3>\n<p><strong>First Name</strong><br />Karin</p>\n"
+    "<p><strong>Last Name</strong><br />Svensson</p>\n<p><strong>Email</strong><br />"
+    "karin.svensson@malarbio.example</p>\n<p><strong>Phone</strong><br />+46 8 555 010 20</p>\n"
+    "<h3>Your enquiry</h3>\n<p><strong>Inquiry</strong><br /><p>" + MSG.replace("\n", "<br />\n")
+    + "</p>\n</p>\n",
+    _expect("Karin Svensson", "karin.svensson@malarbio.example", phone="+46 8 555 010 20",
+            message="Hello,\nwe would like"),
+    reply_to="karin.svensson@malarbio.example")
+
+_WUFOO = [("Name", "Elena Popescu"), ("Email", "elena.popescu@carpatimed.example"),
+          ("Phone Number", "(021) 555-0143"), ("Company", "Carpati Med SRL"),
+          ("What can we help you with?", "Medical education"), ("Message", MSG)]
+WUFOO = Form(
+    "wufoo", "Wufoo entry notification", "Contact Us [#57]", "Wufoo <no-reply@wufoo.com>",
+    _lines(_WUFOO) + "\nView this entry: https://examplepharma.wufoo.com/entry-manager/contact-us/57\n",
+    "<table cellpadding='0' cellspacing='0'>"
+    + _rows(_WUFOO, "<tr><th style='text-align:left;'>{label}</th><td>{value}</td></tr>")
+    + "</table><p><a href='https://examplepharma.wufoo.com/entry-manager/contact-us/57'>"
+    "View this entry</a></p>",
+    _expect("Elena Popescu", "elena.popescu@carpatimed.example", phone="(021) 555-0143",
+            company="Carpati Med SRL", message="Hello,\nwe would like"),
+    reply_to="elena.popescu@carpatimed.example")
+
+FORMSTACK = Form(
+    "formstack", "Formstack submission (plain text, values aligned in a column)",
+    "Formstack Submission For: Contact Us", "Formstack <noreply@formstack.com>",
+    "Formstack Submission For: [Contact Us]\nSubmitted at 11/27/26 3:04 PM\n\n"
+    "Name:             Jamal Idris\nEmail:            jamal.idris@nilepharma.example\n"
+    "Phone:            (202) 555-0182\nOrganization:     Nile Pharma\nComments:         "
+    + MSG.replace("\n", "\n                  ")
+    + "\n\nCopyright © 2026 Formstack, LLC. All rights reserved.\n",
+    None,
+    _expect("Jamal Idris", "jamal.idris@nilepharma.example", phone="(202) 555-0182", company="Nile Pharma",
+            message="Hello,\nwe would like"))
+
+RSFORM = Form(
+    "rsform", "RSForm!Pro (Joomla) admin e-mail of its default contact form",
+    "Contact me", "Example Pharma Agency <noreply@example-pharma-agency.com>", None,
+    "<p>A new submission has been made:</p><p>Full Name: Luca Bianchi<br />\nE-mail: "
+    "luca.bianchi@padovabio.example<br />\nCompany Size: 51-100<br />\nPosition: Marketing Director<br />\n"
+    "How should we contact you?: E-mail<br />\nWhen would you like to be contacted?: Morning<br />\n"
+    "Message: " + MSG_HTML + "<br />\n</p><p>IP: 203.0.113.77<br />\nDate: 2026-11-27 15:04:11</p>",
+    _expect("Luca Bianchi", "luca.bianchi@padovabio.example", message="Hello,\nwe would like"),
+    reply_to="luca.bianchi@padovabio.example")
+
+FREEFORM = Form(
+    "freeform", "Craft CMS Freeform default notification", "New submission on Contact",
+    "Example Pharma Agency <no-reply@example-pharma-agency.com>", None,
+    "<p>Submitted on: Friday, November 27, 2026 at 3:04pm</p><ul><li>First Name: Ingrid</li>"
+    "<li>Last Name: Holm</li><li>Email: ingrid.holm@fjordbio.example</li><li>Company Name: Fjord Bio AS</li>"
+    "<li>Message: " + MSG_HTML + "</li></ul>",
+    _expect("Ingrid Holm", "ingrid.holm@fjordbio.example", company="Fjord Bio AS",
+            message="Hello,\nwe would like"))
+
+FORMIE = Form(
+    "formie", "Craft CMS Formie (all fields)", "New “Contact Form” submission",
+    "Example Pharma Agency <no-reply@example-pharma-agency.com>", None,
+    "<p><strong>Your Name</strong><br>Pieter Janssens</p><p><strong>Email Address</strong><br>"
+    "pieter.janssens@scheldepharma.example</p><p><strong>Phone Number</strong><br>+32 3 555 01 44</p>"
+    "<p><strong>Message</strong><br>" + MSG_HTML + "</p>",
+    _expect("Pieter Janssens", "pieter.janssens@scheldepharma.example", phone="+32 3 555 01 44",
+            message="Hello,\nwe would like"),
+    reply_to="pieter.janssens@scheldepharma.example")
+
+STATAMIC = Form(
+    "statamic", "Statamic form e-mail (automagic text and HTML)", "Form Submission",
+    "Example Pharma Agency <hello@example-pharma-agency.com>",
+    "Name: Kaito Mori\nEmail: kaito.mori@osakabio.example\nMessage: " + MSG + "\n",
+    "<table>" + _rows([("Name", "Kaito Mori"), ("Email", "kaito.mori@osakabio.example"), ("Message", MSG)],
+                      "<tr><td><strong>{label}</strong></td><td>{value}</td></tr>") + "</table>",
+    _expect("Kaito Mori", "kaito.mori@osakabio.example", message="Hello,\nwe would like"))
+
+ODOO = Form(
+    "odoo", "Odoo website contact form (mail sent in the visitor's name)", "Campaign for our new product",
+    '"Ana Silva" <ana.silva@tejopharma.example>', None,
+    "<p>Hello, we would like to discuss a campaign for our new product.<br>Note: launch is in Q3.</p>"
+    "<p><br></p><p>Other Information:</p><p>Your Name : Ana Silva<br>Phone Number : +351 21 555 0100<br>"
+    "Your Company : Tejo Pharma Lda<br>Website : https://tejopharma.example</p>",
+    _expect("Ana Silva", "ana.silva@tejopharma.example", phone="+351 21 555 0100", company="Tejo Pharma Lda",
+            message="Hello, we would like"))
+
+CARRD = Form(
+    "carrd", "Carrd form (send to e-mail)", "New form submission (examplepharma.carrd.co)",
+    "Carrd <noreply@carrd.co>",
+    "You've received a new form submission on examplepharma.carrd.co:\n\nName: Zanele Dube\n"
+    "Email: zanele.dube@capebio.example\nMessage: " + MSG + "\n\n--\nThis message was sent by Carrd "
+    "(https://carrd.co).\n", None,
+    _expect("Zanele Dube", "zanele.dube@capebio.example", message="Hello,\nwe would like"),
+    reply_to="zanele.dube@capebio.example")
+
+STATIC_FORMS = Form(
+    "static_forms", "Static Forms (raw input names in bold)", "New contact form submission",
+    "Static Forms <noreply@staticforms.xyz>", None,
+    "<h3>You have a new message</h3><p><b>name</b>: Mateo Rossi</p><p><b>email</b>: "
+    "mateo.rossi@torinorx.example</p><p><b>phone</b>: +39 011 555 0102</p><p><b>message</b>: " + MSG_HTML
+    + "</p><p>Sent from Static Forms</p>",
+    _expect("Mateo Rossi", "mateo.rossi@torinorx.example", phone="+39 011 555 0102",
+            message="Hello,\nwe would like"),
+    reply_to="mateo.rossi@torinorx.example")
+
+CONVERT_FORMS = Form(
+    "convert_forms", "Convert Forms (Joomla) {all_fields} with submission info",
+    "New Submission #34 - Contact", "Example Pharma Agency <noreply@example-pharma-agency.com>", None,
+    "<p>Hello,</p><p>A new submission has been made. Details:</p><p><strong>Name</strong>: Nikos Georgiou<br>"
+    "<strong>Email</strong>: nikos.georgiou@hellasbio.example<br><strong>Phone</strong>: +30 21 0555 0123<br>"
+    "<strong>Message</strong>: " + MSG_HTML + "</p><p>Submission ID: 34<br>Date: 2026-11-27 15:04:11<br>"
+    "IP Address: 203.0.113.8<br>Page URL: " + IMI + "</p>",
+    _expect("Nikos Georgiou", "nikos.georgiou@hellasbio.example", phone="+30 21 0555 0123", page=IMI,
+            message="Hello,\nwe would like"),
+    reply_to="nikos.georgiou@hellasbio.example")
+
+PIPEDRIVE = Form(
+    "pipedrive", "Pipedrive web form (new lead notification)", "New web form submission: Contact us",
+    "Pipedrive <noreply@pipedrive.com>", None,
+    "<p>Hi Dana,</p><p>A new lead was added from your web form <b>Contact us</b>.</p><table>"
+    + _rows([("Person name", "Sara Lindqvist"), ("Organization name", "Göta Pharma AB"),
+             ("Email", "sara.lindqvist@gotapharma.example"), ("Phone", "+46 31 555 0102"), ("Notes", MSG)],
+            "<tr><td>{label}</td><td>{value}</td></tr>")
+    + "</table><p><a href='https://examplepharma.pipedrive.com/leads/inbox/abc'>View lead</a></p>",
+    _expect("Sara Lindqvist", "sara.lindqvist@gotapharma.example", phone="+46 31 555 0102",
+            company="Göta Pharma AB", message="Hello,\nwe would like"))
+
+CHRONOFORMS = Form(
+    "chronoforms", "ChronoForms (Joomla) data table", "New contact message",
+    "Example Pharma Agency <noreply@example-pharma-agency.com>", None,
+    "<table>" + _rows([("Name", "Bram Peeters"), ("Email", "bram.peeters@gentpharma.example"),
+                       ("Subject", "Speakers bureau"), ("Message", MSG)],
+                      "<tr><td><strong>{label}</strong></td><td>{value}</td></tr>")
+    + "</table><p>IP: 198.51.100.23</p>",
+    _expect("Bram Peeters", "bram.peeters@gentpharma.example", message="Hello,\nwe would like"),
+    reply_to="bram.peeters@gentpharma.example")
+
+ZOHO_CRM = Form(
+    "zoho_crm", "Zoho CRM web-to-lead notification (label, colon cell, value)",
+    "New Lead from Webform: Website Contact", "Zoho CRM <notification@zohocrm.com>", None,
+    "<p>Hi,</p><p>A new lead has been captured through the web form <b>Website Contact</b>.</p><table>"
+    + _rows([("Lead Owner", "Dana Fischer"), ("First Name", "Hiroshi"), ("Last Name", "Yamamoto"),
+             ("Company", "Nagoya Pharma"), ("Email", "hiroshi.yamamoto@nagoyapharma.example"),
+             ("Mobile", "+81 52 555 0199"), ("Description", MSG)],
+            "<tr><td>{label}</td><td>:</td><td>{value}</td></tr>")
+    + "</table><p><a href='https://crm.zoho.eu/crm/org1/tab/Leads/123'>View Lead</a></p>",
+    _expect("Hiroshi Yamamoto", "hiroshi.yamamoto@nagoyapharma.example", phone="+81 52 555 0199",
+            company="Nagoya Pharma", message="Hello,\nwe would like"))
+
+HUBSPOT_NEW = Form(
+    "hubspot_new_submission", "HubSpot \"New form submission\" (page named in the opening sentence)",
+    "New form submission on Example Pharma Agency", "HubSpot <noreply@notifications.hubspot.com>", None,
+    "<h1>Contact us</h1><p>Looks like you got a new submission on <a href='" + PATIENT + "'>White paper: "
+    "patient engagement</a>.</p><p><b>Contact information</b></p><p>First Name: Fatima</p>"
+    "<p>Last Name: Zahra</p><p>Email: fatima.zahra@atlaspharma.example</p><p>Company name: Atlas Pharma</p>"
+    "<p>Message: " + MSG_HTML + "</p><p><a href='https://app.hubspot.com/contacts/123/contact/456'>View "
+    "contact</a></p><p>You're receiving this email because you chose to be notified of new form "
+    "submissions. <a href='https://app.hubspot.com/settings'>Unsubscribe</a></p>",
+    _expect("Fatima Zahra", "fatima.zahra@atlaspharma.example", company="Atlas Pharma", page=PATIENT,
+            message=MSG))
+
+MSFORMS_FLOW = Form(
+    "msforms_power_automate", "Microsoft Forms response mailed by a Power Automate flow",
+    "New response: Contact request", "Microsoft Power Automate <flow-noreply@microsoft.com>", None,
+    "<p>A new response was submitted to <b>Contact request</b>.</p><table border='1'><tr><th>Question</th>"
+    "<th>Answer</th></tr>"
+    + _rows([("Your name", "Ewa Zielinska"), ("Your work email", "ewa.zielinska@krakowrx.example"),
+             ("Organisation", "Kraków Rx"), ("How can we help?", MSG)],
+            "<tr><td>{label}</td><td>{value}</td></tr>")
+    + "</table>",
+    _expect("Ewa Zielinska", "ewa.zielinska@krakowrx.example", company="Kraków Rx",
+            message="Hello,\nwe would like"))
+
+JOTFORM_TEXT = Form(
+    "jotform_text", "Jotform plain-text notification, Spanish questions", "Contacto",
+    "Jotform <noreply@jotform.com>",
+    "Formulario de contacto\n\nNombre completo: Lucía Gómez\n"
+    "Correo electrónico: lucia.gomez@iberfarma.example\n"
+    "Teléfono: +34 91 555 0123\nEmpresa: Iberfarma S.L.\n¿En qué podemos ayudarle?: Hola,\n"
+    "queremos lanzar una campaña.\nGracias\n\nVer envío: https://www.jotform.com/inbox/123\n", None,
+    _expect("Lucía Gómez", "lucia.gomez@iberfarma.example", phone="+34 91 555 0123", company="Iberfarma S.L.",
+            message="Hola,\nqueremos lanzar una campaña.\nGracias"),
+    reply_to="lucia.gomez@iberfarma.example")
+
+CF7_BR_PLAIN = Form(
+    "cf7_br_in_plain_text", "CF7 body written with <br> but sent as text/plain (HTML content type unticked)",
+    'Example Pharma Agency "Kampanj"', "Example Pharma Agency <wordpress@example-pharma-agency.com>",
+    "Namn: Erik Johansson<br>\nE-post: erik.johansson@uppsalabio.example<br>\nTelefon: 070-555 01 23<br>\n"
+    "Företag: Uppsala Bio AB<br>\nMeddelande: Hej,\nvi vill diskutera en kampanj.\nMvh<br>\n<br>\n"
+    f"Sida: {MICRO}<br>\n", None,
+    _expect("Erik Johansson", "erik.johansson@uppsalabio.example", phone="070-555 01 23",
+            company="Uppsala Bio AB", page=MICRO, message="Hej,\nvi vill diskutera en kampanj.\nMvh"),
+    reply_to="erik.johansson@uppsalabio.example")
+
+_KADENCE_STYLE = ("<style>\n\t@media only screen and (max-width: 620px) {\n\t\ttable[class=body] h1 {\n"
+                  "\t\tfont-size: 28px !important;\n\t\t}\n\t}\n\t</style>")
+
+
+def _kadence(pairs: list[tuple[str, str]]) -> str:
+    """Kadence Blocks' ``includes/templates/form-email.php``: a small table per field in the white
+    container, the label a bold paragraph, the value through ``wpautop`` (line breaks as ``<br />``),
+    a rule between fields, "Sent from <site>" in the footer."""
+    fields = ""
+    for index, (label, value) in enumerate(pairs):
+        border = "" if index == 0 else "border-top:1px solid #dddddd; "
+        fields += (f'<table border="0" cellpadding="0" cellspacing="0" style="{border}border-collapse: '
+                   'separate; width: 100%;"><tr><td style="font-family: sans-serif; font-size: 14px; '
+                   'vertical-align: top; padding-top: 20px;"><p style="font-family: sans-serif; font-size: '
+                   f'14px; font-weight: Bold; margin: 0; Margin-bottom: 15px;">{label}</p>\n'
+                   '<p style="font-family: sans-serif; font-size: 14px; font-weight: normal; margin: 0; '
+                   'Margin-bottom: 15px; padding-bottom: 5px;">' + value.replace("\n", "<br />\n")
+                   + "</p>\n</td></tr></table>")
+    return ('<!doctype html>\n<html>\n<head>\n<meta name="viewport" content="width=device-width">\n'
+            '<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">\n<title></title>\n'
+            + _KADENCE_STYLE + '\n</head>\n<body class="" style="background-color: #f6f6f6;">'
+            '<table border="0" cellpadding="0" cellspacing="0" class="body" style="width: 100%;"><tr>'
+            '<td style="vertical-align: top;">&nbsp;</td><td class="container" style="display: block; '
+            'max-width: 580px;"><div class="content"><!-- START CENTERED WHITE CONTAINER -->'
+            '<table class="main" style="width: 100%; background: #ffffff;"><tr><td class="wrapper">'
+            + fields + '</td></tr></table><div class="footer" style="clear: both; text-align: center;">'
+            '<table border="0" cellpadding="0" cellspacing="0" style="width: 100%;"><tr>'
+            '<td class="content-block powered-by" style="font-size: 12px; color: #999999;">Sent from '
+            f'<a href="{SITE}" style="color: #999999;">Example Pharma Agency</a></td></tr></table></div>'
+            '</div></td><td style="vertical-align: top;">&nbsp;</td></tr></table>\n</body>\n</html>')
+
+
+_KAD = [("Nom et prénom", "Jeanne Lefèvre"), ("Adresse e-mail", "jeanne.lefevre@seinebio.example"),
+        ("Type de projet", "Captation d'événement"),
+        ("Votre message", "Bonjour,\nnous organisons un congrès en mars.\nMerci"), ("Consentement", "Accept")]
+KADENCE_ADVANCED = Form(
+    "kadence_advanced", "Kadence Blocks advanced form, HTML template and plain text (French labels)",
+    "[Example Pharma Agency Submission]", WP,
+    "".join(f"{label}: {value}\n\n" for label, value in _KAD), _kadence(_KAD),
+    _expect("Jeanne Lefèvre", "jeanne.lefevre@seinebio.example", topic="Captation d'événement",
+            message="Bonjour,\nnous organisons un congrès en mars.\nMerci"),
+    reply_to="<jeanne.lefevre@seinebio.example>", formats=("plain", "html"))
+
+JETFORMBUILDER = Form(
+    "jetformbuilder", "JetFormBuilder send-email action (macros through wpautop, Reply-To fallback)",
+    "Form on https://www.example-pharma-agency.com Submitted",
+    "Example Pharma Agency <wordpress@example-pharma-agency.com>", None,
+    "<p>Neue Anfrage über das Kontaktformular:</p>\n<p>Name: Lukas Brandt<br />\nE-Mail: "
+    '<a href="mailto:lukas.brandt@elbepharma.example">lukas.brandt@elbepharma.example</a><br />\n'
+    "Telefon: +49 40 555 0177<br />\nNachricht: Guten Tag,<br />\nwir planen eine Fortbildung.<br />\n"
+    "Viele Grüße</p>\n",
+    _expect("Lukas Brandt", "lukas.brandt@elbepharma.example", phone="+49 40 555 0177",
+            message="Guten Tag,\nwir planen eine Fortbildung.\nViele Grüße"),
+    reply_to="noreply@www.example-pharma-agency.com")
+
+THIRD_ROUND: tuple[Form, ...] = (
+    METFORM, METFORM_NAMES, MAILCHIMP, MAILCHIMP_MERGE, MAILCHIMP_SITE, BREVO, BREVO_EN, WS_FORM, WUFOO,
+    FORMSTACK, RSFORM, FREEFORM, FORMIE, STATAMIC, ODOO, CARRD, STATIC_FORMS, CONVERT_FORMS, PIPEDRIVE,
+    CHRONOFORMS, ZOHO_CRM, HUBSPOT_NEW, MSFORMS_FLOW, JOTFORM_TEXT, CF7_BR_PLAIN, KADENCE_ADVANCED,
+    JETFORMBUILDER,
+)
+
 FORMS: tuple[Form, ...] = (
     CF7_TRAILING, CF7_HTML, WPFORMS, GRAVITY, ELEMENTOR_PLAIN, NINJA_CONTACT_ME, JETPACK, JETPACK_LEGACY,
     FLUENT, FORMIDABLE, FORMINATOR, DIVI, KADENCE, HUBSPOT, NETLIFY, FORMSPREE, WEBFLOW, SQUARESPACE, WIX,
     TYPEFORM, DRUPAL, EVEREST, JOTFORM, GERMAN, FRENCH, SPANISH, VISITOR_FROM, FORMSUBMIT, TALLY, ZOHO,
     MARKDOWN, SIGNED, DRUPAL_CONTACT, SHOPIFY, HAPPYFORMS, OTTER, SPECTRA, QUFORM, WEFORMS, SILVERSTRIPE,
     PROCESSWIRE, BEAVER, AVADA, SALESFORCE, BASIN, GETFORM, COGNITO, FORMBUILDER_123, PAPERFORM, FRAMER,
-    GODADDY, WEEBLY, VISUAL_FORM_BUILDER, FORMCARRY, FORMKEEP,
+    GODADDY, WEEBLY, VISUAL_FORM_BUILDER, FORMCARRY, FORMKEEP, *THIRD_ROUND,
 )
 
 

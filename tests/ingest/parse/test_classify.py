@@ -145,3 +145,51 @@ def multipart(kind: str, extra_type: str) -> bytes:
 ], ids=["control", "report", "delivery-status"])
 def test_a_delivery_report_part_alone_makes_a_bounce(data: bytes, reason: str | None) -> None:
     assert verdict(data) == reason
+
+
+SIGNUP = ("From: Mailchimp <no-reply@mailchimp.com>\r\nTo: leads@example-pharma-agency.com\r\n"
+          "Subject: {subject}\r\nList-Unsubscribe: <https://list.example/u?id=1>\r\n"
+          "Content-Type: text/plain; charset=utf-8\r\n\r\n{intro}\n\nEmail Address: sanne@polder.example\n"
+          "First Name: Sanne\nLast Name: de Vries\n")
+
+
+@pytest.mark.parametrize(("subject", "intro"), [
+    ("New Subscriber to Example News", "Your audience grew."),
+    ("Example News", "A new subscriber has joined your audience Example News."),
+    ("Nouvelle inscription", "Un nouveau contact s'est inscrit."),
+])
+def test_a_sign_up_notice_with_list_headers_is_a_lead(subject: str, intro: str) -> None:
+    draft = parse_message(SIGNUP.format(subject=subject, intro=intro).encode())
+    assert draft.is_submission, draft.not_submission_reason
+    assert (draft.visitor_name, draft.visitor_email) == ("Sanne de Vries", "sanne@polder.example")
+
+
+def test_a_newsletter_with_person_lines_but_no_sign_up_stays_a_newsletter() -> None:
+    newsletter = SIGNUP.format(subject="Our November news", intro="Meet our new team member.")
+    draft = parse_message(newsletter.encode())
+    assert not draft.is_submission
+    assert draft.not_submission_reason == "newsletter or mailing list (List-Unsubscribe)"
+
+
+# The reply prefixes are the conversations' (leaddesk.conversations.headers.has_reply_prefix), wider
+# than English and German: each is a reply only with a thread header or a quote, never by itself.
+_PREFIXES = ["Re:", "AW:", "SV:", "Odp:", "RES:", "YNT:", "Vá:", "Atb:", "Отв:", "回复：", "RE[2]:"]
+
+
+@pytest.mark.parametrize("prefix", _PREFIXES)
+def test_a_reply_prefix_with_a_thread_or_a_quote_is_a_reply(prefix: str) -> None:
+    subject = f"{prefix} Patient engagement"
+    assert verdict(cf7("In-Reply-To: <a@b.example>", subject=subject)) == "reply in an e-mail thread"
+    assert verdict(cf7(subject=subject, quote=True)) == "reply in an e-mail thread"
+
+
+@pytest.mark.parametrize("prefix", _PREFIXES)
+def test_a_visitor_subject_with_a_reply_prefix_alone_is_a_lead(prefix: str) -> None:
+    # CF7 4.x puts the visitor's typed subject in the notification's: no thread, no quote.
+    assert verdict(cf7(subject=f"{prefix} your white paper")) is None
+
+
+@pytest.mark.parametrize("subject", ["Resolution of our launch plan", "Res. 12 rooms", "Rebate question",
+                                     "Odpowiedź na ofertę", "AWS campaign", "Response time"])
+def test_words_that_begin_like_a_prefix_are_not_one(subject: str) -> None:
+    assert verdict(cf7("In-Reply-To: <a@b.example>", subject=subject)) is None

@@ -171,3 +171,35 @@ def test_the_visible_html_keeps_what_is_shown_and_nests_like_the_renderer() -> N
     html = ('<div style="display:none"><div>a</div><div/>b</div><p>shown<br/></p>'
             '<p hidden>x</p><img src="x" hidden><span>after</span>')
     assert visible(html) == '<p>shown<br/></p><img src="x" hidden><span>after</span>'
+
+
+def test_a_table_laid_out_sideways_pairs_column_by_column() -> None:
+    # A row of <th> labels over a row of values, as exports and some flows mail a response.
+    html = ("<table><tr><th>Full name</th><th>Work email</th><th>Your question</th></tr>"
+            "<tr><td>Laura Meier</td><td>laura@zurich.example</td><td>Hello, a question.</td></tr></table>")
+    assert render(html).pairs == [("Full name", "Laura Meier"), ("Work email", "laura@zurich.example"),
+                                  ("Your question", "Hello, a question.")]
+
+
+def test_rows_of_th_cells_beside_values_are_read_as_before() -> None:
+    # Label cells in <th> beside their values, one field a row: not a sideways table.
+    html = ("<table><tr><th>Name</th><th>Jane Roe</th></tr><tr><th>Email</th><th>jane@x.example</th></tr>"
+            "</table>")
+    assert render(html).pairs == [("Name", "Jane Roe"), ("Email", "jane@x.example")]
+    # A head row over rows of another width stays the text it was.
+    html = "<table><tr><th>Name</th><th>Email</th></tr><tr><td>Jane Roe</td></tr></table>"
+    assert ("Name", "Email") in render(html).pairs
+
+
+def test_a_sideways_head_waits_for_its_own_tables_row() -> None:
+    # A table nested in the next row's cell is read on its own, and a row that frames a nested table
+    # is no row of values: the head is read as it was before sideways tables were.
+    html = ("<table><tr><th>Full name</th><th>Work email</th></tr>"
+            "<tr><td>Laura Meier</td><td><table><tr><td>laura@zurich.example</td></tr></table></td></tr>"
+            "</table><p>after</p>")
+    assert render(html).items == ("laura@zurich.example", ("Full name", "Work email"), "Laura Meier", "",
+                                  "after")
+    # Another table's row is not the head's values.
+    html = ("<table><tr><th>Name</th><th>Email</th></tr></table>"
+            "<table><tr><td>Jane Roe</td><td>jane@x.example</td></tr></table>")
+    assert render(html).pairs == [("Name", "Email"), ("Jane Roe", "jane@x.example")]

@@ -241,3 +241,18 @@ def test_a_sender_introduced_on_its_own_line_is_the_visitor() -> None:
     assert draft.body_text == "Buna ziua,\nwe need a campaign."
     letter = parse_message(head + body.replace(" from:", " from", 1).encode())
     assert letter.not_submission_reason == "no form fields found (an ordinary e-mail)"
+
+
+@pytest.mark.parametrize("subject", [
+    "New Message From Example - Contact", "Nuevo mensaje de Example - Contacto",
+    "Neue Nachricht von Example - Kontakt", "Nouveau message de Example - Contact"])
+def test_divi_is_read_under_its_translated_subjects(subject: str) -> None:
+    data = ("From: \"Lucas Ortega\" <mail@example-pharma-agency.com>\r\n"
+            f"To: leads@example-pharma-agency.com\r\nSubject: {subject}\r\n"
+            "Reply-To: \"Lucas Ortega\" <lucas@sevillarx.example>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\nHola,\r\nqueremos una campaña.\r\n\r\n"
+            "Teléfono: +34 95 555 0123\r\n").encode()
+    draft = parse_message(data)
+    assert draft.plugin == "divi"
+    assert (draft.visitor_name, draft.visitor_email) == ("Lucas Ortega", "lucas@sevillarx.example")
+    assert draft.body_text == "Hola,\nqueremos una campaña."

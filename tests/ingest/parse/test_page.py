@@ -76,3 +76,9 @@ def test_someone_submitted_your_form_on_a_page() -> None:
 ])
 def test_more_form_services_are_machinery(url: str) -> None:
     assert is_machinery(url)
+
+
+def test_a_page_named_in_the_opening_sentence_of_a_new_submission() -> None:
+    text = ("Looks like you got a new submission on White paper (https://www.example.com/white-paper/).\n"
+            "First Name: Fatima\n")
+    assert choose([], text, {"example.com"}) == "https://www.example.com/white-paper/"

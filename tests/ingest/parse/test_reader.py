@@ -340,3 +340,58 @@ def test_leaders_arrows_and_bracketed_labels(text: str) -> None:
 def test_a_full_width_colon_separates_a_label() -> None:
     fields = label_value_fields("お名前：山田 花子\nメールアドレス：hanako.yamada@sakura.example\n")[0]
     assert fields == [("お名前", "山田 花子"), ("メールアドレス", "hanako.yamada@sakura.example")]
+
+
+def test_a_value_aligned_in_a_column_loses_the_columns_indentation() -> None:
+    # Formstack's plain text: labels padded so that every value starts in one column, a multi-line
+    # value continued under that column.
+    text = ("Name:        Jamal Idris\nComments:    Hello,\n             we need a campaign.\n"
+            "               Two lines indented by the visitor.\n")
+    fields = dict(label_value_fields(text)[0])
+    assert fields["Name"] == "Jamal Idris"
+    assert fields["Comments"] == "Hello,\nwe need a campaign.\n  Two lines indented by the visitor."
+    # Continuation lines not under the value's column keep what the visitor typed.
+    assert dict(label_value_fields("Comments:    Hello,\n  see below\n")[0])["Comments"] == (
+        "Hello,\n  see below")
+
+
+def test_a_question_before_its_colon_is_a_label_however_long() -> None:
+    # RSForm!Pro's default form: seven words and a question mark, right before the colon.
+    text = ("Full Name: Luca Bianchi\nHow should we contact you?: E-mail\n"
+            "When would you like to be contacted?: Morning\nMessage: Hello\n")
+    assert label_value_fields(text)[0] == [
+        ("Full Name", "Luca Bianchi"), ("How should we contact you?", "E-mail"),
+        ("When would you like to be contacted?", "Morning"), ("Message", "Hello")]
+    # A sentence that merely ends in a question mark, a colon later on the line, is not one.
+    fields = dict(label_value_fields("Message: Hello,\nwhy not meet in May? Options: 3 or 4\n")[0])
+    assert fields["Message"] == "Hello,\nwhy not meet in May? Options: 3 or 4"
+
+
+def test_a_question_may_open_with_an_inverted_mark() -> None:
+    fields = dict(label_value_fields("Nombre: Lucía\n¿En qué podemos ayudarle?: Hola,\nuna campaña.\n")[0])
+    assert fields["¿En qué podemos ayudarle?"] == "Hola,\nuna campaña."
+
+
+def test_a_section_heading_after_a_one_line_value_is_not_more_of_it() -> None:
+    # WS Form's text e-mail: "* Section *" between a label-over-value field and the next one.
+    text = "Phone\n+46 8 555 010 20\n\n* Your enquiry *\n\nInquiry\nHello,\nwe need help.\n"
+    fields = dict(label_value_fields(text)[0])
+    assert fields["Phone"] == "+46 8 555 010 20"
+    assert fields["Inquiry"] == "Hello,\nwe need help."
+
+
+@pytest.mark.parametrize("closing", [
+    "View contact (https://app.service.example/contacts/1)", "View lead", "Open record",
+    "You're receiving this email because you chose to be notified of new form submissions.",
+])
+def test_a_service_link_or_notice_after_the_message_ends_it(closing: str) -> None:
+    fields = dict(label_value_fields(f"Name: Jane Roe\nMessage: Hello,\nwe need help.\n\n{closing}\n")[0])
+    assert fields["Message"] == "Hello,\nwe need help."
+
+
+def test_an_arrow_between_a_known_label_and_its_value() -> None:
+    fields = label_value_fields("Name -> Grace Liu\nEmail → grace@harbour.example\n")[0]
+    assert fields == [("Name", "Grace Liu"), ("Email", "grace@harbour.example")]
+    # An arrow after words the table does not know is the visitor's writing, not a label.
+    fields = label_value_fields("Message: Hello,\nStep 1 -> step 2\n")[0]
+    assert fields == [("Message", "Hello,\nStep 1 -> step 2")]

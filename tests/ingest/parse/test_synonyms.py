@@ -191,3 +191,61 @@ def test_camel_case_keys_are_read_word_by_word(label: str, role: str) -> None:
 def test_a_french_how_did_you_hear_of_us_is_no_comment() -> None:
     assert role_of("Comment avez-vous entendu parler de nous ?") == "meta"
     assert role_of("Comment pouvons-nous vous aider ?") == "message"
+
+
+@pytest.mark.parametrize(("label", "role"), [
+    # Merge tags and raw input names: Mailchimp's FNAME/LNAME, MetForm's unlabelled inputs.
+    ("FNAME", "first_name"), ("LNAME", "last_name"), ("mf-listing-fname", "first_name"),
+    ("mf-listing-lname", "last_name"), ("FIRSTNAME", "first_name"), ("LASTNAME", "last_name"),
+    # Swedish, Norwegian and Finnish e-mail and page labels.
+    ("E-post", "email"), ("E-postadress", "email"), ("Sähköposti", "email"), ("Sida", "page_url"),
+    ("Sivu", "page_url"),
+])
+def test_merge_tags_input_names_and_nordic_labels(label: str, role: str) -> None:
+    assert role_of(label, "x@example.com" if role == "email" else "x") == role
+
+
+@pytest.mark.parametrize("label", ["Company Size", "Company type", "Size of company", "Number of employees",
+                                   "Industry of the organisation", "Taille entreprise", "Mitarbeiterzahl"])
+def test_facts_about_a_company_are_not_its_name(label: str) -> None:
+    # RSForm!Pro's default form asks "Company Size: 51-100" beside no company field at all.
+    assert role_of(label, "51-100") != "company"
+    assert "company" not in map_fields({"Name": "Luca Bianchi", label: "51-100"})
+
+
+def test_a_company_named_by_a_keyword_is_still_the_company() -> None:
+    assert role_of("Name of your company", "Padova Bio") == "company"
+    assert role_of("Company / organisation", "Padova Bio") == "company"
+
+
+@pytest.mark.parametrize(("label", "role"), [
+    ("Ad Soyad", "name"), ("E-posta", "email"), ("Mesaj", "message"), ("Şirket", "company"),
+    ("Nume", "name"), ("Prenume", "first_name"), ("Mesajul dumneavoastră", "message"),
+    ("Număr de telefon", "phone"), ("Companie", "company"),
+])
+def test_turkish_and_romanian_labels(label: str, role: str | None) -> None:
+    assert role_of(label, "x@example.com" if label == "E-posta" else "x") == role
+
+
+@pytest.mark.parametrize("value", ["Ahmed Hassan (ahmed@cairo.example)", "Ahmed Hassan <ahmed@cairo.example>",
+                                   "Ahmed Hassan [ahmed@cairo.example]"])
+def test_a_requester_line_names_the_visitor(value: str) -> None:
+    found = map_fields({"Requester": value, "Description": "Hello"})
+    assert (found["name"], found["email"]) == ("Ahmed Hassan", "ahmed@cairo.example")
+
+
+@pytest.mark.parametrize(("label", "role"), [
+    ("Име", "name"), ("Имя", "name"), ("Имейл", "email"), ("Электронная почта", "email"),
+    ("Телефон", "phone"), ("Компания", "company"), ("Съобщение", "message"), ("Сообщение", "message"),
+    ("Повідомлення", "message"), ("Тема", "subject"), ("Project type", "topic"), ("Type de projet", "topic"),
+])
+def test_cyrillic_labels_and_project_types(label: str, role: str) -> None:
+    assert role_of(label, "x@example.com" if role == "email" else "x") == role
+
+
+def test_a_sender_line_without_brackets_names_the_visitor() -> None:
+    found = map_fields({"Sender": "Beatriz Lima beatriz.lima@rio.example", "Phone": "+55 21 5555 0123"})
+    assert (found["name"], found["email"]) == ("Beatriz Lima", "beatriz.lima@rio.example")
+    # A sentence that ends in an address names nobody.
+    assert "name" not in map_fields({"Sender": "please write to me at bea@rio.example or call",
+                                     "Phone": "+55 21 5555 0123"})

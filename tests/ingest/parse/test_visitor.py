@@ -164,3 +164,53 @@ def test_a_reply_to_naming_a_recipient_is_never_the_visitor() -> None:
     assert draft.visitor_name == "Lars Eriksen"
     assert draft.visitor_email is None
     assert draft.is_submission
+
+
+def _mail(sender: str, body: str, reply_to: str | None = None, subject: str = "Contact") -> bytes:
+    head = f"From: {sender}\r\nTo: leads@example-pharma-agency.com\r\nSubject: {subject}\r\n"
+    if reply_to:
+        head += f"Reply-To: {reply_to}\r\n"
+    return (head + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body).encode()
+
+
+def test_from_carrying_the_typed_name_is_the_visitors_address() -> None:
+    # Odoo's website form mails in the visitor's name from the visitor's address; no e-mail field.
+    body = ("Hello, we need a campaign.\n\nOther Information:\nYour Name : Ana Silva\n"
+            "Phone Number : +351 21 555\n")
+    draft = parse_message(_mail('"Ana Silva" <ana.silva@tejo.example>', body))
+    assert (draft.visitor_name, draft.visitor_email) == ("Ana Silva", "ana.silva@tejo.example")
+    # Said on the lead: a site mailing through its owner's mailbox under the visitor's name looks alike.
+    assert any("is the sender's (From)" in problem for problem in draft.problems)
+    # The site's own sender with a typed name is not the visitor's address.
+    site = parse_message(_mail("Example Pharma Agency <wordpress@example-pharma-agency.com>", body))
+    assert (site.visitor_name, site.visitor_email) == ("Ana Silva", None)
+    # Nor is a From whose name differs from the typed one.
+    other = parse_message(_mail('"Dana Fischer" <dana@example-pharma-agency.com>', body))
+    assert other.visitor_email is None
+
+
+def test_a_tagged_reply_address_of_the_senders_mailbox_is_never_the_visitor() -> None:
+    # A help desk replies into the ticket: "support+id123@" is its own mailbox, not the requester.
+    body = "Name: Kofi Mensah\nPhone: +233 30 555 0101\nMessage: Hello,\nwe need help.\n"
+    draft = parse_message(_mail("Example Pharma <support@examplepharma.desk.example>", body,
+                                reply_to="Example Pharma <support+id123@examplepharma.desk.example>"))
+    assert draft.visitor_email is None
+    assert draft.visitor_name == "Kofi Mensah"
+    # A visitor's own tagged address (not the From mailbox's) is theirs.
+    visitor = parse_message(_mail("Example Pharma <support@examplepharma.desk.example>", body,
+                                  reply_to="Kofi Mensah <kofi+leads@ghanabio.example>"))
+    assert visitor.visitor_email == "kofi+leads@ghanabio.example"
+
+
+def test_a_senders_name_spelled_by_its_subdomain_is_the_sites() -> None:
+    body = "Phone: +233 30 555 0101\nMessage: Hello,\nwe need help.\n"
+    draft = parse_message(_mail("Example Pharma <support@examplepharma.desk.example>", body))
+    assert draft.visitor_name is None
+
+
+def test_the_site_sending_in_the_visitors_name_does_not_give_its_address() -> None:
+    # CF7 4.x: "[your-name] <wordpress@site>"; here a form with no e-mail field and the site's info@.
+    body = "Your Name : Ana Silva\nPhone Number : +351 21 555 0100\nMessage : Hello,\nwe need a campaign.\n"
+    draft = parse_message(_mail('"Ana Silva" <info@example-pharma-agency.com>', body))
+    assert (draft.visitor_name, draft.visitor_email) == ("Ana Silva", None)
+

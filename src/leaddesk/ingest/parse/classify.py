@@ -20,6 +20,7 @@ import re
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 
+from leaddesk.conversations.headers import has_reply_prefix
 from leaddesk.ingest.parse import page
 from leaddesk.ingest.parse.layouts.base import mentions_form
 from leaddesk.ingest.parse.readable import Readable
@@ -45,7 +46,6 @@ _AUTO_REPLY_SUBJECT = re.compile(
 # "Out of office cover for our field team" may be a visitor's subject: without the colon of an
 # auto-reply ("Out of Office: <subject>") it says auto-reply only for mail no form layout reads.
 _WEAK_AUTO_REPLY_SUBJECT = re.compile(rf"^({_OUT_OF_OFFICE})\b", re.IGNORECASE)
-_REPLY_PREFIX = re.compile(r"^\s*(re|aw|antw|sv|vs|ref|rif|r|rv|rép|rep)\s*(\[\d+\])?\s*:", re.IGNORECASE)
 _FORWARD_PREFIX = re.compile(r"^\s*(fwd?|wg|tr|enc|doorst)\s*(\[\d+\])?\s*:", re.IGNORECASE)
 _QUOTE = re.compile(
     r"^>|^(on .{5,160} wrote:|am [^:\n]{5,160} schrieb [^:\n]{1,80}:|le .{5,160} a [ée]crit ?:|"
@@ -133,8 +133,10 @@ def early_reason(mail: Readable) -> str | None:
         return "forwarded e-mail"
     # A visitor may type "Re: ..." as the subject of a form; a real reply is threaded or quotes. The
     # text is searched for quotes only when that can decide (a scan of the whole text per message).
-    if ((threaded or _REPLY_PREFIX.match(mail.subject)) and _QUOTE.search(mail.text) is not None) or (
-            threaded and _REPLY_PREFIX.match(mail.subject)):
+    # The prefixes are the conversations' (Polish "Odp:", Portuguese "RES:", Chinese "回复：" ...): a
+    # prefix alone still hides nothing.
+    if ((threaded or has_reply_prefix(mail.subject)) and _QUOTE.search(mail.text) is not None) or (
+            threaded and has_reply_prefix(mail.subject)):
         return "reply in an e-mail thread"
     if _WP_NOTICE.match(mail.subject):
         return "WordPress system notice"
@@ -163,8 +165,22 @@ def reads_as_lead(mail: Readable, canonical: Mapping[str, str], reason: str) -> 
     with list headers (a newsletter can hold "Email:" and "Name:" lines), it speaks of a form."""
     person = bool(canonical.get("email")) and bool(canonical.get("name") or canonical.get("message"))
     if reason in (LIST_MAIL, BULK_MAIL):
-        return person and mentions_form(mail)
+        return person and (mentions_form(mail) or _signup(mail))
     return person
+
+
+# A mailing service's notice of a sign-up (Mailchimp's "New Subscriber", Brevo's "Nouvel inscrit"),
+# sent with the list headers of everything the service mails: the person who signed up is a lead.
+_SIGNUP = re.compile(
+    r"\b(new (subscriber|sign-?up|contact|lead)s?|signed up|has (subscribed|joined)|"
+    r"nouv(el|elle|eau) (inscrit|inscription|abonn[ée]|contact)|neue[rs]? (abonnent|anmeldung|kontakt)|"
+    r"nuevo (suscriptor|contacto)|nueva suscripci[oó]n|nuovo (iscritto|contatto)|"
+    r"nieuwe (abonnee|inschrijving))\b",
+    re.IGNORECASE)
+
+
+def _signup(mail: Readable) -> bool:
+    return bool(_SIGNUP.search(mail.subject) or _SIGNUP.search(mail.text[:500]))
 
 
 _RESPONSE_NOTICE = re.compile(

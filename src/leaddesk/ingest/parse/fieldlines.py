@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from leaddesk.ingest.parse.synonyms import is_known_label, role_of
 
-_LABEL_LINE = re.compile(r"^[ \t]*(?P<label>[^\W\d_][^:\n]{0,59}?)[ \t]*:(?P<value>.*)$")
+# A label may open with Spanish inverted marks: "¿En qué podemos ayudarle?: ...".
+_LABEL_LINE = re.compile(r"^[ \t]*(?P<label>[¿¡]?[^\W\d_][^:\n]{0,59}?)[ \t]*:(?P<value>.*)$")
 _DASHED = re.compile(r"^-{3}[ \t]+(?P<label>\S.*?)[ \t]+-{3}[ \t]*$", re.MULTILINE)
 _LEADER = re.compile(r"[ \t]*[.·_…]{2,}[ \t]*$")
 _UNDERLINE = re.compile(r"^[ \t]*(-{3,}|={3,})[ \t]*$")
@@ -39,14 +40,15 @@ _EMPHASIS = re.compile(r"^[ \t]*(\*{1,2}|_{1,2})(?P<label>[^*_\n]{1,60}?)\1[ \t]
 _FOOTER = re.compile(
     # "(Sent via Example)": Squarespace closes its notification with the sentence in brackets.
     r"^[ \t]*[(\[]?(sent (by|via) |sent from (?!my )|"
-    r"this (e-?mail|email|message|form|notification|submission) (was|has been|is) |you (are )?receiv|"
+    r"this (e-?mail|email|message|form|notification|submission) (was|has been|is) |you('re| are)? receiv|"
     r"to (unsubscribe|stop receiving)|manage (your )?notification|"
     r"powered by |diese (e-?mail|nachricht) wurde|gesendet (von|über) |ce (message|courriel|e-?mail) a "
     r"[ée]t[ée]|envoy[ée] (depuis|de|par|via) |este (correo|mensaje|e-?mail) (fue|ha sido)|"
     r"enviado (desde|por|a trav[ée]s) |--[ \t]*$|"
     # A service's credit, copyright line and dashboard links close the fields of hosted forms too.
     r"made (with|by) |(©|\(c\)|copyright)[ \t]*(\d{4}|.{0,80}\b(powered by|all rights reserved)\b)|"
-    r"(see|view) (all |the |this )?(responses?|submissions?|entr(y|ies)|results?)\b|"
+    r"(see|view|open) (all |the |this )?(responses?|submissions?|entr(y|ies)|results?|contacts?|leads?|"
+    r"profile|record)\b|"
     r"voir (l'|les |la )?(entr[ée]es?|r[ée]ponses?|soumissions?)\b|ver (el |la |los |las |todas? )?"
     r"(env[ií]os?|respuestas?|entradas?)\b|(eintrag|einsendung|antworten?) (ansehen|anzeigen)\b)",
     re.IGNORECASE)
@@ -71,6 +73,7 @@ class _Field:
     lines: list[str] = field(default_factory=list)
     free_text: bool = False
     bare: bool = False  # the label stood alone on its line (no colon, or nothing after it)
+    column: int = 0  # where the value began on the label's line, when the line is aligned text
 
     def value(self) -> str:
         lines = list(self.lines)
@@ -83,6 +86,12 @@ class _Field:
             # layout's, not the visitor's.
             indent = min(len(line) - len(line.lstrip(" \t")) for line in lines if line.strip())
             lines = [line[indent:] for line in lines]
+        elif self.column and len(lines) > 1 and _indented(lines[1:]) and self.column == min(
+                len(line) - len(line.lstrip(" ")) for line in lines[1:] if line.strip()):
+            # A value begun on its label's line and continued exactly under its own column
+            # ("Comments:   Hello," then "            we would like ..."; Formstack's aligned plain
+            # text): that indentation is the layout's. Any other indentation is the visitor's.
+            lines = [lines[0], *(line[self.column:] for line in lines[1:])]
         return "\n".join(line.rstrip() for line in lines).strip()
 
 
@@ -96,6 +105,15 @@ def looks_like_label(label: str) -> bool:
         return False
     # A full stop only ends an abbreviation ("Tel.", "Str."), never sits inside a sentence.
     return "." not in label.rstrip(".") or len(words) == 1
+
+
+def _question_label(label: str) -> bool:
+    """True for a question asked as a label, right before its colon ("When would you like to be
+    contacted?: Morning", RSForm!Pro's default form): longer than a label may otherwise be, but "?:"
+    is the form's writing, not a sentence's."""
+    label = label.strip()
+    return (label.endswith("?") and len(label.split()) <= 2 * MAX_LABEL_WORDS
+            and "?" not in label[:-1] and not _NOT_IN_LABEL.search(label.lower()))
 
 
 def is_header_row(label: str, value: str) -> bool:
@@ -131,11 +149,11 @@ def split_label_line(line: str) -> tuple[str, str] | None:
         match = _LABEL_LINE.match(line)
         if match is not None:
             label, value = _input_name(match.group("label").strip()), match.group("value")
-            if not value.startswith("//") and looks_like_label(label):
+            if not value.startswith("//") and (looks_like_label(label) or _question_label(label)):
                 label = _LEADER.sub("", label)  # "Name.......: Jane", dot leaders of a text table
                 return label.rstrip(" *").strip("*_ ").strip(), value.strip().lstrip("*_").strip()
     # A colon further on belongs to the value ("Message - Note: launch in Q3").
-    for separator in ("\t", "=>", "=", " - ", " – ", " — "):
+    for separator in ("\t", "=>", "->", "→", "=", " - ", " – ", " — "):
         if separator in line:
             label, _, value = line.strip().partition(separator)
             label = _input_name(label)
@@ -196,13 +214,14 @@ def _is_free_text(label: str) -> bool:
 # A footer that speaks of the notification itself: it ends a message wherever it stands.
 _MAIL_FOOTER = re.compile(
     r"^[ \t]*[(\[]?(--[ \t]*$|this (e-?mail|email|message|notification|form|submission) (was|has been|is) "
-    r"(sent|submitted|generated|automatically)|you (are )?receiv\w* this (e-?mail|email|message|"
+    r"(sent|submitted|generated|automatically)|you('re| are)? receiv\w* this (e-?mail|email|message|"
     r"notification)|sent (by|via|from) .{0,80}\b(forms?|site|website)\b|to (unsubscribe|stop receiving) "
     r"(from )?(this|these|our|all|such|future) )", re.IGNORECASE)
 # What a closing sentence of a notification speaks of (and a visitor's sentence seldom does).
 _FOOTER_WORDS = re.compile(r"\b(forms?|formular\w*|formulaire|formulario|modulo|website|site|web ?site|"
                            r"notifications?|submissions?|submitted|e-?mails?|courriel)\b|©", re.IGNORECASE)
 SHORT_FOOTER = 40  # characters: "Powered by Formspree", "(Sent via Example)", "View Submission"
+_LINK_TAIL = re.compile(r"\s*[(<]https?://\S+[)>]$")
 
 
 def _ends_free_text(lines: list[str], index: int) -> bool:
@@ -210,7 +229,7 @@ def _ends_free_text(lines: list[str], index: int) -> bool:
     than being one of its sentences ("To stop receiving paper reports, we need a dashboard"): it speaks
     of the notification itself, it is a short credit rather than a sentence, or it opens a paragraph
     and is short or speaks of the form or site."""
-    line = lines[index].strip()
+    line = _LINK_TAIL.sub("", lines[index].strip())  # "View contact (https://...)": a link as text
     if _MAIL_FOOTER.match(line):
         return True
     if len(line) <= SHORT_FOOTER and not line.endswith((".", "!", "?", ",")):
@@ -263,7 +282,8 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
             if starts:
                 label, value = split
                 fields.append(_Field(label, [value] if value else [],
-                                     free_text=_is_free_text(label) or not value, bare=not value))
+                                     free_text=_is_free_text(label) or not value, bare=not value,
+                                     column=_value_column(line, value)))
                 closed = False
                 previous_blank = False
                 continue
@@ -295,7 +315,8 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
         if line.strip() and is_footer(line) and (
                 current is None or not current.free_text or _ends_free_text(lines, index)):
             closed = True
-        elif (current is not None and previous_blank and not current.free_text and not current.bare
+        elif (current is not None and previous_blank
+              and ((not current.free_text and not current.bare) or _one_value_line(current))
               and role_of(current.label, "@") in _ONE_LINE_ROLES):
             # "Email: jane@..." then, after an empty line, "Submission details": an address, a name
             # or a number given on its label's line does not go on after an empty line.
@@ -335,6 +356,20 @@ def _underlined_labels(lines: list[str]) -> list[str]:
             continue
         out.append(line)
     return out
+
+
+def _value_column(line: str, value: str) -> int:
+    """Where ``value`` begins in ``line`` when spaces set it in a column ("Name:      Jane"), else 0."""
+    colon = line.find(":")
+    if not value or colon < 0 or not line.startswith("  ", colon + 1):
+        return 0
+    return max(line.find(value, colon + 1), 0)
+
+
+def _one_value_line(current: _Field) -> bool:
+    """True when a label alone on its line has had its one line of value ("Phone", "+46 8 ..."): a
+    section heading after an empty line (WS Form's "* Your enquiry *") is not more of it."""
+    return current.bare and sum(1 for line in current.lines if line.strip()) == 1
 
 
 def _indented(lines: list[str]) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 
-from leaddesk.ingest.parse.fieldlines import ForcedLabel, is_header_row
+from leaddesk.ingest.parse.fieldlines import ForcedLabel, is_header_row, looks_like_label
 from leaddesk.ingest.parse.text import storable
 
 Item = str | tuple[str, str]
@@ -67,6 +67,7 @@ class _Cell:
     bold_chars: int = 0
     chars: int = 0
     label_class: bool = False
+    header: bool = False  # a <th>
     line_start: int = 0  # where the cell's current line starts in parts, and its visible characters
     line_chars: int = 0
     line_bold: int = 0
@@ -97,6 +98,16 @@ class _Row:
     cells: list[_Cell] = field(default_factory=list)
     open_cell: _Cell | None = None
     layout: bool = False  # the row holds a nested table: it frames content rather than pairing it
+
+
+def _is_header_row(row: _Row) -> bool:
+    """True for a row of two or more <th> cells, each a one-line label, that is not the head of a
+    field table ("Field | Value")."""
+    if row.layout or len(row.cells) < 2 or not all(cell.header for cell in row.cells):
+        return False
+    texts = [cell.text() for cell in row.cells]
+    return (all(text and "\n" not in text and looks_like_label(text.rstrip(":")) for text in texts)
+            and not (len(texts) == 2 and is_header_row(*texts)))
 
 
 def _has_value(text: str) -> bool:
@@ -135,6 +146,7 @@ class _Renderer(HTMLParser):
         self.bold = 0
         self.table_depth = 0
         self.pending_label: str | None = None
+        self.header_row: _Row | None = None  # a row of <th> labels, waiting for the row of values
         self.links: list[tuple[str | None, int]] = []  # href and where its text starts in the sink
         self.label_block = 0  # inside a <dt> or a small heading
         self.line_chars = 0  # visible characters of the line being built, and how many are bold
@@ -196,6 +208,34 @@ class _Renderer(HTMLParser):
             self._finish_row(self.rows.pop())
 
     def _finish_row(self, row: _Row) -> None:
+        """Read a finished row. A row of <th> labels over a row of as many values is a table laid
+        out sideways ("Full name | Work email | Your question" over the answers): its pairs are
+        column by column."""
+        header, self.header_row = self.header_row, None
+        if header is not None and header.depth != row.depth:
+            # A row of a table nested in the next row's cells: the head waits for its own table's.
+            self.header_row, header = header, None
+        elif header is not None:
+            if (not row.layout and len(row.cells) == len(header.cells)
+                    and not all(cell.header for cell in row.cells)):
+                for label_cell, value_cell in zip(header.cells, row.cells, strict=True):
+                    value = value_cell.text()
+                    if value:
+                        self._emit_pair(label_cell.text().rstrip(":").strip(), value)
+                return
+            self._read_row(header)
+        if self.header_row is None and _is_header_row(row):
+            self.header_row = row
+            return
+        self._read_row(row)
+
+    def _flush_header(self, depth: int) -> None:
+        """Read a waiting head row of a table at ``depth`` or deeper that ends without its values."""
+        if self.header_row is not None and self.header_row.depth >= depth:
+            header, self.header_row = self.header_row, None
+            self._read_row(header)
+
+    def _read_row(self, row: _Row) -> None:
         # Each cell's text once: tidying it is most of the cost of a table.
         cells = [(cell, text) for cell in row.cells if (text := cell.text()) and text != ":"]
         if row.layout or not cells or (len(cells) == 1 and _LABEL_MARK in cells[0][1]):
@@ -225,12 +265,12 @@ class _Renderer(HTMLParser):
             for _, text in cells:
                 self._emit_lines(text)
 
-    def _open_cell(self, attrs: list[tuple[str, str | None]]) -> None:
+    def _open_cell(self, attrs: list[tuple[str, str | None]], tag: str) -> None:
         if not self.rows or self.rows[-1].depth < self.table_depth:
             self._newline()
             self.rows.append(_Row(depth=self.table_depth))
         self._close_cell()
-        self.rows[-1].open_cell = _Cell(label_class=_is_label_class(attrs))
+        self.rows[-1].open_cell = _Cell(label_class=_is_label_class(attrs), header=tag == "th")
 
     # ---------------------------------------------------------------- parser callbacks
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -280,7 +320,7 @@ class _Renderer(HTMLParser):
             self._newline()
             self.rows.append(_Row(depth=self.table_depth))
         elif tag in ("td", "th"):
-            self._open_cell(attrs)
+            self._open_cell(attrs, tag)
         elif tag == "pre":
             self.pre += 1
             self.pre_tags.append(tag)
@@ -326,6 +366,7 @@ class _Renderer(HTMLParser):
                 self._finish_row(self.rows.pop())
         elif tag == "table":
             self._close_rows(self.table_depth)
+            self._flush_header(self.table_depth)
             self.table_depth = max(0, self.table_depth - 1)
             self._newline()
         elif tag == "a":
@@ -381,6 +422,7 @@ class _Renderer(HTMLParser):
     def close(self) -> None:
         super().close()
         self._close_rows(0)
+        self._flush_header(0)
         self._newline()
         if self.pending_label is not None:
             self.items.append(self.pending_label)

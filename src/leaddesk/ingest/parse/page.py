@@ -30,7 +30,7 @@ _HOME = re.compile(r"^(https?://|www\.)[^/?#\s]+/?$", re.IGNORECASE)
 # lower-cased text, which is several times faster than a case-insensitive pattern.
 _PAGE_SENTENCE = re.compile(
     r"(this form (was )?submitted (at|on|from)|form submitted (at|on|from)|submitted (on|from|at|via)|"
-    r"submitted (your|the|a) form (on|at|from)|"
+    r"submitted (your|the|a) form (on|at|from)|(new )?submission (on|from|at|via)|has submitted|"
     r"sent (from|via)|was sent from|submitted on page|page submitted on|referr?er|(from|on) the page|"
     r"url of the page|auf der seite|sur la page|en la p[aá]gina|contact form at|form on page|"
     r"gesendet (von|über|ueber)|abgesendet (von|auf|über)|eingereicht (auf|über|von)|von der seite|"

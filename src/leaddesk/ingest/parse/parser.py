@@ -36,7 +36,18 @@ from leaddesk.ingest.parse.visitor import (
 # characters (from the fields and the sanitised view), keeps a message whole past a footer-like
 # sentence, and never takes a Reply-To naming a recipient for the visitor; fewer leads are set aside
 # by list headers or a subject alone.
-PARSER_VERSION: int = 4
+# 5 reads raw input names (fname/lname), values aligned in a column, a question label longer than a
+# label ("When would you like to be contacted?: ..."), "<br>" in a text/plain body, Swedish, Norwegian,
+# Finnish, Turkish, Romanian, Russian, Ukrainian and Bulgarian labels (the table folded as labels are),
+# "project type" as the topic, a page named in "a new submission on <page>", a sign-up notice sent
+# with list headers, the visitor as the sender when From carries the typed name, a table laid out
+# sideways (a row of <th> labels over the values), "Label -> value", "Requester: Name (address)" and
+# "Sender: Name address", Divi's translated subjects, replies in Polish, Portuguese, Turkish, Russian,
+# Chinese ... (the conversations' reply prefixes, still only with a thread header or a quote); it no
+# longer takes
+# "Company size" for the company, a section heading for the end of a value, a help desk's "+tag"
+# reply address for the visitor, or a "View contact" link and "You're receiving ..." for the message.
+PARSER_VERSION: int = 5
 
 # Column sizes of leaddesk.db.models.Submission: longer values would fail on PostgreSQL at insert.
 _LIMITS = {"visitor_name": 255, "visitor_email": 320, "visitor_phone": 64, "visitor_company": 255,
@@ -164,15 +175,14 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
     recipients = headers.addresses(to_header) if to_header else []
     found = page.scan(readable.text)
     tail = len(readable.text) - 2000  # home pages named in the closing lines say the site's host
-    hosts = page.site_hosts([*site_hosts, *(_domain(a) for a in site_addresses),
-                             *(_domain(a) for _, a in recipients)],
-                            [item.url for item in found if item.start >= tail])
+    own_hosts = [*site_hosts, *(_domain(a) for a in site_addresses), *(_domain(a) for _, a in recipients)]
+    hosts = page.site_hosts(own_hosts, [item.url for item in found if item.start >= tail])
     # The notification's recipients are the site's: a Reply-To set to one of them (Spectra names the
     # recipient, under the site's name, as Reply-To) is never the visitor.
     senders = Senders.of([readable.sender], [*site_addresses, *(a for _, a in recipients)],
                          [*extracted.site_names, *host_names(hosts)])
     name, email = _visitor(readable, canonical, extracted, senders, problems,
-                           Senders.of([], site_addresses, extracted.site_names), hosts)
+                           Senders.of([], site_addresses, extracted.site_names), hosts, own_hosts)
     message = canonical.get("message") or extracted.message
     named_pages = [canonical.get("page_url"), extracted.page_url,
                    *(value for label, value in fields.items()
@@ -250,7 +260,8 @@ def _from_is_site(readable: Readable, senders: Senders, hosts: Collection[str], 
 
 
 def _visitor(readable: Readable, canonical: dict[str, str], extracted: Extracted, senders: Senders,
-             problems: list[str], known: Senders, hosts: Collection[str]) -> tuple[str | None, str | None]:
+             problems: list[str], known: Senders, hosts: Collection[str], own_hosts: Collection[str]
+             ) -> tuple[str | None, str | None]:
     """(name, e-mail): from the fields, then Reply-To, then the From display name.
 
     A typed address equal to From is the visitor's unless From is the site's: some sites send the
@@ -278,6 +289,21 @@ def _visitor(readable: Readable, canonical: dict[str, str], extracted: Extracted
             email = normalised
 
     name = canonical.get("name") or extracted.name
+    if email is None and name and not _from_is_site(readable, senders, hosts, name):
+        # No address among the fields and no Reply-To, but From carries the typed name: the site
+        # sent the notification in the visitor's name from the visitor's address (Odoo's website
+        # form mails with the visitor as the sender).
+        # Not when From is at the site's own domain (its recipients', not a home page the text
+        # names, which may be the visitor's own website): "Jane Roe <info@site>" is the site sending
+        # in the visitor's name (CF7 4.x's default sender), the address is the site's.
+        normalised, valid = normalise_email(readable.sender[1])
+        if valid and not known.is_site_address(normalised) and not page.same_site(
+                _domain(normalised), own_hosts):
+            email = normalised
+            # Said, because a site mailing through its owner's own mailbox under the visitor's name
+            # looks the same: the person reading the lead can tell.
+            problems.append(f"no e-mail field: the address {normalised} is the sender's (From), "
+                            "which carries the visitor's name")
     if name and "@" in name and normalise_email(name)[1]:
         name = None  # an address typed into the name field says nothing more than the e-mail
     if not name and reply_to is not None and reply_to[0] and "@" not in reply_to[0]:

@@ -3,11 +3,18 @@ text (from text/plain, or rendered from the HTML when there is none) and the ren
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from leaddesk.ingest.parse import headers, html_text, mime
 from leaddesk.ingest.parse.text import tidy_block
+
+# "<br>" in a text/plain body: a template written for HTML sent as plain text (Elementor's and many
+# a custom template's "Label: value<br>" under WordPress's default content type). Its own line break,
+# if it has one, goes with it.
+_BREAK = re.compile(r"[ \t]*<br[ \t]*/?>[ \t]*(\r?\n)?", re.IGNORECASE)
+MIN_BREAKS = 2  # one "<br>" is as likely the visitor's own typing
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ class Readable:
         reply_to = tuple(headers.addresses(reply_header)) if reply_header else ()
         rendered = html_text.render(mail.html) if mail.html else None
         text = mail.text or ""
+        if ("<br" in text or "<BR" in text) and len(_BREAK.findall(text)) >= MIN_BREAKS:
+            text = _BREAK.sub("\n", text)
         if not text.strip() and rendered is not None:
             text = rendered.text
         return cls(mail=mail, subject=subject, sender=senders[0] if senders else ("", ""),

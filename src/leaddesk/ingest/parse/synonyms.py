@@ -1,5 +1,6 @@
 """Which form field is which: the label table (English, German, French, Spanish, Italian, Dutch,
-Portuguese, the common labels of Polish, Czech, Swedish, Danish, Norwegian and Finnish forms, and of
+Portuguese, the common labels of Polish, Czech, Swedish, Danish, Norwegian, Finnish, Romanian and
+Turkish forms, of Russian, Ukrainian and Bulgarian ones, and of
 Arabic, Hebrew, Chinese and Japanese forms) and :func:`map_fields`, which turns any
 field dict into the canonical keys. A field whose label says nothing is still the e-mail address or
 the phone number when its value is exactly one (:func:`value_role`).
@@ -29,16 +30,21 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom complet", "nom et prenom", "prenom et nom", "nombre completo", "nombre y apellidos",
         "nome completo", "nome e cognome", "volledige naam", "naam", "nom", "nome", "nombre",
         "ihr name", "name des absenders", "sender name",
-        "imie i nazwisko", "imie", "jmeno a prijmeni", "cele jmeno", "namn", "fullstandigt namn", "navn",
+        "imie i nazwisko", "imie", "nume", "nume complet", "nume si prenume", "numele", "ad soyad",
+        "adiniz soyadiniz", "ad soyadi", "isim", "isim soyisim", "adiniz", "jmeno a prijmeni",
+        "cele jmeno", "namn", "fullstandigt namn", "navn",
         "fulde navn", "fullt navn", "nimi", "koko nimi",
+        "име", "имя", "ім я", "фио", "имя и фамилия", "име и фамилия", "ваше имя", "вашето име",
+        "ваше ім я", "прізвище та ім я",
         "الاسم", "الاسم الكامل", "اسمك", "שם", "שם מלא", "お名前", "名前", "氏名", "姓名", "名字",
     ),
     "first_name": ("first name", "firstname", "given name", "forename", "vorname", "prenom", "voornaam",
                    "primeiro nome", "nombre de pila", "fname", "jmeno", "fornavn", "fornamn",
-                   "etunimi"),
+                   "etunimi", "prenume"),
     "last_name": ("last name", "lastname", "surname", "family name", "nachname", "familienname",
                   "nom de famille", "apellido", "apellidos", "cognome", "achternaam", "sobrenome",
-                  "apelido", "lname", "nazwisko", "prijmeni", "efternavn", "efternamn",
+                  "apelido", "lname", "nazwisko", "prijmeni", "nume de familie", "soyad", "soyadi",
+                  "soyisim", "efternavn", "efternamn",
                   "etternavn", "sukunimi"),
     "email": (
         "email", "e mail", "mail", "email address", "e mail address", "emailaddress", "e mail adresse",
@@ -46,7 +52,11 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "adresse courriel", "courriel", "correo", "correo electronico", "direccion de correo",
         "direccion de correo electronico", "indirizzo email", "indirizzo e mail", "posta elettronica",
         "e mailadres", "emailadres", "endereco de email", "endereco de e mail", "endereco eletronico",
-        "replyto", "reply to", "mail from",
+        "replyto", "reply to", "mail from", "e post", "epost", "e postadress", "epostadress",
+        "e postadresse", "epostadresse", "sahkoposti", "sahkopostiosoite", "e posta", "eposta",
+        "e posta adresi", "e posta adresiniz",
+        "имейл", "имейл адрес", "електронна поща", "электронная почта", "эл почта", "почта",
+        "електронна пошта", "ел пошта",
         "البريد الالكتروني", "البريد", "بريدك الالكتروني", "דוא ל", "דואר אלקטרוני", "אימייל", "מייל",
         "メールアドレス", "メール", "電子メール", "邮箱", "电子邮件", "电子邮箱", "邮件",
     ),
@@ -57,8 +67,10 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "telefono", "numero de telefono", "movil", "cellulare", "numero di telefono",
         "telefoonnummer", "mobiel", "telefoon", "telemovel", "telefone", "celular",
         "numer telefonu", "telefon komorkowy", "mobilni telefon", "puhelin", "puhelinnumero",
-        "matkapuhelin", "telefonnr",
+        "matkapuhelin", "telefonnr", "numar de telefon", "telefon mobil", "telefon numarasi", "cep telefonu",
+        "gsm",
         "contact number", "contact no", "phone no", "tel no", "whatsapp", "whatsapp number",
+        "телефон", "номер телефона", "номер на телефон", "номер телефону", "мобильный телефон",
         "الهاتف", "رقم الهاتف", "الجوال", "رقم الجوال", "טלפון", "מספר טלפון", "נייד", "電話番号", "電話",
         "电话", "手机", "联系电话",
     ),
@@ -69,8 +81,10 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "nom de l entreprise", "nom de la societe", "empresa", "compania", "organizacion",
         "nombre de la empresa", "azienda", "societa", "ente", "nome azienda", "bedrijf", "organisatie",
         "bedrijfsnaam", "organizacao", "nome da empresa",
-        "nazwa firmy", "organizacja", "spolecnost", "nazev firmy", "foretag", "virksomhed", "yritys",
+        "nazwa firmy", "organizacja", "companie", "compania", "societate", "sirket", "sirket adi",
+        "firma adi", "kurum", "spolecnost", "nazev firmy", "foretag", "virksomhed", "yritys",
         "organisaatio",
+        "компания", "фирма", "компанія", "организация", "організація", "название компании",
         "الشركة", "اسم الشركة", "المؤسسة", "חברה", "שם החברה", "ארגון", "会社名", "会社", "公司", "公司名称",
     ),
     "topic": (
@@ -84,8 +98,12 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "interessegebied", "area de interesse", "assunto de interesse", "service", "services",
         "temat", "tematy", "obszar zainteresowan", "aihe", "amne", "emne",
         "service of interest", "category", "dienstleistung", "leistung", "prestation", "servicio",
+        "project type", "type of project", "type de projet", "projektart", "projekttyp", "art des projekts",
+        "tipo de proyecto", "tipo di progetto", "tipo de projeto", "soort project", "service type",
+        "type of service", "type de prestation", "type de service", "art der leistung",
     ),
-    "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto"),
+    "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto", "subiect",
+                "konu", "тема"),
     "message": (
         "message", "messages", "message body", "body", "comments", "comment", "enquiry", "inquiry",
         "question", "questions", "details", "notes", "how can we help", "how can we help you",
@@ -95,8 +113,11 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "commento", "richiesta", "domanda", "corpo del messaggio", "bericht", "opmerking",
         "opmerkingen", "vraag", "berichttekst", "mensagem", "comentario", "pergunta",
         "corpo da mensagem",
-        "wiadomosc", "tresc wiadomosci", "zprava", "meddelande", "besked", "meddelelse", "melding",
+        "wiadomosc", "tresc wiadomosci", "mesaj", "mesajul", "mesajiniz", "mesajul dumneavoastra",
+        "zprava", "meddelande", "besked", "meddelelse", "melding",
         "viesti",
+        "съобщение", "сообщение", "повідомлення", "ваше сообщение", "вашето съобщение", "комментарий",
+        "коментар", "вопрос", "запитване",
         "الرسالة", "رسالتك", "الاستفسار", "הודעה", "תוכן ההודעה", "פנייה", "お問い合わせ内容", "メッセージ",
         "内容", "留言", "消息", "咨询内容",
     ),
@@ -113,6 +134,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "strona", "adres strony", "url de reference", "url de referencia", "url di riferimento",
         "referenz url", "verweis url",
         "url referente", "referring site", "form submitted from", "submitted on page",
+        "sida", "sidans url", "webbsida", "side", "side url", "sivu", "sivun osoite", "strona www",
     ),
     "post_title": (
         "post", "post title", "article", "article title", "blog post", "blog post title", "page title",
@@ -133,7 +155,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
              "site", "site name", "website name", "language", "locale", "country",
              "navigateur", "navegador", "id", "form title", "time zone", "timezone"),
 }
-_BY_KEY = {key: role for role, keys in _EXACT.items() for key in keys}
+# Folded as labels are ("й" loses its breve, as "é" its accent): the table may spell a word as written.
+_BY_KEY = {fold(key): role for role, keys in _EXACT.items() for key in keys}
 
 # Keyword rules for labels no exact phrase matches, tried in order: "company name" is a company,
 # not a name, and "e-mail consent" is only an e-mail when the value holds an address.
@@ -142,18 +165,29 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"agree|accept|datenschutz)\b")),
     # "Comment avez-vous entendu parler de nous ?" is French for "how did you hear of us", not a comment.
     ("meta", re.compile(r"^comment (avez|connaissez|nous avez)\b")),
+    # "Company size", "Type of organisation", "Number of employees": facts about the company, not its
+    # name (RSForm!Pro's default form asks "Company Size").
+    ("meta", re.compile(r"\b(company|organi[sz]ation|business|unternehmens?|firmen|entreprise|empresa)"
+                        r" ?(size|type|sector|industry|grosse|typ|taille|tamano)\b|"
+                        r"\b(size|type|sector|industry|taille|tamano|grosse|typ) (of |de |del |der )?"
+                        r"(the |la |l |des )?(company|organi[sz]ation|business|entreprise|empresa|"
+                        r"societe|unternehmens?|firma)\b|"
+                        r"\b(number of employees|employees|mitarbeiter(zahl|anzahl)?)\b")),
     ("email", re.compile(r"\b(e ?mail|courriel|correo|emailadres)\b")),
     ("phone", re.compile(r"\b(phone|telephone|tel|mobile|telefon\w*|handy|telefono|telefoon|"
                          r"telefone|celular|cellulare)\b")),
     ("company", re.compile(r"\b(company|organi[sz]ation|firma|unternehmen|societe|entreprise|"
                            r"empresa|azienda|bedrijf|organisatie|organizacao)\b")),
-    ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam|name first)\b")),
+    # "fname"/"lname": the merge tags of Mailchimp and the input names of form builders
+    # ("mf-listing-fname", MetForm's templates).
+    ("first_name", re.compile(r"\b(first name|given name|vorname|prenom|voornaam|name first|"
+                              r"f ?name|firstname)\b")),
     ("last_name", re.compile(r"\b(last name|surname|family name|nachname|nom de famille|apellidos?|"
-                             r"cognome|achternaam|sobrenome|name last)\b")),
+                             r"cognome|achternaam|sobrenome|name last|l ?name|lastname)\b")),
     ("topic", re.compile(r"\b(topics?|interests?|interested|thema|interesse|interessiert|sujet|tema|"
                          r"argomento|interes|interesa|interesan|interesado|interessa|interessato|"
                          r"interessado|interesseert|int[ée]resse)\b")),
-    ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|comments?|"
+    ("message", re.compile(r"\b(message|nachricht|mensaje|messaggio|bericht|mensagem|mesaj\w*|comments?|"
                            r"kommentar|commentaire|comentarios?|commento|inquiry|enquiry|anfrage|"
                            r"question)\b")),
     # Free-text prompts that name no field: "Tell us about your project", "How can we help you?".
@@ -175,9 +209,15 @@ _NOT_WORD = re.compile(r"[^\w]+")
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
+# "Requester: Jane Roe <jane@...>": how help desks (Zendesk, Freshdesk) name who opened a request.
 _SENDER_LABELS = frozenset({"from", "sender", "absender", "von", "expediteur", "de", "remitente",
-                            "mittente", "da", "van"})
-_SENDER = re.compile(r"^(?P<name>[^<>@\n]{1,100}?)\s*<(?P<email>[^<>@\s]+@[^<>\s]+)>$")
+                            "mittente", "da", "van", "requester", "requested by", "submitted by",
+                            "customer", "contact"})
+# "Jane Roe <jane@...>", "Jane Roe (jane@...)", "Jane Roe [jane@...]", and "Jane Roe jane@..." (CF7
+# 5.6's "From: [your-name] [your-email]" when a hand-made template copies it).
+_SENDER = re.compile(r"^(?P<name>[^<>()\[\]@\n]{1,100}?)\s*(<(?P<email>[^<>@\s]+@[^<>\s]+)>|"
+                     r"\((?P<email2>[^()@\s]+@[^()\s]+)\)|\[(?P<email3>[^\[\]@\s]+@[^\[\]\s]+)\]|"
+                     r"\s(?P<email4>[^<>()\[\]@\s]+@[^<>()\[\]\s]+\.[a-zA-Z]{2,}))$")
 
 # Labels repeat from message to message: folding and matching them once is enough.
 @lru_cache(maxsize=4096)
@@ -337,7 +377,8 @@ def map_fields(fields: Mapping[str, str],
             sender = _SENDER.match(str(raw_value).strip())
             if sender is not None:
                 found.setdefault("name", sender.group("name").strip().strip('"'))
-                found.setdefault("email", sender.group("email"))
+                found.setdefault("email", sender.group("email") or sender.group("email2")
+                                 or sender.group("email3") or sender.group("email4"))
     name = found.pop("name", None)
     first = found.get("first_name")
     last = found.get("last_name")

@@ -32,7 +32,8 @@ _AUTOMATED_LOCAL_PARTS = re.compile(
     re.IGNORECASE)
 _SERVICE_NAMES = ("wordpress", "hubspot", "netlify", "formspree", "webflow", "elementor", "wpforms",
                   "gravity forms", "ninja forms", "contact form", "no-reply", "noreply", "notification",
-                  "mailer", "website", "kontaktformular", "formulaire")
+                  "mailer", "website", "kontaktformular", "formulaire", "webseite", "sitio web", "sito web",
+                  "site web", "web sitesi", "сайт", "网站", "ウェブサイト", "hjemmeside", "webbplats")
 _URLISH = re.compile(r"^(https?://|www\.)|^[\w-]+(\.[\w-]+)+(/\S*)?$", re.IGNORECASE)
 # "Jane Roe via Example Forms": a service sending in the name of the person it sends for (the
 # convention of mailing lists and of form services that put the visitor's name in the sender).
@@ -151,8 +152,13 @@ class Senders:
 
     def is_site_address(self, address: str) -> bool:
         address = address.strip().lower()
-        local = address.rpartition("@")[0]
-        return address in self.addresses or bool(_AUTOMATED_LOCAL_PARTS.match(local))
+        local, _, domain = address.rpartition("@")
+        if address in self.addresses or _AUTOMATED_LOCAL_PARTS.match(local):
+            return True
+        # "support+id123@desk.example" when From is support@desk.example: a help desk's or a form
+        # service's reply address for this one message is still its own mailbox.
+        base = local.partition("+")[0]
+        return base != local and f"{base}@{domain}" in self.addresses
 
     def is_site_name(self, name: str, from_address: str) -> bool:
         """True when a display name is the site's or the form service's rather than a person's;
@@ -170,7 +176,11 @@ class Senders:
         if squeezed == re.sub(r"\W+", "", fold(local)):
             return True
         domain_words = re.sub(r"\W+", "", fold(domain.split(".")[-2] if domain.count(".") else domain))
-        return bool(domain_words) and (squeezed in domain_words or domain_words in squeezed)
+        if domain_words and (squeezed in domain_words or domain_words in squeezed):
+            return True
+        # "Example Pharma <support@examplepharma.zendesk.com>": a hosted service's subdomain spells the
+        # site's name.
+        return any(squeezed == re.sub(r"\W+", "", fold(label)) for label in domain.split(".")[:-2])
 
 
 def visitor_reply_to(reply_to: Iterable[tuple[str, str]], senders: Senders) -> tuple[str, str] | None:

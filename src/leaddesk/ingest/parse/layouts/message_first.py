@@ -12,7 +12,7 @@
 * Divi's contact form module without a custom message pattern (``ContactForm.php``): the body is the
   message field, then one "Label: value" line per further field; name and e-mail go only into the
   headers (``From: "name" <mail@host>``, ``Reply-To: "name" <email>``); subject "New Message From
-  <site> - <form title>".
+  <site> - <form title>", or its translation ("Nuevo mensaje de ...", "Neue Nachricht von ...").
 """
 
 from __future__ import annotations
@@ -28,7 +28,12 @@ from leaddesk.ingest.parse.synonyms import is_known_label
 _SIGN_OFF = re.compile(r"^[-–—]\s*(?P<name>[^()\n@]{1,80}?)\s*\(\s*(?P<email>[^()\s]+@[^()\s]+)\s*\)\s*$")
 _ADDRESS = re.compile(r"^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$")
 _NAME = re.compile(r"^[^\W\d_][^\d:@<>()\[\]{}|/\\]{0,58}[^\W\d_]\.?$")
-_DIVI_SUBJECT = re.compile(r"^new message from\s+\S", re.IGNORECASE)
+# Divi's subject "New Message From %1$s%2$s" as its translations write it (Spanish, German, French,
+# Italian, Dutch, Portuguese, Polish, Swedish, Danish).
+_DIVI_SUBJECT = re.compile(
+    r"^(new message from|nuevo mensaje de|neue nachricht von|nouveau message de|nuovo messaggio da|"
+    r"nieuw bericht van|nova mensagem de|nowa wiadomo[śs][ćc] od|nytt meddelande fr[åa]n|"
+    r"ny besked fra)\s+\S", re.IGNORECASE)
 
 
 def _signed(mail: Readable, lines: list[str]) -> Extracted | None:
