@@ -131,7 +131,7 @@ def test_an_api_token_appears_nowhere_whatever_the_sync_meets(
         server.inject(Reply(302, b"", {"Location": f"{moved}/steal?token={TOKEN}"}), when=on(2))
         steps("sync", "forms", "--log-format", "json", code=1)
         server.inject(Reply(200, f"<html><title>{TOKEN}</title></html>".encode()), when=on(2))
-        steps("sync", "forms", "--log-format", "json")
+        steps("sync", "forms", "--log-format", "json", code=1)  # a page not read: exit 1
         steps("sync", "forms")
         steps("list", "--json")
         steps("accounts", "list", "--json")
