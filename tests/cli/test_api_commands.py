@@ -138,3 +138,20 @@ def test_a_sync_that_could_not_read_a_page_stores_the_rest_and_exits_1(
                                "above); the next sync asks for the pages again\n")
     again = run("--db", sqlite_url, "sync", "site")
     assert (again.code, again.out) == (0, "site: 3 new, 1 already there\n")
+
+
+@pytest.mark.parametrize(("kind", "said"), [("device", "is not a file"),
+                                            ("binary", "is not UTF-8 text")])
+def test_a_config_that_is_no_text_file_is_one_line(run: Runner, sqlite_url: str, tmp_path: Path,
+                                                  memory_keyring: MemoryKeyring,
+                                                  monkeypatch: pytest.MonkeyPatch, kind: str,
+                                                  said: str) -> None:
+    path = Path("/dev/zero") if kind == "device" else tmp_path / "api.json"
+    if kind == "binary":
+        path.write_bytes(b'{"url": "\xff\xfe"}')
+    with_stdin(monkeypatch, TOKEN)
+    result = run("--db", sqlite_url, "accounts", "add", "api", "site", "--preset", "generic",
+                 "--base-url", "https://api.example.org", "--config", str(path), "--token-stdin")
+    assert result.code == 1
+    assert result.err == f"leaddesk: the configuration {path} {said}\n"
+    assert memory_keyring.store == {}
