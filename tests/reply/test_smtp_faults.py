@@ -1,9 +1,9 @@
 """SMTP faults as a user meets them, against a real aiosmtpd server on loopback: a recipient
-refused or greylisted, the connection dropped before DATA, or after the whole message went over but before the
-server confirmed it (delivery unknown: said so, and the retry keeps the Message-ID), a temporary
-refusal, a password beyond ASCII, a plain connection to the TLS port. Each is one line saying
-what happened and what to do; the draft is kept, and sending it again once the server is well
-delivers it exactly once."""
+refused or greylisted, the connection dropped before DATA, or after the whole message went over
+but before the server confirmed it (delivery unknown: said so, and the retry keeps the
+Message-ID), a temporary refusal, a password beyond ASCII, a plain connection to the TLS port,
+STARTTLS not on offer. Each is one line saying what happened and what to do; the draft is kept,
+and sending it again once the server is well delivers it exactly once."""
 
 from __future__ import annotations
 
@@ -125,3 +125,17 @@ def test_no_tls_on_the_tls_port_names_the_security(
     assert str(caught.value) == (
         f"the SMTP server {account.smtp.where} did not answer in time before the login: check "
         f"the port and --security (ssl for port 465, starttls for 587); nothing was sent")
+
+
+def test_starttls_asked_of_a_server_that_does_not_offer_it_names_the_security(
+        db: Database, lead_id: int, smtp_server: ServerFactory,
+        smtp_account: SmtpAccountFactory) -> None:
+    server = smtp_server("plain")  # it offers no STARTTLS
+    account = smtp_account(server, security="starttls")
+    with pytest.raises(smtp.SmtpError) as caught:
+        service.send_reply(db, lead_id, draft_for(db, lead_id), account, actor="Ada")
+    assert str(caught.value) == (
+        f"the SMTP server {account.smtp.where} does not offer what is needed (STARTTLS extension "
+        f"not supported by server.); check --security")
+    assert_kept_and_not_sent(db, lead_id, "STARTTLS extension not supported")
+    assert server.received == []

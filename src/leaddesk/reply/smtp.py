@@ -86,7 +86,8 @@ def explain(exc: BaseException, settings: SmtpSettings, *, connecting: bool = Fa
 def _reply(exc: BaseException) -> str:
     code = getattr(exc, "smtp_code", None)
     error = getattr(exc, "smtp_error", b"")
-    text = error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error or exc)
+    text = error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error or "")
+    text = text or str(exc)  # smtplib's own refusals (no STARTTLS, no AUTH) carry no reply
     # smtplib joins a multi-line reply ("550-…" lines) with a line break: one line for the user.
     text = server_words(text)
     return f"{code} {text}".strip() if code else text
