@@ -51,3 +51,23 @@ def test_api_settings_and_web_addresses() -> None:
     with pytest.raises(ValidationError, match="must start with https://"):
         check_web_address("ftp://x", name="the URL")
     assert parse("files", {"path": "/x"}) is None  # a kind without settings of its own
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("https://ada:s3cret@api.example.org/v1", "must not hold a user name or password (user@…)"),
+    ("https://ada@api.example.org/v1", "must not hold a user name or password (user@…)"),
+    ("https://api.example.org/v1?api_key=s3cret", "must not carry a key in its query (api_key)"),
+    ("https://api.example.org/v1?x=1&Password=s3cret&sig=2",
+     "must not carry a key in its query (Password, sig)"),
+])
+def test_a_web_address_never_carries_a_secret_into_the_settings(url: str, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        check_web_address(url, name="--base-url")
+    assert str(caught.value).startswith(f"--base-url {message}; LeadDesk keeps secrets only in "
+                                        f"the keyring: give it with --token-stdin")
+    assert "s3cret" not in str(caught.value)
+
+
+def test_query_names_that_only_look_like_secrets_pass() -> None:
+    check_web_address("https://api.example.org/v1?page_token=abc&sort_key=id&author=ada",
+                      name="--base-url")

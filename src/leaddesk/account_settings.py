@@ -15,7 +15,7 @@ import ipaddress
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from leaddesk.db.models import STATUS_VALUES
 from leaddesk.errors import ValidationError
@@ -44,15 +44,38 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# Query parameter names that carry a credential: settings are stored in the database, which
+# must never hold one (the keyring does, given with --token-stdin).
+# Exact names, not patterns: "page_token" or "sort_key" are a cursor and a column.
+_CREDENTIAL_NAMES = frozenset({
+    "key", "apikey", "api_key", "api-key", "x-api-key", "hapikey", "token", "access_token",
+    "auth_token", "private_token", "secret", "client_secret", "password", "passwd", "pwd", "pass",
+    "signature", "sig", "auth", "authorization", "credential", "credentials"})
+SECRET_HINT = ("LeadDesk keeps secrets only in the keyring: give it with --token-stdin (a key "
+               "sent in the query: auth type \"query\" with its name in --config)")
+
+
+def credential_names(names: Any) -> list[str]:
+    """The names among ``names`` that look like they carry a password, key or token."""
+    return sorted(str(n) for n in names if str(n).strip().lower() in _CREDENTIAL_NAMES)
+
+
 def check_web_address(url: str, *, name: str, expected: str = "start with https://") -> None:
     """``url`` is http(s) with a host, and plain http only to this machine (a token would cross
-    the network in clear text)."""
+    the network in clear text); and it carries no password or key (it is stored as given)."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ValidationError(f"{name} must {expected} (got {url!r})")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ValidationError(f"{name} must use https:// (plain http is only allowed to this "
                               f"machine, localhost)")
+    if parts.username is not None or parts.password is not None:
+        raise ValidationError(f"{name} must not hold a user name or password (user@…); "
+                              f"{SECRET_HINT}")
+    keys = credential_names(k for k, _ in parse_qsl(parts.query, keep_blank_values=True))
+    if keys:
+        raise ValidationError(f"{name} must not carry a key in its query ({', '.join(keys)}); "
+                              f"{SECRET_HINT}")
 
 
 def _one_line(settings: dict[str, Any]) -> None:

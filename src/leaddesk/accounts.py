@@ -8,6 +8,7 @@ edits, lists and removes rows (each change audited); it never talks to a server
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -222,8 +223,19 @@ def save_account(db: Database, name: str, settings: dict[str, Any], *, actor: st
         if secret is not None:
             if info.kind not in KINDS_WITH_SECRET:
                 raise ValidationError(f"a {info.kind} account has no password or token")
+            _refuse_secret_in_settings(info, secret)
             secrets.set_secret(info.secret_ref or secret_ref(info.name), secret)
     return info
+
+
+def _refuse_secret_in_settings(info: AccountInfo, secret: str) -> None:
+    """The settings are stored in the database, which must never hold the secret: one written
+    into them too (a URL, a user name field, a --config file) is refused, and nothing is saved.
+    A very short secret is not looked for (it could be any word of the settings)."""
+    if len(secret) >= 6 and secret in json.dumps(info.settings, ensure_ascii=False):
+        raise ValidationError(f"the password or token of {info.name} also appears in its "
+                              f"settings, which are stored in the database; take it out of them "
+                              f"(the keyring alone keeps it). Nothing was saved")
 
 
 def delete_account(db: Database, name: str, *, actor: str) -> AccountInfo:

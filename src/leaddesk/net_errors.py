@@ -2,7 +2,8 @@
 
 :func:`reach_failure` names the step that broke (DNS, refused, untrusted certificate, TLS) in one
 line with what to do; :func:`tls_context` is the only way a TLS context is made (always
-verifying; a private CA is given as a file). The protocol part of each explanation stays with
+verifying; a private CA is given as a file); :func:`server_words` makes a server's own text fit
+to quote in a one-line message. The protocol part of each explanation stays with
 its protocol (leaddesk.ingest.imap, leaddesk.reply.smtp).
 """
 
@@ -38,3 +39,11 @@ def reach_failure(exc: BaseException, *, service: str, host: str, port: int,
     if isinstance(exc, ssl.SSLError):
         return f"TLS with {where} failed ({exc.reason or exc}); check --security ({security_hint})"
     return None
+
+
+def server_words(text: str, limit: int = 200) -> str:
+    """A server's own words as one short line of printable characters: a multi-line reply
+    (SMTP's "550-…" lines) joined, control characters (a hostile server's terminal escapes)
+    dropped, and the length capped."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"

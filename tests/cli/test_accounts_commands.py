@@ -221,3 +221,36 @@ def test_an_imap_accounts_sent_folder_and_answer_settings(run: Runner, sqlite_ur
     assert settings()["sent_sync"] is True
     bad = run("--db", sqlite_url, "accounts", "edit", "site", "--on-answer", "close")
     assert bad.code == 2
+
+
+def test_a_secret_written_into_the_settings_too_is_refused_and_nothing_saved(
+        run: Runner, sqlite_url: str, memory_keyring: MemoryKeyring,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    token = "tok-in-the-config-77"
+    config = tmp_path / "api.json"
+    config.write_text(json.dumps({
+        "url": "{base_url}/v1/leads", "fields": {"id": "id"}, "records": "data",
+        "auth": {"type": "header", "name": "X-Key"}, "fields_note": token}))
+    with_stdin(monkeypatch, token)
+    result = run("--db", sqlite_url, "accounts", "add", "api", "forms", "--preset", "generic",
+                 "--base-url", "https://api.example.org", "--config", str(config),
+                 "--token-stdin")
+    assert result.code == 1
+    assert result.err == ("leaddesk: the password or token of forms also appears in its settings, "
+                          "which are stored in the database; take it out of them (the keyring "
+                          "alone keeps it). Nothing was saved\n")
+    assert listing(run, sqlite_url) == []
+    assert memory_keyring.store == {}
+    # The same for a password typed into another field of an account being edited.
+    assert add_smtp(run, sqlite_url, monkeypatch, 2525, "--security", "plain").code == 0
+    with_stdin(monkeypatch, "hunter2-and-more")
+    edited = run("--db", sqlite_url, "accounts", "edit", "replies", "--from-name",
+                 "hunter2-and-more", "--password-stdin")
+    assert edited.code == 1
+    assert "also appears in its settings" in edited.err
+    db = Database.open(sqlite_url)
+    with db.session() as session:
+        (stored,) = session.execute(select(Account.settings)).scalars()
+    db.close()
+    assert stored["from_name"] == "Ada"
+    assert memory_keyring.store == {(secrets.SERVICE, "account:replies"): smtp_support.PASSWORD}

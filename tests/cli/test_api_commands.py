@@ -114,3 +114,44 @@ def test_rejected_token_is_one_line(run: Runner, sqlite_url: str, server: FormAp
     assert "rejected the token (HTTP 401 Unauthorized)" in result.err
     assert TOKEN not in result.err
     assert "Traceback" not in result.err
+
+
+def test_a_sync_that_could_not_read_a_page_stores_the_rest_and_exits_1(
+        run: Runner, sqlite_url: str, server: FormApiServer, memory_keyring: MemoryKeyring,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from tests.ingest.api.server import Reply
+
+    Netlify(server)
+    config = tmp_path / "netlify.json"
+    config.write_text('{"per_page": 3}')
+    with_stdin(monkeypatch, TOKEN)
+    run("--db", sqlite_url, "accounts", "add", "api", "site", "--preset", "netlify",
+        "--base-url", server.url + "/api/v1", "--form", FORM, "--config", str(config),
+        "--token-stdin")
+    server.inject(Reply(200, b'[{"id": "cut-sh'), when=lambda seen: seen.query.get("page") == "2")
+    synced = run("--db", sqlite_url, "sync", "site")
+    assert synced.code == 1
+    assert synced.out == "site: 4 new, 0 already there\n"  # pages 1 and 3
+    assert "leaddesk: site page 2: the Netlify Forms API sent a page that is not valid JSON" \
+        in synced.err
+    assert synced.err.endswith("leaddesk: site: 1 page(s) or record(s) could not be read (named "
+                               "above); the next sync asks for the pages again\n")
+    again = run("--db", sqlite_url, "sync", "site")
+    assert (again.code, again.out) == (0, "site: 3 new, 1 already there\n")
+
+
+@pytest.mark.parametrize(("kind", "said"), [("device", "is not a file"),
+                                            ("binary", "is not UTF-8 text")])
+def test_a_config_that_is_no_text_file_is_one_line(run: Runner, sqlite_url: str, tmp_path: Path,
+                                                  memory_keyring: MemoryKeyring,
+                                                  monkeypatch: pytest.MonkeyPatch, kind: str,
+                                                  said: str) -> None:
+    path = Path("/dev/zero") if kind == "device" else tmp_path / "api.json"
+    if kind == "binary":
+        path.write_bytes(b'{"url": "\xff\xfe"}')
+    with_stdin(monkeypatch, TOKEN)
+    result = run("--db", sqlite_url, "accounts", "add", "api", "site", "--preset", "generic",
+                 "--base-url", "https://api.example.org", "--config", str(path), "--token-stdin")
+    assert result.code == 1
+    assert result.err == f"leaddesk: the configuration {path} {said}\n"
+    assert memory_keyring.store == {}

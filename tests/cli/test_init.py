@@ -1,8 +1,10 @@
-"""The command line loads per command only what that command needs, and still knows every command."""
+"""The command line loads per command only what that command needs, and still knows every command;
+a failure nothing named is still one line, never a traceback."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -12,6 +14,7 @@ import pytest
 
 from leaddesk.cli import COMMAND_MODULES, MODULES, build_parser, modules_for
 from leaddesk.db import Database
+from tests.support.cli import Runner
 
 # What `--version` and `list` must never import: the window, migrations, HTTP and the API presets.
 HEAVY = ("PySide6", "alembic", "httpx", "leaddesk.ingest.api", "leaddesk.accounts", "leaddesk.ui")
@@ -99,3 +102,24 @@ def test_list_on_an_up_to_date_database_loads_none_of_the_heavy_parts(tmp_path: 
         code, modules = _probe(["--db", url, "list", *options])
         assert code == 0
         assert "sqlalchemy" not in modules
+
+
+def test_an_unexpected_failure_is_one_line_and_its_traceback_only_with_v(
+        run: Runner, sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from leaddesk.cli import browse
+
+    def broken(*_: object) -> int:
+        raise KeyError("a library's own words, https://api.example/?api_key=k-123")
+    monkeypatch.setattr(browse, "run_list", broken)
+    result = run("--db", sqlite_url, "list")
+    assert result.code == 1
+    assert result.err == ("leaddesk: unexpected failure (KeyError); what was saved before it is "
+                          "kept. Run the command again with -v to see the details, and report "
+                          "them\n")
+    # The traceback is logged at INFO: what -v shows, and not a line more without it.
+    caplog.set_level(logging.INFO)
+    assert run("--db", sqlite_url, "-v", "list").code == 1
+    (record,) = [r for r in caplog.records if r.exc_info]
+    assert record.levelno == logging.INFO
+    assert "Traceback" in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +175,18 @@ def test_which_account(run: Runner, url: str, tmp_path: Path, memory_keyring: Me
     assert run("--db", url, "reply", "7", "--body-file", str(body), "--account", "two").code == 0
     neither = run("--db", url, "reply", "7")
     assert neither.code == 2  # --template or --body-file is required
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe", "device", "binary"])
+def test_a_body_file_that_is_no_text_file_is_one_line(run: Runner, url: str, tmp_path: Path,
+                                                     kind: str) -> None:
+    path = {"folder": tmp_path, "pipe": tmp_path / "pipe", "device": Path("/dev/zero"),
+            "binary": tmp_path / "cv.pdf"}[kind]
+    if kind == "pipe":
+        os.mkfifo(path)  # read, it would wait for a writer for ever
+    if kind == "binary":
+        path.write_bytes(b"%PDF-1.7\n\xe2\x28\xa1\xff")
+    result = run("--db", url, "templates", "add", "odd", "--body-file", str(path))
+    assert result.code == 1
+    said = "is not UTF-8 text" if kind == "binary" else "is not a text file"
+    assert result.err == f"leaddesk: {path} {said}\n"

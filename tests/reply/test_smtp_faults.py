@@ -1,7 +1,9 @@
 """SMTP faults as a user meets them, against a real aiosmtpd server on loopback: a recipient
-refused, the connection dropped in the middle of DATA, a temporary refusal, a password beyond
-ASCII, a plain connection to the TLS port. Each is one line saying what happened and what to do;
-the draft is kept, and sending it again once the server is well delivers it exactly once."""
+refused or greylisted, the connection dropped before DATA, or after the whole message went over
+but before the server confirmed it (delivery unknown: said so, and the retry keeps the
+Message-ID), a temporary refusal, a password beyond ASCII, a plain connection to the TLS port,
+STARTTLS not on offer. Each is one line saying what happened and what to do; the draft is kept,
+and sending it again once the server is well delivers it exactly once."""
 
 from __future__ import annotations
 
@@ -32,7 +34,17 @@ class Faulty(Handler):
                           options: list[str]) -> str:
         if self.fault == "refuse-recipient":
             return "550 5.1.1 <" + address + ">: mailbox unavailable"
+        if self.fault == "greylist":
+            return "450 4.2.0 <" + address + ">: Greylisted, try again in 5 minutes"
         envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: list[str]) -> str:
+        if self.fault == "drop-before-data":
+            server.transport.abort()  # before any of the message was handed over
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -41,6 +53,9 @@ class Faulty(Handler):
             return "250 OK"
         if self.fault == "temporary":
             return "452 4.3.1 Insufficient system storage"
+        if self.fault == "several-lines":
+            return ("554-5.7.1 Message refused as spam\r\n554-5.7.1 \x1b[2J see "
+                    "https://help.example/spam\r\n554 5.7.1 ask your administrator")
         return await super().handle_DATA(server, session, envelope)
 
 
@@ -51,9 +66,17 @@ def faulty(cert_dir: Path) -> Iterator[SmtpServer]:
 
 
 @pytest.mark.parametrize(("fault", "error"), [
-    ("refuse-recipient", "refused the recipient zoe@example.net; check the address"),
-    ("drop-in-data", "closed the connection; nothing was sent"),
+    ("refuse-recipient", "refused the recipient zoe@example.net; check the address (550 5.1.1 "
+                         "<zoe@example.net>: mailbox unavailable)"),
+    ("greylist", "turned the recipient zoe@example.net away for now (450 4.2.0 "
+                 "<zoe@example.net>: Greylisted, try again in 5 minutes); nothing was sent, try "
+                 "again later"),
+    ("drop-before-data", "closed the connection; nothing was sent"),
+    ("drop-in-data", "broke after the whole reply was handed over and before the server "
+                     "confirmed it, so it may have been delivered; it is kept as not sent"),
     ("temporary", "452 4.3.1 Insufficient system storage; nothing was sent, try again later"),
+    ("several-lines", "554 5.7.1 Message refused as spam 5.7.1 [2J see https://help.example/spam "
+                      "5.7.1 ask your administrator; nothing was sent, check the message"),
 ])
 def test_a_failed_delivery_keeps_the_draft_and_a_retry_sends_it_once(
         db: Database, lead_id: int, faulty: SmtpServer, smtp_account: SmtpAccountFactory,
@@ -74,6 +97,8 @@ def test_a_failed_delivery_keeps_the_draft_and_a_retry_sends_it_once(
                        reply_id=row.id)
     assert [r.state for r in replies(db)] == ["sent"]
     assert len(faulty.received) == 1
+    # The attempt that may have arrived and the retry are one message to the recipient.
+    assert faulty.received[0].message["Message-ID"] == row.message_id
 
 
 def test_a_password_beyond_ascii_logs_in_and_a_wrong_one_is_refused(
@@ -100,3 +125,17 @@ def test_no_tls_on_the_tls_port_names_the_security(
     assert str(caught.value) == (
         f"the SMTP server {account.smtp.where} did not answer in time before the login: check "
         f"the port and --security (ssl for port 465, starttls for 587); nothing was sent")
+
+
+def test_starttls_asked_of_a_server_that_does_not_offer_it_names_the_security(
+        db: Database, lead_id: int, smtp_server: ServerFactory,
+        smtp_account: SmtpAccountFactory) -> None:
+    server = smtp_server("plain")  # it offers no STARTTLS
+    account = smtp_account(server, security="starttls")
+    with pytest.raises(smtp.SmtpError) as caught:
+        service.send_reply(db, lead_id, draft_for(db, lead_id), account, actor="Ada")
+    assert str(caught.value) == (
+        f"the SMTP server {account.smtp.where} does not offer what is needed (STARTTLS extension "
+        f"not supported by server.); check --security")
+    assert_kept_and_not_sent(db, lead_id, "STARTTLS extension not supported")
+    assert server.received == []

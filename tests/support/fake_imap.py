@@ -1,5 +1,7 @@
 """A scripted server on loopback that misbehaves the way a wrong port or a dying IMAP server does:
-it closes after its greeting, drops the connection at LOGIN, says BYE, or is not IMAP at all."""
+it closes after its greeting, drops the connection at LOGIN, says BYE, or is not IMAP at all; or
+(``refuse-login``) answers LOGIN with the line given as ``login_answer``, e.g.
+``NO [UNAVAILABLE] …``."""
 
 from __future__ import annotations
 
@@ -9,15 +11,18 @@ import threading
 
 GREETING = b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n"
 BEHAVIOURS = ("close-after-greeting", "drop-at-login", "bye-at-login", "not-imap")
+REFUSE_LOGIN = "refuse-login"
 
 
 class FakeImapServer:
     """``FakeImapServer(behaviour)`` listens on 127.0.0.1:``port`` until :meth:`close`."""
 
-    def __init__(self, behaviour: str) -> None:
-        if behaviour not in BEHAVIOURS:
+    def __init__(self, behaviour: str, login_answer: bytes = b"") -> None:
+        if behaviour not in (*BEHAVIOURS, REFUSE_LOGIN):
             raise ValueError(behaviour)
         self.behaviour = behaviour
+        self.login_answer = login_answer
+        self.connections = 0  # accepted so far
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
@@ -28,6 +33,7 @@ class FakeImapServer:
                 conn, _ = self._listener.accept()
             except OSError:
                 return
+            self.connections += 1
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
@@ -41,6 +47,9 @@ class FakeImapServer:
             for line in conn.makefile("rb"):
                 tag, _, rest = line.partition(b" ")
                 command = rest.split(b" ", 1)[0].strip().upper()
+                if command in (b"LOGIN", b"AUTHENTICATE") and self.behaviour == REFUSE_LOGIN:
+                    conn.sendall(tag + b" " + self.login_answer + b"\r\n")
+                    continue
                 if command in (b"LOGIN", b"AUTHENTICATE"):
                     if self.behaviour == "bye-at-login":
                         conn.sendall(b"* BYE shutting down\r\n")

@@ -1,5 +1,6 @@
 """The headless sync worker against real Dovecot and PostgreSQL/SQLite: one worker per account,
-IDLE and interval modes, structured logs, a database restart survived."""
+IDLE and interval modes, structured logs, a database restart survived; only a login that trying
+again cannot mend ends it (a busy server or one restarting is waited out)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from leaddesk import accounts, secrets, suggest
 from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
 from leaddesk.db.models import Submission
+from leaddesk.ingest import imap
 from leaddesk.ingest.locks import SyncInProgressError, held_locks
 from leaddesk.ingest.store import BatchResult
 from leaddesk.progress import CancelToken
@@ -25,6 +27,7 @@ from leaddesk.team.worker import WorkerOptions, run_worker, worker_logging
 from tests.ingest.conftest import AccountFactory, Mailbox
 from tests.support.dovecot import PASSWORD, USER
 from tests.support.factories import make_member, make_submission
+from tests.support.fake_imap import REFUSE_LOGIN, FakeImapServer
 from tests.support.keyrings import MemoryKeyring
 from tests.support.mail import notification
 from tests.support.postgres import PostgresServer
@@ -196,3 +199,32 @@ def test_worker_keeps_the_suggestions_up_to_date_through_a_failure(
     assert trained_at is not None
     assert now is not None
     assert now[0] > trained_at[0]
+
+
+@pytest.mark.parametrize(("behaviour", "answer", "fatal"), [
+    (REFUSE_LOGIN, b"NO [AUTHENTICATIONFAILED] Authentication failed.", True),
+    (REFUSE_LOGIN, b"NO [ALERT] Account locked", True),
+    (REFUSE_LOGIN, b"NO [UNAVAILABLE] Temporary authentication failure.", False),
+    (REFUSE_LOGIN, b"NO [LIMIT] Too many connections", False),
+    ("drop-at-login", b"", False),  # a server restarting
+    ("close-after-greeting", b"", False),
+])
+def test_only_a_login_retrying_cannot_mend_ends_the_worker(
+        db: Database, imap_account: AccountFactory, start_worker: Callable[..., Running],
+        behaviour: str, answer: bytes, fatal: bool) -> None:
+    server = FakeImapServer(behaviour, answer)
+    try:
+        account = imap_account(security="plain", port=server.port)
+        running = start_worker(db, account, interval=1.0, retry_seconds=0.05)
+        if fatal:
+            running.thread.join(20)
+            assert len(running.errors) == 1
+            assert isinstance(running.errors[0], imap.ImapLoginError)
+        else:
+            # It keeps knocking: several connections, and still running.
+            assert until(lambda: server.connections >= 3)
+            assert running.thread.is_alive()
+            running.stop()
+            assert running.errors == []
+    finally:
+        server.close()

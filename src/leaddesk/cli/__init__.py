@@ -139,5 +139,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `leaddesk list | head`: the reader left; not an error worth a traceback.
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        # A fault nothing below named (a bug, a library's own error): one line still, and only
+        # its kind, since a library's message may quote a URL or a server's answer; -v shows the
+        # traceback for a report.
+        log.info("unexpected failure", exc_info=True)
+        ctx.err.write(f"leaddesk: unexpected failure ({type(exc).__name__}); what was saved "
+                      f"before it is kept. Run the command again with -v to see the details, "
+                      f"and report them\n")
+        return EXIT_ERROR
     finally:
         ctx.close()

@@ -50,10 +50,14 @@ def read_config(path: str | None) -> dict[str, Any]:
     if not path:
         return {}
     file = Path(path)
+    if file.exists() and not file.is_file():  # a folder, a pipe or a device
+        raise ValidationError(f"the configuration {path} is not a file")
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ValidationError(f"cannot read the configuration {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ValidationError(f"the configuration {path} is not UTF-8 text") from None
     try:
         data = tomllib.loads(text) if file.suffix.lower() == ".toml" else json.loads(text)
     except (ValueError, tomllib.TOMLDecodeError) as exc:

@@ -93,6 +93,13 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
                                            reporter=ProgressBar(ctx.err), cancel=cancel,
                                            sent=args.sent_sync)
             _report(account.name, result, ctx)
+            unread = getattr(result, "failed_pages", 0) + getattr(result, "skipped", 0)
+            if unread:
+                # Everything else was stored; a script or cron job still hears of the gap.
+                failures += 1
+                ctx.err.write(f"leaddesk: {account.name}: {unread} page(s) or record(s) could "
+                              f"not be read (named above); the next sync asks for the pages "
+                              f"again\n")
         except LeadDeskError as exc:
             if len(targets) == 1:
                 raise

@@ -66,6 +66,9 @@ def add_parsers(sub: argparse._SubParsersAction[Parser]) -> None:
 def read_text(path: str) -> str:
     if path == "-":
         return sys.stdin.read()
+    if Path(path).exists() and not Path(path).is_file():
+        # A folder, a pipe or a device (/dev/zero would be read without end).
+        raise ValidationError(f"{path} is not a text file")
     try:
         return Path(path).read_text(encoding="utf-8")
     except OSError as exc:

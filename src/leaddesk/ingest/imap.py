@@ -6,7 +6,8 @@ The folder is opened read-only and bodies are fetched with BODY.PEEK: LeadDesk n
 and never deletes on the server. A UIDVALIDITY change restarts from the first UID and relies on
 the store's Message-ID dedup, so nothing is missed and nothing doubled. After the folder, the
 account's Sent folder is read (:mod:`leaddesk.ingest.sent_folder`), so replies sent from any
-mail program join their leads.
+mail program join their leads. What a failure means is :mod:`leaddesk.ingest.imap_errors`; its
+exceptions and :func:`explain` are named through this module too.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import contextlib
 import logging
 import queue
 import re
-import socket
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,16 +32,22 @@ from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
 from leaddesk.db.models import SyncState
 from leaddesk.db.types import utcnow
-from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import labels
+from leaddesk.ingest.imap_errors import ImapError as ImapError
+from leaddesk.ingest.imap_errors import ImapLoginError as ImapLoginError
+from leaddesk.ingest.imap_errors import explain as explain
 from leaddesk.ingest.labels import LabelBook
 from leaddesk.ingest.locks import account_lock
 from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, merge_batches, store_all
-from leaddesk.net_errors import reach_failure, tls_context
+from leaddesk.net_errors import server_words, tls_context
 from leaddesk.progress import CancelToken, Reporter
 
 log = logging.getLogger(__name__)
+# imapclient logs the whole protocol at DEBUG (it redacts only our LOGIN line): message bodies,
+# visitors' personal data, and a server's answer quoting the password back. Held at INFO,
+# whatever level the root logger runs at.
+logging.getLogger("imapclient").setLevel(logging.INFO)
 
 # Messages per transaction (the command line's --batch-size): each transaction has a fixed cost,
 # which at 200 was about a fifth of the store's time; fetched and parsed FETCH_SIZE at a time.
@@ -52,51 +58,6 @@ FETCH_AHEAD = 4  # FETCHes ahead of the one being parsed and stored
 SIZE_QUERY = 2000  # UIDs per RFC822.SIZE FETCH
 TIMEOUT_SECONDS = 30.0
 IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: re-issue IDLE before the server's 30-minute timeout
-
-
-SECURITY_HINT = "ssl for port 993, starttls for 143"
-
-
-class ImapError(LeadDeskError):
-    """Raised when the mailbox cannot be reached or read; the message names the exact cause."""
-
-
-def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync") -> ImapError:
-    """One clear line for a connection or protocol failure. ``step`` is where it happened:
-    ``connect`` (before the login: a wrong port or --security shows there), ``login``, or
-    ``sync`` (after it: what was stored is kept)."""
-    where = settings.where
-    unreachable = reach_failure(exc, service="IMAP", host=settings.host, port=settings.port,
-                                security_hint=SECURITY_HINT)
-    if unreachable is not None:
-        return ImapError(unreachable)
-    # IMAPClient turns every failure of LOGIN into a LoginError, a dropped connection too: the
-    # server's own answer is the error it was raised from.
-    dropped = isinstance(exc, LoginError) and isinstance(exc.__context__, IMAPClientAbortError
-                                                         | OSError | EOFError)
-    if isinstance(exc, LoginError) and not dropped:
-        return ImapError(f"the IMAP server {where} refused the login for {settings.user}: wrong "
-                         f"user name or password; set it again with `leaddesk accounts edit`")
-    lost = dropped or isinstance(exc, ConnectionError | EOFError | OSError | IMAPClientAbortError)
-    timeout = isinstance(exc, TimeoutError | socket.timeout)
-    if step != "sync" and (timeout or lost):
-        what = "did not answer in time" if timeout else "closed the connection"
-        when = "before the login" if step == "connect" else "during the login"
-        return ImapError(f"the IMAP server {where} {what} {when}: check the port and --security "
-                         f"({SECURITY_HINT}), then try again")
-    if timeout:
-        return ImapError(f"the IMAP server {where} did not answer in time; the sync kept "
-                         f"everything fetched so far, run it again")
-    # imaplib reports a dropped socket as an 'abort' error, not as an OSError.
-    if lost:
-        return ImapError(f"the connection to {where} was lost ({exc.__class__.__name__}); the sync "
-                         f"kept everything fetched so far, run it again")
-    if isinstance(exc, IMAPClientError) and step == "connect":  # e.g. no STARTTLS on offer
-        return ImapError(f"the IMAP server {where} answered with an error before the login: "
-                         f"{exc}; check --security ({SECURITY_HINT})")
-    if isinstance(exc, IMAPClientError):
-        return ImapError(f"the IMAP server {where} answered with an error: {exc}")
-    return ImapError(f"IMAP failure with {where}: {exc}")
 
 
 def connect(settings: ImapSettings, password: str) -> IMAPClient:
@@ -115,7 +76,7 @@ def connect(settings: ImapSettings, password: str) -> IMAPClient:
     except ImapError:
         raise
     except (OSError, IMAPClientError, EOFError) as exc:
-        raise explain(exc, settings, step=step) from None
+        raise explain(exc, settings, step=step, password=password) from None
     return client
 
 
@@ -127,9 +88,9 @@ def _login(client: IMAPClient, settings: ImapSettings, password: str) -> None:
     elif b"AUTH=PLAIN" in client.capabilities():
         client.plain_login(settings.user, password)
     else:
-        raise ImapError(f"the IMAP server {settings.where} cannot take a user name or password "
-                        f"with letters beyond ASCII (it offers no AUTH=PLAIN); ask its "
-                        f"administrator, or use an ASCII password")
+        raise ImapLoginError(f"the IMAP server {settings.where} cannot take a user name or "
+                             f"password with letters beyond ASCII (it offers no AUTH=PLAIN); ask "
+                             f"its administrator, or use an ASCII password")
 
 
 @dataclass
@@ -158,7 +119,8 @@ def open_folder(client: IMAPClient, account: AccountInfo, settings: ImapSettings
         raise
     except IMAPClientError as exc:
         # Dovecot appends its timings, "(0.001 + 0.000 secs).": noise to a user.
-        said = re.sub(r"\s*\([\d.+ ]+secs\)\.?$", "", str(exc).removeprefix("select failed: "))
+        said = server_words(re.sub(r"\s*\([\d.+ ]+secs\)\.?$", "",
+                                   str(exc).removeprefix("select failed: ")))
         raise ImapError(f"the folder {settings.folder} cannot be opened on {settings.where} "
                         f"({said}): it may have been renamed or deleted; name the folder with "
                         f"`leaddesk accounts edit {account.name} --folder FOLDER`. Nothing stored "
@@ -168,7 +130,14 @@ def open_folder(client: IMAPClient, account: AccountInfo, settings: ImapSettings
 def plan_folder(db: Database, client: IMAPClient, account: AccountInfo,
                 settings: ImapSettings) -> FolderPlan:
     info = open_folder(client, account, settings)
-    uidvalidity = int(info[b"UIDVALIDITY"])
+    try:
+        uidvalidity = int(info[b"UIDVALIDITY"])
+    except (KeyError, TypeError, ValueError):
+        # Without it a renumbered folder cannot be told apart: new mail under old UIDs would be
+        # skipped for good. Nothing is read rather than something lost.
+        raise ImapError(f"the IMAP server {settings.where} did not say the UIDVALIDITY of "
+                        f"{settings.folder}, which LeadDesk needs to know which messages it has "
+                        f"read; nothing was read. Ask the server's administrator") from None
 
     def read_state() -> tuple[bool, int, bool]:  # a write: a first sync adds the folder's state
         with db.session() as session:
@@ -338,9 +307,21 @@ def _fetch_batch(client: IMAPClient, account: AccountInfo, settings: ImapSetting
             continue
         internal = data.get(b"INTERNALDATE")
         found.append((f"imap:{account.id}:{settings.folder}:{plan.uidvalidity}:{uid}",
-                      bytes(data[b"BODY[]"]),
+                      _body(data, uid, settings),
                       aware(internal) if isinstance(internal, datetime) else None))
     return (found, chunk[-1]), [raw for _, raw, _ in found]
+
+
+def _body(data: dict[bytes, Any], uid: int, settings: ImapSettings) -> bytes:
+    """The message's bytes; a body the server answered as NIL, or left out, is kept as an empty
+    message (stored and flagged "the message is empty", so a person sees it) rather than crash
+    the sync or skip the UID without a trace."""
+    body = data.get(b"BODY[]")
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body)
+    log.warning("the IMAP server sent no content for UID %s in %s; kept as an empty message",
+                uid, settings.folder)
+    return b""
 
 
 def with_mailbox(site_addresses: Sequence[str], settings: ImapSettings) -> list[str]:

@@ -53,20 +53,31 @@ def _mtime(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
-def _sources(path: Path, *, explicit: bool = True) -> Iterator[tuple[str, Path]]:
+def _sources(path: Path, *, explicit: bool = True,
+             seen: set[Path] | None = None) -> Iterator[tuple[str, Path]]:
     """(kind, path) for every mail container under ``path``: "maildir", "mbox" or "file".
 
     A file named on the command line is always read; inside folders only files that look like
-    mail (.eml and friends, or an mbox) are, so a stray PDF is passed over.
+    mail (.eml and friends, or an mbox) are, so a stray PDF is passed over. Only regular files
+    are read (a pipe or a device would block or never end), and a folder reached again through a
+    link is passed over (a link to a parent folder would be walked without end).
     """
     if path.is_dir():
+        seen = set() if seen is None else seen
+        real = path.resolve()
+        if real in seen:
+            return
+        seen.add(real)
         if _is_maildir(path):
             yield "maildir", path
             return
         for child in sorted(path.iterdir()):
-            if child.is_dir() or child.suffix.lower() in MAIL_SUFFIXES or _is_mbox(child):
-                yield from _sources(child, explicit=False)
+            if child.is_dir() or (child.is_file() and (child.suffix.lower() in MAIL_SUFFIXES
+                                                       or _is_mbox(child))):
+                yield from _sources(child, explicit=False, seen=seen)
         return
+    if not path.is_file():
+        return  # only named on the command line is it an error (check_paths)
     if _is_mbox(path):
         yield "mbox", path
     elif explicit or path.suffix.lower() in MAIL_SUFFIXES:
@@ -97,7 +108,7 @@ def _maildir_entries(path: Path) -> Iterator[os.DirEntry[str]]:
         with os.scandir(path / sub) as entries:
             for entry in entries:
                 # .gitkeep and other dotfiles are not mail; neither is a stray folder.
-                if not entry.name.startswith(".") and not entry.is_dir():
+                if not entry.name.startswith(".") and entry.is_file():
                     yield entry
 
 
@@ -127,13 +138,23 @@ def check_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
             raise ImportPathError(f"{path}: no such file or directory")
         if not os.access(path, os.R_OK):
             raise ImportPathError(f"{path}: not readable (check its permissions)")
+        if not (path.is_file() or path.is_dir()):
+            raise ImportPathError(f"{path}: not a file or folder (a pipe or a device); give .eml "
+                                  f"files, Maildir folders or mbox files")
     return resolved
 
 
 def read_messages(paths: Sequence[str | os.PathLike[str]]) -> Iterator[RawMessage]:
     for path in check_paths(paths):
         for kind, source in _sources(path):
-            yield from _from_source(kind, source)
+            try:
+                yield from _from_source(kind, source)
+            except OSError as exc:
+                # What was stored so far stays; stored again, it is recognised and not doubled.
+                raise ImportPathError(
+                    f"{exc.filename or source}: cannot be read ({exc.strerror or exc}); fix it or "
+                    f"leave it out and import again (what was imported is kept, and not "
+                    f"doubled)") from None
 
 
 def count_messages(paths: Sequence[str | os.PathLike[str]]) -> int:

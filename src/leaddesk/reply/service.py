@@ -10,6 +10,7 @@ to the IMAP Sent folder comes last: if it fails the reply is still sent, and the
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,13 @@ from leaddesk.conversations.record import record_reply
 from leaddesk.db import Database
 from leaddesk.db.models import AuditEvent, Reply, Submission
 from leaddesk.db.types import utcnow
-from leaddesk.errors import LeadDeskError, NotFoundError, ValidationError
+from leaddesk.errors import (
+    DatabaseError,
+    DatabaseUnavailableError,
+    LeadDeskError,
+    NotFoundError,
+    ValidationError,
+)
 from leaddesk.reply import compose, sent_copy, smtp
 from leaddesk.reply.compose import Draft, Lead
 
@@ -33,6 +40,14 @@ log = logging.getLogger(__name__)
 
 REPLY = "reply"  # audit action on the submission
 UNSENT = ("draft", "failed")
+# Waits before trying again to record a sent reply while the database is away: 7.5 s in all.
+RECORD_RETRY_SECONDS = (0.5, 1.0, 2.0, 4.0)
+wait_before_retry: Callable[[float], None] = time.sleep  # a test makes the database come back
+
+
+class SentNotRecordedError(LeadDeskError):
+    """Raised when the SMTP server accepted the reply but the database could not record it (it
+    stayed away through every retry): the message says it was sent, so nobody sends it twice."""
 
 SecretReader = Callable[[str], str]
 
@@ -176,6 +191,11 @@ def send_reply(db: Database, submission_id: int, draft: Draft, account: AccountI
                                         from_name=settings.from_name, lead=lead)
         row = _store(session, submission_id, draft, account_id=account.id, author=author,
                      reply_id=reply_id)
+        if row.message_id:
+            # A retry of a failed attempt: one that may have arrived (the connection broke after
+            # the message was handed over) and this one are then the same message to the
+            # recipient's mail program, not two.
+            message.replace_header("Message-ID", row.message_id)
         row.message_id = str(message["Message-ID"])
         row.in_reply_to = message.get("In-Reply-To")
         row.references = message.get("References")
@@ -191,8 +211,14 @@ def send_reply(db: Database, submission_id: int, draft: Draft, account: AccountI
         _fail(db, reply_id, exc)
         raise
     sent_at = utcnow()
-    status = _mark_sent(db, submission_id, reply_id, raw, sent_at, recipients, author,
-                        _status_after(account, status_after))
+    try:
+        status = _record_sent(db, submission_id, reply_id, raw, sent_at, recipients, author,
+                              _status_after(account, status_after))
+    except DatabaseError as exc:
+        raise SentNotRecordedError(
+            f"the reply was sent to {', '.join(recipients)} (Message-ID "
+            f"{message['Message-ID']}), but the database could not record it: {exc} Do not send "
+            f"it again: here it still shows as not sent") from None
     copied_to, copy_error = _copy_to_sent(db, account, reply_id, raw, sent_at, read_secret)
     return SendResult(reply_id, str(message["Message-ID"]), tuple(recipients), status, copied_to,
                       copy_error, tuple(refused))
@@ -202,6 +228,23 @@ def _status_after(account: AccountInfo, choice: str | None) -> str | None:
     if choice == "account":
         choice = account.smtp.after_send
     return None if choice in (None, "keep") else choice
+
+
+def _record_sent(db: Database, submission_id: int, reply_id: int, raw: bytes, sent_at: datetime,
+                 recipients: list[str], author: str, status: str | None) -> str | None:
+    """:func:`_mark_sent`, waited for while the database is away (a restart, a failover): the
+    server has the reply, and a reply not recorded as sent invites sending it twice."""
+    for wait in (*RECORD_RETRY_SECONDS, None):
+        try:
+            return _mark_sent(db, submission_id, reply_id, raw, sent_at, recipients, author,
+                              status)
+        except DatabaseUnavailableError as exc:
+            if wait is None:
+                raise
+            log.warning("reply %s sent; recording it failed (%s), trying again in %.1f s",
+                        reply_id, exc, wait)
+            wait_before_retry(wait)
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 def _mark_sent(db: Database, submission_id: int, reply_id: int, raw: bytes, sent_at: datetime,

@@ -10,11 +10,12 @@ import base64
 import contextlib
 import smtplib
 import socket
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from leaddesk.account_settings import SmtpSettings
 from leaddesk.errors import LeadDeskError
-from leaddesk.net_errors import reach_failure, tls_context
+from leaddesk.net_errors import reach_failure, server_words, tls_context
 
 TIMEOUT_SECONDS = 30.0
 SECURITY_HINT = "ssl for port 465, starttls for 587"
@@ -22,6 +23,12 @@ SECURITY_HINT = "ssl for port 465, starttls for 587"
 
 class SmtpError(LeadDeskError):
     """Raised when a reply cannot be sent; the message names the cause and what to do."""
+
+
+class SmtpUncertainError(SmtpError):
+    """Raised when the connection broke after the whole message was handed to the server but
+    before it confirmed it: the message may have been delivered. The reply is not marked sent;
+    sending it again reuses its Message-ID, so a copy that did arrive is the same message."""
 
 
 def explain(exc: BaseException, settings: SmtpSettings, *, connecting: bool = False) -> SmtpError:
@@ -48,8 +55,15 @@ def explain(exc: BaseException, settings: SmtpSettings, *, connecting: bool = Fa
                          f"check --security")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         refused = ", ".join(sorted(exc.recipients))
+        answers = list(exc.recipients.values())
+        said = "; ".join(sorted({_reply(smtplib.SMTPResponseException(code, text))
+                                 for code, text in answers}))
+        if answers and all(400 <= code < 500 for code, _ in answers):
+            # 4xx is "not now" (greylisting, a full mailbox, a rate limit), not a wrong address.
+            return SmtpError(f"the SMTP server {where} turned the recipient {refused} away for now "
+                             f"({said}); nothing was sent, try again later")
         return SmtpError(f"the SMTP server {where} refused the recipient {refused}; check the "
-                         f"address")
+                         f"address ({said})")
     if isinstance(exc, smtplib.SMTPSenderRefused):
         return SmtpError(f"the SMTP server {where} refused the sender {exc.sender} ({_reply(exc)}); "
                          f"check the From address of the account")
@@ -65,13 +79,17 @@ def explain(exc: BaseException, settings: SmtpSettings, *, connecting: bool = Fa
         later = "try again later" if 400 <= exc.smtp_code < 500 else "check the message and the account"
         return SmtpError(f"the SMTP server {where} answered with an error: {_reply(exc)}; nothing "
                          f"was sent, {later}")
-    return SmtpError(f"SMTP failure with {where}: {exc.__class__.__name__}: {exc}")
+    return SmtpError(f"SMTP failure with {where}: {exc.__class__.__name__}: "
+                     f"{server_words(str(exc))}")
 
 
 def _reply(exc: BaseException) -> str:
     code = getattr(exc, "smtp_code", None)
     error = getattr(exc, "smtp_error", b"")
-    text = error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error or exc)
+    text = error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error or "")
+    text = text or str(exc)  # smtplib's own refusals (no STARTTLS, no AUTH) carry no reply
+    # smtplib joins a multi-line reply ("550-…" lines) with a line break: one line for the user.
+    text = server_words(text)
     return f"{code} {text}".strip() if code else text
 
 
@@ -136,13 +154,37 @@ def send(settings: SmtpSettings, password: str, message: EmailMessage,
     When every recipient is refused smtplib raises, and nothing was sent.
     """
     client = connect(settings, password)
+    handed_over = _watch_end_of_data(client)
     try:
         refused = client.send_message(message, to_addrs=recipients)
     except (OSError, smtplib.SMTPException, EOFError) as exc:
         _close(client)
+        if handed_over() and not isinstance(exc, smtplib.SMTPResponseException):
+            raise SmtpUncertainError(
+                f"the connection to the SMTP server {settings.where} broke after the whole reply "
+                f"was handed over and before the server confirmed it, so it may have been "
+                f"delivered; it is kept as not sent: check the Sent folder or ask the recipient "
+                f"before sending it again (a second copy keeps the same Message-ID)") from None
         raise explain(exc, settings) from None
     quit_quietly(client)
     return sorted(refused)
+
+
+def _watch_end_of_data(client: smtplib.SMTP) -> Callable[[], bool]:
+    """Whether the message's last line (CRLF.CRLF) has gone to the server on ``client``: after
+    it, a broken connection leaves the delivery unknown (RFC 5321 6.1 warns of exactly this)."""
+    sent_end = False
+    send = client.send
+
+    def watched(data: bytes | str) -> None:
+        nonlocal sent_end
+        send(data)
+        # smtplib.SMTP.data sends the whole quoted message, ending CRLF.CRLF, in one call.
+        if isinstance(data, bytes) and data.endswith(b"\r\n.\r\n"):
+            sent_end = True
+
+    client.send = watched  # type: ignore[method-assign, assignment]
+    return lambda: sent_end
 
 
 def check(settings: SmtpSettings, password: str) -> None:

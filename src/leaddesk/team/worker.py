@@ -84,7 +84,7 @@ def run_worker(db: Database, account: AccountInfo, password: Callable[[], str], 
     """Sync ``account`` until ``cancel`` is set.
 
     Raises :class:`SyncInProgressError` when another worker holds the account at start, and
-    :class:`~leaddesk.ingest.imap.ImapError` when the server refuses the login (retrying a wrong
+    :class:`~leaddesk.ingest.imap.ImapLoginError` when the server refuses the login (retrying a wrong
     password only locks the mailbox). Everything else is waited out and retried.
     """
     name = account.name
@@ -143,9 +143,9 @@ def _serve(db: Database, account: AccountInfo, password: Callable[[], str],
     while not cancel.cancelled:
         try:
             client = imap.connect(settings, password())
+        except imap.ImapLoginError:
+            raise
         except imap.ImapError as exc:
-            if "login" in str(exc):
-                raise
             event("imap.unreachable", "%s; retrying in %.0f s", exc, options.retry_seconds,
                   level=logging.WARNING, account=account.name, error=str(exc))
             _wait(cancel, lock, options.retry_seconds)

@@ -2,8 +2,8 @@
 
 It serves each preset's documented answers over several pages from the JSON files in fixtures/,
 records every request (path, query, headers) so tests assert on what the server saw, and takes
-injected faults: an HTTP status with headers (429 + Retry-After, 500), a body that is not JSON, or a
-connection cut before the answer.
+injected faults: an HTTP status with headers (429 + Retry-After, 500), a body that is not JSON, a
+connection cut before the answer, or a body sent a byte at a time.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     cut: bool = False  # close the connection without answering
     delay: float = 0.0  # seconds to wait before answering (a slow server)
+    trickle: float = 0.0  # seconds between the body's bytes (a server that never quite finishes)
 
 
 Handler = Callable[[Seen], Reply]
@@ -85,7 +86,16 @@ class FormApiServer:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(body)
+                if not reply.trickle:
+                    self.wfile.write(body)
+                    return
+                for position in range(len(body)):
+                    try:
+                        self.wfile.write(body[position:position + 1])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up: as it should
+                        return
+                    time.sleep(reply.trickle)  # the server's own slowness, not a test's wait
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # quiet tests

@@ -1,12 +1,20 @@
 """The HTTP client's retries as a server on loopback sees them: a server that does not answer in
-time is asked twice, not five times; a cut connection and a 5xx keep every attempt."""
+time is asked twice, not five times, and so is one that trickles its answer a byte at a time; a
+cut connection and a 5xx keep every attempt; a page beyond the size limit is not read; a gzipped
+answer is read. And the token never leaves for another host, by a redirect or a next-page link,
+whichever way it travels."""
 
 from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
 
 import pytest
 from tests.ingest.api.server import FormApiServer, Reply
 
-from leaddesk.ingest.api import ApiConnectionError, ApiError
+from leaddesk.ingest.api import ApiConnectionError, ApiError, PageError
+from leaddesk.ingest.api import client as api_client
 from leaddesk.ingest.api.client import MAX_ATTEMPTS, TIMEOUT_ATTEMPTS, ApiClient, Auth
 
 TOKEN = "tok-3f9a7c1e5b"
@@ -28,6 +36,36 @@ def test_a_server_that_does_not_answer_in_time_is_asked_twice(server: FormApiSer
     assert TOKEN not in str(caught.value)
 
 
+def test_an_answer_trickling_in_a_byte_at_a_time_is_given_up_on_and_asked_twice(
+        server: FormApiServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each byte comes well within the read timeout: only the whole answer's limit ends it.
+    monkeypatch.setattr(api_client, "PAGE_SECONDS", 0.5)
+    server.inject(Reply(200, [{"id": n} for n in range(50)], trickle=0.05), times=MAX_ATTEMPTS)
+    with client(timeout=5.0) as api, pytest.raises(ApiConnectionError) as caught:
+        api.get(f"{server.url}/slow")
+    assert len(server.seen("/slow")) == TIMEOUT_ATTEMPTS
+    assert "did not answer in time" in str(caught.value)
+
+
+def test_a_page_beyond_the_size_limit_is_not_read(server: FormApiServer,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api_client, "PAGE_BYTES", 10_000)
+    server.route("/huge", lambda seen: Reply(200, [{"id": n, "x": "y" * 100} for n in range(200)]))
+    with client() as api, pytest.raises(PageError) as caught:
+        api.get(f"{server.url}/huge")
+    assert str(caught.value) == (
+        f"the test API sent a page larger than 0 MB from {server.url}/huge; it was not read. Ask "
+        f"for fewer records a page (per_page, limit or page_size in --config)")
+    assert len(server.seen("/huge")) == 1  # not asked again and again
+
+
+def test_a_gzipped_answer_is_read(server: FormApiServer) -> None:
+    body = gzip.compress(json.dumps([{"id": 7}]).encode())
+    server.route("/zipped", lambda seen: Reply(200, body, {"Content-Encoding": "gzip"}))
+    with client() as api:
+        assert api.get_json(f"{server.url}/zipped")[0] == [{"id": 7}]
+
+
 def test_one_slow_answer_then_a_quick_one_is_fetched(server: FormApiServer) -> None:
     server.inject(Reply(200, [], delay=1.0), times=1)
     server.route("/slow", lambda seen: Reply(200, [{"id": 1}]))
@@ -47,3 +85,47 @@ def test_cut_connections_and_server_errors_keep_every_attempt(server: FormApiSer
             api.get(f"{server.url}/down")
     assert len(server.seen("/cut")) == MAX_ATTEMPTS
     assert len(server.seen("/down")) == MAX_ATTEMPTS
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[FormApiServer]:
+    """A second server, on another host name (localhost, where the first is 127.0.0.1)."""
+    instance = FormApiServer()
+    instance.route("/", lambda seen: Reply(200, [{"id": "stolen"}]))
+    yield instance
+    instance.close()
+
+
+def _elsewhere_url(other: FormApiServer, path: str) -> str:
+    return other.url.replace("127.0.0.1", "localhost") + path
+
+
+@pytest.mark.parametrize("kind", ["bearer", "header", "basic", "query"])
+def test_the_token_never_follows_a_redirect_or_a_link_to_another_host(
+        server: FormApiServer, elsewhere: FormApiServer, kind: str) -> None:
+    server.route("/moved", lambda seen: Reply(302, b"", {
+        "Location": _elsewhere_url(elsewhere, "/steal")}))
+    server.route("/here", lambda seen: Reply(200, [{"id": 1}]))
+    auth = Auth(kind, TOKEN, name="X-API-Key")
+    with ApiClient(auth, what="the test API", account="forms") as api:
+        assert api.get_json(f"{server.url}/here")[0] == [{"id": 1}]
+        for url in (f"{server.url}/moved", _elsewhere_url(elsewhere, "/next-page")):
+            with pytest.raises(ApiError) as caught:
+                api.get(url)
+            message = str(caught.value)
+            assert message == (
+                f"the test API ({server.url.removeprefix('http://')}) sent LeadDesk on to another "
+                f"host, {_elsewhere_url(elsewhere, '').removeprefix('http://')} (a redirect or a "
+                f"next-page link); the token is only ever sent to the host of the base URL: if "
+                f"the service has moved, set its address with `leaddesk accounts edit forms "
+                f"--base-url URL`")
+    assert elsewhere.requests == []  # nothing at all left for the other host
+
+
+def test_a_redirect_on_the_same_host_is_followed_with_the_token(server: FormApiServer) -> None:
+    server.route("/old", lambda seen: Reply(301, b"", {"Location": "/new"}))
+    server.route("/new", lambda seen: Reply(200, [{"id": 2}]))
+    auth = Auth("header", TOKEN, name="X-API-Key")
+    with ApiClient(auth, what="the test API", account="forms") as api:
+        assert api.get_json(f"{server.url}/old")[0] == [{"id": 2}]
+    assert server.seen("/new")[0].headers["x-api-key"] == TOKEN

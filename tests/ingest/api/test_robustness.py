@@ -146,6 +146,59 @@ def test_bad_records_are_stored_with_problems_or_reported(db: Database, server: 
     assert again.added == 0
 
 
+HTML_PAGE = (b"<!DOCTYPE html>\n<html><head><title>Sign in &ndash; Acme\x1b[2J SSO</title></head>"
+             b"<body><form>" + b"<input>" * 200 + b"</form></body></html>")
+
+
+def test_a_web_page_instead_of_json_is_named_by_its_title(db: Database, server: FormApiServer,
+                                                           netlify: Any) -> None:
+    _, account = netlify
+    server.inject(Reply(200, HTML_PAGE, {"Content-Type": "text/html; charset=utf-8"}),
+                  when=page(2))
+    spy = Spy()
+    api.sync_api_account(db, account, TOKEN, reporter=spy, **FAST)
+    ((_, reason),) = spy.failed
+    assert reason.startswith("the Netlify Forms API sent a web page titled 'Sign in – Acme [2J "
+                             "SSO', not valid JSON, from http://127.0.0.1:")
+    assert ": a sign-in or proxy page, or the wrong base URL" in reason
+    assert "<" not in reason
+    assert "\x1b" not in reason
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    (HTML_PAGE, "(HTTP 400: a web page titled 'Sign in – Acme [2J SSO')"),
+    (b'{"error": "bad\\nrequest\\u001b[31m"}', '(HTTP 400: {"error": "bad\\nrequest\\u001b[31m"})'),
+    (b"caf\xe9 \x1b[31mclosed\r\nfor maintenance", "(HTTP 400: caf\ufffd [31mclosed for maintenance)"),
+    (b"", "(HTTP 400: Bad Request)"),
+])
+def test_a_refusal_quotes_the_server_in_one_printable_line(
+        db: Database, server: FormApiServer, netlify: Any, body: bytes, said: str) -> None:
+    _, account = netlify
+    server.inject(Reply(400, body, {"Content-Type": "text/plain; charset=utf-8"}), when=page(1))
+    with pytest.raises(api.ApiError) as caught:
+        api.sync_api_account(db, account, TOKEN, **FAST)
+    assert str(caught.value).endswith(f"refused the request {said}")
+    assert str(caught.value).isprintable()
+
+
+@pytest.mark.parametrize("charset", ["", "; charset=windows-1252"])
+def test_a_page_in_windows_1252_is_read_not_skipped_at_every_sync(
+        db: Database, server: FormApiServer, netlify: Any, charset: str) -> None:
+    fake, account = netlify
+    fake.records[3]["body"] = fake.records[3]["data"]["message"] = "Müller — café, s’il vous plaît"
+    page_two = fake.handle(Seen(fake.path, {"page": "2", "per_page": "3"}, {}))
+    body = json.dumps(page_two.body, ensure_ascii=False).encode("cp1252")
+    server.inject(Reply(200, body, {**page_two.headers,
+                                    "Content-Type": f"application/json{charset}"}), when=page(2))
+    spy = Spy()
+    api.sync_api_account(db, account, TOKEN, reporter=spy, **FAST)
+    assert spy.failed == []
+    assert count(db) == len(fake.records)
+    with db.session() as session:
+        bodies = set(session.execute(select(Submission.body_text)).scalars())
+    assert any("Müller — café, s’il vous plaît" in (b or "") for b in bodies)
+
+
 def test_a_bad_date_is_a_problem_not_a_failure(db: Database, server: FormApiServer,
                                                api_account: ApiAccountFactory) -> None:
     Generic(server, records=[{"uuid": "1", "created": "yesterday-ish", "text": "hi",
@@ -295,6 +348,17 @@ def test_raw_is_the_record_json(db: Database, server: FormApiServer, netlify: An
      "needs cursor_path"),
     ({"url": "{base_url}/x", "fields": {"id": "a[b"}}, "cannot read the JSON path"),
     ({"url": "{base_url}/x", "fields": {"id": "id"}, "auth": {"type": "oauth"}}, "auth.type"),
+    # Secrets written into the configuration would be stored in the database with it.
+    ({"url": "{base_url}/x", "fields": {"id": "id"},
+      "auth": {"type": "header", "name": "X-API-Key", "value": "k-1"}},
+     "auth takes only type, name and username, not value; LeadDesk keeps secrets only in the "
+     "keyring"),
+    ({"url": "{base_url}/x", "fields": {"id": "id"}, "params": {"API_KEY": "k-1", "page_token": 1}},
+     r"params must not carry a key \(API_KEY\)"),
+    ({"url": "https://api.example.com/leads?status=new&token=k-1", "fields": {"id": "id"}},
+     r"must not carry a key in its query \(token\)"),
+    ({"url": "https://ada:k-1@api.example.com/leads", "fields": {"id": "id"}},
+     "must not hold a user name or password"),
 ])
 def test_generic_configuration_is_checked(config: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):

@@ -11,8 +11,11 @@ travel in the query) and is scrubbed of the token besides.
 from __future__ import annotations
 
 import email.utils
+import html
+import json
 import logging
 import random
+import re
 import socket
 import ssl
 import time
@@ -33,6 +36,7 @@ from leaddesk.ingest.api.errors import (
     ApiRateLimitError,
     PageError,
 )
+from leaddesk.net_errors import server_words
 from leaddesk.progress import CancelToken
 
 log = logging.getLogger(__name__)
@@ -53,6 +57,9 @@ BACKOFF_CAP_SECONDS = 30.0
 # A Retry-After longer than this is reported rather than waited for: a sync should not hang for an
 # hour on a quota; the next run picks up where this one stopped.
 RETRY_AFTER_CAP_SECONDS = 120.0
+# One answer, whole, at most: far above any documented page (100 records of a few kB each).
+PAGE_BYTES = 64 * 2**20
+PAGE_SECONDS = 120.0
 AUTH_KINDS = ("bearer", "basic", "header", "query", "none")
 
 
@@ -118,6 +125,55 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
+def _is_html(response: httpx.Response) -> bool:
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    return kind in ("text/html", "application/xhtml+xml") or \
+        response.content[:200].lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
+
+
+def _said(response: httpx.Response) -> str:
+    """What an answer says, in a few words: an HTML page's title (its markup is noise), else the
+    start of its text; printable, one line, never raw markup or terminal escapes."""
+    if not response.content:
+        return response.reason_phrase or "no text"
+    try:
+        text = response.text
+    except (LookupError, ValueError):  # an unknown or lying charset
+        text = response.content.decode("utf-8", "replace")
+    if _is_html(response):
+        title = re.search(r"<title[^>]*>(.*?)</title", text[:20_000], re.I | re.S)
+        said = server_words(html.unescape(title.group(1)), 120) if title else ""
+        return f"a web page titled {said!r}" if said else "a web page"
+    return server_words(text[:400], 200)
+
+
+_NOT_JSON = object()
+
+
+def _lenient_json(response: httpx.Response) -> Any:
+    """(data, encoding) of JSON that is not UTF-8 (JSON must be, RFC 8259, and httpx reads it
+    so): in the charset the answer declares, else Windows-1252, what such servers mostly send
+    (Latin-1 as the last resort: it reads any bytes). ``_NOT_JSON`` when it is no JSON at all;
+    a page skipped for its letters would be skipped at every sync, its leads never read."""
+    declared = response.charset_encoding
+    for encoding in (declared, "cp1252", "latin-1"):
+        if not encoding:
+            continue
+        try:
+            return json.loads(response.content.decode(encoding)), encoding
+        except (LookupError, ValueError):
+            continue
+    return _NOT_JSON
+
+
+class _OtherHost(Exception):
+    """A request was about to leave for another host than the client's (see _same_host_only)."""
+
+    def __init__(self, url: httpx.URL) -> None:
+        super().__init__(str(url.host))
+        self.url = url
+
+
 class ApiClient:
     """One sync's HTTP session with one service. ``what`` names it in messages ("the Netlify API")."""
 
@@ -141,8 +197,12 @@ class ApiClient:
         elif auth.kind == "header":
             headers[auth.name or "X-API-Key"] = auth.token
         basic = httpx.BasicAuth(*auth.basic_pair()) if auth.kind == "basic" else None
+        # Every request, a redirect's or a next-page link's too, is checked against the host the
+        # client was first sent to before it leaves: the token is never sent to another host.
+        self._origin: tuple[str, str, int | None] | None = None
         self._http = httpx.Client(timeout=timeout if timeout is not None else TIMEOUT,
-                                  headers=headers, auth=basic, verify=verify, follow_redirects=True)
+                                  headers=headers, auth=basic, verify=verify, follow_redirects=True,
+                                  event_hooks={"request": [self._same_host_only]})
 
     def close(self) -> None:
         self._http.close()
@@ -154,6 +214,19 @@ class ApiClient:
         self.close()
 
     # ------------------------------------------------------------------ requests
+    def _same_host_only(self, request: httpx.Request) -> None:
+        """Refuse a request to any host but the first one asked (a move from http to https on the
+        same host is allowed): httpx keeps a custom header such as X-API-Key on a redirect to
+        another host, and a next-page link may name any host."""
+        url = request.url
+        if self._origin is None:
+            self._origin = (url.scheme, url.host, url.port)
+            return
+        scheme, host, port = self._origin
+        if url.host == host and ((url.scheme, url.port) == (scheme, port) or url.scheme == "https"):
+            return
+        raise _OtherHost(url)
+
     def get(self, url: str, params: Mapping[str, Any] | None = None) -> httpx.Response:
         """GET with retries; a 2xx response, or an :class:`ApiError` with one clear line."""
         query = {k: v for k, v in (params or {}).items() if v is not None}
@@ -163,7 +236,15 @@ class ApiClient:
             self.cancel.raise_if_cancelled()
             self.requests += 1
             try:
-                response = self._http.get(url, params=query)
+                response = self._read(url, query)
+            except _OtherHost as other:
+                _, host, port = self._origin or ("", "", None)
+                raise self._scrub(ApiError(
+                    f"{self.what} ({host}{f':{port}' if port else ''}) sent LeadDesk on to "
+                    f"another host, "
+                    f"{_host(other.url)} (a redirect or a next-page link); the token is only ever "
+                    f"sent to the host of the base URL: if the service has moved, set its address "
+                    f"with `leaddesk accounts edit {self.account} --base-url URL`")) from None
             except httpx.HTTPError as exc:
                 error = self._transport_error(exc, url)
                 last = self.max_attempts if not isinstance(exc, httpx.TimeoutException) \
@@ -192,13 +273,46 @@ class ApiClient:
             return response
         raise AssertionError("unreachable")  # the loop returns or raises
 
+    def _read(self, url: str, query: Mapping[str, Any]) -> httpx.Response:
+        """One GET, its body read within PAGE_SECONDS and PAGE_BYTES: a server trickling a byte
+        at a time never trips the read timeout (it is per read), and one sending without end
+        would fill the memory. Too slow reads as a timeout (retried once), too big as a page
+        that cannot be read (reported, asked for again next sync)."""
+        deadline = time.monotonic() + PAGE_SECONDS
+        with self._http.stream("GET", url, params=query) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > PAGE_BYTES:
+                    raise self._scrub(PageError(
+                        f"{self.what} sent a page larger than {PAGE_BYTES // 2**20} MB from "
+                        f"{where(url)}; it was not read. Ask for fewer records a page (per_page, "
+                        f"limit or page_size in --config)"))
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(f"no whole answer within {PAGE_SECONDS:.0f} s",
+                                            request=response.request)
+        # The body as read (already decompressed), with the headers that describe it.
+        headers = [(k, v) for k, v in response.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(response.status_code, headers=headers, content=bytes(body),
+                              request=response.request, extensions=response.extensions)
+
     def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> tuple[Any, httpx.Response]:
         """The decoded JSON body and the response; a body that is not JSON raises PageError."""
         response = self.get(url, params)
         try:
             return response.json(), response
         except ValueError:
+            lenient = _lenient_json(response)
+            if lenient is not _NOT_JSON:
+                log.warning("%s: the page from %s is not UTF-8; read as %s", self.account,
+                            where(url), lenient[1])
+                return lenient[0], response
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+            if _is_html(response):
+                raise self._scrub(PageError(
+                    f"{self.what} sent {_said(response)}, not valid JSON, from {where(url)}: a "
+                    f"sign-in or proxy page, or the wrong base URL")) from None
             raise self._scrub(PageError(
                 f"{self.what} sent a page that is not valid JSON ({kind}, {len(response.content)} "
                 f"bytes) from {where(url)}")) from None
@@ -271,6 +385,5 @@ class ApiClient:
             return self._scrub(ApiNotFoundError(
                 f"{self.what} ({host}) has nothing at {urlsplit(url).path} (HTTP 404): check the form "
                 f"or site id and the base URL"))
-        detail = " ".join(response.text[:200].split()) if response.text else response.reason_phrase
         return self._scrub(ApiError(f"{self.what} ({host}) refused the request (HTTP {status}: "
-                                    f"{detail})"))
+                                    f"{_said(response)})"))

@@ -152,3 +152,10 @@ def expect_object(value: Any, what: str, source: Source) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise PageError(f"{source.what} sent {what} that is not a JSON object")
     return value
+
+
+def empty_page_with_more(source: Source, why: str = "it says more pages follow") -> PageError:
+    """An empty page with more after it (a Link to the next page, a total beyond it, records on
+    the next page): taken as the end, the walk would finish and move the mark past the records
+    of this page and every page after it, which no later sync would ask for again."""
+    return PageError(f"{source.what} sent an empty page although {why}")

@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
-from leaddesk.account_settings import check_web_address
+from leaddesk.account_settings import SECRET_HINT, check_web_address, credential_names
 from leaddesk.errors import ValidationError
 from leaddesk.ingest.api.client import AUTH_KINDS, ApiClient, Auth
 from leaddesk.ingest.api.draft import RecordFields, add_field, text_of
@@ -85,6 +85,16 @@ class GenericSource(Source):
         auth = config.get("auth") or {}
         if not isinstance(auth, dict) or auth.get("type", "bearer") not in AUTH_KINDS:
             raise ValidationError(f"auth.type must be one of {', '.join(AUTH_KINDS)}")
+        # The configuration is stored in the database: a token written into it would be too.
+        extra = sorted(set(auth) - {"type", "name", "username"})
+        if extra:
+            raise ValidationError(f"auth takes only type, name and username, not "
+                                  f"{', '.join(extra)}; {SECRET_HINT}")
+        params = config.get("params") or {}
+        keys = credential_names(params) if isinstance(params, dict) else []
+        if keys:
+            raise ValidationError(f"params must not carry a key ({', '.join(keys)}); "
+                                  f"{SECRET_HINT}")
         pagination = config.get("pagination") or {}
         if not isinstance(pagination, dict) or pagination.get("style", "none") not in STYLES:
             raise ValidationError(f"pagination.style must be one of {', '.join(STYLES)}")

@@ -21,6 +21,7 @@ from leaddesk.ingest.api.source import (
     Position,
     PresetInfo,
     Source,
+    empty_page_with_more,
     expect_list,
     expect_object,
     number_mark,
@@ -70,7 +71,9 @@ class GravityFormsSource(Source):
         except (TypeError, ValueError):
             total = None
         more = page * size < total if total is not None else len(records) >= size
-        return ApiPage(records, {"page": page + 1} if more and records else None)
+        if more and not records:
+            raise empty_page_with_more(self)
+        return ApiPage(records, {"page": page + 1} if more else None)
 
     def after_failed(self, position: Position) -> Position | None:
         return {"page": int(position["page"]) + 1}

@@ -20,6 +20,7 @@ from leaddesk.ingest.api.source import (
     PresetInfo,
     Source,
     as_object,
+    empty_page_with_more,
     expect_list,
     time_mark,
 )
@@ -58,7 +59,14 @@ class NetlifySource(Source):
         records = expect_list(data, "submissions", self)
         # Without a Link header (a proxy dropped it) a full page may have a successor.
         more = "next" in response.links if "link" in response.headers else len(records) >= per_page
-        return ApiPage(records, {"page": page + 1} if more and records else None)
+        if not records and page > 1 and "link" not in response.headers:
+            # Nothing says whether this is the end: the next page does (one request, at the end).
+            after, _ = client.get_json(self._url(), {"page": page + 1, "per_page": per_page})
+            if expect_list(after, "submissions", self):
+                raise empty_page_with_more(self, "the page after it holds submissions")
+        if more and not records:
+            raise empty_page_with_more(self)
+        return ApiPage(records, {"page": page + 1} if more else None)
 
     def after_failed(self, position: Position) -> Position | None:
         return {"page": int(position["page"]) + 1}
