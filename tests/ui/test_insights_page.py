@@ -1,10 +1,13 @@
 """The Insights page exports its own tables (leads per topic per period, leads per post), never
-the Inbox's rows, and its cells are formula-safe."""
+the Inbox's rows, and its cells are formula-safe; its sections line up."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QLabel
 
 from leaddesk.db import Database
 from leaddesk.db.models import Post
@@ -40,3 +43,15 @@ def test_export_writes_the_chart_and_post_tables(qtbot, window: MainWindow, ui_d
     posts = read_rows(tmp_path / "posts.csv")
     assert posts[0] == POST_HEADERS
     assert [(p[0], p[3]) for p in posts[1:]] == [("'=HYPERLINK(\"http://evil\")", "30")]
+
+
+def test_the_response_times_section_lines_up_with_the_others(qtbot, window: MainWindow) -> None:
+    window.resize(1280, 800)
+    window.top.pages.setCurrentIndex(2)
+    page = window.insights
+    qtbot.waitUntil(lambda: page.responses.isVisible())
+    posts = next(label for label in page.findChildren(QLabel) if label.text() == "LEADS PER POST")
+    ours = page.responses.caption
+    assert ours.mapTo(window, QPoint(0, 0)).x() == posts.mapTo(window, QPoint(0, 0)).x()
+    summary = page.responses.overall
+    assert summary.mapTo(page, QPoint(summary.width(), 0)).x() < page.width() - 4  # clear of the edge

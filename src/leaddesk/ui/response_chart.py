@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QSplitter,
+    QStyle,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -148,8 +149,9 @@ class ResponseTimesPanel(BusPage):
         self.report: ResponseReport | None = None
         self.range = chart_range(RANGES[DEFAULT_RANGE][1])  # the picker's default until told
         bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 8, 0)  # the summary's last word clear of the window's edge
-        bar.addWidget(caption("Time to first answer"))
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.caption = caption("Time to first answer")
+        bar.addWidget(self.caption)
         self.grouping = QComboBox()
         self.grouping.setObjectName("responseGrouping")
         for label, key in GROUPS:
@@ -169,7 +171,9 @@ class ResponseTimesPanel(BusPage):
         split.addWidget(self.table)
         split.setSizes([600, 400])
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # In line with the page's other sections ("Leads per post"), clear of the window's edges.
+        margins = self.style().pixelMetric(QStyle.PixelMetric.PM_LayoutLeftMargin)
+        layout.setContentsMargins(margins, 0, margins, 0)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
         layout.addWidget(self.policy)
