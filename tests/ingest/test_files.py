@@ -114,3 +114,23 @@ def test_a_small_maildir_is_read_in_key_order_across_new_and_cur(tmp_path: Path)
         box[key] = message
     labels = [m.label for m in files.read_messages([tmp_path / "box"])]
     assert labels == [f"{tmp_path / 'box'}#{key}" for key in sorted(keys)]
+
+
+def test_a_giant_message_is_stored_whole_and_read_cut_down(db: Database, tmp_path: Path) -> None:
+    from leaddesk.db.models import Submission
+    from leaddesk.ingest.parse import slim
+    from tests.ingest.parse.test_slim import HEAD, TEXT_PART, attachment, mixed
+
+    with_attachment = mixed(TEXT_PART, attachment(2 * slim.READ_LIMIT))
+    line = b"The quick brown fox jumps over the lazy dog.\r\n"
+    long_text = (HEAD.replace(b"<big@", b"<long@") + b"Content-Type: text/plain\r\n\r\n"
+                 + line * (3 * slim.READ_LIMIT // len(line)))
+    (tmp_path / "attachment.eml").write_bytes(with_attachment)
+    (tmp_path / "text.eml").write_bytes(long_text)
+    assert files.import_paths(db, [tmp_path]).added == 2
+    with db.session() as session:
+        stored = {row.raw: row for row in session.query(Submission)}
+    assert set(stored) == {with_attachment, long_text}  # the raw bytes kept whole
+    assert stored[with_attachment].visitor_email == "jane@example.org"
+    assert slim.TEXT_CUT in stored[long_text].problems
+    assert len(stored[long_text].body_text or "") <= slim.READ_LIMIT

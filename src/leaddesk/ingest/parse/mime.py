@@ -18,7 +18,7 @@ from email import message_from_bytes
 from email.message import Message
 from itertools import pairwise
 
-from leaddesk.ingest.parse import charsets
+from leaddesk.ingest.parse import charsets, slim
 from leaddesk.ingest.parse.headers import raw_text
 from leaddesk.ingest.parse.text import control_share, storable
 
@@ -313,7 +313,14 @@ def _rebound(raw: bytes) -> bytes | None:
 
 
 def read(raw: bytes) -> Mail:
-    """Parse ``raw`` (one message, as received); never raises."""
+    """Parse ``raw`` (one message, as received); never raises. A giant message is read cut down
+    (:mod:`.slim`): its structure and the start of its text, never its attachments."""
+    raw, cut = slim.slim(raw)
+    mail = _reread(raw)
+    return replace(mail, problems=tuple(dict.fromkeys((*mail.problems, *cut)))) if cut else mail
+
+
+def _reread(raw: bytes) -> Mail:
     mail = _read(raw)
     if "multipart boundary never appears in the body" in mail.problems:
         # The headers name one boundary and the body uses another: read it with the one used.
