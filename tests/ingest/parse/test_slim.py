@@ -105,8 +105,15 @@ def test_a_giant_preamble_is_cut() -> None:
     assert mime.read(raw).text == FIELDS.decode().replace("\r\n", "\n")
 
 
+def test_a_giant_epilogue_is_cut() -> None:
+    raw = mixed(TEXT_PART) + b"y" * 2 * slim.READ_LIMIT
+    cut, problems = slim.slim(raw)
+    assert len(cut) < slim.READ_LIMIT + 1000
+    assert problems == (slim.TEXT_CUT,)
+
+
 def test_only_the_first_parts_of_a_mail_bomb_are_read() -> None:
-    part = b"Content-Type: application/octet-stream\r\n\r\n" + b"z" * 1000
+    part = b"Content-Type: application/octet-stream\r\n\r\n" + b"z" * 2500
     raw = mixed(TEXT_PART, *[part] * (slim.MAX_PARTS + 100))
     _cut, problems = slim.slim(raw)
     assert slim.PARTS_CUT in problems
@@ -116,3 +123,11 @@ def test_only_the_first_parts_of_a_mail_bomb_are_read() -> None:
 def test_mail_up_to_the_limit_is_read_as_it_is() -> None:
     raw = mixed(TEXT_PART, attachment(slim.READ_LIMIT // 2))
     assert slim.slim(raw) == (raw, ())
+
+
+def test_one_giant_line_is_cut_between_characters() -> None:
+    raw = HEAD + b"Content-Type: text/plain; charset=utf-8\r\n\r\nx" + "é".encode() * slim.READ_LIMIT
+    mail = mime.read(raw)
+    assert mail.problems == (slim.TEXT_CUT,)  # and no "not valid utf-8": no character was split
+    assert mail.text is not None
+    assert set(mail.text) == {"x", "é"}

@@ -14,7 +14,7 @@ import re
 from email import message_from_bytes
 from email.message import Message
 
-READ_LIMIT = 1024 * 1024  # bytes of a message, and of any one text body, the parser reads
+READ_LIMIT = 2 * 1024 * 1024  # bytes of a message, and of any one text body, the parser reads
 MAX_PARTS = 1000  # parts of a giant message looked at; the rest are left unread
 MAX_DEPTH = 50  # nesting of multiparts followed
 TEXT_CUT = f"the message text is very long; only the first {READ_LIMIT // (1024 * 1024)} MB of it was read"
@@ -112,7 +112,12 @@ class _Cutter:
         if end - start <= READ_LIMIT:
             return
         cut = self.raw.rfind(b"\n", start, start + READ_LIMIT)
-        cut = start + READ_LIMIT if cut < 0 else cut - (1 if self.raw[cut - 1] == 13 else 0)
+        if cut < 0:  # one giant line: cut it, but not inside a UTF-8 character
+            cut = start + READ_LIMIT
+            while cut > start + READ_LIMIT - 4 and 0x80 <= self.raw[cut] < 0xC0:
+                cut -= 1
+        else:
+            cut -= 1 if self.raw[cut - 1] == 13 else 0
         self.cuts.append((max(start, cut), end))
         self.problems.append(TEXT_CUT)
 
