@@ -22,7 +22,7 @@ from leaddesk.ingest.imap_errors import ImapError
 
 # Bytes per message of what a FETCH brings besides bodies, for its deadline: a line such as
 # "* 123456 FETCH (UID 123456 RFC822.SIZE 123456)" is under 64; the Sent folder's header fields
-# (From, To, Cc, Message-ID, In-Reply-To, References, Date, Subject) rarely pass 4 kB.
+# (Message-ID, In-Reply-To, References, To, Cc, Date) rarely pass 4 kB, a long References too.
 SIZE_LINE_BYTES = 64
 HEADER_BYTES = 4096
 UID_BYTES = 8  # "1234567 " in a SEARCH answer
