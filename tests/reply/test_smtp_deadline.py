@@ -7,14 +7,9 @@ the watchdog."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,8 +17,9 @@ from leaddesk import net_deadline
 from leaddesk.db import Database
 from leaddesk.reply import service, smtp
 from tests.reply.conftest import SmtpAccountFactory
-from tests.reply.test_send import assert_kept_and_not_sent, draft_for, replies
-from tests.reply.test_smtp_faults import Faulty
+from tests.reply.test_send import draft_for
+from tests.reply.test_smtp_faults import Faulty, faulty, retry_delivers_once  # noqa: F401
+from tests.support import listener
 from tests.support import smtp as smtp_support
 from tests.support.smtp import SmtpServer
 from tests.support.waiting import finishes_within
@@ -34,43 +30,11 @@ FLOOR = 1.0
 WAIT = FLOOR + 30  # far beyond the deadline, far below what the trickle would take
 SLACK = 10  # a loaded machine's thread start, SQLite writes, the login
 TRICKLE_SECONDS = 0.2
-TRICKLE_FOR = 120.0  # a server left trickling (no watchdog) gives up in the end
 
 
 @pytest.fixture(autouse=True)
 def short_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(net_deadline, "FLOOR_SECONDS", FLOOR)
-
-
-@dataclass
-class Trickling(Faulty):
-    """A recording server that, while ``fault`` says so, answers MAIL FROM or the end of DATA
-    one byte at a time, never finishing the line."""
-
-    async def _trickle(self, server: Any) -> None:
-        server.transport.write(b"250-")
-        for _ in range(int(TRICKLE_FOR / TRICKLE_SECONDS)):
-            if server.transport.is_closing():
-                return
-            await asyncio.sleep(TRICKLE_SECONDS)
-            server.transport.write(b".")
-
-    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
-                          options: list[str]) -> str:
-        if self.fault == "trickle-at-mail":
-            await self._trickle(server)
-        return await super().handle_MAIL(server, session, envelope, address, options)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.fault == "trickle-after-data":
-            await self._trickle(server)  # the whole message was read; the answer creeps
-        return await super().handle_DATA(server, session, envelope)
-
-
-@pytest.fixture
-def trickling(cert_dir: Path) -> Iterator[SmtpServer]:
-    with SmtpServer("plain", cert_dir, Trickling()) as server:
-        yield server
 
 
 @pytest.mark.parametrize(("fault", "error"), [
@@ -81,12 +45,12 @@ def trickling(cert_dir: Path) -> Iterator[SmtpServer]:
                            "delivered; it is kept as not sent"),
 ])
 def test_a_trickled_reply_ends_the_send_in_time_and_a_retry_delivers_once(
-        db: Database, lead_id: int, trickling: SmtpServer, smtp_account: SmtpAccountFactory,
-        fault: str, error: str) -> None:
-    handler = trickling.handler
-    assert isinstance(handler, Trickling)
+        db: Database, lead_id: int, faulty: SmtpServer,  # noqa: F811
+        smtp_account: SmtpAccountFactory, fault: str, error: str) -> None:
+    handler = faulty.handler
+    assert isinstance(handler, Faulty)
     handler.fault = fault
-    account = smtp_account(trickling)
+    account = smtp_account(faulty)
     finished, outcome, took = finishes_within(lambda: service.send_reply(
         db, lead_id, draft_for(db, lead_id), account, actor="Ada"), WAIT)
     assert finished, f"the send still hung after {took:.0f} s"
@@ -95,14 +59,7 @@ def test_a_trickled_reply_ends_the_send_in_time_and_a_retry_delivers_once(
     assert isinstance(outcome, smtp.SmtpUncertainError) == (fault == "trickle-after-data")
     assert str(outcome).startswith(f"the SMTP server {account.smtp.where} {error}")
     assert "\n" not in str(outcome)
-    row = assert_kept_and_not_sent(db, lead_id, error)
-    assert trickling.received == []
-    handler.fault = None
-    service.send_reply(db, lead_id, draft_for(db, lead_id), account, actor="Ada",
-                       reply_id=row.id)
-    assert [r.state for r in replies(db)] == ["sent"]
-    assert len(trickling.received) == 1
-    assert trickling.received[0].message["Message-ID"] == row.message_id
+    retry_delivers_once(db, lead_id, faulty, account, error)
 
 
 class TricklingGreeting:
@@ -124,16 +81,14 @@ class TricklingGreeting:
 
     def close(self) -> None:
         self._closed.set()
-        with contextlib.suppress(OSError):
-            self._listener.shutdown(socket.SHUT_RDWR)
-        self._listener.close()
+        listener.stop(self._listener)
 
 
 def test_a_trickled_greeting_ends_the_connection_test_in_time(
-        trickling: SmtpServer, smtp_account: SmtpAccountFactory) -> None:
+        faulty: SmtpServer, smtp_account: SmtpAccountFactory) -> None:  # noqa: F811
     server = TricklingGreeting()
     try:
-        account = smtp_account(trickling, port=server.port)
+        account = smtp_account(faulty, port=server.port)
         finished, outcome, took = finishes_within(
             lambda: smtp.check(account.smtp, smtp_support.PASSWORD), WAIT)
     finally:

@@ -11,6 +11,8 @@ import contextlib
 import socket
 import threading
 
+from tests.support import listener
+
 GREETING = b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n"
 BEHAVIOURS = ("close-after-greeting", "drop-at-login", "bye-at-login", "not-imap")
 REFUSE_LOGIN = "refuse-login"
@@ -82,8 +84,4 @@ class FakeImapServer:
 
     def close(self) -> None:
         self._closed.set()
-        # close() alone leaves the accepting thread blocked for the rest of the test run; a
-        # shutdown wakes it (and a later fork of the test process carries one thread fewer).
-        with contextlib.suppress(OSError):
-            self._listener.shutdown(socket.SHUT_RDWR)
-        self._listener.close()
+        listener.stop(self._listener)
