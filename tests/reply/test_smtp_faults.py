@@ -39,7 +39,9 @@ class Faulty(Handler):
     fault: str | None = None
 
     async def _trickle(self, server: Any) -> None:
-        server.transport.write(b"250-")
+        # A reply cut mid-code: smtplib reads it as code -1, a "refusal" the client must not
+        # take for the server's own answer (it would say "not sent" after DATA).
+        server.transport.write(b"25")
         for _ in range(int(TRICKLE_FOR / TRICKLE_SECONDS)):
             if server.transport.is_closing():
                 return
