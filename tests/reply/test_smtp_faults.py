@@ -7,6 +7,7 @@ and sending it again once the server is well delivers it exactly once."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
 from leaddesk.reply import service, smtp
 from tests.reply.conftest import ServerFactory, SmtpAccountFactory
@@ -24,11 +26,27 @@ from tests.support.smtp import Handler, SmtpServer
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
 
+TRICKLE_SECONDS = 0.2
+TRICKLE_FOR = 120.0  # a server left trickling (a client without its deadline) gives up
+
+
 @dataclass
 class Faulty(Handler):
-    """A recording server with one fault until ``fault`` is set to None."""
+    """A recording server with one fault until ``fault`` is set to None. ``trickle-at-mail`` and
+    ``trickle-after-data`` answer MAIL FROM or the end of DATA one byte every TRICKLE_SECONDS,
+    never finishing the line (tests/reply/test_smtp_deadline.py)."""
 
     fault: str | None = None
+
+    async def _trickle(self, server: Any) -> None:
+        # A reply cut mid-code: smtplib reads it as code -1, a "refusal" the client must not
+        # take for the server's own answer (it would say "not sent" after DATA).
+        server.transport.write(b"25")
+        for _ in range(int(TRICKLE_FOR / TRICKLE_SECONDS)):
+            if server.transport.is_closing():
+                return
+            await asyncio.sleep(TRICKLE_SECONDS)
+            server.transport.write(b".")
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           options: list[str]) -> str:
@@ -43,11 +61,15 @@ class Faulty(Handler):
                           options: list[str]) -> str:
         if self.fault == "drop-before-data":
             server.transport.abort()  # before any of the message was handed over
+        if self.fault == "trickle-at-mail":
+            await self._trickle(server)
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.fault == "trickle-after-data":
+            await self._trickle(server)  # the whole message was read; the answer creeps
         if self.fault == "drop-in-data":
             server.transport.abort()  # the message's end was read, the answer never comes
             return "250 OK"
@@ -90,15 +112,24 @@ def test_a_failed_delivery_keeps_the_draft_and_a_retry_sends_it_once(
     assert error in str(caught.value)
     assert "\n" not in str(caught.value)
     assert smtp_support.PASSWORD not in str(caught.value)
+    retry_delivers_once(db, lead_id, faulty, account, error)
+
+
+def retry_delivers_once(db: Database, lead_id: int, server: SmtpServer, account: AccountInfo,
+                        error: str) -> None:
+    """After a failed send (``error`` kept on the draft, nothing received), the fault gone,
+    sending the draft again delivers it exactly once."""
     row = assert_kept_and_not_sent(db, lead_id, error)
-    assert faulty.received == []
+    assert server.received == []
+    handler = server.handler
+    assert isinstance(handler, Faulty)
     handler.fault = None
     service.send_reply(db, lead_id, draft_for(db, lead_id), account, actor="Ada",
                        reply_id=row.id)
     assert [r.state for r in replies(db)] == ["sent"]
-    assert len(faulty.received) == 1
+    assert len(server.received) == 1
     # The attempt that may have arrived and the retry are one message to the recipient.
-    assert faulty.received[0].message["Message-ID"] == row.message_id
+    assert server.received[0].message["Message-ID"] == row.message_id
 
 
 def test_a_password_beyond_ascii_logs_in_and_a_wrong_one_is_refused(

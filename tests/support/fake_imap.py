@@ -1,7 +1,9 @@
 """A scripted server on loopback that misbehaves the way a wrong port or a dying IMAP server does:
 it closes after its greeting, drops the connection at LOGIN, says BYE, or is not IMAP at all; or
 (``refuse-login``) answers LOGIN with the line given as ``login_answer``, e.g.
-``NO [UNAVAILABLE] …``."""
+``NO [UNAVAILABLE] …``; or (``trickle-at-login``, ``trickle-at-select``) answers that command
+one byte every ``TRICKLE_SECONDS``, never ending the line, never silent long enough for a read
+timeout."""
 
 from __future__ import annotations
 
@@ -9,20 +11,25 @@ import contextlib
 import socket
 import threading
 
+from tests.support import listener
+
 GREETING = b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n"
 BEHAVIOURS = ("close-after-greeting", "drop-at-login", "bye-at-login", "not-imap")
 REFUSE_LOGIN = "refuse-login"
+TRICKLES = ("trickle-at-login", "trickle-at-select")
+TRICKLE_SECONDS = 0.2
 
 
 class FakeImapServer:
     """``FakeImapServer(behaviour)`` listens on 127.0.0.1:``port`` until :meth:`close`."""
 
     def __init__(self, behaviour: str, login_answer: bytes = b"") -> None:
-        if behaviour not in (*BEHAVIOURS, REFUSE_LOGIN):
+        if behaviour not in (*BEHAVIOURS, REFUSE_LOGIN, *TRICKLES):
             raise ValueError(behaviour)
         self.behaviour = behaviour
         self.login_answer = login_answer
         self.connections = 0  # accepted so far
+        self._closed = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
@@ -47,6 +54,14 @@ class FakeImapServer:
             for line in conn.makefile("rb"):
                 tag, _, rest = line.partition(b" ")
                 command = rest.split(b" ", 1)[0].strip().upper()
+                # A read-only SELECT is EXAMINE.
+                opening = command.replace(b"EXAMINE", b"SELECT").decode().lower()
+                if self.behaviour == f"trickle-at-{opening}":
+                    self._trickle(conn)
+                    return
+                if command == b"LOGIN" and self.behaviour == "trickle-at-select":
+                    conn.sendall(tag + b" OK logged in\r\n")
+                    continue
                 if command in (b"LOGIN", b"AUTHENTICATE") and self.behaviour == REFUSE_LOGIN:
                     conn.sendall(tag + b" " + self.login_answer + b"\r\n")
                     continue
@@ -60,9 +75,13 @@ class FakeImapServer:
                 else:
                     conn.sendall(tag + b" BAD unknown command\r\n")
 
+    def _trickle(self, conn: socket.socket) -> None:
+        """An untagged answer that never ends, until the client shuts the connection or the
+        server closes."""
+        conn.sendall(b"* OK")
+        while not self._closed.wait(TRICKLE_SECONDS):
+            conn.sendall(b".")
+
     def close(self) -> None:
-        # close() alone leaves the accepting thread blocked for the rest of the test run; a
-        # shutdown wakes it (and a later fork of the test process carries one thread fewer).
-        with contextlib.suppress(OSError):
-            self._listener.shutdown(socket.SHUT_RDWR)
-        self._listener.close()
+        self._closed.set()
+        listener.stop(self._listener)

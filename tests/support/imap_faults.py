@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from imapclient import IMAPClient
@@ -61,3 +62,17 @@ class SelectWithout(_Faulty):
         else:
             answer[b"UIDVALIDITY"] = self._uidvalidity
         return answer
+
+
+class BeforeFetch(_Faulty):
+    """A real client that calls ``hook`` just before the first FETCH asking ``part`` (to make
+    the server misbehave from there on)."""
+
+    def __init__(self, client: IMAPClient, part: str, hook: Callable[[], None]) -> None:
+        super().__init__(client)
+        self._part, self._hook = part, hook
+
+    def fetch(self, messages: list[int], parts: list[str]) -> Any:
+        if self._part in parts and messages:
+            self._hook()
+        return self._client.fetch(messages, parts)

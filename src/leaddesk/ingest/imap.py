@@ -7,7 +7,9 @@ and never deletes on the server. A UIDVALIDITY change restarts from the first UI
 the store's Message-ID dedup, so nothing is missed and nothing doubled. After the folder, the
 account's Sent folder is read (:mod:`leaddesk.ingest.sent_folder`), so replies sent from any
 mail program join their leads. What a failure means is :mod:`leaddesk.ingest.imap_errors`; its
-exceptions and :func:`explain` are named through this module too.
+exceptions and :func:`explain` are named through this module too. Every command that moves mail
+runs under a deadline sized to it (:mod:`leaddesk.ingest.imap_deadline`), so a server trickling
+bytes ends the sync with one line instead of hanging it.
 """
 
 from __future__ import annotations
@@ -27,12 +29,15 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leaddesk import net_deadline
 from leaddesk.account_settings import ImapSettings
 from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
 from leaddesk.db.models import SyncState
 from leaddesk.db.types import utcnow
 from leaddesk.ingest import labels
+from leaddesk.ingest.imap_deadline import SIZE_LINE_BYTES, UID_BYTES, deadline, socket_of
+from leaddesk.ingest.imap_deadline import ImapStalledError as ImapStalledError
 from leaddesk.ingest.imap_errors import ImapError as ImapError
 from leaddesk.ingest.imap_errors import ImapLoginError as ImapLoginError
 from leaddesk.ingest.imap_errors import explain as explain
@@ -70,14 +75,19 @@ def connect(settings: ImapSettings, password: str) -> IMAPClient:
             client = IMAPClient(settings.host, port=settings.port, ssl=False,
                                 timeout=TIMEOUT_SECONDS)
             if settings.security == "starttls":
-                client.starttls(tls_context(settings.ca_file, ImapError))
+                with deadline(client, settings, "during STARTTLS", then=_LATER):
+                    client.starttls(tls_context(settings.ca_file, ImapError))
         step = "login"
-        _login(client, settings, password)
+        with deadline(client, settings, "during the login", then=_LATER):
+            _login(client, settings, password)
     except ImapError:
         raise
     except (OSError, IMAPClientError, EOFError) as exc:
         raise explain(exc, settings, step=step, password=password) from None
     return client
+
+
+_LATER = "nothing was read; try again later"
 
 
 def _login(client: IMAPClient, settings: ImapSettings, password: str) -> None:
@@ -114,7 +124,8 @@ def open_folder(client: IMAPClient, account: AccountInfo, settings: ImapSettings
     """Open the account's folder read-only; a folder renamed or deleted on the server is named
     with what to do (the server's own words end up after it)."""
     try:
-        return client.select_folder(settings.folder, readonly=True)
+        with deadline(client, settings, f"while opening the folder {settings.folder}"):
+            return client.select_folder(settings.folder, readonly=True)
     except IMAPClientAbortError:
         raise
     except IMAPClientError as exc:
@@ -154,7 +165,11 @@ def plan_folder(db: Database, client: IMAPClient, account: AccountInfo,
     if settings.since and (first_sync or reset):
         criteria += ["SINCE", settings.since]
     # "n:*" always matches the highest UID, even below n: keep only the new ones.
-    uids = sorted(uid for uid in client.search(criteria) if uid > last_uid)
+    exists = info.get(b"EXISTS")
+    with deadline(client, settings, f"while searching the folder {settings.folder}",
+                  size=UID_BYTES * exists if isinstance(exists, int) else 0):
+        found = client.search(criteria)
+    uids = sorted(uid for uid in found if uid > last_uid)
     return FolderPlan(uidvalidity=uidvalidity, uids=uids, reset=reset)
 
 
@@ -216,12 +231,15 @@ def plan_batches(uids: Sequence[int], sizes: dict[int, int], batch_size: int,
     return batches
 
 
-def _sizes(client: IMAPClient, uids: Sequence[int]) -> dict[int, int]:
+def _sizes(client: IMAPClient, settings: ImapSettings, uids: Sequence[int]) -> dict[int, int]:
     """RFC822.SIZE of each UID, asked in one FETCH per 2,000 UIDs (a command line of at most
     16 kB: servers refuse longer ones, Dovecot at 64 kB)."""
     sizes: dict[int, int] = {}
     for start in range(0, len(uids), SIZE_QUERY):
-        answer = client.fetch(uids[start:start + SIZE_QUERY], ["RFC822.SIZE"])
+        chunk = uids[start:start + SIZE_QUERY]
+        with deadline(client, settings, "while listing the sizes of new messages",
+                      size=SIZE_LINE_BYTES * len(chunk)):
+            answer = client.fetch(chunk, ["RFC822.SIZE"])
         for uid, data in answer.items():
             size = data.get(b"RFC822.SIZE")
             if isinstance(size, int):
@@ -271,13 +289,14 @@ class _Fetcher:
     def _run(self) -> None:
         try:
             try:
-                sizes = _sizes(self.client, self.plan.uids)
+                sizes = _sizes(self.client, self.settings, self.plan.uids)
                 batches = plan_batches(self.plan.uids, sizes, self.batch_size, BATCH_BYTES)
             except (OSError, IMAPClientError, EOFError) as exc:
                 raise explain(exc, self.settings) from None
             for chunk in batches:
-                if self.stop.is_set() or not self._put(
-                        _fetch_batch(self.client, self.account, self.settings, self.plan, chunk)):
+                size = sum(sizes.get(uid, 0) for uid in chunk)
+                if self.stop.is_set() or not self._put(_fetch_batch(
+                        self.client, self.account, self.settings, self.plan, chunk, size)):
                     return
             self._put(None)
         except BaseException as exc:  # handed to the consumer, raised there
@@ -294,10 +313,13 @@ class _Fetcher:
 
 
 def _fetch_batch(client: IMAPClient, account: AccountInfo, settings: ImapSettings,
-                 plan: FolderPlan, chunk: list[int]) -> tuple[Fetched, list[bytes]]:
-    """(key, raw, INTERNALDATE) of the batch's messages with its last UID, and the raw bytes."""
+                 plan: FolderPlan, chunk: list[int], size: int = 0) -> tuple[Fetched, list[bytes]]:
+    """(key, raw, INTERNALDATE) of the batch's messages with its last UID, and the raw bytes;
+    ``size`` (the batch's bytes by RFC822.SIZE) sizes the FETCH's deadline."""
     try:
-        fetched = client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
+        with deadline(client, settings, "in the middle of a message batch",
+                      size=size + SIZE_LINE_BYTES * len(chunk)):
+            fetched = client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
     except (OSError, IMAPClientError, EOFError) as exc:
         raise explain(exc, settings) from None
     found = []
@@ -386,8 +408,10 @@ def sync_account(db: Database, account: AccountInfo, password: str, *,
 
 def logout(client: IMAPClient) -> None:
     """Log out, quietly: the connection may be gone already."""
-    # The connection may be gone already; there is nothing left to tidy then.
-    with contextlib.suppress(OSError, IMAPClientError, EOFError):
+    # The connection may be gone already; there is nothing left to tidy then. A server trickling
+    # its goodbye is cut at the floor deadline: the sync's work is done by then.
+    with contextlib.suppress(OSError, IMAPClientError, EOFError), \
+            net_deadline.Deadline(net_deadline.allowed(), lambda: socket_of(client)):
         client.logout()
 
 

@@ -10,7 +10,9 @@ Only headers are fetched first (``BODY.PEEK[HEADER.FIELDS (…)]``): most of a S
 unrelated mail. A body is fetched only for a message that threads into a lead (its
 In-Reply-To/References name the lead's mail) or is addressed to a lead's visitor. LeadDesk's own
 replies, appended to Sent when they were sent, are recognised by their Message-ID and skipped
-without a body fetch.
+without a body fetch. Each command runs under the same deadline as INBOX's
+(:mod:`leaddesk.ingest.imap_deadline`): the header FETCH also asks each message's RFC822.SIZE, so
+the body FETCH's deadline is sized to the bodies it brings.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from leaddesk.conversations.headers import MailHeaders
 from leaddesk.conversations.record import Added, NewMessage, add_messages
 from leaddesk.db import Database
 from leaddesk.ingest import imap
+from leaddesk.ingest.imap_deadline import HEADER_BYTES, deadline
 from leaddesk.ingest.parse import parse_message
 from leaddesk.ingest.store import BatchResult
 from leaddesk.progress import CancelToken, NullReporter, Reporter
@@ -48,13 +51,16 @@ def find_folder(client: IMAPClient, account: AccountInfo, settings: ImapSettings
     """The folder to read, or None when the mailbox has none (then there is nothing to read)."""
     configured = account.settings.get("sent_folder")
     if configured:
-        if not client.folder_exists(configured):
+        with deadline(client, settings, "while listing its folders"):
+            exists = client.folder_exists(configured)
+        if not exists:
             raise imap.ImapError(
                 f"the Sent folder {configured!r} does not exist on {settings.where}; name another "
                 f"with `leaddesk accounts edit {account.name} --sent-folder FOLDER` or turn the "
                 f"Sent sync off with --no-sent-sync")
         return str(configured)
-    found = client.find_special_folder(SENT)
+    with deadline(client, settings, "while listing its folders"):
+        found = client.find_special_folder(SENT)
     return str(found) if found else None
 
 
@@ -63,6 +69,11 @@ def _header_block(data: dict[bytes, object]) -> bytes:
         if key.startswith(b"BODY[HEADER") and isinstance(value, bytes | bytearray):
             return bytes(value)
     return b""
+
+
+def _size(data: dict[bytes, object]) -> int:
+    size = data.get(b"RFC822.SIZE")
+    return size if isinstance(size, int) else 0
 
 
 def _pick(db: Database, mails: Sequence[tuple[int, MailHeaders]]) -> tuple[list[tuple[int, int]], int]:
@@ -105,7 +116,7 @@ def sync_sent(db: Database, client: IMAPClient, account: AccountInfo,
         for start in range(0, len(plan.uids), batch_size):
             cancel.raise_if_cancelled()
             chunk = plan.uids[start:start + batch_size]
-            _batch(db, client, account, folder, plan, chunk, result)
+            _batch(db, client, account, sent, plan, chunk, result)
             reporter.progress(start + len(chunk), len(plan.uids))
     except (OSError, IMAPClientError, EOFError) as exc:
         raise imap.explain(exc, settings) from None
@@ -120,14 +131,20 @@ def _advance(db: Database, account: AccountInfo, folder: str, uidvalidity: int) 
         imap.advance(account.id, folder, uidvalidity, 0)(session)
 
 
-def _batch(db: Database, client: IMAPClient, account: AccountInfo, folder: str,
+def _batch(db: Database, client: IMAPClient, account: AccountInfo, sent: ImapSettings,
            plan: imap.FolderPlan, chunk: list[int], result: BatchResult) -> None:
-    fetched = client.fetch(chunk, [HEADER_FETCH])
+    folder = sent.folder
+    with deadline(client, sent, "in the middle of the Sent folder's headers",
+                  size=HEADER_BYTES * len(chunk)):
+        fetched = client.fetch(chunk, [HEADER_FETCH, "RFC822.SIZE"])
     mails = [(uid, headers.read(_header_block(fetched[uid]))) for uid in chunk
              if uid in fetched]  # a message expunged between SEARCH and FETCH is gone
     picked, stored = _pick(db, mails)
-    bodies = client.fetch([uid for uid, _ in picked], ["BODY.PEEK[]", "INTERNALDATE"]) \
-        if picked else {}
+    size = sum(_size(fetched[uid]) for uid, _ in picked)
+    with deadline(client, sent, "in the middle of a message batch of the Sent folder",
+                  size=size + HEADER_BYTES * len(picked)):
+        bodies = client.fetch([uid for uid, _ in picked], ["BODY.PEEK[]", "INTERNALDATE"]) \
+            if picked else {}
     new: list[NewMessage] = []
     for uid, lead in picked:
         data = bodies.get(uid)

@@ -2,6 +2,12 @@
 
 Every failure becomes one :class:`SmtpError` line naming the exact cause (DNS, refused, TLS,
 authentication, timeout, a refused recipient), never the password.
+
+smtplib has a per-read timeout only, which a server trickling its replies (a byte every 20 s)
+never trips: the whole session (greeting, login, the send) runs under one overall deadline
+(leaddesk.net_deadline), the floor plus the message's bytes at a slow-but-honest rate, past which
+the socket is shut down. A send cut after the message's end went over is "may have been
+delivered", never "not sent".
 """
 
 from __future__ import annotations
@@ -10,11 +16,13 @@ import base64
 import contextlib
 import smtplib
 import socket
+import ssl
 from collections.abc import Callable
 from email.message import EmailMessage
 
 from leaddesk.account_settings import SmtpSettings
 from leaddesk.errors import LeadDeskError
+from leaddesk.net_deadline import Deadline, allowed
 from leaddesk.net_errors import reach_failure, server_words, tls_context
 
 TIMEOUT_SECONDS = 30.0
@@ -110,16 +118,40 @@ def _login(client: smtplib.SMTP, settings: SmtpSettings, password: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, answer)
 
 
-def connect(settings: SmtpSettings, password: str) -> smtplib.SMTP:
-    """A logged-in SMTP session; the caller quits it."""
+class _WatchedSMTP(smtplib.SMTP):
+    """smtplib.SMTP whose socket the deadline can shut from the start: the constructor already
+    reads the greeting, which a trickling server can stretch too."""
+
+    def __init__(self, deadline: Deadline, host: str, port: int) -> None:
+        deadline.source = lambda: self.sock
+        super().__init__(host, port, timeout=TIMEOUT_SECONDS)
+
+
+class _WatchedSMTPSSL(smtplib.SMTP_SSL):
+    """smtplib.SMTP_SSL whose socket the deadline can shut from the start (see _WatchedSMTP)."""
+
+    def __init__(self, deadline: Deadline, host: str, port: int, context: ssl.SSLContext) -> None:
+        deadline.source = lambda: self.sock
+        super().__init__(host, port, timeout=TIMEOUT_SECONDS, context=context)
+
+
+def _stalled(settings: SmtpSettings, deadline: Deadline) -> SmtpError:
+    return SmtpError(f"the SMTP server {settings.where} stopped answering in time (the send was "
+                     f"not done after {deadline.seconds:.0f} s; it sends its replies too slowly); "
+                     f"nothing was sent, try again later")
+
+
+def connect(settings: SmtpSettings, password: str, deadline: Deadline) -> smtplib.SMTP:
+    """A logged-in SMTP session, run under ``deadline`` (entered by the caller); the caller
+    quits it."""
     client: smtplib.SMTP | None = None
     connecting = True
     try:
         if settings.security == "ssl":
-            client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_SECONDS,
-                                      context=tls_context(settings.ca_file, SmtpError))
+            client = _WatchedSMTPSSL(deadline, settings.host, settings.port,
+                                     tls_context(settings.ca_file, SmtpError))
         else:
-            client = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS)
+            client = _WatchedSMTP(deadline, settings.host, settings.port)
             client.ehlo()
             if settings.security == "starttls":
                 client.starttls(context=tls_context(settings.ca_file, SmtpError))
@@ -131,6 +163,8 @@ def connect(settings: SmtpSettings, password: str) -> smtplib.SMTP:
         raise
     except (OSError, smtplib.SMTPException, EOFError) as exc:
         _close(client)
+        if deadline.passed:
+            raise _stalled(settings, deadline) from None
         raise explain(exc, settings, connecting=connecting) from None
     return client
 
@@ -151,22 +185,31 @@ def send(settings: SmtpSettings, password: str, message: EmailMessage,
          recipients: list[str]) -> list[str]:
     """Deliver ``message`` to ``recipients`` (To and Cc); returns those the server refused.
 
-    When every recipient is refused smtplib raises, and nothing was sent.
+    When every recipient is refused smtplib raises, and nothing was sent. The whole session
+    has one deadline: the floor plus the message's bytes at a slow-but-honest rate.
     """
-    client = connect(settings, password)
-    handed_over = _watch_end_of_data(client)
-    try:
-        refused = client.send_message(message, to_addrs=recipients)
-    except (OSError, smtplib.SMTPException, EOFError) as exc:
-        _close(client)
-        if handed_over() and not isinstance(exc, smtplib.SMTPResponseException):
-            raise SmtpUncertainError(
-                f"the connection to the SMTP server {settings.where} broke after the whole reply "
-                f"was handed over and before the server confirmed it, so it may have been "
-                f"delivered; it is kept as not sent: check the Sent folder or ask the recipient "
-                f"before sending it again (a second copy keeps the same Message-ID)") from None
-        raise explain(exc, settings) from None
-    quit_quietly(client)
+    with Deadline(allowed(len(message.as_bytes()))) as deadline:
+        client = connect(settings, password, deadline)
+        handed_over = _watch_end_of_data(client)
+        try:
+            refused = client.send_message(message, to_addrs=recipients)
+        except (OSError, smtplib.SMTPException, EOFError) as exc:
+            _close(client)
+            # Past the deadline the server is cut, not refusing: a reply is only the server's own.
+            answered = isinstance(exc, smtplib.SMTPResponseException) and not deadline.passed
+            if handed_over() and not answered:
+                broke = (f"the SMTP server {settings.where} stopped answering in time (cut after "
+                         f"{deadline.seconds:.0f} s)" if deadline.passed else
+                         f"the connection to the SMTP server {settings.where} broke")
+                raise SmtpUncertainError(
+                    f"{broke} after the whole reply was handed over and before the server "
+                    f"confirmed it, so it may have been delivered; it is kept as not sent: check "
+                    f"the Sent folder or ask the recipient before sending it again (a second copy "
+                    f"keeps the same Message-ID)") from None
+            if deadline.passed:
+                raise _stalled(settings, deadline) from None
+            raise explain(exc, settings) from None
+        quit_quietly(client)
     return sorted(refused)
 
 
@@ -189,4 +232,5 @@ def _watch_end_of_data(client: smtplib.SMTP) -> Callable[[], bool]:
 
 def check(settings: SmtpSettings, password: str) -> None:
     """Connect, negotiate TLS and log in, then leave: the account's connection test."""
-    quit_quietly(connect(settings, password))
+    with Deadline(allowed()) as deadline:
+        quit_quietly(connect(settings, password, deadline))

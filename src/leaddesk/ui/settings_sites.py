@@ -34,7 +34,7 @@ from leaddesk.ui.colours import message_style
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, known_error_in
 from leaddesk.ui.safe_text import PlainLabel, ask_item, ask_text
-from leaddesk.ui.widgets import button_row
+from leaddesk.ui.widgets import FitWidthDelegate, button_row
 
 ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("Kind", "Term", "Topic", "How", "Posts")
@@ -60,6 +60,8 @@ class SitesTab(QWidget):
         inner = QVBoxLayout(box)
         self.sites = QListWidget()
         self.sites.setMaximumHeight(90)
+        # A blog's name comes from its own pages: a long one elides, whole in its tooltip.
+        self.sites.setItemDelegate(FitWidthDelegate(self.sites))
         inner.addWidget(self.sites)
         self.sites_message = button_row(inner, [("Add site…", self._add_site),
                                               ("Remove", self._remove_site)])

@@ -1,0 +1,100 @@
+"""An SMTP server that trickles its replies (a byte now and then, never silent long enough for
+smtplib's read timeout) never hangs a send: the whole session has one deadline, past which the
+socket is shut down. Cut before the message's end went over, the reply was not sent; cut after
+it, it may have been delivered (never "not sent"); either way the draft is kept and sending it
+again delivers it once, with the same Message-ID. Each test fails (hangs past its wait) without
+the watchdog."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+
+import pytest
+
+from leaddesk import net_deadline
+from leaddesk.db import Database
+from leaddesk.reply import service, smtp
+from tests.reply.conftest import SmtpAccountFactory
+from tests.reply.test_send import draft_for
+from tests.reply.test_smtp_faults import Faulty, faulty, retry_delivers_once  # noqa: F401
+from tests.support import listener
+from tests.support import smtp as smtp_support
+from tests.support.smtp import SmtpServer
+from tests.support.waiting import finishes_within
+
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+
+FLOOR = 1.0
+WAIT = FLOOR + 30  # far beyond the deadline, far below what the trickle would take
+SLACK = 10  # a loaded machine's thread start, SQLite writes, the login
+TRICKLE_SECONDS = 0.2
+
+
+@pytest.fixture(autouse=True)
+def short_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(net_deadline, "FLOOR_SECONDS", FLOOR)
+
+
+@pytest.mark.parametrize(("fault", "error"), [
+    ("trickle-at-mail", "stopped answering in time (the send was not done after 1 s; it sends "
+                        "its replies too slowly); nothing was sent, try again later"),
+    ("trickle-after-data", "stopped answering in time (cut after 1 s) after the whole reply was "
+                           "handed over and before the server confirmed it, so it may have been "
+                           "delivered; it is kept as not sent"),
+])
+def test_a_trickled_reply_ends_the_send_in_time_and_a_retry_delivers_once(
+        db: Database, lead_id: int, faulty: SmtpServer,  # noqa: F811
+        smtp_account: SmtpAccountFactory, fault: str, error: str) -> None:
+    handler = faulty.handler
+    assert isinstance(handler, Faulty)
+    handler.fault = fault
+    account = smtp_account(faulty)
+    finished, outcome, took = finishes_within(lambda: service.send_reply(
+        db, lead_id, draft_for(db, lead_id), account, actor="Ada"), WAIT)
+    assert finished, f"the send still hung after {took:.0f} s"
+    assert took < FLOOR + SLACK
+    assert isinstance(outcome, smtp.SmtpError)
+    assert isinstance(outcome, smtp.SmtpUncertainError) == (fault == "trickle-after-data")
+    assert str(outcome).startswith(f"the SMTP server {account.smtp.where} {error}")
+    assert "\n" not in str(outcome)
+    retry_delivers_once(db, lead_id, faulty, account, error)
+
+
+class TricklingGreeting:
+    """A server that greets one byte every TRICKLE_SECONDS ("220 …" never ends) until closed."""
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        self._closed = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = self._listener.accept()
+            with conn:
+                conn.sendall(b"220")
+                while not self._closed.wait(TRICKLE_SECONDS):
+                    conn.sendall(b".")
+
+    def close(self) -> None:
+        self._closed.set()
+        listener.stop(self._listener)
+
+
+def test_a_trickled_greeting_ends_the_connection_test_in_time(
+        faulty: SmtpServer, smtp_account: SmtpAccountFactory) -> None:  # noqa: F811
+    server = TricklingGreeting()
+    try:
+        account = smtp_account(faulty, port=server.port)
+        finished, outcome, took = finishes_within(
+            lambda: smtp.check(account.smtp, smtp_support.PASSWORD), WAIT)
+    finally:
+        server.close()
+    assert finished, f"the connection test still hung after {took:.0f} s"
+    assert took < FLOOR + SLACK
+    assert str(outcome) == (f"the SMTP server {account.smtp.where} stopped answering in time (the "
+                            f"send was not done after 1 s; it sends its replies too slowly); "
+                            f"nothing was sent, try again later")
