@@ -97,14 +97,20 @@ def _failed(error: Exception) -> SubmissionDraft:
 
 def _field_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
     fields: dict[str, str] = {}
+    # The last number given to each label: a label repeated thousands of times (a mail bomb's
+    # table) would otherwise probe "L (2)", "L (3)" … from the start each time, quadratically.
+    numbered: dict[str, int] = {}
     for raw_label, raw_value in pairs:
         label = one_line(raw_label).rstrip(":").strip()
         if not label:
             continue
-        unique, count = label, 1
+        unique, count = label, numbered.get(label, 1)
+        if count > 1:
+            unique = f"{label} ({count})"
         while unique in fields:
             count += 1
             unique = f"{label} ({count})"
+        numbered[label] = count
         fields[unique] = tidy_block(raw_value)
     return fields
 
