@@ -17,11 +17,12 @@ from leaddesk import net_deadline
 from leaddesk.db import Database
 from leaddesk.reply import service, smtp
 from tests.reply.conftest import SmtpAccountFactory
-from tests.reply.test_send import draft_for
+from tests.reply.test_send import assert_kept_and_not_sent, draft_for
 from tests.reply.test_smtp_faults import Faulty, faulty, retry_delivers_once  # noqa: F401
 from tests.support import listener
 from tests.support import smtp as smtp_support
 from tests.support.smtp import SmtpServer
+from tests.support.stalling_smtp import StallingSmtpServer
 from tests.support.waiting import finishes_within
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -98,3 +99,25 @@ def test_a_trickled_greeting_ends_the_connection_test_in_time(
     assert str(outcome) == (f"the SMTP server {account.smtp.where} stopped answering in time (the "
                             f"send was not done after 1 s; it sends its replies too slowly); "
                             f"nothing was sent, try again later")
+
+
+@pytest.mark.parametrize("trickle", [False, True], ids=["silent", "trickling"])
+@pytest.mark.parametrize(("at", "security"), [
+    ("greeting", "plain"), ("handshake", "ssl"), ("starttls", "starttls")])
+def test_a_server_stalling_before_the_login_ends_the_send_in_time_and_nothing_is_sent(
+        db: Database, lead_id: int, faulty: SmtpServer,  # noqa: F811
+        smtp_account: SmtpAccountFactory, at: str, security: str, trickle: bool) -> None:
+    # A TLS handshake runs inside wrap_socket, before smtplib's own socket is the TLS one.
+    server = StallingSmtpServer(at, trickle=trickle)
+    try:
+        account = smtp_account(faulty, port=server.port, security=security)
+        finished, outcome, took = finishes_within(lambda: service.send_reply(
+            db, lead_id, draft_for(db, lead_id), account, actor="Ada"), WAIT)
+    finally:
+        server.close()
+    assert finished, f"the send still hung after {took:.0f} s"
+    assert took < FLOOR + SLACK
+    assert str(outcome) == (f"the SMTP server {account.smtp.where} stopped answering in time (the "
+                            f"send was not done after 1 s; it sends its replies too slowly); "
+                            f"nothing was sent, try again later")
+    assert_kept_and_not_sent(db, lead_id, "stopped answering in time")
