@@ -2,7 +2,9 @@
 mid-answer never hangs a sync: each command that moves mail has an overall deadline, past which
 the socket is shut down and the sync ends with one line; what was read before is stored and the
 next sync stores every message exactly once. Each test fails (hangs past its wait) without its
-watchdog. A long IDLE after a sync is never cut."""
+watchdog. A server that accepts and then never finishes its greeting, an implicit-TLS handshake
+or a STARTTLS one (silent, or creeping) is cut the same way. A long IDLE after a sync is never
+cut."""
 
 from __future__ import annotations
 

@@ -257,3 +257,4 @@ def test_a_server_that_never_answers_the_end_of_idle_is_left_and_reconnected(
                                       f"answer to the end of IDLE after 1 s; nothing stored was "
                                       f"lost")
     assert reconnects[0]["message"].endswith("; reconnecting in 0 s")
+    assert PASSWORD not in stream.getvalue()
