@@ -5,8 +5,8 @@ timeout forever, so a FETCH or an SMTP reply that creeps (or stops mid-answer wi
 left open) would hang a sync or a send for good. :class:`Deadline` is a watchdog: when the block
 it guards is still running at its time, it shuts the socket down both ways, so the blocked read
 returns at once (EOF) and the caller's error handling runs; :attr:`Deadline.passed` then tells
-that failure apart from a server that closed by itself. Used by IMAP (leaddesk.ingest.imap) and
-SMTP (leaddesk.reply.smtp).
+that failure apart from a server that closed by itself. Used by IMAP (leaddesk.ingest.imap),
+SMTP (leaddesk.reply.smtp) and the form APIs' client (leaddesk.ingest.api.client).
 
 A TLS handshake runs inside ``wrap_socket``, before the caller holds the new socket (and the old
 one is already handed over to it): :meth:`Deadline.watch` makes every socket a TLS context wraps
@@ -46,7 +46,7 @@ class Deadline:
         self.seconds = seconds
         self.source = source
         self.passed = False
-        self._also: list[socket.socket] = []  # sockets met in a TLS handshake (watch)
+        self._also: list[socket.socket] = []  # handed over by add (a new one, a TLS one)
         self._over = False
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._fire)
