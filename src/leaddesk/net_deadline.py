@@ -6,7 +6,8 @@ left open) would hang a sync or a send for good. :class:`Deadline` is a watchdog
 it guards is still running at its time, it shuts the socket down both ways, so the blocked read
 returns at once (EOF) and the caller's error handling runs; :attr:`Deadline.passed` then tells
 that failure apart from a server that closed by itself. Used by IMAP (leaddesk.ingest.imap),
-SMTP (leaddesk.reply.smtp) and the form APIs' client (leaddesk.ingest.api.client).
+SMTP (leaddesk.reply.smtp), the form APIs' client (leaddesk.ingest.api.client) and the post
+lookups (leaddesk.posts.fetch).
 
 A TLS handshake runs inside ``wrap_socket``, before the caller holds the new socket (and the old
 one is already handed over to it): :meth:`Deadline.watch` makes every socket a TLS context wraps
