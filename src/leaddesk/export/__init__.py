@@ -9,33 +9,74 @@ The package owns the export job and everything it needs; each module says what i
 * :mod:`~leaddesk.export.presets`: HubSpot, Salesforce, generic, and saved custom mappings;
 * :mod:`~leaddesk.export.writer`: CSV (RFC 4180, BOM, delimiter) and JSON Lines;
 * :mod:`~leaddesk.export.cells`: formula neutralisation (OWASP) and cell formats;
-* :mod:`~leaddesk.export.names`: first and last name from the one name a form gives.
+* :mod:`~leaddesk.export.names`: first and last name from the one name a form gives;
+* :mod:`~leaddesk.export.sqlite_csv`: on SQLite, the cells written by the database;
+* :mod:`~leaddesk.export.csv_lines`: those cells joined into lines (no SQLAlchemy);
+* :mod:`~leaddesk.export.sqlite_split`: a large SQLite export in two processes, and
+  :mod:`~leaddesk.export.sqlite_part`, the helper process's side;
+* :mod:`~leaddesk.export.errors`: :class:`ExportError`.
 
 Typical use (the desktop's Export dialog runs this in a worker thread)::
 
     options = ExportOptions(preset=presets.resolve("hubspot"), per=Per.LEAD)
     export_to_file(db, current_filter, "leads.csv", options, reporter=bar, cancel=token)
     export_to_file(db, selection([4, 8, 15]), "picked.csv")
+
+The names are loaded on first use (PEP 562): the helper process of a large SQLite export
+(:mod:`~leaddesk.export.sqlite_part`) imports this package without SQLAlchemy.
 """
 
-from leaddesk.export import presets
-from leaddesk.export.fields import FIELD_NAMES
-from leaddesk.export.job import (
-    ENCODINGS,
-    ExportError,
-    ExportOptions,
-    ExportResult,
-    Format,
-    Per,
-    export_to_file,
-    export_to_stream,
-    selection,
-)
-from leaddesk.export.presets import BUILTIN, Preset, PresetStore
-from leaddesk.export.writer import DELIMITERS
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from leaddesk.export import presets
+    from leaddesk.export.errors import ExportError
+    from leaddesk.export.fields import FIELD_NAMES
+    from leaddesk.export.job import (
+        ENCODINGS,
+        ExportOptions,
+        ExportResult,
+        Format,
+        Per,
+        export_to_file,
+        export_to_stream,
+        selection,
+    )
+    from leaddesk.export.presets import BUILTIN, Preset, PresetStore
+    from leaddesk.export.writer import DELIMITERS
 
 __all__ = [
     "BUILTIN", "DELIMITERS", "ENCODINGS", "FIELD_NAMES", "ExportError", "ExportOptions",
     "ExportResult", "Format", "Per", "Preset", "PresetStore", "export_to_file",
     "export_to_stream", "presets", "selection",
 ]
+
+# Where each name lives.
+_HOMES = {
+    "errors": ("ExportError",),
+    "fields": ("FIELD_NAMES",),
+    "job": ("ENCODINGS", "ExportOptions", "ExportResult", "Format", "Per", "export_to_file",
+            "export_to_stream", "selection"),
+    "presets": ("BUILTIN", "Preset", "PresetStore"),
+    "writer": ("DELIMITERS",),
+}
+_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "presets":
+        value: Any = importlib.import_module(f"{__name__}.presets")
+    else:
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

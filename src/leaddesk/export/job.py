@@ -25,18 +25,15 @@ from typing import Any, BinaryIO, TextIO, cast
 
 from leaddesk import query
 from leaddesk.db import Database
-from leaddesk.errors import LeadDeskError, ValidationError
-from leaddesk.export import source, sqlite_csv
+from leaddesk.errors import ValidationError
+from leaddesk.export import source, sqlite_csv, sqlite_split
+from leaddesk.export.errors import ExportError
 from leaddesk.export.presets import GENERIC, Preset
 from leaddesk.export.writer import DELIMITERS, CsvWriter, JsonLinesWriter, Writer
 from leaddesk.progress import Cancelled, CancelToken, NullReporter, Reporter
 from leaddesk.query import Filter
 
 ENCODINGS = ("utf-8-sig", "utf-8")
-
-
-class ExportError(LeadDeskError):
-    """Raised when the export file cannot be written (no such folder, no permission, disk full)."""
 
 
 class Per(enum.StrEnum):
@@ -124,9 +121,9 @@ def _write(db: Database, flt: Filter, out: TextIO, options: ExportOptions, repor
         writer.header()
         fast = sqlite_csv.plan(session, columns) if options.format is Format.CSV else None
         if fast is not None:
-            return sqlite_csv.write_rows(session, flt, per_lead, fast, out, options.delimiter,
-                                         options.batch, cancel,
-                                         lambda done: reporter.progress(done, total))
+            return sqlite_split.write_rows(session, flt, per_lead, fast, out, options.delimiter,
+                                           options.batch, cancel,
+                                           lambda done: reporter.progress(done, total), total)
         done = 0
         for batch in source.batches(session, flt, per_lead=per_lead, batch=options.batch):
             cancel.raise_if_cancelled()

@@ -67,9 +67,15 @@ def _where(session: Session, flt: Filter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def order_key(flt: Filter) -> tuple[Any, bool]:
+    """The column the export's rows are ordered by (then by id, the same way), and whether
+    newest (largest) first."""
+    return query.SORT_COLUMNS[flt.sort], flt.descending
+
+
 def _ordered(stmt: AnySelect, flt: Filter) -> AnySelect:
-    column = query.SORT_COLUMNS[flt.sort]
-    if flt.descending:
+    column, descending = order_key(flt)
+    if descending:
         return stmt.order_by(column.desc(), Submission.id.desc())
     return stmt.order_by(column.asc(), Submission.id.asc())
 
