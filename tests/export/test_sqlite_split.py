@@ -32,6 +32,7 @@ from leaddesk.export import (
     ExportOptions,
     Per,
     export_to_file,
+    export_to_stream,
     presets,
     sqlite_csv,
     sqlite_split,
@@ -147,13 +148,17 @@ def test_the_helpers_statement_is_what_this_process_would_run(split_db: Database
                     sql, params)
 
 
-def test_per_lead_and_small_exports_stay_in_one_process(
+def test_per_lead_streams_and_small_exports_stay_in_one_process(
         split_db: Database, tmp_path: Path, splits: list[int | None],
         monkeypatch: pytest.MonkeyPatch) -> None:
     export(split_db, Filter(), tmp_path / "leads.csv", per=Per.LEAD)
+    stream = io.BytesIO()  # no file to put the helper's part beside
+    export_to_stream(split_db, Filter(), stream, ExportOptions())
+    assert stream.getvalue() == export(split_db, Filter(), tmp_path / "split.csv")
+    assert splits == [len(ids(stream.getvalue()))]  # the file only
     monkeypatch.setattr(sqlite_split, "THRESHOLD", 10**6)
     export(split_db, Filter(), tmp_path / "small.csv")
-    assert splits == []
+    assert splits == [len(ids(stream.getvalue()))]
 
 
 @pytest.fixture

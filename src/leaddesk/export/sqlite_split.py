@@ -67,11 +67,12 @@ def write_rows(session: Session, flt: Filter, per_lead: bool, chosen: Plan, out:
                progress: Callable[[int], None], total: int) -> int:
     """:func:`sqlite_csv.write_rows`, in two processes when that pays (see the module)."""
     path = _database_file(session)
+    folder = _folder_of(out)
     if (per_lead or total < THRESHOLD or (os.cpu_count() or 1) < 2 or path is None
-            or not _regular_utf8_file(out)):
+            or folder is None or multiprocessing.current_process().daemon):
         return sqlite_csv.write_rows(session, flt, per_lead, chosen, out, delimiter, batch,
                                      cancel, progress)
-    split = _Split(session, flt, chosen, out, path)
+    split = _Split(session, flt, chosen, out, path, folder)
     try:
         done = split.write(delimiter, batch, cancel, progress, total)
     finally:
@@ -87,15 +88,20 @@ def _database_file(session: Session) -> str | None:
     return str(path) if path is not None else None
 
 
-def _regular_utf8_file(out: TextIO) -> bool:
-    """Can the helper's file be appended to ``out`` as bytes?"""
+def _folder_of(out: TextIO) -> Path | None:
+    """The folder of the file ``out`` writes (its name names it), if the helper's file can be
+    appended to it as bytes; None for anything else (a pipe, standard output, memory)."""
     buffer = getattr(out, "buffer", None)
-    if buffer is None or sqlite_csv.byte_writer(out) != buffer.write:
-        return False
+    name = getattr(out, "name", None)
+    if buffer is None or not isinstance(name, str) or sqlite_csv.byte_writer(out) != buffer.write:
+        return None
     try:
-        return stat.S_ISREG(os.fstat(out.fileno()).st_mode)
-    except (OSError, ValueError):  # no descriptor (an in-memory stream)
-        return False
+        here, there = os.fstat(out.fileno()), os.stat(name)
+    except (OSError, ValueError):  # no descriptor, or the name is no file
+        return None
+    if not stat.S_ISREG(here.st_mode) or (here.st_dev, here.st_ino) != (there.st_dev, there.st_ino):
+        return None
+    return Path(name).parent
 
 
 def _halves(flt: Filter, key: Any, ident: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
@@ -146,9 +152,10 @@ def _driver_sql(stmt: Any, session: Session) -> tuple[str, tuple[Any, ...]]:
 class _Split:
     """One export in two parts: the helper process, its file and the pipe to it."""
 
-    def __init__(self, session: Session, flt: Filter, chosen: Plan, out: TextIO,
-                 path: str) -> None:
-        self.session, self.flt, self.chosen, self.out, self.path = session, flt, chosen, out, path
+    def __init__(self, session: Session, flt: Filter, chosen: Plan, out: TextIO, path: str,
+                 folder: Path) -> None:
+        self.session, self.flt, self.chosen, self.out = session, flt, chosen, out
+        self.path, self.folder = path, folder
         context = multiprocessing.get_context("spawn")  # the GUI is threaded: never fork
         self.pipe, theirs = context.Pipe()
         # Started first: it imports and connects while this process finds the pivot.
@@ -178,8 +185,11 @@ class _Split:
         expected = _driver_sql(mine, session)
         out.flush()
         start = out.buffer.tell()
-        fd, name = tempfile.mkstemp(prefix=f".{Path(out.name).name}.", suffix=".part2",
-                                    dir=Path(out.name).parent)
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{Path(out.name).name}.", suffix=".part2",
+                                        dir=self.folder)
+        except OSError:  # no room for a second file there: one process
+            return None
         os.close(fd)
         self.target = Path(name)
         watcher = sqlite3.connect(self.path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
