@@ -137,11 +137,11 @@ def test_two_processes_write_the_bytes_of_one_at_every_pivot(
 def test_the_helpers_statement_is_what_this_process_would_run(split_db: Database) -> None:
     """The helper gets SQLAlchemy's SQL and parameters; checked for each kind of filter (the
     export also compares them with what it runs itself, and goes one process if they differ)."""
-    for flt in ORDERS.values():
+    for flt, ordered in [(flt, ordered) for flt in ORDERS.values() for ordered in (True, False)]:
         with split_db.session() as s:
             chosen = sqlite_csv.plan(s, presets.GENERIC.columns)
             assert chosen is not None
-            stmt = sqlite_csv.statement(s, flt, False, chosen)
+            stmt = sqlite_csv.statement(s, flt, False, chosen, ordered=ordered)
             sql, params = sqlite_split._driver_sql(stmt, s)
             with sqlite_csv.rows_as_bytes(s.connection(), stmt) as result:
                 assert (result.context.statement, tuple(result.context.parameters[0])) == (

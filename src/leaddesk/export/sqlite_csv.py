@@ -260,9 +260,10 @@ def plan(session: Session, columns: Sequence[Column]) -> Plan | None:
     return layout(tuple(f for f in fields if f is not None))
 
 
-def _statement(session: Session, flt: Filter, per_lead: bool, fields: Sequence[str]) -> Any:
+def _statement(session: Session, flt: Filter, per_lead: bool, fields: Sequence[str],
+               ordered: bool = False) -> Any:
     general = (source.leads_statement(session, flt) if per_lead
-               else source.submissions_statement(session, flt))
+               else source.submissions_statement(session, flt, ordered=ordered))
     columns = list(general.selected_columns)
     names = list(SELECTED) + (list(_LEAD_EXTRA) if per_lead else [])
     selected = dict(zip(names, columns, strict=True))
@@ -300,13 +301,14 @@ def rows_as_bytes(connection: Connection, stmt: Any) -> Iterator[CursorResult[An
         result.close()
 
 
-def statement(session: Session, flt: Filter, per_lead: bool, chosen: Plan) -> Any:
+def statement(session: Session, flt: Filter, per_lead: bool, chosen: Plan, *,
+              ordered: bool = False) -> Any:
     """The statement of finished cells, with the SQL functions it calls registered on the
-    session's connection."""
+    session's connection (``ordered``: see source.submissions_statement)."""
     raw = session.connection().connection.dbapi_connection
     assert raw is not None
     register(raw)
-    return _statement(session, flt, per_lead, chosen.selected)
+    return _statement(session, flt, per_lead, chosen.selected, ordered)
 
 
 def write_rows(session: Session, flt: Filter, per_lead: bool, chosen: Plan, out: TextIO,

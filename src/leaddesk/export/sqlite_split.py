@@ -37,7 +37,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import ColumnElement, String, and_, or_, tuple_, type_coerce
+from sqlalchemy import ColumnElement, and_, or_, tuple_
 from sqlalchemy.orm import Session
 
 from leaddesk.db.engine import SQLITE_BUSY_TIMEOUT_MS, sqlite_path
@@ -172,11 +172,12 @@ class _Split:
         """Both parts written into ``out``; None if the export must run in one process (then
         nothing was written)."""
         session, out = self.session, self.out
-        stmt = sqlite_csv.statement(session, self.flt, False, self.chosen)
-        key_column, _ = source.order_key(self.flt)
+        # In received order each part walks its range of the received-date index: SQLite's
+        # own plan for the inbox reads the facets index and sorts, and each part would read
+        # every match to find its own.
+        stmt = sqlite_csv.statement(session, self.flt, False, self.chosen, ordered=True)
         pivot = session.execute(
-            stmt.with_only_columns(type_coerce(key_column, String), Submission.id)
-            .offset(pivot_offset(total)).limit(1)).first()
+            source.pivot_statement(session, self.flt, pivot_offset(total))).first()
         if pivot is None or not _literal(pivot[0]):
             return None  # fewer rows than counted, or a key SQL cannot spell: one process
         before, after = _halves(self.flt, pivot[0], pivot[1])
