@@ -160,13 +160,19 @@ def export_bytes(db: Database, path: Path, preset: str, per: str, scope: str,
     return path.read_bytes()
 
 
-@pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
-               ) -> Iterator[Database]:
-    path = tmp_path_factory.mktemp("sqlite_csv") / "fixture.db"
+def built(folder: Path, sqlite_template: Path) -> Database:
+    """The fixture database in ``folder``, open."""
+    path = folder / "fixture.db"
     shutil.copyfile(sqlite_template, path)
     db = Database.open(f"sqlite:///{path}")
     build(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+               ) -> Iterator[Database]:
+    db = built(tmp_path_factory.mktemp("sqlite_csv"), sqlite_template)
     yield db
     db.close()
 

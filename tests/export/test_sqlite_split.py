@@ -13,7 +13,6 @@ import csv
 import io
 import multiprocessing
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -40,7 +39,7 @@ from leaddesk.export import (
 from leaddesk.progress import Cancelled, CancelToken
 from leaddesk.query import Filter, Sort
 from tests.export.test_job import Recorder
-from tests.export.test_sqlite_csv import SCOPES, START, build
+from tests.export.test_sqlite_csv import SCOPES, START, build, built
 from tests.support import factories
 
 TIE = START + timedelta(days=3, hours=1)  # inside SCOPES["range"]
@@ -54,10 +53,7 @@ ORDERS = {
 @pytest.fixture(scope="module")
 def split_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
              ) -> Iterator[Database]:
-    path = tmp_path_factory.mktemp("sqlite_split") / "fixture.db"
-    shutil.copyfile(sqlite_template, path)
-    db = Database.open(f"sqlite:///{path}")
-    build(db)
+    db = built(tmp_path_factory.mktemp("sqlite_split"), sqlite_template)
     with db.session() as s:
         for k in range(9):
             factories.make_submission(

@@ -54,29 +54,22 @@ __all__ = [
     "export_to_stream", "presets", "selection",
 ]
 
-# Where each name lives.
+# The module each public name comes from (a module's own name: the module).
 _HOMES = {
-    "errors": ("ExportError",),
-    "fields": ("FIELD_NAMES",),
-    "job": ("ENCODINGS", "ExportOptions", "ExportResult", "Format", "Per", "export_to_file",
-            "export_to_stream", "selection"),
-    "presets": ("BUILTIN", "Preset", "PresetStore"),
-    "writer": ("DELIMITERS",),
+    "presets": "presets", "BUILTIN": "presets", "Preset": "presets", "PresetStore": "presets",
+    "ExportError": "errors", "FIELD_NAMES": "fields", "DELIMITERS": "writer",
+    **dict.fromkeys(("ENCODINGS", "ExportOptions", "ExportResult", "Format", "Per",
+                     "export_to_file", "export_to_stream", "selection"), "job"),
 }
-_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "presets":
-        value: Any = importlib.import_module(f"{__name__}.presets")
-    else:
-        module = _MODULE_OF.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    home = importlib.import_module(f"{__name__}.{_HOMES[name]}")
+    found = globals()[name] = home if name == _HOMES[name] else getattr(home, name)
+    return found  # kept above: later look-ups skip this function
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+    return sorted({*globals(), *__all__})
