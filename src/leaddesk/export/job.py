@@ -6,7 +6,9 @@ to a writer, reports after every batch and checks the cancel token between batch
 
 Files are written to a temporary file beside the target and renamed over it only when complete:
 a cancelled or failed export leaves no partial file, and an existing file stays as it was. A
-stream (stdout) cannot be taken back; what was written before a cancel stays written.
+large SQLite export is written by two processes (:mod:`~leaddesk.export.sqlite_split`); the
+second part's file beside the target is removed in every case. A stream (stdout) cannot be taken
+back; what was written before a cancel stays written.
 """
 
 from __future__ import annotations

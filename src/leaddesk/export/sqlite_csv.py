@@ -16,14 +16,16 @@ as they are (the database's text is UTF-8, and so is every export encoding):
   registered on the connection and called for exactly the cells it could change, those whose
   first character is one of its ``FORMULA_TRIGGERS`` (the list is read from there, never retyped);
 * names are split by :func:`~leaddesk.export.names.split_name` in Python, once per distinct
-  name (a cache), and the parts put in place with one ``itemgetter`` call per row: calling
-  Python from SQL costs about 1.3 µs a call, two calls a row were a fifth of the export.
+  name (a cache), the raw name being selected last: calling Python from SQL costs about 1.3 µs
+  a call, two calls a row were a fifth of the export.
 
-Lines are joined in Python, every cell quoted (RFC 4180 and OWASP, see
-:mod:`~leaddesk.export.writer`). A line's double quotes are counted once; only a line with more
-than its separators' has its cells' quotes doubled. Measured against this: SQLite's
+Lines are joined in Python by :mod:`~leaddesk.export.csv_lines`, every cell quoted (RFC 4180 and
+OWASP, see :mod:`~leaddesk.export.writer`). A line's double quotes are counted once; only a line
+with more than its separators' has its cells' quotes doubled. Measured against this: SQLite's
 ``replace()`` and ``||`` per cell (slower: each allocates and copies), the csv module's writer
-(about six times slower per row), and doubling quotes in every cell (1.6 µs a row).
+(about six times slower per row), and doubling quotes in every cell (1.6 µs a row). A large
+export is written by two processes (:mod:`~leaddesk.export.sqlite_split`), each running this
+module's statement over its part of the rows.
 
 :func:`plan` says whether an export can take this path; anything it cannot express (the HubSpot
 and Salesforce layouts, PostgreSQL, a tag name holding the general path's separator) goes the
