@@ -183,7 +183,7 @@ def assert_gone(pid: int) -> None:
 def test_a_cancel_kills_the_helper_and_removes_its_file(
         split_db: Database, tmp_path: Path, splits: list[int | None],
         helper_pids: Callable[[int], list[int]]) -> None:
-    pids = helper_pids(signal.SIGSTOP)  # the helper stays busy: it is mid-way at the cancel
+    pids = helper_pids(signal.SIGSTOP)  # the helper cannot finish first: it runs at the cancel
     token = CancelToken()
     reporter = Recorder(cancel_after=1, token=token)
     with pytest.raises(Cancelled):
