@@ -48,7 +48,7 @@ from leaddesk.export.errors import ExportError
 from leaddesk.progress import CancelToken
 from leaddesk.query import Filter
 
-# Rows below which one process writes the export: at 100k rows the helper saves ~0.5 s.
+# Rows below which one process writes the export (at 100k rows the helper saved ~0.3 s of 1.4).
 THRESHOLD = 50_000
 _WAIT = 0.05  # seconds between cancel checks while this process waits for the helper
 
