@@ -83,7 +83,7 @@ Expr = ColumnElement[Any]
 # What leads_statement selects after Record's selected fields (source.SELECTED).
 _LEAD_EXTRA = ("submission_count", "first_contact_raw", "first_topic", "first_post_title",
                "first_page_url")
-UTF8 = frozenset({"utf-8", "utf-8-sig"})
+_UTF8 = frozenset({"utf-8", "utf-8-sig"})
 
 
 def constant(value: str | int) -> Expr:
@@ -280,7 +280,7 @@ def byte_writer(out: TextIO) -> Callable[[bytes], object]:
     """Write UTF-8 bytes to ``out``: to its byte stream when it has one, else decoded."""
     buffer = getattr(out, "buffer", None)
     encoding = getattr(out, "encoding", None)
-    if buffer is None or encoding is None or codecs.lookup(encoding).name not in UTF8:
+    if buffer is None or encoding is None or codecs.lookup(encoding).name not in _UTF8:
         return lambda data: out.write(data.decode("utf-8"))
     out.flush()  # the header (and a BOM) went through the text layer first
     return buffer.write  # type: ignore[no-any-return]
