@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from leaddesk.db import search
@@ -23,7 +23,7 @@ from leaddesk.db.models import (
     submission_tags,
     tag_facet_counts,
 )
-from leaddesk.query import pg_text, text_plan, word_maps, words
+from leaddesk.query import pg_sql, pg_text, text_plan, word_maps, words
 from leaddesk.query.filters import (
     UNASSIGNED,
     Filter,
@@ -126,8 +126,12 @@ def count_planned(session: Session, flt: Filter, plan: TextPlan | None, *,
         # Statuses, topics and owners at most (the plain inbox, the sidebar's views): a few
         # hundred rows of the trigger-kept counts table, exact after every write, instead of an
         # index entry per row (leaddesk.query.quick sums the plain inbox's the same way).
-        return int(session.execute(select(func.coalesce(func.sum(facet_counts.c.n), 0))
-                                   .where(*_group_conditions(flt))).scalar_one())
+        def kept_sum() -> Select[Any]:
+            return select(func.coalesce(func.sum(facet_counts.c.n), 0)).where(
+                *_group_conditions(flt))
+        if dialect == "postgresql":  # compiled once per filter: see leaddesk.query.pg_sql
+            return int(pg_sql.scalar(session, ("kept_total", *_group_key(flt)), kept_sum))
+        return int(session.execute(kept_sum()).scalar_one())
     if dialect == "postgresql" and flt.text \
             and _only_exclusions(replace(flt, text=""), skip=_FACET_DIMENSIONS):
         # One word with statuses, topics and owners at most: its documents per facet group,
@@ -182,6 +186,12 @@ def _hidden(flt: Filter) -> ColumnElement[bool] | None:
     if not flt.include_spam:
         parts.append(Submission.status == Status.SPAM.value)
     return or_(*parts) if parts else None
+
+
+def _group_key(flt: Filter) -> tuple[Any, ...]:
+    """Everything of ``flt`` that :func:`_group_conditions` reads."""
+    return (flt.statuses, flt.include_spam, flt.include_non_submissions, flt.topics,
+            flt.assignees)
 
 
 def _group_conditions(flt: Filter, table: Any = facet_counts) -> list[ColumnElement[bool]]:
