@@ -55,6 +55,11 @@ class Facets:
 
 
 _FACET_DIMENSIONS = frozenset({"statuses", "topics", "assignees"})
+# PostgreSQL: a search the kept counts cannot tell and the newest documents say matches at least
+# this many rows is estimated from a sample, not counted (see _sampled_estimate). With the
+# 2,000-document sample one hit stands for 500 rows at a million rows: below 1,000 the search
+# is rare and its exact count cheap.
+SAMPLED_EXACT_BELOW = 1_000
 
 
 def count(session: Session, flt: Filter) -> int:
@@ -94,9 +99,30 @@ def _postgres_estimate(session: Session, flt: Filter) -> Estimate:
         share = words.recent_share(session, flt.text)
         matched = round(share * count_planned(session, Filter(
             include_spam=True, include_non_submissions=True), None))
+        if matched >= SAMPLED_EXACT_BELOW:
+            return _sampled_estimate(session, flt, matched, share)
     if matched < text_plan.COMMON:  # few matches: the exact count is cheap
         return Estimate(count_planned(session, flt, None), exact=True)
     return Estimate(round(share * count_planned(session, others, None)), exact=False)
+
+
+def _sampled_estimate(session: Session, flt: Filter, matched: int, share: float) -> Estimate:
+    """PostgreSQL, a search the kept counts cannot tell (a prefix naming several words, several
+    words) that the newest documents say is not rare: its share of the newest rows the other
+    filters pass, times those rows. Counting it exactly costs 30-75 ms at a million rows even
+    below :data:`~leaddesk.query.text_plan.COMMON` matches ("hoffmann", a prefix of 1,532
+    e-mail words: a partial index match, then 10k heap pages; "proposal budget": 4.8k matches
+    joined with the filters' rows), where this sample takes a few. Exact when the other filters
+    pass fewer rows than the sample holds (all of them were tested)."""
+    others = replace(flt, text="")
+    if matched >= text_plan.COMMON:
+        return Estimate(round(share * count_planned(session, others, None)), exact=False)
+    window = words.RECENT_WINDOW
+    found, sampled = words.newest_matches(session, flt.text, conditions(others, "postgresql"),
+                                          window=window)
+    if sampled < window:
+        return Estimate(found, exact=True)
+    return Estimate(round(found / sampled * count_planned(session, others, None)), exact=False)
 
 
 def _kept_word_count(session: Session, flt: Filter) -> int | None:
