@@ -23,7 +23,7 @@ from leaddesk.db.models import (
     submission_tags,
     tag_facet_counts,
 )
-from leaddesk.query import pg_sql, pg_text, text_plan, word_maps, words
+from leaddesk.query import pg_matches, pg_sql, pg_text, text_plan, word_maps, words
 from leaddesk.query.filters import (
     UNASSIGNED,
     Filter,
@@ -165,6 +165,15 @@ def count_planned(session: Session, flt: Filter, plan: TextPlan | None, *,
         kept = _kept_word_count(session, flt)
         if kept is not None:
             return kept
+        # Other searches: their matches kept while the database is unchanged, intersected
+        # with the ids the filters pass when those are not too many to send.
+        others = replace(flt, text="")
+        if count_planned(session, others, None) <= pg_matches.MAX_CANDIDATES:
+            if exact is None:
+                exact = pg_text.expanded(session, flt.text)
+            found = pg_matches.count(session, flt.text, exact, conditions(others, dialect))
+            if found is not None:
+                return found
     if dialect == "sqlite" and plan is not None and plan.ids is None \
             and _only_exclusions(replace(flt, text="")):
         # A common word alone: its matches counted in the full-text index (or its kept map),
