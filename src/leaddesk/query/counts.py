@@ -73,8 +73,10 @@ def estimate(session: Session, flt: Filter) -> Estimate:
     a word alone counted in PostgreSQL's term counts. For a common word, its share of the rows
     times the rows the other filters pass, counted from covering indexes or the counts table: on
     SQLite the share of the newest rows (which the text plan samples), on PostgreSQL of all rows
-    from the term counts, or of the newest documents when those cannot tell. The UI shows
-    "about N" and replaces it with :func:`count`, run in a worker.
+    from the term counts, or of the newest documents when those cannot tell; on PostgreSQL a
+    search the term counts cannot tell that is not rare is sampled among the newest rows its
+    other filters pass (:func:`_sampled_estimate`). The UI shows "about N" and replaces it with
+    :func:`count`, run in a worker.
     """
     if dialect_of(session) == "postgresql" and search.terms(flt.text):
         return _postgres_estimate(session, flt)
