@@ -13,6 +13,8 @@ interleaved (SQLite call i, PostgreSQL call i, …), the engine going first alte
 round to round. Samples of all rounds are pooled: p50 / p95 per scenario and engine, the ratio,
 and whether it is within 2×. CPU: this process's (both engines' client work, measured per
 engine) and, when the server runs on this machine, the PostgreSQL backend's (from /proc).
+When the code has ``Database.reading`` one call more is timed: the inbox's count in a session
+for reads only, as `leaddesk list --count` makes it (on PostgreSQL without BEGIN and COMMIT).
 """
 
 from __future__ import annotations
