@@ -13,6 +13,8 @@ interleaved (SQLite call i, PostgreSQL call i, …), the engine going first alte
 round to round. Samples of all rounds are pooled: p50 / p95 per scenario and engine, the ratio,
 and whether it is within 2×. CPU: this process's (both engines' client work, measured per
 engine) and, when the server runs on this machine, the PostgreSQL backend's (from /proc).
+When the code has ``Database.reading`` one call more is timed: the inbox's count in a session
+for reads only, as `leaddesk list --count` makes it (on PostgreSQL without BEGIN and COMMIT).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ import time
 from collections.abc import Callable
 
 from bench import pg
-from bench.scenarios import scenarios
+from bench.scenarios import Scenario, scenarios
 from bench.timing import Stats
+from leaddesk import query
 from leaddesk.db import Database
+from leaddesk.query import Filter
 
 TARGET = 2.0
 
@@ -34,6 +38,20 @@ def _timed(run: Callable[[int], object], i: int) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     run(i)
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
+def read_scenarios(db: Database) -> list[Scenario]:
+    """The calls that `leaddesk list --count` makes in a session for reads only
+    (:meth:`~leaddesk.db.Database.reading`; on PostgreSQL without BEGIN and COMMIT), when the
+    database has it (main's code before it does not: then none)."""
+    if not hasattr(db, "reading"):
+        return []
+
+    def count(_i: int) -> object:
+        with db.reading() as session:
+            return query.count(session, Filter())
+    return [Scenario("count_read", "(d) count of the inbox, read session (`list --count`)",
+                     count)]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -48,7 +66,8 @@ def main(argv: list[str] | None = None) -> None:
     engines = {"SQLite": lite, "PostgreSQL": post}
     started, load = time.perf_counter(), [os.getloadavg()[0]]
     try:
-        plans = {name: scenarios(db, args.runs) for name, db in engines.items()}
+        plans = {name: scenarios(db, args.runs) + read_scenarios(db)
+                 for name, db in engines.items()}
         server = pg.backend_cpu(post)
         keys = [s.key for s in plans["SQLite"]]
         labels = {s.key: s.label for s in plans["SQLite"]}

@@ -40,7 +40,7 @@ def test_list_json_has_the_documented_fields(run: Runner, url: str) -> None:
     assert objects[2]["tags"] == ["hot"]
 
 
-@pytest.mark.parametrize(("options", "expected"), [
+LIST_CASES = [
     (["--status", "open"], ["Bob Stone"]),
     (["--topic", "patient engagement"], ["Zoë Müller"]),  # whatever the letter case
     (["--topic", "Patient engagement"], ["Zoë Müller"]),
@@ -54,11 +54,26 @@ def test_list_json_has_the_documented_fields(run: Runner, url: str) -> None:
     (["--status", "spam"], ["Spammy"]),
     (["--limit", "0"], ["Bob Stone", "Zoë Müller"]),
     (["--limit", "1", "--offset", "1"], ["Zoë Müller"]),
-])
+]
+
+
+@pytest.mark.parametrize(("options", "expected"), LIST_CASES)
 def test_list_filters(run: Runner, url: str, options: list[str], expected: list[str]) -> None:
     result = run("--db", url, "list", "--json", *options)
     assert result.code == 0, result.err
     assert [json.loads(line)["name"] for line in result.out.splitlines()] == expected
+
+
+@pytest.mark.postgres
+def test_list_on_postgresql_reads_the_same_without_a_transaction(
+        run: Runner, postgres_url: str) -> None:
+    url = seed_small_inbox(postgres_url)  # `list` reads in Database.reading(): autocommit
+    for options, expected in LIST_CASES:
+        result = run("--db", url, "list", "--json", *options)
+        assert result.code == 0, result.err
+        assert [json.loads(line)["name"] for line in result.out.splitlines()] == expected, options
+    assert run("--db", url, "list", "--count", "--all").out.strip() == "3"
+    assert run("--db", url, "list", "--count", "--status", "open").out.strip() == "1"
 
 
 def test_list_count(run: Runner, url: str) -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy.orm import Session
 
 from leaddesk.db import Database
-from leaddesk.db.engine import display_url
+from leaddesk.db.engine import ReadOnlySessionError, display_url
 from leaddesk.db.models import Submission
 from leaddesk.errors import ConfigError, DatabaseError
 from tests.support.factories import make_submission
@@ -192,3 +193,66 @@ def test_a_pooled_connection_the_server_closed_is_replaced_before_use(
         admin.dispose()
     assert _backend(db) != first  # no error: the pool noticed and connected again
     assert pings
+
+
+# ------------------------------------------------------------------ sessions for reads only
+def _count(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(Submission)).scalar_one())
+
+
+def test_a_read_session_sees_what_was_committed_meanwhile(db: Database) -> None:
+    with db.reading() as reader:
+        before = _count(reader)
+        with db.session() as writer:  # another connection commits between two reads
+            make_submission(writer)
+        assert _count(reader) == before + 1
+
+
+def test_a_read_session_refuses_to_write_and_writes_nothing(db: Database) -> None:
+    with db.session() as s:
+        sid = make_submission(s, status="new").id
+    with pytest.raises(ReadOnlySessionError), db.reading() as reader:
+        make_submission(reader)  # an ORM flush
+    with pytest.raises(ReadOnlySessionError), db.reading() as reader:
+        reader.execute(update(Submission).values(status="done"))
+    with pytest.raises(ReadOnlySessionError), db.reading() as reader:
+        reader.get(Submission, sid).status = "done"  # type: ignore[union-attr]
+    with db.session() as s:
+        assert _count(s) == 1
+        assert s.get(Submission, sid).status == "new"  # type: ignore[union-attr]
+
+
+@pytest.mark.postgres
+def test_a_read_session_leaves_no_transaction_open_at_the_server(postgres_url: str) -> None:
+    db = Database.open(postgres_url)
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    try:
+        with db.reading() as reader:
+            pid = int(reader.execute(text("SELECT pg_backend_pid()")).scalar_one())
+            _count(reader)
+            with admin.connect() as conn:
+                state = conn.execute(text("SELECT state FROM pg_stat_activity WHERE pid = :p"),
+                                     {"p": pid}).scalar_one()
+        assert state == "idle"  # not "idle in transaction": no BEGIN was sent
+    finally:
+        admin.dispose()
+        db.close()
+
+
+@pytest.mark.postgres
+def test_a_connection_used_for_reads_writes_in_a_transaction_again(postgres_url: str) -> None:
+    db = Database.open(postgres_url)
+    try:
+        with db.reading() as reader:
+            reader_pid = int(reader.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        session = db.sessions()
+        try:  # the same pooled connection, back to transactions: a rollback undoes the write
+            assert int(session.execute(text("SELECT pg_backend_pid()")).scalar_one()) == reader_pid
+            make_submission(session)
+            session.rollback()
+        finally:
+            session.close()
+        with db.session() as s:
+            assert _count(s) == 0
+    finally:
+        db.close()

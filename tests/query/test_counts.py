@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from leaddesk import contacts, query, triage
 from leaddesk.db import Database
 from leaddesk.db.models import Submission, TeamMember
-from leaddesk.query import Filter, text_plan
+from leaddesk.query import Filter, counts, text_plan, words
 from tests.support.factories import make_contact, make_member, make_submission
 
 TOPICS = ("Patient engagement", "Speakers bureaus", None)
@@ -230,5 +230,38 @@ def test_on_postgresql_a_word_with_filters_is_counted_or_estimated(
         # "engag" names two words: in 30 of the newest 41 documents (the sample).
         assert two_words == query.Estimate(round(30 / 41 * 21), exact=False)
         assert rare == query.Estimate(1, exact=True)  # few matches: counted
+    finally:
+        db.close()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_search_the_kept_counts_cannot_tell_is_sampled_under_its_filters(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "engag" names two words (engagement, engaged), so the kept counts cannot tell; not rare
+    # (at least SAMPLED_EXACT_BELOW matches), not common: the newest rows its filters pass are
+    # sampled, and the estimate says "about" unless every such row was in the sample.
+    monkeypatch.setattr(text_plan, "COMMON", 10_000)
+    monkeypatch.setattr(counts, "SAMPLED_EXACT_BELOW", 5)
+    monkeypatch.setattr(words, "RECENT_WINDOW", 8)
+    db = Database.open(postgres_url)
+    try:
+        with db.session() as s:
+            ids = [make_submission(s, body_text=BODIES[n % 4], status=("new", "done")[n % 2],
+                                   topic="Rare" if n in (3, 5, 7) else None).id
+                   for n in range(40)]
+        many, few = Filter(text="engag", statuses=("new",)), Filter(text="engag", topics=("Rare",))
+        with db.session() as s:
+            about, exact = query.estimate(s, many), query.estimate(s, few)
+            newest_new = [i for i in reversed(ids) if i % 2 == ids[0] % 2][:8]  # n even: "new"
+            found = sum(1 for i in newest_new if BODIES[(i - ids[0]) % 4] != "Hello")
+        assert about == query.Estimate(round(found / 8 * 20), exact=False)
+        assert exact == query.Estimate(_plain_count(db, few), exact=True)
+        assert exact.value == 3
+        with db.session() as s:  # labelled exact only when it is
+            for flt in (many, few, Filter(text="engag", statuses=("done",), topics=(None,)),
+                        Filter(text="patient engagement", statuses=("new",)),
+                        Filter(text="engag budget"), Filter(text="engag", tags=("hot",))):
+                guess = query.estimate(s, flt)
+                assert not guess.exact or guess.value == _plain_count(db, flt), flt
     finally:
         db.close()

@@ -91,3 +91,17 @@ def test_on_postgresql_the_query_api_answers(postgres_url: str) -> None:
             assert first_page(session, start, limit=LIMIT) == expected
     finally:
         database.close()
+
+
+def test_an_about_figure_never_contradicts_the_page_shown_with_it(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    by_name = Filter(sort=Sort.NAME)  # not the quick path: the page and an estimate
+    monkeypatch.setattr(query, "estimate", lambda _s, _f: query.Estimate(3, exact=False))
+    with db.session() as session:
+        rows, total = first_page(session, by_name, limit=LIMIT)
+        assert len(rows) == LIMIT
+        assert total == query.Estimate(LIMIT, exact=False)
+        rows, total = first_page(session, by_name, limit=10 * ROWS)  # a page of every match
+        assert total == query.Estimate(len(rows), exact=True)
+        monkeypatch.setattr(query, "estimate", lambda _s, _f: query.Estimate(7, exact=True))
+        assert first_page(session, by_name, limit=LIMIT)[1] == query.Estimate(7, exact=True)

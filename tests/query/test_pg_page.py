@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from leaddesk import query, triage
 from leaddesk.db import Database
-from leaddesk.query import Filter
+from leaddesk.db.models import Submission
+from leaddesk.query import Filter, Sort
+from leaddesk.query.pages import ordered
 from tests.support.factories import make_member, make_submission
 
 pytestmark = pytest.mark.postgres
@@ -63,3 +65,29 @@ def test_an_empty_page_still_has_its_total(pg: Database) -> None:
     with pg.session() as s:
         page = query.find(s, Filter(), limit=5, offset=1000)
         assert (page.rows, page.total) == ((), query.count(s, Filter()))
+
+
+@pytest.mark.parametrize("flt", [
+    Filter(), Filter(statuses=("new", "open"), topics=("Market access",)),
+    Filter(text="message", statuses=("open",)), Filter(sort=Sort.STATUS, descending=False),
+    Filter(sort=Sort.NAME, include_spam=True), Filter(include_spam=True, assignees=("Ada", None))])
+def test_pages_chosen_by_id_first_are_the_plain_order_s(pg: Database, flt: Filter) -> None:
+    # The page's ids are picked in a subquery of ids alone, then read whole: by offset and by
+    # keyset, every page is the slice of the plain ordered list, and in its order.
+    with pg.session() as s:
+        everything = list(s.execute(ordered(
+            select(Submission.id).where(*query.conditions(flt, "postgresql")), flt)).scalars())
+        assert len(everything) > 7
+        for offset in (0, 3, 7, len(everything) - 2):
+            page = query.find(s, flt, limit=4, offset=offset)
+            assert [r.id for r in page.rows] == everything[offset:offset + 4]
+        if flt.sort is Sort.RECEIVED:
+            walked: list[int] = []
+            cursor = None
+            while True:
+                page = query.find(s, flt, limit=4, after=cursor, with_total=False)
+                walked += [r.id for r in page.rows]
+                if page.next_cursor is None:
+                    break
+                cursor = page.next_cursor
+            assert walked == everything

@@ -72,7 +72,7 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
 
     db = ctx.database()
     flt = with_deadline(db, flt)
-    with db.session() as session:
+    with db.reading() as session:  # reads only: on PostgreSQL no BEGIN / COMMIT round trips
         hint = demo_hint(session, ctx)
         if hint:
             ctx.err.write(hint)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from sqlalchemy import Engine
@@ -20,6 +20,7 @@ from leaddesk.db.engine import (
     display_url,
     enable_wal,
     make_engine,
+    read_session_factory,
     session_factory,
     translate_errors,
 )
@@ -43,6 +44,7 @@ class Database:
     # None runs them inline (the CLI, the headless worker); the window hands them to its database
     # worker so network threads never write (see leaddesk.ui.context).
     writer: WriteRunner | None = None
+    _readers: sessionmaker[Session] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool = True) -> Database:
@@ -74,6 +76,15 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
         with translate_errors(self.engine.url), self.sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only: on PostgreSQL without a transaction's BEGIN and COMMIT round
+        trips; a write in it raises (see :func:`~leaddesk.db.engine.read_session_factory`)."""
+        if self._readers is None:
+            self._readers = read_session_factory(self.engine)
+        with translate_errors(self.engine.url), self._readers.begin() as session:
             yield session
 
     def write(self, work: Callable[[], T]) -> T:

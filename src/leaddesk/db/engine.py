@@ -246,3 +246,39 @@ def translate_errors(url: URL | str) -> Iterator[None]:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     # expire_on_commit=False: services hand out plain data built before commit, never live rows.
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class ReadOnlySessionError(RuntimeError):
+    """A write in a session opened for reads only: a programming error, never the user's."""
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reads only (:meth:`leaddesk.db.Database.reading`).
+
+    On PostgreSQL each statement runs on its own (autocommit): a transaction around reads buys
+    nothing at the server's READ COMMITTED level, where every statement of a transaction takes a
+    new snapshot anyway, but costs a BEGIN and a COMMIT round trip, as much as the inbox's
+    count itself (bench/README.md, sixth round). The pooled connection goes back to transactions
+    when it is returned. Not for a server-side cursor (``yield_per``), which needs a transaction.
+    On SQLite reads cost no round trip, so its sessions stay as :func:`session_factory`'s.
+    Either way a write is refused before it reaches the database: an ORM flush or an INSERT,
+    UPDATE or DELETE statement raises :class:`ReadOnlySessionError`.
+    """
+    bind = (engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql" else engine)
+    maker = sessionmaker(bind, expire_on_commit=False)
+    event.listen(maker, "before_flush", _refuse_flush)
+    event.listen(maker, "do_orm_execute", _refuse_writes)
+    return maker
+
+
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlySessionError("a session opened for reads only was asked to write; "
+                                   "write in Database.session() instead")
+
+
+def _refuse_writes(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlySessionError("a session opened for reads only was asked to write; "
+                                   "write in Database.session() instead")

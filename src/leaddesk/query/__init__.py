@@ -28,6 +28,10 @@ Callers use the names exported here; each module says what it owns:
   they name, so the GIN index matches them exactly;
 * :mod:`~leaddesk.query.pg_page`: on PostgreSQL, a page's rows, tags and kept total in one
   statement;
+* :mod:`~leaddesk.query.pg_sql`: on PostgreSQL, the kept totals compiled once per filter and sent
+  as plain SQL;
+* :mod:`~leaddesk.query.pg_matches`: on PostgreSQL, a search's matches kept while the server's
+  snapshot is unchanged, for exact totals under status, topic and owner filters;
 * :mod:`~leaddesk.query.quick`: the plain inbox's page straight from SQLite, for `leaddesk list`;
 * :mod:`~leaddesk.query.first`: a new list's first page and count, through ``quick`` when it can.
 

@@ -33,8 +33,19 @@ def first_page(session: Session, flt: Filter, *, limit: int
         page = quick.page(connection, flt, limit=limit)
         return page.rows, Estimate(page.total, exact=True)
     # The ORM's query modules load here, not with the window: the first page rarely needs them.
-    return (query.find(session, flt, limit=limit, with_total=False).rows,
-            query.estimate(session, flt))
+    rows = query.find(session, flt, limit=limit, with_total=False).rows
+    return rows, _consistent(query.estimate(session, flt), rows, limit)
+
+
+def _consistent(total: Estimate, rows: tuple[SubmissionRow, ...], limit: int) -> Estimate:
+    """An estimate never contradicts the page shown with it: a page short of ``limit`` holds
+    every match (so the count is exact), and there are at least as many matches as rows shown
+    (a sampled "about 12" beside a full page of 50 would read as a mistake)."""
+    if total.exact:
+        return total
+    if len(rows) < limit:
+        return Estimate(len(rows), exact=True)
+    return Estimate(max(total.value, len(rows)), exact=False)
 
 
 def _sqlite_connection(session: Session) -> sqlite3.Connection | None:

@@ -77,13 +77,16 @@ def find(session: Session, flt: Filter, *, limit: int = DEFAULT_PAGE_SIZE, offse
         steer = Steer.ORDERED if flt.sort is Sort.RECEIVED else Steer.FREE
         if dialect == "postgresql" and flt.text:
             exact = pg_text.expanded(session, flt.text)
-        stmt = ordered(row_select().where(*conditions(flt, dialect, steer=steer, exact=exact)),
-                       flt)
+        where = conditions(flt, dialect, steer=steer, exact=exact)
         if after is not None:
-            stmt = stmt.where(_after(after, flt))
-        if dialect == "postgresql":  # tags and a kept total in the same round trip
-            stmt = pg_page.with_extras(stmt, flt, total=with_total)
-        records = session.execute(stmt.limit(limit).offset(offset)).all()
+            where.append(_after(after, flt))
+        if dialect == "postgresql":  # the page's ids first, then rows, tags and a kept total
+            ids = ordered(select(Submission.id).where(*where), flt).limit(limit).offset(offset)
+            stmt = pg_page.with_extras(ordered(row_select().where(Submission.id.in_(ids)), flt),
+                                       flt, total=with_total)
+        else:
+            stmt = ordered(row_select().where(*where), flt).limit(limit).offset(offset)
+        records = session.execute(stmt).all()
         rows = to_rows(session, records)
         if records and TOTAL_COLUMN in records[0]._fields:
             total = int(getattr(records[0], TOTAL_COLUMN))

@@ -7,6 +7,11 @@ on PostgreSQL they were three round trips inside the transaction's two, for ~2 m
 correlated subquery over the tag links' primary key) and, when the trigger-kept counts answer
 it, the total (an uncorrelated subquery PostgreSQL runs once). :func:`~leaddesk.query.rows.to_rows`
 takes the tags from the rows when they are there.
+
+The page's ids are chosen first, in a subquery of ids alone (:func:`leaddesk.query.find` builds
+it), and only those rows are read whole: the search and the filters then meet on narrow rows
+that the covering indexes answer without the table ("hoffmann" with a topic and a status read
+7.6k whole rows to hash-join them with the search's matches, 90-130 ms; ids first, 33-47 ms).
 """
 
 from __future__ import annotations

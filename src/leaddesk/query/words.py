@@ -10,13 +10,25 @@ documents, sampled as SQLite's text plan samples them (an estimate, never shown 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Integer, String, Text, column, func, select, table, text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    String,
+    Text,
+    column,
+    func,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from leaddesk.db import search
+from leaddesk.db.models import Submission
 
 RECENT_WINDOW = 2_000       # newest documents sampled for a word's share
 
@@ -97,3 +109,24 @@ def recent_share(session: Session, query: str, *, window: int = RECENT_WINDOW) -
         "FROM (SELECT document FROM submission_search ORDER BY submission_id DESC LIMIT :w) AS d"),
         {"w": window, "q": expression}).one()
     return int(found) / max(int(sampled), 1)
+
+
+def newest_matches(session: Session, query: str, among: Sequence[ColumnElement[bool]], *,
+                   window: int = RECENT_WINDOW) -> tuple[int, int]:
+    """(matching, sampled): how many of the ``window`` newest rows that pass ``among`` (newest
+    by received time, the order the inbox's indexes keep per status, topic and owner) the text
+    matches, and how many rows were sampled: fewer than ``window`` means every row passing
+    ``among`` was, so the first number is then the exact count."""
+    expression = search.tsquery(query)
+    if expression is None:
+        return 0, 0
+    newest = (select(Submission.id).where(*among)
+              .order_by(Submission.received_at.desc(), Submission.id.desc()).limit(window)
+              .subquery())
+    documents = table("submission_search", column("submission_id", Integer)).alias("d")
+    matches = text("d.document @@ to_tsquery('simple', :q)").bindparams(q=expression)
+    found, sampled = session.execute(
+        select(func.count().filter(matches), func.count())
+        .select_from(newest.outerjoin(documents, documents.c.submission_id == newest.c.id))
+    ).one()
+    return int(found), int(sampled)
