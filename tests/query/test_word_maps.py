@@ -1,9 +1,11 @@
-"""A common word's kept map answers exactly what SQL answers, and never outlives the data it was
-read from: not another connection's commit, not this connection's own writes, not a rollback."""
+"""A common word's matches among a filter's rows, through the sieve or a kept map, are exactly what
+SQL answers, and never outlive the data they were read from: not another connection's commit
+(even one landing between two statements of the same call), not this connection's own writes, not
+a rollback; and a prefix is read as one word only when it names one word."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -24,17 +26,30 @@ class Undo(Exception):
     """Raised to roll a session back."""
 
 
+def _spy(monkeypatch: pytest.MonkeyPatch, name: str, record: Callable[..., object]) -> None:
+    real = getattr(word_maps, name)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        record(*args, **kwargs)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(word_maps, name, call)
+
+
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every map read through the full-text index (not from the kept ones)."""
     monkeypatch.setattr(text_plan, "COMMON", 5)  # a word in more than 5 rows is common
     done: list[str] = []
-    real = word_maps._read
+    _spy(monkeypatch, "_read", lambda session, expression, version: done.append(expression))
+    return done
 
-    def spy(session: Any, expression: str, version: tuple[int, int]) -> Any:
-        done.append(expression)
-        return real(session, expression, version)
-    monkeypatch.setattr(word_maps, "_read", spy)
+
+@pytest.fixture
+def sieves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every pass of the sieve (a word's matches checked against a filter's ids)."""
+    monkeypatch.setattr(text_plan, "COMMON", 5)
+    done: list[str] = []
+    _spy(monkeypatch, "_sieve", lambda session, expression, ids, **kw: done.append(expression))
     return done
 
 
@@ -64,17 +79,67 @@ def counts(db: Database) -> tuple[int, int, int]:
         return got
 
 
-def test_a_map_is_read_once_and_kept_while_nothing_changes(db: Database,
-                                                           reads: list[str]) -> None:
+def mapped(db: Database) -> tuple[int, int, int]:
+    """:func:`counts`, once the word's map is read (the count alone reads it when asked again)."""
+    counts(db)
+    return counts(db)
+
+
+def test_first_searches_sieve_and_the_count_alone_reads_the_map_when_asked_again(
+        db: Database, reads: list[str], sieves: list[str]) -> None:
     first = counts(db)
     assert first[0] > 0
+    assert reads == []  # a search never reads a map: the sieve answers
+    assert sieves == ['"engagement"'] * 3  # one word in the index: read as that word
     assert counts(db) == first
-    assert reads == ['"engagement"*']
+    assert reads == ['"engagement"']  # the count alone, asked again
+    sieves.clear()
+    assert counts(db) == first
+    assert (reads, sieves) == (['"engagement"'], [])  # kept: everything looked up in it
+
+
+def test_a_prefix_is_read_as_one_word_only_when_it_names_one(db: Database, sqlite_url: str,
+                                                            sieves: list[str]) -> None:
+    budget = Filter(text="budget", statuses=("new", "open", "done"))
+    with db.session() as s:
+        assert query.count(s, budget) == plain(s, budget)
+        assert query.count(s, Filter(text="engag", statuses=("new",))) == plain(
+            s, Filter(text="engag", statuses=("new",)))
+    assert sieves == ['"budget"', '"engag"*']  # engaged, engagement
+    before = counts(db)
+    other = Database.open(sqlite_url)
+    try:
+        with other.session() as s:
+            make_submission(s, body_text="Engagements", status="new", topic=None)
+            make_submission(s, body_text="Budgets", status="new", topic=None)
+    finally:
+        other.close()
+    sieves.clear()
+    assert counts(db) == (before[0] + 1, before[1] + 1, before[2] + 1)
+    with db.session() as s:
+        assert query.count(s, budget) == plain(s, budget)
+    assert set(sieves) == {'"engagement"*', '"budget"*'}
+
+
+def test_words_the_tokenizer_changes_stay_prefixes(db: Database) -> None:
+    with db.session() as s:
+        make_submission(s, body_text="Müllers und Muller", status="new", topic=None)
+    with db.session() as s:
+        raw = s.connection().connection.dbapi_connection
+        # "müller" is indexed as "muller"; asking the index for words after "müller" would
+        # find none and drop the prefix, losing "mullers".
+        assert word_maps._cheapest(raw, {}, "müller") == '"müller"*'
+        assert word_maps._cheapest(raw, {}, "muller") == '"muller"*'
+        assert word_maps._cheapest(raw, {}, "hello budget") == '"hello" "budget"'
+        assert word_maps._cheapest(raw, {}, "white paper_x") == '"white" "paper_x"*'
+        for text in ("müller", "muller", "mulle"):
+            flt = Filter(text=text, statuses=("new",))
+            assert query.count(s, flt) == plain(s, flt) == 1
 
 
 def test_another_connections_commit_is_seen(db: Database, sqlite_url: str,
                                             reads: list[str]) -> None:
-    before = counts(db)
+    before = mapped(db)
     other = Database.open(sqlite_url)
     try:
         with other.session() as s:
@@ -83,17 +148,40 @@ def test_another_connections_commit_is_seen(db: Database, sqlite_url: str,
         other.close()
     after = counts(db)
     assert after == (before[0] + 1, before[1] + 1, before[2] + 1)
-    assert len(reads) == 2
+    assert len(reads) == 2  # the kept map was stale: read again
+
+
+@pytest.mark.parametrize("asked", ["search", "count alone"])
+def test_a_commit_between_the_ids_and_the_sieve_sends_the_call_to_sql(
+        db: Database, sqlite_url: str, monkeypatch: pytest.MonkeyPatch, asked: str) -> None:
+    """The filter's ids and the word's matches are two statements, each its own snapshot."""
+    monkeypatch.setattr(text_plan, "COMMON", 5)
+    other = Database.open(sqlite_url)
+
+    def commit_first(*args: Any, **kwargs: Any) -> None:
+        with other.session() as s:  # a matching row the ids just read do not hold
+            make_submission(s, body_text="Engagement now", status="new", topic=None,
+                            is_submission=asked == "search")
+    _spy(monkeypatch, "_sieve", commit_first)
+    flt = WORD if asked == "search" else ALONE
+    try:
+        with db.session() as s:
+            before = plain(s, flt)
+            got = query.count(s, flt)
+            assert got == plain(s, flt) == before + (asked == "search")
+    finally:
+        other.close()
 
 
 def test_own_writes_are_counted_and_a_rollback_forgets_them(db: Database,
                                                             reads: list[str]) -> None:
-    before = counts(db)
+    before = mapped(db)
+
     def pending() -> None:
         with db.session() as s:
             make_submission(s, body_text="Engagement again", status="open", topic=None)
-            # Pending in this transaction: no map is read, kept or used (a rollback changes
-            # neither data_version nor total_changes); SQL answers.
+            # Pending in this transaction: no map is read, kept or used and no sieve runs (a
+            # rollback changes neither data_version nor total_changes); SQL answers.
             assert query.count(s, WORD) == plain(s, WORD) == before[0] + 1
             assert query.count(s, ALONE) == before[1] + 1
             assert query.find(s, WORD, limit=5).total == before[0] + 1
@@ -118,9 +206,10 @@ def test_the_kept_maps_are_bounded(db: Database, reads: list[str],
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(word_maps, "KEPT_BYTES", 2 * 42)  # two maps of 40 rows and a bit
     for word in ("engagement", "hello", "bureau", "engagement"):
-        with db.session() as s:
-            flt = Filter(text=word, statuses=("new",))
-            assert query.count(s, flt) == plain(s, flt)
+        for _ in range(2):
+            with db.session() as s:
+                flt = Filter(text=word)
+                assert query.count(s, flt) == plain(s, flt)
     assert len(reads) == 4  # "engagement" was dropped for "bureau", read again
 
 
@@ -130,8 +219,7 @@ def test_a_page_walks_through_a_kept_map_to_the_same_rows(db: Database, reads: l
     monkeypatch.setattr(text_plan, "SORT_MAX", 0)  # the page is walked, not sorted from ids
     with db.session() as s:
         walked = [r.id for r in query.find(s, flt, limit=5, with_total=False).rows]
-    with db.session() as s:
-        assert query.count(s, flt) == plain(s, flt)  # reads the map
+    mapped(db)
     taken: list[set[int] | None] = []
     real = word_maps.kept_among
 
@@ -143,3 +231,19 @@ def test_a_page_walks_through_a_kept_map_to_the_same_rows(db: Database, reads: l
         assert [r.id for r in query.find(s, flt, limit=5, with_total=False).rows] == walked
     assert taken
     assert all(hits is not None for hits in taken)
+
+
+@pytest.mark.parametrize("sorted_max", [0, 1_000], ids=["walked", "sorted"])
+def test_a_page_from_the_known_matches_is_the_same_page(db: Database, reads: list[str],
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        sorted_max: int) -> None:
+    monkeypatch.setattr(text_plan, "KNOWN_SORT_MAX", sorted_max)
+    flt = Filter(text="engagement", statuses=("new", "open", "done"))
+    with db.session() as s:
+        expected = [r.id for r in query.find(s, flt, limit=4, with_total=False).rows]
+        page = query.find(s, flt, limit=4)  # the total sieves: every match is known
+        assert [r.id for r in page.rows] == expected
+        assert page.total == plain(s, flt)
+        second = query.find(s, flt, limit=4, after=page.next_cursor)
+        assert [r.id for r in second.rows] == [r.id for r in query.find(
+            s, flt, limit=4, after=page.next_cursor, with_total=False).rows]
