@@ -247,3 +247,17 @@ def test_a_page_from_the_known_matches_is_the_same_page(db: Database, reads: lis
         second = query.find(s, flt, limit=4, after=page.next_cursor)
         assert [r.id for r in second.rows] == [r.id for r in query.find(
             s, flt, limit=4, after=page.next_cursor, with_total=False).rows]
+
+
+def test_a_row_id_below_one_is_no_false_hit(db: Database, sieves: list[str]) -> None:
+    """substr() counts a negative offset from the BLOB's end: the sieve must not read there."""
+    flt = Filter(text="engagement", statuses=("open",))
+    with db.session() as s:
+        make_submission(s, id=-3, body_text="Engagement", status="done", topic=None)
+        top = s.execute(select(func.max(Submission.id))).scalar_one()
+        for n in range(1, 4):  # the last bytes of the filter's BLOB are set
+            make_submission(s, id=top + n, body_text="Hello", status="open", topic=None)
+    with db.session() as s:
+        assert query.count(s, flt) == plain(s, flt)
+        assert query.count(s, Filter(text="engagement")) == plain(s, Filter(text="engagement"))
+    assert sieves
