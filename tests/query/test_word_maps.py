@@ -261,3 +261,17 @@ def test_a_row_id_below_one_is_no_false_hit(db: Database, sieves: list[str]) -> 
         assert query.count(s, flt) == plain(s, flt)
         assert query.count(s, Filter(text="engagement")) == plain(s, Filter(text="engagement"))
     assert sieves
+
+
+def test_a_filtered_row_id_below_one_sends_the_call_to_sql(db: Database,
+                                                           reads: list[str]) -> None:
+    """A byte-per-id map has no place for it (a negative index counts from the end)."""
+    flt = Filter(text="engagement", statuses=("open",))
+    with db.session() as s:
+        make_submission(s, id=-3, body_text="Engagement", status="open", topic=None)
+        make_submission(s, id=-2, body_text="Engagement", status="spam", topic=None)
+    for _ in range(3):  # the sieve, then a kept map
+        with db.session() as s:
+            assert query.count(s, flt) == plain(s, flt)
+            assert query.count(s, ALONE) == plain(s, ALONE)
+    assert reads

@@ -91,7 +91,7 @@ def kept_intersection(session: Session, flt: Filter, plan: TextPlan) -> list[int
     if plan.ids is not None:
         return None
     return word_maps.matching(session, flt.text, select(Submission.id).where(
-        *conditions(flt, "sqlite", with_text=False)))
+        *conditions(flt, "sqlite", with_text=False)), largest=plan.largest_id)
 
 
 def sorts_known(hits: int, need: int) -> bool:
