@@ -269,8 +269,7 @@ def test_a_filtered_row_id_below_one_sends_the_call_to_sql(db: Database,
     flt = Filter(text="engagement", statuses=("open",))
     with db.session() as s:
         make_submission(s, id=-3, body_text="Engagement", status="open", topic=None)
-        make_submission(s, id=-2, body_text="Engagement", status="spam", topic=None)
-    for _ in range(3):  # the sieve, then a kept map
+    for _ in range(3):  # the sieve, then a kept map (which counts the row alone)
         with db.session() as s:
             assert query.count(s, flt) == plain(s, flt)
             assert query.count(s, ALONE) == plain(s, ALONE)

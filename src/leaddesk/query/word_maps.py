@@ -51,6 +51,7 @@ READ_AFTER = 2
 _INFO_KEY = "leaddesk.query.word_maps"
 _ASKED_KEY = "leaddesk.query.word_maps.asked"
 _WORDS_KEY = "leaddesk.query.word_maps.words"
+_CHEAP_KEY = "leaddesk.query.word_maps.cheapest"
 _PLAIN = re.compile(r"[a-z0-9]+")
 
 
@@ -101,7 +102,13 @@ def _ask(session: Session, query: str, *, reading: bool) -> _Asked | None:
     known = kept.get(key)
     if known is not None and known.version == version:
         return _Asked(raw, version, key, _kept(kept, key, known))
-    expression = _cheapest(raw, info, query) or key
+    cheap: dict[str, tuple[tuple[int, int], str]] = info.setdefault(_CHEAP_KEY, {})
+    known_cheap = cheap.get(key)
+    if known_cheap is not None and known_cheap[0] == version:
+        expression = known_cheap[1]
+    else:
+        expression = _cheapest(raw, info, query) or key
+        cheap[key] = (version, expression)
     if not (reading and _worth_reading(info, key)):
         return _Asked(raw, version, expression, None)
     made = _read(session, expression, version)
@@ -126,9 +133,11 @@ def _kept(kept: OrderedDict[str, _Map], expression: str, known: _Map) -> _Map:
 
 def _read(session: Session, expression: str, version: tuple[int, int]) -> _Map:
     """The map of an FTS5 expression's matches, read through the full-text index."""
-    matched: list[int] = json.loads(session.execute(text(
-        "SELECT json_group_array(rowid) FROM submissions_fts WHERE submissions_fts MATCH :q"),
-        {"q": expression}).scalar_one())
+    # Ids below 1 have no byte (the ids looked up here never are: see _ids), but count.
+    total, ids = session.execute(text(
+        "SELECT count(*), json_group_array(rowid) FILTER (WHERE rowid > 0) FROM submissions_fts "
+        "WHERE submissions_fts MATCH :q"), {"q": expression}).one()
+    matched: list[int] = json.loads(ids)
     # FTS5 yields matches in id order: the last is the largest (max() if ever not).
     found = bytearray(max(matched[-1:], default=0) + 1)
     try:  # one C-level loop sets a byte per match (a Python loop costs several times as much)
@@ -136,22 +145,26 @@ def _read(session: Session, expression: str, version: tuple[int, int]) -> _Map:
     except IndexError:
         found = bytearray(max(matched) + 1)
         deque(map(found.__setitem__, matched, repeat(1)), maxlen=0)
-    return _Map(version, found, len(matched))
+    return _Map(version, found, int(total))
 
 
-def matching(session: Session, query: str, candidates: Select[Any]) -> list[int] | None:
+def matching(session: Session, query: str, candidates: Select[Any], *,
+             largest: int = 0) -> list[int] | None:
     """The ids among ``candidates`` (a SELECT of submission ids) that ``query`` matches; None when
     SQL must answer (not SQLite, inside a transaction, or the database changed while reading).
 
     With the word's map kept the ids are looked up in it; otherwise (never read here: it costs
     more than a search may) the full-text index is read once through and each match is checked
-    against a byte-per-id map of the candidates (:func:`_sieve`)."""
+    against a byte-per-id map of the candidates (:func:`_sieve`; ``largest``, the largest id in
+    the table if known, sizes that map)."""
     asked = _ask(session, query, reading=False)
     if asked is None:
         return None
     ids = _ids(session, candidates)
+    if ids is None:
+        return None
     among = (_among(asked.word, ids) if asked.word is not None
-             else _sieve(session, asked.expression, ids)[1])
+             else _sieve(session, asked.expression, ids, largest=largest)[1])
     if _version(asked.raw) != asked.version:  # the ids and the matches: different snapshots
         return None
     return among
@@ -180,25 +193,35 @@ def _cheapest(raw: Any, info: dict[str, Any], query: str) -> str | None:
     return " ".join(parts) if parts else None
 
 
-def _ids(session: Session, candidates: Select[Any] | None) -> list[int]:
-    """The ids ``candidates`` selects, read as one JSON array (see :mod:`leaddesk.db.search`)."""
+def _ids(session: Session, candidates: Select[Any] | None) -> list[int] | None:
+    """The ids ``candidates`` selects, read as one JSON array (see :mod:`leaddesk.db.search`);
+    None if one is below 1 (a byte-per-id map has no place for it: SQL answers)."""
     if candidates is None:
         return []
     listed = candidates.subquery()
-    ids: list[int] = json.loads(session.execute(
-        select(func.json_group_array(listed.c[0]))).scalar_one())
+    found, lowest = session.execute(select(func.json_group_array(listed.c[0]),
+                                           func.min(listed.c[0]))).one()
+    if lowest is not None and lowest < 1:
+        return None
+    ids: list[int] = json.loads(found)
     return ids
 
 
-def _sieve(session: Session, expression: str, ids: list[int], *,
-           whole: bool = False) -> tuple[int | None, list[int]]:
+def _sieve(session: Session, expression: str, ids: list[int], *, whole: bool = False,
+           largest: int = 0) -> tuple[int | None, list[int]]:
     """Which of ``ids`` the FTS5 ``expression`` matches, and with ``whole`` how many rows it
     matches in all, in one pass over its matches: each is checked in a byte-per-id map of
     ``ids`` passed as a BLOB (``substr`` of a BLOB is a byte offset: ~40 ns a match, where a
     probe of SQL's ephemeral index of the ids takes ~90 ns and reading the word's own map into
-    Python ~100 ns). Without ``whole`` only matches up to the largest id are read."""
-    marks = bytearray(max(ids, default=0) + 1)
-    deque(map(marks.__setitem__, ids, repeat(1)), maxlen=0)
+    Python ~100 ns). ``ids`` are 1 or above (:func:`_ids`)."""
+    if not ids and not whole:
+        return None, []
+    marks = bytearray(largest + 1)
+    try:
+        deque(map(marks.__setitem__, ids, repeat(1)), maxlen=0)
+    except IndexError:  # not told the largest id, or rows came since
+        marks = bytearray(max(ids) + 1)
+        deque(map(marks.__setitem__, ids, repeat(1)), maxlen=0)
     # marks[1:]: byte n of the BLOB is id n. A rowid of 0 or below would read before the BLOB's
     # start or count from its end: "rowid > 0", evaluated only after a hit, keeps it exact.
     hit = "substr(:marks, rowid, 1) = x'01' AND rowid > 0"
@@ -208,8 +231,6 @@ def _sieve(session: Session, expression: str, ids: list[int], *,
             f"SELECT count(*), json_group_array(rowid) FILTER (WHERE {hit}) "
             f"FROM submissions_fts WHERE submissions_fts MATCH :q"), params).one()
         return int(total), json.loads(found)
-    if not ids:
-        return None, []
     found = session.execute(text(
         f"SELECT json_group_array(rowid) FROM submissions_fts WHERE submissions_fts MATCH :q "
         f"AND {hit}"), params).scalar_one()
@@ -247,6 +268,8 @@ def count_all(session: Session, query: str, hidden: Select[Any] | None) -> int |
     if asked is None:
         return None
     ids = _ids(session, hidden)
+    if ids is None:
+        return None
     if asked.word is None:
         total, among = _sieve(session, asked.expression, ids, whole=True)
     else:
