@@ -7,6 +7,7 @@ someone else's and is refused too.
 Alembic is imported only when a migration has to be read or run: opening an up-to-date database
 (every command-line call, every app start) compares the stamp with ``HEAD_REVISION`` in one plain
 query, which keeps `leaddesk list` fast. A test keeps ``HEAD_REVISION`` equal to Alembic's head.
+A new SQLite database gets the head's schema from one script (:mod:`leaddesk.db.snapshot`).
 """
 
 from __future__ import annotations
@@ -85,14 +86,26 @@ def check_schema(connection: Connection) -> str | None:
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Bring the schema to the newest revision; return (revision before, revision after)."""
     with engine.begin() as connection:
-        if stamped_revision(connection) == HEAD_REVISION:
+        stamp = stamped_revision(connection)
+        if stamp == HEAD_REVISION:
             return HEAD_REVISION, HEAD_REVISION
+        if stamp is None and _create_from_snapshot(connection):
+            return None, HEAD_REVISION
         before = check_schema(connection)
         if before != head_revision():
             from alembic import command
 
             command.upgrade(alembic_config(connection), "head")
         return before, head_revision()
+
+
+def _create_from_snapshot(connection: Connection) -> bool:
+    """A new SQLite database (no tables at all) gets the head's schema from one script."""
+    if connection.dialect.name != "sqlite" or connection.dialect.get_table_names(connection):
+        return False
+    from leaddesk.db import snapshot
+
+    return snapshot.create(connection, HEAD_REVISION)
 
 
 def needs_upgrade(engine: Engine) -> bool:

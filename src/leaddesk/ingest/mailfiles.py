@@ -17,6 +17,7 @@ from pathlib import Path
 
 from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import parallel
+from leaddesk.ingest.read_ahead import read_ahead
 
 BATCH_SIZE = 200  # messages parsed as one chunk (store transactions join several)
 # A chunk also ends before it holds more than this much mail (a larger message goes alone): the
@@ -145,7 +146,13 @@ def check_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 
 def read_messages(paths: Sequence[str | os.PathLike[str]]) -> Iterator[RawMessage]:
-    for path in check_paths(paths):
+    """Every message under ``paths``, in order; the files are read by a thread of their own ahead
+    of the caller (:mod:`leaddesk.ingest.read_ahead`), the paths checked before it starts."""
+    return read_ahead(_read_messages(check_paths(paths)))
+
+
+def _read_messages(paths: Sequence[Path]) -> Iterator[RawMessage]:
+    for path in paths:
         for kind, source in _sources(path):
             try:
                 yield from _from_source(kind, source)
