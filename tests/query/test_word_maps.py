@@ -274,3 +274,50 @@ def test_a_filtered_row_id_below_one_sends_the_call_to_sql(db: Database,
             assert query.count(s, flt) == plain(s, flt)
             assert query.count(s, ALONE) == plain(s, ALONE)
     assert reads
+
+
+def test_a_walk_reads_a_one_word_prefix_as_that_word_and_a_commit_sends_it_back(
+        db: Database, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page walked without a map asks the index for each batch; a prefix naming one word is
+    read as that word, which holds only while nothing is committed."""
+    monkeypatch.setattr(text_plan, "COMMON", 5)
+    monkeypatch.setattr(text_plan, "SORT_MAX", 0)
+    flt = Filter(text="engagement", statuses=("new", "open", "done"))
+    asked: list[str | None] = []
+    real = word_maps.search.matching_ids
+
+    def spy(*args: Any, **kwargs: Any) -> set[int]:
+        asked.append(kwargs.get("expression"))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(word_maps.search, "matching_ids", spy)
+
+    def page() -> list[int]:
+        with db.session() as s:
+            return [r.id for r in query.find(s, flt, limit=30, with_total=False).rows]
+
+    def reference() -> list[int]:
+        with db.session() as s:
+            return list(s.execute(select(Submission.id).where(*query.conditions(
+                flt, "sqlite")).order_by(Submission.received_at.desc(), Submission.id.desc())
+                .limit(30)).scalars())
+    assert page() == reference()
+    assert asked and set(asked) == {'"engagement"'}
+    other = Database.open(sqlite_url)
+    with db.session() as s:
+        hello = s.execute(select(Submission.id).where(Submission.body_text == "Hello").order_by(
+            Submission.id.desc())).scalars().first()
+
+    def commit_first(*args: Any, **kwargs: Any) -> set[int]:
+        if kwargs.get("expression"):  # a batch row now holds a longer word with the prefix
+            with other.session() as s:
+                s.get_one(Submission, hello).body_text = "Engagements"
+        return spy(*args, **kwargs)
+    monkeypatch.setattr(word_maps.search, "matching_ids", commit_first)
+    asked.clear()
+    try:
+        got = page()
+    finally:
+        other.close()
+    assert hello in got
+    assert got == reference()
+    assert None in asked  # the batch asked again with the prefix

@@ -185,7 +185,8 @@ def _walk_text(session: Session, flt: Filter, plan: TextPlan, *, need: int,
         if not count_:
             return found[:need]
         ids, ats = json.loads(ids_json), json.loads(ats_json)
-        hits = known if known is not None else word_maps.kept_among(session, flt.text, ids)
+        hits = known if known is not None else word_maps.kept_among(session, flt.text, ids,
+                                                                    ids_json)
         if hits is None:
             hits = search.matching_ids(session, flt.text, ids_json, low=min(ids), high=max(ids))
         keys = sorted(((ats[i], ids[i]) for i, x in enumerate(ids) if x in hits),
