@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from leaddesk import query, triage
-from leaddesk.db import Database
+from leaddesk.db import Database, search
 from leaddesk.db.models import Submission
 from leaddesk.query import Filter, text_plan, word_maps
 from tests.support.factories import make_submission
@@ -90,7 +90,9 @@ def test_first_searches_sieve_and_the_count_alone_reads_the_map_when_asked_again
     first = counts(db)
     assert first[0] > 0
     assert reads == []  # a search never reads a map: the sieve answers
-    assert sieves == ['"engagement"'] * 3  # one word in the index: read as that word
+    # One word in the index: read as that word. The page's total and the count alone sieve;
+    # the count of the page's own search is answered from what its sieve found out.
+    assert sieves == ['"engagement"'] * 2
     assert counts(db) == first
     assert reads == ['"engagement"']  # the count alone, asked again
     sieves.clear()
@@ -284,12 +286,12 @@ def test_a_walk_reads_a_one_word_prefix_as_that_word_and_a_commit_sends_it_back(
     monkeypatch.setattr(text_plan, "SORT_MAX", 0)
     flt = Filter(text="engagement", statuses=("new", "open", "done"))
     asked: list[str | None] = []
-    real = word_maps.search.matching_ids
+    real = search.matching_ids
 
     def spy(*args: Any, **kwargs: Any) -> set[int]:
         asked.append(kwargs.get("expression"))
         return real(*args, **kwargs)
-    monkeypatch.setattr(word_maps.search, "matching_ids", spy)
+    monkeypatch.setattr(search, "matching_ids", spy)
 
     def page() -> list[int]:
         with db.session() as s:
@@ -312,7 +314,7 @@ def test_a_walk_reads_a_one_word_prefix_as_that_word_and_a_commit_sends_it_back(
             with other.session() as s:
                 s.get_one(Submission, hello).body_text = "Engagements"
         return spy(*args, **kwargs)
-    monkeypatch.setattr(word_maps.search, "matching_ids", commit_first)
+    monkeypatch.setattr(search, "matching_ids", commit_first)
     asked.clear()
     try:
         got = page()
@@ -321,3 +323,54 @@ def test_a_walk_reads_a_one_word_prefix_as_that_word_and_a_commit_sends_it_back(
     assert hello in got
     assert got == reference()
     assert None in asked  # the batch asked again with the prefix
+
+
+NARROWER = Filter(text="engagement", statuses=("new",), topics=("Speakers bureaus",))
+ELSEWHERE = Filter(text="engagement", statuses=("done",), topics=("Market access",))
+
+
+def test_a_narrower_search_is_answered_from_what_the_sieve_found_out(
+        db: Database, sieves: list[str]) -> None:
+    every = Filter(text="engagement", statuses=("new", "open", "done"))
+    with db.session() as s:
+        assert query.count(s, NARROWER) == plain(s, NARROWER) > 0
+        assert query.count(s, WORD) == plain(s, WORD)  # holds ids NARROWER's sieve never saw
+        assert len(sieves) == 2
+        assert query.count(s, NARROWER) == plain(s, NARROWER)  # all among WORD's
+        assert query.count(s, ELSEWHERE) == plain(s, ELSEWHERE) > 0
+        assert len(sieves) == 3
+        assert query.count(s, every) == plain(s, every)  # WORD's and ELSEWHERE's together
+        assert query.find(s, every, limit=5).total == plain(s, every)
+        assert len(sieves) == 3
+
+
+def test_what_the_sieve_found_out_is_forgotten_when_the_database_changes(
+        db: Database, sqlite_url: str, sieves: list[str]) -> None:
+    with db.session() as s:
+        quiet = list(s.execute(select(Submission.id).where(
+            Submission.status == "new", Submission.topic == "Speakers bureaus",
+            Submission.is_submission.is_(True),
+            Submission.body_text.not_like("%ngagement%"))).scalars())
+    assert len(quiet) >= 2
+
+    def now_matches(row: int) -> None:
+        """A row NARROWER's sieve checked, and found not matching, now matches."""
+        other = Database.open(sqlite_url)
+        try:
+            with other.session() as s:
+                s.get_one(Submission, row).body_text = "Engagement too"
+        finally:
+            other.close()
+
+    with db.session() as s:
+        before = query.count(s, NARROWER)
+        assert before == plain(s, NARROWER)
+    now_matches(quiet[0])
+    with db.session() as s:
+        assert query.count(s, NARROWER) == plain(s, NARROWER) == before + 1
+    now_matches(quiet[1])
+    with db.session() as s:
+        # ELSEWHERE's sieve, at the new version, must not carry NARROWER's old answers along.
+        assert query.count(s, ELSEWHERE) == plain(s, ELSEWHERE)
+        assert query.count(s, NARROWER) == plain(s, NARROWER) == before + 2
+    assert len(sieves) == 4

@@ -52,6 +52,7 @@ _INFO_KEY = "leaddesk.query.word_maps"
 _ASKED_KEY = "leaddesk.query.word_maps.asked"
 _WORDS_KEY = "leaddesk.query.word_maps.words"
 _CHEAP_KEY = "leaddesk.query.word_maps.cheapest"
+_LEARNT_KEY = "leaddesk.query.word_maps.learnt"
 _PLAIN = re.compile(r"[a-z0-9]+")
 
 
@@ -79,8 +80,20 @@ def _version(raw: Any) -> tuple[int, int] | None:
 
 
 @dataclass(frozen=True)
+class _Learnt:
+    """What the sieve found out about a word at one version: which ids it checked, which of
+    those match. A later filter whose ids were all checked is answered from it (a user narrowing
+    a search, a refresh, the next page's total)."""
+    version: tuple[int, int]
+    checked: bytearray              # checked[id] == 1 when a sieve was asked about row id
+    found: bytearray                # found[id] == 1 when it was, and the word matches it
+
+
+@dataclass(frozen=True)
 class _Asked:
     raw: Any                        # the DBAPI connection
+    info: dict[str, Any]            # its kept-for-life dict
+    key: str                        # the word's FTS5 expression as the user wrote it
     version: tuple[int, int]        # its version when asked
     expression: str                 # what reads the word's matches (see _cheapest)
     word: _Map | None               # the word's map, kept or read now
@@ -101,16 +114,16 @@ def _ask(session: Session, query: str, *, reading: bool) -> _Asked | None:
     kept: OrderedDict[str, _Map] = info.setdefault(_INFO_KEY, OrderedDict())
     known = kept.get(key)
     if known is not None and known.version == version:
-        return _Asked(raw, version, key, _kept(kept, key, known))
+        return _Asked(raw, info, key, version, key, _kept(kept, key, known))
     expression = _cheap(raw, info, query, key, version)
     if not (reading and _worth_reading(info, key)):
-        return _Asked(raw, version, expression, None)
+        return _Asked(raw, info, key, version, expression, None)
     made = _read(session, expression, version)
     if _version(raw) == version:  # else a write came between: use once, keep nothing
         kept[key] = made
         while sum(len(m.found) for m in kept.values()) > KEPT_BYTES and len(kept) > 1:
             kept.popitem(last=False)
-    return _Asked(raw, version, expression, made)
+    return _Asked(raw, info, key, version, expression, made)
 
 
 def _worth_reading(info: dict[str, Any], key: str) -> bool:
@@ -157,11 +170,47 @@ def matching(session: Session, query: str, candidates: Select[Any], *,
     ids = _ids(session, candidates)
     if ids is None:
         return None
-    among = (_among(asked.word, ids) if asked.word is not None
-             else _sieve(session, asked.expression, ids, largest=largest)[1])
+    learnt: OrderedDict[str, _Learnt] = asked.info.setdefault(_LEARNT_KEY, OrderedDict())
+    marks = None
+    if asked.word is not None:
+        among = _among(asked.word, ids)
+    else:
+        known = learnt.get(asked.key)
+        if known is not None and known.version == asked.version and _all_checked(known, ids):
+            learnt.move_to_end(asked.key)
+            among = list(compress(ids, map(known.found.__getitem__, ids)))
+        else:
+            _, among, marks = _sieve(session, asked.expression, ids, largest=largest)
     if _version(asked.raw) != asked.version:  # the ids and the matches: different snapshots
         return None
+    if marks is not None:
+        _learn(learnt, asked, marks, among)
     return among
+
+
+def _all_checked(known: _Learnt, ids: list[int]) -> bool:
+    try:
+        return all(map(known.checked.__getitem__, ids))
+    except IndexError:  # an id above every id checked
+        return False
+
+
+def _learn(learnt: OrderedDict[str, _Learnt], asked: _Asked, marks: bytearray,
+           among: list[int]) -> None:
+    """Keep what a sieve found out (``marks``: the ids it checked, ``among``: those matching),
+    with what earlier sieves of the same word found out at the same version."""
+    known = learnt.pop(asked.key, None)
+    if known is not None and known.version == asked.version:
+        size = max(len(known.checked), len(marks))
+        checked = bytearray((int.from_bytes(known.checked, "little")
+                             | int.from_bytes(marks, "little")).to_bytes(size, "little"))
+        found = known.found + bytes(size - len(known.found))
+    else:
+        checked, found = marks, bytearray(len(marks))
+    deque(map(found.__setitem__, among, repeat(1)), maxlen=0)
+    learnt[asked.key] = _Learnt(asked.version, checked, found)
+    while sum(2 * len(k.checked) for k in learnt.values()) > KEPT_BYTES and len(learnt) > 1:
+        learnt.popitem(last=False)
 
 
 def _cheap(raw: Any, info: dict[str, Any], query: str, key: str, version: tuple[int, int]) -> str:
@@ -213,14 +262,14 @@ def _ids(session: Session, candidates: Select[Any] | None) -> list[int] | None:
 
 
 def _sieve(session: Session, expression: str, ids: list[int], *, whole: bool = False,
-           largest: int = 0) -> tuple[int | None, list[int]]:
+           largest: int = 0) -> tuple[int | None, list[int], bytearray]:
     """Which of ``ids`` the FTS5 ``expression`` matches, and with ``whole`` how many rows it
     matches in all, in one pass over its matches: each is checked in a byte-per-id map of
-    ``ids`` passed as a BLOB (``substr`` of a BLOB is a byte offset: ~40 ns a match, where a
+    ``ids`` (returned too) passed as a BLOB (``substr`` of a BLOB is a byte offset: ~40 ns a match, where a
     probe of SQL's ephemeral index of the ids takes ~90 ns and reading the word's own map into
     Python ~100 ns). ``ids`` are 1 or above (:func:`_ids`)."""
     if not ids and not whole:
-        return None, []
+        return None, [], bytearray()
     marks = bytearray(largest + 1)
     try:
         deque(map(marks.__setitem__, ids, repeat(1)), maxlen=0)
@@ -235,11 +284,11 @@ def _sieve(session: Session, expression: str, ids: list[int], *, whole: bool = F
         total, found = session.execute(text(
             f"SELECT count(*), json_group_array(rowid) FILTER (WHERE {hit}) "
             f"FROM submissions_fts WHERE submissions_fts MATCH :q"), params).one()
-        return int(total), json.loads(found)
+        return int(total), json.loads(found), marks
     found = session.execute(text(
         f"SELECT json_group_array(rowid) FROM submissions_fts WHERE submissions_fts MATCH :q "
         f"AND {hit}"), params).scalar_one()
-    return None, json.loads(found)
+    return None, json.loads(found), marks
 
 
 def _among(word: _Map, ids: list[int]) -> list[int]:
@@ -288,7 +337,7 @@ def count_all(session: Session, query: str, hidden: Select[Any] | None) -> int |
     if ids is None:
         return None
     if asked.word is None:
-        total, among = _sieve(session, asked.expression, ids, whole=True)
+        total, among, _ = _sieve(session, asked.expression, ids, whole=True)
     else:
         total, among = asked.word.matches, _among(asked.word, ids)
     if _version(asked.raw) != asked.version:
