@@ -53,6 +53,8 @@ _ASKED_KEY = "leaddesk.query.word_maps.asked"
 _WORDS_KEY = "leaddesk.query.word_maps.words"
 _CHEAP_KEY = "leaddesk.query.word_maps.cheapest"
 _LEARNT_KEY = "leaddesk.query.word_maps.learnt"
+_MATCHED = 3  # in a _Learnt's state
+_MATCHING = bytes(int(n == _MATCHED) for n in range(256))  # a state to 1 if matching, else 0
 _PLAIN = re.compile(r"[a-z0-9]+")
 
 
@@ -85,8 +87,7 @@ class _Learnt:
     those match. A later filter whose ids were all checked is answered from it (a user narrowing
     a search, a refresh, the next page's total)."""
     version: tuple[int, int]
-    checked: bytearray              # checked[id] == 1 when a sieve was asked about row id
-    found: bytearray                # found[id] == 1 when it was, and the word matches it
+    state: bytearray                # per id: 0 never checked, 1 checked, 3 checked and matching
 
 
 @dataclass(frozen=True)
@@ -176,40 +177,47 @@ def matching(session: Session, query: str, candidates: Select[Any], *,
         among = _among(asked.word, ids)
     else:
         known = learnt.get(asked.key)
-        if known is not None and known.version == asked.version and _all_checked(known, ids):
+        states = _states(known, ids) if known is not None and known.version == asked.version \
+            else None
+        if states is not None and 0 not in states:  # every id checked before
             learnt.move_to_end(asked.key)
-            among = list(compress(ids, map(known.found.__getitem__, ids)))
+            among = list(compress(ids, states.translate(_MATCHING)))
         else:
             _, among, marks = _sieve(session, asked.expression, ids, largest=largest)
     if _version(asked.raw) != asked.version:  # the ids and the matches: different snapshots
         return None
     if marks is not None:
-        _learn(learnt, asked, marks, among)
+        _learn(learnt, asked, marks, ids, among)
     return among
 
 
-def _all_checked(known: _Learnt, ids: list[int]) -> bool:
+def _states(known: _Learnt, ids: list[int]) -> bytes | None:
+    """What ``known`` says of each of ``ids`` (one C-level pass), or None if an id is above
+    every id it checked or one of a few sampled was never checked (another filter's ids)."""
     try:
-        return all(map(known.checked.__getitem__, ids))
-    except IndexError:  # an id above every id checked
-        return False
+        if not all(map(known.state.__getitem__, ids[::max(1, len(ids) // 16)])):
+            return None
+        return bytes(map(known.state.__getitem__, ids))
+    except IndexError:
+        return None
 
 
-def _learn(learnt: OrderedDict[str, _Learnt], asked: _Asked, marks: bytearray,
+def _learn(learnt: OrderedDict[str, _Learnt], asked: _Asked, marks: bytearray, ids: list[int],
            among: list[int]) -> None:
-    """Keep what a sieve found out (``marks``: the ids it checked, ``among``: those matching),
-    with what earlier sieves of the same word found out at the same version."""
+    """Keep what a sieve found out (``marks``: a byte set for each of ``ids``, the ids it
+    checked; ``among``: those matching), with what earlier sieves of the same word found out at
+    the same version."""
     known = learnt.pop(asked.key, None)
-    if known is not None and known.version == asked.version:
-        size = max(len(known.checked), len(marks))
-        checked = bytearray((int.from_bytes(known.checked, "little")
-                             | int.from_bytes(marks, "little")).to_bytes(size, "little"))
-        found = known.found + bytes(size - len(known.found))
-    else:
-        checked, found = marks, bytearray(len(marks))
-    deque(map(found.__setitem__, among, repeat(1)), maxlen=0)
-    learnt[asked.key] = _Learnt(asked.version, checked, found)
-    while sum(2 * len(k.checked) for k in learnt.values()) > KEPT_BYTES and len(learnt) > 1:
+    state = marks  # 1 for every id checked
+    if known is not None and known.version == asked.version:  # the same data: add it up
+        state = known.state
+        if len(state) < len(marks):
+            state = state + bytes(len(marks) - len(state))
+        # An id matching before matches now (same data): it is in ``among`` and set back to 3.
+        deque(map(state.__setitem__, ids, repeat(1)), maxlen=0)
+    deque(map(state.__setitem__, among, repeat(_MATCHED)), maxlen=0)
+    learnt[asked.key] = _Learnt(asked.version, state)
+    while sum(len(k.state) for k in learnt.values()) > KEPT_BYTES and len(learnt) > 1:
         learnt.popitem(last=False)
 
 
