@@ -13,6 +13,7 @@ from imapclient.exceptions import IMAPClientError
 from leaddesk.accounts import AccountInfo
 from leaddesk.errors import LeadDeskError
 from leaddesk.ingest import api, imap
+from leaddesk.ingest.imap_deadline import deadline
 from leaddesk.reply import smtp
 
 
@@ -20,7 +21,9 @@ def check_imap(info: AccountInfo, password: str) -> str:
     settings = info.imap
     client = imap.connect(settings, password)
     try:
-        selected = client.select_folder(settings.folder, readonly=True)
+        with deadline(client, settings, f"while opening the folder {settings.folder}",
+                      then="logged in, but the folder was not opened: try again later"):
+            selected = client.select_folder(settings.folder, readonly=True)
     except (OSError, IMAPClientError, EOFError) as exc:
         raise imap.ImapError(f"logged in to {settings.where}, but the folder "
                              f"{settings.folder!r} cannot be opened ({exc}); check --folder"

@@ -5,14 +5,21 @@ timeout forever, so a FETCH or an SMTP reply that creeps (or stops mid-answer wi
 left open) would hang a sync or a send for good. :class:`Deadline` is a watchdog: when the block
 it guards is still running at its time, it shuts the socket down both ways, so the blocked read
 returns at once (EOF) and the caller's error handling runs; :attr:`Deadline.passed` then tells
-that failure apart from a server that closed by itself. Used by IMAP (leaddesk.ingest.imap) and
-SMTP (leaddesk.reply.smtp).
+that failure apart from a server that closed by itself. Used by IMAP (leaddesk.ingest.imap),
+SMTP (leaddesk.reply.smtp), the form APIs' client (leaddesk.ingest.api.client) and the post
+lookups (leaddesk.posts.fetch).
+
+A TLS handshake runs inside ``wrap_socket``, before the caller holds the new socket (and the old
+one is already handed over to it): :meth:`Deadline.watch` makes every socket a TLS context wraps
+one the watchdog shuts down too, from the start of its handshake, so a server that stalls or
+creeps mid-handshake (implicit TLS or STARTTLS) is cut like any other.
 """
 
 from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 
@@ -40,6 +47,7 @@ class Deadline:
         self.seconds = seconds
         self.source = source
         self.passed = False
+        self._also: list[socket.socket] = []  # handed over by add (a new one, a TLS one)
         self._over = False
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._fire)
@@ -54,14 +62,35 @@ class Deadline:
             self._over = True
         self._timer.cancel()
 
+    def add(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down too when the time is up (one the caller does not hold yet)."""
+        with self._lock:
+            self._also.append(sock)
+
+    def watch(self, context: ssl.SSLContext) -> ssl.SSLContext:
+        """``context``, changed so that each socket it wraps is :meth:`add`-ed as its handshake
+        starts; for a context made for this one connection."""
+        add = self.add
+
+        class Watched(ssl.SSLSocket):
+            def do_handshake(self, block: bool = False) -> None:
+                add(self)
+                super().do_handshake(block)
+
+        context.sslsocket_class = Watched
+        return context
+
     def _fire(self) -> None:
         with self._lock:
             if self._over:
                 return
             self.passed = True
             sock = self.source() if self.source is not None else None
-            if sock is not None:
+            for each in (sock, *self._also):
+                if each is None:
+                    continue
                 # The plain socket's shutdown, even under TLS: SSLSocket.shutdown would also drop
-                # its TLS state under the reading thread's feet.
+                # its TLS state under the reading thread's feet. A socket handed over to TLS
+                # meanwhile (detached) refuses: the TLS one it became is among _also.
                 with contextlib.suppress(OSError):
-                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                    socket.socket.shutdown(each, socket.SHUT_RDWR)

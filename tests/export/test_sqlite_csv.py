@@ -34,6 +34,7 @@ from leaddesk.export import (
     ENCODINGS,
     ExportOptions,
     Per,
+    csv_lines,
     export_to_file,
     presets,
     selection,
@@ -159,13 +160,19 @@ def export_bytes(db: Database, path: Path, preset: str, per: str, scope: str,
     return path.read_bytes()
 
 
-@pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
-               ) -> Iterator[Database]:
-    path = tmp_path_factory.mktemp("sqlite_csv") / "fixture.db"
+def built(folder: Path, sqlite_template: Path) -> Database:
+    """The fixture database in ``folder``, open."""
+    path = folder / "fixture.db"
     shutil.copyfile(sqlite_template, path)
     db = Database.open(f"sqlite:///{path}")
     build(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+               ) -> Iterator[Database]:
+    db = built(tmp_path_factory.mktemp("sqlite_csv"), sqlite_template)
     yield db
     db.close()
 
@@ -267,7 +274,7 @@ def paths_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     taken: list[bool] = []
     real = sqlite_csv.plan
 
-    def spy(session: Any, columns: Any) -> sqlite_csv.Plan | None:
+    def spy(session: Any, columns: Any) -> csv_lines.Plan | None:
         chosen = real(session, columns)
         taken.append(chosen is not None)
         return chosen
@@ -346,7 +353,7 @@ def sql_cells(expression: Any, values: Sequence[str | None]) -> list[Any]:
     try:
         with db.session() as s:
             connection = s.connection()
-            sqlite_csv._register(connection.connection.dbapi_connection)
+            csv_lines.register(connection.connection.dbapi_connection)
             value = bindparam("value", type_=String)
             stmt = select(expression(value))
             return [connection.execute(stmt, {"value": v}).scalar_one() for v in values]
@@ -377,6 +384,6 @@ def test_the_sql_time_is_timestamp_through_the_guard() -> None:
 
 
 def test_name_parts_side_by_side_are_sliced_in_and_others_reordered() -> None:
-    assert sqlite_csv._layout(tuple(c.field or "" for c in SIDE_BY_SIDE.columns)).cut == 1
-    assert sqlite_csv._layout(tuple(c.field or "" for c in presets.GENERIC.columns)).cut == 5
-    assert sqlite_csv._layout(tuple(c.field or "" for c in custom().columns)).cut is None
+    assert csv_lines.layout(tuple(c.field or "" for c in SIDE_BY_SIDE.columns)).cut == 1
+    assert csv_lines.layout(tuple(c.field or "" for c in presets.GENERIC.columns)).cut == 5
+    assert csv_lines.layout(tuple(c.field or "" for c in custom().columns)).cut is None

@@ -2,7 +2,9 @@
 mid-answer never hangs a sync: each command that moves mail has an overall deadline, past which
 the socket is shut down and the sync ends with one line; what was read before is stored and the
 next sync stores every message exactly once. Each test fails (hangs past its wait) without its
-watchdog. A long IDLE after a sync is never cut."""
+watchdog. A server that accepts and then never finishes its greeting, an implicit-TLS handshake
+or a STARTTLS one (silent, or creeping) is cut the same way. A long IDLE after a sync is never
+cut."""
 
 from __future__ import annotations
 
@@ -26,11 +28,14 @@ from tests.support.fake_imap import TRICKLES, FakeImapServer
 from tests.support.imap_faults import BeforeFetch
 from tests.support.mail import notification
 from tests.support.proxy import CuttingProxy
+from tests.support.stalling_imap import StallingImapServer
 from tests.support.waiting import finishes_within
 
 FLOOR = 1.0
 WAIT = FLOOR + 30  # far beyond the deadline, far below what the trickle would take
 SLACK = 10  # a loaded machine's thread start, SQLite writes, the login
+CHECK_PORT = ("nothing was read; check the port and --security (ssl for port 993, starttls for "
+              "143), then try again")
 
 
 @pytest.fixture(autouse=True)
@@ -155,3 +160,28 @@ def test_a_long_idle_after_a_sync_is_not_cut_by_a_deadline(
     finally:
         imap.logout(client)
     assert count(db) == 2
+
+
+@pytest.mark.parametrize("trickle", [False, True], ids=["silent", "trickling"])
+@pytest.mark.parametrize(("at", "security", "doing", "then"), [
+    ("greeting", "plain", "its greeting", CHECK_PORT),
+    ("handshake", "ssl", "its greeting", CHECK_PORT),
+    ("starttls", "starttls", "during STARTTLS", "nothing was read; try again later"),
+])
+def test_a_server_stalling_before_the_login_ends_the_connection_in_time(
+        imap_account: AccountFactory, at: str, security: str, doing: str, then: str,
+        trickle: bool) -> None:
+    # The greeting and an implicit-TLS handshake are read inside IMAPClient's constructor, a
+    # STARTTLS handshake inside wrap_socket: before LeadDesk holds the socket either way.
+    server = StallingImapServer(at, trickle=trickle)
+    try:
+        account = imap_account("site", security=security, port=server.port, ca_file=None)
+        finished, outcome, took = finishes_within(
+            lambda: imap.connect(account.imap, PASSWORD), WAIT)
+    finally:
+        server.close()
+    assert finished, f"the connection still hung after {took:.0f} s"
+    assert took < FLOOR + SLACK
+    assert isinstance(outcome, imap.ImapStalledError)
+    assert str(outcome) == (f"the IMAP server {account.imap.where} stopped sending {doing} after "
+                            f"1 s; {then}")

@@ -13,6 +13,8 @@ from leaddesk.posts import fetch
 from leaddesk.posts.fetch import HTML_ACCEPT, USER_AGENT, FetchConfig, Fetcher, FetchError
 from leaddesk.posts.sites import Allowlist
 from tests.posts.server import Answer, TestSite
+from tests.support.stalling_http import StallingHttpServer
+from tests.support.waiting import finishes_within
 
 PAGE = b"<!DOCTYPE html><title>Hello</title><p>Some text of the post, long enough.</p>"
 
@@ -373,3 +375,22 @@ def test_a_site_that_never_accepts_the_connection_gives_up_at_the_connect_timeou
         finally:
             for filler in fillers:
                 filler.close()
+
+
+def test_headers_creeping_in_a_byte_at_a_time_are_given_up_on() -> None:
+    # Each byte restarts the read timeout; only the total, watched from outside, ends the wait.
+    server = StallingHttpServer(trickle=True)
+    base = f"http://127.0.0.1:{server.port}"
+
+    def get() -> object:
+        with Fetcher(Allowlist({base: None}), FetchConfig(read_timeout=5.0, total_timeout=1.0)) as f:
+            return f.get(f"{base}/blog/a/", accept=HTML_ACCEPT)
+
+    try:
+        finished, outcome, took = finishes_within(get, 30)
+    finally:
+        server.close()
+    assert finished, f"the request still hung after {took:.0f} s"
+    assert isinstance(outcome, FetchError)
+    assert str(outcome) == "the site did not answer in time (its answer crept in too slowly)"
+    assert outcome.retry

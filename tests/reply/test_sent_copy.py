@@ -1,15 +1,19 @@
-"""The copy of a sent reply lands in the IMAP Sent folder of a real Dovecot (APPEND)."""
+"""The copy of a sent reply lands in the IMAP Sent folder of a real Dovecot (APPEND); a mailbox
+that refuses the login or stops answering mid-APPEND leaves the reply sent once, and says so."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
+from leaddesk import net_deadline
 from leaddesk.db import Database
 from leaddesk.db.models import Reply
 from leaddesk.reply import compose, service
 from tests.ingest.conftest import AccountFactory, Mailbox
 from tests.reply.conftest import ServerFactory, SmtpAccountFactory
+from tests.support.stalling_imap import StallingImapServer
+from tests.support.waiting import finishes_within
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
@@ -74,8 +78,39 @@ def test_a_failed_copy_does_not_unsend_the_reply(
     result = send(db, lead_id, account)
     assert result.copied_to is None
     assert result.copy_error is not None
+    assert result.copy_error.startswith("the reply was sent, but its copy was not filed in the "
+                                        "Sent folder: the IMAP server ")
     assert "refused the login" in result.copy_error
     assert len(server.received) == 1
+    with db.session() as s:
+        row = s.execute(select(Reply)).scalar_one()
+        assert (row.state, row.copied_to_sent_at) == ("sent", None)
+
+
+@pytest.mark.parametrize("trickle", [False, True], ids=["silent", "trickling"])
+def test_a_stalled_append_ends_in_time_and_says_the_reply_was_sent_once(
+        db: Database, lead_id: int, imap_account: AccountFactory, smtp_server: ServerFactory,
+        smtp_account: SmtpAccountFactory, monkeypatch: pytest.MonkeyPatch, trickle: bool) -> None:
+    monkeypatch.setattr(net_deadline, "FLOOR_SECONDS", 1.0)
+    stalling = StallingImapServer("append", trickle=trickle)
+    server = smtp_server("plain")
+    try:
+        mailbox = imap_account("site", security="plain", port=stalling.port, ca_file=None)
+        account = smtp_account(server, sent_account=mailbox.name, sent_folder="Sent")
+        finished, outcome, took = finishes_within(lambda: send(db, lead_id, account), 31)
+    finally:
+        stalling.close()
+    assert finished, f"the reply's worker still hung after {took:.0f} s"
+    assert took < 11
+    assert isinstance(outcome, service.SendResult)
+    assert outcome.copied_to is None
+    assert outcome.copy_error == (
+        f"the reply was sent, but its copy was not filed in the Sent folder: the IMAP server "
+        f"{mailbox.imap.where} stopped sending while storing it in Sent after 1 s; it may be "
+        f"missing there; do not send the reply again")
+    assert len(server.received) == 1
+    ((copy,),) = [stalling.appended]
+    assert f"Message-ID: {outcome.message_id}".encode() in copy
     with db.session() as s:
         row = s.execute(select(Reply)).scalar_one()
         assert (row.state, row.copied_to_sent_at) == ("sent", None)

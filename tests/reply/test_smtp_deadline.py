@@ -7,9 +7,7 @@ the watchdog."""
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -17,11 +15,11 @@ from leaddesk import net_deadline
 from leaddesk.db import Database
 from leaddesk.reply import service, smtp
 from tests.reply.conftest import SmtpAccountFactory
-from tests.reply.test_send import draft_for
+from tests.reply.test_send import assert_kept_and_not_sent, draft_for
 from tests.reply.test_smtp_faults import Faulty, faulty, retry_delivers_once  # noqa: F401
-from tests.support import listener
 from tests.support import smtp as smtp_support
 from tests.support.smtp import SmtpServer
+from tests.support.stalling_smtp import StallingSmtpServer
 from tests.support.waiting import finishes_within
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -29,7 +27,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiri
 FLOOR = 1.0
 WAIT = FLOOR + 30  # far beyond the deadline, far below what the trickle would take
 SLACK = 10  # a loaded machine's thread start, SQLite writes, the login
-TRICKLE_SECONDS = 0.2
 
 
 @pytest.fixture(autouse=True)
@@ -62,39 +59,39 @@ def test_a_trickled_reply_ends_the_send_in_time_and_a_retry_delivers_once(
     retry_delivers_once(db, lead_id, faulty, account, error)
 
 
-class TricklingGreeting:
-    """A server that greets one byte every TRICKLE_SECONDS ("220 …" never ends) until closed."""
+def stalled(server: StallingSmtpServer, call: Callable[[], object]) -> object:
+    """What ``call`` against ``server`` raised or returned, once it ended in time."""
+    try:
+        finished, outcome, took = finishes_within(call, WAIT)
+    finally:
+        server.close()
+    assert finished, f"it still hung after {took:.0f} s"
+    assert took < FLOOR + SLACK
+    return outcome
 
-    def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
-        self._closed = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
 
-    def _serve(self) -> None:
-        with contextlib.suppress(OSError):
-            conn, _ = self._listener.accept()
-            with conn:
-                conn.sendall(b"220")
-                while not self._closed.wait(TRICKLE_SECONDS):
-                    conn.sendall(b".")
-
-    def close(self) -> None:
-        self._closed.set()
-        listener.stop(self._listener)
+STALLED = ("stopped answering in time (the send was not done after 1 s; it sends its replies too "
+           "slowly); nothing was sent, try again later")
 
 
 def test_a_trickled_greeting_ends_the_connection_test_in_time(
         faulty: SmtpServer, smtp_account: SmtpAccountFactory) -> None:  # noqa: F811
-    server = TricklingGreeting()
-    try:
-        account = smtp_account(faulty, port=server.port)
-        finished, outcome, took = finishes_within(
-            lambda: smtp.check(account.smtp, smtp_support.PASSWORD), WAIT)
-    finally:
-        server.close()
-    assert finished, f"the connection test still hung after {took:.0f} s"
-    assert took < FLOOR + SLACK
-    assert str(outcome) == (f"the SMTP server {account.smtp.where} stopped answering in time (the "
-                            f"send was not done after 1 s; it sends its replies too slowly); "
-                            f"nothing was sent, try again later")
+    server = StallingSmtpServer("greeting", trickle=True)
+    account = smtp_account(faulty, port=server.port)
+    outcome = stalled(server, lambda: smtp.check(account.smtp, smtp_support.PASSWORD))
+    assert str(outcome) == f"the SMTP server {account.smtp.where} {STALLED}"
+
+
+@pytest.mark.parametrize("trickle", [False, True], ids=["silent", "trickling"])
+@pytest.mark.parametrize(("at", "security"), [
+    ("greeting", "plain"), ("handshake", "ssl"), ("starttls", "starttls")])
+def test_a_server_stalling_before_the_login_ends_the_send_in_time_and_nothing_is_sent(
+        db: Database, lead_id: int, faulty: SmtpServer,  # noqa: F811
+        smtp_account: SmtpAccountFactory, at: str, security: str, trickle: bool) -> None:
+    # A TLS handshake runs inside wrap_socket, before smtplib's own socket is the TLS one.
+    server = StallingSmtpServer(at, trickle=trickle)
+    account = smtp_account(faulty, port=server.port, security=security)
+    outcome = stalled(server, lambda: service.send_reply(
+        db, lead_id, draft_for(db, lead_id), account, actor="Ada"))
+    assert str(outcome) == f"the SMTP server {account.smtp.where} {STALLED}"
+    assert_kept_and_not_sent(db, lead_id, "stopped answering in time")

@@ -7,9 +7,7 @@ timeout."""
 
 from __future__ import annotations
 
-import contextlib
 import socket
-import threading
 
 from tests.support import listener
 
@@ -20,7 +18,7 @@ TRICKLES = ("trickle-at-login", "trickle-at-select")
 TRICKLE_SECONDS = 0.2
 
 
-class FakeImapServer:
+class FakeImapServer(listener.Scripted):
     """``FakeImapServer(behaviour)`` listens on 127.0.0.1:``port`` until :meth:`close`."""
 
     def __init__(self, behaviour: str, login_answer: bytes = b"") -> None:
@@ -28,52 +26,38 @@ class FakeImapServer:
             raise ValueError(behaviour)
         self.behaviour = behaviour
         self.login_answer = login_answer
-        self.connections = 0  # accepted so far
-        self._closed = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__()
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
+    def serve(self, conn: socket.socket, number: int) -> None:
+        if self.behaviour == "not-imap":
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            return
+        conn.sendall(GREETING)
+        if self.behaviour == "close-after-greeting":
+            return
+        for line in conn.makefile("rb"):
+            tag, _, rest = line.partition(b" ")
+            command = rest.split(b" ", 1)[0].strip().upper()
+            # A read-only SELECT is EXAMINE.
+            opening = command.replace(b"EXAMINE", b"SELECT").decode().lower()
+            if self.behaviour == f"trickle-at-{opening}":
+                self._trickle(conn)
                 return
-            self.connections += 1
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        with contextlib.suppress(OSError), conn:
-            if self.behaviour == "not-imap":
-                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            if command == b"LOGIN" and self.behaviour == "trickle-at-select":
+                conn.sendall(tag + b" OK logged in\r\n")
+                continue
+            if command in (b"LOGIN", b"AUTHENTICATE") and self.behaviour == REFUSE_LOGIN:
+                conn.sendall(tag + b" " + self.login_answer + b"\r\n")
+                continue
+            if command in (b"LOGIN", b"AUTHENTICATE"):
+                if self.behaviour == "bye-at-login":
+                    conn.sendall(b"* BYE shutting down\r\n")
+                conn.shutdown(socket.SHUT_RDWR)
                 return
-            conn.sendall(GREETING)
-            if self.behaviour == "close-after-greeting":
-                return
-            for line in conn.makefile("rb"):
-                tag, _, rest = line.partition(b" ")
-                command = rest.split(b" ", 1)[0].strip().upper()
-                # A read-only SELECT is EXAMINE.
-                opening = command.replace(b"EXAMINE", b"SELECT").decode().lower()
-                if self.behaviour == f"trickle-at-{opening}":
-                    self._trickle(conn)
-                    return
-                if command == b"LOGIN" and self.behaviour == "trickle-at-select":
-                    conn.sendall(tag + b" OK logged in\r\n")
-                    continue
-                if command in (b"LOGIN", b"AUTHENTICATE") and self.behaviour == REFUSE_LOGIN:
-                    conn.sendall(tag + b" " + self.login_answer + b"\r\n")
-                    continue
-                if command in (b"LOGIN", b"AUTHENTICATE"):
-                    if self.behaviour == "bye-at-login":
-                        conn.sendall(b"* BYE shutting down\r\n")
-                    conn.shutdown(socket.SHUT_RDWR)
-                    return
-                if command == b"CAPABILITY":
-                    conn.sendall(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + tag + b" OK done\r\n")
-                else:
-                    conn.sendall(tag + b" BAD unknown command\r\n")
+            if command == b"CAPABILITY":
+                conn.sendall(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + tag + b" OK done\r\n")
+            else:
+                conn.sendall(tag + b" BAD unknown command\r\n")
 
     def _trickle(self, conn: socket.socket) -> None:
         """An untagged answer that never ends, until the client shuts the connection or the
@@ -81,7 +65,3 @@ class FakeImapServer:
         conn.sendall(b"* OK")
         while not self._closed.wait(TRICKLE_SECONDS):
             conn.sendall(b".")
-
-    def close(self) -> None:
-        self._closed.set()
-        listener.stop(self._listener)

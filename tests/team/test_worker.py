@@ -1,6 +1,7 @@
 """The headless sync worker against real Dovecot and PostgreSQL/SQLite: one worker per account,
-IDLE and interval modes, structured logs, a database restart survived; only a login that trying
-again cannot mend ends it (a busy server or one restarting is waited out)."""
+IDLE and interval modes, structured logs, a database restart survived, a server that never
+answers the end of IDLE left and reconnected; only a login that trying again cannot mend ends it
+(a busy server or one restarting is waited out)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import func, select
 
-from leaddesk import accounts, secrets, suggest
+from leaddesk import accounts, net_deadline, secrets, suggest
 from leaddesk.accounts import AccountInfo
 from leaddesk.db import Database
 from leaddesk.db.models import Submission
@@ -31,6 +32,7 @@ from tests.support.fake_imap import REFUSE_LOGIN, FakeImapServer
 from tests.support.keyrings import MemoryKeyring
 from tests.support.mail import notification
 from tests.support.postgres import PostgresServer
+from tests.support.stalling_imap import StallingImapServer
 from tests.support.suggest_history import triage_as
 from tests.support.waiting import until
 
@@ -228,3 +230,31 @@ def test_only_a_login_retrying_cannot_mend_ends_the_worker(
             assert running.errors == []
     finally:
         server.close()
+
+
+@pytest.mark.parametrize("trickle", [False, True], ids=["silent", "trickling"])
+def test_a_server_that_never_answers_the_end_of_idle_is_left_and_reconnected(
+        db: Database, imap_account: AccountFactory, start_worker: Callable[..., Running],
+        monkeypatch: pytest.MonkeyPatch, trickle: bool) -> None:
+    monkeypatch.setattr(net_deadline, "FLOOR_SECONDS", 1.0)
+    # The first connection announces mail in IDLE, then never answers DONE; the next behaves.
+    server = StallingImapServer("done", trickle=trickle)
+    stream = io.StringIO()
+    try:
+        account = imap_account(security="plain", port=server.port, ca_file=None,
+                               sent_sync=False)
+        with worker_logging("json", stream):
+            running = start_worker(db, account, idle_check_seconds=0.2, retry_seconds=0.05)
+            assert until(lambda: len(running.results) >= 2, 20), running.errors
+            running.stop()
+    finally:
+        server.close()
+    assert running.errors == []
+    assert server.connections >= 2
+    events = [json.loads(line) for line in stream.getvalue().splitlines()]
+    reconnects = [e for e in events if e["event"] == "imap.reconnect"]
+    assert reconnects[0]["error"] == (f"the IMAP server {account.imap.where} stopped sending its "
+                                      f"answer to the end of IDLE after 1 s; nothing stored was "
+                                      f"lost")
+    assert reconnects[0]["message"].endswith("; reconnecting in 0 s")
+    assert PASSWORD not in stream.getvalue()

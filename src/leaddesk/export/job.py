@@ -6,7 +6,9 @@ to a writer, reports after every batch and checks the cancel token between batch
 
 Files are written to a temporary file beside the target and renamed over it only when complete:
 a cancelled or failed export leaves no partial file, and an existing file stays as it was. A
-stream (stdout) cannot be taken back; what was written before a cancel stays written.
+large SQLite export is written by two processes (:mod:`~leaddesk.export.sqlite_split`); the
+second part's file beside the target is removed in every case. A stream (stdout) cannot be taken
+back; what was written before a cancel stays written.
 """
 
 from __future__ import annotations
@@ -25,18 +27,15 @@ from typing import Any, BinaryIO, TextIO, cast
 
 from leaddesk import query
 from leaddesk.db import Database
-from leaddesk.errors import LeadDeskError, ValidationError
-from leaddesk.export import source, sqlite_csv
+from leaddesk.errors import ValidationError
+from leaddesk.export import source, sqlite_csv, sqlite_split
+from leaddesk.export.errors import ExportError
 from leaddesk.export.presets import GENERIC, Preset
 from leaddesk.export.writer import DELIMITERS, CsvWriter, JsonLinesWriter, Writer
 from leaddesk.progress import Cancelled, CancelToken, NullReporter, Reporter
 from leaddesk.query import Filter
 
 ENCODINGS = ("utf-8-sig", "utf-8")
-
-
-class ExportError(LeadDeskError):
-    """Raised when the export file cannot be written (no such folder, no permission, disk full)."""
 
 
 class Per(enum.StrEnum):
@@ -124,9 +123,9 @@ def _write(db: Database, flt: Filter, out: TextIO, options: ExportOptions, repor
         writer.header()
         fast = sqlite_csv.plan(session, columns) if options.format is Format.CSV else None
         if fast is not None:
-            return sqlite_csv.write_rows(session, flt, per_lead, fast, out, options.delimiter,
-                                         options.batch, cancel,
-                                         lambda done: reporter.progress(done, total))
+            return sqlite_split.write_rows(session, flt, per_lead, fast, out, options.delimiter,
+                                           options.batch, cancel,
+                                           lambda done: reporter.progress(done, total), total)
         done = 0
         for batch in source.batches(session, flt, per_lead=per_lead, batch=options.batch):
             cancel.raise_if_cancelled()

@@ -46,8 +46,10 @@ DEFAULT_BATCH = 500
 
 
 
-def _where(session: Session, flt: Filter) -> list[ColumnElement[bool]]:
-    """The filter's WHERE conditions, as ``list`` uses them, planned for reading them all.
+def _where(session: Session, flt: Filter, *, ordered: bool = False
+           ) -> list[ColumnElement[bool]]:
+    """The filter's WHERE conditions, as ``list`` uses them, planned for reading them all
+    (``ordered``: walking the received-date index, as for a date range).
 
     An id selection is written into the SQL, whatever its size: bound parameters are limited
     (SQLite 32,766, PostgreSQL 65,535), and "1-100000" is one short option on the command line.
@@ -55,7 +57,8 @@ def _where(session: Session, flt: Filter) -> list[ColumnElement[bool]]:
     """
     dialect = _dialect(session)
     steer: dict[str, Any] = {}
-    if flt.sort is Sort.RECEIVED and (flt.received_from or flt.received_to) is not None:
+    if flt.sort is Sort.RECEIVED and (ordered or (flt.received_from or flt.received_to)
+                                      is not None):
         # A date range in date order: SQLite must read the received-date index for just that
         # range (10x faster at 1M rows) rather than the whole table through the facets index.
         # Without a range, SQLite's own plan stands: reading everything, it is as good as any.
@@ -67,9 +70,15 @@ def _where(session: Session, flt: Filter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def order_key(flt: Filter) -> tuple[Any, bool]:
+    """The column the export's rows are ordered by (then by id, the same way), and whether
+    newest (largest) first."""
+    return query.SORT_COLUMNS[flt.sort], flt.descending
+
+
 def _ordered(stmt: AnySelect, flt: Filter) -> AnySelect:
-    column = query.SORT_COLUMNS[flt.sort]
-    if flt.descending:
+    column, descending = order_key(flt)
+    if descending:
         return stmt.order_by(column.desc(), Submission.id.desc())
     return stmt.order_by(column.asc(), Submission.id.asc())
 
@@ -145,9 +154,10 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def submissions_statement(session: Session, flt: Filter) -> AnySelect:
-    """One row per matching submission, in the filter's order."""
-    return _ordered(_row_select().where(*_where(session, flt)), flt)
+def submissions_statement(session: Session, flt: Filter, *, ordered: bool = False
+                          ) -> AnySelect:
+    """One row per matching submission, in the filter's order (``ordered``: see _where)."""
+    return _ordered(_row_select().where(*_where(session, flt, ordered=ordered)), flt)
 
 
 def leads_statement(session: Session, flt: Filter) -> AnySelect:
@@ -180,6 +190,16 @@ def leads_statement(session: Session, flt: Filter) -> AnySelect:
     )
     # Ordered like the inbox: by received date the latest submission is the lead's last contact.
     return _ordered(stmt, flt)
+
+
+def pivot_statement(session: Session, flt: Filter, offset: int) -> AnySelect:
+    """The order key (raw) and id of the submission at ``offset`` in the export's order. In
+    received order, SQLite walks the received-date index to it: its own plan for the inbox reads
+    the facets index and sorts every match, 8 s at 1M rows for these two columns, against 0.1 s."""
+    column, _ = order_key(flt)
+    stmt = (select(_raw(column), Submission.id).select_from(Submission)
+            .where(*_where(session, flt, ordered=True)))
+    return _ordered(stmt, flt).offset(offset).limit(1)
 
 
 def count(session: Session, flt: Filter, *, per_lead: bool) -> int:

@@ -16,14 +16,16 @@ as they are (the database's text is UTF-8, and so is every export encoding):
   registered on the connection and called for exactly the cells it could change, those whose
   first character is one of its ``FORMULA_TRIGGERS`` (the list is read from there, never retyped);
 * names are split by :func:`~leaddesk.export.names.split_name` in Python, once per distinct
-  name (a cache), and the parts put in place with one ``itemgetter`` call per row: calling
-  Python from SQL costs about 1.3 µs a call, two calls a row were a fifth of the export.
+  name (a cache), the raw name being selected last: calling Python from SQL costs about 1.3 µs
+  a call, two calls a row were a fifth of the export.
 
-Lines are joined in Python, every cell quoted (RFC 4180 and OWASP, see
-:mod:`~leaddesk.export.writer`). A line's double quotes are counted once; only a line with more
-than its separators' has its cells' quotes doubled. Measured against this: SQLite's
+Lines are joined in Python by :mod:`~leaddesk.export.csv_lines`, every cell quoted (RFC 4180 and
+OWASP, see :mod:`~leaddesk.export.writer`). A line's double quotes are counted once; only a line
+with more than its separators' has its cells' quotes doubled. Measured against this: SQLite's
 ``replace()`` and ``||`` per cell (slower: each allocates and copies), the csv module's writer
-(about six times slower per row), and doubling quotes in every cell (1.6 µs a row).
+(about six times slower per row), and doubling quotes in every cell (1.6 µs a row). A large
+export is written by two processes (:mod:`~leaddesk.export.sqlite_split`), each running this
+module's statement over its part of the rows.
 
 :func:`plan` says whether an export can take this path; anything it cannot express (the HubSpot
 and Salesforce layouts, PostgreSQL, a tag name holding the general path's separator) goes the
@@ -34,10 +36,8 @@ files the general path wrote before this one existed.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from operator import itemgetter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from sqlalchemy import (
@@ -54,6 +54,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import Session
 
 from leaddesk.db.models import Submission, Tag, submission_tags
@@ -62,31 +63,30 @@ from leaddesk.export.cells import (
     FORMULA_TRIGGERS,
     MULTI_VALUE_SEPARATOR,
     PHONE_DIGITS,
-    neutralise,
-    timestamp,
+)
+from leaddesk.export.csv_lines import (
+    GUARD,
+    RAW_NAME,
+    TIME,
+    Plan,
+    layout,
+    register,
+    write_lines,
 )
 from leaddesk.export.fields import FIELDS, SELECTED
-from leaddesk.export.names import split_name
 from leaddesk.export.presets import Column
-from leaddesk.export.writer import LINE_END
 from leaddesk.progress import CancelToken
 from leaddesk.query import Filter
 
 Expr = ColumnElement[Any]
 
-# SQL functions registered on the connection for the export (prefixed: nothing else defines them).
-_GUARD, _TIME = "leaddesk_neutralise", "leaddesk_timestamp"
-# The split name's parts are cells Python writes (_name_cells), in this order.
-NAME_PARTS = ("first_name", "last_name", "salutation")
-_RAW_NAME = "raw name"  # selected after the other cells when a layout has a name part
 # What leads_statement selects after Record's selected fields (source.SELECTED).
 _LEAD_EXTRA = ("submission_count", "first_contact_raw", "first_topic", "first_post_title",
                "first_page_url")
 _UTF8 = frozenset({"utf-8", "utf-8-sig"})
-_LINE_END = LINE_END.encode()
 
 
-def _constant(value: str | int) -> Expr:
+def constant(value: str | int) -> Expr:
     """A constant written into the SQL. Not a bound parameter: each parameter is a value of its
     own to SQLite, so three mentions of group_concat(name, ?) would be three aggregates."""
     if isinstance(value, int):
@@ -95,7 +95,7 @@ def _constant(value: str | int) -> Expr:
 
 
 # What SQLite's unicode() returns for a cell the guard may change: its first code point.
-_TRIGGER_CODES: tuple[Expr, ...] = tuple(_constant(ord(t)) for t in sorted(FORMULA_TRIGGERS))
+_TRIGGER_CODES: tuple[Expr, ...] = tuple(constant(ord(t)) for t in sorted(FORMULA_TRIGGERS))
 
 
 def _text(expr: Any) -> Expr:
@@ -123,9 +123,9 @@ def _guarded(cell: Any) -> Expr:
     whens: list[tuple[Expr, Expr]] = [(binary >= above, cell)]
     if digits_from is not None and digits_to is not None:
         whens.append((and_(binary >= digits_from, binary < digits_to), cell))
-    whens += [(cell.is_(None), _constant("")),
+    whens += [(cell.is_(None), constant("")),
               (_plain_phone(cell), cell),
-              (func.unicode(cell).in_(_TRIGGER_CODES), getattr(func, _GUARD)(cell))]
+              (func.unicode(cell).in_(_TRIGGER_CODES), getattr(func, GUARD)(cell))]
     return case(*whens, else_=cell)
 
 
@@ -135,12 +135,12 @@ def _safe_starts() -> tuple[Expr, Expr | None, Expr | None]:
     code points), and ``from <= text < to`` for the gap between triggers that holds the digits
     (None if a digit were a trigger). The empty string is below both, as it should be."""
     codes = sorted(ord(t) for t in FORMULA_TRIGGERS)
-    above = _constant(chr(codes[-1] + 1))
+    above = constant(chr(codes[-1] + 1))
     below = [c for c in codes if c < ord("0")]
     over = [c for c in codes if c > ord("9")]
     if any(ord("0") <= c <= ord("9") for c in codes) or not below or not over:
         return above, None, None
-    return above, _constant(chr(below[-1] + 1)), _constant(chr(over[0]))
+    return above, constant(chr(below[-1] + 1)), constant(chr(over[0]))
 
 
 _SAFE_STARTS = _safe_starts()
@@ -155,16 +155,16 @@ def _plain_phone(cell: Any) -> Expr:
     if "+" not in FORMULA_TRIGGERS:
         return literal_column("0") == literal_column("1")
     def glob(pattern: str) -> Expr:
-        matched: Expr = cell.op("GLOB", is_comparison=True)(_constant(pattern))
+        matched: Expr = cell.op("GLOB", is_comparison=True)(constant(pattern))
         return matched
 
-    digits = func.length(func.replace(cell, _constant(" "), _constant(""))) - _constant(1)
+    digits = func.length(func.replace(cell, constant(" "), constant(""))) - constant(1)
     # GLOB and length() stop at a NUL character; instr() reads the whole text.
     return and_(glob("+[0-9]*[0-9]"), ~glob("?*[^0-9 ]*"), ~glob("*  *"),
-                func.instr(cell, func.char(_constant(0))) == _constant(0),
-                or_(func.instr(cell, _constant(" ")) == _constant(0),
-                    digits.between(_constant(PHONE_DIGITS.start),
-                                   _constant(PHONE_DIGITS.stop - 1))))
+                func.instr(cell, func.char(constant(0))) == constant(0),
+                or_(func.instr(cell, constant(" ")) == constant(0),
+                    digits.between(constant(PHONE_DIGITS.start),
+                                   constant(PHONE_DIGITS.stop - 1))))
 
 
 def _number(cell: Any) -> Expr:
@@ -184,10 +184,10 @@ def _time(raw: Any) -> Expr:
     exactly as timestamp() slices it (printf's "!" counts characters, as Python's slices do);
     anything else goes to timestamp() itself."""
     return case(
-        (raw.is_(None), _constant("")),
-        (raw.op("GLOB", is_comparison=True)(_constant(_SLICED_MOMENT)),
-         func.printf(_constant("%!.10sT%!.8s+00:00"), raw, func.substr(raw, _constant(12)))),
-        else_=getattr(func, _TIME)(raw))
+        (raw.is_(None), constant("")),
+        (raw.op("GLOB", is_comparison=True)(constant(_SLICED_MOMENT)),
+         func.printf(constant("%!.10sT%!.8s+00:00"), raw, func.substr(raw, constant(12)))),
+        else_=getattr(func, TIME)(raw))
 
 
 def _tags() -> Expr:
@@ -200,12 +200,12 @@ def _tags() -> Expr:
              .correlate(Submission)
              .subquery("export_tag_names"))
     # Three mentions of one aggregate: SQLite computes an aggregate once however often it appears.
-    joined = func.group_concat(names.c.name, _constant(MULTI_VALUE_SEPARATOR))
+    joined = func.group_concat(names.c.name, constant(MULTI_VALUE_SEPARATOR))
     tagged = exists().where(submission_tags.c.submission_id == Submission.id).correlate(Submission)
     # Most submissions have no tag: one index probe instead of the sorted subquery (a sorter
     # opened and closed per row).
     return case((tagged, select(_guarded(joined)).select_from(names).scalar_subquery()),
-                else_=_constant(""))
+                else_=constant(""))
 
 
 def _last_contact() -> Expr:
@@ -239,45 +239,12 @@ def _cells(selected: dict[str, Expr], per_lead: bool) -> dict[str, Expr]:
         for field in ("first_topic", "first_post_title", "first_page_url"):
             cells[field] = _guarded(selected[field])
     else:  # a submission on its own is a lead of one
-        cells["submission_count"] = _constant("1")
+        cells["submission_count"] = constant("1")
         cells["first_contact_at"] = received
         for field, same in (("first_topic", "topic"), ("first_post_title", "post_title"),
                             ("first_page_url", "page_url")):
             cells[field] = cells[same]
     return cells
-
-
-@lru_cache(maxsize=8192)  # visitors write again and again, like names.split_name's own cache
-def _name_cells(name: bytes) -> tuple[bytes, ...]:
-    """The name's NAME_PARTS as cells ready to write: guarded, inner quotes doubled, UTF-8."""
-    parts = split_name(name.decode())
-    return tuple(neutralise(part).replace('"', '""').encode()
-                 for part in (parts.first, parts.last, parts.salutation))
-
-
-def _register(connection: Any) -> None:
-    """The Python the SQL calls: the one guard and the one timestamp format."""
-    functions: dict[str, Callable[[Any], str]] = {
-        _GUARD: neutralise, _TIME: lambda raw: neutralise(timestamp(raw))}
-    for sql_name, function in functions.items():
-        connection.create_function(sql_name, 1, function, deterministic=True)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How to read an export's rows as finished cells: ``selected`` are the fields SQLite writes,
-    in the layout's order, then (when the layout has any of NAME_PARTS) the raw name. ``order``
-    puts a row's quoted cells plus its three name cells into the layout's order (None: the
-    selected cells are the row as it is)."""
-
-    selected: tuple[str, ...]
-    order: Callable[[Sequence[bytes]], Sequence[bytes]] | None
-    width: int  # cells in a line
-    # When the layout's name parts sit side by side (the generic preset): where they go among
-    # the selected cells, and which of _name_cells' parts, in order. Two slices and a cached
-    # tuple per row cost less than ``order`` over every cell.
-    cut: int | None = None
-    parts: tuple[int, ...] = ()
 
 
 def plan(session: Session, columns: Sequence[Column]) -> Plan | None:
@@ -292,40 +259,24 @@ def plan(session: Session, columns: Sequence[Column]) -> Plan | None:
     odd_tag = session.execute(select(Tag.id).where(func.instr(Tag.name, "\x1f") > 0).limit(1))
     if odd_tag.first() is not None:
         return None
-    return _layout(tuple(f for f in fields if f is not None))
+    return layout(tuple(f for f in fields if f is not None))
 
 
-def _layout(fields: tuple[str, ...]) -> Plan:
-    selected = tuple(f for f in fields if f not in NAME_PARTS)
-    if len(selected) == len(fields):
-        return Plan(selected, None, len(fields))
-    # A row's cells: the selected ones, the raw name, then _name_cells(raw name).
-    at = {field: i for i, field in enumerate(selected)}
-    at.update((part, len(selected) + 1 + k) for k, part in enumerate(NAME_PARTS))
-    indexes = [at[field] for field in fields]
-    named = [i for i, field in enumerate(fields) if field in NAME_PARTS]
-    side_by_side = named == list(range(named[0], named[0] + len(named)))
-    cut = named[0] if side_by_side else None
-    parts = tuple(NAME_PARTS.index(fields[i]) for i in named)
-    if len(indexes) == 1:  # itemgetter of one index returns the item, not a tuple
-        return Plan((*selected, _RAW_NAME), lambda cells: (cells[indexes[0]],), 1, cut, parts)
-    return Plan((*selected, _RAW_NAME), itemgetter(*indexes), len(fields), cut, parts)
-
-
-def _statement(session: Session, flt: Filter, per_lead: bool, fields: Sequence[str]) -> Any:
+def _statement(session: Session, flt: Filter, per_lead: bool, fields: Sequence[str],
+               ordered: bool = False) -> Any:
     general = (source.leads_statement(session, flt) if per_lead
-               else source.submissions_statement(session, flt))
+               else source.submissions_statement(session, flt, ordered=ordered))
     columns = list(general.selected_columns)
     names = list(SELECTED) + (list(_LEAD_EXTRA) if per_lead else [])
     selected = dict(zip(names, columns, strict=True))
     cells = _cells(selected, per_lead)
     # Same FROM, WHERE and ORDER BY as the general path: the same rows in the same order.
     # split_name(None) is split_name(""): "" keeps every cell bytes.
-    cells[_RAW_NAME] = func.coalesce(selected["name"], _constant(""))
+    cells[RAW_NAME] = func.coalesce(selected["name"], constant(""))
     return general.with_only_columns(*(cells[f] for f in fields))
 
 
-def _byte_writer(out: TextIO) -> Callable[[bytes], object]:
+def byte_writer(out: TextIO) -> Callable[[bytes], object]:
     """Write UTF-8 bytes to ``out``: to its byte stream when it has one, else decoded."""
     buffer = getattr(out, "buffer", None)
     encoding = getattr(out, "encoding", None)
@@ -335,65 +286,44 @@ def _byte_writer(out: TextIO) -> Callable[[bytes], object]:
     return buffer.write  # type: ignore[no-any-return]
 
 
-def _line_maker(chosen: Plan, between: bytes) -> Callable[[Sequence[Any]], list[bytes]]:
-    """A batch's rows joined into lines (each cell as SQLite wrote it, quotes not yet doubled)."""
-    order, cut, parts = chosen.order, chosen.cut, chosen.parts
-    join = between.join
-    if order is None:
-        return lambda rows: [join(row) for row in rows]
-    if cut is None:
-        return lambda rows: [join(order(row + _name_cells(row[-1]))) for row in rows]
+@contextmanager
+def rows_as_bytes(connection: Connection, stmt: Any) -> Iterator[CursorResult[Any]]:
+    """``stmt`` executed, its rows read as UTF-8 bytes from the driver's own cursor: the cells as
+    SQLite holds them, never decoded. The connection reads text again afterwards, before the
+    pool hands it to anything else."""
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    result = connection.execute(stmt)
+    text_factory = raw.text_factory
+    raw.text_factory = bytes
+    try:
+        yield result
+    finally:
+        raw.text_factory = text_factory
+        result.close()
 
-    @lru_cache(maxsize=8192)
-    def named(name: bytes) -> tuple[bytes, ...]:
-        every = _name_cells(name)
-        return tuple(every[k] for k in parts)
 
-    return lambda rows: [join(row[:cut] + named(row[-1]) + row[cut:-1]) for row in rows]
+def statement(session: Session, flt: Filter, per_lead: bool, chosen: Plan, *,
+              ordered: bool = False) -> Any:
+    """The statement of finished cells, with the SQL functions it calls registered on the
+    session's connection (``ordered``: see source.submissions_statement)."""
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    register(raw)
+    return _statement(session, flt, per_lead, chosen.selected, ordered)
 
 
 def write_rows(session: Session, flt: Filter, per_lead: bool, chosen: Plan, out: TextIO,
                delimiter: str, batch: int, cancel: CancelToken,
                progress: Callable[[int], None]) -> int:
     """Write the rows (the header is the caller's) as CSV lines, ``batch`` rows at a time,
-    checking ``cancel`` before each batch and calling ``progress(rows so far)`` after it."""
-    stmt = _statement(session, flt, per_lead, chosen.selected)
-    connection = session.connection()
-    raw = connection.connection.dbapi_connection
-    assert raw is not None
-    _register(raw)
-    write = _byte_writer(out)
-    # Every cell quoted: a line is '"' + the cells joined by '","' + '"' and CRLF (RFC 4180).
-    between = ('"' + delimiter + '"').encode()
-    next_line, first, last = b'"' + _LINE_END + b'"', b'"', b'"' + _LINE_END
-    order, name_cells = chosen.order, _name_cells
-    # The quotes of a line whose cells hold none: those of the separators.
-    plain = 2 * (chosen.width - 1)
-    lines_of = _line_maker(chosen, between)
-    done = 0
-    result = connection.execute(stmt)
-    text_factory = raw.text_factory
-    # The cells as SQLite holds them, UTF-8, never decoded (and restored before the pooled
-    # connection serves anything else).
-    raw.text_factory = bytes
-    try:
-        fetch = result.cursor.fetchmany
-        while rows := fetch(batch):
-            cancel.raise_if_cancelled()
-            lines = lines_of(rows)
-            for i, line in enumerate(lines):
-                if line.count(b'"') != plain:
-                    # A cell holds a double quote (most rows hold none): double each one.
-                    row = rows[i]
-                    cells = tuple(c.replace(b'"', b'""') for c in row)
-                    lines[i] = between.join(cells if order is None
-                                            else order(cells + name_cells(row[-1])))
-            write(first)
-            write(next_line.join(lines))
-            write(last)
-            done += len(rows)
-            progress(done)
-    finally:
-        raw.text_factory = text_factory
-        result.close()
-    return done
+    checking ``cancel`` after each batch and calling ``progress(rows so far)``."""
+    stmt = statement(session, flt, per_lead, chosen)
+    write = byte_writer(out)
+
+    def after(done: int) -> None:
+        cancel.raise_if_cancelled()
+        progress(done)
+
+    with rows_as_bytes(session.connection(), stmt) as result:
+        return write_lines(result.cursor.fetchmany, write, chosen, delimiter, batch, after)

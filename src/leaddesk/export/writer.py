@@ -18,13 +18,13 @@ from operator import attrgetter
 from typing import Any, Protocol, TextIO, cast
 
 from leaddesk.export.cells import FORMULA_TRIGGERS, Cell, neutralise
+from leaddesk.export.csv_lines import LINE_END
 from leaddesk.export.fields import LEAD_FIELDS, Record
 from leaddesk.export.names import split_name
 from leaddesk.export.presets import Column
 from leaddesk.query import SubmissionRow
 
 DELIMITERS = (",", ";")
-LINE_END = "\r\n"
 
 
 class Writer(Protocol):

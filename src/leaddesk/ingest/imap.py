@@ -36,8 +36,15 @@ from leaddesk.db import Database
 from leaddesk.db.models import SyncState
 from leaddesk.db.types import utcnow
 from leaddesk.ingest import labels
-from leaddesk.ingest.imap_deadline import SIZE_LINE_BYTES, UID_BYTES, deadline, socket_of
+from leaddesk.ingest.imap_deadline import (
+    SIZE_LINE_BYTES,
+    UID_BYTES,
+    WatchedClient,
+    deadline,
+    socket_of,
+)
 from leaddesk.ingest.imap_deadline import ImapStalledError as ImapStalledError
+from leaddesk.ingest.imap_errors import SECURITY_HINT
 from leaddesk.ingest.imap_errors import ImapError as ImapError
 from leaddesk.ingest.imap_errors import ImapLoginError as ImapLoginError
 from leaddesk.ingest.imap_errors import explain as explain
@@ -68,15 +75,16 @@ IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: re-issue IDLE before the server's 30-m
 def connect(settings: ImapSettings, password: str) -> IMAPClient:
     step = "connect"
     try:
-        if settings.security == "ssl":
-            client = IMAPClient(settings.host, port=settings.port, ssl=True,
-                                ssl_context=tls_context(settings.ca_file, ImapError), timeout=TIMEOUT_SECONDS)
-        else:
-            client = IMAPClient(settings.host, port=settings.port, ssl=False,
-                                timeout=TIMEOUT_SECONDS)
-            if settings.security == "starttls":
-                with deadline(client, settings, "during STARTTLS", then=_LATER):
-                    client.starttls(tls_context(settings.ca_file, ImapError))
+        # The constructor reads the greeting (after the TLS handshake, with ssl): a server that
+        # accepts and then stays silent or creeps is cut like any command.
+        with deadline(None, settings, "its greeting", then=_CHECK_PORT) as watchdog:
+            implicit = settings.security == "ssl"
+            context = watchdog.watch(tls_context(settings.ca_file, ImapError)) if implicit else None
+            client = WatchedClient(watchdog, settings.host, port=settings.port, ssl=implicit,
+                                   ssl_context=context, timeout=TIMEOUT_SECONDS)
+        if settings.security == "starttls":
+            with deadline(client, settings, "during STARTTLS", then=_LATER) as watchdog:
+                client.starttls(watchdog.watch(tls_context(settings.ca_file, ImapError)))
         step = "login"
         with deadline(client, settings, "during the login", then=_LATER):
             _login(client, settings, password)
@@ -88,6 +96,7 @@ def connect(settings: ImapSettings, password: str) -> IMAPClient:
 
 
 _LATER = "nothing was read; try again later"
+_CHECK_PORT = f"nothing was read; check the port and --security ({SECURITY_HINT}), then try again"
 
 
 def _login(client: IMAPClient, settings: ImapSettings, password: str) -> None:

@@ -10,7 +10,7 @@ bytes that the import has not taken yet, so memory stays flat whatever the folde
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Generic, Protocol, TypeVar
 
 
@@ -36,7 +36,7 @@ class _Shelf(Generic[M]):
         self.stopped = False
 
 
-def read_ahead(messages: Iterator[M], *, budget: int = BUDGET) -> Iterator[M]:
+def read_ahead(messages: Iterator[M], *, budget: int = BUDGET) -> Generator[M, None, None]:
     """The messages of ``messages`` in their order, read by a thread up to ``budget`` bytes ahead.
 
     An error raised while reading reaches the caller where the message it failed on would have

@@ -7,7 +7,11 @@ Every request goes through :meth:`Fetcher.get`, which
 - follows redirects itself, and only while they stay within the allowlist;
 - sends an honest User-Agent and, when asked, ``If-None-Match`` / ``If-Modified-Since``;
 - gives up after a connect, read or total timeout, and stops reading after ``max_bytes`` (the rest
-  of a huge page is never downloaded; meta tags live at the top anyway);
+  of a huge page is never downloaded; meta tags live at the top anyway); the total covers the
+  headers too: a server creeping through them a byte at a time trips no read timeout, so a
+  watchdog (:class:`~leaddesk.net_deadline.Deadline`) shuts the request's own connection down
+  when the total has passed (each request has a connection of its own, never a kept-alive one,
+  so that the watchdog knows which socket is the request's);
 - runs at most ``per_host`` requests at a time against one host.
 
 Failures raise :class:`FetchError` with a sentence for the user and whether a retry may help.
@@ -16,16 +20,19 @@ Failures raise :class:`FetchError` with a sentence for the user and whether a re
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from leaddesk import __version__
+from leaddesk.net_deadline import Deadline
 from leaddesk.posts.sites import Allowlist
 
 log = logging.getLogger(__name__)
@@ -93,7 +100,8 @@ class Fetcher:
             timeout=httpx.Timeout(c.read_timeout, connect=c.connect_timeout, pool=c.total_timeout),
             follow_redirects=False,  # each hop is checked against the allowlist below
             headers={"User-Agent": c.user_agent},
-            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+            # No connection is kept alive: each request's socket is announced to its watchdog.
+            limits=httpx.Limits(max_connections=8, max_keepalive_connections=0),
             # A mirror on loopback (the demo) is never sent through a proxy from the environment.
             mounts={"all://127.0.0.1": httpx.HTTPTransport(), "all://localhost": httpx.HTTPTransport()},
         )
@@ -139,21 +147,39 @@ class Fetcher:
                  ) -> tuple[tuple[int, str, str | None, str | None, str | None, bytes, bool], str | None]:
         c = self.config
         host = urlsplit(target).netloc
-        deadline = time.monotonic() + c.total_timeout
+        watchdog = Deadline(c.total_timeout)
         try:
-            with self.limits.slot(host), self.client.stream("GET", target, headers=headers) as r:
-                if r.status_code in _REDIRECTS and r.headers.get("location"):
-                    return (r.status_code, "", None, None, None, b"", False), r.headers["location"]
-                body, truncated = _read_capped(r, c.max_bytes, deadline)
-                media, _, params = r.headers.get("content-type", "").partition(";")
-                return (r.status_code, media.strip().lower(), _charset(params), r.headers.get("etag"),
-                        r.headers.get("last-modified"), body, truncated), None
+            with self.limits.slot(host):
+                deadline = time.monotonic() + c.total_timeout
+                with watchdog, self.client.stream("GET", target, headers=headers,
+                                                  extensions={"trace": _announce(watchdog)}) as r:
+                    if r.status_code in _REDIRECTS and r.headers.get("location"):
+                        return (r.status_code, "", None, None, None, b"", False), r.headers["location"]
+                    body, truncated = _read_capped(r, c.max_bytes, deadline)
+                    media, _, params = r.headers.get("content-type", "").partition(";")
+                    return (r.status_code, media.strip().lower(), _charset(params),
+                            r.headers.get("etag"), r.headers.get("last-modified"), body,
+                            truncated), None
         except httpx.TimeoutException as exc:
             raise FetchError(f"the site did not answer in time ({_kind(exc)})") from exc
         except httpx.TransportError as exc:
+            if watchdog.passed:
+                raise FetchError("the site did not answer in time (its answer crept in too "
+                                 "slowly)") from exc
             raise FetchError(f"could not reach {host}: {_reason(exc)}") from exc
         except httpx.InvalidURL as exc:
             raise FetchError(f"not a usable address: {exc}", retry=False) from exc
+
+
+def _announce(watchdog: Deadline) -> Callable[[str, dict[str, Any]], None]:
+    """httpcore's trace for one request: its connection's socket (plain, then TLS) goes to the
+    request's watchdog."""
+    def seen(event: str, info: dict[str, Any]) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            sock = info["return_value"].get_extra_info("socket")
+            if isinstance(sock, socket.socket):
+                watchdog.add(sock)
+    return seen
 
 
 def _read_capped(r: httpx.Response, max_bytes: int, deadline: float) -> tuple[bytes, bool]:

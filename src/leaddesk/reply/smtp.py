@@ -6,8 +6,8 @@ authentication, timeout, a refused recipient), never the password.
 smtplib has a per-read timeout only, which a server trickling its replies (a byte every 20 s)
 never trips: the whole session (greeting, login, the send) runs under one overall deadline
 (leaddesk.net_deadline), the floor plus the message's bytes at a slow-but-honest rate, past which
-the socket is shut down. A send cut after the message's end went over is "may have been
-delivered", never "not sent".
+the socket is shut down (mid-TLS-handshake too, implicit or STARTTLS). A send cut after the
+message's end went over is "may have been delivered", never "not sent".
 """
 
 from __future__ import annotations
@@ -132,7 +132,8 @@ class _WatchedSMTPSSL(smtplib.SMTP_SSL):
 
     def __init__(self, deadline: Deadline, host: str, port: int, context: ssl.SSLContext) -> None:
         deadline.source = lambda: self.sock
-        super().__init__(host, port, timeout=TIMEOUT_SECONDS, context=context)
+        # The handshake runs before self.sock is set: the context hands its socket over.
+        super().__init__(host, port, timeout=TIMEOUT_SECONDS, context=deadline.watch(context))
 
 
 def _stalled(settings: SmtpSettings, deadline: Deadline) -> SmtpError:
@@ -154,7 +155,9 @@ def connect(settings: SmtpSettings, password: str, deadline: Deadline) -> smtpli
             client = _WatchedSMTP(deadline, settings.host, settings.port)
             client.ehlo()
             if settings.security == "starttls":
-                client.starttls(context=tls_context(settings.ca_file, SmtpError))
+                # self.sock is the plain socket until the handshake ends: watched through
+                # the context, a server stalling mid-handshake is cut too.
+                client.starttls(context=deadline.watch(tls_context(settings.ca_file, SmtpError)))
                 client.ehlo()
         connecting = False
         _login(client, settings, password)

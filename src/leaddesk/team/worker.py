@@ -3,10 +3,12 @@
 One worker per account, enforced by the account's sync lock (a PostgreSQL advisory lock on a
 shared database): a second worker started on the same account is refused at once. The worker
 waits for mail with IMAP IDLE, or syncs every ``interval`` seconds (servers without IDLE, or
-firewalls that cut idle connections). A dropped IMAP connection is reopened; a dropped database
-(restart, network cut) loses the advisory lock with its connection, so the worker stops syncing,
-waits for the database, takes the lock again and carries on. Every batch is stored with its new
-"last UID" in one transaction, so a cut anywhere loses and duplicates nothing.
+firewalls that cut idle connections). A dropped IMAP connection is reopened, and so is one whose
+server stops answering (each command, IDLE's start and the answer to its end are under the IMAP
+deadline, leaddesk.ingest.imap_deadline); a dropped database (restart, network cut) loses the
+advisory lock with its connection, so the worker stops syncing, waits for the database, takes
+the lock again and carries on. Every batch is stored with its new "last UID" in one transaction,
+so a cut anywhere loses and duplicates nothing.
 
 After each round the suggestion model is brought up to date when due (team.suggestions).
 
@@ -36,6 +38,7 @@ from leaddesk.errors import DatabaseUnavailableError
 from leaddesk.ingest import imap
 from leaddesk.ingest.api import sync as api_sync
 from leaddesk.ingest.api.errors import ApiAuthError, ApiError
+from leaddesk.ingest.imap_deadline import deadline
 from leaddesk.ingest.locks import HeldLock, SyncInProgressError, account_lock, holder_label
 from leaddesk.ingest.store import BatchResult
 from leaddesk.progress import Cancelled, CancelToken
@@ -208,11 +211,15 @@ def _wait(cancel: CancelToken, lock: HeldLock, seconds: float) -> None:
             raise _LockLost
 
 
+_RECONNECT = "nothing stored was lost"  # the worker's line goes on: "; reconnecting in N s"
+
+
 def _idle(client: IMAPClient, settings: ImapSettings, cancel: CancelToken, lock: HeldLock,
           check_seconds: float) -> None:
     """Wait in IMAP IDLE until new mail, a stop request, a lost lock or the renewal time."""
     try:
-        client.idle()
+        with deadline(client, settings, "its answer to IDLE", then=_RECONNECT):
+            client.idle()
         started = last_check = time.monotonic()
         lost = False
         while not cancel.cancelled and time.monotonic() - started < imap.IDLE_RENEW_SECONDS:
@@ -223,7 +230,10 @@ def _idle(client: IMAPClient, settings: ImapSettings, cancel: CancelToken, lock:
                 if not lock.alive():
                     lost = True
                     break
-        client.idle_done()
+        # A server that never answers DONE (or creeps) would hang the loop: cut, it is
+        # reconnected like one that restarted.
+        with deadline(client, settings, "its answer to the end of IDLE", then=_RECONNECT):
+            client.idle_done()
     except (OSError, IMAPClientError, EOFError) as exc:
         raise imap.explain(exc, settings) from None
     if lost:

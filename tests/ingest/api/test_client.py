@@ -1,8 +1,8 @@
 """The HTTP client's retries as a server on loopback sees them: a server that does not answer in
-time is asked twice, not five times, and so is one that trickles its answer a byte at a time; a
-cut connection and a 5xx keep every attempt; a page beyond the size limit is not read; a gzipped
-answer is read. And the token never leaves for another host, by a redirect or a next-page link,
-whichever way it travels."""
+time is asked twice, not five times, and so is one that trickles its answer (its headers too) a
+byte at a time; a cut connection and a 5xx keep every attempt; a page beyond the size limit is
+not read; a gzipped answer is read. And the token never leaves for another host, by a redirect
+or a next-page link, whichever way it travels."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 from tests.ingest.api.server import FormApiServer, Reply
+from tests.support.stalling_http import StallingHttpServer
+from tests.support.waiting import finishes_within
 
 from leaddesk.ingest.api import ApiConnectionError, ApiError, PageError
 from leaddesk.ingest.api import client as api_client
@@ -45,6 +47,27 @@ def test_an_answer_trickling_in_a_byte_at_a_time_is_given_up_on_and_asked_twice(
         api.get(f"{server.url}/slow")
     assert len(server.seen("/slow")) == TIMEOUT_ATTEMPTS
     assert "did not answer in time" in str(caught.value)
+
+
+def test_headers_trickling_in_a_byte_at_a_time_are_given_up_on_and_asked_twice(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The body's own limit starts only once the headers are in: these never end.
+    monkeypatch.setattr(api_client, "PAGE_SECONDS", 1.0)
+    server = StallingHttpServer(trickle=True)
+
+    def get() -> object:
+        with client(timeout=5.0) as api:
+            return api.get(f"http://127.0.0.1:{server.port}/slow")
+
+    try:
+        finished, outcome, took = finishes_within(get, 30)
+    finally:
+        server.close()
+    assert finished, f"the request still hung after {took:.0f} s"
+    assert server.connections == TIMEOUT_ATTEMPTS
+    assert isinstance(outcome, ApiConnectionError)
+    assert str(outcome) == (f"the test API at 127.0.0.1:{server.port} did not answer in time; "
+                            f"everything fetched so far was kept, sync again later")
 
 
 def test_a_page_beyond_the_size_limit_is_not_read(server: FormApiServer,

@@ -10,6 +10,7 @@ travel in the query) and is scrubbed of the token besides.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import html
 import json
@@ -19,7 +20,7 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +37,7 @@ from leaddesk.ingest.api.errors import (
     ApiRateLimitError,
     PageError,
 )
+from leaddesk.net_deadline import Deadline
 from leaddesk.net_errors import server_words
 from leaddesk.progress import CancelToken
 
@@ -200,6 +202,8 @@ class ApiClient:
         # Every request, a redirect's or a next-page link's too, is checked against the host the
         # client was first sent to before it leaves: the token is never sent to another host.
         self._origin: tuple[str, str, int | None] | None = None
+        self._sockets: list[socket.socket] = []  # this client's connections (_cut_after)
+        self._watchdog: Deadline | None = None
         self._http = httpx.Client(timeout=timeout if timeout is not None else TIMEOUT,
                                   headers=headers, auth=basic, verify=verify, follow_redirects=True,
                                   event_hooks={"request": [self._same_host_only]})
@@ -279,7 +283,9 @@ class ApiClient:
         would fill the memory. Too slow reads as a timeout (retried once), too big as a page
         that cannot be read (reported, asked for again next sync)."""
         deadline = time.monotonic() + PAGE_SECONDS
-        with self._http.stream("GET", url, params=query) as response:
+        with self._cut_after(PAGE_SECONDS), \
+                self._http.stream("GET", url, params=query,
+                                  extensions={"trace": self._seen_socket}) as response:
             body = bytearray()
             for chunk in response.iter_bytes():
                 body += chunk
@@ -296,6 +302,33 @@ class ApiClient:
                    if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
         return httpx.Response(response.status_code, headers=headers, content=bytes(body),
                               request=response.request, extensions=response.extensions)
+
+    def _seen_socket(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace: each connection's socket, for :meth:`_cut_after`."""
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            sock = info["return_value"].get_extra_info("socket")
+            if isinstance(sock, socket.socket):
+                self._sockets = [s for s in self._sockets if s.fileno() != -1] + [sock]
+                if self._watchdog is not None:
+                    self._watchdog.add(sock)
+
+    @contextlib.contextmanager
+    def _cut_after(self, seconds: float) -> Iterator[None]:
+        """The block's request under an overall deadline, past which this client's connections
+        are shut down: a server trickling its headers a byte at a time trips no read timeout (the
+        body has its own check), and the request would wait for good. Raised as a timeout."""
+        self._watchdog = watchdog = Deadline(seconds)
+        for sock in self._sockets:  # a kept-alive connection announces no new socket
+            watchdog.add(sock)
+        try:
+            with watchdog:
+                yield
+        except httpx.TransportError:
+            if not watchdog.passed:
+                raise
+            raise httpx.ReadTimeout(f"no whole answer within {seconds:.0f} s") from None
+        finally:
+            self._watchdog = None
 
     def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> tuple[Any, httpx.Response]:
         """The decoded JSON body and the response; a body that is not JSON raises PageError."""
