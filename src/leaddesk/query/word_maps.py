@@ -9,7 +9,10 @@ ephemeral index of the filter's ids: ~60 ms, whatever the filter. Two faster way
   become a byte-per-id BLOB, and one pass over the word's full-text matches keeps those whose
   byte is set (``substr`` of a BLOB is a byte offset, ~40 ns a match): ~25 ms for "engagement"
   under a topic and three statuses. A prefix that names one indexed word only is read as that
-  word (:func:`_cheapest`), which FTS5 reads from one list instead of merging lists.
+  word (:func:`_cheapest`), which FTS5 reads from one list instead of merging lists (a page's
+  walk asks the index that way too: :func:`kept_among`). What a sieve found out (the ids it
+  checked, those matching) is kept per version, so a narrower search, a refresh or the same
+  search's count is answered from it (:class:`_Learnt`).
 * **A kept map**: the word's matches read once into a ``bytearray`` indexed by id (1 MB per
   million rows), where the filter's ids are looked up at C speed (``map(bytes.__getitem__)``):
   ~3 ms. Reading one costs ~55 ms for "engagement" (the ids travel as JSON and are set byte by
@@ -19,10 +22,11 @@ ephemeral index of the filter's ids: ~60 ms, whatever the filter. Two faster way
 
 Exact by construction, never stale:
 
-* a map is kept per DBAPI connection (SQLAlchemy's ``connection.info``, which lives as long as
-  the connection) under the connection's ``PRAGMA data_version`` (another connection committed)
-  and ``total_changes`` (this one wrote), both read before the map is;
-* nothing is read from or stored in a map, and no sieve runs, inside a transaction (this
+* maps, sieve answers and one-word readings are kept per DBAPI connection (SQLAlchemy's
+  ``connection.info``, which lives as long as the connection) under the connection's ``PRAGMA
+  data_version`` (another connection committed) and ``total_changes`` (this one wrote), both read
+  before them;
+* nothing is read from or stored in them, and no sieve runs, inside a transaction (this
   connection's own pending writes: a rollback would not change either number);
 * ``data_version`` is read again after the filter's ids and the matches: if another connection
   committed in between, they may come from different snapshots, and the caller falls back to
@@ -43,8 +47,9 @@ from sqlalchemy.orm import Session
 
 from leaddesk.db import search
 
-# Bytes of maps kept per connection: a byte per row per word, so 8 words at 1M rows, 80 at 100k.
-# Common words are few (each is in over 2 % of the rows), and a user moves among a handful.
+# Bytes of maps kept per connection: a byte per row per word, so 8 words at 1M rows, 80 at 100k
+# (and as much again for sieve answers). Common words are few (each is in over 2 % of the rows),
+# and a user moves among a handful.
 KEPT_BYTES = 8_000_000
 # The count of a word alone reads its map the READ_AFTER-th time it is asked for on a connection.
 READ_AFTER = 2
@@ -273,9 +278,9 @@ def _sieve(session: Session, expression: str, ids: list[int], *, whole: bool = F
            largest: int = 0) -> tuple[int | None, list[int], bytearray]:
     """Which of ``ids`` the FTS5 ``expression`` matches, and with ``whole`` how many rows it
     matches in all, in one pass over its matches: each is checked in a byte-per-id map of
-    ``ids`` (returned too) passed as a BLOB (``substr`` of a BLOB is a byte offset: ~40 ns a match, where a
-    probe of SQL's ephemeral index of the ids takes ~90 ns and reading the word's own map into
-    Python ~100 ns). ``ids`` are 1 or above (:func:`_ids`)."""
+    ``ids`` (returned too) passed as a BLOB (``substr`` of a BLOB is a byte offset: ~40 ns a
+    match, where a probe of SQL's ephemeral index of the ids takes ~90 ns and reading the
+    word's own map into Python ~100 ns). ``ids`` are 1 or above (:func:`_ids`)."""
     if not ids and not whole:
         return None, [], bytearray()
     marks = bytearray(largest + 1)
