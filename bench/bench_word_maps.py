@@ -3,12 +3,14 @@ costs and saves.
 
     python -m bench.bench_word_maps --db /tmp/x/leaddesk-1000000.db [--runs 20]
 
-``bench_query`` reports the second of two passes over its searches, where a searched word's map is
-kept; here each pass is reported, in a fresh process, so the first (the map read) is seen too:
+``bench_query`` reports the second of two passes over its searches; here each pass is reported,
+in a fresh process, so a word's first search is seen too:
 
 * ``(b) with total``: ``find(..., with_total=True)`` over bench_query's searches (a word, a topic,
-  statuses), pass 1 then pass 2;
-* ``(e) count``: ``count(Filter(text="engagement"))``, the first call then the next ones.
+  statuses), pass 1 (every word met for the first time, the first call also the process's
+  first query) then pass 2 (the same searches again);
+* ``(e) count``: ``count(Filter(text="engagement"))``, the first call then the next ones (the
+  second call reads the word's map).
 
 Each run opens its own session, as in ``bench_query``. Compare with main's code by running it
 with ``PYTHONPATH=/path/to/main/src:.`` (bench/README.md, "Issue #20: word maps").

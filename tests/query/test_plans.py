@@ -26,7 +26,7 @@ from leaddesk.query import counts, pages, text_plan, word_maps
 
 ROWS = 20_000
 SCALE = 10  # the planner's thresholds are for 100k–1M rows; the data here is ~1/10 of that
-THRESHOLDS = ("COMMON", "WALK_BATCH_MAX", "SORT_MAX", "NARROW_ROWS")
+THRESHOLDS = ("COMMON", "WALK_BATCH_MAX", "SORT_MAX", "NARROW_ROWS", "KNOWN_SORT_MAX")
 
 
 def _key() -> str:
@@ -93,6 +93,7 @@ def branches(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     spy(counts, "_group_conditions", "count from the counts table")
     spy(search, "count_all_matches", "count of a common word in the index")
     spy(word_maps, "_read", "common word from its kept map")
+    spy(word_maps, "_sieve", "common word through the sieve")
     spy(word_maps, "_kept", "kept map read again")
     return taken
 
@@ -112,14 +113,23 @@ def test_the_tuned_plans_agree_with_plain_sql(planner_db: Database, branches: Co
             branches["walk through a kept map"] += 1
         return hits
     monkeypatch.setattr(word_maps, "kept_among", among)
+    real_walk = pages._walk_text
+
+    def walk(*args: Any, **kwargs: Any) -> list[int]:
+        if kwargs.get("hits") is not None:
+            branches["walk through known matches"] += 1
+        return real_walk(*args, **kwargs)
+    monkeypatch.setattr(pages, "_walk_text", walk)
     problems = verify.check(planner_db)
     assert problems == 0, f"{problems} answers differ from plain SQL (details on stderr)"
     expected = ["text by id", "text walk", "page by intersection", "count by intersection",
                 "count from the counts table"]
-    expected += (["common word from its kept map", "kept map read again", "walk through a kept map"]
+    expected += (["common word from its kept map", "kept map read again", "walk through a kept map",
+                  "common word through the sieve", "walk through known matches"]
                  if maps
                  else ["count of a common word in the index"])
     for branch in expected:
         assert branches[branch] > 0, f"the planner never took the {branch} branch"
     if not maps:
         assert branches["common word from its kept map"] == 0
+        assert branches["common word through the sieve"] == 0

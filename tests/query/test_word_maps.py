@@ -1,16 +1,18 @@
-"""A common word's kept map answers exactly what SQL answers, and never outlives the data it was
-read from: not another connection's commit, not this connection's own writes, not a rollback."""
+"""A common word's matches among a filter's rows, through the sieve or a kept map, are exactly what
+SQL answers, and never outlive the data they were read from: not another connection's commit
+(even one landing between two statements of the same call), not this connection's own writes, not
+a rollback; and a prefix is read as one word only when it names one word."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from leaddesk import query, triage
-from leaddesk.db import Database
+from leaddesk.db import Database, search
 from leaddesk.db.models import Submission
 from leaddesk.query import Filter, text_plan, word_maps
 from tests.support.factories import make_submission
@@ -24,17 +26,30 @@ class Undo(Exception):
     """Raised to roll a session back."""
 
 
+def _spy(monkeypatch: pytest.MonkeyPatch, name: str, record: Callable[..., object]) -> None:
+    real = getattr(word_maps, name)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        record(*args, **kwargs)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(word_maps, name, call)
+
+
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every map read through the full-text index (not from the kept ones)."""
     monkeypatch.setattr(text_plan, "COMMON", 5)  # a word in more than 5 rows is common
     done: list[str] = []
-    real = word_maps._read
+    _spy(monkeypatch, "_read", lambda session, expression, version: done.append(expression))
+    return done
 
-    def spy(session: Any, expression: str, version: tuple[int, int]) -> Any:
-        done.append(expression)
-        return real(session, expression, version)
-    monkeypatch.setattr(word_maps, "_read", spy)
+
+@pytest.fixture
+def sieves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every pass of the sieve (a word's matches checked against a filter's ids)."""
+    monkeypatch.setattr(text_plan, "COMMON", 5)
+    done: list[str] = []
+    _spy(monkeypatch, "_sieve", lambda session, expression, ids, **kw: done.append(expression))
     return done
 
 
@@ -64,17 +79,69 @@ def counts(db: Database) -> tuple[int, int, int]:
         return got
 
 
-def test_a_map_is_read_once_and_kept_while_nothing_changes(db: Database,
-                                                           reads: list[str]) -> None:
+def mapped(db: Database) -> tuple[int, int, int]:
+    """:func:`counts`, once the word's map is read (the count alone reads it when asked again)."""
+    counts(db)
+    return counts(db)
+
+
+def test_first_searches_sieve_and_the_count_alone_reads_the_map_when_asked_again(
+        db: Database, reads: list[str], sieves: list[str]) -> None:
     first = counts(db)
     assert first[0] > 0
+    assert reads == []  # a search never reads a map: the sieve answers
+    # One word in the index: read as that word. The page's total and the count alone sieve;
+    # the count of the page's own search is answered from what its sieve found out.
+    assert sieves == ['"engagement"'] * 2
     assert counts(db) == first
-    assert reads == ['"engagement"*']
+    assert reads == ['"engagement"']  # the count alone, asked again
+    sieves.clear()
+    assert counts(db) == first
+    assert (reads, sieves) == (['"engagement"'], [])  # kept: everything looked up in it
+
+
+def test_a_prefix_is_read_as_one_word_only_when_it_names_one(db: Database, sqlite_url: str,
+                                                            sieves: list[str]) -> None:
+    budget = Filter(text="budget", statuses=("new", "open", "done"))
+    with db.session() as s:
+        assert query.count(s, budget) == plain(s, budget)
+        assert query.count(s, Filter(text="engag", statuses=("new",))) == plain(
+            s, Filter(text="engag", statuses=("new",)))
+    assert sieves == ['"budget"', '"engag"*']  # engaged, engagement
+    before = counts(db)
+    other = Database.open(sqlite_url)
+    try:
+        with other.session() as s:
+            make_submission(s, body_text="Engagements", status="new", topic=None)
+            make_submission(s, body_text="Budgets", status="new", topic=None)
+    finally:
+        other.close()
+    sieves.clear()
+    assert counts(db) == (before[0] + 1, before[1] + 1, before[2] + 1)
+    with db.session() as s:
+        assert query.count(s, budget) == plain(s, budget)
+    assert set(sieves) == {'"engagement"*', '"budget"*'}
+
+
+def test_words_the_tokenizer_changes_stay_prefixes(db: Database) -> None:
+    with db.session() as s:
+        make_submission(s, body_text="Müllers und Muller", status="new", topic=None)
+    with db.session() as s:
+        raw = s.connection().connection.dbapi_connection
+        # "müller" is indexed as "muller"; asking the index for words after "müller" would
+        # find none and drop the prefix, losing "mullers".
+        assert word_maps._cheapest(raw, {}, "müller") == '"müller"*'
+        assert word_maps._cheapest(raw, {}, "muller") == '"muller"*'
+        assert word_maps._cheapest(raw, {}, "hello budget") == '"hello" "budget"'
+        assert word_maps._cheapest(raw, {}, "white paper_x") == '"white" "paper_x"*'
+        for text in ("müller", "muller", "mulle"):
+            flt = Filter(text=text, statuses=("new",))
+            assert query.count(s, flt) == plain(s, flt) == 1
 
 
 def test_another_connections_commit_is_seen(db: Database, sqlite_url: str,
                                             reads: list[str]) -> None:
-    before = counts(db)
+    before = mapped(db)
     other = Database.open(sqlite_url)
     try:
         with other.session() as s:
@@ -83,17 +150,40 @@ def test_another_connections_commit_is_seen(db: Database, sqlite_url: str,
         other.close()
     after = counts(db)
     assert after == (before[0] + 1, before[1] + 1, before[2] + 1)
-    assert len(reads) == 2
+    assert len(reads) == 2  # the kept map was stale: read again
+
+
+@pytest.mark.parametrize("asked", ["search", "count alone"])
+def test_a_commit_between_the_ids_and_the_sieve_sends_the_call_to_sql(
+        db: Database, sqlite_url: str, monkeypatch: pytest.MonkeyPatch, asked: str) -> None:
+    """The filter's ids and the word's matches are two statements, each its own snapshot."""
+    monkeypatch.setattr(text_plan, "COMMON", 5)
+    other = Database.open(sqlite_url)
+
+    def commit_first(*args: Any, **kwargs: Any) -> None:
+        with other.session() as s:  # a matching row the ids just read do not hold
+            make_submission(s, body_text="Engagement now", status="new", topic=None,
+                            is_submission=asked == "search")
+    _spy(monkeypatch, "_sieve", commit_first)
+    flt = WORD if asked == "search" else ALONE
+    try:
+        with db.session() as s:
+            before = plain(s, flt)
+            got = query.count(s, flt)
+            assert got == plain(s, flt) == before + (asked == "search")
+    finally:
+        other.close()
 
 
 def test_own_writes_are_counted_and_a_rollback_forgets_them(db: Database,
                                                             reads: list[str]) -> None:
-    before = counts(db)
+    before = mapped(db)
+
     def pending() -> None:
         with db.session() as s:
             make_submission(s, body_text="Engagement again", status="open", topic=None)
-            # Pending in this transaction: no map is read, kept or used (a rollback changes
-            # neither data_version nor total_changes); SQL answers.
+            # Pending in this transaction: no map is read, kept or used and no sieve runs (a
+            # rollback changes neither data_version nor total_changes); SQL answers.
             assert query.count(s, WORD) == plain(s, WORD) == before[0] + 1
             assert query.count(s, ALONE) == before[1] + 1
             assert query.find(s, WORD, limit=5).total == before[0] + 1
@@ -118,9 +208,10 @@ def test_the_kept_maps_are_bounded(db: Database, reads: list[str],
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(word_maps, "KEPT_BYTES", 2 * 42)  # two maps of 40 rows and a bit
     for word in ("engagement", "hello", "bureau", "engagement"):
-        with db.session() as s:
-            flt = Filter(text=word, statuses=("new",))
-            assert query.count(s, flt) == plain(s, flt)
+        for _ in range(2):
+            with db.session() as s:
+                flt = Filter(text=word)
+                assert query.count(s, flt) == plain(s, flt)
     assert len(reads) == 4  # "engagement" was dropped for "bureau", read again
 
 
@@ -130,8 +221,7 @@ def test_a_page_walks_through_a_kept_map_to_the_same_rows(db: Database, reads: l
     monkeypatch.setattr(text_plan, "SORT_MAX", 0)  # the page is walked, not sorted from ids
     with db.session() as s:
         walked = [r.id for r in query.find(s, flt, limit=5, with_total=False).rows]
-    with db.session() as s:
-        assert query.count(s, flt) == plain(s, flt)  # reads the map
+    mapped(db)
     taken: list[set[int] | None] = []
     real = word_maps.kept_among
 
@@ -143,3 +233,144 @@ def test_a_page_walks_through_a_kept_map_to_the_same_rows(db: Database, reads: l
         assert [r.id for r in query.find(s, flt, limit=5, with_total=False).rows] == walked
     assert taken
     assert all(hits is not None for hits in taken)
+
+
+@pytest.mark.parametrize("sorted_max", [0, 1_000], ids=["walked", "sorted"])
+def test_a_page_from_the_known_matches_is_the_same_page(db: Database, reads: list[str],
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        sorted_max: int) -> None:
+    monkeypatch.setattr(text_plan, "KNOWN_SORT_MAX", sorted_max)
+    flt = Filter(text="engagement", statuses=("new", "open", "done"))
+    with db.session() as s:
+        expected = [r.id for r in query.find(s, flt, limit=4, with_total=False).rows]
+        page = query.find(s, flt, limit=4)  # the total sieves: every match is known
+        assert [r.id for r in page.rows] == expected
+        assert page.total == plain(s, flt)
+        second = query.find(s, flt, limit=4, after=page.next_cursor)
+        assert [r.id for r in second.rows] == [r.id for r in query.find(
+            s, flt, limit=4, after=page.next_cursor, with_total=False).rows]
+
+
+def test_a_row_id_below_one_is_no_false_hit(db: Database, sieves: list[str]) -> None:
+    """substr() counts a negative offset from the BLOB's end: the sieve must not read there."""
+    flt = Filter(text="engagement", statuses=("open",))
+    with db.session() as s:
+        make_submission(s, id=-3, body_text="Engagement", status="done", topic=None)
+        top = s.execute(select(func.max(Submission.id))).scalar_one()
+        for n in range(1, 4):  # the last bytes of the filter's BLOB are set
+            make_submission(s, id=top + n, body_text="Hello", status="open", topic=None)
+    with db.session() as s:
+        assert query.count(s, flt) == plain(s, flt)
+        assert query.count(s, Filter(text="engagement")) == plain(s, Filter(text="engagement"))
+    assert sieves
+
+
+def test_a_filtered_row_id_below_one_sends_the_call_to_sql(db: Database,
+                                                           reads: list[str]) -> None:
+    """A byte-per-id map has no place for it (a negative index counts from the end)."""
+    flt = Filter(text="engagement", statuses=("open",))
+    with db.session() as s:
+        make_submission(s, id=-3, body_text="Engagement", status="open", topic=None)
+    for _ in range(3):  # the sieve, then a kept map (which counts the row alone)
+        with db.session() as s:
+            assert query.count(s, flt) == plain(s, flt)
+            assert query.count(s, ALONE) == plain(s, ALONE)
+    assert reads
+
+
+def test_a_walk_reads_a_one_word_prefix_as_that_word_and_a_commit_sends_it_back(
+        db: Database, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page walked without a map asks the index for each batch; a prefix naming one word is
+    read as that word, which holds only while nothing is committed."""
+    monkeypatch.setattr(text_plan, "COMMON", 5)
+    monkeypatch.setattr(text_plan, "SORT_MAX", 0)
+    flt = Filter(text="engagement", statuses=("new", "open", "done"))
+    asked: list[str | None] = []
+    real = search.matching_ids
+
+    def spy(*args: Any, **kwargs: Any) -> set[int]:
+        asked.append(kwargs.get("expression"))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(search, "matching_ids", spy)
+
+    def page() -> list[int]:
+        with db.session() as s:
+            return [r.id for r in query.find(s, flt, limit=30, with_total=False).rows]
+
+    def reference() -> list[int]:
+        with db.session() as s:
+            return list(s.execute(select(Submission.id).where(*query.conditions(
+                flt, "sqlite")).order_by(Submission.received_at.desc(), Submission.id.desc())
+                .limit(30)).scalars())
+    assert page() == reference()
+    assert set(asked) == {'"engagement"'}
+    other = Database.open(sqlite_url)
+    with db.session() as s:
+        hello = s.execute(select(Submission.id).where(Submission.body_text == "Hello").order_by(
+            Submission.id.desc())).scalars().first()
+
+    def commit_first(*args: Any, **kwargs: Any) -> set[int]:
+        if kwargs.get("expression"):  # a batch row now holds a longer word with the prefix
+            with other.session() as s:
+                s.get_one(Submission, hello).body_text = "Engagements"
+        return spy(*args, **kwargs)
+    monkeypatch.setattr(search, "matching_ids", commit_first)
+    asked.clear()
+    try:
+        got = page()
+    finally:
+        other.close()
+    assert hello in got
+    assert got == reference()
+    assert None in asked  # the batch asked again with the prefix
+
+
+NARROWER = Filter(text="engagement", statuses=("new",), topics=("Speakers bureaus",))
+ELSEWHERE = Filter(text="engagement", statuses=("done",), topics=("Market access",))
+
+
+def test_a_narrower_search_is_answered_from_what_the_sieve_found_out(
+        db: Database, sieves: list[str]) -> None:
+    every = Filter(text="engagement", statuses=("new", "open", "done"))
+    with db.session() as s:
+        assert query.count(s, NARROWER) == plain(s, NARROWER) > 0
+        assert query.count(s, WORD) == plain(s, WORD)  # holds ids NARROWER's sieve never saw
+        assert len(sieves) == 2
+        assert query.count(s, NARROWER) == plain(s, NARROWER)  # all among WORD's
+        assert query.count(s, ELSEWHERE) == plain(s, ELSEWHERE) > 0
+        assert len(sieves) == 3
+        assert query.count(s, every) == plain(s, every)  # WORD's and ELSEWHERE's together
+        assert query.find(s, every, limit=5).total == plain(s, every)
+        assert len(sieves) == 3
+
+
+def test_what_the_sieve_found_out_is_forgotten_when_the_database_changes(
+        db: Database, sqlite_url: str, sieves: list[str]) -> None:
+    with db.session() as s:
+        quiet = list(s.execute(select(Submission.id).where(
+            Submission.status == "new", Submission.topic == "Speakers bureaus",
+            Submission.is_submission.is_(True),
+            Submission.body_text.not_like("%ngagement%"))).scalars())
+    assert len(quiet) >= 2
+
+    def now_matches(row: int) -> None:
+        """A row NARROWER's sieve checked, and found not matching, now matches."""
+        other = Database.open(sqlite_url)
+        try:
+            with other.session() as s:
+                s.get_one(Submission, row).body_text = "Engagement too"
+        finally:
+            other.close()
+
+    with db.session() as s:
+        before = query.count(s, NARROWER)
+        assert before == plain(s, NARROWER)
+    now_matches(quiet[0])
+    with db.session() as s:
+        assert query.count(s, NARROWER) == plain(s, NARROWER) == before + 1
+    now_matches(quiet[1])
+    with db.session() as s:
+        # ELSEWHERE's sieve, at the new version, must not carry NARROWER's old answers along.
+        assert query.count(s, ELSEWHERE) == plain(s, ELSEWHERE)
+        assert query.count(s, NARROWER) == plain(s, NARROWER) == before + 2
+    assert len(sieves) == 4

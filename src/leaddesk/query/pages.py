@@ -35,6 +35,7 @@ from leaddesk.query.text_plan import (
     has_narrow_filters,
     intersection,
     kept_intersection,
+    sorts_known,
 )
 
 
@@ -106,15 +107,17 @@ def _text_page(session: Session, flt: Filter, plan: TextPlan, *, limit: int, off
     if plan.by_id(offset + limit):
         return _ids_by_id(session, flt, plan, limit=limit, offset=offset, after=after,
                           with_total=with_total)
-    total = None
+    total, hits = None, None
     if has_narrow_filters(flt) and (with_total or (plan.ids is not None and _rows_fewer_than(
             session, flt, NARROW_ROWS))):
         # The other filters pick a short range of a covering index: intersect it with the
         # matches there (a common word's kept map, else SQL), which gives the total and, when
         # short, the page.
         kept = kept_intersection(session, flt, plan)
-        if kept is not None:
-            total, both_ids = len(kept), (json.dumps(kept) if len(kept) <= SORT_MAX else None)
+        if kept is not None:  # every match among the filters' rows: a walk reads no index
+            sort = len(kept) <= SORT_MAX if flt.sort is not Sort.RECEIVED \
+                else sorts_known(len(kept), offset + limit)
+            total, both_ids, hits = len(kept), (json.dumps(kept) if sort else None), set(kept)
         else:
             both = intersection(flt, plan).subquery()
             total, both_ids = session.execute(select(func.count(), case(
@@ -124,7 +127,8 @@ def _text_page(session: Session, flt: Filter, plan: TextPlan, *, limit: int, off
             return _page_of(session, ordered(stmt, flt, bare=True), flt, limit=limit,
                             offset=offset, after=after), total
     if flt.sort is Sort.RECEIVED:
-        return _walk_text(session, flt, plan, need=offset + limit, after=after)[offset:], total
+        return _walk_text(session, flt, plan, need=offset + limit, after=after,
+                          hits=hits)[offset:], total
     stmt = ordered(select(Submission.id).where(*conditions(flt, "sqlite", plan=plan)), flt)
     return _page_of(session, stmt, flt, limit=limit, offset=offset, after=None), total
 
@@ -157,8 +161,9 @@ def _rows_fewer_than(session: Session, flt: Filter, limit: int) -> bool:
 
 
 def _walk_text(session: Session, flt: Filter, plan: TextPlan, *, need: int,
-               after: Cursor | None) -> list[int]:
-    """The first ``need`` ids in received order that pass ``flt``, for text with many matches.
+               after: Cursor | None, hits: set[int] | None = None) -> list[int]:
+    """The first ``need`` ids in received order that pass ``flt``, for text with many matches
+    (``hits``: every id that passes ``flt``, found just before, when known).
 
     Each batch of candidates comes back as two JSON arrays (ids and stored dates), not as rows:
     see :func:`search.first_matches` on the garbage collector.
@@ -167,7 +172,8 @@ def _walk_text(session: Session, flt: Filter, plan: TextPlan, *, need: int,
     if after is not None:
         where.append(_after(after, flt))
     stored = type_coerce(Submission.received_at, String)
-    known = set(json.loads(plan.ids)) if plan.ids is not None else None
+    known = hits if hits is not None else set(json.loads(plan.ids)) if plan.ids is not None \
+        else None
     batch = plan.first_batch(need)
     found: list[int] = []
     edge: tuple[str, int] | None = None
@@ -182,7 +188,8 @@ def _walk_text(session: Session, flt: Filter, plan: TextPlan, *, need: int,
         if not count_:
             return found[:need]
         ids, ats = json.loads(ids_json), json.loads(ats_json)
-        hits = known if known is not None else word_maps.kept_among(session, flt.text, ids)
+        hits = known if known is not None else word_maps.kept_among(session, flt.text, ids,
+                                                                    ids_json)
         if hits is None:
             hits = search.matching_ids(session, flt.text, ids_json, low=min(ids), high=max(ids))
         keys = sorted(((ats[i], ids[i]) for i, x in enumerate(ids) if x in hits),

@@ -31,6 +31,7 @@ RECENT_WINDOW = 2_000       # newest ids sampled to estimate a word's share
 WALK_BATCH_MAX = 20_000     # candidates per batch of the walk
 SORT_MAX = 5_000            # rows matching text and filters that are sorted rather than walked
 NARROW_ROWS = 50_000        # filters passing fewer rows are intersected with the matches
+KNOWN_SORT_MAX = 500        # known matches sorted for a page rather than walked (sorts_known)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,14 @@ def kept_intersection(session: Session, flt: Filter, plan: TextPlan) -> list[int
     if plan.ids is not None:
         return None
     return word_maps.matching(session, flt.text, select(Submission.id).where(
-        *conditions(flt, "sqlite", with_text=False)))
+        *conditions(flt, "sqlite", with_text=False)), largest=plan.largest_id)
+
+
+def sorts_known(hits: int, need: int) -> bool:
+    """With every match among the filters' rows known (``hits`` of them), is a page of ``need``
+    rows in received order cheaper sorted from them by id (a row read each, ~7 µs at 1M rows)
+    than walked along the received-date index (which checks each candidate in the known set)?"""
+    return hits <= max(KNOWN_SORT_MAX, 10 * need)
 
 
 def has_narrow_filters(flt: Filter) -> bool:
