@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+import shiboken6
+
 from leaddesk.ui.tasks import TaskRunner
 
 
@@ -72,3 +74,21 @@ def test_the_gui_thread_may_not_wait_for_a_write(qtbot, tasks: TaskRunner) -> No
 
 def test_inline_tasks_write_inline(qtbot) -> None:
     assert TaskRunner(inline=True).write(threading.get_ident) == threading.get_ident()
+
+
+def test_a_task_finishing_after_its_window_closed_raises_nothing(qtbot, tasks: TaskRunner) -> None:
+    # On quit Qt deletes the objects a task would report to while it still runs: its result has
+    # nowhere to go, and must not come out of the worker as "Signal source has been deleted".
+    release = threading.Event()
+    ran: list[bool] = []
+
+    def slow() -> None:
+        release.wait(10)
+        ran.append(True)
+
+    tasks.db(slow, lambda _: None)
+    for signals in list(tasks._alive):
+        shiboken6.delete(signals)
+    release.set()
+    assert tasks.wait(10_000)
+    assert ran == [True]

@@ -14,7 +14,15 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    QThread,
+    QThreadPool,
+    Signal,
+    SignalInstance,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +60,20 @@ class _Task(QRunnable):
             result = self.function()
         except BaseException as exc:  # handed to the GUI thread; nothing may escape a worker
             log.debug("task failed: %s", "".join(traceback.format_exception(exc)))
-            self.signals.failed.emit(exc)
+            self._tell(self.signals.failed, exc)
         else:
-            self.signals.done.emit(result)
+            self._tell(self.signals.done, result)
+
+    @staticmethod
+    def _tell(signal: SignalInstance, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError as exc:
+            # The window quit while this ran and Qt deleted the signals' object: nobody is left
+            # to tell (the work itself is done; a write was committed or rolled back already).
+            if "deleted" not in str(exc):
+                raise
+            log.debug("a task finished after its window closed; its result was dropped")
 
 
 class _Waited(QRunnable, Generic[T]):
