@@ -16,7 +16,7 @@ from leaddesk.ingest.parse.dates import parse_form_datetime
 from leaddesk.ingest.parse.draft import SubmissionDraft
 from leaddesk.ingest.parse.layouts import Extracted
 from leaddesk.ingest.parse.readable import Readable
-from leaddesk.ingest.parse.sanitise import sanitise
+from leaddesk.ingest.parse.sanitise import TooComplex, sanitise
 from leaddesk.ingest.parse.synonyms import label_key, map_fields, role_of
 from leaddesk.ingest.parse.text import fold, one_line, storable, tidy_block
 from leaddesk.ingest.parse.visitor import (
@@ -241,6 +241,10 @@ def _safe_html(html: str | None, problems: list[str]) -> str | None:
         return None
     try:
         return storable(sanitise(html)) or None
+    except TooComplex as refused:
+        problems.append(f"the HTML body {refused}, past what a mail program shows or LeadDesk "
+                        f"sanitises; only its text is kept for reading")
+        return None
     except Exception:  # the sanitiser is native code; a failure must not cost the rest of the draft
         problems.append("the HTML body could not be sanitised and was left out")
         return None
