@@ -22,6 +22,7 @@ import socket
 import ssl
 import threading
 from collections.abc import Callable
+from typing import Any
 
 # How long an exchange may take: FLOOR_SECONDS, plus its bytes at BYTES_PER_SECOND. The floor
 # covers a server's own work (a SELECT of a large folder, a content filter behind DATA), which
@@ -94,3 +95,13 @@ class Deadline:
                 # meanwhile (detached) refuses: the TLS one it became is among _also.
                 with contextlib.suppress(OSError):
                     socket.socket.shutdown(each, socket.SHUT_RDWR)
+
+
+def opened_socket(event: str, info: dict[str, Any]) -> socket.socket | None:
+    """From httpcore's request trace (``extensions={"trace": …}``): the socket a connection has
+    just opened (plain, then its TLS one), for a :class:`Deadline` to shut down; else None. An
+    HTTP client hands its sockets over this way, as it never shows them otherwise."""
+    if event not in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+        return None
+    sock = info["return_value"].get_extra_info("socket")
+    return sock if isinstance(sock, socket.socket) else None

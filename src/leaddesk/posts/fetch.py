@@ -20,7 +20,6 @@ Failures raise :class:`FetchError` with a sentence for the user and whether a re
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from leaddesk import __version__
-from leaddesk.net_deadline import Deadline
+from leaddesk.net_deadline import Deadline, opened_socket
 from leaddesk.posts.sites import Allowlist
 
 log = logging.getLogger(__name__)
@@ -175,10 +174,9 @@ def _announce(watchdog: Deadline) -> Callable[[str, dict[str, Any]], None]:
     """httpcore's trace for one request: its connection's socket (plain, then TLS) goes to the
     request's watchdog."""
     def seen(event: str, info: dict[str, Any]) -> None:
-        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
-            sock = info["return_value"].get_extra_info("socket")
-            if isinstance(sock, socket.socket):
-                watchdog.add(sock)
+        sock = opened_socket(event, info)
+        if sock is not None:
+            watchdog.add(sock)
     return seen
 
 

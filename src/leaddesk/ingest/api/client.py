@@ -37,7 +37,7 @@ from leaddesk.ingest.api.errors import (
     ApiRateLimitError,
     PageError,
 )
-from leaddesk.net_deadline import Deadline
+from leaddesk.net_deadline import Deadline, opened_socket
 from leaddesk.net_errors import server_words
 from leaddesk.progress import CancelToken
 
@@ -305,12 +305,11 @@ class ApiClient:
 
     def _seen_socket(self, event: str, info: dict[str, Any]) -> None:
         """httpcore's trace: each connection's socket, for :meth:`_cut_after`."""
-        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
-            sock = info["return_value"].get_extra_info("socket")
-            if isinstance(sock, socket.socket):
-                self._sockets = [s for s in self._sockets if s.fileno() != -1] + [sock]
-                if self._watchdog is not None:
-                    self._watchdog.add(sock)
+        sock = opened_socket(event, info)
+        if sock is not None:
+            self._sockets = [s for s in self._sockets if s.fileno() != -1] + [sock]
+            if self._watchdog is not None:
+                self._watchdog.add(sock)
 
     @contextlib.contextmanager
     def _cut_after(self, seconds: float) -> Iterator[None]:
