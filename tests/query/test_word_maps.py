@@ -49,7 +49,7 @@ def sieves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every pass of the sieve (a word's matches checked against a filter's ids)."""
     monkeypatch.setattr(text_plan, "COMMON", 5)
     done: list[str] = []
-    _spy(monkeypatch, "_sieve", lambda session, expression, ids, **kw: done.append(expression))
+    _spy(monkeypatch, "_sieve", lambda session, expression, marks, **kw: done.append(expression))
     return done
 
 

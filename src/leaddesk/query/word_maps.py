@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, OrderedDict, deque
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress
 from typing import Any
 
 from sqlalchemy import Select, func, select, text
@@ -51,6 +52,9 @@ from leaddesk.db import search
 # (and as much again for sieve answers). Common words are few (each is in over 2 % of the rows),
 # and a user moves among a handful.
 KEPT_BYTES = 8_000_000
+# Bytes of filters' ids and marks kept per connection (their JSON, ~7 bytes an id, and a byte
+# per row): at 1M rows, a topic and three statuses (~53k ids) take 1.4 MB.
+FILTER_BYTES = 8_000_000
 # The count of a word alone reads its map the READ_AFTER-th time it is asked for on a connection.
 READ_AFTER = 2
 _INFO_KEY = "leaddesk.query.word_maps"
@@ -58,6 +62,7 @@ _ASKED_KEY = "leaddesk.query.word_maps.asked"
 _WORDS_KEY = "leaddesk.query.word_maps.words"
 _CHEAP_KEY = "leaddesk.query.word_maps.cheapest"
 _LEARNT_KEY = "leaddesk.query.word_maps.learnt"
+_FILTERS_KEY = "leaddesk.query.word_maps.filters"
 _MATCHED = 3  # in a _Learnt's state
 _MATCHING = bytes(int(n == _MATCHED) for n in range(256))  # a state to 1 if matching, else 0
 _PLAIN = re.compile(r"[a-z0-9]+")
@@ -86,13 +91,49 @@ def _version(raw: Any) -> tuple[int, int] | None:
     return int(raw.execute("PRAGMA data_version").fetchone()[0]), int(raw.total_changes)
 
 
-@dataclass(frozen=True)
 class _Learnt:
     """What the sieve found out about a word at one version: which ids it checked, which of
     those match. A later filter whose ids were all checked is answered from it (a user narrowing
-    a search, a refresh, the next page's total)."""
-    version: tuple[int, int]
-    state: bytearray                # per id: 0 never checked, 1 checked, 3 checked and matching
+    a search, a refresh, the next page's total). Each sieve's answers are kept as they came and
+    added up only when a later search needs them all (:meth:`state`): a search whose sieve
+    checked other ids than earlier ones (most first searches) pays nothing for them."""
+
+    __slots__ = ("merged", "pending", "version")
+
+    def __init__(self, version: tuple[int, int]) -> None:
+        self.version = version
+        self.merged = bytearray()   # per id: 0 never checked, 1 checked, 3 checked and matching
+        self.pending: list[tuple[_Filtered, list[int]]] = []  # a sieve's ids, and its matches
+
+    @property
+    def size(self) -> int:
+        return len(self.merged) + sum(len(f.marks or b"") for f, _ in self.pending)
+
+    def checked(self, i: int) -> bool:
+        """Was id ``i`` checked by a sieve of this word at this version?"""
+        return (i < len(self.merged) and self.merged[i] != 0) or any(
+            f.marks is not None and i < len(f.marks) and f.marks[i] for f, _ in self.pending)
+
+    def state(self) -> bytearray:
+        """Every sieve's answers added up (the same data: an id matching in one matches in all)."""
+        if self.pending:
+            state = self.merged
+            first = 0
+            if not state:  # the first sieve's marks, copied: 1 for every id it checked
+                state, first = bytearray(self.pending[0][0].marks or b""), 1
+            wide = max(len(f.marks or b"") for f, _ in self.pending)
+            if len(state) < wide:
+                state.extend(bytes(wide - len(state)))
+            # Plain loops: ``state[i] = 1`` is the interpreter's fast path, twice as fast as a
+            # C-level ``map(state.__setitem__, ids, repeat(1))``.
+            for filtered, _ in self.pending[first:]:
+                for i in filtered.ids:
+                    state[i] = 1
+            for _, among in self.pending:
+                for i in among:
+                    state[i] = _MATCHED
+            self.merged, self.pending = state, []
+        return self.merged
 
 
 @dataclass(frozen=True)
@@ -152,12 +193,7 @@ def _read(session: Session, expression: str, version: tuple[int, int]) -> _Map:
         "WHERE submissions_fts MATCH :q"), {"q": expression}).one()
     matched: list[int] = json.loads(ids)
     # FTS5 yields matches in id order: the last is the largest (max() if ever not).
-    found = bytearray(max(matched[-1:], default=0) + 1)
-    try:  # one C-level loop sets a byte per match (a Python loop costs several times as much)
-        deque(map(found.__setitem__, matched, repeat(1)), maxlen=0)
-    except IndexError:
-        found = bytearray(max(matched) + 1)
-        deque(map(found.__setitem__, matched, repeat(1)), maxlen=0)
+    found = _marked(matched, max(matched[-1:], default=0))
     return _Map(version, found, int(total))
 
 
@@ -173,11 +209,12 @@ def matching(session: Session, query: str, candidates: Select[Any], *,
     asked = _ask(session, query, reading=False)
     if asked is None:
         return None
-    ids = _ids(session, candidates)
-    if ids is None:
+    filtered = _filtered(session, asked, candidates)
+    if filtered is None:
         return None
+    ids = filtered.ids
     learnt: OrderedDict[str, _Learnt] = asked.info.setdefault(_LEARNT_KEY, OrderedDict())
-    marks = None
+    sieved = False
     if asked.word is not None:
         among = _among(asked.word, ids)
     else:
@@ -187,42 +224,41 @@ def matching(session: Session, query: str, candidates: Select[Any], *,
         if states is not None and 0 not in states:  # every id checked before
             learnt.move_to_end(asked.key)
             among = list(compress(ids, states.translate(_MATCHING)))
+        elif not ids:
+            among = []
         else:
-            _, among, marks = _sieve(session, asked.expression, ids, largest=largest)
+            _, among = _sieve(session, asked.expression, filtered.marks_for(largest))
+            sieved = True
     if _version(asked.raw) != asked.version:  # the ids and the matches: different snapshots
         return None
-    if marks is not None:
-        _learn(learnt, asked, marks, ids, among)
+    _keep_filtered(asked, filtered)
+    if sieved:
+        _learn(learnt, asked, filtered, among)
     return among
 
 
-def _states(known: _Learnt, ids: list[int]) -> bytes | None:
+def _states(known: _Learnt, ids: Sequence[int]) -> bytes | None:
     """What ``known`` says of each of ``ids`` (one C-level pass), or None if an id is above
     every id it checked or one of a few sampled was never checked (another filter's ids)."""
+    if not all(map(known.checked, ids[::max(1, len(ids) // 16)])):
+        return None
+    state = known.state()
     try:
-        if not all(map(known.state.__getitem__, ids[::max(1, len(ids) // 16)])):
-            return None
-        return bytes(map(known.state.__getitem__, ids))
+        return bytes(map(state.__getitem__, ids))
     except IndexError:
         return None
 
 
-def _learn(learnt: OrderedDict[str, _Learnt], asked: _Asked, marks: bytearray, ids: list[int],
+def _learn(learnt: OrderedDict[str, _Learnt], asked: _Asked, filtered: _Filtered,
            among: list[int]) -> None:
-    """Keep what a sieve found out (``marks``: a byte set for each of ``ids``, the ids it
-    checked; ``among``: those matching), with what earlier sieves of the same word found out at
-    the same version."""
+    """Keep what a sieve found out (``filtered``: the ids it checked, marked; ``among``: those
+    matching), with what earlier sieves of the same word found out at the same version."""
     known = learnt.pop(asked.key, None)
-    state = marks  # 1 for every id checked
-    if known is not None and known.version == asked.version:  # the same data: add it up
-        state = known.state
-        if len(state) < len(marks):
-            state = state + bytes(len(marks) - len(state))
-        # An id matching before matches now (same data): it is in ``among`` and set back to 3.
-        deque(map(state.__setitem__, ids, repeat(1)), maxlen=0)
-    deque(map(state.__setitem__, among, repeat(_MATCHED)), maxlen=0)
-    learnt[asked.key] = _Learnt(asked.version, state)
-    while sum(len(k.state) for k in learnt.values()) > KEPT_BYTES and len(learnt) > 1:
+    if known is None or known.version != asked.version:
+        known = _Learnt(asked.version)
+    known.pending.append((filtered, among))
+    learnt[asked.key] = known
+    while sum(k.size for k in learnt.values()) > KEPT_BYTES and len(learnt) > 1:
         learnt.popitem(last=False)
 
 
@@ -260,35 +296,116 @@ def _cheapest(raw: Any, info: dict[str, Any], query: str) -> str | None:
     return " ".join(parts) if parts else None
 
 
-def _ids(session: Session, candidates: Select[Any] | None) -> list[int] | None:
-    """The ids ``candidates`` selects, read as one JSON array (see :mod:`leaddesk.db.search`);
-    None if one is below 1 (a byte-per-id map has no place for it: SQL answers)."""
-    if candidates is None:
-        return []
+def _ids(session: Session, candidates: Select[Any]) -> tuple[list[int], str] | None:
+    """The ids ``candidates`` selects, and the same as the JSON array they were read as (see
+    :mod:`leaddesk.db.search`); None if one is below 1 (a byte-per-id map has no place for it:
+    SQL answers)."""
     listed = candidates.subquery()
-    found, lowest = session.execute(select(func.json_group_array(listed.c[0]),
-                                           func.min(listed.c[0]))).one()
-    if lowest is not None and lowest < 1:
-        return None
+    found: str = session.execute(select(func.json_group_array(listed.c[0]))).scalar_one()
     ids: list[int] = json.loads(found)
-    return ids
+    # min() here, not in SQL: a second aggregate costs the statement ~2 ms at 50k ids, this 0.7.
+    if ids and min(ids) < 1:
+        return None
+    return ids, found
 
 
-def _sieve(session: Session, expression: str, ids: list[int], *, whole: bool = False,
-           largest: int = 0) -> tuple[int | None, list[int], bytearray]:
-    """Which of ``ids`` the FTS5 ``expression`` matches, and with ``whole`` how many rows it
-    matches in all, in one pass over its matches: each is checked in a byte-per-id map of
-    ``ids`` (returned too) passed as a BLOB (``substr`` of a BLOB is a byte offset: ~40 ns a
-    match, where a probe of SQL's ephemeral index of the ids takes ~90 ns and reading the
-    word's own map into Python ~100 ns). ``ids`` are 1 or above (:func:`_ids`)."""
-    if not ids and not whole:
-        return None, [], bytearray()
+def _marked(ids: Sequence[int], largest: int) -> bytearray:
+    """A byte per id up to ``largest`` (or the largest of ``ids``), set to 1 for each of ``ids``
+    (all 1 or above). A plain loop: ``marks[i] = 1`` is the interpreter's fast path, twice as
+    fast as a C-level ``map(marks.__setitem__, ids, repeat(1))`` (1.2 against 2.3 ms at 50k)."""
     marks = bytearray(largest + 1)
     try:
-        deque(map(marks.__setitem__, ids, repeat(1)), maxlen=0)
+        for i in ids:
+            marks[i] = 1
     except IndexError:  # not told the largest id, or rows came since
         marks = bytearray(max(ids) + 1)
-        deque(map(marks.__setitem__, ids, repeat(1)), maxlen=0)
+        for i in ids:
+            marks[i] = 1
+    return marks
+
+
+class _Filtered:
+    """A filter's ids at one version, and their byte-per-id marks once a sieve needs them
+    (never written once made: :class:`_Learnt` adds sieves' answers up in a copy). Kept, the
+    ids are held as their JSON text (~7 bytes an id, where a list of ints takes ~40)."""
+
+    __slots__ = ("_ids", "key", "marks", "text", "version")
+
+    def __init__(self, version: tuple[int, int], key: tuple[str, str] | None,
+                 ids: list[int], text: str) -> None:
+        self.version = version
+        self.key = key              # the filter's statement and parameters (None: not kept)
+        self._ids: list[int] | None = ids
+        self.text = text            # ``ids`` as a JSON array
+        self.marks: bytearray | None = None
+
+    @property
+    def ids(self) -> list[int]:
+        if self._ids is not None:
+            return self._ids
+        ids: list[int] = json.loads(self.text)
+        return ids
+
+    def marks_for(self, largest: int) -> bytearray:
+        if self.marks is None:
+            self.marks = _marked(self.ids, largest)
+        return self.marks
+
+    def forget_list(self) -> None:
+        self._ids = None
+
+    @property
+    def size(self) -> int:
+        return len(self.text) + len(self.marks or b"")
+
+
+def _filter_key(session: Session, candidates: Select[Any]) -> tuple[str, str]:
+    """What tells filters apart: the statement and its parameters (a filter's conditions may
+    hold the time of the call, e.g. "overdue": the same Filter later selects other rows)."""
+    compiled = candidates.compile(dialect=session.get_bind().dialect)
+    return compiled.string, repr(sorted(compiled.params.items()))
+
+
+def _filtered(session: Session, asked: _Asked, candidates: Select[Any] | None) -> _Filtered | None:
+    """The ids ``candidates`` selects at ``asked``'s version: kept from an earlier call with the
+    same filter at the same version (a user typing one word after another under the same
+    filters pays for them once), else read now; None when SQL must answer (see :func:`_ids`)."""
+    if candidates is None:
+        return _Filtered(asked.version, None, [], "[]")
+    key = _filter_key(session, candidates)
+    kept: OrderedDict[tuple[str, str], _Filtered] = asked.info.setdefault(
+        _FILTERS_KEY, OrderedDict())
+    known = kept.get(key)
+    if known is not None and known.version == asked.version:
+        kept.move_to_end(key)
+        return known
+    found = _ids(session, candidates)
+    return None if found is None else _Filtered(asked.version, key, *found)
+
+
+def _keep_filtered(asked: _Asked, filtered: _Filtered) -> None:
+    """Keep ``filtered`` (read at ``asked``'s version, still current: the caller checked) for the
+    next call, within :data:`FILTER_BYTES` per connection, the least recently used dropped."""
+    if filtered.key is None:
+        return
+    kept: OrderedDict[tuple[str, str], _Filtered] = asked.info.setdefault(
+        _FILTERS_KEY, OrderedDict())
+    if kept.get(filtered.key) is not filtered:
+        for key in [k for k, f in kept.items() if f.version != filtered.version]:
+            del kept[key]  # read before a write: never current again
+        filtered.forget_list()
+        kept[filtered.key] = filtered
+    while kept and sum(f.size for f in kept.values()) > FILTER_BYTES:
+        kept.popitem(last=False)
+
+
+def _sieve(session: Session, expression: str, marks: bytearray, *,
+           whole: bool = False) -> tuple[int | None, list[int]]:
+    """Which ids the FTS5 ``expression`` matches among those set in ``marks`` (a byte per id,
+    see :func:`_marked`), and with ``whole`` how many rows it matches in all, in one pass over
+    its matches: each is checked in ``marks`` passed as a BLOB (``substr`` of a BLOB is a byte
+    offset: ~40 ns a match, where a probe of SQL's ephemeral index of the ids takes ~90 ns and
+    reading the word's own map into Python ~100 ns)."""
     # marks[1:]: byte n of the BLOB is id n. A rowid of 0 or below would read before the BLOB's
     # start or count from its end: "rowid > 0", evaluated only after a hit, keeps it exact.
     hit = "substr(:marks, rowid, 1) = x'01' AND rowid > 0"
@@ -297,14 +414,14 @@ def _sieve(session: Session, expression: str, ids: list[int], *, whole: bool = F
         total, found = session.execute(text(
             f"SELECT count(*), json_group_array(rowid) FILTER (WHERE {hit}) "
             f"FROM submissions_fts WHERE submissions_fts MATCH :q"), params).one()
-        return int(total), json.loads(found), marks
+        return int(total), json.loads(found)
     found = session.execute(text(
         f"SELECT json_group_array(rowid) FROM submissions_fts WHERE submissions_fts MATCH :q "
         f"AND {hit}"), params).scalar_one()
-    return None, json.loads(found), marks
+    return None, json.loads(found)
 
 
-def _among(word: _Map, ids: list[int]) -> list[int]:
+def _among(word: _Map, ids: Sequence[int]) -> list[int]:
     try:
         return list(compress(ids, map(word.found.__getitem__, ids)))
     except IndexError:  # ids above the word's largest match: none of those matches
@@ -346,13 +463,14 @@ def count_all(session: Session, query: str, hidden: Select[Any] | None) -> int |
     asked = _ask(session, query, reading=True)
     if asked is None:
         return None
-    ids = _ids(session, hidden)
-    if ids is None:
+    filtered = _filtered(session, asked, hidden)
+    if filtered is None:
         return None
     if asked.word is None:
-        total, among, _ = _sieve(session, asked.expression, ids, whole=True)
+        total, among = _sieve(session, asked.expression, filtered.marks_for(0), whole=True)
     else:
-        total, among = asked.word.matches, _among(asked.word, ids)
+        total, among = asked.word.matches, _among(asked.word, filtered.ids)
     if _version(asked.raw) != asked.version:
         return None
+    _keep_filtered(asked, filtered)
     return (total or 0) - len(among)
