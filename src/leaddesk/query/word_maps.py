@@ -91,49 +91,13 @@ def _version(raw: Any) -> tuple[int, int] | None:
     return int(raw.execute("PRAGMA data_version").fetchone()[0]), int(raw.total_changes)
 
 
+@dataclass(frozen=True)
 class _Learnt:
     """What the sieve found out about a word at one version: which ids it checked, which of
     those match. A later filter whose ids were all checked is answered from it (a user narrowing
-    a search, a refresh, the next page's total). Each sieve's answers are kept as they came and
-    added up only when a later search needs them all (:meth:`state`): a search whose sieve
-    checked other ids than earlier ones (most first searches) pays nothing for them."""
-
-    __slots__ = ("merged", "pending", "version")
-
-    def __init__(self, version: tuple[int, int]) -> None:
-        self.version = version
-        self.merged = bytearray()   # per id: 0 never checked, 1 checked, 3 checked and matching
-        self.pending: list[tuple[_Filtered, list[int]]] = []  # a sieve's ids, and its matches
-
-    @property
-    def size(self) -> int:
-        return len(self.merged) + sum(len(f.marks or b"") for f, _ in self.pending)
-
-    def checked(self, i: int) -> bool:
-        """Was id ``i`` checked by a sieve of this word at this version?"""
-        return (i < len(self.merged) and self.merged[i] != 0) or any(
-            f.marks is not None and i < len(f.marks) and f.marks[i] for f, _ in self.pending)
-
-    def state(self) -> bytearray:
-        """Every sieve's answers added up (the same data: an id matching in one matches in all)."""
-        if self.pending:
-            state = self.merged
-            first = 0
-            if not state:  # the first sieve's marks, copied: 1 for every id it checked
-                state, first = bytearray(self.pending[0][0].marks or b""), 1
-            wide = max(len(f.marks or b"") for f, _ in self.pending)
-            if len(state) < wide:
-                state.extend(bytes(wide - len(state)))
-            # Plain loops: ``state[i] = 1`` is the interpreter's fast path, twice as fast as a
-            # C-level ``map(state.__setitem__, ids, repeat(1))``.
-            for filtered, _ in self.pending[first:]:
-                for i in filtered.ids:
-                    state[i] = 1
-            for _, among in self.pending:
-                for i in among:
-                    state[i] = _MATCHED
-            self.merged, self.pending = state, []
-        return self.merged
+    a search, a refresh, the next page's total)."""
+    version: tuple[int, int]
+    state: bytearray                # per id: 0 never checked, 1 checked, 3 checked and matching
 
 
 @dataclass(frozen=True)
@@ -231,20 +195,19 @@ def matching(session: Session, query: str, candidates: Select[Any], *,
             sieved = True
     if _version(asked.raw) != asked.version:  # the ids and the matches: different snapshots
         return None
-    _keep_filtered(asked, filtered)
     if sieved:
         _learn(learnt, asked, filtered, among)
+    _keep_filtered(asked, filtered)  # after: kept, its ids are JSON text again
     return among
 
 
 def _states(known: _Learnt, ids: Sequence[int]) -> bytes | None:
     """What ``known`` says of each of ``ids`` (one C-level pass), or None if an id is above
     every id it checked or one of a few sampled was never checked (another filter's ids)."""
-    if not all(map(known.checked, ids[::max(1, len(ids) // 16)])):
-        return None
-    state = known.state()
     try:
-        return bytes(map(state.__getitem__, ids))
+        if not all(map(known.state.__getitem__, ids[::max(1, len(ids) // 16)])):
+            return None
+        return bytes(map(known.state.__getitem__, ids))
     except IndexError:
         return None
 
@@ -254,11 +217,22 @@ def _learn(learnt: OrderedDict[str, _Learnt], asked: _Asked, filtered: _Filtered
     """Keep what a sieve found out (``filtered``: the ids it checked, marked; ``among``: those
     matching), with what earlier sieves of the same word found out at the same version."""
     known = learnt.pop(asked.key, None)
-    if known is None or known.version != asked.version:
-        known = _Learnt(asked.version)
-    known.pending.append((filtered, among))
-    learnt[asked.key] = known
-    while sum(k.size for k in learnt.values()) > KEPT_BYTES and len(learnt) > 1:
+    marks = filtered.marks_for(0)
+    if known is not None and known.version == asked.version:  # the same data: add it up
+        state = known.state
+        if len(state) < len(marks):
+            state = state + bytes(len(marks) - len(state))
+        # An id matching before matches now (same data): it is in ``among`` and set back to 3.
+        # Plain loops: ``state[i] = 1`` is the interpreter's fast path, twice as fast as a
+        # C-level ``map(state.__setitem__, ids, repeat(1))``.
+        for i in filtered.ids:
+            state[i] = 1
+    else:
+        state = bytearray(marks)  # 1 for every id checked (the marks stay as they are: kept)
+    for i in among:
+        state[i] = _MATCHED
+    learnt[asked.key] = _Learnt(asked.version, state)
+    while sum(len(k.state) for k in learnt.values()) > KEPT_BYTES and len(learnt) > 1:
         learnt.popitem(last=False)
 
 
@@ -326,7 +300,7 @@ def _marked(ids: Sequence[int], largest: int) -> bytearray:
 
 class _Filtered:
     """A filter's ids at one version, and their byte-per-id marks once a sieve needs them
-    (never written once made: :class:`_Learnt` adds sieves' answers up in a copy). Kept, the
+    (never written once made: :func:`_learn` keeps a sieve's answers in a copy). Kept, the
     ids are held as their JSON text (~7 bytes an id, where a list of ints takes ~40)."""
 
     __slots__ = ("_ids", "key", "marks", "text", "version")
