@@ -467,7 +467,7 @@ def test_kept_filters_are_bounded(db: Database, id_reads: list[str],
     with db.session() as s:
         info = s.connection().connection.info
         [one] = info[word_maps._FILTERS_KEY].values()
-        monkeypatch.setattr(word_maps, "FILTER_BYTES", one.size + 20)  # one filter, not two
+        monkeypatch.setattr(word_maps, "FILTER_BYTES", len(one.text) + 2)  # one filter, not two
     each_word(db, opened, ("engagement",))
     each_word(db, UNDER, ("budget",))  # dropped for ``opened``: read again
     each_word(db, UNDER, ("hello",))

@@ -36,6 +36,6 @@ def first(session: Session, walk: Select[Any], known: Collection[int], need: int
         marks[i] = 1
     # Byte n of the BLOB is id n. An id of 0 or below would read before the BLOB's start or
     # count from its end: "id > 0" keeps it exact.
-    hit = func.substr(bindparam("known_marks", bytes(memoryview(marks)[1:]), type_=LargeBinary),
+    hit = func.substr(bindparam("known_marks", memoryview(marks)[1:], type_=LargeBinary),
                       Submission.id, 1) == literal(b"\x01", LargeBinary)
     return list(session.execute(walk.where(hit, Submission.id > 0).limit(need)).scalars())

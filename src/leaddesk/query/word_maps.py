@@ -52,9 +52,9 @@ from leaddesk.db import search
 # (and as much again for sieve answers). Common words are few (each is in over 2 % of the rows),
 # and a user moves among a handful.
 KEPT_BYTES = 8_000_000
-# Bytes of filters' ids and marks kept per connection (their JSON, ~7 bytes an id, and a byte
-# per row): at 1M rows, a topic and three statuses (~53k ids) take 1.4 MB.
-FILTER_BYTES = 8_000_000
+# Bytes of filters' ids kept per connection, as JSON text (~7 bytes an id): at 1M rows, a topic
+# and three statuses (~53k ids) take 0.4 MB.
+FILTER_BYTES = 4_000_000
 # The count of a word alone reads its map the READ_AFTER-th time it is asked for on a connection.
 READ_AFTER = 2
 _INFO_KEY = "leaddesk.query.word_maps"
@@ -178,7 +178,7 @@ def matching(session: Session, query: str, candidates: Select[Any], *,
         return None
     ids = filtered.ids
     learnt: OrderedDict[str, _Learnt] = asked.info.setdefault(_LEARNT_KEY, OrderedDict())
-    sieved = False
+    marks = None
     if asked.word is not None:
         among = _among(asked.word, ids)
     else:
@@ -191,13 +191,13 @@ def matching(session: Session, query: str, candidates: Select[Any], *,
         elif not ids:
             among = []
         else:
-            _, among = _sieve(session, asked.expression, filtered.marks_for(largest))
-            sieved = True
+            marks = _marked(ids, largest)
+            _, among = _sieve(session, asked.expression, marks)
     if _version(asked.raw) != asked.version:  # the ids and the matches: different snapshots
         return None
-    if sieved:
-        _learn(learnt, asked, filtered, among)
-    _keep_filtered(asked, filtered)  # after: kept, its ids are JSON text again
+    if marks is not None:
+        _learn(learnt, asked, marks, ids, among)
+    _keep_filtered(asked, filtered)
     return among
 
 
@@ -212,12 +212,13 @@ def _states(known: _Learnt, ids: Sequence[int]) -> bytes | None:
         return None
 
 
-def _learn(learnt: OrderedDict[str, _Learnt], asked: _Asked, filtered: _Filtered,
-           among: list[int]) -> None:
-    """Keep what a sieve found out (``filtered``: the ids it checked, marked; ``among``: those
-    matching), with what earlier sieves of the same word found out at the same version."""
+def _learn(learnt: OrderedDict[str, _Learnt], asked: _Asked, marks: bytearray,
+           ids: Sequence[int], among: list[int]) -> None:
+    """Keep what a sieve found out (``marks``: a byte set for each of ``ids``, the ids it
+    checked, now the learnt state's own; ``among``: those matching), with what earlier sieves of
+    the same word found out at the same version."""
     known = learnt.pop(asked.key, None)
-    marks = filtered.marks_for(0)
+    state = marks  # 1 for every id checked
     if known is not None and known.version == asked.version:  # the same data: add it up
         state = known.state
         if len(state) < len(marks):
@@ -225,10 +226,8 @@ def _learn(learnt: OrderedDict[str, _Learnt], asked: _Asked, filtered: _Filtered
         # An id matching before matches now (same data): it is in ``among`` and set back to 3.
         # Plain loops: ``state[i] = 1`` is the interpreter's fast path, twice as fast as a
         # C-level ``map(state.__setitem__, ids, repeat(1))``.
-        for i in filtered.ids:
+        for i in ids:
             state[i] = 1
-    else:
-        state = bytearray(marks)  # 1 for every id checked (the marks stay as they are: kept)
     for i in among:
         state[i] = _MATCHED
     learnt[asked.key] = _Learnt(asked.version, state)
@@ -299,11 +298,12 @@ def _marked(ids: Sequence[int], largest: int) -> bytearray:
 
 
 class _Filtered:
-    """A filter's ids at one version, and their byte-per-id marks once a sieve needs them
-    (never written once made: :func:`_learn` keeps a sieve's answers in a copy). Kept, the
-    ids are held as their JSON text (~7 bytes an id, where a list of ints takes ~40)."""
+    """A filter's ids at one version. Kept, they are held as their JSON text (~7 bytes an id,
+    where a list of ints takes ~40; read back in ~50 ns an id, against ~150 through SQL). Their
+    byte-per-id marks are made again by each sieve, which hands them to what it learnt (kept,
+    1 MB per million rows each, they would double what a first search allocates)."""
 
-    __slots__ = ("_ids", "key", "marks", "text", "version")
+    __slots__ = ("_ids", "key", "text", "version")
 
     def __init__(self, version: tuple[int, int], key: tuple[str, str] | None,
                  ids: list[int], text: str) -> None:
@@ -311,7 +311,6 @@ class _Filtered:
         self.key = key              # the filter's statement and parameters (None: not kept)
         self._ids: list[int] | None = ids
         self.text = text            # ``ids`` as a JSON array
-        self.marks: bytearray | None = None
 
     @property
     def ids(self) -> list[int]:
@@ -320,17 +319,8 @@ class _Filtered:
         ids: list[int] = json.loads(self.text)
         return ids
 
-    def marks_for(self, largest: int) -> bytearray:
-        if self.marks is None:
-            self.marks = _marked(self.ids, largest)
-        return self.marks
-
     def forget_list(self) -> None:
         self._ids = None
-
-    @property
-    def size(self) -> int:
-        return len(self.text) + len(self.marks or b"")
 
 
 def _filter_key(session: Session, candidates: Select[Any]) -> tuple[str, str]:
@@ -369,7 +359,7 @@ def _keep_filtered(asked: _Asked, filtered: _Filtered) -> None:
             del kept[key]  # read before a write: never current again
         filtered.forget_list()
         kept[filtered.key] = filtered
-    while kept and sum(f.size for f in kept.values()) > FILTER_BYTES:
+    while kept and sum(len(f.text) for f in kept.values()) > FILTER_BYTES:
         kept.popitem(last=False)
 
 
@@ -441,7 +431,7 @@ def count_all(session: Session, query: str, hidden: Select[Any] | None) -> int |
     if filtered is None:
         return None
     if asked.word is None:
-        total, among = _sieve(session, asked.expression, filtered.marks_for(0), whole=True)
+        total, among = _sieve(session, asked.expression, _marked(filtered.ids, 0), whole=True)
     else:
         total, among = asked.word.matches, _among(asked.word, filtered.ids)
     if _version(asked.raw) != asked.version:
