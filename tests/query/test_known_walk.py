@@ -99,3 +99,11 @@ def test_known_ids_below_one_or_too_many_go_to_the_batched_walk(
         assert known_walk.first(s, newest_first(status="new"), {1, 3}, 4) is not None
         monkeypatch.setattr(known_walk, "MOST", 1)
         assert known_walk.first(s, newest_first(status="new"), {1, 3}, 4) is None
+
+
+def test_a_walk_never_sees_an_earlier_walks_ids(db: Database) -> None:
+    """The marks' buffer is kept on the connection for the next walk, and left zeroed."""
+    with db.session() as s:
+        newest = list(s.execute(newest_first(status="new")).scalars())
+        assert known_walk.first(s, newest_first(status="new"), set(newest[:5]), 10) == newest[:5]
+        assert known_walk.first(s, newest_first(status="new"), {newest[7]}, 10) == [newest[7]]
