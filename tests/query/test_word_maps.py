@@ -267,17 +267,34 @@ def test_a_row_id_below_one_is_no_false_hit(db: Database, sieves: list[str]) -> 
     assert sieves
 
 
-def test_a_filtered_row_id_below_one_sends_the_call_to_sql(db: Database,
-                                                           reads: list[str]) -> None:
+@pytest.mark.parametrize("below", [-3, 0])
+def test_a_filtered_row_id_below_one_sends_the_call_to_sql(db: Database, reads: list[str],
+                                                           below: int) -> None:
     """A byte-per-id map has no place for it (a negative index counts from the end)."""
     flt = Filter(text="engagement", statuses=("open",))
     with db.session() as s:
-        make_submission(s, id=-3, body_text="Engagement", status="open", topic=None)
+        make_submission(s, id=below, body_text="Engagement", status="open", topic=None)
     for _ in range(3):  # the sieve, then a kept map (which counts the row alone)
         with db.session() as s:
             assert query.count(s, flt) == plain(s, flt)
             assert query.count(s, ALONE) == plain(s, ALONE)
     assert reads
+
+
+@pytest.mark.parametrize("below", [-12, 0])
+def test_an_id_below_one_is_found_wherever_it_stands_in_the_filters_ids(
+        db: Database, below: int) -> None:
+    """The ids' JSON text is searched for one, not the ids (first, last, between, alone)."""
+    with db.session() as s:
+        make_submission(s, id=below, status="open", topic=None)
+        orders = (Submission.id, Submission.id.desc(), func.abs(Submission.id - 5))
+        for order in orders:
+            assert word_maps._ids(s, select(Submission.id).order_by(order)) is None
+        assert word_maps._ids(s, select(Submission.id).where(Submission.id == below)) is None
+        found = word_maps._ids(s, select(Submission.id).where(Submission.id > below).order_by(
+            func.abs(Submission.id - 10)))  # 10 and 20 stand where a 0 would
+        assert found is not None
+        assert sorted(found[0]) == list(range(1, 41))
 
 
 def test_a_walk_reads_a_one_word_prefix_as_that_word_and_a_commit_sends_it_back(

@@ -66,6 +66,7 @@ _FILTERS_KEY = "leaddesk.query.word_maps.filters"
 _MATCHED = 3  # in a _Learnt's state
 _MATCHING = bytes(int(n == _MATCHED) for n in range(256))  # a state to 1 if matching, else 0
 _PLAIN = re.compile(r"[a-z0-9]+")
+_ZEROS = ("[0,", ",0,", ",0]", "[0]")  # an id of 0 in a JSON array of ids
 
 
 @dataclass(frozen=True)
@@ -275,10 +276,12 @@ def _ids(session: Session, candidates: Select[Any]) -> tuple[list[int], str] | N
     SQL answers)."""
     listed = candidates.subquery()
     found: str = session.execute(select(func.json_group_array(listed.c[0]))).scalar_one()
-    ids: list[int] = json.loads(found)
-    # min() here, not in SQL: a second aggregate costs the statement ~2 ms at 50k ids, this 0.7.
-    if ids and min(ids) < 1:
+    # Read off the text (a C-level search, ~0.05 ms at 50k ids), where min() of the ids takes
+    # 0.7 ms and a second aggregate in SQL 2: a JSON array of integers holds "-" only in a
+    # negative one, and a 0 only ever stands between "[" or "," and "," or "]".
+    if "-" in found or any(zero in found for zero in _ZEROS):
         return None
+    ids: list[int] = json.loads(found)
     return ids, found
 
 
