@@ -26,7 +26,8 @@ MOST = 50_000
 _SCRATCH_KEY = "leaddesk.query.known_walk.scratch"
 
 
-def first(session: Session, walk: Select[Any], known: Collection[int], need: int) -> list[int] | None:
+def first(session: Session, walk: Select[Any], known: Collection[int],
+          need: int) -> list[int] | None:
     """The first ``need`` ids of ``walk`` (an ordered SELECT of ids: the filters, the cursor and
     the order of a page) that are among ``known``; None when the batched walk should answer
     (too many known, or an id below 1, which a byte-per-id map has no place for)."""
