@@ -97,6 +97,7 @@ def test_known_ids_below_one_or_too_many_go_to_the_batched_walk(
         assert known_walk.first(s, newest_first(status="new"), {0, 3}, 4) is None
         assert known_walk.first(s, newest_first(status="new"), {-2, 3}, 4) is None
         assert known_walk.first(s, newest_first(status="new"), {1, 3}, 4) is not None
+        assert known_walk.first(s, newest_first(status="new"), set(), 4) == []
         monkeypatch.setattr(known_walk, "MOST", 1)
         assert known_walk.first(s, newest_first(status="new"), {1, 3}, 4) is None
 

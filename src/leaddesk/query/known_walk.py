@@ -33,7 +33,9 @@ def first(session: Session, walk: Select[Any], known: Collection[int],
     (too many known, or an id below 1, which a byte-per-id map has no place for)."""
     if len(known) > MOST or (known and min(known) < 1):
         return None
-    top = max(known, default=0)
+    if not known:  # nothing to find: no walk through every row of the filters
+        return []
+    top = max(known)
     marks = _scratch(session, top + 1)
     for i in known:  # a plain loop: the interpreter's fast path for ``bytearray[int] = int``
         marks[i] = 1
