@@ -231,7 +231,9 @@ def test_growing_takes_the_whole_list_and_its_index(qapp, ui_db: Database) -> No
     model.show_first(first)
     assert not model.grow(list_model.IdList.of(list(reversed(ids))))  # another list: not grown
     assert model.grow(list_model.IdList.of(ids))
-    assert model.ids == ids and model.rowCount() == len(ids)
+    assert model.ids == ids
+    assert model.rowCount() == len(ids)
     assert [model.row_of(sid) for sid in ids] == list(range(len(ids)))
     model.forget_rows()  # the list stays, indexed as before
-    assert model.ids == ids and model.row_of(ids[-1]) == len(ids) - 1
+    assert model.ids == ids
+    assert model.row_of(ids[-1]) == len(ids) - 1

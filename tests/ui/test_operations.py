@@ -91,7 +91,8 @@ def test_a_read_is_not_looked_through_for_change_records(window: MainWindow) -> 
     got: list[object] = []
     DbOp(window.ctx, lambda _s: Rows(), parent=window.inbox).reading().success(got.append) \
         .run_in_background()
-    assert len(got) == 1 and heard == []
+    assert len(got) == 1
+    assert heard == []
 
 
 def test_network_work_hands_its_writes_to_the_database_worker(window: MainWindow) -> None:
@@ -129,7 +130,8 @@ def test_changes_of_reads_records_edits_and_lists() -> None:
     assert changes_of(WithChanges()) == [one, two]
     assert changes_of([one, "not a change"]) == [one]
     assert changes_of([1, "two", None, one]) == [one]  # plain values beside a record: still found
-    assert changes_of([1, 2, 3]) == [] and changes_of(()) == []
+    assert changes_of([1, 2, 3]) == []
+    assert changes_of(()) == []
     assert changes_of(42) == []
 
 
