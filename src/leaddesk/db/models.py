@@ -280,8 +280,8 @@ class Submission(Base):
         Index("ix_submissions_needs_reply", "is_submission", "status", "topic", "assignee_id",
               "last_inbound_at", "last_outbound_at",
               sqlite_where=text(NEEDS_REPLY_INDEXED), postgresql_where=text(NEEDS_REPLY_INDEXED)),
-        Index("ix_submissions_unanswered", "is_submission", "status", "received_at", "topic",
-              "assignee_id", "first_answered_at",
+        Index("ix_submissions_unanswered", "is_submission", "status", "topic", "assignee_id",
+              "received_at", "first_answered_at",
               sqlite_where=text(UNANSWERED_INDEXED), postgresql_where=text(UNANSWERED_INDEXED)),
     )
 

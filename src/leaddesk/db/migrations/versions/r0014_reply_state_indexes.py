@@ -7,8 +7,9 @@ one database worker, ahead of the next list the user asked for (bench_window_act
 
 ``ix_submissions_needs_reply`` holds the leads whose visitor wrote last (or that nobody answered),
 ``ix_submissions_unanswered`` those nobody answered at all, each with the columns their views,
-counts and facets read, so that SQLite and PostgreSQL count from the index alone (1.9 s → 28
-and 75 ms at a million leads). Their conditions are written exactly as
+counts and facets read, so that SQLite and PostgreSQL count from the index alone (1.9 s → 30
+and 90 ms at a million leads), the facets' groups in the index's order (the arrival date after
+them: with it before the topic, SQLite took the facets index and read every row, 1.2 s). Their conditions are written exactly as
 :func:`leaddesk.query.filters.needs_reply_condition` and ``overdue_condition`` write theirs:
 SQLite uses a partial index only for a query that holds the index's condition term for term.
 
@@ -37,7 +38,7 @@ def upgrade() -> None:
                      'last_outbound_at'],
                     sqlite_where=sa.text(NEEDS_REPLY), postgresql_where=sa.text(NEEDS_REPLY))
     op.create_index('ix_submissions_unanswered', 'submissions',
-                    ['is_submission', 'status', 'received_at', 'topic', 'assignee_id',
+                    ['is_submission', 'status', 'topic', 'assignee_id', 'received_at',
                      'first_answered_at'],
                     sqlite_where=sa.text(UNANSWERED), postgresql_where=sa.text(UNANSWERED))
 
