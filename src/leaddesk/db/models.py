@@ -278,7 +278,7 @@ class Submission(Base):
         # The "Needs reply" and "Overdue" views: their counts, facets and first pages read
         # these alone (revision 0014). The conditions are the filters' own, term for term.
         Index("ix_submissions_needs_reply", "is_submission", "status", "topic", "assignee_id",
-              "last_inbound_at", "last_outbound_at",
+              "received_at", "last_inbound_at", "last_outbound_at",
               sqlite_where=text(NEEDS_REPLY_INDEXED), postgresql_where=text(NEEDS_REPLY_INDEXED)),
         Index("ix_submissions_unanswered", "is_submission", "status", "topic", "assignee_id",
               "received_at", "first_answered_at",

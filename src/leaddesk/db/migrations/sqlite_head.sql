@@ -371,7 +371,7 @@ CREATE INDEX ix_tag_facet_counts_group ON tag_facet_counts (tag_id, status);
 CREATE INDEX ix_rule_acknowledgements_submission_id ON rule_acknowledgements (submission_id);
 CREATE INDEX ix_suggest_feedback_submission_id ON suggest_feedback (submission_id);
 CREATE INDEX ix_submissions_contact_received ON submissions (contact_id, received_at);
-CREATE INDEX ix_submissions_needs_reply ON submissions (is_submission, status, topic, assignee_id, last_inbound_at, last_outbound_at) WHERE last_outbound_at IS NULL OR last_inbound_at > last_outbound_at;
+CREATE INDEX ix_submissions_needs_reply ON submissions (is_submission, status, topic, assignee_id, received_at, last_inbound_at, last_outbound_at) WHERE last_outbound_at IS NULL OR last_inbound_at > last_outbound_at;
 CREATE INDEX ix_submissions_unanswered ON submissions (is_submission, status, topic, assignee_id, received_at, first_answered_at) WHERE first_answered_at IS NULL;
 CREATE TRIGGER submissions_fts_ai AFTER INSERT ON submissions BEGIN
         INSERT INTO submissions_fts(rowid, name, email, company, subject, message, topic, post_title)
