@@ -167,20 +167,111 @@ def test_i_am_follows_the_setting_at_once(window: MainWindow, ui_db: Database) -
 
 
 class StepRunner(TaskRunner):
-    """Database tasks wait until the test runs them, one at a time, in order."""
+    """Database tasks and long reads wait until the test runs them, one at a time, in the
+    order they were asked for (``step``), or the long reads first (``step_reads``)."""
 
     def __init__(self) -> None:
         super().__init__(inline=True)
-        self.queued: list[tuple[Any, Any, Any]] = []
+        self.queued: list[tuple[str, Any, Any, Any]] = []
 
     def db(self, function: Any, on_done: Any = None, on_error: Any = None) -> None:
-        self.queued.append((function, on_done, on_error))
+        self.queued.append(("db", function, on_done, on_error))
 
-    def step(self) -> bool:
-        if not self.queued:
-            return False
-        super().db(*self.queued.pop(0))
-        return True
+    def read(self, function: Any, on_done: Any = None, on_error: Any = None) -> None:
+        self.queued.append(("read", function, on_done, on_error))
+
+    def step(self, kind: str | None = None) -> bool:
+        for index, (queued_kind, *task) in enumerate(self.queued):
+            if kind is None or queued_kind == kind:
+                del self.queued[index]
+                super().db(*task)
+                return True
+        return False
+
+
+def _stepped_window(qtbot: Any, ui_db: Database) -> tuple[MainWindow, StepRunner]:
+    runner = StepRunner()
+    window = MainWindow(ui_db, me="tester", tasks=runner)
+    qtbot.addWidget(window)
+    while runner.step():
+        pass
+    return window, runner
+
+
+def test_a_lead_marked_done_leaves_the_inbox_at_once_and_the_next_one_opens(
+        qtbot: Any, ui_db: Database) -> None:
+    window, runner = _stepped_window(qtbot, ui_db)
+    inbox = window.inbox
+    ids = list(inbox.model.ids)
+    inbox.select_row(3)
+    while runner.step():
+        pass
+    inbox.set_status("done")
+    # Before anything is written or read again (a million ids take seconds to read):
+    assert inbox.model.ids == ids[:3] + ids[4:]
+    assert inbox.current_id() == ids[4]
+    assert inbox.model.row_of(ids[3]) == -1
+    assert inbox.model.row_of(ids[5]) == 4
+    # The status is written (the bus asks for the list again) and the next lead's detail is
+    # read, while the list still waits its turn beside them.
+    while (detail := inbox.shown()) is not None and detail.row.id != ids[4] and runner.step("db"):
+        pass
+    detail = inbox.shown()
+    assert detail is not None
+    assert detail.row.id == ids[4]
+    assert any(kind == "read" for kind, *_ in runner.queued)
+    while runner.step():
+        pass
+    assert inbox.model.ids == ids[:3] + ids[4:]  # what the list read again says too
+    with ui_db.session() as s:
+        assert query.ids(s, inbox.current_filter()) == inbox.model.ids
+
+
+def test_a_list_read_before_a_second_lead_is_written_does_not_bring_it_back(
+        qtbot: Any, ui_db: Database) -> None:
+    window, runner = _stepped_window(qtbot, ui_db)
+    inbox = window.inbox
+    ids = list(inbox.model.ids)
+    inbox.set_status("done")  # the first lead...
+    inbox.set_status("done")  # ...and at once the one after it
+    assert inbox.model.ids == ids[2:]
+    runner.step("db")  # the first is written; the list is asked for again, and read
+    runner.step("read")  # before the second is written
+    assert inbox.model.ids == ids[2:]  # the second did not flicker back
+    while runner.step():
+        pass
+    assert inbox.model.ids == ids[2:]
+
+
+def test_a_status_change_that_fails_brings_its_lead_back(
+        qtbot: Any, ui_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    window, runner = _stepped_window(qtbot, ui_db)
+    inbox = window.inbox
+    ids = list(inbox.model.ids)
+
+    def refused(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("the disk is full")
+    monkeypatch.setattr(triage, "set_status", refused)
+    monkeypatch.setattr(window.ctx.failures, "report", lambda *_a, **_k: None)
+    inbox.set_status("done")
+    assert inbox.model.ids == ids[1:]
+    while runner.step():
+        pass
+    assert inbox.model.ids == ids
+
+
+def test_the_whole_list_read_before_its_first_page_stays(
+        qtbot: Any, ui_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inbox_module, "PAGE_SIZE", 5)  # a page shorter than the list
+    window, runner = _stepped_window(qtbot, ui_db)
+    inbox = window.inbox
+    inbox.choose_view("all")
+    while runner.step("read"):  # the id list, read beside the database worker, comes first
+        pass
+    while runner.step():  # then the first page, which must not shrink the list to one page
+        pass
+    with ui_db.session() as s:
+        assert inbox.model.ids == query.ids(s, inbox.current_filter())
 
 
 def test_the_window_asks_for_its_first_page_once_before_it_is_built_and_shows_it(

@@ -237,3 +237,16 @@ def test_growing_takes_the_whole_list_and_its_index(qapp, ui_db: Database) -> No
     model.forget_rows()  # the list stays, indexed as before
     assert model.ids == ids
     assert model.row_of(ids[-1]) == len(ids) - 1
+
+
+def test_removed_rows_leave_and_every_later_row_moves_up(qapp, ui_db: Database) -> None:
+    model = SubmissionListModel(inline_context(ui_db))
+    ids = [50, 7, 31, 2, 99, 14, 8]
+    model.set_ids(ids)
+    model.remove_ids([31, 99, 1234])  # 1234 is not listed: nothing happens for it
+    assert model.ids == [50, 7, 2, 14, 8]
+    assert [model.row_of(sid) for sid in (50, 7, 31, 2, 99, 14, 8)] == [0, 1, -1, 2, -1, 3, 4]
+    model.remove_ids([50])
+    assert [model.row_of(sid) for sid in (7, 2, 14, 8)] == [0, 1, 2, 3]
+    model.set_ids([8, 50])  # a new list: its own rows
+    assert (model.row_of(8), model.row_of(50)) == (0, 1)

@@ -83,6 +83,13 @@ class Filter:
     def with_(self, **changes: Any) -> Filter:
         return replace(self, **changes)
 
+    def drops_status(self, status: str) -> bool:
+        """True when a lead moved to ``status`` no longer matches, whatever else it holds (the
+        Inbox, new and open leads, drops one marked done): the list can lose it at once."""
+        if self.statuses:
+            return status not in self.statuses
+        return status == Status.SPAM.value and not self.include_spam
+
     def depends_on(self) -> frozenset[str]:
         """The submission fields (as named in :mod:`leaddesk.changes`) that decide whether a row
         belongs to this filter or where it sorts: a change to one of them re-queries the list,

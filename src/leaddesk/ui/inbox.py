@@ -108,6 +108,10 @@ class _EarlyPage:
             self.deliver(found)
 
 
+def _without(ids: list[int], leaving: frozenset[int]) -> list[int]:
+    return [i for i in ids if i not in leaving] if leaving else ids
+
+
 class InboxPage(QWidget):
     filter_changed = Signal(object)  # the Filter now shown
     empty_database = Signal()  # nothing at all stored yet: the first run
@@ -129,6 +133,10 @@ class InboxPage(QWidget):
         self._listed: Filter | None = None  # the filter whose list the model holds or awaits
         # The number of matches while only the first page is shown (the id list on its way).
         self._estimate: query.Estimate | None = None
+        self._listed_generation = -1  # the load whose whole id list is shown
+        # Rows set_status took out of the list before their change was written: a list read
+        # meanwhile (another change's) leaves them out too, so they do not flicker back.
+        self._leaving: set[int] = set()
         self._early: _EarlyPage | None = None  # see prefetch_first_page
 
         self.sidebar = Sidebar(list(self.views.values()))
@@ -219,6 +227,8 @@ class InboxPage(QWidget):
                                                                self.shown_version()))
         self.detail.message.note_added.connect(self._add_note)
         ctx.bus.changes_made.connect(self.on_changes)
+        # A status change that failed brings back the rows set_status took out at once.
+        actions.failed.connect(self._status_failed)
 
     def _add_note(self, text: str) -> None:
         current = self.current_id()
@@ -226,10 +236,20 @@ class InboxPage(QWidget):
             self.ops.add_note(current, text)
 
     def set_status(self, status: str) -> None:
-        """The selected messages (or the open one) move to ``status``."""
+        """The selected messages (or the open one) move to ``status``. When that takes them out
+        of the list, they leave it at once and the next lead opens, without waiting for the list
+        to be read again (seconds at a million leads); if the change fails, the list is read
+        again and they come back."""
         ids = self.selected_ids()
-        if ids:
-            self.ops.set_status(ids, status, self.shown_version())
+        if not ids:
+            return
+        self.ops.set_status(ids, status, self.shown_version())
+        if self.current_filter().drops_status(status) and self._estimate is None:
+            rows = sorted(row for sid in ids if (row := self.model.row_of(sid)) >= 0)
+            self._leaving.update(ids)
+            self.model.remove_ids(ids)
+            if rows and self.model.rowCount():
+                self.select_row(min(rows[0], self.model.rowCount() - 1))
 
     def column_widths(self) -> list[int]:
         """The widths the user gave the columns (not what a narrow window squeezed them to)."""
@@ -376,13 +396,20 @@ class InboxPage(QWidget):
                       what="loading the list").reading().success(show).run_in_background())
         # Indexed in the worker, and read without looking for change records: at a million
         # rows either walk took the GUI thread seconds.
-        (DbOp(self.ctx, lambda s: IdList.of(query.ids(s, flt)), parent=self,
-              what="loading the list").reading()
+        leaving = frozenset(self._leaving)
+        (DbOp(self.ctx, lambda s: IdList.of(_without(query.ids(s, flt), leaving)), parent=self,
+              what="loading the list").aside()
          .success(lambda listed: self._show_ids(generation, listed, memory)).run_in_background())
+
+    def _status_failed(self, ids: tuple[int, ...]) -> None:
+        """A status change failed: the rows set_status took out come back with the list."""
+        self._leaving.difference_update(ids)
+        self._requery(self.current_id())
 
     def _show_first(self, generation: int, rows: tuple[query.SubmissionRow, ...],
                     total: query.Estimate, memory: _Memory) -> None:
-        if generation != self._load_generation:
+        # The whole list (read beside the database worker) may have come first: it stays.
+        if generation != self._load_generation or self._listed_generation == generation:
             return
         self._estimate = total
         self.model.show_first(rows)
@@ -402,7 +429,7 @@ class InboxPage(QWidget):
             members = [m.name for m in triage.list_members(session)]
             return SidebarData(counts, facets, tags, members)
 
-        DbOp(self.ctx, load, parent=self, what="counting").reading().success(
+        DbOp(self.ctx, load, parent=self, what="counting").aside().success(
             self._show_sidebar).run_in_background()
 
     def on_changes(self, changes: list[Change], initiator: object) -> None:
@@ -417,6 +444,8 @@ class InboxPage(QWidget):
             return
         catalogue = any(c.kind in (Kind.TAG, Kind.MEMBER, Kind.CONTACT, Kind.POST) for c in changes)
         rows = [c for c in changes if c.kind == Kind.SUBMISSION]
+        for change in rows:  # written: the list read from here on tells whether they left
+            self._leaving.difference_update(change.ids or ())
         if not rows and not catalogue:
             return
         membership = self.current_filter().depends_on()
@@ -472,6 +501,7 @@ class InboxPage(QWidget):
     def _show_ids(self, generation: int, listed: IdList, memory: _Memory) -> None:
         if generation != self._load_generation:
             return
+        self._listed_generation = generation
         self._estimate = None
         ids = listed.ids
         if ids == self.model.ids and self.model.rowCount():

@@ -15,6 +15,7 @@ it changes (a setting change on the bus: Settings → Response times here, or an
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -92,6 +93,8 @@ class SubmissionListModel(QAbstractTableModel):
         self.ctx = ctx
         self._ids: list[int] = []
         self._rows: dict[int, int] = {}  # id -> row, so row_of is a lookup, not a search
+        # The rows (as _rows numbers them) removed since it was built, in order: remove_ids.
+        self._removed: list[int] = []
         # Rows by id, least recently used first: a new id list (a re-sort, a row leaving the
         # view) keeps every row still valid, so the list repaints without a round trip.
         self._cache: OrderedDict[int, SubmissionRow] = OrderedDict()
@@ -145,6 +148,7 @@ class SubmissionListModel(QAbstractTableModel):
         self.beginResetModel()
         self._generation += 1
         self._ids, self._rows = listed.ids, listed.rows
+        self._removed = []
         self._pending.clear()
         self._gone.clear()
         if not keep_rows:
@@ -171,8 +175,22 @@ class SubmissionListModel(QAbstractTableModel):
         # The first rows are the same ids at the same rows: the whole list and its index replace
         # them, with no walk over a million ids here on the GUI thread.
         self._ids, self._rows = ids, listed.rows
+        self._removed = []
         self.endInsertRows()
         return True
+
+    def remove_ids(self, ids: Iterable[int]) -> None:
+        """Take ``ids`` out of the list now (they left the view: a lead marked done in the
+        Inbox), before the list is read again. Their rows go one by one; the index stays as it
+        was built, each later row's place found by how many rows above it went."""
+        for sid in ids:
+            row = self.row_of(sid)
+            if row < 0:
+                continue
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._ids[row]
+            insort(self._removed, self._rows[sid])
+            self.endRemoveRows()
 
     def forget_rows(self) -> None:
         """Forget every cached row (all may be stale), keeping the list: its rows are read again
@@ -184,7 +202,13 @@ class SubmissionListModel(QAbstractTableModel):
         return self._ids
 
     def row_of(self, submission_id: int) -> int:
-        return self._rows.get(submission_id, -1)
+        row = self._rows.get(submission_id, -1)
+        if row < 0 or not self._removed:
+            return row
+        above = bisect_left(self._removed, row)
+        if above < len(self._removed) and self._removed[above] == row:
+            return -1  # removed
+        return row - above
 
     def cached_ids(self, ids: Iterable[int] | None = None) -> list[int]:
         """Which of ``ids`` (None: all) have their row cached."""
@@ -201,7 +225,7 @@ class SubmissionListModel(QAbstractTableModel):
 
     def _replaced(self, rows: list[SubmissionRow]) -> None:
         self._store(rows)
-        for row in sorted(self._rows[r.id] for r in rows if r.id in self._rows):
+        for row in sorted(row for r in rows if (row := self.row_of(r.id)) >= 0):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def _store(self, rows: Iterable[SubmissionRow]) -> None:

@@ -135,6 +135,15 @@ class DbOp(_Op[T]):
         super().__init__(ctx, parent=parent, what=what)
         self.work = work
         self._retry: tuple[str, Callable[[Session, T], bool] | None] | None = None
+        self._aside = False
+
+    def aside(self) -> Self:
+        """A long read (seconds at a million rows): it runs beside the database worker, on a
+        connection of its own, so the writes and short reads queued after it do not wait for
+        it. It must not write (the database worker is the one writer); its result carries no
+        change records (:meth:`reading`)."""
+        self._aside = True
+        return self.reading()
 
     def retrying(self, *, what: str, verify: Callable[[Session, T], bool] | None = None
                  ) -> Self:
@@ -151,7 +160,16 @@ class DbOp(_Op[T]):
                                   reason))
 
     def run_in_background(self) -> None:
-        self.ctx.tasks.db(self._call, self._done, self._failed)
+        if self._aside:
+            self.ctx.tasks.read(self._read, self._done, self._failed)
+        else:
+            self.ctx.tasks.db(self._call, self._done, self._failed)
+
+    def _read(self) -> T:
+        # A transaction's session, not Database.reading(): on PostgreSQL a long list is read
+        # through a server-side cursor, which needs one.
+        with self.ctx.db.session() as session:
+            return self.work(session)
 
 
 class NetOp(_Op[T], Generic[R, T]):

@@ -1,7 +1,9 @@
 """Background work for the UI: workers never touch widgets.
 
 Two pools: database work goes through one single-thread pool (SQLite likes one writer, and it keeps
-the order of a user's actions), network work (sync, keyring) may run in parallel. A task's result
+the order of a user's actions), network work (sync, keyring) may run in parallel. Long reads (a
+million ids, the sidebar's counts) go to a third, single-thread pool beside the database worker,
+so that a click's short read or write never waits seconds behind one. A task's result
 or error comes back to the GUI thread by signal; an error nobody handles becomes a clear dialog.
 In tests, ``TaskRunner(inline=True)`` runs every task on the calling thread.
 """
@@ -107,6 +109,8 @@ class TaskRunner(QObject):
         self.db_pool.setMaxThreadCount(1)
         self.net_pool = QThreadPool(self)
         self.net_pool.setMaxThreadCount(4)
+        self.read_pool = QThreadPool(self)
+        self.read_pool.setMaxThreadCount(1)
         self._alive: set[_Signals] = set()
 
     def _start(self, pool: QThreadPool, function: Callable[[], Any], on_done: Done | None,
@@ -139,6 +143,12 @@ class TaskRunner(QObject):
         """Database work, one task at a time, in submission order."""
         self._start(self.db_pool, _as_db_work(function), on_done, on_error)
 
+    def read(self, function: Callable[[], Any], on_done: Done | None = None,
+             on_error: Failed | None = None) -> None:
+        """A long read, beside the database worker, one at a time in submission order; it must
+        not write (its session refuses to)."""
+        self._start(self.read_pool, function, on_done, on_error)
+
     def net(self, function: Callable[[], Any], on_done: Done | None = None,
             on_error: Failed | None = None) -> None:
         """Network or keyring work; may run beside other network tasks."""
@@ -166,4 +176,5 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until all tasks finished (for shutdown and tests)."""
-        return self.db_pool.waitForDone(msecs) and self.net_pool.waitForDone(msecs)
+        return (self.db_pool.waitForDone(msecs) and self.net_pool.waitForDone(msecs)
+                and self.read_pool.waitForDone(msecs))

@@ -31,6 +31,7 @@ class TriageActions(QObject):
     done = Signal(str, bool)  # what was done, whether Ctrl+Z undoes it
     merge_offered = Signal(int, int)  # an edited e-mail belongs to another contact: keep, drop
     undone = Signal(int)  # the lead an undo restored
+    failed = Signal(object)  # the ids of a change that failed (the error itself is shown)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +66,7 @@ class TriageActions(QObject):
         def failed(exc: BaseException) -> bool:
             if isinstance(exc, ConflictError):  # reload the lead, so the user sees what changed
                 self.ctx.bus.publish([Change.of(Kind.SUBMISSION, ids)], self)
+            self.failed.emit(ids)
             return False  # the default path shows it: a conflict is a known error (banner)
 
         what = f"{label} on #{ids[0]}" if len(ids) == 1 else f"{label} on {len(ids)} messages"
