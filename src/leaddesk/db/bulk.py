@@ -9,15 +9,29 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, literal_column, select, text, update
+from sqlalchemy import (
+    Column,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from leaddesk.db.models import submission_tags, tag_facet_counts, tag_facet_counts_paused
+from leaddesk.db.types import UTCDateTime
 
 # Values per multi-row INSERT on SQLite (at most: older SQLite builds allow only 999).
 SQLITE_VALUES_PARAMETERS = 30_000
@@ -46,9 +60,44 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
         session.execute(insert(table), rows)
         return
     names = list(rows[0])
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+    dates: dict[int, str] = {}
+    processors = [_sqlite_processor(table.c[name], dialect, dates) for name in names]
     _insert_flat(session, table, names,
                  _flat_values(rows, names, processors, [{} for _ in names] if shared else None))
+
+
+# The text SQLite's DATETIME stores by default (sqlalchemy.dialects.sqlite.DATETIME): the same
+# as ``datetime.isoformat(" ", "microseconds")`` of a naive datetime.
+_SQLITE_DATETIME = ("%(year)04d-%(month)02d-%(day)02d "
+                    "%(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d")
+
+
+def _sqlite_processor(column: Column[Any], dialect: Dialect, dates: dict[int, str]
+                      ) -> Callable[[Any], Any] | None:
+    """The column's bind processor, or for a UTC datetime column one that stores the very same
+    text at about a third of the cost (SQLAlchemy's goes through the type decorator, then a
+    %-format of a dict; a store of 5,000 messages converts 40,000 datetimes). ``dates``: the
+    text of each datetime object converted in this insert (by identity, shared by all its date
+    columns: a row's received and last-inbound times, every row's created and updated times are
+    the same objects), so each object is converted once."""
+    slow = column.type._cached_bind_processor(dialect)
+    impl = column.type.dialect_impl(dialect)
+    if (not isinstance(column.type, UTCDateTime) or slow is None
+            or getattr(getattr(impl, "impl", None), "_storage_format", None) != _SQLITE_DATETIME):
+        return slow
+
+    def process(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        text = dates.get(id(value))
+        if text is None:
+            if value.tzinfo is None:
+                refused: str | None = slow(value)  # raises the column type's own error
+                return refused
+            text = dates[id(value)] = value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+        return text
+
+    return process
 
 
 def _insert_flat(session: Session, table: Table, names: Sequence[str], values: Sequence[Any]

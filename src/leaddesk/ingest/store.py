@@ -32,6 +32,7 @@ from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from leaddesk.collector import paused
 from leaddesk.conversations.headers import may_thread
 from leaddesk.conversations.ingest import ThreadedMail, thread_batch
 from leaddesk.conversations.record import Answer
@@ -339,12 +340,11 @@ def _snapshot(session: Session, posts: Sequence[Post | None], keys: Sequence[str
 
 def _row(item: Incoming, account_id: int | None, content_hash: str | None,
          contact_id: int | None, post: Post | None, topic: tuple[str | None, str | None],
-         received: datetime) -> dict[str, Any]:
+         received: datetime, now: datetime) -> dict[str, Any]:
     d = item.draft
     problems = list(d.problems)
     if not d.is_submission and d.not_submission_reason:
         problems.append(f"not a form submission: {d.not_submission_reason}")
-    now = utcnow()
     return {
         "account_id": account_id, "source_key": item.source_key, "message_id": d.message_id,
         "content_hash": content_hash, "raw": item.raw, "received_at": received,
@@ -426,7 +426,8 @@ def _store_new(session: Session, items: Sequence[Incoming], account_id: int | No
     contacts = _upsert_contacts(session, fresh)
     posts = _upsert_posts(session, fresh)
     topics = _topics(session, fresh, posts)
-    rows = [_row(item, account_id, content_hash, contact_id, post, topic, received)
+    now = utcnow()  # the rows' created and updated times: one object, converted once (bulk)
+    rows = [_row(item, account_id, content_hash, contact_id, post, topic, received, now)
             for (item, received), content_hash, contact_id, post, topic
             in zip(fresh, hashes, contacts, posts, topics, strict=True)]
     # Rules on arrival decide each lead's status, owner and topic before it is inserted.
@@ -484,7 +485,9 @@ def _thread(session: Session, items: Sequence[Incoming], account_id: int | None,
 
 def _store_in_one_transaction(db: Database, items: Sequence[Incoming], account_id: int | None,
                               advance: Callable[[Session], Any] | None) -> BatchResult:
-    with db.sessions.begin() as session:
+    # Without cycle collections: the batch's rows and values are freed by reference counting, and
+    # the full collections they set off found nothing to free (leaddesk.collector).
+    with paused(), db.sessions.begin() as session:
         if db.dialect == "sqlite":
             session.connection().exec_driver_sql(f"PRAGMA cache_size = -{STORE_CACHE_KIB}")
         result = store_items(session, items, account_id)
