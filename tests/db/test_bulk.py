@@ -158,3 +158,55 @@ def test_fast_datetimes_go_in_with_their_rows(db: Database) -> None:
             "ORDER BY entity_id", (entity,)).all() for entity in ("bulk", "core")}
     assert stored["bulk"] == stored["core"]
     assert stored["bulk"][0][1:] == ("text", "2026-03-02 08:15:00.000000")
+
+
+# ------------------------------------------------------------------ rows by many keys
+
+SUBMISSIONS = cast(Table, Submission.__table__)
+KEYS = (SUBMISSIONS.c.source_key, SUBMISSIONS.c.message_id, SUBMISSIONS.c.content_hash)
+
+
+def _core(s: Session, among: list[tuple[Any, list[Any]]]) -> set[tuple[Any, ...]]:
+    from sqlalchemy import or_
+    return {tuple(r) for r in s.execute(select(*KEYS, SUBMISSIONS.c.id).where(
+        or_(*(column.in_(values) for column, values in among))))}
+
+
+def test_rows_among_finds_what_the_core_select_finds(db: Database,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row holding any of the keys, each once (a row found by two of its keys too), the
+    same as SQLAlchemy's select; also when the keys are more than one statement may bind."""
+    from leaddesk.db import bulk
+    from leaddesk.db.bulk import rows_among
+    with db.session() as s:
+        made = [make_submission(s, source_key=f"file:{n}", message_id=f"<{n}@zoë.example>",
+                                content_hash=f"{n:064x}" if n % 2 else None) for n in range(12)]
+        keys = [f"file:{n}" for n in (0, 1, 2, 99)]
+        mids = ["<2@zoë.example>", "<5@zoë.example>", "<5@zoë.example>", "<nowhere>"]
+        hashes = [f"{n:064x}" for n in (1, 7, 9, 4)]
+        among = [(KEYS[0], keys), (KEYS[1], mids), (KEYS[2], hashes)]
+        expected = _core(s, among)
+        assert {m.id for m in made if m.source_key in ("file:0", "file:1", "file:2", "file:5",
+                                                       "file:7", "file:9")} == {
+            row[3] for row in expected}
+        found = rows_among(s, (*KEYS, SUBMISSIONS.c.id), among)
+        assert len(found) == len(set(found))
+        assert set(found) == expected
+        monkeypatch.setattr(bulk, "SQLITE_VALUES_PARAMETERS", 3)  # a statement per slice
+        found = rows_among(s, (*KEYS, SUBMISSIONS.c.id), among)
+        assert len(found) == len(set(found))
+        assert set(found) == expected
+        assert rows_among(s, KEYS, [(KEYS[0], []), (KEYS[1], [])]) == []
+        assert rows_among(s, KEYS, [(KEYS[0], ["file:none"])]) == []
+
+
+def test_rows_among_converts_what_needs_converting(db: Database) -> None:
+    """A column whose values SQLAlchemy converts (a UTC datetime) comes back converted."""
+    from leaddesk.db.bulk import rows_among
+    with db.session() as s:
+        made = make_submission(s, source_key="file:dated")
+        [(key, received)] = rows_among(s, (SUBMISSIONS.c.source_key, SUBMISSIONS.c.received_at),
+                                       [(SUBMISSIONS.c.source_key, ["file:dated"])])
+    assert key == "file:dated"
+    assert isinstance(received, datetime)
+    assert received == made.received_at

@@ -28,7 +28,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, bindparam, insert, or_, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,7 +37,7 @@ from leaddesk.conversations.headers import may_thread
 from leaddesk.conversations.ingest import ThreadedMail, thread_batch
 from leaddesk.conversations.record import Answer
 from leaddesk.db import Database
-from leaddesk.db.bulk import insert_rows
+from leaddesk.db.bulk import insert_rows, rows_among
 from leaddesk.db.engine import translate_errors
 from leaddesk.db.models import Contact, ContactAlias, Post, Status, Submission, Tombstone
 from leaddesk.db.types import utcnow
@@ -60,7 +60,9 @@ _SPACES = re.compile(r"\s+")
 RACE_ATTEMPTS = 5
 # Core tables for executemany inserts (see store_items for why not the ORM).
 CONTACTS = cast(Table, Contact.__table__)
+ALIASES = cast(Table, ContactAlias.__table__)
 SUBMISSIONS = cast(Table, Submission.__table__)
+TOMBSTONES = cast(Table, Tombstone.__table__)
 # A transaction of merged batches (merge_batches) holds at most this many messages and about this
 # many bytes of mail: each transaction has a fixed cost (a dozen statements, the commit), which
 # at 200 messages was about a fifth of the store's time.
@@ -144,10 +146,9 @@ def _known(session: Session, prepared: Sequence[tuple[Incoming, str | None]]) ->
     message_ids = [item.draft.message_id for item, _ in prepared if item.draft.message_id]
     hashes = [h for _, h in prepared if h]
     known = _Known()
-    rows = session.execute(select(Submission.source_key, Submission.message_id,
-                                  Submission.content_hash).where(or_(
-        Submission.source_key.in_(source_keys), Submission.message_id.in_(message_ids),
-        Submission.content_hash.in_(hashes))))
+    keys = (SUBMISSIONS.c.source_key, SUBMISSIONS.c.message_id, SUBMISSIONS.c.content_hash)
+    rows = rows_among(session, keys, list(zip(keys, (source_keys, message_ids, hashes),
+                                              strict=True)))
     for source_key, message_id, content_hash in rows:
         known.source_keys.add(source_key)
         if message_id:
@@ -169,8 +170,8 @@ def _erased(session: Session, prepared: Sequence[tuple[Incoming, str | None]]) -
                             ("content_hash", content_hash)):
             if value:
                 digests.setdefault(tombstone_digest(kind, value), set()).add(position)
-    found = session.execute(select(Tombstone.digest).where(Tombstone.digest.in_(digests)))
-    return {position for digest in found.scalars() for position in digests[digest]}
+    found = rows_among(session, [TOMBSTONES.c.digest], [(TOMBSTONES.c.digest, digests)])
+    return {position for (digest,) in found for position in digests[digest]}
 
 
 def _contact_email(draft: SubmissionDraft) -> str | None:
@@ -226,8 +227,8 @@ def _upsert_contacts(session: Session, fresh: Sequence[tuple[Incoming, datetime]
     for row in session.execute(select(*_PERSON).where(Contact.email.in_(wanted))):
         person = people[row.id] = _person(row)
         by_email[person.email] = person
-    aliased = dict(session.execute(select(ContactAlias.email, ContactAlias.contact_id)
-                                   .where(ContactAlias.email.in_(wanted - set(by_email)))).all())
+    aliased = dict(rows_among(session, (ALIASES.c.email, ALIASES.c.contact_id),
+                              [(ALIASES.c.email, wanted - set(by_email))]))
     missing = set(aliased.values()) - set(people)
     if missing:
         for row in session.execute(select(*_PERSON).where(Contact.id.in_(missing))):
@@ -245,12 +246,12 @@ def _upsert_contacts(session: Session, fresh: Sequence[tuple[Incoming, datetime]
         _refresh_contact(found, item.draft, seen)
     if new:
         now = utcnow()
-        session.execute(insert(CONTACTS), [
+        insert_rows(session, CONTACTS, [
             {"email": p.email, "name": p.name, "phone": p.phone, "company": p.company,
              "first_seen_at": p.first_seen_at, "last_seen_at": p.last_seen_at, "created_at": now}
             for p in new.values()])
-        for email, person_id in session.execute(select(Contact.email, Contact.id).where(
-                Contact.email.in_(list(new)))):
+        for email, person_id in rows_among(session, (CONTACTS.c.email, CONTACTS.c.id),
+                                           [(CONTACTS.c.email, new)]):
             new[email or ""].id = person_id
     changed = [{"person_id": person_id, "name": p.name, "phone": p.phone, "company": p.company,
                 "first_seen_at": p.first_seen_at, "last_seen_at": p.last_seen_at}
@@ -437,9 +438,8 @@ def _store_new(session: Session, items: Sequence[Incoming], account_id: int | No
     keys = [row["source_key"] for row in rows]
     # Snapshots after the insert: a per-row JSON None in the executemany would store JSON null.
     _snapshot(session, posts, keys)
-    # Not dict(result): a Result has keys() (its column names), so dict() takes it for a mapping.
-    id_of: dict[str, int] = {key: sid for key, sid in session.execute(  # noqa: C416
-        select(Submission.source_key, Submission.id).where(Submission.source_key.in_(keys)))}
+    id_of: dict[str, int] = dict(rows_among(session, (SUBMISSIONS.c.source_key, SUBMISSIONS.c.id),
+                                            [(SUBMISSIONS.c.source_key, keys)]))
     added = sorted(id_of.values())
     if decided == "later":
         result.rules_later = sorted([*result.rules_later, *added])
