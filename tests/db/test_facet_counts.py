@@ -116,6 +116,22 @@ def test_two_writers_moving_rows_between_the_same_groups_do_not_wait_for_each_ot
         db.close()
 
 
+def test_tag_facets_under_statuses_read_the_kept_counts_by_status(db: Database) -> None:
+    with db.session() as s:
+        waiting = make_submission(s).id
+        done = make_submission(s).id
+        for sid in (waiting, done, make_submission(s).id):
+            triage.add_tag(s, sid, "hot", actor=ACTOR)
+        triage.add_tag(s, done, "later", actor=ACTOR)
+        triage.set_status(s, waiting, "waiting", actor=ACTOR)
+        triage.set_status(s, done, "done", actor=ACTOR)
+    with db.session() as s:
+        inbox = query.facets(s, query.Filter(statuses=("new", "waiting")))
+        finished = query.facets(s, query.Filter(statuses=("done",)))
+    assert inbox.tags == {"hot": 2}
+    assert finished.tags == {"hot": 1, "later": 1}
+
+
 def test_facets_under_any_other_filter_count_the_rows_themselves(db: Database) -> None:
     with db.session() as s:
         make_submission(s, unread=True, topic="Market access")

@@ -6,6 +6,8 @@ a rollback; and a prefix is read as one word only when it names one word."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -49,7 +51,7 @@ def sieves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every pass of the sieve (a word's matches checked against a filter's ids)."""
     monkeypatch.setattr(text_plan, "COMMON", 5)
     done: list[str] = []
-    _spy(monkeypatch, "_sieve", lambda session, expression, ids, **kw: done.append(expression))
+    _spy(monkeypatch, "_sieve", lambda session, expression, marks, **kw: done.append(expression))
     return done
 
 
@@ -265,17 +267,34 @@ def test_a_row_id_below_one_is_no_false_hit(db: Database, sieves: list[str]) -> 
     assert sieves
 
 
-def test_a_filtered_row_id_below_one_sends_the_call_to_sql(db: Database,
-                                                           reads: list[str]) -> None:
+@pytest.mark.parametrize("below", [-3, 0])
+def test_a_filtered_row_id_below_one_sends_the_call_to_sql(db: Database, reads: list[str],
+                                                           below: int) -> None:
     """A byte-per-id map has no place for it (a negative index counts from the end)."""
     flt = Filter(text="engagement", statuses=("open",))
     with db.session() as s:
-        make_submission(s, id=-3, body_text="Engagement", status="open", topic=None)
+        make_submission(s, id=below, body_text="Engagement", status="open", topic=None)
     for _ in range(3):  # the sieve, then a kept map (which counts the row alone)
         with db.session() as s:
             assert query.count(s, flt) == plain(s, flt)
             assert query.count(s, ALONE) == plain(s, ALONE)
     assert reads
+
+
+@pytest.mark.parametrize("below", [-12, 0])
+def test_an_id_below_one_is_found_wherever_it_stands_in_the_filters_ids(
+        db: Database, below: int) -> None:
+    """The ids' JSON text is searched for one, not the ids (first, last, between, alone)."""
+    with db.session() as s:
+        make_submission(s, id=below, status="open", topic=None)
+        orders = (Submission.id, Submission.id.desc(), func.abs(Submission.id - 5))
+        for order in orders:
+            assert word_maps._ids(s, select(Submission.id).order_by(order)) is None
+        assert word_maps._ids(s, select(Submission.id).where(Submission.id == below)) is None
+        found = word_maps._ids(s, select(Submission.id).where(Submission.id > below).order_by(
+            func.abs(Submission.id - 10)))  # 10 and 20 stand where a 0 would
+        assert found is not None
+        assert sorted(found[0]) == list(range(1, 41))
 
 
 def test_a_walk_reads_a_one_word_prefix_as_that_word_and_a_commit_sends_it_back(
@@ -374,3 +393,124 @@ def test_what_the_sieve_found_out_is_forgotten_when_the_database_changes(
         assert query.count(s, ELSEWHERE) == plain(s, ELSEWHERE)
         assert query.count(s, NARROWER) == plain(s, NARROWER) == before + 2
     assert len(sieves) == 4
+
+
+# A filter's ids kept for the next word (a user typing one word after another under the same
+# filters reads them once per version).
+UNDER = Filter(statuses=("new",))
+
+
+@pytest.fixture
+def id_reads(monkeypatch: pytest.MonkeyPatch, sieves: list[str]) -> list[str]:
+    """Every read of a filter's ids (not from the kept ones), as the filter's statement."""
+    done: list[str] = []
+    _spy(monkeypatch, "_ids", lambda session, candidates: done.append(str(candidates)))
+    return done
+
+
+def each_word(db: Database, flt: Filter, words: tuple[str, ...]) -> list[int]:
+    with db.session() as s:
+        got = [query.count(s, replace(flt, text=w)) for w in words]
+        assert got == [plain(s, replace(flt, text=w)) for w in words]
+        return got
+
+
+def test_a_filters_ids_are_read_once_for_the_next_words(db: Database,
+                                                         id_reads: list[str]) -> None:
+    each_word(db, UNDER, ("engagement", "budget", "hello", "engagement"))
+    assert len(id_reads) == 1
+    with db.session() as s:  # the page's total too
+        assert query.find(s, replace(UNDER, text="bureau"), limit=3).total == plain(
+            s, replace(UNDER, text="bureau"))
+    assert len(id_reads) == 1
+    for word in ("engagement", "budget"):  # a word alone: the rows the inbox hides, read once
+        with db.session() as s:
+            assert query.count(s, Filter(text=word)) == plain(s, Filter(text=word))
+    assert len(id_reads) == 2
+
+
+def test_a_filters_kept_ids_are_read_again_after_another_connections_commit(
+        db: Database, sqlite_url: str, id_reads: list[str]) -> None:
+    before = each_word(db, UNDER, ("engagement", "budget"))
+    other = Database.open(sqlite_url)
+    try:
+        with other.session() as s:  # a new row under UNDER, matching "budget"
+            make_submission(s, body_text="A budget", status="new", topic=None)
+    finally:
+        other.close()
+    assert each_word(db, UNDER, ("budget",)) == [before[1] + 1]
+    assert len(id_reads) == 2
+
+
+def test_a_filters_kept_ids_are_read_again_after_this_connection_changes_a_status(
+        db: Database, id_reads: list[str]) -> None:
+    before = each_word(db, UNDER, ("engagement", "budget"))
+    with db.session() as s:
+        row = s.execute(select(Submission.id).where(
+            Submission.status == "done", Submission.is_submission.is_(True),
+            Submission.body_text == "Engagement budget").limit(1)).scalar_one()
+        triage.set_status(s, row, "new", actor="Ada")  # now under UNDER: total_changes moved
+    assert each_word(db, UNDER, ("budget",)) == [before[1] + 1]
+    assert len(id_reads) == 2
+
+
+def test_another_filter_never_gets_a_kept_filters_ids(db: Database,
+                                                      id_reads: list[str]) -> None:
+    """The same statement with other parameters (statuses here) is another filter."""
+    opened = Filter(statuses=("open",))
+    with db.session() as s:
+        assert plain(s, replace(UNDER, text="budget")) != plain(s, replace(opened, text="budget"))
+    each_word(db, UNDER, ("engagement",))
+    each_word(db, opened, ("budget",))
+    each_word(db, UNDER, ("budget",))
+    assert len(id_reads) == 2
+
+
+def test_a_filter_holding_the_time_of_the_call_is_told_apart_by_it(db: Database) -> None:
+    """A filter's conditions may hold the time of the call ("overdue"): the same Filter later
+    selects other rows, so the parameters' values are part of what is kept under."""
+    with db.session() as s:
+        def key(at: datetime) -> tuple[str, str]:
+            return word_maps._filter_key(s, select(Submission.id).where(
+                Submission.received_at < at))
+        assert key(datetime(2026, 1, 1, 12)) != key(datetime(2026, 1, 1, 13))
+        assert key(datetime(2026, 1, 1, 12)) == key(datetime(2026, 1, 1, 12))
+
+
+def test_kept_filters_are_bounded(db: Database, id_reads: list[str],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = Filter(statuses=("open",))
+    each_word(db, UNDER, ("engagement",))
+    with db.session() as s:
+        info = s.connection().connection.info
+        [one] = info[word_maps._FILTERS_KEY].values()
+        monkeypatch.setattr(word_maps, "FILTER_BYTES", len(one.text) + 2)  # one filter, not two
+    each_word(db, opened, ("engagement",))
+    each_word(db, UNDER, ("budget",))  # dropped for ``opened``: read again
+    each_word(db, UNDER, ("hello",))
+    assert len(id_reads) == 3
+    monkeypatch.setattr(word_maps, "FILTER_BYTES", 0)
+    each_word(db, UNDER, ("budget",))  # the one kept, then dropped: nothing fits now
+    each_word(db, UNDER, ("engagement",))
+    each_word(db, UNDER, ("hello",))
+    assert len(id_reads) == 5
+
+
+def test_a_commit_between_a_kept_filters_search_and_the_sieve_sends_it_to_sql(
+        db: Database, sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+        id_reads: list[str]) -> None:
+    """Kept ids are of one version; a commit landing during the sieve is another."""
+    each_word(db, UNDER, ("engagement",))
+    other = Database.open(sqlite_url)
+
+    def commit_first(*args: Any, **kwargs: Any) -> None:
+        with other.session() as s:
+            make_submission(s, body_text="Budget now", status="new", topic=None)
+    _spy(monkeypatch, "_sieve", commit_first)
+    try:
+        with db.session() as s:
+            before = plain(s, replace(UNDER, text="budget"))
+            assert query.count(s, replace(UNDER, text="budget")) == before + 1
+    finally:
+        other.close()
+    assert len(id_reads) == 1  # the kept ids were used, then the answer came from SQL

@@ -213,3 +213,27 @@ def test_a_cell_cut_short_shows_whole_and_plain_in_its_tooltip(qapp, ui_db: Data
     tags = model.index(0, TAGS).data(tip)
     assert "a rather long tag &lt;u&gt;name&lt;/u&gt;" in tags
     assert "and another" in tags
+
+
+def test_an_id_list_indexes_every_row_across_its_slices(monkeypatch) -> None:
+    monkeypatch.setattr(list_model, "INDEX_SLICE", 3)  # ten ids: four slices, the last short
+    ids = [50, 7, 31, 2, 99, 14, 8, 61, 23, 5]
+    listed = list_model.IdList.of(ids)
+    assert listed.rows == {sid: row for row, sid in enumerate(ids)}
+
+
+def test_growing_takes_the_whole_list_and_its_index(qapp, ui_db: Database) -> None:
+    ctx = inline_context(ui_db)
+    model = SubmissionListModel(ctx)
+    with ui_db.session() as s:
+        ids = query.ids(s, Filter())
+        first = query.rows_by_ids(s, ids[:2])
+    model.show_first(first)
+    assert not model.grow(list_model.IdList.of(list(reversed(ids))))  # another list: not grown
+    assert model.grow(list_model.IdList.of(ids))
+    assert model.ids == ids
+    assert model.rowCount() == len(ids)
+    assert [model.row_of(sid) for sid in ids] == list(range(len(ids)))
+    model.forget_rows()  # the list stays, indexed as before
+    assert model.ids == ids
+    assert model.row_of(ids[-1]) == len(ids) - 1

@@ -80,6 +80,21 @@ def test_a_result_that_says_what_changed_is_published_with_its_initiator(
     assert got == [change]  # success runs after the pages heard of it
 
 
+def test_a_read_is_not_looked_through_for_change_records(window: MainWindow) -> None:
+    class Rows:
+        @property
+        def changes(self) -> list[Change]:
+            raise AssertionError("a read's result was looked through")  # a million ids, once
+
+    heard: list[object] = []
+    window.ctx.bus.changes_made.connect(lambda c, _i: heard.append(c))
+    got: list[object] = []
+    DbOp(window.ctx, lambda _s: Rows(), parent=window.inbox).reading().success(got.append) \
+        .run_in_background()
+    assert len(got) == 1
+    assert heard == []
+
+
 def test_network_work_hands_its_writes_to_the_database_worker(window: MainWindow) -> None:
     threads: list[str] = []
     runner = window.tasks
@@ -114,6 +129,9 @@ def test_changes_of_reads_records_edits_and_lists() -> None:
     assert changes_of(one) == [one]
     assert changes_of(WithChanges()) == [one, two]
     assert changes_of([one, "not a change"]) == [one]
+    assert changes_of([1, "two", None, one]) == [one]  # plain values beside a record: still found
+    assert changes_of([1, 2, 3]) == []
+    assert changes_of(()) == []
     assert changes_of(42) == []
 
 

@@ -325,10 +325,14 @@ def _kept_group_counts(session: Session, flt: Filter) -> list[tuple[Any, ...]]:
 def _tag_counts(session: Session, flt: Filter, dialect: str, steer: Steer,
                 plan: TextPlan | None) -> dict[str, int]:
     tag_names = dict(session.execute(select(Tag.id, Tag.name)).all())
-    if _only_exclusions(flt, skip={"tags"}):
+    if _only_exclusions(flt, skip={"tags", "statuses"}):
+        # The kept counts are per (tag, shown, status): the inbox's statuses are a condition on
+        # them, not a join of every tag link with its lead (225 ms at a million leads).
         c = tag_facet_counts.c
         total = func.sum(c.n)
-        kept = session.execute(select(c.tag_id, total).where(*_shown(flt, tag_facet_counts))
+        statuses = [c.status.in_(flt.statuses)] if flt.statuses else []
+        kept = session.execute(select(c.tag_id, total)
+                               .where(*_shown(flt, tag_facet_counts), *statuses)
                                .group_by(c.tag_id).having(total > 0))
         return {tag_names[t]: int(n) for t, n in kept if t in tag_names}
     links = session.execute(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from leaddesk.db import search
 from leaddesk.db.models import Submission
 from leaddesk.errors import ValidationError
-from leaddesk.query import pg_page, pg_text, word_maps
+from leaddesk.query import known_walk, pg_page, pg_text, word_maps
 from leaddesk.query.counts import count_planned
 from leaddesk.query.filters import SORT_COLUMNS, Filter, Sort, Steer, conditions, dialect_of, without_index
 from leaddesk.query.rows import (
@@ -171,6 +171,9 @@ def _walk_text(session: Session, flt: Filter, plan: TextPlan, *, need: int,
     where = conditions(flt, "sqlite", steer=Steer.ORDERED, with_text=False)
     if after is not None:
         where.append(_after(after, flt))
+    if hits is not None and (walked := known_walk.first(
+            session, ordered(select(Submission.id).where(*where), flt), hits, need)) is not None:
+        return walked
     stored = type_coerce(Submission.received_at, String)
     known = hits if hits is not None else set(json.loads(plan.ids)) if plan.ids is not None \
         else None

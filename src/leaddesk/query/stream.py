@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import itemgetter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +27,18 @@ def ids(session: Session, flt: Filter) -> list[int]:
     # In chunks: one fetchall of a million rows is a single C call that holds the GIL for
     # ~0.5 s, freezing the GUI thread while a worker loads the list.
     found: list[int] = []
+    if dialect_of(session) == "sqlite":
+        # The driver's own rows (plain tuples of ints): SQLAlchemy's row objects outlived the
+        # collector's young passes in every chunk, so a million ids set off full collections
+        # (7 of them, 0.5 s, up to 118 ms each, all holding the GIL) and took 3.3 s against 2.2.
+        # The statement and its parameters still go through SQLAlchemy.
+        result = session.connection().execute(stmt)
+        try:
+            while chunk := result.cursor.fetchmany(ID_CHUNK):
+                found.extend(map(itemgetter(0), chunk))
+        finally:
+            result.close()
+        return found
     for chunk in session.execute(stmt.execution_options(yield_per=ID_CHUNK)).scalars().partitions():
         found.extend(chunk)
     return found

@@ -50,6 +50,7 @@ from leaddesk.ui.list_model import (
     STATUS,
     TAGS,
     TOPIC,
+    IdList,
     SubmissionListModel,
 )
 from leaddesk.ui.operations import DbOp
@@ -349,7 +350,7 @@ class InboxPage(QWidget):
         early = self._early = _EarlyPage(self.current_filter())
         flt = early.flt
         (DbOp(self.ctx, lambda s: first_page(s, flt, limit=PAGE_SIZE), parent=self,
-              what="loading the list").success(early.arrived).run_in_background())
+              what="loading the list").reading().success(early.arrived).run_in_background())
 
     def _requery(self, keep: int | None = None) -> None:
         flt = self.current_filter()
@@ -372,9 +373,12 @@ class InboxPage(QWidget):
                     early.deliver = show
             else:
                 (DbOp(self.ctx, lambda s: first_page(s, flt, limit=PAGE_SIZE), parent=self,
-                      what="loading the list").success(show).run_in_background())
-        (DbOp(self.ctx, lambda s: query.ids(s, flt), parent=self, what="loading the list")
-         .success(lambda ids: self._show_ids(generation, ids, memory)).run_in_background())
+                      what="loading the list").reading().success(show).run_in_background())
+        # Indexed in the worker, and read without looking for change records: at a million
+        # rows either walk took the GUI thread seconds.
+        (DbOp(self.ctx, lambda s: IdList.of(query.ids(s, flt)), parent=self,
+              what="loading the list").reading()
+         .success(lambda listed: self._show_ids(generation, listed, memory)).run_in_background())
 
     def _show_first(self, generation: int, rows: tuple[query.SubmissionRow, ...],
                     total: query.Estimate, memory: _Memory) -> None:
@@ -398,7 +402,7 @@ class InboxPage(QWidget):
             members = [m.name for m in triage.list_members(session)]
             return SidebarData(counts, facets, tags, members)
 
-        DbOp(self.ctx, load, parent=self, what="counting").success(
+        DbOp(self.ctx, load, parent=self, what="counting").reading().success(
             self._show_sidebar).run_in_background()
 
     def on_changes(self, changes: list[Change], initiator: object) -> None:
@@ -407,7 +411,7 @@ class InboxPage(QWidget):
             self._follow_me()
             return
         if any(c.kind == Kind.ANY for c in changes):
-            self.model.set_ids(self.model.ids, keep_rows=False)
+            self.model.forget_rows()
             self.reload(keep=self.current_id())
             self._reload_detail_if(None)
             return
@@ -465,21 +469,22 @@ class InboxPage(QWidget):
                        self.model.ids[top] if 0 <= top < len(self.model.ids) else None,
                        self.list.currentIndex().row())
 
-    def _show_ids(self, generation: int, ids: list[int], memory: _Memory) -> None:
+    def _show_ids(self, generation: int, listed: IdList, memory: _Memory) -> None:
         if generation != self._load_generation:
             return
         self._estimate = None
+        ids = listed.ids
         if ids == self.model.ids and self.model.rowCount():
             self.total_changed.emit(len(ids))
             self._update_footer()
             self._update_export()
             return  # nothing moved: the selection, scroll and cached rows stay as they are
-        if self.model.grow(ids):  # the rest after the first page: what the user did stays
+        if self.model.grow(listed):  # the rest after the first page: what the user did stays
             self.total_changed.emit(len(ids))
             self._update_footer()
             self._update_export()
             return
-        self.model.set_ids(ids)
+        self.model.set_ids(listed)
         self.total_changed.emit(len(ids))
         self._update_footer()
         self._update_export()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -58,6 +59,28 @@ VISITOR, TOPIC, POST, TAGS, OWNER, STATUS, RECEIVED = range(len(COLUMNS))
 PAGE_SIZE = 100
 MAX_CACHED_ROWS = 6000
 Index = QModelIndex | QPersistentModelIndex
+
+
+# Ids indexed per slice: one dict(zip(...)) of a million ids is a single C call that holds the
+# GIL for ~80 ms, which the GUI thread would wait out; a slice takes ~4 ms.
+INDEX_SLICE = 50_000
+
+
+@dataclass(frozen=True)
+class IdList:
+    """A list's ids in display order and each id's row, built where the ids are read (the
+    database worker), so that the GUI thread never walks a million ids to index them."""
+
+    ids: list[int]
+    rows: dict[int, int]  # id -> row, so row_of is a lookup, not a search
+
+    @classmethod
+    def of(cls, ids: list[int]) -> IdList:
+        rows: dict[int, int] = {}
+        for start in range(0, len(ids), INDEX_SLICE):
+            rows.update(zip(ids[start:start + INDEX_SLICE], range(start, start + INDEX_SLICE),
+                            strict=False))
+        return cls(ids, rows)
 
 
 class SubmissionListModel(QAbstractTableModel):
@@ -114,12 +137,14 @@ class SubmissionListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, column), self.index(len(self._ids) - 1, column))
 
     # ------------------------------------------------------------ content
-    def set_ids(self, ids: Sequence[int], *, keep_rows: bool = True) -> None:
-        """Show ``ids``; ``keep_rows=False`` forgets every cached row too (all may be stale)."""
+    def set_ids(self, ids: Sequence[int] | IdList, *, keep_rows: bool = True) -> None:
+        """Show ``ids``; ``keep_rows=False`` forgets every cached row too (all may be stale).
+        An :class:`IdList` (a long list, read and indexed in the database worker) is taken as it
+        is: the model owns it from here."""
+        listed = ids if isinstance(ids, IdList) else IdList.of(list(ids))
         self.beginResetModel()
         self._generation += 1
-        self._ids = list(ids)
-        self._rows = {sid: row for row, sid in enumerate(self._ids)}
+        self._ids, self._rows = listed.ids, listed.rows
         self._pending.clear()
         self._gone.clear()
         if not keep_rows:
@@ -134,18 +159,25 @@ class SubmissionListModel(QAbstractTableModel):
         if rows:
             self.page_loaded.emit()
 
-    def grow(self, ids: Sequence[int]) -> bool:
-        """Append the rest of a list whose first page is shown: True if ``ids`` starts with the
-        ids shown (rows are inserted, so selection and scroll stay put), else False (nothing
-        done; the caller sets the whole list)."""
+    def grow(self, listed: IdList) -> bool:
+        """Append the rest of a list whose first page is shown: True if ``listed`` starts with
+        the ids shown (rows are inserted, so selection and scroll stay put; the model owns
+        ``listed`` from here), else False (nothing done; the caller sets the whole list)."""
         shown = len(self._ids)
-        if not shown or len(ids) <= shown or list(ids[:shown]) != self._ids:
+        ids = listed.ids
+        if not shown or len(ids) <= shown or ids[:shown] != self._ids:
             return False
         self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
-        self._ids.extend(ids[shown:])
-        self._rows.update((sid, row) for row, sid in enumerate(ids[shown:], start=shown))
+        # The first rows are the same ids at the same rows: the whole list and its index replace
+        # them, with no walk over a million ids here on the GUI thread.
+        self._ids, self._rows = ids, listed.rows
         self.endInsertRows()
         return True
+
+    def forget_rows(self) -> None:
+        """Forget every cached row (all may be stale), keeping the list: its rows are read again
+        as they are shown."""
+        self.set_ids(IdList(self._ids, self._rows), keep_rows=False)
 
     @property
     def ids(self) -> list[int]:
@@ -164,7 +196,7 @@ class SubmissionListModel(QAbstractTableModel):
         wanted = self.cached_ids(ids)
         if wanted:
             (DbOp(self.ctx, lambda s: query.rows_by_ids(s, wanted), parent=self,
-                  what="reloading messages")
+                  what="reloading messages").reading()
              .success(self._replaced).run_in_background())
 
     def _replaced(self, rows: list[SubmissionRow]) -> None:
@@ -203,7 +235,7 @@ class SubmissionListModel(QAbstractTableModel):
             return False  # the failure is shown
 
         (DbOp(self.ctx, lambda s: query.rows_by_ids(s, ids), parent=self,
-              what="loading messages")
+              what="loading messages").reading()
          .success(lambda rows: self._loaded(generation, number, ids, rows))
          .failure(failed).run_in_background())
 

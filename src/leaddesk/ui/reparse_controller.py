@@ -44,7 +44,7 @@ class ReparseController(BackgroundJob):
             from leaddesk import reparse
             return reparse.stale_ids(session)
 
-        (DbOp(self.ctx, stale_ids, parent=self, what="looking for mail to re-read")
+        (DbOp(self.ctx, stale_ids, parent=self, what="looking for mail to re-read").reading()
          .success(self._stale_found).failure(self._crashed).run_in_background())
         return True
 
