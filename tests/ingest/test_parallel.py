@@ -125,19 +125,24 @@ class _SlowPool:
         pass
 
 
-def test_the_caller_parses_the_next_chunks_itself_while_a_worker_is_busy_and_keeps_the_order(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    pool = _SlowPool()
+def _parsed_in_order_through(pool: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parse 12 chunks of 5 with ``pool`` as the one worker's: every draft, in order."""
     monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
     monkeypatch.setattr(parallel, "workers", lambda: 1)
     monkeypatch.setattr(parallel, "_pool", lambda count: pool)
-    raws = [notification(n) for n in range(60)]  # 12 chunks of 5
+    raws = [notification(n) for n in range(60)]
     tags, drafts = [], []
     for tag, chunk in parallel.parse_chunks(_chunks(raws), site_addresses=(), total=len(raws)):
         tags.append(tag)
         drafts.extend(chunk)
     assert tags == list(range(0, 60, 5))
     assert drafts == [parse_message(raw) for raw in raws]
+
+
+def test_the_caller_parses_the_next_chunks_itself_while_a_worker_is_busy_and_keeps_the_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = _SlowPool()
+    _parsed_in_order_through(pool, monkeypatch)
     # Chunks went to the worker; while it was busy the caller parsed them itself (taken back).
     assert pool.submitted > 0
     assert pool.taken_back() > 0
@@ -178,16 +183,7 @@ def test_chunks_no_worker_has_started_are_taken_back_and_parsed_in_order(
     """While the caller would wait for a busy worker, it parses the chunks queued behind (the
     last first): each chunk is parsed once, by one side, and handed on in order."""
     pool = _OneWorkerPool()
-    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
-    monkeypatch.setattr(parallel, "workers", lambda: 1)
-    monkeypatch.setattr(parallel, "_pool", lambda count: pool)
-    raws = [notification(n) for n in range(60)]  # 12 chunks of 5
-    tags, drafts = [], []
-    for tag, chunk in parallel.parse_chunks(_chunks(raws), site_addresses=(), total=len(raws)):
-        tags.append(tag)
-        drafts.extend(chunk)
-    assert tags == list(range(0, 60, 5))
-    assert drafts == [parse_message(raw) for raw in raws]
+    _parsed_in_order_through(pool, monkeypatch)
     started, *queued = pool.futures
     assert not started.cancelled()
     assert queued
