@@ -13,6 +13,7 @@ from leaddesk import contacts, query, triage
 from leaddesk.db import Database
 from leaddesk.db.models import Submission, TeamMember
 from leaddesk.query import Filter, counts, text_plan, words
+from leaddesk.query.filters import conditions, dialect_of
 from tests.support.factories import make_contact, make_member, make_submission
 
 TOPICS = ("Patient engagement", "Speakers bureaus", None)
@@ -265,3 +266,25 @@ def test_on_postgresql_a_search_the_kept_counts_cannot_tell_is_sampled_under_its
                 assert not guess.exact or guess.value == _plain_count(db, flt), flt
     finally:
         db.close()
+
+
+@pytest.mark.parametrize(("flt", "index"), [
+    (Filter(statuses=("new", "open", "waiting"), needs_reply=True), "ix_submissions_needs_reply"),
+    (Filter(statuses=("new", "open", "waiting"), overdue=True), "ix_submissions_unanswered"),
+])
+def test_the_reply_views_count_from_their_partial_index_alone(sqlite_url: str, flt: Filter,
+                                                              index: str) -> None:
+    # SQLite takes a partial index only for a query holding its condition term for term: a
+    # rewritten needs_reply_condition or overdue_condition would count every new, open and
+    # waiting lead in the table again (1.9 s a count at a million leads, twice per sidebar).
+    db = Database.open(sqlite_url)
+    try:
+        with db.session() as s:
+            statement = select(func.count()).select_from(Submission).where(
+                *conditions(flt, dialect_of(s)))
+            sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+            plan = " ".join(row[-1] for row in s.connection().exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {sql}"))
+    finally:
+        db.close()
+    assert f"COVERING INDEX {index}" in plan

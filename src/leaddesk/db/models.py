@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
@@ -243,6 +244,12 @@ class Tag(Base):
     colour: Mapped[str] = mapped_column(String(7), default="#808080")
 
 
+# The rows of the partial indexes of revision 0014, written as leaddesk.query.filters writes
+# the views' conditions (SQLite uses a partial index only for a query holding its condition).
+NEEDS_REPLY_INDEXED = "last_outbound_at IS NULL OR last_inbound_at > last_outbound_at"
+UNANSWERED_INDEXED = "first_answered_at IS NULL"
+
+
 class Submission(Base):
     """One received message: a form submission (a lead) or, flagged, any other mail in the box.
 
@@ -268,6 +275,14 @@ class Submission(Base):
         # A contact's leads by date; whether a new lead's contact is returning (rules on
         # arrival) reads the first one's date here, not in the row after the raw mail.
         Index("ix_submissions_contact_received", "contact_id", "received_at"),
+        # The "Needs reply" and "Overdue" views: their counts, facets and first pages read
+        # these alone (revision 0014). The conditions are the filters' own, term for term.
+        Index("ix_submissions_needs_reply", "is_submission", "status", "topic", "assignee_id",
+              "received_at", "last_inbound_at", "last_outbound_at",
+              sqlite_where=text(NEEDS_REPLY_INDEXED), postgresql_where=text(NEEDS_REPLY_INDEXED)),
+        Index("ix_submissions_unanswered", "is_submission", "status", "topic", "assignee_id",
+              "received_at", "first_answered_at",
+              sqlite_where=text(UNANSWERED_INDEXED), postgresql_where=text(UNANSWERED_INDEXED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

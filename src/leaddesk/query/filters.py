@@ -141,7 +141,11 @@ def conditions(flt: Filter, dialect: str, *, skip: Collection[str] = (),
 
 
 def needs_reply_condition() -> ColumnElement[bool]:
-    """The visitor wrote last (or nobody answered yet) and the lead is not done."""
+    """The visitor wrote last (or nobody answered yet) and the lead is not done.
+
+    Its first term is ``ix_submissions_needs_reply``'s condition, and ``overdue_condition``'s
+    first that of ``ix_submissions_unanswered``, term for term (models.py): SQLite uses a
+    partial index only then."""
     return and_(or_(Submission.last_outbound_at.is_(None),
                     Submission.last_inbound_at > Submission.last_outbound_at),
                 Submission.status != Status.DONE.value)
