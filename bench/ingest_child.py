@@ -69,7 +69,11 @@ def _open(db_path: Path, no_fts_triggers: bool = False) -> tuple[Any, float]:
 
 
 def _report(payload: dict[str, Any]) -> None:
-    payload["self_maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    payload["self_maxrss_kb"] = own.ru_maxrss
+    # The caller's own CPU, start-up included (the parse workers' is the rest of the whole
+    # process's): the store's side of an import.
+    payload["self_cpu_seconds"] = round(own.ru_utime + own.ru_stime, 3)
     print(json.dumps(payload), flush=True)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from leaddesk.db import Database, migrate, snapshot
+from leaddesk.errors import DatabaseError
 
 REGENERATE = "run `python -m leaddesk.db.snapshot` to write the script again"
 
@@ -97,3 +98,24 @@ def test_statements_are_split_whole(tmp_path: Path) -> None:
     assert snapshot.statements("8", script) is None
     script.write_text("-- revision: 9\nCREATE TABLE t (x TEXT\n", encoding="utf-8")
     assert snapshot.statements("9", script) is None   # cut short: never half a schema
+
+
+def test_a_script_that_fails_half_way_leaves_no_tables(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The script runs in one transaction: a failure part-way (a full disk, a bad statement)
+    leaves the new file without tables, so the next start creates it whole, never half a
+    schema that would then be refused as not LeadDesk's."""
+    real = snapshot.statements(migrate.HEAD_REVISION)
+    assert real is not None
+    half = len(real) // 2
+    monkeypatch.setattr(snapshot, "statements",
+                        lambda revision, script=snapshot.SCRIPT: [*real[:half], "NOT SQL"])
+    with pytest.raises(DatabaseError, match="syntax error"):
+        Database.open(f"sqlite:///{tmp_path / 'new.db'}")
+    connection = sqlite3.connect(tmp_path / "new.db")
+    try:
+        assert connection.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    finally:
+        connection.close()
+    monkeypatch.undo()
+    Database.open(f"sqlite:///{tmp_path / 'new.db'}").close()  # and the next start makes it

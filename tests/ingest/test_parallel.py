@@ -111,30 +111,83 @@ class _SlowFuture(Future[list[SubmissionDraft]]):
 class _SlowPool:
     def __init__(self) -> None:
         self.submitted = 0
+        self.futures: list[_SlowFuture] = []
 
     def submit(self, function: Callable[..., list[SubmissionDraft]], *args: Any) -> _SlowFuture:
         self.submitted += 1
-        return _SlowFuture(lambda: function(*args))
+        self.futures.append(_SlowFuture(lambda: function(*args)))
+        return self.futures[-1]
+
+    def taken_back(self) -> int:
+        return sum(future.cancelled() for future in self.futures)
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
         pass
 
 
-def test_the_caller_parses_the_next_chunks_itself_while_a_worker_is_busy_and_keeps_the_order(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    pool = _SlowPool()
+def _parsed_in_order_through(pool: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parse 12 chunks of 5 with ``pool`` as the one worker's: every draft, in order."""
     monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
     monkeypatch.setattr(parallel, "workers", lambda: 1)
     monkeypatch.setattr(parallel, "_pool", lambda count: pool)
-    raws = [notification(n) for n in range(60)]  # 12 chunks of 5
+    raws = [notification(n) for n in range(60)]
     tags, drafts = [], []
     for tag, chunk in parallel.parse_chunks(_chunks(raws), site_addresses=(), total=len(raws)):
         tags.append(tag)
         drafts.extend(chunk)
     assert tags == list(range(0, 60, 5))
     assert drafts == [parse_message(raw) for raw in raws]
-    # AHEAD chunks went to the worker; while it was busy the caller read LOCAL_AHEAD more itself.
-    assert 0 < pool.submitted < 12
+
+
+def test_the_caller_parses_the_next_chunks_itself_while_a_worker_is_busy_and_keeps_the_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = _SlowPool()
+    _parsed_in_order_through(pool, monkeypatch)
+    # Chunks went to the worker; while it was busy the caller parsed them itself (taken back).
+    assert pool.submitted > 0
+    assert pool.taken_back() > 0
+
+
+class _StartedFuture(Future[list[SubmissionDraft]]):
+    """A chunk a worker has started: it cannot be taken back, its result comes when asked."""
+
+    def __init__(self, work: Callable[[], list[SubmissionDraft]]) -> None:
+        super().__init__()
+        self.set_running_or_notify_cancel()
+        self.work = work
+
+    def result(self, timeout: float | None = None) -> list[SubmissionDraft]:
+        return self.work()
+
+
+class _OneWorkerPool:
+    """A worker that has started the first chunk it was given and not yet the others."""
+
+    def __init__(self) -> None:
+        self.futures: list[Future[list[SubmissionDraft]]] = []
+
+    def submit(self, function: Callable[..., list[SubmissionDraft]], *args: Any
+               ) -> Future[list[SubmissionDraft]]:
+        future: Future[list[SubmissionDraft]] = (
+            _StartedFuture(lambda: function(*args)) if not self.futures
+            else _SlowFuture(lambda: function(*args)))
+        self.futures.append(future)
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+def test_chunks_no_worker_has_started_are_taken_back_and_parsed_in_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the caller would wait for a busy worker, it parses the chunks queued behind (the
+    last first): each chunk is parsed once, by one side, and handed on in order."""
+    pool = _OneWorkerPool()
+    _parsed_in_order_through(pool, monkeypatch)
+    started, *queued = pool.futures
+    assert not started.cancelled()
+    assert queued
+    assert all(future.cancelled() for future in queued)  # taken back, parsed by the caller
 
 
 def test_an_error_of_the_source_comes_after_the_chunks_read_before_it(

@@ -650,6 +650,36 @@ def test_a_clash_that_clears_on_the_last_attempt_is_stored(db: Database,
     assert len(calls) == store.RACE_ATTEMPTS
 
 
+def test_the_store_pauses_cycle_collection_for_its_transaction_only(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The collector is off while a batch is stored (its objects are freed by reference
+    counting) and on again afterwards, also when the transaction fails."""
+    import gc
+
+    from leaddesk.ingest import store
+
+    real = store.store_items
+    seen: list[bool] = []
+
+    def watching(session: Session, items: list[Incoming], account_id: int | None
+                 ) -> store.BatchResult:
+        seen.append(gc.isenabled())
+        return real(session, items, account_id)
+
+    def failing(session: Session, items: object, account_id: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    assert gc.isenabled()
+    monkeypatch.setattr(store, "store_items", watching)
+    assert store_batch(db, [item(1)], account_id=None).added == 1
+    assert seen == [False]
+    assert gc.isenabled()
+    monkeypatch.setattr(store, "store_items", failing)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        store_batch(db, [item(2)], account_id=None)
+    assert gc.isenabled()
+
+
 def test_derive_topics_gives_what_the_store_gives(db: Database) -> None:
     from leaddesk.ingest.store import derive_topics
 

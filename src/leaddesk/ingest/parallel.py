@@ -2,8 +2,9 @@
 
 Large imports hand chunks of raw messages to a pool of worker processes (one per core but the
 caller's) and read the drafts back in order, a few chunks ahead, so parsing batch N+1 overlaps
-storing batch N; whenever the caller would wait for a worker, it parses the next chunk itself, so
-its core is never idle however the parse and the store compare. Small jobs parse in process:
+storing batch N; whenever the caller would wait for a worker, it parses a chunk itself (the last
+one queued that no worker has started, taken back from the pool, else the next new one), so its
+core is never idle however the parse and the store compare. Small jobs parse in process:
 starting workers costs more than it saves. Workers are spawned (not forked) because the
 caller may be a threaded GUI process. A command-line import starts them first thing
 (:func:`start_early`) and gives them the first chunks at once, so that they parse while the
@@ -18,7 +19,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:  # the parser is imported where it runs: an early start spawns before it loads
     from leaddesk.ingest.labelbook import LabelBook
@@ -137,6 +138,30 @@ def _take_early() -> _Early | None:
     return early
 
 
+@dataclass
+class _Pending(Generic[T]):
+    """A chunk on its way: its drafts (coming from a worker, or parsed here already), its raw
+    messages (to parse here instead, or to read again with the taught labels) and whether it is
+    read with them (an early start's chunks are not: the book was not known yet)."""
+
+    tag: T
+    drafts: Future[list[SubmissionDraft]] | list[SubmissionDraft]
+    raws: Sequence[bytes]
+    labelled: bool = True
+
+
+def _take_back(pending: deque[_Pending[T]], site_addresses: Sequence[str],
+               book: LabelBook | None) -> bool:
+    """Parse here the last chunk of ``pending`` that no worker has started (its future is
+    cancelled, so the pool skips it); False when every chunk is started or done."""
+    for chunk in reversed(pending):
+        if isinstance(chunk.drafts, Future) and chunk.drafts.cancel():
+            chunk.drafts = parse_chunk(chunk.raws, site_addresses, book)
+            chunk.labelled = True
+            return True
+    return False
+
+
 def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses: Sequence[str],
                  total: int | None, book: LabelBook | None = None, key: object = None
                  ) -> Iterator[tuple[T, list[SubmissionDraft]]]:
@@ -157,10 +182,7 @@ def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses:
         for tag, raws in chunks:
             yield tag, parse_chunk(raws, site_addresses, book)
         return
-    # Each chunk's drafts: on their way from a worker, or parsed here already; the raw messages
-    # of a chunk parsed before the book was known, to read again with its labels.
-    pending: deque[tuple[T, Future[list[SubmissionDraft]] | list[SubmissionDraft],
-                         Sequence[bytes] | None]] = deque()
+    pending: deque[_Pending[T]] = deque()
     source: Iterator[tuple[T, Sequence[bytes]]] = iter(chunks)
     if early is not None and early.source is not None and (
             key is None or early.key != key or early.site_addresses != tuple(site_addresses)):
@@ -168,7 +190,8 @@ def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses:
         early = None
     if early is not None and early.source is not None:
         source = early.source
-        pending.extend((tag, future, raws) for tag, raws, future in early.pending)
+        pending.extend(_Pending(tag, future, raws, labelled=False)
+                       for tag, raws, future in early.pending)
     pool = early.pool if early is not None else _pool(count)
     failure: list[Exception] = []
     # Chunks an early start handed over that are still to be handed on: in flight beside the
@@ -191,26 +214,34 @@ def parse_chunks(chunks: Iterable[tuple[T, Sequence[bytes]]], *, site_addresses:
             while (len(pending) < count * AHEAD + early_left
                    and (following := take()) is not None):
                 tag, raws = following
-                pending.append((tag, pool.submit(parse_chunk, list(raws), list(site_addresses),
-                                                 book), None))
+                pending.append(_Pending(tag, pool.submit(parse_chunk, list(raws),
+                                                         list(site_addresses), book), raws))
             if not pending:
                 if failure:
                     raise failure[0]
                 return
-            tag, first, unlabelled = pending[0]
-            while (isinstance(first, Future) and not first.done()
-                   and len(pending) < count * AHEAD + early_left + LOCAL_AHEAD
-                   and (following := take()) is not None):
-                pending.append((following[0], parse_chunk(following[1], site_addresses, book),
-                                None))
+            first = pending[0]
+            while isinstance(first.drafts, Future) and not first.drafts.done():
+                # Rather than wait: parse here the last chunk no worker has started (taken back
+                # from the pool), else the next new one. However fast the store is, the caller
+                # does its share of the parse, and the workers' queue never ends after it.
+                if _take_back(pending, site_addresses, book):
+                    continue
+                if (len(pending) < count * AHEAD + early_left + LOCAL_AHEAD
+                        and (following := take()) is not None):
+                    pending.append(_Pending(following[0], parse_chunk(following[1],
+                                                                      site_addresses, book),
+                                            following[1]))
+                    continue
+                break
             pending.popleft()
             early_left = max(0, early_left - 1)
-            drafts = first.result() if isinstance(first, Future) else first
-            if unlabelled is not None and book:
+            drafts = first.drafts.result() if isinstance(first.drafts, Future) else first.drafts
+            if not first.labelled and book:
                 from leaddesk.ingest.labelbook import relabel
                 drafts = [relabel(raw, draft, site_addresses=site_addresses, book=book)
-                          for raw, draft in zip(unlabelled, drafts, strict=True)]
-            yield tag, drafts
+                          for raw, draft in zip(first.raws, drafts, strict=True)]
+            yield first.tag, drafts
     finally:
         # A cancelled import stops here: drop the chunks nobody will store.
         pool.shutdown(wait=True, cancel_futures=True)

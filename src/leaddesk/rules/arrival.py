@@ -12,20 +12,19 @@ transaction (a rule's change commits with the lead, or neither does); :func:`aft
 once it committed (acknowledgements go out over SMTP then, never inside the transaction).
 Cheap when there are no rules: one query per batch.
 
-While a hook runs, Python's cyclic garbage collector is paused (:func:`_no_cycle_collection`).
+While a hook runs, Python's cyclic garbage collector is paused (:func:`leaddesk.collector.paused`).
 """
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leaddesk.collector import paused
 from leaddesk.db import Database
 from leaddesk.db.models import Rule
 
@@ -48,7 +47,7 @@ def apply_new(session: Session, added_ids: Sequence[int]) -> int:
     from leaddesk.rules import service
 
     # ``fresh``: spam and non-submissions are left out as the leads' facts are read.
-    with _no_cycle_collection():
+    with paused():
         report = service.run_on(session, added_ids, fresh=True)
     if report.changed:
         log.info("rules changed %d of %d new leads", report.changed, report.examined)
@@ -71,7 +70,7 @@ def decide_new(session: Session, rows: Sequence[dict[str, Any]],
         return None
     from leaddesk.rules import service  # only a database with rules needs the engine
 
-    with _no_cycle_collection():
+    with paused():
         return service.run_on_new(session, rows, post_titles, later_mail)
 
 
@@ -83,33 +82,11 @@ def _any_rule(session: Session) -> bool:
 def finish_new(session: Session, decided: NewRun, ids: Sequence[int]) -> int:
     """Tag links, audit events and acknowledgements of the inserted rows (``ids`` in row order);
     returns how many acknowledgements were queued."""
-    with _no_cycle_collection():
+    with paused():
         report = decided.finish(session, ids)
     if report.changed:
         log.info("rules changed %d of %d new leads", report.changed, report.examined)
     return report.acknowledgements
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a hook runs (reference counting still frees
-    everything as usual; the collector resumes when the hook ends, also on an error).
-
-    A hook allocates tens of thousands of small objects (facts, plans, audit rows), which set
-    off collections that walk every object of the process: in a 10k import, two full
-    collections fell inside the hooks, ~0.15 s of the hooks' ~0.6 s. Nearly all of these
-    objects are freed when the batch is done, with no cycles among them, so collecting during
-    the hook finds nothing of the hook's to free. A collector already paused (by the caller)
-    is left as it is.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def after_commit(db: Database, queued: int) -> None:
