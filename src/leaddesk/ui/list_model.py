@@ -63,8 +63,9 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 # Ids indexed per slice: one dict(zip(...)) of a million ids is a single C call that holds the
-# GIL for ~80 ms, which the GUI thread would wait out; a slice takes ~4 ms.
-INDEX_SLICE = 50_000
+# GIL for ~80 ms, which the GUI thread would wait out; a slice takes ~1.5 ms (50,000 left gaps of
+# 55-74 ms in bench_window_actions once the list was read beside the database worker).
+INDEX_SLICE = 20_000
 
 
 @dataclass(frozen=True)
