@@ -243,6 +243,35 @@ def test_a_list_read_before_a_second_lead_is_written_does_not_bring_it_back(
     assert inbox.model.ids == ids[2:]
 
 
+@pytest.mark.parametrize("own_change_names_ids", [True, False])
+def test_a_lead_marked_done_and_reopened_elsewhere_comes_back(
+        qtbot: Any, ui_db: Database, monkeypatch: pytest.MonkeyPatch,
+        own_change_names_ids: bool) -> None:
+    # A lead taken out of the list at once must never stay hidden once its change is written:
+    # here a colleague reopens it, and their change names no ids (as for many rows at once);
+    # nor when the change written for it named none either.
+    if not own_change_names_ids:
+        real = triage.set_status
+
+        def unnamed(*args: Any, **kwargs: Any) -> Change:
+            real(*args, **kwargs)
+            return Change(Kind.SUBMISSION, None, frozenset({"status"}))
+        monkeypatch.setattr(triage, "set_status", unnamed)
+    window, runner = _stepped_window(qtbot, ui_db)
+    inbox = window.inbox
+    ids = list(inbox.model.ids)
+    inbox.set_status("done")
+    while runner.step():
+        pass
+    assert ids[0] not in inbox.model.ids
+    with ui_db.session() as s:
+        triage.set_status(s, ids[0], "new", actor="Ada")
+    window.ctx.bus.publish([Change(Kind.SUBMISSION, None, frozenset({"status"}))], ELSEWHERE)
+    while runner.step():
+        pass
+    assert inbox.model.ids == ids
+
+
 def test_a_status_change_that_fails_brings_its_lead_back(
         qtbot: Any, ui_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     window, runner = _stepped_window(qtbot, ui_db)

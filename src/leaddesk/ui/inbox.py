@@ -227,8 +227,11 @@ class InboxPage(QWidget):
                                                                self.shown_version()))
         self.detail.message.note_added.connect(self._add_note)
         ctx.bus.changes_made.connect(self.on_changes)
-        # A status change that failed brings back the rows set_status took out at once.
+        # A status change that failed brings back the rows set_status took out at once; one
+        # that was written lets the lists read from then on say where they are (also when its
+        # change named no ids, or changed nothing).
         actions.failed.connect(self._status_failed)
+        actions.written.connect(self._leaving.difference_update)
 
     def _add_note(self, text: str) -> None:
         current = self.current_id()
@@ -394,8 +397,9 @@ class InboxPage(QWidget):
             else:
                 (DbOp(self.ctx, lambda s: first_page(s, flt, limit=PAGE_SIZE), parent=self,
                       what="loading the list").reading().success(show).run_in_background())
-        # Indexed in the worker, and read without looking for change records: at a million
-        # rows either walk took the GUI thread seconds.
+        # Read and indexed beside the database worker (DbOp.aside), not looked through for
+        # change records: at a million rows each of these took the GUI thread seconds or held
+        # up the next click.
         leaving = frozenset(self._leaving)
         (DbOp(self.ctx, lambda s: IdList.of(_without(query.ids(s, flt), leaving)), parent=self,
               what="loading the list").aside()

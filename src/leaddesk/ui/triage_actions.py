@@ -32,6 +32,7 @@ class TriageActions(QObject):
     merge_offered = Signal(int, int)  # an edited e-mail belongs to another contact: keep, drop
     undone = Signal(int)  # the lead an undo restored
     failed = Signal(object)  # the ids of a change that failed (the error itself is shown)
+    written = Signal(object)  # the ids of a change that was written (published first)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +61,7 @@ class TriageActions(QObject):
             if edit is not None and edit.changed:
                 self.last_edit = edit
             self.done.emit(label, edit is not None)
+            self.written.emit(ids)
             if after is not None:
                 after()
 
