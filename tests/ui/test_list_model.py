@@ -248,5 +248,7 @@ def test_removed_rows_leave_and_every_later_row_moves_up(qapp, ui_db: Database) 
     assert [model.row_of(sid) for sid in (50, 7, 31, 2, 99, 14, 8)] == [0, 1, -1, 2, -1, 3, 4]
     model.remove_ids([50])
     assert [model.row_of(sid) for sid in (7, 2, 14, 8)] == [0, 1, 2, 3]
+    model.forget_rows()  # every cached row forgotten: the list and its removals stay
+    assert [model.row_of(sid) for sid in (50, 7, 31, 2, 14, 8)] == [-1, 0, -1, 1, 2, 3]
     model.set_ids([8, 50])  # a new list: its own rows
     assert (model.row_of(8), model.row_of(50)) == (0, 1)

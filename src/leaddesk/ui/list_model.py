@@ -71,7 +71,8 @@ INDEX_SLICE = 20_000
 @dataclass(frozen=True)
 class IdList:
     """A list's ids in display order and each id's row, built where the ids are read (the
-    database worker), so that the GUI thread never walks a million ids to index them."""
+    reader thread beside the database worker), so that the GUI thread never walks a million ids
+    to index them."""
 
     ids: list[int]
     rows: dict[int, int]  # id -> row, so row_of is a lookup, not a search
@@ -143,13 +144,16 @@ class SubmissionListModel(QAbstractTableModel):
     # ------------------------------------------------------------ content
     def set_ids(self, ids: Sequence[int] | IdList, *, keep_rows: bool = True) -> None:
         """Show ``ids``; ``keep_rows=False`` forgets every cached row too (all may be stale).
-        An :class:`IdList` (a long list, read and indexed in the database worker) is taken as it
-        is: the model owns it from here."""
+        An :class:`IdList` (a long list, read and indexed off the GUI thread) is taken as it is:
+        the model owns it from here."""
         listed = ids if isinstance(ids, IdList) else IdList.of(list(ids))
+        self._reset(listed.ids, listed.rows, [], keep_rows=keep_rows)
+
+    def _reset(self, ids: list[int], rows: dict[int, int], removed: list[int], *,
+               keep_rows: bool) -> None:
         self.beginResetModel()
         self._generation += 1
-        self._ids, self._rows = listed.ids, listed.rows
-        self._removed = []
+        self._ids, self._rows, self._removed = ids, rows, removed
         self._pending.clear()
         self._gone.clear()
         if not keep_rows:
@@ -194,9 +198,9 @@ class SubmissionListModel(QAbstractTableModel):
             self.endRemoveRows()
 
     def forget_rows(self) -> None:
-        """Forget every cached row (all may be stale), keeping the list: its rows are read again
-        as they are shown."""
-        self.set_ids(IdList(self._ids, self._rows), keep_rows=False)
+        """Forget every cached row (all may be stale), keeping the list, its index and the rows
+        removed from it: its rows are read again as they are shown."""
+        self._reset(self._ids, self._rows, self._removed, keep_rows=False)
 
     @property
     def ids(self) -> list[int]:

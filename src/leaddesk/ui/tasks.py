@@ -146,7 +146,7 @@ class TaskRunner(QObject):
     def read(self, function: Callable[[], Any], on_done: Done | None = None,
              on_error: Failed | None = None) -> None:
         """A long read, beside the database worker, one at a time in submission order; it must
-        not write (its session refuses to)."""
+        not write (the database worker is the one writer)."""
         self._start(self.read_pool, function, on_done, on_error)
 
     def net(self, function: Callable[[], Any], on_done: Done | None = None,
