@@ -4,6 +4,7 @@ and the migrations read from the installed package, not from this checkout."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tarfile
@@ -36,8 +37,11 @@ def venv(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("venv")
     subprocess.run([sys.executable, "-m", "venv", str(root)], check=True, timeout=120)
     wheel = dist / f"{NAME}-py3-none-any.whl"
+    # Without the checkout on PYTHONPATH: pip would find its leaddesk.egg-info there, take the
+    # package as installed and install only its dependencies (no `leaddesk` command).
     result = subprocess.run([str(root / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
-                            capture_output=True, text=True, timeout=900)
+                            capture_output=True, text=True, timeout=900,
+                            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return root
 
