@@ -6,8 +6,8 @@ For each size it writes (or reuses) a Maildir of N notifications in /tmp (:mod:`
 then in the same run, in rounds (``--repeat``; one round for 50,000 messages and more unless
 ``--repeat-large``), every tool once per round on the same files:
 
-* LeadDesk: ``files.import_paths`` into a fresh SQLite database opened with ``Database.open``, in a
-  child process (:mod:`bench.ingest_child`);
+* LeadDesk: the ``leaddesk import`` command (``leaddesk.cli.main``) into a fresh SQLite database, in
+  a child process (:mod:`bench.ingest_child`);
 * the floor: :mod:`bench.ingest_floor`, compat32 parse + insert into an FTS5 table, one process;
 * ``mu index`` (after an untimed ``mu init``);
 * ``notmuch new`` over a hard-linked copy of the Maildir (no flag synchronisation; ``--no-notmuch``).
@@ -63,7 +63,7 @@ class Row:
     messages: int                # what the tool reports it stored or indexed
     expected: int                # what it should have
     run: Run
-    inner_seconds: float | None = None   # LeadDesk: import_paths / sync_account alone
+    inner_seconds: float | None = None   # LeadDesk: the import command / sync_account alone
     load: float = 0.0            # 1-minute load average when the run started
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -453,9 +453,10 @@ def report(rows: list[Row], corpora: list[CorpusInfo], diagnosis: dict[str, Any]
                               diagnosis["import_no_fts"])
         out += ["", f"Diagnosis on {diagnosis['messages']:,} messages (in-process rates):",
                 f"- parse_message alone: {parse['rate']:,.0f} msgs/s",
-                f"- import_paths: {full['rate']:,.0f} msgs/s, so the store takes "
+                f"- the import command: {full['rate']:,.0f} msgs/s, so the store takes "
                 f"{_share_of_store(parse['rate'], full['rate']):.0%} of an import",
-                f"- import_paths without the FTS insert trigger: {nofts['rate']:,.0f} msgs/s"]
+                f"- the same without the FTS insert trigger (schema made beforehand): "
+                f"{nofts['rate']:,.0f} msgs/s"]
         for key, title in (("import_profile", "import"), ("sync_profile", "IMAP sync")):
             if key in diagnosis:
                 entries = diagnosis[key]

@@ -30,6 +30,22 @@ json.dump({"code": code, "modules": sorted(sys.modules)}, sys.stderr)
 """
 
 
+# `import` as a script runs it: what is loaded when its parse workers are started.
+IMPORT_PROBE = """
+import json, sys
+from leaddesk.ingest import parallel
+seen = []
+start_early = parallel.start_early
+def spy(*args, **kwargs):
+    seen.append(sorted(sys.modules))
+    return start_early(*args, **kwargs)
+parallel.start_early = spy
+from leaddesk.cli import main
+code = main(sys.argv[1:])
+json.dump({"code": code, "modules": seen[0] if seen else None}, sys.stderr)
+"""
+
+
 def _commands_of(parser_modules: tuple[str, ...]) -> set[str]:
     parser = build_parser(parser_modules)
     sub = parser._subparsers._group_actions[0]  # type: ignore[union-attr]
@@ -70,9 +86,9 @@ def test_help_and_errors_are_those_of_the_full_command_line(
     assert "invalid choice: 'lsit'" in capsys.readouterr().err
 
 
-def _probe(argv: list[str]) -> tuple[object, list[str]]:
+def _probe(argv: list[str], script: str = PROBE) -> tuple[object, list[str]]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True,
                           env=env, timeout=120, check=False)
     report = json.loads(done.stderr.splitlines()[-1] if done.stderr.endswith("}") else
                         done.stderr[done.stderr.rindex('{"code"'):])
@@ -102,6 +118,25 @@ def test_list_on_an_up_to_date_database_loads_none_of_the_heavy_parts(tmp_path: 
         code, modules = _probe(["--db", url, "list", *options])
         assert code == 0
         assert "sqlalchemy" not in modules
+
+
+def test_import_starts_its_parse_before_the_database_code_and_the_sibling_commands_load(
+        tmp_path: Path) -> None:
+    mail = tmp_path / "one.eml"
+    mail.write_bytes(b"From: a@example.com\r\nSubject: hello\r\n\r\nA message.\r\n")
+    url = f"sqlite:///{tmp_path / 'imported.db'}"
+    code, modules = _probe(["--db", url, "import", str(mail)], IMPORT_PROBE)
+    assert code == 0
+    assert modules is not None, "the import never started its parse workers"
+    assert _heavy(modules) == []
+    assert not [m for m in modules if m.split(".")[0] == "sqlalchemy"
+                or m.startswith(("leaddesk.cli.ingest_commands", "leaddesk.ingest.parse",
+                                 "leaddesk.ingest.store", "leaddesk.db"))]
+    with Database.open(url).session() as session:
+        from sqlalchemy import func, select
+
+        from leaddesk.db.models import Submission
+        assert session.execute(select(func.count()).select_from(Submission)).scalar_one() == 1
 
 
 def test_an_unexpected_failure_is_one_line_and_its_traceback_only_with_v(

@@ -30,7 +30,8 @@ EXIT_INTERRUPTED = 130
 log = logging.getLogger("leaddesk")
 
 # The command modules in the order their commands are listed by `leaddesk --help`.
-MODULES = ("gui_commands", "browse", "triage_commands", "correction_commands", "ingest_commands",
+MODULES = ("gui_commands", "browse", "triage_commands", "correction_commands", "import_command",
+           "ingest_commands",
            "accounts_commands", "reply_commands", "export_commands", "admin", "posts_commands",
            "team_commands", "suggest_commands", "rules_commands", "response_commands")
 # Which module adds each top-level command; tests/cli/test_init.py keeps it equal to the parsers.
@@ -42,7 +43,7 @@ COMMAND_MODULES = {
     "contacts": "triage_commands",
     "edit": "correction_commands", "reparse": "correction_commands",
     "labels": "correction_commands",
-    "import": "ingest_commands", "sync": "ingest_commands", "demo": "ingest_commands",
+    "import": "import_command", "sync": "ingest_commands", "demo": "ingest_commands",
     "accounts": "accounts_commands",
     "reply": "reply_commands", "templates": "reply_commands",
     "export": "export_commands",

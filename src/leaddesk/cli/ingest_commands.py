@@ -1,4 +1,5 @@
-"""`leaddesk import`, `sync` and `demo`: getting submissions in from the command line."""
+"""`leaddesk sync` and `demo`: getting submissions in from the command line (`import` is in
+:mod:`leaddesk.cli.import_command`, light to import so that its parse starts at once)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from leaddesk.cli.gui_commands import check_display, open_window
 from leaddesk.cli.progress import ProgressBar
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
-from leaddesk.ingest import files, imap, mailfiles, parallel
+from leaddesk.ingest import imap
 from leaddesk.ingest.store import BatchResult
 from leaddesk.ingest.sync_all import sync_targets
 from leaddesk.posts.resolve import resolve_after_sync
@@ -23,10 +24,6 @@ from leaddesk.team import worker
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("import", help="import .eml files, Maildir folders and mbox files")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.set_defaults(handler=run_import)
-
     p = sub.add_parser("sync", help="fetch new submissions from accounts")
     p.add_argument("name", nargs="?", metavar="NAME", help="one account (default: all)")
     p.add_argument("--watch", action="store_true",
@@ -52,16 +49,6 @@ def _cancel_on_sigterm(cancel: CancelToken) -> None:
         cancel.cancel()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, handler)
-
-
-def run_import(args: argparse.Namespace, ctx: Context) -> int:
-    files.check_paths(args.paths)  # a typo fails before the database is even opened
-    mailfiles.start_import(args.paths)  # the parse starts while the database opens
-    try:
-        files.import_paths(ctx.database(), args.paths, reporter=ProgressBar(ctx.err))
-    finally:
-        parallel.drop_early()  # a database that fails to open leaves no parse running
-    return 0
 
 
 def _report(name: str, result: BatchResult, ctx: Context) -> None:
