@@ -83,7 +83,10 @@ test)
   # On CI a missing PostgreSQL is a failure, not a skip.
   if [ -n "${CI:-}" ]; then export LEADDESK_REQUIRE_PG=1; fi
   export QT_QPA_PLATFORM=offscreen
-  exec "$VENV/bin/python" -m pytest "$@"
+  # In $LEADDESK_TEST_WORKERS processes (default 2; `-n 0` among ARGS runs in this one): the
+  # suite mostly waits on its real servers, and a file's tests stay in one process (--dist
+  # loadfile), so each file starts its servers and builds its bundle once.
+  exec "$VENV/bin/python" -m pytest -n "${LEADDESK_TEST_WORKERS:-2}" --dist loadfile "$@"
   ;;
 mutate)
   shift

@@ -36,6 +36,14 @@ ssl_cert = <{d}/cert.pem
 ssl_key = <{d}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# Tests log in with wrong passwords on purpose: without these, each failure answered 2 s late and
+# every login after it from 127.0.0.1 waited out the penalty too (4 s, up to 15).
+auth_failure_delay = 0
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {d}/passwd
