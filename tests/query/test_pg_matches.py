@@ -114,3 +114,37 @@ def test_kept_matches_are_used_only_while_the_snapshot_is_unchanged(
     with db.session() as s:
         assert query.count(s, flt) == first + 1
     assert len(read) == 2  # a commit moved the snapshot: read again
+
+
+def test_the_filters_ids_are_kept_per_filter_while_the_snapshot_is_unchanged(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    with db.session() as s:
+        for n in range(8):
+            make_submission(s, body_text=BODIES[n % 4], status=("new", "open")[n % 2])
+    new, both = (Filter(text="white paper", statuses=statuses)
+                 for statuses in (("new",), ("new", "open")))
+    read: list[int] = []
+    held = pg_matches._held
+
+    def counted(ids: list[int]) -> object:
+        read.append(len(ids))
+        return held(ids)
+    monkeypatch.setattr(pg_matches, "_held", counted)
+    with db.session() as s:
+        first = query.count(s, new), query.count(s, both)
+    assert first == (_plain(db, new), _plain(db, both))
+    assert read == [4, 8]
+    with db.session() as s:
+        assert (query.count(s, new), query.count(s, both)) == first
+    assert read == [4, 8]  # each filter's own ids, kept
+    with db.session() as s:
+        make_submission(s, body_text="Yet another white paper", status="new")
+    with db.session() as s:
+        assert query.count(s, new) == first[0] + 1
+    assert read == [4, 8, 5]  # a commit moved the snapshot: read again
+    with db.session() as s:  # no row passes the filter any more: none, not the kept ids
+        for row in s.execute(select(Submission).where(Submission.status == "new")).scalars():
+            row.status = "open"
+    with db.session() as s:
+        assert query.count(s, new) == 0
+        assert query.count(s, both) == first[1] + 1
