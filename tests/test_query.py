@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import ScalarResult
 
 from leaddesk import query
 from leaddesk.db import Database
@@ -143,6 +147,26 @@ def test_ids_and_rows_by_ids_keep_order(seeded: Database) -> None:
     assert zoe.tag_colours == ("#ff0000",)
     assert zoe.post_title == "Europe's IMI Sets Pace"
     assert zoe.account == "website"
+
+
+def test_postgresql_reads_a_list_of_ids_with_the_cyclic_collector_paused(
+        seeded: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A million ids as SQLAlchemy rows set off full collections, each holding the GIL while the
+    window waits (SQLite's come as the driver's tuples instead)."""
+    if seeded.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's server-side cursor; SQLite reads the driver's tuples")
+    enabled: list[bool] = []
+    partitions = ScalarResult.partitions
+
+    def spy(self: ScalarResult[Any], size: int | None = None) -> Iterator[Sequence[Any]]:
+        for part in partitions(self, size):
+            enabled.append(gc.isenabled())
+            yield part
+    monkeypatch.setattr(ScalarResult, "partitions", spy)
+    with seeded.session() as s:
+        assert query.ids(s, Filter())
+    assert enabled == [False]
+    assert gc.isenabled()
 
 
 def test_iterate_streams_everything_in_batches(seeded: Database) -> None:
