@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from leaddesk import reparse, triage
 from leaddesk.db import Database
@@ -125,6 +125,36 @@ def test_upgrade_rereads_only_older_rows_resumably_and_can_be_cancelled(db: Data
         assert reparse.stale_count(s) == 0
     assert stored(db, current).visitor_name == "Area of work"  # not re-read: already current
     assert stored(db, api).parser_version == 0  # API records are read by their own reader
+
+
+def test_a_time_budget_sizes_each_batch_after_the_last_ones_time(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's re-read holds the database worker about ``budget`` per batch: a slow server
+    (PostgreSQL's triggers over a network) gets smaller batches, a fast one keeps the largest."""
+    ids = [misread(db, lead(message_id=f"<b{n}@x>"), message_id=f"<b{n}@x>") for n in range(30)]
+    sizes: list[int] = []
+    real = reparse.runner._batch_in_transaction
+    clock = iter([0.0, 0.4, 0.4, 0.41, 1.0, 1.6] + [5.0 + n / 100 for n in range(100)])
+
+    def counted(database: Database, batch_ids: list[int], *args: Any) -> None:
+        sizes.append(len(batch_ids))
+        real(database, batch_ids, *args)
+    monkeypatch.setattr(reparse.runner, "_batch_in_transaction", counted)
+    # The batches' times: 0.4 s for the first (8 times the budget), 10 ms, 0.6 s, then 10 ms each.
+    monkeypatch.setattr(reparse.runner, "_clock", lambda: next(clock))
+    reparse.reparse(db, ids=ids, batch=10, budget=0.05)
+    # 10 × 0.05 / 0.4 → 1; 1 × 0.05 / 0.01 → 5; 5 × 0.05 / 0.6 → 1 (at least one); then 10 ms
+    # a batch: 1 → 5 → 10, the most given, never over it.
+    assert sizes[:5] == [10, 1, 5, 1, 5]
+    assert max(sizes) == 10
+    assert sum(sizes) == 30
+    with db.session() as s:
+        assert reparse.stale_count(s) == 0
+    sizes.clear()
+    with db.session() as s:  # without a budget: the given size throughout
+        s.execute(update(Submission).values(parser_version=0))
+    reparse.reparse(db, ids=ids, batch=10)
+    assert sizes == [10, 10, 10]
 
 
 def test_a_taught_label_reads_new_and_stored_mail(db: Database, tmp_path: Any) -> None:

@@ -11,6 +11,7 @@
 from leaddesk.reparse.rules import PERSON_EDITABLE, Planned, Stored, plan
 from leaddesk.reparse.runner import (
     INTERACTIVE_BATCH,
+    INTERACTIVE_SECONDS,
     Example,
     ReparseReport,
     reparse,
@@ -19,5 +20,5 @@ from leaddesk.reparse.runner import (
     upgrade,
 )
 
-__all__ = ["INTERACTIVE_BATCH", "PERSON_EDITABLE", "Example", "Planned", "ReparseReport", "Stored",
-           "plan", "reparse", "stale_count", "stale_ids", "upgrade"]
+__all__ = ["INTERACTIVE_BATCH", "INTERACTIVE_SECONDS", "PERSON_EDITABLE", "Example", "Planned",
+           "ReparseReport", "Stored", "plan", "reparse", "stale_count", "stale_ids", "upgrade"]

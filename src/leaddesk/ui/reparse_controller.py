@@ -69,7 +69,8 @@ class ReparseController(BackgroundJob):
             from leaddesk import reparse
             try:
                 return reparse.reparse(db, ids=ids, reporter=reporter, cancel=token,
-                                       batch=reparse.INTERACTIVE_BATCH)
+                                       batch=reparse.INTERACTIVE_BATCH,
+                                       budget=reparse.INTERACTIVE_SECONDS)
             except Cancelled:  # what was done is kept
                 return reparse.ReparseReport()
 
