@@ -1,6 +1,7 @@
 """The window on a big database: how soon the first rows are painted, and what memory it holds.
 
     python -m bench.bench_window --db /tmp/leaddesk-1m.db [--runs 3] [--src OTHER/src]
+    python -m bench.bench_window --db postgresql+psycopg://HOST/DB   # team mode
 
 The database is one :mod:`bench.generate` built (``--rows`` builds one if ``--db`` does not exist).
 Each run starts a fresh process that does what ``leaddesk gui`` does (imports, opens the database,
@@ -52,7 +53,8 @@ def child(db_path: str, first_rows_only: bool = False) -> None:
 
     from leaddesk.db import Database
 
-    db = Database.open(f"sqlite:///{db_path}")  # as Context.database()
+    # A database URL (PostgreSQL: team mode) or a SQLite file.
+    db = Database.open(db_path if "://" in db_path else f"sqlite:///{db_path}")  # as Context.database()
 
     from PySide6.QtCore import QTimer  # noqa: TID251 - this benchmark measures the window
 
@@ -104,7 +106,7 @@ def child(db_path: str, first_rows_only: bool = False) -> None:
     sys.exit(code)
 
 
-def run_once(db_path: Path, src: Path = REPO / "src", first_rows_only: bool = False
+def run_once(db_path: str, src: Path = REPO / "src", first_rows_only: bool = False
              ) -> dict[str, float]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": os.pathsep.join([str(src), str(REPO)])}
@@ -140,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
         child(argv[1], first_rows_only="--first-rows-only" in argv)
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", required=True)
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows if --db is built here")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--src", type=Path, default=REPO / "src",
@@ -150,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="stop each run at the first painted rows (no full list; for a busy "
                              "machine, where the full list of main's code can take minutes)")
     args = parser.parse_args(argv)
-    if not args.db.exists():
+    if "://" not in args.db and not Path(args.db).exists():
         subprocess.run([sys.executable, "-m", "bench.generate", "--rows", str(args.rows),
                         "--db", str(args.db)], cwd=REPO, check=True)
     print(f"{args.db}; load average {os.getloadavg()[0]:.1f}")

@@ -2,6 +2,7 @@
 how long the user interface stops answering while it does.
 
     python -m bench.bench_window_actions --db /tmp/leaddesk-1m.db [--runs 2] [--src OTHER/src]
+    python -m bench.bench_window_actions --db postgresql+psycopg://HOST/DB   # team mode
 
 The database is written to (opening a lead marks it read): give a copy, never a shared file.
 Each run starts a fresh process that opens the window as ``leaddesk gui`` does (offscreen Qt),
@@ -66,7 +67,8 @@ def child(db_path: str, word: str, topic: str) -> None:
     from leaddesk.db import Database
 
     gc.disable()  # as `leaddesk gui` starts; show_window turns the collector back on
-    db = Database.open(f"sqlite:///{db_path}")
+    # A database URL (PostgreSQL: team mode) or a SQLite file.
+    db = Database.open(db_path if "://" in db_path else f"sqlite:///{db_path}")
 
     from PySide6.QtCore import (  # noqa: TID251 - measures the window
         QEvent,
@@ -372,7 +374,7 @@ def _trace_gui_calls() -> None:
                 wrap(owner, name)
 
 
-def run_once(db_path: Path, word: str, topic: str, src: Path = REPO / "src") -> list[dict[str, Any]]:
+def run_once(db_path: str, word: str, topic: str, src: Path = REPO / "src") -> list[dict[str, Any]]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": os.pathsep.join([str(src), str(REPO)])}
     with tempfile.TemporaryDirectory() as home:
@@ -397,7 +399,7 @@ def main(argv: list[str] | None = None) -> None:
         child(argv[1], argv[2], argv[3])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True,
+    parser.add_argument("--db", required=True,
                         help="a database bench.generate built (it is written to: use a copy)")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--word", default="engagement", help="the word typed into the search")
