@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from leaddesk import query, response_times
@@ -170,14 +170,20 @@ def load(session: Session, submission_id: int) -> SubmissionDetail:
     )
 
 
+def post_leads(post_id: int) -> Select[int]:
+    """How many leads a post brought: read from ``ix_submissions_post_leads`` alone (a post may
+    have brought a tenth of all leads; their rows are never read for it)."""
+    return select(func.count()).select_from(Submission).where(
+        Submission.post_id == post_id, Submission.is_submission.is_(True))
+
+
 def _post(session: Session, post_id: int | None, snapshot: dict[str, Any] | None) -> PostView | None:
     if post_id is None:
         return None
     post = session.get(Post, post_id)
     if post is None:
         return None
-    leads = session.execute(select(func.count()).select_from(Submission).where(
-        Submission.post_id == post_id, Submission.is_submission.is_(True))).scalar_one()
+    leads = session.execute(post_leads(post_id)).scalar_one()
     changed = tuple(changed_fields(snapshot, post))
     return PostView(id=post.id, url=post.url, title=post.title, excerpt=post.excerpt,
                     author=post.author, published_at=post.published_at,

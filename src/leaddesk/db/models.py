@@ -275,6 +275,8 @@ class Submission(Base):
         # A contact's leads by date; whether a new lead's contact is returning (rules on
         # arrival) reads the first one's date here, not in the row after the raw mail.
         Index("ix_submissions_contact_received", "contact_id", "received_at"),
+        # A lead's page counts the leads its post brought from this index alone (revision 0015).
+        Index("ix_submissions_post_leads", "post_id", "is_submission"),
         # The "Needs reply" and "Overdue" views: their counts, facets and first pages read
         # these alone (revision 0014). The conditions are the filters' own, term for term.
         # PostgreSQL has the same conditions (the revision writes them); naming them here too
@@ -311,8 +313,8 @@ class Submission(Base):
     # when there is no topic. Re-deriving after a mapping change touches only "mapping" and None.
     topic_source: Mapped[str | None] = mapped_column(String(16))
     page_url: Mapped[str | None] = mapped_column(String(2048))
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"),
-                                                index=True)
+    # Indexed with is_submission (ix_submissions_post_leads): a post's count of leads.
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
     # The post as it was when the lead arrived; a later edit of the post does not rewrite history.
     post_snapshot: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
     status: Mapped[str] = mapped_column(String(16), default=Status.NEW.value)

@@ -1,4 +1,4 @@
--- revision: 0014
+-- revision: 0015
 -- Written by `python -m leaddesk.db.snapshot` from the Alembic revisions; do not edit.
 
 CREATE TABLE alembic_version (
@@ -354,7 +354,6 @@ CREATE INDEX ix_submissions_assignee_received ON submissions (assignee_id, recei
 CREATE INDEX ix_submissions_content_hash ON submissions (content_hash);
 CREATE INDEX ix_submissions_facets ON submissions (is_submission, status, topic, assignee_id);
 CREATE INDEX ix_submissions_message_id ON submissions (message_id);
-CREATE INDEX ix_submissions_post_id ON submissions (post_id);
 CREATE INDEX ix_submissions_received ON submissions (received_at, id, is_submission, status, topic);
 CREATE INDEX ix_submissions_status_received ON submissions (status, received_at, id, is_submission, topic);
 CREATE INDEX ix_submissions_topic_received ON submissions (topic, received_at, id, is_submission, status);
@@ -373,6 +372,7 @@ CREATE INDEX ix_suggest_feedback_submission_id ON suggest_feedback (submission_i
 CREATE INDEX ix_submissions_contact_received ON submissions (contact_id, received_at);
 CREATE INDEX ix_submissions_needs_reply ON submissions (is_submission, status, topic, assignee_id, received_at, last_inbound_at, last_outbound_at) WHERE last_outbound_at IS NULL OR last_inbound_at > last_outbound_at;
 CREATE INDEX ix_submissions_unanswered ON submissions (is_submission, status, topic, assignee_id, received_at, first_answered_at) WHERE first_answered_at IS NULL;
+CREATE INDEX ix_submissions_post_leads ON submissions (post_id, is_submission);
 CREATE TRIGGER submissions_fts_ai AFTER INSERT ON submissions BEGIN
         INSERT INTO submissions_fts(rowid, name, email, company, subject, message, topic, post_title)
         VALUES (new.id, new.visitor_name, new.visitor_email, new.visitor_company, new.subject, new.body_text,
@@ -477,4 +477,4 @@ CREATE TRIGGER tag_facet_counts_link_ai AFTER INSERT ON submission_tags
             ON s.id = new.submission_id AND t.tag_id = new.tag_id
             AND t.is_submission = s.is_submission AND t.status = s.status);
     END;
-INSERT INTO "alembic_version" VALUES ('0014');
+INSERT INTO "alembic_version" VALUES ('0015');
