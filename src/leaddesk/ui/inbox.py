@@ -283,11 +283,17 @@ class InboxPage(QWidget):
         if len(selected) > 1:
             from leaddesk.export import selection
             return selection(selected), "selected leads", len(selected)
-        shown = self.model.rowCount() if self._estimate is None else self._estimate.value
-        return self.current_filter(), "leads in this view", shown
+        return self.current_filter(), "leads in this view", self._view_count()
+
+    def _view_count(self) -> int:
+        return self.model.rowCount() if self._estimate is None else self._estimate.value
 
     def _update_export(self) -> None:
-        _flt, what, count = self._export_scope()
+        # On every change of the selection: counted, not read. The selected leads' ids (and the
+        # export module) only when Export is clicked: 31 ms on the GUI thread for 200 leads.
+        selected = len(self.list.selectionModel().selectedRows())
+        what, count = (("selected leads", selected) if selected > 1
+                       else ("leads in this view", self._view_count()))
         self.export.setText(f"Export {count:,} {what}…")
 
     def export_dialog(self) -> ExportDialog:
