@@ -26,7 +26,8 @@ from __future__ import annotations
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -50,8 +51,46 @@ MAX_CANDIDATES = 150_000  # rows the other filters may pass for their ids to be 
 KEPT_IDS_BYTES = 4_000_000  # the filters' ids kept per process (8 bytes an id)
 
 _lock = threading.Lock()
-_kept: OrderedDict[tuple[str, str], tuple[str, bytearray]] = OrderedDict()
-_kept_ids: OrderedDict[tuple[str, str, str], tuple[str, array[int]]] = OrderedDict()
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Kept(Generic[K, V]):
+    """Values kept per key with the snapshot (its token) they were read in, the least recently
+    used dropped first while ``full`` says there are too many."""
+
+    def __init__(self, full: Callable[[OrderedDict[K, tuple[str, V]]], bool]) -> None:
+        self._items: OrderedDict[K, tuple[str, V]] = OrderedDict()
+        self._full = full
+
+    def get(self, key: K) -> tuple[str, V] | None:
+        with _lock:
+            return self._items.get(key)
+
+    def current(self, key: K, kept: tuple[str, V] | None, read: Sequence[int] | None, token: str,
+                unchanged: bool, make: Callable[[Sequence[int]], V]) -> V:
+        """The kept value when the statement skipped reading it again (``read`` is None and the
+        snapshot is the kept one: NULL also stands for nothing read), else ``make(read)``, kept
+        unless the transaction wrote itself (``unchanged`` False)."""
+        if read is None and kept is not None and unchanged and token == kept[0]:
+            return kept[1]
+        value = make(read or ())
+        if unchanged:
+            with _lock:
+                self._items[key] = (token, value)
+                self._items.move_to_end(key)
+                while len(self._items) > 1 and self._full(self._items):
+                    self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with _lock:
+            self._items.clear()
+
+
+_kept: _Kept[tuple[str, str], bytearray] = _Kept(lambda items: len(items) > KEPT)
+_kept_ids: _Kept[tuple[str, str, str], array[int]] = _Kept(
+    lambda items: sum(len(a) * a.itemsize for _, a in items.values()) > KEPT_IDS_BYTES)
 
 
 def count(session: Session, query: str, exact: str | None,
@@ -72,9 +111,7 @@ def count(session: Session, query: str, exact: str | None,
     # ("overdue"), so the same Filter selects other rows later.
     compiled = candidates.compile(dialect=session.get_bind().dialect)
     ids_key = (url, compiled.string, repr(sorted(compiled.params.items())))
-    with _lock:
-        kept = _kept.get(key)
-        kept_ids = _kept_ids.get(ids_key)
+    kept, kept_ids = _kept.get(key), _kept_ids.get(ids_key)
     snapshot = select(func.pg_current_snapshot().cast(Text).label("token"),
                       func.txid_current_if_assigned().label("own")).subquery()
     matches = text(f"SELECT array_agg(submission_id) FROM submission_search WHERE {matching}"
@@ -90,27 +127,8 @@ def count(session: Session, query: str, exact: str | None,
         case((current(kept_ids), null()), else_=candidates.scalar_subquery()),
         case((current(kept), null()), else_=matches)).select_from(snapshot)).one()
     unchanged = own is None  # else this transaction's own rows are in both: keep nothing
-    if found is None and kept is not None and unchanged and token == kept[0]:
-        marks = kept[1]
-    else:
-        marks = _marks(found or ())
-        if unchanged:
-            with _lock:
-                _kept[key] = (token, marks)
-                _kept.move_to_end(key)
-                while len(_kept) > KEPT:
-                    _kept.popitem(last=False)
-    if ids is None and kept_ids is not None and unchanged and token == kept_ids[0]:
-        held = kept_ids[1]
-    else:
-        held = _held(ids or ())
-        if unchanged:
-            with _lock:
-                _kept_ids[ids_key] = (token, held)
-                _kept_ids.move_to_end(ids_key)
-                while len(_kept_ids) > 1 and sum(
-                        len(a) * a.itemsize for _, a in _kept_ids.values()) > KEPT_IDS_BYTES:
-                    _kept_ids.popitem(last=False)
+    marks = _kept.current(key, kept, found, token, unchanged, _marks)
+    held = _kept_ids.current(ids_key, kept_ids, ids, token, unchanged, _held)
     size = len(marks)
     return sum(map(marks.__getitem__, filter(size.__gt__, held)))
 
@@ -128,7 +146,6 @@ def _marks(ids: Sequence[int]) -> bytearray:
 
 def forget() -> None:
     """Drop every kept search and filter's ids (tests)."""
-    with _lock:
-        _kept.clear()
-        _kept_ids.clear()
+    _kept.clear()
+    _kept_ids.clear()
 
