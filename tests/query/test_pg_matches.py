@@ -48,6 +48,18 @@ def _check(db: Database) -> None:
         assert got == {flt: _plain(db, flt) for flt in FILTERS}
 
 
+def _reads(monkeypatch: pytest.MonkeyPatch, maker: str) -> list[int]:
+    """How many ids each value ``pg_matches.<maker>`` makes was read from (one entry a read)."""
+    read: list[int] = []
+    make = getattr(pg_matches, maker)
+
+    def counted(ids: list[int]) -> object:
+        read.append(len(ids))
+        return make(ids)
+    monkeypatch.setattr(pg_matches, maker, counted)
+    return read
+
+
 def test_a_search_s_total_stays_exact_after_every_write(db: Database) -> None:
     with db.session() as s:
         ada = make_member(s, "Ada")
@@ -97,13 +109,7 @@ def test_kept_matches_are_used_only_while_the_snapshot_is_unchanged(
         for n in range(8):
             make_submission(s, body_text=BODIES[n % 4], status="new")
     flt = Filter(text="white paper", statuses=("new",))
-    read: list[int] = []
-    marks = pg_matches._marks
-
-    def counted(ids: list[int]) -> bytearray:
-        read.append(len(ids))
-        return marks(ids)
-    monkeypatch.setattr(pg_matches, "_marks", counted)
+    read = _reads(monkeypatch, "_marks")
     with db.session() as s:
         first = query.count(s, flt)
     with db.session() as s:
@@ -123,13 +129,7 @@ def test_the_filters_ids_are_kept_per_filter_while_the_snapshot_is_unchanged(
             make_submission(s, body_text=BODIES[n % 4], status=("new", "open")[n % 2])
     new, both = (Filter(text="white paper", statuses=statuses)
                  for statuses in (("new",), ("new", "open")))
-    read: list[int] = []
-    held = pg_matches._held
-
-    def counted(ids: list[int]) -> object:
-        read.append(len(ids))
-        return held(ids)
-    monkeypatch.setattr(pg_matches, "_held", counted)
+    read = _reads(monkeypatch, "_held")
     with db.session() as s:
         first = query.count(s, new), query.count(s, both)
     assert first == (_plain(db, new), _plain(db, both))
