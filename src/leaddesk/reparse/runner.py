@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -220,7 +220,7 @@ def _batch_in_transaction(db: Database, ids: Sequence[int], book: labels.LabelBo
 _clock = time.perf_counter  # what batches are timed by (tests give a fake one)
 
 
-def _timed(work: Any, *args: Any) -> float:
+def _timed(work: Callable[..., object], *args: Any) -> float:
     """``work(*args)``; the seconds it took (on the worker, without the wait for it)."""
     began = _clock()
     work(*args)
