@@ -280,20 +280,23 @@ class InboxPage(QWidget):
     def _export_scope(self) -> tuple[Filter, str, int]:
         """What Export writes from here: the selected leads when several are, else the view."""
         selected = self.selected_ids()
+        what, count = self._export_words(len(selected))
         if len(selected) > 1:
             from leaddesk.export import selection
-            return selection(selected), "selected leads", len(selected)
-        return self.current_filter(), "leads in this view", self._view_count()
+            return selection(selected), what, count
+        return self.current_filter(), what, count
 
-    def _view_count(self) -> int:
-        return self.model.rowCount() if self._estimate is None else self._estimate.value
+    def _export_words(self, selected: int) -> tuple[str, int]:
+        """What Export names, and how many: the selected leads when several are, else the view."""
+        if selected > 1:
+            return "selected leads", selected
+        return "leads in this view", (self.model.rowCount() if self._estimate is None
+                                      else self._estimate.value)
 
     def _update_export(self) -> None:
         # On every change of the selection: counted, not read. The selected leads' ids (and the
         # export module) only when Export is clicked: 31 ms on the GUI thread for 200 leads.
-        selected = len(self.list.selectionModel().selectedRows())
-        what, count = (("selected leads", selected) if selected > 1
-                       else ("leads in this view", self._view_count()))
+        what, count = self._export_words(self._selected_count())
         self.export.setText(f"Export {count:,} {what}…")
 
     def export_dialog(self) -> ExportDialog:
@@ -569,6 +572,11 @@ class InboxPage(QWidget):
         current = self.current_id()
         return ids or ([current] if current is not None else [])
 
+    def _selected_count(self) -> int:
+        """How many leads :meth:`selected_ids` would give, without reading them."""
+        selected = len(self.list.selectionModel().selectedRows())
+        return selected or int(self.list.currentIndex().isValid())
+
     def current_id(self) -> int | None:
         index = self.list.currentIndex()
         return int(index.data(ID_ROLE)) if index.isValid() else None
@@ -576,7 +584,7 @@ class InboxPage(QWidget):
     def shown_version(self) -> int | None:
         """The version the user is looking at, so a colleague's edit in between is a conflict."""
         shown = self.detail.current
-        return shown.row.version if shown is not None and len(self.selected_ids()) == 1 else None
+        return shown.row.version if shown is not None and self._selected_count() == 1 else None
 
     def select_row(self, row: int, *, scroll: bool = True) -> None:
         index = self.model.index(row, 0)
