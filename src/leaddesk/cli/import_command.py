@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from leaddesk.cli.context import Context
+from leaddesk.cli.progress import ProgressBar
 from leaddesk.ingest import mailfiles, parallel
 
 
@@ -24,8 +25,7 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
     mailfiles.check_paths(args.paths)  # a typo fails before the database is even opened
     mailfiles.start_import(args.paths)  # the parse starts while the rest loads and the database opens
     try:
-        from leaddesk.cli.progress import ProgressBar
-        from leaddesk.ingest import files
+        from leaddesk.ingest import files  # the database code, the store and the parser
 
         files.import_paths(ctx.database(), args.paths, reporter=ProgressBar(ctx.err))
     finally:
