@@ -11,7 +11,7 @@ import base64
 import binascii
 import quopri
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import getaddresses, parsedate_to_datetime
 
 from leaddesk.ingest.parse import charsets
@@ -103,10 +103,43 @@ def addresses(value: str) -> list[tuple[str, str]]:
     return result
 
 
+# The Date header as nearly every mailer writes it (RFC 5322 section 3.3, without comments or obsolete
+# forms): "Mon, 30 Nov 2026 10:00:00 +0000". Read without the stdlib's general date parser, which
+# costs several times as much; anything else (two-digit years, zone names, odd spacing) goes to it.
+_RFC5322_DATE = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)", re.ASCII)
+_MONTH_NUMBER = {name: number for number, name in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
+
+
+def _usual_date(text: str) -> datetime | None:
+    """``text`` in the usual shape as an aware UTC datetime, exactly as ``parsedate_to_datetime``
+    reads it; None for any other shape or a value it would refuse (left to it, so it says so)."""
+    found = _RFC5322_DATE.fullmatch(text)
+    if found is None:
+        return None
+    day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = found.groups()
+    if int(year) < 100:
+        return None  # "0099": parsedate_tz reads a year below 100 as two-digit (1999)
+    try:
+        # parsedate_tz reads "-0000" as "no zone", which date_value takes as UTC: the same instant.
+        offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
+        moment = datetime(int(year), _MONTH_NUMBER[month], int(day), int(hour), int(minute),
+                          int(second), tzinfo=timezone(timedelta(seconds=-offset if sign == "-" else offset)))
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
 def date_value(value: str) -> datetime | None:
     """The Date header as an aware UTC datetime; a date without a zone is taken as UTC."""
     try:
-        parsed = parsedate_to_datetime(raw_text(value).strip())
+        text = raw_text(value).strip()
+        usual = _usual_date(text)
+        if usual is not None:
+            return usual
+        parsed = parsedate_to_datetime(text)
     except Exception:  # malformed dates raise TypeError, ValueError or IndexError depending on the form
         return None
     if parsed.tzinfo is None:

@@ -332,15 +332,19 @@ def map_fields(fields: Mapping[str, str],
     """
     found: dict[str, str] = {}
     taught = label_map or {}
+    # Each field's label key and role once: the loops below ask for them again and again. A role
+    # depends on the value only through whether it holds an "@", which stripping does not change.
+    rows = [(label, value, key, _role(label, "@" in value))
+            for label, value, key in ((str(label), str(value), label_key(str(label)))
+                                      for label, value in fields.items())]
     # Labels a person taught go first, so that they win over a built-in synonym for the same role.
-    ordered = sorted(fields.items(), key=lambda item: label_key(str(item[0])) not in taught)
+    ordered = sorted(rows, key=lambda row: row[2] not in taught) if taught else rows
     taught_roles: set[str] = set()
-    for label, raw_value in ordered:
-        value = str(raw_value).strip()
+    for _, raw_value, key, built_in in ordered:
+        value = raw_value.strip()
         if not _usable(value):
             continue
-        key = label_key(str(label))
-        role = taught.get(key) or role_of(str(label), value)
+        role = taught.get(key) or built_in
         if (role == "message" and role in found and "message" not in taught_roles
                 and _short_answer(found[role]) and len(value) > len(found[role])):
             # "What can we help you with?  Patient recruitment" then "Tell us about your project":
@@ -354,27 +358,27 @@ def map_fields(fields: Mapping[str, str],
             continue
         found[role] = _one_address(value) if role == "email" else value
 
-    for label, raw_value in fields.items():
+    for _, raw_value, key, built_in in rows:
         # A label the table does not know, with a value that can only be an address or a number.
-        value = str(raw_value).strip()
-        role = value_role(value) if value and role_of(str(label), value) is None else None
-        if role is not None and role not in found and label_key(str(label)) not in taught:
+        value = raw_value.strip()
+        role = value_role(value) if value and built_in is None else None
+        if role is not None and role not in found and key not in taught:
             found[role] = value
 
     if "message" not in found:
         # A free text under a label the table does not know ("Anything you would like to add?",
         # "Ihr Projekt in drei Sätzen"): the longest value of several lines, or of a paragraph's
         # length, is the visitor's message.
-        free = [str(value).strip() for label, value in fields.items()
-                if label_key(str(label)) not in taught and role_of(str(label), str(value)) is None
-                and _free_text(str(value)) and not _POSTAL.search(label_key(str(label)))]
+        free = [value.strip() for _, value, key, built_in in rows
+                if key not in taught and built_in is None and _free_text(value)
+                and not _POSTAL.search(key)]
         if free:
             found["message"] = max(free, key=len)
 
-    for label, raw_value in (fields.items() if "name" not in found or "email" not in found else ()):
+    for _, raw_value, key, _ in (rows if "name" not in found or "email" not in found else ()):
         # "From: Jane Roe <jane@novagen.example>", the sender line of a hand-made template.
-        if label_key(str(label)) in _SENDER_LABELS:
-            sender = _SENDER.match(str(raw_value).strip())
+        if key in _SENDER_LABELS:
+            sender = _SENDER.match(raw_value.strip())
             if sender is not None:
                 found.setdefault("name", sender.group("name").strip().strip('"'))
                 found.setdefault("email", sender.group("email") or sender.group("email2")
