@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from leaddesk.ingest.parse.text import one_line, tidy_block
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leaddesk.ingest.parse.text import (
+    _CONTROLS,
+    _UNSTORABLE,
+    _controls_in,
+    _unstorable_in,
+    one_line,
+    tidy_block,
+)
 
 
 def test_one_line_values_drop_bidirectional_controls() -> None:
@@ -21,3 +31,24 @@ def test_one_line_values_drop_zero_width_characters_but_not_a_scripts_joiners() 
     # Persian spells with the zero-width non-joiner; an emoji sequence with the joiner.
     assert one_line("فرهاد\u200cی") == "فرهاد\u200cی"
     assert one_line("\U0001f469\u200d\U0001f4bb Ana") == "\U0001f469\u200d\U0001f4bb Ana"
+
+
+# Characters around every edge of the byte check: the controls, the bytes next to them, DEL, the C1
+# controls (which a database holds), surrogates (lone, paired and at the ends), a private-use
+# character, characters of two, three and four UTF-8 bytes.
+_EDGES = ("\x00\x08\t\n\x0b\r\x1f \x7e\x7f\x80\x9f\xa0\xff\u0100\u2028\ud7ff\ud800\udbff\udc00"
+          "\udfff\ue000\uffff\U00010000\U0010ffff")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_EDGES) | st.characters(), max_size=40))
+def test_the_byte_checks_find_what_the_patterns_find(text: str) -> None:
+    assert _unstorable_in(text) == (_UNSTORABLE.search(text) is not None)
+    assert _controls_in(text) == (_CONTROLS.search(text) is not None)
+
+
+def test_the_byte_checks_on_each_edge_character() -> None:
+    for char in _EDGES:
+        for text in (char, f"a{char}", f"{char}b", f"Grüße {char} 日本"):
+            assert _unstorable_in(text) == (_UNSTORABLE.search(text) is not None), repr(text)
+            assert _controls_in(text) == (_CONTROLS.search(text) is not None), repr(text)

@@ -174,7 +174,15 @@ def _input_name(label: str) -> str:
     return label[:-2].rstrip() if label.endswith("[]") else label
 
 
+# What a line must open with for _MARKER, _EMPHASIS or _DASHED_LINE to match it (a digit aside): most
+# lines open with a letter, and this look at one character spares a pattern per line.
+_MARKER_STARTS = " \t-*•·▪◦‣–"
+_BARE_STARTS = " \t*_-"
+
+
 def _strip_marker(line: str) -> str:
+    if line[:1] not in _MARKER_STARTS and not line[:1].isdigit():
+        return line  # (an empty line is "in" any string: it goes on to the pattern, as before)
     match = _MARKER.match(line)
     if match is None or line.lstrip().startswith(("---", "-- ")):
         return line
@@ -185,11 +193,12 @@ def _bare_label(line: str) -> tuple[str, bool | None] | None:
     """(label, emphasised) when ``line`` is a label alone on its line: "*Name*", "Email", "Name:";
     emphasised is None for a label known only by a keyword, which starts a field only after a blank
     line, as the first field or in a run of such fields."""
-    emphasised = _EMPHASIS.match(line)
+    starts = line[:1] in _BARE_STARTS
+    emphasised = _EMPHASIS.match(line) if starts else None
     if emphasised is not None:
         label = emphasised.group("label").strip().rstrip(":").strip()
         return (label, True) if label[:1].isalpha() and looks_like_label(label) else None
-    dashed = _DASHED_LINE.match(line)
+    dashed = _DASHED_LINE.match(line) if starts else None
     if dashed is not None:
         return dashed.group("label").strip(), True
     text = line.strip()

@@ -42,7 +42,7 @@ class Readable:
         return cls(mail=mail, subject=subject, sender=senders[0] if senders else ("", ""),
                    reply_to=reply_to, text=tidy_block(text), html=rendered)
 
-    @property
+    @cached_property
     def sender_domain(self) -> str:
         return self.sender[1].rpartition("@")[2].strip().lower().rstrip(">")
 

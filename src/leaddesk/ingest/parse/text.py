@@ -14,8 +14,31 @@ from leaddesk.lines import BIDI_FORMATTING
 # C0 controls except TAB and LF; CR is handled by the newline normalisation first.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
-# Anything storable() would change (CR included): most text has none, and one search is cheap.
+# Anything storable() would change (CR included). What :func:`_unstorable_in` finds; it stands for
+# this pattern (tests/ingest/parse/test_text.py compares them).
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+# Every byte of the UTF-8 of a character a database holds, but the C0 controls and DEL: TAB, LF,
+# printable ASCII and the bytes of every other character (all 0x80 and above). Deleting them from a
+# text's UTF-8 leaves exactly the bytes of its control characters, which no other character's UTF-8
+# holds; a lone surrogate cannot be encoded at all. Both at C speed over bytes, several times
+# faster than a search of the character class over a mail's text.
+_HOLDABLE_BYTES = b"\t\n" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
+
+
+def _unstorable_in(text: str) -> bool:
+    """True when ``text`` holds a character :data:`_UNSTORABLE` matches."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True  # a surrogate
+    return bool(data.translate(None, _HOLDABLE_BYTES))
+
+
+def _controls_in(text: str) -> bool:
+    """True when ``text`` holds a character :data:`_CONTROLS` matches (surrogates are no controls)."""
+    return bool(text.encode("utf-8", "surrogatepass").translate(None, _HOLDABLE_BYTES))
+
+
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
@@ -28,7 +51,7 @@ def storable(text: str) -> str:
         return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _UNSTORABLE.search(text) is None:
+    if not _unstorable_in(text):
         return text
     text = _CONTROLS.sub("", text)
     # A lone surrogate cannot be encoded as UTF-8: it would fail at insert time, far from here.
@@ -76,6 +99,6 @@ def fold(text: str) -> str:
 
 def control_share(text: str) -> float:
     """The share of control characters, to tell binary junk from text."""
-    if not text or _CONTROLS.search(text) is None:
+    if not text or not _controls_in(text):
         return 0.0
     return len(_CONTROLS.findall(text)) / len(text)
