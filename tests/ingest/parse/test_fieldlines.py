@@ -8,12 +8,15 @@ from hypothesis import strategies as st
 
 from leaddesk.ingest.parse.fieldlines import (
     _BARE_STARTS,
+    _CACHED_LABEL,
     _DASHED_LINE,
     _EMPHASIS,
     _MARKER,
     _MARKER_STARTS,
     _bare_label,
+    _label_like,
     _strip_marker,
+    looks_like_label,
 )
 
 # What opens a line around the edges of the looks: blanks, markers, digits of other scripts, emphasis.
@@ -40,3 +43,11 @@ def test_lines_the_patterns_match_still_get_there() -> None:
     assert _bare_label("**Email**") == ("Email", True)
     assert _bare_label("  *Email*") == ("Email", True)
     assert _bare_label("--- Your message ---") == ("Your message", True)
+
+
+def test_a_long_text_is_judged_without_the_cache() -> None:
+    before = _label_like.cache_info().currsize
+    padded = " " * _CACHED_LABEL + "Name"  # a label once stripped, longer than what is kept
+    assert looks_like_label(padded) is True
+    assert looks_like_label("x" * (_CACHED_LABEL + 1)) is False
+    assert _label_like.cache_info().currsize == before

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from leaddesk.ingest.parse.synonyms import is_known_label, role_of
 
@@ -97,6 +98,16 @@ class _Field:
 
 def looks_like_label(label: str) -> bool:
     """True for text that can be a form label: "E-Mail", "Topic of interest", "Tel.", "Prénom"."""
+    # Labels repeat from message to message (a site's form sends the same ones): each is judged
+    # once. Longer text is no label and is not kept (a line of prose is asked about too).
+    return _label_like(label) if len(label) <= _CACHED_LABEL else _label_like.__wrapped__(label)
+
+
+_CACHED_LABEL = 120
+
+
+@lru_cache(maxsize=4096)
+def _label_like(label: str) -> bool:
     label = label.strip()
     if not label or len(label) > 60 or _NOT_IN_LABEL.search(label.lower()):
         return False
