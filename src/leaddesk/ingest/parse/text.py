@@ -81,7 +81,10 @@ _LATIN_JOINER = re.compile(r"(?<=[\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?=[\x
 def one_line(text: str) -> str:
     """A storable single line: every run of whitespace (newlines too) becomes one space, and no
     bidirectional formatting character, zero-width space, word joiner or byte-order mark is left."""
-    if not text.isascii():
+    if text.isascii():
+        if text.isprintable():
+            return " ".join(text.split())  # nothing for storable() to do (see its first line)
+    else:
         text = text.translate(_BIDI)
         if "\u200c" in text or "\u200d" in text:
             text = _LATIN_JOINER.sub("", text)

@@ -29,7 +29,8 @@ _DEFAULT_SUBJECT = re.compile(r'^new message from "[^"]+"$', re.IGNORECASE)
 
 
 def recognise(mail: Readable) -> Extracted | None:
-    separators = list(_SEPARATOR.finditer(mail.text))
+    # What the multi-line pattern needs, looked for first: most mail has no "---" at all.
+    separators = list(_SEPARATOR.finditer(mail.text)) if "---" in mail.text else []
     if not separators:
         # Metadata switched off: only the default subject is left to say it is Elementor.
         if not _DEFAULT_SUBJECT.match(mail.subject):
