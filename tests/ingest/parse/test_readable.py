@@ -23,3 +23,21 @@ def test_br_tags_in_a_text_plain_body_are_line_breaks() -> None:
 def test_one_br_typed_by_a_visitor_stays_as_typed() -> None:
     raw = _plain("Name: Erik\nMessage: how do I add a <br> to my page?\n")
     assert "<br>" in Readable.of(mime.read(raw)).text
+
+
+def _from(address: str) -> Readable:
+    return Readable.of(mime.read(f"From: Site <{address}>\r\nTo: leads@site.example\r\nSubject: x\r\n"
+                                 "Content-Type: text/plain\r\n\r\nHello\r\n".encode()))
+
+
+def test_sent_by_takes_the_domain_and_its_subdomains_only() -> None:
+    # What the general form (domain == d or domain.endswith("." + d)) says, for each edge.
+    cases = {"forms@hubspot.com": True, "x@mail.hubspot.com": True, "x@HubSpot.COM": True,
+             "x@nothubspot.com": False, "x@hubspot.com.evil.example": False, "x@hubspot.co": False,
+             "x@.hubspot.com": True, "hubspot.com": True, "": False}
+    for address, expected in cases.items():
+        mail = _from(address)
+        domain = mail.sender_domain
+        general = any(domain == d or domain.endswith("." + d) for d in ("hubspot.com", "hs-inbox.com"))
+        assert mail.sent_by("hubspot.com", "hs-inbox.com") is general is expected, address
+    assert not _from("a@example.com").sent_by()

@@ -6,11 +6,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leaddesk.ingest.parse.text import (
+    _BLANK_RUNS,
     _CONTROLS,
+    _TRAILING_SPACE,
     _UNSTORABLE,
     _controls_in,
     _unstorable_in,
+    _without_trailing_blanks,
     one_line,
+    storable,
     tidy_block,
 )
 
@@ -52,3 +56,11 @@ def test_the_byte_checks_on_each_edge_character() -> None:
         for text in (char, f"a{char}", f"{char}b", f"Grüße {char} 日本"):
             assert _unstorable_in(text) == (_UNSTORABLE.search(text) is not None), repr(text)
             assert _controls_in(text) == (_CONTROLS.search(text) is not None), repr(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\na\u00a0\r", max_size=40))
+def test_trailing_blanks_go_as_the_pattern_takes_them(text: str) -> None:
+    assert _without_trailing_blanks(text) == _TRAILING_SPACE.sub("\n", text)
+    general = _BLANK_RUNS.sub("\n\n", _TRAILING_SPACE.sub("\n", storable(text))).strip()
+    assert tidy_block(text) == general

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from leaddesk.ingest.parse import headers, html_text, mime
 from leaddesk.ingest.parse.text import tidy_block
@@ -49,9 +49,16 @@ class Readable:
     def sent_by(self, *domains: str) -> bool:
         """True when the From address is at one of ``domains`` or a subdomain of one."""
         domain = self.sender_domain
-        return any(domain == d or domain.endswith("." + d) for d in domains)
+        return domain in domains or domain.endswith(_subdomain_ends(domains))
 
     @cached_property
     def html_source(self) -> str:
         """The raw HTML, lower-cased, for markers such as a plugin's table colours."""
         return (self.mail.html or "").lower()
+
+
+@lru_cache(maxsize=64)
+def _subdomain_ends(domains: tuple[str, ...]) -> tuple[str, ...]:
+    """".example.com" for "example.com": what a subdomain's name ends with. Each layout asks of every
+    message with the same few domains."""
+    return tuple("." + domain for domain in domains)
