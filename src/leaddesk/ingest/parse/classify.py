@@ -258,8 +258,9 @@ def spam_reason(fields: Mapping[str, str], name: str | None, message: str | None
                                                            or "[url=" in text.lower()) else 0
     if links >= MANY_LINKS:
         return f"{links} links in the message"
-    foreign, letters = _script_share(text)
-    # The labels are looked at only for a message mostly in another script (rare).
+    # The scripts are counted only for a message with a link (three scans of a message not in
+    # ASCII), the labels only for a message mostly in another script (rare).
+    foreign, letters = _script_share(text) if links else (0, 1)
     if (links and foreign >= FOREIGN_SCRIPT_MIN_LETTERS and foreign >= FOREIGN_SCRIPT_SHARE * letters
             and all(_LATIN.search(label) for label in fields if label.strip())):
         script = "Cyrillic" if _CYRILLIC.search(text) else "CJK"

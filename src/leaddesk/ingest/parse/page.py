@@ -58,7 +58,17 @@ SERVICE_HOSTS = ("hubspot.com", "hubspotemail.net", "netlify.com", "formspree.io
                  "weformspro.com", "processwire.com", "silverstripe.org", "brevo.com", "sendinblue.com")
 
 
+# The site's home page closes every notification of a site, and its page URLs come back too: each
+# is split once (urlsplit costs a few microseconds). Longer ones are split each time, not kept.
+_CACHED_URL = 2048
+
+
 def host_of(url: str) -> str:
+    return _host_of(url) if len(url) <= _CACHED_URL else _host_of.__wrapped__(url)
+
+
+@lru_cache(maxsize=4096)
+def _host_of(url: str) -> str:
     try:
         host = urlsplit(url if "://" in url else "https://" + url).hostname or ""
     except ValueError:
@@ -105,6 +115,11 @@ def urls_in(text: str) -> list[str]:
 
 
 def is_home(url: str) -> bool:
+    return _is_home(url) if len(url) <= _CACHED_URL else _is_home.__wrapped__(url)
+
+
+@lru_cache(maxsize=4096)
+def _is_home(url: str) -> bool:
     try:
         parts = urlsplit(url)
     except ValueError:
