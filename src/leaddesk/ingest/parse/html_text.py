@@ -61,7 +61,7 @@ class HtmlText:
         return [item for item in self.items if isinstance(item, str)]
 
 
-@dataclass
+@dataclass(slots=True)  # one per table cell: slots make it cheaper to build and to read
 class _Cell:
     parts: list[str] = field(default_factory=list)
     bold_chars: int = 0
@@ -92,7 +92,7 @@ class _Cell:
         return self.label_class or (self.chars > 0 and self.bold_chars >= 0.8 * self.chars)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     depth: int
     cells: list[_Cell] = field(default_factory=list)
@@ -398,13 +398,15 @@ class _Renderer(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
+        # The open cell, as _cell() finds it (inline: this runs for every piece of text).
+        cell = self.rows[-1].open_cell if self.rows else None
         if not self.pre:
             if not data.strip():
-                self._sink().append(" ")  # the indentation between tags, most of all data
+                # The indentation between tags, most of all data.
+                (cell.parts if cell is not None else self.line).append(" ")
                 return
             if not data.isprintable() or "  " in data:  # printable: no newline, tab or odd space
                 data = _SPACES.sub(" ", data.replace("\n", " "))
-        cell = self._cell()
         visible = len(data.strip())
         if cell is not None:
             cell.chars += visible
@@ -435,9 +437,11 @@ class _Renderer(HTMLParser):
 # and tag bodies stop at "<" so that broken markup cannot make a match scan the rest of the mail.
 # A tag comes first as (slash, name, attributes); anything else is the fourth group: a comment, a
 # declaration, text or a lone "<". findall hands these out as plain tuples, which costs less than a
-# match object per token.
+# match object per token. The attributes are read a run at a time and never given back (possessive):
+# a quote always opens a quoted value and nothing else ends at ">", so no shorter reading could end
+# where a longer one does not (tests/ingest/parse/test_html_text.py compares it with the one-character form).
 _TOKEN = re.compile(
-    r"<(/?)([a-zA-Z][^\s/<>]*)((?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*)>"
+    r"<(/?)([a-zA-Z][^\s/<>]*)((?:[^<>\"']++|\"[^\"<]*+\"|'[^'<]*+')*+)>"
     r"|(<!--.*?(?:-->|\Z)|<[!?][^<>]*>?|[^<]+|<)",
     re.DOTALL)
 _ATTRIBUTE = re.compile(r"""([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
