@@ -11,12 +11,18 @@ from leaddesk.ingest.parse.fieldlines import (
     _CACHED_LABEL,
     _DASHED_LINE,
     _EMPHASIS,
+    _LABEL_LINE,
+    _LEADER,
     _MARKER,
     _MARKER_STARTS,
     _bare_label,
+    _colon_label,
+    _input_name,
     _label_like,
+    _question_label,
     _strip_marker,
     looks_like_label,
+    split_label_line,
 )
 
 # What opens a line around the edges of the looks: blanks, markers, digits of other scripts, emphasis.
@@ -51,3 +57,37 @@ def test_a_long_text_is_judged_without_the_cache() -> None:
     assert looks_like_label(padded) is True
     assert looks_like_label("x" * (_CACHED_LABEL + 1)) is False
     assert _label_like.cache_info().currsize == before
+
+
+def _colon_split_as_written(line: str) -> tuple[str, str] | None:
+    """The "Label: value" branch of split_label_line before its labels were read once each."""
+    match = _LABEL_LINE.match(line)
+    if match is None:
+        return None
+    label, value = _input_name(match.group("label").strip()), match.group("value")
+    if not value.startswith("//") and (looks_like_label(label) or _question_label(label)):
+        label = _LEADER.sub("", label)
+        return label.rstrip(" *").strip("*_ ").strip(), value.strip().lstrip("*_").strip()
+    return None
+
+
+_LABELS = ["Name", " E-Mail ", "Name.......", "Name ...", "interests[]",
+           "When would you like to be contacted?", "*Phone*", "**Email**", "_Company_", "¿Qué?", "Tel.",
+           "Str. No.", "See https", "a b c d e f g",
+           "Your message (required)", "x" * 61, "Ünïcode", "1st", "Name · ·", "Note…", "Label_ _"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.sampled_from(_LABELS), st.sampled_from([":", " :", "\t:", "："]),
+       st.sampled_from(["", " Jane", " //x", "  *Jane* ", " a: b", "https://x.example"]))
+def test_a_colon_label_is_read_as_before(label: str, colon: str, value: str) -> None:
+    line = label + colon + value
+    match = _LABEL_LINE.match(line)
+    if match is None:
+        return
+    tidied, value = _colon_label(match.group(1)), match.group(2)
+    now = (tidied, value.strip().lstrip("*_").strip()) if tidied is not None and not value.startswith(
+        "//") else None
+    assert now == _colon_split_as_written(line)
+    if now is not None:
+        assert split_label_line(line) == now

@@ -159,10 +159,9 @@ def split_label_line(line: str) -> tuple[str, str] | None:
     if ":" in line:
         match = _LABEL_LINE.match(line)
         if match is not None:
-            label, value = _input_name(match.group("label").strip()), match.group("value")
-            if not value.startswith("//") and (looks_like_label(label) or _question_label(label)):
-                label = _LEADER.sub("", label)  # "Name.......: Jane", dot leaders of a text table
-                return label.rstrip(" *").strip("*_ ").strip(), value.strip().lstrip("*_").strip()
+            label, value = _colon_label(match.group(1)), match.group(2)
+            if label is not None and not value.startswith("//"):
+                return label, value.strip().lstrip("*_").strip()
     # A colon further on belongs to the value ("Message - Note: launch in Q3").
     for separator in ("\t", "=>", "->", "→", "=", " - ", " – ", " — "):
         if separator in line:
@@ -177,6 +176,18 @@ def split_label_line(line: str) -> tuple[str, str] | None:
             if value.strip() and looks_like_label(label) and known:
                 return label.strip(), value.strip()
     return None
+
+
+@lru_cache(maxsize=4096)
+def _colon_label(written: str) -> str | None:
+    """The label of a "Label: value" line as written before its colon (at most 61 characters, see
+    _LABEL_LINE), tidied; None when it does not look like a label. Labels repeat from message to
+    message: each is read once."""
+    label = _input_name(written.strip())
+    if not (looks_like_label(label) or _question_label(label)):
+        return None
+    label = _LEADER.sub("", label)  # "Name.......: Jane", dot leaders of a text table
+    return label.rstrip(" *").strip("*_ ").strip()
 
 
 def _input_name(label: str) -> str:
