@@ -17,6 +17,7 @@ from leaddesk.ingest.parse.fieldlines import (
     _MARKER_STARTS,
     _bare_label,
     _colon_label,
+    _Field,
     _input_name,
     _label_like,
     _question_label,
@@ -91,3 +92,12 @@ def test_a_colon_label_is_read_as_before(label: str, colon: str, value: str) -> 
     assert now == _colon_split_as_written(line)
     if now is not None:
         assert split_label_line(line) == now
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "\t", "Jane", "  Jane  ", "\tx\t", "a\u00a0", "\u2003"]),
+                max_size=1), st.integers(0, 8))
+def test_a_value_of_one_line_is_read_as_the_general_steps_read_it(lines: list[str], column: int) -> None:
+    field = _Field("Name", list(lines), column=column)
+    general = _Field("Name", [*lines, ""], column=column)  # a blank line more takes the general steps
+    assert field.value() == general.value()

@@ -77,6 +77,9 @@ class _Field:
     column: int = 0  # where the value began on the label's line, when the line is aligned text
 
     def value(self) -> str:
+        if len(self.lines) <= 1:
+            # Most values are one line: what the steps below make of it (blank or not) at once.
+            return self.lines[0].strip() if self.lines else ""
         lines = list(self.lines)
         while lines and not lines[0].strip():
             lines.pop(0)
