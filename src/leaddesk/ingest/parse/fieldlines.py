@@ -162,9 +162,9 @@ def split_label_line(line: str) -> tuple[str, str] | None:
     if ":" in line:
         match = _LABEL_LINE.match(line)
         if match is not None:
-            label, value = _colon_label(match.group(1)), match.group(2)
-            if label is not None and not value.startswith("//"):
-                return label, value.strip().lstrip("*_").strip()
+            tidied, value = _colon_label(match.group(1)), match.group(2)
+            if tidied is not None and not value.startswith("//"):
+                return tidied, value.strip().lstrip("*_").strip()
     # A colon further on belongs to the value ("Message - Note: launch in Q3").
     for separator in ("\t", "=>", "->", "→", "=", " - ", " – ", " — "):
         if separator in line:

@@ -143,7 +143,7 @@ def _find(raw: bytes, separator: bytes) -> int:
     return len(raw) if at < 0 else at
 
 
-def _split_head(raw: bytes) -> tuple[str, dict[str, list[str]], int] | None:
+def _split_head(raw: bytes) -> tuple[str, dict[str, tuple[str, ...]], int] | None:
     """(the head as text, its headers, where the body starts) when ``raw`` opens with plain headers
     and a blank line, else None."""
     end = _HEAD_END.search(raw, max(0, min(_find(raw, b"\r\n\r\n"), _find(raw, b"\n\n")) - 2))
@@ -154,24 +154,28 @@ def _split_head(raw: bytes) -> tuple[str, dict[str, list[str]], int] | None:
         return None  # a lone CR ends a header line for the feed parser: leave such mail to it
     if _ALL_HEADERS.fullmatch(head) is None:
         return None
-    headers: dict[str, list[str]] = {}
+    # Tuples at once, as Mail holds them: a name given twice (Received) is the exception.
+    headers: dict[str, tuple[str, ...]] = {}
     for name, value in _HEADERS.findall(head):
         # Unfolded as the feed parser unfolds: the line break goes, the blank that follows it stays.
-        headers.setdefault(name.lower(), []).append(value.replace("\n", "") if "\n" in value else value)
+        if "\n" in value:
+            value = value.replace("\n", "")
+        key = name.lower()
+        headers[key] = (*headers[key], value) if key in headers else (value,)
     return head, headers, end.end()
 
 
-def _simple_type(headers: dict[str, list[str]]) -> tuple[str, dict[str, str], str] | None:
+def _simple_type(headers: dict[str, tuple[str, ...]]) -> tuple[str, dict[str, str], str] | None:
     """(content type, its parameters, transfer encoding) when the feed parser would read them the
     same way, else None."""
-    ctype_header = raw_text(headers.get("content-type", ["text/plain"])[0])
+    ctype_header = raw_text(headers.get("content-type", ("text/plain",))[0])
     ctype = ctype_header.partition(";")[0].strip().lower() or "text/plain"
     # Compared as the feed parser compares it: lower-cased, not stripped.
-    encoding = headers.get("content-transfer-encoding", [""])[0].lower()
+    encoding = headers.get("content-transfer-encoding", ("",))[0].lower()
     if ("*" in ctype_header or not (ctype_header.isascii() and encoding.isascii())
             or ("content-type" in headers and not _SIMPLE_TYPE.match(ctype_header))
             or encoding not in ("", "7bit", "8bit", "binary", "quoted-printable", "base64")
-            or "attachment" in headers.get("content-disposition", [""])[0].lower()):
+            or "attachment" in headers.get("content-disposition", ("",))[0].lower()):
         return None
     pairs = [(m.group(1).lower(), m.group(2) if m.group(2) is not None else m.group(3))
              for m in _PARAM.finditer(ctype_header)]
@@ -238,7 +242,7 @@ def _fast(raw: bytes) -> Mail | None:
     else:
         return None
     # An ASCII head has nothing for raw_text to decode (its values hold no line breaks any more).
-    decoded = ({key: tuple(values) for key, values in headers.items()} if head.isascii()
+    decoded = (headers if head.isascii()
                else {key: tuple(raw_text(v) for v in values) for key, values in headers.items()})
     return Mail(headers=decoded, text=text, html=html, content_type=ctype, part_types=part_types,
                 problems=tuple(dict.fromkeys(problems)))  # each said once, as read() says them
