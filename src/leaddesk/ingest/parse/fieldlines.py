@@ -68,7 +68,7 @@ class ForcedLabel(str):
     """A line the layout knows to be a label (an HTML bold block, a ``<dt>``, a heading)."""
 
 
-@dataclass
+@dataclass(slots=True)  # one per field read: slots make it cheaper to build and to read
 class _Field:
     label: str
     lines: list[str] = field(default_factory=list)
@@ -281,8 +281,11 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     """The fields of ``text`` (a string, or lines some of which may be :class:`ForcedLabel`) in
     order, and the lines before the first field."""
     lines = text.split("\n") if isinstance(text, str) else list(text)
+    # Only lines handed in or an underlined label can be a ForcedLabel: plain text has none.
+    may_be_marked = not isinstance(text, str)
     if isinstance(text, str) and ("\n---" in text or "\n===" in text):
         lines = _underlined_labels(lines)
+        may_be_marked = True
     fields: list[_Field] = []
     preamble: list[str] = []
     previous_blank = True
@@ -290,7 +293,7 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     closed = False  # a footer line ended the field before: what follows is not its value
     # When the HTML marks its labels (bold lines, headings), an unmarked line that names a field only
     # by a keyword ("Project enquiry", the form's title) is text, not a label.
-    marked = any(isinstance(line, ForcedLabel) for line in lines)
+    marked = may_be_marked and any(isinstance(line, ForcedLabel) for line in lines)
     for index, line in enumerate(lines):
         current = fields[-1] if fields and not closed else None
         forced = isinstance(line, ForcedLabel)

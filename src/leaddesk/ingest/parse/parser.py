@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TypedDict
 
 from leaddesk.ingest.parse import classify, headers, html_text, layouts, mime, page
@@ -101,7 +102,7 @@ def _field_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
     # table) would otherwise probe "L (2)", "L (3)" … from the start each time, quadratically.
     numbered: dict[str, int] = {}
     for raw_label, raw_value in pairs:
-        label = one_line(raw_label).rstrip(":").strip()
+        label = _field_label(raw_label)
         if not label:
             continue
         unique, count = label, numbered.get(label, 1)
@@ -113,6 +114,21 @@ def _field_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
         numbered[label] = count
         fields[unique] = tidy_block(raw_value)
     return fields
+
+
+# A form's labels come back in every message it sends: each is tidied once. Longer text is tidied
+# each time, not kept.
+_CACHED_LABEL = 200
+
+
+def _field_label(raw_label: str) -> str:
+    return (_tidy_label(raw_label) if len(raw_label) <= _CACHED_LABEL
+            else _tidy_label.__wrapped__(raw_label))
+
+
+@lru_cache(maxsize=4096)
+def _tidy_label(raw_label: str) -> str:
+    return one_line(raw_label).rstrip(":").strip()
 
 
 def clip_to_column(value: str | None, column: str, problems: list[str]) -> str | None:

@@ -46,6 +46,8 @@ _VIA = re.compile(r"^(?P<person>[^<>@]+?)\s+\(?(via|über|ueber|par|vía|tramite
 # through email_validator.
 _PLAIN_ADDRESS = re.compile(
     r"^[a-z0-9_+-]+(\.[a-z0-9_+-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$", re.IGNORECASE)
+# What a display name is compared without (compiled once: is_site_name runs for every message).
+_NOT_WORD = re.compile(r"\W+")
 # Names email_validator refuses as special-use (RFC 6761 and the like), even without DNS checks.
 _SPECIAL_USE = ("arpa", "invalid", "local", "localhost", "onion", "test")
 
@@ -164,23 +166,23 @@ class Senders:
         """True when a display name is the site's or the form service's rather than a person's;
         "Jane Roe via Example Forms" is judged by "Jane Roe"."""
         name = display_person(name)
-        squeezed = re.sub(r"\W+", "", fold(name))
+        squeezed = _NOT_WORD.sub("", fold(name))
         if not squeezed or "@" in name:
             return True
         if any(service in fold(name) for service in _SERVICE_NAMES):
             return True
-        if any(squeezed == re.sub(r"\W+", "", fold(site)) for site in self.names):
+        if any(squeezed == _NOT_WORD.sub("", fold(site)) for site in self.names):
             return True
         # A display name that repeats the mailbox ("Forms <forms@...>") names a role, not a person.
         local, _, domain = from_address.lower().rpartition("@")
-        if squeezed == re.sub(r"\W+", "", fold(local)):
+        if squeezed == _NOT_WORD.sub("", fold(local)):
             return True
-        domain_words = re.sub(r"\W+", "", fold(domain.split(".")[-2] if domain.count(".") else domain))
+        domain_words = _NOT_WORD.sub("", fold(domain.split(".")[-2] if domain.count(".") else domain))
         if domain_words and (squeezed in domain_words or domain_words in squeezed):
             return True
         # "Example Pharma <support@examplepharma.zendesk.com>": a hosted service's subdomain spells the
         # site's name.
-        return any(squeezed == re.sub(r"\W+", "", fold(label)) for label in domain.split(".")[:-2])
+        return any(squeezed == _NOT_WORD.sub("", fold(label)) for label in domain.split(".")[:-2])
 
 
 def visitor_reply_to(reply_to: Iterable[tuple[str, str]], senders: Senders) -> tuple[str, str] | None:
