@@ -84,3 +84,15 @@ def test_the_usual_date_agrees_with_the_general_parser(
         f" {month} {year:04d} {hour:02d}:{minute:02d}:{second:02d} {sign}{zone:04d}")
     with pytest.MonkeyPatch.context() as patch:
         _same(value, patch)
+
+
+def test_address_headers_read_once_are_handed_out_fresh_and_long_ones_are_not_kept() -> None:
+    first = headers.addresses("Site <wordpress@site.example>")
+    first.append(("x", "y"))  # a caller's list is its own
+    assert headers.addresses("Site <wordpress@site.example>") == [("Site", "wordpress@site.example")]
+    before = headers._addresses.cache_info().currsize
+    many = ", ".join(f"p{n}@site.example" for n in range(100))
+    assert len(many) > headers._CACHED_HEADER
+    assert len(headers.addresses(many)) == 100
+    assert headers._addresses.cache_info().currsize == before
+    assert headers.addresses("=?utf-8?q?Jos=C3=A9?= <jose@x.example>") == [("José", "jose@x.example")]

@@ -13,6 +13,7 @@ import quopri
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import lru_cache
 
 from leaddesk.ingest.parse import charsets
 from leaddesk.ingest.parse.text import one_line
@@ -85,22 +86,32 @@ def _pairs(value: str) -> list[tuple[str, str]]:
     return getaddresses([value])
 
 
+# A site's notifications come From the same sender To the same mailbox: each header value is read
+# once. Longer values (a long list of recipients) are read each time, not kept.
+_CACHED_HEADER = 1000
+
+
 def addresses(value: str) -> list[tuple[str, str]]:
     """The (display name, address) pairs of an address header, names decoded, addresses as written.
 
     Addresses are split before the names are decoded: a decoded name may hold commas or quotes.
     """
+    return list(_addresses(value) if len(value) <= _CACHED_HEADER else _addresses.__wrapped__(value))
+
+
+@lru_cache(maxsize=1024)
+def _addresses(value: str) -> tuple[tuple[str, str], ...]:
     result: list[tuple[str, str]] = []
     try:
         pairs = _pairs(raw_text(value))
     except Exception:  # the stdlib address parser has raised on hostile input before
-        return result
+        return ()
     for name, address in pairs:
         name = one_line(decode_words(name)).strip("'\" ")
         address = one_line(address)
         if name or address:
             result.append((name, address))
-    return result
+    return tuple(result)
 
 
 # The Date header as nearly every mailer writes it (RFC 5322 section 3.3, without comments or obsolete
