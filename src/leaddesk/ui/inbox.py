@@ -200,6 +200,9 @@ class InboxPage(QWidget):
         self.split.addWidget(list_box)
         self.split.addWidget(self.detail)
         self.split.setSizes([230, 600, 610])
+        # A wider window widens the list as much as the lead: its post and tag columns read
+        # whole, where a lead's lines past ~100 characters only get harder to read.
+        self.split.setStretchFactor(1, 1)
         self.split.setStretchFactor(2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
