@@ -253,6 +253,8 @@ def child(db_path: str, word: str, topic: str) -> None:
             return
         action = script[index]
         began = time.perf_counter()
+        if tracing:
+            print(f"trace {began:.3f} action: {action.name}", file=sys.stderr, flush=True)
         pages_before = pages[0]
         first_rows: list[float] = []
         action.start()
@@ -361,6 +363,7 @@ def _trace_gui_calls() -> None:
                   f"{threading.current_thread().name}", file=sys.stderr, flush=True)
     gc.callbacks.append(collected)
 
+    _trace_db_ops()
     for owner, names in ((inbox.InboxPage, ("_show_ids", "_show_first", "_show_sidebar",
                                             "_restore", "_remember", "_requery", "reload",
                                             "load_detail", "_update_footer", "_update_export")),
@@ -372,6 +375,40 @@ def _trace_gui_calls() -> None:
         for name in names:
             if hasattr(owner, name):
                 wrap(owner, name)
+
+
+def _trace_db_ops() -> None:
+    """Print every database operation that waited or ran over 20 ms: what it was (its
+    ``what``), on which worker, how long it queued and how long it ran (``BENCH_TRACE=1``)."""
+    import functools
+
+    from leaddesk.ui import operations
+
+    def wrap(name: str, where: str) -> None:
+        original = getattr(operations.DbOp, name)
+
+        @functools.wraps(original)
+        def timed(op: Any) -> Any:
+            began = time.perf_counter()
+            queued = (began - getattr(op, "_bench_queued", began)) * 1000
+            try:
+                return original(op)
+            finally:
+                took = (time.perf_counter() - began) * 1000
+                if took > 20 or queued > 20:
+                    print(f"trace {time.perf_counter():.3f} db op on the {where}: "
+                          f"{op.what or op.work!r} queued {queued:.0f} ms, ran {took:.0f} ms",
+                          file=sys.stderr, flush=True)
+        setattr(operations.DbOp, name, timed)
+
+    run_in_background = operations.DbOp.run_in_background
+
+    def queued(op: Any) -> None:
+        op._bench_queued = time.perf_counter()
+        run_in_background(op)
+    operations.DbOp.run_in_background = queued  # type: ignore[method-assign,assignment]
+    wrap("_call", "database worker")
+    wrap("_read", "reader")
 
 
 def run_once(db_path: str, word: str, topic: str, src: Path = REPO / "src") -> list[dict[str, Any]]:

@@ -11,18 +11,18 @@ import pytest
 
 from PySide6.QtCore import QItemSelectionModel
 
-from leaddesk import query, triage
+from leaddesk import detail, query, triage
 from leaddesk.changes import Change, Kind
 from leaddesk.db import Database
 from leaddesk.detail import SubmissionDetail
 from leaddesk.query.first import first_page
+from tests.ui.step_runner import StepRunner
 
 from leaddesk.ui import inbox as inbox_module
 from leaddesk.ui.bus import ELSEWHERE
 from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.list_model import PAGE_SIZE
 from leaddesk.ui.main_window import MainWindow
-from leaddesk.ui.tasks import TaskRunner
 
 
 class Queries(Counter[str]):
@@ -166,29 +166,6 @@ def test_i_am_follows_the_setting_at_once(window: MainWindow, ui_db: Database) -
     assert window.inbox.model.rowCount() == 1
 
 
-class StepRunner(TaskRunner):
-    """Database tasks and long reads wait until the test runs them, one at a time, in the
-    order they were asked for (``step``), or the long reads first (``step_reads``)."""
-
-    def __init__(self) -> None:
-        super().__init__(inline=True)
-        self.queued: list[tuple[str, Any, Any, Any]] = []
-
-    def db(self, function: Any, on_done: Any = None, on_error: Any = None) -> None:
-        self.queued.append(("db", function, on_done, on_error))
-
-    def read(self, function: Any, on_done: Any = None, on_error: Any = None) -> None:
-        self.queued.append(("read", function, on_done, on_error))
-
-    def step(self, kind: str | None = None) -> bool:
-        for index, (queued_kind, *task) in enumerate(self.queued):
-            if kind is None or queued_kind == kind:
-                del self.queued[index]
-                super().db(*task)
-                return True
-        return False
-
-
 def _stepped_window(qtbot: Any, ui_db: Database) -> tuple[MainWindow, StepRunner]:
     runner = StepRunner()
     window = MainWindow(ui_db, me="tester", tasks=runner)
@@ -214,17 +191,66 @@ def test_a_lead_marked_done_leaves_the_inbox_at_once_and_the_next_one_opens(
     assert inbox.model.row_of(ids[5]) == 4
     # The status is written (the bus asks for the list again) and the next lead's detail is
     # read, while the list still waits its turn beside them.
-    while (detail := inbox.shown()) is not None and detail.row.id != ids[4] and runner.step("db"):
+    while (showing := inbox.shown()) is not None and showing.row.id != ids[4] and runner.step("db"):
         pass
-    detail = inbox.shown()
-    assert detail is not None
-    assert detail.row.id == ids[4]
+    showing = inbox.shown()
+    assert showing is not None
+    assert showing.row.id == ids[4]
     assert any(kind == "read" for kind, *_ in runner.queued)
     while runner.step():
         pass
     assert inbox.model.ids == ids[:3] + ids[4:]  # what the list read again says too
     with ui_db.session() as s:
         assert query.ids(s, inbox.current_filter()) == inbox.model.ids
+
+
+def _opened(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ids of the leads whose detail is read from here on."""
+    opened: list[int] = []
+    real = detail.load
+
+    def load(session: Any, submission_id: int) -> SubmissionDetail:
+        opened.append(submission_id)
+        return real(session, submission_id)
+    monkeypatch.setattr(detail, "load", load)  # the module the page calls it through
+    return opened
+
+
+@pytest.mark.parametrize("row", [3, -1])
+def test_a_lead_marked_done_opens_only_the_lead_it_lands_on(
+        qtbot: Any, ui_db: Database, monkeypatch: pytest.MonkeyPatch, row: int) -> None:
+    # Qt moves the current row off a removed one to its neighbour before the next lead is
+    # chosen: that passing row is never read (a read on the database worker, before the one
+    # the user waits for). The last lead lands on the row Qt moved to, and that one opens.
+    window, runner = _stepped_window(qtbot, ui_db)
+    inbox = window.inbox
+    ids = list(inbox.model.ids)
+    row = row % len(ids)
+    inbox.select_row(row)
+    while runner.step():
+        pass
+    opened = _opened(monkeypatch)
+    inbox.set_status("done")
+    while runner.step():
+        pass
+    landed = ids[row + 1] if row + 1 < len(ids) else ids[row - 1]
+    assert opened == [landed]
+    assert shown(inbox).row.id == landed == inbox.current_id()
+
+
+def test_leads_passed_while_one_is_read_are_never_read(
+        qtbot: Any, ui_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Holding the arrow key: one lead's read at a time, and then only the latest asked for.
+    window, runner = _stepped_window(qtbot, ui_db)
+    inbox = window.inbox
+    ids = list(inbox.model.ids)
+    opened = _opened(monkeypatch)
+    for row in range(1, 6):
+        inbox.select_row(row)
+    while runner.step():
+        pass
+    assert opened == [ids[1], ids[5]]
+    assert shown(inbox).row.id == ids[5]
 
 
 def test_a_list_read_before_a_second_lead_is_written_does_not_bring_it_back(
@@ -241,6 +267,45 @@ def test_a_list_read_before_a_second_lead_is_written_does_not_bring_it_back(
     while runner.step():
         pass
     assert inbox.model.ids == ids[2:]
+
+
+def test_a_list_read_begun_before_a_second_lead_was_marked_does_not_bring_it_back(
+        qtbot: Any, ui_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first lead's write asks for the list again; the second lead is marked done while
+    # that read runs, so the read holds it: it must not come back, nor open again.
+    window, runner = _stepped_window(qtbot, ui_db)
+    inbox = window.inbox
+    ids = list(inbox.model.ids)
+    opened = _opened(monkeypatch)
+    inbox.set_status("done")
+    runner.step("db")  # the first is written; the list is asked for again
+    assert any(kind == "read" for kind, *_ in runner.queued)
+    inbox.set_status("done")  # the second, before that read has run
+    runner.step("read")  # the read that began before it
+    assert inbox.model.ids == ids[2:]
+    assert inbox.current_id() == ids[2]
+    while runner.step():
+        pass
+    assert inbox.model.ids == ids[2:]
+    assert inbox.current_id() == ids[2]
+    assert opened == [ids[1], ids[2]]  # each once, as it became the next lead
+
+
+def test_a_list_read_keeps_the_lead_the_user_moved_to_while_it_ran(
+        qtbot: Any, ui_db: Database) -> None:
+    from tests.support.factories import make_submission
+    window, runner = _stepped_window(qtbot, ui_db)
+    inbox = window.inbox
+    ids = list(inbox.model.ids)
+    with ui_db.session() as s:
+        new = make_submission(s, visitor_name="Fresh Lead").id
+    window.ctx.bus.publish([Change.of(Kind.SUBMISSION, [new], {"created"})], ELSEWHERE)
+    inbox.select_row(5)  # while the list is read again
+    while runner.step():
+        pass
+    assert new in inbox.model.ids
+    assert inbox.current_id() == ids[5]  # not the lead open when the read began
+    assert shown(inbox).row.id == ids[5]
 
 
 @pytest.mark.parametrize("own_change_names_ids", [True, False])

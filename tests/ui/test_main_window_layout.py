@@ -164,3 +164,18 @@ def test_a_sidebar_folded_last_time_opens_on_a_wide_screen(qtbot, ui_db: Databas
     settle()
     assert wide.inbox.sidebar.isVisible()
     assert wide.inbox.sidebar.width() >= 150
+
+
+def test_a_widened_window_widens_the_list_too(qtbot, ui_db: Database, screen_of) -> None:
+    screen_of(1920, 1080)
+    window = open_window(qtbot, ui_db)
+    window.resize(1280, 800)
+    settle()
+    sidebar, listed, detail = window.inbox.split.sizes()
+    window.resize(1920, 1080)
+    settle()
+    wider_sidebar, wider_list, wider_detail = window.inbox.split.sizes()
+    assert wider_sidebar == sidebar  # the sidebar keeps its width
+    grown = (wider_list - listed) + (wider_detail - detail)
+    assert grown > 500
+    assert wider_list - listed >= grown // 3  # the list shares the new width, not the lead alone

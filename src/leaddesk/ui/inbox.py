@@ -38,6 +38,7 @@ from leaddesk.ui.column_fit import ColumnFit
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.detail.pane import DetailPane
 from leaddesk.ui.filter_bar import SearchBox, chip_strip, export_button, page_bar
+from leaddesk.ui.latest_read import LatestRead
 from leaddesk.ui.list_delegate import ListDelegate
 from leaddesk.ui.list_model import (
     COLUMNS,
@@ -138,6 +139,10 @@ class InboxPage(QWidget):
         # meanwhile (another change's) leaves them out too, so they do not flicker back.
         self._leaving: set[int] = set()
         self._early: _EarlyPage | None = None  # see prefetch_first_page
+        self._opening = LatestRead(ctx, self)  # the lead to open: only the latest asked for
+        # While rows leave the list, Qt moves the current row to a neighbour first: no lead
+        # opens for that passing row (set_status opens the one it lands on).
+        self._current_quiet = False
 
         self.sidebar = Sidebar(list(self.views.values()))
         self.model = SubmissionListModel(ctx)
@@ -200,6 +205,9 @@ class InboxPage(QWidget):
         self.split.addWidget(list_box)
         self.split.addWidget(self.detail)
         self.split.setSizes([230, 600, 610])
+        # A wider window widens the list as much as the lead: its post and tag columns read
+        # whole, where a lead's lines past ~100 characters only get harder to read.
+        self.split.setStretchFactor(1, 1)
         self.split.setStretchFactor(2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -250,9 +258,16 @@ class InboxPage(QWidget):
         if self.current_filter().drops_status(status) and self._estimate is None:
             rows = sorted(row for sid in ids if (row := self.model.row_of(sid)) >= 0)
             self._leaving.update(ids)
-            self.model.remove_ids(ids)
-            if rows and self.model.rowCount():
-                self.select_row(min(rows[0], self.model.rowCount() - 1))
+            shown = self.current_id()
+            self._current_quiet = True
+            try:
+                self.model.remove_ids(ids)
+                if rows and self.model.rowCount():
+                    self.select_row(min(rows[0], self.model.rowCount() - 1))
+            finally:
+                self._current_quiet = False
+            if self.current_id() != shown:
+                self._current_changed(self.list.currentIndex(), QModelIndex())
 
     def column_widths(self) -> list[int]:
         """The widths the user gave the columns (not what a narrow window squeezed them to)."""
@@ -368,7 +383,8 @@ class InboxPage(QWidget):
 
     # ------------------------------------------------------------ loading
     def reload(self, keep: int | None = None) -> None:
-        """Re-query ids for the list and the sidebar's counts, keeping the selection if possible."""
+        """Re-query ids for the list and the sidebar's counts, keeping the selection if possible
+        (or selecting ``keep``, a lead an undo brought back, once the list holds it)."""
         self._requery(keep)
         self.reload_sidebar()
         self.filter_changed.emit(self.current_filter())
@@ -388,7 +404,6 @@ class InboxPage(QWidget):
         flt = self.current_filter()
         self._load_generation += 1
         generation = self._load_generation
-        memory = self._remember(keep)
         if flt != self._listed:
             # A new list (start, another view, filter or sort): its first page is painted at
             # once with the number of matches (exact, or "about N" for a common word); the full
@@ -396,7 +411,7 @@ class InboxPage(QWidget):
             self._listed = flt
 
             def show(found: FirstPage) -> None:
-                self._show_first(generation, *found, memory)
+                self._show_first(generation, *found, keep)
             early, self._early = self._early, None
             if early is not None and early.flt == flt:  # asked for already (prefetch_first_page)
                 if early.found is not None:
@@ -412,18 +427,20 @@ class InboxPage(QWidget):
         leaving = frozenset(self._leaving)
         (DbOp(self.ctx, lambda s: IdList.of(_without(query.ids(s, flt), leaving)), parent=self,
               what="loading the list").aside()
-         .success(lambda listed: self._show_ids(generation, listed, memory)).run_in_background())
+         .success(lambda listed: self._show_ids(generation, listed, keep, leaving))
+         .run_in_background())
 
     def _status_failed(self, ids: tuple[int, ...]) -> None:
         """A status change failed: the rows set_status took out come back with the list."""
         self._leaving.difference_update(ids)
-        self._requery(self.current_id())
+        self._requery()
 
     def _show_first(self, generation: int, rows: tuple[query.SubmissionRow, ...],
-                    total: query.Estimate, memory: _Memory) -> None:
+                    total: query.Estimate, keep: int | None) -> None:
         # The whole list (read beside the database worker) may have come first: it stays.
         if generation != self._load_generation or self._listed_generation == generation:
             return
+        memory = self._remember(keep)  # now: the user may have moved on while it was read
         self._estimate = total
         self.model.show_first(rows)
         self._update_footer()
@@ -452,7 +469,7 @@ class InboxPage(QWidget):
             return
         if any(c.kind == Kind.ANY for c in changes):
             self.model.forget_rows()
-            self.reload(keep=self.current_id())
+            self.reload()
             self._reload_detail_if(None)
             return
         catalogue = any(c.kind in (Kind.TAG, Kind.MEMBER, Kind.CONTACT, Kind.POST) for c in changes)
@@ -463,7 +480,7 @@ class InboxPage(QWidget):
             return
         membership = self.current_filter().depends_on()
         if any(c.touches(membership) for c in rows):
-            self._requery(self.current_id())
+            self._requery()
         known: set[int] = set()
         for change in rows:
             if change.ids is None:
@@ -511,27 +528,34 @@ class InboxPage(QWidget):
                        self.model.ids[top] if 0 <= top < len(self.model.ids) else None,
                        self.list.currentIndex().row())
 
-    def _show_ids(self, generation: int, listed: IdList, memory: _Memory) -> None:
+    def _show_ids(self, generation: int, listed: IdList, keep: int | None,
+                  left: frozenset[int]) -> None:
+        """The whole list, read beside the database worker; ``left``: the rows set_status had
+        taken out when the read began, left out of it."""
         if generation != self._load_generation:
             return
         self._listed_generation = generation
         self._estimate = None
-        ids = listed.ids
-        if ids == self.model.ids and self.model.rowCount():
-            self.total_changed.emit(len(ids))
-            self._update_footer()
-            self._update_export()
-            return  # nothing moved: the selection, scroll and cached rows stay as they are
-        if self.model.grow(listed):  # the rest after the first page: what the user did stays
-            self.total_changed.emit(len(ids))
-            self._update_footer()
-            self._update_export()
-            return
-        self.model.set_ids(listed)
-        self.total_changed.emit(len(ids))
+        memory: _Memory | None = None
+        # Taken out by set_status while this was read, so perhaps in it: their rows go again.
+        late = self._leaving - left
+        if late or not self._same_or_grown(listed):
+            memory = self._remember(keep)  # now: the user may have moved on during the read
+            self.model.set_ids(listed)
+            self.model.remove_ids(late)
+        self.total_changed.emit(self.model.rowCount())
         self._update_footer()
         self._update_export()
-        self._restore(memory, ids)
+        if memory is not None:
+            self._restore(memory, self.model.ids)
+
+    def _same_or_grown(self, listed: IdList) -> bool:
+        """Whether the model now shows ``listed`` without a reset, the selection, scroll and
+        cached rows as they were: it held these very ids, or their first page (the rest is
+        appended)."""
+        if listed.ids == self.model.ids and self.model.rowCount():
+            return True
+        return self.model.grow(listed)
 
     def _restore(self, memory: _Memory, ids: list[int]) -> None:
         row = self.model.row_of(memory.current) if memory.current is not None else -1
@@ -601,6 +625,8 @@ class InboxPage(QWidget):
             self.select_row(target)
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._current_quiet:
+            return
         if not current.isValid():
             self.detail.clear()
             return
@@ -621,8 +647,7 @@ class InboxPage(QWidget):
                 self.detail.clear()
             return False  # and the failure is shown
 
-        (DbOp(self.ctx, load, parent=self, what=f"opening #{submission_id}")
-         .success(show).failure(failed).run_in_background())
+        self._opening.ask(f"opening #{submission_id}", load, show, failed)
 
     def current_row(self) -> query.SubmissionRow | None:
         index = self.list.currentIndex()
