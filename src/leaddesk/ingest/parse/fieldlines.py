@@ -297,7 +297,8 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
     for index, line in enumerate(lines):
         current = fields[-1] if fields and not closed else None
         forced = isinstance(line, ForcedLabel)
-        if not forced and not line.strip():
+        stripped = line.strip()  # once: every branch below asks
+        if not forced and not stripped:
             # A blank line is no label and no footer: what the checks below would conclude.
             if current is not None:
                 current.lines.append(line)
@@ -309,7 +310,7 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
             split = None  # "**Name:**" alone: an emphasised bare label, read below
         bare: tuple[str, bool | None] | None = None
         if forced:
-            bare = (line.strip().rstrip(":").strip(), True)
+            bare = (stripped.rstrip(":").strip(), True)
         elif split is None:
             bare = _bare_label(core)
         if split is not None:
@@ -349,7 +350,7 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
                 closed = False
                 previous_blank = False
                 continue
-        if line.strip() and is_footer(line) and (
+        if stripped and is_footer(line) and (
                 current is None or not current.free_text or _ends_free_text(lines, index)):
             closed = True
         elif (current is not None and previous_blank
@@ -364,11 +365,11 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
             closed = True
         elif current is not None:
             current.lines.append(line)
-            if line.strip():
+            if stripped:
                 current.free_text = current.free_text or len(current.lines) > 1
-        elif line.strip() and not fields:
-            preamble.append(line.strip())
-        previous_blank = not line.strip()
+        elif stripped and not fields:
+            preamble.append(stripped)
+        previous_blank = not stripped
     # "Here's what they had to say:" has the shape of a label, but a sentence-long label with no value
     # is an introduction, not a field; so is a short one that ends like a sentence announcing a list
     # ("Submitted values are:", Drupal Webform's default mail).

@@ -60,6 +60,8 @@ def storable(text: str) -> str:
 
 def tidy_block(text: str) -> str:
     """A storable block of text: no trailing blanks on lines, at most one empty line in a row."""
+    if text.isprintable():
+        return text.strip()  # one line, storable as it is: most field values
     text = storable(text)
     if " \n" not in text and "\t\n" not in text and "\n\n\n" not in text:
         return text.strip()  # nothing for the two patterns to do, the usual case
