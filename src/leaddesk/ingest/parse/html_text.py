@@ -156,12 +156,13 @@ class _Renderer(HTMLParser):
     def _cell(self) -> _Cell | None:
         return self.rows[-1].open_cell if self.rows else None
 
+    # _sink and _newline run for most tokens: they look the open cell up inline, as _cell does.
     def _sink(self) -> list[str]:
-        cell = self._cell()
+        cell = self.rows[-1].open_cell if self.rows else None
         return cell.parts if cell is not None else self.line
 
     def _newline(self, blank: bool = False) -> None:
-        cell = self._cell()
+        cell = self.rows[-1].open_cell if self.rows else None
         if cell is not None:
             cell.break_line(blank, bool(self.label_block))
             return
@@ -270,7 +271,9 @@ class _Renderer(HTMLParser):
             self._newline()
             self.rows.append(_Row(depth=self.table_depth))
         self._close_cell()
-        self.rows[-1].open_cell = _Cell(label_class=_is_label_class(attrs), header=tag == "th")
+        # Most cells come without attributes (the tokenizer reads them only when they say something).
+        self.rows[-1].open_cell = _Cell(label_class=bool(attrs) and _is_label_class(attrs),
+                                        header=tag == "th")
 
     # ---------------------------------------------------------------- parser callbacks
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
