@@ -135,12 +135,19 @@ def _usual_date(text: str) -> datetime | None:
         return None  # "0099": parsedate_tz reads a year below 100 as two-digit (1999)
     try:
         # parsedate_tz reads "-0000" as "no zone", which date_value takes as UTC: the same instant.
-        offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
         moment = datetime(int(year), _MONTH_NUMBER[month], int(day), int(hour), int(minute),
-                          int(second), tzinfo=timezone(timedelta(seconds=-offset if sign == "-" else offset)))
+                          int(second), tzinfo=_zone(sign, zone_hours, zone_minutes))
         return moment.astimezone(UTC)
     except (OverflowError, ValueError):
         return None
+
+
+@lru_cache(maxsize=256)
+def _zone(sign: str, hours: str, minutes: str) -> timezone:
+    """The zone of "+0100" as parsedate_tz reads it (minutes past 59 included); a mailer writes the
+    same few zones again and again."""
+    offset = int(hours) * 3600 + int(minutes) * 60
+    return timezone(timedelta(seconds=-offset if sign == "-" else offset))
 
 
 def date_value(value: str) -> datetime | None:
