@@ -312,8 +312,12 @@ def _free_text(value: str) -> bool:
     return ("\n" in value and len(value) >= 20) or (len(value) >= 80 and len(value.split()) >= 10)
 
 
+_EMPTY_VALUES = frozenset({"(empty)", "-", "n/a", "--"})
+
+
 def _usable(value: str) -> bool:
-    return bool(value.strip()) and value.strip().lower() not in ("(empty)", "-", "n/a", "--")
+    """True for a value that says something; ``value`` is stripped already."""
+    return bool(value) and value.lower() not in _EMPTY_VALUES
 
 
 def map_fields(fields: Mapping[str, str],
@@ -334,9 +338,10 @@ def map_fields(fields: Mapping[str, str],
     taught = label_map or {}
     # Each field's label key and role once: the loops below ask for them again and again. A role
     # depends on the value only through whether it holds an "@", which stripping does not change.
-    rows = [(label, value, key, _role(label, "@" in value))
-            for label, value, key in ((str(label), str(value), label_key(str(label)))
-                                      for label, value in fields.items())]
+    rows = []
+    for raw_label, raw_value in fields.items():
+        label, value = str(raw_label), str(raw_value)
+        rows.append((label, value, label_key(label), _role(label, "@" in value)))
     # Labels a person taught go first, so that they win over a built-in synonym for the same role.
     ordered = sorted(rows, key=lambda row: row[2] not in taught) if taught else rows
     taught_roles: set[str] = set()
