@@ -154,3 +154,27 @@ def test_an_own_action_is_not_heard_again_from_the_feed(qtbot, live_window: Main
     from_feed = [c for changes, i in heard if i == ELSEWHERE for c in changes]
     assert all(shown.row.id not in (c.ids or ()) for c in from_feed)
     assert any(other in (c.ids or ()) for c in from_feed)
+
+
+def test_presence_follows_the_lead_on_screen_once_it_is_read(qtbot, ui_db: Database) -> None:
+    # Marking a lead done opens the next: its "also viewing" renewal waits for its read, and
+    # the row the cursor passed on the way gets none.
+    from tests.ui.step_runner import StepRunner
+    runner = StepRunner()
+    win = MainWindow(ui_db, me="tester", tasks=runner, live=True)
+    qtbot.addWidget(win)
+    try:
+        while runner.step():
+            pass
+        ids = list(win.inbox.model.ids)
+        assert win.presence.current == ids[0]
+        win.inbox.set_status("done")
+        queued = [task.__self__.what for _kind, task, *_ in runner.queued]
+        assert queued == [f"status → done on #{ids[0]}", f"opening #{ids[1]}"]
+        while runner.step():
+            pass
+        assert win.presence.current == ids[1]
+        with ui_db.session() as s:
+            assert presence.viewers(s, ids[1], exclude_client="desk-ada") == ["tester"]
+    finally:
+        win.live.stop()

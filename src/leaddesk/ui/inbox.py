@@ -119,6 +119,7 @@ class InboxPage(QWidget):
     new_count_changed = Signal(int)
     chips_changed = Signal(list)
     total_changed = Signal(int)
+    lead_shown = Signal(object)  # the id of the lead the detail pane now shows, or None
 
     def __init__(self, ctx: AppContext, actions: TriageActions,
                  parent: QWidget | None = None) -> None:
@@ -575,7 +576,7 @@ class InboxPage(QWidget):
                                  QItemSelectionModel.SelectionFlag.Select
                                  | QItemSelectionModel.SelectionFlag.Rows)
         elif self.detail.currentWidget() is not self.detail.welcome:
-            self.detail.clear()
+            self._clear_detail()
 
     def _update_footer(self) -> None:
         if self._estimate is not None:  # the first page is shown, the id list still on its way
@@ -628,7 +629,7 @@ class InboxPage(QWidget):
         if self._current_quiet:
             return
         if not current.isValid():
-            self.detail.clear()
+            self._clear_detail()
             return
         self.load_detail(int(current.data(ID_ROLE)))
 
@@ -639,15 +640,20 @@ class InboxPage(QWidget):
         def show(result: tuple[SubmissionDetail, bytes]) -> None:
             if self.current_id() == submission_id:
                 self.detail.show_detail(*result)
+                self.lead_shown.emit(submission_id)
                 if result[0].row.unread:
                     self.ops.mark_read(submission_id)
 
         def failed(exc: BaseException) -> bool:
             if self.current_id() == submission_id:
-                self.detail.clear()
+                self._clear_detail()
             return False  # and the failure is shown
 
         self._opening.ask(f"opening #{submission_id}", load, show, failed)
+
+    def _clear_detail(self) -> None:
+        self.detail.clear()
+        self.lead_shown.emit(None)
 
     def current_row(self) -> query.SubmissionRow | None:
         index = self.list.currentIndex()

@@ -433,9 +433,11 @@ class MainWindow(QMainWindow):
             lambda reason: self._live_state("reconnecting", reason))
         self.presence = PresenceLeases(self.ctx, self)
         self.presence.viewers_changed.connect(self.inbox.detail.set_viewers)
-        self.inbox.list.selectionModel().currentRowChanged.connect(
-            lambda current, _previous: self.presence.show(self.inbox.current_id()))
-        self.presence.show(self.inbox.current_id())  # the first message may be open already
+        # The lead on screen, once its detail is read (not each row the cursor passes: their
+        # renewals would queue before the read the user waits for).
+        self.inbox.lead_shown.connect(self.presence.show)
+        shown = self.inbox.shown()
+        self.presence.show(shown.row.id if shown is not None else None)  # open already
         self._reconnecting = False
         if enabled:
             self.live.start()
