@@ -11,11 +11,11 @@ from leaddesk.ingest.parse.text import (
     _TRAILING_SPACE,
     _UNSTORABLE,
     _controls_in,
-    _unstorable_in,
     _without_trailing_blanks,
     one_line,
     storable,
     tidy_block,
+    unstorable_in,
 )
 
 
@@ -47,14 +47,14 @@ _EDGES = ("\x00\x08\t\n\x0b\r\x1f \x7e\x7f\x80\x9f\xa0\xff\u0100\u2028\ud7ff\ud8
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from(_EDGES) | st.characters(), max_size=40))
 def test_the_byte_checks_find_what_the_patterns_find(text: str) -> None:
-    assert _unstorable_in(text) == (_UNSTORABLE.search(text) is not None)
+    assert unstorable_in(text) == (_UNSTORABLE.search(text) is not None)
     assert _controls_in(text) == (_CONTROLS.search(text) is not None)
 
 
 def test_the_byte_checks_on_each_edge_character() -> None:
     for char in _EDGES:
         for text in (char, f"a{char}", f"{char}b", f"Grüße {char} 日本"):
-            assert _unstorable_in(text) == (_UNSTORABLE.search(text) is not None), repr(text)
+            assert unstorable_in(text) == (_UNSTORABLE.search(text) is not None), repr(text)
             assert _controls_in(text) == (_CONTROLS.search(text) is not None), repr(text)
 
 

@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from leaddesk.ingest.parse import charsets, slim
 from leaddesk.ingest.parse.headers import raw_text
-from leaddesk.ingest.parse.text import control_share, storable
+from leaddesk.ingest.parse.text import control_share, storable, unstorable_in
 
 # What a MIME defect means for the person reading the lead, by defect class name.
 _DEFECTS = {
@@ -202,6 +202,11 @@ def _text_body(data: bytes, encoding: str, charset: str | None, problems: list[s
     text, note = charsets.decode(data, charset)
     if note:
         problems.append(note)
+    # A body without a control character (but CR) or surrogate, the usual one, has no share of
+    # controls and is storable with its newlines made LF: one look at it instead of two.
+    newlines = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    if not unstorable_in(newlines):
+        return newlines
     if control_share(text.replace("\r", "")) > 0.05:
         problems.append("the body looks like binary data, not text")
     return storable(text)

@@ -14,7 +14,7 @@ from leaddesk.lines import BIDI_FORMATTING
 # C0 controls except TAB and LF; CR is handled by the newline normalisation first.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
-# Anything storable() would change (CR included). What :func:`_unstorable_in` finds; it stands for
+# Anything storable() would change (CR included). What :func:`unstorable_in` finds; it stands for
 # this pattern (tests/ingest/parse/test_text.py compares them).
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 # Every byte of the UTF-8 of a character a database holds, but the C0 controls and DEL: TAB, LF,
@@ -25,7 +25,7 @@ _UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _HOLDABLE_BYTES = b"\t\n" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
 
 
-def _unstorable_in(text: str) -> bool:
+def unstorable_in(text: str) -> bool:
     """True when ``text`` holds a character :data:`_UNSTORABLE` matches."""
     try:
         data = text.encode("utf-8")
@@ -51,7 +51,7 @@ def storable(text: str) -> str:
         return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not _unstorable_in(text):
+    if not unstorable_in(text):
         return text
     text = _CONTROLS.sub("", text)
     # A lone surrogate cannot be encoded as UTF-8: it would fail at insert time, far from here.
