@@ -64,3 +64,10 @@ def test_trailing_blanks_go_as_the_pattern_takes_them(text: str) -> None:
     assert _without_trailing_blanks(text) == _TRAILING_SPACE.sub("\n", text)
     general = _BLANK_RUNS.sub("\n\n", _TRAILING_SPACE.sub("\n", storable(text))).strip()
     assert tidy_block(text) == general
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
+def test_one_line_on_ascii_is_the_general_join(text: str) -> None:
+    # Printable ASCII is joined without storable(), which would leave it as it is.
+    assert one_line(text) == " ".join(storable(text).split())
