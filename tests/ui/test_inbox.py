@@ -175,6 +175,14 @@ def _stepped_window(qtbot: Any, ui_db: Database) -> tuple[MainWindow, StepRunner
     return window, runner
 
 
+def _until_the_list_is_asked_for(runner: StepRunner) -> bool:
+    """Run the database worker's tasks until a write has asked for the list again."""
+    while not any(kind == "read" for kind, *_ in runner.queued):
+        if not runner.step("db"):
+            return False
+    return True
+
+
 def test_a_lead_marked_done_leaves_the_inbox_at_once_and_the_next_one_opens(
         qtbot: Any, ui_db: Database) -> None:
     window, runner = _stepped_window(qtbot, ui_db)
@@ -189,14 +197,10 @@ def test_a_lead_marked_done_leaves_the_inbox_at_once_and_the_next_one_opens(
     assert inbox.current_id() == ids[4]
     assert inbox.model.row_of(ids[3]) == -1
     assert inbox.model.row_of(ids[5]) == 4
-    # The status is written (the bus asks for the list again) and the next lead's detail is
-    # read, while the list still waits its turn beside them.
-    while (showing := inbox.shown()) is not None and showing.row.id != ids[4] and runner.step("db"):
-        pass
-    showing = inbox.shown()
-    assert showing is not None
-    assert showing.row.id == ids[4]
-    assert any(kind == "read" for kind, *_ in runner.queued)
+    # The next lead's detail is read and the status written (the bus asks for the list
+    # again), while the list still waits its turn beside them.
+    assert _until_the_list_is_asked_for(runner)
+    assert shown(inbox).row.id == ids[4]
     while runner.step():
         pass
     assert inbox.model.ids == ids[:3] + ids[4:]  # what the list read again says too
@@ -278,8 +282,7 @@ def test_a_list_read_begun_before_a_second_lead_was_marked_does_not_bring_it_bac
     ids = list(inbox.model.ids)
     opened = _opened(monkeypatch)
     inbox.set_status("done")
-    runner.step("db")  # the first is written; the list is asked for again
-    assert any(kind == "read" for kind, *_ in runner.queued)
+    assert _until_the_list_is_asked_for(runner)  # the first is written
     inbox.set_status("done")  # the second, before that read has run
     runner.step("read")  # the read that began before it
     assert inbox.model.ids == ids[2:]
@@ -289,6 +292,19 @@ def test_a_list_read_begun_before_a_second_lead_was_marked_does_not_bring_it_bac
     assert inbox.model.ids == ids[2:]
     assert inbox.current_id() == ids[2]
     assert opened == [ids[1], ids[2]]  # each once, as it became the next lead
+
+
+def test_a_lead_shown_again_after_an_empty_list_is_read_again(window: MainWindow) -> None:
+    # A search that finds nothing clears the detail; emptying it selects the same newest lead,
+    # which must open again (it is not the lead still on screen).
+    inbox = window.inbox
+    first = shown(inbox).row.id
+    inbox.set_text("no visitor wrote this")
+    assert inbox.model.rowCount() == 0
+    assert inbox.shown() is None
+    inbox.set_text("")
+    assert inbox.current_id() == first
+    assert shown(inbox).row.id == first
 
 
 def test_a_list_read_keeps_the_lead_the_user_moved_to_while_it_ran(

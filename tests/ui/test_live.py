@@ -157,8 +157,8 @@ def test_an_own_action_is_not_heard_again_from_the_feed(qtbot, live_window: Main
 
 
 def test_presence_follows_the_lead_on_screen_once_it_is_read(qtbot, ui_db: Database) -> None:
-    # Marking a lead done opens the next: its "also viewing" renewal waits for its read, and
-    # the row the cursor passed on the way gets none.
+    # Marking a lead done opens the next: its read goes first, before the write; its "also
+    # viewing" renewal waits for it, and the row the cursor passed on the way gets none.
     from tests.ui.step_runner import StepRunner
     runner = StepRunner()
     win = MainWindow(ui_db, me="tester", tasks=runner, live=True)
@@ -170,7 +170,7 @@ def test_presence_follows_the_lead_on_screen_once_it_is_read(qtbot, ui_db: Datab
         assert win.presence.current == ids[0]
         win.inbox.set_status("done")
         queued = [task.__self__.what for _kind, task, *_ in runner.queued]
-        assert queued == [f"status → done on #{ids[0]}", f"opening #{ids[1]}"]
+        assert queued == [f"opening #{ids[1]}", f"status → done on #{ids[0]}"]
         while runner.step():
             pass
         assert win.presence.current == ids[1]

@@ -141,6 +141,7 @@ class InboxPage(QWidget):
         self._leaving: set[int] = set()
         self._early: _EarlyPage | None = None  # see prefetch_first_page
         self._opening = LatestRead(ctx, self)  # the lead to open: only the latest asked for
+        self._opened: int | None = None  # the lead whose detail is shown or on its way
         # While rows leave the list, Qt moves the current row to a neighbour first: no lead
         # opens for that passing row (set_status opens the one it lands on).
         self._current_quiet = False
@@ -255,7 +256,13 @@ class InboxPage(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        self.ops.set_status(ids, status, self.shown_version())
+        version = self.shown_version()  # of the lead shown now, before the next one opens
+        self._leave(ids, status)  # first: the next lead's read goes ahead of the write
+        self.ops.set_status(ids, status, version)
+
+    def _leave(self, ids: list[int], status: str) -> None:
+        """Take ``ids`` out of the list at once if ``status`` takes them out of the view, and
+        open the lead their place falls to."""
         if self.current_filter().drops_status(status) and self._estimate is None:
             rows = sorted(row for sid in ids if (row := self.model.row_of(sid)) >= 0)
             self._leaving.update(ids)
@@ -631,9 +638,12 @@ class InboxPage(QWidget):
         if not current.isValid():
             self._clear_detail()
             return
-        self.load_detail(int(current.data(ID_ROLE)))
+        submission_id = int(current.data(ID_ROLE))
+        if submission_id != self._opened:  # a list read again selects it anew: nothing to read
+            self.load_detail(submission_id)
 
     def load_detail(self, submission_id: int) -> None:
+        self._opened = submission_id
         def load(session: Session) -> tuple[SubmissionDetail, bytes]:
             return detail.load(session, submission_id), detail.raw_bytes(session, submission_id)
 
@@ -652,6 +662,7 @@ class InboxPage(QWidget):
         self._opening.ask(f"opening #{submission_id}", load, show, failed)
 
     def _clear_detail(self) -> None:
+        self._opened = None
         self.detail.clear()
         self.lead_shown.emit(None)
 
