@@ -143,7 +143,7 @@ class InboxPage(QWidget):
         self._opening = LatestRead(ctx, self)  # the lead to open: only the latest asked for
         self._opened: int | None = None  # the lead whose detail is shown or on its way
         # While rows leave the list, Qt moves the current row to a neighbour first: no lead
-        # opens for that passing row (set_status opens the one it lands on).
+        # opens for that passing row (_leave opens the one it lands on).
         self._current_quiet = False
 
         self.sidebar = Sidebar(list(self.views.values()))
