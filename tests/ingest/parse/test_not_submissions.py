@@ -78,3 +78,52 @@ def test_only_a_notice_of_a_response_says_the_answers_are_elsewhere() -> None:
     data = data.replace(b"You have a new response to your form", b"Are you free for lunch", 1)
     data = data.replace(b"new response", b"lunch").replace(b"responses", b"menu")
     assert parse_message(data).not_submission_reason == "no form fields found (an ordinary e-mail)"
+
+
+@pytest.mark.parametrize(("name", "visitor", "email", "phrase"), [
+    ("message_alone", "Ioana Peeters", "ioana.peeters@sanaphar.example", "involve cardiologists earlier"),
+    ("message_alone_reply_to", "Jonas Weber", "jonas.weber@rheinmed.example", "speakers bureau"),
+])
+def test_a_form_that_mails_the_message_alone_is_a_lead(name: str, visitor: str, email: str,
+                                                       phrase: str) -> None:
+    # No label anywhere, but the subject names the form or the website: hiding it as an ordinary
+    # e-mail would hide a lead. The reading is said, so a person can check it.
+    draft = parse(name, site_addresses=["info@example-pharma-agency.com"])
+    assert draft.is_submission
+    assert draft.not_submission_reason is None
+    assert not draft.is_spam
+    assert (draft.visitor_name, draft.visitor_email) == (visitor, email)
+    assert phrase in (draft.body_text or "")
+    assert draft.fields == {"Message": draft.body_text}
+    assert any(p.startswith("no form fields: the whole text") for p in draft.problems)
+
+
+@pytest.mark.parametrize(("subject", "reason"), [
+    ("Lunch on Friday?", "no form fields found (an ordinary e-mail)"),  # no form named
+    ('New response to your form "Send Us A Message"',  # a notice: the answers are elsewhere
+     "a form's notice of a new response without the answers (read them in the form's service)"),
+])
+def test_mail_alone_without_a_form_subject_stays_no_submission(subject: str, reason: str) -> None:
+    data = raw("message_alone").replace(
+        b'Subject: Example Pharma Agency: new "Send Us A Message" submission',
+        b"Subject: " + subject.encode())
+    draft = parse_message(data, site_addresses=["info@example-pharma-agency.com"])
+    assert not draft.is_submission
+    assert draft.not_submission_reason == reason
+
+
+def test_a_newsletter_about_forms_stays_a_newsletter() -> None:
+    data = raw("message_alone").replace(
+        b"Subject: Example Pharma Agency: new", b"List-Unsubscribe: <mailto:u@list.example>\n"
+        b"Subject: Example Pharma Agency: new")
+    assert parse_message(data).not_submission_reason == "newsletter or mailing list (List-Unsubscribe)"
+
+
+def test_the_site_mailing_the_message_alone_without_a_reply_to_is_a_lead_without_its_address() -> None:
+    # The message is kept as a lead; the site's own sender is never taken for the visitor.
+    data = raw("message_alone_reply_to").replace(
+        b'Reply-To: "Jonas Weber" <jonas.weber@rheinmed.example>\n', b"")
+    draft = parse_message(data, site_addresses=["info@example-pharma-agency.com"])
+    assert draft.is_submission
+    assert draft.visitor_email != "wordpress@example-pharma-agency.com"
+    assert "speakers bureau" in (draft.body_text or "")

@@ -50,7 +50,9 @@ from leaddesk.ingest.parse.visitor import (
 # reply address for the visitor, or a "View contact" link and "You're receiving ..." for the message.
 # 6 reads a message over 2 MB cut down (parse.slim): a text body only to its first 2 MB, said in
 # problems (mail up to 2 MB reads as before).
-PARSER_VERSION: int = 6
+# 7 reads mail with no field at all as a lead when its subject says a form or the website sent it
+# (a form that mails the message alone), the visitor from Reply-To or From; said in problems.
+PARSER_VERSION: int = 7
 
 # Column sizes of leaddesk.db.models.Submission: longer values would fail on PostgreSQL at insert.
 _LIMITS = {"visitor_name": 255, "visitor_email": 320, "visitor_phone": 64, "visitor_company": 255,
@@ -153,6 +155,17 @@ def _when(*candidates: str | None) -> datetime | None:
     return None
 
 
+def _without_fields(readable: Readable, problems: list[str]) -> tuple[Extracted | None, str | None]:
+    """No layout found a field: the whole text as the message when the subject says a form sent
+    it, else why the mail is not a submission."""
+    reason = classify.no_fields_reason(readable)
+    extracted = layouts.message_alone(readable) if reason == classify.NO_FIELDS else None
+    if extracted is None:
+        return None, reason
+    problems.append(layouts.MESSAGE_ALONE)
+    return extracted, None
+
+
 def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, str] | None,
            site_hosts: Collection[str]) -> SubmissionDraft:
     mail = mime.read(raw)
@@ -178,7 +191,8 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
             reason = classify.list_reason(readable)
             extracted = layouts.recognise_generic(readable)
             if extracted is None:
-                reason = reason or classify.no_fields_reason(readable)
+                if reason is None:
+                    extracted, reason = _without_fields(readable, problems)
             elif reason is not None and classify.reads_as_lead(
                     readable, map_fields(_field_dict(extracted.fields), label_map), reason):
                 # A form service sending with list headers, a visitor's subject that reads like an

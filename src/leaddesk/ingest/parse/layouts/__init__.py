@@ -25,7 +25,10 @@ from leaddesk.ingest.parse.layouts import (
 from leaddesk.ingest.parse.layouts.base import Extracted
 from leaddesk.ingest.parse.readable import Readable
 
-__all__ = ["Extracted", "recognise", "recognise_generic"]
+__all__ = ["MESSAGE_ALONE", "Extracted", "message_alone", "recognise", "recognise_generic"]
+
+message_alone = message_first.message_alone
+MESSAGE_ALONE = message_first.MESSAGE_ALONE
 
 _SPECIFIC: tuple[Callable[[Readable], Extracted | None], ...] = (
     hubspot.recognise,

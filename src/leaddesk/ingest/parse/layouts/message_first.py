@@ -9,6 +9,10 @@
 * Joomla's core contact component (``com_contact``, ``COM_CONTACT_ENQUIRY_TEXT``): "This is an enquiry
   email via <site> from:", then "Name <address>" on a line of its own, an empty line and the message;
   any template that introduces the sender that way (a line ending in a colon, then "Name <address>").
+* A form that mails the visitor's message alone (a theme's built-in form, a site's own ``mail()``
+  handler): no labels at all, the subject saying it comes from the site's form or website ("New
+  "Send Us A Message" submission", "Message from the website"), the visitor in Reply-To or From.
+  Asked only once no layout found fields (:func:`message_alone`).
 * Divi's contact form module without a custom message pattern (``ContactForm.php``): the body is the
   message field, then one "Label: value" line per further field; name and e-mail go only into the
   headers (``From: "name" <mail@host>``, ``Reply-To: "name" <email>``); subject "New Message From
@@ -111,3 +115,25 @@ def recognise(mail: Readable) -> Extracted | None:
                           for pair in map(split_label_line, lines[:split])):
         return None
     return Extracted(plugin="divi", fields=[("Message", message), *fields], message=message)
+
+
+# A subject that says the mail comes from the site's form or website (the form's own words: a
+# submission, a form, the website), in the languages of the field labels.
+_FORM_NOTICE_SUBJECT = re.compile(
+    r"\b(forms?|submissions?|submitted|formular|formulaire|formulario|modulo|web ?site|webseite|"
+    r"site web|sitio web|sito web|contact page|kontaktseite)\b", re.IGNORECASE)
+MESSAGE_ALONE = ("no form fields: the whole text is read as the visitor's message (the subject names "
+                 "a form or the website), the visitor from the mail's headers")
+
+
+def message_alone(mail: Readable) -> Extracted | None:
+    """The whole text as the visitor's message, for mail in which no layout found a field but whose
+    subject says it comes from the site's form: a form that sends the message alone is a lead,
+    and hiding it as an ordinary e-mail is the worse mistake. The visitor is Reply-To, else From
+    (the parser's visitor rules still refuse the site's own address)."""
+    message = mail.text.strip()
+    if not message or not _FORM_NOTICE_SUBJECT.search(mail.subject):
+        return None
+    name, email = mail.reply_to[0] if mail.reply_to else mail.sender
+    return Extracted(plugin="generic", fields=[("Message", message)], message=message,
+                     name=name.strip() or None, email=email.strip() or None)
