@@ -127,3 +127,24 @@ def test_the_site_mailing_the_message_alone_without_a_reply_to_is_a_lead_without
     assert draft.is_submission
     assert draft.visitor_email != "wordpress@example-pharma-agency.com"
     assert "speakers bureau" in (draft.body_text or "")
+
+
+@pytest.mark.parametrize("subject", [
+    "New contact form submission", "Neue Nachricht über das Kontaktformular", "Neue Kontaktanfrage",
+    "Nouveau message via le formulaire de contact", "Nuevo mensaje del sitio web",
+    "Nieuw bericht via het contactformulier", "Message from the website", "Website enquiry",
+])
+def test_subjects_that_name_a_form_or_the_website(subject: str) -> None:
+    data = raw("message_alone").replace(
+        b'Subject: Example Pharma Agency: new "Send Us A Message" submission',
+        b"Subject: " + subject.encode())
+    assert parse_message(data).is_submission
+
+
+@pytest.mark.parametrize("subject", ["Formulary access in Germany", "Lunch on Friday?",
+                                     "Our new oncology brand"])
+def test_subjects_that_do_not(subject: str) -> None:
+    data = raw("message_alone").replace(
+        b'Subject: Example Pharma Agency: new "Send Us A Message" submission',
+        b"Subject: " + subject.encode())
+    assert parse_message(data).not_submission_reason == "no form fields found (an ordinary e-mail)"

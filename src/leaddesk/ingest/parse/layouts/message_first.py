@@ -118,10 +118,12 @@ def recognise(mail: Readable) -> Extracted | None:
 
 
 # A subject that says the mail comes from the site's form or website (the form's own words: a
-# submission, a form, the website), in the languages of the field labels.
+# submission, a form, the website, a contact request), in the languages of the field labels; a
+# compound ends in its form ("Kontaktformular", "contactformulier"), so a formulary does not.
 _FORM_NOTICE_SUBJECT = re.compile(
-    r"\b(forms?|submissions?|submitted|formular|formulaire|formulario|modulo|web ?site|webseite|"
-    r"site web|sitio web|sito web|contact page|kontaktseite)\b", re.IGNORECASE)
+    r"\b(forms?|submissions?|submitted|formulaire|formulario|modulo|web ?site|webseite|site web|"
+    r"sitio web|sito web|contact page|contact request|kontaktseite)\b|"
+    r"\w*(formular|formulier|formul[äa]r|anfrage)\b", re.IGNORECASE)
 MESSAGE_ALONE = ("no form fields: the whole text is read as the visitor's message (the subject names "
                  "a form or the website), the visitor from the mail's headers")
 
