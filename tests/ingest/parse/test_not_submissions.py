@@ -148,3 +148,12 @@ def test_subjects_that_do_not(subject: str) -> None:
         b'Subject: Example Pharma Agency: new "Send Us A Message" submission',
         b"Subject: " + subject.encode())
     assert parse_message(data).not_submission_reason == "no form fields found (an ordinary e-mail)"
+
+
+def test_a_colleague_writing_about_the_website_is_no_lead() -> None:
+    data = raw("message_alone").replace(
+        b"From: Ioana Peeters <ioana.peeters@sanaphar.example>",
+        b"From: Anja Becker <anja.becker@example-pharma-agency.com>").replace(
+        b'Subject: Example Pharma Agency: new "Send Us A Message" submission',
+        b"Subject: The website's contact form looks broken")
+    assert parse_message(data).not_submission_reason == "no form fields found (an ordinary e-mail)"

@@ -134,6 +134,11 @@ def display_person(name: str) -> str:
     return via.group("person").strip().strip("\"'").strip() if via is not None else name
 
 
+def is_automated(address: str) -> bool:
+    """True for a mailbox no person writes from: "no-reply@", "wordpress@", "forms@" ..."""
+    return _AUTOMATED_LOCAL_PARTS.match(address.strip().lower().rpartition("@")[0]) is not None
+
+
 @dataclass(frozen=True)
 class Senders:
     """What is known about the site's side of a notification: addresses and names that are never
@@ -155,7 +160,7 @@ class Senders:
     def is_site_address(self, address: str) -> bool:
         address = address.strip().lower()
         local, _, domain = address.rpartition("@")
-        if address in self.addresses or _AUTOMATED_LOCAL_PARTS.match(local):
+        if address in self.addresses or is_automated(address):
             return True
         # "support+id123@desk.example" when From is support@desk.example: a help desk's or a form
         # service's reply address for this one message is still its own mailbox.

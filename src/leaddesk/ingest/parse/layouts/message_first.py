@@ -24,10 +24,12 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from leaddesk.ingest.parse import headers
 from leaddesk.ingest.parse.fieldlines import split_label_line
 from leaddesk.ingest.parse.layouts.base import Extracted
 from leaddesk.ingest.parse.readable import Readable
 from leaddesk.ingest.parse.synonyms import is_known_label
+from leaddesk.ingest.parse.visitor import is_automated
 
 _SIGN_OFF = re.compile(r"^[-–—]\s*(?P<name>[^()\n@]{1,80}?)\s*\(\s*(?P<email>[^()\s]+@[^()\s]+)\s*\)\s*$")
 _ADDRESS = re.compile(r"^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$")
@@ -136,6 +138,17 @@ def message_alone(mail: Readable) -> Extracted | None:
     message = mail.text.strip()
     if not message or not _FORM_NOTICE_SUBJECT.search(mail.subject):
         return None
+    if not mail.reply_to and _colleague(mail):
+        return None
     name, email = mail.reply_to[0] if mail.reply_to else mail.sender
     return Extracted(plugin="generic", fields=[("Message", message)], message=message,
                      name=name.strip() or None, email=email.strip() or None)
+
+
+def _colleague(mail: Readable) -> bool:
+    """From a person at a recipient's own domain (not the site's automated sender): a colleague
+    writing about the form or the website, not a visitor."""
+    sender = mail.sender[1].strip().lower()
+    to = mail.mail.header("to")
+    domains = {address.rpartition("@")[2].lower() for _, address in headers.addresses(to)} if to else set()
+    return sender.rpartition("@")[2] in domains and not is_automated(sender)
