@@ -142,7 +142,8 @@ def test_subjects_that_name_a_form_or_the_website(subject: str) -> None:
 
 
 @pytest.mark.parametrize("subject", ["Formulary access in Germany", "Lunch on Friday?",
-                                     "Our new oncology brand"])
+                                     "Our new oncology brand", "Quick question about your website",
+                                     "Website redesign offer", "Anfrage zu Ihren Leistungen"])
 def test_subjects_that_do_not(subject: str) -> None:
     data = raw("message_alone").replace(
         b'Subject: Example Pharma Agency: new "Send Us A Message" submission',

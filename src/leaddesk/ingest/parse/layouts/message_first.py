@@ -119,13 +119,16 @@ def recognise(mail: Readable) -> Extracted | None:
     return Extracted(plugin="divi", fields=[("Message", message), *fields], message=message)
 
 
-# A subject that says the mail comes from the site's form or website (the form's own words: a
-# submission, a form, the website, a contact request), in the languages of the field labels; a
-# compound ends in its form ("Kontaktformular", "contactformulier"), so a formulary does not.
+# A subject that says the mail comes from the site's form (a submission, a form, a contact
+# request), in the languages of the field labels; a compound ends in its form ("Kontaktformular",
+# "contactformulier"), so a formulary does not. The website counts only as a message's source
+# ("Message from the website", "Website enquiry"): "a question about your website" is a pitch.
+_SITE = r"(web ?site|webseite|site web|sitio web|sito web)"
+_MESSAGE = r"(message|enquiry|inquiry|request|contact|nachricht|anfrage|mensaje|messaggio|bericht)"
 _FORM_NOTICE_SUBJECT = re.compile(
-    r"\b(forms?|submissions?|submitted|formulaire|formulario|modulo|web ?site|webseite|site web|"
-    r"sitio web|sito web|contact page|contact request|kontaktseite)\b|"
-    r"\w*(formular|formulier|formul[äa]r|anfrage)\b", re.IGNORECASE)
+    r"\b(forms?|submissions?|submitted|formulaire|formulario|modulo|contact page|contact request|"
+    r"kontaktseite|kontaktanfrage)\b|\w*(formular|formulier|formul[äa]r)\b|"
+    rf"\b{_MESSAGE}\W+(\w+\W+){{0,3}}?{_SITE}\b|\b{_SITE}\W+{_MESSAGE}", re.IGNORECASE)
 MESSAGE_ALONE = ("no form fields: the whole text is read as the visitor's message (the subject names "
                  "a form or the website), the visitor from the mail's headers")
 
