@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from leaddesk.ingest.parse.fieldlines import (
     _BARE_STARTS,
-    _CACHED_LABEL,
     _DASHED_LINE,
     _EMPHASIS,
     _LABEL_LINE,
@@ -19,7 +18,6 @@ from leaddesk.ingest.parse.fieldlines import (
     _colon_label,
     _Field,
     _input_name,
-    _label_like,
     _question_label,
     _strip_marker,
     looks_like_label,
@@ -53,11 +51,11 @@ def test_lines_the_patterns_match_still_get_there() -> None:
 
 
 def test_a_long_text_is_judged_without_the_cache() -> None:
-    before = _label_like.cache_info().currsize
-    padded = " " * _CACHED_LABEL + "Name"  # a label once stripped, longer than what is kept
+    before = looks_like_label.cache_info().currsize
+    padded = " " * looks_like_label.longest + "Name"  # a label once stripped, longer than kept
     assert looks_like_label(padded) is True
-    assert looks_like_label("x" * (_CACHED_LABEL + 1)) is False
-    assert _label_like.cache_info().currsize == before
+    assert looks_like_label("x" * (looks_like_label.longest + 1)) is False
+    assert looks_like_label.cache_info().currsize == before
 
 
 def _colon_split_as_written(line: str) -> tuple[str, str] | None:

@@ -92,7 +92,7 @@ def test_address_headers_read_once_are_handed_out_fresh_and_long_ones_are_not_ke
     assert headers.addresses("Site <wordpress@site.example>") == [("Site", "wordpress@site.example")]
     before = headers._addresses.cache_info().currsize
     many = ", ".join(f"p{n}@site.example" for n in range(100))
-    assert len(many) > headers._CACHED_HEADER
+    assert len(many) > headers._addresses.longest
     assert len(headers.addresses(many)) == 100
     assert headers._addresses.cache_info().currsize == before
     assert headers.addresses("=?utf-8?q?Jos=C3=A9?= <jose@x.example>") == [("José", "jose@x.example")]

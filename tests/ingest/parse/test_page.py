@@ -6,9 +6,6 @@ from __future__ import annotations
 import pytest
 
 from leaddesk.ingest.parse.page import (
-    _CACHED_URL,
-    _host_of,
-    _is_home,
     choose,
     host_of,
     is_home,
@@ -95,11 +92,11 @@ def test_a_page_named_in_the_opening_sentence_of_a_new_submission() -> None:
 
 
 def test_long_urls_are_read_without_the_cache() -> None:
-    long_url = "https://www.example.com/" + "a" * _CACHED_URL
-    before = (_host_of.cache_info().currsize, _is_home.cache_info().currsize)
+    long_url = "https://www.example.com/" + "a" * host_of.longest
+    before = (host_of.cache_info().currsize, is_home.cache_info().currsize)
     assert host_of(long_url) == "www.example.com"
     assert is_home(long_url) is False
-    assert (_host_of.cache_info().currsize, _is_home.cache_info().currsize) == before
+    assert (host_of.cache_info().currsize, is_home.cache_info().currsize) == before
     assert host_of("https://WWW.Example.com./x") == "www.example.com"
     assert is_home("https://www.example.com/")
     assert not is_home("https://www.example.com/?p=1")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leaddesk.ingest.parse.parser import _CACHED_LABEL, _field_dict, _field_label, _tidy_label
+from leaddesk.ingest.parse.parser import _field_dict, _field_label
 from leaddesk.ingest.parse.text import one_line
 
 
@@ -43,8 +43,9 @@ def test_a_label_repeated_ten_thousand_times_keeps_every_value() -> None:
 
 
 def test_field_labels_are_tidied_as_one_line_tidies_them_and_long_ones_are_not_kept() -> None:
-    for label in ("Name:", " E-Mail : ", "Nachricht\n(optional):", "Name\u200b:", "x" * (_CACHED_LABEL + 5)):
+    for label in ("Name:", " E-Mail : ", "Nachricht\n(optional):", "Name\u200b:",
+                  "x" * (_field_label.longest + 5)):
         assert _field_label(label) == one_line(label).rstrip(":").strip()
-    before = _tidy_label.cache_info().currsize
-    _field_label("y" * (_CACHED_LABEL + 1) + ":")
-    assert _tidy_label.cache_info().currsize == before
+    before = _field_label.cache_info().currsize
+    _field_label("y" * (_field_label.longest + 1) + ":")
+    assert _field_label.cache_info().currsize == before

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from leaddesk.ingest.parse.repeated import per_value
 from leaddesk.ingest.parse.synonyms import is_known_label, role_of
 
 # A label may open with Spanish inverted marks: "¿En qué podemos ayudarle?: ...".
@@ -99,18 +100,11 @@ class _Field:
         return "\n".join(line.rstrip() for line in lines).strip()
 
 
+# Labels repeat from message to message (a site's form sends the same ones): each is judged once.
+# Longer text is no label and is not kept (a line of prose is asked about too).
+@per_value(longest=120)
 def looks_like_label(label: str) -> bool:
     """True for text that can be a form label: "E-Mail", "Topic of interest", "Tel.", "Prénom"."""
-    # Labels repeat from message to message (a site's form sends the same ones): each is judged
-    # once. Longer text is no label and is not kept (a line of prose is asked about too).
-    return _label_like(label) if len(label) <= _CACHED_LABEL else _label_like.__wrapped__(label)
-
-
-_CACHED_LABEL = 120
-
-
-@lru_cache(maxsize=4096)
-def _label_like(label: str) -> bool:
     label = label.strip()
     if not label or len(label) > 60 or _NOT_IN_LABEL.search(label.lower()):
         return False

@@ -16,6 +16,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
 
 from leaddesk.ingest.parse import charsets
+from leaddesk.ingest.parse.repeated import per_value
 from leaddesk.ingest.parse.text import one_line
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?\s]*)\?=")
@@ -86,20 +87,17 @@ def _pairs(value: str) -> list[tuple[str, str]]:
     return getaddresses([value])
 
 
-# A site's notifications come From the same sender To the same mailbox: each header value is read
-# once. Longer values (a long list of recipients) are read each time, not kept.
-_CACHED_HEADER = 1000
-
-
 def addresses(value: str) -> list[tuple[str, str]]:
     """The (display name, address) pairs of an address header, names decoded, addresses as written.
 
     Addresses are split before the names are decoded: a decoded name may hold commas or quotes.
     """
-    return list(_addresses(value) if len(value) <= _CACHED_HEADER else _addresses.__wrapped__(value))
+    return list(_addresses(value))
 
 
-@lru_cache(maxsize=1024)
+# A site's notifications come From the same sender To the same mailbox: each header value is read
+# once (a long list of recipients is read each time, not kept).
+@per_value(longest=1000, maxsize=1024)
 def _addresses(value: str) -> tuple[tuple[str, str], ...]:
     result: list[tuple[str, str]] = []
     try:

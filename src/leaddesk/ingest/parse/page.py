@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from leaddesk.ingest.parse.repeated import per_value
 from leaddesk.ingest.parse.visitor import normalise_url
 
 # "http(s)://..." or "www. ..." (after a word boundary), in any case. Letter classes rather than
@@ -60,15 +61,11 @@ SERVICE_HOSTS = ("hubspot.com", "hubspotemail.net", "netlify.com", "formspree.io
 
 # The site's home page closes every notification of a site, and its page URLs come back too: each
 # is split once (urlsplit costs a few microseconds). Longer ones are split each time, not kept.
-_CACHED_URL = 2048
+_URL = 2048
 
 
+@per_value(longest=_URL)
 def host_of(url: str) -> str:
-    return _host_of(url) if len(url) <= _CACHED_URL else _host_of.__wrapped__(url)
-
-
-@lru_cache(maxsize=4096)
-def _host_of(url: str) -> str:
     try:
         host = urlsplit(url if "://" in url else "https://" + url).hostname or ""
     except ValueError:
@@ -114,12 +111,8 @@ def urls_in(text: str) -> list[str]:
     return [match.group(0).rstrip(_TRAILING) for match in URL.finditer(text)]
 
 
+@per_value(longest=_URL)
 def is_home(url: str) -> bool:
-    return _is_home(url) if len(url) <= _CACHED_URL else _is_home.__wrapped__(url)
-
-
-@lru_cache(maxsize=4096)
-def _is_home(url: str) -> bool:
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import TypedDict
 
 from leaddesk.ingest.parse import classify, headers, html_text, layouts, mime, page
@@ -17,6 +16,7 @@ from leaddesk.ingest.parse.dates import parse_form_datetime
 from leaddesk.ingest.parse.draft import SubmissionDraft
 from leaddesk.ingest.parse.layouts import Extracted
 from leaddesk.ingest.parse.readable import Readable
+from leaddesk.ingest.parse.repeated import per_value
 from leaddesk.ingest.parse.sanitise import TooComplex, sanitise
 from leaddesk.ingest.parse.synonyms import label_key, map_fields, role_of
 from leaddesk.ingest.parse.text import fold, one_line, storable, tidy_block
@@ -118,18 +118,9 @@ def _field_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return fields
 
 
-# A form's labels come back in every message it sends: each is tidied once. Longer text is tidied
-# each time, not kept.
-_CACHED_LABEL = 200
-
-
+# A form's labels come back in every message it sends: each is tidied once.
+@per_value(longest=200)
 def _field_label(raw_label: str) -> str:
-    return (_tidy_label(raw_label) if len(raw_label) <= _CACHED_LABEL
-            else _tidy_label.__wrapped__(raw_label))
-
-
-@lru_cache(maxsize=4096)
-def _tidy_label(raw_label: str) -> str:
     return one_line(raw_label).rstrip(":").strip()
 
 
