@@ -23,12 +23,10 @@ from leaddesk.ingest.parse.layouts import (
     wpforms,
 )
 from leaddesk.ingest.parse.layouts.base import Extracted
+from leaddesk.ingest.parse.layouts.message_first import MESSAGE_ALONE, message_alone
 from leaddesk.ingest.parse.readable import Readable
 
 __all__ = ["MESSAGE_ALONE", "Extracted", "message_alone", "recognise", "recognise_generic"]
-
-message_alone = message_first.message_alone
-MESSAGE_ALONE = message_first.MESSAGE_ALONE
 
 _SPECIFIC: tuple[Callable[[Readable], Extracted | None], ...] = (
     hubspot.recognise,
