@@ -78,15 +78,27 @@ def reference_conditions(flt: Filter, dialect: str, skip: str = "") -> list[Colu
 def reference_page(session: Session, flt: Filter, limit: int, offset: int,
                    after: Cursor | None) -> list[int]:
     dialect = session.get_bind().dialect.name
-    column = {Sort.RECEIVED: Submission.received_at, Sort.NAME: Submission.visitor_name,
-              Sort.TOPIC: Submission.topic}[flt.sort]
-    order = (column.desc(), Submission.id.desc()) if flt.descending else (column, Submission.id)
-    stmt = select(Submission.id).where(*reference_conditions(flt, dialect)).order_by(*order)
+    stmt = reference_order(flt, select(Submission.id).where(*reference_conditions(flt, dialect)))
     if after is not None:
         key, edge = tuple_(Submission.received_at, Submission.id), tuple_(after.received_at,
                                                                           after.id)
         stmt = stmt.where(key < edge if flt.descending else key > edge)
     return list(session.execute(stmt.limit(limit).offset(offset)).scalars())
+
+
+def reference_ids(session: Session, flt: Filter) -> list[int]:
+    """Every id of a filter without text, in order."""
+    dialect = session.get_bind().dialect.name
+    stmt = select(Submission.id).where(*reference_conditions(flt, dialect))
+    return list(session.execute(reference_order(flt, stmt)).scalars())
+
+
+def reference_order(flt: Filter, stmt: Any) -> Any:
+    column = {Sort.RECEIVED: Submission.received_at, Sort.NAME: Submission.visitor_name,
+              Sort.TOPIC: Submission.topic, Sort.STATUS: Submission.status,
+              Sort.EMAIL: Submission.visitor_email}[flt.sort]
+    order = (column.desc(), Submission.id.desc()) if flt.descending else (column, Submission.id)
+    return stmt.order_by(*order)
 
 
 def reference_facets(session: Session, flt: Filter) -> query.Facets:
@@ -123,6 +135,13 @@ def filters() -> Iterator[Filter]:
     for words in ("", "oncology", "engagement"):
         yield Filter(text=words, sort=Sort.NAME, descending=False)
         yield Filter(text=words, descending=False, statuses=("open",))
+    # Lists in the window's other orders: walked (by name) or sorted over an index (topic, status).
+    for sort, extra in itertools.product((Sort.NAME, Sort.TOPIC, Sort.STATUS, Sort.EMAIL),
+                                         narrowing[:9]):
+        yield Filter(sort=sort, descending=sort is not Sort.NAME, **extra)
+    for sort in (Sort.NAME, Sort.TOPIC):  # a few rows: sorted, not walked
+        yield Filter(sort=sort, statuses=("done",), topics=("Patient engagement",),
+                     assignees=("Anja Becker",))
 
 
 def check(db: Database, *, verbose: bool = False) -> int:
@@ -144,6 +163,8 @@ def check(db: Database, *, verbose: bool = False) -> int:
                                    with_total=False)
                 checks.append(("keyset", [r.id for r in after.rows],
                                reference_page(session, flt, 50, 0, got.next_cursor)))
+            if not flt.text:
+                checks.append(("ids", query.ids(session, flt), reference_ids(session, flt)))
             if not flt.text or flt.text in ("oncology", "proposal budget"):
                 checks.append(("facets", query.facets(session, flt),
                                reference_facets(session, flt)))

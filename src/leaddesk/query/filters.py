@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 
 __all__ = [
-    "NO_TOPIC", "SORT_COLUMNS", "SORT_FIELDS", "UNASSIGNED", "Filter", "Sort", "Steer",
-    "assignee_condition", "conditions", "dialect_of", "in_or_null", "needs_reply_condition",
-    "without_index",
+    "NO_TOPIC", "SORT_COLUMNS", "SORT_FIELDS", "UNASSIGNED", "WALKED_SORTS", "Filter", "Sort",
+    "Steer", "assignee_condition", "conditions", "dialect_of", "in_or_null", "needs_reply_condition",
+    "walk_covers", "without_index",
 ]
 
 SORT_COLUMNS = {
@@ -52,8 +52,35 @@ SORT_COLUMNS = {
 
 class Steer(enum.Enum):
     FREE = "free"          # counts and facets: any index, above all the covering facet index
-    ORDERED = "ordered"    # a page in received order: walk an index in that order, never sort
+    ORDERED = "ordered"    # walk the sort's index in order, never sort (see WALKED_SORTS)
     BY_ID = "by_id"        # the rows come from a short id list: look them up by id only
+
+
+# The sorts an index can be walked in, each with the covering index that holds its order and
+# every column the usual filters test. Received order has an index per filter column, all
+# ordered by date after their own column, so a filter on one value keeps the walk in order; a
+# walk in any other order reads its own index alone, every other condition hidden from it.
+WALKED_SORTS = {Sort.RECEIVED: "ix_submissions_received", Sort.NAME: "ix_submissions_name"}
+
+
+def walk_covers(flt: Filter) -> bool:
+    """Does a walk in ``flt``'s order test every condition of ``flt`` in the index it walks?
+
+    Otherwise the walk reads each entry's row, in the index's order rather than the table's:
+    for every id of the "Needs reply" view of a million leads in name order, 28 s against the
+    2 s of reading its partial index and sorting.
+    """
+    if flt.sort not in WALKED_SORTS:
+        return False
+    by_date = flt.sort is Sort.RECEIVED
+    tested = Filter(statuses=flt.statuses, topics=flt.topics, assignees=flt.assignees,
+                    include_spam=flt.include_spam,
+                    include_non_submissions=flt.include_non_submissions,
+                    received_from=flt.received_from if by_date else None,
+                    received_to=flt.received_to if by_date else None,
+                    sort=flt.sort, descending=flt.descending)
+    # The received-date index lacks the owner: one owner walks that owner's own index instead.
+    return flt == tested and (not by_date or len(flt.assignees) <= 1)
 
 
 def without_index(attribute: Any) -> Any:
@@ -83,10 +110,12 @@ def conditions(flt: Filter, dialect: str, *, skip: Collection[str] = (),
     """
     steered = dialect == "sqlite" and steer is not Steer.FREE
     sqlite = dialect == "sqlite"
+    by_date = flt.sort is Sort.RECEIVED
 
     def col(attribute: Any, *, ranges: int) -> Any:
-        # ``ranges``: how many index ranges the condition reads; only one keeps a walk in order.
-        hide = steered and (steer is Steer.BY_ID or ranges != 1)
+        # ``ranges``: how many index ranges the condition reads; only one keeps a walk in
+        # received order, and none keeps a walk in another.
+        hide = steered and (steer is Steer.BY_ID or ranges != 1 or not by_date)
         return without_index(attribute) if hide else attribute
 
     where: list[ColumnElement[bool]] = []

@@ -15,7 +15,17 @@ from leaddesk.db.models import Submission
 from leaddesk.errors import ValidationError
 from leaddesk.query import known_walk, pg_page, pg_text, word_maps
 from leaddesk.query.counts import count_planned
-from leaddesk.query.filters import SORT_COLUMNS, Filter, Sort, Steer, conditions, dialect_of, without_index
+from leaddesk.query.filters import (
+    SORT_COLUMNS,
+    WALKED_SORTS,
+    Filter,
+    Sort,
+    Steer,
+    conditions,
+    dialect_of,
+    walk_covers,
+    without_index,
+)
 from leaddesk.query.rows import (
     DEFAULT_PAGE_SIZE,
     TOTAL_COLUMN,
@@ -37,6 +47,27 @@ from leaddesk.query.text_plan import (
     kept_intersection,
     sorts_known,
 )
+
+# From how many rows a filter (no text) walks its sort's index on SQLite rather than reading
+# the rows through the filter's own indexes and sorting them. At a million leads a walk over the
+# whole index takes 0.1-0.3 s; the other way read every matching row for its sort key: the
+# Inbox's 436k ids in received order 1.2 s (all leads 2.6 s; many times that with a cold cache),
+# its first page by name 1.2 s warm and 23 s cold. Below this, sorting the few rows is cheaper.
+WALK_FROM = 5_000
+
+
+def order_steer(session: Session, flt: Filter, *, every: bool) -> Steer:
+    """How ``flt`` (no text) is read in order on SQLite: walking the sort's index when the filter
+    keeps many rows, else through the filter's own indexes and a sort.
+
+    A page (``every`` false) walks even when the walk must read each entry's row for a condition
+    the index lacks, as it stops at the page's end; the whole id list walks only when the index
+    holds every condition (:func:`~leaddesk.query.filters.walk_covers`).
+    """
+    walks = walk_covers(flt) if every else flt.sort in WALKED_SORTS
+    if walks and dialect_of(session) == "sqlite" and not _rows_fewer_than(session, flt, WALK_FROM):
+        return Steer.ORDERED
+    return Steer.FREE
 
 
 def ordered(stmt: AnySelect, flt: Filter, *, bare: bool = False) -> AnySelect:
@@ -74,17 +105,24 @@ def find(session: Session, flt: Filter, *, limit: int = DEFAULT_PAGE_SIZE, offse
         page_ids, total = _text_page(session, flt, plan, limit=limit, offset=offset, after=after,
                                      with_total=with_total)
         rows = rows_by_ids(session, page_ids)
+    elif dialect == "sqlite" and flt.sort is not Sort.RECEIVED:
+        # The page's ids first: sorting ids and keys over an index (the topic and status sorts
+        # sort the covering facets index) rather than whole rows with their message text, the
+        # rows after (Inbox by topic at 1M rows: 2.1 s → 0.1 s).
+        where = conditions(flt, dialect, steer=order_steer(session, flt, every=False))
+        ids = session.execute(ordered(select(Submission.id).where(*where), flt)
+                              .limit(limit).offset(offset)).scalars().all()
+        rows = rows_by_ids(session, ids)
     else:
-        steer = Steer.ORDERED if flt.sort is Sort.RECEIVED else Steer.FREE
         if dialect == "postgresql" and flt.text:
             exact = pg_text.expanded(session, flt.text)
-        where = conditions(flt, dialect, steer=steer, exact=exact)
+        where = conditions(flt, dialect, steer=Steer.ORDERED, exact=exact)
         if after is not None:
             where.append(_after(after, flt))
         if dialect == "postgresql":  # the page's ids first, then rows, tags and a kept total
-            ids = ordered(select(Submission.id).where(*where), flt).limit(limit).offset(offset)
-            stmt = pg_page.with_extras(ordered(row_select().where(Submission.id.in_(ids)), flt),
-                                       flt, total=with_total)
+            ids_select = ordered(select(Submission.id).where(*where), flt).limit(limit).offset(offset)
+            stmt = pg_page.with_extras(ordered(row_select().where(
+                Submission.id.in_(ids_select)), flt), flt, total=with_total)
         else:
             stmt = ordered(row_select().where(*where), flt).limit(limit).offset(offset)
         records = session.execute(stmt).all()

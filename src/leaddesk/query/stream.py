@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from leaddesk import collector
 from leaddesk.db.models import Submission
 from leaddesk.query.filters import Filter, Sort, conditions, dialect_of
-from leaddesk.query.pages import find, ordered
+from leaddesk.query.pages import find, order_steer, ordered
 from leaddesk.query.rows import Cursor, SubmissionRow
 from leaddesk.query.text_plan import TextPlan, text_steer
 
@@ -23,8 +23,9 @@ ID_CHUNK = 5_000  # ids fetched per call by ids()
 def ids(session: Session, flt: Filter) -> list[int]:
     """Every matching id in display order: what a lazy list model holds."""
     plan = TextPlan.make(session, flt)
+    steer = text_steer(plan) if plan is not None else order_steer(session, flt, every=True)
     stmt = ordered(select(Submission.id).where(
-        *conditions(flt, dialect_of(session), steer=text_steer(plan), plan=plan)), flt)
+        *conditions(flt, dialect_of(session), steer=steer, plan=plan)), flt)
     # In chunks: one fetchall of a million rows is a single C call that holds the GIL for
     # ~0.5 s, freezing the GUI thread while a worker loads the list.
     found: list[int] = []

@@ -1,4 +1,4 @@
--- revision: 0015
+-- revision: 0016
 -- Written by `python -m leaddesk.db.snapshot` from the Alembic revisions; do not edit.
 
 CREATE TABLE alembic_version (
@@ -373,6 +373,7 @@ CREATE INDEX ix_submissions_contact_received ON submissions (contact_id, receive
 CREATE INDEX ix_submissions_needs_reply ON submissions (is_submission, status, topic, assignee_id, received_at, last_inbound_at, last_outbound_at) WHERE last_outbound_at IS NULL OR last_inbound_at > last_outbound_at;
 CREATE INDEX ix_submissions_unanswered ON submissions (is_submission, status, topic, assignee_id, received_at, first_answered_at) WHERE first_answered_at IS NULL;
 CREATE INDEX ix_submissions_post_leads ON submissions (post_id, is_submission);
+CREATE INDEX ix_submissions_name ON submissions (visitor_name, id, is_submission, status, topic, assignee_id);
 CREATE TRIGGER submissions_fts_ai AFTER INSERT ON submissions BEGIN
         INSERT INTO submissions_fts(rowid, name, email, company, subject, message, topic, post_title)
         VALUES (new.id, new.visitor_name, new.visitor_email, new.visitor_company, new.subject, new.body_text,
@@ -477,4 +478,4 @@ CREATE TRIGGER tag_facet_counts_link_ai AFTER INSERT ON submission_tags
             ON s.id = new.submission_id AND t.tag_id = new.tag_id
             AND t.is_submission = s.is_submission AND t.status = s.status);
     END;
-INSERT INTO "alembic_version" VALUES ('0015');
+INSERT INTO "alembic_version" VALUES ('0016');
