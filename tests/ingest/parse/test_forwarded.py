@@ -195,3 +195,44 @@ def test_the_header_block_ends_where_a_header_comes_again() -> None:
     draft = parse_message(data)
     assert list(draft.fields) == ["From", "Subject", "Message Body"]
     assert draft.visitor_email == "d.papadakis@aegeanpharma.example"
+
+
+_TABLE = ("<table><tr><td><b>Name</b></td><td>Ana Silva</td></tr><tr><td><b>Email</b></td>"
+          "<td>ana.silva@lisboafarma.example</td></tr><tr><td><b>Message</b></td>"
+          "<td>We need a launch plan.</td></tr></table>")
+_SENDER = ('Site &lt;<a href="mailto:noreply@example-pharma-agency.com">noreply@example-pharma-agency.com'
+           '</a>&gt;')
+THUNDERBIRD_HTML = (
+    '<html><head><style>.preheader { display: none; }</style></head><body><p>See below</p>'
+    '<div class="moz-forward-container"><br><br>-------- Forwarded Message --------'
+    '<table class="moz-email-headers-table" cellpadding="0" cellspacing="0" border="0"><tbody>'
+    '<tr><th valign="BASELINE" nowrap="nowrap" align="RIGHT">Subject: </th><td>New form submission</td></tr>'
+    '<tr><th valign="BASELINE" nowrap="nowrap" align="RIGHT">Date: </th><td>Thu, 26 Nov 2026 17:02:11 +0100'
+    '</td></tr><tr><th valign="BASELINE" nowrap="nowrap" align="RIGHT">From: </th><td>' + _SENDER
+    + '</td></tr><tr><th valign="BASELINE" nowrap="nowrap" align="RIGHT">To: </th>'
+    '<td>jonas@owner-mail.example</td></tr>'
+    '</tbody></table><br><br><span class="preheader">Preview: Hidden Harry</span>' + _TABLE
+    + '</div></body></html>')
+APPLE_HTML = (
+    '<html><body><div>FYI, Lena</div><div><br><blockquote type="cite"><div>Begin forwarded message:</div>'
+    '<br class="Apple-interchange-newline"><div style="margin-top: 0px;"><span><b>From: </b></span><span>'
+    + _SENDER + '<br></span></div><div style="margin-top: 0px;"><span><b>Subject: </b></span><span><b>New '
+    'form submission</b><br></span></div><div style="margin-top: 0px;"><span><b>Date: </b></span><span>26 '
+    'November 2026 at 17:02:11 CET<br></span></div><div style="margin-top: 0px;"><span><b>To: </b></span>'
+    '<span>lena@owner-mail.example<br></span></div><br><div>' + _TABLE
+    + '</div></blockquote></div></body></html>')
+
+
+@pytest.mark.parametrize("html", [THUNDERBIRD_HTML, APPLE_HTML], ids=["thunderbird", "apple_mail"])
+def test_an_html_only_forward_is_cut_after_its_header_lines(html: str) -> None:
+    # Header lines in a table (Thunderbird) or one <div> each (Apple Mail): the forwarded HTML starts
+    # after them, with the forwarding mail's style sheet (it hides a preheader).
+    data = ("From: Jonas Berg <jonas@owner-mail.example>\nTo: leads@example-pharma-agency.com\n"
+            "Subject: Fwd: New form submission\nDate: Mon, 30 Nov 2026 11:45:09 +0100\nMIME-Version: 1.0\n"
+            "Content-Type: text/html; charset=utf-8\n\n" + html).encode()
+    draft = parse_message(data)
+    assert draft.is_submission
+    assert list(draft.fields) == ["Name", "Email", "Message"]
+    assert (draft.visitor_name, draft.visitor_email) == ("Ana Silva", "ana.silva@lisboafarma.example")
+    assert draft.body_text == "We need a launch plan."
+    assert draft.submitted_at == datetime(2026, 11, 26, 16, 2, 11, tzinfo=UTC)

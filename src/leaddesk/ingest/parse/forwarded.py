@@ -207,7 +207,7 @@ def _attached(raw: bytes) -> bytes | None:
 
 
 _TOKEN = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][\w:-]*)[^>]*>|<[^>]*>|[^<]+", re.DOTALL)
-_BREAKS = frozenset({"br", "p", "div", "tr", "li", "table", "blockquote", "hr", "h1", "h2", "h3", "h4",
+_BREAKS = frozenset({"p", "div", "tr", "li", "table", "blockquote", "hr", "h1", "h2", "h3", "h4",
                      "h5", "h6", "ul", "ol", "dl", "dt", "dd", "center"})
 _SKIP = frozenset({"style", "script", "head", "title"})
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
@@ -232,7 +232,12 @@ def _html_cut(html: str) -> tuple[str, _Block] | None:
             if tag in _SKIP and not closing:
                 skipping = tag
                 continue
-            piece = "\n" if tag in _BREAKS else " " if tag in ("td", "th") and closing else ""
+            # A block's edges make one line break, as a browser shows them; only "<br>" adds a
+            # blank line (the one that ends a forward's header lines).
+            if tag == "br" or (tag in _BREAKS and text and not text[-1].endswith("\n")):
+                piece = "\n"
+            else:
+                piece = " " if tag in ("td", "th") and closing else ""
         elif token.group(0).startswith("<"):
             continue
         else:
