@@ -57,7 +57,8 @@ from leaddesk.ingest.parse.visitor import (
 # 8 reads a forwarded form notification (Gmail, Outlook, Apple Mail, Thunderbird, as an attachment,
 # quoted) as the lead, never the forwarder, the note above it not part of the message; a forwarded
 # mail that is no notification keeps "not a submission" and says what was forwarded; a "Fwd:"
-# subject on a mail that forwards nothing is read as it is.
+# subject on a mail that forwards nothing is read as it is; a consent box, a file field and "Sent
+# from:" end a message before them.
 PARSER_VERSION: int = 8
 # A forward of a forward of a forward is read; deeper is not a lead's way into the mailbox.
 MAX_FORWARDS = 3
