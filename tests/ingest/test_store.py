@@ -18,6 +18,7 @@ from leaddesk.db.models import Contact, Post, Submission, SyncState, TopicMappin
 from leaddesk.ingest.parse import PARSER_VERSION, parse_message
 from leaddesk.ingest.store import Incoming, fingerprint, merge_batches, store_all, store_batch
 from leaddesk.progress import Cancelled, CancelToken
+from tests.ingest.parse.eml import raw as raw_fixture
 from tests.support.factories import make_account
 from tests.support.mail import notification
 
@@ -308,6 +309,35 @@ def test_messages_without_a_message_id_or_fingerprint_are_not_merged(db: Databas
             for i in (item(1), item(2))]
     assert all(fingerprint(i.draft) is None for i in bare)
     assert store_batch(db, bare, account_id=None).added == 2
+
+
+def without_thread_headers(data: bytes) -> bytes:
+    return b"".join(line for line in data.splitlines(keepends=True)
+                    if not line.lower().startswith((b"references:", b"in-reply-to:")))
+
+
+@pytest.mark.parametrize("forward", ["forwarded_gmail", "forwarded_attachment"])
+def test_a_forwarded_copy_of_a_stored_notification_is_the_same_lead(db: Database, forward: str) -> None:
+    # The site mailed the owner and the leads mailbox; the owner forwards her copy to the mailbox as
+    # well. Another Message-ID, another sender, no thread header: the visitor's address and message
+    # (the fingerprint) make it one lead.
+    original, copy = raw_fixture("cf7_current"), without_thread_headers(raw_fixture(forward))
+    assert fingerprint(parse_message(copy)) == fingerprint(parse_message(original)) is not None
+    assert store_batch(db, [Incoming("file:original", original, parse_message(original))],
+                       account_id=None).added == 1
+    again = store_batch(db, [Incoming("file:forward", copy, parse_message(copy))], account_id=None)
+    assert (again.added, again.duplicates) == (0, 1)
+    assert count(db) == 1
+
+
+def test_a_forward_naming_the_notification_in_its_thread_headers_joins_the_lead(db: Database) -> None:
+    # Gmail's forward names the forwarded message in References: it joins the lead's conversation
+    # (the colleague's note shows there), and is no second lead either.
+    original, copy = raw_fixture("cf7_current"), raw_fixture("forwarded_gmail")
+    store_batch(db, [Incoming("file:original", original, parse_message(original))], account_id=None)
+    again = store_batch(db, [Incoming("file:forward", copy, parse_message(copy))], account_id=None)
+    assert (again.added, again.duplicates, again.threaded) == (0, 0, 1)
+    assert count(db) == 1
 
 
 # ------------------------------------------------------------------ what a fingerprint covers

@@ -64,8 +64,6 @@ def test_the_unchanged_notifications_are_leads() -> None:
     (cf7("Precedence: auto_reply"), "auto-reply"),
     (cf7(subject="Out of Office: back on Monday"), "auto-reply"),
     (cf7(subject="Automatische Antwort: Urlaub"), "auto-reply"),
-    (cf7(subject="Fwd: Example Pharma Agency"), "forwarded e-mail"),
-    (cf7(subject="WG: Example Pharma Agency"), "forwarded e-mail"),
     (cf7("In-Reply-To: <a@b.example>", subject="Re: Patient engagement"), "reply in an e-mail thread"),
     (cf7("References: <a@b.example>", subject="AW: Patient engagement"), "reply in an e-mail thread"),
     (cf7(subject="Re: Patient engagement", quote=True), "reply in an e-mail thread"),
@@ -90,6 +88,8 @@ def test_one_signal_alone_makes_it_not_a_submission(data: bytes, reason: str) ->
     cf7("Auto-Submitted: no"),
     cf7("Precedence: first-class"),
     cf7(subject="Re: your article"),  # a visitor's own subject: no thread, no quote
+    cf7(subject="Fwd: Example Pharma Agency"),  # a forward prefix, and no forwarded message inside
+    cf7(subject="WG: Example Pharma Agency"),
     cf7("In-Reply-To: <a@b.example>"),  # threaded but quoting nothing
     cf7(subject="[Example Pharma Agency] Question about your post"),
     cf7(subject="Reply needed: out of office hours support"),

@@ -65,15 +65,19 @@ def test_an_address_typed_as_the_name_is_not_a_name() -> None:
                                "Slovakia?\nMarek")
 
 
-def test_a_forwarded_notification_is_kept_but_is_not_a_new_lead() -> None:
+def test_a_forwarded_notification_is_the_lead_it_forwards() -> None:
+    # The site's form mailed a colleague's own address and she forwarded it: the visitor inside is
+    # the lead (parser 8; parser 7 filed it as "forwarded e-mail"). The colleague is never taken for
+    # the visitor, her note is not the message, and the whole text is still there.
     draft = parse("hostile_forwarded")
-    assert not draft.is_submission
-    assert draft.not_submission_reason == "forwarded e-mail"
-    # The colleague who forwarded it is never taken for a visitor, and the text is all there.
-    assert draft.visitor_name is None
-    assert draft.visitor_email is None
-    assert "d.papadakis@aegeanpharma.example" in draft.full_text
-    assert "diabetes launch in Greece and Cyprus" in draft.full_text
+    assert draft.is_submission, draft.not_submission_reason
+    assert draft.visitor_name == "Dimitris Papadakis"
+    assert draft.visitor_email == "d.papadakis@aegeanpharma.example"
+    assert draft.body_text == ("Hello,\nwe need a speakers bureau for our diabetes launch in Greece and "
+                               "Cyprus.")
+    assert "petra" not in (draft.visitor_email or "")
+    assert "FYI, this one came to my own address." in draft.full_text
+    assert any("forwarded by Petra Vogel" in problem for problem in draft.problems)
 
 
 def test_css_hidden_text_never_becomes_a_field() -> None:

@@ -56,12 +56,14 @@ def test_visitor_subject_starting_with_re_is_still_a_submission() -> None:
     assert draft.plugin == "contact-form-7"
 
 
-def test_forwarded_notification_is_not_a_new_lead() -> None:
+def test_a_fwd_subject_alone_does_not_hide_a_notification() -> None:
+    # A "Fwd:" subject on a notification that forwards nothing (a visitor's typed subject in CF7 4.x)
+    # no longer hides it: only a forwarded message found inside is read as a forward (test_forwarded).
     data = raw("cf7_current").replace(b'Subject: Example Pharma Agency "Patient engagement"',
                                       b'Subject: Fwd: Example Pharma Agency "Patient engagement"', 1)
     draft = parse_message(data)
-    assert not draft.is_submission
-    assert draft.not_submission_reason == "forwarded e-mail"
+    assert draft.is_submission
+    assert draft.not_submission_reason is None
 
 
 def test_staff_reply_quoting_the_notification_has_no_fields_or_visitor() -> None:

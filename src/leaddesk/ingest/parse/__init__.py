@@ -18,7 +18,8 @@ Web3Forms ..., see ``tests/ingest/parse/fixtures/README.md``) is read by the str
 The page the visitor came from comes from fields and closing sentences (:mod:`.page`).
 Mail that is not a form submission (bounces, auto-replies, replies in a thread, WordPress notices,
 newsletters, ordinary e-mail) is returned with ``is_submission=False`` and the reason; spam with
-``is_spam`` and a reason a person can check.
+``is_spam`` and a reason a person can check. A notification a colleague forwarded is read as the
+lead it forwards (:mod:`.forwarded`), any other forwarded mail says what was forwarded.
 
 ``PARSER_VERSION`` is stored with what the parser read; bump it whenever a change alters a draft.
 

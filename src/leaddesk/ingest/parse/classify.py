@@ -63,6 +63,7 @@ _WP_NOTICE = re.compile(
     r"neuer kommentar|bitte moderieren))", re.IGNORECASE)
 _LIST_HEADERS = ("list-unsubscribe", "list-id", "list-post")
 LIST_MAIL = "newsletter or mailing list (List-Unsubscribe)"
+FORWARDED = "forwarded e-mail"
 BULK_MAIL = "bulk mail (Precedence: bulk)"
 
 # One scanner for every known offer, run over lower-cased text: a case-insensitive alternation costs
@@ -117,8 +118,10 @@ def _header(mail: Readable, name: str) -> str:
     return (mail.mail.header(name) or "").strip().lower()
 
 
-def early_reason(mail: Readable) -> str | None:
-    """Why the mail is not a submission, for the kinds recognisable without reading its fields."""
+def early_reason(mail: Readable, *, forwards: bool = True) -> str | None:
+    """Why the mail is not a submission, for the kinds recognisable without reading its fields.
+    ``forwards=False`` leaves out the subject's forward prefix: the parser asks again so when the
+    mail holds no forwarded message (a visitor may type "Fwd:" into a form's subject too)."""
     types = mail.mail.part_types
     if ("multipart/report" in types or "message/delivery-status" in types
             or _BOUNCE_SENDER.match(mail.sender[1]) or _BOUNCE_SUBJECT.match(mail.subject)):
@@ -129,8 +132,8 @@ def early_reason(mail: Readable) -> str | None:
             or _AUTO_REPLY_SUBJECT.match(mail.subject)):
         return "auto-reply"
     threaded = "in-reply-to" in mail.mail.headers or "references" in mail.mail.headers
-    if _FORWARD_PREFIX.match(mail.subject):
-        return "forwarded e-mail"
+    if forwards and _FORWARD_PREFIX.match(mail.subject):
+        return FORWARDED
     # A visitor may type "Re: ..." as the subject of a form; a real reply is threaded or quotes. The
     # text is searched for quotes only when that can decide (a scan of the whole text per message).
     # The prefixes are the conversations' (Polish "Odp:", Portuguese "RES:", Chinese "回复：" ...): a
@@ -181,6 +184,27 @@ _SIGNUP = re.compile(
 
 def _signup(mail: Readable) -> bool:
     return bool(_SIGNUP.search(mail.subject) or _SIGNUP.search(mail.text[:500]))
+
+
+# A newsletter's footer: a forward drops the list headers, the unsubscribe link stays in the text.
+_UNSUBSCRIBE = re.compile(
+    r"\b(unsubscribe|view (this (e-?mail|message) )?in (your |a )?browser|manage (your )?(e-?mail )?"
+    r"(preferences|subscription)|abmelden|abbestellen|se d[ée]sinscrire|d[ée]sabonner|d[ée]sinscription|"
+    r"darse de baja|cancelar (la )?suscripci[oó]n|disiscriviti|annulla l'iscrizione|afmelden|"
+    r"uitschrijven)\b", re.IGNORECASE)
+NEWSLETTER_FOOTER = "newsletter (an unsubscribe link in its text)"
+
+
+def newsletter_reason(mail: Readable) -> str | None:
+    """Why a mail read without its headers (a forwarded one) is a newsletter: its text offers to
+    unsubscribe and speaks neither of a form nor of a sign-up (a form service's notification has an
+    unsubscribe link too)."""
+    # Only where a newsletter puts it: at the top ("view in browser") or in the footer, not in a
+    # visitor's message ("please unsubscribe me").
+    if ((_UNSUBSCRIBE.search(mail.text[:300]) is None and _UNSUBSCRIBE.search(mail.text[-1000:]) is None)
+            or mentions_form(mail) or _signup(mail)):
+        return None
+    return NEWSLETTER_FOOTER
 
 
 _RESPONSE_NOTICE = re.compile(

@@ -3,14 +3,15 @@ services write them: "November 20, 2026 3:45 pm", "20. November 2026 15:45", "20
 "2026-11-20 15:45:00", "20/11/2026", "10:42 AM UTC - 20 November 2026".
 
 Month names are known in English, German, French, Spanish, Italian, Dutch and Portuguese. A time
-without a zone is taken as UTC, as the site's zone is not in the mail. All-numeric dates that could be
+without a zone is taken as UTC, as the site's zone is not in the mail (or in the zone the caller knows
+the writer was in: a forward's "Date:" line is in the forwarder's). All-numeric dates that could be
 either way round (03/04/2026) are read day first, as the site's visitors are mostly European.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from leaddesk.ingest.parse.text import fold
 
@@ -70,10 +71,10 @@ def _date_part(text: str) -> tuple[tuple[int, int, int], str] | None:
     return (year, month, day), rest
 
 
-def _zone(text: str) -> timezone:
+def _zone(text: str, default: tzinfo) -> tzinfo:
     match = _ZONE.search(text.upper())
     if match is None:
-        return UTC
+        return default
     if match.group("name"):
         return timezone(timedelta(hours=_NAMED_ZONES[match.group("name")]))
     if match.group("sign"):
@@ -82,8 +83,8 @@ def _zone(text: str) -> timezone:
     return UTC
 
 
-def parse_form_datetime(text: str) -> datetime | None:
-    """The moment ``text`` names, as an aware datetime (UTC when no zone is given), or None."""
+def parse_form_datetime(text: str, zone: tzinfo = UTC) -> datetime | None:
+    """The moment ``text`` names, as an aware datetime (in ``zone`` when it names none), or None."""
     text = text.strip()
     if not text or len(text) > 200:
         return None
@@ -92,7 +93,7 @@ def parse_form_datetime(text: str) -> datetime | None:
     except ValueError:
         iso = None
     if iso is not None:
-        return iso if iso.tzinfo is not None else iso.replace(tzinfo=UTC)
+        return iso if iso.tzinfo is not None else iso.replace(tzinfo=zone)
     found = _date_part(text)
     if found is None:
         return None
@@ -108,6 +109,6 @@ def parse_form_datetime(text: str) -> datetime | None:
         elif ampm == "am" and hour == 12:
             hour = 0
     try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=_zone(rest))
+        return datetime(year, month, day, hour, minute, second, tzinfo=_zone(rest, zone))
     except ValueError:
         return None

@@ -8,10 +8,11 @@ what is not a submission (:mod:`.classify`), recognise the layout and read the f
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TypedDict
 
-from leaddesk.ingest.parse import classify, headers, html_text, layouts, mime, page
+from leaddesk.ingest.parse import classify, forwarded, headers, html_text, layouts, mime, page
 from leaddesk.ingest.parse.dates import parse_form_datetime
 from leaddesk.ingest.parse.draft import SubmissionDraft
 from leaddesk.ingest.parse.layouts import Extracted
@@ -24,6 +25,7 @@ from leaddesk.ingest.parse.visitor import (
     Senders,
     display_person,
     host_names,
+    is_automated,
     normalise_email,
     visitor_reply_to,
 )
@@ -52,7 +54,14 @@ from leaddesk.ingest.parse.visitor import (
 # problems (mail up to 2 MB reads as before).
 # 7 reads mail with no field at all as a lead when its subject says a form or the website sent it
 # (a form that mails the message alone), the visitor from Reply-To or From; said in problems.
-PARSER_VERSION: int = 7
+# 8 reads a forwarded form notification (Gmail, Outlook, Apple Mail, Thunderbird, as an attachment,
+# quoted) as the lead, never the forwarder, the note above it not part of the message; a forwarded
+# mail that is no notification keeps "not a submission" and says what was forwarded; a "Fwd:"
+# subject on a mail that forwards nothing is read as it is; a consent box, a file field and "Sent
+# from:" end a message before them.
+PARSER_VERSION: int = 8
+# A forward of a forward of a forward is read; deeper is not a lead's way into the mailbox.
+MAX_FORWARDS = 3
 
 # Column sizes of leaddesk.db.models.Submission: longer values would fail on PostgreSQL at insert.
 _LIMITS = {"visitor_name": 255, "visitor_email": 320, "visitor_phone": 64, "visitor_company": 255,
@@ -146,11 +155,17 @@ def _when(*candidates: str | None) -> datetime | None:
     return None
 
 
-def _without_fields(readable: Readable, problems: list[str]) -> tuple[Extracted | None, str | None]:
+def _without_fields(readable: Readable, problems: list[str], forwarded_from: Collection[str] | None
+                    ) -> tuple[Extracted | None, str | None]:
     """No layout found a field: the whole text as the message when the subject says a form sent
-    it, else why the mail is not a submission."""
+    it, else why the mail is not a submission. ``forwarded_from``: the mail was forwarded by a
+    person at one of these domains (or to them), and then the site's automated sender at one of
+    them also says the site's form sent it."""
     reason = classify.no_fields_reason(readable)
-    extracted = layouts.message_alone(readable) if reason == classify.NO_FIELDS else None
+    sender = readable.sender[1]
+    from_site = bool(forwarded_from) and is_automated(sender) and page.same_site(
+        _domain(sender), forwarded_from or ())
+    extracted = layouts.message_alone(readable, from_site=from_site) if reason == classify.NO_FIELDS else None
     if extracted is None:
         return None, reason
     problems.append(layouts.MESSAGE_ALONE)
@@ -159,7 +174,13 @@ def _without_fields(readable: Readable, problems: list[str]) -> tuple[Extracted 
 
 def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, str] | None,
            site_hosts: Collection[str]) -> SubmissionDraft:
-    mail = mime.read(raw)
+    return _read(raw, mime.read(raw), site_addresses, label_map, site_hosts, 0)
+
+
+def _read(raw: bytes | None, mail: mime.Mail, site_addresses: Collection[str],
+          label_map: Mapping[str, str] | None, site_hosts: Collection[str], forwards: int
+          ) -> SubmissionDraft:
+    """The draft of ``mail``; ``forwards`` says how many forwards it was found inside."""
     readable = Readable.of(mail)
     problems = list(mail.problems)
 
@@ -175,6 +196,15 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
     }
 
     reason = classify.early_reason(readable)
+    if reason == classify.FORWARDED:
+        forward = forwarded.unwrap(raw, readable) if forwards < MAX_FORWARDS else None
+        if forward is not None:
+            return _forwarded(forward, common, problems, site_addresses, label_map, site_hosts, forwards)
+        problems.append(forwarded.NO_FORWARD_FOUND)
+        reason = classify.early_reason(readable, forwards=False)
+    if reason is None and forwards:
+        # A forward drops the list headers; the footer still says newsletter.
+        reason = classify.newsletter_reason(readable)
     extracted: Extracted | None = None
     if reason is None:
         extracted = layouts.recognise(readable)
@@ -183,7 +213,9 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
             extracted = layouts.recognise_generic(readable)
             if extracted is None:
                 if reason is None:
-                    extracted, reason = _without_fields(readable, problems)
+                    extracted, reason = _without_fields(
+                        readable, problems,
+                        [*site_hosts, *(_domain(a) for a in site_addresses)] if forwards else None)
             elif reason is not None and classify.reads_as_lead(
                     readable, map_fields(_field_dict(extracted.fields), label_map), reason):
                 # A form service sending with list headers, a visitor's subject that reads like an
@@ -240,6 +272,26 @@ def _parse(raw: bytes, site_addresses: Collection[str], label_map: Mapping[str, 
         spam_reason=spam,
         problems=tuple(dict.fromkeys(problems)),
     )
+
+
+def _forwarded(forward: forwarded.Forward, common: _Common, problems: list[str],
+               site_addresses: Collection[str], label_map: Mapping[str, str] | None,
+               site_hosts: Collection[str], forwards: int) -> SubmissionDraft:
+    """The draft of a forwarding mail: the forwarded notification's reading (the forwarder and the
+    mailbox it went to are never the visitor), the forwarding mail's own identity, text and view;
+    or not a submission, saying what was forwarded, when that is no form notification."""
+    to_header = forward.mail.header("to")
+    own = [*site_addresses, forward.forwarder[1], *forward.recipients,
+           *(address for _, address in (headers.addresses(to_header) if to_header else []))]
+    inner = _read(forward.raw, forward.mail, own, label_map, site_hosts, forwards + 1)
+    if not inner.is_submission:
+        return replace(inner, **common, submitted_at=None, body_text=common["full_text"],
+                       not_submission_reason=forwarded.not_notification(forward, inner.not_submission_reason),
+                       problems=tuple(dict.fromkeys((*problems, *inner.problems))))
+    submitted_at = inner.submitted_at or forward.submitted_at() or common["sent_at"]
+    return replace(inner, **common, submitted_at=submitted_at,
+                   problems=tuple(dict.fromkeys((*problems, forwarded.note(forward.forwarder),
+                                                 *inner.problems))))
 
 
 def _choices(value: str | None) -> str | None:

@@ -124,7 +124,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
     "page_url": (
         "page", "page url", "url", "page link", "source", "source url", "source page", "referrer",
         "referer", "referrer url", "referring page", "referrer page", "referring url", "form url",
-        "submitted from", "page submitted on", "landing page", "post url", "article url",
+        "submitted from", "sent from", "sent from page",
+        "page submitted on", "landing page", "post url", "article url",
         "blog post url", "seite", "seiten url", "url der seite", "beitrags url", "page de provenance",
         "url de la page", "pagina", "url de la pagina", "pagina url", "url della pagina", "url da pagina",
         "_url", "_post_url", "contact form url", "form page", "form page url", "page address",
@@ -153,7 +154,15 @@ _EXACT: dict[str, tuple[str, ...]] = {
              "ip adresse", "adresse ip", "direccion ip", "indirizzo ip", "user agent browser os",
              "entry id", "entry", "submission id", "form id", "form name", "form",
              "site", "site name", "website name", "language", "locale", "country",
-             "navigateur", "navegador", "id", "form title", "time zone", "timezone"),
+             "navigateur", "navegador", "id", "form title", "time zone", "timezone",
+             # A consent box and a file field follow the message on many forms: they end it.
+             "consent", "privacy", "privacy policy", "gdpr", "gdpr consent", "data protection", "terms",
+             "acceptance", "i agree", "datenschutz", "datenschutzerklarung", "einwilligung",
+             "consentement", "rgpd", "politique de confidentialite", "privacidad", "consentimiento",
+             "politica de privacidad", "privacy consent", "consenso", "toestemming", "privacybeleid",
+             "file", "files", "file upload", "upload", "attachment", "attachments", "attached file",
+             "anhang", "datei", "dateien", "datei hochladen", "piece jointe", "fichier", "archivo",
+             "adjunto", "archivo adjunto", "allegato", "bijlage", "anexo"),
 }
 # Folded as labels are ("й" loses its breve, as "é" its accent): the table may spell a word as written.
 _BY_KEY = {fold(key): role for role, keys in _EXACT.items() for key in keys}

@@ -133,13 +133,15 @@ MESSAGE_ALONE = ("no form fields: the whole text is read as the visitor's messag
                  "a form or the website), the visitor from the mail's headers")
 
 
-def message_alone(mail: Readable) -> Extracted | None:
+def message_alone(mail: Readable, *, from_site: bool = False) -> Extracted | None:
     """The whole text as the visitor's message, for mail in which no layout found a field but whose
     subject says it comes from the site's form: a form that sends the message alone is a lead,
     and hiding it as an ordinary e-mail is the worse mistake. The visitor is Reply-To, else From
-    (the parser's visitor rules still refuse the site's own address)."""
+    (the parser's visitor rules still refuse the site's own address). ``from_site``: the mail is
+    known to be the site's notification (a forwarded one from the site's automated sender), whatever
+    its subject says."""
     message = mail.text.strip()
-    if not message or not _FORM_NOTICE_SUBJECT.search(mail.subject):
+    if not message or not (from_site or _FORM_NOTICE_SUBJECT.search(mail.subject)):
         return None
     if not mail.reply_to and _colleague(mail):
         return None
