@@ -160,6 +160,13 @@ def count_planned(session: Session, flt: Filter, plan: TextPlan | None, *,
         if dialect == "postgresql":  # compiled once per filter: see leaddesk.query.pg_sql
             return int(pg_sql.scalar(session, ("kept_total", *_group_key(flt)), kept_sum))
         return int(session.execute(kept_sum()).scalar_one())
+    if len(flt.tags) == 1 and _only_exclusions(flt, skip={"tags", "statuses"}):
+        # One tag, by status at most (a tag's view): its trigger-kept counts per status, not an
+        # EXISTS on its links per lead (0.7-1.0 s a count at a million leads).
+        c = tag_facet_counts.c
+        tag = select(Tag.id).where(Tag.name == flt.tags[0]).scalar_subquery()
+        return int(session.execute(select(func.coalesce(func.sum(c.n), 0)).where(
+            c.tag_id == tag, *_group_conditions(flt, tag_facet_counts))).scalar_one())
     if dialect == "postgresql" and flt.text \
             and _only_exclusions(replace(flt, text=""), skip=_FACET_DIMENSIONS):
         # One word with statuses, topics and owners at most: its documents per facet group,
