@@ -14,8 +14,10 @@ from leaddesk.db.models import AuditEvent, Note, Submission
 from leaddesk.ingest import labels
 from leaddesk.ingest.files import import_paths
 from leaddesk.ingest.parse import PARSER_VERSION, parse_message
-from leaddesk.ingest.store import Incoming, fingerprint, store_items
+from leaddesk.ingest.store import Incoming, fingerprint, store_batch, store_items
 from leaddesk.progress import Cancelled, CancelToken, NullReporter
+from leaddesk.reparse import repeats
+from tests.ingest.parse.eml import raw as fixture
 from tests.support.correction_mail import SENDER, SITE, lead, spam
 from tests.support.factories import make_member, make_submission
 
@@ -181,3 +183,127 @@ def test_a_label_taught_for_another_form_does_not_apply(db: Database, tmp_path: 
     path.write_bytes(lead())
     [new] = import_paths(db, [path]).added_ids
     assert stored(db, new).topic is None
+
+
+# ------------------------------------------------------------------ one enquiry, one lead
+# The site mailed the owner and the leads mailbox; the owner forwarded her copy to the mailbox too.
+# Parser 7 stored the forward as "not a submission"; parser 8 reads it as the lead it forwards.
+ORIGINAL, FORWARDS = "cf7_current", ("forwarded_gmail", "forwarded_attachment")
+
+
+def stored_original(db: Database, *, stale: bool = False, was_lead: bool = True) -> int:
+    """The notification itself, stored as a lead (``stale``: by parser 7, the fingerprint not yet
+    written; ``was_lead=False``: parser 7 called it not a submission)."""
+    data = fixture(ORIGINAL)
+    [sid] = store_batch(db, [Incoming("file:original", data, parse_message(data))],
+                        account_id=None).added_ids
+    if stale or not was_lead:
+        with db.session() as s:
+            s.execute(update(Submission).where(Submission.id == sid).values(
+                parser_version=7, content_hash=None,
+                **({} if was_lead else {"is_submission": False,
+                                        "not_submission_reason": "no form fields found"})))
+    return sid
+
+
+def forward_read_by_parser_7(db: Database, name: str = FORWARDS[0]) -> int:
+    data = fixture(name)
+    return misread(db, data, source_key=f"file:{name}", message_id=parse_message(data).message_id,
+                   is_submission=False, not_submission_reason="forwarded e-mail",
+                   problems=["not a form submission: forwarded e-mail"], visitor_name=None,
+                   visitor_email=None, fields={}, content_hash=None, parser_version=7)
+
+
+def leads(db: Database) -> list[int]:
+    with db.session() as s:
+        return list(s.scalars(select(Submission.id).where(Submission.is_submission.is_(True))
+                              .order_by(Submission.id)))
+
+
+@pytest.mark.parametrize("original_status", ["new", "spam"])
+def test_a_forward_of_a_stored_lead_stays_not_a_submission_naming_it(
+        db: Database, original_status: str) -> None:
+    original = stored_original(db)
+    if original_status == "spam":  # the same enquiry still: showing the copy would undo the verdict
+        with db.session() as s:
+            triage.set_status(s, original, "spam", actor="Ada")
+    forward = forward_read_by_parser_7(db)
+    report = reparse.upgrade(db)
+    assert leads(db) == [original]
+    row = stored(db, forward)
+    assert (row.is_submission, row.status) == (False, "new")
+    assert row.not_submission_reason == repeats.same_enquiry(original)
+    assert f"lead #{original} (same visitor e-mail and message)" in row.not_submission_reason
+    assert f"not a form submission: {repeats.same_enquiry(original)}" in row.problems
+    assert row.parser_version == PARSER_VERSION
+    # Read as the lead it forwards: bringing it back makes that lead.
+    assert row.visitor_email == stored(db, original).visitor_email
+    assert row.content_hash == stored(db, original).content_hash
+    assert report.repeats == 1
+    assert "1 left not a submission: the same enquiry as a stored lead" in report.summary()
+    # Undone in one step like any verdict, and a re-read leaves the person's verdict be.
+    with db.session() as s:
+        triage.set_status(s, forward, "new", actor="Ada")
+        s.execute(update(Submission).where(Submission.id == forward).values(parser_version=7))
+    assert reparse.upgrade(db).repeats == 0
+    assert leads(db) == [original, forward]
+
+
+def test_a_forward_without_its_notification_becomes_the_lead(db: Database) -> None:
+    forward = forward_read_by_parser_7(db)
+    report = reparse.upgrade(db)
+    row = stored(db, forward)
+    assert (row.is_submission, row.not_submission_reason) == (True, None)
+    assert row.visitor_email == "zoe.becker@novagen-therapeutics.example"
+    assert row.content_hash == fingerprint(parse_message(fixture(FORWARDS[0])))
+    assert report.repeats == 0
+
+
+@pytest.mark.parametrize(("batch", "dry_run"), [(200, False), (1, False), (1, True)])
+def test_two_forwards_of_one_enquiry_make_one_lead(db: Database, batch: int,
+                                                   dry_run: bool) -> None:
+    first, second = (forward_read_by_parser_7(db, name) for name in FORWARDS)
+    with db.session() as s:
+        stale = reparse.stale_ids(s)
+    report = reparse.reparse(db, ids=stale, batch=batch, dry_run=dry_run)
+    assert report.repeats == 1  # in one batch or in two, written or not
+    if dry_run:
+        assert leads(db) == []
+        return
+    assert leads(db) == [first]  # the first stored, as at import
+    assert stored(db, second).not_submission_reason == repeats.same_enquiry(first)
+
+
+@pytest.mark.parametrize("was_lead", [True, False])
+def test_a_notification_and_its_forward_reread_together_make_one_lead(
+        db: Database, was_lead: bool) -> None:
+    # Both stale, in one batch: the notification is (or turns into) the lead, not the forward,
+    # though its fingerprint is not written yet.
+    original = stored_original(db, stale=True, was_lead=was_lead)
+    forward = forward_read_by_parser_7(db)
+    with db.session() as s:
+        assert reparse.stale_ids(s) == [original, forward]
+    assert reparse.upgrade(db).repeats == 1
+    assert leads(db) == [original]
+    assert stored(db, forward).not_submission_reason == repeats.same_enquiry(original)
+
+
+@pytest.mark.parametrize("notification", ["lead_before", "turning_after"])
+def test_a_verdict_a_person_gave_is_left_whole(db: Database, notification: str) -> None:
+    original = stored_original(db) if notification == "lead_before" else None
+    forward = forward_read_by_parser_7(db)
+    with db.session() as s:  # marked spam by hand while it was "not a submission"
+        triage.set_status(s, forward, "spam", actor="Ada")
+    if original is None:
+        original = stored_original(db, was_lead=False)
+    before = stored(db, forward)
+    with db.session() as s:
+        stale = reparse.stale_ids(s)
+    # One message a batch: the notification is read after the forward's fingerprint is written.
+    assert reparse.reparse(db, ids=stale, batch=1).repeats == 0
+    row = stored(db, forward)
+    assert (row.is_submission, row.status, row.verdict_by) == (False, "spam", "Ada")
+    assert row.not_submission_reason == before.not_submission_reason == "forwarded e-mail"
+    assert not any("same enquiry" in str(problem) for problem in row.problems)
+    # Not a lead, it hides no other: the notification is the enquiry's lead.
+    assert leads(db) == [original]

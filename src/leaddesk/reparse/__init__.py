@@ -2,6 +2,7 @@
 
 - ``rules``: what a re-read may change, and the guards that keep every decision a person made
 - ``runner``: batches, dry runs, reports, and the background upgrade after a parser upgrade
+- ``repeats``: a message a re-read would make a second lead of an enquiry stays not a submission
 
     from leaddesk import reparse
     report = reparse.reparse(db, Filter(text="acme"), dry_run=True)

@@ -6,6 +6,10 @@ changed row is a compare-and-swap write with an audit event (action ``reparse``)
 triage change: a colleague's edit made meanwhile wins and the row is left for the next run. A dry
 run reads and compares the same way, writes nothing, and reports examples.
 
+A message stored as "not a submission" that now reads as a lead with another stored lead's
+fingerprint (a forwarded copy of it) stays not a submission and names that lead: a re-read never
+makes a second lead of one enquiry (:mod:`leaddesk.reparse.repeats`).
+
 Messages without raw mail (form-API records keep JSON, read by their own reader) are skipped.
 """
 
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -32,6 +36,7 @@ from leaddesk.ingest.store import derive_topics, fingerprint
 from leaddesk.progress import CancelToken, NullReporter, Reporter
 from leaddesk.query import Filter
 from leaddesk.query import ids as query_ids
+from leaddesk.reparse.repeats import held_back, repeated, stored_leads
 from leaddesk.reparse.rules import COLUMNS, Planned, Stored, plan
 from leaddesk.triage.edits import drop_if_orphan, link_contact, link_post
 from leaddesk.triage.results import REPARSE
@@ -62,6 +67,7 @@ class ReparseReport:
     changed: int = 0
     skipped: int = 0  # no raw mail kept (API records)
     conflicts: int = 0  # changed by someone meanwhile; left for the next run
+    repeats: int = 0  # would have been a second lead for a stored one: left not a submission
     dry_run: bool = False
     counts: Counter[str] = field(default_factory=Counter)
     examples: list[Example] = field(default_factory=list)
@@ -80,11 +86,15 @@ class ReparseReport:
             text += f"; {self.skipped} without raw mail skipped"
         if self.conflicts:
             text += f"; {self.conflicts} changed by someone meanwhile, left for the next run"
+        if self.repeats:
+            text += (f"; {self.repeats} left not a submission: the same enquiry as a stored "
+                     f"lead")
         return text
 
     def as_json(self) -> dict[str, Any]:
         return {"examined": self.examined, "changed": self.changed, "skipped": self.skipped,
-                "conflicts": self.conflicts, "dry_run": self.dry_run,
+                "conflicts": self.conflicts, "repeats": self.repeats,
+                "dry_run": self.dry_run,
                 "counts": dict(sorted(self.counts.items())),
                 "examples": [vars(e) for e in self.examples]}
 
@@ -158,8 +168,36 @@ def _posts_by_url(session: Session, urls: set[str]) -> dict[str, Post]:
     return {p.url: p for p in session.scalars(select(Post).where(Post.url.in_(urls)))}
 
 
+def _repeats(session: Session, readable: Sequence[tuple[_Row, SubmissionDraft]],
+             plans: Sequence[Planned], hashes: Sequence[str | None],
+             made: Mapping[str, int]) -> tuple[dict[int, int], dict[str, int]]:
+    """The rows that would turn into a second lead for one enquiry (id -> the lead, see
+    :mod:`leaddesk.reparse.repeats`), and the leads the others make (fingerprint -> id).
+
+    Only rows turning from "not a submission" into a lead are looked up, by their fingerprint
+    (an indexed column). ``made``: leads earlier batches made that the database does not hold
+    (a dry run's)."""
+    turning = [(row.stored.id, new_hash)
+               for (row, _), planned, new_hash in zip(readable, plans, hashes, strict=True)
+               if new_hash is not None and planned.changed.get("is_submission") == (False, True)]
+    if not turning:
+        return {}, {}
+    wanted = {new_hash for _, new_hash in turning}
+    leads = stored_leads(session, wanted, {row.stored.id for row, _ in readable})
+    # The batch's own rows that are and stay leads, with the fingerprint they will have.
+    for (row, _), planned, new_hash in zip(readable, plans, hashes, strict=True):
+        key = new_hash or row.content_hash
+        stays = row.stored.values["is_submission"] and "is_submission" not in planned.changed
+        if key in wanted and stays:
+            leads[key] = min(row.stored.id, leads.get(key, row.stored.id))
+    for key in wanted & made.keys():
+        leads.setdefault(key, made[key])
+    held = repeated(turning, leads)
+    return held, {new_hash: sid for sid, new_hash in turning if sid not in held}
+
+
 def _batch(session: Session, ids: Sequence[int], book: labels.LabelBook, report: ReparseReport,
-           addresses: dict[int, list[str]]) -> None:
+           addresses: dict[int, list[str]], made: dict[str, int]) -> None:
     readable: list[tuple[_Row, SubmissionDraft]] = []
     for row in _load(session, ids):
         if row.raw is None or row.source_key.startswith("api:"):
@@ -171,15 +209,23 @@ def _batch(session: Session, ids: Sequence[int], book: labels.LabelBook, report:
     posts = _posts_by_url(session, {url for row, d in readable if (url := _page(row, d))})
     topics = derive_topics(session, [d for _, d in readable],
                            [posts.get(_page(row, d) or "") for row, d in readable])
+    hashes = [fingerprint(draft) for _, draft in readable]
+    plans = [plan(row.stored, draft, topic)
+             for (row, draft), topic in zip(readable, topics, strict=True)]
+    held, new_leads = _repeats(session, readable, plans, hashes, made)
+    if report.dry_run:  # nothing is written for the next batches to find
+        made.update(new_leads)
     untouched: list[int] = []
     rehashed: list[tuple[int, str]] = []
-    for (row, draft), topic in zip(readable, topics, strict=True):
+    for (row, draft), topic, planned, new_hash in zip(readable, topics, plans, hashes,
+                                                      strict=True):
         stored = row.stored
         report.examined += 1
-        planned = plan(stored, draft, topic)
+        if stored.id in held:  # a second lead for one enquiry: stays not a submission, saying so
+            planned = plan(stored, held_back(draft, held[stored.id]), topic)
+            report.repeats += 1
         # The dedup fingerprint follows the parser's reading, so the same submission arriving
         # again (by API, from another folder) still finds this row. A key is never dropped.
-        new_hash = fingerprint(draft)
         if new_hash is not None and new_hash != row.content_hash:
             rehashed.append((stored.id, new_hash))
         if not planned.changed:
@@ -212,9 +258,10 @@ def _batch(session: Session, ids: Sequence[int], book: labels.LabelBook, report:
 
 
 def _batch_in_transaction(db: Database, ids: Sequence[int], book: labels.LabelBook,
-                          report: ReparseReport, addresses: dict[int, list[str]]) -> None:
+                          report: ReparseReport, addresses: dict[int, list[str]],
+                          made: dict[str, int]) -> None:
     with db.session() as session:
-        _batch(session, ids, book, report, addresses)
+        _batch(session, ids, book, report, addresses, made)
 
 
 _clock = time.perf_counter  # what batches are timed by (tests give a fake one)
@@ -255,12 +302,13 @@ def reparse(db: Database, flt: Filter | None = None, *, ids: Sequence[int] | Non
     size = batch or BATCH
     reporter.started("re-read" + (" (dry run)" if dry_run else ""), len(chosen))
     largest, start = size, 0
+    made: dict[str, int] = {}  # a dry run's new leads by fingerprint (see _repeats)
     try:
         while start < len(chosen):
             cancel.raise_if_cancelled()
             part = chosen[start:start + size]
             took = db.write(partial(_timed, _batch_in_transaction, db, part, book, report,
-                                    addresses))
+                                    addresses, made))
             start += len(part)
             reporter.progress(start, len(chosen))
             if budget is not None:

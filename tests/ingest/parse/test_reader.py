@@ -84,6 +84,23 @@ def test_message_keeps_its_own_colon_lines_but_not_a_closing_block() -> None:
     assert fields["Timeline"] == "Q3"
 
 
+@pytest.mark.parametrize("line", [
+    "Privacy: please keep this confidential, the product is unreleased.",
+    "Terms: we usually pay net 30.", "File: two videos of 3 minutes each.",
+    "Attachment: the brief follows by post.", "Datenschutz: bitte vertraulich."])
+def test_a_consent_or_file_label_ends_a_message_only_where_the_visitors_text_ends(line: str) -> None:
+    # A consent box or a file field after the message ends it; the same label as the visitor's own
+    # heading, with more of the message after it, is part of the message (as parser 7 read it).
+    head = "Name: Jane Roe\nEmail: jane@novagen.example\nMessage: Hello,\n"
+    within = dict(label_value_fields(f"{head}{line}\nWe would like a proposal by Friday.\n"
+                                     "Page URL: https://example.com/contact/")[0])
+    assert within["Message"] == f"Hello,\n{line}\nWe would like a proposal by Friday."
+    label, _, value = line.partition(": ")
+    after = dict(label_value_fields(f"{head}We would like a proposal.\n{line}\n"
+                                    "Page URL: https://example.com/contact/")[0])
+    assert (after["Message"], after[label]) == ("Hello,\nWe would like a proposal.", value)
+
+
 def test_one_closing_colon_line_stays_in_the_message() -> None:
     text = "Name: Jane Roe\nEmail: jane@novagen.example\nMessage: Hello\n\nPS: call me"
     assert dict(label_value_fields(text)[0])["Message"] == "Hello\n\nPS: call me"

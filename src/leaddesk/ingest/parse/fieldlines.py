@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from leaddesk.ingest.parse.repeated import per_value
-from leaddesk.ingest.parse.synonyms import is_known_label, role_of
+from leaddesk.ingest.parse.synonyms import is_closing_label, is_known_label, role_of
 
 # A label may open with Spanish inverted marks: "¿En qué podemos ayudarle?: ...".
 _LABEL_LINE = re.compile(r"^[ \t]*(?P<label>[¿¡]?[^\W\d_][^:\n]{0,59}?)[ \t]*:(?P<value>.*)$")
@@ -308,7 +308,8 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
         elif split is None:
             bare = _bare_label(core)
         if split is not None:
-            starts = (current is None or not current.free_text or is_known_label(split[0])
+            starts = (current is None or not current.free_text
+                      or _known_field(split[0], lines, index, tail)
                       or (previous_blank and not _is_free_text(current.label))
                       or _left_empty(current, fields) or _closing_block(lines, index, fields, tail))
             if starts:
@@ -446,6 +447,19 @@ def _label_tail(lines: list[str]) -> list[int]:
             split = split_label_line(_strip_marker(line))
             counts[index] = counts[index + 1] + 1 if split is not None and split[1] else -len(lines)
     return [max(count, 0) for count in counts[:-1]]
+
+
+def _known_field(label: str, lines: list[str], index: int, tail: list[list[int]]) -> bool:
+    """True when a known label starts a field inside a free text; a consent, file or "Sent from"
+    label only when "Label: value" lines alone follow it (or a footer, or the end): "Privacy: please
+    keep this confidential." with more of the visitor's text after it is part of the message."""
+    if not is_known_label(label):
+        return False
+    if not is_closing_label(label):
+        return True
+    if not tail:
+        tail.append(_label_tail(lines))  # once per text, shared with _closing_block
+    return tail[0][index] >= 1
 
 
 def _closing_block(lines: list[str], index: int, fields: list[_Field], tail: list[list[int]]) -> bool:

@@ -58,7 +58,7 @@ from leaddesk.ingest.parse.visitor import (
 # quoted) as the lead, never the forwarder, the note above it not part of the message; a forwarded
 # mail that is no notification keeps "not a submission" and says what was forwarded; a "Fwd:"
 # subject on a mail that forwards nothing is read as it is; a consent box, a file field and "Sent
-# from:" end a message before them.
+# from:" end a message before them (not where more of the visitor's text follows).
 PARSER_VERSION: int = 8
 # A forward of a forward of a forward is read; deeper is not a lead's way into the mailbox.
 MAX_FORWARDS = 3

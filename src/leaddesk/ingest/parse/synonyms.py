@@ -21,6 +21,16 @@ from leaddesk.ingest.parse.text import fold
 CANONICAL_KEYS = ("name", "first_name", "last_name", "email", "phone", "company", "topic",
                   "topic_hint", "message", "page_url", "post_title", "submitted_at")
 
+# A consent box and a file field follow the message on many forms: they end it (is_closing_label).
+_CONSENT_AND_FILES = (
+    "consent", "privacy", "privacy policy", "gdpr", "gdpr consent", "data protection", "terms",
+    "acceptance", "i agree", "datenschutz", "datenschutzerklarung", "einwilligung",
+    "consentement", "rgpd", "politique de confidentialite", "privacidad", "consentimiento",
+    "politica de privacidad", "privacy consent", "consenso", "toestemming", "privacybeleid",
+    "file", "files", "file upload", "upload", "attachment", "attachments", "attached file",
+    "anhang", "datei", "dateien", "datei hochladen", "piece jointe", "fichier", "archivo",
+    "adjunto", "archivo adjunto", "allegato", "bijlage", "anexo")
+
 # Roles beyond the canonical keys: "subject" can hint at the topic, "date"/"time" make up
 # submitted_at, "meta" marks fields that are known but carry nothing to map (IP, user agent ...).
 _EXACT: dict[str, tuple[str, ...]] = {
@@ -155,17 +165,14 @@ _EXACT: dict[str, tuple[str, ...]] = {
              "entry id", "entry", "submission id", "form id", "form name", "form",
              "site", "site name", "website name", "language", "locale", "country",
              "navigateur", "navegador", "id", "form title", "time zone", "timezone",
-             # A consent box and a file field follow the message on many forms: they end it.
-             "consent", "privacy", "privacy policy", "gdpr", "gdpr consent", "data protection", "terms",
-             "acceptance", "i agree", "datenschutz", "datenschutzerklarung", "einwilligung",
-             "consentement", "rgpd", "politique de confidentialite", "privacidad", "consentimiento",
-             "politica de privacidad", "privacy consent", "consenso", "toestemming", "privacybeleid",
-             "file", "files", "file upload", "upload", "attachment", "attachments", "attached file",
-             "anhang", "datei", "dateien", "datei hochladen", "piece jointe", "fichier", "archivo",
-             "adjunto", "archivo adjunto", "allegato", "bijlage", "anexo"),
+             *_CONSENT_AND_FILES),
 }
 # Folded as labels are ("й" loses its breve, as "é" its accent): the table may spell a word as written.
 _BY_KEY = {fold(key): role for role, keys in _EXACT.items() for key in keys}
+# Of those, the labels a visitor also writes as a heading of their own ("Privacy: please keep this
+# confidential."): the consent, file and "Sent from" fields above. Inside a message they end it only
+# where no more of the visitor's text follows (fieldlines).
+_CLOSING_KEYS = frozenset(fold(key) for key in (*_CONSENT_AND_FILES, "sent from", "sent from page"))
 
 # Keyword rules for labels no exact phrase matches, tried in order: "company name" is a company,
 # not a name, and "e-mail consent" is only an e-mail when the value holds an address.
@@ -301,6 +308,11 @@ def _one_address(value: str) -> str:
 def is_known_label(label: str) -> bool:
     """True when the label is in the table (exact phrase), so that it surely starts a new field."""
     return label_key(label) in _BY_KEY
+
+
+def is_closing_label(label: str) -> bool:
+    """True for a consent, file or "Sent from" label: known, but a heading a visitor may write too."""
+    return label_key(label) in _CLOSING_KEYS
 
 
 def _short_answer(value: str) -> bool:
