@@ -3,9 +3,6 @@ the window's own views on SQLite are answered without the ORM."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from bench import generate
 
@@ -14,21 +11,14 @@ from leaddesk.db import Database
 from leaddesk.query import quick
 from leaddesk.query.first import first_page
 from leaddesk.query.spec import Filter, Sort
+from tests.query.conftest import GENERATED_ROWS
 
 from leaddesk.ui.views import Narrowing, builtin_views, combine
 
-ROWS = 600
 ME = "Ada"
 LIMIT = 100  # the window's page (PAGE_SIZE)
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    path: Path = tmp_path_factory.mktemp("first") / "leads.db"
-    database = Database.open(f"sqlite:///{path}")
-    generate.populate(database, ROWS, progress=False)
-    yield database
-    database.close()
 
 
 # Every view the window starts on or switches to, in every order the list can be sorted by.
@@ -39,24 +29,24 @@ VIEWS = [v.key for v in builtin_views(ME)]
 
 @pytest.mark.parametrize("order", ORDERS, ids=lambda f: f"{f.sort.value}-{f.descending}")
 @pytest.mark.parametrize("view", VIEWS)
-def test_the_first_page_is_the_query_api_s(db: Database, view: str, order: Filter) -> None:
+def test_the_first_page_is_the_query_api_s(generated_db: Database, view: str, order: Filter) -> None:
     views = {v.key: v for v in builtin_views(ME)}
     flt = combine(views[view], Narrowing(), sort=order)
-    with db.session() as session:
+    with generated_db.session() as session:
         expected = (query.find(session, flt, limit=LIMIT, with_total=False).rows,
                     query.estimate(session, flt))
-    with db.session() as session:
+    with generated_db.session() as session:
         got = first_page(session, flt, limit=LIMIT)
     assert got == expected
     assert got[0] or view == "mine"  # the generated data fills the views
 
 
 def test_the_window_s_starting_view_is_read_without_the_orm(
-        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+        generated_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     # The Inbox view newest first is what every start shows; the quick path must take it.
     start = combine({v.key: v for v in builtin_views(ME)}["inbox"], Narrowing(), sort=Filter())
     assert quick.handles(start)
-    with db.session() as session:
+    with generated_db.session() as session:
         expected = (query.find(session, start, limit=LIMIT, with_total=False).rows,
                     query.estimate(session, start))
 
@@ -64,15 +54,15 @@ def test_the_window_s_starting_view_is_read_without_the_orm(
         raise AssertionError("the ORM was asked")
     monkeypatch.setattr(query, "find", no_orm)
     monkeypatch.setattr(query, "estimate", no_orm)
-    with db.session() as session:
+    with generated_db.session() as session:
         assert first_page(session, start, limit=LIMIT) == expected
 
 
-def test_text_and_other_filters_take_the_usual_path(db: Database) -> None:
+def test_text_and_other_filters_take_the_usual_path(generated_db: Database) -> None:
     for flt in (Filter(text="pricing"), Filter(statuses=("new",), topics=(None,)),
                 Filter(tags=("hot",)), Filter(needs_reply=True)):
         assert not quick.handles(flt)
-        with db.session() as session:
+        with generated_db.session() as session:
             expected = (query.find(session, flt, limit=LIMIT, with_total=False).rows,
                         query.estimate(session, flt))
             assert first_page(session, flt, limit=LIMIT) == expected
@@ -94,14 +84,14 @@ def test_on_postgresql_the_query_api_answers(postgres_url: str) -> None:
 
 
 def test_an_about_figure_never_contradicts_the_page_shown_with_it(
-        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+        generated_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     by_name = Filter(sort=Sort.NAME)  # not the quick path: the page and an estimate
     monkeypatch.setattr(query, "estimate", lambda _s, _f: query.Estimate(3, exact=False))
-    with db.session() as session:
+    with generated_db.session() as session:
         rows, total = first_page(session, by_name, limit=LIMIT)
         assert len(rows) == LIMIT
         assert total == query.Estimate(LIMIT, exact=False)
-        rows, total = first_page(session, by_name, limit=10 * ROWS)  # a page of every match
+        rows, total = first_page(session, by_name, limit=10 * GENERATED_ROWS)  # a page of every match
         assert total == query.Estimate(len(rows), exact=True)
         monkeypatch.setattr(query, "estimate", lambda _s, _f: query.Estimate(7, exact=True))
         assert first_page(session, by_name, limit=LIMIT)[1] == query.Estimate(7, exact=True)

@@ -9,12 +9,9 @@ that must read each entry's row in name order took 28 s for the "Needs reply" vi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from bench import generate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,18 +22,10 @@ from leaddesk.query import pages, rows
 from leaddesk.query.filters import WALKED_SORTS, Steer, conditions, walk_covers
 from leaddesk.query.spec import Filter, Sort
 
-ROWS = 600
 INBOX = Filter(statuses=("new", "open"))
 NEEDS_REPLY = Filter(statuses=("new", "open", "waiting"), needs_reply=True)
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    path: Path = tmp_path_factory.mktemp("pages") / "leads.db"
-    database = Database.open(f"sqlite:///{path}")
-    generate.populate(database, ROWS, progress=False)
-    yield database
-    database.close()
 
 
 @pytest.fixture
@@ -46,10 +35,10 @@ def walk_from(monkeypatch: pytest.MonkeyPatch) -> int:
     return 50
 
 
-def _plan(db: Database, session: Session, flt: Filter, steer: Steer) -> str:
+def _plan(generated_db: Database, session: Session, flt: Filter, steer: Steer) -> str:
     statement = pages.ordered(select(Submission.id).where(*conditions(flt, "sqlite", steer=steer)),
                               flt)
-    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    sql = str(statement.compile(generated_db.engine, compile_kwargs={"literal_binds": True}))
     return " | ".join(row[-1] for row in session.connection().exec_driver_sql(
         f"EXPLAIN QUERY PLAN {sql}"))
 
@@ -84,9 +73,9 @@ def test_a_walk_covers_only_the_conditions_its_index_holds(flt: Filter, covered:
     assert walk_covers(flt) is covered
 
 
-def test_many_rows_walk_and_few_are_sorted(db: Database, walk_from: int) -> None:
+def test_many_rows_walk_and_few_are_sorted(generated_db: Database, walk_from: int) -> None:
     mine = INBOX.with_(sort=Sort.NAME, assignees=("Anja Becker",), topics=("Market access",))
-    with db.session() as session:
+    with generated_db.session() as session:
         assert query.count(session, INBOX) >= walk_from > query.count(session, mine)
         assert pages.order_steer(session, INBOX.with_(sort=Sort.NAME), every=True) is Steer.ORDERED
         assert pages.order_steer(session, INBOX, every=True) is Steer.ORDERED
@@ -111,17 +100,17 @@ def test_many_rows_walk_and_few_are_sorted(db: Database, walk_from: int) -> None
     INBOX, Filter(), Filter(statuses=("new", "open", "waiting"), assignees=("Anja Becker",)),
 ], ids=lambda flt: f"{flt.sort}-{'+'.join(map(str, flt.statuses)) or 'all'}-"
                    f"{'+'.join(map(str, flt.assignees)) or 'anyone'}-{flt.descending}")
-def test_a_covered_walk_reads_one_index_in_order(db: Database, flt: Filter) -> None:
-    with db.session() as session:
-        plan = _plan(db, session, flt, Steer.ORDERED)
+def test_a_covered_walk_reads_one_index_in_order(generated_db: Database, flt: Filter) -> None:
+    with generated_db.session() as session:
+        plan = _plan(generated_db, session, flt, Steer.ORDERED)
     assert "COVERING INDEX" in plan
     assert "TEMP B-TREE" not in plan
     if flt.sort is not Sort.RECEIVED:
         assert WALKED_SORTS[flt.sort] in plan
 
 
-def test_the_name_index_serves_both_directions_with_its_order(db: Database) -> None:
-    with db.session() as session:
+def test_the_name_index_serves_both_directions_with_its_order(generated_db: Database) -> None:
+    with generated_db.session() as session:
         for descending in (True, False):
             flt = Filter(sort=Sort.NAME, descending=descending)
             ids = query.ids(session, flt)
@@ -132,7 +121,7 @@ def test_the_name_index_serves_both_directions_with_its_order(db: Database) -> N
             assert [row.id for row in page.rows] == ids[10:30]
 
 
-def test_other_orders_read_a_page_of_ids_before_the_rows(db: Database,
+def test_other_orders_read_a_page_of_ids_before_the_rows(generated_db: Database,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # Sorting whole rows (their message text and raw mail) took 2.1 s for the Inbox by topic at
     # a million leads; sorting ids over the facets index 0.1 s. The rows are read by id after.
@@ -143,7 +132,7 @@ def test_other_orders_read_a_page_of_ids_before_the_rows(db: Database,
         asked.extend(ids)
         return real(session, ids)
     monkeypatch.setattr(pages, "rows_by_ids", rows_by_ids)
-    with db.session() as session:
+    with generated_db.session() as session:
         flt = INBOX.with_(sort=Sort.TOPIC)
         page = query.find(session, flt, limit=25, offset=5)
         assert [row.id for row in page.rows] == asked == query.ids(session, flt)[5:30]
