@@ -310,17 +310,30 @@ WEBFLOW = Form(
     _expect("Mateo Silva", "mateo.silva@lusopharma.example", company="Lusopharma",
             message="Hello,\nwe would like"))
 
+_SQS = [("Name", "Ella Schmidt"), ("Email Address", "ella.schmidt@rheinmed.example"),
+        ("Subject", "Patient engagement"), ("Message", MSG_HTML)]
+
+
+def _squarespace_fields(pad: str) -> str:
+    return "".join(f"{pad}<p>\n{pad}  <b>{label}:</b>\n{pad}  <span>{value}</span>\n{pad}</p>\n"
+                   for label, value in _SQS)
+
+
+# Squarespace writes every answer twice in its HTML, first in a hidden preview block, and closes both
+# formats with a spam-report line (real notifications: see fixtures/README.md).
 SQUARESPACE = Form(
     "squarespace", "Squarespace form block", "Form Submission - Contact - Send Us A Message",
-    "Squarespace <form-submission@squarespace.info>",
+    "\"Squarespace\" <form-submission@squarespace.info>",
     "Sent via form submission from Example Pharma Agency\n\nName: Ella Schmidt\n\n"
     "Email Address: ella.schmidt@rheinmed.example\n\nSubject: Patient engagement\n\nMessage: " + MSG + "\n\n"
-    "(Sent via Example Pharma Agency)\n",
-    "<p>Sent via form submission from <b>Example Pharma Agency</b></p>"
-    "<p><strong>Name:</strong> Ella Schmidt</p><p><strong>Email Address:</strong> "
-    "ella.schmidt@rheinmed.example"
-    "</p><p><strong>Subject:</strong> Patient engagement</p><p><strong>Message:</strong> " + MSG_HTML
-    + "</p>",
+    "Manage Submissions\n\nDoes this submission look like spam? Report it here.\n",
+    "<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n    <title>Form Submission - Contact - Send Us A Message"
+    "</title>\n  </head>\n  <body class=\"no-mail-styles\">\n    <div style=\"display:none;font-size:1px;"
+    "line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;\">\n"
+    + _squarespace_fields("      ") + "    </div>\n    <p>Sent via form submission from <i><a href=\""
+    + SITE + "\">Example Pharma Agency</a></i></p>\n" + _squarespace_fields("    ")
+    + "    <p>Does this submission look like spam? <a href=\"https://www.squarespace.com/report/abc\">"
+    "Report it here.</a></p></body></html>\n",
     _expect("Ella Schmidt", "ella.schmidt@rheinmed.example", message="Hello,\nwe would like"),
     reply_to="ella.schmidt@rheinmed.example")
 

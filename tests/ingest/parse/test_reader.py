@@ -219,12 +219,15 @@ def test_an_introduction_to_the_fields_is_not_a_field() -> None:
     "Made with Typeform.", "See all responses (https://admin.typeform.com/form/x/results)",
     "View submission", "© Example Pharma Agency Powered by FluentForm.", "© 2026 Example Pharma Agency",
     "Voir l'entrée", "Ver envío", "Eintrag ansehen", "(Sent via Example Pharma Agency)",
+    "Does this submission look like spam? Report it here.", "Manage Submissions",
+    "________________________________",
 ])
 def test_service_credits_and_dashboard_links_are_footers(line: str) -> None:
     assert is_footer(line)
 
 
-@pytest.mark.parametrize("line", ["©", "See you soon", "Made in Germany", "View from the office is great"])
+@pytest.mark.parametrize("line", ["©", "See you soon", "Made in Germany", "View from the office is great",
+                                  "Sign here: ________", "___", "Does this look like a plan to you?"])
 def test_lines_of_a_message_are_not_footers(line: str) -> None:
     assert not is_footer(line)
 
@@ -312,6 +315,8 @@ def test_a_footer_like_sentence_of_the_visitor_does_not_cut_the_message(sentence
     "You received this email because your address is set in the form settings on Example",
     "To unsubscribe from these notifications, click here.",
     "Powered by Formspree",
+    "Manage Submissions\n\nDoes this submission look like spam? Report it here.",
+    "Does this submission look like spam? Report it here. (https://www.squarespace.com/report/1)",
 ])
 def test_a_notifications_footer_still_ends_the_message(footer: str) -> None:
     fields = dict(label_value_fields(f"Name: Jane Roe\nMessage: Hello,\nwe need help.\n\n{footer}\n")[0])
@@ -319,7 +324,8 @@ def test_a_notifications_footer_still_ends_the_message(footer: str) -> None:
 
 
 @pytest.mark.parametrize("credit", ["Sent from Example Pharma Agency", "Powered by Formspree",
-                                    "(Sent via Example Pharma Agency)", "View Submission"])
+                                    "(Sent via Example Pharma Agency)", "View Submission",
+                                    "Manage Submissions"])
 def test_a_short_credit_right_under_the_message_ends_it(credit: str) -> None:
     # An HTML block after the message cell renders on the next line, with no empty line between.
     fields = dict(label_value_fields(["Name: Jane Roe", "Message: Hello,", "we need help.", credit])[0])
@@ -412,3 +418,28 @@ def test_an_arrow_between_a_known_label_and_its_value() -> None:
     # An arrow after words the table does not know is the visitor's writing, not a label.
     fields = label_value_fields("Message: Hello,\nStep 1 -> step 2\n")[0]
     assert fields == [("Message", "Hello,\nStep 1 -> step 2")]
+
+
+def test_a_rule_of_underscores_separates_fields_and_is_no_value() -> None:
+    # FormSubmit's fields as a mail client renders them to text: each label over its value, a rule of
+    # underscores between fields, an optional field left empty, then the service's own lines.
+    rule = "_" * 32
+    text = (f"name:\n\nJane Roe\n\n{rule}\nwebsite:\n\n{rule}\nmessage:\n\nHello,\nwe need help.\n\n"
+            f"{rule}\n\nSubmitted at Mon, Dec 7, 2026 7:38 AM (UTC)\n\nYour friends from,\n\n"
+            "FormSubmit Team\n")
+    fields = dict(label_value_fields(text)[0])
+    assert fields == {"name": "Jane Roe", "website": "", "message": "Hello,\nwe need help."}
+
+
+@pytest.mark.parametrize("line", [
+    "SMS Consent: I agree to receive text messages from Example Pharma Agency. Reply STOP to opt out.",
+    "How did you hear about us?: Google search",
+    "Wie haben Sie von uns erfahren?: Empfehlung",
+])
+def test_a_consent_or_how_did_you_hear_question_after_the_message_ends_it(line: str) -> None:
+    # A text-message consent box and the "how did you hear about us" question follow the message on
+    # many hosted forms (Squarespace, Wix): after an empty line they are fields of their own.
+    text = f"Name: Jane Roe\nEmail: jane@novagen.example\nMessage: Hello,\nwe need help.\n\n{line}\n"
+    fields = dict(label_value_fields(text)[0])
+    label, _, value = line.partition(": ")
+    assert (fields["Message"], fields[label]) == ("Hello,\nwe need help.", value)

@@ -43,7 +43,12 @@ _FOOTER = re.compile(
     # "(Sent via Example)": Squarespace closes its notification with the sentence in brackets.
     r"^[ \t]*[(\[]?(sent (by|via) |sent from (?!my )|"
     r"this (e-?mail|email|message|form|notification|submission) (was|has been|is) |you('re| are)? receiv|"
-    r"to (unsubscribe|stop receiving)|manage (your )?notification|"
+    r"to (unsubscribe|stop receiving)|manage (your )?(notification|submission|entr(y|ies)|response)|"
+    # A service's invitation to flag the submission ("Does this submission look like spam? Report it
+    # here.", Squarespace) and a rule of underscores (how Outlook and text renderings draw a line
+    # between fields, FormSubmit's as received): neither is part of a value.
+    r"does this (submission|message|entry|response) look like spam|(mark|report) (this|it) as spam|"
+    r"_{8,}[ \t]*$|"
     r"powered by |diese (e-?mail|nachricht) wurde|gesendet (von|über) |ce (message|courriel|e-?mail) a "
     r"[ée]t[ée]|envoy[ée] (depuis|de|par|via) |este (correo|mensaje|e-?mail) (fue|ha sido)|"
     r"enviado (desde|por|a trav[ée]s) |--[ \t]*$|"
@@ -241,7 +246,8 @@ def _is_free_text(label: str) -> bool:
 
 # A footer that speaks of the notification itself: it ends a message wherever it stands.
 _MAIL_FOOTER = re.compile(
-    r"^[ \t]*[(\[]?(--[ \t]*$|this (e-?mail|email|message|notification|form|submission) (was|has been|is) "
+    r"^[ \t]*[(\[]?(--[ \t]*$|_{8,}[ \t]*$|does this (submission|message|entry|response) look like spam|"
+    r"this (e-?mail|email|message|notification|form|submission) (was|has been|is) "
     r"(sent|submitted|generated|automatically)|you('re| are)? receiv\w* this (e-?mail|email|message|"
     r"notification)|sent (by|via|from) .{0,80}\b(forms?|site|website)\b|to (unsubscribe|stop receiving) "
     r"(from )?(this|these|our|all|such|future) )", re.IGNORECASE)

@@ -27,6 +27,7 @@ _CONSENT_AND_FILES = (
     "acceptance", "i agree", "datenschutz", "datenschutzerklarung", "einwilligung",
     "consentement", "rgpd", "politique de confidentialite", "privacidad", "consentimiento",
     "politica de privacidad", "privacy consent", "consenso", "toestemming", "privacybeleid",
+    "sms consent", "text consent", "text message consent", "sms opt in", "marketing consent",
     "file", "files", "file upload", "upload", "attachment", "attachments", "attached file",
     "anhang", "datei", "dateien", "datei hochladen", "piece jointe", "fichier", "archivo",
     "adjunto", "archivo adjunto", "allegato", "bijlage", "anexo")
@@ -165,6 +166,10 @@ _EXACT: dict[str, tuple[str, ...]] = {
              "entry id", "entry", "submission id", "form id", "form name", "form",
              "site", "site name", "website name", "language", "locale", "country",
              "navigateur", "navegador", "id", "form title", "time zone", "timezone",
+             # How the visitor found the site: a question many forms ask after the message.
+             "how did you hear about us", "how did you hear of us", "how did you find us",
+             "where did you hear about us", "wie haben sie von uns erfahren", "como nos conocio",
+             "como nos encontro", "come ci hai conosciuto", "hoe heeft u ons gevonden",
              *_CONSENT_AND_FILES),
 }
 # Folded as labels are ("й" loses its breve, as "é" its accent): the table may spell a word as written.
