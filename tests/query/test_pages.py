@@ -58,7 +58,9 @@ def _plan(generated_db: Database, session: Session, flt: Filter, steer: Steer) -
     (NEEDS_REPLY.with_(sort=Sort.NAME), False),
     (NEEDS_REPLY, False),
     (Filter(sort=Sort.NAME, tags=("hot",)), False),
-    (Filter(sort=Sort.NAME, text="oncology"), False),
+    # A search tests each entry's id against the word's matches, no row.
+    (Filter(sort=Sort.NAME, text="oncology"), True),
+    (INBOX.with_(text="engagement"), True),
     (Filter(sort=Sort.NAME, unread=True), False),
     (Filter(sort=Sort.NAME, contact_id=3), False),
     (Filter(sort=Sort.NAME, accounts=("info@ mailbox",)), False),

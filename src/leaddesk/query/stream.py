@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from leaddesk import collector
 from leaddesk.db.models import Submission
-from leaddesk.query.filters import Filter, Sort, conditions, dialect_of
+from leaddesk.query.filters import Filter, Sort, Steer, conditions, dialect_of
 from leaddesk.query.pages import find, order_steer, ordered
 from leaddesk.query.rows import Cursor, SubmissionRow
-from leaddesk.query.text_plan import TextPlan, text_steer
+from leaddesk.query.text_plan import TextPlan
 
 ID_CHUNK = 5_000  # ids fetched per call by ids()
 
@@ -23,7 +23,11 @@ ID_CHUNK = 5_000  # ids fetched per call by ids()
 def ids(session: Session, flt: Filter) -> list[int]:
     """Every matching id in display order: what a lazy list model holds."""
     plan = TextPlan.make(session, flt)
-    steer = text_steer(plan) if plan is not None else order_steer(session, flt, every=True)
+    # A search with many matches walks the order's index like any long list, each entry's id
+    # tested against the matches: every id of "engagement" in the Inbox at a million leads took
+    # 9.6 s on a new connection the other way (0.7 s once its matches were kept), 1.5 s so.
+    steer = Steer.BY_ID if plan is not None and plan.by_id() else order_steer(session, flt,
+                                                                                every=True)
     stmt = ordered(select(Submission.id).where(
         *conditions(flt, dialect_of(session), steer=steer, plan=plan)), flt)
     # In chunks: one fetchall of a million rows is a single C call that holds the GIL for
