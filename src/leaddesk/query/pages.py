@@ -48,8 +48,8 @@ from leaddesk.query.text_plan import (
     sorts_known,
 )
 
-# From how many rows a filter (no text) walks its sort's index on SQLite rather than reading
-# the rows through the filter's own indexes and sorting them. At a million leads a walk over the
+# From how many rows a filter (its search aside) walks its sort's index on SQLite rather than
+# reading the rows through the filter's own indexes and sorting them. At a million leads a walk over the
 # whole index takes 0.1-0.3 s; the other way read every matching row for its sort key: the
 # Inbox's 436k ids in received order 1.2 s (all leads 2.6 s; many times that with a cold cache),
 # its first page by name 1.2 s warm and 23 s cold. Below this, sorting the few rows is cheaper.
@@ -57,8 +57,8 @@ WALK_FROM = 5_000
 
 
 def order_steer(session: Session, flt: Filter, *, every: bool) -> Steer:
-    """How ``flt`` (no text) is read in order on SQLite: walking the sort's index when the filter
-    keeps many rows, else through the filter's own indexes and a sort.
+    """How ``flt`` is read in order on SQLite: walking the sort's index when the filter keeps
+    many rows (counted without its search), else through the filter's own indexes and a sort.
 
     A page (``every`` false) walks even when the walk must read each entry's row for a condition
     the index lacks, as it stops at the page's end; the whole id list walks only when the index
