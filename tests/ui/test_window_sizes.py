@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QScrollArea
 
@@ -238,3 +238,45 @@ def test_the_list_keeps_room_and_the_lead_scrolls_sideways_only_on_the_narrowest
     assert page.width() >= page.minimumSizeHint().width()  # never cut off: it scrolls
     sideways = detail.page_scroll.horizontalScrollBar().isVisible()
     assert sideways == (screen.width() < 600)  # 512 x 384 (1024 x 768 at a scale of 2) only
+
+
+def test_a_narrow_pane_moves_show_formatted_before_it_cuts_a_tab_title(qtbot) -> None:
+    tabs = MessageTabs()
+    qtbot.addWidget(tabs)
+    tabs._has_html = True
+    bar = tabs.tabBar()
+    titles = sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+
+    def shown_whole() -> bool:
+        return all(bar.tabRect(i).width() >= bar.tabSizeHint(i).width() for i in range(bar.count()))
+
+    def in_corner() -> bool:
+        return tabs.cornerWidget(Qt.Corner.TopRightCorner) is tabs.formatted
+
+    tabs.resize(titles + 70, 300)  # room for the titles and "HTML", not "Show formatted"
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    settle()
+    assert (tabs.formatted.text(), in_corner()) == ("HTML", True)
+    assert shown_whole()
+    assert tabs.formatted.isVisible()
+    tabs.formatted.setChecked(True)
+    assert tabs.formatted.text() == "Text"
+    tabs.resize(titles + 300, 300)
+    settle()
+    assert (tabs.formatted.text(), in_corner()) == ("Show plain text", True)
+    assert shown_whole()
+    assert tabs.formatted.isVisible()
+    tabs.resize(titles + 8, 300)  # no room for any words: a line of its own under the fields
+    settle()
+    assert (tabs.formatted.text(), in_corner()) == ("Show plain text", False)
+    assert shown_whole()
+    assert tabs.formatted.isVisible()
+    tabs.formatted.click()
+    assert tabs.body.currentWidget() is tabs.text
+    tabs.resize(titles + 300, 300)  # and back
+    settle()
+    assert (tabs.formatted.text(), in_corner()) == ("Show formatted", True)
+    assert tabs.formatted.isVisible()
+    tabs.setCurrentWidget(tabs.notes_page)
+    assert not tabs.formatted.isVisible()

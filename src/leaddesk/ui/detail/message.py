@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QFontDatabase, QTextDocument
+from PySide6.QtGui import QFontDatabase, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -44,6 +44,9 @@ from leaddesk.ui.format import long_time
 from leaddesk.ui.safe_text import tooltip, without_overrides
 
 FIELD_ROWS_SHOWN = 5  # more fields scroll inside the grid: the text stays in view
+# The corner button's words (formatted view off, on), and the short ones it takes when the pane
+# is too narrow for them beside the four tab titles.
+FORMATTED_WORDS = {False: ("Show formatted", "HTML"), True: ("Show plain text", "Text")}
 
 
 class _InertDocument(QTextDocument):
@@ -117,11 +120,15 @@ class MessageTabs(QTabWidget):
         self.more.setAutoRaise(True)
         self.more.clicked.connect(lambda: self.setCurrentWidget(self.timeline))
         self.more.hide()
-        layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignLeft)
+        # Under the fields: the hint, and "Show formatted" when the tab bar has no room for it.
+        self.under_fields = QHBoxLayout()
+        self.under_fields.addWidget(self.more, 0, Qt.AlignmentFlag.AlignLeft)
+        self.under_fields.addStretch(1)
+        layout.addLayout(self.under_fields)
         # In the tab bar's corner, where it costs no line of the text's height.
         self.formatted = QToolButton()
         self.formatted.setObjectName("showFormatted")
-        self.formatted.setText("Show formatted")
+        self.formatted.setText(FORMATTED_WORDS[False][0])
         self.formatted.setCheckable(True)
         self.formatted.setAutoRaise(True)
         self.formatted.setToolTip("The message's HTML, sanitised; remote images and links are "
@@ -160,7 +167,33 @@ class MessageTabs(QTabWidget):
 
     def _show_formatted(self, shown: bool) -> None:
         self.body.setCurrentWidget(self.html if shown else self.text)
-        self.formatted.setText("Show plain text" if shown else "Show formatted")
+        self._corner_words()
+
+    def _corner_words(self) -> None:
+        """"Show formatted" in the tab bar's corner where it fits beside the whole tab titles,
+        in short ("HTML") where only that fits, else on a line of its own under the fields: a
+        title cut to "Me…" or "N…" says nothing."""
+        full, short = FORMATTED_WORDS[self.formatted.isChecked()]
+        bar = self.tabBar()
+        room = self.width() - sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+        metrics = self.formatted.fontMetrics()
+        margins = self.formatted.sizeHint().width() - metrics.horizontalAdvance(
+            self.formatted.text())  # the button's own, whatever its words
+        words = next((w for w in (full, short) if margins + metrics.horizontalAdvance(w) <= room),
+                     None)
+        in_corner = self.cornerWidget(Qt.Corner.TopRightCorner) is self.formatted
+        if words is None and in_corner:
+            self.setCornerWidget(None, Qt.Corner.TopRightCorner)  # type: ignore[arg-type]  # Qt takes nullptr
+            self.under_fields.addWidget(self.formatted)
+        elif words is not None and not in_corner:
+            self.under_fields.removeWidget(self.formatted)
+            self.setCornerWidget(self.formatted, Qt.Corner.TopRightCorner)
+        self.formatted.setText(words or full)
+        self._corner()  # a widget moved between parents is hidden until shown again
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._corner_words()
+        super().resizeEvent(event)
 
     def _add_note(self) -> None:
         text = self.note_input.text().strip()
@@ -205,7 +238,7 @@ class MessageTabs(QTabWidget):
         else:
             self.formatted.setChecked(place.formatted and self._has_html)
             reading_place.restore(self, place)
-        self._corner()
+        self._corner_words()  # the titles may have grown a count
 
     def _show_fields(self, fields: dict[str, object], message: str) -> None:
         said = " ".join(message.split())

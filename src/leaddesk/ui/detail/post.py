@@ -71,7 +71,7 @@ class PostPanel(QFrame):
         self.excerpt = _wrapping(PlainLabel())
         self.excerpt.setObjectName("postExcerpt")
         self.excerpt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.link = RichLabel()  # only our own markup, the URL escaped
+        self.link = _wrapping(RichLabel())  # only our own markup, the URL escaped
         self.link.setOpenExternalLinks(False)
         self.link.linkActivated.connect(self._open)
         self.note = _wrapping(PlainLabel())
