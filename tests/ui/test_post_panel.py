@@ -124,3 +124,20 @@ def test_the_resolver_runs_a_pass_and_reports(qtbot, sqlite_url: str) -> None:
     assert blocker.args[0].not_allowed == 1
     assert not resolver.running
     db.close()
+
+
+def test_a_narrow_panel_wraps_the_link_line_rather_than_cut_it(qtbot, sqlite_url: str) -> None:
+    db = Database.open(sqlite_url)
+    sid = _lead(db, f"{BLOG}/blog/b/", title="A post", source="rest")
+    with db.session() as s:  # a second lead from the page: "· 2 leads from this page"
+        make_submission(s, post_id=s.query(Post).one().id, page_url=f"{BLOG}/blog/b/")
+    panel = _show(qtbot, db, sid)
+    panel.resize(180, 500)  # the post's column beside the message, on a 1920 px screen
+    panel.show()
+    qtbot.waitExposed(panel)
+    link = panel.link
+    assert "2 leads from this page" in link.text()
+    words = link.fontMetrics().horizontalAdvance("Open in browser ↗ · 2 leads from this page")
+    assert words > link.width()  # too long for one line here ...
+    assert link.height() >= 2 * link.fontMetrics().height()  # ... so it takes two
+    db.close()
