@@ -4,25 +4,32 @@ Response times (team-wide, validated, plain text), and the Insights panel's medi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from PySide6.QtCharts import QBarCategoryAxis
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel
 
 from leaddesk import response_times
 from leaddesk.business_hours import BusinessHours
 from leaddesk.db import Database
 from leaddesk.db.models import Submission, TeamMember
+from leaddesk.response_stats import ResponseStat
 from leaddesk.response_times import ResponsePolicy
 
 from leaddesk.ui.charts import chart_range
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.list_model import ID_ROLE, OVERDUE_ROLE
 from leaddesk.ui.main_window import MainWindow
-from leaddesk.ui.response_chart import ResponseTimesPanel
+from leaddesk.ui.response_chart import (
+    ResponseChart,
+    ResponseTable,
+    ResponseTimesPanel,
+    group_label,
+)
 from leaddesk.ui.settings_dialog import SettingsDialog
 from leaddesk.ui.settings_hours import HoursTab
 
@@ -166,3 +173,49 @@ def test_the_insights_panel_follows_the_pages_range_picker(qtbot, window: MainWi
     window.top.pages.setCurrentIndex(2)
     qtbot.waitUntil(lambda: panel.overall.text().startswith("Last 30 days:"))
     assert panel.report.overall.answered == 0
+
+
+def _weeks(count: int) -> list[ResponseStat]:
+    monday = date(2026, 9, 7)
+    return [ResponseStat("week", monday + timedelta(weeks=i), 2, 1, 0, 3600.0, 7200.0)
+            for i in range(count)]
+
+
+def test_a_narrow_chart_shows_the_latest_weeks_whole_rather_than_cut_labels(qtbot) -> None:
+    chart = ResponseChart()
+    qtbot.addWidget(chart)
+    chart.resize(900, 180)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.show_stats(_weeks(12), title="Time to first answer per week")
+
+    def labels() -> list[str]:
+        (axis,) = [a for a in chart.chart().axes() if isinstance(a, QBarCategoryAxis)]
+        assert not axis.truncateLabels()  # whole words, never "1…"
+        return axis.categories()
+
+    weeks = [group_label(s, short=True) for s in _weeks(12)]
+    assert labels() == weeks[-8:]  # SHOWN, the latest
+    chart.resize(260, 180)
+    qtbot.waitUntil(lambda: len(labels()) < 8)
+    shown = labels()
+    assert shown == weeks[-len(shown):]  # the latest weeks
+    axis = next(a for a in chart.chart().axes() if isinstance(a, QBarCategoryAxis))
+    widest = max(QFontMetrics(axis.labelsFont()).horizontalAdvance(w) for w in shown)
+    assert widest <= chart.chart().plotArea().width() / len(shown)  # each fits lying flat
+
+
+def test_a_narrow_table_keeps_the_group_whole_and_scrolls_sideways(qtbot) -> None:
+    table = ResponseTable()
+    qtbot.addWidget(table)
+    table.resize(900, 200)
+    table.show()
+    qtbot.waitExposed(table)
+    table.show_stats(_weeks(3))
+    group = table.horizontalHeader()
+    needed = table.sizeHintForColumn(0)
+    qtbot.waitUntil(lambda: group.sectionSize(0) > needed + 100)  # room to spare: it stretches
+    for width in (300, 260):  # the window made narrower
+        table.resize(width, 200)
+        qtbot.waitUntil(lambda: group.sectionSize(0) < needed + 100)
+        assert group.sectionSize(0) >= needed  # "21 Sep 2026", not "…"

@@ -26,7 +26,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap, QResizeEvent
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -239,11 +239,11 @@ class TopicChart(QWidget):
         (Qt would cut them to "…")."""
         if not self.labels:
             return
-        widest = max(self.fontMetrics().horizontalAdvance(label) for label in self.labels)
         per_bar = self.chart().plotArea().width() / len(self.labels)
-        angle = 0 if widest + 6 <= per_bar or per_bar <= 0 else -90
         for axis in self.chart().axes(Qt.Orientation.Horizontal):
-            axis.setLabelsAngle(angle)
+            metrics = QFontMetrics(axis.labelsFont())  # the chart's, not the widget's font
+            widest = max(metrics.horizontalAdvance(label) for label in self.labels)
+            axis.setLabelsAngle(0 if widest + 8 <= per_bar or per_bar <= 0 else -90)
 
     def chart(self) -> QChart:
         return self.view.chart()

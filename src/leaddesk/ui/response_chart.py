@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QSplitter,
     QStyle,
     QTableWidgetItem,
@@ -73,8 +74,33 @@ class ResponseChart(TopicChart):
         self.setMinimumHeight(140)  # third on the Insights page: the window must fit 1024x700
         # The bars give way, not the legend below them: at 1024x700 the panel is ~180 px tall.
         self.view.setMinimumHeight(100)
+        self._stats: tuple[Sequence[ResponseStat], str] | None = None
+        self._drawn = SHOWN  # groups in the chart now
 
     def show_stats(self, stats: Sequence[ResponseStat], *, title: str) -> None:
+        self._stats = (stats, title)
+        self._draw(stats, title, self._room(stats))
+
+    def _room(self, stats: Sequence[ResponseStat]) -> int:
+        """How many groups fit with their labels lying flat, at most SHOWN: on a narrow page
+        the chart shows the latest weeks (the busiest owners) rather than labels cut to "1…";
+        the table beside it has them all. Upright labels would not fit its height either."""
+        axes = self.chart().axes(Qt.Orientation.Horizontal)
+        metrics = QFontMetrics(axes[0].labelsFont() if axes else QBarCategoryAxis().labelsFont())
+        widest = max((metrics.horizontalAdvance(group_label(s, short=True)) for s in stats),
+                     default=0)
+        plot = self.chart().plotArea().width() or self.width() - 60
+        return max(1, min(SHOWN, int(plot // (widest + 10)))) if widest else SHOWN
+
+    def _turn_labels(self) -> None:
+        if self._stats is not None:
+            stats, title = self._stats
+            room = self._room(stats)
+            if room != self._drawn:
+                self._draw(stats, title, room)
+
+    def _draw(self, stats: Sequence[ResponseStat], title: str, room: int) -> None:
+        self._drawn = room
         chart = self.chart()
         chart.removeAllSeries()
         for old in chart.axes():
@@ -85,7 +111,7 @@ class ResponseChart(TopicChart):
         chart.setTitleBrush(ink)
         chart.legend().setLabelColor(ink)
         answered = [s for s in stats if s.answered]
-        shown = answered[-SHOWN:] if stats and stats[0].by == "week" else answered[:SHOWN]
+        shown = answered[-room:] if stats and stats[0].by == "week" else answered[:room]
         series = QBarSeries()
         kinds = (("Median", MEDIAN_COLOUR, lambda s: s.median_s),
                  ("90th percentile", P90_COLOUR, lambda s: s.p90_s))
@@ -100,6 +126,7 @@ class ResponseChart(TopicChart):
         chart.addSeries(series)
         labels = QBarCategoryAxis()
         labels.append([chart_text(group_label(s, short=True)) for s in shown])
+        labels.setTruncateLabels(False)  # they fit (see _room): Qt cuts them in a short chart
         labels.setLabelsColor(ink)
         chart.addAxis(labels, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(labels)
@@ -124,6 +151,22 @@ class ResponseTable(PostTable):
         self.setObjectName("responseTable")
         self.setWordWrap(False)  # "16 Nov 2026" on one line
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_group()
+
+    def _fit_group(self) -> None:
+        """The group column takes the room left where every column fits, else its contents' width
+        and the table scrolls sideways: the group is what a row is about, and a stretched column
+        was the one cut to "…" on an 800 px window."""
+        header = self.horizontalHeader()
+        need = sum(max(self.sizeHintForColumn(c), header.sectionSizeHint(c))
+                   for c in range(self.columnCount()))
+        mode = (QHeaderView.ResizeMode.Stretch if need <= self.viewport().width()
+                else QHeaderView.ResizeMode.ResizeToContents)
+        if header.sectionResizeMode(0) != mode:
+            header.setSectionResizeMode(0, mode)
+
     def show_stats(self, stats: Sequence[ResponseStat]) -> None:
         rows = list(reversed(stats)) if stats and stats[0].by == "week" else list(stats)
         self.setRowCount(len(rows))
@@ -138,6 +181,7 @@ class ResponseTable(PostTable):
                 if column == 5 and stat.overdue:
                     item.setForeground(QColor("#e53935"))
                 self.setItem(row, column, item)
+        self._fit_group()
 
 
 class ResponseTimesPanel(BusPage):
