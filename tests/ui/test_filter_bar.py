@@ -108,3 +108,34 @@ def test_a_bar_shrinks_its_filters_toward_their_least_before_it_wraps(qtbot) -> 
     assert len({w.geometry().center().y() for w in everything}) == 1  # one line, not two
     assert all(w.width() >= w.minimumSizeHint().width() for w in everything)
     assert search.geometry().right() <= bar.width() - 8
+
+
+def test_a_narrow_bar_wraps_rather_than_cut_the_choice_a_drop_down_shows(qtbot) -> None:
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    from leaddesk.ui.filter_bar import BarCombo
+    page = QWidget()
+    qtbot.addWidget(page)
+    bar, layout = wrapping_bar(page)
+    combos = []
+    for shown, longest in (("Topic: all", "Topic: Public/private partnerships (IMI)"),
+                           ("Owner: anyone", "Owner: Katrin Hollstein-Lindqvist"),
+                           ("Status: not spam", "Status: waiting")):
+        combo = BarCombo()
+        combo.addItems([shown, longest])
+        combos.append(combo)
+        layout.addWidget(combo)
+    layout.addWidget(SearchBox("Filter contacts…"))
+    layout.addWidget(QPushButton("Export 37 contacts…"))
+    for width in (800, 520, 330):
+        bar.resize(width, bar.heightForWidth(width))
+        page.resize(width, bar.height())
+        page.show()
+        qtbot.waitExposed(page)
+        for combo in combos:
+            option = QStyleOptionComboBox()
+            combo.initStyleOption(option)
+            field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                                 QStyle.SubControl.SC_ComboBoxEditField, combo)
+            assert field.width() >= combo.fontMetrics().horizontalAdvance(combo.currentText()), (
+                width, combo.currentText())

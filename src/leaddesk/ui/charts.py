@@ -148,9 +148,9 @@ def value_ticks(peak: int) -> tuple[int, int]:
     return top, top // step + 1
 
 
-def range_combo() -> QComboBox:
+def range_combo(combo: QComboBox | None = None) -> QComboBox:
     """The range picker both chart pages show, with the same choices and default."""
-    combo = QComboBox()
+    combo = combo or QComboBox()
     for label, days in RANGES:
         combo.addItem(label, days)
     combo.setCurrentIndex(DEFAULT_RANGE)

@@ -7,9 +7,18 @@ its Export writes; no page shows another page's filters.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 
 from leaddesk.ui.widgets import FlowLayout
 
@@ -96,3 +105,24 @@ def export_button(text: str) -> QPushButton:
     button = QPushButton(text)
     button.setObjectName("exportButton")
     return button
+
+
+
+class BarCombo(QComboBox):
+    """A drop-down for a wrapping bar: as wide as its longest choice (at most ``widest``) where
+    the line has room, and never narrower than the choice it shows, so a narrow window wraps
+    the bar rather than cut "Owner: anyone" to "Owner: anyon"."""
+
+    def __init__(self, parent: QWidget | None = None, *, widest: int = 220) -> None:
+        super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.setMaximumWidth(widest)
+        self.currentTextChanged.connect(lambda _text: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        metrics = self.fontMetrics()
+        text = QSize(metrics.horizontalAdvance(self.currentText()), metrics.height())
+        least = self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text, self)
+        return QSize(min(least.width(), self.maximumWidth()), super().minimumSizeHint().height())

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -37,7 +36,7 @@ from leaddesk.ui.colours import TopicColours
 from leaddesk.ui.column_fit import ColumnFit
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.export_dialog import ExportDialog, run_export
-from leaddesk.ui.filter_bar import SearchBox, export_button, wrapping_bar
+from leaddesk.ui.filter_bar import BarCombo, SearchBox, export_button, wrapping_bar
 from leaddesk.ui.format import short_time
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import BusPage
@@ -122,10 +121,10 @@ class LeadsPage(BusPage):
         self._generation = 0
         self.contacts = 0
         self.bar, bar = wrapping_bar()  # four drop-downs, search, export: wraps when narrow
-        self.topic = QComboBox()
-        self.period = range_combo()
-        self.owner = QComboBox()
-        self.status = QComboBox()
+        self.topic = BarCombo()
+        self.period = range_combo(BarCombo())
+        self.owner = BarCombo()
+        self.status = BarCombo()
         self.status.addItem("Status: not spam", None)
         for status in Status:
             if status is not Status.SPAM:
@@ -136,9 +135,6 @@ class LeadsPage(BusPage):
         self.export = export_button("Export contacts…")
         self.export.clicked.connect(self.open_export)
         for combo in (self.topic, self.period, self.owner, self.status):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            combo.setMaximumWidth(220)
-            combo.setMinimumContentsLength(10)
             bar.addWidget(combo)
         bar.addWidget(self.search)
         bar.addWidget(self.export)
