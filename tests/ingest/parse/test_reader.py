@@ -271,7 +271,7 @@ def test_a_label_underlined_by_dashes_is_a_label() -> None:
             "Olá,\npodemos falar?\n\nThanks.\n---\nForm URL\n========\nhttps://x.example/contact/\n")
     fields = dict(label_value_fields(text)[0])
     assert fields["Name"] == "Beatriz Almeida"
-    assert fields["Message"] == "Olá,\npodemos falar?\n\nThanks.\n---"
+    assert fields["Message"] == "Olá,\npodemos falar?\n\nThanks."  # the rule under it is no text
     assert fields["Form URL"] == "https://x.example/contact/"
     assert dict(label_value_fields("Name: Jane\n\n---\n\nDate: today\n")[0]) == {"Name": "Jane",
                                                                                "Date": "today"}

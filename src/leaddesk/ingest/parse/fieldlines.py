@@ -52,6 +52,9 @@ _FOOTER = re.compile(
     r"powered by |diese (e-?mail|nachricht) wurde|gesendet (von|über) |ce (message|courriel|e-?mail) a "
     r"[ée]t[ée]|envoy[ée] (depuis|de|par|via) |este (correo|mensaje|e-?mail) (fue|ha sido)|"
     r"enviado (desde|por|a trav[ée]s) |--[ \t]*$|"
+    r"quest[oa] (messaggio|e-?mail|notifica) [èe] stat[oa] |inviat[oa] (da|tramite|via) |"
+    r"deze (e-?mail|email|bericht|melding) is |verzonden (via|vanaf|door) |verstuurd (via|vanaf|door) |"
+    r"esta (mensagem|e-?mail|notifica[çc][ãa]o) foi |enviad[oa] (a partir d[eo]|atrav[ée]s d[eo]|via) |"
     # A service's credit, copyright line and dashboard links close the fields of hosted forms too.
     r"made (with|by) |(©|\(c\)|copyright)[ \t]*(\d{4}|.{0,80}\b(powered by|all rights reserved)\b)|"
     r"(see|view|open) (all |the |this )?(responses?|submissions?|entr(y|ies)|results?|contacts?|leads?|"
@@ -89,7 +92,7 @@ class _Field:
         lines = list(self.lines)
         while lines and not lines[0].strip():
             lines.pop(0)
-        while lines and not lines[-1].strip():
+        while lines and (not lines[-1].strip() or _RULE.match(lines[-1])):
             lines.pop()
         if len(lines) > 1 and lines[0][:1] in (" ", "\t"):
             # A value indented under its label (FormKeep's plain text): the indentation is the
@@ -250,7 +253,16 @@ _MAIL_FOOTER = re.compile(
     r"this (e-?mail|email|message|notification|form|submission) (was|has been|is) "
     r"(sent|submitted|generated|automatically)|you('re| are)? receiv\w* this (e-?mail|email|message|"
     r"notification)|sent (by|via|from) .{0,80}\b(forms?|site|website)\b|to (unsubscribe|stop receiving) "
-    r"(from )?(this|these|our|all|such|future) )", re.IGNORECASE)
+    r"(from )?(this|these|our|all|such|future) |"
+    # The same sentence in the languages the table knows: "Diese E-Mail wurde ... gesendet", "Questo
+    # messaggio è stato inviato da ...", "Deze e-mail is verzonden via ...".
+    r"diese (e-?mail|nachricht) wurde |ce (message|courriel|e-?mail) a [ée]t[ée] (envoy|g[ée]n[ée]r)|"
+    r"este (correo|mensaje|e-?mail) (fue|ha sido) (enviad|generad)|"
+    r"quest[oa] (messaggio|e-?mail|notifica) [èe] stat[oa] (inviat|generat)|"
+    r"deze (e-?mail|email|bericht|melding) is (verzonden|verstuurd|gegenereerd)|"
+    r"esta (mensagem|e-?mail|notifica[çc][ãa]o) foi (enviad|gerad))", re.IGNORECASE)
+# A rule drawn under a message ("---" before Forminator's closing line): no part of the value.
+_RULE = re.compile(r"^[ \t]*(-{3,}|={3,}|_{3,}|\*{3,})[ \t]*$")
 # What a closing sentence of a notification speaks of (and a visitor's sentence seldom does).
 _FOOTER_WORDS = re.compile(r"\b(forms?|formular\w*|formulaire|formulario|modulo|website|site|web ?site|"
                            r"notifications?|submissions?|submitted|e-?mails?|courriel)\b|©", re.IGNORECASE)
