@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from leaddesk.ingest.parse import map_fields
-from leaddesk.ingest.parse.synonyms import CANONICAL_KEYS, label_key, role_of, value_role
+from leaddesk.ingest.parse.synonyms import CANONICAL_KEYS, is_known_label, label_key, role_of, value_role
 
 
 @pytest.mark.parametrize(("label", "role"), [
@@ -249,3 +249,13 @@ def test_a_sender_line_without_brackets_names_the_visitor() -> None:
     # A sentence that ends in an address names nobody.
     assert "name" not in map_fields({"Sender": "please write to me at bea@rio.example or call",
                                      "Phone": "+55 21 5555 0123"})
+
+
+def test_a_bracketed_part_that_is_a_label_names_the_field() -> None:
+    # Contact Form by BestWebSoft: "Sent from (ip address)", "Sent from (referer)", "Using (user agent)".
+    assert role_of("Sent from (referer)") == "page_url"
+    assert role_of("Sent from (ip address)") == "meta"
+    assert role_of("Using (user agent)") == "meta"
+    assert is_known_label("Using (user agent)")
+    # A marker in brackets says nothing of the field: the words before it do.
+    assert role_of("Company (optional)") == "company"

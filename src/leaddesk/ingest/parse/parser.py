@@ -60,7 +60,8 @@ from leaddesk.ingest.parse.visitor import (
 # subject on a mail that forwards nothing is read as it is; a consent box, a file field and "Sent
 # from:" end a message before them (not where more of the visitor's text follows).
 # 9 drops a rule ("---") drawn under a message, and ends a message at the notification's own closing
-# sentence in Italian, Dutch and Portuguese too (and in German, French and Spanish wherever it stands).
+# sentence in Italian, Dutch and Portuguese too (and in German, French and Spanish wherever it stands),
+# and reads a label by its bracketed part when that is a label ("Sent from (referer)").
 PARSER_VERSION: int = 9
 # A forward of a forward of a forward is read; deeper is not a lead's way into the mailbox.
 MAX_FORWARDS = 3

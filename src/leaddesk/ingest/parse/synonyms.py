@@ -267,6 +267,9 @@ def _role(label: str, value_has_at: bool) -> str | None:
     role = _BY_KEY.get(key)
     if role is not None:
         return role
+    role = _qualifier_role(label)
+    if role is not None:
+        return role
     for candidate, pattern in _KEYWORDS:
         if pattern.search(key):
             if candidate == "email" and not value_has_at:
@@ -310,9 +313,24 @@ def _one_address(value: str) -> str:
     return found[0].rstrip(".") if len(found) == 1 else value
 
 
+# "Sent from (ip address)", "Using (user agent)": a label whose bracketed part names the field.
+_QUALIFIER = re.compile(r"\(([^()]{2,40})\)")
+
+
+def _qualifier_role(label: str) -> str | None:
+    """The role of the bracketed part of ``label`` when it is a label of the table on its own: what
+    the field holds, while the words before it say how it was got ("Sent from (referer)", Contact Form
+    by BestWebSoft)."""
+    if "(" not in label:
+        return None
+    found = _QUALIFIER.search(label)
+    return _BY_KEY.get(label_key(found.group(1))) if found is not None else None
+
+
 def is_known_label(label: str) -> bool:
-    """True when the label is in the table (exact phrase), so that it surely starts a new field."""
-    return label_key(label) in _BY_KEY
+    """True when the label is in the table (exact phrase, or its bracketed part is one), so that it
+    surely starts a new field."""
+    return label_key(label) in _BY_KEY or _qualifier_role(label) is not None
 
 
 def is_closing_label(label: str) -> bool:
