@@ -259,3 +259,9 @@ def test_a_bracketed_part_that_is_a_label_names_the_field() -> None:
     assert is_known_label("Using (user agent)")
     # A marker in brackets says nothing of the field: the words before it do.
     assert role_of("Company (optional)") == "company"
+
+
+def test_a_referral_link_is_the_page() -> None:
+    # HappyForms' owner e-mail closes with "Referral" over the page's link.
+    assert map_fields({"Referral": "https://www.example.com/contact/"})["page_url"] == (
+        "https://www.example.com/contact/")

@@ -61,7 +61,8 @@ from leaddesk.ingest.parse.visitor import (
 # from:" end a message before them (not where more of the visitor's text follows).
 # 9 drops a rule ("---") drawn under a message, and ends a message at the notification's own closing
 # sentence in Italian, Dutch and Portuguese too (and in German, French and Spanish wherever it stands),
-# and reads a label by its bracketed part when that is a label ("Sent from (referer)").
+# reads a label by its bracketed part when that is a label ("Sent from (referer)"), and a "Referral"
+# link as the page.
 PARSER_VERSION: int = 9
 # A forward of a forward of a forward is read; deeper is not a lead's way into the mailbox.
 MAX_FORWARDS = 3

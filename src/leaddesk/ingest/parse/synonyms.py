@@ -147,6 +147,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "referenz url", "verweis url",
         "url referente", "referring site", "form submitted from", "submitted on page",
         "sida", "sidans url", "webbsida", "side", "side url", "sivu", "sivun osoite", "strona www",
+        # HappyForms' "Referral" link (a value that is no web address names no page: page.from_value).
+        "referral", "referral link", "referral url", "referral page", "referring link",
     ),
     "post_title": (
         "post", "post title", "article", "article title", "blog post", "blog post title", "page title",
