@@ -265,3 +265,16 @@ def test_a_referral_link_is_the_page() -> None:
     # HappyForms' owner e-mail closes with "Referral" over the page's link.
     assert map_fields({"Referral": "https://www.example.com/contact/"})["page_url"] == (
         "https://www.example.com/contact/")
+
+
+def test_a_consent_sentence_in_other_languages_is_no_field_to_map() -> None:
+    for label in ("He leído y acepto la Política de privacidad", "J’accepte d’être recontacté(e)",
+                  "Ik ga akkoord met het privacybeleid", "Acconsento al trattamento dei dati"):
+        assert role_of(label) == "meta", label
+
+
+def test_a_flag_before_a_phone_number_is_dropped() -> None:
+    # Jetpack Forms writes the country's flag before the number.
+    assert map_fields({"Téléphone": "\U0001F1EB\U0001F1F7 +33 4 78 55 01 23"})["phone"] == "+33 4 78 55 01 23"
+    assert map_fields({"Phone": "☎️ 0161 555 0123"})["phone"] == "0161 555 0123"
+    assert map_fields({"Phone": "mobile: 07700 900123"})["phone"] == "mobile: 07700 900123"

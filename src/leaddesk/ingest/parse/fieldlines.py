@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from leaddesk.ingest.parse.repeated import per_value
-from leaddesk.ingest.parse.synonyms import is_closing_label, is_known_label, role_of
+from leaddesk.ingest.parse.synonyms import is_closing_label, is_consent_label, is_known_label, role_of
 
 # A label may open with Spanish inverted marks: "¿En qué podemos ayudarle?: ...".
 _LABEL_LINE = re.compile(r"^[ \t]*(?P<label>[¿¡]?[^\W\d_][^:\n]{0,59}?)[ \t]*:(?P<value>.*)$")
@@ -47,7 +47,10 @@ _FOOTER = re.compile(
     # A service's invitation to flag the submission ("Does this submission look like spam? Report it
     # here.", Squarespace) and a rule of underscores (how Outlook and text renderings draw a line
     # between fields, FormSubmit's as received): neither is part of a value.
-    r"does this (submission|message|entry|response) look like spam|(mark|report) (this|it) as spam|"
+    r"does this (submission|message|entry|response) look like spam|(mark|report) (this |it )?as spam|"
+    # The buttons of a notification that links to its dashboard (Jetpack Forms: "Mark as spam", "View
+    # in dashboard").
+    r"(view|open|see) (it )?in (the |your )?(dashboard|admin)\b|"
     r"_{8,}[ \t]*$|"
     r"powered by |diese (e-?mail|nachricht) wurde|gesendet (von|über) |ce (message|courriel|e-?mail) a "
     r"[ée]t[ée]|envoy[ée] (depuis|de|par|via) |este (correo|mensaje|e-?mail) (fue|ha sido)|"
@@ -123,6 +126,29 @@ def looks_like_label(label: str) -> bool:
     return "." not in label.rstrip(".") or len(words) == 1
 
 
+def _consent_sentence(label: str) -> bool:
+    """True for a consent box's label written as a sentence, longer than a label may otherwise be
+    ("He leído y acepto la Política de privacidad: Aceptar", Kadence Blocks' accept field)."""
+    label = label.strip()
+    return (len(label.split()) <= 2 * MAX_LABEL_WORDS and "." not in label.rstrip(".")
+            and not _NOT_IN_LABEL.search(label.lower()) and is_consent_label(label))
+
+
+# What a consent box answers: "Yes", "Accept" (Kadence), "I agree", in the table's languages.
+_CONSENT_ANSWER = re.compile(
+    r"^(yes|no|true|checked|on|1|x|✓|✔|accept(ed)?|agreed?|i agree|i accept|ja|oui|s[ií]|sim|"
+    r"aceptar|aceptado|acepto|accepter|accept[ée]e?|j'accepte|aceito|accetto|akkoord|zugestimmt|"
+    r"einverstanden|akzeptiert|ok)$", re.IGNORECASE)
+
+
+def _consent_answer_follows(lines: list[str], index: int) -> bool:
+    """True when the next line with text after a consent label at ``index`` (an empty line between at
+    most) is a consent box's answer alone ("Yes"): how a label and its value come out of an HTML
+    block as text (Jetpack Forms' consent field after the message)."""
+    answer = next((line.strip() for line in lines[index + 1:index + 3] if line.strip()), "")
+    return bool(_CONSENT_ANSWER.match(answer))
+
+
 def _question_label(label: str) -> bool:
     """True for a question asked as a label, right before its colon ("When would you like to be
     contacted?: Morning", RSForm!Pro's default form): longer than a label may otherwise be, but "?:"
@@ -189,7 +215,7 @@ def _colon_label(written: str) -> str | None:
     _LABEL_LINE), tidied; None when it does not look like a label. Labels repeat from message to
     message: each is read once."""
     label = _input_name(written.strip())
-    if not (looks_like_label(label) or _question_label(label)):
+    if not (looks_like_label(label) or _question_label(label) or _consent_sentence(label)):
         return None
     label = _LEADER.sub("", label)  # "Name.......: Jane", dot leaders of a text table
     return label.rstrip(" *").strip("*_ ").strip()
@@ -232,7 +258,7 @@ def _bare_label(line: str) -> tuple[str, bool | None] | None:
     if not text or len(text) > 60 or text.endswith((".", "!", ",")):
         return None
     label = text.rstrip(":").strip()
-    if not label or not looks_like_label(label):
+    if not label or not (looks_like_label(label) or _consent_sentence(label)):
         return None
     # A known label, or a question that names a field ("What's your e-mail address?", Typeform).
     if is_known_label(label) or (label.endswith("?") and role_of(label, "@") is not None):
@@ -348,8 +374,11 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
                 # ("Your full legal name", "Jane", "Contact email", "jane@..."), as table rows give.
                 alternating = (current is not None and current.bare and not _is_free_text(current.label)
                                and sum(1 for text in current.lines if text.strip()) == 1)
-                starts = not marked and (previous_blank or alternating) and (
-                    current is None or (shape_repeats and not _is_free_text(current.label)))
+                starts = (not marked and (previous_blank or alternating) and (
+                    current is None or (shape_repeats and not _is_free_text(current.label)))) or (
+                    # A consent box after the message: its label, then its one-word answer.
+                    current is not None and current.free_text and is_consent_label(label)
+                    and _consent_answer_follows(lines, index))
             elif emphasised:
                 # Inside a message, "*Important*" on its own line is the visitor's: an emphasised
                 # label starts a field there only when known or when the fields above had its shape.
@@ -471,9 +500,10 @@ def _known_field(label: str, lines: list[str], index: int, tail: list[list[int]]
     """True when a known label starts a field inside a free text; a consent, file or "Sent from"
     label only when "Label: value" lines alone follow it (or a footer, or the end): "Privacy: please
     keep this confidential." with more of the visitor's text after it is part of the message."""
-    if not is_known_label(label):
+    consent = is_consent_label(label)
+    if not (consent or is_known_label(label)):
         return False
-    if not is_closing_label(label):
+    if not (consent or is_closing_label(label)):
         return True
     if not tail:
         tail.append(_label_tail(lines))  # once per text, shared with _closing_block
