@@ -477,3 +477,15 @@ def test_a_dashboard_button_is_a_footer() -> None:
     assert is_footer("Mark as spam")
     assert is_footer("View in dashboard (https://x.example/wp-admin/)")
     assert not is_footer("We would like to view it in the dashboard you built.")
+
+
+def test_a_closing_line_in_other_languages_ends_the_message() -> None:
+    # Forminator's default admin e-mail, translated: a rule, then "This message was sent from <site>".
+    text = ("Messaggio: Buongiorno,\nvorremmo una proposta.\nCordiali saluti\n\n---\n"
+            "Questo messaggio è stato inviato da https://x.example.\n")
+    assert dict(label_value_fields(text)[0])["Messaggio"] == (
+        "Buongiorno,\nvorremmo una proposta.\nCordiali saluti")
+    assert is_footer("Deze e-mail is verzonden via het contactformulier van https://x.example")
+    # A phone's signature is the visitor's, as "Sent from my iPhone" is.
+    assert not is_footer("Inviato dal mio iPhone")
+    assert not is_footer("Verzonden vanaf mijn iPhone")

@@ -55,9 +55,11 @@ _FOOTER = re.compile(
     r"powered by |diese (e-?mail|nachricht) wurde|gesendet (von|über) |ce (message|courriel|e-?mail) a "
     r"[ée]t[ée]|envoy[ée] (depuis|de|par|via) |este (correo|mensaje|e-?mail) (fue|ha sido)|"
     r"enviado (desde|por|a trav[ée]s) |--[ \t]*$|"
-    r"quest[oa] (messaggio|e-?mail|notifica) [èe] stat[oa] |inviat[oa] (da|tramite|via) |"
-    r"deze (e-?mail|email|bericht|melding) is |verzonden (via|vanaf|door) |verstuurd (via|vanaf|door) |"
-    r"esta (mensagem|e-?mail|notifica[çc][ãa]o) foi |enviad[oa] (a partir d[eo]|atrav[ée]s d[eo]|via) |"
+    # (as in English, not a phone's "Inviato dal mio iPhone" signature)
+    r"quest[oa] (messaggio|e-?mail|notifica) [èe] stat[oa] |inviat[oa] (da|tramite|via) (?!(il )?mio )|"
+    r"deze (e-?mail|email|bericht|melding) is |(verzonden|verstuurd) (via|vanaf|door) (?!mijn )|"
+    r"esta (mensagem|e-?mail|notifica[çc][ãa]o) foi |"
+    r"enviad[oa] (a partir d[eo]|atrav[ée]s d[eo]|via) (?!(o |a )?(meu|minha) )|"
     # A service's credit, copyright line and dashboard links close the fields of hosted forms too.
     r"made (with|by) |(©|\(c\)|copyright)[ \t]*(\d{4}|.{0,80}\b(powered by|all rights reserved)\b)|"
     r"(see|view|open) (all |the |this )?(responses?|submissions?|entr(y|ies)|results?|contacts?|leads?|"
