@@ -271,7 +271,7 @@ def test_a_label_underlined_by_dashes_is_a_label() -> None:
             "Olá,\npodemos falar?\n\nThanks.\n---\nForm URL\n========\nhttps://x.example/contact/\n")
     fields = dict(label_value_fields(text)[0])
     assert fields["Name"] == "Beatriz Almeida"
-    assert fields["Message"] == "Olá,\npodemos falar?\n\nThanks.\n---"
+    assert fields["Message"] == "Olá,\npodemos falar?\n\nThanks."  # the rule under it is no text
     assert fields["Form URL"] == "https://x.example/contact/"
     assert dict(label_value_fields("Name: Jane\n\n---\n\nDate: today\n")[0]) == {"Name": "Jane",
                                                                                "Date": "today"}
@@ -443,3 +443,49 @@ def test_a_consent_or_how_did_you_hear_question_after_the_message_ends_it(line: 
     fields = dict(label_value_fields(text)[0])
     label, _, value = line.partition(": ")
     assert (fields["Message"], fields[label]) == ("Hello,\nwe need help.", value)
+
+
+def test_a_consent_sentence_after_the_message_ends_it() -> None:
+    # Kadence Blocks' plain text: a consent box labelled by a whole sentence, then a hidden page field.
+    text = ("Nombre: Lucía\n\nMensaje: Hola,\n\nqueremos una propuesta.\n\n"
+            "He leído y acepto la Política de privacidad: Aceptar\n\nPágina: https://x.example/es/\n")
+    fields = dict(label_value_fields(text)[0])
+    assert fields["Mensaje"] == "Hola,\n\nqueremos una propuesta."
+    assert fields["He leído y acepto la Política de privacidad"] == "Aceptar"
+    # The same words with more of the visitor's text after them are the visitor's.
+    text = "Message: Hello,\n\nI accept your terms and conditions: all of them.\nSee you in May.\n"
+    assert dict(label_value_fields(text)[0])["Message"] == (
+        "Hello,\n\nI accept your terms and conditions: all of them.\nSee you in May.")
+
+
+def test_a_consent_label_over_its_answer_ends_the_message() -> None:
+    # Jetpack Forms' HTML as text: each label over its value; a consent box answered "Yes" after the
+    # message, then the mail's buttons.
+    lines = ["Votre message", "", "Bonjour,", "nous visons le printemps.",
+             "J’accepte d’être recontacté(e)", "", "Yes", "Mark as spam (https://x.example/wp-admin/)",
+             "View in dashboard (https://x.example/)"]
+    fields = dict(label_value_fields(lines)[0])
+    assert fields["Votre message"] == "Bonjour,\nnous visons le printemps."
+    assert fields["J’accepte d’être recontacté(e)"] == "Yes"
+    # A sentence of consent in the message, followed by more than an answer, stays in it.
+    lines = ["Message", "Hello,", "I agree with your white paper", "on most points.", "Thanks"]
+    assert dict(label_value_fields(lines)[0])["Message"] == (
+        "Hello,\nI agree with your white paper\non most points.\nThanks")
+
+
+def test_a_dashboard_button_is_a_footer() -> None:
+    assert is_footer("Mark as spam")
+    assert is_footer("View in dashboard (https://x.example/wp-admin/)")
+    assert not is_footer("We would like to view it in the dashboard you built.")
+
+
+def test_a_closing_line_in_other_languages_ends_the_message() -> None:
+    # Forminator's default admin e-mail, translated: a rule, then "This message was sent from <site>".
+    text = ("Messaggio: Buongiorno,\nvorremmo una proposta.\nCordiali saluti\n\n---\n"
+            "Questo messaggio è stato inviato da https://x.example.\n")
+    assert dict(label_value_fields(text)[0])["Messaggio"] == (
+        "Buongiorno,\nvorremmo una proposta.\nCordiali saluti")
+    assert is_footer("Deze e-mail is verzonden via het contactformulier van https://x.example")
+    # A phone's signature is the visitor's, as "Sent from my iPhone" is.
+    assert not is_footer("Inviato dal mio iPhone")
+    assert not is_footer("Verzonden vanaf mijn iPhone")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from leaddesk.ingest.parse import map_fields
-from leaddesk.ingest.parse.synonyms import CANONICAL_KEYS, label_key, role_of, value_role
+from leaddesk.ingest.parse.synonyms import CANONICAL_KEYS, is_known_label, label_key, role_of, value_role
 
 
 @pytest.mark.parametrize(("label", "role"), [
@@ -249,3 +249,32 @@ def test_a_sender_line_without_brackets_names_the_visitor() -> None:
     # A sentence that ends in an address names nobody.
     assert "name" not in map_fields({"Sender": "please write to me at bea@rio.example or call",
                                      "Phone": "+55 21 5555 0123"})
+
+
+def test_a_bracketed_part_that_is_a_label_names_the_field() -> None:
+    # Contact Form by BestWebSoft: "Sent from (ip address)", "Sent from (referer)", "Using (user agent)".
+    assert role_of("Sent from (referer)") == "page_url"
+    assert role_of("Sent from (ip address)") == "meta"
+    assert role_of("Using (user agent)") == "meta"
+    assert is_known_label("Using (user agent)")
+    # A marker in brackets says nothing of the field: the words before it do.
+    assert role_of("Company (optional)") == "company"
+
+
+def test_a_referral_link_is_the_page() -> None:
+    # HappyForms' owner e-mail closes with "Referral" over the page's link.
+    assert map_fields({"Referral": "https://www.example.com/contact/"})["page_url"] == (
+        "https://www.example.com/contact/")
+
+
+def test_a_consent_sentence_in_other_languages_is_no_field_to_map() -> None:
+    for label in ("He leído y acepto la Política de privacidad", "J’accepte d’être recontacté(e)",
+                  "Ik ga akkoord met het privacybeleid", "Acconsento al trattamento dei dati"):
+        assert role_of(label) == "meta", label
+
+
+def test_a_flag_before_a_phone_number_is_dropped() -> None:
+    # Jetpack Forms writes the country's flag before the number.
+    assert map_fields({"Téléphone": "\U0001F1EB\U0001F1F7 +33 4 78 55 01 23"})["phone"] == "+33 4 78 55 01 23"
+    assert map_fields({"Phone": "☎️ 0161 555 0123"})["phone"] == "0161 555 0123"
+    assert map_fields({"Phone": "mobile: 07700 900123"})["phone"] == "mobile: 07700 900123"

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from leaddesk.ingest.parse.repeated import per_value
-from leaddesk.ingest.parse.synonyms import is_closing_label, is_known_label, role_of
+from leaddesk.ingest.parse.synonyms import is_closing_label, is_consent_label, is_known_label, role_of
 
 # A label may open with Spanish inverted marks: "¿En qué podemos ayudarle?: ...".
 _LABEL_LINE = re.compile(r"^[ \t]*(?P<label>[¿¡]?[^\W\d_][^:\n]{0,59}?)[ \t]*:(?P<value>.*)$")
@@ -47,11 +47,19 @@ _FOOTER = re.compile(
     # A service's invitation to flag the submission ("Does this submission look like spam? Report it
     # here.", Squarespace) and a rule of underscores (how Outlook and text renderings draw a line
     # between fields, FormSubmit's as received): neither is part of a value.
-    r"does this (submission|message|entry|response) look like spam|(mark|report) (this|it) as spam|"
+    r"does this (submission|message|entry|response) look like spam|(mark|report) (this |it )?as spam|"
+    # The buttons of a notification that links to its dashboard (Jetpack Forms: "Mark as spam", "View
+    # in dashboard").
+    r"(view|open|see) (it )?in (the |your )?(dashboard|admin)\b|"
     r"_{8,}[ \t]*$|"
     r"powered by |diese (e-?mail|nachricht) wurde|gesendet (von|über) |ce (message|courriel|e-?mail) a "
     r"[ée]t[ée]|envoy[ée] (depuis|de|par|via) |este (correo|mensaje|e-?mail) (fue|ha sido)|"
     r"enviado (desde|por|a trav[ée]s) |--[ \t]*$|"
+    # (as in English, not a phone's "Inviato dal mio iPhone" signature)
+    r"quest[oa] (messaggio|e-?mail|notifica) [èe] stat[oa] |inviat[oa] (da|tramite|via) (?!(il )?mio )|"
+    r"deze (e-?mail|email|bericht|melding) is |(verzonden|verstuurd) (via|vanaf|door) (?!mijn )|"
+    r"esta (mensagem|e-?mail|notifica[çc][ãa]o) foi |"
+    r"enviad[oa] (a partir d[eo]|atrav[ée]s d[eo]|via) (?!(o |a )?(meu|minha) )|"
     # A service's credit, copyright line and dashboard links close the fields of hosted forms too.
     r"made (with|by) |(©|\(c\)|copyright)[ \t]*(\d{4}|.{0,80}\b(powered by|all rights reserved)\b)|"
     r"(see|view|open) (all |the |this )?(responses?|submissions?|entr(y|ies)|results?|contacts?|leads?|"
@@ -89,7 +97,7 @@ class _Field:
         lines = list(self.lines)
         while lines and not lines[0].strip():
             lines.pop(0)
-        while lines and not lines[-1].strip():
+        while lines and (not lines[-1].strip() or _RULE.match(lines[-1])):
             lines.pop()
         if len(lines) > 1 and lines[0][:1] in (" ", "\t"):
             # A value indented under its label (FormKeep's plain text): the indentation is the
@@ -118,6 +126,29 @@ def looks_like_label(label: str) -> bool:
         return False
     # A full stop only ends an abbreviation ("Tel.", "Str."), never sits inside a sentence.
     return "." not in label.rstrip(".") or len(words) == 1
+
+
+def _consent_sentence(label: str) -> bool:
+    """True for a consent box's label written as a sentence, longer than a label may otherwise be
+    ("He leído y acepto la Política de privacidad: Aceptar", Kadence Blocks' accept field)."""
+    label = label.strip()
+    return (len(label.split()) <= 2 * MAX_LABEL_WORDS and "." not in label.rstrip(".")
+            and not _NOT_IN_LABEL.search(label.lower()) and is_consent_label(label))
+
+
+# What a consent box answers: "Yes", "Accept" (Kadence), "I agree", in the table's languages.
+_CONSENT_ANSWER = re.compile(
+    r"^(yes|no|true|checked|on|1|x|✓|✔|accept(ed)?|agreed?|i agree|i accept|ja|oui|s[ií]|sim|"
+    r"aceptar|aceptado|acepto|accepter|accept[ée]e?|j'accepte|aceito|accetto|akkoord|zugestimmt|"
+    r"einverstanden|akzeptiert|ok)$", re.IGNORECASE)
+
+
+def _consent_answer_follows(lines: list[str], index: int) -> bool:
+    """True when the next line with text after a consent label at ``index`` (an empty line between at
+    most) is a consent box's answer alone ("Yes"): how a label and its value come out of an HTML
+    block as text (Jetpack Forms' consent field after the message)."""
+    answer = next((line.strip() for line in lines[index + 1:index + 3] if line.strip()), "")
+    return bool(_CONSENT_ANSWER.match(answer))
 
 
 def _question_label(label: str) -> bool:
@@ -186,7 +217,7 @@ def _colon_label(written: str) -> str | None:
     _LABEL_LINE), tidied; None when it does not look like a label. Labels repeat from message to
     message: each is read once."""
     label = _input_name(written.strip())
-    if not (looks_like_label(label) or _question_label(label)):
+    if not (looks_like_label(label) or _question_label(label) or _consent_sentence(label)):
         return None
     label = _LEADER.sub("", label)  # "Name.......: Jane", dot leaders of a text table
     return label.rstrip(" *").strip("*_ ").strip()
@@ -229,7 +260,7 @@ def _bare_label(line: str) -> tuple[str, bool | None] | None:
     if not text or len(text) > 60 or text.endswith((".", "!", ",")):
         return None
     label = text.rstrip(":").strip()
-    if not label or not looks_like_label(label):
+    if not label or not (looks_like_label(label) or _consent_sentence(label)):
         return None
     # A known label, or a question that names a field ("What's your e-mail address?", Typeform).
     if is_known_label(label) or (label.endswith("?") and role_of(label, "@") is not None):
@@ -250,7 +281,16 @@ _MAIL_FOOTER = re.compile(
     r"this (e-?mail|email|message|notification|form|submission) (was|has been|is) "
     r"(sent|submitted|generated|automatically)|you('re| are)? receiv\w* this (e-?mail|email|message|"
     r"notification)|sent (by|via|from) .{0,80}\b(forms?|site|website)\b|to (unsubscribe|stop receiving) "
-    r"(from )?(this|these|our|all|such|future) )", re.IGNORECASE)
+    r"(from )?(this|these|our|all|such|future) |"
+    # The same sentence in the languages the table knows: "Diese E-Mail wurde ... gesendet", "Questo
+    # messaggio è stato inviato da ...", "Deze e-mail is verzonden via ...".
+    r"diese (e-?mail|nachricht) wurde |ce (message|courriel|e-?mail) a [ée]t[ée] (envoy|g[ée]n[ée]r)|"
+    r"este (correo|mensaje|e-?mail) (fue|ha sido) (enviad|generad)|"
+    r"quest[oa] (messaggio|e-?mail|notifica) [èe] stat[oa] (inviat|generat)|"
+    r"deze (e-?mail|email|bericht|melding) is (verzonden|verstuurd|gegenereerd)|"
+    r"esta (mensagem|e-?mail|notifica[çc][ãa]o) foi (enviad|gerad))", re.IGNORECASE)
+# A rule drawn under a message ("---" before Forminator's closing line): no part of the value.
+_RULE = re.compile(r"^[ \t]*(-{3,}|={3,}|_{3,}|\*{3,})[ \t]*$")
 # What a closing sentence of a notification speaks of (and a visitor's sentence seldom does).
 _FOOTER_WORDS = re.compile(r"\b(forms?|formular\w*|formulaire|formulario|modulo|website|site|web ?site|"
                            r"notifications?|submissions?|submitted|e-?mails?|courriel)\b|©", re.IGNORECASE)
@@ -336,8 +376,11 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
                 # ("Your full legal name", "Jane", "Contact email", "jane@..."), as table rows give.
                 alternating = (current is not None and current.bare and not _is_free_text(current.label)
                                and sum(1 for text in current.lines if text.strip()) == 1)
-                starts = not marked and (previous_blank or alternating) and (
-                    current is None or (shape_repeats and not _is_free_text(current.label)))
+                starts = (not marked and (previous_blank or alternating) and (
+                    current is None or (shape_repeats and not _is_free_text(current.label)))) or (
+                    # A consent box after the message: its label, then its one-word answer.
+                    current is not None and current.free_text and is_consent_label(label)
+                    and _consent_answer_follows(lines, index))
             elif emphasised:
                 # Inside a message, "*Important*" on its own line is the visitor's: an emphasised
                 # label starts a field there only when known or when the fields above had its shape.
@@ -459,9 +502,10 @@ def _known_field(label: str, lines: list[str], index: int, tail: list[list[int]]
     """True when a known label starts a field inside a free text; a consent, file or "Sent from"
     label only when "Label: value" lines alone follow it (or a footer, or the end): "Privacy: please
     keep this confidential." with more of the visitor's text after it is part of the message."""
-    if not is_known_label(label):
+    consent = is_consent_label(label)
+    if not (consent or is_known_label(label)):
         return False
-    if not is_closing_label(label):
+    if not (consent or is_closing_label(label)):
         return True
     if not tail:
         tail.append(_label_tail(lines))  # once per text, shared with _closing_block

@@ -59,7 +59,13 @@ from leaddesk.ingest.parse.visitor import (
 # mail that is no notification keeps "not a submission" and says what was forwarded; a "Fwd:"
 # subject on a mail that forwards nothing is read as it is; a consent box, a file field and "Sent
 # from:" end a message before them (not where more of the visitor's text follows).
-PARSER_VERSION: int = 8
+# 9 drops a rule ("---") drawn under a message, and ends a message at the notification's own closing
+# sentence in Italian, Dutch and Portuguese too (and in German, French and Spanish wherever it stands),
+# reads a label by its bracketed part when that is a label ("Sent from (referer)"), a "Referral" link as
+# the page, a consent box labelled by a sentence of consent (in the table's languages) or answered
+# "Yes" on the line below as the end of the message before it, a dashboard's "Mark as spam" and "View
+# in dashboard" as footers, and a phone number without the flag set before it.
+PARSER_VERSION: int = 9
 # A forward of a forward of a forward is read; deeper is not a lead's way into the mailbox.
 MAX_FORWARDS = 3
 

@@ -13,6 +13,7 @@ serves mail notifications and the JSON records of form APIs.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -147,6 +148,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "referenz url", "verweis url",
         "url referente", "referring site", "form submitted from", "submitted on page",
         "sida", "sidans url", "webbsida", "side", "side url", "sivu", "sivun osoite", "strona www",
+        # HappyForms' "Referral" link (a value that is no web address names no page: page.from_value).
+        "referral", "referral link", "referral url", "referral page", "referring link",
     ),
     "post_title": (
         "post", "post title", "article", "article title", "blog post", "blog post title", "page title",
@@ -181,9 +184,15 @@ _CLOSING_KEYS = frozenset(fold(key) for key in (*_CONSENT_AND_FILES, "sent from"
 
 # Keyword rules for labels no exact phrase matches, tried in order: "company name" is a company,
 # not a name, and "e-mail consent" is only an e-mail when the value holds an address.
+# A consent box's label, often a whole sentence ("He leído y acepto la Política de privacidad",
+# "J'accepte d'être recontacté(e)"): the words that make it one, in the table's languages.
+_CONSENT = re.compile(r"\b(consent|privacy|gdpr|dsgvo|agree|accept|datenschutz\w*|einwilligung|"
+                      r"einverstanden|zustimmung|accepte|consentement|confidentialite|rgpd|acepto|"
+                      r"consentimiento|privacidad|accetto|acconsento|consenso|akkoord|toestemming|"
+                      r"aceito|concordo|consentimento|privacidade)\b")
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("meta", re.compile(r"\b(honeypot|gotcha|captcha|consent|privacy|gdpr|dsgvo|newsletter|"
-                        r"agree|accept|datenschutz)\b")),
+    ("meta", re.compile(r"\b(honeypot|gotcha|captcha|newsletter)\b")),
+    ("meta", _CONSENT),
     # "Comment avez-vous entendu parler de nous ?" is French for "how did you hear of us", not a comment.
     ("meta", re.compile(r"^comment (avez|connaissez|nous avez)\b")),
     # "Company size", "Type of organisation", "Number of employees": facts about the company, not its
@@ -267,6 +276,9 @@ def _role(label: str, value_has_at: bool) -> str | None:
     role = _BY_KEY.get(key)
     if role is not None:
         return role
+    role = _qualifier_role(label)
+    if role is not None:
+        return role
     for candidate, pattern in _KEYWORDS:
         if pattern.search(key):
             if candidate == "email" and not value_has_at:
@@ -310,14 +322,47 @@ def _one_address(value: str) -> str:
     return found[0].rstrip(".") if len(found) == 1 else value
 
 
+# "Sent from (ip address)", "Using (user agent)": a label whose bracketed part names the field.
+_QUALIFIER = re.compile(r"\(([^()]{2,40})\)")
+
+
+def _qualifier_role(label: str) -> str | None:
+    """The role of the bracketed part of ``label`` when it is a label of the table on its own: what
+    the field holds, while the words before it say how it was got ("Sent from (referer)", Contact Form
+    by BestWebSoft)."""
+    if "(" not in label:
+        return None
+    found = _QUALIFIER.search(label)
+    return _BY_KEY.get(label_key(found.group(1))) if found is not None else None
+
+
+def _phone_number(value: str) -> str:
+    """A phone field's value without the symbols set before the number: the country's flag Jetpack
+    Forms shows ("🇫🇷 +33 4 78 55 01 23"), a telephone sign."""
+    if value[:1].isalnum() or value[:1] in "+(":
+        return value
+    start = next((i for i, char in enumerate(value) if char.isalnum() or char in "+("), len(value))
+    kept = value[start:]
+    return kept if kept and all(unicodedata.category(char)[0] in "SZ" or char in "\ufe0f\u200d"
+                                for char in value[:start]) else value
+
+
 def is_known_label(label: str) -> bool:
-    """True when the label is in the table (exact phrase), so that it surely starts a new field."""
-    return label_key(label) in _BY_KEY
+    """True when the label is in the table (exact phrase, or its bracketed part is one), so that it
+    surely starts a new field."""
+    return label_key(label) in _BY_KEY or _qualifier_role(label) is not None
 
 
 def is_closing_label(label: str) -> bool:
     """True for a consent, file or "Sent from" label: known, but a heading a visitor may write too."""
     return label_key(label) in _CLOSING_KEYS
+
+
+def is_consent_label(label: str) -> bool:
+    """True for the label of a consent box, known or written as a sentence of consent ("I have read
+    and accept the privacy policy"): like a closing label, it ends a message only where no more of
+    the visitor's text follows (fieldlines)."""
+    return bool(_CONSENT.search(label_key(label)))
 
 
 def _short_answer(value: str) -> bool:
@@ -387,7 +432,8 @@ def map_fields(fields: Mapping[str, str],
             taught_roles.add(role)
         if role is None or role == "meta" or role in found:
             continue
-        found[role] = _one_address(value) if role == "email" else value
+        found[role] = (_one_address(value) if role == "email" else _phone_number(value) if role == "phone"
+                       else value)
 
     for _, raw_value, key, built_in in rows:
         # A label the table does not know, with a value that can only be an address or a number.
