@@ -38,7 +38,7 @@ from leaddesk.ingest.api.errors import (
     PageError,
 )
 from leaddesk.net_deadline import Deadline, opened_socket
-from leaddesk.net_errors import server_words
+from leaddesk.net_errors import certificate_failure, server_words
 from leaddesk.progress import CancelToken
 
 log = logging.getLogger(__name__)
@@ -390,8 +390,8 @@ class ApiClient:
             message = (f"{self.what} at {host} refused the connection; check the base URL and that "
                        f"the server is running")
         elif cert := next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None):
-            message = (f"the certificate of {host} is not trusted ({cert.verify_message}); check the "
-                       f"base URL")
+            message = certificate_failure(cert, host, other_host="check the host in the base URL",
+                                          untrusted="check the base URL")
         elif any(isinstance(e, ssl.SSLError) for e in chain) or "ssl" in text:
             message = f"TLS with {host} failed; check that the base URL's scheme (https/http) is right"
         elif isinstance(exc, httpx.TooManyRedirects):
