@@ -56,8 +56,9 @@ MAX_ATTEMPTS = 5
 TIMEOUT_ATTEMPTS = 2
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 30.0
-# A Retry-After longer than this is reported rather than waited for: a sync should not hang for an
-# hour on a quota; the next run picks up where this one stopped.
+# A Retry-After longer than this (on a 429 or a 5xx) is reported rather than waited for: a sync
+# should not hang for an hour on a quota or a maintenance; the next run picks up where this one
+# stopped.
 RETRY_AFTER_CAP_SECONDS = 120.0
 # One answer, whole, at most: far above any documented page (100 records of a few kB each).
 PAGE_BYTES = 64 * 2**20
@@ -261,10 +262,13 @@ class ApiClient:
             status = response.status_code
             if status == 429 or status >= 500:
                 delay = retry_after_seconds(response.headers.get("Retry-After"))
-                if status == 429 and delay is not None and delay > RETRY_AFTER_CAP_SECONDS:
+                # A 503 for maintenance says how long in Retry-After as a 429 does (RFC 9110).
+                if delay is not None and delay > RETRY_AFTER_CAP_SECONDS:
+                    why = "limits the request rate" if status == 429 else \
+                        f"is unavailable (HTTP {status})"
                     raise self._scrub(ApiRateLimitError(
-                        f"{self.what} ({_host(url)}) limits the request rate and asks to wait "
-                        f"{delay / 60:.0f} min; everything fetched so far was kept, sync again later"))
+                        f"{self.what} ({_host(url)}) {why} and asks to wait {delay / 60:.0f} min; "
+                        f"everything fetched so far was kept, sync again later"))
                 if attempt == self.max_attempts:
                     raise self._scrub(ApiError(
                         f"{self.what} ({_host(url)}) answered HTTP {status} {attempt} times in a row; "
