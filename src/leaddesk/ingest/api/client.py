@@ -151,6 +151,34 @@ def _said(response: httpx.Response) -> str:
 
 
 _NOT_JSON = object()
+_NESTED = object()
+MAX_DEPTH = 100  # levels of JSON nesting in a page; a form record needs a handful
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether ``data`` nests more than ``limit`` levels (walked level by level, not by
+    recursion: the point is a page too deep to recurse into)."""
+    level = [data]
+    for _ in range(limit):
+        level = [v for item in level if isinstance(item, dict | list)
+                 for v in (item.values() if isinstance(item, dict) else item)]
+        if not level:
+            return False
+    return any(isinstance(item, dict | list) for item in level)
+
+
+def _cut_short(response: httpx.Response) -> bool:
+    """Whether an answer is JSON that stops in the middle (a proxy or a connection that ended
+    the body early, compressed data cut short): it fails at its very end, or in a string that
+    never closes."""
+    try:
+        text = response.content.decode("utf-8", "replace")
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+    except (ValueError, RecursionError):
+        return False
+    return False
 
 
 def _lenient_json(response: httpx.Response) -> Any:
@@ -291,7 +319,7 @@ class ApiClient:
                 self._http.stream("GET", url, params=query,
                                   extensions={"trace": self._seen_socket}) as response:
             body = bytearray()
-            for chunk in response.iter_bytes():
+            for chunk in self._unpacked(response, url):
                 body += chunk
                 if len(body) > PAGE_BYTES:
                     raise self._scrub(PageError(
@@ -306,6 +334,17 @@ class ApiClient:
                    if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
         return httpx.Response(response.status_code, headers=headers, content=bytes(body),
                               request=response.request, extensions=response.extensions)
+
+    def _unpacked(self, response: httpx.Response, url: str) -> Iterator[bytes]:
+        """The body's bytes, uncompressed; compressed data that cannot be unpacked is a page
+        that cannot be read (asked for again next sync), not a lost connection."""
+        try:
+            yield from response.iter_bytes()
+        except httpx.DecodingError:
+            packing = response.headers.get("Content-Encoding", "unknown")
+            raise self._scrub(PageError(
+                f"{self.what} sent a compressed page that cannot be unpacked "
+                f"({server_words(packing, 40)}) from {where(url)}")) from None
 
     def _seen_socket(self, event: str, info: dict[str, Any]) -> None:
         """httpcore's trace: each connection's socket, for :meth:`_cut_after`."""
@@ -337,14 +376,32 @@ class ApiClient:
         """The decoded JSON body and the response; a body that is not JSON raises PageError."""
         response = self.get(url, params)
         try:
-            return response.json(), response
+            data = self._decoded(response, url)
+        except RecursionError:  # json gives up on deep nesting this way, not with a ValueError
+            data = _NESTED
+        if data is _NESTED or _deeper_than(data, MAX_DEPTH):
+            # Hostile or broken: the readers after this (and json.dumps of the raw record) recurse.
+            raise self._scrub(PageError(f"{self.what} sent a page nested deeper than {MAX_DEPTH} "
+                                        f"levels, not read from {where(url)}"))
+        return data, response
+
+    def _decoded(self, response: httpx.Response, url: str) -> Any:
+        try:
+            return response.json()
         except ValueError:
             lenient = _lenient_json(response)
             if lenient is not _NOT_JSON:
                 log.warning("%s: the page from %s is not UTF-8; read as %s", self.account,
                             where(url), lenient[1])
-                return lenient[0], response
+                return lenient[0]
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+            if not response.content.strip():
+                raise self._scrub(PageError(f"{self.what} sent an empty answer, not a page of "
+                                            f"JSON, from {where(url)}")) from None
+            if _cut_short(response):
+                raise self._scrub(PageError(
+                    f"{self.what} sent a page cut short (it ends in the middle of its JSON) from "
+                    f"{where(url)}")) from None
             if _is_html(response):
                 raise self._scrub(PageError(
                     f"{self.what} sent {_said(response)}, not valid JSON, from {where(url)}: a "
