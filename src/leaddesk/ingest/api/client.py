@@ -21,7 +21,7 @@ import socket
 import ssl
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -197,6 +197,9 @@ def _lenient_json(response: httpx.Response) -> Any:
     return _NOT_JSON
 
 
+_TOKEN_LETTERS = frozenset(chr(c) for c in range(0x21, 0x7F))  # printable ASCII, no space
+
+
 class _OtherHost(Exception):
     """A request was about to leave for another host than the client's (see _same_host_only)."""
 
@@ -222,6 +225,7 @@ class ApiClient:
         self.backoff_cap: float = backoff_cap if backoff_cap is not None else BACKOFF_CAP_SECONDS
         self.retries = 0  # how many requests were repeated (429, 5xx, timeouts, cut connections)
         self.requests = 0
+        auth = self._checked(auth)
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if auth.kind == "bearer":
             headers["Authorization"] = f"Bearer {auth.token}"
@@ -236,6 +240,22 @@ class ApiClient:
         self._http = httpx.Client(timeout=timeout if timeout is not None else TIMEOUT,
                                   headers=headers, auth=basic, verify=verify, follow_redirects=True,
                                   event_hooks={"request": [self._same_host_only]})
+
+    def _checked(self, auth: Auth) -> Auth:
+        """The token as it may travel: the spaces and line breaks a paste brings around it
+        dropped (a header could not carry them), and one that holds a line break, a character
+        beyond ASCII (an ellipsis, typographic quotes copied along) or, as a bearer token, a
+        space refused before anything is sent: a line break would start a header of its own."""
+        if auth.kind not in ("bearer", "header", "query"):
+            return auth  # basic: base64-encoded, a password may be any text
+        token = auth.token.strip()
+        allowed = _TOKEN_LETTERS if auth.kind == "bearer" else _TOKEN_LETTERS | {" "}
+        if not set(token) <= allowed:
+            raise ApiAuthError(
+                f"the token of {self.account} holds a line break, a space or a character beyond "
+                f"ASCII, which no token has: it was probably copied with something around it; "
+                f"give it again with `leaddesk accounts edit {self.account} --token-stdin`")
+        return replace(auth, token=token)
 
     def close(self) -> None:
         self._http.close()
