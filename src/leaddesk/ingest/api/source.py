@@ -130,10 +130,17 @@ def number_mark(value: Any) -> str | None:
         return None
 
 
+def json_bytes(text: str) -> bytes:
+    """JSON text as UTF-8. Half of an emoji (a lone surrogate, from a form script that cut a
+    message by length) arrives as an escape and cannot be UTF-8: it goes back to that escape,
+    "\\ud83d", which only JSON strings hold, so the bytes read back as the record sent."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 def content_id(record: Any) -> str:
     """An id for a record that has none: a digest of its content."""
     text = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
-    return "sha256-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return "sha256-" + hashlib.sha256(json_bytes(text)).hexdigest()[:32]
 
 
 def as_object(value: Any) -> dict[str, Any]:
