@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import keyring.errors
 import pytest
 from sqlalchemy import select
 from tests.ingest.api.conftest import TOKEN, ApiAccountFactory
-from tests.ingest.api.server import FormApiServer, Generic, Netlify, Reply
+from tests.ingest.api.server import FormApiServer, Generic, Netlify, Reply, Seen
 from tests.ingest.api.test_presets import GENERIC_CONFIG
 from tests.ingest.api.test_robustness import FAST, FORM, Spy, count, page
 from tests.ingest.api.test_sync_paging import _page_two_skipped_then_read
@@ -132,16 +132,19 @@ def test_a_token_pasted_with_something_in_it_is_one_line_and_nothing_is_sent(
     assert count(db) == 0
 
 
-@pytest.mark.parametrize("kind", ["bearer", "header"])
+@pytest.mark.parametrize(("kind", "seen"), [
+    ("bearer", lambda s: s.headers["authorization"].removeprefix("Bearer ")),
+    ("header", lambda s: s.headers["x-api-key"]),
+    ("query", lambda s: s.query["X-API-Key"]),
+])
 def test_a_token_pasted_with_spaces_or_a_line_break_around_it_is_sent_without_them(
-        db: Database, server: FormApiServer, api_account: ApiAccountFactory, kind: str) -> None:
+        db: Database, server: FormApiServer, api_account: ApiAccountFactory, kind: str,
+        seen: Callable[[Seen], str]) -> None:
     fake = Generic(server)
     config = {**GENERIC_CONFIG, "auth": {"type": kind, "name": "X-API-Key"}}
     account = api_account("generic", base_url=server.url, config=config)
     assert api.sync_api_account(db, account, f"  {TOKEN}\r\n", **FAST).added == len(fake.records)
-    sent = {s.headers["authorization" if kind == "bearer" else "x-api-key"]
-            for s in server.requests}
-    assert sent == {f"Bearer {TOKEN}" if kind == "bearer" else TOKEN}
+    assert {seen(s) for s in server.requests} == {TOKEN}
 
 
 def test_half_an_emoji_in_a_record_is_stored_and_its_json_kept(

@@ -216,16 +216,15 @@ class ApiClient:
                  backoff_base: float | None = None, backoff_cap: float | None = None,
                  verify: ssl.SSLContext | str | bool = True) -> None:
         # Defaults are read at call time, so that a test or tool can tune the module's constants.
-        self.auth = auth
         self.what = what
         self.account = account
+        self.auth = auth = self._checked(auth)
         self.cancel = cancel or CancelToken()
         self.max_attempts = max(1, max_attempts if max_attempts is not None else MAX_ATTEMPTS)
         self.backoff_base: float = backoff_base if backoff_base is not None else BACKOFF_BASE_SECONDS
         self.backoff_cap: float = backoff_cap if backoff_cap is not None else BACKOFF_CAP_SECONDS
         self.retries = 0  # how many requests were repeated (429, 5xx, timeouts, cut connections)
         self.requests = 0
-        auth = self._checked(auth)
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if auth.kind == "bearer":
             headers["Authorization"] = f"Bearer {auth.token}"
