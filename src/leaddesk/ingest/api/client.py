@@ -334,8 +334,11 @@ class ApiClient:
         would fill the memory. Too slow reads as a timeout (retried once), too big as a page
         that cannot be read (reported, asked for again next sync)."""
         deadline = time.monotonic() + PAGE_SECONDS
+        # Merged by hand: given params, httpx (0.28 on) drops the URL's own query, a next-page
+        # link's or a configured URL's, and asked for the first page again and again.
+        target = httpx.URL(url).copy_merge_params(dict(query))
         with self._cut_after(PAGE_SECONDS), \
-                self._http.stream("GET", url, params=query,
+                self._http.stream("GET", target,
                                   extensions={"trace": self._seen_socket}) as response:
             body = bytearray()
             for chunk in self._unpacked(response, url):
