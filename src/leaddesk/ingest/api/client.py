@@ -256,6 +256,17 @@ class ApiClient:
                 f"give it again with `leaddesk accounts edit {self.account} --token-stdin`")
         return replace(auth, token=token)
 
+    def without_token(self, url: str) -> str:
+        """``url`` without the token in its query: a next-page link may echo the request's API
+        key, and such a link is a saved position, written to the database. :meth:`get` adds
+        the key again when the page is asked for."""
+        parsed = httpx.URL(url)
+        secrets = set(self.auth.secrets())
+        for key, value in parsed.params.multi_items():
+            if value in secrets:
+                parsed = parsed.copy_remove_param(key)
+        return str(parsed)
+
     def close(self) -> None:
         self._http.close()
 
