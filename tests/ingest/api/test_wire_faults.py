@@ -11,13 +11,14 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import keyring.errors
 import pytest
 from sqlalchemy import select
 from tests.ingest.api.conftest import TOKEN, ApiAccountFactory
-from tests.ingest.api.server import FormApiServer, Generic, Netlify, Reply, Seen
+from tests.ingest.api.server import FormApiServer, Generic, Netlify, Reply, Seen, fixture
 from tests.ingest.api.test_presets import GENERIC_CONFIG
 from tests.ingest.api.test_robustness import FAST, FORM, Spy, count, page
 from tests.ingest.api.test_sync_paging import _page_two_skipped_then_read
@@ -26,7 +27,7 @@ from tests.support.waiting import finishes_within
 
 from leaddesk import secrets
 from leaddesk.db import Database
-from leaddesk.db.models import Submission
+from leaddesk.db.models import Submission, SyncState
 from leaddesk.ingest import api, sync_all
 from leaddesk.ingest.api.client import MAX_ATTEMPTS
 from leaddesk.ingest.api.sync import load_cursor
@@ -165,6 +166,9 @@ def test_half_an_emoji_in_a_record_is_stored_and_its_json_kept(
     assert api.sync_api_account(db, account, TOKEN, **FAST).added == 0
 
 
+GENERIC_RECORDS: list[dict[str, Any]] = fixture("generic_leads.json")
+
+
 def _lead(number: int | str) -> dict[str, Any]:
     return {"uuid": number, "created": f"2026-11-{10 + int(number) % 10:02d}T08:00:00Z",
             "contact": {"full_name": f"Visitor {number}", "email": f"v{number}@example.net"},
@@ -261,3 +265,56 @@ def test_a_locked_keyring_for_one_account_still_syncs_the_others(
                                         f"{secrets.FIX_HINT}")]
     assert outcome.added == len(fake.records)
     assert {s.headers["authorization"] for s in server.requests} == {f"Bearer {TOKEN}"}
+
+
+def _linked_pages(records: list[dict[str, Any]], key: str = "") -> Callable[[Seen], Reply]:
+    """Two records a page, each naming the next by a link with a query of its own (echoing the
+    request's API key when ``key`` names its parameter)."""
+    def answer(seen: Seen) -> Reply:
+        start = int(seen.query.get("start") or 0)
+        echo = f"&{key}={seen.query[key]}" if key else ""
+        following = f"/v1/leads?start={start + 2}&status=active{echo}"
+        return Reply(200, {"data": records[start:start + 2],
+                           "links": {"next": following if start + 2 < len(records) else None}})
+    return answer
+
+
+LINKED = {**GENERIC_CONFIG, "url": "{base_url}/v1/leads?status=active",
+          "pagination": {"style": "next_link", "next_path": "links.next"}}
+
+
+def test_a_next_page_link_and_a_configured_url_keep_their_own_query(
+        db: Database, server: FormApiServer, api_account: ApiAccountFactory) -> None:
+    """Given params, httpx drops the URL's own query: the link's "start=2" was lost, page 1 came
+    back as page 2 (a "loop"), and no record after page 1 was ever read."""
+    server.route("/v1/leads", _linked_pages(GENERIC_RECORDS[:5]))
+    account = api_account("generic", base_url=server.url, config=LINKED)
+    spy = Spy()
+    result = api.sync_api_account(db, account, TOKEN, reporter=spy, **FAST)
+    assert (result.added, spy.failed) == (5, [])
+    assert [s.query for s in server.seen("/v1/leads")] == [
+        {"status": "active"}, {"start": "2", "status": "active"},
+        {"start": "4", "status": "active"}]
+
+
+def test_a_next_page_link_echoing_the_api_key_never_puts_it_in_the_database(
+        db: Database, server: FormApiServer, api_account: ApiAccountFactory,
+        sqlite_url: str) -> None:
+    """Services build their next-page link from the request, API key and all; the link is the
+    saved position, written to the database. The key is taken out of it and added again when
+    the page is asked for."""
+    server.route("/v1/leads", _linked_pages(GENERIC_RECORDS[:5], key="api_key"))
+    config = {**LINKED, "auth": {"type": "query", "name": "api_key"}}
+    account = api_account("generic", base_url=server.url, config=config)
+    server.inject(Reply(cut=True), times=MAX_ATTEMPTS,
+                  when=lambda seen: seen.query.get("start") == "4")
+    with pytest.raises(api.ApiConnectionError):
+        api.sync_api_account(db, account, TOKEN, **FAST)
+    assert count(db) == 4
+    with db.session() as session:
+        (cursor,) = session.execute(select(SyncState.cursor).where(
+            SyncState.account_id == account.id)).scalars()
+    assert TOKEN not in str(cursor)
+    assert api.sync_api_account(db, account, TOKEN, **FAST).added == 1
+    assert {s.query.get("api_key") for s in server.seen("/v1/leads")} == {TOKEN}
+    assert TOKEN.encode() not in Path(sqlite_url.removeprefix("sqlite:///")).read_bytes()
