@@ -102,7 +102,18 @@ _CHECK_PORT = f"nothing was read; check the port and --security ({SECURITY_HINT}
 
 def _login(client: IMAPClient, settings: ImapSettings, password: str) -> None:
     """LOGIN, or SASL PLAIN for a user name or password beyond ASCII: imaplib sends LOGIN's
-    arguments as ASCII only (it raised UnicodeEncodeError), SASL PLAIN carries UTF-8."""
+    arguments as ASCII only (it raised UnicodeEncodeError), SASL PLAIN carries UTF-8.
+
+    A password stored with a line break after it (by a tool that kept the Enter) logs in
+    without it; one with a line break or a NUL inside is refused before it is sent: imaplib
+    would send it as is, the server would read the rest as a command of its own, and the
+    refusal would read as a wrong password."""
+    password = password.strip("\r\n")
+    if any(c in password for c in "\r\n\0"):
+        raise ImapLoginError(f"the password for {settings.user} on {settings.where} holds a "
+                             f"line break or a NUL character, which no password sent over IMAP "
+                             f"can hold: it was probably stored with one; set it again with "
+                             f"`leaddesk accounts edit NAME --password-stdin`")
     if (settings.user + password).isascii():
         client.login(settings.user, password)
     elif b"AUTH=PLAIN" in client.capabilities():
