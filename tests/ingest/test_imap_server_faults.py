@@ -194,3 +194,26 @@ def test_the_server_ending_the_session_mid_sync_is_quoted(
     if how == "kick":
         assert imap.sync_account(db, site, PASSWORD, sent=False).added == 2
         assert message_ids(db) == ids(1, 2)
+
+
+def test_a_password_stored_with_a_line_break_after_it_logs_in_without_it(
+        db: Database, imap_account: AccountFactory, mailbox: Mailbox) -> None:
+    """`echo PASSWORD | secret-tool store …` keeps the Enter; LOGIN cannot carry it."""
+    site = imap_account("site", password=PASSWORD + "\n")
+    mailbox.append(notification(1))
+    assert imap.sync_account(db, site, PASSWORD + "\r\n", sent=False).added == 1
+
+
+@pytest.mark.parametrize("password", [f"{PASSWORD}\r\nA9 LOGOUT", f"{PASSWORD[:5]}\n{PASSWORD[5:]}",
+                                      f"{PASSWORD}\0"])
+def test_a_password_with_a_line_break_inside_is_one_line_and_never_sent(
+        imap_account: AccountFactory, mailbox: Mailbox, password: str) -> None:
+    """Sent as is, the part after the line break reached the server as a command of its own,
+    and its "BAD" came back as "wrong user name or password"."""
+    settings = imap_account("site").imap
+    with pytest.raises(imap.ImapLoginError) as caught:
+        imap.connect(settings, password)
+    assert str(caught.value) == (
+        f"the password for {USER} on {settings.where} holds a line break or a NUL character, "
+        f"which no password sent over IMAP can hold: it was probably stored with one; set it "
+        f"again with `leaddesk accounts edit NAME --password-stdin`")
