@@ -318,3 +318,32 @@ def test_a_next_page_link_echoing_the_api_key_never_puts_it_in_the_database(
     assert api.sync_api_account(db, account, TOKEN, **FAST).added == 1
     assert {s.query.get("api_key") for s in server.seen("/v1/leads")} == {TOKEN}
     assert TOKEN.encode() not in Path(sqlite_url.removeprefix("sqlite:///")).read_bytes()
+
+
+def test_a_bug_met_by_one_account_is_one_line_and_the_others_still_sync(
+        db: Database, server: FormApiServer, api_account: ApiAccountFactory,
+        memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Whatever the faults above missed: an exception that is no LeadDeskError (a
+    RecursionError, a UnicodeEncodeError were) must not end the pass over every account, nor
+    put the token in the log through its text."""
+    fake = Netlify(server)
+    for name in ("first", "second"):
+        api_account("netlify", name=name, form=FORM, base_url=server.url + "/api/v1")
+        secrets.set_secret(secrets.secret_ref(name), TOKEN)
+    real = api.sync_api_account
+
+    def buggy(db: Database, account: Any, token: str, **options: Any) -> Any:
+        if account.name == "first":
+            raise RuntimeError(f"a reader choked near {token}")
+        return real(db, account, token, **options)
+
+    monkeypatch.setattr(api, "sync_api_account", buggy)
+    outcome = sync_all.sync_every_account(db, Spy(), CancelToken())
+    assert outcome.errors == [("first", "an unexpected error (RuntimeError) stopped this "
+                                        "account's sync; what it stored is kept, the other "
+                                        "accounts were synced. The details are in the log: "
+                                        "please report them")]
+    assert outcome.added == len(fake.records)
+    assert "a reader choked near •••" in caplog.text
+    assert TOKEN not in caplog.text
