@@ -1,9 +1,10 @@
 """IMAP faults a real site's mailbox produces, against real servers on loopback: a mailbox
 restored under its old UIDVALIDITY with its UIDs numbered again, a certificate made out to
 another host or expired, TLS asked of the plain port, a connection cut in the middle of a
-message larger than the batch budget, and the server ending the session mid-sync (an
-administrator's kick, the folder deleted by another client). Each is one line saying what
-happened and what to do, without the password; the database holds every message once."""
+message larger than the batch budget, the server ending the session mid-sync (an
+administrator's kick, the folder deleted by another client), and a password stored with a line
+break. Each is one line saying what happened and what to do, without the password; the database
+holds every message once."""
 
 from __future__ import annotations
 
