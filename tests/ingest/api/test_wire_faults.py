@@ -99,9 +99,11 @@ PAGE_TWO = json.dumps([{"id": "x", "created_at": "2026-01-01T00:00:00Z"}] * 20).
     (Reply(200, b"\x1f\x8b\x08\x00" + b"\x00" * 60, {"Content-Encoding": "gzip"}),
      "sent a compressed page that cannot be unpacked (gzip) from "),
     (Reply(200, _gzip(PAGE_TWO)[:len(_gzip(PAGE_TWO)) // 2], {"Content-Encoding": "gzip"}),
-     "sent a page cut short (it ends in the middle of its JSON) from "),
-    (Reply(200, PAGE_TWO[:-40]), "sent a page cut short (it ends in the middle of its JSON) from "),
-    (Reply(200, b""), "sent an empty answer, not a page of JSON, from "),
+     "sent a page that is not valid JSON (cut short: it ends in the middle of its JSON, 28 "
+     "bytes) from "),
+    (Reply(200, PAGE_TWO[:-40]), "sent a page that is not valid JSON (cut short: it ends in the "
+                                 f"middle of its JSON, {len(PAGE_TWO) - 40} bytes) from "),
+    (Reply(200, b" "), "sent a page that is not valid JSON (an empty answer) from "),
 ], ids=["nested", "nested-101", "bad-gzip", "gzip-cut", "json-cut", "empty"])
 def test_a_page_that_cannot_be_read_is_named_skipped_and_read_next_time(
         db: Database, server: FormApiServer, one_a_page: tuple[Netlify, Any], reply: Reply,

@@ -427,21 +427,17 @@ class ApiClient:
                 log.warning("%s: the page from %s is not UTF-8; read as %s", self.account,
                             where(url), lenient[1])
                 return lenient[0]
-            kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-            if not response.content.strip():
-                raise self._scrub(PageError(f"{self.what} sent an empty answer, not a page of "
-                                            f"JSON, from {where(url)}")) from None
-            if _cut_short(response):
-                raise self._scrub(PageError(
-                    f"{self.what} sent a page cut short (it ends in the middle of its JSON) from "
-                    f"{where(url)}")) from None
             if _is_html(response):
                 raise self._scrub(PageError(
                     f"{self.what} sent {_said(response)}, not valid JSON, from {where(url)}: a "
                     f"sign-in or proxy page, or the wrong base URL")) from None
-            raise self._scrub(PageError(
-                f"{self.what} sent a page that is not valid JSON ({kind}, {len(response.content)} "
-                f"bytes) from {where(url)}")) from None
+            kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+            size = len(response.content)
+            what = "an empty answer" if not response.content.strip() else \
+                f"cut short: it ends in the middle of its JSON, {size} bytes" \
+                if _cut_short(response) else f"{kind}, {size} bytes"
+            raise self._scrub(PageError(f"{self.what} sent a page that is not valid JSON ({what}) "
+                                        f"from {where(url)}")) from None
 
     # ------------------------------------------------------------------ retries
     _RETRYABLE = (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError,
