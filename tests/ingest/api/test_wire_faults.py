@@ -350,3 +350,20 @@ def test_a_bug_met_by_one_account_is_one_line_and_the_others_still_sync(
     assert outcome.added == len(fake.records)
     assert "a reader choked near •••" in caplog.text
     assert TOKEN not in caplog.text
+
+
+@pytest.mark.parametrize("future", ["2099-01-01T00:00:00Z", "4102444800000"])
+def test_a_record_dated_in_the_future_never_hides_the_leads_after_it(
+        db: Database, server: FormApiServer, netlify: tuple[Netlify, Any], future: str) -> None:
+    """A service's clock, or a date the visitor's browser sent: taken as the newest mark, it
+    put every later lead "below the mark", and no sync read one again."""
+    fake, account = netlify
+    fake.records.insert(0, {**fake.records[0], "id": "from-the-future", "created_at": future,
+                            "email": "future@example.net", "body": "Sent from the future"})
+    assert api.sync_api_account(db, account, TOKEN, **FAST).added == len(fake.records)
+    newer = {**fake.records[1], "id": "today", "created_at": "2026-11-30T08:00:00.000Z",
+             "email": "today@example.net", "body": "A lead of today"}
+    fake.records.insert(1, newer)  # below the future one, above the rest: newest first
+    assert api.sync_api_account(db, account, TOKEN, **FAST).added == 1
+    assert count(db) == len(fake.records)
+    assert load_cursor(db, account.id).mark == "2026-11-30T08:00:00.000000Z"
