@@ -1,10 +1,10 @@
 """IMAP faults a real site's mailbox produces, against real servers on loopback: a mailbox
-restored under its old UIDVALIDITY with its UIDs numbered again, a certificate made out to
-another host or expired, TLS asked of the plain port, a connection cut in the middle of a
-message larger than the batch budget, the server ending the session mid-sync (an
-administrator's kick, the folder deleted by another client), and a password stored with a line
-break. Each is one line saying what happened and what to do, without the password; the database
-holds every message once."""
+restored under its old UIDVALIDITY with its UIDs numbered again, a folder of mail without
+Message-IDs recreated under a new one, a certificate made out to another host or expired, TLS
+asked of the plain port, a connection cut in the middle of a message larger than the batch
+budget, the server ending the session mid-sync (an administrator's kick, the folder deleted by
+another client), and a password stored with a line break. Each is one line saying what happened
+and what to do, without the password; the database holds every message once."""
 
 from __future__ import annotations
 
@@ -218,3 +218,21 @@ def test_a_password_with_a_line_break_inside_is_one_line_and_never_sent(
         f"the password for {USER} on {settings.where} holds a line break or a NUL character, "
         f"which no password sent over IMAP can hold: it was probably stored with one; set it "
         f"again with `leaddesk accounts edit NAME --password-stdin`")
+
+
+def test_a_recreated_folder_of_mail_without_message_ids_is_read_again_without_doubles(
+        db: Database, imap_account: AccountFactory, mailbox: Mailbox) -> None:
+    """Some form plugins send no Message-ID: after a new UIDVALIDITY only the content tells a
+    message already stored from a new one."""
+    def bare(n: int) -> bytes:
+        return b"\r\n".join(line for line in notification(n).split(b"\r\n")
+                            if not line.startswith(b"Message-ID:"))
+
+    site = imap_account("site")
+    mailbox.append(bare(1), bare(2))
+    assert imap.sync_account(db, site, PASSWORD, sent=False).added == 2
+    mailbox.recreate()
+    mailbox.append(bare(1), bare(2), bare(3))
+    result = imap.sync_account(db, site, PASSWORD, sent=False)
+    assert (result.added, result.duplicates) == (1, 2)
+    assert count(db) == 3

@@ -1,11 +1,12 @@
 """Form-backend faults a real service (or the proxy before it) produces, against the loopback
-server: maintenance (503) asking to wait an hour, JSON nested thousands deep, a compressed answer
-damaged or cut short, an empty answer, a token pasted with something around it, half an emoji
-(a lone surrogate) in a record, ids as numbers on one page and text on the next, duplicates
-within and across pages, a cursor going round, a next-page link with a query of its own (the API
-key echoed in it), the token revoked in the middle of a walk, a locked keyring for one account of
-several, and a bug met by one of them. Each is one line saying what happened and what to do,
-never holding the token; the database holds every record once, and never the token."""
+server: maintenance (503) asking to wait an hour, JSON nested thousands deep, a compressed
+answer damaged or cut short, an empty answer, a token pasted with something around it, half an
+emoji (a lone surrogate) in a record, ids as numbers on one page and text on the next,
+duplicates within and across pages, a record dated in the future, a cursor going round, a
+next-page link with a query of its own (the API key echoed in it), the token revoked in the
+middle of a walk, a locked keyring for one account of several, and a bug met by one of them.
+Each is one line saying what happened and what to do, never holding the token; the database
+holds every record once, and never the token."""
 
 from __future__ import annotations
 
