@@ -261,9 +261,8 @@ class ApiClient:
         key, and such a link is a saved position, written to the database. :meth:`get` adds
         the key again when the page is asked for."""
         parsed = httpx.URL(url)
-        secrets = set(self.auth.secrets())
         for key, value in parsed.params.multi_items():
-            if value in secrets:
+            if value == self.auth.token:
                 parsed = parsed.copy_remove_param(key)
         return str(parsed)
 
