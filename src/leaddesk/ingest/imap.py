@@ -4,7 +4,8 @@ Incremental by UIDVALIDITY + UID: each batch of messages and the new "last UID" 
 transaction, so an interrupted sync (cut connection, SIGKILL) resumes with no gap and no duplicate.
 The folder is opened read-only and bodies are fetched with BODY.PEEK: LeadDesk never sets \\Seen
 and never deletes on the server. A UIDVALIDITY change restarts from the first UID and relies on
-the store's Message-ID dedup, so nothing is missed and nothing doubled. After the folder, the
+the store's Message-ID dedup, so nothing is missed and nothing doubled; so does a UIDNEXT at or
+below the last UID read (UIDs numbered again under the old UIDVALIDITY). After the folder, the
 account's Sent folder is read (:mod:`leaddesk.ingest.sent_folder`), so replies sent from any
 mail program join their leads. What a failure means is :mod:`leaddesk.ingest.imap_errors`; its
 exceptions and :func:`explain` are named through this module too. Every command that moves mail
@@ -101,7 +102,18 @@ _CHECK_PORT = f"nothing was read; check the port and --security ({SECURITY_HINT}
 
 def _login(client: IMAPClient, settings: ImapSettings, password: str) -> None:
     """LOGIN, or SASL PLAIN for a user name or password beyond ASCII: imaplib sends LOGIN's
-    arguments as ASCII only (it raised UnicodeEncodeError), SASL PLAIN carries UTF-8."""
+    arguments as ASCII only (it raised UnicodeEncodeError), SASL PLAIN carries UTF-8.
+
+    A password stored with a line break after it (by a tool that kept the Enter) logs in
+    without it; one with a line break or a NUL inside is refused before it is sent: imaplib
+    would send it as is, the server would read the rest as a command of its own, and the
+    refusal would read as a wrong password."""
+    password = password.strip("\r\n")
+    if any(c in password for c in "\r\n\0"):
+        raise ImapLoginError(f"the password for {settings.user} on {settings.where} holds a "
+                             f"line break or a NUL character, which no password sent over IMAP "
+                             f"can hold: it was probably stored with one; set it again with "
+                             f"`leaddesk accounts edit NAME --password-stdin`")
     if (settings.user + password).isascii():
         client.login(settings.user, password)
     elif b"AUTH=PLAIN" in client.capabilities():
@@ -116,7 +128,15 @@ def _login(client: IMAPClient, settings: ImapSettings, password: str) -> None:
 class FolderPlan:
     uidvalidity: int
     uids: list[int]
-    reset: bool  # UIDVALIDITY changed since the last sync
+    reset: bool  # UIDVALIDITY changed since the last sync, or the UIDs were numbered again
+    renumberings: int = 0  # times the UIDs were numbered again under this UIDVALIDITY
+
+    def key(self, account_id: int, folder: str, uid: int) -> str:
+        """A message's source key. Once UIDs were numbered again under the same UIDVALIDITY, a
+        reused UID names another message: the key says which numbering it belongs to."""
+        numbering = f"{self.uidvalidity}+{self.renumberings}" if self.renumberings \
+            else str(self.uidvalidity)
+        return f"imap:{account_id}:{folder}:{numbering}:{uid}"
 
 
 def _state(session: Session, account_id: int, folder: str) -> SyncState:
@@ -159,17 +179,25 @@ def plan_folder(db: Database, client: IMAPClient, account: AccountInfo,
                         f"{settings.folder}, which LeadDesk needs to know which messages it has "
                         f"read; nothing was read. Ask the server's administrator") from None
 
-    def read_state() -> tuple[bool, int, bool]:  # a write: a first sync adds the folder's state
+    uidnext = info.get(b"UIDNEXT")
+
+    def read_state() -> tuple[bool, int, bool, int]:  # a write: a first sync adds the state
         with db.session() as session:
             state = _state(session, account.id, settings.folder)
-            reset = state.uidvalidity is not None and state.uidvalidity != uidvalidity
-            last_uid = 0 if reset or state.uidvalidity is None else int(state.last_uid or 0)
-            return reset, last_uid, state.uidvalidity is None
+            changed = state.uidvalidity is not None and state.uidvalidity != uidvalidity
+            count = 0 if changed else _renumberings(state.cursor)
+            if not changed and renumbered(uidnext, state.last_uid):
+                # Written now: a sync cut before its first batch must not count it twice.
+                count += 1
+                state.cursor, state.last_uid = str(count), 0
+                changed = True
+            last_uid = 0 if changed or state.uidvalidity is None else int(state.last_uid or 0)
+            return changed, last_uid, state.uidvalidity is None, count
 
-    reset, last_uid, first_sync = db.write(read_state)
+    reset, last_uid, first_sync, renumberings = db.write(read_state)
     if reset:
-        log.warning("UIDVALIDITY of %s changed (%s); re-reading the folder, matching on Message-ID",
-                    settings.folder, uidvalidity)
+        log.warning("the UIDs of %s were numbered again (UIDVALIDITY %s, UIDNEXT %s); re-reading "
+                    "the folder, matching on Message-ID", settings.folder, uidvalidity, uidnext)
     criteria: list[Any] = ["UID", f"{last_uid + 1}:*"]
     if settings.since and (first_sync or reset):
         criteria += ["SINCE", settings.since]
@@ -179,7 +207,21 @@ def plan_folder(db: Database, client: IMAPClient, account: AccountInfo,
                   size=UID_BYTES * exists if isinstance(exists, int) else 0):
         found = client.search(criteria)
     uids = sorted(uid for uid in found if uid > last_uid)
-    return FolderPlan(uidvalidity=uidvalidity, uids=uids, reset=reset)
+    return FolderPlan(uidvalidity=uidvalidity, uids=uids, reset=reset, renumberings=renumberings)
+
+
+def renumbered(uidnext: Any, last_uid: int | None) -> bool:
+    """Whether a folder's UIDs were numbered again under an unchanged UIDVALIDITY: its UIDNEXT
+    is at or below a UID already read, which a server keeping RFC 3501 never shows (a mailbox
+    restored from a backup or moved by a migration tool does). Reading on from the old last UID
+    would skip every new message under a reused UID for good."""
+    return isinstance(uidnext, int) and last_uid is not None and 0 < uidnext <= last_uid
+
+
+def _renumberings(cursor: str | None) -> int:
+    """How often the folder's UIDs were numbered again under its UIDVALIDITY (an IMAP folder's
+    SyncState.cursor)."""
+    return int(cursor) if cursor and cursor.isdigit() else 0
 
 
 def advance(account_id: int, folder: str, uidvalidity: int, last_uid: int
@@ -187,6 +229,8 @@ def advance(account_id: int, folder: str, uidvalidity: int, last_uid: int
     """The state update that goes into the transaction of the batch ending at ``last_uid``."""
     def move(session: Session) -> None:
         state = _state(session, account_id, folder)
+        if state.uidvalidity != uidvalidity:
+            state.cursor = None  # a new UIDVALIDITY starts a new numbering
         state.uidvalidity = uidvalidity
         state.last_uid = last_uid
         state.synced_at = utcnow()
@@ -337,7 +381,7 @@ def _fetch_batch(client: IMAPClient, account: AccountInfo, settings: ImapSetting
         if data is None:  # expunged between SEARCH and FETCH
             continue
         internal = data.get(b"INTERNALDATE")
-        found.append((f"imap:{account.id}:{settings.folder}:{plan.uidvalidity}:{uid}",
+        found.append((plan.key(account.id, settings.folder, uid),
                       _body(data, uid, settings),
                       aware(internal) if isinstance(internal, datetime) else None))
     return (found, chunk[-1]), [raw for _, raw, _ in found]

@@ -1,7 +1,8 @@
 """What an IMAP failure means, in one line for the user: the exceptions of the IMAP readers and
 :func:`explain`, which turns a connection, TLS, login or protocol failure into one of them.
 
-A refused LOGIN is read by its response code (RFC 5530): a wrong password, or a server that is
+A server ending the session mid-sync is quoted (its BYE says why: a restart, a kick, the folder
+deleted). A refused LOGIN is read by its response code (RFC 5530): a wrong password, or a server that is
 busy, wants TLS, has too many connections, or needs its administrator; the server's own words are
 quoted as one printable line, with the password blanked out of them.
 """
@@ -59,6 +60,10 @@ def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync",
     if timeout:
         return ImapError(f"the IMAP server {where} did not answer in time; the sync kept "
                          f"everything fetched so far, run it again")
+    goodbye = _goodbye(exc, password)
+    if goodbye:
+        return ImapError(f"the IMAP server {where} ended the session (it said: {goodbye}); the "
+                         f"sync kept everything fetched so far, run it again")
     # imaplib reports a dropped socket as an 'abort' error, not as an OSError.
     if lost:
         return ImapError(f"the connection to {where} was lost ({exc.__class__.__name__}); the sync "
@@ -70,6 +75,22 @@ def explain(exc: BaseException, settings: ImapSettings, *, step: str = "sync",
         return ImapError(f"the IMAP server {where} answered with an error: "
                          f"{server_words(str(exc))}")
     return ImapError(f"IMAP failure with {where}: {server_words(str(exc))}")
+
+
+# imaplib's own words for a connection that dropped or went wrong, as against a server's BYE.
+_NOT_THE_SERVERS = ("socket error", "unexpected", "TLS ")
+
+
+def _goodbye(exc: BaseException, password: str) -> str | None:
+    """The reason a server gave for ending the session mid-sync (its BYE: a restart, an
+    administrator's kick, the folder deleted by another client), as one line; None when the
+    connection merely dropped."""
+    if not isinstance(exc, IMAPClientAbortError):
+        return None
+    text = re.sub(r"^(command: \S+ => )+", "", str(exc)).strip()
+    if not text or text.startswith(_NOT_THE_SERVERS):
+        return None
+    return server_words(text.replace(password, "•••") if password else text)
 
 
 # What a refused LOGIN means by its response code (RFC 5530), beyond a wrong password: the server

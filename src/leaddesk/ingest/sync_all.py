@@ -3,12 +3,14 @@
 :func:`sync_targets` names the accounts a sync covers (one by name, or every enabled IMAP mailbox
 and form API); :func:`sync_every_account` runs one pass over them with the secret from the
 keyring, reporting through the core's Reporter. An account that fails (a refused login, a
-rejected token) is noted in the outcome and the next account still syncs.
+rejected token) is noted in the outcome and the next account still syncs; so does one that meets
+a bug, logged with its traceback (the secret blanked out) and reported in one line.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -65,6 +67,7 @@ def sync_every_account(db: Database, reporter: Reporter, cancel: CancelToken) ->
     for account in targets:
         if cancel.cancelled:
             break
+        secret = ""
         try:
             secret = secrets.get_secret(account.secret_ref or secrets.secret_ref(account.name))
             if account.kind == "api":
@@ -79,4 +82,19 @@ def sync_every_account(db: Database, reporter: Reporter, cancel: CancelToken) ->
         except LeadDeskError as exc:
             log.info("sync of %s failed: %s", account.name, exc)
             outcome.errors.append((account.name, str(exc)))
+        except Exception as exc:  # a bug met by one account's data: the others still sync
+            _unexpected(outcome, account, exc, secret)
     return outcome
+
+
+def _unexpected(outcome: SyncOutcome, account: AccountInfo, exc: Exception, secret: str) -> None:
+    """Log an unexpected failure with its traceback (the secret blanked out: an exception's
+    text may quote anything) and report it in one line naming only its kind."""
+    detail = "".join(traceback.format_exception(exc))
+    if secret:
+        detail = detail.replace(secret, "•••")
+    log.error("sync of %s failed unexpectedly:\n%s", account.name, detail)
+    outcome.errors.append((account.name, f"an unexpected error ({type(exc).__name__}) stopped "
+                                         f"this account's sync; what it stored is kept, the "
+                                         f"other accounts were synced. The details are in the "
+                                         f"log: please report them"))

@@ -2,16 +2,20 @@
 time is asked twice, not five times, and so is one that trickles its answer (its headers too) a
 byte at a time; a cut connection and a 5xx keep every attempt; a page beyond the size limit is
 not read; a gzipped answer is read. And the token never leaves for another host, by a redirect
-or a next-page link, whichever way it travels."""
+or a next-page link, whichever way it travels; nor to a server whose certificate is made out to
+another host or expired, which the message names."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import ssl
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from tests.ingest.api.server import FormApiServer, Reply
+from tests.ingest.tls_listener import TlsListener, certificate
 from tests.support.stalling_http import StallingHttpServer
 from tests.support.waiting import finishes_within
 
@@ -152,3 +156,26 @@ def test_a_redirect_on_the_same_host_is_followed_with_the_token(server: FormApiS
     with ApiClient(auth, what="the test API", account="forms") as api:
         assert api.get_json(f"{server.url}/old")[0] == [{"id": 2}]
     assert server.seen("/new")[0].headers["x-api-key"] == TOKEN
+
+
+@pytest.mark.parametrize(("names", "expired", "expected"), [
+    (("api.other-host.example",), False,
+     "is made out to another host (IP address mismatch, certificate is not valid for "
+     "'127.0.0.1'.); check the host in the base URL"),
+    (("127.0.0.1",), True,
+     "has expired (certificate has expired): the server's administrator must renew it; if it "
+     "should be valid, check this computer's date and time"),
+], ids=["another-host", "expired"])
+def test_a_wrong_certificate_says_what_is_wrong_with_it_and_sends_nothing(
+        tmp_path: Path, names: tuple[str, ...], expired: bool, expected: str) -> None:
+    cert = certificate(tmp_path, names=names, expired=expired)
+    server = TlsListener(cert, greeting=b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]")
+    try:
+        with ApiClient(Auth("bearer", TOKEN), what="the test API", account="forms",
+                       verify=ssl.create_default_context(cafile=cert)) as api, \
+                pytest.raises(ApiConnectionError) as caught:
+            api.get(f"https://127.0.0.1:{server.port}/leads")
+    finally:
+        server.close()
+    assert str(caught.value) == f"the certificate of 127.0.0.1:{server.port} {expected}"
+    assert server.handshakes == 0  # the token never left

@@ -21,7 +21,7 @@ import socket
 import ssl
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,7 +38,7 @@ from leaddesk.ingest.api.errors import (
     PageError,
 )
 from leaddesk.net_deadline import Deadline, opened_socket
-from leaddesk.net_errors import server_words
+from leaddesk.net_errors import certificate_failure, server_words
 from leaddesk.progress import CancelToken
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,9 @@ MAX_ATTEMPTS = 5
 TIMEOUT_ATTEMPTS = 2
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 30.0
-# A Retry-After longer than this is reported rather than waited for: a sync should not hang for an
-# hour on a quota; the next run picks up where this one stopped.
+# A Retry-After longer than this (on a 429 or a 5xx) is reported rather than waited for: a sync
+# should not hang for an hour on a quota or a maintenance; the next run picks up where this one
+# stopped.
 RETRY_AFTER_CAP_SECONDS = 120.0
 # One answer, whole, at most: far above any documented page (100 records of a few kB each).
 PAGE_BYTES = 64 * 2**20
@@ -150,6 +151,34 @@ def _said(response: httpx.Response) -> str:
 
 
 _NOT_JSON = object()
+_NESTED = object()
+MAX_DEPTH = 100  # levels of JSON nesting in a page; a form record needs a handful
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether ``data`` nests more than ``limit`` levels (walked level by level, not by
+    recursion: the point is a page too deep to recurse into)."""
+    level = [data]
+    for _ in range(limit):
+        level = [v for item in level if isinstance(item, dict | list)
+                 for v in (item.values() if isinstance(item, dict) else item)]
+        if not level:
+            return False
+    return any(isinstance(item, dict | list) for item in level)
+
+
+def _cut_short(response: httpx.Response) -> bool:
+    """Whether an answer is JSON that stops in the middle (a proxy or a connection that ended
+    the body early, compressed data cut short): it fails at its very end, or in a string that
+    never closes."""
+    try:
+        text = response.content.decode("utf-8", "replace")
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+    except (ValueError, RecursionError):
+        return False
+    return False
 
 
 def _lenient_json(response: httpx.Response) -> Any:
@@ -168,6 +197,9 @@ def _lenient_json(response: httpx.Response) -> Any:
     return _NOT_JSON
 
 
+_TOKEN_LETTERS = frozenset(chr(c) for c in range(0x21, 0x7F))  # printable ASCII, no space
+
+
 class _OtherHost(Exception):
     """A request was about to leave for another host than the client's (see _same_host_only)."""
 
@@ -184,9 +216,9 @@ class ApiClient:
                  backoff_base: float | None = None, backoff_cap: float | None = None,
                  verify: ssl.SSLContext | str | bool = True) -> None:
         # Defaults are read at call time, so that a test or tool can tune the module's constants.
-        self.auth = auth
         self.what = what
         self.account = account
+        self.auth = auth = self._checked(auth)
         self.cancel = cancel or CancelToken()
         self.max_attempts = max(1, max_attempts if max_attempts is not None else MAX_ATTEMPTS)
         self.backoff_base: float = backoff_base if backoff_base is not None else BACKOFF_BASE_SECONDS
@@ -207,6 +239,32 @@ class ApiClient:
         self._http = httpx.Client(timeout=timeout if timeout is not None else TIMEOUT,
                                   headers=headers, auth=basic, verify=verify, follow_redirects=True,
                                   event_hooks={"request": [self._same_host_only]})
+
+    def _checked(self, auth: Auth) -> Auth:
+        """The token as it may travel: the spaces and line breaks a paste brings around it
+        dropped (a header could not carry them), and one that holds a line break, a character
+        beyond ASCII (an ellipsis, typographic quotes copied along) or, as a bearer token, a
+        space refused before anything is sent: a line break would start a header of its own."""
+        if auth.kind not in ("bearer", "header", "query"):
+            return auth  # basic: base64-encoded, a password may be any text
+        token = auth.token.strip()
+        allowed = _TOKEN_LETTERS if auth.kind == "bearer" else _TOKEN_LETTERS | {" "}
+        if not set(token) <= allowed:
+            raise ApiAuthError(
+                f"the token of {self.account} holds a line break, a space or a character beyond "
+                f"ASCII, which no token has: it was probably copied with something around it; "
+                f"give it again with `leaddesk accounts edit {self.account} --token-stdin`")
+        return replace(auth, token=token)
+
+    def without_token(self, url: str) -> str:
+        """``url`` without the token in its query: a next-page link may echo the request's API
+        key, and such a link is a saved position, written to the database. :meth:`get` adds
+        the key again when the page is asked for."""
+        parsed = httpx.URL(url)
+        for key, value in parsed.params.multi_items():
+            if value == self.auth.token:
+                parsed = parsed.copy_remove_param(key)
+        return str(parsed)
 
     def close(self) -> None:
         self._http.close()
@@ -261,10 +319,13 @@ class ApiClient:
             status = response.status_code
             if status == 429 or status >= 500:
                 delay = retry_after_seconds(response.headers.get("Retry-After"))
-                if status == 429 and delay is not None and delay > RETRY_AFTER_CAP_SECONDS:
+                # A 503 for maintenance says how long in Retry-After as a 429 does (RFC 9110).
+                if delay is not None and delay > RETRY_AFTER_CAP_SECONDS:
+                    why = "limits the request rate" if status == 429 else \
+                        f"is unavailable (HTTP {status})"
                     raise self._scrub(ApiRateLimitError(
-                        f"{self.what} ({_host(url)}) limits the request rate and asks to wait "
-                        f"{delay / 60:.0f} min; everything fetched so far was kept, sync again later"))
+                        f"{self.what} ({_host(url)}) {why} and asks to wait {delay / 60:.0f} min; "
+                        f"everything fetched so far was kept, sync again later"))
                 if attempt == self.max_attempts:
                     raise self._scrub(ApiError(
                         f"{self.what} ({_host(url)}) answered HTTP {status} {attempt} times in a row; "
@@ -283,11 +344,14 @@ class ApiClient:
         would fill the memory. Too slow reads as a timeout (retried once), too big as a page
         that cannot be read (reported, asked for again next sync)."""
         deadline = time.monotonic() + PAGE_SECONDS
+        # Merged by hand: given params, httpx (0.28 on) drops the URL's own query, a next-page
+        # link's or a configured URL's, and asked for the first page again and again.
+        target = httpx.URL(url).copy_merge_params(dict(query))
         with self._cut_after(PAGE_SECONDS), \
-                self._http.stream("GET", url, params=query,
+                self._http.stream("GET", target,
                                   extensions={"trace": self._seen_socket}) as response:
             body = bytearray()
-            for chunk in response.iter_bytes():
+            for chunk in self._unpacked(response, url):
                 body += chunk
                 if len(body) > PAGE_BYTES:
                     raise self._scrub(PageError(
@@ -302,6 +366,17 @@ class ApiClient:
                    if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
         return httpx.Response(response.status_code, headers=headers, content=bytes(body),
                               request=response.request, extensions=response.extensions)
+
+    def _unpacked(self, response: httpx.Response, url: str) -> Iterator[bytes]:
+        """The body's bytes, uncompressed; compressed data that cannot be unpacked is a page
+        that cannot be read (asked for again next sync), not a lost connection."""
+        try:
+            yield from response.iter_bytes()
+        except httpx.DecodingError:
+            packing = response.headers.get("Content-Encoding", "unknown")
+            raise self._scrub(PageError(
+                f"{self.what} sent a compressed page that cannot be unpacked "
+                f"({server_words(packing, 40)}) from {where(url)}")) from None
 
     def _seen_socket(self, event: str, info: dict[str, Any]) -> None:
         """httpcore's trace: each connection's socket, for :meth:`_cut_after`."""
@@ -333,21 +408,35 @@ class ApiClient:
         """The decoded JSON body and the response; a body that is not JSON raises PageError."""
         response = self.get(url, params)
         try:
-            return response.json(), response
+            data = self._decoded(response, url)
+        except RecursionError:  # json gives up on deep nesting this way, not with a ValueError
+            data = _NESTED
+        if data is _NESTED or _deeper_than(data, MAX_DEPTH):
+            # Hostile or broken: the readers after this (and json.dumps of the raw record) recurse.
+            raise self._scrub(PageError(f"{self.what} sent a page nested deeper than {MAX_DEPTH} "
+                                        f"levels, not read from {where(url)}"))
+        return data, response
+
+    def _decoded(self, response: httpx.Response, url: str) -> Any:
+        try:
+            return response.json()
         except ValueError:
             lenient = _lenient_json(response)
             if lenient is not _NOT_JSON:
                 log.warning("%s: the page from %s is not UTF-8; read as %s", self.account,
                             where(url), lenient[1])
-                return lenient[0], response
-            kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+                return lenient[0]
             if _is_html(response):
                 raise self._scrub(PageError(
                     f"{self.what} sent {_said(response)}, not valid JSON, from {where(url)}: a "
                     f"sign-in or proxy page, or the wrong base URL")) from None
-            raise self._scrub(PageError(
-                f"{self.what} sent a page that is not valid JSON ({kind}, {len(response.content)} "
-                f"bytes) from {where(url)}")) from None
+            kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+            size = len(response.content)
+            what = "an empty answer" if not response.content.strip() else \
+                f"cut short: it ends in the middle of its JSON, {size} bytes" \
+                if _cut_short(response) else f"{kind}, {size} bytes"
+            raise self._scrub(PageError(f"{self.what} sent a page that is not valid JSON ({what}) "
+                                        f"from {where(url)}")) from None
 
     # ------------------------------------------------------------------ retries
     _RETRYABLE = (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError,
@@ -390,8 +479,8 @@ class ApiClient:
             message = (f"{self.what} at {host} refused the connection; check the base URL and that "
                        f"the server is running")
         elif cert := next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None):
-            message = (f"the certificate of {host} is not trusted ({cert.verify_message}); check the "
-                       f"base URL")
+            message = certificate_failure(cert, host, other_host="check the host in the base URL",
+                                          untrusted="check the base URL")
         elif any(isinstance(e, ssl.SSLError) for e in chain) or "ssl" in text:
             message = f"TLS with {host} failed; check that the base URL's scheme (https/http) is right"
         elif isinstance(exc, httpx.TooManyRedirects):

@@ -26,7 +26,8 @@ class ApiNotFoundError(ApiError):
 
 
 class ApiRateLimitError(ApiError):
-    """HTTP 429 that lasts longer than LeadDesk is willing to wait."""
+    """HTTP 429, or a 5xx (maintenance), whose Retry-After asks for a longer wait than LeadDesk
+    is willing to wait."""
 
 
 class PageError(ApiError):

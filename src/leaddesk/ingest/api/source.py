@@ -13,7 +13,7 @@ import hashlib
 import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from leaddesk.accounts import AccountInfo
@@ -116,10 +116,19 @@ class Source(ABC):
 
 
 # ---------------------------------------------------------------------- shared helpers
+# How far ahead of this computer's clock a submission time may be and still mark the newest record
+# synced: beyond it (a service's clock, a date a visitor's browser sent) the mark would put every
+# later lead "below the mark", and no sync would read one again.
+MARK_AHEAD = timedelta(days=1)
+
+
 def time_mark(value: Any) -> str | None:
-    """A sortable mark from a submission time (ISO text, epoch seconds or milliseconds)."""
+    """A sortable mark from a submission time (ISO text, epoch seconds or milliseconds); None
+    for one more than MARK_AHEAD in the future (the record is still read, by its id)."""
     moment = parse_moment(value)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else None
+    if moment is None or moment > datetime.now(UTC) + MARK_AHEAD:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def number_mark(value: Any) -> str | None:
@@ -130,10 +139,17 @@ def number_mark(value: Any) -> str | None:
         return None
 
 
+def json_bytes(text: str) -> bytes:
+    """JSON text as UTF-8. Half of an emoji (a lone surrogate, from a form script that cut a
+    message by length) arrives as an escape and cannot be UTF-8: it goes back to that escape,
+    "\\ud83d", which only JSON strings hold, so the bytes read back as the record sent."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 def content_id(record: Any) -> str:
     """An id for a record that has none: a digest of its content."""
     text = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
-    return "sha256-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return "sha256-" + hashlib.sha256(json_bytes(text)).hexdigest()[:32]
 
 
 def as_object(value: Any) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from leaddesk.ingest.api.client import ApiClient
 from leaddesk.ingest.api.draft import build_draft
 from leaddesk.ingest.api.errors import PageError
 from leaddesk.ingest.api.presets import source_for
-from leaddesk.ingest.api.source import ApiPage, Position, Source, content_id
+from leaddesk.ingest.api.source import ApiPage, Position, Source, content_id, json_bytes
 from leaddesk.ingest.locks import account_lock
 from leaddesk.ingest.parse import SubmissionDraft
 from leaddesk.ingest.store import BatchResult, Incoming, store_all
@@ -142,7 +142,7 @@ class _Run:
         key = f"api:{self.account.id}:{record_id}"
         if len(key) > _KEY_LIMIT:
             key = f"api:{self.account.id}:{content_id(record_id)}"
-        raw = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        raw = json_bytes(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
         return Incoming(key, raw, draft, draft.submitted_at)
 
     def _identify(self, record: dict[str, Any]) -> tuple[str, list[str]]:

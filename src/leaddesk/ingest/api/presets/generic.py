@@ -164,10 +164,10 @@ class GenericSource(Source):
             url, params = str(position["url"]), {}  # the link carries its own query
         data, response = client.get_json(url, params)
         records = expect_list(resolve(data, str(self.config.get("records") or "")), "records", self)
-        return ApiPage(records, self._next(position, data, response, records, url))
+        return ApiPage(records, self._next(client, position, data, response, records))
 
-    def _next(self, position: Position, data: Any, response: Any, records: list[Any],
-              url: str) -> Position | None:
+    def _next(self, client: ApiClient, position: Position, data: Any, response: Any,
+              records: list[Any]) -> Position | None:
         if not records:
             return None
         size = self._size()
@@ -183,7 +183,8 @@ class GenericSource(Source):
             path = self.pagination.get("next_path")
             link = text_of(resolve(data, str(path))) if path else \
                 response.links.get("next", {}).get("url")
-            return {"url": urljoin(str(response.url), link)} if link else None
+            return {"url": client.without_token(urljoin(str(response.url), link))} if link \
+                else None
         return None
 
     def after_failed(self, position: Position) -> Position | None:
