@@ -1,6 +1,7 @@
 """Conversations against a real Dovecot and aiosmtpd: our reply and its copy in Sent, the
 visitor's answers in INBOX, a colleague's reply put in Sent by another mail program, re-syncs,
-a UIDVALIDITY reset of Sent, and a SIGKILL in the middle of reading Sent."""
+a UIDVALIDITY reset of Sent, Sent numbered again under its old UIDVALIDITY, and a SIGKILL in
+the middle of reading Sent."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from tests.reply.conftest import (
     smtp_account,  # noqa: F401  (the fixture)
 )
 from tests.support.conversation import answer, mail
-from tests.support.dovecot import PASSWORD
+from tests.support.dovecot import PASSWORD, USER
 from tests.support.mail import notification
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -167,6 +168,33 @@ def test_uidvalidity_reset_of_sent_adds_nothing_twice(db: Database, mailbox: Mai
     assert mailbox.uidvalidity() == old  # only Sent was recreated
     with db.session() as s:
         assert s.execute(select(func.count()).select_from(Message)).scalar_one() == 2
+
+
+def test_a_sent_folder_restored_under_its_old_uidvalidity_loses_no_new_reply(
+        db: Database, mailbox: Mailbox, sent: str, imap_account: AccountFactory) -> None:
+    """Sent numbered from 1 again under the same UIDVALIDITY (a restore, a migration): a reply
+    under a reused UID is read, not taken for the old message that had that UID."""
+    site = imap_account("site", sent_folder=sent)
+    mailbox.append(notification(1), notification(2))
+    sync(db, site)
+    later = utcnow() + timedelta(hours=1)
+    put_in(mailbox, sent, colleague_reply(1, to="visitor1@example.net", when=later),
+           colleague_reply(3, to="visitor1@example.net", when=later))
+    assert sync(db, site).threaded == 2
+    old = int(mailbox.client().folder_status(sent, [b"UIDVALIDITY"])[b"UIDVALIDITY"])
+    client = mailbox.client()
+    client.delete_folder(sent)
+    client.create_folder(sent)
+    client.logout()
+    mailbox.server.doveadm("mailbox", "update", "-u", USER, "--uid-validity", str(old), sent)
+    # UID 1 again: a new reply, to the other visitor, where the old reply was.
+    put_in(mailbox, sent, colleague_reply(2, to="visitor2@example.net", when=later))
+    result = sync(db, site)
+    assert (result.threaded, result.duplicates) == (1, 0)
+    with db.session() as s:
+        keys = sorted(s.execute(select(Message.source_key).where(Message.direction == "out"))
+                      .scalars(), key=str)
+    assert [k.split(":", 3)[3] for k in keys if k] == [f"{old}+1:1", f"{old}:1", f"{old}:2"]
 
 
 def test_sigkill_while_reading_sent_loses_and_doubles_nothing(sqlite_url: str, mailbox: Mailbox,

@@ -155,7 +155,7 @@ def _batch(db: Database, client: IMAPClient, account: AccountInfo, sent: ImapSet
         new.append(NewMessage(
             submission_id=lead, direction="out", headers=headers.read(raw),
             text=parse_message(raw).full_text, raw=raw, account_id=account.id,
-            source_key=f"imap:{account.id}:{folder}:{plan.uidvalidity}:{uid}",
+            source_key=plan.key(account.id, folder, uid),
             received_at=imap.aware(internal) if isinstance(internal, datetime) else None))
     # The messages and the folder's new position in one transaction.
     def write() -> Added:
