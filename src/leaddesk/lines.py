@@ -3,7 +3,8 @@ bidirectional formatting characters a one-line value has no use for.
 
 Mail headers, template subjects and account settings must be one line. A check on CR and LF alone
 lets NEL, U+2028 and the other separators through, to the e-mail library (which then refuses them
-with a traceback) or to a mail client that does break a line on them.
+with a traceback) or to a mail client that does break a line on them. A login's password may hold
+no CR, LF or NUL (:func:`login_password`).
 """
 
 from __future__ import annotations
@@ -27,3 +28,11 @@ def as_one_line(value: str) -> str:
     """``value`` as one line, to show or to store as a name: whitespace runs (line breaks too)
     become one space and no bidirectional formatting character is left to reorder what follows."""
     return " ".join(value.translate(_NO_BIDI).split())
+
+
+def login_password(password: str) -> str | None:
+    """A stored password as a login sends it: without the line breaks a tool kept around it (an
+    Enter piped in with it); None when a CR, an LF or a NUL is inside: no IMAP or SMTP login
+    carries one, and sent as is the rest would reach the server as a command of its own."""
+    password = password.strip("\r\n")
+    return None if any(c in password for c in "\r\n\0") else password

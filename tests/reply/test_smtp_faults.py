@@ -1,9 +1,10 @@
 """SMTP faults as a user meets them, against a real aiosmtpd server on loopback: a recipient
 refused or greylisted, the connection dropped before DATA, or after the whole message went over
 but before the server confirmed it (delivery unknown: said so, and the retry keeps the
-Message-ID), a temporary refusal, a password beyond ASCII, a plain connection to the TLS port,
-STARTTLS not on offer. Each is one line saying what happened and what to do; the draft is kept,
-and sending it again once the server is well delivers it exactly once."""
+Message-ID), a temporary refusal, a password beyond ASCII or stored with a line break, a plain
+connection to the TLS port, STARTTLS not on offer. Each is one line saying what happened and
+what to do; the draft is kept, and sending it again once the server is well delivers it exactly
+once."""
 
 from __future__ import annotations
 
@@ -142,6 +143,23 @@ def test_a_password_beyond_ascii_logs_in_and_a_wrong_one_is_refused(
     with pytest.raises(smtp.SmtpError, match=r"refused the login for zoe@example\.com: wrong user "
                                              "name or password"):
         smtp.check(account.smtp, "wröng-pässword")
+
+
+def test_a_password_stored_with_a_line_break_logs_in_without_it_and_one_inside_is_never_sent(
+        smtp_server: ServerFactory, smtp_account: SmtpAccountFactory) -> None:
+    """A tool that kept the Enter after the password: it logs in. A line break or NUL inside:
+    one line, and the server never sees a login (smtplib would send it, and the refusal would
+    read as a wrong password)."""
+    server = smtp_server("starttls")
+    account = smtp_account(server, user=smtp_support.WIDE_USER,
+                           password=smtp_support.WIDE_PASSWORD)
+    smtp.check(account.smtp, smtp_support.WIDE_PASSWORD + "\r\n")
+    assert server.logins == [smtp_support.WIDE_USER]
+    for broken in ("pass\nword", "pass\rword", "pass\0word"):
+        with pytest.raises(smtp.SmtpError, match="holds a line break or a NUL") as caught:
+            smtp.check(account.smtp, broken)
+        assert broken not in str(caught.value)
+    assert server.logins == [smtp_support.WIDE_USER]  # no second login was tried
 
 
 @pytest.mark.parametrize("security", ["plain", "starttls"])

@@ -53,6 +53,7 @@ from leaddesk.ingest.labels import LabelBook
 from leaddesk.ingest.locks import account_lock
 from leaddesk.ingest.parallel import parse_chunks
 from leaddesk.ingest.store import BatchResult, Incoming, merge_batches, store_all
+from leaddesk.lines import login_password
 from leaddesk.net_errors import server_words, tls_context
 from leaddesk.progress import CancelToken, Reporter
 
@@ -108,12 +109,13 @@ def _login(client: IMAPClient, settings: ImapSettings, password: str) -> None:
     without it; one with a line break or a NUL inside is refused before it is sent: imaplib
     would send it as is, the server would read the rest as a command of its own, and the
     refusal would read as a wrong password."""
-    password = password.strip("\r\n")
-    if any(c in password for c in "\r\n\0"):
+    sent = login_password(password)
+    if sent is None:
         raise ImapLoginError(f"the password for {settings.user} on {settings.where} holds a "
                              f"line break or a NUL character, which no password sent over IMAP "
                              f"can hold: it was probably stored with one; set it again with "
                              f"`leaddesk accounts edit NAME --password-stdin`")
+    password = sent
     if (settings.user + password).isascii():
         client.login(settings.user, password)
     elif b"AUTH=PLAIN" in client.capabilities():

@@ -22,6 +22,7 @@ from email.message import EmailMessage
 
 from leaddesk.account_settings import SmtpSettings
 from leaddesk.errors import LeadDeskError
+from leaddesk.lines import login_password
 from leaddesk.net_deadline import Deadline, allowed
 from leaddesk.net_errors import reach_failure, server_words, tls_context
 
@@ -103,8 +104,15 @@ def _reply(exc: BaseException) -> str:
 
 def _login(client: smtplib.SMTP, settings: SmtpSettings, password: str) -> None:
     """AUTH; a user name or password beyond ASCII goes as SASL PLAIN in UTF-8 (RFC 4616), which
-    smtplib cannot send (it encodes every AUTH answer as ASCII: UnicodeEncodeError)."""
+    smtplib cannot send (it encodes every AUTH answer as ASCII: UnicodeEncodeError). A password
+    stored with a line break around it logs in without it; one inside is refused unsent."""
     user = settings.user
+    sent = login_password(password)
+    if sent is None:
+        raise SmtpError(f"the password for {user} on {settings.where} holds a line break or a NUL "
+                        f"character, which no SMTP login can carry: it was probably stored with "
+                        f"one; set it again with `leaddesk accounts edit NAME --password-stdin`")
+    password = sent
     if (user + password).isascii():
         client.login(user, password)
         return
