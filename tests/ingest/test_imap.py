@@ -288,6 +288,11 @@ class ScriptedClient:
         if data == ["RFC822.SIZE"]:  # the batch plan: sizes first
             return {uid: {b"RFC822.SIZE": len(self.messages[uid])} for uid in uids
                     if uid not in self.vanish}
+        if data == ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]:  # is the last UID read the same mail?
+            return {uid: {b"BODY[HEADER.FIELDS (MESSAGE-ID)]": b"".join(
+                line + b"\r\n" for line in self.messages[uid].split(b"\r\n")
+                if line.lower().startswith(b"message-id:"))} for uid in uids
+                if uid in self.messages and uid not in self.vanish}
         assert data == ["BODY.PEEK[]", "INTERNALDATE"]
         return {uid: {b"BODY[]": self.messages[uid], b"INTERNALDATE": self.dates.get(uid)}
                 for uid in uids if uid not in self.vanish}

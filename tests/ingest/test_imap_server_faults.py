@@ -76,6 +76,31 @@ def test_a_mailbox_restored_under_its_old_uidvalidity_is_read_again_without_doub
     assert keys(db)[-2:] == [f"{mailbox.uidvalidity()}:1", f"{mailbox.uidvalidity()}:2"]
 
 
+def test_a_restored_mailbox_that_got_more_mail_than_it_held_loses_none_of_it(
+        db: Database, imap_account: AccountFactory, mailbox: Mailbox) -> None:
+    """The same restore, but more mail arrived before the next sync than the folder held: UIDNEXT
+    is past the last UID read and shows nothing. The message now at that UID is another than the
+    one stored under it: that shows it."""
+    site = imap_account("site")
+    mailbox.append(notification(1), notification(2))
+    assert imap.sync_account(db, site, PASSWORD, sent=False).added == 2
+    old = mailbox.uidvalidity()
+    mailbox.recreate()
+    mailbox.server.doveadm("mailbox", "update", "-u", USER, "--uid-validity", str(old),
+                           mailbox.folder)
+    mailbox.append(notification(1), notification(5), notification(6))  # UIDs 1-3, UIDNEXT 4
+    assert mailbox.uidvalidity() == old
+    result = imap.sync_account(db, site, PASSWORD, sent=False)
+    assert (result.added, result.duplicates) == (2, 1)
+    assert message_ids(db) == ids(1, 2, 5, 6)
+    assert keys(db) == [f"{old}:1", f"{old}:2", f"{old}+1:2", f"{old}+1:3"]
+    # The message at the last UID read is the one stored: the next sync reads on, nothing again.
+    mailbox.append(notification(7))
+    result = imap.sync_account(db, site, PASSWORD, sent=False)
+    assert (result.added, result.duplicates) == (1, 0)
+    assert keys(db)[-1] == f"{old}+1:4"
+
+
 def keys(db: Database) -> list[str]:
     """The numbering and UID of each message's source key, in the order stored."""
     with db.session() as session:

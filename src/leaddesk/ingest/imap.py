@@ -38,6 +38,7 @@ from leaddesk.db.models import SyncState
 from leaddesk.db.types import utcnow
 from leaddesk.ingest import labels
 from leaddesk.ingest.imap_deadline import (
+    HEADER_BYTES,
     SIZE_LINE_BYTES,
     UID_BYTES,
     WatchedClient,
@@ -189,14 +190,18 @@ def plan_folder(db: Database, client: IMAPClient, account: AccountInfo,
             changed = state.uidvalidity is not None and state.uidvalidity != uidvalidity
             count = 0 if changed else _renumberings(state.cursor)
             if not changed and renumbered(uidnext, state.last_uid):
-                # Written now: a sync cut before its first batch must not count it twice.
-                count += 1
-                state.cursor, state.last_uid = str(count), 0
-                changed = True
+                count, changed = _numbered_again(state), True
             last_uid = 0 if changed or state.uidvalidity is None else int(state.last_uid or 0)
             return changed, last_uid, state.uidvalidity is None, count
 
     reset, last_uid, first_sync, renumberings = db.write(read_state)
+    if last_uid and _last_read_moved(db, client, settings, last_uid, FolderPlan(
+            uidvalidity, [], False, renumberings).key(account.id, settings.folder, last_uid)):
+        def again() -> int:
+            with db.session() as session:
+                return _numbered_again(_state(session, account.id, settings.folder))
+
+        renumberings, reset, last_uid = db.write(again), True, 0
     if reset:
         log.warning("the UIDs of %s were numbered again (UIDVALIDITY %s, UIDNEXT %s); re-reading "
                     "the folder, matching on Message-ID", settings.folder, uidvalidity, uidnext)
@@ -212,12 +217,53 @@ def plan_folder(db: Database, client: IMAPClient, account: AccountInfo,
     return FolderPlan(uidvalidity=uidvalidity, uids=uids, reset=reset, renumberings=renumberings)
 
 
+_MESSAGE_ID_FETCH = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"
+
+
 def renumbered(uidnext: Any, last_uid: int | None) -> bool:
     """Whether a folder's UIDs were numbered again under an unchanged UIDVALIDITY: its UIDNEXT
     is at or below a UID already read, which a server keeping RFC 3501 never shows (a mailbox
     restored from a backup or moved by a migration tool does). Reading on from the old last UID
     would skip every new message under a reused UID for good."""
     return isinstance(uidnext, int) and last_uid is not None and 0 < uidnext <= last_uid
+
+
+def _numbered_again(state: SyncState) -> int:
+    """Count one more numbering of the folder's UIDs and read it from the first UID; written at
+    once, so that a sync cut before its first batch does not count it twice."""
+    count = _renumberings(state.cursor) + 1
+    state.cursor, state.last_uid = str(count), 0
+    return count
+
+
+def _last_read_moved(db: Database, client: IMAPClient, settings: ImapSettings, last_uid: int,
+                     key: str) -> bool:
+    """Whether the message now at the last UID read is another than the one stored under it:
+    the UIDs were numbered again and more mail came in since than the folder held before, so
+    UIDNEXT alone does not show it. No verdict (False) where either side has no Message-ID,
+    the message is gone from the server, or nothing was stored under that key (a Sent message
+    no lead needed): the cost of a wrong "yes" is the whole folder read again."""
+    from leaddesk.db.models import Message, Submission
+    from leaddesk.ingest.parse.headers import message_id  # the store's reading of the header
+
+    with db.session() as session:
+        stored = session.execute(select(Submission.message_id)
+                                 .where(Submission.source_key == key)).scalar()
+        if stored is None:
+            stored = session.execute(select(Message.message_id)
+                                     .where(Message.source_key == key)).scalar()
+    if not stored:
+        return False
+    with deadline(client, settings, "while checking the last message read",
+                  size=HEADER_BYTES):
+        fetched = client.fetch([last_uid], [_MESSAGE_ID_FETCH])
+    data = fetched.get(last_uid) or {}
+    block = next((bytes(v) for k, v in data.items()
+                  if isinstance(k, bytes) and k.startswith(b"BODY[HEADER")), b"")
+    value = " ".join(block.decode("latin-1").partition(":")[2].split())
+    found = message_id(value) if value else None
+    # Longer than the one stored: the column clipped it (998 characters); no verdict then.
+    return found is not None and len(found) <= len(stored) and found != stored
 
 
 def _renumberings(cursor: str | None) -> int:
