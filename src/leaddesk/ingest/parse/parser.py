@@ -66,7 +66,13 @@ from leaddesk.ingest.parse.visitor import (
 # the page, a consent box labelled by a sentence of consent (in the table's languages) or answered
 # "Yes" on the line below as the end of the message before it, a dashboard's "Mark as spam" and "View
 # in dashboard" as footers, and a phone number without the flag set before it.
-PARSER_VERSION: int = 9
+# 10 reads as a lead the message a site sends alone from its own address under the visitor's name, the
+# subject repeating that name ("Enquiry Margaret Kelly", OpenCart; it was "not a submission"), a label
+# cell beside a value in a table of its own in order (TYPO3's form mail read every value one field
+# late), a question label before its colon ("Comment nous avez-vous connus ?: ...") as a field even
+# after the message, "To view all of this form's submissions" and "View survey summary" as footers,
+# and drops the site's own "Thank you, <site>!" under the message.
+PARSER_VERSION: int = 10
 # A forward of a forward of a forward is read; deeper is not a lead's way into the mailbox.
 MAX_FORWARDS = 3
 
