@@ -35,6 +35,7 @@ class Case:
     headers: tuple[str, ...] = ()  # further header lines as the plugin sets them (Cc, X-Mailer ...)
     phone: str | None = None  # the visitor's phone, where the template has one
     page_url: str | None = None  # the page the form was sent from, where the template names it
+    to: str = "leads@example-pharma-agency.com"  # the recipients as the form sets them
 
 
 CASES = [
@@ -820,8 +821,281 @@ CASES += [
 ]
 
 
+# An eighth round: shops, CMSs and hosted services beyond WordPress, each modelled on the system's own
+# template or mail code (fixtures/README.md, "An eighth round", names repository and file); visitors
+# invented, written before the parser was run on them. Where a frame (header, footer) was not read in
+# source, the README says it is a reconstruction.
+
+
+def _magento(rows: list[tuple[str, str]], comment: str) -> str:
+    """Magento 2's ``Magento_Contact::submitted_form.html`` inside the default e-mail header and footer
+    (``Magento_Email``; the frame is a reconstruction): a ``message-details`` table of ``<th>`` beside
+    ``<td>``, then the comment under a bold "Message" paragraph, not through nl2br."""
+    table = "".join(f"\n    <tr>\n        <th>{label}</th>\n        <td>{value}</td>\n    </tr>"
+                    for label, value in rows)
+    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body><table class=\"wrapper\" "
+            "width=\"100%\"><tr><td class=\"wrapper-inner\" align=\"center\"><table class=\"main\" "
+            "align=\"center\">"
+            "<tr><td class=\"header\"><a class=\"logo\" href=\"" + _SITE + "/\"><img width=\"180\" "
+            "src=\"" + _SITE + "/static/frontend/Magento/luma/en_US/Magento_Email/logo_email.png\" "
+            "alt=\"Example Pharma Agency\" border=\"0\" /></a></td></tr><tr><td class=\"main-content\">\n\n"
+            "<table class=\"message-details\">" + table + "\n</table>\n<p><strong>Message</strong></p>\n"
+            f"<p>{comment}</p>\n\n</td></tr><tr><td class=\"footer\"><table><tr><td><p class=\"closing\">"
+            "Thank you, Example Pharma Agency!</p></td></tr></table></td></tr></table></td></tr></table>"
+            "</body></html>")
+
+
+_SHOPWARE_PLAIN = ("Folgende Nachricht wurde an Sie via Kontakt-Formular gesendet.\n\n"
+                   "Name: Katharina Vogel\nKontakt E-Mail: katharina.vogel@isarpharma.example\n\n"
+                   "Telefonnummer: +49 89 5550 1472\n\nBetreff: Messeauftritt 2027\n\n"
+                   "Nachricht:\nGuten Tag,\n" + MSG + ".\nMit freundlichen Grüßen\nKatharina Vogel\n")
+_SHOPWARE_HTML = ("<div style=\"font-family:arial; font-size:12px;\">\n    <p>\n"
+                  "        Folgende Nachricht wurde an "
+                  "Sie via Kontakt-Formular gesendet.<br/>\n        <br/>\n        Name: Katharina Vogel\n"
+                  "        <br/>\n        Kontakt E-Mail: katharina.vogel@isarpharma.example<br/>\n        "
+                  "<br>\n"
+                  "        Telefonnummer: +49 89 5550 1472<br/>\n        <br/>\n        Betreff: "
+                  "Messeauftritt 2027"
+                  "<br/>\n        <br/>\n        Message:<br/>\n        Guten Tag,<br />\n" + MSG
+                  + ".<br />\nMit freundlichen Grüßen<br />\nKatharina Vogel<br/>\n    </p>\n</div>\n")
+
+_CONCRETE = ("\nThere has been a submission of the form Contact Us through your Concrete website.\n\n"
+             "Full Name:\r\nRajesh Iyer\r\n\r\nEmail Address:\r\nrajesh.iyer@punebio.example\r\n\r\n"
+             "Phone Number:\r\n+91 20 5550 1188\r\n\r\nHow can we help?:\r\nHello,\n" + MSG
+             + ".\nRegards,\nRajesh\r\n\r\n\n\nTo view all of this form's submissions, visit "
+             + _SITE + "/index.php/dashboard/reports/forms/view/12 \n\n")
+
+_TYPO3_ROWS = [("Name", "Anna Schmid"), ("Betreff", "Kongressbegleitung"),
+               ("E-Mail", "anna.schmid@alpenmed.example"), ("Telefon", "+43 512 555 0193"),
+               ("Nachricht", "Sehr geehrte Damen und Herren,\n" + MSG + ".\nFreundliche Grüße\nAnna Schmid")]
+
+
+def _typo3_html(rows: list[tuple[str, str]]) -> str:
+    """TYPO3's form framework EmailFinisher (``Default.fluid.html``: label cell beside a cell holding a
+    one-cell table, the value through nl2br) inside the core's SystemEmail layout (the HTML frame is a
+    reconstruction; its closing sentences are those of ``SystemEmail.txt``)."""
+    cells = "".join(
+        "\n            <tr>\n                        <td valign=\"top\" align=\"left\">" + label + "</td>\n"
+        "                        <td valign=\"top\" align=\"left\">\n"
+        "                                            <table cellspacing=\"0\" border=\"0\">\n"
+        "                                                <tr>\n                                     "
+        "               <td>"
+        + value.replace("\n", "<br />\n") + "</td>\n                                                </tr>\n"
+        "                                            </table>\n                        </td>\n      "
+        "      </tr>"
+        for label, value in rows)
+    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Kontaktformular</title></head><body>"
+            "<table width=\"100%\"><tr><td align=\"center\"><table width=\"600\"><tr><td>"
+            "<img src=\"" + _SITE + "/typo3/sysext/core/Resources/Public/Images/typo3_orange.svg\" "
+            "height=\"20\">"
+            "</td></tr><tr><td><h4>Kontaktformular</h4>\n    <table>" + cells + "\n    </table>\n</td></tr>"
+            "<tr><td><p>This email was sent by Example Pharma Agency from URL: " + _SITE + "/</p>"
+            "<p>Please contact your site administrator if you feel you received this email by accident.</p>"
+            "</td></tr></table></td></tr></table></body></html>")
+
+
+def _typo3_text(rows: list[tuple[str, str]]) -> str:
+    return ("Kontaktformular\n" + "\n".join(f"{label}: {value}" for label, value in rows)
+            + "\n\nThis email was sent by Example Pharma Agency from URL: " + _SITE + "/\n\n"
+            "Please contact your site administrator if you feel you received this email by accident.\n")
+
+
+def _craft_text(rows: list[tuple[str, str]], body: str) -> str:
+    """Craft CMS Contact Form's ``Mailer::compileTextBody()``: "- **Label:** value" per field, then the
+    message with every line break doubled; the HTML part is the same text through Markdown."""
+    return "\n".join(f"- **{label}:** {value}" for label, value in rows) + "\n\n" + body.replace("\n", "\n\n")
+
+
+def _craft_html(rows: list[tuple[str, str]], body: str) -> str:
+    return ("<ul>\n" + "".join(f"<li><strong>{label}:</strong> {value}</li>\n" for label, value in rows)
+            + "</ul>\n" + "".join(f"<p>{line}</p>\n" for line in body.split("\n")))
+
+
+_CRAFT_ROWS = [("Naam", "Sanne Jansen"), ("E-mail", "sanne.jansen@leidenpharma.example"),
+               ("Telefoon", "+31 71 555 0142")]
+_CRAFT_BODY = "Beste lezer,\n" + MSG + ".\nMet vriendelijke groet,\nSanne Jansen"
+
+
+def _formbricks(qa: list[tuple[str, str]]) -> str:
+    """Formbricks' ``response-finished-email.tsx`` as react-email renders it (the wrapper
+    ``email-template.tsx`` is a reconstruction): "Hey 👋", the sentence naming the survey, a rule, each
+    question in a medium paragraph over its answer in a bold ``whitespace-pre-wrap`` paragraph, the
+    "View survey summary" button, a rule and the notification settings links."""
+    answers = "".join(
+        "<tr style=\"width:100%\"><td data-id=\"__react-email-column\" style=\"width:100%\">"
+        f"<p style=\"font-size:14px;line-height:24px;margin:16px "
+        f"0;margin-bottom:8px;font-weight:500\">{q}</p>"
+        "<p style=\"font-size:14px;line-height:24px;margin:16px 0;margin-top:0px;white-space:pre-wrap;"
+        f"word-break:break-word;font-weight:700\">{a}</p></td></tr>"
+        for q, a in qa)
+    return ("<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" "
+            "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\"><html dir=\"ltr\" lang=\"en\"><head>"
+            "<meta content=\"text/html; charset=UTF-8\" http-equiv=\"Content-Type\"/></head>"
+            "<body style=\"background-color:rgb(241,245,249)\"><table align=\"center\" width=\"100%\" "
+            "role=\"presentation\"><tbody><tr><td><a href=\"https://formbricks.com\" target=\"_blank\">"
+            "<img alt=\"Logo\" src=\"https://app.formbricks.com/logo-transparent.png\" "
+            "style=\"width:20rem\"/>"
+            "</a><table align=\"center\" width=\"100%\" role=\"presentation\"><tbody><tr><td>"
+            "<p style=\"margin-bottom:16px;font-size:30px;font-weight:700\">Hey 👋</p>"
+            "<p style=\"margin-bottom:16px\">Congrats, you received a new response to your survey! Someone "
+            "just completed your survey: Contact us</p><hr style=\"width:100%;border:none;"
+            "border-top:1px solid #eaeaea\"/><table role=\"presentation\"><tbody>" + answers
+            + "</tbody></table><a href=\"https://app.formbricks.com/environments/clx8e2/surveys/cm1q9x/"
+            "responses?utm_source=email_notification&amp;utm_medium=email&amp;"
+            "utm_content=view_responses_CTA\" "
+            "style=\"border-radius:8px;background-color:rgb(0,0,0);padding:12px "
+            "24px;color:rgb(255,255,255)\" "
+            "target=\"_blank\">View survey summary</a><hr style=\"width:100%;border:none;border-top:1px "
+            "solid "
+            "#eaeaea\"/><table align=\"center\" width=\"100%\" role=\"presentation\"><tbody><tr><td>"
+            "<p style=\"font-weight:700\">Don&#x27;t want to get these notifications?</p>"
+            "<p style=\"margin-bottom:0px\">Turn off notifications for <a href=\"https://app.formbricks.com/"
+            "environments/clx8e2/settings/notifications?type=alert&amp;elementId=cm1q9x\">this form</a></p>"
+            "<p style=\"margin-top:0px\"><a href=\"https://app.formbricks.com/environments/clx8e2/settings/"
+            "notifications?type=unsubscribedOrganizationIds&amp;elementId=org77\">Turn off notifications for "
+            "all newly created forms</a></p></td></tr></tbody></table></td></tr></tbody></table>"
+            "<p style=\"text-align:center\">Formbricks 2026. All rights reserved.<br/>"
+            "<a href=\"https://formbricks.com/imprint\">Imprint</a> | "
+            "<a href=\"https://formbricks.com/privacy-policy\">Privacy Policy</a></p>"
+            "</td></tr></tbody></table></body></html>")
+
+
+_LIME_ROWS = [("ID de la réponse", "57"), ("Date de soumission", "07/12/2026 11:42"),
+              ("Dernière page", "1"), ("Langue de départ", "fr"), ("Graine", "1834772051"),
+              ("Votre nom et prénom", "Élodie Martin"),
+              ("Votre adresse e-mail", "elodie.martin@nantesbio.example"),
+              ("Votre numéro de téléphone", "02 40 55 01 87"),
+              ("Votre demande", "Bonjour, " + MSG + ". Merci d'avance.")]
+
+
+def _limesurvey(rows: list[tuple[str, str]]) -> str:
+    """LimeSurvey's detailed admin notification (``admin_detailed_notification``, HTML): the greeting and
+    links, then ``{ANSWERTABLE}``: a ``printouttable`` of ``printanswersquestion`` rows, the question and
+    its (empty) sub-question joined by a space, the response's own rows (ID, dates, language, seed)
+    first. The French wording of the template is ours."""
+    table = "<table class='printouttable' >\n" + "".join(
+        f"\t<tr class='printanswersquestion'><td>{label} </td><td class='printanswersanswertext'>{value}"
+        "</td></tr>\n" for label, value in rows) + "</table>\n"
+    base = "https://enquetes.example-pharma-agency.com/index.php/admin/responses/sa/view/surveyid/482931"
+    return ("<html><head><style type=\"text/css\">.printouttable {margin:1em auto;} .printouttable td "
+            "{border-color: #ddf #ddf #ddf #ddf; border-style: solid; border-width: "
+            "1px;}</style></head><body>"
+            "Bonjour,<br />\n<br />\nUne nouvelle réponse a été soumise pour votre questionnaire "
+            "'Demande de contact'.<br />\n<br />\nCliquez sur le lien suivant pour voir la réponse :<br />\n"
+            f"<a href=\"{base}/id/57\">{base}/id/57</a><br />\n<br />\n"
+            "Cliquez sur le lien suivant pour modifier la réponse :<br />\n"
+            f"<a href=\"{base}/id/57/edit\">{base}/id/57/edit</a><br />\n<br />\n"
+            "Voir les statistiques en cliquant ici :<br />\n"
+            "<a href=\"https://enquetes.example-pharma-agency.com/index.php/admin/statistics/sa/index/surveyid/"
+            "482931\">https://enquetes.example-pharma-agency.com/index.php/admin/statistics/sa/index/surveyid/"
+            "482931</a><br />\n<br />\n<br />\nLes réponses suivantes ont été données par le participant :"
+            "<br />\n" + table + "</body></html>")
+
+
+CASES += [
+    Case("magento2_contact_form", "Example Pharma Agency <owner@example-pharma-agency.com>", "Contact Form",
+         "html",
+         _magento([("Name", "Liam O'Connor"), ("Email", "liam.oconnor@dublinbio.example"),
+                   ("Phone", "+353 1 555 0172")],
+                  "Hello,\n" + MSG + ".\nCould someone call me this week?"),
+         "Liam O'Connor", "liam.oconnor@dublinbio.example", MSG,
+         reply_to="Liam O'Connor <liam.oconnor@dublinbio.example>",
+         message_ends="Could someone call me this week?", phone="+353 1 555 0172"),
+    Case("shopware6_contact_german_multipart", "Example Pharma Agency <shop@example-pharma-agency.com>",
+         "Kontaktanfrage erhalten - Example Pharma Agency", "html", _SHOPWARE_HTML,
+         "Katharina Vogel", "katharina.vogel@isarpharma.example", MSG, alt_plain=_SHOPWARE_PLAIN,
+         message_ends="Mit freundlichen Grüßen\nKatharina Vogel", phone="+49 89 5550 1472"),
+    Case("concrete_express_form", "Example Pharma Agency <noreply@example-pharma-agency.com>",
+         "Website Form Submission – Contact Us", "plain", _CONCRETE,
+         "Rajesh Iyer", "rajesh.iyer@punebio.example", MSG, reply_to="rajesh.iyer@punebio.example",
+         message_ends="Regards,\nRajesh", phone="+91 20 5550 1188"),
+    Case("typo3_form_german_site_sender", "Example Pharma Agency <noreply@example-pharma-agency.com>",
+         "Kontaktformular: Kongressbegleitung", "html", _typo3_html(_TYPO3_ROWS),
+         "Anna Schmid", "anna.schmid@alpenmed.example", MSG, alt_plain=_typo3_text(_TYPO3_ROWS),
+         message_ends="Freundliche Grüße\nAnna Schmid", phone="+43 512 555 0193"),
+    Case("wagtail_form_page_french", "webmaster@example-pharma-agency.com", "Nouvelle demande de contact",
+         "plain",
+         "Nom: Claire Lefèvre\nAdresse e-mail: claire.lefevre@lillesante.example\nTéléphone: 03 20 55 01 64\n"
+         "Votre message: Bonjour,\n" + MSG + ".\nBien cordialement,\nClaire\n"
+         "Comment nous avez-vous connus ?: Salon professionnel\n"
+         "J'accepte la politique de confidentialité: True",
+         "Claire Lefèvre", "claire.lefevre@lillesante.example", MSG,
+         headers=("Auto-Submitted: auto-generated",),
+         message_ends="Bien cordialement,\nClaire", phone="03 20 55 01 64"),
+    Case("opencart_enquiry_only_body", "Margaret Kelly <shop@example-pharma-agency.com>",
+         "Enquiry Margaret Kelly", "plain",
+         "Hello,\n\n" + MSG + " for our new allergy range.\n\nKind regards,\nMargaret\n",
+         "Margaret Kelly", "margaret.kelly@galwaybio.example", MSG,
+         reply_to="margaret.kelly@galwaybio.example", message_ends="Kind regards,\nMargaret"),
+    Case("craft_contact_form_dutch", "Nieuw bericht van Sanne Jansen <noreply@example-pharma-agency.com>",
+         "Nieuw bericht via de website - Campagne voor een nieuw product", "html",
+         _craft_html(_CRAFT_ROWS, _CRAFT_BODY), "Sanne Jansen", "sanne.jansen@leidenpharma.example", MSG,
+         reply_to="Sanne Jansen <sanne.jansen@leidenpharma.example>",
+         alt_plain=_craft_text(_CRAFT_ROWS, _CRAFT_BODY),
+         message_ends="Sanne Jansen", phone="+31 71 555 0142"),
+    Case("kirby_uniform_address_only_in_reply_to",
+         "Example Pharma Agency <website@example-pharma-agency.com>",
+         "Neue Anfrage über die Website", "plain",
+         "Name: Lukas Brandt\n\nTelefon: 0351 5550 147\n\nNachricht: Hallo,\n" + MSG
+         + ".\nBeste Grüße\nLukas\n\n",
+         "Lukas Brandt", "lukas.brandt@elbemed.example", MSG, reply_to="lukas.brandt@elbemed.example",
+         message_ends="Beste Grüße\nLukas", phone="0351 5550 147"),
+    Case("formbricks_response_finished", "Formbricks <noreply@formbricks.com>",
+         "A response for Contact us was completed ✅", "html",
+         _formbricks([("What's your name?", "Jana Horáková"),
+                      ("What's your work email?", "jana.horakova@brnobio.example"),
+                      ("What's your phone number?", "+420 541 555 019"),
+                      ("How can we help?", "Hi, " + MSG + ". Thanks, Jana")]),
+         "Jana Horáková", "jana.horakova@brnobio.example", MSG, message_ends="Thanks, Jana",
+         phone="+420 541 555 019"),
+    Case("limesurvey_detailed_french", "Example Pharma Agency <enquetes@example-pharma-agency.com>",
+         "Réponse soumise pour le questionnaire Demande de contact", "html", _limesurvey(_LIME_ROWS),
+         "Élodie Martin", "elodie.martin@nantesbio.example", MSG, message_ends="Merci d'avance.",
+         phone="02 40 55 01 87"),
+]
+
+
+
+def _grav(rows: list[tuple[str, str]]) -> str:
+    """Grav's form plugin ``forms/default/data.html.twig``: a ``<div>`` per field, the bold label, a colon
+    outside the bold, the value through nl2br, with the template's own indentation and line breaks."""
+    return "".join(
+        "\n            <div>\n                \n                    <strong>" + label + "</strong>:\n"
+        "                \n\n                \n                                            "
+        + value.replace("\n", "<br />\n") + "\n                                    \n            </div>\n"
+        "        \n\n    " for label, value in rows)
+
+
+def _statamic(rows: list[tuple[str, str]]) -> str:
+    """Statamic's ``forms/automagic-email.antlers.html``: ``<b>Display:</b>`` then the value (left out
+    when empty), then ``<br>``, per field; a textarea's line breaks raw; checkbox labels joined by ", "."""
+    shown = "\n\n        \n            {}\n        \n\n    "
+    return "".join("\n    <b>" + label + ":</b>\n\n    " + (shown.format(value) if value else "")
+                   + "\n    <br>\n" for label, value in rows)
+
+
+CASES += [
+    Case("grav_form_swedish_visitor_in_to", "Example Pharma Agency <webb@example-pharma-agency.com>",
+         "[KONTAKTFORMULÄR] Erik Lindqvist", "html",
+         _grav([("Namn", "Erik Lindqvist"), ("E-post", "erik.lindqvist@uppsalabio.example"),
+                ("Telefon", "+46 18 555 01 93"),
+                ("Meddelande", "Hej,\n" + MSG + ".\nMed vänliga hälsningar\nErik")]),
+         "Erik Lindqvist", "erik.lindqvist@uppsalabio.example", MSG,
+         to="webb@example-pharma-agency.com, erik.lindqvist@uppsalabio.example",
+         message_ends="Med vänliga hälsningar\nErik", phone="+46 18 555 01 93"),
+    Case("statamic_automagic_spanish", "Example Pharma Agency <hola@example-pharma-agency.com>",
+         "Form Submission", "html",
+         _statamic([("Nombre", "Pablo Ortega"), ("Correo electrónico", "pablo.ortega@sevillasalud.example"),
+                    ("Empresa", ""), ("Servicios", "Eventos médicos, Campañas digitales"),
+                    ("Mensaje", "Buenas tardes,\n" + MSG + ".\nUn cordial saludo,\nPablo")]),
+         "Pablo Ortega", "pablo.ortega@sevillasalud.example", MSG,
+         reply_to="pablo.ortega@sevillasalud.example",
+         message_ends="Un cordial saludo, Pablo"),
+]
+
+
 def _raw(case: Case) -> bytes:
-    head = f"From: {case.sender}\r\nTo: leads@example-pharma-agency.com\r\nSubject: {case.subject}\r\n"
+    head = f"From: {case.sender}\r\nTo: {case.to}\r\nSubject: {case.subject}\r\n"
     if case.reply_to:
         head += f"Reply-To: {case.reply_to}\r\n"
     head += "".join(f"{line}\r\n" for line in case.headers)

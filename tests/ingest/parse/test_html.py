@@ -203,3 +203,19 @@ def test_a_sideways_head_waits_for_its_own_tables_row() -> None:
     html = ("<table><tr><th>Name</th><th>Email</th></tr></table>"
             "<table><tr><td>Jane Roe</td><td>jane@x.example</td></tr></table>")
     assert render(html).pairs == [("Name", "Email"), ("Jane Roe", "jane@x.example")]
+
+
+def test_a_label_cell_beside_a_value_in_a_table_of_its_own_labels_that_value() -> None:
+    # TYPO3's form mail puts each value in a one-cell table inside the value cell: the label cell
+    # comes first and labels it, the rows are not read one field late.
+    value = "<td><table><tr><td>{}</td></tr></table></td>"
+    html = ("<table><tr><td>Name</td>" + value.format("Anna Schmid") + "</tr><tr><td>E-Mail</td>"
+            + value.format("anna@alpen.example") + "</tr><tr><td>Nachricht</td>"
+            + value.format("Guten Tag,<br />\nwir planen eine Kampagne.") + "</tr></table>")
+    assert render(html).pairs == [("Name", "Anna Schmid"), ("E-Mail", "anna@alpen.example"),
+                                  ("Nachricht", "Guten Tag,\nwir planen eine Kampagne.")]
+    # A cell of text before a nested table is read before the table's rows.
+    html = ("<table><tr><td>Hello, this is a long sentence.</td><td><table><tr><td>inner</td></tr></table>"
+            "</td></tr></table>")
+    items = render(html).items
+    assert items.index("Hello, this is a long sentence.") < items.index("inner")

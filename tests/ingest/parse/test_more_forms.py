@@ -235,3 +235,23 @@ def test_a_php_print_r_dump_is_read_field_by_field() -> None:
     assert draft.body_text == ("Grüß Gott,\nwir möchten eine Fortbildungsreihe für Apotheker planen.\n"
                                "Können Sie uns ein Angebot schicken?\nViele Grüße\nJürgen Weiß")
     assert "telefon" not in draft.fields  # left empty
+
+
+def _thanked(sender: str, last: str) -> bytes:
+    return (f"From: {sender}\nTo: leads@example-pharma-agency.com\nSubject: Contact Form\n"
+            "Reply-To: liam@dublinbio.example\nContent-Type: text/html; charset=utf-8\n\n"
+            "<table><tr><th>Name</th><td>Liam Byrne</td></tr>"
+            "<tr><th>Email</th><td>liam@dublinbio.example</td></tr></table>"
+            "<p><strong>Message</strong></p><p>Hello, we need a proposal.</p>"
+            f"<table><tr><td><p>{last}</p></td></tr></table>").encode()
+
+
+def test_the_sites_own_thanks_under_the_message_is_no_part_of_it() -> None:
+    # Magento's e-mail footer: "Thank you, %store_name!", the name the site sends under.
+    draft = parse_message(_thanked("Example Pharma Agency <owner@example-pharma-agency.com>",
+                                   "Thank you, Example Pharma Agency!"))
+    assert draft.body_text == "Hello, we need a proposal."
+    # A visitor's thanks to a person stay, and so do thanks under another name than the sender's.
+    for sender, last in [("Example Pharma Agency <owner@example-pharma-agency.com>", "Thank you, Anna!"),
+                         ("Liam Byrne <owner@example-pharma-agency.com>", "Thanks, Liam Byrne")]:
+        assert parse_message(_thanked(sender, last)).body_text.endswith(last)

@@ -160,3 +160,31 @@ def test_a_colleague_writing_about_the_website_is_no_lead() -> None:
         b'Subject: Example Pharma Agency: new "Send Us A Message" submission',
         b"Subject: The website's contact form looks broken")
     assert parse_message(data).not_submission_reason == "no form fields found (an ordinary e-mail)"
+
+
+def _relay(sender: str, subject: str, reply_to: str = "margaret.kelly@galwaybio.example") -> bytes:
+    return (f"From: {sender}\nTo: leads@example-pharma-agency.com\nSubject: {subject}\n"
+            f"Reply-To: {reply_to}\nContent-Type: text/plain; charset=utf-8\n\n"
+            "Hello,\n\nwe would like a proposal for our new allergy range.\n\n"
+            "Kind regards,\nMargaret\n").encode()
+
+
+def test_the_site_relaying_a_message_under_the_visitors_name_is_a_lead() -> None:
+    # OpenCart's contact page: the store's own address under the visitor's name, the subject
+    # repeating it, the visitor in Reply-To, the enquiry alone as the body.
+    draft = parse_message(_relay("Margaret Kelly <shop@example-pharma-agency.com>",
+                                 "Enquiry Margaret Kelly"))
+    assert draft.is_submission
+    assert (draft.visitor_name, draft.visitor_email) == ("Margaret Kelly", "margaret.kelly@galwaybio.example")
+    assert draft.body_text.endswith("Kind regards,\nMargaret")
+
+
+@pytest.mark.parametrize(("sender", "subject"), [
+    # The subject does not repeat the name, or names no enquiry, or the sender is not the site's.
+    ("Margaret Kelly <shop@example-pharma-agency.com>", "Enquiry"),
+    ("Margaret Kelly <shop@example-pharma-agency.com>", "Lunch with Margaret Kelly"),
+    ("Margaret Kelly <margaret@galway-mail.example>", "Enquiry Margaret Kelly"),
+])
+def test_a_mail_that_is_no_relay_stays_an_ordinary_email(sender: str, subject: str) -> None:
+    draft = parse_message(_relay(sender, subject))
+    assert draft.not_submission_reason == "no form fields found (an ordinary e-mail)"

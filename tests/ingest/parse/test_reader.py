@@ -489,3 +489,21 @@ def test_a_closing_line_in_other_languages_ends_the_message() -> None:
     # A phone's signature is the visitor's, as "Sent from my iPhone" is.
     assert not is_footer("Inviato dal mio iPhone")
     assert not is_footer("Verzonden vanaf mijn iPhone")
+
+
+def test_a_question_asked_before_its_colon_starts_a_field_after_the_message() -> None:
+    # Wagtail's form mail: "label: value" lines, the message's lines as typed, then a question label
+    # ("?:" is the form's writing, not a sentence's), French spacing before the question mark.
+    text = ("Nom: Claire\nVotre message: Bonjour,\nnous voulons une offre.\nCordialement,\nClaire\n"
+            "Comment nous avez-vous connus ?: Salon professionnel")
+    fields, _ = label_value_fields(text)
+    assert dict(fields)["Votre message"].endswith("Cordialement,\nClaire")
+    assert dict(fields)["Comment nous avez-vous connus ?"] == "Salon professionnel"
+
+
+@pytest.mark.parametrize("line", [
+    "To view all of this form's submissions, visit https://www.example.com/dashboard/reports/forms/view/12",
+    "View survey summary", "View 3 more responses", "See all submissions"])
+def test_a_dashboard_link_ends_the_message(line: str) -> None:
+    fields, _ = label_value_fields(f"Name: Jane\nMessage: Hello,\nwe need a proposal.\n\n{line}\n")
+    assert dict(fields)["Message"] == "Hello,\nwe need a proposal."

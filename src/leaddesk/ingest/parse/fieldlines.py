@@ -62,8 +62,10 @@ _FOOTER = re.compile(
     r"enviad[oa] (a partir d[eo]|atrav[ée]s d[eo]|via) (?!(o |a )?(meu|minha) )|"
     # A service's credit, copyright line and dashboard links close the fields of hosted forms too.
     r"made (with|by) |(©|\(c\)|copyright)[ \t]*(\d{4}|.{0,80}\b(powered by|all rights reserved)\b)|"
-    r"(see|view|open) (all |the |this )?(responses?|submissions?|entr(y|ies)|results?|contacts?|leads?|"
-    r"profile|record)\b|"
+    # ... and a dashboard link put as a sentence or a button: "To view all of this form's submissions,
+    # visit ..." (Concrete CMS), "View survey summary", "View 3 more responses" (Formbricks).
+    r"(to view |(see|view|open) )(all )?(of )?(the |this |your )?((form|survey)('s)? )?(\d+ )?(more )?"
+    r"(responses?|submissions?|entr(y|ies)|results?|contacts?|leads?|profile|record|summary)\b|"
     r"voir (l'|les |la )?(entr[ée]es?|r[ée]ponses?|soumissions?)\b|ver (el |la |los |las |todas? )?"
     r"(env[ií]os?|respuestas?|entradas?)\b|(eintrag|einsendung|antworten?) (ansehen|anzeigen)\b)",
     re.IGNORECASE)
@@ -355,7 +357,7 @@ def label_value_fields(text: str | Iterable[str]) -> tuple[list[tuple[str, str]]
             bare = _bare_label(core)
         if split is not None:
             starts = (current is None or not current.free_text
-                      or _known_field(split[0], lines, index, tail)
+                      or _known_field(split[0], lines, index, tail) or _question_label(split[0])
                       or (previous_blank and not _is_free_text(current.label))
                       or _left_empty(current, fields) or _closing_block(lines, index, fields, tail))
             if starts:

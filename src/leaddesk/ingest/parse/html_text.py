@@ -266,6 +266,22 @@ class _Renderer(HTMLParser):
             for _, text in cells:
                 self._emit_lines(text)
 
+    def _before_nested(self, row: _Row, text: str) -> None:
+        """Read the cells of ``row`` closed before a table nested in its next cell, before that table's
+        rows: they come first in the mail. A label cell alone beside a cell that holds only the nested
+        table labels its value (TYPO3's form mail puts each value in a one-cell table of its own)."""
+        earlier = [cell.text() for cell in row.cells]
+        row.cells = []
+        earlier = [item for item in earlier if item]
+        if (not text and len(earlier) == 1 and "\n" not in earlier[0] and _LABEL_MARK not in earlier[0]
+                and looks_like_label(earlier[0].rstrip(":").strip())):
+            if self.pending_label is not None:
+                self._emit_lines(self.pending_label)
+            self.pending_label = earlier[0].rstrip(":").strip()
+            return
+        for item in earlier:
+            self._emit_lines(item)
+
     def _open_cell(self, attrs: list[tuple[str, str | None]], tag: str) -> None:
         if not self.rows or self.rows[-1].depth < self.table_depth:
             self._newline()
@@ -313,6 +329,8 @@ class _Renderer(HTMLParser):
                 row.layout = True
                 text = cell.text()
                 cell.parts, cell.chars, cell.bold_chars = [], 0, 0
+                if row.cells and self.header_row is None:  # (a sideways head's row is read with it)
+                    self._before_nested(row, text)
                 if text:
                     self._emit_lines(text)
             else:

@@ -7,6 +7,7 @@ what is not a submission (:mod:`.classify`), recognise the layout and read the f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -65,7 +66,13 @@ from leaddesk.ingest.parse.visitor import (
 # the page, a consent box labelled by a sentence of consent (in the table's languages) or answered
 # "Yes" on the line below as the end of the message before it, a dashboard's "Mark as spam" and "View
 # in dashboard" as footers, and a phone number without the flag set before it.
-PARSER_VERSION: int = 9
+# 10 reads as a lead the message a site sends alone from its own address under the visitor's name, the
+# subject repeating that name ("Enquiry Margaret Kelly", OpenCart; it was "not a submission"), a label
+# cell beside a value in a table of its own in order (TYPO3's form mail read every value one field
+# late), a question label before its colon ("Comment nous avez-vous connus ?: ...") as a field even
+# after the message, "To view all of this form's submissions" and "View survey summary" as footers,
+# and drops the site's own "Thank you, <site>!" under the message.
+PARSER_VERSION: int = 10
 # A forward of a forward of a forward is read; deeper is not a lead's way into the mailbox.
 MAX_FORWARDS = 3
 
@@ -250,7 +257,7 @@ def _read(raw: bytes | None, mail: mime.Mail, site_addresses: Collection[str],
                          [*extracted.site_names, *host_names(hosts)])
     name, email = _visitor(readable, canonical, extracted, senders, problems,
                            Senders.of([], site_addresses, extracted.site_names), hosts, own_hosts)
-    message = canonical.get("message") or extracted.message
+    message = _without_site_thanks(canonical.get("message") or extracted.message, readable, senders)
     named_pages = [canonical.get("page_url"), extracted.page_url,
                    *(value for label, value in fields.items()
                      if _role(label, value, label_map) == "page_url")]
@@ -327,6 +334,29 @@ def _safe_html(html: str | None, problems: list[str]) -> str | None:
     except Exception:  # the sanitiser is native code; a failure must not cost the rest of the draft
         problems.append("the HTML body could not be sanitised and was left out")
         return None
+
+
+# The site's own thanks under the fields ("Thank you, %store_name!", Magento's e-mail footer).
+_THANKS = re.compile(r"^(thank you|thanks|many thanks|danke|vielen dank|merci|gracias|grazie|bedankt|"
+                     r"obrigad[oa])"
+                     r"\s*,\s*(?P<name>[^,\n]{2,80}?)\s*[!.]?$", re.IGNORECASE)
+_NOT_WORD = re.compile(r"\W+")
+
+
+def _without_site_thanks(message: str | None, readable: Readable, senders: Senders) -> str | None:
+    """``message`` without a last line in which the site thanks the reader under its own name, the name
+    the site sends under (From's display name, judged the site's): a visitor's thanks to a person
+    stay."""
+    if not message or "\n" not in message:
+        return message
+    head, _, last = message.rstrip().rpartition("\n")
+    thanks = _THANKS.match(last.strip()) if len(last) <= 100 else None
+    display, address = readable.sender
+    if thanks is None or not display.strip() or not senders.is_site_name(display, address):
+        return message
+    if _NOT_WORD.sub("", thanks.group("name").casefold()) != _NOT_WORD.sub("", display.casefold()):
+        return message
+    return head.rstrip()
 
 
 def _domain(address: str) -> str:

@@ -141,19 +141,41 @@ def message_alone(mail: Readable, *, from_site: bool = False) -> Extracted | Non
     known to be the site's notification (a forwarded one from the site's automated sender), whatever
     its subject says."""
     message = mail.text.strip()
-    if not message or not (from_site or _FORM_NOTICE_SUBJECT.search(mail.subject)):
+    relayed = _relayed(mail)
+    if not message or not (from_site or relayed or _FORM_NOTICE_SUBJECT.search(mail.subject)):
         return None
     if not mail.reply_to and _colleague(mail):
         return None
     name, email = mail.reply_to[0] if mail.reply_to else mail.sender
+    if relayed and not name.strip():
+        name = mail.sender[0]  # the visitor's name, under which the site sent it
     return Extracted(plugin="generic", fields=[("Message", message)], message=message,
                      name=name.strip() or None, email=email.strip() or None)
+
+
+_ENQUIRY = re.compile(rf"\b{_MESSAGE}", re.IGNORECASE)
+
+
+def _relayed(mail: Readable) -> bool:
+    """The site's own address sends the message under the visitor's name, which the subject repeats
+    beside a word for an enquiry, and Reply-To is another address ("Enquiry Margaret Kelly" from
+    "Margaret Kelly" <shop@site>, OpenCart's contact page): the site relaying a visitor, as no
+    colleague writes."""
+    display, sender = mail.sender[0].strip().strip("\"'"), mail.sender[1].strip().lower()
+    if (not display or "@" in display or len(display.split()) > 5 or not mail.reply_to
+            or display.casefold() not in mail.subject.casefold() or not _ENQUIRY.search(mail.subject)):
+        return False
+    reply = mail.reply_to[0][1].strip().lower()
+    return bool(reply) and reply != sender and sender.rpartition("@")[2] in _recipient_domains(mail)
+
+
+def _recipient_domains(mail: Readable) -> set[str]:
+    to = mail.mail.header("to")
+    return {address.rpartition("@")[2].lower() for _, address in headers.addresses(to)} if to else set()
 
 
 def _colleague(mail: Readable) -> bool:
     """From a person at a recipient's own domain (not the site's automated sender): a colleague
     writing about the form or the website, not a visitor."""
     sender = mail.sender[1].strip().lower()
-    to = mail.mail.header("to")
-    domains = {address.rpartition("@")[2].lower() for _, address in headers.addresses(to)} if to else set()
-    return sender.rpartition("@")[2] in domains and not is_automated(sender)
+    return sender.rpartition("@")[2] in _recipient_domains(mail) and not is_automated(sender)
