@@ -25,7 +25,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
 
 _NOTIFICATION_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆"})
@@ -47,8 +47,18 @@ def without_overrides(text: str) -> str:
     return text.translate(_OVERRIDES)
 
 
+# A word-wrapped label asks for its longest word's width, at the least and as its preferred
+# width: a server's error quoting a stranger's 5,000-letter word made the window 59,000 px wide.
+WRAPPED_WORD_CHARS = 30  # a longer word is cut at the label's edge (still selectable whole)
+WRAPPED_LINE_CHARS = 80  # the width Qt itself prefers for a wrapped label with ordinary words
+
+
 class PlainLabel(QLabel):
-    """A label that never reads its text as markup, nor lets it reorder itself (overrides)."""
+    """A label that never reads its text as markup, nor lets it reorder itself (overrides).
+
+    Word-wrapped, it never asks for more than ``WRAPPED_WORD_CHARS`` average characters as its
+    least width (``WRAPPED_LINE_CHARS`` as its preferred one), however long a word it shows.
+    """
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +67,19 @@ class PlainLabel(QLabel):
 
     def setText(self, text: str) -> None:
         super().setText(without_overrides(text))
+
+    def minimumSizeHint(self) -> QSize:
+        return self._capped(super().minimumSizeHint(), WRAPPED_WORD_CHARS)
+
+    def sizeHint(self) -> QSize:
+        return self._capped(super().sizeHint(), WRAPPED_LINE_CHARS)
+
+    def _capped(self, hint: QSize, chars: int) -> QSize:
+        if self.wordWrap():
+            widest = self.fontMetrics().averageCharWidth() * chars
+            margins = self.contentsMargins()
+            hint.setWidth(min(hint.width(), widest + margins.left() + margins.right()))
+        return hint
 
 
 class RichLabel(QLabel):
