@@ -13,7 +13,9 @@ goes through this module, and ``tests/ui/test_safe_text.py`` walks the source to
 * :func:`message_box`, :func:`ask_text` and :func:`ask_item` instead of ``QMessageBox`` and
   ``QInputDialog``'s static helpers;
 * :func:`chart_text` for Qt Charts' legends and axis labels (always drawn as HTML);
-* :func:`notification` for tray messages, whose renderer may read markup.
+* :func:`notification` for tray messages, whose renderer may read markup;
+* :func:`action_text` for menu entries, menu titles and tool buttons, which read ``&`` as a
+  mnemonic.
 
 The sanitised HTML view (``ui/detail/message.py``) stays the one place a message's HTML is drawn,
 and it loads no resource at all.
@@ -117,6 +119,16 @@ def tooltip(text: str | None) -> str:
         body += f"\n… {len(lines) - TOOLTIP_LINES:,} more lines"
     body = _LONG_WORD.sub(lambda word: word.group(0) + "\u200b", body)
     return f'<p style="white-space:pre-wrap">{escape(body)}</p>'
+
+
+def action_text(text: str) -> str:
+    """``text`` for a menu entry, a menu's title or a tool button, shown as typed.
+
+    Qt reads a lone ``&`` there as a keyboard mnemonic: an owner "Tom & Jerry" showed as
+    "Tom  Jerry" with the space underlined, and "&Quit" gave the button an Alt+Q shortcut. Each
+    ``&`` is doubled (shown once), and no bidi override is left to reorder the line.
+    """
+    return without_overrides(text).replace("&", "&&")
 
 
 def chart_text(text: str) -> str:
