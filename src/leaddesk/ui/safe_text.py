@@ -15,7 +15,8 @@ goes through this module, and ``tests/ui/test_safe_text.py`` walks the source to
 * :func:`chart_text` for Qt Charts' legends and axis labels (always drawn as HTML);
 * :func:`notification` for tray messages, whose renderer may read markup;
 * :func:`action_text` for menu entries, menu titles and tool buttons, which read ``&`` as a
-  mnemonic.
+  mnemonic; :class:`PlainItemDelegate` and :class:`PlainStatusBar` where a single line of a
+  stranger's text is drawn plain but could still be reordered by a bidi override.
 
 The sanitised HTML view (``ui/detail/message.py``) stays the one place a message's HTML is drawn,
 and it loads no resource at all.
@@ -27,8 +28,16 @@ import html
 import re
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QStatusBar,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 _NOTIFICATION_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆"})
 
@@ -131,6 +140,27 @@ def action_text(text: str) -> str:
     return without_overrides(text).replace("&", "&&")
 
 
+class PlainItemDelegate(QStyledItemDelegate):
+    """An item view's painting with no bidi override left in a cell's one line of text.
+
+    Item views draw their text plain already; a stranger's ``\u202e`` would still reverse the
+    rest of the cell ("Zed \u202elivE" reads "Zed Evil"). The model keeps the text as it came.
+    """
+
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.text = without_overrides(option.text)
+
+
+class PlainStatusBar(QStatusBar):
+    """A status bar whose messages (drawn plain) keep no bidi override: they name visitors'
+    addresses, owners, tags and file names."""
+
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:
+        super().showMessage(without_overrides(text), timeout or 0)
+
+
 def chart_text(text: str) -> str:
     """Text for a Qt Charts legend entry or axis label, which Qt Charts always draws as HTML."""
     return escape(text)
@@ -141,8 +171,9 @@ def notification(text: str) -> str:
 
     Depending on the platform the message is drawn by a Qt label (guessing rich text) or by a
     notification server that reads a subset of HTML; look-alike characters read the same in both.
+    No bidi override is left to reorder it.
     """
-    return text.translate(_NOTIFICATION_LOOKALIKES)
+    return without_overrides(text).translate(_NOTIFICATION_LOOKALIKES)
 
 
 def message_box(parent: QWidget | None, title: str, text: str, *,

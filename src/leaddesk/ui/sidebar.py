@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, 
 
 from leaddesk.query import Facets
 
-from leaddesk.ui.safe_text import action_text
+from leaddesk.ui.safe_text import PlainItemDelegate, action_text
 from leaddesk.ui.views import View
 from leaddesk.ui.widgets import colour_dot
 
@@ -35,6 +35,7 @@ class Sidebar(QTreeWidget):
     def __init__(self, views: list[View], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
+        self.setItemDelegate(PlainItemDelegate(self))  # topics are typed by strangers
         self.setColumnCount(2)
         self.setHeaderHidden(True)
         self.setRootIsDecorated(False)
