@@ -18,7 +18,7 @@ from tests.support import smtp as smtp_support
 from tests.support.factories import BASE_TIME, make_submission
 from tests.support.postgres import free_port
 from tests.support.smtp import Handler, ServerFactory, SmtpServer
-from tests.ui.hostile import HOSTILE, LONG_WORD, MARKUP, SHOWN, on_a_laptop, reorders
+from tests.ui.hostile import HOSTILE, LONG_WORD, SHOWN, on_a_laptop, reorders
 from tests.ui.test_main_window_layout import open_window
 
 from leaddesk.ui.composer import Composer
@@ -128,11 +128,14 @@ def test_the_composer_refuses_a_unicode_line_break_in_the_subject(
     assert server.received == []
 
 
+QUOTED = "<b>Refused</b><img src=x> Tom & Jerry"
+
+
 class QuotingHandler(Handler):
     """A server that refuses the message, quoting the visitor's words back (as some filters do)."""
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        return f"554 5.7.1 Refused: {MARKUP} {LONG_WORD}"
+        return f"554 5.7.1 {QUOTED} {LONG_WORD}"  # the core keeps the first 200 characters
 
 
 def test_a_visitors_name_and_a_servers_error_quoting_it_show_as_typed_and_fit(
@@ -151,7 +154,7 @@ def test_a_visitors_name_and_a_servers_error_quoting_it_show_as_typed_and_fit(
         qtbot.waitUntil(lambda: "Refused" in composer.error.text(), timeout=10_000)
     error = composer.error
     assert error.textFormat() == Qt.TextFormat.PlainText
-    assert MARKUP in error.text()
+    assert QUOTED in error.text()
     assert not reorders(error.text())
     assert composer.isVisible()
     assert composer.width() <= screen.width()  # the 5,000-letter word is cut, not the window widened
