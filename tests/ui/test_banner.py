@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from leaddesk.db import Database
 from leaddesk.errors import LeadDeskError
-from tests.ui.hostile import HOSTILE, LONG_WORD, MARKUP, SHOWN, on_a_laptop
+from tests.ui.hostile import HOSTILE, LONG_WORD, SHOWN, on_a_laptop
 from tests.ui.test_main_window_layout import open_window, settle
 
 
@@ -34,9 +34,9 @@ def test_an_unexpected_error_quoting_a_visitor_is_a_plain_dialog_within_the_scre
     screen = on_a_laptop(monkeypatch)
     window = open_window(qtbot, ui_db)
     with qtbot.waitSignal(window.ctx.failures.dialog_shown) as shown:
-        window.ctx.failures.report(RuntimeError(f"HTTP 500: {MARKUP} {LONG_WORD}"), window)
+        window.ctx.failures.report(RuntimeError(f"HTTP 500: {HOSTILE} {LONG_WORD}"), window)
     box: QMessageBox = shown.args[0]
     assert box.textFormat() == Qt.TextFormat.PlainText
-    assert f"HTTP 500: {MARKUP}" in box.text()
+    assert f"HTTP 500: {SHOWN} W" in box.text()  # no override left to reverse the paragraph
     assert box.width() <= screen.width()
     box.close()

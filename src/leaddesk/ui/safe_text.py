@@ -162,8 +162,9 @@ class PlainStatusBar(QStatusBar):
 
 
 def chart_text(text: str) -> str:
-    """Text for a Qt Charts legend entry or axis label, which Qt Charts always draws as HTML."""
-    return escape(text)
+    """Text for a Qt Charts legend entry or axis label, which Qt Charts always draws as HTML
+    (one line: no bidi override is left to reorder it)."""
+    return escape(without_overrides(text))
 
 
 def notification(text: str) -> str:
@@ -181,8 +182,8 @@ def message_box(parent: QWidget | None, title: str, text: str, *,
                 buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
                 default: QMessageBox.StandardButton = QMessageBox.StandardButton.NoButton,
                 details: str | None = None) -> QMessageBox.StandardButton:
-    """A modal message box whose text is plain; returns the button pressed."""
-    box = QMessageBox(icon, title, text, buttons, parent)
+    """A modal message box whose text is plain, with no bidi override; returns the button pressed."""
+    box = QMessageBox(icon, title, without_overrides(text), buttons, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     if default != QMessageBox.StandardButton.NoButton:
         box.setDefaultButton(default)
