@@ -7,6 +7,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidgetItem
 
 from leaddesk import accounts, secrets
@@ -16,8 +17,10 @@ from tests.support import smtp as smtp_support
 from tests.support.smtp import ServerFactory
 from tests.test_secrets import HangingKeyring, using_keyring
 from tests.ui.conftest import inline_context
+from tests.ui.hostile import LONG_WORD, MARKUP, on_a_laptop
+from tests.ui.test_main_window_layout import settle
 
-from leaddesk.ui.accounts_dialog import AccountEditor, AccountsTab
+from leaddesk.ui.accounts_dialog import AccountEditor, AccountsTab, show_result
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.main_window import MainWindow
 from leaddesk.ui.settings import Settings
@@ -100,6 +103,23 @@ def test_add_test_edit_and_remove_an_smtp_account(qtbot, tab: AccountsTab, ui_db
     assert "Removed replies" in tab.result.text()
     assert memory_keyring.store == {}
     assert tab.list.topLevelItemCount() == 0
+
+
+def test_a_servers_words_quoting_markup_and_a_long_word_show_as_typed_and_fit(
+        qtbot, tab: AccountsTab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What "Test connection" says goes through ``show_result``: the core cuts a server's words
+    to 200 characters, still a word three screens wide."""
+    screen = on_a_laptop(monkeypatch)
+    editor = AccountEditor(tab.ctx, "imap", parent=tab)
+    qtbot.addWidget(editor)
+    editor.show()
+    said = f"the IMAP server refused the login for zed and says: {MARKUP} {LONG_WORD[:200]}"
+    show_result(editor.status, said, ok=False)
+    settle()
+    assert editor.status.textFormat() == Qt.TextFormat.PlainText
+    assert editor.status.text() == said
+    assert editor.width() <= screen.width()
+    assert editor.minimumSizeHint().width() <= screen.width()
 
 
 def test_no_keyring_is_named_and_nothing_is_saved(qtbot, tab: AccountsTab,

@@ -3,6 +3,10 @@ Send delivers to a real aiosmtpd server; a failure keeps the window, the error a
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from PySide6.QtCore import Qt
@@ -11,8 +15,11 @@ from leaddesk import accounts, detail, secrets
 from leaddesk.db import Database
 from leaddesk.reply import templates
 from tests.support import smtp as smtp_support
+from tests.support.factories import BASE_TIME, make_submission
 from tests.support.postgres import free_port
-from tests.support.smtp import ServerFactory, SmtpServer
+from tests.support.smtp import Handler, ServerFactory, SmtpServer
+from tests.ui.hostile import HOSTILE, LONG_WORD, SHOWN, on_a_laptop, reorders
+from tests.ui.test_main_window_layout import open_window
 
 from leaddesk.ui.composer import Composer
 from leaddesk.ui.main_window import MainWindow
@@ -119,3 +126,36 @@ def test_the_composer_refuses_a_unicode_line_break_in_the_subject(
     qtbot.waitUntil(lambda: "line break" in composer.error.text(), timeout=10_000)
     assert composer.isVisible()
     assert server.received == []
+
+
+QUOTED = "<b>Refused</b><img src=x> Tom & Jerry"
+
+
+class QuotingHandler(Handler):
+    """A server that refuses the message, quoting the visitor's words back (as some filters do)."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        return f"554 5.7.1 {QUOTED} {LONG_WORD}"  # the core keeps the first 200 characters
+
+
+def test_a_visitors_name_and_a_servers_error_quoting_it_show_as_typed_and_fit(
+        qtbot, ui_db: Database, cert_dir: Path, memory_keyring,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    screen = on_a_laptop(monkeypatch)
+    with ui_db.session() as s:
+        make_submission(s, visitor_name=HOSTILE, received_at=BASE_TIME + timedelta(days=9))
+    with SmtpServer("plain", cert_dir, QuotingHandler()) as server:
+        set_up(ui_db, server)
+        window = open_window(qtbot, ui_db)
+        composer = open_composer(qtbot, window)
+        assert composer.windowTitle() == f"Reply to {SHOWN}"  # a title is plain, but reorders
+        composer.body.setPlainText("Thanks!")
+        composer.send()
+        qtbot.waitUntil(lambda: "Refused" in composer.error.text(), timeout=10_000)
+    error = composer.error
+    assert error.textFormat() == Qt.TextFormat.PlainText
+    assert QUOTED in error.text()
+    assert not reorders(error.text())
+    assert composer.isVisible()
+    assert composer.width() <= screen.width()  # the 5,000-letter word is cut, not the window widened
+    assert composer.minimumSizeHint().width() <= screen.width()

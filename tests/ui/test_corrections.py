@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMenu
 
 from leaddesk.db import Database
 from leaddesk.db.models import Contact, LabelMapping, Submission
 from tests.support.correction_mail import SENDER, lead
 from tests.support.factories import make_contact, make_submission
+from tests.ui.hostile import MARKUP, as_drawn
 
 from leaddesk.ui.main_window import MainWindow
 from leaddesk.ui.tasks import TaskRunner
@@ -160,6 +162,32 @@ def test_teaching_a_label_rereads_stored_mail(qtbot: Any, ui_db: Database,
         assert (rule.form, rule.field, rule.created_by) == (SENDER, "topic", "tester")
     assert answers == ["Label taught"]
     assert stored(ui_db, sid).topic == "Oncology"
+
+
+def test_a_field_label_with_markup_and_ampersands_is_offered_as_typed(
+        qtbot: Any, ui_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A form's own label names the "is the…" menu: Qt reads a lone "&" in a menu title as a
+    mnemonic ("Tom & Jerry" showed as "Tom  Jerry"); the label taught stays the label as sent."""
+    with ui_db.session() as s:
+        sid = make_submission(s, raw=lead(), visitor_name="Jane Roe",
+                              fields={MARKUP: "Oncology"}).id
+    window = open_window(qtbot, ui_db)
+    select_id(window, sid)
+    taught: list[tuple[str, str]] = []
+    monkeypatch.setattr(window.corrections, "teach", lambda lb, k: taught.append((lb, k)))
+    table = window.inbox.detail.message.fields
+    (row,) = [r for r in range(table.rowCount())
+              if (cell := table.item(r, 0)) is not None and cell.text() == MARKUP]
+    window.corrections._fields_menu(QPoint(5, table.rowViewportPosition(row) + 2))
+    menu = table.findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly)[-1]
+    teach = menu.actions()[0]
+    assert as_drawn(teach.text()) == f"“{MARKUP}” is the…"
+    assert teach.iconText() == f"“{MARKUP}” is the"  # Qt's own reading (it drops "…" too)
+    submenu = teach.menu()
+    assert isinstance(submenu, QMenu)
+    submenu.actions()[0].trigger()
+    assert taught == [(MARKUP, "name")]
+    menu.close()
 
 
 def test_mail_an_older_parser_read_is_reread_when_the_window_opens(qtbot: Any,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from leaddesk.export import selection
 
 from leaddesk.ui.context import AppContext
@@ -53,3 +55,18 @@ def test_a_crm_preset_picks_the_encoding_its_importer_reads(qtbot, ctx: AppConte
     assert not (tmp_path / "sf.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     dialog.preset.setCurrentText("hubspot")
     assert dialog.options().text_encoding == "utf-8-sig"
+
+
+def test_a_file_named_with_markup_and_an_override_is_written_so_and_said_as_typed(
+        qtbot, ctx: AppContext, tmp_path: Path) -> None:
+    from leaddesk.query import Filter
+    name = "<img src=x onerror=1> Tom & Jerry &amp; \u202evsc.exe.csv"  # a name may hold all that
+    dialog = ExportDialog(ctx, Filter(), what="the messages in this view", count=30)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / name))
+    dialog.start()
+    assert dialog.outcome is not None
+    assert (tmp_path / name).exists()  # the file is named as asked …
+    assert dialog.status.textFormat() == Qt.TextFormat.PlainText
+    shown = str(tmp_path / name).replace("\u202e", "")  # … and said without being reversed
+    assert dialog.status.text() == f"Exported {dialog.outcome.rows:,} rows to {shown}."

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QPushButton
 from leaddesk.changes import CREATED, Change, Kind
 from leaddesk.db import Database
 from leaddesk.db.models import Submission
-from tests.support.factories import BASE_TIME, make_submission
+from tests.support.factories import BASE_TIME, make_member, make_post, make_submission
+from tests.ui.hostile import HOSTILE, SHOWN, drawn_in
+from tests.ui.test_main_window_layout import open_window
 
 from leaddesk.ui.bus import ELSEWHERE
 from leaddesk.ui.main_window import MainWindow
@@ -149,3 +151,32 @@ def test_on_a_very_narrow_window_the_contact_keeps_its_room(qtbot, window: MainW
     assert sum(header.sectionSize(c) for c in range(header.count())
                if not header.isSectionHidden(c)) <= leads.table.viewport().width()
     assert not header.isSectionHidden(6)  # when they last wrote stays
+
+
+def test_a_strangers_name_company_topic_owner_and_post_reorder_no_cell_or_choice(
+        qtbot, ui_db: Database) -> None:
+    with ui_db.session() as s:
+        owner = make_member(s, HOSTILE)
+        post = make_post(s, "https://example.org/blog/hostile/", HOSTILE)
+        make_submission(s, visitor_name=HOSTILE, visitor_company=HOSTILE, topic=HOSTILE,
+                        assignee_id=owner.id, post_id=post.id,
+                        received_at=BASE_TIME + timedelta(days=9))
+    window = open_window(qtbot, ui_db)
+    window.top.pages.setCurrentIndex(1)
+    leads = window.leads
+    leads.period.setCurrentIndex(leads.period.findData(0))
+    qtbot.waitUntil(lambda: any(leads.model.index(r, 0).data() == HOSTILE
+                                for r in range(leads.model.rowCount())), timeout=3000)
+    row = next(r for r in range(leads.model.rowCount())
+               if leads.model.index(r, 0).data() == HOSTILE)
+    for column in range(6):  # contact, company, first post, topic, status, owner
+        if column != 4:
+            assert drawn_in(leads.table, leads.model.index(row, column)) == SHOWN, column
+    qtbot.waitUntil(lambda: leads.owner.count() > 1)
+    assert f"Owner: {SHOWN}" in [leads.owner.itemText(i) for i in range(leads.owner.count())]
+    assert f"Topic: {SHOWN}" in [leads.topic.itemText(i) for i in range(leads.topic.count())]
+    assert leads.topic.itemData(leads.topic.findText(f"Topic: {SHOWN}")) == HOSTILE
+    posts = leads.posts
+    (cell,) = [c for r in range(posts.rowCount())
+               if (c := posts.item(r, 0)) is not None and "Jerry" in c.text()]
+    assert drawn_in(posts, posts.indexFromItem(cell)) == SHOWN

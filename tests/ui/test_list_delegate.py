@@ -22,12 +22,15 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 
 from leaddesk.db import Database
 from leaddesk.db.models import Submission, Tag
+from tests.support.factories import BASE_TIME, make_post, make_submission
+from tests.ui.hostile import HOSTILE, SHOWN, drawn_in
+from tests.ui.test_main_window_layout import open_window
 from tests.ui.test_needs import DAY, POLICY, TUESDAY_9
 from tests.ui.test_needs import row as lead
 
 from leaddesk.ui.colours import TEXT_CONTRAST, contrast
 from leaddesk.ui.list_delegate import ListDelegate, fit_text, status_layout
-from leaddesk.ui.list_model import COLUMNS, NEEDS_ROLE, ROW_ROLE, STATUS
+from leaddesk.ui.list_model import COLUMNS, NEEDS_ROLE, POST, ROW_ROLE, STATUS, TOPIC, VISITOR
 from leaddesk.ui.main_window import MainWindow
 from leaddesk.ui.needs import OVERDUE_BADGE, RowNeeds, row_needs
 from leaddesk.ui.widgets import readable_on
@@ -55,6 +58,21 @@ def test_rows_with_markup_in_tags_and_names_paint_as_text(qtbot, window: MainWin
     image = window.inbox.list.grab()  # paints every column of the visible rows
     assert not image.isNull()
     assert window.inbox.model.index(0, 0).data() == '<img src="file:///dev/zero">Zed'
+
+
+def test_a_visitors_override_reorders_no_cell_and_markup_shows_as_typed(
+        qtbot, ui_db: Database) -> None:
+    """Name, topic and post title are drawn by Qt's plain item painting; a stranger's U+202E
+    would still reverse the rest of the cell."""
+    with ui_db.session() as s:
+        post = make_post(s, "https://example.org/blog/hostile/", HOSTILE)
+        make_submission(s, visitor_name=HOSTILE, topic=HOSTILE, post_id=post.id,
+                        received_at=BASE_TIME + timedelta(days=9))
+    window = open_window(qtbot, ui_db)
+    model = window.inbox.model
+    qtbot.waitUntil(lambda: model.index(0, VISITOR).data() == HOSTILE)
+    for column in (VISITOR, TOPIC, POST):
+        assert drawn_in(window.inbox.list, model.index(0, column)) == SHOWN, column
 
 
 def paint_status(needs: RowNeeds, base: str) -> QImage:

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 
 from leaddesk import triage
 from leaddesk.db import Database
+from tests.ui.hostile import HOSTILE, MARKUP, SHOWN, reorders
 
 from leaddesk.ui.main_window import MainWindow
 
@@ -322,3 +323,16 @@ def test_post_lookups_and_the_stale_reread_start_after_the_first_rows(qtbot, ui_
     window.inbox.model.page_loaded.emit()  # a later page: nothing starts again
     qtbot.wait(50)
     assert len(started) == 2
+
+
+def test_the_status_bar_names_a_visitor_and_a_file_without_reordering_them(
+        window: MainWindow) -> None:
+    """Status-bar messages are drawn plain, but a U+202E in an address or a file name would still
+    reverse the rest of the line."""
+    from leaddesk.reply.service import SendResult
+    window._reply_sent(SendResult(reply_id=1, message_id="<r@x>", recipients=(HOSTILE,),
+                                  status="sent", copied_to=None, copy_error=None, refused=()))
+    assert window.statusBar().currentMessage() == f"Reply sent to {SHOWN}"
+    assert not reorders(window.statusBar().currentMessage())
+    window.insights._exported(3, f"/home/me/{MARKUP}\u202evsc.exe")
+    assert window.statusBar().currentMessage() == f"Exported 3 rows to /home/me/{MARKUP}vsc.exe"

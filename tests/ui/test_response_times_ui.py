@@ -3,6 +3,7 @@ Response times (team-wide, validated, plain text), and the Insights panel's medi
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -19,6 +20,7 @@ from leaddesk.db import Database
 from leaddesk.db.models import Submission, TeamMember
 from leaddesk.response_stats import ResponseStat
 from leaddesk.response_times import ResponsePolicy
+from tests.ui.hostile import HOSTILE, SHOWN, drawn_in
 
 from leaddesk.ui.charts import chart_range
 from leaddesk.ui.context import AppContext
@@ -219,3 +221,18 @@ def test_a_narrow_table_keeps_the_group_whole_and_scrolls_sideways(qtbot) -> Non
         table.resize(width, 200)
         qtbot.waitUntil(lambda: group.sectionSize(0) < needed + 100)
         assert group.sectionSize(0) >= needed  # "21 Sep 2026", not "…"
+
+
+def test_an_owner_named_with_markup_and_an_override_shows_as_typed_in_table_and_chart(
+        qtbot) -> None:
+    stats = [ResponseStat("owner", HOSTILE, 2, 1, 0, 3600.0, 7200.0)]
+    table = ResponseTable()
+    qtbot.addWidget(table)
+    table.show_stats(stats)
+    assert drawn_in(table, table.model().index(0, 0)) == SHOWN
+    chart = ResponseChart()
+    qtbot.addWidget(chart)
+    chart.resize(900, 300)
+    chart.show_stats(stats, title="Time to first answer per owner")
+    (axis,) = [a for a in chart.chart().axes() if isinstance(a, QBarCategoryAxis)]
+    assert axis.categories() == [html.escape(SHOWN)]  # drawn as HTML: escaped, not reversed

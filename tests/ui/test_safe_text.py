@@ -189,7 +189,7 @@ def test_a_tooltip_of_a_strangers_500_lines_or_5000_letter_word_fits_on_the_scre
 # ------------------------------------------------------------------ the source keeps it so
 
 ALLOWED_RICH_LABELS = {"shortcuts.py", "post.py"}  # our own markup, every value escaped
-SAFE_CALLS = {"tooltip", "notification"}
+SAFE_CALLS = {"tooltip", "notification", "action_text"}
 
 
 def _ui_sources() -> Iterator[tuple[Path, ast.AST]]:
@@ -234,6 +234,11 @@ def test_the_ui_source_uses_the_safe_helpers() -> None:
             if called == "showMessage" and path.name == "tray.py" and len(node.args) > 1 \
                     and not _is_safe_text(node.args[1]):
                 problems.append(f"{where}:{node.lineno} a notification needs notification(…)")
+            # A menu entry's or menu's title reads a lone "&" as a mnemonic.
+            text_first = called in ("QAction", "addMenu") or (called == "addAction"
+                                                              and len(node.args) > 1)
+            if text_first and node.args and not _is_safe_text(node.args[0]):
+                problems.append(f"{where}:{node.lineno} {called}() needs action_text(…)")
             if called == "setHtml" and path.name != "message.py":
                 problems.append(f"{where}:{node.lineno} setHtml() outside the sanitised view")
             if called == "setTextFormat" and node.args and _name(node.args[0]) != "PlainText":

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 
 from leaddesk.query import Facets
+from tests.ui.hostile import HOSTILE, SHOWN, drawn_in
 
 from leaddesk.ui.sidebar import NO_TOPIC_LABEL, Sidebar
 from leaddesk.ui.views import builtin_views
@@ -111,3 +112,16 @@ def test_a_refresh_leaves_a_scrolled_sidebar_where_it_is(qtbot) -> None:
         again = sidebar.itemAt(10, 150)
         assert again is not None
         assert again.text(0) == shown
+
+
+def test_a_topic_typed_by_a_stranger_shows_as_typed_and_reorders_nothing(qtbot) -> None:
+    sidebar = Sidebar(builtin_views("tester"))
+    qtbot.addWidget(sidebar)
+    sidebar.set_facets(Facets(topics={HOSTILE: 1}, tags={}), {}, (), ())
+    item = child(sidebar._topics, 0)
+    assert item.text(0) == HOSTILE  # kept as it came: the filter needs the stored value
+    assert drawn_in(sidebar, sidebar.indexFromItem(item, 0)) == SHOWN
+    chosen: list[object] = []
+    sidebar.topic_toggled.connect(chosen.append)
+    sidebar.itemClicked.emit(item, 0)
+    assert chosen == [HOSTILE]

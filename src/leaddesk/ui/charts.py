@@ -44,7 +44,7 @@ from leaddesk.query import Filter
 
 from leaddesk.ui.colours import TopicColours, palette_text
 from leaddesk.ui.format import short_time
-from leaddesk.ui.safe_text import PlainLabel, chart_text, tooltip
+from leaddesk.ui.safe_text import PlainItemDelegate, PlainLabel, chart_text, tooltip
 from leaddesk.ui.table_memory import remembered, restore
 from leaddesk.ui.widgets import FlowLayout
 
@@ -365,6 +365,7 @@ class PostTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)
         self.setHorizontalHeaderLabels(self.HEADERS)
+        self.setItemDelegate(PlainItemDelegate(self))  # post titles come from the site
         self.verticalHeader().setVisible(False)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)

@@ -35,7 +35,7 @@ from leaddesk.reply.templates import TemplateInfo
 from leaddesk.ui.colours import message_style
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, NetOp, known_error_in
-from leaddesk.ui.safe_text import PlainLabel
+from leaddesk.ui.safe_text import PlainLabel, without_overrides
 from leaddesk.ui.widgets import resize_within_screen
 
 NO_TEMPLATE = "— no template —"
@@ -131,7 +131,9 @@ class Composer(QWidget):
 
     def _loaded(self, data: ComposeData) -> None:
         self.data = data
-        self.setWindowTitle(f"Reply to {data.lead.name or data.lead.email or 'the visitor'}")
+        # A title is plain text, but a stranger's override would reverse it.
+        self.setWindowTitle(without_overrides(
+            f"Reply to {data.lead.name or data.lead.email or 'the visitor'}"))
         self.account.clear()
         for info in data.accounts:
             sender = info.settings.get("from_address", "")

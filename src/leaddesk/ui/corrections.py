@@ -35,7 +35,7 @@ from leaddesk.ui.context import AppContext
 from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.reparse_controller import ReparseController
-from leaddesk.ui.safe_text import ask_yes_no
+from leaddesk.ui.safe_text import action_text, ask_yes_no
 from leaddesk.ui.triage_actions import TriageActions
 
 if TYPE_CHECKING:
@@ -143,9 +143,9 @@ class Corrections(QObject):
         menu = QMenu(table)
         if item is not None:
             label = item.text()
-            teach = menu.addMenu(f"“{label}” is the…")
+            teach = menu.addMenu(action_text(f"“{label}” is the…"))
             for key, text in TEACH:
-                action = QAction(text, teach)
+                action = QAction(action_text(text), teach)
                 action.triggered.connect(lambda _=False, k=key, lb=label: self.teach(lb, k))
                 teach.addAction(action)
         reread = menu.addAction("Re-read stored mail now")

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from leaddesk.errors import LeadDeskError
 
+from leaddesk.ui.safe_text import without_overrides
+
 log = logging.getLogger(__name__)
 
 
@@ -36,10 +38,10 @@ class Failures(QObject):
             self.banner_requested.emit(str(exc), "error")
             return
         log.error("%s failed unexpectedly:\n%s", what or "an action", details(exc))
-        box = QMessageBox(QMessageBox.Icon.Critical, "LeadDesk",
+        box = QMessageBox(QMessageBox.Icon.Critical, "LeadDesk", without_overrides(
                           f"Something went wrong{f' ({what})' if what else ''}: {exc}\n\n"
                           f"Your data is safe; the action was not completed. The details below "
-                          f"are also in the log (`leaddesk -v gui` shows them).", parent=parent)
+                          f"are also in the log (`leaddesk -v gui` shows them)."), parent=parent)
         box.setTextFormat(Qt.TextFormat.PlainText)  # an error may quote a visitor's words
         box.setDetailedText(details(exc))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -40,7 +40,7 @@ from leaddesk.ui.filter_bar import BarCombo, SearchBox, export_button, wrapping_
 from leaddesk.ui.format import short_time
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import BusPage
-from leaddesk.ui.safe_text import PlainLabel, tooltip
+from leaddesk.ui.safe_text import PlainItemDelegate, PlainLabel, tooltip, without_overrides
 from leaddesk.ui.table_memory import remembered, restore
 from leaddesk.ui.widgets import DownScroll, caption, colour_dot
 
@@ -144,6 +144,7 @@ class LeadsPage(BusPage):
         self.table = QTableView()
         self.table.setObjectName("leadsTable")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(PlainItemDelegate(self.table))  # every text cell is a stranger's
         self.table.verticalHeader().setVisible(False)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
@@ -262,9 +263,9 @@ class LeadsPage(BusPage):
                 combo.clear()
                 combo.addItem(label, None)
             for topic in topics:
-                self.topic.addItem(f"Topic: {topic or 'No topic'}", topic)
+                self.topic.addItem(without_overrides(f"Topic: {topic or 'No topic'}"), topic)
             for member in members:
-                self.owner.addItem(f"Owner: {member}", member)
+                self.owner.addItem(without_overrides(f"Owner: {member}"), member)
             for combo in (self.topic, self.owner):
                 combo.blockSignals(False)
             self._choices_loaded = True

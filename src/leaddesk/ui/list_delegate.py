@@ -13,13 +13,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QWidget
 
 from leaddesk.query import SubmissionRow
 
 from leaddesk.ui.colours import amber, name_colour
 from leaddesk.ui.list_model import NEEDS_ROLE, OWNER, ROW_ROLE, STATUS, TAGS
 from leaddesk.ui.needs import OVERDUE_BADGE, RowNeeds
+from leaddesk.ui.safe_text import PlainItemDelegate
 from leaddesk.ui.widgets import readable_on
 
 CHIP_GAP = 4
@@ -40,7 +41,7 @@ def fit_text(metrics: QFontMetrics, text: str, width: int) -> str:
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
-class ListDelegate(QStyledItemDelegate):
+class ListDelegate(PlainItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
 

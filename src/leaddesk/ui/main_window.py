@@ -43,7 +43,7 @@ from leaddesk.ui.live import LiveUpdates, PresenceLeases
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.page import focus_search
 from leaddesk.ui.post_resolver import PostResolver
-from leaddesk.ui.safe_text import PlainLabel, ask_text
+from leaddesk.ui.safe_text import PlainLabel, PlainStatusBar, action_text, ask_text
 from leaddesk.ui.settings import (
     AUTO_SYNC_MINUTES,
     COLUMN_WIDTHS,
@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         # The context's parts under the names the window (and its tests) use.
         self.db, self.tasks, self.settings = db, tasks, self.ctx.settings
         self.setWindowTitle(f"LeadDesk{title_suffix}")
+        self.setStatusBar(PlainStatusBar())  # its messages name visitors, owners and files
         self.ops = TriageActions(self.ctx, self)
         self.sync = SyncController(self.ctx, self)
         self.posts = PostResolver(self.ctx, self)  # post lookups: on start, after each sync
@@ -277,7 +278,7 @@ class MainWindow(QMainWindow):
             "help": lambda: ShortcutSheet(self).exec(),
         }
         for name, key, what in SHORTCUTS:
-            action = QAction(what, self)
+            action = QAction(action_text(what), self)
             action.setObjectName(f"action-{name}")
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(handlers[name])

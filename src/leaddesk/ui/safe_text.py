@@ -13,7 +13,10 @@ goes through this module, and ``tests/ui/test_safe_text.py`` walks the source to
 * :func:`message_box`, :func:`ask_text` and :func:`ask_item` instead of ``QMessageBox`` and
   ``QInputDialog``'s static helpers;
 * :func:`chart_text` for Qt Charts' legends and axis labels (always drawn as HTML);
-* :func:`notification` for tray messages, whose renderer may read markup.
+* :func:`notification` for tray messages, whose renderer may read markup;
+* :func:`action_text` for menu entries, menu titles and tool buttons, which read ``&`` as a
+  mnemonic; :class:`PlainItemDelegate` and :class:`PlainStatusBar` where a single line of a
+  stranger's text is drawn plain but could still be reordered by a bidi override.
 
 The sanitised HTML view (``ui/detail/message.py``) stays the one place a message's HTML is drawn,
 and it loads no resource at all.
@@ -25,8 +28,16 @@ import html
 import re
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QStatusBar,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 _NOTIFICATION_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆"})
 
@@ -47,8 +58,18 @@ def without_overrides(text: str) -> str:
     return text.translate(_OVERRIDES)
 
 
+# A word-wrapped label asks for its longest word's width, at the least and as its preferred
+# width: a server's error quoting a stranger's 5,000-letter word made the window 59,000 px wide.
+WRAPPED_WORD_CHARS = 30  # a longer word is cut at the label's edge (still selectable whole)
+WRAPPED_LINE_CHARS = 80  # the width Qt itself prefers for a wrapped label with ordinary words
+
+
 class PlainLabel(QLabel):
-    """A label that never reads its text as markup, nor lets it reorder itself (overrides)."""
+    """A label that never reads its text as markup, nor lets it reorder itself (overrides).
+
+    Word-wrapped, it never asks for more than ``WRAPPED_WORD_CHARS`` average characters as its
+    least width (``WRAPPED_LINE_CHARS`` as its preferred one), however long a word it shows.
+    """
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +78,19 @@ class PlainLabel(QLabel):
 
     def setText(self, text: str) -> None:
         super().setText(without_overrides(text))
+
+    def minimumSizeHint(self) -> QSize:
+        return self._capped(super().minimumSizeHint(), WRAPPED_WORD_CHARS)
+
+    def sizeHint(self) -> QSize:
+        return self._capped(super().sizeHint(), WRAPPED_LINE_CHARS)
+
+    def _capped(self, hint: QSize, chars: int) -> QSize:
+        if self.wordWrap():
+            widest = self.fontMetrics().averageCharWidth() * chars
+            margins = self.contentsMargins()
+            hint.setWidth(min(hint.width(), widest + margins.left() + margins.right()))
+        return hint
 
 
 class RichLabel(QLabel):
@@ -96,9 +130,41 @@ def tooltip(text: str | None) -> str:
     return f'<p style="white-space:pre-wrap">{escape(body)}</p>'
 
 
+def action_text(text: str) -> str:
+    """``text`` for a menu entry, a menu's title or a tool button, shown as typed.
+
+    Qt reads a lone ``&`` there as a keyboard mnemonic: an owner "Tom & Jerry" showed as
+    "Tom  Jerry" with the space underlined, and "&Quit" gave the button an Alt+Q shortcut. Each
+    ``&`` is doubled (shown once), and no bidi override is left to reorder the line.
+    """
+    return without_overrides(text).replace("&", "&&")
+
+
+class PlainItemDelegate(QStyledItemDelegate):
+    """An item view's painting with no bidi override left in a cell's one line of text.
+
+    Item views draw their text plain already; a stranger's ``\u202e`` would still reverse the
+    rest of the cell ("Zed \u202elivE" reads "Zed Evil"). The model keeps the text as it came.
+    """
+
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.text = without_overrides(option.text)
+
+
+class PlainStatusBar(QStatusBar):
+    """A status bar whose messages (drawn plain) keep no bidi override: they name visitors'
+    addresses, owners, tags and file names."""
+
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:
+        super().showMessage(without_overrides(text), timeout or 0)
+
+
 def chart_text(text: str) -> str:
-    """Text for a Qt Charts legend entry or axis label, which Qt Charts always draws as HTML."""
-    return escape(text)
+    """Text for a Qt Charts legend entry or axis label, which Qt Charts always draws as HTML
+    (one line: no bidi override is left to reorder it)."""
+    return escape(without_overrides(text))
 
 
 def notification(text: str) -> str:
@@ -106,8 +172,9 @@ def notification(text: str) -> str:
 
     Depending on the platform the message is drawn by a Qt label (guessing rich text) or by a
     notification server that reads a subset of HTML; look-alike characters read the same in both.
+    No bidi override is left to reorder it.
     """
-    return text.translate(_NOTIFICATION_LOOKALIKES)
+    return without_overrides(text).translate(_NOTIFICATION_LOOKALIKES)
 
 
 def message_box(parent: QWidget | None, title: str, text: str, *,
@@ -115,8 +182,8 @@ def message_box(parent: QWidget | None, title: str, text: str, *,
                 buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
                 default: QMessageBox.StandardButton = QMessageBox.StandardButton.NoButton,
                 details: str | None = None) -> QMessageBox.StandardButton:
-    """A modal message box whose text is plain; returns the button pressed."""
-    box = QMessageBox(icon, title, text, buttons, parent)
+    """A modal message box whose text is plain, with no bidi override; returns the button pressed."""
+    box = QMessageBox(icon, title, without_overrides(text), buttons, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     if default != QMessageBox.StandardButton.NoButton:
         box.setDefaultButton(default)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, 
 
 from leaddesk.query import Facets
 
+from leaddesk.ui.safe_text import PlainItemDelegate, action_text
 from leaddesk.ui.views import View
 from leaddesk.ui.widgets import colour_dot
 
@@ -34,6 +35,7 @@ class Sidebar(QTreeWidget):
     def __init__(self, views: list[View], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
+        self.setItemDelegate(PlainItemDelegate(self))  # topics are typed by strangers
         self.setColumnCount(2)
         self.setHeaderHidden(True)
         self.setRootIsDecorated(False)
@@ -104,7 +106,7 @@ class Sidebar(QTreeWidget):
         if item is not None and item.data(0, KIND_ROLE) == "saved":
             menu = QMenu(self)
             name = str(item.data(0, VALUE_ROLE))
-            menu.addAction(f"Delete saved view “{name}”",
+            menu.addAction(action_text(f"Delete saved view “{name}”"),
                            lambda: self.saved_delete_requested.emit(name))
             menu.exec(event.globalPos())
 

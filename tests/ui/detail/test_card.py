@@ -10,7 +10,8 @@ from PySide6.QtGui import QScreen
 
 from leaddesk import triage
 from leaddesk.db import Database
-from tests.support.factories import BASE_TIME, make_submission
+from tests.support.factories import BASE_TIME, make_member, make_submission
+from tests.ui.hostile import HOSTILE, SHOWN, as_drawn, reorders
 from tests.ui.test_main_window_layout import open_window, settle
 
 from leaddesk.ui.detail.card import VisitorCard
@@ -101,3 +102,27 @@ def test_a_strangers_255_character_company_stays_a_line_or_two_and_whole_in_the_
     assert reach.toolTip() == tooltip(f"{company}\nzed@example.org")
     assert reach.height() >= reach.heightForWidth(reach.width())  # all of it shows …
     assert reach.height() <= 3 * reach.fontMetrics().lineSpacing() + 4  # … in at most 3 lines
+
+
+def test_an_owner_named_with_markup_and_ampersands_shows_as_typed_on_the_button_and_menu(
+        qtbot, ui_db: Database) -> None:
+    """Owner names come from a shared team database: a lone "&" on a tool button or in a menu is
+    a mnemonic to Qt (shown as an underline, and an Alt shortcut), an override reverses the line."""
+    with ui_db.session() as s:
+        owner = make_member(s, HOSTILE)
+        make_submission(s, assignee_id=owner.id, received_at=BASE_TIME + timedelta(days=9))
+    window = open_window(qtbot, ui_db)
+    card = window.inbox.detail.card
+    qtbot.waitUntil(lambda: window.inbox.detail.current is not None
+                    and window.inbox.detail.current.row.assignee == HOSTILE)
+    assert as_drawn(card.owner.text()) == f"Owner: {SHOWN} ▾"
+    assert card.owner.toolTip() == tooltip(f"Owner: {HOSTILE} — assign (a)")
+    (entry,) = [a for a in card.owner_menu.actions() if "Jerry" in a.text()]
+    assert as_drawn(entry.text()) == SHOWN
+    assert entry.iconText() == SHOWN  # Qt's own reading of the mnemonics
+    assert not reorders(entry.text())
+    assert not reorders(card.owner.text())
+    chosen: list[object] = []
+    card.assignee_chosen.connect(chosen.append)
+    entry.trigger()
+    assert chosen == [HOSTILE]  # the member as stored, not as shown

@@ -26,7 +26,7 @@ from leaddesk.detail import SubmissionDetail
 
 from leaddesk.ui.detail.tag_picker import TagPicker
 from leaddesk.ui.format import clipped, short_time
-from leaddesk.ui.safe_text import tooltip
+from leaddesk.ui.safe_text import action_text, tooltip
 from leaddesk.ui.widgets import Chip, ElidedLabel, FlowLayout, muted, never_widens
 
 REACH_PART_CHARS = 60  # of the company, address or phone in the line under the name
@@ -126,7 +126,7 @@ class VisitorCard(QFrame):
         self._tag_colours = dict(tags)
         self.owner_menu.clear()
         for name in members:
-            action = QAction(name, self.owner_menu)
+            action = QAction(action_text(name), self.owner_menu)
             action.triggered.connect(lambda _=False, n=name: self.assignee_chosen.emit(n))
             self.owner_menu.addAction(action)
         if members:
@@ -138,7 +138,8 @@ class VisitorCard(QFrame):
     def set_templates(self, names: list[str]) -> None:
         self.template_menu.clear()
         for name in names:
-            action = QAction(name, self.template_menu)
+            action = QAction(action_text(name), self.template_menu)
+            action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.template_chosen.emit(n))
             self.template_menu.addAction(action)
         if not names:
@@ -147,7 +148,7 @@ class VisitorCard(QFrame):
             none.setEnabled(False)
 
     def template_names(self) -> list[str]:
-        return [a.text() for a in self.template_menu.actions() if a.isEnabled()]
+        return [a.data() for a in self.template_menu.actions() if a.isEnabled()]
 
     def show_detail(self, detail: SubmissionDetail) -> None:
         row = detail.row
@@ -166,7 +167,7 @@ class VisitorCard(QFrame):
         self.reach.setText(" · ".join(parts))
         for button in self.statuses.buttons():
             button.setChecked(button.objectName() == f"status-{row.status}")
-        self.owner.setText(f"Owner: {row.assignee} ▾" if row.assignee else "Owner ▾")
+        self.owner.setText(action_text(f"Owner: {row.assignee} ▾") if row.assignee else "Owner ▾")
         self.owner.setToolTip(tooltip(f"Owner: {row.assignee} — assign (a)") if row.assignee
                               else "Assign (a)")
         self.assign_me.setVisible(not self.me or row.assignee != self.me)
