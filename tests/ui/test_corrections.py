@@ -226,30 +226,3 @@ def test_the_windows_reread_holds_the_database_worker_one_small_batch_at_a_time(
     # (tests/reparse), here one so small that every later batch is a single message.
     assert sizes == [reparse.INTERACTIVE_BATCH, 1, 1, 1]
     assert reparse.INTERACTIVE_BATCH < runner.BATCH
-
-
-def test_a_long_reread_after_an_upgrade_runs_in_a_process_of_its_own(
-        qtbot: Any, ui_db: Database, monkeypatch: Any) -> None:
-    """Its parse would take the GIL from the GUI thread for minutes at a million leads: from
-    CHILD_FROM stale messages on it runs in a spawned process, which the worker only watches."""
-    from leaddesk.reparse import child
-
-    from leaddesk.ui import reparse_controller
-
-    with ui_db.session() as s:
-        ids = [make_submission(s, raw=lead(), visitor_name="Area of work", parser_version=0).id
-               for _ in range(3)]
-    asked: list[list[int]] = []
-    real = child.reparse_in_child
-
-    def watched(url: str, chosen: Any, **kwargs: Any) -> Any:
-        asked.append(list(chosen))
-        return real(url, chosen, **kwargs)
-
-    monkeypatch.setattr(reparse_controller, "CHILD_FROM", 3)
-    monkeypatch.setattr(child, "reparse_in_child", watched)
-    window = open_window(qtbot, ui_db)
-    qtbot.waitUntil(lambda: all(stored(ui_db, sid).visitor_name == "Jane Roe" for sid in ids),
-                    timeout=20_000)
-    assert asked == [ids]
-    qtbot.waitUntil(lambda: not window.corrections.reparse.running, timeout=10_000)

@@ -26,12 +26,6 @@ if TYPE_CHECKING:
     from leaddesk import reparse
 
 
-# A stale re-read of this many messages or more runs in a process of its own
-# (leaddesk.reparse.child): its parse would take the GIL from the GUI thread for minutes.
-# Fewer are done sooner in the worker than a process takes to start (~0.3 s).
-CHILD_FROM = 500
-
-
 class ReparseController(BackgroundJob):
     running_changed = Signal(bool)
     progress = Signal(int, object)  # done, total
@@ -63,23 +57,17 @@ class ReparseController(BackgroundJob):
 
     def _stale_found(self, ids: list[int]) -> None:
         if ids:
-            self._run(ids, aside=len(ids) >= CHILD_FROM)
+            self._run(ids)
         else:
             self.cancel_token = None
 
-    def _run(self, ids: list[int] | None, *, aside: bool = False) -> None:
-        """Re-read ``ids`` (None: every message) in the worker; ``aside``: in a process of its
-        own, which the worker only watches (a long upgrade's parse off this interpreter)."""
+    def _run(self, ids: list[int] | None) -> None:
         token, db, reporter = self.cancel_token, self.ctx.net_db, self.reporter
         assert token is not None
-        url = db.engine.url.render_as_string(hide_password=False)
 
         def work() -> reparse.ReparseReport:
             from leaddesk import reparse
             try:
-                if aside and ids:
-                    from leaddesk.reparse.child import reparse_in_child
-                    return reparse_in_child(url, ids, reporter=reporter, cancel=token)
                 return reparse.reparse(db, ids=ids, reporter=reporter, cancel=token,
                                        batch=reparse.INTERACTIVE_BATCH,
                                        budget=reparse.INTERACTIVE_SECONDS)
