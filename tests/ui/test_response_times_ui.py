@@ -6,13 +6,14 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import select
 
 from PySide6.QtCharts import QBarCategoryAxis
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from leaddesk import response_times
 from leaddesk.business_hours import BusinessHours
@@ -177,18 +178,25 @@ def test_the_insights_panel_follows_the_pages_range_picker(qtbot, window: MainWi
     assert panel.report.overall.answered == 0
 
 
+W = TypeVar("W", bound=QWidget)
+
+
 def _weeks(count: int) -> list[ResponseStat]:
     monday = date(2026, 9, 7)
     return [ResponseStat("week", monday + timedelta(weeks=i), 2, 1, 0, 3600.0, 7200.0)
             for i in range(count)]
 
 
+def _shown(qtbot: Any, widget: W, width: int, height: int) -> W:
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
 def test_a_narrow_chart_shows_the_latest_weeks_whole_rather_than_cut_labels(qtbot) -> None:
-    chart = ResponseChart()
-    qtbot.addWidget(chart)
-    chart.resize(900, 180)
-    chart.show()
-    qtbot.waitExposed(chart)
+    chart = _shown(qtbot, ResponseChart(), 900, 180)
     chart.show_stats(_weeks(12), title="Time to first answer per week")
 
     def labels() -> list[str]:
@@ -208,11 +216,7 @@ def test_a_narrow_chart_shows_the_latest_weeks_whole_rather_than_cut_labels(qtbo
 
 
 def test_a_narrow_table_keeps_the_group_whole_and_scrolls_sideways(qtbot) -> None:
-    table = ResponseTable()
-    qtbot.addWidget(table)
-    table.resize(900, 200)
-    table.show()
-    qtbot.waitExposed(table)
+    table = _shown(qtbot, ResponseTable(), 900, 200)
     table.show_stats(_weeks(3))
     group = table.horizontalHeader()
     needed = table.sizeHintForColumn(0)
