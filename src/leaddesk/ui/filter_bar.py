@@ -1,5 +1,6 @@
-"""What every page's own filter bar is made of: a search box (debounced; Escape clears it) and the
-bar itself, with the page's Export button at its right end.
+"""What every page's own filter bar is made of: a search box (debounced; Escape clears it), the
+drop-downs (never narrower than the choice they show) and the bar itself, with the page's Export
+button at its right end.
 
 Each page (Inbox, Leads, Insights) builds its bar from these and owns what it filters and what
 its Export writes; no page shows another page's filters.
@@ -105,7 +106,6 @@ def export_button(text: str) -> QPushButton:
     button = QPushButton(text)
     button.setObjectName("exportButton")
     return button
-
 
 
 class BarCombo(QComboBox):
