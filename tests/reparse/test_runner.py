@@ -101,6 +101,33 @@ def test_dry_run_reports_examples_and_writes_nothing(db: Database) -> None:
         before.visitor_name, before.version, 0)
 
 
+def test_give_way_runs_before_every_batch_and_a_cancel_there_stops_before_the_next(
+        db: Database) -> None:
+    """The window's background re-read waits in ``give_way`` while the user is at work: it is
+    asked before each batch, and a cancel (the window closing) ends the run there."""
+    ids = [misread(db, lead(message_id=f"<w{n}@x>"), message_id=f"<w{n}@x>") for n in range(5)]
+    asked: list[int] = []
+
+    def done() -> int:
+        with db.session() as s:
+            return len(ids) - len(reparse.stale_ids(s))
+
+    reparse.reparse(db, ids=ids, batch=2, give_way=lambda: asked.append(done()))
+    assert asked == [0, 2, 4]  # before each batch of two, nothing of it read yet
+    token = CancelToken()
+    again = [misread(db, lead(message_id=f"<v{n}@x>"), message_id=f"<v{n}@x>") for n in range(4)]
+    calls: list[None] = []
+
+    def cancel_at_second() -> None:
+        calls.append(None)
+        if len(calls) == 2:  # the window closes while the re-read waits for the second batch
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        reparse.reparse(db, ids=again, batch=2, cancel=token, give_way=cancel_at_second)
+    assert [stored(db, sid).parser_version for sid in again] == [PARSER_VERSION] * 2 + [0] * 2
+
+
 def test_upgrade_rereads_only_older_rows_resumably_and_can_be_cancelled(db: Database) -> None:
     ids = [misread(db, lead(message_id=f"<m{n}@x>"), message_id=f"<m{n}@x>")
            for n in range(3)]

@@ -226,3 +226,54 @@ def test_the_windows_reread_holds_the_database_worker_one_small_batch_at_a_time(
     # (tests/reparse), here one so small that every later batch is a single message.
     assert sizes == [reparse.INTERACTIVE_BATCH, 1, 1, 1]
     assert reparse.INTERACTIVE_BATCH < runner.BATCH
+
+
+def test_the_reread_after_an_upgrade_waits_while_the_user_is_at_work(
+        qtbot: Any, ui_db: Database, monkeypatch: Any) -> None:
+    """Between its batches the background re-read waits until the keyboard and mouse have been
+    left alone a while: at a million leads it made every action 2-6 times slower."""
+    import time
+
+    from PySide6.QtWidgets import QLineEdit
+
+    from leaddesk.ui import activity
+    from leaddesk.ui.context import AppContext
+    from leaddesk.ui.reparse_controller import ReparseController
+    from leaddesk.ui.settings import Settings
+
+    monkeypatch.setattr(activity, "QUIET_SECONDS", 0.6)
+    with ui_db.session() as s:
+        ids = [make_submission(s, raw=lead(), visitor_name="Area of work", parser_version=0).id
+               for _ in range(3)]
+    controller = ReparseController(AppContext(ui_db, TaskRunner(), "tester", Settings()))
+    box = QLineEdit()
+    qtbot.addWidget(box)
+    box.show()
+    controller.activity.last = time.monotonic()  # the user has just typed
+    assert controller.start_stale()
+    typing_until = time.monotonic() + 1.5
+    while time.monotonic() < typing_until:  # keys every 0.2 s: the filter sees each of them
+        qtbot.keyClick(box, "a")
+        qtbot.wait(200)
+        assert all(stored(ui_db, sid).visitor_name == "Area of work" for sid in ids)
+    qtbot.waitUntil(lambda: all(stored(ui_db, sid).visitor_name == "Jane Roe" for sid in ids),
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.running, timeout=5_000)
+    before = controller.activity.last
+    qtbot.keyClick(box, "b")  # done: the filter is off again
+    assert controller.activity.last == before
+
+
+def test_a_reread_a_person_asked_for_does_not_wait(qtbot: Any, ui_db: Database) -> None:
+    import time
+
+    from leaddesk.ui.context import AppContext
+    from leaddesk.ui.reparse_controller import ReparseController
+    from leaddesk.ui.settings import Settings
+
+    with ui_db.session() as s:
+        sid = make_submission(s, raw=lead(), visitor_name="Area of work", parser_version=0).id
+    controller = ReparseController(AppContext(ui_db, TaskRunner(), "tester", Settings()))
+    controller.activity.last = time.monotonic() + 3600  # busy for the next hour
+    assert controller.start_all()
+    qtbot.waitUntil(lambda: stored(ui_db, sid).visitor_name == "Jane Roe", timeout=10_000)

@@ -284,11 +284,14 @@ def stale_ids(session: Session) -> list[int]:
 def reparse(db: Database, flt: Filter | None = None, *, ids: Sequence[int] | None = None,
             dry_run: bool = False, reporter: Reporter | None = None,
             cancel: CancelToken | None = None, batch: int | None = None,
-            budget: float | None = None) -> ReparseReport:
+            budget: float | None = None,
+            give_way: Callable[[], None] | None = None) -> ReparseReport:
     """Re-read the messages ``flt`` selects (or ``ids``), batch by batch; see the module doc.
 
     ``batch`` messages at most per transaction; with ``budget`` (seconds) each batch is sized
-    after the last one's time so that it holds the database worker about that long."""
+    after the last one's time so that it holds the database worker about that long.
+    ``give_way`` is called before each batch and returns when the batch may run (the window's
+    background re-read waits there while the user is at work)."""
     reporter = reporter or NullReporter()
     cancel = cancel or CancelToken()
     report = ReparseReport(dry_run=dry_run)
@@ -306,6 +309,9 @@ def reparse(db: Database, flt: Filter | None = None, *, ids: Sequence[int] | Non
     try:
         while start < len(chosen):
             cancel.raise_if_cancelled()
+            if give_way is not None:
+                give_way()
+                cancel.raise_if_cancelled()
             part = chosen[start:start + size]
             took = db.write(partial(_timed, _batch_in_transaction, db, part, book, report,
                                     addresses, made))

@@ -1,9 +1,10 @@
 """Re-reading stored mail from the window: in a worker, with progress, cancellable.
 
 After an upgrade the window re-reads, by itself and in the background, the messages an older
-parser read (``start_stale``); a person can also re-read everything at once (``start_all``), e.g.
-after teaching a label. The job commits batch by batch, so a cancel or a closed window keeps what
-was done and the next start takes up the rest. What it changed goes on the change bus.
+parser read (``start_stale``), giving way to the user between its batches; a person can also
+re-read everything at once (``start_all``), e.g. after teaching a label. The job commits batch
+by batch, so a cancel or a closed window keeps what was done and the next start takes up the
+rest. What it changed goes on the change bus.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from leaddesk.progress import Cancelled, CancelToken
 
+from leaddesk.ui.activity import ActivityWatch
 from leaddesk.ui.context import AppContext
 from leaddesk.ui.operations import DbOp, NetOp
 from leaddesk.ui.sync_controller import BackgroundJob
@@ -34,6 +36,7 @@ class ReparseController(BackgroundJob):
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(ctx, parent)
         self.reporter.advanced.connect(self.progress)
+        self.activity = ActivityWatch(self)
 
     def start_stale(self) -> bool:
         """Re-read what an older parser read, if anything (quietly does nothing otherwise)."""
@@ -57,20 +60,28 @@ class ReparseController(BackgroundJob):
 
     def _stale_found(self, ids: list[int]) -> None:
         if ids:
-            self._run(ids)
+            self._run(ids, give_way=True)
         else:
             self.cancel_token = None
 
-    def _run(self, ids: list[int] | None) -> None:
+    def _run(self, ids: list[int] | None, *, give_way: bool = False) -> None:
+        """Re-read ``ids`` (None: every message) in a worker. ``give_way``: the re-read nobody
+        asked for (after an upgrade) waits between batches while the user is at work
+        (:mod:`leaddesk.ui.activity`); one a person started runs straight through."""
         token, db, reporter = self.cancel_token, self.ctx.net_db, self.reporter
         assert token is not None
+        watch = self.activity if give_way else None
+        if watch is not None:
+            watch.start()
 
         def work() -> reparse.ReparseReport:
             from leaddesk import reparse
             try:
                 return reparse.reparse(db, ids=ids, reporter=reporter, cancel=token,
                                        batch=reparse.INTERACTIVE_BATCH,
-                                       budget=reparse.INTERACTIVE_SECONDS)
+                                       budget=reparse.INTERACTIVE_SECONDS,
+                                       give_way=None if watch is None
+                                       else lambda: watch.wait_for_quiet(token))
             except Cancelled:  # what was done is kept
                 return reparse.ReparseReport()
 
@@ -79,6 +90,7 @@ class ReparseController(BackgroundJob):
          .success(self._done).failure(self._crashed).run_in_background())
 
     def _done(self, report: reparse.ReparseReport) -> None:
+        self.activity.stop()
         cancelled = self.cancel_token is not None and self.cancel_token.cancelled
         self.cancel_token = None
         self.running_changed.emit(False)
@@ -86,6 +98,7 @@ class ReparseController(BackgroundJob):
         self.finished.emit(summary, report.changed)
 
     def _crashed(self, exc: BaseException) -> bool:
+        self.activity.stop()
         self.cancel_token = None
         self.running_changed.emit(False)
         self.finished.emit("Re-reading stored mail failed", 0)
