@@ -19,6 +19,9 @@ million rows, one action after another:
 * mark the open lead done (the "e" key), twice: it leaves the Inbox and the next one opens;
 * select 200 leads and tag them.
 
+Each action is preceded by a Shift key press, as a user's action starts with a key or a click
+(the script calls the window's methods): background work that gives way to the user sees it.
+
 A timer ticks every 5 ms on the event loop for the whole run: the gap between two ticks is how long
 the event loop was busy (a click or a key waits that long). For each action the benchmark prints
 the time until the first rows of its result were painted (a new page of rows read; for an action
@@ -257,6 +260,10 @@ def child(db_path: str, word: str, topic: str) -> None:
             print(f"trace {began:.3f} action: {action.name}", file=sys.stderr, flush=True)
         pages_before = pages[0]
         first_rows: list[float] = []
+        # A user's every action starts with a key or a click; the script calls the window's
+        # methods, so a Shift press (which does nothing there) stands for it: background work that
+        # gives way to the user (the re-read after an upgrade, ui/activity.py) sees it.
+        key(window, Qt.Key.Key_Shift)
         action.start()
         deadline = began + TIMEOUT_S
 
