@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from select import select as wait_readable
 
 import pytest
 from sqlalchemy import func, select
@@ -202,6 +203,9 @@ def test_the_server_ending_the_session_mid_sync_is_quoted(
     def end_session() -> None:
         if how == "kick":
             mailbox.server.doveadm("kick", USER)
+            # doveadm returns once the kick is sent and the session ends a moment later: wait for
+            # the server's BYE, or the FETCH may be answered first (the test failed once so).
+            wait_readable([client.socket()], [], [], 5.0)
         else:
             other = mailbox.client()
             other.delete_folder(mailbox.folder)
