@@ -249,8 +249,12 @@ def test_the_reread_after_an_upgrade_waits_while_the_user_is_at_work(
     box = QLineEdit()
     qtbot.addWidget(box)
     box.show()
-    controller.activity.last = time.monotonic()  # the user has just typed
+    controller.activity.last = time.monotonic() + 60  # at work while the re-read starts
+    started: list[bool] = []
+    controller.running_changed.connect(started.append)
     assert controller.start_stale()
+    qtbot.waitUntil(lambda: started == [True], timeout=5_000)  # its watch is on from here
+    controller.activity.last = time.monotonic()  # from now on only the keys keep it fresh
     typing_until = time.monotonic() + 1.5
     while time.monotonic() < typing_until:  # keys every 0.2 s: the filter sees each of them
         qtbot.keyClick(box, "a")
