@@ -35,7 +35,7 @@ from leaddesk.ui.context import AppContext
 from leaddesk.ui.inbox import InboxPage
 from leaddesk.ui.operations import DbOp
 from leaddesk.ui.reparse_controller import ReparseController
-from leaddesk.ui.safe_text import action_text, ask_yes_no
+from leaddesk.ui.safe_text import action_text, ask_yes_no, tooltip
 from leaddesk.ui.triage_actions import TriageActions
 
 if TYPE_CHECKING:
@@ -82,6 +82,9 @@ class Corrections(QObject):
         self.progress.setObjectName("reparseProgress")
         self.progress.setMaximumWidth(180)
         self.progress.setFormat("Re-reading %v/%m")
+        self.progress.setToolTip(tooltip(
+            "Stored mail read again with this version's parser. After an upgrade it goes on "
+            "in your pauses: it waits while you type, click or scroll."))
         self.cancel = QPushButton("Cancel")
         self.cancel.setObjectName("reparseCancel")
         self.cancel.clicked.connect(self.reparse.cancel)
